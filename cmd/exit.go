@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/hop-cli/hop/decompress"
+	"github.com/hop-cli/hop/request"
+)
+
+// Exit codes, as the contract lists them (curl's numbers where curl has one).
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitHTTP4xx     = 4
+	exitHTTP5xx     = 5
+	exitResolve     = 6
+	exitConnect     = 7
+	exitCheck       = 10
+	exitBody        = 18
+	exitTimeout     = 28
+	exitHandshake   = 35
+	exitRedirects   = 47
+	exitCertificate = 60
+	exitInterrupted = 130
+)
+
+// exitCode is the one place where errors become exit codes. It also returns the line to show the user.
+func exitCode(err error) (int, string) {
+	var (
+		usage    *usageError
+		badInput *request.UsageError
+		status   *statusError
+		timeout  *request.TimeoutError
+		redirs   *request.TooManyRedirectsError
+		body     *request.BodyError
+		decode   *decompress.Error
+		cert     *request.CertificateError
+		hs       *request.HandshakeError
+		dns      *net.DNSError
+		op       *net.OpError
+	)
+	switch {
+	case err == nil:
+		return exitOK, ""
+	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
+		return exitInterrupted, "interrupted"
+	case errors.As(err, &usage):
+		return exitUsage, usage.Error()
+	case errors.As(err, &badInput):
+		return exitUsage, badInput.Error()
+	case errors.As(err, &status):
+		if status.code >= 500 {
+			return exitHTTP5xx, status.Error()
+		}
+		return exitHTTP4xx, status.Error()
+	case errors.As(err, &timeout):
+		return exitTimeout, timeout.Error()
+	case errors.As(err, &redirs):
+		return exitRedirects, redirs.Error()
+	case errors.As(err, &cert):
+		return exitCertificate, cert.Error()
+	case errors.As(err, &hs):
+		return exitHandshake, hs.Error()
+	case errors.As(err, &decode):
+		return exitBody, fmt.Sprintf("the response body could not be decoded: %v", decode.Err)
+	case errors.As(err, &body):
+		return exitBody, body.Error()
+	case errors.As(err, &dns):
+		return exitResolve, fmt.Sprintf("could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
+	case errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"):
+		return exitConnect, fmt.Sprintf("could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
+	}
+	return exitError, err.Error()
+}
+
+func dnsReason(e *net.DNSError) string {
+	if e.IsNotFound {
+		return "no such host"
+	}
+	return e.Err
+}
+
+func opAddr(op *net.OpError) string {
+	if op.Addr != nil {
+		return op.Addr.String()
+	}
+	return "the server"
+}

@@ -1,0 +1,94 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Streams are hop's standard streams and what is known about them: which are terminals, how wide stderr is,
+// the environment, and how to ask for a password. Tests build one from buffers.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	InTTY  bool
+	OutTTY bool
+	ErrTTY bool
+
+	Getenv func(string) string
+	Width  func() int
+	// ReadPassword asks for a secret on the terminal; it fails when there is none.
+	ReadPassword func(prompt string) (string, error)
+}
+
+// System returns the process's own streams.
+func System() *Streams {
+	isTTY := func(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+	return &Streams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTTY: isTTY(os.Stdin), OutTTY: isTTY(os.Stdout), ErrTTY: isTTY(os.Stderr),
+		Getenv: os.Getenv,
+		Width: func() int {
+			if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil && w > 0 {
+				return w
+			}
+			return 80
+		},
+		ReadPassword: readPasswordFromTTY,
+	}
+}
+
+// errNoTerminal means a secret was needed and there is no terminal to ask on.
+var errNoTerminal = errors.New("no terminal to ask on")
+
+func readPasswordFromTTY(prompt string) (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", errNoTerminal
+	}
+	defer tty.Close()
+	if !term.IsTerminal(int(tty.Fd())) {
+		return "", errNoTerminal
+	}
+	fmt.Fprint(tty, prompt)
+	p, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading password: %w", err)
+	}
+	return string(p), nil
+}
+
+// TestStreams returns streams over buffers, none of them a terminal, with an empty environment.
+func TestStreams(stdin string) (*Streams, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &Streams{
+		In: bytes.NewBufferString(stdin), Out: &out, Err: &errb,
+		Getenv:       func(string) string { return "" },
+		Width:        func() int { return 80 },
+		ReadPassword: func(string) (string, error) { return "", errNoTerminal },
+	}, &out, &errb
+}
+
+// useColor decides whether to paint a stream: --color=always|never wins, then NO_COLOR, then FORCE_COLOR,
+// then whether the stream is a terminal (and TERM is not dumb).
+func (s *Streams) useColor(flag string, tty bool) bool {
+	switch flag {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if s.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v := s.Getenv("FORCE_COLOR"); v != "" && v != "0" && v != "false" {
+		return true
+	}
+	return tty && s.Getenv("TERM") != "dumb"
+}

@@ -1,0 +1,172 @@
+package format
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fatih/color"
+
+	"github.com/hop-cli/hop/tlsinfo"
+)
+
+// Style says how to paint one output stream. The zero Style is plain text.
+type Style struct {
+	Color bool
+}
+
+func newColor(attrs ...color.Attribute) *color.Color {
+	c := color.New(attrs...)
+	c.EnableColor() // whether to paint is Style's decision, not the library's global one
+	return c
+}
+
+var (
+	colorSuccess  = newColor(color.FgGreen, color.Bold)
+	colorRedirect = newColor(color.FgCyan, color.Bold)
+	colorClient   = newColor(color.FgYellow, color.Bold)
+	colorServer   = newColor(color.FgRed, color.Bold)
+	colorName     = newColor(color.FgCyan)
+	colorDim      = newColor(color.Faint)
+	colorError    = newColor(color.FgRed, color.Bold)
+	colorWarn     = newColor(color.FgYellow, color.Bold)
+	colorMethod   = newColor(color.FgMagenta, color.Bold)
+)
+
+func (s Style) paint(c *color.Color, text string) string {
+	if !s.Color || text == "" {
+		return text
+	}
+	return c.Sprint(text)
+}
+
+func statusColor(code int) *color.Color {
+	switch code / 100 {
+	case 2:
+		return colorSuccess
+	case 3:
+		return colorRedirect
+	case 4:
+		return colorClient
+	case 5:
+		return colorServer
+	}
+	return colorDim
+}
+
+// Status is what the status line shows.
+type Status struct {
+	Proto  string // as Go reports it: HTTP/1.1, HTTP/2.0
+	Code   int
+	Status string // Go's resp.Status: "200 OK", or just "200" when the server sent no phrase
+	Header http.Header
+	Now    time.Time // for Retry-After dates
+}
+
+// StatusLine writes `HTTP/2 429 Too Many Requests · client error: slow down, retry after 30s`.
+func StatusLine(w io.Writer, s Style, st Status) {
+	head := fmt.Sprintf("%s %d %s", Proto(st.Proto), st.Code, Reason(st.Code, st.Status))
+	fmt.Fprintf(w, "%s %s\n", s.paint(statusColor(st.Code), Escape(head)),
+		s.paint(colorDim, "· "+Escape(Meaning(st.Code, st.Header, st.Now))))
+}
+
+// RawStatusLine writes the status line alone, the way curl -i does.
+func RawStatusLine(w io.Writer, s Style, st Status) {
+	head := fmt.Sprintf("%s %d %s", Proto(st.Proto), st.Code, Reason(st.Code, st.Status))
+	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(head)))
+}
+
+// Headers writes headers sorted by name, one per line, escaped.
+func Headers(w io.Writer, s Style, h http.Header) {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		for _, v := range h[name] {
+			fmt.Fprintf(w, "%s: %s\n", s.paint(colorName, Escape(name)), Escape(v))
+		}
+	}
+}
+
+// Request is what the request head shows.
+type Request struct {
+	Method string
+	Target string // path and query as sent
+	Proto  string
+	Host   string
+	Header http.Header
+}
+
+// RequestHead writes the request line and headers with credentials redacted: Authorization and
+// Proxy-Authorization keep only their scheme, cookies only their names.
+func RequestHead(w io.Writer, s Style, r Request) {
+	fmt.Fprintf(w, "%s %s %s\n", s.paint(colorMethod, Escape(r.Method)), Escape(r.Target), Proto(r.Proto))
+	h := Redact(r.Header)
+	if h.Get("Host") == "" {
+		h.Set("Host", r.Host)
+	}
+	Headers(w, s, h)
+}
+
+// Redact returns a copy of h safe to show: secrets in Authorization, Proxy-Authorization and Cookie are
+// replaced.
+func Redact(h http.Header) http.Header {
+	out := h.Clone()
+	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
+		for i, v := range out[name] {
+			scheme, _, hasCred := strings.Cut(v, " ")
+			if hasCred {
+				out[name][i] = scheme + " <redacted>"
+			} else {
+				out[name][i] = "<redacted>"
+			}
+		}
+	}
+	for i, v := range out["Cookie"] {
+		var parts []string
+		for _, c := range strings.Split(v, ";") {
+			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+			parts = append(parts, name+"=<redacted>")
+		}
+		out["Cookie"][i] = strings.Join(parts, "; ")
+	}
+	return out
+}
+
+// Error writes one error line: `hop: error: what happened`.
+func Error(w io.Writer, s Style, msg string) {
+	fmt.Fprintf(w, "hop: %s %s\n", s.paint(colorError, "error:"), Escape(msg))
+}
+
+// Warning writes one warning line.
+func Warning(w io.Writer, s Style, msg string) {
+	fmt.Fprintf(w, "hop: %s %s\n", s.paint(colorWarn, "warning:"), Escape(msg))
+}
+
+// Note writes one informational line, dimmed.
+func Note(w io.Writer, s Style, msg string) {
+	fmt.Fprintf(w, "%s\n", s.paint(colorDim, "hop: "+Escape(msg)))
+}
+
+// TLSSummary writes one line about the TLS connection: version, cipher suite, ALPN, resumption and whether
+// the certificate was verified.
+func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
+	parts := []string{c.Version, c.Cipher}
+	if c.ALPN != "" {
+		parts = append(parts, "ALPN "+c.ALPN)
+	}
+	if c.Resumed {
+		parts = append(parts, "resumed session")
+	}
+	verdict := s.paint(colorSuccess, "certificate verified")
+	if !c.Verified {
+		verdict = s.paint(colorWarn, "certificate NOT verified (-k)")
+	}
+	parts = append(parts, verdict)
+	fmt.Fprintf(w, "%s %s\n", s.paint(colorDim, "tls"), strings.Join(parts, s.paint(colorDim, " · ")))
+}

@@ -1,0 +1,550 @@
+package request
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Spec is a request in plain values, as the user described it.
+type Spec struct {
+	Method string
+	URL    string
+	Items  []string // HTTPie request items
+
+	Headers   []string // curl -H "Name: value"
+	Data      []string // curl -d; "@file" reads a file
+	JSONData  []string // curl --json; "@file" reads a file
+	FormParts []string // curl -F name=value, name=@file
+	Form      bool     // -f: fields are form fields, not JSON
+	Multipart bool     // --multipart: force multipart/form-data
+
+	User, Password string // basic auth; User empty means none
+	Bearer         string
+
+	// Stdin is standard input when it may be read (it is not a terminal); nil means never. Items "@-"
+	// read it; with StdinBody it is also the body when no other body is given.
+	Stdin     io.Reader
+	StdinBody bool
+
+	UserAgent string
+}
+
+// Request is a built request: everything needed to send it, and to send it again on a redirect.
+type Request struct {
+	Method string
+	URL    *url.URL
+	Header http.Header
+	Host   string // a Host header the user set, sent instead of the URL's host
+	Body   *Body  // nil when there is none
+}
+
+// Body is a request body: in memory, or opened afresh each time it is sent (files, multipart uploads).
+type Body struct {
+	data   []byte
+	open   func() (io.ReadCloser, error)
+	Length int64  // -1 when unknown (sent chunked)
+	Desc   string // what the body is, for display when it is not in memory
+}
+
+// Bytes returns the body when it is held in memory.
+func (b *Body) Bytes() ([]byte, bool) { return b.data, b.open == nil }
+
+// Open returns a fresh reader over the body.
+func (b *Body) Open() (io.ReadCloser, error) {
+	if b.open != nil {
+		return b.open()
+	}
+	return io.NopCloser(bytes.NewReader(b.data)), nil
+}
+
+const (
+	contentJSON = "application/json"
+	contentForm = "application/x-www-form-urlencoded; charset=utf-8"
+	acceptJSON  = "application/json, */*;q=0.5"
+)
+
+// Build turns a Spec into a Request. Every error is a *UsageError naming the offending argument; nothing
+// is sent.
+func Build(spec Spec) (*Request, error) {
+	u, err := ParseURL(spec.URL)
+	if err != nil {
+		return nil, err
+	}
+	method := strings.ToUpper(spec.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	for i := 0; i < len(method); i++ {
+		if !isTokenChar(method[i]) {
+			return nil, usageErrorf(spec.Method, "invalid method name")
+		}
+	}
+	r := &Request{Method: method, URL: u, Header: http.Header{}}
+	b := bodyBuilder{spec: spec}
+	removed := map[string]bool{}
+
+	for _, raw := range spec.Headers {
+		name, value, ok := strings.Cut(raw, ":")
+		kind := ItemHeader
+		if !ok {
+			if n, found := strings.CutSuffix(raw, ";"); found {
+				name, kind = n, ItemEmptyHeader
+			} else {
+				return nil, usageErrorf(raw, "-H expects \"Name: value\"")
+			}
+		}
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if err := ValidateHeader(name, value); err != nil {
+			return nil, &UsageError{Arg: raw, Err: err}
+		}
+		r.addHeader(kind, name, value, removed)
+	}
+	for _, raw := range spec.Items {
+		it, err := ParseItem(raw)
+		if err != nil {
+			return nil, err
+		}
+		switch it.Kind {
+		case ItemHeader, ItemEmptyHeader:
+			r.addHeader(it.Kind, it.Key, it.Value, removed)
+		case ItemQuery:
+			q := url.QueryEscape(it.Key) + "=" + url.QueryEscape(it.Value)
+			if r.URL.RawQuery != "" {
+				r.URL.RawQuery += "&"
+			}
+			r.URL.RawQuery += q
+		default:
+			if err := b.add(it); err != nil {
+				return nil, err
+			}
+		}
+	}
+	body, contentType, accept, err := b.build()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+
+	if spec.User != "" && r.Header.Get("Authorization") == "" {
+		cred := base64.StdEncoding.EncodeToString([]byte(spec.User + ":" + spec.Password))
+		r.Header.Set("Authorization", "Basic "+cred)
+	}
+	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
+		if err := ValidateHeader("Authorization", spec.Bearer); err != nil {
+			return nil, usageErrorf("--bearer", "token contains CR, LF or NUL")
+		}
+		r.Header.Set("Authorization", "Bearer "+spec.Bearer)
+	}
+	setDefault := func(name, value string) {
+		if value == "" || removed[name] {
+			return
+		}
+		if _, set := r.Header[name]; !set {
+			r.Header.Set(name, value)
+		}
+	}
+	setDefault("Content-Type", contentType)
+	if accept == "" {
+		accept = "*/*"
+	}
+	setDefault("Accept", accept)
+	setDefault("Accept-Encoding", "gzip, deflate")
+	setDefault("User-Agent", spec.UserAgent)
+	if removed["User-Agent"] {
+		// A present but empty User-Agent tells Go's transports to send none at all.
+		r.Header["User-Agent"] = nil
+	}
+	return r, nil
+}
+
+// addHeader applies one header item: "Name:" removes a default, "Name;" sends an empty value, "Host" sets
+// the request's host.
+func (r *Request) addHeader(kind ItemKind, name, value string, removed map[string]bool) {
+	name = textproto.CanonicalMIMEHeaderKey(name)
+	switch {
+	case kind == ItemHeader && value == "":
+		removed[name] = true
+		r.Header.Del(name)
+	case name == "Host":
+		r.Host = value
+	default:
+		delete(removed, name)
+		r.Header.Add(name, value)
+	}
+}
+
+// bodyBuilder collects the body-making items and flags and decides on one body.
+type bodyBuilder struct {
+	spec   Spec
+	fields []Item // =, =@, :=, :=@
+	files  []Item // field@path uploads and -F name=@file
+	bodyIt *Item  // @path
+}
+
+func (b *bodyBuilder) add(it Item) error {
+	switch it.Kind {
+	case ItemBodyFile:
+		if b.bodyIt != nil {
+			return usageErrorf(it.Raw, "only one @file body can be given")
+		}
+		b.bodyIt = &it
+	case ItemUpload:
+		b.files = append(b.files, it)
+	default:
+		b.fields = append(b.fields, it)
+	}
+	return nil
+}
+
+func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error) {
+	s := b.spec
+	for _, f := range s.FormParts {
+		name, value, ok := strings.Cut(f, "=")
+		if !ok || name == "" {
+			return nil, "", "", usageErrorf(f, "-F expects name=value or name=@file")
+		}
+		it := Item{Kind: ItemField, Key: name, Value: value, Raw: f, escKey: name}
+		if path, isFile := strings.CutPrefix(value, "@"); isFile {
+			it.Kind, it.Value = ItemUpload, path
+			b.files = append(b.files, it)
+		} else {
+			b.fields = append(b.fields, it)
+		}
+	}
+	kinds := 0
+	for _, present := range []bool{b.bodyIt != nil, len(s.Data) > 0, len(s.JSONData) > 0, len(b.fields)+len(b.files) > 0} {
+		if present {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		return nil, "", "", usageErrorf("", "more than one body given: use one of @file, -d, --json, or data fields")
+	}
+	switch {
+	case b.bodyIt != nil:
+		body, err := b.fileBody(b.bodyIt.Value, b.bodyIt.Raw)
+		return body, "", "", err
+	case len(s.Data) > 0:
+		var parts [][]byte
+		for _, d := range s.Data {
+			p, err := b.readValue(d, "-d")
+			if err != nil {
+				return nil, "", "", err
+			}
+			parts = append(parts, p)
+		}
+		return memBody(bytes.Join(parts, []byte("&"))), "application/x-www-form-urlencoded", "", nil
+	case len(s.JSONData) > 0:
+		var buf bytes.Buffer
+		for _, d := range s.JSONData {
+			p, err := b.readValue(d, "--json")
+			if err != nil {
+				return nil, "", "", err
+			}
+			buf.Write(p)
+		}
+		return memBody(buf.Bytes()), contentJSON, "application/json", nil
+	case len(b.files) > 0 || (s.Multipart && len(b.fields) > 0):
+		body, ct, err := b.multipartBody()
+		return body, ct, "", err
+	case len(b.fields) > 0 && s.Form:
+		body, err := b.formBody()
+		return body, contentForm, "", err
+	case len(b.fields) > 0:
+		body, err := b.jsonBody()
+		return body, contentJSON, acceptJSON, err
+	case s.Stdin != nil && s.StdinBody:
+		return &Body{open: stdinOnce(s.Stdin), Length: -1, Desc: "standard input"}, "", "", nil
+	}
+	return nil, "", "", nil
+}
+
+func memBody(p []byte) *Body {
+	if p == nil {
+		p = []byte{}
+	}
+	return &Body{data: p, Length: int64(len(p))}
+}
+
+// readValue reads a curl-style value: "@file" from a file, "@-" from stdin, anything else as is.
+func (b *bodyBuilder) readValue(v, flag string) ([]byte, error) {
+	path, isFile := strings.CutPrefix(v, "@")
+	if !isFile {
+		return []byte(v), nil
+	}
+	return b.readFile(path, flag+" "+v)
+}
+
+func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
+	if path == "-" {
+		if b.spec.Stdin == nil {
+			return nil, usageErrorf(arg, "standard input is a terminal or already used")
+		}
+		p, err := io.ReadAll(b.spec.Stdin)
+		if err != nil {
+			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
+		}
+		return p, nil
+	}
+	p, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+	}
+	return p, nil
+}
+
+// fileError words an os error without repeating the path the caller already names.
+func fileError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return errors.New("no such file")
+		case errors.Is(err, os.ErrPermission):
+			return errors.New("permission denied")
+		}
+		return pe.Err
+	}
+	return err
+}
+
+func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
+	if path == "-" {
+		if b.spec.Stdin == nil {
+			return nil, usageErrorf(arg, "standard input is a terminal or already used")
+		}
+		return &Body{open: stdinOnce(b.spec.Stdin), Length: -1, Desc: "standard input"}, nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+	}
+	if st.IsDir() {
+		return nil, usageErrorf(arg, "is a directory")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+	}
+	f.Close()
+	return &Body{
+		open:   func() (io.ReadCloser, error) { return os.Open(path) },
+		Length: st.Size(),
+		Desc:   fmt.Sprintf("contents of %s, %d bytes", path, st.Size()),
+	}, nil
+}
+
+// stdinOnce lets standard input be sent once; a second send (a 307 redirect) fails clearly.
+func stdinOnce(r io.Reader) func() (io.ReadCloser, error) {
+	used := false
+	return func() (io.ReadCloser, error) {
+		if used {
+			return nil, errors.New("the body was read from standard input and cannot be sent again")
+		}
+		used = true
+		return io.NopCloser(r), nil
+	}
+}
+
+// fieldValue returns a field's value as a JSON node: a string, or raw JSON for := items.
+func (b *bodyBuilder) fieldValue(it Item) (any, error) {
+	switch it.Kind {
+	case ItemField:
+		return it.Value, nil
+	case ItemFieldFile:
+		p, err := b.readFile(it.Value, it.Raw)
+		if err != nil {
+			return nil, err
+		}
+		return string(p), nil
+	case ItemJSON, ItemJSONFile:
+		raw := []byte(it.Value)
+		if it.Kind == ItemJSONFile {
+			p, err := b.readFile(it.Value, it.Raw)
+			if err != nil {
+				return nil, err
+			}
+			raw = p
+		}
+		if !json.Valid(raw) {
+			var v any
+			err := json.Unmarshal(raw, &v)
+			return nil, usageErrorf(it.Raw, "not valid JSON: %v", err)
+		}
+		return json.RawMessage(raw), nil
+	}
+	return nil, usageErrorf(it.Raw, "internal: not a field")
+}
+
+func (b *bodyBuilder) jsonBody() (*Body, error) {
+	var root any
+	for _, it := range b.fields {
+		v, err := b.fieldValue(it)
+		if err != nil {
+			return nil, err
+		}
+		path, err := parseFieldPath(it.escKey)
+		if err != nil {
+			return nil, &UsageError{Arg: it.Raw, Err: err}
+		}
+		if root, err = setPath(root, path, v); err != nil {
+			return nil, &UsageError{Arg: it.Raw, Err: err}
+		}
+	}
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, root); err != nil {
+		return nil, usageErrorf("", "encoding the JSON body: %v", err)
+	}
+	return memBody(buf.Bytes()), nil
+}
+
+func (b *bodyBuilder) formBody() (*Body, error) {
+	var parts []string
+	for _, it := range b.fields {
+		if it.Kind == ItemJSON || it.Kind == ItemJSONFile {
+			return nil, usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent as a form")
+		}
+		v, err := b.fieldValue(it)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, url.QueryEscape(it.Key)+"="+url.QueryEscape(v.(string)))
+	}
+	return memBody([]byte(strings.Join(parts, "&"))), nil
+}
+
+// multipartBody lays out a multipart/form-data body whose file parts are read from disk only while it is sent,
+// so its length is known up front and it can be sent again.
+func (b *bodyBuilder) multipartBody() (*Body, string, error) {
+	type segment struct {
+		data []byte
+		path string
+	}
+	var segs []segment
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	var total int64
+	for _, it := range b.fields {
+		if it.Kind == ItemJSON || it.Kind == ItemJSONFile {
+			return nil, "", usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent in a multipart form")
+		}
+		v, err := b.fieldValue(it)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := mw.WriteField(it.Key, v.(string)); err != nil {
+			return nil, "", err
+		}
+	}
+	var descs []string
+	for _, it := range b.files {
+		path, ctype, _ := strings.Cut(it.Value, ";type=")
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, "", &UsageError{Arg: it.Raw, Err: fileError(err)}
+		}
+		if st.IsDir() {
+			return nil, "", usageErrorf(it.Raw, "is a directory")
+		}
+		if f, err := os.Open(path); err != nil {
+			return nil, "", &UsageError{Arg: it.Raw, Err: fileError(err)}
+		} else {
+			f.Close()
+		}
+		if ctype == "" {
+			ctype = mime.TypeByExtension(filepath.Ext(path))
+		}
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
+			quoteEscaper.Replace(it.Key), quoteEscaper.Replace(filepath.Base(path))))
+		h.Set("Content-Type", ctype)
+		if _, err := mw.CreatePart(h); err != nil {
+			return nil, "", err
+		}
+		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())}, segment{path: path})
+		total += int64(buf.Len()) + st.Size()
+		buf.Reset()
+		descs = append(descs, fmt.Sprintf("%s (%d bytes)", path, st.Size()))
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
+	total += int64(buf.Len())
+	if len(b.files) == 0 {
+		return memBody(segs[0].data), mw.FormDataContentType(), nil
+	}
+	open := func() (io.ReadCloser, error) {
+		var readers []io.Reader
+		var files []*os.File
+		for _, s := range segs {
+			if s.path == "" {
+				readers = append(readers, bytes.NewReader(s.data))
+				continue
+			}
+			f, err := os.Open(s.path)
+			if err != nil {
+				for _, o := range files {
+					o.Close()
+				}
+				return nil, fmt.Errorf("opening %s: %w", s.path, err)
+			}
+			files = append(files, f)
+			readers = append(readers, f)
+		}
+		return &multiCloser{Reader: io.MultiReader(readers...), files: files}, nil
+	}
+	return &Body{open: open, Length: total, Desc: "multipart form with " + strings.Join(descs, ", ")}, mw.FormDataContentType(), nil
+}
+
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
+
+type multiCloser struct {
+	io.Reader
+	files []*os.File
+}
+
+func (m *multiCloser) Close() error {
+	for _, f := range m.files {
+		f.Close()
+	}
+	return nil
+}
+
+// HTTPRequest makes an *http.Request for one send of r.
+func (r *Request) HTTPRequest() (*http.Request, error) {
+	req, err := http.NewRequest(r.Method, r.URL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	req.Host = r.Host
+	if r.Body != nil {
+		rc, err := r.Body.Open()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = rc
+		req.ContentLength = r.Body.Length
+		if r.Body.Length == 0 {
+			req.Body = http.NoBody
+		}
+		req.GetBody = r.Body.Open
+	}
+	return req, nil
+}

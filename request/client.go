@@ -1,0 +1,208 @@
+package request
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
+)
+
+// Options are the transport and redirect settings of a Client.
+type Options struct {
+	ConnectTimeout time.Duration // TCP connect and TLS handshake; 0 means none
+	IdleTimeout    time.Duration // no bytes read or written for this long; 0 means none
+	MaxTime        time.Duration // the whole exchange, body included; 0 means none
+
+	Insecure    bool   // skip certificate verification
+	CACert      string // PEM file of CA certificates to trust instead of the system's
+	HTTPVersion string // "" (negotiate), "1.1" or "2"
+
+	Follow          bool // follow redirects
+	MaxRedirects    int
+	LocationTrusted bool // keep credentials across origins
+	AllowDowngrade  bool // follow https → http
+}
+
+// Client sends Requests through a traced transport.
+type Client struct {
+	opts   Options
+	Tracer *trace.Transport
+	hc     *http.Client
+}
+
+// maxHeaderBytes caps response headers, like curl's 100 KiB but roomier: a hostile server cannot make hop
+// buffer without bound.
+const maxHeaderBytes = 1 << 20
+
+// NewClient builds a client on a clone of http.DefaultTransport (keeping its proxy settings and pool limits).
+// It fails only on unusable TLS files, with a *UsageError.
+func NewClient(opts Options) (*Client, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil || opts.IdleTimeout <= 0 {
+			return c, err
+		}
+		return &idleConn{Conn: c, idle: opts.IdleTimeout}, nil
+	}
+	t.TLSHandshakeTimeout = opts.ConnectTimeout
+	t.DisableCompression = true // hop asks for and decodes encodings itself, visibly
+	t.MaxResponseHeaderBytes = maxHeaderBytes
+	t.ReadBufferSize = 64 << 10
+	t.WriteBufferSize = 64 << 10
+	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: opts.Insecure}
+	if opts.CACert != "" {
+		pool, err := loadCAs(opts.CACert)
+		if err != nil {
+			return nil, err
+		}
+		t.TLSClientConfig.RootCAs = pool
+	}
+	switch opts.HTTPVersion {
+	case "1.1":
+		t.Protocols = new(http.Protocols)
+		t.Protocols.SetHTTP1(true)
+	case "2":
+		t.Protocols = new(http.Protocols)
+		t.Protocols.SetHTTP2(true)
+		t.Protocols.SetUnencryptedHTTP2(true)
+	}
+	tracer := trace.NewTransport(t)
+	c := &Client{
+		opts:   opts,
+		Tracer: tracer,
+		hc: &http.Client{
+			Transport: tracer,
+			// Redirects are followed by hand in Send, so that each hop is traced and the origin rules hold.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	return c, nil
+}
+
+// loadCAs reads a PEM bundle of CA certificates.
+func loadCAs(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &UsageError{Arg: "--cacert " + path, Err: fileError(err)}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, usageErrorf("--cacert "+path, "no PEM certificates in the file")
+	}
+	return pool, nil
+}
+
+// idleConn fails a read or write that makes no progress for idle: the idle timeout of the contract, applied
+// to every byte on the wire, TLS and HTTP/2 frames included.
+type idleConn struct {
+	net.Conn
+	idle time.Duration
+}
+
+func (c *idleConn) Read(p []byte) (int, error) {
+	c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	return c.Conn.Read(p)
+}
+
+func (c *idleConn) Write(p []byte) (int, error) {
+	c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
+	return c.Conn.Write(p)
+}
+
+// errTotalTimeout is the cause recorded on the context when -m/--max-time runs out.
+var errTotalTimeout = errors.New("total time limit reached")
+
+// WithDeadline applies the total time limit, if any, to ctx. The returned context must be used for the whole
+// exchange, body included.
+func (c *Client) WithDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.opts.MaxTime <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, c.opts.MaxTime, errTotalTimeout)
+}
+
+// BodyError is a response body that ended early or could not be decoded: truncated, badly framed or badly
+// compressed.
+type BodyError struct{ Err error }
+
+func (e *BodyError) Error() string {
+	return fmt.Sprintf("the response body ended early or is malformed: %v", e.Err)
+}
+
+func (e *BodyError) Unwrap() error { return e.Err }
+
+// classify turns a transport error into hop's typed errors: timeouts name their limit and phase.
+func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS bool) error {
+	if err == nil {
+		return nil
+	}
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return err
+	}
+	waiting := "the response"
+	connected := false
+	if hop != nil {
+		waiting = hop.Waiting(isTLS)
+		rec := hop.Snapshot()
+		connected = !rec.Events.GotConn.IsZero()
+		var ve *tls.CertificateVerificationError
+		if errors.As(err, &ve) {
+			return &CertificateError{Host: rec.Host, Reason: tlsinfo.Explain(err, time.Now()), Err: err}
+		}
+		if rec.TLSErr != nil && !isTimeout(err) {
+			return &HandshakeError{Host: rec.Host, Err: err}
+		}
+	}
+	if errors.Is(context.Cause(ctx), errTotalTimeout) {
+		return &TimeoutError{Limit: "total", After: c.opts.MaxTime, Phase: waiting, Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if isTimeout(err) {
+		if !connected {
+			return &TimeoutError{Limit: "connect", After: c.opts.ConnectTimeout, Phase: waiting, Err: err}
+		}
+		return &TimeoutError{Limit: "idle", After: c.opts.IdleTimeout, Phase: waiting, Err: err}
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// checkedBody types the errors of a response body: timeouts name their phase, anything else that stops the
+// body before its end is a BodyError.
+type checkedBody struct {
+	io.ReadCloser
+	ctx    context.Context
+	client *Client
+	hop    *trace.Hop
+	isTLS  bool
+}
+
+func (b *checkedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = b.client.classify(b.ctx, err, b.hop, b.isTLS)
+		var te *TimeoutError
+		if !errors.As(err, &te) && !errors.Is(err, context.Canceled) {
+			err = &BodyError{Err: err}
+		}
+	}
+	return n, err
+}

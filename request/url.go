@@ -1,0 +1,115 @@
+// Package request turns a plain Spec (method, URL, request items, auth and transport options) into an
+// *http.Request and an *http.Client, and sends it, following redirects by hand so that every hop is traced and
+// credentials never cross origins.
+package request
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
+// ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
+// means https://. Only http and https are accepted.
+func ParseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, usageErrorf(raw, "empty URL")
+	}
+	if strings.ContainsAny(raw, " \t\r\n") || strings.IndexFunc(raw, isControl) >= 0 {
+		return nil, usageErrorf(raw, "URL contains whitespace or control characters")
+	}
+	s := raw
+	if i := strings.Index(s, "://"); i < 0 {
+		switch {
+		case strings.HasPrefix(s, ":"):
+			// ":8080/x" and ":/x" are localhost shorthands, as in HTTPie.
+			rest := s[1:]
+			port, path, _ := strings.Cut(rest, "/")
+			s = "http://localhost"
+			if port != "" {
+				s += ":" + port
+			}
+			s += "/" + path
+		case isLoopbackAuthority(s):
+			s = "http://" + s
+		default:
+			s = "https://" + s
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, usageErrorf(raw, "malformed URL: %v", err)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, usageErrorf(raw, "unsupported scheme %q (hop speaks http and https)", u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, usageErrorf(raw, "URL has no host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := parsePort(p); err != nil || n == 0 {
+			return nil, usageErrorf(raw, "invalid port %q", p)
+		}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+func parsePort(p string) (int, error) {
+	n := 0
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("not a number")
+		}
+		n = n*10 + int(c-'0')
+		if n > 65535 {
+			return 0, fmt.Errorf("out of range")
+		}
+	}
+	return n, nil
+}
+
+// isLoopbackAuthority reports whether a scheme-less URL starts with localhost or a loopback address, which
+// hop reaches over plain http by default.
+func isLoopbackAuthority(s string) bool {
+	host := s
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// Origin is the scheme, host and port of a URL, with the default port filled in. Credentials stay within
+// one origin.
+func Origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch u.Scheme {
+		case "https":
+			port = "443"
+		default:
+			port = "80"
+		}
+	}
+	return u.Scheme + "://" + strings.ToLower(net.JoinHostPort(u.Hostname(), port))
+}

@@ -1,0 +1,182 @@
+// Package testserver serves real HTTP on loopback for hop's tests and demo: a full httpbin
+// (github.com/mccutchen/go-httpbin) plus endpoints under /misbehave/ that break the rules on purpose.
+package testserver
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
+)
+
+// Handler returns httpbin with the misbehaving endpoints mounted under /misbehave/.
+func Handler() http.Handler {
+	bin := httpbin.New(httpbin.WithMaxBodySize(64<<20), httpbin.WithMaxDuration(30*time.Second))
+	mux := http.NewServeMux()
+	mux.Handle("/", bin)
+	mux.HandleFunc("/misbehave/truncated", truncated)
+	mux.HandleFunc("/misbehave/badchunk", badChunk)
+	mux.HandleFunc("/misbehave/escape", escape)
+	mux.HandleFunc("/misbehave/stall", stall)
+	mux.HandleFunc("/misbehave/endless", endless)
+	mux.HandleFunc("/misbehave/badgzip", badGzip)
+	mux.HandleFunc("/misbehave/gzip-json", gzipJSON)
+	mux.HandleFunc("/misbehave/binary", binary)
+	mux.HandleFunc("/misbehave/invalid-json", invalidJSON)
+	mux.HandleFunc("/misbehave/zeros/{n}", zeros)
+	mux.HandleFunc("/misbehave/delay-first-byte/{ms}", delayFirstByte)
+	mux.HandleFunc("/misbehave/loop", loop)
+	mux.HandleFunc("/misbehave/huge-headers", hugeHeaders)
+	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
+	return mux
+}
+
+// raw hijacks the connection and writes exactly what is given, so a test can send what net/http would
+// refuse to.
+func raw(w http.ResponseWriter, write func(bw *bufio.ReadWriter)) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "cannot hijack (HTTP/2?); use HTTP/1.1", http.StatusHTTPVersionNotSupported)
+		return
+	}
+	conn, bw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	write(bw)
+	bw.Flush()
+}
+
+// truncated promises 100 bytes and sends 10.
+func truncated(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789")
+	})
+}
+
+// badChunk sends a chunk header that is not hexadecimal.
+func badChunk(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbroken\r\n0\r\n\r\n")
+	})
+}
+
+// escape puts terminal escape sequences in the reason phrase, a header and the body.
+func escape(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		body := "safe \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \xc2\x9b31m c1 \u202eevil\n"
+		fmt.Fprintf(bw, "HTTP/1.1 200 OK\x1b[2J\r\nContent-Type: text/plain\r\nX-Evil: a\x1b[31mb\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	})
+}
+
+// stall sends headers and a few bytes, then nothing until the client gives up.
+func stall(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("first bytes\n"))
+	w.(http.Flusher).Flush()
+	<-r.Context().Done()
+}
+
+// endless streams a body that never ends, until the client goes away.
+func endless(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	chunk := make([]byte, 64<<10)
+	for r.Context().Err() == nil {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
+}
+
+// badGzip claims gzip and sends garbage.
+func badGzip(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Write([]byte("this is not gzip at all"))
+}
+
+// gzipJSON sends gzip-compressed JSON.
+func gzipJSON(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Encoding", "gzip")
+	zw := gzip.NewWriter(w)
+	zw.Write([]byte(`{"compressed":true,"n":1}`))
+	zw.Close()
+}
+
+// binary sends PNG bytes labelled as text, to prove hop sniffs rather than trusts the label.
+func binary(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"))
+}
+
+func invalidJSON(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"open": [1, 2,` + "\n"))
+}
+
+// zeros sends n zero bytes with a Content-Length, as fast as the connection takes them.
+func zeros(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.ParseInt(r.PathValue("n"), 10, 64)
+	if err != nil || n < 0 {
+		http.Error(w, "bad size", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+	chunk := make([]byte, 256<<10)
+	for n > 0 {
+		c := chunk
+		if int64(len(c)) > n {
+			c = c[:n]
+		}
+		if _, err := w.Write(c); err != nil {
+			return
+		}
+		n -= int64(len(c))
+	}
+}
+
+// delayFirstByte waits ms milliseconds before answering with a small JSON body.
+func delayFirstByte(w http.ResponseWriter, r *http.Request) {
+	ms, err := strconv.Atoi(r.PathValue("ms"))
+	if err != nil || ms < 0 || ms > 60000 {
+		http.Error(w, "bad delay", http.StatusBadRequest)
+		return
+	}
+	select {
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"delayed_ms":%d}`+"\n", ms)
+}
+
+// loop redirects to itself forever.
+func loop(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/misbehave/loop", http.StatusFound)
+}
+
+// hugeHeaders sends 2 MiB of headers.
+func hugeHeaders(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\n")
+		v := strings.Repeat("x", 8000)
+		for i := 0; i < 256; i++ {
+			fmt.Fprintf(bw, "X-Big-%d: %s\r\n", i, v)
+		}
+		bw.WriteString("Content-Length: 2\r\n\r\nok")
+	})
+}
+
+func textCRLF(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("line one\r\nline two\rover\n"))
+}

@@ -1,0 +1,122 @@
+package trace
+
+import (
+	"net"
+	"strings"
+	"time"
+)
+
+// Phase is one step of an exchange as a duration. A phase that did not happen is Skipped with a Reason;
+// its Duration is then meaningless and never shown.
+type Phase struct {
+	Name     string        // dns, connect, tls, send, server, transfer
+	Offset   time.Duration // from the start of the hop to the start of the phase
+	Duration time.Duration
+	Skipped  bool
+	Reason   string
+}
+
+// Phase names, in the order they happen.
+const (
+	DNS      = "dns"
+	Connect  = "connect"
+	TLS      = "tls"
+	Send     = "send"
+	Server   = "server"
+	Transfer = "transfer"
+)
+
+// Reasons a phase was skipped.
+const (
+	ReasonReused     = "reused connection"
+	ReasonIPLiteral  = "IP literal"
+	ReasonPlainHTTP  = "not TLS"
+	ReasonNoResponse = "no response"
+	ReasonNotRead    = "body not read"
+	ReasonEarly      = "response began before the request was sent"
+	ReasonFailed     = "did not complete"
+)
+
+// Timings are the derived phases of one hop and its total duration.
+type Timings struct {
+	Phases []Phase        // always the six phases, in order
+	Total  time.Duration  // from the start of the hop to its last recorded event
+	Offset time.Duration  // the start of this hop relative to the start of the first hop
+	ByName map[string]int // index into Phases
+}
+
+// Get returns the named phase.
+func (t Timings) Get(name string) Phase { return t.Phases[t.ByName[name]] }
+
+// Timings derives the phases of a hop from its events. Durations are only ever differences of two recorded
+// events, so a phase is never negative: one whose events are missing or out of order is skipped.
+func (r Record) Timings() Timings {
+	e := r.Events
+	skipConn := ""
+	if r.Reused {
+		skipConn = ReasonReused
+	}
+	phase := func(name string, from, to time.Time, reason string) Phase {
+		p := Phase{Name: name}
+		switch {
+		case reason != "":
+			p.Skipped, p.Reason = true, reason
+		case from.IsZero() || to.IsZero():
+			p.Skipped, p.Reason = true, ReasonFailed
+		case to.Before(from):
+			p.Skipped, p.Reason = true, ReasonEarly
+		default:
+			p.Offset, p.Duration = from.Sub(e.Start), to.Sub(from)
+		}
+		return p
+	}
+	dnsReason := skipConn
+	if dnsReason == "" && e.DNSStart.IsZero() {
+		dnsReason = ReasonIPLiteral
+		if net.ParseIP(strings.Trim(r.Host, "[]")) == nil {
+			dnsReason = "no lookup"
+		}
+	}
+	tlsReason := skipConn
+	if tlsReason == "" && e.TLSStart.IsZero() && !strings.HasPrefix(r.URL, "https:") {
+		tlsReason = ReasonPlainHTTP
+	}
+	serverReason, transferReason := "", ""
+	if e.FirstByte.IsZero() {
+		serverReason, transferReason = ReasonNoResponse, ReasonNoResponse
+	} else if e.BodyDone.IsZero() {
+		transferReason = ReasonNotRead
+	}
+	t := Timings{Phases: []Phase{
+		phase(DNS, e.DNSStart, e.DNSDone, dnsReason),
+		phase(Connect, e.ConnectStart, e.ConnectDone, skipConn),
+		phase(TLS, e.TLSStart, e.TLSDone, tlsReason),
+		phase(Send, e.GotConn, e.WroteRequest, ""),
+		phase(Server, e.WroteRequest, e.FirstByte, serverReason),
+		phase(Transfer, e.FirstByte, e.BodyDone, transferReason),
+	}}
+	t.ByName = make(map[string]int, len(t.Phases))
+	for i, p := range t.Phases {
+		t.ByName[p.Name] = i
+	}
+	last := e.Start
+	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.TLSDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
+		if ts.After(last) {
+			last = ts
+		}
+	}
+	t.Total = last.Sub(e.Start)
+	return t
+}
+
+// AllTimings derives the timings of every hop, with each hop's offset from the first.
+func AllTimings(hops []Record) []Timings {
+	out := make([]Timings, len(hops))
+	for i, h := range hops {
+		out[i] = h.Timings()
+		if i > 0 {
+			out[i].Offset = h.Events.Start.Sub(hops[0].Events.Start)
+		}
+	}
+	return out
+}

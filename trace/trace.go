@@ -1,0 +1,279 @@
+// Package trace records where the time of an HTTP exchange went. Transport is an http.RoundTripper that
+// attaches a fresh httptrace.ClientTrace to every request it sends (each redirect hop and retry is its own
+// request) and records plain timestamps. Hooks only record, under a mutex: they may run concurrently and
+// after the response has returned. Phases are derived afterwards as durations; nothing here prints.
+package trace
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
+	"sync"
+	"time"
+)
+
+// Events are the raw timestamps of one hop. A zero time means the event did not happen.
+type Events struct {
+	Start        time.Time // RoundTrip called
+	DNSStart     time.Time
+	DNSDone      time.Time
+	ConnectStart time.Time // of the attempt that won, when IPv4 and IPv6 race
+	ConnectDone  time.Time
+	TLSStart     time.Time
+	TLSDone      time.Time
+	GotConn      time.Time
+	WroteRequest time.Time
+	FirstByte    time.Time
+	BodyDone     time.Time // the body was read to its end, or closed
+}
+
+// Record is a snapshot of one hop: one request sent and its response.
+type Record struct {
+	Method string
+	URL    string
+	Host   string // the host part of the URL, without port
+
+	Events       Events
+	Reused       bool          // the connection came from the pool
+	IdleTime     time.Duration // how long a reused connection had been idle
+	RemoteAddr   string
+	LocalAddr    string
+	Proto        string // HTTP/1.1, HTTP/2.0, ...
+	Status       int    // 0 when no response arrived
+	Informs      []int  // 1xx responses seen before the final one
+	BodyBytes    int64  // bytes of body read off the wire (before decoding)
+	BodyComplete bool   // the body was read to its end
+	TLS          *tls.ConnectionState
+	TLSErr       error // why the handshake failed, if it did
+	Err          error // the error that ended the hop, if any
+}
+
+// Hop is the live, mutex-guarded record of one request in flight.
+type Hop struct {
+	mu            sync.Mutex
+	rec           Record
+	connectStarts map[string]time.Time
+	now           func() time.Time
+}
+
+// Snapshot returns a copy of what has been recorded so far.
+func (h *Hop) Snapshot() Record {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rec
+	r.Informs = append([]int(nil), h.rec.Informs...)
+	return r
+}
+
+func (h *Hop) stamp(f func(r *Record, now time.Time)) {
+	now := h.now()
+	h.mu.Lock()
+	f(&h.rec, now)
+	h.mu.Unlock()
+}
+
+func (h *Hop) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) {
+			h.stamp(func(r *Record, now time.Time) { r.Events.DNSStart = now })
+		},
+		DNSDone: func(httptrace.DNSDoneInfo) {
+			h.stamp(func(r *Record, now time.Time) { r.Events.DNSDone = now })
+		},
+		ConnectStart: func(network, addr string) {
+			h.stamp(func(r *Record, now time.Time) {
+				if h.connectStarts == nil {
+					h.connectStarts = map[string]time.Time{}
+				}
+				h.connectStarts[network+" "+addr] = now
+			})
+		},
+		ConnectDone: func(network, addr string, err error) {
+			h.stamp(func(r *Record, now time.Time) {
+				// Happy Eyeballs may race several attempts: the first success wins.
+				if err != nil || !r.Events.ConnectDone.IsZero() {
+					return
+				}
+				r.Events.ConnectStart = h.connectStarts[network+" "+addr]
+				r.Events.ConnectDone = now
+			})
+		},
+		TLSHandshakeStart: func() {
+			h.stamp(func(r *Record, now time.Time) { r.Events.TLSStart = now })
+		},
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			h.stamp(func(r *Record, now time.Time) {
+				r.Events.TLSDone = now
+				r.TLSErr = err
+				if err == nil || len(cs.PeerCertificates) > 0 {
+					r.TLS = &cs
+				}
+			})
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			h.stamp(func(r *Record, now time.Time) {
+				r.Events.GotConn = now
+				r.Reused = info.Reused
+				if info.WasIdle {
+					r.IdleTime = info.IdleTime
+				}
+				if c := info.Conn; c != nil {
+					r.RemoteAddr = addrString(c.RemoteAddr())
+					r.LocalAddr = addrString(c.LocalAddr())
+					if tc, ok := c.(*tls.Conn); ok && r.TLS == nil {
+						cs := tc.ConnectionState()
+						r.TLS = &cs
+					}
+				}
+			})
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) {
+			h.stamp(func(r *Record, now time.Time) { r.Events.WroteRequest = now })
+		},
+		GotFirstResponseByte: func() {
+			h.stamp(func(r *Record, now time.Time) {
+				if r.Events.FirstByte.IsZero() {
+					r.Events.FirstByte = now
+				}
+			})
+		},
+		Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
+			h.stamp(func(r *Record, _ time.Time) { r.Informs = append(r.Informs, code) })
+			return nil
+		},
+	}
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// Transport traces every request sent through Base.
+type Transport struct {
+	Base http.RoundTripper
+
+	mu   sync.Mutex
+	hops []*Hop
+	now  func() time.Time
+}
+
+// NewTransport wraps base.
+func NewTransport(base http.RoundTripper) *Transport {
+	return &Transport{Base: base, now: time.Now}
+}
+
+// RoundTrip sends req with a fresh ClientTrace and records its hop. The response body is wrapped so that the
+// end of the transfer is stamped by whoever drains it.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	h := &Hop{now: t.now}
+	h.rec.Method = req.Method
+	h.rec.URL = req.URL.String()
+	h.rec.Host = req.URL.Hostname()
+	h.rec.Events.Start = t.now()
+	t.mu.Lock()
+	t.hops = append(t.hops, h)
+	t.mu.Unlock()
+
+	ctx := httptrace.WithClientTrace(req.Context(), h.clientTrace())
+	resp, err := t.Base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
+		return nil, err
+	}
+	h.stamp(func(r *Record, _ time.Time) {
+		r.Status = resp.StatusCode
+		r.Proto = resp.Proto
+		if r.TLS == nil && resp.TLS != nil {
+			r.TLS = resp.TLS
+		}
+	})
+	resp.Body = &stampedBody{rc: resp.Body, hop: h}
+	return resp, nil
+}
+
+// Hops returns snapshots of every hop sent so far, in order.
+func (t *Transport) Hops() []Record {
+	t.mu.Lock()
+	hops := append([]*Hop(nil), t.hops...)
+	t.mu.Unlock()
+	out := make([]Record, len(hops))
+	for i, h := range hops {
+		out[i] = h.Snapshot()
+	}
+	return out
+}
+
+// Last returns the hop sent most recently, or nil.
+func (t *Transport) Last() *Hop {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.hops) == 0 {
+		return nil
+	}
+	return t.hops[len(t.hops)-1]
+}
+
+// stampedBody stamps the end of the transfer and counts the bytes read.
+type stampedBody struct {
+	rc   io.ReadCloser
+	hop  *Hop
+	n    int64
+	done bool
+}
+
+func (b *stampedBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.n += int64(n)
+	if err != nil && !b.done {
+		b.done = true
+		complete := err == io.EOF
+		b.hop.stamp(func(r *Record, now time.Time) {
+			r.Events.BodyDone = now
+			r.BodyBytes = b.n
+			r.BodyComplete = complete
+			if !complete {
+				r.Err = err
+			}
+		})
+	}
+	return n, err
+}
+
+func (b *stampedBody) Close() error {
+	if !b.done {
+		b.done = true
+		b.hop.stamp(func(r *Record, now time.Time) {
+			r.Events.BodyDone = now
+			r.BodyBytes = b.n
+		})
+	}
+	return b.rc.Close()
+}
+
+// Waiting names, in words, what the hop is waiting for right now; timeout errors use it.
+func (h *Hop) Waiting(isTLS bool) string {
+	r := h.Snapshot()
+	e := r.Events
+	switch {
+	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
+		return "the DNS lookup"
+	case e.GotConn.IsZero() && !e.TLSStart.IsZero() && e.TLSDone.IsZero():
+		return "the TLS handshake"
+	case e.GotConn.IsZero() && isTLS && !e.ConnectDone.IsZero():
+		return "the TLS handshake"
+	case e.GotConn.IsZero():
+		return "the connection"
+	case e.WroteRequest.IsZero():
+		return "the request to be sent"
+	case e.FirstByte.IsZero():
+		return "the first byte"
+	default:
+		return "the rest of the body"
+	}
+}
