@@ -77,6 +77,7 @@ type Options struct {
 	Quiet         bool
 	Print         string
 	Trace         bool
+	TLS           bool
 	Pretty        string
 	Color         string
 	NoCheckStatus bool
@@ -141,16 +142,21 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{err: fmt.Errorf("%w (see hop %s --help)", err, c.Name())}
+		return &usageError{err: fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
+	// Request flags belong to the root so they work on either side of the command name, as curl users
+	// expect: "hop -v get URL" and "hop get URL -v" are the same.
+	o := &Options{}
+	root.PersistentFlags().SortFlags = false
+	addRequestFlags(root.PersistentFlags(), o)
 	root.SetVersionTemplate("hop {{.Version}}\n")
 	for _, mc := range methodCommands {
 		method := strings.ToUpper(mc.name)
 		stdin := mc.stdin
-		root.AddCommand(newRequestCmd(s, runF, mc.name+" URL [ITEM...]", mc.short, mc.example,
+		root.AddCommand(newRequestCmd(o, runF, mc.name+" URL [ITEM...]", mc.short, mc.example,
 			func(args []string) (string, []string) { return method, args }, stdin))
 	}
-	root.AddCommand(newRequestCmd(s, runF, "request METHOD URL [ITEM...]", "Send a request with any method",
+	root.AddCommand(newRequestCmd(o, runF, "request METHOD URL [ITEM...]", "Send a request with any method",
 		`  hop request PROPFIND example.com/dav Depth:1
   hop request PURGE :8080/cache/item`,
 		func(args []string) (string, []string) { return args[0], args[1:] }, true))
@@ -183,8 +189,7 @@ type usageError struct{ err error }
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
-func newRequestCmd(s *Streams, runF RunFunc, use, short, example string, split func([]string) (string, []string), stdin bool) *cobra.Command {
-	o := &Options{}
+func newRequestCmd(o *Options, runF RunFunc, use, short, example string, split func([]string) (string, []string), stdin bool) *cobra.Command {
 	minArgs := 1
 	if strings.HasPrefix(use, "request") {
 		minArgs = 2
@@ -212,8 +217,6 @@ func newRequestCmd(s *Streams, runF RunFunc, use, short, example string, split f
 			return runF(c.Context(), o)
 		},
 	}
-	c.Flags().SortFlags = false
-	addRequestFlags(c.Flags(), o)
 	return c
 }
 
@@ -246,6 +249,7 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVarP(&o.Quiet, "silent", "s", false, "same as --quiet (curl's name)")
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
+	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
 	fs.StringVar(&o.Color, "color", "auto", "colour output: auto, always, never")
 	fs.Lookup("color").NoOptDefVal = "always"

@@ -153,6 +153,9 @@ func newPrinter(s *Streams, o *Options) *printer {
 		p.summary = s.ErrTTY
 		p.waterfall = o.Trace
 	}
+	if o.TLS {
+		p.tls = true
+	}
 	if p.waterfall {
 		p.summary = false
 	}

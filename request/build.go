@@ -234,8 +234,13 @@ func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error
 	}
 	switch {
 	case b.bodyIt != nil:
+		// As in HTTPie: a file's type comes from its name; stdin is taken for JSON (a form with -f).
 		body, err := b.fileBody(b.bodyIt.Value, b.bodyIt.Raw)
-		return body, "", "", err
+		ct := mime.TypeByExtension(filepath.Ext(b.bodyIt.Value))
+		if b.bodyIt.Value == "-" {
+			ct = b.stdinType()
+		}
+		return body, ct, "", err
 	case len(s.Data) > 0:
 		var parts [][]byte
 		for _, d := range s.Data {
@@ -266,9 +271,16 @@ func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error
 		body, err := b.jsonBody()
 		return body, contentJSON, acceptJSON, err
 	case s.Stdin != nil && s.StdinBody:
-		return &Body{open: stdinOnce(s.Stdin), Length: -1, Desc: "standard input"}, "", "", nil
+		return &Body{open: stdinOnce(s.Stdin), Length: -1, Desc: "standard input"}, b.stdinType(), "", nil
 	}
 	return nil, "", "", nil
+}
+
+func (b *bodyBuilder) stdinType() string {
+	if b.spec.Form {
+		return contentForm
+	}
+	return contentJSON
 }
 
 func memBody(p []byte) *Body {

@@ -67,11 +67,12 @@ func badChunk(w http.ResponseWriter, _ *http.Request) {
 	})
 }
 
-// escape puts terminal escape sequences in the reason phrase, a header and the body.
+// escape puts terminal escape sequences in the reason phrase, a header and the body. (Go's client rejects
+// C0 controls in header values itself, so the header carries a C1 CSI and a bidi override.)
 func escape(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) {
 		body := "safe \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \xc2\x9b31m c1 \u202eevil\n"
-		fmt.Fprintf(bw, "HTTP/1.1 200 OK\x1b[2J\r\nContent-Type: text/plain\r\nX-Evil: a\x1b[31mb\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		fmt.Fprintf(bw, "HTTP/1.1 200 OK\x1b[2J\r\nContent-Type: text/plain\r\nX-Evil: a\xc2\x9b31mb \u202eevil\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	})
 }
 

@@ -1,0 +1,27 @@
+# hop: build, test, demo. Everything a fresh clone needs comes from the Go module proxy.
+GO      ?= go
+BIN     := bin/hop
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/hop-cli/hop/cmd.Version=$(VERSION)
+
+.PHONY: all build test demo bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# test: format check, vet, and every test with the race detector.
+test:
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+# demo: start a local HTTPS httpbin on loopback, run hop against it, stop the server (even on failure).
+demo: build
+	@$(GO) build -o bin/hop-demo-server ./demo
+	@./demo/run.sh bin/hop bin/hop-demo-server
+
+clean:
+	rm -rf bin

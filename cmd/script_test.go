@@ -1,0 +1,208 @@
+package cmd_test
+
+import (
+	"bytes"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/hop-cli/hop/cmd"
+	"github.com/hop-cli/hop/testserver"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"hop": func() { os.Exit(cmd.Main()) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: the real hop binary against real servers on loopback.
+//
+// Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
+// another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
+// $SERVER, for URL shorthand). Extra commands:
+//
+//	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
+//	pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...
+//	                          run command with the chosen streams on pseudo-terminals
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:   filepath.Join("..", "testdata", "script"),
+		Setup: setupServers,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits": cmdExits,
+			"pty":   cmdPty,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+func setupServers(env *testscript.Env) error {
+	plain := httptest.NewServer(testserver.Handler())
+	env.Defer(plain.Close)
+	second := httptest.NewServer(testserver.Handler())
+	env.Defer(second.Close)
+	tlsSrv := httptest.NewUnstartedServer(testserver.Handler())
+	tlsSrv.EnableHTTP2 = true
+	tlsSrv.StartTLS()
+	env.Defer(tlsSrv.Close)
+
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {
+		return err
+	}
+	u, _ := url.Parse(plain.URL)
+	env.Setenv("SERVER", plain.URL)
+	env.Setenv("SERVER2", second.URL)
+	env.Setenv("TLSSERVER", tlsSrv.URL)
+	env.Setenv("PORT", u.Port())
+	env.Setenv("HOME", env.WorkDir)
+	return nil
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits N command args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := exitCode(ts.Exec(args[1], args[2:]...))
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdPty runs a command with the chosen standard streams attached to pseudo-terminals (100 columns), the
+// others to pipes. What the terminals showed becomes the command's stdout and stderr, with CRLF turned
+// back into LF.
+func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
+	var stdinText *string
+	outTTY, errTTY, code := false, false, 0
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-stdin":
+			s := strings.ReplaceAll(args[1], `\n`, "\n")
+			stdinText, args = &s, args[1:]
+		case "-stdout":
+			outTTY = true
+		case "-stderr":
+			errTTY = true
+		case "-code":
+			n, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			code, args = n, args[1:]
+		default:
+			ts.Fatalf("pty: unknown option %s", args[0])
+		}
+		args = args[1:]
+	}
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...")
+	}
+	path, err := lookPath(ts.Getenv("PATH"), args[0])
+	ts.Check(err)
+	c := exec.Command(path, args[1:]...)
+	c.Dir = ts.MkAbs(".")
+	c.Env = scriptEnv(ts)
+
+	var wg sync.WaitGroup
+	var outBuf, errBuf bytes.Buffer
+	var closeAfter []*os.File
+	attach := func(tty bool, buf *bytes.Buffer) *os.File {
+		if !tty {
+			r, w, err := os.Pipe()
+			ts.Check(err)
+			wg.Add(1)
+			go func() { defer wg.Done(); io.Copy(buf, r); r.Close() }()
+			closeAfter = append(closeAfter, w)
+			return w
+		}
+		master, slave, err := pty.Open()
+		ts.Check(err)
+		pty.Setsize(master, &pty.Winsize{Rows: 40, Cols: 100})
+		wg.Add(1)
+		go func() { defer wg.Done(); io.Copy(buf, master); master.Close() }()
+		closeAfter = append(closeAfter, slave)
+		return slave
+	}
+	c.Stdout = attach(outTTY, &outBuf)
+	c.Stderr = attach(errTTY, &errBuf)
+	if stdinText != nil {
+		master, slave, err := pty.Open()
+		ts.Check(err)
+		defer master.Close()
+		c.Stdin = slave
+		closeAfter = append(closeAfter, slave)
+		c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+		go func() {
+			time.Sleep(200 * time.Millisecond) // let hop switch the terminal to no-echo first
+			master.Write([]byte(*stdinText))
+		}()
+	}
+	ts.Check(c.Start())
+	for _, f := range closeAfter {
+		f.Close()
+	}
+	waitErr := c.Wait()
+	wg.Wait()
+	clean := func(b *bytes.Buffer) string { return strings.ReplaceAll(b.String(), "\r\n", "\n") }
+	fmt.Fprint(ts.Stdout(), clean(&outBuf))
+	fmt.Fprint(ts.Stderr(), clean(&errBuf))
+	if got := exitCode(waitErr); got != code {
+		ts.Fatalf("%s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", args[0], got, code, clean(&outBuf), clean(&errBuf))
+	}
+}
+
+func lookPath(pathEnv, name string) (string, error) {
+	for _, dir := range filepath.SplitList(pathEnv) {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s not found in PATH", name)
+}
+
+// scriptEnv is the script's environment for commands the pty builtin starts itself.
+func scriptEnv(ts *testscript.TestScript) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "WORK", "TMPDIR", "SERVER", "SERVER2", "TLSSERVER", "PORT",
+		"NO_COLOR", "FORCE_COLOR", "TERM", "HOP_TOKEN"} {
+		if v := ts.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	// testscript.Main finds the command to run through this variable in the environment.
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "GO_TESTSCRIPT") || strings.HasPrefix(kv, "GOCOVERDIR") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs hop against a local HTTPS httpbin. Usage: demo/run.sh HOP DEMO_SERVER
+# The server is stopped on exit, whatever happens.
+set -u
+hop=$1 server=$2
+dir=$(mktemp -d)
+"$server" -url "$dir/url" -ca "$dir/ca.pem" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
+
+for _ in $(seq 100); do [ -s "$dir/url" ] && break; sleep 0.05; done
+[ -s "$dir/url" ] || { echo "demo: the local server did not start" >&2; exit 1; }
+url=$(cat "$dir/url")
+ca="$dir/ca.pem"
+failed=0
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*" | sed "s#$dir/ca.pem#ca.pem#g"; }
+
+step hop get "$url/json" --cacert "$ca" -t
+"$hop" get "$url/json" --cacert "$ca" -t || failed=1
+
+step hop post "$url/post" name=hop n:=3 'tags[]=cli' --cacert "$ca" -v
+"$hop" post "$url/post" name=hop n:=3 'tags[]=cli' --cacert "$ca" -v || failed=1
+
+step hop get "$url/status/404" --cacert "$ca" -p h
+"$hop" get "$url/status/404" --cacert "$ca" -p h
+code=$?
+echo "exit code: $code (4 means the server answered 4xx)"
+[ "$code" = 4 ] || failed=1
+
+step hop get "$url/basic-auth/demo/secret" -a demo:secret --cacert "$ca" -v
+"$hop" get "$url/basic-auth/demo/secret" -a demo:secret --cacert "$ca" -v || failed=1
+
+step hop get "$url/get" --cacert "$ca" --tls -p s
+"$hop" get "$url/get" --cacert "$ca" --tls -p s || failed=1
+
+if [ "$failed" != 0 ]; then echo; echo "demo: a step failed" >&2; exit 1; fi
+echo; echo "demo: done; the local server is stopped."
