@@ -185,9 +185,11 @@ func (p *printer) heads(req *request.Request, sent []request.Sent) {
 		final := i == len(sent)-1
 		if p.reqHead {
 			format.RequestHead(p.s.Err, p.errStyle, requestView(h.Request, h.Response.Proto))
-			if p.reqBody && i == 0 {
-				p.requestBody(p.s.Err, p.errStyle, req)
-			}
+		}
+		if p.reqBody && i == 0 {
+			p.requestBody(p.s.Err, p.errStyle, req)
+		}
+		if p.reqHead || p.reqBody && i == 0 && req.Body != nil {
 			fmt.Fprintln(p.s.Err)
 		}
 		if p.respHead && (final || p.o.Verbose) {

@@ -200,7 +200,21 @@ func looksBinary(head []byte) bool {
 	if !utf8.Valid(check) {
 		return true
 	}
-	return !strings.HasPrefix(http.DetectContentType(head), "text/")
+	switch t := http.DetectContentType(head); {
+	case strings.HasPrefix(t, "text/"):
+		return false
+	case t != "application/octet-stream":
+		return true // a known binary signature: image, audio, archive, font, PDF...
+	}
+	// Valid UTF-8 with some control bytes is hostile or odd text, escaped on a terminal; mostly control
+	// bytes is binary.
+	controls := 0
+	for _, c := range check {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b {
+			controls++
+		}
+	}
+	return controls*10 > len(check)
 }
 
 func sniffType(head []byte, label string) string {
