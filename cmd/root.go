@@ -252,7 +252,6 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
 	fs.StringVar(&o.Color, "color", "auto", "colour output: auto, always, never")
-	fs.Lookup("color").NoOptDefVal = "always"
 	fs.BoolVar(&o.NoCheckStatus, "no-check-status", false, "exit 0 for 4xx and 5xx responses too")
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")

@@ -1,0 +1,164 @@
+package cmd_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/cmd"
+	"github.com/hop-cli/hop/testserver"
+)
+
+// parse runs the command line with a RunFunc that captures the Options, so no request is sent.
+func parse(t *testing.T, args ...string) (*cmd.Options, error) {
+	t.Helper()
+	s, _, _ := cmd.TestStreams("")
+	var got *cmd.Options
+	root := cmd.NewRootCmd(s, func(_ context.Context, o *cmd.Options) error {
+		got = o
+		return nil
+	})
+	root.SetArgs(args)
+	err := root.Execute()
+	return got, err
+}
+
+func TestFlagParsing(t *testing.T) {
+	o, err := parse(t, "-v", "post", "example.com/x", "a=1", "-H", "Accept: a, b", "-H", "X: 1", "-u", "ann:pw", "-L")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Method != "POST" || o.URL != "example.com/x" || !reflect.DeepEqual(o.Items, []string{"a=1"}) {
+		t.Errorf("method, URL, items = %q, %q, %q", o.Method, o.URL, o.Items)
+	}
+	if want := []string{"Accept: a, b", "X: 1"}; !reflect.DeepEqual(o.Headers, want) {
+		t.Errorf("-H = %q, want %q (commas must survive)", o.Headers, want)
+	}
+	if !o.Verbose || !o.Follow || o.Auth != "ann:pw" || !o.StdinBody {
+		t.Errorf("verbose=%v follow=%v auth=%q stdinBody=%v", o.Verbose, o.Follow, o.Auth, o.StdinBody)
+	}
+	if o.ConnectTimeout != 10*time.Second || o.IdleTimeout != 30*time.Second || o.MaxTime != 0 {
+		t.Errorf("timeouts = %v, %v, %v; want 10s, 30s, 0 by default", o.ConnectTimeout, o.IdleTimeout, o.MaxTime)
+	}
+
+	o, err = parse(t, "request", "purge", "example.com", "-X", "BAN")
+	if err != nil || o.Method != "BAN" {
+		t.Errorf("request purge -X BAN: method %q, err %v", o.Method, err)
+	}
+	o, err = parse(t, "get", "example.com")
+	if err != nil || o.StdinBody {
+		t.Errorf("get must never take stdin as the body (err %v)", err)
+	}
+	for _, bad := range [][]string{
+		{"get"}, {"get", "x", "--pretty", "loud"}, {"get", "x", "--color", "pink"}, {"get", "x", "-p", "Z"},
+		{"get", "x", "--http1.1", "--http2"}, {"get", "x", "--timeout", "-1s"}, {"request", "GET"},
+	} {
+		if _, err := parse(t, bad...); err == nil {
+			t.Errorf("parse(%q) succeeded, want a usage error", bad)
+		}
+	}
+}
+
+// TestGetNeverReadsOpenStdin runs hop get with stdin an open pipe that nobody writes to: it must finish.
+func TestGetNeverReadsOpenStdin(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	hop, err := exec.LookPath("hop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, method := range []string{"get", "head", "delete", "options"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a hang guard, not a measurement
+		c := exec.CommandContext(ctx, hop, method, srv.URL+"/anything")
+		c.Stdin = r
+		out, err := c.CombinedOutput()
+		hung := ctx.Err() != nil
+		cancel()
+		if hung {
+			t.Fatalf("hop %s waited on an open stdin pipe", method)
+		}
+		if err != nil {
+			t.Fatalf("hop %s: %v\n%s", method, err, out)
+		}
+	}
+}
+
+// TestLargeBodyFlatMemory pipes a 1 GiB body through a non-race build of hop and checks its peak memory.
+func TestLargeBodyFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("downloads 1 GiB over loopback")
+	}
+	bin := filepath.Join(t.TempDir(), "hop")
+	build := exec.Command("go", "build", "-o", bin, "github.com/hop-cli/hop")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	c := exec.Command(bin, "get", srv.URL+"/misbehave/zeros/1073741824")
+	stdout, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// ru_maxrss is no good here: exec carries the parent's high-water mark into the child's. VmHWM in
+	// /proc belongs to hop's own address space; sample it until hop exits.
+	var peak int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		status := fmt.Sprintf("/proc/%d/status", c.Process.Pid)
+		for {
+			p, err := os.ReadFile(status)
+			if err != nil {
+				return
+			}
+			if kb := vmHWM(p); kb > 0 {
+				peak = kb * 1024
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	n, _ := io.Copy(io.Discard, stdout)
+	if err := c.Wait(); err != nil {
+		t.Fatalf("hop: %v", err)
+	}
+	<-done
+	if n != 1<<30 {
+		t.Fatalf("received %d bytes, want %d", n, 1<<30)
+	}
+	maxRSS := peak
+	t.Logf("peak RSS %.1f MiB", float64(maxRSS)/(1<<20))
+	if maxRSS == 0 {
+		t.Fatal("could not read hop's peak RSS from /proc")
+	}
+	if maxRSS > 32<<20 {
+		t.Errorf("peak RSS %d MiB piping 1 GiB, want under 32 MiB", maxRSS>>20)
+	}
+}
+
+func vmHWM(status []byte) int64 {
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}

@@ -1,0 +1,256 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"héllo wörld ✓", "héllo wörld ✓"},
+		{"a\x1b[31mb", `a\x1b[31mb`},
+		{"bell\x07", `bell\x07`},
+		{"line\nbreak\ttab\rcr", `line\nbreak\ttab\rcr`},
+		{"del\x7f", `del\x7f`},
+		{"c1\u009b31m", `c1\u009b31m`},
+		{"bidi\u202eevil\u2066", `bidi\u202eevil\u2066`},
+		{"bad\xffutf8", `bad\xffutf8`},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.in); got != tt.want {
+			t.Errorf("Escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEscaper(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"text\nwith\ttabs\n", "text\nwith\ttabs\n"},
+		{"crlf\r\nends\r\n", "crlf\r\nends\r\n"},
+		{"lone\rcr", `lone\rcr`},
+		{"trailing cr\r", `trailing cr\r`},
+		{"esc\x1b[2J", `esc\x1b[2J`},
+		{"ünïcödé ✓ 日本", "ünïcödé ✓ 日本"},
+		{"c1 \xc2\x9b", `c1 \u009b`},
+		{"cut \xe6\x97", `cut \xe6\x97`},
+		{"bad \xff\xfe", `bad \xff\xfe`},
+	}
+	for _, tt := range tests {
+		// Write one byte at a time too: state must carry across writes.
+		for _, oneByte := range []bool{false, true} {
+			var buf bytes.Buffer
+			e := NewEscaper(&buf)
+			if oneByte {
+				for i := 0; i < len(tt.in); i++ {
+					e.Write([]byte{tt.in[i]})
+				}
+			} else {
+				e.Write([]byte(tt.in))
+			}
+			e.Close()
+			if got := buf.String(); got != tt.want {
+				t.Errorf("Escaper(%q, byte at a time %v) = %q, want %q", tt.in, oneByte, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestMeaning(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	h := func(kv ...string) http.Header {
+		out := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			out.Add(kv[i], kv[i+1])
+		}
+		return out
+	}
+	tests := []struct {
+		code int
+		h    http.Header
+		want string
+	}{
+		{200, nil, "success: the request worked"},
+		{301, h("Location", "https://new/"), "redirect: moved for good, → https://new/"},
+		{401, h("WWW-Authenticate", `Bearer realm="api", Basic realm="x"`), "client error: authentication required, scheme Bearer, Basic"},
+		{429, h("Retry-After", "30"), "client error: slow down, retry after 30s"},
+		{503, h("Retry-After", "Sun, 22 Nov 2026 12:02:00 GMT"), "server error: the server is down or overloaded, retry after 2m0s (2026-11-22T12:02:00Z)"},
+		{405, h("Allow", "GET, HEAD"), "client error: this method is not allowed here, allowed: GET, HEAD"},
+		{299, nil, "success: unregistered code"},
+		{999, nil, "non-standard status: unregistered code"},
+	}
+	for _, tt := range tests {
+		if got := Meaning(tt.code, tt.h, now); got != tt.want {
+			t.Errorf("Meaning(%d) = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+	// Every registered code has its own words.
+	for code := 100; code < 600; code++ {
+		if http.StatusText(code) != "" && meanings[code] == "" {
+			t.Errorf("status %d (%s) has no meaning", code, http.StatusText(code))
+		}
+	}
+	if got := Reason(200, "200"); got != "OK" {
+		t.Errorf("Reason for HTTP/2 200 = %q, want OK", got)
+	}
+	if got := Reason(200, "200 Fine"); got != "Fine" {
+		t.Errorf("Reason(200, %q) = %q, want the server's phrase", "200 Fine", got)
+	}
+}
+
+func TestBody(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		opts     BodyOptions
+		want     string
+		wantKind string
+		wantNote string
+	}{
+		{"piped passes bytes", "{\"a\":1}", BodyOptions{ContentType: "application/json"}, "{\"a\":1}", "", ""},
+		{"terminal formats JSON", `{"a":[1,2]}`, BodyOptions{ContentType: "application/json", Terminal: true, Format: true}, "{\n  \"a\": [1, 2]\n}\n", "json", ""},
+		{"+json is JSON", `{"a":1}`, BodyOptions{ContentType: "application/problem+json; charset=utf-8", Format: true}, "{\n  \"a\": 1\n}\n", "json", ""},
+		{"invalid JSON shown as text", `{"a":`, BodyOptions{ContentType: "application/json", Terminal: true, Format: true}, "{\"a\":\n", "text", "not valid JSON"},
+		{"binary never on a terminal", "\x89PNG\r\n\x1a\n\x00\x00", BodyOptions{ContentType: "text/plain", Terminal: true}, "", "binary", "binary body not shown (image/png, 10 bytes)"},
+		{"binary passes to a file", "\x00\x01\x02", BodyOptions{Format: true}, "\x00\x01\x02", "binary", ""},
+		{"text escaped on a terminal", "hi\x1b[2J\n", BodyOptions{Terminal: true}, "hi\\x1b[2J\n", "text", ""},
+		{"terminal gets a final newline", "no newline", BodyOptions{Terminal: true}, "no newline\n", "text", ""},
+		{"JSON over the cap streams unformatted", `{"a": 1}`, BodyOptions{ContentType: "application/json", Format: true, Cap: 4}, `{"a": 1}`, "json", "larger than 4 bytes"},
+		{"C1 in JSON escaped on a terminal", "{\"a\":\"\u009b\"}", BodyOptions{ContentType: "application/json", Terminal: true, Format: true}, "{\n  \"a\": \"\\u009b\"\n}\n", "json", ""},
+		{"empty body", "", BodyOptions{Terminal: true, Format: true}, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			res, err := Body(&buf, iotest.HalfReader(strings.NewReader(tt.body)), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if buf.String() != tt.want {
+				t.Errorf("wrote %q, want %q", buf.String(), tt.want)
+			}
+			if res.Kind != tt.wantKind || !strings.Contains(res.Note, tt.wantNote) || (tt.wantNote == "" && res.Note != "") {
+				t.Errorf("result = %+v, want kind %q and a note containing %q", res, tt.wantKind, tt.wantNote)
+			}
+		})
+	}
+}
+
+func TestBodyReportsReadErrorAfterWriting(t *testing.T) {
+	var buf bytes.Buffer
+	r := iotest.TimeoutReader(strings.NewReader(strings.Repeat("x", 300<<10)))
+	_, err := Body(&buf, r, BodyOptions{})
+	if err == nil || buf.Len() == 0 {
+		t.Errorf("got %d bytes and err %v; want the bytes read before the error, then the error", buf.Len(), err)
+	}
+}
+
+func TestFormatJSONStaysValid(t *testing.T) {
+	in := []byte(`{"s":"a\u007fb\u009bc","n":[1,{"x":null}]}`)
+	out := FormatJSON(in, false, true)
+	var a, b any
+	if err := json.Unmarshal(in, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out, &b); err != nil {
+		t.Fatalf("formatted JSON does not parse: %v\n%s", err, out)
+	}
+	if !bytes.Equal(mustMarshal(a), mustMarshal(b)) {
+		t.Errorf("formatting changed the value:\n%s", out)
+	}
+}
+
+func mustMarshal(v any) []byte {
+	p, _ := json.Marshal(v)
+	return p
+}
+
+// fixedHops are two hops with known timings: a redirect on a fresh TLS connection, then a reused one.
+func fixedHops() []trace.Record {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ms := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(time.Millisecond))) }
+	return []trace.Record{
+		{
+			Method: "GET", URL: "https://example.com/old", Host: "example.com", Status: 301, Proto: "HTTP/2.0",
+			RemoteAddr: "93.184.216.34:443",
+			Events: trace.Events{
+				Start: ms(0), DNSStart: ms(0.1), DNSDone: ms(12.5), ConnectStart: ms(12.6), ConnectDone: ms(30.2),
+				TLSStart: ms(30.3), TLSDone: ms(75), GotConn: ms(75.1), WroteRequest: ms(75.4), FirstByte: ms(180),
+				BodyDone: ms(181),
+			},
+		},
+		{
+			Method: "GET", URL: "https://example.com/new", Host: "example.com", Status: 200, Proto: "HTTP/2.0",
+			RemoteAddr: "93.184.216.34:443", Reused: true, IdleTime: 2 * time.Millisecond,
+			Events: trace.Events{
+				Start: ms(182), GotConn: ms(182.1), WroteRequest: ms(182.3), FirstByte: ms(230), BodyDone: ms(262),
+			},
+		},
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./format -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	for _, colored := range []bool{false, true} {
+		suffix := ".txt"
+		if colored {
+			suffix = ".color.txt"
+		}
+		s := Style{Color: colored}
+		var buf bytes.Buffer
+		h := http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}, "X-Evil": {"\x1b[2Jboom"}}
+		StatusLine(&buf, s, Status{Proto: "HTTP/2.0", Code: 429, Status: "429", Header: h, Now: now})
+		Headers(&buf, s, h)
+		buf.WriteString("\n")
+		RequestHead(&buf, s, Request{Method: "POST", Target: "/api?x=1", Proto: "HTTP/1.1", Host: "example.com",
+			Header: http.Header{"Authorization": {"Bearer abc.def"}, "Cookie": {"a=1; b=2"}, "Accept": {"*/*"}}})
+		buf.WriteString("\n")
+		TLSSummary(&buf, s, tlsinfo.Connection{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", ALPN: "h2", Verified: true})
+		TLSSummary(&buf, s, tlsinfo.Connection{Version: "TLS 1.2", Cipher: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
+		golden(t, "head"+suffix, buf.Bytes())
+
+		buf.Reset()
+		Summary(&buf, s, fixedHops()[:1])
+		Summary(&buf, s, fixedHops())
+		golden(t, "summary"+suffix, buf.Bytes())
+
+		buf.Reset()
+		if err := Waterfall(&buf, s, fixedHops(), 100); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "waterfall"+suffix, buf.Bytes())
+	}
+}

@@ -1,0 +1,297 @@
+package request
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"example.com", "https://example.com/"},
+		{"example.com/x?y=1", "https://example.com/x?y=1"},
+		{"http://example.com", "http://example.com/"},
+		{"HTTPS://Example.com/a", "https://Example.com/a"},
+		{":8080/x", "http://localhost:8080/x"},
+		{":8080", "http://localhost:8080/"},
+		{":/x", "http://localhost/x"},
+		{"localhost:3000/api", "http://localhost:3000/api"},
+		{"localhost", "http://localhost/"},
+		{"app.localhost:8000", "http://app.localhost:8000/"},
+		{"127.0.0.1:9/x", "http://127.0.0.1:9/x"},
+		{"127.1.2.3", "http://127.1.2.3/"},
+		{"[::1]:8080/x", "http://[::1]:8080/x"},
+		{"10.0.0.1/x", "https://10.0.0.1/x"},
+		{"localhost.example.com", "https://localhost.example.com/"},
+	}
+	for _, tt := range tests {
+		u, err := ParseURL(tt.in)
+		if err != nil {
+			t.Errorf("ParseURL(%q) error: %v", tt.in, err)
+			continue
+		}
+		if got := u.String(); got != tt.want {
+			t.Errorf("ParseURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
+		_, err := ParseURL(bad)
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("ParseURL(%q) error = %v, want a *UsageError", bad, err)
+		}
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	same := [][2]string{{"https://a.com/x", "https://A.com:443/y"}, {"http://a.com", "http://a.com:80/z"}}
+	differ := [][2]string{{"https://a.com", "http://a.com"}, {"http://a.com:80", "http://a.com:8080"}, {"http://a.com", "http://b.a.com"}}
+	for _, p := range same {
+		a, _ := ParseURL(p[0])
+		b, _ := ParseURL(p[1])
+		if Origin(a) != Origin(b) {
+			t.Errorf("Origin(%q) = %q, Origin(%q) = %q; want equal", p[0], Origin(a), p[1], Origin(b))
+		}
+	}
+	for _, p := range differ {
+		a, _ := ParseURL(p[0])
+		b, _ := ParseURL(p[1])
+		if Origin(a) == Origin(b) {
+			t.Errorf("Origin(%q) == Origin(%q) = %q; want different", p[0], p[1], Origin(a))
+		}
+	}
+}
+
+func TestParseItem(t *testing.T) {
+	tests := []struct {
+		in        string
+		kind      ItemKind
+		key, val  string
+		wantError bool
+	}{
+		{in: "Name:Value", kind: ItemHeader, key: "Name", val: "Value"},
+		{in: "X-Url:http://a.com:80", kind: ItemHeader, key: "X-Url", val: "http://a.com:80"},
+		{in: "Accept:", kind: ItemHeader, key: "Accept", val: ""},
+		{in: "X-Empty;", kind: ItemEmptyHeader, key: "X-Empty"},
+		{in: "q==a b", kind: ItemQuery, key: "q", val: "a b"},
+		{in: "q==", kind: ItemQuery, key: "q", val: ""},
+		{in: "name=hop", kind: ItemField, key: "name", val: "hop"},
+		{in: "url=http://x", kind: ItemField, key: "url", val: "http://x"},
+		{in: "eq=a=b", kind: ItemField, key: "eq", val: "a=b"},
+		{in: "n:=3", kind: ItemJSON, key: "n", val: "3"},
+		{in: "f=@file.txt", kind: ItemFieldFile, key: "f", val: "file.txt"},
+		{in: "j:=@x.json", kind: ItemJSONFile, key: "j", val: "x.json"},
+		{in: "photo@cat.jpg", kind: ItemUpload, key: "photo", val: "cat.jpg"},
+		{in: "@body.bin", kind: ItemBodyFile, key: "", val: "body.bin"},
+		{in: "@-", kind: ItemBodyFile, key: "", val: "-"},
+		{in: `a\=b=c`, kind: ItemField, key: "a=b", val: "c"},
+		{in: `a\:b=c`, kind: ItemField, key: "a:b", val: "c"},
+		{in: "[]:=1", kind: ItemJSON, key: "[]", val: "1"},
+		{in: "=x", wantError: true},
+		{in: ":=1", wantError: true},
+		{in: "word", wantError: true},
+		{in: "f=@", wantError: true},
+		{in: "@", wantError: true},
+		{in: "Bad Name:x", wantError: true},
+		{in: "X:a\r\nInjected: 1", wantError: true},
+		{in: "X:a\nb", wantError: true},
+		{in: "==x", wantError: true},
+	}
+	for _, tt := range tests {
+		it, err := ParseItem(tt.in)
+		if tt.wantError {
+			var ue *UsageError
+			if !errors.As(err, &ue) {
+				t.Errorf("ParseItem(%q) error = %v, want a *UsageError", tt.in, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseItem(%q) error: %v", tt.in, err)
+			continue
+		}
+		if it.Kind != tt.kind || it.Key != tt.key || it.Value != tt.val {
+			t.Errorf("ParseItem(%q) = kind %d %q %q, want kind %d %q %q", tt.in, it.Kind, it.Key, it.Value, tt.kind, tt.key, tt.val)
+		}
+	}
+}
+
+func bodyString(t *testing.T, r *Request) string {
+	t.Helper()
+	if r.Body == nil {
+		return ""
+	}
+	rc, err := r.Body.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	p, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(p)
+}
+
+func TestBuildJSON(t *testing.T) {
+	tests := []struct {
+		items []string
+		want  string
+	}{
+		{[]string{"name=hop", "n:=3"}, `{"name":"hop","n":3}`},
+		{[]string{"user[name]=x", "user[age]:=30", "tags[]=a", "tags[]=b"}, `{"user":{"name":"x","age":30},"tags":["a","b"]}`},
+		{[]string{"a[2]=z"}, `{"a":[null,null,"z"]}`},
+		{[]string{"[]:=1", "[]:=2"}, `[1,2]`},
+		{[]string{"[0][k]=v", "[1][k]=w"}, `[{"k":"v"},{"k":"w"}]`},
+		{[]string{"a=1", "a=2", "a=3"}, `{"a":["1","2","3"]}`},
+		{[]string{"html=<b>&"}, `{"html":"<b>&"}`},
+		{[]string{`x\[y\]=1`}, `{"x[y]":"1"}`},
+		{[]string{`o:={ "spaced" : [1, 2] }`}, `{"o":{"spaced":[1,2]}}`},
+	}
+	for _, tt := range tests {
+		r, err := Build(Spec{Method: "POST", URL: "example.com", Items: tt.items})
+		if err != nil {
+			t.Errorf("Build(%q) error: %v", tt.items, err)
+			continue
+		}
+		if got := bodyString(t, r); got != tt.want {
+			t.Errorf("Build(%q) body = %s, want %s", tt.items, got, tt.want)
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("Build(%q) Content-Type = %q", tt.items, ct)
+		}
+	}
+	for _, bad := range [][]string{
+		{"a=1", "a[b]=2"}, {"a[b]=1", "a[]=2"}, {"[]:=1", "k=v"}, {"a[b=1"}, {"a[b]x=1"}, {"a[99999999]=1"}, {"n:=nope"},
+	} {
+		_, err := Build(Spec{Method: "POST", URL: "example.com", Items: bad})
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("Build(%q) error = %v, want a *UsageError", bad, err)
+		}
+	}
+}
+
+func TestBuildHeaders(t *testing.T) {
+	r, err := Build(Spec{
+		Method: "GET", URL: "example.com", UserAgent: "hop/test",
+		Headers: []string{"X-List: a, b", "Accept:"},
+		Items:   []string{"User-Agent:", "Host:virtual.example", "X-E;"},
+		User:    "ann", Password: "pw",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Header.Get("X-List"); got != "a, b" {
+		t.Errorf("X-List = %q", got)
+	}
+	if _, ok := r.Header["Accept"]; ok {
+		t.Errorf("Accept: should remove the default Accept, got %q", r.Header["Accept"])
+	}
+	if v, ok := r.Header["User-Agent"]; !ok || len(v) != 0 {
+		t.Errorf("User-Agent: should leave an empty entry so Go sends none, got %q (present %v)", v, ok)
+	}
+	if r.Host != "virtual.example" {
+		t.Errorf("Host = %q", r.Host)
+	}
+	if v, ok := r.Header["X-E"]; !ok || v[0] != "" {
+		t.Errorf("X-E; should send an empty value, got %q", v)
+	}
+	if got := r.Header.Get("Authorization"); got != "Basic YW5uOnB3" {
+		t.Errorf("Authorization = %q", got)
+	}
+	for _, bad := range []string{"X: a\r\nInjected: 1", "X: a\nb", "NoColon", "Bad Name: x", ": empty"} {
+		_, err := Build(Spec{Method: "GET", URL: "example.com", Headers: []string{bad}})
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("Build(-H %q) error = %v, want a *UsageError", bad, err)
+		}
+	}
+}
+
+func TestBuildMultipart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cat.txt")
+	if err := os.WriteFile(path, []byte("meow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Build(Spec{Method: "POST", URL: "example.com", Form: true, Items: []string{"title=cat", "photo@" + path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bodyString(t, r)
+	if int64(len(body)) != r.Body.Length {
+		t.Errorf("declared length %d, actual %d", r.Body.Length, len(body))
+	}
+	if again := bodyString(t, r); again != body {
+		t.Errorf("a second Open gave a different body")
+	}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := multipart.NewReader(strings.NewReader(body), params["boundary"]).ReadForm(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form.Value["title"][0] != "cat" {
+		t.Errorf("title = %q", form.Value["title"])
+	}
+	fh := form.File["photo"][0]
+	if fh.Filename != "cat.txt" || fh.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
+		t.Errorf("file part: name %q type %q", fh.Filename, fh.Header.Get("Content-Type"))
+	}
+}
+
+func TestBuildBodies(t *testing.T) {
+	r, err := Build(Spec{Method: "POST", URL: "example.com", Form: true, Items: []string{"a=1 2", "b=&"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bodyString(t, r); got != "a=1+2&b=%26" {
+		t.Errorf("form body = %q", got)
+	}
+	r, err = Build(Spec{Method: "POST", URL: "example.com", Stdin: strings.NewReader("piped"), StdinBody: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bodyString(t, r); got != "piped" {
+		t.Errorf("stdin body = %q", got)
+	}
+	r, err = Build(Spec{Method: "GET", URL: "example.com", Stdin: strings.NewReader("never read")})
+	if err != nil || r.Body != nil {
+		t.Errorf("without StdinBody, stdin must not become the body (body %v, err %v)", r.Body, err)
+	}
+	if _, err := Build(Spec{Method: "POST", URL: "example.com", Items: []string{"a=1"}, Data: []string{"x"}}); err == nil {
+		t.Errorf("two bodies were accepted")
+	}
+	if _, err := Build(Spec{Method: "BAD METHOD", URL: "example.com"}); err == nil {
+		t.Errorf("a method with a space was accepted")
+	}
+}
+
+func TestResolveSecret(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tok")
+	os.WriteFile(path, []byte("filetok\n"), 0o600)
+	env := func(k string) string { return map[string]string{"TOK": "envtok"}[k] }
+	tests := []struct{ in, want string }{
+		{"plain", "plain"}, {"@env:TOK", "envtok"}, {"@" + path, "filetok"}, {"@@at", "@at"}, {"user:pw", "user:pw"},
+	}
+	for _, tt := range tests {
+		got, err := ResolveSecret("--bearer", tt.in, env)
+		if err != nil || got != tt.want {
+			t.Errorf("ResolveSecret(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"@env:NOPE", "@" + filepath.Join(dir, "missing"), "@"} {
+		if _, err := ResolveSecret("--bearer", bad, env); err == nil {
+			t.Errorf("ResolveSecret(%q) succeeded", bad)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package trace_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/trace"
+)
+
+func TestTimingsFromEvents(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	full := trace.Events{Start: at(0), DNSStart: at(1), DNSDone: at(11), ConnectStart: at(12), ConnectDone: at(32),
+		TLSStart: at(33), TLSDone: at(83), GotConn: at(84), WroteRequest: at(86), FirstByte: at(286), BodyDone: at(300)}
+	tests := []struct {
+		name   string
+		rec    trace.Record
+		want   map[string]time.Duration // a phase's duration
+		skip   map[string]string        // a skipped phase's reason
+		total  time.Duration
+		offset map[string]time.Duration
+	}{
+		{
+			name:   "fresh TLS connection",
+			rec:    trace.Record{URL: "https://example.com/", Host: "example.com", Events: full},
+			want:   map[string]time.Duration{"dns": 10 * time.Millisecond, "connect": 20 * time.Millisecond, "tls": 50 * time.Millisecond, "send": 2 * time.Millisecond, "server": 200 * time.Millisecond, "transfer": 14 * time.Millisecond},
+			total:  300 * time.Millisecond,
+			offset: map[string]time.Duration{"connect": 12 * time.Millisecond, "server": 86 * time.Millisecond},
+		},
+		{
+			name: "reused connection",
+			rec: trace.Record{URL: "https://example.com/", Host: "example.com", Reused: true,
+				Events: trace.Events{Start: at(0), GotConn: at(1), WroteRequest: at(2), FirstByte: at(52), BodyDone: at(53)}},
+			want:  map[string]time.Duration{"send": time.Millisecond, "server": 50 * time.Millisecond, "transfer": time.Millisecond},
+			skip:  map[string]string{"dns": trace.ReasonReused, "connect": trace.ReasonReused, "tls": trace.ReasonReused},
+			total: 53 * time.Millisecond,
+		},
+		{
+			name: "plain http to an IP literal",
+			rec: trace.Record{URL: "http://127.0.0.1:8080/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), ConnectStart: at(0), ConnectDone: at(1), GotConn: at(1), WroteRequest: at(2), FirstByte: at(5), BodyDone: at(6)}},
+			want: map[string]time.Duration{"connect": time.Millisecond, "server": 3 * time.Millisecond},
+			skip: map[string]string{"dns": trace.ReasonIPLiteral, "tls": trace.ReasonPlainHTTP},
+		},
+		{
+			name: "no response",
+			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), ConnectStart: at(0), ConnectDone: at(1), GotConn: at(1), WroteRequest: at(2)}},
+			skip:  map[string]string{"server": trace.ReasonNoResponse, "transfer": trace.ReasonNoResponse},
+			total: 2 * time.Millisecond,
+		},
+		{
+			name: "body not read",
+			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), GotConn: at(1), WroteRequest: at(2), FirstByte: at(3)}},
+			skip: map[string]string{"transfer": trace.ReasonNotRead},
+		},
+		{
+			name: "response before the request was written",
+			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), GotConn: at(1), FirstByte: at(3), WroteRequest: at(5), BodyDone: at(6)}},
+			skip: map[string]string{"server": trace.ReasonEarly},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tm := tt.rec.Timings()
+			if len(tm.Phases) != 6 {
+				t.Fatalf("got %d phases, want 6", len(tm.Phases))
+			}
+			for _, p := range tm.Phases {
+				if !p.Skipped && p.Duration < 0 {
+					t.Errorf("%s is negative: %v", p.Name, p.Duration)
+				}
+			}
+			for name, d := range tt.want {
+				if p := tm.Get(name); p.Skipped || p.Duration != d {
+					t.Errorf("%s = %v (skipped %v: %s), want %v", name, p.Duration, p.Skipped, p.Reason, d)
+				}
+			}
+			for name, reason := range tt.skip {
+				if p := tm.Get(name); !p.Skipped || p.Reason != reason {
+					t.Errorf("%s skipped=%v reason %q, want skipped with %q", name, p.Skipped, p.Reason, reason)
+				}
+			}
+			for name, off := range tt.offset {
+				if p := tm.Get(name); p.Offset != off {
+					t.Errorf("%s offset = %v, want %v", name, p.Offset, off)
+				}
+			}
+			if tt.total != 0 && tm.Total != tt.total {
+				t.Errorf("total = %v, want %v", tm.Total, tt.total)
+			}
+		})
+	}
+}
+
+func get(t *testing.T, c *http.Client, url string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", url, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
+// TestRealServer checks what is deterministic against a real loopback server: an injected 300 ms delay
+// shows in the server phase, an IP literal skips DNS, a second request reuses the connection.
+func TestRealServer(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	tr := trace.NewTransport(http.DefaultTransport.(*http.Transport).Clone())
+	c := &http.Client{Transport: tr}
+	get(t, c, srv.URL+"/misbehave/delay-first-byte/300")
+	get(t, c, srv.URL+"/get")
+	hops := tr.Hops()
+	if len(hops) != 2 {
+		t.Fatalf("recorded %d hops, want 2", len(hops))
+	}
+	first := hops[0].Timings()
+	if s := first.Get(trace.Server); s.Skipped || s.Duration < 300*time.Millisecond {
+		t.Errorf("server phase = %v (skipped %v), want at least 300ms", s.Duration, s.Skipped)
+	}
+	if first.Total < 300*time.Millisecond {
+		t.Errorf("total = %v, want at least 300ms", first.Total)
+	}
+	if d := first.Get(trace.DNS); !d.Skipped || d.Reason != trace.ReasonIPLiteral {
+		t.Errorf("dns = %+v, want skipped for an IP literal", d)
+	}
+	if c := first.Get(trace.Connect); c.Skipped {
+		t.Errorf("connect skipped on a fresh connection: %s", c.Reason)
+	}
+	if !hops[0].BodyComplete || hops[0].BodyBytes == 0 || hops[0].Status != 200 || hops[0].RemoteAddr == "" {
+		t.Errorf("first hop = %+v", hops[0])
+	}
+	second := hops[1].Timings()
+	if !hops[1].Reused || second.Get(trace.Connect).Reason != trace.ReasonReused {
+		t.Errorf("second hop reused=%v connect=%+v, want a reused connection", hops[1].Reused, second.Get(trace.Connect))
+	}
+}
+
+// TestConcurrentHTTP2 fires many traced requests at once over one HTTP/2 connection; run with -race.
+func TestConcurrentHTTP2(t *testing.T) {
+	srv := httptest.NewUnstartedServer(testserver.Handler())
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	base.ForceAttemptHTTP2 = true
+	tr := trace.NewTransport(base)
+	c := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			get(t, c, srv.URL+"/bytes/2048")
+		}()
+	}
+	wg.Wait()
+	hops := tr.Hops()
+	if len(hops) != 20 {
+		t.Fatalf("recorded %d hops, want 20", len(hops))
+	}
+	handshakes := 0
+	for _, h := range hops {
+		if h.Proto != "HTTP/2.0" || h.Status != 200 || !h.BodyComplete {
+			t.Errorf("hop proto %q status %d complete %v", h.Proto, h.Status, h.BodyComplete)
+		}
+		// A request may start a dial and then be served by a connection another request opened; the hooks of
+		// the abandoned dial can fire late. Whatever happened, no phase may be negative.
+		tm := h.Timings()
+		for _, p := range tm.Phases {
+			if !p.Skipped && p.Duration < 0 {
+				t.Errorf("%s is negative: %v", p.Name, p.Duration)
+			}
+		}
+		if !tm.Get(trace.TLS).Skipped {
+			handshakes++
+		}
+	}
+	if handshakes == 0 {
+		t.Errorf("no hop recorded the TLS handshake of the connection they shared")
+	}
+}
