@@ -162,3 +162,34 @@ func vmHWM(status []byte) int64 {
 	}
 	return 0
 }
+
+// TestInterruptExits130 interrupts hop while it waits for a body and expects exit code 130 and one line.
+func TestInterruptExits130(t *testing.T) {
+	srv := quietServer(false)
+	defer srv.Close()
+	hop, err := exec.LookPath("hop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(hop, "get", srv.URL+"/misbehave/stall")
+	stdout, _ := c.StdoutPipe()
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The first bytes arrive, so hop is past start-up and inside the exchange.
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(stdout, buf); err != nil {
+		t.Fatal(err)
+	}
+	c.Process.Signal(os.Interrupt)
+	go io.Copy(io.Discard, stdout)
+	err = c.Wait()
+	if code := c.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit code %d (%v), want 130; stderr: %s", code, err, stderr.String())
+	}
+	if got := stderr.String(); got != "hop: error: interrupted\n" {
+		t.Errorf("stderr = %q, want one line saying interrupted", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -52,14 +53,25 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// quietServer starts a loopback server whose error log (handshakes hop refused on purpose) is discarded.
+func quietServer(tls bool) *httptest.Server {
+	srv := httptest.NewUnstartedServer(testserver.Handler())
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if tls {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	return srv
+}
+
 func setupServers(env *testscript.Env) error {
-	plain := httptest.NewServer(testserver.Handler())
+	plain := quietServer(false)
 	env.Defer(plain.Close)
-	second := httptest.NewServer(testserver.Handler())
+	second := quietServer(false)
 	env.Defer(second.Close)
-	tlsSrv := httptest.NewUnstartedServer(testserver.Handler())
-	tlsSrv.EnableHTTP2 = true
-	tlsSrv.StartTLS()
+	tlsSrv := quietServer(true)
 	env.Defer(tlsSrv.Close)
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})

@@ -3,6 +3,7 @@ package trace_test
 import (
 	"context"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -150,6 +151,7 @@ func TestRealServer(t *testing.T) {
 // TestConcurrentHTTP2 fires many traced requests at once over one HTTP/2 connection; run with -race.
 func TestConcurrentHTTP2(t *testing.T) {
 	srv := httptest.NewUnstartedServer(testserver.Handler())
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // abandoned dials log handshake errors
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()
