@@ -293,8 +293,15 @@ func (o *Options) check() error {
 }
 
 // Main runs hop with the process's arguments and returns its exit code.
-func Main() int {
+func Main() (code int) {
 	s := System()
+	defer func() {
+		// A bug must still end in one line and a documented exit code, never a stack trace.
+		if r := recover(); r != nil {
+			format.Error(s.Err, format.Style{}, fmt.Sprintf("internal error: %v (please report this with the command you ran)", r))
+			code = exitError
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := NewRootCmd(s, nil)
