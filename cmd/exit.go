@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/hop-cli/hop/decompress"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/trace"
 )
 
 // Exit codes, as the contract lists them (curl's numbers where curl has one).
@@ -89,4 +91,50 @@ func opAddr(op *net.OpError) string {
 		return op.Addr.String()
 	}
 	return "the server"
+}
+
+// errorClass names the kind of failure an exit code stands for, for the JSON document.
+func errorClass(code int) string {
+	switch code {
+	case exitUsage:
+		return "usage"
+	case exitHTTP4xx, exitHTTP5xx:
+		return "http_status"
+	case exitResolve:
+		return "resolve"
+	case exitConnect:
+		return "connect"
+	case exitCheck:
+		return "check"
+	case exitBody:
+		return "body"
+	case exitTimeout:
+		return "timeout"
+	case exitHandshake:
+		return "tls_handshake"
+	case exitRedirects:
+		return "redirects"
+	case exitCertificate:
+		return "certificate"
+	case exitInterrupted:
+		return "interrupted"
+	}
+	return "other"
+}
+
+// errorPhase says what the exchange was waiting for when err happened; empty when it is not about the
+// network (usage errors, a 4xx status).
+func errorPhase(err error, hops []trace.Record) string {
+	var timeout *request.TimeoutError
+	if errors.As(err, &timeout) {
+		return timeout.Phase
+	}
+	var usage *usageError
+	var badInput *request.UsageError
+	var status *statusError
+	if len(hops) == 0 || errors.As(err, &usage) || errors.As(err, &badInput) || errors.As(err, &status) {
+		return ""
+	}
+	last := hops[len(hops)-1]
+	return last.Waiting(strings.HasPrefix(last.URL, "https:"))
 }

@@ -84,6 +84,8 @@ type Options struct {
 	RawEncoding   bool
 	IgnoreStdin   bool
 	Offline       bool
+	Format        string
+	HAR           string
 }
 
 // RunFunc runs a request command; tests pass one that captures the Options.
@@ -256,6 +258,8 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
+	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
+	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2")
 	fs.BoolVar(&o.Follow, "location", false, "same as --follow (curl's name)")
 	fs.MarkHidden("location")
 }
@@ -267,6 +271,11 @@ func (o *Options) check() error {
 	case "auto", "all", "format", "colors", "none":
 	default:
 		return bad("--pretty %q: expected all, format, colors or none", o.Pretty)
+	}
+	switch o.Format {
+	case "text", "json":
+	default:
+		return bad("--format %q: expected text or json", o.Format)
 	}
 	switch o.Color {
 	case "auto", "always", "never":

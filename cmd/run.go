@@ -17,8 +17,33 @@ import (
 	"github.com/hop-cli/hop/trace"
 )
 
+// exchange is what happened, collected for the JSON document and HAR written at the end.
+type exchange struct {
+	req       *request.Request
+	sent      []request.Sent
+	hops      []trace.Record
+	body      capture // the final body, captured when a document or HAR needs it
+	bodyBytes int64
+}
+
 // run sends one request as o describes and prints the exchange.
 func run(ctx context.Context, s *Streams, o *Options) error {
+	p := newPrinter(s, o)
+	ex := &exchange{}
+	err := p.send(ctx, ex)
+	if o.HAR != "" && ex.req != nil {
+		if herr := p.writeHAR(ex); herr != nil && err == nil {
+			err = herr
+		}
+	}
+	if o.Format == "json" {
+		p.writeDocument(ex, err)
+	}
+	return err
+}
+
+func (p *printer) send(ctx context.Context, ex *exchange) error {
+	s, o := p.s, p.o
 	spec, err := o.spec(s)
 	if err != nil {
 		return err
@@ -27,7 +52,7 @@ func run(ctx context.Context, s *Streams, o *Options) error {
 	if err != nil {
 		return err
 	}
-	p := newPrinter(s, o)
+	ex.req = req
 	if o.Insecure {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
@@ -54,18 +79,22 @@ func run(ctx context.Context, s *Streams, o *Options) error {
 	defer cancel()
 
 	sent, sendErr := client.Send(ctx, req)
+	ex.sent = sent
 	if sendErr != nil {
 		for _, h := range sent {
 			h.Response.Body.Close()
 		}
-		p.failure(req, sent, client.Tracer.Hops())
+		ex.hops = client.Tracer.Hops()
+		p.failure(req, sent, ex.hops)
 		return sendErr
 	}
 	final := sent[len(sent)-1].Response
 	p.heads(req, sent)
-	_, bodyErr := p.body(final, req.Method)
+	res, bodyErr := p.body(final, req.Method, &ex.body)
+	ex.bodyBytes = res.Bytes
 	final.Body.Close()
-	p.after(client.Tracer.Hops(), o.Insecure)
+	ex.hops = client.Tracer.Hops()
+	p.after(ex.hops, o.Insecure)
 	if bodyErr != nil {
 		return bodyErr
 	}
@@ -75,6 +104,80 @@ func run(ctx context.Context, s *Streams, o *Options) error {
 			err = &shownError{err: err}
 		}
 		return err
+	}
+	return nil
+}
+
+// capture keeps the first max bytes written to it and counts the rest.
+type capture struct {
+	buf       []byte
+	max       int
+	truncated bool
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	keep := p
+	if room := c.max - len(c.buf); room < len(p) {
+		c.truncated = true
+		keep = p[:max(room, 0)]
+	}
+	c.buf = append(c.buf, keep...)
+	return len(p), nil // never a short write: io.MultiWriter would stop the copy to stdout
+}
+
+// writeDocument prints the --format json document; it is printed whatever happened, with error set.
+func (p *printer) writeDocument(ex *exchange, err error) {
+	code, msg := exitCode(err)
+	d := &format.Document{ExitCode: code}
+	if ex.req != nil {
+		d.Request = &format.DocRequest{Method: ex.req.Method, URL: ex.req.URL.String(), Headers: format.HeaderMap(ex.req.Header)}
+	}
+	d.Hops = format.DocHops(ex.hops, !p.o.Insecure)
+	if n := len(ex.sent); n > 0 {
+		d.Response = format.NewDocResponse(ex.sent[n-1].Response, ex.body.buf, ex.bodyBytes, ex.body.truncated)
+	}
+	if n := len(d.Hops); n > 0 {
+		d.TLS = d.Hops[n-1].TLS
+	}
+	if err != nil {
+		d.Error = &format.DocError{Class: errorClass(code), Message: msg, Phase: errorPhase(err, ex.hops)}
+	}
+	format.WriteDocument(p.s.Out, d)
+}
+
+// writeHAR writes the exchange as HAR 1.2, one entry per hop.
+func (p *printer) writeHAR(ex *exchange) error {
+	var hops []format.HARHop
+	var reqBody []byte
+	if ex.req.Body != nil {
+		reqBody, _ = ex.req.Body.Bytes()
+	}
+	for i, rec := range ex.hops {
+		h := format.HARHop{Record: rec, RequestType: ex.req.Header.Get("Content-Type"), ResponseLength: -1}
+		if i < len(ex.sent) {
+			h.RequestHeader = ex.sent[i].Request.Header
+			h.Response = ex.sent[i].Response
+			if ex.sent[i].Request.Body != nil {
+				h.RequestBody = reqBody
+			}
+			if i == len(ex.sent)-1 {
+				h.ResponseBody, h.ResponseLength = ex.body.buf, ex.bodyBytes
+			}
+		} else {
+			h.RequestHeader = ex.req.Header
+		}
+		hops = append(hops, h)
+	}
+	f, err := os.Create(p.o.HAR)
+	if err != nil {
+		return fmt.Errorf("writing HAR file: %w", err)
+	}
+	if err := format.HAR(f, version(), hops); err != nil {
+		f.Close()
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
 	}
 	return nil
 }
@@ -139,6 +242,8 @@ func newPrinter(s *Streams, o *Options) *printer {
 		errStyle: format.Style{Color: s.useColor(o.Color, s.ErrTTY)},
 	}
 	switch {
+	case o.Format == "json":
+		// The document on stdout says everything; stderr keeps only warnings and the error line.
 	case o.Print != "":
 		has := func(c string) bool { return strings.Contains(o.Print, c) }
 		p.reqHead, p.reqBody, p.respHead, p.respBody = has("H"), has("B"), has("h"), has("b")
@@ -223,9 +328,12 @@ func (p *printer) requestBody(w io.Writer, st format.Style, req *request.Request
 	fmt.Fprintln(w)
 }
 
-// body writes the final response body to stdout or the -o file.
-func (p *printer) body(resp *http.Response, method string) (format.BodyResult, error) {
-	if !p.respBody || method == http.MethodHead {
+// body writes the final response body to stdout or the -o file, and into c when the JSON document or HAR
+// needs it.
+func (p *printer) body(resp *http.Response, method string, c *capture) (format.BodyResult, error) {
+	c.max = format.DefaultCap
+	document := p.o.Format == "json"
+	if (!p.respBody && !document) || method == http.MethodHead {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, nil
 	}
@@ -246,8 +354,14 @@ func (p *printer) body(resp *http.Response, method string) (format.BodyResult, e
 		}
 		file, w, terminal = f, f, false
 	}
+	switch {
+	case document && file == nil:
+		w, terminal = c, false
+	case document || p.o.HAR != "":
+		w = io.MultiWriter(w, c)
+	}
 	opts := format.BodyOptions{ContentType: resp.Header.Get("Content-Type"), Terminal: terminal}
-	if file == nil {
+	if file == nil && !document {
 		switch p.o.Pretty {
 		case "all":
 			opts.Format, opts.Color = true, p.o.Color != "never"

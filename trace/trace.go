@@ -257,8 +257,10 @@ func (b *stampedBody) Close() error {
 }
 
 // Waiting names, in words, what the hop is waiting for right now; timeout errors use it.
-func (h *Hop) Waiting(isTLS bool) string {
-	r := h.Snapshot()
+func (h *Hop) Waiting(isTLS bool) string { return h.Snapshot().Waiting(isTLS) }
+
+// Waiting names the step a hop had reached when it was recorded: what it was still waiting for.
+func (r Record) Waiting(isTLS bool) string {
 	e := r.Events
 	switch {
 	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
@@ -273,7 +275,8 @@ func (h *Hop) Waiting(isTLS bool) string {
 		return "the request to be sent"
 	case e.FirstByte.IsZero():
 		return "the first byte"
-	default:
+	case !r.BodyComplete:
 		return "the rest of the body"
 	}
+	return ""
 }

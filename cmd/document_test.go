@@ -1,0 +1,198 @@
+package cmd_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+// runHop runs the hop binary testscript installed and returns stdout and the exit code.
+func runHop(t *testing.T, args ...string) ([]byte, int) {
+	t.Helper()
+	hop, err := exec.LookPath("hop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(hop, args...)
+	out, err := c.Output()
+	if err != nil && c.ProcessState == nil {
+		t.Fatal(err)
+	}
+	return out, c.ProcessState.ExitCode()
+}
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func object(t *testing.T, v any, what string) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%s is %T, want an object", what, v)
+	}
+	return m
+}
+
+func TestFormatJSONDocument(t *testing.T) {
+	srv := quietServer(false)
+	defer srv.Close()
+	out, code := runHop(t, "get", srv.URL+"/redirect/2", "-L", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+	}
+	wantTop := []string{"error", "exit_code", "hops", "request", "response", "schema_version", "timings_ms", "tls"}
+	if got := keys(doc); !reflect.DeepEqual(got, wantTop) {
+		t.Errorf("top-level keys %q, want %q", got, wantTop)
+	}
+	if doc["schema_version"] != 1.0 || doc["exit_code"] != 0.0 || doc["error"] != nil || doc["tls"] != nil {
+		t.Errorf("schema_version %v exit_code %v error %v tls %v", doc["schema_version"], doc["exit_code"], doc["error"], doc["tls"])
+	}
+	req := object(t, doc["request"], "request")
+	if got := keys(req); !reflect.DeepEqual(got, []string{"headers", "method", "url"}) {
+		t.Errorf("request keys %q", got)
+	}
+	resp := object(t, doc["response"], "response")
+	wantResp := []string{"body", "body_bytes", "body_encoding", "body_truncated", "headers", "proto", "reason", "status"}
+	if got := keys(resp); !reflect.DeepEqual(got, wantResp) {
+		t.Errorf("response keys %q, want %q", got, wantResp)
+	}
+	if resp["body_encoding"] != "json" || resp["status"] != 200.0 || resp["reason"] != "OK" {
+		t.Errorf("response = %v", resp)
+	}
+	// The JSON body is embedded as a value, not a string.
+	if body := object(t, resp["body"], "response.body"); body["url"] == nil {
+		t.Errorf("body = %v", body)
+	}
+	hops, _ := doc["hops"].([]any)
+	if len(hops) != 3 {
+		t.Fatalf("%d hops, want 3 for two redirects", len(hops))
+	}
+	wantHop := []string{"method", "proto", "remote_addr", "reused", "skipped", "status", "timings_ms", "tls", "url"}
+	for i, h := range hops {
+		hop := object(t, h, "hop")
+		if got := keys(hop); !reflect.DeepEqual(got, wantHop) {
+			t.Errorf("hop %d keys %q, want %q", i, got, wantHop)
+		}
+		tm := object(t, hop["timings_ms"], "timings_ms")
+		if got := keys(tm); !reflect.DeepEqual(got, []string{"connect", "dns", "send", "server", "tls", "total", "transfer"}) {
+			t.Errorf("hop %d timing keys %q", i, got)
+		}
+		if tm["dns"] != nil || tm["tls"] != nil {
+			t.Errorf("hop %d: dns %v tls %v, want null for an IP literal over plain http", i, tm["dns"], tm["tls"])
+		}
+		if s, ok := tm["server"].(float64); !ok || s < 0 {
+			t.Errorf("hop %d: server = %v, want a non-negative number", i, tm["server"])
+		}
+	}
+	if reused := object(t, hops[1], "hop")["reused"]; reused != true {
+		t.Errorf("second hop reused = %v, want true", reused)
+	}
+}
+
+func TestFormatJSONOnError(t *testing.T) {
+	out, code := runHop(t, "get", "http://127.0.0.1:1/", "--format", "json")
+	if code != 7 {
+		t.Fatalf("exit %d, want 7", code)
+	}
+	var doc struct {
+		Response *json.RawMessage `json:"response"`
+		Error    *struct {
+			Class, Message, Phase string
+		} `json:"error"`
+		ExitCode int `json:"exit_code"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Error == nil || doc.Error.Class != "connect" || doc.Error.Phase != "the connection" || doc.ExitCode != 7 || doc.Response != nil {
+		t.Errorf("document = %s", out)
+	}
+	out, code = runHop(t, "post", "example.com", "a:=bad", "--format", "json")
+	if code != 2 || !json.Valid(out) {
+		t.Errorf("usage error: exit %d, document %s", code, out)
+	}
+}
+
+func TestHAR(t *testing.T) {
+	srv := quietServer(false)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "x.har")
+	if _, code := runHop(t, "post", srv.URL+"/redirect-to?url=/anything&status_code=307", "a=1", "-L", "--har", path, "-q"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Version string
+			Creator struct{ Name string }
+			Entries []struct {
+				StartedDateTime string
+				Time            float64
+				Request         struct {
+					Method, URL string
+					PostData    *struct{ MimeType, Text string }
+				}
+				Response struct {
+					Status      int
+					RedirectURL string
+					Content     struct {
+						Size int64
+						Text string
+					}
+				}
+				Timings map[string]float64
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &har); err != nil {
+		t.Fatal(err)
+	}
+	l := har.Log
+	if l.Version != "1.2" || l.Creator.Name != "hop" || len(l.Entries) != 2 {
+		t.Fatalf("log version %q creator %q entries %d", l.Version, l.Creator.Name, len(l.Entries))
+	}
+	first, last := l.Entries[0], l.Entries[1]
+	if first.Response.Status != 307 || first.Response.RedirectURL != "/anything" || last.Response.Status != 200 {
+		t.Errorf("statuses %d %d redirect %q", first.Response.Status, last.Response.Status, first.Response.RedirectURL)
+	}
+	if first.Request.PostData == nil || first.Request.PostData.Text != `{"a":"1"}` || last.Request.PostData == nil {
+		t.Errorf("post data not carried on both hops of a 307")
+	}
+	if last.Response.Content.Size == 0 || last.Response.Content.Text == "" {
+		t.Errorf("final body not in the HAR")
+	}
+	for i, e := range l.Entries {
+		for _, k := range []string{"blocked", "dns", "connect", "ssl", "send", "wait", "receive"} {
+			v, ok := e.Timings[k]
+			if !ok {
+				t.Errorf("entry %d: timings.%s missing", i, k)
+			}
+			if (k == "send" || k == "wait" || k == "receive") && v < 0 {
+				t.Errorf("entry %d: timings.%s = %v, HAR requires >= 0", i, k, v)
+			}
+		}
+		if e.Timings["dns"] != -1 || e.Timings["ssl"] != -1 {
+			t.Errorf("entry %d: dns %v ssl %v, want -1 for an IP literal over http", i, e.Timings["dns"], e.Timings["ssl"])
+		}
+		if e.StartedDateTime == "" || e.Time <= 0 {
+			t.Errorf("entry %d: started %q time %v", i, e.StartedDateTime, e.Time)
+		}
+	}
+}

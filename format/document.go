@@ -1,0 +1,171 @@
+package format
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
+)
+
+// SchemaVersion is the version of the --format json document. It changes only when a field changes meaning
+// or disappears; new fields may be added within a version.
+const SchemaVersion = 1
+
+// Document is the whole exchange as one JSON document (--format json).
+type Document struct {
+	SchemaVersion int                 `json:"schema_version"`
+	Request       *DocRequest         `json:"request"`
+	Response      *DocResponse        `json:"response"`
+	Hops          []DocHop            `json:"hops"`
+	TimingsMS     *DocTimings         `json:"timings_ms"`
+	TLS           *tlsinfo.Connection `json:"tls"`
+	Error         *DocError           `json:"error"`
+	ExitCode      int                 `json:"exit_code"`
+}
+
+// DocRequest is the request as first sent, credentials redacted.
+type DocRequest struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers"`
+}
+
+// DocResponse is the final response.
+type DocResponse struct {
+	Proto         string              `json:"proto"`
+	Status        int                 `json:"status"`
+	Reason        string              `json:"reason"`
+	Headers       map[string][]string `json:"headers"`
+	Body          any                 `json:"body"`
+	BodyEncoding  string              `json:"body_encoding"` // json, text or base64
+	BodyBytes     int64               `json:"body_bytes"`
+	BodyTruncated bool                `json:"body_truncated"` // more than the cap arrived; body holds the start
+}
+
+// DocHop is one request sent: a redirect hop or the final one.
+type DocHop struct {
+	Method     string              `json:"method"`
+	URL        string              `json:"url"`
+	Status     int                 `json:"status"`
+	Proto      string              `json:"proto"`
+	RemoteAddr string              `json:"remote_addr"`
+	Reused     bool                `json:"reused"`
+	TimingsMS  DocTimings          `json:"timings_ms"`
+	Skipped    map[string]string   `json:"skipped"` // phase → why it did not happen
+	TLS        *tlsinfo.Connection `json:"tls"`
+}
+
+// DocTimings are phase durations in milliseconds; null for a phase that did not happen.
+type DocTimings struct {
+	DNS      *float64 `json:"dns"`
+	Connect  *float64 `json:"connect"`
+	TLS      *float64 `json:"tls"`
+	Send     *float64 `json:"send"`
+	Server   *float64 `json:"server"`
+	Transfer *float64 `json:"transfer"`
+	Total    float64  `json:"total"`
+}
+
+// DocError says what went wrong.
+type DocError struct {
+	Class   string `json:"class"`
+	Message string `json:"message"`
+	Phase   string `json:"phase"`
+}
+
+func ms(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}
+
+// Timings converts derived timings to the document's form.
+func docTimings(t trace.Timings) (DocTimings, map[string]string) {
+	var out DocTimings
+	skipped := map[string]string{}
+	fields := map[string]**float64{
+		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.TLS: &out.TLS,
+		trace.Send: &out.Send, trace.Server: &out.Server, trace.Transfer: &out.Transfer,
+	}
+	for _, p := range t.Phases {
+		if p.Skipped {
+			skipped[p.Name] = p.Reason
+			continue
+		}
+		v := ms(p.Duration)
+		*fields[p.Name] = &v
+	}
+	out.Total = ms(t.Total)
+	return out, skipped
+}
+
+// DocHops describes every hop; verified says whether certificates were verified (false under -k).
+func DocHops(hops []trace.Record, verified bool) []DocHop {
+	out := make([]DocHop, 0, len(hops))
+	for _, h := range hops {
+		t, skipped := docTimings(h.Timings())
+		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
+			Reused: h.Reused, TimingsMS: t, Skipped: skipped}
+		if h.TLS != nil {
+			c := tlsinfo.Describe(h.TLS, verified)
+			dh.TLS = &c
+		}
+		out = append(out, dh)
+	}
+	return out
+}
+
+// DocBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
+// the bytes are valid JSON, a string when they are UTF-8 text, base64 otherwise.
+func DocBody(data []byte, contentType string) (any, string) {
+	switch {
+	case len(data) == 0:
+		return "", "text"
+	case IsJSON(contentType) && json.Valid(data):
+		return json.RawMessage(data), "json"
+	case utf8.Valid(data) && !looksBinary(data[:min(len(data), 1024)]):
+		return string(data), "text"
+	}
+	return base64.StdEncoding.EncodeToString(data), "base64"
+}
+
+// HeaderMap copies headers for a document, credentials redacted.
+func HeaderMap(h http.Header) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range Redact(h) {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+// WriteDocument writes the document as indented JSON, without HTML escaping.
+func WriteDocument(w io.Writer, d *Document) error {
+	d.SchemaVersion = SchemaVersion
+	if d.Hops == nil {
+		d.Hops = []DocHop{}
+	}
+	if n := len(d.Hops); n > 0 && d.TimingsMS == nil {
+		t := d.Hops[n-1].TimingsMS
+		d.TimingsMS = &t
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+// reasonFor is the reason phrase for the document: the registered one when the server sent none.
+func reasonFor(code int, status string) string { return strings.TrimSpace(Reason(code, status)) }
+
+// NewDocResponse describes the final response.
+func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated bool) *DocResponse {
+	v, enc := DocBody(body, resp.Header.Get("Content-Type"))
+	return &DocResponse{
+		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: reasonFor(resp.StatusCode, resp.Status),
+		Headers: HeaderMap(resp.Header), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
+	}
+}

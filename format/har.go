@@ -1,0 +1,207 @@
+package format
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hop-cli/hop/trace"
+)
+
+// HARHop is one hop of the exchange with what HAR needs beyond the trace.
+type HARHop struct {
+	Record         trace.Record
+	RequestHeader  http.Header
+	RequestBody    []byte // nil when there was none or it was streamed
+	RequestType    string
+	Response       *http.Response // nil when the hop failed
+	ResponseBody   []byte         // captured body (final hop only)
+	ResponseLength int64          // body bytes received, -1 unknown
+}
+
+type harFile struct {
+	Log harLog `json:"log"`
+}
+
+type harLog struct {
+	Version string     `json:"version"`
+	Creator harCreator `json:"creator"`
+	Pages   []any      `json:"pages"`
+	Entries []harEntry `json:"entries"`
+}
+
+type harCreator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type harEntry struct {
+	StartedDateTime string      `json:"startedDateTime"`
+	Time            float64     `json:"time"`
+	Request         harRequest  `json:"request"`
+	Response        harResponse `json:"response"`
+	Cache           struct{}    `json:"cache"`
+	Timings         harTimings  `json:"timings"`
+	ServerIPAddress string      `json:"serverIPAddress,omitempty"`
+	Connection      string      `json:"connection,omitempty"`
+}
+
+type harNV struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type harRequest struct {
+	Method      string       `json:"method"`
+	URL         string       `json:"url"`
+	HTTPVersion string       `json:"httpVersion"`
+	Cookies     []harNV      `json:"cookies"`
+	Headers     []harNV      `json:"headers"`
+	QueryString []harNV      `json:"queryString"`
+	PostData    *harPostData `json:"postData,omitempty"`
+	HeadersSize int          `json:"headersSize"`
+	BodySize    int          `json:"bodySize"`
+}
+
+type harPostData struct {
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text"`
+}
+
+type harResponse struct {
+	Status      int        `json:"status"`
+	StatusText  string     `json:"statusText"`
+	HTTPVersion string     `json:"httpVersion"`
+	Cookies     []harNV    `json:"cookies"`
+	Headers     []harNV    `json:"headers"`
+	Content     harContent `json:"content"`
+	RedirectURL string     `json:"redirectURL"`
+	HeadersSize int        `json:"headersSize"`
+	BodySize    int64      `json:"bodySize"`
+}
+
+type harContent struct {
+	Size     int64  `json:"size"`
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+// harTimings follows HAR 1.2: -1 for a phase that does not apply; connect includes ssl.
+type harTimings struct {
+	Blocked float64 `json:"blocked"`
+	DNS     float64 `json:"dns"`
+	Connect float64 `json:"connect"`
+	SSL     float64 `json:"ssl"`
+	Send    float64 `json:"send"`
+	Wait    float64 `json:"wait"`
+	Receive float64 `json:"receive"`
+}
+
+func nvs(h http.Header) []harNV {
+	out := []harNV{}
+	for k, vs := range Redact(h) {
+		for _, v := range vs {
+			out = append(out, harNV{Name: k, Value: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func phaseMS(t trace.Timings, name string, skipped float64) float64 {
+	p := t.Get(name)
+	if p.Skipped {
+		return skipped
+	}
+	return ms(p.Duration)
+}
+
+// HARTimings maps hop's phases to HAR's: blocked (waiting for a connection slot), dns, connect (TCP and
+// TLS, as HAR wants), ssl, send, wait (server), receive (transfer).
+func harTimingsOf(rec trace.Record) harTimings {
+	t := rec.Timings()
+	ht := harTimings{
+		Blocked: -1,
+		DNS:     phaseMS(t, trace.DNS, -1),
+		SSL:     phaseMS(t, trace.TLS, -1),
+		Send:    phaseMS(t, trace.Send, 0),
+		Wait:    phaseMS(t, trace.Server, 0),
+		Receive: phaseMS(t, trace.Transfer, 0),
+	}
+	ht.Connect = phaseMS(t, trace.Connect, -1)
+	if ht.Connect >= 0 && ht.SSL >= 0 {
+		ht.Connect += ht.SSL
+	}
+	e := rec.Events
+	for _, first := range []time.Time{e.DNSStart, e.ConnectStart, e.GotConn} {
+		if !first.IsZero() {
+			ht.Blocked = ms(first.Sub(e.Start))
+			break
+		}
+	}
+	return ht
+}
+
+// HAR writes the exchange as a HAR 1.2 log with one entry per hop.
+func HAR(w io.Writer, version string, hops []HARHop) error {
+	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "hop", Version: version}, Pages: []any{}, Entries: []harEntry{}}}
+	for _, h := range hops {
+		rec := h.Record
+		e := harEntry{
+			StartedDateTime: rec.Events.Start.UTC().Format(time.RFC3339Nano),
+			Time:            ms(rec.Timings().Total),
+			Timings:         harTimingsOf(rec),
+		}
+		if host, _, err := net.SplitHostPort(rec.RemoteAddr); err == nil {
+			e.ServerIPAddress = host
+			_, port, _ := net.SplitHostPort(rec.LocalAddr)
+			e.Connection = port
+		}
+		proto := Proto(rec.Proto)
+		if proto == "" {
+			proto = "HTTP/1.1"
+		}
+		e.Request = harRequest{Method: rec.Method, URL: rec.URL, HTTPVersion: proto, Cookies: []harNV{},
+			Headers: nvs(h.RequestHeader), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(h.RequestBody)}
+		if u, err := url.Parse(rec.URL); err == nil {
+			for k, vs := range u.Query() {
+				for _, v := range vs {
+					e.Request.QueryString = append(e.Request.QueryString, harNV{Name: k, Value: v})
+				}
+			}
+			sort.Slice(e.Request.QueryString, func(i, j int) bool { return e.Request.QueryString[i].Name < e.Request.QueryString[j].Name })
+		}
+		if h.RequestBody != nil {
+			e.Request.PostData = &harPostData{MimeType: h.RequestType, Text: string(h.RequestBody)}
+		}
+		e.Response = harResponse{Status: 0, HTTPVersion: proto, Cookies: []harNV{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}
+		if r := h.Response; r != nil {
+			e.Response.Status = r.StatusCode
+			e.Response.StatusText = reasonFor(r.StatusCode, r.Status)
+			e.Response.Headers = nvs(r.Header)
+			e.Response.RedirectURL = r.Header.Get("Location")
+			e.Response.BodySize = h.ResponseLength
+			e.Response.Content = harContent{Size: int64(len(h.ResponseBody)), MimeType: r.Header.Get("Content-Type")}
+			if len(h.ResponseBody) > 0 {
+				if utf8.Valid(h.ResponseBody) {
+					e.Response.Content.Text = string(h.ResponseBody)
+				} else {
+					e.Response.Content.Text = base64.StdEncoding.EncodeToString(h.ResponseBody)
+					e.Response.Content.Encoding = "base64"
+				}
+			}
+		}
+		f.Log.Entries = append(f.Log.Entries, e)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(f)
+}
