@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -51,12 +52,25 @@ type Record struct {
 	Err          error // the error that ended the hop, if any
 }
 
-// Hop is the live, mutex-guarded record of one request in flight.
+// Hop is the live, mutex-guarded record of one request in flight. It holds its ClientTrace and body wrapper
+// itself, so tracing a request costs one allocation for them all (plus the hook closures).
 type Hop struct {
-	mu            sync.Mutex
-	rec           Record
-	connectStarts map[string]time.Time
-	now           func() time.Time
+	mu     sync.Mutex
+	rec    Record
+	url    *url.URL // Record.URL and the addresses are formatted when a snapshot is taken, off the request path
+	remote net.Addr
+	local  net.Addr
+	starts [4]connectStart
+	n      int // connect attempts seen
+	now    func() time.Time
+	ct     httptrace.ClientTrace
+	body   stampedBody
+}
+
+// connectStart is one dial attempt; Happy Eyeballs may race an IPv4 and an IPv6 one.
+type connectStart struct {
+	network, addr string
+	at            time.Time
 }
 
 // Snapshot returns a copy of what has been recorded so far.
@@ -64,6 +78,8 @@ func (h *Hop) Snapshot() Record {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rec
+	r.URL = h.url.String()
+	r.RemoteAddr, r.LocalAddr = addrString(h.remote), addrString(h.local)
 	r.Informs = append([]int(nil), h.rec.Informs...)
 	return r
 }
@@ -76,7 +92,7 @@ func (h *Hop) stamp(f func(r *Record, now time.Time)) {
 }
 
 func (h *Hop) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
+	h.ct = httptrace.ClientTrace{
 		DNSStart: func(httptrace.DNSStartInfo) {
 			h.stamp(func(r *Record, now time.Time) { r.Events.DNSStart = now })
 		},
@@ -85,10 +101,10 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 		},
 		ConnectStart: func(network, addr string) {
 			h.stamp(func(r *Record, now time.Time) {
-				if h.connectStarts == nil {
-					h.connectStarts = map[string]time.Time{}
+				if h.n < len(h.starts) {
+					h.starts[h.n] = connectStart{network, addr, now}
 				}
-				h.connectStarts[network+" "+addr] = now
+				h.n++
 			})
 		},
 		ConnectDone: func(network, addr string, err error) {
@@ -97,7 +113,11 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 				if err != nil || !r.Events.ConnectDone.IsZero() {
 					return
 				}
-				r.Events.ConnectStart = h.connectStarts[network+" "+addr]
+				for _, s := range h.starts[:min(h.n, len(h.starts))] {
+					if s.network == network && s.addr == addr {
+						r.Events.ConnectStart = s.at
+					}
+				}
 				r.Events.ConnectDone = now
 			})
 		},
@@ -121,8 +141,7 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 					r.IdleTime = info.IdleTime
 				}
 				if c := info.Conn; c != nil {
-					r.RemoteAddr = addrString(c.RemoteAddr())
-					r.LocalAddr = addrString(c.LocalAddr())
+					h.remote, h.local = c.RemoteAddr(), c.LocalAddr()
 					if tc, ok := c.(*tls.Conn); ok && r.TLS == nil {
 						cs := tc.ConnectionState()
 						r.TLS = &cs
@@ -145,6 +164,7 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 			return nil
 		},
 	}
+	return &h.ct
 }
 
 func addrString(a net.Addr) string {
@@ -171,9 +191,8 @@ func NewTransport(base http.RoundTripper) *Transport {
 // RoundTrip sends req with a fresh ClientTrace and records its hop. The response body is wrapped so that the
 // end of the transfer is stamped by whoever drains it.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	h := &Hop{now: t.now}
+	h := &Hop{now: t.now, url: req.URL}
 	h.rec.Method = req.Method
-	h.rec.URL = req.URL.String()
 	h.rec.Host = req.URL.Hostname()
 	h.rec.Events.Start = t.now()
 	t.mu.Lock()
@@ -193,7 +212,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.TLS = resp.TLS
 		}
 	})
-	resp.Body = &stampedBody{rc: resp.Body, hop: h}
+	h.body = stampedBody{rc: resp.Body, hop: h}
+	resp.Body = &h.body
 	return resp, nil
 }
 
@@ -279,4 +299,13 @@ func (r Record) Waiting(isTLS bool) string {
 		return "the rest of the body"
 	}
 	return ""
+}
+
+// Take returns the recorded hops and forgets them, so a long-lived transport does not grow.
+func (t *Transport) Take() []Record {
+	recs := t.Hops()
+	t.mu.Lock()
+	t.hops = nil
+	t.mu.Unlock()
+	return recs
 }
