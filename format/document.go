@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func DocHops(hops []trace.Record, verified bool) []DocHop {
 			Reused: h.Reused, TimingsMS: t, Skipped: skipped}
 		if h.TLS != nil {
 			c := tlsinfo.Describe(h.TLS, verified)
+			if c.Server == "" && net.ParseIP(h.Host) == nil {
+				c.Server = h.Host // the name sent as SNI; Go fills ServerName only on the server side
+			}
 			dh.TLS = &c
 		}
 		out = append(out, dh)
