@@ -44,6 +44,7 @@ func exitCode(err error) (int, string) {
 		hs       *request.HandshakeError
 		dns      *net.DNSError
 		op       *net.OpError
+		check    *checkError
 	)
 	switch {
 	case err == nil:
@@ -59,6 +60,8 @@ func exitCode(err error) (int, string) {
 			return exitHTTP5xx, status.Error()
 		}
 		return exitHTTP4xx, status.Error()
+	case errors.As(err, &check):
+		return exitCheck, check.Error()
 	case errors.As(err, &timeout):
 		return exitTimeout, timeout.Error()
 	case errors.As(err, &redirs):

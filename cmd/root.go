@@ -64,6 +64,11 @@ type Options struct {
 
 	Insecure bool
 	CACert   string
+	Cert     string
+	Key      string
+	TLSMin   string
+	TLSMax   string
+	Pin      string
 	HTTP11   bool
 	HTTP2    bool
 
@@ -162,6 +167,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 		`  hop request PROPFIND example.com/dav Depth:1
   hop request PURGE :8080/cache/item`,
 		func(args []string) (string, []string) { return args[0], args[1:] }, true))
+	root.AddCommand(newCertCmd(s, o))
 	root.AddCommand(newVersionCmd(s))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -239,6 +245,11 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.BoolVar(&o.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
 	fs.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's certificate (always warned about)")
 	fs.StringVar(&o.CACert, "cacert", "", "trust the CA certificates in this PEM file instead of the system's")
+	fs.StringVar(&o.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
+	fs.StringVar(&o.Key, "key", "", "private key (PEM) of --cert")
+	fs.StringVar(&o.TLSMin, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
+	fs.StringVar(&o.TLSMax, "tls-max", "", "highest TLS version to offer")
+	fs.StringVar(&o.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
 	fs.BoolVar(&o.HTTP11, "http1.1", false, "use HTTP/1.1 only")
 	fs.BoolVar(&o.HTTP2, "http2", false, "use HTTP/2 (prior knowledge for http://)")
 	fs.DurationVar(&o.ConnectTimeout, "connect-timeout", 10*time.Second, "limit for DNS, TCP connect and TLS handshake (0 = none)")

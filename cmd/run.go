@@ -69,8 +69,9 @@ func (p *printer) send(ctx context.Context, ex *exchange) error {
 	}
 	client, err := request.NewClient(request.Options{
 		ConnectTimeout: o.ConnectTimeout, IdleTimeout: o.IdleTimeout, MaxTime: o.MaxTime,
-		Insecure: o.Insecure, CACert: o.CACert, HTTPVersion: httpVersion,
-		Follow: o.Follow, MaxRedirects: o.MaxRedirects, LocationTrusted: o.LocationTrusted, AllowDowngrade: o.AllowDowngrade,
+		TLS:         o.tlsOptions(),
+		HTTPVersion: httpVersion,
+		Follow:      o.Follow, MaxRedirects: o.MaxRedirects, LocationTrusted: o.LocationTrusted, AllowDowngrade: o.AllowDowngrade,
 	})
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func (p *printer) send(ctx context.Context, ex *exchange) error {
 			h.Response.Body.Close()
 		}
 		ex.hops = client.Tracer.Hops()
-		p.failure(req, sent, ex.hops)
+		p.failure(req, sent, ex.hops, sendErr)
 		return sendErr
 	}
 	final := sent[len(sent)-1].Response
@@ -132,7 +133,7 @@ func (p *printer) writeDocument(ex *exchange, err error) {
 	if ex.req != nil {
 		d.Request = &format.DocRequest{Method: ex.req.Method, URL: ex.req.URL.String(), Headers: format.HeaderMap(ex.req.Header)}
 	}
-	d.Hops = format.DocHops(ex.hops, !p.o.Insecure)
+	d.Hops = format.DocHops(ex.hops, !p.o.Insecure, time.Now())
 	if n := len(ex.sent); n > 0 {
 		d.Response = format.NewDocResponse(ex.sent[n-1].Response, ex.body.buf, ex.bodyBytes, ex.body.truncated)
 	}
@@ -180,6 +181,11 @@ func (p *printer) writeHAR(ex *exchange) error {
 		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
 	}
 	return nil
+}
+
+func (o *Options) tlsOptions() request.TLSOptions {
+	return request.TLSOptions{Insecure: o.Insecure, CACert: o.CACert, Cert: o.Cert, Key: o.Key,
+		MinVersion: o.TLSMin, MaxVersion: o.TLSMax, Pin: o.Pin}
 }
 
 // spec turns the options into a request Spec, reading secrets and asking for a missing password.
@@ -400,15 +406,16 @@ func (p *printer) after(hops []trace.Record, insecure bool) {
 		format.Summary(p.s.Err, p.errStyle, hops)
 	}
 	if p.tls && len(hops) > 0 {
-		if cs := hops[len(hops)-1].TLS; cs != nil {
-			format.TLSSummary(p.s.Err, p.errStyle, tlsinfo.Describe(cs, !insecure))
+		last := hops[len(hops)-1]
+		if cs := last.TLS; cs != nil {
+			format.TLSSummary(p.s.Err, p.errStyle, tlsinfo.Describe(cs, last.Host, !insecure, time.Now()))
 		}
 	}
 }
 
 // failure shows what is known of an exchange that failed: the request (-v) and the waterfall up to the
 // failure, so the user sees where it stalled.
-func (p *printer) failure(req *request.Request, sent []request.Sent, hops []trace.Record) {
+func (p *printer) failure(req *request.Request, sent []request.Sent, hops []trace.Record, err error) {
 	if p.reqHead && len(sent) == 0 {
 		if hr, err := req.HTTPRequest(); err == nil {
 			format.RequestHead(p.s.Err, p.errStyle, requestView(hr, "HTTP/1.1"))
@@ -418,6 +425,12 @@ func (p *printer) failure(req *request.Request, sent []request.Sent, hops []trac
 	p.heads(req, sent)
 	if p.waterfall && len(hops) > 0 {
 		format.Waterfall(p.s.Err, p.errStyle, hops, p.s.Width())
+	}
+	// A certificate that failed verification: show the chain the server presented.
+	var ce *request.CertificateError
+	if p.tls && errors.As(err, &ce) && len(ce.Chain) > 0 {
+		fmt.Fprintf(p.s.Err, "%s the chain %s presented:\n", "tls", format.Escape(ce.Host))
+		format.ChainLines(p.s.Err, p.errStyle, tlsinfo.DescribeChain(ce.Chain, ce.Host, time.Now()))
 	}
 }
 

@@ -2,6 +2,8 @@ package cmd_test
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -24,6 +26,7 @@ import (
 
 	"github.com/hop-cli/hop/cmd"
 	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/tlsinfo"
 )
 
 func TestMain(m *testing.M) {
@@ -41,13 +44,15 @@ func TestMain(m *testing.M) {
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
 //	pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...
 //	                          run command with the chosen streams on pseudo-terminals
+//	tlsservers                make a PKI and start an HTTPS server per kind of certificate (see cmdTLSServers)
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   filepath.Join("..", "testdata", "script"),
 		Setup: setupServers,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
-			"pty":   cmdPty,
+			"exits":      cmdExits,
+			"pty":        cmdPty,
+			"tlsservers": cmdTLSServers,
 		},
 		RequireExplicitExec: true,
 	})
@@ -217,4 +222,60 @@ func scriptEnv(ts *testscript.TestScript) []string {
 		}
 	}
 	return env
+}
+
+// cmdTLSServers makes a fresh PKI (root → intermediate → leaves) and starts one HTTPS server per kind of
+// leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
+// chain for another name), $SELFSIGNED, $SOON (expires in 5 days) and $MTLS (requires a client certificate).
+// Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), client.pem, client-key.pem,
+// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf.
+func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
+	pki, err := testserver.NewPKI()
+	ts.Check(err)
+	now := time.Now()
+	local := []string{"127.0.0.1", "localhost"}
+	leaves := map[string]testserver.Leaf{
+		"GOOD":       {Names: local},
+		"RSA":        {Names: local, Key: "rsa"},
+		"ED25519":    {Names: local, Key: "ed25519"},
+		"EXPIRED":    {Names: local, NotBefore: now.AddDate(0, -2, 0), NotAfter: now.AddDate(0, -1, 0)},
+		"NOTYET":     {Names: local, NotBefore: now.AddDate(0, 1, 0), NotAfter: now.AddDate(0, 2, 0)},
+		"WRONGNAME":  {Names: []string{"other.example"}},
+		"SELFSIGNED": {Names: local, SelfSigned: true},
+		"SOON":       {Names: local, NotAfter: now.Add(5*24*time.Hour + time.Hour)},
+		"MTLS":       {Names: local},
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	for name, leaf := range leaves {
+		cert, err := pki.Issue(leaf)
+		ts.Check(err)
+		srv := httptest.NewUnstartedServer(testserver.Handler())
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.EnableHTTP2 = true
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		if name == "MTLS" {
+			srv.TLS.ClientAuth = tls.RequireAndVerifyClientCert
+			srv.TLS.ClientCAs = roots
+		}
+		srv.StartTLS()
+		ts.Defer(srv.Close)
+		ts.Setenv(name, strings.TrimPrefix(srv.URL, "https://"))
+		if name == "GOOD" {
+			ts.Setenv("GOOD_PIN", tlsinfo.SPKIPin(cert.Leaf))
+			ts.Check(os.WriteFile(ts.MkAbs("chain.pem"), testserver.CertPEM(cert.Leaf, pki.Inter), 0o644))
+		}
+	}
+	client, err := pki.Issue(testserver.Leaf{Client: true})
+	ts.Check(err)
+	clientKey, err := testserver.KeyPEM(client.PrivateKey)
+	ts.Check(err)
+	other, err := pki.Issue(testserver.Leaf{Names: local})
+	ts.Check(err)
+	otherKey, err := testserver.KeyPEM(other.PrivateKey)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs("root.pem"), testserver.CertPEM(pki.Root), 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs("client.pem"), testserver.CertPEM(client.Leaf, pki.Inter), 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs("client-key.pem"), clientKey, 0o600))
+	ts.Check(os.WriteFile(ts.MkAbs("other-key.pem"), otherKey, 0o600))
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -105,17 +104,14 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 }
 
 // DocHops describes every hop; verified says whether certificates were verified (false under -k).
-func DocHops(hops []trace.Record, verified bool) []DocHop {
+func DocHops(hops []trace.Record, verified bool, now time.Time) []DocHop {
 	out := make([]DocHop, 0, len(hops))
 	for _, h := range hops {
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
 			Reused: h.Reused, TimingsMS: t, Skipped: skipped}
 		if h.TLS != nil {
-			c := tlsinfo.Describe(h.TLS, verified)
-			if c.Server == "" && net.ParseIP(h.Host) == nil {
-				c.Server = h.Host // the name sent as SNI; Go fills ServerName only on the server side
-			}
+			c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
 			dh.TLS = &c
 		}
 		out = append(out, dh)
@@ -172,4 +168,33 @@ func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated
 		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: reasonFor(resp.StatusCode, resp.Status),
 		Headers: HeaderMap(resp.Header), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
 	}
+}
+
+// CertDocument is `hop cert --format json`.
+type CertDocument struct {
+	SchemaVersion int                   `json:"schema_version"`
+	Target        string                `json:"target"`
+	RemoteAddr    string                `json:"remote_addr,omitempty"`
+	TLS           *tlsinfo.Connection   `json:"tls"` // null for a file
+	Chain         []tlsinfo.Certificate `json:"chain"`
+	Checks        []tlsinfo.Check       `json:"checks"`
+	Verdict       *tlsinfo.Verdict      `json:"verdict"`
+	Expiring      []string              `json:"expiring,omitempty"` // subjects expiring within --expires-within
+	Error         *DocError             `json:"error"`
+	ExitCode      int                   `json:"exit_code"`
+}
+
+// WriteCertDocument writes the document as indented JSON.
+func WriteCertDocument(w io.Writer, d *CertDocument) error {
+	d.SchemaVersion = SchemaVersion
+	if d.Chain == nil {
+		d.Chain = []tlsinfo.Certificate{}
+	}
+	if d.Checks == nil {
+		d.Checks = []tlsinfo.Check{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
 }

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/fatih/color"
-
-	"github.com/hop-cli/hop/tlsinfo"
 )
 
 // Style says how to paint one output stream. The zero Style is plain text.
@@ -151,22 +149,4 @@ func Warning(w io.Writer, s Style, msg string) {
 // Note writes one informational line, dimmed.
 func Note(w io.Writer, s Style, msg string) {
 	fmt.Fprintf(w, "%s\n", s.paint(colorDim, "hop: "+Escape(msg)))
-}
-
-// TLSSummary writes one line about the TLS connection: version, cipher suite, ALPN, resumption and whether
-// the certificate was verified.
-func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
-	parts := []string{c.Version, c.Cipher}
-	if c.ALPN != "" {
-		parts = append(parts, "ALPN "+c.ALPN)
-	}
-	if c.Resumed {
-		parts = append(parts, "resumed session")
-	}
-	verdict := s.paint(colorSuccess, "certificate verified")
-	if !c.Verified {
-		verdict = s.paint(colorWarn, "certificate NOT verified (-k)")
-	}
-	parts = append(parts, verdict)
-	fmt.Fprintf(w, "%s %s\n", s.paint(colorDim, "tls"), strings.Join(parts, s.paint(colorDim, " · ")))
 }

@@ -3,13 +3,13 @@ package request
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hop-cli/hop/tlsinfo"
@@ -22,8 +22,7 @@ type Options struct {
 	IdleTimeout    time.Duration // no bytes read or written for this long; 0 means none
 	MaxTime        time.Duration // the whole exchange, body included; 0 means none
 
-	Insecure    bool   // skip certificate verification
-	CACert      string // PEM file of CA certificates to trust instead of the system's
+	TLS         TLSOptions
 	HTTPVersion string // "" (negotiate), "1.1" or "2"
 
 	Follow          bool // follow redirects
@@ -60,14 +59,11 @@ func NewClient(opts Options) (*Client, error) {
 	t.MaxResponseHeaderBytes = maxHeaderBytes
 	t.ReadBufferSize = 64 << 10
 	t.WriteBufferSize = 64 << 10
-	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: opts.Insecure}
-	if opts.CACert != "" {
-		pool, err := loadCAs(opts.CACert)
-		if err != nil {
-			return nil, err
-		}
-		t.TLSClientConfig.RootCAs = pool
+	cfg, err := opts.TLS.TLSConfig()
+	if err != nil {
+		return nil, err
 	}
+	t.TLSClientConfig = cfg
 	switch opts.HTTPVersion {
 	case "1.1":
 		t.Protocols = new(http.Protocols)
@@ -88,19 +84,6 @@ func NewClient(opts Options) (*Client, error) {
 		},
 	}
 	return c, nil
-}
-
-// loadCAs reads a PEM bundle of CA certificates.
-func loadCAs(path string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &UsageError{Arg: "--cacert " + path, Err: fileError(err)}
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, usageErrorf("--cacert "+path, "no PEM certificates in the file")
-	}
-	return pool, nil
 }
 
 // idleConn fails a read or write that makes no progress for idle: the idle timeout of the contract, applied
@@ -159,9 +142,14 @@ func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS 
 		connected = !rec.Events.GotConn.IsZero()
 		var ve *tls.CertificateVerificationError
 		if errors.As(err, &ve) {
-			return &CertificateError{Host: rec.Host, Reason: tlsinfo.Explain(err, time.Now()), Err: err}
+			return &CertificateError{Host: rec.Host, Reason: tlsinfo.Explain(err, time.Now()), Chain: ve.UnverifiedCertificates, Err: err}
 		}
-		if rec.TLSErr != nil && !isTimeout(err) {
+		var pe *PinError
+		if errors.As(err, &pe) {
+			return &CertificateError{Host: rec.Host, Reason: pe.Error(), Err: err}
+		}
+		if rec.TLSErr != nil && !isTimeout(err) || strings.Contains(err.Error(), "remote error: tls:") {
+			// TLS 1.3 servers reject a missing client certificate after the client's handshake is done.
 			return &HandshakeError{Host: rec.Host, Err: err}
 		}
 	}

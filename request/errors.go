@@ -1,7 +1,9 @@
 package request
 
 import (
+	"crypto/x509"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -72,6 +74,7 @@ func (e *TimeoutError) Timeout() bool { return true }
 type CertificateError struct {
 	Host   string
 	Reason string
+	Chain  []*x509.Certificate // the chain the server presented, when known
 	Err    error
 }
 
@@ -92,7 +95,14 @@ type HandshakeError struct {
 }
 
 func (e *HandshakeError) Error() string {
-	return fmt.Sprintf("TLS handshake with %s failed: %v (does the port speak TLS? is a protocol version shared?)", e.Host, e.Err)
+	msg := e.Err.Error()
+	switch {
+	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
+		return fmt.Sprintf("TLS handshake with %s failed: %v (the server wants a client certificate it trusts: --cert FILE --key FILE)", e.Host, e.Err)
+	case strings.Contains(msg, "protocol version"):
+		return fmt.Sprintf("TLS handshake with %s failed: %v (no TLS version in common; see --tls-min and --tls-max)", e.Host, e.Err)
+	}
+	return fmt.Sprintf("TLS handshake with %s failed: %v (does the port speak TLS?)", e.Host, e.Err)
 }
 
 func (e *HandshakeError) Unwrap() error { return e.Err }

@@ -1,41 +1,307 @@
-// Package tlsinfo turns a tls.ConnectionState and x509 certificates into plain data with json tags, and
-// explains certificate verification failures in plain words. It never prints and knows nothing of colour.
+// Package tlsinfo turns a tls.ConnectionState and x509 certificates into plain data with json tags, grades
+// versions, cipher suites and keys from lookup tables, and explains verification failures in plain words.
+// It never prints and knows nothing of colour.
 package tlsinfo
 
 import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 )
 
-// Connection describes a negotiated TLS connection.
-type Connection struct {
-	Version  string `json:"version"`
-	Cipher   string `json:"cipher_suite"`
-	ALPN     string `json:"alpn"`
-	Resumed  bool   `json:"resumed"`
-	Verified bool   `json:"verified"`
-	Server   string `json:"server_name"`
+// Grades, best first.
+const (
+	GradeGood     = "good"
+	GradeOK       = "ok"
+	GradeWeak     = "weak"
+	GradeInsecure = "insecure"
+)
+
+var versionGrades = map[uint16]string{
+	tls.VersionTLS13: GradeGood,
+	tls.VersionTLS12: GradeOK,
+	tls.VersionTLS11: GradeInsecure,
+	tls.VersionTLS10: GradeInsecure,
 }
 
-// Describe summarises cs. verified says whether hop verified the chain (false under -k).
-func Describe(cs *tls.ConnectionState, verified bool) Connection {
-	return Connection{
-		Version:  tls.VersionName(cs.Version),
-		Cipher:   tls.CipherSuiteName(cs.CipherSuite),
-		ALPN:     cs.NegotiatedProtocol,
-		Resumed:  cs.DidResume,
-		Verified: verified,
-		Server:   cs.ServerName,
+// cipherGrades grades TLS 1.2 suites; every TLS 1.3 suite is good. Suites not listed are weak.
+var cipherGrades = map[uint16]string{
+	tls.TLS_AES_128_GCM_SHA256:                        GradeGood,
+	tls.TLS_AES_256_GCM_SHA384:                        GradeGood,
+	tls.TLS_CHACHA20_POLY1305_SHA256:                  GradeGood,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:       GradeGood,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:       GradeGood,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: GradeGood,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:         GradeGood,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:         GradeGood,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:   GradeGood,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA:          GradeOK,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA:          GradeOK,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA:            GradeOK,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA:            GradeOK,
+	tls.TLS_RSA_WITH_AES_128_GCM_SHA256:               GradeWeak, // no forward secrecy
+	tls.TLS_RSA_WITH_AES_256_GCM_SHA384:               GradeWeak,
+	tls.TLS_RSA_WITH_AES_128_CBC_SHA:                  GradeWeak,
+	tls.TLS_RSA_WITH_AES_256_CBC_SHA:                  GradeWeak,
+	tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA:           GradeInsecure,
+	tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA:                 GradeInsecure,
+	tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA:                GradeInsecure,
+	tls.TLS_RSA_WITH_RC4_128_SHA:                      GradeInsecure,
+}
+
+// keyGrades grades public keys by type and size: "RSA 2048" is ok, "RSA 1024" insecure.
+var keyGrades = map[string]string{
+	"RSA 1024": GradeInsecure, "RSA 2048": GradeOK, "RSA 3072": GradeGood, "RSA 4096": GradeGood,
+	"ECDSA 256": GradeGood, "ECDSA 384": GradeGood, "ECDSA 521": GradeGood, "Ed25519 256": GradeGood,
+}
+
+// Connection describes a negotiated TLS connection and the chain the server presented.
+type Connection struct {
+	Version        string        `json:"version"`
+	VersionGrade   string        `json:"version_grade"`
+	Cipher         string        `json:"cipher_suite"`
+	CipherGrade    string        `json:"cipher_grade"`
+	ALPN           string        `json:"alpn"`
+	KeyExchange    string        `json:"key_exchange"`
+	ForwardSecrecy bool          `json:"forward_secrecy"`
+	Resumed        bool          `json:"resumed"`
+	ECH            bool          `json:"ech"`
+	OCSPStapled    bool          `json:"ocsp_stapled"`
+	SCTs           int           `json:"scts"`
+	Verified       bool          `json:"verified"`
+	ServerName     string        `json:"server_name"`
+	Chain          []Certificate `json:"chain,omitempty"`
+}
+
+// Certificate describes one certificate.
+type Certificate struct {
+	Subject            string    `json:"subject"`
+	SANs               []string  `json:"sans"`
+	MatchedName        string    `json:"matched_name,omitempty"` // the SAN that matched the host
+	Issuer             string    `json:"issuer"`
+	Serial             string    `json:"serial"`
+	NotBefore          time.Time `json:"not_before"`
+	NotAfter           time.Time `json:"not_after"`
+	DaysLeft           int       `json:"days_left"`
+	KeyType            string    `json:"key_type"`
+	KeyBits            int       `json:"key_bits"`
+	KeyGrade           string    `json:"key_grade"`
+	SignatureAlgorithm string    `json:"signature_algorithm"`
+	SHA256             string    `json:"sha256_fingerprint"`
+	SPKIPin            string    `json:"spki_pin"` // sha256//BASE64, as curl's --pinnedpubkey takes it
+	IsCA               bool      `json:"is_ca"`
+	SelfSigned         bool      `json:"self_signed"`
+	OCSPServers        []string  `json:"ocsp_servers,omitempty"`
+	CRLs               []string  `json:"crl_urls,omitempty"`
+}
+
+// Describe summarises cs. host is the name hop asked for (used to mark the matching SAN); verified says
+// whether hop verified the chain (false under -k). chain overrides the presented chain when the state has
+// none (a handshake whose verification failed).
+func Describe(cs *tls.ConnectionState, host string, verified bool, now time.Time) Connection {
+	c := Connection{
+		Version:      tls.VersionName(cs.Version),
+		VersionGrade: grade(versionGrades, cs.Version, GradeInsecure),
+		Cipher:       tls.CipherSuiteName(cs.CipherSuite),
+		ALPN:         cs.NegotiatedProtocol,
+		Resumed:      cs.DidResume,
+		ECH:          cs.ECHAccepted,
+		OCSPStapled:  len(cs.OCSPResponse) > 0,
+		SCTs:         len(cs.SignedCertificateTimestamps),
+		Verified:     verified,
+		ServerName:   cs.ServerName,
 	}
+	if c.ServerName == "" && net.ParseIP(host) == nil {
+		c.ServerName = host // the name sent as SNI; Go fills ServerName only on the server side
+	}
+	if cs.Version == tls.VersionTLS13 {
+		c.CipherGrade = GradeGood
+	} else {
+		c.CipherGrade = grade(cipherGrades, cs.CipherSuite, GradeWeak)
+	}
+	if cs.CurveID != 0 {
+		c.KeyExchange = curveName(cs.CurveID)
+	}
+	// TLS 1.3 always uses an ephemeral exchange; TLS 1.2 does with the ECDHE suites.
+	c.ForwardSecrecy = cs.Version == tls.VersionTLS13 || strings.Contains(c.Cipher, "_ECDHE_")
+	c.Chain = DescribeChain(cs.PeerCertificates, host, now)
+	return c
+}
+
+func grade[K comparable](table map[K]string, k K, otherwise string) string {
+	if g, ok := table[k]; ok {
+		return g
+	}
+	return otherwise
+}
+
+func curveName(id tls.CurveID) string {
+	switch id {
+	case tls.CurveP256:
+		return "P-256"
+	case tls.CurveP384:
+		return "P-384"
+	case tls.CurveP521:
+		return "P-521"
+	}
+	return id.String()
+}
+
+// DescribeChain describes each certificate, marking the SAN that matches host in the leaf.
+func DescribeChain(chain []*x509.Certificate, host string, now time.Time) []Certificate {
+	out := make([]Certificate, 0, len(chain))
+	for i, c := range chain {
+		h := ""
+		if i == 0 {
+			h = host
+		}
+		out = append(out, DescribeCert(c, h, now))
+	}
+	return out
+}
+
+// DescribeCert describes one certificate; host, if given, selects the matching SAN.
+func DescribeCert(c *x509.Certificate, host string, now time.Time) Certificate {
+	d := Certificate{
+		Subject:            name(c.Subject.String(), c),
+		Issuer:             c.Issuer.String(),
+		Serial:             hexColons(c.SerialNumber.Bytes()),
+		NotBefore:          c.NotBefore.UTC(),
+		NotAfter:           c.NotAfter.UTC(),
+		DaysLeft:           DaysLeft(c.NotAfter, now),
+		SignatureAlgorithm: c.SignatureAlgorithm.String(),
+		IsCA:               c.IsCA,
+		SelfSigned:         isSelfSigned(c),
+		OCSPServers:        c.OCSPServer,
+		CRLs:               c.CRLDistributionPoints,
+	}
+	d.SANs = append(d.SANs, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		d.SANs = append(d.SANs, ip.String())
+	}
+	for _, e := range c.EmailAddresses {
+		d.SANs = append(d.SANs, "email:"+e)
+	}
+	for _, u := range c.URIs {
+		d.SANs = append(d.SANs, u.String())
+	}
+	if d.SANs == nil {
+		d.SANs = []string{}
+	}
+	if host != "" {
+		d.MatchedName = matchedName(c, host)
+	}
+	d.KeyType, d.KeyBits = keyInfo(c)
+	d.KeyGrade = grade(keyGrades, fmt.Sprintf("%s %d", d.KeyType, d.KeyBits), GradeWeak)
+	sum := sha256.Sum256(c.Raw)
+	d.SHA256 = hexColons(sum[:])
+	d.SPKIPin = SPKIPin(c)
+	return d
+}
+
+// SPKIPin is the pin of a certificate's public key in curl's --pinnedpubkey form: sha256//BASE64.
+func SPKIPin(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+	return "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// DaysLeft is the number of whole days until t (negative once it has passed).
+func DaysLeft(t, now time.Time) int {
+	d := t.Sub(now)
+	days := int(d / (24 * time.Hour))
+	if d < 0 && d%(24*time.Hour) != 0 {
+		days--
+	}
+	return days
+}
+
+func keyInfo(c *x509.Certificate) (string, int) {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return "RSA", k.N.BitLen()
+	case *ecdsa.PublicKey:
+		return "ECDSA", k.Curve.Params().BitSize
+	case ed25519.PublicKey:
+		return "Ed25519", 256
+	}
+	return c.PublicKeyAlgorithm.String(), 0
+}
+
+// matchedName returns the SAN (or IP) of c that host matches, or "".
+func matchedName(c *x509.Certificate, host string) string {
+	if c.VerifyHostname(host) != nil {
+		return ""
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
+		return ip.String()
+	}
+	for _, n := range c.DNSNames {
+		probe := &x509.Certificate{DNSNames: []string{n}}
+		if probe.VerifyHostname(host) == nil {
+			return n
+		}
+	}
+	return host
+}
+
+func hexColons(b []byte) string {
+	h := strings.ToUpper(hex.EncodeToString(b))
+	var out strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			out.WriteByte(':')
+		}
+		out.WriteString(h[i : i+2])
+	}
+	return out.String()
+}
+
+// Verdict is the outcome of verifying a chain, in plain words.
+type Verdict struct {
+	Trusted bool   `json:"trusted"`
+	Reason  string `json:"reason"` // why not, in plain words; empty when trusted
+	Root    string `json:"root,omitempty"`
+}
+
+// Verify checks chain[0] for host (empty: no name check) against roots (nil: the system's), with the rest
+// of the chain as intermediates, and says in plain words why it is not trusted.
+func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now time.Time) Verdict {
+	if len(chain) == 0 {
+		return Verdict{Reason: "the server sent no certificate"}
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now}
+	if host != "" {
+		opts.DNSName = strings.Trim(host, "[]")
+	}
+	chains, err := chain[0].Verify(opts)
+	if err != nil {
+		return Verdict{Reason: Explain(err, now)}
+	}
+	v := Verdict{Trusted: true}
+	if len(chains) > 0 && len(chains[0]) > 0 {
+		root := chains[0][len(chains[0])-1]
+		v.Root = name(root.Subject.CommonName, root)
+	}
+	return v
 }
 
 // Explain says in plain words why a certificate was not trusted: expired on DATE, not valid until DATE,
-// issued by an unknown authority NAME, valid for NAMES not HOST, self-signed. It returns "" when err is not a
-// verification failure.
+// issued by an unknown authority NAME, valid for NAMES not HOST, self-signed.
 func Explain(err error, now time.Time) string {
 	var inv x509.CertificateInvalidError
 	var unk x509.UnknownAuthorityError
@@ -64,13 +330,18 @@ func Explain(err error, now time.Time) string {
 	}
 	var ve *tls.CertificateVerificationError
 	if errors.As(err, &ve) {
-		return "the certificate could not be verified: " + ve.Err.Error()
+		return Explain(ve.Err, now)
+	}
+	if err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
+// isSelfSigned checks the signature with the certificate's own key (CheckSignatureFrom would insist that
+// the "parent" is a CA, which a self-signed leaf is not).
 func isSelfSigned(c *x509.Certificate) bool {
-	return c.CheckSignatureFrom(c) == nil
+	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 func issuerName(c *x509.Certificate) string {
@@ -80,9 +351,9 @@ func issuerName(c *x509.Certificate) string {
 	return c.Issuer.String()
 }
 
-func name(cn string, c *x509.Certificate) string {
-	if cn != "" {
-		return cn
+func name(s string, c *x509.Certificate) string {
+	if s != "" {
+		return s
 	}
 	return c.Subject.String()
 }
@@ -102,4 +373,114 @@ func certNames(c *x509.Certificate) string {
 		names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
 	}
 	return strings.Join(names, ", ")
+}
+
+// CheckPin reports whether any certificate of chain has the pin (sha256//BASE64). A list of pins separated
+// by ';' matches when any one does, as in curl.
+func CheckPin(chain []*x509.Certificate, pins string) bool {
+	for _, pin := range strings.Split(pins, ";") {
+		for _, c := range chain {
+			if SPKIPin(c) == strings.TrimSpace(pin) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ValidPin checks the syntax of a --pin value.
+func ValidPin(pins string) error {
+	for _, pin := range strings.Split(pins, ";") {
+		b64, ok := strings.CutPrefix(strings.TrimSpace(pin), "sha256//")
+		if !ok {
+			return fmt.Errorf("pin %q must start with sha256//", pin)
+		}
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(raw) != sha256.Size {
+			return fmt.Errorf("pin %q is not the base64 of a SHA-256 digest", pin)
+		}
+	}
+	return nil
+}
+
+// Check is one of the three checks a client makes on a certificate: trusted issuer, matching name, dates.
+type Check struct {
+	Name   string `json:"name"` // trust, name or dates
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// Checks runs the three checks separately, so each can be explained on its own: is the chain issued by a
+// trusted CA (judged at a time when every certificate is valid), does the leaf match host (skipped when host
+// is empty), and are all certificates valid now.
+func Checks(chain []*x509.Certificate, host string, roots *x509.CertPool, now time.Time) []Check {
+	if len(chain) == 0 {
+		return nil
+	}
+	leaf := chain[0]
+	var checks []Check
+
+	// Judge trust apart from the dates: try now, then instants at which the certificates were valid.
+	earliestEnd := leaf.NotAfter
+	for _, c := range chain {
+		if c.NotAfter.Before(earliestEnd) {
+			earliestEnd = c.NotAfter
+		}
+	}
+	candidates := []time.Time{now}
+	for _, c := range chain {
+		candidates = append(candidates, c.NotBefore.Add(time.Second), c.NotAfter.Add(-time.Second))
+	}
+	trust := Check{Name: "trust"}
+	for i, at := range candidates {
+		v := Verify(chain, "", roots, at)
+		if v.Trusted {
+			trust = Check{Name: "trust", OK: true, Detail: fmt.Sprintf("issued by a trusted CA (%s)", v.Root)}
+			break
+		}
+		if i == 0 {
+			trust.Detail = v.Reason
+		}
+	}
+	if !trust.OK && (strings.Contains(trust.Detail, "expired") || strings.Contains(trust.Detail, "not valid until")) {
+		trust.Detail = "no chain to a trusted CA was valid at any one time"
+	}
+	checks = append(checks, trust)
+
+	switch {
+	case host == "":
+		checks = append(checks, Check{Name: "name", OK: true, Detail: "no host name to check (give --servername)"})
+	case leaf.VerifyHostname(strings.Trim(host, "[]")) == nil:
+		checks = append(checks, Check{Name: "name", OK: true, Detail: fmt.Sprintf("valid for %s (matched %s)", host, matchedName(leaf, host))})
+	default:
+		checks = append(checks, Check{Name: "name", Detail: fmt.Sprintf("valid for %s, not %s", certNames(leaf), host)})
+	}
+
+	dates := Check{Name: "dates", OK: true}
+	for _, c := range chain {
+		switch {
+		case now.Before(c.NotBefore):
+			dates = Check{Name: "dates", Detail: fmt.Sprintf("%s is not valid until %s", name(c.Subject.CommonName, c), c.NotBefore.UTC().Format(time.DateOnly))}
+		case now.After(c.NotAfter):
+			dates = Check{Name: "dates", Detail: fmt.Sprintf("%s expired on %s", name(c.Subject.CommonName, c), c.NotAfter.UTC().Format(time.DateOnly))}
+		}
+		if !dates.OK {
+			break
+		}
+	}
+	if dates.OK {
+		dates.Detail = fmt.Sprintf("valid until %s (%d days left)", earliestEnd.UTC().Format(time.DateOnly), DaysLeft(earliestEnd, now))
+	}
+	return append(checks, dates)
+}
+
+// ExpiringWithin lists the certificates of chain that expire within d of now (expired ones included).
+func ExpiringWithin(chain []*x509.Certificate, d time.Duration, now time.Time) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, c := range chain {
+		if c.NotAfter.Before(now.Add(d)) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -1,0 +1,234 @@
+package format
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/fatih/color"
+
+	"github.com/hop-cli/hop/tlsinfo"
+)
+
+var gradeColors = map[string]*color.Color{
+	tlsinfo.GradeGood:     colorSuccess,
+	tlsinfo.GradeOK:       newColor(color.FgGreen),
+	tlsinfo.GradeWeak:     colorWarn,
+	tlsinfo.GradeInsecure: colorError,
+}
+
+func (s Style) graded(text, grade string) string {
+	if grade == "" {
+		return Escape(text)
+	}
+	return Escape(text) + " " + s.paint(gradeColors[grade], "("+grade+")")
+}
+
+// daysLeft words and colours the time a certificate has left: red once expired or within 7 days, yellow
+// within 30.
+func (s Style) daysLeft(days int) string {
+	switch {
+	case days < 0:
+		return s.paint(colorError, fmt.Sprintf("expired %d days ago", -days))
+	case days <= 7:
+		return s.paint(colorError, fmt.Sprintf("%d days left", days))
+	case days <= 30:
+		return s.paint(colorWarn, fmt.Sprintf("%d days left", days))
+	}
+	return s.paint(colorSuccess, fmt.Sprintf("%d days left", days))
+}
+
+func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// TLSSummary writes the TLS summary of --tls and -v: the negotiated parameters on one line, then one line
+// per certificate of the chain.
+func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
+	parts := []string{s.graded(c.Version, c.VersionGrade), s.graded(c.Cipher, c.CipherGrade)}
+	if c.KeyExchange != "" {
+		parts = append(parts, Escape(c.KeyExchange))
+	}
+	if c.ForwardSecrecy {
+		parts = append(parts, "forward secrecy")
+	}
+	if c.ALPN != "" {
+		parts = append(parts, "ALPN "+Escape(c.ALPN))
+	}
+	if c.Resumed {
+		parts = append(parts, "resumed session")
+	}
+	if c.OCSPStapled {
+		parts = append(parts, "OCSP stapled")
+	}
+	verdict := s.paint(colorSuccess, "certificate verified")
+	if !c.Verified {
+		verdict = s.paint(colorWarn, "certificate NOT verified (-k)")
+	}
+	parts = append(parts, verdict)
+	fmt.Fprintf(w, "%s %s\n", s.paint(colorDim, "tls"), strings.Join(parts, s.paint(colorDim, " · ")))
+	ChainLines(w, s, c.Chain)
+}
+
+// ChainLines writes one compact line per certificate: subject, the matched name, expiry, key.
+func ChainLines(w io.Writer, s Style, chain []tlsinfo.Certificate) {
+	for i, cert := range chain {
+		line := fmt.Sprintf("    [%d] %s", i, Escape(cert.Subject))
+		if cert.MatchedName != "" {
+			line += " " + s.paint(colorSuccess, "✓ "+Escape(cert.MatchedName))
+		}
+		line += fmt.Sprintf(" · expires %s (%s) · %s %d", date(cert.NotAfter), s.daysLeft(cert.DaysLeft), cert.KeyType, cert.KeyBits)
+		fmt.Fprintln(w, line)
+	}
+}
+
+// CertReport is what `hop cert` shows.
+type CertReport struct {
+	Target     string // HOST:PORT, or a file name
+	RemoteAddr string
+	SNI        string
+	Offered    string   // versions offered, e.g. "TLS 1.2–TLS 1.3"
+	ALPN       []string // protocols offered
+	Conn       *tlsinfo.Connection
+	Chain      []tlsinfo.Certificate
+	Checks     []tlsinfo.Check
+	Verdict    tlsinfo.Verdict
+}
+
+// certTemplate lays out one certificate.
+var certTemplate = template.Must(template.New("cert").Parse(
+	`{{.Title}}
+  Subject      {{.Subject}}
+  SANs         {{.SANs}}
+  Issuer       {{.Issuer}}
+  Valid        {{.Valid}}
+  Key          {{.Key}}
+  Signature    {{.Signature}}
+  SHA-256      {{.SHA256}}
+  SPKI pin     {{.Pin}}
+  Serial       {{.Serial}}
+  CA           {{.CA}}{{range .Extra}}
+  {{.}}{{end}}
+`))
+
+// Cert writes the report: for a connection, the handshake step by step (Client Hello, Server Hello, the
+// certificate, the three checks, the key exchange); then the verdict; then every certificate in full.
+func Cert(w io.Writer, s Style, r CertReport) error {
+	ok := func(c bool) string {
+		if c {
+			return s.paint(colorSuccess, "✓")
+		}
+		return s.paint(colorError, "✗")
+	}
+	if c := r.Conn; c != nil {
+		if r.RemoteAddr != "" && r.RemoteAddr != r.Target {
+			fmt.Fprintf(w, "TLS handshake with %s (%s)\n", Escape(r.Target), Escape(r.RemoteAddr))
+		} else {
+			fmt.Fprintf(w, "TLS handshake with %s\n", Escape(r.Target))
+		}
+		hello := "hop offered " + r.Offered
+		if len(r.ALPN) > 0 {
+			hello += " and ALPN " + Escape(strings.Join(r.ALPN, ", "))
+		}
+		if r.SNI != "" {
+			hello += ", for the name " + Escape(r.SNI) + " (SNI)"
+		}
+		fmt.Fprintf(w, "  1 Client Hello   %s\n", hello)
+		chose := fmt.Sprintf("the server chose %s with %s", s.graded(c.Version, c.VersionGrade), s.graded(c.Cipher, c.CipherGrade))
+		if c.ALPN != "" {
+			chose += ", ALPN " + Escape(c.ALPN)
+		}
+		if c.Resumed {
+			chose += ", resuming an earlier session"
+		}
+		fmt.Fprintf(w, "  2 Server Hello   %s\n", chose)
+		extra := ""
+		if c.OCSPStapled {
+			extra += ", with a stapled OCSP response"
+		}
+		if c.SCTs > 0 {
+			extra += fmt.Sprintf(", with %d SCTs", c.SCTs)
+		}
+		fmt.Fprintf(w, "  3 Certificate    the server sent %d certificate(s)%s (below)\n", len(r.Chain), extra)
+		for i, ch := range r.Checks {
+			label := "4 Checks"
+			if i > 0 {
+				label = ""
+			}
+			fmt.Fprintf(w, "  %-15s %s %s: %s\n", label, ok(ch.OK), ch.Name, Escape(ch.Detail))
+		}
+		kx := "the key exchange used the certificate's RSA key: no forward secrecy; a stolen key would decrypt recorded traffic"
+		if c.ForwardSecrecy {
+			group := c.KeyExchange
+			if group == "" {
+				group = "an ephemeral key"
+			}
+			kx = Escape(group) + " (ephemeral): forward secrecy; both sides derived the session keys, which never crossed the wire"
+		}
+		fmt.Fprintf(w, "  5 Key exchange   %s\n", kx)
+	} else {
+		fmt.Fprintf(w, "Certificates in %s\n", Escape(r.Target))
+		for _, ch := range r.Checks {
+			fmt.Fprintf(w, "  %s %s: %s\n", ok(ch.OK), ch.Name, Escape(ch.Detail))
+		}
+	}
+	if r.Verdict.Trusted {
+		fmt.Fprintf(w, "Verdict: %s\n", s.paint(colorSuccess, "trusted"))
+	} else {
+		fmt.Fprintf(w, "Verdict: %s: %s\n", s.paint(colorError, "NOT trusted"), Escape(r.Verdict.Reason))
+	}
+	for i, c := range r.Chain {
+		role := "intermediate"
+		switch {
+		case i == 0 && r.Conn != nil:
+			role = "leaf"
+		case c.SelfSigned:
+			role = "root (self-signed)"
+		case r.Conn == nil:
+			role = ""
+		}
+		title := fmt.Sprintf("\nCertificate [%d]", i)
+		if role != "" {
+			title += " " + role
+		}
+		sans := make([]string, len(c.SANs))
+		for j, n := range c.SANs {
+			sans[j] = Escape(n)
+			if n == c.MatchedName {
+				sans[j] += " " + s.paint(colorSuccess, "✓ matched")
+			}
+		}
+		if len(sans) == 0 {
+			sans = []string{"none"}
+		}
+		ca := "no"
+		if c.IsCA {
+			ca = "yes"
+		}
+		var extra []string
+		if len(c.OCSPServers) > 0 {
+			extra = append(extra, "OCSP         "+Escape(strings.Join(c.OCSPServers, ", ")))
+		}
+		if len(c.CRLs) > 0 {
+			extra = append(extra, "CRL          "+Escape(strings.Join(c.CRLs, ", ")))
+		}
+		err := certTemplate.Execute(w, map[string]any{
+			"Title":     s.paint(colorName, title),
+			"Subject":   Escape(c.Subject),
+			"SANs":      strings.Join(sans, ", "),
+			"Issuer":    Escape(c.Issuer),
+			"Valid":     fmt.Sprintf("%s → %s (%s)", date(c.NotBefore), date(c.NotAfter), s.daysLeft(c.DaysLeft)),
+			"Key":       s.graded(fmt.Sprintf("%s %d", c.KeyType, c.KeyBits), c.KeyGrade),
+			"Signature": Escape(c.SignatureAlgorithm),
+			"SHA256":    c.SHA256,
+			"Pin":       c.SPKIPin,
+			"Serial":    c.Serial,
+			"CA":        ca,
+			"Extra":     extra,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
