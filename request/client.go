@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hop-cli/hop/tlsinfo"
@@ -36,6 +38,9 @@ type Client struct {
 	opts   Options
 	Tracer *trace.Transport
 	hc     *http.Client
+
+	certAsked atomic.Bool // the server sent a CertificateRequest
+	haveCert  bool        // hop had a client certificate to answer with
 }
 
 // maxHeaderBytes caps response headers, like curl's 100 KiB but roomier: a hostile server cannot make hop
@@ -64,6 +69,18 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, err
 	}
 	t.TLSClientConfig = cfg
+	c := &Client{opts: opts, haveCert: len(cfg.Certificates) > 0}
+	// Under TLS 1.3 a server rejects a missing client certificate after the client has finished its side of
+	// the handshake, so the client may see only a reset; remembering that it was asked lets hop say why.
+	certs := cfg.Certificates
+	cfg.Certificates = nil
+	cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		c.certAsked.Store(true)
+		if len(certs) > 0 {
+			return &certs[0], nil
+		}
+		return &tls.Certificate{}, nil
+	}
 	switch opts.HTTPVersion {
 	case "1.1":
 		t.Protocols = new(http.Protocols)
@@ -73,15 +90,11 @@ func NewClient(opts Options) (*Client, error) {
 		t.Protocols.SetHTTP2(true)
 		t.Protocols.SetUnencryptedHTTP2(true)
 	}
-	tracer := trace.NewTransport(t)
-	c := &Client{
-		opts:   opts,
-		Tracer: tracer,
-		hc: &http.Client{
-			Transport: tracer,
-			// Redirects are followed by hand in Send, so that each hop is traced and the origin rules hold.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+	c.Tracer = trace.NewTransport(t)
+	c.hc = &http.Client{
+		Transport: c.Tracer,
+		// Redirects are followed by hand in Send, so that each hop is traced and the origin rules hold.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return c, nil
 }
@@ -147,6 +160,9 @@ func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS 
 		var pe *PinError
 		if errors.As(err, &pe) {
 			return &CertificateError{Host: rec.Host, Reason: pe.Error(), Err: err}
+		}
+		if c.certAsked.Load() && !c.haveCert && (errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)) {
+			return &HandshakeError{Host: rec.Host, Err: fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err)}
 		}
 		if rec.TLSErr != nil && !isTimeout(err) || strings.Contains(err.Error(), "remote error: tls:") {
 			// TLS 1.3 servers reject a missing client certificate after the client's handshake is done.

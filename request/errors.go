@@ -97,7 +97,7 @@ type HandshakeError struct {
 func (e *HandshakeError) Error() string {
 	msg := e.Err.Error()
 	switch {
-	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
+	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") || strings.Contains(msg, "client certificate"):
 		return fmt.Sprintf("TLS handshake with %s failed: %v (the server wants a client certificate it trusts: --cert FILE --key FILE)", e.Host, e.Err)
 	case strings.Contains(msg, "protocol version"):
 		return fmt.Sprintf("TLS handshake with %s failed: %v (no TLS version in common; see --tls-min and --tls-max)", e.Host, e.Err)
