@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/hop-cli/hop/tlsinfo"
@@ -161,7 +160,9 @@ func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS 
 		if errors.As(err, &pe) {
 			return &CertificateError{Host: rec.Host, Reason: pe.Error(), Err: err}
 		}
-		if c.certAsked.Load() && !c.haveCert && (errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)) {
+		// Whatever the transport then reports (EPIPE, a reset, HTTP/2's "client conn could not be
+		// established"), the missing certificate is the cause.
+		if c.certAsked.Load() && !c.haveCert && !isTimeout(err) {
 			return &HandshakeError{Host: rec.Host, Err: fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err)}
 		}
 		if rec.TLSErr != nil && !isTimeout(err) || strings.Contains(err.Error(), "remote error: tls:") {
