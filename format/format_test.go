@@ -238,9 +238,25 @@ func TestGolden(t *testing.T) {
 		RequestHead(&buf, s, Request{Method: "POST", Target: "/api?x=1", Proto: "HTTP/1.1", Host: "example.com",
 			Header: http.Header{"Authorization": {"Bearer abc.def"}, "Cookie": {"a=1; b=2"}, "Accept": {"*/*"}}})
 		buf.WriteString("\n")
-		TLSSummary(&buf, s, tlsinfo.Connection{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", ALPN: "h2", Verified: true})
-		TLSSummary(&buf, s, tlsinfo.Connection{Version: "TLS 1.2", Cipher: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
 		golden(t, "head"+suffix, buf.Bytes())
+
+		buf.Reset()
+		conn, chain := fixedTLS()
+		TLSSummary(&buf, s, conn)
+		weak := tlsinfo.Connection{Version: "TLS 1.2", VersionGrade: "ok", Cipher: "TLS_RSA_WITH_AES_128_GCM_SHA256", CipherGrade: "weak"}
+		TLSSummary(&buf, s, weak)
+		buf.WriteString("\n")
+		if err := Cert(&buf, s, CertReport{Target: "example.com:443", RemoteAddr: "93.184.216.34:443", SNI: "example.com",
+			Offered: "TLS 1.2–TLS 1.3", ALPN: []string{"h2", "http/1.1"}, Conn: &conn, Chain: chain,
+			Checks: []tlsinfo.Check{
+				{Name: "trust", OK: true, Detail: "issued by a trusted CA (Example Root)"},
+				{Name: "name", OK: true, Detail: "valid for example.com (matched example.com)"},
+				{Name: "dates", OK: false, Detail: "example.com expired on 2026-11-01"},
+			},
+			Verdict: tlsinfo.Verdict{Reason: "the certificate expired on 2026-11-01"}}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "tls"+suffix, buf.Bytes())
 
 		buf.Reset()
 		Summary(&buf, s, fixedHops()[:1])
@@ -253,4 +269,23 @@ func TestGolden(t *testing.T) {
 		}
 		golden(t, "waterfall"+suffix, buf.Bytes())
 	}
+}
+
+// fixedTLS is a connection and chain with known values.
+func fixedTLS() (tlsinfo.Connection, []tlsinfo.Certificate) {
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	chain := []tlsinfo.Certificate{
+		{Subject: "CN=example.com", SANs: []string{"example.com", "www.example.com"}, MatchedName: "example.com",
+			Issuer: "CN=Example Intermediate", Serial: "0A:1B", NotBefore: day(2026, 8, 1), NotAfter: day(2026, 11, 1),
+			DaysLeft: -21, KeyType: "ECDSA", KeyBits: 256, KeyGrade: "good", SignatureAlgorithm: "ECDSA-SHA256",
+			SHA256: "AA:BB", SPKIPin: "sha256//pin0="},
+		{Subject: "CN=Example Intermediate", SANs: []string{}, Issuer: "CN=Example Root", Serial: "02",
+			NotBefore: day(2025, 1, 1), NotAfter: day(2026, 12, 10), DaysLeft: 18, KeyType: "RSA", KeyBits: 2048,
+			KeyGrade: "ok", SignatureAlgorithm: "SHA256-RSA", SHA256: "CC:DD", SPKIPin: "sha256//pin1=", IsCA: true,
+			OCSPServers: []string{"http://ocsp.example"}},
+	}
+	conn := tlsinfo.Connection{Version: "TLS 1.3", VersionGrade: "good", Cipher: "TLS_AES_128_GCM_SHA256",
+		CipherGrade: "good", ALPN: "h2", KeyExchange: "X25519", ForwardSecrecy: true, OCSPStapled: true, SCTs: 2,
+		Verified: true, ServerName: "example.com", Chain: chain}
+	return conn, chain
 }

@@ -155,7 +155,7 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			if i > 0 {
 				label = ""
 			}
-			fmt.Fprintf(w, "  %-15s %s %s: %s\n", label, ok(ch.OK), ch.Name, Escape(ch.Detail))
+			fmt.Fprintf(w, "  %-16s %s %s: %s\n", label, ok(ch.OK), ch.Name, Escape(ch.Detail))
 		}
 		kx := "the key exchange used the certificate's RSA key: no forward secrecy; a stolen key would decrypt recorded traffic"
 		if c.ForwardSecrecy {
