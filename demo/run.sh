@@ -14,7 +14,9 @@ url=$(cat "$dir/url")
 ca="$dir/ca.pem"
 failed=0
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" | sed "s#$dir/ca.pem#ca.pem#g"; }
+step() {
+  if [ -t 1 ]; then printf '\n\033[1m$ %s\033[0m\n' "$*"; else printf '\n$ %s\n' "$*"; fi | sed "s#$dir/ca.pem#ca.pem#g"
+}
 
 step hop get "$url/json" --cacert "$ca" -t
 "$hop" get "$url/json" --cacert "$ca" -t || failed=1
@@ -31,8 +33,15 @@ echo "exit code: $code (4 means the server answered 4xx)"
 step hop get "$url/basic-auth/demo/secret" -a demo:secret --cacert "$ca" -v
 "$hop" get "$url/basic-auth/demo/secret" -a demo:secret --cacert "$ca" -v || failed=1
 
-step hop get "$url/get" --cacert "$ca" --tls -p s
-"$hop" get "$url/get" --cacert "$ca" --tls -p s || failed=1
+hostport=${url#https://}
+step hop cert "$hostport" --cacert "$ca"
+"$hop" cert "$hostport" --cacert "$ca" || failed=1
+
+step hop cert "$hostport" --cacert "$ca" --expires-within 400d
+"$hop" cert "$hostport" --cacert "$ca" --expires-within 400d --format json >/dev/null
+code=$?
+echo "exit code: $code (10 means a certificate expires within 400 days: the demo leaf lives one year)"
+[ "$code" = 10 ] || failed=1
 
 if [ "$failed" != 0 ]; then echo; echo "demo: a step failed" >&2; exit 1; fi
 echo; echo "demo: done; the local server is stopped."
