@@ -127,7 +127,16 @@ func (t *tailWriter) Write(p []byte) (int, error) {
 	return t.w.Write(p)
 }
 
-func jsonBody(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
+func jsonBody(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, error) {
+	res, raw, handled, err := streamArray(w, br, opts)
+	if handled || err != nil {
+		return res, err
+	}
+	return wholeJSON(w, io.MultiReader(bytes.NewReader(raw), br), opts)
+}
+
+// wholeJSON formats a body held whole (up to the cap).
+func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, opts.Cap+1))
 	if err != nil {
 		// Show what arrived, then report the error.

@@ -1,0 +1,141 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// genValue makes a random JSON value: every kind pretty lays out differently (short arrays that fit on one
+// line, long ones that do not, objects, empty containers, strings with escapes and characters a terminal
+// would obey).
+func genValue(r *rand.Rand, depth int) string {
+	strs := []string{`"plain"`, `"quote \" and \\ backslash"`, `"tab\tnew\nline"`, `"\u00e9t\u00e9"`, `"é ✓ 日本"`,
+		"\"c1 \u009b del \u007f\"", `"\u001b[31m"`, `""`, `"` + strings.Repeat("long ", 20) + `"`}
+	switch k := r.IntN(10); {
+	case depth > 3 || k < 3:
+		switch r.IntN(6) {
+		case 0:
+			return fmt.Sprint(r.IntN(100000) - 500)
+		case 1:
+			return fmt.Sprintf("%.3f", r.Float64()*1e4)
+		case 2:
+			return []string{"true", "false", "null"}[r.IntN(3)]
+		case 3:
+			return "-1.5e10"
+		}
+		return strs[r.IntN(len(strs))]
+	case k < 6:
+		n := r.IntN(12)
+		var items []string
+		for i := 0; i < n; i++ {
+			items = append(items, genValue(r, depth+1))
+		}
+		sep := []string{",", ", ", " ,\n "}[r.IntN(3)]
+		return "[" + strings.Join(items, sep) + "]"
+	default:
+		n := r.IntN(6)
+		var items []string
+		for i := 0; i < n; i++ {
+			items = append(items, fmt.Sprintf(`"k%d":%s`, i, genValue(r, depth+1)))
+		}
+		return "{" + strings.Join(items, ",") + "}"
+	}
+}
+
+func genArray(r *rand.Rand, n int) []byte {
+	var items []string
+	for i := 0; i < n; i++ {
+		items = append(items, genValue(r, 1))
+	}
+	ws := []string{"", " ", "\n  ", "\t"}[r.IntN(4)]
+	return []byte(ws + "[" + ws + strings.Join(items, ","+ws) + ws + "]" + ws)
+}
+
+func streamed(t testing.TB, doc []byte, colored, terminal bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	res, err := Body(&buf, bytes.NewReader(doc), BodyOptions{ContentType: "application/json", Format: true, Color: colored, Terminal: terminal})
+	if err != nil {
+		t.Fatalf("Body: %v", err)
+	}
+	if res.Note != "" {
+		t.Fatalf("unexpected note %q for valid JSON %q", res.Note, doc)
+	}
+	return buf.Bytes()
+}
+
+// TestStreamingMatchesWhole proves the element-by-element formatting byte-identical to formatting the whole
+// document, with and without colour and terminal escaping.
+func TestStreamingMatchesWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	docs := [][]byte{
+		[]byte(`[]`), []byte(`[1]`), []byte(` [ 1 , 2 ] `), []byte(`[{}]`), []byte(`[[]]`), []byte(`[{"a":1}]`),
+		[]byte(`["` + strings.Repeat("x", 100) + `"]`), []byte(`[` + strings.Repeat(`1,`, 60) + `1]`),
+		[]byte(`[[1,2,3],[` + strings.Repeat(`"ab",`, 30) + `"c"],{"k":[1,[2,[3]]]}]`),
+	}
+	for i := 0; i < 400; i++ {
+		docs = append(docs, genArray(r, r.IntN(40)))
+	}
+	for _, doc := range docs {
+		if !json.Valid(doc) {
+			t.Fatalf("generator made invalid JSON: %s", doc)
+		}
+		for _, colored := range []bool{false, true} {
+			for _, terminal := range []bool{false, true} {
+				want := FormatJSON(doc, colored, terminal)
+				if got := streamed(t, doc, colored, terminal); !bytes.Equal(got, want) {
+					t.Fatalf("color=%v terminal=%v: streamed output differs for %s\ngot:\n%s\nwant:\n%s", colored, terminal, doc, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzStreamingMatchesWhole(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 20; i++ {
+		f.Add(genArray(r, r.IntN(10)))
+	}
+	f.Add([]byte(`[1,{"a":[1,2]},"x"]`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		// Invalid UTF-8 is binary to hop (never formatted), whatever json.Valid says.
+		if !json.Valid(doc) || !utf8.Valid(doc) || bytes.IndexByte(doc, 0) >= 0 {
+			return
+		}
+		for _, colored := range []bool{false, true} {
+			want := FormatJSON(doc, colored, true)
+			if got := streamed(t, doc, colored, true); !bytes.Equal(got, want) {
+				t.Fatalf("streamed output differs for %q\ngot:\n%q\nwant:\n%q", doc, got, want)
+			}
+		}
+	})
+}
+
+func TestStreamingInvalidJSON(t *testing.T) {
+	big := `[{"a":1},` + strings.Repeat(`{"b":2},`, 10)
+	for _, tt := range []struct {
+		doc      string
+		wantNote string
+		wantOut  string
+	}{
+		{big + `{"c":}]`, "not valid JSON (an array element is not valid JSON); the rest is shown as text", `{"c":}]`},
+		{big, "not valid JSON (the body ended inside the array)", ""},
+		{`[1, 2,`, "labelled JSON but is not valid JSON", "[1, 2,"},
+		{`[1] x`, "labelled JSON but is not valid JSON", "[1] x"},
+		{`{"a":`, "labelled JSON but is not valid JSON", `{"a":`},
+	} {
+		var buf bytes.Buffer
+		res, err := Body(&buf, strings.NewReader(tt.doc), BodyOptions{ContentType: "application/json", Format: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(res.Note, tt.wantNote) || !strings.Contains(buf.String(), tt.wantOut) {
+			t.Errorf("Body(%q): note %q, output %q; want note %q and output containing %q", tt.doc, res.Note, buf.String(), tt.wantNote, tt.wantOut)
+		}
+	}
+}
