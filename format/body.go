@@ -167,7 +167,7 @@ func FormatJSON(data []byte, colored, terminal bool) []byte {
 		out = escapeJSONStrings(out)
 	}
 	if colored {
-		out = pretty.Color(out, nil)
+		out = colorJSON(out)
 	}
 	return out
 }

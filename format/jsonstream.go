@@ -11,49 +11,39 @@ import (
 	"github.com/tidwall/pretty"
 )
 
-// A JSON body whose top level is an array is formatted one element at a time, so memory follows the largest
-// element instead of the whole body, while the output stays byte-identical to formatting it whole with
-// FormatJSON. The identity rests on how tidwall/pretty lays out an array that does not fit on one line:
+// A JSON body whose top level is an array is formatted a batch of elements at a time, so memory follows the
+// largest element (or batch) instead of the whole body, while the output stays byte-identical to formatting
+// it whole with FormatJSON. The identity rests on how tidwall/pretty lays out an array that does not fit on
+// one line:
 //
 //	[\n  ELEM,\n  ELEM\n]\n
 //
-// where each ELEM is laid out from the same state (one level of indent, the column just after "\n  "). The
-// same state arises when ELEM is the first element of the wrapper [ELEM,"xxx…"], whose long second element
-// keeps the wrapper off one line; so each element is formatted inside that wrapper and cut out of it.
-// pretty.Color keeps no state across top-level array elements that matters (strings there are not keys, commas
-// there are not styled), so each element can be coloured on its own too.
+// where every ELEM is laid out from the same state: one level of indent, the column just after ",\n  ".
+// A batch E1,…,Ek is formatted inside the wrapper [{},E1,…,Ek]: its leading {} makes pretty abandon its
+// one-line attempt at once, and puts every Ei in that same state; the batch is cut out of the result.
+// pretty.Color keeps no state across top-level array elements that matters (strings there are not keys,
+// commas there are not styled), so each batch can be coloured on its own too.
 //
 // Whether the whole array would have fitted on one line (only when it holds no object and is short) is known
-// once an object or more than the width's worth of compact bytes has been seen; until then elements are held,
-// and an array that ends first is formatted whole.
+// once an object or more than a line's worth of compact bytes has been seen; a first batch that ends the
+// array before that is formatted whole instead.
 
-// oneLineWidth is tidwall/pretty's default Width: arrays that fit in it are written on one line.
-const oneLineWidth = 80
+const (
+	// oneLineWidth is tidwall/pretty's default Width: arrays that fit in it are written on one line.
+	oneLineWidth = 80
+	// batchSize is how many raw bytes of elements are formatted per call.
+	batchSize = 256 << 10
+)
 
 var (
-	wrapperTail = []byte(`,"` + string(bytes.Repeat([]byte("x"), oneLineWidth+1)) + `"]`)
-	// The formatted wrapper ends with the long string as the second element.
-	wrapperOutTail = []byte(",\n  \"" + string(bytes.Repeat([]byte("x"), oneLineWidth+1)) + "\"\n]\n")
+	wrapperHead = []byte("[{},")
+	// The formatted wrapper starts with the {} element and ends with the closing bracket.
+	wrapperOutHead = []byte("[\n  {},\n")
+	wrapperOutTail = []byte("\n]\n")
 )
 
 // errNotArray means the body is not a top-level array; the caller formats it whole.
 var errNotArray = errors.New("not a top-level array")
-
-// arrayScanner reads the elements of a top-level JSON array one at a time.
-type arrayScanner struct {
-	r       *bufio.Reader
-	raw     []byte // every byte read, kept while keepRaw, so a body that is not streamed can be formatted whole
-	keepRaw bool
-	elem    bytes.Buffer
-	started bool
-	done    bool
-	offset  int64 // bytes consumed, for error messages
-	compact int   // compact bytes seen so far (outside strings, whitespace dropped)
-	max     int   // the largest element held for formatting
-	term    byte  // the byte that ended the last element: ',' or ']'
-
-	object bool // an object has been seen somewhere
-}
 
 // invalidJSONError is malformed JSON found partway through a body.
 type invalidJSONError struct {
@@ -65,227 +55,223 @@ func (e *invalidJSONError) Error() string {
 	return fmt.Sprintf("invalid JSON at byte %d: %s", e.offset, e.msg)
 }
 
-func (s *arrayScanner) readByte() (byte, error) {
-	c, err := s.r.ReadByte()
-	if err == nil {
-		s.offset++
-		if s.keepRaw {
-			s.raw = append(s.raw, c)
-		}
-	}
-	return c, err
+// arrayScanner cuts a top-level JSON array into batches of whole elements.
+type arrayScanner struct {
+	r       *bufio.Reader
+	raw     []byte // every byte read, kept while keepRaw, so a body that is not streamed can be formatted whole
+	keepRaw bool
+	batch   bytes.Buffer
+	max     int // the largest batch held for formatting
+
+	started, done bool
+	depth         int
+	inString, esc bool
+	offset        int64 // bytes consumed
+	compact       int   // compact bytes seen (whitespace outside strings dropped)
+	object        bool  // an object has been seen
 }
 
-func (s *arrayScanner) skipSpace() (byte, error) {
-	for {
-		c, err := s.readByte()
-		if err != nil {
-			return 0, err
-		}
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return c, nil
-		}
+// consume moves n bytes of the reader's buffer into the batch (or drops them) and past the reader.
+func (s *arrayScanner) consume(chunk []byte, n int, keep int) {
+	if s.keepRaw {
+		s.raw = append(s.raw, chunk[:n]...)
 	}
+	s.batch.Write(chunk[:keep])
+	s.r.Discard(n)
+	s.offset += int64(n)
 }
 
-// next returns the raw bytes of the next element, or io.EOF after the closing bracket. The slice is valid
-// until the next call.
+// next returns the raw bytes of one or more whole elements, "E1,…,Ek" as they appear in the body, or io.EOF
+// once the closing bracket has been read. The slice is valid until the next call.
 func (s *arrayScanner) next() ([]byte, error) {
 	if s.done {
 		return nil, io.EOF
 	}
-	c, err := s.skipSpace()
-	if err != nil {
-		return nil, s.unexpected(err)
-	}
-	if !s.started {
-		if c != '[' {
-			return nil, errNotArray
-		}
-		s.started = true
-		s.compact++
-		if c, err = s.skipSpace(); err != nil {
-			return nil, s.unexpected(err)
-		}
-		if c == ']' {
-			return nil, s.end()
-		}
-	}
-	s.elem.Reset()
-	s.term = 0
-	depth, inString, escaped := 0, false, false
+	s.batch.Reset()
 	for {
-		switch {
-		case inString:
-			s.compact++
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+		if s.r.Buffered() == 0 {
+			if _, err := s.r.Peek(1); err != nil {
+				if err == io.EOF {
+					if !s.started {
+						return nil, errNotArray
+					}
+					return nil, &invalidJSONError{s.offset, "the body ended inside the array"}
+				}
+				return nil, err
 			}
-		case c == '"':
-			inString = true
-			s.compact++
-		case c == '{' || c == '[':
-			if c == '{' {
-				s.object = true
+		}
+		chunk, _ := s.r.Peek(s.r.Buffered())
+		i := 0
+		if !s.started {
+			for ; i < len(chunk) && isSpace(chunk[i]); i++ {
 			}
-			depth++
+			if i == len(chunk) {
+				s.consume(chunk, i, 0)
+				continue
+			}
+			if chunk[i] != '[' {
+				return nil, errNotArray
+			}
+			s.started = true
 			s.compact++
-		case c == '}' || c == ']':
-			if depth == 0 {
-				if c != ']' {
-					return nil, &invalidJSONError{s.offset, "unexpected }"}
+			s.consume(chunk, i+1, 0)
+			continue
+		}
+		for ; i < len(chunk); i++ {
+			c := chunk[i]
+			if s.inString {
+				switch {
+				case s.esc:
+					s.esc = false
+				case c == '\\':
+					s.esc = true
+				case c == '"':
+					s.inString = false
 				}
 				s.compact++
-				s.term = c
-				return s.finish(true)
+				continue
 			}
-			depth--
-			s.compact++
-		case c == ',' && depth == 0:
-			s.compact++
-			s.term = c
-			return s.finish(false)
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-		default:
+			switch c {
+			case ' ', '\t', '\n', '\r':
+				continue
+			case '"':
+				s.inString = true
+			case '{', '[':
+				s.depth++
+				s.object = s.object || c == '{'
+			case '}':
+				s.depth--
+			case ']':
+				if s.depth == 0 {
+					s.compact++
+					s.consume(chunk, i+1, i)
+					return s.end()
+				}
+				s.depth--
+			case ',':
+				if s.depth == 0 && s.batch.Len()+i >= batchSize {
+					s.compact++
+					s.consume(chunk, i+1, i)
+					return s.batch.Bytes(), nil
+				}
+			}
 			s.compact++
 		}
-		s.elem.WriteByte(c)
-		if s.elem.Len() > s.max {
+		s.consume(chunk, len(chunk), len(chunk))
+		if s.batch.Len() > s.max {
 			return nil, &invalidJSONError{s.offset, fmt.Sprintf("an element is larger than %s", humanBytes(int64(s.max)))}
 		}
-		if c, err = s.readByte(); err != nil {
-			return nil, s.unexpected(err)
-		}
 	}
 }
 
-// finish validates the element just read; last means the array closed after it.
-func (s *arrayScanner) finish(last bool) ([]byte, error) {
-	e := bytes.TrimRight(s.elem.Bytes(), " \t\r\n")
-	if !json.Valid(e) {
-		return nil, &invalidJSONError{s.offset, "an array element is not valid JSON"}
-	}
-	if last {
-		if err := s.end(); err != io.EOF {
+// end checks that nothing but whitespace follows the closing bracket and returns the last batch.
+func (s *arrayScanner) end() ([]byte, error) {
+	s.done = true
+	for {
+		c, err := s.r.ReadByte()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
 			return nil, err
 		}
-	}
-	return e, nil
-}
-
-// end checks that nothing but whitespace follows the closing bracket.
-func (s *arrayScanner) end() error {
-	s.done = true
-	if _, err := s.skipSpace(); err != io.EOF {
-		if err != nil {
-			return err
+		s.offset++
+		if s.keepRaw {
+			s.raw = append(s.raw, c)
 		}
-		return &invalidJSONError{s.offset, "data after the closing ]"}
+		if !isSpace(c) {
+			return nil, &invalidJSONError{s.offset, "data after the closing ]"}
+		}
 	}
-	return io.EOF
+	if bytes.TrimSpace(s.batch.Bytes()) == nil {
+		return nil, io.EOF // [] or [ ]
+	}
+	return s.batch.Bytes(), nil
 }
 
-func (s *arrayScanner) unexpected(err error) error {
-	if err == io.EOF {
-		return &invalidJSONError{s.offset, "the body ended inside the array"}
-	}
-	return err
-}
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// formatElement lays out one element exactly as it appears inside its top-level array: indented by two
-// spaces, without the separator.
-func formatElement(elem []byte, colored, terminal bool) []byte {
-	wrapper := make([]byte, 0, len(elem)+len(wrapperTail)+1)
-	wrapper = append(wrapper, '[')
-	wrapper = append(wrapper, elem...)
-	wrapper = append(wrapper, wrapperTail...)
+// formatBatch lays out a batch of elements exactly as they appear inside their top-level array: each
+// indented by two spaces, separated by ",\n", with no separator before the first or after the last. ok is
+// false when the batch is not valid JSON.
+func formatBatch(batch []byte, colored, terminal bool) ([]byte, bool) {
+	wrapper := make([]byte, 0, len(wrapperHead)+len(batch)+1)
+	wrapper = append(wrapper, wrapperHead...)
+	wrapper = append(wrapper, batch...)
+	wrapper = append(wrapper, ']')
+	if !json.Valid(wrapper) {
+		return nil, false
+	}
 	out := pretty.Pretty(wrapper)
-	out = out[len("[\n") : len(out)-len(wrapperOutTail)]
+	out = out[len(wrapperOutHead) : len(out)-len(wrapperOutTail)]
 	if terminal {
 		out = escapeJSONStrings(out)
 	}
 	if colored {
-		out = pretty.Color(out, nil)
+		out = colorJSON(out)
 	}
-	return out
+	return out, true
 }
 
-// streamArray formats a top-level JSON array element by element. handled is false when the body is not a
-// large valid array (not an array, short enough for one line, or invalid before anything was written): then
+// streamArray formats a top-level JSON array batch by batch. handled is false when the body is not a large
+// valid array (not an array, short enough for one line, or invalid before anything was written): then
 // nothing has been written and raw holds every byte read, for the caller to format the body whole.
 func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResult, raw []byte, handled bool, err error) {
 	s := &arrayScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30))}
-	var pending [][]byte // elements held until the layout is known
 	open, closeB := []byte("["), []byte("]")
 	if opts.Color {
 		// Color styles a closing bracket only inside an open one.
 		open = pretty.Color(open, nil)
 		closeB = pretty.Color([]byte("[]"), nil)[len(open):]
 	}
-	streaming := false
+	first := true
 	for {
-		elem, err := s.next()
+		batch, err := s.next()
+		if first && (err == io.EOF || err == nil && !s.object && s.compact <= oneLineWidth) {
+			// Not known to need more than one line: format whole, as the user would get it anyway.
+			return BodyResult{}, s.raw, false, nil
+		}
+		var bad *invalidJSONError
 		switch {
-		case err == io.EOF && streaming:
+		case err == io.EOF:
 			_, err := fmt.Fprintf(w, "\n%s\n", closeB)
 			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
-		case err == io.EOF:
+		case first && err != nil && (errors.Is(err, errNotArray) || errors.As(err, &bad)):
 			return BodyResult{}, s.raw, false, nil
-		case err != nil && streaming:
-			var bad *invalidJSONError
-			if !errors.As(err, &bad) {
-				return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
-			}
-			// Output has begun: the rest, from the element that broke, goes out as text.
-			broken := s.elem.Bytes()
-			if s.term != 0 {
-				broken = append(broken, s.term)
-			}
-			w.Write([]byte(",\n"))
-			res, err := textBody(w, io.MultiReader(bytes.NewReader(broken), br), opts, BodyResult{Kind: "json", Bytes: s.offset - int64(len(broken))})
-			res.Note = fmt.Sprintf("body is not valid JSON (%s); the rest is shown as text", bad.msg)
-			return res, nil, true, err
+		case err != nil && errors.As(err, &bad):
+			return rest(w, br, opts, s.batch.Bytes(), s.offset, bad.msg)
 		case err != nil:
-			var bad *invalidJSONError
-			if errors.Is(err, errNotArray) || errors.As(err, &bad) {
-				return BodyResult{}, s.raw, false, nil
-			}
-			return BodyResult{Bytes: s.offset}, s.raw, false, err
+			return BodyResult{Kind: "json", Bytes: s.offset}, nil, !first, err
 		}
-		if streaming {
-			if err := writeElement(w, elem, true, opts); err != nil {
-				return res, nil, true, err
-			}
-			continue
+		out, ok := formatBatch(batch, opts.Color, opts.Terminal)
+		if !ok && first {
+			return BodyResult{}, s.raw, false, nil
 		}
-		pending = append(pending, bytes.Clone(elem))
-		if s.object || s.compact > oneLineWidth {
-			// The array cannot fit on one line: its layout is known, so output can begin.
-			streaming, s.keepRaw, s.raw = true, false, nil
+		if !ok {
+			if s.done {
+				batch = append(batch, ']') // the scanner consumed it
+			}
+			return rest(w, br, opts, batch, s.offset, "an array element is not valid JSON")
+		}
+		if first {
+			first, s.keepRaw, s.raw = false, false, nil
 			if _, err := w.Write(append(open, '\n')); err != nil {
 				return res, nil, true, err
 			}
-			for i, e := range pending {
-				if err := writeElement(w, e, i > 0, opts); err != nil {
-					return res, nil, true, err
-				}
-			}
-			pending = nil
+		} else if _, err := w.Write([]byte(",\n")); err != nil {
+			return res, nil, true, err
+		}
+		if _, err := w.Write(out); err != nil {
+			return res, nil, true, err
 		}
 	}
 }
 
-func writeElement(w io.Writer, elem []byte, sep bool, opts BodyOptions) error {
-	if sep {
-		if _, err := w.Write([]byte(",\n")); err != nil {
-			return err
-		}
-	}
-	_, err := w.Write(formatElement(elem, opts.Color, opts.Terminal))
-	return err
+// rest writes what is left of a body whose formatting had begun when invalid JSON turned up: the batch that
+// broke and everything after it, as text.
+func rest(w io.Writer, br *bufio.Reader, opts BodyOptions, broken []byte, offset int64, why string) (BodyResult, []byte, bool, error) {
+	w.Write([]byte(",\n"))
+	res, err := textBody(w, io.MultiReader(bytes.NewReader(broken), br), opts, BodyResult{Kind: "json", Bytes: offset - int64(len(broken))})
+	res.Note = fmt.Sprintf("body is not valid JSON (%s); the rest is shown as text", why)
+	return res, nil, true, err
 }

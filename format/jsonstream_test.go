@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/tidwall/pretty"
 )
 
 // genValue makes a random JSON value: every kind pretty lays out differently (short arrays that fit on one
@@ -117,7 +119,11 @@ func FuzzStreamingMatchesWhole(f *testing.F) {
 }
 
 func TestStreamingInvalidJSON(t *testing.T) {
-	big := `[{"a":1},` + strings.Repeat(`{"b":2},`, 10)
+	// Past the first batch, output has begun: the rest is shown as text.
+	big := string(jsonArray(2 * batchSize))
+	big = big[:len(big)-1] + ","
+	// Within the first batch nothing has been written: the whole body is shown as text.
+	small := `[{"a":1},` + strings.Repeat(`{"b":2},`, 10)
 	for _, tt := range []struct {
 		doc      string
 		wantNote string
@@ -125,6 +131,7 @@ func TestStreamingInvalidJSON(t *testing.T) {
 	}{
 		{big + `{"c":}]`, "not valid JSON (an array element is not valid JSON); the rest is shown as text", `{"c":}]`},
 		{big, "not valid JSON (the body ended inside the array)", ""},
+		{small + `{"c":}]`, "labelled JSON but is not valid JSON; shown as text", small + `{"c":}]`},
 		{`[1, 2,`, "labelled JSON but is not valid JSON", "[1, 2,"},
 		{`[1] x`, "labelled JSON but is not valid JSON", "[1] x"},
 		{`{"a":`, "labelled JSON but is not valid JSON", `{"a":`},
@@ -135,7 +142,50 @@ func TestStreamingInvalidJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !strings.Contains(res.Note, tt.wantNote) || !strings.Contains(buf.String(), tt.wantOut) {
-			t.Errorf("Body(%q): note %q, output %q; want note %q and output containing %q", tt.doc, res.Note, buf.String(), tt.wantNote, tt.wantOut)
+			t.Errorf("Body(%.60q…): note %q, output …%q; want note %q and output containing %q", tt.doc, res.Note, tail(buf.String()), tt.wantNote, tt.wantOut)
 		}
 	}
+}
+
+func tail(s string) string { return s[max(0, len(s)-60):] }
+
+// TestStreamingLargeArrays covers arrays that span many batches, with and without objects.
+func TestStreamingLargeArrays(t *testing.T) {
+	numbers := "[" + strings.Repeat("12345,", 3*batchSize/6) + "1]"
+	for _, doc := range [][]byte{jsonArray(3 * batchSize), []byte(numbers)} {
+		for _, colored := range []bool{false, true} {
+			if got, want := streamed(t, doc, colored, true), FormatJSON(doc, colored, true); !bytes.Equal(got, want) {
+				t.Fatalf("color=%v: streamed output of a %d-byte array differs from formatting it whole", colored, len(doc))
+			}
+		}
+	}
+}
+
+// TestColorMatchesPretty holds colorJSON to tidwall/pretty's Color, byte for byte, on pretty-printed and raw
+// JSON, escapes and odd tokens included.
+func TestColorMatchesPretty(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	docs := [][]byte{
+		[]byte(`{"a\"b":"c\\","u":"\u00e9x","n":[1,-2.5e3,true,false,null],"e":{}}`), []byte(`"\\"`),
+		[]byte(`[NaN, Infinity, -Infinity, +1, nan]`), []byte(`{"k":"v"}}]]`), []byte(`"\u12`), []byte(`"a\`),
+		[]byte("{\"x\":\"tab\t\"}\n"), []byte("  \x01 raw control"),
+	}
+	for i := 0; i < 300; i++ {
+		doc := genArray(r, r.IntN(30))
+		docs = append(docs, doc, pretty.Pretty(doc), escapeJSONStrings(pretty.Pretty(doc)))
+	}
+	for _, doc := range docs {
+		if got, want := colorJSON(doc), pretty.Color(doc, nil); !bytes.Equal(got, want) {
+			t.Fatalf("colorJSON(%q)\n= %q\nwant %q", doc, got, want)
+		}
+	}
+}
+
+func FuzzColorMatchesPretty(f *testing.F) {
+	f.Add([]byte(`{"a":[1,"b\\\"c"],"d":{"e":null}}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if got, want := colorJSON(doc), pretty.Color(doc, nil); !bytes.Equal(got, want) {
+			t.Fatalf("colorJSON(%q)\n= %q\nwant %q", doc, got, want)
+		}
+	})
 }

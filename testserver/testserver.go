@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
@@ -33,6 +34,8 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/loop", loop)
 	mux.HandleFunc("/misbehave/huge-headers", hugeHeaders)
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
+	mux.HandleFunc("/data/json-400", json400)
+	mux.HandleFunc("/data/json-array/{n}", jsonArray)
 	return mux
 }
 
@@ -180,4 +183,43 @@ func hugeHeaders(w http.ResponseWriter, _ *http.Request) {
 func textCRLF(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain")
 	w.Write([]byte("line one\r\nline two\rover\n"))
+}
+
+// json400 is a 400-byte JSON document, the size of a typical small API answer.
+func json400(w http.ResponseWriter, _ *http.Request) {
+	body := `{"id":12345,"name":"hop","description":"an HTTP client for the terminal that shows where the time went",` +
+		`"tags":["http","cli","tls","trace"],"owner":{"login":"hop-cli","id":42,"site_admin":false},"stars":1024,` +
+		`"forks":64,"open_issues":3,"license":"MIT","created_at":"2026-01-01T00:00:00Z",` +
+		`"updated_at":"2026-11-22T12:00:00Z","homepage":null,"archived":false,"score":99.5,"x":"`
+	body += strings.Repeat("p", 399-len(body)) + `"}`
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(body))
+}
+
+var arrays sync.Map // n → []byte, built once per size
+
+// jsonArray is a JSON array of n small objects (about 90 bytes each: n=560000 is about 50 MB).
+func jsonArray(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n > 5_000_000 {
+		http.Error(w, "bad count", http.StatusBadRequest)
+		return
+	}
+	body, ok := arrays.Load(n)
+	if !ok {
+		var b strings.Builder
+		b.WriteByte('[')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":%d,"name":"item %d","price":%d.%02d,"tags":["a","b"],"active":%t,"parent":null}`,
+				i, i, i%1000, i%100, i%3 == 0)
+		}
+		b.WriteByte(']')
+		body, _ = arrays.LoadOrStore(n, []byte(b.String()))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body.([]byte))))
+	w.Write(body.([]byte))
 }

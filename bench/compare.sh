@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Whole-process comparison of hop and curl on this machine, against a local server (plain HTTP, and HTTPS
+# offering HTTP/1.1 only). hop and curl run alternately (ROUNDS rounds of RUNS runs each, after warm-up runs);
+# the table gives medians over all runs, the hop/curl ratio and hop's peak memory (GNU time's maximum
+# resident size). Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
+#
+#   bench/compare.sh            # prints a Markdown table; docs/BENCHMARKS.md holds the last one
+#   ROUNDS=3 RUNS=5 bench/compare.sh
+set -eu
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-5}
+RUNS=${RUNS:-6}
+ARRAY_N=${ARRAY_N:-560000} # about 50 MB of JSON
+
+missing=()
+for tool in hyperfine jq curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian's packages" >&2
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+go build -trimpath -ldflags "-s -w" -o bin/hop .
+go build -o bin/hop-bench-server ./bench/server
+dir=$(mktemp -d)
+bin/hop-bench-server -dir "$dir" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 200); do [ -s "$dir/tls.url" ] && break; sleep 0.05; done
+P=$(cat "$dir/plain.url") T=$(cat "$dir/tls.url") CA="$dir/ca.pem" OUT="$dir/out"
+hop=$PWD/bin/hop
+curl -s "$P/data/json-array/$ARRAY_N" >/dev/null # build the array once, outside the measurements
+
+# median FILE...: the median of every run's time (seconds) in hyperfine JSON exports.
+median() { jq -s '[.[].results[0].times[]] | sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end' "$@"; }
+
+# measure NAME SHELL HOP_CMD CURL_CMD: alternate rounds of hop and curl; sets hop_s and curl_s (medians).
+measure() {
+  local name=$1 shell=$2 hc=$3 cc=$4 r
+  local args=(--warmup 2 --runs "$RUNS" --style none)
+  if [ "$shell" = none ]; then args+=(-N --output=pipe); fi
+  for r in $(seq "$ROUNDS"); do
+    hyperfine "${args[@]}" --export-json "$dir/$name.hop.$r.json" "$hc" >/dev/null
+    hyperfine "${args[@]}" --export-json "$dir/$name.curl.$r.json" "$cc" >/dev/null
+  done
+  hop_s=$(median "$dir/$name".hop.*.json)
+  curl_s=$(median "$dir/$name".curl.*.json)
+}
+
+# peak CMD: hop's largest maximum resident size over three runs, in MiB.
+peak() {
+  local max=0 kb i
+  for i in 1 2 3; do
+    /usr/bin/time -f '%M' -o "$dir/rss" sh -c "$1" >/dev/null 2>&1
+    kb=$(tail -1 "$dir/rss")
+    [ "$kb" -gt "$max" ] && max=$kb
+  done
+  awk -v k="$max" 'BEGIN { printf "%.1f MiB", k / 1024 }'
+}
+
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+rate() { awk -v s="$1" 'BEGIN { printf "%.2f GB/s", 1.073741824 / s }'; }
+
+echo "| scenario | hop | curl | hop/curl | budget | hop peak memory |"
+echo "|---|---|---|---|---|---|"
+
+measure startup none "$hop version" "curl --version"
+echo "| start-up: \`hop version\` vs \`curl --version\` | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.30× | $(peak "$hop version") |"
+
+measure get-http none "$hop get $P/data/json-400" "curl -s $P/data/json-400"
+echo "| GET 400 B JSON, piped, http | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.55× | $(peak "$hop get $P/data/json-400") |"
+
+measure get-https none "$hop get $T/data/json-400 --cacert $CA" "curl -s --cacert $CA $T/data/json-400"
+echo "| GET 400 B JSON, piped, https (HTTP/1.1) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.50× | $(peak "$hop get $T/data/json-400 --cacert $CA") |"
+
+GIB=1073741824
+measure gib-http none "$hop get $P/misbehave/zeros/$GIB -o /dev/null" "curl -s -o /dev/null $P/misbehave/zeros/$GIB"
+echo "| 1 GiB to /dev/null, http | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $(peak "$hop get $P/misbehave/zeros/$GIB -o /dev/null") |"
+
+measure gib-https none "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
+echo "| 1 GiB to /dev/null, https (HTTP/1.1) | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $(peak "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA") |"
+
+measure json sh "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
+size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c)
+echo "| $((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.20×, ≤ 64 MiB | $(peak "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop") |"
+
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(go version | cut -d' ' -f3); $(curl --version | head -1 | cut -d' ' -f1-2); $(jq --version); hyperfine $(hyperfine --version | cut -d' ' -f2); $ROUNDS rounds × $RUNS runs each, alternating."
