@@ -7,8 +7,12 @@ import "github.com/tidwall/pretty"
 // buffer sized up front: tidwall's version appends one byte at a time through a function value into a slice
 // that starts empty, which made colouring half the cost of formatting a large body.
 func colorJSON(src []byte) []byte {
+	return appendColorJSON(make([]byte, 0, len(src)*2+len(src)/2), src)
+}
+
+// appendColorJSON is colorJSON appending to dst.
+func appendColorJSON(dst, src []byte) []byte {
 	st := pretty.TerminalStyle
-	dst := make([]byte, 0, len(src)*2+len(src)/2)
 	type frame struct {
 		kind byte
 		key  bool

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/tidwall/pretty"
 )
@@ -191,31 +193,48 @@ func (s *arrayScanner) end() ([]byte, error) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+// buffers recycles the wrapper and colour buffers of batches, which would otherwise be most of the garbage.
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, batchSize*4); return &b }}
+
 // formatBatch lays out a batch of elements exactly as they appear inside their top-level array: each
 // indented by two spaces, separated by ",\n", with no separator before the first or after the last. ok is
-// false when the batch is not valid JSON.
-func formatBatch(batch []byte, colored, terminal bool) ([]byte, bool) {
-	wrapper := make([]byte, 0, len(wrapperHead)+len(batch)+1)
-	wrapper = append(wrapper, wrapperHead...)
-	wrapper = append(wrapper, batch...)
-	wrapper = append(wrapper, ']')
+// false when the batch is not valid JSON. When buf is not nil, out lives in it: put it back in buffers once
+// out is written.
+func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte, ok bool) {
+	wbuf := buffers.Get().(*[]byte)
+	wrapper := append(append(append((*wbuf)[:0], wrapperHead...), batch...), ']')
+	*wbuf = wrapper
 	if !json.Valid(wrapper) {
-		return nil, false
+		buffers.Put(wbuf)
+		return nil, nil, false
 	}
-	out := pretty.Pretty(wrapper)
+	out = pretty.Pretty(wrapper)
+	buffers.Put(wbuf)
 	out = out[len(wrapperOutHead) : len(out)-len(wrapperOutTail)]
 	if terminal {
 		out = escapeJSONStrings(out)
 	}
 	if colored {
-		out = colorJSON(out)
+		buf = buffers.Get().(*[]byte)
+		*buf = appendColorJSON((*buf)[:0], out)
+		out = *buf
 	}
-	return out, true
+	return out, buf, true
+}
+
+// release returns a batch's buffer to the pool.
+func release(buf *[]byte) {
+	if buf != nil {
+		buffers.Put(buf)
+	}
 }
 
 // streamArray formats a top-level JSON array batch by batch. handled is false when the body is not a large
 // valid array (not an array, short enough for one line, or invalid before anything was written): then
 // nothing has been written and raw holds every byte read, for the caller to format the body whole.
+//
+// After the first batch, batches are formatted in parallel (one goroutine each, at most a few in flight)
+// and written in order: formatting is CPU work, and a second core halves it.
 func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResult, raw []byte, handled bool, err error) {
 	s := &arrayScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30))}
 	open, closeB := []byte("["), []byte("]")
@@ -224,47 +243,105 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 		open = pretty.Color(open, nil)
 		closeB = pretty.Color([]byte("[]"), nil)[len(open):]
 	}
-	first := true
-	for {
-		batch, err := s.next()
-		if first && (err == io.EOF || err == nil && !s.object && s.compact <= oneLineWidth) {
-			// Not known to need more than one line: format whole, as the user would get it anyway.
-			return BodyResult{}, s.raw, false, nil
-		}
-		var bad *invalidJSONError
-		switch {
-		case err == io.EOF:
-			_, err := fmt.Fprintf(w, "\n%s\n", closeB)
-			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
-		case first && err != nil && (errors.Is(err, errNotArray) || errors.As(err, &bad)):
-			return BodyResult{}, s.raw, false, nil
-		case err != nil && errors.As(err, &bad):
-			return rest(w, br, opts, s.batch.Bytes(), s.offset, bad.msg)
-		case err != nil:
-			return BodyResult{Kind: "json", Bytes: s.offset}, nil, !first, err
-		}
-		out, ok := formatBatch(batch, opts.Color, opts.Terminal)
-		if !ok && first {
-			return BodyResult{}, s.raw, false, nil
-		}
-		if !ok {
-			if s.done {
-				batch = append(batch, ']') // the scanner consumed it
+	batch, err := s.next()
+	var bad *invalidJSONError
+	if err == io.EOF || err == nil && !s.object && s.compact <= oneLineWidth ||
+		err != nil && (errors.Is(err, errNotArray) || errors.As(err, &bad)) {
+		// Not known to need more than one line, or not an array: format whole, as it would be anyway.
+		return BodyResult{}, s.raw, false, nil
+	}
+	if err != nil {
+		return BodyResult{Bytes: s.offset}, s.raw, false, err
+	}
+	out, buf, ok := formatBatch(batch, opts.Color, opts.Terminal)
+	if !ok {
+		return BodyResult{}, s.raw, false, nil
+	}
+	s.keepRaw, s.raw = false, nil
+	if _, err := w.Write(append(open, '\n')); err != nil {
+		return res, nil, true, err
+	}
+	_, err = w.Write(out)
+	release(buf)
+	if err != nil {
+		return res, nil, true, err
+	}
+
+	type formatted struct {
+		out []byte
+		buf *[]byte
+		ok  bool
+	}
+	type job struct {
+		raw []byte
+		out chan formatted
+		err error // from the scanner: io.EOF at the end
+	}
+	jobs := make(chan job, runtime.GOMAXPROCS(0)+1) // bounds the batches in flight
+	stop := make(chan struct{})
+	go func() {
+		defer close(jobs)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
 			}
-			return rest(w, br, opts, batch, s.offset, "an array element is not valid JSON")
-		}
-		if first {
-			first, s.keepRaw, s.raw = false, false, nil
-			if _, err := w.Write(append(open, '\n')); err != nil {
-				return res, nil, true, err
+			batch, err := s.next()
+			if err != nil {
+				jobs <- job{raw: bytes.Clone(s.batch.Bytes()), err: err}
+				return
 			}
-		} else if _, err := w.Write([]byte(",\n")); err != nil {
-			return res, nil, true, err
+			j := job{raw: bytes.Clone(batch), out: make(chan formatted, 1)}
+			go func() {
+				out, buf, ok := formatBatch(j.raw, opts.Color, opts.Terminal)
+				j.out <- formatted{out, buf, ok}
+			}()
+			jobs <- j
 		}
-		if _, err := w.Write(out); err != nil {
-			return res, nil, true, err
+	}()
+	// drain stops the producer and waits for it, so the reader is free again.
+	drain := func() {
+		close(stop)
+		for range jobs {
 		}
 	}
+	for j := range jobs {
+		var bad *invalidJSONError
+		switch {
+		case j.err == io.EOF:
+			_, err := fmt.Fprintf(w, "\n%s\n", closeB)
+			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
+		case errors.As(j.err, &bad):
+			return rest(w, br, opts, j.raw, s.offset, bad.msg)
+		case j.err != nil:
+			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, j.err
+		}
+		f := <-j.out
+		if !f.ok {
+			// Output has begun: this batch and everything after it goes out as text.
+			var later [][]byte
+			close(stop)
+			for j2 := range jobs {
+				later = append(later, j2.raw)
+			}
+			broken := bytes.Join(append([][]byte{j.raw}, later...), []byte(","))
+			if s.done {
+				broken = append(broken, ']') // the scanner consumed it
+			}
+			return rest(w, br, opts, broken, s.offset, "an array element is not valid JSON")
+		}
+		_, err := w.Write([]byte(",\n"))
+		if err == nil {
+			_, err = w.Write(f.out)
+		}
+		release(f.buf)
+		if err != nil {
+			drain()
+			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
+		}
+	}
+	return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, nil
 }
 
 // rest writes what is left of a body whose formatting had begun when invalid JSON turned up: the batch that
