@@ -23,5 +23,11 @@ demo: build
 	@$(GO) build -o bin/hop-demo-server ./demo
 	@./demo/run.sh bin/hop bin/hop-demo-server
 
+# bench: Go benchmarks (JSON formatting, the terminal escaper, the tracer), then whole-process runs against
+# curl on this machine (bench/compare.sh installs hyperfine, GNU time, jq and curl when missing).
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./format ./trace ./cmd
+	./bench/compare.sh
+
 clean:
 	rm -rf bin
