@@ -21,9 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 go build -trimpath -ldflags "-s -w" -o bin/hop .
-go build -o bin/hop-bench-server ./bench/server
+go build -o bin/hop-demo-server ./demo
 dir=$(mktemp -d)
-bin/hop-bench-server -dir "$dir" &
+bin/hop-demo-server -dir "$dir" -http1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 200); do [ -s "$dir/tls.url" ] && break; sleep 0.05; done

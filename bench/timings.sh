@@ -13,11 +13,11 @@ for tool in curl jq; do
 done
 go build -o bin/hop . && go build -o bin/hop-demo-server ./demo
 dir=$(mktemp -d)
-bin/hop-demo-server -url "$dir/url" -ca "$dir/ca.pem" &
+bin/hop-demo-server -dir "$dir" -http1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do [ -s "$dir/url" ] && break; sleep 0.05; done
-url="$(cat "$dir/url")/misbehave/delay-first-byte/200"
+for _ in $(seq 100); do [ -s "$dir/tls.url" ] && break; sleep 0.05; done
+url="$(cat "$dir/tls.url")/misbehave/delay-first-byte/200"
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 : >"$dir/hop.server"; : >"$dir/hop.tls"; : >"$dir/curl.server"; : >"$dir/curl.tls"

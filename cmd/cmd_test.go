@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +69,7 @@ func TestFlagParsing(t *testing.T) {
 
 // TestGetNeverReadsOpenStdin runs hop get with stdin an open pipe that nobody writes to: it must finish.
 func TestGetNeverReadsOpenStdin(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	hop, err := exec.LookPath("hop")
 	if err != nil {
@@ -107,7 +106,7 @@ func TestLargeBodyFlatMemory(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	srv := httptest.NewServer(testserver.Handler())
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	c := exec.Command(bin, "get", srv.URL+"/misbehave/zeros/1073741824")
 	stdout, err := c.StdoutPipe()
@@ -165,7 +164,7 @@ func vmHWM(status []byte) int64 {
 
 // TestInterruptExits130 interrupts hop while it waits for a body and expects exit code 130 and one line.
 func TestInterruptExits130(t *testing.T) {
-	srv := quietServer(false)
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	hop, err := exec.LookPath("hop")
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // runHop runs the hop binary testscript installed and returns stdout and the exit code.
@@ -44,7 +46,7 @@ func object(t *testing.T, v any, what string) map[string]any {
 }
 
 func TestFormatJSONDocument(t *testing.T) {
-	srv := quietServer(false)
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	out, code := runHop(t, "get", srv.URL+"/redirect/2", "-L", "--format", "json")
 	if code != 0 {
@@ -128,7 +130,7 @@ func TestFormatJSONOnError(t *testing.T) {
 }
 
 func TestHAR(t *testing.T) {
-	srv := quietServer(false)
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "x.har")
 	if _, code := runHop(t, "post", srv.URL+"/redirect-to?url=/anything&status_code=307", "a=1", "-L", "--har", path, "-q"); code != 0 {

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -58,25 +56,12 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// quietServer starts a loopback server whose error log (handshakes hop refused on purpose) is discarded.
-func quietServer(tls bool) *httptest.Server {
-	srv := httptest.NewUnstartedServer(testserver.Handler())
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	if tls {
-		srv.EnableHTTP2 = true
-		srv.StartTLS()
-	} else {
-		srv.Start()
-	}
-	return srv
-}
-
 func setupServers(env *testscript.Env) error {
-	plain := quietServer(false)
+	plain := testserver.Start(testserver.Config{})
 	env.Defer(plain.Close)
-	second := quietServer(false)
+	second := testserver.Start(testserver.Config{})
 	env.Defer(second.Close)
-	tlsSrv := quietServer(true)
+	tlsSrv := testserver.Start(testserver.Config{TLS: true})
 	env.Defer(tlsSrv.Close)
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
@@ -250,15 +235,11 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	for name, leaf := range leaves {
 		cert, err := pki.Issue(leaf)
 		ts.Check(err)
-		srv := httptest.NewUnstartedServer(testserver.Handler())
-		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-		srv.EnableHTTP2 = true
-		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		cfg := testserver.Config{TLS: true, Cert: &cert}
 		if name == "MTLS" {
-			srv.TLS.ClientAuth = tls.RequireAndVerifyClientCert
-			srv.TLS.ClientCAs = roots
+			cfg.ClientAuth, cfg.ClientCAs = tls.RequireAndVerifyClientCert, roots
 		}
-		srv.StartTLS()
+		srv := testserver.Start(cfg)
 		ts.Defer(srv.Close)
 		ts.Setenv(name, strings.TrimPrefix(srv.URL, "https://"))
 		if name == "GOOD" {

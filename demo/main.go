@@ -1,56 +1,48 @@
-// Command demo serves httpbin over HTTPS (HTTP/2 and HTTP/1.1) on a loopback port for `make demo`. It writes
-// the server's URL and its certificate (its root CA, to trust with --cacert) to the files it is given, then serves until
-// it is interrupted or terminated.
+// Command demo serves hop's test server (httpbin, plus endpoints that misbehave on purpose and benchmark
+// data) on loopback ports: plain HTTP, and HTTPS with a root → intermediate → leaf chain made for the run.
+// `make demo` and the scripts in bench/ start it. It writes plain.url, ca.pem (the root CA, to trust with
+// --cacert) and tls.url into -dir, tls.url last so that its presence means the servers are ready, and serves
+// until it is interrupted or terminated.
 package main
 
 import (
-	"crypto/tls"
 	"flag"
 	"fmt"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/hop-cli/hop/testserver"
 )
 
 func main() {
-	urlFile := flag.String("url", "", "write the server URL to this file")
-	caFile := flag.String("ca", "", "write the server certificate (PEM) to this file")
+	dir := flag.String("dir", ".", "write plain.url, ca.pem and tls.url here")
+	http1 := flag.Bool("http1", false, "HTTPS offers HTTP/1.1 only (for comparisons with curl)")
 	flag.Parse()
 
-	// A chain like a real site's: root CA → intermediate → leaf, made fresh for each run.
 	pki, err := testserver.NewPKI()
-	if err != nil {
-		fail(err)
-	}
+	check(err)
 	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1", "localhost"}})
-	if err != nil {
-		fail(err)
-	}
-	srv := httptest.NewUnstartedServer(testserver.Handler())
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.EnableHTTP2 = true
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{leaf}}
-	srv.StartTLS()
-	defer srv.Close()
+	check(err)
+	plain := testserver.Start(testserver.Config{})
+	defer plain.Close()
+	secure := testserver.Start(testserver.Config{TLS: true, HTTP1: *http1, Cert: &leaf})
+	defer secure.Close()
 
-	if err := os.WriteFile(*caFile, testserver.CertPEM(pki.Root), 0o644); err != nil {
-		fail(err)
-	}
-	// The URL file is written last: its presence tells the Makefile the server is ready.
-	if err := os.WriteFile(*urlFile, []byte(srv.URL+"\n"), 0o644); err != nil {
-		fail(err)
-	}
+	write := func(name, content string) { check(os.WriteFile(filepath.Join(*dir, name), []byte(content), 0o644)) }
+	write("plain.url", plain.URL+"\n")
+	write("ca.pem", string(testserver.CertPEM(pki.Root)))
+	write("tls.url", secure.URL+"\n")
+
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
 }
 
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "demo:", err)
-	os.Exit(1)
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo server:", err)
+		os.Exit(1)
+	}
 }

@@ -4,13 +4,13 @@
 set -u
 hop=$1 server=$2
 dir=$(mktemp -d)
-"$server" -url "$dir/url" -ca "$dir/ca.pem" &
+"$server" -dir "$dir" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
 
-for _ in $(seq 100); do [ -s "$dir/url" ] && break; sleep 0.05; done
-[ -s "$dir/url" ] || { echo "demo: the local server did not start" >&2; exit 1; }
-url=$(cat "$dir/url")
+for _ in $(seq 100); do [ -s "$dir/tls.url" ] && break; sleep 0.05; done
+[ -s "$dir/tls.url" ] || { echo "demo: the local server did not start" >&2; exit 1; }
+url=$(cat "$dir/tls.url")
 ca="$dir/ca.pem"
 failed=0
 

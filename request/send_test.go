@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 )
 
 func TestSendTracesEveryHop(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	c, err := NewClient(Options{Follow: true, MaxRedirects: 5, ConnectTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second})
 	if err != nil {
@@ -47,7 +46,7 @@ func TestSendTracesEveryHop(t *testing.T) {
 }
 
 func TestSendIdleTimeoutNamesPhase(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	c, _ := NewClient(Options{ConnectTimeout: 5 * time.Second, IdleTimeout: 200 * time.Millisecond})
 	r, _ := Build(Spec{Method: "GET", URL: srv.URL + "/misbehave/delay-first-byte/3000"})

@@ -3,9 +3,7 @@ package trace_test
 import (
 	"context"
 	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -116,7 +114,7 @@ func get(t *testing.T, c *http.Client, url string) {
 // TestRealServer checks what is deterministic against a real loopback server: an injected 300 ms delay
 // shows in the server phase, an IP literal skips DNS, a second request reuses the connection.
 func TestRealServer(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
+	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	tr := trace.NewTransport(http.DefaultTransport.(*http.Transport).Clone())
 	c := &http.Client{Transport: tr}
@@ -150,10 +148,7 @@ func TestRealServer(t *testing.T) {
 
 // TestConcurrentHTTP2 fires many traced requests at once over one HTTP/2 connection; run with -race.
 func TestConcurrentHTTP2(t *testing.T) {
-	srv := httptest.NewUnstartedServer(testserver.Handler())
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // abandoned dials log handshake errors
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
+	srv := testserver.Start(testserver.Config{TLS: true})
 	defer srv.Close()
 	base := srv.Client().Transport.(*http.Transport).Clone()
 	base.ForceAttemptHTTP2 = true
