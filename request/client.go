@@ -176,6 +176,10 @@ func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS 
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if msg := err.Error(); hop != nil && (strings.Contains(msg, "malformed") || strings.Contains(msg, "headers exceeded") ||
+		strings.Contains(msg, "bogus") || strings.Contains(msg, "invalid header")) {
+		return &ProtocolError{Host: hop.Snapshot().Host, Err: err}
+	}
 	if isTimeout(err) {
 		if !connected {
 			return &TimeoutError{Limit: "connect", After: c.opts.ConnectTimeout, Phase: waiting, Err: err}

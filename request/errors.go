@@ -106,3 +106,20 @@ func (e *HandshakeError) Error() string {
 }
 
 func (e *HandshakeError) Unwrap() error { return e.Err }
+
+// ProtocolError is a response hop refuses because it breaks HTTP: headers over the size limit, a malformed
+// header line, a status line that does not parse.
+type ProtocolError struct {
+	Host string
+	Err  error
+}
+
+func (e *ProtocolError) Error() string {
+	msg := e.Err.Error()
+	for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return fmt.Sprintf("%s sent a malformed response, refused: %s", e.Host, msg)
+}
+
+func (e *ProtocolError) Unwrap() error { return e.Err }
