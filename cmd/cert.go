@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
@@ -57,6 +58,14 @@ failed, 10 a certificate expires within --expires-within, 6/7 could not resolve/
 			return runCert(c.Context(), s, o, co)
 		},
 	}
+	// Of the shared flags, only these apply to cert; the others would only mislead in its help.
+	certFlags := map[string]bool{"cacert": true, "cert": true, "key": true, "tls-min": true, "tls-max": true,
+		"connect-timeout": true, "format": true, "color": true, "help": true}
+	defaultHelp := c.HelpFunc()
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) { f.Hidden = f.Hidden || !certFlags[f.Name] })
+		defaultHelp(cmd, args)
+	})
 	c.Flags().StringVar(&co.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
 	c.Flags().StringVar(&co.ALPN, "alpn", "h2,http/1.1", "protocols to offer in ALPN, comma-separated")
 	c.Flags().StringVar(&co.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")

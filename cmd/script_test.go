@@ -212,7 +212,7 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // cmdTLSServers makes a fresh PKI (root → intermediate → leaves) and starts one HTTPS server per kind of
 // leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
 // chain for another name), $SELFSIGNED, $SOON (expires in 5 days) and $MTLS (requires a client certificate).
-// Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), client.pem, client-key.pem,
+// Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
 // other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf.
 func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	pki, err := testserver.NewPKI()
@@ -245,6 +245,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		if name == "GOOD" {
 			ts.Setenv("GOOD_PIN", tlsinfo.SPKIPin(cert.Leaf))
 			ts.Check(os.WriteFile(ts.MkAbs("chain.pem"), testserver.CertPEM(cert.Leaf, pki.Inter), 0o644))
+			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))
 		}
 	}
 	client, err := pki.Issue(testserver.Leaf{Client: true})
