@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,7 +38,8 @@ func TestMain(m *testing.M) {
 //
 // Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
-// $SERVER, for URL shorthand). Extra commands:
+// $SERVER, for URL shorthand), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
+// (HOST:PORT where a TCP connect never completes). Extra commands:
 //
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
 //	pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...
@@ -68,6 +70,32 @@ func setupServers(env *testscript.Env) error {
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {
 		return err
 	}
+	// $SILENT accepts connections and never says a word.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { silent.Close() })
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	env.Setenv("SILENT", silent.Addr().String())
+	blackhole, err := blackhole()
+	if err != nil {
+		return err
+	}
+	env.Defer(blackhole.close)
+	env.Setenv("BLACKHOLE", blackhole.addr)
 	u, _ := url.Parse(plain.URL)
 	env.Setenv("SERVER", plain.URL)
 	env.Setenv("SERVER2", second.URL)
@@ -260,4 +288,38 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs("client.pem"), testserver.CertPEM(client.Leaf, pki.Inter), 0o644))
 	ts.Check(os.WriteFile(ts.MkAbs("client-key.pem"), clientKey, 0o600))
 	ts.Check(os.WriteFile(ts.MkAbs("other-key.pem"), otherKey, 0o600))
+}
+
+type hole struct {
+	addr  string
+	close func()
+}
+
+// blackhole makes a loopback port where connecting hangs: a listener with a backlog of 0 whose one queue
+// slot is taken by a connection nobody accepts, so the kernel drops further SYNs.
+func blackhole() (hole, error) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		return hole{}, err
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		return hole{}, err
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		syscall.Close(fd)
+		return hole{}, err
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return hole{}, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	filler, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		syscall.Close(fd)
+		return hole{}, err
+	}
+	return hole{addr: addr, close: func() { filler.Close(); syscall.Close(fd) }}, nil
 }
