@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 //
 // Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
-// $SERVER, for URL shorthand), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
+// $SERVER, for URL shorthand), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
 // (HOST:PORT where a TCP connect never completes). Extra commands:
 //
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
@@ -65,6 +65,9 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(second.Close)
 	tlsSrv := testserver.Start(testserver.Config{TLS: true})
 	env.Defer(tlsSrv.Close)
+	h2c := testserver.Start(testserver.Config{H2C: true})
+	env.Defer(h2c.Close)
+	env.Setenv("H2C", h2c.URL)
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {

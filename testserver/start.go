@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 )
 
@@ -12,6 +13,7 @@ import (
 type Config struct {
 	TLS   bool
 	HTTP1 bool             // HTTPS offers HTTP/1.1 only (the default offers HTTP/2 too)
+	H2C   bool             // plain HTTP also speaks HTTP/2 with prior knowledge
 	Cert  *tls.Certificate // the server certificate; nil means httptest's own
 	// ClientAuth and ClientCAs ask for client certificates (mutual TLS).
 	ClientAuth tls.ClientAuthType
@@ -24,6 +26,11 @@ func Start(c Config) *httptest.Server {
 	srv := httptest.NewUnstartedServer(Handler())
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if !c.TLS {
+		if c.H2C {
+			srv.Config.Protocols = new(http.Protocols)
+			srv.Config.Protocols.SetHTTP1(true)
+			srv.Config.Protocols.SetUnencryptedHTTP2(true)
+		}
 		srv.Start()
 		return srv
 	}
