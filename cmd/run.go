@@ -362,7 +362,10 @@ func (p *printer) body(resp *http.Response, method string, c *capture) (format.B
 	}
 	switch {
 	case document && file == nil:
+		// Only the document wants the body, and it keeps the first 64 MiB: stop reading there, so a
+		// decompression bomb costs no more than that.
 		w, terminal = c, false
+		rc = io.LimitReader(rc, int64(c.max)+1)
 	case document || p.o.HAR != "":
 		w = io.MultiWriter(w, c)
 	}

@@ -27,6 +27,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/endless", endless)
 	mux.HandleFunc("/misbehave/badgzip", badGzip)
 	mux.HandleFunc("/misbehave/gzip-json", gzipJSON)
+	mux.HandleFunc("/misbehave/gzip-bomb", gzipBomb)
 	mux.HandleFunc("/misbehave/binary", binary)
 	mux.HandleFunc("/misbehave/invalid-json", invalidJSON)
 	mux.HandleFunc("/misbehave/zeros/{n}", zeros)
@@ -222,4 +223,18 @@ func jsonArray(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body.([]byte))))
 	w.Write(body.([]byte))
+}
+
+// gzipBomb sends about 1 MB of gzip that expands to 1 GiB of zeros, labelled as JSON.
+func gzipBomb(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Encoding", "gzip")
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 1024; i++ {
+		if _, err := zw.Write(zeros); err != nil {
+			return
+		}
+	}
+	zw.Close()
 }
