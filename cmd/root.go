@@ -157,6 +157,8 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.PersistentFlags().SortFlags = false
 	addRequestFlags(root.PersistentFlags(), o)
 	root.SetVersionTemplate("hop {{.Version}}\n")
+	// The root's persistent flags are the request flags; "Global Flags" would suggest otherwise.
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "Global Flags:", "Request Flags (before or after the command name):", 1))
 	for _, mc := range methodCommands {
 		method := strings.ToUpper(mc.name)
 		stdin := mc.stdin
@@ -191,6 +193,18 @@ func newVersionCmd(s *Streams) *cobra.Command {
 	}
 }
 
+const itemsHelp = `URL: example.com/x means https://; :8080/x, localhost and loopback addresses mean http://.
+
+Request items:
+  Name:Value        request header (Name: removes a default header, Name; sends it empty)
+  name==value       query parameter
+  field=value       JSON string field (form field with -f)
+  field:=json       raw JSON value: n:=3, ok:=true, tags:='["a"]'
+  field=@file       field value from a file (field:=@file.json for raw JSON)
+  field@path        file upload (multipart)
+  @path, @-         the whole body from a file, or from stdin
+Nested fields build nested JSON: user[name]=x tags[]=a.`
+
 // usageError is a mistake on the command line found by cobra or by hop's own flag checks: exit 2.
 type usageError struct{ err error }
 
@@ -205,6 +219,7 @@ func newRequestCmd(o *Options, runF RunFunc, use, short, example string, split f
 	c := &cobra.Command{
 		Use:     use,
 		Short:   short,
+		Long:    short + ".\n\n" + itemsHelp,
 		Example: example,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < minArgs {
