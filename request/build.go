@@ -554,7 +554,8 @@ func (r *Request) HTTPRequest() (*http.Request, error) {
 		req.Body = rc
 		req.ContentLength = r.Body.Length
 		if r.Body.Length == 0 {
-			req.Body = http.NoBody
+			rc.Close()
+			req.Body = http.NoBody // an empty file: send Content-Length: 0, not a chunked nothing
 		}
 		req.GetBody = r.Body.Open
 	}
