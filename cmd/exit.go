@@ -76,7 +76,9 @@ func exitCode(err error) (int, string) {
 		return exitBody, body.Error()
 	case errors.As(err, &dns):
 		return exitResolve, fmt.Sprintf("could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
-	case errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"):
+	case errors.As(err, &op) && op.Op == "proxyconnect":
+		return exitConnect, fmt.Sprintf("could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
+	case errors.As(err, &op) && op.Op == "dial":
 		return exitConnect, fmt.Sprintf("could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	}
 	return exitError, err.Error()

@@ -71,6 +71,7 @@ type Options struct {
 	Pin      string
 	HTTP11   bool
 	HTTP2    bool
+	Proxy    string
 
 	ConnectTimeout time.Duration
 	IdleTimeout    time.Duration
@@ -267,6 +268,7 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
 	fs.BoolVar(&o.HTTP11, "http1.1", false, "use HTTP/1.1 only")
 	fs.BoolVar(&o.HTTP2, "http2", false, "use HTTP/2 (prior knowledge for http://)")
+	fs.StringVar(&o.Proxy, "proxy", "", "send through this proxy: http://, https:// or socks5:// URL (default: the *_PROXY variables)")
 	fs.DurationVar(&o.ConnectTimeout, "connect-timeout", 10*time.Second, "limit for DNS, TCP connect and TLS handshake (0 = none)")
 	fs.DurationVar(&o.IdleTimeout, "timeout", 30*time.Second, "fail when no bytes move for this long (0 = none)")
 	fs.DurationVarP(&o.MaxTime, "max-time", "m", 0, "limit for the whole exchange, body included (0 = none)")

@@ -71,6 +71,7 @@ func (p *printer) send(ctx context.Context, ex *exchange) error {
 		ConnectTimeout: o.ConnectTimeout, IdleTimeout: o.IdleTimeout, MaxTime: o.MaxTime,
 		TLS:         o.tlsOptions(),
 		HTTPVersion: httpVersion,
+		Proxy:       o.Proxy,
 		Follow:      o.Follow, MaxRedirects: o.MaxRedirects, LocationTrusted: o.LocationTrusted, AllowDowngrade: o.AllowDowngrade,
 	})
 	if err != nil {

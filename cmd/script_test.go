@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -38,7 +39,7 @@ func TestMain(m *testing.M) {
 //
 // Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
-// $SERVER, for URL shorthand), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
+// $SERVER, for URL shorthand), $PROXY (a forward proxy that sends example.com to these servers), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
 // (HOST:PORT where a TCP connect never completes). Extra commands:
 //
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
@@ -68,6 +69,20 @@ func setupServers(env *testscript.Env) error {
 	h2c := testserver.Start(testserver.Config{H2C: true})
 	env.Defer(h2c.Close)
 	env.Setenv("H2C", h2c.URL)
+	// $PROXY tunnels example.com:443 to $TLSSERVER (whose certificate is valid for example.com) and
+	// forwards example.com:80 to $SERVER.
+	tlsAddr, plainAddr := strings.TrimPrefix(tlsSrv.URL, "https://"), strings.TrimPrefix(plain.URL, "http://")
+	proxy := httptest.NewServer(&testserver.Proxy{Route: func(hostport string) string {
+		switch hostport {
+		case "example.com:443":
+			return tlsAddr
+		case "example.com:80", "example.com":
+			return plainAddr
+		}
+		return hostport
+	}})
+	env.Defer(proxy.Close)
+	env.Setenv("PROXY", proxy.URL)
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {

@@ -55,6 +55,7 @@ type DocHop struct {
 	Status     int                 `json:"status"`
 	Proto      string              `json:"proto"`
 	RemoteAddr string              `json:"remote_addr"`
+	Proxy      string              `json:"proxy,omitempty"`
 	Reused     bool                `json:"reused"`
 	TimingsMS  DocTimings          `json:"timings_ms"`
 	Skipped    map[string]string   `json:"skipped"` // phase → why it did not happen
@@ -65,6 +66,7 @@ type DocHop struct {
 type DocTimings struct {
 	DNS      *float64 `json:"dns"`
 	Connect  *float64 `json:"connect"`
+	Proxy    *float64 `json:"proxy"` // the CONNECT through a proxy; null without one
 	TLS      *float64 `json:"tls"`
 	Send     *float64 `json:"send"`
 	Server   *float64 `json:"server"`
@@ -88,7 +90,7 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 	var out DocTimings
 	skipped := map[string]string{}
 	fields := map[string]**float64{
-		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.TLS: &out.TLS,
+		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.Proxy: &out.Proxy, trace.TLS: &out.TLS,
 		trace.Send: &out.Send, trace.Server: &out.Server, trace.Transfer: &out.Transfer,
 	}
 	for _, p := range t.Phases {
@@ -109,7 +111,7 @@ func DocHops(hops []trace.Record, verified bool, now time.Time) []DocHop {
 	for _, h := range hops {
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
-			Reused: h.Reused, TimingsMS: t, Skipped: skipped}
+			Proxy: h.Proxy, Reused: h.Reused, TimingsMS: t, Skipped: skipped}
 		if h.TLS != nil {
 			c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
 			dh.TLS = &c

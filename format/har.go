@@ -136,8 +136,9 @@ func harTimingsOf(rec trace.Record) harTimings {
 		Receive: phaseMS(t, trace.Transfer, 0),
 	}
 	ht.Connect = phaseMS(t, trace.Connect, -1)
-	if ht.Connect >= 0 && ht.SSL >= 0 {
-		ht.Connect += ht.SSL
+	if ht.Connect >= 0 {
+		// HAR's connect covers everything up to a usable connection: TLS, and a proxy's CONNECT.
+		ht.Connect += max(ht.SSL, 0) + max(phaseMS(t, trace.Proxy, 0), 0)
 	}
 	e := rec.Events
 	for _, first := range []time.Time{e.DNSStart, e.ConnectStart, e.GotConn} {

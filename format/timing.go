@@ -27,6 +27,7 @@ func Duration(d time.Duration) string {
 var phaseColors = map[string]*color.Color{
 	trace.DNS:      newColor(color.FgCyan),
 	trace.Connect:  newColor(color.FgYellow),
+	trace.Proxy:    newColor(color.FgHiYellow),
 	trace.TLS:      newColor(color.FgMagenta),
 	trace.Send:     newColor(color.FgBlue),
 	trace.Server:   newColor(color.FgGreen),
@@ -119,7 +120,11 @@ func hopTitle(s Style, h trace.Record) string {
 		parts = append(parts, Proto(h.Proto))
 	}
 	if h.RemoteAddr != "" {
-		parts = append(parts, Escape(h.RemoteAddr))
+		addr := Escape(h.RemoteAddr)
+		if h.Proxy != "" {
+			addr = "via proxy " + Escape(h.Proxy) + " (" + addr + ")"
+		}
+		parts = append(parts, addr)
 	}
 	if h.Reused {
 		conn := "reused connection"

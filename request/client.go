@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -25,6 +26,7 @@ type Options struct {
 
 	TLS         TLSOptions
 	HTTPVersion string // "" (negotiate), "1.1" or "2"
+	Proxy       string // proxy URL (http, https, socks5); "" means the *_PROXY variables
 
 	Follow          bool // follow redirects
 	MaxRedirects    int
@@ -60,6 +62,17 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	t.TLSHandshakeTimeout = opts.ConnectTimeout
 	t.DisableCompression = true // hop asks for and decodes encodings itself, visibly
+	if opts.Proxy != "" {
+		u, err := ParseProxy(opts.Proxy)
+		if err != nil {
+			return nil, err
+		}
+		t.Proxy = http.ProxyURL(u)
+	}
+	t.OnProxyConnectResponse = func(ctx context.Context, proxy *url.URL, _ *http.Request, _ *http.Response) error {
+		trace.ProxyConnected(ctx, proxy.Redacted())
+		return nil
+	}
 	t.MaxResponseHeaderBytes = maxHeaderBytes
 	t.ReadBufferSize = 64 << 10
 	t.WriteBufferSize = 64 << 10
@@ -96,6 +109,25 @@ func NewClient(opts Options) (*Client, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return c, nil
+}
+
+// ParseProxy reads a --proxy value: a URL with scheme http, https, socks5 or socks5h; a bare host:port means
+// http.
+func ParseProxy(raw string) (*url.URL, error) {
+	s := raw
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Hostname() == "" {
+		return nil, usageErrorf("--proxy "+raw, "expected a proxy URL such as http://proxy:3128 or socks5://127.0.0.1:1080")
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return nil, usageErrorf("--proxy "+raw, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
+	}
+	return u, nil
 }
 
 // idleConn fails a read or write that makes no progress for idle: the idle timeout of the contract, applied

@@ -20,6 +20,7 @@ type Phase struct {
 const (
 	DNS      = "dns"
 	Connect  = "connect"
+	Proxy    = "proxy" // the CONNECT that opens a tunnel through a proxy; present only when there was one
 	TLS      = "tls"
 	Send     = "send"
 	Server   = "server"
@@ -39,14 +40,19 @@ const (
 
 // Timings are the derived phases of one hop and its total duration.
 type Timings struct {
-	Phases []Phase        // always the six phases, in order
+	Phases []Phase        // the six phases in order, with the proxy phase after connect when there was one
 	Total  time.Duration  // from the start of the hop to its last recorded event
 	Offset time.Duration  // the start of this hop relative to the start of the first hop
 	ByName map[string]int // index into Phases
 }
 
-// Get returns the named phase.
-func (t Timings) Get(name string) Phase { return t.Phases[t.ByName[name]] }
+// Get returns the named phase; a proxy phase that did not happen is reported skipped.
+func (t Timings) Get(name string) Phase {
+	if i, ok := t.ByName[name]; ok {
+		return t.Phases[i]
+	}
+	return Phase{Name: name, Skipped: true, Reason: "no proxy"}
+}
 
 // Timings derives the phases of a hop from its events. Durations are only ever differences of two recorded
 // events, so a phase is never negative: one whose events are missing or out of order is skipped.
@@ -87,20 +93,25 @@ func (r Record) Timings() Timings {
 	} else if e.BodyDone.IsZero() {
 		transferReason = ReasonNotRead
 	}
-	t := Timings{Phases: []Phase{
+	phases := []Phase{
 		phase(DNS, e.DNSStart, e.DNSDone, dnsReason),
 		phase(Connect, e.ConnectStart, e.ConnectDone, skipConn),
+	}
+	if !e.ProxyDone.IsZero() {
+		phases = append(phases, phase(Proxy, e.ConnectDone, e.ProxyDone, ""))
+	}
+	t := Timings{Phases: append(phases,
 		phase(TLS, e.TLSStart, e.TLSDone, tlsReason),
 		phase(Send, e.GotConn, e.WroteRequest, ""),
 		phase(Server, e.WroteRequest, e.FirstByte, serverReason),
 		phase(Transfer, e.FirstByte, e.BodyDone, transferReason),
-	}}
+	)}
 	t.ByName = make(map[string]int, len(t.Phases))
 	for i, p := range t.Phases {
 		t.ByName[p.Name] = i
 	}
 	last := e.Start
-	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.TLSDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
+	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.ProxyDone, e.TLSDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
 		if ts.After(last) {
 			last = ts
 		}

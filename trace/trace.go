@@ -5,6 +5,7 @@
 package trace
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"net"
@@ -23,6 +24,7 @@ type Events struct {
 	DNSDone      time.Time
 	ConnectStart time.Time // of the attempt that won, when IPv4 and IPv6 race
 	ConnectDone  time.Time
+	ProxyDone    time.Time // the proxy answered the CONNECT that opened the tunnel
 	TLSStart     time.Time
 	TLSDone      time.Time
 	GotConn      time.Time
@@ -42,6 +44,7 @@ type Record struct {
 	IdleTime     time.Duration // how long a reused connection had been idle
 	RemoteAddr   string
 	LocalAddr    string
+	Proxy        string // the proxy the tunnel went through (credentials redacted), when there was one
 	Proto        string // HTTP/1.1, HTTP/2.0, ...
 	Status       int    // 0 when no response arrived
 	Informs      []int  // 1xx responses seen before the final one
@@ -199,7 +202,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.hops = append(t.hops, h)
 	t.mu.Unlock()
 
-	ctx := httptrace.WithClientTrace(req.Context(), h.clientTrace())
+	ctx := httptrace.WithClientTrace(context.WithValue(req.Context(), hopKey{}, h), h.clientTrace())
 	resp, err := t.Base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
@@ -215,6 +218,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	h.body = stampedBody{rc: resp.Body, hop: h}
 	resp.Body = &h.body
 	return resp, nil
+}
+
+type hopKey struct{}
+
+// ProxyConnected records, on the hop whose request ctx belongs to, that proxy answered the CONNECT that
+// opens a tunnel. Wire it to http.Transport.OnProxyConnectResponse: httptrace has no hook for it.
+func ProxyConnected(ctx context.Context, proxy string) {
+	if h, ok := ctx.Value(hopKey{}).(*Hop); ok {
+		h.stamp(func(r *Record, now time.Time) {
+			r.Events.ProxyDone = now
+			r.Proxy = proxy
+		})
+	}
 }
 
 // Hops returns snapshots of every hop sent so far, in order.
@@ -285,6 +301,8 @@ func (r Record) Waiting(isTLS bool) string {
 	switch {
 	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
 		return "the DNS lookup"
+	case e.GotConn.IsZero() && !e.ProxyDone.IsZero() && e.TLSStart.IsZero() && isTLS:
+		return "the TLS handshake"
 	case e.GotConn.IsZero() && !e.TLSStart.IsZero() && e.TLSDone.IsZero():
 		return "the TLS handshake"
 	case e.GotConn.IsZero() && isTLS && !e.ConnectDone.IsZero():

@@ -33,6 +33,15 @@ func TestTimingsFromEvents(t *testing.T) {
 			offset: map[string]time.Duration{"connect": 12 * time.Millisecond, "server": 86 * time.Millisecond},
 		},
 		{
+			name: "through a proxy tunnel",
+			rec: trace.Record{URL: "https://example.com/", Host: "example.com", Proxy: "http://proxy:3128",
+				Events: trace.Events{Start: at(0), DNSStart: at(1), DNSDone: at(3), ConnectStart: at(3), ConnectDone: at(5),
+					ProxyDone: at(25), TLSStart: at(25), TLSDone: at(45), GotConn: at(45), WroteRequest: at(46), FirstByte: at(60), BodyDone: at(61)}},
+			want:   map[string]time.Duration{"connect": 2 * time.Millisecond, "proxy": 20 * time.Millisecond, "tls": 20 * time.Millisecond},
+			offset: map[string]time.Duration{"proxy": 5 * time.Millisecond},
+			total:  61 * time.Millisecond,
+		},
+		{
 			name: "reused connection",
 			rec: trace.Record{URL: "https://example.com/", Host: "example.com", Reused: true,
 				Events: trace.Events{Start: at(0), GotConn: at(1), WroteRequest: at(2), FirstByte: at(52), BodyDone: at(53)}},
@@ -70,8 +79,8 @@ func TestTimingsFromEvents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tm := tt.rec.Timings()
-			if len(tm.Phases) != 6 {
-				t.Fatalf("got %d phases, want 6", len(tm.Phases))
+			if want := 6 + map[bool]int{true: 1}[tt.rec.Proxy != ""]; len(tm.Phases) != want {
+				t.Fatalf("got %d phases, want %d", len(tm.Phases), want)
 			}
 			for _, p := range tm.Phases {
 				if !p.Skipped && p.Duration < 0 {

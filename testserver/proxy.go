@@ -1,0 +1,57 @@
+package testserver
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
+)
+
+// Proxy is a forward proxy for tests: it tunnels CONNECT requests and forwards absolute-form plain HTTP
+// requests, sending HOST:PORT where Route says (so a name like example.com:443 can reach a loopback server
+// without any DNS). Connects counts the tunnels opened.
+type Proxy struct {
+	Route    func(hostport string) string
+	Connects atomic.Int64
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodConnect {
+		target := *r.URL
+		target.Host = p.Route(r.URL.Host)
+		rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL = &url.URL{Scheme: "http", Host: target.Host, Path: target.Path, RawQuery: target.RawQuery}
+			pr.Out.Host = r.Host
+		}}
+		rp.ServeHTTP(w, r)
+		return
+	}
+	upstream, err := net.Dial("tcp", p.Route(r.Host))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		upstream.Close()
+		http.Error(w, "cannot tunnel", http.StatusInternalServerError)
+		return
+	}
+	client, buf, err := hj.Hijack()
+	if err != nil {
+		upstream.Close()
+		return
+	}
+	p.Connects.Add(1)
+	client.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); io.Copy(upstream, buf); upstream.(*net.TCPConn).CloseWrite() }()
+	go func() { defer wg.Done(); io.Copy(client, upstream); client.Close() }()
+	wg.Wait()
+	upstream.Close()
+}
