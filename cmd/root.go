@@ -72,6 +72,7 @@ type Options struct {
 	HTTP11   bool
 	HTTP2    bool
 	Proxy    string
+	Resolve  []string
 
 	ConnectTimeout time.Duration
 	IdleTimeout    time.Duration
@@ -268,6 +269,7 @@ func addRequestFlags(fs *pflag.FlagSet, o *Options) {
 	fs.StringVar(&o.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
 	fs.BoolVar(&o.HTTP11, "http1.1", false, "use HTTP/1.1 only")
 	fs.BoolVar(&o.HTTP2, "http2", false, "use HTTP/2 (prior knowledge for http://)")
+	fs.StringArrayVar(&o.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
 	fs.StringVar(&o.Proxy, "proxy", "", "send through this proxy: http://, https:// or socks5:// URL (default: the *_PROXY variables)")
 	fs.DurationVar(&o.ConnectTimeout, "connect-timeout", 10*time.Second, "limit for DNS, TCP connect and TLS handshake (0 = none)")
 	fs.DurationVar(&o.IdleTimeout, "timeout", 30*time.Second, "fail when no bytes move for this long (0 = none)")

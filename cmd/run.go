@@ -72,6 +72,7 @@ func (p *printer) send(ctx context.Context, ex *exchange) error {
 		TLS:         o.tlsOptions(),
 		HTTPVersion: httpVersion,
 		Proxy:       o.Proxy,
+		Resolve:     o.Resolve,
 		Follow:      o.Follow, MaxRedirects: o.MaxRedirects, LocationTrusted: o.LocationTrusted, AllowDowngrade: o.AllowDowngrade,
 	})
 	if err != nil {

@@ -119,6 +119,8 @@ func setupServers(env *testscript.Env) error {
 	env.Setenv("SERVER2", second.URL)
 	env.Setenv("TLSSERVER", tlsSrv.URL)
 	env.Setenv("PORT", u.Port())
+	tu, _ := url.Parse(tlsSrv.URL)
+	env.Setenv("TLSPORT", tu.Port())
 	env.Setenv("HOME", env.WorkDir)
 	return nil
 }

@@ -25,8 +25,9 @@ type Options struct {
 	MaxTime        time.Duration // the whole exchange, body included; 0 means none
 
 	TLS         TLSOptions
-	HTTPVersion string // "" (negotiate), "1.1" or "2"
-	Proxy       string // proxy URL (http, https, socks5); "" means the *_PROXY variables
+	HTTPVersion string   // "" (negotiate), "1.1" or "2"
+	Proxy       string   // proxy URL (http, https, socks5); "" means the *_PROXY variables
+	Resolve     []string // curl's --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT, without DNS
 
 	Follow          bool // follow redirects
 	MaxRedirects    int
@@ -53,7 +54,15 @@ const maxHeaderBytes = 1 << 20
 func NewClient(opts Options) (*Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+	resolve, err := parseResolve(opts.Resolve)
+	if err != nil {
+		return nil, err
+	}
 	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if to, ok := resolve[strings.ToLower(addr)]; ok {
+			addr = to
+			trace.Resolved(ctx, "--resolve")
+		}
 		c, err := dialer.DialContext(ctx, network, addr)
 		if err != nil || opts.IdleTimeout <= 0 {
 			return c, err
@@ -109,6 +118,25 @@ func NewClient(opts Options) (*Client, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return c, nil
+}
+
+// parseResolve reads --resolve values, HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address), into a map
+// from host:port to the address to dial.
+func parseResolve(values []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, v := range values {
+		host, rest, ok1 := strings.Cut(v, ":")
+		port, addr, ok2 := strings.Cut(rest, ":")
+		addr = strings.Trim(addr, "[]")
+		if !ok1 || !ok2 || host == "" || net.ParseIP(addr) == nil {
+			return nil, usageErrorf("--resolve "+v, "expected HOST:PORT:ADDR with ADDR an IP address")
+		}
+		if n, err := parsePort(port); err != nil || n == 0 {
+			return nil, usageErrorf("--resolve "+v, "invalid port %q", port)
+		}
+		out[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
+	}
+	return out, nil
 }
 
 // ParseProxy reads a --proxy value: a URL with scheme http, https, socks5 or socks5h; a bare host:port means

@@ -77,11 +77,14 @@ func (r Record) Timings() Timings {
 		return p
 	}
 	dnsReason := skipConn
-	if dnsReason == "" && e.DNSStart.IsZero() {
+	switch {
+	case dnsReason != "" || !e.DNSStart.IsZero():
+	case r.ResolvedBy != "":
+		dnsReason = "resolved by " + r.ResolvedBy
+	case net.ParseIP(strings.Trim(r.Host, "[]")) != nil:
 		dnsReason = ReasonIPLiteral
-		if net.ParseIP(strings.Trim(r.Host, "[]")) == nil {
-			dnsReason = "no lookup"
-		}
+	default:
+		dnsReason = "no lookup"
 	}
 	tlsReason := skipConn
 	if tlsReason == "" && e.TLSStart.IsZero() && !strings.HasPrefix(r.URL, "https:") {

@@ -45,6 +45,7 @@ type Record struct {
 	RemoteAddr   string
 	LocalAddr    string
 	Proxy        string // the proxy the tunnel went through (credentials redacted), when there was one
+	ResolvedBy   string // what supplied the address instead of DNS (--resolve), when something did
 	Proto        string // HTTP/1.1, HTTP/2.0, ...
 	Status       int    // 0 when no response arrived
 	Informs      []int  // 1xx responses seen before the final one
@@ -230,6 +231,14 @@ func ProxyConnected(ctx context.Context, proxy string) {
 			r.Events.ProxyDone = now
 			r.Proxy = proxy
 		})
+	}
+}
+
+// Resolved records, on the hop whose request ctx belongs to, that its address came from by (such as
+// "--resolve") rather than from DNS. Call it from the dialer.
+func Resolved(ctx context.Context, by string) {
+	if h, ok := ctx.Value(hopKey{}).(*Hop); ok {
+		h.stamp(func(r *Record, _ time.Time) { r.ResolvedBy = by })
 	}
 }
 

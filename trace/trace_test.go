@@ -57,6 +57,12 @@ func TestTimingsFromEvents(t *testing.T) {
 			skip: map[string]string{"dns": trace.ReasonIPLiteral, "tls": trace.ReasonPlainHTTP},
 		},
 		{
+			name: "address from --resolve",
+			rec: trace.Record{URL: "http://api.example/", Host: "api.example", ResolvedBy: "--resolve",
+				Events: trace.Events{Start: at(0), ConnectStart: at(0), ConnectDone: at(1), GotConn: at(1), WroteRequest: at(2), FirstByte: at(5), BodyDone: at(6)}},
+			skip: map[string]string{"dns": "resolved by --resolve"},
+		},
+		{
 			name: "no response",
 			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
 				Events: trace.Events{Start: at(0), ConnectStart: at(0), ConnectDone: at(1), GotConn: at(1), WroteRequest: at(2)}},
