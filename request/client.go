@@ -197,54 +197,55 @@ func (e *BodyError) Error() string {
 
 func (e *BodyError) Unwrap() error { return e.Err }
 
-// classify turns a transport error into hop's typed errors: timeouts name their limit and phase.
+// classify turns a transport error into hop's typed errors: the total deadline and interrupts first, then
+// certificate and handshake failures, then timeouts named by their limit and phase.
 func (c *Client) classify(ctx context.Context, err error, hop *trace.Hop, isTLS bool) error {
-	if err == nil {
-		return nil
-	}
 	var te *TimeoutError
-	if errors.As(err, &te) {
+	if err == nil || errors.As(err, &te) {
 		return err
 	}
+	var rec trace.Record
 	waiting := "the response"
-	connected := false
 	if hop != nil {
-		waiting = hop.Waiting(isTLS)
-		rec := hop.Snapshot()
-		connected = !rec.Events.GotConn.IsZero()
-		var ve *tls.CertificateVerificationError
-		if errors.As(err, &ve) {
-			return &CertificateError{Host: rec.Host, Reason: tlsinfo.Explain(err, time.Now()), Chain: ve.UnverifiedCertificates, Err: err}
-		}
-		var pe *PinError
-		if errors.As(err, &pe) {
-			return &CertificateError{Host: rec.Host, Reason: pe.Error(), Err: err}
-		}
-		// Whatever the transport then reports (EPIPE, a reset, HTTP/2's "client conn could not be
-		// established"), the missing certificate is the cause.
-		if c.certAsked.Load() && !c.haveCert && !isTimeout(err) {
-			return &HandshakeError{Host: rec.Host, Err: fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err)}
-		}
-		if rec.TLSErr != nil && !isTimeout(err) || strings.Contains(err.Error(), "remote error: tls:") {
-			// TLS 1.3 servers reject a missing client certificate after the client's handshake is done.
-			return &HandshakeError{Host: rec.Host, Err: err}
-		}
+		rec = hop.Snapshot()
+		waiting = rec.Waiting(isTLS)
 	}
-	if errors.Is(context.Cause(ctx), errTotalTimeout) {
+	switch {
+	case errors.Is(context.Cause(ctx), errTotalTimeout):
 		return &TimeoutError{Limit: "total", After: c.opts.MaxTime, Phase: waiting, Err: err}
-	}
-	if errors.Is(err, context.Canceled) {
+	case errors.Is(err, context.Canceled):
 		return err
 	}
-	if msg := err.Error(); hop != nil && (strings.Contains(msg, "malformed") || strings.Contains(msg, "headers exceeded") ||
-		strings.Contains(msg, "bogus") || strings.Contains(msg, "invalid header")) {
-		return &ProtocolError{Host: hop.Snapshot().Host, Err: err}
-	}
-	if isTimeout(err) {
-		if !connected {
-			return &TimeoutError{Limit: "connect", After: c.opts.ConnectTimeout, Phase: waiting, Err: err}
-		}
+	var ve *tls.CertificateVerificationError
+	var pe *PinError
+	switch {
+	case errors.As(err, &ve):
+		return &CertificateError{Host: rec.Host, Reason: tlsinfo.Explain(err, time.Now()), Chain: ve.UnverifiedCertificates, Err: err}
+	case errors.As(err, &pe):
+		return &CertificateError{Host: rec.Host, Reason: pe.Error(), Err: err}
+	case isTimeout(err) && rec.Events.GotConn.IsZero():
+		return &TimeoutError{Limit: "connect", After: c.opts.ConnectTimeout, Phase: waiting, Err: err}
+	case isTimeout(err):
 		return &TimeoutError{Limit: "idle", After: c.opts.IdleTimeout, Phase: waiting, Err: err}
+	case c.certAsked.Load() && !c.haveCert:
+		// Under TLS 1.3 a server rejects a missing client certificate after the client's side of the
+		// handshake is done: whatever the transport then reports (EPIPE, a reset, HTTP/2's "client conn
+		// could not be established"), the missing certificate is the cause.
+		return &HandshakeError{Host: rec.Host, Err: fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err)}
+	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:"):
+		return &HandshakeError{Host: rec.Host, Err: err}
+	}
+	return err
+}
+
+// protocolError recognises a response net/http refused because it breaks HTTP. net/http does not type
+// these errors, so their wording is matched; a reworded one falls back to the generic error.
+func protocolError(err error, host string) error {
+	msg := err.Error()
+	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header"} {
+		if strings.Contains(msg, sign) {
+			return &ProtocolError{Host: host, Err: err}
+		}
 	}
 	return err
 }

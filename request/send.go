@@ -41,7 +41,10 @@ func (c *Client) Send(ctx context.Context, r *Request) ([]Sent, error) {
 			if ue, ok := err.(*url.Error); ok {
 				err = ue.Err
 			}
-			return hops, c.classify(ctx, err, hop, isTLS)
+			if typed := c.classify(ctx, err, hop, isTLS); typed != err {
+				return hops, typed
+			}
+			return hops, protocolError(err, cur.URL.Hostname())
 		}
 		resp.Body = &checkedBody{ReadCloser: resp.Body, ctx: ctx, client: c, hop: hop, isTLS: isTLS}
 		hops = append(hops, Sent{Request: req, Response: resp})
