@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -282,16 +284,11 @@ func certAddr(target string) (addr, host string, err error) {
 	return net.JoinHostPort(h, "443"), h, nil
 }
 
+// offered words the TLS versions a config offers; zero limits are Go's client defaults, 1.2 and 1.3.
 func offered(minV, maxV uint16) string {
-	names := map[uint16]string{0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3"}
-	if minV == 0 {
-		minV = 0x0303 // Go's client default
-	}
-	if maxV == 0 {
-		maxV = 0x0304
-	}
+	minV, maxV = cmp.Or(minV, tls.VersionTLS12), cmp.Or(maxV, tls.VersionTLS13)
 	if minV == maxV {
-		return names[minV]
+		return tls.VersionName(minV)
 	}
-	return names[minV] + "–" + names[maxV]
+	return tls.VersionName(minV) + "–" + tls.VersionName(maxV)
 }

@@ -71,10 +71,7 @@ func TestFlagParsing(t *testing.T) {
 func TestGetNeverReadsOpenStdin(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	hop, err := exec.LookPath("hop")
-	if err != nil {
-		t.Fatal(err)
-	}
+	hop := hopBinary(t)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -166,10 +163,7 @@ func vmHWM(status []byte) int64 {
 func TestInterruptExits130(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	hop, err := exec.LookPath("hop")
-	if err != nil {
-		t.Fatal(err)
-	}
+	hop := hopBinary(t)
 	c := exec.Command(hop, "get", srv.URL+"/misbehave/stall")
 	stdout, _ := c.StdoutPipe()
 	var stderr strings.Builder
@@ -184,7 +178,7 @@ func TestInterruptExits130(t *testing.T) {
 	}
 	c.Process.Signal(os.Interrupt)
 	go io.Copy(io.Discard, stdout)
-	err = c.Wait()
+	err := c.Wait()
 	if code := c.ProcessState.ExitCode(); code != 130 {
 		t.Fatalf("exit code %d (%v), want 130; stderr: %s", code, err, stderr.String())
 	}

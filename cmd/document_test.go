@@ -12,14 +12,20 @@ import (
 	"github.com/hop-cli/hop/testserver"
 )
 
-// runHop runs the hop binary testscript installed and returns stdout and the exit code.
-func runHop(t *testing.T, args ...string) ([]byte, int) {
+// hopBinary is the hop binary testscript.Main installed on PATH.
+func hopBinary(t *testing.T) string {
 	t.Helper()
 	hop, err := exec.LookPath("hop")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := exec.Command(hop, args...)
+	return hop
+}
+
+// runHop runs hop and returns stdout and the exit code.
+func runHop(t *testing.T, args ...string) ([]byte, int) {
+	t.Helper()
+	c := exec.Command(hopBinary(t), args...)
 	out, err := c.Output()
 	if err != nil && c.ProcessState == nil {
 		t.Fatal(err)

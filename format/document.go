@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -160,14 +159,11 @@ func WriteDocument(w io.Writer, d *Document) error {
 	return enc.Encode(d)
 }
 
-// reasonFor is the reason phrase for the document: the registered one when the server sent none.
-func reasonFor(code int, status string) string { return strings.TrimSpace(Reason(code, status)) }
-
 // NewDocResponse describes the final response.
 func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated bool) *DocResponse {
 	v, enc := DocBody(body, resp.Header.Get("Content-Type"))
 	return &DocResponse{
-		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: reasonFor(resp.StatusCode, resp.Status),
+		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: Reason(resp.StatusCode, resp.Status),
 		Headers: HeaderMap(resp.Header), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
 	}
 }

@@ -185,7 +185,7 @@ func HAR(w io.Writer, version string, hops []HARHop) error {
 		e.Response = harResponse{Status: 0, HTTPVersion: proto, Cookies: []harNV{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}
 		if r := h.Response; r != nil {
 			e.Response.Status = r.StatusCode
-			e.Response.StatusText = reasonFor(r.StatusCode, r.Status)
+			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header)
 			e.Response.RedirectURL = r.Header.Get("Location")
 			e.Response.BodySize = h.ResponseLength
