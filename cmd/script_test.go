@@ -261,7 +261,8 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
 // chain for another name), $SELFSIGNED, $SOON (expires in 5 days) and $MTLS (requires a client certificate).
 // Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
-// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf.
+// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf. $GOOD staples an
+// OCSP response and sends two SCTs.
 func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	pki, err := testserver.NewPKI()
 	ts.Check(err)
@@ -283,6 +284,11 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	for name, leaf := range leaves {
 		cert, err := pki.Issue(leaf)
 		ts.Check(err)
+		if name == "GOOD" {
+			// Served as they are; hop reports that they came, it does not validate them.
+			cert.OCSPStaple = []byte("not a real OCSP response")
+			cert.SignedCertificateTimestamps = [][]byte{[]byte("sct-1"), []byte("sct-2")}
+		}
 		cfg := testserver.Config{TLS: true, Cert: &cert}
 		if name == "MTLS" {
 			cfg.ClientAuth, cfg.ClientCAs = tls.RequireAndVerifyClientCert, roots

@@ -56,6 +56,7 @@ type DocHop struct {
 	RemoteAddr string              `json:"remote_addr"`
 	Proxy      string              `json:"proxy,omitempty"`
 	Reused     bool                `json:"reused"`
+	Informs    []int               `json:"informational,omitempty"` // 1xx responses before the final one
 	TimingsMS  DocTimings          `json:"timings_ms"`
 	Skipped    map[string]string   `json:"skipped"` // phase → why it did not happen
 	TLS        *tlsinfo.Connection `json:"tls"`
@@ -110,7 +111,7 @@ func DocHops(hops []trace.Record, verified bool, now time.Time) []DocHop {
 	for _, h := range hops {
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
-			Proxy: h.Proxy, Reused: h.Reused, TimingsMS: t, Skipped: skipped}
+			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped}
 		if h.TLS != nil {
 			c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
 			dh.TLS = &c

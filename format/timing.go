@@ -119,6 +119,9 @@ func hopTitle(s Style, h trace.Record) string {
 	if h.Proto != "" {
 		parts = append(parts, Proto(h.Proto))
 	}
+	for _, code := range h.Informs {
+		parts = append(parts, fmt.Sprintf("after %d %s", code, Reason(code, "")))
+	}
 	if h.RemoteAddr != "" {
 		addr := Escape(h.RemoteAddr)
 		if h.Proxy != "" {

@@ -35,6 +35,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/loop", loop)
 	mux.HandleFunc("/misbehave/huge-headers", hugeHeaders)
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
+	mux.HandleFunc("/misbehave/early-hints", earlyHints)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
 	return mux
@@ -237,4 +238,13 @@ func gzipBomb(w http.ResponseWriter, _ *http.Request) {
 		}
 	}
 	zw.Close()
+}
+
+// earlyHints sends a 103 Early Hints response before the final one.
+func earlyHints(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Link", "</style.css>; rel=preload; as=style")
+	w.WriteHeader(http.StatusEarlyHints)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte(`{"hinted":true}`))
 }
