@@ -154,10 +154,7 @@ func WriteDocument(w io.Writer, d *Document) error {
 		t := d.Hops[n-1].TimingsMS
 		d.TimingsMS = &t
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+	return writeJSON(w, d)
 }
 
 // NewDocResponse describes the final response.
@@ -192,8 +189,14 @@ func WriteCertDocument(w io.Writer, d *CertDocument) error {
 	if d.Checks == nil {
 		d.Checks = []tlsinfo.Check{}
 	}
+	return writeJSON(w, d)
+}
+
+// writeJSON writes v as indented JSON without HTML escaping: documents are read by people and by jq, not
+// embedded in HTML.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+	return enc.Encode(v)
 }

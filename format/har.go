@@ -2,7 +2,6 @@ package format
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -201,8 +200,5 @@ func HAR(w io.Writer, version string, hops []HARHop) error {
 		}
 		f.Log.Entries = append(f.Log.Entries, e)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(f)
+	return writeJSON(w, f)
 }
