@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/fatih/color"
@@ -65,24 +64,13 @@ func Summary(w io.Writer, s Style, hops []trace.Record) {
 	fmt.Fprintln(w, s.paint(colorDim, "⏱ ")+strings.Join(parts, s.paint(colorDim, " · ")))
 }
 
-// waterfallTemplate is the layout of -t/--trace: a title per hop, then one row per phase with its bar placed
-// at the phase's offset, then the hop's total.
-var waterfallTemplate = template.Must(template.New("waterfall").Parse(
-	`{{range .}}{{.Title}}
-{{range .Rows}}  {{printf "%-9s" .Label}} {{.Bar}} {{.Value}}
-{{end}}  {{printf "%-9s" "total"}} {{.Pad}} {{.Total}}
-{{end}}`))
-
-type waterfallHop struct {
-	Title string
-	Rows  []waterfallRow
-	Pad   string
-	Total string
-}
-
-type waterfallRow struct {
-	Label, Bar, Value string
-}
+// The waterfall of -t/--trace, laid out as httpstat does it: a title per hop, then one row per phase with its
+// bar placed at the phase's offset, then the hop's total.
+const (
+	waterfallTitle = "%s\n"
+	waterfallRow   = "  %-9s %s %s\n" // phase, bar, duration or why it was skipped
+	waterfallTotal = "  total     %s %s\n"
+)
 
 // Waterfall writes the per-hop timing waterfall, bars scaled to width columns.
 func Waterfall(w io.Writer, s Style, hops []trace.Record, width int) error {
@@ -91,24 +79,22 @@ func Waterfall(w io.Writer, s Style, hops []trace.Record, width int) error {
 		barWidth = 10
 	}
 	all := trace.AllTimings(hops)
-	var data []waterfallHop
+	var b strings.Builder
 	for i, h := range hops {
 		t := all[i]
-		wh := waterfallHop{Title: hopTitle(s, h), Pad: strings.Repeat(" ", barWidth), Total: Duration(t.Total)}
+		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h))
 		for _, p := range t.Phases {
-			row := waterfallRow{Label: s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))}
+			label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
 			if p.Skipped {
-				row.Bar = strings.Repeat(" ", barWidth)
-				row.Value = s.paint(colorDim, "skipped: "+p.Reason)
+				fmt.Fprintf(&b, waterfallRow, label, strings.Repeat(" ", barWidth), s.paint(colorDim, "skipped: "+p.Reason))
 			} else {
-				row.Bar = bar(p.Offset, p.Duration, t.Total, barWidth, s, phaseColors[p.Name])
-				row.Value = Duration(p.Duration)
+				fmt.Fprintf(&b, waterfallRow, label, bar(p.Offset, p.Duration, t.Total, barWidth, s, phaseColors[p.Name]), Duration(p.Duration))
 			}
-			wh.Rows = append(wh.Rows, row)
 		}
-		data = append(data, wh)
+		fmt.Fprintf(&b, waterfallTotal, strings.Repeat(" ", barWidth), Duration(t.Total))
 	}
-	return waterfallTemplate.Execute(w, data)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func hopTitle(s Style, h trace.Record) string {

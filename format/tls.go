@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/fatih/color"
@@ -95,21 +94,19 @@ type CertReport struct {
 	Verdict    tlsinfo.Verdict
 }
 
-// certTemplate lays out one certificate.
-var certTemplate = template.Must(template.New("cert").Parse(
-	`{{.Title}}
-  Subject      {{.Subject}}
-  SANs         {{.SANs}}
-  Issuer       {{.Issuer}}
-  Valid        {{.Valid}}
-  Key          {{.Key}}
-  Signature    {{.Signature}}
-  SHA-256      {{.SHA256}}
-  SPKI pin     {{.Pin}}
-  Serial       {{.Serial}}
-  CA           {{.CA}}{{range .Extra}}
-  {{.}}{{end}}
-`))
+// certLayout lays out one certificate; the last verb takes the optional lines (OCSP, CRL).
+const certLayout = `%s
+  Subject      %s
+  SANs         %s
+  Issuer       %s
+  Valid        %s
+  Key          %s
+  Signature    %s
+  SHA-256      %s
+  SPKI pin     %s
+  Serial       %s
+  CA           %s%s
+`
 
 // Cert writes the report: for a connection, the handshake step by step (Client Hello, Server Hello, the
 // certificate, the three checks, the key exchange); then the verdict; then every certificate in full.
@@ -205,27 +202,17 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		if c.IsCA {
 			ca = "yes"
 		}
-		var extra []string
+		extra := ""
 		if len(c.OCSPServers) > 0 {
-			extra = append(extra, "OCSP         "+Escape(strings.Join(c.OCSPServers, ", ")))
+			extra += "\n  OCSP         " + Escape(strings.Join(c.OCSPServers, ", "))
 		}
 		if len(c.CRLs) > 0 {
-			extra = append(extra, "CRL          "+Escape(strings.Join(c.CRLs, ", ")))
+			extra += "\n  CRL          " + Escape(strings.Join(c.CRLs, ", "))
 		}
-		err := certTemplate.Execute(w, map[string]any{
-			"Title":     s.paint(colorName, title),
-			"Subject":   Escape(c.Subject),
-			"SANs":      strings.Join(sans, ", "),
-			"Issuer":    Escape(c.Issuer),
-			"Valid":     fmt.Sprintf("%s → %s (%s)", date(c.NotBefore), date(c.NotAfter), s.daysLeft(c.DaysLeft)),
-			"Key":       s.graded(fmt.Sprintf("%s %d", c.KeyType, c.KeyBits), c.KeyGrade),
-			"Signature": Escape(c.SignatureAlgorithm),
-			"SHA256":    c.SHA256,
-			"Pin":       c.SPKIPin,
-			"Serial":    c.Serial,
-			"CA":        ca,
-			"Extra":     extra,
-		})
+		_, err := fmt.Fprintf(w, certLayout, s.paint(colorName, title), Escape(c.Subject), strings.Join(sans, ", "),
+			Escape(c.Issuer), fmt.Sprintf("%s → %s (%s)", date(c.NotBefore), date(c.NotAfter), s.daysLeft(c.DaysLeft)),
+			s.graded(fmt.Sprintf("%s %d", c.KeyType, c.KeyBits), c.KeyGrade), Escape(c.SignatureAlgorithm),
+			c.SHA256, c.SPKIPin, c.Serial, ca, extra)
 		if err != nil {
 			return err
 		}
