@@ -8,8 +8,10 @@ LDFLAGS := -s -w -X github.com/hop-cli/hop/cmd.Version=$(VERSION)
 
 all: build
 
+# build: a static binary (no cgo): no dynamic loader to run at start-up, and it runs on any Linux. Go's own
+# DNS resolver reads /etc/hosts and /etc/resolv.conf, as the cgo one does on a usual system.
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # test: format check, vet, and every test with the race detector.
 test:
