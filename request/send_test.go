@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -54,5 +56,47 @@ func TestSendIdleTimeoutNamesPhase(t *testing.T) {
 	var te *TimeoutError
 	if !errors.As(err, &te) || te.Limit != "idle" || te.Phase != "the first byte" {
 		t.Fatalf("error = %v, want an idle TimeoutError waiting for the first byte", err)
+	}
+}
+
+// TestIdleConnTrickle: a peer that sends a byte every 2/5 of the idle limit, for longer than the limit in
+// all, never trips it; once it goes quiet, the next read fails with a deadline error.
+func TestIdleConnTrickle(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const idle = 150 * time.Millisecond
+	quiet := make(chan struct{})
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for range 8 {
+			time.Sleep(idle * 2 / 5)
+			if _, err := c.Write([]byte{'x'}); err != nil {
+				return
+			}
+		}
+		<-quiet
+	}()
+	defer close(quiet)
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newIdleConn(raw, idle)
+	defer c.Close()
+	buf := make([]byte, 1)
+	for i := range 8 {
+		if _, err := c.Read(buf); err != nil {
+			t.Fatalf("read %d of a trickle: %v, want no idle timeout", i, err)
+		}
+	}
+	if _, err := c.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read from a quiet peer: %v, want a deadline error", err)
 	}
 }
