@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Whole-process comparison of hop and curl on this machine, against a local server (plain HTTP, and HTTPS
 # offering HTTP/1.1 only). hop and curl run alternately (ROUNDS rounds of RUNS runs each, after warm-up runs);
-# the table gives medians over all runs, the hop/curl ratio and hop's peak memory (GNU time's maximum
-# resident size). Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
+# the table gives medians over all runs, the hop/curl ratio, the ratio of the CPU time each used (user +
+# system, children included, mean over all runs) and hop's peak memory (GNU time's maximum resident size). Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
 #
-#   bench/compare.sh            # prints a Markdown table; docs/BENCHMARKS.md holds the last one
-#   ROUNDS=3 RUNS=5 bench/compare.sh
+#   bench/compare.sh            # every scenario, as a Markdown table; docs/BENCHMARKS.md holds the last one
+#   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
+#
+# Scenarios: startup get-http get-https get-https-store gib-http gib-https json.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -20,21 +22,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-go build -trimpath -ldflags "-s -w" -o bin/hop .
+make -s build # the binary users build, static
 go build -o bin/hop-demo-server ./demo
 dir=$(mktemp -d)
-bin/hop-demo-server -dir "$dir" -http1 &
+# The server gets one CPU of its own, so that where the scheduler happens to put it is not part of what is
+# measured; the clients run where the scheduler puts them.
+pin=()
+[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && pin=(taskset -c 0)
+"${pin[@]}" bin/hop-demo-server -dir "$dir" -http1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 200); do [ -s "$dir/tls.url" ] && break; sleep 0.05; done
 P=$(cat "$dir/plain.url") T=$(cat "$dir/tls.url") CA="$dir/ca.pem" OUT="$dir/out"
 hop=$PWD/bin/hop
-curl -s "$P/data/json-array/$ARRAY_N" >/dev/null # build the array once, outside the measurements
 
 # median FILE...: the median of every run's time (seconds) in hyperfine JSON exports.
 median() { jq -s '[.[].results[0].times[]] | sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end' "$@"; }
 
-# measure NAME SHELL HOP_CMD CURL_CMD: alternate rounds of hop and curl; sets hop_s and curl_s (medians).
+# cpu FILE...: the mean CPU time (user + system, seconds) of the runs in hyperfine JSON exports.
+cpu() { jq -s '[.[].results[0] | .user + .system] | add / length' "$@"; }
+
+# measure NAME SHELL HOP_CMD CURL_CMD: alternate rounds of hop and curl; sets hop_s and curl_s (medians) and
+# cpu_ratio (hop's CPU time over curl's).
 measure() {
   local name=$1 shell=$2 hc=$3 cc=$4 r
   local args=(--warmup 2 --runs "$RUNS" --style none)
@@ -45,6 +54,7 @@ measure() {
   done
   hop_s=$(median "$dir/$name".hop.*.json)
   curl_s=$(median "$dir/$name".curl.*.json)
+  cpu_ratio=$(ratio "$(cpu "$dir/$name".hop.*.json)" "$(cpu "$dir/$name".curl.*.json)")
 }
 
 # peak CMD: hop's largest maximum resident size over three runs, in MiB.
@@ -62,28 +72,52 @@ ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 rate() { awk -v s="$1" 'BEGIN { printf "%.2f GB/s", 1.073741824 / s }'; }
 
-echo "| scenario | hop | curl | hop/curl | budget | hop peak memory |"
-echo "|---|---|---|---|---|---|"
+want() { [ ${#scenarios[@]} -eq 0 ] || [[ " ${scenarios[*]} " == *" $1 "* ]]; }
+scenarios=("$@")
 
-measure startup none "$hop version" "curl --version"
-echo "| start-up: \`hop version\` vs \`curl --version\` | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.30× | $(peak "$hop version") |"
+echo "| scenario | hop | curl | hop/curl | budget | CPU time hop/curl | hop peak memory |"
+echo "|---|---|---|---|---|---|---|"
 
-measure get-http none "$hop get $P/data/json-400" "curl -s $P/data/json-400"
-echo "| GET 400 B JSON, piped, http | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.55× | $(peak "$hop get $P/data/json-400") |"
+if want startup; then
+  measure startup none "$hop version" "curl --version"
+  echo "| start-up: \`hop version\` vs \`curl --version\` | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.30× | $cpu_ratio | $(peak "$hop version") |"
+fi
 
-measure get-https none "$hop get $T/data/json-400 --cacert $CA" "curl -s --cacert $CA $T/data/json-400"
-echo "| GET 400 B JSON, piped, https (HTTP/1.1) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.50× | $(peak "$hop get $T/data/json-400 --cacert $CA") |"
+if want get-http; then
+  measure get-http none "$hop get $P/data/json-400" "curl -s $P/data/json-400"
+  echo "| GET 400 B JSON, piped, http | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.55× | $cpu_ratio | $(peak "$hop get $P/data/json-400") |"
+fi
+
+if want get-https; then
+  measure get-https none "$hop get $T/data/json-400 --cacert $CA" "curl -s --cacert $CA $T/data/json-400"
+  echo "| GET 400 B JSON, piped, https (HTTP/1.1) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.50× | $cpu_ratio | $(peak "$hop get $T/data/json-400 --cacert $CA") |"
+fi
+
+# Not one of the issue's scenarios: https trusting a full store, the system's bundle plus the demo CA, as a
+# user's request to a public server does (hop through SSL_CERT_FILE, so Go also reads /etc/ssl/certs).
+if want get-https-store; then
+  cat /etc/ssl/certs/ca-certificates.crt "$CA" >"$dir/store.pem"
+  measure get-https-store none "env SSL_CERT_FILE=$dir/store.pem $hop get $T/data/json-400" "curl -s --cacert $dir/store.pem $T/data/json-400"
+  echo "| GET 400 B JSON, piped, https, system trust store | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | none | $cpu_ratio | $(peak "env SSL_CERT_FILE=$dir/store.pem $hop get $T/data/json-400") |"
+fi
 
 GIB=1073741824
-measure gib-http none "$hop get $P/misbehave/zeros/$GIB -o /dev/null" "curl -s -o /dev/null $P/misbehave/zeros/$GIB"
-echo "| 1 GiB to /dev/null, http | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $(peak "$hop get $P/misbehave/zeros/$GIB -o /dev/null") |"
+if want gib-http; then
+  measure gib-http none "$hop get $P/misbehave/zeros/$GIB -o /dev/null" "curl -s -o /dev/null $P/misbehave/zeros/$GIB"
+  echo "| 1 GiB to /dev/null, http | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $cpu_ratio | $(peak "$hop get $P/misbehave/zeros/$GIB -o /dev/null") |"
+fi
 
-measure gib-https none "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
-echo "| 1 GiB to /dev/null, https (HTTP/1.1) | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $(peak "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA") |"
+if want gib-https; then
+  measure gib-https none "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
+  echo "| 1 GiB to /dev/null, https (HTTP/1.1) | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $cpu_ratio | $(peak "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA") |"
+fi
 
-measure json sh "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
-size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c)
-echo "| $((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.20×, ≤ 64 MiB | $(peak "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop") |"
+if want json; then
+  curl -s "$P/data/json-array/$ARRAY_N" >/dev/null # build the array once, outside the measurements
+  measure json sh "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
+  size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c)
+  echo "| $((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.20×, ≤ 64 MiB | $cpu_ratio | $(peak "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop") |"
+fi
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(go version | cut -d' ' -f3); $(curl --version | head -1 | cut -d' ' -f1-2); $(jq --version); hyperfine $(hyperfine --version | cut -d' ' -f2); $ROUNDS rounds × $RUNS runs each, alternating."
