@@ -71,7 +71,7 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 			n, err := Copy(w, br)
 			return BodyResult{Kind: "binary", Bytes: n}, err
 		}
-		n, err := io.Copy(io.Discard, io.LimitReader(br, opts.Cap))
+		n, err := Copy(io.Discard, io.LimitReader(br, opts.Cap)) // not io.Copy: io.Discard reads 8 KiB at a time
 		size := humanBytes(n)
 		if n == opts.Cap {
 			size = "more than " + size
