@@ -23,7 +23,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // body is left open for the caller, and its read errors are typed (TimeoutError, BodyError).
 func (c *Client) Send(ctx context.Context, r *Request) ([]Sent, error) {
 	if r.URL.Scheme == "https" && c.opts.TLS.usesSystemRoots() {
-		WarmSystemRoots()
+		warmSystemRoots()
 	}
 	var hops []Sent
 	cur := *r

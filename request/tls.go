@@ -105,12 +105,12 @@ func (o TLSOptions) TLSConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// WarmSystemRoots starts loading the system's trusted certificates on another goroutine. The load is Go's
+// warmSystemRoots starts loading the system's trusted certificates on another goroutine. The load is Go's
 // own, done once per process; whoever verifies a certificate later finds the pool ready or waits for the load
 // in progress. On Debian it costs about 13 ms (Go parses the bundle and then every file in /etc/ssl/certs),
 // more than the rest of a request on loopback; started before DNS and connect, it overlaps with them instead
 // of following the server's first reply.
-func WarmSystemRoots() { go x509.SystemCertPool() }
+func warmSystemRoots() { go x509.SystemCertPool() }
 
 // usesSystemRoots reports whether a handshake with these options verifies against the system's roots.
 func (o TLSOptions) usesSystemRoots() bool { return o.CACert == "" && !o.Insecure }
@@ -137,7 +137,7 @@ func Handshake(ctx context.Context, addr string, cfg *tls.Config, timeout time.D
 		return nil, "", usageErrorf(addr, "expected HOST or HOST:PORT")
 	}
 	if cfg.RootCAs == nil {
-		WarmSystemRoots() // the caller verifies the chain next
+		warmSystemRoots() // the caller verifies the chain next
 	}
 	c := cfg.Clone()
 	c.InsecureSkipVerify = true
