@@ -44,6 +44,10 @@ median() { jq -s '[.[].results[0].times[]] | sort | if length % 2 == 1 then .[le
 # cpu FILE...: the mean CPU time (user + system, seconds) of the runs in hyperfine JSON exports.
 cpu() { jq -s '[.[].results[0] | .user + .system] | add / length' "$@"; }
 
+# quiet: hyperfine's stderr without its outlier warnings, which a shared machine triggers on every round
+# (the medians over alternating rounds are there to absorb them).
+quiet() { grep -v -e 'Statistical outliers' -e '^ *$' >&2 || true; }
+
 # measure NAME SHELL HOP_CMD CURL_CMD: alternate rounds of hop and curl; sets hop_s and curl_s (medians) and
 # cpu_ratio (hop's CPU time over curl's).
 measure() {
@@ -51,8 +55,8 @@ measure() {
   local args=(--warmup 2 --runs "$RUNS" --style none)
   if [ "$shell" = none ]; then args+=(-N --output=pipe); fi
   for r in $(seq "$ROUNDS"); do
-    hyperfine "${args[@]}" --export-json "$dir/$name.hop.$r.json" "$hc" >/dev/null
-    hyperfine "${args[@]}" --export-json "$dir/$name.curl.$r.json" "$cc" >/dev/null
+    hyperfine "${args[@]}" --export-json "$dir/$name.hop.$r.json" "$hc" >/dev/null 2> >(quiet)
+    hyperfine "${args[@]}" --export-json "$dir/$name.curl.$r.json" "$cc" >/dev/null 2> >(quiet)
   done
   hop_s=$(median "$dir/$name".hop.*.json)
   curl_s=$(median "$dir/$name".curl.*.json)
