@@ -93,6 +93,31 @@ func TestGetNeverReadsOpenStdin(t *testing.T) {
 	}
 }
 
+// TestNoReflectMethod keeps hop's binary small and quick to start: when anything reachable calls reflect's
+// Method or MethodByName (text/template's Execute does, and cobra's Set*Template functions reach it), the
+// linker keeps every exported method of every type: 1.7 MB and about 0.2 ms of start-up. The linker's
+// dependency dump marks such functions <ReflectMethod>.
+func TestNoReflectMethod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links hop")
+	}
+	build := exec.Command("go", "build", "-ldflags=-dumpdep", "-o", os.DevNull, "github.com/hop-cli/hop")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var found []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "<ReflectMethod>") {
+			found = append(found, line)
+		}
+	}
+	if len(found) > 0 {
+		t.Errorf("reachable code calls reflect's Method/MethodByName, which disables dead method elimination:\n%s", strings.Join(found, "\n"))
+	}
+}
+
 // TestLargeBodyFlatMemory pipes a 1 GiB body through a non-race build of hop and checks its peak memory.
 func TestLargeBodyFlatMemory(t *testing.T) {
 	if testing.Short() {
