@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,6 +43,6 @@ func usage(c *cobra.Command) error {
 		fmt.Fprintf(&b, "\n\nUse \"%s [command] --help\" for more information about a command.", c.CommandPath())
 	}
 	b.WriteString("\n")
-	_, err := c.OutOrStderr().Write([]byte(b.String()))
+	_, err := io.WriteString(c.OutOrStderr(), b.String())
 	return err
 }

@@ -41,8 +41,9 @@ type Client struct {
 	Tracer *trace.Transport
 	hc     *http.Client
 
-	certAsked atomic.Bool // the server sent a CertificateRequest
-	haveCert  bool        // hop had a client certificate to answer with
+	certAsked   atomic.Bool // the server sent a CertificateRequest
+	haveCert    bool        // hop had a client certificate to answer with
+	systemRoots bool        // certificates are verified against the system's roots (loaded before the dial)
 }
 
 // maxHeaderBytes caps response headers, like curl's 100 KiB but roomier: a hostile server cannot make hop
@@ -90,7 +91,7 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, err
 	}
 	t.TLSClientConfig = cfg
-	c := &Client{opts: opts, haveCert: len(cfg.Certificates) > 0}
+	c := &Client{opts: opts, haveCert: len(cfg.Certificates) > 0, systemRoots: cfg.RootCAs == nil && !cfg.InsecureSkipVerify}
 	// Under TLS 1.3 a server rejects a missing client certificate after the client has finished its side of
 	// the handshake, so the client may see only a reset; remembering that it was asked lets hop say why.
 	certs := cfg.Certificates

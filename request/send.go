@@ -22,7 +22,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // added; https → http is refused unless AllowDowngrade; only http and https are followed. The last response's
 // body is left open for the caller, and its read errors are typed (TimeoutError, BodyError).
 func (c *Client) Send(ctx context.Context, r *Request) ([]Sent, error) {
-	if r.URL.Scheme == "https" && c.opts.TLS.usesSystemRoots() {
+	if r.URL.Scheme == "https" && c.systemRoots {
 		warmSystemRoots()
 	}
 	var hops []Sent

@@ -112,9 +112,6 @@ func (o TLSOptions) TLSConfig() (*tls.Config, error) {
 // of following the server's first reply.
 func warmSystemRoots() { go x509.SystemCertPool() }
 
-// usesSystemRoots reports whether a handshake with these options verifies against the system's roots.
-func (o TLSOptions) usesSystemRoots() bool { return o.CACert == "" && !o.Insecure }
-
 // loadCAs reads a PEM bundle of CA certificates.
 func loadCAs(path string) (*x509.CertPool, error) {
 	data, err := os.ReadFile(path)
