@@ -2,7 +2,8 @@
 # Whole-process comparison of hop and curl on this machine, against a local server (plain HTTP, and HTTPS
 # offering HTTP/1.1 only). hop and curl run alternately (ROUNDS rounds of RUNS runs each, after warm-up runs);
 # the table gives medians over all runs, the hop/curl ratio, the ratio of the CPU time each used (user +
-# system, children included, mean over all runs) and hop's peak memory (GNU time's maximum resident size). Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
+# system, children included, mean over all runs) and hop's peak memory (GNU time's maximum resident size).
+# Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
 #
 #   bench/compare.sh            # every scenario, as a Markdown table; docs/BENCHMARKS.md holds the last one
 #   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
@@ -81,48 +82,46 @@ rate() { awk -v s="$1" 'BEGIN { printf "%.2f GB/s", 1.073741824 / s }'; }
 want() { [ ${#scenarios[@]} -eq 0 ] || [[ " ${scenarios[*]} " == *" $1 "* ]]; }
 scenarios=("$@")
 
+# row NAME LABEL BUDGET time|rate SHELL HOP_CMD CURL_CMD: measures one scenario, if it was asked for, and
+# prints its row; a rate row gives throughput for 1 GiB and the ratio curl/hop.
+row() {
+  local name=$1 label=$2 budget=$3 kind=$4 shell=$5 hc=$6 cc=$7 cols
+  want "$name" || return 0
+  measure "$name" "$shell" "$hc" "$cc"
+  if [ "$kind" = rate ]; then
+    cols="$(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput"
+  else
+    cols="$(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s")"
+  fi
+  echo "| $label | $cols | $budget | $cpu_ratio | $(peak "$hc") |"
+}
+
 echo "| scenario | hop | curl | hop/curl | budget | CPU time hop/curl | hop peak memory |"
 echo "|---|---|---|---|---|---|---|"
 
-if want startup; then
-  measure startup none "$hop version" "curl --version"
-  echo "| start-up: \`hop version\` vs \`curl --version\` | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.30× | $cpu_ratio | $(peak "$hop version") |"
-fi
-
-if want get-http; then
-  measure get-http none "$hop get $P/data/json-400" "curl -s $P/data/json-400"
-  echo "| GET 400 B JSON, piped, http | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.55× | $cpu_ratio | $(peak "$hop get $P/data/json-400") |"
-fi
-
-if want get-https; then
-  measure get-https none "$hop get $T/data/json-400 --cacert $CA" "curl -s --cacert $CA $T/data/json-400"
-  echo "| GET 400 B JSON, piped, https (HTTP/1.1) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.50× | $cpu_ratio | $(peak "$hop get $T/data/json-400 --cacert $CA") |"
-fi
+row startup "start-up: \`hop version\` vs \`curl --version\`" "≤ 0.30×" time none \
+  "$hop version" "curl --version"
+row get-http "GET 400 B JSON, piped, http" "≤ 0.55×" time none \
+  "$hop get $P/data/json-400" "curl -s $P/data/json-400"
+row get-https "GET 400 B JSON, piped, https (HTTP/1.1)" "≤ 0.50×" time none \
+  "$hop get $T/data/json-400 --cacert $CA" "curl -s --cacert $CA $T/data/json-400"
 
 # Not one of the issue's scenarios: https trusting a full store, the system's bundle plus the demo CA, as a
 # user's request to a public server does (hop through SSL_CERT_FILE, so Go also reads /etc/ssl/certs).
-if want get-https-store; then
-  cat /etc/ssl/certs/ca-certificates.crt "$CA" >"$dir/store.pem"
-  measure get-https-store none "env SSL_CERT_FILE=$dir/store.pem $hop get $T/data/json-400" "curl -s --cacert $dir/store.pem $T/data/json-400"
-  echo "| GET 400 B JSON, piped, https, system trust store | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | none | $cpu_ratio | $(peak "env SSL_CERT_FILE=$dir/store.pem $hop get $T/data/json-400") |"
-fi
+cat /etc/ssl/certs/ca-certificates.crt "$CA" >"$dir/store.pem"
+row get-https-store "GET 400 B JSON, piped, https, system trust store" none time none \
+  "env SSL_CERT_FILE=$dir/store.pem $hop get $T/data/json-400" "curl -s --cacert $dir/store.pem $T/data/json-400"
 
 GIB=1073741824
-if want gib-http; then
-  measure gib-http none "$client$hop get $P/misbehave/zeros/$GIB -o /dev/null" "${client}curl -s -o /dev/null $P/misbehave/zeros/$GIB"
-  echo "| 1 GiB to /dev/null, http | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $cpu_ratio | $(peak "$hop get $P/misbehave/zeros/$GIB -o /dev/null") |"
-fi
-
-if want gib-https; then
-  measure gib-https none "$client$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "${client}curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
-  echo "| 1 GiB to /dev/null, https (HTTP/1.1) | $(rate "$hop_s") | $(rate "$curl_s") | $(ratio "$curl_s" "$hop_s") of curl's throughput | ≥ 1.00×, ≤ 16 MiB | $cpu_ratio | $(peak "$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA") |"
-fi
+row gib-http "1 GiB to /dev/null, http" "≥ 1.00×, ≤ 16 MiB" rate none \
+  "$client$hop get $P/misbehave/zeros/$GIB -o /dev/null" "${client}curl -s -o /dev/null $P/misbehave/zeros/$GIB"
+row gib-https "1 GiB to /dev/null, https (HTTP/1.1)" "≥ 1.00×, ≤ 16 MiB" rate none \
+  "$client$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "${client}curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
 
 if want json; then
-  curl -s "$P/data/json-array/$ARRAY_N" >/dev/null # build the array once, outside the measurements
-  measure json sh "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
-  size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c)
-  echo "| $((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`) | $(ms "$hop_s") | $(ms "$curl_s") | $(ratio "$hop_s" "$curl_s") | ≤ 0.20×, ≤ 64 MiB | $cpu_ratio | $(peak "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop") |"
+  size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c) # also builds the array once, outside the measurements
+  row json "$((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`)" "≤ 0.20×, ≤ 64 MiB" time sh \
+    "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
 fi
 
 echo
