@@ -1,127 +1,127 @@
 package cmd
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/check"
+	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/transport"
 )
 
-// CertOptions are the flags of `hop cert` beyond the shared TLS ones (--cacert, --cert, --key, --tls-min,
-// --tls-max, --connect-timeout, --format).
+// CertOptions are what hop cert was asked to do.
 type CertOptions struct {
 	Target        string
 	ServerName    string
 	ALPN          string
 	ExpiresWithin string
+	Format        string
+	Quiet         bool
+	// Transport holds the TLS, connect and routing flags, the only request flags hop cert honours.
+	Transport transport.Options
 }
 
-func newCertCmd(s *Streams, o *Options) *cobra.Command {
-	co := &CertOptions{}
-	c := &cobra.Command{
+func (c *commands) addCertCmd(s *Streams, r Runners) {
+	o := &CertOptions{}
+	cc := &cobra.Command{
 		Use:   "cert HOST[:PORT] | FILE",
 		Short: "Inspect a server's TLS certificate chain, or certificates in a PEM/DER file",
 		Long: `Completes a TLS handshake (no HTTP is sent) and explains it step by step: what hop offered, what the
 server chose, the certificates it sent, the three checks a client makes (trusted issuer, matching name,
 dates) and the key exchange. The chain is shown even when verification fails, with the reason in plain words.
 
-Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted, 35 handshake
-failed, 10 a certificate expires within --expires-within, 6/7 could not resolve/connect.`,
+Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
+matching --pin), 35 handshake failed, 10 a certificate expires within --expires-within, 6/7 could not
+resolve/connect.`,
 		Example: `  hop cert example.com
   hop cert 127.0.0.1:8443 --servername api.internal --cacert ca.pem
   hop cert example.com --expires-within 30d || alert "renew the certificate"
   hop cert chain.pem --format json | jq '.chain[].not_after'
   hop cert example.com --format pem > chain.pem`,
-		Args: func(c *cobra.Command, args []string) error {
+		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return &usageError{err: errors.New("expected one HOST[:PORT] or FILE (see hop cert --help)")}
+				return usageErrorf("expected one HOST[:PORT] or FILE (see hop cert --help)")
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, args []string) error {
-			co.Target = args[0]
-			return runCert(c.Context(), s, o, co)
+		RunE: func(cc *cobra.Command, args []string) error {
+			o.Target = args[0]
+			if err := o.check(s); err != nil {
+				return err
+			}
+			c.ran = true
+			return r.Cert(cc.Context(), o)
 		},
 	}
-	// Of the shared flags, only these apply to cert; the others would only mislead in its help.
-	certFlags := map[string]bool{"cacert": true, "cert": true, "key": true, "tls-min": true, "tls-max": true,
-		"connect-timeout": true, "format": true, "color": true, "help": true}
-	defaultHelp := c.HelpFunc()
-	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
-		cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) { f.Hidden = f.Hidden || !certFlags[f.Name] })
-		defaultHelp(cmd, args)
-	})
-	c.Flags().StringVar(&co.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
-	c.Flags().StringVar(&co.ALPN, "alpn", "h2,http/1.1", "protocols to offer in ALPN, comma-separated")
-	c.Flags().StringVar(&co.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
-	return c
+	c.root.AddCommand(cc)
+	c.flags[cc] = func(fs *pflag.FlagSet) {
+		addCertFlags(fs, o)
+		addQuietFlags(fs, &o.Quiet)
+		addColorFlag(fs, s)
+	}
 }
 
-// parseWindow reads a duration that may be given in days or weeks: 30d, 2w, 36h, 1h30m.
-func parseWindow(s string) (time.Duration, error) {
-	for unit, d := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if n, ok := strings.CutSuffix(s, unit); ok {
-			v, err := strconv.ParseFloat(n, 64)
-			if err != nil || v < 0 {
-				return 0, fmt.Errorf("%q is not a duration (use 30d, 2w or 12h)", s)
-			}
-			return time.Duration(v * float64(d)), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is not a duration (use 30d, 2w or 12h)", s)
-	}
-	return d, nil
+// addCertFlags registers hop cert's own flags and the request flag groups it honours.
+func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
+	addCertOwnFlags(fs, o)
+	fs.StringVar(&o.Format, "format", "text", "output format: text, json or pem")
+	addTLSFlags(fs, &o.Transport.TLS)
+	addRouteFlags(fs, &o.Transport)
+	addConnectTimeoutFlag(fs, &o.Transport)
 }
 
-// checkError is a check the user asked for that failed: exit 10.
-type checkError struct{ msg string }
+func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
+	fs.StringVar(&o.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
+	fs.StringVar(&o.ALPN, "alpn", "h2,http/1.1", "protocols to offer in ALPN, comma-separated")
+	fs.StringVar(&o.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
+}
 
-func (e *checkError) Error() string { return e.msg }
-
-func runCert(ctx context.Context, s *Streams, o *Options, co *CertOptions) error {
+func (o *CertOptions) check(s *Streams) error {
 	switch o.Format {
 	case "text", "json", "pem":
 	default:
-		return &usageError{err: fmt.Errorf("--format %q: expected text, json or pem", o.Format)}
+		return usageErrorf("--format %q: expected text, json or pem", o.Format)
 	}
-	var window time.Duration
-	if co.ExpiresWithin != "" {
-		w, err := parseWindow(co.ExpiresWithin)
-		if err != nil {
-			return &usageError{err: fmt.Errorf("--expires-within: %w", err)}
+	if o.ExpiresWithin != "" {
+		if _, err := check.ParseWindow(o.ExpiresWithin); err != nil {
+			return usageErrorf("--expires-within: %w", err)
 		}
-		window = w
 	}
-	outStyle := format.Style{Color: s.useColor(o.Color, s.OutTTY)}
+	if o.Transport.ConnectTimeout < 0 {
+		return usageErrorf("--connect-timeout must not be negative")
+	}
+	return checkColor(s.Color)
+}
+
+func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
+	var window time.Duration
+	if o.ExpiresWithin != "" {
+		window, _ = check.ParseWindow(o.ExpiresWithin)
+	}
 	now := time.Now()
-	report, chain, err := inspect(ctx, o, co, now)
+	report, chain, err := inspect(ctx, o, now)
 	if err == nil {
-		err = judge(report, chain, co, o, window, now)
+		err = judge(report, chain, o, window, now)
 	}
 	switch o.Format {
 	case "json":
-		code, msg := exitCode(err)
-		d := &format.CertDocument{Target: co.Target, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
-			Chain: report.Chain, Checks: report.Checks, ExitCode: code}
+		d := &format.CertDocument{Target: o.Target, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
+			Chain: report.Chain, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
 		if chain != nil {
 			d.Verdict = &report.Verdict
 		}
@@ -131,59 +131,56 @@ func runCert(ctx context.Context, s *Streams, o *Options, co *CertOptions) error
 				d.Expiring = append(d.Expiring, c.Subject.String())
 			}
 		}
-		if err != nil {
-			d.Error = &format.DocError{Class: errorClass(code), Message: msg}
-		}
 		format.WriteCertDocument(s.Out, d)
 	case "pem":
 		for _, c := range chain {
 			pem.Encode(s.Out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 		}
 	default:
-		if chain != nil {
-			format.Cert(s.Out, outStyle, report)
+		if chain != nil && !o.Quiet {
+			format.Cert(s.Out, s.OutStyle(), report)
 		}
 	}
 	return err
 }
 
 // inspect gathers the chain (from the server or the file) and describes it.
-func inspect(ctx context.Context, o *Options, co *CertOptions, now time.Time) (format.CertReport, []*x509.Certificate, error) {
-	r := format.CertReport{Target: co.Target}
-	topts := o.tlsOptions()
-	topts.Insecure = false
-	topts.ServerName = co.ServerName
-	cfg, err := topts.TLSConfig()
+func inspect(ctx context.Context, o *CertOptions, now time.Time) (format.CertReport, []*x509.Certificate, error) {
+	r := format.CertReport{Target: o.Target}
+	tr, err := transport.New(o.Transport)
 	if err != nil {
-		return r, nil, err
+		return r, nil, &usageError{err: err}
 	}
-	if chain, isFile, err := readCertFile(co.Target); isFile {
+	cfg := tr.TLSConfig()
+	if st, statErr := os.Stat(o.Target); statErr == nil && !st.IsDir() {
+		chain, err := tlsinfo.ReadCertFile(o.Target)
 		if err != nil {
-			return r, nil, err
+			return r, nil, &request.UsageError{Arg: o.Target, Err: err}
 		}
-		r.Chain = tlsinfo.DescribeChain(chain, co.ServerName, now)
-		r.Checks = tlsinfo.Checks(chain, co.ServerName, cfg.RootCAs, now)
-		r.Verdict = tlsinfo.Verify(chain, co.ServerName, cfg.RootCAs, now)
+		r.Chain = tlsinfo.DescribeChain(chain, o.ServerName, now)
+		r.Checks = tlsinfo.Checks(chain, o.ServerName, cfg.RootCAs, now)
+		r.Verdict = tlsinfo.Verify(chain, o.ServerName, cfg.RootCAs, now)
 		return r, chain, nil
 	}
-	addr, host, err := certAddr(co.Target)
+	addr, host, err := certAddr(o.Target)
 	if err != nil {
 		return r, nil, err
 	}
 	r.Target = addr
-	if co.ALPN != "" {
-		cfg.NextProtos = strings.Split(co.ALPN, ",")
+	// The chain is verified here, not in the handshake, so that an untrusted one can still be shown.
+	cfg.InsecureSkipVerify, cfg.VerifyConnection = true, nil
+	cfg.ServerName = o.ServerName
+	if o.ALPN != "" {
+		cfg.NextProtos = strings.Split(o.ALPN, ",")
 	}
-	cs, remote, err := request.Handshake(ctx, addr, cfg, o.ConnectTimeout)
+	client := &exchange.Client{Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout}}
+	cs, rec, err := client.Handshake(ctx, addr, func(ctx context.Context) (*tls.Conn, error) { return tr.DialTLS(ctx, addr, cfg) })
 	if err != nil {
 		return r, nil, err
 	}
-	name := host
-	if co.ServerName != "" {
-		name = co.ServerName
-	}
+	name := cmp.Or(o.ServerName, host)
 	conn := tlsinfo.Describe(cs, name, true, now)
-	r.RemoteAddr, r.SNI, r.ALPN = remote, cfg.ServerName, cfg.NextProtos
+	r.RemoteAddr, r.SNI, r.ALPN = rec.RemoteAddr, cfg.ServerName, cfg.NextProtos
 	if r.SNI == "" && net.ParseIP(name) == nil {
 		r.SNI = name
 	}
@@ -196,62 +193,27 @@ func inspect(ctx context.Context, o *Options, co *CertOptions, now time.Time) (f
 	return r, cs.PeerCertificates, nil
 }
 
-// judge turns the verdict and the expiry window into the exit status. For a server, an untrusted chain is
-// exit 60. For a file there is no server to trust: its verdict is shown, and fails only when --cacert asks
-// for a trust check. A certificate expiring within the window is exit 10.
-func judge(r format.CertReport, chain []*x509.Certificate, co *CertOptions, o *Options, window time.Duration, now time.Time) error {
-	if !r.Verdict.Trusted && (r.Conn != nil || o.CACert != "") {
-		host := co.ServerName
-		if host == "" {
-			host, _, _ = net.SplitHostPort(r.Target)
+// judge turns the verdict, the pins and the expiry window into the exit status. For a server, an untrusted
+// chain is exit 60. For a file there is no server to trust: its verdict is shown, and fails only when --cacert
+// asks for a trust check. A chain without a pinned key is exit 60 too. A certificate expiring within the
+// window is exit 10.
+func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, window time.Duration, now time.Time) error {
+	host := o.ServerName
+	if host == "" {
+		host, _, _ = net.SplitHostPort(r.Target)
+	}
+	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "") {
+		return exchange.Untrusted(host, r.Verdict.Reason, nil)
+	}
+	if o.Transport.TLS.Pin != "" {
+		if err := tlsinfo.VerifyPins(chain, o.Transport.TLS.Pin); err != nil {
+			return exchange.Untrusted(host, err.Error(), err)
 		}
-		return &request.CertificateError{Host: host, Reason: r.Verdict.Reason}
 	}
 	if window > 0 {
-		if exp := tlsinfo.ExpiringWithin(chain, window, now); len(exp) > 0 {
-			c := exp[0]
-			return &checkError{msg: fmt.Sprintf("certificate %s expires on %s (%d days left), within %s",
-				c.Subject.String(), c.NotAfter.UTC().Format(time.DateOnly), tlsinfo.DaysLeft(c.NotAfter, now), co.ExpiresWithin)}
-		}
+		return check.Expiry(chain, window, o.ExpiresWithin, now)
 	}
 	return nil
-}
-
-// readCertFile reads PEM (any number of CERTIFICATE blocks) or DER. isFile is false when target is not a
-// file, so it is taken as a host.
-func readCertFile(target string) (chain []*x509.Certificate, isFile bool, err error) {
-	st, statErr := os.Stat(target)
-	if statErr != nil || st.IsDir() {
-		return nil, false, nil
-	}
-	data, err := os.ReadFile(target)
-	if err != nil {
-		return nil, true, &request.UsageError{Arg: target, Err: err}
-	}
-	if bytes.Contains(data, []byte("-----BEGIN")) {
-		rest := data
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
-			if block.Type != "CERTIFICATE" {
-				continue
-			}
-			c, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, true, &request.UsageError{Arg: target, Err: fmt.Errorf("parsing a certificate: %w", err)}
-			}
-			chain = append(chain, c)
-		}
-	} else if certs, err := x509.ParseCertificates(data); err == nil {
-		chain = certs
-	}
-	if len(chain) == 0 {
-		return nil, true, &request.UsageError{Arg: target, Err: errors.New("no certificates in the file (expected PEM or DER)")}
-	}
-	return chain, true, nil
 }
 
 // certAddr reads HOST, HOST:PORT, [IPv6]:PORT or a URL into HOST:PORT (port 443 by default).

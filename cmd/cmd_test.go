@@ -18,17 +18,15 @@ import (
 	"github.com/hop-cli/hop/testserver"
 )
 
-// parse runs the command line with a RunFunc that captures the Options, so no request is sent.
-func parse(t *testing.T, args ...string) (*cmd.Options, error) {
+// parse runs the command line with runners that capture the options, so no request is sent.
+func parse(t *testing.T, args ...string) (*cmd.RequestOptions, error) {
 	t.Helper()
 	s, _, _ := cmd.TestStreams("")
-	var got *cmd.Options
-	root := cmd.NewRootCmd(s, func(_ context.Context, o *cmd.Options) error {
-		got = o
-		return nil
-	})
-	root.SetArgs(args)
-	err := root.Execute()
+	var got *cmd.RequestOptions
+	err := cmd.Execute(context.Background(), s, cmd.Runners{
+		Request: func(_ context.Context, o *cmd.RequestOptions) error { got = o; return nil },
+		Cert:    func(context.Context, *cmd.CertOptions) error { return nil },
+	}, args)
 	return got, err
 }
 
@@ -37,22 +35,22 @@ func TestFlagParsing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Method != "POST" || o.URL != "example.com/x" || !reflect.DeepEqual(o.Items, []string{"a=1"}) {
-		t.Errorf("method, URL, items = %q, %q, %q", o.Method, o.URL, o.Items)
+	if o.Spec.Method != "POST" || o.Spec.URL != "example.com/x" || !reflect.DeepEqual(o.Spec.Items, []string{"a=1"}) {
+		t.Errorf("method, URL, items = %q, %q, %q", o.Spec.Method, o.Spec.URL, o.Spec.Items)
 	}
-	if want := []string{"Accept: a, b", "X: 1"}; !reflect.DeepEqual(o.Headers, want) {
-		t.Errorf("-H = %q, want %q (commas must survive)", o.Headers, want)
+	if want := []string{"Accept: a, b", "X: 1"}; !reflect.DeepEqual(o.Spec.Headers, want) {
+		t.Errorf("-H = %q, want %q (commas must survive)", o.Spec.Headers, want)
 	}
-	if !o.Verbose || !o.Follow || o.Auth != "ann:pw" || !o.StdinBody {
-		t.Errorf("verbose=%v follow=%v auth=%q stdinBody=%v", o.Verbose, o.Follow, o.Auth, o.StdinBody)
+	if !o.Output.Verbose || !o.Exchange.Follow || o.Auth.Basic != "ann:pw" || !o.StdinBody {
+		t.Errorf("verbose=%v follow=%v auth=%q stdinBody=%v", o.Output.Verbose, o.Exchange.Follow, o.Auth.Basic, o.StdinBody)
 	}
-	if o.ConnectTimeout != 10*time.Second || o.IdleTimeout != 30*time.Second || o.MaxTime != 0 {
-		t.Errorf("timeouts = %v, %v, %v; want 10s, 30s, 0 by default", o.ConnectTimeout, o.IdleTimeout, o.MaxTime)
+	if o.Transport.ConnectTimeout != 10*time.Second || o.Transport.IdleTimeout != 30*time.Second || o.Exchange.MaxTime != 0 {
+		t.Errorf("timeouts = %v, %v, %v; want 10s, 30s, 0 by default", o.Transport.ConnectTimeout, o.Transport.IdleTimeout, o.Exchange.MaxTime)
 	}
 
 	o, err = parse(t, "request", "purge", "example.com", "-X", "BAN")
-	if err != nil || o.Method != "BAN" {
-		t.Errorf("request purge -X BAN: method %q, err %v", o.Method, err)
+	if err != nil || o.Spec.Method != "BAN" {
+		t.Errorf("request purge -X BAN: method %q, err %v", o.Spec.Method, err)
 	}
 	o, err = parse(t, "get", "example.com")
 	if err != nil || o.StdinBody {

@@ -8,8 +8,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// usage writes a command's usage in cobra's own layout, with the root's persistent flags titled for what
-// they are. It is a function, not a cobra template: any use of cobra's templates links text/template, whose
+// flagsTitle is the annotation that titles a command's flags in its usage.
+const flagsTitle = "hop:flags-title"
+
+// usage writes a command's usage in cobra's own layout, with the flags titled for what they are. It is a function, not a cobra template: any use of cobra's templates links text/template, whose
 // reflection makes the linker keep every exported method of every type, which made hop's binary 1.7 MB
 // larger and its start-up slower.
 func usage(c *cobra.Command) error {
@@ -33,11 +35,11 @@ func usage(c *cobra.Command) error {
 		}
 	}
 	if c.HasAvailableLocalFlags() {
-		fmt.Fprintf(&b, "\n\nFlags:\n%s", strings.TrimRight(c.LocalFlags().FlagUsages(), " \t\n"))
-	}
-	if c.HasAvailableInheritedFlags() {
-		// The root's persistent flags are the request flags; cobra's "Global Flags" would suggest otherwise.
-		fmt.Fprintf(&b, "\n\nRequest Flags (before or after the command name):\n%s", strings.TrimRight(c.InheritedFlags().FlagUsages(), " \t\n"))
+		title := "Flags"
+		if t := c.Annotations[flagsTitle]; t != "" {
+			title = t
+		}
+		fmt.Fprintf(&b, "\n\n%s:\n%s", title, strings.TrimRight(c.LocalFlags().FlagUsages(), " \t\n"))
 	}
 	if c.HasAvailableSubCommands() {
 		fmt.Fprintf(&b, "\n\nUse \"%s [command] --help\" for more information about a command.", c.CommandPath())

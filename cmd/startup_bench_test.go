@@ -13,9 +13,10 @@ func BenchmarkStartup(b *testing.B) {
 	s, _, _ := cmd.TestStreams("")
 	b.ReportAllocs()
 	for b.Loop() {
-		root := cmd.NewRootCmd(s, func(context.Context, *cmd.Options) error { return nil })
-		root.SetArgs([]string{"get", "example.com/x", "a==1", "-H", "X: y"})
-		if err := root.Execute(); err != nil {
+		err := cmd.Execute(context.Background(), s, cmd.Runners{
+			Request: func(context.Context, *cmd.RequestOptions) error { return nil },
+		}, []string{"get", "example.com/x", "a==1", "-H", "X: y"})
+		if err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,16 +2,18 @@ package cmd
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/hop-cli/hop/auth"
+	"github.com/hop-cli/hop/format"
 )
 
 // Streams are hop's standard streams and what is known about them: which are terminals, how wide stderr is,
-// the environment, and how to ask for a password. Tests build one from buffers.
+// whether to colour them, the environment, and how to ask for a password. Tests build one from buffers.
 type Streams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -22,8 +24,12 @@ type Streams struct {
 
 	Getenv func(string) string
 	Width  func() int
-	// ReadPassword asks for a secret on the terminal; it fails when there is none.
+	// ReadPassword asks for a secret on the terminal; it returns auth.ErrNoTerminal when there is none.
 	ReadPassword func(prompt string) (string, error)
+
+	// Color is the --color flag (auto, always, never), bound by the commands that take it. OutStyle and
+	// ErrStyle are the one place that decides from it whether a stream is painted.
+	Color string
 }
 
 // System returns the process's own streams.
@@ -40,20 +46,18 @@ func System() *Streams {
 			return 80
 		},
 		ReadPassword: readPasswordFromTTY,
+		Color:        "auto",
 	}
 }
-
-// errNoTerminal means a secret was needed and there is no terminal to ask on.
-var errNoTerminal = errors.New("no terminal to ask on")
 
 func readPasswordFromTTY(prompt string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
-		return "", errNoTerminal
+		return "", auth.ErrNoTerminal
 	}
 	defer tty.Close()
 	if !term.IsTerminal(int(tty.Fd())) {
-		return "", errNoTerminal
+		return "", auth.ErrNoTerminal
 	}
 	fmt.Fprint(tty, prompt)
 	p, err := term.ReadPassword(int(tty.Fd()))
@@ -71,14 +75,21 @@ func TestStreams(stdin string) (*Streams, *bytes.Buffer, *bytes.Buffer) {
 		In: bytes.NewBufferString(stdin), Out: &out, Err: &errb,
 		Getenv:       func(string) string { return "" },
 		Width:        func() int { return 80 },
-		ReadPassword: func(string) (string, error) { return "", errNoTerminal },
+		ReadPassword: func(string) (string, error) { return "", auth.ErrNoTerminal },
+		Color:        "auto",
 	}, &out, &errb
 }
 
+// OutStyle is how stdout is painted.
+func (s *Streams) OutStyle() format.Style { return format.Style{Color: s.useColor(s.OutTTY)} }
+
+// ErrStyle is how stderr is painted.
+func (s *Streams) ErrStyle() format.Style { return format.Style{Color: s.useColor(s.ErrTTY)} }
+
 // useColor decides whether to paint a stream: --color=always|never wins, then NO_COLOR, then FORCE_COLOR,
 // then whether the stream is a terminal (and TERM is not dumb).
-func (s *Streams) useColor(flag string, tty bool) bool {
-	switch flag {
+func (s *Streams) useColor(tty bool) bool {
+	switch s.Color {
 	case "always":
 		return true
 	case "never":

@@ -85,7 +85,7 @@ func ms(d time.Duration) float64 {
 	return float64(d.Microseconds()) / 1000
 }
 
-// Timings converts derived timings to the document's form.
+// docTimings converts derived timings to the document's form.
 func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 	var out DocTimings
 	skipped := map[string]string{}
@@ -106,9 +106,10 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 }
 
 // DocHops describes every hop; verified says whether certificates were verified (false under -k).
-func DocHops(hops []trace.Record, verified bool, now time.Time) []DocHop {
+func DocHops(hops []Hop, verified bool, now time.Time) []DocHop {
 	out := make([]DocHop, 0, len(hops))
-	for _, h := range hops {
+	for _, hop := range hops {
+		h := hop.Record
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
 			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped}

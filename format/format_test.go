@@ -179,12 +179,13 @@ func mustMarshal(v any) []byte {
 }
 
 // fixedHops are two hops with known timings: a redirect on a fresh TLS connection, then a reused one.
-func fixedHops() []trace.Record {
+func fixedHops() []Hop {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	ms := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(time.Millisecond))) }
-	return []trace.Record{
+	var hops []Hop
+	for _, rec := range []trace.Record{
 		{
-			Method: "GET", URL: "https://example.com/old", Host: "example.com", Status: 301, Proto: "HTTP/2.0",
+			Method: "GET", URL: "https://example.com/old", Host: "example.com", Secure: true, Status: 301, Proto: "HTTP/2.0",
 			RemoteAddr: "93.184.216.34:443",
 			Events: trace.Events{
 				Start: ms(0), DNSStart: ms(0.1), DNSDone: ms(12.5), ConnectStart: ms(12.6), ConnectDone: ms(30.2),
@@ -193,13 +194,16 @@ func fixedHops() []trace.Record {
 			},
 		},
 		{
-			Method: "GET", URL: "https://example.com/new", Host: "example.com", Status: 200, Proto: "HTTP/2.0",
+			Method: "GET", URL: "https://example.com/new", Host: "example.com", Secure: true, Status: 200, Proto: "HTTP/2.0",
 			RemoteAddr: "93.184.216.34:443", Reused: true, IdleTime: 2 * time.Millisecond,
 			Events: trace.Events{
 				Start: ms(182), GotConn: ms(182.1), WroteRequest: ms(182.3), FirstByte: ms(230), BodyDone: ms(262),
 			},
 		},
+	} {
+		hops = append(hops, Hop{Record: rec})
 	}
+	return hops
 }
 
 func golden(t *testing.T, name string, got []byte) {

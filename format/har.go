@@ -13,15 +13,13 @@ import (
 	"github.com/hop-cli/hop/trace"
 )
 
-// HARHop is one hop of the exchange with what HAR needs beyond the trace.
-type HARHop struct {
-	Record         trace.Record
-	RequestHeader  http.Header
-	RequestBody    []byte // nil when there was none or it was streamed
-	RequestType    string
-	Response       *http.Response // nil when the hop failed
-	ResponseBody   []byte         // captured body (final hop only)
-	ResponseLength int64          // body bytes received, -1 unknown
+// HARBodies are the bodies HAR holds beside the hops: the request's, when it was held in memory, and the
+// final response's as captured.
+type HARBodies struct {
+	Request      []byte // nil when there was none or it was streamed
+	RequestType  string
+	Response     []byte // the final body as captured, decoded
+	ResponseSize int64  // decoded bytes of the final body, -1 when unknown
 }
 
 type harFile struct {
@@ -122,7 +120,7 @@ func phaseMS(t trace.Timings, name string, skipped float64) float64 {
 	return ms(p.Duration)
 }
 
-// HARTimings maps hop's phases to HAR's: blocked (waiting for a connection slot), dns, connect (TCP and
+// harTimingsOf maps hop's phases to HAR's: blocked (waiting for a connection slot), dns, connect (TCP and
 // TLS, as HAR wants), ssl, send, wait (server), receive (transfer).
 func harTimingsOf(rec trace.Record) harTimings {
 	t := rec.Timings()
@@ -150,9 +148,10 @@ func harTimingsOf(rec trace.Record) harTimings {
 }
 
 // HAR writes the exchange as a HAR 1.2 log with one entry per hop.
-func HAR(w io.Writer, version string, hops []HARHop) error {
+func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "hop", Version: version}, Pages: []any{}, Entries: []harEntry{}}}
-	for _, h := range hops {
+	for i, h := range hops {
+		final := i == len(hops)-1
 		rec := h.Record
 		e := harEntry{
 			StartedDateTime: rec.Events.Start.UTC().Format(time.RFC3339Nano),
@@ -168,8 +167,12 @@ func HAR(w io.Writer, version string, hops []HARHop) error {
 		if proto == "" {
 			proto = "HTTP/1.1"
 		}
+		var reqBody []byte
+		if h.Request.Body != nil {
+			reqBody = bodies.Request
+		}
 		e.Request = harRequest{Method: rec.Method, URL: rec.URL, HTTPVersion: proto, Cookies: []harNV{},
-			Headers: nvs(h.RequestHeader), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(h.RequestBody)}
+			Headers: nvs(h.Request.Header), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(reqBody)}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
 				for _, v := range vs {
@@ -178,8 +181,8 @@ func HAR(w io.Writer, version string, hops []HARHop) error {
 			}
 			sort.Slice(e.Request.QueryString, func(i, j int) bool { return e.Request.QueryString[i].Name < e.Request.QueryString[j].Name })
 		}
-		if h.RequestBody != nil {
-			e.Request.PostData = &harPostData{MimeType: h.RequestType, Text: string(h.RequestBody)}
+		if reqBody != nil {
+			e.Request.PostData = &harPostData{MimeType: bodies.RequestType, Text: string(reqBody)}
 		}
 		e.Response = harResponse{Status: 0, HTTPVersion: proto, Cookies: []harNV{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}
 		if r := h.Response; r != nil {
@@ -187,13 +190,17 @@ func HAR(w io.Writer, version string, hops []HARHop) error {
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header)
 			e.Response.RedirectURL = r.Header.Get("Location")
-			e.Response.BodySize = h.ResponseLength
-			e.Response.Content = harContent{Size: int64(len(h.ResponseBody)), MimeType: r.Header.Get("Content-Type")}
-			if len(h.ResponseBody) > 0 {
-				if utf8.Valid(h.ResponseBody) {
-					e.Response.Content.Text = string(h.ResponseBody)
+			var body []byte
+			e.Response.BodySize = -1
+			if final {
+				body, e.Response.BodySize = bodies.Response, bodies.ResponseSize
+			}
+			e.Response.Content = harContent{Size: int64(len(body)), MimeType: r.Header.Get("Content-Type")}
+			if len(body) > 0 {
+				if utf8.Valid(body) {
+					e.Response.Content.Text = string(body)
 				} else {
-					e.Response.Content.Text = base64.StdEncoding.EncodeToString(h.ResponseBody)
+					e.Response.Content.Text = base64.StdEncoding.EncodeToString(body)
 					e.Response.Content.Encoding = "base64"
 				}
 			}

@@ -35,11 +35,11 @@ var phaseColors = map[string]*color.Color{
 
 // Summary writes the one-line timing summary shown after a response on a terminal. Consecutive skipped
 // phases with one reason are grouped: "dns+connect+tls: reused connection".
-func Summary(w io.Writer, s Style, hops []trace.Record) {
+func Summary(w io.Writer, s Style, hops []Hop) {
 	if len(hops) == 0 {
 		return
 	}
-	all := trace.AllTimings(hops)
+	all := trace.AllTimings(records(hops))
 	last := all[len(all)-1]
 	var parts []string
 	if len(hops) > 1 {
@@ -73,16 +73,16 @@ const (
 )
 
 // Waterfall writes the per-hop timing waterfall, bars scaled to width columns.
-func Waterfall(w io.Writer, s Style, hops []trace.Record, width int) error {
+func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 	barWidth := width - 2 - 9 - 1 - 1 - 28
 	if barWidth < 10 {
 		barWidth = 10
 	}
-	all := trace.AllTimings(hops)
+	all := trace.AllTimings(records(hops))
 	var b strings.Builder
 	for i, h := range hops {
 		t := all[i]
-		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h))
+		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h.Record))
 		for _, p := range t.Phases {
 			label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
 			if p.Skipped {

@@ -15,59 +15,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/decompress"
 )
-
-// Spec is a request in plain values, as the user described it.
-type Spec struct {
-	Method string
-	URL    string
-	Items  []string // HTTPie request items
-
-	Headers   []string // curl -H "Name: value"
-	Data      []string // curl -d; "@file" reads a file
-	JSONData  []string // curl --json; "@file" reads a file
-	FormParts []string // curl -F name=value, name=@file
-	Form      bool     // -f: fields are form fields, not JSON
-	Multipart bool     // --multipart: force multipart/form-data
-
-	User, Password string // basic auth; User empty means none
-	Bearer         string
-
-	// Stdin is standard input when it may be read (it is not a terminal); nil means never. Items "@-"
-	// read it; with StdinBody it is also the body when no other body is given.
-	Stdin     io.Reader
-	StdinBody bool
-
-	UserAgent string
-}
-
-// Request is a built request: everything needed to send it, and to send it again on a redirect.
-type Request struct {
-	Method string
-	URL    *url.URL
-	Header http.Header
-	Host   string // a Host header the user set, sent instead of the URL's host
-	Body   *Body  // nil when there is none
-}
-
-// Body is a request body: in memory, or opened afresh each time it is sent (files, multipart uploads).
-type Body struct {
-	data   []byte
-	open   func() (io.ReadCloser, error)
-	Length int64  // -1 when unknown (sent chunked)
-	Desc   string // what the body is, for display when it is not in memory
-}
-
-// Bytes returns the body when it is held in memory.
-func (b *Body) Bytes() ([]byte, bool) { return b.data, b.open == nil }
-
-// Open returns a fresh reader over the body.
-func (b *Body) Open() (io.ReadCloser, error) {
-	if b.open != nil {
-		return b.open()
-	}
-	return io.NopCloser(bytes.NewReader(b.data)), nil
-}
 
 const (
 	contentJSON = "application/json"
@@ -137,8 +88,15 @@ func Build(spec Spec) (*Request, error) {
 	}
 	r.Body = body
 
-	if spec.User != "" && r.Header.Get("Authorization") == "" {
-		cred := base64.StdEncoding.EncodeToString([]byte(spec.User + ":" + spec.Password))
+	user, pass := spec.User, spec.Password
+	if u := r.URL.User; u != nil && user == "" {
+		// Credentials in the URL become Basic auth, as in curl and net/http's client, but here, where -v and
+		// --offline can show the header they produce; the URL sent carries none.
+		user = u.Username()
+		pass, _ = u.Password()
+	}
+	if user != "" && r.Header.Get("Authorization") == "" {
+		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 		r.Header.Set("Authorization", "Basic "+cred)
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
@@ -160,7 +118,7 @@ func Build(spec Spec) (*Request, error) {
 		accept = "*/*"
 	}
 	setDefault("Accept", accept)
-	setDefault("Accept-Encoding", "gzip, deflate")
+	setDefault("Accept-Encoding", decompress.AcceptEncoding)
 	setDefault("User-Agent", spec.UserAgent)
 	if removed["User-Agent"] {
 		// A present but empty User-Agent tells Go's transports to send none at all.
@@ -271,7 +229,7 @@ func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error
 		body, err := b.jsonBody()
 		return body, contentJSON, acceptJSON, err
 	case s.Stdin != nil && s.StdinBody:
-		return &Body{open: stdinOnce(s.Stdin), Length: -1, Desc: "standard input"}, b.stdinType(), "", nil
+		return stdinBody(s.Stdin), b.stdinType(), "", nil
 	}
 	return nil, "", "", nil
 }
@@ -312,24 +270,9 @@ func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
 	}
 	p, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+		return nil, &UsageError{Arg: arg, Err: argfile.Reason(err)}
 	}
 	return p, nil
-}
-
-// fileError words an os error without repeating the path the caller already names.
-func fileError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			return errors.New("no such file")
-		case errors.Is(err, os.ErrPermission):
-			return errors.New("permission denied")
-		}
-		return pe.Err
-	}
-	return err
 }
 
 func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
@@ -337,37 +280,38 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 		if b.spec.Stdin == nil {
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
-		return &Body{open: stdinOnce(b.spec.Stdin), Length: -1, Desc: "standard input"}, nil
+		return stdinBody(b.spec.Stdin), nil
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+		return nil, &UsageError{Arg: arg, Err: argfile.Reason(err)}
 	}
 	if st.IsDir() {
 		return nil, usageErrorf(arg, "is a directory")
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &UsageError{Arg: arg, Err: fileError(err)}
+		return nil, &UsageError{Arg: arg, Err: argfile.Reason(err)}
 	}
 	f.Close()
 	return &Body{
-		open:   func() (io.ReadCloser, error) { return os.Open(path) },
+		Kind:   BodyFile,
+		Path:   path,
 		Length: st.Size(),
-		Desc:   fmt.Sprintf("contents of %s, %d bytes", path, st.Size()),
+		open:   func() (io.ReadCloser, error) { return os.Open(path) },
 	}, nil
 }
 
-// stdinOnce lets standard input be sent once; a second send (a 307 redirect) fails clearly.
-func stdinOnce(r io.Reader) func() (io.ReadCloser, error) {
+// stdinBody sends standard input once; a second send (a 307 redirect) fails clearly.
+func stdinBody(r io.Reader) *Body {
 	used := false
-	return func() (io.ReadCloser, error) {
+	return &Body{Kind: BodyStdin, Length: -1, open: func() (io.ReadCloser, error) {
 		if used {
 			return nil, errors.New("the body was read from standard input and cannot be sent again")
 		}
 		used = true
 		return io.NopCloser(r), nil
-	}
+	}}
 }
 
 // fieldValue returns a field's value as a JSON node: a string, or raw JSON for := items.
@@ -437,17 +381,10 @@ func (b *bodyBuilder) formBody() (*Body, error) {
 	return memBody([]byte(strings.Join(parts, "&"))), nil
 }
 
-// multipartBody lays out a multipart/form-data body whose file parts are read from disk only while it is sent,
-// so its length is known up front and it can be sent again.
+// multipartBody lays out a multipart/form-data body whose file parts are read from disk only while it is
+// sent, so its length is known up front and it can be sent again.
 func (b *bodyBuilder) multipartBody() (*Body, string, error) {
-	type segment struct {
-		data []byte
-		path string
-	}
-	var segs []segment
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	var total int64
+	var parts []Part
 	for _, it := range b.fields {
 		if it.Kind == ItemJSON || it.Kind == ItemJSONFile {
 			return nil, "", usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent in a multipart form")
@@ -456,22 +393,19 @@ func (b *bodyBuilder) multipartBody() (*Body, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		if err := mw.WriteField(it.Key, v.(string)); err != nil {
-			return nil, "", err
-		}
+		parts = append(parts, Part{Name: it.Key, Value: v.(string)})
 	}
-	var descs []string
 	for _, it := range b.files {
 		path, ctype, _ := strings.Cut(it.Value, ";type=")
 		st, err := os.Stat(path)
 		if err != nil {
-			return nil, "", &UsageError{Arg: it.Raw, Err: fileError(err)}
+			return nil, "", &UsageError{Arg: it.Raw, Err: argfile.Reason(err)}
 		}
 		if st.IsDir() {
 			return nil, "", usageErrorf(it.Raw, "is a directory")
 		}
 		if f, err := os.Open(path); err != nil {
-			return nil, "", &UsageError{Arg: it.Raw, Err: fileError(err)}
+			return nil, "", &UsageError{Arg: it.Raw, Err: argfile.Reason(err)}
 		} else {
 			f.Close()
 		}
@@ -481,25 +415,49 @@ func (b *bodyBuilder) multipartBody() (*Body, string, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
+		parts = append(parts, Part{Name: it.Key, File: path, Filename: filepath.Base(path), ContentType: ctype, Size: st.Size()})
+	}
+	return layoutMultipart(parts)
+}
+
+// layoutMultipart writes the parts' headers and text once; file contents are read each time the body is
+// opened.
+func layoutMultipart(parts []Part) (*Body, string, error) {
+	type segment struct {
+		data []byte
+		path string
+	}
+	var segs []segment
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	var total int64
+	hasFiles := false
+	for _, p := range parts {
+		if p.File == "" {
+			if err := mw.WriteField(p.Name, p.Value); err != nil {
+				return nil, "", err
+			}
+			continue
+		}
+		hasFiles = true
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
-			quoteEscaper.Replace(it.Key), quoteEscaper.Replace(filepath.Base(path))))
-		h.Set("Content-Type", ctype)
+			quoteEscaper.Replace(p.Name), quoteEscaper.Replace(p.Filename)))
+		h.Set("Content-Type", p.ContentType)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", err
 		}
-		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())}, segment{path: path})
-		total += int64(buf.Len()) + st.Size()
+		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())}, segment{path: p.File})
+		total += int64(buf.Len()) + p.Size
 		buf.Reset()
-		descs = append(descs, fmt.Sprintf("%s (%d bytes)", path, st.Size()))
 	}
 	if err := mw.Close(); err != nil {
 		return nil, "", err
 	}
 	segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
 	total += int64(buf.Len())
-	if len(b.files) == 0 {
-		return memBody(segs[0].data), mw.FormDataContentType(), nil
+	if !hasFiles {
+		return &Body{Kind: BodyMultipart, Parts: parts, Length: total, data: segs[0].data}, mw.FormDataContentType(), nil
 	}
 	open := func() (io.ReadCloser, error) {
 		var readers []io.Reader
@@ -521,7 +479,7 @@ func (b *bodyBuilder) multipartBody() (*Body, string, error) {
 		}
 		return &multiCloser{Reader: io.MultiReader(readers...), files: files}, nil
 	}
-	return &Body{open: open, Length: total, Desc: "multipart form with " + strings.Join(descs, ", ")}, mw.FormDataContentType(), nil
+	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open}, mw.FormDataContentType(), nil
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
@@ -536,28 +494,4 @@ func (m *multiCloser) Close() error {
 		f.Close()
 	}
 	return nil
-}
-
-// HTTPRequest makes an *http.Request for one send of r.
-func (r *Request) HTTPRequest() (*http.Request, error) {
-	req, err := http.NewRequest(r.Method, r.URL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header = r.Header.Clone()
-	req.Host = r.Host
-	if r.Body != nil {
-		rc, err := r.Body.Open()
-		if err != nil {
-			return nil, err
-		}
-		req.Body = rc
-		req.ContentLength = r.Body.Length
-		if r.Body.Length == 0 {
-			rc.Close()
-			req.Body = http.NoBody // an empty file: send Content-Length: 0, not a chunked nothing
-		}
-		req.GetBody = r.Body.Open
-	}
-	return req, nil
 }

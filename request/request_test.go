@@ -274,24 +274,3 @@ func TestBuildBodies(t *testing.T) {
 		t.Errorf("a method with a space was accepted")
 	}
 }
-
-func TestResolveSecret(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "tok")
-	os.WriteFile(path, []byte("filetok\n"), 0o600)
-	env := func(k string) string { return map[string]string{"TOK": "envtok"}[k] }
-	tests := []struct{ in, want string }{
-		{"plain", "plain"}, {"@env:TOK", "envtok"}, {"@" + path, "filetok"}, {"@@at", "@at"}, {"user:pw", "user:pw"},
-	}
-	for _, tt := range tests {
-		got, err := ResolveSecret("--bearer", tt.in, env)
-		if err != nil || got != tt.want {
-			t.Errorf("ResolveSecret(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"@env:NOPE", "@" + filepath.Join(dir, "missing"), "@"} {
-		if _, err := ResolveSecret("--bearer", bad, env); err == nil {
-			t.Errorf("ResolveSecret(%q) succeeded", bad)
-		}
-	}
-}

@@ -1,6 +1,3 @@
-// Package request turns a plain Spec (method, URL, request items, auth and transport options) into an
-// *http.Request and an *http.Client, and sends it, following redirects by hand so that every hop is traced and
-// credentials never cross origins.
 package request
 
 import (

@@ -8,13 +8,17 @@ import (
 	"net/url"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Proxy is a forward proxy for tests: it tunnels CONNECT requests and forwards absolute-form plain HTTP
 // requests, sending HOST:PORT where Route says (so a name like example.com:443 can reach a loopback server
-// without any DNS). Connects counts the tunnels opened.
+// without any DNS). Connects counts the tunnels opened. Delay holds every CONNECT answer back; Refuse, when
+// set, is the status every CONNECT is answered with instead of opening the tunnel.
 type Proxy struct {
 	Route    func(hostport string) string
+	Delay    time.Duration
+	Refuse   int
 	Connects atomic.Int64
 }
 
@@ -28,6 +32,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			pr.Out.Host = r.Host
 		}}
 		rp.ServeHTTP(w, r)
+		return
+	}
+	time.Sleep(p.Delay)
+	if p.Refuse != 0 {
+		http.Error(w, http.StatusText(p.Refuse), p.Refuse)
 		return
 	}
 	upstream, err := net.Dial("tcp", p.Route(r.Host))

@@ -388,6 +388,27 @@ func CheckPin(chain []*x509.Certificate, pins string) bool {
 	return false
 }
 
+// PinError is a chain that holds none of the pinned keys.
+type PinError struct {
+	Got []string // the pins of the chain presented
+}
+
+func (e *PinError) Error() string {
+	return fmt.Sprintf("the public key does not match --pin (the server's keys: %s)", strings.Join(e.Got, ", "))
+}
+
+// VerifyPins returns a *PinError unless a certificate of chain has one of pins.
+func VerifyPins(chain []*x509.Certificate, pins string) error {
+	if CheckPin(chain, pins) {
+		return nil
+	}
+	got := make([]string, len(chain))
+	for i, c := range chain {
+		got[i] = SPKIPin(c)
+	}
+	return &PinError{Got: got}
+}
+
 // ValidPin checks the syntax of a --pin value.
 func ValidPin(pins string) error {
 	for _, pin := range strings.Split(pins, ";") {

@@ -87,7 +87,7 @@ func (r Record) Timings() Timings {
 		dnsReason = "no lookup"
 	}
 	tlsReason := skipConn
-	if tlsReason == "" && e.TLSStart.IsZero() && !strings.HasPrefix(r.URL, "https:") {
+	if tlsReason == "" && e.TLSStart.IsZero() && !r.Secure {
 		tlsReason = ReasonPlainHTTP
 	}
 	serverReason, transferReason := "", ""

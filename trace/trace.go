@@ -1,6 +1,7 @@
-// Package trace records where the time of an HTTP exchange went. Transport is an http.RoundTripper that
-// attaches a fresh httptrace.ClientTrace to every request it sends (each redirect hop and retry is its own
-// request) and records plain timestamps. Hooks only record, under a mutex: they may run concurrently and
+// Package trace records where the time of an HTTP exchange went. Every request sent (each redirect hop and
+// retry is its own) gets a Hop: a fresh httptrace.ClientTrace whose hooks record plain timestamps, and context
+// helpers through which the dialer reports what httptrace cannot see (a proxy handshake, an address from
+// --resolve, a TLS handshake it did itself). Hooks only record, under a mutex: they may run concurrently and
 // after the response has returned. Phases are derived afterwards as durations; nothing here prints.
 package trace
 
@@ -38,6 +39,7 @@ type Record struct {
 	Method string
 	URL    string
 	Host   string // the host part of the URL, without port
+	Secure bool   // the URL is https: the connection needs a TLS handshake
 
 	Events       Events
 	Reused       bool          // the connection came from the pool
@@ -53,6 +55,8 @@ type Record struct {
 	BodyComplete bool   // the body was read to its end
 	TLS          *tls.ConnectionState
 	TLSErr       error // why the handshake failed, if it did
+	CertAsked    bool  // the server asked for a client certificate during the handshake
+	CertSent     bool  // ... and hop had one to send
 	Err          error // the error that ended the hop, if any
 }
 
@@ -69,6 +73,7 @@ type Hop struct {
 	now    func() time.Time
 	ct     httptrace.ClientTrace
 	body   stampedBody
+	ownTLS bool // the dialer reported the handshake itself; the transport's TLS hooks are ignored
 }
 
 // connectStart is one dial attempt; Happy Eyeballs may race an IPv4 and an IPv6 one.
@@ -126,14 +131,16 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 			})
 		},
 		TLSHandshakeStart: func() {
-			h.stamp(func(r *Record, now time.Time) { r.Events.TLSStart = now })
+			h.stamp(func(r *Record, now time.Time) {
+				if !h.ownTLS {
+					r.Events.TLSStart = now
+				}
+			})
 		},
 		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
 			h.stamp(func(r *Record, now time.Time) {
-				r.Events.TLSDone = now
-				r.TLSErr = err
-				if err == nil || len(cs.PeerCertificates) > 0 {
-					r.TLS = &cs
+				if !h.ownTLS {
+					tlsDone(r, now, &cs, err)
 				}
 			})
 		},
@@ -178,36 +185,23 @@ func addrString(a net.Addr) string {
 	return a.String()
 }
 
-// Transport traces every request sent through Base.
-type Transport struct {
-	Base http.RoundTripper
-
-	mu   sync.Mutex
-	hops []*Hop
-	now  func() time.Time
+// Start begins a hop for a request of method to u: the returned context carries the hop's ClientTrace and
+// the hop itself, for the context helpers below. Send the request with that context, then call Finish.
+func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Hop) {
+	h := &Hop{now: time.Now, url: u}
+	h.rec.Method = method
+	h.rec.Host = u.Hostname()
+	h.rec.Secure = u.Scheme == "https"
+	h.rec.Events.Start = h.now()
+	return httptrace.WithClientTrace(context.WithValue(ctx, hopKey{}, h), h.clientTrace()), h
 }
 
-// NewTransport wraps base.
-func NewTransport(base http.RoundTripper) *Transport {
-	return &Transport{Base: base, now: time.Now}
-}
-
-// RoundTrip sends req with a fresh ClientTrace and records its hop. The response body is wrapped so that the
-// end of the transfer is stamped by whoever drains it.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	h := &Hop{now: t.now, url: req.URL}
-	h.rec.Method = req.Method
-	h.rec.Host = req.URL.Hostname()
-	h.rec.Events.Start = t.now()
-	t.mu.Lock()
-	t.hops = append(t.hops, h)
-	t.mu.Unlock()
-
-	ctx := httptrace.WithClientTrace(context.WithValue(req.Context(), hopKey{}, h), h.clientTrace())
-	resp, err := t.Base.RoundTrip(req.WithContext(ctx))
+// Finish records how the hop's round trip ended. The response body is wrapped so that the end of the
+// transfer is stamped by whoever drains it.
+func (h *Hop) Finish(resp *http.Response, err error) {
 	if err != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
-		return nil, err
+		return
 	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
@@ -218,15 +212,27 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	})
 	h.body = stampedBody{rc: resp.Body, hop: h}
 	resp.Body = &h.body
-	return resp, nil
+}
+
+// RoundTrip sends req through rt on a new hop and returns the hop with the response.
+func RoundTrip(rt http.RoundTripper, req *http.Request) (*http.Response, *Hop, error) {
+	ctx, h := Start(req.Context(), req.Method, req.URL)
+	resp, err := rt.RoundTrip(req.WithContext(ctx))
+	h.Finish(resp, err)
+	return resp, h, err
 }
 
 type hopKey struct{}
 
-// ProxyConnected records, on the hop whose request ctx belongs to, that proxy answered the CONNECT that
-// opens a tunnel. Wire it to http.Transport.OnProxyConnectResponse: httptrace has no hook for it.
+func hopOf(ctx context.Context) *Hop {
+	h, _ := ctx.Value(hopKey{}).(*Hop)
+	return h
+}
+
+// ProxyConnected records, on the hop whose request ctx belongs to, that proxy answered the handshake that
+// opens a tunnel (an HTTP CONNECT or a SOCKS5 connect): httptrace has no hook for it.
 func ProxyConnected(ctx context.Context, proxy string) {
-	if h, ok := ctx.Value(hopKey{}).(*Hop); ok {
+	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, now time.Time) {
 			r.Events.ProxyDone = now
 			r.Proxy = proxy
@@ -237,31 +243,45 @@ func ProxyConnected(ctx context.Context, proxy string) {
 // Resolved records, on the hop whose request ctx belongs to, that its address came from by (such as
 // "--resolve") rather than from DNS. Call it from the dialer.
 func Resolved(ctx context.Context, by string) {
-	if h, ok := ctx.Value(hopKey{}).(*Hop); ok {
+	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.ResolvedBy = by })
 	}
 }
 
-// Hops returns snapshots of every hop sent so far, in order.
-func (t *Transport) Hops() []Record {
-	t.mu.Lock()
-	hops := append([]*Hop(nil), t.hops...)
-	t.mu.Unlock()
-	out := make([]Record, len(hops))
-	for i, h := range hops {
-		out[i] = h.Snapshot()
+// TLSStarted records that a dialer began the TLS handshake itself. From then on the hop ignores the
+// transport's own TLS hooks, which fire again around a handshake already done.
+func TLSStarted(ctx context.Context) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, now time.Time) {
+			h.ownTLS = true
+			r.Events.TLSStart = now
+		})
 	}
-	return out
 }
 
-// Last returns the hop sent most recently, or nil.
-func (t *Transport) Last() *Hop {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.hops) == 0 {
-		return nil
+// TLSDone records the end of a handshake reported with TLSStarted: its state (which may hold the chain of a
+// failed verification) and its error.
+func TLSDone(ctx context.Context, cs *tls.ConnectionState, err error) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, now time.Time) { tlsDone(r, now, cs, err) })
 	}
-	return t.hops[len(t.hops)-1]
+}
+
+func tlsDone(r *Record, now time.Time, cs *tls.ConnectionState, err error) {
+	r.Events.TLSDone = now
+	r.TLSErr = err
+	if cs != nil && (err == nil || len(cs.PeerCertificates) > 0) {
+		r.TLS = cs
+	}
+}
+
+// CertificateRequested records that the server asked for a client certificate during the handshake, and
+// whether one was sent. Under TLS 1.3 a server refuses a missing certificate only after the client has
+// finished its side, so the transport sees a reset; this lets the error say why.
+func CertificateRequested(ctx context.Context, sent bool) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.CertAsked, r.CertSent = true, sent })
+	}
 }
 
 // stampedBody stamps the end of the transfer and counts the bytes read.
@@ -301,20 +321,15 @@ func (b *stampedBody) Close() error {
 	return b.rc.Close()
 }
 
-// Waiting names, in words, what the hop is waiting for right now; timeout errors use it.
-func (h *Hop) Waiting(isTLS bool) string { return h.Snapshot().Waiting(isTLS) }
-
 // Waiting names the step a hop had reached when it was recorded: what it was still waiting for.
-func (r Record) Waiting(isTLS bool) string {
+func (r Record) Waiting() string {
 	e := r.Events
 	switch {
 	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
 		return "the DNS lookup"
-	case e.GotConn.IsZero() && !e.ProxyDone.IsZero() && e.TLSStart.IsZero() && isTLS:
-		return "the TLS handshake"
 	case e.GotConn.IsZero() && !e.TLSStart.IsZero() && e.TLSDone.IsZero():
 		return "the TLS handshake"
-	case e.GotConn.IsZero() && isTLS && !e.ConnectDone.IsZero():
+	case e.GotConn.IsZero() && r.Secure && !e.ConnectDone.IsZero():
 		return "the TLS handshake"
 	case e.GotConn.IsZero():
 		return "the connection"
@@ -326,13 +341,4 @@ func (r Record) Waiting(isTLS bool) string {
 		return "the rest of the body"
 	}
 	return ""
-}
-
-// Take returns the recorded hops and forgets them, so a long-lived transport does not grow.
-func (t *Transport) Take() []Record {
-	recs := t.Hops()
-	t.mu.Lock()
-	t.hops = nil
-	t.mu.Unlock()
-	return recs
 }

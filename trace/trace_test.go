@@ -115,6 +115,31 @@ func TestTimingsFromEvents(t *testing.T) {
 	}
 }
 
+// recorder is a RoundTripper that traces every request it sends and keeps the hops, as a test needs them.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	hops []*trace.Hop
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, h, err := trace.RoundTrip(r.base, req)
+	r.mu.Lock()
+	r.hops = append(r.hops, h)
+	r.mu.Unlock()
+	return resp, err
+}
+
+func (r *recorder) records() []trace.Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]trace.Record, len(r.hops))
+	for i, h := range r.hops {
+		out[i] = h.Snapshot()
+	}
+	return out
+}
+
 func get(t *testing.T, c *http.Client, url string) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), "GET", url, nil)
@@ -131,11 +156,11 @@ func get(t *testing.T, c *http.Client, url string) {
 func TestRealServer(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	tr := trace.NewTransport(http.DefaultTransport.(*http.Transport).Clone())
+	tr := &recorder{base: http.DefaultTransport.(*http.Transport).Clone()}
 	c := &http.Client{Transport: tr}
 	get(t, c, srv.URL+"/misbehave/delay-first-byte/300")
 	get(t, c, srv.URL+"/get")
-	hops := tr.Hops()
+	hops := tr.records()
 	if len(hops) != 2 {
 		t.Fatalf("recorded %d hops, want 2", len(hops))
 	}
@@ -167,12 +192,12 @@ func TestConcurrentHTTP2(t *testing.T) {
 	defer srv.Close()
 	base := srv.Client().Transport.(*http.Transport).Clone()
 	base.ForceAttemptHTTP2 = true
-	tr := trace.NewTransport(base)
+	tr := &recorder{base: base}
 	c := &http.Client{Transport: tr}
 	// One request opens the connection; which of several concurrent requests would see the dial is up to
 	// the transport, so the handshake is checked on this one.
 	get(t, c, srv.URL+"/get")
-	if first := tr.Hops()[0].Timings(); first.Get(trace.TLS).Skipped {
+	if first := tr.records()[0].Timings(); first.Get(trace.TLS).Skipped {
 		t.Errorf("the first HTTPS request has no TLS phase: %s", first.Get(trace.TLS).Reason)
 	}
 	var wg sync.WaitGroup
@@ -184,7 +209,7 @@ func TestConcurrentHTTP2(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	hops := tr.Hops()[1:]
+	hops := tr.records()[1:]
 	if len(hops) != 20 {
 		t.Fatalf("recorded %d concurrent hops, want 20", len(hops))
 	}

@@ -1,0 +1,100 @@
+// Package auth decides where credentials come from: -a user[:password] and --bearer, whose values may be
+// read from the environment or a file so that a secret never has to be on the command line, and the
+// password prompt, which cmd injects. Nothing here prints; the prompt is the caller's.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/request"
+)
+
+// Flags are the credentials as typed; cmd binds -a/-u and --bearer to them.
+type Flags struct {
+	Basic  string // user[:password], or @env:VAR / @FILE holding it
+	Bearer string // a token, or @env:VAR / @FILE holding it
+}
+
+// Env is what resolving credentials may consult.
+type Env struct {
+	Getenv func(string) string
+	// Prompt asks for a secret on the terminal; it returns ErrNoTerminal when there is none.
+	Prompt func(prompt string) (string, error)
+}
+
+// ErrNoTerminal means a secret was needed and there is no terminal to ask on.
+var ErrNoTerminal = errors.New("no terminal to ask on")
+
+// Credentials are resolved credentials, ready for a request.Spec.
+type Credentials struct {
+	User, Password string
+	Bearer         string
+}
+
+// Resolve reads the secrets f refers to and asks for a missing password. Mistakes are *request.UsageErrors.
+func (f Flags) Resolve(env Env) (Credentials, error) {
+	var c Credentials
+	if f.Basic != "" {
+		v, err := ResolveSecret("-a", f.Basic, env.Getenv)
+		if err != nil {
+			return c, err
+		}
+		user, pass, hasPass := strings.Cut(v, ":")
+		if user == "" {
+			return c, &request.UsageError{Err: errors.New("-a: no user name before the colon")}
+		}
+		if !hasPass {
+			pass, err = env.Prompt(fmt.Sprintf("password for %s: ", user))
+			if errors.Is(err, ErrNoTerminal) {
+				return c, &request.UsageError{Err: fmt.Errorf("-a %s: no password given and no terminal to ask on; use -a %s:PASSWORD, -a @FILE or -a @env:VAR", user, user)}
+			}
+			if err != nil {
+				return c, err
+			}
+		}
+		c.User, c.Password = user, pass
+	}
+	if f.Bearer != "" {
+		tok, err := ResolveSecret("--bearer", f.Bearer, env.Getenv)
+		if err != nil {
+			return c, err
+		}
+		c.Bearer = tok
+	}
+	return c, nil
+}
+
+// maxSecretFile bounds a secret read from a file: tokens and passwords are short.
+const maxSecretFile = 64 << 10
+
+// ResolveSecret reads the value of a secret-taking flag (-a, --bearer). One syntax serves them all:
+// "@env:NAME" reads the environment variable NAME, "@PATH" reads the file PATH (one trailing newline
+// dropped), "@@..." is a literal value starting with "@", and anything else is the value itself. So a
+// secret never has to appear on the command line, where other users can see it in the process list.
+func ResolveSecret(flag, v string, getenv func(string) string) (string, error) {
+	rest, indirect := strings.CutPrefix(v, "@")
+	switch {
+	case !indirect:
+		return v, nil
+	case strings.HasPrefix(rest, "@"):
+		return rest, nil
+	case strings.HasPrefix(rest, "env:"):
+		name := strings.TrimPrefix(rest, "env:")
+		val := getenv(name)
+		if val == "" {
+			return "", &request.UsageError{Arg: flag + " " + v, Err: fmt.Errorf("environment variable %s is not set or empty", name)}
+		}
+		return val, nil
+	case rest == "":
+		return "", &request.UsageError{Arg: flag + " " + v, Err: errors.New("no file name after @")}
+	}
+	p, err := argfile.Read(rest, maxSecretFile)
+	if err != nil {
+		return "", &request.UsageError{Arg: flag + " " + v, Err: fmt.Errorf("reading secret: %w", err)}
+	}
+	s := strings.TrimSuffix(string(p), "\n")
+	return strings.TrimSuffix(s, "\r"), nil
+}

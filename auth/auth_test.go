@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hop-cli/hop/request"
+)
+
+func TestResolveSecret(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tok")
+	os.WriteFile(path, []byte("filetok\n"), 0o600)
+	env := func(k string) string { return map[string]string{"TOK": "envtok"}[k] }
+	tests := []struct{ in, want string }{
+		{"plain", "plain"}, {"@env:TOK", "envtok"}, {"@" + path, "filetok"}, {"@@at", "@at"}, {"user:pw", "user:pw"},
+	}
+	for _, tt := range tests {
+		got, err := ResolveSecret("--bearer", tt.in, env)
+		if err != nil || got != tt.want {
+			t.Errorf("ResolveSecret(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"@env:NOPE", "@" + filepath.Join(dir, "missing"), "@", "@" + dir} {
+		_, err := ResolveSecret("--bearer", bad, env)
+		var ue *request.UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("ResolveSecret(%q) error = %v, want a usage error", bad, err)
+		}
+	}
+}
+
+func TestResolvePrompts(t *testing.T) {
+	asked := ""
+	env := Env{
+		Getenv: func(string) string { return "" },
+		Prompt: func(p string) (string, error) { asked = p; return "typed", nil },
+	}
+	c, err := Flags{Basic: "ann", Bearer: "tok"}.Resolve(env)
+	if err != nil || c.User != "ann" || c.Password != "typed" || c.Bearer != "tok" || asked != "password for ann: " {
+		t.Errorf("Resolve = %+v, %v (asked %q)", c, err, asked)
+	}
+	c, err = Flags{Basic: "ann:pw"}.Resolve(env)
+	if err != nil || c.Password != "pw" {
+		t.Errorf("Resolve(ann:pw) = %+v, %v", c, err)
+	}
+	env.Prompt = func(string) (string, error) { return "", ErrNoTerminal }
+	if _, err := (Flags{Basic: "ann"}).Resolve(env); err == nil {
+		t.Errorf("a missing password with no terminal was accepted")
+	}
+	if _, err := (Flags{Basic: ":pw"}).Resolve(env); err == nil {
+		t.Errorf("an empty user name was accepted")
+	}
+}

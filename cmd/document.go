@@ -1,0 +1,58 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
+)
+
+// writeDocument prints the --format json document; it is printed whatever happened, with error set.
+func (p *presenter) writeDocument(out *outcome, err error) {
+	d := &format.Document{ExitCode: exitCode(err)}
+	if out.req != nil {
+		d.Request = &format.DocRequest{Method: out.req.Method, URL: out.req.URL.String(), Headers: format.HeaderMap(out.req.Header)}
+	}
+	hops := formatHops(out.ex)
+	d.Hops = format.DocHops(hops, !p.insecure, time.Now())
+	if out.ex != nil {
+		if final := out.ex.Final(); final != nil {
+			d.Response = format.NewDocResponse(final, out.body.buf, out.bodyBytes, out.body.truncated)
+		}
+	}
+	if n := len(d.Hops); n > 0 {
+		d.TLS = d.Hops[n-1].TLS
+	}
+	d.Error = docError(err)
+	format.WriteDocument(p.s.Out, d)
+}
+
+// docError is the document's error object: the failure's class, the line shown, and the phase.
+func docError(err error) *format.DocError {
+	if err == nil {
+		return nil
+	}
+	return &format.DocError{Class: exchange.ClassOf(err).String(), Message: errorMessage(err), Phase: exchange.PhaseOf(err)}
+}
+
+// writeHAR writes the exchange as HAR 1.2, one entry per hop.
+func (p *presenter) writeHAR(out *outcome) error {
+	bodies := format.HARBodies{RequestType: out.req.Header.Get("Content-Type"), Response: out.body.buf, ResponseSize: out.bodyBytes}
+	if out.req.Body != nil {
+		bodies.Request, _ = out.req.Body.Bytes()
+	}
+	f, err := os.Create(p.o.HAR)
+	if err != nil {
+		return fmt.Errorf("writing HAR file: %w", err)
+	}
+	if err := format.HAR(f, version(), formatHops(out.ex), bodies); err != nil {
+		f.Close()
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
+	}
+	return nil
+}

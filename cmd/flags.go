@@ -1,0 +1,135 @@
+package cmd
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/hop-cli/hop/auth"
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/transport"
+)
+
+// Flag groups. Each binds its flags straight to the struct that uses them; a command registers only the
+// groups it honours, and only when it is the command being run.
+
+func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
+	fs.StringArrayVarP(&s.Headers, "header", "H", nil, `request header "Name: value" (repeatable; "Name:" removes a default)`)
+	fs.StringArrayVarP(&s.Data, "data", "d", nil, "raw body, curl style; @FILE reads a file (repeatable, joined with &)")
+	fs.StringArrayVar(&s.JSONData, "json", nil, "raw JSON body, curl style; @FILE reads a file")
+	fs.StringArrayVarP(&s.FormParts, "form-part", "F", nil, "multipart field name=value or name=@FILE, curl style")
+	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
+	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
+	fs.StringVarP(&o.Method, "request", "X", "", "override the method")
+	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
+}
+
+func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
+	fs.StringVarP(&a.Basic, "auth", "a", "", "basic auth user[:password]; prompts for a missing password (or @FILE, @env:VAR)")
+	fs.StringVarP(&a.Basic, "user", "u", "", "same as --auth (curl's name)")
+	fs.StringVar(&a.Bearer, "bearer", "", "bearer token (or @FILE, @env:VAR)")
+}
+
+func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
+	fs.BoolVarP(&e.Follow, "follow", "L", false, "follow redirects")
+	fs.IntVar(&e.MaxRedirects, "max-redirects", 10, "most redirects to follow with -L")
+	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
+	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
+	fs.BoolVar(&e.Follow, "location", false, "same as --follow (curl's name)")
+	fs.MarkHidden("location")
+}
+
+func addInsecureFlag(fs *pflag.FlagSet, t *transport.TLSOptions) {
+	fs.BoolVarP(&t.Insecure, "insecure", "k", false, "do not verify the server's certificate (always warned about)")
+}
+
+func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
+	fs.StringVar(&t.CACert, "cacert", "", "trust the CA certificates in this PEM file instead of the system's")
+	fs.StringVar(&t.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
+	fs.StringVar(&t.Key, "key", "", "private key (PEM) of --cert")
+	fs.StringVar(&t.MinVersion, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
+	fs.StringVar(&t.MaxVersion, "tls-max", "", "highest TLS version to offer")
+	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
+}
+
+func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
+	for _, p := range []struct {
+		name, usage string
+		proto       transport.Protocol
+	}{
+		{"http1.1", "use HTTP/1.1 only", transport.HTTP1},
+		{"http2", "use HTTP/2 (prior knowledge for http://)", transport.HTTP2},
+	} {
+		fs.VarPF(&protocolFlag{dst: &t.Protocol, proto: p.proto, name: p.name}, p.name, "", p.usage).NoOptDefVal = "true"
+	}
+}
+
+func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
+	fs.StringArrayVar(&t.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
+	fs.StringVar(&t.Proxy, "proxy", "", "send through this proxy: http://, https:// or socks5:// URL (default: the *_PROXY variables)")
+}
+
+func addConnectTimeoutFlag(fs *pflag.FlagSet, t *transport.Options) {
+	fs.DurationVar(&t.ConnectTimeout, "connect-timeout", 10*time.Second, "limit for DNS, TCP connect, proxy and TLS handshake together (0 = none)")
+}
+
+func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Options) {
+	fs.DurationVar(&t.IdleTimeout, "timeout", 30*time.Second, "fail when no bytes move for this long (0 = none)")
+	fs.DurationVarP(&e.MaxTime, "max-time", "m", 0, "limit for the whole exchange, body included (0 = none)")
+}
+
+func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
+	fs.StringVarP(&o.File, "output", "o", "", "write the body to FILE (replaces it; - for stdout)")
+	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")
+	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
+	addQuietFlags(fs, &o.Quiet)
+	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
+	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
+	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
+	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
+	addColorFlag(fs, s)
+	fs.BoolVar(&o.NoCheckStatus, "no-check-status", false, "exit 0 for 4xx and 5xx responses too")
+	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
+	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
+	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
+	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2")
+}
+
+func addQuietFlags(fs *pflag.FlagSet, quiet *bool) {
+	fs.BoolVarP(quiet, "quiet", "q", false, "print only the body and errors")
+	fs.BoolVarP(quiet, "silent", "s", false, "same as --quiet (curl's name)")
+}
+
+func addColorFlag(fs *pflag.FlagSet, s *Streams) {
+	fs.StringVar(&s.Color, "color", "auto", "colour output: auto, always, never")
+}
+
+// protocolFlag is one of --http1.1 and --http2: a switch that sets the protocol, refusing a second one.
+type protocolFlag struct {
+	dst   *transport.Protocol
+	proto transport.Protocol
+	name  string
+}
+
+func (f *protocolFlag) String() string { return strconv.FormatBool(*f.dst == f.proto) }
+func (f *protocolFlag) Type() string   { return "bool" }
+
+func (f *protocolFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	switch {
+	case err != nil:
+		return err
+	case !on:
+		if *f.dst == f.proto {
+			*f.dst = transport.Auto
+		}
+	case *f.dst != transport.Auto && *f.dst != f.proto:
+		return fmt.Errorf("--http1.1 and --http2 exclude each other")
+	default:
+		*f.dst = f.proto
+	}
+	return nil
+}

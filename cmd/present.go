@@ -1,0 +1,245 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hop-cli/hop/download"
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/tlsinfo"
+)
+
+// presenter decides which parts of an exchange are shown where, and shows them.
+type presenter struct {
+	s        *Streams
+	o        *OutputOptions
+	outStyle format.Style
+	errStyle format.Style
+
+	document                                                      bool // --format json: the document says everything
+	reqHead, reqBody, respHead, respBody, summary, waterfall, tls bool
+	headOut                                                       io.Writer // where response heads go
+	headStyle                                                     format.Style
+
+	req      *request.Request // the request being sent, for its body
+	insecure bool             // certificates are not verified (-k)
+	seen     int              // hops shown so far
+}
+
+func newPresenter(s *Streams, o *OutputOptions) *presenter {
+	p := &presenter{s: s, o: o, outStyle: s.OutStyle(), errStyle: s.ErrStyle(), document: o.Format == "json"}
+	switch {
+	case p.document:
+		// The document on stdout says everything; stderr keeps only warnings and the error line.
+	case o.Print != "":
+		has := func(c string) bool { return strings.Contains(o.Print, c) }
+		p.reqHead, p.reqBody, p.respHead, p.respBody = has("H"), has("B"), has("h"), has("b")
+		p.waterfall, p.tls = has("t"), has("s")
+	case o.Quiet:
+		p.respBody = true
+	case o.Verbose:
+		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
+	default:
+		p.respBody = true
+		p.respHead = s.ErrTTY || o.Include
+		p.summary = s.ErrTTY
+		p.waterfall = o.Trace
+	}
+	if o.TLS {
+		p.tls = true
+	}
+	if p.waterfall {
+		p.summary = false
+	}
+	p.headOut, p.headStyle = s.Err, p.errStyle
+	if o.Include {
+		p.headOut, p.headStyle = s.Out, p.outStyle
+	}
+	return p
+}
+
+// hop is the exchange's observer. As each hop ends it shows the request head (-v), the request body (on
+// the first hop) and, with -v, the response head; without -v only the final response head is shown, once
+// the exchange is over.
+func (p *presenter) hop(h exchange.Hop) {
+	first := p.seen == 0
+	p.seen++
+	if p.reqHead {
+		proto := "HTTP/1.1"
+		if h.Response != nil {
+			proto = h.Response.Proto
+		}
+		format.RequestHead(p.s.Err, p.errStyle, requestView(h.Request, proto))
+	}
+	if p.reqBody && first {
+		p.requestBody(p.s.Err, p.errStyle, p.s.ErrTTY)
+	}
+	if p.reqHead || p.reqBody && first && p.req.Body != nil {
+		fmt.Fprintln(p.s.Err)
+	}
+	if p.respHead && p.o.Verbose && h.Response != nil {
+		p.responseHead(h.Response)
+	}
+}
+
+// finalHead shows the final response head, when only the final one is shown.
+func (p *presenter) finalHead(ex *exchange.Exchange) {
+	if resp := ex.Final(); p.respHead && !p.o.Verbose && resp != nil {
+		p.responseHead(resp)
+	}
+}
+
+func (p *presenter) responseHead(resp *http.Response) {
+	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now()}
+	if p.o.Include {
+		format.RawStatusLine(p.headOut, p.headStyle, st)
+	} else {
+		format.StatusLine(p.headOut, p.headStyle, st)
+	}
+	format.Headers(p.headOut, p.headStyle, resp.Header)
+	fmt.Fprintln(p.headOut)
+}
+
+func requestView(r *http.Request, proto string) format.Request {
+	h := r.Header.Clone()
+	if r.ContentLength > 0 {
+		h.Set("Content-Length", fmt.Sprint(r.ContentLength))
+	}
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
+}
+
+// requestBody shows the request body on w, a terminal or not.
+func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
+	body := p.req.Body
+	if body == nil {
+		return
+	}
+	data, inMemory := body.Bytes()
+	if !inMemory {
+		format.Note(w, st, "request body: "+body.String())
+		return
+	}
+	ct := p.req.Header.Get("Content-Type")
+	if format.IsJSON(ct) && len(data) > 0 {
+		w.Write(format.FormatJSON(data, st.Color, true))
+		return
+	}
+	io.WriteString(w, format.Escape(string(data)))
+	fmt.Fprintln(w)
+}
+
+// body writes the final response body to stdout or the -o file, and into c when the JSON document or HAR
+// needs it.
+func (p *presenter) body(ex *exchange.Exchange, c *capture) (format.BodyResult, error) {
+	resp := ex.Final()
+	c.max = format.DefaultCap
+	if (!p.respBody && !p.document) || resp.Request.Method == http.MethodHead {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return format.BodyResult{}, nil
+	}
+	rc, undecodable := ex.Body(p.o.RawEncoding)
+	if undecodable != "" {
+		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
+	}
+	w, terminal := p.s.Out, p.s.OutTTY
+	var file *download.File
+	if p.o.File != "" && p.o.File != "-" {
+		f, err := download.Create(p.o.File)
+		if err != nil {
+			return format.BodyResult{}, err
+		}
+		file, w, terminal = f, f, false
+	}
+	switch {
+	case p.document && file == nil:
+		// Only the document wants the body, and it keeps the first 64 MiB: stop reading there, so a
+		// decompression bomb costs no more than that.
+		w, terminal = c, false
+		rc = io.LimitReader(rc, int64(c.max)+1)
+	case p.document || p.o.HAR != "":
+		w = io.MultiWriter(w, c)
+	}
+	opts := format.BodyOptions{ContentType: resp.Header.Get("Content-Type"), Terminal: terminal}
+	if file == nil && !p.document {
+		switch p.o.Pretty {
+		case "all":
+			opts.Format, opts.Color = true, p.s.Color != "never"
+		case "format":
+			opts.Format = true
+		case "colors":
+			opts.Color = p.s.Color != "never"
+		case "auto":
+			opts.Format = terminal
+			opts.Color = terminal && p.outStyle.Color
+		}
+	}
+	res, err := format.Body(w, rc, opts)
+	if file != nil {
+		if err != nil {
+			file.Abort()
+		} else {
+			err = file.Commit()
+		}
+	}
+	if res.Note != "" {
+		p.note(res.Note)
+	}
+	return res, err
+}
+
+func (p *presenter) note(msg string) {
+	if !p.o.Quiet {
+		format.Note(p.s.Err, p.errStyle, msg)
+	}
+}
+
+// after shows what is known once the body is done: timings and the TLS summary.
+func (p *presenter) after(ex *exchange.Exchange) {
+	hops := formatHops(ex)
+	if p.waterfall {
+		format.Waterfall(p.s.Err, p.errStyle, hops, p.s.Width())
+	} else if p.summary {
+		format.Summary(p.s.Err, p.errStyle, hops)
+	}
+	if p.tls && len(hops) > 0 {
+		last := hops[len(hops)-1].Record
+		if cs := last.TLS; cs != nil {
+			format.TLSSummary(p.s.Err, p.errStyle, tlsinfo.Describe(cs, last.Host, !p.insecure, time.Now()))
+		}
+	}
+}
+
+// failure shows what is known of an exchange that failed: the final response head, the waterfall up to the
+// failure (so the user sees where it stalled), and the chain of a certificate that failed verification.
+func (p *presenter) failure(ex *exchange.Exchange, err error) {
+	p.finalHead(ex)
+	if hops := formatHops(ex); p.waterfall && len(hops) > 0 {
+		format.Waterfall(p.s.Err, p.errStyle, hops, p.s.Width())
+	}
+	if ce, ok := certFailure(err); ok && p.tls {
+		fmt.Fprintf(p.s.Err, "%s the chain %s presented:\n", "tls", format.Escape(ce.Host))
+		format.ChainLines(p.s.Err, p.errStyle, tlsinfo.DescribeChain(ce.Chain, ce.Host, time.Now()))
+	}
+}
+
+// offline prints the request to stdout without sending it.
+func (p *presenter) offline(req *request.Request) error {
+	hr, err := req.HTTPRequest(context.Background())
+	if err != nil {
+		return err
+	}
+	format.RequestHead(p.s.Out, p.outStyle, requestView(hr, "HTTP/1.1"))
+	fmt.Fprintln(p.s.Out)
+	p.requestBody(p.s.Out, p.outStyle, p.s.OutTTY)
+	return nil
+}

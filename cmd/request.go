@@ -1,0 +1,186 @@
+package cmd
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/hop-cli/hop/auth"
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/transport"
+)
+
+// RequestOptions is everything a request command was asked to do. Flag groups fill its parts directly.
+type RequestOptions struct {
+	Spec        request.Spec // method, URL, items and the curl-style body flags
+	Auth        auth.Flags
+	Transport   transport.Options
+	Exchange    exchange.Options
+	Output      OutputOptions
+	Method      string // -X: overrides the command's method
+	StdinBody   bool   // this command reads a piped stdin as the body when no other body is given
+	IgnoreStdin bool
+}
+
+// OutputOptions say what is shown, where.
+type OutputOptions struct {
+	File          string // -o
+	Include       bool
+	Verbose       bool
+	Quiet         bool
+	Print         string
+	Trace         bool
+	TLS           bool
+	Pretty        string
+	NoCheckStatus bool
+	RawEncoding   bool
+	Offline       bool
+	Format        string
+	HAR           string
+}
+
+// methodCommand is a command that sends a request.
+type methodCommand struct {
+	use, short, example string
+	stdin               bool // reads a piped stdin as the body
+}
+
+// methodCommands are the commands named after a method.
+var methodCommands = []methodCommand{
+	{"get URL [ITEM...]", "Send a GET request", `  hop get example.com/api/users
+  hop get :8080/items page==2 Accept:application/json
+  hop get api.example.com/me --bearer @env:API_TOKEN | jq .name
+  hop get example.com -t          # where did the time go?`, false},
+	{"post URL [ITEM...]", "Send a POST request", `  hop post :8080/post name=hop n:=3 tags[]=cli      # {"name":"hop","n":3,"tags":["cli"]}
+  hop post example.com/upload -f title=cat photo@cat.jpg
+  hop post example.com/api --json '{"raw":true}'
+  echo '{"a":1}' | hop post example.com/api`, true},
+	{"put URL [ITEM...]", "Send a PUT request", `  hop put :8080/items/1 name=renamed done:=true
+  hop put example.com/files/a.bin @a.bin`, true},
+	{"patch URL [ITEM...]", "Send a PATCH request", `  hop patch :8080/users/7 email=new@example.com
+  hop patch example.com/doc @changes.json Content-Type:application/merge-patch+json`, true},
+	{"delete URL [ITEM...]", "Send a DELETE request", `  hop delete :8080/items/1
+  hop delete example.com/api/session -a alice`, false},
+	{"head URL [ITEM...]", "Send a HEAD request (headers only)", `  hop head example.com
+  hop head example.com/big.iso -L`, false},
+	{"options URL [ITEM...]", "Send an OPTIONS request", `  hop options :8080/items
+  hop options example.com '*'`, false},
+}
+
+// anyMethodCommand is hop request METHOD URL.
+var anyMethodCommand = methodCommand{"request METHOD URL [ITEM...]", "Send a request with any method",
+	`  hop request PROPFIND example.com/dav Depth:1
+  hop request PURGE :8080/cache/item`, true}
+
+const itemsHelp = `URL: example.com/x means https://; :8080/x, localhost and loopback addresses mean http://.
+
+Request items:
+  Name:Value        request header (Name: removes a default header, Name; sends it empty)
+  name==value       query parameter
+  field=value       JSON string field (form field with -f)
+  field:=json       raw JSON value: n:=3, ok:=true, tags:='["a"]'
+  field=@file       field value from a file (field:=@file.json for raw JSON)
+  field@path        file upload (multipart)
+  @path, @-         the whole body from a file, or from stdin
+Nested fields build nested JSON: user[name]=x tags[]=a.`
+
+func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
+	name := strings.Fields(mc.use)[0]
+	anyMethod := name == "request"
+	minArgs := 1
+	if anyMethod {
+		minArgs = 2
+	}
+	o := &RequestOptions{StdinBody: mc.stdin}
+	cc := &cobra.Command{
+		Use:     mc.use,
+		Short:   mc.short,
+		Long:    mc.short + ".\n\n" + itemsHelp,
+		Example: mc.example,
+		// Request flags work on either side of the command name, as curl users expect.
+		Annotations: map[string]string{flagsTitle: "Request Flags (before or after the command name)"},
+		Args: func(cc *cobra.Command, args []string) error {
+			if len(args) < minArgs {
+				return usageErrorf("missing %s (see hop %s --help)", strings.Fields(mc.use)[minArgs], cc.Name())
+			}
+			return nil
+		},
+		RunE: func(cc *cobra.Command, args []string) error {
+			o.Spec.Method = strings.ToUpper(name)
+			if anyMethod {
+				o.Spec.Method, args = args[0], args[1:]
+			}
+			if o.Method != "" {
+				o.Spec.Method = o.Method
+			}
+			o.Spec.URL, o.Spec.Items = args[0], args[1:]
+			if err := o.check(s); err != nil {
+				return err
+			}
+			c.ran = true
+			return r.Request(cc.Context(), o)
+		},
+	}
+	c.root.AddCommand(cc)
+	c.flags[cc] = func(fs *pflag.FlagSet) { addRequestFlagGroups(fs, o, s) }
+}
+
+// addRequestFlagGroups registers every flag of a request command.
+func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
+	addBodyFlags(fs, &o.Spec, o)
+	addAuthFlags(fs, &o.Auth)
+	addRedirectFlags(fs, &o.Exchange)
+	addInsecureFlag(fs, &o.Transport.TLS)
+	addTLSFlags(fs, &o.Transport.TLS)
+	addProtocolFlags(fs, &o.Transport)
+	addRouteFlags(fs, &o.Transport)
+	addConnectTimeoutFlag(fs, &o.Transport)
+	addTimeoutFlags(fs, &o.Transport, &o.Exchange)
+	addOutputFlags(fs, &o.Output, s)
+}
+
+// check validates flag values that pflag cannot.
+func (o *RequestOptions) check(s *Streams) error {
+	out := &o.Output
+	switch out.Pretty {
+	case "auto", "all", "format", "colors", "none":
+	default:
+		return usageErrorf("--pretty %q: expected all, format, colors or none", out.Pretty)
+	}
+	switch out.Format {
+	case "text", "json":
+	default:
+		return usageErrorf("--format %q: expected text or json", out.Format)
+	}
+	if err := checkColor(s.Color); err != nil {
+		return err
+	}
+	for _, c := range out.Print {
+		if !strings.ContainsRune("HBhbts", c) {
+			return usageErrorf("--print %q: unknown part %q (use H B h b t s)", out.Print, c)
+		}
+	}
+	if o.Exchange.MaxRedirects < 0 {
+		return usageErrorf("--max-redirects must be 0 or more")
+	}
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"--connect-timeout", o.Transport.ConnectTimeout}, {"--timeout", o.Transport.IdleTimeout}, {"--max-time", o.Exchange.MaxTime}} {
+		if d.d < 0 {
+			return usageErrorf("%s must not be negative", d.name)
+		}
+	}
+	return nil
+}
+
+func checkColor(v string) error {
+	switch v {
+	case "auto", "always", "never":
+		return nil
+	}
+	return usageErrorf("--color %q: expected auto, always or never", v)
+}

@@ -1,0 +1,189 @@
+package exchange_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/transport"
+)
+
+func client(t *testing.T, o exchange.Options, to transport.Options) *exchange.Client {
+	t.Helper()
+	if to.ConnectTimeout == 0 {
+		to.ConnectTimeout = 5 * time.Second
+	}
+	if to.IdleTimeout == 0 {
+		to.IdleTimeout = 5 * time.Second
+	}
+	tr, err := transport.New(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &exchange.Client{Transport: tr, Options: o, Limits: exchange.Limits{Connect: to.ConnectTimeout, Idle: to.IdleTimeout}}
+}
+
+func build(t *testing.T, method, url string) *request.Request {
+	t.Helper()
+	r, err := request.Build(request.Spec{Method: method, URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestEveryHopIsTracedAndSeen(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	var seen []int
+	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/redirect/2"), func(h exchange.Hop) {
+		seen = append(seen, h.Response.StatusCode)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := ex.Body(false)
+	io.Copy(io.Discard, body)
+	ex.Close()
+	if len(ex.Hops) != 3 || len(seen) != 3 {
+		t.Fatalf("%d hops, %d seen; want 3 and 3", len(ex.Hops), len(seen))
+	}
+	for i, want := range []int{302, 302, 200} {
+		rec := ex.Hops[i].Record()
+		if rec.Status != want || seen[i] != want || ex.Hops[i].Response.StatusCode != want {
+			t.Errorf("hop %d: record %d, seen %d, response %d; want %d", i, rec.Status, seen[i], ex.Hops[i].Response.StatusCode, want)
+		}
+		if ex.Hops[i].Request.URL.String() != rec.URL {
+			t.Errorf("hop %d: request %s, record %s: one hop, one request", i, ex.Hops[i].Request.URL, rec.URL)
+		}
+	}
+	if !ex.Hops[1].Record().Reused || !ex.Hops[2].Record().Reused {
+		t.Errorf("later hops should reuse the connection")
+	}
+	if ex.Hops[2].Record().Events.BodyDone.IsZero() {
+		t.Errorf("the final hop's transfer end was not stamped")
+	}
+}
+
+func TestFailedHopIsSeen(t *testing.T) {
+	c := client(t, exchange.Options{}, transport.Options{})
+	var seen []exchange.Hop
+	ex, err := c.Do(context.Background(), build(t, "GET", "http://127.0.0.1:1/"), func(h exchange.Hop) { seen = append(seen, h) })
+	if exchange.ClassOf(err) != exchange.Connect || exchange.PhaseOf(err) != "the connection" {
+		t.Errorf("error %v: class %v phase %q, want connect, the connection", err, exchange.ClassOf(err), exchange.PhaseOf(err))
+	}
+	if len(ex.Hops) != 1 || len(seen) != 1 || seen[0].Response != nil || ex.Final() != nil {
+		t.Errorf("%d hops, %d seen; want the failed hop once, with no response", len(ex.Hops), len(seen))
+	}
+}
+
+func TestTimeoutsNameLimitAndPhase(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{IdleTimeout: 200 * time.Millisecond})
+	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/delay-first-byte/3000"), nil)
+	if exchange.ClassOf(err) != exchange.Timeout || exchange.PhaseOf(err) != "the first byte" {
+		t.Fatalf("error = %v, want an idle timeout waiting for the first byte", err)
+	}
+	c = client(t, exchange.Options{MaxTime: 300 * time.Millisecond}, transport.Options{})
+	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/endless"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	body, _ := ex.Body(false)
+	_, err = io.Copy(io.Discard, body)
+	if exchange.ClassOf(err) != exchange.Timeout || exchange.PhaseOf(err) != "the rest of the body" {
+		t.Fatalf("error = %v, want the total limit while reading the body", err)
+	}
+}
+
+// TestRedirectFailuresHaveNoPhase: a refused or endless redirect is not about the network.
+func TestRedirectFailuresHaveNoPhase(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	tls := testserver.Start(testserver.Config{TLS: true})
+	defer tls.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 3}, transport.Options{TLS: transport.TLSOptions{Insecure: true}})
+	for url, class := range map[string]exchange.Class{
+		srv.URL + "/misbehave/loop":                      exchange.Redirects,
+		srv.URL + "/redirect/5":                          exchange.Redirects,
+		srv.URL + "/redirect-to?url=file:///etc/passwd":  exchange.Refused,
+		tls.URL + "/redirect-to?url=" + srv.URL + "/get": exchange.Refused,
+	} {
+		ex, err := c.Do(context.Background(), build(t, "GET", url), nil)
+		ex.Close()
+		if exchange.ClassOf(err) != class || exchange.PhaseOf(err) != "" {
+			t.Errorf("%s: error %v, class %v, phase %q; want class %v and no phase", url, err, exchange.ClassOf(err), exchange.PhaseOf(err), class)
+		}
+	}
+}
+
+func TestBodyFailures(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{})
+	for _, path := range []string{"/misbehave/truncated", "/misbehave/badchunk", "/misbehave/badgzip"} {
+		ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+path), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := ex.Body(false)
+		_, err = io.Copy(io.Discard, body)
+		ex.Close()
+		if exchange.ClassOf(err) != exchange.Body || exchange.PhaseOf(err) != "the rest of the body" {
+			t.Errorf("%s: error %v (class %v), want a body failure", path, err, exchange.ClassOf(err))
+		}
+	}
+}
+
+func TestClassOf(t *testing.T) {
+	for err, want := range map[error]exchange.Class{
+		nil:                     exchange.None,
+		errors.New("something"): exchange.Other,
+		&request.UsageError{Err: errors.New("x")}: exchange.Usage,
+		context.Canceled:                        exchange.Interrupted,
+		exchange.Untrusted("h", "expired", nil): exchange.Certificate,
+	} {
+		if got := exchange.ClassOf(err); got != want {
+			t.Errorf("ClassOf(%v) = %v, want %v", err, got, want)
+		}
+	}
+	if got := exchange.Status.String(); got != "http_status" {
+		t.Errorf("Status.String() = %q, want http_status (the JSON document's name)", got)
+	}
+}
+
+// TestCredentialsNeverCrossOrigins: Authorization set for one origin is dropped on the way to another and
+// stays dropped when a later hop comes back.
+func TestCredentialsNeverCrossOrigins(t *testing.T) {
+	a := testserver.Start(testserver.Config{})
+	defer a.Close()
+	b := testserver.Start(testserver.Config{})
+	defer b.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + b.URL + "/redirect-to%3Furl%3D" + a.URL + "/headers",
+		User: "ann", Password: "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := c.Do(context.Background(), r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	var auth []string
+	for _, h := range ex.Hops {
+		auth = append(auth, h.Request.Header.Get("Authorization"))
+	}
+	if len(auth) != 3 || auth[0] == "" || auth[1] != "" || auth[2] != "" {
+		t.Errorf("Authorization per hop = %q, want it on the first hop only", auth)
+	}
+}

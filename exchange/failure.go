@@ -1,0 +1,129 @@
+package exchange
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
+)
+
+// errTotalTimeout is the cause recorded on the context when -m/--max-time runs out.
+var errTotalTimeout = errors.New("total time limit reached")
+
+// classify turns an error of the transport into a *Error, from what the error is and what the hop had
+// reached: the total deadline and interrupts first, then certificates and handshakes, then timeouts named by
+// their limit and phase, then names and connections.
+func (c *Client) classify(ctx context.Context, err error, rec trace.Record) error {
+	var done *Error
+	if err == nil || errors.As(err, &done) {
+		return err
+	}
+	waiting := rec.Waiting()
+	host := rec.Host
+	var (
+		ve  *tls.CertificateVerificationError
+		pe  *tlsinfo.PinError
+		dns *net.DNSError
+		op  *net.OpError
+	)
+	switch {
+	case errors.Is(context.Cause(ctx), errTotalTimeout):
+		return timeout("total", c.Options.MaxTime, waiting, err)
+	case errors.Is(err, context.Canceled):
+		return failure(Interrupted, waiting, err, "interrupted")
+	case errors.As(err, &ve):
+		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
+		e.Chain = ve.UnverifiedCertificates
+		return e
+	case errors.As(err, &pe):
+		return certificateError(host, pe.Error(), err)
+	case isTimeout(err) && rec.Events.GotConn.IsZero():
+		return timeout("connect", c.Limits.Connect, waiting, err)
+	case isTimeout(err):
+		return timeout("idle", c.Limits.Idle, waiting, err)
+	case rec.CertAsked && !rec.CertSent:
+		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
+	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:"):
+		return handshakeError(host, err)
+	case errors.As(err, &dns):
+		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
+	case errors.As(err, &op) && op.Op == "proxyconnect":
+		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
+	case errors.As(err, &op) && op.Op == "dial":
+		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
+	}
+	if rec.Status == 0 {
+		if e := protocolError(err, host, waiting); e != nil {
+			return e
+		}
+	}
+	return failure(Other, waiting, err, "%v", err)
+}
+
+// Untrusted is the failure of a certificate that hop cert found not trusted (or without a pinned key), worded
+// and classified as the same failure of a request.
+func Untrusted(host, reason string, err error) error { return certificateError(host, reason, err) }
+
+func certificateError(host, reason string, err error) *Error {
+	e := failure(Certificate, "the TLS handshake", err,
+		"certificate of %s is not trusted: %s (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)", host, reason)
+	e.Host = host
+	return e
+}
+
+func handshakeError(host string, err error) *Error {
+	msg := err.Error()
+	hint := "does the port speak TLS?"
+	switch {
+	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") || strings.Contains(msg, "client certificate"):
+		hint = "the server wants a client certificate it trusts: --cert FILE --key FILE"
+	case strings.Contains(msg, "protocol version"):
+		hint = "no TLS version in common; see --tls-min and --tls-max"
+	}
+	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
+	e.Host = host
+	return e
+}
+
+// protocolError recognises a response net/http refused because it breaks HTTP. net/http does not type
+// these errors, so their wording is matched; a reworded one falls back to the generic error.
+func protocolError(err error, host, waiting string) *Error {
+	msg := err.Error()
+	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header"} {
+		if strings.Contains(msg, sign) {
+			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: "} {
+				msg = strings.TrimPrefix(msg, prefix)
+			}
+			e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: %s", host, msg)
+			e.Host = host
+			return e
+		}
+	}
+	return nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+func dnsReason(e *net.DNSError) string {
+	if e.IsNotFound {
+		return "no such host"
+	}
+	return e.Err
+}
+
+func opAddr(op *net.OpError) string {
+	if op.Addr != nil {
+		return op.Addr.String()
+	}
+	return "the server"
+}

@@ -1,0 +1,59 @@
+package exchange
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hop-cli/hop/request"
+)
+
+// redirect decides whether resp, the answer to cur, is followed: it returns the next URL, nil when the
+// exchange ends here, or an error when the redirect is refused. sent is the number of hops sent so far.
+// It turns cur into the next request's method and body.
+func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (*url.URL, error) {
+	loc := resp.Header.Get("Location")
+	if !c.Options.Follow || !isRedirect(resp.StatusCode) || loc == "" {
+		return nil, nil
+	}
+	from := cur.URL.Redacted()
+	next, err := cur.URL.Parse(loc)
+	if err != nil {
+		return nil, refused(from, loc, "the Location is not a valid URL")
+	}
+	next.Scheme = strings.ToLower(next.Scheme)
+	switch {
+	case next.Scheme != "http" && next.Scheme != "https":
+		return nil, refused(from, next.Redacted(), "hop only follows http and https")
+	case cur.URL.Scheme == "https" && next.Scheme == "http" && !c.Options.AllowDowngrade:
+		return nil, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
+	case sent > c.Options.MaxRedirects:
+		return nil, failure(Redirects, "", nil, "stopped after %d redirects (next: %s); raise --max-redirects if the chain is legitimate",
+			c.Options.MaxRedirects, next.Redacted())
+	}
+	// 303 always becomes GET; 301 and 302 turn POST into GET, as browsers and curl -L do. 307 and 308 repeat
+	// the method and the body.
+	code := resp.StatusCode
+	if code == http.StatusSeeOther && cur.Method != http.MethodHead ||
+		(code == http.StatusMovedPermanently || code == http.StatusFound) && cur.Method == http.MethodPost {
+		cur.Method = http.MethodGet
+		cur.Body = nil
+		for _, h := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Transfer-Encoding"} {
+			cur.Header.Del(h)
+		}
+	}
+	return next, nil
+}
+
+func refused(from, to, reason string) error {
+	return failure(Refused, "", nil, "refusing to follow redirect from %s to %s: %s", from, to, reason)
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}

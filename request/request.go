@@ -1,0 +1,133 @@
+// Package request turns what the user typed (a Spec: method, URL, HTTPie request items, curl-style body
+// flags, credentials already resolved) into a Request: method, URL, headers and a body whose source is typed,
+// so that it can be shown, sent again on a redirect, and exported. Nothing here touches the network.
+package request
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Spec is a request in plain values, as the user described it.
+type Spec struct {
+	Method string
+	URL    string
+	Items  []string // HTTPie request items
+
+	Headers   []string // curl -H "Name: value"
+	Data      []string // curl -d; "@file" reads a file
+	JSONData  []string // curl --json; "@file" reads a file
+	FormParts []string // curl -F name=value, name=@file
+	Form      bool     // -f: fields are form fields, not JSON
+	Multipart bool     // --multipart: force multipart/form-data
+
+	User, Password string // basic auth; User empty means none
+	Bearer         string
+
+	// Stdin is standard input when it may be read (it is not a terminal); nil means never. Items "@-"
+	// read it; with StdinBody it is also the body when no other body is given.
+	Stdin     io.Reader
+	StdinBody bool
+
+	UserAgent string
+}
+
+// Request is a built request: everything needed to send it, and to send it again on a redirect.
+type Request struct {
+	Method string
+	URL    *url.URL
+	Header http.Header
+	Host   string // a Host header the user set, sent instead of the URL's host
+	Body   *Body  // nil when there is none
+}
+
+// BodyKind says where a request body comes from.
+type BodyKind int
+
+// The body sources.
+const (
+	BodyBytes     BodyKind = iota // held in memory: data fields, -d, --json
+	BodyFile                      // a file (@path), opened each time it is sent
+	BodyStdin                     // standard input, which can be sent once
+	BodyMultipart                 // multipart/form-data parts; file parts are read while the body is sent
+)
+
+// Body is a request body and its source.
+type Body struct {
+	Kind   BodyKind
+	Length int64  // -1 when unknown (sent chunked)
+	Path   string // BodyFile: the file
+	Parts  []Part // BodyMultipart: the parts, in order
+
+	data []byte                        // BodyBytes, and a multipart body without files
+	open func() (io.ReadCloser, error) // every other source
+}
+
+// Part is one part of a multipart body: a text field, or a file.
+type Part struct {
+	Name        string
+	Value       string // a text part's value
+	File        string // a file part's path
+	Filename    string // the file name sent
+	ContentType string
+	Size        int64 // a file part's size when the body was built
+}
+
+// Bytes returns the body when it is held in memory.
+func (b *Body) Bytes() ([]byte, bool) { return b.data, b.open == nil }
+
+// Open returns a fresh reader over the body.
+func (b *Body) Open() (io.ReadCloser, error) {
+	if b.open != nil {
+		return b.open()
+	}
+	return io.NopCloser(bytes.NewReader(b.data)), nil
+}
+
+// String says what the body is, for display when it is not in memory.
+func (b *Body) String() string {
+	switch b.Kind {
+	case BodyFile:
+		return fmt.Sprintf("contents of %s, %d bytes", b.Path, b.Length)
+	case BodyStdin:
+		return "standard input"
+	case BodyMultipart:
+		var files []string
+		for _, p := range b.Parts {
+			if p.File != "" {
+				files = append(files, fmt.Sprintf("%s (%d bytes)", p.File, p.Size))
+			}
+		}
+		return "multipart form with " + strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%d bytes", len(b.data))
+}
+
+// HTTPRequest makes an *http.Request for one send of r, bound to ctx.
+func (r *Request) HTTPRequest(ctx context.Context) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	req.Host = r.Host
+	if r.Body != nil {
+		rc, err := r.Body.Open()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = rc
+		req.ContentLength = r.Body.Length
+		if r.Body.Length == 0 {
+			rc.Close()
+			req.Body = http.NoBody // an empty file: send Content-Length: 0, not a chunked nothing
+		}
+		req.GetBody = r.Body.Open
+	}
+	return req, nil
+}

@@ -1,0 +1,161 @@
+package testserver
+
+import (
+	be "encoding/binary"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// SOCKS5 is a SOCKS5 proxy for tests (RFC 1928, CONNECT only), with username/password authentication (RFC
+// 1929) when User is set. Route maps the requested HOST:PORT to the address it dials, as Proxy's does; Hosts
+// records the host part of every request as the client sent it (a name for socks5h, an address for socks5).
+// Reply, when set, is the reply code every request gets instead of a connection (5: connection refused).
+type SOCKS5 struct {
+	User, Password string
+	Route          func(hostport string) string
+	Reply          byte
+
+	ln       net.Listener
+	mu       sync.Mutex
+	hosts    []string
+	Connects atomic.Int64
+}
+
+// StartSOCKS5 serves s on a loopback port.
+func StartSOCKS5(s *SOCKS5) (*SOCKS5, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
+	if s.Route == nil {
+		s.Route = func(hostport string) string { return hostport }
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s, nil
+}
+
+// Addr is the proxy's HOST:PORT.
+func (s *SOCKS5) Addr() string { return s.ln.Addr().String() }
+
+// Close stops accepting connections.
+func (s *SOCKS5) Close() { s.ln.Close() }
+
+// Hosts returns the hosts requested so far.
+func (s *SOCKS5) Hosts() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.hosts...)
+}
+
+func (s *SOCKS5) serve(c net.Conn) {
+	defer c.Close()
+	var head [2]byte
+	if _, err := io.ReadFull(c, head[:]); err != nil || head[0] != 5 {
+		return
+	}
+	methods := make([]byte, head[1])
+	if _, err := io.ReadFull(c, methods); err != nil {
+		return
+	}
+	want := byte(0)
+	if s.User != "" {
+		want = 2
+	}
+	offered := false
+	for _, m := range methods {
+		offered = offered || m == want
+	}
+	if !offered {
+		c.Write([]byte{5, 0xff})
+		return
+	}
+	c.Write([]byte{5, want})
+	if want == 2 && !s.authenticate(c) {
+		return
+	}
+	var req [4]byte
+	if _, err := io.ReadFull(c, req[:]); err != nil || req[1] != 1 {
+		return
+	}
+	var host string
+	switch req[3] {
+	case 1, 4:
+		ip := make([]byte, map[byte]int{1: 4, 4: 16}[req[3]])
+		if _, err := io.ReadFull(c, ip); err != nil {
+			return
+		}
+		host = net.IP(ip).String()
+	case 3:
+		var n [1]byte
+		if _, err := io.ReadFull(c, n[:]); err != nil {
+			return
+		}
+		name := make([]byte, n[0])
+		if _, err := io.ReadFull(c, name); err != nil {
+			return
+		}
+		host = string(name)
+	default:
+		return
+	}
+	var port [2]byte
+	if _, err := io.ReadFull(c, port[:]); err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.hosts = append(s.hosts, host)
+	s.mu.Unlock()
+	reply := func(code byte) { c.Write([]byte{5, code, 0, 1, 0, 0, 0, 0, 0, 0}) }
+	if s.Reply != 0 {
+		reply(s.Reply)
+		return
+	}
+	upstream, err := net.Dial("tcp", s.Route(net.JoinHostPort(host, strconv.Itoa(int(be.BigEndian.Uint16(port[:]))))))
+	if err != nil {
+		reply(5)
+		return
+	}
+	defer upstream.Close()
+	s.Connects.Add(1)
+	reply(0)
+	done := make(chan struct{})
+	go func() { io.Copy(upstream, c); upstream.(*net.TCPConn).CloseWrite(); close(done) }()
+	io.Copy(c, upstream)
+	<-done
+}
+
+func (s *SOCKS5) authenticate(c net.Conn) bool {
+	read := func() (string, bool) {
+		var n [1]byte
+		if _, err := io.ReadFull(c, n[:]); err != nil {
+			return "", false
+		}
+		b := make([]byte, n[0])
+		_, err := io.ReadFull(c, b)
+		return string(b), err == nil
+	}
+	var ver [1]byte
+	if _, err := io.ReadFull(c, ver[:]); err != nil {
+		return false
+	}
+	user, ok1 := read()
+	pass, ok2 := read()
+	if !ok1 || !ok2 || user != s.User || pass != s.Password {
+		c.Write([]byte{1, 1})
+		return false
+	}
+	c.Write([]byte{1, 0})
+	return true
+}

@@ -1,0 +1,57 @@
+package tlsinfo
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+
+	"github.com/hop-cli/hop/argfile"
+)
+
+// MaxCertFile bounds how much of a certificate file is read: the largest bundles in use are a few hundred
+// KiB, and a path such as /dev/zero must not exhaust memory.
+const MaxCertFile = 16 << 20
+
+// ErrNotCertificates is returned for a file that holds no certificate.
+var ErrNotCertificates = errors.New("no certificates in the file (expected PEM or DER)")
+
+// ReadCertFile reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
+// skipped) or a DER file (one or more certificates).
+func ReadCertFile(path string) ([]*x509.Certificate, error) {
+	data, err := argfile.Read(path, MaxCertFile)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCerts(data)
+}
+
+// ParseCerts reads certificates from PEM or DER bytes.
+func ParseCerts(data []byte) ([]*x509.Certificate, error) {
+	var chain []*x509.Certificate
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		rest := data
+		for {
+			var block *pem.Block
+			block, rest = pem.Decode(rest)
+			if block == nil {
+				break
+			}
+			if block.Type != "CERTIFICATE" {
+				continue
+			}
+			c, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("parsing a certificate: %w", err)
+			}
+			chain = append(chain, c)
+		}
+	} else if certs, err := x509.ParseCertificates(data); err == nil {
+		chain = certs
+	}
+	if len(chain) == 0 {
+		return nil, ErrNotCertificates
+	}
+	return chain, nil
+}

@@ -1,0 +1,75 @@
+package transport
+
+import (
+	"net"
+	"sync/atomic"
+	"time"
+)
+
+// idleConn fails a read or write that makes no progress for idle: the idle timeout of the contract, applied
+// to every byte on the wire, TLS and HTTP/2 frames included. It is armed once the connection is open: until
+// then the connect budget alone bounds it, so a stalled handshake is reported against the right limit.
+//
+// Moving a deadline updates a runtime timer, which on a download costs more than the read it guards, so a
+// deadline is moved only when less than idle is left of it, and then to idle plus slack from now: a stall
+// still fails after idle, at most slack later, and the timer moves once per slack, not once per read.
+type idleConn struct {
+	net.Conn
+	idle, slack     time.Duration
+	armed           atomic.Bool
+	readBy, writeBy atomic.Int64 // the deadlines set, in Unix nanoseconds
+}
+
+func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
+	return &idleConn{Conn: c, idle: idle, slack: min(idle/16, time.Second)}
+}
+
+// arm starts enforcing the idle timeout.
+func (c *idleConn) arm() { c.armed.Store(true) }
+
+func (c *idleConn) Read(p []byte) (int, error) {
+	if d, ok := c.extend(&c.readBy); ok {
+		c.Conn.SetReadDeadline(d)
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *idleConn) Write(p []byte) (int, error) {
+	if d, ok := c.extend(&c.writeBy); ok {
+		c.Conn.SetWriteDeadline(d)
+	}
+	return c.Conn.Write(p)
+}
+
+// A deadline set from outside lasts until the next read or write, which sets the idle deadline again.
+
+func (c *idleConn) SetDeadline(t time.Time) error {
+	c.readBy.Store(0)
+	c.writeBy.Store(0)
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *idleConn) SetReadDeadline(t time.Time) error {
+	c.readBy.Store(0)
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *idleConn) SetWriteDeadline(t time.Time) error {
+	c.writeBy.Store(0)
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// extend reports the new deadline to set when the connection is armed and the deadline in by is less than
+// idle away.
+func (c *idleConn) extend(by *atomic.Int64) (time.Time, bool) {
+	if !c.armed.Load() {
+		return time.Time{}, false
+	}
+	now := time.Now()
+	if by.Load()-now.UnixNano() >= int64(c.idle) {
+		return time.Time{}, false
+	}
+	d := now.Add(c.idle + c.slack)
+	by.Store(d.UnixNano())
+	return d, true
+}

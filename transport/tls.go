@@ -1,0 +1,129 @@
+package transport
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"strings"
+
+	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
+)
+
+// TLSOptions are the TLS settings shared by requests and hop cert.
+type TLSOptions struct {
+	Insecure   bool   // skip certificate verification
+	CACert     string // PEM file of CA certificates to trust instead of the system's
+	Cert, Key  string // client certificate and key (PEM) for mutual TLS; Key may be empty if Cert holds both
+	MinVersion string // "1.0" … "1.3"; empty means Go's default
+	MaxVersion string
+	Pin        string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
+}
+
+var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
+
+// maxPEMFile bounds the CA, certificate and key files read.
+const maxPEMFile = tlsinfo.MaxCertFile
+
+// Config builds the tls.Config for servers, offering alpn. Unreadable or unusable files and malformed
+// values are *OptionErrors. The config reports to the trace when the server asks for a client certificate
+// (under TLS 1.3 a server refuses a missing one only after the client has finished its side, so the client
+// sees a bare reset; the trace lets the error say why), and checks --pin after the usual verification (and
+// under -k too: a pin narrows trust further).
+func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
+	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn}
+	if o.CACert != "" {
+		pool, err := loadCAs(o.CACert)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RootCAs = pool
+	}
+	for flag, v := range map[string]string{"--tls-min": o.MinVersion, "--tls-max": o.MaxVersion} {
+		if v == "" {
+			continue
+		}
+		ver, ok := tlsVersions[strings.TrimPrefix(v, "TLS")]
+		if !ok {
+			return nil, optionErrorf(flag+" "+v, "expected 1.0, 1.1, 1.2 or 1.3")
+		}
+		if flag == "--tls-min" {
+			cfg.MinVersion = ver
+		} else {
+			cfg.MaxVersion = ver
+		}
+	}
+	if cfg.MinVersion != 0 && cfg.MaxVersion != 0 && cfg.MinVersion > cfg.MaxVersion {
+		return nil, optionErrorf("--tls-min "+o.MinVersion, "is above --tls-max %s", o.MaxVersion)
+	}
+	var certs []tls.Certificate
+	if o.Cert != "" || o.Key != "" {
+		pair, err := o.clientCert()
+		if err != nil {
+			return nil, err
+		}
+		certs = []tls.Certificate{pair}
+	}
+	cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		trace.CertificateRequested(cri.Context(), len(certs) > 0)
+		if len(certs) > 0 {
+			return &certs[0], nil
+		}
+		return &tls.Certificate{}, nil
+	}
+	if o.Pin != "" {
+		if err := tlsinfo.ValidPin(o.Pin); err != nil {
+			return nil, &OptionError{Arg: "--pin " + o.Pin, Err: err}
+		}
+		pin := o.Pin
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return tlsinfo.VerifyPins(cs.PeerCertificates, pin) }
+	}
+	return cfg, nil
+}
+
+func (o TLSOptions) clientCert() (tls.Certificate, error) {
+	if o.Cert == "" {
+		return tls.Certificate{}, optionErrorf("--key "+o.Key, "--key needs --cert")
+	}
+	key := o.Key
+	if key == "" {
+		key = o.Cert // curl accepts one PEM file holding both
+	}
+	var pems [2][]byte
+	for i, f := range []string{o.Cert, key} {
+		p, err := argfile.Read(f, maxPEMFile)
+		if err != nil {
+			return tls.Certificate{}, &OptionError{Arg: f, Err: err}
+		}
+		pems[i] = p
+	}
+	pair, err := tls.X509KeyPair(pems[0], pems[1])
+	if err != nil {
+		return tls.Certificate{}, optionErrorf("--cert "+o.Cert, "cannot use the client certificate and key: %v", err)
+	}
+	return pair, nil
+}
+
+// loadCAs reads a PEM bundle of CA certificates.
+func loadCAs(path string) (*x509.CertPool, error) {
+	data, err := argfile.Read(path, maxPEMFile)
+	if err != nil {
+		return nil, &OptionError{Arg: "--cacert " + path, Err: err}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, optionErrorf("--cacert "+path, "no PEM certificates in the file")
+	}
+	return pool, nil
+}
+
+// withServerName returns cfg for a connection to addr: SNI and the name verified are the host, unless cfg
+// names another.
+func withServerName(cfg *tls.Config, addr string) *tls.Config {
+	c := cfg.Clone()
+	if c.ServerName == "" {
+		c.ServerName, _, _ = net.SplitHostPort(addr)
+	}
+	return c
+}

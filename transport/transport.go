@@ -1,0 +1,144 @@
+// Package transport builds the http.RoundTripper that hop sends requests through, in layers that read in
+// order: the dialer (addresses from --resolve, TCP, the idle deadline), the route (directly, or through an
+// http, https or socks5 proxy), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and
+// HTTP/2 on top. Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one
+// budget, the connect timeout. What httptrace cannot see (an address from --resolve, a proxy handshake, the
+// TLS handshake done here) is reported to the trace through the request context. Nothing here prints.
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Protocol is the HTTP version to speak.
+type Protocol int
+
+const (
+	// Auto negotiates HTTP/2 or HTTP/1.1 over TLS by ALPN, and speaks HTTP/1.1 in the clear.
+	Auto Protocol = iota
+	// HTTP1 speaks HTTP/1.1 only.
+	HTTP1
+	// HTTP2 speaks HTTP/2 only: by ALPN over TLS, with prior knowledge in the clear.
+	HTTP2
+)
+
+// Options are the settings of a Transport; cmd binds its flags to them.
+type Options struct {
+	ConnectTimeout time.Duration // DNS, TCP connect, proxy handshake and TLS handshake together; 0 means none
+	IdleTimeout    time.Duration // no byte read or written for this long; 0 means none
+	Resolve        []string      // curl's --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT, without DNS
+	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
+	Protocol       Protocol
+	TLS            TLSOptions
+}
+
+// OptionError is an option that cannot be used: a malformed value or an unusable file. It is found when
+// the Transport is built, before anything is sent.
+type OptionError struct {
+	Arg string // the option as typed
+	Err error
+}
+
+func (e *OptionError) Error() string { return fmt.Sprintf("%q: %v", e.Arg, e.Err) }
+func (e *OptionError) Unwrap() error { return e.Err }
+
+func optionErrorf(arg, format string, a ...any) error {
+	return &OptionError{Arg: arg, Err: fmt.Errorf(format, a...)}
+}
+
+// Transport sends requests as Options say. It is an http.RoundTripper; hop cert also opens bare TLS
+// connections through it.
+type Transport struct {
+	conn *connector
+	http *http.Transport
+}
+
+// New builds a Transport. It fails only on unusable options, with an *OptionError.
+func New(o Options) (*Transport, error) {
+	tlsConfig, err := o.TLS.Config(o.Protocol.alpn())
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDialer(o.Resolve, o.IdleTimeout)
+	if err != nil {
+		return nil, err
+	}
+	proxies, err := newProxies(o.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, budget: o.ConnectTimeout}
+	return &Transport{conn: c, http: newHTTP(c, o.Protocol)}, nil
+}
+
+// RoundTrip sends one request. It remembers the request's URL in the context, so that the dialer knows
+// which route the connection it opens is for.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.http.RoundTrip(req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL)))
+}
+
+// TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own
+// connections with DialTLS and adjusts it.
+func (t *Transport) TLSConfig() *tls.Config { return t.conn.tls.Clone() }
+
+// CloseIdleConnections closes connections kept for reuse.
+func (t *Transport) CloseIdleConnections() { t.http.CloseIdleConnections() }
+
+// DialTLS opens a TLS connection to addr (HOST:PORT) with cfg, along the route a request to https://addr
+// would take, within the connect budget. The handshake is reported to the trace in ctx.
+func (t *Transport) DialTLS(ctx context.Context, addr string, cfg *tls.Config) (*tls.Conn, error) {
+	conn, err := t.conn.connect(ctx, &url.URL{Scheme: "https", Host: addr}, addr, withServerName(cfg, addr))
+	if err != nil {
+		return nil, err
+	}
+	return conn.(*tls.Conn), nil
+}
+
+type targetKey struct{}
+
+// targetOf returns the URL of the request a dial is for.
+func targetOf(ctx context.Context) *url.URL {
+	u, _ := ctx.Value(targetKey{}).(*url.URL)
+	return u
+}
+
+func (p Protocol) alpn() []string {
+	switch p {
+	case HTTP1:
+		return []string{"http/1.1"}
+	case HTTP2:
+		return []string{"h2"}
+	}
+	return []string{"h2", "http/1.1"}
+}
+
+// maxHeaderBytes caps response headers, like curl's 100 KiB but roomier: a hostile server cannot make hop
+// buffer without bound.
+const maxHeaderBytes = 1 << 20
+
+// newHTTP is HTTP/1.1 and HTTP/2 over the connector, on a clone of http.DefaultTransport (which keeps its
+// pool limits and timeouts).
+func newHTTP(c *connector, p Protocol) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = c.forwardingProxy
+	t.DialContext = c.dialPlain
+	t.DialTLSContext = c.dialTLS
+	t.DisableCompression = true // hop asks for and decodes encodings itself, visibly
+	t.MaxResponseHeaderBytes = maxHeaderBytes
+	t.ReadBufferSize, t.WriteBufferSize = 64<<10, 64<<10
+	switch p {
+	case HTTP1:
+		t.Protocols = new(http.Protocols)
+		t.Protocols.SetHTTP1(true)
+	case HTTP2:
+		t.Protocols = new(http.Protocols)
+		t.Protocols.SetHTTP2(true)
+		t.Protocols.SetUnencryptedHTTP2(true)
+	}
+	return t
+}

@@ -1,0 +1,292 @@
+package transport
+
+import (
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/trace"
+)
+
+// TestIdleConnTrickle: a peer that sends a byte every 2/5 of the idle limit, for longer than the limit in
+// all, never trips it; once it goes quiet, the next read fails with a deadline error.
+func TestIdleConnTrickle(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const idle = 150 * time.Millisecond
+	quiet := make(chan struct{})
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for range 8 {
+			time.Sleep(idle * 2 / 5)
+			if _, err := c.Write([]byte{'x'}); err != nil {
+				return
+			}
+		}
+		<-quiet
+	}()
+	defer close(quiet)
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newIdleConn(raw, idle)
+	c.arm()
+	defer c.Close()
+	buf := make([]byte, 1)
+	for i := range 8 {
+		if _, err := c.Read(buf); err != nil {
+			t.Fatalf("read %d of a trickle: %v, want no idle timeout", i, err)
+		}
+	}
+	if _, err := c.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read from a quiet peer: %v, want a deadline error", err)
+	}
+}
+
+// get sends a GET for rawURL through tr on a traced hop and returns the response body and the hop's record.
+func get(t *testing.T, tr *Transport, rawURL string) (string, trace.Record, error) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", rawURL, nil)
+	resp, hop, err := trace.RoundTrip(tr, req)
+	if err != nil {
+		return "", hop.Snapshot(), err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), hop.Snapshot(), err
+}
+
+func newTransport(t *testing.T, o Options) *Transport {
+	t.Helper()
+	tr, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+// tlsBackend is an HTTPS server for example.com and a CA file that trusts it.
+func tlsBackend(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hello from "+r.Host)
+	}))
+	t.Cleanup(srv.Close)
+	ca := t.TempDir() + "/ca.pem"
+	if err := os.WriteFile(ca, testserver.CertPEM(srv.Certificate()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return srv, ca
+}
+
+func hostPort(srvURL string) string {
+	u, _ := url.Parse(srvURL)
+	return u.Host
+}
+
+// TestProxyRoutes sends https requests through an HTTP CONNECT proxy and through SOCKS5 proxies (with
+// the name resolved here, socks5, or by the proxy, socks5h, with and without a password): each handshake is
+// traced as the proxy phase, between connect and tls, and the server's TLS is verified as usual.
+func TestProxyRoutes(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	backend := hostPort(srv.URL) // httptest's certificate is valid for example.com
+	route := func(hostport string) string {
+		if strings.HasPrefix(hostport, "example.com:") || strings.HasPrefix(hostport, "127.0.0.1:") {
+			return backend
+		}
+		return hostport
+	}
+	connect := httptest.NewServer(&testserver.Proxy{Route: route})
+	defer connect.Close()
+	open, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: route})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	locked, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: route, User: "ann", Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locked.Close()
+	tests := []struct {
+		proxy, wantHost string
+		socks           *testserver.SOCKS5
+	}{
+		{proxy: connect.URL},
+		{proxy: "socks5h://" + open.Addr(), wantHost: "example.com", socks: open},
+		// socks5 resolves here: --resolve supplies the address, and the proxy is sent that address.
+		{proxy: "socks5://" + open.Addr(), wantHost: "127.0.0.1", socks: open},
+		{proxy: "socks5h://ann:s3cret@" + locked.Addr(), wantHost: "example.com", socks: locked},
+	}
+	for _, tt := range tests {
+		tr := newTransport(t, Options{Proxy: tt.proxy, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca},
+			Resolve: []string{"example.com:443:127.0.0.1"}})
+		body, rec, err := get(t, tr, "https://example.com/")
+		if err != nil || body != "hello from example.com" {
+			t.Errorf("through %s: %q, %v", tt.proxy, body, err)
+			continue
+		}
+		tm := rec.Timings()
+		if p := tm.Get(trace.Proxy); p.Skipped || rec.Proxy == "" || strings.Contains(rec.Proxy, "s3cret") {
+			t.Errorf("through %s: proxy phase %+v, proxy %q; want it timed and named without the password", tt.proxy, p, rec.Proxy)
+		}
+		if p := tm.Get(trace.TLS); p.Skipped || rec.TLS == nil || len(rec.TLS.PeerCertificates) == 0 {
+			t.Errorf("through %s: tls phase %+v; want the handshake with the server traced", tt.proxy, p)
+		}
+		if tt.socks != nil {
+			if hosts := tt.socks.Hosts(); len(hosts) == 0 || hosts[len(hosts)-1] != tt.wantHost {
+				t.Errorf("through %s: the proxy was asked for %q, want %q", tt.proxy, hosts, tt.wantHost)
+			}
+		}
+	}
+}
+
+func TestProxyRefusals(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
+	defer refusing.Close()
+	noRoute, err := testserver.StartSOCKS5(&testserver.SOCKS5{Reply: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer noRoute.Close()
+	locked, err := testserver.StartSOCKS5(&testserver.SOCKS5{User: "ann", Password: "right"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locked.Close()
+	for proxy, want := range map[string]string{
+		refusing.URL:                          "refused the connection to " + hostPort(srv.URL) + ": 503 Service Unavailable",
+		"socks5://" + noRoute.Addr():          "connection refused",
+		"socks5://ann:wrong@" + locked.Addr(): "the user name or password was refused",
+		"socks5://" + locked.Addr():           "wants an authentication method",
+	} {
+		tr := newTransport(t, Options{Proxy: proxy, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca}})
+		_, _, err := get(t, tr, srv.URL)
+		var pe *ProxyError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "wrong") {
+			t.Errorf("through %s: error %v, want a *ProxyError saying %q, without the password", proxy, err, want)
+		}
+	}
+}
+
+// TestConnectBudgetIsOne: the connect timeout bounds DNS, TCP connect, the proxy's handshake and the TLS
+// handshake together. Here the proxy answers the CONNECT after 0.6 of the budget and the server begins its
+// handshake 0.6 of the budget later: each step fits the limit, the two together do not.
+func TestConnectBudgetIsOne(t *testing.T) {
+	const budget = 500 * time.Millisecond
+	srv, ca := tlsBackend(t)
+	slowTLS := delayedListener(t, hostPort(srv.URL), budget*6/10)
+	proxy := httptest.NewServer(&testserver.Proxy{Delay: budget * 6 / 10, Route: func(string) string { return slowTLS }})
+	defer proxy.Close()
+	tr := newTransport(t, Options{Proxy: proxy.URL, ConnectTimeout: budget, TLS: TLSOptions{CACert: ca}})
+	_, rec, err := get(t, tr, "https://example.com/")
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("error %v, want a timeout: the proxy and the handshake share one budget", err)
+	}
+	if rec.Events.ProxyDone.IsZero() || rec.Waiting() != "the TLS handshake" {
+		t.Errorf("the timeout came while waiting for %q (proxy done %v), want the TLS handshake after the proxy", rec.Waiting(), !rec.Events.ProxyDone.IsZero())
+	}
+	// The same route with room for both steps works.
+	tr = newTransport(t, Options{Proxy: proxy.URL, ConnectTimeout: 10 * time.Second, TLS: TLSOptions{CACert: ca}})
+	if _, _, err := get(t, tr, "https://example.com/"); err != nil {
+		t.Errorf("with a budget for both steps: %v", err)
+	}
+}
+
+// delayedListener forwards connections to backend, holding back the backend's first bytes for delay.
+func delayedListener(t *testing.T, backend string, delay time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				up, err := net.Dial("tcp", backend)
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				go io.Copy(up, c)
+				time.Sleep(delay)
+				io.Copy(c, up)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestBadOptions(t *testing.T) {
+	for _, o := range []Options{
+		{Resolve: []string{"api.example:80:not-an-ip"}},
+		{Resolve: []string{"api.example:0:127.0.0.1"}},
+		{Resolve: []string{"api.example:99999:127.0.0.1"}},
+		{Proxy: "ftp://x:21"},
+		{TLS: TLSOptions{CACert: "/nonexistent.pem"}},
+		{TLS: TLSOptions{MinVersion: "1.4"}},
+		{TLS: TLSOptions{MinVersion: "1.3", MaxVersion: "1.2"}},
+		{TLS: TLSOptions{Key: "k.pem"}},
+		{TLS: TLSOptions{Pin: "md5//abc"}},
+	} {
+		var oe *OptionError
+		if _, err := New(o); !errors.As(err, &oe) {
+			t.Errorf("New(%+v) error = %v, want an *OptionError", o, err)
+		}
+	}
+}
+
+// TestALPN: what each protocol setting offers, as the server saw it, and what was spoken.
+func TestALPN(t *testing.T) {
+	offered := make(chan []string, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	srv.TLS.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		offered <- hello.SupportedProtos
+		return nil, nil
+	}
+	ca := t.TempDir() + "/ca.pem"
+	os.WriteFile(ca, testserver.CertPEM(srv.Certificate()), 0o644)
+	for p, want := range map[Protocol]struct{ offer, proto string }{
+		Auto:  {"h2,http/1.1", "HTTP/2.0"},
+		HTTP1: {"http/1.1", "HTTP/1.1"},
+		HTTP2: {"h2", "HTTP/2.0"},
+	} {
+		tr := newTransport(t, Options{Protocol: p, TLS: TLSOptions{CACert: ca}})
+		_, rec, err := get(t, tr, srv.URL)
+		if err != nil {
+			t.Fatalf("protocol %d: %v", p, err)
+		}
+		if got := strings.Join(<-offered, ","); got != want.offer || rec.Proto != want.proto {
+			t.Errorf("protocol %d offered %q and spoke %s, want %q and %s", p, got, rec.Proto, want.offer, want.proto)
+		}
+	}
+}
