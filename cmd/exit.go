@@ -61,9 +61,7 @@ func report(s *Streams, err error) int {
 	}
 	var shown *shownError
 	if !errors.As(err, &shown) {
-		auto := *s
-		auto.Color = "auto"
-		format.Error(s.Err, auto.ErrStyle(), errorMessage(err))
+		format.Error(s.Err, s.ErrStyle(), errorMessage(err))
 	}
 	return exitCode(err)
 }
