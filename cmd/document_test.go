@@ -2,6 +2,8 @@ package cmd_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,5 +204,48 @@ func TestHAR(t *testing.T) {
 		if e.StartedDateTime == "" || e.Time <= 0 {
 			t.Errorf("entry %d: started %q time %v", i, e.StartedDateTime, e.Time)
 		}
+	}
+}
+
+// TestHARBodySizes: response.bodySize is the bytes on the wire, content.size the decoded body, as HAR 1.2
+// defines them; for a gzip body they differ.
+func TestHARBodySizes(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	resp, err := raw.Get(srv.URL + "/misbehave/gzip-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	decoded, code := runHop(t, "get", srv.URL+"/misbehave/gzip-json")
+	if code != 0 || resp.Header.Get("Content-Encoding") != "gzip" || len(wire) == len(decoded) {
+		t.Fatalf("exit %d, encoding %q, %d bytes on the wire and %d decoded: want a gzip body", code, resp.Header.Get("Content-Encoding"), len(wire), len(decoded))
+	}
+	path := filepath.Join(t.TempDir(), "x.har")
+	if _, code := runHop(t, "get", srv.URL+"/misbehave/gzip-json", "--har", path, "-q"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					BodySize int64
+					Content  struct{ Size int64 }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &har); err != nil || len(har.Log.Entries) != 1 {
+		t.Fatalf("%v: %s", err, data)
+	}
+	r := har.Log.Entries[0].Response
+	if r.BodySize != int64(len(wire)) || r.Content.Size != int64(len(decoded)) {
+		t.Errorf("bodySize %d, content.size %d; want %d (wire) and %d (decoded)", r.BodySize, r.Content.Size, len(wire), len(decoded))
 	}
 }

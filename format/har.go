@@ -19,7 +19,7 @@ type HARBodies struct {
 	Request      []byte // nil when there was none or it was streamed
 	RequestType  string
 	Response     []byte // the final body as captured, decoded
-	ResponseSize int64  // decoded bytes of the final body, -1 when unknown
+	ResponseSize int64  // decoded bytes of the final body
 }
 
 type harFile struct {
@@ -190,12 +190,20 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header)
 			e.Response.RedirectURL = r.Header.Get("Location")
-			var body []byte
+			// HAR's bodySize is what came over the wire, content.size the body once decoded.
 			e.Response.BodySize = -1
-			if final {
-				body, e.Response.BodySize = bodies.Response, bodies.ResponseSize
+			if rec.BodyComplete {
+				e.Response.BodySize = rec.BodyBytes
 			}
-			e.Response.Content = harContent{Size: int64(len(body)), MimeType: r.Header.Get("Content-Type")}
+			var body []byte
+			size := int64(0)
+			switch {
+			case final:
+				body, size = bodies.Response, bodies.ResponseSize
+			case r.Header.Get("Content-Encoding") == "":
+				size = max(e.Response.BodySize, 0)
+			}
+			e.Response.Content = harContent{Size: size, MimeType: r.Header.Get("Content-Type")}
 			if len(body) > 0 {
 				if utf8.Valid(body) {
 					e.Response.Content.Text = string(body)
