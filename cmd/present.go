@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -118,7 +119,8 @@ func requestView(r *http.Request, proto string) format.Request {
 	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }
 
-// requestBody shows the request body on w, a terminal or not.
+// requestBody shows the request body on w as a body, not as metadata: JSON pretty-printed, text as it is
+// (escaped on a terminal, line by line), binary never on a terminal.
 func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	body := p.req.Body
 	if body == nil {
@@ -130,12 +132,10 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 		return
 	}
 	ct := p.req.Header.Get("Content-Type")
-	if format.IsJSON(ct) && len(data) > 0 {
-		w.Write(format.FormatJSON(data, st.Color, true))
-		return
+	res, _ := format.Body(w, bytes.NewReader(data), format.BodyOptions{ContentType: ct, Terminal: terminal, Format: true, Color: st.Color})
+	if res.Note != "" {
+		format.Note(w, st, "request body: "+res.Note)
 	}
-	io.WriteString(w, format.Escape(string(data)))
-	fmt.Fprintln(w)
 }
 
 // body writes the final response body to stdout or the -o file, and into c when the JSON document or HAR
