@@ -56,3 +56,13 @@ func (p *presenter) writeHAR(out *outcome) error {
 	}
 	return nil
 }
+
+// writeEarlyDocument prints the document of a command that failed before it ran (a flag cobra refused, a
+// missing argument): --format json promises one document whatever happened.
+func writeEarlyDocument(s *Streams, command string, err error) {
+	if command == "cert" {
+		format.WriteCertDocument(s.Out, &format.CertDocument{Error: docError(err), ExitCode: exitCode(err)})
+		return
+	}
+	format.WriteDocument(s.Out, &format.Document{Error: docError(err), ExitCode: exitCode(err)})
+}

@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -247,5 +248,45 @@ func TestHARBodySizes(t *testing.T) {
 	r := har.Log.Entries[0].Response
 	if r.BodySize != int64(len(wire)) || r.Content.Size != int64(len(decoded)) {
 		t.Errorf("bodySize %d, content.size %d; want %d (wire) and %d (decoded)", r.BodySize, r.Content.Size, len(wire), len(decoded))
+	}
+}
+
+// TestFormatJSONAlwaysOneDocument: whatever happens, --format json prints exactly one JSON document on
+// stdout, with the exit code in it.
+func TestFormatJSONAlwaysOneDocument(t *testing.T) {
+	tests := []struct {
+		args  []string
+		code  int
+		class string
+	}{
+		{[]string{"post", "http://127.0.0.1:9/x", "a=1", "--offline", "--format", "json"}, 0, ""},
+		{[]string{"get", "--format", "json"}, 2, "usage"},
+		{[]string{"get", "http://127.0.0.1:9/", "--format=json", "--no-such-flag"}, 2, "usage"},
+		{[]string{"--format", "json", "get", "http://127.0.0.1:9/", "--pretty", "loud"}, 2, "usage"},
+		{[]string{"cert", "--format", "json", "--no-such-flag", "example.com"}, 2, "usage"},
+	}
+	for _, tt := range tests {
+		out, code := runHop(t, tt.args...)
+		var doc map[string]any
+		dec := json.NewDecoder(bytes.NewReader(out))
+		if err := dec.Decode(&doc); err != nil || dec.More() {
+			t.Errorf("hop %q: stdout is not one JSON document (%v):\n%s", tt.args, err, out)
+			continue
+		}
+		var class any
+		if e, ok := doc["error"].(map[string]any); ok {
+			class = e["class"]
+		}
+		if code != tt.code || doc["exit_code"] != float64(tt.code) || (tt.class == "") != (class == nil) || tt.class != "" && class != tt.class {
+			t.Errorf("hop %q: exit %d, document exit_code %v, error class %v; want %d and %q", tt.args, code, doc["exit_code"], class, tt.code, tt.class)
+		}
+	}
+	out, _ := runHop(t, "post", "http://127.0.0.1:9/x", "a=1", "--offline", "--format", "json")
+	var doc struct {
+		Request  struct{ Method, URL string }
+		Response *json.RawMessage
+	}
+	if err := json.Unmarshal(out, &doc); err != nil || doc.Request.Method != "POST" || doc.Response != nil {
+		t.Errorf("--offline document: %v %s", err, out)
 	}
 }

@@ -232,8 +232,11 @@ func (p *presenter) failure(ex *exchange.Exchange, err error) {
 	}
 }
 
-// offline prints the request to stdout without sending it.
+// offline prints the request to stdout without sending it; with --format json, the document does.
 func (p *presenter) offline(req *request.Request) error {
+	if p.document {
+		return nil
+	}
 	hr, err := req.HTTPRequest(context.Background())
 	if err != nil {
 		return err

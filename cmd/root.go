@@ -57,9 +57,13 @@ type commands struct {
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	c := newCommands(s, r)
 	args = c.hoist(args)
+	target := c.prepare(args)
 	c.root.SetArgs(args)
-	c.prepare(args)
-	return c.root.ExecuteContext(ctx)
+	err := c.root.ExecuteContext(ctx)
+	if err != nil && !c.ran && target != nil && target != c.root && wantsJSON(args) {
+		writeEarlyDocument(s, target.Name(), err)
+	}
+	return err
 }
 
 // newCommands builds the command tree. Commands get their flags later, from prepare.
@@ -185,6 +189,20 @@ func takesValue(fs *pflag.FlagSet, a string) bool {
 			continue
 		}
 		return i == len(shorts)-1 // -Hvalue holds its value; -H takes the next argument
+	}
+	return false
+}
+
+// wantsJSON reports whether the command line asks for --format json, read from the arguments themselves:
+// it is needed when flag parsing failed.
+func wantsJSON(args []string) bool {
+	for i, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--format=json" || a == "--format" && i+1 < len(args) && args[i+1] == "json" {
+			return true
+		}
 	}
 	return false
 }
