@@ -132,6 +132,21 @@ func TestFormatJSONOnError(t *testing.T) {
 	if doc.Error == nil || doc.Error.Class != "connect" || doc.Error.Phase != "the connection" || doc.ExitCode != 7 || doc.Response != nil {
 		t.Errorf("document = %s", out)
 	}
+	// A redirect that is refused or goes on for ever is not about the network: no phase.
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	for args, class := range map[[2]string]string{
+		{srv.URL + "/misbehave/loop", "-L"}:                           "redirects",
+		{srv.URL + "/redirect-to?url=file:///etc/passwd", "--follow"}: "redirect_refused",
+	} {
+		out, code = runHop(t, "get", args[0], args[1], "--format", "json")
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if doc.Error == nil || doc.Error.Class != class || doc.Error.Phase != "" || doc.ExitCode != code {
+			t.Errorf("%s: exit %d, document error %+v; want class %s and no phase", args[0], code, doc.Error, class)
+		}
+	}
 	out, code = runHop(t, "post", "example.com", "a:=bad", "--format", "json")
 	if code != 2 || !json.Valid(out) {
 		t.Errorf("usage error: exit %d, document %s", code, out)

@@ -261,7 +261,7 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
 // chain for another name), $SELFSIGNED, $SOON (expires in 5 days) and $MTLS (requires a client certificate).
 // Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
-// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf. $GOOD staples an
+// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an
 // OCSP response and sends two SCTs.
 func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	pki, err := testserver.NewPKI()
@@ -297,6 +297,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Defer(srv.Close)
 		ts.Setenv(name, strings.TrimPrefix(srv.URL, "https://"))
 		if name == "GOOD" {
+			ts.Setenv("GOOD_PORT", strings.TrimPrefix(srv.URL, "https://127.0.0.1:"))
 			ts.Setenv("GOOD_PIN", tlsinfo.SPKIPin(cert.Leaf))
 			ts.Check(os.WriteFile(ts.MkAbs("chain.pem"), testserver.CertPEM(cert.Leaf, pki.Inter), 0o644))
 			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))

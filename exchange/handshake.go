@@ -20,6 +20,7 @@ func (c *Client) Handshake(ctx context.Context, addr string, dial func(context.C
 		return nil, rec, c.classify(ctx, err, rec)
 	}
 	defer conn.Close()
+	rec.RemoteAddr, rec.LocalAddr = conn.RemoteAddr().String(), conn.LocalAddr().String()
 	cs := conn.ConnectionState()
 	return &cs, rec, nil
 }
