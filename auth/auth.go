@@ -38,7 +38,7 @@ type Credentials struct {
 func (f Flags) Resolve(env Env) (Credentials, error) {
 	var c Credentials
 	if f.Basic != "" {
-		v, err := ResolveSecret("-a", f.Basic, env.Getenv)
+		v, err := resolveSecret("-a", f.Basic, env.Getenv)
 		if err != nil {
 			return c, err
 		}
@@ -58,7 +58,7 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 		c.User, c.Password = user, pass
 	}
 	if f.Bearer != "" {
-		tok, err := ResolveSecret("--bearer", f.Bearer, env.Getenv)
+		tok, err := resolveSecret("--bearer", f.Bearer, env.Getenv)
 		if err != nil {
 			return c, err
 		}
@@ -70,11 +70,11 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 // maxSecretFile bounds a secret read from a file: tokens and passwords are short.
 const maxSecretFile = 64 << 10
 
-// ResolveSecret reads the value of a secret-taking flag (-a, --bearer). One syntax serves them all:
+// resolveSecret reads the value of a secret-taking flag (-a, --bearer). One syntax serves them all:
 // "@env:NAME" reads the environment variable NAME, "@PATH" reads the file PATH (one trailing newline
 // dropped), "@@..." is a literal value starting with "@", and anything else is the value itself. So a
 // secret never has to appear on the command line, where other users can see it in the process list.
-func ResolveSecret(flag, v string, getenv func(string) string) (string, error) {
+func resolveSecret(flag, v string, getenv func(string) string) (string, error) {
 	rest, indirect := strings.CutPrefix(v, "@")
 	switch {
 	case !indirect:

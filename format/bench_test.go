@@ -43,7 +43,7 @@ func BenchmarkEscaper(b *testing.B) {
 	text := bytes.Repeat([]byte("plain ascii text, ünïcödé ✓, tabs\tand\r\nline ends, an escape \x1b[31m here\n"), 20000)
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		e := NewEscaper(io.Discard)
+		e := newEscaper(io.Discard)
 		for p := text; len(p) > 0; {
 			n := min(len(p), 256<<10)
 			e.Write(p[:n])

@@ -37,8 +37,8 @@ type BodyResult struct {
 	Note  string // e.g. "binary body not shown", "not valid JSON; shown as text"
 }
 
-// IsJSON reports whether a Content-Type names JSON: application/json or any +json type.
-func IsJSON(contentType string) bool {
+// isJSON reports whether a Content-Type names JSON: application/json or any +json type.
+func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		mt = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
@@ -79,7 +79,7 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 		note := fmt.Sprintf("binary body not shown (%s, %s); save it with -o FILE", sniffType(head, opts.ContentType), size)
 		return BodyResult{Kind: "binary", Bytes: n, Note: note}, err
 	}
-	if opts.Format && IsJSON(opts.ContentType) {
+	if opts.Format && isJSON(opts.ContentType) {
 		return jsonBody(w, br, opts)
 	}
 	return textBody(w, br, opts, BodyResult{Kind: "text"})
@@ -99,7 +99,7 @@ func textBody(w io.Writer, r io.Reader, opts BodyOptions, res BodyResult) (BodyR
 		res.Bytes += n
 		return res, err
 	}
-	esc := NewEscaper(w)
+	esc := newEscaper(w)
 	tw := &tailWriter{w: esc}
 	n, err := Copy(tw, r)
 	res.Bytes += n
@@ -153,15 +153,15 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 		res.Note = "body is labelled JSON but is not valid JSON; shown as text"
 		return res, err
 	}
-	out := FormatJSON(data, opts.Color, opts.Terminal)
+	out := formatJSON(data, opts.Color, opts.Terminal)
 	_, err = w.Write(out)
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
 
-// FormatJSON pretty-prints valid JSON, optionally coloured. For a terminal, characters JSON allows raw but a
+// formatJSON pretty-prints valid JSON, optionally coloured. For a terminal, characters JSON allows raw but a
 // terminal would obey (DEL, C1 controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON
 // equivalent.
-func FormatJSON(data []byte, colored, terminal bool) []byte {
+func formatJSON(data []byte, colored, terminal bool) []byte {
 	out := pretty.Pretty(data)
 	if terminal {
 		out = escapeJSONStrings(out)

@@ -12,9 +12,9 @@ import (
 	"github.com/hop-cli/hop/trace"
 )
 
-// SchemaVersion is the version of the --format json document. It changes only when a field changes meaning
+// schemaVersion is the version of the --format json document. It changes only when a field changes meaning
 // or disappears; new fields may be added within a version.
-const SchemaVersion = 1
+const schemaVersion = 1
 
 // Document is the whole exchange as one JSON document (--format json).
 type Document struct {
@@ -122,13 +122,13 @@ func DocHops(hops []Hop, verified bool, now time.Time) []DocHop {
 	return out
 }
 
-// DocBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
+// docBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
 // the bytes are valid JSON, a string when they are UTF-8 text, base64 otherwise.
-func DocBody(data []byte, contentType string) (any, string) {
+func docBody(data []byte, contentType string) (any, string) {
 	switch {
 	case len(data) == 0:
 		return "", "text"
-	case IsJSON(contentType) && json.Valid(data):
+	case isJSON(contentType) && json.Valid(data):
 		return json.RawMessage(data), "json"
 	case utf8.Valid(data) && !looksBinary(data[:min(len(data), 1024)]):
 		return string(data), "text"
@@ -139,7 +139,7 @@ func DocBody(data []byte, contentType string) (any, string) {
 // HeaderMap copies headers for a document, credentials redacted.
 func HeaderMap(h http.Header) map[string][]string {
 	out := map[string][]string{}
-	for k, v := range Redact(h) {
+	for k, v := range redact(h) {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
@@ -147,7 +147,7 @@ func HeaderMap(h http.Header) map[string][]string {
 
 // WriteDocument writes the document as indented JSON, without HTML escaping.
 func WriteDocument(w io.Writer, d *Document) error {
-	d.SchemaVersion = SchemaVersion
+	d.SchemaVersion = schemaVersion
 	if d.Hops == nil {
 		d.Hops = []DocHop{}
 	}
@@ -160,7 +160,7 @@ func WriteDocument(w io.Writer, d *Document) error {
 
 // NewDocResponse describes the final response.
 func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated bool) *DocResponse {
-	v, enc := DocBody(body, resp.Header.Get("Content-Type"))
+	v, enc := docBody(body, resp.Header.Get("Content-Type"))
 	return &DocResponse{
 		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: Reason(resp.StatusCode, resp.Status),
 		Headers: HeaderMap(resp.Header), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
@@ -183,7 +183,7 @@ type CertDocument struct {
 
 // WriteCertDocument writes the document as indented JSON.
 func WriteCertDocument(w io.Writer, d *CertDocument) error {
-	d.SchemaVersion = SchemaVersion
+	d.SchemaVersion = schemaVersion
 	if d.Chain == nil {
 		d.Chain = []tlsinfo.Certificate{}
 	}

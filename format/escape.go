@@ -1,7 +1,3 @@
-// Package format renders everything hop shows: status lines, headers, bodies, timings. Its functions are pure
-// functions of (writer, style, data); it is the only package that knows about colour. Server-controlled text
-// never reaches a terminal unescaped: metadata always goes through Escape, bodies on a terminal through an
-// Escaper.
 package format
 
 import (
@@ -81,20 +77,20 @@ func writeEscaped(w byteWriter, r rune, first byte) {
 	}
 }
 
-// Escaper is a writer that escapes a body on its way to a terminal: newlines, tabs and CRLF line ends pass,
+// escaper is a writer that escapes a body on its way to a terminal: newlines, tabs and CRLF line ends pass,
 // every other control character is made visible. It holds back an incomplete UTF-8 sequence or a lone CR
 // at the end of one Write until the next; Close flushes them.
-type Escaper struct {
+type escaper struct {
 	w       io.Writer
 	pending []byte
 	out     bytes.Buffer // reused between writes
 }
 
-// NewEscaper returns an Escaper writing to w.
-func NewEscaper(w io.Writer) *Escaper { return &Escaper{w: w} }
+// newEscaper returns an escaper writing to w.
+func newEscaper(w io.Writer) *escaper { return &escaper{w: w} }
 
 // Write escapes p. It reports len(p) on success, as the bytes are consumed even when held back.
-func (e *Escaper) Write(p []byte) (int, error) {
+func (e *escaper) Write(p []byte) (int, error) {
 	data := p
 	if len(e.pending) > 0 {
 		data = append(e.pending, p...)
@@ -141,7 +137,7 @@ func (e *Escaper) Write(p []byte) (int, error) {
 }
 
 // Close flushes what was held back, escaped: at the end of the body nothing more can complete it.
-func (e *Escaper) Close() error {
+func (e *escaper) Close() error {
 	if len(e.pending) == 0 {
 		return nil
 	}

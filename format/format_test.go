@@ -53,7 +53,7 @@ func TestEscaper(t *testing.T) {
 		// Write one byte at a time too: state must carry across writes.
 		for _, oneByte := range []bool{false, true} {
 			var buf bytes.Buffer
-			e := NewEscaper(&buf)
+			e := newEscaper(&buf)
 			if oneByte {
 				for i := 0; i < len(tt.in); i++ {
 					e.Write([]byte{tt.in[i]})
@@ -63,7 +63,7 @@ func TestEscaper(t *testing.T) {
 			}
 			e.Close()
 			if got := buf.String(); got != tt.want {
-				t.Errorf("Escaper(%q, byte at a time %v) = %q, want %q", tt.in, oneByte, got, tt.want)
+				t.Errorf("escaper(%q, byte at a time %v) = %q, want %q", tt.in, oneByte, got, tt.want)
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func TestBodyReportsReadErrorAfterWriting(t *testing.T) {
 
 func TestFormatJSONStaysValid(t *testing.T) {
 	in := []byte(`{"s":"a\u007fb\u009bc","n":[1,{"x":null}]}`)
-	out := FormatJSON(in, false, true)
+	out := formatJSON(in, false, true)
 	var a, b any
 	if err := json.Unmarshal(in, &a); err != nil {
 		t.Fatal(err)

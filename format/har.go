@@ -103,7 +103,7 @@ type harTimings struct {
 
 func nvs(h http.Header) []harNV {
 	out := []harNV{}
-	for k, vs := range Redact(h) {
+	for k, vs := range redact(h) {
 		for _, v := range vs {
 			out = append(out, harNV{Name: k, Value: v})
 		}

@@ -11,36 +11,6 @@ import (
 	"github.com/fatih/color"
 )
 
-// Style says how to paint one output stream. The zero Style is plain text.
-type Style struct {
-	Color bool
-}
-
-func newColor(attrs ...color.Attribute) *color.Color {
-	c := color.New(attrs...)
-	c.EnableColor() // whether to paint is Style's decision, not the library's global one
-	return c
-}
-
-var (
-	colorSuccess  = newColor(color.FgGreen, color.Bold)
-	colorRedirect = newColor(color.FgCyan, color.Bold)
-	colorClient   = newColor(color.FgYellow, color.Bold)
-	colorServer   = newColor(color.FgRed, color.Bold)
-	colorName     = newColor(color.FgCyan)
-	colorDim      = newColor(color.Faint)
-	colorError    = newColor(color.FgRed, color.Bold)
-	colorWarn     = newColor(color.FgYellow, color.Bold)
-	colorMethod   = newColor(color.FgMagenta, color.Bold)
-)
-
-func (s Style) paint(c *color.Color, text string) string {
-	if !s.Color || text == "" {
-		return text
-	}
-	return c.Sprint(text)
-}
-
 func statusColor(code int) *color.Color {
 	switch code / 100 {
 	case 2:
@@ -104,16 +74,16 @@ type Request struct {
 // Proxy-Authorization keep only their scheme, cookies only their names.
 func RequestHead(w io.Writer, s Style, r Request) {
 	fmt.Fprintf(w, "%s %s %s\n", s.paint(colorMethod, Escape(r.Method)), Escape(r.Target), Proto(r.Proto))
-	h := Redact(r.Header)
+	h := redact(r.Header)
 	if h.Get("Host") == "" {
 		h.Set("Host", r.Host)
 	}
 	Headers(w, s, h)
 }
 
-// Redact returns a copy of h safe to show: secrets in Authorization, Proxy-Authorization and Cookie are
+// redact returns a copy of h safe to show: secrets in Authorization, Proxy-Authorization and Cookie are
 // replaced.
-func Redact(h http.Header) http.Header {
+func redact(h http.Header) http.Header {
 	out := h.Clone()
 	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
 		for i, v := range out[name] {

@@ -15,7 +15,7 @@ import (
 
 // A JSON body whose top level is an array is formatted a batch of elements at a time, so memory follows the
 // largest element (or batch) instead of the whole body, while the output stays byte-identical to formatting
-// it whole with FormatJSON. The identity rests on how tidwall/pretty lays out an array that does not fit on
+// it whole with formatJSON. The identity rests on how tidwall/pretty lays out an array that does not fit on
 // one line:
 //
 //	[\n  ELEM,\n  ELEM\n]\n

@@ -29,7 +29,7 @@ const (
 // Build turns a Spec into a Request. Every error is a *UsageError naming the offending argument; nothing
 // is sent.
 func Build(spec Spec) (*Request, error) {
-	u, err := ParseURL(spec.URL)
+	u, err := parseURL(spec.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -48,29 +48,29 @@ func Build(spec Spec) (*Request, error) {
 
 	for _, raw := range spec.Headers {
 		name, value, ok := strings.Cut(raw, ":")
-		kind := ItemHeader
+		kind := itemHeader
 		if !ok {
 			if n, found := strings.CutSuffix(raw, ";"); found {
-				name, kind = n, ItemEmptyHeader
+				name, kind = n, itemEmptyHeader
 			} else {
 				return nil, usageErrorf(raw, "-H expects \"Name: value\"")
 			}
 		}
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if err := ValidateHeader(name, value); err != nil {
+		if err := validateHeader(name, value); err != nil {
 			return nil, &UsageError{Arg: raw, Err: err}
 		}
 		r.addHeader(kind, name, value, removed)
 	}
 	for _, raw := range spec.Items {
-		it, err := ParseItem(raw)
+		it, err := parseItem(raw)
 		if err != nil {
 			return nil, err
 		}
 		switch it.Kind {
-		case ItemHeader, ItemEmptyHeader:
+		case itemHeader, itemEmptyHeader:
 			r.addHeader(it.Kind, it.Key, it.Value, removed)
-		case ItemQuery:
+		case itemQuery:
 			q := url.QueryEscape(it.Key) + "=" + url.QueryEscape(it.Value)
 			if r.URL.RawQuery != "" {
 				r.URL.RawQuery += "&"
@@ -100,7 +100,7 @@ func Build(spec Spec) (*Request, error) {
 		r.Header.Set("Authorization", "Basic "+cred)
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
-		if err := ValidateHeader("Authorization", spec.Bearer); err != nil {
+		if err := validateHeader("Authorization", spec.Bearer); err != nil {
 			return nil, usageErrorf("--bearer", "token contains CR, LF or NUL")
 		}
 		r.Header.Set("Authorization", "Bearer "+spec.Bearer)
@@ -129,10 +129,10 @@ func Build(spec Spec) (*Request, error) {
 
 // addHeader applies one header item: "Name:" removes a default, "Name;" sends an empty value, "Host" sets
 // the request's host.
-func (r *Request) addHeader(kind ItemKind, name, value string, removed map[string]bool) {
+func (r *Request) addHeader(kind itemKind, name, value string, removed map[string]bool) {
 	name = textproto.CanonicalMIMEHeaderKey(name)
 	switch {
-	case kind == ItemHeader && value == "":
+	case kind == itemHeader && value == "":
 		removed[name] = true
 		r.Header.Del(name)
 	case name == "Host":
@@ -146,19 +146,19 @@ func (r *Request) addHeader(kind ItemKind, name, value string, removed map[strin
 // bodyBuilder collects the body-making items and flags and decides on one body.
 type bodyBuilder struct {
 	spec   Spec
-	fields []Item // =, =@, :=, :=@
-	files  []Item // field@path uploads and -F name=@file
-	bodyIt *Item  // @path
+	fields []item // =, =@, :=, :=@
+	files  []item // field@path uploads and -F name=@file
+	bodyIt *item  // @path
 }
 
-func (b *bodyBuilder) add(it Item) error {
+func (b *bodyBuilder) add(it item) error {
 	switch it.Kind {
-	case ItemBodyFile:
+	case itemBodyFile:
 		if b.bodyIt != nil {
 			return usageErrorf(it.Raw, "only one @file body can be given")
 		}
 		b.bodyIt = &it
-	case ItemUpload:
+	case itemUpload:
 		b.files = append(b.files, it)
 	default:
 		b.fields = append(b.fields, it)
@@ -173,9 +173,9 @@ func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error
 		if !ok || name == "" {
 			return nil, "", "", usageErrorf(f, "-F expects name=value or name=@file")
 		}
-		it := Item{Kind: ItemField, Key: name, Value: value, Raw: f, escKey: name}
+		it := item{Kind: itemField, Key: name, Value: value, Raw: f, escKey: name}
 		if path, isFile := strings.CutPrefix(value, "@"); isFile {
-			it.Kind, it.Value = ItemUpload, path
+			it.Kind, it.Value = itemUpload, path
 			b.files = append(b.files, it)
 		} else {
 			b.fields = append(b.fields, it)
@@ -315,19 +315,19 @@ func stdinBody(r io.Reader) *Body {
 }
 
 // fieldValue returns a field's value as a JSON node: a string, or raw JSON for := items.
-func (b *bodyBuilder) fieldValue(it Item) (any, error) {
+func (b *bodyBuilder) fieldValue(it item) (any, error) {
 	switch it.Kind {
-	case ItemField:
+	case itemField:
 		return it.Value, nil
-	case ItemFieldFile:
+	case itemFieldFile:
 		p, err := b.readFile(it.Value, it.Raw)
 		if err != nil {
 			return nil, err
 		}
 		return string(p), nil
-	case ItemJSON, ItemJSONFile:
+	case itemJSON, itemJSONFile:
 		raw := []byte(it.Value)
-		if it.Kind == ItemJSONFile {
+		if it.Kind == itemJSONFile {
 			p, err := b.readFile(it.Value, it.Raw)
 			if err != nil {
 				return nil, err
@@ -369,7 +369,7 @@ func (b *bodyBuilder) jsonBody() (*Body, error) {
 func (b *bodyBuilder) formBody() (*Body, error) {
 	var parts []string
 	for _, it := range b.fields {
-		if it.Kind == ItemJSON || it.Kind == ItemJSONFile {
+		if it.Kind == itemJSON || it.Kind == itemJSONFile {
 			return nil, usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent as a form")
 		}
 		v, err := b.fieldValue(it)
@@ -386,7 +386,7 @@ func (b *bodyBuilder) formBody() (*Body, error) {
 func (b *bodyBuilder) multipartBody() (*Body, string, error) {
 	var parts []Part
 	for _, it := range b.fields {
-		if it.Kind == ItemJSON || it.Kind == ItemJSONFile {
+		if it.Kind == itemJSON || it.Kind == itemJSONFile {
 			return nil, "", usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent in a multipart form")
 		}
 		v, err := b.fieldValue(it)

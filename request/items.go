@@ -6,25 +6,25 @@ import (
 	"strings"
 )
 
-// ItemKind says what a request item contributes to the request.
-type ItemKind int
+// itemKind says what a request item contributes to the request.
+type itemKind int
 
 // The request item kinds, named after HTTPie's separators.
 const (
-	ItemHeader      ItemKind = iota // Name:Value (Name: removes a default header)
-	ItemEmptyHeader                 // Name; sends the header with an empty value
-	ItemQuery                       // name==value
-	ItemField                       // field=value
-	ItemFieldFile                   // field=@file
-	ItemJSON                        // field:=json
-	ItemJSONFile                    // field:=@file.json
-	ItemUpload                      // field@path
-	ItemBodyFile                    // @path, @- for stdin
+	itemHeader      itemKind = iota // Name:Value (Name: removes a default header)
+	itemEmptyHeader                 // Name; sends the header with an empty value
+	itemQuery                       // name==value
+	itemField                       // field=value
+	itemFieldFile                   // field=@file
+	itemJSON                        // field:=json
+	itemJSONFile                    // field:=@file.json
+	itemUpload                      // field@path
+	itemBodyFile                    // @path, @- for stdin
 )
 
-// Item is one parsed request item.
-type Item struct {
-	Kind  ItemKind
+// item is one parsed request item.
+type item struct {
+	Kind  itemKind
 	Key   string // unescaped name: header name, query key or field path
 	Value string // value as typed; a path for the file kinds
 	Raw   string // the argument as typed, for error messages
@@ -35,20 +35,20 @@ type Item struct {
 // separators in the order they are tried at one position: longest first, so ":=@" wins over ":=" and ":".
 var separators = []struct {
 	sep  string
-	kind ItemKind
+	kind itemKind
 }{
-	{":=@", ItemJSONFile},
-	{"==", ItemQuery},
-	{"=@", ItemFieldFile},
-	{":=", ItemJSON},
-	{"=", ItemField},
-	{"@", ItemUpload},
-	{":", ItemHeader},
+	{":=@", itemJSONFile},
+	{"==", itemQuery},
+	{"=@", itemFieldFile},
+	{":=", itemJSON},
+	{"=", itemField},
+	{"@", itemUpload},
+	{":", itemHeader},
 }
 
-// ParseItem splits a request item at its first unescaped separator. A backslash makes the next character
+// parseItem splits a request item at its first unescaped separator. A backslash makes the next character
 // literal, so `a\=b=c` is the field "a=b" with value "c".
-func ParseItem(arg string) (Item, error) {
+func parseItem(arg string) (item, error) {
 	for i := 0; i < len(arg); i++ {
 		if arg[i] == '\\' {
 			i++
@@ -58,18 +58,18 @@ func ParseItem(arg string) (Item, error) {
 			if !strings.HasPrefix(arg[i:], s.sep) {
 				continue
 			}
-			it := Item{Kind: s.kind, Key: unescapeKey(arg[:i]), Value: arg[i+len(s.sep):], Raw: arg, escKey: arg[:i]}
-			if it.Kind == ItemUpload && it.Key == "" {
-				it.Kind = ItemBodyFile
+			it := item{Kind: s.kind, Key: unescapeKey(arg[:i]), Value: arg[i+len(s.sep):], Raw: arg, escKey: arg[:i]}
+			if it.Kind == itemUpload && it.Key == "" {
+				it.Kind = itemBodyFile
 			}
 			return it, it.validate()
 		}
 	}
 	if strings.HasSuffix(arg, ";") && len(arg) > 1 {
-		it := Item{Kind: ItemEmptyHeader, Key: unescapeKey(arg[:len(arg)-1]), Raw: arg}
+		it := item{Kind: itemEmptyHeader, Key: unescapeKey(arg[:len(arg)-1]), Raw: arg}
 		return it, it.validate()
 	}
-	return Item{}, usageErrorf(arg, "not a request item; expected Name:Value, name==value, field=value, field:=json, field@file or @file")
+	return item{}, usageErrorf(arg, "not a request item; expected Name:Value, name==value, field=value, field:=json, field@file or @file")
 }
 
 func unescapeKey(s string) string {
@@ -86,24 +86,24 @@ func unescapeKey(s string) string {
 	return b.String()
 }
 
-func (it Item) validate() error {
+func (it item) validate() error {
 	switch it.Kind {
-	case ItemHeader, ItemEmptyHeader:
-		if err := ValidateHeader(it.Key, it.Value); err != nil {
+	case itemHeader, itemEmptyHeader:
+		if err := validateHeader(it.Key, it.Value); err != nil {
 			return &UsageError{Arg: it.Raw, Err: err}
 		}
-	case ItemQuery:
+	case itemQuery:
 		if it.Key == "" {
 			return usageErrorf(it.Raw, "query parameter has no name")
 		}
-	case ItemField, ItemFieldFile, ItemJSON, ItemJSONFile, ItemUpload:
+	case itemField, itemFieldFile, itemJSON, itemJSONFile, itemUpload:
 		if it.Key == "" {
 			return usageErrorf(it.Raw, "field has no name (a top-level array is written []=value)")
 		}
-		if (it.Kind == ItemFieldFile || it.Kind == ItemJSONFile || it.Kind == ItemUpload) && it.Value == "" {
+		if (it.Kind == itemFieldFile || it.Kind == itemJSONFile || it.Kind == itemUpload) && it.Value == "" {
 			return usageErrorf(it.Raw, "no file name after the separator")
 		}
-	case ItemBodyFile:
+	case itemBodyFile:
 		if it.Value == "" {
 			return usageErrorf(it.Raw, "no file name after @")
 		}
@@ -111,9 +111,9 @@ func (it Item) validate() error {
 	return nil
 }
 
-// ValidateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
+// validateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
 // split a request.
-func ValidateHeader(name, value string) error {
+func validateHeader(name, value string) error {
 	if name == "" {
 		return errors.New("header has no name")
 	}

@@ -30,20 +30,20 @@ func TestParseURL(t *testing.T) {
 		{"localhost.example.com", "https://localhost.example.com/"},
 	}
 	for _, tt := range tests {
-		u, err := ParseURL(tt.in)
+		u, err := parseURL(tt.in)
 		if err != nil {
-			t.Errorf("ParseURL(%q) error: %v", tt.in, err)
+			t.Errorf("parseURL(%q) error: %v", tt.in, err)
 			continue
 		}
 		if got := u.String(); got != tt.want {
-			t.Errorf("ParseURL(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("parseURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	for _, bad := range []string{"", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
-		_, err := ParseURL(bad)
+		_, err := parseURL(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {
-			t.Errorf("ParseURL(%q) error = %v, want a *UsageError", bad, err)
+			t.Errorf("parseURL(%q) error = %v, want a *UsageError", bad, err)
 		}
 	}
 }
@@ -52,15 +52,15 @@ func TestOrigin(t *testing.T) {
 	same := [][2]string{{"https://a.com/x", "https://A.com:443/y"}, {"http://a.com", "http://a.com:80/z"}}
 	differ := [][2]string{{"https://a.com", "http://a.com"}, {"http://a.com:80", "http://a.com:8080"}, {"http://a.com", "http://b.a.com"}}
 	for _, p := range same {
-		a, _ := ParseURL(p[0])
-		b, _ := ParseURL(p[1])
+		a, _ := parseURL(p[0])
+		b, _ := parseURL(p[1])
 		if Origin(a) != Origin(b) {
 			t.Errorf("Origin(%q) = %q, Origin(%q) = %q; want equal", p[0], Origin(a), p[1], Origin(b))
 		}
 	}
 	for _, p := range differ {
-		a, _ := ParseURL(p[0])
-		b, _ := ParseURL(p[1])
+		a, _ := parseURL(p[0])
+		b, _ := parseURL(p[1])
 		if Origin(a) == Origin(b) {
 			t.Errorf("Origin(%q) == Origin(%q) = %q; want different", p[0], p[1], Origin(a))
 		}
@@ -70,28 +70,28 @@ func TestOrigin(t *testing.T) {
 func TestParseItem(t *testing.T) {
 	tests := []struct {
 		in        string
-		kind      ItemKind
+		kind      itemKind
 		key, val  string
 		wantError bool
 	}{
-		{in: "Name:Value", kind: ItemHeader, key: "Name", val: "Value"},
-		{in: "X-Url:http://a.com:80", kind: ItemHeader, key: "X-Url", val: "http://a.com:80"},
-		{in: "Accept:", kind: ItemHeader, key: "Accept", val: ""},
-		{in: "X-Empty;", kind: ItemEmptyHeader, key: "X-Empty"},
-		{in: "q==a b", kind: ItemQuery, key: "q", val: "a b"},
-		{in: "q==", kind: ItemQuery, key: "q", val: ""},
-		{in: "name=hop", kind: ItemField, key: "name", val: "hop"},
-		{in: "url=http://x", kind: ItemField, key: "url", val: "http://x"},
-		{in: "eq=a=b", kind: ItemField, key: "eq", val: "a=b"},
-		{in: "n:=3", kind: ItemJSON, key: "n", val: "3"},
-		{in: "f=@file.txt", kind: ItemFieldFile, key: "f", val: "file.txt"},
-		{in: "j:=@x.json", kind: ItemJSONFile, key: "j", val: "x.json"},
-		{in: "photo@cat.jpg", kind: ItemUpload, key: "photo", val: "cat.jpg"},
-		{in: "@body.bin", kind: ItemBodyFile, key: "", val: "body.bin"},
-		{in: "@-", kind: ItemBodyFile, key: "", val: "-"},
-		{in: `a\=b=c`, kind: ItemField, key: "a=b", val: "c"},
-		{in: `a\:b=c`, kind: ItemField, key: "a:b", val: "c"},
-		{in: "[]:=1", kind: ItemJSON, key: "[]", val: "1"},
+		{in: "Name:Value", kind: itemHeader, key: "Name", val: "Value"},
+		{in: "X-Url:http://a.com:80", kind: itemHeader, key: "X-Url", val: "http://a.com:80"},
+		{in: "Accept:", kind: itemHeader, key: "Accept", val: ""},
+		{in: "X-Empty;", kind: itemEmptyHeader, key: "X-Empty"},
+		{in: "q==a b", kind: itemQuery, key: "q", val: "a b"},
+		{in: "q==", kind: itemQuery, key: "q", val: ""},
+		{in: "name=hop", kind: itemField, key: "name", val: "hop"},
+		{in: "url=http://x", kind: itemField, key: "url", val: "http://x"},
+		{in: "eq=a=b", kind: itemField, key: "eq", val: "a=b"},
+		{in: "n:=3", kind: itemJSON, key: "n", val: "3"},
+		{in: "f=@file.txt", kind: itemFieldFile, key: "f", val: "file.txt"},
+		{in: "j:=@x.json", kind: itemJSONFile, key: "j", val: "x.json"},
+		{in: "photo@cat.jpg", kind: itemUpload, key: "photo", val: "cat.jpg"},
+		{in: "@body.bin", kind: itemBodyFile, key: "", val: "body.bin"},
+		{in: "@-", kind: itemBodyFile, key: "", val: "-"},
+		{in: `a\=b=c`, kind: itemField, key: "a=b", val: "c"},
+		{in: `a\:b=c`, kind: itemField, key: "a:b", val: "c"},
+		{in: "[]:=1", kind: itemJSON, key: "[]", val: "1"},
 		{in: "=x", wantError: true},
 		{in: ":=1", wantError: true},
 		{in: "word", wantError: true},
@@ -103,20 +103,20 @@ func TestParseItem(t *testing.T) {
 		{in: "==x", wantError: true},
 	}
 	for _, tt := range tests {
-		it, err := ParseItem(tt.in)
+		it, err := parseItem(tt.in)
 		if tt.wantError {
 			var ue *UsageError
 			if !errors.As(err, &ue) {
-				t.Errorf("ParseItem(%q) error = %v, want a *UsageError", tt.in, err)
+				t.Errorf("parseItem(%q) error = %v, want a *UsageError", tt.in, err)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("ParseItem(%q) error: %v", tt.in, err)
+			t.Errorf("parseItem(%q) error: %v", tt.in, err)
 			continue
 		}
 		if it.Kind != tt.kind || it.Key != tt.key || it.Value != tt.val {
-			t.Errorf("ParseItem(%q) = kind %d %q %q, want kind %d %q %q", tt.in, it.Kind, it.Key, it.Value, tt.kind, tt.key, tt.val)
+			t.Errorf("parseItem(%q) = kind %d %q %q, want kind %d %q %q", tt.in, it.Kind, it.Key, it.Value, tt.kind, tt.key, tt.val)
 		}
 	}
 }

@@ -14,8 +14,8 @@ import (
 // KiB, and a path such as /dev/zero must not exhaust memory.
 const MaxCertFile = 16 << 20
 
-// ErrNotCertificates is returned for a file that holds no certificate.
-var ErrNotCertificates = errors.New("no certificates in the file (expected PEM or DER)")
+// errNotCertificates is returned for a file that holds no certificate.
+var errNotCertificates = errors.New("no certificates in the file (expected PEM or DER)")
 
 // ReadCertFile reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
 // skipped) or a DER file (one or more certificates).
@@ -24,11 +24,11 @@ func ReadCertFile(path string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseCerts(data)
+	return parseCerts(data)
 }
 
-// ParseCerts reads certificates from PEM or DER bytes.
-func ParseCerts(data []byte) ([]*x509.Certificate, error) {
+// parseCerts reads certificates from PEM or DER bytes.
+func parseCerts(data []byte) ([]*x509.Certificate, error) {
 	var chain []*x509.Certificate
 	if bytes.Contains(data, []byte("-----BEGIN")) {
 		rest := data
@@ -51,7 +51,7 @@ func ParseCerts(data []byte) ([]*x509.Certificate, error) {
 		chain = certs
 	}
 	if len(chain) == 0 {
-		return nil, ErrNotCertificates
+		return nil, errNotCertificates
 	}
 	return chain, nil
 }

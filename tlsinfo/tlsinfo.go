@@ -166,13 +166,13 @@ func DescribeChain(chain []*x509.Certificate, host string, now time.Time) []Cert
 		if i == 0 {
 			h = host
 		}
-		out = append(out, DescribeCert(c, h, now))
+		out = append(out, describeCert(c, h, now))
 	}
 	return out
 }
 
-// DescribeCert describes one certificate; host, if given, selects the matching SAN.
-func DescribeCert(c *x509.Certificate, host string, now time.Time) Certificate {
+// describeCert describes one certificate; host, if given, selects the matching SAN.
+func describeCert(c *x509.Certificate, host string, now time.Time) Certificate {
 	d := Certificate{
 		Subject:            name(c.Subject.String(), c),
 		Issuer:             c.Issuer.String(),
@@ -375,9 +375,9 @@ func certNames(c *x509.Certificate) string {
 	return strings.Join(names, ", ")
 }
 
-// CheckPin reports whether any certificate of chain has the pin (sha256//BASE64). A list of pins separated
+// checkPin reports whether any certificate of chain has the pin (sha256//BASE64). A list of pins separated
 // by ';' matches when any one does, as in curl.
-func CheckPin(chain []*x509.Certificate, pins string) bool {
+func checkPin(chain []*x509.Certificate, pins string) bool {
 	for _, pin := range strings.Split(pins, ";") {
 		for _, c := range chain {
 			if SPKIPin(c) == strings.TrimSpace(pin) {
@@ -399,7 +399,7 @@ func (e *PinError) Error() string {
 
 // VerifyPins returns a *PinError unless a certificate of chain has one of pins.
 func VerifyPins(chain []*x509.Certificate, pins string) error {
-	if CheckPin(chain, pins) {
+	if checkPin(chain, pins) {
 		return nil
 	}
 	got := make([]string, len(chain))

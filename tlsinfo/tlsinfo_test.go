@@ -50,7 +50,7 @@ func TestDescribeCert(t *testing.T) {
 		{"ed25519", "Ed25519", 256, tlsinfo.GradeGood},
 	} {
 		chain := issue(t, pki, testserver.Leaf{Names: []string{"api.example", "127.0.0.1"}, Key: tt.key, NotAfter: now.Add(10*24*time.Hour + time.Hour)})
-		d := tlsinfo.DescribeCert(chain[0], "127.0.0.1", now)
+		d := tlsinfo.DescribeChain([]*x509.Certificate{chain[0]}, "127.0.0.1", now)[0]
 		if d.KeyType != tt.wantType || d.KeyBits != tt.wantBits || d.KeyGrade != tt.grade {
 			t.Errorf("%s key = %s %d (%s), want %s %d (%s)", tt.key, d.KeyType, d.KeyBits, d.KeyGrade, tt.wantType, tt.wantBits, tt.grade)
 		}
@@ -74,12 +74,12 @@ func TestDescribeCert(t *testing.T) {
 			t.Errorf("days %d CA %v self-signed %v issuer %q", d.DaysLeft, d.IsCA, d.SelfSigned, d.Issuer)
 		}
 	}
-	inter := tlsinfo.DescribeCert(pki.Inter, "", now)
+	inter := tlsinfo.DescribeChain([]*x509.Certificate{pki.Inter}, "", now)[0]
 	if !inter.IsCA || inter.OCSPServers[0] != "http://ocsp.hop.invalid" || inter.CRLs[0] != "http://crl.hop.invalid/inter.crl" {
 		t.Errorf("intermediate = %+v", inter)
 	}
 	wild := issue(t, pki, testserver.Leaf{Names: []string{"*.example.com"}})
-	if m := tlsinfo.DescribeCert(wild[0], "api.example.com", now).MatchedName; m != "*.example.com" {
+	if m := tlsinfo.DescribeChain([]*x509.Certificate{wild[0]}, "api.example.com", now)[0].MatchedName; m != "*.example.com" {
 		t.Errorf("wildcard matched %q", m)
 	}
 }
@@ -144,10 +144,10 @@ func TestPins(t *testing.T) {
 	pki, _ := testserver.NewPKI()
 	chain := issue(t, pki, testserver.Leaf{Names: []string{"localhost"}})
 	pin := tlsinfo.SPKIPin(chain[1])
-	if !tlsinfo.CheckPin(chain, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"+pin) {
+	if tlsinfo.VerifyPins(chain, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"+pin) != nil {
 		t.Errorf("a pin of the intermediate, second in a list, did not match")
 	}
-	if tlsinfo.CheckPin(chain, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=") {
+	if tlsinfo.VerifyPins(chain, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=") == nil {
 		t.Errorf("a foreign pin matched")
 	}
 	for _, bad := range []string{"md5//x", "sha256//not-base64!", "sha256//AAAA"} {

@@ -186,7 +186,7 @@ func addrString(a net.Addr) string {
 }
 
 // Start begins a hop for a request of method to u: the returned context carries the hop's ClientTrace and
-// the hop itself, for the context helpers below. Send the request with that context, then call Finish.
+// the hop itself, for the context helpers below. Send the request with that context, then call finish.
 func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Hop) {
 	h := &Hop{now: time.Now, url: u}
 	h.rec.Method = method
@@ -196,9 +196,9 @@ func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Ho
 	return httptrace.WithClientTrace(context.WithValue(ctx, hopKey{}, h), h.clientTrace()), h
 }
 
-// Finish records how the hop's round trip ended. The response body is wrapped so that the end of the
+// finish records how the hop's round trip ended. The response body is wrapped so that the end of the
 // transfer is stamped by whoever drains it.
-func (h *Hop) Finish(resp *http.Response, err error) {
+func (h *Hop) finish(resp *http.Response, err error) {
 	if err != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
 		return
@@ -218,7 +218,7 @@ func (h *Hop) Finish(resp *http.Response, err error) {
 func RoundTrip(rt http.RoundTripper, req *http.Request) (*http.Response, *Hop, error) {
 	ctx, h := Start(req.Context(), req.Method, req.URL)
 	resp, err := rt.RoundTrip(req.WithContext(ctx))
-	h.Finish(resp, err)
+	h.finish(resp, err)
 	return resp, h, err
 }
 
