@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process comparison of hop and curl on this machine, against a local server (plain HTTP, and HTTPS
-# offering HTTP/1.1 only). hop and curl run alternately (ROUNDS rounds of RUNS runs each, after warm-up runs);
+# Whole-process comparison of hop with curl, and with a floor (bench/floor: a bare net/http GET built the
+# way hop is), on this machine, against a local server (plain HTTP, and HTTPS offering HTTP/1.1 only). hop and
+# the other client run alternately (ROUNDS rounds of RUNS runs each, after warm-up runs);
 # the table gives medians over all runs, the hop/curl ratio, the ratio of the CPU time each used (user +
 # system, children included, mean over all runs) and hop's peak memory (GNU time's maximum resident size).
 # Installs hyperfine, GNU time, jq and curl from Debian's packages when they are missing.
@@ -8,7 +9,8 @@
 #   bench/compare.sh            # every scenario, as a Markdown table; docs/BENCHMARKS.md holds the last one
 #   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
 #
-# Scenarios: startup get-http get-https get-https-store gib-http gib-https json.
+# Scenarios: startup get-http get-https get-https-store gib-http gib-https json, and against the floor
+# floor-startup floor-get-http floor-get-https.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -24,6 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 make -s build # the binary users build, static
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o bin/hop-floor ./bench/floor # built the same way
 go build -o bin/hop-demo-server ./demo
 dir=$(mktemp -d)
 # The server gets CPU 0 to itself, so that where the scheduler happens to put it is not part of what is
@@ -123,6 +126,21 @@ if want json; then
   row json "$((size / 1000000)) MB JSON array, pretty + colour into a file (vs \`curl \| jq -C .\`)" "≤ 0.20×, ≤ 64 MiB" time sh \
     "$hop get $P/data/json-array/$ARRAY_N --pretty=all > $OUT.hop" "curl -s $P/data/json-array/$ARRAY_N | jq -C . > $OUT.jq"
 fi
+
+# The floor: what any Go HTTP client pays (runtime start-up, net/http, a connection). hop's own work is what
+# it adds on top.
+floor=$PWD/bin/hop-floor
+if want floor-startup || want floor-get-http || want floor-get-https; then
+  echo
+  echo "| scenario | hop | floor | hop/floor | target | CPU time hop/floor | hop peak memory |"
+  echo "|---|---|---|---|---|---|---|"
+fi
+row floor-startup "start-up: \`hop version\` vs \`floor version\`" "faster than before" time none \
+  "$hop version" "$floor version"
+row floor-get-http "GET 400 B JSON, piped, http" "≤ 1.10×" time none \
+  "$hop get $P/data/json-400" "$floor $P/data/json-400"
+row floor-get-https "GET 400 B JSON, piped, https (HTTP/1.1)" "≤ 1.10×" time none \
+  "$hop get $T/data/json-400 --cacert $CA" "$floor $T/data/json-400 $CA"
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(go version | cut -d' ' -f3); $(curl --version | head -1 | cut -d' ' -f1-2); $(jq --version); hyperfine $(hyperfine --version | cut -d' ' -f2); $ROUNDS rounds × $RUNS runs each, alternating."

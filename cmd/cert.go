@@ -109,6 +109,7 @@ func (o *CertOptions) check(s *Streams) error {
 }
 
 func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
+	watched := s.watchInterrupts()
 	var window time.Duration
 	if o.ExpiresWithin != "" {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
@@ -118,6 +119,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	if err == nil {
 		err = judge(report, chain, o, window, now)
 	}
+	<-watched // once anything is shown, Ctrl-C is answered with the error line and exit 130
 	switch o.Format {
 	case "json":
 		d := &format.CertDocument{Target: o.Target, RemoteAddr: report.RemoteAddr, TLS: report.Conn,

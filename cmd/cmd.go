@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 
 	"github.com/hop-cli/hop/format"
@@ -46,7 +47,17 @@ func Main() (code int) {
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go cancelOnInterrupt(cancel)
+	watched := make(chan struct{})
+	var once sync.Once
+	s.WatchInterrupts = func() <-chan struct{} {
+		once.Do(func() { go cancelOnInterrupt(cancel, watched) })
+		return watched
+	}
+	prompt := s.ReadPassword
+	s.ReadPassword = func(p string) (string, error) {
+		<-s.WatchInterrupts() // the prompt changes the terminal's mode: Ctrl-C must not kill hop there
+		return prompt(p)
+	}
 	err := Execute(ctx, s, Runners{}, os.Args[1:])
 	if err != nil && ctx.Err() != nil {
 		err = context.Canceled // interrupted, whatever the exchange made of it
@@ -54,14 +65,19 @@ func Main() (code int) {
 	return report(s, err)
 }
 
-// cancelOnInterrupt calls cancel on SIGINT or SIGTERM. It runs on its own goroutine: registering for signals
-// starts an OS thread, which done on the way to the request added 0.4 ms to every run, a sixth of hop's
-// start-up. A signal in the first instant, before the registration, ends hop by the default action, which a
-// shell reports as 130 too. Nothing unregisters: the process is about to exit, and signal.Stop waits for the
-// signal goroutine to settle.
-func cancelOnInterrupt(cancel context.CancelFunc) {
+// cancelOnInterrupt calls cancel on SIGINT or SIGTERM. os/signal starts two OS threads for it (one locked to
+// keep the signal mask), which on a small VM cost 2–3 ms, more than the whole of hop's own start-up. So it is
+// not done at start-up: a command calls Streams.WatchInterrupts when its work begins, and the registration
+// runs on its own goroutine beside that work. A signal before it, in the first milliseconds of a run, ends hop
+// by the default action, which a shell reports as 130 too; hop version, help and completion never register.
+// Nothing unregisters: the process is about to exit, and signal.Stop waits for the signal goroutine to settle.
+//
+// watched is closed once the registration is done. A command waits for it before it writes output, so that
+// once anything of the exchange has been shown, Ctrl-C is always answered with the error line and exit 130.
+func cancelOnInterrupt(cancel context.CancelFunc, watched chan<- struct{}) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	close(watched)
 	<-ch
 	cancel()
 }

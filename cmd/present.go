@@ -28,6 +28,7 @@ type presenter struct {
 	headOut                                                       io.Writer // where response heads go
 	headStyle                                                     format.Style
 
+	watched  <-chan struct{}  // closed once interrupts are watched: output waits for it
 	req      *request.Request // the request being sent, for its body
 	insecure bool             // certificates are not verified (-k)
 	seen     int              // hops shown so far
@@ -69,6 +70,7 @@ func newPresenter(s *Streams, o *OutputOptions) *presenter {
 // the first hop) and, with -v, the response head; without -v only the final response head is shown, once
 // the exchange is over.
 func (p *presenter) hop(h exchange.Hop) {
+	<-p.watched
 	first := p.seen == 0
 	p.seen++
 	if p.reqHead {

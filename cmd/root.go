@@ -29,6 +29,9 @@ type commands struct {
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	c := newCommands(s, r)
 	args = c.hoist(args)
+	if reachesCompletion(args) {
+		c.addCompletionCmd()
+	}
 	target := c.prepare(args)
 	c.root.SetArgs(args)
 	err := c.root.ExecuteContext(ctx)
@@ -87,13 +90,32 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	c.addRequestCmd(s, r, anyMethodCommand)
 	c.addCertCmd(s, r)
 	root.AddCommand(newVersionCmd(s))
-	root.InitDefaultCompletionCmd()
-	for _, cc := range root.Commands() {
+	// Cobra adds its completion command when the tree is executed; hop adds it itself when needed.
+	root.CompletionOptions.DisableDefaultCmd = true
+	return c
+}
+
+// reachesCompletion reports whether args can reach the completion command: run it, complete a command line
+// with it, or list the commands. Building it costs a twentieth of hop's start-up, so other runs skip it.
+func reachesCompletion(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	switch args[0] {
+	case "completion", "help", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+		return true
+	}
+	return strings.HasPrefix(args[0], "-")
+}
+
+func (c *commands) addCompletionCmd() {
+	c.root.CompletionOptions.DisableDefaultCmd = false
+	c.root.InitDefaultCompletionCmd()
+	for _, cc := range c.root.Commands() {
 		if cc.Name() == "completion" {
 			cc.Example = "  source <(hop completion bash)\n  hop completion zsh > \"${fpath[1]}/_hop\"\n  hop completion fish > ~/.config/fish/completions/hop.fish"
 		}
 	}
-	return c
 }
 
 // prepare registers the flags of the command args will run (or complete, or show help for) and returns it.

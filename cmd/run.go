@@ -55,9 +55,12 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	if err != nil {
 		return &usageError{err: err}
 	}
+	// Interrupts are watched from here on, registered beside the exchange; output waits for the registration.
+	p.watched = s.watchInterrupts()
 	client := &exchange.Client{Transport: tr, Options: o.Exchange,
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
 	ex, err := client.Do(ctx, req, p.hop)
+	<-p.watched
 	out.ex = ex
 	defer ex.Close()
 	if err != nil {

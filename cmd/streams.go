@@ -27,6 +27,11 @@ type Streams struct {
 	// ReadPassword asks for a secret on the terminal; it returns auth.ErrNoTerminal when there is none.
 	ReadPassword func(prompt string) (string, error)
 
+	// WatchInterrupts starts turning SIGINT and SIGTERM into the cancellation of the command's context, and
+	// returns a channel closed once that is in place; commands call it when their work begins. Nil means
+	// interrupts are not watched (tests).
+	WatchInterrupts func() <-chan struct{}
+
 	// Color is the --color flag (auto, always, never), bound by the commands that take it. OutStyle and
 	// ErrStyle are the one place that decides from it whether a stream is painted.
 	Color string
@@ -78,6 +83,16 @@ func TestStreams(stdin string) (*Streams, *bytes.Buffer, *bytes.Buffer) {
 		ReadPassword: func(string) (string, error) { return "", auth.ErrNoTerminal },
 		Color:        "auto",
 	}, &out, &errb
+}
+
+// watchInterrupts calls WatchInterrupts, if set; the channel it returns is closed once interrupts are watched.
+func (s *Streams) watchInterrupts() <-chan struct{} {
+	if s.WatchInterrupts != nil {
+		return s.WatchInterrupts()
+	}
+	done := make(chan struct{})
+	close(done)
+	return done
 }
 
 // OutStyle is how stdout is painted.
