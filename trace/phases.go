@@ -134,3 +134,26 @@ func AllTimings(hops []Record) []Timings {
 	}
 	return out
 }
+
+// Total and TTFB name the spans a hop has beside its phases: the whole hop, and its start to the first
+// response byte.
+const (
+	Total = "total"
+	TTFB  = "ttfb"
+)
+
+// Durations returns how long each phase that happened took, by name, with Total and (when a response
+// came) TTFB.
+func (t Timings) Durations(r Record) map[string]time.Duration {
+	out := make(map[string]time.Duration, len(t.Phases)+2)
+	for _, p := range t.Phases {
+		if !p.Skipped {
+			out[p.Name] = p.Duration
+		}
+	}
+	out[Total] = t.Total
+	if e := r.Events; !e.FirstByte.IsZero() && !e.FirstByte.Before(e.Start) {
+		out[TTFB] = e.FirstByte.Sub(e.Start)
+	}
+	return out
+}
