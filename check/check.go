@@ -36,9 +36,9 @@ func Status(code int, explain func() string) error {
 }
 
 // Failure is a check the user asked for that failed: exit 10.
-type Failure struct{ msg string }
+type Failure struct{ Msg string }
 
-func (e *Failure) Error() string { return e.msg }
+func (e *Failure) Error() string { return e.Msg }
 
 // Class is exchange.Check.
 func (e *Failure) Class() exchange.Class { return exchange.Check }
@@ -50,7 +50,7 @@ func Expiry(chain []*x509.Certificate, window time.Duration, asked string, now t
 		return nil
 	}
 	c := exp[0]
-	return &Failure{msg: fmt.Sprintf("certificate %s expires on %s (%d days left), within %s",
+	return &Failure{Msg: fmt.Sprintf("certificate %s expires on %s (%d days left), within %s",
 		c.Subject.String(), c.NotAfter.UTC().Format(time.DateOnly), tlsinfo.DaysLeft(c.NotAfter, now), asked)}
 }
 
