@@ -24,6 +24,7 @@ type Document struct {
 	Hops          []DocHop            `json:"hops"`
 	TimingsMS     *DocTimings         `json:"timings_ms"`
 	TLS           *tlsinfo.Connection `json:"tls"`
+	Checks        []DocCheck          `json:"checks,omitempty"` // the checks asked for, each with its result
 	Error         *DocError           `json:"error"`
 	ExitCode      int                 `json:"exit_code"`
 }
@@ -72,6 +73,14 @@ type DocTimings struct {
 	Server   *float64 `json:"server"`
 	Transfer *float64 `json:"transfer"`
 	Total    float64  `json:"total"`
+}
+
+// DocCheck is one check the user asked for and how it came out.
+type DocCheck struct {
+	Check    string `json:"check"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+	OK       bool   `json:"ok"`
 }
 
 // DocError says what went wrong.

@@ -1,0 +1,181 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WriteOut holds what curl's -w/--write-out variables name, with curl's meanings.
+type WriteOut struct {
+	HTTPCode      int    // 0 when no response came (printed 000)
+	HTTPVersion   string // "1.1", "2", "3"; "0" when no response came
+	NumRedirects  int
+	RemoteIP      string
+	RemotePort    int
+	LocalIP       string
+	LocalPort     int
+	SizeDownload  int64 // body bytes received on the wire, final response
+	SizeHeader    int64 // header bytes received, every response
+	SizeRequest   int64 // request bytes sent, every request
+	ContentType   string
+	URLEffective  string
+	Method        string
+	Scheme        string // upper case, as curl prints it
+	ExitCode      int
+	ErrorMsg      string
+	Header        http.Header // the final response's, for %header{NAME}
+	NameLookup    time.Duration
+	Connect       time.Duration
+	AppConnect    time.Duration
+	PreTransfer   time.Duration
+	StartTransfer time.Duration
+	Redirect      time.Duration
+	Total         time.Duration
+}
+
+// writeOutVars are curl's variables hop knows, each as curl prints it and as %{json} holds it.
+var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
+	"http_code":          func(v *WriteOut) (string, any) { return code3(v.HTTPCode), v.HTTPCode },
+	"response_code":      func(v *WriteOut) (string, any) { return code3(v.HTTPCode), v.HTTPCode },
+	"http_version":       func(v *WriteOut) (string, any) { return v.HTTPVersion, v.HTTPVersion },
+	"num_redirects":      func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRedirects), v.NumRedirects },
+	"remote_ip":          func(v *WriteOut) (string, any) { return v.RemoteIP, v.RemoteIP },
+	"remote_port":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.RemotePort), v.RemotePort },
+	"local_ip":           func(v *WriteOut) (string, any) { return v.LocalIP, v.LocalIP },
+	"local_port":         func(v *WriteOut) (string, any) { return strconv.Itoa(v.LocalPort), v.LocalPort },
+	"size_download":      func(v *WriteOut) (string, any) { return itoa64(v.SizeDownload), v.SizeDownload },
+	"size_header":        func(v *WriteOut) (string, any) { return itoa64(v.SizeHeader), v.SizeHeader },
+	"size_request":       func(v *WriteOut) (string, any) { return itoa64(v.SizeRequest), v.SizeRequest },
+	"speed_download":     func(v *WriteOut) (string, any) { s := v.speed(); return itoa64(s), s },
+	"content_type":       func(v *WriteOut) (string, any) { return v.ContentType, nullIfEmpty(v.ContentType) },
+	"url_effective":      func(v *WriteOut) (string, any) { return v.URLEffective, v.URLEffective },
+	"method":             func(v *WriteOut) (string, any) { return v.Method, v.Method },
+	"scheme":             func(v *WriteOut) (string, any) { return v.Scheme, v.Scheme },
+	"exitcode":           func(v *WriteOut) (string, any) { return strconv.Itoa(v.ExitCode), v.ExitCode },
+	"errormsg":           func(v *WriteOut) (string, any) { return v.ErrorMsg, nullIfEmpty(v.ErrorMsg) },
+	"time_namelookup":    func(v *WriteOut) (string, any) { return seconds(v.NameLookup) },
+	"time_connect":       func(v *WriteOut) (string, any) { return seconds(v.Connect) },
+	"time_appconnect":    func(v *WriteOut) (string, any) { return seconds(v.AppConnect) },
+	"time_pretransfer":   func(v *WriteOut) (string, any) { return seconds(v.PreTransfer) },
+	"time_starttransfer": func(v *WriteOut) (string, any) { return seconds(v.StartTransfer) },
+	"time_redirect":      func(v *WriteOut) (string, any) { return seconds(v.Redirect) },
+	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
+}
+
+func code3(c int) string    { return strconv.FormatInt(int64(1000+c), 10)[1:] }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+func (v *WriteOut) speed() int64 {
+	if v.Total <= 0 {
+		return 0
+	}
+	return int64(float64(v.SizeDownload) / v.Total.Seconds())
+}
+
+// seconds prints a duration as curl prints time_*: seconds with six decimals; the JSON value is the same
+// number.
+func seconds(d time.Duration) (string, any) {
+	s := strconv.FormatFloat(d.Seconds(), 'f', 6, 64)
+	return s, json.RawMessage(s)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// WriteOutput renders tmpl as curl's -w does: %{variable}, %header{name}, %{json}, %{stdout} and
+// %{stderr} to switch the stream written to, %% for a percent sign, and the escapes \n, \r and \t (any
+// other backslash pair is written as it is, as curl does). Output starts on out. Unknown variables print
+// nothing; their names are returned, for the caller to warn about once.
+func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []string) {
+	var b strings.Builder
+	w := out
+	flush := func() {
+		io.WriteString(w, b.String())
+		b.Reset()
+	}
+	for i := 0; i < len(tmpl); i++ {
+		c := tmpl[i]
+		switch {
+		case c == '%' && i+1 < len(tmpl) && tmpl[i+1] == '%':
+			b.WriteByte('%')
+			i++
+		case c == '%' && strings.HasPrefix(tmpl[i+1:], "{"):
+			end := strings.IndexByte(tmpl[i+2:], '}')
+			if end < 0 {
+				b.WriteString(tmpl[i:])
+				i = len(tmpl)
+				continue
+			}
+			name := tmpl[i+2 : i+2+end]
+			i += 2 + end
+			switch name {
+			case "stdout", "stderr":
+				flush()
+				w = map[string]io.Writer{"stdout": out, "stderr": errOut}[name]
+			case "json":
+				b.Write(v.json())
+			default:
+				if f, ok := writeOutVars[name]; ok {
+					text, _ := f(v)
+					b.WriteString(text)
+				} else if !slices.Contains(unknown, name) {
+					unknown = append(unknown, name)
+				}
+			}
+		case c == '%' && strings.HasPrefix(tmpl[i+1:], "header{"):
+			end := strings.IndexByte(tmpl[i+8:], '}')
+			if end < 0 {
+				b.WriteString(tmpl[i:])
+				i = len(tmpl)
+				continue
+			}
+			b.WriteString(strings.Join(v.Header.Values(tmpl[i+8:i+8+end]), ", "))
+			i += 8 + end
+		case c == '\\' && i+1 < len(tmpl):
+			switch tmpl[i+1] {
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			default:
+				b.WriteString(tmpl[i : i+2])
+			}
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	flush()
+	return unknown
+}
+
+// json is %{json}: every variable hop knows, in one object with sorted keys, as curl writes it.
+func (v *WriteOut) json() []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, name := range slices.Sorted(maps.Keys(writeOutVars)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		_, value := writeOutVars[name](v)
+		key, _ := json.Marshal(name)
+		val, _ := json.Marshal(value)
+		b.Write(key)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
