@@ -4,7 +4,7 @@ BIN     := bin/hop
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/hop-cli/hop/cmd.Version=$(VERSION)
 
-.PHONY: all build test demo bench clean
+.PHONY: all build test test-deps demo bench clean
 
 all: build
 
@@ -13,12 +13,17 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-# test: format check, vet, and every test with the race detector.
-test:
+# test: format check, vet, and every test with the race detector. Some tests compare hop with curl itself;
+# test-deps installs it from Debian's packages when it is missing.
+test: test-deps
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+test-deps:
+	@command -v curl >/dev/null || { echo "installing curl from Debian's packages (the tests compare hop with it)"; \
+	  apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
 # demo: start a local HTTPS httpbin on loopback, run hop against it, stop the server (even on failure).
 demo: build

@@ -10,7 +10,7 @@
 #   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
 #
 # Scenarios: startup get-http get-https get-https-store gib-http gib-https json, and against the floor
-# floor-startup floor-get-http floor-get-https.
+# floor-startup floor-get-http floor-get-https repeat repeat-memory.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -78,6 +78,12 @@ peak() {
   awk -v k="$max" 'BEGIN { printf "%.1f MiB", k / 1024 }'
 }
 
+# peak1 CMD: hop's maximum resident size over one run, in MiB.
+peak1() {
+  /usr/bin/time -f '%M' -o "$dir/rss" sh -c "$1" >/dev/null 2>&1
+  awk -v k="$(tail -1 "$dir/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }'
+}
+
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 rate() { awk -v s="$1" 'BEGIN { printf "%.2f GB/s", 1.073741824 / s }'; }
@@ -130,7 +136,7 @@ fi
 # The floor: what any Go HTTP client pays (runtime start-up, net/http, a connection). hop's own work is what
 # it adds on top.
 floor=$PWD/bin/hop-floor
-if want floor-startup || want floor-get-http || want floor-get-https; then
+if want floor-startup || want floor-get-http || want floor-get-https || want repeat; then
   echo
   echo "| scenario | hop | floor | hop/floor | target | CPU time hop/floor | hop peak memory |"
   echo "|---|---|---|---|---|---|---|"
@@ -141,6 +147,14 @@ row floor-get-http "GET 400 B JSON, piped, http" "≤ 1.10×" time none \
   "$hop get $P/data/json-400" "$floor $P/data/json-400"
 row floor-get-https "GET 400 B JSON, piped, https (HTTP/1.1)" "≤ 1.10×" time none \
   "$hop get $T/data/json-400 --cacert $CA" "$floor $T/data/json-400 $CA"
+row repeat "\`--repeat 2000\` vs 2000 kept-alive GETs in one process" "≤ 1.30×" time none \
+  "$hop get $P/data/json-400 --repeat 2000 -q" "$floor -n 2000 $P/data/json-400"
+
+# --repeat keeps its memory flat: the peak after 100,000 runs (one run of it; it takes a while).
+if want repeat-memory; then
+  echo
+  echo "\`hop get --repeat 100000\`: peak memory $(peak1 "$hop get $P/data/json-400 --repeat 100000 -q") (target < 32 MiB)"
+fi
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); $(go version | cut -d' ' -f3); $(curl --version | head -1 | cut -d' ' -f1-2); $(jq --version); hyperfine $(hyperfine --version | cut -d' ' -f2); $ROUNDS rounds × $RUNS runs each, alternating."

@@ -5,15 +5,17 @@ import (
 	"os"
 	"time"
 
+	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/request"
 )
 
 // writeDocument prints the --format json document; it is printed whatever happened, with error set.
 func (p *presenter) writeDocument(out *outcome, err error) {
-	d := &format.Document{ExitCode: exitCode(err)}
+	d := &format.Document{ExitCode: exitCode(err), Checks: docChecks(out.checks)}
 	if out.req != nil {
-		d.Request = &format.DocRequest{Method: out.req.Method, URL: out.req.URL.String(), Headers: format.HeaderMap(out.req.Header)}
+		d.Request = docRequest(out.req)
 	}
 	hops := formatHops(out.ex)
 	d.Hops = format.DocHops(hops, !p.insecure, time.Now())
@@ -27,6 +29,20 @@ func (p *presenter) writeDocument(out *outcome, err error) {
 	}
 	d.Error = docError(err)
 	format.WriteDocument(p.s.Out, d)
+}
+
+// docRequest is the request as the document shows it, credentials redacted.
+func docRequest(r *request.Request) *format.DocRequest {
+	return &format.DocRequest{Method: r.Method, URL: r.URL.String(), Headers: format.HeaderMap(r.Header)}
+}
+
+// docChecks are the checks' results as the document lists them.
+func docChecks(results []check.Result) []format.DocCheck {
+	var out []format.DocCheck
+	for _, r := range results {
+		out = append(out, format.DocCheck{Check: r.Check, Expected: r.Expected, Actual: r.Actual, OK: r.OK})
+	}
+	return out
 }
 
 // docError is the document's error object: the failure's class, the line shown, and the phase.

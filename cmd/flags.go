@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/auth"
+	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
@@ -96,6 +97,22 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
 	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2")
+	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the exchange, write curl's %{variables} in this template (@FILE, @- to read it)")
+}
+
+func addCheckFlags(fs *pflag.FlagSet, c *check.Spec) {
+	fs.StringVar(&c.Status, "expect-status", "", "check the status: 200, 2xx, 200,204 (replaces the rule that 4xx/5xx fail)")
+	fs.StringArrayVar(&c.Headers, "expect-header", nil, "check a response header: NAME, !NAME or 'NAME: REGEX' (repeatable)")
+	fs.StringArrayVar(&c.JSON, "expect-json", nil, "check the JSON body: 'PATH OP VALUE' (gjson path; == != < <= > >= ~ exists !exists; repeatable)")
+	fs.StringArrayVar(&c.Body, "expect-body", nil, "check that the body matches this regular expression (repeatable)")
+	fs.StringArrayVar(&c.SLO, "slo", nil, "check phase durations: server=200ms,total=1s (ttfb too; with --repeat p95:total=300ms)")
+	fs.StringVar(&c.ExpiresWithin, "expires-within", "", "check that no certificate the server presented expires within this window (30d, 2w)")
+}
+
+func addRepeatFlags(fs *pflag.FlagSet, r *RepeatOptions) {
+	fs.IntVar(&r.N, "repeat", 0, "send the request N times, one after another, and show per-phase percentiles")
+	fs.DurationVar(&r.Interval, "interval", 0, "with --repeat: time between the starts of two runs")
+	fs.BoolVar(&r.Fresh, "fresh", false, "with --repeat: open a new connection for every run")
 }
 
 func addQuietFlags(fs *pflag.FlagSet, quiet *bool) {

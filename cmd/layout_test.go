@@ -31,8 +31,9 @@ func TestLayout(t *testing.T) {
 		"auth":       {"argfile", "request"},
 		"transport":  {"argfile", "tlsinfo", "trace"},
 		"exchange":   {"decompress", "request", "tlsinfo", "trace"},
-		"check":      {"exchange", "tlsinfo"},
-		"format":     {"tlsinfo", "trace"},
+		"check":      {"exchange", "tlsinfo", "trace"},
+		"stats":      {"trace"},
+		"format":     {"stats", "tlsinfo", "trace"},
 	}
 	const prefix = "github.com/hop-cli/hop/"
 	dec := json.NewDecoder(strings.NewReader(string(out)))

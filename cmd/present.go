@@ -24,14 +24,16 @@ type presenter struct {
 	errStyle format.Style
 
 	document                                                      bool // --format json: the document says everything
+	needBody                                                      bool // a check reads the body, shown or not
 	reqHead, reqBody, respHead, respBody, summary, waterfall, tls bool
 	headOut                                                       io.Writer // where response heads go
 	headStyle                                                     format.Style
 
-	watched  <-chan struct{}  // closed once interrupts are watched: output waits for it
-	req      *request.Request // the request being sent, for its body
-	insecure bool             // certificates are not verified (-k)
-	seen     int              // hops shown so far
+	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
+	warnedWriteOut bool             // unknown -w variables were warned about
+	req            *request.Request // the request being sent, for its body
+	insecure       bool             // certificates are not verified (-k)
+	seen           int              // hops shown so far
 }
 
 func newPresenter(s *Streams, o *OutputOptions) *presenter {
@@ -140,14 +142,14 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	}
 }
 
-// body writes the final response body to stdout or the -o file, and into c when the JSON document or HAR
-// needs it.
-func (p *presenter) body(ex *exchange.Exchange, c *capture) (format.BodyResult, error) {
+// body writes the final response body to stdout or the -o file, and into c when the JSON document, the HAR
+// or a check needs it. read says whether the body was read to be shown or kept.
+func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResult, read bool, err error) {
 	resp := ex.Final()
 	c.max = format.DefaultCap
-	if (!p.respBody && !p.document) || resp.Request.Method == http.MethodHead {
+	if (!p.respBody && !p.document && !p.needBody && p.o.File == "") || resp.Request.Method == http.MethodHead {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return format.BodyResult{}, nil
+		return format.BodyResult{}, false, nil
 	}
 	rc, undecodable := ex.Body(p.o.RawEncoding)
 	if undecodable != "" {
@@ -158,21 +160,21 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (format.BodyResult, 
 	if p.o.File != "" && p.o.File != "-" {
 		f, err := download.Create(p.o.File)
 		if err != nil {
-			return format.BodyResult{}, err
+			return format.BodyResult{}, false, err
 		}
 		file, w, terminal = f, f, false
 	}
 	switch {
-	case p.document && file == nil:
-		// Only the document wants the body, and it keeps the first 64 MiB: stop reading there, so a
-		// decompression bomb costs no more than that.
+	case file == nil && (p.document || !p.respBody):
+		// Only the document or a check wants the body, and they keep the first 64 MiB: stop reading there,
+		// so a decompression bomb costs no more than that.
 		w, terminal = c, false
 		rc = io.LimitReader(rc, int64(c.max)+1)
-	case p.document || p.o.HAR != "":
+	case p.document || p.o.HAR != "" || p.needBody:
 		w = io.MultiWriter(w, c)
 	}
 	opts := format.BodyOptions{ContentType: resp.Header.Get("Content-Type"), Terminal: terminal}
-	if file == nil && !p.document {
+	if file == nil && !p.document && p.respBody {
 		switch p.o.Pretty {
 		case "all":
 			opts.Format, opts.Color = true, p.s.Color != "never"
@@ -185,7 +187,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (format.BodyResult, 
 			opts.Color = terminal && p.outStyle.Color
 		}
 	}
-	res, err := format.Body(w, rc, opts)
+	res, err = format.Body(w, rc, opts)
 	if file != nil {
 		if err != nil {
 			file.Abort()
@@ -196,7 +198,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (format.BodyResult, 
 	if res.Note != "" {
 		p.note(res.Note)
 	}
-	return res, err
+	return res, true, err
 }
 
 func (p *presenter) note(msg string) {

@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/auth"
+	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
@@ -20,9 +23,13 @@ type RequestOptions struct {
 	Transport   transport.Options
 	Exchange    exchange.Options
 	Output      OutputOptions
+	Checks      check.Spec
+	Repeat      RepeatOptions
 	Method      string // -X: overrides the command's method
 	StdinBody   bool   // this command reads a piped stdin as the body when no other body is given
 	IgnoreStdin bool
+
+	checks *check.Checks // parsed from Checks by check()
 }
 
 // OutputOptions say what is shown, where.
@@ -40,6 +47,14 @@ type OutputOptions struct {
 	Offline       bool
 	Format        string
 	HAR           string
+	WriteOut      string // -w: curl's template, or @FILE, @-
+}
+
+// RepeatOptions are --repeat's.
+type RepeatOptions struct {
+	N        int           // runs; 0 means one run, shown as usual
+	Interval time.Duration // between the starts of two runs
+	Fresh    bool          // a new connection for every run
 }
 
 // methodCommand is a command that sends a request.
@@ -140,6 +155,8 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addConnectTimeoutFlag(fs, &o.Transport)
 	addTimeoutFlags(fs, &o.Transport, &o.Exchange)
 	addOutputFlags(fs, &o.Output, s)
+	addCheckFlags(fs, &o.Checks)
+	addRepeatFlags(fs, &o.Repeat)
 }
 
 // check validates flag values that pflag cannot.
@@ -163,6 +180,21 @@ func (o *RequestOptions) check(s *Streams) error {
 			return usageErrorf("--print %q: unknown part %q (use H B h b t s)", out.Print, c)
 		}
 	}
+	checks, err := check.Parse(o.Checks)
+	if err != nil {
+		return &usageError{err: err}
+	}
+	o.checks = checks
+	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
+		return usageErrorf("--repeat and --interval must not be negative")
+	}
+	if o.Output.WriteOut != "" {
+		tmpl, err := readTemplate(o.Output.WriteOut, s)
+		if err != nil {
+			return err
+		}
+		o.Output.WriteOut = tmpl
+	}
 	if o.Exchange.MaxRedirects < 0 {
 		return usageErrorf("--max-redirects must be 0 or more")
 	}
@@ -176,6 +208,31 @@ func (o *RequestOptions) check(s *Streams) error {
 	}
 	return nil
 }
+
+// readTemplate reads -w's template: as given, from a file (@FILE) or from standard input (@-).
+func readTemplate(v string, s *Streams) (string, error) {
+	path, isFile := strings.CutPrefix(v, "@")
+	if !isFile {
+		return v, nil
+	}
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(s.In, maxTemplate+1))
+	} else {
+		data, err = argfile.Read(path, maxTemplate)
+	}
+	switch {
+	case err != nil:
+		return "", usageErrorf("-w %s: %w", v, err)
+	case len(data) > maxTemplate:
+		return "", usageErrorf("-w %s: the template is larger than %d KiB", v, maxTemplate>>10)
+	}
+	return string(data), nil
+}
+
+// maxTemplate bounds a -w template read from a file.
+const maxTemplate = 64 << 10
 
 func checkColor(v string) error {
 	switch v {

@@ -149,7 +149,13 @@ func (c *commands) hoist(args []string) []string {
 	fs := pflag.NewFlagSet("all", pflag.ContinueOnError)
 	s := &Streams{}
 	addRequestFlagGroups(fs, &RequestOptions{}, s)
-	addCertOwnFlags(fs, &CertOptions{})
+	certOnly := pflag.NewFlagSet("cert", pflag.ContinueOnError)
+	addCertOwnFlags(certOnly, &CertOptions{})
+	certOnly.VisitAll(func(f *pflag.Flag) {
+		if fs.Lookup(f.Name) == nil {
+			fs.AddFlag(f)
+		}
+	})
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {

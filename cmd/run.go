@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"net/http"
+
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
@@ -14,19 +16,37 @@ import (
 	"github.com/hop-cli/hop/transport"
 )
 
-// outcome is what a request command ends with, for the JSON document and the HAR.
+// outcome is what a request command ends with, for the JSON document, the HAR and -w.
 type outcome struct {
 	req       *request.Request   // nil when the command line could not be built into a request
 	ex        *exchange.Exchange // nil when nothing was sent
-	body      capture            // the final body, captured when a document or HAR needs it
+	body      capture            // the final body, captured when a document, the HAR or a check needs it
 	bodyBytes int64              // decoded body bytes read
+	bodyRead  bool               // the body was read to be shown or kept
+	checks    []check.Result
 }
 
-// runRequest builds the request, runs the exchange, and presents it.
+// runRequest builds the request, runs the exchange (or --repeat's runs), and presents it.
 func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	p := newPresenter(s, &o.Output)
-	var out outcome
-	err := exchangeAndShow(ctx, s, o, p, &out)
+	p.needBody = o.checks.NeedsBody()
+	req, err := buildRequest(s, o)
+	if err != nil {
+		if p.document {
+			p.writeDocument(&outcome{}, err)
+		}
+		return err
+	}
+	p.req, p.insecure = req, o.Transport.TLS.Insecure
+	if o.Transport.TLS.Insecure {
+		// Announced every time, even with -q: an unverified connection must never go unnoticed.
+		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
+	}
+	if o.Repeat.N > 0 && !o.Output.Offline {
+		return runRepeat(ctx, s, o, p, req)
+	}
+	out := outcome{req: req}
+	err = exchangeAndShow(ctx, s, o, p, &out)
 	if o.Output.HAR != "" && out.ex != nil {
 		if herr := p.writeHAR(&out); herr != nil && err == nil {
 			err = herr
@@ -35,31 +55,33 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	if p.document {
 		p.writeDocument(&out, err)
 	}
+	if o.Output.WriteOut != "" {
+		p.writeOut(o.Output.WriteOut, &out, err)
+	}
 	return err
 }
 
+// newClient builds the transport and the exchange client the options describe.
+func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error) {
+	tr, err := transport.New(o.Transport)
+	if err != nil {
+		return nil, nil, &usageError{err: err}
+	}
+	return &exchange.Client{Transport: tr, Options: o.Exchange,
+		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}, tr, nil
+}
+
 func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *presenter, out *outcome) error {
-	req, err := buildRequest(s, o)
+	if o.Output.Offline {
+		return p.offline(out.req)
+	}
+	client, _, err := newClient(o)
 	if err != nil {
 		return err
 	}
-	out.req, p.req, p.insecure = req, req, o.Transport.TLS.Insecure
-	if o.Transport.TLS.Insecure {
-		// Announced every time, even with -q: an unverified connection must never go unnoticed.
-		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
-	}
-	if o.Output.Offline {
-		return p.offline(req)
-	}
-	tr, err := transport.New(o.Transport)
-	if err != nil {
-		return &usageError{err: err}
-	}
 	// Interrupts are watched from here on, registered beside the exchange; output waits for the registration.
 	p.watched = s.watchInterrupts()
-	client := &exchange.Client{Transport: tr, Options: o.Exchange,
-		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
-	ex, err := client.Do(ctx, req, p.hop)
+	ex, err := client.Do(ctx, out.req, p.hop)
 	<-p.watched
 	out.ex = ex
 	defer ex.Close()
@@ -68,23 +90,54 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		return err
 	}
 	p.finalHead(ex)
-	res, err := p.body(ex, &out.body)
-	out.bodyBytes = res.Bytes
+	res, read, err := p.body(ex, &out.body)
+	out.bodyBytes, out.bodyRead = res.Bytes, read
 	ex.Close()
 	p.after(ex)
 	if err != nil {
 		return err
 	}
-	final := ex.Final()
-	if !o.Output.NoCheckStatus {
-		if err := check.Status(final.StatusCode, func() string { return statusMessage(final.StatusCode, final.Status) }); err != nil {
-			if p.respHead || o.Output.Quiet {
-				err = &shownError{err: err}
-			}
-			return err
+	out.checks = o.checks.Evaluate(checkInput(ex, out))
+	out.checks = append(out.checks, o.checks.EvaluatePercentiles(func(phase string, _ float64) (time.Duration, bool) {
+		rec := ex.Hops[len(ex.Hops)-1].Record()
+		d, ok := rec.Timings().Durations(rec)[phase]
+		return d, ok
+	})...)
+	return p.judge(o, out.checks, ex.Final())
+}
+
+// judge turns the checks and the status of a completed exchange into its error: failed checks (each shown
+// in one line, even with -q) make exit 10; otherwise a 4xx or 5xx is an error unless --expect-status
+// replaced that rule or --no-check-status turned it off.
+func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http.Response) error {
+	if failed := check.Failed(results); len(failed) > 0 {
+		for _, r := range failed {
+			format.CheckFailed(p.s.Err, p.errStyle, r.Line())
 		}
+		return &shownError{err: &check.Failure{Msg: fmt.Sprintf("%d check(s) failed", len(failed))}}
+	}
+	if o.Output.NoCheckStatus || o.checks.ReplacesStatusRule() {
+		return nil
+	}
+	if err := check.Status(final.StatusCode, func() string { return statusMessage(final.StatusCode, final.Status) }); err != nil {
+		if p.respHead || o.Output.Quiet {
+			err = &shownError{err: err}
+		}
+		return err
 	}
 	return nil
+}
+
+// checkInput is what the checks see of a completed exchange.
+func checkInput(ex *exchange.Exchange, out *outcome) check.Input {
+	final := ex.Final()
+	rec := ex.Hops[len(ex.Hops)-1].Record()
+	in := check.Input{Status: final.StatusCode, Header: final.Header, Body: out.body.buf, BodyCut: out.body.truncated,
+		Record: rec, Timings: rec.Timings(), Now: time.Now(), NoBody: !out.bodyRead}
+	if rec.TLS != nil {
+		in.Chain = rec.TLS.PeerCertificates
+	}
+	return in
 }
 
 // buildRequest resolves credentials and builds the request the options describe.

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 )
@@ -18,6 +19,8 @@ type Config struct {
 	// ClientAuth and ClientCAs ask for client certificates (mutual TLS).
 	ClientAuth tls.ClientAuthType
 	ClientCAs  *x509.CertPool
+	// ConnState, when set, is told of every connection's state, as http.Server.ConnState.
+	ConnState func(net.Conn, http.ConnState)
 }
 
 // Start serves Handler on a loopback port. The server's error log is discarded: the handshakes a client
@@ -25,6 +28,7 @@ type Config struct {
 func Start(c Config) *httptest.Server {
 	srv := httptest.NewUnstartedServer(Handler())
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Config.ConnState = c.ConnState
 	if !c.TLS {
 		if c.H2C {
 			srv.Config.Protocols = new(http.Protocols)

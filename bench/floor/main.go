@@ -1,8 +1,9 @@
-// Command floor is the least a Go HTTP client does, for bench/compare.sh to measure hop against: one GET
-// with a clone of net/http's default transport, the body copied to stdout. "floor version" prints a line and
-// exits, the floor under hop version. It is built the way hop is (static, stripped).
+// Command floor is the least a Go HTTP client does, for bench/compare.sh to measure hop against: a GET with
+// a clone of net/http's default transport, the body copied to stdout; with -n N, N GETs one after another
+// on one kept-alive connection, the floor under hop --repeat N. "floor version" prints a line and exits, the
+// floor under hop version. It is built the way hop is (static, stripped).
 //
-//	floor URL [CA.pem]
+//	floor [-n N] URL [CA.pem]
 //	floor version
 package main
 
@@ -13,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 )
 
 func main() {
@@ -20,13 +22,18 @@ func main() {
 		fmt.Println("floor")
 		return
 	}
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor URL [CA.pem] | floor version")
+	args, n := os.Args[1:], 1
+	if len(args) > 2 && args[0] == "-n" {
+		n, _ = strconv.Atoi(args[1])
+		args = args[2:]
+	}
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "usage: floor [-n N] URL [CA.pem] | floor version")
 		os.Exit(2)
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	if len(os.Args) > 2 {
-		pem, err := os.ReadFile(os.Args[2])
+	if len(args) > 1 {
+		pem, err := os.ReadFile(args[1])
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -35,14 +42,18 @@ func main() {
 		pool.AppendCertsFromPEM(pem)
 		t.TLSClientConfig = &tls.Config{RootCAs: pool}
 	}
-	resp, err := (&http.Client{Transport: t}).Get(os.Args[1])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(os.Stdout, resp.Body); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	c := &http.Client{Transport: t}
+	for range n {
+		resp, err := c.Get(args[0])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		_, err = io.Copy(os.Stdout, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
 }

@@ -1,0 +1,169 @@
+package cmd
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/trace"
+)
+
+// writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
+// variable is warned about once.
+func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
+	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, writeOutValues(out, err))
+	if !p.warnedWriteOut {
+		for _, name := range unknown {
+			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))
+		}
+		p.warnedWriteOut = true
+	}
+}
+
+// writeOutValues are curl's -w variables for an exchange. The times are curl's: seconds from the start,
+// summed over the hops of a redirect chain as curl sums them, where hop's own timings are durations.
+func writeOutValues(out *outcome, err error) *format.WriteOut {
+	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err)}
+	if err != nil {
+		v.ErrorMsg = errorMessage(err)
+	}
+	if out.ex == nil || len(out.ex.Hops) == 0 {
+		return v
+	}
+	hops := out.ex.Hops
+	last := hops[len(hops)-1]
+	rec := last.Record()
+	first := hops[0].Record()
+	v.NumRedirects = len(hops) - 1
+	v.URLEffective = last.Request.URL.Redacted()
+	v.Method = last.Request.Method
+	if !rec.Events.GotConn.IsZero() {
+		v.Scheme = strings.ToUpper(last.Request.URL.Scheme) // as curl, only once connected
+	}
+	v.RemoteIP, v.RemotePort = splitAddr(rec.RemoteAddr)
+	v.LocalIP, v.LocalPort = splitAddr(rec.LocalAddr)
+	if resp := last.Response; resp != nil {
+		v.HTTPCode = resp.StatusCode
+		v.HTTPVersion = strconv.Itoa(resp.ProtoMajor)
+		if resp.ProtoMajor == 1 {
+			v.HTTPVersion += "." + strconv.Itoa(resp.ProtoMinor)
+		}
+		v.ContentType = resp.Header.Get("Content-Type")
+		v.Header = resp.Header
+		v.SizeDownload = rec.BodyBytes
+	}
+	for _, h := range hops {
+		r := h.Record()
+		if !r.Events.WroteRequest.IsZero() {
+			v.SizeRequest += requestSize(h.Request)
+		}
+		if h.Response != nil {
+			v.SizeHeader += headerSize(h.Response)
+		}
+		t := curlTimes(r)
+		v.NameLookup += t[0]
+		v.Connect += t[1]
+		v.AppConnect += t[2]
+		v.PreTransfer += t[3]
+		v.StartTransfer += t[4]
+	}
+	v.Redirect = rec.Events.Start.Sub(first.Events.Start)
+	v.Total = v.Redirect + rec.Timings().Total
+	if last.Response == nil {
+		v.Total = time.Since(first.Events.Start) // the failure's moment is not an event of the trace
+	}
+	return v
+}
+
+// curlTimes are one hop's marks as curl takes them, from the hop's start: name resolved, connected, TLS
+// done (0 for plain http), about to send, first byte. A step a reused connection skipped is marked when
+// the connection was handed over.
+func curlTimes(r trace.Record) [5]time.Duration {
+	e := r.Events
+	since := func(t time.Time) time.Duration {
+		if t.IsZero() || t.Before(e.Start) {
+			return 0
+		}
+		return t.Sub(e.Start)
+	}
+	ready := since(e.GotConn)
+	nl := since(e.DNSDone)
+	if e.DNSDone.IsZero() {
+		nl = since(e.ConnectStart)
+	}
+	if nl == 0 {
+		nl = ready
+	}
+	conn := since(e.ConnectDone)
+	if conn == 0 {
+		conn = ready
+	}
+	var app time.Duration
+	if r.Secure {
+		if app = since(e.TLSDone); app == 0 {
+			app = ready
+		}
+	}
+	return [5]time.Duration{nl, conn, app, ready, since(e.FirstByte)}
+}
+
+func splitAddr(addr string) (string, int) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0
+	}
+	n, _ := strconv.Atoi(port)
+	return host, n
+}
+
+// headerSize is the size of a response head as an HTTP/1.1 server sends it: status line, headers, blank
+// line. net/http keeps Transfer-Encoding apart from the headers; it is counted back in.
+func headerSize(resp *http.Response) int64 {
+	n := len(resp.Proto) + 1 + len(resp.Status) + 2
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	if len(resp.TransferEncoding) > 0 {
+		n += len("Transfer-Encoding: ") + len(strings.Join(resp.TransferEncoding, ", ")) + 2
+	}
+	return int64(n + 2)
+}
+
+// requestSize is the size of a request as net/http writes it on HTTP/1.1: request line, Host, User-Agent,
+// the body's framing, the other headers, a blank line, and the body.
+func requestSize(req *http.Request) int64 {
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	n := len(req.Method) + 1 + len(req.URL.RequestURI()) + len(" HTTP/1.1\r\n") + len("Host: \r\n") + len(host)
+	line := func(k, v string) { n += len(k) + 2 + len(v) + 2 }
+	if ua := req.Header.Get("User-Agent"); ua != "" {
+		line("User-Agent", ua)
+	}
+	hasBody := req.Body != nil && req.Body != http.NoBody
+	switch {
+	case req.ContentLength > 0:
+		line("Content-Length", strconv.FormatInt(req.ContentLength, 10))
+	case hasBody:
+		line("Transfer-Encoding", "chunked")
+	case req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodPatch:
+		line("Content-Length", "0")
+	}
+	for k, vs := range req.Header {
+		switch k {
+		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
+			continue
+		}
+		for _, v := range vs {
+			line(k, v)
+		}
+	}
+	return int64(n+2) + max(req.ContentLength, 0)
+}

@@ -1,0 +1,94 @@
+package cmd_test
+
+import (
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// writeOutVars are the -w variables compared with curl's: everything but the times, the speed and the local
+// port, which differ from run to run.
+var writeOutVars = []string{"http_code", "response_code", "http_version", "num_redirects", "remote_ip", "remote_port",
+	"local_ip", "size_download", "size_header", "size_request", "content_type", "url_effective", "method", "scheme",
+	"exitcode"}
+
+var timeVars = []string{"time_namelookup", "time_connect", "time_appconnect", "time_pretransfer", "time_starttransfer", "time_total"}
+
+func template(vars []string) string {
+	var b strings.Builder
+	for _, v := range vars {
+		b.WriteString("%{" + v + "}\\n")
+	}
+	return b.String()
+}
+
+// TestWriteOutAgreesWithCurl runs the same requests with curl and with hop, each sending exactly what the
+// other sends (curl's User-Agent and Accept, no Accept-Encoding), and compares the -w values: equal for
+// every variable that does not measure time, and the time marks in curl's order.
+func TestWriteOutAgreesWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	same := []string{"User-Agent:curl/7.88.1", "Accept:*/*", "Accept-Encoding:"}
+	tests := []struct {
+		name       string
+		hop, curlA []string
+	}{
+		{"GET", []string{"get", srv.URL + "/get"}, []string{srv.URL + "/get"}},
+		{"redirects", []string{"get", srv.URL + "/redirect/3", "-L"}, []string{"-L", srv.URL + "/redirect/3"}},
+		{"404", []string{"get", srv.URL + "/status/404", "--no-check-status"}, []string{srv.URL + "/status/404"}},
+		{"POST", []string{"post", srv.URL + "/post", "Content-Type:application/json", "--json", `{"a":1}`},
+			[]string{"-H", "Content-Type: application/json", "-d", `{"a":1}`, srv.URL + "/post"}},
+		{"refused", []string{"get", "http://127.0.0.1:1/"}, []string{"http://127.0.0.1:1/"}},
+	}
+	for _, tt := range tests {
+		tmpl := template(append(writeOutVars, timeVars...))
+		hopOut, _ := exec.Command(hopBinary(t), append(append(tt.hop, same...), "-o", "/dev/null", "-w", tmpl)...).Output()
+		curlOut, _ := exec.Command(curl, append(tt.curlA, "-s", "-o", "/dev/null", "-w", tmpl)...).Output()
+		h, c := strings.Split(string(hopOut), "\n"), strings.Split(string(curlOut), "\n")
+		if len(h) < len(writeOutVars)+len(timeVars) || len(c) < len(writeOutVars)+len(timeVars) {
+			t.Fatalf("%s: hop wrote %q, curl %q", tt.name, hopOut, curlOut)
+		}
+		for i, v := range writeOutVars {
+			if v == "exitcode" && tt.name == "refused" {
+				continue // both fail to connect: curl says 7, and so does hop; checked below
+			}
+			if h[i] != c[i] {
+				t.Errorf("%s: %s = %q, curl says %q", tt.name, v, h[i], c[i])
+			}
+		}
+		times := h[len(writeOutVars) : len(writeOutVars)+len(timeVars)]
+		ordered := func(vals []string) bool {
+			prev := 0.0
+			for i, s := range vals {
+				f, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					return false
+				}
+				if timeVars[i] == "time_appconnect" && f == 0 {
+					continue // 0 over plain http, as in curl
+				}
+				if f < prev {
+					return false
+				}
+				prev = f
+			}
+			return true
+		}
+		if tt.name == "refused" {
+			if h[len(h)-2] == "0.000000" {
+				t.Errorf("refused: time_total is 0")
+			}
+			continue // curl's own marks are not ordered when nothing connected
+		}
+		if !ordered(times) || !ordered(c[len(writeOutVars):len(writeOutVars)+len(timeVars)]) {
+			t.Errorf("%s: times out of curl's order: hop %q, curl %q", tt.name, times, c[len(writeOutVars):len(writeOutVars)+len(timeVars)])
+		}
+	}
+}
