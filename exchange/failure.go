@@ -68,12 +68,20 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 }
 
 // Untrusted is the failure of a certificate that hop cert found not trusted (or without a pinned key), worded
-// and classified as the same failure of a request.
+// and classified as the same failure of a request. err, the verification error, says what advice fits.
 func Untrusted(host, reason string, err error) error { return certificateError(host, reason, err) }
 
+// certAdvice is what to do about a certificate that is not trusted, by cause: the fix for one cause is
+// no fix for another.
+var certAdvice = map[tlsinfo.Cause]string{
+	tlsinfo.CauseAuthority: " (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)",
+	tlsinfo.CauseName:      " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
+	tlsinfo.CauseDates:     " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
+	tlsinfo.CauseOther:     " (-k skips verification, which is unsafe)",
+}
+
 func certificateError(host, reason string, err error) *Error {
-	e := failure(Certificate, "the TLS handshake", err,
-		"certificate of %s is not trusted: %s (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)", host, reason)
+	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice[tlsinfo.CauseOf(err)])
 	e.Host = host
 	return e
 }

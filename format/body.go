@@ -79,7 +79,7 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 		note := fmt.Sprintf("binary body not shown (%s, %s); save it with -o FILE", sniffType(head, opts.ContentType), size)
 		return BodyResult{Kind: "binary", Bytes: n, Note: note}, err
 	}
-	if opts.Format && isJSON(opts.ContentType) {
+	if (opts.Format || opts.Color) && isJSON(opts.ContentType) {
 		return jsonBody(w, br, opts)
 	}
 	return textBody(w, br, opts, BodyResult{Kind: "text"})
@@ -128,6 +128,9 @@ func (t *tailWriter) Write(p []byte) (int, error) {
 }
 
 func jsonBody(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, error) {
+	if !opts.Format {
+		return wholeJSON(w, br, opts) // colours only (--pretty=colors): the server's layout is kept
+	}
 	res, raw, handled, err := streamArray(w, br, opts)
 	if handled || err != nil {
 		return res, err
@@ -153,16 +156,18 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 		res.Note = "body is labelled JSON but is not valid JSON; shown as text"
 		return res, err
 	}
-	out := formatJSON(data, opts.Color, opts.Terminal)
-	_, err = w.Write(out)
+	_, err = w.Write(formatJSON(data, opts.Format, opts.Color, opts.Terminal))
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
 
-// formatJSON pretty-prints valid JSON, optionally coloured. For a terminal, characters JSON allows raw but a
-// terminal would obey (DEL, C1 controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON
-// equivalent.
-func formatJSON(data []byte, colored, terminal bool) []byte {
-	out := pretty.Pretty(data)
+// formatJSON pretty-prints valid JSON (unless indent is false: then the layout is kept), optionally coloured. For a
+// terminal, characters JSON allows raw but a terminal would obey (DEL, C1 controls, bidi overrides) are rewritten
+// as \u escapes, which keeps the JSON equivalent.
+func formatJSON(data []byte, indent, colored, terminal bool) []byte {
+	out := data
+	if indent {
+		out = pretty.Pretty(data)
+	}
 	if terminal {
 		out = escapeJSONStrings(out)
 	}

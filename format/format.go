@@ -7,9 +7,11 @@ package format
 
 import "github.com/fatih/color"
 
-// Style says how to paint one output stream. The zero Style is plain text.
+// Style says how to paint one output stream: whether in colour, and how wide it is. The zero Style is
+// plain text in lines of any length.
 type Style struct {
 	Color bool
+	Width int // the terminal's columns: long lines break between fields to fit; 0 means never break
 }
 
 func newColor(attrs ...color.Attribute) *color.Color {

@@ -2,8 +2,10 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -160,7 +162,7 @@ func TestBodyReportsReadErrorAfterWriting(t *testing.T) {
 
 func TestFormatJSONStaysValid(t *testing.T) {
 	in := []byte(`{"s":"a\u007fb\u009bc","n":[1,{"x":null}]}`)
-	out := formatJSON(in, false, true)
+	out := formatJSON(in, true, false, true)
 	var a, b any
 	if err := json.Unmarshal(in, &a); err != nil {
 		t.Fatal(err)
@@ -226,52 +228,66 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// TestGolden renders every screen from fixed data, plain and in colour, in lines of any length (what a pipe
+// gets) and fitted to terminals of 80 and 120 columns.
 func TestGolden(t *testing.T) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	for _, colored := range []bool{false, true} {
-		suffix := ".txt"
-		if colored {
-			suffix = ".color.txt"
-		}
-		s := Style{Color: colored}
-		var buf bytes.Buffer
-		h := http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}, "X-Evil": {"\x1b[2Jboom"}}
-		StatusLine(&buf, s, Status{Proto: "HTTP/2.0", Code: 429, Status: "429", Header: h, Now: now})
-		Headers(&buf, s, h)
-		buf.WriteString("\n")
-		RequestHead(&buf, s, Request{Method: "POST", Target: "/api?x=1", Proto: "HTTP/1.1", Host: "example.com",
-			Header: http.Header{"Authorization": {"Bearer abc.def"}, "Cookie": {"a=1; b=2"}, "Accept": {"*/*"}}})
-		buf.WriteString("\n")
-		golden(t, "head"+suffix, buf.Bytes())
+	for _, width := range []int{0, 80, 120} {
+		for _, colored := range []bool{false, true} {
+			suffix := ".txt"
+			if colored {
+				suffix = ".color.txt"
+			}
+			if width > 0 {
+				suffix = fmt.Sprintf(".%d%s", width, suffix)
+			}
+			s := Style{Color: colored, Width: width}
+			var buf bytes.Buffer
+			h := http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}, "X-Evil": {"\x1b[2Jboom"}}
+			StatusLine(&buf, s, Status{Proto: "HTTP/2.0", Code: 429, Status: "429", Header: h, Now: now})
+			Headers(&buf, s, h)
+			buf.WriteString("\n")
+			RequestHead(&buf, s, Request{Method: "POST", Target: "/api?x=1", Proto: "HTTP/1.1", Host: "example.com",
+				Header: http.Header{"Authorization": {"Bearer abc.def"}, "Cookie": {"a=1; b=2"}, "Accept": {"*/*"}}})
+			buf.WriteString("\n")
+			golden(t, "head"+suffix, buf.Bytes())
 
-		buf.Reset()
-		conn, chain := fixedTLS()
-		TLSSummary(&buf, s, conn)
-		weak := tlsinfo.Connection{Version: "TLS 1.2", VersionGrade: "ok", Cipher: "TLS_RSA_WITH_AES_128_GCM_SHA256", CipherGrade: "weak"}
-		TLSSummary(&buf, s, weak)
-		buf.WriteString("\n")
-		if err := Cert(&buf, s, CertReport{Target: "example.com:443", RemoteAddr: "93.184.216.34:443", SNI: "example.com",
-			Offered: "TLS 1.2–TLS 1.3", ALPN: []string{"h2", "http/1.1"}, Conn: &conn, Chain: chain,
-			Checks: []tlsinfo.Check{
-				{Name: "trust", OK: true, Detail: "issued by a trusted CA (Example Root)"},
-				{Name: "name", OK: true, Detail: "valid for example.com (matched example.com)"},
-				{Name: "dates", OK: false, Detail: "example.com expired on 2026-11-01"},
-			},
-			Verdict: tlsinfo.Verdict{Reason: "the certificate expired on 2026-11-01"}}); err != nil {
-			t.Fatal(err)
-		}
-		golden(t, "tls"+suffix, buf.Bytes())
+			buf.Reset()
+			conn, chain := fixedTLS()
+			TLSSummary(&buf, s, conn)
+			weak := tlsinfo.Connection{Version: "TLS 1.2", VersionGrade: "ok", Cipher: "TLS_RSA_WITH_AES_128_GCM_SHA256", CipherGrade: "weak", Resumed: true}
+			TLSSummary(&buf, s, weak)
+			buf.WriteString("\n")
+			if err := Cert(&buf, s, CertReport{Target: "example.com:443", RemoteAddr: "93.184.216.34:443", SNI: "example.com",
+				Offered: "TLS 1.2–TLS 1.3", ALPN: []string{"h2", "http/1.1"}, Conn: &conn, Chain: chain,
+				Checks: []tlsinfo.Check{
+					{Name: "trust", OK: true, Detail: "issued by a trusted CA (Example Root)"},
+					{Name: "name", OK: true, Detail: "valid for example.com (matched example.com)"},
+					{Name: "dates", OK: false, Detail: "example.com expired on 2026-11-01"},
+				},
+				Verdict: tlsinfo.Verdict{Reason: "the certificate expired on 2026-11-01"}}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "tls"+suffix, buf.Bytes())
 
-		buf.Reset()
-		Summary(&buf, s, fixedHops()[:1])
-		Summary(&buf, s, fixedHops())
-		golden(t, "summary"+suffix, buf.Bytes())
+			buf.Reset()
+			Summary(&buf, s, fixedHops()[:1])
+			Summary(&buf, s, fixedHops())
+			golden(t, "summary"+suffix, buf.Bytes())
 
-		buf.Reset()
-		if err := Waterfall(&buf, s, fixedHops(), 100); err != nil {
-			t.Fatal(err)
+			buf.Reset()
+			if err := Waterfall(&buf, s, fixedHops(), cmp.Or(width, 100)); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "waterfall"+suffix, buf.Bytes())
+			if width > 0 {
+				for i, line := range strings.Split(buf.String(), "\n") {
+					if n := visibleLen(line); n > width {
+						t.Errorf("waterfall at %d columns: line %d is %d columns wide: %q", width, i+1, n, line)
+					}
+				}
+			}
 		}
-		golden(t, "waterfall"+suffix, buf.Bytes())
 	}
 }
 
@@ -282,7 +298,7 @@ func fixedTLS() (tlsinfo.Connection, []tlsinfo.Certificate) {
 		{Subject: "CN=example.com", SANs: []string{"example.com", "www.example.com"}, MatchedName: "example.com",
 			Issuer: "CN=Example Intermediate", Serial: "0A:1B", NotBefore: day(2026, 8, 1), NotAfter: day(2026, 11, 1),
 			DaysLeft: -21, KeyType: "ECDSA", KeyBits: 256, KeyGrade: "good", SignatureAlgorithm: "ECDSA-SHA256",
-			SHA256: "AA:BB", SPKIPin: "sha256//pin0="},
+			SHA256: "A2:92:9C:68:FC:9F:22:6A:9D:B9:66:70:2A:33:E7:32:37:36:0E:88:17:9E:11:AF:CB:82:9C:92:06:66:49:32", SPKIPin: "sha256//74Wa7XJT3tfDPZ4pN6RwrjnagBrvlno2+I3C/N3Nyu8="},
 		{Subject: "CN=Example Intermediate", SANs: []string{}, Issuer: "CN=Example Root", Serial: "02",
 			NotBefore: day(2025, 1, 1), NotAfter: day(2026, 12, 10), DaysLeft: 18, KeyType: "RSA", KeyBits: 2048,
 			KeyGrade: "ok", SignatureAlgorithm: "SHA256-RSA", SHA256: "CC:DD", SPKIPin: "sha256//pin1=", IsCA: true,

@@ -30,7 +30,7 @@ var phaseColors = map[string]*color.Color{
 	trace.TLS:      newColor(color.FgMagenta),
 	trace.Send:     newColor(color.FgBlue),
 	trace.Server:   newColor(color.FgGreen),
-	trace.Transfer: newColor(color.FgRed),
+	trace.Transfer: newColor(color.FgCyan), // not red: red means trouble everywhere else
 }
 
 // Summary writes the one-line timing summary shown after a response on a terminal. Consecutive skipped
@@ -61,35 +61,48 @@ func Summary(w io.Writer, s Style, hops []Hop) {
 		}
 		parts = append(parts, s.paint(colorDim, strings.Join(names, "+")+": "+p.Reason))
 	}
-	fmt.Fprintln(w, s.paint(colorDim, "⏱ ")+strings.Join(parts, s.paint(colorDim, " · ")))
+	fmt.Fprintln(w, s.paint(colorDim, "⏱ ")+fit(parts, s.paint(colorDim, " · "), "  ", 2, s.Width))
 }
 
 // The waterfall of -t/--trace, laid out as httpstat does it: a title per hop, then one row per phase with its
-// bar placed at the phase's offset, then the hop's total.
+// bar placed at the phase's offset, then the hop's total. Phases skipped for one reason share one row.
 const (
-	waterfallTitle = "%s\n"
-	waterfallRow   = "  %-9s %s %s\n" // phase, bar, duration or why it was skipped
-	waterfallTotal = "  total     %s %s\n"
+	waterfallTitle   = "%s\n"
+	waterfallRow     = "  %-9s %s %s\n" // phase, bar, duration
+	waterfallSkipped = "  %s %s\n"      // phases, why they were skipped
+	waterfallTotal   = "  total     %s %s\n"
 )
 
-// Waterfall writes the per-hop timing waterfall, bars scaled to width columns.
+// Waterfall writes the per-hop timing waterfall, bars scaled to width columns. Every hop of a redirect
+// chain is drawn on one time scale, so that their bars compare.
 func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
-	barWidth := width - 2 - 9 - 1 - 1 - 28
+	barWidth := width - 2 - 9 - 1 - 1 - 10
 	if barWidth < 10 {
 		barWidth = 10
 	}
 	all := trace.AllTimings(records(hops))
+	var scale time.Duration
+	for _, t := range all {
+		scale = max(scale, t.Total)
+	}
 	var b strings.Builder
 	for i, h := range hops {
 		t := all[i]
 		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h.Record))
-		for _, p := range t.Phases {
-			label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
-			if p.Skipped {
-				fmt.Fprintf(&b, waterfallRow, label, strings.Repeat(" ", barWidth), s.paint(colorDim, "skipped: "+p.Reason))
-			} else {
-				fmt.Fprintf(&b, waterfallRow, label, bar(p.Offset, p.Duration, t.Total, barWidth, s, phaseColors[p.Name]), Duration(p.Duration))
+		for j := 0; j < len(t.Phases); j++ {
+			p := t.Phases[j]
+			if !p.Skipped {
+				label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
+				fmt.Fprintf(&b, waterfallRow, label, bar(p.Offset, p.Duration, scale, barWidth, s, phaseColors[p.Name]), Duration(p.Duration))
+				continue
 			}
+			names := []string{p.Name}
+			for j+1 < len(t.Phases) && t.Phases[j+1].Skipped && t.Phases[j+1].Reason == p.Reason {
+				j++
+				names = append(names, t.Phases[j].Name)
+			}
+			label := fmt.Sprintf("%-9s", strings.Join(names, ", "))
+			fmt.Fprintf(&b, waterfallSkipped, s.paint(colorDim, label), s.paint(colorDim, "skipped: "+p.Reason))
 		}
 		fmt.Fprintf(&b, waterfallTotal, strings.Repeat(" ", barWidth), Duration(t.Total))
 	}
@@ -124,7 +137,7 @@ func hopTitle(s Style, h trace.Record) string {
 	} else if !h.Events.GotConn.IsZero() {
 		parts = append(parts, "new connection")
 	}
-	return strings.Join(parts, s.paint(colorDim, " · "))
+	return fit(parts, s.paint(colorDim, " · "), "  ", 0, s.Width)
 }
 
 // bar draws a phase as a run of blocks starting at its offset within the hop; every phase that happened gets

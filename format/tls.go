@@ -56,28 +56,33 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 	}
 	if c.Resumed {
 		parts = append(parts, "resumed session")
+	} else {
+		parts = append(parts, "new session")
 	}
 	if c.OCSPStapled {
 		parts = append(parts, "OCSP stapled")
+	} else {
+		parts = append(parts, "no OCSP staple")
 	}
 	verdict := s.paint(colorSuccess, "certificate verified")
 	if !c.Verified {
 		verdict = s.paint(colorWarn, "certificate NOT verified (-k)")
 	}
 	parts = append(parts, verdict)
-	fmt.Fprintf(w, "%s %s\n", s.paint(colorDim, "tls"), strings.Join(parts, s.paint(colorDim, " · ")))
+	fmt.Fprintf(w, "%s %s\n", s.paint(colorDim, "tls"), fit(parts, s.paint(colorDim, " · "), "    ", 4, s.Width))
 	ChainLines(w, s, c.Chain)
 }
 
 // ChainLines writes one compact line per certificate: subject, the matched name, expiry, key.
 func ChainLines(w io.Writer, s Style, chain []tlsinfo.Certificate) {
 	for i, cert := range chain {
-		line := fmt.Sprintf("    [%d] %s", i, Escape(cert.Subject))
+		subject := Escape(cert.Subject)
 		if cert.MatchedName != "" {
-			line += " " + s.paint(colorSuccess, "✓ "+Escape(cert.MatchedName))
+			subject += " " + s.paint(colorSuccess, "✓ "+Escape(cert.MatchedName))
 		}
-		line += fmt.Sprintf(" · expires %s (%s) · %s %d", date(cert.NotAfter), s.daysLeft(cert.DaysLeft), cert.KeyType, cert.KeyBits)
-		fmt.Fprintln(w, line)
+		head := fmt.Sprintf("    [%d] ", i)
+		fields := []string{subject, fmt.Sprintf("expires %s (%s)", date(cert.NotAfter), s.daysLeft(cert.DaysLeft)), fmt.Sprintf("%s %d", cert.KeyType, cert.KeyBits)}
+		fmt.Fprintln(w, head+fit(fields, " · ", "        ", len(head), s.Width))
 	}
 }
 
@@ -130,29 +135,34 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		if r.SNI != "" {
 			hello += ", for the name " + Escape(r.SNI) + " (SNI)"
 		}
-		fmt.Fprintf(w, "  1 Client Hello   %s\n", hello)
+		step := func(label, text string) {
+			fmt.Fprintf(w, "  %-16s %s\n", label, fitWords(text, strings.Repeat(" ", 19), 19, s.Width))
+		}
+		step("1 Client Hello", hello)
 		chose := fmt.Sprintf("the server chose %s with %s", s.graded(c.Version, c.VersionGrade), s.graded(c.Cipher, c.CipherGrade))
 		if c.ALPN != "" {
 			chose += ", ALPN " + Escape(c.ALPN)
 		}
 		if c.Resumed {
 			chose += ", resuming an earlier session"
+		} else {
+			chose += ", a new session"
 		}
-		fmt.Fprintf(w, "  2 Server Hello   %s\n", chose)
-		extra := ""
+		step("2 Server Hello", chose)
+		extra := ", without a stapled OCSP response"
 		if c.OCSPStapled {
-			extra += ", with a stapled OCSP response"
+			extra = ", with a stapled OCSP response"
 		}
 		if c.SCTs > 0 {
 			extra += fmt.Sprintf(", with %d SCTs", c.SCTs)
 		}
-		fmt.Fprintf(w, "  3 Certificate    the server sent %d certificate(s)%s (below)\n", len(r.Chain), extra)
+		step("3 Certificate", fmt.Sprintf("the server sent %d certificate(s)%s (below)", len(r.Chain), extra))
 		for i, ch := range r.Checks {
 			label := "4 Checks"
 			if i > 0 {
 				label = ""
 			}
-			fmt.Fprintf(w, "  %-16s %s %s: %s\n", label, ok(ch.OK), ch.Name, Escape(ch.Detail))
+			step(label, fmt.Sprintf("%s %s: %s", ok(ch.OK), ch.Name, Escape(ch.Detail)))
 		}
 		kx := "the key exchange used the certificate's RSA key: no forward secrecy; a stolen key would decrypt recorded traffic"
 		if c.ForwardSecrecy {
@@ -162,7 +172,7 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			}
 			kx = Escape(group) + " (ephemeral): forward secrecy; both sides derived the session keys, which never crossed the wire"
 		}
-		fmt.Fprintf(w, "  5 Key exchange   %s\n", kx)
+		step("5 Key exchange", kx)
 	} else {
 		fmt.Fprintf(w, "Certificates in %s\n", Escape(r.Target))
 		for _, ch := range r.Checks {
@@ -209,10 +219,11 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		if len(c.CRLs) > 0 {
 			extra += "\n  CRL          " + Escape(strings.Join(c.CRLs, ", "))
 		}
-		_, err := fmt.Fprintf(w, certLayout, s.paint(colorName, title), Escape(c.Subject), strings.Join(sans, ", "),
+		const valueIndent = "               " // under the values, 15 columns in
+		_, err := fmt.Fprintf(w, certLayout, s.paint(colorName, title), Escape(c.Subject), fit(sans, ", ", valueIndent, 15, s.Width),
 			Escape(c.Issuer), fmt.Sprintf("%s → %s (%s)", date(c.NotBefore), date(c.NotAfter), s.daysLeft(c.DaysLeft)),
 			s.graded(fmt.Sprintf("%s %d", c.KeyType, c.KeyBits), c.KeyGrade), Escape(c.SignatureAlgorithm),
-			c.SHA256, c.SPKIPin, c.Serial, ca, extra)
+			fitHex(c.SHA256, valueIndent, 15, s.Width), c.SPKIPin, fitHex(c.Serial, valueIndent, 15, s.Width), ca, extra)
 		if err != nil {
 			return err
 		}

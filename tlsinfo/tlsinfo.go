@@ -272,6 +272,38 @@ type Verdict struct {
 	Trusted bool   `json:"trusted"`
 	Reason  string `json:"reason"` // why not, in plain words; empty when trusted
 	Root    string `json:"root,omitempty"`
+	Err     error  `json:"-"` // the verification error, for CauseOf
+}
+
+// Cause is why a certificate was not trusted, in the terms of what a user can do about it.
+type Cause int
+
+// The causes.
+const (
+	CauseOther     Cause = iota
+	CauseName            // valid, but for other names
+	CauseDates           // expired, or not valid yet
+	CauseAuthority       // issued by an authority the client does not trust, or self-signed
+	CausePin             // no key of the chain matches the pins
+)
+
+// CauseOf says why a verification error happened.
+func CauseOf(err error) Cause {
+	var inv x509.CertificateInvalidError
+	var unk x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var pin *PinError
+	switch {
+	case errors.As(err, &host):
+		return CauseName
+	case errors.As(err, &unk):
+		return CauseAuthority
+	case errors.As(err, &inv) && inv.Reason == x509.Expired:
+		return CauseDates
+	case errors.As(err, &pin):
+		return CausePin
+	}
+	return CauseOther
 }
 
 // Verify checks chain[0] for host (empty: no name check) against roots (nil: the system's), with the rest
@@ -290,7 +322,7 @@ func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 	}
 	chains, err := chain[0].Verify(opts)
 	if err != nil {
-		return Verdict{Reason: Explain(err, now)}
+		return Verdict{Reason: Explain(err, now), Err: err}
 	}
 	v := Verdict{Trusted: true}
 	if len(chains) > 0 && len(chains[0]) > 0 {
