@@ -4,7 +4,7 @@ BIN     := bin/hop
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/hop-cli/hop/cmd.Version=$(VERSION)
 
-.PHONY: all build test test-deps demo bench clean
+.PHONY: all build test test-deps demo bench man clean
 
 all: build
 
@@ -35,6 +35,12 @@ demo: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./format ./trace ./cmd
 	./bench/compare.sh
+
+# man: hop(1), generated from the command tree, so it lists exactly the commands and flags hop has.
+man:
+	@mkdir -p bin
+	$(GO) run ./tools/man > bin/hop.1
+	@echo "wrote bin/hop.1 (read it with: man ./bin/hop.1)"
 
 clean:
 	rm -rf bin

@@ -7,9 +7,11 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,6 +75,7 @@ resolve/connect.`,
 		addCertFlags(fs, o)
 		addQuietFlags(fs, &o.Quiet)
 		addColorFlag(fs, s)
+		registerCompletions(cc, []string{"text", "json", "pem"})
 	}
 }
 
@@ -205,7 +208,7 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 		host, _, _ = net.SplitHostPort(r.Target)
 	}
 	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "") {
-		return exchange.Untrusted(host, r.Verdict.Reason, nil)
+		return exchange.Untrusted(host, r.Verdict.Reason, r.Verdict.Err)
 	}
 	if o.Transport.TLS.Pin != "" {
 		if err := tlsinfo.VerifyPins(chain, o.Transport.TLS.Pin); err != nil {
@@ -233,11 +236,17 @@ func certAddr(target string) (addr, host string, err error) {
 				port = "80"
 			}
 		}
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+			return "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", port)}
+		}
 		return net.JoinHostPort(u.Hostname(), port), u.Hostname(), nil
 	}
 	if h, p, err := net.SplitHostPort(t); err == nil {
 		if h == "" || p == "" {
 			return "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT]")}
+		}
+		if n, err := strconv.ParseUint(p, 10, 16); err != nil || n == 0 {
+			return "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", p)}
 		}
 		return t, h, nil
 	}

@@ -54,9 +54,9 @@ func Main() (code int) {
 		return watched
 	}
 	prompt := s.ReadPassword
-	s.ReadPassword = func(p string) (string, error) {
-		<-s.WatchInterrupts() // the prompt changes the terminal's mode: Ctrl-C must not kill hop there
-		return prompt(p)
+	s.ReadPassword = func(ctx context.Context, p string) (string, error) {
+		<-s.WatchInterrupts() // the prompt changes the terminal's mode: Ctrl-C must end it, not kill hop
+		return prompt(ctx, p)
 	}
 	err := Execute(ctx, s, Runners{}, os.Args[1:])
 	if err != nil && ctx.Err() != nil {

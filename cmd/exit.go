@@ -36,6 +36,27 @@ var exitCodes = map[exchange.Class]int{
 	exchange.Interrupted: exitInterrupted,
 }
 
+// ExitStatuses are hop's exit codes and what they mean, for its documentation.
+var ExitStatuses = []struct {
+	Code    int
+	Meaning string
+}{
+	{0, "the exchange completed (1xx–3xx, or any status with --no-check-status)"},
+	{1, "any other error (a refused redirect, a malformed response, an unwritable -o file)"},
+	{2, "usage error: bad flag, request item, URL or file argument; nothing was sent"},
+	{4, "the response was 4xx (the body is still printed)"},
+	{5, "the response was 5xx (the body is still printed)"},
+	{6, "could not resolve host"},
+	{7, "could not connect"},
+	{10, "a check the user asked for failed (--expect-*, --slo, --expires-within)"},
+	{18, "the body ended early or could not be decoded"},
+	{28, "timeout (connect, idle or total)"},
+	{35, "TLS handshake failed"},
+	{47, "too many redirects"},
+	{60, "certificate verification failed"},
+	{130, "interrupted"},
+}
+
 // exitCode is the one place where errors become exit codes.
 func exitCode(err error) int {
 	class := exchange.ClassOf(err)

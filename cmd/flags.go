@@ -19,13 +19,44 @@ import (
 
 func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringArrayVarP(&s.Headers, "header", "H", nil, `request header "Name: value" (repeatable; "Name:" removes a default)`)
-	fs.StringArrayVarP(&s.Data, "data", "d", nil, "raw body, curl style; @FILE reads a file (repeatable, joined with &)")
-	fs.StringArrayVar(&s.JSONData, "json", nil, "raw JSON body, curl style; @FILE reads a file")
-	fs.StringArrayVarP(&s.FormParts, "form-part", "F", nil, "multipart field name=value or name=@FILE, curl style")
+	for _, d := range []struct {
+		name, short, usage string
+		kind               request.DataKind
+	}{
+		{"data", "d", "form body, curl style: @FILE reads a file without its newlines (repeatable, joined with &)", request.DataASCII},
+		{"data-raw", "", "as -d, with @ not special", request.DataRaw},
+		{"data-binary", "", "as -d, @FILE read as it is", request.DataBinary},
+		{"data-urlencode", "", "URL-encoded data: content, name=content, @FILE, name@FILE", request.DataURLEncode},
+		{"json", "", "JSON body, curl style; @FILE reads a file", request.DataJSON},
+	} {
+		fs.VarP(&dataFlag{list: &s.Data, kind: d.kind}, d.name, d.short, d.usage)
+	}
+	fs.StringArrayVarP(&s.FormParts, "form-part", "F", nil, "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
-	fs.StringVarP(&o.Method, "request", "X", "", "override the method")
+	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
+	fs.StringArrayVar(&s.URLQuery, "url-query", nil, "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
+	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
+	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
+	fs.StringVarP(&s.UserAgent, "user-agent", "A", "", "the User-Agent to send")
+	fs.StringVarP(&s.Referer, "referer", "e", "", "the Referer to send")
+	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
+	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
+}
+
+// dataFlag is one of curl's data flags: each value joins one list, in the order typed across the flags.
+type dataFlag struct {
+	list *[]request.Data
+	kind request.DataKind
+}
+
+func (f *dataFlag) String() string { return "" }
+func (f *dataFlag) Type() string   { return "stringArray" }
+
+func (f *dataFlag) Set(v string) error {
+	*f.list = append(*f.list, request.Data{Kind: f.kind, Value: v})
+	return nil
 }
 
 func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {

@@ -36,7 +36,7 @@ type presenter struct {
 	seen           int              // hops shown so far
 }
 
-func newPresenter(s *Streams, o *OutputOptions) *presenter {
+func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	p := &presenter{s: s, o: o, outStyle: s.OutStyle(), errStyle: s.ErrStyle(), document: o.Format == "json"}
 	switch {
 	case p.document:
@@ -57,6 +57,9 @@ func newPresenter(s *Streams, o *OutputOptions) *presenter {
 	}
 	if o.TLS {
 		p.tls = true
+	}
+	if head && !p.document && o.Print == "" && !o.Quiet {
+		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not
 	}
 	if p.waterfall {
 		p.summary = false

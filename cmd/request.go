@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -25,7 +26,9 @@ type RequestOptions struct {
 	Output      OutputOptions
 	Checks      check.Spec
 	Repeat      RepeatOptions
-	Method      string // -X: overrides the command's method
+	Method      string // -X: overrides the command's method, sent as typed
+	Head        bool   // -I: HEAD, with the response head on stdout
+	Compressed  bool   // --compressed: accepted, changes nothing
 	StdinBody   bool   // this command reads a piped stdin as the body when no other body is given
 	IgnoreStdin bool
 
@@ -82,7 +85,7 @@ var methodCommands = []methodCommand{
 	{"head URL [ITEM...]", "Send a HEAD request (headers only)", `  hop head example.com
   hop head example.com/big.iso -L`, false},
 	{"options URL [ITEM...]", "Send an OPTIONS request", `  hop options :8080/items
-  hop options example.com '*'`, false},
+  hop options api.example.com/items Origin:https://app.example Access-Control-Request-Method:PUT`, false},
 }
 
 // anyMethodCommand is hop request METHOD URL.
@@ -126,10 +129,18 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 		RunE: func(cc *cobra.Command, args []string) error {
 			o.Spec.Method = strings.ToUpper(name)
 			if anyMethod {
-				o.Spec.Method, args = args[0], args[1:]
+				o.Spec.Method, args = strings.ToUpper(args[0]), args[1:]
 			}
-			if o.Method != "" {
-				o.Spec.Method = o.Method
+			switch {
+			case o.Method != "":
+				o.Spec.Method = o.Method // -X is sent as typed, as curl does
+			case o.Head:
+				o.Spec.Method = http.MethodHead
+			case o.Spec.Upload != "" && name == "get":
+				o.Spec.Method = http.MethodPut // -T uploads with PUT, as curl does
+			}
+			if o.Head {
+				o.Output.Include = true // -I shows the head on stdout, as curl does
 			}
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if err := o.check(s); err != nil {
@@ -139,8 +150,12 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			return r.Request(cc.Context(), o)
 		},
 	}
+	cc.ValidArgsFunction = completeItem
 	c.root.AddCommand(cc)
-	c.flags[cc] = func(fs *pflag.FlagSet) { addRequestFlagGroups(fs, o, s) }
+	c.flags[cc] = func(fs *pflag.FlagSet) {
+		addRequestFlagGroups(fs, o, s)
+		registerCompletions(cc, []string{"text", "json"})
+	}
 }
 
 // addRequestFlagGroups registers every flag of a request command.

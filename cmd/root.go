@@ -3,12 +3,14 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
 )
 
 // Runners are what the commands run once their flags are parsed; a nil field means the real one. Tests
@@ -61,12 +63,17 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
   hop get example.com -v`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+
+		SuggestionsMinimumDistance: 2,
 	}
-	root.Args = func(_ *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return usageErrorf("unknown command %q (see hop --help)", args[0])
+	root.Args = func(cc *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
 		}
-		return nil
+		if s := cc.SuggestionsFor(args[0]); len(s) > 0 {
+			return usageErrorf("unknown command %q: did you mean %s? (see hop --help)", args[0], strings.Join(s, " or "))
+		}
+		return usageErrorf("unknown command %q (see hop --help)", args[0])
 	}
 	// --version is hop's own flag rather than cobra's Version field, whose output needs a cobra template.
 	showVersion := root.Flags().Bool("version", false, "print hop's version")
@@ -113,9 +120,29 @@ func (c *commands) addCompletionCmd() {
 	c.root.InitDefaultCompletionCmd()
 	for _, cc := range c.root.Commands() {
 		if cc.Name() == "completion" {
+			cc.Long = "Generate the autocompletion script for hop for the specified shell.\n\n" +
+				"bash needs the bash-completion package (Debian and Ubuntu: apt install bash-completion)."
 			cc.Example = "  source <(hop completion bash)\n  hop completion zsh > \"${fpath[1]}/_hop\"\n  hop completion fish > ~/.config/fish/completions/hop.fish"
+			cc.Args = cobra.ArbitraryArgs
+			cc.RunE = func(cc *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cc.Help()
+				}
+				return usageErrorf("unknown shell %q: expected bash, zsh, fish or powershell (see hop completion --help)", args[0])
+			}
+			for _, sh := range cc.Commands() {
+				sh.Args = noArgs
+			}
 		}
 	}
+}
+
+// noArgs refuses arguments, as a usage error.
+func noArgs(cc *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("%s takes no arguments, got %q (see %s --help)", cc.CommandPath(), args[0], cc.CommandPath())
+	}
+	return nil
 }
 
 // prepare registers the flags of the command args will run (or complete, or show help for) and returns it.
@@ -140,37 +167,104 @@ func (c *commands) prepare(args []string) *cobra.Command {
 	return target
 }
 
-// hoist moves the command name to the front when flags come before it ("hop -v get URL"), as curl users
-// type them: flags then work on either side of the name.
+// hoist puts the command name first. When flags come before it ("hop -v get URL", as curl users type
+// them) it is moved to the front, so flags work on either side of it. Without a command, HTTPie's forms
+// are taken: "hop URL [ITEM...]" is get, or post when an item or flag sends data; "hop METHOD URL" (a
+// method in capitals) is request METHOD URL.
 func (c *commands) hoist(args []string) []string {
-	if len(args) == 0 || !strings.HasPrefix(args[0], "-") || args[0] == "-" {
-		return args
-	}
-	fs := pflag.NewFlagSet("all", pflag.ContinueOnError)
-	s := &Streams{}
-	addRequestFlagGroups(fs, &RequestOptions{}, s)
-	certOnly := pflag.NewFlagSet("cert", pflag.ContinueOnError)
-	addCertOwnFlags(certOnly, &CertOptions{})
-	certOnly.VisitAll(func(f *pflag.Flag) {
-		if fs.Lookup(f.Name) == nil {
-			fs.AddFlag(f)
+	var fs *pflag.FlagSet // built only when a flag comes first or a command is missing
+	flags := func() *pflag.FlagSet {
+		if fs == nil {
+			fs = pflag.NewFlagSet("all", pflag.ContinueOnError)
+			addRequestFlagGroups(fs, &RequestOptions{}, &Streams{})
+			certOnly := pflag.NewFlagSet("cert", pflag.ContinueOnError)
+			addCertOwnFlags(certOnly, &CertOptions{})
+			certOnly.VisitAll(func(f *pflag.Flag) {
+				if fs.Lookup(f.Name) == nil {
+					fs.AddFlag(f)
+				}
+			})
 		}
-	})
+		return fs
+	}
+	first := -1 // the first argument that is not a flag or a flag's value
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		switch {
-		case a == "--":
-			return args
-		case !strings.HasPrefix(a, "-") || a == "-":
-			if found, _, err := c.root.Find([]string{a}); err != nil || found == c.root {
-				return args
-			}
-			return append(append([]string{a}, args[:i]...), args[i+1:]...)
-		case takesValue(fs, a):
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			first = i
+			break
+		}
+		if takesValue(flags(), a) {
 			i++
 		}
 	}
+	if first < 0 {
+		return args
+	}
+	name := args[first]
+	if found, _, err := c.root.Find([]string{name}); err == nil && found != c.root {
+		if first == 0 {
+			return args
+		}
+		return slices.Concat([]string{name}, args[:first], args[first+1:])
+	}
+	rest := slices.Concat(args[:first], args[first+1:])
+	switch {
+	case isMethodName(name) && first+1 < len(args):
+		return slices.Concat([]string{"request", name}, rest)
+	case looksLikeURL(name):
+		cmd := "get"
+		if sendsData(args[first+1:], flags()) {
+			cmd = "post"
+		}
+		return slices.Concat([]string{cmd, name}, rest)
+	}
 	return args
+}
+
+// isMethodName reports whether a word is a method written HTTPie's way, in capitals.
+func isMethodName(s string) bool {
+	for _, c := range s {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// looksLikeURL reports whether an argument is a URL rather than a mistyped command: it has a scheme, a
+// port shorthand, a dot, a slash, brackets, or is localhost.
+func looksLikeURL(s string) bool {
+	return strings.ContainsAny(s, ".:/[") || strings.HasPrefix(strings.ToLower(s), "localhost")
+}
+
+// sendsData reports whether the arguments after the URL send a body: a data item, or one of curl's data
+// flags.
+func sendsData(args []string, fs *pflag.FlagSet) bool {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") && a != "-" {
+			name := strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-")
+			f := fs.Lookup(name)
+			if len(a) > 1 && a[1] != '-' {
+				f = fs.ShorthandLookup(a[1:2])
+			}
+			if f != nil && slices.Contains([]string{"data", "data-raw", "data-binary", "data-urlencode", "json", "form-part"}, f.Name) {
+				return true
+			}
+			if takesValue(fs, a) {
+				i++
+			}
+			continue
+		}
+		if request.IsDataItem(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // takesValue reports whether flag argument a is followed by its value as the next argument.
@@ -212,7 +306,7 @@ func newVersionCmd(s *Streams) *cobra.Command {
 		Use:     "version",
 		Short:   "Print hop's version",
 		Example: "  hop version",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(s.Out, "hop %s\n", version())
 			return nil
@@ -230,3 +324,17 @@ func (e *usageError) Unwrap() error { return e.err }
 func (e *usageError) Class() exchange.Class { return exchange.Usage }
 
 func usageErrorf(format string, a ...any) error { return &usageError{err: fmt.Errorf(format, a...)} }
+
+// CommandTree is the whole command tree with every command's flags, for documentation generated from it
+// (tools/man). hop itself never builds it whole.
+func CommandTree() *cobra.Command {
+	s, _, _ := TestStreams("")
+	c := newCommands(s, Runners{})
+	c.addCompletionCmd()
+	for cc, add := range c.flags {
+		fs := cc.Flags()
+		fs.SortFlags = false
+		add(fs)
+	}
+	return c.root
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"net/http"
@@ -28,9 +29,9 @@ type outcome struct {
 
 // runRequest builds the request, runs the exchange (or --repeat's runs), and presents it.
 func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
-	p := newPresenter(s, &o.Output)
+	p := newPresenter(s, &o.Output, strings.EqualFold(o.Spec.Method, http.MethodHead))
 	p.needBody = o.checks.NeedsBody()
-	req, err := buildRequest(s, o)
+	req, err := buildRequest(ctx, s, o)
 	if err != nil {
 		if p.document {
 			p.writeDocument(&outcome{}, err)
@@ -141,14 +142,17 @@ func checkInput(ex *exchange.Exchange, out *outcome) check.Input {
 }
 
 // buildRequest resolves credentials and builds the request the options describe.
-func buildRequest(s *Streams, o *RequestOptions) (*request.Request, error) {
-	creds, err := o.Auth.Resolve(auth.Env{Getenv: s.Getenv, Prompt: s.ReadPassword})
+func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.Request, error) {
+	prompt := func(p string) (string, error) { return s.ReadPassword(ctx, p) }
+	creds, err := o.Auth.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
 	if err != nil {
 		return nil, err
 	}
 	spec := o.Spec
 	spec.User, spec.Password, spec.Bearer = creds.User, creds.Password, creds.Bearer
-	spec.UserAgent = "hop/" + version()
+	if spec.UserAgent == "" {
+		spec.UserAgent = "hop/" + version()
+	}
 	spec.Stdin, spec.StdinBody = nil, false
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +23,12 @@ type Streams struct {
 	OutTTY bool
 	ErrTTY bool
 
-	Getenv func(string) string
-	Width  func() int
-	// ReadPassword asks for a secret on the terminal; it returns auth.ErrNoTerminal when there is none.
-	ReadPassword func(prompt string) (string, error)
+	Getenv   func(string) string
+	Width    func() int // stderr's columns, 80 when it is not a terminal
+	OutWidth func() int // stdout's columns, 80 when it is not a terminal
+	// ReadPassword asks for a secret on the terminal; it returns auth.ErrNoTerminal when there is none, and
+	// the context's error, at once and with the terminal restored, when ctx ends (Ctrl-C).
+	ReadPassword func(ctx context.Context, prompt string) (string, error)
 
 	// WatchInterrupts starts turning SIGINT and SIGTERM into the cancellation of the command's context, and
 	// returns a channel closed once that is in place; commands call it when their work begins. Nil means
@@ -43,34 +46,61 @@ func System() *Streams {
 	return &Streams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTTY: isTTY(os.Stdin), OutTTY: isTTY(os.Stdout), ErrTTY: isTTY(os.Stderr),
-		Getenv: os.Getenv,
-		Width: func() int {
-			if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil && w > 0 {
-				return w
-			}
-			return 80
-		},
+		Getenv:       os.Getenv,
+		Width:        func() int { return columns(os.Stderr) },
+		OutWidth:     func() int { return columns(os.Stdout) },
 		ReadPassword: readPasswordFromTTY,
 		Color:        "auto",
 	}
 }
 
-func readPasswordFromTTY(prompt string) (string, error) {
+// columns is a terminal's width, or 80.
+func columns(f *os.File) int {
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+		return w
+	}
+	return 80
+}
+
+func readPasswordFromTTY(ctx context.Context, prompt string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return "", auth.ErrNoTerminal
 	}
-	defer tty.Close()
-	if !term.IsTerminal(int(tty.Fd())) {
+	fd := int(tty.Fd())
+	if !term.IsTerminal(fd) {
+		tty.Close()
 		return "", auth.ErrNoTerminal
 	}
-	fmt.Fprint(tty, prompt)
-	p, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprintln(tty)
+	state, err := term.GetState(fd)
 	if err != nil {
+		tty.Close()
 		return "", fmt.Errorf("reading password: %w", err)
 	}
-	return string(p), nil
+	fmt.Fprint(tty, prompt)
+	type result struct {
+		p   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := term.ReadPassword(fd)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		fmt.Fprintln(tty)
+		tty.Close()
+		if r.err != nil {
+			return "", fmt.Errorf("reading password: %w", r.err)
+		}
+		return string(r.p), nil
+	case <-ctx.Done():
+		// The read is left behind, blocked; hop is about to exit. The terminal gets its echo back now.
+		term.Restore(fd, state)
+		fmt.Fprintln(tty)
+		return "", ctx.Err()
+	}
 }
 
 // TestStreams returns streams over buffers, none of them a terminal, with an empty environment.
@@ -80,7 +110,8 @@ func TestStreams(stdin string) (*Streams, *bytes.Buffer, *bytes.Buffer) {
 		In: bytes.NewBufferString(stdin), Out: &out, Err: &errb,
 		Getenv:       func(string) string { return "" },
 		Width:        func() int { return 80 },
-		ReadPassword: func(string) (string, error) { return "", auth.ErrNoTerminal },
+		OutWidth:     func() int { return 80 },
+		ReadPassword: func(context.Context, string) (string, error) { return "", auth.ErrNoTerminal },
 		Color:        "auto",
 	}, &out, &errb
 }
@@ -95,11 +126,23 @@ func (s *Streams) watchInterrupts() <-chan struct{} {
 	return done
 }
 
-// OutStyle is how stdout is painted.
-func (s *Streams) OutStyle() format.Style { return format.Style{Color: s.useColor(s.OutTTY)} }
+// OutStyle is how stdout is painted, and on a terminal how wide its lines may be.
+func (s *Streams) OutStyle() format.Style {
+	st := format.Style{Color: s.useColor(s.OutTTY)}
+	if s.OutTTY {
+		st.Width = s.OutWidth()
+	}
+	return st
+}
 
-// ErrStyle is how stderr is painted.
-func (s *Streams) ErrStyle() format.Style { return format.Style{Color: s.useColor(s.ErrTTY)} }
+// ErrStyle is how stderr is painted, and on a terminal how wide its lines may be.
+func (s *Streams) ErrStyle() format.Style {
+	st := format.Style{Color: s.useColor(s.ErrTTY)}
+	if s.ErrTTY {
+		st.Width = s.Width()
+	}
+	return st
+}
 
 // useColor decides whether to paint a stream: --color=always|never wins, then NO_COLOR, then FORCE_COLOR,
 // then whether the stream is a terminal (and TERM is not dumb).

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/decompress"
@@ -27,20 +28,27 @@ const (
 )
 
 // Build turns a Spec into a Request. Every error is a *UsageError naming the offending argument; nothing
-// is sent.
+// is sent. Items follow HTTPie 3's rules and the curl-style flags curl's.
 func Build(spec Spec) (*Request, error) {
 	u, err := parseURL(spec.URL)
 	if err != nil {
 		return nil, err
 	}
-	method := strings.ToUpper(spec.Method)
+	method := spec.Method
 	if method == "" {
 		method = http.MethodGet
+		if spec.Upload != "" {
+			method = http.MethodPut // curl -T
+		}
 	}
 	for i := 0; i < len(method); i++ {
 		if !isTokenChar(method[i]) {
 			return nil, usageErrorf(spec.Method, "invalid method name")
 		}
+	}
+	if spec.Upload != "" && spec.Upload != "-" && strings.HasSuffix(u.Path, "/") {
+		// curl -T to a URL that ends in / names the file there.
+		u = u.JoinPath(filepath.Base(spec.Upload))
 	}
 	r := &Request{Method: method, URL: u, Header: http.Header{}}
 	b := bodyBuilder{spec: spec}
@@ -71,22 +79,32 @@ func Build(spec Spec) (*Request, error) {
 		case itemHeader, itemEmptyHeader:
 			r.addHeader(it.Kind, it.Key, it.Value, removed)
 		case itemQuery:
-			q := url.QueryEscape(it.Key) + "=" + url.QueryEscape(it.Value)
-			if r.URL.RawQuery != "" {
-				r.URL.RawQuery += "&"
-			}
-			r.URL.RawQuery += q
+			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(it.Value))
 		default:
 			if err := b.add(it); err != nil {
 				return nil, err
 			}
 		}
 	}
-	body, contentType, accept, err := b.build()
+	for _, q := range spec.URLQuery {
+		part, err := b.urlQuery(q)
+		if err != nil {
+			return nil, err
+		}
+		addQuery(r.URL, part)
+	}
+	body, err := b.build(r.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err
 	}
-	r.Body = body
+	if spec.Get && body.data != nil {
+		// curl -G: the data goes into the query, and nothing is sent as a body.
+		if d, _ := body.data.Bytes(); len(d) > 0 {
+			addQuery(r.URL, string(d))
+		}
+		body = built{}
+	}
+	r.Body = body.data
 
 	user, pass := spec.User, spec.Password
 	if u := r.URL.User; u != nil && user == "" {
@@ -113,18 +131,42 @@ func Build(spec Spec) (*Request, error) {
 			r.Header.Set(name, value)
 		}
 	}
-	setDefault("Content-Type", contentType)
-	if accept == "" {
-		accept = "*/*"
+	if ct := r.Header.Get("Content-Type"); body.boundary != "" && strings.HasPrefix(strings.ToLower(ct), "multipart/") {
+		// A multipart type the user chose still needs the boundary the body was written with.
+		if _, params, _ := mime.ParseMediaType(ct); params["boundary"] == "" {
+			r.Header.Set("Content-Type", ct+"; boundary="+body.boundary)
+		}
 	}
-	setDefault("Accept", accept)
+	setDefault("Content-Type", body.contentType)
+	setDefault("Accept", cmpOr(body.accept, "*/*"))
 	setDefault("Accept-Encoding", decompress.AcceptEncoding)
+	if spec.Referer != "" {
+		if err := validateHeader("Referer", spec.Referer); err != nil {
+			return nil, usageErrorf("-e "+spec.Referer, "%v", err)
+		}
+		setDefault("Referer", spec.Referer)
+	}
 	setDefault("User-Agent", spec.UserAgent)
 	if removed["User-Agent"] {
 		// A present but empty User-Agent tells Go's transports to send none at all.
 		r.Header["User-Agent"] = nil
 	}
 	return r, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// addQuery appends an encoded name=value to the URL's query.
+func addQuery(u *url.URL, part string) {
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += part
 }
 
 // addHeader applies one header item: "Name:" removes a default, "Name;" sends an empty value, "Host" sets
@@ -145,93 +187,95 @@ func (r *Request) addHeader(kind itemKind, name, value string, removed map[strin
 
 // bodyBuilder collects the body-making items and flags and decides on one body.
 type bodyBuilder struct {
-	spec   Spec
-	fields []item // =, =@, :=, :=@
-	files  []item // field@path uploads and -F name=@file
-	bodyIt *item  // @path
+	spec      Spec
+	fields    []item // =, =@, :=, :=@ in order
+	parts     []Part // multipart parts, in the order typed (items, then -F)
+	uploads   bool   // an item uploads a file (field@path)
+	bodyItem  *item  // @path
+	stdinUsed bool
 }
 
 func (b *bodyBuilder) add(it item) error {
 	switch it.Kind {
 	case itemBodyFile:
-		if b.bodyIt != nil {
+		if b.bodyItem != nil {
 			return usageErrorf(it.Raw, "only one @file body can be given")
 		}
-		b.bodyIt = &it
+		b.bodyItem = &it
 	case itemUpload:
-		b.files = append(b.files, it)
+		p, err := b.filePart(it.Key, it.Value, it.Raw)
+		if err != nil {
+			return err
+		}
+		b.parts = append(b.parts, p)
+		b.uploads = true
 	default:
 		b.fields = append(b.fields, it)
+		b.parts = append(b.parts, Part{Name: it.Key, field: &it})
 	}
 	return nil
 }
 
-func (b *bodyBuilder) build() (body *Body, contentType, accept string, err error) {
+// built is the body chosen, with the Content-Type and Accept that go with it.
+type built struct {
+	data                *Body
+	contentType, accept string
+	boundary            string // a multipart body's
+}
+
+func (b *bodyBuilder) build(userType string) (built, error) {
 	s := b.spec
 	for _, f := range s.FormParts {
-		name, value, ok := strings.Cut(f, "=")
-		if !ok || name == "" {
-			return nil, "", "", usageErrorf(f, "-F expects name=value or name=@file")
+		p, err := b.curlFormPart(f)
+		if err != nil {
+			return built{}, err
 		}
-		it := item{Kind: itemField, Key: name, Value: value, Raw: f, escKey: name}
-		if path, isFile := strings.CutPrefix(value, "@"); isFile {
-			it.Kind, it.Value = itemUpload, path
-			b.files = append(b.files, it)
-		} else {
-			b.fields = append(b.fields, it)
-		}
+		b.parts = append(b.parts, p)
 	}
 	kinds := 0
-	for _, present := range []bool{b.bodyIt != nil, len(s.Data) > 0, len(s.JSONData) > 0, len(b.fields)+len(b.files) > 0} {
+	for _, present := range []bool{b.bodyItem != nil, len(s.Data) > 0, len(s.FormParts) > 0, len(b.fields) > 0 || b.uploads, s.Upload != ""} {
 		if present {
 			kinds++
 		}
 	}
 	if kinds > 1 {
-		return nil, "", "", usageErrorf("", "more than one body given: use one of @file, -d, --json, or data fields")
+		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, or data fields")
+	}
+	jsonAccept := acceptJSON
+	if s.Form {
+		jsonAccept = ""
 	}
 	switch {
-	case b.bodyIt != nil:
-		// As in HTTPie: a file's type comes from its name; stdin is taken for JSON (a form with -f).
-		body, err := b.fileBody(b.bodyIt.Value, b.bodyIt.Raw)
-		ct := mime.TypeByExtension(filepath.Ext(b.bodyIt.Value))
-		if b.bodyIt.Value == "-" {
+	case b.bodyItem != nil:
+		// As in HTTPie: a file's type comes from its name, JSON when the name says nothing (a form with -f);
+		// stdin is JSON (a form with -f).
+		body, err := b.fileBody(b.bodyItem.Value, b.bodyItem.Raw)
+		ct := fileType(b.bodyItem.Value)
+		if b.bodyItem.Value == "-" || ct == "" {
 			ct = b.stdinType()
 		}
-		return body, ct, "", err
+		return built{data: body, contentType: ct, accept: jsonAccept}, err
 	case len(s.Data) > 0:
-		var parts [][]byte
-		for _, d := range s.Data {
-			p, err := b.readValue(d, "-d")
-			if err != nil {
-				return nil, "", "", err
-			}
-			parts = append(parts, p)
+		return b.curlData()
+	case s.Upload != "":
+		body, err := b.fileBody(s.Upload, "-T "+s.Upload)
+		return built{data: body}, err
+	case len(s.FormParts) > 0 || b.uploads || (s.Multipart && len(b.fields) > 0):
+		return b.multipartBody(userType)
+	case s.Form || s.Multipart:
+		if s.Multipart {
+			return b.multipartBody(userType)
 		}
-		return memBody(bytes.Join(parts, []byte("&"))), "application/x-www-form-urlencoded", "", nil
-	case len(s.JSONData) > 0:
-		var buf bytes.Buffer
-		for _, d := range s.JSONData {
-			p, err := b.readValue(d, "--json")
-			if err != nil {
-				return nil, "", "", err
-			}
-			buf.Write(p)
-		}
-		return memBody(buf.Bytes()), contentJSON, "application/json", nil
-	case len(b.files) > 0 || (s.Multipart && len(b.fields) > 0):
-		body, ct, err := b.multipartBody()
-		return body, ct, "", err
-	case len(b.fields) > 0 && s.Form:
 		body, err := b.formBody()
-		return body, contentForm, "", err
+		return built{data: body, contentType: contentForm}, err
 	case len(b.fields) > 0:
 		body, err := b.jsonBody()
-		return body, contentJSON, acceptJSON, err
+		return built{data: body, contentType: contentJSON, accept: acceptJSON}, err
 	case s.Stdin != nil && s.StdinBody:
-		return stdinBody(s.Stdin), b.stdinType(), "", nil
+		body, err := b.stdinBody(s.Stdin)
+		return built{data: body, contentType: b.stdinType(), accept: jsonAccept}, err
 	}
-	return nil, "", "", nil
+	return built{}, nil
 }
 
 func (b *bodyBuilder) stdinType() string {
@@ -241,6 +285,16 @@ func (b *bodyBuilder) stdinType() string {
 	return contentJSON
 }
 
+// fileType is the Content-Type of a file from its name, without parameters ("text/plain", as HTTPie
+// sends it, not Go's "text/plain; charset=utf-8"); empty when the name says nothing.
+func fileType(name string) string {
+	t := mime.TypeByExtension(filepath.Ext(name))
+	if mt, _, err := mime.ParseMediaType(t); err == nil {
+		return mt
+	}
+	return ""
+}
+
 func memBody(p []byte) *Body {
 	if p == nil {
 		p = []byte{}
@@ -248,20 +302,41 @@ func memBody(p []byte) *Body {
 	return &Body{data: p, Length: int64(len(p))}
 }
 
-// readValue reads a curl-style value: "@file" from a file, "@-" from stdin, anything else as is.
-func (b *bodyBuilder) readValue(v, flag string) ([]byte, error) {
-	path, isFile := strings.CutPrefix(v, "@")
-	if !isFile {
-		return []byte(v), nil
+// maxStdinInMemory is how much of standard input is read before sending: a body that fits is sent with a
+// Content-Length, which small servers need (Python's http.server reads nothing of a chunked body), and can
+// be sent again; a longer one is streamed.
+const maxStdinInMemory = 8 << 20
+
+// stdinBody reads standard input as the body: whole when it fits in memory, streamed beyond.
+func (b *bodyBuilder) stdinBody(r io.Reader) (*Body, error) {
+	if b.stdinUsed {
+		return nil, usageErrorf("@-", "standard input is already used")
 	}
-	return b.readFile(path, flag+" "+v)
+	b.stdinUsed = true
+	head, err := io.ReadAll(io.LimitReader(r, maxStdinInMemory+1))
+	if err != nil {
+		return nil, &UsageError{Arg: "standard input", Err: err}
+	}
+	if len(head) <= maxStdinInMemory {
+		return &Body{Kind: BodyStdin, data: head, Length: int64(len(head))}, nil
+	}
+	used := false
+	return &Body{Kind: BodyStdin, Length: -1, open: func() (io.ReadCloser, error) {
+		if used {
+			return nil, errors.New("the body was read from standard input and cannot be sent again")
+		}
+		used = true
+		return io.NopCloser(io.MultiReader(bytes.NewReader(head), r)), nil
+	}}, nil
 }
 
+// readFile reads a file the user named for a value ("-" is stdin).
 func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
 	if path == "-" {
-		if b.spec.Stdin == nil {
+		if b.spec.Stdin == nil || b.stdinUsed {
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
+		b.stdinUsed = true
 		p, err := io.ReadAll(b.spec.Stdin)
 		if err != nil {
 			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
@@ -280,7 +355,7 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 		if b.spec.Stdin == nil {
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
-		return stdinBody(b.spec.Stdin), nil
+		return b.stdinBody(b.spec.Stdin)
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -302,19 +377,8 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 	}, nil
 }
 
-// stdinBody sends standard input once; a second send (a 307 redirect) fails clearly.
-func stdinBody(r io.Reader) *Body {
-	used := false
-	return &Body{Kind: BodyStdin, Length: -1, open: func() (io.ReadCloser, error) {
-		if used {
-			return nil, errors.New("the body was read from standard input and cannot be sent again")
-		}
-		used = true
-		return io.NopCloser(r), nil
-	}}
-}
-
-// fieldValue returns a field's value as a JSON node: a string, or raw JSON for := items.
+// fieldValue returns a field's value: a string, or for := items the JSON value decoded into nodes that
+// later fields can extend.
 func (b *bodyBuilder) fieldValue(it item) (any, error) {
 	switch it.Kind {
 	case itemField:
@@ -323,6 +387,9 @@ func (b *bodyBuilder) fieldValue(it item) (any, error) {
 		p, err := b.readFile(it.Value, it.Raw)
 		if err != nil {
 			return nil, err
+		}
+		if !utf8.Valid(p) {
+			return nil, usageErrorf(it.Raw, "cannot embed the content of %s, not a UTF-8 or ASCII-encoded text file", it.Value)
 		}
 		return string(p), nil
 	case itemJSON, itemJSONFile:
@@ -334,12 +401,11 @@ func (b *bodyBuilder) fieldValue(it item) (any, error) {
 			}
 			raw = p
 		}
-		if !json.Valid(raw) {
-			var v any
-			err := json.Unmarshal(raw, &v)
+		v, err := decodeJSON(raw)
+		if err != nil {
 			return nil, usageErrorf(it.Raw, "not valid JSON: %v", err)
 		}
-		return json.RawMessage(raw), nil
+		return v, nil
 	}
 	return nil, usageErrorf(it.Raw, "internal: not a field")
 }
@@ -351,7 +417,7 @@ func (b *bodyBuilder) jsonBody() (*Body, error) {
 		if err != nil {
 			return nil, err
 		}
-		path, err := parseFieldPath(it.escKey)
+		path, err := parseFieldPath(it.Key)
 		if err != nil {
 			return nil, &UsageError{Arg: it.Raw, Err: err}
 		}
@@ -366,63 +432,78 @@ func (b *bodyBuilder) jsonBody() (*Body, error) {
 	return memBody(buf.Bytes()), nil
 }
 
+// formValue is a field's value in a form: text, or a simple JSON value as HTTPie writes it (1, 1.5,
+// True); arrays, objects and null cannot be form values.
+func (b *bodyBuilder) formValue(it item) (string, error) {
+	v, err := b.fieldValue(it)
+	if err != nil {
+		return "", err
+	}
+	switch n := v.(type) {
+	case string:
+		return n, nil
+	case json.RawMessage:
+		switch s := string(n); s {
+		case "true", "false":
+			return strings.ToUpper(s[:1]) + s[1:], nil
+		case "null":
+		default:
+			return s, nil
+		}
+	}
+	return "", usageErrorf(it.Raw, "arrays, objects and null cannot be sent as a form field (use JSON)")
+}
+
 func (b *bodyBuilder) formBody() (*Body, error) {
 	var parts []string
 	for _, it := range b.fields {
-		if it.Kind == itemJSON || it.Kind == itemJSONFile {
-			return nil, usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent as a form")
-		}
-		v, err := b.fieldValue(it)
+		v, err := b.formValue(it)
 		if err != nil {
 			return nil, err
 		}
-		parts = append(parts, url.QueryEscape(it.Key)+"="+url.QueryEscape(v.(string)))
+		parts = append(parts, url.QueryEscape(it.Key)+"="+url.QueryEscape(v))
 	}
 	return memBody([]byte(strings.Join(parts, "&"))), nil
 }
 
-// multipartBody lays out a multipart/form-data body whose file parts are read from disk only while it is
-// sent, so its length is known up front and it can be sent again.
-func (b *bodyBuilder) multipartBody() (*Body, string, error) {
-	var parts []Part
-	for _, it := range b.fields {
-		if it.Kind == itemJSON || it.Kind == itemJSONFile {
-			return nil, "", usageErrorf(it.Raw, "raw JSON fields (:=) cannot be sent in a multipart form")
-		}
-		v, err := b.fieldValue(it)
-		if err != nil {
-			return nil, "", err
-		}
-		parts = append(parts, Part{Name: it.Key, Value: v.(string)})
+// filePart describes a file upload part: field@path, or -F name=@path, with an optional ;type=.
+func (b *bodyBuilder) filePart(name, value, arg string) (Part, error) {
+	path, ctype, _ := strings.Cut(value, ";type=")
+	st, err := os.Stat(path)
+	if err != nil {
+		return Part{}, &UsageError{Arg: arg, Err: argfile.Reason(err)}
 	}
-	for _, it := range b.files {
-		path, ctype, _ := strings.Cut(it.Value, ";type=")
-		st, err := os.Stat(path)
-		if err != nil {
-			return nil, "", &UsageError{Arg: it.Raw, Err: argfile.Reason(err)}
-		}
-		if st.IsDir() {
-			return nil, "", usageErrorf(it.Raw, "is a directory")
-		}
-		if f, err := os.Open(path); err != nil {
-			return nil, "", &UsageError{Arg: it.Raw, Err: argfile.Reason(err)}
-		} else {
-			f.Close()
-		}
-		if ctype == "" {
-			ctype = mime.TypeByExtension(filepath.Ext(path))
-		}
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		parts = append(parts, Part{Name: it.Key, File: path, Filename: filepath.Base(path), ContentType: ctype, Size: st.Size()})
+	if st.IsDir() {
+		return Part{}, usageErrorf(arg, "is a directory")
 	}
-	return layoutMultipart(parts)
+	if f, err := os.Open(path); err != nil {
+		return Part{}, &UsageError{Arg: arg, Err: argfile.Reason(err)}
+	} else {
+		f.Close()
+	}
+	if ctype == "" {
+		ctype = cmpOr(fileType(path), "application/octet-stream")
+	}
+	return Part{Name: name, File: path, Filename: filepath.Base(path), ContentType: ctype, Size: st.Size()}, nil
+}
+
+func (b *bodyBuilder) multipartBody(userType string) (built, error) {
+	for i, p := range b.parts {
+		if p.field != nil {
+			v, err := b.formValue(*p.field)
+			if err != nil {
+				return built{}, err
+			}
+			b.parts[i].Value, b.parts[i].field = v, nil
+		}
+	}
+	body, ct, boundary, err := layoutMultipart(b.parts)
+	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
 // layoutMultipart writes the parts' headers and text once; file contents are read each time the body is
 // opened.
-func layoutMultipart(parts []Part) (*Body, string, error) {
+func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	type segment struct {
 		data []byte
 		path string
@@ -434,9 +515,16 @@ func layoutMultipart(parts []Part) (*Body, string, error) {
 	hasFiles := false
 	for _, p := range parts {
 		if p.File == "" {
-			if err := mw.WriteField(p.Name, p.Value); err != nil {
-				return nil, "", err
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscaper.Replace(p.Name)))
+			if p.ContentType != "" {
+				h.Set("Content-Type", p.ContentType)
 			}
+			w, err := mw.CreatePart(h)
+			if err != nil {
+				return nil, "", "", err
+			}
+			io.WriteString(w, p.Value)
 			continue
 		}
 		hasFiles = true
@@ -445,19 +533,20 @@ func layoutMultipart(parts []Part) (*Body, string, error) {
 			quoteEscaper.Replace(p.Name), quoteEscaper.Replace(p.Filename)))
 		h.Set("Content-Type", p.ContentType)
 		if _, err := mw.CreatePart(h); err != nil {
-			return nil, "", err
+			return nil, "", "", err
 		}
 		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())}, segment{path: p.File})
 		total += int64(buf.Len()) + p.Size
 		buf.Reset()
 	}
 	if err := mw.Close(); err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
 	total += int64(buf.Len())
+	ct, boundary := mw.FormDataContentType(), mw.Boundary()
 	if !hasFiles {
-		return &Body{Kind: BodyMultipart, Parts: parts, Length: total, data: segs[0].data}, mw.FormDataContentType(), nil
+		return &Body{Kind: BodyMultipart, Parts: parts, Length: total, data: segs[0].data}, ct, boundary, nil
 	}
 	open := func() (io.ReadCloser, error) {
 		var readers []io.Reader
@@ -479,7 +568,7 @@ func layoutMultipart(parts []Part) (*Body, string, error) {
 		}
 		return &multiCloser{Reader: io.MultiReader(readers...), files: files}, nil
 	}
-	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open}, mw.FormDataContentType(), nil
+	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open}, ct, boundary, nil
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")

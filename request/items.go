@@ -25,14 +25,12 @@ const (
 // item is one parsed request item.
 type item struct {
 	Kind  itemKind
-	Key   string // unescaped name: header name, query key or field path
-	Value string // value as typed; a path for the file kinds
+	Key   string // the name with the item separators' escapes undone; other backslashes kept for the nested-field parser
+	Value string // the value with the separators' escapes undone; a path for the file kinds
 	Raw   string // the argument as typed, for error messages
-
-	escKey string // the name as typed, escapes kept, for the nested-field parser
 }
 
-// separators in the order they are tried at one position: longest first, so ":=@" wins over ":=" and ":".
+// separators are HTTPie 3's. At one position the longest wins, so ":=@" beats ":=" and ":".
 var separators = []struct {
 	sep  string
 	kind itemKind
@@ -44,13 +42,25 @@ var separators = []struct {
 	{"=", itemField},
 	{"@", itemUpload},
 	{":", itemHeader},
+	{";", itemEmptyHeader},
 }
 
-// parseItem splits a request item at its first unescaped separator. A backslash makes the next character
-// literal, so `a\=b=c` is the field "a=b" with value "c".
+// itemSpecials are the characters of the separators: a backslash before one of them makes it literal. A
+// backslash before any other character is kept, with that character (so `a[\\b]` reaches the nested-field
+// parser as typed), as in HTTPie.
+const itemSpecials = ":=@;"
+
+// parseItem splits a request item at its first unescaped separator, HTTPie's way.
 func parseItem(arg string) (item, error) {
+	var key strings.Builder
 	for i := 0; i < len(arg); i++ {
-		if arg[i] == '\\' {
+		c := arg[i]
+		if c == '\\' && i+1 < len(arg) {
+			if strings.IndexByte(itemSpecials, arg[i+1]) >= 0 {
+				key.WriteByte(arg[i+1])
+			} else {
+				key.WriteString(arg[i : i+2])
+			}
 			i++
 			continue
 		}
@@ -58,27 +68,25 @@ func parseItem(arg string) (item, error) {
 			if !strings.HasPrefix(arg[i:], s.sep) {
 				continue
 			}
-			it := item{Kind: s.kind, Key: unescapeKey(arg[:i]), Value: arg[i+len(s.sep):], Raw: arg, escKey: arg[:i]}
+			it := item{Kind: s.kind, Key: key.String(), Value: unescapeValue(arg[i+len(s.sep):]), Raw: arg}
 			if it.Kind == itemUpload && it.Key == "" {
 				it.Kind = itemBodyFile
 			}
 			return it, it.validate()
 		}
-	}
-	if strings.HasSuffix(arg, ";") && len(arg) > 1 {
-		it := item{Kind: itemEmptyHeader, Key: unescapeKey(arg[:len(arg)-1]), Raw: arg}
-		return it, it.validate()
+		key.WriteByte(c)
 	}
 	return item{}, usageErrorf(arg, "not a request item; expected Name:Value, name==value, field=value, field:=json, field@file or @file")
 }
 
-func unescapeKey(s string) string {
+// unescapeValue undoes the separators' escapes in a value: `b\=c` is "b=c".
+func unescapeValue(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(`=:@;\[]`, s[i+1]) >= 0 {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(itemSpecials, s[i+1]) >= 0 {
 			i++
 		}
 		b.WriteByte(s[i])
@@ -89,23 +97,15 @@ func unescapeKey(s string) string {
 func (it item) validate() error {
 	switch it.Kind {
 	case itemHeader, itemEmptyHeader:
+		if it.Kind == itemEmptyHeader && it.Value != "" {
+			return usageErrorf(it.Raw, "not a request item (an empty header is written Name;)")
+		}
 		if err := validateHeader(it.Key, it.Value); err != nil {
 			return &UsageError{Arg: it.Raw, Err: err}
 		}
-	case itemQuery:
-		if it.Key == "" {
-			return usageErrorf(it.Raw, "query parameter has no name")
-		}
-	case itemField, itemFieldFile, itemJSON, itemJSONFile, itemUpload:
-		if it.Key == "" {
-			return usageErrorf(it.Raw, "field has no name (a top-level array is written []=value)")
-		}
-		if (it.Kind == itemFieldFile || it.Kind == itemJSONFile || it.Kind == itemUpload) && it.Value == "" {
-			return usageErrorf(it.Raw, "no file name after the separator")
-		}
-	case itemBodyFile:
+	case itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
 		if it.Value == "" {
-			return usageErrorf(it.Raw, "no file name after @")
+			return usageErrorf(it.Raw, "no file name after the separator")
 		}
 	}
 	return nil
@@ -136,4 +136,11 @@ func isTokenChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// IsDataItem reports whether a request item puts data in the body (a field, a raw JSON value, a file),
+// as opposed to a header or a query parameter: HTTPie's "hop URL ITEM..." is a POST when one does.
+func IsDataItem(arg string) bool {
+	it, err := parseItem(arg)
+	return err == nil && it.Kind != itemHeader && it.Kind != itemEmptyHeader && it.Kind != itemQuery
 }

@@ -20,11 +20,14 @@ type Spec struct {
 	Items  []string // HTTPie request items
 
 	Headers   []string // curl -H "Name: value"
-	Data      []string // curl -d; "@file" reads a file
-	JSONData  []string // curl --json; "@file" reads a file
-	FormParts []string // curl -F name=value, name=@file
+	Data      []Data   // curl -d, --data-raw, --data-binary, --data-urlencode, --json, in the order typed
+	FormParts []string // curl -F name=value, name=@file, name=<file, with ;type= and ;filename=
 	Form      bool     // -f: fields are form fields, not JSON
 	Multipart bool     // --multipart: force multipart/form-data
+	Get       bool     // curl -G: the data goes into the query
+	URLQuery  []string // curl --url-query
+	Upload    string   // curl -T FILE: the body, sent with PUT
+	Referer   string   // curl -e
 
 	User, Password string // basic auth; User empty means none
 	Bearer         string
@@ -34,7 +37,25 @@ type Spec struct {
 	Stdin     io.Reader
 	StdinBody bool
 
-	UserAgent string
+	UserAgent string // curl -A, or hop's own
+}
+
+// DataKind says how one curl data argument is read.
+type DataKind int
+
+// The curl data flags.
+const (
+	DataASCII     DataKind = iota // -d/--data: @FILE is read with CR and LF removed
+	DataRaw                       // --data-raw: @ is not special
+	DataBinary                    // --data-binary: @FILE is read as it is
+	DataURLEncode                 // --data-urlencode: content, =content, name=content, @file, name@file
+	DataJSON                      // --json: as --data-binary, and the request is JSON
+)
+
+// Data is one curl data argument.
+type Data struct {
+	Kind  DataKind
+	Value string
 }
 
 // Request is a built request: everything needed to send it, and to send it again on a redirect.
@@ -76,6 +97,8 @@ type Part struct {
 	Filename    string // the file name sent
 	ContentType string
 	Size        int64 // a file part's size when the body was built
+
+	field *item // a data item still to be turned into Value
 }
 
 // Bytes returns the body when it is held in memory.

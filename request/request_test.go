@@ -92,15 +92,21 @@ func TestParseItem(t *testing.T) {
 		{in: `a\=b=c`, kind: itemField, key: "a=b", val: "c"},
 		{in: `a\:b=c`, kind: itemField, key: "a:b", val: "c"},
 		{in: "[]:=1", kind: itemJSON, key: "[]", val: "1"},
-		{in: "=x", wantError: true},
-		{in: ":=1", wantError: true},
+		// HTTPie 3: empty names are allowed; a backslash before a separator escapes it in the value too; a
+		// backslash before anything else is kept for the nested-field parser.
+		{in: "=x", kind: itemField, key: "", val: "x"},
+		{in: ":=1", kind: itemJSON, key: "", val: "1"},
+		{in: "==x", kind: itemQuery, key: "", val: "x"},
+		{in: `a=b\=c`, kind: itemField, key: "a", val: "b=c"},
+		{in: `q==a\=\=b`, kind: itemQuery, key: "q", val: "a==b"},
+		{in: `A[B\\]=C`, kind: itemField, key: `A[B\\]`, val: "C"},
+		{in: "X;a=b", wantError: true},
 		{in: "word", wantError: true},
 		{in: "f=@", wantError: true},
 		{in: "@", wantError: true},
 		{in: "Bad Name:x", wantError: true},
 		{in: "X:a\r\nInjected: 1", wantError: true},
 		{in: "X:a\nb", wantError: true},
-		{in: "==x", wantError: true},
 	}
 	for _, tt := range tests {
 		it, err := parseItem(tt.in)
@@ -148,7 +154,7 @@ func TestBuildJSON(t *testing.T) {
 		{[]string{"a[2]=z"}, `{"a":[null,null,"z"]}`},
 		{[]string{"[]:=1", "[]:=2"}, `[1,2]`},
 		{[]string{"[0][k]=v", "[1][k]=w"}, `[{"k":"v"},{"k":"w"}]`},
-		{[]string{"a=1", "a=2", "a=3"}, `{"a":["1","2","3"]}`},
+		{[]string{"a=1", "a=2", "a=3"}, `{"a":"3"}`}, // HTTPie 3: the last value wins
 		{[]string{"html=<b>&"}, `{"html":"<b>&"}`},
 		{[]string{`x\[y\]=1`}, `{"x[y]":"1"}`},
 		{[]string{`o:={ "spaced" : [1, 2] }`}, `{"o":{"spaced":[1,2]}}`},
@@ -168,6 +174,7 @@ func TestBuildJSON(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"a=1", "a[b]=2"}, {"a[b]=1", "a[]=2"}, {"[]:=1", "k=v"}, {"a[b=1"}, {"a[b]x=1"}, {"a[99999999]=1"}, {"n:=nope"},
+		{"a[-1]=x"}, {`A\[]:=1`}, {"foo[bar][1][142241[]:=2"},
 	} {
 		_, err := Build(Spec{Method: "POST", URL: "example.com", Items: bad})
 		var ue *UsageError
@@ -243,7 +250,7 @@ func TestBuildMultipart(t *testing.T) {
 		t.Errorf("title = %q", form.Value["title"])
 	}
 	fh := form.File["photo"][0]
-	if fh.Filename != "cat.txt" || fh.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
+	if fh.Filename != "cat.txt" || fh.Header.Get("Content-Type") != "text/plain" {
 		t.Errorf("file part: name %q type %q", fh.Filename, fh.Header.Get("Content-Type"))
 	}
 }
@@ -267,7 +274,7 @@ func TestBuildBodies(t *testing.T) {
 	if err != nil || r.Body != nil {
 		t.Errorf("without StdinBody, stdin must not become the body (body %v, err %v)", r.Body, err)
 	}
-	if _, err := Build(Spec{Method: "POST", URL: "example.com", Items: []string{"a=1"}, Data: []string{"x"}}); err == nil {
+	if _, err := Build(Spec{Method: "POST", URL: "example.com", Items: []string{"a=1"}, Data: []Data{{Value: "x"}}}); err == nil {
 		t.Errorf("two bodies were accepted")
 	}
 	if _, err := Build(Spec{Method: "BAD METHOD", URL: "example.com"}); err == nil {

@@ -59,7 +59,51 @@ func parseURL(raw string) (*url.URL, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	if p := u.EscapedPath(); strings.Contains(p, ".") {
+		// /a/../b/./c is /b/c, as curl and HTTPie send it.
+		clean := removeDotSegments(p)
+		if unescaped, err := url.PathUnescape(clean); err == nil {
+			u.Path, u.RawPath = unescaped, clean
+		}
+	}
 	return u, nil
+}
+
+// removeDotSegments removes "." and ".." segments from an absolute path (RFC 3986, section 5.2.4).
+func removeDotSegments(in string) string {
+	var out []string // segments, each with its leading "/"
+	for in != "" {
+		switch {
+		case strings.HasPrefix(in, "../"):
+			in = in[3:]
+		case strings.HasPrefix(in, "./"):
+			in = in[2:]
+		case strings.HasPrefix(in, "/./"):
+			in = in[2:]
+		case in == "/.":
+			in = "/"
+		case strings.HasPrefix(in, "/../"):
+			in = in[3:]
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		case in == "/..":
+			in = "/"
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		case in == "." || in == "..":
+			in = ""
+		default:
+			end := strings.IndexByte(in[1:], '/')
+			if end < 0 {
+				out, in = append(out, in), ""
+			} else {
+				out, in = append(out, in[:end+1]), in[end+1:]
+			}
+		}
+	}
+	return strings.Join(out, "")
 }
 
 func parsePort(p string) (int, error) {

@@ -5,6 +5,7 @@ package testserver
 import (
 	"bufio"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,6 +39,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/huge-headers", hugeHeaders)
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
+	mux.HandleFunc("/record/", record)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
 	return mux
@@ -286,4 +288,27 @@ func earlyHints(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write([]byte(`{"hinted":true}`))
+}
+
+// Recorded is what /record/ saw of a request, byte for byte, for tests that compare what hop sent with what
+// curl's or HTTPie's rules say it should send.
+type Recorded struct {
+	Method           string              `json:"method"`
+	URI              string              `json:"uri"` // as on the request line
+	Header           map[string][]string `json:"header"`
+	Body             []byte              `json:"body"`
+	ContentLength    int64               `json:"content_length"` // -1: not given (chunked)
+	TransferEncoding []string            `json:"transfer_encoding"`
+}
+
+// record answers with the request it received, as JSON.
+func record(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rec := Recorded{Method: r.Method, URI: r.RequestURI, Header: r.Header, Body: body, ContentLength: r.ContentLength,
+		TransferEncoding: r.TransferEncoding}
+	if r.Host != "" {
+		rec.Header["Host"] = []string{r.Host}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(rec)
 }

@@ -1,0 +1,74 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Shell completion beyond command and flag names: the values of flags that take one of a fixed set, file
+// names for flags that take a file, and file names after the @ of a request item.
+
+// fixedValues are the flags whose values are a fixed set.
+var fixedValues = map[string][]string{
+	"pretty":  {"all", "format", "colors", "none", "auto"},
+	"color":   {"auto", "always", "never"},
+	"tls-min": {"1.2", "1.3", "1.0", "1.1"},
+	"tls-max": {"1.3", "1.2", "1.1", "1.0"},
+}
+
+// fileFlags are the flags that take a file name.
+var fileFlags = []string{"output", "cacert", "cert", "key", "har", "upload-file"}
+
+// registerCompletions adds completions for the flags cc has and, for a request command, its items.
+func registerCompletions(cc *cobra.Command, formats []string) {
+	for name, values := range fixedValues {
+		if cc.Flags().Lookup(name) != nil {
+			cc.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+	cc.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	for _, name := range fileFlags {
+		if cc.Flags().Lookup(name) != nil {
+			cc.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+				return nil, cobra.ShellCompDirectiveDefault
+			})
+		}
+	}
+}
+
+// completeItem completes a request item: file names after an @ (@body.json, photo@cat.jpg, x=@a.txt,
+// x:=@a.json); nothing else can be guessed.
+func completeItem(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	at := strings.LastIndexByte(toComplete, '@')
+	if len(args) == 0 || at < 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	prefix, partial := toComplete[:at+1], toComplete[at+1:]
+	dir, base := filepath.Split(partial)
+	entries, err := os.ReadDir(cmpDir(dir))
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, base) || strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".") {
+			continue
+		}
+		if e.IsDir() {
+			name += "/"
+		}
+		out = append(out, prefix+dir+name)
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+func cmpDir(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}

@@ -1,0 +1,274 @@
+package cmd_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// sent runs hop in dir against the recording endpoint (the URL argument's "REC" is replaced by its URL)
+// and returns what the server received. stdin, when not nil, is piped in.
+func sent(t *testing.T, dir string, stdin *string, args ...string) (testserver.Recorded, int) {
+	t.Helper()
+	srv := recordingServer(t)
+	for i, a := range args {
+		args[i] = strings.ReplaceAll(a, "REC", srv+"/record")
+	}
+	c := exec.Command(hopBinary(t), args...)
+	c.Dir = dir
+	if stdin != nil {
+		c.Stdin = strings.NewReader(*stdin)
+	}
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	out, _ := c.Output()
+	code := c.ProcessState.ExitCode()
+	var rec testserver.Recorded
+	if code == 0 {
+		if err := json.Unmarshal(out, &rec); err != nil {
+			t.Fatalf("hop %q: %v\n%s\n%s", args, err, out, stderr.String())
+		}
+	}
+	return rec, code
+}
+
+var recording string
+
+func recordingServer(t *testing.T) string {
+	if recording == "" {
+		srv := testserver.Start(testserver.Config{})
+		recording = srv.URL // kept for the whole test binary
+	}
+	return recording
+}
+
+func fixtures(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"data.json":  `{"from":"file"}`,
+		"data.zzq":   "unknown kind",
+		"notes.txt":  "plain notes\n",
+		"lines.txt":  "a=1\r\nb=2\n",
+		"pic.png":    "\x89PNG\r\n\x1a\nfake",
+		"blob.bin":   "\xff\xfe\x00binary",
+		"upload.txt": "uploaded\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func jsonEqual(t *testing.T, got []byte, want string) bool {
+	t.Helper()
+	var g, w any
+	if json.Unmarshal(got, &g) != nil || json.Unmarshal([]byte(want), &w) != nil {
+		return false
+	}
+	return reflect.DeepEqual(g, w)
+}
+
+// part is one multipart part as the server parsed it.
+type part struct{ name, filename, ctype, body string }
+
+func parts(t *testing.T, rec testserver.Recorded) []part {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(rec.Header["Content-Type"][0])
+	if err != nil || params["boundary"] == "" {
+		t.Fatalf("Content-Type %q has no boundary", rec.Header["Content-Type"])
+	}
+	mr := multipart.NewReader(bytes.NewReader(rec.Body), params["boundary"])
+	var out []part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("multipart body: %v", err)
+		}
+		b, _ := io.ReadAll(p)
+		out = append(out, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+	}
+}
+
+// expect is one request and what a rule (HTTPie's or curl's) says is sent for it.
+type expect struct {
+	args     []string
+	stdin    *string
+	method   string
+	uri      string
+	header   map[string]string // exact values; "" means absent
+	body     string            // exact bytes, unless json or parts is set
+	json     string            // the body as a JSON value
+	parts    []part            // the body as multipart parts, in order
+	noChunks bool              // sent with a Content-Length
+}
+
+func str(s string) *string { return &s }
+
+func check(t *testing.T, dir string, tt expect) {
+	t.Helper()
+	rec, code := sent(t, dir, tt.stdin, tt.args...)
+	if code != 0 {
+		t.Errorf("hop %q exited %d", tt.args, code)
+		return
+	}
+	if tt.method != "" && rec.Method != tt.method {
+		t.Errorf("hop %q: method %q, want %q", tt.args, rec.Method, tt.method)
+	}
+	if tt.uri != "" && rec.URI != tt.uri {
+		t.Errorf("hop %q: request-target %q, want %q", tt.args, rec.URI, tt.uri)
+	}
+	for k, want := range tt.header {
+		got := strings.Join(rec.Header[k], ", ")
+		if got != want {
+			t.Errorf("hop %q: %s: %q, want %q", tt.args, k, got, want)
+		}
+	}
+	switch {
+	case tt.json != "":
+		if !jsonEqual(t, rec.Body, tt.json) {
+			t.Errorf("hop %q: body %s, want the JSON %s", tt.args, rec.Body, tt.json)
+		}
+	case tt.parts != nil:
+		if got := parts(t, rec); !reflect.DeepEqual(got, tt.parts) {
+			t.Errorf("hop %q: parts\n %+v\nwant\n %+v", tt.args, got, tt.parts)
+		}
+	case tt.body != "" || tt.method == "GET":
+		if string(rec.Body) != tt.body {
+			t.Errorf("hop %q: body %q, want %q", tt.args, rec.Body, tt.body)
+		}
+	}
+	if tt.noChunks && (rec.ContentLength < 0 || len(rec.TransferEncoding) > 0) {
+		t.Errorf("hop %q: sent chunked, want a Content-Length", tt.args)
+	}
+}
+
+const acceptJSON = "application/json, */*;q=0.5"
+
+// TestRequestsAsHTTPieSendsThem: each request item as HTTPie 3.2 turns it into a request. The expected
+// requests are written from HTTPie's rules (its item tokenizer, nested JSON, default headers), not from
+// what hop sends.
+func TestRequestsAsHTTPieSendsThem(t *testing.T) {
+	dir := fixtures(t)
+	for _, tt := range []expect{
+		// A repeated key: the last value wins. An escaped separator is part of the value.
+		{args: []string{"post", "REC/x", "a=1", "a=2"}, method: "POST", json: `{"a": "2"}`,
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		{args: []string{"post", "REC/x", `a=b\=c`, `k\:y=v`}, json: `{"a": "b=c", "k:y": "v"}`},
+		{args: []string{"get", "REC/x", `q==b\=c`, "==empty"}, uri: "/record/x?q=b%3Dc&=empty"},
+		{args: []string{"post", "REC/x", "=empty", "a:=[1]", "a[]:=2", `o:={"x":1}`, "o[y]=2"},
+			json: `{"": "empty", "a": [1, 2], "o": {"x": 1, "y": "2"}}`},
+		{args: []string{"post", "REC/x", `a[\0]=x`, `a[\1]=y`, `A[B\\]=C`, `A[\B\\]=C`}, json: `{"a": {"0": "x", "1": "y"}, "A": {"B\\": "C", "\\B\\": "C"}}`},
+		// A body from a file: its type from its name (text/plain, not Go's "; charset=utf-8"), JSON when the name
+		// says nothing, and JSON's Accept either way.
+		{args: []string{"post", "REC/x", "@data.json"}, body: `{"from":"file"}`,
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		{args: []string{"post", "REC/x", "@data.zzq"}, body: "unknown kind",
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		{args: []string{"post", "REC/x", "@notes.txt"}, body: "plain notes\n",
+			header: map[string]string{"Content-Type": "text/plain", "Accept": acceptJSON}},
+		// Standard input: read whole and sent with a Content-Length, as JSON.
+		{args: []string{"post", "REC/x"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, noChunks: true,
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		// --form with no fields still says it is a form.
+		{args: []string{"post", "REC/x", "-f"}, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}},
+		{args: []string{"post", "REC/x", "-f", "n:=1", "t:=true", "s=x y"}, body: "n=1&t=True&s=x+y"},
+		// Multipart parts stay in the order typed; a file part's type from its name.
+		{args: []string{"post", "REC/x", "--multipart", "a=1", "f@notes.txt", "b=2"},
+			parts: []part{{"a", "", "", "1"}, {"f", "notes.txt", "text/plain", "plain notes\n"}, {"b", "", "", "2"}}},
+		// A multipart type the user names gets the boundary.
+		{args: []string{"post", "REC/x", "--multipart", "Content-Type:multipart/form-data", "a=1"}, parts: []part{{"a", "", "", "1"}}},
+		// Dot segments are removed from the path.
+		{args: []string{"get", "REC/a/../b/./c"}, uri: "/record/b/c"},
+		// HTTPie's command-less forms.
+		{args: []string{"REC/x"}, method: "GET"},
+		{args: []string{"REC/x", "q==1"}, method: "GET", uri: "/record/x?q=1"},
+		{args: []string{"REC/x", "a=1"}, method: "POST", json: `{"a": "1"}`},
+		{args: []string{"PATCH", "REC/x", "a=1"}, method: "PATCH", json: `{"a": "1"}`},
+	} {
+		check(t, dir, tt)
+	}
+	// What HTTPie refuses.
+	for _, args := range [][]string{
+		{"post", "REC/x", "X;a=b"},
+		{"post", "REC/x", "a=@blob.bin"},
+		{"post", "REC/x", "a[-1]=x"},
+		{"post", "REC/x", `A\[]:=1`},
+		{"post", "REC/x", "foo[bar][1][142241[]:=2"},
+	} {
+		if _, code := sent(t, dir, nil, args...); code != 2 {
+			t.Errorf("hop %q exited %d, want 2 (HTTPie refuses it)", args, code)
+		}
+	}
+}
+
+// TestRequestsAsCurlSendsThem: the curl-style flags, each as curl 7.88 turns it into a request.
+func TestRequestsAsCurlSendsThem(t *testing.T) {
+	dir := fixtures(t)
+	form := "application/x-www-form-urlencoded"
+	for _, tt := range []expect{
+		// Any -F means multipart, text parts included, in the order typed; curl's part options.
+		{args: []string{"post", "REC/x", "-F", "a=b"}, parts: []part{{"a", "", "", "b"}}},
+		{args: []string{"post", "REC/x", "-F", "a=1", "-F", "f=@notes.txt", "-F", "b=2"},
+			parts: []part{{"a", "", "", "1"}, {"f", "notes.txt", "text/plain", "plain notes\n"}, {"b", "", "", "2"}}},
+		{args: []string{"post", "REC/x", "-F", "f=@pic.png;filename=renamed.png", "-F", "g=@pic.png;type=image/x-test"},
+			parts: []part{{"f", "renamed.png", "image/png", "\x89PNG\r\n\x1a\nfake"}, {"g", "pic.png", "image/x-test", "\x89PNG\r\n\x1a\nfake"}}},
+		{args: []string{"post", "REC/x", "-F", "name=<notes.txt"}, parts: []part{{"name", "", "", "plain notes\n"}}},
+		{args: []string{"post", "REC/x", "-F", `q="a;b"`, "-F", "r=c;d"}, parts: []part{{"q", "", "", "a;b"}, {"r", "", "", "c;d"}}},
+		// -d @file and -d @- drop CR and LF; --data-binary keeps them; --data-raw does not read files.
+		{args: []string{"post", "REC/x", "-d", "@lines.txt"}, body: "a=1b=2", header: map[string]string{"Content-Type": form, "Accept": "*/*"}},
+		{args: []string{"post", "REC/x", "-d", "@-"}, stdin: str("x=1\ny=2\n"), body: "x=1y=2"},
+		{args: []string{"post", "REC/x", "--data-binary", "@lines.txt"}, body: "a=1\r\nb=2\n"},
+		{args: []string{"post", "REC/x", "--data-raw", "@lines.txt"}, body: "@lines.txt"},
+		{args: []string{"post", "REC/x", "-d", "a=1", "--data-raw", "b=2", "-d", "c=3"}, body: "a=1&b=2&c=3"},
+		// --data-urlencode's five forms, percent-encoded as curl does (a space is %20).
+		{args: []string{"post", "REC/x", "--data-urlencode", "a b&c", "--data-urlencode", "=d e", "--data-urlencode", "n=f/g",
+			"--data-urlencode", "@notes.txt", "--data-urlencode", "m@notes.txt"},
+			body: "a%20b%26c&d%20e&n=f%2Fg&plain%20notes%0A&m=plain%20notes%0A"},
+		// --json: JSON's type and Accept; its pieces concatenate.
+		{args: []string{"post", "REC/x", "--json", `{"a":`, "--json", `1}`}, body: `{"a":1}`,
+			header: map[string]string{"Content-Type": "application/json", "Accept": "application/json"}},
+		// -G puts the data in the query; --url-query adds to it (+ as it is).
+		{args: []string{"get", "REC/x", "-G", "-d", "a=1", "-d", "b=2"}, method: "GET", uri: "/record/x?a=1&b=2", body: ""},
+		{args: []string{"get", "REC/x?z=0", "--url-query", "q=a b", "--url-query", "+raw=x%20y"}, uri: "/record/x?z=0&q=a%20b&raw=x%20y"},
+		// -T sends a file with PUT, named after it when the URL ends in /; -A and -e; -X as typed.
+		{args: []string{"get", "REC/up/", "-T", "upload.txt"}, method: "PUT", uri: "/record/up/upload.txt", body: "uploaded\n",
+			header: map[string]string{"Content-Type": ""}},
+		{args: []string{"get", "REC/x", "-A", "agent/1", "-e", "https://from.example/"},
+			header: map[string]string{"User-Agent": "agent/1", "Referer": "https://from.example/"}},
+		{args: []string{"get", "REC/x", "-X", "post"}, method: "post"},
+		{args: []string{"get", "REC/x", "--compressed"}, method: "GET"},
+		{args: []string{"REC/x", "-d", "a=1"}, method: "POST", body: "a=1"},
+	} {
+		check(t, dir, tt)
+	}
+	// -I: HEAD, and the head on stdout.
+	srv := recordingServer(t)
+	out, code := runHop(t, "get", srv+"/get", "-I")
+	if code != 0 || !bytes.HasPrefix(out, []byte("HTTP/1.1 200 OK\n")) || !bytes.Contains(out, []byte("Content-Type: application/json")) {
+		t.Errorf("-I: exit %d, stdout %q; want the status line and headers", code, out)
+	}
+	for _, args := range [][]string{
+		{"post", "REC/x", "-d", "a=1", "-F", "b=2"},
+		{"post", "REC/x", "-F", "f=@pic.png;headers=X-A: 1"},
+		{"post", "REC/x", "-F", "noequals"},
+	} {
+		if _, code := sent(t, dir, nil, args...); code != 2 {
+			t.Errorf("hop %q exited %d, want 2", args, code)
+		}
+	}
+}

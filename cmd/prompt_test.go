@@ -1,0 +1,88 @@
+package cmd_test
+
+import (
+	"bytes"
+	"io"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// TestPasswordPromptInterrupted: Ctrl-C at the password prompt ends hop at once with exit 130, and leaves
+// the terminal echoing again.
+func TestPasswordPromptInterrupted(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	c := exec.Command(hopBinary(t), "get", srv.URL+"/basic-auth/ann/pw", "-a", "ann")
+	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
+	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var seen bytes.Buffer
+	prompted := make(chan struct{})
+	go func() {
+		buf := make([]byte, 256)
+		for {
+			n, err := master.Read(buf)
+			seen.Write(buf[:n])
+			if strings.Contains(seen.String(), "password for ann: ") {
+				select {
+				case <-prompted:
+				default:
+					close(prompted)
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-prompted:
+	case <-time.After(10 * time.Second):
+		c.Process.Kill()
+		t.Fatalf("no prompt; the terminal showed %q", seen.String())
+	}
+	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
+	tio, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tio.Lflag&unix.ECHO != 0 {
+		t.Fatalf("echo is on while the password is typed")
+	}
+	master.Write([]byte{3}) // Ctrl-C: the terminal sends SIGINT
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second): // a hang guard, not a measurement
+		c.Process.Kill()
+		t.Fatalf("hop did not end after Ctrl-C at the prompt")
+	}
+	if code := c.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130; the terminal showed %q", code, seen.String())
+	}
+	tio, err = unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tio.Lflag&unix.ECHO == 0 {
+		t.Errorf("echo is still off after hop ended: the terminal was not restored")
+	}
+	io.Copy(io.Discard, master)
+}

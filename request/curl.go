@@ -1,0 +1,192 @@
+package request
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// curl's data flags, -F and --url-query, with curl's meanings.
+
+var dataFlags = [...]string{DataASCII: "-d", DataRaw: "--data-raw", DataBinary: "--data-binary", DataURLEncode: "--data-urlencode", DataJSON: "--json"}
+
+// curlData joins the data arguments as curl does: pieces separated by &, --json pieces added to a --json
+// piece as they are. The body is a form, or JSON when --json was used.
+func (b *bodyBuilder) curlData() (built, error) {
+	var buf bytes.Buffer
+	isJSON := false
+	for i, d := range b.spec.Data {
+		p, err := b.dataPiece(d)
+		if err != nil {
+			return built{}, err
+		}
+		if i > 0 && !(d.Kind == DataJSON && b.spec.Data[i-1].Kind == DataJSON) {
+			buf.WriteByte('&')
+		}
+		buf.Write(p)
+		isJSON = isJSON || d.Kind == DataJSON
+	}
+	if isJSON {
+		return built{data: memBody(buf.Bytes()), contentType: contentJSON, accept: contentJSON}, nil
+	}
+	return built{data: memBody(buf.Bytes()), contentType: "application/x-www-form-urlencoded"}, nil
+}
+
+// dataPiece reads one data argument.
+func (b *bodyBuilder) dataPiece(d Data) ([]byte, error) {
+	arg := dataFlags[d.Kind] + " " + d.Value
+	switch d.Kind {
+	case DataRaw:
+		return []byte(d.Value), nil
+	case DataURLEncode:
+		return b.urlEncoded(d.Value, arg)
+	}
+	path, isFile := strings.CutPrefix(d.Value, "@")
+	if !isFile {
+		return []byte(d.Value), nil
+	}
+	p, err := b.readFile(path, arg)
+	if err != nil {
+		return nil, err
+	}
+	if d.Kind == DataASCII {
+		// curl -d @file sends the file without its carriage returns and newlines.
+		p = bytes.ReplaceAll(bytes.ReplaceAll(p, []byte("\r"), nil), []byte("\n"), nil)
+	}
+	return p, nil
+}
+
+// urlEncoded reads a --data-urlencode (or --url-query) argument: "content" and "=content" encode all of
+// content, "name=content" encodes content after the name, "@file" and "name@file" encode the file's
+// content.
+func (b *bodyBuilder) urlEncoded(v, arg string) ([]byte, error) {
+	name, content := "", v
+	eq, at := strings.IndexByte(v, '='), strings.IndexByte(v, '@')
+	switch {
+	case eq >= 0 && (at < 0 || eq < at):
+		name, content = v[:eq], v[eq+1:]
+	case at >= 0:
+		p, err := b.readFile(v[at+1:], arg)
+		if err != nil {
+			return nil, err
+		}
+		name, content = v[:at], string(p)
+	}
+	enc := curlEscape(content)
+	if name == "" {
+		return []byte(enc), nil
+	}
+	return []byte(name + "=" + enc), nil
+}
+
+// curlEscape percent-encodes all but the unreserved characters, as curl_easy_escape does (a space is %20).
+func curlEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// urlQuery reads a --url-query argument: as --data-urlencode, and "+content" is added as it is.
+func (b *bodyBuilder) urlQuery(v string) (string, error) {
+	if raw, ok := strings.CutPrefix(v, "+"); ok {
+		return raw, nil
+	}
+	p, err := b.urlEncoded(v, "--url-query "+v)
+	return string(p), err
+}
+
+// curlFormPart reads a -F argument: name=value (a "quoted value" may hold ;), name=@file for a file,
+// name=<file for a text part read from a file, each with the options ;type=TYPE and (for files)
+// ;filename=NAME.
+func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
+	bad := func(msg string) error { return usageErrorf("-F "+f, "%s", msg) }
+	name, rest, ok := strings.Cut(f, "=")
+	if !ok || name == "" {
+		return Part{}, bad("-F expects name=value, name=@file or name=<file")
+	}
+	value, opts, err := splitFormValue(rest)
+	if err != nil {
+		return Part{}, bad(err.Error())
+	}
+	var ctype, filename string
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "type":
+			ctype = strings.TrimSpace(v)
+		case "filename":
+			filename = strings.Trim(strings.TrimSpace(v), `"`)
+		default:
+			return Part{}, bad("hop does not support the -F option " + strings.TrimSpace(k) + "= (it knows type= and filename=)")
+		}
+	}
+	switch {
+	case strings.HasPrefix(value, "@"):
+		p, err := b.filePart(name, value[1:], "-F "+f)
+		if err != nil {
+			return Part{}, err
+		}
+		if ctype != "" {
+			p.ContentType = ctype
+		}
+		if filename != "" {
+			p.Filename = filename
+		}
+		return p, nil
+	case strings.HasPrefix(value, "<"):
+		p, err := b.readFile(value[1:], "-F "+f)
+		if err != nil {
+			return Part{}, err
+		}
+		return Part{Name: name, Value: string(p), ContentType: ctype}, nil
+	}
+	return Part{Name: name, Value: value, ContentType: ctype}, nil
+}
+
+// splitFormValue separates a -F value from its ;options; a value in double quotes may hold ; and \".
+func splitFormValue(s string) (string, []string, error) {
+	if strings.HasPrefix(s, `"`) {
+		var v strings.Builder
+		for i := 1; i < len(s); i++ {
+			switch {
+			case s[i] == '\\' && i+1 < len(s):
+				i++
+				v.WriteByte(s[i])
+			case s[i] == '"':
+				rest := s[i+1:]
+				if rest == "" {
+					return v.String(), nil, nil
+				}
+				if !strings.HasPrefix(rest, ";") {
+					return "", nil, errors.New("unexpected text after the quoted value")
+				}
+				return v.String(), strings.Split(rest[1:], ";"), nil
+			default:
+				v.WriteByte(s[i])
+			}
+		}
+		return "", nil, errors.New("unclosed quote in the value")
+	}
+	// Unquoted, a ; starts the options only where one follows (curl's type=, filename=, headers=,
+	// encoder=); any other ; is part of the value.
+	parts := strings.Split(s, ";")
+	value := parts[0]
+	i := 1
+	for ; i < len(parts); i++ {
+		k, _, _ := strings.Cut(strings.TrimSpace(parts[i]), "=")
+		switch strings.ToLower(k) {
+		case "type", "filename", "headers", "encoder":
+			return value, parts[i:], nil
+		}
+		value += ";" + parts[i]
+	}
+	return value, nil, nil
+}
