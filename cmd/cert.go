@@ -73,7 +73,7 @@ resolve/connect.`,
 	c.root.AddCommand(cc)
 	c.flags[cc] = func(fs *pflag.FlagSet) {
 		addCertFlags(fs, o)
-		addQuietFlags(fs, &o.Quiet)
+		addCertQuietFlags(fs, &o.Quiet)
 		addColorFlag(fs, s)
 		registerCompletions(cc, []string{"text", "json", "pem"})
 	}

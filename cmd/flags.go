@@ -117,7 +117,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.StringVarP(&o.File, "output", "o", "", "write the body to FILE (replaces it; - for stdout)")
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
-	addQuietFlags(fs, &o.Quiet)
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")
+	fs.BoolVarP(&o.Silent, "silent", "s", false, "print the body and errors, nothing else (curl's silent)")
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
@@ -146,9 +147,10 @@ func addRepeatFlags(fs *pflag.FlagSet, r *RepeatOptions) {
 	fs.BoolVar(&r.Fresh, "fresh", false, "with --repeat: open a new connection for every run")
 }
 
-func addQuietFlags(fs *pflag.FlagSet, quiet *bool) {
-	fs.BoolVarP(quiet, "quiet", "q", false, "print only the body and errors")
-	fs.BoolVarP(quiet, "silent", "s", false, "same as --quiet (curl's name)")
+// addCertQuietFlags are -q and -s for hop cert: both leave only errors and failed checks.
+func addCertQuietFlags(fs *pflag.FlagSet, quiet *bool) {
+	fs.BoolVarP(quiet, "quiet", "q", false, "print nothing but errors and failed checks")
+	fs.BoolVarP(quiet, "silent", "s", false, "same as --quiet")
 }
 
 func addColorFlag(fs *pflag.FlagSet, s *Streams) {

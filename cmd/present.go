@@ -46,6 +46,8 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 		p.reqHead, p.reqBody, p.respHead, p.respBody = has("H"), has("B"), has("h"), has("b")
 		p.waterfall, p.tls = has("t"), has("s")
 	case o.Quiet:
+		// Nothing: errors and failed checks are printed whatever the parts.
+	case o.Silent:
 		p.respBody = true
 	case o.Verbose:
 		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
@@ -58,7 +60,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	if o.TLS {
 		p.tls = true
 	}
-	if head && !p.document && o.Print == "" && !o.Quiet {
+	if head && !p.document && o.Print == "" && !o.Quiet && !o.Silent {
 		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not
 	}
 	if p.waterfall {
@@ -150,7 +152,7 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResult, read bool, err error) {
 	resp := ex.Final()
 	c.max = format.DefaultCap
-	if (!p.respBody && !p.document && !p.needBody && p.o.File == "") || resp.Request.Method == http.MethodHead {
+	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && p.o.File == "") || resp.Request.Method == http.MethodHead {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, false, nil
 	}
@@ -169,7 +171,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	}
 	switch {
 	case file == nil && (p.document || !p.respBody):
-		// Only the document or a check wants the body, and they keep the first 64 MiB: stop reading there,
+		// Only the document, the HAR or a check wants the body, and they keep the first 64 MiB: stop reading there,
 		// so a decompression bomb costs no more than that.
 		w, terminal = c, false
 		rc = io.LimitReader(rc, int64(c.max)+1)
@@ -205,7 +207,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 }
 
 func (p *presenter) note(msg string) {
-	if !p.o.Quiet {
+	if !p.o.Quiet && !p.o.Silent {
 		format.Note(p.s.Err, p.errStyle, msg)
 	}
 }

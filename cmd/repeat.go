@@ -41,7 +41,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	checks := map[string]*repeatCheck{}
 	var order []string
 	var transportErr, statusErr error
-	progress := s.ErrTTY && !o.Output.Quiet && !p.document
+	progress := s.ErrTTY && !o.Output.Quiet && !o.Output.Silent && !p.document
 	start := time.Now()
 	lastShown := time.Time{}
 	interrupted := false
@@ -146,7 +146,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	for _, line := range failures {
 		format.CheckFailed(s.Err, p.errStyle, line)
 	}
-	if !o.Output.Quiet && !p.document {
+	if !o.Output.Quiet && !o.Output.Silent && !p.document {
 		format.RepeatSummary(s.Err, p.errStyle, sum, elapsed, o.Repeat.Fresh)
 	}
 

@@ -40,7 +40,8 @@ type OutputOptions struct {
 	File          string // -o
 	Include       bool
 	Verbose       bool
-	Quiet         bool
+	Quiet         bool // HTTPie's: nothing but errors and failed checks
+	Silent        bool // curl's: the body and errors
 	Print         string
 	Trace         bool
 	TLS           bool

@@ -109,7 +109,8 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 
 // judge turns the checks and the status of a completed exchange into its error: failed checks (each shown
 // in one line, even with -q) make exit 10; otherwise a 4xx or 5xx is an error unless --expect-status
-// replaced that rule or --no-check-status turned it off.
+// replaced that rule or --no-check-status turned it off. The status error is an error like any other: -q and
+// -s print it too.
 func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http.Response) error {
 	if failed := check.Failed(results); len(failed) > 0 {
 		for _, r := range failed {
@@ -121,8 +122,8 @@ func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http
 		return nil
 	}
 	if err := check.Status(final.StatusCode, func() string { return statusMessage(final.StatusCode, final.Status) }); err != nil {
-		if p.respHead || o.Output.Quiet {
-			err = &shownError{err: err}
+		if p.respHead {
+			err = &shownError{err: err} // the status line is already on screen
 		}
 		return err
 	}
