@@ -67,7 +67,11 @@ func ParseWindow(s string) (time.Duration, error) {
 			return time.Duration(v * float64(d)), nil
 		}
 	}
-	d, err := time.ParseDuration(s)
+	if isDecimal(s) {
+		// Bare seconds would make "--expires-within 30" a 30-second window that never fails: say the unit.
+		return 0, fmt.Errorf("%q has no unit: say %sd for days (or %ss for seconds)", s, s, s)
+	}
+	d, err := ParseDuration(s)
 	if err != nil || d <= 0 {
 		return 0, bad
 	}

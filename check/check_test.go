@@ -2,6 +2,7 @@ package check
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,10 +16,14 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("ParseWindow(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "soon", "-1d", "0d", "0s", "NaNd", "Infd", "200000d", "d", "3x"} {
+	for _, bad := range []string{"", "soon", "-1d", "0d", "0s", "NaNd", "Infd", "200000d", "d", "3x", "30"} {
 		if got, err := ParseWindow(bad); err == nil {
 			t.Errorf("ParseWindow(%q) = %v, want an error", bad, got)
 		}
+	}
+	// A bare number is not taken as seconds here: the error names the unit to add.
+	if _, err := ParseWindow("30"); err == nil || !strings.Contains(err.Error(), "30d") {
+		t.Errorf("ParseWindow(30) error = %v; want it to suggest 30d", err)
 	}
 }
 
@@ -158,7 +163,7 @@ func TestSLOChecks(t *testing.T) {
 	rec := trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1", Reused: true,
 		Events: trace.Events{Start: at(0), GotConn: at(1), WroteRequest: at(2), FirstByte: at(414), BodyDone: at(420)}}
 	in := Input{Record: rec, Timings: rec.Timings()}
-	rs := evaluate(t, Spec{SLO: []string{"server=200ms,total=1s", "ttfb=100ms,dns=1ms,connect=1ms"}}, in)
+	rs := evaluate(t, Spec{SLO: []string{"server=0.2,total=1s", "ttfb=100ms,dns=1ms,connect=1ms"}}, in)
 	want := []struct {
 		ok   bool
 		line string

@@ -282,9 +282,9 @@ func parseSLO(v string) ([]slo, error) {
 			return nil, bad(0, "%q is not a phase (%s)", phase, strings.Join(SLOPhases, " "))
 		}
 		s.phase = phase
-		d, err := time.ParseDuration(strings.TrimSpace(dur))
+		d, err := ParseDuration(strings.TrimSpace(dur))
 		if err != nil || d <= 0 {
-			return nil, bad(len(key)+1, "%q is not a positive duration (200ms, 1.5s)", strings.TrimSpace(dur))
+			return nil, bad(len(key)+1, "%q is not a positive duration (200ms, 1.5s, 0.2)", strings.TrimSpace(dur))
 		}
 		s.limit = d
 		out = append(out, s)

@@ -45,6 +45,26 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 }
 
+// durationFlag is a duration in curl's bare seconds (20, 3.5) or Go's units (20s, 1m30s).
+type durationFlag time.Duration
+
+func (f *durationFlag) String() string {
+	if *f == 0 {
+		return "0" // what pflag takes for "no default" in --help
+	}
+	return time.Duration(*f).String()
+}
+func (f *durationFlag) Type() string { return "duration" }
+
+func (f *durationFlag) Set(v string) error {
+	d, err := check.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	*f = durationFlag(d)
+	return nil
+}
+
 // dataFlag is one of curl's data flags: each value joins one list, in the order typed across the flags.
 type dataFlag struct {
 	list *[]request.Data
@@ -105,12 +125,14 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 }
 
 func addConnectTimeoutFlag(fs *pflag.FlagSet, t *transport.Options) {
-	fs.DurationVar(&t.ConnectTimeout, "connect-timeout", 10*time.Second, "limit for DNS, TCP connect, proxy and TLS handshake together (0 = none)")
+	t.ConnectTimeout = 10 * time.Second
+	fs.Var((*durationFlag)(&t.ConnectTimeout), "connect-timeout", "limit for DNS, TCP connect, proxy and TLS handshake together (0 = none)")
 }
 
 func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Options) {
-	fs.DurationVar(&t.IdleTimeout, "timeout", 30*time.Second, "fail when no bytes move for this long (0 = none)")
-	fs.DurationVarP(&e.MaxTime, "max-time", "m", 0, "limit for the whole exchange, body included (0 = none)")
+	t.IdleTimeout = 30 * time.Second
+	fs.Var((*durationFlag)(&t.IdleTimeout), "timeout", "fail when no bytes move for this long (0 = none)")
+	fs.VarP((*durationFlag)(&e.MaxTime), "max-time", "m", "limit for the whole exchange, body included (0 = none)")
 }
 
 func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
@@ -143,7 +165,7 @@ func addCheckFlags(fs *pflag.FlagSet, c *check.Spec) {
 
 func addRepeatFlags(fs *pflag.FlagSet, r *RepeatOptions) {
 	fs.IntVar(&r.N, "repeat", 0, "send the request N times, one after another, and show per-phase percentiles")
-	fs.DurationVar(&r.Interval, "interval", 0, "with --repeat: time between the starts of two runs")
+	fs.Var((*durationFlag)(&r.Interval), "interval", "with --repeat: time between the starts of two runs")
 	fs.BoolVar(&r.Fresh, "fresh", false, "with --repeat: open a new connection for every run")
 }
 
