@@ -30,6 +30,7 @@ var exitCodes = map[exchange.Class]int{
 	exchange.Timeout:     28,
 	exchange.Handshake:   35,
 	exchange.Redirects:   47,
+	exchange.EmptyReply:  52,
 	exchange.Refused:     exitError,
 	exchange.Protocol:    exitError,
 	exchange.Certificate: 60,
@@ -53,6 +54,7 @@ var ExitStatuses = []struct {
 	{28, "timeout (connect, idle or total)"},
 	{35, "TLS handshake failed"},
 	{47, "too many redirects"},
+	{52, "the server closed the connection without answering (an empty reply)"},
 	{60, "certificate verification failed"},
 	{130, "interrupted"},
 }

@@ -135,6 +135,13 @@ func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Option
 	fs.VarP((*durationFlag)(&e.MaxTime), "max-time", "m", "limit for the whole exchange, body included (0 = none)")
 }
 
+func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {
+	fs.IntVar(&r.N, "retry", 0, "send again up to N times after a connect error, timeout, empty reply or 408/429/500/502/503/504")
+	fs.Var((*durationFlag)(&r.Delay), "retry-delay", "the backoff's base: waits grow from it, doubling, with full jitter (default 1s)")
+	fs.Var((*durationFlag)(&r.MaxTime), "retry-max-time", "stop retrying once this long has passed since the start (0 = no limit)")
+	fs.BoolVar(&r.AllMethods, "retry-all-methods", false, "also retry POST, PATCH and other methods that are not idempotent")
+}
+
 func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.StringVarP(&o.File, "output", "o", "", "write the body to FILE (replaces it; - for stdout)")
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")

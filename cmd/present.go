@@ -98,6 +98,16 @@ func (p *presenter) hop(h exchange.Hop) {
 	}
 }
 
+// wait tells, before a wait for a retry, what went wrong and how long hop waits: meta output, so -q, -s
+// and --format json leave it out.
+func (p *presenter) wait(w exchange.Wait) {
+	<-p.watched
+	if p.o.Quiet || p.o.Silent || p.document {
+		return
+	}
+	format.RetryLine(p.s.Err, p.errStyle, format.Retry{Reason: w.Reason, Wait: w.For, RetryAfter: w.RetryAfter, Attempt: w.Attempt, Of: w.Of})
+}
+
 // finalHead shows the final response head, when only the final one is shown.
 func (p *presenter) finalHead(ex *exchange.Exchange) {
 	if resp := ex.Final(); p.respHead && !p.o.Verbose && resp != nil {

@@ -62,7 +62,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 			tr.CloseIdleConnections()
 		}
 		out := outcome{req: req}
-		ex, err := client.Do(ctx, req, nil)
+		ex, err := client.Do(ctx, req, exchange.Observer{})
 		out.ex = ex
 		if err == nil {
 			err = readRepeatBody(ex, &out, o)

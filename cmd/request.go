@@ -170,6 +170,7 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addRouteFlags(fs, &o.Transport)
 	addConnectTimeoutFlag(fs, &o.Transport)
 	addTimeoutFlags(fs, &o.Transport, &o.Exchange)
+	addRetryFlags(fs, &o.Exchange.Retry)
 	addOutputFlags(fs, &o.Output, s)
 	addCheckFlags(fs, &o.Checks)
 	addRepeatFlags(fs, &o.Repeat)
@@ -213,6 +214,9 @@ func (o *RequestOptions) check(s *Streams) error {
 	}
 	if o.Exchange.MaxRedirects < 0 {
 		return usageErrorf("--max-redirects must be 0 or more")
+	}
+	if o.Exchange.Retry.N < 0 {
+		return usageErrorf("--retry %d: must be 0 or more", o.Exchange.Retry.N)
 	}
 	for _, d := range []struct {
 		name string

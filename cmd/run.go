@@ -82,10 +82,13 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	}
 	// Interrupts are watched from here on, registered beside the exchange; output waits for the registration.
 	p.watched = s.watchInterrupts()
-	ex, err := client.Do(ctx, out.req, p.hop)
+	ex, err := client.Do(ctx, out.req, exchange.Observer{Hop: p.hop, Wait: p.wait})
 	<-p.watched
 	out.ex = ex
 	defer ex.Close()
+	if ex.NotRetried != "" {
+		p.note(ex.NotRetried)
+	}
 	if err != nil {
 		p.failure(ex, err)
 		return err
@@ -154,6 +157,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if spec.UserAgent == "" {
 		spec.UserAgent = "hop/" + version()
 	}
+	spec.Resend = o.Exchange.Retry.N > 0 || o.Repeat.N > 0
 	spec.Stdin, spec.StdinBody = nil, false
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody
@@ -196,7 +200,11 @@ func formatHops(ex *exchange.Exchange) []format.Hop {
 	}
 	out := make([]format.Hop, len(ex.Hops))
 	for i, h := range ex.Hops {
-		out[i] = format.Hop{Request: h.Request, Response: h.Response, Record: h.Record()}
+		out[i] = format.Hop{Request: h.Request, Response: h.Response, Record: h.Record(),
+			Attempt: h.Attempt, Waited: h.Waited, RetryAfter: h.RetryAfter}
+		if h.Err != nil {
+			out[i].Err = errorMessage(h.Err)
+		}
 	}
 	return out
 }

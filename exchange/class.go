@@ -10,8 +10,8 @@ import (
 	"github.com/hop-cli/hop/request"
 )
 
-// Class is the kind of a failure. The exit code, the JSON document's error.class and (later) the retry rule
-// all read it; none derives it from another.
+// Class is the kind of a failure. The exit code, the JSON document's error.class and the retry rule all
+// read it; none derives it from another.
 type Class int
 
 // The failure classes.
@@ -28,6 +28,7 @@ const (
 	Redirects                // more redirects than --max-redirects
 	Refused                  // a redirect hop will not follow (another scheme, https → http)
 	Protocol                 // the response breaks HTTP
+	EmptyReply               // the server closed the connection without answering
 	Body                     // the body ended early or could not be decoded
 	Check                    // a check the user asked for failed
 	Interrupted              // the user interrupted hop
@@ -36,7 +37,7 @@ const (
 var classNames = [...]string{
 	None: "", Other: "other", Usage: "usage", Status: "http_status", Resolve: "resolve", Connect: "connect",
 	Timeout: "timeout", Handshake: "tls_handshake", Certificate: "certificate", Redirects: "redirects",
-	Refused: "redirect_refused", Protocol: "protocol", Body: "body", Check: "check", Interrupted: "interrupted",
+	Refused: "redirect_refused", Protocol: "protocol", EmptyReply: "empty_reply", Body: "body", Check: "check", Interrupted: "interrupted",
 }
 
 // String is the class's name in the JSON document.

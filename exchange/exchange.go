@@ -6,8 +6,11 @@ package exchange
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +24,8 @@ type Options struct {
 	MaxRedirects    int
 	LocationTrusted bool          // keep credentials when a redirect changes origin
 	AllowDowngrade  bool          // follow https → http
-	MaxTime         time.Duration // the whole exchange, body included; 0 means none
+	MaxTime         time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
+	Retry           Retry
 }
 
 // Limits are the transport's own time limits, so that a timeout can name the one it hit.
@@ -37,11 +41,22 @@ type Client struct {
 	Limits    Limits
 }
 
-// Hop is one request sent and what came of it.
+// Hop is one request sent and what came of it: a redirect, a retry, or the final answer.
 type Hop struct {
-	Request  *http.Request
-	Response *http.Response // nil when the hop failed
-	Trace    *trace.Hop
+	Request    *http.Request
+	Response   *http.Response // nil when the hop failed
+	Err        error          // why the hop failed, when it did (classified)
+	Trace      *trace.Hop
+	Attempt    int           // which attempt at this request, counting from 1
+	Waited     time.Duration // the wait before this attempt
+	RetryAfter bool          // the wait was the server's Retry-After
+}
+
+// Observer is told what happens while an exchange runs: Hop after every hop, as soon as its response head
+// arrived or it failed; Wait before every wait for a retry. Either may be nil.
+type Observer struct {
+	Hop  func(Hop)
+	Wait func(Wait)
 }
 
 // Record returns what the trace has recorded of the hop so far; once the body is read, all of it.
@@ -52,7 +67,9 @@ func (h Hop) Record() trace.Record { return h.Trace.Snapshot() }
 type Exchange struct {
 	Request *request.Request
 	Hops    []Hop
-	cancel  context.CancelFunc
+	// NotRetried says why a failure worth retrying was not retried (POST without Retry.AllMethods).
+	NotRetried string
+	cancel     context.CancelFunc
 }
 
 // Final returns the last hop if it got a response, or nil.
@@ -76,41 +93,72 @@ func (e *Exchange) Close() {
 // credentialHeaders never cross an origin on a redirect unless LocationTrusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
-// Do sends r and, with Follow, follows its redirects by hand: each hop is traced and passed to seen (when
-// not nil) as soon as its response head arrived or it failed. Authorization, Cookie and Proxy-Authorization
-// are dropped for good once the origin (scheme, host or port) changes; no Referer is added; https → http is
-// refused unless AllowDowngrade; only http and https are followed.
+// Do sends r and, with Follow, follows its redirects by hand; with Retry, it sends an attempt again after a
+// failure worth retrying. Each hop is traced and passed to the observer. Authorization, Cookie and
+// Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; no Referer is
+// added; https → http is refused unless AllowDowngrade; only http and https are followed.
 //
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
-func (c *Client) Do(ctx context.Context, r *request.Request, seen func(Hop)) (*Exchange, error) {
+func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
 	ex := &Exchange{Request: r}
 	if c.Options.MaxTime > 0 {
 		ctx, ex.cancel = context.WithTimeoutCause(ctx, c.Options.MaxTime, errTotalTimeout)
 	} else {
 		ctx, ex.cancel = context.WithCancel(ctx)
 	}
+	retry := newRetrier(c.Options.Retry, time.Now())
+	defer func() { ex.NotRetried = retry.notRetried }()
 	cur := *r
 	cur.Header = r.Header.Clone()
 	origin := request.Origin(r.URL)
+	attempt, waited, retryAfter := 1, time.Duration(0), false
 	for {
 		req, err := cur.HTTPRequest(ctx)
 		if err != nil {
 			return ex, err
 		}
 		resp, th, err := trace.RoundTrip(c.Transport, req)
-		hop := Hop{Request: req, Response: resp, Trace: th}
-		ex.Hops = append(ex.Hops, hop)
+		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter}
+		var (
+			wait  time.Duration
+			again bool
+		)
 		if err != nil {
-			err = c.classify(ctx, err, th.Snapshot())
-			if seen != nil {
-				seen(hop)
+			rec := th.Snapshot()
+			err = c.classify(ctx, err, rec)
+			hop.Err = err
+			ex.Hops = append(ex.Hops, hop)
+			if obs.Hop != nil {
+				obs.Hop(hop)
 			}
-			return ex, err
+			if ctx.Err() == nil {
+				wait, again = retry.afterError(err, req.Method, !rec.Events.GotConn.IsZero(), attempt, time.Now())
+			}
+			if !again {
+				return ex, err
+			}
+			retryAfter = false
+			if err := c.pause(ctx, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, Reason: err.Error()}); err != nil {
+				return ex, err
+			}
+			attempt, waited = attempt+1, wait
+			continue
 		}
 		resp.Body = &checkedBody{ReadCloser: resp.Body, ctx: ctx, client: c, hop: th}
-		if seen != nil {
-			seen(hop)
+		ex.Hops = append(ex.Hops, hop)
+		if obs.Hop != nil {
+			obs.Hop(hop)
+		}
+		wait, retryAfter, again = retry.afterStatus(resp, req.Method, attempt, time.Now())
+		if again {
+			drain(resp.Body)
+			reason := strings.TrimSpace(strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode))
+			if err := c.pause(ctx, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, RetryAfter: retryAfter, Reason: reason}); err != nil {
+				return ex, err
+			}
+			attempt, waited = attempt+1, wait
+			continue
 		}
 
 		next, err := c.redirect(&cur, resp, len(ex.Hops))
@@ -129,7 +177,23 @@ func (c *Client) Do(ctx context.Context, r *request.Request, seen func(Hop)) (*E
 			cur.Host = "" // a Host override belongs to the host it was given for
 		}
 		cur.URL = next
+		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 	}
+}
+
+// pause tells the observer about a wait for a retry, then waits; the total deadline and interrupts end it.
+func (c *Client) pause(ctx context.Context, obs Observer, w Wait) error {
+	if obs.Wait != nil {
+		obs.Wait(w)
+	}
+	if err := sleep(ctx, w.For); err != nil {
+		phase := fmt.Sprintf("attempt %d of %d", w.Attempt, w.Of)
+		if errors.Is(context.Cause(ctx), errTotalTimeout) {
+			return timeout("total", c.Options.MaxTime, phase, err)
+		}
+		return failure(Interrupted, phase, err, "interrupted")
+	}
+	return nil
 }
 
 // checkedBody types the errors of a response body: timeouts name their limit and phase, anything else that

@@ -43,9 +43,9 @@ func TestEveryHopIsTracedAndSeen(t *testing.T) {
 	defer srv.Close()
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
 	var seen []int
-	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/redirect/2"), func(h exchange.Hop) {
+	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/redirect/2"), exchange.Observer{Hop: func(h exchange.Hop) {
 		seen = append(seen, h.Response.StatusCode)
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestEveryHopIsTracedAndSeen(t *testing.T) {
 func TestFailedHopIsSeen(t *testing.T) {
 	c := client(t, exchange.Options{}, transport.Options{})
 	var seen []exchange.Hop
-	ex, err := c.Do(context.Background(), build(t, "GET", "http://127.0.0.1:1/"), func(h exchange.Hop) { seen = append(seen, h) })
+	ex, err := c.Do(context.Background(), build(t, "GET", "http://127.0.0.1:1/"), exchange.Observer{Hop: func(h exchange.Hop) { seen = append(seen, h) }})
 	if exchange.ClassOf(err) != exchange.Connect || exchange.PhaseOf(err) != "the connection" {
 		t.Errorf("error %v: class %v phase %q, want connect, the connection", err, exchange.ClassOf(err), exchange.PhaseOf(err))
 	}
@@ -88,12 +88,12 @@ func TestTimeoutsNameLimitAndPhase(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	c := client(t, exchange.Options{}, transport.Options{IdleTimeout: 200 * time.Millisecond})
-	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/delay-first-byte/3000"), nil)
+	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/delay-first-byte/3000"), exchange.Observer{})
 	if exchange.ClassOf(err) != exchange.Timeout || exchange.PhaseOf(err) != "the first byte" {
 		t.Fatalf("error = %v, want an idle timeout waiting for the first byte", err)
 	}
 	c = client(t, exchange.Options{MaxTime: 300 * time.Millisecond}, transport.Options{})
-	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/endless"), nil)
+	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/misbehave/endless"), exchange.Observer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestRedirectFailuresHaveNoPhase(t *testing.T) {
 		srv.URL + "/redirect-to?url=file:///etc/passwd":  exchange.Refused,
 		tls.URL + "/redirect-to?url=" + srv.URL + "/get": exchange.Refused,
 	} {
-		ex, err := c.Do(context.Background(), build(t, "GET", url), nil)
+		ex, err := c.Do(context.Background(), build(t, "GET", url), exchange.Observer{})
 		ex.Close()
 		if exchange.ClassOf(err) != class || exchange.PhaseOf(err) != "" {
 			t.Errorf("%s: error %v, class %v, phase %q; want class %v and no phase", url, err, exchange.ClassOf(err), exchange.PhaseOf(err), class)
@@ -131,7 +131,7 @@ func TestBodyFailures(t *testing.T) {
 	defer srv.Close()
 	c := client(t, exchange.Options{}, transport.Options{})
 	for _, path := range []string{"/misbehave/truncated", "/misbehave/badchunk", "/misbehave/badgzip"} {
-		ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+path), nil)
+		ex, err := c.Do(context.Background(), build(t, "GET", srv.URL+path), exchange.Observer{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestCredentialsNeverCrossOrigins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := c.Do(context.Background(), r, nil)
+	ex, err := c.Do(context.Background(), r, exchange.Observer{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -58,6 +59,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
+	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+		e := failure(EmptyReply, waiting, err, "empty reply from %s: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)", host)
+		e.Host = host
+		return e
 	}
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {

@@ -58,6 +58,10 @@ type DocHop struct {
 	Proxy      string              `json:"proxy,omitempty"`
 	Reused     bool                `json:"reused"`
 	Informs    []int               `json:"informational,omitempty"` // 1xx responses before the final one
+	Attempt    int                 `json:"attempt"`                 // which attempt at this request, from 1
+	WaitMS     float64             `json:"wait_ms"`                 // the wait for a retry before this attempt
+	WaitReason string              `json:"wait_reason,omitempty"`   // backoff or retry-after
+	Error      string              `json:"error,omitempty"`         // why this hop failed, when it did
 	TimingsMS  DocTimings          `json:"timings_ms"`
 	Skipped    map[string]string   `json:"skipped"` // phase → why it did not happen
 	TLS        *tlsinfo.Connection `json:"tls"`
@@ -121,7 +125,14 @@ func DocHops(hops []Hop, verified bool, now time.Time) []DocHop {
 		h := hop.Record
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
-			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped}
+			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped,
+			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
+		if hop.Attempt > 1 {
+			dh.WaitReason = "backoff"
+			if hop.RetryAfter {
+				dh.WaitReason = "retry-after"
+			}
+		}
 		if h.TLS != nil {
 			c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
 			dh.TLS = &c

@@ -2,11 +2,13 @@ package format
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +49,7 @@ type harEntry struct {
 	Timings         harTimings  `json:"timings"`
 	ServerIPAddress string      `json:"serverIPAddress,omitempty"`
 	Connection      string      `json:"connection,omitempty"`
+	Comment         string      `json:"comment,omitempty"` // a retry: which attempt, after what wait; a failure: why
 }
 
 type harNV struct {
@@ -158,6 +161,14 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
 			Time:            ms(rec.Timings().Total),
 			Timings:         harTimingsOf(rec),
 		}
+		var comment []string
+		if h.Attempt > 1 {
+			comment = append(comment, fmt.Sprintf("attempt %d after %s", h.Attempt, waitWords(h.Waited, h.RetryAfter)))
+		}
+		if h.Err != "" {
+			comment = append(comment, "failed: "+h.Err)
+		}
+		e.Comment = strings.Join(comment, "; ")
 		if host, _, err := net.SplitHostPort(rec.RemoteAddr); err == nil {
 			e.ServerIPAddress = host
 			_, port, _ := net.SplitHostPort(rec.LocalAddr)

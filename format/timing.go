@@ -70,6 +70,7 @@ const (
 	waterfallTitle   = "%s\n"
 	waterfallRow     = "  %-9s %s %s\n" // phase, bar, duration
 	waterfallSkipped = "  %s %s\n"      // phases, why they were skipped
+	waterfallFailed  = "  %-9s %s\n"    // a retried attempt's failure
 	waterfallTotal   = "  total     %s %s\n"
 )
 
@@ -88,7 +89,7 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 	var b strings.Builder
 	for i, h := range hops {
 		t := all[i]
-		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h.Record))
+		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h))
 		for j := 0; j < len(t.Phases); j++ {
 			p := t.Phases[j]
 			if !p.Skipped {
@@ -104,19 +105,27 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 			label := fmt.Sprintf("%-9s", strings.Join(names, ", "))
 			fmt.Fprintf(&b, waterfallSkipped, s.paint(colorDim, label), s.paint(colorDim, "skipped: "+p.Reason))
 		}
+		if h.Err != "" && i < len(hops)-1 {
+			// A failure that was retried: the last one is the error line itself.
+			fmt.Fprintf(&b, waterfallFailed, s.paint(colorError, "failed"), Escape(h.Err))
+		}
 		fmt.Fprintf(&b, waterfallTotal, strings.Repeat(" ", barWidth), Duration(t.Total))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func hopTitle(s Style, h trace.Record) string {
+func hopTitle(s Style, hop Hop) string {
+	h := hop.Record
 	parts := []string{s.paint(colorMethod, Escape(h.Method)) + " " + Escape(h.URL)}
 	if h.Status != 0 {
 		parts = append(parts, s.paint(statusColor(h.Status), fmt.Sprint(h.Status)))
 	}
 	if h.Proto != "" {
 		parts = append(parts, Proto(h.Proto))
+	}
+	if hop.Attempt > 1 {
+		parts = append(parts, s.paint(colorWarn, fmt.Sprintf("attempt %d", hop.Attempt))+" after "+waitWords(hop.Waited, hop.RetryAfter))
 	}
 	for _, code := range h.Informs {
 		parts = append(parts, fmt.Sprintf("after %d %s", code, Reason(code, "")))

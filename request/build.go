@@ -320,6 +320,9 @@ func (b *bodyBuilder) stdinBody(r io.Reader) (*Body, error) {
 	if len(head) <= maxStdinInMemory {
 		return &Body{Kind: BodyStdin, data: head, Length: int64(len(head))}, nil
 	}
+	if b.spec.Resend {
+		return nil, usageErrorf("standard input", "longer than %d MiB, the most hop holds to send it again (--retry, --repeat); save it to a file and send that with @FILE", maxStdinInMemory>>20)
+	}
 	used := false
 	return &Body{Kind: BodyStdin, Length: -1, open: func() (io.ReadCloser, error) {
 		if used {

@@ -36,6 +36,9 @@ type Spec struct {
 	// read it; with StdinBody it is also the body when no other body is given.
 	Stdin     io.Reader
 	StdinBody bool
+	// Resend says the body will be sent more than once (retries, --repeat): standard input is then held in
+	// memory whole, and refused when it is longer than hop holds.
+	Resend bool
 
 	UserAgent string // curl -A, or hop's own
 }

@@ -270,6 +270,19 @@ func TestBuildBodies(t *testing.T) {
 	if got := bodyString(t, r); got != "piped" {
 		t.Errorf("stdin body = %q", got)
 	}
+	// Longer than hop holds: streamed once; refused, naming the cap and the way out, when it must be resent.
+	big := strings.Repeat("x", maxStdinInMemory+1)
+	r, err = Build(Spec{Method: "PUT", URL: "example.com", Stdin: strings.NewReader(big), StdinBody: true})
+	if err != nil || r.Body.Length != -1 || bodyString(t, r) != big {
+		t.Errorf("a long stdin body: err %v, length %d; want it streamed whole", err, r.Body.Length)
+	}
+	if _, err := r.Body.Open(); err == nil {
+		t.Errorf("a streamed stdin body opened twice")
+	}
+	_, err = Build(Spec{Method: "PUT", URL: "example.com", Stdin: strings.NewReader(big), StdinBody: true, Resend: true})
+	if err == nil || !strings.Contains(err.Error(), "longer than 8 MiB") || !strings.Contains(err.Error(), "@FILE") {
+		t.Errorf("a long stdin body to resend: err %v; want a usage error naming the cap", err)
+	}
 	r, err = Build(Spec{Method: "GET", URL: "example.com", Stdin: strings.NewReader("never read")})
 	if err != nil || r.Body != nil {
 		t.Errorf("without StdinBody, stdin must not become the body (body %v, err %v)", r.Body, err)

@@ -39,6 +39,8 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/huge-headers", hugeHeaders)
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
+	mux.HandleFunc("/misbehave/empty", empty)
+	mux.Handle("/flaky/{key}/{n}", &flaky{seen: map[string]int{}})
 	mux.HandleFunc("/record/", record)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)

@@ -1,0 +1,167 @@
+package exchange
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Retry says when and how often a failed attempt is sent again. Each attempt is a hop of its own.
+type Retry struct {
+	N          int           // retries after the first attempt of each request; 0 means none
+	Delay      time.Duration // the backoff's base: the first wait is up to Delay, then doubling, full jitter
+	MaxTime    time.Duration // the budget for all retries, waits included, from the start; 0 means none
+	AllMethods bool          // also retry methods that are not idempotent (POST, PATCH, unknown ones)
+}
+
+// Wait is what the observer is told before hop waits to send an attempt again.
+type Wait struct {
+	Attempt    int           // the attempt about to be sent, counting from 1
+	Of         int           // the most attempts there will be
+	For        time.Duration // how long hop waits before sending it
+	RetryAfter bool          // the wait is the server's Retry-After, not the backoff
+	Reason     string        // what went wrong: "503 Service Unavailable", or the failure's line
+}
+
+const (
+	defaultRetryDelay = time.Second
+	maxBackoff        = time.Minute     // the longest a backoff wait grows
+	maxRetryAfter     = 5 * time.Minute // the longest Retry-After honoured when no budget bounds it
+)
+
+// retryableStatus are the answers worth asking again: the server says it is busy or broke for a moment.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// idempotent methods may be sent twice without harm (RFC 9110, 9.2.2).
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, "TRACE", http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retrier decides, after each attempt of one exchange, whether to send it again and after how long.
+type retrier struct {
+	Retry
+	start      time.Time
+	jitter     func(n int64) int64 // a uniform number in [0, n)
+	notRetried string              // why a failure worth retrying was not retried
+}
+
+func newRetrier(r Retry, start time.Time) *retrier {
+	if r.Delay <= 0 {
+		r.Delay = defaultRetryDelay
+	}
+	return &retrier{Retry: r, start: start, jitter: rand.Int64N}
+}
+
+// afterError says whether an attempt that failed with err is sent again, and the wait before it. An attempt
+// that never got a connection sent nothing, so it is retried whatever the method; one that did (a timeout
+// waiting for the answer, an empty reply) may have reached the server, so only an idempotent method is,
+// unless AllMethods.
+func (r *retrier) afterError(err error, method string, connected bool, attempt int, now time.Time) (time.Duration, bool) {
+	switch ClassOf(err) {
+	case Connect, Timeout, EmptyReply:
+	default:
+		return 0, false
+	}
+	if connected && !r.AllMethods && !idempotent(method) {
+		r.held(method, attempt)
+		return 0, false
+	}
+	return r.wait(attempt, 0, false, now)
+}
+
+// afterStatus says whether a response is asked for again, and the wait before it: a Retry-After in seconds
+// or as a date is honoured, up to the budget.
+func (r *retrier) afterStatus(resp *http.Response, method string, attempt int, now time.Time) (time.Duration, bool, bool) {
+	if !retryableStatus(resp.StatusCode) {
+		return 0, false, false
+	}
+	if !r.AllMethods && !idempotent(method) {
+		r.held(method, attempt)
+		return 0, false, false
+	}
+	after, ok := retryAfter(resp.Header.Get("Retry-After"), now)
+	d, retry := r.wait(attempt, after, ok, now)
+	return d, ok, retry
+}
+
+// held notes that a retry was due but the method is not idempotent.
+func (r *retrier) held(method string, attempt int) {
+	if attempt <= r.N {
+		r.notRetried = fmt.Sprintf("%s was not retried: it is not idempotent, and sending it twice may do it twice (--retry-all-methods allows it)", method)
+	}
+}
+
+// wait is the time before attempt+1, when there is one: the server's Retry-After when given, else the
+// backoff with full jitter; shortened to what is left of the budget, and no retry once it is spent.
+func (r *retrier) wait(attempt int, after time.Duration, given bool, now time.Time) (time.Duration, bool) {
+	if attempt > r.N {
+		return 0, false
+	}
+	d := after
+	if !given {
+		ceiling := r.Delay << min(attempt-1, 30)
+		if ceiling > maxBackoff || ceiling <= 0 {
+			ceiling = maxBackoff
+		}
+		d = time.Duration(r.jitter(int64(ceiling) + 1))
+	}
+	if r.MaxTime > 0 {
+		left := r.start.Add(r.MaxTime).Sub(now)
+		if left <= 0 {
+			return 0, false
+		}
+		d = min(d, left)
+	} else {
+		d = min(d, maxRetryAfter)
+	}
+	return d, true
+}
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP date (RFC 9110, 10.2.3). A date in the
+// past means now.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, 1<<32)) * time.Second, true // the cap keeps the product in range
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
