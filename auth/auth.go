@@ -46,6 +46,11 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 		if user == "" {
 			return c, &request.UsageError{Err: errors.New("-a: no user name before the colon")}
 		}
+		if !hasPass && strings.HasPrefix(f.Basic, "@") && !strings.HasPrefix(f.Basic, "@@") {
+			// Read from a file or the environment: more likely a bare password than a user name, so it is
+			// neither echoed nor used in a prompt.
+			return c, &request.UsageError{Err: fmt.Errorf("-a %s: the value has no colon; it must hold user:password", f.Basic)}
+		}
 		if !hasPass {
 			pass, err = env.Prompt(fmt.Sprintf("password for %s: ", user))
 			if errors.Is(err, ErrNoTerminal) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hop-cli/hop/request"
@@ -49,6 +50,15 @@ func TestResolvePrompts(t *testing.T) {
 	env.Prompt = func(string) (string, error) { return "", ErrNoTerminal }
 	if _, err := (Flags{Basic: "ann"}).Resolve(env); err == nil {
 		t.Errorf("a missing password with no terminal was accepted")
+	}
+	// A value read from the environment or a file without a colon is likely a bare password: it is neither
+	// echoed in the error nor put in a prompt.
+	env.Getenv = func(string) string { return "hunter2-secret" }
+	env.Prompt = func(p string) (string, error) { asked = p; return "", nil }
+	asked = ""
+	_, err = Flags{Basic: "@env:PW"}.Resolve(env)
+	if err == nil || strings.Contains(err.Error(), "hunter2") || asked != "" || !strings.Contains(err.Error(), "user:password") {
+		t.Errorf("-a @env:PW holding a bare password: err %v, prompt %q", err, asked)
 	}
 	if _, err := (Flags{Basic: ":pw"}).Resolve(env); err == nil {
 		t.Errorf("an empty user name was accepted")

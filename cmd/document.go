@@ -15,13 +15,13 @@ import (
 func (p *presenter) writeDocument(out *outcome, err error) {
 	d := &format.Document{ExitCode: exitCode(err), Checks: docChecks(out.checks)}
 	if out.req != nil {
-		d.Request = docRequest(out.req)
+		d.Request = docRequest(out.req, p.secrets)
 	}
 	hops := formatHops(out.ex)
-	d.Hops = format.DocHops(hops, !p.insecure, time.Now())
+	d.Hops = format.DocHops(hops, !p.insecure, time.Now(), p.secrets)
 	if out.ex != nil {
 		if final := out.ex.Final(); final != nil {
-			d.Response = format.NewDocResponse(final, out.body.buf, out.bodyBytes, out.body.truncated)
+			d.Response = format.NewDocResponse(final, out.body.buf, out.bodyBytes, out.body.truncated, p.secrets)
 		}
 	}
 	if n := len(d.Hops); n > 0 {
@@ -31,9 +31,9 @@ func (p *presenter) writeDocument(out *outcome, err error) {
 	format.WriteDocument(p.s.Out, d)
 }
 
-// docRequest is the request as the document shows it, credentials redacted.
-func docRequest(r *request.Request) *format.DocRequest {
-	return &format.DocRequest{Method: r.Method, URL: r.URL.String(), Headers: format.HeaderMap(r.Header)}
+// docRequest is the request as the document shows it, credentials masked unless --show-secrets.
+func docRequest(r *request.Request, sec format.Secrets) *format.DocRequest {
+	return &format.DocRequest{Method: r.Method, URL: sec.URL(r.URL.String()), Headers: format.HeaderMap(r.Header, sec)}
 }
 
 // docChecks are the checks' results as the document lists them.
@@ -59,11 +59,12 @@ func (p *presenter) writeHAR(out *outcome) error {
 	if out.req.Body != nil {
 		bodies.Request, _ = out.req.Body.Bytes()
 	}
-	f, err := os.Create(p.o.HAR)
+	// A HAR holds headers and bodies, credentials too with --show-secrets: readable by its owner only.
+	f, err := os.OpenFile(p.o.HAR, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing HAR file: %w", err)
 	}
-	if err := format.HAR(f, version(), formatHops(out.ex), bodies); err != nil {
+	if err := format.HAR(f, version(), formatHops(out.ex), bodies, p.secrets); err != nil {
 		f.Close()
 		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, err)
 	}

@@ -28,6 +28,7 @@ type presenter struct {
 	reqHead, reqBody, respHead, respBody, summary, waterfall, tls bool
 	headOut                                                       io.Writer // where response heads go
 	headStyle                                                     format.Style
+	secrets                                                       format.Secrets // how credentials are shown
 
 	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
 	warnedWriteOut bool             // unknown -w variables were warned about
@@ -38,6 +39,8 @@ type presenter struct {
 
 func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	p := &presenter{s: s, o: o, outStyle: s.OutStyle(), errStyle: s.ErrStyle(), document: o.Format == "json"}
+	p.secrets = format.Secrets{Show: o.ShowSecrets}
+	p.outStyle.Secrets, p.errStyle.Secrets = p.secrets, p.secrets
 	switch {
 	case p.document:
 		// The document on stdout says everything; stderr keeps only warnings and the error line.
@@ -68,7 +71,9 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	}
 	p.headOut, p.headStyle = s.Err, p.errStyle
 	if o.Include {
+		// -i is curl's: the head on stdout is data, as received, Set-Cookie values included.
 		p.headOut, p.headStyle = s.Out, p.outStyle
+		p.headStyle.Secrets.Show = true
 	}
 	return p
 }

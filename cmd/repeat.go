@@ -35,7 +35,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	<-s.watchInterrupts() // Ctrl-C ends the runs with the summary so far
 	var doc *format.RepeatDocument
 	if p.document {
-		doc = format.StartRepeatDocument(s.Out, docRequest(req))
+		doc = format.StartRepeatDocument(s.Out, docRequest(req, p.secrets))
 	}
 	sum := stats.New()
 	checks := map[string]*repeatCheck{}

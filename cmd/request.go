@@ -42,6 +42,7 @@ type OutputOptions struct {
 	Verbose       bool
 	Quiet         bool // HTTPie's: nothing but errors and failed checks
 	Silent        bool // curl's: the body and errors
+	ShowSecrets   bool // print credentials as they are
 	Print         string
 	Trace         bool
 	TLS           bool

@@ -83,6 +83,7 @@ func setupServers(env *testscript.Env) error {
 	}})
 	env.Defer(proxy.Close)
 	env.Setenv("PROXY", proxy.URL)
+	env.Setenv("PROXYADDR", strings.TrimPrefix(proxy.URL, "http://"))
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {
@@ -119,6 +120,7 @@ func setupServers(env *testscript.Env) error {
 	env.Setenv("SERVER2", second.URL)
 	env.Setenv("TLSSERVER", tlsSrv.URL)
 	env.Setenv("PORT", u.Port())
+	env.Setenv("HOSTPORT", u.Host)
 	tu, _ := url.Parse(tlsSrv.URL)
 	env.Setenv("TLSPORT", tu.Port())
 	env.Setenv("HOME", env.WorkDir)

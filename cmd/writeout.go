@@ -15,7 +15,7 @@ import (
 // writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
-	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, writeOutValues(out, err))
+	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, writeOutValues(out, err, p.secrets))
 	if !p.warnedWriteOut {
 		for _, name := range unknown {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))
@@ -26,7 +26,7 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 
 // writeOutValues are curl's -w variables for an exchange. The times are curl's: seconds from the start,
 // summed over the hops of a redirect chain as curl sums them, where hop's own timings are durations.
-func writeOutValues(out *outcome, err error) *format.WriteOut {
+func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOut {
 	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err)}
 	if err != nil {
 		v.ErrorMsg = errorMessage(err)
@@ -38,8 +38,13 @@ func writeOutValues(out *outcome, err error) *format.WriteOut {
 	last := hops[len(hops)-1]
 	rec := last.Record()
 	first := hops[0].Record()
-	v.NumRedirects = len(hops) - 1
-	v.URLEffective = last.Request.URL.Redacted()
+	for _, h := range hops {
+		if h.Attempt > 1 {
+			v.NumRetries++
+		}
+	}
+	v.NumRedirects = len(hops) - 1 - v.NumRetries
+	v.URLEffective = sec.URL(last.Request.URL.String())
 	v.Method = last.Request.Method
 	if !rec.Events.GotConn.IsZero() {
 		v.Scheme = strings.ToUpper(last.Request.URL.Scheme) // as curl, only once connected

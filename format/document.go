@@ -119,12 +119,12 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 }
 
 // DocHops describes every hop; verified says whether certificates were verified (false under -k).
-func DocHops(hops []Hop, verified bool, now time.Time) []DocHop {
+func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 	out := make([]DocHop, 0, len(hops))
 	for _, hop := range hops {
 		h := hop.Record
 		t, skipped := docTimings(h.Timings())
-		dh := DocHop{Method: h.Method, URL: h.URL, Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
+		dh := DocHop{Method: h.Method, URL: sec.URL(h.URL), Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
 			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped,
 			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
 		if hop.Attempt > 1 {
@@ -156,10 +156,10 @@ func docBody(data []byte, contentType string) (any, string) {
 	return base64.StdEncoding.EncodeToString(data), "base64"
 }
 
-// HeaderMap copies headers for a document, credentials redacted.
-func HeaderMap(h http.Header) map[string][]string {
+// HeaderMap copies headers for a document, credentials masked unless sec.Show.
+func HeaderMap(h http.Header, sec Secrets) map[string][]string {
 	out := map[string][]string{}
-	for k, v := range redact(h) {
+	for k, v := range sec.Header(h) {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
@@ -179,11 +179,11 @@ func WriteDocument(w io.Writer, d *Document) error {
 }
 
 // NewDocResponse describes the final response.
-func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated bool) *DocResponse {
+func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated bool, sec Secrets) *DocResponse {
 	v, enc := docBody(body, resp.Header.Get("Content-Type"))
 	return &DocResponse{
 		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: Reason(resp.StatusCode, resp.Status),
-		Headers: HeaderMap(resp.Header), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
+		Headers: HeaderMap(resp.Header, sec), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
 	}
 }
 

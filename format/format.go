@@ -12,6 +12,8 @@ import "github.com/fatih/color"
 type Style struct {
 	Color bool
 	Width int // the terminal's columns: long lines break between fields to fit; 0 means never break
+	// Secrets: credentials in headers and URLs are masked unless Show.
+	Secrets Secrets
 }
 
 func newColor(attrs ...color.Attribute) *color.Color {

@@ -104,9 +104,9 @@ type harTimings struct {
 	Receive float64 `json:"receive"`
 }
 
-func nvs(h http.Header) []harNV {
+func nvs(h http.Header, sec Secrets) []harNV {
 	out := []harNV{}
-	for k, vs := range redact(h) {
+	for k, vs := range sec.Header(h) {
 		for _, v := range vs {
 			out = append(out, harNV{Name: k, Value: v})
 		}
@@ -151,7 +151,7 @@ func harTimingsOf(rec trace.Record) harTimings {
 }
 
 // HAR writes the exchange as a HAR 1.2 log with one entry per hop.
-func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
+func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets) error {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "hop", Version: version}, Pages: []any{}, Entries: []harEntry{}}}
 	for i, h := range hops {
 		final := i == len(hops)-1
@@ -182,8 +182,8 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
 		if h.Request.Body != nil {
 			reqBody = bodies.Request
 		}
-		e.Request = harRequest{Method: rec.Method, URL: rec.URL, HTTPVersion: proto, Cookies: []harNV{},
-			Headers: nvs(h.Request.Header), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(reqBody)}
+		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},
+			Headers: nvs(h.Request.Header, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(reqBody)}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
 				for _, v := range vs {
@@ -199,7 +199,7 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies) error {
 		if r := h.Response; r != nil {
 			e.Response.Status = r.StatusCode
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
-			e.Response.Headers = nvs(r.Header)
+			e.Response.Headers = nvs(r.Header, sec)
 			e.Response.RedirectURL = r.Header.Get("Location")
 			// HAR's bodySize is what came over the wire, content.size the body once decoded.
 			e.Response.BodySize = -1

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fatih/color"
@@ -49,6 +48,7 @@ func RawStatusLine(w io.Writer, s Style, st Status) {
 
 // Headers writes headers sorted by name, one per line, escaped.
 func Headers(w io.Writer, s Style, h http.Header) {
+	h = s.Secrets.Header(h)
 	names := make([]string, 0, len(h))
 	for name := range h {
 		names = append(names, name)
@@ -70,40 +70,15 @@ type Request struct {
 	Header http.Header
 }
 
-// RequestHead writes the request line and headers with credentials redacted: Authorization and
-// Proxy-Authorization keep only their scheme, cookies only their names.
+// RequestHead writes the request line and headers, credentials masked unless s.Secrets.Show.
 func RequestHead(w io.Writer, s Style, r Request) {
 	fmt.Fprintf(w, "%s %s %s\n", s.paint(colorMethod, Escape(r.Method)), Escape(r.Target), Proto(r.Proto))
-	h := redact(r.Header)
+	h := r.Header
 	if h.Get("Host") == "" {
+		h = h.Clone()
 		h.Set("Host", r.Host)
 	}
 	Headers(w, s, h)
-}
-
-// redact returns a copy of h safe to show: secrets in Authorization, Proxy-Authorization and Cookie are
-// replaced.
-func redact(h http.Header) http.Header {
-	out := h.Clone()
-	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
-		for i, v := range out[name] {
-			scheme, _, hasCred := strings.Cut(v, " ")
-			if hasCred {
-				out[name][i] = scheme + " <redacted>"
-			} else {
-				out[name][i] = "<redacted>"
-			}
-		}
-	}
-	for i, v := range out["Cookie"] {
-		var parts []string
-		for _, c := range strings.Split(v, ";") {
-			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
-			parts = append(parts, name+"=<redacted>")
-		}
-		out["Cookie"][i] = strings.Join(parts, "; ")
-	}
-	return out
 }
 
 // Error writes one error line: `hop: error: what happened`.

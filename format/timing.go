@@ -117,7 +117,7 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 
 func hopTitle(s Style, hop Hop) string {
 	h := hop.Record
-	parts := []string{s.paint(colorMethod, Escape(h.Method)) + " " + Escape(h.URL)}
+	parts := []string{s.paint(colorMethod, Escape(h.Method)) + " " + Escape(s.Secrets.URL(h.URL))}
 	if h.Status != 0 {
 		parts = append(parts, s.paint(statusColor(h.Status), fmt.Sprint(h.Status)))
 	}

@@ -17,6 +17,7 @@ type WriteOut struct {
 	HTTPCode      int    // 0 when no response came (printed 000)
 	HTTPVersion   string // "1.1", "2", "3"; "0" when no response came
 	NumRedirects  int
+	NumRetries    int
 	RemoteIP      string
 	RemotePort    int
 	LocalIP       string
@@ -46,6 +47,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"response_code":      func(v *WriteOut) (string, any) { return code3(v.HTTPCode), v.HTTPCode },
 	"http_version":       func(v *WriteOut) (string, any) { return v.HTTPVersion, v.HTTPVersion },
 	"num_redirects":      func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRedirects), v.NumRedirects },
+	"num_retries":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRetries), v.NumRetries },
 	"remote_ip":          func(v *WriteOut) (string, any) { return v.RemoteIP, v.RemoteIP },
 	"remote_port":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.RemotePort), v.RemotePort },
 	"local_ip":           func(v *WriteOut) (string, any) { return v.LocalIP, v.LocalIP },

@@ -61,12 +61,12 @@ func Build(spec Spec) (*Request, error) {
 			if n, found := strings.CutSuffix(raw, ";"); found {
 				name, kind = n, itemEmptyHeader
 			} else {
-				return nil, usageErrorf(raw, "-H expects \"Name: value\"")
+				return nil, usageErrorf("-H", "expects \"Name: value\", and this argument has no colon") // nor is it echoed: it may be a token
 			}
 		}
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if err := validateHeader(name, value); err != nil {
-			return nil, &UsageError{Arg: raw, Err: err}
+			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err} // the value may be a token: never echoed
 		}
 		r.addHeader(kind, name, value, removed)
 	}
@@ -107,7 +107,7 @@ func Build(spec Spec) (*Request, error) {
 	r.Body = body.data
 
 	user, pass := spec.User, spec.Password
-	if u := r.URL.User; u != nil && user == "" {
+	if u := r.URL.User; u != nil && user == "" && spec.Bearer == "" {
 		// Credentials in the URL become Basic auth, as in curl and net/http's client, but here, where -v and
 		// --offline can show the header they produce; the URL sent carries none.
 		user = u.Username()

@@ -101,7 +101,7 @@ func (it item) validate() error {
 			return usageErrorf(it.Raw, "not a request item (an empty header is written Name;)")
 		}
 		if err := validateHeader(it.Key, it.Value); err != nil {
-			return &UsageError{Arg: it.Raw, Err: err}
+			return &UsageError{Arg: headerArg(it.Key, ":"), Err: err} // the value may be a token: never echoed
 		}
 	case itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
 		if it.Value == "" {
@@ -110,6 +110,9 @@ func (it item) validate() error {
 	}
 	return nil
 }
+
+// headerArg names a header argument in an error without its value, which may be a secret: "Authorization:…".
+func headerArg(name, sep string) string { return name + sep + "…" }
 
 // validateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
 // split a request.
@@ -125,7 +128,11 @@ func validateHeader(name, value string) error {
 	for i := 0; i < len(value); i++ {
 		c := value[i]
 		if c == '\r' || c == '\n' || c == 0 {
-			return fmt.Errorf("header %s: value contains CR, LF or NUL", name)
+			hint := ""
+			if c == '\r' && i == len(value)-1 {
+				hint = " (a Windows line end? strip it: tr -d '\\r')"
+			}
+			return fmt.Errorf("header %s: value contains CR, LF or NUL at byte %d of %d%s", name, i+1, len(value), hint)
 		}
 	}
 	return nil

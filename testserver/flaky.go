@@ -64,3 +64,17 @@ func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func empty(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(*bufio.ReadWriter) {})
 }
+
+// SessionCookie is the value /session/login sets: tests look for it in hop's output, where it must not be.
+const SessionCookie = "sid-7f3a9c2e51d84b06"
+
+// login sets the session cookie and redirects to ?next= (default /robots.txt, which echoes nothing back), so
+// that a test can follow a login the way a browser does.
+func login(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if next == "" {
+		next = "/robots.txt"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "sid", Value: SessionCookie, Path: "/", HttpOnly: true})
+	http.Redirect(w, r, next, http.StatusFound)
+}

@@ -1,0 +1,94 @@
+package format
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Secrets says how credentials are shown. The zero value masks them, so that forgetting to pass it can
+// only hide a secret, never show one; Show (--show-secrets) prints them as they are.
+type Secrets struct {
+	Show bool
+}
+
+// mask stands for a credential's value wherever one is hidden.
+const mask = "****"
+
+// Header returns h with credentials masked: Authorization and Proxy-Authorization keep their scheme (and,
+// for a long token, its last four characters, enough to tell two tokens apart: "Bearer ****3456"), Cookie
+// keeps its names, Set-Cookie its name and attributes.
+func (s Secrets) Header(h http.Header) http.Header {
+	if s.Show || h == nil {
+		return h
+	}
+	out := h
+	cloned := false
+	set := func(name string, i int, v string) {
+		if !cloned {
+			out, cloned = h.Clone(), true
+		}
+		out[name][i] = v
+	}
+	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
+		for i, v := range h[name] {
+			set(name, i, maskCredential(v))
+		}
+	}
+	for i, v := range h["Cookie"] {
+		var parts []string
+		for _, c := range strings.Split(v, ";") {
+			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+			parts = append(parts, name+"="+mask)
+		}
+		set("Cookie", i, strings.Join(parts, "; "))
+	}
+	for i, v := range h["Set-Cookie"] {
+		set("Set-Cookie", i, MaskSetCookie(v))
+	}
+	return out
+}
+
+// maskCredential masks an Authorization value. Basic and Digest hide all of it: the end of a Basic
+// credential is the end of the password.
+func maskCredential(v string) string {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok {
+		return mask
+	}
+	cred = strings.TrimSpace(cred)
+	switch strings.ToLower(scheme) {
+	case "basic", "digest":
+		return scheme + " " + mask
+	}
+	if len(cred) >= 16 {
+		return scheme + " " + mask + cred[len(cred)-4:]
+	}
+	return scheme + " " + mask
+}
+
+// MaskSetCookie masks a Set-Cookie value: "sid=****; Path=/; HttpOnly".
+func MaskSetCookie(v string) string {
+	pair, attrs, hasAttrs := strings.Cut(v, ";")
+	name, _, _ := strings.Cut(pair, "=")
+	out := strings.TrimSpace(name) + "=" + mask
+	if hasAttrs {
+		out += ";" + attrs
+	}
+	return out
+}
+
+// URL returns u with the password of its userinfo replaced as url.URL.Redacted does ("xxxxx"), as the
+// errors of exchange and transport word it; a string that does not parse is masked whole after its scheme,
+// since it cannot be told where the password is.
+func (s Secrets) URL(u string) string {
+	if s.Show || !strings.Contains(u, "@") {
+		return u
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		scheme, _, _ := strings.Cut(u, "://")
+		return scheme + "://" + mask
+	}
+	return p.Redacted()
+}
