@@ -16,7 +16,11 @@ import (
 type Flags struct {
 	Basic  string // user[:password], or @env:VAR / @FILE holding it
 	Bearer string // a token, or @env:VAR / @FILE holding it
+	Netrc  Netrc
 }
+
+// Explicit reports whether credentials were given on the command line: they win over .netrc.
+func (f Flags) Explicit() bool { return f.Basic != "" || f.Bearer != "" }
 
 // Env is what resolving credentials may consult.
 type Env struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -162,7 +163,24 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody
 	}
-	return request.Build(spec)
+	r, err := request.Build(spec)
+	if err != nil || o.Auth.Explicit() || r.Header.Get("Authorization") != "" {
+		return r, err
+	}
+	// .netrc, for the host typed only: the Authorization it makes is dropped like any other once a redirect
+	// leaves the origin.
+	home, _ := os.UserHomeDir()
+	login, found, warn, err := o.Auth.Netrc.Lookup(r.URL.Hostname(), auth.Env{Getenv: s.Getenv}, home)
+	if warn != "" && !o.Output.Quiet {
+		format.Warning(s.Err, s.ErrStyle(), warn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		r.SetBasicAuth(login.User, login.Password)
+	}
+	return r, nil
 }
 
 func statusMessage(code int, status string) string {

@@ -2,7 +2,6 @@ package request
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,8 +113,7 @@ func Build(spec Spec) (*Request, error) {
 		pass, _ = u.Password()
 	}
 	if user != "" && r.Header.Get("Authorization") == "" {
-		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-		r.Header.Set("Authorization", "Basic "+cred)
+		r.SetBasicAuth(user, pass)
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
 		if err := validateHeader("Authorization", spec.Bearer); err != nil {

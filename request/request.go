@@ -5,6 +5,7 @@ package request
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"fmt"
 	"io"
@@ -132,6 +133,11 @@ func (b *Body) String() string {
 		return "multipart form with " + strings.Join(files, ", ")
 	}
 	return fmt.Sprintf("%d bytes", len(b.data))
+}
+
+// SetBasicAuth sets the Authorization header for Basic authentication (RFC 7617).
+func (r *Request) SetBasicAuth(user, password string) {
+	r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+password)))
 }
 
 // HTTPRequest makes an *http.Request for one send of r, bound to ctx.
