@@ -14,6 +14,7 @@ import (
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -26,6 +27,7 @@ type RequestOptions struct {
 	Output      OutputOptions
 	Checks      check.Spec
 	Repeat      RepeatOptions
+	Cookies     CookieOptions
 	Method      string // -X: overrides the command's method, sent as typed
 	Head        bool   // -I: HEAD, with the response head on stdout
 	Compressed  bool   // --compressed: accepted, changes nothing
@@ -33,6 +35,7 @@ type RequestOptions struct {
 	IgnoreStdin bool
 
 	checks *check.Checks // parsed from Checks by check()
+	jar    *session.Jar  // the cookie jar -b and -c ask for, loaded before sending; nil when none
 }
 
 // OutputOptions say what is shown, where.
@@ -164,6 +167,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addBodyFlags(fs, &o.Spec, o)
 	addAuthFlags(fs, &o.Auth)
+	addCookieFlags(fs, &o.Cookies)
 	addRedirectFlags(fs, &o.Exchange)
 	addInsecureFlag(fs, &o.Transport.TLS)
 	addTLSFlags(fs, &o.Transport.TLS)

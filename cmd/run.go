@@ -15,6 +15,7 @@ import (
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -39,16 +40,22 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		}
 		return err
 	}
+	if o.jar, err = o.Cookies.jar(); err != nil {
+		if p.document {
+			p.writeDocument(&outcome{req: req}, err)
+		}
+		return err
+	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
 	if o.Transport.TLS.Insecure {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
-		return runRepeat(ctx, s, o, p, req)
+		return keepCookies(o, runRepeat(ctx, s, o, p, req))
 	}
 	out := outcome{req: req}
-	err = exchangeAndShow(ctx, s, o, p, &out)
+	err = keepCookies(o, exchangeAndShow(ctx, s, o, p, &out))
 	if o.Output.HAR != "" && out.ex != nil {
 		if herr := p.writeHAR(&out); herr != nil && err == nil {
 			err = herr
@@ -63,14 +70,30 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	return err
 }
 
+// keepCookies writes the cookie jar to -c's file after the exchange, failed or not, as curl does; err, the
+// exchange's failure, wins over a failure to write.
+func keepCookies(o *RequestOptions, err error) error {
+	if o.Cookies.Write == "" || o.jar == nil || o.Output.Offline {
+		return err
+	}
+	if werr := session.SaveJar(o.Cookies.Write, o.jar); werr != nil && err == nil {
+		return werr
+	}
+	return err
+}
+
 // newClient builds the transport and the exchange client the options describe.
 func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error) {
 	tr, err := transport.New(o.Transport)
 	if err != nil {
 		return nil, nil, &usageError{err: err}
 	}
-	return &exchange.Client{Transport: tr, Options: o.Exchange,
-		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}, tr, nil
+	c := &exchange.Client{Transport: tr, Options: o.Exchange,
+		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
+	if o.jar != nil {
+		c.Jar = o.jar // never a typed nil in the interface
+	}
+	return c, tr, nil
 }
 
 func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *presenter, out *outcome) error {
@@ -159,6 +182,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		spec.UserAgent = "hop/" + version()
 	}
 	spec.Resend = o.Exchange.Retry.N > 0 || o.Repeat.N > 0
+	if o.Cookies.literal() {
+		spec.Cookie = o.Cookies.Read
+	}
 	spec.Stdin, spec.StdinBody = nil, false
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody

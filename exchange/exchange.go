@@ -39,6 +39,9 @@ type Client struct {
 	Transport http.RoundTripper
 	Options   Options
 	Limits    Limits
+	// Jar, when set, gives each hop the cookies for its URL (after any Cookie header the user gave) and
+	// takes the cookies every response sets, redirects and retried answers included.
+	Jar http.CookieJar
 }
 
 // Hop is one request sent and what came of it: a redirect, a retry, or the final answer.
@@ -118,7 +121,11 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if err != nil {
 			return ex, err
 		}
+		c.addCookies(req)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
+		if err == nil && c.Jar != nil {
+			c.Jar.SetCookies(req.URL, resp.Cookies())
+		}
 		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter}
 		var (
 			wait  time.Duration
@@ -179,6 +186,25 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		cur.URL = next
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 	}
+}
+
+// addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave.
+func (c *Client) addCookies(req *http.Request) {
+	if c.Jar == nil {
+		return
+	}
+	cookies := c.Jar.Cookies(req.URL)
+	if len(cookies) == 0 {
+		return
+	}
+	parts := make([]string, 0, len(cookies)+1)
+	if given := req.Header.Get("Cookie"); given != "" {
+		parts = append(parts, given)
+	}
+	for _, ck := range cookies {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	req.Header.Set("Cookie", strings.Join(parts, "; "))
 }
 
 // pause tells the observer about a wait for a retry, then waits; the total deadline and interrupts end it.

@@ -144,6 +144,16 @@ func Build(spec Spec) (*Request, error) {
 		}
 		setDefault("Referer", spec.Referer)
 	}
+	if spec.Cookie != "" {
+		if err := validateHeader("Cookie", spec.Cookie); err != nil {
+			return nil, usageErrorf("-b", "%v", err)
+		}
+		if given := r.Header.Get("Cookie"); given != "" {
+			r.Header.Set("Cookie", given+"; "+spec.Cookie)
+		} else {
+			r.Header.Set("Cookie", spec.Cookie)
+		}
+	}
 	setDefault("User-Agent", spec.UserAgent)
 	if removed["User-Agent"] {
 		// A present but empty User-Agent tells Go's transports to send none at all.

@@ -5,8 +5,8 @@ package request
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,6 +29,7 @@ type Spec struct {
 	URLQuery  []string // curl --url-query
 	Upload    string   // curl -T FILE: the body, sent with PUT
 	Referer   string   // curl -e
+	Cookie    string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
 
 	User, Password string // basic auth; User empty means none
 	Bearer         string

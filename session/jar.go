@@ -1,0 +1,261 @@
+// Package session keeps state between requests and between runs: a cookie jar that reads and writes curl's
+// Netscape cookie files, and named sessions (cookies, headers and credentials per host) stored under the
+// user's config directory. Files that may hold secrets are written 0600, through a temporary file renamed
+// into place, so a crash never leaves half a file. Nothing here prints.
+package session
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Cookie is one stored cookie, with the attributes that scope it (RFC 6265, 5.3).
+type Cookie struct {
+	Name, Value string
+	Domain      string    // lower case, no leading dot
+	HostOnly    bool      // sent to Domain exactly, not to its subdomains
+	Path        string    // starts with "/"
+	Secure      bool      // sent over https only
+	HTTPOnly    bool      // kept for the file: hop is not a browser, scripts do not read cookies
+	Expires     time.Time // zero for a session cookie
+	Created     time.Time // orders cookies of equal path length
+}
+
+// expired reports whether c is past its expiry at now.
+func (c *Cookie) expired(now time.Time) bool { return !c.Expires.IsZero() && !c.Expires.After(now) }
+
+// Limits a jar keeps to, so that a hostile server cannot make it grow without bound.
+const (
+	maxCookieBytes     = 4096 // name plus value
+	maxCookiesPerHost  = 180
+	maxCookies         = 3000
+	maxPublicSuffixLen = 253
+)
+
+// Jar is a cookie jar for hop's own redirect loop: the exchange asks it for the cookies of each hop's URL
+// and gives it each response's Set-Cookie headers. It implements http.CookieJar.
+type Jar struct {
+	mu      sync.Mutex
+	cookies []*Cookie
+	now     func() time.Time
+	changed bool
+}
+
+// NewJar returns an empty jar.
+func NewJar() *Jar { return &Jar{now: time.Now} }
+
+// Changed reports whether a response changed the jar since it was made or loaded.
+func (j *Jar) Changed() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.changed
+}
+
+// All returns the cookies that have not expired, in the order they were stored.
+func (j *Jar) All() []Cookie {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	var out []Cookie
+	for _, c := range j.cookies {
+		if !c.expired(now) {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// Add stores c as read from a file: replacing a cookie of the same name, domain and path. An expired one
+// is dropped.
+func (j *Jar) Add(c Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if c.Created.IsZero() {
+		c.Created = j.now()
+	}
+	if c.expired(j.now()) {
+		return
+	}
+	j.store(&c)
+}
+
+// store puts c in the jar, replacing the cookie it matches (keeping that one's creation time).
+func (j *Jar) store(c *Cookie) {
+	for i, old := range j.cookies {
+		if old.Name == c.Name && old.Domain == c.Domain && old.Path == c.Path {
+			c.Created = old.Created
+			j.cookies[i] = c
+			return
+		}
+	}
+	n := 0
+	for _, old := range j.cookies {
+		if old.Domain == c.Domain {
+			n++
+		}
+	}
+	if n >= maxCookiesPerHost || len(j.cookies) >= maxCookies {
+		return
+	}
+	j.cookies = append(j.cookies, c)
+}
+
+// remove deletes the cookie of c's name, domain and path.
+func (j *Jar) remove(c *Cookie) {
+	j.cookies = slices.DeleteFunc(j.cookies, func(old *Cookie) bool {
+		return old.Name == c.Name && old.Domain == c.Domain && old.Path == c.Path
+	})
+}
+
+// SetCookies stores the cookies a response to u set, under RFC 6265's rules: a Domain attribute must match
+// u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
+// missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
+// it names; a Secure cookie from plain http is refused, as browsers and curl do.
+func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if len(cookies) == 0 {
+		return
+	}
+	host, ok := canonicalHost(u)
+	if !ok {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	for _, hc := range cookies {
+		if len(hc.Name)+len(hc.Value) > maxCookieBytes || hc.Name == "" {
+			continue
+		}
+		if hc.Secure && u.Scheme != "https" {
+			continue
+		}
+		c := &Cookie{Name: hc.Name, Value: hc.Value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
+		if !c.setDomain(host, hc.Domain) {
+			continue
+		}
+		c.Path = hc.Path
+		if c.Path == "" || c.Path[0] != '/' {
+			c.Path = defaultPath(u.EscapedPath())
+		}
+		switch {
+		case hc.MaxAge < 0:
+			c.Expires = now
+		case hc.MaxAge > 0:
+			c.Expires = now.Add(time.Duration(hc.MaxAge) * time.Second)
+		case !hc.Expires.IsZero():
+			c.Expires = hc.Expires
+		}
+		j.changed = true
+		if c.expired(now) {
+			j.remove(c)
+			continue
+		}
+		j.store(c)
+	}
+}
+
+// setDomain scopes c by its Domain attribute, given for host.
+func (c *Cookie) setDomain(host, attr string) bool {
+	attr = strings.ToLower(strings.TrimPrefix(attr, "."))
+	if attr == "" {
+		c.Domain, c.HostOnly = host, true
+		return true
+	}
+	if net.ParseIP(host) != nil {
+		// An IP address has no subdomains: Domain must be the address itself, and the cookie is host-only.
+		c.Domain, c.HostOnly = host, true
+		return attr == host
+	}
+	if len(attr) <= maxPublicSuffixLen {
+		if ps, _ := publicsuffix.PublicSuffix(attr); ps == attr {
+			// A public suffix (com, co.uk, github.io) may only name the host itself.
+			c.Domain, c.HostOnly = host, true
+			return attr == host
+		}
+	}
+	if host != attr && !strings.HasSuffix(host, "."+attr) {
+		return false
+	}
+	c.Domain, c.HostOnly = attr, false
+	return true
+}
+
+// Cookies returns the cookies to send to u, longer paths first, then older first (RFC 6265, 5.4).
+func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
+	host, ok := canonicalHost(u)
+	if !ok {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	var match []*Cookie
+	for _, c := range j.cookies {
+		if c.expired(now) || c.Secure && u.Scheme != "https" || !c.domainMatch(host) || !pathMatch(path, c.Path) {
+			continue
+		}
+		match = append(match, c)
+	}
+	slices.SortStableFunc(match, func(a, b *Cookie) int {
+		if len(a.Path) != len(b.Path) {
+			return len(b.Path) - len(a.Path)
+		}
+		return a.Created.Compare(b.Created)
+	})
+	out := make([]*http.Cookie, len(match))
+	for i, c := range match {
+		out[i] = &http.Cookie{Name: c.Name, Value: c.Value}
+	}
+	return out
+}
+
+func (c *Cookie) domainMatch(host string) bool {
+	if c.HostOnly {
+		return host == c.Domain
+	}
+	return host == c.Domain || strings.HasSuffix(host, "."+c.Domain) && net.ParseIP(host) == nil
+}
+
+// pathMatch is RFC 6265's path-match: /a matches /a, /a/ and /a/b, not /ab.
+func pathMatch(reqPath, cookiePath string) bool {
+	if reqPath == cookiePath {
+		return true
+	}
+	if !strings.HasPrefix(reqPath, cookiePath) {
+		return false
+	}
+	return strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/'
+}
+
+// defaultPath is the directory of a request path (RFC 6265, 5.1.4).
+func defaultPath(p string) string {
+	if p == "" || p[0] != '/' {
+		return "/"
+	}
+	i := strings.LastIndex(p, "/")
+	if i == 0 {
+		return "/"
+	}
+	return p[:i]
+}
+
+// canonicalHost is u's host in lower case, without port or trailing dot; false for a URL that cannot carry
+// cookies.
+func canonicalHost(u *url.URL) (string, bool) {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	return host, host != ""
+}

@@ -1,0 +1,203 @@
+package session
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// sent is the Cookie header j makes for u.
+func sent(j *Jar, t *testing.T, u string) string {
+	var parts []string
+	for _, c := range j.Cookies(mustURL(t, u)) {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// The scoping rules of RFC 6265, each as a response setting a cookie and the URLs it is then sent to.
+func TestJarScoping(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		from   string
+		cookie http.Cookie
+		sentTo []string
+		notTo  []string
+	}{
+		{"host-only", "https://www.example.com/", http.Cookie{Name: "a", Value: "1"},
+			[]string{"https://www.example.com/x"}, []string{"https://sub.www.example.com/", "https://example.com/"}},
+		{"domain", "https://www.example.com/", http.Cookie{Name: "a", Value: "1", Domain: ".example.com"},
+			[]string{"https://example.com/", "https://a.b.example.com/"}, []string{"https://notexample.com/"}},
+		{"another domain is refused", "https://www.example.com/", http.Cookie{Name: "a", Value: "1", Domain: "evil.com"},
+			nil, []string{"https://evil.com/", "https://www.example.com/"}},
+		{"a public suffix is refused", "https://www.example.co.uk/", http.Cookie{Name: "a", Value: "1", Domain: "co.uk"},
+			nil, []string{"https://other.co.uk/", "https://www.example.co.uk/"}},
+		{"path", "https://example.com/", http.Cookie{Name: "a", Value: "1", Path: "/api"},
+			[]string{"https://example.com/api", "https://example.com/api/v1"}, []string{"https://example.com/apix", "https://example.com/"}},
+		{"default path", "https://example.com/docs/page", http.Cookie{Name: "a", Value: "1"},
+			[]string{"https://example.com/docs/other"}, []string{"https://example.com/"}},
+		{"secure", "https://example.com/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			[]string{"https://example.com/"}, []string{"http://example.com/"}},
+		{"secure from http is refused", "http://example.com/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			nil, []string{"https://example.com/"}},
+		{"IP host", "http://127.0.0.1:8080/", http.Cookie{Name: "a", Value: "1"},
+			[]string{"http://127.0.0.1:9090/"}, nil}, // cookies do not care about ports
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			j := NewJar()
+			c := tt.cookie
+			j.SetCookies(mustURL(t, tt.from), []*http.Cookie{&c})
+			for _, u := range tt.sentTo {
+				if got := sent(j, t, u); got != "a=1" {
+					t.Errorf("to %s: %q, want a=1", u, got)
+				}
+			}
+			for _, u := range tt.notTo {
+				if got := sent(j, t, u); got != "" {
+					t.Errorf("to %s: %q, want nothing", u, got)
+				}
+			}
+		})
+	}
+}
+
+func TestJarExpiryAndOrder(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	j := NewJar()
+	j.now = func() time.Time { return now }
+	u := mustURL(t, "https://example.com/a/b")
+	j.SetCookies(u, []*http.Cookie{
+		{Name: "root", Value: "1", Path: "/"},
+		{Name: "deep", Value: "2", Path: "/a/b"},
+		{Name: "mid", Value: "3", Path: "/a"},
+		{Name: "short", Value: "4", MaxAge: 60},
+		{Name: "dated", Value: "5", Expires: now.Add(time.Hour)},
+	})
+	if got := sent(j, t, "https://example.com/a/b"); got != "deep=2; mid=3; short=4; dated=5; root=1" {
+		t.Errorf("order: %q; want longer paths first, then older first", got)
+	}
+	now = now.Add(2 * time.Minute)
+	if got := sent(j, t, "https://example.com/a/b"); strings.Contains(got, "short") {
+		t.Errorf("a Max-Age=60 cookie still sent after 2 minutes: %q", got)
+	}
+	// (short and dated took the default path, /a.) Max-Age<0 (or a past Expires) deletes the cookie it names; a new value replaces the old.
+	j.SetCookies(u, []*http.Cookie{{Name: "root", Value: "", Path: "/", MaxAge: -1}, {Name: "mid", Value: "new", Path: "/a"}})
+	if got := sent(j, t, "https://example.com/a/b"); got != "deep=2; mid=new; dated=5" {
+		t.Errorf("after delete and replace: %q", got)
+	}
+}
+
+func TestJarLimits(t *testing.T) {
+	j := NewJar()
+	u := mustURL(t, "https://example.com/")
+	j.SetCookies(u, []*http.Cookie{{Name: "big", Value: strings.Repeat("x", maxCookieBytes)}})
+	for i := 0; i < 1000; i++ {
+		j.SetCookies(u, []*http.Cookie{{Name: "c" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strings.Repeat("y", i/26), Value: "1"}})
+	}
+	if n := len(j.All()); n != maxCookiesPerHost {
+		t.Errorf("%d cookies kept for one host; want the cap, %d", n, maxCookiesPerHost)
+	}
+	for _, c := range j.All() {
+		if c.Name == "big" {
+			t.Errorf("a cookie over %d bytes was kept", maxCookieBytes)
+		}
+	}
+}
+
+// A jar written and read back is the same jar: session cookies, HttpOnly, host-only and domain cookies,
+// secure, expiry; the file is 0600 and curl's format.
+func TestNetscapeRoundTrip(t *testing.T) {
+	j := NewJar()
+	exp := time.Now().Add(24 * time.Hour).Truncate(time.Second)
+	j.SetCookies(mustURL(t, "https://www.example.com/x"), []*http.Cookie{
+		{Name: "sess", Value: "s1", HttpOnly: true, Path: "/"},
+		{Name: "dom", Value: "d1", Domain: "example.com", Path: "/", Expires: exp, Secure: true},
+		{Name: "empty", Value: "", Path: "/p"},
+	})
+	path := filepath.Join(t.TempDir(), "jar.txt")
+	if err := SaveJar(path, j); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	want := "# Netscape HTTP Cookie File\n"
+	if !strings.HasPrefix(string(data), want) {
+		t.Errorf("file starts %q", data[:40])
+	}
+	for _, line := range []string{
+		"#HttpOnly_www.example.com\tFALSE\t/\tFALSE\t0\tsess\ts1\n",
+		".example.com\tTRUE\t/\tTRUE\t" + strconv.FormatInt(exp.Unix(), 10) + "\tdom\td1\n",
+		"www.example.com\tFALSE\t/p\tFALSE\t0\tempty\t\n",
+	} {
+		if !strings.Contains(string(data), line) {
+			t.Errorf("file lacks %q:\n%s", line, data)
+		}
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %o, want 0600", fi.Mode().Perm())
+	}
+	back, err := LoadJar(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := j.All(), back.All()
+	if len(a) != len(b) {
+		t.Fatalf("%d cookies read back, want %d", len(b), len(a))
+	}
+	for i := range a {
+		a[i].Created, b[i].Created = time.Time{}, time.Time{}
+		if !a[i].Expires.Equal(b[i].Expires) {
+			t.Errorf("cookie %s expiry %v, read back %v", a[i].Name, a[i].Expires, b[i].Expires)
+		}
+		a[i].Expires, b[i].Expires = time.Time{}, time.Time{}
+		if a[i] != b[i] {
+			t.Errorf("cookie %d: %+v, read back %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// A damaged cookie file is an error naming the line; expired cookies are dropped on load; a missing file is
+// os.ErrNotExist for the caller to judge.
+func TestLoadJarErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o600)
+		return p
+	}
+	for text, want := range map[string]string{
+		"# ok\nexample.com\tFALSE\t/\tFALSE\t0\ta\n":     "",
+		"example.com\tFALSE\t/\n":                        "line 1: 3 tab-separated fields",
+		"# c\n\nexample.com\tMAYBE\t/\tFALSE\t0\ta\tb\n": "line 3: the subdomains and secure fields must be TRUE or FALSE",
+		"example.com\tFALSE\t/\tFALSE\tsoon\ta\tb\n":     `line 1: expiry "soon" is not a Unix time`,
+		"\x00\x01binary":                                 "binary data",
+		"example.com\tFALSE\t/\tFALSE\t1\told\tgone\r\n": "",
+	} {
+		p := write("jar", text)
+		j, err := LoadJar(p)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q: %v", text, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p)):
+			t.Errorf("%q: error %v; want %q naming the file", text, err, want)
+		case want == "" && strings.Contains(text, "old") && len(j.All()) != 0:
+			t.Errorf("an expired cookie was loaded")
+		}
+	}
+	if _, err := LoadJar(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+		t.Errorf("missing file: %v", err)
+	}
+}
