@@ -30,7 +30,7 @@ func TestParseURL(t *testing.T) {
 		{"localhost.example.com", "https://localhost.example.com/"},
 	}
 	for _, tt := range tests {
-		u, err := parseURL(tt.in)
+		u, err := ParseURL(tt.in)
 		if err != nil {
 			t.Errorf("parseURL(%q) error: %v", tt.in, err)
 			continue
@@ -40,7 +40,7 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
-		_, err := parseURL(bad)
+		_, err := ParseURL(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {
 			t.Errorf("parseURL(%q) error = %v, want a *UsageError", bad, err)
@@ -52,15 +52,15 @@ func TestOrigin(t *testing.T) {
 	same := [][2]string{{"https://a.com/x", "https://A.com:443/y"}, {"http://a.com", "http://a.com:80/z"}}
 	differ := [][2]string{{"https://a.com", "http://a.com"}, {"http://a.com:80", "http://a.com:8080"}, {"http://a.com", "http://b.a.com"}}
 	for _, p := range same {
-		a, _ := parseURL(p[0])
-		b, _ := parseURL(p[1])
+		a, _ := ParseURL(p[0])
+		b, _ := ParseURL(p[1])
 		if Origin(a) != Origin(b) {
 			t.Errorf("Origin(%q) = %q, Origin(%q) = %q; want equal", p[0], Origin(a), p[1], Origin(b))
 		}
 	}
 	for _, p := range differ {
-		a, _ := parseURL(p[0])
-		b, _ := parseURL(p[1])
+		a, _ := ParseURL(p[0])
+		b, _ := ParseURL(p[1])
 		if Origin(a) == Origin(b) {
 			t.Errorf("Origin(%q) == Origin(%q) = %q; want different", p[0], p[1], Origin(a))
 		}

@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// parseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
+// ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
 // means https://. Only http and https are accepted.
-func parseURL(raw string) (*url.URL, error) {
+func ParseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, usageErrorf(raw, "empty URL")
 	}
