@@ -28,18 +28,30 @@ func (c CookieOptions) literal() bool { return strings.Contains(c.Read, "=") }
 // during a -L redirect chain are sent on the next hop to the same site, as browsers and HTTPie do. A missing
 // -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
 // is, and it is left as it is.
-func (c CookieOptions) jar() (*session.Jar, error) {
+//
+// With a session, its jar is the jar, and a -b file's cookies are added to it.
+func (c CookieOptions) jar(sess *session.Session) (*session.Jar, error) {
+	base := session.NewJar()
+	if sess != nil {
+		base = sess.Jar
+	}
 	if c.Read == "" || c.literal() {
-		return session.NewJar(), nil
+		return base, nil
 	}
 	jar, err := session.LoadJar(c.Read)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && c.Write == c.Read:
-		return jar, nil
+		return base, nil
 	case errors.Is(err, os.ErrNotExist):
 		return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", c.Read, c.Read)
 	case err != nil:
 		return nil, &usageError{err: err}
 	}
-	return jar, nil
+	if sess == nil {
+		return jar, nil
+	}
+	for _, ck := range jar.All() {
+		base.Add(ck)
+	}
+	return base, nil
 }

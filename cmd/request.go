@@ -28,14 +28,16 @@ type RequestOptions struct {
 	Checks      check.Spec
 	Repeat      RepeatOptions
 	Cookies     CookieOptions
+	Session     SessionOptions
 	Method      string // -X: overrides the command's method, sent as typed
 	Head        bool   // -I: HEAD, with the response head on stdout
 	Compressed  bool   // --compressed: accepted, changes nothing
 	StdinBody   bool   // this command reads a piped stdin as the body when no other body is given
 	IgnoreStdin bool
 
-	checks *check.Checks // parsed from Checks by check()
-	jar    *session.Jar  // the cookie jar -b and -c ask for, loaded before sending; nil when none
+	checks  *check.Checks    // parsed from Checks by check()
+	jar     *session.Jar     // the cookie jar, loaded before sending (with -b's cookies, or the session's)
+	session *session.Session // --session's, opened while the request is built; nil without
 }
 
 // OutputOptions say what is shown, where.
@@ -168,6 +170,7 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addBodyFlags(fs, &o.Spec, o)
 	addAuthFlags(fs, &o.Auth)
 	addCookieFlags(fs, &o.Cookies)
+	addSessionFlags(fs, &o.Session)
 	addRedirectFlags(fs, &o.Exchange)
 	addInsecureFlag(fs, &o.Transport.TLS)
 	addTLSFlags(fs, &o.Transport.TLS)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		}
 		return err
 	}
-	if o.jar, err = o.Cookies.jar(); err != nil {
+	if o.jar, err = o.Cookies.jar(o.session); err != nil {
 		if p.document {
 			p.writeDocument(&outcome{req: req}, err)
 		}
@@ -52,10 +53,10 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
-		return keepCookies(o, runRepeat(ctx, s, o, p, req))
+		return keepState(o, runRepeat(ctx, s, o, p, req))
 	}
 	out := outcome{req: req}
-	err = keepCookies(o, exchangeAndShow(ctx, s, o, p, &out))
+	err = keepState(o, exchangeAndShow(ctx, s, o, p, &out))
 	if o.Output.HAR != "" && out.ex != nil {
 		if herr := p.writeHAR(&out); herr != nil && err == nil {
 			err = herr
@@ -70,16 +71,20 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	return err
 }
 
-// keepCookies writes the cookie jar to -c's file after the exchange, failed or not, as curl does; err, the
-// exchange's failure, wins over a failure to write.
-func keepCookies(o *RequestOptions, err error) error {
-	if o.Cookies.Write == "" || o.jar == nil || o.Output.Offline {
+// keepState writes the cookie jar to -c's file and updates the session after the exchange, failed or not,
+// as curl does with its jar; err, the exchange's failure, wins over a failure to write.
+func keepState(o *RequestOptions, err error) error {
+	if o.Output.Offline {
 		return err
 	}
-	if werr := session.SaveJar(o.Cookies.Write, o.jar); werr != nil && err == nil {
-		return werr
+	var werr error
+	if o.Cookies.Write != "" && o.jar != nil {
+		werr = session.SaveJar(o.Cookies.Write, o.jar)
 	}
-	return err
+	if o.session != nil && !o.Session.ReadOnly {
+		werr = cmp.Or(werr, o.session.Save())
+	}
+	return cmp.Or(err, werr)
 }
 
 // newClient builds the transport and the exchange client the options describe.
@@ -169,10 +174,18 @@ func checkInput(ex *exchange.Exchange, out *outcome) check.Input {
 	return in
 }
 
-// buildRequest resolves credentials and builds the request the options describe.
+// buildRequest resolves credentials and builds the request the options describe, with what --session kept.
 func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.Request, error) {
+	sess, err := o.openSession()
+	if err != nil {
+		return nil, err
+	}
+	typed := o.Auth
+	if sess != nil && !typed.Explicit() {
+		typed.Basic, typed.Bearer = sess.Auth.Basic, sess.Auth.Bearer
+	}
 	prompt := func(p string) (string, error) { return s.ReadPassword(ctx, p) }
-	creds, err := o.Auth.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
+	creds, err := typed.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
 	if err != nil {
 		return nil, err
 	}
@@ -185,13 +198,26 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if o.Cookies.literal() {
 		spec.Cookie = o.Cookies.Read
 	}
+	if sess != nil {
+		spec.SessionHeaders = sess.Headers
+	}
 	spec.Stdin, spec.StdinBody = nil, false
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody
 	}
 	r, err := request.Build(spec)
-	if err != nil || o.Auth.Explicit() || r.Header.Get("Authorization") != "" {
-		return r, err
+	if err != nil {
+		return nil, err
+	}
+	if sess != nil {
+		sess.Remember(r.Given)
+		if o.Auth.Explicit() {
+			sess.Auth = keptAuth(o.Auth, creds)
+		}
+		o.session = sess
+	}
+	if typed.Explicit() || r.Header.Get("Authorization") != "" {
+		return r, nil
 	}
 	// .netrc, for the host typed only: the Authorization it makes is dropped like any other once a redirect
 	// leaves the origin.

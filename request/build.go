@@ -49,7 +49,7 @@ func Build(spec Spec) (*Request, error) {
 		// curl -T to a URL that ends in / names the file there.
 		u = u.JoinPath(filepath.Base(spec.Upload))
 	}
-	r := &Request{Method: method, URL: u, Header: http.Header{}}
+	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}}
 	b := bodyBuilder{spec: spec}
 	removed := map[string]bool{}
 
@@ -121,6 +121,18 @@ func Build(spec Spec) (*Request, error) {
 		}
 		r.Header.Set("Authorization", "Bearer "+spec.Bearer)
 	}
+	// A session's headers come after the command line's and its credentials, before hop's defaults.
+	for name, values := range spec.SessionHeaders {
+		name = textproto.CanonicalMIMEHeaderKey(name)
+		if _, given := r.Header[name]; given || removed[name] {
+			continue
+		}
+		for _, v := range values {
+			if validateHeader(name, v) == nil {
+				r.Header.Add(name, v)
+			}
+		}
+	}
 	setDefault := func(name, value string) {
 		if value == "" || removed[name] {
 			return
@@ -190,6 +202,7 @@ func (r *Request) addHeader(kind itemKind, name, value string, removed map[strin
 	default:
 		delete(removed, name)
 		r.Header.Add(name, value)
+		r.Given.Add(name, value)
 	}
 }
 

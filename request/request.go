@@ -31,6 +31,10 @@ type Spec struct {
 	Referer   string   // curl -e
 	Cookie    string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
 
+	// SessionHeaders are headers a session kept from earlier runs: each is sent unless the command line
+	// gives (or removes) one of the same name.
+	SessionHeaders http.Header
+
 	User, Password string // basic auth; User empty means none
 	Bearer         string
 
@@ -70,6 +74,8 @@ type Request struct {
 	Header http.Header
 	Host   string // a Host header the user set, sent instead of the URL's host
 	Body   *Body  // nil when there is none
+	// Given are the headers typed on the command line (items and -H), as sent, for a session to keep.
+	Given http.Header
 }
 
 // BodyKind says where a request body comes from.

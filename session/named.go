@@ -1,0 +1,198 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hop-cli/hop/argfile"
+)
+
+// Session is what --session keeps between runs for one host: the headers and credentials given on the
+// command line, and the cookies.
+type Session struct {
+	Path    string
+	Headers http.Header
+	Auth    Auth
+	Jar     *Jar
+}
+
+// Auth is a session's credentials as -a and --bearer take them: "@env:VAR" and "@FILE" references stay
+// references, so the secret they point at is not copied into the file.
+type Auth struct {
+	Basic  string `json:"basic,omitempty"`
+	Bearer string `json:"bearer,omitempty"`
+}
+
+// fileVersion is the session file's format.
+const fileVersion = 1
+
+// maxSessionFile bounds a session file read.
+const maxSessionFile = 16 << 20
+
+// sessionFile is the JSON a session is stored as.
+type sessionFile struct {
+	Version int                 `json:"hop_session"`
+	Headers map[string][]string `json:"headers"`
+	Auth    Auth                `json:"auth"`
+	Cookies []fileCookie        `json:"cookies"`
+}
+
+type fileCookie struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Domain   string `json:"domain"`
+	HostOnly bool   `json:"host_only"`
+	Path     string `json:"path"`
+	Secure   bool   `json:"secure"`
+	HTTPOnly bool   `json:"http_only"`
+	Expires  int64  `json:"expires"` // Unix seconds; 0 for a session cookie
+	Created  int64  `json:"created"` // Unix nanoseconds, to keep the order cookies are sent in
+}
+
+// validName reports whether a session name is letters, digits, "_", "-" and ".", not starting with ".".
+func validName(name string) bool {
+	if name == "" || name[0] == '.' {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// PathFor is where the session named by arg lives: arg itself when it is a path (it holds a "/" or ends in
+// ".json"), else dir/HOST/NAME.json, HOST being u's host and port with ":" made "_", as HTTPie does. A name
+// is letters, digits, "_", "-" and ".", not starting with "."; anything else is refused rather than
+// allowed to climb out of dir.
+func PathFor(arg string, u *url.URL, dir string) (string, error) {
+	if strings.ContainsRune(arg, '/') || strings.ContainsRune(arg, filepath.Separator) || strings.HasSuffix(arg, ".json") {
+		return arg, nil
+	}
+	if !validName(arg) {
+		return "", fmt.Errorf("--session %q: a name is letters, digits, _ - and . (or give a path ending in .json)", arg)
+	}
+	host := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '_'
+	}, strings.ToLower(u.Host))
+	if host == "" || strings.Trim(host, ".") == "" {
+		return "", fmt.Errorf("--session %q: the URL has no host to keep it under", arg)
+	}
+	return filepath.Join(dir, host, arg+".json"), nil
+}
+
+// Open reads the session at path; a missing file is a new, empty session. A file that cannot be read or
+// parsed is a *FileError, and the file is left as it is.
+func Open(path string) (*Session, error) {
+	s := &Session{Path: path, Headers: http.Header{}, Jar: NewJar()}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	data, err := argfile.Read(path, maxSessionFile)
+	if err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	var f sessionFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, &FileError{Path: path, Line: jsonLine(data, err), Err: fmt.Errorf("not a hop session file: %v", err)}
+	}
+	if f.Version != fileVersion {
+		return nil, &FileError{Path: path, Err: fmt.Errorf("session format %d, this hop reads %d", f.Version, fileVersion)}
+	}
+	for name, vs := range f.Headers {
+		s.Headers[textproto.CanonicalMIMEHeaderKey(name)] = vs
+	}
+	s.Auth = f.Auth
+	for _, c := range f.Cookies {
+		if c.Name == "" || c.Domain == "" {
+			return nil, &FileError{Path: path, Err: errors.New("a cookie needs a name and a domain")}
+		}
+		jc := Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path, Secure: c.Secure,
+			HTTPOnly: c.HTTPOnly, Created: time.Unix(0, c.Created)}
+		if c.Expires > 0 {
+			jc.Expires = time.Unix(min(c.Expires, 1<<40), 0)
+		}
+		s.Jar.Add(jc)
+	}
+	s.Jar.changed = false
+	return s, nil
+}
+
+// jsonLine is the line a JSON decoding error points at, 0 when it does not say.
+func jsonLine(data []byte, err error) int {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var off int64
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	default:
+		return 0
+	}
+	return bytes.Count(data[:min(int(off), len(data))], []byte("\n")) + 1
+}
+
+// notKept are headers a session does not keep: they describe one request's body or condition, or are kept
+// elsewhere (cookies in the jar).
+func notKept(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "Content-"), strings.HasPrefix(name, "If-"):
+		return true
+	}
+	switch name {
+	case "Cookie", "Host", "Transfer-Encoding", "Expect", "Range":
+		return true
+	}
+	return false
+}
+
+// Remember keeps the headers given on this run's command line, replacing the session's of the same name.
+func (s *Session) Remember(given http.Header) {
+	for name, vs := range given {
+		if !notKept(name) {
+			s.Headers[name] = append([]string(nil), vs...)
+		}
+	}
+}
+
+// Save writes the session, replacing its file atomically with mode 0600; the directories it needs are
+// created 0700.
+func (s *Session) Save() error {
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return fmt.Errorf("writing session %s: %w", s.Path, err)
+	}
+	f := sessionFile{Version: fileVersion, Headers: map[string][]string{}, Auth: s.Auth, Cookies: []fileCookie{}}
+	for name, vs := range s.Headers {
+		f.Headers[name] = vs
+	}
+	for _, c := range s.Jar.All() {
+		fc := fileCookie{Name: c.Name, Value: c.Value, Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path,
+			Secure: c.Secure, HTTPOnly: c.HTTPOnly, Created: c.Created.UnixNano()}
+		if !c.Expires.IsZero() {
+			fc.Expires = c.Expires.Unix()
+		}
+		f.Cookies = append(f.Cookies, fc)
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFile(s.Path, append(data, '\n'))
+}
