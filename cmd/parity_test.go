@@ -235,16 +235,16 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		{args: []string{"post", "REC/x", "--data-binary", "@lines.txt"}, body: "a=1\r\nb=2\n"},
 		{args: []string{"post", "REC/x", "--data-raw", "@lines.txt"}, body: "@lines.txt"},
 		{args: []string{"post", "REC/x", "-d", "a=1", "--data-raw", "b=2", "-d", "c=3"}, body: "a=1&b=2&c=3"},
-		// --data-urlencode's five forms, percent-encoded as curl does (a space is %20).
+		// --data-urlencode's five forms, percent-encoded as curl does (a space is +, since curl 7.77).
 		{args: []string{"post", "REC/x", "--data-urlencode", "a b&c", "--data-urlencode", "=d e", "--data-urlencode", "n=f/g",
 			"--data-urlencode", "@notes.txt", "--data-urlencode", "m@notes.txt"},
-			body: "a%20b%26c&d%20e&n=f%2Fg&plain%20notes%0A&m=plain%20notes%0A"},
+			body: "a+b%26c&d+e&n=f%2Fg&plain+notes%0A&m=plain+notes%0A"},
 		// --json: JSON's type and Accept; its pieces concatenate.
 		{args: []string{"post", "REC/x", "--json", `{"a":`, "--json", `1}`}, body: `{"a":1}`,
 			header: map[string]string{"Content-Type": "application/json", "Accept": "application/json"}},
 		// -G puts the data in the query; --url-query adds to it (+ as it is).
 		{args: []string{"get", "REC/x", "-G", "-d", "a=1", "-d", "b=2"}, method: "GET", uri: "/record/x?a=1&b=2", body: ""},
-		{args: []string{"get", "REC/x?z=0", "--url-query", "q=a b", "--url-query", "+raw=x%20y"}, uri: "/record/x?z=0&q=a%20b&raw=x%20y"},
+		{args: []string{"get", "REC/x?z=0", "--url-query", "q=a b", "--url-query", "+raw=x%20y"}, uri: "/record/x?z=0&q=a+b&raw=x%20y"},
 		// -T sends a file with PUT, named after it when the URL ends in /; -A and -e; -X as typed.
 		{args: []string{"get", "REC/up/", "-T", "upload.txt"}, method: "PUT", uri: "/record/up/upload.txt", body: "uploaded\n",
 			header: map[string]string{"Content-Type": ""}},

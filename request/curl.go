@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -80,13 +81,18 @@ func (b *bodyBuilder) urlEncoded(v, arg string) ([]byte, error) {
 	return []byte(name + "=" + enc), nil
 }
 
-// curlEscape percent-encodes all but the unreserved characters, as curl_easy_escape does (a space is %20).
+// curlEscape percent-encodes all but the unreserved characters, as curl's --data-urlencode does: a space
+// is "+", the form encoding, since curl 7.77 (curl/curl#6895).
 func curlEscape(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
 			b.WriteByte(c)
+			continue
+		}
+		if c == ' ' {
+			b.WriteByte('+')
 			continue
 		}
 		fmt.Fprintf(&b, "%%%02X", c)
@@ -134,9 +140,7 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		if err != nil {
 			return Part{}, err
 		}
-		if ctype != "" {
-			p.ContentType = ctype
-		}
+		p.ContentType = cmpOr(ctype, curlFileType(p.File))
 		if filename != "" {
 			p.Filename = filename
 		}
@@ -149,6 +153,30 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		return Part{Name: name, Value: string(p), ContentType: ctype}, nil
 	}
 	return Part{Name: name, Value: value, ContentType: ctype}, nil
+}
+
+// curlFileType is the Content-Type curl gives a -F file part: from its own short list of extensions
+// (lib/mime.c), application/octet-stream for the rest (a .json file included).
+func curlFileType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".gif":
+		return "image/gif"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".png":
+		return "image/png"
+	case ".svg":
+		return "image/svg+xml"
+	case ".txt":
+		return "text/plain"
+	case ".htm", ".html":
+		return "text/html"
+	case ".pdf":
+		return "application/pdf"
+	case ".xml":
+		return "application/xml"
+	}
+	return "application/octet-stream"
 }
 
 // splitFormValue separates a -F value from its ;options; a value in double quotes may hold ; and \".
