@@ -158,6 +158,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.NoCheckStatus, "no-check-status", false, "exit 0 for 4xx and 5xx responses too")
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
+	fs.BoolVar(&o.Curl, "curl", false, "print the curl command that sends the same request, and send nothing")
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
 	fs.BoolVar(&o.ShowSecrets, "show-secrets", false, "print credentials as they are: Authorization, cookies, URL passwords (masked otherwise)")
 	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2")

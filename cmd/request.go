@@ -55,6 +55,7 @@ type OutputOptions struct {
 	NoCheckStatus bool
 	RawEncoding   bool
 	Offline       bool
+	Curl          bool // print the equivalent curl command instead of sending
 	Format        string
 	HAR           string
 	WriteOut      string // -w: curl's template, or @FILE, @-

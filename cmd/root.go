@@ -30,13 +30,17 @@ type commands struct {
 // Execute runs hop's command line args with streams s.
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	c := newCommands(s, r)
+	args, err := curlArgs(args)
+	if err != nil {
+		return err
+	}
 	args = c.hoist(args)
 	if reachesCompletion(args) {
 		c.addCompletionCmd()
 	}
 	target := c.prepare(args)
 	c.root.SetArgs(args)
-	err := c.root.ExecuteContext(ctx)
+	err = c.root.ExecuteContext(ctx)
 	if err != nil && !c.ran && target != nil && target != c.root && wantsJSON(args) {
 		writeEarlyDocument(s, target.Name(), err)
 	}
@@ -97,6 +101,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	c.addRequestCmd(s, r, anyMethodCommand)
 	c.addCertCmd(s, r)
 	root.AddCommand(newVersionCmd(s))
+	root.AddCommand(newCurlCmd())
 	// Cobra adds its completion command when the tree is executed; hop adds it itself when needed.
 	root.CompletionOptions.DisableDefaultCmd = true
 	return c

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
+	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
@@ -47,6 +48,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		}
 		return err
 	}
+	if o.Output.Curl {
+		return printCurl(s, p, o, req)
+	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
 	if o.Transport.TLS.Insecure {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
@@ -69,6 +73,27 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		p.writeOut(o.Output.WriteOut, &out, err)
 	}
 	return err
+}
+
+// printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
+func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
+	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
+		ShowSecrets: o.Output.ShowSecrets}
+	if o.Cookies.Read != "" && !o.Cookies.literal() {
+		co.CookieFile = o.Cookies.Read
+	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
+		var parts []string
+		for _, c := range cookies {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+		co.Cookie = strings.Join(parts, "; ") // a session's cookies
+	}
+	line := curlcmd.Command(req, co)
+	fmt.Fprintln(s.Out, line)
+	if !o.Output.ShowSecrets && strings.Contains(line, curlcmd.Placeholder) {
+		p.note("secrets are written " + curlcmd.Placeholder + "; --show-secrets writes them as they are")
+	}
+	return nil
 }
 
 // keepState writes the cookie jar to -c's file and updates the session after the exchange, failed or not,

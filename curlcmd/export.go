@@ -1,0 +1,333 @@
+// Package curlcmd translates between hop and curl command lines: Command writes the curl command that sends
+// the request hop built (--curl), and Translate turns a pasted curl command into hop's arguments (hop curl).
+// Nothing here prints or sends.
+package curlcmd
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/transport"
+)
+
+// Placeholder stands for a secret in a command written without --show-secrets.
+const Placeholder = "<SECRET>"
+
+// Options are what shapes the request beyond the request itself.
+type Options struct {
+	Transport   transport.Options
+	Exchange    exchange.Options
+	Cookie      string // cookies a jar or session adds to the first request, as a Cookie header value
+	CookieFile  string // -b FILE, passed on
+	CookieJar   string // -c FILE, passed on
+	Output      string // -o FILE
+	ShowSecrets bool
+}
+
+// curlDefaults are the headers curl sends by itself; hop's request states each one it sends, and removes
+// those it does not send, so that curl sends what hop would.
+var curlDefaults = []string{"Accept", "User-Agent"}
+
+// Command is a curl command line, quoted for a POSIX shell, that sends r as hop would: the method, URL,
+// headers (hop's defaults included, curl's own removed when hop does not send them), the body (inline, from
+// the file it came from, or -F parts), and the TLS, route, timeout, redirect and retry flags. Secrets are
+// Placeholder unless ShowSecrets.
+func Command(r *request.Request, o Options) string {
+	args := []string{"curl"}
+	add := func(a ...string) { args = append(args, a...) }
+
+	u := *r.URL
+	if p, ok := u.User.Password(); ok && !o.ShowSecrets && p != "" {
+		u.User = url.UserPassword(u.User.Username(), Placeholder)
+	}
+	switch {
+	case r.Method == http.MethodHead:
+		add("-I")
+	case r.Method == http.MethodGet && r.Body == nil:
+	case r.Method == http.MethodPost && r.Body != nil:
+	default:
+		add("-X", r.Method)
+	}
+
+	names := make([]string, 0, len(r.Header))
+	for name := range r.Header {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart
+	for _, name := range names {
+		if name == "Content-Length" || multipart && name == "Content-Type" {
+			continue // curl computes them: the length, and the multipart boundary it writes
+		}
+		for _, v := range r.Header[name] {
+			add("-H", name+": "+secretHeader(name, v, o.ShowSecrets))
+		}
+	}
+	if r.Host != "" {
+		add("-H", "Host: "+r.Host)
+	}
+	for _, name := range curlDefaults {
+		if len(r.Header[name]) == 0 {
+			add("-H", name+":") // hop does not send it: neither must curl
+		}
+	}
+	if r.Body != nil && !multipart && r.Header.Get("Content-Type") == "" {
+		add("-H", "Content-Type:") // curl would add a form type hop does not send
+	}
+	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20) {
+		add("-H", "Expect:") // curl asks 100-continue for large bodies; hop does not
+	}
+	if r.Header.Get("Accept-Encoding") != "" {
+		add("--compressed") // hop decodes what it asked for; curl does so with --compressed
+	}
+	if o.Cookie != "" {
+		add("-b", secretCookie(o.Cookie, o.ShowSecrets))
+	}
+	if o.CookieFile != "" {
+		add("-b", o.CookieFile)
+	}
+	if o.CookieJar != "" {
+		add("-c", o.CookieJar)
+	}
+	add(bodyArgs(r.Body, r.Method)...)
+	add(transportArgs(o.Transport, o.ShowSecrets)...)
+	add(exchangeArgs(o.Exchange)...)
+	if o.Output != "" {
+		add("-o", o.Output)
+	}
+	add(u.String())
+
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = Quote(a)
+	}
+	line := strings.Join(quoted, " ")
+	if r.Body != nil && r.Body.Kind == request.BodyBytes {
+		if data, _ := r.Body.Bytes(); strings.IndexByte(string(data), 0) >= 0 {
+			line = printfPipe(data) + line
+		}
+	}
+	return line
+}
+
+// bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F.
+func bodyArgs(b *request.Body, method string) []string {
+	if b == nil {
+		return nil
+	}
+	switch b.Kind {
+	case request.BodyFile:
+		return []string{"--data-binary", "@" + b.Path}
+	case request.BodyMultipart:
+		var out []string
+		for _, p := range b.Parts {
+			if p.File == "" && p.ContentType == "" {
+				out = append(out, "--form-string", p.Name+"="+p.Value) // taken as it is: no @ or < magic
+				continue
+			}
+			if p.File == "" {
+				quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.Value)
+				out = append(out, "-F", p.Name+`="`+quoted+`";type=`+p.ContentType)
+				continue
+			}
+			v := p.Name + "=@" + p.File
+			if p.Filename != "" {
+				v += ";filename=" + p.Filename
+			}
+			if p.ContentType != "" {
+				v += ";type=" + p.ContentType
+			}
+			out = append(out, "-F", v)
+		}
+		return out
+	}
+	data, inMemory := b.Bytes()
+	if inMemory && len(data) == 0 {
+		if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
+			return []string{"--data-binary", ""} // Go sends these with Content-Length: 0, and so will curl
+		}
+		return nil // and the others without one
+	}
+	if !inMemory || b.Kind == request.BodyStdin || strings.IndexByte(string(data), 0) >= 0 {
+		// Standard input: pipe the same input to curl. A body with a NUL byte cannot be an argument at all:
+		// Command pipes it in with printf.
+		return []string{"--data-binary", "@-"}
+	}
+	return []string{"--data-binary", string(data)}
+}
+
+// printfPipe is a POSIX printf command that writes data exactly, for a body no argument can carry.
+func printfPipe(data []byte) string {
+	var b strings.Builder
+	b.WriteString("printf '")
+	for _, c := range data {
+		switch {
+		case c == '%':
+			b.WriteString("%%")
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '\'':
+			b.WriteString(`\047`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\%03o`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString("' | ")
+	return b.String()
+}
+
+func transportArgs(t transport.Options, show bool) []string {
+	var out []string
+	tls := t.TLS
+	if tls.Insecure {
+		out = append(out, "-k")
+	}
+	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}} {
+		if f.v != "" {
+			out = append(out, f.flag, f.v)
+		}
+	}
+	if tls.MinVersion != "" {
+		out = append(out, "--tlsv"+tls.MinVersion)
+	}
+	if tls.MaxVersion != "" {
+		out = append(out, "--tls-max", tls.MaxVersion)
+	}
+	switch t.Protocol {
+	case transport.HTTP1:
+		out = append(out, "--http1.1")
+	case transport.HTTP2:
+		out = append(out, "--http2-prior-knowledge") // for http://; over TLS curl then insists on h2 by ALPN, as hop does
+	}
+	for _, r := range t.Resolve {
+		out = append(out, "--resolve", r)
+	}
+	if t.Proxy != "" {
+		p := t.Proxy
+		if u, err := url.Parse(p); err == nil && !show {
+			if _, ok := u.User.Password(); ok {
+				u.User = url.UserPassword(u.User.Username(), Placeholder)
+				p = u.String()
+			}
+		}
+		out = append(out, "--proxy", p)
+	}
+	if t.ConnectTimeout > 0 {
+		out = append(out, "--connect-timeout", seconds(t.ConnectTimeout))
+	}
+	if t.IdleTimeout > 0 {
+		// curl has no idle timeout; its speed limit is the nearest: under 1 byte/s for that long.
+		out = append(out, "--speed-limit", "1", "--speed-time", strconv.Itoa(max(1, int(t.IdleTimeout.Round(time.Second)/time.Second))))
+	}
+	return out
+}
+
+func exchangeArgs(e exchange.Options) []string {
+	var out []string
+	if e.Follow {
+		out = append(out, "-L", "--max-redirs", strconv.Itoa(e.MaxRedirects))
+	}
+	if e.LocationTrusted {
+		out = append(out, "--location-trusted")
+	}
+	if e.MaxTime > 0 {
+		out = append(out, "-m", seconds(e.MaxTime))
+	}
+	if r := e.Retry; r.N > 0 {
+		out = append(out, "--retry", strconv.Itoa(r.N))
+		if r.Delay > 0 {
+			out = append(out, "--retry-delay", strconv.Itoa(max(1, int(r.Delay.Round(time.Second)/time.Second))))
+		}
+		if r.MaxTime > 0 {
+			out = append(out, "--retry-max-time", strconv.Itoa(max(1, int(r.MaxTime.Round(time.Second)/time.Second))))
+		}
+		out = append(out, "--retry-connrefused")
+	}
+	return out
+}
+
+// seconds writes a duration in curl's bare seconds: 10, 2.5.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+}
+
+// secretHeader masks the value of a header that carries credentials, keeping the scheme.
+func secretHeader(name, v string, show bool) string {
+	if show {
+		return v
+	}
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization":
+		if scheme, _, ok := strings.Cut(v, " "); ok {
+			return scheme + " " + Placeholder
+		}
+		return Placeholder
+	case "Cookie":
+		return secretCookie(v, false)
+	}
+	return v
+}
+
+// secretCookie masks each cookie's value: "sid=<SECRET>; theme=<SECRET>".
+func secretCookie(v string, show bool) string {
+	if show {
+		return v
+	}
+	var parts []string
+	for _, c := range strings.Split(v, ";") {
+		name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+		parts = append(parts, name+"="+Placeholder)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Quote quotes s for a POSIX shell: as it is when it needs nothing, in single quotes otherwise, and in
+// bash's $'...' when it holds bytes a terminal or a single-quoted string cannot carry (controls, invalid
+// UTF-8).
+func Quote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	plain := true
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:=@,+%^", c)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString("'")
+	return b.String()
+}

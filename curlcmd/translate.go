@@ -1,0 +1,272 @@
+package curlcmd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// curlOption is one curl option hop understands: its names, whether it takes a value, and the hop flag it
+// becomes (to, with the same value), or what it does (hop); with neither, it is accepted and changes
+// nothing, because hop already behaves so.
+type curlOption struct {
+	long  string
+	short byte
+	value bool
+	to    string
+	hop   func(v string, t *translation) []string
+}
+
+// same maps a curl option to the hop flag of the same name.
+func same(long string, short byte, value bool) curlOption {
+	return curlOption{long: long, short: short, value: value, to: "--" + long}
+}
+
+// accepted is a curl option whose effect hop has anyway.
+func accepted(long string, short byte, value bool) curlOption {
+	return curlOption{long: long, short: short, value: value}
+}
+
+// options are the curl options hop curl takes. Anything else is refused by name, never dropped.
+var options = []curlOption{
+	{long: "request", short: 'X', value: true, hop: func(v string, t *translation) []string { t.method = v; return nil }},
+	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
+	same("header", 'H', true),
+	same("data", 'd', true),
+	{long: "data-ascii", value: true, to: "--data"},
+	same("data-raw", 0, true),
+	same("data-binary", 0, true),
+	same("data-urlencode", 0, true),
+	same("json", 0, true),
+	{long: "form", short: 'F', value: true, to: "--form-part"},
+	same("get", 'G', false),
+	same("url-query", 0, true),
+	same("head", 'I', false),
+	same("upload-file", 'T', true),
+	accepted("compressed", 0, false), // hop always asks for and decodes compressed bodies
+	same("user-agent", 'A', true),
+	same("referer", 'e', true),
+	same("cookie", 'b', true),
+	same("cookie-jar", 'c', true),
+	same("user", 'u', true),
+	{long: "oauth2-bearer", value: true, to: "--bearer"},
+	accepted("basic", 0, false),
+	accepted("netrc", 'n', false), // hop reads .netrc unless --no-netrc
+	accepted("netrc-optional", 0, false),
+	same("netrc-file", 0, true),
+	same("insecure", 'k', false),
+	same("cacert", 0, true),
+	same("cert", 'E', true),
+	same("key", 0, true),
+	{long: "pinnedpubkey", value: true, to: "--pin"},
+	{long: "tlsv1", hop: tlsMin("1.0")},
+	{long: "tlsv1.0", hop: tlsMin("1.0")},
+	{long: "tlsv1.1", hop: tlsMin("1.1")},
+	{long: "tlsv1.2", hop: tlsMin("1.2")},
+	{long: "tlsv1.3", hop: tlsMin("1.3")},
+	same("tls-max", 0, true),
+	same("http1.1", 0, false),
+	same("http2", 0, false),
+	{long: "http2-prior-knowledge", to: "--http2"},
+	same("resolve", 0, true),
+	{long: "proxy", short: 'x', value: true, to: "--proxy"},
+	same("connect-timeout", 0, true),
+	same("max-time", 'm', true),
+	same("retry", 0, true),
+	same("retry-delay", 0, true),
+	same("retry-max-time", 0, true),
+	accepted("retry-connrefused", 0, false), // hop retries refused connections with --retry
+	{long: "location", short: 'L', to: "--follow"},
+	{long: "max-redirs", value: true, to: "--max-redirects"},
+	same("location-trusted", 0, false),
+	same("output", 'o', true),
+	same("include", 'i', false),
+	same("verbose", 'v', false),
+	same("silent", 's', false),
+	accepted("show-error", 'S', false), // hop always says what went wrong
+	accepted("fail", 'f', false),       // hop fails on 4xx and 5xx already (exit 4 and 5)
+	accepted("fail-with-body", 0, false),
+	{long: "raw", to: "--raw-encoding"},
+	same("write-out", 'w', true),
+	accepted("progress-bar", '#', false),
+	accepted("no-progress-meter", 0, false),
+	accepted("no-buffer", 'N', false),
+}
+
+func tlsMin(v string) func(string, *translation) []string {
+	return func(string, *translation) []string { return []string{"--tls-min", v} }
+}
+
+// translation collects what a curl command says.
+type translation struct {
+	method string
+	urls   []string
+	flags  []string
+	stdin  bool // a value reads standard input (@-, <-, -T -)
+	data   bool // a body flag was given
+	upload bool
+	head   bool
+	get    bool
+}
+
+// Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
+// the same meaning. A leading "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
+// take their value attached (-XPOST, -d@file); an option hop does not take is an error naming it. The method
+// is curl's: -X, else HEAD for -I, GET for -G, PUT for -T, POST with data or a form, else GET. Standard input
+// is read only when a value asks for it, as curl does.
+func Translate(args []string) ([]string, error) {
+	if len(args) > 0 && args[0] == "curl" {
+		args = args[1:]
+	}
+	t := &translation{}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-q" && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
+		case strings.HasPrefix(a, "--") && len(a) > 2:
+			opt := lookupLong(a[2:])
+			if opt == nil {
+				return nil, unknown(a)
+			}
+			v := ""
+			if opt.value {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("curl option %s needs a value", a)
+				}
+				i++
+				v = args[i]
+			}
+			t.apply(opt, v)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			for j := 1; j < len(a); j++ {
+				opt := lookupShort(a[j])
+				if opt == nil {
+					return nil, unknown("-" + string(a[j]))
+				}
+				v := ""
+				if opt.value {
+					v = a[j+1:]
+					if v == "" {
+						if i+1 >= len(args) {
+							return nil, fmt.Errorf("curl option -%c needs a value", a[j])
+						}
+						i++
+						v = args[i]
+					}
+					j = len(a)
+				}
+				t.apply(opt, v)
+			}
+		default:
+			t.urls = append(t.urls, a)
+		}
+	}
+	switch len(t.urls) {
+	case 0:
+		return nil, errors.New("the curl command has no URL")
+	case 1:
+	default:
+		return nil, fmt.Errorf("the curl command has %d URLs; hop curl sends one", len(t.urls))
+	}
+	method := t.method
+	switch {
+	case method != "":
+	case t.head:
+		method = "HEAD"
+	case t.get:
+		method = "GET"
+	case t.upload:
+		method = "PUT"
+	case t.data:
+		method = "POST"
+	default:
+		method = "GET"
+	}
+	out := []string{"request", method, t.urls[0]}
+	out = append(out, t.flags...)
+	if !t.stdin {
+		out = append(out, "--ignore-stdin")
+	}
+	return out, nil
+}
+
+func (t *translation) apply(opt *curlOption, v string) {
+	switch opt.long {
+	case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json", "form":
+		t.data = true
+	case "upload-file":
+		t.upload = true
+	case "head":
+		t.head = true
+	case "get":
+		t.get = true
+	}
+	if opt.value && readsStdin(opt.long, v) {
+		t.stdin = true
+	}
+	switch {
+	case opt.hop != nil:
+		t.flags = append(t.flags, opt.hop(v, t)...)
+	case opt.to != "" && opt.value:
+		t.flags = append(t.flags, opt.to, v)
+	case opt.to != "":
+		t.flags = append(t.flags, opt.to)
+	}
+}
+
+// readsStdin reports whether an option's value reads standard input.
+func readsStdin(long, v string) bool {
+	switch long {
+	case "upload-file":
+		return v == "-"
+	case "data", "data-ascii", "data-binary", "json":
+		return v == "@-"
+	case "data-urlencode":
+		return v == "@-" || strings.HasSuffix(v, "@-")
+	case "form":
+		_, val, _ := strings.Cut(v, "=")
+		return strings.HasPrefix(val, "@-") || strings.HasPrefix(val, "<-")
+	}
+	return false
+}
+
+func lookupLong(name string) *curlOption {
+	for i := range options {
+		if options[i].long == name {
+			return &options[i]
+		}
+	}
+	return nil
+}
+
+func lookupShort(c byte) *curlOption {
+	for i := range options {
+		if options[i].short == c {
+			return &options[i]
+		}
+	}
+	return nil
+}
+
+func unknown(flag string) error {
+	return fmt.Errorf("hop curl does not know curl's %s option (hop never drops one silently); see hop curl --help", flag)
+}
+
+// Known lists the curl options hop curl takes ("-X/--request --url ..."), in lines of at most width
+// columns, for help.
+func Known(width int) []string {
+	var lines []string
+	line := ""
+	for _, o := range options {
+		name := "--" + o.long
+		if o.short != 0 {
+			name = "-" + string(o.short) + "/" + name
+		}
+		if line != "" && len(line)+1+len(name) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		line = strings.TrimPrefix(line+" "+name, " ")
+	}
+	return append(lines, line)
+}
