@@ -4,11 +4,17 @@
 package decompress
 
 import (
+	"bufio"
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 // Error is a body that could not be decoded.
@@ -21,18 +27,43 @@ func (e *Error) Error() string { return fmt.Sprintf("decoding %s body: %v", e.En
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// coding is one content coding hop decodes: its names, and how to wrap a reader of it.
+// coding is one content coding hop decodes: its names, and how to open a reader of it over a stream that
+// holds at least one byte.
 type coding struct {
-	names  []string // the first is the one hop asks for
-	reader func(io.Reader) io.Reader
+	names []string // the first is the one hop asks for
+	open  func(io.Reader) (io.Reader, error)
 }
+
+// Limits on what a hostile body can make hop allocate: a zstd window (RFC 9659 caps it at 8 MiB for HTTP;
+// brotli's format caps its own at 16 MiB), and the layers of codings undone.
+const (
+	maxZstdWindow = 8 << 20
+	maxLayers     = 3
+)
 
 // codings are the content codings hop decodes, in the order it asks for them.
 var codings = []coding{
-	{names: []string{"gzip", "x-gzip"}, reader: func(r io.Reader) io.Reader { return &lazyGzip{src: r} }},
-	{names: []string{"deflate"}, reader: func(r io.Reader) io.Reader {
-		return &decodeErrors{r: flate.NewReader(r), enc: "deflate"}
+	{names: []string{"gzip", "x-gzip"}, open: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+	{names: []string{"deflate"}, open: openDeflate},
+	{names: []string{"br"}, open: func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+	{names: []string{"zstd"}, open: func(r io.Reader) (io.Reader, error) {
+		d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(64<<20))
+		if err != nil {
+			return nil, err
+		}
+		return d.IOReadCloser(), nil
 	}},
+}
+
+// openDeflate reads "deflate" as servers send it: RFC 9110 says the zlib format, and many send raw deflate,
+// which the zlib header tells apart (its checksum over the first two bytes).
+func openDeflate(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && h[0]>>4 <= 7 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+		return zlib.NewReader(br)
+	}
+	return flate.NewReader(br), nil
 }
 
 // AcceptEncoding is the Accept-Encoding header hop sends: every coding it can decode.
@@ -76,13 +107,19 @@ func encodings(h string) []string {
 }
 
 // Reader decodes r according to contentEncoding (codings applied in order, so they are undone in reverse).
-// Unknown codings leave the body as it is; callers check Supported first. Closing the result closes r.
+// Unknown codings leave the body as it is; callers check Supported first. More than maxLayers codings is a
+// decoding error: no honest server stacks them. Closing the result closes r.
 func Reader(r io.ReadCloser, contentEncoding string) io.ReadCloser {
 	encs := encodings(contentEncoding)
 	out := io.Reader(r)
+	layers := 0
 	for i := len(encs) - 1; i >= 0; i-- {
 		if c := find(encs[i]); c != nil {
-			out = c.reader(out)
+			if layers++; layers > maxLayers {
+				out = failing{&Error{Encoding: contentEncoding, Err: fmt.Errorf("more than %d content codings", maxLayers)}}
+				break
+			}
+			out = &lazy{src: out, c: c, enc: c.names[0]}
 		}
 	}
 	return &readCloser{Reader: out, closer: r}
@@ -95,35 +132,37 @@ type readCloser struct {
 
 func (r *readCloser) Close() error { return r.closer.Close() }
 
-// lazyGzip opens the gzip stream on the first read, so that an empty body (HEAD, 304) is not an error.
-type lazyGzip struct {
+type failing struct{ err error }
+
+func (f failing) Read([]byte) (int, error) { return 0, f.err }
+
+// lazy opens a decoder on the first read, once a byte has arrived: an empty body (HEAD, 304, a 204 that
+// still names a coding) is no error. Its errors are typed by wrap.
+type lazy struct {
 	src io.Reader
-	zr  *gzip.Reader
-}
-
-func (g *lazyGzip) Read(p []byte) (int, error) {
-	if g.zr == nil {
-		zr, err := gzip.NewReader(g.src)
-		if err == io.EOF {
-			return 0, io.EOF
-		}
-		if err != nil {
-			return 0, wrap("gzip", err)
-		}
-		g.zr = zr
-	}
-	n, err := g.zr.Read(p)
-	return n, wrap("gzip", err)
-}
-
-type decodeErrors struct {
-	r   io.Reader
+	c   *coding
 	enc string
+	r   io.Reader
 }
 
-func (d *decodeErrors) Read(p []byte) (int, error) {
-	n, err := d.r.Read(p)
-	return n, wrap(d.enc, err)
+func (l *lazy) Read(p []byte) (int, error) {
+	if l.r == nil {
+		var first [1]byte
+		n, err := io.ReadFull(l.src, first[:])
+		if n == 0 {
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			return 0, wrap(l.enc, err)
+		}
+		r, err := l.c.open(io.MultiReader(bytes.NewReader(first[:]), l.src))
+		if err != nil {
+			return 0, wrap(l.enc, err)
+		}
+		l.r = r
+	}
+	n, err := l.r.Read(p)
+	return n, wrap(l.enc, err)
 }
 
 // wrap types a decoder's error as an *Error, unless it is the end of the stream, already an *Error (of an

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"errors"
 	"io"
+	"runtime"
 	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 func gz(t *testing.T, p []byte) []byte {
@@ -27,13 +32,40 @@ func deflate(t *testing.T, p []byte) []byte {
 	return b.Bytes()
 }
 
+func zlibbed(t *testing.T, p []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := zlib.NewWriter(&b)
+	w.Write(p)
+	w.Close()
+	return b.Bytes()
+}
+
+func br(t *testing.T, p []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := brotli.NewWriter(&b)
+	w.Write(p)
+	w.Close()
+	return b.Bytes()
+}
+
+func zst(t *testing.T, p []byte, opts ...zstd.EOption) []byte {
+	t.Helper()
+	w, err := zstd.NewWriter(nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.EncodeAll(p, nil)
+}
+
 func decode(body []byte, enc string) ([]byte, error) {
 	return io.ReadAll(Reader(io.NopCloser(bytes.NewReader(body)), enc))
 }
 
 func TestAcceptEncodingListsEveryCoding(t *testing.T) {
-	if AcceptEncoding != "gzip, deflate" {
-		t.Errorf("AcceptEncoding = %q, want %q", AcceptEncoding, "gzip, deflate")
+	if AcceptEncoding != "gzip, deflate, br, zstd" {
+		t.Errorf("AcceptEncoding = %q, want %q", AcceptEncoding, "gzip, deflate, br, zstd")
 	}
 	for _, c := range codings {
 		if !Supported(c.names[0]) {
@@ -45,7 +77,7 @@ func TestAcceptEncodingListsEveryCoding(t *testing.T) {
 func TestSupported(t *testing.T) {
 	for enc, want := range map[string]bool{
 		"gzip": true, "x-gzip": true, "GZIP": true, "deflate": true, "identity": true, "gzip, deflate": true,
-		" gzip ,identity": true, "br": false, "gzip, br": false, "compress": false,
+		" gzip ,identity": true, "br": true, "gzip, br": true, "zstd": true, "compress": false, "gzip, compress": false,
 	} {
 		if got := Supported(enc); got != want {
 			t.Errorf("Supported(%q) = %v, want %v", enc, got, want)
@@ -61,8 +93,12 @@ func TestReaderDecodes(t *testing.T) {
 	}{
 		{"gzip", gz(t, plain)},
 		{"x-gzip", gz(t, plain)},
-		{"deflate", deflate(t, plain)},
+		{"deflate", deflate(t, plain)}, // raw deflate, as many servers send it
+		{"deflate", zlibbed(t, plain)}, // the zlib format RFC 9110 names
+		{"br", br(t, plain)},
+		{"zstd", zst(t, plain)},
 		{"identity", plain},
+		{"br, zstd", zst(t, br(t, plain))},
 		// Codings are listed in the order they were applied: deflate first, then gzip.
 		{"deflate, gzip", gz(t, deflate(t, plain))},
 		{"gzip, deflate", deflate(t, gz(t, plain))},
@@ -77,8 +113,10 @@ func TestReaderDecodes(t *testing.T) {
 
 func TestEmptyBodyIsNotAnError(t *testing.T) {
 	// A HEAD response or a 304 carries Content-Encoding and no body.
-	if got, err := decode(nil, "gzip"); err != nil || len(got) != 0 {
-		t.Errorf("empty gzip body = %q, %v; want nothing and no error", got, err)
+	for _, enc := range []string{"gzip", "deflate", "br", "zstd", "gzip, br"} {
+		if got, err := decode(nil, enc); err != nil || len(got) != 0 {
+			t.Errorf("empty %s body = %q, %v; want nothing and no error", enc, got, err)
+		}
 	}
 }
 
@@ -93,6 +131,10 @@ func TestBrokenBodiesAreTypedErrors(t *testing.T) {
 		"not deflate":  {[]byte{0xff, 0xff, 0xff, 0xff}, "deflate"},
 		"inner broken": {deflate(t, []byte("not gzip inside")), "gzip, deflate"},
 		"corrupt crc":  {append(full[:len(full)-8:len(full)-8], 0, 0, 0, 0, 0, 0, 0, 0), "gzip"},
+		"not br":       {[]byte("plain text, not brotli at all"), "br"},
+		"not zstd":     {[]byte("plain text, not zstd"), "zstd"},
+		"cut zstd":     {zst(t, bytes.Repeat([]byte("abcdefgh"), 10000))[:100], "zstd"},
+		"four layers":  {gz(t, gz(t, gz(t, gz(t, []byte("x"))))), "gzip, gzip, gzip, gzip"},
 	} {
 		_, err := decode(tt.body, tt.enc)
 		var de *Error
@@ -103,6 +145,24 @@ func TestBrokenBodiesAreTypedErrors(t *testing.T) {
 		if errors.As(de.Err, new(*Error)) {
 			t.Errorf("%s: %v is wrapped twice", name, err)
 		}
+	}
+}
+
+// A zstd frame that asks for a window far above the limit is refused at once, before hop allocates it.
+func TestZstdWindowIsBounded(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB, compressed with a 128 MiB window
+	frame := zst(t, big, zstd.WithWindowSize(128<<20), zstd.WithSingleSegment(false))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := decode(frame, "zstd")
+	runtime.ReadMemStats(&after)
+	var de *Error
+	if !errors.As(err, &de) {
+		t.Fatalf("a 128 MiB window: error %v; want a decoding error", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("refusing the frame allocated %d MiB", grew>>20)
 	}
 }
 

@@ -45,7 +45,7 @@ func (d decoded) Read(p []byte) (int, error) {
 	}
 	var de *decompress.Error
 	if errors.As(err, &de) {
-		return n, failure(Body, "the rest of the body", err, "the response body could not be decoded: %v", de.Err)
+		return n, failure(Body, "the rest of the body", err, "the %s-encoded response body could not be decoded: %v", de.Encoding, de.Err)
 	}
 	return n, err
 }

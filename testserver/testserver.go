@@ -42,6 +42,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/empty", empty)
 	mux.Handle("/flaky/{key}/{n}", &flaky{seen: map[string]int{}})
 	mux.HandleFunc("/session/login", login)
+	mux.HandleFunc("/encoded/{codings}", encoded)
 	mux.HandleFunc("/record/", record)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
