@@ -92,7 +92,7 @@ func TestFormatJSONDocument(t *testing.T) {
 	if len(hops) != 3 {
 		t.Fatalf("%d hops, want 3 for two redirects", len(hops))
 	}
-	wantHop := []string{"attempt", "method", "proto", "remote_addr", "reused", "skipped", "status", "timings_ms", "tls", "url", "wait_ms"}
+	wantHop := []string{"attempt", "method", "proto", "remote_addr", "reused", "route", "skipped", "status", "timings_ms", "tls", "url", "wait_ms"}
 	for i, h := range hops {
 		hop := object(t, h, "hop")
 		if got := keys(hop); !reflect.DeepEqual(got, wantHop) {

@@ -6,6 +6,7 @@ import (
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/transport"
 )
 
 // Exit codes, as the contract lists them (curl's numbers where curl has one).
@@ -19,22 +20,23 @@ const (
 
 // exitCodes maps every failure class to the exit code the contract gives it.
 var exitCodes = map[exchange.Class]int{
-	exchange.None:        0,
-	exchange.Other:       exitError,
-	exchange.Usage:       exitUsage,
-	exchange.Status:      exitHTTP4xx, // exitHTTP5xx for a 5xx: see exitCode
-	exchange.Resolve:     6,
-	exchange.Connect:     7,
-	exchange.Check:       10,
-	exchange.Body:        18,
-	exchange.Timeout:     28,
-	exchange.Handshake:   35,
-	exchange.Redirects:   47,
-	exchange.EmptyReply:  52,
-	exchange.Refused:     exitError,
-	exchange.Protocol:    exitError,
-	exchange.Certificate: 60,
-	exchange.Interrupted: exitInterrupted,
+	exchange.None:         0,
+	exchange.Other:        exitError,
+	exchange.Usage:        exitUsage,
+	exchange.Status:       exitHTTP4xx, // exitHTTP5xx for a 5xx: see exitCode
+	exchange.Resolve:      6,
+	exchange.Connect:      7,
+	exchange.Check:        10,
+	exchange.Body:         18,
+	exchange.Timeout:      28,
+	exchange.Handshake:    35,
+	exchange.Redirects:    47,
+	exchange.EmptyReply:   52,
+	exchange.ProxyRefused: 56, // 97 for SOCKS: see exitCode
+	exchange.Refused:      exitError,
+	exchange.Protocol:     exitError,
+	exchange.Certificate:  60,
+	exchange.Interrupted:  exitInterrupted,
 }
 
 // ExitStatuses are hop's exit codes and what they mean, for its documentation.
@@ -55,7 +57,9 @@ var ExitStatuses = []struct {
 	{35, "TLS handshake failed"},
 	{47, "too many redirects"},
 	{52, "the server closed the connection without answering (an empty reply)"},
+	{56, "the proxy refused the tunnel to the server (its status says why)"},
 	{60, "certificate verification failed"},
+	{97, "the SOCKS5 proxy did not connect to the server"},
 	{130, "interrupted"},
 }
 
@@ -65,6 +69,10 @@ func exitCode(err error) int {
 	var status *check.StatusError
 	if class == exchange.Status && errors.As(err, &status) && status.Code >= 500 {
 		return exitHTTP5xx
+	}
+	var pe *transport.ProxyError
+	if class == exchange.ProxyRefused && errors.As(err, &pe) && pe.SOCKS {
+		return 97
 	}
 	return exitCodes[class]
 }

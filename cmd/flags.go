@@ -123,7 +123,49 @@ func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
 
 func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.StringArrayVar(&t.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
-	fs.StringVar(&t.Proxy, "proxy", "", "send through this proxy: http://, https:// or socks5:// URL (default: the *_PROXY variables)")
+	fs.StringArrayVar(&t.ConnectTo, "connect-to", nil, "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
+	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
+	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
+	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
+	fs.StringVar(&t.Proxy, "proxy", "", "send through this proxy: http://, https://, socks5:// or socks5h:// URL (default: the *_PROXY variables)")
+	fs.Var(&noProxyFlag{dst: &t.NoProxy}, "noproxy", "reach these hosts directly: comma-separated names, IPs, CIDRs, * for all (replaces NO_PROXY)")
+	fs.StringVar(&t.ProxyTLS.CACert, "proxy-cacert", "", "trust these CA certificates (PEM) for an https:// proxy's own certificate")
+	fs.BoolVar(&t.ProxyTLS.Insecure, "proxy-insecure", false, "do not verify an https:// proxy's own certificate (-k is the server's)")
+}
+
+// familyFlag is -4 or -6.
+type familyFlag struct {
+	dst    *int
+	family int
+}
+
+func (f *familyFlag) String() string { return strconv.FormatBool(*f.dst == f.family) }
+func (f *familyFlag) Type() string   { return "bool" }
+
+func (f *familyFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	if on {
+		*f.dst = f.family
+	}
+	return nil
+}
+
+// noProxyFlag is --noproxy: set, even to "", it replaces NO_PROXY.
+type noProxyFlag struct{ dst **string }
+
+func (f *noProxyFlag) String() string {
+	if *f.dst == nil {
+		return ""
+	}
+	return **f.dst
+}
+func (f *noProxyFlag) Type() string { return "string" }
+func (f *noProxyFlag) Set(v string) error {
+	*f.dst = &v
+	return nil
 }
 
 func addConnectTimeoutFlag(fs *pflag.FlagSet, t *transport.Options) {

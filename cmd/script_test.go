@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -84,6 +85,46 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(proxy.Close)
 	env.Setenv("PROXY", proxy.URL)
 	env.Setenv("PROXYADDR", strings.TrimPrefix(proxy.URL, "http://"))
+
+	// $REFUSINGPROXY answers every CONNECT 503, as a squid with no route does; $SOCKS tunnels as $PROXY does;
+	// $REFUSINGSOCKS answers every connect "connection refused".
+	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
+	env.Defer(refusing.Close)
+	env.Setenv("REFUSINGPROXY", refusing.URL)
+	socks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: func(hostport string) string {
+		switch hostport {
+		case "example.com:443":
+			return tlsAddr
+		case "example.com:80":
+			return plainAddr
+		}
+		return hostport
+	}})
+	if err != nil {
+		return err
+	}
+	env.Defer(socks.Close)
+	env.Setenv("SOCKS", socks.Addr())
+	refusingSocks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Reply: 5})
+	if err != nil {
+		return err
+	}
+	env.Defer(refusingSocks.Close)
+	env.Setenv("REFUSINGSOCKS", refusingSocks.Addr())
+	// $UNIXSOCK is the test server on a unix socket (in a short directory: socket paths are short).
+	sockDir, err := os.MkdirTemp("", "hop")
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { os.RemoveAll(sockDir) })
+	unixLn, err := net.Listen("unix", filepath.Join(sockDir, "s.sock"))
+	if err != nil {
+		return err
+	}
+	unixSrv := &http.Server{Handler: testserver.Handler()}
+	go unixSrv.Serve(unixLn)
+	env.Defer(func() { unixSrv.Close() })
+	env.Setenv("UNIXSOCK", filepath.Join(sockDir, "s.sock"))
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {

@@ -212,6 +212,24 @@ func transportArgs(t transport.Options, show bool) []string {
 	for _, r := range t.Resolve {
 		out = append(out, "--resolve", r)
 	}
+	for _, r := range t.ConnectTo {
+		out = append(out, "--connect-to", r)
+	}
+	if t.UnixSocket != "" {
+		out = append(out, "--unix-socket", t.UnixSocket)
+	}
+	if t.Family != 0 {
+		out = append(out, "-"+strconv.Itoa(t.Family))
+	}
+	if t.NoProxy != nil {
+		out = append(out, "--noproxy", *t.NoProxy)
+	}
+	if t.ProxyTLS.CACert != "" {
+		out = append(out, "--proxy-cacert", t.ProxyTLS.CACert)
+	}
+	if t.ProxyTLS.Insecure {
+		out = append(out, "--proxy-insecure")
+	}
 	if t.Proxy != "" {
 		p := t.Proxy
 		if u, err := url.Parse(p); err == nil && !show {

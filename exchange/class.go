@@ -16,28 +16,29 @@ type Class int
 
 // The failure classes.
 const (
-	None        Class = iota // no failure
-	Other                    // anything not named below
-	Usage                    // what the user typed cannot be used; nothing was sent
-	Status                   // the server answered 4xx or 5xx and status checking is on
-	Resolve                  // the host name did not resolve
-	Connect                  // the TCP connection (to the server or the proxy) failed
-	Timeout                  // a time limit ran out
-	Handshake                // the TLS handshake failed for another reason than the certificate
-	Certificate              // the server's certificate is not trusted, or does not match --pin
-	Redirects                // more redirects than --max-redirects
-	Refused                  // a redirect hop will not follow (another scheme, https → http)
-	Protocol                 // the response breaks HTTP
-	EmptyReply               // the server closed the connection without answering
-	Body                     // the body ended early or could not be decoded
-	Check                    // a check the user asked for failed
-	Interrupted              // the user interrupted hop
+	None         Class = iota // no failure
+	Other                     // anything not named below
+	Usage                     // what the user typed cannot be used; nothing was sent
+	Status                    // the server answered 4xx or 5xx and status checking is on
+	Resolve                   // the host name did not resolve
+	Connect                   // the TCP connection (to the server or the proxy) failed
+	Timeout                   // a time limit ran out
+	Handshake                 // the TLS handshake failed for another reason than the certificate
+	Certificate               // the server's certificate is not trusted, or does not match --pin
+	Redirects                 // more redirects than --max-redirects
+	Refused                   // a redirect hop will not follow (another scheme, https → http)
+	Protocol                  // the response breaks HTTP
+	EmptyReply                // the server closed the connection without answering
+	ProxyRefused              // the proxy would not open the way to the server
+	Body                      // the body ended early or could not be decoded
+	Check                     // a check the user asked for failed
+	Interrupted               // the user interrupted hop
 )
 
 var classNames = [...]string{
 	None: "", Other: "other", Usage: "usage", Status: "http_status", Resolve: "resolve", Connect: "connect",
 	Timeout: "timeout", Handshake: "tls_handshake", Certificate: "certificate", Redirects: "redirects",
-	Refused: "redirect_refused", Protocol: "protocol", EmptyReply: "empty_reply", Body: "body", Check: "check", Interrupted: "interrupted",
+	Refused: "redirect_refused", Protocol: "protocol", EmptyReply: "empty_reply", ProxyRefused: "proxy_refused", Body: "body", Check: "check", Interrupted: "interrupted",
 }
 
 // String is the class's name in the JSON document.

@@ -33,6 +33,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		pe  *tlsinfo.PinError
 		dns *net.DNSError
 		op  *net.OpError
+		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
+		refusal interface{ ProxyRefused() bool }
+		alpn    interface{ TLSHandshakeFailure() bool } // transport's *ALPNError
 	)
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
@@ -51,8 +54,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertAsked && !rec.CertSent:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
-	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:"):
+	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:") || errors.As(err, &alpn):
 		return handshakeError(host, err)
+	case errors.As(err, &refusal):
+		return failure(ProxyRefused, waiting, err, "%v", err)
 	case errors.As(err, &dns):
 		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
 	case errors.As(err, &op) && op.Op == "proxyconnect":
@@ -60,7 +65,12 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-		e := failure(EmptyReply, waiting, err, "empty reply from %s: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)", host)
+		hint := "is it overloaded, or not speaking HTTP on this port?"
+		if rec.TLS != nil && rec.TLS.NegotiatedProtocol == "" {
+			// An HTTP/2-only server (nghttpd) agrees to no protocol when offered http/1.1 alone, then hangs up.
+			hint = "the TLS handshake agreed on no HTTP version: the server may speak only HTTP/2; try without --http1.1"
+		}
+		e := failure(EmptyReply, waiting, err, "empty reply from %s: it closed the connection without answering (%s)", host, hint)
 		e.Host = host
 		return e
 	}
@@ -99,6 +109,8 @@ func handshakeError(host string, err error) *Error {
 		hint = "the server wants a client certificate it trusts: --cert FILE --key FILE"
 	case strings.Contains(msg, "protocol version"):
 		hint = "no TLS version in common; see --tls-min and --tls-max"
+	case strings.Contains(msg, "no application protocol") || strings.Contains(msg, "did not agree to h2"):
+		hint = "the server does not speak the HTTP version asked for: --http2 needs HTTP/2, --http1.1 HTTP/1.1; drop the flag to let the server choose"
 	}
 	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
 	e.Host = host

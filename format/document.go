@@ -56,6 +56,7 @@ type DocHop struct {
 	Proto      string              `json:"proto"`
 	RemoteAddr string              `json:"remote_addr"`
 	Proxy      string              `json:"proxy,omitempty"`
+	Route      string              `json:"route"` // direct, resolve, connect-to, unix, or the proxy URL
 	Reused     bool                `json:"reused"`
 	Informs    []int               `json:"informational,omitempty"` // 1xx responses before the final one
 	Attempt    int                 `json:"attempt"`                 // which attempt at this request, from 1
@@ -125,7 +126,7 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 		h := hop.Record
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: sec.URL(h.URL), Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
-			Proxy: h.Proxy, Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped,
+			Proxy: h.Proxy, Route: h.RouteName(), Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped,
 			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
 		if hop.Attempt > 1 {
 			dh.WaitReason = "backoff"

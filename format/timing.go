@@ -132,8 +132,13 @@ func hopTitle(s Style, hop Hop) string {
 	}
 	if h.RemoteAddr != "" {
 		addr := Escape(h.RemoteAddr)
-		if h.Proxy != "" {
-			addr = "via proxy " + Escape(h.Proxy) + " (" + addr + ")"
+		switch route := h.RouteName(); {
+		case h.Proxy != "":
+			addr = "via proxy " + Escape(s.Secrets.URL(h.Proxy)) + " (" + addr + ")"
+		case route == "unix":
+			addr = "via unix socket " + addr
+		case route != "direct":
+			addr += " (" + route + ")"
 		}
 		parts = append(parts, addr)
 	}

@@ -79,6 +79,8 @@ func (r Record) Timings() Timings {
 	dnsReason := skipConn
 	switch {
 	case dnsReason != "" || !e.DNSStart.IsZero():
+	case r.Route == "unix":
+		dnsReason = "unix socket"
 	case r.ResolvedBy != "":
 		dnsReason = "resolved by " + r.ResolvedBy
 	case net.ParseIP(strings.Trim(r.Host, "[]")) != nil:

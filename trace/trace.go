@@ -48,6 +48,7 @@ type Record struct {
 	LocalAddr    string
 	Proxy        string // the proxy the tunnel went through (credentials redacted), when there was one
 	ResolvedBy   string // what supplied the address instead of DNS (--resolve), when something did
+	Route        string // how the connection was routed when not directly: connect-to, unix (see RouteName)
 	Proto        string // HTTP/1.1, HTTP/2.0, ...
 	Status       int    // 0 when no response arrived
 	Informs      []int  // 1xx responses seen before the final one
@@ -246,6 +247,28 @@ func Resolved(ctx context.Context, by string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.ResolvedBy = by })
 	}
+}
+
+// Routed records, on the hop whose request ctx belongs to, that the dialer routed the connection another way
+// than to the URL's host: "connect-to" (--connect-to), "unix" (--unix-socket).
+func Routed(ctx context.Context, route string) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Route = route })
+	}
+}
+
+// RouteName says how the hop reached its server: the proxy URL (without its password) when it went
+// through one, else connect-to, unix or resolve, else direct.
+func (r Record) RouteName() string {
+	switch {
+	case r.Proxy != "":
+		return r.Proxy
+	case r.Route != "":
+		return r.Route
+	case r.ResolvedBy == "--resolve":
+		return "resolve"
+	}
+	return "direct"
 }
 
 // TLSStarted records that a dialer began the TLS handshake itself. From then on the hop ignores the

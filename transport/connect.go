@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,11 +19,12 @@ import (
 // connector opens connections: the route to the server (directly, or through a proxy's tunnel), then TLS.
 // All of it, DNS included, shares one budget.
 type connector struct {
-	dial    *dialer
-	proxies *proxies
-	tls     *tls.Config // for servers
-	budget  time.Duration
-	warm    sync.Once
+	dial     *dialer
+	proxies  *proxies
+	tls      *tls.Config // for servers
+	proxyTLS *tls.Config // for https:// proxies: their own trust, never the server's
+	budget   time.Duration
+	warm     sync.Once
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
@@ -38,7 +42,7 @@ func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, er
 func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx)
 	if target != nil && target.Scheme != "https" {
-		return c.connect(ctx, nil, addr, proxyTLSConfig(addr)) // addr is the forwarding proxy
+		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr)) // addr is the forwarding proxy
 	}
 	return c.connect(ctx, target, addr, withServerName(c.tls, addr))
 }
@@ -78,12 +82,17 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	}
 	conn := raw
 	if cfg != nil {
-		if conn, err = handshake(ctx, raw, cfg); err != nil {
+		tc, err := handshake(ctx, raw, cfg)
+		if err == nil {
+			err = checkALPN(tc, cfg)
+		}
+		if err != nil {
 			raw.Close()
 			return nil, err
 		}
+		conn = tc
 	}
-	if ic, ok := raw.(*idleConn); ok {
+	if ic, ok := underlying(raw).(*idleConn); ok {
 		ic.arm()
 	}
 	return conn, nil
@@ -103,7 +112,7 @@ func (c *connector) route(ctx context.Context, proxy *url.URL, addr string) (net
 		conn.SetDeadline(deadline)
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	err = c.throughProxy(ctx, conn, proxy, addr)
+	tunnel, err := c.throughProxy(ctx, conn, proxy, addr)
 	stop()
 	if err != nil {
 		conn.Close()
@@ -114,22 +123,56 @@ func (c *connector) route(ctx context.Context, proxy *url.URL, addr string) (net
 	}
 	conn.SetDeadline(time.Time{})
 	trace.ProxyConnected(ctx, proxy.Redacted())
-	return conn, nil
+	return tunnel, nil
 }
 
-// throughProxy does the proxy's handshake on conn, after which conn leads to addr.
-func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.URL, addr string) error {
+// throughProxy does the proxy's handshake on conn and returns the connection that now leads to addr:
+// conn itself, or for an https:// proxy the TLS connection to the proxy that carries the tunnel.
+func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.URL, addr string) (net.Conn, error) {
 	if isSOCKS(proxy) {
-		return c.dial.socksConnect(ctx, conn, proxy, addr)
+		return conn, c.dial.socksConnect(ctx, conn, proxy, addr)
 	}
 	if proxy.Scheme == "https" {
-		tc := tls.Client(conn, proxyTLSConfig(proxyAddr(proxy)))
+		tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return err
+			return nil, err
 		}
 		conn = tc
 	}
-	return httpConnect(conn, proxy, addr)
+	return conn, httpConnect(conn, proxy, addr)
+}
+
+// underlying is the TCP connection under a tunnel through an https:// proxy.
+func underlying(c net.Conn) net.Conn {
+	if tc, ok := c.(*tls.Conn); ok {
+		return tc.NetConn()
+	}
+	return c
+}
+
+// ALPNError is a server that did not agree to the one protocol hop was told to speak (--http2).
+type ALPNError struct {
+	Offered    string // what hop offered
+	Negotiated string // what the server chose; empty when it chose none
+}
+
+func (e *ALPNError) Error() string {
+	return fmt.Sprintf("the server did not agree to %s (it chose %s)", e.Offered, cmpOr(e.Negotiated, "no protocol"))
+}
+
+// TLSHandshakeFailure marks the failure for the exchange's classification (exit 35).
+func (e *ALPNError) TLSHandshakeFailure() bool { return true }
+
+// checkALPN fails a connection on which the server did not choose the one protocol offered: with --http2,
+// a server that ignores ALPN or picks http/1.1 would otherwise meet HTTP/2 frames it cannot read.
+func checkALPN(tc *tls.Conn, cfg *tls.Config) error {
+	if len(cfg.NextProtos) != 1 || cfg.NextProtos[0] != "h2" {
+		return nil
+	}
+	if got := tc.ConnectionState().NegotiatedProtocol; got != "h2" {
+		return &ALPNError{Offered: "h2", Negotiated: got}
+	}
+	return nil
 }
 
 // handshake completes a TLS handshake on conn and reports it to the trace itself: the transport's own TLS
@@ -143,11 +186,22 @@ func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, 
 	return tc, err
 }
 
-// proxyTLSConfig verifies an https proxy against the system's roots: the server's CA, pins and client
-// certificate are not the proxy's.
-func proxyTLSConfig(addr string) *tls.Config {
-	host, _, _ := net.SplitHostPort(addr)
-	return &tls.Config{ServerName: host, NextProtos: []string{"http/1.1"}}
+// Config builds the tls.Config for https:// proxies: the system's roots or --proxy-cacert, -k's counterpart
+// --proxy-insecure; the server's CA, pins and client certificate are not the proxy's.
+func (o ProxyTLS) Config() (*tls.Config, error) {
+	cfg := &tls.Config{NextProtos: []string{"http/1.1"}, InsecureSkipVerify: o.Insecure}
+	if o.CACert != "" {
+		pool, err := loadCAs(o.CACert)
+		if err != nil {
+			var oe *OptionError
+			if errors.As(err, &oe) {
+				oe.Arg = strings.Replace(oe.Arg, "--cacert", "--proxy-cacert", 1)
+			}
+			return nil, err
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
 }
 
 // warmSystemRoots starts loading the system's trusted certificates on another goroutine. The load is Go's

@@ -10,33 +10,93 @@ import (
 	"github.com/hop-cli/hop/trace"
 )
 
-// dialer opens TCP connections: to the address --resolve gives for a name, or through DNS. Every connection
-// it opens enforces the idle timeout once armed.
+// dialer opens the connections every route starts with: to a unix socket (--unix-socket), or over TCP to
+// the address --connect-to and --resolve give for a HOST:PORT, or that DNS gives, in the address family -4
+// and -6 ask for. Every connection it opens enforces the idle timeout once armed.
 type dialer struct {
-	resolve map[string]string // lower-case HOST:PORT → ADDR:PORT
-	idle    time.Duration
-	net     net.Dialer
+	resolve   map[string]string // lower-case HOST:PORT → ADDR:PORT
+	connectTo []connectTo
+	unix      string
+	network   string // tcp, tcp4 or tcp6
+	idle      time.Duration
+	net       net.Dialer
 }
 
-func newDialer(resolve []string, idle time.Duration) (*dialer, error) {
-	m, err := parseResolve(resolve)
+// connectTo is one --connect-to HOST1:PORT1:HOST2:PORT2, curl's: a connection meant for HOST1:PORT1 goes to
+// HOST2:PORT2, while the URL, the TLS server name and the Host header stay. An empty HOST1 or PORT1 matches
+// any; an empty HOST2 or PORT2 keeps the original.
+type connectTo struct {
+	fromHost, fromPort, toHost, toPort string
+}
+
+func newDialer(o Options) (*dialer, error) {
+	m, err := parseResolve(o.Resolve)
 	if err != nil {
 		return nil, err
 	}
-	return &dialer{resolve: m, idle: idle, net: net.Dialer{KeepAlive: 30 * time.Second}}, nil
+	ct, err := parseConnectTo(o.ConnectTo)
+	if err != nil {
+		return nil, err
+	}
+	network := "tcp"
+	switch o.Family {
+	case 0:
+	case 4:
+		network = "tcp4"
+	case 6:
+		network = "tcp6"
+	default:
+		return nil, optionErrorf("-"+strconv.Itoa(o.Family), "the address family is 4 or 6")
+	}
+	return &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
+		net: net.Dialer{KeepAlive: 30 * time.Second}}, nil
 }
 
-// dial connects to addr (HOST:PORT) within ctx.
+// dial connects to addr (HOST:PORT) within ctx, along the route the options give.
 func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
-	if to, ok := d.resolve[strings.ToLower(addr)]; ok {
-		addr = to
-		trace.Resolved(ctx, "--resolve")
+	network := d.network
+	if d.unix != "" {
+		network, addr = "unix", d.unix
+		trace.Routed(ctx, "unix")
+	} else {
+		if to, ok := d.redirect(addr); ok {
+			addr = to
+			trace.Routed(ctx, "connect-to")
+		}
+		if to, ok := d.resolve[strings.ToLower(addr)]; ok {
+			addr = to
+			trace.Resolved(ctx, "--resolve")
+		}
 	}
-	c, err := d.net.DialContext(ctx, "tcp", addr)
+	c, err := d.net.DialContext(ctx, network, addr)
 	if err != nil || d.idle <= 0 {
 		return c, err
 	}
 	return newIdleConn(c, d.idle), nil
+}
+
+// redirect applies the first --connect-to that matches addr.
+func (d *dialer) redirect(addr string) (string, bool) {
+	if len(d.connectTo) == 0 {
+		return "", false
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", false
+	}
+	for _, c := range d.connectTo {
+		if (c.fromHost == "" || strings.EqualFold(c.fromHost, host)) && (c.fromPort == "" || c.fromPort == port) {
+			return net.JoinHostPort(cmpOr(c.toHost, host), cmpOr(c.toPort, port)), true
+		}
+	}
+	return "", false
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // lookup resolves host for a proxy that wants an address (socks5): from --resolve, or DNS.
@@ -49,11 +109,12 @@ func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) 
 	if ip := net.ParseIP(host); ip != nil {
 		return ip, nil
 	}
-	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	family := map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network]
+	ips, err := net.DefaultResolver.LookupIP(ctx, family, host)
 	if err != nil {
 		return nil, err
 	}
-	return addrs[0].IP, nil
+	return ips[0], nil
 }
 
 // parseResolve reads --resolve values, HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address), into a map
@@ -67,10 +128,65 @@ func parseResolve(values []string) (map[string]string, error) {
 		if !ok1 || !ok2 || host == "" || net.ParseIP(addr) == nil {
 			return nil, optionErrorf("--resolve "+v, "expected HOST:PORT:ADDR with ADDR an IP address")
 		}
-		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		if !validPort(port) {
 			return nil, optionErrorf("--resolve "+v, "invalid port %q", port)
 		}
 		out[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
 	}
 	return out, nil
+}
+
+// parseConnectTo reads --connect-to values, HOST1:PORT1:HOST2:PORT2, any part possibly empty, a host
+// possibly a bracketed IPv6 address.
+func parseConnectTo(values []string) ([]connectTo, error) {
+	var out []connectTo
+	for _, v := range values {
+		bad := optionErrorf("--connect-to "+v, "expected HOST1:PORT1:HOST2:PORT2 (any part may be empty: ::example.net:)")
+		parts, ok := splitHostParts(v)
+		if !ok || len(parts) != 4 {
+			return nil, bad
+		}
+		for _, p := range []string{parts[1], parts[3]} {
+			if p != "" && !validPort(p) {
+				return nil, bad
+			}
+		}
+		out = append(out, connectTo{fromHost: parts[0], fromPort: parts[1], toHost: parts[2], toPort: parts[3]})
+	}
+	return out, nil
+}
+
+// splitHostParts splits s at colons, keeping a [bracketed] IPv6 address whole (without its brackets).
+func splitHostParts(s string) ([]string, bool) {
+	var parts []string
+	for {
+		if strings.HasPrefix(s, "[") {
+			end := strings.IndexByte(s, ']')
+			if end < 0 {
+				return nil, false
+			}
+			host := s[1:end]
+			s = s[end+1:]
+			if s != "" && s[0] != ':' {
+				return nil, false
+			}
+			parts = append(parts, host)
+			if s == "" {
+				return parts, true
+			}
+			s = s[1:]
+			continue
+		}
+		part, rest, more := strings.Cut(s, ":")
+		parts = append(parts, part)
+		if !more {
+			return parts, true
+		}
+		s = rest
+	}
+}
+
+func validPort(p string) bool {
+	n, err := strconv.ParseUint(p, 10, 16)
+	return err == nil && n > 0
 }

@@ -11,59 +11,145 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 )
 
-// proxies decides which proxy, if any, a request goes through: the one --proxy names, or the one the
-// *_PROXY variables name for its URL.
+// proxies decides which proxy, if any, a request goes through, as curl decides: --proxy, else the
+// environment (http_proxy for http, https_proxy for https, all_proxy for either; each also in upper case,
+// the lower case winning), except for the hosts --noproxy or NO_PROXY lists. Unlike Go's own rule, loopback
+// hosts are proxied too, so that a local service can be watched through mitmproxy.
 type proxies struct {
-	fixed *url.URL
+	fixed   *url.URL
+	byEnv   map[string]*url.URL // scheme → proxy from the environment
+	noProxy noProxy
+	off     bool // --unix-socket: no proxy at all
 }
 
-func newProxies(raw string) (*proxies, error) {
-	if raw == "" {
-		return &proxies{}, nil
+func newProxies(o Options) (*proxies, error) {
+	p := &proxies{byEnv: map[string]*url.URL{}, off: o.UnixSocket != ""}
+	if o.Proxy != "" {
+		u, err := parseProxy("--proxy "+o.Proxy, o.Proxy)
+		if err != nil {
+			return nil, err
+		}
+		p.fixed = u
 	}
-	u, err := parseProxy(raw)
-	if err != nil {
-		return nil, err
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	return &proxies{fixed: u}, nil
+	env := func(name string) (string, string) {
+		for _, n := range []string{strings.ToLower(name), strings.ToUpper(name)} {
+			if n == "HTTP_PROXY" && getenv("REQUEST_METHOD") != "" {
+				continue // under CGI, HTTP_PROXY can come from a request's Proxy header (httpoxy)
+			}
+			if v := getenv(n); v != "" {
+				return n, v
+			}
+		}
+		return "", ""
+	}
+	for scheme, name := range map[string]string{"http": "http_proxy", "https": "https_proxy", "all": "all_proxy"} {
+		if n, v := env(name); v != "" {
+			u, err := parseProxy(n+"="+v, v)
+			if err != nil {
+				return nil, err
+			}
+			p.byEnv[scheme] = u
+		}
+	}
+	list := ""
+	if o.NoProxy != nil {
+		list = *o.NoProxy
+	} else {
+		_, list = env("no_proxy")
+	}
+	p.noProxy = parseNoProxy(list)
+	return p, nil
 }
 
-// parseProxy reads a --proxy value: a URL with scheme http, https, socks5 or socks5h; a bare host:port
-// means http.
-func parseProxy(raw string) (*url.URL, error) {
+// parseProxy reads a proxy URL (arg names where it came from): scheme http, https, socks5 or socks5h; a
+// bare host:port means http.
+func parseProxy(arg, raw string) (*url.URL, error) {
 	s := raw
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Hostname() == "" {
-		return nil, optionErrorf("--proxy "+raw, "expected a proxy URL such as http://proxy:3128 or socks5://127.0.0.1:1080")
+		return nil, optionErrorf(arg, "expected a proxy URL such as http://proxy:3128 or socks5://127.0.0.1:1080")
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":
 	default:
-		return nil, optionErrorf("--proxy "+raw, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
+		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
 	}
 	return u, nil
 }
 
 // forTarget returns the proxy for a request to target, or nil.
 func (p *proxies) forTarget(target *url.URL) *url.URL {
+	if target == nil || p.off || p.noProxy.matches(target.Hostname()) {
+		return nil
+	}
 	if p.fixed != nil {
 		return p.fixed
 	}
-	if target == nil {
-		return nil
+	if u := p.byEnv[target.Scheme]; u != nil {
+		return u
 	}
-	u, err := http.ProxyFromEnvironment(&http.Request{URL: target})
-	if err != nil {
-		return nil
+	return p.byEnv["all"]
+}
+
+// noProxy is a NO_PROXY list as curl reads it: "*" for every host; names that match themselves and their
+// subdomains (a leading dot is optional); IP addresses and CIDR ranges.
+type noProxy struct {
+	all   bool
+	names []string
+	nets  []*net.IPNet
+}
+
+func parseNoProxy(list string) noProxy {
+	var n noProxy
+	for _, e := range strings.Split(list, ",") {
+		e = strings.ToLower(strings.TrimSpace(e))
+		switch {
+		case e == "":
+		case e == "*":
+			n.all = true
+		case strings.Contains(e, "/"):
+			if _, ipnet, err := net.ParseCIDR(e); err == nil {
+				n.nets = append(n.nets, ipnet)
+			}
+		default:
+			n.names = append(n.names, strings.Trim(strings.TrimPrefix(e, "."), "[]"))
+		}
 	}
-	return u
+	return n
+}
+
+func (n noProxy) matches(host string) bool {
+	if n.all {
+		return true
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	ip := net.ParseIP(host)
+	for _, name := range n.names {
+		if host == name || ip == nil && strings.HasSuffix(host, "."+name) {
+			return true
+		}
+		if ip != nil && ip.Equal(net.ParseIP(name)) {
+			return true
+		}
+	}
+	for _, ipnet := range n.nets {
+		if ip != nil && ipnet.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func isSOCKS(u *url.URL) bool { return u.Scheme == "socks5" || u.Scheme == "socks5h" }
@@ -83,11 +169,18 @@ type ProxyError struct {
 	Proxy  string // the proxy URL, password redacted
 	Target string // HOST:PORT
 	Reason string // the proxy's status, or what it said in plain words
+	SOCKS  bool   // a SOCKS5 proxy (curl's exit 97), not an HTTP CONNECT (curl's 56)
 }
 
 func (e *ProxyError) Error() string {
-	return fmt.Sprintf("the proxy %s refused the connection to %s: %s", e.Proxy, e.Target, e.Reason)
+	if e.SOCKS {
+		return fmt.Sprintf("the SOCKS5 proxy %s did not connect to %s: %s", e.Proxy, e.Target, e.Reason)
+	}
+	return fmt.Sprintf("the proxy %s refused the tunnel to %s: %s", e.Proxy, e.Target, e.Reason)
 }
+
+// ProxyRefused marks the failure for the exchange's classification, which does not import transport.
+func (e *ProxyError) ProxyRefused() bool { return true }
 
 // httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT).
 func httpConnect(conn net.Conn, proxy *url.URL, target string) error {
@@ -156,7 +249,7 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 	}
 	port, _ := strconv.Atoi(portStr)
 	fail := func(reason string) error {
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason}
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason, SOCKS: true}
 	}
 
 	methods := []byte{socksNoAuth}

@@ -32,9 +32,22 @@ type Options struct {
 	ConnectTimeout time.Duration // DNS, TCP connect, proxy handshake and TLS handshake together; 0 means none
 	IdleTimeout    time.Duration // no byte read or written for this long; 0 means none
 	Resolve        []string      // curl's --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT, without DNS
+	ConnectTo      []string      // curl's --connect-to HOST1:PORT1:HOST2:PORT2
+	UnixSocket     string        // connect to this unix socket instead, whatever the URL's host
+	Family         int           // 4 or 6: only that IP version; 0 means either
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
+	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
+	ProxyTLS       ProxyTLS      // how an https:// proxy's own certificate is verified
 	Protocol       Protocol
 	TLS            TLSOptions
+	Getenv         func(string) string // reads the *_PROXY variables; nil means os.Getenv
+}
+
+// ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
+// --proxy-insecure are from --cacert and -k.
+type ProxyTLS struct {
+	CACert   string
+	Insecure bool
 }
 
 // OptionError is an option that cannot be used: a malformed value or an unusable file. It is found when
@@ -64,15 +77,19 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDialer(o.Resolve, o.IdleTimeout)
+	d, err := newDialer(o)
 	if err != nil {
 		return nil, err
 	}
-	proxies, err := newProxies(o.Proxy)
+	proxies, err := newProxies(o)
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, budget: o.ConnectTimeout}
+	proxyTLS, err := o.ProxyTLS.Config()
+	if err != nil {
+		return nil, err
+	}
+	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, budget: o.ConnectTimeout}
 	return &Transport{conn: c, http: newHTTP(c, o.Protocol)}, nil
 }
 

@@ -174,7 +174,7 @@ func TestProxyRefusals(t *testing.T) {
 	}
 	defer locked.Close()
 	for proxy, want := range map[string]string{
-		refusing.URL:                          "refused the connection to " + hostPort(srv.URL) + ": 503 Service Unavailable",
+		refusing.URL:                          "refused the tunnel to " + hostPort(srv.URL) + ": 503 Service Unavailable",
 		"socks5://" + noRoute.Addr():          "connection refused",
 		"socks5://ann:wrong@" + locked.Addr(): "the user name or password was refused",
 		"socks5://" + locked.Addr():           "wants an authentication method",

@@ -1,0 +1,248 @@
+package transport
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/trace"
+)
+
+// --connect-to sends the TCP connection elsewhere while the URL, the TLS name and the Host header stay:
+// the server's certificate for example.com verifies, and the server sees Host: example.com.
+func TestConnectTo(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	for _, ct := range []string{"example.com:443:127.0.0.1:" + port, ":443:127.0.0.1:" + port, "example.com::[127.0.0.1]:" + port} {
+		tr := newTransport(t, Options{ConnectTo: []string{"other.example:80:nowhere:1", ct}, TLS: TLSOptions{CACert: ca}})
+		body, rec, err := get(t, tr, "https://example.com/")
+		if err != nil || body != "hello from example.com" {
+			t.Errorf("--connect-to %s: %q, %v", ct, body, err)
+			continue
+		}
+		if rec.RouteName() != "connect-to" || rec.RemoteAddr != hostPort(srv.URL) {
+			t.Errorf("--connect-to %s: route %q to %s", ct, rec.RouteName(), rec.RemoteAddr)
+		}
+	}
+	for _, bad := range []string{"a:1:b", "a:x:b:2", "[::1:80:b:2", "a:1:b:99999"} {
+		if _, err := New(Options{ConnectTo: []string{bad}}); err == nil {
+			t.Errorf("--connect-to %q was accepted", bad)
+		}
+	}
+}
+
+// --unix-socket: plain http and https over a unix socket; no DNS, and the route says so.
+func TestUnixSocket(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "s.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "unix says hello to "+r.Host)
+	}))
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	tr := newTransport(t, Options{UnixSocket: sock, Proxy: "http://127.0.0.1:1"}) // a unix socket takes no proxy
+	body, rec, err := get(t, tr, "http://docker/v1/info")
+	if err != nil || body != "unix says hello to docker" {
+		t.Fatalf("over %s: %q, %v", sock, body, err)
+	}
+	if rec.RouteName() != "unix" || rec.Timings().Get(trace.DNS).Reason != "unix socket" {
+		t.Errorf("route %q, dns %+v", rec.RouteName(), rec.Timings().Get(trace.DNS))
+	}
+	tr = newTransport(t, Options{UnixSocket: filepath.Join(dir, "missing.sock")})
+	if _, _, err := get(t, tr, "http://docker/"); err == nil {
+		t.Errorf("a missing socket: no error")
+	}
+}
+
+// -4 and -6 keep to one address family.
+func TestFamily(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer srv.Close()
+	if body, _, err := get(t, newTransport(t, Options{Family: 4}), srv.URL); err != nil || body != "ok" {
+		t.Errorf("-4 to an IPv4 server: %q, %v", body, err)
+	}
+	if _, _, err := get(t, newTransport(t, Options{Family: 6}), srv.URL); err == nil {
+		t.Errorf("-6 to an IPv4 address: no error")
+	}
+	if _, err := New(Options{Family: 5}); err == nil {
+		t.Errorf("family 5 accepted")
+	}
+}
+
+// The environment's proxies, as curl reads them: the lower case name first, ALL_PROXY as a fallback,
+// loopback proxied too (Go's own rule skips it), NO_PROXY and --noproxy.
+func TestEnvironmentProxies(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	u := func(s string) *urlT { return mustParse(t, s) }
+	for _, tt := range []struct {
+		vars    map[string]string
+		noproxy *string
+		target  string
+		want    string
+	}{
+		{map[string]string{"HTTP_PROXY": "http://up:1"}, nil, "http://127.0.0.1:8080/", "http://up:1"},
+		{map[string]string{"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:1"}, nil, "http://a/", "http://low:1"},
+		{map[string]string{"HTTP_PROXY": "http://up:1", "REQUEST_METHOD": "GET"}, nil, "http://a/", ""}, // httpoxy
+		{map[string]string{"https_proxy": "socks5h://s:1080"}, nil, "https://a/", "socks5h://s:1080"},
+		{map[string]string{"https_proxy": "socks5h://s:1080"}, nil, "http://a/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1"}, nil, "https://a/", "http://all:1"},
+		{map[string]string{"all_proxy": "http://all:1", "HTTPS_PROXY": "http://s:1"}, nil, "https://a/", "http://s:1"},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "example.com,10.0.0.0/8"}, nil, "https://www.example.com/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": ".example.com"}, nil, "https://example.com/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "example.com"}, nil, "https://notexample.com/", "http://all:1"},
+		{map[string]string{"ALL_PROXY": "http://all:1", "no_proxy": "10.0.0.0/8"}, nil, "http://10.1.2.3/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "*"}, nil, "http://a/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "*"}, ptr(""), "http://a/", "http://all:1"}, // --noproxy "" replaces it
+		{map[string]string{"ALL_PROXY": "http://all:1"}, ptr("a,b"), "http://b/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "::1"}, nil, "http://[::1]:80/", ""},
+	} {
+		p, err := newProxies(Options{Getenv: env(tt.vars), NoProxy: tt.noproxy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if pu := p.forTarget(u(tt.target)); pu != nil {
+			got = pu.String()
+		}
+		if got != tt.want {
+			t.Errorf("%v --noproxy %v, %s: proxy %q, want %q", tt.vars, tt.noproxy, tt.target, got, tt.want)
+		}
+	}
+	// --noproxy applies to --proxy as well.
+	p, _ := newProxies(Options{Proxy: "http://fixed:1", NoProxy: ptr("internal"), Getenv: env(nil)})
+	if p.forTarget(u("http://api.internal/")) != nil || p.forTarget(u("http://api.example/")) == nil {
+		t.Errorf("--noproxy with --proxy")
+	}
+	// A broken variable is an option error naming it.
+	if _, err := newProxies(Options{Getenv: env(map[string]string{"HTTPS_PROXY": "ftp://x"})}); err == nil || !strings.Contains(err.Error(), "HTTPS_PROXY=ftp://x") {
+		t.Errorf("a broken HTTPS_PROXY: %v", err)
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// An https:// proxy's certificate is verified on its own terms: --proxy-cacert or --proxy-insecure, never
+// the server's --cacert, -k or --pin.
+func TestHTTPSProxyTrust(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	backend := hostPort(srv.URL)
+	proxy := httptest.NewTLSServer(&testserver.Proxy{Route: func(string) string { return backend }})
+	defer proxy.Close()
+	proxyCA := t.TempDir() + "/proxy-ca.pem"
+	writeFile(t, proxyCA, testserver.CertPEM(proxy.Certificate()))
+	base := Options{Proxy: proxy.URL, TLS: TLSOptions{CACert: ca}, ConnectTimeout: 5 * time.Second}
+
+	if _, _, err := get(t, newTransport(t, base), "https://example.com/"); !isUnknownAuthority(err) {
+		t.Errorf("an https proxy signed by an unknown CA: %v; want it refused", err)
+	}
+	withK := base
+	withK.TLS.Insecure = true
+	if _, _, err := get(t, newTransport(t, withK), "https://example.com/"); !isUnknownAuthority(err) {
+		t.Errorf("-k also skipped the proxy's verification: %v", err)
+	}
+	for name, o := range map[string]ProxyTLS{"--proxy-cacert": {CACert: proxyCA}, "--proxy-insecure": {Insecure: true}} {
+		opt := base
+		opt.ProxyTLS = o
+		body, rec, err := get(t, newTransport(t, opt), "https://example.com/")
+		if err != nil || body != "hello from example.com" || rec.Proxy == "" {
+			t.Errorf("%s: %q, %v", name, body, err)
+		}
+	}
+	// --pin is the server's: pinning the server's key through the proxy works.
+	opt := base
+	opt.ProxyTLS = ProxyTLS{CACert: proxyCA}
+	opt.TLS.Pin = "sha256//" + spkiPin(srv.Certificate().RawSubjectPublicKeyInfo)
+	if _, _, err := get(t, newTransport(t, opt), "https://example.com/"); err != nil {
+		t.Errorf("the server's pin through an https proxy: %v", err)
+	}
+}
+
+func isUnknownAuthority(err error) bool {
+	var ua x509UnknownAuthority
+	return errors.As(err, &ua)
+}
+
+// --http2 meets a server that does not speak it; --http1.1 one that only speaks HTTP/2: each is a TLS
+// failure that says so, never a bare EOF.
+func TestForcedProtocolNotSpoken(t *testing.T) {
+	h1 := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer h1.Close()
+	h1CA := t.TempDir() + "/h1.pem"
+	writeFile(t, h1CA, testserver.CertPEM(h1.Certificate()))
+	_, _, err := get(t, newTransport(t, Options{Protocol: HTTP2, TLS: TLSOptions{CACert: h1CA}}), h1.URL)
+	if err == nil || !strings.Contains(err.Error(), "no application protocol") && !strings.Contains(err.Error(), "did not agree to h2") {
+		t.Errorf("--http2 to an HTTP/1.1 server: %v", err)
+	}
+
+	// A server that speaks only HTTP/2, as nghttpd does: it agrees to no protocol when offered http/1.1,
+	// then closes the connection when HTTP/1.1 arrives.
+	h2only := httptest.NewUnstartedServer(nil)
+	h2only.StartTLS() // for its certificate; the listener below answers instead
+	h2only.Close()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: h2only.TLS.Certificates, NextProtos: []string{"h2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Read(make([]byte, 4096))
+			}()
+		}
+	}()
+	h2CA := t.TempDir() + "/h2.pem"
+	writeFile(t, h2CA, testserver.CertPEM(h2only.Certificate()))
+	_, rec, err := get(t, newTransport(t, Options{Protocol: HTTP1, TLS: TLSOptions{CACert: h2CA}}), "https://"+ln.Addr().String()+"/")
+	if err == nil || rec.TLS == nil || rec.TLS.NegotiatedProtocol != "" {
+		t.Errorf("--http1.1 to an HTTP/2-only server: %v; want a failure after a handshake that agreed no protocol", err)
+	}
+}
+
+type urlT = url.URL
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type x509UnknownAuthority = x509.UnknownAuthorityError
+
+func spkiPin(spki []byte) string {
+	sum := sha256.Sum256(spki)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
