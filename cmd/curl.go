@@ -48,5 +48,21 @@ func curlArgs(args []string) ([]string, error) {
 	if err != nil {
 		return nil, &usageError{err: err}
 	}
+	for _, a := range out {
+		if strings.HasPrefix(a, "--continue-at=") {
+			return nil, usageErrorf("hop resumes from the size of the file already there: use curl's -C - (not an offset)")
+		}
+	}
 	return out, nil
+}
+
+// continueDash drops the "-" curl users put after -C (curl's "-C -": resume from the file's size), which
+// hop's -C means without it.
+func continueDash(args []string) []string {
+	for i := 0; i+1 < len(args); i++ {
+		if (args[i] == "-C" || args[i] == "--continue") && args[i+1] == "-" {
+			return append(args[:i+1:i+1], args[i+2:]...)
+		}
+	}
+	return args
 }

@@ -187,7 +187,8 @@ func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {
 }
 
 func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
-	fs.StringVarP(&o.File, "output", "o", "", "write the body to FILE (replaces it; - for stdout)")
+	fs.StringVarP(&o.File, "output", "o", "", "write the body to FILE (replaces it once complete; - for stdout)")
+	addDownloadFlags(fs, o)
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")

@@ -29,6 +29,8 @@ type presenter struct {
 	headOut                                                       io.Writer // where response heads go
 	headStyle                                                     format.Style
 	secrets                                                       format.Secrets // how credentials are shown
+	file                                                          *download.File // the download -C resumes, opened before sending
+	rangeDone                                                     bool           // -C found the file already complete (416)
 
 	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
 	warnedWriteOut bool             // unknown -w variables were warned about
@@ -167,7 +169,7 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResult, read bool, err error) {
 	resp := ex.Final()
 	c.max = format.DefaultCap
-	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && p.o.File == "") || resp.Request.Method == http.MethodHead {
+	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()) || resp.Request.Method == http.MethodHead {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, false, nil
 	}
@@ -177,12 +179,21 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	}
 	w, terminal := p.s.Out, p.s.OutTTY
 	var file *download.File
-	if p.o.File != "" && p.o.File != "-" {
-		f, err := download.Create(p.o.File)
-		if err != nil {
+	var progress *progressWriter
+	if p.o.downloading() {
+		f, done, err := p.openDownload(ex)
+		if err != nil || done {
 			return format.BodyResult{}, false, err
 		}
-		file, w, terminal = f, f, false
+		// f is nil for an error answer to a resumed download: the partial file stays as it was and the body
+		// is shown instead.
+		if f != nil {
+			file, w, terminal = f, f, false
+			if p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document {
+				progress = &progressWriter{w: f}
+				w = progress
+			}
+		}
 	}
 	switch {
 	case file == nil && (p.document || !p.respBody):
@@ -207,12 +218,27 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 			opts.Color = terminal && p.outStyle.Color
 		}
 	}
+	var stopProgress, progressDone chan struct{}
+	if progress != nil {
+		total := resp.ContentLength
+		if total >= 0 {
+			total += file.Offset()
+		}
+		stopProgress, progressDone = make(chan struct{}), make(chan struct{})
+		go p.showProgress(progress, file.Offset(), total, stopProgress, progressDone)
+	}
 	res, err = format.Body(w, rc, opts)
+	if progress != nil {
+		close(stopProgress)
+		<-progressDone
+	}
 	if file != nil {
 		if err != nil {
-			file.Abort()
-		} else {
-			err = file.Commit()
+			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
+				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))
+			}
+		} else if err = file.Commit(); err == nil && p.o.Download {
+			p.note(fmt.Sprintf("saved %s (%s)", file.Path(), format.Size(file.Offset()+res.Bytes)))
 		}
 	}
 	if res.Note != "" {

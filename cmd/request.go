@@ -43,6 +43,10 @@ type RequestOptions struct {
 // OutputOptions say what is shown, where.
 type OutputOptions struct {
 	File          string // -o
+	Download      bool   // -O: the file is named by the response or the URL
+	OutputDir     string
+	Force         bool // -O may replace a file
+	Continue      bool // -C: resume with Range
 	Include       bool
 	Verbose       bool
 	Quiet         bool // HTTPie's: nothing but errors and failed checks
@@ -213,6 +217,9 @@ func (o *RequestOptions) check(s *Streams) error {
 	o.checks = checks
 	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
 		return usageErrorf("--repeat and --interval must not be negative")
+	}
+	if o.Repeat.N > 0 && (out.downloading() || out.Continue) {
+		return usageErrorf("--repeat measures; it does not save files (-o, -O, -C)")
 	}
 	if o.Output.WriteOut != "" {
 		tmpl, err := readTemplate(o.Output.WriteOut, s)

@@ -34,6 +34,7 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	if err != nil {
 		return err
 	}
+	args = continueDash(args)
 	args = c.hoist(args)
 	if reachesCompletion(args) {
 		c.addCompletionCmd()

@@ -78,7 +78,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 // printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
-		ShowSecrets: o.Output.ShowSecrets}
+		Download: o.Output.Download, OutputDir: o.Output.OutputDir, Continue: o.Output.Continue, ShowSecrets: o.Output.ShowSecrets}
 	if o.Cookies.Read != "" && !o.Cookies.literal() {
 		co.CookieFile = o.Cookies.Read
 	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
@@ -134,6 +134,9 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	if err != nil {
 		return err
 	}
+	if err := p.prepareDownload(out.req); err != nil {
+		return err
+	}
 	// Interrupts are watched from here on, registered beside the exchange; output waits for the registration.
 	p.watched = s.watchInterrupts()
 	ex, err := client.Do(ctx, out.req, exchange.Observer{Hop: p.hop, Wait: p.wait})
@@ -175,8 +178,8 @@ func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http
 		}
 		return &shownError{err: &check.Failure{Msg: fmt.Sprintf("%d check(s) failed", len(failed))}}
 	}
-	if o.Output.NoCheckStatus || o.checks.ReplacesStatusRule() {
-		return nil
+	if o.Output.NoCheckStatus || o.checks.ReplacesStatusRule() || p.rangeDone {
+		return nil // (a 416 to -C when the file was already complete is success)
 	}
 	if err := check.Status(final.StatusCode, func() string { return statusMessage(final.StatusCode, final.Status) }); err != nil {
 		if p.respHead {

@@ -29,6 +29,9 @@ type Options struct {
 	CookieFile  string // -b FILE, passed on
 	CookieJar   string // -c FILE, passed on
 	Output      string // -o FILE
+	Download    bool   // -O: curl's -O -J
+	OutputDir   string
+	Continue    bool // -C: curl's -C -
 	ShowSecrets bool
 }
 
@@ -102,6 +105,15 @@ func Command(r *request.Request, o Options) string {
 	add(exchangeArgs(o.Exchange)...)
 	if o.Output != "" {
 		add("-o", o.Output)
+	}
+	if o.Download {
+		add("-O", "-J") // -J: the name from Content-Disposition, as hop takes it
+	}
+	if o.OutputDir != "" {
+		add("--output-dir", o.OutputDir)
+	}
+	if o.Continue {
+		add("-C", "-")
 	}
 	add(u.String())
 

@@ -87,6 +87,15 @@ var options = []curlOption{
 	{long: "max-redirs", value: true, to: "--max-redirects"},
 	same("location-trusted", 0, false),
 	same("output", 'o', true),
+	{long: "remote-name", short: 'O', to: "--download"},
+	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
+	same("output-dir", 0, true),
+	{long: "continue-at", short: 'C', value: true, hop: func(v string, _ *translation) []string {
+		if v == "-" {
+			return []string{"--continue"}
+		}
+		return []string{"--continue-at=" + v} // refused by hop with its reason: it resumes from the file's size
+	}},
 	same("include", 'i', false),
 	same("verbose", 'v', false),
 	same("silent", 's', false),

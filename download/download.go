@@ -1,38 +1,195 @@
-// Package download is where a body lands on disk: the file -o names. A download is created, written, and
-// then committed or aborted, so that how a file appears under its final name is decided here, in one place.
+// Package download is where a body lands on disk: the file -o names, or the one -O derives from the
+// response. A download to a regular file is written to a temporary file beside it and renamed into place
+// only once the whole body arrived, so that a failed, interrupted or truncated transfer never leaves a file
+// under the final name; its bytes are kept as NAME.part, which -C resumes. Nothing here prints.
 package download
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
 )
+
+// partSuffix names the bytes of a download that did not finish, kept for -C.
+const partSuffix = ".part"
+
+// validatorAttr is the extended attribute where a partial download keeps its ETag or Last-Modified, so that
+// -C can ask with If-Range; a file system without user attributes just resumes without it.
+const validatorAttr = "user.hop.validator"
 
 // File is a download in progress.
 type File struct {
-	path string
-	f    *os.File
+	path   string   // the final name
+	tmp    string   // the file being written; "" when writing path directly
+	f      *os.File // open for writing
+	mode   fs.FileMode
+	offset int64 // bytes already there when a resumed download began
 }
 
-// Create starts a download to path, replacing what is there, as curl -o does. Paths that are not regular
-// files (/dev/null, a named pipe) are written as they are.
-func Create(path string) (*File, error) {
-	f, err := os.Create(path)
+// ExistsError is a download that would replace a file without --force.
+type ExistsError struct{ Path string }
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("%s already exists: --force replaces it, -C resumes it", e.Path)
+}
+
+// Create starts a download to path, replacing what is there once complete, as curl -o does (unless
+// keep, -O without --force, which refuses to replace a file). A path that is not a regular file
+// (/dev/null, a named pipe) is written directly.
+func Create(path string, keep bool) (*File, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && !fi.Mode().IsRegular():
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("opening output file %s: %w", path, err)
+		}
+		return &File{path: path, f: f}, nil
+	case err == nil && keep:
+		return nil, &ExistsError{Path: path}
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("opening output file %s: %w", path, err)
+	}
+	mode := newFileMode()
+	if err == nil {
+		mode = fi.Mode().Perm() // replacing a file keeps its permissions, as writing into it would
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("opening output file %s: %w", path, err)
 	}
-	return &File{path: path, f: f}, nil
+	return &File{path: path, tmp: tmp.Name(), f: tmp, mode: mode}, nil
 }
 
 // Write writes body bytes.
 func (d *File) Write(p []byte) (int, error) { return d.f.Write(p) }
 
-// Commit ends a download that received the whole body.
+// Path is the download's final name.
+func (d *File) Path() string { return d.path }
+
+// Offset is where a resumed download continues; 0 for a new one.
+func (d *File) Offset() int64 { return d.offset }
+
+// Restart empties a resumed download whose server sent the whole body instead of the rest.
+func (d *File) Restart() error {
+	if err := d.f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := d.f.Seek(0, 0)
+	d.offset = 0
+	return err
+}
+
+// Commit ends a download that received the whole body: the file takes its final name.
 func (d *File) Commit() error {
-	if err := d.f.Close(); err != nil {
+	err := d.f.Close()
+	if err == nil && d.tmp != "" {
+		if err = os.Chmod(d.tmp, d.mode); err == nil {
+			err = os.Rename(d.tmp, d.path)
+		}
+	}
+	if err != nil {
+		if d.tmp != "" {
+			os.Remove(d.tmp)
+		}
 		return fmt.Errorf("writing output file %s: %w", d.path, err)
 	}
 	return nil
 }
 
-// Abort ends a download that failed. What was written so far stays, as with curl -o.
-func (d *File) Abort() { d.f.Close() }
+// Abort ends a download that failed. Nothing appears under the final name; the bytes received are kept in
+// NAME.part when there are any, with validator (an ETag or Last-Modified) for -C to resume with, and the
+// returned path says where (empty when nothing was kept).
+func (d *File) Abort(validator string) (kept string) {
+	d.f.Close()
+	if d.tmp == "" {
+		return ""
+	}
+	if fi, err := os.Stat(d.tmp); err != nil || fi.Size() == 0 {
+		os.Remove(d.tmp)
+		return ""
+	}
+	part := d.path + partSuffix
+	if d.tmp != part {
+		if err := os.Rename(d.tmp, part); err != nil {
+			os.Remove(d.tmp)
+			return ""
+		}
+	}
+	os.Chmod(part, d.mode)
+	setValidator(part, validator)
+	return part
+}
+
+// Resume continues a download to path from what is already there: NAME.part, which hop keeps when a
+// download fails, or else path itself (a file another tool began). It returns the File, appending, with its
+// Offset, and the validator recorded for the partial bytes ("" when none is known). Nothing there is a new
+// download.
+func Resume(path string) (*File, string, error) {
+	part := path + partSuffix
+	from := part
+	fi, err := os.Stat(part)
+	if err != nil {
+		from = path
+		fi, err = os.Stat(path)
+	}
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		d, err := Create(path, false)
+		return d, "", err
+	}
+	if from == path {
+		// Another tool's partial file: continue it under its own name, as curl -C does.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return nil, "", fmt.Errorf("opening output file %s: %w", path, err)
+		}
+		return &File{path: path, f: f, offset: fi.Size()}, "", nil
+	}
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, "", fmt.Errorf("opening partial download %s: %w", part, err)
+	}
+	mode := newFileMode()
+	if old, err := os.Stat(path); err == nil && old.Mode().IsRegular() {
+		mode = old.Mode().Perm()
+	}
+	return &File{path: path, tmp: part, f: f, mode: mode, offset: fi.Size()}, validator(part), nil
+}
+
+// newFileMode is the mode of a file created as usual: 0666 less the process's umask, read from
+// /proc/self/status (setting the umask to read it would race with other goroutines creating files); 022
+// when it cannot be read.
+func newFileMode() fs.FileMode {
+	mask := uint64(0o022)
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					mask = m
+				}
+			}
+		}
+	}
+	return fs.FileMode(0o666 &^ mask)
+}
+
+func setValidator(path, v string) {
+	if v != "" {
+		unix.Setxattr(path, validatorAttr, []byte(v), 0)
+	}
+}
+
+func validator(path string) string {
+	buf := make([]byte, 1024)
+	n, err := unix.Getxattr(path, validatorAttr, buf)
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return string(buf[:n])
+}

@@ -239,6 +239,9 @@ func sniffType(head []byte, label string) string {
 	return t
 }
 
+// Size says a number of bytes for people: "512 bytes", "1.5 MiB".
+func Size(n int64) string { return humanBytes(n) }
+
 func humanBytes(n int64) string {
 	switch {
 	case n < 1<<10:

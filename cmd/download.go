@@ -1,0 +1,183 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/hop-cli/hop/download"
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/request"
+)
+
+func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
+	fs.BoolVarP(&o.Download, "download", "O", false, "save the body to a file named by the response or the URL (never replaces one without --force)")
+	fs.StringVar(&o.OutputDir, "output-dir", "", "with -O or -o, save in this directory")
+	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
+	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
+}
+
+// downloading reports whether the body goes to a file.
+func (o *OutputOptions) downloading() bool { return o.Download || o.File != "" && o.File != "-" }
+
+// outputPath is the -o path, in --output-dir when relative.
+func (o *OutputOptions) outputPath(name string) string {
+	if o.OutputDir != "" && !filepath.IsAbs(name) {
+		return filepath.Join(o.OutputDir, name)
+	}
+	return name
+}
+
+// prepareDownload opens the partial file -C resumes and asks for the rest of it: Range from its size, and
+// If-Range with the validator hop kept for it, so that a changed file is sent whole. -O and -C ask for the
+// body as stored (Accept-Encoding: identity), as HTTPie does: ranges of a compressed representation do not
+// add up to the file. It runs only when the request is really sent.
+func (p *presenter) prepareDownload(req *request.Request) error {
+	o := p.o
+	if !o.Download && !o.Continue {
+		return nil
+	}
+	if _, typed := req.Given["Accept-Encoding"]; !typed {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	if !o.Continue {
+		return nil
+	}
+	path := o.File
+	switch {
+	case o.Download:
+		// -O -C: the name can only come from the URL, since the response that might name it is not here yet.
+		path = download.Name("", req.URL, "")
+	case path == "" || path == "-":
+		return usageErrorf("-C resumes a file: give -o FILE or -O")
+	}
+	f, validator, err := download.Resume(o.outputPath(path))
+	if err != nil {
+		return err
+	}
+	p.file = f
+	if off := f.Offset(); off > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-")
+		if validator != "" {
+			req.Header.Set("If-Range", validator)
+		}
+	}
+	return nil
+}
+
+// openDownload opens the file the body goes to, once the response is known: the one -C opened, -o's, or the
+// name -O takes from the response. A resumed download is checked against the answer: a 206 must continue
+// where the file ends; a 200 means the server sent everything again, so the file starts over; a 416 with
+// the file's size means it was complete. done reports a download already complete, with nothing to write.
+func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done bool, err error) {
+	resp := ex.Final()
+	f = p.file
+	if f == nil {
+		path := p.o.File
+		if p.o.Download {
+			path = download.Name(resp.Header.Get("Content-Disposition"), ex.Request.URL, resp.Header.Get("Content-Type"))
+		}
+		f, err = download.Create(p.o.outputPath(path), p.o.Download && !p.o.Force)
+		var exists *download.ExistsError
+		if errors.As(err, &exists) {
+			return nil, false, &usageError{err: err}
+		}
+		return f, false, err
+	}
+	off := f.Offset()
+	switch {
+	case off == 0:
+	case resp.StatusCode == http.StatusPartialContent:
+		if start := rangeStart(resp.Header.Get("Content-Range")); start != off {
+			f.Abort("")
+			return nil, false, fmt.Errorf("the server resumed at byte %d, but the file has %d: nothing was written (Content-Range %q)", start, off, resp.Header.Get("Content-Range"))
+		}
+	case resp.StatusCode == http.StatusOK:
+		p.note("the server sent the whole file again (it ignored the range, or the file changed): starting over")
+		if err := f.Restart(); err != nil {
+			return nil, false, err
+		}
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && rangeTotal(resp.Header.Get("Content-Range")) == off:
+		p.rangeDone = true
+		return f, true, f.Commit()
+	default:
+		f.Abort("")
+		return nil, false, nil // an error answer: the partial file is left as it was
+	}
+	return f, false, nil
+}
+
+// rangeStart is the first byte of a Content-Range "bytes START-END/TOTAL"; -1 when there is none.
+func rangeStart(cr string) int64 {
+	v, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return -1
+	}
+	start, _, _ := strings.Cut(v, "-")
+	n, err := strconv.ParseInt(strings.TrimSpace(start), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// rangeTotal is the complete length a Content-Range names ("bytes */1234", or after the slash); -1 when
+// unknown.
+func rangeTotal(cr string) int64 {
+	_, total, ok := strings.Cut(cr, "/")
+	if !ok {
+		return -1
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(total), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// validatorOf is what If-Range can name for this response: a strong ETag, else Last-Modified.
+func validatorOf(h http.Header) string {
+	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
+		return etag
+	}
+	return h.Get("Last-Modified")
+}
+
+// progressWriter counts the bytes written through it, for the progress bar drawn beside the copy.
+type progressWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (pw *progressWriter) Write(b []byte) (int, error) {
+	n, err := pw.w.Write(b)
+	pw.n.Add(int64(n))
+	return n, err
+}
+
+// showProgress draws the progress bar every tick until stop is closed, then clears it. It reads only the
+// counter, so the copy never waits for the terminal.
+func (p *presenter) showProgress(pw *progressWriter, start, total int64, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t0 := time.Now()
+	tick := time.NewTicker(150 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			format.ProgressDone(p.s.Err)
+			return
+		case <-tick.C:
+			format.ProgressLine(p.s.Err, p.errStyle, format.Progress{Bytes: start + pw.n.Load(), Total: total, Start: start, Elapsed: time.Since(t0)})
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package download
+
+import (
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"report.pdf":               "report.pdf",
+		"../../etc/passwd":         "passwd",
+		`..\..\windows\evil.exe`:   "evil.exe",
+		"/abs/path/x.txt":          "x.txt",
+		".bashrc":                  "bashrc",
+		"...":                      "",
+		"..":                       "",
+		".":                        "",
+		"":                         "",
+		"a/":                       "",
+		"tab\there\x00nul\x1b[31m": "tabherenul[31m",
+		"evil\u202etxt.exe":        "eviltxt.exe",
+		" spaced ":                 "spaced",
+	} {
+		if got := Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := strings.Repeat("é", 200) + ".tar.gz" // 400 bytes of stem
+	got := Sanitize(long)
+	if len(got) > maxNameBytes || !strings.HasSuffix(got, ".gz") || !strings.HasPrefix(got, "éé") {
+		t.Errorf("Sanitize(long) = %q (%d bytes)", got, len(got))
+	}
+}
+
+func TestName(t *testing.T) {
+	u := func(s string) *url.URL { p, _ := url.Parse(s); return p }
+	for _, tt := range []struct {
+		cd, url, ctype, want string
+	}{
+		{`attachment; filename="report.pdf"`, "https://x/dl?id=1", "", "report.pdf"},
+		{`attachment; filename*=UTF-8''na%C3%AFve%20file.txt; filename="naive.txt"`, "https://x/dl", "", "naïve file.txt"},
+		{`attachment; filename="../../.ssh/authorized_keys"`, "https://x/dl", "", "authorized_keys"},
+		{`attachment; filename=".."`, "https://x/files/data.csv", "", "data.csv"},
+		{``, "https://x/files/data%20set.csv?x=1", "", "data set.csv"},
+		{``, "https://x/", "text/html; charset=utf-8", "index.html"},
+		{``, "https://x/api/", "application/json", "index.json"},
+		{`inline`, "https://x", "", "index"},
+	} {
+		if got := Name(tt.cd, u(tt.url), tt.ctype); got != tt.want {
+			t.Errorf("Name(%q, %s) = %q, want %q", tt.cd, tt.url, got, tt.want)
+		}
+	}
+}
+
+// A download appears under its name only when committed; an aborted one leaves NAME.part (with the bytes)
+// and nothing under the name; -O's keep refuses an existing file.
+func TestCreateCommitAbort(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	f, err := Create(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("half"))
+	if _, err := os.Stat(path); err == nil {
+		t.Errorf("the final name exists before the download is complete")
+	}
+	kept := f.Abort(`"etag-1"`)
+	if kept != path+".part" {
+		t.Fatalf("Abort kept %q", kept)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Errorf("an aborted download left a file under its name")
+	}
+	r, validator, err := Resume(path)
+	if err != nil || r.Offset() != 4 {
+		t.Fatalf("Resume: offset %d, %v", r.Offset(), err)
+	}
+	if validator != `"etag-1"` && validator != "" { // "" where the file system has no user attributes
+		t.Errorf("validator %q", validator)
+	}
+	r.Write([]byte(" and the rest"))
+	if err := r.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "half and the rest" {
+		t.Errorf("resumed file %q", b)
+	}
+	if _, err := os.Stat(path + ".part"); err == nil {
+		t.Errorf("the .part file outlived the commit")
+	}
+	var exists *ExistsError
+	if _, err := Create(path, true); !errors.As(err, &exists) {
+		t.Errorf("keep: %v, want an ExistsError", err)
+	}
+	// -o replaces, keeping the file's mode.
+	os.Chmod(path, 0o640)
+	f, _ = Create(path, false)
+	f.Write([]byte("new"))
+	f.Commit()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("replaced file mode %o, want 0640", fi.Mode().Perm())
+	}
+	// A file that is not regular is written directly.
+	f, err = Create(os.DevNull, false)
+	if err != nil || f.tmp != "" {
+		t.Errorf("/dev/null: %v, tmp %q", err, f.tmp)
+	}
+	f.Commit()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left in the directory: %v", entries)
+	}
+}

@@ -1,0 +1,78 @@
+package download
+
+import (
+	"mime"
+	"net/url"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxNameBytes is the longest file name most file systems take.
+const maxNameBytes = 255
+
+// Name is the file name -O saves a response under: the filename (or RFC 5987 filename*) of its
+// Content-Disposition, else the last segment of the path of the URL the user typed (never a redirect
+// target's: the server does not pick where a file lands by redirecting), else "index" with an extension for
+// its Content-Type. Whatever the source, the name is made safe: a base name only ("/" and "\\" both
+// separate), no control characters, no leading dots, never "." or "..", at most 255 bytes.
+func Name(contentDisposition string, typed *url.URL, contentType string) string {
+	if _, params, err := mime.ParseMediaType(contentDisposition); err == nil {
+		if n := Sanitize(params["filename"]); n != "" {
+			return n
+		}
+	}
+	if typed != nil {
+		// What follows the last "/", as curl -O takes it: a path ending in "/" names nothing.
+		if n := Sanitize(typed.Path[strings.LastIndexByte(typed.Path, '/')+1:]); n != "" {
+			return n
+		}
+	}
+	ext := ""
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch mt {
+		case "text/html":
+			ext = ".html"
+		case "application/json":
+			ext = ".json"
+		case "text/plain":
+			ext = ".txt"
+		default:
+			if exts, _ := mime.ExtensionsByType(mt); len(exts) > 0 {
+				ext = exts[0]
+			}
+		}
+	}
+	return "index" + ext
+}
+
+// Sanitize makes name a safe base name, or "" when nothing safe is left.
+func Sanitize(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError || r == 0x202e || r == 0x202d { // controls, broken bytes, bidi overrides
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(strings.TrimLeft(name, ". "))
+	if name == "" || name == "." || name == ".." {
+		return ""
+	}
+	if len(name) > maxNameBytes {
+		ext := path.Ext(name)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		stem := name[:maxNameBytes-len(ext)]
+		for !utf8.ValidString(stem) {
+			stem = stem[:len(stem)-1] // do not cut a character in two
+		}
+		name = stem + ext
+	}
+	return name
+}
