@@ -254,7 +254,7 @@ type slo struct {
 
 // SLOPhases are the keys --slo takes: the phases hop measures, total, and ttfb (the start of the hop to its
 // first response byte).
-var SLOPhases = []string{trace.DNS, trace.Connect, trace.Proxy, trace.TLS, trace.Send, trace.Server, trace.Transfer, trace.Total, trace.TTFB}
+var SLOPhases = []string{trace.DNS, trace.Connect, trace.Proxy, trace.TLS, trace.QUIC, trace.Send, trace.Server, trace.Transfer, trace.Total, trace.TTFB}
 
 func parseSLO(v string) ([]slo, error) {
 	var out []slo

@@ -99,10 +99,10 @@ func TestFormatJSONDocument(t *testing.T) {
 			t.Errorf("hop %d keys %q, want %q", i, got, wantHop)
 		}
 		tm := object(t, hop["timings_ms"], "timings_ms")
-		if got := keys(tm); !reflect.DeepEqual(got, []string{"connect", "dns", "proxy", "send", "server", "tls", "total", "transfer"}) {
+		if got := keys(tm); !reflect.DeepEqual(got, []string{"connect", "dns", "proxy", "quic", "send", "server", "tls", "total", "transfer"}) {
 			t.Errorf("hop %d timing keys %q", i, got)
 		}
-		if tm["dns"] != nil || tm["tls"] != nil || tm["proxy"] != nil {
+		if tm["dns"] != nil || tm["tls"] != nil || tm["proxy"] != nil || tm["quic"] != nil {
 			t.Errorf("hop %d: dns %v tls %v proxy %v, want null for an IP literal over plain http, no proxy", i, tm["dns"], tm["tls"], tm["proxy"])
 		}
 		if s, ok := tm["server"].(float64); !ok || s < 0 {

@@ -116,6 +116,7 @@ func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
 	}{
 		{"http1.1", "use HTTP/1.1 only", transport.HTTP1},
 		{"http2", "use HTTP/2 (prior knowledge for http://)", transport.HTTP2},
+		{"http3", "use HTTP/3 over QUIC (UDP; https only)", transport.HTTP3},
 	} {
 		fs.VarPF(&protocolFlag{dst: &t.Protocol, proto: p.proto, name: p.name}, p.name, "", p.usage).NoOptDefVal = "true"
 	}

@@ -102,6 +102,10 @@ func (p *presenter) hop(h exchange.Hop) {
 	}
 	if p.respHead && p.o.Verbose && h.Response != nil {
 		p.responseHead(h.Response)
+		if alt := h.Response.Header.Get("Alt-Svc"); h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
+			// A hint, never a switch: hop speaks HTTP/3 only when asked.
+			format.Note(p.s.Err, p.errStyle, "the server offers HTTP/3 (Alt-Svc: "+alt+"); --http3 would use it")
+		}
 	}
 }
 

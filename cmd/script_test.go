@@ -126,6 +126,14 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(func() { unixSrv.Close() })
 	env.Setenv("UNIXSOCK", filepath.Join(sockDir, "s.sock"))
 
+	// $H3SERVER is the test server over HTTP/3 (UDP), with $TLSSERVER's certificate.
+	h3, err := testserver.StartHTTP3(tlsSrv.TLS.Certificates[0])
+	if err != nil {
+		return err
+	}
+	env.Defer(h3.Close)
+	env.Setenv("H3SERVER", h3.URL)
+
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {
 		return err

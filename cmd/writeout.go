@@ -104,12 +104,19 @@ func curlTimes(r trace.Record) [5]time.Duration {
 		nl = ready
 	}
 	conn := since(e.ConnectDone)
+	if !e.QUICDone.IsZero() {
+		conn = since(e.QUICDone) // HTTP/3: connected once the QUIC handshake is done, as curl counts it
+	}
 	if conn == 0 {
 		conn = ready
 	}
 	var app time.Duration
 	if r.Secure {
-		if app = since(e.TLSDone); app == 0 {
+		app = since(e.TLSDone)
+		if !e.QUICDone.IsZero() {
+			app = since(e.QUICDone)
+		}
+		if app == 0 {
 			app = ready
 		}
 	}

@@ -220,6 +220,8 @@ func transportArgs(t transport.Options, show bool) []string {
 		out = append(out, "--http1.1")
 	case transport.HTTP2:
 		out = append(out, "--http2-prior-knowledge") // for http://; over TLS curl then insists on h2 by ALPN, as hop does
+	case transport.HTTP3:
+		out = append(out, "--http3-only")
 	}
 	for _, r := range t.Resolve {
 		out = append(out, "--resolve", r)

@@ -68,6 +68,8 @@ var options = []curlOption{
 	same("http1.1", 0, false),
 	same("http2", 0, false),
 	{long: "http2-prior-knowledge", to: "--http2"},
+	{long: "http3", to: "--http3"},
+	{long: "http3-only", to: "--http3"},
 	same("resolve", 0, true),
 	same("connect-to", 0, true),
 	same("unix-socket", 0, true),

@@ -74,6 +74,7 @@ type DocTimings struct {
 	Connect  *float64 `json:"connect"`
 	Proxy    *float64 `json:"proxy"` // the CONNECT through a proxy; null without one
 	TLS      *float64 `json:"tls"`
+	QUIC     *float64 `json:"quic"` // HTTP/3's handshake, in place of connect and tls; null otherwise
 	Send     *float64 `json:"send"`
 	Server   *float64 `json:"server"`
 	Transfer *float64 `json:"transfer"`
@@ -104,7 +105,7 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 	var out DocTimings
 	skipped := map[string]string{}
 	fields := map[string]**float64{
-		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.Proxy: &out.Proxy, trace.TLS: &out.TLS,
+		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.Proxy: &out.Proxy, trace.TLS: &out.TLS, trace.QUIC: &out.QUIC,
 		trace.Send: &out.Send, trace.Server: &out.Server, trace.Transfer: &out.Transfer,
 	}
 	for _, p := range t.Phases {

@@ -140,6 +140,10 @@ func harTimingsOf(rec trace.Record) harTimings {
 		// HAR's connect covers everything up to a usable connection: TLS, and a proxy's CONNECT.
 		ht.Connect += max(ht.SSL, 0) + max(phaseMS(t, trace.Proxy, 0), 0)
 	}
+	if q := phaseMS(t, trace.QUIC, -1); q >= 0 {
+		// HTTP/3: the QUIC handshake is the connection and its TLS at once.
+		ht.Connect, ht.SSL = q, q
+	}
 	e := rec.Events
 	for _, first := range []time.Time{e.DNSStart, e.ConnectStart, e.GotConn} {
 		if !first.IsZero() {

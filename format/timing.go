@@ -28,6 +28,7 @@ var phaseColors = map[string]*color.Color{
 	trace.Connect:  newColor(color.FgYellow),
 	trace.Proxy:    newColor(color.FgHiYellow),
 	trace.TLS:      newColor(color.FgMagenta),
+	trace.QUIC:     newColor(color.FgHiMagenta),
 	trace.Send:     newColor(color.FgBlue),
 	trace.Server:   newColor(color.FgGreen),
 	trace.Transfer: newColor(color.FgCyan), // not red: red means trouble everywhere else

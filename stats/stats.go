@@ -95,7 +95,7 @@ func (h *Histogram) Quantile(p float64) time.Duration {
 
 // Phases are the phases a summary keeps, in order: those of timings_ms, total, and ttfb (the hop's start to
 // its first response byte).
-var Phases = []string{trace.DNS, trace.Connect, trace.Proxy, trace.TLS, trace.Send, trace.Server, trace.Transfer, trace.Total, trace.TTFB}
+var Phases = []string{trace.DNS, trace.Connect, trace.Proxy, trace.TLS, trace.QUIC, trace.Send, trace.Server, trace.Transfer, trace.Total, trace.TTFB}
 
 // Timings are histograms of every phase.
 type Timings map[string]*Histogram

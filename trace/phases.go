@@ -21,6 +21,7 @@ const (
 	DNS      = "dns"
 	Connect  = "connect"
 	Proxy    = "proxy" // the CONNECT that opens a tunnel through a proxy; present only when there was one
+	QUIC     = "quic"  // HTTP/3: the QUIC handshake, TLS included, in place of connect and tls
 	TLS      = "tls"
 	Send     = "send"
 	Server   = "server"
@@ -36,11 +37,12 @@ const (
 	ReasonNotRead    = "body not read"
 	ReasonEarly      = "response began before the request was sent"
 	ReasonFailed     = "did not complete"
+	ReasonInQUIC     = "part of the quic phase"
 )
 
 // Timings are the derived phases of one hop and its total duration.
 type Timings struct {
-	Phases []Phase        // the six phases in order, with the proxy phase after connect when there was one
+	Phases []Phase        // the six phases in order, with the proxy phase after connect when there was one, and the quic phase after dns for HTTP/3
 	Total  time.Duration  // from the start of the hop to its last recorded event
 	Offset time.Duration  // the start of this hop relative to the start of the first hop
 	ByName map[string]int // index into Phases
@@ -98,15 +100,19 @@ func (r Record) Timings() Timings {
 	} else if e.BodyDone.IsZero() {
 		transferReason = ReasonNotRead
 	}
-	phases := []Phase{
-		phase(DNS, e.DNSStart, e.DNSDone, dnsReason),
-		phase(Connect, e.ConnectStart, e.ConnectDone, skipConn),
-	}
-	if !e.ProxyDone.IsZero() {
-		phases = append(phases, phase(Proxy, e.ConnectDone, e.ProxyDone, ""))
+	phases := []Phase{phase(DNS, e.DNSStart, e.DNSDone, dnsReason)}
+	if !e.QUICStart.IsZero() || r.Proto == "HTTP/3.0" && r.Reused {
+		// HTTP/3: one handshake makes the connection and its TLS.
+		phases = append(phases, phase(QUIC, e.QUICStart, e.QUICDone, skipConn),
+			Phase{Name: Connect, Skipped: true, Reason: ReasonInQUIC}, Phase{Name: TLS, Skipped: true, Reason: ReasonInQUIC})
+	} else {
+		phases = append(phases, phase(Connect, e.ConnectStart, e.ConnectDone, skipConn))
+		if !e.ProxyDone.IsZero() {
+			phases = append(phases, phase(Proxy, e.ConnectDone, e.ProxyDone, ""))
+		}
+		phases = append(phases, phase(TLS, e.TLSStart, e.TLSDone, tlsReason))
 	}
 	t := Timings{Phases: append(phases,
-		phase(TLS, e.TLSStart, e.TLSDone, tlsReason),
 		phase(Send, e.GotConn, e.WroteRequest, ""),
 		phase(Server, e.WroteRequest, e.FirstByte, serverReason),
 		phase(Transfer, e.FirstByte, e.BodyDone, transferReason),
@@ -116,7 +122,7 @@ func (r Record) Timings() Timings {
 		t.ByName[p.Name] = i
 	}
 	last := e.Start
-	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.ProxyDone, e.TLSDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
+	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.ProxyDone, e.TLSDone, e.QUICDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
 		if ts.After(last) {
 			last = ts
 		}

@@ -28,6 +28,8 @@ type Events struct {
 	ProxyDone    time.Time // the proxy answered the CONNECT that opened the tunnel
 	TLSStart     time.Time
 	TLSDone      time.Time
+	QUICStart    time.Time // HTTP/3: the QUIC handshake (TLS included) began; replaces connect and tls
+	QUICDone     time.Time
 	GotConn      time.Time
 	WroteRequest time.Time
 	FirstByte    time.Time
@@ -282,6 +284,29 @@ func TLSStarted(ctx context.Context) {
 	}
 }
 
+// QUICStarted records that the dialer began a QUIC handshake: the connection and its TLS in one.
+func QUICStarted(ctx context.Context) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, now time.Time) {
+			h.ownTLS = true
+			r.Events.QUICStart = now
+		})
+	}
+}
+
+// QUICDone records the end of a QUIC handshake, with the TLS state it settled (when it got that far).
+func QUICDone(ctx context.Context, cs *tls.ConnectionState, err error) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, now time.Time) {
+			r.Events.QUICDone = now
+			r.TLSErr = err
+			if cs != nil && (err == nil || len(cs.PeerCertificates) > 0) {
+				r.TLS = cs
+			}
+		})
+	}
+}
+
 // TLSDone records the end of a handshake reported with TLSStarted: its state (which may hold the chain of a
 // failed verification) and its error.
 func TLSDone(ctx context.Context, cs *tls.ConnectionState, err error) {
@@ -350,6 +375,8 @@ func (r Record) Waiting() string {
 	switch {
 	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
 		return "the DNS lookup"
+	case e.GotConn.IsZero() && !e.QUICStart.IsZero():
+		return "the QUIC handshake"
 	case e.GotConn.IsZero() && !e.TLSStart.IsZero() && e.TLSDone.IsZero():
 		return "the TLS handshake"
 	case e.GotConn.IsZero() && r.Secure && !e.ConnectDone.IsZero():

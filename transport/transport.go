@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/quic-go/quic-go/http3"
 )
 
 // Protocol is the HTTP version to speak.
@@ -25,6 +27,8 @@ const (
 	HTTP1
 	// HTTP2 speaks HTTP/2 only: by ALPN over TLS, with prior knowledge in the clear.
 	HTTP2
+	// HTTP3 speaks HTTP/3 over QUIC (UDP); https only.
+	HTTP3
 )
 
 // Options are the settings of a Transport; cmd binds its flags to them.
@@ -69,6 +73,7 @@ func optionErrorf(arg, format string, a ...any) error {
 type Transport struct {
 	conn *connector
 	http *http.Transport
+	h3   *http3.Transport // --http3: every request goes over QUIC
 }
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
@@ -90,13 +95,26 @@ func New(o Options) (*Transport, error) {
 		return nil, err
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, budget: o.ConnectTimeout}
-	return &Transport{conn: c, http: newHTTP(c, o.Protocol)}, nil
+	t := &Transport{conn: c, http: newHTTP(c, o.Protocol)}
+	if o.Protocol == HTTP3 {
+		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // RoundTrip sends one request. It remembers the request's URL in the context, so that the dialer knows
 // which route the connection it opens is for.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return t.http.RoundTrip(req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL)))
+	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL))
+	if t.h3 != nil {
+		if req.URL.Scheme != "https" {
+			return nil, optionErrorf("--http3", "HTTP/3 needs an https:// URL, not %s://", req.URL.Scheme)
+		}
+		return t.h3.RoundTrip(req)
+	}
+	return t.http.RoundTrip(req)
 }
 
 // TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own
@@ -104,7 +122,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *Transport) TLSConfig() *tls.Config { return t.conn.tls.Clone() }
 
 // CloseIdleConnections closes connections kept for reuse.
-func (t *Transport) CloseIdleConnections() { t.http.CloseIdleConnections() }
+func (t *Transport) CloseIdleConnections() {
+	t.http.CloseIdleConnections()
+	if t.h3 != nil {
+		t.h3.CloseIdleConnections()
+	}
+}
 
 // DialTLS opens a TLS connection to addr (HOST:PORT) with cfg, along the route a request to https://addr
 // would take, within the connect budget. The handshake is reported to the trace in ctx.
@@ -130,6 +153,8 @@ func (p Protocol) alpn() []string {
 		return []string{"http/1.1"}
 	case HTTP2:
 		return []string{"h2"}
+	case HTTP3:
+		return []string{"h3"}
 	}
 	return []string{"h2", "http/1.1"}
 }
