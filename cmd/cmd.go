@@ -5,7 +5,10 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -58,9 +61,23 @@ func Main() (code int) {
 		<-s.WatchInterrupts() // the prompt changes the terminal's mode: Ctrl-C must end it, not kill hop
 		return prompt(ctx, p)
 	}
+	// net/http logs a few things (a stray response on an idle connection) through the standard logger,
+	// straight to stderr; nothing but hop's own lines may reach it.
+	log.SetOutput(io.Discard)
 	err := Execute(ctx, s, Runners{}, os.Args[1:])
 	if err != nil && ctx.Err() != nil {
 		err = context.Canceled // interrupted, whatever the exchange made of it
+	}
+	if werr := s.writeError(); werr != nil && !errors.Is(werr, syscall.EPIPE) {
+		// A full disk or an unwritable file behind stdout loses output: that is a failure, whatever else
+		// happened. (A closed pipe is the reader's choice: SIGPIPE ends hop quietly, as it does curl.)
+		var pe *os.PathError
+		if errors.As(werr, &pe) {
+			werr = pe.Err
+		}
+		if err == nil || exitCode(err) == 0 {
+			err = fmt.Errorf("writing to standard output: %w", werr)
+		}
 	}
 	return report(s, err)
 }

@@ -182,7 +182,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	if undecodable != "" {
 		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
 	}
-	w, terminal := p.s.Out, p.s.OutTTY
+	w, terminal := io.Writer(&exchangeWriter{w: p.s.Out, ex: ex}), p.s.OutTTY
 	var file *download.File
 	var progress *progressWriter
 	if p.o.downloading() {
@@ -255,6 +255,34 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		p.note(res.Note)
 	}
 	return res, true, err
+}
+
+// exchangeWriter stops writing the body once the exchange's time is up or it was interrupted: formatting
+// happens after the last byte arrived, and -m and Ctrl-C must still end hop (exit 28, 130) at once.
+type exchangeWriter struct {
+	w  io.Writer
+	ex *exchange.Exchange
+}
+
+func (e *exchangeWriter) Write(p []byte) (int, error) {
+	if err := e.ex.Err(); err != nil {
+		return 0, err
+	}
+	const chunk = 256 << 10 // a large formatted body is written in pieces, each after a check
+	written := 0
+	for len(p) > chunk {
+		n, err := e.w.Write(p[:chunk])
+		written += n
+		if err != nil {
+			return written, err
+		}
+		if err := e.ex.Err(); err != nil {
+			return written, err
+		}
+		p = p[chunk:]
+	}
+	n, err := e.w.Write(p)
+	return written + n, err
 }
 
 func (p *presenter) note(msg string) {

@@ -287,6 +287,13 @@ func (c *capture) Write(p []byte) (int, error) {
 		c.truncated = true
 		keep = p[:max(room, 0)]
 	}
+	if need := len(c.buf) + len(keep); need > cap(c.buf) {
+		// Doubling, up to the cap and no further: append's gentler growth for large slices would copy a
+		// 64 MiB body a dozen times, and leave each copy for the collector.
+		grown := make([]byte, len(c.buf), min(max(2*cap(c.buf), need, 64<<10), max(c.max, need)))
+		copy(grown, c.buf)
+		c.buf = grown
+	}
 	c.buf = append(c.buf, keep...)
 	return len(p), nil // never a short write: io.MultiWriter would stop the copy to stdout
 }

@@ -40,11 +40,34 @@ type Streams struct {
 	Color string
 }
 
+// failedWriter remembers the first error writing to a stream, so that a full disk or a closed file behind
+// stdout is reported once at the end instead of being ignored by every writer on the way.
+type failedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (f *failedWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil && f.err == nil {
+		f.err = err
+	}
+	return n, err
+}
+
+// writeError is the first error writing to stdout, if any.
+func (s *Streams) writeError() error {
+	if f, ok := s.Out.(*failedWriter); ok {
+		return f.err
+	}
+	return nil
+}
+
 // System returns the process's own streams.
 func System() *Streams {
 	isTTY := func(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 	return &Streams{
-		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		In: os.Stdin, Out: &failedWriter{w: os.Stdout}, Err: os.Stderr,
 		InTTY: isTTY(os.Stdin), OutTTY: isTTY(os.Stdout), ErrTTY: isTTY(os.Stderr),
 		Getenv:       os.Getenv,
 		Width:        func() int { return columns(os.Stderr) },

@@ -116,7 +116,11 @@ func Reader(r io.ReadCloser, contentEncoding string) io.ReadCloser {
 	for i := len(encs) - 1; i >= 0; i-- {
 		if c := find(encs[i]); c != nil {
 			if layers++; layers > maxLayers {
-				out = failing{&Error{Encoding: contentEncoding, Err: fmt.Errorf("more than %d content codings", maxLayers)}}
+				name := strings.Join(encs[:min(len(encs), maxLayers+1)], ", ")
+				if len(encs) > maxLayers+1 {
+					name += ", …"
+				}
+				out = failing{&Error{Encoding: name, Err: fmt.Errorf("%d content codings, more than the %d hop undoes", len(encs), maxLayers)}}
 				break
 			}
 			out = &lazy{src: out, c: c, enc: c.names[0]}

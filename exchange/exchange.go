@@ -72,7 +72,22 @@ type Exchange struct {
 	Hops    []Hop
 	// NotRetried says why a failure worth retrying was not retried (POST without Retry.AllMethods).
 	NotRetried string
+	ctx        context.Context // the exchange's: its deadline is -m, its cancellation an interrupt
+	maxTime    time.Duration
 	cancel     context.CancelFunc
+}
+
+// Err reports, once the exchange's time is up or it was interrupted, the failure that is, typed as any other
+// (a total timeout, exit 28; an interrupt, 130); nil while the exchange may go on. Work done after the body
+// arrived (formatting it, writing it out) checks it, so that -m and Ctrl-C still end hop at once.
+func (e *Exchange) Err() error {
+	if e.ctx == nil || e.ctx.Err() == nil {
+		return nil
+	}
+	if errors.Is(context.Cause(e.ctx), errTotalTimeout) {
+		return timeout("total", e.maxTime, "the body to be shown", e.ctx.Err())
+	}
+	return failure(Interrupted, "the body to be shown", e.ctx.Err(), "interrupted")
 }
 
 // Final returns the last hop if it got a response, or nil.
@@ -104,12 +119,13 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
 func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
-	ex := &Exchange{Request: r}
+	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime}
 	if c.Options.MaxTime > 0 {
 		ctx, ex.cancel = context.WithTimeoutCause(ctx, c.Options.MaxTime, errTotalTimeout)
 	} else {
 		ctx, ex.cancel = context.WithCancel(ctx)
 	}
+	ex.ctx = ctx
 	retry := newRetrier(c.Options.Retry, time.Now())
 	defer func() { ex.NotRetried = retry.notRetried }()
 	cur := *r

@@ -56,6 +56,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
 	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:") || errors.As(err, &alpn):
 		return handshakeError(host, err)
+	case errors.Is(err, trace.ErrTooManyInformational):
+		e := failure(Protocol, waiting, err, "%s sent %v; refused", host, trace.ErrTooManyInformational)
+		e.Host = host
+		return e
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
 	case errors.As(err, &dns):
@@ -73,6 +77,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(EmptyReply, waiting, err, "empty reply from %s: it closed the connection without answering (%s)", host, hint)
 		e.Host = host
 		return e
+	}
+	if rec.Status == 0 && c.Limits.Idle > 0 && !rec.Events.FirstByte.IsZero() && time.Since(rec.Events.FirstByte) >= c.Limits.Idle*9/10 &&
+		strings.Contains(err.Error(), "malformed HTTP response") {
+		// A status line cut short by hop's own read deadline: net/http reports the fragment as malformed.
+		return timeout("idle", c.Limits.Idle, waiting, err)
 	}
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {
@@ -121,9 +130,9 @@ func handshakeError(host string, err error) *Error {
 // these errors, so their wording is matched; a reworded one falls back to the generic error.
 func protocolError(err error, host, waiting string) *Error {
 	msg := err.Error()
-	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header"} {
+	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length"} {
 		if strings.Contains(msg, sign) {
-			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: "} {
+			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {
 				msg = strings.TrimPrefix(msg, prefix)
 			}
 			e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: %s", host, msg)

@@ -59,14 +59,14 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 		return BodyResult{Bytes: n}, err
 	}
 	br := bufio.NewReaderSize(body, 64<<10)
-	head, peekErr := br.Peek(1024)
+	head, peekErr := peekArrived(br, 1024)
 	if len(head) == 0 {
 		if peekErr != nil && peekErr != io.EOF {
 			return BodyResult{}, peekErr
 		}
 		return BodyResult{}, nil
 	}
-	if looksBinary(head) {
+	if looksBinary(head, opts.ContentType) {
 		if !opts.Terminal {
 			n, err := Copy(w, br)
 			return BodyResult{Kind: "binary", Bytes: n}, err
@@ -79,10 +79,102 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 		note := fmt.Sprintf("binary body not shown (%s, %s); save it with -o FILE", sniffType(head, opts.ContentType), size)
 		return BodyResult{Kind: "binary", Bytes: n, Note: note}, err
 	}
+	if (opts.Format || opts.Color) && isJSONLines(opts.ContentType) {
+		return jsonLines(w, br, opts)
+	}
 	if (opts.Format || opts.Color) && isJSON(opts.ContentType) {
 		return jsonBody(w, br, opts)
 	}
-	return textBody(w, br, opts, BodyResult{Kind: "text"})
+	var r io.Reader = br
+	if opts.Terminal && isLatin1(opts.ContentType) {
+		r = latin1{br}
+	}
+	return textBody(w, r, opts, BodyResult{Kind: "text"})
+}
+
+// peekArrived returns the start of what r holds, up to n bytes, waiting only for the first byte: a stream
+// (server-sent events, a log) is sniffed from what has arrived, never held until n bytes have.
+func peekArrived(r *bufio.Reader, n int) ([]byte, error) {
+	if _, err := r.Peek(1); err != nil {
+		return nil, err
+	}
+	return r.Peek(min(n, r.Buffered()))
+}
+
+// isJSONLines reports whether a Content-Type names newline-delimited JSON, laid out a line at a time.
+func isJSONLines(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch mt {
+	case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines":
+		return true
+	}
+	return false
+}
+
+// jsonLines lays out newline-delimited JSON one line at a time, as each arrives: a line that is not JSON
+// (or too long to hold) is shown as text.
+func jsonLines(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, error) {
+	res := BodyResult{Kind: "json"}
+	for {
+		line, err := br.ReadSlice('\n')
+		for err == bufio.ErrBufferFull {
+			// A line longer than the buffer: shown as text, as it arrives.
+			n, werr := textBody(w, bytes.NewReader(line), opts, BodyResult{})
+			res.Bytes += n.Bytes
+			if werr != nil {
+				return res, werr
+			}
+			line, err = br.ReadSlice('\n')
+		}
+		res.Bytes += int64(len(line))
+		trimmed := bytes.TrimSpace(line)
+		var werr error
+		switch {
+		case len(trimmed) == 0:
+		case json.Valid(trimmed) && layoutRefused(trimmed) == "":
+			out := formatJSON(trimmed, opts.Format, opts.Color, opts.Terminal)
+			if len(out) == 0 || out[len(out)-1] != '\n' {
+				out = append(out, '\n')
+			}
+			_, werr = w.Write(out)
+		default:
+			_, werr = textBody(w, bytes.NewReader(line), opts, BodyResult{})
+		}
+		if werr != nil {
+			return res, werr
+		}
+		if err == io.EOF {
+			return res, nil
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+}
+
+// isLatin1 reports whether a text Content-Type says ISO 8859-1 (or its superset windows-1252), which a
+// terminal shows as UTF-8 only once converted.
+func isLatin1(contentType string) bool {
+	_, params, _ := mime.ParseMediaType(contentType)
+	switch strings.ToLower(params["charset"]) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252":
+		return true
+	}
+	return false
+}
+
+// latin1 turns ISO 8859-1 bytes into UTF-8 (each byte is the code point of the same number); the escaper
+// then shows C1 controls visibly, as for any text.
+type latin1 struct{ r io.Reader }
+
+func (l latin1) Read(p []byte) (int, error) {
+	buf := make([]byte, max(len(p)/2, 1))
+	n, err := l.r.Read(buf)
+	out := p[:0]
+	for _, c := range buf[:n] {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return len(out), err
 }
 
 // Copy streams r to w in large reads. Neither side's ReadFrom/WriteTo is used: os.File's generic ReadFrom
@@ -156,6 +248,11 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 		res.Note = "body is labelled JSON but is not valid JSON; shown as text"
 		return res, err
 	}
+	if why := layoutRefused(data); opts.Format && why != "" {
+		res, err := textBody(w, bytes.NewReader(data), opts, BodyResult{Kind: "json"})
+		res.Note = "JSON body shown as received: " + why
+		return res, err
+	}
 	_, err = w.Write(formatJSON(data, opts.Format, opts.Color, opts.Terminal))
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
@@ -177,13 +274,19 @@ func formatJSON(data []byte, indent, colored, terminal bool) []byte {
 	return out
 }
 
+// escapeJSONStrings rewrites, inside valid JSON, what a terminal must not receive: DEL, C1 controls and
+// bidi overrides become \u escapes (the same JSON), and a byte that is not UTF-8 becomes \ufffd, the
+// replacement character (JSON must be UTF-8; only the terminal copy changes, a piped body is untouched).
 func escapeJSONStrings(p []byte) []byte {
 	var out []byte
 	for i := 0; i < len(p); {
 		r, size := utf8.DecodeRune(p[i:])
-		if r >= 0x7f && needsEscape(r, size, true) && r != utf8.RuneError {
+		if r >= 0x7f && needsEscape(r, size, true) {
 			if out == nil {
 				out = append(make([]byte, 0, len(p)+16), p[:i]...)
+			}
+			if r == utf8.RuneError {
+				r = 0xfffd
 			}
 			out = fmt.Appendf(out, `\u%04x`, r)
 		} else if out != nil {
@@ -197,10 +300,19 @@ func escapeJSONStrings(p []byte) []byte {
 	return out
 }
 
-// looksBinary decides from the bytes, not the label: NUL bytes, invalid UTF-8 or a sniffed non-text type.
-func looksBinary(head []byte) bool {
+// looksBinary decides from the bytes first: NUL bytes or a known binary signature (an image, an archive)
+// are binary whatever the label. A body labelled as text (text/*, JSON, XML...) is otherwise text, shown
+// with its control characters and invalid bytes escaped; an unlabelled one is binary when it is not UTF-8
+// or mostly control bytes.
+func looksBinary(head []byte, label string) bool {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return true
+	}
+	if t := http.DetectContentType(head); !strings.HasPrefix(t, "text/") && t != "application/octet-stream" {
+		return true
+	}
+	if labelledText(label) {
+		return false
 	}
 	// A multi-byte character cut by the end of the sniffed window is not invalid.
 	check := head
@@ -214,11 +326,8 @@ func looksBinary(head []byte) bool {
 	if !utf8.Valid(check) {
 		return true
 	}
-	switch t := http.DetectContentType(head); {
-	case strings.HasPrefix(t, "text/"):
+	if strings.HasPrefix(http.DetectContentType(head), "text/") {
 		return false
-	case t != "application/octet-stream":
-		return true // a known binary signature: image, audio, archive, font, PDF...
 	}
 	// Valid UTF-8 with some control bytes is hostile or odd text, escaped on a terminal; mostly control
 	// bytes is binary.
@@ -229,6 +338,21 @@ func looksBinary(head []byte) bool {
 		}
 	}
 	return controls*10 > len(check)
+}
+
+// labelledText reports whether a Content-Type names text: text/*, JSON, XML, JavaScript, a form.
+func labelledText(label string) bool {
+	mt, _, err := mime.ParseMediaType(label)
+	if err != nil {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), isJSON(label), isJSONLines(label),
+		mt == "application/xml", strings.HasSuffix(mt, "+xml"),
+		mt == "application/javascript", mt == "application/x-www-form-urlencoded":
+		return true
+	}
+	return false
 }
 
 func sniffType(head []byte, label string) string {

@@ -1,7 +1,6 @@
 package format
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -146,16 +145,23 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 
 // docBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
 // the bytes are valid JSON, a string when they are UTF-8 text, base64 otherwise.
-func docBody(data []byte, contentType string) (any, string) {
+func docBody(data []byte, contentType string) (*bodyValue, string) {
+	kind := bodyKind(data, contentType, true)
+	return newBodyValue(data, kind), kind
+}
+
+// bodyKind says how a captured body goes into JSON: json (the value itself, when asked for, labelled JSON
+// and valid UTF-8 JSON), text (a string, for UTF-8 text), or base64.
+func bodyKind(data []byte, contentType string, asJSON bool) string {
 	switch {
 	case len(data) == 0:
-		return "", "text"
-	case isJSON(contentType) && json.Valid(data):
-		return json.RawMessage(data), "json"
-	case utf8.Valid(data) && !looksBinary(data[:min(len(data), 1024)]):
-		return string(data), "text"
+		return "text"
+	case asJSON && isJSON(contentType) && utf8.Valid(data) && json.Valid(data): // a document is UTF-8 JSON, always
+		return "json"
+	case utf8.Valid(data) && !looksBinary(data[:min(len(data), 1024)], contentType):
+		return "text"
 	}
-	return base64.StdEncoding.EncodeToString(data), "base64"
+	return "base64"
 }
 
 // HeaderMap copies headers for a document, credentials masked unless sec.Show.
@@ -177,7 +183,11 @@ func WriteDocument(w io.Writer, d *Document) error {
 		t := d.Hops[n-1].TimingsMS
 		d.TimingsMS = &t
 	}
-	return writeJSON(w, d)
+	var body *bodyValue
+	if d.Response != nil {
+		body, _ = d.Response.Body.(*bodyValue)
+	}
+	return writeJSON(w, d, body)
 }
 
 // NewDocResponse describes the final response.
@@ -217,9 +227,3 @@ func WriteCertDocument(w io.Writer, d *CertDocument) error {
 
 // writeJSON writes v as indented JSON without HTML escaping: documents are read by people and by jq, not
 // embedded in HTML.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}

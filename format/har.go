@@ -1,7 +1,6 @@
 package format
 
 import (
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hop-cli/hop/trace"
 )
@@ -87,10 +85,10 @@ type harResponse struct {
 }
 
 type harContent struct {
-	Size     int64  `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text,omitempty"`
-	Encoding string `json:"encoding,omitempty"`
+	Size     int64      `json:"size"`
+	MimeType string     `json:"mimeType"`
+	Text     *bodyValue `json:"text,omitempty"` // always a string: text, or base64 with Encoding
+	Encoding string     `json:"encoding,omitempty"`
 }
 
 // harTimings follows HAR 1.2: -1 for a phase that does not apply; connect includes ssl.
@@ -157,6 +155,7 @@ func harTimingsOf(rec trace.Record) harTimings {
 // HAR writes the exchange as a HAR 1.2 log with one entry per hop.
 func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets) error {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "hop", Version: version}, Pages: []any{}, Entries: []harEntry{}}}
+	var finalBody *bodyValue // streamed into the file when large
 	for i, h := range hops {
 		final := i == len(hops)-1
 		rec := h.Record
@@ -220,15 +219,15 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 			}
 			e.Response.Content = harContent{Size: size, MimeType: r.Header.Get("Content-Type")}
 			if len(body) > 0 {
-				if utf8.Valid(body) {
-					e.Response.Content.Text = string(body)
-				} else {
-					e.Response.Content.Text = base64.StdEncoding.EncodeToString(body)
+				kind := bodyKind(body, r.Header.Get("Content-Type"), false)
+				finalBody = newBodyValue(body, kind)
+				e.Response.Content.Text = finalBody
+				if kind == "base64" {
 					e.Response.Content.Encoding = "base64"
 				}
 			}
 		}
 		f.Log.Entries = append(f.Log.Entries, e)
 	}
-	return writeJSON(w, f)
+	return writeJSON(w, f, finalBody)
 }

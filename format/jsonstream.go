@@ -200,13 +200,17 @@ var buffers = sync.Pool{New: func() any { b := make([]byte, 0, batchSize*4); ret
 // indented by two spaces, separated by ",\n", with no separator before the first or after the last. ok is
 // false when the batch is not valid JSON. When buf is not nil, out lives in it: put it back in buffers once
 // out is written.
-func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte, ok bool) {
+func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte, why string) {
 	wbuf := buffers.Get().(*[]byte)
 	wrapper := append(append(append((*wbuf)[:0], wrapperHead...), batch...), ']')
 	*wbuf = wrapper
 	if !json.Valid(wrapper) {
 		buffers.Put(wbuf)
-		return nil, nil, false
+		return nil, nil, errInvalidElement
+	}
+	if why := layoutRefused(wrapper); why != "" {
+		buffers.Put(wbuf)
+		return nil, nil, why
 	}
 	out = pretty.Pretty(wrapper)
 	buffers.Put(wbuf)
@@ -219,8 +223,11 @@ func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte,
 		*buf = appendColorJSON((*buf)[:0], out)
 		out = *buf
 	}
-	return out, buf, true
+	return out, buf, ""
 }
+
+// errInvalidElement is formatBatch's reason for a batch that is not valid JSON.
+const errInvalidElement = "an array element is not valid JSON"
 
 // release returns a batch's buffer to the pool.
 func release(buf *[]byte) {
@@ -253,9 +260,9 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 	if err != nil {
 		return BodyResult{Bytes: s.offset}, s.raw, false, err
 	}
-	out, buf, ok := formatBatch(batch, opts.Color, opts.Terminal)
-	if !ok {
-		return BodyResult{}, s.raw, false, nil
+	out, buf, why := formatBatch(batch, opts.Color, opts.Terminal)
+	if why != "" {
+		return BodyResult{}, s.raw, false, nil // formatted whole, or shown as received, by the caller
 	}
 	s.keepRaw, s.raw = false, nil
 	if _, err := w.Write(append(open, '\n')); err != nil {
@@ -270,7 +277,7 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 	type formatted struct {
 		out []byte
 		buf *[]byte
-		ok  bool
+		why string // why the batch is not laid out; "" when it is
 	}
 	type job struct {
 		raw []byte
@@ -294,8 +301,8 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			}
 			j := job{raw: bytes.Clone(batch), out: make(chan formatted, 1)}
 			go func() {
-				out, buf, ok := formatBatch(j.raw, opts.Color, opts.Terminal)
-				j.out <- formatted{out, buf, ok}
+				out, buf, why := formatBatch(j.raw, opts.Color, opts.Terminal)
+				j.out <- formatted{out, buf, why}
 			}()
 			jobs <- j
 		}
@@ -313,12 +320,12 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			_, err := fmt.Fprintf(w, "\n%s\n", closeB)
 			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, err
 		case errors.As(j.err, &bad):
-			return rest(w, br, opts, j.raw, s.offset, bad.msg)
+			return rest(w, br, opts, j.raw, s.offset, invalidNote(bad.msg))
 		case j.err != nil:
 			return BodyResult{Kind: "json", Bytes: s.offset}, nil, true, j.err
 		}
 		f := <-j.out
-		if !f.ok {
+		if f.why != "" {
 			// Output has begun: this batch and everything after it goes out as text.
 			var later [][]byte
 			close(stop)
@@ -329,7 +336,11 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			if s.done {
 				broken = append(broken, ']') // the scanner consumed it
 			}
-			return rest(w, br, opts, broken, s.offset, "an array element is not valid JSON")
+			note := "JSON body shown as received from here on: " + f.why
+			if f.why == errInvalidElement {
+				note = invalidNote(f.why)
+			}
+			return rest(w, br, opts, broken, s.offset, note)
 		}
 		_, err := w.Write([]byte(",\n"))
 		if err == nil {
@@ -346,9 +357,13 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 
 // rest writes what is left of a body whose formatting had begun when invalid JSON turned up: the batch that
 // broke and everything after it, as text.
-func rest(w io.Writer, br *bufio.Reader, opts BodyOptions, broken []byte, offset int64, why string) (BodyResult, []byte, bool, error) {
+func rest(w io.Writer, br *bufio.Reader, opts BodyOptions, broken []byte, offset int64, note string) (BodyResult, []byte, bool, error) {
 	w.Write([]byte(",\n"))
 	res, err := textBody(w, io.MultiReader(bytes.NewReader(broken), br), opts, BodyResult{Kind: "json", Bytes: offset - int64(len(broken))})
-	res.Note = fmt.Sprintf("body is not valid JSON (%s); the rest is shown as text", why)
+	res.Note = note
 	return res, nil, true, err
+}
+
+func invalidNote(why string) string {
+	return fmt.Sprintf("body is not valid JSON (%s); the rest is shown as text", why)
 }

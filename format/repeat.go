@@ -214,6 +214,6 @@ func (d *RepeatDocument) value(v any, indent string) {
 		d.err = err
 	}
 	if d.err == nil {
-		_, d.err = d.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+		_, d.err = d.w.Write(escapeUnsafeJSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))))
 	}
 }

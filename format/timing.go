@@ -128,8 +128,17 @@ func hopTitle(s Style, hop Hop) string {
 	if hop.Attempt > 1 {
 		parts = append(parts, s.paint(colorWarn, fmt.Sprintf("attempt %d", hop.Attempt))+" after "+waitWords(hop.Waited, hop.RetryAfter))
 	}
-	for _, code := range h.Informs {
-		parts = append(parts, fmt.Sprintf("after %d %s", code, Reason(code, "")))
+	for i := 0; i < len(h.Informs); {
+		code, n := h.Informs[i], 1
+		for i+n < len(h.Informs) && h.Informs[i+n] == code {
+			n++
+		}
+		if n > 1 {
+			parts = append(parts, fmt.Sprintf("after %d× %d %s", n, code, Reason(code, "")))
+		} else {
+			parts = append(parts, fmt.Sprintf("after %d %s", code, Reason(code, "")))
+		}
+		i += n
 	}
 	if h.RemoteAddr != "" {
 		addr := Escape(h.RemoteAddr)

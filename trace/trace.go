@@ -8,6 +8,7 @@ package trace
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -62,6 +63,14 @@ type Record struct {
 	CertSent     bool  // ... and hop had one to send
 	Err          error // the error that ended the hop, if any
 }
+
+// MaxInformational is how many 1xx responses a hop accepts before the final one. Servers send one or two
+// (100 Continue, 103 Early Hints); net/http starts its header limit afresh for each, so an endless stream of
+// them would grow memory without bound and never time out.
+const MaxInformational = 20
+
+// ErrTooManyInformational ends a hop whose server sent more than MaxInformational 1xx responses.
+var ErrTooManyInformational = fmt.Errorf("more than %d informational (1xx) responses without a final one", MaxInformational)
 
 // Hop is the live, mutex-guarded record of one request in flight. It holds its ClientTrace and body wrapper
 // itself, so tracing a request costs one allocation for them all (plus the hook closures).
@@ -174,8 +183,15 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 			})
 		},
 		Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
-			h.stamp(func(r *Record, _ time.Time) { r.Informs = append(r.Informs, code) })
-			return nil
+			var err error
+			h.stamp(func(r *Record, _ time.Time) {
+				if len(r.Informs) >= MaxInformational {
+					err = ErrTooManyInformational
+					return
+				}
+				r.Informs = append(r.Informs, code)
+			})
+			return err
 		},
 	}
 	return &h.ct
@@ -387,6 +403,8 @@ func (r Record) Waiting() string {
 		return "the request to be sent"
 	case e.FirstByte.IsZero():
 		return "the first byte"
+	case r.Status == 0:
+		return "the rest of the response head"
 	case !r.BodyComplete:
 		return "the rest of the body"
 	}

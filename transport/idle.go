@@ -1,7 +1,9 @@
 package transport
 
 import (
+	"errors"
 	"net"
+	"os"
 	"sync/atomic"
 	"time"
 )
@@ -18,6 +20,7 @@ type idleConn struct {
 	idle, slack     time.Duration
 	armed           atomic.Bool
 	readBy, writeBy atomic.Int64 // the deadlines set, in Unix nanoseconds
+	expired         atomic.Bool  // a read ran out of time: every later read fails at once
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -28,10 +31,19 @@ func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
 func (c *idleConn) arm() { c.armed.Store(true) }
 
 func (c *idleConn) Read(p []byte) (int, error) {
+	if c.expired.Load() {
+		// A parser that shrugs off one error and reads again (textproto looking for a continued header line)
+		// must not buy the server another idle period.
+		return 0, os.ErrDeadlineExceeded
+	}
 	if d, ok := c.extend(&c.readBy); ok {
 		c.Conn.SetReadDeadline(d)
 	}
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.armed.Load() {
+		c.expired.Store(true)
+	}
+	return n, err
 }
 
 func (c *idleConn) Write(p []byte) (int, error) {
@@ -45,12 +57,14 @@ func (c *idleConn) Write(p []byte) (int, error) {
 
 func (c *idleConn) SetDeadline(t time.Time) error {
 	c.readBy.Store(0)
+	c.expired.Store(false)
 	c.writeBy.Store(0)
 	return c.Conn.SetDeadline(t)
 }
 
 func (c *idleConn) SetReadDeadline(t time.Time) error {
 	c.readBy.Store(0)
+	c.expired.Store(false)
 	return c.Conn.SetReadDeadline(t)
 }
 
