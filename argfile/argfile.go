@@ -10,6 +10,9 @@ import (
 	"os"
 )
 
+// ErrTooLarge marks a file over the limit (its text is empty: the message says it already).
+var ErrTooLarge = errors.New("")
+
 // Read reads the file at path, failing when it holds more than limit bytes.
 func Read(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -22,7 +25,7 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, Reason(err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("larger than %s, too large for this use", size(limit))
+		return nil, fmt.Errorf("larger than %s, too large for this use%w", size(limit), ErrTooLarge)
 	}
 	return data, nil
 }

@@ -7,19 +7,25 @@ import (
 	"time"
 )
 
+// MaxDuration is the longest duration hop takes: a year. Longer ones are mistakes, and near the limit of a
+// time.Duration a deadline computed from now would overflow into the past and fire at once.
+const MaxDuration = 365 * 24 * time.Hour
+
 // ParseDuration reads a duration as curl and Go write it: bare seconds (20, 3.5, 0.25) or Go's units (20s,
-// 1m30s, 250ms). It is never negative and always fits a time.Duration.
+// 1m30s, 250ms). It is never negative and at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
 	bad := fmt.Errorf("%q is not a duration (20, 3.5, 250ms, 1m30s)", s)
+	var d time.Duration
 	if v, err := strconv.ParseFloat(s, 64); err == nil && isDecimal(s) {
 		if !(v >= 0) || v*float64(time.Second) >= math.MaxInt64 {
-			return 0, bad
+			return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
 		}
-		return time.Duration(v * float64(time.Second)), nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
+		d = time.Duration(v * float64(time.Second))
+	} else if d, err = time.ParseDuration(s); err != nil || d < 0 {
 		return 0, bad
+	}
+	if d > MaxDuration {
+		return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
 	}
 	return d, nil
 }

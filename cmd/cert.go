@@ -108,6 +108,11 @@ func (o *CertOptions) check(s *Streams) error {
 	if o.Transport.ConnectTimeout < 0 {
 		return usageErrorf("--connect-timeout must not be negative")
 	}
+	for _, p := range strings.Split(o.ALPN, ",") {
+		if o.ALPN != "" && (p == "" || len(p) > 255) {
+			return usageErrorf("--alpn %q: a comma-separated list of protocol names (h2,http/1.1), none empty", o.ALPN)
+		}
+	}
 	return checkColor(s.Color)
 }
 

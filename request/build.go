@@ -361,18 +361,28 @@ func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
 		b.stdinUsed = true
-		p, err := io.ReadAll(b.spec.Stdin)
+		p, err := io.ReadAll(io.LimitReader(b.spec.Stdin, maxValueFile+1))
 		if err != nil {
 			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
 		}
+		if len(p) > maxValueFile {
+			return nil, usageErrorf(arg, "standard input is larger than %d MiB, too large to hold as a value; pipe it as the body instead", maxValueFile>>20)
+		}
 		return p, nil
 	}
-	p, err := os.ReadFile(path)
+	p, err := argfile.Read(path, maxValueFile)
+	if errors.Is(err, argfile.ErrTooLarge) {
+		err = fmt.Errorf("%w; a large file is sent as the body with @FILE or -T FILE, which stream it", err)
+	}
 	if err != nil {
-		return nil, &UsageError{Arg: arg, Err: argfile.Reason(err)}
+		return nil, &UsageError{Arg: arg, Err: err}
 	}
 	return p, nil
 }
+
+// maxValueFile bounds a file read into memory as a value (-d @FILE, field=@FILE, field:=@FILE): such files
+// are forms and documents; /dev/zero must end in an error, not in the machine running out of memory.
+const maxValueFile = 256 << 20
 
 func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 	if path == "-" {

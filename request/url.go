@@ -19,17 +19,28 @@ func ParseURL(raw string) (*url.URL, error) {
 		return nil, usageErrorf(raw, "URL contains whitespace or control characters")
 	}
 	s := raw
-	if i := strings.Index(s, "://"); i < 0 {
+	if !hasScheme(s) {
 		switch {
 		case strings.HasPrefix(s, ":"):
-			// ":8080/x" and ":/x" are localhost shorthands, as in HTTPie.
+			// ":8080/x" and ":/x" are localhost shorthands, as in HTTPie. What follows the colon is a port and
+			// nothing else: ":8080@example.com/x" must not reach example.com.
 			rest := s[1:]
-			port, path, _ := strings.Cut(rest, "/")
+			end := strings.IndexAny(rest, "/?#")
+			if end < 0 {
+				end = len(rest)
+			}
+			port, tail := rest[:end], rest[end:]
+			if strings.Trim(port, "0123456789") != "" {
+				return nil, usageErrorf(raw, "after the leading ':' comes a port and a path (:8080/x), not %q", port)
+			}
 			s = "http://localhost"
 			if port != "" {
 				s += ":" + port
 			}
-			s += "/" + path
+			if !strings.HasPrefix(tail, "/") {
+				tail = "/" + tail
+			}
+			s += tail
 		case isLoopbackAuthority(s):
 			s = "http://" + s
 		default:
@@ -67,6 +78,21 @@ func ParseURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// hasScheme reports whether s starts with a scheme and "://" (RFC 3986: a letter, then letters, digits,
+// "+", "-" or "."). A "://" later on, in a query (":8080/cb?next=http://x"), is not a scheme.
+func hasScheme(s string) bool {
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return false
+	}
+	for j, c := range s[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
 }
 
 // removeDotSegments removes "." and ".." segments from an absolute path (RFC 3986, section 5.2.4).

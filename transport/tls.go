@@ -57,6 +57,10 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 	if cfg.MinVersion != 0 && cfg.MaxVersion != 0 && cfg.MinVersion > cfg.MaxVersion {
 		return nil, optionErrorf("--tls-min "+o.MinVersion, "is above --tls-max %s", o.MaxVersion)
 	}
+	if cfg.MinVersion == 0 && cfg.MaxVersion != 0 && cfg.MaxVersion < tls.VersionTLS12 {
+		// Go's client offers TLS 1.2 at least unless told otherwise: a lower maximum alone leaves nothing.
+		return nil, optionErrorf("--tls-max "+o.MaxVersion, "is below TLS 1.2, the lowest hop offers; add --tls-min %s to allow it", o.MaxVersion)
+	}
 	var certs []tls.Certificate
 	if o.Cert != "" || o.Key != "" {
 		pair, err := o.clientCert()
