@@ -112,9 +112,21 @@ func (r Record) Timings() Timings {
 		}
 		phases = append(phases, phase(TLS, e.TLSStart, e.TLSDone, tlsReason))
 	}
+	// Over HTTP/2 the transport reports the request written from another goroutine than the one that reads
+	// the answer, and now and then (1 in 200 on loopback) the first byte is stamped first. A request cannot
+	// be answered before it is sent: the server phase then starts when the headers were out, as the
+	// request was answerable from then, or, when that too was stamped late, when the connection was handed
+	// over (send is then 0: on the wire it took microseconds).
+	sent := e.WroteRequest
+	if !e.FirstByte.IsZero() && e.FirstByte.Before(sent) && !e.WroteHeaders.IsZero() {
+		sent = e.WroteHeaders
+		if e.FirstByte.Before(sent) && !e.GotConn.IsZero() {
+			sent = e.GotConn
+		}
+	}
 	t := Timings{Phases: append(phases,
-		phase(Send, e.GotConn, e.WroteRequest, ""),
-		phase(Server, e.WroteRequest, e.FirstByte, serverReason),
+		phase(Send, e.GotConn, sent, ""),
+		phase(Server, sent, e.FirstByte, serverReason),
 		phase(Transfer, e.FirstByte, e.BodyDone, transferReason),
 	)}
 	t.ByName = make(map[string]int, len(t.Phases))

@@ -32,6 +32,7 @@ type Events struct {
 	QUICStart    time.Time // HTTP/3: the QUIC handshake (TLS included) began; replaces connect and tls
 	QUICDone     time.Time
 	GotConn      time.Time
+	WroteHeaders time.Time // the request's headers were written (before any body)
 	WroteRequest time.Time
 	FirstByte    time.Time
 	BodyDone     time.Time // the body was read to its end, or closed
@@ -171,6 +172,9 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 					}
 				}
 			})
+		},
+		WroteHeaders: func() {
+			h.stamp(func(r *Record, now time.Time) { r.Events.WroteHeaders = now })
 		},
 		WroteRequest: func(httptrace.WroteRequestInfo) {
 			h.stamp(func(r *Record, now time.Time) { r.Events.WroteRequest = now })

@@ -81,6 +81,20 @@ func TestTimingsFromEvents(t *testing.T) {
 				Events: trace.Events{Start: at(0), GotConn: at(1), FirstByte: at(3), WroteRequest: at(5), BodyDone: at(6)}},
 			skip: map[string]string{"server": trace.ReasonEarly},
 		},
+		{
+			// A server answering a large upload early: its phase starts once the headers were out.
+			name: "response while the body was still being written",
+			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), GotConn: at(1), WroteHeaders: at(2), FirstByte: at(3), WroteRequest: at(5), BodyDone: at(6)}},
+			want: map[string]time.Duration{"send": time.Millisecond, "server": time.Millisecond},
+		},
+		{
+			// HTTP/2's writer goroutine stamped the write after the reader stamped the answer.
+			name: "HTTP/2 events crossing",
+			rec: trace.Record{URL: "http://127.0.0.1/", Host: "127.0.0.1",
+				Events: trace.Events{Start: at(0), GotConn: at(1), FirstByte: at(3), WroteHeaders: at(4), WroteRequest: at(4), BodyDone: at(6)}},
+			want: map[string]time.Duration{"send": 0, "server": 2 * time.Millisecond},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
