@@ -171,13 +171,17 @@ func (p *presenter) showProgress(pw *progressWriter, start, total int64, stop <-
 	t0 := time.Now()
 	tick := time.NewTicker(150 * time.Millisecond)
 	defer tick.Stop()
+	drawn := false
 	for {
 		select {
 		case <-stop:
-			format.ProgressDone(p.s.Err)
+			if drawn {
+				format.ProgressDone(p.s.Err)
+			}
 			return
 		case <-tick.C:
 			format.ProgressLine(p.s.Err, p.errStyle, format.Progress{Bytes: start + pw.n.Load(), Total: total, Start: start, Elapsed: time.Since(t0)})
+			drawn = true
 		}
 	}
 }

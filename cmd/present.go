@@ -1,6 +1,10 @@
 package cmd
 
 import (
+	"net"
+
+	"golang.org/x/net/idna"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -146,6 +150,14 @@ func requestView(r *http.Request, proto string) format.Request {
 	host := r.Host
 	if host == "" {
 		host = r.URL.Host
+	}
+	// The Host sent: net/http writes an international name in its ASCII form.
+	if name, port, err := net.SplitHostPort(host); err == nil {
+		if a, err := idna.Lookup.ToASCII(name); err == nil {
+			host = net.JoinHostPort(a, port)
+		}
+	} else if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a
 	}
 	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }

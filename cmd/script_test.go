@@ -173,6 +173,7 @@ func setupServers(env *testscript.Env) error {
 	tu, _ := url.Parse(tlsSrv.URL)
 	env.Setenv("TLSPORT", tu.Port())
 	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("CR", "\r") // for arguments that end in a carriage return
 	return nil
 }
 

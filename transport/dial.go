@@ -2,10 +2,13 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 
 	"github.com/hop-cli/hop/trace"
 )
@@ -131,6 +134,10 @@ func parseResolve(values []string) (map[string]string, error) {
 		if !validPort(port) {
 			return nil, optionErrorf("--resolve "+v, "invalid port %q", port)
 		}
+		host, err := asciiHost(host)
+		if err != nil {
+			return nil, optionErrorf("--resolve "+v, "%v", err)
+		}
 		out[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
 	}
 	return out, nil
@@ -150,6 +157,13 @@ func parseConnectTo(values []string) ([]connectTo, error) {
 			if p != "" && !validPort(p) {
 				return nil, bad
 			}
+		}
+		for _, i := range []int{0, 2} {
+			h, err := asciiHost(parts[i])
+			if err != nil {
+				return nil, optionErrorf("--connect-to "+v, "%v", err)
+			}
+			parts[i] = h
 		}
 		out = append(out, connectTo{fromHost: parts[0], fromPort: parts[1], toHost: parts[2], toPort: parts[3]})
 	}
@@ -184,6 +198,21 @@ func splitHostParts(s string) ([]string, bool) {
 		}
 		s = rest
 	}
+}
+
+// asciiHost is a host name as it goes on the wire, where hop compares names: an international one in its
+// ASCII form (bücher.example is xn--bcher-kva.example), by the same rules (UTS #46) as net/http's.
+func asciiHost(h string) (string, error) {
+	for _, c := range h {
+		if c >= 0x80 {
+			a, err := idna.Lookup.ToASCII(h)
+			if err != nil {
+				return "", fmt.Errorf("%q is not a valid international name: %v", h, err)
+			}
+			return a, nil
+		}
+	}
+	return h, nil
 }
 
 func validPort(p string) bool {

@@ -1,0 +1,369 @@
+package cmd_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/creack/pty"
+
+	"github.com/hop-cli/hop/decompress"
+	"github.com/hop-cli/hop/testserver"
+)
+
+// run is one run of the real binary: what it printed, how it ended, and its peak memory.
+type run struct {
+	stdout, stderr []byte
+	stdoutBytes    int64
+	stdoutSum      [32]byte
+	code           int
+	rssMiB         int64
+}
+
+// capped keeps the first 1 MiB written to it, and counts and hashes everything.
+type capped struct {
+	buf bytes.Buffer
+	n   int64
+	sum interface {
+		io.Writer
+		Sum([]byte) []byte
+	}
+}
+
+func newCapped() *capped { return &capped{sum: sha256.New()} }
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := 1<<20 - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(len(p), room)])
+	}
+	c.n += int64(len(p))
+	c.sum.Write(p)
+	return len(p), nil
+}
+
+// runHopAt runs hop with args, piped, or with stdout and stderr on pseudo-terminals; it is killed after 60 s,
+// far beyond any limit under test, so that a hang fails the test instead of stalling it.
+func runHopAt(t *testing.T, onPTY bool, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := exec.CommandContext(ctx, hopBinary(t), args...)
+	c.Env = append(os.Environ(), "NO_COLOR=1") // hop's own colours off: any escape in the output is the server's
+	out, errOut := newCapped(), newCapped()
+	var wg sync.WaitGroup
+	if onPTY {
+		for _, s := range []struct {
+			set func(*os.File)
+			to  io.Writer
+		}{{func(f *os.File) { c.Stdout = f }, out}, {func(f *os.File) { c.Stderr = f }, errOut}} {
+			master, slave, err := pty.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pty.Setsize(master, &pty.Winsize{Rows: 40, Cols: 120})
+			s.set(slave)
+			defer slave.Close()
+			wg.Add(1)
+			go func(to io.Writer) { defer wg.Done(); io.Copy(to, master); master.Close() }(s.to)
+		}
+	} else {
+		c.Stdout, c.Stderr = out, errOut
+	}
+	err := c.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The peak memory is read from the child's own VmHWM while it runs: its rusage is no good, as Linux
+	// charges a child started with vfork (as Go starts one) the parent's peak until its exec.
+	var hwm atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.Process.Pid)); err == nil {
+				if kb := vmHWM(status); kb > hwm.Load() {
+					hwm.Store(kb)
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	c.Wait()
+	close(done)
+	if onPTY {
+		c.Stdout.(*os.File).Close()
+		c.Stderr.(*os.File).Close()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		t.Fatalf("hop %q did not end within 60 s", args)
+	}
+	r := run{stdout: out.buf.Bytes(), stderr: errOut.buf.Bytes(), stdoutBytes: out.n, code: c.ProcessState.ExitCode()}
+	copy(r.stdoutSum[:], out.sum.Sum(nil))
+	r.rssMiB = hwm.Load() >> 10
+	return r
+}
+
+// rawEscape finds what must never reach a terminal from a server: ESC and other C0 controls but newline,
+// tab, carriage return (the pty turns \n into \r\n) and backspace, DEL, C1 controls (as UTF-8 or as raw
+// bytes), bidi overrides; it returns where, or -1.
+func rawEscape(out []byte) int {
+	for i := 0; i < len(out); {
+		r, size := utf8.DecodeRune(out[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+		case r < 0x20 || r == 0x7f, r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return i
+		case r == utf8.RuneError && size == 1:
+			return i // a byte that is not UTF-8: a raw 0x9B is CSI to some terminals
+		}
+		i += size
+	}
+	return -1
+}
+
+// hazard is one thing a server can do on purpose, and how hop must end it.
+type hazard struct {
+	name     string
+	path     string   // on the test server
+	args     []string // besides the URL
+	code     int
+	stderr   string // matched against the error line, when code is not 0
+	maxRSS   int64  // MiB
+	noPTY    bool   // the piped run only (the pty run shows nothing more for it)
+	bodyHash bool   // piped, the body must be byte for byte what the server sent
+}
+
+func TestHostileServers(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	other := testserver.Start(testserver.Config{})
+	defer other.Close()
+	hazards := []hazard{
+		// Escapes in every place a server puts text.
+		{name: "escapes in a text body", path: "/hostile/text-escapes", maxRSS: 40, bodyHash: true},
+		{name: "escapes in the reason, a header and the body", path: "/misbehave/escape", args: []string{"-v"}, maxRSS: 40, bodyHash: true},
+		{name: "escapes in JSON keys and strings", path: "/hostile/json/escapes", maxRSS: 40, bodyHash: true},
+		{name: "a raw 8-bit CSI deep in JSON", path: "/hostile/json/raw-c1", maxRSS: 40, bodyHash: true},
+		{name: "a raw 8-bit CSI in a large array", path: "/hostile/json/raw-c1-array", maxRSS: 40, bodyHash: true},
+		// (net/http refuses C0 controls in header values itself, so a Location or a file name can carry only C1
+		// controls, bidi overrides and bytes that are not UTF-8; a refused redirect quotes the Location.)
+		{name: "C1 and bidi in a refused redirect", path: "/hostile/location?to=gopher://%C2%9B31m%E2%80%AEevil%FF/", args: []string{"-L"}, code: 1, stderr: `hop only follows http and https`, maxRSS: 40},
+		{name: "C1 and bidi in a download name", path: "/download/file/10?cd=attachment%3B%20filename%3D%22%C2%9Bx%E2%80%AEtxt.exe%22", args: []string{"-O", "--output-dir", t.TempDir(), "--force"}, maxRSS: 40},
+		// JSON that strains the layout.
+		{name: "JSON nested 9,999 levels", path: "/hostile/json/deep?n=9999", maxRSS: 48, bodyHash: true},
+		{name: "JSON nested 100,000 levels", path: "/hostile/json/deep?n=100000", maxRSS: 48, bodyHash: true},
+		{name: "JSON that would lay out to gigabytes", path: "/hostile/json/wide-deep", maxRSS: 64, bodyHash: true},
+		{name: "truncated JSON", path: "/hostile/json/truncated", maxRSS: 40, bodyHash: true},
+		{name: "JSON with trailing garbage", path: "/hostile/json/garbage", maxRSS: 40, bodyHash: true},
+		{name: "NaN in JSON", path: "/hostile/json/nan", maxRSS: 40, bodyHash: true},
+		{name: "empty JSON", path: "/hostile/json/empty", maxRSS: 40, bodyHash: true},
+		{name: "JSON after a BOM", path: "/hostile/json/bom", maxRSS: 40, bodyHash: true},
+		{name: "huge integers", path: "/hostile/json/bigint", maxRSS: 40, bodyHash: true},
+		{name: "duplicate keys", path: "/hostile/json/dupkeys", maxRSS: 40, bodyHash: true},
+		{name: "binary labelled as text", path: "/misbehave/binary", maxRSS: 40, bodyHash: true},
+		{name: "Latin-1 text", path: "/hostile/latin1", maxRSS: 40, bodyHash: true},
+		// Bombs: the body piped whole, memory flat; on a terminal, not shown.
+		{name: "gzip bomb", path: "/hostile/bomb/gzip", maxRSS: 40, bodyHash: true},
+		{name: "deflate bomb", path: "/hostile/bomb/deflate", maxRSS: 40, bodyHash: true},
+		{name: "raw deflate bomb", path: "/hostile/bomb/deflate-raw", maxRSS: 40, bodyHash: true},
+		{name: "brotli bomb", path: "/hostile/bomb/br", maxRSS: 48, bodyHash: true},
+		{name: "zstd bomb", path: "/hostile/bomb/zstd", maxRSS: 48, bodyHash: true},
+		{name: "stacked bomb", path: "/hostile/bomb/br,gzip", maxRSS: 48, bodyHash: true},
+		{name: "a bomb into the document", path: "/hostile/bomb/zstd", args: []string{"--format", "json"}, maxRSS: 200, noPTY: true},
+		{name: "a bomb into a HAR", path: "/hostile/bomb/gzip", args: []string{"--har", os.DevNull, "-o", os.DevNull}, maxRSS: 200, noPTY: true},
+		{name: "60,000 content codings", path: "/hostile/layers/60000", code: 18, stderr: `60000 content codings, more than the 3 hop undoes`, maxRSS: 48},
+		// Endless and stalled.
+		{name: "endless 103 Early Hints", path: "/hostile/hints", code: 1, stderr: `more than 20 informational \(1xx\) responses`, maxRSS: 40},
+		{name: "a partial status line, then nothing", path: "/hostile/partial-status", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the response head \(idle limit`, maxRSS: 40},
+		{name: "half a head, then nothing", path: "/hostile/stall-headers", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the response head`, maxRSS: 40},
+		{name: "a stall mid-body", path: "/misbehave/stall", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the body \(idle limit`, maxRSS: 40},
+		{name: "a drip, one byte at a time", path: "/hostile/drip/1000?every=100", args: []string{"-m", "1"}, code: 28, stderr: `\(total limit`, maxRSS: 40},
+		{name: "an endless body", path: "/misbehave/endless", args: []string{"-m", "1", "-o", os.DevNull}, code: 28, stderr: `total limit`, maxRSS: 40, noPTY: true},
+		{name: "a reset mid-body", path: "/hostile/reset-body", code: 18, stderr: `the response body ended early`, maxRSS: 40},
+		{name: "huge headers", path: "/misbehave/huge-headers", code: 1, stderr: `malformed response|headers`, maxRSS: 48},
+		{name: "5,000 Set-Cookie headers", path: "/hostile/cookie-flood", args: []string{"-c", os.DevNull}, maxRSS: 48, bodyHash: true},
+		// Redirects.
+		{name: "a redirect loop", path: "/misbehave/loop", args: []string{"-L"}, code: 47, stderr: `stopped after 10 redirects`, maxRSS: 40},
+		{name: "ping-pong between two hosts", path: "/redirect-to?url=" + other.URL + "/redirect-to%3Furl%3D" + srv.URL + "/misbehave/loop", args: []string{"-L"}, code: 47, stderr: `stopped after`, maxRSS: 40},
+		{name: "a redirect without Location", path: "/hostile/location", args: []string{"-L"}, maxRSS: 40},
+		{name: "a malformed Location", path: "/hostile/location?to=http://%5B::1", args: []string{"-L"}, code: 1, stderr: `the Location is not a valid URL`, maxRSS: 40},
+		{name: "a redirect to file:", path: "/hostile/location?to=file:///etc/passwd", args: []string{"-L"}, code: 1, stderr: `hop only follows http and https`, maxRSS: 40},
+		// Framing.
+		{name: "a truncated body", path: "/misbehave/truncated", code: 18, stderr: `ended early`, maxRSS: 40},
+		{name: "broken chunking", path: "/misbehave/badchunk", code: 18, stderr: `ended early or is malformed`, maxRSS: 40},
+		{name: "conflicting Content-Length", path: "/hostile/cl-conflict", code: 1, stderr: `multiple Content-Length`, maxRSS: 40},
+		{name: "a 204 with a body", path: "/hostile/204-body", maxRSS: 40},
+		{name: "no reason phrase", path: "/hostile/no-reason", maxRSS: 40, bodyHash: true},
+		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `malformed`, maxRSS: 40},
+		{name: "an empty reply", path: "/misbehave/empty", code: 52, stderr: `empty reply from 127.0.0.1`, maxRSS: 40},
+	}
+	for _, h := range hazards {
+		t.Run(h.name, func(t *testing.T) {
+			url := srv.URL + h.path
+			var wantSum [32]byte
+			var wantLen int64
+			if h.bodyHash {
+				// What the server sent, decoded as hop decodes it, hashed as it streams.
+				req, _ := http.NewRequest("GET", url, nil)
+				req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.New()
+				wantLen, err = io.Copy(sum, decompress.Reader(resp.Body, resp.Header.Get("Content-Encoding")))
+				resp.Body.Close()
+				if err != nil && !strings.Contains(h.name, "bomb") {
+					t.Fatal(err)
+				}
+				copy(wantSum[:], sum.Sum(nil))
+			}
+			for _, onPTY := range []bool{false, true} {
+				if onPTY && h.noPTY {
+					continue
+				}
+				r := runHopAt(t, onPTY, append([]string{"get", url}, h.args...)...)
+				where := map[bool]string{false: "piped", true: "on a terminal"}[onPTY]
+				if r.code != h.code {
+					t.Errorf("%s: exit %d, want %d; stderr %q", where, r.code, h.code, trimmed(r.stderr))
+				}
+				if h.code != 0 {
+					lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(r.stderr), "\r\n", "\n"), "\n"), "\n")
+					last := lines[len(lines)-1]
+					if !regexp.MustCompile(h.stderr).MatchString(last) || !strings.HasPrefix(last, "hop: error: ") {
+						t.Errorf("%s: error line %q, want one matching %q", where, last, h.stderr)
+					}
+				}
+				if r.rssMiB > h.maxRSS {
+					t.Errorf("%s: peak memory %d MiB, want at most %d", where, r.rssMiB, h.maxRSS)
+				}
+				if onPTY {
+					for _, out := range [][]byte{r.stdout, r.stderr} {
+						out = bytes.ReplaceAll(out, []byte("\r\x1b[K"), nil) // hop's own: clearing its progress line
+						if i := rawEscape(out); i >= 0 {
+							t.Errorf("%s: a raw control reached the terminal: %q", where, out[max(0, i-30):min(len(out), i+30)])
+						}
+					}
+				} else if h.bodyHash && r.stdoutSum != wantSum {
+					t.Errorf("piped: the body (%d bytes) differs from what the server sent (%d bytes)", r.stdoutBytes, wantLen)
+				}
+			}
+		})
+	}
+}
+
+func trimmed(b []byte) string {
+	s := string(b)
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// Text and server-sent events stream to a terminal as they come: the server sends a line and waits until
+// the test has seen it on hop's terminal before sending the next, so a hop that held output until the end
+// would never show the first line, and the test would fail instead of taking longer.
+func TestStreamsShowAsTheyCome(t *testing.T) {
+	for _, kind := range []struct{ ctype, line, want string }{
+		{"text/plain", "log line %d\n", "log line %d"},
+		{"text/event-stream", "event: tick\ndata: %d\n\n", "data: %d"},
+		{"application/x-ndjson", `{"n":%d}` + "\n", `"n": %d`},
+	} {
+		seen := make(chan int)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", kind.ctype)
+			for i := range 3 {
+				fmt.Fprintf(w, kind.line, i)
+				w.(http.Flusher).Flush()
+				select {
+				case <-seen:
+				case <-time.After(30 * time.Second):
+					return
+				}
+			}
+		}))
+		master, slave, err := pty.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := exec.Command(hopBinary(t), "get", srv.URL)
+		c.Env = append(os.Environ(), "NO_COLOR=1")
+		c.Stdout, c.Stderr = slave, io.Discard
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := bufio.NewScanner(master)
+		for i := range 3 {
+			want := fmt.Sprintf(kind.want, i)
+			for lines.Scan() && !strings.Contains(lines.Text(), want) {
+			}
+			if !strings.Contains(lines.Text(), want) {
+				t.Fatalf("%s: never saw %q", kind.ctype, want)
+			}
+			seen <- i
+		}
+		c.Wait()
+		slave.Close()
+		master.Close()
+		srv.Close()
+	}
+}
+
+// A certificate's subject, issuer and names are the server's text too: hop cert shows them escaped.
+func TestHostileCertificate(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := pkix.Name{CommonName: testserver.Escapes, Organization: []string{"evil\u202eCorp \u009b31m"}}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: name, Issuer: name,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames: []string{"a\x1b[31m.example", "b.example"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "evil.pem")
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	for _, args := range [][]string{{"cert", path}, {"cert", path, "--format", "json"}} {
+		r := runHopAt(t, true, args...)
+		if !bytes.Contains(r.stdout, []byte("b.example")) {
+			t.Errorf("hop %q showed no certificate:\n%s", args, trimmed(r.stdout))
+		}
+		for _, out := range [][]byte{r.stdout, r.stderr} {
+			if i := rawEscape(out); i >= 0 {
+				t.Errorf("hop %q: a raw control reached the terminal: %q", args, out[max(0, i-30):min(len(out), i+30)])
+			}
+		}
+	}
+}
