@@ -225,6 +225,12 @@ func TestHostileServers(t *testing.T) {
 		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `malformed`, maxRSS: 40},
 		{name: "an empty reply", path: "/misbehave/empty", code: 52, stderr: `empty reply from 127.0.0.1`, maxRSS: 40},
 	}
+	t.Cleanup(func() {
+		// -c, --har and -o were pointed at /dev/null: it must still be the device.
+		if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+			t.Errorf("%s is no longer a device: %v", os.DevNull, fi.Mode())
+		}
+	})
 	for _, h := range hazards {
 		t.Run(h.name, func(t *testing.T) {
 			url := srv.URL + h.path

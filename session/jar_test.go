@@ -201,3 +201,20 @@ func TestLoadJarErrors(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// -c /dev/null is a common way to say "keep no jar": it must stay the device, never be replaced by a file.
+func TestSaveJarToDevice(t *testing.T) {
+	before, err := os.Stat(os.DevNull)
+	if err != nil || before.Mode().IsRegular() {
+		t.Skip("no /dev/null device here")
+	}
+	j := NewJar()
+	j.Add(Cookie{Name: "a", Value: "1", Domain: "example.com", Path: "/"})
+	if err := SaveJar(os.DevNull, j); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(os.DevNull)
+	if err != nil || after.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("SaveJar replaced %s with %v", os.DevNull, after.Mode())
+	}
+}

@@ -1,0 +1,28 @@
+package download
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Whatever a server names a file, the name is a safe base name, or empty.
+func FuzzName(f *testing.F) {
+	for _, s := range []string{`attachment; filename="../../x"`, `attachment; filename*=UTF-8''%2e%2e%2fx`, `inline`, `attachment; filename="\x1b"`} {
+		f.Add(s, "https://x/a/b.txt", "text/plain")
+	}
+	f.Fuzz(func(t *testing.T, cd, rawURL, ctype string) {
+		u, _ := url.Parse(rawURL)
+		name := Name(cd, u, ctype)
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") ||
+			len(name) > maxNameBytes || !utf8.ValidString(name) {
+			t.Fatalf("Name(%q, %q, %q) = %q", cd, rawURL, ctype, name)
+		}
+		for _, r := range name {
+			if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f {
+				t.Fatalf("Name(%q) = %q holds a control", cd, name)
+			}
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package format
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// terminalSafe reports whether b can go to a terminal: no C0 control but newline and tab, no DEL, no C1,
+// no bidi override, no byte that is not UTF-8.
+func terminalSafe(b []byte, body bool) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if needsEscape(r, size, body) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// Escape's output is always safe, and safe text is left as it is.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"plain", "\x1b[31mred", "\u009b31m", "\u202eevil", "\xff\xfe", "tab\tnl\n", "é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Escape(s)
+		if !terminalSafe([]byte(out), false) {
+			t.Fatalf("Escape(%q) = %q", s, out)
+		}
+		if terminalSafe([]byte(s), false) && out != s {
+			t.Fatalf("Escape changed safe text %q to %q", s, out)
+		}
+	})
+}
+
+// The body escaper's output is safe whatever the bytes and however they are split across writes.
+func FuzzEscaper(f *testing.F) {
+	f.Add([]byte("a\x1b[2Jb\r\nc\u009bd\xe2\x80"), uint8(3))
+	f.Add([]byte("\r"), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, split uint8) {
+		var buf bytes.Buffer
+		e := newEscaper(&buf)
+		step := int(split)%7 + 1
+		for i := 0; i < len(data); i += step {
+			e.Write(data[i:min(i+step, len(data))])
+		}
+		e.Close()
+		out := bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), []byte("\n")) // CRLF line ends are kept
+		if !terminalSafe(out, true) {
+			t.Fatalf("escaper(%q) = %q", data, buf.Bytes())
+		}
+	})
+}
+
+// Whatever a server labels and sends, Body on a terminal writes nothing a terminal obeys, and piped it
+// writes the bytes as they came.
+func FuzzBody(f *testing.F) {
+	for _, s := range []string{`{"a":"\u001b"}`, "[1,2,3]", "\x1b]0;x\x07", "{\"a\":\"\x9b\"}", "[" + strings.Repeat("[", 600) + "]"} {
+		f.Add([]byte(s), "application/json")
+		f.Add([]byte(s), "text/plain")
+		f.Add([]byte(s), "")
+	}
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		var term bytes.Buffer
+		if _, err := Body(&term, bytes.NewReader(body), BodyOptions{ContentType: ctype, Terminal: true, Format: true, Color: false}); err != nil {
+			t.Fatal(err)
+		}
+		out := bytes.ReplaceAll(term.Bytes(), []byte("\r\n"), []byte("\n"))
+		if !terminalSafe(out, true) {
+			t.Fatalf("Body(%q, %q) on a terminal wrote %q", body, ctype, term.Bytes())
+		}
+		var piped bytes.Buffer
+		if _, err := Body(&piped, bytes.NewReader(body), BodyOptions{ContentType: ctype}); err != nil || !bytes.Equal(piped.Bytes(), body) {
+			t.Fatalf("piped Body changed %q into %q (%v)", body, piped.Bytes(), err)
+		}
+		io.Discard.Write(nil)
+	})
+}

@@ -1,0 +1,52 @@
+package request
+
+import (
+	"strings"
+	"testing"
+)
+
+// The item parser and the whole build never panic, and a built request never carries a header value a
+// server would read as two headers.
+func FuzzItems(f *testing.F) {
+	for _, s := range []string{"a=1", "a:=[1,2]", "X-A:b", "X;", "q==1", `a\=b=c`, "user[name]=x", "tags[]=a", "a[0][b]=c",
+		"f@/dev/null", "@-", ":", "=", "a:=@x.json", `\`, "a[", "a]b=1", "[]=1", "a[\\1]=x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		it, err := parseItem(arg)
+		if err == nil && it.Raw != arg {
+			t.Fatalf("parseItem(%q).Raw = %q", arg, it.Raw)
+		}
+		r, err := Build(Spec{Method: "POST", URL: "http://example.com/", Items: []string{arg}})
+		if err != nil {
+			return
+		}
+		for name, vs := range r.Header {
+			for _, v := range vs {
+				if strings.ContainsAny(name+v, "\r\n\x00") {
+					t.Fatalf("item %q made header %q: %q", arg, name, v)
+				}
+			}
+		}
+	})
+}
+
+// The URL shorthand never panics, and whatever it accepts is http or https with a host.
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"example.com", ":8080/x", ":/x", "localhost:3000", "http://a/b?c=http://d", "https://[::1]:443/",
+		":8080@evil.com/x", "1.2.3.4", "http://a:b@c/", "//x", "http://%zz/", "a/../../b", "HTTP://X/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := ParseURL(raw)
+		if err != nil {
+			return
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" {
+			t.Fatalf("ParseURL(%q) = %s", raw, u)
+		}
+		if strings.HasPrefix(raw, ":") && u.Hostname() != "localhost" {
+			t.Fatalf("the :PORT shorthand %q went to %s", raw, u.Hostname())
+		}
+	})
+}
