@@ -63,12 +63,13 @@ func TestDownloadNames(t *testing.T) {
 	dir := filepath.Join(root, "in")
 	os.Mkdir(dir, 0o755)
 	for _, tt := range []struct{ url, want string }{
-		{"/download/file/1000", "1000"},
+		{"/download/..%2F..%2Fescaped.bin/../file/1000", "1000"}, // percent-encoded traversal: the name is the last segment
 		{"/download/file/1000?cd=attachment%3B%20filename%3D%22report.pdf%22", "report.pdf"},
 		{"/download/file/1000?cd=attachment%3B%20filename%3D%22..%2F..%2Fevil.sh%22", "evil.sh"},
 		{"/download/file/1000?cd=attachment%3B%20filename%2A%3DUTF-8%27%27na%25C3%25AFve.txt", "naïve.txt"},
 		{"/download/file/1000?cd=attachment%3B%20filename%3D%22.hidden%22", "hidden"},
-		{"/redirect-to?url=/download/file/1000%3Fcd%3Dinline", "redirect-to"}, // the URL typed, not the redirect target
+		{"/download/file/1000?cd=attachment%3B%20filename%3D%22C%3A%5Cwin%5Cevil.exe%22", "evil.exe"}, // a Windows path
+		{"/redirect-to?url=/download/file/1000%3Fcd%3Dinline", "redirect-to"},                         // the URL typed, not the redirect target
 	} {
 		if code, stderr := hopIn(t, dir, "get", srv.URL+tt.url, "-O", "-L"); code != 0 {
 			t.Errorf("-O %s: exit %d %s", tt.url, code, stderr)

@@ -159,6 +159,7 @@ type hazard struct {
 	maxRSS   int64  // MiB
 	noPTY    bool   // the piped run only (the pty run shows nothing more for it)
 	bodyHash bool   // piped, the body must be byte for byte what the server sent
+	quiet    bool   // piped, nothing at all on stderr
 }
 
 func TestHostileServers(t *testing.T) {
@@ -224,6 +225,8 @@ func TestHostileServers(t *testing.T) {
 		{name: "no reason phrase", path: "/hostile/no-reason", maxRSS: 40, bodyHash: true},
 		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `malformed`, maxRSS: 40},
 		{name: "an empty reply", path: "/misbehave/empty", code: 52, stderr: `empty reply from 127.0.0.1`, maxRSS: 40},
+		// Bytes on an idle connection: net/http's own complaint must not reach stderr.
+		{name: "stray bytes on an idle connection", path: "/hostile/stray", args: []string{"--repeat", "2", "--interval", "0.4", "-q"}, maxRSS: 40, noPTY: true, quiet: true},
 	}
 	t.Cleanup(func() {
 		// -c, --har and -o were pointed at /dev/null: it must still be the device.
@@ -267,6 +270,9 @@ func TestHostileServers(t *testing.T) {
 					if !regexp.MustCompile(h.stderr).MatchString(last) || !strings.HasPrefix(last, "hop: error: ") {
 						t.Errorf("%s: error line %q, want one matching %q", where, last, h.stderr)
 					}
+				}
+				if h.quiet && len(r.stderr) > 0 {
+					t.Errorf("%s: stderr %q, want nothing", where, trimmed(r.stderr))
 				}
 				if r.rssMiB > h.maxRSS {
 					t.Errorf("%s: peak memory %d MiB, want at most %d", where, r.rssMiB, h.maxRSS)

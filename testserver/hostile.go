@@ -39,6 +39,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/bomb/{codings}", bomb)
 	mux.HandleFunc("/hostile/layers/{n}", layers)
 	mux.HandleFunc("/hostile/stream/{kind}", stream)
+	mux.HandleFunc("/hostile/stray", stray)
 }
 
 // Escapes is every kind of terminal escape a server may try, in one string: CSI (colour, clear line, move),
@@ -309,6 +310,19 @@ func layers(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(r.PathValue("n"))
 	w.Header().Set("Content-Encoding", strings.TrimSuffix(strings.Repeat("gzip,", n), ","))
 	w.Write([]byte("this is not gzip"))
+}
+
+// stray answers, then, while the connection sits idle in the client's pool, sends bytes nobody asked for
+// (net/http logs "Unsolicited response received on idle HTTP channel" for them).
+func stray(w http.ResponseWriter, r *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n")
+		bw.Flush()
+		time.Sleep(100 * time.Millisecond)
+		bw.WriteString("HTTP/1.1 200 OK\r\nX-Stray: yes\r\n\r\n")
+		bw.Flush()
+		hold(r, time.Second)
+	})
 }
 
 // stream sends ?n= (default 5) items, one every ?every= ms (default 100): server-sent events (sse), JSON
