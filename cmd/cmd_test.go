@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -139,14 +138,9 @@ func TestLargeBodyFlatMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("downloads 1 GiB over loopback")
 	}
-	bin := filepath.Join(t.TempDir(), "hop")
-	build := exec.Command("go", "build", "-o", bin, "github.com/hop-cli/hop")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	c := exec.Command(bin, "get", srv.URL+"/misbehave/zeros/1073741824")
+	c := exec.Command(plainHop(t), "get", srv.URL+"/misbehave/zeros/1073741824")
 	stdout, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/hop-cli/hop/testserver"
@@ -23,6 +25,32 @@ func hopBinary(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hop
+}
+
+var (
+	plainOnce sync.Once
+	plainDir  string
+	plainErr  error
+)
+
+// plainHop is hop built as a user builds it, without the race detector, once for the whole test run: the
+// tests that measure hop's memory use it, as the race detector's shadow memory and the test binary's own
+// size would count against hop (several times over on a machine with many cores).
+func plainHop(t *testing.T) string {
+	t.Helper()
+	plainOnce.Do(func() {
+		if plainDir, plainErr = os.MkdirTemp("", "hop-plain-"); plainErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(plainDir, "hop"), "github.com/hop-cli/hop").CombinedOutput()
+		if err != nil {
+			plainErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if plainErr != nil {
+		t.Fatal(plainErr)
+	}
+	return filepath.Join(plainDir, "hop")
 }
 
 // runHop runs hop and returns stdout and the exit code.

@@ -63,13 +63,14 @@ func (c *capped) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// runHopAt runs hop with args, piped, or with stdout and stderr on pseudo-terminals; it is killed after 60 s,
-// far beyond any limit under test, so that a hang fails the test instead of stalling it.
+// runHopAt runs hop (the plain build, so that its peak memory is hop's own) with args, piped, or with stdout
+// and stderr on pseudo-terminals; it is killed after 60 s, far beyond any limit under test, so that a hang
+// fails the test instead of stalling it.
 func runHopAt(t *testing.T, onPTY bool, args ...string) run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c := exec.CommandContext(ctx, hopBinary(t), args...)
+	c := exec.CommandContext(ctx, plainHop(t), args...)
 	c.Env = append(os.Environ(), "NO_COLOR=1") // hop's own colours off: any escape in the output is the server's
 	out, errOut := newCapped(), newCapped()
 	var wg sync.WaitGroup

@@ -31,9 +31,20 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(cleanup{m}, map[string]func(){
 		"hop": func() { os.Exit(cmd.Main()) },
 	})
+}
+
+// cleanup removes the plain build of hop after the tests ran (testscript.Main exits on its own).
+type cleanup struct{ m *testing.M }
+
+func (c cleanup) Run() int {
+	code := c.m.Run()
+	if plainDir != "" {
+		os.RemoveAll(plainDir)
+	}
+	return code
 }
 
 // TestScripts runs testdata/script/*.txtar: the real hop binary against real servers on loopback.
