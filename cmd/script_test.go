@@ -31,6 +31,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Under the race detector every process sleeps a second before it exits (GORACE's atexit_sleep_ms),
+	// and these tests start hop some thousand times: a race found is still reported, and still fails.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	testscript.Main(cleanup{m}, map[string]func(){
 		"hop": func() { os.Exit(cmd.Main()) },
 	})
@@ -81,6 +86,7 @@ func setupServers(env *testscript.Env) error {
 	h2c := testserver.Start(testserver.Config{H2C: true})
 	env.Defer(h2c.Close)
 	env.Setenv("H2C", h2c.URL)
+	env.Setenv("GORACE", os.Getenv("GORACE"))
 	// $PROXY tunnels example.com:443 to $TLSSERVER (whose certificate is valid for example.com) and
 	// forwards example.com:80 to $SERVER.
 	tlsAddr, plainAddr := strings.TrimPrefix(tlsSrv.URL, "https://"), strings.TrimPrefix(plain.URL, "http://")
