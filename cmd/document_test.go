@@ -33,7 +33,7 @@ var (
 	plainErr  error
 )
 
-// plainHop is hop built as a user builds it, without the race detector, once for the whole test run: the
+// plainHop is hop built as make build builds it (static, without the race detector), once for the whole test run: the
 // tests that measure hop's memory use it, as the race detector's shadow memory and the test binary's own
 // size would count against hop (several times over on a machine with many cores).
 func plainHop(t *testing.T) string {
@@ -42,7 +42,9 @@ func plainHop(t *testing.T) string {
 		if plainDir, plainErr = os.MkdirTemp("", "hop-plain-"); plainErr != nil {
 			return
 		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(plainDir, "hop"), "github.com/hop-cli/hop").CombinedOutput()
+		build := exec.Command("go", "build", "-o", filepath.Join(plainDir, "hop"), "github.com/hop-cli/hop")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build builds it
+		out, err := build.CombinedOutput()
 		if err != nil {
 			plainErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
