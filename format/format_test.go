@@ -93,6 +93,8 @@ func TestMeaning(t *testing.T) {
 		{405, h("Allow", "GET, HEAD"), "client error: this method is not allowed here, allowed: GET, HEAD"},
 		{299, nil, "success: unregistered code"},
 		{999, nil, "non-standard status: unregistered code"},
+		{1204, nil, "non-standard status: unregistered code"},
+		{0, nil, "non-standard status: unregistered code"},
 	}
 	for _, tt := range tests {
 		if got := Meaning(tt.code, tt.h, now); got != tt.want {
@@ -101,7 +103,7 @@ func TestMeaning(t *testing.T) {
 	}
 	// Every registered code has its own words.
 	for code := 100; code < 600; code++ {
-		if http.StatusText(code) != "" && meanings[code] == "" {
+		if http.StatusText(code) != "" && meaningOf(code) == "" {
 			t.Errorf("status %d (%s) has no meaning", code, http.StatusText(code))
 		}
 	}

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// meanings says in plain words what each registered status code means.
-var meanings = map[int]string{
+// meanings says in plain words what each registered status code means, indexed by code. An array of
+// constants is laid out by the linker; a map would be built at every start of hop, for every command.
+var meanings = [...]string{
 	100: "go on and send the body",
 	101: "the server is switching protocols",
 	102: "the server is still working on it",
@@ -74,8 +75,16 @@ var meanings = map[int]string{
 	511: "log in to the network first",
 }
 
-// classes names each status class.
-var classes = map[int]string{1: "informational", 2: "success", 3: "redirect", 4: "client error", 5: "server error"}
+// classes names each status class, indexed by the code's first digit.
+var classes = [...]string{1: "informational", 2: "success", 3: "redirect", 4: "client error", 5: "server error"}
+
+// meaningOf is the plain words for code, or "" for a code with none.
+func meaningOf(code int) string {
+	if code < 0 || code >= len(meanings) {
+		return ""
+	}
+	return meanings[code]
+}
 
 // Reason is the reason phrase hop shows: the server's on HTTP/1.x when it sent one, else the registered one.
 // HTTP/2 and HTTP/3 carry none.
@@ -92,11 +101,14 @@ func Reason(code int, status string) string {
 // Meaning explains a status: its class, what it means in plain words, and hints from the headers (where a
 // redirect goes, which auth scheme a 401 wants, when to retry a 429 or 503, which methods a 405 allows).
 func Meaning(code int, h http.Header, now time.Time) string {
-	class := classes[code/100]
+	class := ""
+	if code >= 0 && code/100 < len(classes) {
+		class = classes[code/100]
+	}
 	if class == "" {
 		class = "non-standard status"
 	}
-	m := meanings[code]
+	m := meaningOf(code)
 	if m == "" {
 		m = "unregistered code"
 	}
