@@ -9,21 +9,12 @@ import (
 )
 
 // newCurlCmd is hop curl. Its arguments are curl's, translated into a hop request before cobra parses
-// anything (see curlArgs); the command itself only carries the help.
+// anything (see curlArgs); the command itself only carries the help, whose long text (curlLong) is
+// written when hop curl's help is asked for.
 func newCurlCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "curl [curl] CURL-ARGS...",
 		Short: "Run a pasted curl command with hop",
-		Long: `hop curl runs a curl command line with hop: the same request, with hop's output, timings, checks and
-exit codes on top. A leading "curl" word is allowed, so a pasted command works as it is.
-
-curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
-standard input is read only when a value asks for it (-d @-, -T -). An option hop does not take is an
-error naming it (exit 2), never dropped. hop's own rules stay: 4xx and 5xx fail (exit 4 and 5) with or
-without -f, compressed bodies are asked for and decoded, .netrc is read unless --no-netrc.
-
-The curl options hop curl takes:
-  ` + strings.Join(curlcmd.Known(100), "\n  "),
 		Example: `  hop curl -X POST -H 'Content-Type: application/json' -d '{"a":1}' https://api.example.com/x
   hop curl curl -sSL https://example.com/install.sh
   hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health`,
@@ -32,6 +23,20 @@ The curl options hop curl takes:
 			return cc.Help() // reached only for help: curlArgs translated every other use
 		},
 	}
+}
+
+// curlLong is hop curl's long help, with the list of the curl options it takes.
+func curlLong() string {
+	return `hop curl runs a curl command line with hop: the same request, with hop's output, timings, checks and
+exit codes on top. A leading "curl" word is allowed, so a pasted command works as it is.
+
+curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
+standard input is read only when a value asks for it (-d @-, -T -). An option hop does not take is an
+error naming it (exit 2), never dropped. hop's own rules stay: 4xx and 5xx fail (exit 4 and 5) with or
+without -f, compressed bodies are asked for and decoded, .netrc is read unless --no-netrc.
+
+The curl options hop curl takes:
+  ` + strings.Join(curlcmd.Known(100), "\n  ")
 }
 
 // curlArgs translates "hop curl ARGS..." into the hop request that does the same; other command lines, and

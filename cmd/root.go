@@ -20,7 +20,8 @@ type Runners struct {
 	Cert    func(ctx context.Context, o *CertOptions) error
 }
 
-// commands is the command tree, with what each command registers when it is the one being run.
+// commands is the command tree, with what each command registers when it is the one being run (its flags,
+// or for hop curl its long help): building them for every command would cost every run of hop.
 type commands struct {
 	root  *cobra.Command
 	flags map[*cobra.Command]func(*pflag.FlagSet)
@@ -102,7 +103,9 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	c.addRequestCmd(s, r, anyMethodCommand)
 	c.addCertCmd(s, r)
 	root.AddCommand(newVersionCmd(s))
-	root.AddCommand(newCurlCmd())
+	curl := newCurlCmd()
+	root.AddCommand(curl)
+	c.flags[curl] = func(*pflag.FlagSet) { curl.Long = curlLong() }
 	// Cobra adds its completion command when the tree is executed; hop adds it itself when needed.
 	root.CompletionOptions.DisableDefaultCmd = true
 	return c
