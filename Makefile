@@ -31,12 +31,14 @@ demo: build
 	@./demo/run.sh bin/hop bin/hop-demo-server
 
 # bench: Go benchmarks (JSON formatting, the terminal escaper, the tracer), then whole-process runs against
-# curl on this machine (bench/compare.sh installs hyperfine, GNU time, jq and curl when missing), and the
-# downloads by protocol, against nginx and with the progress bar (bench/protocols.sh installs nginx).
+# curl on this machine (bench/compare.sh installs hyperfine, GNU time, jq and curl when missing), the
+# downloads by protocol, against nginx and with the progress bar (bench/protocols.sh installs nginx), and
+# start-up counted in instructions (bench/instructions.sh installs valgrind).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./format ./trace ./cmd
 	./bench/compare.sh
 	./bench/protocols.sh
+	./bench/instructions.sh
 
 # man: hop(1), generated from the command tree, so it lists exactly the commands and flags hop has.
 man:

@@ -10,7 +10,7 @@
 #   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
 #
 # Scenarios: startup get-http get-https get-https-store gib-http gib-https json, and against the floor
-# floor-startup floor-get-http floor-get-https repeat repeat-memory.
+# floor-startup floor-get-http floor-get-https floor-h3-startup floor-h3-get-http repeat repeat-memory.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -27,6 +27,7 @@ fi
 
 make -s build # the binary users build, static
 CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o bin/hop-floor ./bench/floor # built the same way
+CGO_ENABLED=0 go build -tags h3 -trimpath -ldflags '-s -w' -o bin/hop-floor-h3 ./bench/floor # + HTTP/3 linked
 go build -o bin/hop-demo-server ./demo
 dir=$(mktemp -d)
 # The server gets CPU 0 to itself, so that where the scheduler happens to put it is not part of what is
@@ -135,8 +136,8 @@ fi
 
 # The floor: what any Go HTTP client pays (runtime start-up, net/http, a connection). hop's own work is what
 # it adds on top.
-floor=$PWD/bin/hop-floor
-if want floor-startup || want floor-get-http || want floor-get-https || want repeat; then
+floor=$PWD/bin/hop-floor floor_h3=$PWD/bin/hop-floor-h3
+if want floor-startup || want floor-get-http || want floor-get-https || want floor-h3-startup || want floor-h3-get-http || want repeat; then
   echo
   echo "| scenario | hop | floor | hop/floor | target | CPU time hop/floor | hop peak memory |"
   echo "|---|---|---|---|---|---|---|"
@@ -147,6 +148,12 @@ row floor-get-http "GET 400 B JSON, piped, http" "≤ 1.10×" time none \
   "$hop get $P/data/json-400" "$floor $P/data/json-400"
 row floor-get-https "GET 400 B JSON, piped, https (HTTP/1.1)" "≤ 1.10×" time none \
   "$hop get $T/data/json-400 --cacert $CA" "$floor $T/data/json-400 $CA"
+# The same floor with HTTP/3 (quic-go) linked, as hop links it, though these runs never use it: how much of
+# the distance to the floor is carrying that protocol stack at all.
+row floor-h3-startup "start-up: \`hop version\` vs the floor linking HTTP/3" none time none \
+  "$hop version" "$floor_h3 version"
+row floor-h3-get-http "GET 400 B JSON, piped, http, vs the floor linking HTTP/3" none time none \
+  "$hop get $P/data/json-400" "$floor_h3 $P/data/json-400"
 row repeat "\`--repeat 2000\` vs 2000 kept-alive GETs in one process" "≤ 1.30×" time none \
   "$hop get $P/data/json-400 --repeat 2000 -q" "$floor -n 2000 $P/data/json-400"
 
