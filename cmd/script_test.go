@@ -190,7 +190,8 @@ func setupServers(env *testscript.Env) error {
 	tu, _ := url.Parse(tlsSrv.URL)
 	env.Setenv("TLSPORT", tu.Port())
 	env.Setenv("HOME", env.WorkDir)
-	env.Setenv("CR", "\r") // for arguments that end in a carriage return
+	env.Setenv("CR", "\r")     // for arguments that end in a carriage return
+	env.Setenv("CTRL", "\x01") // for arguments with a control character in them
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,24 @@ func TestFailedHopIsSeen(t *testing.T) {
 	}
 	if len(ex.Hops) != 1 || len(seen) != 1 || seen[0].Response != nil || ex.Final() != nil {
 		t.Errorf("%d hops, %d seen; want the failed hop once, with no response", len(ex.Hops), len(seen))
+	}
+}
+
+// TestUnsendableHeaderIsNotTheServers: a header value net/http refuses to send (request.Build refuses it
+// first; here it is set afterwards) fails as the request's fault, with nothing sent, never as a malformed
+// response from the server.
+func TestUnsendableHeaderIsNotTheServers(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{})
+	r := build(t, "GET", srv.URL+"/get")
+	r.Header.Set("X-Bad", "a\x01b")
+	_, err := c.Do(context.Background(), r, exchange.Observer{})
+	if exchange.ClassOf(err) != exchange.Usage {
+		t.Errorf("error %v: class %v, want usage", err, exchange.ClassOf(err))
+	}
+	if err == nil || strings.Contains(err.Error(), "malformed response") {
+		t.Errorf("error %v: blames the server", err)
 	}
 }
 

@@ -56,6 +56,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
 	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:") || errors.As(err, &alpn):
 		return handshakeError(host, err)
+	case rec.Events.GotConn.IsZero() && strings.Contains(err.Error(), "net/http: invalid header field"):
+		// net/http refuses to send a header before it takes a connection. request.Build checks every value
+		// by the same rule, so this is a header that came another way: the request's fault, not the server's.
+		return failure(Usage, waiting, err, "not sent: %s", strings.TrimPrefix(err.Error(), "net/http: "))
 	case errors.Is(err, trace.ErrTooManyInformational):
 		e := failure(Protocol, waiting, err, "%s sent %v; refused", host, trace.ErrTooManyInformational)
 		e.Host = host

@@ -117,7 +117,7 @@ func Build(spec Spec) (*Request, error) {
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
 		if err := validateHeader("Authorization", spec.Bearer); err != nil {
-			return nil, usageErrorf("--bearer", "token contains CR, LF or NUL")
+			return nil, usageErrorf("--bearer", "token contains a control character (CR, LF, NUL or another)")
 		}
 		r.Header.Set("Authorization", "Bearer "+spec.Bearer)
 	}
@@ -164,6 +164,11 @@ func Build(spec Spec) (*Request, error) {
 			r.Header.Set("Cookie", given+"; "+spec.Cookie)
 		} else {
 			r.Header.Set("Cookie", spec.Cookie)
+		}
+	}
+	if spec.UserAgent != "" {
+		if err := validateHeader("User-Agent", spec.UserAgent); err != nil {
+			return nil, usageErrorf("-A", "%v", err)
 		}
 	}
 	setDefault("User-Agent", spec.UserAgent)

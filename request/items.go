@@ -115,7 +115,8 @@ func (it item) validate() error {
 func headerArg(name, sep string) string { return name + sep + "…" }
 
 // validateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
-// split a request.
+// split a request, and so that what net/http would refuse to send (any control character but a tab, RFC
+// 9110's field-value) is the user's error, said as such, not a failure of the exchange.
 func validateHeader(name, value string) error {
 	if name == "" {
 		return errors.New("header has no name")
@@ -133,6 +134,9 @@ func validateHeader(name, value string) error {
 				hint = " (a Windows line end? strip it: tr -d '\\r')"
 			}
 			return fmt.Errorf("header %s: value contains CR, LF or NUL at byte %d of %d%s", name, i+1, len(value), hint)
+		}
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return fmt.Errorf("header %s: value contains a control character (0x%02x) at byte %d of %d", name, c, i+1, len(value))
 		}
 	}
 	return nil

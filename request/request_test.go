@@ -1,10 +1,13 @@
 package request
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,6 +110,9 @@ func TestParseItem(t *testing.T) {
 		{in: "Bad Name:x", wantError: true},
 		{in: "X:a\r\nInjected: 1", wantError: true},
 		{in: "X:a\nb", wantError: true},
+		{in: "X:a\x01b", wantError: true},
+		{in: "X:a\x7f", wantError: true},
+		{in: "X:a\tb", kind: itemHeader, key: "X", val: "a\tb"},
 	}
 	for _, tt := range tests {
 		it, err := parseItem(tt.in)
@@ -212,11 +218,58 @@ func TestBuildHeaders(t *testing.T) {
 	if got := r.Header.Get("Authorization"); got != "Basic YW5uOnB3" {
 		t.Errorf("Authorization = %q", got)
 	}
-	for _, bad := range []string{"X: a\r\nInjected: 1", "X: a\nb", "NoColon", "Bad Name: x", ": empty"} {
+	for _, bad := range []string{"X: a\r\nInjected: 1", "X: a\nb", "X: a\x1bb", "NoColon", "Bad Name: x", ": empty"} {
 		_, err := Build(Spec{Method: "GET", URL: "example.com", Headers: []string{bad}})
 		var ue *UsageError
 		if !errors.As(err, &ue) {
 			t.Errorf("Build(-H %q) error = %v, want a *UsageError", bad, err)
+		}
+	}
+}
+
+// TestBuildSendsWhatNetHTTPSends: for every byte in a header value, from every place a value comes from,
+// either Build refuses it as the user's error or net/http sends it to a real server. A value net/http
+// refuses to send would otherwise be a failure of the exchange, and hop would blame the server.
+func TestBuildSendsWhatNetHTTPSends(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	client := srv.Client()
+	sources := map[string]func(v string) Spec{
+		"item":     func(v string) Spec { return Spec{Items: []string{"X-V:" + v}} },
+		"-H":       func(v string) Spec { return Spec{Headers: []string{"X-V: " + v}} },
+		"-A":       func(v string) Spec { return Spec{UserAgent: v} },
+		"-e":       func(v string) Spec { return Spec{Referer: v} },
+		"-b":       func(v string) Spec { return Spec{Cookie: "c=" + v} },
+		"--bearer": func(v string) Spec { return Spec{Bearer: v} },
+	}
+	for name, spec := range sources {
+		refused := 0
+		for b := 0; b < 256; b++ {
+			s := spec("a" + string([]byte{byte(b)}) + "b")
+			s.Method, s.URL = "GET", srv.URL
+			r, err := Build(s)
+			if err != nil {
+				var ue *UsageError
+				if !errors.As(err, &ue) {
+					t.Errorf("%s with byte 0x%02x: error %v, want a *UsageError", name, b, err)
+				}
+				refused++
+				continue
+			}
+			req, err := r.HTTPRequest(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Errorf("%s with byte 0x%02x: Build accepted it, net/http did not send it: %v", name, b, err)
+				continue
+			}
+			resp.Body.Close()
+		}
+		// The 32 control characters but the tab, and DEL.
+		if refused != 32 {
+			t.Errorf("%s: %d bytes refused, want 32", name, refused)
 		}
 	}
 }
