@@ -28,8 +28,12 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 	case cur.URL.Scheme == "https" && next.Scheme == "http" && !c.Options.AllowDowngrade:
 		return nil, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
 	case sent > c.Options.MaxRedirects:
-		return nil, failure(Redirects, "", nil, "stopped after %d redirects (next: %s); raise --max-redirects if the chain is legitimate",
-			c.Options.MaxRedirects, next.Redacted())
+		word := "redirects"
+		if c.Options.MaxRedirects == 1 {
+			word = "redirect"
+		}
+		return nil, failure(Redirects, "", nil, "stopped after %d %s (next: %s); raise --max-redirects if the chain is legitimate",
+			c.Options.MaxRedirects, word, next.Redacted())
 	}
 	// 303 always becomes GET; 301 and 302 turn POST into GET, as browsers and curl -L do. 307 and 308 repeat
 	// the method and the body.
