@@ -90,6 +90,8 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.BoolVarP(&e.Follow, "follow", "L", false, "follow redirects")
 	fs.IntVar(&e.MaxRedirects, "max-redirects", 10, "most redirects to follow with -L")
+	fs.IntVar(&e.MaxRedirects, "max-redirs", 10, "same as --max-redirects (curl's name)")
+	fs.MarkHidden("max-redirs")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
 	fs.BoolVar(&e.Follow, "location", false, "same as --follow (curl's name)")
@@ -128,7 +130,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
-	fs.StringVar(&t.Proxy, "proxy", "", "send through this proxy: http://, https://, socks5:// or socks5h:// URL (default: the *_PROXY variables)")
+	fs.StringVarP(&t.Proxy, "proxy", "x", "", "send through this proxy: http://, https://, socks5:// or socks5h:// URL (default: the *_PROXY variables)")
 	fs.Var(&noProxyFlag{dst: &t.NoProxy}, "noproxy", "reach these hosts directly: comma-separated names, IPs, CIDRs, * for all (replaces NO_PROXY)")
 	fs.StringVar(&t.ProxyTLS.CACert, "proxy-cacert", "", "trust these CA certificates (PEM) for an https:// proxy's own certificate")
 	fs.BoolVar(&t.ProxyTLS.Insecure, "proxy-insecure", false, "do not verify an https:// proxy's own certificate (-k is the server's)")
@@ -194,6 +196,12 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "print the body and errors, nothing else (curl's silent)")
+	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")
+	fs.BoolVar(&o.curlAsIs, "fail", false, "curl's --fail, accepted: a 4xx or 5xx fails anyway")
+	fs.BoolVar(&o.curlAsIs, "fail-with-body", false, "curl's --fail-with-body, accepted: a 4xx or 5xx fails anyway, its body printed")
+	for _, name := range []string{"show-error", "fail", "fail-with-body"} {
+		fs.MarkHidden(name)
+	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")

@@ -63,6 +63,11 @@ type OutputOptions struct {
 	Format        string
 	HAR           string
 	WriteOut      string // -w: curl's template, or @FILE, @-
+
+	// curlAsIs holds curl's -S, --fail and --fail-with-body: accepted, because hop already behaves as they
+	// ask (errors are shown with -s; a 4xx or 5xx fails, its body still printed), so that curl's "-sSL"
+	// and "--fail" work as typed.
+	curlAsIs bool
 }
 
 // RepeatOptions are --repeat's.
