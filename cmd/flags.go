@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -18,7 +19,7 @@ import (
 // groups it honours, and only when it is the command being run.
 
 func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
-	fs.StringArrayVarP(&s.Headers, "header", "H", nil, `request header "Name: value" (repeatable; "Name:" removes a default)`)
+	fs.VarP((*stringsFlag)(&s.Headers), "header", "H", `request header "Name: value" (repeatable; "Name:" removes a default)`)
 	for _, d := range []struct {
 		name, short, usage string
 		kind               request.DataKind
@@ -31,11 +32,11 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	} {
 		fs.VarP(&dataFlag{list: &s.Data, kind: d.kind}, d.name, d.short, d.usage)
 	}
-	fs.StringArrayVarP(&s.FormParts, "form-part", "F", nil, "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
+	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
-	fs.StringArrayVar(&s.URLQuery, "url-query", nil, "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
+	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
 	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
 	fs.StringVarP(&s.UserAgent, "user-agent", "A", "", "the User-Agent to send")
@@ -44,6 +45,17 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 }
+
+// stringsFlag is a repeatable flag: every use appends its value whole, commas kept, as pflag's StringArray
+// does. pflag's builds a CSV writer (a fresh 4 KiB buffer) to print each such flag's empty default, for every
+// flag registered, at every start of hop; this one prints nothing for nothing.
+type stringsFlag []string
+
+func (f *stringsFlag) String() string     { return strings.Join(*f, ", ") }
+func (f *stringsFlag) Set(v string) error { *f = append(*f, v); return nil }
+
+// Type is pflag's name for the kind, which --help shows and cobra's completion reads (an Array repeats).
+func (f *stringsFlag) Type() string { return "stringArray" }
 
 // durationFlag is a duration in curl's bare seconds (20, 3.5) or Go's units (20s, 1m30s).
 type durationFlag time.Duration
@@ -125,8 +137,8 @@ func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
 }
 
 func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
-	fs.StringArrayVar(&t.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
-	fs.StringArrayVar(&t.ConnectTo, "connect-to", nil, "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
+	fs.Var((*stringsFlag)(&t.Resolve), "resolve", "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
+	fs.Var((*stringsFlag)(&t.ConnectTo), "connect-to", "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
 	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
@@ -219,10 +231,10 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 
 func addCheckFlags(fs *pflag.FlagSet, c *check.Spec) {
 	fs.StringVar(&c.Status, "expect-status", "", "check the status: 200, 2xx, 200,204 (replaces the rule that 4xx/5xx fail)")
-	fs.StringArrayVar(&c.Headers, "expect-header", nil, "check a response header: NAME, !NAME or 'NAME: REGEX' (repeatable)")
-	fs.StringArrayVar(&c.JSON, "expect-json", nil, "check the JSON body: 'PATH OP VALUE' (gjson path; == != < <= > >= ~ exists !exists; repeatable)")
-	fs.StringArrayVar(&c.Body, "expect-body", nil, "check that the body matches this regular expression (repeatable)")
-	fs.StringArrayVar(&c.SLO, "slo", nil, "check phase durations: server=200ms,total=1s (ttfb too; with --repeat p95:total=300ms)")
+	fs.Var((*stringsFlag)(&c.Headers), "expect-header", "check a response header: NAME, !NAME or 'NAME: REGEX' (repeatable)")
+	fs.Var((*stringsFlag)(&c.JSON), "expect-json", "check the JSON body: 'PATH OP VALUE' (gjson path; == != < <= > >= ~ exists !exists; repeatable)")
+	fs.Var((*stringsFlag)(&c.Body), "expect-body", "check that the body matches this regular expression (repeatable)")
+	fs.Var((*stringsFlag)(&c.SLO), "slo", "check phase durations: server=200ms,total=1s (ttfb too; with --repeat p95:total=300ms)")
 	fs.StringVar(&c.ExpiresWithin, "expires-within", "", "check that no certificate the server presented expires within this window (30d, 2w)")
 }
 
