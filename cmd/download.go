@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,12 +39,40 @@ func (o *OutputOptions) outputPath(name string) string {
 	return name
 }
 
+// checkOutputDir refuses, before anything is sent, a download into a directory that does not exist: a
+// file argument that cannot be used (exit 2), as curl does not create directories either. Whether the
+// directory can be written is found when the file is created.
+func (o *OutputOptions) checkOutputDir() error {
+	var dir, arg string
+	switch {
+	case o.Download && o.OutputDir != "":
+		dir, arg = o.OutputDir, "--output-dir "+o.OutputDir
+	case o.Download:
+		return nil // the current directory
+	case o.downloading():
+		dir, arg = filepath.Dir(o.outputPath(o.File)), "-o "+o.File
+	default:
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageErrorf("%s: there is no directory %s (hop does not create it)", arg, dir)
+	case err == nil && !fi.IsDir():
+		return usageErrorf("%s: %s is not a directory", arg, dir)
+	}
+	return nil
+}
+
 // prepareDownload opens the partial file -C resumes and asks for the rest of it: Range from its size, and
 // If-Range with the validator hop kept for it, so that a changed file is sent whole. -O and -C ask for the
 // body as stored (Accept-Encoding: identity), as HTTPie does: ranges of a compressed representation do not
 // add up to the file. It runs only when the request is really sent.
 func (p *presenter) prepareDownload(req *request.Request) error {
 	o := p.o
+	if err := o.checkOutputDir(); err != nil {
+		return err
+	}
 	if !o.Download && !o.Continue {
 		return nil
 	}

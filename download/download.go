@@ -62,6 +62,11 @@ func Create(path string, keep bool) (*File, error) {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
+		// The error names the temporary file, which the user never asked for: say it of path.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, fmt.Errorf("opening output file %s: %w", path, err)
 	}
 	return &File{path: path, tmp: tmp.Name(), f: tmp, mode: mode}, nil

@@ -58,6 +58,16 @@ func TestName(t *testing.T) {
 
 // A download appears under its name only when committed; an aborted one leaves NAME.part (with the bytes)
 // and nothing under the name; -O's keep refuses an existing file.
+// TestCreateErrorNamesThePath: a file that cannot be created is reported under the name asked for, never
+// the temporary name hop writes first.
+func TestCreateErrorNamesThePath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gone", "out.bin")
+	_, err := Create(path, false)
+	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("Create(%s) error %v: want it to name the path, not a temporary file", path, err)
+	}
+}
+
 func TestCreateCommitAbort(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
