@@ -30,7 +30,7 @@ type proxies struct {
 func newProxies(o Options) (*proxies, error) {
 	p := &proxies{byEnv: map[string]*url.URL{}, off: o.UnixSocket != ""}
 	if o.Proxy != "" {
-		u, err := parseProxy("--proxy "+o.Proxy, o.Proxy)
+		u, err := parseProxy("--proxy ", o.Proxy)
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +53,7 @@ func newProxies(o Options) (*proxies, error) {
 	}
 	for scheme, name := range map[string]string{"http": "http_proxy", "https": "https_proxy", "all": "all_proxy"} {
 		if n, v := env(name); v != "" {
-			u, err := parseProxy(n+"="+v, v)
+			u, err := parseProxy(n+"=", v)
 			if err != nil {
 				return nil, err
 			}
@@ -70,9 +70,11 @@ func newProxies(o Options) (*proxies, error) {
 	return p, nil
 }
 
-// parseProxy reads a proxy URL (arg names where it came from): scheme http, https, socks5 or socks5h; a
-// bare host:port means http.
-func parseProxy(arg, raw string) (*url.URL, error) {
+// parseProxy reads a proxy URL (from, "--proxy " or "NAME=", says where it came from): scheme http, https,
+// socks5 or socks5h; a bare host:port means http. An unusable one is echoed in the error with its password
+// hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
+func parseProxy(from, raw string) (*url.URL, error) {
+	arg := from + redactUserinfo(raw)
 	s := raw
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
@@ -87,6 +89,28 @@ func parseProxy(arg, raw string) (*url.URL, error) {
 		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
 	}
 	return u, nil
+}
+
+// redactUserinfo hides the password in a URL's userinfo as url.URL's Redacted does, in a string that may
+// not parse as a URL.
+func redactUserinfo(raw string) string {
+	scheme, rest := "", raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 {
+		return raw
+	}
+	user := rest[:at]
+	if c := strings.IndexByte(user, ':'); c >= 0 {
+		user = user[:c+1] + "xxxxx"
+	}
+	return scheme + user + rest[at:]
 }
 
 // forTarget returns the proxy for a request to target, or nil.

@@ -135,6 +135,16 @@ func TestEnvironmentProxies(t *testing.T) {
 	if _, err := newProxies(Options{Getenv: env(map[string]string{"HTTPS_PROXY": "ftp://x"})}); err == nil || !strings.Contains(err.Error(), "HTTPS_PROXY=ftp://x") {
 		t.Errorf("a broken HTTPS_PROXY: %v", err)
 	}
+	// An unusable proxy URL is echoed without its password, from the command line or the environment.
+	for _, raw := range []string{"http://ann:s3cret@[bad", "ftp://ann:s3cret@x:1", "ann:s3cret@[::1", "socks5://ann:s3cret@/x"} {
+		_, err1 := newProxies(Options{Proxy: raw, Getenv: env(nil)})
+		_, err2 := newProxies(Options{Getenv: env(map[string]string{"HTTPS_PROXY": raw})})
+		for _, err := range []error{err1, err2} {
+			if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "ann:xxxxx@") {
+				t.Errorf("proxy %q: error %v, want it with the password hidden", raw, err)
+			}
+		}
+	}
 }
 
 func ptr(s string) *string { return &s }
