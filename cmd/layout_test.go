@@ -23,13 +23,14 @@ func TestLayout(t *testing.T) {
 	// Every hop package below cmd, with the hop packages it may import.
 	allowed := map[string][]string{
 		"argfile":    nil,
+		"redact":     nil,
 		"decompress": nil,
 		"download":   nil,
 		"trace":      nil,
 		"tlsinfo":    {"argfile"},
-		"request":    {"argfile", "decompress"},
+		"request":    {"argfile", "decompress", "redact"},
 		"auth":       {"argfile", "request"},
-		"transport":  {"argfile", "tlsinfo", "trace"},
+		"transport":  {"argfile", "redact", "tlsinfo", "trace"},
 		"exchange":   {"decompress", "request", "tlsinfo", "trace"},
 		"check":      {"exchange", "tlsinfo", "trace"},
 		"stats":      {"trace"},
@@ -75,7 +76,7 @@ func TestLayout(t *testing.T) {
 	}
 	// Printing to the process's streams or exiting is cmd's alone.
 	grep := exec.Command("grep", "-rlE", `os\.(Stdout|Stderr|Exit)\b|log\.Fatal`, "--include=*.go", "--exclude=*_test.go",
-		"../argfile", "../auth", "../check", "../decompress", "../download", "../exchange", "../format", "../request",
+		"../argfile", "../redact", "../auth", "../check", "../decompress", "../download", "../exchange", "../format", "../request",
 		"../tlsinfo", "../trace", "../transport")
 	if found, _ := grep.Output(); len(found) > 0 {
 		t.Errorf("packages below cmd print to the process's streams or exit:\n%s", found)

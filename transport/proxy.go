@@ -14,6 +14,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // proxies decides which proxy, if any, a request goes through, as curl decides: --proxy, else the
@@ -74,7 +76,7 @@ func newProxies(o Options) (*proxies, error) {
 // socks5 or socks5h; a bare host:port means http. An unusable one is echoed in the error with its password
 // hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
 func parseProxy(from, raw string) (*url.URL, error) {
-	arg := from + redactUserinfo(raw)
+	arg := from + redact.URL(raw)
 	s := raw
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
@@ -89,28 +91,6 @@ func parseProxy(from, raw string) (*url.URL, error) {
 		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
 	}
 	return u, nil
-}
-
-// redactUserinfo hides the password in a URL's userinfo as url.URL's Redacted does, in a string that may
-// not parse as a URL.
-func redactUserinfo(raw string) string {
-	scheme, rest := "", raw
-	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, rest = raw[:i+3], raw[i+3:]
-	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndexByte(rest[:end], '@')
-	if at < 0 {
-		return raw
-	}
-	user := rest[:at]
-	if c := strings.IndexByte(user, ':'); c >= 0 {
-		user = user[:c+1] + "xxxxx"
-	}
-	return scheme + user + rest[at:]
 }
 
 // forTarget returns the proxy for a request to target, or nil.

@@ -1,0 +1,35 @@
+package redact
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://ann:s3cret@[bad":       "http://ann:xxxxx@[bad",
+		"ftp://ann:s3cret@x:1/p":       "ftp://ann:xxxxx@x:1/p",
+		"ann:s3cret@[::1":              "ann:xxxxx@[::1",
+		"http://ann:s3cret@exa mple/x": "http://ann:xxxxx@exa mple/x",
+		"http://a:b:c@host/x@y":        "http://a:xxxxx@host/x@y", // an @ in the path is not userinfo
+		"http://ann@host/":             "http://ann@host/",        // no password, nothing hidden
+		"http://host/p?q=a:b@c":        "http://host/p?q=a:b@c",
+		"socks5://ann:s3cret@/x":       "socks5://ann:xxxxx@/x",
+		"":                             "",
+		"http://x:y@z:w@host/":         "http://x:xxxxx@host/", // the last @ ends the userinfo, as in url.Parse
+	} {
+		if got := URL(raw); got != want {
+			t.Errorf("URL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+	// Where the URL parses, the result is url.URL's own.
+	for _, raw := range []string{"http://ann:s3cret@example.com:8080/p?q=1", "https://ann@example.com/", "http://example.com/"} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := URL(raw); got != u.Redacted() {
+			t.Errorf("URL(%q) = %q, url.URL says %q", raw, got, u.Redacted())
+		}
+	}
+}
