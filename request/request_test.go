@@ -51,6 +51,18 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
+// TestParseURLErrorsHidePasswords: a URL that cannot be used is echoed in its error, never with the
+// password of its userinfo (a URL from a CI secret must not reach the log).
+func TestParseURLErrorsHidePasswords(t *testing.T) {
+	for _, bad := range []string{"http://ann:s3cret@exa mple.com", "http://ann:s3cret@[::1", "ftp://ann:s3cret@x/",
+		"http://ann:s3cret@/x", "http://ann:s3cret@x:port/", "http://ann:s3cret@x:99999/"} {
+		_, err := ParseURL(bad)
+		if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "ann:xxxxx@") {
+			t.Errorf("ParseURL(%q) error %v: want it with the password hidden", bad, err)
+		}
+	}
+}
+
 func TestOrigin(t *testing.T) {
 	same := [][2]string{{"https://a.com/x", "https://A.com:443/y"}, {"http://a.com", "http://a.com:80/z"}}
 	differ := [][2]string{{"https://a.com", "http://a.com"}, {"http://a.com:80", "http://a.com:8080"}, {"http://a.com", "http://b.a.com"}}

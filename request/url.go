@@ -6,17 +6,21 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
 // means https://. Only http and https are accepted.
 func ParseURL(raw string) (*url.URL, error) {
+	// A URL that cannot be used is echoed in the error, its password hidden.
+	bad := func(format string, a ...any) error { return usageErrorf(redact.URL(raw), format, a...) }
 	if raw == "" {
-		return nil, usageErrorf(raw, "empty URL")
+		return nil, bad("empty URL")
 	}
 	if strings.ContainsAny(raw, " \t\r\n") || strings.IndexFunc(raw, isControl) >= 0 {
-		return nil, usageErrorf(raw, "URL contains whitespace or control characters")
+		return nil, bad("URL contains whitespace or control characters")
 	}
 	s := raw
 	if !hasScheme(s) {
@@ -31,7 +35,7 @@ func ParseURL(raw string) (*url.URL, error) {
 			}
 			port, tail := rest[:end], rest[end:]
 			if strings.Trim(port, "0123456789") != "" {
-				return nil, usageErrorf(raw, "after the leading ':' comes a port and a path (:8080/x), not %q", port)
+				return nil, bad("after the leading ':' comes a port and a path (:8080/x), not %q", port)
 			}
 			s = "http://localhost"
 			if port != "" {
@@ -53,18 +57,18 @@ func ParseURL(raw string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, usageErrorf(raw, "malformed URL: %v", err)
+		return nil, bad("malformed URL: %v", err)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, usageErrorf(raw, "unsupported scheme %q (hop speaks http and https)", u.Scheme)
+		return nil, bad("unsupported scheme %q (hop speaks http and https)", u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, usageErrorf(raw, "URL has no host")
+		return nil, bad("URL has no host")
 	}
 	if p := u.Port(); p != "" {
 		if n, err := parsePort(p); err != nil || n == 0 {
-			return nil, usageErrorf(raw, "invalid port %q", p)
+			return nil, bad("invalid port %q", p)
 		}
 	}
 	if u.Path == "" {
