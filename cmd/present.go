@@ -163,7 +163,8 @@ func requestView(r *http.Request, proto string) format.Request {
 }
 
 // requestBody shows the request body on w as a body, not as metadata: JSON pretty-printed, text as it is
-// (escaped on a terminal, line by line), binary never on a terminal.
+// (escaped on a terminal, line by line), binary never on a terminal. An explicit --pretty applies to it
+// as to the response's body (--pretty=none shows the bytes as sent); by default JSON is formatted.
 func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	body := p.req.Body
 	if body == nil {
@@ -174,8 +175,18 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 		format.Note(w, st, "request body: "+body.String())
 		return
 	}
-	ct := p.req.Header.Get("Content-Type")
-	res, _ := format.Body(w, bytes.NewReader(data), format.BodyOptions{ContentType: ct, Terminal: terminal, Format: true, Color: st.Color})
+	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, Format: true, Color: st.Color}
+	switch p.o.Pretty {
+	case "none":
+		opts.Format, opts.Color = false, false
+	case "format":
+		opts.Color = false
+	case "colors":
+		opts.Format, opts.Color = false, p.s.Color != "never"
+	case "all":
+		opts.Color = p.s.Color != "never"
+	}
+	res, _ := format.Body(w, bytes.NewReader(data), opts)
 	if res.Note != "" {
 		format.Note(w, st, "request body: "+res.Note)
 	}
