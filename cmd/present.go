@@ -39,6 +39,7 @@ type presenter struct {
 
 	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
 	warnedWriteOut bool             // unknown -w variables were warned about
+	saved          string           // the file the body went to (-o, -O), for -w's filename_effective
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
 	seen           int              // hops shown so far
@@ -266,6 +267,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		<-progressDone
 	}
 	if file != nil {
+		p.saved = file.Path()
 		if err != nil {
 			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
 				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))

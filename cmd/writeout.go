@@ -15,7 +15,12 @@ import (
 // writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
-	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, writeOutValues(out, err, p.secrets))
+	v := writeOutValues(out, err, p.secrets)
+	v.FileName = p.saved
+	if v.FileName == "" && p.o.downloading() && !p.o.Download {
+		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
+	}
+	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, v)
 	if !p.warnedWriteOut {
 		for _, name := range unknown {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))
@@ -58,6 +63,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 			v.HTTPVersion += "." + strconv.Itoa(resp.ProtoMinor)
 		}
 		v.ContentType = resp.Header.Get("Content-Type")
+		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {
+			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
+		}
 		v.Header = resp.Header
 		v.SizeDownload = rec.BodyBytes
 	}
@@ -68,6 +76,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 		}
 		if h.Response != nil {
 			v.SizeHeader += headerSize(h.Response)
+		}
+		if !r.Events.GotConn.IsZero() && !r.Reused {
+			v.NumConnects++
 		}
 		t := curlTimes(r)
 		v.NameLookup += t[0]

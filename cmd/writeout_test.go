@@ -13,7 +13,7 @@ import (
 // port, which differ from run to run.
 var writeOutVars = []string{"http_code", "response_code", "http_version", "num_redirects", "remote_ip", "remote_port",
 	"local_ip", "size_download", "size_header", "size_request", "content_type", "url_effective", "method", "scheme",
-	"exitcode"}
+	"exitcode", "num_connects", "redirect_url", "filename_effective"}
 
 var timeVars = []string{"time_namelookup", "time_connect", "time_appconnect", "time_pretransfer", "time_starttransfer", "time_total"}
 
@@ -42,6 +42,9 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 	}{
 		{"GET", []string{"get", srv.URL + "/get"}, []string{srv.URL + "/get"}},
 		{"redirects", []string{"get", srv.URL + "/redirect/3", "-L"}, []string{"-L", srv.URL + "/redirect/3"}},
+		{"redirect not followed", []string{"get", srv.URL + "/redirect/3"}, []string{srv.URL + "/redirect/3"}},
+		{"--max-redirs met", []string{"get", srv.URL + "/absolute-redirect/3", "-L", "--max-redirs", "1"},
+			[]string{"-L", "--max-redirs", "1", srv.URL + "/absolute-redirect/3"}},
 		{"404", []string{"get", srv.URL + "/status/404", "--no-check-status"}, []string{srv.URL + "/status/404"}},
 		{"POST", []string{"post", srv.URL + "/post", "Content-Type:application/json", "--json", `{"a":1}`},
 			[]string{"-H", "Content-Type: application/json", "-d", `{"a":1}`, srv.URL + "/post"}},

@@ -18,6 +18,9 @@ type WriteOut struct {
 	HTTPVersion   string // "1.1", "2", "3"; "0" when no response came
 	NumRedirects  int
 	NumRetries    int
+	NumConnects   int    // new connections opened, every hop
+	RedirectURL   string // where a redirect not followed would have gone
+	FileName      string // the file the body was written to (-o, -O), as curl's filename_effective
 	RemoteIP      string
 	RemotePort    int
 	LocalIP       string
@@ -48,6 +51,9 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"http_version":       func(v *WriteOut) (string, any) { return v.HTTPVersion, v.HTTPVersion },
 	"num_redirects":      func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRedirects), v.NumRedirects },
 	"num_retries":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRetries), v.NumRetries },
+	"num_connects":       func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumConnects), v.NumConnects },
+	"redirect_url":       func(v *WriteOut) (string, any) { return v.RedirectURL, nullIfEmpty(v.RedirectURL) },
+	"filename_effective": func(v *WriteOut) (string, any) { return v.FileName, nullIfEmpty(v.FileName) },
 	"remote_ip":          func(v *WriteOut) (string, any) { return v.RemoteIP, v.RemoteIP },
 	"remote_port":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.RemotePort), v.RemotePort },
 	"local_ip":           func(v *WriteOut) (string, any) { return v.LocalIP, v.LocalIP },
