@@ -29,3 +29,20 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestMillis(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                       "0.00 ms",
+		time.Nanosecond:         "1 ns",
+		time.Microsecond:        "1 µs", // a limit of 1us is not shown as 0.00 ms
+		1500 * time.Nanosecond:  "1.5 µs",
+		10 * time.Microsecond:   "0.01 ms",
+		3270 * time.Microsecond: "3.27 ms",
+		412 * time.Millisecond:  "412 ms",
+		1250 * time.Millisecond: "1.25 s",
+	} {
+		if got := Millis(d); got != want {
+			t.Errorf("Millis(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -284,10 +284,14 @@ func (c *Checks) checkExpiry(chain []*x509.Certificate, now time.Time) Result {
 	return r
 }
 
-// Millis words a duration for a check line: "412 ms", "3.27 ms", "1.25 s".
+// Millis words a duration for a check line: "412 ms", "3.27 ms", "1.25 s"; below 10 µs, "1.5 µs", "1 ns".
 func Millis(d time.Duration) string {
 	ms := float64(d) / float64(time.Millisecond)
 	switch {
+	case d > 0 && d < time.Microsecond:
+		return strconv.FormatInt(int64(d), 10) + " ns" // a tiny limit is not shown as 0.00 ms
+	case d > 0 && d < 10*time.Microsecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Microsecond), 'f', -1, 64) + " µs"
 	case d < 10*time.Millisecond:
 		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
 	case d < time.Second:
