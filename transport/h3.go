@@ -7,9 +7,12 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/quic-go/quic-go"
 	"github.com/quic-go/quic-go/http3"
+	"golang.org/x/net/ipv4"
 
 	"github.com/hop-cli/hop/trace"
 )
@@ -68,7 +71,11 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
 	trace.QUICStarted(ctx)
-	conn, err := quic.DialAddr(ctx, udpAddr.String(), tlsCfg, qcfg)
+	conn, err := dialConnectedQUIC(ctx, udpAddr, tlsCfg, qcfg)
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return nil, err // no handshake took place: the quic phase did not complete, as a refused connect
+	}
 	var cs *tls.ConnectionState
 	if conn != nil {
 		state := conn.ConnectionState().TLS
@@ -80,6 +87,64 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	trace.QUICDone(ctx, cs, err)
 	return conn, err
 }
+
+// dialConnectedQUIC runs the QUIC handshake over a UDP socket connected to addr, which quic-go's own dial
+// does not do: only a connected socket hears the ICMP "port unreachable" of a host with nothing on that
+// port, so that --http3 to a server without HTTP/3 fails at once with "connection refused" (exit 7), as
+// curl's does, instead of waiting out the connect timeout. The socket is closed with the connection.
+func dialConnectedQUIC(ctx context.Context, addr *net.UDPAddr, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+	udp, err := net.DialUDP("udp", nil, addr)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := quic.Dial(ctx, connectedUDP{udp, ipv4.NewPacketConn(udp)}, addr, tlsCfg, qcfg)
+	if err != nil {
+		udp.Close()
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			// Nothing listens on the port: a connection refused, as TCP's would be (exit 7), not a handshake
+			// that failed.
+			return nil, &net.OpError{Op: "dial", Net: "udp", Addr: addr, Err: syscall.ECONNREFUSED}
+		}
+		return nil, err
+	}
+	go func() {
+		<-conn.Context().Done()
+		udp.Close()
+	}()
+	return conn, nil
+}
+
+// connectedUDP is a connected UDP socket as quic-go's packet connection: it writes to its peer whatever
+// address quic-go names (the peer's), and keeps quic-go's fast path (batched reads, GSO, ECN) through the
+// socket's own methods.
+type connectedUDP struct {
+	c     *net.UDPConn
+	batch *ipv4.PacketConn // recvmmsg, as quic-go reads its own sockets
+}
+
+func (u connectedUDP) ReadBatch(ms []ipv4.Message, flags int) (int, error) {
+	return u.batch.ReadBatch(ms, flags)
+}
+
+func (u connectedUDP) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, err := u.c.Read(b)
+	return n, u.c.RemoteAddr(), err
+}
+func (u connectedUDP) WriteTo(b []byte, _ net.Addr) (int, error) { return u.c.Write(b) }
+func (u connectedUDP) ReadMsgUDP(b, oob []byte) (int, int, int, *net.UDPAddr, error) {
+	return u.c.ReadMsgUDP(b, oob)
+}
+func (u connectedUDP) WriteMsgUDP(b, oob []byte, _ *net.UDPAddr) (int, int, error) {
+	return u.c.WriteMsgUDP(b, oob, nil) // a connected socket takes no address
+}
+func (u connectedUDP) SyscallConn() (syscall.RawConn, error) { return u.c.SyscallConn() }
+func (u connectedUDP) SetReadBuffer(n int) error             { return u.c.SetReadBuffer(n) }
+func (u connectedUDP) SetWriteBuffer(n int) error            { return u.c.SetWriteBuffer(n) }
+func (u connectedUDP) Close() error                          { return u.c.Close() }
+func (u connectedUDP) LocalAddr() net.Addr                   { return u.c.LocalAddr() }
+func (u connectedUDP) SetDeadline(t time.Time) error         { return u.c.SetDeadline(t) }
+func (u connectedUDP) SetReadDeadline(t time.Time) error     { return u.c.SetReadDeadline(t) }
+func (u connectedUDP) SetWriteDeadline(t time.Time) error    { return u.c.SetWriteDeadline(t) }
 
 // quicTimeout is a QUIC handshake that ran out of the connect budget: a timeout (exit 28) naming the
 // handshake, typically a UDP path that is blocked.

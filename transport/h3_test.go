@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,6 +110,26 @@ func TestHTTP3Blocked(t *testing.T) {
 	var ne net.Error
 	if err == nil || !errorsAs(err, &ne) || !ne.Timeout() || rec.Waiting() != "the QUIC handshake" {
 		t.Errorf("blocked UDP: %v (waiting for %q)", err, rec.Waiting())
+	}
+}
+
+// A host with nothing on the UDP port refuses at once (ICMP port unreachable, heard on a connected socket):
+// a refused connection naming the port, as TCP's, never a wait for the connect timeout nor a TLS failure.
+func TestHTTP3Refused(t *testing.T) {
+	free, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.LocalAddr().String()
+	free.Close()
+	tr := newTransport(t, Options{Protocol: HTTP3, ConnectTimeout: time.Minute})
+	_, rec, err := get(t, tr, "https://"+addr+"/")
+	var op *net.OpError
+	if !errorsAs(err, &op) || op.Op != "dial" || !errors.Is(err, syscall.ECONNREFUSED) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("nothing on UDP %s: %v, want a refused dial naming it", addr, err)
+	}
+	if rec.TLSErr != nil || rec.Waiting() != "the QUIC handshake" {
+		t.Errorf("refused: TLS error %v, waiting for %q; want no handshake, the quic phase unfinished", rec.TLSErr, rec.Waiting())
 	}
 }
 
