@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -378,5 +379,65 @@ func TestHostileCertificate(t *testing.T) {
 				t.Errorf("hop %q: a raw control reached the terminal: %q", args, out[max(0, i-30):min(len(out), i+30)])
 			}
 		}
+	}
+}
+
+// TestMaxTimeBoundsTheBody: -m bounds the wait for a request body whose producer may hang (standard input
+// held open and never written, a named pipe no one writes to): exit 28 naming it, never a hang. A producer
+// that answers within the limit is sent as usual, the wait counted in the total.
+func TestMaxTimeBoundsTheBody(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	run := func(stdin io.Reader, args ...string) (string, string, int) {
+		t.Helper()
+		c := exec.Command(hopBinary(t), args...)
+		c.Stdin = stdin
+		var out, errb bytes.Buffer
+		c.Stdout, c.Stderr = &out, &errb
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { c.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			c.Process.Kill()
+			<-done
+			t.Fatalf("hop %v did not end: -m was not applied to standard input", args)
+		}
+		return out.String(), errb.String(), c.ProcessState.ExitCode()
+	}
+	pr, pw, err := os.Pipe() // held open, never written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	defer pr.Close()
+	const want = "timed out after 1s waiting for the request body (standard input or a file) (total limit"
+	_, stderr, code := run(pr, "post", srv.URL+"/post", "@-", "-m", "1")
+	if code != 28 || !strings.Contains(stderr, want) {
+		t.Errorf("stalled stdin: exit %d, stderr %q; want 28 naming the body", code, stderr)
+	}
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range []string{"a=@" + fifo, "@" + fifo} {
+		_, stderr, code = run(nil, "post", srv.URL+"/post", item, "-m", "1")
+		if code != 28 || !strings.Contains(stderr, want) {
+			t.Errorf("%s, a named pipe no one writes to: exit %d, stderr %q; want 28 naming the body", item, code, stderr)
+		}
+	}
+	// A body that arrives in time is sent.
+	slow, sw := io.Pipe()
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		io.WriteString(sw, `{"late":true}`)
+		sw.Close()
+	}()
+	out, stderr, code := run(slow, "post", srv.URL+"/post", "-m", "20")
+	if code != 0 || !strings.Contains(out, `"late": true`) {
+		t.Errorf("stdin in time: exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
 }

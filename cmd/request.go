@@ -38,6 +38,7 @@ type RequestOptions struct {
 	checks  *check.Checks    // parsed from Checks by check()
 	jar     *session.Jar     // the cookie jar, loaded before sending (with -b's cookies, or the session's)
 	session *session.Session // --session's, opened while the request is built; nil without
+	began   time.Time        // when -m began to run: before standard input was read for the body
 }
 
 // OutputOptions say what is shown, where.

@@ -134,6 +134,7 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	if err != nil {
 		return err
 	}
+	client.Options.Start = o.began // -m counts the wait for standard input
 	if err := p.prepareDownload(out.req); err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if !s.InTTY && !o.IgnoreStdin {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody
 	}
-	r, err := request.Build(spec)
+	r, err := buildWithin(spec, o)
 	if err != nil {
 		return nil, err
 	}
@@ -319,4 +320,32 @@ func certFailure(err error) (*exchange.Error, bool) {
 	var e *exchange.Error
 	ok := errors.As(err, &e) && e.Class() == exchange.Certificate && len(e.Chain) > 0
 	return e, ok
+}
+
+// buildWithin builds the request, within -m when one is given: the body may come from a producer that hangs
+// (standard input, a file from "<(command)", a named pipe), and -m's total includes the wait for it. A build
+// still waiting when -m runs out is abandoned to the exiting process: exit 28. The exchange's deadline then
+// counts from the same start.
+func buildWithin(spec request.Spec, o *RequestOptions) (*request.Request, error) {
+	if o.Exchange.MaxTime <= 0 {
+		return request.Build(spec)
+	}
+	o.began = time.Now()
+	type built struct {
+		r   *request.Request
+		err error
+	}
+	done := make(chan built, 1)
+	go func() {
+		r, err := request.Build(spec)
+		done <- built{r, err}
+	}()
+	t := time.NewTimer(o.Exchange.MaxTime)
+	defer t.Stop()
+	select {
+	case b := <-done:
+		return b.r, b.err
+	case <-t.C:
+		return nil, exchange.TotalTimeout(o.Exchange.MaxTime, "the request body (standard input or a file)")
+	}
 }

@@ -96,6 +96,10 @@ func failure(class Class, phase string, err error, format string, a ...any) *Err
 	return &Error{class: class, Phase: phase, Err: err, msg: fmt.Sprintf(format, a...)}
 }
 
+// TotalTimeout is -m running out before the exchange began, waiting for what (standard input): exit 28, worded
+// as the exchange's own timeouts are.
+func TotalTimeout(after time.Duration, what string) error { return timeout("total", after, what, nil) }
+
 // timeout words a timeout: the limit that ran out, its value, and what the exchange was waiting for.
 func timeout(limit string, after time.Duration, phase string, err error) *Error {
 	hint := map[string]string{

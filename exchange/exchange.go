@@ -25,6 +25,7 @@ type Options struct {
 	LocationTrusted bool          // keep credentials when a redirect changes origin
 	AllowDowngrade  bool          // follow https → http
 	MaxTime         time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
+	Start           time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
 	Retry           Retry
 }
 
@@ -121,7 +122,11 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime}
 	if c.Options.MaxTime > 0 {
-		ctx, ex.cancel = context.WithTimeoutCause(ctx, c.Options.MaxTime, errTotalTimeout)
+		start := c.Options.Start
+		if start.IsZero() {
+			start = time.Now()
+		}
+		ctx, ex.cancel = context.WithDeadlineCause(ctx, start.Add(c.Options.MaxTime), errTotalTimeout)
 	} else {
 		ctx, ex.cancel = context.WithCancel(ctx)
 	}
