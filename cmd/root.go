@@ -256,11 +256,7 @@ func sendsData(args []string, fs *pflag.FlagSet) bool {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") && a != "-" {
-			name := strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-")
-			f := fs.Lookup(name)
-			if len(a) > 1 && a[1] != '-' {
-				f = fs.ShorthandLookup(a[1:2])
-			}
+			f := argFlag(fs, a)
 			if f != nil && slices.Contains([]string{"data", "data-raw", "data-binary", "data-urlencode", "json", "form-part"}, f.Name) {
 				return true
 			}
@@ -277,6 +273,14 @@ func sendsData(args []string, fs *pflag.FlagSet) bool {
 }
 
 // takesValue reports whether flag argument a is followed by its value as the next argument.
+// argFlag is the flag an argument starting with "-" names: --name, --name=value, or the first of -abc.
+func argFlag(fs *pflag.FlagSet, a string) *pflag.Flag {
+	if len(a) > 1 && a[1] != '-' {
+		return fs.ShorthandLookup(a[1:2])
+	}
+	return fs.Lookup(strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-"))
+}
+
 func takesValue(fs *pflag.FlagSet, a string) bool {
 	if name, ok := strings.CutPrefix(a, "--"); ok {
 		if strings.Contains(name, "=") {
