@@ -211,6 +211,24 @@ func (c *commands) hoist(args []string) []string {
 		}
 	}
 	if first < 0 {
+		// Only flags, and a request's among them ("hop -v"): the command line is get's without its URL, and
+		// says so, rather than that the root command has no such flag.
+		request := false
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			f := argFlag(flags(), a)
+			switch {
+			case a == "-h" || a == "--help" || c.root.Flags().Lookup(strings.TrimLeft(a, "-")) != nil:
+				return args // the root's own: --version, help
+			case f != nil:
+				request = true
+			}
+		}
+		if request {
+			return slices.Concat([]string{"get"}, args)
+		}
 		return args
 	}
 	name := args[first]
