@@ -103,6 +103,18 @@ func TestUnsendableHeaderIsNotTheServers(t *testing.T) {
 	}
 }
 
+// TestHTTP2PriorKnowledgeToHTTP1: --http2 on http:// to a server that speaks only HTTP/1.1 is a protocol
+// failure that says so, not net/http's note about frame sizes.
+func TestHTTP2PriorKnowledgeToHTTP1(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{Protocol: transport.HTTP2})
+	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/get"), exchange.Observer{})
+	if exchange.ClassOf(err) != exchange.Protocol || err == nil || !strings.Contains(err.Error(), "answered in HTTP/1.1, not HTTP/2") {
+		t.Errorf("--http2 to an HTTP/1.1 server: %v (class %v)", err, exchange.ClassOf(err))
+	}
+}
+
 func TestTimeoutsNameLimitAndPhase(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()

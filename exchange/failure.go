@@ -87,6 +87,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		// A status line cut short by hop's own read deadline: net/http reports the fragment as malformed.
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	}
+	if rec.Status == 0 && strings.HasPrefix(rec.URL, "http://") && notH2C(err) {
+		e := failure(Protocol, waiting, err, "%s answered in HTTP/1.1, not HTTP/2: --http2 on an http:// URL speaks HTTP/2 from the first byte (h2c), which this server does not; drop --http2", host)
+		e.Host = host
+		return e
+	}
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {
 			return e
@@ -128,6 +133,14 @@ func handshakeError(host string, err error) *Error {
 	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
 	e.Host = host
 	return e
+}
+
+// notH2C recognises an HTTP/1.1 answer to HTTP/2 with prior knowledge (--http2 on http://): the HTTP/2
+// framer reads the status line as an oversized frame, and depending on timing net/http reports that, or
+// only that the connection could not be set up. Matched on net/http's wording, as protocolError is.
+func notH2C(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "frame header looked like an HTTP/1.1 header") || strings.Contains(msg, "http2: client conn could not be established")
 }
 
 // protocolError recognises a response net/http refused because it breaks HTTP. net/http does not type
