@@ -213,20 +213,19 @@ func (c *commands) hoist(args []string) []string {
 	if first < 0 {
 		// Only flags, and a request's among them ("hop -v"): the command line is get's without its URL, and
 		// says so, rather than that the root command has no such flag.
-		request := false
+		requestFlag := false
 		for _, a := range args {
 			if a == "--" {
 				break
 			}
-			f := argFlag(flags(), a)
 			switch {
 			case a == "-h" || a == "--help" || c.root.Flags().Lookup(strings.TrimLeft(a, "-")) != nil:
 				return args // the root's own: --version, help
-			case f != nil:
-				request = true
+			case argFlag(flags(), a) != nil:
+				requestFlag = true
 			}
 		}
-		if request {
+		if requestFlag {
 			return slices.Concat([]string{"get"}, args)
 		}
 		return args
@@ -290,7 +289,6 @@ func sendsData(args []string, fs *pflag.FlagSet) bool {
 	return false
 }
 
-// takesValue reports whether flag argument a is followed by its value as the next argument.
 // argFlag is the flag an argument starting with "-" names: --name, --name=value, or the first of -abc.
 func argFlag(fs *pflag.FlagSet, a string) *pflag.Flag {
 	if len(a) > 1 && a[1] != '-' {
@@ -299,6 +297,7 @@ func argFlag(fs *pflag.FlagSet, a string) *pflag.Flag {
 	return fs.Lookup(strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-"))
 }
 
+// takesValue reports whether flag argument a is followed by its value as the next argument.
 func takesValue(fs *pflag.FlagSet, a string) bool {
 	if name, ok := strings.CutPrefix(a, "--"); ok {
 		if strings.Contains(name, "=") {
