@@ -34,7 +34,7 @@ func TestLayout(t *testing.T) {
 		"exchange":   {"decompress", "request", "tlsinfo", "trace"},
 		"check":      {"exchange", "tlsinfo", "trace"},
 		"stats":      {"trace"},
-		"format":     {"stats", "tlsinfo", "trace"},
+		"format":     {"redact", "stats", "tlsinfo", "trace"},
 	}
 	const prefix = "github.com/hop-cli/hop/"
 	dec := json.NewDecoder(strings.NewReader(string(out)))

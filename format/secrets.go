@@ -2,8 +2,9 @@ package format
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // Secrets says how credentials are shown. The zero value masks them, so that forgetting to pass it can
@@ -79,16 +80,10 @@ func MaskSetCookie(v string) string {
 }
 
 // URL returns u with the password of its userinfo replaced as url.URL.Redacted does ("xxxxx"), as the
-// errors of exchange and transport word it; a string that does not parse is masked whole after its scheme,
-// since it cannot be told where the password is.
+// errors of request, exchange and transport word it: redact's rule, for a string that parses or not.
 func (s Secrets) URL(u string) string {
-	if s.Show || !strings.Contains(u, "@") {
+	if s.Show {
 		return u
 	}
-	p, err := url.Parse(u)
-	if err != nil {
-		scheme, _, _ := strings.Cut(u, "://")
-		return scheme + "://" + mask
-	}
-	return p.Redacted()
+	return redact.URL(u)
 }
