@@ -163,6 +163,22 @@ func requestView(r *http.Request, proto string) format.Request {
 	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }
 
+// pretty is what --pretty asks of a body: whether to format it and whether to colour it, given what "auto"
+// means where it is shown. all and colors colour unless --color=never, even into a pipe.
+func (p *presenter) pretty(autoFormat, autoColor bool) (formatIt, colorIt bool) {
+	switch p.o.Pretty {
+	case "all":
+		return true, p.s.Color != "never"
+	case "format":
+		return true, false
+	case "colors":
+		return false, p.s.Color != "never"
+	case "auto":
+		return autoFormat, autoColor
+	}
+	return false, false // none
+}
+
 // requestBody shows the request body on w as a body, not as metadata: JSON pretty-printed, text as it is
 // (escaped on a terminal, line by line), binary never on a terminal. An explicit --pretty applies to it
 // as to the response's body (--pretty=none shows the bytes as sent); by default JSON is formatted.
@@ -176,17 +192,8 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 		format.Note(w, st, "request body: "+body.String())
 		return
 	}
-	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, Format: true, Color: st.Color}
-	switch p.o.Pretty {
-	case "none":
-		opts.Format, opts.Color = false, false
-	case "format":
-		opts.Color = false
-	case "colors":
-		opts.Format, opts.Color = false, p.s.Color != "never"
-	case "all":
-		opts.Color = p.s.Color != "never"
-	}
+	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal}
+	opts.Format, opts.Color = p.pretty(true, st.Color)
 	res, _ := format.Body(w, bytes.NewReader(data), opts)
 	if res.Note != "" {
 		format.Note(w, st, "request body: "+res.Note)
@@ -235,17 +242,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	}
 	opts := format.BodyOptions{ContentType: resp.Header.Get("Content-Type"), Terminal: terminal}
 	if file == nil && !p.document && p.respBody {
-		switch p.o.Pretty {
-		case "all":
-			opts.Format, opts.Color = true, p.s.Color != "never"
-		case "format":
-			opts.Format = true
-		case "colors":
-			opts.Color = p.s.Color != "never"
-		case "auto":
-			opts.Format = terminal
-			opts.Color = terminal && p.outStyle.Color
-		}
+		opts.Format, opts.Color = p.pretty(terminal, terminal && p.outStyle.Color)
 	}
 	var stopProgress, progressDone chan struct{}
 	if progress != nil {
