@@ -144,6 +144,9 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		}
 		c.addCookies(req)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
+		if err == nil && resp.StatusCode < 100 {
+			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
+		}
 		if err == nil && c.Jar != nil {
 			c.Jar.SetCookies(req.URL, resp.Cookies())
 		}
@@ -207,6 +210,19 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		cur.URL = next
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 	}
+}
+
+// invalidStatus refuses a final response from host whose code is below 100, which net/http passes on (it
+// checks only that the code is a number), and closes its body. RFC 9110 asks a client to treat any code
+// outside 100..599 as a 5xx; one above 599 is shown and fails as a 5xx, but one below 100 cannot be told from
+// a broken status line, and curl refuses it ("Unsupported response code"), as net/http refuses a code that
+// is not a number: a malformed response.
+func invalidStatus(resp *http.Response, host string) error {
+	resp.Body.Close()
+	code, _, _ := strings.Cut(resp.Status, " ")
+	e := failure(Protocol, "", nil, "%s sent a malformed response, refused: status code %q is below 100", host, code)
+	e.Host = host
+	return e
 }
 
 // addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave.

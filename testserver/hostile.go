@@ -32,6 +32,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/cl-conflict", clConflict)
 	mux.HandleFunc("/hostile/204-body", noContentBody)
 	mux.HandleFunc("/hostile/no-reason", noReason)
+	mux.HandleFunc("/hostile/status/{code}", oddStatus)
 	mux.HandleFunc("/hostile/http09", http09)
 	mux.HandleFunc("/hostile/json/{kind}", hostileJSON)
 	mux.HandleFunc("/hostile/text-escapes", textEscapes)
@@ -169,6 +170,14 @@ func noContentBody(w http.ResponseWriter, _ *http.Request) {
 func noReason(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) {
 		bw.WriteString("HTTP/1.1 200\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n")
+	})
+}
+
+// oddStatus answers with the status code written as the path gives it: 099, 000, 600, 999.
+func oddStatus(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	raw(w, func(bw *bufio.ReadWriter) {
+		fmt.Fprintf(bw, "HTTP/1.1 %s Odd\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n", code)
 	})
 }
 
