@@ -339,24 +339,63 @@ func (b *bodyBuilder) stdinBody(r io.Reader) (*Body, error) {
 		return nil, usageErrorf("@-", "standard input is already used")
 	}
 	b.stdinUsed = true
-	head, err := io.ReadAll(io.LimitReader(r, maxStdinInMemory+1))
+	head, whole, err := readHeld(r)
 	if err != nil {
 		return nil, &UsageError{Arg: "standard input", Err: err}
 	}
-	if len(head) <= maxStdinInMemory {
+	if whole {
 		return &Body{Kind: BodyStdin, data: head, Length: int64(len(head))}, nil
 	}
 	if b.spec.Resend {
 		return nil, usageErrorf("standard input", "longer than %d MiB, the most hop holds to send it again (--retry, --repeat); save it to a file and send that with @FILE", maxStdinInMemory>>20)
 	}
+	return &Body{Kind: BodyStdin, Length: -1, open: once(io.NopCloser(io.MultiReader(bytes.NewReader(head), r)), "standard input")}, nil
+}
+
+// readHeld reads r whole when it holds at most maxStdinInMemory bytes (whole is then true): held, a body can
+// be sent with a Content-Length and sent again. Beyond that, head is what was read, and the rest is still in r.
+func readHeld(r io.Reader) (head []byte, whole bool, err error) {
+	head, err = io.ReadAll(io.LimitReader(r, maxStdinInMemory+1))
+	return head, len(head) <= maxStdinInMemory, err
+}
+
+// once opens rc the first time and refuses after: a stream (standard input, a pipe) is sent once.
+func once(rc io.ReadCloser, what string) func() (io.ReadCloser, error) {
 	used := false
-	return &Body{Kind: BodyStdin, Length: -1, open: func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
 		if used {
-			return nil, errors.New("the body was read from standard input and cannot be sent again")
+			return nil, fmt.Errorf("the body was read from %s and cannot be sent again", what)
 		}
 		used = true
-		return io.NopCloser(io.MultiReader(bytes.NewReader(head), r)), nil
-	}}, nil
+		return rc, nil
+	}
+}
+
+// isStream says a file the user named is read as a stream, as standard input is, not opened again each time
+// the body is sent with the size stat gives: a named pipe (a shell's <(command)) can be read only once, and
+// a device or a file that reports size 0 (/proc, /sys) holds what its size does not say.
+func isStream(st os.FileInfo) bool { return !st.Mode().IsRegular() || st.Size() == 0 }
+
+// heldStream reads the stream f for argument arg: whole when it fits in memory (held), else head and the
+// rest of f, which can be read once; that is refused when the body is to be sent again (--retry, --repeat).
+func (b *bodyBuilder) heldStream(f *os.File, arg string) (held []byte, rest io.ReadCloser, err error) {
+	head, whole, err := readHeld(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading %s: %w", f.Name(), err)}
+	}
+	if whole {
+		f.Close()
+		return head, nil, nil
+	}
+	if b.spec.Resend {
+		f.Close()
+		return nil, nil, usageErrorf(arg, "%s is a pipe or a device longer than %d MiB, the most hop holds to send it again (--retry, --repeat); save it to a file and send that", f.Name(), maxStdinInMemory>>20)
+	}
+	return nil, struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), f), f}, nil
 }
 
 // readFile reads a file the user named for a value ("-" is stdin).
@@ -406,6 +445,16 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &UsageError{Arg: arg, Err: argfile.Reason(err)}
+	}
+	if isStream(st) {
+		held, rest, err := b.heldStream(f, arg)
+		switch {
+		case err != nil:
+			return nil, err
+		case rest == nil:
+			return memBody(held), nil
+		}
+		return &Body{Kind: BodyFile, Path: path, Length: -1, open: once(rest, path)}, nil
 	}
 	f.Close()
 	return &Body{
@@ -515,15 +564,26 @@ func (b *bodyBuilder) filePart(name, value, arg string) (Part, error) {
 	if st.IsDir() {
 		return Part{}, usageErrorf(arg, "is a directory")
 	}
-	if f, err := os.Open(path); err != nil {
+	f, err := os.Open(path)
+	if err != nil {
 		return Part{}, &UsageError{Arg: arg, Err: argfile.Reason(err)}
-	} else {
-		f.Close()
 	}
 	if ctype == "" {
 		ctype = cmpOr(fileType(path), "application/octet-stream")
 	}
-	return Part{Name: name, File: path, Filename: filepath.Base(path), ContentType: ctype, Size: st.Size()}, nil
+	p := Part{Name: name, File: path, Filename: filepath.Base(path), ContentType: ctype, Size: st.Size()}
+	if !isStream(st) {
+		f.Close()
+		return p, nil
+	}
+	if p.held, p.stream, err = b.heldStream(f, arg); err != nil {
+		return Part{}, err
+	}
+	p.Size = int64(len(p.held))
+	if p.stream != nil {
+		p.Size = -1
+	}
+	return p, nil
 }
 
 func (b *bodyBuilder) multipartBody(userType string) (built, error) {
@@ -544,14 +604,15 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 // opened.
 func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	type segment struct {
-		data []byte
-		path string
+		data   []byte
+		path   string
+		stream func() (io.ReadCloser, error)
 	}
 	var segs []segment
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	var total int64
-	hasFiles := false
+	hasFiles, streamed := false, false
 	for _, p := range parts {
 		if p.File == "" {
 			h := textproto.MIMEHeader{}
@@ -574,7 +635,16 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err
 		}
-		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())}, segment{path: p.File})
+		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
+		switch {
+		case p.stream != nil:
+			segs = append(segs, segment{stream: once(p.stream, p.File)})
+			streamed = true
+		case p.held != nil:
+			segs = append(segs, segment{data: p.held})
+		default:
+			segs = append(segs, segment{path: p.File})
+		}
 		total += int64(buf.Len()) + p.Size
 		buf.Reset()
 	}
@@ -589,13 +659,21 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	}
 	open := func() (io.ReadCloser, error) {
 		var readers []io.Reader
-		var files []*os.File
+		var files []io.Closer
 		for _, s := range segs {
-			if s.path == "" {
+			var (
+				f   io.ReadCloser
+				err error
+			)
+			switch {
+			case s.stream != nil:
+				f, err = s.stream()
+			case s.path != "":
+				f, err = os.Open(s.path)
+			default:
 				readers = append(readers, bytes.NewReader(s.data))
 				continue
 			}
-			f, err := os.Open(s.path)
 			if err != nil {
 				for _, o := range files {
 					o.Close()
@@ -607,6 +685,9 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 		}
 		return &multiCloser{Reader: io.MultiReader(readers...), files: files}, nil
 	}
+	if streamed {
+		total = -1 // sent chunked
+	}
 	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open}, ct, boundary, nil
 }
 
@@ -614,7 +695,7 @@ var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "
 
 type multiCloser struct {
 	io.Reader
-	files []*os.File
+	files []io.Closer
 }
 
 func (m *multiCloser) Close() error {

@@ -107,9 +107,11 @@ type Part struct {
 	File        string // a file part's path
 	Filename    string // the file name sent
 	ContentType string
-	Size        int64 // a file part's size when the body was built
+	Size        int64 // a file part's size when the body was built; -1 when it is streamed
 
-	field *item // a data item still to be turned into Value
+	field  *item         // a data item still to be turned into Value
+	held   []byte        // a file part read while the body was built (a pipe, a device, /proc)
+	stream io.ReadCloser // a file part too long to hold: what was read, then the rest, once
 }
 
 // Bytes returns the body when it is held in memory.
@@ -127,13 +129,19 @@ func (b *Body) Open() (io.ReadCloser, error) {
 func (b *Body) String() string {
 	switch b.Kind {
 	case BodyFile:
+		if b.Length < 0 {
+			return "contents of " + b.Path + ", streamed"
+		}
 		return fmt.Sprintf("contents of %s, %d bytes", b.Path, b.Length)
 	case BodyStdin:
 		return "standard input"
 	case BodyMultipart:
 		var files []string
 		for _, p := range b.Parts {
-			if p.File != "" {
+			switch {
+			case p.File != "" && p.Size < 0:
+				files = append(files, p.File+" (streamed)")
+			case p.File != "":
 				files = append(files, fmt.Sprintf("%s (%d bytes)", p.File, p.Size))
 			}
 		}
