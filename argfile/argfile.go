@@ -1,13 +1,17 @@
 // Package argfile reads the files a user names on the command line that are not bodies (certificates,
 // keys, secrets, certificate files to inspect): with a size bound, so that a path such as /dev/zero cannot
-// exhaust memory, and with errors worded for a message that already names the file.
+// exhaust memory, and with errors worded for a message that already names the file. Target says how to
+// write the files a user names for hop to write (-o, -c, session files).
 package argfile
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // ErrTooLarge marks a file over the limit (its text is empty: the message says it already).
@@ -44,6 +48,41 @@ func Reason(err error) error {
 		return errors.New("permission denied")
 	}
 	return pe.Err
+}
+
+// Target says how to write path, a file the user named for hop to write. With replace true, path names a
+// regular file or nothing, which hop replaces through a temporary file and a rename, and name is the file to
+// replace: a symbolic link's target when path is one, so that the link stays a link. With replace false,
+// path is, or leads to, something else (a device such as /dev/null, a named pipe, a terminal) or one of the
+// process's own descriptors (/dev/stdout, /proc/self/fd/N, whose target may be the regular file a shell
+// opened for `> out`): it is written into where it is, as curl writes, since replacing it would replace the
+// device, or a link in /dev, or fail in /proc.
+func Target(path string) (name string, replace bool) {
+	name = path
+	for range 40 { // the most links Linux follows
+		fi, err := os.Lstat(name)
+		if err != nil {
+			return name, errors.Is(err, fs.ErrNotExist) // a link to nothing creates its target, as curl does
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return name, fi.Mode().IsRegular()
+		}
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(name)); err != nil || dir == "/proc" || strings.HasPrefix(dir, "/proc/") {
+			return path, false // a descriptor: /proc/self/fd/1, or /dev/fd/1 through its link to /proc/self/fd
+		}
+		dest, err := os.Readlink(name)
+		if err != nil {
+			return path, false
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(name), dest)
+		}
+		if dest == "/proc" || strings.HasPrefix(dest, "/proc/") {
+			return path, false // /dev/stdout → /proc/self/fd/1
+		}
+		name = dest
+	}
+	return path, false // a loop: opening it says so
 }
 
 func size(n int64) string {

@@ -156,3 +156,43 @@ func TestDownloadResume(t *testing.T) {
 		t.Errorf("If-Range sent with the wrong validator:\n%s", stderr)
 	}
 }
+
+// TestWritesIntoTheShellsFile: `hop get URL -o /dev/stdout > out` and `-c /dev/stdout > out` are curl
+// habits. /dev/stdout leads to /proc/self/fd/1, which leads to out, a regular file: hop must write into it
+// there, not replace the path through a temporary file beside it, which fails in /proc (and replaced the
+// link /dev/stdout itself when hop ran as root). The test names /proc/self/fd/1, which cannot be harmed.
+func TestWritesIntoTheShellsFile(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"get", srv.URL + "/bytes/100?seed=1", "-o", "/proc/self/fd/1"}, ""},
+		{[]string{"get", srv.URL + "/cookies/set?flavour=oat", "-q", "-c", "/proc/self/fd/1"}, "\tflavour\toat\n"},
+	} {
+		out, err := os.Create(filepath.Join(dir, "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := exec.Command(hopBinary(t), tt.args...)
+		c.Stdout = out
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		err = c.Run()
+		out.Close()
+		got, _ := os.ReadFile(out.Name())
+		if err != nil {
+			t.Errorf("hop %q: %v: %s", tt.args, err, stderr.Bytes())
+			continue
+		}
+		if tt.want == "" {
+			want, _ := runHop(t, tt.args[:2]...)
+			tt.want = string(want)
+		}
+		if !strings.Contains(string(got), tt.want) {
+			t.Errorf("hop %q > out: out holds %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func TestLayout(t *testing.T) {
 		"argfile":    nil,
 		"redact":     nil,
 		"decompress": nil,
-		"download":   nil,
+		"download":   {"argfile"},
 		"trace":      nil,
 		"tlsinfo":    {"argfile"},
 		"request":    {"argfile", "decompress", "redact"},

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/hop-cli/hop/argfile"
 )
 
 // partSuffix names the bytes of a download that did not finish, kept for -C.
@@ -25,7 +27,8 @@ const validatorAttr = "user.hop.validator"
 
 // File is a download in progress.
 type File struct {
-	path   string   // the final name
+	path   string   // the final name, as the user gave it
+	dest   string   // the file that takes the body: path, or its target when path is a symbolic link
 	tmp    string   // the file being written; "" when writing path directly
 	f      *os.File // open for writing
 	mode   fs.FileMode
@@ -40,17 +43,20 @@ func (e *ExistsError) Error() string {
 }
 
 // Create starts a download to path, replacing what is there once complete, as curl -o does (unless
-// keep, -O without --force, which refuses to replace a file). A path that is not a regular file
-// (/dev/null, a named pipe) is written directly.
+// keep, -O without --force, which refuses to replace a file). A symbolic link is written through: its
+// target is replaced and the link stays. A path that is not a regular file (/dev/null, a named pipe) or is
+// one of the process's own descriptors (/dev/stdout) is written directly (see argfile.Target).
 func Create(path string, keep bool) (*File, error) {
-	fi, err := os.Stat(path)
-	switch {
-	case err == nil && !fi.Mode().IsRegular():
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	name, replace := argfile.Target(path)
+	if !replace {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
 			return nil, fmt.Errorf("opening output file %s: %w", path, err)
 		}
 		return &File{path: path, f: f}, nil
+	}
+	fi, err := os.Stat(name)
+	switch {
 	case err == nil && keep:
 		return nil, &ExistsError{Path: path}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
@@ -60,7 +66,7 @@ func Create(path string, keep bool) (*File, error) {
 	if err == nil {
 		mode = fi.Mode().Perm() // replacing a file keeps its permissions, as writing into it would
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		// The error names the temporary file, which the user never asked for: say it of path.
 		var pe *fs.PathError
@@ -69,7 +75,7 @@ func Create(path string, keep bool) (*File, error) {
 		}
 		return nil, fmt.Errorf("opening output file %s: %w", path, err)
 	}
-	return &File{path: path, tmp: tmp.Name(), f: tmp, mode: mode}, nil
+	return &File{path: path, dest: name, tmp: tmp.Name(), f: tmp, mode: mode}, nil
 }
 
 // Write writes body bytes.
@@ -96,7 +102,7 @@ func (d *File) Commit() error {
 	err := d.f.Close()
 	if err == nil && d.tmp != "" {
 		if err = os.Chmod(d.tmp, d.mode); err == nil {
-			err = os.Rename(d.tmp, d.path)
+			err = os.Rename(d.tmp, d.dest)
 		}
 	}
 	if err != nil {
@@ -120,7 +126,7 @@ func (d *File) Abort(validator string) (kept string) {
 		os.Remove(d.tmp)
 		return ""
 	}
-	part := d.path + partSuffix
+	part := d.dest + partSuffix
 	if d.tmp != part {
 		if err := os.Rename(d.tmp, part); err != nil {
 			os.Remove(d.tmp)
@@ -137,34 +143,39 @@ func (d *File) Abort(validator string) (kept string) {
 // Offset, and the validator recorded for the partial bytes ("" when none is known). Nothing there is a new
 // download.
 func Resume(path string) (*File, string, error) {
-	part := path + partSuffix
+	name, replace := argfile.Target(path)
+	if !replace {
+		d, err := Create(path, false) // a device or a descriptor: nothing there to continue
+		return d, "", err
+	}
+	part := name + partSuffix
 	from := part
 	fi, err := os.Stat(part)
 	if err != nil {
-		from = path
-		fi, err = os.Stat(path)
+		from = name
+		fi, err = os.Stat(name)
 	}
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		d, err := Create(path, false)
 		return d, "", err
 	}
-	if from == path {
+	if from == name {
 		// Another tool's partial file: continue it under its own name, as curl -C does.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
 			return nil, "", fmt.Errorf("opening output file %s: %w", path, err)
 		}
-		return &File{path: path, f: f, offset: fi.Size()}, "", nil
+		return &File{path: path, dest: name, f: f, offset: fi.Size()}, "", nil
 	}
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil, "", fmt.Errorf("opening partial download %s: %w", part, err)
 	}
 	mode := newFileMode()
-	if old, err := os.Stat(path); err == nil && old.Mode().IsRegular() {
+	if old, err := os.Stat(name); err == nil && old.Mode().IsRegular() {
 		mode = old.Mode().Perm()
 	}
-	return &File{path: path, tmp: part, f: f, mode: mode, offset: fi.Size()}, validator(part), nil
+	return &File{path: path, dest: name, tmp: part, f: f, mode: mode, offset: fi.Size()}, validator(part), nil
 }
 
 // newFileMode is the mode of a file created as usual: 0666 less the process's umask, read from

@@ -2,6 +2,7 @@ package download
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -123,6 +124,59 @@ func TestCreateCommitAbort(t *testing.T) {
 	f.Commit()
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
+		t.Errorf("left in the directory: %v", entries)
+	}
+}
+
+// TestCreateThroughLinks: a symbolic link is written through, the link kept (a file linked from a dotfiles
+// repository stays linked); one of the process's own descriptors (/dev/stdout, /proc/self/fd/N: `hop -o
+// /dev/stdout > out`) is written into, never replaced: hop cannot create a file in /proc, and as root in a
+// container it replaced /dev/stdout itself with a regular file.
+func TestCreateThroughLinks(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link")
+	os.WriteFile(target, []byte("old"), 0o640)
+	if err := os.Symlink("target", link); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create(link, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("new"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "new" {
+		t.Errorf("the link's target holds %q, want the new body", b)
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
+		t.Errorf("the target's mode is %o, want 0640 kept", fi.Mode().Perm())
+	}
+
+	// A descriptor, as the shell's `> out` gives it: out holds the body, and stays the file the shell opened.
+	out, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	fd := fmt.Sprintf("/proc/self/fd/%d", out.Fd())
+	f, err = Create(fd, false)
+	if err != nil {
+		t.Fatalf("Create(%s): %v", fd, err)
+	}
+	f.Write([]byte("body"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(out.Name()); string(b) != "body" {
+		t.Errorf("%s: out holds %q, want the body", fd, b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
 		t.Errorf("left in the directory: %v", entries)
 	}
 }

@@ -4,15 +4,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/hop-cli/hop/argfile"
 )
 
 // writeFile replaces path with data atomically: a temporary file in the same directory, mode 0600, synced,
-// then renamed over path. A crash or a full disk leaves the old file whole, never half a new one. A path
-// that exists and is not a regular file (-c /dev/null, a named pipe) is written into as it is: renaming over
-// it would replace the device itself.
+// then renamed over path (over its target when path is a symbolic link, which stays one). A crash or a full
+// disk leaves the old file whole, never half a new one. A path that is not a regular file (-c /dev/null, a
+// named pipe, -c /dev/stdout) is written into where it is: renaming over it would replace the device itself
+// (see argfile.Target).
 func writeFile(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	name, replace := argfile.Target(path)
+	if !replace {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
@@ -25,15 +29,14 @@ func writeFile(path string, data []byte) error {
 		}
 		return nil
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	name := tmp.Name()
+	tmpName := tmp.Name()
 	fail := func(err error) error {
 		tmp.Close()
-		os.Remove(name)
+		os.Remove(tmpName)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Chmod(0o600); err != nil {
@@ -48,8 +51,8 @@ func writeFile(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
+	if err := os.Rename(tmpName, name); err != nil {
+		os.Remove(tmpName)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

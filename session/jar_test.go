@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -216,5 +217,39 @@ func TestSaveJarToDevice(t *testing.T) {
 	after, err := os.Stat(os.DevNull)
 	if err != nil || after.Mode()&os.ModeCharDevice == 0 {
 		t.Fatalf("SaveJar replaced %s with %v", os.DevNull, after.Mode())
+	}
+}
+
+// A jar reached through a symbolic link is written through it, the link kept; one of the process's own
+// descriptors (-c /dev/stdout) is written into, never replaced.
+func TestSaveJarThroughLinks(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link")
+	os.WriteFile(target, nil, 0o600)
+	if err := os.Symlink("target", link); err != nil {
+		t.Fatal(err)
+	}
+	j := NewJar()
+	j.Add(Cookie{Name: "a", Value: "1", Domain: "example.com", Path: "/"})
+	if err := SaveJar(link, j); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); !strings.Contains(string(b), "example.com") {
+		t.Errorf("the link's target holds %q, want the jar", b)
+	}
+	out, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	fd := fmt.Sprintf("/proc/self/fd/%d", out.Fd())
+	if err := SaveJar(fd, j); err != nil {
+		t.Fatalf("SaveJar(%s): %v", fd, err)
+	}
+	if b, _ := os.ReadFile(out.Name()); !strings.Contains(string(b), "example.com") {
+		t.Errorf("%s: out holds %q, want the jar", fd, b)
 	}
 }
