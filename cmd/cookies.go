@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strings"
 
@@ -12,13 +13,39 @@ import (
 
 // CookieOptions are curl's cookie flags.
 type CookieOptions struct {
-	Read  string // -b: a Netscape cookie file, or NAME=VALUE pairs sent as they are
-	Write string // -c: the file every cookie is written to after the exchange
+	Read  string // -b: a Netscape cookie file ("-": standard input), or NAME=VALUE pairs sent as they are
+	Write string // -c: the file every cookie is written to after the exchange ("-": standard output)
+
+	piped *session.Jar // the jar -b - read from standard input
 }
 
 func addCookieFlags(fs *pflag.FlagSet, c *CookieOptions) {
-	fs.StringVarP(&c.Read, "cookie", "b", "", "send cookies: a Netscape cookie FILE (as curl writes), or 'NAME=VALUE; N2=V2' as given")
-	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600)")
+	fs.StringVarP(&c.Read, "cookie", "b", "", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given")
+	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600; - writes to stdout)")
+}
+
+// readPiped reads -b -'s jar from standard input, which is then not the body: curl's meaning of "-".
+func (c *CookieOptions) readPiped(s *Streams) error {
+	if c.Read != "-" {
+		return nil
+	}
+	if s.InTTY {
+		return usageErrorf("-b -: standard input is a terminal; pipe a cookie file in, or name it")
+	}
+	jar, err := session.ReadJar(s.In, "-b - (standard input)")
+	if err != nil {
+		return &usageError{err: err}
+	}
+	c.piped = jar
+	return nil
+}
+
+// save writes the jar to -c's file, or to out for -c -.
+func (c CookieOptions) save(jar *session.Jar, out io.Writer) error {
+	if c.Write == "-" {
+		return session.WriteJar(out, jar)
+	}
+	return session.SaveJar(c.Write, jar)
 }
 
 // literal reports whether -b holds cookies rather than a file name: curl's rule, a "=" in it.
@@ -38,7 +65,10 @@ func (c CookieOptions) jar(sess *session.Session) (*session.Jar, error) {
 	if c.Read == "" || c.literal() {
 		return base, nil
 	}
-	jar, err := session.LoadJar(c.Read)
+	jar, err := c.piped, error(nil)
+	if jar == nil {
+		jar, err = session.LoadJar(c.Read)
+	}
 	switch {
 	case errors.Is(err, os.ErrNotExist) && c.Write == c.Read:
 		return base, nil

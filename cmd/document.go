@@ -59,6 +59,9 @@ func (p *presenter) writeHAR(out *outcome) error {
 	if out.req.Body != nil {
 		bodies.Request, _ = out.req.Body.Bytes()
 	}
+	if p.o.HAR == "-" {
+		return format.HAR(p.s.Out, version(), formatHops(out.ex), bodies, p.secrets) // curl's "-": stdout
+	}
 	// A HAR holds headers and bodies, credentials too with --show-secrets: readable by its owner only.
 	f, err := os.OpenFile(p.o.HAR, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {

@@ -39,6 +39,8 @@ type RequestOptions struct {
 	jar     *session.Jar     // the cookie jar, loaded before sending (with -b's cookies, or the session's)
 	session *session.Session // --session's, opened while the request is built; nil without
 	began   time.Time        // when -m began to run: before standard input was read for the body
+
+	stdinTaken bool // -w @- or -b - read standard input: it is not the body
 }
 
 // OutputOptions say what is shown, where.
@@ -234,8 +236,13 @@ func (o *RequestOptions) check(s *Streams) error {
 		if err != nil {
 			return err
 		}
+		o.stdinTaken = o.stdinTaken || o.Output.WriteOut == "@-"
 		o.Output.WriteOut = tmpl
 	}
+	if err := o.Cookies.readPiped(s); err != nil {
+		return err
+	}
+	o.stdinTaken = o.stdinTaken || o.Cookies.Read == "-"
 	if o.Exchange.MaxRedirects < 0 {
 		return usageErrorf("--max-redirects must be 0 or more")
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
-	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -57,10 +56,10 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
-		return keepState(o, runRepeat(ctx, s, o, p, req))
+		return keepState(s, o, runRepeat(ctx, s, o, p, req))
 	}
 	out := outcome{req: req}
-	err = keepState(o, exchangeAndShow(ctx, s, o, p, &out))
+	err = keepState(s, o, exchangeAndShow(ctx, s, o, p, &out))
 	if o.Output.HAR != "" && out.ex != nil {
 		if herr := p.writeHAR(&out); herr != nil && err == nil {
 			err = herr
@@ -98,13 +97,13 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 
 // keepState writes the cookie jar to -c's file and updates the session after the exchange, failed or not,
 // as curl does with its jar; err, the exchange's failure, wins over a failure to write.
-func keepState(o *RequestOptions, err error) error {
+func keepState(s *Streams, o *RequestOptions, err error) error {
 	if o.Output.Offline {
 		return err
 	}
 	var werr error
 	if o.Cookies.Write != "" && o.jar != nil {
-		werr = session.SaveJar(o.Cookies.Write, o.jar)
+		werr = o.Cookies.save(o.jar, s.Out)
 	}
 	if o.session != nil && !o.Session.ReadOnly {
 		werr = cmp.Or(werr, o.session.Save())
@@ -231,7 +230,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		spec.SessionHeaders = sess.Headers
 	}
 	spec.Stdin, spec.StdinBody = nil, false
-	if !s.InTTY && !o.IgnoreStdin {
+	if !s.InTTY && !o.IgnoreStdin && !o.stdinTaken {
 		spec.Stdin, spec.StdinBody = s.In, o.StdinBody
 	}
 	r, err := buildWithin(spec, o)

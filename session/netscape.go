@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -49,6 +50,24 @@ func LoadJar(path string) (*Jar, error) {
 	}
 	if err := j.readNetscape(data); err != nil {
 		err.(*FileError).Path = path
+		return nil, err
+	}
+	return j, nil
+}
+
+// ReadJar reads a Netscape cookie file from r (curl's -b -), as LoadJar reads one from a file; name is what
+// errors call it.
+func ReadJar(r io.Reader, name string) (*Jar, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxJarFile+1))
+	switch {
+	case err != nil:
+		return nil, &FileError{Path: name, Err: err}
+	case len(data) > maxJarFile:
+		return nil, &FileError{Path: name, Err: fmt.Errorf("larger than %d MiB, too large for a cookie file", maxJarFile>>20)}
+	}
+	j := NewJar()
+	if err := j.readNetscape(data); err != nil {
+		err.(*FileError).Path = name
 		return nil, err
 	}
 	return j, nil
@@ -128,7 +147,16 @@ const netscapeHeader = "# Netscape HTTP Cookie File\n# https://curl.se/docs/http
 
 // SaveJar writes the jar's cookies, session cookies included, as a Netscape cookie file that curl reads,
 // replacing path atomically with mode 0600.
-func SaveJar(path string, j *Jar) error {
+func SaveJar(path string, j *Jar) error { return writeFile(path, []byte(j.netscape())) }
+
+// WriteJar writes the jar as SaveJar does, to w (curl's -c -).
+func WriteJar(w io.Writer, j *Jar) error {
+	_, err := io.WriteString(w, j.netscape())
+	return err
+}
+
+// netscape is the jar as a Netscape cookie file.
+func (j *Jar) netscape() string {
 	var b strings.Builder
 	b.WriteString(netscapeHeader)
 	for _, c := range j.All() {
@@ -145,5 +173,5 @@ func SaveJar(path string, j *Jar) error {
 		}
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", domain, sub, c.Path, strings.ToUpper(strconv.FormatBool(c.Secure)), exp, c.Name, c.Value)
 	}
-	return writeFile(path, []byte(b.String()))
+	return b.String()
 }
