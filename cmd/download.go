@@ -54,6 +54,11 @@ func (o *OutputOptions) checkOutputDir() error {
 	default:
 		return nil
 	}
+	return checkDir(arg, dir)
+}
+
+// checkDir refuses a file argument arg whose directory dir does not exist.
+func checkDir(arg, dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -72,6 +77,11 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	o := p.o
 	if err := o.checkOutputDir(); err != nil {
 		return err
+	}
+	if o.DumpHeader != "" && o.DumpHeader != "-" {
+		if err := checkDir("-D "+o.DumpHeader, filepath.Dir(o.DumpHeader)); err != nil {
+			return err
+		}
 	}
 	if !o.Download && !o.Continue {
 		return nil

@@ -225,6 +225,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.Curl, "curl", false, "print the curl command that sends the same request, and send nothing")
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
 	fs.BoolVar(&o.ShowSecrets, "show-secrets", false, "print credentials as they are: Authorization, cookies, URL passwords (masked otherwise)")
+	fs.StringVarP(&o.DumpHeader, "dump-header", "D", "", "write every response head to FILE as received, CRLF and all, as curl does (- for stdout)")
 	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2 (- writes it to stdout)")
 	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the exchange, write curl's %{variables} in this template (@FILE, @- to read it)")
 }

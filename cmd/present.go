@@ -6,10 +6,12 @@ import (
 	"golang.org/x/net/idna"
 
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -40,6 +42,8 @@ type presenter struct {
 	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
 	warnedWriteOut bool             // unknown -w variables were warned about
 	saved          string           // the file the body went to (-o, -O), for -w's filename_effective
+	dump           *os.File         // -D's file, opened at the first response head
+	dumpErr        error            // -D's file could not be written
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
 	seen           int              // hops shown so far
@@ -106,6 +110,9 @@ func (p *presenter) hop(h exchange.Hop) {
 	if p.reqHead || p.reqBody && first && p.req.Body != nil {
 		fmt.Fprintln(p.s.Err)
 	}
+	if p.o.DumpHeader != "" && h.Response != nil {
+		p.dumpHead(h.Response)
+	}
 	if p.respHead && p.o.Verbose && h.Response != nil {
 		p.responseHead(h.Response)
 		if alt := h.Response.Header.Get("Alt-Svc"); h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
@@ -141,6 +148,38 @@ func (p *presenter) responseHead(resp *http.Response) {
 	}
 	format.Headers(p.headOut, p.headStyle, resp.Header)
 	fmt.Fprintln(p.headOut)
+}
+
+// dumpHead writes a response head to -D's file (opened, mode 0600 as it may hold cookies, at the first
+// head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
+func (p *presenter) dumpHead(resp *http.Response) {
+	if p.dumpErr != nil {
+		return
+	}
+	w, escape := io.Writer(p.s.Out), p.s.OutTTY
+	if p.o.DumpHeader != "-" {
+		if p.dump == nil {
+			if p.dump, p.dumpErr = os.OpenFile(p.o.DumpHeader, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); p.dumpErr != nil {
+				return
+			}
+		}
+		w, escape = p.dump, false
+	}
+	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status}
+	if err := format.DumpHead(w, st, resp.Header, escape); err != nil && p.dump != nil {
+		p.dumpErr = err
+	}
+}
+
+// closeDump closes -D's file and says whether it could be written.
+func (p *presenter) closeDump() error {
+	if p.dump != nil {
+		p.dumpErr = cmp.Or(p.dumpErr, p.dump.Close())
+	}
+	if p.dumpErr != nil {
+		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, p.dumpErr)
+	}
+	return nil
 }
 
 func requestView(r *http.Request, proto string) format.Request {

@@ -66,6 +66,7 @@ type OutputOptions struct {
 	Format        string
 	HAR           string
 	WriteOut      string // -w: curl's template, or @FILE, @-
+	DumpHeader    string // -D: every response head to this file as received ("-": stdout), as curl writes it
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body: accepted, because hop already behaves as they
 	// ask (errors are shown with -s; a 4xx or 5xx fails, its body still printed), so that curl's "-sSL"
@@ -226,10 +227,10 @@ func (o *RequestOptions) check(s *Streams) error {
 	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
 		return usageErrorf("--repeat and --interval must not be negative")
 	}
-	if o.Repeat.N > 0 && (out.downloading() || out.Continue || out.HAR != "") {
+	if o.Repeat.N > 0 && (out.downloading() || out.Continue || out.HAR != "" || out.DumpHeader != "") {
 		// A file asked for and not written would fail the script that reads it later; a HAR of 100,000
 		// runs would also undo --repeat's flat memory.
-		return usageErrorf("--repeat measures; it does not save files (-o, -O, -C, --har): --format json has every run's timings")
+		return usageErrorf("--repeat measures; it does not save files (-o, -O, -C, --har, -D): --format json has every run's timings")
 	}
 	if o.Output.WriteOut != "" {
 		tmpl, err := readTemplate(o.Output.WriteOut, s)

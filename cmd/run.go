@@ -60,6 +60,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	}
 	out := outcome{req: req}
 	err = keepState(s, o, exchangeAndShow(ctx, s, o, p, &out))
+	err = cmp.Or(err, p.closeDump())
 	if o.Output.HAR != "" && out.ex != nil {
 		if herr := p.writeHAR(&out); herr != nil && err == nil {
 			err = herr

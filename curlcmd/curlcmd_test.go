@@ -27,6 +27,7 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
+		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in))
@@ -36,7 +37,7 @@ func TestTranslate(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"--digest example.com": "curl's --digest option",
-		"-D h.txt example.com": "curl's -D option",
+		"-K h.txt example.com": "curl's -K option",
 		"-sZ example.com":      "curl's -Z option",
 		"-H":                   "-H needs a value",
 		"--header":             "--header needs a value",

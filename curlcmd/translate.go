@@ -99,6 +99,7 @@ var options = []curlOption{
 		return []string{"--continue-at=" + v} // refused by hop with its reason: it resumes from the file's size
 	}},
 	same("include", 'i', false),
+	same("dump-header", 'D', true),
 	same("verbose", 'v', false),
 	same("silent", 's', false),
 	accepted("show-error", 'S', false), // hop always says what went wrong

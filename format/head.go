@@ -3,8 +3,10 @@ package format
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fatih/color"
@@ -44,6 +46,26 @@ func StatusLine(w io.Writer, s Style, st Status) {
 func RawStatusLine(w io.Writer, s Style, st Status) {
 	head := fmt.Sprintf("%s %d %s", Proto(st.Proto), st.Code, Reason(st.Code, st.Status))
 	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(head)))
+}
+
+// DumpHead writes a response head as curl -D writes it: the status line and the headers as received (sorted
+// by name: Go keeps no order), CRLF after each line and a CRLF at the end, no colour, no masking (it is
+// data). escape is for a terminal.
+func DumpHead(w io.Writer, st Status, h http.Header, escape bool) error {
+	esc := func(s string) string { return s }
+	if escape {
+		esc = Escape
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\r\n", Proto(st.Proto), esc(strings.TrimSpace(st.Status)))
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[name] {
+			fmt.Fprintf(&b, "%s: %s\r\n", esc(name), esc(v))
+		}
+	}
+	b.WriteString("\r\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Headers writes headers sorted by name, one per line, escaped.
