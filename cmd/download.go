@@ -31,6 +31,14 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 // downloading reports whether the body goes to a file.
 func (o *OutputOptions) downloading() bool { return o.Download || o.File != "" && o.File != "-" }
 
+// named is the file -o names, which -O saves to as well (HTTPie's --download --output); "" when none.
+func (o *OutputOptions) named() string {
+	if o.File == "-" {
+		return ""
+	}
+	return o.File
+}
+
 // outputPath is the -o path, in --output-dir when relative.
 func (o *OutputOptions) outputPath(name string) string {
 	if o.OutputDir != "" && !filepath.IsAbs(name) {
@@ -45,12 +53,16 @@ func (o *OutputOptions) outputPath(name string) string {
 func (o *OutputOptions) checkOutputDir() error {
 	var dir, arg string
 	switch {
+	case o.named() != "":
+		path := o.outputPath(o.File)
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return usageErrorf("-o %s: is a directory; name a file in it", o.File)
+		}
+		dir, arg = filepath.Dir(path), "-o "+o.File
 	case o.Download && o.OutputDir != "":
 		dir, arg = o.OutputDir, "--output-dir "+o.OutputDir
 	case o.Download:
 		return nil // the current directory
-	case o.downloading():
-		dir, arg = filepath.Dir(o.outputPath(o.File)), "-o "+o.File
 	default:
 		return nil
 	}
@@ -92,12 +104,13 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	if !o.Continue {
 		return nil
 	}
-	path := o.File
+	path := o.named()
 	switch {
+	case path != "":
 	case o.Download:
 		// -O -C: the name can only come from the URL, since the response that might name it is not here yet.
 		path = download.Name("", req.URL, "")
-	case path == "" || path == "-":
+	default:
 		return usageErrorf("-C resumes a file: give -o FILE or -O")
 	}
 	f, validator, err := download.Resume(o.outputPath(path))
@@ -122,11 +135,12 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 	resp := ex.Final()
 	f = p.file
 	if f == nil {
-		path := p.o.File
-		if p.o.Download {
+		path, keep := p.o.named(), false
+		if path == "" {
 			path = download.Name(resp.Header.Get("Content-Disposition"), ex.Request.URL, resp.Header.Get("Content-Type"))
+			keep = !p.o.Force // a name the server chose never replaces a file without --force
 		}
-		f, err = download.Create(p.o.outputPath(path), p.o.Download && !p.o.Force)
+		f, err = download.Create(p.o.outputPath(path), keep)
 		var exists *download.ExistsError
 		if errors.As(err, &exists) {
 			return nil, false, &usageError{err: err}
