@@ -123,15 +123,18 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
 }
 
+// protocols are the switches that choose the HTTP version.
+var protocols = []struct {
+	name, usage string
+	proto       transport.Protocol
+}{
+	{"http1.1", "use HTTP/1.1 only", transport.HTTP1},
+	{"http2", "use HTTP/2 (prior knowledge for http://)", transport.HTTP2},
+	{"http3", "use HTTP/3 over QUIC (UDP; https only)", transport.HTTP3},
+}
+
 func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
-	for _, p := range []struct {
-		name, usage string
-		proto       transport.Protocol
-	}{
-		{"http1.1", "use HTTP/1.1 only", transport.HTTP1},
-		{"http2", "use HTTP/2 (prior knowledge for http://)", transport.HTTP2},
-		{"http3", "use HTTP/3 over QUIC (UDP; https only)", transport.HTTP3},
-	} {
+	for _, p := range protocols {
 		fs.VarPF(&protocolFlag{dst: &t.Protocol, proto: p.proto, name: p.name}, p.name, "", p.usage).NoOptDefVal = "true"
 	}
 }
@@ -275,7 +278,12 @@ func (f *protocolFlag) Set(v string) error {
 			*f.dst = transport.Auto
 		}
 	case *f.dst != transport.Auto && *f.dst != f.proto:
-		return fmt.Errorf("--http1.1 and --http2 exclude each other")
+		for _, p := range protocols {
+			if p.proto == *f.dst {
+				return fmt.Errorf("--%s and --%s exclude each other", p.name, f.name)
+			}
+		}
+		return fmt.Errorf("--%s excludes the protocol already chosen", f.name)
 	default:
 		*f.dst = f.proto
 	}

@@ -245,6 +245,10 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		}
 		o.session = sess
 	}
+	if o.Transport.Protocol == transport.HTTP3 && r.URL.Scheme != "https" {
+		// Refused before anything is sent; a redirect to http:// is refused by the transport, as a redirect.
+		return nil, usageErrorf("%q: HTTP/3 needs an https:// URL, not %s://", "--http3", r.URL.Scheme)
+	}
 	if typed.Explicit() || r.Header.Get("Authorization") != "" {
 		return r, nil
 	}
