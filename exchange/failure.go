@@ -70,6 +70,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
+	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
+		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
