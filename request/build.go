@@ -678,6 +678,9 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 				for _, o := range files {
 					o.Close()
 				}
+				if s.stream != nil {
+					return nil, err // it says which stream cannot be read again
+				}
 				return nil, fmt.Errorf("opening %s: %w", s.path, err)
 			}
 			files = append(files, f)
