@@ -66,7 +66,7 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 			addr = to
 			trace.Routed(ctx, "connect-to")
 		}
-		if to, ok := d.resolve[strings.ToLower(addr)]; ok {
+		if to, ok := d.resolved(addr); ok {
 			addr = to
 			trace.Resolved(ctx, "--resolve")
 		}
@@ -104,7 +104,7 @@ func cmpOr(a, b string) string {
 
 // lookup resolves host for a proxy that wants an address (socks5): from --resolve, or DNS.
 func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) {
-	if to, ok := d.resolve[strings.ToLower(net.JoinHostPort(host, port))]; ok {
+	if to, ok := d.resolved(net.JoinHostPort(host, port)); ok {
 		trace.Resolved(ctx, "--resolve")
 		h, _, _ := net.SplitHostPort(to)
 		return net.ParseIP(h), nil
@@ -118,6 +118,19 @@ func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) 
 		return nil, err
 	}
 	return ips[0], nil
+}
+
+// resolved is the address --resolve gives for addr (HOST:PORT): for the host by name, else for any host on
+// that port (curl's *:PORT:ADDR).
+func (d *dialer) resolved(addr string) (string, bool) {
+	if to, ok := d.resolve[strings.ToLower(addr)]; ok {
+		return to, true
+	}
+	if _, port, err := net.SplitHostPort(addr); err == nil {
+		to, ok := d.resolve[net.JoinHostPort("*", port)]
+		return to, ok
+	}
+	return "", false
 }
 
 // parseResolve reads --resolve values, HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address), into a map
@@ -134,9 +147,11 @@ func parseResolve(values []string) (map[string]string, error) {
 		if !validPort(port) {
 			return nil, optionErrorf("--resolve "+v, "invalid port %q", port)
 		}
-		host, err := asciiHost(host)
-		if err != nil {
-			return nil, optionErrorf("--resolve "+v, "%v", err)
+		if host != "*" { // any host on that port, as in curl
+			var err error
+			if host, err = asciiHost(host); err != nil {
+				return nil, optionErrorf("--resolve "+v, "%v", err)
+			}
 		}
 		out[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
 	}
