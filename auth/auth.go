@@ -16,7 +16,21 @@ import (
 type Flags struct {
 	Basic  string // user[:password], or @env:VAR / @FILE holding it
 	Bearer string // a token, or @env:VAR / @FILE holding it
+	Type   string // how -a's credentials are sent: basic (at once) or digest (answering the server's challenge)
+	Digest bool   // curl's --digest: Type digest
 	Netrc  Netrc
+}
+
+// IsDigest reports whether -a's credentials answer a Digest challenge rather than go as Basic auth; an
+// unknown --auth-type is a usage error.
+func (f Flags) IsDigest() (bool, error) {
+	switch strings.ToLower(f.Type) {
+	case "", "basic":
+		return f.Digest, nil
+	case "digest":
+		return true, nil
+	}
+	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic or digest", f.Type)}
 }
 
 // Explicit reports whether credentials were given on the command line: they win over .netrc.

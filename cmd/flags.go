@@ -95,6 +95,9 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.StringVarP(&a.Basic, "auth", "a", "", "basic auth user[:password]; prompts for a missing password (or @FILE, @env:VAR)")
 	fs.StringVarP(&a.Basic, "user", "u", "", "same as --auth (curl's name)")
 	fs.StringVar(&a.Bearer, "bearer", "", "bearer token (or @FILE, @env:VAR)")
+	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, or digest (answers the server's challenge, RFC 7616)")
+	fs.BoolVar(&a.Digest, "digest", false, "curl's --digest: --auth-type digest")
+	fs.MarkHidden("digest")
 	fs.StringVar(&a.Netrc.File, "netrc-file", "", "read credentials for the host typed from FILE (default: $NETRC, then ~/.netrc)")
 	fs.BoolVar(&a.Netrc.Off, "no-netrc", false, "never read credentials from .netrc")
 }

@@ -40,7 +40,8 @@ type RequestOptions struct {
 	session *session.Session // --session's, opened while the request is built; nil without
 	began   time.Time        // when -m began to run: before standard input was read for the body
 
-	stdinTaken bool // -w @- or -b - read standard input: it is not the body
+	stdinTaken bool         // -w @- or -b - read standard input: it is not the body
+	digest     *auth.Digest // --auth-type digest's credentials, answering the server's challenge
 }
 
 // OutputOptions say what is shown, where.

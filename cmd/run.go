@@ -79,6 +79,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
 		Download: o.Output.Download, OutputDir: o.Output.OutputDir, Continue: o.Output.Continue, ShowSecrets: o.Output.ShowSecrets}
+	if o.digest != nil {
+		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
+	}
 	if o.Cookies.Read != "" && !o.Cookies.literal() {
 		co.CookieFile = o.Cookies.Read
 	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
@@ -220,6 +223,21 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	}
 	spec := o.Spec
 	spec.User, spec.Password, spec.Bearer = creds.User, creds.Password, creds.Bearer
+	digest, err := o.Auth.IsDigest()
+	switch {
+	case err != nil:
+		return nil, err
+	case !digest:
+	case creds.User == "" || creds.Bearer != "":
+		return nil, usageErrorf("--auth-type digest needs -a user:password (and no --bearer)")
+	case sess != nil:
+		return nil, usageErrorf("--session does not keep digest credentials; give -a with --auth-type digest on each run, without --session")
+	default:
+		// Nothing is sent at once: the server's challenge is answered (exchange.Options.Challenge).
+		o.digest = &auth.Digest{User: creds.User, Password: creds.Password}
+		o.Exchange.Challenge = o.digest.Answer
+		spec.User, spec.Password, spec.Challenged = "", "", true
+	}
 	if spec.UserAgent == "" {
 		spec.UserAgent = "hop/" + version()
 	}

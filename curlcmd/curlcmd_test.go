@@ -36,7 +36,7 @@ func TestTranslate(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"--digest example.com": "curl's --digest option",
+		"--ntlm example.com":   "curl's --ntlm option",
 		"-K h.txt example.com": "curl's -K option",
 		"-sZ example.com":      "curl's -Z option",
 		"-H":                   "-H needs a value",

@@ -30,6 +30,8 @@ type Options struct {
 	OutputDir   string
 	Continue    bool // -C: curl's -C -
 	ShowSecrets bool
+	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
+	DigestUser, DigestPassword string
 }
 
 // curlDefaults are the headers curl sends by itself; hop's request states each one it sends, and removes
@@ -73,6 +75,13 @@ func Command(r *request.Request, o Options) string {
 	}
 	if r.Host != "" {
 		add("-H", "Host: "+r.Host)
+	}
+	if o.DigestUser != "" {
+		pass := Placeholder
+		if o.ShowSecrets {
+			pass = o.DigestPassword
+		}
+		add("--digest", "-u", o.DigestUser+":"+pass)
 	}
 	for _, name := range curlDefaults {
 		if len(r.Header[name]) == 0 {

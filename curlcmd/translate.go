@@ -99,6 +99,8 @@ var options = []curlOption{
 		return []string{"--continue-at=" + v} // refused by hop with its reason: it resumes from the file's size
 	}},
 	same("include", 'i', false),
+	same("digest", 0, false),
+	accepted("basic", 0, false), // hop sends -u's credentials as Basic auth unless --digest
 	same("dump-header", 'D', true),
 	same("verbose", 'v', false),
 	same("silent", 's', false),

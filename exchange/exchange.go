@@ -27,6 +27,9 @@ type Options struct {
 	MaxTime         time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
 	Start           time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
 	Retry           Retry
+	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
+	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
+	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
 }
 
 // Limits are the transport's own time limits, so that a timeout can name the one it hit.
@@ -136,6 +139,8 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 	cur := *r
 	cur.Header = r.Header.Clone()
 	origin := request.Origin(r.URL)
+	typed := origin // the origin credentials were given for
+	answered := false
 	attempt, waited, retryAfter := 1, time.Duration(0), false
 	for {
 		req, err := cur.HTTPRequest(ctx)
@@ -192,6 +197,17 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 			continue
 		}
 
+		if resp.StatusCode == http.StatusUnauthorized && c.Options.Challenge != nil && !answered &&
+			(request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
+			if authz, ok := c.Options.Challenge(resp, req); ok {
+				drain(resp.Body)
+				cur.Header.Set("Authorization", authz)
+				answered = true
+				attempt, waited, retryAfter = 1, 0, false // the same request, answering: its own attempts
+				continue
+			}
+		}
+
 		next, err := c.redirect(&cur, resp, len(ex.Hops))
 		if next == nil || err != nil {
 			return ex, err
@@ -209,6 +225,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		}
 		cur.URL = next
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
+		answered = false
 	}
 }
 

@@ -106,7 +106,7 @@ func Build(spec Spec) (*Request, error) {
 	r.Body = body.data
 
 	user, pass := spec.User, spec.Password
-	if u := r.URL.User; u != nil && user == "" && spec.Bearer == "" {
+	if u := r.URL.User; u != nil && user == "" && spec.Bearer == "" && !spec.Challenged {
 		// Credentials in the URL become Basic auth, as in curl and net/http's client, but here, where -v and
 		// --offline can show the header they produce; the URL sent carries none.
 		user = u.Username()

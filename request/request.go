@@ -37,6 +37,7 @@ type Spec struct {
 
 	User, Password string // basic auth; User empty means none
 	Bearer         string
+	Challenged     bool // credentials answer the server's challenge (digest): none go at once, the URL's neither
 
 	// Stdin is standard input when it may be read (it is not a terminal); nil means never. Items "@-"
 	// read it; with StdinBody it is also the body when no other body is given.

@@ -1,0 +1,51 @@
+package auth
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestDigestRFC7616: the example of RFC 7616 3.9.1, whose responses the RFC gives for MD5 and SHA-256.
+func TestDigestRFC7616(t *testing.T) {
+	u, _ := url.Parse("http://www.example.org/dir/index.html")
+	req := &http.Request{Method: "GET", URL: u}
+	d := Digest{User: "Mufasa", Password: "Circle of Life",
+		cnonce: func() string { return "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ" }}
+	for alg, want := range map[string]string{
+		"MD5":     "8ca523f5e9506fed4657c9700eebdbec",
+		"SHA-256": "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+	} {
+		resp := &http.Response{StatusCode: 401, Header: http.Header{"Www-Authenticate": {
+			`Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=` + alg +
+				`, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`}}}
+		got, ok := d.Answer(resp, req)
+		if !ok {
+			t.Fatalf("%s: no answer", alg)
+		}
+		for _, part := range []string{`Digest username="Mufasa"`, `realm="http-auth@example.org"`, `uri="/dir/index.html"`,
+			"algorithm=" + alg, "qop=auth", "nc=00000001", `cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"`,
+			`response="` + want + `"`, `opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`} {
+			if !strings.Contains(got, part) {
+				t.Errorf("%s: %s\nlacks %s", alg, got, part)
+			}
+		}
+	}
+	// Several challenges: the strongest hop knows wins; none it knows, no answer.
+	resp := &http.Response{Header: http.Header{"Www-Authenticate": {`Basic realm="x"`,
+		`Digest realm="r", nonce="n", algorithm=MD5, qop="auth"`, `Digest realm="r", nonce="n", algorithm=SHA-256, qop="auth"`}}}
+	if got, ok := d.Answer(resp, req); !ok || !strings.Contains(got, "algorithm=SHA-256") {
+		t.Errorf("two challenges: %q, %v; want SHA-256", got, ok)
+	}
+	for _, h := range []string{`Basic realm="x"`, `Digest realm="r", nonce="n", algorithm=SHA-512-256`, `Digest realm="r", nonce="n", qop="auth-int"`, `Digest realm="r"`} {
+		if got, ok := d.Answer(&http.Response{Header: http.Header{"Www-Authenticate": {h}}}, req); ok {
+			t.Errorf("%s: answered %q; want none", h, got)
+		}
+	}
+	// RFC 2069's form, without qop.
+	resp = &http.Response{Header: http.Header{"Www-Authenticate": {`Digest realm="r", nonce="n"`}}}
+	if got, ok := d.Answer(resp, req); !ok || strings.Contains(got, "qop=") || strings.Contains(got, "cnonce") {
+		t.Errorf("no qop: %q, %v", got, ok)
+	}
+}
