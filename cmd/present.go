@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/download"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
@@ -177,7 +178,7 @@ func (p *presenter) closeDump() error {
 		p.dumpErr = cmp.Or(p.dumpErr, p.dump.Close())
 	}
 	if p.dumpErr != nil {
-		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, p.dumpErr)
+		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, argfile.Unpath(p.dumpErr))
 	}
 	return nil
 }
