@@ -90,9 +90,11 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	if err := o.checkOutputDir(); err != nil {
 		return err
 	}
-	if o.DumpHeader != "" && o.DumpHeader != "-" {
-		if err := checkDir("-D "+o.DumpHeader, filepath.Dir(o.DumpHeader)); err != nil {
-			return err
+	for _, f := range []struct{ flag, path string }{{"-D", o.DumpHeader}, {"--har", o.HAR}} {
+		if f.path != "" && f.path != "-" {
+			if err := checkDir(f.flag+" "+f.path, filepath.Dir(f.path)); err != nil {
+				return err
+			}
 		}
 	}
 	if !o.Download && !o.Continue {

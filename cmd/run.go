@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -138,6 +139,11 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		return err
 	}
 	client.Options.Start = o.began // -m counts the wait for standard input
+	if w := o.Cookies.Write; w != "" && w != "-" {
+		if err := checkDir("-c "+w, filepath.Dir(w)); err != nil {
+			return err
+		}
+	}
 	if err := p.prepareDownload(out.req); err != nil {
 		return err
 	}
