@@ -200,6 +200,12 @@ func requestView(r *http.Request, proto string) format.Request {
 	} else if a, err := idna.Lookup.ToASCII(host); err == nil {
 		host = a
 	}
+	// ... and without an IPv6 zone, which names an interface of this machine, not the server's host.
+	if i := strings.LastIndex(host, "]"); strings.HasPrefix(host, "[") && i > 0 {
+		if j := strings.LastIndex(host[:i], "%"); j > 0 {
+			host = host[:j] + host[i:]
+		}
+	}
 	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }
 
