@@ -446,3 +446,22 @@ func TestMaxTimeBoundsTheBody(t *testing.T) {
 		t.Errorf("stdin in time: exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
 }
+
+// TestHostileHTTP2: what the hostile table checks over HTTP/1.1, over HTTP/2 where net/http's wording differs.
+func TestHostileHTTP2(t *testing.T) {
+	srv := testserver.Start(testserver.Config{TLS: true})
+	defer srv.Close()
+	for _, h := range []struct {
+		path   string
+		code   int
+		stderr string
+	}{
+		{"/hostile/many-headers", 1, `^hop: error: 127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR`},
+	} {
+		r := runHopAt(t, false, "get", srv.URL+h.path, "-k", "-q")
+		lines := strings.Split(strings.TrimRight(string(r.stderr), "\n"), "\n")
+		if r.code != h.code || !regexp.MustCompile(h.stderr).MatchString(lines[len(lines)-1]) {
+			t.Errorf("%s over HTTP/2: exit %d, stderr %q; want %d and a line matching %q", h.path, r.code, r.stderr, h.code, h.stderr)
+		}
+	}
+}

@@ -149,6 +149,13 @@ func notH2C(err error) bool {
 // these errors, so their wording is matched; a reworded one falls back to the generic error.
 func protocolError(err error, host, waiting string) *Error {
 	msg := err.Error()
+	if strings.HasPrefix(msg, "connection error: ") {
+		// HTTP/2's ConnectionError: the server broke the framing (a header block over the size hop
+		// announced, for one), and net/http's words do not say which protocol.
+		e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: HTTP/2 %s", host, msg)
+		e.Host = host
+		return e
+	}
 	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {

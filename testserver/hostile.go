@@ -33,6 +33,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/204-body", noContentBody)
 	mux.HandleFunc("/hostile/no-reason", noReason)
 	mux.HandleFunc("/hostile/status/{code}", oddStatus)
+	mux.HandleFunc("/hostile/many-headers", manyHeaders)
 	mux.HandleFunc("/hostile/http09", http09)
 	mux.HandleFunc("/hostile/json/{kind}", hostileJSON)
 	mux.HandleFunc("/hostile/text-escapes", textEscapes)
@@ -171,6 +172,16 @@ func noReason(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) {
 		bw.WriteString("HTTP/1.1 200\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n")
 	})
+}
+
+// manyHeaders answers with 2 MiB of headers through the ResponseWriter, so that HTTP/2 carries them too
+// (hugeHeaders writes HTTP/1.1 by hand).
+func manyHeaders(w http.ResponseWriter, _ *http.Request) {
+	v := strings.Repeat("x", 1000)
+	for i := range 2048 {
+		w.Header().Add(fmt.Sprintf("X-Many-%d", i), v)
+	}
+	w.Write([]byte("ok"))
 }
 
 // oddStatus answers with the status code written as the path gives it: 099, 000, 600, 999.
