@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hop-cli/hop/argfile"
 )
@@ -14,8 +15,12 @@ import (
 // KiB, and a path such as /dev/zero must not exhaust memory.
 const MaxCertFile = 16 << 20
 
-// errNotCertificates is returned for a file that holds no certificate.
-var errNotCertificates = errors.New("no certificates in the file (expected PEM or DER)")
+// errNotCertificates is returned for a file that holds no certificate, errKeyNotCertificate for one that
+// holds a private key instead (cert.pem and key.pem swapped).
+var (
+	errNotCertificates   = errors.New("no certificates in the file (expected PEM or DER)")
+	errKeyNotCertificate = errors.New("it holds a private key, not a certificate")
+)
 
 // ReadCertFile reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
 // skipped) or a DER file (one or more certificates).
@@ -30,6 +35,7 @@ func ReadCertFile(path string) ([]*x509.Certificate, error) {
 // parseCerts reads certificates from PEM or DER bytes.
 func parseCerts(data []byte) ([]*x509.Certificate, error) {
 	var chain []*x509.Certificate
+	key := false
 	if bytes.Contains(data, []byte("-----BEGIN")) {
 		rest := data
 		for {
@@ -39,6 +45,7 @@ func parseCerts(data []byte) ([]*x509.Certificate, error) {
 				break
 			}
 			if block.Type != "CERTIFICATE" {
+				key = key || strings.HasSuffix(block.Type, "PRIVATE KEY")
 				continue
 			}
 			c, err := x509.ParseCertificate(block.Bytes)
@@ -50,7 +57,10 @@ func parseCerts(data []byte) ([]*x509.Certificate, error) {
 	} else if certs, err := x509.ParseCertificates(data); err == nil {
 		chain = certs
 	}
-	if len(chain) == 0 {
+	switch {
+	case len(chain) == 0 && key:
+		return nil, errKeyNotCertificate
+	case len(chain) == 0:
 		return nil, errNotCertificates
 	}
 	return chain, nil

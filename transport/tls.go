@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
@@ -117,6 +118,9 @@ func loadCAs(path string) (*x509.CertPool, error) {
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
+		if bytes.Contains(data, []byte("PRIVATE KEY-----")) {
+			return nil, optionErrorf("--cacert "+path, "it holds a private key, not a certificate")
+		}
 		return nil, optionErrorf("--cacert "+path, "no PEM certificates in the file")
 	}
 	return pool, nil
