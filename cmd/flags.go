@@ -77,6 +77,22 @@ func (f *durationFlag) Set(v string) error {
 	return nil
 }
 
+// countFlag is a number of times (--retry, --repeat, --max-redirects); its error says what it wants rather
+// than quoting strconv. A negative number is refused where the flags are checked, with the flag's rule.
+type countFlag int
+
+func (f *countFlag) String() string { return strconv.Itoa(int(*f)) }
+func (f *countFlag) Type() string   { return "int" }
+
+func (f *countFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", v)
+	}
+	*f = countFlag(n)
+	return nil
+}
+
 // dataFlag is one of curl's data flags: each value joins one list, in the order typed across the flags.
 type dataFlag struct {
 	list *[]request.Data
@@ -104,8 +120,9 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 
 func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.BoolVarP(&e.Follow, "follow", "L", false, "follow redirects")
-	fs.IntVar(&e.MaxRedirects, "max-redirects", 10, "most redirects to follow with -L")
-	fs.IntVar(&e.MaxRedirects, "max-redirs", 10, "same as --max-redirects (curl's name)")
+	e.MaxRedirects = 10 // the default, which --help shows
+	fs.Var((*countFlag)(&e.MaxRedirects), "max-redirects", "most redirects to follow with -L")
+	fs.Var((*countFlag)(&e.MaxRedirects), "max-redirs", "same as --max-redirects (curl's name)")
 	fs.MarkHidden("max-redirs")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
@@ -201,7 +218,7 @@ func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Option
 }
 
 func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {
-	fs.IntVar(&r.N, "retry", 0, "send again up to N times after a connect error, timeout, empty reply or 408/429/500/502/503/504")
+	fs.Var((*countFlag)(&r.N), "retry", "send again up to N times after a connect error, timeout, empty reply or 408/429/500/502/503/504")
 	fs.Var((*durationFlag)(&r.Delay), "retry-delay", "the backoff's base: waits grow from it, doubling, with full jitter (default 1s)")
 	fs.Var((*durationFlag)(&r.MaxTime), "retry-max-time", "stop retrying once this long has passed since the start (0 = no limit)")
 	fs.BoolVar(&r.AllMethods, "retry-all-methods", false, "also retry POST, PATCH and other methods that are not idempotent")
@@ -246,7 +263,7 @@ func addCheckFlags(fs *pflag.FlagSet, c *check.Spec) {
 }
 
 func addRepeatFlags(fs *pflag.FlagSet, r *RepeatOptions) {
-	fs.IntVar(&r.N, "repeat", 0, "send the request N times, one after another, and show per-phase percentiles")
+	fs.Var((*countFlag)(&r.N), "repeat", "send the request N times, one after another, and show per-phase percentiles")
 	fs.Var((*durationFlag)(&r.Interval), "interval", "with --repeat: time between the starts of two runs")
 	fs.BoolVar(&r.Fresh, "fresh", false, "with --repeat: open a new connection for every run")
 }
