@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,8 @@ func ParseDuration(s string) (time.Duration, error) {
 			return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
 		}
 		d = time.Duration(v * float64(time.Second))
+	} else if strings.HasPrefix(s, "-") {
+		return 0, fmt.Errorf("%q is negative: a duration is 0 or more", s)
 	} else if d, err = time.ParseDuration(s); err != nil || d < 0 {
 		return 0, bad
 	}
