@@ -156,6 +156,12 @@ func protocolError(err error, host, waiting string) *Error {
 		e.Host = host
 		return e
 	}
+	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
+		// quic-go's words for a head over hop's limit.
+		e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: HTTP/3 %s", host, rest)
+		e.Host = host
+		return e
+	}
 	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {
