@@ -251,7 +251,8 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResult, read bool, err error) {
 	resp := ex.Final()
 	c.max = format.DefaultCap
-	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()) || resp.Request.Method == http.MethodHead {
+	// A HEAD has no body; with -o its file is still made, empty, below.
+	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()) || resp.Request.Method == http.MethodHead && !p.o.downloading() {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, false, nil
 	}
