@@ -62,6 +62,7 @@ func fixtures(t *testing.T) string {
 		"pic.png":    "\x89PNG\r\n\x1a\nfake",
 		"blob.bin":   "\xff\xfe\x00binary",
 		"upload.txt": "uploaded\n",
+		"heads.txt":  "X-A: 1\r\n\nX-B:  two words \n",
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
@@ -248,6 +249,8 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		// -T sends a file with PUT, named after it when the URL ends in /; -A and -e; -X as typed.
 		{args: []string{"get", "REC/up/", "-T", "upload.txt"}, method: "PUT", uri: "/record/up/upload.txt", body: "uploaded\n",
 			header: map[string]string{"Content-Type": ""}},
+		// -H @FILE: a header per line (curl 7.55), CR LF or LF, blank lines skipped.
+		{args: []string{"get", "REC/x", "-H", "@heads.txt", "-H", "X-C: 3"}, header: map[string]string{"X-A": "1", "X-B": "two words", "X-C": "3"}},
 		{args: []string{"get", "REC/x", "-A", "agent/1", "-e", "https://from.example/"},
 			header: map[string]string{"User-Agent": "agent/1", "Referer": "https://from.example/"}},
 		{args: []string{"get", "REC/x", "-X", "post"}, method: "post"},
@@ -266,6 +269,7 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		{"post", "REC/x", "-d", "a=1", "-F", "b=2"},
 		{"post", "REC/x", "-F", "f=@pic.png;headers=X-A: 1"},
 		{"post", "REC/x", "-F", "noequals"},
+		{"get", "REC/x", "-H", "@missing.txt"},
 	} {
 		if _, code := sent(t, dir, nil, args...); code != 2 {
 			t.Errorf("hop %q exited %d, want 2", args, code)

@@ -53,7 +53,11 @@ func Build(spec Spec) (*Request, error) {
 	b := bodyBuilder{spec: spec}
 	removed := map[string]bool{}
 
-	for _, raw := range spec.Headers {
+	headers, err := headerFiles(spec.Headers)
+	if err != nil {
+		return nil, err
+	}
+	for _, raw := range headers {
 		name, value, ok := strings.Cut(raw, ":")
 		kind := itemHeader
 		if !ok {
@@ -422,6 +426,32 @@ func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
 		return nil, &UsageError{Arg: arg, Err: err}
 	}
 	return p, nil
+}
+
+// maxHeaderFile bounds a file of headers (-H @FILE).
+const maxHeaderFile = 1 << 20
+
+// headerFiles replaces each -H @FILE with the headers FILE holds, one per line, as curl reads them (7.55):
+// CR LF or LF, blank lines skipped. No header name starts with @, so the form cannot be taken for a header.
+func headerFiles(headers []string) ([]string, error) {
+	var out []string
+	for _, raw := range headers {
+		path, ok := strings.CutPrefix(raw, "@")
+		if !ok {
+			out = append(out, raw)
+			continue
+		}
+		data, err := argfile.Read(path, maxHeaderFile)
+		if err != nil {
+			return nil, &UsageError{Arg: "-H " + raw, Err: err}
+		}
+		for line := range strings.Lines(string(data)) {
+			if line = strings.TrimRight(line, "\r\n"); strings.TrimSpace(line) != "" {
+				out = append(out, line)
+			}
+		}
+	}
+	return out, nil
 }
 
 // maxValueFile bounds a file read into memory as a value (-d @FILE, field=@FILE, field:=@FILE): such files
