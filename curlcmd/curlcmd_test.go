@@ -27,6 +27,7 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
+		{`-g -r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 	} {

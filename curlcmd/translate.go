@@ -102,6 +102,10 @@ var options = []curlOption{
 	same("digest", 0, false),
 	accepted("basic", 0, false), // hop sends -u's credentials as Basic auth unless --digest
 	same("dump-header", 'D', true),
+	{long: "range", short: 'r', value: true, hop: func(v string, _ *translation) []string {
+		return []string{"--header", "Range: bytes=" + v}
+	}},
+	accepted("globoff", 'g', false), // hop never globs a URL's [] and {}
 	same("verbose", 'v', false),
 	same("silent", 's', false),
 	accepted("show-error", 'S', false), // hop always says what went wrong
