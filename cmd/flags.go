@@ -132,6 +132,26 @@ func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 
 func addInsecureFlag(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.BoolVarP(&t.Insecure, "insecure", "k", false, "do not verify the server's certificate (always warned about)")
+	fs.Var((*verifyFlag)(t), "verify", "HTTPie's --verify: no (-k), yes, or a CA bundle (--cacert)")
+	fs.MarkHidden("verify")
+}
+
+// verifyFlag is HTTPie's --verify: no turns verification off (-k), yes keeps it, anything else is a CA
+// bundle to trust (--cacert).
+type verifyFlag transport.TLSOptions
+
+func (f *verifyFlag) String() string { return "" }
+func (f *verifyFlag) Type() string   { return "string" }
+
+func (f *verifyFlag) Set(v string) error {
+	switch strings.ToLower(v) {
+	case "no", "false":
+		f.Insecure = true
+	case "yes", "true":
+	default:
+		f.CACert = v
+	}
+	return nil
 }
 
 func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
@@ -234,7 +254,10 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")
 	fs.BoolVar(&o.curlAsIs, "fail", false, "curl's --fail, accepted: a 4xx or 5xx fails anyway")
 	fs.BoolVar(&o.curlAsIs, "fail-with-body", false, "curl's --fail-with-body, accepted: a 4xx or 5xx fails anyway, its body printed")
-	for _, name := range []string{"show-error", "fail", "fail-with-body"} {
+	fs.BoolVar(&o.curlAsIs, "check-status", false, "HTTPie's --check-status, accepted: a 4xx or 5xx fails anyway")
+	fs.BoolVar(&o.headersOnly, "headers", false, "HTTPie's --headers: -p h")
+	fs.BoolVar(&o.bodyOnly, "body", false, "HTTPie's --body: -p b")
+	for _, name := range []string{"show-error", "fail", "fail-with-body", "check-status", "headers", "body"} {
 		fs.MarkHidden(name)
 	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")

@@ -69,10 +69,13 @@ type OutputOptions struct {
 	WriteOut      string // -w: curl's template, or @FILE, @-
 	DumpHeader    string // -D: every response head to this file as received ("-": stdout), as curl writes it
 
-	// curlAsIs holds curl's -S, --fail and --fail-with-body: accepted, because hop already behaves as they
-	// ask (errors are shown with -s; a 4xx or 5xx fails, its body still printed), so that curl's "-sSL"
-	// and "--fail" work as typed.
+	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status: accepted, because
+	// hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its body still
+	// printed), so that curl's "-sSL" and "--fail" and HTTPie's "--check-status" work as typed.
 	curlAsIs bool
+	// headersOnly and bodyOnly are HTTPie's --headers and --body (its -h and -b are hop's help and curl's
+	// cookie): -p h and -p b, joined when both are given, unless -p says otherwise.
+	headersOnly, bodyOnly bool
 }
 
 // RepeatOptions are --repeat's.
@@ -202,6 +205,9 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 // check validates flag values that pflag cannot.
 func (o *RequestOptions) check(s *Streams) error {
 	out := &o.Output
+	if out.Print == "" && (out.headersOnly || out.bodyOnly) {
+		out.Print = map[bool]string{true: "h"}[out.headersOnly] + map[bool]string{true: "b"}[out.bodyOnly]
+	}
 	switch out.Pretty {
 	case "auto", "all", "format", "colors", "none":
 	default:
