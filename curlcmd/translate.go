@@ -100,7 +100,6 @@ var options = []curlOption{
 	}},
 	same("include", 'i', false),
 	same("digest", 0, false),
-	accepted("basic", 0, false), // hop sends -u's credentials as Basic auth unless --digest
 	same("dump-header", 'D', true),
 	{long: "range", short: 'r', value: true, hop: func(v string, _ *translation) []string {
 		return []string{"--header", "Range: bytes=" + v}
