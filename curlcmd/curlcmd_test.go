@@ -75,3 +75,14 @@ func TestQuoteThroughShell(t *testing.T) {
 		}
 	}
 }
+
+// Each curl option is in the table once: a second entry would never be reached, and --help lists it twice.
+func TestOptionsUnique(t *testing.T) {
+	longs, shorts := map[string]bool{}, map[byte]bool{}
+	for _, o := range options {
+		if longs[o.long] || o.short != 0 && shorts[o.short] {
+			t.Errorf("--%s (-%c) is in the table twice", o.long, o.short)
+		}
+		longs[o.long], shorts[o.short] = true, o.short != 0
+	}
+}
