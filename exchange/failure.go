@@ -162,7 +162,7 @@ func protocolError(err error, host, waiting string) *Error {
 		e.Host = host
 		return e
 	}
-	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length"} {
+	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length", "unsupported transfer encoding"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {
 				msg = strings.TrimPrefix(msg, prefix)

@@ -34,6 +34,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/no-reason", noReason)
 	mux.HandleFunc("/hostile/status/{code}", oddStatus)
 	mux.HandleFunc("/hostile/many-headers", manyHeaders)
+	mux.HandleFunc("/hostile/transfer-coding", transferCoding)
 	mux.HandleFunc("/hostile/http09", http09)
 	mux.HandleFunc("/hostile/json/{kind}", hostileJSON)
 	mux.HandleFunc("/hostile/text-escapes", textEscapes)
@@ -182,6 +183,13 @@ func manyHeaders(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Add(fmt.Sprintf("X-Many-%d", i), v)
 	}
 	w.Write([]byte("ok"))
+}
+
+// transferCoding answers with a transfer coding HTTP/1.1 clients need not know (gzip before chunked).
+func transferCoding(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+	})
 }
 
 // oddStatus answers with the status code written as the path gives it: 099, 000, 600, 999.
