@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/download"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
@@ -24,6 +25,7 @@ import (
 func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVarP(&o.Download, "download", "O", false, "save the body to a file named by the response or the URL (never replaces one without --force)")
 	fs.StringVar(&o.OutputDir, "output-dir", "", "with -O or -o, save in this directory")
+	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
 }
@@ -65,6 +67,11 @@ func (o *OutputOptions) checkOutputDir() error {
 		return nil // the current directory
 	default:
 		return nil
+	}
+	if o.CreateDirs {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return usageErrorf("%s: cannot create %s: %v", arg, dir, argfile.Unpath(err))
+		}
 	}
 	return checkDir(arg, dir)
 }

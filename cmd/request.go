@@ -49,6 +49,7 @@ type OutputOptions struct {
 	File          string // -o
 	Download      bool   // -O: the file is named by the response or the URL
 	OutputDir     string
+	CreateDirs    bool // --create-dirs: make -o's and --output-dir's directories
 	Force         bool // -O may replace a file
 	Continue      bool // -C: resume with Range
 	Include       bool

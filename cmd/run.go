@@ -79,7 +79,8 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 // printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
-		Download: o.Output.Download, OutputDir: o.Output.OutputDir, Continue: o.Output.Continue, ShowSecrets: o.Output.ShowSecrets}
+		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, Continue: o.Output.Continue,
+		ShowSecrets: o.Output.ShowSecrets}
 	if o.digest != nil {
 		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
 	}

@@ -28,6 +28,7 @@ type Options struct {
 	Output      string // -o FILE
 	Download    bool   // -O: curl's -O -J
 	OutputDir   string
+	CreateDirs  bool
 	Continue    bool // -C: curl's -C -
 	ShowSecrets bool
 	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
@@ -114,6 +115,9 @@ func Command(r *request.Request, o Options) string {
 	}
 	if o.Download {
 		add("-O", "-J") // -J: the name from Content-Disposition, as hop takes it
+	}
+	if o.CreateDirs {
+		add("--create-dirs")
 	}
 	if o.OutputDir != "" {
 		add("--output-dir", o.OutputDir)

@@ -92,6 +92,7 @@ var options = []curlOption{
 	{long: "remote-name", short: 'O', to: "--download"},
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
 	same("output-dir", 0, true),
+	same("create-dirs", 0, false),
 	{long: "continue-at", short: 'C', value: true, hop: func(v string, _ *translation) []string {
 		if v == "-" {
 			return []string{"--continue"}
