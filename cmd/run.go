@@ -235,14 +235,14 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	case err != nil:
 		return nil, err
 	case !digest:
-	case creds.User == "" || creds.Bearer != "":
-		return nil, usageErrorf("--auth-type digest needs -a user:password (and no --bearer)")
+	case creds.Bearer != "":
+		return nil, usageErrorf("--auth-type digest answers with -a user:password, not a --bearer token")
 	case sess != nil:
 		return nil, usageErrorf("--session does not keep digest credentials; give -a with --auth-type digest on each run, without --session")
 	default:
-		// Nothing is sent at once: the server's challenge is answered (exchange.Options.Challenge).
+		// Nothing is sent at once: the server's challenge is answered (exchange.Options.Challenge), with
+		// -a's credentials, else the URL's (as HTTPie takes them).
 		o.digest = &auth.Digest{User: creds.User, Password: creds.Password}
-		o.Exchange.Challenge = o.digest.Answer
 		spec.User, spec.Password, spec.Challenged = "", "", true
 	}
 	if spec.UserAgent == "" {
@@ -262,6 +262,16 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	r, err := buildWithin(spec, o)
 	if err != nil {
 		return nil, err
+	}
+	if o.digest != nil {
+		if u := r.URL.User; o.digest.User == "" && u != nil {
+			o.digest.User = u.Username()
+			o.digest.Password, _ = u.Password()
+		}
+		if o.digest.User == "" {
+			return nil, usageErrorf("--auth-type digest needs -a user:password, or credentials in the URL")
+		}
+		o.Exchange.Challenge = o.digest.Answer
 	}
 	if sess != nil {
 		sess.Remember(r.Given)
