@@ -85,16 +85,6 @@ func Target(path string) (name string, replace bool) {
 	return path, false // a loop: opening it says so
 }
 
-// Unpath drops the path an os error repeats, for a message that names the file already: "write /dev/full:
-// no space left on device" becomes "no space left on device". What the error is stays (errors.Is).
-func Unpath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 func size(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%d MiB", n>>20)

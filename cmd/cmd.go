@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
 )
 
@@ -71,10 +72,7 @@ func Main() (code int) {
 	if werr := s.writeError(); werr != nil && !errors.Is(werr, syscall.EPIPE) {
 		// A full disk or an unwritable file behind stdout loses output: that is a failure, whatever else
 		// happened. (A closed pipe is the reader's choice: SIGPIPE ends hop quietly, as it does curl.)
-		var pe *os.PathError
-		if errors.As(werr, &pe) {
-			werr = pe.Err
-		}
+		werr = argfile.Reason(werr)
 		if err == nil || exitCode(err) == 0 {
 			err = fmt.Errorf("writing to standard output: %w", werr)
 		}

@@ -66,14 +66,14 @@ func (p *presenter) writeHAR(out *outcome) error {
 	// A HAR holds headers and bodies, credentials too with --show-secrets: readable by its owner only.
 	f, err := os.OpenFile(p.o.HAR, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Unpath(err))
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Reason(err))
 	}
 	if err := format.HAR(f, version(), formatHops(out.ex), bodies, p.secrets); err != nil {
 		f.Close()
-		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Unpath(err))
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Reason(err))
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Unpath(err))
+		return fmt.Errorf("writing HAR file %s: %w", p.o.HAR, argfile.Reason(err))
 	}
 	return nil
 }

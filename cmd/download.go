@@ -70,7 +70,7 @@ func (o *OutputOptions) checkOutputDir() error {
 	}
 	if o.CreateDirs {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return usageErrorf("%s: cannot create %s: %v", arg, dir, argfile.Unpath(err))
+			return usageErrorf("%s: cannot create %s: %v", arg, dir, argfile.Reason(err))
 		}
 	}
 	return checkDir(arg, dir)

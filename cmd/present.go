@@ -178,7 +178,7 @@ func (p *presenter) closeDump() error {
 		p.dumpErr = cmp.Or(p.dumpErr, p.dump.Close())
 	}
 	if p.dumpErr != nil {
-		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, argfile.Unpath(p.dumpErr))
+		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, argfile.Reason(p.dumpErr))
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func Create(path string, keep bool) (*File, error) {
 	if !replace {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
-			return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Unpath(err))
+			return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 		}
 		return &File{path: path, f: f}, nil
 	}
@@ -60,7 +60,7 @@ func Create(path string, keep bool) (*File, error) {
 	case err == nil && keep:
 		return nil, &ExistsError{Path: path}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Unpath(err))
+		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 	}
 	mode := newFileMode()
 	if err == nil {
@@ -69,11 +69,7 @@ func Create(path string, keep bool) (*File, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		// The error names the temporary file, which the user never asked for: say it of path.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Unpath(err))
+		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 	}
 	return &File{path: path, dest: name, tmp: tmp.Name(), f: tmp, mode: mode}, nil
 }
@@ -109,7 +105,7 @@ func (d *File) Commit() error {
 		if d.tmp != "" {
 			os.Remove(d.tmp)
 		}
-		return fmt.Errorf("writing output file %s: %w", d.path, argfile.Unpath(err))
+		return fmt.Errorf("writing output file %s: %w", d.path, argfile.Reason(err))
 	}
 	return nil
 }
@@ -163,13 +159,13 @@ func Resume(path string) (*File, string, error) {
 		// Another tool's partial file: continue it under its own name, as curl -C does.
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
-			return nil, "", fmt.Errorf("opening output file %s: %w", path, argfile.Unpath(err))
+			return nil, "", fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 		}
 		return &File{path: path, dest: name, f: f, offset: fi.Size()}, "", nil
 	}
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
-		return nil, "", fmt.Errorf("opening partial download %s: %w", part, argfile.Unpath(err))
+		return nil, "", fmt.Errorf("opening partial download %s: %w", part, argfile.Reason(err))
 	}
 	mode := newFileMode()
 	if old, err := os.Stat(name); err == nil && old.Mode().IsRegular() {

@@ -18,26 +18,26 @@ func writeFile(path string, data []byte) error {
 	if !replace {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
-			return fmt.Errorf("writing %s: %w", path, argfile.Unpath(err))
+			return fmt.Errorf("writing %s: %w", path, argfile.Reason(err))
 		}
 		_, err = f.Write(data)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			return fmt.Errorf("writing %s: %w", path, argfile.Unpath(err))
+			return fmt.Errorf("writing %s: %w", path, argfile.Reason(err))
 		}
 		return nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, argfile.Unpath(err))
+		return fmt.Errorf("writing %s: %w", path, argfile.Reason(err))
 	}
 	tmpName := tmp.Name()
 	fail := func(err error) error {
 		tmp.Close()
 		os.Remove(tmpName)
-		return fmt.Errorf("writing %s: %w", path, argfile.Unpath(err))
+		return fmt.Errorf("writing %s: %w", path, argfile.Reason(err))
 	}
 	if err := tmp.Chmod(0o600); err != nil {
 		return fail(err)
@@ -53,7 +53,7 @@ func writeFile(path string, data []byte) error {
 	}
 	if err := os.Rename(tmpName, name); err != nil {
 		os.Remove(tmpName)
-		return fmt.Errorf("writing %s: %w", path, argfile.Unpath(err))
+		return fmt.Errorf("writing %s: %w", path, argfile.Reason(err))
 	}
 	return nil
 }
