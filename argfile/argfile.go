@@ -68,7 +68,9 @@ func Target(path string) (name string, replace bool) {
 			return name, fi.Mode().IsRegular()
 		}
 		if dir, err := filepath.EvalSymlinks(filepath.Dir(name)); err != nil || dir == "/proc" || strings.HasPrefix(dir, "/proc/") {
-			return path, false // a descriptor: /proc/self/fd/1, or /dev/fd/1 through its link to /proc/self/fd
+			// A descriptor: /proc/self/fd/1, /dev/fd/1 through its link to /proc/self/fd, or /dev/stdout,
+			// whose link leads here on the next turn.
+			return path, false
 		}
 		dest, err := os.Readlink(name)
 		if err != nil {
@@ -76,9 +78,6 @@ func Target(path string) (name string, replace bool) {
 		}
 		if !filepath.IsAbs(dest) {
 			dest = filepath.Join(filepath.Dir(name), dest)
-		}
-		if dest == "/proc" || strings.HasPrefix(dest, "/proc/") {
-			return path, false // /dev/stdout → /proc/self/fd/1
 		}
 		name = dest
 	}

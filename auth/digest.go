@@ -54,7 +54,6 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		for i, a := range digestAlgorithms {
 			if strings.EqualFold(a.name, alg) && i > rank {
 				best, rank = p, i
-				best["algorithm"] = a.name
 			}
 		}
 	}
