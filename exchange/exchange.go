@@ -237,9 +237,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 func invalidStatus(resp *http.Response, host string) error {
 	resp.Body.Close()
 	code, _, _ := strings.Cut(resp.Status, " ")
-	e := failure(Protocol, "", nil, "%s sent a malformed response, refused: status code %q is below 100", host, code)
-	e.Host = host
-	return e
+	return malformed(host, "", nil, fmt.Sprintf("status code %q is below 100", code))
 }
 
 // addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave.

@@ -152,27 +152,27 @@ func protocolError(err error, host, waiting string) *Error {
 	if strings.HasPrefix(msg, "connection error: ") {
 		// HTTP/2's ConnectionError: the server broke the framing (a header block over the size hop
 		// announced, for one), and net/http's words do not say which protocol.
-		e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: HTTP/2 %s", host, msg)
-		e.Host = host
-		return e
+		return malformed(host, waiting, err, "HTTP/2 "+msg)
 	}
 	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
-		// quic-go's words for a head over hop's limit.
-		e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: HTTP/3 %s", host, rest)
-		e.Host = host
-		return e
+		return malformed(host, waiting, err, "HTTP/3 "+rest) // quic-go's words for a head over hop's limit
 	}
 	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length", "unsupported transfer encoding"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {
 				msg = strings.TrimPrefix(msg, prefix)
 			}
-			e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: %s", host, msg)
-			e.Host = host
-			return e
+			return malformed(host, waiting, err, msg)
 		}
 	}
 	return nil
+}
+
+// malformed is a response from host that breaks HTTP, refused: what says how.
+func malformed(host, waiting string, err error, what string) *Error {
+	e := failure(Protocol, waiting, err, "%s sent a malformed response, refused: %s", host, what)
+	e.Host = host
+	return e
 }
 
 func isTimeout(err error) bool {
