@@ -49,7 +49,11 @@ func (n Netrc) Lookup(host string, env Env, home string) (login Login, found boo
 	}
 	data, err := argfile.Read(path, maxNetrc)
 	if err != nil {
-		return Login{}, false, "", &request.UsageError{Arg: path, Err: err}
+		name := path
+		if explicit {
+			name = "--netrc-file " + path
+		}
+		return Login{}, false, "", &request.UsageError{Arg: name, Err: err}
 	}
 	machines, err := parseNetrc(string(data))
 	if err != nil {

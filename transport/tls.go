@@ -91,15 +91,15 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 	if o.Cert == "" {
 		return tls.Certificate{}, optionErrorf("--key "+o.Key, "--key needs --cert")
 	}
-	key := o.Key
-	if key == "" {
-		key = o.Cert // curl accepts one PEM file holding both
+	files := [2]struct{ flag, path string }{{"--cert", o.Cert}, {"--key", o.Key}}
+	if o.Key == "" {
+		files[1] = files[0] // curl accepts one PEM file holding both
 	}
 	var pems [2][]byte
-	for i, f := range []string{o.Cert, key} {
-		p, err := argfile.Read(f, maxPEMFile)
+	for i, f := range files {
+		p, err := argfile.Read(f.path, maxPEMFile)
 		if err != nil {
-			return tls.Certificate{}, &OptionError{Arg: f, Err: err}
+			return tls.Certificate{}, &OptionError{Arg: f.flag + " " + f.path, Err: err}
 		}
 		pems[i] = p
 	}
