@@ -77,6 +77,12 @@ func newProxies(o Options) (*proxies, error) {
 // hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
 func parseProxy(from, raw string) (*url.URL, error) {
 	arg := from + redact.URL(raw)
+	for _, p := range []string{"http:", "https:"} {
+		if rest, ok := strings.CutPrefix(raw, p); ok && strings.Contains(rest, "://") && from == "--proxy " {
+			return nil, optionErrorf(arg, "this is HTTPie's PROTOCOL:URL form; hop's --proxy takes the URL alone (%s) and uses it for every request",
+				redact.URL(rest))
+		}
+	}
 	s := raw
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
