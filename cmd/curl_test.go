@@ -88,6 +88,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"get", "REC/l", "Host:example.org"}},
 		{args: []string{"delete", "REC/m", "-L", "--retry", "2", "-m", "20"}},
 		{args: []string{"get", "REC/n", "--url-query", "a=b c", "-G", "-d", "x=1"}},
+		{args: []string{"get", "REC/o/../p/./q", "--path-as-is"}},
 	} {
 		hopArgs := append([]string(nil), tt.args...)
 		want, code := sent(t, dir, tt.stdin, hopArgs...)
@@ -157,6 +158,8 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-u", "ann:pw", "-A", "agent/1", "-e", "http://ref/", "-b", "c=1", "REC/h"}},
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
+		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
+		{args: []string{"REC/k/../l/./m"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

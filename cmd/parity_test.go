@@ -256,6 +256,8 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		{args: []string{"get", "REC/x", "-X", "post"}, method: "post"},
 		{args: []string{"get", "REC/x", "--compressed"}, method: "GET"},
 		{args: []string{"REC/x", "-d", "a=1"}, method: "POST", body: "a=1"},
+		// --path-as-is sends dot segments as typed (curl 7.42; HTTPie has the flag too).
+		{args: []string{"get", "REC/a/../b/./c", "--path-as-is"}, uri: "/record/a/../b/./c"},
 	} {
 		check(t, dir, tt)
 	}

@@ -125,6 +125,9 @@ func Command(r *request.Request, o Options) string {
 	if o.Continue {
 		add("-C", "-")
 	}
+	if dotSegments(u.EscapedPath()) {
+		add("--path-as-is") // hop resolves them unless told not to: here it was
+	}
 	add(u.String())
 
 	quoted := make([]string, len(args))
@@ -372,4 +375,14 @@ func Quote(s string) string {
 	}
 	b.WriteString("'")
 	return b.String()
+}
+
+// dotSegments reports whether path holds a "." or ".." segment, which curl resolves unless --path-as-is.
+func dotSegments(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }

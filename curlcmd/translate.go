@@ -106,6 +106,7 @@ var options = []curlOption{
 		return []string{"--header", "Range: bytes=" + v}
 	}},
 	accepted("globoff", 'g', false), // hop never globs a URL's [] and {}
+	same("path-as-is", 0, false),
 	same("verbose", 'v', false),
 	same("silent", 's', false),
 	accepted("show-error", 'S', false), // hop always says what went wrong

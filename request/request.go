@@ -19,6 +19,9 @@ type Spec struct {
 	Method string
 	URL    string
 	Items  []string // HTTPie request items
+	// PathAsIs sends the URL's "." and ".." path segments as typed (curl's and HTTPie's --path-as-is);
+	// otherwise they are resolved, /a/../b becoming /b.
+	PathAsIs bool
 
 	Headers   []string // curl -H "Name: value"
 	Data      []Data   // curl -d, --data-raw, --data-binary, --data-urlencode, --json, in the order typed

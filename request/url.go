@@ -12,8 +12,12 @@ import (
 
 // ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
-// means https://. Only http and https are accepted.
-func ParseURL(raw string) (*url.URL, error) {
+// means https://. Only http and https are accepted. "." and ".." segments of the path are resolved, as curl
+// and HTTPie do.
+func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false) }
+
+// parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is).
+func parseURL(raw string, asIs bool) (*url.URL, error) {
 	// A URL that cannot be used is echoed in the error, its password hidden.
 	bad := func(format string, a ...any) error { return usageErrorf(redact.URL(raw), format, a...) }
 	if raw == "" {
@@ -74,7 +78,7 @@ func ParseURL(raw string) (*url.URL, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	if p := u.EscapedPath(); strings.Contains(p, ".") {
+	if p := u.EscapedPath(); strings.Contains(p, ".") && !asIs {
 		// /a/../b/./c is /b/c, as curl and HTTPie send it.
 		clean := removeDotSegments(p)
 		if unescaped, err := url.PathUnescape(clean); err == nil {

@@ -47,10 +47,15 @@ func Handler() http.Handler {
 	mux.HandleFunc("/download/norange/{n}", downloadNoRange)
 	mux.HandleFunc("/download/cut/{n}", downloadCut)
 	hostileRoutes(mux)
-	mux.HandleFunc("/record/", record)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/record/") {
+			record(w, r) // before the mux, which would redirect /record/a/../b to its clean path
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // raw hijacks the connection and writes exactly what is given, so a test can send what net/http would
