@@ -16,21 +16,36 @@ import (
 type Flags struct {
 	Basic  string // user[:password], or @env:VAR / @FILE holding it
 	Bearer string // a token, or @env:VAR / @FILE holding it
-	Type   string // how -a's credentials are sent: basic (at once) or digest (answering the server's challenge)
+	Type   string // how -a's credentials are sent: basic (at once), digest (answering the server's challenge) or bearer (-a is the token, as in HTTPie)
 	Digest bool   // curl's --digest: Type digest
 	Netrc  Netrc
 }
 
-// IsDigest reports whether -a's credentials answer a Digest challenge rather than go as Basic auth; an
-// unknown --auth-type is a usage error.
+// IsDigest reports whether -a's credentials answer a Digest challenge rather than go at once; an unknown
+// --auth-type is a usage error.
 func (f Flags) IsDigest() (bool, error) {
 	switch strings.ToLower(f.Type) {
 	case "", "basic":
 		return f.Digest, nil
 	case "digest":
 		return true, nil
+	case "bearer":
+		return false, nil
 	}
-	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic or digest", f.Type)}
+	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic, digest or bearer", f.Type)}
+}
+
+// Typed returns the flags with HTTPie's --auth-type bearer applied: -a's value is the token, as if given
+// to --bearer.
+func (f Flags) Typed() (Flags, error) {
+	if !strings.EqualFold(f.Type, "bearer") || f.Basic == "" {
+		return f, nil
+	}
+	if f.Bearer != "" {
+		return f, &request.UsageError{Err: errors.New("--auth-type bearer takes the token from -a; --bearer gives another")}
+	}
+	f.Bearer, f.Basic = f.Basic, ""
+	return f, nil
 }
 
 // Explicit reports whether credentials were given on the command line: they win over .netrc.

@@ -112,7 +112,7 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.StringVarP(&a.Basic, "auth", "a", "", "basic auth user[:password]; prompts for a missing password (or @FILE, @env:VAR)")
 	fs.StringVarP(&a.Basic, "user", "u", "", "same as --auth (curl's name)")
 	fs.StringVar(&a.Bearer, "bearer", "", "bearer token (or @FILE, @env:VAR)")
-	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, or digest (answers the server's challenge, RFC 7616)")
+	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, digest (answers the server's challenge, RFC 7616), or bearer (-a is the token)")
 	fs.BoolVar(&a.Digest, "digest", false, "curl's --digest: --auth-type digest")
 	fs.MarkHidden("digest")
 	fs.StringVar(&a.Netrc.File, "netrc-file", "", "read credentials for the host typed from FILE (default: $NETRC, then ~/.netrc)")

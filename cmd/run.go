@@ -219,6 +219,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
+	if o.Auth, err = o.Auth.Typed(); err != nil {
+		return nil, err
+	}
 	typed := o.Auth
 	if sess != nil && !typed.Explicit() {
 		typed.Basic, typed.Bearer = sess.Auth.Basic, sess.Auth.Bearer
