@@ -159,6 +159,8 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.CACert, "cacert", "", "trust the CA certificates in this PEM file instead of the system's")
 	fs.StringVar(&t.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
 	fs.StringVar(&t.Key, "key", "", "private key (PEM) of --cert")
+	fs.StringVar(&t.Key, "cert-key", "", "HTTPie's name for --key")
+	fs.MarkHidden("cert-key")
 	fs.StringVar(&t.MinVersion, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
 	fs.StringVar(&t.MaxVersion, "tls-max", "", "highest TLS version to offer")
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
