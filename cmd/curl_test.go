@@ -159,6 +159,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
 		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
+		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},
 		{args: []string{"REC/k/../l/./m"}},
 	} {
 		srv := recordingServer(t)

@@ -230,6 +230,9 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 			parts: []part{{"f", "renamed.png", "image/png", "\x89PNG\r\n\x1a\nfake"}, {"g", "pic.png", "image/x-test", "\x89PNG\r\n\x1a\nfake"}}},
 		{args: []string{"post", "REC/x", "-F", "name=<notes.txt"}, parts: []part{{"name", "", "", "plain notes\n"}}},
 		{args: []string{"post", "REC/x", "-F", `q="a;b"`, "-F", "r=c;d"}, parts: []part{{"q", "", "", "a;b"}, {"r", "", "", "c;d"}}},
+		// A quoted value is text, never a file to read.
+		{args: []string{"post", "REC/x", "-F", `a="@notes.txt"`, "-F", `b="<notes.txt;x"`, "-F", `c="q\"r";type=text/x`},
+			parts: []part{{"a", "", "", "@notes.txt"}, {"b", "", "", "<notes.txt;x"}, {"c", "", "text/x", `q"r`}}},
 		// -d @file and -d @- drop CR and LF; --data-binary keeps them; --data-raw does not read files.
 		{args: []string{"post", "REC/x", "-d", "@lines.txt"}, body: "a=1b=2", header: map[string]string{"Content-Type": form, "Accept": "*/*"}},
 		{args: []string{"post", "REC/x", "-d", "@-"}, stdin: str("x=1\ny=2\n"), body: "x=1y=2"},

@@ -109,8 +109,8 @@ func (b *bodyBuilder) urlQuery(v string) (string, error) {
 	return string(p), err
 }
 
-// curlFormPart reads a -F argument: name=value (a "quoted value" may hold ;), name=@file for a file,
-// name=<file for a text part read from a file, each with the options ;type=TYPE and (for files)
+// curlFormPart reads a -F argument: name=value (a "quoted value" may hold ;, and is never a file), name=@file
+// for a file, name=<file for a text part read from a file, each with the options ;type=TYPE and (for files)
 // ;filename=NAME.
 func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	bad := func(msg string) error { return usageErrorf("-F "+f, "%s", msg) }
@@ -122,6 +122,7 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	if err != nil {
 		return Part{}, bad(err.Error())
 	}
+	quoted := strings.HasPrefix(rest, `"`) // as in curl: name="@x" is the text @x
 	var ctype, filename string
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
@@ -135,6 +136,7 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		}
 	}
 	switch {
+	case quoted:
 	case strings.HasPrefix(value, "@"):
 		p, err := b.filePart(name, value[1:], "-F "+f)
 		if err != nil {
