@@ -100,8 +100,13 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		line := curlLine(t, dir, tt.stdin, curlArgs...)
 		got := runCurl(t, dir, line, tt.stdin)
 		sameRequest(t, line, got, want)
+		// And hop curl takes the command back: what --curl writes, hop curl reads.
+		back := strings.Replace(line, "curl ", shellQuote(hopBinary(t))+" curl ", 1)
+		sameRequest(t, "hop curl of "+line, runCurl(t, dir, back, tt.stdin), want)
 	}
 }
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // curlLine runs hop --curl and returns the command line it printed.
 func curlLine(t *testing.T, dir string, stdin *string, args ...string) string {
@@ -160,6 +165,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
 		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
 		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},
+		{args: []string{"--form-string", `a=@data.json;type=x"`, "-Y", "1", "-y", "5", "REC/o"}},
 		{args: []string{"REC/k/../l/./m"}},
 	} {
 		srv := recordingServer(t)

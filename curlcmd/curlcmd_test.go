@@ -30,6 +30,9 @@ func TestTranslate(t *testing.T) {
 		{`-g -r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
+		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
+		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--ignore-stdin"}},
+		{`--speed-time 7 example.com`, []string{"request", "GET", "example.com", "--timeout", "7", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in))
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
@@ -45,6 +48,7 @@ func TestTranslate(t *testing.T) {
 		"-s":                   "no URL",
 		"a.example b.example":  "has 2 URLs",
 		"--data=x example.com": "curl's --data=x option",
+		"-Y 2 example.com":     "--speed-limit 0 or 1, not 2",
 	} {
 		if _, err := Translate(strings.Fields(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)

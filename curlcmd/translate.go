@@ -39,6 +39,13 @@ var options = []curlOption{
 	same("data-urlencode", 0, true),
 	same("json", 0, true),
 	{long: "form", short: 'F', value: true, to: "--form-part"},
+	{long: "form-string", value: true, hop: func(v string, t *translation) []string {
+		name, value, ok := strings.Cut(v, "=") // the value as it is: quoted, -F takes it so
+		if !ok {
+			return []string{"--form-part", v} // refused by -F, with its words
+		}
+		return []string{"--form-part", name + `="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`}
+	}},
 	same("get", 'G', false),
 	same("url-query", 0, true),
 	same("head", 'I', false),
@@ -85,6 +92,9 @@ var options = []curlOption{
 	same("retry-delay", 0, true),
 	same("retry-max-time", 0, true),
 	accepted("retry-connrefused", 0, false), // hop retries refused connections with --retry
+	// curl's low-speed limit, as hop's --curl writes its --timeout: under 1 byte/s for N seconds.
+	{long: "speed-limit", short: 'Y', value: true, hop: func(v string, t *translation) []string { t.speedLimit = v; return nil }},
+	{long: "speed-time", short: 'y', value: true, hop: func(v string, t *translation) []string { t.speedTime = v; return nil }},
 	{long: "location", short: 'L', to: "--follow"},
 	{long: "max-redirs", value: true, to: "--max-redirects"},
 	same("location-trusted", 0, false),
@@ -133,6 +143,8 @@ type translation struct {
 	upload bool
 	head   bool
 	get    bool
+
+	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
 }
 
 // Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
@@ -210,15 +222,41 @@ func Translate(args []string) ([]string, error) {
 	}
 	out := []string{"request", method, t.urls[0]}
 	out = append(out, t.flags...)
+	idle, err := t.idleTimeout()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, idle...)
 	if !t.stdin {
 		out = append(out, "--ignore-stdin")
 	}
 	return out, nil
 }
 
+// idleTimeout turns curl's low-speed limit into hop's --timeout, which ends a transfer that moves no byte for
+// that long: curl's --speed-limit 1 (its limit when only --speed-time is given; --speed-time is 30 when only
+// the limit is). 0 turns curl's check off, and hop's with it. A limit above 1 byte/s hop cannot keep.
+func (t *translation) idleTimeout() ([]string, error) {
+	switch t.speedLimit {
+	case "":
+		if t.speedTime == "" {
+			return nil, nil
+		}
+	case "0":
+		return []string{"--timeout", "0"}, nil
+	case "1":
+		if t.speedTime == "" {
+			t.speedTime = "30"
+		}
+	default:
+		return nil, fmt.Errorf("hop curl takes curl's --speed-limit 0 or 1, not %s: hop's --timeout ends a transfer that moves no byte for that long, and has no higher limit", t.speedLimit)
+	}
+	return []string{"--timeout", t.speedTime}, nil
+}
+
 func (t *translation) apply(opt *curlOption, v string) {
 	switch opt.long {
-	case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json", "form":
+	case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json", "form", "form-string":
 		t.data = true
 	case "upload-file":
 		t.upload = true
