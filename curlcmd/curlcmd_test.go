@@ -33,6 +33,8 @@ func TestTranslate(t *testing.T) {
 		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
 		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--ignore-stdin"}},
 		{`--speed-time 7 example.com`, []string{"request", "GET", "example.com", "--timeout", "7", "--ignore-stdin"}},
+		{`--socks5 127.0.0.1:1080 --tcp-nodelay example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5://127.0.0.1:1080", "--ignore-stdin"}},
+		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in))
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
