@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
 )
@@ -36,6 +37,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
 		refusal interface{ ProxyRefused() bool }
 		alpn    interface{ TLSHandshakeFailure() bool } // transport's *ALPNError
+		changed *request.ChangedError
 	)
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
@@ -64,6 +66,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(Protocol, waiting, err, "%s sent %v; refused", host, trace.ErrTooManyInformational)
 		e.Host = host
 		return e
+	case errors.As(err, &changed):
+		return failure(Other, waiting, err, "%v", changed)
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
 	case errors.As(err, &dns):

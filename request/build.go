@@ -491,7 +491,7 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 		Kind:   BodyFile,
 		Path:   path,
 		Length: st.Size(),
-		open:   func() (io.ReadCloser, error) { return os.Open(path) },
+		open:   func() (io.ReadCloser, error) { return openSized(path, st.Size()) },
 	}, nil
 }
 
@@ -636,6 +636,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	type segment struct {
 		data   []byte
 		path   string
+		size   int64 // a file's, when the body was built
 		stream func() (io.ReadCloser, error)
 	}
 	var segs []segment
@@ -673,7 +674,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 		case p.held != nil:
 			segs = append(segs, segment{data: p.held})
 		default:
-			segs = append(segs, segment{path: p.File})
+			segs = append(segs, segment{path: p.File, size: p.Size})
 		}
 		total += int64(buf.Len()) + p.Size
 		buf.Reset()
@@ -699,7 +700,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 			case s.stream != nil:
 				f, err = s.stream()
 			case s.path != "":
-				f, err = os.Open(s.path)
+				f, err = openSized(s.path, s.size)
 			default:
 				readers = append(readers, bytes.NewReader(s.data))
 				continue

@@ -1,6 +1,10 @@
 package request
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"os"
+)
 
 // UsageError is a mistake in what the user typed: a bad URL, request item, flag value or file argument.
 // Nothing has been sent when it is returned.
@@ -21,3 +25,56 @@ func (e *UsageError) Unwrap() error { return e.Err }
 func usageErrorf(arg, format string, a ...any) error {
 	return &UsageError{Arg: arg, Err: fmt.Errorf(format, a...)}
 }
+
+// ChangedError is a file sent as a body (or a multipart part) whose size changed while it was being sent:
+// the request promised its size when it was built, so the server did not get a whole request.
+type ChangedError struct {
+	Path       string
+	Size, Read int64 // the size when the request was built; what reading found (more than Size: it grew)
+}
+
+func (e *ChangedError) Error() string {
+	how := fmt.Sprintf("it ended after %d bytes", e.Read)
+	if e.Read > e.Size {
+		how = "it grew"
+	}
+	return fmt.Sprintf("%s changed while it was being sent: it had %d bytes when the request was built, and %s; the server did not get a whole request", e.Path, e.Size, how)
+}
+
+// sizedFile reads the file at path, which had size bytes when the request was built: those bytes and no
+// other, or a *ChangedError.
+type sizedFile struct {
+	f          *os.File
+	path       string
+	size, read int64
+}
+
+func openSized(path string, size int64) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &sizedFile{f: f, path: path, size: size}, nil
+}
+
+func (s *sizedFile) Read(p []byte) (int, error) {
+	if s.read >= s.size {
+		// All promised; one more byte says whether the file grew.
+		var one [1]byte
+		if n, _ := s.f.Read(one[:]); n > 0 {
+			return 0, &ChangedError{Path: s.path, Size: s.size, Read: s.size + 1}
+		}
+		return 0, io.EOF
+	}
+	if left := s.size - s.read; int64(len(p)) > left {
+		p = p[:left]
+	}
+	n, err := s.f.Read(p)
+	s.read += int64(n)
+	if err == io.EOF && s.read < s.size {
+		err = &ChangedError{Path: s.path, Size: s.size, Read: s.read}
+	}
+	return n, err
+}
+
+func (s *sizedFile) Close() error { return s.f.Close() }
