@@ -149,6 +149,13 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		}
 		c.addCookies(req)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
+		if err == nil && cur.Body != nil {
+			if changed := cur.Body.Changed(); changed != nil {
+				// The answer is to a request cut short (HTTP/3 returns it): the file is the failure.
+				resp.Body.Close()
+				resp, err = nil, changed
+			}
+		}
 		if err == nil && resp.StatusCode < 100 {
 			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
 		}

@@ -487,11 +487,13 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 		return &Body{Kind: BodyFile, Path: path, Length: -1, open: once(rest, path)}, nil
 	}
 	f.Close()
+	c := &changes{}
 	return &Body{
-		Kind:   BodyFile,
-		Path:   path,
-		Length: st.Size(),
-		open:   func() (io.ReadCloser, error) { return openSized(path, st.Size()) },
+		Kind:    BodyFile,
+		Path:    path,
+		Length:  st.Size(),
+		open:    func() (io.ReadCloser, error) { return openSized(path, st.Size(), c) },
+		changes: c,
 	}, nil
 }
 
@@ -688,6 +690,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	if !hasFiles {
 		return &Body{Kind: BodyMultipart, Parts: parts, Length: total, data: segs[0].data}, ct, boundary, nil
 	}
+	c := &changes{}
 	open := func() (io.ReadCloser, error) {
 		var readers []io.Reader
 		var files []io.Closer
@@ -700,7 +703,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 			case s.stream != nil:
 				f, err = s.stream()
 			case s.path != "":
-				f, err = openSized(s.path, s.size)
+				f, err = openSized(s.path, s.size, c)
 			default:
 				readers = append(readers, bytes.NewReader(s.data))
 				continue
@@ -722,7 +725,7 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	if streamed {
 		total = -1 // sent chunked
 	}
-	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open}, ct, boundary, nil
+	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open, changes: c}, ct, boundary, nil
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")

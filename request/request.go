@@ -100,8 +100,9 @@ type Body struct {
 	Path   string // BodyFile: the file
 	Parts  []Part // BodyMultipart: the parts, in order
 
-	data []byte                        // BodyBytes, and a multipart body without files
-	open func() (io.ReadCloser, error) // every other source
+	data    []byte                        // BodyBytes, and a multipart body without files
+	open    func() (io.ReadCloser, error) // every other source
+	changes *changes                      // what the files it reads met: one that changed size while sent
 }
 
 // Part is one part of a multipart body: a text field, or a file.
@@ -127,6 +128,18 @@ func (b *Body) Open() (io.ReadCloser, error) {
 		return b.open()
 	}
 	return io.NopCloser(bytes.NewReader(b.data)), nil
+}
+
+// Changed returns the *ChangedError the body's last send met, if a file it reads changed size while it was
+// sent; nil otherwise.
+func (b *Body) Changed() error {
+	if b.changes == nil {
+		return nil
+	}
+	if err := b.changes.get(); err != nil {
+		return err
+	}
+	return nil
 }
 
 // String says what the body is, for display when it is not in memory.
@@ -168,6 +181,9 @@ func (r *Request) HTTPRequest(ctx context.Context) (*http.Request, error) {
 	req.Header = r.Header.Clone()
 	req.Host = r.Host
 	if r.Body != nil {
+		if r.Body.changes != nil {
+			r.Body.changes.set(nil) // a new send
+		}
 		rc, err := r.Body.Open()
 		if err != nil {
 			return nil, err

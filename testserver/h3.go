@@ -17,14 +17,17 @@ type H3 struct {
 
 // StartHTTP3 serves Handler over HTTP/3 with cert (the certificate of a TLS test server, so that one CA
 // file trusts both). The handler sees r.Proto "HTTP/3.0", which /anything and /get report back.
-func StartHTTP3(cert tls.Certificate) (*H3, error) {
+func StartHTTP3(cert tls.Certificate) (*H3, error) { return ServeHTTP3(cert, Handler()) }
+
+// ServeHTTP3 serves handler over HTTP/3 with cert, for a test that needs its own handler.
+func ServeHTTP3(cert tls.Certificate, handler http.Handler) (*H3, error) {
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	h := &H3{conn: conn, URL: "https://" + conn.LocalAddr().String()}
 	h.srv = &http3.Server{
-		Handler:   protoHeader(Handler()),
+		Handler:   protoHeader(handler),
 		TLSConfig: http3.ConfigureTLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}}),
 	}
 	go h.srv.Serve(conn)
