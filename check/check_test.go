@@ -151,6 +151,10 @@ func TestJSONChecks(t *testing.T) {
 			t.Errorf("JSON check of %q: %+v", body, rs[0])
 		}
 	}
+	// A byte order mark first is ignored, as RFC 8259 allows (IIS and .NET send one).
+	if rs := evaluate(t, Spec{JSON: []string{"id == 1"}}, Input{Body: []byte("\ufeff{\"id\":1}")}); !rs[0].OK {
+		t.Errorf("JSON after a BOM: %+v", rs[0])
+	}
 	rs := evaluate(t, Spec{JSON: []string{"id exists"}}, Input{Body: []byte(`{"id":1`), BodyCut: true})
 	if rs[0].OK {
 		t.Errorf("a body cut at the cap passed a JSON check")

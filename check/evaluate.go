@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
@@ -179,15 +180,16 @@ func (j jsonCheck) check(in Input) Result {
 		r.Actual, r.line = actual, line
 		return r
 	}
+	body := bytes.TrimPrefix(in.Body, []byte("\ufeff")) // a byte order mark may be ignored (RFC 8259 §8.1)
 	switch {
 	case in.NoBody:
 		return fail("no body", fmt.Sprintf("no body to check %s", j.raw))
 	case in.BodyCut:
 		return fail("too large to check", fmt.Sprintf("body is larger than what hop holds to check, expected %s", j.raw))
-	case !json.Valid(in.Body):
+	case !json.Valid(body):
 		return fail("not JSON", fmt.Sprintf("body is not JSON, expected %s", j.raw))
 	}
-	res := gjson.GetBytes(in.Body, j.path)
+	res := gjson.GetBytes(body, j.path)
 	actual := "missing"
 	if res.Exists() {
 		actual = shorten(res.Raw)

@@ -83,7 +83,14 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 		return jsonLines(w, br, opts)
 	}
 	if (opts.Format || opts.Color) && isJSON(opts.ContentType) {
-		return jsonBody(w, br, opts)
+		if !bytes.HasPrefix(head, utf8BOM) {
+			return jsonBody(w, br, opts)
+		}
+		// RFC 8259 §8.1 lets a parser ignore a byte order mark, which some servers (IIS, .NET) put first.
+		br.Discard(len(utf8BOM))
+		res, err := jsonBody(w, br, opts)
+		res.Bytes += int64(len(utf8BOM))
+		return res, err
 	}
 	var r io.Reader = br
 	if opts.Terminal && isLatin1(opts.ContentType) {
@@ -91,6 +98,9 @@ func Body(w io.Writer, body io.Reader, opts BodyOptions) (BodyResult, error) {
 	}
 	return textBody(w, r, opts, BodyResult{Kind: "text"})
 }
+
+// utf8BOM is the byte order mark, EF BB BF, in UTF-8.
+var utf8BOM = []byte("\ufeff")
 
 // peekArrived returns the start of what r holds, up to n bytes, waiting only for the first byte: a stream
 // (server-sent events, a log) is sniffed from what has arrived, never held until n bytes have.

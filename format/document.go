@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -144,8 +145,12 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 }
 
 // docBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
-// the bytes are valid JSON, a string when they are UTF-8 text, base64 otherwise.
+// the bytes are valid JSON (after a byte order mark, if any), a string when they are UTF-8 text, base64
+// otherwise.
 func docBody(data []byte, contentType string) (*bodyValue, string) {
+	if rest, ok := bytes.CutPrefix(data, utf8BOM); ok && bodyKind(rest, contentType, true) == "json" {
+		return newBodyValue(rest, "json"), "json" // the byte order mark RFC 8259 lets a reader ignore
+	}
 	kind := bodyKind(data, contentType, true)
 	return newBodyValue(data, kind), kind
 }

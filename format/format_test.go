@@ -135,6 +135,9 @@ func TestBody(t *testing.T) {
 		{"JSON over the cap streams unformatted", `{"a": 1}`, BodyOptions{ContentType: "application/json", Format: true, Cap: 4}, `{"a": 1}`, "json", "larger than 4 bytes"},
 		{"C1 in JSON escaped on a terminal", "{\"a\":\"\u009b\"}", BodyOptions{ContentType: "application/json", Terminal: true, Format: true}, "{\n  \"a\": \"\\u009b\"\n}\n", "json", ""},
 		{"empty body", "", BodyOptions{Terminal: true, Format: true}, "", "", ""},
+		// RFC 8259 lets a reader ignore a byte order mark; piped, the bytes stay as sent.
+		{"JSON after a BOM formatted", "\ufeff{\"a\":1}", BodyOptions{ContentType: "application/json", Terminal: true, Format: true}, "{\n  \"a\": 1\n}\n", "json", ""},
+		{"JSON after a BOM piped as sent", "\ufeff{\"a\":1}", BodyOptions{ContentType: "application/json"}, "\ufeff{\"a\":1}", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
