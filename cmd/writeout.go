@@ -49,7 +49,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 		}
 	}
 	v.NumRedirects = len(hops) - 1 - v.NumRetries
+	v.URL = sec.URL(hops[0].Request.URL.String())
 	v.URLEffective = sec.URL(last.Request.URL.String())
+	v.Referer = last.Request.Header.Get("Referer")
 	v.Method = last.Request.Method
 	if !rec.Events.GotConn.IsZero() {
 		v.Scheme = strings.ToUpper(last.Request.URL.Scheme) // as curl, only once connected
@@ -67,8 +69,13 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
 		}
 		v.Header = resp.Header
+		if len(resp.TransferEncoding) > 0 { // net/http keeps it apart; curl counts and shows it
+			v.Header = resp.Header.Clone()
+			v.Header["Transfer-Encoding"] = []string{strings.Join(resp.TransferEncoding, ", ")}
+		}
 		v.SizeDownload = rec.BodyBytes
 	}
+	v.SizeUpload = rec.BodySent // the last request's, as curl counts it
 	for _, h := range hops {
 		r := h.Record()
 		if !r.Events.WroteRequest.IsZero() {

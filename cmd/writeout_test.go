@@ -13,7 +13,7 @@ import (
 // port, which differ from run to run.
 var writeOutVars = []string{"http_code", "response_code", "http_version", "num_redirects", "remote_ip", "remote_port",
 	"local_ip", "size_download", "size_header", "size_request", "content_type", "url_effective", "method", "scheme",
-	"exitcode", "num_connects", "redirect_url", "filename_effective"}
+	"exitcode", "num_connects", "redirect_url", "filename_effective", "size_upload", "url", "urlnum", "num_headers", "referer"}
 
 var timeVars = []string{"time_namelookup", "time_connect", "time_appconnect", "time_pretransfer", "time_starttransfer", "time_total"}
 
@@ -41,6 +41,7 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		hop, curlA []string
 	}{
 		{"GET", []string{"get", srv.URL + "/get"}, []string{srv.URL + "/get"}},
+		{"chunked", []string{"get", srv.URL + "/stream/2"}, []string{srv.URL + "/stream/2"}},
 		{"redirects", []string{"get", srv.URL + "/redirect/3", "-L"}, []string{"-L", srv.URL + "/redirect/3"}},
 		{"redirect not followed", []string{"get", srv.URL + "/redirect/3"}, []string{srv.URL + "/redirect/3"}},
 		{"--max-redirs met", []string{"get", srv.URL + "/absolute-redirect/3", "-L", "--max-redirs", "1"},
@@ -49,6 +50,8 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		{"POST", []string{"post", srv.URL + "/post", "Content-Type:application/json", "--json", `{"a":1}`},
 			[]string{"-H", "Content-Type: application/json", "-d", `{"a":1}`, srv.URL + "/post"}},
 		{"refused", []string{"get", "http://127.0.0.1:1/"}, []string{"http://127.0.0.1:1/"}},
+		{"upload, referer, redirect", []string{"put", srv.URL + "/redirect-to?url=/put&status_code=307", "-L", "-e", "http://from/", "--data-binary", "0123456789"},
+			[]string{"-L", "-X", "PUT", "-e", "http://from/", "--data-binary", "0123456789", srv.URL + "/redirect-to?url=/put&status_code=307"}},
 	}
 	for _, tt := range tests {
 		tmpl := template(append(writeOutVars, timeVars...))

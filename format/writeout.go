@@ -28,13 +28,16 @@ type WriteOut struct {
 	SizeDownload  int64 // body bytes received on the wire, final response
 	SizeHeader    int64 // header bytes received, every response
 	SizeRequest   int64 // request bytes sent, every request
+	SizeUpload    int64 // request body bytes sent, last request
 	ContentType   string
+	URL           string // the URL as given (the first request's)
 	URLEffective  string
+	Referer       string // the last request's Referer header
 	Method        string
 	Scheme        string // upper case, as curl prints it
 	ExitCode      int
 	ErrorMsg      string
-	Header        http.Header // the final response's, for %header{NAME}
+	Header        http.Header // the final response's, for %header{NAME}, %{header_json} and num_headers
 	NameLookup    time.Duration
 	Connect       time.Duration
 	AppConnect    time.Duration
@@ -61,7 +64,13 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"size_download":      func(v *WriteOut) (string, any) { return itoa64(v.SizeDownload), v.SizeDownload },
 	"size_header":        func(v *WriteOut) (string, any) { return itoa64(v.SizeHeader), v.SizeHeader },
 	"size_request":       func(v *WriteOut) (string, any) { return itoa64(v.SizeRequest), v.SizeRequest },
-	"speed_download":     func(v *WriteOut) (string, any) { s := v.speed(); return itoa64(s), s },
+	"speed_download":     func(v *WriteOut) (string, any) { s := v.speed(v.SizeDownload); return itoa64(s), s },
+	"size_upload":        func(v *WriteOut) (string, any) { return itoa64(v.SizeUpload), v.SizeUpload },
+	"speed_upload":       func(v *WriteOut) (string, any) { s := v.speed(v.SizeUpload); return itoa64(s), s },
+	"num_headers":        func(v *WriteOut) (string, any) { n := v.numHeaders(); return strconv.Itoa(n), n },
+	"url":                func(v *WriteOut) (string, any) { return v.URL, v.URL },
+	"urlnum":             func(*WriteOut) (string, any) { return "0", 0 }, // hop sends one URL: the first
+	"referer":            func(v *WriteOut) (string, any) { return v.Referer, nullIfEmpty(v.Referer) },
 	"content_type":       func(v *WriteOut) (string, any) { return v.ContentType, nullIfEmpty(v.ContentType) },
 	"url_effective":      func(v *WriteOut) (string, any) { return v.URLEffective, v.URLEffective },
 	"method":             func(v *WriteOut) (string, any) { return v.Method, v.Method },
@@ -79,11 +88,37 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 
 func code3(c int) string    { return strconv.FormatInt(int64(1000+c), 10)[1:] }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-func (v *WriteOut) speed() int64 {
+
+// speed is curl's average speed of n bytes over the whole exchange, in bytes per second.
+func (v *WriteOut) speed(n int64) int64 {
 	if v.Total <= 0 {
 		return 0
 	}
-	return int64(float64(v.SizeDownload) / v.Total.Seconds())
+	return int64(float64(n) / v.Total.Seconds())
+}
+
+// numHeaders counts the final response's header lines.
+func (v *WriteOut) numHeaders() int {
+	n := 0
+	for _, vs := range v.Header {
+		n += len(vs)
+	}
+	return n
+}
+
+// headerJSON is %{header_json}: the final response's headers, names in lower case, each with its values in
+// order, as curl writes it.
+func (v *WriteOut) headerJSON() []byte {
+	m := make(map[string][]string, len(v.Header))
+	for name, vs := range v.Header {
+		key := strings.ToLower(name)
+		m[key] = append(m[key], vs...)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(m)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // seconds prints a duration as curl prints time_*: seconds with six decimals; the JSON value is the same
@@ -100,8 +135,9 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// WriteOutput renders tmpl as curl's -w does: %{variable}, %header{name}, %{json}, %{stdout} and
-// %{stderr} to switch the stream written to, %% for a percent sign, and the escapes \n, \r and \t (any
+// WriteOutput renders tmpl as curl's -w does: %{variable}, %header{name}, %{json}, %{header_json},
+// %{onerror} (what follows is written only when the exchange failed), %{stdout} and %{stderr} to switch
+// the stream written to, %% for a percent sign, and the escapes \n, \r and \t (any
 // other backslash pair is written as it is, as curl does). Output starts on out. Unknown variables print
 // nothing; their names are returned, for the caller to warn about once.
 func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []string) {
@@ -132,6 +168,13 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []str
 				w = map[string]io.Writer{"stdout": out, "stderr": errOut}[name]
 			case "json":
 				b.Write(v.json())
+			case "header_json":
+				b.Write(v.headerJSON())
+			case "onerror":
+				if v.ExitCode == 0 {
+					flush()
+					return unknown // the rest is written only when the exchange failed
+				}
 			default:
 				if f, ok := writeOutVars[name]; ok {
 					text, _ := f(v)

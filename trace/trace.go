@@ -56,6 +56,7 @@ type Record struct {
 	Proto        string // HTTP/1.1, HTTP/2.0, ...
 	Status       int    // 0 when no response arrived
 	Informs      []int  // 1xx responses seen before the final one
+	BodySent     int64  // bytes of the request body the transport read to send (its last attempt's)
 	BodyBytes    int64  // bytes of body read off the wire (before decoding)
 	BodyComplete bool   // the body was read to its end
 	TLS          *tls.ConnectionState
@@ -240,7 +241,21 @@ func (h *Hop) finish(resp *http.Response, err error) {
 // RoundTrip sends req through rt on a new hop and returns the hop with the response.
 func RoundTrip(rt http.RoundTripper, req *http.Request) (*http.Response, *Hop, error) {
 	ctx, h := Start(req.Context(), req.Method, req.URL)
-	resp, err := rt.RoundTrip(req.WithContext(ctx))
+	req = req.WithContext(ctx)
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = sentBody{req.Body, h}
+		if get := req.GetBody; get != nil {
+			req.GetBody = func() (io.ReadCloser, error) { // the transport starts the body again
+				rc, err := get()
+				if err != nil {
+					return nil, err
+				}
+				h.stamp(func(r *Record, _ time.Time) { r.BodySent = 0 })
+				return sentBody{rc, h}, nil
+			}
+		}
+	}
+	resp, err := rt.RoundTrip(req)
 	h.finish(resp, err)
 	return resp, h, err
 }
@@ -350,6 +365,22 @@ func CertificateRequested(ctx context.Context, sent bool) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.CertAsked, r.CertSent = true, sent })
 	}
+}
+
+// sentBody counts the request body's bytes as the transport reads them.
+type sentBody struct {
+	io.ReadCloser
+	hop *Hop
+}
+
+func (b sentBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.hop.mu.Lock()
+		b.hop.rec.BodySent += int64(n)
+		b.hop.mu.Unlock()
+	}
+	return n, err
 }
 
 // stampedBody stamps the end of the transfer and counts the bytes read.
