@@ -245,6 +245,7 @@ func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {
 	fs.Var((*durationFlag)(&r.Delay), "retry-delay", "the backoff's base: waits grow from it, doubling, with full jitter (default 1s)")
 	fs.Var((*durationFlag)(&r.MaxTime), "retry-max-time", "stop retrying once this long has passed since the start (0 = no limit)")
 	fs.BoolVar(&r.AllMethods, "retry-all-methods", false, "also retry POST, PATCH and other methods that are not idempotent")
+	fs.BoolVar(&r.AllErrors, "retry-all-errors", false, "with --retry, also retry after any other failure and any 4xx or 5xx status (curl's sledgehammer)")
 }
 
 func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {

@@ -232,6 +232,8 @@ func (o *RequestOptions) check(s *Streams) error {
 		return &usageError{err: err}
 	}
 	o.checks = checks
+	// A status the checks or --no-check-status accept is no failure to retry.
+	o.Exchange.Retry.ErrorStatuses = o.Exchange.Retry.AllErrors && !out.NoCheckStatus && !checks.ReplacesStatusRule()
 	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
 		return usageErrorf("--repeat and --interval must not be negative")
 	}

@@ -16,6 +16,10 @@ type Retry struct {
 	Delay      time.Duration // the backoff's base: the first wait is up to Delay, then doubling, full jitter
 	MaxTime    time.Duration // the budget for all retries, waits included, from the start; 0 means none
 	AllMethods bool          // also retry methods that are not idempotent (POST, PATCH, unknown ones)
+	// AllErrors retries after any failure of the exchange but a usage error or an interrupt (curl's
+	// --retry-all-errors), not only connect errors, timeouts and empty replies; ErrorStatuses retries any
+	// 4xx or 5xx too (cmd leaves it off where the status rule is not in force).
+	AllErrors, ErrorStatuses bool
 }
 
 // Wait is what the observer is told before hop waits to send an attempt again.
@@ -74,8 +78,12 @@ func newRetrier(r Retry, start time.Time) *retrier {
 func (r *retrier) afterError(err error, method string, connected bool, attempt int, now time.Time) (time.Duration, bool) {
 	switch ClassOf(err) {
 	case Connect, Timeout, EmptyReply:
-	default:
+	case Usage, Interrupted:
 		return 0, false
+	default:
+		if !r.AllErrors {
+			return 0, false
+		}
 	}
 	if connected && !r.AllMethods && !idempotent(method) {
 		r.held(method, attempt)
@@ -87,7 +95,7 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 // afterStatus says whether a response is asked for again, and the wait before it: a Retry-After in seconds
 // or as a date is honoured, up to the budget.
 func (r *retrier) afterStatus(resp *http.Response, method string, attempt int, now time.Time) (time.Duration, bool, bool) {
-	if !retryableStatus(resp.StatusCode) {
+	if !retryableStatus(resp.StatusCode) && !(r.ErrorStatuses && resp.StatusCode >= 400) {
 		return 0, false, false
 	}
 	if !r.AllMethods && !idempotent(method) {
