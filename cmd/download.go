@@ -139,10 +139,20 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 // openDownload opens the file the body goes to, once the response is known: the one -C opened, -o's, or the
 // name -O takes from the response. A resumed download is checked against the answer: a 206 must continue
 // where the file ends; a 200 means the server sent everything again, so the file starts over; a 416 with
-// the file's size means it was complete. done reports a download already complete, with nothing to write.
+// the file's size means it was complete; a 304 leaves the file alone. done reports a download with nothing
+// to write.
 func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done bool, err error) {
 	resp := ex.Final()
 	f = p.file
+	if resp.StatusCode == http.StatusNotModified {
+		// The copy the request's conditions named (If-None-Match, If-Modified-Since) is current: the file is
+		// neither emptied nor created, as curl leaves it.
+		if f != nil {
+			f.Abort("")
+		}
+		p.note("304 Not Modified: nothing written, the file stays as it was")
+		return nil, true, nil
+	}
 	if f == nil {
 		path, keep := p.o.named(), false
 		if path == "" {
