@@ -28,6 +28,8 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
+	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
+	fs.BoolVarP(&o.RemoteTime, "remote-time", "R", false, "give the saved file the server's Last-Modified time, as curl does")
 }
 
 // downloading reports whether the body goes to a file.
@@ -136,6 +138,22 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	return nil
 }
 
+// timeCondition adds -z's header to r (If-Modified-Since, or If-Unmodified-Since for -DATE), unless one of
+// that name was typed. note says when -z names a file that is not there yet: no condition, as curl goes on.
+func (o *OutputOptions) timeCondition(r *request.Request) (note string, err error) {
+	header, value, missing, err := download.TimeCondition(o.TimeCond)
+	switch {
+	case err != nil:
+		return "", usageErrorf("-z %s: %v", o.TimeCond, err)
+	case missing:
+		return fmt.Sprintf("-z %s: no such file (yet), and not a date: sent without the condition", o.TimeCond), nil
+	}
+	if _, typed := r.Given[header]; !typed {
+		r.Header.Set(header, value)
+	}
+	return "", nil
+}
+
 // openDownload opens the file the body goes to, once the response is known: the one -C opened, -o's, or the
 // name -O takes from the response. A resumed download is checked against the answer: a 206 must continue
 // where the file ends; a 200 means the server sent everything again, so the file starts over; a 416 with
@@ -187,6 +205,16 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 		return nil, false, nil // an error answer: the partial file is left as it was
 	}
 	return f, false, nil
+}
+
+// commit gives the saved file its name, and with -R the server's Last-Modified time.
+func (p *presenter) commit(f *download.File, resp *http.Response) error {
+	if p.o.RemoteTime {
+		if t, ok := download.ParseDate(resp.Header.Get("Last-Modified")); ok {
+			f.ModTime = t
+		}
+	}
+	return f.Commit()
 }
 
 // rangeStart is the first byte of a Content-Range "bytes START-END/TOTAL"; -1 when there is none.

@@ -316,7 +316,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
 				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))
 			}
-		} else if err = file.Commit(); err == nil && p.o.Download {
+		} else if err = p.commit(file, resp); err == nil && p.o.Download {
 			p.note(fmt.Sprintf("saved %s (%s)", file.Path(), format.Size(file.Offset()+res.Bytes)))
 		}
 	}

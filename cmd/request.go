@@ -49,9 +49,11 @@ type OutputOptions struct {
 	File          string // -o
 	Download      bool   // -O: the file is named by the response or the URL
 	OutputDir     string
-	CreateDirs    bool // --create-dirs: make -o's and --output-dir's directories
-	Force         bool // -O may replace a file
-	Continue      bool // -C: resume with Range
+	CreateDirs    bool   // --create-dirs: make -o's and --output-dir's directories
+	Force         bool   // -O may replace a file
+	Continue      bool   // -C: resume with Range
+	TimeCond      string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
+	RemoteTime    bool   // -R: the saved file takes the server's Last-Modified
 	Include       bool
 	Verbose       bool
 	Quiet         bool // HTTPie's: nothing but errors and failed checks

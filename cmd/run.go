@@ -80,7 +80,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
 		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, Continue: o.Output.Continue,
-		ShowSecrets: o.Output.ShowSecrets}
+		RemoteTime: o.Output.RemoteTime, ShowSecrets: o.Output.ShowSecrets}
 	if o.digest != nil {
 		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
 	}
@@ -265,6 +265,15 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	r, err := buildWithin(spec, o)
 	if err != nil {
 		return nil, err
+	}
+	if o.Output.TimeCond != "" {
+		note, err := o.Output.timeCondition(r)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" && !o.Output.Quiet && !o.Output.Silent {
+			format.Note(s.Err, s.ErrStyle(), note)
+		}
 	}
 	if o.digest != nil {
 		if u := r.URL.User; o.digest.User == "" && u != nil {

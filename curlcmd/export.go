@@ -30,6 +30,7 @@ type Options struct {
 	OutputDir   string
 	CreateDirs  bool
 	Continue    bool // -C: curl's -C -
+	RemoteTime  bool // -R
 	ShowSecrets bool
 	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
 	DigestUser, DigestPassword string
@@ -124,6 +125,9 @@ func Command(r *request.Request, o Options) string {
 	}
 	if o.Continue {
 		add("-C", "-")
+	}
+	if o.RemoteTime {
+		add("-R")
 	}
 	if dotSegments(u.EscapedPath()) {
 		add("--path-as-is") // hop resolves them unless told not to: here it was

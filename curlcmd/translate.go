@@ -107,6 +107,8 @@ var options = []curlOption{
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
+	same("time-cond", 'z', true),
+	same("remote-time", 'R', false),
 	{long: "continue-at", short: 'C', value: true, hop: func(v string, _ *translation) []string {
 		if v == "-" {
 			return []string{"--continue"}

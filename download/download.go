@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -27,12 +28,17 @@ const validatorAttr = "user.hop.validator"
 
 // File is a download in progress.
 type File struct {
-	path   string   // the final name, as the user gave it
-	dest   string   // the file that takes the body: path, or its target when path is a symbolic link
-	tmp    string   // the file being written; "" when writing path directly
-	f      *os.File // open for writing
-	mode   fs.FileMode
-	offset int64 // bytes already there when a resumed download began
+	path    string   // the final name, as the user gave it
+	dest    string   // the file that takes the body: path, or its target when path is a symbolic link
+	tmp     string   // the file being written; "" when writing path directly
+	f       *os.File // open for writing
+	mode    fs.FileMode
+	offset  int64 // bytes already there when a resumed download began
+	inPlace bool  // a regular file continued under its own name (-C on another tool's partial file)
+
+	// ModTime, when set before Commit, becomes the file's modification time (curl's -R: the server's
+	// Last-Modified). Only a file hop replaced takes it, never a device or descriptor written in place.
+	ModTime time.Time
 }
 
 // ExistsError is a download that would replace a file without --force.
@@ -96,6 +102,13 @@ func (d *File) Restart() error {
 // Commit ends a download that received the whole body: the file takes its final name.
 func (d *File) Commit() error {
 	err := d.f.Close()
+	timed := d.tmp // the file -R dates: the one hop replaces, or a regular file continued in place
+	if d.inPlace {
+		timed = d.dest
+	}
+	if err == nil && timed != "" && !d.ModTime.IsZero() {
+		err = os.Chtimes(timed, time.Time{}, d.ModTime) // the access time as it is
+	}
 	if err == nil && d.tmp != "" {
 		if err = os.Chmod(d.tmp, d.mode); err == nil {
 			err = os.Rename(d.tmp, d.dest)
@@ -161,7 +174,7 @@ func Resume(path string) (*File, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 		}
-		return &File{path: path, dest: name, f: f, offset: fi.Size()}, "", nil
+		return &File{path: path, dest: name, f: f, offset: fi.Size(), inPlace: true}, "", nil
 	}
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {

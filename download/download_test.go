@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSanitize(t *testing.T) {
@@ -178,5 +179,47 @@ func TestCreateThroughLinks(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 3 {
 		t.Errorf("left in the directory: %v", entries)
+	}
+}
+
+// TestTimeCondition: -z's argument as curl reads it: a date in the forms people type, else a file's
+// modification time; "-" asks for not-modified-since; a name that is no date and no file is no condition.
+func TestTimeCondition(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(file, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	for arg, want := range map[string]string{
+		"Sun, 06 Nov 1994 08:49:37 GMT":  "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"Sunday, 06-Nov-94 08:49:37 GMT": "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"Sun Nov  6 08:49:37 1994":       "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37 UTC":  "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"1994-11-06T09:49:37+01:00":      "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"1994-11-06 08:49":               "If-Modified-Since: Sun, 06 Nov 1994 08:49:00 GMT",
+		"1994-11-06":                     "If-Modified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
+		"19941106":                       "If-Modified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
+		"-1994-11-06":                    "If-Unmodified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
+		file:                             "If-Modified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
+		"-" + file:                       "If-Unmodified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
+		filepath.Join(dir, "nothere"):    "",
+	} {
+		h, v, missing, err := TimeCondition(arg)
+		got := ""
+		if h != "" {
+			got = h + ": " + v
+		}
+		if err != nil || got != want || missing != (want == "") {
+			t.Errorf("TimeCondition(%q) = %q, missing %v, %v; want %q", arg, got, missing, err, want)
+		}
+	}
+	for _, arg := range []string{"", "-", dir} {
+		if _, _, _, err := TimeCondition(arg); err == nil {
+			t.Errorf("TimeCondition(%q): no error", arg)
+		}
 	}
 }
