@@ -68,7 +68,7 @@ func Build(spec Spec) (*Request, error) {
 			}
 		}
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if err := validateHeader(name, value); err != nil {
+		if err := ValidateHeader(name, value); err != nil {
 			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err} // the value may be a token: never echoed
 		}
 		r.addHeader(kind, name, value, removed)
@@ -120,7 +120,7 @@ func Build(spec Spec) (*Request, error) {
 		r.SetBasicAuth(user, pass)
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
-		if err := validateHeader("Authorization", spec.Bearer); err != nil {
+		if err := ValidateHeader("Authorization", spec.Bearer); err != nil {
 			return nil, usageErrorf("--bearer", "token contains a control character (CR, LF, NUL or another)")
 		}
 		r.Header.Set("Authorization", "Bearer "+spec.Bearer)
@@ -132,7 +132,7 @@ func Build(spec Spec) (*Request, error) {
 			continue
 		}
 		for _, v := range values {
-			if validateHeader(name, v) == nil {
+			if ValidateHeader(name, v) == nil {
 				r.Header.Add(name, v)
 			}
 		}
@@ -155,13 +155,13 @@ func Build(spec Spec) (*Request, error) {
 	setDefault("Accept", cmpOr(body.accept, "*/*"))
 	setDefault("Accept-Encoding", decompress.AcceptEncoding)
 	if spec.Referer != "" {
-		if err := validateHeader("Referer", spec.Referer); err != nil {
+		if err := ValidateHeader("Referer", spec.Referer); err != nil {
 			return nil, usageErrorf("-e "+spec.Referer, "%v", err)
 		}
 		setDefault("Referer", spec.Referer)
 	}
 	if spec.Cookie != "" {
-		if err := validateHeader("Cookie", spec.Cookie); err != nil {
+		if err := ValidateHeader("Cookie", spec.Cookie); err != nil {
 			return nil, usageErrorf("-b", "%v", err)
 		}
 		if given := r.Header.Get("Cookie"); given != "" {
@@ -171,7 +171,7 @@ func Build(spec Spec) (*Request, error) {
 		}
 	}
 	if spec.UserAgent != "" {
-		if err := validateHeader("User-Agent", spec.UserAgent); err != nil {
+		if err := ValidateHeader("User-Agent", spec.UserAgent); err != nil {
 			return nil, usageErrorf("-A", "%v", err)
 		}
 	}

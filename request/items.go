@@ -100,7 +100,7 @@ func (it item) validate() error {
 		if it.Kind == itemEmptyHeader && it.Value != "" {
 			return usageErrorf(it.Raw, "not a request item (an empty header is written Name;)")
 		}
-		if err := validateHeader(it.Key, it.Value); err != nil {
+		if err := ValidateHeader(it.Key, it.Value); err != nil {
 			return &UsageError{Arg: headerArg(it.Key, ":"), Err: err} // the value may be a token: never echoed
 		}
 	case itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
@@ -114,10 +114,10 @@ func (it item) validate() error {
 // headerArg names a header argument in an error without its value, which may be a secret: "Authorization:…".
 func headerArg(name, sep string) string { return name + sep + "…" }
 
-// validateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
+// ValidateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
 // split a request, and so that what net/http would refuse to send (any control character but a tab, RFC
 // 9110's field-value) is the user's error, said as such, not a failure of the exchange.
-func validateHeader(name, value string) error {
+func ValidateHeader(name, value string) error {
 	if name == "" {
 		return errors.New("header has no name")
 	}
