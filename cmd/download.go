@@ -30,6 +30,8 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
 	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
 	fs.BoolVarP(&o.RemoteTime, "remote-time", "R", false, "give the saved file the server's Last-Modified time, as curl does")
+	fs.StringVar(&o.ETagCompare, "etag-compare", "", "send If-None-Match with the ETag FILE holds (as --etag-save writes it); none when FILE is not there")
+	fs.StringVar(&o.ETagSave, "etag-save", "", "after a successful exchange, keep the response's ETag in FILE, as curl does")
 }
 
 // downloading reports whether the body goes to a file.
@@ -99,7 +101,7 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	if err := o.checkOutputDir(); err != nil {
 		return err
 	}
-	for _, f := range []struct{ flag, path string }{{"-D", o.DumpHeader}, {"--har", o.HAR}} {
+	for _, f := range []struct{ flag, path string }{{"-D", o.DumpHeader}, {"--har", o.HAR}, {"--etag-save", o.ETagSave}} {
 		if f.path != "" && f.path != "-" {
 			if err := checkDir(f.flag+" "+f.path, filepath.Dir(f.path)); err != nil {
 				return err
@@ -152,6 +154,48 @@ func (o *OutputOptions) timeCondition(r *request.Request) (note string, err erro
 		r.Header.Set(header, value)
 	}
 	return "", nil
+}
+
+// maxETagFile bounds the file --etag-compare reads: one ETag, a line.
+const maxETagFile = 64 << 10
+
+// etagCondition adds If-None-Match with the ETag --etag-compare's file holds (its first line), unless one was
+// typed. A file that is not there yet, or empty, is no condition: the first run fetches.
+func (o *OutputOptions) etagCondition(r *request.Request) error {
+	if _, err := os.Stat(o.ETagCompare); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	data, err := argfile.Read(o.ETagCompare, maxETagFile)
+	if err != nil {
+		return &usageError{err: &request.UsageError{Arg: "--etag-compare " + o.ETagCompare, Err: err}}
+	}
+	etag, _, _ := strings.Cut(string(data), "\n")
+	etag = strings.TrimSpace(etag)
+	if _, typed := r.Given["If-None-Match"]; etag != "" && !typed {
+		if err := request.ValidateHeader("If-None-Match", etag); err != nil {
+			return &usageError{err: &request.UsageError{Arg: "--etag-compare " + o.ETagCompare, Err: err}}
+		}
+		r.Header.Set("If-None-Match", etag)
+	}
+	return nil
+}
+
+// saveETag keeps the final response's ETag in --etag-save's file, after an exchange that went well: a failed
+// download must not be recorded as current. A response without an ETag leaves the file as it was.
+func (p *presenter) saveETag(resp *http.Response) error {
+	etag := resp.Header.Get("ETag")
+	if p.o.ETagSave == "" || etag == "" {
+		return nil
+	}
+	f, err := download.Create(p.o.ETagSave, false)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(f, etag+"\n"); err != nil {
+		f.Abort("")
+		return fmt.Errorf("writing --etag-save %s: %w", p.o.ETagSave, argfile.Reason(err))
+	}
+	return f.Commit()
 }
 
 // openDownload opens the file the body goes to, once the response is known: the one -C opened, -o's, or the

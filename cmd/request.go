@@ -54,6 +54,8 @@ type OutputOptions struct {
 	Continue      bool   // -C: resume with Range
 	TimeCond      string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
 	RemoteTime    bool   // -R: the saved file takes the server's Last-Modified
+	ETagCompare   string // --etag-compare: send If-None-Match with the ETag this file holds
+	ETagSave      string // --etag-save: keep the response's ETag in this file, once all went well
 	Include       bool
 	Verbose       bool
 	Quiet         bool // HTTPie's: nothing but errors and failed checks

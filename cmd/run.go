@@ -175,7 +175,10 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		d, ok := rec.Timings().Durations(rec)[phase]
 		return d, ok
 	})...)
-	return p.judge(o, out.checks, ex.Final())
+	if err := p.judge(o, out.checks, ex.Final()); err != nil {
+		return err
+	}
+	return p.saveETag(ex.Final())
 }
 
 // judge turns the checks and the status of a completed exchange into its error: failed checks (each shown
@@ -265,6 +268,11 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	r, err := buildWithin(spec, o)
 	if err != nil {
 		return nil, err
+	}
+	if o.Output.ETagCompare != "" {
+		if err := o.Output.etagCondition(r); err != nil {
+			return nil, err
+		}
 	}
 	if o.Output.TimeCond != "" {
 		note, err := o.Output.timeCondition(r)

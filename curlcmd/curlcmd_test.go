@@ -35,6 +35,7 @@ func TestTranslate(t *testing.T) {
 		{`--speed-time 7 example.com`, []string{"request", "GET", "example.com", "--timeout", "7", "--ignore-stdin"}},
 		{`--socks5 127.0.0.1:1080 --tcp-nodelay example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5://127.0.0.1:1080", "--ignore-stdin"}},
 		{`--retry 3 --retry-all-errors example.com`, []string{"request", "GET", "example.com", "--retry", "3", "--retry-all-errors", "--ignore-stdin"}},
+		{`--etag-compare e --etag-save e example.com`, []string{"request", "GET", "example.com", "--etag-compare", "e", "--etag-save", "e", "--ignore-stdin"}},
 		{`-Rz f -o f example.com`, []string{"request", "GET", "example.com", "--remote-time", "--time-cond", "f", "--output", "f", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 	} {

@@ -109,6 +109,8 @@ var options = []curlOption{
 	same("create-dirs", 0, false),
 	same("time-cond", 'z', true),
 	same("remote-time", 'R', false),
+	same("etag-compare", 0, true),
+	same("etag-save", 0, true),
 	{long: "continue-at", short: 'C', value: true, hop: func(v string, _ *translation) []string {
 		if v == "-" {
 			return []string{"--continue"}
