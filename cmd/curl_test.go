@@ -89,6 +89,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"delete", "REC/m", "-L", "--retry", "2", "-m", "20"}},
 		{args: []string{"get", "REC/n", "--url-query", "a=b c", "-G", "-d", "x=1"}},
 		{args: []string{"get", "REC/o/../p/./q", "--path-as-is"}},
+		{args: []string{"get", "REC/q", "--proto", "-https", "--proto-redir", "=http"}},
 	} {
 		hopArgs := append([]string(nil), tt.args...)
 		want, code := sent(t, dir, tt.stdin, hopArgs...)
@@ -167,6 +168,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},
 		{args: []string{"--form-string", `a=@data.json;type=x"`, "-Y", "1", "-y", "5", "REC/o"}},
 		{args: []string{"REC/k/../l/./m"}},
+		{args: []string{"--proto", "=http,https", "--proto-redir", "-all,http", "REC/p"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

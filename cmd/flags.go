@@ -127,6 +127,8 @@ func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.MarkHidden("max-redirs")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
+	fs.Var(&protocolsFlag{&e.Protocols}, "proto", "allow only these protocols, for the URL and redirects, curl style: =https, -http, all")
+	fs.Var(&protocolsFlag{&e.RedirectProtocols}, "proto-redir", "allow only these protocols for redirects, curl style (as --proto)")
 	fs.BoolVar(&e.Follow, "location", false, "same as --follow (curl's name)")
 	fs.MarkHidden("location")
 }
@@ -215,6 +217,21 @@ func (f *familyFlag) Set(v string) error {
 }
 
 // noProxyFlag is --noproxy: set, even to "", it replaces NO_PROXY.
+// protocolsFlag is curl's --proto or --proto-redir list, read as curl reads it (exchange.ParseProtocols).
+type protocolsFlag struct{ dst *[]string }
+
+func (f *protocolsFlag) String() string {
+	if *f.dst == nil {
+		return ""
+	}
+	return "=" + strings.Join(*f.dst, ",")
+}
+func (f *protocolsFlag) Type() string { return "string" }
+func (f *protocolsFlag) Set(v string) error {
+	*f.dst = exchange.ParseProtocols(v)
+	return nil
+}
+
 type noProxyFlag struct{ dst **string }
 
 func (f *noProxyFlag) String() string {

@@ -289,6 +289,12 @@ func exchangeArgs(e exchange.Options) []string {
 	if e.LocationTrusted {
 		out = append(out, "--location-trusted")
 	}
+	if e.Protocols != nil {
+		out = append(out, "--proto", "="+strings.Join(e.Protocols, ","))
+	}
+	if e.RedirectProtocols != nil {
+		out = append(out, "--proto-redir", "="+strings.Join(e.RedirectProtocols, ","))
+	}
 	if e.MaxTime > 0 {
 		out = append(out, "-m", seconds(e.MaxTime))
 	}

@@ -102,6 +102,8 @@ var options = []curlOption{
 	{long: "location", short: 'L', to: "--follow"},
 	{long: "max-redirs", value: true, to: "--max-redirects"},
 	same("location-trusted", 0, false),
+	same("proto", 0, true),
+	same("proto-redir", 0, true),
 	same("output", 'o', true),
 	{long: "remote-name", short: 'O', to: "--download"},
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already

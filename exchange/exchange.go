@@ -22,11 +22,14 @@ import (
 type Options struct {
 	Follow          bool // follow redirects
 	MaxRedirects    int
-	LocationTrusted bool          // keep credentials when a redirect changes origin
-	AllowDowngrade  bool          // follow https → http
-	MaxTime         time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
-	Start           time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
-	Retry           Retry
+	LocationTrusted bool // keep credentials when a redirect changes origin
+	AllowDowngrade  bool // follow https → http
+	// Protocols and RedirectProtocols are curl's --proto and --proto-redir (ParseProtocols): the schemes the
+	// URL typed and every redirect may use, and those redirects may use besides. nil allows http and https.
+	Protocols, RedirectProtocols []string
+	MaxTime                      time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
+	Start                        time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
+	Retry                        Retry
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
@@ -134,6 +137,9 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		ctx, ex.cancel = context.WithCancel(ctx)
 	}
 	ex.ctx = ctx
+	if !protocolAllowed(c.Options.Protocols, r.URL.Scheme) {
+		return ex, failure(Usage, "", nil, "%s: --proto allows %s; nothing was sent", r.URL.Redacted(), protocolsWord(c.Options.Protocols))
+	}
 	retry := newRetrier(c.Options.Retry, time.Now())
 	defer func() { ex.NotRetried = retry.notRetried }()
 	cur := *r

@@ -25,6 +25,10 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 	switch {
 	case next.Scheme != "http" && next.Scheme != "https":
 		return nil, refused(from, next.Redacted(), "hop only follows http and https")
+	case !protocolAllowed(c.Options.Protocols, next.Scheme):
+		return nil, refused(from, next.Redacted(), "--proto allows "+protocolsWord(c.Options.Protocols))
+	case !protocolAllowed(c.Options.RedirectProtocols, next.Scheme):
+		return nil, refused(from, next.Redacted(), "--proto-redir allows "+protocolsWord(c.Options.RedirectProtocols))
 	case cur.URL.Scheme == "https" && next.Scheme == "http" && !c.Options.AllowDowngrade:
 		return nil, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
 	case sent > c.Options.MaxRedirects:
