@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,6 +128,14 @@ func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.MarkHidden("max-redirs")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
+	// curl's --post301, --post302, --post303: hidden, as its other accepted names.
+	fs.Var(&keepPostFlag{&e.KeepPost, 301}, "post301", "keep a POST a POST, body and all, when following a 301")
+	fs.Var(&keepPostFlag{&e.KeepPost, 302}, "post302", "keep a POST a POST, body and all, when following a 302")
+	fs.Var(&keepPostFlag{&e.KeepPost, 303}, "post303", "keep a POST a POST, body and all, when following a 303")
+	for _, name := range []string{"post301", "post302", "post303"} {
+		fs.Lookup(name).NoOptDefVal = "true"
+		fs.MarkHidden(name)
+	}
 	fs.Var(&protocolsFlag{&e.Protocols}, "proto", "allow only these protocols, for the URL and redirects, curl style: =https, -http, all")
 	fs.Var(&protocolsFlag{&e.RedirectProtocols}, "proto-redir", "allow only these protocols for redirects, curl style (as --proto)")
 	fs.BoolVar(&e.Follow, "location", false, "same as --follow (curl's name)")
@@ -217,6 +226,27 @@ func (f *familyFlag) Set(v string) error {
 }
 
 // noProxyFlag is --noproxy: set, even to "", it replaces NO_PROXY.
+// keepPostFlag is one of curl's --post301, --post302, --post303: a boolean that adds its code to the list.
+type keepPostFlag struct {
+	dst  *[]int
+	code int
+}
+
+func (f *keepPostFlag) String() string { return strconv.FormatBool(slices.Contains(*f.dst, f.code)) }
+func (f *keepPostFlag) Type() string   { return "bool" }
+func (f *keepPostFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	*f.dst = slices.DeleteFunc(*f.dst, func(c int) bool { return c == f.code })
+	if on {
+		*f.dst = append(*f.dst, f.code)
+	}
+	return nil
+}
+func (f *keepPostFlag) IsBoolFlag() bool { return true }
+
 // protocolsFlag is curl's --proto or --proto-redir list, read as curl reads it (exchange.ParseProtocols).
 type protocolsFlag struct{ dst *[]string }
 

@@ -289,6 +289,9 @@ func exchangeArgs(e exchange.Options) []string {
 	if e.LocationTrusted {
 		out = append(out, "--location-trusted")
 	}
+	for _, code := range e.KeepPost {
+		out = append(out, "--post"+strconv.Itoa(code))
+	}
 	if e.Protocols != nil {
 		out = append(out, "--proto", "="+strings.Join(e.Protocols, ","))
 	}

@@ -104,6 +104,9 @@ var options = []curlOption{
 	same("location-trusted", 0, false),
 	same("proto", 0, true),
 	same("proto-redir", 0, true),
+	same("post301", 0, false),
+	same("post302", 0, false),
+	same("post303", 0, false),
 	same("output", 'o', true),
 	{long: "remote-name", short: 'O', to: "--download"},
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already

@@ -27,9 +27,12 @@ type Options struct {
 	// Protocols and RedirectProtocols are curl's --proto and --proto-redir (ParseProtocols): the schemes the
 	// URL typed and every redirect may use, and those redirects may use besides. nil allows http and https.
 	Protocols, RedirectProtocols []string
-	MaxTime                      time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
-	Start                        time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
-	Retry                        Retry
+	// KeepPost lists the redirect codes (301, 302, 303) after which a POST stays a POST, body and all
+	// (curl's --post301, --post302, --post303); otherwise they turn it into a GET.
+	KeepPost []int
+	MaxTime  time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
+	Start    time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
+	Retry    Retry
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)

@@ -3,6 +3,7 @@ package exchange
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hop-cli/hop/request"
@@ -39,11 +40,12 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		return nil, failure(Redirects, "", nil, "stopped after %d %s (next: %s); raise --max-redirects if the chain is legitimate",
 			c.Options.MaxRedirects, word, next.Redacted())
 	}
-	// 303 always becomes GET; 301 and 302 turn POST into GET, as browsers and curl -L do. 307 and 308 repeat
-	// the method and the body.
+	// 303 always becomes GET; 301 and 302 turn POST into GET, as browsers and curl -L do, unless KeepPost
+	// names the code for a POST. 307 and 308 repeat the method and the body.
 	code := resp.StatusCode
-	if code == http.StatusSeeOther && cur.Method != http.MethodHead ||
-		(code == http.StatusMovedPermanently || code == http.StatusFound) && cur.Method == http.MethodPost {
+	kept := cur.Method == http.MethodPost && slices.Contains(c.Options.KeepPost, code)
+	if !kept && (code == http.StatusSeeOther && cur.Method != http.MethodHead ||
+		(code == http.StatusMovedPermanently || code == http.StatusFound) && cur.Method == http.MethodPost) {
 		cur.Method = http.MethodGet
 		cur.Body = nil
 		for _, h := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Transfer-Encoding"} {
