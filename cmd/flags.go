@@ -306,9 +306,10 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.curlAsIs, "fail", false, "curl's --fail, accepted: a 4xx or 5xx fails anyway")
 	fs.BoolVar(&o.curlAsIs, "fail-with-body", false, "curl's --fail-with-body, accepted: a 4xx or 5xx fails anyway, its body printed")
 	fs.BoolVar(&o.curlAsIs, "check-status", false, "HTTPie's --check-status, accepted: a 4xx or 5xx fails anyway")
+	fs.BoolVar(&o.curlAsIs, "stream", false, "HTTPie's --stream, accepted: hop writes a body as it arrives anyway")
 	fs.BoolVar(&o.headersOnly, "headers", false, "HTTPie's --headers: -p h")
 	fs.BoolVar(&o.bodyOnly, "body", false, "HTTPie's --body: -p b")
-	for _, name := range []string{"show-error", "fail", "fail-with-body", "check-status", "headers", "body"} {
+	for _, name := range []string{"show-error", "fail", "fail-with-body", "check-status", "stream", "headers", "body"} {
 		fs.MarkHidden(name)
 	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")

@@ -74,9 +74,10 @@ type OutputOptions struct {
 	WriteOut      string // -w: curl's template, or @FILE, @-
 	DumpHeader    string // -D: every response head to this file as received ("-": stdout), as curl writes it
 
-	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status: accepted, because
-	// hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its body still
-	// printed), so that curl's "-sSL" and "--fail" and HTTPie's "--check-status" work as typed.
+	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
+	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its
+	// body still printed; a body is written as it arrives), so that curl's "-sSL" and "--fail" and HTTPie's
+	// "--check-status" and "--stream" work as typed.
 	curlAsIs bool
 	// headersOnly and bodyOnly are HTTPie's --headers and --body (its -h and -b are hop's help and curl's
 	// cookie): -p h and -p b, joined when both are given, unless -p says otherwise.
