@@ -242,10 +242,10 @@ func (o *RequestOptions) check(s *Streams) error {
 	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
 		return usageErrorf("--repeat and --interval must not be negative")
 	}
-	if o.Repeat.N > 0 && (out.downloading() || out.Continue || out.HAR != "" || out.DumpHeader != "") {
+	if o.Repeat.N > 0 && (out.downloading() || out.Continue || out.HAR != "" || out.DumpHeader != "" || out.ETagSave != "") {
 		// A file asked for and not written would fail the script that reads it later; a HAR of 100,000
 		// runs would also undo --repeat's flat memory.
-		return usageErrorf("--repeat measures; it does not save files (-o, -O, -C, --har, -D): --format json has every run's timings")
+		return usageErrorf("--repeat measures; it does not save files (-o, -O, -C, --har, -D, --etag-save): --format json has every run's timings")
 	}
 	if o.Output.WriteOut != "" {
 		tmpl, err := readTemplate(o.Output.WriteOut, s)
