@@ -245,7 +245,6 @@ func (f *keepPostFlag) Set(v string) error {
 	}
 	return nil
 }
-func (f *keepPostFlag) IsBoolFlag() bool { return true }
 
 // protocolsFlag is curl's --proto or --proto-redir list, read as curl reads it (exchange.ParseProtocols).
 type protocolsFlag struct{ dst *[]string }

@@ -139,7 +139,7 @@ func (b *Body) Changed() error {
 	if err := b.changes.get(); err != nil {
 		return err
 	}
-	return nil
+	return nil // not get()'s nil *ChangedError, which as an error would not be nil
 }
 
 // String says what the body is, for display when it is not in memory.
