@@ -37,6 +37,7 @@ func TestTranslate(t *testing.T) {
 		{`--retry 3 --retry-all-errors example.com`, []string{"request", "GET", "example.com", "--retry", "3", "--retry-all-errors", "--ignore-stdin"}},
 		{`--etag-compare e --etag-save e example.com`, []string{"request", "GET", "example.com", "--etag-compare", "e", "--etag-save", "e", "--ignore-stdin"}},
 		{`-Rz f -o f example.com`, []string{"request", "GET", "example.com", "--remote-time", "--time-cond", "f", "--output", "f", "--ignore-stdin"}},
+		{`--fail-early --ssl-no-revoke --ssl-revoke-best-effort example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in))

@@ -135,6 +135,9 @@ var options = []curlOption{
 	accepted("show-error", 'S', false), // hop always says what went wrong
 	accepted("fail", 'f', false),       // hop fails on 4xx and 5xx already (exit 4 and 5)
 	accepted("fail-with-body", 0, false),
+	accepted("fail-early", 0, false),             // hop curl sends one URL: there is no later transfer to stop
+	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks no CRL or OCSP either
+	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
 	accepted("progress-bar", '#', false),
