@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -108,11 +109,11 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 			}
 		}
 	}
-	if !o.Download && !o.Continue {
+	if !o.Download && !o.Continue && !p.mayResume {
 		return nil
 	}
 	if _, typed := req.Given["Accept-Encoding"]; !typed {
-		req.Header.Set("Accept-Encoding", "identity")
+		req.Header.Set("Accept-Encoding", "identity") // the body as stored, so that a partial file can be resumed
 	}
 	if !o.Continue {
 		return nil
@@ -126,7 +127,53 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	default:
 		return usageErrorf("-C resumes a file: give -o FILE or -O")
 	}
-	f, validator, err := download.Resume(o.outputPath(path))
+	return p.resumeFrom(req, o.outputPath(path))
+}
+
+// resumeDownload answers a download whose body failed on its way to a file, while --retry allows
+// (exchange.Client.ResumeAfter): the bytes saved stay, and the rest is asked for again, as -C asks. Every
+// attempt's hops join the exchange, for -w, the waterfall already shown and the exit code.
+func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client, out *outcome, err error) error {
+	for attempt := 2; err != nil; attempt++ {
+		if _, regular := argfile.Target(p.saved); p.saved == "" || !regular {
+			return err // a device or a descriptor has no partial file to continue
+		}
+		again, werr := client.ResumeAfter(ctx, exchange.Observer{Wait: p.wait}, err, out.ex.Final(), attempt)
+		if werr != nil {
+			return werr
+		}
+		if !again {
+			return err
+		}
+		req := *out.req
+		req.Header = out.req.Header.Clone()
+		if err := p.resumeFrom(&req, p.saved); err != nil {
+			return err
+		}
+		earlier := out.ex.Hops
+		ex, derr := client.Do(ctx, &req, exchange.Observer{Hop: p.hop, Wait: p.wait})
+		defer ex.Close()
+		if derr != nil {
+			p.failure(ex, derr)
+			ex.Hops = append(earlier[:len(earlier):len(earlier)], ex.Hops...)
+			out.ex = ex
+			return derr
+		}
+		p.finalHead(ex)
+		res, read, berr := p.body(ex, &out.body)
+		out.bodyBytes, out.bodyRead = res.Bytes, read
+		ex.Close()
+		p.after(ex)
+		ex.Hops = append(earlier[:len(earlier):len(earlier)], ex.Hops...)
+		out.ex, err = ex, berr
+	}
+	return nil
+}
+
+// resumeFrom continues the download to path from what is there (path.part, or path), asking for the rest
+// with Range and, when the partial bytes' validator is known, If-Range.
+func (p *presenter) resumeFrom(req *request.Request, path string) error {
+	f, validator, err := download.Resume(path)
 	if err != nil {
 		return err
 	}

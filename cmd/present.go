@@ -39,6 +39,9 @@ type presenter struct {
 	secrets                                                       format.Secrets // how credentials are shown
 	file                                                          *download.File // the download -C resumes, opened before sending
 	rangeDone                                                     bool           // -C found the file already complete (416)
+	// mayResume: --retry may resume a download whose body fails (a file, nothing that keeps the body whole
+	// besides: the document, the HAR, a body check); it is then asked for as stored.
+	mayResume bool
 
 	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
 	warnedWriteOut bool             // unknown -w variables were warned about

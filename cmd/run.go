@@ -145,6 +145,7 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 			return err
 		}
 	}
+	p.mayResume = o.Exchange.Retry.N > 0 && p.o.downloading() && !p.document && p.o.HAR == "" && !p.needBody
 	if err := p.prepareDownload(out.req); err != nil {
 		return err
 	}
@@ -166,6 +167,10 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	out.bodyBytes, out.bodyRead = res.Bytes, read
 	ex.Close()
 	p.after(ex)
+	if err != nil && p.mayResume {
+		err = p.resumeDownload(ctx, client, out, err)
+		ex = out.ex
+	}
 	if err != nil {
 		return err
 	}

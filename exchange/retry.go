@@ -173,3 +173,51 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// ResumeAfter is --retry's answer to a body that failed after the exchange returned it, on its way to a file
+// (cmd then asks for the rest with Range, as -C does): whether to send attempt (counting from 2) after err,
+// for method. Only what a retry would answer before the body is retried (a timeout, a body cut short, an
+// empty reply; anything but a usage error or an interrupt with AllErrors), and only a body sent as stored:
+// a decoded one cannot be resumed by its bytes. The wait is announced to obs and slept here, within -m; an
+// interrupt or -m running out is returned as the error.
+func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp *http.Response, attempt int) (bool, error) {
+	start := c.Options.Start
+	if start.IsZero() {
+		start = time.Now()
+	}
+	if resp == nil {
+		return false, nil
+	}
+	r := newRetrier(c.Options.Retry, start)
+	switch ClassOf(err) {
+	case Timeout, Body, EmptyReply: // (a body sent as stored is never decoded: Body is one cut short)
+	case Usage, Interrupted, Check:
+		return false, nil
+	default:
+		if !r.AllErrors {
+			return false, nil
+		}
+	}
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return false, nil
+	}
+	if !r.AllMethods && !idempotent(resp.Request.Method) {
+		return false, nil
+	}
+	if c.Options.MaxTime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadlineCause(ctx, start.Add(c.Options.MaxTime), errTotalTimeout)
+		defer cancel()
+		if ctx.Err() != nil {
+			return false, nil // -m has run out: the failure stands
+		}
+	}
+	wait, again := r.wait(attempt-1, 0, false, time.Now())
+	if !again {
+		return false, nil
+	}
+	if err := c.pause(ctx, obs, Wait{Attempt: attempt, Of: r.N + 1, For: wait, Reason: err.Error()}); err != nil {
+		return false, err
+	}
+	return true, nil
+}

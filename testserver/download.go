@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -95,6 +96,26 @@ func downloadCut(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(bw, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nETag: \"v1-%d\"\r\nContent-Length: %d\r\n\r\n", n, n)
 		io.Copy(bw, &pattern{n: n / 2})
 	})
+}
+
+// cutOnce serves /download/cut-once/{key}/{n}: the first request for key is cut as /download/cut/ cuts
+// it, every later one is /download/file/{n} (Range honoured): a connection that dropped once, for --retry to
+// resume.
+type cutOnce struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (c *cutOnce) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	first := !c.seen[r.PathValue("key")]
+	c.seen[r.PathValue("key")] = true
+	c.mu.Unlock()
+	if first {
+		downloadCut(w, r)
+		return
+	}
+	downloadFile(w, r)
 }
 
 func cmpOr(a, b string) string {

@@ -46,6 +46,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/download/file/{n}", downloadFile)
 	mux.HandleFunc("/download/norange/{n}", downloadNoRange)
 	mux.HandleFunc("/download/cut/{n}", downloadCut)
+	mux.Handle("/download/cut-once/{key}/{n}", &cutOnce{seen: map[string]bool{}})
 	hostileRoutes(mux)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
