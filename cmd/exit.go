@@ -36,6 +36,7 @@ var exitCodes = map[exchange.Class]int{
 	exchange.Refused:      exitError,
 	exchange.Protocol:     exitError,
 	exchange.Certificate:  60,
+	exchange.TooLarge:     63,
 	exchange.Interrupted:  exitInterrupted,
 }
 
@@ -59,6 +60,7 @@ var ExitStatuses = []struct {
 	{52, "the server closed the connection without answering (an empty reply)"},
 	{56, "the proxy refused the tunnel to the server (its status says why)"},
 	{60, "certificate verification failed"},
+	{63, "the body is larger than --max-filesize"},
 	{97, "the SOCKS5 proxy did not connect to the server"},
 	{130, "interrupted"},
 }

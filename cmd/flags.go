@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,36 @@ func (f *durationFlag) String() string {
 	return time.Duration(*f).String()
 }
 func (f *durationFlag) Type() string { return "duration" }
+
+// sizeFlag is a number of bytes, with curl's suffixes: k, m and g for KiB, MiB and GiB. 0 means none.
+type sizeFlag int64
+
+func (f *sizeFlag) String() string {
+	if *f == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(*f), 10)
+}
+func (f *sizeFlag) Type() string { return "size" }
+func (f *sizeFlag) Set(v string) error {
+	digits, shift := v, 0
+	if n := len(v); n > 0 {
+		switch v[n-1] {
+		case 'k', 'K':
+			digits, shift = v[:n-1], 10
+		case 'm', 'M':
+			digits, shift = v[:n-1], 20
+		case 'g', 'G':
+			digits, shift = v[:n-1], 30
+		}
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64>>shift || digits[0] == '+' {
+		return fmt.Errorf("expected a number of bytes, with k, m or g for KiB, MiB or GiB (100K, 20M)")
+	}
+	*f = sizeFlag(n << shift)
+	return nil
+}
 
 func (f *durationFlag) Set(v string) error {
 	d, err := check.ParseDuration(v)
@@ -284,6 +315,12 @@ func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Option
 	t.IdleTimeout = 30 * time.Second
 	fs.Var((*durationFlag)(&t.IdleTimeout), "timeout", "fail when no bytes move for this long (0 = none)")
 	fs.VarP((*durationFlag)(&e.MaxTime), "max-time", "m", "limit for the whole exchange, body included (0 = none)")
+}
+
+// addMaxFileSizeFlag is curl's --max-filesize: a limit on the body hop reads, against a server that
+// sends more than was bargained for (a body without end, a decompression bomb).
+func addMaxFileSizeFlag(fs *pflag.FlagSet, e *exchange.Options) {
+	fs.Var((*sizeFlag)(&e.MaxFileSize), "max-filesize", "fail (exit 63) rather than read a body larger than SIZE bytes (100K, 20M, 1G)")
 }
 
 func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {

@@ -162,6 +162,7 @@ type hazard struct {
 	noPTY    bool   // the piped run only (the pty run shows nothing more for it)
 	bodyHash bool   // piped, the body must be byte for byte what the server sent
 	quiet    bool   // piped, nothing at all on stderr
+	outBytes int64  // piped, when not 0: exactly this many bytes on stdout
 }
 
 func TestHostileServers(t *testing.T) {
@@ -202,6 +203,9 @@ func TestHostileServers(t *testing.T) {
 		{name: "stacked bomb", path: "/hostile/bomb/br,gzip", maxRSS: 48, bodyHash: true},
 		{name: "a bomb into the document", path: "/hostile/bomb/zstd", args: []string{"--format", "json"}, maxRSS: 200, noPTY: true},
 		{name: "a bomb into a HAR", path: "/hostile/bomb/gzip", args: []string{"--har", os.DevNull, "-o", os.DevNull}, maxRSS: 200, noPTY: true},
+		// --max-filesize: the body stopped at the limit, its bytes up to it written.
+		{name: "a bomb held to --max-filesize", path: "/hostile/bomb/zstd", args: []string{"--max-filesize", "1M"}, code: 63, stderr: `went over --max-filesize \(1048576 bytes\)`, maxRSS: 40, outBytes: 1 << 20},
+		{name: "an endless body held to --max-filesize", path: "/misbehave/endless", args: []string{"--max-filesize", "100k"}, code: 63, stderr: `went over --max-filesize \(102400 bytes\)`, maxRSS: 40, outBytes: 100 << 10},
 		{name: "60,000 content codings", path: "/hostile/layers/60000", code: 18, stderr: `60000 content codings, more than the 3 hop undoes`, maxRSS: 48},
 		// Endless and stalled.
 		{name: "endless 103 Early Hints", path: "/hostile/hints", code: 1, stderr: `more than 20 informational \(1xx\) responses`, maxRSS: 40},
@@ -292,6 +296,8 @@ func TestHostileServers(t *testing.T) {
 							t.Errorf("%s: a raw control reached the terminal: %q", where, out[max(0, i-30):min(len(out), i+30)])
 						}
 					}
+				} else if h.outBytes != 0 && r.stdoutBytes != h.outBytes {
+					t.Errorf("piped: %d bytes on stdout, want %d", r.stdoutBytes, h.outBytes)
 				} else if h.bodyHash && r.stdoutSum != wantSum {
 					t.Errorf("piped: the body (%d bytes) differs from what the server sent (%d bytes)", r.stdoutBytes, wantLen)
 				}

@@ -259,6 +259,9 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, false, nil
 	}
+	if err := ex.TooLarge(); err != nil {
+		return format.BodyResult{}, false, err // before -o's file is made: curl does not start such a transfer
+	}
 	rc, undecodable := ex.Body(p.o.RawEncoding)
 	if undecodable != "" {
 		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
@@ -315,7 +318,9 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	}
 	if file != nil {
 		p.saved = file.Path()
-		if err != nil {
+		if exchange.ClassOf(err) == exchange.TooLarge {
+			file.Discard() // the rest would only make it larger: nothing to resume
+		} else if err != nil {
 			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
 				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))
 			}

@@ -175,7 +175,8 @@ func readRepeatBody(ex *exchange.Exchange, out *outcome, o *RequestOptions) erro
 		return nil
 	}
 	if !o.checks.NeedsBody() {
-		_, err := io.Copy(io.Discard, resp.Body)
+		body, _ := ex.Body(true) // as received, but within --max-filesize
+		_, err := io.Copy(io.Discard, body)
 		out.bodyRead = true
 		return err
 	}

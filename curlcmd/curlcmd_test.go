@@ -39,6 +39,7 @@ func TestTranslate(t *testing.T) {
 		{`-Rz f -o f example.com`, []string{"request", "GET", "example.com", "--remote-time", "--time-cond", "f", "--output", "f", "--ignore-stdin"}},
 		{`--fail-early --ssl-no-revoke --ssl-revoke-best-effort example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
+		{`--max-filesize 100K example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in))
 		if err != nil || !reflect.DeepEqual(got, tt.want) {

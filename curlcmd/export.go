@@ -301,6 +301,9 @@ func exchangeArgs(e exchange.Options) []string {
 	if e.MaxTime > 0 {
 		out = append(out, "-m", seconds(e.MaxTime))
 	}
+	if e.MaxFileSize > 0 {
+		out = append(out, "--max-filesize", strconv.FormatInt(e.MaxFileSize, 10))
+	}
 	if r := e.Retry; r.N > 0 {
 		out = append(out, "--retry", strconv.Itoa(r.N))
 		if r.Delay > 0 {

@@ -91,6 +91,7 @@ var options = []curlOption{
 	accepted("tcp-nodelay", 0, false), // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
 	same("connect-timeout", 0, true),
 	same("max-time", 'm', true),
+	same("max-filesize", 0, true),
 	same("retry", 0, true),
 	same("retry-delay", 0, true),
 	same("retry-max-time", 0, true),

@@ -147,6 +147,21 @@ func (d *File) Abort(validator string) (kept string) {
 	return part
 }
 
+// Discard ends a download whose bytes are not wanted (more than the user allowed): none of them is kept,
+// under the final name or as NAME.part; a resumed download goes back to the bytes it began with. A device
+// or descriptor keeps what was written to it.
+func (d *File) Discard() {
+	if d.offset > 0 {
+		d.f.Truncate(d.offset)
+		d.f.Close()
+		return
+	}
+	d.f.Close()
+	if d.tmp != "" {
+		os.Remove(d.tmp)
+	}
+}
+
 // Resume continues a download to path from what is already there: NAME.part, which hop keeps when a
 // download fails, or else path itself (a file another tool began). It returns the File, appending, with its
 // Offset, and the validator recorded for the partial bytes ("" when none is known). Nothing there is a new

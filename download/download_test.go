@@ -223,3 +223,37 @@ func TestTimeCondition(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscard: a download refused for its size (--max-filesize) keeps none of its bytes: a new one leaves
+// nothing behind, a resumed one goes back to what it began with, its validator kept for a later -C.
+func TestDiscard(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	f, err := Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("too much"))
+	f.Discard()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a discarded download left %v", entries)
+	}
+
+	os.WriteFile(path+".part", []byte("kept"), 0o600)
+	setValidator(path+".part", `"v1"`)
+	r, _, err := Resume(path)
+	if err != nil || r.Offset() != 4 {
+		t.Fatalf("Resume: offset %d, %v", r.Offset(), err)
+	}
+	r.Write([]byte(" and far too much more"))
+	r.Discard()
+	if b, err := os.ReadFile(path + ".part"); err != nil || string(b) != "kept" {
+		t.Errorf("resumed then discarded: .part holds %q, %v; want the bytes it began with", b, err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Errorf("a discarded download appeared under its name")
+	}
+	if _, validator, _ := Resume(path); validator != `"v1"` && validator != "" {
+		t.Errorf("validator %q after a discard", validator)
+	}
+}

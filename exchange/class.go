@@ -33,12 +33,14 @@ const (
 	Body                      // the body ended early or could not be decoded
 	Check                     // a check the user asked for failed
 	Interrupted               // the user interrupted hop
+	TooLarge                  // the body is larger than MaxFileSize
 )
 
 var classNames = [...]string{
 	None: "", Other: "other", Usage: "usage", Status: "http_status", Resolve: "resolve", Connect: "connect",
 	Timeout: "timeout", Handshake: "tls_handshake", Certificate: "certificate", Redirects: "redirects",
 	Refused: "redirect_refused", Protocol: "protocol", EmptyReply: "empty_reply", ProxyRefused: "proxy_refused", Body: "body", Check: "check", Interrupted: "interrupted",
+	TooLarge: "too_large",
 }
 
 // String is the class's name in the JSON document.

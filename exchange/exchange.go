@@ -36,6 +36,9 @@ type Options struct {
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
+	// MaxFileSize is curl's --max-filesize: the most bytes of the final body Body gives (decoded, when it
+	// decodes), refused at once when Content-Length says more; 0 means no limit.
+	MaxFileSize int64
 }
 
 // Limits are the transport's own time limits, so that a timeout can name the one it hit.
@@ -84,6 +87,7 @@ type Exchange struct {
 	NotRetried string
 	ctx        context.Context // the exchange's: its deadline is -m, its cancellation an interrupt
 	maxTime    time.Duration
+	maxSize    int64
 	cancel     context.CancelFunc
 }
 
@@ -129,7 +133,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
 func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
-	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime}
+	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
 	if c.Options.MaxTime > 0 {
 		start := c.Options.Start
 		if start.IsZero() {

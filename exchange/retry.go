@@ -78,7 +78,7 @@ func newRetrier(r Retry, start time.Time) *retrier {
 func (r *retrier) afterError(err error, method string, connected bool, attempt int, now time.Time) (time.Duration, bool) {
 	switch ClassOf(err) {
 	case Connect, Timeout, EmptyReply:
-	case Usage, Interrupted:
+	case Usage, Interrupted, TooLarge:
 		return 0, false
 	default:
 		if !r.AllErrors {
@@ -191,7 +191,7 @@ func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp 
 	r := newRetrier(c.Options.Retry, start)
 	switch ClassOf(err) {
 	case Timeout, Body, EmptyReply: // (a body sent as stored is never decoded: Body is one cut short)
-	case Usage, Interrupted, Check:
+	case Usage, Interrupted, Check, TooLarge: // (the rest of a body too large would make a file larger still)
 		return false, nil
 	default:
 		if !r.AllErrors {
