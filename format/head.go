@@ -50,17 +50,24 @@ func RawStatusLine(w io.Writer, s Style, st Status) {
 
 // DumpHead writes a response head as curl -D writes it: the status line and the headers as received (sorted
 // by name: Go keeps no order), CRLF after each line and a CRLF at the end, no colour, no masking (it is
-// data). escape is for a terminal.
+// data). HTTP/2 and HTTP/3 carry no reason phrase and only lowercase names, so their heads read
+// "HTTP/2 200 " and "content-type: ...", as curl writes them. escape is for a terminal.
 func DumpHead(w io.Writer, st Status, h http.Header, escape bool) error {
 	esc := func(s string) string { return s }
 	if escape {
 		esc = Escape
 	}
+	name := esc
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\r\n", Proto(st.Proto), esc(strings.TrimSpace(st.Status)))
-	for _, name := range slices.Sorted(maps.Keys(h)) {
-		for _, v := range h[name] {
-			fmt.Fprintf(&b, "%s: %s\r\n", esc(name), esc(v))
+	if strings.HasPrefix(st.Proto, "HTTP/1.") {
+		fmt.Fprintf(&b, "%s %s\r\n", st.Proto, esc(strings.TrimSpace(st.Status)))
+	} else {
+		fmt.Fprintf(&b, "%s %d \r\n", Proto(st.Proto), st.Code)
+		name = func(s string) string { return esc(strings.ToLower(s)) }
+	}
+	for _, n := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[n] {
+			fmt.Fprintf(&b, "%s: %s\r\n", name(n), esc(v))
 		}
 	}
 	b.WriteString("\r\n")
