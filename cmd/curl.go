@@ -1,10 +1,13 @@
 package cmd
 
 import (
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/curlcmd"
 )
 
@@ -39,9 +42,12 @@ The curl options hop curl takes:
   ` + strings.Join(curlcmd.Known(100), "\n  ")
 }
 
+// maxCurlConfig bounds a -K file (curl allows a line of 10 MB).
+const maxCurlConfig = 10 << 20
+
 // curlArgs translates "hop curl ARGS..." into the hop request that does the same; other command lines, and
-// hop curl asking for help, pass unchanged.
-func curlArgs(args []string) ([]string, error) {
+// hop curl asking for help, pass unchanged. A -K file is read from in for "-", as curl reads it.
+func curlArgs(args []string, in io.Reader) ([]string, error) {
 	if len(args) == 0 || args[0] != "curl" {
 		return args, nil
 	}
@@ -49,7 +55,16 @@ func curlArgs(args []string) ([]string, error) {
 	if len(rest) == 0 || len(rest) == 1 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
 		return args, nil
 	}
-	out, err := curlcmd.Translate(rest)
+	out, err := curlcmd.Translate(rest, func(name string) ([]byte, error) {
+		if name != "-" {
+			return argfile.Read(name, maxCurlConfig)
+		}
+		b, err := io.ReadAll(io.LimitReader(in, maxCurlConfig+1))
+		if err == nil && len(b) > maxCurlConfig {
+			err = fmt.Errorf("standard input holds more than %d MiB, too much for a config", maxCurlConfig>>20)
+		}
+		return b, err
+	})
 	if err != nil {
 		return nil, &usageError{err: err}
 	}

@@ -31,7 +31,7 @@ type commands struct {
 // Execute runs hop's command line args with streams s.
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	c := newCommands(s, r)
-	args, err := curlArgs(args)
+	args, err := curlArgs(args, s.In)
 	if err != nil {
 		return err
 	}

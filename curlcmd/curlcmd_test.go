@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"errors"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -41,14 +42,14 @@ func TestTranslate(t *testing.T) {
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 		{`--max-filesize 100K example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--ignore-stdin"}},
 	} {
-		got, err := Translate(strings.Fields(tt.in))
+		got, err := Translate(strings.Fields(tt.in), nil)
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Translate(%s)\n = %q, %v\nwant %q", tt.in, got, err, tt.want)
 		}
 	}
 	for in, want := range map[string]string{
 		"--ntlm example.com":   "curl's --ntlm option",
-		"-K h.txt example.com": "curl's -K option",
+		"-K h.txt example.com": "-K h.txt: no config file can be read here",
 		"-sZ example.com":      "curl's -Z option",
 		"-H":                   "-H needs a value",
 		"--header":             "--header needs a value",
@@ -57,7 +58,7 @@ func TestTranslate(t *testing.T) {
 		"--data=x example.com": "curl's --data=x option",
 		"-Y 2 example.com":     "--speed-limit 0 or 1, not 2",
 	} {
-		if _, err := Translate(strings.Fields(in)); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
 		}
 	}
@@ -95,5 +96,65 @@ func TestOptionsUnique(t *testing.T) {
 			t.Errorf("--%s (-%c) is in the table twice", o.long, o.short)
 		}
 		longs[o.long], shorts[o.short] = true, o.short != 0
+	}
+}
+
+// TestConfig: a -K file stands for its options, in its place, by curl's rules for config lines.
+func TestConfig(t *testing.T) {
+	files := map[string]string{
+		"c": "# comment\n  # indented comment\r\n\n" +
+			"url = \"https://example.com/a b\"\n" +
+			"header = \"X-Q: a \\\"b\\\"\\tc\\q\\\\\"\n" + // \" \t \\ escapes; \q is q
+			"--header X-Dashed:yes\n" +
+			"-H \"X-Short: 1\"\n" +
+			"user-agent: agent/1.0 # a comment may follow\n" +
+			"location\n" +
+			"-sS\n",
+		"nested": "-K c\nretry 2\n",
+		"self":   "config = self\n",
+		"-":      "oauth2-bearer = secret\n",
+	}
+	read := func(name string) ([]byte, error) {
+		if text, ok := files[name]; ok {
+			return []byte(text), nil
+		}
+		return nil, errors.New("no such file")
+	}
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{`-K c`, []string{"request", "GET", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--follow", "--silent", "--ignore-stdin"}},
+		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--follow", "--silent", "--retry", "2", "--ignore-stdin"}},
+		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
+	} {
+		got, err := Translate(strings.Fields(tt.in), read)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Translate(%s)\n = %q, %v\nwant %q", tt.in, got, err, tt.want)
+		}
+	}
+	for text, want := range map[string]string{
+		"silent yes\n":           `-K bad, line 1: --silent takes no value, but "yes" follows it`,
+		"\n\nheader\n":           `-K bad, line 3: --header needs a value`,
+		"header = \"X: open\n":   `-K bad, line 1: the quoted value has no closing quote`,
+		"ntlm\n":                 `-K bad, line 1: hop curl does not know curl's --ntlm option`,
+		"https://example.com\n":  `-K bad, line 1: hop curl does not know curl's --https option`,
+		"-sH x\nurl a.example\n": "", // -s, then -H with the line's value
+		"-Hs x\n":                `-K bad, line 1: in -Hs, -H takes a value`,
+		"-K self\n":              `-K self: more than 10 config files (does one name itself?)`,
+		"-K missing\n":           `-K missing: no such file`,
+		"url example.com\n-m\n":  `-K bad, line 2: -m needs a value`,
+	} {
+		files["bad"] = text
+		_, err := Translate([]string{"-K", "bad"}, read)
+		if strings.HasPrefix(text, "-sH") {
+			if err != nil {
+				t.Errorf("-sH x in a config: %v, want it taken as -s -H x", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: error %v; want %q", text, err, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package curlcmd
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,6 +32,7 @@ func accepted(long string, short byte, value bool) curlOption {
 var options = []curlOption{
 	{long: "request", short: 'X', value: true, hop: func(v string, t *translation) []string { t.method = v; return nil }},
 	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
+	{long: "config", short: 'K', value: true}, // read by Translate: its options take its place
 	same("header", 'H', true),
 	same("data", 'd', true),
 	{long: "data-ascii", value: true, to: "--data"},
@@ -162,18 +164,22 @@ type translation struct {
 	get    bool
 
 	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
+
+	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
+	configs int                               // -K files read so far
 }
 
 // Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
 // the same meaning. A leading "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
 // take their value attached (-XPOST, -d@file); an option hop does not take is an error naming it. The method
 // is curl's: -X, else HEAD for -I, GET for -G, PUT for -T, POST with data or a form, else GET. Standard input
-// is read only when a value asks for it, as curl does.
-func Translate(args []string) ([]string, error) {
+// is read only when a value asks for it, as curl does. A -K/--config file, which read reads (nil: none can
+// be), stands for the options it holds, in its place (see configArgs).
+func Translate(args []string, read func(name string) ([]byte, error)) ([]string, error) {
 	if len(args) > 0 && args[0] == "curl" {
 		args = args[1:]
 	}
-	t := &translation{}
+	t := &translation{read: read}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -190,6 +196,14 @@ func Translate(args []string) ([]string, error) {
 				}
 				i++
 				v = args[i]
+			}
+			if opt.long == "config" {
+				more, err := t.config(v)
+				if err != nil {
+					return nil, err
+				}
+				args = slices.Concat(args[:i+1], more, args[i+1:])
+				continue
 			}
 			t.apply(opt, v)
 		case strings.HasPrefix(a, "-") && len(a) > 1:
@@ -209,6 +223,14 @@ func Translate(args []string) ([]string, error) {
 						v = args[i]
 					}
 					j = len(a)
+				}
+				if opt.long == "config" {
+					more, err := t.config(v)
+					if err != nil {
+						return nil, err
+					}
+					args = slices.Concat(args[:i+1], more, args[i+1:])
+					continue
 				}
 				t.apply(opt, v)
 			}
@@ -248,6 +270,21 @@ func Translate(args []string) ([]string, error) {
 		out = append(out, "--ignore-stdin")
 	}
 	return out, nil
+}
+
+// config reads a -K file and returns the arguments it stands for.
+func (t *translation) config(name string) ([]string, error) {
+	if t.read == nil {
+		return nil, fmt.Errorf("-K %s: no config file can be read here", name)
+	}
+	if t.configs++; t.configs > maxConfigs {
+		return nil, fmt.Errorf("-K %s: more than %d config files (does one name itself?)", name, maxConfigs)
+	}
+	b, err := t.read(name)
+	if err != nil {
+		return nil, fmt.Errorf("-K %s: %w", name, err)
+	}
+	return configArgs(name, string(b))
 }
 
 // idleTimeout turns curl's low-speed limit into hop's --timeout, which ends a transfer that moves no byte for
