@@ -71,27 +71,9 @@ type Credentials struct {
 func (f Flags) Resolve(env Env) (Credentials, error) {
 	var c Credentials
 	if f.Basic != "" {
-		v, err := resolveSecret("-a", f.Basic, env.Getenv)
+		user, pass, err := userPassword("-a", f.Basic, "password for ", env)
 		if err != nil {
 			return c, err
-		}
-		user, pass, hasPass := strings.Cut(v, ":")
-		if user == "" {
-			return c, &request.UsageError{Err: errors.New("-a: no user name before the colon")}
-		}
-		if !hasPass && strings.HasPrefix(f.Basic, "@") && !strings.HasPrefix(f.Basic, "@@") {
-			// Read from a file or the environment: more likely a bare password than a user name, so it is
-			// neither echoed nor used in a prompt.
-			return c, &request.UsageError{Err: fmt.Errorf("-a %s: the value has no colon; it must hold user:password", f.Basic)}
-		}
-		if !hasPass {
-			pass, err = env.Prompt(fmt.Sprintf("password for %s: ", user))
-			if errors.Is(err, ErrNoTerminal) {
-				return c, &request.UsageError{Err: fmt.Errorf("-a %s: no password given and no terminal to ask on; use -a %s:PASSWORD, -a @FILE or -a @env:VAR", user, user)}
-			}
-			if err != nil {
-				return c, err
-			}
 		}
 		c.User, c.Password = user, pass
 	}
@@ -103,6 +85,33 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 		c.Bearer = tok
 	}
 	return c, nil
+}
+
+// userPassword resolves a user[:password] flag, asking for a missing password (prompt, then the user).
+func userPassword(flag, v, prompt string, env Env) (user, pass string, err error) {
+	resolved, err := resolveSecret(flag, v, env.Getenv)
+	if err != nil {
+		return "", "", err
+	}
+	user, pass, hasPass := strings.Cut(resolved, ":")
+	if user == "" {
+		return "", "", &request.UsageError{Err: fmt.Errorf("%s: no user name before the colon", flag)}
+	}
+	if !hasPass && strings.HasPrefix(v, "@") && !strings.HasPrefix(v, "@@") {
+		// Read from a file or the environment: more likely a bare password than a user name, so it is
+		// neither echoed nor used in a prompt.
+		return "", "", &request.UsageError{Err: fmt.Errorf("%s %s: the value has no colon; it must hold user:password", flag, v)}
+	}
+	if !hasPass {
+		pass, err = env.Prompt(prompt + user + ": ")
+		if errors.Is(err, ErrNoTerminal) {
+			return "", "", &request.UsageError{Err: fmt.Errorf("%s %s: no password given and no terminal to ask on; use %s %s:PASSWORD, %s @FILE or %s @env:VAR", flag, user, flag, user, flag, flag)}
+		}
+		if err != nil {
+			return "", "", err
+		}
+	}
+	return user, pass, nil
 }
 
 // maxSecretFile bounds a secret read from a file: tokens and passwords are short.
