@@ -87,6 +87,16 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 	return c, nil
 }
 
+// ProxyUser resolves -U/--proxy-user (curl's): user[:password] for the proxy, from the value, a file or the
+// environment as -a's, asking for a missing password on the terminal. It returns "user:password".
+func ProxyUser(v string, env Env) (string, error) {
+	user, pass, err := userPassword("-U", v, "proxy password for ", env)
+	if err != nil {
+		return "", err
+	}
+	return user + ":" + pass, nil
+}
+
 // userPassword resolves a user[:password] flag, asking for a missing password (prompt, then the user).
 func userPassword(flag, v, prompt string, env Env) (user, pass string, err error) {
 	resolved, err := resolveSecret(flag, v, env.Getenv)

@@ -123,7 +123,12 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
 	}
 	now := time.Now()
-	report, chain, err := inspect(ctx, o, now)
+	var report format.CertReport
+	var chain []*x509.Certificate
+	err := resolveProxyUser(ctx, s, &o.Transport)
+	if err == nil {
+		report, chain, err = inspect(ctx, o, now)
+	}
 	if err == nil {
 		err = judge(report, chain, o, window, now)
 	}

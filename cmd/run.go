@@ -221,6 +221,17 @@ func checkInput(ex *exchange.Exchange, out *outcome) check.Input {
 	return in
 }
 
+// resolveProxyUser reads -U's secret from a file or the environment, and asks for a missing password, as
+// -a's: the transport then has "user:password".
+func resolveProxyUser(ctx context.Context, s *Streams, t *transport.Options) error {
+	if t.ProxyUser == "" {
+		return nil
+	}
+	v, err := auth.ProxyUser(t.ProxyUser, auth.Env{Getenv: s.Getenv, Prompt: func(p string) (string, error) { return s.ReadPassword(ctx, p) }})
+	t.ProxyUser = v
+	return err
+}
+
 // buildRequest resolves credentials and builds the request the options describe, with what --session kept.
 func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.Request, error) {
 	sess, err := o.openSession()
@@ -237,6 +248,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	prompt := func(p string) (string, error) { return s.ReadPassword(ctx, p) }
 	creds, err := typed.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
 	if err != nil {
+		return nil, err
+	}
+	if err := resolveProxyUser(ctx, s, &o.Transport); err != nil {
 		return nil, err
 	}
 	spec := o.Spec

@@ -56,7 +56,8 @@ func (c cleanup) Run() int {
 //
 // Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
-// $SERVER, for URL shorthand), $PROXY (a forward proxy that sends example.com to these servers), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
+// $SERVER, for URL shorthand), $PROXY (a forward proxy that sends example.com to these servers; $AUTHPROXY
+// and $AUTHSOCKS want the user ann, password s3cret), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
 // (HOST:PORT where a TCP connect never completes). Extra commands:
 //
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
@@ -128,6 +129,17 @@ func setupServers(env *testscript.Env) error {
 	}
 	env.Defer(refusingSocks.Close)
 	env.Setenv("REFUSINGSOCKS", refusingSocks.Addr())
+	// $AUTHPROXY and $AUTHSOCKS route as $PROXY and $SOCKS do, for the user ann with the password s3cret only.
+	authProxy := httptest.NewServer(&testserver.Proxy{Route: proxy.Config.Handler.(*testserver.Proxy).Route, User: "ann", Password: "s3cret"})
+	env.Defer(authProxy.Close)
+	env.Setenv("AUTHPROXY", authProxy.URL)
+	env.Setenv("AUTHPROXYADDR", strings.TrimPrefix(authProxy.URL, "http://"))
+	authSocks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: socks.Route, User: "ann", Password: "s3cret"})
+	if err != nil {
+		return err
+	}
+	env.Defer(authSocks.Close)
+	env.Setenv("AUTHSOCKS", authSocks.Addr())
 	// $UNIXSOCK is the test server on a unix socket (in a short directory: socket paths are short).
 	sockDir, err := os.MkdirTemp("", "hop")
 	if err != nil {

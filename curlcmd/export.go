@@ -271,6 +271,13 @@ func transportArgs(t transport.Options, show bool) []string {
 		}
 		out = append(out, "--proxy", p)
 	}
+	if t.ProxyUser != "" {
+		user, pass, _ := strings.Cut(t.ProxyUser, ":")
+		if !show {
+			pass = Placeholder
+		}
+		out = append(out, "--proxy-user", user+":"+pass)
+	}
 	if t.ConnectTimeout > 0 {
 		out = append(out, "--connect-timeout", seconds(t.ConnectTimeout))
 	}

@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"encoding/base64"
 	"io"
 	"net"
 	"net/http"
@@ -20,10 +21,20 @@ type Proxy struct {
 	Delay    time.Duration
 	Refuse   int
 	Connects atomic.Int64
+	// User and Password, when set, are required in Proxy-Authorization (Basic); anything else gets a 407.
+	User, Password string
 }
 
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.User != "" {
+		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.User+":"+p.Password))
+		if r.Header.Get("Proxy-Authorization") != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="test proxy"`)
+			http.Error(w, "proxy credentials wanted", http.StatusProxyAuthRequired)
+			return
+		}
+	}
 	if r.Method != http.MethodConnect {
 		target := *r.URL
 		target.Host = p.Route(r.URL.Host)

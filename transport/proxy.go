@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,6 +62,14 @@ func newProxies(o Options) (*proxies, error) {
 				return nil, err
 			}
 			p.byEnv[scheme] = u
+		}
+	}
+	if o.ProxyUser != "" {
+		user, pass, _ := strings.Cut(o.ProxyUser, ":")
+		for _, u := range append(slices.Collect(maps.Values(p.byEnv)), p.fixed) {
+			if u != nil {
+				u.User = url.UserPassword(user, pass)
+			}
 		}
 	}
 	list := ""

@@ -41,6 +41,9 @@ type Options struct {
 	Family         int           // 4 or 6: only that IP version; 0 means either
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
+	// ProxyUser is curl's -U: "user:password" for whichever proxy is used, replacing any in its URL (cmd
+	// resolves @FILE, @env: and the prompt first).
+	ProxyUser string
 	ProxyTLS       ProxyTLS      // how an https:// proxy's own certificate is verified
 	Protocol       Protocol
 	TLS            TLSOptions
