@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -39,6 +40,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
+	fs.StringVar(&s.DefaultScheme, "default-scheme", "", "the scheme of a URL typed without one: http or https (default: http for localhost and loopback, https otherwise)")
 	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
 	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
@@ -149,6 +151,8 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.MarkHidden("digest")
 	fs.StringVar(&a.Netrc.File, "netrc-file", "", "read credentials for the host typed from FILE (default: $NETRC, then ~/.netrc)")
 	fs.BoolVar(&a.Netrc.Off, "no-netrc", false, "never read credentials from .netrc")
+	fs.BoolVar(&a.Netrc.Off, "ignore-netrc", false, "HTTPie's name for --no-netrc")
+	fs.MarkHidden("ignore-netrc")
 }
 
 func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
@@ -205,7 +209,23 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.MarkHidden("cert-key")
 	fs.StringVar(&t.MinVersion, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
 	fs.StringVar(&t.MaxVersion, "tls-max", "", "highest TLS version to offer")
+	fs.Var(&sslFlag{t}, "ssl", "HTTPie's --ssl: tls1, tls1.1, tls1.2 or tls1.3 pins that version (--tls-min and --tls-max both); ssl2.3 negotiates")
+	fs.MarkHidden("ssl")
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
+}
+
+// sslFlag is HTTPie's --ssl: one TLS version, or ssl2.3 (its name for "negotiate the highest").
+type sslFlag struct{ t *transport.TLSOptions }
+
+func (f *sslFlag) String() string { return "" }
+func (f *sslFlag) Type() string   { return "string" }
+func (f *sslFlag) Set(v string) error {
+	ver, ok := map[string]string{"ssl2.3": "", "tls1": "1.0", "tls1.1": "1.1", "tls1.2": "1.2", "tls1.3": "1.3"}[strings.ToLower(v)]
+	if !ok {
+		return errors.New("expected tls1, tls1.1, tls1.2, tls1.3 or ssl2.3 (hop's own: --tls-min, --tls-max)")
+	}
+	f.t.MinVersion, f.t.MaxVersion = ver, ver
+	return nil
 }
 
 // protocols are the switches that choose the HTTP version.

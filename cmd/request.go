@@ -225,6 +225,11 @@ func (o *RequestOptions) check(s *Streams) error {
 	default:
 		return usageErrorf("--format %q: expected text or json", out.Format)
 	}
+	switch o.Spec.DefaultScheme = strings.ToLower(o.Spec.DefaultScheme); o.Spec.DefaultScheme {
+	case "", "http", "https":
+	default:
+		return usageErrorf("--default-scheme %q: expected http or https", o.Spec.DefaultScheme)
+	}
 	if err := checkColor(s.Color); err != nil {
 		return err
 	}

@@ -22,6 +22,9 @@ type Spec struct {
 	// PathAsIs sends the URL's "." and ".." path segments as typed (curl's and HTTPie's --path-as-is);
 	// otherwise they are resolved, /a/../b becoming /b.
 	PathAsIs bool
+	// DefaultScheme, when set (HTTPie's --default-scheme: http or https), is the scheme of a URL typed
+	// without one; otherwise loopback hosts and ":PORT" get http and every other host https.
+	DefaultScheme string
 
 	Headers   []string // curl -H "Name: value"
 	Data      []Data   // curl -d, --data-raw, --data-binary, --data-urlencode, --json, in the order typed

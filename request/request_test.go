@@ -53,6 +53,23 @@ func TestParseURL(t *testing.T) {
 
 // TestParseURLErrorsHidePasswords: a URL that cannot be used is echoed in its error, never with the
 // password of its userinfo (a URL from a CI secret must not reach the log).
+// TestDefaultScheme: HTTPie's --default-scheme applies to every URL typed without a scheme, the localhost
+// shorthand too; a scheme typed wins.
+func TestDefaultScheme(t *testing.T) {
+	for _, tt := range []struct{ in, scheme, want string }{
+		{"example.com/x", "http", "http://example.com/x"},
+		{"localhost:3000", "https", "https://localhost:3000/"},
+		{":8080/x", "https", "https://localhost:8080/x"},
+		{"127.0.0.1/x", "https", "https://127.0.0.1/x"},
+		{"http://example.com", "https", "http://example.com/"},
+	} {
+		u, err := parseURL(tt.in, false, tt.scheme)
+		if err != nil || u.String() != tt.want {
+			t.Errorf("parseURL(%q, scheme %s) = %v, %v; want %s", tt.in, tt.scheme, u, err, tt.want)
+		}
+	}
+}
+
 func TestParseURLErrorsHidePasswords(t *testing.T) {
 	for _, bad := range []string{"http://ann:s3cret@exa mple.com", "http://ann:s3cret@[::1", "ftp://ann:s3cret@x/",
 		"http://ann:s3cret@/x", "http://ann:s3cret@x:port/", "http://ann:s3cret@x:99999/"} {

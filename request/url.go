@@ -14,10 +14,11 @@ import (
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
 // means https://. Only http and https are accepted. "." and ".." segments of the path are resolved, as curl
 // and HTTPie do.
-func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false) }
+func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false, "") }
 
-// parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is).
-func parseURL(raw string, asIs bool) (*url.URL, error) {
+// parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is), and, when
+// scheme is set (HTTPie's --default-scheme), that scheme for every URL typed without one.
+func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 	// A URL that cannot be used is echoed in the error, its password hidden.
 	bad := func(format string, a ...any) error { return usageErrorf(redact.URL(raw), format, a...) }
 	if raw == "" {
@@ -41,7 +42,7 @@ func parseURL(raw string, asIs bool) (*url.URL, error) {
 			if strings.Trim(port, "0123456789") != "" {
 				return nil, bad("after the leading ':' comes a port and a path (:8080/x), not %q", port)
 			}
-			s = "http://localhost"
+			s = cmpOr(scheme, "http") + "://localhost"
 			if port != "" {
 				s += ":" + port
 			}
@@ -49,6 +50,8 @@ func parseURL(raw string, asIs bool) (*url.URL, error) {
 				tail = "/" + tail
 			}
 			s += tail
+		case scheme != "":
+			s = scheme + "://" + s
 		case isLoopbackAuthority(s):
 			s = "http://" + s
 		default:
