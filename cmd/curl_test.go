@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,6 +64,9 @@ func sameRequest(t *testing.T, what string, got, want testserver.Recorded, ignor
 	if !reflect.DeepEqual(gh, wh) {
 		t.Errorf("%s: headers\n %v\nwant\n %v", what, gh, wh)
 	}
+	if !slices.Equal(got.TransferEncoding, want.TransferEncoding) {
+		t.Errorf("%s: Transfer-Encoding %q, want %q", what, got.TransferEncoding, want.TransferEncoding)
+	}
 }
 
 // --curl prints a command that real curl runs as it is and that sends what hop sends: both go to the
@@ -90,6 +94,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"get", "REC/n", "--url-query", "a=b c", "-G", "-d", "x=1"}},
 		{args: []string{"get", "REC/o/../p/./q", "--path-as-is"}},
 		{args: []string{"get", "REC/q", "--proto", "-https", "--proto-redir", "=http"}},
+		{args: []string{"post", "REC/r", "a=1", "--chunked"}},
 	} {
 		hopArgs := append([]string(nil), tt.args...)
 		want, code := sent(t, dir, tt.stdin, hopArgs...)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +117,7 @@ type expect struct {
 	json     string            // the body as a JSON value
 	parts    []part            // the body as multipart parts, in order
 	noChunks bool              // sent with a Content-Length
+	chunked  bool              // sent with Transfer-Encoding: chunked
 }
 
 func str(s string) *string { return &s }
@@ -153,6 +155,9 @@ func check(t *testing.T, dir string, tt expect) {
 			t.Errorf("hop %q: body %q, want %q", tt.args, rec.Body, tt.body)
 		}
 	}
+	if tt.chunked && (rec.ContentLength >= 0 || !slices.Equal(rec.TransferEncoding, []string{"chunked"})) {
+		t.Errorf("hop %q: Content-Length %d, Transfer-Encoding %q; want it chunked", tt.args, rec.ContentLength, rec.TransferEncoding)
+	}
 	if tt.noChunks && (rec.ContentLength < 0 || len(rec.TransferEncoding) > 0) {
 		t.Errorf("hop %q: sent chunked, want a Content-Length", tt.args)
 	}
@@ -185,6 +190,9 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		// Standard input: read whole and sent with a Content-Length, as JSON.
 		{args: []string{"post", "REC/x"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, noChunks: true,
 			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		// --chunked: the body without its length, in chunks; standard input so too.
+		{args: []string{"post", "REC/x", "a=1", "--chunked"}, json: `{"a": "1"}`, chunked: true},
+		{args: []string{"post", "REC/x", "--chunked"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, chunked: true},
 		// --form with no fields still says it is a form.
 		{args: []string{"post", "REC/x", "-f"}, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}},
 		{args: []string{"post", "REC/x", "-f", "n:=1", "t:=true", "s=x y"}, body: "n=1&t=True&s=x+y"},

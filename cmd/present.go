@@ -188,7 +188,10 @@ func (p *presenter) closeDump() error {
 
 func requestView(r *http.Request, proto string) format.Request {
 	h := r.Header.Clone()
-	if r.ContentLength > 0 {
+	switch {
+	case len(r.TransferEncoding) > 0 && proto == "HTTP/1.1":
+		h.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
+	case r.ContentLength > 0:
 		h.Set("Content-Length", fmt.Sprint(r.ContentLength))
 	}
 	host := r.Host

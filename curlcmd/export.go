@@ -93,8 +93,11 @@ func Command(r *request.Request, o Options) string {
 	if r.Body != nil && !multipart && r.Header.Get("Content-Type") == "" {
 		add("-H", "Content-Type:") // curl would add a form type hop does not send
 	}
-	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20) {
-		add("-H", "Expect:") // curl asks 100-continue for large bodies; hop does not
+	if r.Body != nil && r.Chunked {
+		add("-H", "Transfer-Encoding: chunked")
+	}
+	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20 || r.Chunked) {
+		add("-H", "Expect:") // curl asks 100-continue for large and chunked bodies; hop does not
 	}
 	if r.Header.Get("Accept-Encoding") != "" {
 		add("--compressed") // hop decodes what it asked for; curl does so with --compressed

@@ -49,7 +49,7 @@ func Build(spec Spec) (*Request, error) {
 		// curl -T to a URL that ends in / names the file there.
 		u = u.JoinPath(filepath.Base(spec.Upload))
 	}
-	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}}
+	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}, Chunked: spec.Chunked}
 	b := bodyBuilder{spec: spec}
 	removed := map[string]bool{}
 
@@ -71,7 +71,9 @@ func Build(spec Spec) (*Request, error) {
 		if err := ValidateHeader(name, value); err != nil {
 			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err} // the value may be a token: never echoed
 		}
-		r.addHeader(kind, name, value, removed)
+		if err := r.addHeader(kind, name, value, removed); err != nil {
+			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err}
+		}
 	}
 	for _, raw := range spec.Items {
 		it, err := parseItem(raw)
@@ -80,7 +82,9 @@ func Build(spec Spec) (*Request, error) {
 		}
 		switch it.Kind {
 		case itemHeader, itemEmptyHeader:
-			r.addHeader(it.Kind, it.Key, it.Value, removed)
+			if err := r.addHeader(it.Kind, it.Key, it.Value, removed); err != nil {
+				return nil, &UsageError{Arg: it.Raw, Err: err}
+			}
 		case itemQuery:
 			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(it.Value))
 		default:
@@ -199,8 +203,9 @@ func addQuery(u *url.URL, part string) {
 }
 
 // addHeader applies one header item: "Name:" removes a default, "Name;" sends an empty value, "Host" sets
-// the request's host.
-func (r *Request) addHeader(kind itemKind, name, value string, removed map[string]bool) {
+// the request's host, "Transfer-Encoding: chunked" sends the body chunked (as curl does for that header),
+// and another transfer coding, which hop cannot apply, is refused.
+func (r *Request) addHeader(kind itemKind, name, value string, removed map[string]bool) error {
 	name = textproto.CanonicalMIMEHeaderKey(name)
 	switch {
 	case kind == itemHeader && value == "":
@@ -208,11 +213,17 @@ func (r *Request) addHeader(kind itemKind, name, value string, removed map[strin
 		r.Header.Del(name)
 	case name == "Host":
 		r.Host = value
+	case name == "Transfer-Encoding":
+		if !strings.EqualFold(value, "chunked") {
+			return fmt.Errorf("hop applies no transfer coding but chunked (--chunked), and would not send %q as it says", value)
+		}
+		r.Chunked = true
 	default:
 		delete(removed, name)
 		r.Header.Add(name, value)
 		r.Given.Add(name, value)
 	}
+	return nil
 }
 
 // bodyBuilder collects the body-making items and flags and decides on one body.

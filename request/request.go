@@ -22,6 +22,9 @@ type Spec struct {
 	// PathAsIs sends the URL's "." and ".." path segments as typed (curl's and HTTPie's --path-as-is);
 	// otherwise they are resolved, /a/../b becoming /b.
 	PathAsIs bool
+	// Chunked sends the body with Transfer-Encoding: chunked over HTTP/1.1 (HTTPie's --chunked), as it
+	// arrives, rather than with its Content-Length; HTTP/2 and HTTP/3 frame it anyway.
+	Chunked bool
 	// DefaultScheme, when set (HTTPie's --default-scheme: http or https), is the scheme of a URL typed
 	// without one; otherwise loopback hosts and ":PORT" get http and every other host https.
 	DefaultScheme string
@@ -83,6 +86,8 @@ type Request struct {
 	Body   *Body  // nil when there is none
 	// Given are the headers typed on the command line (items and -H), as sent, for a session to keep.
 	Given http.Header
+	// Chunked sends Body with Transfer-Encoding: chunked, whatever its length (Spec.Chunked).
+	Chunked bool
 }
 
 // BodyKind says where a request body comes from.
@@ -193,7 +198,10 @@ func (r *Request) HTTPRequest(ctx context.Context) (*http.Request, error) {
 		}
 		req.Body = rc
 		req.ContentLength = r.Body.Length
-		if r.Body.Length == 0 {
+		switch {
+		case r.Chunked:
+			req.ContentLength, req.TransferEncoding = -1, []string{"chunked"}
+		case r.Body.Length == 0:
 			rc.Close()
 			req.Body = http.NoBody // an empty file: send Content-Length: 0, not a chunked nothing
 		}
