@@ -38,6 +38,8 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
+	fs.StringVar(&s.Boundary, "boundary", "", "the boundary of a multipart body (random otherwise)")
+	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")
 	fs.BoolVar(&s.Chunked, "chunked", false, "send the body with Transfer-Encoding: chunked (HTTP/1.1), without its length")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
@@ -213,6 +215,21 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.Var(&sslFlag{t}, "ssl", "HTTPie's --ssl: tls1, tls1.1, tls1.2 or tls1.3 pins that version (--tls-min and --tls-max both); ssl2.3 negotiates")
 	fs.MarkHidden("ssl")
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
+}
+
+// rawFlag is HTTPie's --raw: a body that may be empty, so that "given" is told apart from "".
+type rawFlag struct{ dst **string }
+
+func (f *rawFlag) String() string {
+	if *f.dst == nil {
+		return ""
+	}
+	return **f.dst
+}
+func (f *rawFlag) Type() string { return "string" }
+func (f *rawFlag) Set(v string) error {
+	*f.dst = &v
+	return nil
 }
 
 // sslFlag is HTTPie's --ssl: one TLS version, or ssl2.3 (its name for "negotiate the highest").

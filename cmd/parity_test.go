@@ -190,6 +190,17 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		// Standard input: read whole and sent with a Content-Length, as JSON.
 		{args: []string{"post", "REC/x"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, noChunks: true,
 			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		// --raw: the body as typed, JSON's types (a form's with -f) as for standard input, which it wins over.
+		{args: []string{"post", "REC/x", "--raw", "hello world"}, body: "hello world",
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		{args: []string{"post", "REC/x", "-f", "--raw", "a=1&b=2"}, body: "a=1&b=2",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "*/*"}},
+		{args: []string{"post", "REC/x", "--raw", "typed"}, stdin: str("piped"), body: "typed"},
+		// --boundary, or the one a multipart Content-Type typed names, is the body's.
+		{args: []string{"post", "REC/x", "--multipart", "a=1", "--boundary", "XyZ-1"}, parts: []part{{"a", "", "", "1"}},
+			header: map[string]string{"Content-Type": "multipart/form-data; boundary=XyZ-1"}},
+		{args: []string{"post", "REC/x", "--multipart", "Content-Type:multipart/form-data; boundary=typed", "a=1"}, parts: []part{{"a", "", "", "1"}},
+			header: map[string]string{"Content-Type": "multipart/form-data; boundary=typed"}},
 		// --chunked: the body without its length, in chunks; standard input so too.
 		{args: []string{"post", "REC/x", "a=1", "--chunked"}, json: `{"a": "1"}`, chunked: true},
 		{args: []string{"post", "REC/x", "--chunked"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, chunked: true},
@@ -211,13 +222,15 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 	} {
 		check(t, dir, tt)
 	}
-	// What HTTPie refuses.
+	// What HTTPie refuses, and a boundary longer than RFC 2046 allows (HTTPie sends it).
 	for _, args := range [][]string{
 		{"post", "REC/x", "X;a=b"},
 		{"post", "REC/x", "a=@blob.bin"},
 		{"post", "REC/x", "a[-1]=x"},
 		{"post", "REC/x", `A\[]:=1`},
 		{"post", "REC/x", "foo[bar][1][142241[]:=2"},
+		{"post", "REC/x", "--raw", "x", "a=1"},
+		{"post", "REC/x", "--multipart", "a=1", "--boundary", strings.Repeat("x", 71)},
 	} {
 		if _, code := sent(t, dir, nil, args...); code != 2 {
 			t.Errorf("hop %q exited %d, want 2 (HTTPie refuses it)", args, code)

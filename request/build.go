@@ -274,13 +274,13 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 		b.parts = append(b.parts, p)
 	}
 	kinds := 0
-	for _, present := range []bool{b.bodyItem != nil, len(s.Data) > 0, len(s.FormParts) > 0, len(b.fields) > 0 || b.uploads, s.Upload != ""} {
+	for _, present := range []bool{b.bodyItem != nil, len(s.Data) > 0, len(s.FormParts) > 0, len(b.fields) > 0 || b.uploads, s.Upload != "", s.Raw != nil} {
 		if present {
 			kinds++
 		}
 	}
 	if kinds > 1 {
-		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, or data fields")
+		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, --raw, or data fields")
 	}
 	jsonAccept := acceptJSON
 	if s.Form {
@@ -301,6 +301,8 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 	case s.Upload != "":
 		body, err := b.fileBody(s.Upload, "-T "+s.Upload)
 		return built{data: body}, err
+	case s.Raw != nil:
+		return built{data: memBody([]byte(*s.Raw)), contentType: b.stdinType(), accept: jsonAccept}, nil
 	case len(s.FormParts) > 0 || b.uploads || (s.Multipart && len(b.fields) > 0):
 		return b.multipartBody(userType)
 	case s.Form || s.Multipart:
@@ -639,13 +641,20 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 			b.parts[i].Value, b.parts[i].field = v, nil
 		}
 	}
-	body, ct, boundary, err := layoutMultipart(b.parts)
+	boundary, flag := b.spec.Boundary, "--boundary"
+	if _, params, err := mime.ParseMediaType(userType); boundary == "" && err == nil && params["boundary"] != "" {
+		boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
+	}
+	body, ct, boundary, err := layoutMultipart(b.parts, boundary)
+	if err != nil && boundary != "" {
+		return built{}, usageErrorf(flag+" "+boundary, "not a multipart boundary (1 to 70 letters, digits and '()+_,-./:=? ', not ending in a space)")
+	}
 	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
-// layoutMultipart writes the parts' headers and text once; file contents are read each time the body is
-// opened.
-func layoutMultipart(parts []Part) (*Body, string, string, error) {
+// layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty); file
+// contents are read each time the body is opened.
+func layoutMultipart(parts []Part, boundary string) (*Body, string, string, error) {
 	type segment struct {
 		data   []byte
 		path   string
@@ -655,6 +664,11 @@ func layoutMultipart(parts []Part) (*Body, string, string, error) {
 	var segs []segment
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	if boundary != "" {
+		if err := mw.SetBoundary(boundary); err != nil {
+			return nil, "", boundary, err
+		}
+	}
 	var total int64
 	hasFiles, streamed := false, false
 	for _, p := range parts {

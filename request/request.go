@@ -34,6 +34,8 @@ type Spec struct {
 	FormParts []string // curl -F name=value, name=@file, name=<file, with ;type= and ;filename=
 	Form      bool     // -f: fields are form fields, not JSON
 	Multipart bool     // --multipart: force multipart/form-data
+	Boundary  string   // HTTPie's --boundary: a multipart body's boundary ("" for a random one)
+	Raw       *string  // HTTPie's --raw: the body as typed, typed as standard input's would be
 	Get       bool     // curl -G: the data goes into the query
 	URLQuery  []string // curl --url-query
 	Upload    string   // curl -T FILE: the body, sent with PUT
