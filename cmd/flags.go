@@ -391,6 +391,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
+	fs.StringVar(&o.ResponseMime, "response-mime", "", "show the body as this type (application/json), whatever the server says")
+	fs.StringVar(&o.ResponseCharset, "response-charset", "", "show the body in this charset: utf-8 or latin1, whatever the server says")
 	addColorFlag(fs, s)
 	fs.BoolVar(&o.NoCheckStatus, "no-check-status", false, "exit 0 for 4xx and 5xx responses too")
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")

@@ -296,7 +296,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	case p.document || p.o.HAR != "" || p.needBody:
 		w = io.MultiWriter(w, c)
 	}
-	opts := format.BodyOptions{ContentType: resp.Header.Get("Content-Type"), Terminal: terminal}
+	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal}
 	if file == nil && !p.document && p.respBody {
 		opts.Format, opts.Color = p.pretty(terminal, terminal && p.outStyle.Color)
 	}

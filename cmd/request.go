@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -46,33 +47,36 @@ type RequestOptions struct {
 
 // OutputOptions say what is shown, where.
 type OutputOptions struct {
-	File          string // -o
-	Download      bool   // -O: the file is named by the response or the URL
-	OutputDir     string
-	CreateDirs    bool   // --create-dirs: make -o's and --output-dir's directories
-	Force         bool   // -O may replace a file
-	Continue      bool   // -C: resume with Range
-	TimeCond      string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
-	RemoteTime    bool   // -R: the saved file takes the server's Last-Modified
-	ETagCompare   string // --etag-compare: send If-None-Match with the ETag this file holds
-	ETagSave      string // --etag-save: keep the response's ETag in this file, once all went well
-	Include       bool
-	Verbose       bool
-	Quiet         bool // HTTPie's: nothing but errors and failed checks
-	Silent        bool // curl's: the body and errors
-	ShowSecrets   bool // print credentials as they are
-	Print         string
-	Trace         bool
-	TLS           bool
-	Pretty        string
-	NoCheckStatus bool
-	RawEncoding   bool
-	Offline       bool
-	Curl          bool // print the equivalent curl command instead of sending
-	Format        string
-	HAR           string
-	WriteOut      string // -w: curl's template, or @FILE, @-
-	DumpHeader    string // -D: every response head to this file as received ("-": stdout), as curl writes it
+	File         string // -o
+	Download     bool   // -O: the file is named by the response or the URL
+	OutputDir    string
+	CreateDirs   bool   // --create-dirs: make -o's and --output-dir's directories
+	Force        bool   // -O may replace a file
+	Continue     bool   // -C: resume with Range
+	TimeCond     string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
+	RemoteTime   bool   // -R: the saved file takes the server's Last-Modified
+	ETagCompare  string // --etag-compare: send If-None-Match with the ETag this file holds
+	ETagSave     string // --etag-save: keep the response's ETag in this file, once all went well
+	Include      bool
+	Verbose      bool
+	Quiet        bool // HTTPie's: nothing but errors and failed checks
+	Silent       bool // curl's: the body and errors
+	ShowSecrets  bool // print credentials as they are
+	Print        string
+	Trace        bool
+	TLS          bool
+	Pretty       string
+	ResponseMime string // HTTPie's --response-mime: the type the body is shown as, whatever the server says
+	// ResponseCharset is HTTPie's --response-charset: the charset the body is shown as (utf-8 or latin1).
+	ResponseCharset string
+	NoCheckStatus   bool
+	RawEncoding     bool
+	Offline         bool
+	Curl            bool // print the equivalent curl command instead of sending
+	Format          string
+	HAR             string
+	WriteOut        string // -w: curl's template, or @FILE, @-
+	DumpHeader      string // -D: every response head to this file as received ("-": stdout), as curl writes it
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
 	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its
@@ -225,6 +229,9 @@ func (o *RequestOptions) check(s *Streams) error {
 	default:
 		return usageErrorf("--format %q: expected text or json", out.Format)
 	}
+	if err := out.checkResponseType(); err != nil {
+		return err
+	}
 	switch o.Spec.DefaultScheme = strings.ToLower(o.Spec.DefaultScheme); o.Spec.DefaultScheme {
 	case "", "http", "https":
 	default:
@@ -313,4 +320,41 @@ func checkColor(v string) error {
 		return nil
 	}
 	return usageErrorf("--color %q: expected auto, always or never", v)
+}
+
+// checkResponseType refuses a --response-mime that is not TYPE/SUBTYPE and a --response-charset hop cannot
+// show (it converts ISO 8859-1 and windows-1252; UTF-8 and ASCII are shown as they are).
+func (o *OutputOptions) checkResponseType() error {
+	if m := o.ResponseMime; m != "" {
+		if t, sub, ok := strings.Cut(m, "/"); !ok || t == "" || sub == "" || strings.ContainsAny(m, " ;") {
+			return usageErrorf("--response-mime %q: expected a type such as application/json or text/xml", m)
+		}
+	}
+	switch strings.ToLower(o.ResponseCharset) {
+	case "", "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252":
+		return nil
+	}
+	return usageErrorf("--response-charset %q: hop shows utf-8 and latin1 (iso-8859-1, windows-1252)", o.ResponseCharset)
+}
+
+// responseType is the Content-Type a body is shown as: the server's, with --response-mime's type and
+// --response-charset's charset in place of its own.
+func (o *OutputOptions) responseType(served string) string {
+	if o.ResponseMime == "" && o.ResponseCharset == "" {
+		return served
+	}
+	mt, params, err := mime.ParseMediaType(served)
+	if err != nil {
+		mt, params = "", map[string]string{}
+	}
+	if o.ResponseMime != "" {
+		mt = o.ResponseMime
+	}
+	if o.ResponseCharset != "" {
+		params["charset"] = o.ResponseCharset
+	}
+	if mt == "" {
+		mt = "application/octet-stream"
+	}
+	return mime.FormatMediaType(mt, params)
 }
