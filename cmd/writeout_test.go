@@ -93,7 +93,10 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 			}
 			continue // curl's own marks are not ordered when nothing connected
 		}
-		if !ordered(times) || !ordered(c[len(writeOutVars):len(writeOutVars)+len(timeVars)]) {
+		// curl's own marks are ordered too, except after a redirect on a reused connection, where its
+		// time_namelookup (the first hop's) can come after time_connect (the last's).
+		curlOrdered := tt.name == "redirects" || ordered(c[len(writeOutVars):len(writeOutVars)+len(timeVars)])
+		if !ordered(times) || !curlOrdered {
 			t.Errorf("%s: times out of curl's order: hop %q, curl %q", tt.name, times, c[len(writeOutVars):len(writeOutVars)+len(timeVars)])
 		}
 	}
