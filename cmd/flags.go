@@ -375,6 +375,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	addDownloadFlags(fs, o)
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
+	fs.BoolVar(&o.All, "all", false, "print the response head of every hop (redirects, retried answers), not only the final one")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "print the body and errors, nothing else (curl's silent)")
 	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")

@@ -117,9 +117,9 @@ func (p *presenter) hop(h exchange.Hop) {
 	if p.o.DumpHeader != "" && h.Response != nil {
 		p.dumpHead(h.Response)
 	}
-	if p.respHead && p.o.Verbose && h.Response != nil {
+	if p.respHead && p.everyHead() && h.Response != nil {
 		p.responseHead(h.Response)
-		if alt := h.Response.Header.Get("Alt-Svc"); h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
+		if alt := h.Response.Header.Get("Alt-Svc"); p.o.Verbose && h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
 			// A hint, never a switch: hop speaks HTTP/3 only when asked.
 			format.Note(p.s.Err, p.errStyle, "the server offers HTTP/3 (Alt-Svc: "+alt+"); --http3 would use it")
 		}
@@ -136,9 +136,14 @@ func (p *presenter) wait(w exchange.Wait) {
 	format.RetryLine(p.s.Err, p.errStyle, format.Retry{Reason: w.Reason, Wait: w.For, RetryAfter: w.RetryAfter, Attempt: w.Attempt, Of: w.Of})
 }
 
+// everyHead reports whether every hop's response head is shown as the hop ends (redirects, retried
+// answers): with -v, HTTPie's --all, and curl's -i, which prints each head of a chain; otherwise only the
+// final one is, once the exchange is over.
+func (p *presenter) everyHead() bool { return p.o.Verbose || p.o.All || p.o.Include }
+
 // finalHead shows the final response head, when only the final one is shown.
 func (p *presenter) finalHead(ex *exchange.Exchange) {
-	if resp := ex.Final(); p.respHead && !p.o.Verbose && resp != nil {
+	if resp := ex.Final(); p.respHead && !p.everyHead() && resp != nil {
 		p.responseHead(resp)
 	}
 }

@@ -59,6 +59,7 @@ type OutputOptions struct {
 	ETagSave     string // --etag-save: keep the response's ETag in this file, once all went well
 	Include      bool
 	Verbose      bool
+	All          bool // HTTPie's --all: every hop's response head, not only the final one
 	Quiet        bool // HTTPie's: nothing but errors and failed checks
 	Silent       bool // curl's: the body and errors
 	ShowSecrets  bool // print credentials as they are
