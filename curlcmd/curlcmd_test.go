@@ -40,6 +40,8 @@ func TestTranslate(t *testing.T) {
 		{`-Rz f -o f example.com`, []string{"request", "GET", "example.com", "--remote-time", "--time-cond", "f", "--output", "f", "--ignore-stdin"}},
 		{`--fail-early --ssl-no-revoke --ssl-revoke-best-effort example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
+		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type PEM --key-type pem example.com`,
+			[]string{"request", "GET", "example.com", "--download", "--http1.1", "--ignore-stdin"}},
 		{`--max-filesize 100K example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in), nil)
@@ -48,15 +50,17 @@ func TestTranslate(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"--ntlm example.com":   "curl's --ntlm option",
-		"-K h.txt example.com": "-K h.txt: no config file can be read here",
-		"-sZ example.com":      "curl's -Z option",
-		"-H":                   "-H needs a value",
-		"--header":             "--header needs a value",
-		"-s":                   "no URL",
-		"a.example b.example":  "has 2 URLs",
-		"--data=x example.com": "curl's --data=x option",
-		"-Y 2 example.com":     "--speed-limit 0 or 1, not 2",
+		"--ntlm example.com":               "curl's --ntlm option",
+		"-K h.txt example.com":             "-K h.txt: no config file can be read here",
+		"-sZ example.com":                  "curl's -Z option",
+		"-H":                               "-H needs a value",
+		"--header":                         "--header needs a value",
+		"-s":                               "no URL",
+		"a.example b.example":              "has 2 URLs",
+		"--data=x example.com":             "curl's --data=x option",
+		"-Y 2 example.com":                 "--speed-limit 0 or 1, not 2",
+		"--cert-type DER -E c example.com": "curl's --cert-type DER: hop reads certificates and keys as PEM only",
+		"example.com --disable":            "curl's --disable option",
 	} {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)

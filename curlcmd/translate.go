@@ -147,6 +147,28 @@ var options = []curlOption{
 	accepted("progress-bar", '#', false),
 	accepted("no-progress-meter", 0, false),
 	accepted("no-buffer", 'N', false),
+	{long: "remote-name-all", to: "--download"}, // -O for every URL: hop curl sends one
+	{long: "no-alpn", to: "--http1.1"},          // without ALPN a server speaks HTTP/1.1 over TLS
+	accepted("no-npn", 0, false),                // NPN is gone from TLS stacks, hop's (Go's) too
+	accepted("false-start", 0, false),           // likewise obsolete; Go never uses it
+	accepted("no-sessionid", 0, false),          // hop curl makes one connection: no session to resume
+	accepted("ssl-reqd", 0, false),              // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
+	accepted("expect100-timeout", 0, true),      // hop never sends Expect: 100-continue
+	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
+	accepted("no-keepalive", 0, false),          // the same
+	{long: "cert-type", value: true, hop: pemOnly("--cert-type")},
+	{long: "key-type", value: true, hop: pemOnly("--key-type")},
+}
+
+// pemOnly takes curl's --cert-type or --key-type PEM, curl's default and hop's only form, and refuses
+// another.
+func pemOnly(flag string) func(string, *translation) []string {
+	return func(v string, t *translation) []string {
+		if !strings.EqualFold(v, "PEM") && t.err == nil {
+			t.err = fmt.Errorf("curl's %s %s: hop reads certificates and keys as PEM only (openssl x509 -inform DER, openssl pkcs12 -nodes convert them)", flag, v)
+		}
+		return nil
+	}
 }
 
 func tlsMin(v string) func(string, *translation) []string {
@@ -166,6 +188,7 @@ type translation struct {
 
 	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
 
+	err     error                             // an option's value hop cannot take
 	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
 	configs int                               // -K files read so far
 }
@@ -184,7 +207,7 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "-q" && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
+		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
 		case strings.HasPrefix(a, "--") && len(a) > 2:
 			opt := lookupLong(a[2:])
 			if opt == nil {
@@ -238,6 +261,9 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 		default:
 			t.urls = append(t.urls, a)
 		}
+	}
+	if t.err != nil {
+		return nil, t.err
 	}
 	switch len(t.urls) {
 	case 0:
