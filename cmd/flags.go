@@ -356,10 +356,11 @@ func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Option
 	fs.VarP((*durationFlag)(&e.MaxTime), "max-time", "m", "limit for the whole exchange, body included (0 = none)")
 }
 
-// addMaxFileSizeFlag is curl's --max-filesize: a limit on the body hop reads, against a server that
-// sends more than was bargained for (a body without end, a decompression bomb).
-func addMaxFileSizeFlag(fs *pflag.FlagSet, e *exchange.Options) {
+// addBodyLimitFlags are curl's --max-filesize, a limit on the body hop reads, against a server that sends
+// more than was bargained for (a body without end, a decompression bomb), and --limit-rate.
+func addBodyLimitFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.Var((*sizeFlag)(&e.MaxFileSize), "max-filesize", "fail (exit 63) rather than read a body larger than SIZE bytes (100K, 20M, 1G)")
+	fs.Var((*sizeFlag)(&e.LimitRate), "limit-rate", "send and receive bodies at most this many bytes a second, on average (100K, 1M)")
 }
 
 func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {

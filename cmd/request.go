@@ -207,7 +207,7 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addRouteFlags(fs, &o.Transport)
 	addConnectTimeoutFlag(fs, &o.Transport)
 	addTimeoutFlags(fs, &o.Transport, &o.Exchange)
-	addMaxFileSizeFlag(fs, &o.Exchange)
+	addBodyLimitFlags(fs, &o.Exchange)
 	addRetryFlags(fs, &o.Exchange.Retry)
 	addOutputFlags(fs, &o.Output, s)
 	addCheckFlags(fs, &o.Checks)

@@ -42,7 +42,7 @@ func TestTranslate(t *testing.T) {
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type PEM --key-type pem example.com`,
 			[]string{"request", "GET", "example.com", "--download", "--http1.1", "--ignore-stdin"}},
-		{`--max-filesize 100K example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--ignore-stdin"}},
+		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in), nil)
 		if err != nil || !reflect.DeepEqual(got, tt.want) {

@@ -314,6 +314,9 @@ func exchangeArgs(e exchange.Options) []string {
 	if e.MaxFileSize > 0 {
 		out = append(out, "--max-filesize", strconv.FormatInt(e.MaxFileSize, 10))
 	}
+	if e.LimitRate > 0 {
+		out = append(out, "--limit-rate", strconv.FormatInt(e.LimitRate, 10))
+	}
 	if r := e.Retry; r.N > 0 {
 		out = append(out, "--retry", strconv.Itoa(r.N))
 		if r.Delay > 0 {

@@ -95,6 +95,7 @@ var options = []curlOption{
 	same("connect-timeout", 0, true),
 	same("max-time", 'm', true),
 	same("max-filesize", 0, true),
+	same("limit-rate", 0, true),
 	same("retry", 0, true),
 	same("retry-delay", 0, true),
 	same("retry-max-time", 0, true),

@@ -39,6 +39,9 @@ type Options struct {
 	// MaxFileSize is curl's --max-filesize: the most bytes of the final body Body gives (decoded, when it
 	// decodes), refused at once when Content-Length says more; 0 means no limit.
 	MaxFileSize int64
+	// LimitRate is curl's --limit-rate: the most bytes a second a body is sent and received at, on average;
+	// 0 means no limit.
+	LimitRate int64
 }
 
 // Limits are the transport's own time limits, so that a timeout can name the one it hit.
@@ -160,6 +163,18 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if err != nil {
 			return ex, err
 		}
+		if rate := c.Options.LimitRate; rate > 0 && req.Body != nil && req.Body != http.NoBody {
+			req.Body = throttle(ctx, req.Body, rate)
+			if open := req.GetBody; open != nil {
+				req.GetBody = func() (io.ReadCloser, error) {
+					rc, err := open()
+					if err != nil {
+						return nil, err
+					}
+					return throttle(ctx, rc, rate), nil
+				}
+			}
+		}
 		c.addCookies(req)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
 		if err == nil && cur.Body != nil {
@@ -200,6 +215,9 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 			}
 			attempt, waited = attempt+1, wait
 			continue
+		}
+		if c.Options.LimitRate > 0 {
+			resp.Body = throttle(ctx, resp.Body, c.Options.LimitRate)
 		}
 		resp.Body = &checkedBody{ReadCloser: resp.Body, ctx: ctx, client: c, hop: th}
 		ex.Hops = append(ex.Hops, hop)
