@@ -44,10 +44,10 @@ type Options struct {
 	// ProxyUser is curl's -U: "user:password" for whichever proxy is used, replacing any in its URL (cmd
 	// resolves @FILE, @env: and the prompt first).
 	ProxyUser string
-	ProxyTLS       ProxyTLS      // how an https:// proxy's own certificate is verified
-	Protocol       Protocol
-	TLS            TLSOptions
-	Getenv         func(string) string // reads the *_PROXY variables; nil means os.Getenv
+	ProxyTLS  ProxyTLS // how an https:// proxy's own certificate is verified
+	Protocol  Protocol
+	TLS       TLSOptions
+	Getenv    func(string) string // reads the *_PROXY variables; nil means os.Getenv
 }
 
 // ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
