@@ -414,8 +414,18 @@ func (p *presenter) offline(req *request.Request) error {
 	if err != nil {
 		return err
 	}
-	format.RequestHead(p.s.Out, p.outStyle, requestView(hr, "HTTP/1.1"))
-	fmt.Fprintln(p.s.Out)
-	p.requestBody(p.s.Out, p.outStyle, p.s.OutTTY)
+	// As in HTTPie: the request head and body, or the request parts -p names; -q prints nothing (the
+	// request is still built, so that a script can check that it can be).
+	head, body := !p.o.Quiet, !p.o.Quiet
+	if p.o.Print != "" {
+		head, body = p.reqHead, p.reqBody
+	}
+	if head {
+		format.RequestHead(p.s.Out, p.outStyle, requestView(hr, "HTTP/1.1"))
+		fmt.Fprintln(p.s.Out)
+	}
+	if body {
+		p.requestBody(p.s.Out, p.outStyle, p.s.OutTTY)
+	}
 	return nil
 }
