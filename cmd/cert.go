@@ -31,6 +31,7 @@ type CertOptions struct {
 	Target        string
 	ServerName    string
 	ALPN          string
+	StartTLS      string // --starttls: the protocol to speak before the handshake (smtp, imap, pop3, ftp, postgres)
 	ExpiresWithin string
 	Format        string
 	Quiet         bool
@@ -47,11 +48,17 @@ func (c *commands) addCertCmd(s *Streams, r Runners) {
 server chose, the certificates it sent, the three checks a client makes (trusted issuer, matching name,
 dates) and the key exchange. The chain is shown even when verification fails, with the reason in plain words.
 
+A mail, FTP or database server that starts TLS on request is asked to first, as openssl s_client
+-starttls does: --starttls smtp|imap|pop3|ftp|postgres, or a URL of that scheme (smtp://host, port 25 by
+default); smtps://, imaps://, pop3s://, ftps:// and ldaps:// name TLS from the start on their ports.
+
 Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
 matching --pin), 35 handshake failed, 10 a certificate expires within --expires-within, 6/7 could not
 resolve/connect.`,
 		Example: `  hop cert example.com
   hop cert 127.0.0.1:8443 --servername api.internal --cacert ca.pem
+  hop cert mail.example.com:587 --starttls smtp --expires-within 21d
+  hop cert imaps://mail.example.com
   hop cert example.com --expires-within 30d || alert "renew the certificate"
   hop cert chain.pem --format json | jq '.chain[].not_after'
   hop cert example.com --format pem > chain.pem`,
@@ -90,11 +97,18 @@ func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
 
 func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
 	fs.StringVar(&o.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
-	fs.StringVar(&o.ALPN, "alpn", "h2,http/1.1", "protocols to offer in ALPN, comma-separated")
+	fs.StringVar(&o.ALPN, "alpn", defaultALPN, "protocols to offer in ALPN, comma-separated (none with --starttls, unless given)")
+	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp or postgres")
 	fs.StringVar(&o.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
 }
 
+// defaultALPN is what hop cert offers in ALPN unless told otherwise: an HTTPS server's protocols.
+const defaultALPN = "h2,http/1.1"
+
 func (o *CertOptions) check(s *Streams) error {
+	if _, ok := transport.StartTLSPorts[o.StartTLS]; o.StartTLS != "" && !ok {
+		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp or postgres", o.StartTLS)
+	}
 	switch o.Format {
 	case "text", "json", "pem":
 	default:
@@ -135,7 +149,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	<-watched // once anything is shown, Ctrl-C is answered with the error line and exit 130
 	switch o.Format {
 	case "json":
-		d := &format.CertDocument{Target: o.Target, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
+		d := &format.CertDocument{Target: o.Target, StartTLS: report.StartTLS, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
 			Chain: report.Chain, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
 		if chain != nil {
 			d.Verdict = &report.Verdict
@@ -177,19 +191,24 @@ func inspect(ctx context.Context, o *CertOptions, now time.Time) (format.CertRep
 		r.Verdict = tlsinfo.Verify(chain, o.ServerName, cfg.RootCAs, now)
 		return r, chain, nil
 	}
-	addr, host, err := certAddr(o.Target)
+	addr, host, starttls, err := certAddr(o.Target, o.StartTLS)
 	if err != nil {
 		return r, nil, err
 	}
-	r.Target = addr
+	r.Target, r.StartTLS = addr, starttls
 	// The chain is verified here, not in the handshake, so that an untrusted one can still be shown.
 	cfg.InsecureSkipVerify, cfg.VerifyConnection = true, nil
 	cfg.ServerName = o.ServerName
-	if o.ALPN != "" {
+	switch {
+	case starttls != "" && o.ALPN == defaultALPN:
+		cfg.NextProtos = nil // a mail or database server speaks no HTTP
+	case o.ALPN != "":
 		cfg.NextProtos = strings.Split(o.ALPN, ",")
 	}
 	client := &exchange.Client{Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout}}
-	cs, rec, err := client.Handshake(ctx, addr, func(ctx context.Context) (*tls.Conn, error) { return tr.DialTLS(ctx, addr, cfg) })
+	cs, rec, err := client.Handshake(ctx, addr, func(ctx context.Context) (*tls.Conn, error) {
+		return tr.DialStartTLS(ctx, addr, cfg, starttls)
+	})
 	if err != nil {
 		return r, nil, err
 	}
@@ -231,40 +250,56 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 	return nil
 }
 
-// certAddr reads HOST, HOST:PORT, [IPv6]:PORT or a URL into HOST:PORT (port 443 by default).
-func certAddr(target string) (addr, host string, err error) {
+// tlsSchemes are the URL schemes hop cert takes besides http and https: TLS from the start on a port of
+// its own, or a plain protocol that is asked to start TLS (STARTTLS), on its usual port.
+var tlsSchemes = map[string]struct{ port, starttls string }{
+	"https": {"443", ""}, "http": {"80", ""},
+	"smtps": {"465", ""}, "imaps": {"993", ""}, "pop3s": {"995", ""}, "ftps": {"990", ""}, "ldaps": {"636", ""},
+	"smtp": {"25", "smtp"}, "imap": {"143", "imap"}, "pop3": {"110", "pop3"}, "ftp": {"21", "ftp"},
+	"postgres": {"5432", "postgres"}, "postgresql": {"5432", "postgres"},
+}
+
+// certAddr reads HOST, HOST:PORT, [IPv6]:PORT or a URL into HOST:PORT, and the protocol to speak before TLS
+// (starttls, or the URL's): the port is 443 by default, the scheme's for a URL, STARTTLS's usual one for
+// --starttls.
+func certAddr(target, starttls string) (addr, host, proto string, err error) {
 	t := target
+	defaultPort := "443"
+	if starttls != "" {
+		defaultPort = transport.StartTLSPorts[starttls]
+	}
 	if strings.Contains(t, "://") {
 		u, err := url.Parse(t)
 		if err != nil || u.Hostname() == "" {
-			return "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT], a URL or a certificate file")}
+			return "", "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT], a URL or a certificate file")}
 		}
-		port := u.Port()
-		if port == "" {
-			port = "443"
-			if u.Scheme == "http" {
-				port = "80"
-			}
+		scheme, ok := tlsSchemes[strings.ToLower(u.Scheme)]
+		if !ok {
+			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("hop cert does not know the scheme %q (https, smtps, imaps, pop3s, ftps, ldaps; smtp, imap, pop3, ftp, postgres with STARTTLS)", u.Scheme)}
 		}
+		if starttls == "" {
+			starttls, defaultPort = scheme.starttls, scheme.port
+		}
+		port := cmp.Or(u.Port(), defaultPort)
 		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
-			return "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", port)}
+			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", port)}
 		}
-		return net.JoinHostPort(u.Hostname(), port), u.Hostname(), nil
+		return net.JoinHostPort(u.Hostname(), port), u.Hostname(), starttls, nil
 	}
 	if h, p, err := net.SplitHostPort(t); err == nil {
 		if h == "" || p == "" {
-			return "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT]")}
+			return "", "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT]")}
 		}
 		if n, err := strconv.ParseUint(p, 10, 16); err != nil || n == 0 {
-			return "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", p)}
+			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("invalid port %q", p)}
 		}
-		return t, h, nil
+		return t, h, starttls, nil
 	}
 	h := strings.Trim(t, "[]")
 	if h == "" || strings.ContainsAny(h, "/ ") {
-		return "", "", &request.UsageError{Arg: target, Err: errors.New("no such file, and not a HOST[:PORT]")}
+		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("no such file, and not a HOST[:PORT]")}
 	}
-	return net.JoinHostPort(h, "443"), h, nil
+	return net.JoinHostPort(h, defaultPort), h, starttls, nil
 }
 
 // offered words the TLS versions a config offers; zero limits are Go's client defaults, 1.2 and 1.3.

@@ -385,6 +385,24 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))
 		}
 	}
+	// $SMTP, $IMAP, $POP3, $FTP and $POSTGRES start TLS when asked (with a certificate like GOOD's);
+	// $SMTP_REFUSING and $POSTGRES_REFUSING say no; $SMTP_CHATTY answers EHLO without end.
+	mail, err := pki.Issue(testserver.Leaf{Names: local})
+	ts.Check(err)
+	for _, v := range []struct {
+		env, proto     string
+		refuse, chatty bool
+	}{
+		{"SMTP", "smtp", false, false}, {"IMAP", "imap", false, false}, {"POP3", "pop3", false, false},
+		{"FTP", "ftp", false, false}, {"POSTGRES", "postgres", false, false},
+		{"SMTP_REFUSING", "smtp", true, false}, {"POSTGRES_REFUSING", "postgres", true, false},
+		{"SMTP_CHATTY", "smtp", false, true},
+	} {
+		srv, err := testserver.StartStartTLS(&testserver.StartTLS{Proto: v.proto, Cert: mail, Refuse: v.refuse, Chatty: v.chatty})
+		ts.Check(err)
+		ts.Defer(srv.Close)
+		ts.Setenv(v.env, srv.Addr())
+	}
 	client, err := pki.Issue(testserver.Leaf{Client: true})
 	ts.Check(err)
 	clientKey, err := testserver.KeyPEM(client.PrivateKey)

@@ -208,6 +208,7 @@ func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated
 type CertDocument struct {
 	SchemaVersion int                   `json:"schema_version"`
 	Target        string                `json:"target"`
+	StartTLS      string                `json:"starttls,omitempty"` // the protocol spoken before the handshake
 	RemoteAddr    string                `json:"remote_addr,omitempty"`
 	TLS           *tlsinfo.Connection   `json:"tls"` // null for a file
 	Chain         []tlsinfo.Certificate `json:"chain"`

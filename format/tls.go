@@ -89,6 +89,7 @@ func ChainLines(w io.Writer, s Style, chain []tlsinfo.Certificate) {
 // CertReport is what `hop cert` shows.
 type CertReport struct {
 	Target     string // HOST:PORT, or a file name
+	StartTLS   string // the protocol spoken before the handshake (smtp, imap...); "" for TLS from the start
 	RemoteAddr string
 	SNI        string
 	Offered    string   // versions offered, e.g. "TLS 1.2–TLS 1.3"
@@ -123,10 +124,14 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		return s.paint(colorError, "✗")
 	}
 	if c := r.Conn; c != nil {
+		after := ""
+		if r.StartTLS != "" {
+			after = " after " + strings.ToUpper(r.StartTLS) + " STARTTLS"
+		}
 		if r.RemoteAddr != "" && r.RemoteAddr != r.Target {
-			fmt.Fprintf(w, "TLS handshake with %s (%s)\n", Escape(r.Target), Escape(r.RemoteAddr))
+			fmt.Fprintf(w, "TLS handshake with %s (%s)%s\n", Escape(r.Target), Escape(r.RemoteAddr), after)
 		} else {
-			fmt.Fprintf(w, "TLS handshake with %s\n", Escape(r.Target))
+			fmt.Fprintf(w, "TLS handshake with %s%s\n", Escape(r.Target), after)
 		}
 		hello := "hop offered " + r.Offered
 		if len(r.ALPN) > 0 {

@@ -32,9 +32,9 @@ type connector struct {
 func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx)
 	if p := c.proxies.forTarget(target); p != nil && !isSOCKS(p) {
-		return c.connect(ctx, nil, addr, nil) // addr is the forwarding proxy
+		return c.connect(ctx, nil, addr, nil, "") // addr is the forwarding proxy
 	}
-	return c.connect(ctx, target, addr, nil)
+	return c.connect(ctx, target, addr, nil, "")
 }
 
 // dialTLS is http.Transport's DialTLSContext: a TLS connection to an https server (directly or through a
@@ -42,9 +42,9 @@ func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, er
 func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx)
 	if target != nil && target.Scheme != "https" {
-		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr)) // addr is the forwarding proxy
+		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr), "") // addr is the forwarding proxy
 	}
-	return c.connect(ctx, target, addr, withServerName(c.tls, addr))
+	return c.connect(ctx, target, addr, withServerName(c.tls, addr), "")
 }
 
 // forwardingProxy is http.Transport's Proxy: an HTTP or HTTPS proxy that plain-http requests are sent to
@@ -63,7 +63,7 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 // connect opens a connection to addr, the server of target: through the proxy the options give for
 // target, or directly when target is nil; then TLS with cfg unless it is nil. It must all happen within
 // the budget.
-func (c *connector) connect(ctx context.Context, target *url.URL, addr string, cfg *tls.Config) (net.Conn, error) {
+func (c *connector) connect(ctx context.Context, target *url.URL, addr string, cfg *tls.Config, starttls string) (net.Conn, error) {
 	if cfg != nil && cfg.RootCAs == nil && !cfg.InsecureSkipVerify {
 		c.warm.Do(warmSystemRoots)
 	}
@@ -81,6 +81,12 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		return nil, err
 	}
 	conn := raw
+	if starttls != "" {
+		if err := startTLS(ctx, raw, starttls); err != nil {
+			raw.Close()
+			return nil, err
+		}
+	}
 	if cfg != nil {
 		tc, err := handshake(ctx, raw, cfg)
 		if err == nil {

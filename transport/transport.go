@@ -135,7 +135,13 @@ func (t *Transport) CloseIdleConnections() {
 // DialTLS opens a TLS connection to addr (HOST:PORT) with cfg, along the route a request to https://addr
 // would take, within the connect budget. The handshake is reported to the trace in ctx.
 func (t *Transport) DialTLS(ctx context.Context, addr string, cfg *tls.Config) (*tls.Conn, error) {
-	conn, err := t.conn.connect(ctx, &url.URL{Scheme: "https", Host: addr}, addr, withServerName(cfg, addr))
+	return t.DialStartTLS(ctx, addr, cfg, "")
+}
+
+// DialStartTLS is DialTLS for a server that speaks proto (a key of StartTLSPorts: smtp, imap, pop3, ftp,
+// postgres) in plain first: hop asks it to start TLS, then shakes hands. An empty proto is DialTLS.
+func (t *Transport) DialStartTLS(ctx context.Context, addr string, cfg *tls.Config, proto string) (*tls.Conn, error) {
+	conn, err := t.conn.connect(ctx, &url.URL{Scheme: "https", Host: addr}, addr, withServerName(cfg, addr), proto)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,36 @@
+package cmd
+
+import "testing"
+
+// TestCertAddr: hop cert's target gives the address, the name and the protocol spoken before TLS; a port
+// typed always wins.
+func TestCertAddr(t *testing.T) {
+	for _, tt := range []struct{ target, starttls, addr, host, proto string }{
+		{"example.com", "", "example.com:443", "example.com", ""},
+		{"example.com:8443", "", "example.com:8443", "example.com", ""},
+		{"[::1]", "", "[::1]:443", "::1", ""},
+		{"https://example.com/x", "", "example.com:443", "example.com", ""},
+		{"mail.example.com", "smtp", "mail.example.com:25", "mail.example.com", "smtp"},
+		{"mail.example.com:587", "smtp", "mail.example.com:587", "mail.example.com", "smtp"},
+		{"smtp://mail.example.com", "", "mail.example.com:25", "mail.example.com", "smtp"},
+		{"SMTP://mail.example.com:587", "", "mail.example.com:587", "mail.example.com", "smtp"},
+		{"smtps://mail.example.com", "", "mail.example.com:465", "mail.example.com", ""},
+		{"imaps://mail.example.com", "", "mail.example.com:993", "mail.example.com", ""},
+		{"imap://mail.example.com", "", "mail.example.com:143", "mail.example.com", "imap"},
+		{"pop3://mail.example.com", "", "mail.example.com:110", "mail.example.com", "pop3"},
+		{"ftp://files.example.com", "", "files.example.com:21", "files.example.com", "ftp"},
+		{"ldaps://dir.example.com", "", "dir.example.com:636", "dir.example.com", ""},
+		{"postgresql://db.example.com/app", "", "db.example.com:5432", "db.example.com", "postgres"},
+		{"db.example.com", "postgres", "db.example.com:5432", "db.example.com", "postgres"},
+	} {
+		addr, host, proto, err := certAddr(tt.target, tt.starttls)
+		if err != nil || addr != tt.addr || host != tt.host || proto != tt.proto {
+			t.Errorf("certAddr(%q, %q) = %q, %q, %q, %v; want %q, %q, %q", tt.target, tt.starttls, addr, host, proto, err, tt.addr, tt.host, tt.proto)
+		}
+	}
+	for _, bad := range []string{"gopher://x", "smtp://", "x:0", "x:99999", "a b"} {
+		if _, _, _, err := certAddr(bad, ""); err == nil {
+			t.Errorf("certAddr(%q) took it", bad)
+		}
+	}
+}

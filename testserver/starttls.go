@@ -1,0 +1,138 @@
+package testserver
+
+import (
+	"bufio"
+	"crypto/tls"
+	"io"
+	"net"
+	"strings"
+)
+
+// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres) until the client asks
+// it to start TLS, then shakes hands with Cert and closes: what hop cert --starttls meets. Refuse answers the
+// request with the protocol's no; Chatty, for smtp, answers EHLO with a reply that never ends.
+type StartTLS struct {
+	Proto  string
+	Cert   tls.Certificate
+	Refuse bool
+	Chatty bool
+
+	ln net.Listener
+}
+
+// StartStartTLS serves s on a loopback port.
+func StartStartTLS(s *StartTLS) (*StartTLS, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s, nil
+}
+
+// Addr is the server's HOST:PORT.
+func (s *StartTLS) Addr() string { return s.ln.Addr().String() }
+
+// Close stops accepting connections.
+func (s *StartTLS) Close() { s.ln.Close() }
+
+func (s *StartTLS) serve(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	say := func(lines ...string) {
+		for _, l := range lines {
+			if _, err := io.WriteString(c, l+"\r\n"); err != nil {
+				return
+			}
+		}
+	}
+	read := func() string {
+		l, _ := r.ReadString('\n')
+		return strings.TrimRight(l, "\r\n")
+	}
+	ok := false
+	switch s.Proto {
+	case "smtp":
+		say("220-test.example ESMTP", "220 ready")
+		if !strings.HasPrefix(read(), "EHLO ") {
+			say("501 EHLO first")
+			return
+		}
+		if s.Chatty {
+			for {
+				if _, err := io.WriteString(c, "250-EXTENSION\r\n"); err != nil {
+					return
+				}
+			}
+		}
+		say("250-test.example", "250-PIPELINING", "250 STARTTLS")
+		if read() != "STARTTLS" {
+			return
+		}
+		if s.Refuse {
+			say("454 4.7.0 TLS not available due to local problem")
+			return
+		}
+		say("220 2.0.0 go ahead")
+		ok = true
+	case "imap":
+		say("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready")
+		tag, cmd, _ := strings.Cut(read(), " ")
+		if cmd != "STARTTLS" {
+			return
+		}
+		if s.Refuse {
+			say(tag + " BAD STARTTLS not available")
+			return
+		}
+		say("* CAPABILITY IMAP4rev1", tag+" OK begin TLS")
+		ok = true
+	case "pop3":
+		say("+OK ready")
+		if read() != "STLS" {
+			return
+		}
+		if s.Refuse {
+			say("-ERR not now")
+			return
+		}
+		say("+OK begin TLS")
+		ok = true
+	case "ftp":
+		say("220 ready")
+		if read() != "AUTH TLS" {
+			return
+		}
+		if s.Refuse {
+			say("502 not implemented")
+			return
+		}
+		say("234 AUTH TLS OK")
+		ok = true
+	case "postgres":
+		msg := make([]byte, 8)
+		if _, err := io.ReadFull(r, msg); err != nil || string(msg) != "\x00\x00\x00\x08\x04\xd2\x16\x2f" {
+			return
+		}
+		if s.Refuse {
+			c.Write([]byte("N"))
+			return
+		}
+		c.Write([]byte("S"))
+		ok = true
+	}
+	if ok {
+		tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{s.Cert}})
+		tc.Handshake()
+		tc.Close()
+	}
+}
