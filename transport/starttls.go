@@ -23,8 +23,15 @@ type StartTLSError struct {
 }
 
 func (e *StartTLSError) Error() string {
-	return fmt.Sprintf("the server did not agree to start TLS over %s: %s", e.Proto, e.Reply)
+	reply := e.Reply
+	if len(reply) > maxQuoted {
+		reply = strings.ToValidUTF8(reply[:maxQuoted], "") + "…"
+	}
+	return fmt.Sprintf("the server did not agree to start TLS over %s: %s", e.Proto, reply)
 }
+
+// maxQuoted is the most of a server's reply an error quotes: enough for a reason, not a flood.
+const maxQuoted = 200
 
 // TLSHandshakeFailure marks the failure for the exchange's classification (exit 35).
 func (e *StartTLSError) TLSHandshakeFailure() bool { return true }

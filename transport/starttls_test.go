@@ -1,0 +1,44 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestStartTLSHostile: a server that sends a line without end, or says nothing, or closes, ends the
+// dialogue with a bounded error; none makes hop read without end or wait past its deadline.
+func TestStartTLSHostile(t *testing.T) {
+	for _, tt := range []struct {
+		name, proto string
+		serve       func(net.Conn)
+		want        string
+	}{
+		{"a greeting without end", "smtp", func(c net.Conn) { c.Write([]byte(strings.Repeat("x", 1<<20))) }, "did not agree to start TLS over smtp: xxx"},
+		{"a close at once", "imap", func(c net.Conn) { c.Close() }, "the server closed the connection"},
+		{"silence", "pop3", func(net.Conn) {}, "i/o timeout"},
+		{"not PostgreSQL", "postgres", func(c net.Conn) { b := make([]byte, 8); c.Read(b); c.Write([]byte("E")) }, `'E' (not a PostgreSQL server?)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer client.Close()
+			go func() { tt.serve(server); time.Sleep(2 * time.Second); server.Close() }()
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			err := startTLS(ctx, client, tt.proto)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("startTLS: %v; want %q", err, tt.want)
+			}
+			if len(err.Error()) > 300 {
+				t.Errorf("an error of %d bytes quotes too much of the server", len(err.Error()))
+			}
+			var se *StartTLSError
+			if errors.As(err, &se) && se.Proto != tt.proto {
+				t.Errorf("the error names the protocol %q, want %q", se.Proto, tt.proto)
+			}
+		})
+	}
+}
