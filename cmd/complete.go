@@ -13,14 +13,17 @@ import (
 
 // fixedValues are the flags whose values are a fixed set.
 var fixedValues = map[string][]string{
-	"pretty":  {"all", "format", "colors", "none", "auto"},
-	"color":   {"auto", "always", "never"},
-	"tls-min": {"1.2", "1.3", "1.0", "1.1"},
-	"tls-max": {"1.3", "1.2", "1.1", "1.0"},
+	"pretty":           {"all", "format", "colors", "none", "auto"},
+	"color":            {"auto", "always", "never"},
+	"tls-min":          {"1.2", "1.3", "1.0", "1.1"},
+	"tls-max":          {"1.3", "1.2", "1.1", "1.0"},
+	"starttls":         {"smtp", "imap", "pop3", "ftp", "postgres"},
+	"default-scheme":   {"https", "http"},
+	"response-charset": {"utf-8", "latin1"},
 }
 
 // fileFlags are the flags that take a file name.
-var fileFlags = []string{"output", "cacert", "cert", "key", "har", "upload-file"}
+var fileFlags = []string{"output", "cacert", "cert", "key", "har", "upload-file", "netrc-file", "dump-header", "etag-compare", "etag-save", "proxy-cacert"}
 
 // registerCompletions adds completions for the flags cc has and, for a request command, its items.
 func registerCompletions(cc *cobra.Command, formats []string) {
