@@ -9,7 +9,7 @@ import (
 // throttled reads at most rate bytes a second on average (curl's --limit-rate): after each read it sleeps
 // until the bytes read so far are due, and a read asks for an eighth of a second's worth at most, so that
 // the pace is even rather than a burst and a long pause. The sleep ends early when ctx is done (-m, an
-// interrupt); the read that follows reports it.
+// interrupt), and the read reports it.
 type throttled struct {
 	io.ReadCloser
 	ctx   context.Context
@@ -34,8 +34,10 @@ func (t *throttled) Read(p []byte) (int, error) {
 	n, err := t.ReadCloser.Read(p)
 	t.n += int64(n)
 	due := t.start.Add(time.Duration(float64(t.n) / float64(t.rate) * float64(time.Second)))
-	if wait := due.Sub(t.now()); wait > 0 && n > 0 {
-		t.sleep(t.ctx, wait)
+	if wait := due.Sub(t.now()); wait > 0 && n > 0 && err == nil {
+		// The time is up, or hop was interrupted: said at once, since the bytes buffered on the connection
+		// would otherwise be read unpaced, and a transfer that -m cut would end as if complete.
+		err = t.sleep(t.ctx, wait)
 	}
 	return n, err
 }

@@ -59,3 +59,15 @@ func TestThrottle(t *testing.T) {
 		t.Errorf("slept %v though every read came a second later than due", slept)
 	}
 }
+
+// TestThrottleStopsWithItsContext: once the context is done (-m ran out), a read reports it rather than
+// going on unpaced through what the connection holds.
+func TestThrottleStopsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	th := throttle(ctx, io.NopCloser(strings.NewReader(strings.Repeat("x", 10_000))), 1000)
+	n, err := io.Copy(io.Discard, th)
+	if err == nil || n >= 10_000 {
+		t.Errorf("read %d bytes, error %v, after the context was done; want it stopped with the context's error", n, err)
+	}
+}
