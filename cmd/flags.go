@@ -260,6 +260,7 @@ func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
 	for _, p := range protocols {
 		fs.VarPF(&protocolFlag{dst: &t.Protocol, proto: p.proto, name: p.name}, p.name, "", p.usage).NoOptDefVal = "true"
 	}
+	fs.StringVar(&t.AltSvc, "alt-svc", "", "keep the HTTP/3 alternatives servers announce (Alt-Svc) in FILE, curl's format, and use them")
 }
 
 func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {

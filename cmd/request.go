@@ -36,10 +36,12 @@ type RequestOptions struct {
 	StdinBody   bool   // this command reads a piped stdin as the body when no other body is given
 	IgnoreStdin bool
 
-	checks  *check.Checks    // parsed from Checks by check()
-	jar     *session.Jar     // the cookie jar, loaded before sending (with -b's cookies, or the session's)
-	session *session.Session // --session's, opened while the request is built; nil without
-	began   time.Time        // when -m began to run: before standard input was read for the body
+	checks *check.Checks // parsed from Checks by check()
+	jar    *session.Jar  // the cookie jar, loaded before sending (with -b's cookies, or the session's)
+	// transport is the one the exchange went through, kept for what it writes afterwards (--alt-svc's cache).
+	transport *transport.Transport
+	session   *session.Session // --session's, opened while the request is built; nil without
+	began     time.Time        // when -m began to run: before standard input was read for the body
 
 	stdinTaken bool         // -w @- or -b - read standard input: it is not the body
 	digest     *auth.Digest // --auth-type digest's credentials, answering the server's challenge

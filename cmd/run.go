@@ -114,6 +114,9 @@ func keepState(s *Streams, o *RequestOptions, err error) error {
 	if o.session != nil && !o.Session.ReadOnly {
 		werr = cmp.Or(werr, o.session.Save())
 	}
+	if o.transport != nil {
+		werr = cmp.Or(werr, o.transport.SaveAltSvc())
+	}
 	return cmp.Or(err, werr)
 }
 
@@ -123,6 +126,7 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 	if err != nil {
 		return nil, nil, &usageError{err: err}
 	}
+	o.transport = tr
 	c := &exchange.Client{Transport: tr, Options: o.Exchange,
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
 	if o.jar != nil {

@@ -155,13 +155,14 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(func() { unixSrv.Close() })
 	env.Setenv("UNIXSOCK", filepath.Join(sockDir, "s.sock"))
 
-	// $H3SERVER is the test server over HTTP/3 (UDP), with $TLSSERVER's certificate.
+	// $H3SERVER is the test server over HTTP/3 (UDP, on $H3PORT), with $TLSSERVER's certificate.
 	h3, err := testserver.StartHTTP3(tlsSrv.TLS.Certificates[0])
 	if err != nil {
 		return err
 	}
 	env.Defer(h3.Close)
 	env.Setenv("H3SERVER", h3.URL)
+	env.Setenv("H3PORT", h3.URL[strings.LastIndexByte(h3.URL, ':')+1:])
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {

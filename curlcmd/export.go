@@ -243,6 +243,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	case transport.HTTP3:
 		out = append(out, "--http3-only")
 	}
+	if t.AltSvc != "" {
+		out = append(out, "--alt-svc", t.AltSvc)
+	}
 	for _, r := range t.Resolve {
 		out = append(out, "--resolve", r)
 	}

@@ -79,6 +79,7 @@ var options = []curlOption{
 	{long: "http2-prior-knowledge", to: "--http2"},
 	{long: "http3", to: "--http3"},
 	{long: "http3-only", to: "--http3"},
+	same("alt-svc", 0, true),
 	same("resolve", 0, true),
 	same("connect-to", 0, true),
 	same("unix-socket", 0, true),

@@ -329,6 +329,18 @@ func QUICStarted(ctx context.Context) {
 	}
 }
 
+// QUICAbandoned forgets a QUIC attempt that did not complete (an --alt-svc alternative that could not be
+// reached), so that the connection made instead over TCP is traced as any other.
+func QUICAbandoned(ctx context.Context) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) {
+			h.ownTLS = false
+			r.Events.QUICStart, r.Events.QUICDone = time.Time{}, time.Time{}
+			r.TLSErr, r.TLS, r.Route = nil, nil, ""
+		})
+	}
+}
+
 // QUICDone records the end of a QUIC handshake, with the TLS state it settled (when it got that far).
 func QUICDone(ctx context.Context, cs *tls.ConnectionState, err error) {
 	if h := hopOf(ctx); h != nil {

@@ -41,6 +41,9 @@ type Options struct {
 	Family         int           // 4 or 6: only that IP version; 0 means either
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
+	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
+	// written after the exchange; a request to an origin it names goes over HTTP/3 (see AltSvc).
+	AltSvc string
 	// ProxyUser is curl's -U: "user:password" for whichever proxy is used, replacing any in its URL (cmd
 	// resolves @FILE, @env: and the prompt first).
 	ProxyUser string
@@ -77,6 +80,10 @@ type Transport struct {
 	conn *connector
 	http *http.Transport
 	h3   *http3.Transport // --http3: every request goes over QUIC
+	// alt sends over HTTP/3 the requests whose origin altSvc names (--alt-svc), when nothing rules it out.
+	alt        *http3.Transport
+	altSvc     *AltSvc
+	altSvcFile string
 }
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
@@ -104,6 +111,11 @@ func New(o Options) (*Transport, error) {
 			return nil, err
 		}
 	}
+	if o.AltSvc != "" {
+		if err := t.useAltSvc(o, tlsConfig); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
@@ -117,7 +129,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return t.h3.RoundTrip(req)
 	}
-	return t.http.RoundTrip(req)
+	if t.altSvc == nil || req.URL.Scheme != "https" {
+		return t.http.RoundTrip(req)
+	}
+	return t.roundTripAltSvc(req)
 }
 
 // TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own

@@ -1,0 +1,318 @@
+package transport
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/quic-go/quic-go"
+
+	"github.com/hop-cli/hop/trace"
+)
+
+// AltSvc is curl's --alt-svc cache: the HTTP/3 alternatives origins announced in Alt-Svc headers (RFC
+// 7838), kept in a file between runs in curl's format, so that curl and hop can share one. A request to an
+// origin with a live entry goes over HTTP/3 to the alternative; one that cannot get there falls back to
+// TCP, and the entry is dropped.
+type AltSvc struct {
+	mu      sync.Mutex
+	entries map[string]altEntry // by origin host:port
+	changed bool
+	now     func() time.Time
+}
+
+type altEntry struct {
+	srcALPN string // how the origin was reached when it announced the alternative (h1, h2)
+	dst     string // the alternative's host:port
+	expires time.Time
+	persist bool
+}
+
+// maxAltSvcFile bounds the cache file: a few lines per origin.
+const maxAltSvcFile = 1 << 20
+
+// altSvcTime is the format of the cache's expiry dates, in UTC.
+const altSvcTime = "20060102 15:04:05"
+
+// LoadAltSvc reads the cache at path: no file is an empty cache; lines that cannot be read, and entries
+// for other protocols than h3 or already expired, are left out.
+func LoadAltSvc(path string) (*AltSvc, error) {
+	a := &AltSvc{entries: map[string]altEntry{}, now: time.Now}
+	data, err := os.ReadFile(path)
+	switch {
+	case os.IsNotExist(err):
+		return a, nil
+	case err != nil:
+		return nil, optionErrorf("--alt-svc "+path, "%v", err)
+	case len(data) > maxAltSvcFile:
+		return nil, optionErrorf("--alt-svc "+path, "larger than %d KiB: not an alt-svc cache", maxAltSvcFile>>10)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		// h2 example.com 443 h3 example.com 443 "20261204 12:00:00" 0 0
+		f := strings.Fields(line)
+		if len(f) != 10 || f[3] != "h3" {
+			continue
+		}
+		exp, err := time.Parse(altSvcTime, strings.Trim(f[6]+" "+f[7], `"`))
+		if err != nil || !exp.After(a.now()) {
+			continue
+		}
+		a.entries[net.JoinHostPort(f[1], f[2])] = altEntry{srcALPN: f[0], dst: net.JoinHostPort(f[4], f[5]), expires: exp, persist: f[8] == "1"}
+	}
+	return a, nil
+}
+
+// Lookup returns the HTTP/3 alternative for origin (host:port of an https URL), if one is live.
+func (a *AltSvc) Lookup(origin string) (string, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	e, ok := a.entries[strings.ToLower(origin)]
+	if !ok || !e.expires.After(a.now()) {
+		return "", false
+	}
+	return e.dst, true
+}
+
+// Forget drops origin's entry: its alternative could not be reached.
+func (a *AltSvc) Forget(origin string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.entries[strings.ToLower(origin)]; ok {
+		delete(a.entries, strings.ToLower(origin))
+		a.changed = true
+	}
+}
+
+// Learn takes in the Alt-Svc header of a response from origin, reached over proto ("HTTP/1.1", "HTTP/2.0"):
+// its first h3 alternative replaces the entry, "clear" drops it, anything else leaves it as it was.
+func (a *AltSvc) Learn(origin, proto string, h http.Header) {
+	values := h.Values("Alt-Svc")
+	if len(values) == 0 {
+		return
+	}
+	origin = strings.ToLower(origin)
+	host, _, _ := net.SplitHostPort(origin)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, v := range values {
+		if strings.TrimSpace(v) == "clear" {
+			if _, ok := a.entries[origin]; ok {
+				delete(a.entries, origin)
+				a.changed = true
+			}
+			return
+		}
+		for _, alt := range splitOutsideQuotes(v, ',') {
+			dst, maxAge, persist, ok := parseAltValue(alt, host)
+			if !ok {
+				continue
+			}
+			src := "h1"
+			if strings.HasPrefix(proto, "HTTP/2") {
+				src = "h2"
+			}
+			a.entries[origin] = altEntry{srcALPN: src, dst: dst, expires: a.now().Add(maxAge).UTC().Truncate(time.Second), persist: persist}
+			a.changed = true
+			return
+		}
+	}
+}
+
+// parseAltValue reads one alternative, `h3=":443"; ma=3600; persist=1`, for an origin on host: its
+// host:port (the origin's host when it names none), how long it holds (24 hours unless ma says), and
+// whether it outlives a network change. Only h3 is taken.
+func parseAltValue(alt, host string) (dst string, maxAge time.Duration, persist, ok bool) {
+	parts := splitOutsideQuotes(alt, ';')
+	proto, authority, found := strings.Cut(strings.TrimSpace(parts[0]), "=")
+	if !found || proto != "h3" {
+		return "", 0, false, false
+	}
+	authority, err := strconv.Unquote(strings.TrimSpace(authority))
+	if err != nil {
+		return "", 0, false, false
+	}
+	h, p, err := net.SplitHostPort(authority)
+	if n, perr := strconv.Atoi(p); err != nil || perr != nil || n <= 0 || n > 65535 {
+		return "", 0, false, false
+	}
+	maxAge = 24 * time.Hour
+	for _, param := range parts[1:] {
+		k, v, _ := strings.Cut(strings.TrimSpace(param), "=")
+		switch strings.ToLower(k) {
+		case "ma":
+			if n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64); err == nil && n >= 0 && n < 1<<31 {
+				maxAge = time.Duration(n) * time.Second
+			}
+		case "persist":
+			persist = strings.Trim(v, `"`) == "1"
+		}
+	}
+	if maxAge == 0 {
+		return "", 0, false, false
+	}
+	return net.JoinHostPort(cmpOr(h, host), p), maxAge, persist, true
+}
+
+// splitOutsideQuotes splits s at sep, except inside double quotes.
+func splitOutsideQuotes(s string, sep byte) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == sep && !quoted:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// Save writes the cache to path, in curl's format, when it changed: to a temporary file renamed into place,
+// so that a failed write leaves the old cache.
+func (a *AltSvc) Save(path string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.changed {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("# Your alt-svc cache. https://curl.se/docs/alt-svc.html\n# Written by hop, in curl's format.\n")
+	for origin, e := range a.entries {
+		if !e.expires.After(a.now()) {
+			continue
+		}
+		sh, sp, _ := net.SplitHostPort(origin)
+		dh, dp, _ := net.SplitHostPort(e.dst)
+		persist := 0
+		if e.persist {
+			persist = 1
+		}
+		fmt.Fprintf(&b, "%s %s %s h3 %s %s \"%s\" %d 0\n", e.srcALPN, sh, sp, dh, dp, e.expires.UTC().Format(altSvcTime), persist)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing --alt-svc %s: %w", path, err)
+	}
+	_, err = tmp.WriteString(b.String())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing --alt-svc %s: %w", path, err)
+	}
+	return nil
+}
+
+// altDialBudget bounds the attempt to reach an alternative, within the connect budget: a network that
+// drops UDP costs this long before the request goes over TCP instead.
+const altDialBudget = 3 * time.Second
+
+// altDialError is an alternative that could not be reached: the request has not left, and goes over TCP.
+type altDialError struct{ err error }
+
+func (e *altDialError) Error() string { return e.err.Error() }
+func (e *altDialError) Unwrap() error { return e.err }
+
+// useAltSvc loads --alt-svc's cache and, unless the options rule HTTP/3 out (a protocol forced, a proxy, a
+// unix socket, TLS below 1.3), the HTTP/3 transport that reaches the alternatives it names.
+func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
+	cache, err := LoadAltSvc(o.AltSvc)
+	if err != nil {
+		return err
+	}
+	t.altSvc, t.altSvcFile = cache, o.AltSvc
+	if o.Protocol != Auto || o.Proxy != "" || o.UnixSocket != "" || o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3" {
+		return nil // the cache is still kept up to date
+	}
+	cfg := tlsConfig.Clone()
+	cfg.NextProtos = []string{"h3"}
+	alt, err := newHTTP3(t.conn, cfg, o)
+	if err != nil {
+		return err
+	}
+	c := t.conn
+	alt.Dial = func(ctx context.Context, addr string, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+		if dst, ok := cache.Lookup(addr); ok {
+			addr = dst // the SNI and :authority stay the origin's
+			trace.Routed(ctx, "alt-svc")
+		}
+		ctx, cancel := context.WithTimeout(ctx, altDialBudget)
+		defer cancel()
+		conn, err := c.dialQUIC(ctx, addr, tlsCfg, qcfg)
+		if err != nil {
+			return nil, &altDialError{err: err}
+		}
+		return conn, nil
+	}
+	t.alt = alt
+	return nil
+}
+
+// roundTripAltSvc sends an https request over HTTP/3 when the cache names an alternative for its origin
+// and no proxy is in the way, over TCP otherwise or when the alternative cannot be reached (the entry is
+// then dropped); either way the response's Alt-Svc updates the cache.
+func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
+	origin := originAddr(req.URL)
+	if _, ok := t.altSvc.Lookup(origin); ok && t.alt != nil && t.conn.proxies.forTarget(req.URL) == nil {
+		resp, err := t.alt.RoundTrip(req)
+		var unreachable *altDialError
+		switch {
+		case err == nil:
+			t.altSvc.Learn(origin, resp.Proto, resp.Header)
+			return resp, nil
+		case !errors.As(err, &unreachable):
+			return nil, err
+		}
+		t.altSvc.Forget(origin)
+		trace.QUICAbandoned(req.Context())
+		if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			req.Body = body
+		}
+	}
+	resp, err := t.http.RoundTrip(req)
+	if err == nil {
+		t.altSvc.Learn(origin, resp.Proto, resp.Header)
+	}
+	return resp, err
+}
+
+// originAddr is an https URL's host:port, lowercase, with 443 when it names no port.
+func originAddr(u *url.URL) string {
+	return strings.ToLower(net.JoinHostPort(u.Hostname(), cmpOr(u.Port(), "443")))
+}
+
+// SaveAltSvc writes --alt-svc's cache back, when there is one and it changed.
+func (t *Transport) SaveAltSvc() error {
+	if t.altSvc == nil {
+		return nil
+	}
+	return t.altSvc.Save(t.altSvcFile)
+}
