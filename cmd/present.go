@@ -121,7 +121,7 @@ func (p *presenter) hop(h exchange.Hop) {
 		p.responseHead(h.Response)
 		if alt := h.Response.Header.Get("Alt-Svc"); p.o.Verbose && h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
 			// A hint, never a switch: hop speaks HTTP/3 only when asked.
-			format.Note(p.s.Err, p.errStyle, "the server offers HTTP/3 (Alt-Svc: "+alt+"); --http3 would use it")
+			format.Note(p.s.Err, p.errStyle, "the server offers HTTP/3 (Alt-Svc: "+alt+"); --http3 would use it, --alt-svc FILE remembers it")
 		}
 	}
 }
