@@ -95,6 +95,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"get", "REC/o/../p/./q", "--path-as-is"}},
 		{args: []string{"get", "REC/q", "--proto", "-https", "--proto-redir", "=http"}},
 		{args: []string{"post", "REC/r", "a=1", "--chunked"}},
+		{args: []string{"get", "REC/s?q=1", "--request-target", "/record/t?x=%2F"}},
 	} {
 		hopArgs := append([]string(nil), tt.args...)
 		want, code := sent(t, dir, tt.stdin, hopArgs...)

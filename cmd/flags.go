@@ -42,6 +42,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")
 	fs.BoolVar(&s.Chunked, "chunked", false, "send the body with Transfer-Encoding: chunked (HTTP/1.1), without its length")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
+	fs.StringVar(&s.RequestTarget, "request-target", "", "send this in the request line instead of the URL's path and query: * (OPTIONS *) or /path as typed")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
 	fs.StringVar(&s.DefaultScheme, "default-scheme", "", "the scheme of a URL typed without one: http or https (default: http for localhost and loopback, https otherwise)")
 	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")

@@ -135,6 +135,9 @@ func Command(r *request.Request, o Options) string {
 	if dotSegments(u.EscapedPath()) {
 		add("--path-as-is") // hop resolves them unless told not to: here it was
 	}
+	if r.Target != "" {
+		add("--request-target", r.Target)
+	}
 	add(u.String())
 
 	quoted := make([]string, len(args))

@@ -136,6 +136,7 @@ var options = []curlOption{
 	}},
 	accepted("globoff", 'g', false), // hop never globs a URL's [] and {}
 	same("path-as-is", 0, false),
+	same("request-target", 0, true),
 	same("verbose", 'v', false),
 	same("silent", 's', false),
 	accepted("show-error", 'S', false), // hop always says what went wrong

@@ -261,7 +261,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if cur.Host != "" && !strings.EqualFold(next.Host, cur.URL.Host) {
 			cur.Host = "" // a Host override belongs to the host it was given for
 		}
-		cur.URL = next
+		cur.URL, cur.Target = next, ""            // a request target belongs to the URL it was given with
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 		answered = false
 	}

@@ -37,6 +37,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
 		refusal interface{ ProxyRefused() bool }
 		alpn    interface{ TLSHandshakeFailure() bool } // transport's *ALPNError
+		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
 	)
 	switch {
@@ -44,6 +45,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("total", c.Options.MaxTime, waiting, err)
 	case errors.Is(err, context.Canceled):
 		return failure(Interrupted, waiting, err, "interrupted")
+	case errors.As(err, &usage):
+		return failure(Usage, "", err, "%v", err)
 	case errors.As(err, &ve):
 		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
 		e.Chain = ve.UnverifiedCertificates

@@ -49,7 +49,10 @@ func Build(spec Spec) (*Request, error) {
 		// curl -T to a URL that ends in / names the file there.
 		u = u.JoinPath(filepath.Base(spec.Upload))
 	}
-	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}, Chunked: spec.Chunked}
+	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}, Chunked: spec.Chunked, Target: spec.RequestTarget}
+	if t := spec.RequestTarget; t != "" && (strings.IndexFunc(t, func(c rune) bool { return c <= ' ' || c == 0x7f || c >= 0x80 }) >= 0 || t != "*" && !strings.HasPrefix(t, "/")) {
+		return nil, usageErrorf("--request-target "+t, "expected * or a path starting with /, in ASCII without spaces or control characters")
+	}
 	b := bodyBuilder{spec: spec}
 	removed := map[string]bool{}
 

@@ -22,6 +22,9 @@ type Spec struct {
 	// PathAsIs sends the URL's "." and ".." path segments as typed (curl's and HTTPie's --path-as-is);
 	// otherwise they are resolved, /a/../b becoming /b.
 	PathAsIs bool
+	// RequestTarget, when set (curl's --request-target), is sent in the request line instead of the URL's
+	// path and query: "*" for OPTIONS *, or a path sent exactly as typed.
+	RequestTarget string
 	// Chunked sends the body with Transfer-Encoding: chunked over HTTP/1.1 (HTTPie's --chunked), as it
 	// arrives, rather than with its Content-Length; HTTP/2 and HTTP/3 frame it anyway.
 	Chunked bool
@@ -90,6 +93,9 @@ type Request struct {
 	Given http.Header
 	// Chunked sends Body with Transfer-Encoding: chunked, whatever its length (Spec.Chunked).
 	Chunked bool
+	// Target is sent in the request line instead of the URL's path and query (Spec.RequestTarget); a
+	// redirect drops it.
+	Target string
 }
 
 // BodyKind says where a request body comes from.
@@ -190,6 +196,9 @@ func (r *Request) HTTPRequest(ctx context.Context) (*http.Request, error) {
 	}
 	req.Header = r.Header.Clone()
 	req.Host = r.Host
+	if r.Target != "" {
+		req.URL.Opaque, req.URL.RawQuery, req.URL.ForceQuery = r.Target, "", false
+	}
 	if r.Body != nil {
 		if r.Body.changes != nil {
 			r.Body.changes.set(nil) // a new send

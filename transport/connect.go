@@ -55,6 +55,10 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 		return nil, nil
 	}
 	if p := c.proxies.forTarget(req.URL); p != nil && !isSOCKS(p) {
+		if req.URL.Opaque != "" {
+			// The request line to a forwarding proxy holds the whole URL: no place for a target of its own.
+			return nil, &unusable{optionErrorf("--request-target "+req.URL.Opaque, "a proxy that forwards plain http takes whole URLs; send it to the server directly (--noproxy)")}
+		}
 		return p, nil
 	}
 	return nil, nil
@@ -155,6 +159,12 @@ func underlying(c net.Conn) net.Conn {
 	}
 	return c
 }
+
+// unusable is an option found unusable for a request as it is about to go, before anything is sent: a
+// usage error (exit 2), as if refused before.
+type unusable struct{ error }
+
+func (unusable) Usage() bool { return true }
 
 // ALPNError is a server that did not agree to the one protocol hop was told to speak (--http2).
 type ALPNError struct {
