@@ -1,0 +1,37 @@
+package transport
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// FuzzAltSvc: whatever Alt-Svc header a server sends, learning it never panics, and what is kept is a
+// host:port with a usable port that expires in the future, for the origin that sent it.
+func FuzzAltSvc(f *testing.F) {
+	for _, seed := range []string{
+		`h3=":443"; ma=86400`, `h3-29=":443", h3=":8443"; ma=60`, `h3="[2001:db8::1]:443"; persist=1`,
+		`clear`, `h3=":443;x", h3=":1"`, `h3="`, `h3=":"`, `;;,,=""`, `h3=":443"; ma=99999999999999999999`,
+	} {
+		f.Add(seed)
+	}
+	now := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, header string) {
+		a := &AltSvc{entries: map[string]altEntry{}, now: func() time.Time { return now }}
+		a.Learn("example.com:443", "HTTP/2.0", http.Header{"Alt-Svc": {header}})
+		for origin, e := range a.entries {
+			if origin != "example.com:443" {
+				t.Fatalf("%q: an entry for %q", header, origin)
+			}
+			_, port, err := net.SplitHostPort(e.dst)
+			if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+				t.Fatalf("%q: kept the alternative %q", header, e.dst)
+			}
+			if !e.expires.After(now) {
+				t.Fatalf("%q: kept an entry that expires at %v", header, e.expires)
+			}
+		}
+	})
+}
