@@ -258,6 +258,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.UnixSocket != "" {
 		out = append(out, "--unix-socket", t.UnixSocket)
 	}
+	if t.Interface != "" {
+		out = append(out, "--interface", t.Interface)
+	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
 	}

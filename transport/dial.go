@@ -23,6 +23,7 @@ type dialer struct {
 	network   string // tcp, tcp4 or tcp6
 	idle      time.Duration
 	net       net.Dialer
+	local     net.IP // --interface: the address connections leave from; nil for the system's choice
 }
 
 // connectTo is one --connect-to HOST1:PORT1:HOST2:PORT2, curl's: a connection meant for HOST1:PORT1 goes to
@@ -51,8 +52,57 @@ func newDialer(o Options) (*dialer, error) {
 	default:
 		return nil, optionErrorf("-"+strconv.Itoa(o.Family), "the address family is 4 or 6")
 	}
-	return &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
-		net: net.Dialer{KeepAlive: 30 * time.Second}}, nil
+	d := &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
+		net: net.Dialer{KeepAlive: 30 * time.Second}}
+	if o.Interface != "" {
+		if d.local, err = localAddress(o.Interface, o.Family); err != nil {
+			return nil, err
+		}
+		d.net.LocalAddr = &net.TCPAddr{IP: d.local} // Go then dials only the server's addresses of its family
+		if d.local.To4() == nil && network == "tcp" {
+			d.network = "tcp6"
+		} else if network == "tcp" {
+			d.network = "tcp4"
+		}
+	}
+	return d, nil
+}
+
+// localAddress is the address --interface names, as curl takes it: an interface's name (its first address
+// of the family -4 or -6 asks for, IPv4 unless -6), an IP address, or a host name of this machine.
+func localAddress(v string, family int) (net.IP, error) {
+	var candidates []net.IP
+	if ip := net.ParseIP(v); ip != nil {
+		candidates = []net.IP{ip}
+	} else if ifi, err := net.InterfaceByName(v); err == nil {
+		addrs, err := ifi.Addrs()
+		if err != nil {
+			return nil, optionErrorf("--interface "+v, "%v", err)
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && !n.IP.IsLinkLocalUnicast() {
+				candidates = append(candidates, n.IP)
+			}
+		}
+		if len(candidates) == 0 {
+			return nil, optionErrorf("--interface "+v, "the interface has no address to send from")
+		}
+	} else if ips, err := net.LookupIP(v); err == nil {
+		candidates = ips
+	} else {
+		return nil, optionErrorf("--interface "+v, "no such interface, address or host name")
+	}
+	for _, want6 := range []bool{family == 6, family != 4} {
+		for _, ip := range candidates {
+			if (ip.To4() == nil) == want6 {
+				return ip, nil
+			}
+		}
+		if family != 0 {
+			break
+		}
+	}
+	return nil, optionErrorf("--interface "+v, "it has no IPv%d address", family)
 }
 
 // dial connects to addr (HOST:PORT) within ctx, along the route the options give.

@@ -71,7 +71,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
 	trace.QUICStarted(ctx)
-	conn, err := dialConnectedQUIC(ctx, udpAddr, tlsCfg, qcfg)
+	conn, err := dialConnectedQUIC(ctx, d.local, udpAddr, tlsCfg, qcfg)
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return nil, err // no handshake took place: the quic phase did not complete, as a refused connect
@@ -92,8 +92,12 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 // does not do: only a connected socket hears the ICMP "port unreachable" of a host with nothing on that
 // port, so that --http3 to a server without HTTP/3 fails at once with "connection refused" (exit 7), as
 // curl's does, instead of waiting out the connect timeout. The socket is closed with the connection.
-func dialConnectedQUIC(ctx context.Context, addr *net.UDPAddr, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
-	udp, err := net.DialUDP("udp", nil, addr)
+func dialConnectedQUIC(ctx context.Context, local net.IP, addr *net.UDPAddr, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+	var laddr *net.UDPAddr
+	if local != nil {
+		laddr = &net.UDPAddr{IP: local} // --interface
+	}
+	udp, err := net.DialUDP("udp", laddr, addr)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,7 @@ type Options struct {
 	ConnectTo      []string      // curl's --connect-to HOST1:PORT1:HOST2:PORT2
 	UnixSocket     string        // connect to this unix socket instead, whatever the URL's host
 	Family         int           // 4 or 6: only that IP version; 0 means either
+	Interface      string        // curl's --interface: send from this interface, address or host name
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
