@@ -15,12 +15,15 @@ import (
 type CookieOptions struct {
 	Read  string // -b: a Netscape cookie file ("-": standard input), or NAME=VALUE pairs sent as they are
 	Write string // -c: the file every cookie is written to after the exchange ("-": standard output)
+	// JunkSession is curl's -j: the session cookies (those without an expiry) of -b's file are not sent.
+	JunkSession bool
 
 	piped *session.Jar // the jar -b - read from standard input
 }
 
 func addCookieFlags(fs *pflag.FlagSet, c *CookieOptions) {
 	fs.StringVarP(&c.Read, "cookie", "b", "", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given")
+	fs.BoolVar(&c.JunkSession, "junk-session-cookies", false, "leave out -b's session cookies (those without an expiry), as a new browser session would")
 	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600; - writes to stdout)")
 }
 
@@ -76,6 +79,9 @@ func (c CookieOptions) jar(sess *session.Session) (*session.Jar, error) {
 		return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", c.Read, c.Read)
 	case err != nil:
 		return nil, &usageError{err: err}
+	}
+	if c.JunkSession {
+		jar.DropSessionCookies()
 	}
 	if sess == nil {
 		return jar, nil

@@ -85,7 +85,7 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
 	}
 	if o.Cookies.Read != "" && !o.Cookies.literal() {
-		co.CookieFile = o.Cookies.Read
+		co.CookieFile, co.JunkSession = o.Cookies.Read, o.Cookies.JunkSession
 	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
 		var parts []string
 		for _, c := range cookies {

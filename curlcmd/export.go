@@ -24,6 +24,7 @@ type Options struct {
 	Exchange    exchange.Options
 	Cookie      string // cookies a jar or session adds to the first request, as a Cookie header value
 	CookieFile  string // -b FILE, passed on
+	JunkSession bool   // -j: -b FILE's session cookies left out
 	CookieJar   string // -c FILE, passed on
 	Output      string // -o FILE
 	Download    bool   // -O: curl's -O -J
@@ -106,6 +107,9 @@ func Command(r *request.Request, o Options) string {
 		add("-b", secretCookie(o.Cookie, o.ShowSecrets))
 	}
 	if o.CookieFile != "" {
+		if o.JunkSession {
+			add("-j")
+		}
 		add("-b", o.CookieFile)
 	}
 	if o.CookieJar != "" {

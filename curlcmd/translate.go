@@ -57,6 +57,7 @@ var options = []curlOption{
 	same("referer", 'e', true),
 	same("cookie", 'b', true),
 	same("cookie-jar", 'c', true),
+	same("junk-session-cookies", 'j', false),
 	same("user", 'u', true),
 	{long: "oauth2-bearer", value: true, to: "--bearer"},
 	accepted("basic", 0, false),

@@ -82,6 +82,16 @@ func (j *Jar) Add(c Cookie) {
 	j.store(&c)
 }
 
+// DropSessionCookies removes the cookies that have no expiry (curl's -j, --junk-session-cookies): a jar
+// read from a file then starts a new browser session, as if the browser had been closed.
+func (j *Jar) DropSessionCookies() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := len(j.cookies)
+	j.cookies = slices.DeleteFunc(j.cookies, func(c *Cookie) bool { return c.Expires.IsZero() })
+	j.changed = j.changed || len(j.cookies) != n
+}
+
 // store puts c in the jar, replacing the cookie it matches (keeping that one's creation time).
 func (j *Jar) store(c *Cookie) {
 	for i, old := range j.cookies {
