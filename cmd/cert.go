@@ -236,7 +236,7 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 	if host == "" {
 		host, _, _ = net.SplitHostPort(r.Target)
 	}
-	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "") {
+	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "" || o.Transport.TLS.CAPath != "") {
 		return exchange.Untrusted(host, r.Verdict.Reason, r.Verdict.Err)
 	}
 	if o.Transport.TLS.Pin != "" {

@@ -207,6 +207,7 @@ func (f *verifyFlag) Set(v string) error {
 
 func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.CACert, "cacert", "", "trust the CA certificates in this PEM file instead of the system's")
+	fs.StringVar(&t.CAPath, "capath", "", "trust the CA certificates in this directory's files instead of the system's (DIR:DIR for several; with --cacert, both)")
 	fs.StringVar(&t.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
 	fs.StringVar(&t.Key, "key", "", "private key (PEM) of --cert")
 	fs.StringVar(&t.Key, "cert-key", "", "HTTPie's name for --key")

@@ -66,6 +66,7 @@ var options = []curlOption{
 	same("netrc-file", 0, true),
 	same("insecure", 'k', false),
 	same("cacert", 0, true),
+	same("capath", 0, true),
 	same("cert", 'E', true),
 	same("key", 0, true),
 	{long: "pinnedpubkey", value: true, to: "--pin"},

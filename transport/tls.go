@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hop-cli/hop/argfile"
@@ -16,6 +18,7 @@ import (
 type TLSOptions struct {
 	Insecure   bool   // skip certificate verification
 	CACert     string // PEM file of CA certificates to trust instead of the system's
+	CAPath     string // curl's --capath: directories (":"-separated) of CA certificate files, trusted so too
 	Cert, Key  string // client certificate and key (PEM) for mutual TLS; Key may be empty if Cert holds both
 	MinVersion string // "1.0" … "1.3"; empty means Go's default
 	MaxVersion string
@@ -40,6 +43,14 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 			return nil, err
 		}
 		cfg.RootCAs = pool
+	}
+	if o.CAPath != "" {
+		if cfg.RootCAs == nil {
+			cfg.RootCAs = x509.NewCertPool()
+		}
+		if err := loadCADirs(cfg.RootCAs, o.CAPath); err != nil {
+			return nil, err
+		}
 	}
 	for flag, v := range map[string]string{"--tls-min": o.MinVersion, "--tls-max": o.MaxVersion} {
 		if v == "" {
@@ -124,6 +135,30 @@ func loadCAs(path string) (*x509.CertPool, error) {
 		return nil, optionErrorf("--cacert "+path, "no PEM certificates in the file")
 	}
 	return pool, nil
+}
+
+// loadCADirs adds to pool the certificates in the files of each directory in dirs (":"-separated), as
+// curl's --capath reads an OpenSSL certificate directory: every file that holds PEM certificates counts,
+// others (an index, a CRL) are passed over; a directory with none is an error.
+func loadCADirs(pool *x509.CertPool, dirs string) error {
+	for _, dir := range strings.Split(dirs, ":") {
+		arg := "--capath " + dir
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return &OptionError{Arg: arg, Err: argfile.Reason(err)}
+		}
+		found := false
+		for _, e := range entries {
+			data, err := argfile.Read(filepath.Join(dir, e.Name()), maxPEMFile)
+			if err == nil && pool.AppendCertsFromPEM(data) {
+				found = true
+			}
+		}
+		if !found {
+			return optionErrorf(arg, "no file in the directory holds PEM certificates")
+		}
+	}
+	return nil
 }
 
 // withServerName returns cfg for a connection to addr: SNI and the name verified are the host, unless cfg
