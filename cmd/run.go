@@ -149,6 +149,11 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 			return err
 		}
 	}
+	if a := o.Transport.AltSvc; a != "" {
+		if err := checkDir("--alt-svc "+a, filepath.Dir(a)); err != nil {
+			return err
+		}
+	}
 	p.mayResume = o.Exchange.Retry.N > 0 && p.o.downloading() && !p.document && p.o.HAR == "" && !p.needBody
 	if err := p.prepareDownload(out.req); err != nil {
 		return err
