@@ -40,6 +40,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
 	fs.StringVar(&s.Boundary, "boundary", "", "the boundary of a multipart body (random otherwise)")
 	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")
+	fs.CountVar(&s.Compress, "compress", "deflate the body (Content-Encoding: deflate) when that makes it smaller; twice: always")
 	fs.BoolVar(&s.Chunked, "chunked", false, "send the body with Transfer-Encoding: chunked (HTTP/1.1), without its length")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
 	fs.StringVar(&s.RequestTarget, "request-target", "", "send this in the request line instead of the URL's path and query: * (OPTIONS *) or /path as typed")

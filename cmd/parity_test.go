@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/json"
 	"io"
 	"mime"
@@ -300,5 +301,61 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		if _, code := sent(t, dir, nil, args...); code != 2 {
 			t.Errorf("hop %q exited %d, want 2", args, code)
 		}
+	}
+}
+
+// TestCompressAsHTTPieSendsIt: HTTPie's --compress deflates the body (zlib's format) with Content-Encoding:
+// deflate, only when that makes it smaller unless given twice; a file is compressed as it is read, sent
+// without its length. The server inflates what it received and finds what was meant.
+func TestCompressAsHTTPieSendsIt(t *testing.T) {
+	dir := fixtures(t)
+	long := strings.Repeat("compressible ", 200)
+	if err := os.WriteFile(filepath.Join(dir, "long.txt"), []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inflate := func(b []byte) string {
+		zr, err := zlib.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("the body is not zlib: %v", err)
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("the body does not inflate: %v", err)
+		}
+		return string(out)
+	}
+	for _, tt := range []struct {
+		args       []string
+		compressed bool
+		want       string // the body as meant (JSON compared as JSON)
+		chunked    bool
+	}{
+		{[]string{"post", "REC/x", "a=1", "--compress"}, false, `{"a": "1"}`, false}, // larger compressed: sent as is
+		{[]string{"post", "REC/x", "a=1", "--compress", "--compress"}, true, `{"a": "1"}`, false},
+		{[]string{"post", "REC/x", "t=" + long, "--compress"}, true, `{"t": "` + long + `"}`, false},
+		{[]string{"post", "REC/x", "@long.txt", "--compress"}, true, long, true},
+	} {
+		rec, code := sent(t, dir, nil, tt.args...)
+		if code != 0 {
+			t.Errorf("hop %q exited %d", tt.args, code)
+			continue
+		}
+		body := string(rec.Body)
+		if got := strings.Join(rec.Header["Content-Encoding"], ","); (got == "deflate") != tt.compressed {
+			t.Errorf("hop %q: Content-Encoding %q, compressed %v", tt.args, got, tt.compressed)
+			continue
+		}
+		if tt.compressed {
+			body = inflate(rec.Body)
+		}
+		if body != tt.want && !jsonEqual(t, []byte(body), tt.want) {
+			t.Errorf("hop %q: the server found %.80q, want %.80q", tt.args, body, tt.want)
+		}
+		if tt.chunked != (rec.ContentLength < 0) {
+			t.Errorf("hop %q: Content-Length %d, want it chunked: %v", tt.args, rec.ContentLength, tt.chunked)
+		}
+	}
+	if _, code := sent(t, dir, nil, "post", "REC/x", "a=1", "--compress", "Content-Encoding:gzip"); code != 2 {
+		t.Errorf("--compress with a Content-Encoding typed: exit %d, want 2", code)
 	}
 }

@@ -2,6 +2,7 @@ package request
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,6 +116,11 @@ func Build(spec Spec) (*Request, error) {
 		body = built{}
 	}
 	r.Body = body.data
+	if spec.Compress > 0 && r.Body != nil {
+		if err := r.compress(spec.Compress > 1); err != nil {
+			return nil, err
+		}
+	}
 
 	user, pass := spec.User, spec.Password
 	if u := r.URL.User; u != nil && user == "" && spec.Bearer == "" && !spec.Challenged {
@@ -767,5 +773,47 @@ func (m *multiCloser) Close() error {
 	for _, f := range m.files {
 		f.Close()
 	}
+	return nil
+}
+
+// compress deflates the body (HTTPie's --compress): zlib's format, which RFC 9110's "deflate" names, with
+// Content-Encoding: deflate. A body in memory is sent compressed only when that makes it smaller, unless
+// always (--compress twice); a body read while it is sent (a file, standard input, a multipart upload) is
+// compressed as it goes, without its length.
+func (r *Request) compress(always bool) error {
+	if r.Header.Get("Content-Encoding") != "" {
+		return usageErrorf("--compress", "the request already says Content-Encoding: %s", r.Header.Get("Content-Encoding"))
+	}
+	orig := r.Body
+	if orig.open == nil {
+		var buf bytes.Buffer
+		zw := zlib.NewWriter(&buf)
+		zw.Write(orig.data)
+		zw.Close()
+		if buf.Len() >= len(orig.data) && !always {
+			return nil
+		}
+		r.Body = &Body{Kind: orig.Kind, Parts: orig.Parts, data: buf.Bytes(), Length: int64(buf.Len())}
+	} else {
+		r.Body = &Body{Kind: orig.Kind, Path: orig.Path, Parts: orig.Parts, Length: -1, changes: orig.changes,
+			open: func() (io.ReadCloser, error) {
+				rc, err := orig.Open()
+				if err != nil {
+					return nil, err
+				}
+				pr, pw := io.Pipe()
+				go func() {
+					zw := zlib.NewWriter(pw)
+					_, err := io.Copy(zw, rc)
+					if cerr := zw.Close(); err == nil {
+						err = cerr
+					}
+					rc.Close()
+					pw.CloseWithError(err)
+				}()
+				return pr, nil
+			}}
+	}
+	r.Header.Set("Content-Encoding", "deflate")
 	return nil
 }

@@ -25,6 +25,8 @@ type Spec struct {
 	// RequestTarget, when set (curl's --request-target), is sent in the request line instead of the URL's
 	// path and query: "*" for OPTIONS *, or a path sent exactly as typed.
 	RequestTarget string
+	// Compress is HTTPie's --compress, counted: 1 deflates the body when that makes it smaller, 2 always.
+	Compress int
 	// Chunked sends the body with Transfer-Encoding: chunked over HTTP/1.1 (HTTPie's --chunked), as it
 	// arrives, rather than with its Content-Length; HTTP/2 and HTTP/3 frame it anyway.
 	Chunked bool
