@@ -159,11 +159,7 @@ func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client,
 			out.ex = ex
 			return derr
 		}
-		p.finalHead(ex)
-		res, read, berr := p.body(ex, &out.body)
-		out.bodyBytes, out.bodyRead = res.Bytes, read
-		ex.Close()
-		p.after(ex)
+		berr := p.showResponse(ex, out)
 		ex.Hops = append(earlier[:len(earlier):len(earlier)], ex.Hops...)
 		out.ex, err = ex, berr
 	}

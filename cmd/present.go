@@ -141,6 +141,18 @@ func (p *presenter) wait(w exchange.Wait) {
 // final one is, once the exchange is over.
 func (p *presenter) everyHead() bool { return p.o.Verbose || p.o.All || p.o.Include }
 
+// showResponse shows the final response of an exchange that went through: its head, when only the final
+// one is shown, then its body (kept in out as the document, HAR and checks need it), and what follows them.
+// It returns the body's failure.
+func (p *presenter) showResponse(ex *exchange.Exchange, out *outcome) error {
+	p.finalHead(ex)
+	res, read, err := p.body(ex, &out.body)
+	out.bodyBytes, out.bodyRead = res.Bytes, read
+	ex.Close()
+	p.after(ex)
+	return err
+}
+
 // finalHead shows the final response head, when only the final one is shown.
 func (p *presenter) finalHead(ex *exchange.Exchange) {
 	if resp := ex.Final(); p.respHead && !p.everyHead() && resp != nil {

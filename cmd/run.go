@@ -171,11 +171,7 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		p.failure(ex, err)
 		return err
 	}
-	p.finalHead(ex)
-	res, read, err := p.body(ex, &out.body)
-	out.bodyBytes, out.bodyRead = res.Bytes, read
-	ex.Close()
-	p.after(ex)
+	err = p.showResponse(ex, out)
 	if err != nil && p.mayResume {
 		err = p.resumeDownload(ctx, client, out, err)
 		ex = out.ex

@@ -227,15 +227,10 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 				i++
 				v = args[i]
 			}
-			if opt.long == "config" {
-				more, err := t.config(v)
-				if err != nil {
-					return nil, err
-				}
-				args = slices.Concat(args[:i+1], more, args[i+1:])
-				continue
+			var err error
+			if args, err = t.take(opt, v, args, i); err != nil {
+				return nil, err
 			}
-			t.apply(opt, v)
 		case strings.HasPrefix(a, "-") && len(a) > 1:
 			for j := 1; j < len(a); j++ {
 				opt := lookupShort(a[j])
@@ -254,15 +249,10 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 					}
 					j = len(a)
 				}
-				if opt.long == "config" {
-					more, err := t.config(v)
-					if err != nil {
-						return nil, err
-					}
-					args = slices.Concat(args[:i+1], more, args[i+1:])
-					continue
+				var err error
+				if args, err = t.take(opt, v, args, i); err != nil {
+					return nil, err
 				}
-				t.apply(opt, v)
 			}
 		default:
 			t.urls = append(t.urls, a)
@@ -303,6 +293,20 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 		out = append(out, "--ignore-stdin")
 	}
 	return out, nil
+}
+
+// take applies one option with its value v, taken from args[i] or before: a -K file's arguments are put
+// after it, to be read next, and the arguments returned.
+func (t *translation) take(opt *curlOption, v string, args []string, i int) ([]string, error) {
+	if opt.long != "config" {
+		t.apply(opt, v)
+		return args, nil
+	}
+	more, err := t.config(v)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(args[:i+1], more, args[i+1:]), nil
 }
 
 // config reads a -K file and returns the arguments it stands for.

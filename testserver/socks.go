@@ -34,16 +34,19 @@ func StartSOCKS5(s *SOCKS5) (*SOCKS5, error) {
 	if s.Route == nil {
 		s.Route = func(hostport string) string { return hostport }
 	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
+	go accept(ln, s.serve)
 	return s, nil
+}
+
+// accept serves every connection ln takes, each on its own goroutine, until ln is closed.
+func accept(ln net.Listener, serve func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go serve(c)
+	}
 }
 
 // Addr is the proxy's HOST:PORT.

@@ -27,15 +27,7 @@ func StartStartTLS(s *StartTLS) (*StartTLS, error) {
 		return nil, err
 	}
 	s.ln = ln
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
+	go accept(ln, s.serve)
 	return s, nil
 }
 
