@@ -88,6 +88,7 @@ resolve/connect.`,
 
 // addCertFlags registers hop cert's own flags and the request flag groups it honours.
 func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
+	fs.SetNormalizeFunc(flagAlias)
 	addCertOwnFlags(fs, o)
 	fs.StringVar(&o.Format, "format", "text", "output format: text, json or pem")
 	addTLSFlags(fs, &o.Transport.TLS)

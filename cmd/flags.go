@@ -56,6 +56,25 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 }
 
+// flagAlias is the flag sets' normalisation: the other names a flag answers to (curl's, HTTPie's), which
+// need no Flag of their own, so that registering them costs nothing at start-up. curl's --fail,
+// --fail-with-body and HTTPie's --check-status and --stream are accepted as -S is: hop behaves so anyway.
+func flagAlias(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	switch name {
+	case "ignore-netrc": // HTTPie's
+		name = "no-netrc"
+	case "max-redirs": // curl's
+		name = "max-redirects"
+	case "location": // curl's
+		name = "follow"
+	case "cert-key": // HTTPie's
+		name = "key"
+	case "fail", "fail-with-body", "check-status", "stream":
+		name = "show-error"
+	}
+	return pflag.NormalizedName(name)
+}
+
 // stringsFlag is a repeatable flag: every use appends its value whole, commas kept, as pflag's StringArray
 // does. pflag's builds a CSV writer (a fresh 4 KiB buffer) to print each such flag's empty default, for every
 // flag registered, at every start of hop; this one prints nothing for nothing.
@@ -156,16 +175,12 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.MarkHidden("digest")
 	fs.StringVar(&a.Netrc.File, "netrc-file", "", "read credentials for the host typed from FILE (default: $NETRC, then ~/.netrc)")
 	fs.BoolVar(&a.Netrc.Off, "no-netrc", false, "never read credentials from .netrc")
-	fs.BoolVar(&a.Netrc.Off, "ignore-netrc", false, "HTTPie's name for --no-netrc")
-	fs.MarkHidden("ignore-netrc")
 }
 
 func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.BoolVarP(&e.Follow, "follow", "L", false, "follow redirects")
 	e.MaxRedirects = 10 // the default, which --help shows
 	fs.Var((*countFlag)(&e.MaxRedirects), "max-redirects", "most redirects to follow with -L")
-	fs.Var((*countFlag)(&e.MaxRedirects), "max-redirs", "same as --max-redirects (curl's name)")
-	fs.MarkHidden("max-redirs")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
 	// curl's --post301, --post302, --post303: hidden, as its other accepted names.
@@ -178,8 +193,6 @@ func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	}
 	fs.Var(&protocolsFlag{&e.Protocols}, "proto", "allow only these protocols, for the URL and redirects, curl style: =https, -http, all")
 	fs.Var(&protocolsFlag{&e.RedirectProtocols}, "proto-redir", "allow only these protocols for redirects, curl style (as --proto)")
-	fs.BoolVar(&e.Follow, "location", false, "same as --follow (curl's name)")
-	fs.MarkHidden("location")
 }
 
 func addInsecureFlag(fs *pflag.FlagSet, t *transport.TLSOptions) {
@@ -211,8 +224,6 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.CAPath, "capath", "", "trust the CA certificates in this directory's files instead of the system's (DIR:DIR for several; with --cacert, both)")
 	fs.StringVar(&t.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
 	fs.StringVar(&t.Key, "key", "", "private key (PEM) of --cert")
-	fs.StringVar(&t.Key, "cert-key", "", "HTTPie's name for --key")
-	fs.MarkHidden("cert-key")
 	fs.StringVar(&t.MinVersion, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
 	fs.StringVar(&t.MaxVersion, "tls-max", "", "highest TLS version to offer")
 	fs.Var(&sslFlag{t}, "ssl", "HTTPie's --ssl: tls1, tls1.1, tls1.2 or tls1.3 pins that version (--tls-min and --tls-max both); ssl2.3 negotiates")
@@ -385,13 +396,9 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "print the body and errors, nothing else (curl's silent)")
 	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")
-	fs.BoolVar(&o.curlAsIs, "fail", false, "curl's --fail, accepted: a 4xx or 5xx fails anyway")
-	fs.BoolVar(&o.curlAsIs, "fail-with-body", false, "curl's --fail-with-body, accepted: a 4xx or 5xx fails anyway, its body printed")
-	fs.BoolVar(&o.curlAsIs, "check-status", false, "HTTPie's --check-status, accepted: a 4xx or 5xx fails anyway")
-	fs.BoolVar(&o.curlAsIs, "stream", false, "HTTPie's --stream, accepted: hop writes a body as it arrives anyway")
 	fs.BoolVar(&o.headersOnly, "headers", false, "HTTPie's --headers: -p h")
 	fs.BoolVar(&o.bodyOnly, "body", false, "HTTPie's --body: -p b")
-	for _, name := range []string{"show-error", "fail", "fail-with-body", "check-status", "stream", "headers", "body"} {
+	for _, name := range []string{"show-error", "headers", "body"} {
 		fs.MarkHidden(name)
 	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")

@@ -198,6 +198,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 
 // addRequestFlagGroups registers every flag of a request command.
 func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
+	fs.SetNormalizeFunc(flagAlias)
 	addBodyFlags(fs, &o.Spec, o)
 	addAuthFlags(fs, &o.Auth)
 	addCookieFlags(fs, &o.Cookies)
