@@ -28,10 +28,19 @@ import (
 // TCP, and the entry is dropped.
 type AltSvc struct {
 	mu      sync.Mutex
-	entries map[string]altEntry // by origin host:port
+	entries map[string]altEntry  // by origin host:port
+	broken  map[string]time.Time // origins whose alternative could not be reached, until when it is not tried
 	changed bool
 	now     func() time.Time
 }
+
+// brokenFor is how long an alternative that could not be reached is left alone, so that a network that
+// drops UDP does not cost the wait on every other run (the next TCP answer announces it again). The mark
+// is kept in the file as a comment, which curl passes over.
+const brokenFor = time.Hour
+
+// brokenPrefix starts the comment line that marks an origin's alternative unreachable.
+const brokenPrefix = "# hop: h3 unreachable for "
 
 type altEntry struct {
 	srcALPN string // how the origin was reached when it announced the alternative (h1, h2)
@@ -49,7 +58,7 @@ const altSvcTime = "20060102 15:04:05"
 // LoadAltSvc reads the cache at path: no file is an empty cache; lines that cannot be read, and entries
 // for other protocols than h3 or already expired, are left out.
 func LoadAltSvc(path string) (*AltSvc, error) {
-	a := &AltSvc{entries: map[string]altEntry{}, now: time.Now}
+	a := &AltSvc{entries: map[string]altEntry{}, broken: map[string]time.Time{}, now: time.Now}
 	data, err := os.ReadFile(path)
 	switch {
 	case os.IsNotExist(err):
@@ -62,6 +71,14 @@ func LoadAltSvc(path string) (*AltSvc, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, brokenPrefix); ok {
+			// # hop: h3 unreachable for example.com 443 until "20261204 12:00:00"
+			f := strings.Fields(rest)
+			if until, err := time.Parse(altSvcTime, strings.Trim(strings.Join(f[min(3, len(f)):], " "), `"`)); err == nil && len(f) == 5 && until.After(a.now()) {
+				a.broken[net.JoinHostPort(f[0], f[1])] = until
+			}
+			continue
+		}
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -90,14 +107,18 @@ func (a *AltSvc) Lookup(origin string) (string, bool) {
 	return e.dst, true
 }
 
-// Forget drops origin's entry: its alternative could not be reached.
+// Forget drops origin's entry, whose alternative could not be reached, and leaves the origin's
+// announcements alone for brokenFor.
 func (a *AltSvc) Forget(origin string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if _, ok := a.entries[strings.ToLower(origin)]; ok {
-		delete(a.entries, strings.ToLower(origin))
-		a.changed = true
+	origin = strings.ToLower(origin)
+	delete(a.entries, origin)
+	if a.broken == nil {
+		a.broken = map[string]time.Time{}
 	}
+	a.broken[origin] = a.now().Add(brokenFor).UTC().Truncate(time.Second)
+	a.changed = true
 }
 
 // Learn takes in the Alt-Svc header of a response from origin, reached over proto ("HTTP/1.1", "HTTP/2.0"):
@@ -111,6 +132,9 @@ func (a *AltSvc) Learn(origin, proto string, h http.Header) {
 	host, _, _ := net.SplitHostPort(origin)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if until, ok := a.broken[origin]; ok && until.After(a.now()) {
+		return // its alternative could not be reached a moment ago
+	}
 	for _, v := range values {
 		if strings.TrimSpace(v) == "clear" {
 			if _, ok := a.entries[origin]; ok {
@@ -196,6 +220,12 @@ func (a *AltSvc) Save(path string) error {
 	}
 	var b strings.Builder
 	b.WriteString("# Your alt-svc cache. https://curl.se/docs/alt-svc.html\n# Written by hop, in curl's format.\n")
+	for origin, until := range a.broken {
+		if until.After(a.now()) {
+			h, p, _ := net.SplitHostPort(origin)
+			fmt.Fprintf(&b, "%s%s %s until \"%s\"\n", brokenPrefix, h, p, until.UTC().Format(altSvcTime))
+		}
+	}
 	for origin, e := range a.entries {
 		if !e.expires.After(a.now()) {
 			continue

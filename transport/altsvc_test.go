@@ -93,3 +93,39 @@ func TestAltSvcFile(t *testing.T) {
 		t.Errorf("read back: keep.example → %q, %v", dst, ok)
 	}
 }
+
+// TestAltSvcBroken: an alternative that could not be reached is dropped, and its origin's announcements
+// are left alone for an hour, across runs (the mark is a comment line in the file, which curl passes over).
+func TestAltSvcBroken(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alt-svc.txt")
+	now := time.Now().UTC().Truncate(time.Second) // LoadAltSvc leaves out what has expired by the clock
+	a := &AltSvc{entries: map[string]altEntry{}, now: func() time.Time { return now }}
+	announce := http.Header{"Alt-Svc": {`h3=":443"`}}
+	a.Learn("example.com:443", "HTTP/2.0", announce)
+	a.Forget("example.com:443")
+	a.Learn("example.com:443", "HTTP/2.0", announce)
+	if _, ok := a.Lookup("example.com:443"); ok {
+		t.Fatal("an announcement was taken right after its alternative failed")
+	}
+	if err := a.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `# hop: h3 unreachable for example.com 443 until "`+now.Add(time.Hour).Format(altSvcTime)+`"`) {
+		t.Fatalf("saved:\n%s", data)
+	}
+	b, err := LoadAltSvc(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.now = func() time.Time { return now.Add(30 * time.Minute) }
+	b.Learn("example.com:443", "HTTP/2.0", announce)
+	if _, ok := b.Lookup("example.com:443"); ok {
+		t.Error("the mark did not outlive the run")
+	}
+	b.now = func() time.Time { return now.Add(61 * time.Minute) }
+	b.Learn("example.com:443", "HTTP/2.0", announce)
+	if _, ok := b.Lookup("example.com:443"); !ok {
+		t.Error("an hour later, the announcement is still refused")
+	}
+}
