@@ -283,3 +283,45 @@ func TestFormatJSONAlwaysOneDocument(t *testing.T) {
 		t.Errorf("--offline document: %v %s", err, out)
 	}
 }
+
+// TestHARRequestBodySize: request.bodySize is the bytes of the body sent, a file's too, which the HAR does
+// not hold (hop streams it); one held in memory is in postData as well.
+func TestHARRequestBodySize(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "body.txt")
+	os.WriteFile(file, []byte("twelve bytes"), 0o644)
+	for _, tt := range []struct {
+		args     []string
+		size     int
+		postData bool
+	}{
+		{[]string{"put", srv.URL + "/put", "@" + file}, 12, false},
+		{[]string{"post", srv.URL + "/post", "a=1"}, len(`{"a":"1"}`), true},
+		{[]string{"get", srv.URL + "/get"}, 0, false},
+	} {
+		path := filepath.Join(dir, "x.har")
+		if _, code := runHop(t, append(tt.args, "--har", path, "-q")...); code != 0 {
+			t.Fatalf("hop %q: exit %d", tt.args, code)
+		}
+		data, _ := os.ReadFile(path)
+		var har struct {
+			Log struct {
+				Entries []struct {
+					Request struct {
+						BodySize int
+						PostData *struct{ Text string }
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(data, &har); err != nil || len(har.Log.Entries) != 1 {
+			t.Fatalf("%v: %s", err, data)
+		}
+		r := har.Log.Entries[0].Request
+		if r.BodySize != tt.size || (r.PostData != nil) != tt.postData {
+			t.Errorf("hop %q: request.bodySize %d, postData %v; want %d, %v", tt.args, r.BodySize, r.PostData != nil, tt.size, tt.postData)
+		}
+	}
+}

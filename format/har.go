@@ -182,11 +182,16 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 			proto = "HTTP/1.1"
 		}
 		var reqBody []byte
+		bodySize := 0
 		if h.Request.Body != nil {
-			reqBody = bodies.Request
+			// A body hop held is written out; one it streamed (a file, standard input) only counted, as sent.
+			reqBody, bodySize = bodies.Request, int(rec.BodySent)
+			if reqBody != nil {
+				bodySize = len(reqBody)
+			}
 		}
 		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},
-			Headers: nvs(h.Request.Header, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: len(reqBody)}
+			Headers: nvs(h.Request.Header, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
 				for _, v := range vs {
