@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -357,5 +358,47 @@ func TestCompressAsHTTPieSendsIt(t *testing.T) {
 	}
 	if _, code := sent(t, dir, nil, "post", "REC/x", "a=1", "--compress", "Content-Encoding:gzip"); code != 2 {
 		t.Errorf("--compress with a Content-Encoding typed: exit %d, want 2", code)
+	}
+}
+
+// TestReplaySendsWhatWasSent: hop replay of the HAR hop wrote sends the request again, as the server
+// received it the first time: method, target, headers, body. Credentials the HAR holds masked are not sent.
+func TestReplaySendsWhatWasSent(t *testing.T) {
+	dir := fixtures(t)
+	for i, args := range [][]string{
+		{"get", "REC/a?x=1", "q==two words", "X-A:b c"},
+		{"post", "REC/b", "a=1", "n:=2", "--show-secrets", "--bearer", "tok"},
+		{"post", "REC/c", "-f", "a=1", "b=x y&z"},
+		{"put", "REC/d", "a:=[1,2]", "-H", "X-B: 2"},
+		{"request", "PURGE", "REC/e", "Cookie:sid=1", "--show-secrets"},
+	} {
+		har := filepath.Join(dir, fmt.Sprintf("r%d.har", i))
+		want, code := sent(t, dir, nil, append(args, "--har", har)...)
+		if code != 0 {
+			t.Fatalf("hop %q: exit %d", args, code)
+		}
+		got, code := sent(t, dir, nil, "replay", har)
+		if code != 0 {
+			t.Errorf("hop replay of %q: exit %d", args, code)
+			continue
+		}
+		sameRequest(t, fmt.Sprintf("replay of %q", args), got, want)
+	}
+	// A body the HAR does not hold (hop's --har keeps a file's out): refused, rather than sent empty.
+	har0 := filepath.Join(dir, "file.har")
+	if _, code := sent(t, dir, nil, "put", "REC/g", "@notes.txt", "--har", har0); code != 0 {
+		t.Fatal("hop --har: failed")
+	}
+	if _, code := sent(t, dir, nil, "replay", har0); code != 2 {
+		t.Errorf("replay of a request whose body the HAR does not hold: exit %d, want 2", code)
+	}
+	// Without --show-secrets the HAR holds the token masked: the replay sends none.
+	har := filepath.Join(dir, "masked.har")
+	if _, code := sent(t, dir, nil, "get", "REC/f", "--bearer", "tok", "--har", har); code != 0 {
+		t.Fatal("hop --har: failed")
+	}
+	got, code := sent(t, dir, nil, "replay", har)
+	if code != 0 || got.Header["Authorization"] != nil {
+		t.Errorf("replay of a masked HAR: exit %d, Authorization %q; want it left out", code, got.Header["Authorization"])
 	}
 }

@@ -102,6 +102,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	}
 	c.addRequestCmd(s, r, anyMethodCommand)
 	c.addCertCmd(s, r)
+	c.addReplayCmd(s, r)
 	root.AddCommand(newVersionCmd(s))
 	curl := newCurlCmd()
 	root.AddCommand(curl)

@@ -1,0 +1,118 @@
+package request
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/textproto"
+	"net/url"
+	"strings"
+)
+
+// HAREntry is one request of a HAR file (1.2: hop's --har, a browser's export), as hop replay sends it
+// again: the method, the URL, the headers worth sending again, and the body.
+type HAREntry struct {
+	Method, URL string
+	Headers     []string // "Name: value", as -H takes them
+	Body        *string  // nil when there is none
+	// Masked names the headers left out because the file holds them masked ("****", hop's --har without
+	// --show-secrets): sending the mask would be wrong, the caller says what to give instead.
+	Masked []string
+}
+
+// harReplayed leaves out what a HAR records but a new request gets of its own: HTTP/2 pseudo-headers (":"
+// names), Host (the URL's), the body's framing, and the connection's own headers.
+func harReplayed(name string) bool {
+	switch textproto.CanonicalMIMEHeaderKey(name) {
+	case "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "Te", "Trailer":
+		return false
+	}
+	return !strings.HasPrefix(name, ":")
+}
+
+// ReadHAR reads entry n (from 1) of a HAR file; n 0 means the only one, and a file of several asks for one.
+func ReadHAR(data []byte, n int) (HAREntry, int, error) {
+	var f struct {
+		Log struct {
+			Entries []struct {
+				Request struct {
+					Method  string `json:"method"`
+					URL     string `json:"url"`
+					Headers []struct {
+						Name  string `json:"name"`
+						Value string `json:"value"`
+					} `json:"headers"`
+					BodySize int64 `json:"bodySize"`
+					PostData *struct {
+						MimeType string  `json:"mimeType"`
+						Text     *string `json:"text"`
+						Params   []struct {
+							Name     string `json:"name"`
+							Value    string `json:"value"`
+							FileName string `json:"fileName"`
+						} `json:"params"`
+					} `json:"postData"`
+				} `json:"request"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return HAREntry{}, 0, fmt.Errorf("not a HAR file: %v", err)
+	}
+	entries := f.Log.Entries
+	switch {
+	case len(entries) == 0:
+		return HAREntry{}, 0, errors.New("the HAR file holds no entries")
+	case n == 0 && len(entries) > 1:
+		return HAREntry{}, len(entries), fmt.Errorf("the HAR file holds %d entries: pick one with --entry N (1 is %s %s)",
+			len(entries), entries[0].Request.Method, entries[0].Request.URL)
+	case n == 0:
+		n = 1
+	case n < 0 || n > len(entries):
+		return HAREntry{}, len(entries), fmt.Errorf("--entry %d: the HAR file holds %d entries", n, len(entries))
+	}
+	r := entries[n-1].Request
+	e := HAREntry{Method: r.Method, URL: r.URL}
+	if e.Method == "" || e.URL == "" {
+		return HAREntry{}, len(entries), fmt.Errorf("entry %d has no method or URL", n)
+	}
+	contentType := false
+	for _, h := range r.Headers {
+		if !harReplayed(h.Name) {
+			continue
+		}
+		switch name := textproto.CanonicalMIMEHeaderKey(h.Name); {
+		case (name == "Authorization" || name == "Proxy-Authorization" || name == "Cookie") && strings.Contains(h.Value, "****"):
+			e.Masked = append(e.Masked, name)
+			continue
+		case name == "Content-Type":
+			contentType = true
+		}
+		e.Headers = append(e.Headers, h.Name+": "+h.Value)
+	}
+	if r.PostData == nil && r.BodySize > 0 {
+		// hop's --har holds a body only when it was in memory; a browser's, when it could read it.
+		return HAREntry{}, len(entries), fmt.Errorf("entry %d sent a body of %d bytes that the HAR file does not hold", n, r.BodySize)
+	}
+	if p := r.PostData; p != nil {
+		body := ""
+		switch {
+		case p.Text != nil:
+			body = *p.Text
+		case len(p.Params) > 0:
+			var form []string // in the order recorded
+			for _, param := range p.Params {
+				if param.FileName != "" {
+					return HAREntry{}, len(entries), fmt.Errorf("entry %d uploads the file %q, which the HAR file does not hold", n, param.FileName)
+				}
+				form = append(form, url.QueryEscape(param.Name)+"="+url.QueryEscape(param.Value))
+			}
+			body = strings.Join(form, "&")
+		}
+		e.Body = &body
+		if !contentType && p.MimeType != "" {
+			e.Headers = append(e.Headers, "Content-Type: "+p.MimeType)
+		}
+	}
+	return e, len(entries), nil
+}
