@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"net/http"
 	"net/textproto"
 	"strings"
 
@@ -50,8 +51,14 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 				return usageErrorf("%s: %w", args[0], err)
 			}
 			o.Spec.Method, o.Spec.URL, o.Spec.Items = e.Method, e.URL, args[1:]
-			if o.Method != "" {
-				o.Spec.Method = o.Method
+			switch {
+			case o.Method != "":
+				o.Spec.Method = o.Method // -X, as typed
+			case o.Head:
+				o.Spec.Method = http.MethodHead
+			}
+			if o.Head {
+				o.Output.Include = true // -I shows the head on stdout, as for the other commands
 			}
 			typed := typedHeaders(o.Spec.Headers, o.Spec.Items)
 			var recorded []string
