@@ -50,3 +50,27 @@ func FuzzURL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadHAR: whatever a HAR file holds, reading an entry never panics, and what it gives is a method, a
+// URL and headers hop can check like typed ones (a name, a colon), none of them a pseudo-header.
+func FuzzReadHAR(f *testing.F) {
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/","headers":[{"name":":authority","value":"x"},{"name":"A","value":"b"}]}}]}}`), 1)
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"POST","url":"http://x/","postData":{"params":[{"name":"a","value":"1"}]}}}]}}`), 0)
+	f.Add([]byte(`{"log":{"entries":[]}}`), 0)
+	f.Add([]byte(`[]`), 3)
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"u","headers":[{"name":"","value":"x"}]}}]}}`), 1)
+	f.Fuzz(func(t *testing.T, data []byte, n int) {
+		e, _, err := ReadHAR(data, n)
+		if err != nil {
+			return
+		}
+		if e.Method == "" || e.URL == "" {
+			t.Fatalf("an entry without a method or URL: %+v", e)
+		}
+		for _, h := range e.Headers {
+			if name, _, ok := strings.Cut(h, ":"); !ok || strings.HasPrefix(h, ":") || strings.EqualFold(strings.TrimSpace(name), "Host") {
+				t.Fatalf("header %q", h)
+			}
+		}
+	})
+}

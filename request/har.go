@@ -27,7 +27,7 @@ func harReplayed(name string) bool {
 	case "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "Te", "Trailer":
 		return false
 	}
-	return !strings.HasPrefix(name, ":")
+	return name != "" && !strings.HasPrefix(name, ":")
 }
 
 // ReadHAR reads entry n (from 1) of a HAR file; n 0 means the only one, and a file of several asks for one.
