@@ -386,8 +386,8 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))
 		}
 	}
-	// $SMTP, $IMAP, $POP3, $FTP and $POSTGRES start TLS when asked (with a certificate like GOOD's);
-	// $SMTP_REFUSING and $POSTGRES_REFUSING say no; $SMTP_CHATTY answers EHLO without end.
+	// $SMTP, $IMAP, $POP3, $FTP, $POSTGRES and $LDAP start TLS when asked (with a certificate like GOOD's);
+	// $SMTP_REFUSING, $POSTGRES_REFUSING and $LDAP_REFUSING say no; $SMTP_CHATTY answers EHLO without end.
 	mail, err := pki.Issue(testserver.Leaf{Names: local})
 	ts.Check(err)
 	for _, v := range []struct {
@@ -398,6 +398,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		{"FTP", "ftp", false, false}, {"POSTGRES", "postgres", false, false},
 		{"SMTP_REFUSING", "smtp", true, false}, {"POSTGRES_REFUSING", "postgres", true, false},
 		{"SMTP_CHATTY", "smtp", false, true},
+		{"LDAP", "ldap", false, false}, {"LDAP_REFUSING", "ldap", true, false},
 	} {
 		srv, err := testserver.StartStartTLS(&testserver.StartTLS{Proto: v.proto, Cert: mail, Refuse: v.refuse, Chatty: v.chatty})
 		ts.Check(err)

@@ -138,6 +138,8 @@ func handshakeError(host string, err error) *Error {
 		hint = "no TLS version in common; see --tls-min and --tls-max"
 	case strings.Contains(msg, "no application protocol") || strings.Contains(msg, "did not agree to h2"):
 		hint = "the server does not speak the HTTP version asked for: --http2 needs HTTP/2, --http1.1 HTTP/1.1; drop the flag to let the server choose"
+	case strings.Contains(msg, "did not agree to start TLS over"):
+		hint = "is it that protocol's port, and does the server offer TLS there? --starttls names the protocol"
 	}
 	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
 	e.Host = host

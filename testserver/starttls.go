@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres) until the client asks
+// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres, ldap) until the client asks
 // it to start TLS, then shakes hands with Cert and closes: what hop cert --starttls meets. Refuse answers the
 // request with the protocol's no; Chatty, for smtp, answers EHLO with a reply that never ends.
 type StartTLS struct {
@@ -120,6 +120,18 @@ func (s *StartTLS) serve(c net.Conn) {
 			return
 		}
 		c.Write([]byte("S"))
+		ok = true
+	}
+	if s.Proto == "ldap" {
+		req := make([]byte, 31)
+		if _, err := io.ReadFull(r, req); err != nil || !strings.HasSuffix(string(req), "1.3.6.1.4.1.1466.20037") {
+			return
+		}
+		if s.Refuse {
+			c.Write([]byte("\x30\x17\x02\x01\x01\x78\x12\x0a\x01\x02\x04\x00\x04\x0bno TLS here"))
+			return
+		}
+		c.Write([]byte("\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00"))
 		ok = true
 	}
 	if ok {

@@ -14,7 +14,7 @@ import (
 
 // StartTLSPorts are the protocols whose servers hop cert can ask to start TLS on a plain connection
 // (openssl s_client's -starttls), with their usual ports.
-var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432"}
+var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389"}
 
 // StartTLSError is a server that did not agree to start TLS, or did not speak the protocol it was asked to.
 type StartTLSError struct {
@@ -128,8 +128,117 @@ func dialogue(conn net.Conn, r *bufio.Reader, proto string) error {
 			return &StartTLSError{Reply: "N (it does not accept SSL connections)"}
 		}
 		return &StartTLSError{Reply: fmt.Sprintf("%q (not a PostgreSQL server?)", b)}
+	case "ldap":
+		return ldapStartTLS(conn, r)
 	}
 	return fmt.Errorf("STARTTLS over %q is not something hop speaks", proto)
+}
+
+// ldapStartTLSRequest is LDAP's StartTLS extended request (RFC 4511 4.14), message 1: SEQUENCE { INTEGER 1,
+// [APPLICATION 23] SEQUENCE { [0] "1.3.6.1.4.1.1466.20037" } }.
+const ldapStartTLSRequest = "\x30\x1d\x02\x01\x01\x77\x18\x80\x16" + "1.3.6.1.4.1.1466.20037"
+
+// ldapStartTLS sends the request and reads the extended response: its result code must be 0 (success).
+func ldapStartTLS(conn net.Conn, r *bufio.Reader) error {
+	if _, err := io.WriteString(conn, ldapStartTLSRequest); err != nil {
+		return err
+	}
+	msg, err := berElement(r, 0x30)
+	if err != nil {
+		return err
+	}
+	// messageID INTEGER, then the [APPLICATION 24] ExtendedResponse: resultCode ENUMERATED, matchedDN,
+	// diagnosticMessage.
+	rest, err := berSkip(msg, 0x02)
+	if err == nil {
+		rest, err = berInside(rest, 0x78)
+	}
+	if err != nil || len(rest) < 3 || rest[0] != 0x0a || rest[1] != 1 {
+		return &StartTLSError{Reply: "not an LDAP extended response (not an LDAP server?)"}
+	}
+	if code := rest[2]; code != 0 {
+		diag := ""
+		if after, err := berSkip(rest[3:], 0x04); err == nil { // matchedDN
+			if d, err := berInside(after, 0x04); err == nil && len(d) > 0 {
+				diag = ": " + string(d)
+			}
+		}
+		return &StartTLSError{Reply: fmt.Sprintf("LDAP result code %d%s", code, diag)}
+	}
+	return nil
+}
+
+// maxBER bounds the LDAP response read: an extended response is a few dozen bytes.
+const maxBER = 4096
+
+// berElement reads one BER element of the given tag from r, and returns its contents.
+func berElement(r *bufio.Reader, tag byte) ([]byte, error) {
+	head := make([]byte, 2)
+	if _, err := io.ReadFull(r, head); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &StartTLSError{Reply: "the server closed the connection"}
+		}
+		return nil, err
+	}
+	if head[0] != tag {
+		return nil, &StartTLSError{Reply: fmt.Sprintf("a message of type 0x%02x (not an LDAP server?)", head[0])}
+	}
+	n := int(head[1])
+	if n&0x80 != 0 {
+		size := n & 0x7f
+		if size == 0 || size > 2 {
+			return nil, &StartTLSError{Reply: "an LDAP message too long to be an answer"}
+		}
+		b := make([]byte, size)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, err
+		}
+		n = 0
+		for _, c := range b {
+			n = n<<8 | int(c)
+		}
+	}
+	if n > maxBER {
+		return nil, &StartTLSError{Reply: "an LDAP message too long to be an answer"}
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// berInside returns the contents of the element at the start of b, which must have the given tag.
+func berInside(b []byte, tag byte) ([]byte, error) {
+	contents, _, err := berSplit(b, tag)
+	return contents, err
+}
+
+// berSkip returns what follows the element at the start of b, which must have the given tag.
+func berSkip(b []byte, tag byte) ([]byte, error) {
+	_, rest, err := berSplit(b, tag)
+	return rest, err
+}
+
+func berSplit(b []byte, tag byte) (contents, rest []byte, err error) {
+	if len(b) < 2 || b[0] != tag {
+		return nil, nil, errors.New("unexpected BER element")
+	}
+	n, at := int(b[1]), 2
+	if n&0x80 != 0 {
+		size := n & 0x7f
+		if size == 0 || size > 2 || len(b) < 2+size {
+			return nil, nil, errors.New("bad BER length")
+		}
+		n, at = 0, 2+size
+		for _, c := range b[2:at] {
+			n = n<<8 | int(c)
+		}
+	}
+	if len(b) < at+n {
+		return nil, nil, errors.New("short BER element")
+	}
+	return b[at : at+n], b[at+n:], nil
 }
 
 // expectLine reads a reply line, which must start with prefix.
