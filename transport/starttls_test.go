@@ -20,6 +20,8 @@ func TestStartTLSHostile(t *testing.T) {
 		{"a greeting without end", "smtp", func(c net.Conn) { c.Write([]byte(strings.Repeat("x", 1<<20))) }, "did not agree to start TLS over smtp: xxx"},
 		{"a close at once", "imap", func(c net.Conn) { c.Close() }, "the server closed the connection"},
 		{"silence", "pop3", func(net.Conn) {}, "i/o timeout"},
+		{"an LDAP answer of 16 MiB", "ldap", func(c net.Conn) { c.Read(make([]byte, 31)); c.Write([]byte{0x30, 0x83, 0xff, 0xff, 0xff}) }, "too long to be an answer"},
+		{"an LDAP answer that is not one", "ldap", func(c net.Conn) { c.Read(make([]byte, 31)); c.Write([]byte{0x30, 0x03, 0x02, 0x01, 0x01}) }, "not an LDAP extended response"},
 		{"not PostgreSQL", "postgres", func(c net.Conn) { b := make([]byte, 8); c.Read(b); c.Write([]byte("E")) }, `'E' (not a PostgreSQL server?)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
