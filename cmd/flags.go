@@ -416,6 +416,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.ShowSecrets, "show-secrets", false, "print credentials as they are: Authorization, cookies, URL passwords (masked otherwise)")
 	fs.StringVarP(&o.DumpHeader, "dump-header", "D", "", "write every response head to FILE as received, CRLF and all, as curl does (- for stdout)")
 	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2 (- writes it to stdout)")
+	fs.StringVar(&o.Stderr, "stderr", "", "write what goes to stderr to FILE instead (- for stdout), as curl does")
 	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the exchange, write curl's %{variables} in this template (@FILE, @- to read it)")
 }
 

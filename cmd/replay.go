@@ -42,6 +42,9 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
+			if err := s.redirectErr(o.Output.Stderr); err != nil {
+				return err
+			}
 			data, err := argfile.Read(args[0], maxHARFile)
 			if err != nil {
 				return usageErrorf("%s: %w", args[0], err)

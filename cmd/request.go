@@ -80,6 +80,7 @@ type OutputOptions struct {
 	HAR             string
 	WriteOut        string // -w: curl's template, or @FILE, @-
 	DumpHeader      string // -D: every response head to this file as received ("-": stdout), as curl writes it
+	Stderr          string // curl's --stderr: what goes to stderr goes to this file instead ("-": stdout)
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
 	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its
@@ -165,6 +166,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
+			if err := s.redirectErr(o.Output.Stderr); err != nil {
+				return err
+			}
 			o.Spec.Method = strings.ToUpper(name)
 			if anyMethod {
 				o.Spec.Method, args = strings.ToUpper(args[0]), args[1:]

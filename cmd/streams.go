@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/hop-cli/hop/argfile"
 	"io"
 	"os"
 
@@ -183,4 +184,22 @@ func (s *Streams) useColor(tty bool) bool {
 		return true
 	}
 	return tty && s.Getenv("TERM") != "dumb"
+}
+
+// redirectErr sends what would go to stderr to path instead, from here on (curl's --stderr; "-" is stdout),
+// the final error line included. The file is replaced, as curl replaces it.
+func (s *Streams) redirectErr(path string) error {
+	switch path {
+	case "":
+		return nil
+	case "-":
+		s.Err, s.ErrTTY = s.Out, s.OutTTY
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return usageErrorf("--stderr %s: %w", path, argfile.Reason(err))
+	}
+	s.Err, s.ErrTTY = f, false
+	return nil
 }

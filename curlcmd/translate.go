@@ -150,6 +150,7 @@ var options = []curlOption{
 	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
+	same("stderr", 0, true),
 	accepted("progress-bar", '#', false),
 	accepted("no-progress-meter", 0, false),
 	accepted("no-buffer", 'N', false),
