@@ -49,7 +49,7 @@ server chose, the certificates it sent, the three checks a client makes (trusted
 dates) and the key exchange. The chain is shown even when verification fails, with the reason in plain words.
 
 A mail, FTP or database server that starts TLS on request is asked to first, as openssl s_client
--starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap, or a URL of that scheme (smtp://host, port 25
+-starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap|mysql, or a URL of that scheme (smtp://host, port 25
 by default); smtps://, imaps://, pop3s://, ftps:// and ldaps:// name TLS from the start on their ports.
 
 Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
@@ -99,7 +99,7 @@ func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
 func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
 	fs.StringVar(&o.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
 	fs.StringVar(&o.ALPN, "alpn", defaultALPN, "protocols to offer in ALPN, comma-separated (none with --starttls, unless given)")
-	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp, postgres or ldap")
+	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp, postgres, ldap or mysql")
 	fs.StringVar(&o.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
 }
 
@@ -108,7 +108,7 @@ const defaultALPN = "h2,http/1.1"
 
 func (o *CertOptions) check(s *Streams) error {
 	if _, ok := transport.StartTLSPorts[o.StartTLS]; o.StartTLS != "" && !ok {
-		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp, postgres or ldap", o.StartTLS)
+		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp, postgres, ldap or mysql", o.StartTLS)
 	}
 	switch o.Format {
 	case "text", "json", "pem":
@@ -257,7 +257,7 @@ var tlsSchemes = map[string]struct{ port, starttls string }{
 	"https": {"443", ""}, "http": {"80", ""},
 	"smtps": {"465", ""}, "imaps": {"993", ""}, "pop3s": {"995", ""}, "ftps": {"990", ""}, "ldaps": {"636", ""},
 	"smtp": {"25", "smtp"}, "imap": {"143", "imap"}, "pop3": {"110", "pop3"}, "ftp": {"21", "ftp"},
-	"postgres": {"5432", "postgres"}, "postgresql": {"5432", "postgres"}, "ldap": {"389", "ldap"},
+	"postgres": {"5432", "postgres"}, "postgresql": {"5432", "postgres"}, "ldap": {"389", "ldap"}, "mysql": {"3306", "mysql"},
 }
 
 // certAddr reads HOST, HOST:PORT, [IPv6]:PORT or a URL into HOST:PORT, and the protocol to speak before TLS
@@ -276,7 +276,7 @@ func certAddr(target, starttls string) (addr, host, proto string, err error) {
 		}
 		scheme, ok := tlsSchemes[strings.ToLower(u.Scheme)]
 		if !ok {
-			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("hop cert does not know the scheme %q (https, smtps, imaps, pop3s, ftps, ldaps; smtp, imap, pop3, ftp, postgres, ldap with STARTTLS)", u.Scheme)}
+			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("hop cert does not know the scheme %q (https, smtps, imaps, pop3s, ftps, ldaps; smtp, imap, pop3, ftp, postgres, ldap, mysql with STARTTLS)", u.Scheme)}
 		}
 		if starttls == "" {
 			starttls, defaultPort = scheme.starttls, scheme.port

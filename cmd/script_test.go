@@ -386,8 +386,9 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))
 		}
 	}
-	// $SMTP, $IMAP, $POP3, $FTP, $POSTGRES and $LDAP start TLS when asked (with a certificate like GOOD's);
-	// $SMTP_REFUSING, $POSTGRES_REFUSING and $LDAP_REFUSING say no; $SMTP_CHATTY answers EHLO without end.
+	// $SMTP, $IMAP, $POP3, $FTP, $POSTGRES, $LDAP and $MYSQL start TLS when asked (with a certificate like
+	// GOOD's); $SMTP_REFUSING, $POSTGRES_REFUSING, $LDAP_REFUSING and $MYSQL_NOSSL say no; $SMTP_CHATTY
+	// answers EHLO without end.
 	mail, err := pki.Issue(testserver.Leaf{Names: local})
 	ts.Check(err)
 	for _, v := range []struct {
@@ -399,6 +400,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		{"SMTP_REFUSING", "smtp", true, false}, {"POSTGRES_REFUSING", "postgres", true, false},
 		{"SMTP_CHATTY", "smtp", false, true},
 		{"LDAP", "ldap", false, false}, {"LDAP_REFUSING", "ldap", true, false},
+		{"MYSQL", "mysql", false, false}, {"MYSQL_NOSSL", "mysql", true, false},
 	} {
 		srv, err := testserver.StartStartTLS(&testserver.StartTLS{Proto: v.proto, Cert: mail, Refuse: v.refuse, Chatty: v.chatty})
 		ts.Check(err)

@@ -125,7 +125,13 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 	}
 	if c := r.Conn; c != nil {
 		after := ""
-		if r.StartTLS != "" {
+		switch r.StartTLS {
+		case "":
+		case "postgres":
+			after = " after PostgreSQL's SSLRequest"
+		case "mysql":
+			after = " after MySQL's SSLRequest"
+		default:
 			after = " after " + strings.ToUpper(r.StartTLS) + " STARTTLS"
 		}
 		if r.RemoteAddr != "" && r.RemoteAddr != r.Target {

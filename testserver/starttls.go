@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres, ldap) until the client asks
+// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres, ldap, mysql) until the client asks
 // it to start TLS, then shakes hands with Cert and closes: what hop cert --starttls meets. Refuse answers the
 // request with the protocol's no; Chatty, for smtp, answers EHLO with a reply that never ends.
 type StartTLS struct {
@@ -120,6 +120,21 @@ func (s *StartTLS) serve(c net.Conn) {
 			return
 		}
 		c.Write([]byte("S"))
+		ok = true
+	}
+	if s.Proto == "mysql" {
+		caps := "\xff\xf7" // everything but SSL (0x0800)
+		if !s.Refuse {
+			caps = "\xff\xff"
+		}
+		hello := "\x0a8.4.0-test\x00\x01\x00\x00\x00abcdefgh\x00" + caps + "\x21\x02\x00\xff\xdf"
+		c.Write(append([]byte{byte(len(hello)), 0, 0, 0}, hello...))
+		// Read from the connection itself: the client's TLS hello follows the request at once, and a
+		// buffered reader would take it from under the TLS server.
+		req := make([]byte, 36)
+		if _, err := io.ReadFull(c, req); err != nil || req[0] != 32 || req[3] != 1 || req[5]&0x08 == 0 {
+			return
+		}
 		ok = true
 	}
 	if s.Proto == "ldap" {

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -14,7 +15,7 @@ import (
 
 // StartTLSPorts are the protocols whose servers hop cert can ask to start TLS on a plain connection
 // (openssl s_client's -starttls), with their usual ports.
-var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389"}
+var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389", "mysql": "3306"}
 
 // StartTLSError is a server that did not agree to start TLS, or did not speak the protocol it was asked to.
 type StartTLSError struct {
@@ -130,6 +131,8 @@ func dialogue(conn net.Conn, r *bufio.Reader, proto string) error {
 		return &StartTLSError{Reply: fmt.Sprintf("%q (not a PostgreSQL server?)", b)}
 	case "ldap":
 		return ldapStartTLS(conn, r)
+	case "mysql":
+		return mysqlStartTLS(conn, r)
 	}
 	return fmt.Errorf("STARTTLS over %q is not something hop speaks", proto)
 }
@@ -299,3 +302,56 @@ func heloName(conn net.Conn) string {
 	}
 	return "[" + host + "]"
 }
+
+// mysqlStartTLS reads MySQL's initial handshake, which must offer SSL, and answers with an SSLRequest
+// packet (the client's capabilities, SSL among them), after which TLS begins.
+func mysqlStartTLS(conn net.Conn, r *bufio.Reader) error {
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(r, head); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return &StartTLSError{Reply: "the server closed the connection"}
+		}
+		return err
+	}
+	n := int(head[0]) | int(head[1])<<8 | int(head[2])<<16
+	if n < 1 || n > maxBER*4 {
+		return &StartTLSError{Reply: fmt.Sprintf("a first packet of %d bytes (not a MySQL server?)", n)}
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(r, p); err != nil {
+		return err
+	}
+	switch p[0] {
+	case 0xff: // an error packet: code, then (with protocol 4.1) '#' and a SQL state, then the message
+		msg := p[min(3, len(p)):]
+		if len(msg) > 6 && msg[0] == '#' {
+			msg = msg[6:]
+		}
+		return &StartTLSError{Reply: "MySQL error: " + string(msg)}
+	case 10:
+	default:
+		return &StartTLSError{Reply: fmt.Sprintf("protocol version %d (not a MySQL server?)", p[0])}
+	}
+	// Version 10: the server's version (NUL-ended), a connection id (4), auth data (8), a filler (1), then
+	// the lower two bytes of its capabilities.
+	end := bytes.IndexByte(p[1:], 0)
+	if at := 1 + end + 1 + 4 + 8 + 1; end < 0 || len(p) < at+2 || p[at-1] != 0 {
+		return &StartTLSError{Reply: "a malformed MySQL handshake"}
+	} else if caps := uint16(p[at]) | uint16(p[at+1])<<8; caps&mysqlClientSSL == 0 {
+		return &StartTLSError{Reply: "MySQL " + string(p[1:1+end]) + " does not offer SSL"}
+	}
+	req := make([]byte, 4, 36)
+	req[0], req[3] = 32, 1 // the length, and the packet's sequence number
+	req = binary.LittleEndian.AppendUint32(req, mysqlClientCaps)
+	req = binary.LittleEndian.AppendUint32(req, 1<<24) // the largest packet
+	req = append(req, 33)                              // utf8_general_ci
+	req = append(req, make([]byte, 23)...)
+	_, err := conn.Write(req)
+	return err
+}
+
+// MySQL's capability flags (its protocol's CLIENT_*): what hop's SSLRequest says it speaks.
+const (
+	mysqlClientSSL  = 0x0800
+	mysqlClientCaps = 0x0001 | 0x0200 | mysqlClientSSL | 0x8000 | 0x80000 // long password, 4.1, SSL, secure connection, plugin auth
+)

@@ -44,3 +44,29 @@ func TestStartTLSHostile(t *testing.T) {
 		})
 	}
 }
+
+// TestMySQLStartTLSHostile: a MySQL handshake that is an error packet, is cut short, or claims a huge length
+// is refused with what it said, never read without bound.
+func TestMySQLStartTLSHostile(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reply string
+		want  string
+	}{
+		{"an error packet", "\x19\x00\x00\x00\xff\x6a\x04#HY000Host not allowed", "MySQL error: Host not allowed"},
+		{"a huge packet", "\xff\xff\xff\x00", "a first packet of 16777215 bytes"},
+		{"no version end", "\x05\x00\x00\x00\x0a8.4.0", "a malformed MySQL handshake"},
+		{"another protocol", "\x01\x00\x00\x00\x09", "protocol version 9"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer client.Close()
+			go func() { server.Write([]byte(tt.reply)); time.Sleep(time.Second); server.Close() }()
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			if err := startTLS(ctx, client, "mysql"); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("startTLS: %v; want %q", err, tt.want)
+			}
+		})
+	}
+}
