@@ -49,7 +49,7 @@ server chose, the certificates it sent, the three checks a client makes (trusted
 dates) and the key exchange. The chain is shown even when verification fails, with the reason in plain words.
 
 A mail, FTP or database server that starts TLS on request is asked to first, as openssl s_client
--starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap|mysql, or a URL of that scheme (smtp://host, port 25
+-starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap|mysql|xmpp, or a URL of that scheme (smtp://host, port 25
 by default); smtps://, imaps://, pop3s://, ftps:// and ldaps:// name TLS from the start on their ports.
 
 Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
@@ -99,7 +99,7 @@ func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
 func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
 	fs.StringVar(&o.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
 	fs.StringVar(&o.ALPN, "alpn", defaultALPN, "protocols to offer in ALPN, comma-separated (none with --starttls, unless given)")
-	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp, postgres, ldap or mysql")
+	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp, postgres, ldap, mysql or xmpp (with --servername)")
 	fs.StringVar(&o.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
 }
 
@@ -108,7 +108,7 @@ const defaultALPN = "h2,http/1.1"
 
 func (o *CertOptions) check(s *Streams) error {
 	if _, ok := transport.StartTLSPorts[o.StartTLS]; o.StartTLS != "" && !ok {
-		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp, postgres, ldap or mysql", o.StartTLS)
+		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp, postgres, ldap, mysql or xmpp", o.StartTLS)
 	}
 	switch o.Format {
 	case "text", "json", "pem":
@@ -197,6 +197,9 @@ func inspect(ctx context.Context, o *CertOptions, now time.Time) (format.CertRep
 		return r, nil, err
 	}
 	r.Target, r.StartTLS = addr, starttls
+	if starttls == "xmpp" && o.ServerName == "" && net.ParseIP(host) != nil {
+		return r, nil, usageErrorf("--starttls xmpp opens a stream to the server's domain: give it with --servername")
+	}
 	// The chain is verified here, not in the handshake, so that an untrusted one can still be shown.
 	cfg.InsecureSkipVerify, cfg.VerifyConnection = true, nil
 	cfg.ServerName = o.ServerName

@@ -17,7 +17,7 @@ var fixedValues = map[string][]string{
 	"color":            {"auto", "always", "never"},
 	"tls-min":          {"1.2", "1.3", "1.0", "1.1"},
 	"tls-max":          {"1.3", "1.2", "1.1", "1.0"},
-	"starttls":         {"smtp", "imap", "pop3", "ftp", "postgres", "ldap", "mysql"},
+	"starttls":         {"smtp", "imap", "pop3", "ftp", "postgres", "ldap", "mysql", "xmpp"},
 	"default-scheme":   {"https", "http"},
 	"response-charset": {"utf-8", "latin1"},
 }

@@ -386,9 +386,9 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(os.WriteFile(ts.MkAbs("leaf.der"), cert.Leaf.Raw, 0o644))
 		}
 	}
-	// $SMTP, $IMAP, $POP3, $FTP, $POSTGRES, $LDAP and $MYSQL start TLS when asked (with a certificate like
-	// GOOD's); $SMTP_REFUSING, $POSTGRES_REFUSING, $LDAP_REFUSING and $MYSQL_NOSSL say no; $SMTP_CHATTY
-	// answers EHLO without end.
+	// $SMTP, $IMAP, $POP3, $FTP, $POSTGRES, $LDAP, $MYSQL and $XMPP (domain localhost) start TLS when asked
+	// (with a certificate like GOOD's); $SMTP_REFUSING, $POSTGRES_REFUSING, $LDAP_REFUSING, $MYSQL_NOSSL and
+	// $XMPP_NOTLS say no; $SMTP_CHATTY answers EHLO without end.
 	mail, err := pki.Issue(testserver.Leaf{Names: local})
 	ts.Check(err)
 	for _, v := range []struct {
@@ -401,6 +401,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		{"SMTP_CHATTY", "smtp", false, true},
 		{"LDAP", "ldap", false, false}, {"LDAP_REFUSING", "ldap", true, false},
 		{"MYSQL", "mysql", false, false}, {"MYSQL_NOSSL", "mysql", true, false},
+		{"XMPP", "xmpp", false, false}, {"XMPP_NOTLS", "xmpp", true, false},
 	} {
 		srv, err := testserver.StartStartTLS(&testserver.StartTLS{Proto: v.proto, Cert: mail, Refuse: v.refuse, Chatty: v.chatty})
 		ts.Check(err)

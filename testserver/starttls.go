@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres, ldap, mysql) until the client asks
+// StartTLS is a server that speaks a plain protocol (smtp, imap, pop3, ftp, postgres, ldap, mysql, xmpp) until the client asks
 // it to start TLS, then shakes hands with Cert and closes: what hop cert --starttls meets. Refuse answers the
 // request with the protocol's no; Chatty, for smtp, answers EHLO with a reply that never ends.
 type StartTLS struct {
@@ -120,6 +120,26 @@ func (s *StartTLS) serve(c net.Conn) {
 			return
 		}
 		c.Write([]byte("S"))
+		ok = true
+	}
+	if s.Proto == "xmpp" {
+		open, err := r.ReadString('>') // <?xml ...?>
+		if err == nil && strings.HasPrefix(open, "<?xml") {
+			open, err = r.ReadString('>') // <stream:stream to='...' ...>
+		}
+		if err != nil || !strings.Contains(open, "to='localhost'") {
+			return
+		}
+		say := "<?xml version='1.0'?><stream:stream from='localhost' xmlns='jabber:client' " +
+			"xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><stream:features>"
+		if !s.Refuse {
+			say += "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"
+		}
+		io.WriteString(c, say+"<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:features>")
+		if req, err := r.ReadString('>'); err != nil || !strings.HasPrefix(req, "<starttls") {
+			return
+		}
+		io.WriteString(c, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
 		ok = true
 	}
 	if s.Proto == "mysql" {

@@ -86,7 +86,11 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	}
 	conn := raw
 	if starttls != "" {
-		if err := startTLS(ctx, raw, starttls); err != nil {
+		name := ""
+		if cfg != nil {
+			name = cfg.ServerName
+		}
+		if err := startTLS(ctx, raw, starttls, name); err != nil {
 			raw.Close()
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 
 // StartTLSPorts are the protocols whose servers hop cert can ask to start TLS on a plain connection
 // (openssl s_client's -starttls), with their usual ports.
-var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389", "mysql": "3306"}
+var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389", "mysql": "3306", "xmpp": "5222"}
 
 // StartTLSError is a server that did not agree to start TLS, or did not speak the protocol it was asked to.
 type StartTLSError struct {
@@ -40,14 +41,14 @@ func (e *StartTLSError) TLSHandshakeFailure() bool { return true }
 // startTLS speaks proto on conn until the server agrees to start TLS, within ctx's deadline: the greeting,
 // the request (SMTP's EHLO first), the go-ahead. Replies are read a line at a time, each bounded, so that a
 // server that talks without end cannot make hop read without end.
-func startTLS(ctx context.Context, conn net.Conn, proto string) error {
+func startTLS(ctx context.Context, conn net.Conn, proto, name string) error {
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 		defer conn.SetDeadline(time.Time{})
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) }) // an interrupt ends a read
 	defer stop()
-	err := dialogue(conn, bufio.NewReaderSize(conn, 4096), proto)
+	err := dialogue(conn, bufio.NewReaderSize(conn, 4096), proto, name)
 	var se *StartTLSError
 	if errors.As(err, &se) {
 		se.Proto = proto
@@ -55,7 +56,7 @@ func startTLS(ctx context.Context, conn net.Conn, proto string) error {
 	return err
 }
 
-func dialogue(conn net.Conn, r *bufio.Reader, proto string) error {
+func dialogue(conn net.Conn, r *bufio.Reader, proto, name string) error {
 	send := func(line string) error {
 		_, err := io.WriteString(conn, line+"\r\n")
 		return err
@@ -133,6 +134,8 @@ func dialogue(conn net.Conn, r *bufio.Reader, proto string) error {
 		return ldapStartTLS(conn, r)
 	case "mysql":
 		return mysqlStartTLS(conn, r)
+	case "xmpp":
+		return xmppStartTLS(conn, r, name)
 	}
 	return fmt.Errorf("STARTTLS over %q is not something hop speaks", proto)
 }
@@ -355,3 +358,58 @@ const (
 	mysqlClientSSL  = 0x0800
 	mysqlClientCaps = 0x0001 | 0x0200 | mysqlClientSSL | 0x8000 | 0x80000 // long password, 4.1, SSL, secure connection, plugin auth
 )
+
+// maxXMPP bounds what hop reads of an XMPP server before TLS: its stream header and features.
+const maxXMPP = 64 << 10
+
+// xmppStartTLS opens an XMPP client stream to the domain name (RFC 6120 5), reads the server's features,
+// which must offer starttls, asks for it, and waits for proceed.
+func xmppStartTLS(conn net.Conn, r *bufio.Reader, name string) error {
+	if name == "" || net.ParseIP(name) != nil {
+		return &StartTLSError{Reply: "XMPP needs the server's domain: give it with --servername"}
+	}
+	var xmlName strings.Builder
+	xml.EscapeText(&xmlName, []byte(name))
+	open := "<?xml version='1.0'?><stream:stream to='" + xmlName.String() +
+		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+	if _, err := io.WriteString(conn, open); err != nil {
+		return err
+	}
+	features, err := readUntil(r, "</stream:features>")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(features, "<starttls") {
+		return &StartTLSError{Reply: "its stream features offer no starttls"}
+	}
+	if _, err := io.WriteString(conn, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"); err != nil {
+		return err
+	}
+	answer, err := readUntil(r, "/>")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(answer, "<proceed") {
+		return &StartTLSError{Reply: strings.TrimSpace(answer)}
+	}
+	return nil
+}
+
+// readUntil reads from r up to and including end, at most maxXMPP bytes.
+func readUntil(r *bufio.Reader, end string) (string, error) {
+	var b strings.Builder
+	for b.Len() < maxXMPP {
+		c, err := r.ReadByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", &StartTLSError{Reply: "the server closed the connection"}
+			}
+			return "", err
+		}
+		b.WriteByte(c)
+		if strings.HasSuffix(b.String(), end) {
+			return b.String(), nil
+		}
+	}
+	return "", &StartTLSError{Reply: fmt.Sprintf("more than %d KiB before %s", maxXMPP>>10, end)}
+}

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestStartTLSHostile(t *testing.T) {
 			go func() { tt.serve(server); time.Sleep(2 * time.Second); server.Close() }()
 			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 			defer cancel()
-			err := startTLS(ctx, client, tt.proto)
+			err := startTLS(ctx, client, tt.proto, "example.com")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("startTLS: %v; want %q", err, tt.want)
 			}
@@ -64,7 +65,32 @@ func TestMySQLStartTLSHostile(t *testing.T) {
 			go func() { server.Write([]byte(tt.reply)); time.Sleep(time.Second); server.Close() }()
 			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 			defer cancel()
-			if err := startTLS(ctx, client, "mysql"); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if err := startTLS(ctx, client, "mysql", "example.com"); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("startTLS: %v; want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestXMPPStartTLSHostile: an XMPP server that talks without end before its features, or says failure,
+// is refused with a bounded error.
+func TestXMPPStartTLSHostile(t *testing.T) {
+	for _, tt := range []struct{ name, reply, want string }{
+		{"features without end", "<stream:features>" + strings.Repeat("<x/>", 20000), "more than 64 KiB before </stream:features>"},
+		{"a failure", "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features><failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<failure"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer client.Close()
+			go func() {
+				go io.Copy(io.Discard, server)
+				server.Write([]byte(tt.reply))
+				time.Sleep(time.Second)
+				server.Close()
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			if err := startTLS(ctx, client, "xmpp", "example.com"); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("startTLS: %v; want %q", err, tt.want)
 			}
 		})
