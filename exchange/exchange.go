@@ -125,6 +125,22 @@ func (e *Exchange) Close() {
 	}
 }
 
+// start is when -m began to run: Options.Start, or now.
+func (c *Client) start() time.Time {
+	if c.Options.Start.IsZero() {
+		return time.Now()
+	}
+	return c.Options.Start
+}
+
+// within is ctx bounded by -m (MaxTime from start), its deadline's cause errTotalTimeout.
+func (c *Client) within(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.Options.MaxTime <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadlineCause(ctx, c.start().Add(c.Options.MaxTime), errTotalTimeout)
+}
+
 // credentialHeaders never cross an origin on a redirect unless LocationTrusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
@@ -137,15 +153,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
 func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
-	if c.Options.MaxTime > 0 {
-		start := c.Options.Start
-		if start.IsZero() {
-			start = time.Now()
-		}
-		ctx, ex.cancel = context.WithDeadlineCause(ctx, start.Add(c.Options.MaxTime), errTotalTimeout)
-	} else {
-		ctx, ex.cancel = context.WithCancel(ctx)
-	}
+	ctx, ex.cancel = c.within(ctx)
 	ex.ctx = ctx
 	if !protocolAllowed(c.Options.Protocols, r.URL.Scheme) {
 		return ex, failure(Usage, "", nil, "%s: --proto allows %s; nothing was sent", r.URL.Redacted(), protocolsWord(c.Options.Protocols))

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -181,14 +182,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 // a decoded one cannot be resumed by its bytes. The wait is announced to obs and slept here, within -m; an
 // interrupt or -m running out is returned as the error.
 func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp *http.Response, attempt int) (bool, error) {
-	start := c.Options.Start
-	if start.IsZero() {
-		start = time.Now()
-	}
 	if resp == nil {
 		return false, nil
 	}
-	r := newRetrier(c.Options.Retry, start)
+	r := newRetrier(c.Options.Retry, c.start())
 	switch ClassOf(err) {
 	case Timeout, Body, EmptyReply: // (a body sent as stored is never decoded: Body is one cut short)
 	case Usage, Interrupted, Check, TooLarge: // (the rest of a body too large would make a file larger still)
@@ -204,13 +201,10 @@ func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp 
 	if !r.AllMethods && !idempotent(resp.Request.Method) {
 		return false, nil
 	}
-	if c.Options.MaxTime > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadlineCause(ctx, start.Add(c.Options.MaxTime), errTotalTimeout)
-		defer cancel()
-		if ctx.Err() != nil {
-			return false, nil // -m has run out: the failure stands
-		}
+	ctx, cancel := c.within(ctx)
+	defer cancel()
+	if errors.Is(context.Cause(ctx), errTotalTimeout) {
+		return false, nil // -m has run out: the failure stands
 	}
 	wait, again := r.wait(attempt-1, 0, false, time.Now())
 	if !again {
