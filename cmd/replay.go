@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"net/http"
-	"net/textproto"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,18 +62,13 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 			if o.Head {
 				o.Output.Include = true // -I shows the head on stdout, as for the other commands
 			}
-			typed := typedHeaders(o.Spec.Headers, o.Spec.Items)
-			var recorded []string
-			for _, h := range e.Headers {
-				if name, _, _ := strings.Cut(h, ":"); !typed[textproto.CanonicalMIMEHeaderKey(name)] {
-					recorded = append(recorded, h)
-				}
-			}
-			o.Spec.Headers = append(recorded, o.Spec.Headers...)
+			// Recorded headers go as a session's do: each unless the command line gives or removes its name.
+			o.Spec.SessionHeaders = e.Headers
 			if e.Body != nil {
 				o.Spec.Data = append([]request.Data{{Kind: request.DataRaw, Value: *e.Body}}, o.Spec.Data...)
-				if !typed["Content-Type"] && !hasHeader(e.Headers, "Content-Type") {
-					o.Spec.Headers = append(o.Spec.Headers, "Content-Type:") // none recorded: none sent
+				if e.Headers.Get("Content-Type") == "" {
+					// None recorded, none sent (but one typed), rather than -d's form type.
+					o.Spec.Headers = append([]string{"Content-Type:"}, o.Spec.Headers...)
 				}
 			}
 			o.IgnoreStdin = true
@@ -95,29 +89,4 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 		fs.Var((*countFlag)(&entry), "entry", "the request to send, from 1, when the file holds several")
 		registerCompletions(cc, []string{"text", "json"})
 	}
-}
-
-// typedHeaders are the header names typed on the command line, with -H and Name:Value items.
-func typedHeaders(headers, items []string) map[string]bool {
-	names := map[string]bool{}
-	for _, h := range headers {
-		if name, _, ok := strings.Cut(h, ":"); ok {
-			names[textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))] = true
-		}
-	}
-	for _, it := range items {
-		if i := strings.IndexAny(it, ":=@"); i > 0 && it[i] == ':' && !strings.HasPrefix(it[i:], ":=") {
-			names[textproto.CanonicalMIMEHeaderKey(it[:i])] = true
-		}
-	}
-	return names
-}
-
-func hasHeader(headers []string, name string) bool {
-	for _, h := range headers {
-		if n, _, _ := strings.Cut(h, ":"); strings.EqualFold(strings.TrimSpace(n), name) {
-			return true
-		}
-	}
-	return false
 }

@@ -226,6 +226,20 @@ func checkInput(ex *exchange.Exchange, out *outcome) check.Input {
 	return in
 }
 
+// withHeaders is h with the headers of more it does not name (nil h: more itself).
+func withHeaders(h, more http.Header) http.Header {
+	if h == nil {
+		return more
+	}
+	h = h.Clone()
+	for name, values := range more {
+		if _, named := h[name]; !named {
+			h[name] = values
+		}
+	}
+	return h
+}
+
 // resolveProxyUser reads -U's secret from a file or the environment, and asks for a missing password, as
 // -a's: the transport then has "user:password".
 func resolveProxyUser(ctx context.Context, s *Streams, t *transport.Options) error {
@@ -283,7 +297,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		spec.Cookie = o.Cookies.Read
 	}
 	if sess != nil {
-		spec.SessionHeaders = sess.Headers
+		spec.SessionHeaders = withHeaders(spec.SessionHeaders, sess.Headers)
 	}
 	spec.Stdin, spec.StdinBody = nil, false
 	if !s.InTTY && !o.IgnoreStdin && !o.stdinTaken {

@@ -52,7 +52,7 @@ func FuzzURL(f *testing.F) {
 }
 
 // FuzzReadHAR: whatever a HAR file holds, reading an entry never panics, and what it gives is a method, a
-// URL and headers hop can check like typed ones (a name, a colon), none of them a pseudo-header.
+// URL and headers with a name, none of them a pseudo-header or Host.
 func FuzzReadHAR(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/","headers":[{"name":":authority","value":"x"},{"name":"A","value":"b"}]}}]}}`), 1)
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"POST","url":"http://x/","postData":{"params":[{"name":"a","value":"1"}]}}}]}}`), 0)
@@ -67,9 +67,9 @@ func FuzzReadHAR(f *testing.F) {
 		if e.Method == "" || e.URL == "" {
 			t.Fatalf("an entry without a method or URL: %+v", e)
 		}
-		for _, h := range e.Headers {
-			if name, _, ok := strings.Cut(h, ":"); !ok || strings.HasPrefix(h, ":") || strings.EqualFold(strings.TrimSpace(name), "Host") {
-				t.Fatalf("header %q", h)
+		for name := range e.Headers {
+			if name == "" || strings.HasPrefix(name, ":") || name == "Host" {
+				t.Fatalf("header %q", name)
 			}
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -13,8 +14,8 @@ import (
 // again: the method, the URL, the headers worth sending again, and the body.
 type HAREntry struct {
 	Method, URL string
-	Headers     []string // "Name: value", as -H takes them
-	Body        *string  // nil when there is none
+	Headers     http.Header
+	Body        *string // nil when there is none
 	// Masked names the headers left out because the file holds them masked ("****", hop's --har without
 	// --show-secrets): sending the mask would be wrong, the caller says what to give instead.
 	Masked []string
@@ -72,23 +73,19 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 		return HAREntry{}, len(entries), fmt.Errorf("--entry %d: the HAR file holds %d entries", n, len(entries))
 	}
 	r := entries[n-1].Request
-	e := HAREntry{Method: r.Method, URL: r.URL}
+	e := HAREntry{Method: r.Method, URL: r.URL, Headers: http.Header{}}
 	if e.Method == "" || e.URL == "" {
 		return HAREntry{}, len(entries), fmt.Errorf("entry %d has no method or URL", n)
 	}
-	contentType := false
 	for _, h := range r.Headers {
 		if !harReplayed(h.Name) {
 			continue
 		}
-		switch name := textproto.CanonicalMIMEHeaderKey(h.Name); {
-		case (name == "Authorization" || name == "Proxy-Authorization" || name == "Cookie") && strings.Contains(h.Value, "****"):
+		if name := textproto.CanonicalMIMEHeaderKey(h.Name); (name == "Authorization" || name == "Proxy-Authorization" || name == "Cookie") && strings.Contains(h.Value, "****") {
 			e.Masked = append(e.Masked, name)
 			continue
-		case name == "Content-Type":
-			contentType = true
 		}
-		e.Headers = append(e.Headers, h.Name+": "+h.Value)
+		e.Headers.Add(h.Name, h.Value)
 	}
 	if r.PostData == nil && r.BodySize > 0 {
 		// hop's --har holds a body only when it was in memory; a browser's, when it could read it.
@@ -110,8 +107,8 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 			body = strings.Join(form, "&")
 		}
 		e.Body = &body
-		if !contentType && p.MimeType != "" {
-			e.Headers = append(e.Headers, "Content-Type: "+p.MimeType)
+		if e.Headers.Get("Content-Type") == "" && p.MimeType != "" {
+			e.Headers.Set("Content-Type", p.MimeType)
 		}
 	}
 	return e, len(entries), nil

@@ -47,8 +47,8 @@ type Spec struct {
 	Referer   string   // curl -e
 	Cookie    string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
 
-	// SessionHeaders are headers a session kept from earlier runs: each is sent unless the command line
-	// gives (or removes) one of the same name.
+	// SessionHeaders are headers kept from elsewhere (a session's earlier runs, the request hop replay
+	// reads from a HAR file): each is sent unless the command line gives (or removes) one of the same name.
 	SessionHeaders http.Header
 
 	User, Password string // basic auth; User empty means none
