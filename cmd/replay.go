@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,15 +52,7 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 				return usageErrorf("%s: %w", args[0], err)
 			}
 			o.Spec.Method, o.Spec.URL, o.Spec.Items = e.Method, e.URL, args[1:]
-			switch {
-			case o.Method != "":
-				o.Spec.Method = o.Method // -X, as typed
-			case o.Head:
-				o.Spec.Method = http.MethodHead
-			}
-			if o.Head {
-				o.Output.Include = true // -I shows the head on stdout, as for the other commands
-			}
+			o.methodFlags()
 			// Recorded headers go as a session's do: each unless the command line gives or removes its name.
 			o.Spec.SessionHeaders = e.Headers
 			if e.Body != nil {

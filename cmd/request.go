@@ -173,17 +173,10 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			if anyMethod {
 				o.Spec.Method, args = strings.ToUpper(args[0]), args[1:]
 			}
-			switch {
-			case o.Method != "":
-				o.Spec.Method = o.Method // -X is sent as typed, as curl does
-			case o.Head:
-				o.Spec.Method = http.MethodHead
-			case o.Spec.Upload != "" && name == "get":
-				o.Spec.Method = http.MethodPut // -T uploads with PUT, as curl does
+			if o.Spec.Upload != "" && name == "get" {
+				o.Spec.Method = http.MethodPut // -T uploads with PUT, as curl does (unless -X or -I say otherwise)
 			}
-			if o.Head {
-				o.Output.Include = true // -I shows the head on stdout, as curl does
-			}
+			o.methodFlags()
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if err := o.check(s); err != nil {
 				return err
@@ -197,6 +190,20 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 	c.flags[cc] = func(fs *pflag.FlagSet) {
 		addRequestFlagGroups(fs, o, s)
 		registerCompletions(cc, []string{"text", "json"})
+	}
+}
+
+// methodFlags applies -X (the method, sent as typed, as curl does) and -I (HEAD, with its head on stdout)
+// to the method a command chose.
+func (o *RequestOptions) methodFlags() {
+	switch {
+	case o.Method != "":
+		o.Spec.Method = o.Method
+	case o.Head:
+		o.Spec.Method = http.MethodHead
+	}
+	if o.Head {
+		o.Output.Include = true
 	}
 }
 

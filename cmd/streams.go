@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/hop-cli/hop/argfile"
 	"io"
 	"os"
 
 	"golang.org/x/term"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/format"
 )
