@@ -14,6 +14,7 @@ import (
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
@@ -345,8 +346,7 @@ func (o *OutputOptions) checkResponseType() error {
 			return usageErrorf("--response-mime %q: expected a type such as application/json or text/xml", m)
 		}
 	}
-	switch strings.ToLower(o.ResponseCharset) {
-	case "", "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252":
+	if o.ResponseCharset == "" || format.ShownCharset(o.ResponseCharset) {
 		return nil
 	}
 	return usageErrorf("--response-charset %q: hop shows utf-8 and latin1 (iso-8859-1, windows-1252)", o.ResponseCharset)

@@ -166,11 +166,25 @@ func jsonLines(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, err
 // terminal shows as UTF-8 only once converted.
 func isLatin1(contentType string) bool {
 	_, params, _ := mime.ParseMediaType(contentType)
-	switch strings.ToLower(params["charset"]) {
+	return latin1Name(params["charset"])
+}
+
+func latin1Name(charset string) bool {
+	switch strings.ToLower(charset) {
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252":
 		return true
 	}
 	return false
+}
+
+// ShownCharset reports whether a body in charset can be shown as it is meant: UTF-8 and ASCII as they are,
+// ISO 8859-1 and windows-1252 converted; hop converts no other.
+func ShownCharset(charset string) bool {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return true
+	}
+	return latin1Name(charset)
 }
 
 // latin1 turns ISO 8859-1 bytes into UTF-8 (each byte is the code point of the same number); the escaper
