@@ -31,7 +31,7 @@ type CertOptions struct {
 	Target        string
 	ServerName    string
 	ALPN          string
-	StartTLS      string // --starttls: the protocol to speak before the handshake (smtp, imap, pop3, ftp, postgres)
+	StartTLS      string // --starttls: the protocol to speak before the handshake (transport.StartTLSProtocols)
 	ExpiresWithin string
 	Format        string
 	Quiet         bool
@@ -99,7 +99,7 @@ func addCertFlags(fs *pflag.FlagSet, o *CertOptions) {
 func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
 	fs.StringVar(&o.ServerName, "servername", "", "name to send as SNI and to check the certificate against")
 	fs.StringVar(&o.ALPN, "alpn", defaultALPN, "protocols to offer in ALPN, comma-separated (none with --starttls, unless given)")
-	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: smtp, imap, pop3, ftp, postgres, ldap, mysql or xmpp (with --servername)")
+	fs.StringVar(&o.StartTLS, "starttls", "", "ask the server to start TLS first, as openssl s_client -starttls: "+startTLSNames()+" (xmpp with --servername)")
 	fs.StringVar(&o.ExpiresWithin, "expires-within", "", "exit 10 if a certificate expires within this window (30d, 2w, 12h)")
 }
 
@@ -107,8 +107,8 @@ func addCertOwnFlags(fs *pflag.FlagSet, o *CertOptions) {
 const defaultALPN = "h2,http/1.1"
 
 func (o *CertOptions) check(s *Streams) error {
-	if _, ok := transport.StartTLSPorts[o.StartTLS]; o.StartTLS != "" && !ok {
-		return usageErrorf("--starttls %q: expected smtp, imap, pop3, ftp, postgres, ldap, mysql or xmpp", o.StartTLS)
+	if _, ok := transport.StartTLSPort(o.StartTLS); o.StartTLS != "" && !ok {
+		return usageErrorf("--starttls %q: expected %s", o.StartTLS, startTLSNames())
 	}
 	switch o.Format {
 	case "text", "json", "pem":
@@ -254,13 +254,39 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 	return nil
 }
 
-// tlsSchemes are the URL schemes hop cert takes besides http and https: TLS from the start on a port of
-// its own, or a plain protocol that is asked to start TLS (STARTTLS), on its usual port.
-var tlsSchemes = map[string]struct{ port, starttls string }{
-	"https": {"443", ""}, "http": {"80", ""},
-	"smtps": {"465", ""}, "imaps": {"993", ""}, "pop3s": {"995", ""}, "ftps": {"990", ""}, "ldaps": {"636", ""},
-	"smtp": {"25", "smtp"}, "imap": {"143", "imap"}, "pop3": {"110", "pop3"}, "ftp": {"21", "ftp"},
-	"postgres": {"5432", "postgres"}, "postgresql": {"5432", "postgres"}, "ldap": {"389", "ldap"}, "mysql": {"3306", "mysql"},
+// startTLSNames lists the protocols --starttls takes: "smtp, imap, ... or xmpp".
+func startTLSNames() string {
+	var names []string
+	for _, p := range transport.StartTLSProtocols {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// schemeTarget is what a URL's scheme says to hop cert: the port, and the protocol to speak before TLS.
+// http and https, and the schemes of TLS from the start (smtps, imaps, ...), on their ports; a
+// --starttls protocol's own name (smtp://, and postgresql:// for postgres), on its usual port.
+func schemeTarget(scheme string) (port, starttls string, ok bool) {
+	switch scheme {
+	case "https":
+		return "443", "", true
+	case "http":
+		return "80", "", true
+	case "smtps":
+		return "465", "", true
+	case "imaps":
+		return "993", "", true
+	case "pop3s":
+		return "995", "", true
+	case "ftps":
+		return "990", "", true
+	case "ldaps":
+		return "636", "", true
+	case "postgresql":
+		scheme = "postgres"
+	}
+	port, ok = transport.StartTLSPort(scheme)
+	return port, scheme, ok
 }
 
 // certAddr reads HOST, HOST:PORT, [IPv6]:PORT or a URL into HOST:PORT, and the protocol to speak before TLS
@@ -270,19 +296,19 @@ func certAddr(target, starttls string) (addr, host, proto string, err error) {
 	t := target
 	defaultPort := "443"
 	if starttls != "" {
-		defaultPort = transport.StartTLSPorts[starttls]
+		defaultPort, _ = transport.StartTLSPort(starttls)
 	}
 	if strings.Contains(t, "://") {
 		u, err := url.Parse(t)
 		if err != nil || u.Hostname() == "" {
 			return "", "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT], a URL or a certificate file")}
 		}
-		scheme, ok := tlsSchemes[strings.ToLower(u.Scheme)]
+		schemePort, proto, ok := schemeTarget(strings.ToLower(u.Scheme))
 		if !ok {
-			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("hop cert does not know the scheme %q (https, smtps, imaps, pop3s, ftps, ldaps; smtp, imap, pop3, ftp, postgres, ldap, mysql with STARTTLS)", u.Scheme)}
+			return "", "", "", &request.UsageError{Arg: target, Err: fmt.Errorf("hop cert does not know the scheme %q (https, smtps, imaps, pop3s, ftps, ldaps; %s with STARTTLS)", u.Scheme, startTLSNames())}
 		}
 		if starttls == "" {
-			starttls, defaultPort = scheme.starttls, scheme.port
+			starttls, defaultPort = proto, schemePort
 		}
 		port := cmp.Or(u.Port(), defaultPort)
 		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {

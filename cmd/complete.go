@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hop-cli/hop/transport"
 )
 
 // Shell completion beyond command and flag names: the values of flags that take one of a fixed set, file
@@ -17,7 +19,6 @@ var fixedValues = map[string][]string{
 	"color":            {"auto", "always", "never"},
 	"tls-min":          {"1.2", "1.3", "1.0", "1.1"},
 	"tls-max":          {"1.3", "1.2", "1.1", "1.0"},
-	"starttls":         {"smtp", "imap", "pop3", "ftp", "postgres", "ldap", "mysql", "xmpp"},
 	"default-scheme":   {"https", "http"},
 	"response-charset": {"utf-8", "latin1"},
 }
@@ -33,6 +34,13 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 		}
 	}
 	cc.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	if cc.Flags().Lookup("starttls") != nil {
+		var names []string
+		for _, p := range transport.StartTLSProtocols {
+			names = append(names, p.Name)
+		}
+		cc.RegisterFlagCompletionFunc("starttls", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
+	}
 	for _, name := range fileFlags {
 		if cc.Flags().Lookup(name) != nil {
 			cc.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -14,9 +14,22 @@ import (
 	"time"
 )
 
-// StartTLSPorts are the protocols whose servers hop cert can ask to start TLS on a plain connection
-// (openssl s_client's -starttls), with their usual ports.
-var StartTLSPorts = map[string]string{"smtp": "25", "imap": "143", "pop3": "110", "ftp": "21", "postgres": "5432", "ldap": "389", "mysql": "3306", "xmpp": "5222"}
+// StartTLSProtocols are the protocols whose servers hop cert can ask to start TLS on a plain connection
+// (openssl s_client's -starttls), with their usual ports, in the order help lists them.
+var StartTLSProtocols = []struct{ Name, Port string }{
+	{"smtp", "25"}, {"imap", "143"}, {"pop3", "110"}, {"ftp", "21"}, {"postgres", "5432"}, {"ldap", "389"},
+	{"mysql", "3306"}, {"xmpp", "5222"},
+}
+
+// StartTLSPort is proto's usual port, and whether hop speaks proto (one of StartTLSProtocols).
+func StartTLSPort(proto string) (string, bool) {
+	for _, p := range StartTLSProtocols {
+		if p.Name == proto {
+			return p.Port, true
+		}
+	}
+	return "", false
+}
 
 // StartTLSError is a server that did not agree to start TLS, or did not speak the protocol it was asked to.
 type StartTLSError struct {

@@ -154,8 +154,8 @@ func (t *Transport) DialTLS(ctx context.Context, addr string, cfg *tls.Config) (
 	return t.DialStartTLS(ctx, addr, cfg, "")
 }
 
-// DialStartTLS is DialTLS for a server that speaks proto (a key of StartTLSPorts: smtp, imap, pop3, ftp,
-// postgres) in plain first: hop asks it to start TLS, then shakes hands. An empty proto is DialTLS.
+// DialStartTLS is DialTLS for a server that speaks proto (one of StartTLSProtocols) in plain first: hop
+// asks it to start TLS, then shakes hands. An empty proto is DialTLS.
 func (t *Transport) DialStartTLS(ctx context.Context, addr string, cfg *tls.Config, proto string) (*tls.Conn, error) {
 	conn, err := t.conn.connect(ctx, &url.URL{Scheme: "https", Host: addr}, addr, withServerName(cfg, addr), proto)
 	if err != nil {
