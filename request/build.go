@@ -51,7 +51,7 @@ func Build(spec Spec) (*Request, error) {
 		u = u.JoinPath(filepath.Base(spec.Upload))
 	}
 	r := &Request{Method: method, URL: u, Header: http.Header{}, Given: http.Header{}, Chunked: spec.Chunked, Target: spec.RequestTarget}
-	if t := spec.RequestTarget; t != "" && (strings.IndexFunc(t, func(c rune) bool { return c <= ' ' || c == 0x7f || c >= 0x80 }) >= 0 || t != "*" && !strings.HasPrefix(t, "/")) {
+	if t := spec.RequestTarget; t != "" && !validTarget(t) {
 		return nil, usageErrorf("--request-target "+t, "expected * or a path starting with /, in ASCII without spaces or control characters")
 	}
 	b := bodyBuilder{spec: spec}
@@ -209,6 +209,20 @@ func addQuery(u *url.URL, part string) {
 		u.RawQuery += "&"
 	}
 	u.RawQuery += part
+}
+
+// validTarget reports whether t can stand in a request line: "*", or a path of printable ASCII without
+// spaces, so that nothing can be smuggled in after it.
+func validTarget(t string) bool {
+	if t != "*" && !strings.HasPrefix(t, "/") {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] <= ' ' || t[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // addHeader applies one header item: "Name:" removes a default, "Name;" sends an empty value, "Host" sets

@@ -58,11 +58,11 @@ func newDialer(o Options) (*dialer, error) {
 		if d.local, err = localAddress(o.Interface, o.Family); err != nil {
 			return nil, err
 		}
-		d.net.LocalAddr = &net.TCPAddr{IP: d.local} // Go then dials only the server's addresses of its family
-		if d.local.To4() == nil && network == "tcp" {
+		// Only the server's addresses of the local address's family can be reached from it (QUIC's lookup
+		// reads the network; Go's TCP dialer filters by LocalAddr itself).
+		d.net.LocalAddr = &net.TCPAddr{IP: d.local}
+		if d.network = "tcp4"; d.local.To4() == nil {
 			d.network = "tcp6"
-		} else if network == "tcp" {
-			d.network = "tcp4"
 		}
 	}
 	return d, nil
@@ -92,17 +92,22 @@ func localAddress(v string, family int) (net.IP, error) {
 	} else {
 		return nil, optionErrorf("--interface "+v, "no such interface, address or host name")
 	}
-	for _, want6 := range []bool{family == 6, family != 4} {
+	of := func(v6 bool) net.IP {
 		for _, ip := range candidates {
-			if (ip.To4() == nil) == want6 {
-				return ip, nil
+			if (ip.To4() == nil) == v6 {
+				return ip
 			}
 		}
-		if family != 0 {
-			break
-		}
+		return nil
 	}
-	return nil, optionErrorf("--interface "+v, "it has no IPv%d address", family)
+	ip := of(family == 6)
+	if ip == nil && family == 0 {
+		ip = of(true) // IPv4 first, as curl; IPv6 when there is no other
+	}
+	if ip == nil {
+		return nil, optionErrorf("--interface "+v, "it has no IPv%d address", family)
+	}
+	return ip, nil
 }
 
 // dial connects to addr (HOST:PORT) within ctx, along the route the options give.
