@@ -19,6 +19,7 @@ import (
 
 	"github.com/quic-go/quic-go"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/trace"
 )
 
@@ -59,41 +60,40 @@ const altSvcTime = "20060102 15:04:05"
 // for other protocols than h3 or already expired, are left out.
 func LoadAltSvc(path string) (*AltSvc, error) {
 	a := &AltSvc{entries: map[string]altEntry{}, broken: map[string]time.Time{}, now: time.Now}
-	data, err := os.ReadFile(path)
-	switch {
-	case os.IsNotExist(err):
+	if _, err := os.Stat(path); os.IsNotExist(err) {
 		return a, nil
-	case err != nil:
+	}
+	data, err := argfile.Read(path, maxAltSvcFile) // bounded: a path such as /dev/zero cannot exhaust memory
+	if err != nil {
 		return nil, optionErrorf("--alt-svc "+path, "%v", err)
-	case len(data) > maxAltSvcFile:
-		return nil, optionErrorf("--alt-svc "+path, "larger than %d KiB: not an alt-svc cache", maxAltSvcFile>>10)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if rest, ok := strings.CutPrefix(line, brokenPrefix); ok {
 			// # hop: h3 unreachable for example.com 443 until "20261204 12:00:00"
-			f := strings.Fields(rest)
-			if until, err := time.Parse(altSvcTime, strings.Trim(strings.Join(f[min(3, len(f)):], " "), `"`)); err == nil && len(f) == 5 && until.After(a.now()) {
-				a.broken[net.JoinHostPort(f[0], f[1])] = until
+			if f := strings.Fields(rest); len(f) == 5 && f[2] == "until" {
+				if until, ok := a.live(f[3], f[4]); ok {
+					a.broken[net.JoinHostPort(f[0], f[1])] = until
+				}
 			}
 			continue
 		}
-		if line == "" || line[0] == '#' {
-			continue
-		}
 		// h2 example.com 443 h3 example.com 443 "20261204 12:00:00" 0 0
-		f := strings.Fields(line)
-		if len(f) != 10 || f[3] != "h3" {
-			continue
+		if f := strings.Fields(line); len(f) == 10 && f[0][0] != '#' && f[3] == "h3" {
+			if exp, ok := a.live(f[6], f[7]); ok {
+				a.entries[net.JoinHostPort(f[1], f[2])] = altEntry{srcALPN: f[0], dst: net.JoinHostPort(f[4], f[5]), expires: exp, persist: f[8] == "1"}
+			}
 		}
-		exp, err := time.Parse(altSvcTime, strings.Trim(f[6]+" "+f[7], `"`))
-		if err != nil || !exp.After(a.now()) {
-			continue
-		}
-		a.entries[net.JoinHostPort(f[1], f[2])] = altEntry{srcALPN: f[0], dst: net.JoinHostPort(f[4], f[5]), expires: exp, persist: f[8] == "1"}
 	}
 	return a, nil
+}
+
+// live reads a date the file writes in two fields ("20261204 12:00:00", quoted), and whether it is still to
+// come.
+func (a *AltSvc) live(day, clock string) (time.Time, bool) {
+	t, err := time.Parse(altSvcTime, strings.Trim(day+" "+clock, `"`))
+	return t, err == nil && t.After(a.now())
 }
 
 // Lookup returns the HTTP/3 alternative for origin (host:port of an https URL), if one is live.
