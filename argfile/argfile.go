@@ -1,7 +1,7 @@
 // Package argfile reads the files a user names on the command line that are not bodies (certificates,
 // keys, secrets, certificate files to inspect): with a size bound, so that a path such as /dev/zero cannot
 // exhaust memory, and with errors worded for a message that already names the file. Target says how to
-// write the files a user names for hop to write (-o, -c, session files).
+// write the files a user names for hop to write (-o, -c, session files), and WriteFile writes one whole.
 package argfile
 
 import (
@@ -89,4 +89,54 @@ func size(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// WriteFile replaces path with data atomically: a temporary file in the same directory, mode 0600, synced,
+// then renamed over path (over its target when path is a symbolic link, which stays one). A crash or a full
+// disk leaves the old file whole, never half a new one. A path that is not a regular file (-c /dev/null, a
+// named pipe, -c /dev/stdout) is written into where it is: renaming over it would replace the device itself
+// (see Target).
+func WriteFile(path string, data []byte) error {
+	name, replace := Target(path)
+	if !replace {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", path, Reason(err))
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", path, Reason(err))
+		}
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, Reason(err))
+	}
+	tmpName := tmp.Name()
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(tmpName)
+		return fmt.Errorf("writing %s: %w", path, Reason(err))
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		return fail(err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmpName, name); err != nil {
+		os.Remove(tmpName)
+		return fmt.Errorf("writing %s: %w", path, Reason(err))
+	}
+	return nil
 }

@@ -194,5 +194,5 @@ func (s *Session) Save() error {
 	if err != nil {
 		return err
 	}
-	return writeFile(s.Path, append(data, '\n'))
+	return argfile.WriteFile(s.Path, append(data, '\n'))
 }
