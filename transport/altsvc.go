@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -210,8 +209,8 @@ func splitOutsideQuotes(s string, sep byte) []string {
 	return append(out, s[start:])
 }
 
-// Save writes the cache to path, in curl's format, when it changed: to a temporary file renamed into place,
-// so that a failed write leaves the old cache.
+// Save writes the cache to path, in curl's format, when it changed, as -c writes a jar (argfile.WriteFile):
+// a failed write leaves the old cache, a symbolic link stays one.
 func (a *AltSvc) Save(path string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -238,20 +237,8 @@ func (a *AltSvc) Save(path string) error {
 		}
 		fmt.Fprintf(&b, "%s %s %s h3 %s %s \"%s\" %d 0\n", e.srcALPN, sh, sp, dh, dp, e.expires.UTC().Format(altSvcTime), persist)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing --alt-svc %s: %w", path, err)
-	}
-	_, err = tmp.WriteString(b.String())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing --alt-svc %s: %w", path, err)
+	if err := argfile.WriteFile(path, []byte(b.String())); err != nil {
+		return fmt.Errorf("--alt-svc: %w", err)
 	}
 	return nil
 }
