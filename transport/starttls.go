@@ -62,6 +62,9 @@ func startTLS(ctx context.Context, conn net.Conn, proto, name string) error {
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) }) // an interrupt ends a read
 	defer stop()
 	err := dialogue(conn, bufio.NewReaderSize(conn, 4096), proto, name)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = &StartTLSError{Reply: "the server closed the connection"} // in the middle of the dialogue
+	}
 	var se *StartTLSError
 	if errors.As(err, &se) {
 		se.Proto = proto
@@ -133,8 +136,6 @@ func dialogue(conn net.Conn, r *bufio.Reader, proto, name string) error {
 		}
 		b, err := r.ReadByte()
 		switch {
-		case errors.Is(err, io.EOF):
-			return &StartTLSError{Reply: "the server closed the connection"}
 		case err != nil:
 			return err
 		case b == 'S':
@@ -194,9 +195,6 @@ const maxBER = 4096
 func berElement(r *bufio.Reader, tag byte) ([]byte, error) {
 	head := make([]byte, 2)
 	if _, err := io.ReadFull(r, head); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, &StartTLSError{Reply: "the server closed the connection"}
-		}
 		return nil, err
 	}
 	if head[0] != tag {
@@ -279,9 +277,6 @@ func line(r *bufio.Reader) (string, error) {
 		err = nil
 	}
 	if err != nil && len(b) == 0 {
-		if errors.Is(err, io.EOF) {
-			return "", &StartTLSError{Reply: "the server closed the connection"}
-		}
 		return "", err
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
@@ -324,9 +319,6 @@ func heloName(conn net.Conn) string {
 func mysqlStartTLS(conn net.Conn, r *bufio.Reader) error {
 	head := make([]byte, 4)
 	if _, err := io.ReadFull(r, head); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &StartTLSError{Reply: "the server closed the connection"}
-		}
 		return err
 	}
 	n := int(head[0]) | int(head[1])<<8 | int(head[2])<<16
@@ -414,9 +406,6 @@ func readUntil(r *bufio.Reader, end string) (string, error) {
 	for b.Len() < maxXMPP {
 		c, err := r.ReadByte()
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return "", &StartTLSError{Reply: "the server closed the connection"}
-			}
 			return "", err
 		}
 		b.WriteByte(c)
