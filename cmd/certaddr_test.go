@@ -22,13 +22,17 @@ func TestCertAddr(t *testing.T) {
 		{"ldaps://dir.example.com", "", "dir.example.com:636", "dir.example.com", ""},
 		{"postgresql://db.example.com/app", "", "db.example.com:5432", "db.example.com", "postgres"},
 		{"db.example.com", "postgres", "db.example.com:5432", "db.example.com", "postgres"},
+		{"ldap://dir.example.com", "", "dir.example.com:389", "dir.example.com", "ldap"},
+		{"mysql://db.example.com:3307", "", "db.example.com:3307", "db.example.com", "mysql"},
+		{"xmpp://chat.example.com", "", "chat.example.com:5222", "chat.example.com", "xmpp"},
+		{"chat.example.com", "xmpp", "chat.example.com:5222", "chat.example.com", "xmpp"},
 	} {
 		addr, host, proto, err := certAddr(tt.target, tt.starttls)
 		if err != nil || addr != tt.addr || host != tt.host || proto != tt.proto {
 			t.Errorf("certAddr(%q, %q) = %q, %q, %q, %v; want %q, %q, %q", tt.target, tt.starttls, addr, host, proto, err, tt.addr, tt.host, tt.proto)
 		}
 	}
-	for _, bad := range []string{"gopher://x", "smtp://", "x:0", "x:99999", "a b"} {
+	for _, bad := range []string{"gopher://x", "nntp://x", "smtp://", "x:0", "x:99999", "a b"} {
 		if _, _, _, err := certAddr(bad, ""); err == nil {
 			t.Errorf("certAddr(%q) took it", bad)
 		}
