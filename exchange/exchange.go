@@ -6,6 +6,7 @@ package exchange
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -146,8 +147,9 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 
 // Do sends r and, with Follow, follows its redirects by hand; with Retry, it sends an attempt again after a
 // failure worth retrying. Each hop is traced and passed to the observer. Authorization, Cookie and
-// Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; no Referer is
-// added; https → http is refused unless AllowDowngrade; only http and https are followed.
+// Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; credentials a
+// Location carries (user:password@) are sent to the URL it names; no Referer is added; https → http is
+// refused unless AllowDowngrade; only http and https are followed.
 //
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
@@ -265,6 +267,13 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 				cur.Header.Del(h)
 			}
 			origin = request.Origin(next)
+		}
+		if u := next.User; u != nil {
+			// curl's rule: credentials the Location carries are sent, as Basic auth, to the URL it names, in
+			// place of any others (they were given for that origin, by the server that named it).
+			if pass, _ := u.Password(); u.Username() != "" || pass != "" {
+				cur.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass)))
+			}
 		}
 		if cur.Host != "" && !strings.EqualFold(next.Host, cur.URL.Host) {
 			cur.Host = "" // a Host override belongs to the host it was given for

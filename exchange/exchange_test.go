@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,33 @@ func TestCredentialsNeverCrossOrigins(t *testing.T) {
 	}
 	if len(auth) != 3 || auth[0] == "" || auth[1] != "" || auth[2] != "" {
 		t.Errorf("Authorization per hop = %q, want it on the first hop only", auth)
+	}
+}
+
+// TestLocationCredentialsAreSent: a Location carrying user:password@ sends them as Basic auth to the URL it
+// names, as curl -L does (curl -L 'A/redirect-to?url=http://bob:s3cret@B/basic-auth/bob/s3cret' ends 200),
+// and the credentials typed for the first origin still do not follow to the second.
+func TestLocationCredentialsAreSent(t *testing.T) {
+	a := testserver.Start(testserver.Config{})
+	defer a.Close()
+	b := testserver.Start(testserver.Config{})
+	defer b.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	to := strings.Replace(b.URL, "http://", "http://bob:s3cret@", 1) + "/basic-auth/bob/s3cret"
+	r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(to), User: "ann", Password: "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := c.Do(context.Background(), r, exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	last := ex.Hops[len(ex.Hops)-1]
+	if len(ex.Hops) != 2 || last.Response.StatusCode != 200 {
+		t.Fatalf("%d hops ending %d; want 2, the second answered 200 by the server checking bob:s3cret", len(ex.Hops), last.Response.StatusCode)
+	}
+	if got := last.Request.Header.Values("Authorization"); len(got) != 1 || got[0] != "Basic Ym9iOnMzY3JldA==" {
+		t.Errorf("second hop's Authorization = %q, want only bob's", got)
 	}
 }
