@@ -265,6 +265,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.Interface != "" {
 		out = append(out, "--interface", t.Interface)
 	}
+	if t.LocalPort != "" {
+		out = append(out, "--local-port", t.LocalPort)
+	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
 	}

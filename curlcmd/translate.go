@@ -86,6 +86,7 @@ var options = []curlOption{
 	same("connect-to", 0, true),
 	same("unix-socket", 0, true),
 	same("interface", 0, true),
+	same("local-port", 0, true),
 	same("ipv4", '4', false),
 	same("ipv6", '6', false),
 	same("noproxy", 0, true),

@@ -39,6 +39,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		alpn    interface{ TLSHandshakeFailure() bool } // transport's *ALPNError
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
+		ports   interface{ LocalPortsTaken() bool } // transport's *PortsTakenError
 	)
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
@@ -79,6 +80,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
+	case errors.As(err, &ports) && errors.As(err, &op):
+		return failure(Connect, waiting, err, "could not connect to %s: %v", opAddr(op), ports)
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):

@@ -40,6 +40,9 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
 	mux.HandleFunc("/misbehave/empty", empty)
+	mux.HandleFunc("/peer", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)
+	})
 	mux.Handle("/flaky/{key}/{n}", &flaky{seen: map[string]int{}})
 	mux.HandleFunc("/session/login", login)
 	mux.HandleFunc("/encoded/{codings}", encoded)

@@ -2,10 +2,12 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/idna"
@@ -24,7 +26,60 @@ type dialer struct {
 	idle      time.Duration
 	net       net.Dialer
 	local     net.IP // --interface: the address connections leave from; nil for the system's choice
+	ports     ports  // --local-port: the ports connections leave from; zero for the system's choice
 }
+
+// ports is --local-port's range, curl's NUM or FROM-TO; From 0 means any port.
+type ports struct{ From, To int }
+
+func parsePorts(v string) (ports, error) {
+	if v == "" {
+		return ports{}, nil
+	}
+	from, to, ranged := strings.Cut(v, "-")
+	p, err1 := strconv.Atoi(strings.TrimSpace(from))
+	q, err2 := p, error(nil)
+	if ranged {
+		q, err2 = strconv.Atoi(strings.TrimSpace(to))
+	}
+	if err1 != nil || err2 != nil || p < 1 || q > 65535 || q < p {
+		return ports{}, optionErrorf("--local-port "+v, "expected a port (1-65535) or a range FROM-TO")
+	}
+	return ports{p, q}, nil
+}
+
+// each calls try with every port of the range in turn until one is free to leave from, as curl does; with
+// no range, once with 0 (the system's choice). When every port is taken, the error says so.
+func (r ports) each(try func(port int) error) error {
+	if r.From == 0 {
+		return try(0)
+	}
+	var err error
+	for p := r.From; p <= r.To; p++ {
+		if err = try(p); !errors.Is(err, syscall.EADDRINUSE) && !errors.Is(err, syscall.EADDRNOTAVAIL) {
+			return err
+		}
+	}
+	taken := &PortsTakenError{r.From, r.To}
+	if op := (*net.OpError)(nil); errors.As(err, &op) {
+		op.Err = taken // keeps the address dialled, for the message
+		return op
+	}
+	return taken
+}
+
+// PortsTakenError says that no port --local-port allows was free to connect from.
+type PortsTakenError struct{ From, To int }
+
+func (e *PortsTakenError) Error() string {
+	if e.From == e.To {
+		return fmt.Sprintf("local port %d is in use (--local-port)", e.From)
+	}
+	return fmt.Sprintf("every local port in %d-%d is in use (--local-port)", e.From, e.To)
+}
+
+// LocalPortsTaken marks the error for exchange, which names the cause without guessing at the server.
+func (e *PortsTakenError) LocalPortsTaken() bool { return true }
 
 // connectTo is one --connect-to HOST1:PORT1:HOST2:PORT2, curl's: a connection meant for HOST1:PORT1 goes to
 // HOST2:PORT2, while the URL, the TLS server name and the Host header stay. An empty HOST1 or PORT1 matches
@@ -54,6 +109,9 @@ func newDialer(o Options) (*dialer, error) {
 	}
 	d := &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
 		net: net.Dialer{KeepAlive: 30 * time.Second}}
+	if d.ports, err = parsePorts(o.LocalPort); err != nil {
+		return nil, err
+	}
 	if o.Interface != "" {
 		if d.local, err = localAddress(o.Interface, o.Family); err != nil {
 			return nil, err
@@ -126,7 +184,15 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 			trace.Resolved(ctx, "--resolve")
 		}
 	}
-	c, err := d.net.DialContext(ctx, network, addr)
+	var c net.Conn
+	err := d.ports.each(func(port int) (err error) {
+		nd := d.net
+		if port != 0 && network != "unix" {
+			nd.LocalAddr = &net.TCPAddr{IP: d.local, Port: port}
+		}
+		c, err = nd.DialContext(ctx, network, addr)
+		return err
+	})
 	if err != nil || d.idle <= 0 {
 		return c, err
 	}

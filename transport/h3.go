@@ -71,7 +71,11 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
 	trace.QUICStarted(ctx)
-	conn, err := dialConnectedQUIC(ctx, d.local, udpAddr, tlsCfg, qcfg)
+	var conn *quic.Conn
+	err = d.ports.each(func(port int) (err error) {
+		conn, err = dialConnectedQUIC(ctx, &net.UDPAddr{IP: d.local, Port: port}, udpAddr, tlsCfg, qcfg)
+		return err
+	})
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return nil, err // no handshake took place: the quic phase did not complete, as a refused connect
@@ -92,12 +96,11 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 // does not do: only a connected socket hears the ICMP "port unreachable" of a host with nothing on that
 // port, so that --http3 to a server without HTTP/3 fails at once with "connection refused" (exit 7), as
 // curl's does, instead of waiting out the connect timeout. The socket is closed with the connection.
-func dialConnectedQUIC(ctx context.Context, local net.IP, addr *net.UDPAddr, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
-	var laddr *net.UDPAddr
-	if local != nil {
-		laddr = &net.UDPAddr{IP: local} // --interface
+func dialConnectedQUIC(ctx context.Context, local, addr *net.UDPAddr, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+	if local.IP == nil && local.Port == 0 {
+		local = nil // the system's choice; else --interface, --local-port
 	}
-	udp, err := net.DialUDP("udp", laddr, addr)
+	udp, err := net.DialUDP("udp", local, addr)
 	if err != nil {
 		return nil, err
 	}

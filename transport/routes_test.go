@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,4 +257,70 @@ type x509UnknownAuthority = x509.UnknownAuthorityError
 func spkiPin(spki []byte) string {
 	sum := sha256.Sum256(spki)
 	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// --local-port: connections leave from the first free port of the range, over TCP and QUIC, as the server
+// sees; when every port is taken, the error says so, keeping the address dialled.
+func TestLocalPort(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	h3, ca := h3Backend(t)
+	for _, network := range []string{"tcp", "udp"} {
+		taken, free := consecutivePorts(t, network)
+		tr := newTransport(t, Options{LocalPort: fmt.Sprintf("%d-%d", taken, free), TLS: TLSOptions{CACert: ca}})
+		u := srv.URL
+		if network == "udp" {
+			tr = newTransport(t, Options{LocalPort: fmt.Sprintf("%d-%d", taken, free), Protocol: HTTP3, TLS: TLSOptions{CACert: ca}})
+			u = h3.URL
+		}
+		body, _, err := get(t, tr, u+"/peer")
+		if want := fmt.Sprintf("127.0.0.1:%d", free); err != nil || body != want {
+			t.Errorf("%s from %d-%d (%d taken): the server saw %q, %v; want %s", network, taken, free, taken, body, err, want)
+		}
+		tr = newTransport(t, Options{LocalPort: strconv.Itoa(taken), Protocol: map[string]Protocol{"udp": HTTP3}[network], TLS: TLSOptions{CACert: ca}})
+		_, _, err = get(t, tr, u+"/peer")
+		var pt *PortsTakenError
+		var op *net.OpError
+		if !errors.As(err, &pt) || !errors.As(err, &op) || op.Addr == nil || !strings.Contains(err.Error(), fmt.Sprintf("local port %d is in use", taken)) {
+			t.Errorf("%s from %d, taken: %v (%T)", network, taken, err, err)
+		}
+	}
+	for _, bad := range []string{"0", "65536", "10-5", "a", "1-", "-3"} {
+		var oe *OptionError
+		if _, err := New(Options{LocalPort: bad}); !errors.As(err, &oe) {
+			t.Errorf("--local-port %q: %v, want an *OptionError", bad, err)
+		}
+	}
+}
+
+// consecutivePorts holds a port on 127.0.0.1 for the test's life and returns it with the next one, free.
+func consecutivePorts(t *testing.T, network string) (taken, free int) {
+	t.Helper()
+	for range 50 {
+		var hold, probe io.Closer
+		var err error
+		if network == "tcp" {
+			var ln net.Listener
+			if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+				t.Fatal(err)
+			}
+			hold, taken = ln, ln.Addr().(*net.TCPAddr).Port
+			probe, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", taken+1))
+		} else {
+			var pc net.PacketConn
+			if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+				t.Fatal(err)
+			}
+			hold, taken = pc, pc.LocalAddr().(*net.UDPAddr).Port
+			probe, err = net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", taken+1))
+		}
+		if err == nil {
+			probe.Close()
+			t.Cleanup(func() { hold.Close() })
+			return taken, taken + 1
+		}
+		hold.Close()
+	}
+	t.Fatal("no two consecutive free ports")
+	return 0, 0
 }
