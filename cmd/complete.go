@@ -41,6 +41,9 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 		}
 		cc.RegisterFlagCompletionFunc("starttls", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 	}
+	if cc.Flags().Lookup("ciphers") != nil {
+		cc.RegisterFlagCompletionFunc("ciphers", completeCiphers)
+	}
 	for _, name := range fileFlags {
 		if cc.Flags().Lookup(name) != nil {
 			cc.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -48,6 +51,16 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 			})
 		}
 	}
+}
+
+// completeCiphers completes the last suite of a --ciphers list (A:B:…) by OpenSSL's names.
+func completeCiphers(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	head := toComplete[:strings.LastIndexAny(toComplete, ":,")+1]
+	var out []string
+	for _, name := range transport.CipherNames() {
+		out = append(out, head+name)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
 // completeItem completes a request item: file names after an @ (@body.json, photo@cat.jpg, x=@a.txt,

@@ -141,6 +141,9 @@ func handshakeError(host string, err error) *Error {
 		hint = "no TLS version in common; see --tls-min and --tls-max"
 	case strings.Contains(msg, "no application protocol") || strings.Contains(msg, "did not agree to h2"):
 		hint = "the server does not speak the HTTP version asked for: --http2 needs HTTP/2, --http1.1 HTTP/1.1; drop the flag to let the server choose"
+	case strings.Contains(msg, "remote error: tls: handshake failure") || strings.Contains(msg, "insufficient security"):
+		// The server's alert for a hello it can accept nothing of: a port that does not speak TLS sends none.
+		hint = "the server accepts none of the cipher suites, key exchanges or signatures offered; see --ciphers, --tls-min and --tls-max"
 	case strings.Contains(msg, "did not agree to start TLS over"):
 		hint = "is it that protocol's port, and does the server offer TLS there? --starttls names the protocol"
 	}

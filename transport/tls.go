@@ -23,6 +23,7 @@ type TLSOptions struct {
 	MinVersion string // "1.0" … "1.3"; empty means Go's default
 	MaxVersion string
 	Pin        string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
+	Ciphers    string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -72,6 +73,13 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 	if cfg.MinVersion == 0 && cfg.MaxVersion != 0 && cfg.MaxVersion < tls.VersionTLS12 {
 		// Go's client offers TLS 1.2 at least unless told otherwise: a lower maximum alone leaves nothing.
 		return nil, optionErrorf("--tls-max "+o.MaxVersion, "is below TLS 1.2, the lowest hop offers; add --tls-min %s to allow it", o.MaxVersion)
+	}
+	if o.Ciphers != "" {
+		ids, err := parseCiphers(o.Ciphers)
+		if err != nil {
+			return nil, err
+		}
+		cfg.CipherSuites = ids
 	}
 	var certs []tls.Certificate
 	if o.Cert != "" || o.Key != "" {

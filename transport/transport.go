@@ -90,7 +90,11 @@ type Transport struct {
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
 func New(o Options) (*Transport, error) {
-	tlsConfig, err := o.TLS.Config(o.Protocol.alpn())
+	alpn := o.Protocol.alpn()
+	if o.Protocol == Auto && o.TLS.http2Unfit() {
+		alpn = HTTP1.alpn()
+	}
+	tlsConfig, err := o.TLS.Config(alpn)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,6 +288,41 @@ func TestALPN(t *testing.T) {
 		}
 		if got := strings.Join(<-offered, ","); got != want.offer || rec.Proto != want.proto {
 			t.Errorf("protocol %d offered %q and spoke %s, want %q and %s", p, got, rec.Proto, want.offer, want.proto)
+		}
+	}
+}
+
+// TestCiphers: --ciphers takes OpenSSL's and IANA's names in curl's separators, refuses what it cannot
+// offer, and gives up on HTTP/2 only when TLS 1.2 at most leaves it no suite RFC 9113 allows.
+func TestCiphers(t *testing.T) {
+	for v, want := range map[string][]uint16{
+		"ECDHE-RSA-AES128-GCM-SHA256":                            {tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256},
+		"ecdhe-rsa-aes128-gcm-sha256:AES256-SHA":                 {tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_256_CBC_SHA},
+		"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, RC4-SHA": {tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_RSA_WITH_RC4_128_SHA},
+	} {
+		got, err := parseCiphers(v)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("parseCiphers(%q) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, bad := range []string{"HIGH", "!aNULL", "DEFAULT", "TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256:NOPE", ":,"} {
+		var oe *OptionError
+		if _, err := (TLSOptions{Ciphers: bad}).Config(nil); !errors.As(err, &oe) {
+			t.Errorf("--ciphers %q: %v, want an *OptionError", bad, err)
+		}
+	}
+	for _, c := range []struct {
+		o     TLSOptions
+		unfit bool
+	}{
+		{TLSOptions{Ciphers: "AES128-SHA:ECDHE-RSA-AES128-SHA", MaxVersion: "1.2"}, true},
+		{TLSOptions{Ciphers: "AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256", MaxVersion: "1.2"}, false},
+		{TLSOptions{Ciphers: "AES128-SHA", MaxVersion: "1.3"}, false}, // TLS 1.3 may be spoken, with its own suites
+		{TLSOptions{Ciphers: "AES128-SHA"}, false},
+		{TLSOptions{MaxVersion: "1.2"}, false},
+	} {
+		if got := c.o.http2Unfit(); got != c.unfit {
+			t.Errorf("%+v: http2Unfit = %v", c.o, got)
 		}
 	}
 }
