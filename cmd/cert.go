@@ -69,6 +69,9 @@ resolve/connect.`,
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
+			if err := noEmptyFileNames(cc.Flags()); err != nil {
+				return err
+			}
 			o.Target = args[0]
 			if err := o.check(s); err != nil {
 				return err

@@ -167,6 +167,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
+			if err := noEmptyFileNames(cc.Flags()); err != nil {
+				return err
+			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {
 				return err
 			}

@@ -354,6 +354,23 @@ func (e *usageError) Unwrap() error { return e.err }
 // Class is exchange.Usage.
 func (e *usageError) Class() exchange.Class { return exchange.Usage }
 
+// noEmptyFileNames refuses a file flag given an empty name, as curl does: -o "$UNSET" would otherwise be
+// taken as no -o at all, and the body written to stdout. (-b "" stays curl's idiom: cookies on, no file.)
+func noEmptyFileNames(fs *pflag.FlagSet) error {
+	for _, name := range append(fileFlags, "session") {
+		f := fs.Lookup(name)
+		if f == nil || !f.Changed || f.Value.String() != "" {
+			continue
+		}
+		name = "--" + name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + "/" + name
+		}
+		return usageErrorf("%s: the file name is empty", name)
+	}
+	return nil
+}
+
 func usageErrorf(format string, a ...any) error { return &usageError{err: fmt.Errorf(format, a...)} }
 
 // CommandTree is the whole command tree with every command's flags, for documentation generated from it
