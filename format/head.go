@@ -48,31 +48,41 @@ func RawStatusLine(w io.Writer, s Style, st Status) {
 	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(head)))
 }
 
-// DumpHead writes a response head as curl -D writes it: the status line and the headers as received (sorted
-// by name: Go keeps no order), CRLF after each line and a CRLF at the end, no colour, no masking (it is
-// data). HTTP/2 and HTTP/3 carry no reason phrase and only lowercase names, so their heads read
-// "HTTP/2 200 " and "content-type: ...", as curl writes them. escape is for a terminal.
+// DumpHead writes a response head as curl -D writes it: as received, CRLF after each line and a CRLF at
+// the end, no colour, no masking (it is data). escape is for a terminal.
 func DumpHead(w io.Writer, st Status, h http.Header, escape bool) error {
 	esc := func(s string) string { return s }
 	if escape {
 		esc = Escape
 	}
-	name := esc
+	status, headers := receivedHead(st, h)
 	var b strings.Builder
-	if strings.HasPrefix(st.Proto, "HTTP/1.") {
-		fmt.Fprintf(&b, "%s %s\r\n", st.Proto, esc(strings.TrimSpace(st.Status)))
-	} else {
-		fmt.Fprintf(&b, "%s %d \r\n", Proto(st.Proto), st.Code)
-		name = func(s string) string { return esc(strings.ToLower(s)) }
-	}
-	for _, n := range slices.Sorted(maps.Keys(h)) {
-		for _, v := range h[n] {
-			fmt.Fprintf(&b, "%s: %s\r\n", name(n), esc(v))
-		}
+	b.WriteString(esc(status) + "\r\n")
+	for _, kv := range headers {
+		fmt.Fprintf(&b, "%s: %s\r\n", esc(kv[0]), esc(kv[1]))
 	}
 	b.WriteString("\r\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// receivedHead is a response head as it travelled, for -D and -i: the status line and the headers (sorted
+// by name: Go keeps no order). HTTP/2 and HTTP/3 carry no reason phrase and only lowercase names, so their
+// heads read "HTTP/2 200 " and "content-type: ...", as curl writes them.
+func receivedHead(st Status, h http.Header) (string, [][2]string) {
+	status := st.Proto + " " + strings.TrimSpace(st.Status)
+	name := func(s string) string { return s }
+	if !strings.HasPrefix(st.Proto, "HTTP/1.") {
+		status = fmt.Sprintf("%s %d ", Proto(st.Proto), st.Code)
+		name = strings.ToLower
+	}
+	var headers [][2]string
+	for _, n := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[n] {
+			headers = append(headers, [2]string{name(n), v})
+		}
+	}
+	return status, headers
 }
 
 // Headers writes headers sorted by name, one per line, escaped.
