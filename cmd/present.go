@@ -163,11 +163,11 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 func (p *presenter) responseHead(resp *http.Response) {
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now()}
 	if p.o.Include {
-		format.RawStatusLine(p.headOut, p.headStyle, st)
+		format.RawHead(p.headOut, p.headStyle, st, resp.Header)
 	} else {
 		format.StatusLine(p.headOut, p.headStyle, st)
+		format.Headers(p.headOut, p.headStyle, resp.Header)
 	}
-	format.Headers(p.headOut, p.headStyle, resp.Header)
 	fmt.Fprintln(p.headOut)
 }
 

@@ -42,10 +42,14 @@ func StatusLine(w io.Writer, s Style, st Status) {
 		s.paint(colorDim, "· "+Escape(Meaning(st.Code, st.Header, st.Now))))
 }
 
-// RawStatusLine writes the status line alone, the way curl -i does.
-func RawStatusLine(w io.Writer, s Style, st Status) {
-	head := fmt.Sprintf("%s %d %s", Proto(st.Proto), st.Code, Reason(st.Code, st.Status))
-	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(head)))
+// RawHead writes a response head as curl -i shows it: as received, as DumpHead writes it, but one line
+// per LF, coloured as s says, escaped always, and masked as s.Secrets says.
+func RawHead(w io.Writer, s Style, st Status, h http.Header) {
+	status, headers := receivedHead(st, s.Secrets.Header(h))
+	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(status)))
+	for _, kv := range headers {
+		fmt.Fprintf(w, "%s: %s\n", s.paint(colorName, Escape(kv[0])), Escape(kv[1]))
+	}
 }
 
 // DumpHead writes a response head as curl -D writes it: as received, CRLF after each line and a CRLF at
