@@ -107,7 +107,7 @@ func (v *WriteOut) numHeaders() int {
 }
 
 // headerJSON is %{header_json}: the final response's headers, names in lower case, each with its values in
-// order, as curl writes it.
+// order, laid out as curl writes it: one name per line, sorted here (Go keeps no order).
 func (v *WriteOut) headerJSON() []byte {
 	m := make(map[string][]string, len(v.Header))
 	for name, vs := range v.Header {
@@ -117,8 +117,22 @@ func (v *WriteOut) headerJSON() []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.Encode(m)
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	buf.WriteByte('{')
+	for i, key := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		enc.Encode(key)
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		buf.WriteByte(':')
+		enc.Encode(m[key])
+		buf.Truncate(buf.Len() - 1)
+	}
+	if len(m) > 0 {
+		buf.WriteByte('\n')
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
 }
 
 // seconds prints a duration as curl prints time_*: seconds with six decimals; the JSON value is the same
