@@ -101,6 +101,9 @@ func (p *presenter) hop(h exchange.Hop) {
 	<-p.watched
 	first := p.seen == 0
 	p.seen++
+	if h.Upgraded && p.reqHead {
+		p.note("http:// became https:// for " + h.Request.URL.Hostname() + ": --hsts's file says it asked for https only")
+	}
 	if p.reqHead {
 		proto := "HTTP/1.1"
 		if h.Response != nil {

@@ -31,6 +31,7 @@ type RequestOptions struct {
 	Repeat      RepeatOptions
 	Cookies     CookieOptions
 	Session     SessionOptions
+	HSTS        string // --hsts: curl's HSTS cache file, read before and written after the exchange
 	Method      string // -X: overrides the command's method, sent as typed
 	Head        bool   // -I: HEAD, with the response head on stdout
 	Compressed  bool   // --compressed: accepted, changes nothing
@@ -42,6 +43,7 @@ type RequestOptions struct {
 	// transport is the one the exchange went through, kept for what it writes afterwards (--alt-svc's cache).
 	transport *transport.Transport
 	session   *session.Session // --session's, opened while the request is built; nil without
+	hsts      *session.HSTS    // --hsts's cache, loaded before sending; nil without
 	began     time.Time        // when -m began to run: before standard input was read for the body
 
 	stdinTaken bool         // -w @- or -b - read standard input: it is not the body
@@ -218,6 +220,7 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addAuthFlags(fs, &o.Auth)
 	addCookieFlags(fs, &o.Cookies)
 	addSessionFlags(fs, &o.Session)
+	fs.StringVar(&o.HSTS, "hsts", "", "keep the hosts that asked for https only (Strict-Transport-Security) in FILE, curl's format, and upgrade http:// to them")
 	addRedirectFlags(fs, &o.Exchange)
 	addInsecureFlag(fs, &o.Transport.TLS)
 	addTLSFlags(fs, &o.Transport.TLS)

@@ -18,6 +18,7 @@ import (
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -42,7 +43,10 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		}
 		return err
 	}
-	if o.jar, err = o.Cookies.jar(o.session); err != nil {
+	if o.jar, err = o.Cookies.jar(o.session); err == nil {
+		err = o.loadHSTS()
+	}
+	if err != nil {
 		if p.document {
 			p.writeDocument(&outcome{req: req}, err)
 		}
@@ -78,7 +82,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 
 // printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
-	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, Output: o.Output.File,
+	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, HSTS: o.HSTS, Output: o.Output.File,
 		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, Continue: o.Output.Continue,
 		RemoteTime: o.Output.RemoteTime, ShowSecrets: o.Output.ShowSecrets}
 	if o.digest != nil {
@@ -117,7 +121,25 @@ func keepState(s *Streams, o *RequestOptions, err error) error {
 	if o.transport != nil {
 		werr = cmp.Or(werr, o.transport.SaveAltSvc())
 	}
+	if o.hsts != nil {
+		if err := o.hsts.Save(o.HSTS); err != nil {
+			werr = cmp.Or(werr, fmt.Errorf("--hsts: %w", err))
+		}
+	}
 	return cmp.Or(err, werr)
+}
+
+// loadHSTS reads --hsts's cache, when given.
+func (o *RequestOptions) loadHSTS() error {
+	if o.HSTS == "" {
+		return nil
+	}
+	h, err := session.LoadHSTS(o.HSTS)
+	if err != nil {
+		return usageErrorf("--hsts %s: %w", o.HSTS, err)
+	}
+	o.hsts = h
+	return nil
 }
 
 // newClient builds the transport and the exchange client the options describe.
@@ -131,6 +153,9 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
 	if o.jar != nil {
 		c.Jar = o.jar // never a typed nil in the interface
+	}
+	if o.hsts != nil {
+		c.HSTS = o.hsts
 	}
 	return c, tr, nil
 }
@@ -149,9 +174,11 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 			return err
 		}
 	}
-	if a := o.Transport.AltSvc; a != "" {
-		if err := checkDir("--alt-svc "+a, filepath.Dir(a)); err != nil {
-			return err
+	for flag, f := range map[string]string{"--alt-svc": o.Transport.AltSvc, "--hsts": o.HSTS} {
+		if f != "" {
+			if err := checkDir(flag+" "+f, filepath.Dir(f)); err != nil {
+				return err
+			}
 		}
 	}
 	p.mayResume = o.Exchange.Retry.N > 0 && p.o.downloading() && !p.document && p.o.HAR == "" && !p.needBody

@@ -26,6 +26,7 @@ type Options struct {
 	CookieFile  string // -b FILE, passed on
 	JunkSession bool   // -j: -b FILE's session cookies left out
 	CookieJar   string // -c FILE, passed on
+	HSTS        string // --hsts FILE, passed on
 	Output      string // -o FILE
 	Download    bool   // -O: curl's -O -J
 	OutputDir   string
@@ -111,6 +112,9 @@ func Command(r *request.Request, o Options) string {
 			add("-j")
 		}
 		add("-b", o.CookieFile)
+	}
+	if o.HSTS != "" {
+		add("--hsts", o.HSTS)
 	}
 	if o.CookieJar != "" {
 		add("-c", o.CookieJar)

@@ -82,6 +82,7 @@ var options = []curlOption{
 	{long: "http3", to: "--http3"},
 	{long: "http3-only", to: "--http3"},
 	same("alt-svc", 0, true),
+	same("hsts", 0, true),
 	same("resolve", 0, true),
 	same("connect-to", 0, true),
 	same("unix-socket", 0, true),

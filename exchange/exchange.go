@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,15 @@ type Client struct {
 	// Jar, when set, gives each hop the cookies for its URL (after any Cookie header the user gave) and
 	// takes the cookies every response sets, redirects and retried answers included.
 	Jar http.CookieJar
+	// HSTS, when set, turns an http:// URL of a host it knows into https:// before it is sent, the one typed
+	// and every redirect, and takes in every answer's Strict-Transport-Security (curl's --hsts).
+	HSTS HSTS
+}
+
+// HSTS is a cache of the hosts that asked to be reached over https only (RFC 6797); session.HSTS is one.
+type HSTS interface {
+	Upgrade(u *url.URL) bool               // turns u into https when its host is known, reporting whether it did
+	Learn(u *url.URL, resp *http.Response) // takes in a response's Strict-Transport-Security, if it counts
 }
 
 // Hop is one request sent and what came of it: a redirect, a retry, or the final answer.
@@ -70,6 +80,7 @@ type Hop struct {
 	Attempt    int           // which attempt at this request, counting from 1
 	Waited     time.Duration // the wait before this attempt
 	RetryAfter bool          // the wait was the server's Retry-After
+	Upgraded   bool          // HSTS turned the URL from http into https before it was sent
 }
 
 // Observer is told what happens while an exchange runs: Hop after every hop, as soon as its response head
@@ -157,14 +168,15 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
 	ctx, ex.cancel = c.within(ctx)
 	ex.ctx = ctx
-	if !protocolAllowed(c.Options.Protocols, r.URL.Scheme) {
-		return ex, failure(Usage, "", nil, "%s: --proto allows %s; nothing was sent", r.URL.Redacted(), protocolsWord(c.Options.Protocols))
+	cur := *r
+	cur.Header = r.Header.Clone()
+	upgraded := c.upgrade(&cur.URL)
+	if !protocolAllowed(c.Options.Protocols, cur.URL.Scheme) {
+		return ex, failure(Usage, "", nil, "%s: --proto allows %s; nothing was sent", cur.URL.Redacted(), protocolsWord(c.Options.Protocols))
 	}
 	retry := newRetrier(c.Options.Retry, time.Now())
 	defer func() { ex.NotRetried = retry.notRetried }()
-	cur := *r
-	cur.Header = r.Header.Clone()
-	origin := request.Origin(r.URL)
+	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered := false
 	attempt, waited, retryAfter := 1, time.Duration(0), false
@@ -200,7 +212,10 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if err == nil && c.Jar != nil {
 			c.Jar.SetCookies(req.URL, resp.Cookies())
 		}
-		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter}
+		if err == nil && c.HSTS != nil {
+			c.HSTS.Learn(req.URL, resp)
+		}
+		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter, Upgraded: upgraded}
 		var (
 			wait  time.Duration
 			again bool
@@ -256,10 +271,11 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 			}
 		}
 
-		next, err := c.redirect(&cur, resp, len(ex.Hops))
+		next, up, err := c.redirect(&cur, resp, len(ex.Hops))
 		if next == nil || err != nil {
 			return ex, err
 		}
+		upgraded = up
 		drain(resp.Body)
 		if request.Origin(next) != origin && !c.Options.LocationTrusted {
 			// Once dropped, credentials stay dropped, even if a later hop comes back to the first origin.
@@ -282,6 +298,20 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 		answered = false
 	}
+}
+
+// upgrade turns *u into https when HSTS knows its host, on a copy (the request typed keeps its URL), and
+// reports whether it did.
+func (c *Client) upgrade(u **url.URL) bool {
+	if c.HSTS == nil || (*u).Scheme != "http" {
+		return false
+	}
+	next := **u
+	if !c.HSTS.Upgrade(&next) {
+		return false
+	}
+	*u = &next
+	return true
 }
 
 // invalidStatus refuses a final response from host whose code is below 100, which net/http passes on (it

@@ -9,35 +9,36 @@ import (
 	"github.com/hop-cli/hop/request"
 )
 
-// redirect decides whether resp, the answer to cur, is followed: it returns the next URL, nil when the
-// exchange ends here, or an error when the redirect is refused. sent is the number of hops sent so far.
-// It turns cur into the next request's method and body.
-func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (*url.URL, error) {
+// redirect decides whether resp, the answer to cur, is followed: it returns the next URL (turned into https
+// when HSTS knows its host, upgraded says), nil when the exchange ends here, or an error when the redirect
+// is refused. sent is the number of hops sent so far. It turns cur into the next request's method and body.
+func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (next *url.URL, upgraded bool, err error) {
 	loc := resp.Header.Get("Location")
 	if !c.Options.Follow || !isRedirect(resp.StatusCode) || loc == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	from := cur.URL.Redacted()
-	next, err := cur.URL.Parse(loc)
+	next, err = cur.URL.Parse(loc)
 	if err != nil {
-		return nil, refused(from, loc, "the Location is not a valid URL")
+		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
 	next.Scheme = strings.ToLower(next.Scheme)
+	upgraded = c.upgrade(&next) // before the checks: an http Location of an HSTS host is not a downgrade
 	switch {
 	case next.Scheme != "http" && next.Scheme != "https":
-		return nil, refused(from, next.Redacted(), "hop only follows http and https")
+		return nil, false, refused(from, next.Redacted(), "hop only follows http and https")
 	case !protocolAllowed(c.Options.Protocols, next.Scheme):
-		return nil, refused(from, next.Redacted(), "--proto allows "+protocolsWord(c.Options.Protocols))
+		return nil, false, refused(from, next.Redacted(), "--proto allows "+protocolsWord(c.Options.Protocols))
 	case !protocolAllowed(c.Options.RedirectProtocols, next.Scheme):
-		return nil, refused(from, next.Redacted(), "--proto-redir allows "+protocolsWord(c.Options.RedirectProtocols))
+		return nil, false, refused(from, next.Redacted(), "--proto-redir allows "+protocolsWord(c.Options.RedirectProtocols))
 	case cur.URL.Scheme == "https" && next.Scheme == "http" && !c.Options.AllowDowngrade:
-		return nil, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
+		return nil, false, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
 	case sent > c.Options.MaxRedirects:
 		word := "redirects"
 		if c.Options.MaxRedirects == 1 {
 			word = "redirect"
 		}
-		return nil, failure(Redirects, "", nil, "stopped after %d %s (next: %s); raise --max-redirects if the chain is legitimate",
+		return nil, false, failure(Redirects, "", nil, "stopped after %d %s (next: %s); raise --max-redirects if the chain is legitimate",
 			c.Options.MaxRedirects, word, next.Redacted())
 	}
 	// 303 always becomes GET; 301 and 302 turn POST into GET, as browsers and curl -L do, unless KeepPost
@@ -52,7 +53,7 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 			cur.Header.Del(h)
 		}
 	}
-	return next, nil
+	return next, upgraded, nil
 }
 
 func refused(from, to, reason string) error {

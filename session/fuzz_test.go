@@ -2,7 +2,10 @@ package session
 
 import (
 	"errors"
+	"maps"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // A cookie file of any content is read or refused with a *FileError naming a line; never a panic.
@@ -21,6 +24,28 @@ func FuzzNetscape(f *testing.F) {
 			if c.Name == "" || c.Domain == "" {
 				t.Fatalf("a cookie without a name or domain: %+v", c)
 			}
+		}
+	})
+}
+
+// An HSTS cache of any content is read without a panic, and what hop writes of it reads back the same.
+func FuzzHSTS(f *testing.F) {
+	f.Add([]byte("# Your HSTS cache.\n.example.com \"20991203 09:00:00\"\nexact.test \"unlimited\"\n"))
+	f.Add([]byte("a b\n\"\" \"\"\n. \"unlimited\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h := &HSTS{hosts: map[string]hstsEntry{}, now: time.Now}
+		h.read(data)
+		h.changed = true
+		path := filepath.Join(t.TempDir(), "hsts.txt")
+		if err := h.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadHSTS(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(h.hosts, back.hosts) {
+			t.Fatalf("read back %v, wrote %v", back.hosts, h.hosts)
 		}
 	})
 }
