@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/check"
@@ -54,11 +55,18 @@ func docError(err error) *format.DocError {
 	return &format.DocError{Class: exchange.ClassOf(err).String(), Message: errorMessage(err), Phase: exchange.PhaseOf(err)}
 }
 
+// maxHARBody bounds the copy of a streamed request body kept for the HAR: an upload larger than that is
+// counted there, not held.
+const maxHARBody = 4 << 20
+
 // writeHAR writes the exchange as HAR 1.2, one entry per hop.
 func (p *presenter) writeHAR(out *outcome) error {
 	bodies := format.HARBodies{RequestType: out.req.Header.Get("Content-Type"), Response: out.body.buf, ResponseSize: out.bodyBytes}
 	if out.req.Body != nil {
 		bodies.Request, _ = out.req.Body.Bytes()
+		if kept := out.req.Body.Kept(); kept != nil && utf8.Valid(kept) {
+			bodies.Request = kept // a streamed body, as sent; binary ones stay out (HAR's text is a string)
+		}
 	}
 	if p.o.HAR == "-" {
 		return format.HAR(p.s.Out, version(), formatHops(out.ex), bodies, p.secrets) // curl's "-": stdout

@@ -284,20 +284,26 @@ func TestFormatJSONAlwaysOneDocument(t *testing.T) {
 	}
 }
 
-// TestHARRequestBodySize: request.bodySize is the bytes of the body sent, a file's too, which the HAR does
-// not hold (hop streams it); one held in memory is in postData as well.
+// TestHARRequestBodySize: request.bodySize is the bytes of the body sent; postData holds it when it is text,
+// held in memory or streamed (a file) within 4 MiB, and not when it is binary or larger.
 func TestHARRequestBodySize(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "body.txt")
 	os.WriteFile(file, []byte("twelve bytes"), 0o644)
+	binary := filepath.Join(dir, "body.bin")
+	os.WriteFile(binary, []byte("\xff\xfe\x00bin"), 0o644)
+	large := filepath.Join(dir, "large.txt")
+	os.WriteFile(large, bytes.Repeat([]byte("x"), 4<<20+1), 0o644)
 	for _, tt := range []struct {
 		args     []string
 		size     int
 		postData bool
 	}{
-		{[]string{"put", srv.URL + "/put", "@" + file}, 12, false},
+		{[]string{"put", srv.URL + "/put", "@" + file}, 12, true},
+		{[]string{"put", srv.URL + "/put", "@" + binary}, 6, false},
+		{[]string{"put", srv.URL + "/put", "@" + large}, 4<<20 + 1, false},
 		{[]string{"post", srv.URL + "/post", "a=1"}, len(`{"a":"1"}`), true},
 		{[]string{"get", srv.URL + "/get"}, 0, false},
 	} {

@@ -371,6 +371,8 @@ func TestReplaySendsWhatWasSent(t *testing.T) {
 		{"post", "REC/c", "-f", "a=1", "b=x y&z"},
 		{"put", "REC/d", "a:=[1,2]", "-H", "X-B: 2"},
 		{"request", "PURGE", "REC/e", "Cookie:sid=1", "--show-secrets"},
+		{"put", "REC/g", "@notes.txt"},                       // a file hop streams: kept for the HAR as sent
+		{"post", "REC/h", "-F", "f=@notes.txt", "-F", "a=1"}, // a multipart form with a file, its boundary too
 	} {
 		har := filepath.Join(dir, fmt.Sprintf("r%d.har", i))
 		want, code := sent(t, dir, nil, append(args, "--har", har)...)
@@ -384,9 +386,21 @@ func TestReplaySendsWhatWasSent(t *testing.T) {
 		}
 		sameRequest(t, fmt.Sprintf("replay of %q", args), got, want)
 	}
-	// A body the HAR does not hold (hop's --har keeps a file's out): refused, rather than sent empty.
+	// Standard input, streamed, is kept as sent too.
+	stdin := `{"from":"stdin"}`
+	harIn := filepath.Join(dir, "stdin.har")
+	want, code := sent(t, dir, &stdin, "post", "REC/i", "--har", harIn)
+	if code != 0 {
+		t.Fatal("hop --har with a body on stdin: failed")
+	}
+	if got, code := sent(t, dir, nil, "replay", harIn); code != 0 {
+		t.Errorf("replay of a body read from stdin: exit %d", code)
+	} else {
+		sameRequest(t, "replay of a body read from stdin", got, want)
+	}
+	// A body the HAR does not hold (a binary file: HAR's text is a string): refused, rather than sent empty.
 	har0 := filepath.Join(dir, "file.har")
-	if _, code := sent(t, dir, nil, "put", "REC/g", "@notes.txt", "--har", har0); code != 0 {
+	if _, code := sent(t, dir, nil, "put", "REC/g", "@blob.bin", "--har", har0); code != 0 {
 		t.Fatal("hop --har: failed")
 	}
 	if _, code := sent(t, dir, nil, "replay", har0); code != 2 {

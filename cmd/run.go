@@ -56,6 +56,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		return printCurl(s, p, o, req)
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
+	if o.Output.HAR != "" && req.Body != nil {
+		req.Body.Keep(maxHARBody) // a streamed body too goes into the HAR, so that hop replay can send it
+	}
 	if o.Transport.TLS.Insecure {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Spec is a request in plain values, as the user described it.
@@ -121,6 +122,7 @@ type Body struct {
 	data    []byte                        // BodyBytes, and a multipart body without files
 	open    func() (io.ReadCloser, error) // every other source
 	changes *changes                      // what the files it reads met: one that changed size while sent
+	keep    *kept                         // Keep's copy of what the last send of a streamed body read
 }
 
 // Part is one part of a multipart body: a text field, or a file.
@@ -142,10 +144,72 @@ func (b *Body) Bytes() ([]byte, bool) { return b.data, b.open == nil }
 
 // Open returns a fresh reader over the body.
 func (b *Body) Open() (io.ReadCloser, error) {
-	if b.open != nil {
-		return b.open()
+	if b.open == nil {
+		return io.NopCloser(bytes.NewReader(b.data)), nil
 	}
-	return io.NopCloser(bytes.NewReader(b.data)), nil
+	rc, err := b.open()
+	if err != nil || b.keep == nil {
+		return rc, err
+	}
+	b.keep.reset()
+	return &keeper{ReadCloser: rc, k: b.keep}, nil
+}
+
+// Keep asks a streamed body (a file, standard input, a multipart form with files) to keep a copy of what
+// each send reads, up to limit bytes, for Kept: a HAR can then hold it. Each send starts the copy afresh.
+func (b *Body) Keep(limit int) {
+	if b.open != nil {
+		b.keep = &kept{limit: limit}
+	}
+}
+
+// Kept returns what the last send of a streamed body read, when Keep asked for it and the body was read to
+// its end within the limit; nil otherwise.
+func (b *Body) Kept() []byte {
+	if b.keep == nil {
+		return nil
+	}
+	b.keep.mu.Lock()
+	defer b.keep.mu.Unlock()
+	if !b.keep.whole || b.keep.over {
+		return nil
+	}
+	return b.keep.data
+}
+
+// kept is Keep's copy. The transport may read the body in a goroutine of its own: the copy is locked.
+type kept struct {
+	mu          sync.Mutex
+	limit       int
+	data        []byte
+	whole, over bool // the send read the body to its end; it read more than limit
+}
+
+func (k *kept) reset() {
+	k.mu.Lock()
+	k.data, k.whole, k.over = k.data[:0], false, false
+	k.mu.Unlock()
+}
+
+// keeper copies what a send reads into its kept.
+type keeper struct {
+	io.ReadCloser
+	k *kept
+}
+
+func (r *keeper) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.k.mu.Lock()
+	if len(r.k.data)+n > r.k.limit {
+		r.k.over = true
+	} else if !r.k.over {
+		r.k.data = append(r.k.data, p[:n]...)
+	}
+	if err == io.EOF {
+		r.k.whole = true
+	}
+	r.k.mu.Unlock()
+	return n, err
 }
 
 // Changed returns the *ChangedError the body's last send met, if a file it reads changed size while it was
