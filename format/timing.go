@@ -91,6 +91,11 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 	for i, h := range hops {
 		t := all[i]
 		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h))
+		if m := h.Record.AltSvcMissed; m != nil {
+			// The HTTP/3 alternative tried first: where the time before the TCP connection went.
+			label := s.paint(colorWarn, fmt.Sprintf("%-9s", "alt-svc"))
+			fmt.Fprintf(&b, waterfallRow, label, bar(0, m.Took, scale, barWidth, s, colorWarn), Duration(m.Took))
+		}
 		for j := 0; j < len(t.Phases); j++ {
 			p := t.Phases[j]
 			if !p.Skipped {
@@ -127,6 +132,9 @@ func hopTitle(s Style, hop Hop) string {
 	}
 	if hop.Attempt > 1 {
 		parts = append(parts, s.paint(colorWarn, fmt.Sprintf("attempt %d", hop.Attempt))+" after "+waitWords(hop.Waited, hop.RetryAfter))
+	}
+	if m := h.AltSvcMissed; m != nil {
+		parts = append(parts, s.paint(colorWarn, "HTTP/3 at "+Escape(m.Addr)+" not reached")+" ("+Escape(m.Reason)+"): over TCP")
 	}
 	for i := 0; i < len(h.Informs); {
 		code, n := h.Informs[i], 1

@@ -64,6 +64,16 @@ type Record struct {
 	CertAsked    bool  // the server asked for a client certificate during the handshake
 	CertSent     bool  // ... and hop had one to send
 	Err          error // the error that ended the hop, if any
+	// AltSvcMissed is the --alt-svc alternative tried first over QUIC and not reached; nil when none was.
+	AltSvcMissed *Missed
+}
+
+// Missed is an HTTP/3 alternative (--alt-svc) that could not be reached: the request then went over TCP,
+// after the time the attempt took.
+type Missed struct {
+	Addr   string        // the alternative's host:port
+	Took   time.Duration // from the hop's start to giving up
+	Reason string
 }
 
 // MaxInformational is how many 1xx responses a hop accepts before the final one. Servers send one or two
@@ -329,12 +339,14 @@ func QUICStarted(ctx context.Context) {
 	}
 }
 
-// QUICAbandoned forgets a QUIC attempt that did not complete (an --alt-svc alternative that could not be
-// reached), so that the connection made instead over TCP is traced as any other.
-func QUICAbandoned(ctx context.Context) {
+// QUICAbandoned records a QUIC attempt that did not complete (the --alt-svc alternative at addr could not
+// be reached, for err) as missed, and forgets its events, so that the connection made instead over TCP is
+// traced as any other.
+func QUICAbandoned(ctx context.Context, addr string, err error) {
 	if h := hopOf(ctx); h != nil {
-		h.stamp(func(r *Record, _ time.Time) {
+		h.stamp(func(r *Record, now time.Time) {
 			h.ownTLS = false
+			r.AltSvcMissed = &Missed{Addr: addr, Took: now.Sub(r.Events.Start), Reason: err.Error()}
 			r.Events.QUICStart, r.Events.QUICDone = time.Time{}, time.Time{}
 			r.TLSErr, r.TLS, r.Route = nil, nil, ""
 		})

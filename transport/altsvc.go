@@ -293,7 +293,7 @@ func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
 // then dropped); either way the response's Alt-Svc updates the cache.
 func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 	origin := originAddr(req.URL)
-	if _, ok := t.altSvc.Lookup(origin); ok && t.alt != nil && t.conn.proxies.forTarget(req.URL) == nil {
+	if dst, ok := t.altSvc.Lookup(origin); ok && t.alt != nil && t.conn.proxies.forTarget(req.URL) == nil {
 		resp, err := t.alt.RoundTrip(req)
 		var unreachable *altDialError
 		switch {
@@ -304,7 +304,7 @@ func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		t.altSvc.Forget(origin)
-		trace.QUICAbandoned(req.Context())
+		trace.QUICAbandoned(req.Context(), dst, unreachable.err)
 		if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 			body, err := req.GetBody()
 			if err != nil {
