@@ -208,7 +208,7 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 			e.Response.Status = r.StatusCode
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header, sec)
-			e.Response.RedirectURL = r.Header.Get("Location")
+			e.Response.RedirectURL = sec.URL(r.Header.Get("Location"))
 			// HAR's bodySize is what came over the wire, content.size the body once decoded.
 			e.Response.BodySize = -1
 			if rec.BodyComplete {

@@ -39,7 +39,7 @@ type Status struct {
 func StatusLine(w io.Writer, s Style, st Status) {
 	head := fmt.Sprintf("%s %d %s", Proto(st.Proto), st.Code, Reason(st.Code, st.Status))
 	fmt.Fprintf(w, "%s %s\n", s.paint(statusColor(st.Code), Escape(head)),
-		s.paint(colorDim, "· "+Escape(Meaning(st.Code, st.Header, st.Now))))
+		s.paint(colorDim, "· "+Escape(Meaning(st.Code, s.Secrets.Header(st.Header), st.Now))))
 }
 
 // RawHead writes a response head as curl -i shows it: as received, as DumpHead writes it, but one line

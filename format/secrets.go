@@ -18,7 +18,8 @@ const mask = "****"
 
 // Header returns h with credentials masked: Authorization and Proxy-Authorization keep their scheme (and,
 // for a long token, its last four characters, enough to tell two tokens apart: "Bearer ****3456"), Cookie
-// keeps its names, Set-Cookie its name and attributes.
+// keeps its names, Set-Cookie its name and attributes, and a Location or Content-Location its URL but the
+// password of its userinfo (hop sends a Location's credentials on: they are credentials).
 func (s Secrets) Header(h http.Header) http.Header {
 	if s.Show || h == nil {
 		return h
@@ -46,6 +47,13 @@ func (s Secrets) Header(h http.Header) http.Header {
 	}
 	for i, v := range h["Set-Cookie"] {
 		set("Set-Cookie", i, MaskSetCookie(v))
+	}
+	for _, name := range []string{"Location", "Content-Location"} {
+		for i, v := range h[name] {
+			if r := redact.URL(v); r != v {
+				set(name, i, r)
+			}
+		}
 	}
 	return out
 }

@@ -13,6 +13,8 @@ func TestSecretsMaskHeaders(t *testing.T) {
 		"Cookie":              {"sid=abc; theme=dark"},
 		"Set-Cookie":          {"sid=abc; Path=/; HttpOnly", "plain=1"},
 		"X-Other":             {"kept"},
+		"Location":            {"https://ann:s3cret@example.com/next"},
+		"Content-Location":    {"/plain"},
 	}
 	want := http.Header{
 		"Authorization":       {"Bearer ****3456"},
@@ -20,6 +22,8 @@ func TestSecretsMaskHeaders(t *testing.T) {
 		"Cookie":              {"sid=****; theme=****"},
 		"Set-Cookie":          {"sid=****; Path=/; HttpOnly", "plain=****"},
 		"X-Other":             {"kept"},
+		"Location":            {"https://ann:xxxxx@example.com/next"}, // hop sends a Location's credentials on
+		"Content-Location":    {"/plain"},
 	}
 	if got := (Secrets{}).Header(h); !reflect.DeepEqual(got, want) {
 		t.Errorf("masked = %v\nwant %v", got, want)

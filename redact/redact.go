@@ -10,6 +10,8 @@ func URL(raw string) string {
 	scheme, rest := "", raw
 	if i := strings.Index(raw, "://"); i >= 0 {
 		scheme, rest = raw[:i+3], raw[i+3:]
+	} else if strings.HasPrefix(raw, "//") {
+		scheme, rest = "//", raw[2:] // a scheme-relative reference (a Location may be one)
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {

@@ -17,6 +17,8 @@ func TestURL(t *testing.T) {
 		"socks5://ann:s3cret@/x":       "socks5://ann:xxxxx@/x",
 		"":                             "",
 		"http://x:y@z:w@host/":         "http://x:xxxxx@host/", // the last @ ends the userinfo, as in url.Parse
+		"//ann:s3cret@host/p":          "//ann:xxxxx@host/p",   // scheme-relative, as a Location may be
+		"/p/a:b@c":                     "/p/a:b@c",
 	} {
 		if got := URL(raw); got != want {
 			t.Errorf("URL(%q) = %q, want %q", raw, got, want)
