@@ -145,7 +145,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	var chain []*x509.Certificate
 	err := resolveProxyUser(ctx, s, &o.Transport)
 	if err == nil {
-		report, chain, err = inspect(ctx, o, now)
+		report, chain, err = inspect(ctx, o, o.Target, now)
 	}
 	if err == nil {
 		err = judge(report, chain, o, window, now)
@@ -178,24 +178,24 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 }
 
 // inspect gathers the chain (from the server or the file) and describes it.
-func inspect(ctx context.Context, o *CertOptions, now time.Time) (format.CertReport, []*x509.Certificate, error) {
-	r := format.CertReport{Target: o.Target}
+func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) (format.CertReport, []*x509.Certificate, error) {
+	r := format.CertReport{Target: target}
 	tr, err := transport.New(o.Transport)
 	if err != nil {
 		return r, nil, &usageError{err: err}
 	}
 	cfg := tr.TLSConfig()
-	if st, statErr := os.Stat(o.Target); statErr == nil && !st.IsDir() {
-		chain, err := tlsinfo.ReadCertFile(o.Target)
+	if st, statErr := os.Stat(target); statErr == nil && !st.IsDir() {
+		chain, err := tlsinfo.ReadCertFile(target)
 		if err != nil {
-			return r, nil, &request.UsageError{Arg: o.Target, Err: err}
+			return r, nil, &request.UsageError{Arg: target, Err: err}
 		}
 		r.Chain = tlsinfo.DescribeChain(chain, o.ServerName, now)
 		r.Checks = tlsinfo.Checks(chain, o.ServerName, cfg.RootCAs, now)
 		r.Verdict = tlsinfo.Verify(chain, o.ServerName, cfg.RootCAs, now)
 		return r, chain, nil
 	}
-	addr, host, starttls, err := certAddr(o.Target, o.StartTLS)
+	addr, host, starttls, err := certAddr(target, o.StartTLS)
 	if err != nil {
 		return r, nil, err
 	}

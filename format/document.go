@@ -221,6 +221,20 @@ type CertDocument struct {
 
 // WriteCertDocument writes the document as indented JSON.
 func WriteCertDocument(w io.Writer, d *CertDocument) error {
+	d.complete()
+	return writeJSON(w, d)
+}
+
+// WriteCertDocuments writes the documents of several targets as one indented JSON array.
+func WriteCertDocuments(w io.Writer, ds []*CertDocument) error {
+	for _, d := range ds {
+		d.complete()
+	}
+	return writeJSON(w, ds)
+}
+
+// complete fills what every document has: the schema version, empty lists rather than null.
+func (d *CertDocument) complete() {
 	d.SchemaVersion = schemaVersion
 	if d.Chain == nil {
 		d.Chain = []tlsinfo.Certificate{}
@@ -228,7 +242,6 @@ func WriteCertDocument(w io.Writer, d *CertDocument) error {
 	if d.Checks == nil {
 		d.Checks = []tlsinfo.Check{}
 	}
-	return writeJSON(w, d)
 }
 
 // writeJSON writes v as indented JSON without HTML escaping: documents are read by people and by jq, not
