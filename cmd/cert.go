@@ -28,7 +28,7 @@ import (
 
 // CertOptions are what hop cert was asked to do.
 type CertOptions struct {
-	Target        string
+	Targets       []string // HOST[:PORT], URL or FILE, one or more
 	ServerName    string
 	ALPN          string
 	StartTLS      string // --starttls: the protocol to speak before the handshake (transport.StartTLSProtocols)
@@ -42,7 +42,7 @@ type CertOptions struct {
 func (c *commands) addCertCmd(s *Streams, r Runners) {
 	o := &CertOptions{}
 	cc := &cobra.Command{
-		Use:   "cert HOST[:PORT] | FILE",
+		Use:   "cert HOST[:PORT] | FILE...",
 		Short: "Inspect a server's TLS certificate chain, or certificates in a PEM/DER file",
 		Long: `Completes a TLS handshake (no HTTP is sent) and explains it step by step: what hop offered, what the
 server chose, the certificates it sent, the three checks a client makes (trusted issuer, matching name,
@@ -54,17 +54,22 @@ by default); smtps://, imaps://, pop3s://, ftps:// and ldaps:// name TLS from th
 
 Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
 matching --pin), 35 handshake failed, 10 a certificate expires within --expires-within, 6/7 could not
-resolve/connect.`,
+resolve/connect.
+
+Several targets are checked one after another, each with its report (an array of documents with --format
+json); a failed one is said at once, and a last line names every failure. The exit code is the first
+failure's.`,
 		Example: `  hop cert example.com
   hop cert 127.0.0.1:8443 --servername api.internal --cacert ca.pem
   hop cert mail.example.com:587 --starttls smtp --expires-within 21d
   hop cert imaps://mail.example.com
   hop cert example.com --expires-within 30d || alert "renew the certificate"
+  hop cert example.com api.example.com mail.example.com:465 --expires-within 21d -q
   hop cert chain.pem --format json | jq '.chain[].not_after'
   hop cert example.com --format pem > chain.pem`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("expected one HOST[:PORT] or FILE (see hop cert --help)")
+			if len(args) == 0 {
+				return usageErrorf("expected a HOST[:PORT] or FILE (see hop cert --help)")
 			}
 			return nil
 		},
@@ -72,7 +77,7 @@ resolve/connect.`,
 			if err := noEmptyFileNames(cc.Flags()); err != nil {
 				return err
 			}
-			o.Target = args[0]
+			o.Targets = args
 			if err := o.check(s); err != nil {
 				return err
 			}
@@ -141,41 +146,86 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
 	}
 	now := time.Now()
-	var report format.CertReport
-	var chain []*x509.Certificate
-	err := resolveProxyUser(ctx, s, &o.Transport)
-	if err == nil {
-		report, chain, err = inspect(ctx, o, o.Target, now)
-	}
-	if err == nil {
-		err = judge(report, chain, o, window, now)
-	}
-	<-watched // once anything is shown, Ctrl-C is answered with the error line and exit 130
-	switch o.Format {
-	case "json":
-		d := &format.CertDocument{Target: o.Target, StartTLS: report.StartTLS, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
-			Chain: report.Chain, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
-		if chain != nil {
-			d.Verdict = &report.Verdict
+	proxyErr := resolveProxyUser(ctx, s, &o.Transport)
+	several := len(o.Targets) > 1
+	var docs []*format.CertDocument
+	var failed []string
+	var first error
+	for i, target := range o.Targets {
+		report, chain, err := format.CertReport{}, []*x509.Certificate(nil), proxyErr
+		if err == nil {
+			report, chain, err = inspect(ctx, o, target, now)
 		}
-		if window > 0 {
-			d.Expiring = []string{}
-			for _, c := range tlsinfo.ExpiringWithin(chain, window, now) {
-				d.Expiring = append(d.Expiring, c.Subject.String())
+		if err == nil {
+			err = judge(report, chain, o, window, now)
+		}
+		if i == 0 {
+			<-watched // once anything is shown, Ctrl-C is answered with the error line and exit 130
+		}
+		switch o.Format {
+		case "json":
+			d := &format.CertDocument{Target: target, StartTLS: report.StartTLS, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
+				Chain: report.Chain, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
+			if chain != nil {
+				d.Verdict = &report.Verdict
+			}
+			if window > 0 {
+				d.Expiring = []string{}
+				for _, c := range tlsinfo.ExpiringWithin(chain, window, now) {
+					d.Expiring = append(d.Expiring, c.Subject.String())
+				}
+			}
+			docs = append(docs, d)
+		case "pem":
+			for _, c := range chain {
+				pem.Encode(s.Out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+			}
+		default:
+			if chain != nil && !o.Quiet {
+				if i > 0 {
+					fmt.Fprintln(s.Out)
+				}
+				format.Cert(s.Out, s.OutStyle(), report)
 			}
 		}
-		format.WriteCertDocument(s.Out, d)
-	case "pem":
-		for _, c := range chain {
-			pem.Encode(s.Out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+		if err == nil {
+			continue
 		}
-	default:
-		if chain != nil && !o.Quiet {
-			format.Cert(s.Out, s.OutStyle(), report)
+		first = cmp.Or(first, err)
+		if !several {
+			break
+		}
+		failed = append(failed, fmt.Sprintf("%s (exit %d)", target, exitCode(err)))
+		if o.Format != "json" {
+			format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its report; the last line sums up
+		}
+		if exchange.ClassOf(err) == exchange.Interrupted || proxyErr != nil && o.Format != "json" {
+			break // the rest would meet the same (a document is still written for each)
 		}
 	}
-	return err
+	if o.Format == "json" {
+		if several {
+			format.WriteCertDocuments(s.Out, docs)
+		} else {
+			format.WriteCertDocument(s.Out, docs[0])
+		}
+	}
+	if first == nil || !several {
+		return first
+	}
+	return &certFailures{first: first, line: fmt.Sprintf("%d of %d targets failed: %s", len(failed), len(o.Targets), strings.Join(failed, ", "))}
 }
+
+// certFailures is hop cert's error when several targets were checked and some failed: one line naming them,
+// classed as the first failure, whose exit code it is.
+type certFailures struct {
+	first error
+	line  string
+}
+
+func (e *certFailures) Error() string         { return e.line }
+func (e *certFailures) Unwrap() error         { return e.first }
+func (e *certFailures) Class() exchange.Class { return exchange.ClassOf(e.first) }
 
 // inspect gathers the chain (from the server or the file) and describes it.
 func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) (format.CertReport, []*x509.Certificate, error) {
