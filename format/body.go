@@ -142,7 +142,7 @@ func jsonLines(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, err
 		switch {
 		case len(trimmed) == 0:
 		case json.Valid(trimmed) && layoutRefused(trimmed) == "":
-			out := formatJSON(trimmed, opts.Format, opts.Color, opts.Terminal)
+			out := formatJSON(trimmed, opts)
 			if len(out) == 0 || out[len(out)-1] != '\n' {
 				out = append(out, '\n')
 			}
@@ -277,22 +277,22 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 		res.Note = "JSON body shown as received: " + why
 		return res, err
 	}
-	_, err = w.Write(formatJSON(data, opts.Format, opts.Color, opts.Terminal))
+	_, err = w.Write(formatJSON(data, opts))
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
 
-// formatJSON pretty-prints valid JSON (unless indent is false: then the layout is kept), optionally coloured. For a
-// terminal, characters JSON allows raw but a terminal would obey (DEL, C1 controls, bidi overrides) are rewritten
-// as \u escapes, which keeps the JSON equivalent.
-func formatJSON(data []byte, indent, colored, terminal bool) []byte {
+// formatJSON renders valid JSON as opts say: pretty-printed (unless opts.Format is false: then the layout is
+// kept), coloured with opts.Color. For a terminal, characters JSON allows raw but a terminal would obey (DEL, C1
+// controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON equivalent.
+func formatJSON(data []byte, opts BodyOptions) []byte {
 	out := data
-	if indent {
+	if opts.Format {
 		out = pretty.Pretty(data)
 	}
-	if terminal {
+	if opts.Terminal {
 		out = escapeJSONStrings(out)
 	}
-	if colored {
+	if opts.Color {
 		out = colorJSON(out)
 	}
 	return out

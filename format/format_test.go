@@ -167,7 +167,7 @@ func TestBodyReportsReadErrorAfterWriting(t *testing.T) {
 
 func TestFormatJSONStaysValid(t *testing.T) {
 	in := []byte(`{"s":"a\u007fb\u009bc","n":[1,{"x":null}]}`)
-	out := formatJSON(in, true, false, true)
+	out := formatJSON(in, BodyOptions{Format: true, Terminal: true})
 	var a, b any
 	if err := json.Unmarshal(in, &a); err != nil {
 		t.Fatal(err)

@@ -199,8 +199,8 @@ var buffers = sync.Pool{New: func() any { b := make([]byte, 0, batchSize*4); ret
 // formatBatch lays out a batch of elements exactly as they appear inside their top-level array: each
 // indented by two spaces, separated by ",\n", with no separator before the first or after the last. ok is
 // false when the batch is not valid JSON. When buf is not nil, out lives in it: put it back in buffers once
-// out is written.
-func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte, why string) {
+// out is written. opts.Color and opts.Terminal apply as in formatJSON.
+func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why string) {
 	wbuf := buffers.Get().(*[]byte)
 	wrapper := append(append(append((*wbuf)[:0], wrapperHead...), batch...), ']')
 	*wbuf = wrapper
@@ -215,10 +215,10 @@ func formatBatch(batch []byte, colored, terminal bool) (out []byte, buf *[]byte,
 	out = pretty.Pretty(wrapper)
 	buffers.Put(wbuf)
 	out = out[len(wrapperOutHead) : len(out)-len(wrapperOutTail)]
-	if terminal {
+	if opts.Terminal {
 		out = escapeJSONStrings(out)
 	}
-	if colored {
+	if opts.Color {
 		buf = buffers.Get().(*[]byte)
 		*buf = appendColorJSON((*buf)[:0], out)
 		out = *buf
@@ -260,7 +260,7 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 	if err != nil {
 		return BodyResult{Bytes: s.offset}, s.raw, false, err
 	}
-	out, buf, why := formatBatch(batch, opts.Color, opts.Terminal)
+	out, buf, why := formatBatch(batch, opts)
 	if why != "" {
 		return BodyResult{}, s.raw, false, nil // formatted whole, or shown as received, by the caller
 	}
@@ -301,7 +301,7 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			}
 			j := job{raw: bytes.Clone(batch), out: make(chan formatted, 1)}
 			go func() {
-				out, buf, why := formatBatch(j.raw, opts.Color, opts.Terminal)
+				out, buf, why := formatBatch(j.raw, opts)
 				j.out <- formatted{out, buf, why}
 			}()
 			jobs <- j

@@ -89,7 +89,7 @@ func TestStreamingMatchesWhole(t *testing.T) {
 		}
 		for _, colored := range []bool{false, true} {
 			for _, terminal := range []bool{false, true} {
-				want := formatJSON(doc, true, colored, terminal)
+				want := formatJSON(doc, BodyOptions{Format: true, Color: colored, Terminal: terminal})
 				if got := streamed(t, doc, colored, terminal); !bytes.Equal(got, want) {
 					t.Fatalf("color=%v terminal=%v: streamed output differs for %s\ngot:\n%s\nwant:\n%s", colored, terminal, doc, got, want)
 				}
@@ -110,7 +110,7 @@ func FuzzStreamingMatchesWhole(f *testing.F) {
 			return
 		}
 		for _, colored := range []bool{false, true} {
-			want := formatJSON(doc, true, colored, true)
+			want := formatJSON(doc, BodyOptions{Format: true, Color: colored, Terminal: true})
 			if got := streamed(t, doc, colored, true); !bytes.Equal(got, want) {
 				t.Fatalf("streamed output differs for %q\ngot:\n%q\nwant:\n%q", doc, got, want)
 			}
@@ -154,7 +154,7 @@ func TestStreamingLargeArrays(t *testing.T) {
 	numbers := "[" + strings.Repeat("12345,", 3*batchSize/6) + "1]"
 	for _, doc := range [][]byte{jsonArray(3 * batchSize), []byte(numbers)} {
 		for _, colored := range []bool{false, true} {
-			if got, want := streamed(t, doc, colored, true), formatJSON(doc, true, colored, true); !bytes.Equal(got, want) {
+			if got, want := streamed(t, doc, colored, true), formatJSON(doc, BodyOptions{Format: true, Color: colored, Terminal: true}); !bytes.Equal(got, want) {
 				t.Fatalf("color=%v: streamed output of a %d-byte array differs from formatting it whole", colored, len(doc))
 			}
 		}
