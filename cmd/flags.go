@@ -313,6 +313,20 @@ func (f *familyFlag) Set(v string) error {
 	return nil
 }
 
+// clearFlag is a switch that turns another off: --unsorted after --sorted.
+type clearFlag struct{ dst *bool }
+
+func (f *clearFlag) String() string { return strconv.FormatBool(!*f.dst) }
+func (f *clearFlag) Type() string   { return "bool" }
+
+func (f *clearFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err == nil && on {
+		*f.dst = false
+	}
+	return err
+}
+
 // noProxyFlag is --noproxy: set, even to "", it replaces NO_PROXY.
 // keepPostFlag is one of curl's --post301, --post302, --post303: a boolean that adds its code to the list.
 type keepPostFlag struct {
@@ -407,6 +421,9 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
+	fs.BoolVar(&o.Sorted, "sorted", false, "sort the keys of JSON objects when formatting, as HTTPie's --sorted (default: as received)")
+	fs.VarPF(&clearFlag{&o.Sorted}, "unsorted", "", "HTTPie's --unsorted: JSON keys as received, hop's default").NoOptDefVal = "true"
+	fs.MarkHidden("unsorted")
 	fs.StringVar(&o.ResponseMime, "response-mime", "", "show the body as this type (application/json), whatever the server says")
 	fs.StringVar(&o.ResponseCharset, "response-charset", "", "show the body in this charset: utf-8 or latin1, whatever the server says")
 	addColorFlag(fs, s)

@@ -264,7 +264,7 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 		format.Note(w, st, "request body: "+body.String())
 		return
 	}
-	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal}
+	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, SortKeys: p.o.Sorted}
 	opts.Format, opts.Color = p.pretty(true, st.Color)
 	res, _ := format.Body(w, bytes.NewReader(data), opts)
 	if res.Note != "" {
@@ -316,7 +316,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	case p.document || p.o.HAR != "" || p.needBody:
 		w = io.MultiWriter(w, c)
 	}
-	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal}
+	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal, SortKeys: p.o.Sorted}
 	if file == nil && !p.document && p.respBody {
 		opts.Format, opts.Color = p.pretty(terminal, terminal && p.outStyle.Color)
 	}

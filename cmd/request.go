@@ -72,6 +72,7 @@ type OutputOptions struct {
 	Trace        bool
 	TLS          bool
 	Pretty       string
+	Sorted       bool   // HTTPie's --sorted: JSON object keys sorted when formatting
 	ResponseMime string // HTTPie's --response-mime: the type the body is shown as, whatever the server says
 	// ResponseCharset is HTTPie's --response-charset: the charset the body is shown as (utf-8 or latin1).
 	ResponseCharset string

@@ -27,6 +27,7 @@ type BodyOptions struct {
 	Terminal    bool   // the writer is a terminal: escape text, never write binary
 	Format      bool   // pretty-print JSON
 	Color       bool   // colour JSON
+	SortKeys    bool   // when formatting JSON, sort the keys of its objects (HTTPie's --sorted)
 	Cap         int64  // the most held in memory for formatting; 0 means DefaultCap
 }
 
@@ -281,13 +282,23 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
 
+// prettyJSON indents JSON as pretty.Pretty does, sorting the keys of its objects when asked.
+func prettyJSON(data []byte, sortKeys bool) []byte {
+	if !sortKeys {
+		return pretty.Pretty(data)
+	}
+	o := *pretty.DefaultOptions
+	o.SortKeys = true
+	return pretty.PrettyOptions(data, &o)
+}
+
 // formatJSON renders valid JSON as opts say: pretty-printed (unless opts.Format is false: then the layout is
 // kept), coloured with opts.Color. For a terminal, characters JSON allows raw but a terminal would obey (DEL, C1
 // controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON equivalent.
 func formatJSON(data []byte, opts BodyOptions) []byte {
 	out := data
 	if opts.Format {
-		out = pretty.Pretty(data)
+		out = prettyJSON(data, opts.SortKeys)
 	}
 	if opts.Terminal {
 		out = escapeJSONStrings(out)

@@ -212,7 +212,7 @@ func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why s
 		buffers.Put(wbuf)
 		return nil, nil, why
 	}
-	out = pretty.Pretty(wrapper)
+	out = prettyJSON(wrapper, opts.SortKeys)
 	buffers.Put(wbuf)
 	out = out[len(wrapperOutHead) : len(out)-len(wrapperOutTail)]
 	if opts.Terminal {

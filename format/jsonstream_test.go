@@ -189,3 +189,29 @@ func FuzzColorMatchesPretty(f *testing.F) {
 		}
 	})
 }
+
+// TestStreamedSortedKeys: --sorted sorts every object's keys in a large array formatted batch by batch, as
+// it would the array formatted whole.
+func TestStreamedSortedKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"z":%d,"a":{"y":"%d","b":[3,{"k":1,"c":2}]}}`, i, i)
+	}
+	b.WriteByte(']')
+	doc := []byte(b.String())
+	var buf bytes.Buffer
+	opts := BodyOptions{ContentType: "application/json", Format: true, SortKeys: true}
+	if _, err := Body(&buf, bytes.NewReader(doc), opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := formatJSON(doc, opts); !bytes.Equal(buf.Bytes(), want) {
+		t.Fatalf("streamed and sorted differs from sorted whole")
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("[\n  {\n    \"a\": {\n      \"b\": [\n        3,\n        {\n          \"c\": 2,\n          \"k\": 1\n        }\n      ],\n      \"y\": \"0\"\n    },\n    \"z\": 0\n  },")) {
+		t.Errorf("not sorted: %.120s", buf.Bytes())
+	}
+}
