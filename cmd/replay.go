@@ -11,6 +11,9 @@ import (
 	"github.com/hop-cli/hop/request"
 )
 
+// replayAnnotations title hop replay's flags in its help.
+var replayAnnotations = map[string]string{flagsTitle: "Request Flags"}
+
 // maxHARFile bounds the HAR file hop replay reads: a browser's export of a busy page is tens of MiB.
 const maxHARFile = 256 << 20
 
@@ -32,7 +35,7 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 		Example: `  hop get api.example.com/orders --har order.har && hop replay order.har -v
   hop replay www.example.com.har --entry 12 --bearer @env:TOKEN
   hop replay order.har X-Debug:1 --expect-status 200`,
-		Annotations: map[string]string{flagsTitle: "Request Flags"},
+		Annotations: replayAnnotations,
 		Args: func(cc *cobra.Command, args []string) error {
 			if len(args) < 1 {
 				return usageErrorf("missing FILE.har (see hop replay --help)")

@@ -148,28 +148,26 @@ Request items:
   @path, @-         the whole body from a file, or from stdin
 Nested fields build nested JSON: user[name]=x tags[]=a.`
 
+// requestAnnotations title a request command's flags in its help; shared, as every command reads the same.
+var requestAnnotations = map[string]string{flagsTitle: "Request Flags (before or after the command name)"}
+
+// addRequestCmd adds the command mc describes. What only the command run needs (its options, flags and
+// long help) is made by prepare, so that the commands not run cost hop's start-up almost nothing.
 func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
-	name := strings.Fields(mc.use)[0]
+	name, _, _ := strings.Cut(mc.use, " ")
 	anyMethod := name == "request"
-	minArgs := 1
-	if anyMethod {
-		minArgs = 2
-	}
-	o := &RequestOptions{StdinBody: mc.stdin}
+	var o *RequestOptions // made by prepare, with the flags
 	cc := &cobra.Command{
 		Use:     mc.use,
 		Short:   mc.short,
-		Long:    mc.short + ".\n\n" + itemsHelp,
 		Example: mc.example,
 		// Request flags work on either side of the command name, as curl users expect.
-		Annotations: map[string]string{flagsTitle: "Request Flags (before or after the command name)"},
-		Args: func(cc *cobra.Command, args []string) error {
-			if len(args) < minArgs {
-				return usageErrorf("missing %s (see hop %s --help)", strings.Fields(mc.use)[minArgs], cc.Name())
-			}
-			return nil
-		},
+		Annotations: requestAnnotations,
+		Args:        requestArgs,
 		RunE: func(cc *cobra.Command, args []string) error {
+			if o == nil {
+				o = &RequestOptions{StdinBody: mc.stdin} // prepare makes it; this only keeps a nil away
+			}
 			if err := noEmptyFileNames(cc.Flags()); err != nil {
 				return err
 			}
@@ -195,9 +193,24 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 	cc.ValidArgsFunction = completeItem
 	c.root.AddCommand(cc)
 	c.flags[cc] = func(fs *pflag.FlagSet) {
+		cc.Long = mc.short + ".\n\n" + itemsHelp
+		o = &RequestOptions{StdinBody: mc.stdin}
 		addRequestFlagGroups(fs, o, s)
 		registerCompletions(cc, []string{"text", "json"})
 	}
+}
+
+// requestArgs checks that a request command has its URL (and hop request its METHOD first).
+func requestArgs(cc *cobra.Command, args []string) error {
+	want := strings.Fields(cc.Use) // get URL [ITEM...], request METHOD URL [ITEM...]
+	n := 1
+	if want[0] == "request" {
+		n = 2
+	}
+	if len(args) < n {
+		return usageErrorf("missing %s (see hop %s --help)", want[n], cc.Name())
+	}
+	return nil
 }
 
 // methodFlags applies -X (the method, sent as typed, as curl does) and -I (HEAD, with its head on stdout)
