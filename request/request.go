@@ -151,12 +151,11 @@ func (b *Body) Open() (io.ReadCloser, error) {
 	if err != nil || b.keep == nil {
 		return rc, err
 	}
-	b.keep.reset()
-	return &keeper{ReadCloser: rc, k: b.keep}, nil
+	return &keeper{ReadCloser: rc, k: b.keep, c: b.keep.start()}, nil
 }
 
 // Keep asks a streamed body (a file, standard input, a multipart form with files) to keep a copy of what
-// each send reads, up to limit bytes, for Kept: a HAR can then hold it. Each send starts the copy afresh.
+// each send reads, up to limit bytes, for Kept: a HAR can then hold it.
 func (b *Body) Keep(limit int) {
 	if b.open != nil {
 		b.keep = &kept{limit: limit}
@@ -171,42 +170,51 @@ func (b *Body) Kept() []byte {
 	}
 	b.keep.mu.Lock()
 	defer b.keep.mu.Unlock()
-	if !b.keep.whole || b.keep.over {
-		return nil
+	if c := b.keep.last; c != nil && c.whole && !c.over {
+		return c.data
 	}
-	return b.keep.data
+	return nil
 }
 
-// kept is Keep's copy. The transport may read the body in a goroutine of its own: the copy is locked.
+// kept is Keep's copies, one per send. The transport may read a body in a goroutine of its own, and an
+// earlier send's reader may still be read while a later one starts (a 307 over HTTP/2): each send has its
+// own copy, and the copies are locked.
 type kept struct {
-	mu          sync.Mutex
-	limit       int
+	mu    sync.Mutex
+	limit int
+	last  *sendCopy // the latest send's
+}
+
+type sendCopy struct {
 	data        []byte
-	whole, over bool // the send read the body to its end; it read more than limit
+	whole, over bool // the send read the body to its end; it read more than the limit
 }
 
-func (k *kept) reset() {
+// start begins the copy of a new send, which becomes the last.
+func (k *kept) start() *sendCopy {
 	k.mu.Lock()
-	k.data, k.whole, k.over = k.data[:0], false, false
-	k.mu.Unlock()
+	defer k.mu.Unlock()
+	k.last = &sendCopy{}
+	return k.last
 }
 
-// keeper copies what a send reads into its kept.
+// keeper copies what a send reads into its own copy.
 type keeper struct {
 	io.ReadCloser
 	k *kept
+	c *sendCopy
 }
 
 func (r *keeper) Read(p []byte) (int, error) {
 	n, err := r.ReadCloser.Read(p)
 	r.k.mu.Lock()
-	if len(r.k.data)+n > r.k.limit {
-		r.k.over = true
-	} else if !r.k.over {
-		r.k.data = append(r.k.data, p[:n]...)
+	if len(r.c.data)+n > r.k.limit {
+		r.c.over, r.c.data = true, nil
+	} else if !r.c.over {
+		r.c.data = append(r.c.data, p[:n]...)
 	}
 	if err == io.EOF {
-		r.k.whole = true
+		r.c.whole = true
 	}
 	r.k.mu.Unlock()
 	return n, err

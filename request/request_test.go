@@ -376,3 +376,37 @@ func TestBuildBodies(t *testing.T) {
 		t.Errorf("a method with a space was accepted")
 	}
 }
+
+// TestKeep: a streamed body keeps a copy of its last send, whole, for the HAR; a send still read after a
+// later one began does not change it; a body over the limit keeps nothing.
+func TestKeep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "body.txt")
+	os.WriteFile(path, []byte("twelve bytes"), 0o644)
+	r, err := Build(Spec{Method: "PUT", URL: "example.com", Items: []string{"@" + path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Keep(100)
+	first, _ := r.Body.Open()
+	io.ReadFull(first, make([]byte, 3))
+	if got := r.Body.Kept(); got != nil {
+		t.Errorf("a send read in part: kept %q", got)
+	}
+	second, _ := r.Body.Open()
+	io.ReadAll(second)
+	io.ReadAll(first) // the earlier send, read to its end after the later one began
+	if got := string(r.Body.Kept()); got != "twelve bytes" {
+		t.Errorf("kept %q, want the last send's", got)
+	}
+	r.Body.Keep(5)
+	rc, _ := r.Body.Open()
+	io.ReadAll(rc)
+	if got := r.Body.Kept(); got != nil {
+		t.Errorf("a body over the limit: kept %q", got)
+	}
+	held, _ := Build(Spec{Method: "POST", URL: "example.com", Items: []string{"a=1"}})
+	held.Body.Keep(100)
+	if got := held.Body.Kept(); got != nil {
+		t.Errorf("a body held in memory keeps no copy (Bytes has it): %q", got)
+	}
+}
