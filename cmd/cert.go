@@ -213,19 +213,8 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	if first == nil || !several {
 		return first
 	}
-	return &certFailures{first: first, line: fmt.Sprintf("%d of %d targets failed: %s", len(failed), len(o.Targets), strings.Join(failed, ", "))}
+	return &failures{first: first, line: fmt.Sprintf("%d of %d targets failed: %s", len(failed), len(o.Targets), strings.Join(failed, ", "))}
 }
-
-// certFailures is hop cert's error when several targets were checked and some failed: one line naming them,
-// classed as the first failure, whose exit code it is.
-type certFailures struct {
-	first error
-	line  string
-}
-
-func (e *certFailures) Error() string         { return e.line }
-func (e *certFailures) Unwrap() error         { return e.first }
-func (e *certFailures) Class() exchange.Class { return exchange.ClassOf(e.first) }
 
 // inspect gathers the chain (from the server or the file) and describes it.
 func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) (format.CertReport, []*x509.Certificate, error) {

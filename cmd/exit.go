@@ -98,3 +98,14 @@ func report(s *Streams, err error) int {
 	}
 	return exitCode(err)
 }
+
+// failures is the error of a run that did several things (hop cert's targets, hop replay --all's entries)
+// when some failed: one line naming them, classed as the first failure, whose exit code it is.
+type failures struct {
+	first error
+	line  string
+}
+
+func (e *failures) Error() string         { return e.line }
+func (e *failures) Unwrap() error         { return e.first }
+func (e *failures) Class() exchange.Class { return exchange.ClassOf(e.first) }

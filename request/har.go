@@ -31,51 +31,72 @@ func harReplayed(name string) bool {
 	return name != "" && !strings.HasPrefix(name, ":")
 }
 
-// ReadHAR reads entry n (from 1) of a HAR file; n 0 means the only one, and a file of several asks for one.
-func ReadHAR(data []byte, n int) (HAREntry, int, error) {
+// harRequest is a HAR entry's request, as the file holds it.
+type harRequest struct {
+	Method  string `json:"method"`
+	URL     string `json:"url"`
+	Headers []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"headers"`
+	BodySize int64 `json:"bodySize"`
+	PostData *struct {
+		MimeType string  `json:"mimeType"`
+		Text     *string `json:"text"`
+		Params   []struct {
+			Name     string `json:"name"`
+			Value    string `json:"value"`
+			FileName string `json:"fileName"`
+		} `json:"params"`
+	} `json:"postData"`
+}
+
+// readHAR reads the requests of a HAR file's entries, in order.
+func readHAR(data []byte) ([]harRequest, error) {
 	var f struct {
 		Log struct {
 			Entries []struct {
-				Request struct {
-					Method  string `json:"method"`
-					URL     string `json:"url"`
-					Headers []struct {
-						Name  string `json:"name"`
-						Value string `json:"value"`
-					} `json:"headers"`
-					BodySize int64 `json:"bodySize"`
-					PostData *struct {
-						MimeType string  `json:"mimeType"`
-						Text     *string `json:"text"`
-						Params   []struct {
-							Name     string `json:"name"`
-							Value    string `json:"value"`
-							FileName string `json:"fileName"`
-						} `json:"params"`
-					} `json:"postData"`
-				} `json:"request"`
+				Request harRequest `json:"request"`
 			} `json:"entries"`
 		} `json:"log"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
-		return HAREntry{}, 0, fmt.Errorf("not a HAR file: %v", err)
+		return nil, fmt.Errorf("not a HAR file: %v", err)
 	}
-	entries := f.Log.Entries
+	if len(f.Log.Entries) == 0 {
+		return nil, errors.New("the HAR file holds no entries")
+	}
+	out := make([]harRequest, len(f.Log.Entries))
+	for i, e := range f.Log.Entries {
+		out[i] = e.Request
+	}
+	return out, nil
+}
+
+// ReadHAR reads entry n (from 1) of a HAR file; n 0 means the only one, and a file of several asks for one.
+func ReadHAR(data []byte, n int) (HAREntry, int, error) {
+	entries, err := readHAR(data)
+	if err != nil {
+		return HAREntry{}, 0, err
+	}
 	switch {
-	case len(entries) == 0:
-		return HAREntry{}, 0, errors.New("the HAR file holds no entries")
 	case n == 0 && len(entries) > 1:
 		return HAREntry{}, len(entries), fmt.Errorf("the HAR file holds %d entries: pick one with --entry N (1 is %s %s)",
-			len(entries), entries[0].Request.Method, entries[0].Request.URL)
+			len(entries), entries[0].Method, entries[0].URL)
 	case n == 0:
 		n = 1
 	case n < 0 || n > len(entries):
 		return HAREntry{}, len(entries), fmt.Errorf("--entry %d: the HAR file holds %d entries", n, len(entries))
 	}
-	r := entries[n-1].Request
+	e, err := entries[n-1].entry(n)
+	return e, len(entries), err
+}
+
+// entry turns the request of entry n into what hop replay sends.
+func (r harRequest) entry(n int) (HAREntry, error) {
 	e := HAREntry{Method: r.Method, URL: r.URL, Headers: http.Header{}}
 	if e.Method == "" || e.URL == "" {
-		return HAREntry{}, len(entries), fmt.Errorf("entry %d has no method or URL", n)
+		return HAREntry{}, fmt.Errorf("entry %d has no method or URL", n)
 	}
 	for _, h := range r.Headers {
 		if !harReplayed(h.Name) {
@@ -88,8 +109,8 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 		e.Headers.Add(h.Name, h.Value)
 	}
 	if r.PostData == nil && r.BodySize > 0 {
-		// hop's --har holds a body only when it was in memory; a browser's, when it could read it.
-		return HAREntry{}, len(entries), fmt.Errorf("entry %d sent a body of %d bytes that the HAR file does not hold", n, r.BodySize)
+		// hop's --har holds a body up to 4 MiB of text; a browser's, when it could read it.
+		return HAREntry{}, fmt.Errorf("entry %d sent a body of %d bytes that the HAR file does not hold", n, r.BodySize)
 	}
 	if p := r.PostData; p != nil {
 		body := ""
@@ -100,7 +121,7 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 			var form []string // in the order recorded
 			for _, param := range p.Params {
 				if param.FileName != "" {
-					return HAREntry{}, len(entries), fmt.Errorf("entry %d uploads the file %q, which the HAR file does not hold", n, param.FileName)
+					return HAREntry{}, fmt.Errorf("entry %d uploads the file %q, which the HAR file does not hold", n, param.FileName)
 				}
 				form = append(form, url.QueryEscape(param.Name)+"="+url.QueryEscape(param.Value))
 			}
@@ -111,5 +132,5 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 			e.Headers.Set("Content-Type", p.MimeType)
 		}
 	}
-	return e, len(entries), nil
+	return e, nil
 }
