@@ -92,6 +92,20 @@ func ReadHAR(data []byte, n int) (HAREntry, int, error) {
 	return e, len(entries), err
 }
 
+// ReadHARAll reads every entry of a HAR file, in order, for hop replay --all: each with its own error (an
+// entry without a URL, a body the file does not hold) beside it.
+func ReadHARAll(data []byte) ([]HAREntry, []error, error) {
+	requests, err := readHAR(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, errs := make([]HAREntry, len(requests)), make([]error, len(requests))
+	for i, r := range requests {
+		entries[i], errs[i] = r.entry(i + 1)
+	}
+	return entries, errs, nil
+}
+
 // entry turns the request of entry n into what hop replay sends.
 func (r harRequest) entry(n int) (HAREntry, error) {
 	e := HAREntry{Method: r.Method, URL: r.URL, Headers: http.Header{}}
