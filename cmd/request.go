@@ -208,7 +208,7 @@ func requestArgs(cc *cobra.Command, args []string) error {
 		n = 2
 	}
 	if len(args) < n {
-		return usageErrorf("missing %s (see hop %s --help)", want[n], cc.Name())
+		return usageErrorf("missing %s (see hop %s --help)", want[len(args)+1], cc.Name()) // the first not given
 	}
 	return nil
 }
