@@ -58,7 +58,8 @@ func (c cleanup) Run() int {
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
 // $SERVER, for URL shorthand), $PROXY (a forward proxy that sends example.com to these servers; $AUTHPROXY
 // and $AUTHSOCKS want the user ann, password s3cret), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
-// (HOST:PORT where a TCP connect never completes). Extra commands:
+// (HOST:PORT where a TCP connect never completes), $DNS (a DNS server, HOST:PORT over UDP, that resolves any
+// name under hop.test to 127.0.0.1 and no other). Extra commands:
 //
 //	exits N command args...   run command; fail unless its exit code is N (stdout/stderr kept for checks)
 //	pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...
@@ -87,6 +88,12 @@ func setupServers(env *testscript.Env) error {
 	h2c := testserver.Start(testserver.Config{H2C: true})
 	env.Defer(h2c.Close)
 	env.Setenv("H2C", h2c.URL)
+	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
+	if err != nil {
+		return err
+	}
+	env.Defer(dns.Close)
+	env.Setenv("DNS", dns.Addr())
 	env.Setenv("GORACE", os.Getenv("GORACE"))
 	// $PROXY tunnels example.com:443 to $TLSSERVER (whose certificate is valid for example.com) and
 	// forwards example.com:80 to $SERVER.

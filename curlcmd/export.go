@@ -272,6 +272,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.LocalPort != "" {
 		out = append(out, "--local-port", t.LocalPort)
 	}
+	if t.DNSServers != "" {
+		out = append(out, "--dns-servers", t.DNSServers)
+	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
 	}

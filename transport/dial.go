@@ -1,12 +1,14 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,6 +29,7 @@ type dialer struct {
 	net       net.Dialer
 	local     net.IP // --interface: the address connections leave from; nil for the system's choice
 	ports     ports  // --local-port: the ports connections leave from; zero for the system's choice
+	resolver  *net.Resolver
 }
 
 // ports is --local-port's range, curl's NUM or FROM-TO; From 0 means any port.
@@ -112,6 +115,10 @@ func newDialer(o Options) (*dialer, error) {
 	if d.ports, err = parsePorts(o.LocalPort); err != nil {
 		return nil, err
 	}
+	if d.resolver, err = dnsServers(o.DNSServers); err != nil {
+		return nil, err
+	}
+	d.net.Resolver = d.resolver
 	if o.Interface != "" {
 		if d.local, err = localAddress(o.Interface, o.Family); err != nil {
 			return nil, err
@@ -199,6 +206,32 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 	return newIdleConn(c, d.idle), nil
 }
 
+// dnsServers is the resolver curl's --dns-servers asks for: the servers given (IP[:PORT], port 53 by default,
+// comma-separated), tried in turn from one query to the next, instead of the system's; nil when none.
+func dnsServers(v string) (*net.Resolver, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var servers []string
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		addr := net.JoinHostPort(strings.Trim(s, "[]"), "53")
+		if net.ParseIP(strings.Trim(s, "[]")) == nil {
+			host, port, err := net.SplitHostPort(s)
+			if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 || net.ParseIP(host) == nil {
+				return nil, optionErrorf("--dns-servers "+v, "expected IP addresses, each with an optional :PORT, comma-separated")
+			}
+			addr = s
+		}
+		servers = append(servers, addr)
+	}
+	var next atomic.Uint32
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, servers[int(next.Add(1)-1)%len(servers)])
+	}}, nil
+}
+
 // redirect applies the first --connect-to that matches addr.
 func (d *dialer) redirect(addr string) (string, bool) {
 	if len(d.connectTo) == 0 {
@@ -234,7 +267,7 @@ func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) 
 		return ip, nil
 	}
 	family := map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network]
-	ips, err := net.DefaultResolver.LookupIP(ctx, family, host)
+	ips, err := cmp.Or(d.resolver, net.DefaultResolver).LookupIP(ctx, family, host)
 	if err != nil {
 		return nil, err
 	}

@@ -324,3 +324,49 @@ func consecutivePorts(t *testing.T, network string) (taken, free int) {
 	t.Fatal("no two consecutive free ports")
 	return 0, 0
 }
+
+// --dns-servers: names are resolved by the servers given (the system's resolver knows none of these), the
+// QUIC dial's too; one that answers nothing fails to resolve; bad values are refused.
+func TestDNSServers(t *testing.T) {
+	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dns.Close()
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	tr := newTransport(t, Options{DNSServers: "127.0.0.1:1," + dns.Addr()}) // the first answers nothing: the next query goes to the second
+	var body string
+	var rec trace.Record
+	for range 2 {
+		if body, rec, err = get(t, tr, "http://api.hop.test:"+port+"/peer"); err == nil {
+			break
+		}
+	}
+	if err != nil || !strings.HasPrefix(body, "127.0.0.1:") || rec.Timings().Get(trace.DNS).Skipped {
+		t.Errorf("via %s: %q, %v, dns %+v", dns.Addr(), body, err, rec.Timings().Get(trace.DNS))
+	}
+	if dns.Queries.Load() == 0 {
+		t.Error("the DNS server was not asked")
+	}
+	tr = newTransport(t, Options{DNSServers: dns.Addr()})
+	var dnsErr *net.DNSError
+	if _, _, err := get(t, tr, "http://nowhere.example:"+port+"/"); !errors.As(err, &dnsErr) {
+		t.Errorf("a name the server does not know: %v", err)
+	}
+	// The QUIC dial looks names up through them too (-k: the test certificate does not name hop.test).
+	h3, _ := h3Backend(t)
+	_, h3port, _ := net.SplitHostPort(strings.TrimPrefix(h3.URL, "https://"))
+	before := dns.Queries.Load()
+	tr = newTransport(t, Options{DNSServers: dns.Addr(), Protocol: HTTP3, TLS: TLSOptions{Insecure: true}})
+	if _, rec, err := get(t, tr, "https://api.hop.test:"+h3port+"/get"); err != nil || rec.Proto != "HTTP/3.0" || dns.Queries.Load() == before {
+		t.Errorf("HTTP/3 to a name only the DNS server knows: %v, %s", err, rec.Proto)
+	}
+	for _, bad := range []string{"dns.example", "1.1.1.1:0", "1.1.1.1:x", "1.1.1.1,", "[::1]:99999"} {
+		var oe *OptionError
+		if _, err := New(Options{DNSServers: bad}); !errors.As(err, &oe) {
+			t.Errorf("--dns-servers %q: %v, want an *OptionError", bad, err)
+		}
+	}
+}

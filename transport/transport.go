@@ -41,6 +41,7 @@ type Options struct {
 	Family         int           // 4 or 6: only that IP version; 0 means either
 	Interface      string        // curl's --interface: send from this interface, address or host name
 	LocalPort      string        // curl's --local-port NUM or FROM-TO: the local ports connections leave from
+	DNSServers     string        // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
