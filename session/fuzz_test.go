@@ -49,3 +49,17 @@ func FuzzHSTS(f *testing.F) {
 		}
 	})
 }
+
+// A Strict-Transport-Security value of any content is read or refused, never a panic, never a negative
+// or unbounded age.
+func FuzzSTS(f *testing.F) {
+	for _, v := range []string{"max-age=31536000; includeSubDomains", `max-age="0"`, "max-age=1;max-age=2", ";;", "includeSubDomains", "max-age=99999999999999999999"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		age, _, ok := parseSTS(v)
+		if ok && (age < 0 || age > time.Duration(1<<31)*time.Second) {
+			t.Fatalf("parseSTS(%q): age %v", v, age)
+		}
+	})
+}
