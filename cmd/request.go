@@ -154,7 +154,7 @@ var requestAnnotations = map[string]string{flagsTitle: "Request Flags (before or
 // addRequestCmd adds the command mc describes. What only the command run needs (its options, flags and
 // long help) is made by prepare, so that the commands not run cost hop's start-up almost nothing.
 func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
-	name, _, _ := strings.Cut(mc.use, " ")
+	name := commandName(mc.use)
 	anyMethod := name == "request"
 	var o *RequestOptions // made by prepare, with the flags
 	cc := &cobra.Command{

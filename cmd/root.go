@@ -30,13 +30,17 @@ type commands struct {
 
 // Execute runs hop's command line args with streams s.
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
-	c := newCommands(s, r)
 	args, err := curlArgs(args, s.In)
 	if err != nil {
 		return err
 	}
 	args = continueDash(args)
-	args = c.hoist(args)
+	args = hoist(args)
+	only := "" // the one command to build, when it is known; help, completion and errors need them all
+	if len(args) > 0 && isCommand(args[0]) && args[0] != "help" && args[0] != "completion" {
+		only = args[0]
+	}
+	c := newCommands(s, r, only)
 	if reachesCompletion(args) {
 		c.addCompletionCmd()
 	}
@@ -49,8 +53,10 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	return err
 }
 
-// newCommands builds the command tree. Commands get their flags later, from prepare.
-func newCommands(s *Streams, r Runners) *commands {
+// newCommands builds the command tree, or only its root and the command named only: cobra computes every
+// command's path as it adds each, and a command costs allocations even without its flags, which come later,
+// from prepare.
+func newCommands(s *Streams, r Runners, only string) *commands {
 	c := &commands{flags: map[*cobra.Command]func(*pflag.FlagSet){}}
 	if r.Request == nil {
 		r.Request = func(ctx context.Context, o *RequestOptions) error { return runRequest(ctx, s, o) }
@@ -97,16 +103,29 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	})
 	root.SetUsageFunc(usage)
 	c.root = root
+	want := func(name string) bool { return only == "" || only == name }
 	for _, mc := range methodCommands {
-		c.addRequestCmd(s, r, mc)
+		if want(commandName(mc.use)) {
+			c.addRequestCmd(s, r, mc)
+		}
 	}
-	c.addRequestCmd(s, r, anyMethodCommand)
-	c.addCertCmd(s, r)
-	c.addReplayCmd(s, r)
-	root.AddCommand(newVersionCmd(s))
-	curl := newCurlCmd()
-	root.AddCommand(curl)
-	c.flags[curl] = func(*pflag.FlagSet) { curl.Long = curlLong() }
+	if want(commandName(anyMethodCommand.use)) {
+		c.addRequestCmd(s, r, anyMethodCommand)
+	}
+	if want("cert") {
+		c.addCertCmd(s, r)
+	}
+	if want("replay") {
+		c.addReplayCmd(s, r)
+	}
+	if want("version") {
+		root.AddCommand(newVersionCmd(s))
+	}
+	if want("curl") {
+		curl := newCurlCmd()
+		root.AddCommand(curl)
+		c.flags[curl] = func(*pflag.FlagSet) { curl.Long = curlLong() }
+	}
 	// Cobra adds its completion command when the tree is executed; hop adds it itself when needed.
 	root.CompletionOptions.DisableDefaultCmd = true
 	return c
@@ -181,7 +200,7 @@ func (c *commands) prepare(args []string) *cobra.Command {
 // them) it is moved to the front, so flags work on either side of it. Without a command, HTTPie's forms
 // are taken: "hop URL [ITEM...]" is get, or post when an item or flag sends data; "hop METHOD URL" (a
 // method in capitals) is request METHOD URL.
-func (c *commands) hoist(args []string) []string {
+func hoist(args []string) []string {
 	var fs *pflag.FlagSet // built only when a flag comes first or a command is missing
 	flags := func() *pflag.FlagSet {
 		if fs == nil {
@@ -220,8 +239,8 @@ func (c *commands) hoist(args []string) []string {
 				break
 			}
 			switch {
-			case a == "-h" || a == "--help" || c.root.Flags().Lookup(strings.TrimLeft(a, "-")) != nil:
-				return args // the root's own: --version, help
+			case a == "-h" || a == "--help" || a == "--version":
+				return args // the root's own
 			case argFlag(flags(), a) != nil:
 				requestFlag = true
 			}
@@ -232,7 +251,7 @@ func (c *commands) hoist(args []string) []string {
 		return args
 	}
 	name := args[first]
-	if found, _, err := c.root.Find([]string{name}); err == nil && found != c.root {
+	if isCommand(name) {
 		if first == 0 {
 			return args
 		}
@@ -250,6 +269,26 @@ func (c *commands) hoist(args []string) []string {
 		return slices.Concat([]string{cmd, name}, rest)
 	}
 	return args
+}
+
+// commandName is a command's name, the first word of its use line.
+func commandName(use string) string {
+	name, _, _ := strings.Cut(use, " ")
+	return name
+}
+
+// isCommand reports whether name is one of hop's commands (cobra's help and completion included).
+func isCommand(name string) bool {
+	switch name {
+	case "cert", "replay", "version", "curl", "help", "completion":
+		return true
+	}
+	for _, mc := range methodCommands {
+		if commandName(mc.use) == name {
+			return true
+		}
+	}
+	return name == commandName(anyMethodCommand.use)
 }
 
 // isMethodName reports whether a word is a method written HTTPie's way, in capitals.
@@ -377,7 +416,7 @@ func usageErrorf(format string, a ...any) error { return &usageError{err: fmt.Er
 // (tools/man). hop itself never builds it whole.
 func CommandTree() *cobra.Command {
 	s, _, _ := TestStreams("")
-	c := newCommands(s, Runners{})
+	c := newCommands(s, Runners{}, "")
 	c.addCompletionCmd()
 	for cc, add := range c.flags {
 		fs := cc.Flags()
