@@ -18,6 +18,7 @@ type Flags struct {
 	Bearer string // a token, or @env:VAR / @FILE holding it
 	Type   string // how -a's credentials are sent: basic (at once), digest (answering the server's challenge) or bearer (-a is the token, as in HTTPie)
 	Digest bool   // curl's --digest: Type digest
+	SigV4  string // curl's --aws-sigv4 PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]]: -a's credentials sign each request
 	Netrc  Netrc
 }
 

@@ -172,6 +172,7 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.StringVar(&a.Bearer, "bearer", "", "bearer token (or @FILE, @env:VAR)")
 	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, digest (answers the server's challenge, RFC 7616), or bearer (-a is the token)")
 	fs.BoolVar(&a.Digest, "digest", false, "curl's --digest: --auth-type digest")
+	fs.StringVar(&a.SigV4, "aws-sigv4", "", "sign each request with AWS Signature V4, -a ACCESS_KEY:SECRET_KEY, as curl does: aws:amz[:REGION[:SERVICE]]")
 	fs.MarkHidden("digest")
 	fs.StringVar(&a.Netrc.File, "netrc-file", "", "read credentials for the host typed from FILE (default: $NETRC, then ~/.netrc)")
 	fs.BoolVar(&a.Netrc.Off, "no-netrc", false, "never read credentials from .netrc")

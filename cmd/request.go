@@ -48,6 +48,7 @@ type RequestOptions struct {
 
 	stdinTaken bool         // -w @- or -b - read standard input: it is not the body
 	digest     *auth.Digest // --auth-type digest's credentials, answering the server's challenge
+	sigv4      *auth.SigV4  // --aws-sigv4's signer, with -a's keys
 }
 
 // OutputOptions say what is shown, where.

@@ -91,6 +91,9 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 	if o.digest != nil {
 		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
 	}
+	if o.sigv4 != nil {
+		co.SigV4, co.SigV4User, co.SigV4Password = o.Auth.SigV4, o.sigv4.AccessKey, o.sigv4.SecretKey
+	}
 	if o.Cookies.Read != "" && !o.Cookies.literal() {
 		co.CookieFile, co.JunkSession = o.Cookies.Read, o.Cookies.JunkSession
 	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
@@ -319,6 +322,21 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		o.digest = &auth.Digest{User: creds.User, Password: creds.Password}
 		spec.User, spec.Password, spec.Challenged = "", "", true
 	}
+	if o.Auth.SigV4 != "" {
+		sig, err := auth.ParseSigV4(o.Auth.SigV4)
+		switch {
+		case err != nil:
+			return nil, &usageError{err: err}
+		case digest || creds.Bearer != "":
+			return nil, usageErrorf("--aws-sigv4 signs with -a ACCESS_KEY:SECRET_KEY; it does not go with --auth-type digest or --bearer")
+		case sess != nil:
+			return nil, usageErrorf("--session does not keep --aws-sigv4 keys; give -a with --aws-sigv4 on each run, without --session")
+		}
+		// Nothing goes as Basic auth: the keys sign each request (exchange.Options.Sign), -a's, else the URL's.
+		sig.AccessKey, sig.SecretKey = creds.User, creds.Password
+		o.sigv4 = &sig
+		spec.User, spec.Password, spec.Challenged = "", "", true
+	}
 	if spec.UserAgent == "" {
 		spec.UserAgent = "hop/" + version()
 	}
@@ -360,6 +378,16 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			return nil, usageErrorf("--auth-type digest needs -a user:password, or credentials in the URL")
 		}
 		o.Exchange.Challenge = o.digest.Answer
+	}
+	if o.sigv4 != nil {
+		if u := r.URL.User; o.sigv4.AccessKey == "" && u != nil {
+			o.sigv4.AccessKey = u.Username()
+			o.sigv4.SecretKey, _ = u.Password()
+		}
+		if o.sigv4.AccessKey == "" || o.sigv4.SecretKey == "" {
+			return nil, usageErrorf("--aws-sigv4 needs -a ACCESS_KEY:SECRET_KEY (or @env:VAR, @FILE), or both in the URL")
+		}
+		o.Exchange.Sign = o.sigv4.Sign
 	}
 	if sess != nil {
 		sess.Remember(r.Given)

@@ -36,6 +36,8 @@ type Options struct {
 	ShowSecrets bool
 	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
 	DigestUser, DigestPassword string
+	// SigV4 is curl's --aws-sigv4 value; SigV4User and SigV4Password the keys it signs with (-u).
+	SigV4, SigV4User, SigV4Password string
 }
 
 // curlDefaults are the headers curl sends by itself; hop's request states each one it sends, and removes
@@ -86,6 +88,13 @@ func Command(r *request.Request, o Options) string {
 			pass = o.DigestPassword
 		}
 		add("--digest", "-u", o.DigestUser+":"+pass)
+	}
+	if o.SigV4 != "" {
+		pass := Placeholder
+		if o.ShowSecrets {
+			pass = o.SigV4Password
+		}
+		add("--aws-sigv4", o.SigV4, "-u", o.SigV4User+":"+pass)
 	}
 	for _, name := range curlDefaults {
 		if len(r.Header[name]) == 0 {

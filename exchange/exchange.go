@@ -38,6 +38,9 @@ type Options struct {
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
+	// Sign, when set, signs each request to the origin typed (any origin with LocationTrusted) as it is sent,
+	// every attempt anew (curl's --aws-sigv4); a request it cannot sign is not sent (a usage error).
+	Sign func(req *http.Request) error
 	// MaxFileSize is curl's --max-filesize: the most bytes of the final body Body gives (decoded, when it
 	// decodes), refused at once when Content-Length says more; 0 means no limit.
 	MaxFileSize int64
@@ -184,6 +187,11 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		req, err := cur.HTTPRequest(ctx)
 		if err != nil {
 			return ex, err
+		}
+		if c.Options.Sign != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
+			if err := c.Options.Sign(req); err != nil {
+				return ex, failure(Usage, "", err, "%v; nothing was sent", err)
+			}
 		}
 		if rate := c.Options.LimitRate; rate > 0 && req.Body != nil && req.Body != http.NoBody {
 			req.Body = throttle(ctx, req.Body, rate)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -245,5 +246,35 @@ func TestLocationCredentialsAreSent(t *testing.T) {
 	}
 	if got := last.Request.Header.Values("Authorization"); len(got) != 1 || got[0] != "Basic Ym9iOnMzY3JldA==" {
 		t.Errorf("second hop's Authorization = %q, want only bob's", got)
+	}
+}
+
+// TestSignOnlyTheOriginTyped: Sign (--aws-sigv4) signs each request to the origin typed, as it is sent, and
+// not one a redirect sends elsewhere, unless LocationTrusted.
+func TestSignOnlyTheOriginTyped(t *testing.T) {
+	a := testserver.Start(testserver.Config{})
+	defer a.Close()
+	b := testserver.Start(testserver.Config{})
+	defer b.Close()
+	for _, trusted := range []bool{false, true} {
+		var signed []string
+		sign := func(req *http.Request) error {
+			signed = append(signed, req.URL.Host)
+			req.Header.Set("Authorization", "SIGNED")
+			return nil
+		}
+		c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, LocationTrusted: trusted, Sign: sign}, transport.Options{})
+		ex, err := c.Do(context.Background(), build(t, "GET", a.URL+"/redirect-to?url="+url.QueryEscape(b.URL+"/get")), exchange.Observer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex.Close()
+		want := 1
+		if trusted {
+			want = 2
+		}
+		if len(signed) != want || ex.Hops[1].Request.Header.Get("Authorization") == "SIGNED" != trusted {
+			t.Errorf("LocationTrusted %v: signed %q; second hop's Authorization %q", trusted, signed, ex.Hops[1].Request.Header.Get("Authorization"))
+		}
 	}
 }
