@@ -43,6 +43,12 @@ func TestTranslate(t *testing.T) {
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type PEM --key-type pem example.com`,
 			[]string{"request", "GET", "example.com", "--download", "--http1.1", "--ignore-stdin"}},
 		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},
+		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,
+			[]string{"request", "GET", "example.com", "--output", "f", "--ignore-stdin"}},
+		{`--follow --proto-default https --no-styled-output example.com`,
+			[]string{"request", "GET", "example.com", "--follow", "--default-scheme", "https", "--color=never", "--ignore-stdin"}},
+		{`--local-port 4000-4010 --dns-servers 10.0.0.53 --ciphers ECDHE-RSA-AES128-GCM-SHA256 --hsts h.txt --aws-sigv4 aws:amz example.com`,
+			[]string{"request", "GET", "example.com", "--local-port", "4000-4010", "--dns-servers", "10.0.0.53", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--hsts", "h.txt", "--aws-sigv4", "aws:amz", "--ignore-stdin"}},
 	} {
 		got, err := Translate(strings.Fields(tt.in), nil)
 		if err != nil || !reflect.DeepEqual(got, tt.want) {

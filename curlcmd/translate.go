@@ -114,10 +114,12 @@ var options = []curlOption{
 	{long: "speed-limit", short: 'Y', value: true, hop: func(v string, t *translation) []string { t.speedLimit = v; return nil }},
 	{long: "speed-time", short: 'y', value: true, hop: func(v string, t *translation) []string { t.speedTime = v; return nil }},
 	{long: "location", short: 'L', to: "--follow"},
+	{long: "follow", to: "--follow"}, // curl 8.16's: -L, the method kept as the spec says (hop's -L does so)
 	{long: "max-redirs", value: true, to: "--max-redirects"},
 	same("location-trusted", 0, false),
 	same("proto", 0, true),
 	same("proto-redir", 0, true),
+	{long: "proto-default", value: true, to: "--default-scheme"}, // for a URL without a scheme: http or https
 	same("post301", 0, false),
 	same("post302", 0, false),
 	same("post303", 0, false),
@@ -168,6 +170,13 @@ var options = []curlOption{
 	accepted("expect100-timeout", 0, true),      // hop never sends Expect: 100-continue
 	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
 	accepted("no-keepalive", 0, false),          // the same
+	accepted("keepalive", 0, false),             // on already, as in curl
+	accepted("ca-native", 0, false),             // hop trusts the system's CA store unless --cacert says otherwise
+	accepted("proxy-ca-native", 0, false),       // the same for an https proxy
+	accepted("clobber", 0, false),               // -o replaces the file, as curl does by default
+	accepted("remove-on-error", 0, false),       // hop writes -o's file whole or not at all (a temporary file)
+	accepted("styled-output", 0, false),         // hop styles headers on a terminal already
+	{long: "no-styled-output", to: "--color=never"},
 	{long: "cert-type", value: true, hop: pemOnly("--cert-type")},
 	{long: "key-type", value: true, hop: pemOnly("--key-type")},
 }
