@@ -244,7 +244,7 @@ func transportArgs(t transport.Options, show bool) []string {
 	if tls.Insecure {
 		out = append(out, "-k")
 	}
-	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}} {
+	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}} {
 		if f.v != "" {
 			out = append(out, f.flag, f.v)
 		}

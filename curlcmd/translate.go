@@ -91,6 +91,7 @@ var options = []curlOption{
 	same("dns-servers", 0, true),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
+	same("curves", 0, true),
 	same("ipv4", '4', false),
 	same("ipv6", '6', false),
 	same("noproxy", 0, true),

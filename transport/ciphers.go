@@ -111,3 +111,31 @@ func (o TLSOptions) http2Unfit() bool {
 	}
 	return true
 }
+
+// curveNames are the key exchange groups curl's --curves takes, by OpenSSL's, the RFCs' and Go's names.
+var curveNames = map[string]tls.CurveID{
+	"x25519": tls.X25519,
+	"p-256":  tls.CurveP256, "prime256v1": tls.CurveP256, "secp256r1": tls.CurveP256, "curvep256": tls.CurveP256,
+	"p-384": tls.CurveP384, "secp384r1": tls.CurveP384, "curvep384": tls.CurveP384,
+	"p-521": tls.CurveP521, "secp521r1": tls.CurveP521, "curvep521": tls.CurveP521,
+	"x25519mlkem768":     tls.X25519MLKEM768,
+	"secp256r1mlkem768":  tls.SecP256r1MLKEM768,
+	"secp384r1mlkem1024": tls.SecP384r1MLKEM1024,
+}
+
+// parseCurves reads curl's --curves: key exchange groups separated by colons (or commas), by name. Only
+// those are offered, in Go's order of preference; TLS 1.3 and 1.2 alike.
+func parseCurves(v string) ([]tls.CurveID, error) {
+	var ids []tls.CurveID
+	for _, name := range strings.FieldsFunc(v, func(r rune) bool { return r == ':' || r == ',' || r == ' ' }) {
+		id, ok := curveNames[strings.ToLower(name)]
+		if !ok {
+			return nil, optionErrorf("--curves "+v, "%q is not a key exchange group hop knows: X25519, P-256, P-384, P-521, X25519MLKEM768, SecP256r1MLKEM768 or SecP384r1MLKEM1024", name)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, optionErrorf("--curves "+v, "names no group")
+	}
+	return ids, nil
+}

@@ -24,6 +24,7 @@ type TLSOptions struct {
 	MaxVersion string
 	Pin        string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
 	Ciphers    string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
+	Curves     string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -80,6 +81,13 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 			return nil, err
 		}
 		cfg.CipherSuites = ids
+	}
+	if o.Curves != "" {
+		ids, err := parseCurves(o.Curves)
+		if err != nil {
+			return nil, err
+		}
+		cfg.CurvePreferences = ids
 	}
 	var certs []tls.Certificate
 	if o.Cert != "" || o.Key != "" {

@@ -326,3 +326,29 @@ func TestCiphers(t *testing.T) {
 		}
 	}
 }
+
+// TestCurves: --curves offers only the groups named (OpenSSL's, the RFCs' or Go's names): a server that
+// takes P-384 alone agrees with a client that offers it, and refuses one that offers P-256 alone.
+func TestCurves(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	srv.TLS = &tls.Config{CurvePreferences: []tls.CurveID{tls.CurveP384}}
+	srv.StartTLS()
+	defer srv.Close()
+	ca := t.TempDir() + "/ca.pem"
+	os.WriteFile(ca, testserver.CertPEM(srv.Certificate()), 0o644)
+	for _, names := range []string{"secp384r1", "P-256:p-384", "CurveP384,X25519"} {
+		body, rec, err := get(t, newTransport(t, Options{TLS: TLSOptions{CACert: ca, Curves: names}}), srv.URL)
+		if err != nil || body != "ok" || rec.TLS == nil || rec.TLS.CurveID != tls.CurveP384 {
+			t.Errorf("--curves %s: %q, %v", names, body, err)
+		}
+	}
+	if _, _, err := get(t, newTransport(t, Options{TLS: TLSOptions{CACert: ca, Curves: "prime256v1"}}), srv.URL); err == nil {
+		t.Error("--curves prime256v1 agreed with a server that takes P-384 alone")
+	}
+	for _, bad := range []string{"P-999", ":", "brainpoolP256r1"} {
+		var oe *OptionError
+		if _, err := (TLSOptions{Curves: bad}).Config(nil); !errors.As(err, &oe) {
+			t.Errorf("--curves %q: %v, want an *OptionError", bad, err)
+		}
+	}
+}
