@@ -281,6 +281,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.LocalPort != "" {
 		out = append(out, "--local-port", t.LocalPort)
 	}
+	if t.ProxyTunnel {
+		out = append(out, "--proxytunnel")
+	}
 	if t.DNSServers != "" {
 		out = append(out, "--dns-servers", t.DNSServers)
 	}

@@ -99,6 +99,7 @@ var options = []curlOption{
 	same("proxy-insecure", 0, false),
 	{long: "proxy", short: 'x', value: true, to: "--proxy"},
 	same("proxy-user", 'U', true),
+	{long: "proxytunnel", short: 'p', to: "--proxytunnel"},
 	{long: "socks5", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5://" + v} }},
 	{long: "socks5-hostname", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5h://" + v} }},
 	accepted("tcp-nodelay", 0, false), // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2

@@ -25,13 +25,15 @@ type connector struct {
 	proxyTLS *tls.Config // for https:// proxies: their own trust, never the server's
 	budget   time.Duration
 	warm     sync.Once
+	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
+	tunnelAll bool
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
 // through a SOCKS proxy) or to an HTTP proxy that forwards the request.
 func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx)
-	if p := c.proxies.forTarget(target); p != nil && !isSOCKS(p) {
+	if p := c.proxies.forTarget(target); p != nil && !isSOCKS(p) && !c.tunnelAll {
 		return c.connect(ctx, nil, addr, nil, "") // addr is the forwarding proxy
 	}
 	return c.connect(ctx, target, addr, nil, "")
@@ -51,7 +53,7 @@ func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, erro
 // in full. Every other route is the dialer's own: for tunnels and SOCKS the transport sees only the
 // server's address.
 func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
-	if req.URL.Scheme != "http" {
+	if req.URL.Scheme != "http" || c.tunnelAll {
 		return nil, nil
 	}
 	if p := c.proxies.forTarget(req.URL); p != nil && !isSOCKS(p) {

@@ -50,10 +50,13 @@ type Options struct {
 	// ProxyUser is curl's -U: "user:password" for whichever proxy is used, replacing any in its URL (cmd
 	// resolves @FILE, @env: and the prompt first).
 	ProxyUser string
-	ProxyTLS  ProxyTLS // how an https:// proxy's own certificate is verified
-	Protocol  Protocol
-	TLS       TLSOptions
-	Getenv    func(string) string // reads the *_PROXY variables; nil means os.Getenv
+	// ProxyTunnel is curl's --proxytunnel (-p): plain http goes through an HTTP(S) proxy in a CONNECT tunnel
+	// too, rather than being forwarded whole.
+	ProxyTunnel bool
+	ProxyTLS    ProxyTLS // how an https:// proxy's own certificate is verified
+	Protocol    Protocol
+	TLS         TLSOptions
+	Getenv      func(string) string // reads the *_PROXY variables; nil means os.Getenv
 }
 
 // ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
@@ -111,7 +114,7 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, budget: o.ConnectTimeout}
+	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel}
 	t := &Transport{conn: c, http: newHTTP(c, o.Protocol)}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {

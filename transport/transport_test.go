@@ -352,3 +352,21 @@ func TestCurves(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyTunnel: plain http through an HTTP proxy is forwarded whole, and with ProxyTunnel (curl's -p) it
+// goes through a CONNECT tunnel instead, as the proxy counts.
+func TestProxyTunnel(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "target "+r.RequestURI) }))
+	defer backend.Close()
+	p := &testserver.Proxy{Route: func(string) string { return hostPort(backend.URL) }}
+	proxy := httptest.NewServer(p)
+	defer proxy.Close()
+	for _, tunnel := range []bool{false, true} {
+		before := p.Connects.Load()
+		body, rec, err := get(t, newTransport(t, Options{Proxy: proxy.URL, ProxyTunnel: tunnel}), "http://example.com/x?y=1")
+		opened := p.Connects.Load() - before
+		if err != nil || body != "target /x?y=1" || (opened == 1) != tunnel || rec.Timings().Get(trace.Proxy).Skipped == tunnel {
+			t.Errorf("tunnel %v: %q, %v; tunnels opened %d, proxy phase %+v", tunnel, body, err, opened, rec.Timings().Get(trace.Proxy))
+		}
+	}
+}
