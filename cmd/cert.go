@@ -290,6 +290,11 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 			return exchange.Untrusted(host, err.Error(), err)
 		}
 	}
+	if c := r.Conn; c != nil && o.Transport.TLS.CertStatus {
+		if err := tlsinfo.JudgeStaple(c.OCSP, c.OCSPError, now); err != nil {
+			return exchange.Untrusted(host, err.Error(), err)
+		}
+	}
 	if window > 0 {
 		return check.Expiry(chain, window, o.ExpiresWithin, now)
 	}

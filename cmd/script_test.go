@@ -24,6 +24,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/crypto/ocsp"
 
 	"github.com/hop-cli/hop/cmd"
 	"github.com/hop-cli/hop/testserver"
@@ -349,7 +350,8 @@ func scriptEnv(ts *testscript.TestScript) []string {
 
 // cmdTLSServers makes a fresh PKI (root → intermediate → leaves) and starts one HTTPS server per kind of
 // leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
-// chain for another name), $SELFSIGNED, $SOON (expires in 5 days) and $MTLS (requires a client certificate).
+// chain for another name), $SELFSIGNED, $SOON (expires in 5 days), $MTLS (requires a client certificate),
+// $STAPLED and $REVOKED (staple an OCSP response signed by the intermediate: good, revoked).
 // Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
 // other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an
 // OCSP response and sends two SCTs.
@@ -368,16 +370,23 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		"SELFSIGNED": {Names: local, SelfSigned: true},
 		"SOON":       {Names: local, NotAfter: now.Add(5*24*time.Hour + time.Hour)},
 		"MTLS":       {Names: local},
+		"STAPLED":    {Names: local},
+		"REVOKED":    {Names: local},
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(pki.Root)
 	for name, leaf := range leaves {
 		cert, err := pki.Issue(leaf)
 		ts.Check(err)
-		if name == "GOOD" {
-			// Served as they are; hop reports that they came, it does not validate them.
+		switch name {
+		case "GOOD":
+			// Served as they are: the staple cannot be read (hop says so), the SCTs are counted.
 			cert.OCSPStaple = []byte("not a real OCSP response")
 			cert.SignedCertificateTimestamps = [][]byte{[]byte("sct-1"), []byte("sct-2")}
+		case "STAPLED", "REVOKED":
+			status := map[string]int{"STAPLED": ocsp.Good, "REVOKED": ocsp.Revoked}[name]
+			cert.OCSPStaple, err = pki.OCSP(cert.Leaf, status)
+			ts.Check(err)
 		}
 		cfg := testserver.Config{TLS: true, Cert: &cert}
 		if name == "MTLS" {

@@ -244,6 +244,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if tls.Insecure {
 		out = append(out, "-k")
 	}
+	if tls.CertStatus {
+		out = append(out, "--cert-status")
+	}
 	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}} {
 		if f.v != "" {
 			out = append(out, f.flag, f.v)

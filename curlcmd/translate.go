@@ -92,6 +92,7 @@ var options = []curlOption{
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),
+	same("cert-status", 0, false),
 	same("ipv4", '4', false),
 	same("ipv6", '6', false),
 	same("noproxy", 0, true),

@@ -32,6 +32,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	var (
 		ve  *tls.CertificateVerificationError
 		pe  *tlsinfo.PinError
+		se  *tlsinfo.StapleError
 		dns *net.DNSError
 		op  *net.OpError
 		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
@@ -54,6 +55,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return e
 	case errors.As(err, &pe):
 		return certificateError(host, pe.Error(), err)
+	case errors.As(err, &se):
+		return certificateError(host, se.Error(), err)
 	case isTimeout(err) && rec.Events.GotConn.IsZero():
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):
@@ -123,6 +126,7 @@ var certAdvice = map[tlsinfo.Cause]string{
 	tlsinfo.CauseName:      " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
 	tlsinfo.CauseDates:     " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
 	tlsinfo.CauseOther:     " (-k skips verification, which is unsafe)",
+	tlsinfo.CauseStatus:    " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
 }
 
 func certificateError(host, reason string, err error) *Error {

@@ -311,6 +311,7 @@ func fixedTLS() (tlsinfo.Connection, []tlsinfo.Certificate) {
 	}
 	conn := tlsinfo.Connection{Version: "TLS 1.3", VersionGrade: "good", Cipher: "TLS_AES_128_GCM_SHA256",
 		CipherGrade: "good", ALPN: "h2", KeyExchange: "X25519", ForwardSecrecy: true, OCSPStapled: true, SCTs: 2,
+		OCSP:     &tlsinfo.Staple{Status: "good", ThisUpdate: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Verified: true, ServerName: "example.com", Chain: chain}
 	return conn, chain
 }

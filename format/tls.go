@@ -59,9 +59,14 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 	} else {
 		parts = append(parts, "new session")
 	}
-	if c.OCSPStapled {
-		parts = append(parts, "OCSP stapled")
-	} else {
+	switch {
+	case c.OCSP != nil && c.OCSP.Status == "good":
+		parts = append(parts, s.paint(colorSuccess, "OCSP good"))
+	case c.OCSP != nil:
+		parts = append(parts, s.paint(colorError, "OCSP "+c.OCSP.Status))
+	case c.OCSPStapled:
+		parts = append(parts, s.paint(colorWarn, "OCSP staple unreadable"))
+	default:
 		parts = append(parts, "no OCSP staple")
 	}
 	verdict := s.paint(colorSuccess, "certificate verified")
@@ -161,8 +166,15 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		}
 		step("2 Server Hello", chose)
 		extra := ", without a stapled OCSP response"
-		if c.OCSPStapled {
-			extra = ", with a stapled OCSP response"
+		switch o := c.OCSP; {
+		case o != nil && o.Status == "revoked":
+			extra = ", with a stapled OCSP response saying it was REVOKED on " + o.RevokedAt.UTC().Format(time.DateOnly)
+		case o != nil && !o.NextUpdate.IsZero():
+			extra = fmt.Sprintf(", with a stapled OCSP response saying %s (next update %s)", o.Status, o.NextUpdate.UTC().Format(time.DateOnly))
+		case o != nil:
+			extra = ", with a stapled OCSP response saying " + o.Status
+		case c.OCSPStapled:
+			extra = ", with a stapled OCSP response hop cannot read"
 		}
 		if c.SCTs > 0 {
 			extra += fmt.Sprintf(", with %d SCTs", c.SCTs)

@@ -78,6 +78,8 @@ type Connection struct {
 	Resumed        bool          `json:"resumed"`
 	ECH            bool          `json:"ech"`
 	OCSPStapled    bool          `json:"ocsp_stapled"`
+	OCSP           *Staple       `json:"ocsp,omitempty"`       // what the staple says, when it could be read
+	OCSPError      string        `json:"ocsp_error,omitempty"` // why it could not be
 	SCTs           int           `json:"scts"`
 	Verified       bool          `json:"verified"`
 	ServerName     string        `json:"server_name"`
@@ -125,6 +127,7 @@ func Describe(cs *tls.ConnectionState, host string, verified bool, now time.Time
 	if c.ServerName == "" && net.ParseIP(host) == nil {
 		c.ServerName = host // the name sent as SNI; Go fills ServerName only on the server side
 	}
+	c.OCSP, c.OCSPError = stapleOf(cs)
 	if cs.Version == tls.VersionTLS13 {
 		c.CipherGrade = GradeGood
 	} else {
@@ -285,6 +288,7 @@ const (
 	CauseDates           // expired, or not valid yet
 	CauseAuthority       // issued by an authority the client does not trust, or self-signed
 	CausePin             // no key of the chain matches the pins
+	CauseStatus          // --cert-status: no stapled OCSP response saying the certificate is good
 )
 
 // CauseOf says why a verification error happened.
@@ -293,6 +297,7 @@ func CauseOf(err error) Cause {
 	var unk x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var pin *PinError
+	var staple *StapleError
 	switch {
 	case errors.As(err, &host):
 		return CauseName
@@ -302,6 +307,8 @@ func CauseOf(err error) Cause {
 		return CauseDates
 	case errors.As(err, &pin):
 		return CausePin
+	case errors.As(err, &staple):
+		return CauseStatus
 	}
 	return CauseOther
 }

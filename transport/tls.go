@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/tlsinfo"
@@ -25,6 +26,7 @@ type TLSOptions struct {
 	Pin        string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
 	Ciphers    string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
 	Curves     string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
+	CertStatus bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -104,12 +106,26 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 		}
 		return &tls.Certificate{}, nil
 	}
+	var checks []func(tls.ConnectionState) error
 	if o.Pin != "" {
 		if err := tlsinfo.ValidPin(o.Pin); err != nil {
 			return nil, &OptionError{Arg: "--pin " + o.Pin, Err: err}
 		}
 		pin := o.Pin
-		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return tlsinfo.VerifyPins(cs.PeerCertificates, pin) }
+		checks = append(checks, func(cs tls.ConnectionState) error { return tlsinfo.VerifyPins(cs.PeerCertificates, pin) })
+	}
+	if o.CertStatus {
+		checks = append(checks, func(cs tls.ConnectionState) error { return tlsinfo.CheckStaple(&cs, time.Now()) })
+	}
+	if len(checks) > 0 {
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			for _, check := range checks {
+				if err := check(cs); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
 	return cfg, nil
 }
