@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -98,13 +99,7 @@ func (s SigV4) Sign(req *http.Request) error {
 			signed[lname] = strings.Join(trimmed, ",")
 		}
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range signed {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(signed))
 	var headers strings.Builder
 	for _, n := range names {
 		headers.WriteString(n + ":" + signed[n] + "\n")
