@@ -1,16 +1,19 @@
 package testserver
 
 import (
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync/atomic"
 
 	"golang.org/x/net/dns/dnsmessage"
 )
 
-// DNS is a DNS server for tests, over UDP on loopback: it answers A queries for names under Zone with
+// DNS is a DNS server for tests, over UDP on loopback, and over HTTPS when mounted as a handler (DNS over
+// HTTPS, RFC 8484: POST application/dns-message): it answers A queries for names under Zone with
 // 127.0.0.1, AAAA queries there with no record, and any other name with NXDOMAIN. Queries counts the
-// questions it was asked.
+// questions it was asked, either way.
 type DNS struct {
 	Zone    string // e.g. "hop.test."
 	Queries atomic.Int64
@@ -42,31 +45,56 @@ func (d *DNS) serve() {
 		if err != nil {
 			return
 		}
-		var p dnsmessage.Parser
-		h, err := p.Start(buf[:n])
-		if err != nil {
-			continue
-		}
-		q, err := p.Question()
-		if err != nil {
-			continue
-		}
-		d.Queries.Add(1)
-		ours := strings.HasSuffix(strings.ToLower(q.Name.String()), "."+strings.ToLower(d.Zone))
-		head := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired}
-		if !ours {
-			head.RCode = dnsmessage.RCodeNameError
-		}
-		b := dnsmessage.NewBuilder(nil, head)
-		b.EnableCompression()
-		b.StartQuestions()
-		b.Question(q)
-		b.StartAnswers()
-		if ours && q.Type == dnsmessage.TypeA {
-			b.AResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: [4]byte{127, 0, 0, 1}})
-		}
-		if msg, err := b.Finish(); err == nil {
+		if msg := d.answer(buf[:n]); msg != nil {
 			d.pc.WriteTo(msg, from)
 		}
 	}
+}
+
+// ServeHTTP answers DNS over HTTPS (RFC 8484's POST form).
+func (d *DNS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q, err := io.ReadAll(io.LimitReader(r.Body, 4096))
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/dns-message" || err != nil {
+		http.Error(w, "POST application/dns-message", http.StatusBadRequest)
+		return
+	}
+	msg := d.answer(q)
+	if msg == nil {
+		http.Error(w, "not a DNS query", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/dns-message")
+	w.Write(msg)
+}
+
+// answer is the response to query, a DNS message; nil when it cannot be read.
+func (d *DNS) answer(query []byte) []byte {
+	var p dnsmessage.Parser
+	h, err := p.Start(query)
+	if err != nil {
+		return nil
+	}
+	q, err := p.Question()
+	if err != nil {
+		return nil
+	}
+	d.Queries.Add(1)
+	ours := strings.HasSuffix(strings.ToLower(q.Name.String()), "."+strings.ToLower(d.Zone))
+	head := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired}
+	if !ours {
+		head.RCode = dnsmessage.RCodeNameError
+	}
+	b := dnsmessage.NewBuilder(nil, head)
+	b.EnableCompression()
+	b.StartQuestions()
+	b.Question(q)
+	b.StartAnswers()
+	if ours && q.Type == dnsmessage.TypeA {
+		b.AResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: [4]byte{127, 0, 0, 1}})
+	}
+	msg, err := b.Finish()
+	if err != nil {
+		return nil
+	}
+	return msg
 }
