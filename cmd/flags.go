@@ -286,6 +286,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.Var((*stringsFlag)(&t.ConnectTo), "connect-to", "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
 	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
 	fs.StringVar(&t.Interface, "interface", "", "send from this network interface (eth0), address or host name, as curl does")
+	fs.StringVar(&t.DoHURL, "doh-url", "", "resolve names by DNS over HTTPS at this URL, as curl does (https://dns.example/dns-query)")
 	fs.StringVar(&t.DNSServers, "dns-servers", "", "resolve names with these DNS servers (IP[:PORT], comma-separated), not the system's, as curl does")
 	fs.StringVar(&t.LocalPort, "local-port", "", "send from this local port, or the first free one of a range FROM-TO, as curl does")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"

@@ -290,6 +290,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.DNSServers != "" {
 		out = append(out, "--dns-servers", t.DNSServers)
 	}
+	if t.DoHURL != "" {
+		out = append(out, "--doh-url", t.DoHURL)
+	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
 	}

@@ -89,6 +89,7 @@ var options = []curlOption{
 	same("interface", 0, true),
 	same("local-port", 0, true),
 	same("dns-servers", 0, true),
+	same("doh-url", 0, true),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),

@@ -40,6 +40,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
 	mux.HandleFunc("/misbehave/empty", empty)
+	mux.Handle("/dns-query", &DNS{Zone: "hop.test."}) // DNS over HTTPS: any name under hop.test is 127.0.0.1
 	mux.HandleFunc("/peer", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)
 	})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -367,6 +368,40 @@ func TestDNSServers(t *testing.T) {
 		var oe *OptionError
 		if _, err := New(Options{DNSServers: bad}); !errors.As(err, &oe) {
 			t.Errorf("--dns-servers %q: %v, want an *OptionError", bad, err)
+		}
+	}
+}
+
+// --doh-url: names are resolved by DNS over HTTPS at the URL (a test DoH server that knows hop.test), its
+// certificate verified with --cacert's roots; a name it does not know does not resolve.
+func TestDoH(t *testing.T) {
+	dns := &testserver.DNS{Zone: "hop.test."}
+	doh := httptest.NewUnstartedServer(dns)
+	doh.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshakes refused on purpose below
+	doh.StartTLS()
+	defer doh.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(doh.Certificate()))
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	tr := newTransport(t, Options{DoHURL: doh.URL + "/dns-query", TLS: TLSOptions{CACert: ca}})
+	body, rec, err := get(t, tr, "http://api.hop.test:"+port+"/peer")
+	if err != nil || !strings.HasPrefix(body, "127.0.0.1:") || rec.Timings().Get(trace.DNS).Skipped || dns.Queries.Load() == 0 {
+		t.Errorf("via DoH: %q, %v, dns %+v, %d queries", body, err, rec.Timings().Get(trace.DNS), dns.Queries.Load())
+	}
+	var dnsErr *net.DNSError
+	if _, _, err := get(t, tr, "http://nowhere.example:"+port+"/"); !errors.As(err, &dnsErr) {
+		t.Errorf("a name the DoH server does not know: %v", err)
+	}
+	// Without its CA, the DoH server is not trusted: nothing resolves.
+	if _, _, err := get(t, newTransport(t, Options{DoHURL: doh.URL + "/dns-query"}), "http://api.hop.test:"+port+"/"); err == nil {
+		t.Error("resolved through a DoH server whose certificate is not trusted")
+	}
+	for _, o := range []Options{{DoHURL: "http://dns.example/dns-query"}, {DoHURL: "dns.example"}, {DoHURL: doh.URL, DNSServers: "1.1.1.1"}} {
+		var oe *OptionError
+		if _, err := New(o); !errors.As(err, &oe) {
+			t.Errorf("%+v: %v, want an *OptionError", o, err)
 		}
 	}
 }

@@ -42,6 +42,7 @@ type Options struct {
 	Interface      string        // curl's --interface: send from this interface, address or host name
 	LocalPort      string        // curl's --local-port NUM or FROM-TO: the local ports connections leave from
 	DNSServers     string        // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
+	DoHURL         string        // curl's --doh-url: resolve names by DNS over HTTPS at this URL
 	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
@@ -105,6 +106,15 @@ func New(o Options) (*Transport, error) {
 	d, err := newDialer(o)
 	if err != nil {
 		return nil, err
+	}
+	if o.DoHURL != "" {
+		if o.DNSServers != "" {
+			return nil, optionErrorf("--doh-url "+o.DoHURL, "give --dns-servers or --doh-url, not both")
+		}
+		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs); err != nil {
+			return nil, err
+		}
+		d.net.Resolver = d.resolver
 	}
 	proxies, err := newProxies(o)
 	if err != nil {

@@ -1,0 +1,101 @@
+package transport
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// dohResolver is curl's --doh-url: names resolved by DNS over HTTPS (RFC 8484) at rawURL. Go's own resolver
+// does the DNS: it writes each query to a connection that posts it to the server and reads the answer
+// back, so that /etc/hosts, both address families and the trace's dns phase work as with any resolver.
+// The DoH server is reached directly, verified against roots (--cacert's, else the system's).
+func dohResolver(rawURL string, roots *x509.CertPool) (*net.Resolver, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, optionErrorf("--doh-url "+rawURL, "expected an https:// URL (https://dns.example/dns-query)")
+	}
+	client := &http.Client{
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true, Proxy: nil},
+		Timeout:   10 * time.Second,
+	}
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return &dohConn{ctx: ctx, client: client, url: rawURL}, nil
+	}}, nil
+}
+
+// maxDoHAnswer bounds a DoH answer (a DNS message is at most 64 KiB).
+const maxDoHAnswer = 64 << 10
+
+// dohConn is a DNS "packet connection" for Go's resolver: each message written is posted to the DoH
+// server, and its answer is the next message read.
+type dohConn struct {
+	ctx    context.Context
+	client *http.Client
+	url    string
+	answer []byte
+	err    error
+}
+
+func (c *dohConn) Write(q []byte) (int, error) {
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, c.url, bytes.NewReader(q))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/dns-message")
+	req.Header.Set("Accept", "application/dns-message")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		c.err = fmt.Errorf("DNS over HTTPS: %w", err)
+		return len(q), nil // the error is the read's, as a UDP server that does not answer
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDoHAnswer+1))
+	switch {
+	case err != nil:
+		c.err = fmt.Errorf("DNS over HTTPS: %w", err)
+	case resp.StatusCode != http.StatusOK:
+		c.err = fmt.Errorf("DNS over HTTPS: %s answered %s", c.url, resp.Status)
+	case len(body) > maxDoHAnswer:
+		c.err = errors.New("DNS over HTTPS: the answer is larger than a DNS message can be")
+	default:
+		c.answer, c.err = body, nil
+	}
+	return len(q), nil
+}
+
+func (c *dohConn) Read(b []byte) (int, error) {
+	if c.answer == nil {
+		return 0, cmp.Or(c.err, errors.New("DNS over HTTPS: no answer"))
+	}
+	n := copy(b, c.answer)
+	c.answer = nil
+	return n, nil
+}
+
+func (c *dohConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, err := c.Read(b)
+	return n, dohAddr{}, err
+}
+func (c *dohConn) WriteTo(b []byte, _ net.Addr) (int, error) { return c.Write(b) }
+func (c *dohConn) Close() error                              { return nil }
+func (c *dohConn) LocalAddr() net.Addr                       { return dohAddr{} }
+func (c *dohConn) RemoteAddr() net.Addr                      { return dohAddr{} }
+func (c *dohConn) SetDeadline(time.Time) error               { return nil } // the request's context and timeout bound it
+func (c *dohConn) SetReadDeadline(time.Time) error           { return nil }
+func (c *dohConn) SetWriteDeadline(time.Time) error          { return nil }
+
+// dohAddr is the address a dohConn reports: its server is a URL.
+type dohAddr struct{}
+
+func (dohAddr) Network() string { return "doh" }
+func (dohAddr) String() string  { return "doh" }
