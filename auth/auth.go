@@ -22,19 +22,23 @@ type Flags struct {
 	Netrc  Netrc
 }
 
-// IsDigest reports whether -a's credentials answer a Digest challenge rather than go at once; an unknown
-// --auth-type is a usage error.
+// IsDigest reports whether -a's credentials answer the server's challenge (Digest; or either Digest or
+// Basic with --auth-type any, curl's --anyauth) rather than go at once; an unknown --auth-type is a usage
+// error.
 func (f Flags) IsDigest() (bool, error) {
 	switch strings.ToLower(f.Type) {
 	case "", "basic":
 		return f.Digest, nil
-	case "digest":
+	case "digest", "any":
 		return true, nil
 	case "bearer":
 		return false, nil
 	}
-	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic, digest or bearer", f.Type)}
+	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic, digest, any or bearer", f.Type)}
 }
+
+// AnyScheme reports whether --auth-type is any: Basic answers a challenge too, when no Digest one is offered.
+func (f Flags) AnyScheme() bool { return strings.EqualFold(f.Type, "any") }
 
 // Typed returns the flags with HTTPie's --auth-type bearer applied: -a's value is the token, as if given
 // to --bearer.

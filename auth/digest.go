@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -16,7 +17,10 @@ import (
 // their -sess variants, and qop=auth (auth-int, which hashes the body, is not offered: curl does not either).
 type Digest struct {
 	User, Password string
-	cnonce         func() string // the client nonce; random unless a test fixes it
+	// AnyScheme is --auth-type any (curl's --anyauth): a Basic challenge is answered too, when the server
+	// offers no Digest one.
+	AnyScheme bool
+	cnonce    func() string // the client nonce; random unless a test fixes it
 }
 
 // digestAlgorithms are the algorithms hop answers, weakest first: with several challenges, the strongest
@@ -58,7 +62,7 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		}
 	}
 	if best == nil {
-		return "", false
+		return d.answerBasic(resp)
 	}
 	alg := digestAlgorithms[rank]
 	h := func(s string) string {
@@ -139,4 +143,17 @@ func hasToken(list, tok string) bool {
 // quote writes s as a quoted-string.
 func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// answerBasic answers a Basic challenge, for --auth-type any only.
+func (d Digest) answerBasic(resp *http.Response) (string, bool) {
+	if !d.AnyScheme {
+		return "", false
+	}
+	for _, v := range resp.Header.Values("Www-Authenticate") {
+		if scheme, _, _ := strings.Cut(strings.TrimSpace(v), " "); strings.EqualFold(scheme, "Basic") {
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte(d.User+":"+d.Password)), true
+		}
+	}
+	return "", false
 }

@@ -49,3 +49,20 @@ func TestDigestRFC7616(t *testing.T) {
 		t.Errorf("no qop: %q, %v", got, ok)
 	}
 }
+
+// TestAnyScheme: --auth-type any answers a Basic challenge when no Digest one is offered, and prefers
+// Digest when both are; plain --auth-type digest leaves Basic alone.
+func TestAnyScheme(t *testing.T) {
+	req, _ := http.NewRequest("GET", "http://x.example/p", nil)
+	basic := &http.Response{Header: http.Header{"Www-Authenticate": {`Basic realm="x"`}}}
+	both := &http.Response{Header: http.Header{"Www-Authenticate": {`Basic realm="x"`, `Digest realm="x", nonce="n", qop="auth"`}}}
+	if _, ok := (Digest{User: "u", Password: "p"}).Answer(basic, req); ok {
+		t.Error("--auth-type digest answered a Basic challenge")
+	}
+	if a, ok := (Digest{User: "u", Password: "p", AnyScheme: true}).Answer(basic, req); !ok || a != "Basic dTpw" {
+		t.Errorf("any, Basic offered: %q, %v", a, ok)
+	}
+	if a, ok := (Digest{User: "u", Password: "p", AnyScheme: true, cnonce: func() string { return "c" }}).Answer(both, req); !ok || !strings.HasPrefix(a, "Digest ") {
+		t.Errorf("any, both offered: %q, %v", a, ok)
+	}
+}

@@ -170,7 +170,7 @@ func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
 	fs.StringVarP(&a.Basic, "auth", "a", "", "basic auth user[:password]; prompts for a missing password (or @FILE, @env:VAR)")
 	fs.StringVarP(&a.Basic, "user", "u", "", "same as --auth (curl's name)")
 	fs.StringVar(&a.Bearer, "bearer", "", "bearer token (or @FILE, @env:VAR)")
-	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, digest (answers the server's challenge, RFC 7616), or bearer (-a is the token)")
+	fs.StringVar(&a.Type, "auth-type", "basic", "how -a's credentials go: basic, digest (answers the server's challenge, RFC 7616), any (the challenge's scheme, Digest or Basic: curl's --anyauth), or bearer (-a is the token)")
 	fs.BoolVar(&a.Digest, "digest", false, "curl's --digest: --auth-type digest")
 	fs.StringVar(&a.SigV4, "aws-sigv4", "", "sign each request with AWS Signature V4, -a ACCESS_KEY:SECRET_KEY, as curl does: aws:amz[:REGION[:SERVICE]]")
 	fs.MarkHidden("digest")

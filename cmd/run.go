@@ -89,7 +89,7 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, Continue: o.Output.Continue,
 		RemoteTime: o.Output.RemoteTime, ShowSecrets: o.Output.ShowSecrets}
 	if o.digest != nil {
-		co.DigestUser, co.DigestPassword = o.digest.User, o.digest.Password
+		co.DigestUser, co.DigestPassword, co.AnyAuth = o.digest.User, o.digest.Password, o.digest.AnyScheme
 	}
 	if o.sigv4 != nil {
 		co.SigV4, co.SigV4User, co.SigV4Password = o.Auth.SigV4, o.sigv4.AccessKey, o.sigv4.SecretKey
@@ -319,7 +319,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	default:
 		// Nothing is sent at once: the server's challenge is answered (exchange.Options.Challenge), with
 		// -a's credentials, else the URL's (as HTTPie takes them).
-		o.digest = &auth.Digest{User: creds.User, Password: creds.Password}
+		o.digest = &auth.Digest{User: creds.User, Password: creds.Password, AnyScheme: o.Auth.AnyScheme()}
 		spec.User, spec.Password, spec.Challenged = "", "", true
 	}
 	if o.Auth.SigV4 != "" {

@@ -36,6 +36,7 @@ type Options struct {
 	ShowSecrets bool
 	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
 	DigestUser, DigestPassword string
+	AnyAuth                    bool // the challenge picks Digest or Basic: curl's --anyauth rather than --digest
 	// SigV4 is curl's --aws-sigv4 value; SigV4User and SigV4Password the keys it signs with (-u).
 	SigV4, SigV4User, SigV4Password string
 }
@@ -87,7 +88,11 @@ func Command(r *request.Request, o Options) string {
 		if o.ShowSecrets {
 			pass = o.DigestPassword
 		}
-		add("--digest", "-u", o.DigestUser+":"+pass)
+		scheme := "--digest"
+		if o.AnyAuth {
+			scheme = "--anyauth"
+		}
+		add(scheme, "-u", o.DigestUser+":"+pass)
 	}
 	if o.SigV4 != "" {
 		pass := Placeholder

@@ -61,7 +61,8 @@ var options = []curlOption{
 	same("user", 'u', true),
 	{long: "oauth2-bearer", value: true, to: "--bearer"},
 	accepted("basic", 0, false),
-	accepted("netrc", 'n', false), // hop reads .netrc unless --no-netrc
+	{long: "anyauth", to: "--auth-type=any"}, // the server's challenge picks Digest or Basic
+	accepted("netrc", 'n', false),            // hop reads .netrc unless --no-netrc
 	accepted("netrc-optional", 0, false),
 	same("netrc-file", 0, true),
 	same("insecure", 'k', false),
