@@ -57,6 +57,12 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 		v.Scheme = strings.ToUpper(last.Request.URL.Scheme) // as curl, only once connected
 	}
 	v.RemoteIP, v.RemotePort = splitAddr(rec.RemoteAddr)
+	if rec.TLS != nil {
+		v.NumCerts = len(rec.TLS.PeerCertificates)
+	}
+	if !rec.Events.ProxyDone.IsZero() {
+		v.HTTPConnect = http.StatusOK // a tunnel opens only on a 2xx; curl shows the code it got
+	}
 	v.LocalIP, v.LocalPort = splitAddr(rec.LocalAddr)
 	if resp := last.Response; resp != nil {
 		v.HTTPCode = resp.StatusCode

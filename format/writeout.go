@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,8 @@ type WriteOut struct {
 	ExitCode      int
 	ErrorMsg      string
 	Header        http.Header // the final response's, for %header{NAME}, %{header_json} and num_headers
+	NumCerts      int         // certificates the final hop's server presented; 0 without TLS
+	HTTPConnect   int         // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
 	NameLookup    time.Duration
 	Connect       time.Duration
 	AppConnect    time.Duration
@@ -84,6 +87,50 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_starttransfer": func(v *WriteOut) (string, any) { return seconds(v.StartTransfer) },
 	"time_redirect":      func(v *WriteOut) (string, any) { return seconds(v.Redirect) },
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
+	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
+	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
+}
+
+// urlParts are curl's %{url.NAME} (the URL given) and %{urle.NAME} (the effective URL) variables: each
+// part of the URL, as curl 8.1 names them. The port is the scheme's default when the URL names none; a
+// password is shown as the URL is (masked unless --show-secrets).
+var urlParts = map[string]func(u *url.URL) string{
+	"scheme":   func(u *url.URL) string { return u.Scheme },
+	"user":     func(u *url.URL) string { return u.User.Username() },
+	"password": func(u *url.URL) string { p, _ := u.User.Password(); return p },
+	"options":  func(*url.URL) string { return "" }, // for IMAP, POP3 and SMTP logins: none in HTTP
+	"host": func(u *url.URL) string {
+		h, _, _ := strings.Cut(u.Hostname(), "%") // without an IPv6 zone, which zoneid gives
+		return h
+	},
+	"zoneid": func(u *url.URL) string { _, z, _ := strings.Cut(u.Hostname(), "%"); return z },
+	"port": func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	},
+	"path":     func(u *url.URL) string { return u.EscapedPath() },
+	"query":    func(u *url.URL) string { return u.RawQuery },
+	"fragment": func(u *url.URL) string { return u.EscapedFragment() },
+}
+
+// urlVar is %{url.NAME} or %{urle.NAME}; ok is false for any other name.
+func (v *WriteOut) urlVar(name string) (string, bool) {
+	which, part, _ := strings.Cut(name, ".")
+	f, ok := urlParts[part]
+	if !ok || which != "url" && which != "urle" {
+		return "", false
+	}
+	raw := v.URL
+	if which == "urle" {
+		raw = v.URLEffective
+	}
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return "", true
+	}
+	return f(u), true
 }
 
 func code3(c int) string    { return strconv.FormatInt(int64(1000+c), 10)[1:] }
@@ -192,6 +239,8 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []str
 			default:
 				if f, ok := writeOutVars[name]; ok {
 					text, _ := f(v)
+					b.WriteString(text)
+				} else if text, ok := v.urlVar(name); ok {
 					b.WriteString(text)
 				} else if !slices.Contains(unknown, name) {
 					unknown = append(unknown, name)
