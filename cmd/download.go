@@ -28,11 +28,34 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.StringVar(&o.OutputDir, "output-dir", "", "with -O or -o, save in this directory")
 	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
+	fs.BoolVar(&o.SkipExisting, "skip-existing", false, "with -o FILE or -O, send nothing when the file is there already (exit 0), as curl does")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
 	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
 	fs.BoolVarP(&o.RemoteTime, "remote-time", "R", false, "give the saved file the server's Last-Modified time, as curl does")
 	fs.StringVar(&o.ETagCompare, "etag-compare", "", "send If-None-Match with the ETag FILE holds (as --etag-save writes it); none when FILE is not there")
 	fs.StringVar(&o.ETagSave, "etag-save", "", "after a successful exchange, keep the response's ETag in FILE, as curl does")
+}
+
+// existing is the file --skip-existing finds already there, or "" when the download is to go ahead: -o's
+// file, or -O's as named from the URL (the response that might name it otherwise is not here yet), as
+// curl names it.
+func (o *OutputOptions) existing(req *request.Request) (string, error) {
+	if !o.SkipExisting {
+		return "", nil
+	}
+	path := o.named()
+	switch {
+	case path != "":
+	case o.Download:
+		path = download.Name("", req.URL, "")
+	default:
+		return "", usageErrorf("--skip-existing skips a download that is there already: give -o FILE or -O")
+	}
+	path = o.outputPath(path)
+	if _, err := os.Stat(path); err != nil {
+		return "", nil
+	}
+	return path, nil
 }
 
 // downloading reports whether the body goes to a file.

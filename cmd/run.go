@@ -66,6 +66,15 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	if o.Repeat.N > 0 && !o.Output.Offline {
 		return keepState(s, o, runRepeat(ctx, s, o, p, req))
 	}
+	if there, err := o.Output.existing(req); err != nil || there != "" {
+		if there != "" && !p.document {
+			p.note(there + " is there already: nothing sent (--skip-existing)")
+		}
+		if p.document {
+			p.writeDocument(&outcome{req: req}, err)
+		}
+		return err
+	}
 	out := outcome{req: req}
 	err = keepState(s, o, exchangeAndShow(ctx, s, o, p, &out))
 	err = cmp.Or(err, p.closeDump())
@@ -86,7 +95,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 // printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, HSTS: o.HSTS, Output: o.Output.File,
-		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, Continue: o.Output.Continue,
+		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, SkipExisting: o.Output.SkipExisting, Continue: o.Output.Continue,
 		RemoteTime: o.Output.RemoteTime, ShowSecrets: o.Output.ShowSecrets}
 	if o.digest != nil {
 		co.DigestUser, co.DigestPassword, co.AnyAuth = o.digest.User, o.digest.Password, o.digest.AnyScheme

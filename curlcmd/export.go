@@ -20,20 +20,21 @@ const Placeholder = "<SECRET>"
 
 // Options are what shapes the request beyond the request itself.
 type Options struct {
-	Transport   transport.Options
-	Exchange    exchange.Options
-	Cookie      string // cookies a jar or session adds to the first request, as a Cookie header value
-	CookieFile  string // -b FILE, passed on
-	JunkSession bool   // -j: -b FILE's session cookies left out
-	CookieJar   string // -c FILE, passed on
-	HSTS        string // --hsts FILE, passed on
-	Output      string // -o FILE
-	Download    bool   // -O: curl's -O -J
-	OutputDir   string
-	CreateDirs  bool
-	Continue    bool // -C: curl's -C -
-	RemoteTime  bool // -R
-	ShowSecrets bool
+	Transport    transport.Options
+	Exchange     exchange.Options
+	Cookie       string // cookies a jar or session adds to the first request, as a Cookie header value
+	CookieFile   string // -b FILE, passed on
+	JunkSession  bool   // -j: -b FILE's session cookies left out
+	CookieJar    string // -c FILE, passed on
+	HSTS         string // --hsts FILE, passed on
+	Output       string // -o FILE
+	Download     bool   // -O: curl's -O -J
+	OutputDir    string
+	CreateDirs   bool
+	SkipExisting bool // --skip-existing
+	Continue     bool // -C: curl's -C -
+	RemoteTime   bool // -R
+	ShowSecrets  bool
 	// DigestUser and DigestPassword answer a Digest challenge (--auth-type digest): curl's --digest -u.
 	DigestUser, DigestPassword string
 	AnyAuth                    bool // the challenge picks Digest or Basic: curl's --anyauth rather than --digest
@@ -141,6 +142,9 @@ func Command(r *request.Request, o Options) string {
 	}
 	if o.Download {
 		add("-O", "-J") // -J: the name from Content-Disposition, as hop takes it
+	}
+	if o.SkipExisting {
+		add("--skip-existing")
 	}
 	if o.CreateDirs {
 		add("--create-dirs")

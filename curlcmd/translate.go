@@ -133,6 +133,7 @@ var options = []curlOption{
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
+	same("skip-existing", 0, false),
 	same("time-cond", 'z', true),
 	same("remote-time", 'R', false),
 	same("etag-compare", 0, true),
