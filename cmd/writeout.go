@@ -60,6 +60,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 	if rec.TLS != nil {
 		v.NumCerts = len(rec.TLS.PeerCertificates)
 	}
+	v.ProxyUsed = rec.Proxy != ""
 	if !rec.Events.ProxyDone.IsZero() {
 		v.HTTPConnect = http.StatusOK // a tunnel opens only on a 2xx; curl shows the code it got
 	}

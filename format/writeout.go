@@ -41,6 +41,7 @@ type WriteOut struct {
 	Header        http.Header // the final response's, for %header{NAME}, %{header_json} and num_headers
 	NumCerts      int         // certificates the final hop's server presented; 0 without TLS
 	HTTPConnect   int         // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
+	ProxyUsed     bool        // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
 	NameLookup    time.Duration
 	Connect       time.Duration
 	AppConnect    time.Duration
@@ -89,6 +90,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
 	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
+	"proxy_used":         func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
 }
 
 // urlParts are curl's %{url.NAME} (the URL given) and %{urle.NAME} (the effective URL) variables: each
@@ -133,7 +135,14 @@ func (v *WriteOut) urlVar(name string) (string, bool) {
 	return f(u), true
 }
 
-func code3(c int) string    { return strconv.FormatInt(int64(1000+c), 10)[1:] }
+func code3(c int) string { return strconv.FormatInt(int64(1000+c), 10)[1:] }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // speed is curl's average speed of n bytes over the whole exchange, in bytes per second.

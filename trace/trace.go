@@ -288,6 +288,14 @@ func ProxyConnected(ctx context.Context, proxy string) {
 	}
 }
 
+// ProxyForwarded records, on the hop whose request ctx belongs to, that the request goes to proxy whole (plain
+// http through an HTTP proxy): no tunnel, so no proxy phase, but the hop went through it all the same.
+func ProxyForwarded(ctx context.Context, proxy string) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Proxy = proxy })
+	}
+}
+
 // Resolved records, on the hop whose request ctx belongs to, that its address came from by (such as
 // "--resolve") rather than from DNS. Call it from the dialer.
 func Resolved(ctx context.Context, by string) {

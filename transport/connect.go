@@ -61,6 +61,7 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 			// The request line to a forwarding proxy holds the whole URL: no place for a target of its own.
 			return nil, &unusable{optionErrorf("--request-target "+req.URL.Opaque, "a proxy that forwards plain http takes whole URLs; send it to the server directly (--noproxy)")}
 		}
+		trace.ProxyForwarded(req.Context(), p.Redacted())
 		return p, nil
 	}
 	return nil, nil
