@@ -32,8 +32,9 @@ type SigV4 struct {
 // ParseSigV4 reads curl's --aws-sigv4 value: PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]].
 func ParseSigV4(v string) (SigV4, error) {
 	parts := strings.Split(v, ":")
-	if len(parts) > 4 || slices.Contains(parts, "") {
-		return SigV4{}, fmt.Errorf("--aws-sigv4 %q: expected PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], none empty (aws:amz:us-east-1:s3)", v)
+	if len(parts) > 4 || slices.ContainsFunc(parts, func(p string) bool { return !sigV4Word(p) }) ||
+		strings.ContainsAny(strings.Join(parts[:min(2, len(parts))], ""), "._-") {
+		return SigV4{}, fmt.Errorf("--aws-sigv4 %q: expected PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], none empty (aws:amz:us-east-1:s3); providers are letters and digits", v)
 	}
 	s := SigV4{Provider1: parts[0], Provider2: parts[0]}
 	if len(parts) > 1 {
@@ -48,6 +49,20 @@ func ParseSigV4(v string) (SigV4, error) {
 	return s, nil
 }
 
+// sigV4Word reports whether a part of --aws-sigv4's value can go into a header name and a credential scope:
+// letters, digits, and for a region or service also . _ -.
+func sigV4Word(p string) bool {
+	if p == "" {
+		return false
+	}
+	for _, c := range p {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // UnsignedPayload is what S3 takes instead of the body's hash when the body cannot be read twice.
 const UnsignedPayload = "UNSIGNED-PAYLOAD"
 
@@ -56,6 +71,9 @@ const UnsignedPayload = "UNSIGNED-PAYLOAD"
 // copy (req.GetBody); one that cannot be read again (standard input) is signed as UNSIGNED-PAYLOAD for S3
 // and refused otherwise.
 func (s SigV4) Sign(req *http.Request) error {
+	if s.Provider1 == "" || s.Provider2 == "" {
+		return errors.New("--aws-sigv4: no provider (aws:amz)")
+	}
 	up1, low2 := strings.ToUpper(s.Provider1), strings.ToLower(s.Provider2)
 	host := cmp.Or(req.Host, req.URL.Host)
 	region, service := s.Region, s.Service

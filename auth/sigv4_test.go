@@ -37,7 +37,7 @@ func TestSigV4Suite(t *testing.T) {
 // TestSigV4Details: curl's value grammar, the providers' names, the region and service read from the host,
 // the query's order, and a body that cannot be read twice.
 func TestSigV4Details(t *testing.T) {
-	for _, bad := range []string{"", "aws::r", "a:b:c:d:e", ":amz"} {
+	for _, bad := range []string{"", "aws::r", "a:b:c:d:e", ":amz", "a b", "aws:amz:us east:s3", "aws:a-z", "aws:amz:r:s/3"} {
 		if _, err := ParseSigV4(bad); err == nil {
 			t.Errorf("ParseSigV4(%q) accepted", bad)
 		}
