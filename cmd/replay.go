@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
@@ -112,6 +113,24 @@ func (o *RequestOptions) replaying(s *Streams, e request.HAREntry, items []strin
 	}
 }
 
+// resolveOnce reads -a's and -U's secrets (a file, a variable, the terminal's prompt) before the first of
+// several runs, so that each run does not ask again.
+func (o *RequestOptions) resolveOnce(ctx context.Context, s *Streams) error {
+	if err := resolveProxyUser(ctx, s, &o.Transport); err != nil {
+		return err
+	}
+	typed, err := o.Auth.Typed()
+	if err != nil || typed.Basic == "" {
+		return err
+	}
+	creds, err := typed.Resolve(auth.Env{Getenv: s.Getenv, Prompt: func(p string) (string, error) { return s.ReadPassword(ctx, p) }})
+	if err != nil {
+		return err
+	}
+	o.Auth.Basic = creds.User + ":" + creds.Password
+	return nil
+}
+
 // allEntries is --entry all.
 const allEntries = -1
 
@@ -157,6 +176,9 @@ func (o *RequestOptions) allowsAll() error {
 // replayAll sends every entry in turn, each as hop replay --entry N would, with the options typed. A failed
 // one is said at once and the next one sent; the error names every failure, with the first one's class.
 func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, args []string, entries []request.HAREntry, errs []error) error {
+	if err := base.resolveOnce(ctx, s); err != nil {
+		return err
+	}
 	var failed []string
 	var first error
 	meta := !base.Output.Quiet && !base.Output.Silent && base.Output.Format != "json"
