@@ -43,15 +43,10 @@ func (o *OutputOptions) existing(req *request.Request) (string, error) {
 	if !o.SkipExisting {
 		return "", nil
 	}
-	path := o.named()
-	switch {
-	case path != "":
-	case o.Download:
-		path = download.Name("", req.URL, "")
-	default:
-		return "", usageErrorf("--skip-existing skips a download that is there already: give -o FILE or -O")
+	path, err := o.knownPath(req, "--skip-existing skips a download that is there already")
+	if err != nil {
+		return "", err
 	}
-	path = o.outputPath(path)
 	if _, err := os.Stat(path); err != nil {
 		return "", nil
 	}
@@ -141,16 +136,26 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	if !o.Continue {
 		return nil
 	}
+	path, err := o.knownPath(req, "-C resumes a file")
+	if err != nil {
+		return err
+	}
+	return p.resumeFrom(req, path)
+}
+
+// knownPath is the file a download goes to, as known before anything is sent: -o's, or -O's as the URL
+// names it (the response that might name it otherwise is not here yet), in --output-dir. Without -o or -O it
+// is a usage error saying what needs one.
+func (o *OutputOptions) knownPath(req *request.Request, what string) (string, error) {
 	path := o.named()
 	switch {
 	case path != "":
 	case o.Download:
-		// -O -C: the name can only come from the URL, since the response that might name it is not here yet.
 		path = download.Name("", req.URL, "")
 	default:
-		return usageErrorf("-C resumes a file: give -o FILE or -O")
+		return "", usageErrorf("%s: give -o FILE or -O", what)
 	}
-	return p.resumeFrom(req, o.outputPath(path))
+	return o.outputPath(path), nil
 }
 
 // resumeDownload answers a download whose body failed on its way to a file, while --retry allows
