@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +11,9 @@ import (
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/curlcmd"
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/session"
 )
 
 // newCurlCmd is hop curl. Its arguments are curl's, translated into a hop request before cobra parses
@@ -20,6 +25,7 @@ func newCurlCmd() *cobra.Command {
 		Short: "Run a pasted curl command with hop",
 		Example: `  hop curl -X POST -H 'Content-Type: application/json' -d '{"a":1}' https://api.example.com/x
   hop curl curl -sSL https://example.com/install.sh
+  hop curl -o 'page_#1.json' 'https://api.example.com/items?page=[1-5]'
   hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health`,
 		DisableFlagParsing: true,
 		RunE: func(cc *cobra.Command, _ []string) error {
@@ -34,8 +40,10 @@ func curlLong() string {
 exit codes on top. A leading "curl" word is allowed, so a pasted command works as it is.
 
 curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
-standard input is read only when a value asks for it (-d @-, -T -). An option hop does not take is an
-error naming it (exit 2), never dropped. hop's own rules stay: 4xx and 5xx fail (exit 4 and 5) with or
+standard input is read only when a value asks for it (-d @-, -T -). Several URLs and globs ({a,b},
+[1-10], [a-z]; -g turns them off) send one request after another, each with the -o or -O curl pairs with
+it (#1 in -o's name: the first pattern's value); the exit code is the first failure's. An option hop does
+not take is an error naming it (exit 2), never dropped. hop's own rules stay: 4xx and 5xx fail (exit 4 and 5) with or
 without -f, compressed bodies are asked for and decoded, .netrc is read unless --no-netrc.
 
 The curl options hop curl takes:
@@ -45,17 +53,18 @@ The curl options hop curl takes:
 // maxCurlConfig bounds a -K file (curl allows a line of 10 MB).
 const maxCurlConfig = 10 << 20
 
-// curlArgs translates "hop curl ARGS..." into the hop request that does the same; other command lines, and
-// hop curl asking for help, pass unchanged. A -K file is read from in for "-", as curl reads it.
-func curlArgs(args []string, in io.Reader) ([]string, error) {
+// curlArgs translates "hop curl ARGS..." into the hop request that does the same, and the plan of the
+// URLs to send it to when the command has several; other command lines, and hop curl asking for help, pass
+// unchanged, with no plan. A -K file is read from in for "-", as curl reads it.
+func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 	if len(args) == 0 || args[0] != "curl" {
-		return args, nil
+		return args, nil, nil
 	}
 	rest := args[1:]
 	if len(rest) == 0 || len(rest) == 1 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
-		return args, nil
+		return args, nil, nil
 	}
-	out, err := curlcmd.Translate(rest, func(name string) ([]byte, error) {
+	plan, err := curlcmd.Translate(rest, func(name string) ([]byte, error) {
 		if name != "-" {
 			return argfile.Read(name, maxCurlConfig)
 		}
@@ -66,14 +75,74 @@ func curlArgs(args []string, in io.Reader) ([]string, error) {
 		return b, err
 	})
 	if err != nil {
-		return nil, &usageError{err: err}
+		return nil, nil, &usageError{err: err}
 	}
-	for _, a := range out {
+	for _, a := range plan.Args {
 		if strings.HasPrefix(a, "--continue-at=") {
-			return nil, usageErrorf("hop resumes from the size of the file already there: use curl's -C - (not an offset)")
+			return nil, nil, usageErrorf("hop resumes from the size of the file already there: use curl's -C - (not an offset)")
 		}
 	}
-	return out, nil
+	return plan.Args, plan, nil
+}
+
+// curlAll sends the URLs of a curl command that has several (or {} and [] patterns), in turn, as curl does:
+// each with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b
+// FILE or -c turns curl's cookie engine on, one jar goes from each URL to the next. A failure is said at once and the next URL sent (--fail-early stops there); the error names every
+// failure, with the first one's class and exit code (curl's is the last URL's).
+func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
+	if err := base.check(s); err != nil {
+		return err
+	}
+	if err := base.resolveOnce(ctx, s); err != nil {
+		return err
+	}
+	var jar *session.Jar
+	if engine := &base.Cookies; engine.Write != "" || engine.Read != "" && !engine.literal() {
+		var err error
+		if jar, err = engine.jar(nil); err != nil {
+			return err
+		}
+	}
+	total, n := plan.Len(), 0
+	meta := !base.Output.Quiet && !base.Output.Silent
+	var failed []string
+	var first error
+	func() {
+		for _, tr := range plan.Transfers {
+			for url, values := range tr.URL.All() {
+				n++
+				o := *base // the flags as typed; the URL, its output and what a run keeps are its own
+				o.Spec.URL = url
+				o.Output.File, o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
+				if jar != nil {
+					o.jar = jar // and -c writes it after each URL, as curl 7.88 does
+				}
+				if meta {
+					format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", n, total, o.Spec.Method, format.Secrets{}.URL(url)))
+				}
+				err := r.Request(ctx, &o)
+				if err == nil {
+					continue
+				}
+				first = cmp.Or(first, err)
+				failed = append(failed, fmt.Sprintf("%d (exit %d)", n, exitCode(err)))
+				if total > 1 {
+					format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
+				}
+				if plan.FailEarly || exchange.ClassOf(err) == exchange.Interrupted {
+					return
+				}
+			}
+		}
+	}()
+	if first == nil || total == 1 {
+		return first
+	}
+	named := failed
+	if len(named) > 10 {
+		named = append(named[:10:10], "...")
+	}
+	return &failures{first: first, line: fmt.Sprintf("%d of %d URLs failed: %s", len(failed), n, strings.Join(named, ", "))}
 }
 
 // continueDash drops the "-" curl users put after -C (curl's "-C -": resume from the file's size), which

@@ -3,8 +3,12 @@ package cmd_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -202,5 +206,161 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		}
 		// hop's own User-Agent and Accept-Encoding stay; hop never sends Expect: 100-continue (curl does for -T).
 		sameRequest(t, "hop curl "+strings.Join(tt.args, " "), got, want, "User-Agent", "Accept-Encoding", "Expect")
+	}
+}
+
+// curlRun runs name (curl or hop) with args in a new directory and returns the directory and stdout.
+func curlRun(t *testing.T, name string, args ...string) (string, []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	c := exec.Command(name, args...)
+	c.Dir = dir
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	out, err := c.Output()
+	if err != nil {
+		t.Fatalf("%s %q: %v\n%s", name, args, err, stderr.String())
+	}
+	return dir, out
+}
+
+// records reads the recorded requests a recording endpoint's answers hold, one after another.
+func records(t *testing.T, b []byte) []testserver.Recorded {
+	t.Helper()
+	var all []testserver.Recorded
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var rec testserver.Recorded
+		if err := dec.Decode(&rec); err != nil {
+			t.Fatalf("%v in %s", err, b)
+		}
+		all = append(all, rec)
+	}
+	return all
+}
+
+// A curl command with several URLs, globbed, each with the -o or -O curl pairs with it: hop curl sends what
+// curl sends to each, in curl's order, into the files curl names (#N: the Nth pattern's value).
+func TestHopCurlSendsEachURLAsCurlDoes(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	rec := srv.URL + "/record"
+	args := []string{"-s", "-H", "X-T: 1", "-d", "a=1", rec + "/{a,b}/x[1-2]?n=[08-09]", "-o", "out_#1_#3_#2.json",
+		"-O", "--url", rec + "/named", rec + "/stdout/[a-e:4]"}
+	curlDir, curlOut := curlRun(t, curl, args...)
+	hopDir, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+
+	want, _ := os.ReadDir(curlDir)
+	got, _ := os.ReadDir(hopDir)
+	names := func(es []os.DirEntry) (s []string) {
+		for _, e := range es {
+			s = append(s, e.Name())
+		}
+		return s
+	}
+	if len(want) != 9 || !slices.Equal(names(got), names(want)) {
+		t.Fatalf("hop curl wrote %q; curl wrote %q", names(got), names(want))
+	}
+	for _, e := range want {
+		w, _ := os.ReadFile(filepath.Join(curlDir, e.Name()))
+		g, _ := os.ReadFile(filepath.Join(hopDir, e.Name()))
+		sameRequest(t, e.Name(), records(t, g)[0], records(t, w)[0], "User-Agent", "Accept-Encoding")
+	}
+	wantOut, gotOut := records(t, curlOut), records(t, hopOut)
+	if len(wantOut) != 2 || len(gotOut) != len(wantOut) {
+		t.Fatalf("stdout held %d requests; curl's %d", len(gotOut), len(wantOut))
+	}
+	for i := range wantOut {
+		sameRequest(t, "stdout", gotOut[i], wantOut[i], "User-Agent", "Accept-Encoding")
+	}
+}
+
+// With curl's cookie engine on (-b FILE, -c FILE), a cookie one URL sets goes with the next URL, and -c
+// writes the jar after each URL (-c - twice here); without it, nothing carries over. hop curl does what curl
+// does.
+func TestHopCurlCarriesCookiesAsCurlDoes(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	jarIn := filepath.Join(t.TempDir(), "in.txt")
+	u, _ := url.Parse(srv.URL)
+	if err := os.WriteFile(jarIn, []byte(u.Hostname()+"\tFALSE\t/\tFALSE\t0\tb\t2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cookies := range [][]string{{"-b", jarIn, "-c", "out.txt"}, {"-b", jarIn}, {"-c", "-"}, {}} {
+		args := append(slices.Clone(cookies), "-s", srv.URL+"/cookies/set?a=1", srv.URL+"/record/after")
+		curlDir, curlOut := curlRun(t, curl, args...)
+		hopDir, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+		split := func(out []byte) (testserver.Recorded, string) { // the record (one line) and -c -'s jar, in any order
+			var rec, jar []byte
+			for _, line := range bytes.SplitAfter(out, []byte("\n")) {
+				if bytes.HasPrefix(line, []byte("{")) {
+					rec = append(rec, line...)
+				} else {
+					jar = append(jar, line...)
+				}
+			}
+			r := records(t, rec)[0]
+			// The order of cookies in the header is the jar's (curl's sorts otherwise), not what this tests.
+			pairs := strings.Split(strings.Join(r.Header["Cookie"], ""), "; ")
+			slices.Sort(pairs)
+			r.Header["Cookie"] = []string{strings.Join(pairs, "; ")}
+			return r, string(jar)
+		}
+		wantRec, wantJar := split(curlOut)
+		gotRec, gotJar := split(hopOut)
+		what := fmt.Sprintf("hop curl %q", cookies)
+		sameRequest(t, what, gotRec, wantRec, "User-Agent", "Accept-Encoding")
+		if len(cookies) > 2 {
+			w, _ := os.ReadFile(filepath.Join(curlDir, "out.txt"))
+			g, _ := os.ReadFile(filepath.Join(hopDir, "out.txt"))
+			wantJar, gotJar = string(w), string(g)
+		}
+		if cookieLines(gotJar) != cookieLines(wantJar) {
+			t.Errorf("%s: jar\n%s\nwant\n%s", what, gotJar, wantJar)
+		}
+	}
+}
+
+// cookieLines are a Netscape jar's cookies, without comments, sorted.
+func cookieLines(jar string) string {
+	var lines []string
+	for _, l := range strings.Split(jar, "\n") {
+		if l != "" && !strings.HasPrefix(l, "# ") && l != "#" {
+			lines = append(lines, strings.TrimPrefix(l, "#HttpOnly_"))
+		}
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+// Unlike curl, whose exit code is the last URL's, hop curl fails when any URL failed (with the first
+// failure's code), says each failure at once, and sums up at the end; --fail-early stops at the first.
+func TestHopCurlSeveralURLsFail(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	c := exec.Command(hopBinary(t), "curl", "-s", srv.URL+"/status/{404,503}", srv.URL+"/record/after")
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	out, _ := c.Output()
+	if code := c.ProcessState.ExitCode(); code != 4 || len(records(t, out)) != 1 ||
+		!strings.Contains(stderr.String(), "HTTP 503") || !strings.HasSuffix(stderr.String(), "hop: error: 2 of 3 URLs failed: 1 (exit 4), 2 (exit 5)\n") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, stderr.String())
+	}
+	c = exec.Command(hopBinary(t), "curl", "-s", "--fail-early", srv.URL+"/status/{404,503}", srv.URL+"/record/after")
+	stderr.Reset()
+	c.Stderr = &stderr
+	out, _ = c.Output()
+	if code := c.ProcessState.ExitCode(); code != 4 || len(out) != 0 || strings.Contains(stderr.String(), "503") {
+		t.Errorf("--fail-early: exit %d, stdout %q, stderr:\n%s", code, out, stderr.String())
+	}
+	// What curl cannot glob it refuses (exit 3); hop curl says where, and that -g sends it as typed.
+	got := hopStderr(t, 2, "curl", srv.URL+"/record/x?filter[name]=a")
+	if !strings.Contains(got, "bad range at position") || !strings.Contains(got, "-g sends [] and {} as typed") {
+		t.Errorf("stderr %s", got)
+	}
+	if out, code := runHop(t, "curl", "-g", srv.URL+"/record/x?filter[name]=a"); code != 0 || !strings.Contains(string(out), `filter[name]=a`) {
+		t.Errorf("-g: exit %d, %s", code, out)
 	}
 }

@@ -185,6 +185,15 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			}
 			o.methodFlags()
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
+			if c.curl != nil {
+				for _, w := range c.curl.Warnings {
+					format.Warning(s.Err, s.ErrStyle(), w)
+				}
+				if c.curl.Transfers != nil {
+					c.ran = true
+					return curlAll(cc.Context(), s, r, o, c.curl)
+				}
+			}
 			if err := o.check(s); err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
 )
@@ -25,12 +26,13 @@ type Runners struct {
 type commands struct {
 	root  *cobra.Command
 	flags map[*cobra.Command]func(*pflag.FlagSet)
-	ran   bool // a runner was called: it answers for the output, the JSON document included
+	ran   bool          // a runner was called: it answers for the output, the JSON document included
+	curl  *curlcmd.Plan // hop curl's: its warnings, and its URLs when it has several
 }
 
 // Execute runs hop's command line args with streams s.
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
-	args, err := curlArgs(args, s.In)
+	args, plan, err := curlArgs(args, s.In)
 	if err != nil {
 		return err
 	}
@@ -41,6 +43,7 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 		only = args[0]
 	}
 	c := newCommands(s, r, only)
+	c.curl = plan
 	if reachesCompletion(args) {
 		c.addCompletionCmd()
 	}

@@ -43,7 +43,10 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		}
 		return err
 	}
-	if o.jar, err = o.Cookies.jar(o.session); err == nil {
+	if o.jar == nil { // hop curl's several URLs share one
+		o.jar, err = o.Cookies.jar(o.session)
+	}
+	if err == nil {
 		err = o.loadHSTS()
 	}
 	if err != nil {

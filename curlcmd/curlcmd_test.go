@@ -28,8 +28,11 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
-		{`-g -r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
+		{`-r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
+		// -g: no globbing, the URL as typed; -o and -O pair with the URLs, so extra ones are left out.
+		{`-g -o a -o b example.com/x[y]`, []string{"request", "GET", "example.com/x[y]", "--output", "a", "--ignore-stdin"}},
+		{`-O -o b example.com`, []string{"request", "GET", "example.com", "--download", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
 		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--ignore-stdin"}},
@@ -41,7 +44,7 @@ func TestTranslate(t *testing.T) {
 		{`--fail-early --ssl-no-revoke --ssl-revoke-best-effort example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type PEM --key-type pem example.com`,
-			[]string{"request", "GET", "example.com", "--download", "--http1.1", "--ignore-stdin"}},
+			[]string{"request", "GET", "example.com", "--http1.1", "--download", "--ignore-stdin"}},
 		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},
 		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,
 			[]string{"request", "GET", "example.com", "--output", "f", "--ignore-stdin"}},
@@ -50,9 +53,9 @@ func TestTranslate(t *testing.T) {
 		{`--local-port 4000-4010 --dns-servers 10.0.0.53 --ciphers ECDHE-RSA-AES128-GCM-SHA256 --hsts h.txt --aws-sigv4 aws:amz example.com`,
 			[]string{"request", "GET", "example.com", "--local-port", "4000-4010", "--dns-servers", "10.0.0.53", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--hsts", "h.txt", "--aws-sigv4", "aws:amz", "--ignore-stdin"}},
 	} {
-		got, err := Translate(strings.Fields(tt.in), nil)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Translate(%s)\n = %q, %v\nwant %q", tt.in, got, err, tt.want)
+		plan, err := Translate(strings.Fields(tt.in), nil)
+		if err != nil || !reflect.DeepEqual(plan.Args, tt.want) || plan.Transfers != nil {
+			t.Errorf("Translate(%s)\n = %+v, %v\nwant %q", tt.in, plan, err, tt.want)
 		}
 	}
 	for in, want := range map[string]string{
@@ -62,7 +65,11 @@ func TestTranslate(t *testing.T) {
 		"-H":                               "-H needs a value",
 		"--header":                         "--header needs a value",
 		"-s":                               "no URL",
-		"a.example b.example":              "has 2 URLs",
+		"-d @- a.example b.example":        "sends 2 URLs and reads standard input",
+		"-T f a.example/[1-3]":             "sends 3 URLs and has -T",
+		"-D h a.example b.example":         "sends 2 URLs and has -D FILE",
+		"--etag-save e a.example/{a,b}":    "sends 2 URLs and has --etag-save",
+		"a.example/x[y]":                   "a.example/x[y]: bad range at position 12",
 		"--data=x example.com":             "curl's --data=x option",
 		"-Y 2 example.com":                 "--speed-limit 0 or 1, not 2",
 		"--cert-type DER -E c example.com": "curl's --cert-type DER: hop reads certificates and keys as PEM only",
@@ -71,6 +78,46 @@ func TestTranslate(t *testing.T) {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
 		}
+	}
+}
+
+// Several URLs: each with the nth -o or -O (--remote-name-all for the rest), globbed unless -g; Args are the
+// first URL's request.
+func TestTranslateTransfers(t *testing.T) {
+	plan, err := Translate(strings.Fields(`-s a.example/[1-2] -o one#1 --remote-name-all --url b.example/{x,y} -O c.example/x[y] -o two -o extra -g --fail-early -d @f`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantArgs := []string{"request", "POST", "a.example/[1-2]", "--silent", "--data", "@f", "--output", "one#1", "--ignore-stdin"}
+	if !reflect.DeepEqual(plan.Args, wantArgs) || !plan.FailEarly || plan.Len() != 3 || len(plan.Warnings) != 1 {
+		t.Fatalf("plan %+v; want args %q, --fail-early, 3 URLs, one warning", plan, wantArgs)
+	}
+	type sent struct {
+		url, output string
+		remote      bool
+	}
+	var got []sent
+	for _, tr := range plan.Transfers {
+		for u, values := range tr.URL.All() {
+			got = append(got, sent{u, OutputName(tr.Output, values), tr.Remote})
+		}
+	}
+	// -g is global, as in curl: no URL of the command is globbed.
+	want := []sent{{"a.example/[1-2]", "one#1", false}, {"b.example/{x,y}", "", true}, {"c.example/x[y]", "two", false}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("transfers %+v; want %+v", got, want)
+	}
+	plan, err = Translate(strings.Fields(`a.example/[1-2]/{x,y} -o f#2#1`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for u, values := range plan.Transfers[0].URL.All() {
+		got = append(got, sent{u, OutputName(plan.Transfers[0].Output, values), false})
+	}
+	want = []sent{{"a.example/1/x", "fx1", false}, {"a.example/1/y", "fy1", false}, {"a.example/2/x", "fx2", false}, {"a.example/2/y", "fy2", false}}
+	if !reflect.DeepEqual(got, want) || plan.Args[2] != "a.example/1/x" || plan.FailEarly {
+		t.Errorf("transfers %+v, args %q; want %+v", got, plan.Args, want)
 	}
 }
 
@@ -138,9 +185,9 @@ func TestConfig(t *testing.T) {
 		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--follow", "--silent", "--retry", "2", "--ignore-stdin"}},
 		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
 	} {
-		got, err := Translate(strings.Fields(tt.in), read)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Translate(%s)\n = %q, %v\nwant %q", tt.in, got, err, tt.want)
+		plan, err := Translate(strings.Fields(tt.in), read)
+		if err != nil || !reflect.DeepEqual(plan.Args, tt.want) {
+			t.Errorf("Translate(%s)\n = %+v, %v\nwant %q", tt.in, plan, err, tt.want)
 		}
 	}
 	for text, want := range map[string]string{

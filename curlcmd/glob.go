@@ -28,6 +28,11 @@ type globPart struct {
 	letters      bool
 }
 
+// literalGlob is url as typed (-g).
+func literalGlob(url string) *Glob {
+	return &Glob{parts: []globPart{{index: -1, values: []string{url}}}, n: 1}
+}
+
 // maxSetWords bounds a {} set, as curl does.
 const maxSetWords = 100000
 

@@ -3,6 +3,8 @@ package curlcmd
 import (
 	"errors"
 	"fmt"
+	"iter"
+	"math"
 	"slices"
 	"strings"
 )
@@ -128,8 +130,15 @@ var options = []curlOption{
 	same("post301", 0, false),
 	same("post302", 0, false),
 	same("post303", 0, false),
-	same("output", 'o', true),
-	{long: "remote-name", short: 'O', to: "--download"},
+	// -o and -O go to the URLs in turn, the first to the first URL, as curl pairs them.
+	{long: "output", short: 'o', value: true, hop: func(v string, t *translation) []string {
+		t.outputs = append(t.outputs, output{file: v})
+		return nil
+	}},
+	{long: "remote-name", short: 'O', hop: func(_ string, t *translation) []string {
+		t.outputs = append(t.outputs, output{remote: true})
+		return nil
+	}},
 	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
@@ -150,7 +159,7 @@ var options = []curlOption{
 	{long: "range", short: 'r', value: true, hop: func(v string, _ *translation) []string {
 		return []string{"--header", "Range: bytes=" + v}
 	}},
-	accepted("globoff", 'g', false), // hop never globs a URL's [] and {}
+	{long: "globoff", short: 'g', hop: func(_ string, t *translation) []string { t.globoff = true; return nil }},
 	same("path-as-is", 0, false),
 	same("request-target", 0, true),
 	same("verbose", 'v', false),
@@ -158,7 +167,7 @@ var options = []curlOption{
 	accepted("show-error", 'S', false), // hop always says what went wrong
 	accepted("fail", 'f', false),       // hop fails on 4xx and 5xx already (exit 4 and 5)
 	accepted("fail-with-body", 0, false),
-	accepted("fail-early", 0, false),             // hop curl sends one URL: there is no later transfer to stop
+	{long: "fail-early", hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
 	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks no CRL or OCSP either
 	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
@@ -167,21 +176,21 @@ var options = []curlOption{
 	accepted("progress-bar", '#', false),
 	accepted("no-progress-meter", 0, false),
 	accepted("no-buffer", 'N', false),
-	{long: "remote-name-all", to: "--download"}, // -O for every URL: hop curl sends one
-	{long: "no-alpn", to: "--http1.1"},          // without ALPN a server speaks HTTP/1.1 over TLS
-	accepted("no-npn", 0, false),                // NPN is gone from TLS stacks, hop's (Go's) too
-	accepted("false-start", 0, false),           // likewise obsolete; Go never uses it
-	accepted("no-sessionid", 0, false),          // hop curl makes one connection: no session to resume
-	accepted("ssl-reqd", 0, false),              // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
-	accepted("expect100-timeout", 0, true),      // hop never sends Expect: 100-continue
-	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
-	accepted("no-keepalive", 0, false),          // the same
-	accepted("keepalive", 0, false),             // on already, as in curl
-	accepted("ca-native", 0, false),             // hop trusts the system's CA store unless --cacert says otherwise
-	accepted("proxy-ca-native", 0, false),       // the same for an https proxy
-	accepted("clobber", 0, false),               // -o replaces the file, as curl does by default
-	accepted("remove-on-error", 0, false),       // hop writes -o's file whole or not at all (a temporary file)
-	accepted("styled-output", 0, false),         // hop styles headers on a terminal already
+	{long: "remote-name-all", hop: func(_ string, t *translation) []string { t.remoteAll = true; return nil }}, // -O for every URL without -o
+	{long: "no-alpn", to: "--http1.1"},     // without ALPN a server speaks HTTP/1.1 over TLS
+	accepted("no-npn", 0, false),           // NPN is gone from TLS stacks, hop's (Go's) too
+	accepted("false-start", 0, false),      // likewise obsolete; Go never uses it
+	accepted("no-sessionid", 0, false),     // each URL of hop curl has a connection of its own: no session to resume
+	accepted("ssl-reqd", 0, false),         // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
+	accepted("expect100-timeout", 0, true), // hop never sends Expect: 100-continue
+	accepted("keepalive-time", 0, true),    // TCP keepalive probes: nothing a single request notices
+	accepted("no-keepalive", 0, false),     // the same
+	accepted("keepalive", 0, false),        // on already, as in curl
+	accepted("ca-native", 0, false),        // hop trusts the system's CA store unless --cacert says otherwise
+	accepted("proxy-ca-native", 0, false),  // the same for an https proxy
+	accepted("clobber", 0, false),          // -o replaces the file, as curl does by default
+	accepted("remove-on-error", 0, false),  // hop writes -o's file whole or not at all (a temporary file)
+	accepted("styled-output", 0, false),    // hop styles headers on a terminal already
 	{long: "no-styled-output", to: "--color=never"},
 	{long: "cert-type", value: true, hop: pemOnly("--cert-type")},
 	{long: "key-type", value: true, hop: pemOnly("--key-type")},
@@ -215,18 +224,24 @@ type translation struct {
 
 	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
 
+	outputs            []output // -o and -O in the order typed: the nth for the nth URL
+	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
+	globoff, failEarly bool     // -g, --fail-early
+	uploads            int      // -T given
+	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
+
 	err     error                             // an option's value hop cannot take
 	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
 	configs int                               // -K files read so far
 }
 
 // Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
-// the same meaning. A leading "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
+// the same meaning, and the URLs to send them to when there are several (see Plan). A leading "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
 // take their value attached (-XPOST, -d@file); an option hop does not take is an error naming it. The method
 // is curl's: -X, else HEAD for -I, GET for -G, PUT for -T, POST with data or a form, else GET. Standard input
 // is read only when a value asks for it, as curl does. A -K/--config file, which read reads (nil: none can
 // be), stands for the options it holds, in its place (see configArgs).
-func Translate(args []string, read func(name string) ([]byte, error)) ([]string, error) {
+func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, error) {
 	if len(args) > 0 && args[0] == "curl" {
 		args = args[1:]
 	}
@@ -282,12 +297,8 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 	if t.err != nil {
 		return nil, t.err
 	}
-	switch len(t.urls) {
-	case 0:
+	if len(t.urls) == 0 {
 		return nil, errors.New("the curl command has no URL")
-	case 1:
-	default:
-		return nil, fmt.Errorf("the curl command has %d URLs; hop curl sends one", len(t.urls))
 	}
 	method := t.method
 	switch {
@@ -303,17 +314,118 @@ func Translate(args []string, read func(name string) ([]byte, error)) ([]string,
 	default:
 		method = "GET"
 	}
-	out := []string{"request", method, t.urls[0]}
-	out = append(out, t.flags...)
+	plan, err := t.transfers()
+	if err != nil {
+		return nil, err
+	}
+	first, _ := next(plan.Transfers[0].URL.All())
+	plan.Args = append([]string{"request", method, first}, t.flags...)
+	plan.Args = append(plan.Args, plan.Transfers[0].flags()...)
 	idle, err := t.idleTimeout()
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, idle...)
+	plan.Args = append(plan.Args, idle...)
 	if !t.stdin {
-		out = append(out, "--ignore-stdin")
+		plan.Args = append(plan.Args, "--ignore-stdin")
 	}
-	return out, nil
+	if len(t.urls) == 1 && plan.Transfers[0].URL.Patterns() == 0 {
+		plan.Transfers = nil // the one request of Args
+	}
+	return plan, nil
+}
+
+// Plan is what a curl command asks hop to do: Args, hop's arguments for the request to the first URL
+// ("request METHOD URL flags..."), and when the command names several URLs, or one with {} or [] patterns,
+// every URL in Transfers, each sent with Args' flags and its own output, in turn.
+type Plan struct {
+	Args      []string
+	Transfers []Transfer
+	FailEarly bool     // --fail-early: stop at the first URL that fails
+	Warnings  []string // what curl would warn about and go on
+}
+
+// Transfer is one URL of a curl command, with curl's globbing, and the -o or -O paired with it.
+type Transfer struct {
+	URL    *Glob
+	Output string // -o's file; #N stands for the value the URL's Nth pattern took
+	Remote bool   // -O: a file named by the response or the URL
+}
+
+// flags are hop's flags for the transfer's output.
+func (tr Transfer) flags() []string {
+	switch {
+	case tr.Output != "":
+		return []string{"--output", tr.Output}
+	case tr.Remote:
+		return []string{"--download"}
+	}
+	return nil
+}
+
+// Len is the number of URLs the plan sends (at most math.MaxInt64).
+func (p *Plan) Len() uint64 {
+	var n uint64
+	for _, tr := range p.Transfers {
+		n = min(n+tr.URL.Len(), math.MaxInt64)
+	}
+	return n
+}
+
+// transfers pairs the URLs with the outputs as curl does (the nth -o or -O goes to the nth URL), globs each
+// URL unless -g, and refuses what several URLs cannot share.
+func (t *translation) transfers() (*Plan, error) {
+	plan := &Plan{FailEarly: t.failEarly}
+	var n uint64
+	for i, u := range t.urls {
+		g, err := literalGlob(u), error(nil)
+		if !t.globoff {
+			if g, err = ParseGlob(u); err != nil {
+				return nil, fmt.Errorf("%s: %w", u, err)
+			}
+		}
+		tr := Transfer{URL: g, Remote: t.remoteAll}
+		if i < len(t.outputs) {
+			tr.Output, tr.Remote = t.outputs[i].file, t.outputs[i].remote
+		}
+		n += g.Len()
+		plan.Transfers = append(plan.Transfers, tr)
+	}
+	if len(t.outputs) > len(t.urls) {
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("more -o or -O than URLs (%d for %d): the extra ones are not used, as in curl", len(t.outputs), len(t.urls)))
+	}
+	if n > 1 {
+		for _, r := range []struct {
+			refused bool
+			why     string
+		}{
+			{t.stdin, "reads standard input (@-, -T -), which can be read only once: put it in a file"},
+			{t.uploads > 0, "has -T: hop curl uploads to one URL"},
+			{t.dumpFile, "has -D FILE, which would keep only the last URL's heads: -D - writes each on stdout"},
+			{t.etagSave, "has --etag-save, which would keep only the last URL's ETag"},
+		} {
+			if r.refused {
+				return nil, fmt.Errorf("the curl command sends %d URLs and %s", n, r.why)
+			}
+		}
+	}
+	return plan, nil
+}
+
+// output is an -o (file) or -O (remote).
+type output struct {
+	file   string
+	remote bool
+}
+
+// next returns the first value of seq.
+func next[K, V any](seq iter.Seq2[K, V]) (K, V) {
+	for k, v := range seq {
+		return k, v
+	}
+	var k K
+	var v V
+	return k, v
 }
 
 // take applies one option with its value v, taken from args[i] or before: a -K file's arguments are put
@@ -372,6 +484,11 @@ func (t *translation) apply(opt *curlOption, v string) {
 		t.data = true
 	case "upload-file":
 		t.upload = true
+		t.uploads++
+	case "dump-header":
+		t.dumpFile = t.dumpFile || v != "-"
+	case "etag-save":
+		t.etagSave = true
 	case "head":
 		t.head = true
 	case "get":
