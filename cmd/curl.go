@@ -104,7 +104,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 		}
 	}
 	total, n := plan.Len(), 0
-	meta := !base.Output.Quiet && !base.Output.Silent
+	meta := total > 1 && !base.Output.Quiet && !base.Output.Silent
 	var failed []string
 	var first error
 	func() {
