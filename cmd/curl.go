@@ -108,12 +108,13 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	var failed []string
 	var first error
 	func() {
-		for _, tr := range plan.Transfers {
+		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
 				n++
 				o := *base // the flags as typed; the URL, its output and what a run keeps are its own
 				o.Spec.URL = url
 				o.Output.File, o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
+				o.Output.urlNum = i
 				if jar != nil {
 					o.jar = jar // and -c writes it after each URL, as curl 7.88 does
 				}

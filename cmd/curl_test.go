@@ -364,3 +364,18 @@ func TestHopCurlSeveralURLsFail(t *testing.T) {
 		t.Errorf("-g: exit %d, %s", code, out)
 	}
 }
+
+// -w is written after each URL; %{urlnum} is the URL's place on the command line, shared by a glob's URLs,
+// and %{url} the URL the glob made: as curl writes them.
+func TestHopCurlWriteOutPerURL(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	args := []string{"-s", "-o", "/dev/null", "-w", `%{urlnum} %{url} %{http_code} %{filename_effective}\n`,
+		srv.URL + "/anything/[1-3]", "-o", "/dev/null", srv.URL + "/status/{201,202}"}
+	_, want := curlRun(t, curl, args...)
+	_, got := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+	if string(got) != string(want) || strings.Count(string(want), "\n") != 5 {
+		t.Errorf("hop curl wrote\n%s\ncurl\n%s", got, want)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 	v := writeOutValues(out, err, p.secrets)
-	v.FileName = p.saved
+	v.FileName, v.URLNum = p.saved, p.o.urlNum
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
 	}

@@ -32,6 +32,7 @@ type WriteOut struct {
 	SizeUpload    int64 // request body bytes sent, last request
 	ContentType   string
 	URL           string // the URL as given (the first request's)
+	URLNum        int    // which URL of the command line, from 0 (hop curl's several; a glob's URLs share one)
 	URLEffective  string
 	Referer       string // the last request's Referer header
 	Method        string
@@ -73,7 +74,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"speed_upload":       func(v *WriteOut) (string, any) { s := v.speed(v.SizeUpload); return itoa64(s), s },
 	"num_headers":        func(v *WriteOut) (string, any) { n := v.numHeaders(); return strconv.Itoa(n), n },
 	"url":                func(v *WriteOut) (string, any) { return v.URL, v.URL },
-	"urlnum":             func(*WriteOut) (string, any) { return "0", 0 }, // hop sends one URL: the first
+	"urlnum":             func(v *WriteOut) (string, any) { return strconv.Itoa(v.URLNum), v.URLNum },
 	"referer":            func(v *WriteOut) (string, any) { return v.Referer, nullIfEmpty(v.Referer) },
 	"content_type":       func(v *WriteOut) (string, any) { return v.ContentType, nullIfEmpty(v.ContentType) },
 	"url_effective":      func(v *WriteOut) (string, any) { return v.URLEffective, v.URLEffective },
