@@ -34,3 +34,37 @@ func FuzzConfig(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGlob: whatever a URL holds, globbing it never panics, and a glob of a few URLs yields exactly Len of
+// them, each with one value per pattern; a URL without {} or [] patterns yields itself.
+func FuzzGlob(f *testing.F) {
+	for _, seed := range []string{"h/{a,b}/[1-2]", "h/[001-100:7]", "h/[a-z:5]", `h/\{x\}{a\,b,}`, "http://[::1]/[1-2]",
+		"h/[]{}", "h/{a", "h/[1-", "h/]", "h/[9223372036854775806-9223372036854775807]"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, url string) {
+		g, err := ParseGlob(url)
+		if err != nil {
+			return
+		}
+		if g.Len() == 0 {
+			t.Fatalf("%q: no URL", url)
+		}
+		if g.Len() > 1000 {
+			return
+		}
+		var n uint64
+		for u, values := range g.All() {
+			n++
+			if len(values) != g.Patterns() {
+				t.Fatalf("%q gave %q with %d values for %d patterns", url, u, len(values), g.Patterns())
+			}
+			if g.Patterns() == 0 && !strings.ContainsAny(url, `\[`) && u != url {
+				t.Fatalf("%q without patterns gave %q", url, u)
+			}
+		}
+		if n != g.Len() {
+			t.Fatalf("%q: %d URLs, Len %d", url, n, g.Len())
+		}
+	})
+}
