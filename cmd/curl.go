@@ -14,6 +14,7 @@ import (
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/session"
+	"github.com/hop-cli/hop/transport"
 )
 
 // newCurlCmd is hop curl. Its arguments are curl's, translated into a hop request before cobra parses
@@ -87,7 +88,8 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 
 // curlAll sends the URLs of a curl command that has several (or {} and [] patterns), in turn, as curl does:
 // each with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b
-// FILE or -c turns curl's cookie engine on, one jar goes from each URL to the next. A failure is said at once and the next URL sent (--fail-early stops there); the error names every
+// FILE or -c turns curl's cookie engine on, one jar goes from each URL to the next; a connection kept alive
+// does too. A failure is said at once and the next URL sent (--fail-early stops there); the error names every
 // failure, with the first one's class and exit code (curl's is the last URL's).
 func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
 	if err := base.check(s); err != nil {
@@ -103,6 +105,12 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 	}
+	var shared *transport.Transport // made by the first URL's run
+	defer func() {
+		if shared != nil {
+			shared.CloseIdleConnections()
+		}
+	}()
 	total, n := plan.Len(), 0
 	meta := total > 1 && !base.Output.Quiet && !base.Output.Silent
 	var failed []string
@@ -118,10 +126,12 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 				if jar != nil {
 					o.jar = jar // and -c writes it after each URL, as curl 7.88 does
 				}
+				o.transport = shared // a connection kept alive goes on to the next URL, as in curl
 				if meta {
 					format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", n, total, o.Spec.Method, format.Secrets{}.URL(url)))
 				}
 				err := r.Request(ctx, &o)
+				shared = cmp.Or(shared, o.transport)
 				if err == nil {
 					continue
 				}

@@ -379,3 +379,23 @@ func TestHopCurlWriteOutPerURL(t *testing.T) {
 		t.Errorf("hop curl wrote\n%s\ncurl\n%s", got, want)
 	}
 }
+
+// The URLs of one hop curl command share a kept-alive connection, as curl's do: the server sees the second
+// request come from the port the first came from.
+func TestHopCurlReusesTheConnection(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	args := []string{"-s", "-w", `\n`, srv.URL + "/peer", srv.URL + "/peer"}
+	for _, name := range []string{curl, hopBinary(t)} {
+		a := args
+		if name != curl {
+			a = append([]string{"curl"}, args...)
+		}
+		_, out := curlRun(t, name, a...)
+		peers := strings.Fields(string(out))
+		if len(peers) != 2 || peers[0] != peers[1] {
+			t.Errorf("%s: the server saw %q", name, peers)
+		}
+	}
+}

@@ -160,13 +160,17 @@ func (o *RequestOptions) loadHSTS() error {
 	return nil
 }
 
-// newClient builds the transport and the exchange client the options describe.
+// newClient builds the exchange client the options describe, and its transport unless o has one already
+// (hop curl's URLs share one, and with it their connections).
 func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error) {
-	tr, err := transport.New(o.Transport)
-	if err != nil {
-		return nil, nil, &usageError{err: err}
+	tr := o.transport
+	if tr == nil {
+		var err error
+		if tr, err = transport.New(o.Transport); err != nil {
+			return nil, nil, &usageError{err: err}
+		}
+		o.transport = tr
 	}
-	o.transport = tr
 	c := &exchange.Client{Transport: tr, Options: o.Exchange,
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
 	if o.jar != nil {
