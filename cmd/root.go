@@ -97,7 +97,8 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 			fmt.Fprintf(s.Out, "hop %s\n", version())
 			return nil
 		}
-		return cc.Help()
+		// A script's "hop $URL" with the variable unset must not pass: curl, HTTPie and xh exit 2 too.
+		return usageErrorf("no command or URL given: try hop get URL, or hop --help for every command")
 	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
