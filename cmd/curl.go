@@ -153,7 +153,11 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	if len(named) > 10 {
 		named = append(named[:10:10], "...")
 	}
-	return &failures{first: first, line: fmt.Sprintf("%d of %d URLs failed: %s", len(failed), n, strings.Join(named, ", "))}
+	line := fmt.Sprintf("%d of %d URLs failed: %s", len(failed), n, strings.Join(named, ", "))
+	if rest := total - uint64(n); rest > 0 { // --fail-early, or interrupted
+		line = fmt.Sprintf("%d of %d URLs sent failed: %s; %d not sent", len(failed), n, strings.Join(named, ", "), rest)
+	}
+	return &failures{first: first, line: line}
 }
 
 // continueDash drops the "-" curl users put after -C (curl's "-C -": resume from the file's size), which

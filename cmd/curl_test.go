@@ -352,7 +352,8 @@ func TestHopCurlSeveralURLsFail(t *testing.T) {
 	stderr.Reset()
 	c.Stderr = &stderr
 	out, _ = c.Output()
-	if code := c.ProcessState.ExitCode(); code != 4 || len(out) != 0 || strings.Contains(stderr.String(), "503") {
+	if code := c.ProcessState.ExitCode(); code != 4 || len(out) != 0 || strings.Contains(stderr.String(), "503") ||
+		!strings.HasSuffix(stderr.String(), "hop: error: 1 of 1 URLs sent failed: 1 (exit 4); 2 not sent\n") {
 		t.Errorf("--fail-early: exit %d, stdout %q, stderr:\n%s", code, out, stderr.String())
 	}
 	// What curl cannot glob it refuses (exit 3); hop curl says where, and that -g sends it as typed.
