@@ -117,7 +117,7 @@ func setupServers(env *testscript.Env) error {
 	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
 	env.Defer(refusing.Close)
 	env.Setenv("REFUSINGPROXY", refusing.URL)
-	socks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: func(hostport string) string {
+	socks, err := testserver.StartSOCKS(&testserver.SOCKS{Route: func(hostport string) string {
 		switch hostport {
 		case "example.com:443":
 			return tlsAddr
@@ -131,7 +131,7 @@ func setupServers(env *testscript.Env) error {
 	}
 	env.Defer(socks.Close)
 	env.Setenv("SOCKS", socks.Addr())
-	refusingSocks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Reply: 5})
+	refusingSocks, err := testserver.StartSOCKS(&testserver.SOCKS{Reply: 5})
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(authProxy.Close)
 	env.Setenv("AUTHPROXY", authProxy.URL)
 	env.Setenv("AUTHPROXYADDR", strings.TrimPrefix(authProxy.URL, "http://"))
-	authSocks, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: socks.Route, User: "ann", Password: "s3cret"})
+	authSocks, err := testserver.StartSOCKS(&testserver.SOCKS{Route: socks.Route, User: "ann", Password: "s3cret"})
 	if err != nil {
 		return err
 	}

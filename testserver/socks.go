@@ -9,11 +9,11 @@ import (
 	"sync/atomic"
 )
 
-// SOCKS5 is a SOCKS5 proxy for tests (RFC 1928, CONNECT only), with username/password authentication (RFC
+// SOCKS is a SOCKS5 proxy for tests (RFC 1928, CONNECT only), with username/password authentication (RFC
 // 1929) when User is set. Route maps the requested HOST:PORT to the address it dials, as Proxy's does; Hosts
 // records the host part of every request as the client sent it (a name for socks5h, an address for socks5).
 // Reply, when set, is the reply code every request gets instead of a connection (5: connection refused).
-type SOCKS5 struct {
+type SOCKS struct {
 	User, Password string
 	Route          func(hostport string) string
 	Reply          byte
@@ -24,8 +24,8 @@ type SOCKS5 struct {
 	Connects atomic.Int64
 }
 
-// StartSOCKS5 serves s on a loopback port.
-func StartSOCKS5(s *SOCKS5) (*SOCKS5, error) {
+// StartSOCKS serves s on a loopback port.
+func StartSOCKS(s *SOCKS) (*SOCKS, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -50,19 +50,19 @@ func accept(ln net.Listener, serve func(net.Conn)) {
 }
 
 // Addr is the proxy's HOST:PORT.
-func (s *SOCKS5) Addr() string { return s.ln.Addr().String() }
+func (s *SOCKS) Addr() string { return s.ln.Addr().String() }
 
 // Close stops accepting connections.
-func (s *SOCKS5) Close() { s.ln.Close() }
+func (s *SOCKS) Close() { s.ln.Close() }
 
 // Hosts returns the hosts requested so far.
-func (s *SOCKS5) Hosts() []string {
+func (s *SOCKS) Hosts() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.hosts...)
 }
 
-func (s *SOCKS5) serve(c net.Conn) {
+func (s *SOCKS) serve(c net.Conn) {
 	defer c.Close()
 	var head [2]byte
 	if _, err := io.ReadFull(c, head[:]); err != nil || head[0] != 5 {
@@ -139,7 +139,7 @@ func (s *SOCKS5) serve(c net.Conn) {
 	<-done
 }
 
-func (s *SOCKS5) authenticate(c net.Conn) bool {
+func (s *SOCKS) authenticate(c net.Conn) bool {
 	read := func() (string, bool) {
 		var n [1]byte
 		if _, err := io.ReadFull(c, n[:]); err != nil {

@@ -117,19 +117,19 @@ func TestProxyRoutes(t *testing.T) {
 	}
 	connect := httptest.NewServer(&testserver.Proxy{Route: route})
 	defer connect.Close()
-	open, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: route})
+	open, err := testserver.StartSOCKS(&testserver.SOCKS{Route: route})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer open.Close()
-	locked, err := testserver.StartSOCKS5(&testserver.SOCKS5{Route: route, User: "ann", Password: "s3cret"})
+	locked, err := testserver.StartSOCKS(&testserver.SOCKS{Route: route, User: "ann", Password: "s3cret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer locked.Close()
 	tests := []struct {
 		proxy, wantHost string
-		socks           *testserver.SOCKS5
+		socks           *testserver.SOCKS
 	}{
 		{proxy: connect.URL},
 		{proxy: "socks5h://" + open.Addr(), wantHost: "example.com", socks: open},
@@ -164,12 +164,12 @@ func TestProxyRefusals(t *testing.T) {
 	srv, ca := tlsBackend(t)
 	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
 	defer refusing.Close()
-	noRoute, err := testserver.StartSOCKS5(&testserver.SOCKS5{Reply: 5})
+	noRoute, err := testserver.StartSOCKS(&testserver.SOCKS{Reply: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer noRoute.Close()
-	locked, err := testserver.StartSOCKS5(&testserver.SOCKS5{User: "ann", Password: "right"})
+	locked, err := testserver.StartSOCKS(&testserver.SOCKS{User: "ann", Password: "right"})
 	if err != nil {
 		t.Fatal(err)
 	}
