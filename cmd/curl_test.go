@@ -400,3 +400,47 @@ func TestHopCurlReusesTheConnection(t *testing.T) {
 		}
 	}
 }
+
+// Through SOCKS4 (the address resolved by the client, --resolve's here) and SOCKS4a (the name sent to the
+// proxy), with a user ID from the URL or -U, hop curl asks the proxy what curl asks, and the server gets the
+// same request.
+func TestSOCKS4AsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	backend := strings.TrimPrefix(srv.URL, "http://")
+	route := func(string) string { return backend }
+	open, err := testserver.StartSOCKS(&testserver.SOCKS{Route: route})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	locked, err := testserver.StartSOCKS(&testserver.SOCKS{Route: route, User: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locked.Close()
+	for _, tt := range []struct {
+		socks *testserver.SOCKS
+		args  []string
+	}{
+		{open, []string{"-x", "socks4://" + open.Addr(), "--resolve", "example.com:80:127.0.0.1"}},
+		{open, []string{"--socks4a", open.Addr()}},
+		{locked, []string{"-x", "socks4a://ann@" + locked.Addr()}},
+		{locked, []string{"-x", "socks4://" + locked.Addr(), "-U", "ann:unused", "--resolve", "example.com:80:127.0.0.1"}},
+	} {
+		args := append(slices.Clone(tt.args), "-s", "http://example.com/record/x")
+		asked := func(name string, args ...string) (testserver.Recorded, []string) {
+			hosts, ids := len(tt.socks.Hosts()), len(tt.socks.UserIDs())
+			_, out := curlRun(t, name, args...)
+			return records(t, out)[0], append(tt.socks.Hosts()[hosts:], tt.socks.UserIDs()[ids:]...)
+		}
+		want, wantAsked := asked(curl, args...)
+		got, gotAsked := asked(hopBinary(t), append([]string{"curl"}, args...)...)
+		what := fmt.Sprintf("hop curl %q", tt.args)
+		if !slices.Equal(gotAsked, wantAsked) || len(wantAsked) != 2 {
+			t.Errorf("%s asked the proxy for (host, user ID) %q; curl %q", what, gotAsked, wantAsked)
+		}
+		sameRequest(t, what, got, want, "User-Agent", "Accept-Encoding")
+	}
+}

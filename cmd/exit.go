@@ -61,7 +61,7 @@ var ExitStatuses = []struct {
 	{56, "the proxy refused the tunnel to the server (its status says why)"},
 	{60, "certificate verification failed"},
 	{63, "the body is larger than --max-filesize"},
-	{97, "the SOCKS5 proxy did not connect to the server"},
+	{97, "the SOCKS proxy did not connect to the server"},
 	{130, "interrupted"},
 }
 

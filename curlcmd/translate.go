@@ -107,6 +107,8 @@ var options = []curlOption{
 	{long: "proxytunnel", short: 'p', to: "--proxytunnel"},
 	{long: "socks5", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5://" + v} }},
 	{long: "socks5-hostname", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5h://" + v} }},
+	{long: "socks4", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4://" + v} }},
+	{long: "socks4a", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4a://" + v} }},
 	accepted("tcp-nodelay", 0, false), // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
 	same("connect-timeout", 0, true),
 	same("max-time", 'm', true),

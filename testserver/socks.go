@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"bufio"
 	be "encoding/binary"
 	"io"
 	"net"
@@ -10,9 +11,11 @@ import (
 )
 
 // SOCKS is a SOCKS5 proxy for tests (RFC 1928, CONNECT only), with username/password authentication (RFC
-// 1929) when User is set. Route maps the requested HOST:PORT to the address it dials, as Proxy's does; Hosts
-// records the host part of every request as the client sent it (a name for socks5h, an address for socks5).
-// Reply, when set, is the reply code every request gets instead of a connection (5: connection refused).
+// 1929) when User is set, that answers SOCKS4 and SOCKS4a requests too, as Dante and ssh -D do (their user ID
+// must then be User). Route maps the requested HOST:PORT to the address it dials, as Proxy's does; Hosts
+// records the host part of every request as the client sent it (a name for socks5h and socks4a, an address
+// for socks5 and socks4), and UserIDs the user ID of every SOCKS4 request. Reply, when set, is the SOCKS5
+// reply code every request gets instead of a connection (5: connection refused; SOCKS4 gets 91).
 type SOCKS struct {
 	User, Password string
 	Route          func(hostport string) string
@@ -21,6 +24,7 @@ type SOCKS struct {
 	ln       net.Listener
 	mu       sync.Mutex
 	hosts    []string
+	userIDs  []string
 	Connects atomic.Int64
 }
 
@@ -62,13 +66,32 @@ func (s *SOCKS) Hosts() []string {
 	return append([]string(nil), s.hosts...)
 }
 
+// UserIDs returns the user IDs of the SOCKS4 requests so far.
+func (s *SOCKS) UserIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.userIDs...)
+}
+
 func (s *SOCKS) serve(c net.Conn) {
 	defer c.Close()
-	var head [2]byte
-	if _, err := io.ReadFull(c, head[:]); err != nil || head[0] != 5 {
+	var version [1]byte
+	if _, err := io.ReadFull(c, version[:]); err != nil {
 		return
 	}
-	methods := make([]byte, head[1])
+	switch version[0] {
+	case 4:
+		s.serve4(c)
+		return
+	case 5:
+	default:
+		return
+	}
+	var head [1]byte
+	if _, err := io.ReadFull(c, head[:]); err != nil {
+		return
+	}
+	methods := make([]byte, head[0])
 	if _, err := io.ReadFull(c, methods); err != nil {
 		return
 	}
@@ -117,15 +140,61 @@ func (s *SOCKS) serve(c net.Conn) {
 	if _, err := io.ReadFull(c, port[:]); err != nil {
 		return
 	}
+	s.relay(c, host, be.BigEndian.Uint16(port[:]), func(code byte) { c.Write([]byte{5, code, 0, 1, 0, 0, 0, 0, 0, 0}) })
+}
+
+// serve4 answers a SOCKS4 or SOCKS4a CONNECT, its version byte read.
+func (s *SOCKS) serve4(c net.Conn) {
+	var req [7]byte // command, port, address
+	if _, err := io.ReadFull(c, req[:]); err != nil || req[0] != 1 {
+		return
+	}
+	r := bufio.NewReader(io.LimitReader(c, 512))
+	readString := func() (string, bool) {
+		b, err := r.ReadBytes(0)
+		return string(b[:max(len(b)-1, 0)]), err == nil
+	}
+	userID, ok := readString()
+	if !ok {
+		return
+	}
+	host := net.IP(req[3:7]).String()
+	if req[3] == 0 && req[4] == 0 && req[5] == 0 && req[6] != 0 { // SOCKS4a: the name follows
+		if host, ok = readString(); !ok {
+			return
+		}
+	}
+	s.mu.Lock()
+	s.userIDs = append(s.userIDs, userID)
+	s.mu.Unlock()
+	reply := func(code byte) {
+		answer := byte(90) // granted
+		if code != 0 {
+			answer = 91 // rejected or failed
+		}
+		c.Write([]byte{0, answer, 0, 0, 0, 0, 0, 0})
+	}
+	if s.User != "" && userID != s.User {
+		s.mu.Lock()
+		s.hosts = append(s.hosts, host)
+		s.mu.Unlock()
+		c.Write([]byte{0, 93, 0, 0, 0, 0, 0, 0})
+		return
+	}
+	s.relay(c, host, be.BigEndian.Uint16(req[1:3]), reply)
+}
+
+// relay records host, connects to it (through Route) and copies both ways; reply says 0 (granted) or a
+// SOCKS5 failure code.
+func (s *SOCKS) relay(c net.Conn, host string, port uint16, reply func(code byte)) {
 	s.mu.Lock()
 	s.hosts = append(s.hosts, host)
 	s.mu.Unlock()
-	reply := func(code byte) { c.Write([]byte{5, code, 0, 1, 0, 0, 0, 0, 0, 0}) }
 	if s.Reply != 0 {
 		reply(s.Reply)
 		return
 	}
-	upstream, err := net.Dial("tcp", s.Route(net.JoinHostPort(host, strconv.Itoa(int(be.BigEndian.Uint16(port[:]))))))
+	upstream, err := net.Dial("tcp", s.Route(net.JoinHostPort(host, strconv.Itoa(int(port)))))
 	if err != nil {
 		reply(5)
 		return

@@ -278,7 +278,7 @@ func hopOf(ctx context.Context) *Hop {
 }
 
 // ProxyConnected records, on the hop whose request ctx belongs to, that proxy answered the handshake that
-// opens a tunnel (an HTTP CONNECT or a SOCKS5 connect): httptrace has no hook for it.
+// opens a tunnel (an HTTP CONNECT or a SOCKS connect): httptrace has no hook for it.
 func ProxyConnected(ctx context.Context, proxy string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, now time.Time) {

@@ -256,8 +256,9 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// lookup resolves host for a proxy that wants an address (socks5): from --resolve, or DNS.
-func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) {
+// lookup resolves host for a proxy that wants an address (socks5, socks4) or for QUIC: from --resolve, or
+// DNS, for the addresses of family ("ip4"; "" for those -4 and -6 allow).
+func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP, error) {
 	if to, ok := d.resolved(net.JoinHostPort(host, port)); ok {
 		trace.Resolved(ctx, "--resolve")
 		h, _, _ := net.SplitHostPort(to)
@@ -266,7 +267,7 @@ func (d *dialer) lookup(ctx context.Context, host, port string) (net.IP, error) 
 	if ip := net.ParseIP(host); ip != nil {
 		return ip, nil
 	}
-	family := map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network]
+	family = cmp.Or(family, map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network])
 	ips, err := cmp.Or(d.resolver, net.DefaultResolver).LookupIP(ctx, family, host)
 	if err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	if err != nil {
 		return nil, err
 	}
-	ip, err := d.lookup(ctx, host, port)
+	ip, err := d.lookup(ctx, host, port, "")
 	if err != nil {
 		return nil, &net.OpError{Op: "dial", Net: "udp", Err: err}
 	}

@@ -83,7 +83,7 @@ func newProxies(o Options) (*proxies, error) {
 }
 
 // parseProxy reads a proxy URL (from, "--proxy " or "NAME=", says where it came from): scheme http, https,
-// socks5 or socks5h; a bare host:port means http. An unusable one is echoed in the error with its password
+// socks5, socks5h, socks4 or socks4a; a bare host:port means http. An unusable one is echoed in the error with its password
 // hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
 func parseProxy(from, raw string) (*url.URL, error) {
 	arg := from + redact.URL(raw)
@@ -102,9 +102,9 @@ func parseProxy(from, raw string) (*url.URL, error) {
 		return nil, optionErrorf(arg, "expected a proxy URL such as http://proxy:3128 or socks5://127.0.0.1:1080")
 	}
 	switch u.Scheme {
-	case "http", "https", "socks5", "socks5h":
+	case "http", "https", "socks5", "socks5h", "socks4", "socks4a":
 	default:
-		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5)", u.Scheme)
+		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5, socks5h, socks4, socks4a)", u.Scheme)
 	}
 	return u, nil
 }
@@ -172,29 +172,33 @@ func (n noProxy) matches(host string) bool {
 	return false
 }
 
-func isSOCKS(u *url.URL) bool { return u.Scheme == "socks5" || u.Scheme == "socks5h" }
+func isSOCKS(u *url.URL) bool { return strings.HasPrefix(u.Scheme, "socks") }
 
 // proxyAddr is the HOST:PORT of a proxy, with the scheme's default port.
 func proxyAddr(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[u.Scheme]
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		if isSOCKS(u) {
+			port = "1080"
+		}
 	}
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
 // ProxyError is a proxy that refused to open the way to the server: an HTTP CONNECT answered with another
-// status than 200, or a SOCKS5 request the proxy refused or failed.
+// status than 200, or a SOCKS request the proxy refused or failed.
 type ProxyError struct {
 	Proxy  string // the proxy URL, password redacted
 	Target string // HOST:PORT
 	Reason string // the proxy's status, or what it said in plain words
-	SOCKS  bool   // a SOCKS5 proxy (curl's exit 97), not an HTTP CONNECT (curl's 56)
+	SOCKS  bool   // a SOCKS proxy (curl's exit 97), not an HTTP CONNECT (curl's 56)
 }
 
 func (e *ProxyError) Error() string {
 	if e.SOCKS {
-		return fmt.Sprintf("the SOCKS5 proxy %s did not connect to %s: %s", e.Proxy, e.Target, e.Reason)
+		version := map[bool]string{true: "SOCKS4", false: "SOCKS5"}[strings.HasPrefix(e.Proxy, "socks4")]
+		return fmt.Sprintf("the %s proxy %s did not connect to %s: %s", version, e.Proxy, e.Target, e.Reason)
 	}
 	return fmt.Sprintf("the proxy %s refused the tunnel to %s: %s", e.Proxy, e.Target, e.Reason)
 }
@@ -261,8 +265,11 @@ var socksReplies = map[byte]string{
 }
 
 // socksConnect asks a SOCKS5 proxy on conn to connect to target (HOST:PORT). With socks5h the proxy
-// resolves the name; with socks5, d resolves it here first.
+// resolves the name; with socks5, d resolves it here first. A SOCKS4 proxy is asked as socks4Connect does.
 func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target string) error {
+	if strings.HasPrefix(proxy.Scheme, "socks4") {
+		return d.socks4Connect(ctx, conn, proxy, target)
+	}
 	host, portStr, err := net.SplitHostPort(target)
 	if err != nil {
 		return err
@@ -305,7 +312,7 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 		req = append(req, socksDomain, byte(len(host)))
 		req = append(req, host...)
 	} else {
-		ip, err := d.lookup(ctx, host, portStr)
+		ip, err := d.lookup(ctx, host, portStr, "")
 		if err != nil {
 			return err
 		}
@@ -351,6 +358,71 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 }
 
 var errSOCKSAuth = errors.New("SOCKS5 authentication refused")
+
+// socks4Replies are SOCKS4's failure codes, in plain words.
+var socks4Replies = map[byte]string{
+	91: "the request was rejected or failed",
+	92: "it could not reach an identd on this machine to check the user ID",
+	93: "the user ID was refused",
+}
+
+// socks4Connect asks a SOCKS4 proxy on conn to connect to target (HOST:PORT), as curl's socks4:// does (d
+// resolves the name: SOCKS4 takes an IPv4 address) or socks4a:// (the proxy resolves it). The proxy's user
+// name, when given, is the request's user ID; SOCKS4 has no password.
+func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.URL, target string) error {
+	host, portStr, err := net.SplitHostPort(target)
+	if err != nil {
+		return err
+	}
+	port, _ := strconv.Atoi(portStr)
+	fail := func(reason string) error {
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason, SOCKS: true}
+	}
+	req := binary.BigEndian.AppendUint16([]byte{4, socksConnect}, uint16(port))
+	name := ""
+	if ip := net.ParseIP(host); ip == nil && proxy.Scheme == "socks4a" {
+		name = host
+		req = append(req, 0, 0, 0, 1) // SOCKS4a: 0.0.0.x, the name follows
+	} else {
+		ip, err := d.lookup(ctx, host, portStr, "ip4")
+		if err != nil {
+			return err
+		}
+		if ip.To4() == nil {
+			return fail("SOCKS4 takes IPv4 addresses only (socks5h:// or socks4a:// let the proxy resolve the name)")
+		}
+		req = append(req, ip.To4()...)
+	}
+	user := ""
+	if proxy.User != nil {
+		user = proxy.User.Username()
+	}
+	if len(user) > 255 || len(name) > 255 || strings.ContainsRune(user+name, 0) {
+		return fail("the user name or host name is too long for SOCKS4, or holds a NUL byte")
+	}
+	req = append(append(req, user...), 0)
+	if name != "" {
+		req = append(append(req, name...), 0)
+	}
+	if _, err := conn.Write(req); err != nil {
+		return err
+	}
+	var reply [8]byte
+	if _, err := io.ReadFull(conn, reply[:]); err != nil {
+		return err
+	}
+	switch {
+	case reply[0] != 0:
+		return fail("it does not speak SOCKS4")
+	case reply[1] == 90:
+		return nil
+	}
+	reason, ok := socks4Replies[reply[1]]
+	if !ok {
+		reason = fmt.Sprintf("reply code %d", reply[1])
+	}
+	return fail(reason)
+}
 
 func socksAuthenticate(conn net.Conn, user *url.Userinfo) error {
 	name := user.Username()

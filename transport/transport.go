@@ -1,6 +1,6 @@
 // Package transport builds the http.RoundTripper that hop sends requests through, in layers that read in
 // order: the dialer (addresses from --resolve, TCP, the idle deadline), the route (directly, or through an
-// http, https or socks5 proxy), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and
+// http, https, SOCKS5 or SOCKS4 proxy), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and
 // HTTP/2 on top. Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one
 // budget, the connect timeout. What httptrace cannot see (an address from --resolve, a proxy handshake, the
 // TLS handshake done here) is reported to the trace through the request context. Nothing here prints.
@@ -43,7 +43,7 @@ type Options struct {
 	LocalPort      string        // curl's --local-port NUM or FROM-TO: the local ports connections leave from
 	DNSServers     string        // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
 	DoHURL         string        // curl's --doh-url: resolve names by DNS over HTTPS at this URL
-	Proxy          string        // proxy URL (http, https, socks5, socks5h); "" means the *_PROXY variables
+	Proxy          string        // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
 	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
 	// written after the exchange; a request to an origin it names goes over HTTP/3 (see AltSvc).

@@ -104,7 +104,8 @@ func hostPort(srvURL string) string {
 }
 
 // TestProxyRoutes sends https requests through an HTTP CONNECT proxy and through SOCKS5 proxies (with
-// the name resolved here, socks5, or by the proxy, socks5h, with and without a password): each handshake is
+// the name resolved here, socks5, or by the proxy, socks5h, with and without a password) and SOCKS4 ones
+// (socks4, socks4a, with a user ID): each handshake is
 // traced as the proxy phase, between connect and tls, and the server's TLS is verified as usual.
 func TestProxyRoutes(t *testing.T) {
 	srv, ca := tlsBackend(t)
@@ -136,6 +137,10 @@ func TestProxyRoutes(t *testing.T) {
 		// socks5 resolves here: --resolve supplies the address, and the proxy is sent that address.
 		{proxy: "socks5://" + open.Addr(), wantHost: "127.0.0.1", socks: open},
 		{proxy: "socks5h://ann:s3cret@" + locked.Addr(), wantHost: "example.com", socks: locked},
+		// SOCKS4 takes an address, resolved here; SOCKS4a a name; the user name is the user ID.
+		{proxy: "socks4://" + open.Addr(), wantHost: "127.0.0.1", socks: open},
+		{proxy: "socks4a://" + open.Addr(), wantHost: "example.com", socks: open},
+		{proxy: "socks4a://ann@" + locked.Addr(), wantHost: "example.com", socks: locked},
 	}
 	for _, tt := range tests {
 		tr := newTransport(t, Options{Proxy: tt.proxy, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca},
@@ -160,6 +165,27 @@ func TestProxyRoutes(t *testing.T) {
 	}
 }
 
+// refusingSOCKS4 is the address of a server that answers anything with a SOCKS5 refusal, as a SOCKS5-only
+// proxy answers a SOCKS4 request it misreads.
+func refusingSOCKS4(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte{5, 0xff, 0, 0, 0, 0, 0, 0})
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
 func TestProxyRefusals(t *testing.T) {
 	srv, ca := tlsBackend(t)
 	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
@@ -179,6 +205,9 @@ func TestProxyRefusals(t *testing.T) {
 		"socks5://" + noRoute.Addr():          "connection refused",
 		"socks5://ann:wrong@" + locked.Addr(): "the user name or password was refused",
 		"socks5://" + locked.Addr():           "wants an authentication method",
+		"socks4://" + noRoute.Addr():          "the SOCKS4 proxy socks4://" + noRoute.Addr() + " did not connect to " + hostPort(srv.URL) + ": the request was rejected or failed",
+		"socks4a://bob@" + locked.Addr():      "the user ID was refused",
+		"socks4://" + refusingSOCKS4(t):       "it does not speak SOCKS4",
 	} {
 		tr := newTransport(t, Options{Proxy: proxy, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca}})
 		_, _, err := get(t, tr, srv.URL)
