@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -364,6 +363,29 @@ const (
 	mysqlClientCaps = 0x0001 | 0x0200 | mysqlClientSSL | 0x8000 | 0x80000 // long password, 4.1, SSL, secure connection, plugin auth
 )
 
+// xmlAttr escapes the five markup characters of s for a quoted XML attribute, as encoding/xml's EscapeText
+// writes them; importing that package would cost every run of hop its initialisation, for this one use.
+func xmlAttr(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '"':
+			b.WriteString("&#34;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // maxXMPP bounds what hop reads of an XMPP server before TLS: its stream header and features.
 const maxXMPP = 64 << 10
 
@@ -373,9 +395,7 @@ func xmppStartTLS(conn net.Conn, r *bufio.Reader, name string) error {
 	if name == "" || net.ParseIP(name) != nil {
 		return &StartTLSError{Reply: "XMPP needs the server's domain: give it with --servername"}
 	}
-	var xmlName strings.Builder
-	xml.EscapeText(&xmlName, []byte(name))
-	open := "<?xml version='1.0'?><stream:stream to='" + xmlName.String() +
+	open := "<?xml version='1.0'?><stream:stream to='" + xmlAttr(name) +
 		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 	if _, err := io.WriteString(conn, open); err != nil {
 		return err

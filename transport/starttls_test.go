@@ -46,6 +46,26 @@ func TestStartTLSHostile(t *testing.T) {
 	}
 }
 
+// The XMPP stream header names the domain inside a quoted attribute, escaped: a --servername holding a
+// quote cannot end the attribute and add markup of its own.
+func TestXMPPStreamHeaderEscapes(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	header := make(chan string, 1)
+	go func() {
+		b := make([]byte, 512)
+		n, _ := server.Read(b)
+		header <- string(b[:n])
+		server.Close()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	startTLS(ctx, client, "xmpp", `a'b"c&d<e>`)
+	if got := <-header; !strings.Contains(got, "<stream:stream to='a&#39;b&#34;c&amp;d&lt;e&gt;' xmlns='jabber:client'") {
+		t.Errorf("stream header %q", got)
+	}
+}
+
 // TestMySQLStartTLSHostile: a MySQL handshake that is an error packet, is cut short, or claims a huge length
 // is refused with what it said, never read without bound.
 func TestMySQLStartTLSHostile(t *testing.T) {
