@@ -356,13 +356,16 @@ func TestHopCurlSeveralURLsFail(t *testing.T) {
 		!strings.HasSuffix(stderr.String(), "hop: error: 1 of 1 URLs sent failed: 1 (exit 4); 2 not sent\n") {
 		t.Errorf("--fail-early: exit %d, stdout %q, stderr:\n%s", code, out, stderr.String())
 	}
-	// What curl cannot glob it refuses (exit 3); hop curl says where, and that -g sends it as typed.
-	got := hopStderr(t, 2, "curl", srv.URL+"/record/x?filter[name]=a")
-	if !strings.Contains(got, "bad range at position") || !strings.Contains(got, "-g sends [] and {} as typed") {
+	// What curl cannot glob (curl stops, exit 3) hop curl sends as typed, as -g does, and says why.
+	got := hopStderr(t, 0, "curl", "-s", "-o", "/dev/null", srv.URL+"/record/x?filter[name]=a")
+	if !strings.Contains(got, "curl's globbing: bad range at position") || !strings.Contains(got, "sent as typed, as with -g") {
 		t.Errorf("stderr %s", got)
 	}
-	if out, code := runHop(t, "curl", "-g", srv.URL+"/record/x?filter[name]=a"); code != 0 || !strings.Contains(string(out), `filter[name]=a`) {
-		t.Errorf("-g: exit %d, %s", code, out)
+	for _, args := range [][]string{{"-g"}, nil} {
+		out, code := runHop(t, append(append([]string{"curl"}, args...), srv.URL+"/record/x?filter[name]=a")...)
+		if recs := records(t, out); code != 0 || len(recs) != 1 || recs[0].URI != "/record/x?filter[name]=a" {
+			t.Errorf("hop curl %q: exit %d, %s", args, code, out)
+		}
 	}
 }
 

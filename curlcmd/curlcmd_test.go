@@ -70,7 +70,6 @@ func TestTranslate(t *testing.T) {
 		"-T f a.example/[1-3]":             "sends 3 URLs and has -T",
 		"-D h a.example b.example":         "sends 2 URLs and has -D FILE",
 		"--etag-save e a.example/{a,b}":    "sends 2 URLs and has --etag-save",
-		"a.example/x[y]":                   "a.example/x[y]: bad range at position 12",
 		"--data=x example.com":             "curl's --data=x option",
 		"-Y 2 example.com":                 "--speed-limit 0 or 1, not 2",
 		"--cert-type DER -E c example.com": "curl's --cert-type DER: hop reads certificates and keys as PEM only",
@@ -119,6 +118,17 @@ func TestTranslateTransfers(t *testing.T) {
 	want = []sent{{"a.example/1/x", "fx1", false}, {"a.example/1/y", "fy1", false}, {"a.example/2/x", "fx2", false}, {"a.example/2/y", "fy2", false}}
 	if !reflect.DeepEqual(got, want) || plan.Args[2] != "a.example/1/x" || plan.FailEarly {
 		t.Errorf("transfers %+v, args %q; want %+v", got, plan.Args, want)
+	}
+}
+
+// A URL curl cannot glob (curl stops, exit 3) is sent as typed, with a warning saying why; its password
+// is not repeated there.
+func TestTranslateUnglobbable(t *testing.T) {
+	plan, err := Translate([]string{"https://ann:pw@a.example/x?filter[id]=7"}, nil)
+	if err != nil || plan.Transfers != nil || plan.Args[2] != "https://ann:pw@a.example/x?filter[id]=7" || len(plan.Warnings) != 1 ||
+		!strings.Contains(plan.Warnings[0], "curl's globbing: bad range at position 34; sent as typed, as with -g") ||
+		strings.Contains(plan.Warnings[0], "pw") {
+		t.Errorf("plan %+v, %v", plan, err)
 	}
 }
 

@@ -139,8 +139,7 @@ func parseRange(url string, i int) (p globPart, end int, err error) {
 		return p, 0, globError("unmatched bracket", len(url))
 	}
 	spec := rest[:close]
-	bad := globError("bad range", i) // at the [
-	bad = fmt.Errorf("%w; a range is a-z, 1-10 or 001-100, with :STEP", bad)
+	bad := globError("bad range", i) // at the [; a range is a-z, 1-10 or 001-100, with :STEP
 	bounds, stepText, stepped := strings.Cut(spec, ":")
 	p.step = 1
 	if stepped {
@@ -197,7 +196,7 @@ func ipv6At(s string) int {
 }
 
 func globError(what string, pos int) error {
-	return fmt.Errorf("%s at position %d of the URL (curl's globbing; -g sends [] and {} as typed)", what, pos)
+	return fmt.Errorf("curl's globbing: %s at position %d", what, pos)
 }
 
 // count is how many values the part takes.

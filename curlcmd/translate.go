@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // curlOption is one curl option hop understands: its names, whether it takes a value, and the hop flag it
@@ -380,10 +382,13 @@ func (t *translation) transfers() (*Plan, error) {
 	plan := &Plan{FailEarly: t.failEarly}
 	var n uint64
 	for i, u := range t.urls {
-		g, err := literalGlob(u), error(nil)
+		g := literalGlob(u)
 		if !t.globoff {
-			if g, err = ParseGlob(u); err != nil {
-				return nil, fmt.Errorf("%s: %w", u, err)
+			if parsed, err := ParseGlob(u); err == nil {
+				g = parsed
+			} else {
+				// curl stops (exit 3); what the pasted command means is the URL as typed (?filter[id]=7).
+				plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: %v; sent as typed, as with -g (curl would stop, exit 3)", redact.URL(u), err))
 			}
 		}
 		tr := Transfer{URL: g, Remote: t.remoteAll}
