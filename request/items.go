@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // itemKind says what a request item contributes to the request.
@@ -97,6 +99,10 @@ func unescapeValue(s string) string {
 func (it item) validate() error {
 	switch it.Kind {
 	case itemHeader, itemEmptyHeader:
+		if name := strings.ToLower(it.Key); (name == "http" || name == "https") && strings.HasPrefix(it.Value, "//") {
+			// HTTPie sends "hop get URL1 URL2"'s second URL as a header named http; it is a mistake.
+			return usageErrorf(redact.URL(it.Raw), "a second URL: hop sends one request (hop curl URL URL sends several); a header of that name is -H '%s: //...'", it.Key)
+		}
 		if it.Kind == itemEmptyHeader && it.Value != "" {
 			return usageErrorf(it.Raw, "not a request item (an empty header is written Name;)")
 		}

@@ -142,6 +142,10 @@ func TestParseItem(t *testing.T) {
 		{in: "X:a\x01b", wantError: true},
 		{in: "X:a\x7f", wantError: true},
 		{in: "X:a\tb", kind: itemHeader, key: "X", val: "a\tb"},
+		// A second URL, which HTTPie would send as a header named http: a mistake, said so.
+		{in: "http://example.com/b", wantError: true},
+		{in: "HTTPS://example.com/b", wantError: true},
+		{in: "http:/x", kind: itemHeader, key: "http", val: "/x"},
 	}
 	for _, tt := range tests {
 		it, err := parseItem(tt.in)
@@ -159,6 +163,14 @@ func TestParseItem(t *testing.T) {
 		if it.Kind != tt.kind || it.Key != tt.key || it.Value != tt.val {
 			t.Errorf("parseItem(%q) = kind %d %q %q, want kind %d %q %q", tt.in, it.Kind, it.Key, it.Value, tt.kind, tt.key, tt.val)
 		}
+	}
+}
+
+// The error for a second URL says what happened, how to send several, and never shows its password.
+func TestSecondURLItem(t *testing.T) {
+	_, err := parseItem("https://ann:s3cret@example.com/b")
+	if err == nil || !strings.Contains(err.Error(), "a second URL: hop sends one request") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error %v", err)
 	}
 }
 
