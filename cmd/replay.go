@@ -15,6 +15,7 @@ import (
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/transport"
 )
 
 // replayAnnotations title hop replay's flags in its help.
@@ -173,14 +174,20 @@ func (o *RequestOptions) allowsAll() error {
 	return nil
 }
 
-// replayAll sends every entry in turn, each as hop replay --entry N would, with the options typed. A failed
-// one is said at once and the next one sent; the error names every failure, with the first one's class.
+// replayAll sends every entry in turn, each as hop replay --entry N would, with the options typed, over the
+// connections the earlier ones kept alive. A failed one is said at once and the next one sent; the error names every failure, with the first one's class.
 func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, args []string, entries []request.HAREntry, errs []error) error {
 	if err := base.resolveOnce(ctx, s); err != nil {
 		return err
 	}
 	var failed []string
 	var first error
+	var shared *transport.Transport // the first entry's, kept for the rest: a connection kept alive is reused
+	defer func() {
+		if shared != nil {
+			shared.CloseIdleConnections()
+		}
+	}()
 	meta := !base.Output.Quiet && !base.Output.Silent && base.Output.Format != "json"
 	for i, e := range entries {
 		var err error
@@ -193,9 +200,11 @@ func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions,
 		if err == nil {
 			o := *base // flags as typed; the request and what a run keeps are its own
 			o.replaying(s, e, args[1:])
+			o.transport = shared
 			if err = o.check(s); err == nil {
 				err = r.Request(ctx, &o)
 			}
+			shared = cmp.Or(shared, o.transport)
 		}
 		if err == nil {
 			continue
