@@ -130,7 +130,12 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 				if meta {
 					format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", n, total, o.Spec.Method, format.Secrets{}.URL(url)))
 				}
-				err := r.Request(ctx, &o)
+				var err error
+				if tr.Output != "" && o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
+					err = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
+				} else {
+					err = r.Request(ctx, &o)
+				}
 				shared = cmp.Or(shared, o.transport)
 				if err == nil {
 					continue
