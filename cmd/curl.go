@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -89,7 +90,8 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 // curlAll sends the URLs of a curl command that has several (or {} and [] patterns), in turn, as curl does:
 // each with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b
 // FILE or -c turns curl's cookie engine on, one jar goes from each URL to the next; a connection kept alive
-// does too. A failure is said at once and the next URL sent (--fail-early stops there); the error names every
+// does too; --rate spaces their starts. A failure is said at once and the next URL sent (--fail-early stops
+// there); the error names every
 // failure, with the first one's class and exit code (curl's is the last URL's).
 func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
 	if err := base.check(s); err != nil {
@@ -115,6 +117,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	meta := total > 1 && !base.Output.Quiet && !base.Output.Silent
 	var failed []string
 	var first error
+	var started time.Time // the last URL's start, for --rate
 	func() {
 		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
@@ -127,6 +130,15 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 					o.jar = jar // and -c writes it after each URL, as curl 7.88 does
 				}
 				o.transport = shared // a connection kept alive goes on to the next URL, as in curl
+				if wait := time.Until(started.Add(plan.Interval)); plan.Interval > 0 && wait > 0 {
+					select { // --rate: no sooner than the interval after the last start
+					case <-time.After(wait):
+					case <-ctx.Done():
+						n--
+						return
+					}
+				}
+				started = time.Now()
 				if meta {
 					format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", n, total, o.Spec.Method, format.Secrets{}.URL(url)))
 				}

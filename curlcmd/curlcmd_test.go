@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTranslate(t *testing.T) {
@@ -128,6 +129,26 @@ func TestTranslateUnglobbable(t *testing.T) {
 	if err != nil || plan.Transfers != nil || plan.Args[2] != "https://ann:pw@a.example/x?filter[id]=7" || len(plan.Warnings) != 1 ||
 		!strings.Contains(plan.Warnings[0], "curl's globbing: bad range at position 34; sent as typed, as with -g") ||
 		strings.Contains(plan.Warnings[0], "pw") {
+		t.Errorf("plan %+v, %v", plan, err)
+	}
+}
+
+// curl's --rate N/U: the least interval between two starts; an hour when U is not given; no limit above
+// one a millisecond.
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2/s": 500 * time.Millisecond, "25/h": 144 * time.Second, "10": 6 * time.Minute,
+		"1/d": 24 * time.Hour, "3/m": 20 * time.Second, "1000/s": time.Millisecond, "2000/s": 0} {
+		if got, err := ParseRate(in); err != nil || got != want {
+			t.Errorf("ParseRate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0/s", "x/s", "2/w", "2/", "-1/s", "/s", "1.5/s"} {
+		if _, err := ParseRate(in); err == nil || !strings.Contains(err.Error(), "such as 2/s") {
+			t.Errorf("ParseRate(%q) error %v", in, err)
+		}
+	}
+	plan, err := Translate(strings.Fields("--rate 2/m a.example/[1-3]"), nil)
+	if err != nil || plan.Interval != 30*time.Second {
 		t.Errorf("plan %+v, %v", plan, err)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hop-cli/hop/redact"
 )
@@ -172,6 +174,7 @@ var options = []curlOption{
 	accepted("fail", 'f', false),       // hop fails on 4xx and 5xx already (exit 4 and 5)
 	accepted("fail-with-body", 0, false),
 	{long: "fail-early", hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
+	{long: "rate", value: true, hop: func(v string, t *translation) []string { t.rate = v; return nil }},
 	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks no CRL or OCSP either
 	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
@@ -231,6 +234,7 @@ type translation struct {
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
 	globoff, failEarly bool     // -g, --fail-early
+	rate               string   // --rate N/U
 	uploads            int      // -T given
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
 
@@ -345,8 +349,9 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 type Plan struct {
 	Args      []string
 	Transfers []Transfer
-	FailEarly bool     // --fail-early: stop at the first URL that fails
-	Warnings  []string // what curl would warn about and go on
+	FailEarly bool          // --fail-early: stop at the first URL that fails
+	Interval  time.Duration // --rate: the least time from one URL's start to the next one's
+	Warnings  []string      // what curl would warn about and go on
 }
 
 // Transfer is one URL of a curl command, with curl's globbing, and the -o or -O paired with it.
@@ -380,6 +385,12 @@ func (p *Plan) Len() uint64 {
 // URL unless -g, and refuses what several URLs cannot share.
 func (t *translation) transfers() (*Plan, error) {
 	plan := &Plan{FailEarly: t.failEarly}
+	if t.rate != "" {
+		var err error
+		if plan.Interval, err = ParseRate(t.rate); err != nil {
+			return nil, err
+		}
+	}
 	var n uint64
 	for i, u := range t.urls {
 		g := literalGlob(u)
@@ -417,6 +428,26 @@ func (t *translation) transfers() (*Plan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// ParseRate reads curl's --rate N/U, at most N transfers started per unit U (s, m, h or d; h when none
+// is given), as the least interval between two starts. Faster than one a millisecond is no limit, as in
+// curl 7.88.
+func ParseRate(v string) (time.Duration, error) {
+	n, unit, slash := strings.Cut(v, "/")
+	if !slash {
+		unit = "h"
+	}
+	per, ok := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[unit]
+	count, err := strconv.ParseUint(n, 10, 32)
+	if !ok || err != nil || count == 0 {
+		return 0, fmt.Errorf("curl's --rate %q: expected N/U, N transfers started at most per unit U (s, m, h or d), such as 2/s", v)
+	}
+	interval := per / time.Duration(count)
+	if interval < time.Millisecond {
+		return 0, nil
+	}
+	return interval, nil
 }
 
 // output is an -o (file) or -O (remote).
