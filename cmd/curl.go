@@ -115,7 +115,8 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	}()
 	total, n := plan.Len(), 0
 	meta := total > 1 && !base.Output.Quiet && !base.Output.Silent
-	var failed []string
+	var failed []string // the first ten failures named; nfailed counts them all (a glob may make 100,000)
+	nfailed := 0
 	var first error
 	var started time.Time // the last URL's start, for --rate
 	func() {
@@ -153,7 +154,9 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 					continue
 				}
 				first = cmp.Or(first, err)
-				failed = append(failed, fmt.Sprintf("%d (exit %d)", n, exitCode(err)))
+				if nfailed++; nfailed <= 10 {
+					failed = append(failed, fmt.Sprintf("%d (exit %d)", n, exitCode(err)))
+				}
 				if total > 1 {
 					format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
 				}
@@ -167,12 +170,12 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 		return first
 	}
 	named := failed
-	if len(named) > 10 {
-		named = append(named[:10:10], "...")
+	if nfailed > len(failed) {
+		named = append(named, "...")
 	}
-	line := fmt.Sprintf("%d of %d URLs failed: %s", len(failed), n, strings.Join(named, ", "))
+	line := fmt.Sprintf("%d of %d URLs failed: %s", nfailed, n, strings.Join(named, ", "))
 	if rest := total - uint64(n); rest > 0 { // --fail-early, or interrupted
-		line = fmt.Sprintf("%d of %d URLs sent failed: %s; %d not sent", len(failed), n, strings.Join(named, ", "), rest)
+		line = fmt.Sprintf("%d of %d URLs sent failed: %s; %d not sent", nfailed, n, strings.Join(named, ", "), rest)
 	}
 	return &failures{first: first, line: line}
 }
