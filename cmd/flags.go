@@ -420,7 +420,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")
 	fs.BoolVar(&o.headersOnly, "headers", false, "HTTPie's --headers: -p h")
 	fs.BoolVar(&o.bodyOnly, "body", false, "HTTPie's --body: -p b")
-	for _, name := range []string{"show-error", "headers", "body"} {
+	fs.BoolVar(&o.metaOnly, "meta", false, "HTTPie's --meta: -p t")
+	for _, name := range []string{"show-error", "headers", "body", "meta"} {
 		fs.MarkHidden(name)
 	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")

@@ -95,9 +95,10 @@ type OutputOptions struct {
 	// body still printed; a body is written as it arrives), so that curl's "-sSL" and "--fail" and HTTPie's
 	// "--check-status" and "--stream" work as typed.
 	curlAsIs bool
-	// headersOnly and bodyOnly are HTTPie's --headers and --body (its -h and -b are hop's help and curl's
-	// cookie): -p h and -p b, joined when both are given, unless -p says otherwise.
-	headersOnly, bodyOnly bool
+	// headersOnly, bodyOnly and metaOnly are HTTPie's --headers, --body and --meta (its -h, -b and -m are
+	// hop's help, curl's cookie and curl's max time): -p h, -p b and -p t, joined when several are given,
+	// unless -p says otherwise.
+	headersOnly, bodyOnly, metaOnly bool
 }
 
 // RepeatOptions are --repeat's.
@@ -265,8 +266,14 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 // check validates flag values that pflag cannot.
 func (o *RequestOptions) check(s *Streams) error {
 	out := &o.Output
-	if out.Print == "" && (out.headersOnly || out.bodyOnly) {
-		out.Print = map[bool]string{true: "h"}[out.headersOnly] + map[bool]string{true: "b"}[out.bodyOnly]
+	if out.Print == "" && (out.headersOnly || out.bodyOnly || out.metaOnly) {
+		out.Print = map[bool]string{true: "h"}[out.headersOnly] + map[bool]string{true: "b"}[out.bodyOnly] +
+			map[bool]string{true: "t"}[out.metaOnly]
+	}
+	typed := out.Print
+	// HTTPie's m (the response's metadata: the time it took) is hop's t, the waterfall, which says more.
+	if strings.ContainsRune(out.Print, 'm') {
+		out.Print = strings.ReplaceAll(out.Print, "m", map[bool]string{true: "", false: "t"}[strings.ContainsRune(out.Print, 't')])
 	}
 	switch out.Pretty {
 	case "auto", "all", "format", "colors", "none":
@@ -291,7 +298,7 @@ func (o *RequestOptions) check(s *Streams) error {
 	}
 	for _, c := range out.Print {
 		if !strings.ContainsRune("HBhbts", c) {
-			return usageErrorf("--print %q: unknown part %q (use H B h b t s)", out.Print, c)
+			return usageErrorf("--print %q: unknown part %q (use H B h b t s)", typed, c)
 		}
 	}
 	checks, err := check.Parse(o.Checks)
