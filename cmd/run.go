@@ -289,9 +289,9 @@ func withHeaders(h, more http.Header) http.Header {
 	return h
 }
 
-// resolveProxyUser reads -U's secret from a file or the environment, and asks for a missing password, as
-// -a's: the transport then has "user:password".
-func resolveProxyUser(ctx context.Context, s *Streams, t *transport.Options) error {
+// resolveTransportSecrets reads the transport's secrets: -U's from a file or the environment, asking for a
+// missing password, as -a's: the transport then has "user:password".
+func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
 	if t.ProxyUser == "" {
 		return nil
 	}
@@ -318,7 +318,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
-	if err := resolveProxyUser(ctx, s, &o.Transport); err != nil {
+	if err := resolveTransportSecrets(ctx, s, &o.Transport); err != nil {
 		return nil, err
 	}
 	spec := o.Spec
