@@ -83,7 +83,7 @@ func (f Flags) Resolve(env Env) (Credentials, error) {
 		c.User, c.Password = user, pass
 	}
 	if f.Bearer != "" {
-		tok, err := resolveSecret("--bearer", f.Bearer, env.Getenv)
+		tok, err := ResolveSecret("--bearer", f.Bearer, env.Getenv)
 		if err != nil {
 			return c, err
 		}
@@ -104,7 +104,7 @@ func ProxyUser(v string, env Env) (string, error) {
 
 // userPassword resolves a user[:password] flag, asking for a missing password (prompt, then the user).
 func userPassword(flag, v, prompt string, env Env) (user, pass string, err error) {
-	resolved, err := resolveSecret(flag, v, env.Getenv)
+	resolved, err := ResolveSecret(flag, v, env.Getenv)
 	if err != nil {
 		return "", "", err
 	}
@@ -132,11 +132,11 @@ func userPassword(flag, v, prompt string, env Env) (user, pass string, err error
 // maxSecretFile bounds a secret read from a file: tokens and passwords are short.
 const maxSecretFile = 64 << 10
 
-// resolveSecret reads the value of a secret-taking flag (-a, --bearer). One syntax serves them all:
+// ResolveSecret reads the value of a secret-taking flag (-a, --bearer, -U). One syntax serves them all:
 // "@env:NAME" reads the environment variable NAME, "@PATH" reads the file PATH (one trailing newline
 // dropped), "@@..." is a literal value starting with "@", and anything else is the value itself. So a
 // secret never has to appear on the command line, where other users can see it in the process list.
-func resolveSecret(flag, v string, getenv func(string) string) (string, error) {
+func ResolveSecret(flag, v string, getenv func(string) string) (string, error) {
 	rest, indirect := strings.CutPrefix(v, "@")
 	switch {
 	case !indirect:

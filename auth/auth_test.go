@@ -19,16 +19,16 @@ func TestResolveSecret(t *testing.T) {
 		{"plain", "plain"}, {"@env:TOK", "envtok"}, {"@" + path, "filetok"}, {"@@at", "@at"}, {"user:pw", "user:pw"},
 	}
 	for _, tt := range tests {
-		got, err := resolveSecret("--bearer", tt.in, env)
+		got, err := ResolveSecret("--bearer", tt.in, env)
 		if err != nil || got != tt.want {
-			t.Errorf("resolveSecret(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("ResolveSecret(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{"@env:NOPE", "@" + filepath.Join(dir, "missing"), "@", "@" + dir} {
-		_, err := resolveSecret("--bearer", bad, env)
+		_, err := ResolveSecret("--bearer", bad, env)
 		var ue *request.UsageError
 		if !errors.As(err, &ue) {
-			t.Errorf("resolveSecret(%q) error = %v, want a usage error", bad, err)
+			t.Errorf("ResolveSecret(%q) error = %v, want a usage error", bad, err)
 		}
 	}
 }
