@@ -13,8 +13,8 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-# test: format check, vet, and every test with the race detector. Some tests compare hop with curl itself;
-# test-deps installs it from Debian's packages when it is missing.
+# test: format check, vet, and every test with the race detector. Some tests compare hop with curl itself,
+# and encrypt test keys with openssl; test-deps installs them from Debian's packages when they are missing.
 test: test-deps
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
@@ -22,8 +22,11 @@ test: test-deps
 	$(GO) test -race -count=1 ./...
 
 test-deps:
-	@command -v curl >/dev/null || { echo "installing curl from Debian's packages (the tests compare hop with it)"; \
-	  apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
+	@missing=""; \
+	  command -v curl >/dev/null || missing="$$missing curl"; \
+	  command -v openssl >/dev/null || missing="$$missing openssl"; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing from Debian's packages (the tests compare hop with curl, and encrypt keys with openssl)"; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 # demo: start a local HTTPS httpbin on loopback, run hop against it, stop the server (even on failure).
 demo: build

@@ -289,9 +289,16 @@ func withHeaders(h, more http.Header) http.Header {
 	return h
 }
 
-// resolveTransportSecrets reads the transport's secrets: -U's from a file or the environment, asking for a
-// missing password, as -a's: the transport then has "user:password".
+// resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
+// environment; -U's so too, asking for a missing password, as -a's: the transport then has "user:password".
 func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
+	if t.TLS.Pass != "" {
+		pass, err := auth.ResolveSecret("--pass", t.TLS.Pass, s.Getenv)
+		if err != nil {
+			return err
+		}
+		t.TLS.KeyPassword = pass
+	}
 	if t.ProxyUser == "" {
 		return nil
 	}

@@ -44,6 +44,11 @@ func TestTranslate(t *testing.T) {
 		{`-Rz f -o f example.com`, []string{"request", "GET", "example.com", "--remote-time", "--time-cond", "f", "--output", "f", "--ignore-stdin"}},
 		{`--fail-early --ssl-no-revoke --ssl-revoke-best-effort example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--socks5-hostname p:1080 example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5h://p:1080", "--ignore-stdin"}},
+		// curl's --cert FILE:PASSWORD (\: is a colon of the name; a drive letter is not split), --pass.
+		{`-E c.pem:pw:x --key k.pem example.com`, []string{"request", "GET", "example.com", "--cert", "c.pem", "--pass", "pw:x", "--key", "k.pem", "--ignore-stdin"}},
+		{`--cert a\:b.pem --pass @lit example.com`, []string{"request", "GET", "example.com", "--cert", "a:b.pem", "--pass", "@@lit", "--ignore-stdin"}},
+		{`--cert C:\certs\c.pem:pw example.com`, []string{"request", "GET", "example.com", "--cert", `C:\certs\c.pem`, "--pass", "pw", "--ignore-stdin"}},
+		{`--cert pkcs11:token=a;object=b example.com`, []string{"request", "GET", "example.com", "--cert", "pkcs11:token=a;object=b", "--ignore-stdin"}},
 		{`--socks4 p:1080 --socks4a q example.com`, []string{"request", "GET", "example.com", "--proxy", "socks4://p:1080", "--proxy", "socks4a://q", "--ignore-stdin"}},
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type PEM --key-type pem example.com`,
 			[]string{"request", "GET", "example.com", "--http1.1", "--download", "--ignore-stdin"}},

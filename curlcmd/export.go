@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -260,6 +261,13 @@ func transportArgs(t transport.Options, show bool) []string {
 		if f.v != "" {
 			out = append(out, f.flag, f.v)
 		}
+	}
+	if tls.Pass != "" {
+		pass := Placeholder
+		if show {
+			pass = cmp.Or(tls.KeyPassword, tls.Pass)
+		}
+		out = append(out, "--pass", pass)
 	}
 	if tls.MinVersion != "" {
 		out = append(out, "--tlsv"+tls.MinVersion)

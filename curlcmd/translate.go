@@ -74,8 +74,15 @@ var options = []curlOption{
 	same("insecure", 'k', false),
 	same("cacert", 0, true),
 	same("capath", 0, true),
-	same("cert", 'E', true),
+	{long: "cert", short: 'E', value: true, hop: func(v string, _ *translation) []string {
+		file, pass, ok := certPassword(v)
+		if !ok {
+			return []string{"--cert", file}
+		}
+		return []string{"--cert", file, "--pass", literalSecret(pass)}
+	}},
 	same("key", 0, true),
+	{long: "pass", value: true, hop: func(v string, _ *translation) []string { return []string{"--pass", literalSecret(v)} }},
 	{long: "pinnedpubkey", value: true, to: "--pin"},
 	{long: "tlsv1", hop: tlsMin("1.0")},
 	{long: "tlsv1.0", hop: tlsMin("1.0")},
@@ -201,6 +208,38 @@ var options = []curlOption{
 	{long: "no-styled-output", to: "--color=never"},
 	{long: "cert-type", value: true, hop: pemOnly("--cert-type")},
 	{long: "key-type", value: true, hop: pemOnly("--key-type")},
+}
+
+// certPassword splits curl's --cert FILE:PASSWORD at the first colon that is not escaped (\:), as curl
+// does; a Windows drive letter (C:\ or C:/) and a pkcs11: URI are not split.
+func certPassword(v string) (file, pass string, ok bool) {
+	if strings.HasPrefix(v, "pkcs11:") {
+		return v, "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ':':
+			b.WriteByte(':')
+			i++
+		case v[i] == ':' && i == 1 && isLetter(v[0]) && i+1 < len(v) && (v[i+1] == '\\' || v[i+1] == '/'):
+			b.WriteByte(':')
+		case v[i] == ':':
+			return b.String(), v[i+1:], true
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String(), "", false
+}
+
+// literalSecret is curl's literal secret v as hop's secret flags take it: a leading @ doubled, since hop
+// reads @FILE and @env:VAR there.
+func literalSecret(v string) string {
+	if strings.HasPrefix(v, "@") {
+		return "@" + v
+	}
+	return v
 }
 
 // pemOnly takes curl's --cert-type or --key-type PEM, curl's default and hop's only form, and refuses

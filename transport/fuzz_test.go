@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"crypto/x509"
+	"encoding/base64"
 	"net"
 	"net/http"
 	"strconv"
@@ -31,6 +33,26 @@ func FuzzAltSvc(f *testing.F) {
 			}
 			if !e.expires.After(now) {
 				t.Fatalf("%q: kept an entry that expires at %v", header, e.expires)
+			}
+		}
+	})
+}
+
+// FuzzDecryptPKCS8: whatever an encrypted key file holds, reading it never panics and fails with an error
+// or yields a PKCS#8 key; the seed is openssl's (AES-256-CBC, PBKDF2 with one iteration, passphrase "x").
+func FuzzDecryptPKCS8(f *testing.F) {
+	seed, _ := base64.StdEncoding.DecodeString("MIHrMFYGCSqGSIb3DQEFDTBJMCgGCSqGSIb3DQEFDDAbBAhtRTUlegSSQQIBATAMBggqhkiG9w0CCQUAMB0GCWCGSAFlAwQBKgQQudu1cLiD0hkDWft0ase2VgSBkIonBcM1c5EJ6n4GnvXCZtbhXzhBRvUk95f4+zVhU7ms/G5yHUREEBL6uSIbwrUpuetwTKFd2JcUAV1PlThVRAo/y3zIUCzpthGVhwu1ABZ6nKdINa6LpiInLie1fPLMloq44PmAWqCklprn5pd4UDGhpVhM6Byxg852eQHqyPjbc533yMSdlEyebz1keUBzlw==")
+	if _, err := decryptPKCS8(seed, []byte("x")); err != nil {
+		f.Fatalf("the seed does not decrypt: %v", err)
+	}
+	f.Add(seed, "x")
+	f.Add(seed[:40], "x")
+	f.Add([]byte{0x30, 0x00}, "")
+	f.Fuzz(func(t *testing.T, der []byte, pass string) {
+		key, err := decryptPKCS8(der, []byte(pass))
+		if err == nil {
+			if _, perr := x509.ParsePKCS8PrivateKey(key); perr != nil {
+				t.Fatalf("decrypted to something that is not a key: %v", perr)
 			}
 		}
 	})

@@ -17,16 +17,18 @@ import (
 
 // TLSOptions are the TLS settings shared by requests and hop cert.
 type TLSOptions struct {
-	Insecure   bool   // skip certificate verification
-	CACert     string // PEM file of CA certificates to trust instead of the system's
-	CAPath     string // curl's --capath: directories (":"-separated) of CA certificate files, trusted so too
-	Cert, Key  string // client certificate and key (PEM) for mutual TLS; Key may be empty if Cert holds both
-	MinVersion string // "1.0" … "1.3"; empty means Go's default
-	MaxVersion string
-	Pin        string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
-	Ciphers    string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
-	Curves     string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
-	CertStatus bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
+	Insecure    bool   // skip certificate verification
+	CACert      string // PEM file of CA certificates to trust instead of the system's
+	CAPath      string // curl's --capath: directories (":"-separated) of CA certificate files, trusted so too
+	Cert, Key   string // client certificate and key (PEM) for mutual TLS; Key may be empty if Cert holds both
+	Pass        string // curl's --pass as typed (a passphrase, @FILE, @env:VAR); the caller resolves it...
+	KeyPassword string // ...into the passphrase of an encrypted Key (see decryptKey)
+	MinVersion  string // "1.0" … "1.3"; empty means Go's default
+	MaxVersion  string
+	Pin         string // sha256//BASE64[;sha256//BASE64...]: one certificate of the chain must have this key
+	Ciphers     string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
+	Curves      string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
+	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -146,7 +148,11 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 		}
 		pems[i] = p
 	}
-	pair, err := tls.X509KeyPair(pems[0], pems[1])
+	key, err := decryptKey(pems[1], o.KeyPassword)
+	if err != nil {
+		return tls.Certificate{}, &OptionError{Arg: files[1].flag + " " + files[1].path, Err: err}
+	}
+	pair, err := tls.X509KeyPair(pems[0], key)
 	if err != nil {
 		return tls.Certificate{}, optionErrorf("--cert "+o.Cert, "cannot use the client certificate and key: %v", err)
 	}

@@ -1,0 +1,182 @@
+package transport
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/des"
+	"crypto/pbkdf2"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"hash"
+)
+
+// errNoPassphrase is an encrypted key given without --pass.
+var errNoPassphrase = errors.New("the private key is encrypted: give its passphrase with --pass (or --pass @env:VAR)")
+
+// errBadPassphrase is a passphrase that does not decrypt the key.
+var errBadPassphrase = errors.New("--pass does not decrypt the private key (wrong passphrase?)")
+
+// decryptKey returns keyPEM with its private key decrypted by pass, when it is encrypted: PKCS#8's
+// "ENCRYPTED PRIVATE KEY" (PBES2: PBKDF2 with HMAC-SHA1/256/384/512, AES-CBC or DES-EDE3-CBC), what
+// openssl writes by default, or OpenSSL's older "Proc-Type: 4,ENCRYPTED" headers. Other blocks stay as
+// they are, so a file holding the certificate too still holds it.
+func decryptKey(keyPEM []byte, pass string) ([]byte, error) {
+	var out bytes.Buffer
+	rest := keyPEM
+	decrypted := false
+	for {
+		block, r := pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		rest = r
+		switch {
+		case block.Type == "ENCRYPTED PRIVATE KEY":
+			if pass == "" {
+				return nil, errNoPassphrase
+			}
+			der, err := decryptPKCS8(block.Bytes, []byte(pass))
+			if err != nil {
+				return nil, err
+			}
+			block = &pem.Block{Type: "PRIVATE KEY", Bytes: der}
+			decrypted = true
+		case block.Headers["Proc-Type"] == "4,ENCRYPTED":
+			if pass == "" {
+				return nil, errNoPassphrase
+			}
+			//lint:ignore SA1019 OpenSSL's legacy key encryption, still what "openssl rsa -aes256 -traditional" writes
+			der, err := x509.DecryptPEMBlock(block, []byte(pass)) //nolint:staticcheck
+			if err != nil {
+				return nil, errBadPassphrase
+			}
+			block = &pem.Block{Type: block.Type, Bytes: der}
+			decrypted = true
+		}
+		pem.Encode(&out, block)
+	}
+	if !decrypted {
+		return keyPEM, nil
+	}
+	return out.Bytes(), nil
+}
+
+// The ASN.1 of an encrypted PKCS#8 key (RFC 5958, RFC 8018).
+type encryptedKeyInfo struct {
+	Algorithm algorithm
+	Data      []byte
+}
+
+type algorithm struct {
+	OID    asn1.ObjectIdentifier
+	Params asn1.RawValue `asn1:"optional"`
+}
+
+type pbes2Params struct {
+	KDF    algorithm
+	Cipher algorithm
+}
+
+type pbkdf2Params struct {
+	Salt       []byte
+	Iterations int
+	KeyLength  int       `asn1:"optional"`
+	PRF        algorithm `asn1:"optional"`
+}
+
+var (
+	oidPBES2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+	oidPBKDF2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
+	prfs      = map[string]func() hash.Hash{
+		"1.2.840.113549.2.7":  sha1.New, // hmacWithSHA1, PBKDF2's default
+		"1.2.840.113549.2.9":  sha256.New,
+		"1.2.840.113549.2.10": sha512.New384,
+		"1.2.840.113549.2.11": sha512.New,
+	}
+	ciphers = map[string]struct {
+		keyLen int
+		block  func([]byte) (cipher.Block, error)
+	}{
+		"2.16.840.1.101.3.4.1.2":  {16, aes.NewCipher}, // aes128-CBC
+		"2.16.840.1.101.3.4.1.22": {24, aes.NewCipher}, // aes192-CBC
+		"2.16.840.1.101.3.4.1.42": {32, aes.NewCipher}, // aes256-CBC
+		"1.2.840.113549.3.7":      {24, des.NewTripleDESCipher},
+	}
+)
+
+// maxIterations bounds PBKDF2's work, which the key file chooses: openssl writes 2048, other tools up to a
+// few hundred thousand; a file asking for billions would make hop spin for hours.
+const maxIterations = 10_000_000
+
+// decryptPKCS8 decrypts an EncryptedPrivateKeyInfo with PBES2 and returns the PKCS#8 key it holds.
+func decryptPKCS8(der []byte, pass []byte) ([]byte, error) {
+	unsupported := func(what string) error {
+		return fmt.Errorf("the private key is encrypted with %s, which hop cannot decrypt (openssl pkcs8 -topk8 -v2 aes-256-cbc re-encrypts it)", what)
+	}
+	var info encryptedKeyInfo
+	if rest, err := asn1.Unmarshal(der, &info); err != nil || len(rest) > 0 {
+		return nil, errors.New("the encrypted private key is malformed")
+	}
+	if !info.Algorithm.OID.Equal(oidPBES2) {
+		return nil, unsupported("the scheme " + info.Algorithm.OID.String() + " (not PBES2)")
+	}
+	var params pbes2Params
+	if _, err := asn1.Unmarshal(info.Algorithm.Params.FullBytes, &params); err != nil {
+		return nil, errors.New("the encrypted private key's parameters are malformed")
+	}
+	if !params.KDF.OID.Equal(oidPBKDF2) {
+		return nil, unsupported("the key derivation " + params.KDF.OID.String() + " (not PBKDF2)")
+	}
+	var kdf pbkdf2Params
+	if _, err := asn1.Unmarshal(params.KDF.Params.FullBytes, &kdf); err != nil || kdf.Iterations < 1 {
+		return nil, errors.New("the encrypted private key's PBKDF2 parameters are malformed")
+	}
+	if kdf.Iterations > maxIterations {
+		return nil, fmt.Errorf("the encrypted private key asks for %d PBKDF2 iterations, more than hop does (%d)", kdf.Iterations, maxIterations)
+	}
+	prf := sha1.New
+	if len(kdf.PRF.OID) > 0 {
+		var ok bool
+		if prf, ok = prfs[kdf.PRF.OID.String()]; !ok {
+			return nil, unsupported("the PRF " + kdf.PRF.OID.String())
+		}
+	}
+	c, ok := ciphers[params.Cipher.OID.String()]
+	if !ok {
+		return nil, unsupported("the cipher " + params.Cipher.OID.String())
+	}
+	var iv []byte
+	if _, err := asn1.Unmarshal(params.Cipher.Params.FullBytes, &iv); err != nil {
+		return nil, errors.New("the encrypted private key's IV is malformed")
+	}
+	key, err := pbkdf2.Key(prf, string(pass), kdf.Salt, kdf.Iterations, c.keyLen)
+	if err != nil {
+		return nil, err
+	}
+	block, err := c.block(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(iv) != block.BlockSize() || len(info.Data) == 0 || len(info.Data)%block.BlockSize() != 0 {
+		return nil, errors.New("the encrypted private key is malformed")
+	}
+	plain := make([]byte, len(info.Data))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, info.Data)
+	// PKCS#7 padding: a wrong passphrase almost always leaves none; the parse below catches the rest.
+	n := int(plain[len(plain)-1])
+	if n < 1 || n > block.BlockSize() || !bytes.Equal(plain[len(plain)-n:], bytes.Repeat([]byte{byte(n)}, n)) {
+		return nil, errBadPassphrase
+	}
+	plain = plain[:len(plain)-n]
+	if _, err := x509.ParsePKCS8PrivateKey(plain); err != nil {
+		return nil, errBadPassphrase
+	}
+	return plain, nil
+}

@@ -1,0 +1,137 @@
+package transport
+
+import (
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// mtls starts a server that wants a client certificate from pki, and writes the client's certificate and
+// plain key into dir: cert.pem, key.pem; root.pem is the CA to trust.
+func mtls(t *testing.T, dir string) string {
+	t.Helper()
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
+	t.Cleanup(srv.Close)
+	client, err := pki.Issue(testserver.Leaf{Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := testserver.KeyPEM(client.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"root.pem": testserver.CertPEM(pki.Root), "cert.pem": testserver.CertPEM(client.Leaf, pki.Inter), "key.pem": key} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv.URL
+}
+
+// openssl runs the openssl command in dir (make test installs it).
+func openssl(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	path, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Fatal("openssl is not installed; make test installs it")
+	}
+	c := exec.Command(path, args...)
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("openssl %q: %v\n%s", args, err, out)
+	}
+}
+
+// Keys encrypted by openssl, the ways it encrypts them (PKCS#8 with PBES2: its default AES-256 and
+// HMAC-SHA256, 3DES and HMAC-SHA1, AES-128 and HMAC-SHA512; and its older PEM headers), open with
+// --pass, and the server accepts the certificate; a key file holding the certificate too still works.
+func TestEncryptedClientKeys(t *testing.T) {
+	dir := t.TempDir()
+	url := mtls(t, dir)
+	const pass = "hop-test: a passphrase"
+	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes256.pem")
+	openssl(t, dir, "pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "des3.pem")
+	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes128.pem")
+	openssl(t, dir, "ec", "-in", "key.pem", "-aes256", "-passout", "pass:"+pass, "-out", "legacy.pem")
+	openssl(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "scrypt.pem")
+	cert, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	enc, _ := os.ReadFile(filepath.Join(dir, "aes256.pem"))
+	if err := os.WriteFile(filepath.Join(dir, "both.pem"), append(cert, enc...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := func(name string) string { return filepath.Join(dir, name) }
+	opts := func(cert, key, pass string) Options {
+		return Options{ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: at("root.pem"), Cert: at(cert), Key: key, KeyPassword: pass}}
+	}
+	for _, key := range []string{"aes256.pem", "des3.pem", "aes128.pem", "legacy.pem"} {
+		tr := newTransport(t, opts("cert.pem", at(key), pass))
+		if _, _, err := get(t, tr, url+"/get"); err != nil {
+			t.Errorf("%s: %v", key, err)
+		}
+		if strings.Contains(key, "legacy") {
+			continue
+		}
+		// The same file, opened by hand, is what openssl's own decryption gives: the plain key.
+		b, _ := os.ReadFile(at(key))
+		plain, err := decryptKey(b, pass)
+		want, _ := os.ReadFile(at("key.pem"))
+		if err != nil || !samePrivateKey(t, plain, want) {
+			t.Errorf("%s: decrypted to another key (%v)", key, err)
+		}
+	}
+	tr := newTransport(t, opts("both.pem", "", pass))
+	if _, _, err := get(t, tr, url+"/get"); err != nil {
+		t.Errorf("certificate and encrypted key in one file: %v", err)
+	}
+	for _, tt := range []struct{ key, pass, want string }{
+		{"aes256.pem", "wrong", "--pass does not decrypt the private key"},
+		{"legacy.pem", "wrong", "--pass does not decrypt the private key"},
+		{"aes256.pem", "", "the private key is encrypted: give its passphrase with --pass"},
+		{"legacy.pem", "", "the private key is encrypted"},
+		{"scrypt.pem", pass, "which hop cannot decrypt (openssl pkcs8 -topk8 -v2 aes-256-cbc re-encrypts it)"},
+	} {
+		_, err := New(opts("cert.pem", at(tt.key), tt.pass))
+		var oe *OptionError
+		if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--key "+at(tt.key)) {
+			t.Errorf("%s with %q: %v; want an option error saying %q", tt.key, tt.pass, err, tt.want)
+		}
+	}
+}
+
+// samePrivateKey compares two PEM keys by what they are, not how they are written.
+func samePrivateKey(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	parse := func(p []byte) crypto.PrivateKey {
+		block, _ := pem.Decode(p)
+		if block == nil {
+			return nil
+		}
+		if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+			return k
+		}
+		k, _ := x509.ParseECPrivateKey(block.Bytes)
+		return k
+	}
+	ka, ok := parse(a).(interface{ Equal(crypto.PrivateKey) bool })
+	return ok && parse(b) != nil && ka.Equal(parse(b))
+}
