@@ -2,9 +2,14 @@ package cmd_test
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -85,4 +90,95 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 		t.Errorf("echo is still off after hop ended: the terminal was not restored")
 	}
 	io.Copy(io.Discard, master)
+}
+
+// An encrypted client key without --pass is asked for on the terminal, as curl (OpenSSL) asks for it, and
+// the exchange goes on with it.
+func TestKeyPassphrasePrompt(t *testing.T) {
+	dir := t.TempDir()
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
+	defer srv.Close()
+	client, err := pki.Issue(testserver.Leaf{Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := testserver.KeyPEM(client.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"root.pem": testserver.CertPEM(pki.Root), "client.pem": testserver.CertPEM(client.Leaf, pki.Inter), "key.pem": key} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enc := exec.Command("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:hop-test", "-out", "enc.pem")
+	enc.Dir = dir
+	if out, err := enc.CombinedOutput(); err != nil {
+		t.Fatalf("openssl (make test installs it): %v\n%s", err, out)
+	}
+
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	c := exec.Command(hopBinary(t), "get", srv.URL+"/get", "--cacert", "root.pem", "--cert", "client.pem", "--key", "enc.pem", "-s")
+	c.Dir = dir
+	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
+	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var seen bytes.Buffer
+	var mu sync.Mutex
+	prompted := make(chan struct{})
+	go func() {
+		buf := make([]byte, 4096)
+		once := sync.Once{}
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			seen.Write(buf[:n])
+			if strings.Contains(seen.String(), "passphrase for enc.pem: ") {
+				once.Do(func() { close(prompted) })
+			}
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-prompted:
+	case <-time.After(10 * time.Second): // a hang guard, not a measurement
+		c.Process.Kill()
+		t.Fatalf("no prompt for the passphrase")
+	}
+	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
+	master.Write([]byte("hop-test\n"))
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		c.Process.Kill()
+		t.Fatalf("hop did not end after the passphrase")
+	}
+	time.Sleep(100 * time.Millisecond) // the last output still on its way through the terminal
+	mu.Lock()
+	defer mu.Unlock()
+	if code := c.ProcessState.ExitCode(); code != 0 || !strings.Contains(seen.String(), `"url"`) || strings.Contains(seen.String(), "hop-test") {
+		t.Errorf("exit %d; the terminal showed %q", code, seen.String())
+	}
 }

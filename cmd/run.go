@@ -290,11 +290,19 @@ func withHeaders(h, more http.Header) http.Header {
 }
 
 // resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
-// environment; -U's so too, asking for a missing password, as -a's: the transport then has "user:password".
+// environment, or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
+// password, as -a's: the transport then has "user:password".
 func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
 	if t.TLS.Pass != "" {
 		pass, err := auth.ResolveSecret("--pass", t.TLS.Pass, s.Getenv)
 		if err != nil {
+			return err
+		}
+		t.TLS.KeyPassword = pass
+	} else if file, encrypted := transport.KeyEncrypted(t.TLS); encrypted && t.TLS.KeyPassword == "" {
+		// As curl (OpenSSL) asks; with no terminal, building the transport says to give --pass.
+		pass, err := s.ReadPassword(ctx, "passphrase for "+file+": ")
+		if err != nil && !errors.Is(err, auth.ErrNoTerminal) {
 			return err
 		}
 		t.TLS.KeyPassword = pass

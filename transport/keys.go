@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
@@ -15,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+
+	"github.com/hop-cli/hop/argfile"
 )
 
 // errNoPassphrase is an encrypted key given without --pass.
@@ -22,6 +25,30 @@ var errNoPassphrase = errors.New("the private key is encrypted: give its passphr
 
 // errBadPassphrase is a passphrase that does not decrypt the key.
 var errBadPassphrase = errors.New("--pass does not decrypt the private key (wrong passphrase?)")
+
+// KeyEncrypted reports whether the client key the options name (--key, else --cert's file) is encrypted,
+// so that a caller can ask for its passphrase before the transport is built. An unreadable file is not:
+// building the transport says what is wrong with it.
+func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
+	file = cmp.Or(o.Key, o.Cert)
+	if file == "" {
+		return "", false
+	}
+	b, err := argfile.Read(file, maxPEMFile)
+	if err != nil {
+		return file, false
+	}
+	for rest := b; ; {
+		block, r := pem.Decode(rest)
+		if block == nil {
+			return file, false
+		}
+		if block.Type == "ENCRYPTED PRIVATE KEY" || block.Headers["Proc-Type"] == "4,ENCRYPTED" {
+			return file, true
+		}
+		rest = r
+	}
+}
 
 // decryptKey returns keyPEM with its private key decrypted by pass, when it is encrypted: PKCS#8's
 // "ENCRYPTED PRIVATE KEY" (PBES2: PBKDF2 with HMAC-SHA1/256/384/512, AES-CBC or DES-EDE3-CBC), what
