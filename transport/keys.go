@@ -144,18 +144,31 @@ const maxIterations = 10_000_000
 
 // decryptPKCS8 decrypts an EncryptedPrivateKeyInfo with PBES2 and returns the PKCS#8 key it holds.
 func decryptPKCS8(der []byte, pass []byte) ([]byte, error) {
-	unsupported := func(what string) error {
-		return fmt.Errorf("the private key is encrypted with %s, which hop cannot decrypt (openssl pkcs8 -topk8 -v2 aes-256-cbc re-encrypts it)", what)
-	}
 	var info encryptedKeyInfo
 	if rest, err := asn1.Unmarshal(der, &info); err != nil || len(rest) > 0 {
 		return nil, errors.New("the encrypted private key is malformed")
 	}
-	if !info.Algorithm.OID.Equal(oidPBES2) {
-		return nil, unsupported("the scheme " + info.Algorithm.OID.String() + " (not PBES2)")
+	plain, err := pbes2Decrypt(info.Algorithm, info.Data, pass)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(plain); err != nil {
+		return nil, errBadPassphrase // a wrong passphrase that happened to leave valid padding
+	}
+	return plain, nil
+}
+
+// pbes2Decrypt decrypts data encrypted as alg says, which must be PBES2 (RFC 8018) with PBKDF2, and
+// returns it without its padding.
+func pbes2Decrypt(alg algorithm, data, pass []byte) ([]byte, error) {
+	unsupported := func(what string) error {
+		return fmt.Errorf("the private key is encrypted with %s, which hop cannot decrypt (openssl pkcs8 -topk8 -v2 aes-256-cbc re-encrypts it)", what)
+	}
+	if !alg.OID.Equal(oidPBES2) {
+		return nil, unsupported("the scheme " + alg.OID.String() + " (not PBES2)")
 	}
 	var params pbes2Params
-	if _, err := asn1.Unmarshal(info.Algorithm.Params.FullBytes, &params); err != nil {
+	if _, err := asn1.Unmarshal(alg.Params.FullBytes, &params); err != nil {
 		return nil, errors.New("the encrypted private key's parameters are malformed")
 	}
 	if !params.KDF.OID.Equal(oidPBKDF2) {
@@ -191,19 +204,15 @@ func decryptPKCS8(der []byte, pass []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(iv) != block.BlockSize() || len(info.Data) == 0 || len(info.Data)%block.BlockSize() != 0 {
+	if len(iv) != block.BlockSize() || len(data) == 0 || len(data)%block.BlockSize() != 0 {
 		return nil, errors.New("the encrypted private key is malformed")
 	}
-	plain := make([]byte, len(info.Data))
-	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, info.Data)
-	// PKCS#7 padding: a wrong passphrase almost always leaves none; the parse below catches the rest.
+	plain := make([]byte, len(data))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, data)
+	// PKCS#7 padding: a wrong passphrase almost always leaves none.
 	n := int(plain[len(plain)-1])
 	if n < 1 || n > block.BlockSize() || !bytes.Equal(plain[len(plain)-n:], bytes.Repeat([]byte{byte(n)}, n)) {
 		return nil, errBadPassphrase
 	}
-	plain = plain[:len(plain)-n]
-	if _, err := x509.ParsePKCS8PrivateKey(plain); err != nil {
-		return nil, errBadPassphrase
-	}
-	return plain, nil
+	return plain[:len(plain)-n], nil
 }
