@@ -206,8 +206,8 @@ var options = []curlOption{
 	accepted("remove-on-error", 0, false),  // hop writes -o's file whole or not at all (a temporary file)
 	accepted("styled-output", 0, false),    // hop styles headers on a terminal already
 	{long: "no-styled-output", to: "--color=never"},
-	{long: "cert-type", value: true, hop: pemOnly("--cert-type")},
-	{long: "key-type", value: true, hop: pemOnly("--key-type")},
+	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "P12")}, // hop tells a .p12 by its content
+	{long: "key-type", value: true, hop: formIn("--key-type", "PEM")},
 }
 
 // certPassword splits curl's --cert FILE:PASSWORD at the first colon that is not escaped (\:), as curl
@@ -242,12 +242,12 @@ func literalSecret(v string) string {
 	return v
 }
 
-// pemOnly takes curl's --cert-type or --key-type PEM, curl's default and hop's only form, and refuses
-// another.
-func pemOnly(flag string) func(string, *translation) []string {
+// formIn takes curl's --cert-type or --key-type when it names a form hop reads (PEM, curl's default; P12
+// for a certificate, which hop recognises by its content), and refuses another.
+func formIn(flag string, forms ...string) func(string, *translation) []string {
 	return func(v string, t *translation) []string {
-		if !strings.EqualFold(v, "PEM") && t.err == nil {
-			t.err = fmt.Errorf("curl's %s %s: hop reads certificates and keys as PEM only (openssl x509 -inform DER, openssl pkcs12 -nodes convert them)", flag, v)
+		if !slices.ContainsFunc(forms, func(f string) bool { return strings.EqualFold(f, v) }) && t.err == nil {
+			t.err = fmt.Errorf("curl's %s %s: hop reads %s only (openssl x509 -inform DER converts a DER certificate to PEM)", flag, v, strings.Join(forms, " and "))
 		}
 		return nil
 	}

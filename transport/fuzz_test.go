@@ -57,3 +57,23 @@ func FuzzDecryptPKCS8(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadPKCS12: whatever a .p12 file holds, hop's own reader of the PBES2 form never panics, and what it
+// yields is certificates and a key; the seed is OpenSSL 3's default form (PBES2, AES-256-CBC, one PBKDF2
+// iteration, passphrase "x") of a throwaway certificate and key. (The old form is x/crypto/pkcs12's.)
+func FuzzReadPKCS12(f *testing.F) {
+	seed, _ := base64.StdEncoding.DecodeString("MIID9gIBAzCCA7AGCSqGSIb3DQEHAaCCA6EEggOdMIIDmTCCAlEGCSqGSIb3DQEHBqCCAkIwggI+AgEAMIICNwYJKoZIhvcNAQcBMFYGCSqGSIb3DQEFDTBJMCgGCSqGSIb3DQEFDDAbBAirjd10gySbagIBATAMBggqhkiG9w0CCQUAMB0GCWCGSAFlAwQBKgQQZDNeWa4YkZXgGHiYvKVWwICCAdDvyI3ORE1WY+e4Pxwb8xaIOsILyDSp593BDa54x3EU/paceodtFxvoiYeJuGYuyZy1LPR99A/NkPv8rlAbToZMlHsN83g8DfU4mgyeSznChWa8ZxgV3MDzeN77cD2rmzGFAPNSvN/kocaKp2t+nAcnE/XQkwi4GNAdTsROkqfIjPjPwR2OJCE2OAjp+KA2ZIvoI5iQ1xHX2wb5VsJAb6Bzr3+SdA40NMqvQR64nRpfNgX4HoZ0fIfN1+Ho26Aqb/FWcCndkV654k7iB0SbKPimYv93kzF9HqNx4jxtyzE1nT0+N9PgdkcXhLtL4Z3aYrr5nH9vCbdWZaIeYx/7yhUV19HGZn34n+xUT/7t5kliob0ojjgS9kmljhMACdYgym3d8LZC0zJnoshvhzrCJdVaOhBxUhP1ePXwoUvofIBfmhkjKUcPlGYJpLq5STm2jiNL3fpm8zNXRDPHa42aRJ1wGHiMvh5YMHYURH4kjuWm4/W7FgcJCD14yQUicCsJnOeG55ZKQIWJFG5TtdnECF130xnBBbq07nXxlT0zhaOpWn3q2hTGkHGby0JZCluFyLTVaa5cl5C2gJVoHDhia9sP5PaTZ+RS0B4KNHGjnGhRhTCCAUAGCSqGSIb3DQEHAaCCATEEggEtMIIBKTCCASUGCyqGSIb3DQEMCgECoIHuMIHrMFYGCSqGSIb3DQEFDTBJMCgGCSqGSIb3DQEFDDAbBAgcZmsKvE8cSwIBATAMBggqhkiG9w0CCQUAMB0GCWCGSAFlAwQBKgQQ7P62ul+o4NMaRonnFXLCqwSBkHcyYJtFpIEhD0geGxkmd8JpqDuG3YHlDQrDYEMs7zsnyGdRJJfbcF6bF8ZOhACprMH7Yc406hxI7L07rVxfVunIq3NTHMYjwZE/ugQGOQz2kdjc8UdYhwogcxN0Q0gvUMz5UeJsDVhRHnSsCg7RXmlXt1GIk7IurSXOX3sNaJU2mD3pZJtQZSsWz9k6qRpMhTElMCMGCSqGSIb3DQEJFTEWBBSnb7zewhtZB0KErckSbwAZK4TjgDA9MDEwDQYJYIZIAWUDBAIBBQAEIBDyeqgFMa2bnYwvihEyJqwmoyqT/LL2aZOevvCBj0nDBAg8ij7QjtvRpg==")
+	if _, _, err := readPKCS12(seed, "x"); err != nil {
+		f.Fatalf("the seed does not open: %v", err)
+	}
+	f.Add(seed, "x")
+	f.Add(seed[:200], "x")
+	f.Fuzz(func(t *testing.T, der []byte, pass string) {
+		blocks, err := readPBES2PKCS12(der, []byte(pass))
+		for _, b := range blocks {
+			if err == nil && b.Type != "CERTIFICATE" && b.Type != "PRIVATE KEY" {
+				t.Fatalf("a block of type %q", b.Type)
+			}
+		}
+	})
+}

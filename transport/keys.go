@@ -26,8 +26,8 @@ var errNoPassphrase = errors.New("the private key is encrypted: give its passphr
 // errBadPassphrase is a passphrase that does not decrypt the key.
 var errBadPassphrase = errors.New("--pass does not decrypt the private key (wrong passphrase?)")
 
-// KeyEncrypted reports whether the client key the options name (--key, else --cert's file) is encrypted,
-// so that a caller can ask for its passphrase before the transport is built. An unreadable file is not:
+// KeyEncrypted reports whether the client key the options name (--key, else --cert's file, PEM or
+// PKCS#12) is encrypted, so that a caller can ask for its passphrase before the transport is built. An unreadable file is not:
 // building the transport says what is wrong with it.
 func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
 	file = cmp.Or(o.Key, o.Cert)
@@ -37,6 +37,10 @@ func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
 	b, err := argfile.Read(file, maxPEMFile)
 	if err != nil {
 		return file, false
+	}
+	if isPKCS12(b) && o.Key == "" {
+		_, _, err := readPKCS12(b, "")
+		return file, errors.Is(err, errNoP12Passphrase)
 	}
 	for rest := b; ; {
 		block, r := pem.Decode(rest)
@@ -138,9 +142,9 @@ var (
 	}
 )
 
-// maxIterations bounds PBKDF2's work, which the key file chooses: openssl writes 2048, other tools up to a
-// few hundred thousand; a file asking for billions would make hop spin for hours.
-const maxIterations = 10_000_000
+// maxIterations bounds PBKDF2's work, which the key file chooses: openssl writes 2048, Java's keytool
+// 10,000, OWASP's advice for new keys is 600,000; a file asking for billions would make hop spin for hours.
+const maxIterations = 1_000_000
 
 // decryptPKCS8 decrypts an EncryptedPrivateKeyInfo with PBES2 and returns the PKCS#8 key it holds.
 func decryptPKCS8(der []byte, pass []byte) ([]byte, error) {

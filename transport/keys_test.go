@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"os"
@@ -134,4 +135,60 @@ func samePrivateKey(t *testing.T, a, b []byte) bool {
 	}
 	ka, ok := parse(a).(interface{ Equal(crypto.PrivateKey) bool })
 	return ok && parse(b) != nil && ka.Equal(parse(b))
+}
+
+// A PKCS#12 --cert (.p12, .pfx) holds the chain and the key: OpenSSL 3's default (PBES2, AES-256), the
+// older 3DES and SHA-1 form (Windows' default export), and one without a passphrase all connect; a missing
+// or wrong passphrase, or a --key beside it, says so.
+func TestPKCS12ClientCerts(t *testing.T) {
+	dir := t.TempDir()
+	url := mtls(t, dir)
+	const pass = "hop-test"
+	export := func(out, pass string, more ...string) {
+		openssl(t, dir, append([]string{"pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-passout", "pass:" + pass, "-out", out}, more...)...)
+	}
+	export("modern.p12", pass)
+	export("des.p12", pass, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1")
+	export("open.p12", "")
+	at := func(name string) string { return filepath.Join(dir, name) }
+	opts := func(cert, key, pass string) Options {
+		return Options{ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: at("root.pem"), Cert: at(cert), Key: key, KeyPassword: pass}}
+	}
+	for _, tt := range []struct{ file, pass string }{{"modern.p12", pass}, {"des.p12", pass}, {"open.p12", ""}} {
+		tr := newTransport(t, opts(tt.file, "", tt.pass))
+		if _, _, err := get(t, tr, url+"/get"); err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+		}
+		file, encrypted := KeyEncrypted(opts(tt.file, "", "").TLS)
+		if file != at(tt.file) || encrypted != (tt.pass != "") {
+			t.Errorf("KeyEncrypted(%s) = %q, %v", tt.file, file, encrypted)
+		}
+	}
+	// A file that asks for a billion rounds of key derivation is refused before any.
+	var p pfx
+	var mac macData
+	b, _ := os.ReadFile(at("des.p12"))
+	if _, err := asn1.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := asn1.Unmarshal(p.MacData.FullBytes, &mac); err != nil {
+		t.Fatal(err)
+	}
+	mac.Iterations = 1 << 30
+	p.MacData.FullBytes, _ = asn1.Marshal(mac)
+	b, _ = asn1.Marshal(p)
+	os.WriteFile(at("slow.p12"), b, 0o600)
+	for _, tt := range []struct{ file, key, pass, want string }{
+		{"slow.p12", "", pass, "the PKCS#12 file asks for 1073741824 iterations, more than hop does"},
+		{"modern.p12", "", "wrong", "--pass does not open the PKCS#12 file"},
+		{"des.p12", "", "wrong", "--pass does not open the PKCS#12 file"},
+		{"modern.p12", "", "", "the PKCS#12 file is protected by a passphrase: give it with --pass"},
+		{"modern.p12", at("key.pem"), pass, "is PKCS#12, which holds its key: give no --key"},
+	} {
+		_, err := New(opts(tt.file, tt.key, tt.pass))
+		var oe *OptionError
+		if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s with %q: %v; want an option error saying %q", tt.file, tt.pass, err, tt.want)
+		}
+	}
 }

@@ -148,6 +148,16 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 		}
 		pems[i] = p
 	}
+	if isPKCS12(pems[0]) { // .p12, .pfx: the certificates and the key in one file
+		if o.Key != "" {
+			return tls.Certificate{}, optionErrorf("--key "+o.Key, "--cert %s is PKCS#12, which holds its key: give no --key", o.Cert)
+		}
+		certs, key, err := readPKCS12(pems[0], o.KeyPassword)
+		if err != nil {
+			return tls.Certificate{}, &OptionError{Arg: "--cert " + o.Cert, Err: err}
+		}
+		pems = [2][]byte{certs, key}
+	}
 	key, err := decryptKey(pems[1], o.KeyPassword)
 	if err != nil {
 		return tls.Certificate{}, &OptionError{Arg: files[1].flag + " " + files[1].path, Err: err}

@@ -1,0 +1,185 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/pkcs12"
+)
+
+// isPKCS12 reports whether a --cert file is PKCS#12 (.p12, .pfx: DER, a SEQUENCE) rather than PEM.
+func isPKCS12(b []byte) bool {
+	return len(b) > 0 && b[0] == 0x30 && !bytes.Contains(b, []byte("-----BEGIN"))
+}
+
+// errNoP12Passphrase is a PKCS#12 file that does not open without a passphrase, given none.
+var errNoP12Passphrase = errors.New("the PKCS#12 file is protected by a passphrase: give it with --pass (or --pass @env:VAR)")
+
+// readPKCS12 returns the certificates and the private key a PKCS#12 file holds, as PEM: files made the old
+// way (3DES and RC2, SHA-1: Windows' and macOS's exports, openssl -legacy) through golang.org/x/crypto/pkcs12,
+// and OpenSSL 3's default (PBES2: PBKDF2 and AES-256-CBC) through pbes2Decrypt. The modern form's MAC is not
+// checked: a wrong passphrase already fails to decrypt, and the certificates it holds are checked by the
+// server that receives them.
+func readPKCS12(der []byte, pass string) (certs, key []byte, err error) {
+	var p pfx
+	var mac macData
+	if _, err := asn1.Unmarshal(der, &p); err != nil {
+		return nil, nil, errors.New("the PKCS#12 file is malformed")
+	}
+	if _, err := asn1.Unmarshal(p.MacData.FullBytes, &mac); err == nil && mac.Iterations > maxIterations {
+		// x/crypto/pkcs12 would derive the MAC's key that many times, unbounded.
+		return nil, nil, fmt.Errorf("the PKCS#12 file asks for %d iterations, more than hop does (%d)", mac.Iterations, maxIterations)
+	}
+	blocks, err := pkcs12.ToPEM(der, pass)
+	var unsupported pkcs12.NotImplementedError
+	switch {
+	case err == nil:
+	case errors.Is(err, pkcs12.ErrIncorrectPassword):
+		return nil, nil, badP12Passphrase(pass)
+	case errors.As(err, &unsupported), bytes.Contains([]byte(err.Error()), []byte("unknown")):
+		if blocks, err = readPBES2PKCS12(der, []byte(pass)); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, fmt.Errorf("not a PKCS#12 file hop can read: %v", err)
+	}
+	var c, k bytes.Buffer
+	for _, b := range blocks {
+		b.Headers = nil // friendlyName and localKeyId, which a PEM key pair has no use for
+		if b.Type == "CERTIFICATE" {
+			pem.Encode(&c, b)
+		} else {
+			pem.Encode(&k, b)
+		}
+	}
+	if c.Len() == 0 || k.Len() == 0 {
+		return nil, nil, errors.New("the PKCS#12 file does not hold both a certificate and its private key")
+	}
+	return c.Bytes(), k.Bytes(), nil
+}
+
+func badP12Passphrase(pass string) error {
+	if pass == "" {
+		return errNoP12Passphrase
+	}
+	return errors.New("--pass does not open the PKCS#12 file (wrong passphrase?)")
+}
+
+// The ASN.1 of PKCS#12 (RFC 7292) that OpenSSL 3 writes.
+type pfx struct {
+	Version  int
+	AuthSafe contentInfo
+	MacData  asn1.RawValue `asn1:"optional"`
+}
+
+type macData struct {
+	Mac        asn1.RawValue
+	Salt       []byte
+	Iterations int `asn1:"optional,default:1"`
+}
+
+type contentInfo struct {
+	ContentType asn1.ObjectIdentifier
+	Content     asn1.RawValue `asn1:"tag:0,explicit,optional"`
+}
+
+type encryptedData struct {
+	Version int
+	Content struct {
+		ContentType asn1.ObjectIdentifier
+		Algorithm   algorithm
+		Data        []byte `asn1:"tag:0,optional"`
+	}
+}
+
+type safeBag struct {
+	ID         asn1.ObjectIdentifier
+	Value      asn1.RawValue `asn1:"tag:0,explicit"`
+	Attributes asn1.RawValue `asn1:"optional"`
+}
+
+type certBag struct {
+	ID   asn1.ObjectIdentifier
+	Data []byte `asn1:"tag:0,explicit"`
+}
+
+var (
+	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidEncryptedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
+	oidKeyBag        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
+	oidShroudedKey   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
+	oidCertBag       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
+	oidX509Cert      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
+)
+
+// readPBES2PKCS12 reads a PKCS#12 file whose parts are encrypted with PBES2, returning its certificates and
+// key as PEM blocks.
+func readPBES2PKCS12(der, pass []byte) ([]*pem.Block, error) {
+	malformed := errors.New("the PKCS#12 file is malformed")
+	var p pfx
+	if _, err := asn1.Unmarshal(der, &p); err != nil || !p.AuthSafe.ContentType.Equal(oidData) {
+		return nil, malformed
+	}
+	var safe []byte
+	if _, err := asn1.Unmarshal(p.AuthSafe.Content.Bytes, &safe); err != nil {
+		return nil, malformed
+	}
+	var parts []contentInfo
+	if _, err := asn1.Unmarshal(safe, &parts); err != nil {
+		return nil, malformed
+	}
+	var blocks []*pem.Block
+	for _, part := range parts {
+		var contents []byte
+		switch {
+		case part.ContentType.Equal(oidData):
+			if _, err := asn1.Unmarshal(part.Content.Bytes, &contents); err != nil {
+				return nil, malformed
+			}
+		case part.ContentType.Equal(oidEncryptedData):
+			var ed encryptedData
+			if _, err := asn1.Unmarshal(part.Content.Bytes, &ed); err != nil {
+				return nil, malformed
+			}
+			plain, err := pbes2Decrypt(ed.Content.Algorithm, ed.Content.Data, pass)
+			if errors.Is(err, errBadPassphrase) {
+				return nil, badP12Passphrase(string(pass))
+			}
+			if err != nil {
+				return nil, err
+			}
+			contents = plain
+		default:
+			return nil, fmt.Errorf("the PKCS#12 file holds a part of type %s, which hop cannot read", part.ContentType)
+		}
+		var bags []safeBag
+		if _, err := asn1.Unmarshal(contents, &bags); err != nil {
+			return nil, badP12Passphrase(string(pass)) // what a wrong passphrase leaves, when its padding passed
+		}
+		for _, bag := range bags {
+			switch {
+			case bag.ID.Equal(oidCertBag):
+				var cb certBag
+				if _, err := asn1.Unmarshal(bag.Value.Bytes, &cb); err != nil || !cb.ID.Equal(oidX509Cert) {
+					return nil, malformed
+				}
+				blocks = append(blocks, &pem.Block{Type: "CERTIFICATE", Bytes: cb.Data})
+			case bag.ID.Equal(oidShroudedKey):
+				key, err := decryptPKCS8(bag.Value.Bytes, pass)
+				if errors.Is(err, errBadPassphrase) {
+					return nil, badP12Passphrase(string(pass))
+				}
+				if err != nil {
+					return nil, err
+				}
+				blocks = append(blocks, &pem.Block{Type: "PRIVATE KEY", Bytes: key})
+			case bag.ID.Equal(oidKeyBag):
+				blocks = append(blocks, &pem.Block{Type: "PRIVATE KEY", Bytes: bag.Value.Bytes})
+			}
+		}
+	}
+	return blocks, nil
+}
