@@ -192,3 +192,24 @@ func TestPKCS12ClientCerts(t *testing.T) {
 		}
 	}
 }
+
+// testdata/pkcs12/legacy-rc2.p12 is what "openssl pkcs12 -export -legacy" writes (certificates under
+// 40-bit RC2, the key under 3DES, a SHA-1 MAC; passphrase hop-test), the form macOS's Keychain exports:
+// a throwaway self-signed certificate and its RSA key, made for this test. It opens to a matching pair.
+func TestPKCS12LegacyRC2(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "pkcs12", "legacy-rc2.p12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, key, err := readPKCS12(b, "hop-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := tls.X509KeyPair(certs, key)
+	if err != nil || pair.Leaf == nil || pair.Leaf.Subject.CommonName != "hop test legacy p12" {
+		t.Errorf("pair %v, %v", pair.Leaf, err)
+	}
+	if _, _, err := readPKCS12(b, "wrong"); err == nil || !strings.Contains(err.Error(), "--pass does not open the PKCS#12 file") {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+}
