@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
@@ -216,6 +217,18 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	return &failures{first: first, line: fmt.Sprintf("%d of %d targets failed: %s", len(failed), len(o.Targets), strings.Join(failed, ", "))}
 }
 
+// readCertFile reads the certificates of a PEM, DER or PKCS#12 file (opened with pass, --pass's).
+func readCertFile(path, pass string) ([]*x509.Certificate, error) {
+	data, err := argfile.Read(path, tlsinfo.MaxCertFile)
+	if err != nil {
+		return nil, err
+	}
+	if transport.IsPKCS12(data) {
+		return transport.PKCS12Certificates(data, pass)
+	}
+	return tlsinfo.ReadCertFile(path)
+}
+
 // inspect gathers the chain (from the server or the file) and describes it.
 func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) (format.CertReport, []*x509.Certificate, error) {
 	r := format.CertReport{Target: target}
@@ -225,7 +238,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	}
 	cfg := tr.TLSConfig()
 	if st, statErr := os.Stat(target); statErr == nil && !st.IsDir() {
-		chain, err := tlsinfo.ReadCertFile(target)
+		chain, err := readCertFile(target, o.Transport.TLS.KeyPassword)
 		if err != nil {
 			return r, nil, &request.UsageError{Arg: target, Err: err}
 		}

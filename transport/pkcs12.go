@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -10,9 +11,12 @@ import (
 	"golang.org/x/crypto/pkcs12"
 )
 
-// isPKCS12 reports whether a --cert file is PKCS#12 (.p12, .pfx: DER, a SEQUENCE) rather than PEM.
+// isPKCS12 reports whether a --cert file is PKCS#12 (.p12, .pfx): DER whose outer SEQUENCE starts with
+// version 3 and data, where a DER certificate's starts with another SEQUENCE.
 func isPKCS12(b []byte) bool {
-	return len(b) > 0 && b[0] == 0x30 && !bytes.Contains(b, []byte("-----BEGIN"))
+	var p pfx
+	_, err := asn1.Unmarshal(b, &p)
+	return err == nil && p.Version == 3 && p.AuthSafe.ContentType.Equal(oidData)
 }
 
 // errNoP12Passphrase is a PKCS#12 file that does not open without a passphrase, given none.
@@ -55,10 +59,35 @@ func readPKCS12(der []byte, pass string) (certs, key []byte, err error) {
 			pem.Encode(&k, b)
 		}
 	}
-	if c.Len() == 0 || k.Len() == 0 {
-		return nil, nil, errors.New("the PKCS#12 file does not hold both a certificate and its private key")
-	}
 	return c.Bytes(), k.Bytes(), nil
+}
+
+// IsPKCS12 reports whether b is a PKCS#12 file (DER) rather than PEM.
+func IsPKCS12(b []byte) bool { return isPKCS12(b) }
+
+// PKCS12Certificates returns the certificates a PKCS#12 file holds (hop cert FILE.p12), opened with pass.
+func PKCS12Certificates(der []byte, pass string) ([]*x509.Certificate, error) {
+	certs, _, err := readPKCS12(der, pass)
+	if err != nil {
+		return nil, err
+	}
+	var chain []*x509.Certificate
+	for rest := certs; ; {
+		block, r := pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		rest = r
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("the PKCS#12 file holds a certificate that does not parse: %w", err)
+		}
+		chain = append(chain, c)
+	}
+	if len(chain) == 0 {
+		return nil, errors.New("the PKCS#12 file holds no certificate")
+	}
+	return chain, nil
 }
 
 func badP12Passphrase(pass string) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -153,6 +154,9 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 			return tls.Certificate{}, optionErrorf("--key "+o.Key, "--cert %s is PKCS#12, which holds its key: give no --key", o.Cert)
 		}
 		certs, key, err := readPKCS12(pems[0], o.KeyPassword)
+		if err == nil && (len(certs) == 0 || len(key) == 0) {
+			err = errors.New("the PKCS#12 file does not hold both a certificate and its private key")
+		}
 		if err != nil {
 			return tls.Certificate{}, &OptionError{Arg: "--cert " + o.Cert, Err: err}
 		}
