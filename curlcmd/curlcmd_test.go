@@ -50,7 +50,7 @@ func TestTranslate(t *testing.T) {
 		{`--cert C:\certs\c.pem:pw example.com`, []string{"request", "GET", "example.com", "--cert", `C:\certs\c.pem`, "--pass", "pw", "--ignore-stdin"}},
 		{`--cert pkcs11:token=a;object=b example.com`, []string{"request", "GET", "example.com", "--cert", "pkcs11:token=a;object=b", "--ignore-stdin"}},
 		{`--socks4 p:1080 --socks4a q example.com`, []string{"request", "GET", "example.com", "--proxy", "socks4://p:1080", "--proxy", "socks4a://q", "--ignore-stdin"}},
-		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type p12 --key-type pem example.com`,
+		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type p12 --key-type der example.com`,
 			[]string{"request", "GET", "example.com", "--http1.1", "--download", "--ignore-stdin"}},
 		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},
 		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,
@@ -78,8 +78,8 @@ func TestTranslate(t *testing.T) {
 		"--etag-save e a.example/{a,b}":    "sends 2 URLs and has --etag-save",
 		"--data=x example.com":             "curl's --data=x option",
 		"-Y 2 example.com":                 "--speed-limit 0 or 1, not 2",
-		"--cert-type DER -E c example.com": "curl's --cert-type DER: hop reads PEM and P12 only",
-		"--key-type DER -E c example.com":  "curl's --key-type DER: hop reads PEM only",
+		"--cert-type ENG -E c example.com": "curl's --cert-type ENG: hop reads PEM, DER, P12 only",
+		"--key-type ENG -E c example.com":  "curl's --key-type ENG: hop reads PEM, DER only",
 		"example.com --disable":            "curl's --disable option",
 	} {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {

@@ -206,8 +206,8 @@ var options = []curlOption{
 	accepted("remove-on-error", 0, false),  // hop writes -o's file whole or not at all (a temporary file)
 	accepted("styled-output", 0, false),    // hop styles headers on a terminal already
 	{long: "no-styled-output", to: "--color=never"},
-	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "P12")}, // hop tells a .p12 by its content
-	{long: "key-type", value: true, hop: formIn("--key-type", "PEM")},
+	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "DER", "P12")}, // hop tells them by their content
+	{long: "key-type", value: true, hop: formIn("--key-type", "PEM", "DER")},
 }
 
 // certPassword splits curl's --cert FILE:PASSWORD at the first colon that is not escaped (\:), as curl
@@ -242,12 +242,12 @@ func literalSecret(v string) string {
 	return v
 }
 
-// formIn takes curl's --cert-type or --key-type when it names a form hop reads (PEM, curl's default; P12
-// for a certificate, which hop recognises by its content), and refuses another.
+// formIn takes curl's --cert-type or --key-type when it names a form hop reads (PEM, curl's default; DER;
+// P12 for a certificate: hop recognises each by its content), and refuses another (ENG).
 func formIn(flag string, forms ...string) func(string, *translation) []string {
 	return func(v string, t *translation) []string {
 		if !slices.ContainsFunc(forms, func(f string) bool { return strings.EqualFold(f, v) }) && t.err == nil {
-			t.err = fmt.Errorf("curl's %s %s: hop reads %s only (openssl x509 -inform DER converts a DER certificate to PEM)", flag, v, strings.Join(forms, " and "))
+			t.err = fmt.Errorf("curl's %s %s: hop reads %s only", flag, v, strings.Join(forms, ", "))
 		}
 		return nil
 	}

@@ -42,6 +42,7 @@ func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
 		_, _, err := readPKCS12(b, "")
 		return file, errors.Is(err, errNoP12Passphrase)
 	}
+	b = derKeyToPEM(b)
 	for rest := b; ; {
 		block, r := pem.Decode(rest)
 		if block == nil {
@@ -53,6 +54,50 @@ func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
 		rest = r
 	}
 }
+
+// derCertsToPEM returns b as PEM when it is DER certificates (curl's --cert-type DER), else as it is.
+func derCertsToPEM(b []byte) []byte {
+	if bytes.Contains(b, []byte("-----BEGIN")) {
+		return b
+	}
+	certs, err := x509.ParseCertificates(b)
+	if err != nil || len(certs) == 0 {
+		return b
+	}
+	var out bytes.Buffer
+	for _, c := range certs {
+		pem.Encode(&out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	}
+	return out.Bytes()
+}
+
+// derKeyToPEM returns b as PEM when it is a DER private key (curl's --key-type DER: PKCS#8, encrypted or
+// not, PKCS#1 RSA, SEC 1 EC), else as it is.
+func derKeyToPEM(b []byte) []byte {
+	if bytes.Contains(b, []byte("-----BEGIN")) {
+		return b
+	}
+	kind := ""
+	var info encryptedKeyInfo
+	switch {
+	case isParsed(x509.ParsePKCS8PrivateKey(b)):
+		kind = "PRIVATE KEY"
+	case isParsed(x509.ParsePKCS1PrivateKey(b)):
+		kind = "RSA PRIVATE KEY"
+	case isParsed(x509.ParseECPrivateKey(b)):
+		kind = "EC PRIVATE KEY"
+	default:
+		if rest, err := asn1.Unmarshal(b, &info); err == nil && len(rest) == 0 && info.Algorithm.OID.Equal(oidPBES2) {
+			kind = "ENCRYPTED PRIVATE KEY"
+		}
+	}
+	if kind == "" {
+		return b
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: b})
+}
+
+func isParsed[K any](_ K, err error) bool { return err == nil }
 
 // decryptKey returns keyPEM with its private key decrypted by pass, when it is encrypted: PKCS#8's
 // "ENCRYPTED PRIVATE KEY" (PBES2: PBKDF2 with HMAC-SHA1/256/384/512, AES-CBC or DES-EDE3-CBC), what

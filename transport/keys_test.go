@@ -213,3 +213,38 @@ func TestPKCS12LegacyRC2(t *testing.T) {
 		t.Errorf("wrong passphrase: %v", err)
 	}
 }
+
+// DER certificates and keys (curl's --cert-type DER and --key-type DER), told from PEM by their content:
+// PKCS#8 plain and encrypted, and SEC 1 EC keys, as openssl writes them with -outform DER.
+func TestDERClientCerts(t *testing.T) {
+	dir := t.TempDir()
+	url := mtls(t, dir)
+	const pass = "hop-test"
+	openssl(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.p8.der")
+	openssl(t, dir, "ec", "-in", "key.pem", "-outform", "DER", "-out", "key.ec.der")
+	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-outform", "DER", "-out", "key.enc.der")
+	// The chain as DER, one certificate after the other (openssl -outform DER writes the first alone).
+	chain, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	var der []byte
+	for rest := chain; ; {
+		block, r := pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		der, rest = append(der, block.Bytes...), r
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cert.der"), der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := func(name string) string { return filepath.Join(dir, name) }
+	for _, tt := range []struct{ key, pass string }{{"key.p8.der", ""}, {"key.ec.der", ""}, {"key.enc.der", pass}} {
+		tr := newTransport(t, Options{ConnectTimeout: 5 * time.Second,
+			TLS: TLSOptions{CACert: at("root.pem"), Cert: at("cert.der"), Key: at(tt.key), KeyPassword: tt.pass}})
+		if _, _, err := get(t, tr, url+"/get"); err != nil {
+			t.Errorf("%s: %v", tt.key, err)
+		}
+	}
+	if file, encrypted := KeyEncrypted(TLSOptions{Cert: at("cert.der"), Key: at("key.enc.der")}); !encrypted {
+		t.Errorf("KeyEncrypted(%s) = false", file)
+	}
+}

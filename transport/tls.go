@@ -161,6 +161,11 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 			return tls.Certificate{}, &OptionError{Arg: "--cert " + o.Cert, Err: err}
 		}
 		pems = [2][]byte{certs, key}
+	} else {
+		pems[0] = derCertsToPEM(pems[0]) // curl's --cert-type DER, recognised by content
+		if o.Key != "" {
+			pems[1] = derKeyToPEM(pems[1])
+		}
 	}
 	key, err := decryptKey(pems[1], o.KeyPassword)
 	if err != nil {
