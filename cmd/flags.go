@@ -225,9 +225,9 @@ func (f *verifyFlag) Set(v string) error {
 func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.CACert, "cacert", "", "trust the CA certificates in this PEM file instead of the system's")
 	fs.StringVar(&t.CAPath, "capath", "", "trust the CA certificates in this directory's files instead of the system's (DIR:DIR for several; with --cacert, both)")
-	fs.StringVar(&t.Cert, "cert", "", "client certificate (PEM) for mutual TLS; may hold the key too")
-	fs.StringVar(&t.Key, "key", "", "private key (PEM) of --cert")
-	fs.StringVar(&t.Pass, "pass", "", "passphrase of an encrypted --key (PKCS#8 or OpenSSL's), as curl's --pass (or @FILE, @env:VAR)")
+	fs.StringVar(&t.Cert, "cert", "", "client certificate for mutual TLS: PEM (may hold the key too), DER, or PKCS#12 (.p12, .pfx: holds the key)")
+	fs.StringVar(&t.Key, "key", "", "private key of --cert: PEM or DER")
+	fs.StringVar(&t.Pass, "pass", "", "passphrase of an encrypted --key or a PKCS#12 --cert, as curl's --pass (or @FILE, @env:VAR; asked for on a terminal)")
 	fs.StringVar(&t.MinVersion, "tls-min", "", "lowest TLS version to accept: 1.2 or 1.3 (1.0, 1.1 if you must)")
 	fs.StringVar(&t.MaxVersion, "tls-max", "", "highest TLS version to offer")
 	fs.Var(&sslFlag{t}, "ssl", "HTTPie's --ssl: tls1, tls1.1, tls1.2 or tls1.3 pins that version (--tls-min and --tls-max both); ssl2.3 negotiates")
