@@ -68,3 +68,28 @@ func FuzzGlob(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTranslate: whatever curl command line is pasted (arguments split at NUL here), translating it never
+// panics; a plan it makes starts with hop's request command, and its transfers stand for at least one URL.
+func FuzzTranslate(f *testing.F) {
+	for _, seed := range []string{
+		"-s\x00https://h/{a,b}/[1-3]\x00-o\x00f_#1_#2\x00--rate\x002/s",
+		"-E\x00c.pem:pw\x00--key\x00k\x00--pass\x00@x\x00h",
+		"-O\x00--remote-name-all\x00-g\x00h/[x]\x00--url\x00h2\x00--fail-early",
+		"-d\x00@-\x00a\x00b", "--cert-type\x00P12\x00-x\x00socks4a://p\x00h", "h/x[y]",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		plan, err := Translate(strings.Split(line, "\x00"), nil)
+		if err != nil {
+			return
+		}
+		if len(plan.Args) < 3 || plan.Args[0] != "request" {
+			t.Fatalf("%q gave %q", line, plan.Args)
+		}
+		if plan.Transfers != nil && plan.Len() == 0 {
+			t.Fatalf("%q: transfers of no URL", line)
+		}
+	})
+}
