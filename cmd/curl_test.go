@@ -447,3 +447,34 @@ func TestSOCKS4AsCurl(t *testing.T) {
 		sameRequest(t, what, got, want, "User-Agent", "Accept-Encoding")
 	}
 }
+
+// --curl with a client certificate in each form hop reads (PEM with an encrypted key, DER, PKCS#12) writes a
+// command that the real curl runs against a server that wants the certificate: the form is named
+// (--cert-type, --key-type) where curl would otherwise read PEM, and the passphrase goes as --pass.
+func TestCurlCommandWithClientCertificates(t *testing.T) {
+	lookCurl(t)
+	dir := t.TempDir()
+	url := mtlsServer(t, dir) + "/get"
+	openssl(t, dir, "x509", "-in", "client.pem", "-outform", "DER", "-out", "client.der")
+	openssl(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der")
+	openssl(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
+	for _, cert := range [][]string{
+		{"--cert", "client.pem", "--key", "enc.pem", "--pass", "hop-test"},
+		{"--cert", "client.der", "--key", "key.der"},
+		{"--cert", "client.p12", "--pass", "hop-test"},
+	} {
+		args := append([]string{"get", url, "--cacert", "root.pem", "--show-secrets"}, cert...)
+		c := exec.Command(hopBinary(t), args...)
+		c.Dir = dir
+		if out, err := c.CombinedOutput(); err != nil || !strings.Contains(string(out), `"url"`) {
+			t.Errorf("hop %q: %v\n%s", cert, err, out)
+			continue
+		}
+		line := curlLine(t, dir, nil, append(args, "--curl")...)
+		sh := exec.Command("bash", "-c", line+" -s")
+		sh.Dir = dir
+		if out, err := sh.CombinedOutput(); err != nil || !strings.Contains(string(out), `"url"`) {
+			t.Errorf("%s: %v\n%s", line, err, out)
+		}
+	}
+}

@@ -2,12 +2,8 @@ package cmd_test
 
 import (
 	"bytes"
-	"crypto/tls"
-	"crypto/x509"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -96,43 +92,13 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 // the exchange goes on with it.
 func TestKeyPassphrasePrompt(t *testing.T) {
 	dir := t.TempDir()
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(pki.Root)
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
-	defer srv.Close()
-	client, err := pki.Issue(testserver.Leaf{Client: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := testserver.KeyPEM(client.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"root.pem": testserver.CertPEM(pki.Root), "client.pem": testserver.CertPEM(client.Leaf, pki.Inter), "key.pem": key} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	enc := exec.Command("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:hop-test", "-out", "enc.pem")
-	enc.Dir = dir
-	if out, err := enc.CombinedOutput(); err != nil {
-		t.Fatalf("openssl (make test installs it): %v\n%s", err, out)
-	}
-
+	url := mtlsServer(t, dir)
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer master.Close()
-	c := exec.Command(hopBinary(t), "get", srv.URL+"/get", "--cacert", "root.pem", "--cert", "client.pem", "--key", "enc.pem", "-s")
+	c := exec.Command(hopBinary(t), "get", url+"/get", "--cacert", "root.pem", "--cert", "client.pem", "--key", "enc.pem", "-s")
 	c.Dir = dir
 	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
 	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}

@@ -257,6 +257,12 @@ func transportArgs(t transport.Options, show bool) []string {
 	if tls.CertStatus {
 		out = append(out, "--cert-status")
 	}
+	// curl reads PEM unless told: hop's DER and PKCS#12 files need their form named.
+	for _, f := range []struct{ flag, path string }{{"--cert-type", tls.Cert}, {"--key-type", tls.Key}} {
+		if form := transport.FileForm(f.path); f.path != "" && form != "" {
+			out = append(out, f.flag, form)
+		}
+	}
 	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}} {
 		if f.v != "" {
 			out = append(out, f.flag, f.v)

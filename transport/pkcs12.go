@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"golang.org/x/crypto/pkcs12"
+
+	"github.com/hop-cli/hop/argfile"
 )
 
 // isPKCS12 reports whether a --cert file is PKCS#12 (.p12, .pfx): DER whose outer SEQUENCE starts with
@@ -60,6 +62,19 @@ func readPKCS12(der []byte, pass string) (certs, key []byte, err error) {
 		}
 	}
 	return c.Bytes(), k.Bytes(), nil
+}
+
+// FileForm names the form of a client certificate or key file as curl's --cert-type and --key-type do:
+// "P12", "DER", or "" for PEM (curl's default) and for a file that cannot be read.
+func FileForm(path string) string {
+	b, err := argfile.Read(path, maxPEMFile)
+	switch {
+	case err != nil || bytes.Contains(b, []byte("-----BEGIN")):
+		return ""
+	case isPKCS12(b):
+		return "P12"
+	}
+	return "DER"
 }
 
 // IsPKCS12 reports whether b is a PKCS#12 file (DER) rather than PEM.
