@@ -248,3 +248,30 @@ func TestDERClientCerts(t *testing.T) {
 		t.Errorf("KeyEncrypted(%s) = false", file)
 	}
 }
+
+// A PKCS#12 file that lists the chain before the certificate of its key still makes a key pair: the
+// certificate of the key goes first, the rest keep their order.
+func TestLeafFirst(t *testing.T) {
+	dir := t.TempDir()
+	mtls(t, dir)
+	chain, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	key, _ := os.ReadFile(filepath.Join(dir, "key.pem"))
+	leaf, rest := pem.Decode(chain)
+	inter, _ := pem.Decode(rest)
+	k, _ := pem.Decode(key)
+	got := leafFirst([]*pem.Block{inter, k, leaf})
+	if len(got) != 3 || got[0] != leaf || got[1] != inter || got[2] != k {
+		t.Errorf("order %v %v %v", got[0].Type, got[1].Type, got[2].Type)
+	}
+	var certs, keys []byte
+	for _, b := range got {
+		if b.Type == "CERTIFICATE" {
+			certs = append(certs, pem.EncodeToMemory(b)...)
+		} else {
+			keys = append(keys, pem.EncodeToMemory(b)...)
+		}
+	}
+	if _, err := tls.X509KeyPair(certs, keys); err != nil {
+		t.Errorf("the reordered chain makes no key pair: %v", err)
+	}
+}

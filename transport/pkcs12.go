@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
@@ -53,7 +54,7 @@ func readPKCS12(der []byte, pass string) (certs, key []byte, err error) {
 		return nil, nil, fmt.Errorf("not a PKCS#12 file hop can read: %v", err)
 	}
 	var c, k bytes.Buffer
-	for _, b := range blocks {
+	for _, b := range leafFirst(blocks) {
 		b.Headers = nil // friendlyName and localKeyId, which a PEM key pair has no use for
 		if b.Type == "CERTIFICATE" {
 			pem.Encode(&c, b)
@@ -62,6 +63,45 @@ func readPKCS12(der []byte, pass string) (certs, key []byte, err error) {
 		}
 	}
 	return c.Bytes(), k.Bytes(), nil
+}
+
+// leafFirst puts first the certificate whose public key is the file's private key's, where a key pair needs
+// it: openssl writes it first, other exporters may write the chain in another order.
+func leafFirst(blocks []*pem.Block) []*pem.Block {
+	var public interface{ Equal(crypto.PublicKey) bool }
+	for _, b := range blocks {
+		if b.Type == "CERTIFICATE" {
+			continue
+		}
+		if key, err := parsePrivateKey(b); err == nil {
+			if signer, ok := key.(crypto.Signer); ok {
+				public, _ = signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+			}
+		}
+	}
+	if public == nil {
+		return blocks
+	}
+	for i, b := range blocks {
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		if c, err := x509.ParseCertificate(b.Bytes); err == nil && public.Equal(c.PublicKey) {
+			return append(append([]*pem.Block{b}, blocks[:i]...), blocks[i+1:]...)
+		}
+	}
+	return blocks
+}
+
+// parsePrivateKey reads a PEM key block of any of the unencrypted forms x/crypto/pkcs12 and hop write.
+func parsePrivateKey(b *pem.Block) (crypto.PrivateKey, error) {
+	if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
+		return k, nil
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
+		return k, nil
+	}
+	return x509.ParseECPrivateKey(b.Bytes)
 }
 
 // FileForm names the form of a client certificate or key file as curl's --cert-type and --key-type do:
