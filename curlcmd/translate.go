@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hop-cli/hop/redact"
+	"github.com/hop-cli/hop/transport"
 )
 
 // curlOption is one curl option hop understands: its names, whether it takes a value, and the hop flag it
@@ -75,7 +76,7 @@ var options = []curlOption{
 	same("cacert", 0, true),
 	same("capath", 0, true),
 	{long: "cert", short: 'E', value: true, hop: func(v string, _ *translation) []string {
-		file, pass, ok := certPassword(v)
+		file, pass, ok := transport.SplitCertPassword(v)
 		if !ok {
 			return []string{"--cert", file}
 		}
@@ -208,29 +209,6 @@ var options = []curlOption{
 	{long: "no-styled-output", to: "--color=never"},
 	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "DER", "P12")}, // hop tells them by their content
 	{long: "key-type", value: true, hop: formIn("--key-type", "PEM", "DER")},
-}
-
-// certPassword splits curl's --cert FILE:PASSWORD at the first colon that is not escaped (\:), as curl
-// does; a Windows drive letter (C:\ or C:/) and a pkcs11: URI are not split.
-func certPassword(v string) (file, pass string, ok bool) {
-	if strings.HasPrefix(v, "pkcs11:") {
-		return v, "", false
-	}
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
-		switch {
-		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ':':
-			b.WriteByte(':')
-			i++
-		case v[i] == ':' && i == 1 && isLetter(v[0]) && i+1 < len(v) && (v[i+1] == '\\' || v[i+1] == '/'):
-			b.WriteByte(':')
-		case v[i] == ':':
-			return b.String(), v[i+1:], true
-		default:
-			b.WriteByte(v[i])
-		}
-	}
-	return b.String(), "", false
 }
 
 // literalSecret is curl's literal secret v as hop's secret flags take it: a leading @ doubled, since hop

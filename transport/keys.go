@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 
 	"github.com/hop-cli/hop/argfile"
 )
@@ -98,6 +99,29 @@ func derKeyToPEM(b []byte) []byte {
 }
 
 func isParsed[K any](_ K, err error) bool { return err == nil }
+
+// SplitCertPassword splits curl's --cert FILE:PASSWORD at the first colon that is not escaped (\:), as curl
+// does; a Windows drive letter (C:\ or C:/) and a pkcs11: URI are not split.
+func SplitCertPassword(v string) (file, pass string, ok bool) {
+	if strings.HasPrefix(v, "pkcs11:") {
+		return v, "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ':':
+			b.WriteByte(':')
+			i++
+		case v[i] == ':' && i == 1 && (v[0]|0x20 >= 'a' && v[0]|0x20 <= 'z') && i+1 < len(v) && (v[i+1] == '\\' || v[i+1] == '/'):
+			b.WriteByte(':')
+		case v[i] == ':':
+			return b.String(), v[i+1:], true
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String(), "", false
+}
 
 // decryptKey returns keyPEM with its private key decrypted by pass, when it is encrypted: PKCS#8's
 // "ENCRYPTED PRIVATE KEY" (PBES2: PBKDF2 with HMAC-SHA1/256/384/512, AES-CBC or DES-EDE3-CBC), what
