@@ -290,9 +290,16 @@ func withHeaders(h, more http.Header) http.Header {
 }
 
 // resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
-// environment, or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
+// environment, or after --cert's FILE: (curl's form), or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
 // password, as -a's: the transport then has "user:password".
 func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
+	if c := t.TLS.Cert; strings.Contains(c, ":") {
+		if _, err := os.Stat(c); err != nil { // not a file's name: curl's --cert FILE:PASSWORD
+			if file, pass, ok := transport.SplitCertPassword(c); ok {
+				t.TLS.Cert, t.TLS.KeyPassword = file, pass // --pass, when given, wins below
+			}
+		}
+	}
 	if t.TLS.Pass != "" {
 		pass, err := auth.ResolveSecret("--pass", t.TLS.Pass, s.Getenv)
 		if err != nil {

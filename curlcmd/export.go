@@ -268,7 +268,7 @@ func transportArgs(t transport.Options, show bool) []string {
 			out = append(out, f.flag, f.v)
 		}
 	}
-	if tls.Pass != "" {
+	if tls.Pass != "" || tls.KeyPassword != "" {
 		pass := Placeholder
 		if show {
 			pass = cmp.Or(tls.KeyPassword, tls.Pass)
