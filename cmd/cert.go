@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
@@ -38,6 +39,8 @@ type CertOptions struct {
 	Quiet         bool
 	// Transport holds the TLS, connect and routing flags, the only request flags hop cert honours.
 	Transport transport.Options
+
+	prompt func(prompt string) (string, error) // asks for a PKCS#12 file's passphrase on the terminal
 }
 
 func (c *commands) addCertCmd(s *Streams, r Runners) {
@@ -142,6 +145,7 @@ func (o *CertOptions) check(s *Streams) error {
 
 func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	watched := s.watchInterrupts()
+	o.prompt = func(p string) (string, error) { return s.ReadPassword(ctx, p) }
 	var window time.Duration
 	if o.ExpiresWithin != "" {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
@@ -239,6 +243,14 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	cfg := tr.TLSConfig()
 	if st, statErr := os.Stat(target); statErr == nil && !st.IsDir() {
 		chain, err := readCertFile(target, o.Transport.TLS.KeyPassword)
+		if errors.Is(err, transport.ErrP12Passphrase) && o.prompt != nil {
+			// As for --cert: asked for on the terminal; with none, the error says to give --pass.
+			if pass, perr := o.prompt("passphrase for " + target + ": "); perr == nil {
+				chain, err = readCertFile(target, pass)
+			} else if !errors.Is(perr, auth.ErrNoTerminal) {
+				return r, nil, perr
+			}
+		}
 		if err != nil {
 			return r, nil, &request.UsageError{Arg: target, Err: err}
 		}

@@ -93,12 +93,34 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 func TestKeyPassphrasePrompt(t *testing.T) {
 	dir := t.TempDir()
 	url := mtlsServer(t, dir)
+	code, seen := typeAtPrompt(t, dir, "passphrase for enc.pem: ", "hop-test",
+		"get", url+"/get", "--cacert", "root.pem", "--cert", "client.pem", "--key", "enc.pem", "-s")
+	if code != 0 || !strings.Contains(seen, `"url"`) || strings.Contains(seen, "hop-test") {
+		t.Errorf("exit %d; the terminal showed %q", code, seen)
+	}
+}
+
+// hop cert FILE.p12 without --pass asks for the file's passphrase on the terminal too, as for --cert.
+func TestPKCS12PassphrasePromptForHopCert(t *testing.T) {
+	dir := t.TempDir()
+	mtlsServer(t, dir)
+	openssl(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
+	code, seen := typeAtPrompt(t, dir, "passphrase for client.p12: ", "hop-test", "cert", "client.p12")
+	if code != 0 || !strings.Contains(seen, "CN=hop test client") || strings.Contains(seen, "hop-test") {
+		t.Errorf("exit %d; the terminal showed %q", code, seen)
+	}
+}
+
+// typeAtPrompt runs hop with args in dir on a terminal, waits for prompt, types answer and a newline, and
+// returns hop's exit code and all the terminal showed.
+func typeAtPrompt(t *testing.T, dir, prompt, answer string, args ...string) (int, string) {
+	t.Helper()
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer master.Close()
-	c := exec.Command(hopBinary(t), "get", url+"/get", "--cacert", "root.pem", "--cert", "client.pem", "--key", "enc.pem", "-s")
+	c := exec.Command(hopBinary(t), args...)
 	c.Dir = dir
 	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
 	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
@@ -116,7 +138,7 @@ func TestKeyPassphrasePrompt(t *testing.T) {
 			n, err := master.Read(buf)
 			mu.Lock()
 			seen.Write(buf[:n])
-			if strings.Contains(seen.String(), "passphrase for enc.pem: ") {
+			if strings.Contains(seen.String(), prompt) {
 				once.Do(func() { close(prompted) })
 			}
 			mu.Unlock()
@@ -129,22 +151,22 @@ func TestKeyPassphrasePrompt(t *testing.T) {
 	case <-prompted:
 	case <-time.After(10 * time.Second): // a hang guard, not a measurement
 		c.Process.Kill()
-		t.Fatalf("no prompt for the passphrase")
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("no prompt %q; the terminal showed %q", prompt, seen.String())
 	}
 	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
-	master.Write([]byte("hop-test\n"))
+	master.Write([]byte(answer + "\n"))
 	done := make(chan error, 1)
 	go func() { done <- c.Wait() }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		c.Process.Kill()
-		t.Fatalf("hop did not end after the passphrase")
+		t.Fatalf("hop did not end after the answer")
 	}
 	time.Sleep(100 * time.Millisecond) // the last output still on its way through the terminal
 	mu.Lock()
 	defer mu.Unlock()
-	if code := c.ProcessState.ExitCode(); code != 0 || !strings.Contains(seen.String(), `"url"`) || strings.Contains(seen.String(), "hop-test") {
-		t.Errorf("exit %d; the terminal showed %q", code, seen.String())
-	}
+	return c.ProcessState.ExitCode(), seen.String()
 }

@@ -41,7 +41,7 @@ func KeyEncrypted(o TLSOptions) (file string, encrypted bool) {
 	}
 	if isPKCS12(b) && o.Key == "" {
 		_, _, err := readPKCS12(b, "")
-		return file, errors.Is(err, errNoP12Passphrase)
+		return file, errors.Is(err, ErrP12Passphrase)
 	}
 	b = derKeyToPEM(b)
 	for rest := b; ; {

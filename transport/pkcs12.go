@@ -22,8 +22,9 @@ func isPKCS12(b []byte) bool {
 	return err == nil && p.Version == 3 && p.AuthSafe.ContentType.Equal(oidData)
 }
 
-// errNoP12Passphrase is a PKCS#12 file that does not open without a passphrase, given none.
-var errNoP12Passphrase = errors.New("the PKCS#12 file is protected by a passphrase: give it with --pass (or --pass @env:VAR)")
+// ErrP12Passphrase is a PKCS#12 file that does not open without a passphrase, given none: a caller with a
+// terminal may ask for it.
+var ErrP12Passphrase = errors.New("the PKCS#12 file is protected by a passphrase: give it with --pass (or --pass @env:VAR)")
 
 // readPKCS12 returns the certificates and the private key a PKCS#12 file holds, as PEM: files made the old
 // way (3DES and RC2, SHA-1: Windows' and macOS's exports, openssl -legacy) through golang.org/x/crypto/pkcs12,
@@ -147,7 +148,7 @@ func PKCS12Certificates(der []byte, pass string) ([]*x509.Certificate, error) {
 
 func badP12Passphrase(pass string) error {
 	if pass == "" {
-		return errNoP12Passphrase
+		return ErrP12Passphrase
 	}
 	return errors.New("--pass does not open the PKCS#12 file (wrong passphrase?)")
 }
