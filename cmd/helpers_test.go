@@ -1,8 +1,6 @@
 package cmd_test
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"os"
 	"os/exec"
@@ -65,38 +63,15 @@ func runHop(t *testing.T, args ...string) ([]byte, int) {
 	return out, c.ProcessState.ExitCode()
 }
 
-// mtlsServer starts an HTTPS server that wants a client certificate, and writes into dir the CA to trust
-// (root.pem), a client certificate with its chain (client.pem), its key (key.pem), and the same key
-// encrypted by openssl with the passphrase hop-test (enc.pem). The server trusts the intermediate too, so
-// that a client sending its certificate alone (curl with DER) is accepted.
+// mtlsServer starts testserver.StartMutualTLS's server with its files in dir, and adds the key encrypted
+// by openssl with the passphrase hop-test (enc.pem).
 func mtlsServer(t *testing.T, dir string) string {
 	t.Helper()
-	pki, err := testserver.NewPKI()
+	srv, err := testserver.StartMutualTLS(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots := x509.NewCertPool()
-	roots.AddCert(pki.Root)
-	roots.AddCert(pki.Inter)
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
 	t.Cleanup(srv.Close)
-	client, err := pki.Issue(testserver.Leaf{Client: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := testserver.KeyPEM(client.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"root.pem": testserver.CertPEM(pki.Root), "client.pem": testserver.CertPEM(client.Leaf, pki.Inter), "key.pem": key} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:hop-test", "-out", "enc.pem")
 	return srv.URL
 }

@@ -17,35 +17,14 @@ import (
 	"github.com/hop-cli/hop/testserver"
 )
 
-// mtls starts a server that wants a client certificate from pki, and writes the client's certificate and
-// plain key into dir: cert.pem, key.pem; root.pem is the CA to trust.
+// mtls starts testserver.StartMutualTLS's server with its files in dir (root.pem, client.pem, key.pem).
 func mtls(t *testing.T, dir string) string {
 	t.Helper()
-	pki, err := testserver.NewPKI()
+	srv, err := testserver.StartMutualTLS(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots := x509.NewCertPool()
-	roots.AddCert(pki.Root)
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
 	t.Cleanup(srv.Close)
-	client, err := pki.Issue(testserver.Leaf{Client: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := testserver.KeyPEM(client.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"root.pem": testserver.CertPEM(pki.Root), "cert.pem": testserver.CertPEM(client.Leaf, pki.Inter), "key.pem": key} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return srv.URL
 }
 
@@ -75,7 +54,7 @@ func TestEncryptedClientKeys(t *testing.T) {
 	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes128.pem")
 	openssl(t, dir, "ec", "-in", "key.pem", "-aes256", "-passout", "pass:"+pass, "-out", "legacy.pem")
 	openssl(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "scrypt.pem")
-	cert, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	cert, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	enc, _ := os.ReadFile(filepath.Join(dir, "aes256.pem"))
 	if err := os.WriteFile(filepath.Join(dir, "both.pem"), append(cert, enc...), 0o600); err != nil {
 		t.Fatal(err)
@@ -85,7 +64,7 @@ func TestEncryptedClientKeys(t *testing.T) {
 		return Options{ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: at("root.pem"), Cert: at(cert), Key: key, KeyPassword: pass}}
 	}
 	for _, key := range []string{"aes256.pem", "des3.pem", "aes128.pem", "legacy.pem"} {
-		tr := newTransport(t, opts("cert.pem", at(key), pass))
+		tr := newTransport(t, opts("client.pem", at(key), pass))
 		if _, _, err := get(t, tr, url+"/get"); err != nil {
 			t.Errorf("%s: %v", key, err)
 		}
@@ -111,7 +90,7 @@ func TestEncryptedClientKeys(t *testing.T) {
 		{"legacy.pem", "", "the private key is encrypted"},
 		{"scrypt.pem", pass, "which hop cannot decrypt (openssl pkcs8 -topk8 -v2 aes-256-cbc re-encrypts it)"},
 	} {
-		_, err := New(opts("cert.pem", at(tt.key), tt.pass))
+		_, err := New(opts("client.pem", at(tt.key), tt.pass))
 		var oe *OptionError
 		if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--key "+at(tt.key)) {
 			t.Errorf("%s with %q: %v; want an option error saying %q", tt.key, tt.pass, err, tt.want)
@@ -145,7 +124,7 @@ func TestPKCS12ClientCerts(t *testing.T) {
 	url := mtls(t, dir)
 	const pass = "hop-test"
 	export := func(out, pass string, more ...string) {
-		openssl(t, dir, append([]string{"pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-passout", "pass:" + pass, "-out", out}, more...)...)
+		openssl(t, dir, append([]string{"pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:" + pass, "-out", out}, more...)...)
 	}
 	export("modern.p12", pass)
 	export("des.p12", pass, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1")
@@ -224,7 +203,7 @@ func TestDERClientCerts(t *testing.T) {
 	openssl(t, dir, "ec", "-in", "key.pem", "-outform", "DER", "-out", "key.ec.der")
 	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-outform", "DER", "-out", "key.enc.der")
 	// The chain as DER, one certificate after the other (openssl -outform DER writes the first alone).
-	chain, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	chain, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	var der []byte
 	for rest := chain; ; {
 		block, r := pem.Decode(rest)
@@ -254,7 +233,7 @@ func TestDERClientCerts(t *testing.T) {
 func TestLeafFirst(t *testing.T) {
 	dir := t.TempDir()
 	mtls(t, dir)
-	chain, _ := os.ReadFile(filepath.Join(dir, "cert.pem"))
+	chain, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	key, _ := os.ReadFile(filepath.Join(dir, "key.pem"))
 	leaf, rest := pem.Decode(chain)
 	inter, _ := pem.Decode(rest)
