@@ -2,7 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
-	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -21,43 +21,9 @@ import (
 func TestPasswordPromptInterrupted(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	master, slave, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer master.Close()
-	c := exec.Command(hopBinary(t), "get", srv.URL+"/basic-auth/ann/pw", "-a", "ann")
-	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
-	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
-	var seen bytes.Buffer
-	prompted := make(chan struct{})
-	go func() {
-		buf := make([]byte, 256)
-		for {
-			n, err := master.Read(buf)
-			seen.Write(buf[:n])
-			if strings.Contains(seen.String(), "password for ann: ") {
-				select {
-				case <-prompted:
-				default:
-					close(prompted)
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	select {
-	case <-prompted:
-	case <-time.After(10 * time.Second):
-		c.Process.Kill()
-		t.Fatalf("no prompt; the terminal showed %q", seen.String())
-	}
+	term := onTerminal(t, "", "password for ann: ", "get", srv.URL+"/basic-auth/ann/pw", "-a", "ann")
+	term.waitPrompt(t)
+	master, c := term.master, term.cmd
 	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
 	tio, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
 	if err != nil {
@@ -76,7 +42,7 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 		t.Fatalf("hop did not end after Ctrl-C at the prompt")
 	}
 	if code := c.ProcessState.ExitCode(); code != 130 {
-		t.Errorf("exit %d, want 130; the terminal showed %q", code, seen.String())
+		t.Errorf("exit %d, want 130; the terminal showed %q", code, term.shown())
 	}
 	tio, err = unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
 	if err != nil {
@@ -85,7 +51,6 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 	if tio.Lflag&unix.ECHO == 0 {
 		t.Errorf("echo is still off after hop ended: the terminal was not restored")
 	}
-	io.Copy(io.Discard, master)
 }
 
 // An encrypted client key without --pass is asked for on the terminal, as curl (OpenSSL) asks for it, and
@@ -115,58 +80,81 @@ func TestPKCS12PassphrasePromptForHopCert(t *testing.T) {
 // returns hop's exit code and all the terminal showed.
 func typeAtPrompt(t *testing.T, dir, prompt, answer string, args ...string) (int, string) {
 	t.Helper()
+	term := onTerminal(t, dir, prompt, args...)
+	term.waitPrompt(t)
+	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
+	term.master.Write([]byte(answer + "\n"))
+	done := make(chan error, 1)
+	go func() { done <- term.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second): // a hang guard, not a measurement
+		term.cmd.Process.Kill()
+		t.Fatalf("hop did not end after the answer")
+	}
+	time.Sleep(100 * time.Millisecond) // the last output still on its way through the terminal
+	return term.cmd.ProcessState.ExitCode(), term.shown()
+}
+
+// terminal is hop running on a pseudo-terminal of its own (its controlling terminal, where it prompts),
+// with all it shows collected.
+type terminal struct {
+	master   *os.File
+	cmd      *exec.Cmd
+	mu       sync.Mutex
+	seen     bytes.Buffer
+	prompted chan struct{} // closed once prompt has been shown
+}
+
+// onTerminal starts hop with args in dir ("" for this one) on a new terminal and watches for prompt.
+func onTerminal(t *testing.T, dir, prompt string, args ...string) *terminal {
+	t.Helper()
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer master.Close()
-	c := exec.Command(hopBinary(t), args...)
-	c.Dir = dir
-	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
-	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := c.Start(); err != nil {
+	t.Cleanup(func() { master.Close() })
+	term := &terminal{master: master, cmd: exec.Command(hopBinary(t), args...), prompted: make(chan struct{})}
+	term.cmd.Dir = dir
+	term.cmd.Stdin, term.cmd.Stdout, term.cmd.Stderr = slave, slave, slave
+	term.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := term.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	slave.Close()
-	var seen bytes.Buffer
-	var mu sync.Mutex
-	prompted := make(chan struct{})
 	go func() {
 		buf := make([]byte, 4096)
 		once := sync.Once{}
 		for {
 			n, err := master.Read(buf)
-			mu.Lock()
-			seen.Write(buf[:n])
-			if strings.Contains(seen.String(), prompt) {
-				once.Do(func() { close(prompted) })
+			term.mu.Lock()
+			term.seen.Write(buf[:n])
+			if strings.Contains(term.seen.String(), prompt) {
+				once.Do(func() { close(term.prompted) })
 			}
-			mu.Unlock()
+			term.mu.Unlock()
 			if err != nil {
 				return
 			}
 		}
 	}()
+	return term
+}
+
+// waitPrompt waits for the prompt, failing the test after ten seconds.
+func (term *terminal) waitPrompt(t *testing.T) {
+	t.Helper()
 	select {
-	case <-prompted:
+	case <-term.prompted:
 	case <-time.After(10 * time.Second): // a hang guard, not a measurement
-		c.Process.Kill()
-		mu.Lock()
-		defer mu.Unlock()
-		t.Fatalf("no prompt %q; the terminal showed %q", prompt, seen.String())
+		term.cmd.Process.Kill()
+		t.Fatalf("no prompt; the terminal showed %q", term.shown())
 	}
-	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
-	master.Write([]byte(answer + "\n"))
-	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		c.Process.Kill()
-		t.Fatalf("hop did not end after the answer")
-	}
-	time.Sleep(100 * time.Millisecond) // the last output still on its way through the terminal
-	mu.Lock()
-	defer mu.Unlock()
-	return c.ProcessState.ExitCode(), seen.String()
+}
+
+// shown is all the terminal showed so far.
+func (term *terminal) shown() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.seen.String()
 }
