@@ -267,9 +267,6 @@ var socksReplies = map[byte]string{
 // socksConnect asks a SOCKS5 proxy on conn to connect to target (HOST:PORT). With socks5h the proxy
 // resolves the name; with socks5, d resolves it here first. A SOCKS4 proxy is asked as socks4Connect does.
 func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target string) error {
-	if strings.HasPrefix(proxy.Scheme, "socks4") {
-		return d.socks4Connect(ctx, conn, proxy, target)
-	}
 	host, portStr, err := net.SplitHostPort(target)
 	if err != nil {
 		return err
@@ -277,6 +274,9 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 	port, _ := strconv.Atoi(portStr)
 	fail := func(reason string) error {
 		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason, SOCKS: true}
+	}
+	if strings.HasPrefix(proxy.Scheme, "socks4") {
+		return d.socks4Connect(ctx, conn, proxy, host, portStr, port, fail)
 	}
 
 	methods := []byte{socksNoAuth}
@@ -366,18 +366,11 @@ var socks4Replies = map[byte]string{
 	93: "the user ID was refused",
 }
 
-// socks4Connect asks a SOCKS4 proxy on conn to connect to target (HOST:PORT), as curl's socks4:// does (d
-// resolves the name: SOCKS4 takes an IPv4 address) or socks4a:// (the proxy resolves it). The proxy's user
-// name, when given, is the request's user ID; SOCKS4 has no password.
-func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.URL, target string) error {
-	host, portStr, err := net.SplitHostPort(target)
-	if err != nil {
-		return err
-	}
-	port, _ := strconv.Atoi(portStr)
-	fail := func(reason string) error {
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason, SOCKS: true}
-	}
+// socks4Connect asks a SOCKS4 proxy on conn to connect to host and port (portStr as typed), as curl's
+// socks4:// does (d resolves the name: SOCKS4 takes an IPv4 address) or socks4a:// (the proxy resolves
+// it); fail makes socksConnect's error. The proxy's user name, when given, is the request's user ID;
+// SOCKS4 has no password.
+func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.URL, host, portStr string, port int, fail func(string) error) error {
 	req := binary.BigEndian.AppendUint16([]byte{4, socksConnect}, uint16(port))
 	name := ""
 	if ip := net.ParseIP(host); ip == nil && proxy.Scheme == "socks4a" {
