@@ -230,7 +230,7 @@ func readCertFile(path, pass string) ([]*x509.Certificate, error) {
 	if transport.IsPKCS12(data) {
 		return transport.PKCS12Certificates(data, pass)
 	}
-	return tlsinfo.ReadCertFile(path)
+	return tlsinfo.ParseCerts(data)
 }
 
 // inspect gathers the chain (from the server or the file) and describes it.

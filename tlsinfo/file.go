@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/hop-cli/hop/argfile"
 )
 
 // MaxCertFile bounds how much of a certificate file is read: the largest bundles in use are a few hundred
@@ -22,18 +20,9 @@ var (
 	errKeyNotCertificate = errors.New("it holds a private key, not a certificate")
 )
 
-// ReadCertFile reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
+// ParseCerts reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
 // skipped) or a DER file (one or more certificates).
-func ReadCertFile(path string) ([]*x509.Certificate, error) {
-	data, err := argfile.Read(path, MaxCertFile)
-	if err != nil {
-		return nil, err
-	}
-	return parseCerts(data)
-}
-
-// parseCerts reads certificates from PEM or DER bytes.
-func parseCerts(data []byte) ([]*x509.Certificate, error) {
+func ParseCerts(data []byte) ([]*x509.Certificate, error) {
 	var chain []*x509.Certificate
 	key := false
 	if bytes.Contains(data, []byte("-----BEGIN")) {

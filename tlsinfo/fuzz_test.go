@@ -7,9 +7,9 @@ func FuzzCertFile(f *testing.F) {
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
 	f.Add([]byte{0x30, 0x82, 0x01, 0x00})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		chain, err := parseCerts(data)
+		chain, err := ParseCerts(data)
 		if err == nil && len(chain) == 0 {
-			t.Fatalf("parseCerts(%q): no certificate and no error", data)
+			t.Fatalf("ParseCerts(%q): no certificate and no error", data)
 		}
 	})
 }
