@@ -28,6 +28,7 @@ type BodyOptions struct {
 	Format      bool   // pretty-print JSON
 	Color       bool   // colour JSON
 	SortKeys    bool   // when formatting JSON, sort the keys of its objects (HTTPie's --sorted)
+	Indent      int    // spaces per level of formatted JSON (HTTPie's json.indent); 0 is DefaultIndent, Unindented none
 	Cap         int64  // the most held in memory for formatting; 0 means DefaultCap
 }
 
@@ -282,13 +283,32 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
 }
 
-// prettyJSON indents JSON as pretty.Pretty does, sorting the keys of its objects when asked.
-func prettyJSON(data []byte, sortKeys bool) []byte {
-	if !sortKeys {
+// DefaultIndent is the spaces per level of formatted JSON unless BodyOptions.Indent says otherwise;
+// Unindented puts each value on a line of its own without indenting it (HTTPie's json.indent:0).
+const (
+	DefaultIndent = 2
+	Unindented    = -1
+)
+
+// indent is one level of indent in formatted JSON.
+func (o BodyOptions) indent() string {
+	switch {
+	case o.Indent == 0:
+		return "  "
+	case o.Indent < 0:
+		return ""
+	}
+	return strings.Repeat(" ", o.Indent)
+}
+
+// prettyJSON lays out JSON as tidwall/pretty does (an array that fits in 80 columns on one line), indented
+// and with its objects' keys sorted as opts say.
+func prettyJSON(data []byte, opts BodyOptions) []byte {
+	if !opts.SortKeys && opts.Indent == 0 {
 		return pretty.Pretty(data)
 	}
 	o := *pretty.DefaultOptions
-	o.SortKeys = true
+	o.SortKeys, o.Indent = opts.SortKeys, opts.indent()
 	return pretty.PrettyOptions(data, &o)
 }
 
@@ -298,7 +318,7 @@ func prettyJSON(data []byte, sortKeys bool) []byte {
 func formatJSON(data []byte, opts BodyOptions) []byte {
 	out := data
 	if opts.Format {
-		out = prettyJSON(data, opts.SortKeys)
+		out = prettyJSON(data, opts)
 	}
 	if opts.Terminal {
 		out = escapeJSONStrings(out)

@@ -20,7 +20,8 @@ import (
 //
 //	[\n  ELEM,\n  ELEM\n]\n
 //
-// where every ELEM is laid out from the same state: one level of indent, the column just after ",\n  ".
+// where every ELEM is laid out from the same state: one level of indent (two spaces unless BodyOptions.Indent
+// says otherwise), the column just after it.
 // A batch E1,…,Ek is formatted inside the wrapper [{},E1,…,Ek]: its leading {} makes pretty abandon its
 // one-line attempt at once, and puts every Ei in that same state; the batch is cut out of the result.
 // pretty.Color keeps no state across top-level array elements that matters (strings there are not keys,
@@ -39,10 +40,13 @@ const (
 
 var (
 	wrapperHead = []byte("[{},")
-	// The formatted wrapper starts with the {} element and ends with the closing bracket.
-	wrapperOutHead = []byte("[\n  {},\n")
+	// The formatted wrapper ends with the closing bracket; it starts with the {} element, one level of indent
+	// in: "[\n" + indent + "{},\n" (wrapperOutHead).
 	wrapperOutTail = []byte("\n]\n")
 )
+
+// wrapperOutHead is the length of what the formatted wrapper holds before the batch.
+func wrapperOutHead(opts BodyOptions) int { return len("[\n{},\n") + len(opts.indent()) }
 
 // errNotArray means the body is not a top-level array; the caller formats it whole.
 var errNotArray = errors.New("not a top-level array")
@@ -197,7 +201,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, batchSize*4); return &b }}
 
 // formatBatch lays out a batch of elements exactly as they appear inside their top-level array: each
-// indented by two spaces, separated by ",\n", with no separator before the first or after the last. ok is
+// one level of indent in, separated by ",\n", with no separator before the first or after the last. ok is
 // false when the batch is not valid JSON. When buf is not nil, out lives in it: put it back in buffers once
 // out is written. opts.Color and opts.Terminal apply as in formatJSON.
 func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why string) {
@@ -212,9 +216,9 @@ func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why s
 		buffers.Put(wbuf)
 		return nil, nil, why
 	}
-	out = prettyJSON(wrapper, opts.SortKeys)
+	out = prettyJSON(wrapper, opts)
 	buffers.Put(wbuf)
-	out = out[len(wrapperOutHead) : len(out)-len(wrapperOutTail)]
+	out = out[wrapperOutHead(opts) : len(out)-len(wrapperOutTail)]
 	if opts.Terminal {
 		out = escapeJSONStrings(out)
 	}

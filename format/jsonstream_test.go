@@ -215,3 +215,39 @@ func TestStreamedSortedKeys(t *testing.T) {
 		t.Errorf("not sorted: %.120s", buf.Bytes())
 	}
 }
+
+// TestStreamedIndent: HTTPie's json.indent lays out a large array formatted batch by batch as it would the
+// array formatted whole, at every width, none (json.indent:0) included.
+func TestStreamedIndent(t *testing.T) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"n":%d,"a":[1,{"k":[]}]}`, i)
+	}
+	b.WriteByte(']')
+	doc := []byte(b.String())
+	for _, tt := range []struct {
+		indent int
+		start  string
+	}{
+		{0, "[\n  {\n    \"n\": 0,\n    \"a\": [\n      1,\n      {\n        \"k\": []"},
+		{4, "[\n    {\n        \"n\": 0,\n        \"a\": [\n            1,\n            {\n                \"k\": []"},
+		{1, "[\n {\n  \"n\": 0,\n  \"a\": [\n   1,\n   {\n    \"k\": []"},
+		{Unindented, "[\n{\n\"n\": 0,\n\"a\": [\n1,\n{\n\"k\": []\n}\n]\n},\n{\n\"n\": 1,"},
+	} {
+		var buf bytes.Buffer
+		opts := BodyOptions{ContentType: "application/json", Format: true, Indent: tt.indent}
+		if _, err := Body(&buf, bytes.NewReader(doc), opts); err != nil {
+			t.Fatal(err)
+		}
+		if want := formatJSON(doc, opts); !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("indent %d: streamed differs from formatted whole", tt.indent)
+		}
+		if !strings.HasPrefix(buf.String(), tt.start) {
+			t.Errorf("indent %d: starts %q, want %q", tt.indent, buf.String()[:min(buf.Len(), len(tt.start)+10)], tt.start)
+		}
+	}
+}
