@@ -21,6 +21,7 @@ var fixedValues = map[string][]string{
 	"tls-max":          {"1.3", "1.2", "1.1", "1.0"},
 	"default-scheme":   {"https", "http"},
 	"response-charset": {"utf-8", "latin1"},
+	"format-options":   {"json.indent:4", "json.indent:2", "json.sort_keys:true", "json.sort_keys:false", "json.format:false"},
 	"curves":           {"X25519", "X25519MLKEM768", "P-256", "P-384", "P-521", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"},
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
 )
@@ -336,6 +337,71 @@ func (f *clearFlag) Set(v string) error {
 	return err
 }
 
+// formatOptionsFlag is HTTPie's and xh's --format-options: SECTION.KEY:VALUE, comma-separated and
+// repeatable, read as HTTPie reads it (case-insensitively; a value of the key's type). It writes the options
+// --sorted and --unsorted write, so whichever comes last wins, as in HTTPie. hop formats JSON only, and shows
+// headers sorted by name (Go's HTTP client keeps no order of those received): an option hop cannot honour is
+// refused, not dropped.
+type formatOptionsFlag struct {
+	o     *OutputOptions
+	typed []string
+}
+
+// maxJSONIndent bounds json.indent: a deep document at a huge indent would be gigabytes of spaces.
+const maxJSONIndent = 16
+
+func (f *formatOptionsFlag) String() string { return strings.Join(f.typed, ",") }
+func (f *formatOptionsFlag) Type() string   { return "options" }
+
+func (f *formatOptionsFlag) Set(v string) error {
+	for _, opt := range strings.Split(v, ",") {
+		bad := func(why string, a ...any) error { // naming the option when v holds several
+			if opt != v {
+				why = "%q: " + why
+				a = append([]any{opt}, a...)
+			}
+			return fmt.Errorf(why, a...)
+		}
+		path, value, ok := strings.Cut(strings.ToLower(opt), ":")
+		if !ok || strings.Count(path, ".") != 1 || strings.Contains(value, ":") {
+			return bad("expected SECTION.KEY:VALUE, such as json.indent:2")
+		}
+		on := value == "true"
+		var n int
+		var err error
+		switch path {
+		case "headers.sort", "json.format", "json.sort_keys", "xml.format":
+			if !on && value != "false" {
+				return bad("%s takes true or false", path)
+			}
+		case "json.indent", "xml.indent":
+			if n, err = strconv.Atoi(value); err != nil || strings.ContainsAny(value, "+-") {
+				return bad("%s takes a number of spaces", path)
+			}
+		default:
+			return bad("hop knows headers.sort, json.format, json.indent, json.sort_keys and xml.format, not %s", path)
+		}
+		switch {
+		case path == "headers.sort" && !on:
+			return bad("hop shows headers sorted by name, always: Go's HTTP client keeps no order of the headers received")
+		case path == "json.format":
+			f.o.KeepJSONLayout = !on
+		case path == "json.sort_keys":
+			f.o.Sorted = on
+		case path == "json.indent" && n > maxJSONIndent:
+			return bad("at most %d spaces", maxJSONIndent)
+		case path == "json.indent" && n == 0:
+			f.o.Indent = format.Unindented
+		case path == "json.indent":
+			f.o.Indent = n
+		case strings.HasPrefix(path, "xml.") && (path != "xml.format" || on):
+			return bad("hop shows XML as received, unformatted (xml.format:false)")
+		}
+	}
+	f.typed = append(f.typed, v)
+	return nil
+}
+
 // noProxyFlag is --noproxy: set, even to "", it replaces NO_PROXY.
 // keepPostFlag is one of curl's --post301, --post302, --post303: a boolean that adds its code to the list.
 type keepPostFlag struct {
@@ -434,6 +500,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.Sorted, "sorted", false, "sort the keys of JSON objects when formatting, as HTTPie's --sorted (default: as received)")
 	fs.VarPF(&clearFlag{&o.Sorted}, "unsorted", "", "HTTPie's --unsorted: JSON keys as received, hop's default").NoOptDefVal = "true"
 	fs.MarkHidden("unsorted")
+	fs.Var(&formatOptionsFlag{o: o}, "format-options", "HTTPie's formatting options, comma-separated: json.indent:N (spaces, default 2), json.sort_keys:BOOL (as --sorted), json.format:false (JSON laid out as received)")
 	fs.StringVar(&o.ResponseMime, "response-mime", "", "show the body as this type (application/json), whatever the server says")
 	fs.StringVar(&o.ResponseCharset, "response-charset", "", "show the body in this charset: utf-8 or latin1, whatever the server says")
 	addColorFlag(fs, s)

@@ -240,15 +240,15 @@ func requestView(r *http.Request, proto string) format.Request {
 func (p *presenter) pretty(autoFormat, autoColor bool) (formatIt, colorIt bool) {
 	switch p.o.Pretty {
 	case "all":
-		return true, p.s.Color != "never"
+		formatIt, colorIt = true, p.s.Color != "never"
 	case "format":
-		return true, false
+		formatIt = true
 	case "colors":
-		return false, p.s.Color != "never"
+		colorIt = p.s.Color != "never"
 	case "auto":
-		return autoFormat, autoColor
+		formatIt, colorIt = autoFormat, autoColor
 	}
-	return false, false // none
+	return formatIt && !p.o.KeepJSONLayout, colorIt // json.format:false: JSON is all hop lays out
 }
 
 // requestBody shows the request body on w as a body, not as metadata: JSON pretty-printed, text as it is
@@ -264,7 +264,7 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 		format.Note(w, st, "request body: "+body.String())
 		return
 	}
-	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, SortKeys: p.o.Sorted}
+	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, SortKeys: p.o.Sorted, Indent: p.o.Indent}
 	opts.Format, opts.Color = p.pretty(true, st.Color)
 	res, _ := format.Body(w, bytes.NewReader(data), opts)
 	if res.Note != "" {
@@ -316,7 +316,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	case p.document || p.o.HAR != "" || p.needBody:
 		w = io.MultiWriter(w, c)
 	}
-	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal, SortKeys: p.o.Sorted}
+	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal, SortKeys: p.o.Sorted, Indent: p.o.Indent}
 	if file == nil && !p.document && p.respBody {
 		opts.Format, opts.Color = p.pretty(terminal, terminal && p.outStyle.Color)
 	}

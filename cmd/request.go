@@ -74,8 +74,11 @@ type OutputOptions struct {
 	Trace        bool
 	TLS          bool
 	Pretty       string
-	Sorted       bool   // HTTPie's --sorted: JSON object keys sorted when formatting
-	ResponseMime string // HTTPie's --response-mime: the type the body is shown as, whatever the server says
+	Sorted       bool // HTTPie's --sorted: JSON object keys sorted when formatting
+	Indent       int  // HTTPie's json.indent, as format.BodyOptions.Indent takes it
+	// KeepJSONLayout is HTTPie's json.format:false: JSON bodies are coloured, not laid out again.
+	KeepJSONLayout bool
+	ResponseMime   string // HTTPie's --response-mime: the type the body is shown as, whatever the server says
 	// ResponseCharset is HTTPie's --response-charset: the charset the body is shown as (utf-8 or latin1).
 	ResponseCharset string
 	NoCheckStatus   bool
