@@ -47,6 +47,8 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringVar(&s.RequestTarget, "request-target", "", "send this in the request line instead of the URL's path and query: * (OPTIONS *) or /path as typed")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
 	fs.StringVar(&s.DefaultScheme, "default-scheme", "", "the scheme of a URL typed without one: http or https (default: http for localhost and loopback, https otherwise)")
+	fs.VarPF(httpsFlag{&s.DefaultScheme}, "https", "", "xh's --https: --default-scheme https").NoOptDefVal = "true"
+	fs.MarkHidden("https")
 	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
 	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
@@ -55,6 +57,20 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
 	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
+}
+
+// httpsFlag is xh's --https: https for a URL typed without a scheme, localhost's too.
+type httpsFlag struct{ dst *string }
+
+func (f httpsFlag) String() string { return strconv.FormatBool(*f.dst == "https") }
+func (f httpsFlag) Type() string   { return "bool" }
+
+func (f httpsFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err == nil && on {
+		*f.dst = "https"
+	}
+	return err
 }
 
 // flagAlias is the flag sets' normalisation: the other names a flag answers to (curl's, HTTPie's), which
@@ -268,6 +284,29 @@ func (f *sslFlag) Set(v string) error {
 	return nil
 }
 
+// httpVersionFlag is xh's --http-version, its values the switches of protocols: 1.1, 2 (and xh's
+// 2-prior-knowledge, which hop's --http2 does for http://), 3 (3-prior-knowledge).
+type httpVersionFlag struct{ dst *transport.Protocol }
+
+func (f *httpVersionFlag) String() string { return "" }
+func (f *httpVersionFlag) Type() string   { return "version" }
+
+func (f *httpVersionFlag) Set(v string) error {
+	name, ok := map[string]string{"1.1": "http1.1", "2": "http2", "2-prior-knowledge": "http2", "3": "http3", "3-prior-knowledge": "http3"}[v]
+	switch {
+	case v == "1.0" || v == "1":
+		return errors.New("hop speaks HTTP/1.1 at the oldest: Go's client sends no HTTP/1.0 request")
+	case !ok:
+		return errors.New("expected 1.1, 2 or 3 (hop's own: --http1.1, --http2, --http3)")
+	}
+	for _, p := range protocols {
+		if p.name == name {
+			return (&protocolFlag{dst: f.dst, proto: p.proto, name: p.name}).Set("true")
+		}
+	}
+	return nil
+}
+
 // protocols are the switches that choose the HTTP version.
 var protocols = []struct {
 	name, usage string
@@ -282,6 +321,8 @@ func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {
 	for _, p := range protocols {
 		fs.VarPF(&protocolFlag{dst: &t.Protocol, proto: p.proto, name: p.name}, p.name, "", p.usage).NoOptDefVal = "true"
 	}
+	fs.Var(&httpVersionFlag{dst: &t.Protocol}, "http-version", "xh's --http-version: 1.1, 2 or 3 (--http1.1, --http2, --http3)")
+	fs.MarkHidden("http-version")
 	fs.StringVar(&t.AltSvc, "alt-svc", "", "keep the HTTP/3 alternatives servers announce (Alt-Svc) in FILE, curl's format, and use them")
 }
 
