@@ -86,7 +86,7 @@ failure's.`,
 				return err
 			}
 			c.ran = true
-			return r.Cert(cc.Context(), o)
+			return r.Cert(cc.Context(), s, o)
 		},
 	}
 	c.root.AddCommand(cc)

@@ -23,8 +23,8 @@ func parse(t *testing.T, args ...string) (*cmd.RequestOptions, error) {
 	s, _, _ := cmd.TestStreams("")
 	var got *cmd.RequestOptions
 	err := cmd.Execute(context.Background(), s, cmd.Runners{
-		Request: func(_ context.Context, o *cmd.RequestOptions) error { got = o; return nil },
-		Cert:    func(context.Context, *cmd.CertOptions) error { return nil },
+		Request: func(_ context.Context, _ *cmd.Streams, o *cmd.RequestOptions) error { got = o; return nil },
+		Cert:    func(context.Context, *cmd.Streams, *cmd.CertOptions) error { return nil },
 	}, args)
 	return got, err
 }

@@ -147,7 +147,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 				if tr.Output != "" && o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
 					err = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
 				} else {
-					err = r.Request(ctx, &o)
+					err = r.Request(ctx, s, &o)
 				}
 				shared = cmp.Or(shared, o.transport)
 				if err == nil {

@@ -135,11 +135,11 @@ func TestExamplesStillWork(t *testing.T) {
 		s.Getenv = func(string) string { return "from-env" }
 		s.ReadPassword = func(context.Context, string) (string, error) { return "typed", nil }
 		err := Execute(context.Background(), s, Runners{
-			Request: func(ctx context.Context, o *RequestOptions) error {
+			Request: func(ctx context.Context, s *Streams, o *RequestOptions) error {
 				o.Output.Offline, o.Output.HAR, o.Output.File = true, "", ""
 				return runRequest(ctx, s, o)
 			},
-			Cert: func(context.Context, *CertOptions) error { return nil },
+			Cert: func(context.Context, *Streams, *CertOptions) error { return nil },
 		}, args)
 		if err != nil {
 			t.Errorf("example %q: %v\n%s%s", ex, err, out, errb)

@@ -83,7 +83,7 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 				return err
 			}
 			c.ran = true
-			return r.Request(cc.Context(), o)
+			return r.Request(cc.Context(), s, o)
 		},
 	}
 	c.root.AddCommand(cc)
@@ -202,7 +202,7 @@ func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions,
 			o.replaying(s, e, args[1:])
 			o.transport = shared
 			if err = o.check(s); err == nil {
-				err = r.Request(ctx, &o)
+				err = r.Request(ctx, s, &o)
 			}
 			shared = cmp.Or(shared, o.transport)
 		}

@@ -204,7 +204,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 				return err
 			}
 			c.ran = true
-			return r.Request(cc.Context(), o)
+			return r.Request(cc.Context(), s, o)
 		},
 	}
 	cc.ValidArgsFunction = completeItem

@@ -14,11 +14,12 @@ import (
 	"github.com/hop-cli/hop/request"
 )
 
-// Runners are what the commands run once their flags are parsed; a nil field means the real one. Tests
-// pass functions that capture the options, so that flag parsing is tested with no network.
+// Runners are what the commands run once their flags are parsed, with the streams a run writes to (which
+// need not be the command's); a nil field means the real one. Tests pass functions that capture the
+// options, so that flag parsing is tested with no network.
 type Runners struct {
-	Request func(ctx context.Context, o *RequestOptions) error
-	Cert    func(ctx context.Context, o *CertOptions) error
+	Request func(ctx context.Context, s *Streams, o *RequestOptions) error
+	Cert    func(ctx context.Context, s *Streams, o *CertOptions) error
 }
 
 // commands is the command tree, with what each command registers when it is the one being run (its flags,
@@ -62,10 +63,10 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 func newCommands(s *Streams, r Runners, only string) *commands {
 	c := &commands{flags: map[*cobra.Command]func(*pflag.FlagSet){}}
 	if r.Request == nil {
-		r.Request = func(ctx context.Context, o *RequestOptions) error { return runRequest(ctx, s, o) }
+		r.Request = runRequest
 	}
 	if r.Cert == nil {
-		r.Cert = func(ctx context.Context, o *CertOptions) error { return runCert(ctx, s, o) }
+		r.Cert = runCert
 	}
 	root := &cobra.Command{
 		Use:   "hop",

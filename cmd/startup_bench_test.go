@@ -14,7 +14,7 @@ func BenchmarkStartup(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		err := cmd.Execute(context.Background(), s, cmd.Runners{
-			Request: func(context.Context, *cmd.RequestOptions) error { return nil },
+			Request: func(context.Context, *cmd.Streams, *cmd.RequestOptions) error { return nil },
 		}, []string{"get", "example.com/x", "a==1", "-H", "X: y"})
 		if err != nil {
 			b.Fatal(err)
