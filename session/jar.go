@@ -39,6 +39,7 @@ const (
 // and gives it each response's Set-Cookie headers. It implements http.CookieJar.
 type Jar struct {
 	mu      sync.Mutex
+	saving  sync.Mutex // SaveJar's: one file written at a time, so the last written holds the newest state
 	cookies []*Cookie
 	now     func() time.Time
 	changed bool

@@ -147,7 +147,11 @@ const netscapeHeader = "# Netscape HTTP Cookie File\n# https://curl.se/docs/http
 
 // SaveJar writes the jar's cookies, session cookies included, as a Netscape cookie file that curl reads,
 // replacing path atomically with mode 0600.
-func SaveJar(path string, j *Jar) error { return argfile.WriteFile(path, []byte(j.netscape())) }
+func SaveJar(path string, j *Jar) error {
+	j.saving.Lock() // requests sent at once (hop curl -Z) save one jar
+	defer j.saving.Unlock()
+	return argfile.WriteFile(path, []byte(j.netscape()))
+}
 
 // WriteJar writes the jar as SaveJar does, to w (curl's -c -).
 func WriteJar(w io.Writer, j *Jar) error {
