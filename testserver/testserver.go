@@ -45,6 +45,7 @@ func Handler() http.Handler {
 		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)
 	})
 	mux.Handle("/flaky/{key}/{n}", &flaky{seen: map[string]int{}})
+	mux.Handle("/together/{key}/{n}", &together{groups: map[string]*rendezvous{}})
 	mux.HandleFunc("/session/login", login)
 	mux.HandleFunc("/encoded/{codings}", encoded)
 	mux.HandleFunc("/download/file/{n}", downloadFile)
