@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +17,6 @@ import (
 	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
-	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -43,10 +45,11 @@ exit codes on top. A leading "curl" word is allowed, so a pasted command works a
 
 curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
 standard input is read only when a value asks for it (-d @-, -T -). Several URLs and globs ({a,b},
-[1-10], [a-z]; -g turns them off) send one request after another, each with the -o or -O curl pairs with
-it (#1 in -o's name: the first pattern's value); the exit code is the first failure's. An option hop does
-not take is an error naming it (exit 2), never dropped. hop's own rules stay: 4xx and 5xx fail (exit 4 and 5) with or
-without -f, compressed bodies are asked for and decoded, .netrc is read unless --no-netrc.
+[1-10], [a-z]; -g turns them off) send one request after another,
+each with the -o or -O curl pairs with it (#1 in -o's name: the first pattern's value); the exit code is
+the first failure's. An option hop does not take is an error naming it (exit 2), never dropped. hop's own
+rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
+decoded, .netrc is read unless --no-netrc.
 
 The curl options hop curl takes:
   ` + strings.Join(curlcmd.Known(100), "\n  ")
@@ -87,12 +90,12 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 	return plan.Args, plan, nil
 }
 
-// curlAll sends the URLs of a curl command that has several (or {} and [] patterns), in turn, as curl does:
-// each with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b
-// FILE or -c turns curl's cookie engine on, one jar goes from each URL to the next; a connection kept alive
-// does too; --rate spaces their starts. A failure is said at once and the next URL sent (--fail-early stops
-// there); the error names every
-// failure, with the first one's class and exit code (curl's is the last URL's).
+// curlAll sends the URLs of a curl command that has several (or {} and [] patterns), as curl does: each
+// with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b FILE or
+// -c turns curl's cookie engine on, one jar goes from each URL to the next (and -c is written after each,
+// as curl 7.88 does); one transport keeps a connection alive from URL to URL; --rate spaces their starts. A
+// failure is said at once and the next URL sent (--fail-early stops there); the error names every failure, with the class and exit code of the first
+// URL that failed (curl's is the last URL's).
 func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
 	if err := base.check(s); err != nil {
 		return err
@@ -100,84 +103,162 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	if err := base.resolveOnce(ctx, s); err != nil {
 		return err
 	}
-	var jar *session.Jar
 	if engine := &base.Cookies; engine.Write != "" || engine.Read != "" && !engine.literal() {
 		var err error
-		if jar, err = engine.jar(nil); err != nil {
+		if base.jar, err = engine.jar(nil); err != nil {
 			return err
 		}
 	}
-	var shared *transport.Transport // made by the first URL's run
-	defer func() {
-		if shared != nil {
-			shared.CloseIdleConnections()
-		}
-	}()
-	total, n := plan.Len(), 0
-	meta := total > 1 && !base.Output.Quiet && !base.Output.Silent
-	var failed []string // the first ten failures named; nfailed counts them all (a glob may make 100,000)
-	nfailed := 0
-	var first error
+	if err := base.loadHSTS(); err != nil {
+		return err
+	}
+	tr, err := transport.New(base.Transport)
+	if err != nil {
+		return &usageError{err: err}
+	}
+	defer tr.CloseIdleConnections()
+	base.transport = tr
+	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len()}
+	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent
 	var started time.Time // the last URL's start, for --rate
-	func() {
+	for j := range curlJobs(base, plan) {
+		if !c.pace(&started) || !c.send(s, j) {
+			break
+		}
+	}
+	return c.err()
+}
+
+// curlRun is a run of a curl command's URLs, and what came of them.
+type curlRun struct {
+	ctx   context.Context
+	r     Runners
+	plan  *curlcmd.Plan
+	total uint64 // URLs in the plan
+	meta  bool   // each URL is announced
+
+	mu      sync.Mutex
+	sent    uint64      // URLs started
+	nfailed uint64      // URLs that failed
+	failed  []failedURL // the first ten of them, in the command's order (a glob may make 100,000)
+	first   error       // the failure of the first URL that failed
+	stop    bool        // --fail-early after a failure, or an interrupt: no URL is started any more
+}
+
+// failedURL is a URL that failed: its number, from 1, and its exit code.
+type failedURL struct {
+	n    uint64
+	code int
+}
+
+// curlJob is one URL of a curl command with the options it is sent with: n counts from 1 in the command's
+// order; bad says why it cannot be sent.
+type curlJob struct {
+	n   uint64
+	o   RequestOptions
+	bad error
+}
+
+// curlJobs yields every URL of the plan in the command's order, with base's flags as typed and its own
+// output; what a run keeps (the jar, the transport) is base's, shared.
+func curlJobs(base *RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
+	return func(yield func(*curlJob) bool) {
+		var n uint64
 		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
 				n++
-				o := *base // the flags as typed; the URL, its output and what a run keeps are its own
-				o.Spec.URL = url
-				o.Output.File, o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
-				o.Output.urlNum = i
-				if jar != nil {
-					o.jar = jar // and -c writes it after each URL, as curl 7.88 does
+				j := &curlJob{n: n, o: *base}
+				j.o.Spec.URL = url
+				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
+				j.o.Output.urlNum = i
+				if tr.Output != "" && j.o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
+					j.bad = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
 				}
-				o.transport = shared // a connection kept alive goes on to the next URL, as in curl
-				if wait := time.Until(started.Add(plan.Interval)); plan.Interval > 0 && wait > 0 {
-					select { // --rate: no sooner than the interval after the last start
-					case <-time.After(wait):
-					case <-ctx.Done():
-						n--
-						return
-					}
-				}
-				started = time.Now()
-				if meta {
-					format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", n, total, o.Spec.Method, format.Secrets{}.URL(url)))
-				}
-				var err error
-				if tr.Output != "" && o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
-					err = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
-				} else {
-					err = r.Request(ctx, s, &o)
-				}
-				shared = cmp.Or(shared, o.transport)
-				if err == nil {
-					continue
-				}
-				first = cmp.Or(first, err)
-				if nfailed++; nfailed <= 10 {
-					failed = append(failed, fmt.Sprintf("%d (exit %d)", n, exitCode(err)))
-				}
-				if total > 1 {
-					format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
-				}
-				if plan.FailEarly || exchange.ClassOf(err) == exchange.Interrupted {
+				if !yield(j) {
 					return
 				}
 			}
 		}
-	}()
-	if first == nil || total == 1 {
-		return first
 	}
-	named := failed
-	if nfailed > len(failed) {
+}
+
+// pace waits until --rate lets the next URL start, and counts it as sent; it reports false, having counted
+// nothing, when the run is to stop or is interrupted while it waits.
+func (c *curlRun) pace(started *time.Time) bool {
+	if c.ctx.Err() != nil {
+		return false
+	}
+	if wait := time.Until(started.Add(c.plan.Interval)); c.plan.Interval > 0 && wait > 0 {
+		select { // no sooner than the interval after the last start
+		case <-time.After(wait):
+		case <-c.ctx.Done():
+			return false
+		}
+	}
+	*started = time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stop {
+		return false
+	}
+	c.sent++
+	return true
+}
+
+// send sends one URL with streams s, says a failure on s at once, and reports whether the run goes on.
+func (c *curlRun) send(s *Streams, j *curlJob) bool {
+	if c.meta {
+		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", j.n, c.total, j.o.Spec.Method, format.Secrets{}.URL(j.o.Spec.URL)))
+	}
+	err := j.bad
+	if err == nil {
+		err = c.r.Request(c.ctx, s, &j.o)
+	}
+	if err != nil && c.total > 1 {
+		format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
+	}
+	return c.done(j.n, err)
+}
+
+// done records how URL n went, and reports whether the run goes on.
+func (c *curlRun) done(n uint64, err error) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		return !c.stop
+	}
+	c.nfailed++
+	i, _ := slices.BinarySearchFunc(c.failed, n, func(f failedURL, n uint64) int { return cmp.Compare(f.n, n) })
+	if i == 0 {
+		c.first = err
+	}
+	if i < 10 {
+		c.failed = slices.Insert(c.failed, i, failedURL{n, exitCode(err)})
+		c.failed = c.failed[:min(len(c.failed), 10)]
+	}
+	if c.plan.FailEarly || exchange.ClassOf(err) == exchange.Interrupted {
+		c.stop = true
+	}
+	return !c.stop
+}
+
+// err is the run's outcome: nil, the one URL's failure, or every failure named with the first one's class.
+func (c *curlRun) err() error {
+	if c.first == nil || c.total == 1 {
+		return c.first
+	}
+	var named []string
+	for _, f := range c.failed {
+		named = append(named, fmt.Sprintf("%d (exit %d)", f.n, f.code))
+	}
+	if c.nfailed > uint64(len(c.failed)) {
 		named = append(named, "...")
 	}
-	line := fmt.Sprintf("%d of %d URLs failed: %s", nfailed, n, strings.Join(named, ", "))
-	if rest := total - uint64(n); rest > 0 { // --fail-early, or interrupted
-		line = fmt.Sprintf("%d of %d URLs sent failed: %s; %d not sent", nfailed, n, strings.Join(named, ", "), rest)
+	line := fmt.Sprintf("%d of %d URLs failed: %s", c.nfailed, c.sent, strings.Join(named, ", "))
+	if rest := c.total - c.sent; rest > 0 { // --fail-early, or interrupted
+		line = fmt.Sprintf("%d of %d URLs sent failed: %s; %d not sent", c.nfailed, c.sent, strings.Join(named, ", "), rest)
 	}
-	return &failures{first: first, line: line}
+	return &failures{first: c.first, line: line}
 }
 
 // continueDash drops the "-" curl users put after -C (curl's "-C -": resume from the file's size), which

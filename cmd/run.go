@@ -147,9 +147,9 @@ func keepState(s *Streams, o *RequestOptions, err error) error {
 	return cmp.Or(err, werr)
 }
 
-// loadHSTS reads --hsts's cache, when given.
+// loadHSTS reads --hsts's cache, when given and not read already (hop curl's URLs share one).
 func (o *RequestOptions) loadHSTS() error {
-	if o.HSTS == "" {
+	if o.HSTS == "" || o.hsts != nil {
 		return nil
 	}
 	h, err := session.LoadHSTS(o.HSTS)
