@@ -45,7 +45,7 @@ exit codes on top. A leading "curl" word is allowed, so a pasted command works a
 
 curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
 standard input is read only when a value asks for it (-d @-, -T -). Several URLs and globs ({a,b},
-[1-10], [a-z]; -g turns them off) send one request after another,
+[1-10], [a-z]; -g turns them off) send one request after another (-Z: at once, --parallel-max at most),
 each with the -o or -O curl pairs with it (#1 in -o's name: the first pattern's value); the exit code is
 the first failure's. An option hop does not take is an error naming it (exit 2), never dropped. hop's own
 rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
@@ -93,9 +93,10 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 // curlAll sends the URLs of a curl command that has several (or {} and [] patterns), as curl does: each
 // with the request typed and its own -o or -O (#N in -o's name is the Nth pattern's value); when -b FILE or
 // -c turns curl's cookie engine on, one jar goes from each URL to the next (and -c is written after each,
-// as curl 7.88 does); one transport keeps a connection alive from URL to URL; --rate spaces their starts. A
-// failure is said at once and the next URL sent (--fail-early stops there); the error names every failure, with the class and exit code of the first
-// URL that failed (curl's is the last URL's).
+// as curl 7.88 does); one transport keeps a connection alive from URL to URL; --rate spaces their starts;
+// -Z sends several at once (see parallel). A failure is said at once and the next URL sent (--fail-early
+// stops there); the error names every failure, with the class and exit code of the first URL that failed
+// (curl's is the last URL's).
 func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
 	if err := base.check(s); err != nil {
 		return err
@@ -120,10 +121,14 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	base.transport = tr
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len()}
 	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent
-	var started time.Time // the last URL's start, for --rate
-	for j := range curlJobs(base, plan) {
-		if !c.pace(&started) || !c.send(s, j) {
-			break
+	if plan.Parallel > 1 && c.total > 1 {
+		c.parallel(s, base)
+	} else {
+		var started time.Time // the last URL's start, for --rate
+		for j := range curlJobs(base, plan) {
+			if !c.pace(&started) || !c.send(s, j) {
+				break
+			}
 		}
 	}
 	return c.err()

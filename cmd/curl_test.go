@@ -404,6 +404,81 @@ func TestHopCurlReusesTheConnection(t *testing.T) {
 	}
 }
 
+// runIn runs name with args in dir and returns its stdout and exit code, whatever the code.
+func runIn(t *testing.T, dir, name string, args ...string) (string, int) {
+	t.Helper()
+	c := exec.Command(name, args...)
+	c.Dir = dir
+	out, err := c.Output()
+	if err != nil && c.ProcessState == nil {
+		t.Fatal(err)
+	}
+	return string(out), c.ProcessState.ExitCode()
+}
+
+// -Z sends the URLs at once, as curl -Z does. The server's /together/KEY/N answers "together" only to N
+// requests in flight at the same time, and "alone" (504) to one that waited in vain, so that a client
+// sending one URL after another fails these checks without anything being timed. A body saved to a file
+// travels beside one on stdout; --parallel-max bounds how many are under way; -w is written for each URL.
+// hop curl and curl get the same answers.
+func TestHopCurlParallelAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	for _, name := range []string{curl, hopBinary(t)} {
+		// curl 7.88 waits for the first connection's answer before it opens another, in case it can
+		// multiplex over it; --parallel-immediate opens them at once, as hop always does.
+		pre := []string{"--parallel-immediate"}
+		if name != curl {
+			pre = []string{"curl"}
+		}
+		key := srv.URL + "/together/" + filepath.Base(name)
+		run := func(args ...string) (dir, out string, code int) {
+			dir = t.TempDir()
+			out, code = runIn(t, dir, name, append(slices.Clone(pre), args...)...)
+			return dir, out, code
+		}
+		file := func(dir, f string) string { b, _ := os.ReadFile(filepath.Join(dir, f)); return string(b) }
+
+		dir, out, code := run("-Z", "-s", "-o", "f#1", key+"-files/3?i=[1-3]", "-w", `%{urlnum} %{http_code}\n`)
+		if code != 0 || file(dir, "f1")+file(dir, "f2")+file(dir, "f3") != strings.Repeat("together\n", 3) || out != strings.Repeat("0 200\n", 3) {
+			t.Errorf("%s -Z, three files: exit %d, -w %q, f1 %q", name, code, out, file(dir, "f1"))
+		}
+		dir, out, code = run("-Z", "-s", "-o", "f", key+"-mixed/2", key+"-mixed/2")
+		if code != 0 || out != "together\n" || file(dir, "f") != "together\n" {
+			t.Errorf("%s -Z, a file and stdout: exit %d, stdout %q, file %q", name, code, out, file(dir, "f"))
+		}
+		dir, _, _ = run("-Z", "--parallel-max", "2", "-s", "-o", "m#1", key+"-max/3?wait=200ms&i=[1-3]")
+		if got := file(dir, "m1") + file(dir, "m2") + file(dir, "m3"); got != strings.Repeat("alone\n", 3) {
+			t.Errorf("%s -Z --parallel-max 2 of 3: %q", name, got)
+		}
+	}
+	// Without -Z, one after another: never together.
+	dir := t.TempDir()
+	if out, code := runIn(t, dir, hopBinary(t), "curl", "-s", srv.URL+"/together/serial/2?wait=200ms&i=[1-2]"); code != 5 || out != "alone\nalone\n" {
+		t.Errorf("hop curl without -Z: exit %d, %q", code, out)
+	}
+}
+
+// hop curl -Z writes bodies on stdout whole and in the command's order (curl -Z writes them as they come),
+// while the URLs saved to files go on beside them; --fail-early starts no URL after a failure.
+func TestHopCurlParallelStdout(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	out, code := runHop(t, "curl", "-Z", "-s", "-o", "-", srv.URL+"/drip?duration=0.3&numbytes=3&delay=0", "-o", "-", srv.URL+"/record/b",
+		"-o", "/dev/null", srv.URL+"/record/c")
+	if code != 0 || !strings.HasPrefix(string(out), "***{") || !strings.Contains(string(out), `"/record/b"`) || strings.Contains(string(out), "/record/c") {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	c := exec.Command(hopBinary(t), "curl", "-Z", "--parallel-max", "1", "--fail-early", "-o", "/dev/null", "-o", "/dev/null", srv.URL+"/status/404", srv.URL+"/record/x")
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	c.Run()
+	if code := c.ProcessState.ExitCode(); code != 4 || !strings.HasSuffix(stderr.String(), "hop: error: 1 of 1 URLs sent failed: 1 (exit 4); 1 not sent\n") {
+		t.Errorf("--fail-early: exit %d, stderr %s", code, stderr.String())
+	}
+}
+
 // Through SOCKS4 (the address resolved by the client, --resolve's here) and SOCKS4a (the name sent to the
 // proxy), with a user ID from the URL or -U, hop curl asks the proxy what curl asks, and the server gets the
 // same request.

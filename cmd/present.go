@@ -301,7 +301,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		// is shown instead.
 		if f != nil {
 			file, w, terminal = f, f, false
-			if p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document {
+			if p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document && !p.o.noProgress {
 				progress = &progressWriter{w: f}
 				w = progress
 			}

@@ -68,7 +68,7 @@ func TestTranslate(t *testing.T) {
 	for in, want := range map[string]string{
 		"--ntlm example.com":               "curl's --ntlm option",
 		"-K h.txt example.com":             "-K h.txt: no config file can be read here",
-		"-sZ example.com":                  "curl's -Z option",
+		"-s: example.com":                  "curl's -: option",
 		"-H":                               "-H needs a value",
 		"--header":                         "--header needs a value",
 		"-s":                               "no URL",
@@ -156,6 +156,28 @@ func TestParseRate(t *testing.T) {
 	plan, err := Translate(strings.Fields("--rate 2/m a.example/[1-3]"), nil)
 	if err != nil || plan.Interval != 30*time.Second {
 		t.Errorf("plan %+v, %v", plan, err)
+	}
+}
+
+// -Z sends URLs in parallel, at most --parallel-max at once, which curl 7.88 reads as 50 when it is under
+// 1 and 300 when it is over 300; without -Z it changes nothing.
+func TestTranslateParallel(t *testing.T) {
+	for in, want := range map[string]int{
+		"-Z a.example b.example":                                        50,
+		"--parallel-max 3 -Z a.example/[1-9]":                           3,
+		"-Z --parallel-max 0 a.example b.example":                       50,
+		"-Z --parallel-max 999 a.example b.example":                     300,
+		"-Z --parallel-max 99999999999999999999999 a.example b.example": 300,
+		"--parallel-max 5 a.example b.example":                          0,
+		"a.example b.example --parallel-immediate":                      0,
+	} {
+		plan, err := Translate(strings.Fields(in), nil)
+		if err != nil || plan.Parallel != want {
+			t.Errorf("Translate(%s): parallel %+v, %v; want %d", in, plan, err, want)
+		}
+	}
+	if _, err := Translate(strings.Fields("-Z --parallel-max x a.example"), nil); err == nil || !strings.Contains(err.Error(), "expected a number") {
+		t.Errorf("--parallel-max x: %v", err)
 	}
 }
 

@@ -183,6 +183,9 @@ var options = []curlOption{
 	accepted("fail-with-body", 0, false),
 	{long: "fail-early", hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
 	{long: "rate", value: true, hop: func(v string, t *translation) []string { t.rate = v; return nil }},
+	{long: "parallel", short: 'Z', hop: func(_ string, t *translation) []string { t.parallel = true; return nil }},
+	{long: "parallel-max", value: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
+	accepted("parallel-immediate", 0, false),     // hop opens another connection whenever a transfer needs one
 	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks no CRL or OCSP either
 	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
@@ -252,6 +255,8 @@ type translation struct {
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
 	globoff, failEarly bool     // -g, --fail-early
 	rate               string   // --rate N/U
+	parallel           bool     // -Z
+	parallelMax        string   // --parallel-max
 	uploads            int      // -T given
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
 
@@ -367,6 +372,7 @@ type Plan struct {
 	Args      []string
 	Transfers []Transfer
 	FailEarly bool          // --fail-early: stop at the first URL that fails
+	Parallel  int           // -Z: how many URLs may be under way at once (--parallel-max); 0 one after another
 	Interval  time.Duration // --rate: the least time from one URL's start to the next one's
 	Warnings  []string      // what curl would warn about and go on
 }
@@ -405,6 +411,12 @@ func (t *translation) transfers() (*Plan, error) {
 	if t.rate != "" {
 		var err error
 		if plan.Interval, err = ParseRate(t.rate); err != nil {
+			return nil, err
+		}
+	}
+	if t.parallel {
+		var err error
+		if plan.Parallel, err = parallelMax(t.parallelMax); err != nil {
 			return nil, err
 		}
 	}
@@ -465,6 +477,21 @@ func ParseRate(v string) (time.Duration, error) {
 		return 0, nil
 	}
 	return interval, nil
+}
+
+// parallelMax reads curl's --parallel-max as curl 7.88 does: 50 when not given or under 1, at most 300.
+func parallelMax(v string) (int, error) {
+	if v == "" {
+		return 50, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("curl's --parallel-max %q: expected a number of transfers", v)
+	case n < 1:
+		return 50, nil
+	}
+	return int(min(n, 300)), nil
 }
 
 // output is an -o (file) or -O (remote).
