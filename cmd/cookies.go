@@ -59,11 +59,11 @@ func (c CookieOptions) literal() bool { return strings.Contains(c.Read, "=") }
 // -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
 // is, and it is left as it is.
 //
-// With a session, its jar is the jar, and a -b file's cookies are added to it.
-func (c CookieOptions) jar(sess *session.Session) (*session.Jar, error) {
-	base := session.NewJar()
-	if sess != nil {
-		base = sess.Jar
+// With into (a session's jar), that is the jar, and a -b file's cookies are added to it.
+func (c CookieOptions) jar(into *session.Jar) (*session.Jar, error) {
+	base := into
+	if base == nil {
+		base = session.NewJar()
 	}
 	if c.Read == "" || c.literal() {
 		return base, nil
@@ -83,7 +83,7 @@ func (c CookieOptions) jar(sess *session.Session) (*session.Jar, error) {
 	if c.JunkSession {
 		jar.DropSessionCookies()
 	}
-	if sess == nil {
+	if into == nil {
 		return jar, nil
 	}
 	for _, ck := range jar.All() {

@@ -44,7 +44,11 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		return err
 	}
 	if o.jar == nil { // hop curl's several URLs share one
-		o.jar, err = o.Cookies.jar(o.session)
+		var into *session.Jar
+		if o.session != nil {
+			into = o.session.Jar
+		}
+		o.jar, err = o.Cookies.jar(into)
 	}
 	if err == nil {
 		err = o.loadHSTS()
