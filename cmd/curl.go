@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -30,7 +32,8 @@ func newCurlCmd() *cobra.Command {
 		Example: `  hop curl -X POST -H 'Content-Type: application/json' -d '{"a":1}' https://api.example.com/x
   hop curl curl -sSL https://example.com/install.sh
   hop curl -o 'page_#1.json' 'https://api.example.com/items?page=[1-5]'
-  hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health`,
+  hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health
+  hop curl -c jar.txt -d user=ann https://example.com/login --next -b jar.txt https://example.com/me`,
 		DisableFlagParsing: true,
 		RunE: func(cc *cobra.Command, _ []string) error {
 			return cc.Help() // reached only for help: curlArgs translated every other use
@@ -47,7 +50,8 @@ curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, 
 standard input is read only when a value asks for it (-d @-, -T -). Several URLs and globs ({a,b},
 [1-10], [a-z]; -g turns them off) send one request after another (-Z: at once, --parallel-max at most),
 each with the -o or -O curl pairs with it (#1 in -o's name: the first pattern's value); the exit code is
-the first failure's. An option hop does not take is an error naming it (exit 2), never dropped. hop's own
+the first failure's. --next (-:) starts a part with options of its own; curl's global options (-v, -s,
+--fail-early, -Z, --rate...) hold for every part. An option hop does not take is an error naming it (exit 2), never dropped. hop's own
 rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
 decoded, .netrc is read unless --no-netrc.
 
@@ -101,31 +105,62 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	if err := base.check(s); err != nil {
 		return err
 	}
-	if err := base.resolveOnce(ctx, s); err != nil {
-		return err
-	}
-	if engine := &base.Cookies; engine.Write != "" || engine.Read != "" && !engine.literal() {
-		var err error
-		if base.jar, err = engine.jar(nil); err != nil {
+	parts := []*RequestOptions{base}
+	for _, args := range plan.Parts[min(1, len(plan.Parts)):] {
+		o, err := partOptions(ctx, s, args)
+		if err != nil {
 			return err
 		}
+		parts = append(parts, o)
 	}
-	if err := base.loadHSTS(); err != nil {
-		return err
-	}
-	tr, err := transport.New(base.Transport)
-	if err != nil {
-		return &usageError{err: err}
-	}
-	defer tr.CloseIdleConnections()
-	base.transport = tr
-	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len()}
+	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
 	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent
+	var jar *session.Jar // curl's cookie engine, shared by the parts that turn it on
+	hsts := map[string]*session.HSTS{}
+	for i, o := range parts {
+		if err := o.resolveOnce(ctx, s); err != nil {
+			return err
+		}
+		c.parts[i] = func() error { return nil }
+		if engine := o.Cookies; engine.Write != "" || engine.Read != "" && !engine.literal() {
+			if jar == nil {
+				jar = session.NewJar()
+			}
+			o.jar = jar
+			// A part's -b file is read as it starts, as curl reads it (an earlier part's -c may write it);
+			// the first part's before anything is sent.
+			c.parts[i] = sync.OnceValue(func() error { _, err := engine.jar(jar); return err })
+			if i == 0 {
+				if err := c.parts[0](); err != nil {
+					return err
+				}
+			}
+		}
+		o.hsts = hsts[o.HSTS]
+		if err := o.loadHSTS(); err != nil {
+			return err
+		}
+		hsts[o.HSTS] = o.hsts
+		for _, earlier := range parts[:i] {
+			if sameTransport(earlier.Transport, o.Transport) {
+				o.transport = earlier.transport
+				break
+			}
+		}
+		if o.transport == nil {
+			tr, err := transport.New(o.Transport)
+			if err != nil {
+				return &usageError{err: err}
+			}
+			defer tr.CloseIdleConnections()
+			o.transport = tr
+		}
+	}
 	if plan.Parallel > 1 && c.total > 1 {
-		c.parallel(s, base)
+		c.parallel(s, parts)
 	} else {
 		var started time.Time // the last URL's start, for --rate
-		for j := range curlJobs(base, plan) {
+		for j := range curlJobs(parts, plan) {
 			if !c.pace(&started) || !c.send(s, j) {
 				break
 			}
@@ -134,13 +169,32 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	return c.err()
 }
 
+// partOptions reads hop's arguments for a part of a curl command that --next separates, as a command line
+// of its own, into the options it is sent with.
+func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOptions, error) {
+	var o *RequestOptions
+	err := Execute(ctx, s, Runners{Request: func(_ context.Context, _ *Streams, got *RequestOptions) error {
+		o = got
+		return nil
+	}}, args)
+	return o, err
+}
+
+// sameTransport reports whether two parts of a curl command ask for the same transport, which they then
+// share with its connections, as curl's parts share theirs.
+func sameTransport(a, b transport.Options) bool {
+	a.Getenv, b.Getenv = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
 // curlRun is a run of a curl command's URLs, and what came of them.
 type curlRun struct {
 	ctx   context.Context
 	r     Runners
 	plan  *curlcmd.Plan
-	total uint64 // URLs in the plan
-	meta  bool   // each URL is announced
+	total uint64         // URLs in the plan
+	meta  bool           // each URL is announced
+	parts []func() error // what each part of the command does before its first URL is sent
 
 	mu      sync.Mutex
 	sent    uint64      // URLs started
@@ -159,20 +213,21 @@ type failedURL struct {
 // curlJob is one URL of a curl command with the options it is sent with: n counts from 1 in the command's
 // order; bad says why it cannot be sent.
 type curlJob struct {
-	n   uint64
-	o   RequestOptions
-	bad error
+	n    uint64
+	part int
+	o    RequestOptions
+	bad  error
 }
 
-// curlJobs yields every URL of the plan in the command's order, with base's flags as typed and its own
-// output; what a run keeps (the jar, the transport) is base's, shared.
-func curlJobs(base *RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
+// curlJobs yields every URL of the plan in the command's order, with the flags of its part of the command
+// as typed and its own output; what a run keeps (the jar, the transport) is its part's, shared.
+func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 	return func(yield func(*curlJob) bool) {
 		var n uint64
 		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
 				n++
-				j := &curlJob{n: n, o: *base}
+				j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
 				j.o.Spec.URL = url
 				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
 				j.o.Output.urlNum = i
@@ -216,6 +271,9 @@ func (c *curlRun) send(s *Streams, j *curlJob) bool {
 		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("URL %d of %d: %s %s", j.n, c.total, j.o.Spec.Method, format.Secrets{}.URL(j.o.Spec.URL)))
 	}
 	err := j.bad
+	if err == nil {
+		err = c.parts[j.part]()
+	}
 	if err == nil {
 		err = c.r.Request(c.ctx, s, &j.o)
 	}

@@ -404,6 +404,59 @@ func TestHopCurlReusesTheConnection(t *testing.T) {
 	}
 }
 
+// --next (-:) gives each part of a curl command its own method, headers, data, credentials, -o and -w,
+// while -s holds for all; a cookie one part's engine keeps goes with a later part whose engine is on (-b
+// FILE, read as that part starts, after the first part's -c wrote it). hop curl sends each server what
+// curl sends, and writes what curl writes.
+func TestHopCurlNextAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	rec := srv.URL + "/record"
+	args := []string{"-X", "PUT", "-H", "A: 1", "-d", "x=1", rec + "/a", "--next", "-H", "B: 2", rec + "/b/[1-2]", "-s",
+		"-:", "-u", "ann:pw", "--json", `{"c":3}`, rec + "/c"}
+	_, want := curlRun(t, curl, args...)
+	_, got := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+	w, g := records(t, want), records(t, got)
+	if len(w) != 4 || len(g) != len(w) {
+		t.Fatalf("hop curl sent %d requests; curl %d", len(g), len(w))
+	}
+	for i := range w {
+		sameRequest(t, "hop curl --next, request "+fmt.Sprint(i+1), g[i], w[i], "User-Agent", "Accept-Encoding")
+	}
+
+	args = []string{"-s", "-c", "jar", "-o", "/dev/null", "-w", `%{urlnum} %{http_code}\n`, srv.URL + "/cookies/set?sid=1",
+		"--next", "-b", "jar", "-w", `%{urlnum} %{method}\n`, rec + "/after", "--next", rec + "/none"}
+	curlDir, want := curlRun(t, curl, args...)
+	hopDir, got := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+	split := func(out []byte) (recs []testserver.Recorded, lines string) {
+		for _, line := range strings.SplitAfter(string(out), "\n") {
+			if strings.HasPrefix(line, "{") {
+				recs = append(recs, records(t, []byte(line))...)
+			} else {
+				lines += line
+			}
+		}
+		return recs, lines
+	}
+	wantRecs, wantLines := split(want)
+	gotRecs, gotLines := split(got)
+	if gotLines != wantLines || wantLines != "0 302\n1 GET\n" || len(gotRecs) != 2 || len(wantRecs) != 2 {
+		t.Fatalf("hop curl wrote %q and %d records; curl %q and %d", gotLines, len(gotRecs), wantLines, len(wantRecs))
+	}
+	for i := range wantRecs {
+		sameRequest(t, "cookies across --next", gotRecs[i], wantRecs[i], "User-Agent", "Accept-Encoding")
+	}
+	if strings.Join(gotRecs[0].Header["Cookie"], "") != "sid=1" || gotRecs[1].Header["Cookie"] != nil {
+		t.Errorf("Cookie headers %q, %q", gotRecs[0].Header["Cookie"], gotRecs[1].Header["Cookie"])
+	}
+	wj, _ := os.ReadFile(filepath.Join(curlDir, "jar"))
+	gj, _ := os.ReadFile(filepath.Join(hopDir, "jar"))
+	if cookieLines(string(gj)) != cookieLines(string(wj)) {
+		t.Errorf("jar\n%s\nwant\n%s", gj, wj)
+	}
+}
+
 // runIn runs name with args in dir and returns its stdout and exit code, whatever the code.
 func runIn(t *testing.T, dir, name string, args ...string) (string, int) {
 	t.Helper()

@@ -12,7 +12,7 @@ import (
 // go, so bodies never mix (curl -Z interleaves them as they arrive).
 
 // parallel sends the plan's URLs, at most plan.Parallel of them under way at once.
-func (c *curlRun) parallel(s *Streams, base *RequestOptions) {
+func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 	con := &console{s: s}
 	slots := make(chan struct{}, c.plan.Parallel)
 	onStdout := make(chan *curlJob, c.plan.Parallel) // never full: each URL in it holds a slot
@@ -26,7 +26,7 @@ func (c *curlRun) parallel(s *Streams, base *RequestOptions) {
 		}
 	}()
 	var started time.Time // the last URL's start, for --rate
-	for j := range curlJobs(base, c.plan) {
+	for j := range curlJobs(parts, c.plan) {
 		select {
 		case slots <- struct{}{}:
 		case <-c.ctx.Done():

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestTranslate(t *testing.T) {
 	for in, want := range map[string]string{
 		"--ntlm example.com":               "curl's --ntlm option",
 		"-K h.txt example.com":             "-K h.txt: no config file can be read here",
-		"-s: example.com":                  "curl's -: option",
+		"-sM example.com":                  "curl's -M option",
 		"-H":                               "-H needs a value",
 		"--header":                         "--header needs a value",
 		"-s":                               "no URL",
@@ -156,6 +157,51 @@ func TestParseRate(t *testing.T) {
 	plan, err := Translate(strings.Fields("--rate 2/m a.example/[1-3]"), nil)
 	if err != nil || plan.Interval != 30*time.Second {
 		t.Errorf("plan %+v, %v", plan, err)
+	}
+}
+
+// --next (-:) starts a part of the command with options of its own, as in curl: the method, headers, data,
+// -o and -w of one part do not reach the next; curl's global options (-v, -s, --fail-early, -Z...) hold for
+// every part wherever they are typed; --stderr goes with the first part only (hop's stderr is redirected
+// once). A part with no URL is refused, as is standard input read by two parts.
+func TestTranslateNext(t *testing.T) {
+	plan, err := Translate([]string{"-s", "-u", "a:b", "-d", "x", "-o", "out", "a.example", "--next", "-H", "X: 1", "b.example/[1-2]", "-v",
+		"-:", "--stderr", "log", "-X", "DELETE", "c.example"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"request", "POST", "a.example", "--silent", "--user", "a:b", "--data", "x", "--verbose", "--stderr", "log", "--output", "out", "--ignore-stdin"},
+		{"request", "GET", "b.example/1", "--header", "X: 1", "--verbose", "--silent", "--ignore-stdin"},
+		{"request", "DELETE", "c.example", "--silent", "--verbose", "--ignore-stdin"},
+	}
+	if !reflect.DeepEqual(plan.Parts, want) || !reflect.DeepEqual(plan.Args, want[0]) {
+		t.Errorf("parts\n%q\nwant\n%q", plan.Parts, want)
+	}
+	var parts []int
+	var outputs []string
+	for _, tr := range plan.Transfers {
+		parts, outputs = append(parts, tr.Part), append(outputs, tr.Output)
+	}
+	if plan.Len() != 4 || !slices.Equal(parts, []int{0, 1, 2}) || !slices.Equal(outputs, []string{"out", "", ""}) {
+		t.Errorf("%d URLs, parts %v, outputs %q", plan.Len(), parts, outputs)
+	}
+	// A -K file's "next" lines split it too (curl's test 430), and globals typed after --next hold before it.
+	files := map[string]string{"k": "url = a.example\nheader = \"a: a\"\ndata = \"a\"\nnext\nurl = b.example\nfail-early\n"}
+	plan, err = Translate([]string{"-K", "k"}, func(name string) ([]byte, error) { return []byte(files[name]), nil })
+	if err != nil || len(plan.Parts) != 2 || !plan.FailEarly || plan.Parts[1][1] != "GET" || slices.Contains(plan.Parts[1], "--data") {
+		t.Errorf("-K with next: %q, %v", plan.Parts, err)
+	}
+	for in, want := range map[string]string{
+		"--next a.example":                   "part 1 of 2 of the curl command (--next separates them) has no URL",
+		"a.example -:":                       "part 2 of 2",
+		"-d @- a.example -: -T - b":          "2 parts of the curl command (--next separates them) read standard input",
+		"a.example -: -d @- b c":             "sends 2 URLs and reads standard input",
+		"-Z a.example -: --parallel-max x b": "expected a number",
+	} {
+		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
+		}
 	}
 }
 

@@ -18,11 +18,12 @@ import (
 // becomes (to, with the same value), or what it does (hop); with neither, it is accepted and changes
 // nothing, because hop already behaves so.
 type curlOption struct {
-	long  string
-	short byte
-	value bool
-	to    string
-	hop   func(v string, t *translation) []string
+	long   string
+	short  byte
+	value  bool
+	to     string
+	hop    func(v string, t *translation) []string
+	global bool // curl's global option: it holds for every part of a command split by --next
 }
 
 // same maps a curl option to the hop flag of the same name.
@@ -33,6 +34,13 @@ func same(long string, short byte, value bool) curlOption {
 // accepted is a curl option whose effect hop has anyway.
 func accepted(long string, short byte, value bool) curlOption {
 	return curlOption{long: long, short: short, value: value}
+}
+
+// global marks one of curl's global options: they hold for the whole command, whichever part of it split
+// by --next they are typed in.
+func global(o curlOption) curlOption {
+	o.global = true
+	return o
 }
 
 // options are the curl options hop curl takes. Anything else is refused by name, never dropped.
@@ -176,40 +184,41 @@ var options = []curlOption{
 	{long: "globoff", short: 'g', hop: func(_ string, t *translation) []string { t.globoff = true; return nil }},
 	same("path-as-is", 0, false),
 	same("request-target", 0, true),
-	same("verbose", 'v', false),
-	same("silent", 's', false),
-	accepted("show-error", 'S', false), // hop always says what went wrong
-	accepted("fail", 'f', false),       // hop fails on 4xx and 5xx already (exit 4 and 5)
+	global(same("verbose", 'v', false)),
+	global(same("silent", 's', false)),
+	global(accepted("show-error", 'S', false)), // hop always says what went wrong
+	accepted("fail", 'f', false),               // hop fails on 4xx and 5xx already (exit 4 and 5)
 	accepted("fail-with-body", 0, false),
-	{long: "fail-early", hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
-	{long: "rate", value: true, hop: func(v string, t *translation) []string { t.rate = v; return nil }},
-	{long: "parallel", short: 'Z', hop: func(_ string, t *translation) []string { t.parallel = true; return nil }},
-	{long: "parallel-max", value: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
-	accepted("parallel-immediate", 0, false),     // hop opens another connection whenever a transfer needs one
-	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks no CRL or OCSP either
-	accepted("ssl-revoke-best-effort", 0, false), // the same
+	{long: "fail-early", global: true, hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
+	{long: "rate", value: true, global: true, hop: func(v string, t *translation) []string { t.rate = v; return nil }},
+	{long: "parallel", short: 'Z', global: true, hop: func(_ string, t *translation) []string { t.parallel = true; return nil }},
+	{long: "parallel-max", value: true, global: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
+	global(accepted("parallel-immediate", 0, false)), // hop opens another connection whenever a transfer needs one
+	{long: "next", short: ':'},                       // read by Translate: what follows is the next part
+	accepted("ssl-no-revoke", 0, false),              // Windows' schannel option; hop checks no CRL or OCSP either
+	accepted("ssl-revoke-best-effort", 0, false),     // the same
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
-	same("stderr", 0, true),
-	accepted("progress-bar", '#', false),
-	accepted("no-progress-meter", 0, false),
+	global(same("stderr", 0, true)),
+	global(accepted("progress-bar", '#', false)),
+	global(accepted("no-progress-meter", 0, false)),
 	accepted("no-buffer", 'N', false),
 	{long: "remote-name-all", hop: func(_ string, t *translation) []string { t.remoteAll = true; return nil }}, // -O for every URL without -o
-	{long: "no-alpn", to: "--http1.1"},     // without ALPN a server speaks HTTP/1.1 over TLS
-	accepted("no-npn", 0, false),           // NPN is gone from TLS stacks, hop's (Go's) too
-	accepted("false-start", 0, false),      // likewise obsolete; Go never uses it
-	accepted("no-sessionid", 0, false),     // each URL of hop curl has a connection of its own: no session to resume
-	accepted("ssl-reqd", 0, false),         // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
-	accepted("expect100-timeout", 0, true), // hop never sends Expect: 100-continue
-	accepted("keepalive-time", 0, true),    // TCP keepalive probes: nothing a single request notices
-	accepted("no-keepalive", 0, false),     // the same
-	accepted("keepalive", 0, false),        // on already, as in curl
-	accepted("ca-native", 0, false),        // hop trusts the system's CA store unless --cacert says otherwise
-	accepted("proxy-ca-native", 0, false),  // the same for an https proxy
-	accepted("clobber", 0, false),          // -o replaces the file, as curl does by default
-	accepted("remove-on-error", 0, false),  // hop writes -o's file whole or not at all (a temporary file)
-	accepted("styled-output", 0, false),    // hop styles headers on a terminal already
-	{long: "no-styled-output", to: "--color=never"},
+	{long: "no-alpn", to: "--http1.1"},          // without ALPN a server speaks HTTP/1.1 over TLS
+	accepted("no-npn", 0, false),                // NPN is gone from TLS stacks, hop's (Go's) too
+	accepted("false-start", 0, false),           // likewise obsolete; Go never uses it
+	accepted("no-sessionid", 0, false),          // each URL of hop curl has a connection of its own: no session to resume
+	accepted("ssl-reqd", 0, false),              // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
+	accepted("expect100-timeout", 0, true),      // hop never sends Expect: 100-continue
+	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
+	accepted("no-keepalive", 0, false),          // the same
+	accepted("keepalive", 0, false),             // on already, as in curl
+	accepted("ca-native", 0, false),             // hop trusts the system's CA store unless --cacert says otherwise
+	accepted("proxy-ca-native", 0, false),       // the same for an https proxy
+	accepted("clobber", 0, false),               // -o replaces the file, as curl does by default
+	accepted("remove-on-error", 0, false),       // hop writes -o's file whole or not at all (a temporary file)
+	global(accepted("styled-output", 0, false)), // hop styles headers on a terminal already
+	{long: "no-styled-output", to: "--color=never", global: true},
 	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "DER", "P12")}, // hop tells them by their content
 	{long: "key-type", value: true, hop: formIn("--key-type", "PEM", "DER")},
 }
@@ -238,8 +247,11 @@ func tlsMin(v string) func(string, *translation) []string {
 	return func(string, *translation) []string { return []string{"--tls-min", v} }
 }
 
-// translation collects what a curl command says.
+// translation collects what a part of a curl command says: the whole command, or each part of it that
+// --next separates, all sharing the command's globals.
 type translation struct {
+	*globals
+
 	method string
 	urls   []string
 	flags  []string
@@ -253,12 +265,27 @@ type translation struct {
 
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
-	globoff, failEarly bool     // -g, --fail-early
-	rate               string   // --rate N/U
-	parallel           bool     // -Z
-	parallelMax        string   // --parallel-max
+	globoff            bool     // -g
+	next               bool     // --next ends this part
+	part               int      // which part this is, from 0
 	uploads            int      // -T given
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
+}
+
+// partFlags are hop flags from a part of the command.
+type partFlags struct {
+	part  int
+	flags []string
+}
+
+// globals is what holds for a whole curl command: its global options and the state of reading it.
+type globals struct {
+	failEarly   bool        // --fail-early
+	rate        string      // --rate N/U
+	parallel    bool        // -Z
+	parallelMax string      // --parallel-max
+	globalFlags []partFlags // hop's flags for curl's other global options (-v, -s...), by the part typed in
+	stderr      []string    // --stderr's, which hop applies once, with the first part
 
 	err     error                             // an option's value hop cannot take
 	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
@@ -266,7 +293,9 @@ type translation struct {
 }
 
 // Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
-// the same meaning, and the URLs to send them to when there are several (see Plan). A leading "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
+// the same meaning, and the URLs to send them to when there are several (see Plan); --next (-:) splits the
+// command into parts, each with its own flags but curl's global options, which hold for all. A leading
+// "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
 // take their value attached (-XPOST, -d@file); an option hop does not take is an error naming it. The method
 // is curl's: -X, else HEAD for -I, GET for -G, PUT for -T, POST with data or a form, else GET. Standard input
 // is read only when a value asks for it, as curl does. A -K/--config file, which read reads (nil: none can
@@ -275,7 +304,8 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 	if len(args) > 0 && args[0] == "curl" {
 		args = args[1:]
 	}
-	t := &translation{read: read}
+	t := &translation{globals: &globals{read: read}}
+	parts := []*translation{t}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -323,13 +353,59 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 		default:
 			t.urls = append(t.urls, a)
 		}
+		if t.next {
+			t = &translation{globals: t.globals, part: len(parts)}
+			parts = append(parts, t)
+		}
 	}
 	if t.err != nil {
 		return nil, t.err
 	}
-	if len(t.urls) == 0 {
-		return nil, errors.New("the curl command has no URL")
+	plan := &Plan{FailEarly: t.failEarly}
+	if t.rate != "" {
+		var err error
+		if plan.Interval, err = ParseRate(t.rate); err != nil {
+			return nil, err
+		}
 	}
+	if t.parallel {
+		var err error
+		if plan.Parallel, err = parallelMax(t.parallelMax); err != nil {
+			return nil, err
+		}
+	}
+	stdin := 0 // parts that read standard input
+	for i, t := range parts {
+		switch {
+		case len(t.urls) > 0:
+		case len(parts) == 1:
+			return nil, errors.New("the curl command has no URL")
+		default:
+			return nil, fmt.Errorf("part %d of %d of the curl command (--next separates them) has no URL", i+1, len(parts))
+		}
+		args, err := t.hopArgs(plan)
+		if err != nil {
+			return nil, err
+		}
+		plan.Parts = append(plan.Parts, args)
+		if t.stdin {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return nil, fmt.Errorf("%d parts of the curl command (--next separates them) read standard input, which can be read only once: put it in files", stdin)
+	}
+	plan.Args = plan.Parts[0]
+	if len(parts) == 1 && len(plan.Transfers) == 1 && plan.Transfers[0].URL.Patterns() == 0 {
+		plan.Transfers, plan.Parts = nil, nil // the one request of Args
+	}
+	return plan, nil
+}
+
+// hopArgs adds the URLs of a part of the command (the whole of it without --next) to the plan, and returns
+// hop's arguments for it: "request METHOD URL" (its first URL), then its flags, the command's global ones
+// included (--stderr, which redirects hop's own stderr once, only with the first part).
+func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	method := t.method
 	switch {
 	case method != "":
@@ -344,33 +420,39 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 	default:
 		method = "GET"
 	}
-	plan, err := t.transfers()
+	transfers, err := t.transfers(plan)
 	if err != nil {
 		return nil, err
 	}
-	first, _ := next(plan.Transfers[0].URL.All())
-	plan.Args = append([]string{"request", method, first}, t.flags...)
-	plan.Args = append(plan.Args, plan.Transfers[0].flags()...)
+	url, _ := next(transfers[0].URL.All())
+	args := append([]string{"request", method, url}, t.flags...)
+	for _, g := range t.globalFlags {
+		if g.part != t.part {
+			args = append(args, g.flags...)
+		}
+	}
+	if t.part == 0 {
+		args = append(args, t.stderr...)
+	}
+	args = append(args, transfers[0].flags()...)
 	idle, err := t.idleTimeout()
 	if err != nil {
 		return nil, err
 	}
-	plan.Args = append(plan.Args, idle...)
+	args = append(args, idle...)
 	if !t.stdin {
-		plan.Args = append(plan.Args, "--ignore-stdin")
+		args = append(args, "--ignore-stdin")
 	}
-	if len(t.urls) == 1 && plan.Transfers[0].URL.Patterns() == 0 {
-		plan.Transfers = nil // the one request of Args
-	}
-	return plan, nil
+	return args, nil
 }
 
 // Plan is what a curl command asks hop to do: Args, hop's arguments for the request to the first URL
 // ("request METHOD URL flags..."), and when the command names several URLs, or one with {} or [] patterns,
-// every URL in Transfers, each sent with Args' flags and its own output, in turn.
+// every URL in Transfers, each sent with its part's flags (Args' without --next) and its own output.
 type Plan struct {
 	Args      []string
 	Transfers []Transfer
+	Parts     [][]string    // hop's arguments for each part of a command that --next splits (Parts[0] is Args)
 	FailEarly bool          // --fail-early: stop at the first URL that fails
 	Parallel  int           // -Z: how many URLs may be under way at once (--parallel-max); 0 one after another
 	Interval  time.Duration // --rate: the least time from one URL's start to the next one's
@@ -379,6 +461,7 @@ type Plan struct {
 
 // Transfer is one URL of a curl command, with curl's globbing, and the -o or -O paired with it.
 type Transfer struct {
+	Part   int // the part of the command (--next separates them) it was typed in: its flags are Parts[Part]
 	URL    *Glob
 	Output string // -o's file; #N stands for the value the URL's Nth pattern took
 	Remote bool   // -O: a file named by the response or the URL
@@ -406,20 +489,8 @@ func (p *Plan) Len() uint64 {
 
 // transfers pairs the URLs with the outputs as curl does (the nth -o or -O goes to the nth URL), globs each
 // URL unless -g, and refuses what several URLs cannot share.
-func (t *translation) transfers() (*Plan, error) {
-	plan := &Plan{FailEarly: t.failEarly}
-	if t.rate != "" {
-		var err error
-		if plan.Interval, err = ParseRate(t.rate); err != nil {
-			return nil, err
-		}
-	}
-	if t.parallel {
-		var err error
-		if plan.Parallel, err = parallelMax(t.parallelMax); err != nil {
-			return nil, err
-		}
-	}
+func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
+	var transfers []Transfer
 	var n uint64
 	for i, u := range t.urls {
 		g := literalGlob(u)
@@ -431,13 +502,14 @@ func (t *translation) transfers() (*Plan, error) {
 				plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: %v; sent as typed, as with -g (curl would stop, exit 3)", redact.URL(u), err))
 			}
 		}
-		tr := Transfer{URL: g, Remote: t.remoteAll}
+		tr := Transfer{Part: t.part, URL: g, Remote: t.remoteAll}
 		if i < len(t.outputs) {
 			tr.Output, tr.Remote = t.outputs[i].file, t.outputs[i].remote
 		}
 		n += g.Len()
-		plan.Transfers = append(plan.Transfers, tr)
+		transfers = append(transfers, tr)
 	}
+	plan.Transfers = append(plan.Transfers, transfers...)
 	if len(t.outputs) > len(t.urls) {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("more -o or -O than URLs (%d for %d): the extra ones are not used, as in curl", len(t.outputs), len(t.urls)))
 	}
@@ -456,7 +528,7 @@ func (t *translation) transfers() (*Plan, error) {
 			}
 		}
 	}
-	return plan, nil
+	return transfers, nil
 }
 
 // ParseRate reads curl's --rate N/U, at most N transfers started per unit U (s, m, h or d; h when none
@@ -513,7 +585,12 @@ func next[K, V any](seq iter.Seq2[K, V]) (K, V) {
 // take applies one option with its value v, taken from args[i] or before: a -K file's arguments are put
 // after it, to be read next, and the arguments returned.
 func (t *translation) take(opt *curlOption, v string, args []string, i int) ([]string, error) {
-	if opt.long != "config" {
+	switch opt.long {
+	case "next":
+		t.next = true
+		return args, nil
+	case "config":
+	default:
 		t.apply(opt, v)
 		return args, nil
 	}
@@ -579,13 +656,23 @@ func (t *translation) apply(opt *curlOption, v string) {
 	if opt.value && readsStdin(opt.long, v) {
 		t.stdin = true
 	}
+	var flags []string
 	switch {
 	case opt.hop != nil:
-		t.flags = append(t.flags, opt.hop(v, t)...)
+		flags = opt.hop(v, t)
 	case opt.to != "" && opt.value:
-		t.flags = append(t.flags, opt.to, v)
+		flags = []string{opt.to, v}
 	case opt.to != "":
-		t.flags = append(t.flags, opt.to)
+		flags = []string{opt.to}
+	}
+	switch {
+	case opt.long == "stderr":
+		t.stderr = flags
+	case opt.global && flags != nil:
+		t.globalFlags = append(t.globalFlags, partFlags{t.part, flags})
+		fallthrough
+	default:
+		t.flags = append(t.flags, flags...)
 	}
 }
 
