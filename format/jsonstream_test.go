@@ -190,19 +190,24 @@ func FuzzColorMatchesPretty(f *testing.F) {
 	})
 }
 
-// TestStreamedSortedKeys: --sorted sorts every object's keys in a large array formatted batch by batch, as
-// it would the array formatted whole.
-func TestStreamedSortedKeys(t *testing.T) {
+// objectArray is a JSON array of n elements, the ith elem(i): large enough to be formatted in batches.
+func objectArray(n int, elem func(i int) string) []byte {
 	var b strings.Builder
 	b.WriteByte('[')
-	for i := range 20000 {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"z":%d,"a":{"y":"%d","b":[3,{"k":1,"c":2}]}}`, i, i)
+		b.WriteString(elem(i))
 	}
 	b.WriteByte(']')
-	doc := []byte(b.String())
+	return []byte(b.String())
+}
+
+// TestStreamedSortedKeys: --sorted sorts every object's keys in a large array formatted batch by batch, as
+// it would the array formatted whole.
+func TestStreamedSortedKeys(t *testing.T) {
+	doc := objectArray(20000, func(i int) string { return fmt.Sprintf(`{"z":%d,"a":{"y":"%d","b":[3,{"k":1,"c":2}]}}`, i, i) })
 	var buf bytes.Buffer
 	opts := BodyOptions{ContentType: "application/json", Format: true, SortKeys: true}
 	if _, err := Body(&buf, bytes.NewReader(doc), opts); err != nil {
@@ -219,16 +224,7 @@ func TestStreamedSortedKeys(t *testing.T) {
 // TestStreamedIndent: HTTPie's json.indent lays out a large array formatted batch by batch as it would the
 // array formatted whole, at every width, none (json.indent:0) included.
 func TestStreamedIndent(t *testing.T) {
-	var b strings.Builder
-	b.WriteByte('[')
-	for i := range 20000 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"n":%d,"a":[1,{"k":[]}]}`, i)
-	}
-	b.WriteByte(']')
-	doc := []byte(b.String())
+	doc := objectArray(20000, func(i int) string { return fmt.Sprintf(`{"n":%d,"a":[1,{"k":[]}]}`, i) })
 	for _, tt := range []struct {
 		indent int
 		start  string
