@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -74,7 +75,8 @@ func sameRequest(t *testing.T, what string, got, want testserver.Recorded, ignor
 }
 
 // --curl prints a command that real curl runs as it is and that sends what hop sends: both go to the
-// recording endpoint, and what it received is compared.
+// recording endpoint, and what it received is compared. xh's --curl-long writes the same command with
+// every option by its long name.
 func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 	dir := fixtures(t)
 	for _, tt := range []struct {
@@ -107,13 +109,18 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 			t.Errorf("hop %q: exit %d", tt.args, code)
 			continue
 		}
-		curlArgs := append(append([]string(nil), tt.args...), "--curl")
-		line := curlLine(t, dir, tt.stdin, curlArgs...)
-		got := runCurl(t, dir, line, tt.stdin)
-		sameRequest(t, line, got, want)
-		// And hop curl takes the command back: what --curl writes, hop curl reads.
-		back := strings.Replace(line, "curl ", shellQuote(hopBinary(t))+" curl ", 1)
-		sameRequest(t, "hop curl of "+line, runCurl(t, dir, back, tt.stdin), want)
+		for _, flag := range []string{"--curl", "--curl-long"} {
+			curlArgs := append(append([]string(nil), tt.args...), flag)
+			line := curlLine(t, dir, tt.stdin, curlArgs...)
+			if short := regexp.MustCompile(` -[A-Za-z] `).FindString(line); flag == "--curl-long" && short != "" {
+				t.Errorf("--curl-long wrote %q: %s", short, line)
+			}
+			got := runCurl(t, dir, line, tt.stdin)
+			sameRequest(t, line, got, want)
+			// And hop curl takes the command back: what --curl writes, hop curl reads.
+			back := strings.Replace(line, "curl ", shellQuote(hopBinary(t))+" curl ", 1)
+			sameRequest(t, "hop curl of "+line, runCurl(t, dir, back, tt.stdin), want)
+		}
 	}
 }
 

@@ -73,6 +73,20 @@ func (f httpsFlag) Set(v string) error {
 	return err
 }
 
+// curlLongFlag is xh's --curl-long: --curl, its options written by their long names (--header, not -H).
+type curlLongFlag struct{ o *OutputOptions }
+
+func (f curlLongFlag) String() string { return strconv.FormatBool(f.o.CurlLong) }
+func (f curlLongFlag) Type() string   { return "bool" }
+
+func (f curlLongFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err == nil && on {
+		f.o.Curl, f.o.CurlLong = true, true
+	}
+	return err
+}
+
 // flagAlias is the flag sets' normalisation: the other names a flag answers to (curl's, HTTPie's), which
 // need no Flag of their own, so that registering them costs nothing at start-up. curl's --fail,
 // --fail-with-body and HTTPie's --check-status and --stream are accepted as -S is: hop behaves so anyway.
@@ -549,6 +563,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
 	fs.BoolVar(&o.Curl, "curl", false, "print the curl command that sends the same request, and send nothing")
+	fs.VarPF(curlLongFlag{o}, "curl-long", "", "xh's --curl-long: --curl with every option by its long name").NoOptDefVal = "true"
+	fs.MarkHidden("curl-long")
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
 	fs.BoolVar(&o.ShowSecrets, "show-secrets", false, "print credentials as they are: Authorization, cookies, URL passwords (masked otherwise)")
 	fs.StringVarP(&o.DumpHeader, "dump-header", "D", "", "write every response head to FILE as received, CRLF and all, as curl does (- for stdout)")

@@ -85,6 +85,7 @@ type OutputOptions struct {
 	RawEncoding     bool
 	Offline         bool
 	Curl            bool // print the equivalent curl command instead of sending
+	CurlLong        bool // --curl with long option names (xh's --curl-long)
 	Format          string
 	HAR             string
 	WriteOut        string // -w: curl's template, or @FILE, @-

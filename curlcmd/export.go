@@ -41,6 +41,8 @@ type Options struct {
 	AnyAuth                    bool // the challenge picks Digest or Basic: curl's --anyauth rather than --digest
 	// SigV4 is curl's --aws-sigv4 value; SigV4User and SigV4Password the keys it signs with (-u).
 	SigV4, SigV4User, SigV4Password string
+	// Long writes every option by its long name (--header, not -H), as xh's --curl-long does.
+	Long bool
 }
 
 // curlDefaults are the headers curl sends by itself; hop's request states each one it sends, and removes
@@ -166,6 +168,9 @@ func Command(r *request.Request, o Options) string {
 		add("--request-target", r.Target)
 	}
 	add(u.String())
+	if o.Long {
+		longNames(args[1:])
+	}
 
 	quoted := make([]string, len(args))
 	for i, a := range args {
@@ -178,6 +183,24 @@ func Command(r *request.Request, o Options) string {
 		}
 	}
 	return line
+}
+
+// longNames writes curl's options in args by their long names, in place; values stay as they are.
+func longNames(args []string) {
+	for i := 0; i < len(args); i++ {
+		var opt *curlOption
+		switch a := args[i]; {
+		case len(a) == 2 && a[0] == '-':
+			if opt = lookupShort(a[1]); opt != nil {
+				args[i] = "--" + opt.long
+			}
+		case strings.HasPrefix(a, "--"):
+			opt = lookupLong(a[2:])
+		}
+		if opt != nil && opt.value {
+			i++ // its value, even one that starts with a dash
+		}
+	}
 }
 
 // bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F.
