@@ -170,10 +170,12 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 }
 
 // partOptions reads hop's arguments for a part of a curl command that --next separates, as a command line
-// of its own, into the options it is sent with.
+// of its own, into the options it is sent with. The streams' flags (--color) are the command's, and
+// reading a part leaves them as they are.
 func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOptions, error) {
 	var o *RequestOptions
-	err := Execute(ctx, s, Runners{Request: func(_ context.Context, _ *Streams, got *RequestOptions) error {
+	read := *s
+	err := Execute(ctx, &read, Runners{Request: func(_ context.Context, _ *Streams, got *RequestOptions) error {
 		o = got
 		return nil
 	}}, args)
