@@ -90,6 +90,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"post", "REC/e", "@data.json"}},
 		{args: []string{"put", "REC/e2", "--data-binary", "@blob.bin"}}, // a NUL byte: piped in by printf
 		{args: []string{"post", "REC/f", "-F", "a=b", "-F", "up=@data.json;type=application/json", "-F", "pic=@pic.png"}},
+		{args: []string{"post", "REC/f2", "-F", `up=@"semi;colon,\"q\".txt";filename="a;b"`}},
 		{args: []string{"get", "REC/g", "-a", "ann:p'w", "--show-secrets"}},
 		{args: []string{"get", "REC/h", "--bearer", "tok", "--show-secrets", "-b", "a=1; b=2"}},
 		{args: []string{"put", "REC/i"}, stdin: str("from stdin\n")},
@@ -183,6 +184,9 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
 		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
 		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},
+		// A quoted file name (Postman writes them), a quoted option value, a backslash curl keeps.
+		{args: []string{"--form", `up=@"my data.json";type=application/x-test`, "-F", `w=<"notes.txt"`, "REC/n2"}},
+		{args: []string{"-F", `f=@notes.txt;filename="x;y.txt"`, "-F", `c="C:\dir\x" ;type=text/x`, "-F", `d="q\\r\"s"`, "REC/n3"}},
 		{args: []string{"--form-string", `a=@data.json;type=x"`, "-Y", "1", "-y", "5", "REC/o"}},
 		{args: []string{"REC/k/../l/./m"}},
 		{args: []string{"--proto", "=http,https", "--proto-redir", "-all,http", "REC/p"}},

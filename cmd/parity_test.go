@@ -58,14 +58,16 @@ func recordingServer(t *testing.T) string {
 func fixtures(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
-		"data.json":  `{"from":"file"}`,
-		"data.zzq":   "unknown kind",
-		"notes.txt":  "plain notes\n",
-		"lines.txt":  "a=1\r\nb=2\n",
-		"pic.png":    "\x89PNG\r\n\x1a\nfake",
-		"blob.bin":   "\xff\xfe\x00binary",
-		"upload.txt": "uploaded\n",
-		"heads.txt":  "X-A: 1\r\n\nX-B:  two words \n",
+		"data.json":            `{"from":"file"}`,
+		"my data.json":         `{"from":"a file with a space in its name"}`,
+		"semi;colon,\"q\".txt": "a file whose name -F must quote\n",
+		"data.zzq":             "unknown kind",
+		"notes.txt":            "plain notes\n",
+		"lines.txt":            "a=1\r\nb=2\n",
+		"pic.png":              "\x89PNG\r\n\x1a\nfake",
+		"blob.bin":             "\xff\xfe\x00binary",
+		"upload.txt":           "uploaded\n",
+		"heads.txt":            "X-A: 1\r\n\nX-B:  two words \n",
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {

@@ -203,6 +203,15 @@ func longNames(args []string) {
 	}
 }
 
+// formWord is a file name as -F reads it: in double quotes (\ and " escaped) when it holds a ; or , (which
+// would end it) or a ".
+func formWord(name string) string {
+	if !strings.ContainsAny(name, `;,"`) {
+		return name
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+}
+
 // bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F.
 func bodyArgs(b *request.Body, method string) []string {
 	if b == nil {
@@ -223,9 +232,9 @@ func bodyArgs(b *request.Body, method string) []string {
 				out = append(out, "-F", p.Name+`="`+quoted+`";type=`+p.ContentType)
 				continue
 			}
-			v := p.Name + "=@" + p.File
+			v := p.Name + "=@" + formWord(p.File)
 			if p.Filename != "" {
-				v += ";filename=" + p.Filename
+				v += ";filename=" + formWord(p.Filename)
 			}
 			if p.ContentType != "" {
 				v += ";type=" + p.ContentType

@@ -110,19 +110,24 @@ func (b *bodyBuilder) urlQuery(v string) (string, error) {
 }
 
 // curlFormPart reads a -F argument: name=value (a "quoted value" may hold ;, and is never a file), name=@file
-// for a file, name=<file for a text part read from a file, each with the options ;type=TYPE and (for files)
-// ;filename=NAME.
+// for a file, name=<file for a text part read from a file (either file name may be "quoted" too, as
+// Postman writes them), each with the options ;type=TYPE and (for files) ;filename=NAME.
 func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	bad := func(msg string) error { return usageErrorf("-F "+f, "%s", msg) }
 	name, rest, ok := strings.Cut(f, "=")
 	if !ok || name == "" {
 		return Part{}, bad("-F expects name=value, name=@file or name=<file")
 	}
+	quoted := strings.HasPrefix(rest, `"`) // as in curl: name="@x" is the text @x
+	from := ""                             // @ or < before a file name
+	if !quoted && (strings.HasPrefix(rest, `@"`) || strings.HasPrefix(rest, `<"`)) {
+		from, rest = rest[:1], rest[1:]
+	}
 	value, opts, err := splitFormValue(rest)
 	if err != nil {
 		return Part{}, bad(err.Error())
 	}
-	quoted := strings.HasPrefix(rest, `"`) // as in curl: name="@x" is the text @x
+	value = from + value
 	var ctype, filename string
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
@@ -130,7 +135,7 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		case "type":
 			ctype = strings.TrimSpace(v)
 		case "filename":
-			filename = strings.Trim(strings.TrimSpace(v), `"`)
+			filename = strings.TrimSpace(v)
 		default:
 			return Part{}, bad("hop does not support the -F option " + strings.TrimSpace(k) + "= (it knows type= and filename=)")
 		}
@@ -181,42 +186,78 @@ func curlFileType(name string) string {
 	return "application/octet-stream"
 }
 
-// splitFormValue separates a -F value from its ;options; a value in double quotes may hold ; and \".
+// splitFormValue separates a -F value from its ;options (KEY=VALUE, the value as formWord reads it).
+// Unquoted, a ; starts the options only where one follows (curl's type=, filename=, headers=, encoder=);
+// any other ; is part of the value.
 func splitFormValue(s string) (string, []string, error) {
+	value, rest := s, ""
 	if strings.HasPrefix(s, `"`) {
-		var v strings.Builder
-		for i := 1; i < len(s); i++ {
-			switch {
-			case s[i] == '\\' && i+1 < len(s):
-				i++
-				v.WriteByte(s[i])
-			case s[i] == '"':
-				rest := s[i+1:]
-				if rest == "" {
-					return v.String(), nil, nil
-				}
-				if !strings.HasPrefix(rest, ";") {
-					return "", nil, errors.New("unexpected text after the quoted value")
-				}
-				return v.String(), strings.Split(rest[1:], ";"), nil
-			default:
-				v.WriteByte(s[i])
+		var err error
+		if value, rest, err = formWord(s); err != nil {
+			return "", nil, err
+		}
+	} else {
+		parts := strings.Split(s, ";")
+		value = parts[0]
+		for i := 1; i < len(parts); i++ {
+			k, _, _ := strings.Cut(strings.TrimSpace(parts[i]), "=")
+			switch strings.ToLower(k) {
+			case "type", "filename", "headers", "encoder":
+				rest = ";" + strings.Join(parts[i:], ";")
+				i = len(parts)
+				continue
 			}
+			value += ";" + parts[i]
 		}
-		return "", nil, errors.New("unclosed quote in the value")
 	}
-	// Unquoted, a ; starts the options only where one follows (curl's type=, filename=, headers=,
-	// encoder=); any other ; is part of the value.
-	parts := strings.Split(s, ";")
-	value := parts[0]
-	i := 1
-	for ; i < len(parts); i++ {
-		k, _, _ := strings.Cut(strings.TrimSpace(parts[i]), "=")
-		switch strings.ToLower(k) {
-		case "type", "filename", "headers", "encoder":
-			return value, parts[i:], nil
+	var opts []string
+	for rest != "" { // ;KEY=VALUE...
+		rest = strings.TrimLeft(rest[1:], " \t")
+		end := strings.IndexAny(rest, "=;")
+		if end < 0 || rest[end] == ';' { // a KEY without a value: refused by name by the caller
+			if end < 0 {
+				end = len(rest)
+			}
+			opts, rest = append(opts, rest[:end]), rest[end:]
+			continue
 		}
-		value += ";" + parts[i]
+		key, v := rest[:end], rest[end+1:]
+		if strings.HasPrefix(v, `"`) {
+			word, after, err := formWord(v)
+			if err != nil {
+				return "", nil, err
+			}
+			opts, rest = append(opts, key+"="+word), after
+			continue
+		}
+		end = strings.IndexByte(v, ';')
+		if end < 0 {
+			end = len(v)
+		}
+		opts, rest = append(opts, key+"="+v[:end]), v[end:]
 	}
-	return value, nil, nil
+	return value, opts, nil
+}
+
+// formWord reads a "quoted" word of a -F argument as curl does: \\ and \" inside stand for \ and "
+// (any other backslash stays), and blanks after the closing quote are skipped. rest is what follows, from
+// the next ; on. Text after the quote curl drops with a warning; hop refuses it.
+func formWord(s string) (word, rest string, err error) {
+	var w strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '"'):
+			i++
+			w.WriteByte(s[i])
+		case s[i] == '"':
+			rest = strings.TrimLeft(s[i+1:], " \t")
+			if rest != "" && rest[0] != ';' {
+				return "", "", errors.New("unexpected text after the quoted value")
+			}
+			return w.String(), rest, nil
+		default:
+			w.WriteByte(s[i])
+		}
+	}
+	return "", "", errors.New("unclosed quote in the value")
 }
