@@ -468,6 +468,29 @@ func TestHopCurlNextAsCurl(t *testing.T) {
 	}
 }
 
+// curl's -e ";auto" sends, with each redirect followed, the URL it came from as the Referer (a URL before
+// ";auto" goes with the first request); hop curl sends what curl sends, and so does hop's -e.
+func TestAutoRefererAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	chain := srv.URL + "/redirect-to?url=" + url.QueryEscape("/redirect-to?url=/record/r")
+	for _, e := range []string{";auto", "http://first.example/;auto", "http://first.example/"} {
+		args := []string{"-s", "-L", "-e", e, chain}
+		_, want := curlRun(t, curl, args...)
+		_, got := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+		w, g := records(t, want), records(t, got)
+		if len(w) != 1 || len(g) != 1 {
+			t.Fatalf("-e %s: %d and %d records", e, len(g), len(w))
+		}
+		sameRequest(t, "hop curl -e "+e, g[0], w[0], "User-Agent", "Accept-Encoding")
+		out, code := runHop(t, "get", "-L", "-e", e, chain)
+		if recs := records(t, out); code != 0 || !reflect.DeepEqual(recs[0].Header["Referer"], w[0].Header["Referer"]) {
+			t.Errorf("hop get -e %s: exit %d, Referer %q; curl's %q", e, code, recs[0].Header["Referer"], w[0].Header["Referer"])
+		}
+	}
+}
+
 // runIn runs name with args in dir and returns its stdout and exit code, whatever the code.
 func runIn(t *testing.T, dir, name string, args ...string) (string, int) {
 	t.Helper()

@@ -53,7 +53,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
 	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
 	fs.StringVarP(&s.UserAgent, "user-agent", "A", "", "the User-Agent to send")
-	fs.StringVarP(&s.Referer, "referer", "e", "", "the Referer to send")
+	fs.VarP(&refererFlag{ref: &s.Referer, auto: &o.Exchange.AutoReferer}, "referer", "e", "the Referer to send; ending in ;auto (curl's), each redirect followed sends the URL it came from")
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
 	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
@@ -71,6 +71,26 @@ func (f httpsFlag) Set(v string) error {
 		*f.dst = "https"
 	}
 	return err
+}
+
+// refererFlag is -e: the Referer to send, and curl's ";auto" at its end (alone too), which turns on
+// sending the URL a redirect came from.
+type refererFlag struct {
+	ref  *string
+	auto *bool
+}
+
+func (f *refererFlag) String() string {
+	if *f.auto {
+		return *f.ref + ";auto"
+	}
+	return *f.ref
+}
+func (f *refererFlag) Type() string { return "string" }
+
+func (f *refererFlag) Set(v string) error {
+	*f.ref, *f.auto = strings.CutSuffix(v, ";auto")
+	return nil
 }
 
 // curlLongFlag is xh's --curl-long: --curl, its options written by their long names (--header, not -H).

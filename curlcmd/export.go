@@ -80,12 +80,18 @@ func Command(r *request.Request, o Options) string {
 		if name == "Content-Length" || multipart && name == "Content-Type" {
 			continue // curl computes them: the length, and the multipart boundary it writes
 		}
+		if name == "Referer" && o.Exchange.AutoReferer {
+			continue // -e below: curl's -H would be sent to every hop
+		}
 		for _, v := range r.Header[name] {
 			add("-H", name+": "+secretHeader(name, v, o.ShowSecrets))
 		}
 	}
 	if r.Host != "" {
 		add("-H", "Host: "+r.Host)
+	}
+	if o.Exchange.AutoReferer {
+		add("-e", r.Header.Get("Referer")+";auto")
 	}
 	if o.DigestUser != "" {
 		pass := Placeholder

@@ -47,6 +47,9 @@ type Options struct {
 	// LimitRate is curl's --limit-rate: the most bytes a second a body is sent and received at, on average;
 	// 0 means no limit.
 	LimitRate int64
+	// AutoReferer is curl's -e ";auto": each redirect followed sends the URL it came from as the Referer,
+	// without its credentials and fragment, and never from https to http (RFC 9110, 10.1.3).
+	AutoReferer bool
 }
 
 // Limits are the transport's own time limits, so that a timeout can name the one it hit.
@@ -162,7 +165,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // Do sends r and, with Follow, follows its redirects by hand; with Retry, it sends an attempt again after a
 // failure worth retrying. Each hop is traced and passed to the observer. Authorization, Cookie and
 // Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; credentials a
-// Location carries (user:password@) are sent to the URL it names; no Referer is added; https → http is
+// Location carries (user:password@) are sent to the URL it names; no Referer is added unless AutoReferer; https → http is
 // refused unless AllowDowngrade; only http and https are followed.
 //
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
@@ -301,6 +304,15 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		}
 		if cur.Host != "" && !strings.EqualFold(next.Host, cur.URL.Host) {
 			cur.Host = "" // a Host override belongs to the host it was given for
+		}
+		if c.Options.AutoReferer {
+			from := *cur.URL
+			from.User, from.Fragment, from.RawFragment = nil, "", ""
+			if from.Scheme == "https" && next.Scheme != "https" {
+				cur.Header.Del("Referer")
+			} else {
+				cur.Header.Set("Referer", from.String())
+			}
 		}
 		cur.URL, cur.Target = next, ""            // a request target belongs to the URL it was given with
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -275,6 +276,38 @@ func TestSignOnlyTheOriginTyped(t *testing.T) {
 		}
 		if len(signed) != want || ex.Hops[1].Request.Header.Get("Authorization") == "SIGNED" != trusted {
 			t.Errorf("LocationTrusted %v: signed %q; second hop's Authorization %q", trusted, signed, ex.Hops[1].Request.Header.Get("Authorization"))
+		}
+	}
+}
+
+// With AutoReferer, a redirect followed sends the URL it came from, without credentials or fragment, but
+// none from https to http (RFC 9110, 10.1.3): the plain request must not tell where the secure one was.
+func TestAutoReferer(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	tls := testserver.Start(testserver.Config{TLS: true})
+	defer tls.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 3, AllowDowngrade: true, AutoReferer: true},
+		transport.Options{TLS: transport.TLSOptions{Insecure: true}})
+	u, _ := url.Parse(srv.URL + "/redirect-to?url=/record/plain#frag")
+	u.User = url.UserPassword("ann", "pw")
+	for start, want := range map[string][]string{
+		u.String(): {srv.URL + "/redirect-to?url=/record/plain"},
+		tls.URL + "/redirect-to?url=" + url.QueryEscape(srv.URL+"/record/down"): nil,
+	} {
+		r := build(t, "GET", start)
+		r.Header.Set("Referer", "http://typed.example/")
+		ex, err := c.Do(context.Background(), r, exchange.Observer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		final := ex.Hops[len(ex.Hops)-1].Request
+		ex.Close()
+		if got := final.Header["Referer"]; !slices.Equal(got, want) {
+			t.Errorf("from %s: Referer %q, want %q", start, got, want)
+		}
+		if first := ex.Hops[0].Request.Header.Get("Referer"); first != "http://typed.example/" {
+			t.Errorf("from %s: the first request's Referer %q", start, first)
 		}
 	}
 }
