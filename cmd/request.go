@@ -369,7 +369,15 @@ func readTemplate(v string, s *Streams) (string, error) {
 	case len(data) > maxTemplate:
 		return "", usageErrorf("-w %s: the template is larger than %d KiB", v, maxTemplate>>10)
 	}
-	return string(data), nil
+	// As curl reads it (file2string): without its line ends, so that a template written one variable a
+	// line, with \n where a newline is wanted, comes out as curl writes it.
+	kept := data[:0]
+	for _, c := range data {
+		if c != '\r' && c != '\n' && c != 0 {
+			kept = append(kept, c)
+		}
+	}
+	return string(kept), nil
 }
 
 // maxTemplate bounds a -w template read from a file.
