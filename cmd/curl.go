@@ -198,12 +198,13 @@ type curlRun struct {
 	meta  bool           // each URL is announced
 	parts []func() error // what each part of the command does before its first URL is sent
 
-	mu      sync.Mutex
-	sent    uint64      // URLs started
-	nfailed uint64      // URLs that failed
-	failed  []failedURL // the first ten of them, in the command's order (a glob may make 100,000)
-	first   error       // the failure of the first URL that failed
-	stop    bool        // --fail-early after a failure, or an interrupt: no URL is started any more
+	mu       sync.Mutex
+	sent     uint64      // URLs started
+	finished uint64      // URLs that ended, well or not
+	nfailed  uint64      // URLs that failed
+	failed   []failedURL // the first ten of them, in the command's order (a glob may make 100,000)
+	first    error       // the failure of the first URL that failed
+	stop     bool        // --fail-early after a failure, or an interrupt: no URL is started any more
 }
 
 // failedURL is a URL that failed: its number, from 1, and its exit code.
@@ -289,6 +290,7 @@ func (c *curlRun) send(s *Streams, j *curlJob) bool {
 func (c *curlRun) done(n uint64, err error) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.finished++
 	if err == nil {
 		return !c.stop
 	}

@@ -371,7 +371,7 @@ func validatorOf(h http.Header) string {
 // progressWriter counts the bytes written through it, for the progress bar drawn beside the copy.
 type progressWriter struct {
 	w io.Writer
-	n atomic.Int64
+	n *atomic.Int64 // hop curl -Z's URLs add to one count
 }
 
 func (pw *progressWriter) Write(b []byte) (int, error) {

@@ -2,18 +2,28 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/hop-cli/hop/format"
 )
 
 // hop curl -Z sends several URLs at once. A URL whose body goes to a file runs beside the others, what it
 // writes (its note, heads, -w's line, its error) held until it ends and then written whole; the URLs whose
 // bodies go to stdout have stdout to themselves, one at a time in the command's order, and write as they
-// go, so bodies never mix (curl -Z interleaves them as they arrive).
+// go, so bodies never mix (curl -Z interleaves them as they arrive). On a terminal, one line under the
+// rest says how many URLs are done and how many bytes were saved, as curl -Z's meter does.
 
 // parallel sends the plan's URLs, at most plan.Parallel of them under way at once.
 func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 	con := &console{s: s}
+	if out := parts[0].Output; s.ErrTTY && !out.Quiet && !out.Silent {
+		stop, stopped := make(chan struct{}), make(chan struct{})
+		go con.meter(c, stop, stopped)
+		defer func() { close(stop); <-stopped }()
+	}
 	slots := make(chan struct{}, c.plan.Parallel)
 	onStdout := make(chan *curlJob, c.plan.Parallel) // never full: each URL in it holds a slot
 	var wg sync.WaitGroup
@@ -22,6 +32,7 @@ func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 		defer wg.Done()
 		for j := range onStdout {
 			con.foreground(func() { c.send(s, j) })
+			con.queued.Add(-1)
 			<-slots
 		}
 	}()
@@ -35,10 +46,11 @@ func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 			break // the slot, if one was taken, is never needed again
 		}
 		if !j.o.Output.downloading() {
+			con.queued.Add(1)
 			onStdout <- j
 			continue
 		}
-		j.o.Output.noProgress = true // bars for several files would overwrite each other
+		j.o.Output.received = &con.received // one line for them all: bars would overwrite each other
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -55,16 +67,56 @@ func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 // console keeps the output of URLs sent at once from mixing: the URL on stdout writes as it goes; another
 // URL's output is recorded and written whole when it ends, or once the URL on stdout has ended.
 type console struct {
-	s       *Streams
-	mu      sync.Mutex
-	busy    bool        // a URL on stdout is writing
-	pending []*recorder // URLs that ended while it was
+	s        *Streams
+	mu       sync.Mutex
+	busy     bool         // a URL on stdout is writing
+	pending  []*recorder  // URLs that ended while it was
+	received atomic.Int64 // bytes the URLs saved to files
+	queued   atomic.Int64 // URLs on stdout waiting or writing: the meter waits for them
+	drawn    bool         // the meter's line is on the terminal
+}
+
+// meter draws, until stop is closed, a line saying how far the run has come, whenever no URL writes to the
+// terminal as it goes; the line is cleared before anything else is written, and at the end.
+func (c *console) meter(run *curlRun, stop <-chan struct{}, stopped chan<- struct{}) {
+	defer close(stopped)
+	t0 := time.Now()
+	tick := time.NewTicker(150 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			c.mu.Lock()
+			c.clear()
+			c.mu.Unlock()
+			return
+		case <-tick.C:
+			run.mu.Lock()
+			label := fmt.Sprintf("%d of %d URLs done, %d under way", run.finished, run.total, run.sent-run.finished)
+			run.mu.Unlock()
+			c.mu.Lock()
+			if !c.busy && c.queued.Load() == 0 {
+				format.ProgressLine(c.s.Err, c.s.ErrStyle(), format.Progress{Bytes: c.received.Load(), Total: -1, Elapsed: time.Since(t0), Label: label})
+				c.drawn = true
+			}
+			c.mu.Unlock()
+		}
+	}
+}
+
+// clear takes the meter's line off the terminal; c.mu is held.
+func (c *console) clear() {
+	if c.drawn {
+		format.ProgressDone(c.s.Err)
+		c.drawn = false
+	}
 }
 
 // foreground runs f, which writes to the console's streams as it goes.
 func (c *console) foreground(f func()) {
 	c.mu.Lock()
 	c.busy = true
+	c.clear()
 	c.mu.Unlock()
 	f()
 	c.mu.Lock()
@@ -93,6 +145,7 @@ func (c *console) done(r *recorder) {
 		c.pending = append(c.pending, r)
 		return
 	}
+	c.clear()
 	r.replay(c.s)
 }
 

@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
@@ -301,8 +302,11 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		// is shown instead.
 		if f != nil {
 			file, w, terminal = f, f, false
-			if p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document && !p.o.noProgress {
-				progress = &progressWriter{w: f}
+			switch {
+			case p.o.received != nil:
+				w = &progressWriter{w: f, n: p.o.received} // hop curl -Z's one line shows it
+			case p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document:
+				progress = &progressWriter{w: f, n: new(atomic.Int64)}
 				w = progress
 			}
 		}

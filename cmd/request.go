@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,8 +93,8 @@ type OutputOptions struct {
 	DumpHeader      string // -D: every response head to this file as received ("-": stdout), as curl writes it
 	Stderr          string // curl's --stderr: what goes to stderr goes to this file instead ("-": stdout)
 
-	urlNum     int  // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
-	noProgress bool // no progress bar for -o: hop curl -Z sends this URL beside others
+	urlNum   int           // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
+	received *atomic.Int64 // hop curl -Z: the bytes saved go to this count, shown for every URL on one line
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
 	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its

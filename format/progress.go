@@ -13,6 +13,7 @@ type Progress struct {
 	Total   int64         // the whole size; -1 when unknown
 	Start   int64         // bytes already there when this run began (a resumed download)
 	Elapsed time.Duration // since this run's first byte
+	Label   string        // what the line is about, written first (hop curl -Z: how many URLs are done)
 }
 
 // ProgressLine redraws the progress bar on a terminal line: percent, bar, bytes, rate and time left when
@@ -34,6 +35,9 @@ func ProgressLine(w io.Writer, s Style, p Progress) {
 	stats += fmt.Sprintf("  %s/s", humanBytes(int64(rate)))
 	var b strings.Builder
 	b.WriteString("\r")
+	if p.Label != "" {
+		b.WriteString(p.Label + "  ")
+	}
 	if p.Total > 0 {
 		frac := min(float64(p.Bytes)/float64(p.Total), 1)
 		eta := "--"
