@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -215,8 +216,25 @@ func (f *dataFlag) String() string { return "" }
 func (f *dataFlag) Type() string   { return "stringArray" }
 
 func (f *dataFlag) Set(v string) error {
+	if f.kind == request.DataJSON && httpieJSON(v) {
+		return errors.New("hop's --json is curl's and takes the JSON body as its value; HTTPie's --json switch needs no flag in hop: data fields go as JSON")
+	}
 	*f.list = append(*f.list, request.Data{Kind: f.kind, Value: v})
 	return nil
+}
+
+// httpieJSON reports whether a --json value is the argument an HTTPie user typed after its --json switch
+// (http --json POST URL): a method or a URL, which no JSON body is.
+func httpieJSON(v string) bool {
+	switch {
+	case slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, v):
+		return true
+	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "localhost"):
+	case strings.HasPrefix(v, ":") && len(v) > 1 && (v[1] == '/' || v[1] >= '0' && v[1] <= '9'): // :3000/x
+	default:
+		return false
+	}
+	return !json.Valid([]byte(v))
 }
 
 func addAuthFlags(fs *pflag.FlagSet, a *auth.Flags) {
