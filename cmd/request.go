@@ -228,6 +228,18 @@ func requestArgs(cc *cobra.Command, args []string) error {
 		n = 2
 	}
 	if len(args) < n {
+		if f := cc.Flags().Lookup("data"); f != nil && len(args) == n-1 {
+			var data []request.Data
+			if df, ok := f.Value.(*dataFlag); ok {
+				data = *df.list
+			}
+			for _, d := range data {
+				if d.Kind == request.DataASCII && (strings.HasPrefix(d.Value, "http://") || strings.HasPrefix(d.Value, "https://")) {
+					// HTTPie's -d is --download: hop's is curl's --data.
+					return usageErrorf("missing URL: -d took %s as data, as curl's -d does (HTTPie's --download is -O or --download here)", d.Value)
+				}
+			}
+		}
 		return usageErrorf("missing %s (see hop %s --help)", want[len(args)+1], cc.Name()) // the first not given
 	}
 	return nil
