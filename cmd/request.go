@@ -306,6 +306,10 @@ func (o *RequestOptions) check(s *Streams) error {
 	if err := out.checkResponseType(); err != nil {
 		return err
 	}
+	switch strings.ToLower(o.Spec.UserAgent) {
+	case "basic", "digest", "bearer": // HTTPie's -A is --auth-type; a User-Agent so named is a mistake
+		return usageErrorf("-A %s: -A is curl's --user-agent here; HTTPie's -A is --auth-type %s", o.Spec.UserAgent, strings.ToLower(o.Spec.UserAgent))
+	}
 	switch o.Spec.DefaultScheme = strings.ToLower(o.Spec.DefaultScheme); o.Spec.DefaultScheme {
 	case "", "http", "https":
 	default:
