@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -228,19 +229,49 @@ func requestArgs(cc *cobra.Command, args []string) error {
 		n = 2
 	}
 	if len(args) < n {
-		if f := cc.Flags().Lookup("data"); f != nil && len(args) == n-1 {
-			var data []request.Data
-			if df, ok := f.Value.(*dataFlag); ok {
-				data = *df.list
-			}
-			for _, d := range data {
-				if d.Kind == request.DataASCII && (strings.HasPrefix(d.Value, "http://") || strings.HasPrefix(d.Value, "https://")) {
-					// HTTPie's -d is --download: hop's is curl's --data.
-					return usageErrorf("missing URL: -d took %s as data, as curl's -d does (HTTPie's --download is -O or --download here)", d.Value)
-				}
+		if len(args) == n-1 {
+			if err := httpieShortTookURL(cc.Flags()); err != nil {
+				return err
 			}
 		}
 		return usageErrorf("missing %s (see hop %s --help)", want[len(args)+1], cc.Name()) // the first not given
+	}
+	return nil
+}
+
+// httpieShorts are hop's short flags, curl's, that HTTPie gives another meaning, with where HTTPie's is in
+// hop: a URL taken for their value is the sign of an HTTPie habit.
+var httpieShorts = []struct{ name, short, curl, httpie string }{
+	{"data", "d", "as data, as curl's -d does", "--download is -O or --download"},
+	{"form-part", "F", "as a form part, as curl's -F does", "--follow is -L"},
+	{"cookie", "b", "as cookies, as curl's -b does", "--body is --body or -p b"},
+	{"cookie-jar", "c", "as the cookie jar to write, as curl's -c does", "--continue is -C"},
+}
+
+// httpieShortTookURL says, for a command missing its URL, which of httpieShorts took it.
+func httpieShortTookURL(fs *pflag.FlagSet) error {
+	for _, h := range httpieShorts {
+		f := fs.Lookup(h.name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		values := []string{f.Value.String()}
+		switch v := f.Value.(type) {
+		case *dataFlag:
+			values = nil
+			for _, d := range *v.list {
+				if d.Kind == request.DataASCII {
+					values = append(values, d.Value)
+				}
+			}
+		case *stringsFlag:
+			values = *v
+		}
+		for _, v := range values {
+			if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+				return usageErrorf("missing URL: -%s took %s %s (HTTPie's %s here)", h.short, v, h.curl, h.httpie)
+			}
+		}
 	}
 	return nil
 }
@@ -305,6 +336,9 @@ func (o *RequestOptions) check(s *Streams) error {
 	}
 	if err := out.checkResponseType(); err != nil {
 		return err
+	}
+	if slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, o.Transport.Proxy) {
+		return usageErrorf("-x %s: -x is curl's --proxy here; HTTPie's -x is --compress", o.Transport.Proxy)
 	}
 	switch strings.ToLower(o.Spec.UserAgent) {
 	case "basic", "digest", "bearer": // HTTPie's -A is --auth-type; a User-Agent so named is a mistake

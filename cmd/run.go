@@ -397,6 +397,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
+	if o.Head && o.Method == "" && r.Body != nil {
+		return nil, usageErrorf("-I sends HEAD, which takes no body, and curl refuses -I with data too (HTTPie's -I is --ignore-stdin)")
+	}
 	if o.Output.ETagCompare != "" {
 		if err := o.Output.etagCondition(r); err != nil {
 			return nil, err
