@@ -576,7 +576,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	addDownloadFlags(fs, o)
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers on stdout before the body")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "also print the request, every hop, the waterfall and TLS summary")
-	fs.BoolVar(&o.All, "all", false, "print the response head of every hop (redirects, retried answers), not only the final one")
+	fs.BoolVar(&o.All, "all", false, "print every hop (redirects, retried answers), not only the final one (-p's parts, or -P's)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors and failed checks (HTTPie's quiet; -o still saves the body)")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "print the body and errors, nothing else (curl's silent)")
 	fs.BoolVarP(&o.curlAsIs, "show-error", "S", false, "curl's -S, accepted: hop shows errors even with -s")
@@ -587,6 +587,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 		fs.MarkHidden(name)
 	}
 	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
+	fs.StringVarP(&o.HistoryPrint, "history-print", "P", "", "with --all, the parts of the hops before the final one (redirects, retried answers): H B h (default: -p's)")
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")

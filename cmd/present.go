@@ -51,7 +51,7 @@ type presenter struct {
 	dumpErr        error            // -D's file could not be written
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
-	seen           int              // hops shown so far
+	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
 }
 
 func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
@@ -95,33 +95,52 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	return p
 }
 
-// hop is the exchange's observer. As each hop ends it shows the request head (-v), the request body (on
-// the first hop) and, with -v, the response head; without -v only the final response head is shown, once
-// the exchange is over.
+// hop is the exchange's observer. -D's file gets every response head as it comes; what is shown of a hop
+// waits for the next one (or the end), which tells whether it was the final hop: as in HTTPie, only the
+// final request and response are shown, unless --all, -v or -i show every hop (with -P's parts, when given,
+// for those before the final one).
 func (p *presenter) hop(h exchange.Hop) {
 	<-p.watched
-	first := p.seen == 0
-	p.seen++
-	if h.Upgraded && p.reqHead {
+	if p.o.DumpHeader != "" && h.Response != nil {
+		p.dumpHead(h.Response)
+	}
+	p.showPending(false)
+	p.pending = &h
+}
+
+// showPending shows the hop waiting to be shown, the final one or one before it.
+func (p *presenter) showPending(final bool) {
+	h := p.pending
+	if h == nil {
+		return
+	}
+	p.pending = nil
+	reqHead, reqBody, respHead := p.reqHead, p.reqBody, p.respHead && p.everyHead()
+	switch parts := p.o.HistoryPrint; {
+	case final:
+	case !p.everyHead():
+		return
+	case parts != "":
+		reqHead, reqBody, respHead = strings.Contains(parts, "H"), strings.Contains(parts, "B"), strings.Contains(parts, "h")
+	}
+	if h.Upgraded && reqHead {
 		p.note("http:// became https:// for " + h.Request.URL.Hostname() + ": --hsts's file says it asked for https only")
 	}
-	if p.reqHead {
+	if reqHead {
 		proto := "HTTP/1.1"
 		if h.Response != nil {
 			proto = h.Response.Proto
 		}
 		format.RequestHead(p.s.Err, p.errStyle, requestView(h.Request, proto))
 	}
-	if p.reqBody && first {
+	body := reqBody && p.req.Body != nil && h.Request.Body != nil && h.Request.Body != http.NoBody // a 303 sent none
+	if body {
 		p.requestBody(p.s.Err, p.errStyle, p.s.ErrTTY)
 	}
-	if p.reqHead || p.reqBody && first && p.req.Body != nil {
+	if reqHead || body {
 		fmt.Fprintln(p.s.Err)
 	}
-	if p.o.DumpHeader != "" && h.Response != nil {
-		p.dumpHead(h.Response)
-	}
-	if p.respHead && p.everyHead() && h.Response != nil {
+	if respHead && h.Response != nil {
 		p.responseHead(h.Response)
 		if alt := h.Response.Header.Get("Alt-Svc"); p.o.Verbose && h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
 			// A hint, never a switch: hop speaks HTTP/3 only when asked.
@@ -134,6 +153,7 @@ func (p *presenter) hop(h exchange.Hop) {
 // and --format json leave it out.
 func (p *presenter) wait(w exchange.Wait) {
 	<-p.watched
+	p.showPending(false) // the hop before a wait is not the final one
 	if p.o.Quiet || p.o.Silent || p.document {
 		return
 	}
@@ -157,8 +177,10 @@ func (p *presenter) showResponse(ex *exchange.Exchange, out *outcome) error {
 	return err
 }
 
-// finalHead shows the final response head, when only the final one is shown.
+// finalHead shows the final hop: its request, and its response head (here when only the final one is
+// shown).
 func (p *presenter) finalHead(ex *exchange.Exchange) {
+	p.showPending(true)
 	if resp := ex.Final(); p.respHead && !p.everyHead() && resp != nil {
 		p.responseHead(resp)
 	}

@@ -73,6 +73,7 @@ type OutputOptions struct {
 	Silent       bool // curl's: the body and errors
 	ShowSecrets  bool // print credentials as they are
 	Print        string
+	HistoryPrint string // HTTPie's -P: the parts of the hops before the final one, with --all
 	Trace        bool
 	TLS          bool
 	Pretty       string
@@ -355,6 +356,14 @@ func (o *RequestOptions) check(s *Streams) error {
 	for _, c := range out.Print {
 		if !strings.ContainsRune("HBhbts", c) {
 			return usageErrorf("--print %q: unknown part %q (use H B h b t s)", typed, c)
+		}
+	}
+	for _, c := range out.HistoryPrint {
+		switch {
+		case c == 'b':
+			return usageErrorf("--history-print %q: hop does not keep the bodies of redirects and retried answers (use H B h)", out.HistoryPrint)
+		case !strings.ContainsRune("HBh", c):
+			return usageErrorf("--history-print %q: unknown part %q (use H B h)", out.HistoryPrint, c)
 		}
 	}
 	checks, err := check.Parse(o.Checks)
