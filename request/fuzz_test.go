@@ -74,3 +74,19 @@ func FuzzReadHAR(f *testing.F) {
 		}
 	})
 }
+
+// A -F value never panics the parser, and any text quoted as --curl quotes a file name (\ and " escaped,
+// in double quotes) reads back as that text, with the options after it.
+func FuzzFormValue(f *testing.F) {
+	for _, s := range []string{`"a;b"`, `@"x y";type=a/b`, `"a\"b"`, `"a\\b"`, `"C:\dir"`, `x;filename="a;b"`, `"`, `a;type`, `;`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		splitFormValue(s)
+		quoted := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `";type=a/b`
+		v, opts, err := splitFormValue(quoted)
+		if err != nil || v != s || len(opts) != 1 || opts[0] != "type=a/b" {
+			t.Fatalf("splitFormValue(%q) = %q, %q, %v; want %q and type=a/b", quoted, v, opts, err, s)
+		}
+	})
+}
