@@ -94,7 +94,9 @@ failure's.`,
 		addCertFlags(fs, o)
 		addCertQuietFlags(fs, &o.Quiet)
 		addColorFlag(fs, s)
-		registerCompletions(cc, []string{"text", "json", "pem"})
+		if c.completing {
+			registerCompletions(cc, []string{"text", "json", "pem"})
+		}
 	}
 }
 

@@ -90,7 +90,9 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 	c.flags[cc] = func(fs *pflag.FlagSet) {
 		addRequestFlagGroups(fs, o, s)
 		fs.Var((*entryFlag)(&entry), "entry", "the request to send, from 1, when the file holds several; all sends each in turn")
-		registerCompletions(cc, []string{"text", "json"})
+		if c.completing {
+			registerCompletions(cc, []string{"text", "json"})
+		}
 	}
 }
 

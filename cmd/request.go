@@ -218,7 +218,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 		cc.Long = mc.short + ".\n\n" + itemsHelp
 		o = &RequestOptions{StdinBody: mc.stdin}
 		addRequestFlagGroups(fs, o, s)
-		registerCompletions(cc, []string{"text", "json"})
+		if c.completing {
+			registerCompletions(cc, []string{"text", "json"})
+		}
 	}
 }
 

@@ -29,6 +29,9 @@ type commands struct {
 	flags map[*cobra.Command]func(*pflag.FlagSet)
 	ran   bool          // a runner was called: it answers for the output, the JSON document included
 	curl  *curlcmd.Plan // hop curl's: its warnings, and its URLs when it has several
+	// completing: the shell asks for completions (cobra's __complete), the one run that needs the flags'
+	// value completions registered.
+	completing bool
 }
 
 // Execute runs hop's command line args with streams s.
@@ -45,6 +48,7 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	}
 	c := newCommands(s, r, only)
 	c.curl = plan
+	c.completing = len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
 	if reachesCompletion(args) {
 		c.addCompletionCmd()
 	}
