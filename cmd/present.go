@@ -373,7 +373,10 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
 				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))
 			}
-		} else if err = p.commit(file, resp); err == nil && p.o.Download {
+		} else if err = p.commit(file, resp); err == nil && file.Taken != "" {
+			p.saved = file.Path()
+			p.note(fmt.Sprintf("saved %s (%s): %s appeared while the body arrived, and stays as it is", file.Path(), format.Size(file.Offset()+res.Bytes), file.Taken))
+		} else if err == nil && p.o.Download {
 			p.note(fmt.Sprintf("saved %s (%s)", file.Path(), format.Size(file.Offset()+res.Bytes)))
 		}
 	}

@@ -35,6 +35,11 @@ type File struct {
 	mode    fs.FileMode
 	offset  int64 // bytes already there when a resumed download began
 	inPlace bool  // a regular file continued under its own name (-C on another tool's partial file)
+	keep    bool  // never replace a file (-O without --force), one that appears while the body arrives too
+
+	// Taken, after Commit, is the name a file took while the body arrived (another URL of hop curl -Z,
+	// another program), when the download was saved beside it as NAME.1, NAME.2... (Path); "" otherwise.
+	Taken string
 
 	// ModTime, when set before Commit, becomes the file's modification time (curl's -R: the server's
 	// Last-Modified). Only a file hop replaced takes it, never a device or descriptor written in place.
@@ -77,7 +82,7 @@ func Create(path string, keep bool) (*File, error) {
 		// The error names the temporary file, which the user never asked for: say it of path.
 		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 	}
-	return &File{path: path, dest: name, tmp: tmp.Name(), f: tmp, mode: mode}, nil
+	return &File{path: path, dest: name, tmp: tmp.Name(), f: tmp, mode: mode, keep: keep}, nil
 }
 
 // Write writes body bytes.
@@ -110,7 +115,9 @@ func (d *File) Commit() error {
 		err = os.Chtimes(timed, time.Time{}, d.ModTime) // the access time as it is
 	}
 	if err == nil && d.tmp != "" {
-		if err = os.Chmod(d.tmp, d.mode); err == nil {
+		if err = os.Chmod(d.tmp, d.mode); err == nil && d.keep {
+			err = d.claim()
+		} else if err == nil {
 			err = os.Rename(d.tmp, d.dest)
 		}
 	}
@@ -121,6 +128,35 @@ func (d *File) Commit() error {
 		return fmt.Errorf("writing output file %s: %w", d.path, argfile.Reason(err))
 	}
 	return nil
+}
+
+// claim gives a download that must not replace a file its name, even one that appeared while the body
+// arrived: a hard link fails where a rename would replace. A name taken meanwhile gets .1, .2... up to
+// .100, as curl's --no-clobber names its files, so that no byte received is lost.
+func (d *File) claim() error {
+	for n := 0; n <= 100; n++ {
+		dest, path := d.dest, d.path
+		if n > 0 {
+			dest, path = fmt.Sprintf("%s.%d", d.dest, n), fmt.Sprintf("%s.%d", d.path, n)
+		}
+		err := os.Link(d.tmp, dest)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil { // a file system without hard links: look, then rename
+			if _, serr := os.Lstat(dest); serr == nil {
+				continue
+			}
+			err = os.Rename(d.tmp, dest)
+		} else {
+			os.Remove(d.tmp)
+		}
+		if err == nil && n > 0 {
+			d.Taken, d.path, d.dest = d.path, path, dest
+		}
+		return err
+	}
+	return &ExistsError{Path: d.path}
 }
 
 // Abort ends a download that failed. Nothing appears under the final name; the bytes received are kept in

@@ -257,3 +257,40 @@ func TestDiscard(t *testing.T) {
 		t.Errorf("validator %q after a discard", validator)
 	}
 }
+
+// A download that must not replace a file (-O without --force) does not replace one that appeared while
+// its body arrived (another URL of hop curl -Z, another program): it is saved beside it as NAME.1, NAME.2,
+// as curl's --no-clobber names them, and every byte of both stays.
+func TestKeepNeverReplacesAFileThatAppeared(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.pdf")
+	var files []*File
+	for _, body := range []string{"first", "second", "third"} {
+		f, err := Create(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(body))
+		files = append(files, f)
+	}
+	if err := os.WriteFile(path, []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%s.%d", path, i+1)
+		if f.Path() != want || f.Taken != path {
+			t.Errorf("download %d saved as %s (taken %q), want %s", i, f.Path(), f.Taken, want)
+		}
+	}
+	for name, want := range map[string]string{"report.pdf": "theirs", "report.pdf.1": "first", "report.pdf.2": "second", "report.pdf.3": "third"} {
+		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != want {
+			t.Errorf("%s holds %q, want %q", name, got, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("%d files left in the directory, want 4 (no temporary file)", len(entries))
+	}
+}
