@@ -223,3 +223,30 @@ func TestInterruptExits130(t *testing.T) {
 		t.Errorf("stderr = %q, want one line saying interrupted", got)
 	}
 }
+
+// Interrupted while several URLs of hop curl -Z are under way, hop says it once, not once a URL, and exits
+// 130.
+func TestInterruptParallelSaysItOnce(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	dir := t.TempDir()
+	c := exec.Command(hopBinary(t), "curl", "-Z", "-s", "-o", "-", srv.URL+"/misbehave/stall",
+		"-o", "f2", srv.URL+"/misbehave/stall?i=2", "-o", "f3", srv.URL+"/misbehave/stall?i=3")
+	c.Dir = dir
+	stdout, _ := c.StdoutPipe()
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5) // the URL on stdout has begun; the others went out with it
+	if _, err := io.ReadFull(stdout, buf); err != nil {
+		t.Fatal(err)
+	}
+	c.Process.Signal(os.Interrupt)
+	go io.Copy(io.Discard, stdout)
+	c.Wait()
+	if code := c.ProcessState.ExitCode(); code != 130 || stderr.String() != "hop: error: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want 130 and one line saying interrupted", code, stderr.String())
+	}
+}
