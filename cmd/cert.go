@@ -203,7 +203,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 			break
 		}
 		failed = append(failed, fmt.Sprintf("%s (exit %d)", target, exitCode(err)))
-		if o.Format != "json" {
+		if o.Format != "json" && exchange.ClassOf(err) != exchange.Interrupted { // an interrupt: the last line says it
 			format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its report; the last line sums up
 		}
 		if exchange.ClassOf(err) == exchange.Interrupted || proxyErr != nil && o.Format != "json" {
