@@ -258,7 +258,7 @@ func (p *presenter) saveETag(resp *http.Response) error {
 	if p.o.ETagSave == "" || etag == "" {
 		return nil
 	}
-	f, err := download.Create(p.o.ETagSave, false)
+	f, err := download.Create(p.o.ETagSave, download.Replace)
 	if err != nil {
 		return err
 	}
@@ -287,12 +287,14 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 		return nil, true, nil
 	}
 	if f == nil {
-		path, keep := p.o.named(), false
+		path, policy := p.o.named(), download.Replace
 		if path == "" {
 			path = download.Name(resp.Header.Get("Content-Disposition"), ex.Request.URL, resp.Header.Get("Content-Type"))
-			keep = !p.o.Force // a name the server chose never replaces a file without --force
+			if !p.o.Force {
+				policy = download.Refuse // a name the server chose never replaces a file without --force
+			}
 		}
-		f, err = download.Create(p.o.outputPath(path), keep)
+		f, err = download.Create(p.o.outputPath(path), policy)
 		var exists *download.ExistsError
 		if errors.As(err, &exists) {
 			return nil, false, &usageError{err: err}

@@ -53,11 +53,20 @@ func (e *ExistsError) Error() string {
 	return fmt.Sprintf("%s already exists: --force replaces it, -C resumes it", e.Path)
 }
 
-// Create starts a download to path, replacing what is there once complete, as curl -o does (unless
-// keep, -O without --force, which refuses to replace a file). A symbolic link is written through: its
-// target is replaced and the link stays. A path that is not a regular file (/dev/null, a named pipe) or is
-// one of the process's own descriptors (/dev/stdout) is written directly (see argfile.Target).
-func Create(path string, keep bool) (*File, error) {
+// Policy is what a download does about a file already named as it.
+type Policy int
+
+const (
+	Replace Policy = iota // replace it once the body is complete, as curl -o does
+	Refuse                // refuse before anything is written: -O without --force
+)
+
+// Create starts a download to path, doing about a file already there what policy says. A symbolic link is
+// written through: its target is replaced and the link stays. A path that is not a regular file (/dev/null,
+// a named pipe) or is one of the process's own descriptors (/dev/stdout) is written directly (see
+// argfile.Target).
+func Create(path string, policy Policy) (*File, error) {
+	keep := policy == Refuse
 	name, replace := argfile.Target(path)
 	if !replace {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
@@ -205,7 +214,7 @@ func (d *File) Discard() {
 func Resume(path string) (*File, string, error) {
 	name, replace := argfile.Target(path)
 	if !replace {
-		d, err := Create(path, false) // a device or a descriptor: nothing there to continue
+		d, err := Create(path, Replace) // a device or a descriptor: nothing there to continue
 		return d, "", err
 	}
 	part := name + partSuffix
@@ -216,7 +225,7 @@ func Resume(path string) (*File, string, error) {
 		fi, err = os.Stat(name)
 	}
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
-		d, err := Create(path, false)
+		d, err := Create(path, Replace)
 		return d, "", err
 	}
 	if from == name {

@@ -64,7 +64,7 @@ func TestName(t *testing.T) {
 // the temporary name hop writes first.
 func TestCreateErrorNamesThePath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gone", "out.bin")
-	_, err := Create(path, false)
+	_, err := Create(path, Replace)
 	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), ".tmp") {
 		t.Errorf("Create(%s) error %v: want it to name the path, not a temporary file", path, err)
 	}
@@ -73,7 +73,7 @@ func TestCreateErrorNamesThePath(t *testing.T) {
 func TestCreateCommitAbort(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
-	f, err := Create(path, true)
+	f, err := Create(path, Refuse)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,19 +106,19 @@ func TestCreateCommitAbort(t *testing.T) {
 		t.Errorf("the .part file outlived the commit")
 	}
 	var exists *ExistsError
-	if _, err := Create(path, true); !errors.As(err, &exists) {
+	if _, err := Create(path, Refuse); !errors.As(err, &exists) {
 		t.Errorf("keep: %v, want an ExistsError", err)
 	}
 	// -o replaces, keeping the file's mode.
 	os.Chmod(path, 0o640)
-	f, _ = Create(path, false)
+	f, _ = Create(path, Replace)
 	f.Write([]byte("new"))
 	f.Commit()
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
 		t.Errorf("replaced file mode %o, want 0640", fi.Mode().Perm())
 	}
 	// A file that is not regular is written directly.
-	f, err = Create(os.DevNull, false)
+	f, err = Create(os.DevNull, Replace)
 	if err != nil || f.tmp != "" {
 		t.Errorf("/dev/null: %v, tmp %q", err, f.tmp)
 	}
@@ -140,7 +140,7 @@ func TestCreateThroughLinks(t *testing.T) {
 	if err := os.Symlink("target", link); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Create(link, false)
+	f, err := Create(link, Replace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestCreateThroughLinks(t *testing.T) {
 	}
 	defer out.Close()
 	fd := fmt.Sprintf("/proc/self/fd/%d", out.Fd())
-	f, err = Create(fd, false)
+	f, err = Create(fd, Replace)
 	if err != nil {
 		t.Fatalf("Create(%s): %v", fd, err)
 	}
@@ -229,7 +229,7 @@ func TestTimeCondition(t *testing.T) {
 func TestDiscard(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
-	f, err := Create(path, false)
+	f, err := Create(path, Replace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestKeepNeverReplacesAFileThatAppeared(t *testing.T) {
 	path := filepath.Join(dir, "report.pdf")
 	var files []*File
 	for _, body := range []string{"first", "second", "third"} {
-		f, err := Create(path, true)
+		f, err := Create(path, Refuse)
 		if err != nil {
 			t.Fatal(err)
 		}
