@@ -29,6 +29,7 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
 	fs.BoolVar(&o.SkipExisting, "skip-existing", false, "with -o FILE or -O, send nothing when the file is there already (exit 0), as curl does")
+	fs.BoolVar(&o.NoClobber, "no-clobber", false, "with -o FILE or -O, never replace a file: save as FILE.1, FILE.2... (up to .100), as curl does")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
 	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
 	fs.BoolVarP(&o.RemoteTime, "remote-time", "R", false, "give the saved file the server's Last-Modified time, as curl does")
@@ -293,6 +294,9 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 			if !p.o.Force {
 				policy = download.Refuse // a name the server chose never replaces a file without --force
 			}
+		}
+		if p.o.NoClobber {
+			policy = download.Beside
 		}
 		f, err = download.Create(p.o.outputPath(path), policy)
 		var exists *download.ExistsError

@@ -375,7 +375,11 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 			}
 		} else if err = p.commit(file, resp); err == nil && file.Taken != "" {
 			p.saved = file.Path()
-			p.note(fmt.Sprintf("saved %s (%s): %s appeared while the body arrived, and stays as it is", file.Path(), format.Size(file.Offset()+res.Bytes), file.Taken))
+			why := "appeared while the body arrived"
+			if p.o.NoClobber {
+				why = "is there (--no-clobber)"
+			}
+			p.note(fmt.Sprintf("saved %s (%s): %s %s, and stays as it is", file.Path(), format.Size(file.Offset()+res.Bytes), file.Taken, why))
 		} else if err == nil && p.o.Download {
 			p.note(fmt.Sprintf("saved %s (%s)", file.Path(), format.Size(file.Offset()+res.Bytes)))
 		}

@@ -61,6 +61,7 @@ type OutputOptions struct {
 	CreateDirs   bool   // --create-dirs: make -o's and --output-dir's directories
 	Force        bool   // -O may replace a file
 	SkipExisting bool   // --skip-existing: nothing is sent when -o's or -O's file is there already
+	NoClobber    bool   // curl's --no-clobber: a file there stays, the body goes to FILE.1, FILE.2...
 	Continue     bool   // -C: resume with Range
 	TimeCond     string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
 	RemoteTime   bool   // -R: the saved file takes the server's Last-Modified

@@ -33,6 +33,7 @@ type Options struct {
 	OutputDir    string
 	CreateDirs   bool
 	SkipExisting bool // --skip-existing
+	NoClobber    bool // --no-clobber
 	Continue     bool // -C: curl's -C -
 	RemoteTime   bool // -R
 	ShowSecrets  bool
@@ -151,6 +152,9 @@ func Command(r *request.Request, o Options) string {
 	}
 	if o.Download {
 		add("-O", "-J") // -J: the name from Content-Disposition, as hop takes it
+	}
+	if o.NoClobber {
+		add("--no-clobber")
 	}
 	if o.SkipExisting {
 		add("--skip-existing")

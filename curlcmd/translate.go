@@ -165,6 +165,7 @@ var options = []curlOption{
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
 	same("skip-existing", 0, false),
+	same("no-clobber", 0, false),
 	same("time-cond", 'z', true),
 	same("remote-time", 'R', false),
 	same("etag-compare", 0, true),

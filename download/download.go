@@ -37,8 +37,9 @@ type File struct {
 	inPlace bool  // a regular file continued under its own name (-C on another tool's partial file)
 	keep    bool  // never replace a file (-O without --force), one that appears while the body arrives too
 
-	// Taken, after Commit, is the name a file took while the body arrived (another URL of hop curl -Z,
-	// another program), when the download was saved beside it as NAME.1, NAME.2... (Path); "" otherwise.
+	// Taken, after Commit, is the name a file held (Beside), or took while the body arrived (another URL of
+	// hop curl -Z, another program), when the download was saved beside it as NAME.1, NAME.2... (Path); ""
+	// otherwise.
 	Taken string
 
 	// ModTime, when set before Commit, becomes the file's modification time (curl's -R: the server's
@@ -59,6 +60,7 @@ type Policy int
 const (
 	Replace Policy = iota // replace it once the body is complete, as curl -o does
 	Refuse                // refuse before anything is written: -O without --force
+	Beside                // keep it, and save as NAME.1, NAME.2... up to NAME.100: curl's --no-clobber
 )
 
 // Create starts a download to path, doing about a file already there what policy says. A symbolic link is
@@ -66,7 +68,7 @@ const (
 // a named pipe) or is one of the process's own descriptors (/dev/stdout) is written directly (see
 // argfile.Target).
 func Create(path string, policy Policy) (*File, error) {
-	keep := policy == Refuse
+	keep := policy != Replace
 	name, replace := argfile.Target(path)
 	if !replace {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
@@ -77,7 +79,7 @@ func Create(path string, policy Policy) (*File, error) {
 	}
 	fi, err := os.Stat(name)
 	switch {
-	case err == nil && keep:
+	case err == nil && policy == Refuse:
 		return nil, &ExistsError{Path: path}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))

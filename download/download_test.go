@@ -294,3 +294,30 @@ func TestKeepNeverReplacesAFileThatAppeared(t *testing.T) {
 		t.Errorf("%d files left in the directory, want 4 (no temporary file)", len(entries))
 	}
 }
+
+// Beside (curl's --no-clobber) starts where Refuse would stop: the file there stays, and the body is saved
+// as NAME.1, the next free name; with no name free up to NAME.100 nothing is replaced.
+func TestBeside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.txt")
+	os.WriteFile(path, []byte("theirs"), 0o644)
+	f, err := Create(path, Beside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("mine"))
+	if err := f.Commit(); err != nil || f.Path() != path+".1" || f.Taken != path {
+		t.Fatalf("Commit: %v, saved as %s (taken %q)", err, f.Path(), f.Taken)
+	}
+	for n := 2; n <= 100; n++ {
+		os.WriteFile(fmt.Sprintf("%s.%d", path, n), nil, 0o644)
+	}
+	f, _ = Create(path, Beside)
+	var exists *ExistsError
+	if err := f.Commit(); !errors.As(err, &exists) {
+		t.Errorf("with every name taken, Commit: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "theirs" {
+		t.Errorf("%s holds %q", path, got)
+	}
+}
