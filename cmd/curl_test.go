@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hop-cli/hop/testserver"
@@ -563,6 +566,65 @@ func TestHopCurlParallelStdout(t *testing.T) {
 	c.Run()
 	if code := c.ProcessState.ExitCode(); code != 4 || !strings.HasSuffix(stderr.String(), "hop: error: 1 of 1 URLs sent failed: 1 (exit 4); 1 not sent\n") {
 		t.Errorf("--fail-early: exit %d, stderr %s", code, stderr.String())
+	}
+}
+
+// headProxy records the head of every request a proxy gets (CONNECTs, and the requests it forwards).
+type headProxy struct {
+	*testserver.Proxy
+	mu    sync.Mutex
+	heads []http.Header
+}
+
+func (p *headProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	h := r.Header.Clone()
+	h.Set("X-Method", r.Method)
+	p.heads = append(p.heads, h)
+	p.mu.Unlock()
+	p.Proxy.ServeHTTP(w, r)
+}
+
+// curl's --proxy-header goes to the proxy only: in its CONNECT (--proxytunnel), or with a plain-http request
+// it forwards; "Name:" leaves a header out (the User-Agent here). hop curl sends the proxy and the server
+// what curl sends them, and --curl writes the flag back.
+func TestProxyHeaderAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	p := &headProxy{Proxy: &testserver.Proxy{Route: func(string) string { return strings.TrimPrefix(srv.URL, "http://") }}}
+	proxy := httptest.NewServer(p)
+	defer proxy.Close()
+	for _, tunnel := range []string{"", "--proxytunnel"} {
+		args := []string{"-s", "-x", proxy.URL, "--proxy-header", "X-To-Proxy: 1", "--proxy-header", "User-Agent:", "-A", "agent/1",
+			"http://example.com/record/a"}
+		if tunnel != "" {
+			args = append(args, tunnel)
+		}
+		seen := func(name string, args ...string) (http.Header, testserver.Recorded) {
+			n := len(p.heads)
+			_, out := curlRun(t, name, args...)
+			if len(p.heads) != n+1 {
+				t.Fatalf("%s: the proxy got %d requests", name, len(p.heads)-n)
+			}
+			return p.heads[n], records(t, out)[0]
+		}
+		wantHead, want := seen(curl, args...)
+		gotHead, got := seen(hopBinary(t), append([]string{"curl"}, args...)...)
+		what := fmt.Sprintf("hop curl --proxy-header %s", tunnel)
+		for _, name := range []string{"X-Method", "X-To-Proxy", "User-Agent"} {
+			if !slices.Equal(gotHead[name], wantHead[name]) {
+				t.Errorf("%s: the proxy got %s %q; from curl %q", what, name, gotHead[name], wantHead[name])
+			}
+		}
+		if wantHead.Get("X-To-Proxy") != "1" || (wantHead.Get("X-Method") == "CONNECT") != (tunnel != "") {
+			t.Fatalf("curl sent the proxy %v", wantHead)
+		}
+		sameRequest(t, what, got, want, "Accept-Encoding", "Proxy-Connection")
+	}
+	line := curlLine(t, t.TempDir(), nil, "get", "http://example.com/", "-x", proxy.URL, "--proxy-header", "X-A: 1", "--proxy-header", "User-Agent:", "--curl")
+	if !strings.Contains(line, "--proxy-header 'X-A: 1' --proxy-header User-Agent:") {
+		t.Errorf("--curl wrote %s", line)
 	}
 }
 

@@ -387,6 +387,14 @@ func transportArgs(t transport.Options, show bool) []string {
 		}
 		out = append(out, "--proxy-user", user+":"+pass)
 	}
+	for _, h := range t.ProxyHeaders {
+		name, value, _ := strings.Cut(h, ":")
+		if name, value = strings.TrimSpace(name), strings.TrimSpace(value); value == "" {
+			out = append(out, "--proxy-header", name+":") // left out, as curl reads it
+		} else {
+			out = append(out, "--proxy-header", name+": "+secretHeader(name, value, show))
+		}
+	}
 	if t.ConnectTimeout > 0 {
 		out = append(out, "--connect-timeout", seconds(t.ConnectTimeout))
 	}

@@ -124,6 +124,9 @@ var options = []curlOption{
 	same("proxy-insecure", 0, false),
 	{long: "proxy", short: 'x', value: true, to: "--proxy"},
 	same("proxy-user", 'U', true),
+	same("proxy-header", 0, true),
+	accepted("proxy-basic", 0, false),              // Basic is the proxy authentication hop sends
+	accepted("suppress-connect-headers", 0, false), // hop never shows a CONNECT's answer
 	{long: "proxytunnel", short: 'p', to: "--proxytunnel"},
 	{long: "socks5", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5://" + v} }},
 	{long: "socks5-hostname", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5h://" + v} }},

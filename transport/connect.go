@@ -23,8 +23,10 @@ type connector struct {
 	proxies  *proxies
 	tls      *tls.Config // for servers
 	proxyTLS *tls.Config // for https:// proxies: their own trust, never the server's
-	budget   time.Duration
-	warm     sync.Once
+	// proxyHeader goes to an HTTP(S) proxy only (--proxy-header): in CONNECT, or with what it forwards.
+	proxyHeader http.Header
+	budget      time.Duration
+	warm        sync.Once
 	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
 	tunnelAll bool
 }
@@ -53,10 +55,8 @@ func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, erro
 // in full. Every other route is the dialer's own: for tunnels and SOCKS the transport sees only the
 // server's address.
 func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
-	if req.URL.Scheme != "http" || c.tunnelAll {
-		return nil, nil
-	}
-	if p := c.proxies.forTarget(req.URL); p != nil && !isSOCKS(p) {
+	if c.forwards(req.URL) {
+		p := c.proxies.forTarget(req.URL)
 		if req.URL.Opaque != "" {
 			// The request line to a forwarding proxy holds the whole URL: no place for a target of its own.
 			return nil, &unusable{optionErrorf("--request-target "+req.URL.Opaque, "a proxy that forwards plain http takes whole URLs; send it to the server directly (--noproxy)")}
@@ -65,6 +65,16 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 		return p, nil
 	}
 	return nil, nil
+}
+
+// forwards reports whether a request to u is sent whole to an HTTP(S) proxy, which forwards it: plain http
+// without --proxytunnel, through a proxy that is not SOCKS.
+func (c *connector) forwards(u *url.URL) bool {
+	if u.Scheme != "http" || c.tunnelAll {
+		return false
+	}
+	p := c.proxies.forTarget(u)
+	return p != nil && !isSOCKS(p)
 }
 
 // connect opens a connection to addr, the server of target: through the proxy the options give for
@@ -156,7 +166,7 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 		}
 		conn = tc
 	}
-	return conn, httpConnect(conn, proxy, addr)
+	return conn, httpConnect(conn, proxy, addr, c.proxyHeader)
 }
 
 // underlying is the TCP connection under a tunnel through an https:// proxy.

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/hop-cli/hop/redact"
 )
 
@@ -206,8 +208,9 @@ func (e *ProxyError) Error() string {
 // ProxyRefused marks the failure for the exchange's classification, which does not import transport.
 func (e *ProxyError) ProxyRefused() bool { return true }
 
-// httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT).
-func httpConnect(conn net.Conn, proxy *url.URL, target string) error {
+// httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers extra
+// names (--proxy-header) on top of hop's own.
+func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header) error {
 	req := &http.Request{
 		Method: http.MethodConnect,
 		URL:    &url.URL{Opaque: target},
@@ -217,6 +220,7 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string) error {
 	if auth := basicAuth(proxy); auth != "" {
 		req.Header.Set("Proxy-Authorization", auth)
 	}
+	setProxyHeaders(req.Header, extra)
 	if err := req.Write(conn); err != nil {
 		return err
 	}
@@ -231,6 +235,41 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string) error {
 		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: resp.Status}
 	}
 	return nil
+}
+
+// parseProxyHeaders reads curl's --proxy-header lines: "Name: value" a header for the proxy, "Name:" one
+// left out.
+func parseProxyHeaders(lines []string) (http.Header, error) {
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	h := http.Header{}
+	for _, line := range lines {
+		name, value, ok := strings.Cut(line, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
+			return nil, optionErrorf("--proxy-header "+line, `expected "Name: value" ("Name:" leaves one out)`)
+		}
+		key := http.CanonicalHeaderKey(name)
+		h[key] = append(h[key], value)
+	}
+	return h, nil
+}
+
+// setProxyHeaders puts --proxy-header's headers in a CONNECT's h, in place of any of the same name: an
+// empty value leaves that header out (net/http then sends no User-Agent of its own either).
+func setProxyHeaders(h, extra http.Header) {
+	for name, values := range extra {
+		h.Del(name)
+		for _, v := range values {
+			if v != "" {
+				h.Add(name, v)
+			}
+		}
+		if len(h[name]) == 0 && name == "User-Agent" {
+			h[name] = []string{""}
+		}
+	}
 }
 
 func basicAuth(u *url.URL) string {

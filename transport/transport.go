@@ -55,9 +55,12 @@ type Options struct {
 	// too, rather than being forwarded whole.
 	ProxyTunnel bool
 	ProxyTLS    ProxyTLS // how an https:// proxy's own certificate is verified
-	Protocol    Protocol
-	TLS         TLSOptions
-	Getenv      func(string) string // reads the *_PROXY variables; nil means os.Getenv
+	// ProxyHeaders are curl's --proxy-header lines, "Name: value", for an HTTP(S) proxy only: in its CONNECT
+	// request, or with a plain-http request it forwards; "Name:" leaves out one hop would send it.
+	ProxyHeaders []string
+	Protocol     Protocol
+	TLS          TLSOptions
+	Getenv       func(string) string // reads the *_PROXY variables; nil means os.Getenv
 }
 
 // ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
@@ -124,7 +127,12 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel}
+	proxyHeader, err := parseProxyHeaders(o.ProxyHeaders)
+	if err != nil {
+		return nil, err
+	}
+	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel}
 	t := &Transport{conn: c, http: newHTTP(c, o.Protocol)}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
@@ -143,6 +151,18 @@ func New(o Options) (*Transport, error) {
 // which route the connection it opens is for.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL))
+	if t.conn.proxyHeader != nil && t.conn.forwards(req.URL) {
+		// The proxy's headers go along with a request it forwards, as curl sends them (one left out with
+		// "Name:" is a CONNECT's: the request's own stay); the caller's request is left as it was.
+		req = req.Clone(req.Context())
+		for name, values := range t.conn.proxyHeader {
+			for _, v := range values {
+				if v != "" {
+					req.Header.Add(name, v)
+				}
+			}
+		}
+	}
 	if t.h3 != nil {
 		if req.URL.Scheme != "https" {
 			return nil, optionErrorf("--http3", "HTTP/3 needs an https:// URL, not %s://", req.URL.Scheme)
