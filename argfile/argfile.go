@@ -58,30 +58,43 @@ func Reason(err error) error {
 // opened for `> out`): it is written into where it is, as curl writes, since replacing it would replace the
 // device, or a link in /dev, or fail in /proc.
 func Target(path string) (name string, replace bool) {
+	name, replace, _ = target(path)
+	return name, replace
+}
+
+// Descriptor reports whether path is, or leads to, one of the process's own descriptors (/dev/stdout,
+// /dev/fd/N, /proc/self/fd/N): what is written there goes where hop's own output goes.
+func Descriptor(path string) bool {
+	_, _, desc := target(path)
+	return desc
+}
+
+// target is Target, and whether path leads to a descriptor.
+func target(path string) (name string, replace, descriptor bool) {
 	name = path
 	for range 40 { // the most links Linux follows
 		fi, err := os.Lstat(name)
 		if err != nil {
-			return name, errors.Is(err, fs.ErrNotExist) // a link to nothing creates its target, as curl does
+			return name, errors.Is(err, fs.ErrNotExist), false // a link to nothing creates its target, as curl does
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			return name, fi.Mode().IsRegular()
+			return name, fi.Mode().IsRegular(), false
 		}
 		if dir, err := filepath.EvalSymlinks(filepath.Dir(name)); err != nil || dir == "/proc" || strings.HasPrefix(dir, "/proc/") {
 			// A descriptor: /proc/self/fd/1, /dev/fd/1 through its link to /proc/self/fd, or /dev/stdout,
 			// whose link leads here on the next turn.
-			return path, false
+			return path, false, err == nil
 		}
 		dest, err := os.Readlink(name)
 		if err != nil {
-			return path, false
+			return path, false, false
 		}
 		if !filepath.IsAbs(dest) {
 			dest = filepath.Join(filepath.Dir(name), dest)
 		}
 		name = dest
 	}
-	return path, false // a loop: opening it says so
+	return path, false, false // a loop: opening it says so
 }
 
 func size(n int64) string {

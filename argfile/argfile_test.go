@@ -34,26 +34,30 @@ func TestTarget(t *testing.T) {
 	defer out.Close()
 	fd := fmt.Sprintf("/proc/self/fd/%d", out.Fd())
 	for _, tt := range []struct {
-		path, name string
-		replace    bool
+		path, name          string
+		replace, descriptor bool
 	}{
-		{in("file"), in("file"), true},
-		{in("missing"), in("missing"), true},
-		{in("link"), in("file"), true},
-		{in("chain"), in("file"), true},
-		{in("abs"), in("sub/deep"), true},
-		{in("dangling"), in("nothing-yet"), true},
-		{in("loop"), in("loop"), false},
-		{in("null"), in("null"), false},
-		{os.DevNull, os.DevNull, false},
-		{in("sub"), in("sub"), false}, // a directory: opening it says so
-		{in("stdout"), in("stdout"), false},
-		{fd, fd, false},
-		{in("fds") + fmt.Sprintf("/%d", out.Fd()), in("fds") + fmt.Sprintf("/%d", out.Fd()), false},
+		{in("file"), in("file"), true, false},
+		{in("missing"), in("missing"), true, false},
+		{in("link"), in("file"), true, false},
+		{in("chain"), in("file"), true, false},
+		{in("abs"), in("sub/deep"), true, false},
+		{in("dangling"), in("nothing-yet"), true, false},
+		{in("loop"), in("loop"), false, false},
+		{in("null"), in("null"), false, false},
+		{os.DevNull, os.DevNull, false, false},
+		{in("sub"), in("sub"), false, false}, // a directory: opening it says so
+		{in("stdout"), in("stdout"), false, true},
+		{"/dev/stdout", "/dev/stdout", false, true},
+		{fd, fd, false, true},
+		{in("fds") + fmt.Sprintf("/%d", out.Fd()), in("fds") + fmt.Sprintf("/%d", out.Fd()), false, true},
 	} {
 		name, replace := Target(tt.path)
 		if name != tt.name && tt.replace || replace != tt.replace {
 			t.Errorf("Target(%s) = %s, %v; want %s, %v", tt.path, name, replace, tt.name, tt.replace)
+		}
+		if Descriptor(tt.path) != tt.descriptor {
+			t.Errorf("Descriptor(%s) = %v", tt.path, !tt.descriptor)
 		}
 	}
 }

@@ -560,6 +560,11 @@ func TestHopCurlParallelStdout(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(string(out), "***{") || !strings.Contains(string(out), `"/record/b"`) || strings.Contains(string(out), "/record/c") {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
+	// -o /dev/stdout is stdout too: its body waits its turn rather than cut into the first one.
+	out, code = runHop(t, "curl", "-Z", "-s", "-o", "/dev/stdout", srv.URL+"/drip?duration=0.3&numbytes=3&delay=0", "-o", "/dev/stdout", srv.URL+"/record/b")
+	if code != 0 || !strings.HasPrefix(string(out), "***{") {
+		t.Errorf("-o /dev/stdout: exit %d, stdout %q", code, out)
+	}
 	c := exec.Command(hopBinary(t), "curl", "-Z", "--parallel-max", "1", "--fail-early", "-o", "/dev/null", "-o", "/dev/null", srv.URL+"/status/404", srv.URL+"/record/x")
 	var stderr bytes.Buffer
 	c.Stderr = &stderr

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
 )
 
@@ -45,7 +46,7 @@ func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 		if !c.pace(&started) {
 			break // the slot, if one was taken, is never needed again
 		}
-		if !j.o.Output.downloading() {
+		if !j.o.Output.downloading() || argfile.Descriptor(j.o.Output.File) { // -o /dev/stdout is stdout too
 			con.queued.Add(1)
 			onStdout <- j
 			continue
