@@ -100,7 +100,10 @@ var options = []curlOption{
 	{long: "tlsv1.3", hop: tlsMin("1.3")},
 	same("tls-max", 0, true),
 	same("http1.1", 0, false),
-	same("http2", 0, false),
+	// curl's --http2 offers h2 by ALPN over TLS, as hop does anyway; over plain http curl asks the server to
+	// upgrade (Upgrade: h2c), which Go's client cannot, so the request stays HTTP/1.1, as it does with curl
+	// when the server does not upgrade. hop's --http2 (prior knowledge) is curl's --http2-prior-knowledge.
+	accepted("http2", 0, false),
 	{long: "http2-prior-knowledge", to: "--http2"},
 	{long: "http3", to: "--http3"},
 	{long: "http3-only", to: "--http3"},
