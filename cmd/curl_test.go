@@ -577,17 +577,24 @@ func TestHopCurlParallelStdout(t *testing.T) {
 // headProxy records the head of every request a proxy gets (CONNECTs, and the requests it forwards).
 type headProxy struct {
 	*testserver.Proxy
-	mu    sync.Mutex
-	heads []http.Header
+	mu   sync.Mutex
+	seen []http.Header
 }
 
 func (p *headProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	h := r.Header.Clone()
 	h.Set("X-Method", r.Method)
-	p.heads = append(p.heads, h)
+	p.seen = append(p.seen, h)
 	p.mu.Unlock()
 	p.Proxy.ServeHTTP(w, r)
+}
+
+// heads are the heads the proxy got so far.
+func (p *headProxy) heads() []http.Header {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.seen)
 }
 
 // curl's --proxy-header goes to the proxy only: in its CONNECT (--proxytunnel), or with a plain-http request
@@ -607,12 +614,13 @@ func TestProxyHeaderAsCurl(t *testing.T) {
 			args = append(args, tunnel)
 		}
 		seen := func(name string, args ...string) (http.Header, testserver.Recorded) {
-			n := len(p.heads)
+			n := len(p.heads())
 			_, out := curlRun(t, name, args...)
-			if len(p.heads) != n+1 {
-				t.Fatalf("%s: the proxy got %d requests", name, len(p.heads)-n)
+			heads := p.heads()
+			if len(heads) != n+1 {
+				t.Fatalf("%s: the proxy got %d requests", name, len(heads)-n)
 			}
-			return p.heads[n], records(t, out)[0]
+			return heads[n], records(t, out)[0]
 		}
 		wantHead, want := seen(curl, args...)
 		gotHead, got := seen(hopBinary(t), append([]string{"curl"}, args...)...)
