@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/quic-go/quic-go"
+	"github.com/quic-go/quic-go/http3"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/trace"
@@ -264,17 +265,33 @@ func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
 	if o.Protocol != Auto || o.Proxy != "" || o.UnixSocket != "" || o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3" {
 		return nil // the cache is still kept up to date
 	}
-	cfg := tlsConfig.Clone()
-	cfg.NextProtos = []string{"h3"}
-	alt, err := newHTTP3(t.conn, cfg, o)
+	alt, err := quicAttempt(t.conn, tlsConfig, o, func(ctx context.Context, addr string) string {
+		if dst, ok := cache.Lookup(addr); ok {
+			trace.Routed(ctx, "alt-svc")
+			return dst // the SNI and :authority stay the origin's
+		}
+		return addr
+	})
 	if err != nil {
 		return err
 	}
-	c := t.conn
+	t.alt = alt
+	return nil
+}
+
+// quicAttempt is an HTTP/3 transport for an attempt that may fail: its dial gives up within altDialBudget
+// with an *altDialError, so that the request goes over TCP instead. route, when not nil, says where to
+// dial for an origin's address.
+func quicAttempt(c *connector, tlsConfig *tls.Config, o Options, route func(ctx context.Context, addr string) string) (*http3.Transport, error) {
+	cfg := tlsConfig.Clone()
+	cfg.NextProtos = []string{"h3"}
+	alt, err := newHTTP3(c, cfg, o)
+	if err != nil {
+		return nil, err
+	}
 	alt.Dial = func(ctx context.Context, addr string, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
-		if dst, ok := cache.Lookup(addr); ok {
-			addr = dst // the SNI and :authority stay the origin's
-			trace.Routed(ctx, "alt-svc")
+		if route != nil {
+			addr = route(ctx, addr)
 		}
 		ctx, cancel := context.WithTimeout(ctx, altDialBudget)
 		defer cancel()
@@ -284,8 +301,7 @@ func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
 		}
 		return conn, nil
 	}
-	t.alt = alt
-	return nil
+	return alt, nil
 }
 
 // roundTripAltSvc sends an https request over HTTP/3 when the cache names an alternative for its origin
@@ -304,21 +320,32 @@ func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		t.altSvc.Forget(origin)
-		trace.QUICAbandoned(req.Context(), dst, unreachable.err)
-		if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			req = req.Clone(req.Context())
-			req.Body = body
+		resp, err = t.overTCP(req, dst, unreachable.err)
+		if err == nil {
+			t.altSvc.Learn(origin, resp.Proto, resp.Header)
 		}
+		return resp, err
 	}
 	resp, err := t.http.RoundTrip(req)
 	if err == nil {
 		t.altSvc.Learn(origin, resp.Proto, resp.Header)
 	}
 	return resp, err
+}
+
+// overTCP sends req over TCP after an HTTP/3 attempt that could not reach dst (nothing was sent): the trace
+// shows the attempt, and a body is opened again.
+func (t *Transport) overTCP(req *http.Request, dst string, unreachable error) (*http.Response, error) {
+	trace.QUICAbandoned(req.Context(), dst, unreachable)
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		req = req.Clone(req.Context())
+		req.Body = body
+	}
+	return t.http.RoundTrip(req)
 }
 
 // originAddr is an https URL's host:port, lowercase, with 443 when it names no port.
