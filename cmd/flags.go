@@ -367,6 +367,7 @@ var protocols = []struct {
 	{"http1.1", "use HTTP/1.1 only", transport.HTTP1},
 	{"http2", "use HTTP/2 (prior knowledge for http://)", transport.HTTP2},
 	{"http3", "use HTTP/3 over QUIC (UDP; https only)", transport.HTTP3},
+	{"http3-try", "try HTTP/3 first, and TCP when QUIC cannot reach the server, as curl's --http3", transport.HTTP3Try},
 }
 
 func addProtocolFlags(fs *pflag.FlagSet, t *transport.Options) {

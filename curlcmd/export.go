@@ -330,6 +330,8 @@ func transportArgs(t transport.Options, show bool) []string {
 		out = append(out, "--http2-prior-knowledge") // for http://; over TLS curl then insists on h2 by ALPN, as hop does
 	case transport.HTTP3:
 		out = append(out, "--http3-only")
+	case transport.HTTP3Try:
+		out = append(out, "--http3")
 	}
 	if t.AltSvc != "" {
 		out = append(out, "--alt-svc", t.AltSvc)

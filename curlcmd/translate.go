@@ -105,7 +105,7 @@ var options = []curlOption{
 	// when the server does not upgrade. hop's --http2 (prior knowledge) is curl's --http2-prior-knowledge.
 	accepted("http2", 0, false),
 	{long: "http2-prior-knowledge", to: "--http2"},
-	{long: "http3", to: "--http3"},
+	{long: "http3", to: "--http3-try"}, // HTTP/3, else TCP: curl 7.88's --http3 falls back
 	{long: "http3-only", to: "--http3"},
 	same("alt-svc", 0, true),
 	same("hsts", 0, true),

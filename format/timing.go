@@ -93,7 +93,7 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 		fmt.Fprintf(&b, waterfallTitle, hopTitle(s, h))
 		if m := h.Record.AltSvcMissed; m != nil {
 			// The HTTP/3 alternative tried first: where the time before the TCP connection went.
-			label := s.paint(colorWarn, fmt.Sprintf("%-9s", "alt-svc"))
+			label := s.paint(colorWarn, fmt.Sprintf("%-9s", m.Via))
 			fmt.Fprintf(&b, waterfallRow, label, bar(0, m.Took, scale, barWidth, s, colorWarn), Duration(m.Took))
 		}
 		for j := 0; j < len(t.Phases); j++ {

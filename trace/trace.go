@@ -64,14 +64,16 @@ type Record struct {
 	CertAsked    bool  // the server asked for a client certificate during the handshake
 	CertSent     bool  // ... and hop had one to send
 	Err          error // the error that ended the hop, if any
-	// AltSvcMissed is the --alt-svc alternative tried first over QUIC and not reached; nil when none was.
+	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
+	// and not reached; nil when none was.
 	AltSvcMissed *Missed
 }
 
-// Missed is an HTTP/3 alternative (--alt-svc) that could not be reached: the request then went over TCP,
-// after the time the attempt took.
+// Missed is an HTTP/3 attempt that could not reach its server: the request then went over TCP, after the
+// time the attempt took.
 type Missed struct {
-	Addr   string        // the alternative's host:port
+	Via    string        // what asked for the attempt: "alt-svc" or "http3-try"
+	Addr   string        // the host:port tried
 	Took   time.Duration // from the hop's start to giving up
 	Reason string
 }
@@ -350,11 +352,11 @@ func QUICStarted(ctx context.Context) {
 // QUICAbandoned records a QUIC attempt that did not complete (the --alt-svc alternative at addr could not
 // be reached, for err) as missed, and forgets its events, so that the connection made instead over TCP is
 // traced as any other.
-func QUICAbandoned(ctx context.Context, addr string, err error) {
+func QUICAbandoned(ctx context.Context, via, addr string, err error) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, now time.Time) {
 			h.ownTLS = false
-			r.AltSvcMissed = &Missed{Addr: addr, Took: now.Sub(r.Events.Start), Reason: err.Error()}
+			r.AltSvcMissed = &Missed{Via: via, Addr: addr, Took: now.Sub(r.Events.Start), Reason: err.Error()}
 			r.Events.QUICStart, r.Events.QUICDone = time.Time{}, time.Time{}
 			r.TLSErr, r.TLS, r.Route = nil, nil, ""
 		})

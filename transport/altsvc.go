@@ -320,7 +320,7 @@ func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		t.altSvc.Forget(origin)
-		resp, err = t.overTCP(req, dst, unreachable.err)
+		resp, err = t.overTCP(req, "alt-svc", dst, unreachable.err)
 		if err == nil {
 			t.altSvc.Learn(origin, resp.Proto, resp.Header)
 		}
@@ -333,10 +333,10 @@ func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// overTCP sends req over TCP after an HTTP/3 attempt that could not reach dst (nothing was sent): the trace
-// shows the attempt, and a body is opened again.
-func (t *Transport) overTCP(req *http.Request, dst string, unreachable error) (*http.Response, error) {
-	trace.QUICAbandoned(req.Context(), dst, unreachable)
+// overTCP sends req over TCP after an HTTP/3 attempt (via: alt-svc, http3-try) that could not reach dst
+// (nothing was sent): the trace shows the attempt, and a body is opened again.
+func (t *Transport) overTCP(req *http.Request, via, dst string, unreachable error) (*http.Response, error) {
+	trace.QUICAbandoned(req.Context(), via, dst, unreachable)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {

@@ -9,9 +9,11 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/quic-go/quic-go/http3"
@@ -29,6 +31,9 @@ const (
 	HTTP2
 	// HTTP3 speaks HTTP/3 over QUIC (UDP); https only.
 	HTTP3
+	// HTTP3Try is curl's --http3: HTTP/3 first, and Auto over TCP when QUIC cannot reach the server (for
+	// the rest of the run, for that origin); plain http goes over TCP.
+	HTTP3Try
 )
 
 // Options are the settings of a Transport; cmd binds its flags to them.
@@ -94,12 +99,16 @@ type Transport struct {
 	alt        *http3.Transport
 	altSvc     *AltSvc
 	altSvcFile string
+	// try is curl's --http3 (HTTP3Try): HTTP/3 first; quicFailed holds the origins QUIC could not reach.
+	try        *http3.Transport
+	mu         sync.Mutex
+	quicFailed map[string]bool
 }
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
 func New(o Options) (*Transport, error) {
 	alpn := o.Protocol.alpn()
-	if o.Protocol == Auto && o.TLS.http2Unfit() {
+	if (o.Protocol == Auto || o.Protocol == HTTP3Try) && o.TLS.http2Unfit() {
 		alpn = HTTP1.alpn()
 	}
 	tlsConfig, err := o.TLS.Config(alpn)
@@ -139,6 +148,13 @@ func New(o Options) (*Transport, error) {
 			return nil, err
 		}
 	}
+	// curl's --http3 tries; a proxy, a unix socket or TLS below 1.3 leaves nothing to try.
+	if o.Protocol == HTTP3Try && o.Proxy == "" && o.UnixSocket == "" && (o.TLS.MaxVersion == "" || o.TLS.MaxVersion == "1.3") {
+		if t.try, err = quicAttempt(c, tlsConfig, o, nil); err != nil {
+			return nil, err
+		}
+		t.quicFailed = map[string]bool{}
+	}
 	if o.AltSvc != "" {
 		if err := t.useAltSvc(o, tlsConfig); err != nil {
 			return nil, err
@@ -169,10 +185,34 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return t.h3.RoundTrip(req)
 	}
+	if t.try != nil && req.URL.Scheme == "https" {
+		return t.roundTripTry(req)
+	}
 	if t.altSvc == nil || req.URL.Scheme != "https" {
 		return t.http.RoundTrip(req)
 	}
 	return t.roundTripAltSvc(req)
+}
+
+// roundTripTry is curl's --http3: over HTTP/3 first, over TCP when QUIC cannot reach the origin (nothing
+// was sent), which is then not tried again in this run. A proxy keeps the request on TCP.
+func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
+	origin := originAddr(req.URL)
+	t.mu.Lock()
+	failed := t.quicFailed[origin]
+	t.mu.Unlock()
+	if failed || t.conn.proxies.forTarget(req.URL) != nil {
+		return t.http.RoundTrip(req)
+	}
+	resp, err := t.try.RoundTrip(req)
+	var unreachable *altDialError
+	if !errors.As(err, &unreachable) {
+		return resp, err
+	}
+	t.mu.Lock()
+	t.quicFailed[origin] = true
+	t.mu.Unlock()
+	return t.overTCP(req, "http3-try", origin, unreachable.err)
 }
 
 // TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own
