@@ -135,7 +135,9 @@ var options = []curlOption{
 	{long: "socks5-hostname", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5h://" + v} }},
 	{long: "socks4", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4://" + v} }},
 	{long: "socks4a", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4a://" + v} }},
-	accepted("tcp-nodelay", 0, false), // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
+	accepted("tcp-nodelay", 0, false),  // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
+	accepted("tcp-fastopen", 0, false), // a latency hint: without TCP Fast Open the same request goes
+	{long: "disallow-username-in-url", hop: func(_ string, t *translation) []string { t.noUserInURL = true; return nil }},
 	same("connect-timeout", 0, true),
 	same("max-time", 'm', true),
 	same("max-filesize", 0, true),
@@ -273,6 +275,7 @@ type translation struct {
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
 	globoff            bool     // -g
+	noUserInURL        bool     // --disallow-username-in-url
 	next               bool     // --next ends this part
 	part               int      // which part this is, from 0
 	uploads            int      // -T given
@@ -500,6 +503,10 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 	var transfers []Transfer
 	var n uint64
 	for i, u := range t.urls {
+		if t.noUserInURL && userInURL(u) {
+			// curl exits 67 (login denied) without sending; nothing is sent here either.
+			return nil, fmt.Errorf("--disallow-username-in-url: %s holds a user name", redact.URL(u))
+		}
 		g := literalGlob(u)
 		if !t.globoff {
 			if parsed, err := ParseGlob(u); err == nil {
@@ -536,6 +543,18 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 		}
 	}
 	return transfers, nil
+}
+
+// userInURL reports whether a URL as typed holds credentials (user@ or user:password@ before its host).
+func userInURL(u string) bool {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		rest = u
+	}
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	return strings.Contains(rest, "@")
 }
 
 // ParseRate reads curl's --rate N/U, at most N transfers started per unit U (s, m, h or d; h when none
