@@ -140,6 +140,21 @@ func (f *stringsFlag) Set(v string) error { *f = append(*f, v); return nil }
 // Type is pflag's name for the kind, which --help shows and cobra's completion reads (an Array repeats).
 func (f *stringsFlag) Type() string { return "stringArray" }
 
+// millisFlag is a duration in whole milliseconds, as curl's --happy-eyeballs-timeout-ms takes it.
+type millisFlag time.Duration
+
+func (f *millisFlag) String() string { return strconv.FormatInt(time.Duration(*f).Milliseconds(), 10) }
+func (f *millisFlag) Type() string   { return "ms" }
+
+func (f *millisFlag) Set(v string) error {
+	n, err := strconv.ParseUint(v, 10, 31)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number of milliseconds", v)
+	}
+	*f = millisFlag(time.Duration(n) * time.Millisecond)
+	return nil
+}
+
 // durationFlag is a duration in curl's bare seconds (20, 3.5) or Go's units (20s, 1m30s).
 type durationFlag time.Duration
 
@@ -383,6 +398,8 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.Var((*stringsFlag)(&t.Resolve), "resolve", "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
 	fs.Var((*stringsFlag)(&t.ConnectTo), "connect-to", "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
 	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
+	fs.Var((*millisFlag)(&t.HappyEyeballs), "happy-eyeballs-timeout-ms", "curl's: milliseconds the first address family gets before the other is tried (default 300)")
+	fs.MarkHidden("happy-eyeballs-timeout-ms")
 	fs.StringVar(&t.Interface, "interface", "", "send from this network interface (eth0), address or host name, as curl does")
 	fs.StringVar(&t.DoHURL, "doh-url", "", "resolve names by DNS over HTTPS at this URL, as curl does (https://dns.example/dns-query)")
 	fs.StringVar(&t.DNSServers, "dns-servers", "", "resolve names with these DNS servers (IP[:PORT], comma-separated), not the system's, as curl does")

@@ -400,6 +400,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.ConnectTimeout > 0 {
 		out = append(out, "--connect-timeout", seconds(t.ConnectTimeout))
 	}
+	if t.HappyEyeballs > 0 {
+		out = append(out, "--happy-eyeballs-timeout-ms", strconv.FormatInt(t.HappyEyeballs.Milliseconds(), 10))
+	}
 	if t.IdleTimeout > 0 {
 		// curl has no idle timeout; its speed limit is the nearest: under 1 byte/s for that long.
 		out = append(out, "--speed-limit", "1", "--speed-time", strconv.Itoa(max(1, int(t.IdleTimeout.Round(time.Second)/time.Second))))

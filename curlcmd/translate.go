@@ -137,6 +137,7 @@ var options = []curlOption{
 	{long: "socks4a", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4a://" + v} }},
 	accepted("tcp-nodelay", 0, false),  // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
 	accepted("tcp-fastopen", 0, false), // a latency hint: without TCP Fast Open the same request goes
+	same("happy-eyeballs-timeout-ms", 0, true),
 	{long: "disallow-username-in-url", hop: func(_ string, t *translation) []string { t.noUserInURL = true; return nil }},
 	same("connect-timeout", 0, true),
 	same("max-time", 'm', true),

@@ -111,7 +111,7 @@ func newDialer(o Options) (*dialer, error) {
 		return nil, optionErrorf("-"+strconv.Itoa(o.Family), "the address family is 4 or 6")
 	}
 	d := &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
-		net: net.Dialer{KeepAlive: 30 * time.Second}}
+		net: net.Dialer{KeepAlive: 30 * time.Second, FallbackDelay: o.HappyEyeballs}}
 	if d.ports, err = parsePorts(o.LocalPort); err != nil {
 		return nil, err
 	}

@@ -405,3 +405,14 @@ func TestDoH(t *testing.T) {
 		}
 	}
 }
+
+// curl's --happy-eyeballs-timeout-ms becomes the dialer's fallback delay (RFC 8305), the time the first
+// address family has before the other is tried; unset, Go's own.
+func TestHappyEyeballs(t *testing.T) {
+	for set, want := range map[time.Duration]time.Duration{0: 0, 150 * time.Millisecond: 150 * time.Millisecond} {
+		d, err := newDialer(Options{HappyEyeballs: set})
+		if err != nil || d.net.FallbackDelay != want {
+			t.Errorf("HappyEyeballs %v: fallback delay %v, %v", set, d.net.FallbackDelay, err)
+		}
+	}
+}

@@ -44,12 +44,15 @@ type Options struct {
 	ConnectTo      []string      // curl's --connect-to HOST1:PORT1:HOST2:PORT2
 	UnixSocket     string        // connect to this unix socket instead, whatever the URL's host
 	Family         int           // 4 or 6: only that IP version; 0 means either
-	Interface      string        // curl's --interface: send from this interface, address or host name
-	LocalPort      string        // curl's --local-port NUM or FROM-TO: the local ports connections leave from
-	DNSServers     string        // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
-	DoHURL         string        // curl's --doh-url: resolve names by DNS over HTTPS at this URL
-	Proxy          string        // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
-	NoProxy        *string       // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
+	// HappyEyeballs is curl's --happy-eyeballs-timeout-ms: how long the first address family's connection
+	// attempt has before the other family's starts (RFC 8305); 0 is Go's 300 ms.
+	HappyEyeballs time.Duration
+	Interface     string  // curl's --interface: send from this interface, address or host name
+	LocalPort     string  // curl's --local-port NUM or FROM-TO: the local ports connections leave from
+	DNSServers    string  // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
+	DoHURL        string  // curl's --doh-url: resolve names by DNS over HTTPS at this URL
+	Proxy         string  // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
+	NoProxy       *string // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
 	// written after the exchange; a request to an origin it names goes over HTTP/3 (see AltSvc).
 	AltSvc string
