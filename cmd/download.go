@@ -29,6 +29,7 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
 	fs.BoolVar(&o.SkipExisting, "skip-existing", false, "with -o FILE or -O, send nothing when the file is there already (exit 0), as curl does")
+	fs.BoolVar(&o.Xattr, "xattr", false, "with -o or -O, keep the URL, its type and the Referer in the file's extended attributes, as curl does")
 	fs.BoolVar(&o.NoClobber, "no-clobber", false, "with -o FILE or -O, never replace a file: save as FILE.1, FILE.2... (up to .100), as curl does")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
 	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
@@ -328,14 +329,31 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 	return f, false, nil
 }
 
-// commit gives the saved file its name, and with -R the server's Last-Modified time.
+// commit gives the saved file its name, with -R the server's Last-Modified time, and with --xattr the
+// extended attributes curl writes (freedesktop.org's names): the URL it came from (without credentials),
+// its type, and the Referer sent.
 func (p *presenter) commit(f *download.File, resp *http.Response) error {
 	if p.o.RemoteTime {
 		if t, ok := download.ParseDate(resp.Header.Get("Last-Modified")); ok {
 			f.ModTime = t
 		}
 	}
-	return f.Commit()
+	if p.o.Xattr {
+		origin := *resp.Request.URL
+		origin.User = nil
+		f.Attrs = map[string]string{"user.xdg.origin.url": origin.String()}
+		if ct := resp.Header.Get("Content-Type"); ct != "" {
+			f.Attrs["user.mime_type"] = ct
+		}
+		if ref := resp.Request.Header.Get("Referer"); ref != "" {
+			f.Attrs["user.xdg.referrer.url"] = ref
+		}
+	}
+	err := f.Commit()
+	if err == nil && f.AttrErr != nil {
+		p.note(fmt.Sprintf("--xattr: %s keeps no extended attributes here: %v", f.Path(), f.AttrErr)) // as curl warns
+	}
+	return err
 }
 
 // rangeStart is the first byte of a Content-Range "bytes START-END/TOTAL"; -1 when there is none.

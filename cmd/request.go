@@ -62,6 +62,7 @@ type OutputOptions struct {
 	Force        bool   // -O may replace a file
 	SkipExisting bool   // --skip-existing: nothing is sent when -o's or -O's file is there already
 	NoClobber    bool   // curl's --no-clobber: a file there stays, the body goes to FILE.1, FILE.2...
+	Xattr        bool   // curl's --xattr: the saved file keeps its URL, type and Referer in extended attributes
 	Continue     bool   // -C: resume with Range
 	TimeCond     string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
 	RemoteTime   bool   // -R: the saved file takes the server's Last-Modified

@@ -34,6 +34,7 @@ type Options struct {
 	CreateDirs   bool
 	SkipExisting bool // --skip-existing
 	NoClobber    bool // --no-clobber
+	Xattr        bool // --xattr
 	Continue     bool // -C: curl's -C -
 	RemoteTime   bool // -R
 	ShowSecrets  bool
@@ -155,6 +156,9 @@ func Command(r *request.Request, o Options) string {
 	}
 	if o.NoClobber {
 		add("--no-clobber")
+	}
+	if o.Xattr {
+		add("--xattr")
 	}
 	if o.SkipExisting {
 		add("--skip-existing")

@@ -175,6 +175,7 @@ var options = []curlOption{
 	same("create-dirs", 0, false),
 	same("skip-existing", 0, false),
 	same("no-clobber", 0, false),
+	same("xattr", 0, false),
 	same("time-cond", 'z', true),
 	same("remote-time", 'R', false),
 	same("etag-compare", 0, true),

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +47,10 @@ type File struct {
 	// ModTime, when set before Commit, becomes the file's modification time (curl's -R: the server's
 	// Last-Modified). Only a file hop replaced takes it, never a device or descriptor written in place.
 	ModTime time.Time
+	// Attrs, when set before Commit, become the file's extended attributes (curl's --xattr), as ModTime
+	// does; AttrErr, after Commit, says why they could not be kept (a file system without user attributes).
+	Attrs   map[string]string
+	AttrErr error
 }
 
 // ExistsError is a download that would replace a file without --force.
@@ -124,6 +130,13 @@ func (d *File) Commit() error {
 	}
 	if err == nil && timed != "" && !d.ModTime.IsZero() {
 		err = os.Chtimes(timed, time.Time{}, d.ModTime) // the access time as it is
+	}
+	if err == nil && timed != "" {
+		for _, name := range slices.Sorted(maps.Keys(d.Attrs)) {
+			if aerr := unix.Setxattr(timed, name, []byte(d.Attrs[name]), 0); aerr != nil && d.AttrErr == nil {
+				d.AttrErr = aerr
+			}
+		}
 	}
 	if err == nil && d.tmp != "" {
 		if err = os.Chmod(d.tmp, d.mode); err == nil && d.keep {
