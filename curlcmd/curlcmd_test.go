@@ -53,6 +53,7 @@ func TestTranslate(t *testing.T) {
 		{`--socks4 p:1080 --socks4a q example.com`, []string{"request", "GET", "example.com", "--proxy", "socks4://p:1080", "--proxy", "socks4a://q", "--ignore-stdin"}},
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type p12 --key-type der example.com`,
 			[]string{"request", "GET", "example.com", "--http1.1", "--download", "--ignore-stdin"}},
+		{`--create-file-mode 0600 example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--happy-eyeballs-timeout-ms 150 --tcp-fastopen example.com`, []string{"request", "GET", "example.com", "--happy-eyeballs-timeout-ms", "150", "--ignore-stdin"}},
 		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},
 		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,

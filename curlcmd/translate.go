@@ -176,6 +176,7 @@ var options = []curlOption{
 	same("skip-existing", 0, false),
 	same("no-clobber", 0, false),
 	same("xattr", 0, false),
+	accepted("create-file-mode", 0, true), // the mode of files curl creates remotely (SFTP, SCP, FILE): none over HTTP
 	same("time-cond", 'z', true),
 	same("remote-time", 'R', false),
 	same("etag-compare", 0, true),
