@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -540,6 +541,27 @@ func TestXattrAsCurl(t *testing.T) {
 	}
 	if got := xattrs(t, filepath.Join(dir, "saved.bin")); !reflect.DeepEqual(got, want) {
 		t.Errorf("hop get --xattr kept %q; curl %q", got, want)
+	}
+}
+
+// curl's --abstract-unix-socket connects to a socket in Linux's abstract namespace: hop curl gets there
+// too (hop's --unix-socket @NAME), sends the server what curl sends, and --curl writes it back.
+func TestAbstractUnixSocketAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	name := fmt.Sprintf("hop-test-%d", os.Getpid())
+	ln, err := net.Listen("unix", "@"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: testserver.Handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	args := []string{"-s", "--abstract-unix-socket", name, "http://sock.example/record/a"}
+	_, want := curlRun(t, curl, args...)
+	_, got := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+	sameRequest(t, "hop curl --abstract-unix-socket", records(t, got)[0], records(t, want)[0], "User-Agent", "Accept-Encoding")
+	if line := curlLine(t, t.TempDir(), nil, "get", "http://sock.example/", "--unix-socket", "@"+name, "--curl"); !strings.Contains(line, "--abstract-unix-socket "+name+" ") {
+		t.Errorf("--curl wrote %s", line)
 	}
 }
 

@@ -346,7 +346,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	for _, r := range t.ConnectTo {
 		out = append(out, "--connect-to", r)
 	}
-	if t.UnixSocket != "" {
+	if name, abstract := strings.CutPrefix(t.UnixSocket, "@"); abstract {
+		out = append(out, "--abstract-unix-socket", name) // Linux's abstract namespace, @ in Go's notation
+	} else if t.UnixSocket != "" {
 		out = append(out, "--unix-socket", t.UnixSocket)
 	}
 	if t.Interface != "" {

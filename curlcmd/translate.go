@@ -112,6 +112,8 @@ var options = []curlOption{
 	same("resolve", 0, true),
 	same("connect-to", 0, true),
 	same("unix-socket", 0, true),
+	// Linux's abstract socket namespace, which Go's dialer names with a leading @.
+	{long: "abstract-unix-socket", value: true, hop: func(v string, _ *translation) []string { return []string{"--unix-socket", "@" + v} }},
 	same("interface", 0, true),
 	same("local-port", 0, true),
 	same("dns-servers", 0, true),
@@ -137,6 +139,10 @@ var options = []curlOption{
 	{long: "socks4a", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks4a://" + v} }},
 	accepted("tcp-nodelay", 0, false),  // Go sets TCP_NODELAY on every connection, as curl has by default since 7.50.2
 	accepted("tcp-fastopen", 0, false), // a latency hint: without TCP Fast Open the same request goes
+	accepted("socks5-basic", 0, false), // SOCKS5 user and password: what hop sends when the proxy URL or -U has them
+	accepted("ssl", 0, false),          // try TLS on FTP, IMAP, POP3, SMTP, LDAP: nothing over HTTP
+	accepted("egd-file", 0, true),      // deprecated in curl 7.84, and ignored: the system seeds TLS
+	accepted("random-file", 0, true),   // the same
 	same("happy-eyeballs-timeout-ms", 0, true),
 	{long: "disallow-username-in-url", hop: func(_ string, t *translation) []string { t.noUserInURL = true; return nil }},
 	same("connect-timeout", 0, true),
