@@ -49,6 +49,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Interrupted, waiting, err, "interrupted")
 	case errors.As(err, &usage):
 		return failure(Usage, "", err, "%v", err)
+	case errors.As(err, &dns) && !isTimeout(err):
+		// Before the TLS cases: --doh-url's own TLS failing is a name not resolved, not the server's handshake.
+		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
 	case errors.As(err, &ve):
 		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
 		e.Chain = ve.UnverifiedCertificates
@@ -77,8 +80,6 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Other, waiting, err, "%v", changed)
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
-	case errors.As(err, &dns):
-		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
