@@ -70,6 +70,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
 		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
 	}
+	if o.Transport.DoHInsecure && o.Transport.DoHURL != "" {
+		format.Warning(s.Err, p.errStyle, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")
+	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
 		return keepState(s, o, runRepeat(ctx, s, o, p, req))
 	}

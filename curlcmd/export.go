@@ -366,6 +366,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.DoHURL != "" {
 		out = append(out, "--doh-url", t.DoHURL)
 	}
+	if t.DoHInsecure {
+		out = append(out, "--doh-insecure")
+	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
 	}

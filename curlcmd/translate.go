@@ -118,6 +118,7 @@ var options = []curlOption{
 	same("local-port", 0, true),
 	same("dns-servers", 0, true),
 	same("doh-url", 0, true),
+	same("doh-insecure", 0, false),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),
