@@ -351,23 +351,24 @@ func transportArgs(t transport.Options, show bool) []string {
 	} else if t.UnixSocket != "" {
 		out = append(out, "--unix-socket", t.UnixSocket)
 	}
-	if t.Interface != "" {
-		out = append(out, "--interface", t.Interface)
-	}
-	if t.LocalPort != "" {
-		out = append(out, "--local-port", t.LocalPort)
-	}
-	if t.ProxyTunnel {
-		out = append(out, "--proxytunnel")
-	}
-	if t.DNSServers != "" {
-		out = append(out, "--dns-servers", t.DNSServers)
-	}
-	if t.DoHURL != "" {
-		out = append(out, "--doh-url", t.DoHURL)
-	}
-	if t.DoHInsecure {
-		out = append(out, "--doh-insecure")
+	for _, f := range []struct {
+		flag, value string // the flag, and its value ("" for a switch)
+		on          bool
+	}{
+		{"--interface", t.Interface, t.Interface != ""},
+		{"--local-port", t.LocalPort, t.LocalPort != ""},
+		{"--proxytunnel", "", t.ProxyTunnel},
+		{"--dns-servers", t.DNSServers, t.DNSServers != ""},
+		{"--doh-url", t.DoHURL, t.DoHURL != ""},
+		{"--doh-insecure", "", t.DoHInsecure},
+	} {
+		switch {
+		case !f.on:
+		case f.value != "":
+			out = append(out, f.flag, f.value)
+		default:
+			out = append(out, f.flag)
+		}
 	}
 	if t.Family != 0 {
 		out = append(out, "-"+strconv.Itoa(t.Family))
