@@ -242,7 +242,7 @@ func (f *dataFlag) Set(v string) error {
 // (http --json POST URL): a method or a URL, which no JSON body is.
 func httpieJSON(v string) bool {
 	switch {
-	case slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, v):
+	case methodWord(v):
 		return true
 	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "localhost"):
 	case strings.HasPrefix(v, ":") && len(v) > 1 && (v[1] == '/' || v[1] >= '0' && v[1] <= '9'): // :3000/x

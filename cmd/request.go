@@ -124,6 +124,14 @@ type methodCommand struct {
 	stdin               bool // reads a piped stdin as the body
 }
 
+// methodWord reports whether v is a method one of methodCommands is named after, in capitals as HTTPie
+// users type it (POST): taken as a flag's value, it is the sign of an HTTPie habit.
+func methodWord(v string) bool {
+	return v != "" && v == strings.ToUpper(v) && slices.ContainsFunc(methodCommands, func(mc methodCommand) bool {
+		return commandName(mc.use) == strings.ToLower(v)
+	})
+}
+
 // methodCommands are the commands named after a method.
 var methodCommands = []methodCommand{
 	{"get URL [ITEM...]", "Send a GET request", `  hop get example.com/api/users
@@ -342,7 +350,7 @@ func (o *RequestOptions) check(s *Streams) error {
 	if err := out.checkResponseType(); err != nil {
 		return err
 	}
-	if slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, o.Transport.Proxy) {
+	if methodWord(o.Transport.Proxy) {
 		return usageErrorf("-x %s: -x is curl's --proxy here; HTTPie's -x is --compress", o.Transport.Proxy)
 	}
 	switch strings.ToLower(o.Spec.UserAgent) {
