@@ -48,8 +48,8 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringVar(&s.RequestTarget, "request-target", "", "send this in the request line instead of the URL's path and query: * (OPTIONS *) or /path as typed")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
 	fs.StringVar(&s.DefaultScheme, "default-scheme", "", "the scheme of a URL typed without one: http or https (default: http for localhost and loopback, https otherwise)")
-	fs.VarPF(httpsFlag{&s.DefaultScheme}, "https", "", "xh's --https: --default-scheme https").NoOptDefVal = "true"
-	fs.MarkHidden("https")
+	addSwitch(fs, "https", "xh's --https: --default-scheme https",
+		func() { s.DefaultScheme = "https" }, func() bool { return s.DefaultScheme == "https" })
 	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
 	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
@@ -58,20 +58,6 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
 	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
-}
-
-// httpsFlag is xh's --https: https for a URL typed without a scheme, localhost's too.
-type httpsFlag struct{ dst *string }
-
-func (f httpsFlag) String() string { return strconv.FormatBool(*f.dst == "https") }
-func (f httpsFlag) Type() string   { return "bool" }
-
-func (f httpsFlag) Set(v string) error {
-	on, err := strconv.ParseBool(v)
-	if err == nil && on {
-		*f.dst = "https"
-	}
-	return err
 }
 
 // refererFlag is -e: the Referer to send, and curl's ";auto" at its end (alone too), which turns on
@@ -94,18 +80,29 @@ func (f *refererFlag) Set(v string) error {
 	return nil
 }
 
-// curlLongFlag is xh's --curl-long: --curl, its options written by their long names (--header, not -H).
-type curlLongFlag struct{ o *OutputOptions }
+// switchFlag is a switch that does more than set one bool of its own: HTTPie's --unsorted turns --sorted
+// off, xh's --https sets --default-scheme, xh's --curl-long is --curl with long names. on does it; is says
+// whether it is done (for --help's default).
+type switchFlag struct {
+	on func()
+	is func() bool
+}
 
-func (f curlLongFlag) String() string { return strconv.FormatBool(f.o.CurlLong) }
-func (f curlLongFlag) Type() string   { return "bool" }
+func (f switchFlag) String() string { return strconv.FormatBool(f.is != nil && f.is()) }
+func (f switchFlag) Type() string   { return "bool" }
 
-func (f curlLongFlag) Set(v string) error {
+func (f switchFlag) Set(v string) error {
 	on, err := strconv.ParseBool(v)
 	if err == nil && on {
-		f.o.Curl, f.o.CurlLong = true, true
+		f.on()
 	}
 	return err
+}
+
+// addSwitch registers a hidden switchFlag.
+func addSwitch(fs *pflag.FlagSet, name, usage string, on func(), is func() bool) {
+	fs.VarPF(switchFlag{on, is}, name, "", usage).NoOptDefVal = "true"
+	fs.MarkHidden(name)
 }
 
 // flagAlias is the flag sets' normalisation: the other names a flag answers to (curl's, HTTPie's), which
@@ -437,20 +434,6 @@ func (f *familyFlag) Set(v string) error {
 	return nil
 }
 
-// clearFlag is a switch that turns another off: --unsorted after --sorted.
-type clearFlag struct{ dst *bool }
-
-func (f *clearFlag) String() string { return strconv.FormatBool(!*f.dst) }
-func (f *clearFlag) Type() string   { return "bool" }
-
-func (f *clearFlag) Set(v string) error {
-	on, err := strconv.ParseBool(v)
-	if err == nil && on {
-		*f.dst = false
-	}
-	return err
-}
-
 // formatOptionsFlag is HTTPie's and xh's --format-options: SECTION.KEY:VALUE, comma-separated and
 // repeatable, read as HTTPie reads it (case-insensitively; a value of the key's type). It writes the options
 // --sorted and --unsorted write, so whichever comes last wins, as in HTTPie. hop formats JSON only, and shows
@@ -613,8 +596,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")
 	fs.StringVar(&o.Pretty, "pretty", "auto", "format the body: all, format, colors, none (auto: all on a terminal)")
 	fs.BoolVar(&o.Sorted, "sorted", false, "sort the keys of JSON objects when formatting, as HTTPie's --sorted (default: as received)")
-	fs.VarPF(&clearFlag{&o.Sorted}, "unsorted", "", "HTTPie's --unsorted: JSON keys as received, hop's default").NoOptDefVal = "true"
-	fs.MarkHidden("unsorted")
+	addSwitch(fs, "unsorted", "HTTPie's --unsorted: JSON keys as received, hop's default",
+		func() { o.Sorted = false }, func() bool { return !o.Sorted })
 	fs.Var(&formatOptionsFlag{o: o}, "format-options", "HTTPie's formatting options, comma-separated: json.indent:N (spaces, default 2), json.sort_keys:BOOL (as --sorted), json.format:false (JSON laid out as received)")
 	fs.StringVar(&o.ResponseMime, "response-mime", "", "show the body as this type (application/json), whatever the server says")
 	fs.StringVar(&o.ResponseCharset, "response-charset", "", "show the body in this charset: utf-8 or latin1, whatever the server says")
@@ -623,8 +606,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
 	fs.BoolVar(&o.Curl, "curl", false, "print the curl command that sends the same request, and send nothing")
-	fs.VarPF(curlLongFlag{o}, "curl-long", "", "xh's --curl-long: --curl with every option by its long name").NoOptDefVal = "true"
-	fs.MarkHidden("curl-long")
+	addSwitch(fs, "curl-long", "xh's --curl-long: --curl with every option by its long name",
+		func() { o.Curl, o.CurlLong = true, true }, func() bool { return o.CurlLong })
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json for one document describing the whole exchange")
 	fs.BoolVar(&o.ShowSecrets, "show-secrets", false, "print credentials as they are: Authorization, cookies, URL passwords (masked otherwise)")
 	fs.StringVarP(&o.DumpHeader, "dump-header", "D", "", "write every response head to FILE as received, CRLF and all, as curl does (- for stdout)")
