@@ -203,8 +203,8 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 			break
 		}
 		failed = append(failed, fmt.Sprintf("%s (exit %d)", target, exitCode(err)))
-		if o.Format != "json" && exchange.ClassOf(err) != exchange.Interrupted { // an interrupt: the last line says it
-			format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its report; the last line sums up
+		if o.Format != "json" {
+			failedOne(s, err)
 		}
 		if exchange.ClassOf(err) == exchange.Interrupted || proxyErr != nil && o.Format != "json" {
 			break // the rest would meet the same (a document is still written for each)

@@ -280,8 +280,8 @@ func (c *curlRun) send(s *Streams, j *curlJob) bool {
 	if err == nil {
 		err = c.r.Request(c.ctx, s, &j.o)
 	}
-	if err != nil && c.total > 1 && exchange.ClassOf(err) != exchange.Interrupted {
-		format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
+	if err != nil && c.total > 1 {
+		failedOne(s, err)
 	}
 	return c.done(j.n, err)
 }

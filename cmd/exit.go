@@ -99,6 +99,14 @@ func report(s *Streams, err error) int {
 	return exitCode(err)
 }
 
+// failedOne says at once, on s, that one of several things failed (a URL, an entry, a target), beside its
+// output; failures' line sums them up at the end. An interrupt is left to that last line alone.
+func failedOne(s *Streams, err error) {
+	if exchange.ClassOf(err) != exchange.Interrupted {
+		format.Error(s.Err, s.ErrStyle(), errorMessage(err))
+	}
+}
+
 // failures is the error of a run that did several things (hop cert's targets, hop replay --all's entries)
 // when some failed: one line naming them, classed as the first failure, whose exit code it is.
 type failures struct {

@@ -213,8 +213,8 @@ func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions,
 		}
 		first = cmp.Or(first, err)
 		failed = append(failed, fmt.Sprintf("%d (exit %d)", i+1, exitCode(err)))
-		if len(entries) > 1 && exchange.ClassOf(err) != exchange.Interrupted { // an interrupt: the last line says it
-			format.Error(s.Err, s.ErrStyle(), errorMessage(err)) // now, beside its output; the last line sums up
+		if len(entries) > 1 {
+			failedOne(s, err)
 		}
 		if exchange.ClassOf(err) == exchange.Interrupted {
 			break
