@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"reflect"
@@ -248,5 +249,48 @@ func TestInterruptParallelSaysItOnce(t *testing.T) {
 	c.Wait()
 	if code := c.ProcessState.ExitCode(); code != 130 || stderr.String() != "hop: error: interrupted\n" {
 		t.Errorf("exit %d, stderr %q; want 130 and one line saying interrupted", code, stderr.String())
+	}
+}
+
+// hop cert with several targets, interrupted in a handshake, says so once too, and exits 130. The first
+// target hangs up at once: its error line is shown, so interrupts are watched by the time the second
+// target, which never answers, has its connection.
+func TestInterruptCertsSaysItOnce(t *testing.T) {
+	accepted := make(chan struct{}, 1)
+	var addrs []string
+	for i := range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				if i == 0 {
+					c.Close()
+					continue
+				}
+				defer c.Close() // never answers the handshake
+				accepted <- struct{}{}
+			}
+		}()
+		addrs = append(addrs, ln.Addr().String())
+	}
+	c := exec.Command(hopBinary(t), append([]string{"cert", "--connect-timeout", "30s"}, addrs...)...)
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-accepted // hop is in the second handshake
+	c.Process.Signal(os.Interrupt)
+	c.Wait()
+	got := stderr.String()
+	if code := c.ProcessState.ExitCode(); code != 130 || strings.Count(got, "interrupted") != 1 || !strings.HasSuffix(got, "hop: error: interrupted\n") {
+		t.Errorf("exit %d, stderr %q; want 130, the first target's failure and one line saying interrupted", code, got)
 	}
 }
