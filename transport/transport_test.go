@@ -168,6 +168,16 @@ func TestProxyRoutes(t *testing.T) {
 // refusingSOCKS4 is the address of a server that answers anything with a SOCKS5 refusal, as a SOCKS5-only
 // proxy answers a SOCKS4 request it misreads.
 func refusingSOCKS4(t *testing.T) string {
+	return serveConns(t, func(c net.Conn) {
+		c.Write([]byte{5, 0xff, 0, 0, 0, 0, 0, 0})
+		c.Close()
+	})
+}
+
+// serveConns is the address of a loopback listener that gives each connection to handle, in a goroutine
+// of its own, until the test ends.
+func serveConns(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -179,8 +189,7 @@ func refusingSOCKS4(t *testing.T) string {
 			if err != nil {
 				return
 			}
-			c.Write([]byte{5, 0xff, 0, 0, 0, 0, 0, 0})
-			c.Close()
+			go handle(c)
 		}
 	}()
 	return ln.Addr().String()
@@ -246,31 +255,17 @@ func TestConnectBudgetIsOne(t *testing.T) {
 // delayedListener forwards connections to backend, holding back the backend's first bytes for delay.
 func delayedListener(t *testing.T, backend string, delay time.Duration) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				up, err := net.Dial("tcp", backend)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				go io.Copy(up, c)
-				time.Sleep(delay)
-				io.Copy(c, up)
-			}()
+	return serveConns(t, func(c net.Conn) {
+		defer c.Close()
+		up, err := net.Dial("tcp", backend)
+		if err != nil {
+			return
 		}
-	}()
-	return ln.Addr().String()
+		defer up.Close()
+		go io.Copy(up, c)
+		time.Sleep(delay)
+		io.Copy(c, up)
+	})
 }
 
 func TestBadOptions(t *testing.T) {
