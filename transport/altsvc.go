@@ -262,7 +262,7 @@ func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
 		return err
 	}
 	t.altSvc, t.altSvcFile = cache, o.AltSvc
-	if o.Protocol != Auto || o.Proxy != "" || o.UnixSocket != "" || o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3" {
+	if o.Protocol != Auto || o.quicRuledOut() != nil {
 		return nil // the cache is still kept up to date
 	}
 	alt, err := quicAttempt(t.conn, tlsConfig, o, func(ctx context.Context, addr string) string {

@@ -20,13 +20,8 @@ import (
 // newHTTP3 is HTTP/3 over QUIC (quic-go), beside HTTP/1.1 and HTTP/2: the same TLS configuration (QUIC
 // needs TLS 1.3), routes from --resolve and --connect-to, and the idle timeout as QUIC's own idle timeout.
 func newHTTP3(c *connector, tlsCfg *tls.Config, o Options) (*http3.Transport, error) {
-	switch {
-	case o.Proxy != "":
-		return nil, optionErrorf("--http3", "HTTP/3 runs over UDP, which hop does not send through proxies; drop --proxy")
-	case o.UnixSocket != "":
-		return nil, optionErrorf("--http3", "HTTP/3 runs over UDP, not over a unix socket")
-	case o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3":
-		return nil, optionErrorf("--http3", "QUIC carries TLS 1.3 only; --tls-max %s rules it out", o.TLS.MaxVersion)
+	if err := o.quicRuledOut(); err != nil {
+		return nil, err
 	}
 	cfg := tlsCfg.Clone()
 	cfg.MinVersion = tls.VersionTLS13
@@ -38,6 +33,20 @@ func newHTTP3(c *connector, tlsCfg *tls.Config, o Options) (*http3.Transport, er
 		DisableCompression:     true, // hop asks for and decodes encodings itself
 		MaxResponseHeaderBytes: maxHeaderBytes,
 	}, nil
+}
+
+// quicRuledOut says why the options leave HTTP/3 no way to go, or is nil: --http3 refuses them, while
+// --http3-try and --alt-svc go over TCP.
+func (o Options) quicRuledOut() error {
+	switch {
+	case o.Proxy != "":
+		return optionErrorf("--http3", "HTTP/3 runs over UDP, which hop does not send through proxies; drop --proxy")
+	case o.UnixSocket != "":
+		return optionErrorf("--http3", "HTTP/3 runs over UDP, not over a unix socket")
+	case o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3":
+		return optionErrorf("--http3", "QUIC carries TLS 1.3 only; --tls-max %s rules it out", o.TLS.MaxVersion)
+	}
+	return nil
 }
 
 // dialQUIC is http3.Transport's Dial: the address from --connect-to, --resolve or DNS (traced as the dns

@@ -152,8 +152,8 @@ func New(o Options) (*Transport, error) {
 			return nil, err
 		}
 	}
-	// curl's --http3 tries; a proxy, a unix socket or TLS below 1.3 leaves nothing to try.
-	if o.Protocol == HTTP3Try && o.Proxy == "" && o.UnixSocket == "" && (o.TLS.MaxVersion == "" || o.TLS.MaxVersion == "1.3") {
+	// curl's --http3 tries, unless the options rule QUIC out (a proxy, a unix socket, TLS below 1.3).
+	if o.Protocol == HTTP3Try && o.quicRuledOut() == nil {
 		if t.try, err = quicAttempt(c, tlsConfig, o, nil); err != nil {
 			return nil, err
 		}
