@@ -712,6 +712,119 @@ func TestProxyHeaderAsCurl(t *testing.T) {
 	}
 }
 
+// curl's --haproxy-protocol begins every connection with a PROXY line that gives the connection's own
+// addresses: to the server, over TLS before the handshake, to a proxy that forwards plain http, inside a
+// CONNECT tunnel (where the socket's far end is the proxy), and UNKNOWN over a unix socket. hop curl, hop's
+// own flag and hop cert send the line curl sends, the request after it is curl's, and --curl writes it back.
+func TestHAProxyProtocolAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	hop := hopBinary(t)
+	serve := func(h http.Handler, tls bool) (*httptest.Server, *testserver.PROXYLines) {
+		s := httptest.NewUnstartedServer(h)
+		l := &testserver.PROXYLines{Listener: s.Listener}
+		s.Listener = l
+		if tls {
+			s.StartTLS()
+		} else {
+			s.Start()
+		}
+		t.Cleanup(s.Close)
+		return s, l
+	}
+	plain, plainLines := serve(testserver.Handler(), false)
+	secure, secureLines := serve(testserver.Handler(), true)
+	proxy, proxyLines := serve(&testserver.Proxy{Route: func(string) string { return plain.Listener.Addr().String() }}, false)
+	sock := filepath.Join(t.TempDir(), "s")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sockLines := &testserver.PROXYLines{Listener: ln}
+	unixSrv := &http.Server{Handler: testserver.Handler()}
+	go unixSrv.Serve(sockLines)
+	defer unixSrv.Close()
+
+	// sent runs one command and returns the record the server answered, and the lines the connections it
+	// made to each listener began with.
+	sent := func(name string, args []string, ls ...*testserver.PROXYLines) (testserver.Recorded, [][]testserver.PROXYLine) {
+		t.Helper()
+		before := make([]int, len(ls))
+		for i, l := range ls {
+			before[i] = len(l.Seen())
+		}
+		_, out := curlRun(t, name, args...)
+		lines := make([][]testserver.PROXYLine, len(ls))
+		for i, l := range ls {
+			lines[i] = l.Seen()[before[i]:]
+		}
+		var rec testserver.Recorded
+		if len(out) > 0 && out[0] == '{' {
+			rec = records(t, out)[0]
+		}
+		return rec, lines
+	}
+	// From the server's side of the socket, the client's port is one curl and hop each pick.
+	anyPort := regexp.MustCompile(`^(PROXY TCP[46] \S+ \S+) \d+ `)
+	for _, c := range []struct {
+		what   string
+		args   []string
+		ls     []*testserver.PROXYLines
+		tunnel bool // the server's line is the one a tunnel through the proxy carries
+	}{
+		{"direct", []string{plain.URL + "/record/a"}, []*testserver.PROXYLines{plainLines}, false},
+		{"over TLS", []string{"-k", secure.URL + "/record/b"}, []*testserver.PROXYLines{secureLines}, false},
+		{"to a proxy that forwards", []string{"-x", proxy.URL, "http://example.com/record/c"}, []*testserver.PROXYLines{proxyLines}, false},
+		{"through a tunnel", []string{"--proxytunnel", "-x", proxy.URL, "http://example.com/record/d"}, []*testserver.PROXYLines{proxyLines, plainLines}, true},
+		{"over a unix socket", []string{"--unix-socket", sock, "http://sock.example/record/e"}, []*testserver.PROXYLines{sockLines}, false},
+	} {
+		args := append([]string{"-s", "--haproxy-protocol"}, c.args...)
+		want, wantLines := sent(curl, args, c.ls...)
+		got, gotLines := sent(hop, append([]string{"curl"}, args...), c.ls...)
+		_, ownLines := sent(hop, append([]string{"get", "--haproxy-protocol"}, c.args...), c.ls...)
+		sameRequest(t, "hop curl --haproxy-protocol "+c.what, got, want, "User-Agent", "Accept-Encoding", "Proxy-Connection")
+		for i := range c.ls {
+			for who, lines := range map[string][]testserver.PROXYLine{"curl": wantLines[i], "hop curl": gotLines[i], "hop get": ownLines[i]} {
+				if len(lines) != 1 {
+					t.Fatalf("%s, %s: %d connections to listener %d", c.what, who, len(lines), i)
+				}
+				line := lines[0]
+				switch {
+				case c.tunnel && i == 0:
+					// The CONNECT's connection to the proxy: the line goes through the tunnel.
+					if line.Got != "" {
+						t.Errorf("%s, %s: listener %d got %q", c.what, who, i, line.Got)
+					}
+				case c.tunnel:
+					// The origin hears of the client's socket, which leads to the proxy.
+					want := fmt.Sprintf("PROXY TCP4 127.0.0.1 127.0.0.1 N %d\r\n", proxy.Listener.Addr().(*net.TCPAddr).Port)
+					if anyPort.ReplaceAllString(line.Got, "$1 N ") != want {
+						t.Errorf("%s, %s: the server got %q, want %q (N any port)", c.what, who, line.Got, want)
+					}
+				default:
+					if line.Got != line.Want {
+						t.Errorf("%s, %s: got %q, want %q", c.what, who, line.Got, line.Want)
+					}
+				}
+			}
+		}
+	}
+	// hop cert opens a connection too: the line comes before its handshake (whose chain is not trusted here).
+	n := len(secureLines.Seen())
+	if _, code := runIn(t, t.TempDir(), hop, "cert", "--haproxy-protocol", "-q", secure.Listener.Addr().String()); code != 60 {
+		t.Errorf("hop cert --haproxy-protocol: exit %d", code)
+	}
+	if lines := secureLines.Seen()[n:]; len(lines) != 1 || lines[0].Got != lines[0].Want {
+		t.Errorf("hop cert --haproxy-protocol: %q", lines)
+	}
+	// QUIC has no place for the line: --http3 says so, before anything is sent.
+	if stderr := hopStderr(t, 2, "get", "--http3", "--haproxy-protocol", "https://example.com/"); !strings.Contains(stderr, "--haproxy-protocol") {
+		t.Errorf("--http3 --haproxy-protocol: %s", stderr)
+	}
+	if line := curlLine(t, t.TempDir(), nil, "get", "http://example.com/", "--haproxy-protocol", "--curl"); !strings.Contains(line, " --haproxy-protocol ") {
+		t.Errorf("--curl wrote %s", line)
+	}
+}
+
 // Through SOCKS4 (the address resolved by the client, --resolve's here) and SOCKS4a (the name sent to the
 // proxy), with a user ID from the URL or -U, hop curl asks the proxy what curl asks, and the server gets the
 // same request.

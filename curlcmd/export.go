@@ -358,6 +358,7 @@ func transportArgs(t transport.Options, show bool) []string {
 		{"--interface", t.Interface, t.Interface != ""},
 		{"--local-port", t.LocalPort, t.LocalPort != ""},
 		{"--proxytunnel", "", t.ProxyTunnel},
+		{"--haproxy-protocol", "", t.HAProxy},
 		{"--dns-servers", t.DNSServers, t.DNSServers != ""},
 		{"--doh-url", t.DoHURL, t.DoHURL != ""},
 		{"--doh-insecure", "", t.DoHInsecure},

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +30,7 @@ type connector struct {
 	warm        sync.Once
 	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
 	tunnelAll bool
+	haproxy   bool // --haproxy-protocol: a PROXY line first, to whatever the route leads to
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
@@ -98,6 +100,12 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		return nil, err
 	}
 	conn := raw
+	if c.haproxy {
+		if err := sendPROXY(ctx, raw); err != nil {
+			raw.Close()
+			return nil, err
+		}
+	}
 	if starttls != "" {
 		name := ""
 		if cfg != nil {
@@ -167,6 +175,29 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 		conn = tc
 	}
 	return conn, httpConnect(conn, proxy, addr, c.proxyHeader)
+}
+
+// sendPROXY writes the PROXY protocol v1 header (HAProxy's proxy-protocol.txt, 2.1) first on a connection,
+// as curl's --haproxy-protocol does: before TLS, inside a proxy's tunnel, to a proxy that forwards plain
+// http. It gives the addresses of the connection's own socket, the way they leave this machine (through a
+// proxy, the proxy's); over a unix socket it says UNKNOWN, as curl does.
+func sendPROXY(ctx context.Context, conn net.Conn) error {
+	line := "PROXY UNKNOWN\r\n"
+	local, ok1 := conn.LocalAddr().(*net.TCPAddr)
+	remote, ok2 := conn.RemoteAddr().(*net.TCPAddr)
+	if ok1 && ok2 {
+		family := "TCP6"
+		if local.IP.To4() != nil && remote.IP.To4() != nil {
+			family = "TCP4"
+		}
+		line = fmt.Sprintf("PROXY %s %s %s %d %d\r\n", family, local.IP, remote.IP, local.Port, remote.Port)
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		conn.SetWriteDeadline(deadline)
+		defer conn.SetWriteDeadline(time.Time{})
+	}
+	_, err := io.WriteString(conn, line)
+	return err
 }
 
 // underlying is the TCP connection under a tunnel through an https:// proxy.

@@ -67,9 +67,12 @@ type Options struct {
 	// ProxyHeaders are curl's --proxy-header lines, "Name: value", for an HTTP(S) proxy only: in its CONNECT
 	// request, or with a plain-http request it forwards; "Name:" leaves out one hop would send it.
 	ProxyHeaders []string
-	Protocol     Protocol
-	TLS          TLSOptions
-	Getenv       func(string) string // reads the *_PROXY variables; nil means os.Getenv
+	// HAProxy is curl's --haproxy-protocol: every connection over TCP or a unix socket begins with a PROXY
+	// protocol v1 line that gives its addresses, for a server behind a load balancer that expects one.
+	HAProxy  bool
+	Protocol Protocol
+	TLS      TLSOptions
+	Getenv   func(string) string // reads the *_PROXY variables; nil means os.Getenv
 }
 
 // ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
@@ -145,7 +148,7 @@ func New(o Options) (*Transport, error) {
 		return nil, err
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
-		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel}
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy}
 	t := &Transport{conn: c, http: newHTTP(c, o.Protocol)}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
