@@ -712,6 +712,56 @@ func TestProxyHeaderAsCurl(t *testing.T) {
 	}
 }
 
+// A part's name or file name holding '"' or '\': curl writes '"' as %22 and a backslash as it is (as
+// browsers do), and with --form-escape puts a backslash before both. hop curl and hop's own multipart bodies
+// send the Content-Disposition lines curl sends, and --curl writes --form-escape back. CR and LF are %0D
+// and %0A in hop either way (curl sends them bare under --form-escape, which ends the part's head early).
+func TestFormNamesAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	hop := hopBinary(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, `x"y\z.txt`), []byte("hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	heads := regexp.MustCompile(`(?m)^Content-Disposition: .*\r$`)
+	dispositions := func(name string, args ...string) []string {
+		t.Helper()
+		out, code := runIn(t, dir, name, args...)
+		if code != 0 {
+			t.Fatalf("%s %q: exit %d", name, args, code)
+		}
+		return heads.FindAllString(string(records(t, []byte(out))[0].Body), -1)
+	}
+	for _, c := range []struct {
+		escape []string
+		name   string // the first part's name as curl writes it
+	}{
+		{nil, `name="a%22b\c"`},
+		{[]string{"--form-escape"}, `name="a\"b\\c"`},
+	} {
+		args := append([]string{"-s", "-F", `a"b\c=1`, "-F", `f=@x"y\z.txt`, "-F", `g=@x"y\z.txt;filename=q"r\s`, srv.URL + "/record/f"}, c.escape...)
+		want := dispositions(curl, args...)
+		if len(want) != 3 || !strings.Contains(want[0], c.name) {
+			t.Fatalf("curl %q sent %q", c.escape, want)
+		}
+		if got := dispositions(hop, append([]string{"curl"}, args...)...); !slices.Equal(got, want) {
+			t.Errorf("hop curl %q sent\n%q\ncurl\n%q", c.escape, got, want)
+		}
+		own := dispositions(hop, append([]string{"post", srv.URL + "/record/f", `a"b\c=1`, `f@x"y\z.txt`, "--multipart"}, c.escape...)...)
+		if !slices.Equal(own, want[:2]) {
+			t.Errorf("hop post %q sent\n%q\ncurl\n%q", c.escape, own, want[:2])
+		}
+	}
+	if got := dispositions(hop, "curl", "-s", "--form-escape", "-F", "a\nb\r=1", srv.URL+"/record/f"); len(got) != 1 || got[0] != "Content-Disposition: form-data; name=\"a%0Ab%0D\"\r" {
+		t.Errorf("a name with CR and LF: %q", got)
+	}
+	if line := curlLine(t, dir, nil, "post", "http://example.com/", "a=1", "--multipart", "--form-escape", "--curl"); !strings.Contains(line, " --form-escape ") {
+		t.Errorf("--curl wrote %s", line)
+	}
+}
+
 // curl's --haproxy-protocol begins every connection with a PROXY line that gives the connection's own
 // addresses: to the server, over TLS before the handshake, to a proxy that forwards plain http, inside a
 // CONNECT tunnel (where the socket's far end is the proxy), and UNKNOWN over a unix socket. hop curl, hop's

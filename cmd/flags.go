@@ -41,6 +41,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
 	fs.StringVar(&s.Boundary, "boundary", "", "the boundary of a multipart body (random otherwise)")
+	fs.BoolVar(&s.FormEscape, "form-escape", false, `in multipart part names and file names, escape " and \ with a backslash, as curl's (" is %22 otherwise, as browsers send it)`)
 	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")
 	fs.CountVar(&s.Compress, "compress", "deflate the body (Content-Encoding: deflate) when that makes it smaller; twice: always")
 	fs.BoolVar(&s.Chunked, "chunked", false, "send the body with Transfer-Encoding: chunked (HTTP/1.1), without its length")

@@ -236,6 +236,9 @@ func bodyArgs(b *request.Body, method string) []string {
 		return []string{"--data-binary", "@" + b.Path}
 	case request.BodyMultipart:
 		var out []string
+		if b.NamesEscaped {
+			out = append(out, "--form-escape")
+		}
 		for _, p := range b.Parts {
 			if p.File == "" && p.ContentType == "" {
 				out = append(out, "--form-string", p.Name+"="+p.Value) // taken as it is: no @ or < magic

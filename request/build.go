@@ -668,16 +668,23 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	if _, params, err := mime.ParseMediaType(userType); boundary == "" && err == nil && params["boundary"] != "" {
 		boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
 	}
-	body, ct, boundary, err := layoutMultipart(b.parts, boundary)
+	names := formNames
+	if b.spec.FormEscape {
+		names = formNamesEscaped
+	}
+	body, ct, boundary, err := layoutMultipart(b.parts, boundary, names)
+	if body != nil {
+		body.NamesEscaped = b.spec.FormEscape
+	}
 	if err != nil && boundary != "" {
 		return built{}, usageErrorf(flag+" "+boundary, "not a multipart boundary (1 to 70 letters, digits and '()+_,-./:=? ', not ending in a space)")
 	}
 	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
-// layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty); file
-// contents are read each time the body is opened.
-func layoutMultipart(parts []Part, boundary string) (*Body, string, string, error) {
+// layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty) and the
+// names escaped by names; file contents are read each time the body is opened.
+func layoutMultipart(parts []Part, boundary string, names *strings.Replacer) (*Body, string, string, error) {
 	type segment struct {
 		data   []byte
 		path   string
@@ -697,7 +704,7 @@ func layoutMultipart(parts []Part, boundary string) (*Body, string, string, erro
 	for _, p := range parts {
 		if p.File == "" {
 			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscaper.Replace(p.Name)))
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, names.Replace(p.Name)))
 			if p.ContentType != "" {
 				h.Set("Content-Type", p.ContentType)
 			}
@@ -711,7 +718,7 @@ func layoutMultipart(parts []Part, boundary string) (*Body, string, string, erro
 		hasFiles = true
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
-			quoteEscaper.Replace(p.Name), quoteEscaper.Replace(p.Filename)))
+			names.Replace(p.Name), names.Replace(p.Filename)))
 		h.Set("Content-Type", p.ContentType)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err
@@ -776,7 +783,13 @@ func layoutMultipart(parts []Part, boundary string) (*Body, string, string, erro
 	return &Body{Kind: BodyMultipart, Parts: parts, Length: total, open: open, changes: c}, ct, boundary, nil
 }
 
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
+// formNames writes a part's name and file name in its Content-Disposition as curl 7.88 and browsers do
+// (HTML's multipart/form-data encoding): '"' as %22, CR and LF as %0D and %0A, a backslash as it is.
+var formNames = strings.NewReplacer(`"`, "%22", "\r", "%0D", "\n", "%0A")
+
+// formNamesEscaped is curl's --form-escape: a backslash before '"' and '\' (RFC 2045's quoted-string).
+// CR and LF stay %0D and %0A, where curl sends them bare: a name never ends the part's head.
+var formNamesEscaped = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
 
 type multiCloser struct {
 	io.Reader

@@ -41,12 +41,15 @@ type Spec struct {
 	Form      bool     // -f: fields are form fields, not JSON
 	Multipart bool     // --multipart: force multipart/form-data
 	Boundary  string   // HTTPie's --boundary: a multipart body's boundary ("" for a random one)
-	Raw       *string  // HTTPie's --raw: the body as typed, typed as standard input's would be
-	Get       bool     // curl -G: the data goes into the query
-	URLQuery  []string // curl --url-query
-	Upload    string   // curl -T FILE: the body, sent with PUT
-	Referer   string   // curl -e
-	Cookie    string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
+	// FormEscape is curl's --form-escape: a part's name and file name escape '"' and '\' with a backslash,
+	// not '"' as %22 (curl's and browsers' way otherwise).
+	FormEscape bool
+	Raw        *string  // HTTPie's --raw: the body as typed, typed as standard input's would be
+	Get        bool     // curl -G: the data goes into the query
+	URLQuery   []string // curl --url-query
+	Upload     string   // curl -T FILE: the body, sent with PUT
+	Referer    string   // curl -e
+	Cookie     string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
 
 	// SessionHeaders are headers kept from elsewhere (a session's earlier runs, the request hop replay
 	// reads from a HAR file): each is sent unless the command line gives (or removes) one of the same name.
@@ -118,6 +121,8 @@ type Body struct {
 	Length int64  // -1 when unknown (sent chunked)
 	Path   string // BodyFile: the file
 	Parts  []Part // BodyMultipart: the parts, in order
+	// NamesEscaped says the parts' names were written with backslash escapes (--form-escape).
+	NamesEscaped bool
 
 	data    []byte                        // BodyBytes, and a multipart body without files
 	open    func() (io.ReadCloser, error) // every other source
