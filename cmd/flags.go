@@ -402,6 +402,8 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.StringVar(&t.DoHURL, "doh-url", "", "resolve names by DNS over HTTPS at this URL, as curl does (https://dns.example/dns-query)")
 	fs.BoolVar(&t.DoHInsecure, "doh-insecure", false, "curl's: do not verify --doh-url's server certificate (always warned about)")
 	fs.MarkHidden("doh-insecure")
+	fs.BoolVar(&t.DoHCertStatus, "doh-cert-status", false, "curl's: require --doh-url's server to staple an OCSP response saying its certificate is good")
+	fs.MarkHidden("doh-cert-status")
 	fs.StringVar(&t.DNSServers, "dns-servers", "", "resolve names with these DNS servers (IP[:PORT], comma-separated), not the system's, as curl does")
 	fs.StringVar(&t.LocalPort, "local-port", "", "send from this local port, or the first free one of a range FROM-TO, as curl does")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"

@@ -365,6 +365,7 @@ func transportArgs(t transport.Options, show bool) []string {
 		{"--dns-servers", t.DNSServers, t.DNSServers != ""},
 		{"--doh-url", t.DoHURL, t.DoHURL != ""},
 		{"--doh-insecure", "", t.DoHInsecure},
+		{"--doh-cert-status", "", t.DoHCertStatus},
 	} {
 		switch {
 		case !f.on:

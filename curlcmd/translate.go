@@ -119,6 +119,7 @@ var options = []curlOption{
 	same("dns-servers", 0, true),
 	same("doh-url", 0, true),
 	same("doh-insecure", 0, false),
+	same("doh-cert-status", 0, false),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),

@@ -13,20 +13,33 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/hop-cli/hop/tlsinfo"
 )
 
 // dohResolver is curl's --doh-url: names resolved by DNS over HTTPS (RFC 8484) at rawURL. Go's own resolver
 // does the DNS: it writes each query to a connection that posts it to the server and reads the answer
 // back, so that /etc/hosts, both address families and the trace's dns phase work as with any resolver.
 // The DoH server is reached directly, verified against roots (--cacert's, else the system's) unless
-// insecure (--doh-insecure; -k is for the server, as in curl).
-func dohResolver(rawURL string, roots *x509.CertPool, insecure bool) (*net.Resolver, error) {
+// insecure (--doh-insecure; -k is for the server, as in curl); with certStatus (--doh-cert-status) it must
+// staple an OCSP response saying its certificate is good, as --cert-status asks of the server.
+func dohResolver(rawURL string, roots *x509.CertPool, insecure, certStatus bool) (*net.Resolver, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, optionErrorf("--doh-url "+rawURL, "expected an https:// URL (https://dns.example/dns-query)")
 	}
+	cfg := &tls.Config{RootCAs: roots, InsecureSkipVerify: insecure}
+	if certStatus {
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			var bad *tlsinfo.StapleError
+			if errors.As(tlsinfo.CheckStaple(&cs, time.Now()), &bad) {
+				return fmt.Errorf("certificate status (--doh-cert-status): %s", bad.Reason)
+			}
+			return nil
+		}
+	}
 	client := &http.Client{
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, InsecureSkipVerify: insecure}, ForceAttemptHTTP2: true, Proxy: nil},
+		Transport: &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true, Proxy: nil},
 		Timeout:   10 * time.Second,
 	}
 	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {

@@ -52,6 +52,7 @@ type Options struct {
 	DNSServers    string  // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
 	DoHURL        string  // curl's --doh-url: resolve names by DNS over HTTPS at this URL
 	DoHInsecure   bool    // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
+	DoHCertStatus bool    // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
 	Proxy         string  // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
 	NoProxy       *string // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
@@ -130,7 +131,7 @@ func New(o Options) (*Transport, error) {
 		if o.DNSServers != "" {
 			return nil, optionErrorf("--doh-url "+o.DoHURL, "give --dns-servers or --doh-url, not both")
 		}
-		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure); err != nil {
+		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure, o.DoHCertStatus); err != nil {
 			return nil, err
 		}
 		d.net.Resolver = d.resolver
