@@ -302,8 +302,8 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 
 // judge turns the verdict, the pins and the expiry window into the exit status. For a server, an untrusted
 // chain is exit 60. For a file there is no server to trust: its verdict is shown, and fails only when --cacert
-// asks for a trust check. A chain without a pinned key is exit 60 too. A certificate expiring within the
-// window is exit 10.
+// asks for a trust check. A chain without a pinned key, or that --crlfile's lists do not clear, is exit 60
+// too. A certificate expiring within the window is exit 10.
 func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, window time.Duration, now time.Time) error {
 	host := o.ServerName
 	if host == "" {
@@ -314,6 +314,15 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 	}
 	if o.Transport.TLS.Pin != "" {
 		if err := tlsinfo.VerifyPins(chain, o.Transport.TLS.Pin); err != nil {
+			return exchange.Untrusted(host, err.Error(), err)
+		}
+	}
+	if o.Transport.TLS.CRLFile != "" && r.Verdict.Trusted {
+		crls, err := o.Transport.TLS.CRLs()
+		if err != nil {
+			return err
+		}
+		if err := crls.Clear(r.Verdict.Chains, now); err != nil {
 			return exchange.Untrusted(host, err.Error(), err)
 		}
 	}

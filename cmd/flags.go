@@ -315,6 +315,7 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.Var(&sslFlag{t}, "ssl", "HTTPie's --ssl: tls1, tls1.1, tls1.2 or tls1.3 pins that version (--tls-min and --tls-max both); ssl2.3 negotiates")
 	fs.MarkHidden("ssl")
 	fs.BoolVar(&t.CertStatus, "cert-status", false, "require a stapled OCSP response saying the certificate is good, as curl does (exit 60 otherwise)")
+	fs.StringVar(&t.CRLFile, "crlfile", "", "certificate revocation lists (PEM or DER): each CA of the chain must have a current one, not listing the certificate it issued, as curl's (exit 60 otherwise)")
 	fs.StringVar(&t.Curves, "curves", "", "offer only these key exchange groups, as curl: X25519:P-256 (X25519MLKEM768 for post-quantum)")
 	fs.StringVar(&t.Ciphers, "ciphers", "", "offer only these TLS 1.2 cipher suites, as curl: OpenSSL's or IANA's names, colon-separated")
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")

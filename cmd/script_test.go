@@ -353,8 +353,9 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // chain for another name), $SELFSIGNED, $SOON (expires in 5 days), $MTLS (requires a client certificate),
 // $STAPLED and $REVOKED (staple an OCSP response signed by the intermediate: good, revoked).
 // Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
-// other-key.pem (a key that matches nothing); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an
-// OCSP response and sends two SCTs.
+// other-key.pem (a key that matches nothing), crl-ok.pem, crl-revoked.pem and crl-inter.pem (revocation
+// lists, below); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an OCSP
+// response and sends two SCTs.
 func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	pki, err := testserver.NewPKI()
 	ts.Check(err)
@@ -387,6 +388,20 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			status := map[string]int{"STAPLED": ocsp.Good, "REVOKED": ocsp.Revoked}[name]
 			cert.OCSPStaple, err = pki.OCSP(cert.Leaf, status)
 			ts.Check(err)
+			if name == "REVOKED" {
+				// --crlfile's lists: the root's and the intermediate's (crl-ok.pem); the same with $REVOKED's
+				// leaf revoked (crl-revoked.pem); the intermediate's alone (crl-inter.pem).
+				rootList, err := pki.CRL(false)
+				ts.Check(err)
+				interList, err := pki.CRL(true)
+				ts.Check(err)
+				revokedList, err := pki.CRL(true, cert.Leaf)
+				ts.Check(err)
+				for file, data := range map[string][]byte{"crl-ok.pem": append(rootList, interList...),
+					"crl-revoked.pem": append(append([]byte{}, rootList...), revokedList...), "crl-inter.pem": interList} {
+					ts.Check(os.WriteFile(ts.MkAbs(file), data, 0o644))
+				}
+			}
 		}
 		cfg := testserver.Config{TLS: true, Cert: &cert}
 		if name == "MTLS" {

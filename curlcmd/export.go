@@ -312,7 +312,7 @@ func transportArgs(t transport.Options, show bool) []string {
 			out = append(out, f.flag, form)
 		}
 	}
-	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}} {
+	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}, {"--crlfile", tls.CRLFile}} {
 		if f.v != "" {
 			out = append(out, f.flag, f.v)
 		}

@@ -120,6 +120,7 @@ var options = []curlOption{
 	same("doh-url", 0, true),
 	same("doh-insecure", 0, false),
 	same("doh-cert-status", 0, false),
+	same("crlfile", 0, true),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),
@@ -217,7 +218,7 @@ var options = []curlOption{
 	{long: "parallel-max", value: true, global: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
 	global(accepted("parallel-immediate", 0, false)), // hop opens another connection whenever a transfer needs one
 	{long: "next", short: ':'},                       // read by Translate: what follows is the next part
-	accepted("ssl-no-revoke", 0, false),              // Windows' schannel option; hop checks no CRL or OCSP either
+	accepted("ssl-no-revoke", 0, false),              // Windows' schannel option; hop checks revocation only when --crlfile or --cert-status ask
 	accepted("ssl-revoke-best-effort", 0, false),     // the same
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),

@@ -33,6 +33,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		ve  *tls.CertificateVerificationError
 		pe  *tlsinfo.PinError
 		se  *tlsinfo.StapleError
+		re  *tlsinfo.RevocationError
 		dns *net.DNSError
 		op  *net.OpError
 		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
@@ -60,6 +61,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return certificateError(host, pe.Error(), err)
 	case errors.As(err, &se):
 		return certificateError(host, se.Error(), err)
+	case errors.As(err, &re):
+		return certificateError(host, re.Error(), err)
 	case isTimeout(err) && rec.Events.GotConn.IsZero():
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):

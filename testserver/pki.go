@@ -94,6 +94,26 @@ func (p *PKI) sign(tmpl, parent *x509.Certificate, pub crypto.PublicKey, key cry
 	return x509.ParseCertificate(der)
 }
 
+// CRL is a certificate revocation list in PEM, current for a day: the intermediate's (for leaves) when
+// inter is set, else the root's (for the intermediate), revoked listing certificates revoked two days ago.
+func (p *PKI) CRL(inter bool, revoked ...*x509.Certificate) ([]byte, error) {
+	issuer, key := p.Root, p.rootKey
+	if inter {
+		issuer, key = p.Inter, p.interKey
+	}
+	now := time.Now()
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(24 * time.Hour)}
+	for _, c := range revoked {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: now.Add(-48 * time.Hour)})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, issuer, key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), nil
+}
+
 // Issue makes a leaf and returns it with its chain (leaf, intermediate) as a tls.Certificate.
 func (p *PKI) Issue(l Leaf) (tls.Certificate, error) {
 	key, err := newKey(l.Key)

@@ -276,6 +276,8 @@ type Verdict struct {
 	Reason  string `json:"reason"` // why not, in plain words; empty when trusted
 	Root    string `json:"root,omitempty"`
 	Err     error  `json:"-"` // the verification error, for CauseOf
+	// Chains are the chains verified, leaf first, each ending in a trusted root (for --crlfile).
+	Chains [][]*x509.Certificate `json:"-"`
 }
 
 // Cause is why a certificate was not trusted, in the terms of what a user can do about it.
@@ -283,12 +285,13 @@ type Cause int
 
 // The causes.
 const (
-	CauseOther     Cause = iota
-	CauseName            // valid, but for other names
-	CauseDates           // expired, or not valid yet
-	CauseAuthority       // issued by an authority the client does not trust, or self-signed
-	CausePin             // no key of the chain matches the pins
-	CauseStatus          // --cert-status: no stapled OCSP response saying the certificate is good
+	CauseOther      Cause = iota
+	CauseName             // valid, but for other names
+	CauseDates            // expired, or not valid yet
+	CauseAuthority        // issued by an authority the client does not trust, or self-signed
+	CausePin              // no key of the chain matches the pins
+	CauseStatus           // --cert-status: no stapled OCSP response saying the certificate is good
+	CauseRevocation       // --crlfile: a certificate revoked, or no current list from its issuer
 )
 
 // CauseOf says why a verification error happened.
@@ -298,6 +301,7 @@ func CauseOf(err error) Cause {
 	var host x509.HostnameError
 	var pin *PinError
 	var staple *StapleError
+	var revocation *RevocationError
 	switch {
 	case errors.As(err, &host):
 		return CauseName
@@ -309,6 +313,8 @@ func CauseOf(err error) Cause {
 		return CausePin
 	case errors.As(err, &staple):
 		return CauseStatus
+	case errors.As(err, &revocation):
+		return CauseRevocation
 	}
 	return CauseOther
 }
@@ -331,7 +337,7 @@ func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 	if err != nil {
 		return Verdict{Reason: Explain(err, now), Err: err}
 	}
-	v := Verdict{Trusted: true}
+	v := Verdict{Trusted: true, Chains: chains}
 	if len(chains) > 0 && len(chains[0]) > 0 {
 		root := chains[0][len(chains[0])-1]
 		v.Root = name(root.Subject.CommonName, root)

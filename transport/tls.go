@@ -30,6 +30,7 @@ type TLSOptions struct {
 	Ciphers     string // curl's --ciphers: the TLS 1.0–1.2 suites offered (parseCiphers); empty means Go's
 	Curves      string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
 	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
+	CRLFile     string // curl's --crlfile: revocation lists (PEM or DER) that must clear the verified chain
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -120,6 +121,18 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 	if o.CertStatus {
 		checks = append(checks, func(cs tls.ConnectionState) error { return tlsinfo.CheckStaple(&cs, time.Now()) })
 	}
+	if o.CRLFile != "" {
+		crls, err := o.CRLs()
+		if err != nil {
+			return nil, err
+		}
+		checks = append(checks, func(cs tls.ConnectionState) error {
+			if len(cs.VerifiedChains) == 0 {
+				return nil // -k: no chain was verified, and curl checks no list then either
+			}
+			return crls.Clear(cs.VerifiedChains, time.Now())
+		})
+	}
 	if len(checks) > 0 {
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			for _, check := range checks {
@@ -179,6 +192,18 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 }
 
 // loadCAs reads a PEM bundle of CA certificates.
+// CRLs reads --crlfile's revocation lists; a file that cannot be read or holds none is an *OptionError.
+func (o TLSOptions) CRLs() (tlsinfo.CRLs, error) {
+	data, err := argfile.Read(o.CRLFile, maxPEMFile)
+	if err == nil {
+		var crls tlsinfo.CRLs
+		if crls, err = tlsinfo.ReadCRLs(data); err == nil {
+			return crls, nil
+		}
+	}
+	return nil, &OptionError{Arg: "--crlfile " + o.CRLFile, Err: err}
+}
+
 func loadCAs(path string) (*x509.CertPool, error) {
 	data, err := argfile.Read(path, maxPEMFile)
 	if err != nil {
