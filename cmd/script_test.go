@@ -439,6 +439,25 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Defer(srv.Close)
 		ts.Setenv(v.env, srv.Addr())
 	}
+	// $TLSPROXY is an https:// proxy (a certificate like $GOOD's) that sends example.com:80 to $SERVER;
+	// $MTLSPROXY is the same, wanting a client certificate the PKI issued.
+	proxyCert, err := pki.Issue(testserver.Leaf{Names: local})
+	ts.Check(err)
+	plainAddr := strings.TrimPrefix(ts.Getenv("SERVER"), "http://")
+	route := func(string) string { return plainAddr }
+	for _, v := range []struct {
+		env  string
+		mtls bool
+	}{{"TLSPROXY", false}, {"MTLSPROXY", true}} {
+		srv := httptest.NewUnstartedServer(&testserver.Proxy{Route: route})
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{proxyCert}}
+		if v.mtls {
+			srv.TLS.ClientAuth, srv.TLS.ClientCAs = tls.RequireAndVerifyClientCert, roots
+		}
+		srv.StartTLS()
+		ts.Defer(srv.Close)
+		ts.Setenv(v.env, strings.TrimPrefix(srv.URL, "https://"))
+	}
 	client, err := pki.Issue(testserver.Leaf{Client: true})
 	ts.Check(err)
 	clientKey, err := testserver.KeyPEM(client.PrivateKey)

@@ -42,6 +42,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
 		ports   interface{ LocalPortsTaken() bool } // transport's *PortsTakenError
+		viaTLS  proxyTLSError
 	)
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
@@ -53,6 +54,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &dns) && !isTimeout(err):
 		// Before the TLS cases: --doh-url's own TLS failing is a name not resolved, not the server's handshake.
 		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
+	case errors.As(err, &viaTLS) && !isTimeout(err):
+		// Before the certificate cases: the proxy's certificate is judged by its own trust, not the server's.
+		return proxyHandshakeError(viaTLS, err)
 	case errors.As(err, &ve):
 		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
 		e.Chain = ve.UnverifiedCertificates
@@ -136,6 +140,41 @@ var certAdvice = map[tlsinfo.Cause]string{
 func certificateError(host, reason string, err error) *Error {
 	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice[tlsinfo.CauseOf(err)])
 	e.Host = host
+	return e
+}
+
+// proxyAdvice is what to do about an https:// proxy's certificate that is not trusted: the flags are the
+// proxy's own, never the server's --cacert and -k.
+var proxyAdvice = map[tlsinfo.Cause]string{
+	tlsinfo.CauseAuthority: " (trust its CA with --proxy-cacert FILE, or skip verification with --proxy-insecure, which is unsafe)",
+	tlsinfo.CauseName:      " (is the proxy's name right in --proxy or the *_PROXY variables?)",
+	tlsinfo.CauseDates:     " (the proxy's certificate must be renewed; --proxy-insecure skips verification, which is unsafe)",
+	tlsinfo.CauseOther:     " (--proxy-insecure skips verification, which is unsafe)",
+}
+
+// proxyTLSError is transport's *ProxyTLSError, recognised by its method: exchange does not import transport.
+type proxyTLSError interface {
+	ProxyHandshake() string // the proxy's HOST:PORT
+	Unwrap() error
+}
+
+// proxyHandshakeError is the TLS handshake with an https:// proxy failing: its certificate not trusted
+// (exit 60, as curl), or no handshake (35).
+func proxyHandshakeError(p proxyTLSError, err error) *Error {
+	proxy := p.ProxyHandshake()
+	var ve *tls.CertificateVerificationError
+	var e *Error
+	if errors.As(err, &ve) {
+		e = failure(Certificate, "the TLS handshake", err, "certificate of the proxy %s is not trusted: %s%s", proxy, tlsinfo.Explain(err, time.Now()), proxyAdvice[tlsinfo.CauseOf(err)])
+	} else {
+		cause := p.Unwrap()
+		hint := "does the proxy's port speak TLS? an http:// proxy URL speaks plain HTTP to it"
+		if msg := cause.Error(); strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") {
+			hint = "the proxy wants a client certificate"
+		}
+		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with the proxy %s failed: %v (%s)", proxy, cause, hint)
+	}
+	e.Host = proxy
 	return e
 }
 

@@ -80,8 +80,9 @@ func (c *connector) forwards(u *url.URL) bool {
 }
 
 // connect opens a connection to addr, the server of target: through the proxy the options give for
-// target, or directly when target is nil; then TLS with cfg unless it is nil. It must all happen within
-// the budget.
+// target, or directly when target is nil (addr is then a proxy that forwards plain http, and its TLS
+// handshake failing a *ProxyTLSError); then TLS with cfg unless it is nil. It must all happen within the
+// budget.
 func (c *connector) connect(ctx context.Context, target *url.URL, addr string, cfg *tls.Config, starttls string) (net.Conn, error) {
 	if cfg != nil && cfg.RootCAs == nil && !cfg.InsecureSkipVerify {
 		c.warm.Do(warmSystemRoots)
@@ -123,6 +124,9 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		}
 		if err != nil {
 			raw.Close()
+			if target == nil {
+				err = &ProxyTLSError{Proxy: addr, Err: err}
+			}
 			return nil, err
 		}
 		conn = tc
@@ -170,7 +174,7 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 	if proxy.Scheme == "https" {
 		tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, err
+			return nil, &ProxyTLSError{Proxy: proxyAddr(proxy), Err: err}
 		}
 		conn = tc
 	}

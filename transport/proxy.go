@@ -208,6 +208,21 @@ func (e *ProxyError) Error() string {
 // ProxyRefused marks the failure for the exchange's classification, which does not import transport.
 func (e *ProxyError) ProxyRefused() bool { return true }
 
+// ProxyTLSError is a TLS handshake with an https:// proxy that failed: its certificate not trusted (by the
+// proxy's own trust, --proxy-cacert, never the server's), or no handshake at all.
+type ProxyTLSError struct {
+	Proxy string // HOST:PORT
+	Err   error
+}
+
+func (e *ProxyTLSError) Error() string {
+	return fmt.Sprintf("TLS with the proxy %s: %v", e.Proxy, e.Err)
+}
+func (e *ProxyTLSError) Unwrap() error { return e.Err }
+
+// ProxyHandshake names the proxy for the exchange's classification, which does not import transport.
+func (e *ProxyTLSError) ProxyHandshake() string { return e.Proxy }
+
 // httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers extra
 // names (--proxy-header) on top of hop's own.
 func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header) error {
