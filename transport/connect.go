@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -252,24 +250,6 @@ func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, 
 	cs := tc.ConnectionState()
 	trace.TLSDone(ctx, &cs, err)
 	return tc, err
-}
-
-// Config builds the tls.Config for https:// proxies: the system's roots or --proxy-cacert, -k's counterpart
-// --proxy-insecure; the server's CA, pins and client certificate are not the proxy's.
-func (o ProxyTLS) Config() (*tls.Config, error) {
-	cfg := &tls.Config{NextProtos: []string{"http/1.1"}, InsecureSkipVerify: o.Insecure}
-	if o.CACert != "" {
-		pool, err := loadCAs(o.CACert)
-		if err != nil {
-			var oe *OptionError
-			if errors.As(err, &oe) {
-				oe.Arg = strings.Replace(oe.Arg, "--cacert", "--proxy-cacert", 1)
-			}
-			return nil, err
-		}
-		cfg.RootCAs = pool
-	}
-	return cfg, nil
 }
 
 // warmSystemRoots starts loading the system's trusted certificates on another goroutine. The load is Go's

@@ -171,7 +171,7 @@ func TestHTTPSProxyTrust(t *testing.T) {
 	if _, _, err := get(t, newTransport(t, withK), "https://example.com/"); !isUnknownAuthority(err) {
 		t.Errorf("-k also skipped the proxy's verification: %v", err)
 	}
-	for name, o := range map[string]ProxyTLS{"--proxy-cacert": {CACert: proxyCA}, "--proxy-insecure": {Insecure: true}} {
+	for name, o := range map[string]TLSOptions{"--proxy-cacert": {CACert: proxyCA}, "--proxy-insecure": {Insecure: true}} {
 		opt := base
 		opt.ProxyTLS = o
 		body, rec, err := get(t, newTransport(t, opt), "https://example.com/")
@@ -181,7 +181,7 @@ func TestHTTPSProxyTrust(t *testing.T) {
 	}
 	// --pin is the server's: pinning the server's key through the proxy works.
 	opt := base
-	opt.ProxyTLS = ProxyTLS{CACert: proxyCA}
+	opt.ProxyTLS = TLSOptions{CACert: proxyCA}
 	opt.TLS.Pin = "sha256//" + spkiPin(srv.Certificate().RawSubjectPublicKeyInfo)
 	if _, _, err := get(t, newTransport(t, opt), "https://example.com/"); err != nil {
 		t.Errorf("the server's pin through an https proxy: %v", err)

@@ -43,7 +43,22 @@ const maxPEMFile = tlsinfo.MaxCertFile
 // (under TLS 1.3 a server refuses a missing one only after the client has finished its side, so the client
 // sees a bare reset; the trace lets the error say why), and checks --pin after the usual verification (and
 // under -k too: a pin narrows trust further).
-func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
+func (o TLSOptions) Config(alpn []string) (*tls.Config, error) { return o.config(alpn, true) }
+
+// proxyConfig builds the tls.Config for https:// proxies from their own options, never the server's; an
+// *OptionError names the proxy's flag (--proxy-cacert, not --cacert).
+func (o TLSOptions) proxyConfig() (*tls.Config, error) {
+	cfg, err := o.config([]string{"http/1.1"}, false)
+	var oe *OptionError
+	if errors.As(err, &oe) {
+		oe.Arg = "--proxy-" + strings.TrimPrefix(oe.Arg, "--")
+	}
+	return cfg, err
+}
+
+// config is Config; traced says whether a request for a client certificate is reported to the trace (the
+// server's is; a proxy's is not the exchange's).
+func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn}
 	if o.CACert != "" {
 		pool, err := loadCAs(o.CACert)
@@ -103,12 +118,16 @@ func (o TLSOptions) Config(alpn []string) (*tls.Config, error) {
 		}
 		certs = []tls.Certificate{pair}
 	}
-	cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-		trace.CertificateRequested(cri.Context(), len(certs) > 0)
-		if len(certs) > 0 {
-			return &certs[0], nil
+	if traced {
+		cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			trace.CertificateRequested(cri.Context(), len(certs) > 0)
+			if len(certs) > 0 {
+				return &certs[0], nil
+			}
+			return &tls.Certificate{}, nil
 		}
-		return &tls.Certificate{}, nil
+	} else {
+		cfg.Certificates = certs
 	}
 	var checks []func(tls.ConnectionState) error
 	if o.Pin != "" {

@@ -64,7 +64,9 @@ type Options struct {
 	// ProxyTunnel is curl's --proxytunnel (-p): plain http goes through an HTTP(S) proxy in a CONNECT tunnel
 	// too, rather than being forwarded whole.
 	ProxyTunnel bool
-	ProxyTLS    ProxyTLS // how an https:// proxy's own certificate is verified
+	// ProxyTLS is an https:// proxy's own TLS, apart from the server's as curl's --proxy-cacert and
+	// --proxy-insecure are from --cacert and -k.
+	ProxyTLS TLSOptions
 	// ProxyHeaders are curl's --proxy-header lines, "Name: value", for an HTTP(S) proxy only: in its CONNECT
 	// request, or with a plain-http request it forwards; "Name:" leaves out one hop would send it.
 	ProxyHeaders []string
@@ -74,13 +76,6 @@ type Options struct {
 	Protocol Protocol
 	TLS      TLSOptions
 	Getenv   func(string) string // reads the *_PROXY variables; nil means os.Getenv
-}
-
-// ProxyTLS verifies an https:// proxy's certificate: separate from the server's, as curl's --proxy-cacert and
-// --proxy-insecure are from --cacert and -k.
-type ProxyTLS struct {
-	CACert   string
-	Insecure bool
 }
 
 // OptionError is an option that cannot be used: a malformed value or an unusable file. It is found when
@@ -140,7 +135,7 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	proxyTLS, err := o.ProxyTLS.Config()
+	proxyTLS, err := o.ProxyTLS.proxyConfig()
 	if err != nil {
 		return nil, err
 	}
