@@ -297,6 +297,31 @@ func printfPipe(data []byte) string {
 	return b.String()
 }
 
+// certArgs write the options curl gives the server's TLS and an https:// proxy's (prefix "--proxy-") alike:
+// the forms of the files, the files, the pin, the suites, the revocation lists and the passphrase.
+func certArgs(tls transport.TLSOptions, prefix string, show bool) []string {
+	var out []string
+	// curl reads PEM unless told: hop's DER and PKCS#12 files need their form named.
+	for _, f := range []struct{ flag, path string }{{"cert-type", tls.Cert}, {"key-type", tls.Key}} {
+		if form := transport.FileForm(f.path); f.path != "" && form != "" {
+			out = append(out, prefix+f.flag, form)
+		}
+	}
+	for _, f := range []struct{ flag, v string }{{"cacert", tls.CACert}, {"capath", tls.CAPath}, {"cert", tls.Cert}, {"key", tls.Key}, {"pinnedpubkey", tls.Pin}, {"ciphers", tls.Ciphers}, {"curves", tls.Curves}, {"crlfile", tls.CRLFile}} {
+		if f.v != "" {
+			out = append(out, prefix+f.flag, f.v)
+		}
+	}
+	if tls.Pass != "" || tls.KeyPassword != "" {
+		pass := Placeholder
+		if show {
+			pass = cmp.Or(tls.KeyPassword, tls.Pass)
+		}
+		out = append(out, prefix+"pass", pass)
+	}
+	return out
+}
+
 func transportArgs(t transport.Options, show bool) []string {
 	var out []string
 	tls := t.TLS
@@ -306,24 +331,7 @@ func transportArgs(t transport.Options, show bool) []string {
 	if tls.CertStatus {
 		out = append(out, "--cert-status")
 	}
-	// curl reads PEM unless told: hop's DER and PKCS#12 files need their form named.
-	for _, f := range []struct{ flag, path string }{{"--cert-type", tls.Cert}, {"--key-type", tls.Key}} {
-		if form := transport.FileForm(f.path); f.path != "" && form != "" {
-			out = append(out, f.flag, form)
-		}
-	}
-	for _, f := range []struct{ flag, v string }{{"--cacert", tls.CACert}, {"--capath", tls.CAPath}, {"--cert", tls.Cert}, {"--key", tls.Key}, {"--pinnedpubkey", tls.Pin}, {"--ciphers", tls.Ciphers}, {"--curves", tls.Curves}, {"--crlfile", tls.CRLFile}} {
-		if f.v != "" {
-			out = append(out, f.flag, f.v)
-		}
-	}
-	if tls.Pass != "" || tls.KeyPassword != "" {
-		pass := Placeholder
-		if show {
-			pass = cmp.Or(tls.KeyPassword, tls.Pass)
-		}
-		out = append(out, "--pass", pass)
-	}
+	out = append(out, certArgs(tls, "--", show)...)
 	if tls.MinVersion != "" {
 		out = append(out, "--tlsv"+tls.MinVersion)
 	}
