@@ -417,6 +417,19 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.Var(&noProxyFlag{dst: &t.NoProxy}, "noproxy", "reach these hosts directly: comma-separated names, IPs, CIDRs, * for all (replaces NO_PROXY)")
 	fs.StringVar(&t.ProxyTLS.CACert, "proxy-cacert", "", "trust these CA certificates (PEM) for an https:// proxy's own certificate")
 	fs.BoolVar(&t.ProxyTLS.Insecure, "proxy-insecure", false, "do not verify an https:// proxy's own certificate (-k is the server's)")
+	fs.StringVar(&t.ProxyTLS.Cert, "proxy-cert", "", "client certificate for an https:// proxy that asks for one: PEM (may hold the key too), DER, or PKCS#12")
+	fs.StringVar(&t.ProxyTLS.Key, "proxy-key", "", "private key of --proxy-cert: PEM or DER")
+	fs.StringVar(&t.ProxyTLS.Pin, "proxy-pin", "", "require this public key in an https:// proxy's chain: sha256//BASE64, as curl's --proxy-pinnedpubkey")
+	for _, f := range []struct {
+		dst          *string
+		name, server string
+	}{
+		{&t.ProxyTLS.Pass, "proxy-pass", "--pass"}, {&t.ProxyTLS.CAPath, "proxy-capath", "--capath"},
+		{&t.ProxyTLS.Ciphers, "proxy-ciphers", "--ciphers"}, {&t.ProxyTLS.CRLFile, "proxy-crlfile", "--crlfile"},
+	} {
+		fs.StringVar(f.dst, f.name, "", "curl's: "+f.server+" for an https:// proxy")
+		fs.MarkHidden(f.name)
+	}
 }
 
 // familyFlag is -4 or -6.

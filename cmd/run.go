@@ -296,30 +296,43 @@ func withHeaders(h, more http.Header) http.Header {
 	return h
 }
 
-// resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
-// environment, or after --cert's FILE: (curl's form), or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
-// password, as -a's: the transport then has "user:password".
-func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
-	if c := t.TLS.Cert; strings.Contains(c, ":") {
+// resolveKeySecret reads the passphrase of a client certificate's key (the server's, or with --proxy-pass
+// an https:// proxy's): as typed, from a file or the environment, after the certificate's FILE:, or asked
+// for on the terminal when the key is encrypted.
+func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, flag string) error {
+	if c := o.Cert; strings.Contains(c, ":") {
 		if _, err := os.Stat(c); err != nil { // not a file's name: curl's --cert FILE:PASSWORD
 			if file, pass, ok := transport.SplitCertPassword(c); ok {
-				t.TLS.Cert, t.TLS.KeyPassword = file, pass // --pass, when given, wins below
+				o.Cert, o.KeyPassword = file, pass // --pass, when given, wins below
 			}
 		}
 	}
-	if t.TLS.Pass != "" {
-		pass, err := auth.ResolveSecret("--pass", t.TLS.Pass, s.Getenv)
+	if o.Pass != "" {
+		pass, err := auth.ResolveSecret(flag, o.Pass, s.Getenv)
 		if err != nil {
 			return err
 		}
-		t.TLS.KeyPassword = pass
-	} else if file, encrypted := transport.KeyEncrypted(t.TLS); encrypted && t.TLS.KeyPassword == "" {
+		o.KeyPassword = pass
+	} else if file, encrypted := transport.KeyEncrypted(*o); encrypted && o.KeyPassword == "" {
 		// As curl (OpenSSL) asks; with no terminal, building the transport says to give --pass.
 		pass, err := s.ReadPassword(ctx, "passphrase for "+file+": ")
 		if err != nil && !errors.Is(err, auth.ErrNoTerminal) {
 			return err
 		}
-		t.TLS.KeyPassword = pass
+		o.KeyPassword = pass
+	}
+	return nil
+}
+
+// resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
+// environment, or after --cert's FILE: (curl's form), or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
+// password, as -a's: the transport then has "user:password".
+func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
+	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
+		return err
+	}
+	if err := resolveKeySecret(ctx, s, &t.ProxyTLS, "--proxy-pass"); err != nil {
+		return err
 	}
 	if t.ProxyUser == "" {
 		return nil

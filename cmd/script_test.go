@@ -439,8 +439,8 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Defer(srv.Close)
 		ts.Setenv(v.env, srv.Addr())
 	}
-	// $TLSPROXY is an https:// proxy (a certificate like $GOOD's) that sends example.com:80 to $SERVER;
-	// $MTLSPROXY is the same, wanting a client certificate the PKI issued.
+	// $TLSPROXY is an https:// proxy (a certificate like $GOOD's, its key's pin in $TLSPROXY_PIN) that sends
+	// example.com:80 to $SERVER; $MTLSPROXY is the same, wanting a client certificate the PKI issued.
 	proxyCert, err := pki.Issue(testserver.Leaf{Names: local})
 	ts.Check(err)
 	plainAddr := strings.TrimPrefix(ts.Getenv("SERVER"), "http://")
@@ -458,6 +458,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Defer(srv.Close)
 		ts.Setenv(v.env, strings.TrimPrefix(srv.URL, "https://"))
 	}
+	ts.Setenv("TLSPROXY_PIN", tlsinfo.SPKIPin(proxyCert.Leaf))
 	client, err := pki.Issue(testserver.Leaf{Client: true})
 	ts.Check(err)
 	clientKey, err := testserver.KeyPEM(client.PrivateKey)

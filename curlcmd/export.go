@@ -389,9 +389,7 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.NoProxy != nil {
 		out = append(out, "--noproxy", *t.NoProxy)
 	}
-	if t.ProxyTLS.CACert != "" {
-		out = append(out, "--proxy-cacert", t.ProxyTLS.CACert)
-	}
+	out = append(out, certArgs(t.ProxyTLS, "--proxy-", show)...)
 	if t.ProxyTLS.Insecure {
 		out = append(out, "--proxy-insecure")
 	}

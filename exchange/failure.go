@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -57,6 +58,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &viaTLS) && !isTimeout(err):
 		// Before the certificate cases: the proxy's certificate is judged by its own trust, not the server's.
 		return proxyHandshakeError(viaTLS, err)
+	case strings.HasPrefix(rec.Proxy, "https://") && strings.HasPrefix(rec.URL, "http://") && strings.Contains(err.Error(), "remote error: tls:"):
+		// Plain http forwarded by an https:// proxy: the only TLS is the proxy's, which under TLS 1.3 refuses
+		// the client's certificate (or its absence) after the handshake, when the answer is read.
+		return proxyHandshakeError(forwardedTLS{rec.Proxy, err}, err)
 	case errors.As(err, &ve):
 		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
 		e.Chain = ve.UnverifiedCertificates
@@ -158,19 +163,47 @@ type proxyTLSError interface {
 	Unwrap() error
 }
 
-// proxyHandshakeError is the TLS handshake with an https:// proxy failing: its certificate not trusted
-// (exit 60, as curl), or no handshake (35).
+// forwardedTLS is a TLS failure on the connection to an https:// proxy that forwards plain http, found
+// after the handshake.
+type forwardedTLS struct {
+	proxy string // its URL
+	err   error
+}
+
+func (f forwardedTLS) ProxyHandshake() string {
+	if u, err := url.Parse(f.proxy); err == nil {
+		return u.Host
+	}
+	return f.proxy
+}
+func (f forwardedTLS) Unwrap() error { return f.err }
+
+// proxyHandshakeError is the TLS handshake with an https:// proxy failing: its certificate not trusted, by
+// its roots, --proxy-pin or --proxy-crlfile (exit 60, as curl), or no handshake (35).
 func proxyHandshakeError(p proxyTLSError, err error) *Error {
 	proxy := p.ProxyHandshake()
-	var ve *tls.CertificateVerificationError
-	var e *Error
-	if errors.As(err, &ve) {
-		e = failure(Certificate, "the TLS handshake", err, "certificate of the proxy %s is not trusted: %s%s", proxy, tlsinfo.Explain(err, time.Now()), proxyAdvice[tlsinfo.CauseOf(err)])
+	var (
+		ve     *tls.CertificateVerificationError
+		pe     *tlsinfo.PinError
+		re     *tlsinfo.RevocationError
+		reason string
+		e      *Error
+	)
+	switch {
+	case errors.As(err, &ve):
+		reason = tlsinfo.Explain(err, time.Now())
+	case errors.As(err, &pe):
+		reason = fmt.Sprintf("the public key does not match --proxy-pin (the proxy's keys: %s)", strings.Join(pe.Got, ", "))
+	case errors.As(err, &re):
+		reason = strings.Replace(re.Error(), "--crlfile", "--proxy-crlfile", 1)
+	}
+	if reason != "" {
+		e = failure(Certificate, "the TLS handshake", err, "certificate of the proxy %s is not trusted: %s%s", proxy, reason, proxyAdvice[tlsinfo.CauseOf(err)])
 	} else {
 		cause := p.Unwrap()
 		hint := "does the proxy's port speak TLS? an http:// proxy URL speaks plain HTTP to it"
 		if msg := cause.Error(); strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") {
-			hint = "the proxy wants a client certificate"
+			hint = "the proxy wants a client certificate it trusts: --proxy-cert FILE --proxy-key FILE"
 		}
 		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with the proxy %s failed: %v (%s)", proxy, cause, hint)
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -169,14 +170,23 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 	if isSOCKS(proxy) {
 		return conn, c.dial.socksConnect(ctx, conn, proxy, addr)
 	}
-	if proxy.Scheme == "https" {
-		tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, &ProxyTLSError{Proxy: proxyAddr(proxy), Err: err}
-		}
-		conn = tc
+	if proxy.Scheme != "https" {
+		return conn, httpConnect(conn, proxy, addr, c.proxyHeader)
 	}
-	return conn, httpConnect(conn, proxy, addr, c.proxyHeader)
+	tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
+	err := tc.HandshakeContext(ctx)
+	if err == nil {
+		err = httpConnect(tc, proxy, addr, c.proxyHeader)
+		// Under TLS 1.3 a proxy refuses the client's certificate (or its absence) after the handshake, in
+		// an alert the CONNECT's answer meets.
+		if err != nil && !strings.Contains(err.Error(), "remote error: tls:") {
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, &ProxyTLSError{Proxy: proxyAddr(proxy), Err: err}
+	}
+	return tc, nil
 }
 
 // sendPROXY writes the PROXY protocol v1 header (HAProxy's proxy-protocol.txt, 2.1) first on a connection,

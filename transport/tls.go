@@ -52,9 +52,21 @@ func (o TLSOptions) proxyConfig() (*tls.Config, error) {
 	var oe *OptionError
 	if errors.As(err, &oe) {
 		oe.Arg = "--proxy-" + strings.TrimPrefix(oe.Arg, "--")
+		if msg := oe.Err.Error(); strings.Contains(msg, "--pass ") {
+			oe.Err = &reworded{strings.ReplaceAll(msg, "--pass ", "--proxy-pass "), oe.Err}
+		}
 	}
 	return cfg, err
 }
+
+// reworded is an error said in other words, still wrapping what it says.
+type reworded struct {
+	msg string
+	err error
+}
+
+func (e *reworded) Error() string { return e.msg }
+func (e *reworded) Unwrap() error { return e.err }
 
 // config is Config; traced says whether a request for a client certificate is reported to the trace (the
 // server's is; a proxy's is not the exchange's).
