@@ -58,7 +58,8 @@ func (c cleanup) Run() int {
 // Each script gets its own servers: $SERVER (plain HTTP/1.1 httpbin), $SERVER2 (the same on another port,
 // another origin), $TLSSERVER (HTTPS with HTTP/2, its certificate in $WORK/ca.pem), and $PORT (the port of
 // $SERVER, for URL shorthand), $PROXY (a forward proxy that sends example.com to these servers; $AUTHPROXY
-// and $AUTHSOCKS want the user ann, password s3cret), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
+// and $AUTHSOCKS want the user ann, password s3cret; $EAGERPROXY answers a CONNECT with the server's first
+// bytes), $H2C (plain HTTP that also speaks HTTP/2 with prior knowledge), $SILENT (HOST:PORT that accepts connections and never answers) and $BLACKHOLE
 // (HOST:PORT where a TCP connect never completes), $DNS (a DNS server, HOST:PORT over UDP, that resolves any
 // name under hop.test to 127.0.0.1 and no other). Extra commands:
 //
@@ -111,6 +112,10 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(proxy.Close)
 	env.Setenv("PROXY", proxy.URL)
 	env.Setenv("PROXYADDR", strings.TrimPrefix(proxy.URL, "http://"))
+	// $EAGERPROXY tunnels as $PROXY does, and sends its answer to CONNECT with the server's first bytes.
+	eager := httptest.NewServer(&testserver.Proxy{Route: proxy.Config.Handler.(*testserver.Proxy).Route, Eager: true})
+	env.Defer(eager.Close)
+	env.Setenv("EAGERPROXY", eager.URL)
 
 	// $REFUSINGPROXY answers every CONNECT 503, as a squid with no route does; $SOCKS tunnels as $PROXY does;
 	// $REFUSINGSOCKS answers every connect "connection refused".

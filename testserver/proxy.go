@@ -23,6 +23,9 @@ type Proxy struct {
 	Connects atomic.Int64
 	// User and Password, when set, are required in Proxy-Authorization (Basic); anything else gets a 407.
 	User, Password string
+	// Eager sends a CONNECT's answer together with the first bytes the server sends (a server that speaks
+	// first, as SMTP's does), in one write: the client reads both at once.
+	Eager bool
 }
 
 // ServeHTTP implements http.Handler.
@@ -67,7 +70,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Connects.Add(1)
-	client.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+	answer := []byte("HTTP/1.1 200 Connection established\r\n\r\n")
+	if p.Eager {
+		first := make([]byte, 4096)
+		upstream.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, _ := upstream.Read(first)
+		upstream.SetReadDeadline(time.Time{})
+		answer = append(answer, first[:n]...)
+	}
+	client.Write(answer)
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); io.Copy(upstream, buf); upstream.(*net.TCPConn).CloseWrite() }()

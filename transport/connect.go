@@ -171,22 +171,20 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 		return conn, c.dial.socksConnect(ctx, conn, proxy, addr)
 	}
 	if proxy.Scheme != "https" {
-		return conn, httpConnect(conn, proxy, addr, c.proxyHeader)
+		return httpConnect(conn, proxy, addr, c.proxyHeader)
 	}
 	tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 	err := tc.HandshakeContext(ctx)
 	if err == nil {
-		err = httpConnect(tc, proxy, addr, c.proxyHeader)
+		var tunnel net.Conn
+		tunnel, err = httpConnect(tc, proxy, addr, c.proxyHeader)
 		// Under TLS 1.3 a proxy refuses the client's certificate (or its absence) after the handshake, in
 		// an alert the CONNECT's answer meets.
-		if err != nil && !strings.Contains(err.Error(), "remote error: tls:") {
-			return nil, err
+		if err == nil || !strings.Contains(err.Error(), "remote error: tls:") {
+			return tunnel, err
 		}
 	}
-	if err != nil {
-		return nil, &ProxyTLSError{Proxy: proxyAddr(proxy), Err: err}
-	}
-	return tc, nil
+	return nil, &ProxyTLSError{Proxy: proxyAddr(proxy), Err: err}
 }
 
 // sendPROXY writes the PROXY protocol v1 header (HAProxy's proxy-protocol.txt, 2.1) first on a connection,
@@ -212,8 +210,12 @@ func sendPROXY(ctx context.Context, conn net.Conn) error {
 	return err
 }
 
-// underlying is the TCP connection under a tunnel through an https:// proxy.
+// underlying is the TCP connection under a tunnel through an https:// proxy, or one whose first bytes came
+// with the proxy's answer.
 func underlying(c net.Conn) net.Conn {
+	if ra, ok := c.(*readAhead); ok {
+		c = ra.Conn
+	}
 	if tc, ok := c.(*tls.Conn); ok {
 		return tc.NetConn()
 	}

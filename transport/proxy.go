@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
@@ -225,7 +226,7 @@ func (e *ProxyTLSError) ProxyHandshake() string { return e.Proxy }
 
 // httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers extra
 // names (--proxy-header) on top of hop's own.
-func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header) error {
+func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header) (net.Conn, error) {
 	req := &http.Request{
 		Method: http.MethodConnect,
 		URL:    &url.URL{Opaque: target},
@@ -237,20 +238,33 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header
 	}
 	setProxyHeaders(req.Header, extra)
 	if err := req.Write(conn); err != nil {
-		return err
+		return nil, err
 	}
-	// The server behind the tunnel says nothing until spoken to, so reading ahead loses no byte of it.
 	br := bufio.NewReader(io.LimitReader(conn, maxHeaderBytes))
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: resp.Status}
+		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: resp.Status}
 	}
-	return nil
+	if n := br.Buffered(); n > 0 {
+		// A server that speaks first (SMTP's greeting) may be heard in the same read as the answer.
+		ahead, _ := br.Peek(n)
+		return &readAhead{Conn: conn, r: io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), conn)}, nil
+	}
+	return conn, nil
 }
+
+// readAhead is a connection some of whose first bytes were read already, with a proxy's answer: they come
+// first.
+type readAhead struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c *readAhead) Read(b []byte) (int, error) { return c.r.Read(b) }
 
 // parseProxyHeaders reads curl's --proxy-header lines: "Name: value" a header for the proxy, "Name:" one
 // left out.
