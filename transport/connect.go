@@ -91,11 +91,13 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		ctx, cancel = context.WithTimeout(ctx, c.budget)
 		defer cancel()
 	}
-	var proxy *url.URL
+	var chain []*url.URL
 	if target != nil {
-		proxy = c.proxies.forTarget(target)
+		if proxy := c.proxies.forTarget(target); proxy != nil {
+			chain = append(chain, proxy)
+		}
 	}
-	raw, err := c.route(ctx, proxy, addr)
+	raw, err := c.route(ctx, chain, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -136,12 +138,13 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	return conn, nil
 }
 
-// route opens a TCP connection that leads to addr: directly, or through proxy.
-func (c *connector) route(ctx context.Context, proxy *url.URL, addr string) (net.Conn, error) {
-	if proxy == nil {
+// route opens a TCP connection that leads to addr: directly, or through the proxies of chain in turn, each
+// asked for the next one's address, the last for addr.
+func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (net.Conn, error) {
+	if len(chain) == 0 {
 		return c.dial.dial(ctx, addr)
 	}
-	conn, err := c.dial.dial(ctx, proxyAddr(proxy))
+	conn, err := c.dial.dial(ctx, proxyAddr(chain[0]))
 	if err != nil {
 		// Typed as net/http types it, so that the message names the proxy.
 		return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
@@ -150,7 +153,16 @@ func (c *connector) route(ctx context.Context, proxy *url.URL, addr string) (net
 		conn.SetDeadline(deadline)
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	tunnel, err := c.throughProxy(ctx, conn, proxy, addr)
+	tunnel := conn
+	for i, proxy := range chain {
+		next := addr
+		if i+1 < len(chain) {
+			next = proxyAddr(chain[i+1])
+		}
+		if tunnel, err = c.throughProxy(ctx, tunnel, proxy, next); err != nil {
+			break
+		}
+	}
 	stop()
 	if err != nil {
 		conn.Close()
@@ -160,7 +172,7 @@ func (c *connector) route(ctx context.Context, proxy *url.URL, addr string) (net
 		return nil, err
 	}
 	conn.SetDeadline(time.Time{})
-	trace.ProxyConnected(ctx, proxy.Redacted())
+	trace.ProxyConnected(ctx, chain[len(chain)-1].Redacted())
 	return tunnel, nil
 }
 
