@@ -410,6 +410,8 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
 	fs.StringVarP(&t.Proxy, "proxy", "x", "", "send through this proxy: http://, https://, socks5://, socks5h://, socks4:// or socks4a:// URL (default: the *_PROXY variables)")
+	fs.StringVar(&t.PreProxy, "preproxy", "", "curl's: go through this SOCKS proxy first (socks4://, socks4a://, socks5://, socks5h://), to --proxy's or to the server")
+	fs.MarkHidden("preproxy")
 	fs.Var((*stringsFlag)(&t.ProxyHeaders), "proxy-header", `a header for the proxy only, "Name: value": in its CONNECT, or with a plain-http request it forwards (repeatable), as curl's`)
 	fs.BoolVar(&t.HAProxy, "haproxy-protocol", false, "begin every connection with a PROXY protocol v1 line giving its addresses, as curl's (for a server behind a load balancer)")
 	fs.BoolVar(&t.ProxyTunnel, "proxytunnel", false, "through an HTTP proxy, tunnel plain http too (CONNECT), as curl's -p, rather than have it forwarded")

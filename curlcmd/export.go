@@ -393,15 +393,18 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.ProxyTLS.Insecure {
 		out = append(out, "--proxy-insecure")
 	}
-	if t.Proxy != "" {
-		p := t.Proxy
-		if u, err := url.Parse(p); err == nil && !show {
+	for _, p := range []struct{ flag, url string }{{"--preproxy", t.PreProxy}, {"--proxy", t.Proxy}} {
+		if p.url == "" {
+			continue
+		}
+		v := p.url
+		if u, err := url.Parse(v); err == nil && !show {
 			if _, ok := u.User.Password(); ok {
 				u.User = url.UserPassword(u.User.Username(), Placeholder)
-				p = u.String()
+				v = u.String()
 			}
 		}
-		out = append(out, "--proxy", p)
+		out = append(out, p.flag, v)
 	}
 	if t.ProxyUser != "" {
 		user, pass, _ := strings.Cut(t.ProxyUser, ":")

@@ -143,6 +143,7 @@ var options = []curlOption{
 	same("proxy-user", 'U', true),
 	same("proxy-header", 0, true),
 	same("haproxy-protocol", 0, false),
+	same("preproxy", 0, true),
 	same("form-escape", 0, false),
 	accepted("proxy-basic", 0, false),              // Basic is the proxy authentication hop sends
 	accepted("suppress-connect-headers", 0, false), // hop never shows a CONNECT's answer

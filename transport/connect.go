@@ -92,6 +92,9 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		defer cancel()
 	}
 	var chain []*url.URL
+	if pre := c.proxies.preFor(target); pre != nil {
+		chain = append(chain, pre)
+	}
 	if target != nil {
 		if proxy := c.proxies.forTarget(target); proxy != nil {
 			chain = append(chain, proxy)

@@ -39,8 +39,8 @@ func newHTTP3(c *connector, tlsCfg *tls.Config, o Options) (*http3.Transport, er
 // --http3-try and --alt-svc go over TCP.
 func (o Options) quicRuledOut() error {
 	switch {
-	case o.Proxy != "":
-		return optionErrorf("--http3", "HTTP/3 runs over UDP, which hop does not send through proxies; drop --proxy")
+	case o.Proxy != "" || o.PreProxy != "":
+		return optionErrorf("--http3", "HTTP/3 runs over UDP, which hop does not send through proxies; drop --proxy and --preproxy")
 	case o.UnixSocket != "":
 		return optionErrorf("--http3", "HTTP/3 runs over UDP, not over a unix socket")
 	case o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3":

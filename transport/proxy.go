@@ -28,6 +28,7 @@ import (
 // the lower case winning), except for the hosts --noproxy or NO_PROXY lists. Unlike Go's own rule, loopback
 // hosts are proxied too, so that a local service can be watched through mitmproxy.
 type proxies struct {
+	pre     *url.URL // --preproxy: a SOCKS proxy before the others, or before the server when there is none
 	fixed   *url.URL
 	byEnv   map[string]*url.URL // scheme → proxy from the environment
 	noProxy noProxy
@@ -42,6 +43,20 @@ func newProxies(o Options) (*proxies, error) {
 			return nil, err
 		}
 		p.fixed = u
+	}
+	if o.PreProxy != "" {
+		raw := o.PreProxy
+		if !strings.Contains(raw, "://") {
+			raw = "socks4://" + raw // curl's default for a pre-proxy
+		}
+		u, err := parseProxy("--preproxy ", raw)
+		if err != nil {
+			return nil, err
+		}
+		if !isSOCKS(u) {
+			return nil, optionErrorf("--preproxy "+redact.URL(o.PreProxy), "a pre-proxy is a SOCKS proxy: socks4://, socks4a://, socks5:// or socks5h://")
+		}
+		p.pre = u
 	}
 	getenv := o.Getenv
 	if getenv == nil {
@@ -124,6 +139,15 @@ func (p *proxies) forTarget(target *url.URL) *url.URL {
 		return u
 	}
 	return p.byEnv["all"]
+}
+
+// preFor returns --preproxy's SOCKS proxy for a connection towards target (nil: to a proxy that forwards
+// plain http), or nil: the hosts --noproxy or NO_PROXY lists are reached directly, as curl reaches them.
+func (p *proxies) preFor(target *url.URL) *url.URL {
+	if p.pre == nil || p.off || target != nil && p.noProxy.matches(target.Hostname()) {
+		return nil
+	}
+	return p.pre
 }
 
 // noProxy is a NO_PROXY list as curl reads it: "*" for every host; names that match themselves and their

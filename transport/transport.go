@@ -47,14 +47,17 @@ type Options struct {
 	// HappyEyeballs is curl's --happy-eyeballs-timeout-ms: how long the first address family's connection
 	// attempt has before the other family's starts (RFC 8305); 0 is Go's 300 ms.
 	HappyEyeballs time.Duration
-	Interface     string  // curl's --interface: send from this interface, address or host name
-	LocalPort     string  // curl's --local-port NUM or FROM-TO: the local ports connections leave from
-	DNSServers    string  // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
-	DoHURL        string  // curl's --doh-url: resolve names by DNS over HTTPS at this URL
-	DoHInsecure   bool    // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
-	DoHCertStatus bool    // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
-	Proxy         string  // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
-	NoProxy       *string // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
+	Interface     string // curl's --interface: send from this interface, address or host name
+	LocalPort     string // curl's --local-port NUM or FROM-TO: the local ports connections leave from
+	DNSServers    string // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
+	DoHURL        string // curl's --doh-url: resolve names by DNS over HTTPS at this URL
+	DoHInsecure   bool   // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
+	DoHCertStatus bool   // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
+	Proxy         string // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
+	// PreProxy is curl's --preproxy: a SOCKS proxy every connection goes through first, to the proxy or,
+	// when there is none, to the server; the hosts NO_PROXY lists excepted.
+	PreProxy string
+	NoProxy  *string // --noproxy: hosts reached directly, replacing NO_PROXY; nil when not given
 	// AltSvc is curl's --alt-svc: a file keeping the HTTP/3 alternatives servers announce, read before and
 	// written after the exchange; a request to an origin it names goes over HTTP/3 (see AltSvc).
 	AltSvc string
