@@ -405,6 +405,17 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.MarkHidden("doh-insecure")
 	fs.BoolVar(&t.DoHCertStatus, "doh-cert-status", false, "curl's: require --doh-url's server to staple an OCSP response saying its certificate is good")
 	fs.MarkHidden("doh-cert-status")
+	for _, f := range []struct {
+		dst         *string
+		name, usage string
+	}{
+		{&t.DNSIPv4Addr, "dns-ipv4-addr", "curl's: send DNS queries to IPv4 servers from this address"},
+		{&t.DNSIPv6Addr, "dns-ipv6-addr", "curl's: send DNS queries to IPv6 servers from this address"},
+		{&t.DNSInterface, "dns-interface", "curl's: send DNS queries from this network interface's addresses"},
+	} {
+		fs.StringVar(f.dst, f.name, "", f.usage)
+		fs.MarkHidden(f.name)
+	}
 	fs.StringVar(&t.DNSServers, "dns-servers", "", "resolve names with these DNS servers (IP[:PORT], comma-separated), not the system's, as curl does")
 	fs.StringVar(&t.LocalPort, "local-port", "", "send from this local port, or the first free one of a range FROM-TO, as curl does")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"

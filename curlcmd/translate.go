@@ -144,6 +144,9 @@ var options = []curlOption{
 	same("proxy-header", 0, true),
 	same("haproxy-protocol", 0, false),
 	same("preproxy", 0, true),
+	same("dns-ipv4-addr", 0, true),
+	same("dns-ipv6-addr", 0, true),
+	same("dns-interface", 0, true),
 	same("form-escape", 0, false),
 	accepted("proxy-basic", 0, false),              // Basic is the proxy authentication hop sends
 	accepted("suppress-connect-headers", 0, false), // hop never shows a CONNECT's answer

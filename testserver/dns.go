@@ -4,7 +4,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -13,12 +15,14 @@ import (
 // DNS is a DNS server for tests, over UDP on loopback, and over HTTPS when mounted as a handler (DNS over
 // HTTPS, RFC 8484: POST application/dns-message): it answers A queries for names under Zone with
 // 127.0.0.1, AAAA queries there with no record, and any other name with NXDOMAIN. Queries counts the
-// questions it was asked, either way.
+// questions it was asked, either way; From lists the addresses UDP queries came from.
 type DNS struct {
 	Zone    string // e.g. "hop.test."
 	Queries atomic.Int64
 
-	pc net.PacketConn
+	pc   net.PacketConn
+	mu   sync.Mutex
+	from []string
 }
 
 // StartDNS serves d on a loopback UDP port.
@@ -35,6 +39,13 @@ func StartDNS(d *DNS) (*DNS, error) {
 // Addr is the server's HOST:PORT.
 func (d *DNS) Addr() string { return d.pc.LocalAddr().String() }
 
+// From lists the IP addresses the UDP queries so far came from, in order.
+func (d *DNS) From() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.from)
+}
+
 // Close stops the server.
 func (d *DNS) Close() { d.pc.Close() }
 
@@ -44,6 +55,11 @@ func (d *DNS) serve() {
 		n, from, err := d.pc.ReadFrom(buf)
 		if err != nil {
 			return
+		}
+		if a, ok := from.(*net.UDPAddr); ok {
+			d.mu.Lock()
+			d.from = append(d.from, a.IP.String())
+			d.mu.Unlock()
 		}
 		if msg := d.answer(buf[:n]); msg != nil {
 			d.pc.WriteTo(msg, from)

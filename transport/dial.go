@@ -115,7 +115,11 @@ func newDialer(o Options) (*dialer, error) {
 	if d.ports, err = parsePorts(o.LocalPort); err != nil {
 		return nil, err
 	}
-	if d.resolver, err = dnsServers(o.DNSServers); err != nil {
+	from, err := newDNSFrom(o)
+	if err != nil {
+		return nil, err
+	}
+	if d.resolver, err = dnsServers(o.DNSServers, from); err != nil {
 		return nil, err
 	}
 	d.net.Resolver = d.resolver
@@ -208,9 +212,12 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 
 // dnsServers is the resolver curl's --dns-servers asks for: the servers given (IP[:PORT], port 53 by default,
 // comma-separated), tried in turn from one query to the next, instead of the system's; nil when none.
-func dnsServers(v string) (*net.Resolver, error) {
+func dnsServers(v string, from dnsFrom) (*net.Resolver, error) {
 	if v == "" {
-		return nil, nil
+		if from.v4 == nil && from.v6 == nil {
+			return nil, nil
+		}
+		return &net.Resolver{PreferGo: true, Dial: from.dial}, nil // the system's servers, from there
 	}
 	var servers []string
 	for _, s := range strings.Split(v, ",") {
@@ -227,9 +234,71 @@ func dnsServers(v string) (*net.Resolver, error) {
 	}
 	var next atomic.Uint32
 	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, network, servers[int(next.Add(1)-1)%len(servers)])
+		return from.dial(ctx, network, servers[int(next.Add(1)-1)%len(servers)])
 	}}, nil
+}
+
+// dnsFrom are the addresses DNS queries leave from, by the server's family: curl's --dns-ipv4-addr and
+// --dns-ipv6-addr, else --dns-interface's addresses; nil for the system's choice.
+type dnsFrom struct{ v4, v6 net.IP }
+
+func newDNSFrom(o Options) (dnsFrom, error) {
+	var f dnsFrom
+	if o.DNSInterface != "" {
+		ifi, err := net.InterfaceByName(o.DNSInterface)
+		if err != nil {
+			return f, optionErrorf("--dns-interface "+o.DNSInterface, "no such network interface")
+		}
+		addrs, err := ifi.Addrs()
+		if err != nil {
+			return f, optionErrorf("--dns-interface "+o.DNSInterface, "%v", err)
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && !n.IP.IsLinkLocalUnicast() {
+				if n.IP.To4() != nil && f.v4 == nil {
+					f.v4 = n.IP
+				} else if n.IP.To4() == nil && f.v6 == nil {
+					f.v6 = n.IP
+				}
+			}
+		}
+		if f.v4 == nil && f.v6 == nil {
+			return f, optionErrorf("--dns-interface "+o.DNSInterface, "the interface has no address to send from")
+		}
+	}
+	for _, a := range []struct {
+		flag, v string
+		v4      bool
+		dst     *net.IP
+	}{{"--dns-ipv4-addr", o.DNSIPv4Addr, true, &f.v4}, {"--dns-ipv6-addr", o.DNSIPv6Addr, false, &f.v6}} {
+		if a.v == "" {
+			continue
+		}
+		ip := net.ParseIP(a.v)
+		if ip == nil || (ip.To4() != nil) != a.v4 {
+			return f, optionErrorf(a.flag+" "+a.v, "expected an IPv%s address", map[bool]string{true: "4", false: "6"}[a.v4])
+		}
+		*a.dst = ip
+	}
+	return f, nil
+}
+
+// dial connects to a DNS server from the address of its family, if one is given.
+func (f dnsFrom) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	host, _, _ := net.SplitHostPort(addr)
+	local := f.v6
+	if ip := net.ParseIP(host); ip != nil && ip.To4() != nil {
+		local = f.v4
+	}
+	if local != nil {
+		if strings.HasPrefix(network, "udp") {
+			d.LocalAddr = &net.UDPAddr{IP: local}
+		} else {
+			d.LocalAddr = &net.TCPAddr{IP: local}
+		}
+	}
+	return d.DialContext(ctx, network, addr)
 }
 
 // redirect applies the first --connect-to that matches addr.

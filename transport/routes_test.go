@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -328,6 +329,41 @@ func consecutivePorts(t *testing.T, network string) (taken, free int) {
 
 // --dns-servers: names are resolved by the servers given (the system's resolver knows none of these), the
 // QUIC dial's too; one that answers nothing fails to resolve; bad values are refused.
+// curl's --dns-ipv4-addr (and --dns-interface's addresses) are where DNS queries leave from; the
+// connection to the server leaves as it would anyway. DNS over HTTPS is not theirs.
+func TestDNSFrom(t *testing.T) {
+	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dns.Close()
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	for _, o := range []Options{
+		{DNSServers: dns.Addr(), DNSIPv4Addr: "127.0.0.2"},
+		{DNSServers: dns.Addr(), DNSInterface: "lo", DNSIPv4Addr: "127.0.0.2"}, // the address given wins
+	} {
+		before := len(dns.From())
+		body, _, err := get(t, newTransport(t, o), "http://api.hop.test:"+port+"/peer")
+		from := dns.From()[before:]
+		if err != nil || !strings.HasPrefix(body, "127.0.0.1:") || len(from) == 0 || slices.ContainsFunc(from, func(a string) bool { return a != "127.0.0.2" }) {
+			t.Errorf("--dns-ipv4-addr %s --dns-interface %q: %q, %v; queries from %q", o.DNSIPv4Addr, o.DNSInterface, body, err, from)
+		}
+	}
+	before := len(dns.From())
+	if _, _, err := get(t, newTransport(t, Options{DNSServers: dns.Addr(), DNSInterface: "lo"}), "http://api.hop.test:"+port+"/peer"); err != nil || len(dns.From()) == before || dns.From()[before] != "127.0.0.1" {
+		t.Errorf("--dns-interface lo: %v, queries from %q", err, dns.From()[before:])
+	}
+	for _, bad := range []Options{{DNSIPv4Addr: "::1"}, {DNSIPv6Addr: "127.0.0.1"}, {DNSIPv4Addr: "dns.example"}, {DNSInterface: "nosuch0"},
+		{DoHURL: "https://dns.example/dns-query", DNSIPv4Addr: "127.0.0.2"}} {
+		var oe *OptionError
+		if _, err := New(bad); !errors.As(err, &oe) {
+			t.Errorf("%+v: %v, want an *OptionError", bad, err)
+		}
+	}
+}
+
 func TestDNSServers(t *testing.T) {
 	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
 	if err != nil {

@@ -50,10 +50,13 @@ type Options struct {
 	Interface     string // curl's --interface: send from this interface, address or host name
 	LocalPort     string // curl's --local-port NUM or FROM-TO: the local ports connections leave from
 	DNSServers    string // curl's --dns-servers ADDR[:PORT][,...]: ask these servers, not the system's
-	DoHURL        string // curl's --doh-url: resolve names by DNS over HTTPS at this URL
-	DoHInsecure   bool   // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
-	DoHCertStatus bool   // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
-	Proxy         string // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
+	// DNSIPv4Addr, DNSIPv6Addr and DNSInterface are curl's --dns-ipv4-addr, --dns-ipv6-addr and
+	// --dns-interface: the addresses DNS queries leave from (an interface's first, for --dns-interface).
+	DNSIPv4Addr, DNSIPv6Addr, DNSInterface string
+	DoHURL                                 string // curl's --doh-url: resolve names by DNS over HTTPS at this URL
+	DoHInsecure                            bool   // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
+	DoHCertStatus                          bool   // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
+	Proxy                                  string // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
 	// PreProxy is curl's --preproxy: a SOCKS proxy every connection goes through first, to the proxy or,
 	// when there is none, to the server; the hosts NO_PROXY lists excepted.
 	PreProxy string
@@ -128,6 +131,9 @@ func New(o Options) (*Transport, error) {
 	if o.DoHURL != "" {
 		if o.DNSServers != "" {
 			return nil, optionErrorf("--doh-url "+o.DoHURL, "give --dns-servers or --doh-url, not both")
+		}
+		if o.DNSIPv4Addr != "" || o.DNSIPv6Addr != "" || o.DNSInterface != "" {
+			return nil, optionErrorf("--doh-url "+o.DoHURL, "--dns-ipv4-addr, --dns-ipv6-addr and --dns-interface are for DNS over UDP and TCP; DNS over HTTPS leaves as any connection does")
 		}
 		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure, o.DoHCertStatus); err != nil {
 			return nil, err
