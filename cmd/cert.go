@@ -259,7 +259,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 		r.Chain = tlsinfo.DescribeChain(chain, o.ServerName, now)
 		r.Checks = tlsinfo.Checks(chain, o.ServerName, cfg.RootCAs, now)
 		r.Verdict = tlsinfo.Verify(chain, o.ServerName, cfg.RootCAs, now)
-		return r, chain, nil
+		return r, chain, revocation(&r, o.Transport.TLS, now)
 	}
 	addr, host, starttls, err := certAddr(target, o.StartTLS)
 	if err != nil {
@@ -295,34 +295,49 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	r.Chain, conn.Chain = conn.Chain, nil
 	r.Checks = tlsinfo.Checks(cs.PeerCertificates, name, cfg.RootCAs, now)
 	r.Verdict = tlsinfo.Verify(cs.PeerCertificates, name, cfg.RootCAs, now)
+	if err := revocation(&r, o.Transport.TLS, now); err != nil {
+		return r, nil, err
+	}
 	conn.Verified = r.Verdict.Trusted
 	r.Conn = &conn
 	return r, cs.PeerCertificates, nil
 }
 
+// revocation adds --crlfile's check to a report whose chain was verified: a fourth check, and the verdict
+// not trusted when the lists do not clear the chain.
+func revocation(r *format.CertReport, o transport.TLSOptions, now time.Time) error {
+	if o.CRLFile == "" || !r.Verdict.Trusted {
+		return nil
+	}
+	crls, err := o.CRLs()
+	if err != nil {
+		return &usageError{err: err}
+	}
+	check := tlsinfo.Check{Name: "revocation", OK: true, Detail: "every CA of the chain has a current list in --crlfile, and none lists the certificate it issued"}
+	var re *tlsinfo.RevocationError
+	if err := crls.Clear(r.Verdict.Chains, now); errors.As(err, &re) {
+		check.OK, check.Detail = false, re.Reason
+		r.Verdict = tlsinfo.Verdict{Reason: err.Error(), Err: err}
+	}
+	r.Checks = append(r.Checks, check)
+	return nil
+}
+
 // judge turns the verdict, the pins and the expiry window into the exit status. For a server, an untrusted
-// chain is exit 60. For a file there is no server to trust: its verdict is shown, and fails only when --cacert
-// asks for a trust check. A chain without a pinned key, or that --crlfile's lists do not clear, is exit 60
-// too. A certificate expiring within the window is exit 10.
+// chain (--crlfile's lists included) is exit 60. For a file there is no server to trust: its verdict is
+// shown, and fails only when --cacert asks for a trust check. A chain without a pinned key is exit 60 too. A
+// certificate expiring within the window is exit 10.
 func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, window time.Duration, now time.Time) error {
 	host := o.ServerName
 	if host == "" {
 		host, _, _ = net.SplitHostPort(r.Target)
 	}
-	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "" || o.Transport.TLS.CAPath != "") {
+	var revoked *tlsinfo.RevocationError
+	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "" || o.Transport.TLS.CAPath != "" || errors.As(r.Verdict.Err, &revoked)) {
 		return exchange.Untrusted(host, r.Verdict.Reason, r.Verdict.Err)
 	}
 	if o.Transport.TLS.Pin != "" {
 		if err := tlsinfo.VerifyPins(chain, o.Transport.TLS.Pin); err != nil {
-			return exchange.Untrusted(host, err.Error(), err)
-		}
-	}
-	if o.Transport.TLS.CRLFile != "" && r.Verdict.Trusted {
-		crls, err := o.Transport.TLS.CRLs()
-		if err != nil {
-			return err
-		}
-		if err := crls.Clear(r.Verdict.Chains, now); err != nil {
 			return exchange.Untrusted(host, err.Error(), err)
 		}
 	}

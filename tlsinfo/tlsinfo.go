@@ -471,7 +471,7 @@ func ValidPin(pins string) error {
 
 // Check is one of the three checks a client makes on a certificate: trusted issuer, matching name, dates.
 type Check struct {
-	Name   string `json:"name"` // trust, name or dates
+	Name   string `json:"name"` // trust, name or dates; revocation with --crlfile (hop cert)
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
 }
