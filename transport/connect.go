@@ -35,7 +35,7 @@ type connector struct {
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
 // through a SOCKS proxy) or to an HTTP proxy that forwards the request.
 func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, error) {
-	target := targetOf(ctx)
+	target := targetOf(ctx, "http", addr)
 	if p := c.proxies.forTarget(target); p != nil && !isSOCKS(p) && !c.tunnelAll {
 		return c.connect(ctx, nil, addr, nil, "") // addr is the forwarding proxy
 	}
@@ -45,8 +45,8 @@ func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, er
 // dialTLS is http.Transport's DialTLSContext: a TLS connection to an https server (directly or through a
 // proxy), or to an https proxy that forwards a plain-http request.
 func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) {
-	target := targetOf(ctx)
-	if target != nil && target.Scheme != "https" {
+	target := targetOf(ctx, "https", addr)
+	if target.Scheme != "https" {
 		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr), "") // addr is the forwarding proxy
 	}
 	return c.connect(ctx, target, addr, withServerName(c.tls, addr), "")

@@ -257,10 +257,13 @@ func (t *Transport) DialStartTLS(ctx context.Context, addr string, cfg *tls.Conf
 
 type targetKey struct{}
 
-// targetOf returns the URL of the request a dial is for.
-func targetOf(ctx context.Context) *url.URL {
-	u, _ := ctx.Value(targetKey{}).(*url.URL)
-	return u
+// targetOf returns the URL of the request a dial is for; never nil, so that a nil target in connect means
+// only a proxy that forwards plain http.
+func targetOf(ctx context.Context, scheme, addr string) *url.URL {
+	if u, ok := ctx.Value(targetKey{}).(*url.URL); ok && u != nil {
+		return u
+	}
+	return &url.URL{Scheme: scheme, Host: addr} // a dial that did not come through RoundTrip
 }
 
 func (p Protocol) alpn() []string {
