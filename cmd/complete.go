@@ -27,7 +27,8 @@ var fixedValues = map[string][]string{
 
 // fileFlags are the flags that take a file name.
 var fileFlags = []string{"output", "cacert", "capath", "cert", "key", "har", "upload-file", "netrc-file", "dump-header",
-	"etag-compare", "etag-save", "proxy-cacert", "cookie-jar", "alt-svc", "hsts", "stderr"}
+	"etag-compare", "etag-save", "proxy-cacert", "cookie-jar", "alt-svc", "hsts", "stderr", "crlfile", "proxy-cert", "proxy-key",
+	"proxy-capath", "proxy-crlfile"}
 
 // registerCompletions adds completions for the flags cc has and, for a request command, its items.
 func registerCompletions(cc *cobra.Command, formats []string) {
