@@ -63,7 +63,9 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 			return nil, &unusable{optionErrorf("--request-target "+req.URL.Opaque, "a proxy that forwards plain http takes whole URLs; send it to the server directly (--noproxy)")}
 		}
 		trace.ProxyForwarded(req.Context(), p.Redacted())
-		return p, nil
+		withPort := *p
+		withPort.Host = proxyAddr(p) // net/http would dial an http:// proxy that names no port on 80
+		return &withPort, nil
 	}
 	return nil, nil
 }

@@ -201,13 +201,13 @@ func (n noProxy) matches(host string) bool {
 
 func isSOCKS(u *url.URL) bool { return strings.HasPrefix(u.Scheme, "socks") }
 
-// proxyAddr is the HOST:PORT of a proxy, with the scheme's default port.
+// proxyAddr is the HOST:PORT of a proxy, with curl's default port when it names none.
 func proxyAddr(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		if isSOCKS(u) {
-			port = "1080"
+		port = "1080" // curl's default for a proxy, SOCKS and HTTP alike (Go's and Python's is 80 for http://)
+		if u.Scheme == "https" {
+			port = "443"
 		}
 	}
 	return net.JoinHostPort(u.Hostname(), port)

@@ -153,6 +153,20 @@ func TestEnvironmentProxies(t *testing.T) {
 
 func ptr(s string) *string { return &s }
 
+// A proxy URL that names no port is reached on curl's default: 1080, SOCKS or HTTP; 443 for https://.
+func TestProxyDefaultPort(t *testing.T) {
+	for raw, want := range map[string]string{"http://proxy": "proxy:1080", "proxy": "proxy:1080", "https://proxy": "proxy:443",
+		"socks5h://proxy": "proxy:1080", "socks4://proxy": "proxy:1080", "http://proxy:3128": "proxy:3128", "http://[::1]": "[::1]:1080"} {
+		u, err := parseProxy("--proxy ", raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := proxyAddr(u); got != want {
+			t.Errorf("%s: %s, want %s", raw, got, want)
+		}
+	}
+}
+
 // An https:// proxy's certificate is verified on its own terms: --proxy-cacert or --proxy-insecure, never
 // the server's --cacert, -k or --pin.
 func TestHTTPSProxyTrust(t *testing.T) {
