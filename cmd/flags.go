@@ -420,7 +420,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.StringVar(&t.LocalPort, "local-port", "", "send from this local port, or the first free one of a range FROM-TO, as curl does")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
-	fs.StringVarP(&t.Proxy, "proxy", "x", "", "send through this proxy: http://, https://, socks5://, socks5h://, socks4:// or socks4a:// URL (default: the *_PROXY variables)")
+	fs.VarP(proxyFlag{t}, "proxy", "x", `send through this proxy: http://, https://, socks5://, socks5h://, socks4:// or socks4a:// URL (default: the *_PROXY variables; "" for none)`)
 	fs.StringVar(&t.PreProxy, "preproxy", "", "curl's: go through this SOCKS proxy first (socks4://, socks4a://, socks5://, socks5h://), to --proxy's or to the server")
 	fs.MarkHidden("preproxy")
 	fs.Var((*stringsFlag)(&t.ProxyHeaders), "proxy-header", `a header for the proxy only, "Name: value": in its CONNECT, or with a plain-http request it forwards (repeatable), as curl's`)
@@ -563,6 +563,17 @@ func (f *protocolsFlag) String() string {
 func (f *protocolsFlag) Type() string { return "string" }
 func (f *protocolsFlag) Set(v string) error {
 	*f.dst = exchange.ParseProtocols(v)
+	return nil
+}
+
+// proxyFlag is --proxy: a proxy URL, or "" for no proxy at all, whatever the *_PROXY variables say (curl's
+// -x "").
+type proxyFlag struct{ t *transport.Options }
+
+func (f proxyFlag) String() string { return f.t.Proxy }
+func (f proxyFlag) Type() string   { return "string" }
+func (f proxyFlag) Set(v string) error {
+	f.t.Proxy, f.t.ProxyOff = v, v == ""
 	return nil
 }
 

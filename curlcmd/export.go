@@ -396,6 +396,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.ProxyTLS.Insecure {
 		out = append(out, "--proxy-insecure")
 	}
+	if t.ProxyOff {
+		out = append(out, "--proxy", "") // none, whatever the environment says
+	}
 	for _, p := range []struct{ flag, url string }{{"--preproxy", t.PreProxy}, {"--proxy", t.Proxy}} {
 		if p.url == "" {
 			continue

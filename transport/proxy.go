@@ -74,7 +74,7 @@ func newProxies(o Options) (*proxies, error) {
 		return "", ""
 	}
 	for scheme, name := range map[string]string{"http": "http_proxy", "https": "https_proxy", "all": "all_proxy"} {
-		if n, v := env(name); v != "" {
+		if n, v := env(name); v != "" && !o.ProxyOff {
 			u, err := parseProxy(n+"=", v)
 			if err != nil {
 				return nil, err
