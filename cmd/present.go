@@ -68,7 +68,8 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	case o.Quiet:
 		// Nothing: errors and failed checks are printed whatever the parts.
 	case o.Silent:
-		p.respBody = true
+		// curl's -s silences meta output, not data: -i's head on stdout (and -I's) is data.
+		p.respBody, p.respHead = true, o.Include
 	case o.Verbose:
 		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
 	default:
