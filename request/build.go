@@ -102,6 +102,9 @@ func Build(spec Spec) (*Request, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := sendableQuery("--url-query "+q, part, "without the + it encodes them"); err != nil {
+			return nil, err
+		}
 		addQuery(r.URL, part)
 	}
 	body, err := b.build(r.Header.Get("Content-Type"))
@@ -111,6 +114,9 @@ func Build(spec Spec) (*Request, error) {
 	if spec.Get && body.data != nil {
 		// curl -G: the data goes into the query, and nothing is sent as a body.
 		if d, _ := body.data.Bytes(); len(d) > 0 {
+			if err := sendableQuery("-G", string(d), "--data-urlencode encodes them"); err != nil {
+				return nil, err
+			}
 			addQuery(r.URL, string(d))
 		}
 		body = built{}
@@ -209,6 +215,16 @@ func addQuery(u *url.URL, part string) {
 		u.RawQuery += "&"
 	}
 	u.RawQuery += part
+}
+
+// sendableQuery refuses a part of the query that a request line cannot carry: a space or a control
+// character, which curl refuses too (exit 3) and a server would take for the line's end. Other bytes go as
+// they are, as curl sends them.
+func sendableQuery(flag, part, advice string) error {
+	if strings.ContainsFunc(part, func(c rune) bool { return c <= ' ' || c == 0x7f }) {
+		return usageErrorf(flag, "the query would hold a space or a control character (%q), which a request line cannot carry; %s", part, advice)
+	}
+	return nil
 }
 
 // validTarget reports whether t can stand in a request line: "*", or a path of printable ASCII without

@@ -422,3 +422,23 @@ func TestKeep(t *testing.T) {
 		t.Errorf("a body held in memory keeps no copy (Bytes has it): %q", got)
 	}
 }
+
+// -G and --url-query '+RAW' put data in the query as it is; a space or a control character there cannot stand
+// in a request line (a CR LF would end it, and what follows would be read as a header), so it is refused.
+func TestQueryDataSendable(t *testing.T) {
+	for _, s := range []Spec{
+		{Get: true, Data: []Data{{Kind: DataBinary, Value: "q=a\r\nX-Smuggled: 1"}}},
+		{Get: true, Data: []Data{{Kind: DataRaw, Value: "q=1 2"}}},
+		{URLQuery: []string{"+a=\tb"}},
+	} {
+		s.Method, s.URL = "GET", "http://example.com/get"
+		var ue *UsageError
+		if r, err := Build(s); !errors.As(err, &ue) {
+			t.Errorf("%+v: %v, %v; want a usage error", s, r, err)
+		}
+	}
+	r, err := Build(Spec{Method: "GET", URL: "http://example.com/get", Get: true, Data: []Data{{Kind: DataRaw, Value: "q=é&r=%20"}}})
+	if err != nil || r.URL.RawQuery != "q=é&r=%20" {
+		t.Errorf("bytes a request line carries: %v, %+v", err, r)
+	}
+}
