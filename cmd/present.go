@@ -44,14 +44,18 @@ type presenter struct {
 	// besides: the document, the HAR, a body check); it is then asked for as stored.
 	mayResume bool
 
-	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
-	warnedWriteOut bool             // unknown -w variables were warned about
-	saved          string           // the file the body went to (-o, -O), for -w's filename_effective
-	dump           *os.File         // -D's file, opened at the first response head
-	dumpErr        error            // -D's file could not be written
-	req            *request.Request // the request being sent, for its body
-	insecure       bool             // certificates are not verified (-k)
-	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
+	watched        <-chan struct{} // closed once interrupts are watched: output waits for it
+	warnedWriteOut bool            // unknown -w variables were warned about
+	saved          string          // the file the body went to (-o, -O), for -w's filename_effective
+	dump           *os.File        // -D's file, opened at the first response head
+	// heads are -i's heads held for -o's file, which takes them before the body as curl writes them;
+	// headsInFile says they went there (a partial file then cannot be resumed).
+	heads       *bytes.Buffer
+	headsInFile bool
+	dumpErr     error            // -D's file could not be written
+	req         *request.Request // the request being sent, for its body
+	insecure    bool             // certificates are not verified (-k)
+	pending     *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
 }
 
 func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
@@ -323,6 +327,13 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		}
 		// f is nil for an error answer to a resumed download: the partial file stays as it was and the body
 		// is shown instead.
+		if f != nil && p.heads != nil {
+			if _, err := f.Write(p.heads.Bytes()); err != nil {
+				f.Discard()
+				return format.BodyResult{}, false, err
+			}
+			p.heads, p.headsInFile = nil, true
+		}
 		if f != nil {
 			file, w, terminal = f, f, false
 			switch {
@@ -370,6 +381,8 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		p.saved = file.Path()
 		if exchange.ClassOf(err) == exchange.TooLarge {
 			file.Discard() // the rest would only make it larger: nothing to resume
+		} else if err != nil && p.headsInFile {
+			file.Discard() // -i's heads stand before the body: what arrived could not be resumed
 		} else if err != nil {
 			if kept := file.Abort(validatorOf(resp.Header)); kept != "" {
 				p.note(fmt.Sprintf("the bytes received are kept in %s; -C resumes the download", kept))
@@ -389,6 +402,23 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		p.note(res.Note)
 	}
 	return res, true, err
+}
+
+// headsToFile sends -i's heads to -o's file, before the body, as curl writes them; not when the download may
+// resume (-C, --retry), which would put them in the middle of the body.
+func (p *presenter) headsToFile() {
+	if p.o.Include && p.o.downloading() && !p.mayResume && !p.o.Continue {
+		p.heads = &bytes.Buffer{}
+		p.headOut, p.headStyle = p.heads, format.Style{Secrets: format.Secrets{Show: true}}
+	}
+}
+
+// flushHeads writes on stdout the heads held for a file that was never made (a 304, a failure).
+func (p *presenter) flushHeads() {
+	if p.heads != nil {
+		p.s.Out.Write(p.heads.Bytes())
+		p.heads = nil
+	}
 }
 
 // exchangeWriter stops writing the body once the exchange's time is up or it was interrupted: formatting

@@ -211,6 +211,8 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		}
 	}
 	p.mayResume = o.Exchange.Retry.N > 0 && p.o.downloading() && !p.document && p.o.HAR == "" && !p.needBody
+	p.headsToFile()
+	defer p.flushHeads()
 	if err := p.prepareDownload(out.req); err != nil {
 		return err
 	}
