@@ -341,19 +341,25 @@ func consecutivePorts(t *testing.T, network string) (taken, free int) {
 	return 0, 0
 }
 
-// --dns-servers: names are resolved by the servers given (the system's resolver knows none of these), the
-// QUIC dial's too; one that answers nothing fails to resolve; bad values are refused.
-// curl's --dns-ipv4-addr (and --dns-interface's addresses) are where DNS queries leave from; the
-// connection to the server leaves as it would anyway. DNS over HTTPS is not theirs.
-func TestDNSFrom(t *testing.T) {
+// dnsBackend starts a DNS server that knows hop.test and an HTTP server, and returns the DNS server and the
+// HTTP server's port, both stopped when the test ends.
+func dnsBackend(t *testing.T) (*testserver.DNS, string) {
+	t.Helper()
 	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dns.Close()
+	t.Cleanup(dns.Close)
 	srv := httptest.NewServer(testserver.Handler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	return dns, port
+}
+
+// curl's --dns-ipv4-addr (and --dns-interface's addresses) are where DNS queries leave from; the
+// connection to the server leaves as it would anyway. DNS over HTTPS is not theirs.
+func TestDNSFrom(t *testing.T) {
+	dns, port := dnsBackend(t)
 	for _, o := range []Options{
 		{DNSServers: dns.Addr(), DNSIPv4Addr: "127.0.0.2"},
 		{DNSServers: dns.Addr(), DNSInterface: "lo", DNSIPv4Addr: "127.0.0.2"}, // the address given wins
@@ -378,18 +384,16 @@ func TestDNSFrom(t *testing.T) {
 	}
 }
 
+// --dns-servers: names are resolved by the servers given (the system's resolver knows none of these), the
+// QUIC dial's too; one that answers nothing fails to resolve; bad values are refused.
 func TestDNSServers(t *testing.T) {
-	dns, err := testserver.StartDNS(&testserver.DNS{Zone: "hop.test."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dns.Close()
-	srv := httptest.NewServer(testserver.Handler())
-	defer srv.Close()
-	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	dns, port := dnsBackend(t)
 	tr := newTransport(t, Options{DNSServers: "127.0.0.1:1," + dns.Addr()}) // the first answers nothing: the next query goes to the second
-	var body string
-	var rec trace.Record
+	var (
+		body string
+		rec  trace.Record
+		err  error
+	)
 	for range 2 {
 		if body, rec, err = get(t, tr, "http://api.hop.test:"+port+"/peer"); err == nil {
 			break
