@@ -3,7 +3,6 @@ package tlsinfo
 import (
 	"bytes"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"time"
@@ -16,13 +15,7 @@ type CRLs []*x509.RevocationList
 // A file that holds none is an error.
 func ReadCRLs(data []byte) (CRLs, error) {
 	var lists CRLs
-	rest := data
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
+	for block := range pemBlocks(data) {
 		if block.Type != "X509 CRL" {
 			continue
 		}

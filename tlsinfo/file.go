@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -20,19 +21,25 @@ var (
 	errKeyNotCertificate = errors.New("it holds a private key, not a certificate")
 )
 
+// pemBlocks yields the PEM blocks of data in order; the text around them is passed over.
+func pemBlocks(data []byte) iter.Seq[*pem.Block] {
+	return func(yield func(*pem.Block) bool) {
+		for {
+			var block *pem.Block
+			if block, data = pem.Decode(data); block == nil || !yield(block) {
+				return
+			}
+		}
+	}
+}
+
 // ParseCerts reads the certificates of a PEM file (any number of CERTIFICATE blocks; other blocks are
 // skipped) or a DER file (one or more certificates).
 func ParseCerts(data []byte) ([]*x509.Certificate, error) {
 	var chain []*x509.Certificate
 	key := false
 	if bytes.Contains(data, []byte("-----BEGIN")) {
-		rest := data
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
+		for block := range pemBlocks(data) {
 			if block.Type != "CERTIFICATE" {
 				key = key || strings.HasSuffix(block.Type, "PRIVATE KEY")
 				continue
