@@ -44,18 +44,19 @@ type presenter struct {
 	// besides: the document, the HAR, a body check); it is then asked for as stored.
 	mayResume bool
 
-	watched        <-chan struct{} // closed once interrupts are watched: output waits for it
-	warnedWriteOut bool            // unknown -w variables were warned about
-	saved          string          // the file the body went to (-o, -O), for -w's filename_effective
-	dump           *os.File        // -D's file, opened at the first response head
+	watched        <-chan struct{}  // closed once interrupts are watched: output waits for it
+	warnedWriteOut bool             // unknown -w variables were warned about
+	saved          string           // the file the body went to (-o, -O), for -w's filename_effective
+	dump           *os.File         // -D's file, opened at the first response head
+	dumpErr        error            // -D's file could not be written
+	req            *request.Request // the request being sent, for its body
+	insecure       bool             // certificates are not verified (-k)
+	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
+
 	// heads are -i's heads held for -o's file, which takes them before the body as curl writes them;
 	// headsInFile says they went there (a partial file then cannot be resumed).
 	heads       *bytes.Buffer
 	headsInFile bool
-	dumpErr     error            // -D's file could not be written
-	req         *request.Request // the request being sent, for its body
-	insecure    bool             // certificates are not verified (-k)
-	pending     *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
 }
 
 func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {

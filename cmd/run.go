@@ -326,9 +326,9 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 	return nil
 }
 
-// resolveTransportSecrets reads the transport's secrets: --pass's passphrase as typed, from a file or the
-// environment, or after --cert's FILE: (curl's form), or asked for on the terminal when the key is encrypted; -U's so too, asking for a missing
-// password, as -a's: the transport then has "user:password".
+// resolveTransportSecrets reads the transport's secrets: the passphrases of the server's and the proxy's
+// client keys (resolveKeySecret), and -U's, asking for a missing password as -a's: the transport then has
+// "user:password".
 func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
 	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
 		return err
