@@ -92,6 +92,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Other, waiting, err, "%v", changed)
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
+	case findOp(err, "preproxyconnect") != nil:
+		// Before proxyconnect: net/http wraps the dial of a proxy that forwards plain http in one of its own.
+		return failure(Connect, waiting, err, "could not connect to the pre-proxy: %v (is it running, and is --preproxy right?)", findOp(err, "preproxyconnect").Err)
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
@@ -146,6 +149,16 @@ func certificateError(host, reason string, err error) *Error {
 	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice[tlsinfo.CauseOf(err)])
 	e.Host = host
 	return e
+}
+
+// findOp is the *net.OpError of operation op in err's chain, however deep, or nil.
+func findOp(err error, op string) *net.OpError {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if o, ok := err.(*net.OpError); ok && o.Op == op {
+			return o
+		}
+	}
+	return nil
 }
 
 // proxyAdvice is what to do about an https:// proxy's certificate that is not trusted: the flags are the

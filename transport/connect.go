@@ -151,8 +151,12 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 	}
 	conn, err := c.dial.dial(ctx, proxyAddr(chain[0]))
 	if err != nil {
-		// Typed as net/http types it, so that the message names the proxy.
-		return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
+		// Typed as net/http types it, so that the message names the proxy (--preproxy's, when it is first).
+		op := "proxyconnect"
+		if chain[0] == c.proxies.pre {
+			op = "preproxyconnect"
+		}
+		return nil, &net.OpError{Op: op, Net: "tcp", Err: err}
 	}
 	if deadline, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(deadline)

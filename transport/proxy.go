@@ -49,12 +49,12 @@ func newProxies(o Options) (*proxies, error) {
 		if !strings.Contains(raw, "://") {
 			raw = "socks4://" + raw // curl's default for a pre-proxy
 		}
+		if !strings.HasPrefix(raw, "socks") {
+			return nil, optionErrorf("--preproxy "+redact.URL(o.PreProxy), "a pre-proxy is a SOCKS proxy: socks4://, socks4a://, socks5:// or socks5h://")
+		}
 		u, err := parseProxy("--preproxy ", raw)
 		if err != nil {
 			return nil, err
-		}
-		if !isSOCKS(u) {
-			return nil, optionErrorf("--preproxy "+redact.URL(o.PreProxy), "a pre-proxy is a SOCKS proxy: socks4://, socks4a://, socks5:// or socks5h://")
 		}
 		p.pre = u
 	}
