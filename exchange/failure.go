@@ -213,12 +213,15 @@ func proxyHandshakeError(p proxyTLSError, err error) *Error {
 	if reason != "" {
 		e = failure(Certificate, "the TLS handshake", err, "certificate of the proxy %s is not trusted: %s%s", proxy, reason, proxyAdvice[tlsinfo.CauseOf(err)])
 	} else {
-		cause := p.Unwrap()
+		msg := p.Unwrap().Error()
+		if i := strings.Index(msg, "remote error: tls:"); i > 0 {
+			msg = msg[i:] // the proxy's alert, without net/http's wrapping ("readLoopPeekFailLocked: ...")
+		}
 		hint := "does the proxy's port speak TLS? an http:// proxy URL speaks plain HTTP to it"
-		if msg := cause.Error(); strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") {
+		if strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") {
 			hint = "the proxy wants a client certificate it trusts: --proxy-cert FILE --proxy-key FILE"
 		}
-		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with the proxy %s failed: %v (%s)", proxy, cause, hint)
+		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with the proxy %s failed: %s (%s)", proxy, msg, hint)
 	}
 	e.Host = proxy
 	return e

@@ -1,0 +1,26 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/hop-cli/hop/trace"
+)
+
+// An https:// proxy that forwards plain http refuses the client's certificate under TLS 1.3 after the
+// handshake: the alert comes back from the request's read, wrapped by net/http in words of its own, which
+// the message leaves out. The failure is the proxy's, never the server's.
+func TestForwardingProxyAlert(t *testing.T) {
+	alert := errors.New("remote error: tls: certificate required")
+	rec := trace.Record{URL: "http://example.com/get", Host: "example.com", Proxy: "https://10.0.0.1:3128"}
+	for _, err := range []error{alert, fmt.Errorf("readLoopPeekFailLocked: %w", alert)} {
+		got := (&Client{}).classify(context.Background(), err, rec)
+		var e *Error
+		want := "TLS handshake with the proxy 10.0.0.1:3128 failed: remote error: tls: certificate required (the proxy wants a client certificate it trusts: --proxy-cert FILE --proxy-key FILE)"
+		if !errors.As(got, &e) || e.Error() != want || e.Class() != Handshake || e.Host != "10.0.0.1:3128" {
+			t.Errorf("%v: %v", err, got)
+		}
+	}
+}
