@@ -187,6 +187,9 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--data-binary", "@-", "REC/g"}, stdin: str("piped\n")},
 		{args: []string{"-u", "ann:pw", "-A", "agent/1", "-e", "http://ref/", "-b", "c=1", "REC/h"}},
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
+		// A --json piece joins what came before without a '&'; any other piece after it with one.
+		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},
+		{args: []string{"--json", `[1`, "-d", "2]", "REC/i3"}},
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
 		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
 		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},

@@ -12,8 +12,8 @@ import (
 
 var dataFlags = [...]string{DataASCII: "-d", DataRaw: "--data-raw", DataBinary: "--data-binary", DataURLEncode: "--data-urlencode", DataJSON: "--json"}
 
-// curlData joins the data arguments as curl does: pieces separated by &, --json pieces added to a --json
-// piece as they are. The body is a form, or JSON when --json was used.
+// curlData joins the data arguments as curl does: pieces separated by &, but a --json piece added to what
+// came before as it is. The body is a form, or JSON when --json was used.
 func (b *bodyBuilder) curlData() (built, error) {
 	var buf bytes.Buffer
 	isJSON := false
@@ -22,7 +22,7 @@ func (b *bodyBuilder) curlData() (built, error) {
 		if err != nil {
 			return built{}, err
 		}
-		if i > 0 && !(d.Kind == DataJSON && b.spec.Data[i-1].Kind == DataJSON) {
+		if i > 0 && d.Kind != DataJSON {
 			buf.WriteByte('&')
 		}
 		buf.Write(p)
