@@ -757,6 +757,15 @@ func TestFormNamesAsCurl(t *testing.T) {
 			t.Errorf("hop post %q sent\n%q\ncurl\n%q", c.escape, own, want[:2])
 		}
 	}
+	// Another multipart type named in -H: curl calls its parts attachments.
+	args := []string{"-s", "-H", "Content-Type: multipart/mixed", "-F", "a=1", "-F", `f=@x"y\z.txt`, srv.URL + "/record/f"}
+	want := dispositions(curl, args...)
+	if len(want) != 2 || !strings.HasPrefix(want[0], "Content-Disposition: attachment; ") {
+		t.Fatalf("curl, multipart/mixed: %q", want)
+	}
+	if got := dispositions(hop, append([]string{"curl"}, args...)...); !slices.Equal(got, want) {
+		t.Errorf("hop curl, multipart/mixed:\n%q\ncurl\n%q", got, want)
+	}
 	if got := dispositions(hop, "curl", "-s", "--form-escape", "-F", "a\nb\r=1", srv.URL+"/record/f"); len(got) != 1 || got[0] != "Content-Disposition: form-data; name=\"a%0Ab%0D\"\r" {
 		t.Errorf("a name with CR and LF: %q", got)
 	}

@@ -681,14 +681,20 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 		}
 	}
 	boundary, flag := b.spec.Boundary, "--boundary"
-	if _, params, err := mime.ParseMediaType(userType); boundary == "" && err == nil && params["boundary"] != "" {
-		boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
+	disposition := "form-data"
+	if mt, params, err := mime.ParseMediaType(userType); err == nil {
+		if boundary == "" && params["boundary"] != "" {
+			boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
+		}
+		if strings.HasPrefix(mt, "multipart/") && mt != "multipart/form-data" {
+			disposition = "attachment" // curl's word for the parts of another multipart type (mixed, related)
+		}
 	}
 	names := formNames
 	if b.spec.FormEscape {
 		names = formNamesEscaped
 	}
-	body, ct, boundary, err := layoutMultipart(b.parts, boundary, names)
+	body, ct, boundary, err := layoutMultipart(b.parts, boundary, names, disposition)
 	if body != nil {
 		body.NamesEscaped = b.spec.FormEscape
 	}
@@ -699,8 +705,9 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 }
 
 // layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty) and the
-// names escaped by names; file contents are read each time the body is opened.
-func layoutMultipart(parts []Part, boundary string, names *strings.Replacer) (*Body, string, string, error) {
+// names escaped by names, each part's Content-Disposition the word disposition ("form-data", or "attachment"
+// in another multipart type); file contents are read each time the body is opened.
+func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, disposition string) (*Body, string, string, error) {
 	type segment struct {
 		data   []byte
 		path   string
@@ -720,7 +727,7 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer) (*B
 	for _, p := range parts {
 		if p.File == "" {
 			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, names.Replace(p.Name)))
+			h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
 			if p.ContentType != "" {
 				h.Set("Content-Type", p.ContentType)
 			}
@@ -733,8 +740,8 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer) (*B
 		}
 		hasFiles = true
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
-			names.Replace(p.Name), names.Replace(p.Filename)))
+		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`,
+			disposition, names.Replace(p.Name), names.Replace(p.Filename)))
 		h.Set("Content-Type", p.ContentType)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err
