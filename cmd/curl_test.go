@@ -190,6 +190,11 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		// A --json piece joins what came before without a '&'; any other piece after it with one.
 		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},
 		{args: []string{"--json", `[1`, "-d", "2]", "REC/i3"}},
+		// -G moves -d's data (and --json's, whose two headers stay) to the query, and leaves -F's parts and
+		// -T's file the body, sent with POST and PUT.
+		{args: []string{"-G", "--json", `x`, "REC/i4"}},
+		{args: []string{"-G", "-F", "a=b", "REC/i5"}},
+		{args: []string{"-G", "-T", "upload.txt", "REC/i6"}},
 		{args: []string{"-X", "PATCH", "--data-raw", "@not-a-file", "REC/j"}},
 		{args: []string{"--path-as-is", "REC/k/../l/./m"}},
 		{args: []string{"-F", `a="@data.json"`, "-F", `b="x;type=y"`, "REC/n"}},

@@ -293,6 +293,7 @@ type translation struct {
 	flags  []string
 	stdin  bool // a value reads standard input (@-, <-, -T -)
 	data   bool // a body flag was given
+	form   bool // -F or --form-string: a multipart body, which -G leaves as it is
 	upload bool
 	head   bool
 	get    bool
@@ -448,10 +449,12 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	case method != "":
 	case t.head:
 		method = "HEAD"
+	case t.upload:
+		method = "PUT" // with -G too: curl's -G moves -d's data to the query, and nothing else
+	case t.form:
+		method = "POST"
 	case t.get:
 		method = "GET"
-	case t.upload:
-		method = "PUT"
 	case t.data:
 		method = "POST"
 	default:
@@ -692,8 +695,10 @@ func (t *translation) idleTimeout() ([]string, error) {
 
 func (t *translation) apply(opt *curlOption, v string) {
 	switch opt.long {
-	case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json", "form", "form-string":
+	case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json":
 		t.data = true
+	case "form", "form-string":
+		t.data, t.form = true, true
 	case "upload-file":
 		t.upload = true
 		t.uploads++

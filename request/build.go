@@ -111,15 +111,20 @@ func Build(spec Spec) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if spec.Get && body.data != nil {
-		// curl -G: the data goes into the query, and nothing is sent as a body.
+	if spec.Get && len(spec.Data) > 0 && body.data != nil {
+		// curl -G: -d's data goes into the query, and nothing is sent as a body (-F's parts and -T's file
+		// stay the body, as curl leaves them).
 		if d, _ := body.data.Bytes(); len(d) > 0 {
 			if err := sendableQuery("-G", string(d), "--data-urlencode encodes them"); err != nil {
 				return nil, err
 			}
 			addQuery(r.URL, string(d))
 		}
-		body = built{}
+		var kept built
+		if body.accept == contentJSON {
+			kept.contentType, kept.accept = body.contentType, body.accept // --json's two headers stay, as in curl
+		}
+		body = kept
 	}
 	r.Body = body.data
 	if spec.Compress > 0 && r.Body != nil {
