@@ -109,7 +109,8 @@ func userPassword(flag, v, prompt string, env Env) (user, pass string, err error
 		return "", "", err
 	}
 	user, pass, hasPass := strings.Cut(resolved, ":")
-	if user == "" {
+	if user == "" && (!hasPass || pass == "") {
+		// ":KEY" is an empty user name with a password, as some APIs take a key (curl sends it so).
 		return "", "", &request.UsageError{Err: fmt.Errorf("%s: no user name before the colon", flag)}
 	}
 	if !hasPass && strings.HasPrefix(v, "@") && !strings.HasPrefix(v, "@@") {

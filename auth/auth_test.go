@@ -60,7 +60,12 @@ func TestResolvePrompts(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "hunter2") || asked != "" || !strings.Contains(err.Error(), "user:password") {
 		t.Errorf("-a @env:PW holding a bare password: err %v, prompt %q", err, asked)
 	}
-	if _, err := (Flags{Basic: ":pw"}).Resolve(env); err == nil {
-		t.Errorf("an empty user name was accepted")
+	// An empty user name with a password is a key taken as the password (curl, HTTPie and xh send it); with
+	// neither, nothing was given.
+	if c, err := (Flags{Basic: ":pw"}).Resolve(env); err != nil || c.User != "" || c.Password != "pw" {
+		t.Errorf("-a :pw: %+v, %v", c, err)
+	}
+	if _, err := (Flags{Basic: ":"}).Resolve(env); err == nil {
+		t.Errorf("-a : was accepted")
 	}
 }

@@ -186,6 +186,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-T", "upload.txt", "REC/f"}},
 		{args: []string{"--data-binary", "@-", "REC/g"}, stdin: str("piped\n")},
 		{args: []string{"-u", "ann:pw", "-A", "agent/1", "-e", "http://ref/", "-b", "c=1", "REC/h"}},
+		{args: []string{"-u", ":api-key", "REC/h2"}},
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		// A --json piece joins what came before without a '&'; any other piece after it with one.
 		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},
@@ -231,6 +232,26 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		}
 		// hop's own User-Agent and Accept-Encoding stay; hop never sends Expect: 100-continue (curl does for -T).
 		sameRequest(t, "hop curl "+strings.Join(tt.args, " "), got, want, "User-Agent", "Accept-Encoding", "Expect")
+	}
+}
+
+// A URL's user information with an empty user name and a password (http://:KEY@host/, a key taken as the
+// password) becomes Basic auth, as curl sends it; hop's own -a :KEY too.
+func TestEmptyUserNameAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "://", "://:key@", 1) + "/record/x"
+	_, want := curlRun(t, curl, "-s", u)
+	_, got := curlRun(t, hopBinary(t), "curl", "-s", u)
+	w, g := records(t, want)[0], records(t, got)[0]
+	if a := w.Header["Authorization"]; len(a) != 1 || a[0] != "Basic OmtleQ==" {
+		t.Fatalf("curl sent %v", w.Header)
+	}
+	sameRequest(t, "hop curl http://:key@...", g, w, "User-Agent", "Accept-Encoding")
+	_, own := curlRun(t, hopBinary(t), "get", srv.URL+"/record/x", "-a", ":key")
+	if a := records(t, own)[0].Header["Authorization"]; len(a) != 1 || a[0] != "Basic OmtleQ==" {
+		t.Errorf("hop get -a :key sent %q", a)
 	}
 }
 

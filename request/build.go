@@ -134,14 +134,14 @@ func Build(spec Spec) (*Request, error) {
 	}
 
 	user, pass := spec.User, spec.Password
-	if u := r.URL.User; u != nil && user == "" && spec.Bearer == "" && !spec.Challenged {
+	if u := r.URL.User; u != nil && user == "" && pass == "" && spec.Bearer == "" && !spec.Challenged {
 		// Credentials in the URL become Basic auth, as in curl and net/http's client, but here, where -v and
 		// --offline can show the header they produce; the URL sent carries none.
 		user = u.Username()
 		pass, _ = u.Password()
 	}
-	if user != "" && r.Header.Get("Authorization") == "" {
-		r.SetBasicAuth(user, pass)
+	if (user != "" || pass != "") && r.Header.Get("Authorization") == "" {
+		r.SetBasicAuth(user, pass) // an empty user name with a password (-u :KEY) too, as curl sends it
 	}
 	if spec.Bearer != "" && r.Header.Get("Authorization") == "" {
 		if err := ValidateHeader("Authorization", spec.Bearer); err != nil {

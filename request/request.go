@@ -55,7 +55,7 @@ type Spec struct {
 	// reads from a HAR file): each is sent unless the command line gives (or removes) one of the same name.
 	SessionHeaders http.Header
 
-	User, Password string // basic auth; User empty means none
+	User, Password string // basic auth; both empty means none
 	Bearer         string
 	Challenged     bool // credentials answer the server's challenge (digest): none go at once, the URL's neither
 
