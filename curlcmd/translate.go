@@ -466,6 +466,9 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	}
 	url, _ := next(transfers[0].URL.All())
 	args := append([]string{"request", method, url}, t.flags...)
+	if t.method != strings.ToUpper(t.method) {
+		args = append(args, "-X", t.method) // sent as typed, as curl sends it ("request" makes it upper case)
+	}
 	for _, g := range t.globalFlags {
 		if g.part != t.part {
 			args = append(args, g.flags...)
