@@ -187,7 +187,8 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--data-binary", "@-", "REC/g"}, stdin: str("piped\n")},
 		{args: []string{"-u", "ann:pw", "-A", "agent/1", "-e", "http://ref/", "-b", "c=1", "REC/h"}},
 		{args: []string{"-u", ":api-key", "REC/h2"}},
-		{args: []string{"-X", "post", "-d", "a", "REC/h4"}}, // the method as typed
+		{args: []string{"-X", "post", "-d", "a", "REC/h4"}},                  // the method as typed
+		{args: []string{"-u", "ann:pw", "--oauth2-bearer", "tok", "REC/h5"}}, // the token wins
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		// A --json piece joins what came before without a '&'; any other piece after it with one.
 		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},

@@ -30,6 +30,10 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
+		// --oauth2-bearer's token is what curl sends: -u's credentials are left out (a header that reads
+		// --user stays); the method as typed goes as -X.
+		{`-u a:b -H --user --oauth2-bearer t -X post example.com`,
+			[]string{"request", "post", "example.com", "--header", "--user", "--bearer", "t", "-X", "post", "--ignore-stdin"}},
 		{`-r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		// -g: no globbing, the URL as typed; -o and -O pair with the URLs, so extra ones are left out.

@@ -74,7 +74,7 @@ var options = []curlOption{
 	same("cookie-jar", 'c', true),
 	same("junk-session-cookies", 'j', false),
 	same("user", 'u', true),
-	{long: "oauth2-bearer", value: true, to: "--bearer"},
+	{long: "oauth2-bearer", value: true, hop: func(v string, t *translation) []string { t.bearer = true; return []string{"--bearer", v} }},
 	accepted("basic", 0, false),
 	{long: "anyauth", to: "--auth-type=any"}, // the server's challenge picks Digest or Basic
 	accepted("netrc", 'n', false),            // hop reads .netrc unless --no-netrc
@@ -291,9 +291,11 @@ type translation struct {
 	method string
 	urls   []string
 	flags  []string
-	stdin  bool // a value reads standard input (@-, <-, -T -)
-	data   bool // a body flag was given
-	form   bool // -F or --form-string: a multipart body, which -G leaves as it is
+	stdin  bool  // a value reads standard input (@-, <-, -T -)
+	data   bool  // a body flag was given
+	form   bool  // -F or --form-string: a multipart body, which -G leaves as it is
+	bearer bool  // --oauth2-bearer, whose token curl sends rather than -u's user and password
+	userAt []int // where each -u's --user flag stands in flags
 	upload bool
 	head   bool
 	get    bool
@@ -465,7 +467,19 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		return nil, err
 	}
 	url, _ := next(transfers[0].URL.All())
-	args := append([]string{"request", method, url}, t.flags...)
+	flags := t.flags
+	if t.bearer && len(t.userAt) > 0 {
+		// curl sends the token, not -u's Basic credentials: each --user and its value are left out.
+		flags = nil
+		for i := 0; i < len(t.flags); i++ {
+			if slices.Contains(t.userAt, i) {
+				i++
+				continue
+			}
+			flags = append(flags, t.flags[i])
+		}
+	}
+	args := append([]string{"request", method, url}, flags...)
 	if t.method != strings.ToUpper(t.method) {
 		args = append(args, "-X", t.method) // sent as typed, as curl sends it ("request" makes it upper case)
 	}
@@ -729,6 +743,9 @@ func (t *translation) apply(opt *curlOption, v string) {
 	switch {
 	case opt.long == "stderr":
 		t.stderr = flags
+	case opt.long == "user":
+		t.userAt = append(t.userAt, len(t.flags))
+		t.flags = append(t.flags, flags...)
 	case opt.global && flags != nil:
 		t.globalFlags = append(t.globalFlags, partFlags{t.part, flags})
 		fallthrough
