@@ -60,7 +60,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return proxyHandshakeError(viaTLS, err)
 	case strings.HasPrefix(rec.Proxy, "https://") && strings.HasPrefix(rec.URL, "http://") && strings.Contains(err.Error(), "remote error: tls:"):
 		// Plain http forwarded by an https:// proxy: the only TLS is the proxy's, which under TLS 1.3 refuses
-		// the client's certificate (or its absence) after the handshake, when the answer is read.
+		// the client's certificate (or its absence) after the handshake, when the answer is read. transport
+		// cannot wrap that read: net/http needs the *tls.Conn itself, to time its handshake and keep its state.
 		return proxyHandshakeError(forwardedTLS{rec.Proxy, err}, err)
 	case errors.As(err, &ve):
 		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
