@@ -292,7 +292,7 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 	// -I: HEAD, and the head on stdout.
 	srv := recordingServer(t)
 	out, code := runHop(t, "get", srv+"/get", "-I")
-	if code != 0 || !bytes.HasPrefix(out, []byte("HTTP/1.1 200 OK\n")) || !bytes.Contains(out, []byte("Content-Type: application/json")) {
+	if code != 0 || !bytes.HasPrefix(out, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.Contains(out, []byte("Content-Type: application/json")) {
 		t.Errorf("-I: exit %d, stdout %q; want the status line and headers", code, out)
 	}
 	for _, args := range [][]string{

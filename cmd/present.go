@@ -195,6 +195,12 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 func (p *presenter) responseHead(resp *http.Response) {
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now()}
 	if p.o.Include {
+		if !p.headStyle.Color && (p.heads != nil || !p.s.OutTTY) {
+			// Data, not a display: as received, CRLF line ends and all, as curl writes -i's heads to a pipe
+			// or a file (`curl -si URL | sed '1,/^\r$/d'` strips them).
+			format.DumpHead(p.headOut, st, resp.Header, false)
+			return
+		}
 		format.RawHead(p.headOut, p.headStyle, st, resp.Header)
 	} else {
 		format.StatusLine(p.headOut, p.headStyle, st)

@@ -42,8 +42,9 @@ func StatusLine(w io.Writer, s Style, st Status) {
 		s.paint(colorDim, "· "+Escape(Meaning(st.Code, s.Secrets.Header(st.Header), st.Now))))
 }
 
-// RawHead writes a response head as curl -i shows it: as received, as DumpHead writes it, but one line
-// per LF, coloured as s says, escaped always, and masked as s.Secrets says.
+// RawHead writes a response head as -i shows it on a terminal (or with colour forced): as received, as
+// DumpHead writes it, but one line per LF, coloured as s says, escaped always, and masked as s.Secrets says.
+// Elsewhere -i's head is data, written by DumpHead.
 func RawHead(w io.Writer, s Style, st Status, h http.Header) {
 	status, headers := receivedHead(st, s.Secrets.Header(h))
 	fmt.Fprintln(w, s.paint(statusColor(st.Code), Escape(status)))
