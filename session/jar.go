@@ -124,7 +124,9 @@ func (j *Jar) remove(c *Cookie) {
 // SetCookies stores the cookies a response to u set, under RFC 6265's rules: a Domain attribute must match
 // u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
 // missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
-// it names; a Secure cookie from plain http is refused, as browsers and curl do.
+// it names; a Secure cookie from plain http is refused, as browsers and curl do, and so is one whose name
+// claims a prefix it does not live up to (prefixKept). A quoted value keeps its quotes: they are part of it
+// (RFC 6265, 4.1.1), sent and saved as received, as browsers and curl do.
 func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
 		return
@@ -140,10 +142,14 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		if len(hc.Name)+len(hc.Value) > maxCookieBytes || hc.Name == "" {
 			continue
 		}
-		if hc.Secure && u.Scheme != "https" {
+		if hc.Secure && u.Scheme != "https" || !prefixKept(hc) {
 			continue
 		}
-		c := &Cookie{Name: hc.Name, Value: hc.Value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
+		value := hc.Value
+		if hc.Quoted {
+			value = `"` + value + `"`
+		}
+		c := &Cookie{Name: hc.Name, Value: value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
 		if !c.setDomain(host, hc.Domain) {
 			continue
 		}
@@ -166,6 +172,21 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		}
 		j.store(c)
 	}
+}
+
+// prefixKept applies the cookie name prefixes (RFC 6265bis, 4.1.3), in any case as browsers and curl
+// match them: a __Secure- cookie must be Secure, and a __Host- cookie Secure, without a Domain and for
+// Path=/. So a cookie that plain http or a sibling subdomain set cannot pass for one the host's https
+// origin set.
+func prefixKept(hc *http.Cookie) bool {
+	hasPrefix := func(p string) bool { return len(hc.Name) >= len(p) && strings.EqualFold(hc.Name[:len(p)], p) }
+	switch {
+	case hasPrefix("__Secure-"):
+		return hc.Secure
+	case hasPrefix("__Host-"):
+		return hc.Secure && hc.Domain == "" && hc.Path == "/"
+	}
+	return true
 }
 
 // setDomain scopes c by its Domain attribute, given for host.

@@ -76,6 +76,48 @@ func TestJarScoping(t *testing.T) {
 	}
 }
 
+// Cookie name prefixes (RFC 6265bis, 4.1.3), in any case, as browsers and curl 7.88 enforce them: a
+// __Secure- cookie must be Secure; a __Host- one Secure, without Domain and for Path=/.
+func TestJarPrefixes(t *testing.T) {
+	for _, tt := range []struct {
+		setCookie string
+		kept      bool
+	}{
+		{"__Secure-a=1; Secure", true},
+		{"__Secure-a=1", false},
+		{"__secure-a=1", false},
+		{"__SECURE-a=1; Secure; Domain=example.com", true},
+		{"__Host-a=1; Secure; Path=/", true},
+		{"__Host-a=1; Secure", false},
+		{"__Host-a=1; Secure; Path=/x", false},
+		{"__Host-a=1; Path=/", false},
+		{"__Host-a=1; Secure; Path=/; Domain=example.com", false},
+		{"__host-a=1; Secure; Path=/; Domain=example.com", false},
+		{"__Hostile=1", true},
+	} {
+		j := NewJar()
+		resp := &http.Response{Header: http.Header{"Set-Cookie": {tt.setCookie}}}
+		j.SetCookies(mustURL(t, "https://example.com/"), resp.Cookies())
+		if got := sent(j, t, "https://example.com/") != ""; got != tt.kept {
+			t.Errorf("Set-Cookie: %s: kept %v, want %v", tt.setCookie, got, tt.kept)
+		}
+	}
+}
+
+// A quoted value's quotes are part of it (RFC 6265, 4.1.1): sent and saved as received, as browsers and
+// curl do, where Go's parser takes them off.
+func TestJarQuotedValue(t *testing.T) {
+	j := NewJar()
+	resp := &http.Response{Header: http.Header{"Set-Cookie": {`a="q 1"`, `b=""`, `c=plain`}}}
+	j.SetCookies(mustURL(t, "https://example.com/"), resp.Cookies())
+	if got, want := sent(j, t, "https://example.com/"), `a="q 1"; b=""; c=plain`; got != want {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+	if file := j.netscape(); !strings.Contains(file, "\ta\t\"q 1\"\n") {
+		t.Errorf("the file does not keep the quotes:\n%s", file)
+	}
+}
+
 func TestJarExpiryAndOrder(t *testing.T) {
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	j := NewJar()
