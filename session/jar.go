@@ -124,7 +124,8 @@ func (j *Jar) remove(c *Cookie) {
 // SetCookies stores the cookies a response to u set, under RFC 6265's rules: a Domain attribute must match
 // u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
 // missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
-// it names; a Secure cookie from plain http is refused, as browsers and curl do, and so is one whose name
+// it names; a Secure cookie from plain http is refused (but for a loopback host: secureOrigin), as browsers
+// and curl do, and so is one whose name
 // claims a prefix it does not live up to (prefixKept). A quoted value keeps its quotes: they are part of it
 // (RFC 6265, 4.1.1), sent and saved as received, as browsers and curl do.
 func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
@@ -142,7 +143,7 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		if len(hc.Name)+len(hc.Value) > maxCookieBytes || hc.Name == "" {
 			continue
 		}
-		if hc.Secure && u.Scheme != "https" || !prefixKept(hc) {
+		if hc.Secure && !secureOrigin(u, host) || !prefixKept(hc) {
 			continue
 		}
 		value := hc.Value
@@ -228,9 +229,10 @@ func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
 	if path == "" {
 		path = "/"
 	}
+	secure := secureOrigin(u, host)
 	var match []*Cookie
 	for _, c := range j.cookies {
-		if c.expired(now) || c.Secure && u.Scheme != "https" || !c.domainMatch(host) || !pathMatch(path, c.Path) {
+		if c.expired(now) || c.Secure && !secure || !c.domainMatch(host) || !pathMatch(path, c.Path) {
 			continue
 		}
 		match = append(match, c)
@@ -276,6 +278,18 @@ func defaultPath(p string) string {
 		return "/"
 	}
 	return p[:i]
+}
+
+// secureOrigin reports whether Secure cookies may be set by and sent to u, whose canonical host is host:
+// over https, or to a loopback host over plain http (localhost, a name under .localhost, 127.0.0.0/8, ::1),
+// which browsers and curl count as secure since its traffic never leaves the machine. So a development
+// server's Secure session cookie works over http://localhost as it does in a browser.
+func secureOrigin(u *url.URL, host string) bool {
+	if u.Scheme == "https" || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // canonicalHost is u's host in lower case, without port or trailing dot; false for a URL that cannot carry

@@ -55,6 +55,18 @@ func TestJarScoping(t *testing.T) {
 			[]string{"https://example.com/"}, []string{"http://example.com/"}},
 		{"secure from http is refused", "http://example.com/", http.Cookie{Name: "a", Value: "1", Secure: true},
 			nil, []string{"https://example.com/"}},
+		// A loopback host is a secure origin for cookies, as in browsers and curl: a development server's
+		// Secure cookie works over plain http.
+		{"secure from http://localhost", "http://localhost:3000/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			[]string{"http://localhost:3000/", "https://localhost/"}, []string{"http://example.com/"}},
+		{"secure from http://app.localhost", "http://app.localhost/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			[]string{"http://app.localhost/"}, nil},
+		{"secure from http://127.0.0.1", "http://127.0.0.1:8080/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			[]string{"http://127.0.0.1:9090/"}, nil},
+		{"secure from http://[::1]", "http://[::1]:8080/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			[]string{"http://[::1]/"}, nil},
+		{"secure from http://localhost.example.com is refused", "http://localhost.example.com/", http.Cookie{Name: "a", Value: "1", Secure: true},
+			nil, []string{"https://localhost.example.com/"}},
 		{"IP host", "http://127.0.0.1:8080/", http.Cookie{Name: "a", Value: "1"},
 			[]string{"http://127.0.0.1:9090/"}, nil}, // cookies do not care about ports
 	} {
