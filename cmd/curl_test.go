@@ -174,6 +174,11 @@ func TestCurlCommandHidesSecrets(t *testing.T) {
 func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 	curl := lookCurl(t)
 	dir := fixtures(t)
+	for name, size := range map[string]int{"big.bin": 1<<20 + 1, "mib.bin": 1 << 20, "empty.txt": 0} {
+		if err := os.WriteFile(filepath.Join(dir, name), bytes.Repeat([]byte("b"), size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tt := range []struct {
 		args  []string
 		stdin *string
@@ -207,6 +212,13 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--form-string", `a=@data.json;type=x"`, "-Y", "1", "-y", "5", "REC/o"}},
 		{args: []string{"REC/k/../l/./m"}},
 		{args: []string{"--proto", "=http,https", "--proto-redir", "-all,http", "REC/p"}},
+		// Expect: 100-continue where curl asks it: a -T upload that is not empty, a body over 1 MiB or of
+		// unknown length; -H 'Expect:' keeps it out.
+		{args: []string{"--data-binary", "@big.bin", "REC/q"}},
+		{args: []string{"--data-binary", "@mib.bin", "REC/q2"}},
+		{args: []string{"-H", "Expect:", "-T", "upload.txt", "REC/q3"}},
+		{args: []string{"-T", "empty.txt", "REC/q4"}},
+		{args: []string{"--expect100-timeout", "0.5", "-F", "up=@big.bin", "REC/q6"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))
@@ -232,8 +244,8 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 			t.Errorf("hop curl %q: exit %d", tt.args, code)
 			continue
 		}
-		// hop's own User-Agent and Accept-Encoding stay; hop never sends Expect: 100-continue (curl does for -T).
-		sameRequest(t, "hop curl "+strings.Join(tt.args, " "), got, want, "User-Agent", "Accept-Encoding", "Expect")
+		// hop's own User-Agent and Accept-Encoding stay.
+		sameRequest(t, "hop curl "+strings.Join(tt.args, " "), got, want, "User-Agent", "Accept-Encoding")
 	}
 }
 

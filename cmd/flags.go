@@ -45,6 +45,8 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")
 	fs.CountVar(&s.Compress, "compress", "deflate the body (Content-Encoding: deflate) when that makes it smaller; twice: always")
 	fs.BoolVar(&s.Chunked, "chunked", false, "send the body with Transfer-Encoding: chunked (HTTP/1.1), without its length")
+	fs.Var(&expect100Flag{on: &s.Expect100, wait: &o.Transport.Expect100Timeout}, "expect100-timeout",
+		"announce a -T upload, or a body over 1 MiB or of unknown length, with Expect: 100-continue, and wait up to SECONDS for the server's go-ahead before sending it, as curl does (hop curl does so unless -H 'Expect:')")
 	fs.BoolVarP(&s.Get, "get", "G", false, "send the -d data in the URL's query with GET, curl style")
 	fs.StringVar(&s.RequestTarget, "request-target", "", "send this in the request line instead of the URL's path and query: * (OPTIONS *) or /path as typed")
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
@@ -59,6 +61,31 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
 	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
+}
+
+// expect100Flag is --expect100-timeout SECONDS: curl's Expect: 100-continue on the bodies curl announces,
+// and how long to wait for the server's 100 before sending the body anyway.
+type expect100Flag struct {
+	on   *bool
+	wait *time.Duration
+}
+
+func (f *expect100Flag) String() string {
+	if f.on == nil || !*f.on {
+		return ""
+	}
+	return (*durationFlag)(f.wait).String()
+}
+func (f *expect100Flag) Type() string { return "seconds" }
+func (f *expect100Flag) Set(v string) error {
+	if err := (*durationFlag)(f.wait).Set(v); err != nil {
+		return err
+	}
+	if *f.wait <= 0 {
+		return errors.New("want more than 0 seconds")
+	}
+	*f.on = true
+	return nil
 }
 
 // refererFlag is -e: the Referer to send, and curl's ";auto" at its end (alone too), which turns on

@@ -16,18 +16,19 @@ func TestTranslate(t *testing.T) {
 		want []string
 	}{
 		{`curl -X POST -H Content-Type:application/json -d {"a":1} https://api/x`,
-			[]string{"request", "POST", "https://api/x", "--header", "Content-Type:application/json", "--data", `{"a":1}`, "--ignore-stdin"}},
+			[]string{"request", "POST", "https://api/x", "--header", "Content-Type:application/json", "--data", `{"a":1}`, "--expect100-timeout", "1", "--ignore-stdin"}},
 		// Grouped short options, values attached, curl's method rules.
 		{`-sSL -XPUT -d@body.json -Hx:y example.com`,
-			[]string{"request", "PUT", "example.com", "--silent", "--follow", "--data", "@body.json", "--header", "x:y", "--ignore-stdin"}},
-		{`-d a=1 example.com`, []string{"request", "POST", "example.com", "--data", "a=1", "--ignore-stdin"}},
-		{`-G -d a=1 example.com`, []string{"request", "GET", "example.com", "--get", "--data", "a=1", "--ignore-stdin"}},
+			[]string{"request", "PUT", "example.com", "--silent", "--follow", "--data", "@body.json", "--header", "x:y", "--expect100-timeout", "1", "--ignore-stdin"}},
+		{`-d a=1 example.com`, []string{"request", "POST", "example.com", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
+		{`-G -d a=1 example.com`, []string{"request", "GET", "example.com", "--get", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-I example.com`, []string{"request", "HEAD", "example.com", "--head", "--ignore-stdin"}},
-		{`-T f.bin example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--ignore-stdin"}},
-		{`-F a=b example.com`, []string{"request", "POST", "example.com", "--form-part", "a=b", "--ignore-stdin"}},
+		{`-T f.bin example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--expect100-timeout", "1", "--ignore-stdin"}},
+		{`-F a=b example.com`, []string{"request", "POST", "example.com", "--form-part", "a=b", "--expect100-timeout", "1", "--ignore-stdin"}},
+		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--header", "Expect:", "--expect100-timeout", "2.5", "--ignore-stdin"}},
 		// Renamed and accepted options; standard input read only when asked.
 		{`--compressed -f --max-redirs 3 -L -m 20 --connect-timeout 3.5 --data-binary @- --url example.com`,
-			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-"}},
+			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--expect100-timeout", "1"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
 		// --oauth2-bearer's token is what curl sends: -u's credentials are left out (a header that reads
@@ -41,7 +42,7 @@ func TestTranslate(t *testing.T) {
 		{`-O -o b example.com`, []string{"request", "GET", "example.com", "--download", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
-		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--ignore-stdin"}},
+		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`--speed-time 7 example.com`, []string{"request", "GET", "example.com", "--timeout", "7", "--ignore-stdin"}},
 		{`--socks5 127.0.0.1:1080 --tcp-nodelay example.com`, []string{"request", "GET", "example.com", "--proxy", "socks5://127.0.0.1:1080", "--ignore-stdin"}},
 		{`--retry 3 --retry-all-errors example.com`, []string{"request", "GET", "example.com", "--retry", "3", "--retry-all-errors", "--ignore-stdin"}},
@@ -102,7 +103,7 @@ func TestTranslateTransfers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantArgs := []string{"request", "POST", "a.example/[1-2]", "--silent", "--data", "@f", "--output", "one#1", "--ignore-stdin"}
+	wantArgs := []string{"request", "POST", "a.example/[1-2]", "--silent", "--data", "@f", "--output", "one#1", "--expect100-timeout", "1", "--ignore-stdin"}
 	if !reflect.DeepEqual(plan.Args, wantArgs) || !plan.FailEarly || plan.Len() != 3 || len(plan.Warnings) != 1 {
 		t.Fatalf("plan %+v; want args %q, --fail-early, 3 URLs, one warning", plan, wantArgs)
 	}
@@ -177,7 +178,7 @@ func TestTranslateNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"request", "POST", "a.example", "--silent", "--user", "a:b", "--data", "x", "--verbose", "--stderr", "log", "--output", "out", "--ignore-stdin"},
+		{"request", "POST", "a.example", "--silent", "--user", "a:b", "--data", "x", "--verbose", "--stderr", "log", "--output", "out", "--expect100-timeout", "1", "--ignore-stdin"},
 		{"request", "GET", "b.example/1", "--header", "X: 1", "--verbose", "--silent", "--ignore-stdin"},
 		{"request", "DELETE", "c.example", "--silent", "--verbose", "--ignore-stdin"},
 	}

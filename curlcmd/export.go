@@ -124,8 +124,8 @@ func Command(r *request.Request, o Options) string {
 	if r.Body != nil && r.Chunked {
 		add("-H", "Transfer-Encoding: chunked")
 	}
-	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20 || r.Chunked) {
-		add("-H", "Expect:") // curl asks 100-continue for large and chunked bodies; hop does not
+	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20 || r.Chunked) && r.Header.Get("Expect") == "" {
+		add("-H", "Expect:") // curl asks 100-continue for large and chunked bodies; hop does only when asked
 	}
 	if r.Header.Get("Accept-Encoding") != "" {
 		add("--compressed") // hop decodes what it asked for; curl does so with --compressed
@@ -429,6 +429,9 @@ func transportArgs(t transport.Options, show bool) []string {
 	}
 	if t.ConnectTimeout > 0 {
 		out = append(out, "--connect-timeout", seconds(t.ConnectTimeout))
+	}
+	if t.Expect100Timeout > 0 {
+		out = append(out, "--expect100-timeout", seconds(t.Expect100Timeout))
 	}
 	if t.HappyEyeballs > 0 {
 		out = append(out, "--happy-eyeballs-timeout-ms", strconv.FormatInt(t.HappyEyeballs.Milliseconds(), 10))

@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
@@ -240,12 +241,12 @@ var options = []curlOption{
 	global(accepted("no-progress-meter", 0, false)),
 	accepted("no-buffer", 'N', false),
 	{long: "remote-name-all", hop: func(_ string, t *translation) []string { t.remoteAll = true; return nil }}, // -O for every URL without -o
-	{long: "no-alpn", to: "--http1.1"},          // without ALPN a server speaks HTTP/1.1 over TLS
-	accepted("no-npn", 0, false),                // NPN is gone from TLS stacks, hop's (Go's) too
-	accepted("false-start", 0, false),           // likewise obsolete; Go never uses it
-	accepted("no-sessionid", 0, false),          // each URL of hop curl has a connection of its own: no session to resume
-	accepted("ssl-reqd", 0, false),              // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
-	accepted("expect100-timeout", 0, true),      // hop never sends Expect: 100-continue
+	{long: "no-alpn", to: "--http1.1"}, // without ALPN a server speaks HTTP/1.1 over TLS
+	accepted("no-npn", 0, false),       // NPN is gone from TLS stacks, hop's (Go's) too
+	accepted("false-start", 0, false),  // likewise obsolete; Go never uses it
+	accepted("no-sessionid", 0, false), // each URL of hop curl has a connection of its own: no session to resume
+	accepted("ssl-reqd", 0, false),     // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
+	{long: "expect100-timeout", value: true, hop: func(v string, t *translation) []string { t.expect100 = v; return nil }},
 	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
 	accepted("no-keepalive", 0, false),          // the same
 	accepted("keepalive", 0, false),             // on already, as in curl
@@ -301,6 +302,7 @@ type translation struct {
 	get    bool
 
 	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
+	expect100             string // --expect100-timeout's seconds ("" for curl's 1)
 
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
@@ -497,6 +499,11 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		return nil, err
 	}
 	args = append(args, idle...)
+	if t.data || t.form || t.upload {
+		// curl announces an upload, and a body over 1 MiB or of unknown length, with Expect: 100-continue
+		// (-H 'Expect:' keeps it out); hop does so when asked.
+		args = append(args, "--expect100-timeout", cmp.Or(t.expect100, "1"))
+	}
 	if !t.stdin {
 		args = append(args, "--ignore-stdin")
 	}

@@ -166,7 +166,8 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // failure worth retrying. Each hop is traced and passed to the observer. Authorization, Cookie and
 // Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; credentials a
 // Location carries (user:password@) are sent to the URL it names; no Referer is added unless AutoReferer; https → http is
-// refused unless AllowDowngrade; only http and https are followed.
+// refused unless AllowDowngrade; only http and https are followed. A 417 to a request that asked
+// 100-continue sends it again without the expectation, as curl does.
 //
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
@@ -184,7 +185,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 	defer func() { ex.NotRetried = retry.notRetried }()
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
-	answered := false
+	answered, expectDropped := false, false
 	attempt, waited, retryAfter := 1, time.Duration(0), false
 	for {
 		req, err := cur.HTTPRequest(ctx)
@@ -280,6 +281,16 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 				attempt, waited, retryAfter = 1, 0, false // the same request, answering: its own attempts
 				continue
 			}
+		}
+
+		if resp.StatusCode == http.StatusExpectationFailed && !expectDropped && strings.EqualFold(cur.Header.Get("Expect"), "100-continue") {
+			// The server will not take the expectation (RFC 9110, 10.1.1): the request goes again without
+			// it, as curl sends it, the body this time straight after the head.
+			drain(resp.Body)
+			cur.Header.Del("Expect")
+			expectDropped = true
+			attempt, waited, retryAfter = 1, 0, false
+			continue
 		}
 
 		next, up, err := c.redirect(&cur, resp, len(ex.Hops))

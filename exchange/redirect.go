@@ -49,7 +49,7 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		(code == http.StatusMovedPermanently || code == http.StatusFound) && cur.Method == http.MethodPost) {
 		cur.Method = http.MethodGet
 		cur.Body = nil
-		for _, h := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Transfer-Encoding"} {
+		for _, h := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Transfer-Encoding", "Expect"} {
 			cur.Header.Del(h)
 		}
 	}

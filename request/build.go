@@ -178,6 +178,11 @@ func Build(spec Spec) (*Request, error) {
 	setDefault("Content-Type", body.contentType)
 	setDefault("Accept", cmpOr(body.accept, "*/*"))
 	setDefault("Accept-Encoding", decompress.AcceptEncoding)
+	if spec.Expect100 && r.Body != nil {
+		if n := r.Body.Length; spec.Upload != "" && n != 0 || n < 0 || n > expect100Over || r.Chunked {
+			setDefault("Expect", "100-continue") // -H 'Expect:' keeps it out, as in curl
+		}
+	}
 	if spec.Referer != "" {
 		if err := ValidateHeader("Referer", spec.Referer); err != nil {
 			return nil, usageErrorf("-e "+spec.Referer, "%v", err)
@@ -206,6 +211,10 @@ func Build(spec Spec) (*Request, error) {
 	}
 	return r, nil
 }
+
+// expect100Over is the body length past which curl announces a POST's body with Expect: 100-continue
+// (its EXPECT_100_THRESHOLD); a -T upload it announces whatever its length.
+const expect100Over = 1 << 20
 
 func cmpOr(a, b string) string {
 	if a != "" {

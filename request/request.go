@@ -31,6 +31,10 @@ type Spec struct {
 	// Chunked sends the body with Transfer-Encoding: chunked over HTTP/1.1 (HTTPie's --chunked), as it
 	// arrives, rather than with its Content-Length; HTTP/2 and HTTP/3 frame it anyway.
 	Chunked bool
+	// Expect100 announces a body with Expect: 100-continue where curl does (--expect100-timeout; hop curl
+	// always): a -T upload that is not empty, and any other body over 1 MiB or of unknown length. The server
+	// can then refuse it (401, 413) before it is sent.
+	Expect100 bool
 	// DefaultScheme, when set (HTTPie's --default-scheme: http or https), is the scheme of a URL typed
 	// without one; otherwise loopback hosts and ":PORT" get http and every other host https.
 	DefaultScheme string

@@ -40,10 +40,13 @@ const (
 type Options struct {
 	ConnectTimeout time.Duration // DNS, TCP connect, proxy handshake and TLS handshake together; 0 means none
 	IdleTimeout    time.Duration // no byte read or written for this long; 0 means none
-	Resolve        []string      // curl's --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT, without DNS
-	ConnectTo      []string      // curl's --connect-to HOST1:PORT1:HOST2:PORT2
-	UnixSocket     string        // connect to this unix socket instead, whatever the URL's host
-	Family         int           // 4 or 6: only that IP version; 0 means either
+	// Expect100Timeout is how long a request sent with Expect: 100-continue waits for the server's 100
+	// before its body goes anyway (curl's --expect100-timeout); 0 is curl's and Go's 1 s.
+	Expect100Timeout time.Duration
+	Resolve          []string // curl's --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT, without DNS
+	ConnectTo        []string // curl's --connect-to HOST1:PORT1:HOST2:PORT2
+	UnixSocket       string   // connect to this unix socket instead, whatever the URL's host
+	Family           int      // 4 or 6: only that IP version; 0 means either
 	// HappyEyeballs is curl's --happy-eyeballs-timeout-ms: how long the first address family's connection
 	// attempt has before the other family's starts (RFC 8305); 0 is Go's 300 ms.
 	HappyEyeballs time.Duration
@@ -156,7 +159,7 @@ func New(o Options) (*Transport, error) {
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy}
-	t := &Transport{conn: c, http: newHTTP(c, o.Protocol)}
+	t := &Transport{conn: c, http: newHTTP(c, o.Protocol, o.Expect100Timeout)}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
 			return nil, err
@@ -285,14 +288,17 @@ func (p Protocol) alpn() []string {
 const maxHeaderBytes = 1 << 20
 
 // newHTTP is HTTP/1.1 and HTTP/2 over the connector, on a clone of http.DefaultTransport (which keeps its
-// pool limits and timeouts).
-func newHTTP(c *connector, p Protocol) *http.Transport {
+// pool limits and timeouts, and waits 1 s for a 100 Continue unless expect100 says otherwise).
+func newHTTP(c *connector, p Protocol, expect100 time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = c.forwardingProxy
 	t.DialContext = c.dialPlain
 	t.DialTLSContext = c.dialTLS
 	t.DisableCompression = true // hop asks for and decodes encodings itself, visibly
 	t.MaxResponseHeaderBytes = maxHeaderBytes
+	if expect100 > 0 {
+		t.ExpectContinueTimeout = expect100
+	}
 	// An HTTP/2 stream may hold 2 MiB the reader has not taken yet (Go's default is 4 MiB): a 1 GiB download
 	// then peaks under 16 MiB, and 2 MiB still fills about 500 Mbit/s at 30 ms of round trip.
 	t.HTTP2 = &http.HTTP2Config{MaxReceiveBufferPerStream: 2 << 20}
