@@ -233,6 +233,7 @@ func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 				j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
 				j.o.Spec.URL = url
 				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
+				j.o.Output.URLName = tr.Remote && !tr.ByResponse
 				j.o.Output.urlNum = i
 				if tr.Output != "" && j.o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
 					j.bad = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))

@@ -1001,3 +1001,78 @@ func TestCurlCommandWithClientCertificates(t *testing.T) {
 		}
 	}
 }
+
+// hop curl -O names and writes the file as curl -O does: the URL's last segment as typed (escapes kept,
+// the query left out, Content-Disposition ignored), replacing a file of that name; a path ending in "/"
+// names none (curl exit 23 once the answer is in; hop exit 2, nothing sent). -J names it by
+// Content-Disposition and, as curl's, never replaces a file.
+func TestRemoteNameAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	hop := hopBinary(t)
+	cd := "/response-headers?Content-Disposition=attachment%3B%20filename%3Dcd.txt"
+	for _, path := range []string{"/anything/a%20b.txt", "/anything/x.txt?q=1", "/anything/..%2f..%2fetc", "/anything/%2e%2e",
+		"/anything/a%2Fb", "/anything/.hidden", cd} {
+		files := map[string][]string{}
+		for _, name := range []string{curl, hop} {
+			dir := t.TempDir()
+			args := []string{"-s", "-O", srv.URL + path}
+			if name == hop {
+				args = append([]string{"curl"}, args...)
+			}
+			if _, code := runIn(t, dir, name, args...); code != 0 {
+				t.Fatalf("%s %q: exit %d", name, args, code)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				files[name] = append(files[name], e.Name())
+			}
+			// Again, over a file of that name: curl -O replaces it.
+			if len(entries) == 1 {
+				f := filepath.Join(dir, entries[0].Name())
+				os.WriteFile(f, []byte("old"), 0o600)
+				runIn(t, dir, name, args...)
+				if b, _ := os.ReadFile(f); string(b) == "old" {
+					t.Errorf("%s %q left the file there as it was", name, args)
+				}
+			}
+		}
+		if !slices.Equal(files[curl], files[hop]) || len(files[curl]) != 1 {
+			t.Errorf("-O %s: curl saved %q, hop curl %q", path, files[curl], files[hop])
+		}
+	}
+
+	dir := t.TempDir()
+	if _, code := runIn(t, dir, curl, "-s", "-O", srv.URL+"/anything/"); code != 23 {
+		t.Errorf("curl -O .../: exit %d, want 23", code)
+	}
+	if _, code := runIn(t, dir, hop, "curl", "-s", "-O", srv.URL+"/anything/"); code != 2 {
+		t.Errorf("hop curl -O .../: exit %d, want 2", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("-O .../ left %v", entries)
+	}
+
+	for _, name := range []string{curl, hop} {
+		dir := t.TempDir()
+		args := []string{"-s", "-J", "-O", srv.URL + cd}
+		if name == hop {
+			args = append([]string{"curl"}, args...)
+		}
+		if _, code := runIn(t, dir, name, args...); code != 0 {
+			t.Fatalf("%s %q: exit %d", name, args, code)
+		}
+		f := filepath.Join(dir, "cd.txt")
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s -J -O: %v", name, err)
+		}
+		os.WriteFile(f, []byte("old"), 0o600)
+		if _, code := runIn(t, dir, name, args...); code == 0 {
+			t.Errorf("%s -J -O over a file of that name: exit 0", name)
+		}
+		if b, _ := os.ReadFile(f); string(b) != "old" {
+			t.Errorf("%s -J -O replaced the file", name)
+		}
+	}
+}

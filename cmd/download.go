@@ -25,6 +25,8 @@ import (
 
 func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVarP(&o.Download, "download", "O", false, "save the body to a file named by the response or the URL (never replaces one without --force)")
+	addSwitch(fs, "remote-name", "curl's -O: save to a file named as the URL's last segment is typed (percent-escapes kept), replacing one of that name",
+		func() { o.Download, o.URLName = true, true }, func() bool { return o.URLName })
 	fs.StringVar(&o.OutputDir, "output-dir", "", "with -O or -o, save in this directory")
 	fs.BoolVar(&o.CreateDirs, "create-dirs", false, "create the directories -o or --output-dir name (mode 0750), as curl does")
 	fs.BoolVar(&o.Force, "force", false, "with -O, replace a file of the same name")
@@ -129,6 +131,9 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 			}
 		}
 	}
+	if o.URLName && o.named() == "" && download.URLName(req.URL) == "" {
+		return o.noURLName(req) // curl sends the request and then fails; nothing need be sent
+	}
 	if !o.Download && !o.Continue && !p.mayResume {
 		return nil
 	}
@@ -152,12 +157,21 @@ func (o *OutputOptions) knownPath(req *request.Request, what string) (string, er
 	path := o.named()
 	switch {
 	case path != "":
+	case o.URLName:
+		if path = download.URLName(req.URL); path == "" {
+			return "", o.noURLName(req)
+		}
 	case o.Download:
 		path = download.Name("", req.URL, "")
 	default:
 		return "", usageErrorf("%s: give -o FILE or -O", what)
 	}
 	return o.outputPath(path), nil
+}
+
+// noURLName is the usage error for curl's -O on a URL whose path names no file.
+func (o *OutputOptions) noURLName(req *request.Request) error {
+	return usageErrorf("-O: %s names no file (its path ends in /); give -o FILE", format.Secrets{}.URL(req.URL.String()))
 }
 
 // resumeDownload answers a download whose body failed on its way to a file, while --retry allows
@@ -290,7 +304,11 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 	}
 	if f == nil {
 		path, policy := p.o.named(), download.Replace
-		if path == "" {
+		switch {
+		case path != "":
+		case p.o.URLName:
+			path = download.URLName(ex.Request.URL) // checked before sending; replaced, as curl -O does
+		default:
 			path = download.Name(resp.Header.Get("Content-Disposition"), ex.Request.URL, resp.Header.Get("Content-Type"))
 			if !p.o.Force {
 				policy = download.Refuse // a name the server chose never replaces a file without --force

@@ -55,8 +55,11 @@ type RequestOptions struct {
 
 // OutputOptions say what is shown, where.
 type OutputOptions struct {
-	File         string // -o
-	Download     bool   // -O: the file is named by the response or the URL
+	File     string // -o
+	Download bool   // -O: the file is named by the response or the URL
+	// URLName is curl's -O (--remote-name; hop curl's -O without -J): the file is named by the URL's last
+	// segment as typed, never by the response, and replaces a file of that name, as curl's does.
+	URLName      bool
 	OutputDir    string
 	CreateDirs   bool   // --create-dirs: make -o's and --output-dir's directories
 	Force        bool   // -O may replace a file

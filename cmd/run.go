@@ -105,7 +105,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 // printCurl prints, for --curl, the curl command that sends req as hop would; nothing is sent.
 func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request) error {
 	co := curlcmd.Options{Transport: o.Transport, Exchange: o.Exchange, CookieJar: o.Cookies.Write, HSTS: o.HSTS, Output: o.Output.File,
-		Download: o.Output.Download, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, SkipExisting: o.Output.SkipExisting, NoClobber: o.Output.NoClobber, Xattr: o.Output.Xattr, Continue: o.Output.Continue,
+		Download: o.Output.Download, URLName: o.Output.URLName, OutputDir: o.Output.OutputDir, CreateDirs: o.Output.CreateDirs, SkipExisting: o.Output.SkipExisting, NoClobber: o.Output.NoClobber, Xattr: o.Output.Xattr, Continue: o.Output.Continue,
 		RemoteTime: o.Output.RemoteTime, ShowSecrets: o.Output.ShowSecrets, Long: o.Output.CurlLong}
 	if o.digest != nil {
 		co.DigestUser, co.DigestPassword, co.AnyAuth = o.digest.User, o.digest.Password, o.digest.AnyScheme

@@ -39,7 +39,8 @@ func TestTranslate(t *testing.T) {
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		// -g: no globbing, the URL as typed; -o and -O pair with the URLs, so extra ones are left out.
 		{`-g -o a -o b example.com/x[y]`, []string{"request", "GET", "example.com/x[y]", "--output", "a", "--ignore-stdin"}},
-		{`-O -o b example.com`, []string{"request", "GET", "example.com", "--download", "--ignore-stdin"}},
+		{`-O -o b example.com`, []string{"request", "GET", "example.com", "--remote-name", "--ignore-stdin"}},
+		{`-JO example.com`, []string{"request", "GET", "example.com", "--download", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
 		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--expect100-timeout", "1", "--ignore-stdin"}},
@@ -57,7 +58,7 @@ func TestTranslate(t *testing.T) {
 		{`--cert pkcs11:token=a;object=b example.com`, []string{"request", "GET", "example.com", "--cert", "pkcs11:token=a;object=b", "--ignore-stdin"}},
 		{`--socks4 p:1080 --socks4a q example.com`, []string{"request", "GET", "example.com", "--proxy", "socks4://p:1080", "--proxy", "socks4a://q", "--ignore-stdin"}},
 		{`--disable --remote-name-all --no-alpn --no-npn --false-start --no-sessionid --ssl-reqd --expect100-timeout 2 --keepalive-time 5 --no-keepalive --cert-type p12 --key-type der example.com`,
-			[]string{"request", "GET", "example.com", "--http1.1", "--download", "--ignore-stdin"}},
+			[]string{"request", "GET", "example.com", "--http1.1", "--remote-name", "--ignore-stdin"}},
 		{`--create-file-mode 0600 example.com`, []string{"request", "GET", "example.com", "--ignore-stdin"}},
 		{`--happy-eyeballs-timeout-ms 150 --tcp-fastopen example.com`, []string{"request", "GET", "example.com", "--happy-eyeballs-timeout-ms", "150", "--ignore-stdin"}},
 		{`--max-filesize 100K --limit-rate 1M example.com`, []string{"request", "GET", "example.com", "--max-filesize", "100K", "--limit-rate", "1M", "--ignore-stdin"}},

@@ -30,6 +30,7 @@ type Options struct {
 	HSTS         string // --hsts FILE, passed on
 	Output       string // -o FILE
 	Download     bool   // -O: curl's -O -J
+	URLName      bool   // with Download: curl's -O alone (hop's --remote-name)
 	OutputDir    string
 	CreateDirs   bool
 	SkipExisting bool // --skip-existing
@@ -151,7 +152,9 @@ func Command(r *request.Request, o Options) string {
 	if o.Output != "" {
 		add("-o", o.Output)
 	}
-	if o.Download {
+	if o.Download && o.URLName {
+		add("-O") // curl's own: the name from the URL as typed
+	} else if o.Download {
 		add("-O", "-J") // -J: the name from Content-Disposition, as hop takes it
 	}
 	if o.NoClobber {

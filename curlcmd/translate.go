@@ -195,7 +195,8 @@ var options = []curlOption{
 		t.outputs = append(t.outputs, output{remote: true})
 		return nil
 	}},
-	accepted("remote-header-name", 'J', false), // hop -O names the file from Content-Disposition already
+	// -J: -O's file is named by Content-Disposition, and never replaces one (hop's own -O, as curl -OJ).
+	{long: "remote-header-name", short: 'J', hop: func(_ string, t *translation) []string { t.headerName = true; return nil }},
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
 	same("skip-existing", 0, false),
@@ -306,6 +307,7 @@ type translation struct {
 
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
+	headerName         bool     // -J: -O names the file from Content-Disposition
 	globoff            bool     // -g
 	noUserInURL        bool     // --disallow-username-in-url
 	next               bool     // --next ends this part
@@ -528,7 +530,10 @@ type Transfer struct {
 	Part   int // the part of the command (--next separates them) it was typed in: its flags are Parts[Part]
 	URL    *Glob
 	Output string // -o's file; #N stands for the value the URL's Nth pattern took
-	Remote bool   // -O: a file named by the response or the URL
+	Remote bool   // -O: a file named by the URL as typed, replaced if there, as curl names and writes it
+	// ByResponse (-O with -J) names Remote's file by the response's Content-Disposition, else the URL, and
+	// never replaces one: hop's own -O.
+	ByResponse bool
 }
 
 // flags are hop's flags for the transfer's output.
@@ -536,8 +541,10 @@ func (tr Transfer) flags() []string {
 	switch {
 	case tr.Output != "":
 		return []string{"--output", tr.Output}
-	case tr.Remote:
+	case tr.Remote && tr.ByResponse:
 		return []string{"--download"}
+	case tr.Remote:
+		return []string{"--remote-name"}
 	}
 	return nil
 }
@@ -570,7 +577,7 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 				plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: %v; sent as typed, as with -g (curl would stop, exit 3)", redact.URL(u), err))
 			}
 		}
-		tr := Transfer{Part: t.part, URL: g, Remote: t.remoteAll}
+		tr := Transfer{Part: t.part, URL: g, Remote: t.remoteAll, ByResponse: t.headerName}
 		if i < len(t.outputs) {
 			tr.Output, tr.Remote = t.outputs[i].file, t.outputs[i].remote
 		}

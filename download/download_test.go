@@ -58,6 +58,30 @@ func TestName(t *testing.T) {
 	}
 }
 
+// URLName is curl -O's name: the last segment as typed, escapes kept, nothing for a path ending in "/".
+func TestURLName(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://x/files/data%20set.csv?x=1": "data%20set.csv",
+		"https://x/a/..%2f..%2fetc":          "..%2f..%2fetc",
+		"https://x/a%2Fb":                    "a%2Fb",
+		"https://x/dl/.profile":              ".profile",
+		"https://x/a/%2e%2e":                 "%2e%2e",
+		"https://x/naïve.txt":                "na%C3%AFve.txt",
+		`https://x/a\b`:                      "a%5Cb",
+		"https://x/api/":                     "",
+		"https://x":                          "",
+		"https://x/a/..":                     "",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := URLName(u); got != want {
+			t.Errorf("URLName(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
 // A download appears under its name only when committed; an aborted one leaves NAME.part (with the bytes)
 // and nothing under the name; -O's keep refuses an existing file.
 // TestCreateErrorNamesThePath: a file that cannot be created is reported under the name asked for, never

@@ -24,5 +24,12 @@ func FuzzName(f *testing.F) {
 				t.Fatalf("Name(%q) = %q holds a control", cd, name)
 			}
 		}
+		// curl -O's name, from the URL alone: a base name in ASCII, without controls, or nothing.
+		if u == nil {
+			return
+		}
+		if n := URLName(u); n == "." || n == ".." || strings.ContainsAny(n, "/\\") || strings.IndexFunc(n, func(r rune) bool { return r < 0x21 || r >= 0x7f }) >= 0 {
+			t.Fatalf("URLName(%q) = %q", rawURL, n)
+		}
 	})
 }

@@ -47,6 +47,18 @@ func Name(contentDisposition string, typed *url.URL, contentType string) string 
 	return "index" + ext
 }
 
+// URLName is the name curl -O gives a file: the last segment of the URL's path as typed, percent-escapes
+// and all (curl does not decode them, so the name can hold no "/" or control character); "" when the path
+// ends in "/" (curl: "Remote file name has no length") or the segment is "." or "..".
+func URLName(u *url.URL) string {
+	p := u.EscapedPath()
+	name := p[strings.LastIndexByte(p, '/')+1:]
+	if name == "." || name == ".." {
+		return ""
+	}
+	return name
+}
+
 // Sanitize makes name a safe base name, or "" when nothing safe is left.
 func Sanitize(name string) string {
 	name = strings.ReplaceAll(name, `\`, "/")
