@@ -95,6 +95,10 @@ func TestTranslate(t *testing.T) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
 		}
 	}
+	// -o "$UNSET": curl refuses an empty file name ("badly used", exit 2), rather than write to stdout.
+	if _, err := Translate([]string{"-o", "", "example.com"}, nil); err == nil || !strings.Contains(err.Error(), "the file name is empty") {
+		t.Errorf("Translate(-o '' example.com) error %v; want the empty name refused", err)
+	}
 }
 
 // Several URLs: each with the nth -o or -O (--remote-name-all for the rest), globbed unless -g; Args are the

@@ -188,6 +188,9 @@ var options = []curlOption{
 	same("post303", 0, false),
 	// -o and -O go to the URLs in turn, the first to the first URL, as curl pairs them.
 	{long: "output", short: 'o', value: true, hop: func(v string, t *translation) []string {
+		if v == "" && t.err == nil {
+			t.err = errors.New("-o/--output: the file name is empty") // as curl refuses it ("badly used"), and hop's own -o
+		}
 		t.outputs = append(t.outputs, output{file: v})
 		return nil
 	}},
