@@ -62,6 +62,9 @@ func Build(spec Spec) (*Request, error) {
 		return nil, err
 	}
 	for _, raw := range headers {
+		if strings.TrimSpace(raw) == "" {
+			continue // -H "$UNSET": nothing, as curl takes it
+		}
 		name, value, ok := strings.Cut(raw, ":")
 		kind := itemHeader
 		if !ok {

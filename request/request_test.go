@@ -234,7 +234,7 @@ func TestBuildJSON(t *testing.T) {
 func TestBuildHeaders(t *testing.T) {
 	r, err := Build(Spec{
 		Method: "GET", URL: "example.com", UserAgent: "hop/test",
-		Headers: []string{"X-List: a, b", "Accept:"},
+		Headers: []string{"X-List: a, b", "Accept:", "", "  "}, // -H "$UNSET" adds nothing, as in curl
 		Items:   []string{"User-Agent:", "Host:virtual.example", "X-E;"},
 		User:    "ann", Password: "pw",
 	})
@@ -243,6 +243,9 @@ func TestBuildHeaders(t *testing.T) {
 	}
 	if got := r.Header.Get("X-List"); got != "a, b" {
 		t.Errorf("X-List = %q", got)
+	}
+	if _, ok := r.Header[""]; ok || len(r.Header) != 5 {
+		t.Errorf("headers %q; want X-List, User-Agent, Accept-Encoding, X-E and Authorization", r.Header)
 	}
 	if _, ok := r.Header["Accept"]; ok {
 		t.Errorf("Accept: should remove the default Accept, got %q", r.Header["Accept"])
