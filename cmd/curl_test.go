@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -1073,6 +1074,57 @@ func TestRemoteNameAsCurl(t *testing.T) {
 		}
 		if b, _ := os.ReadFile(f); string(b) != "old" {
 			t.Errorf("%s -J -O replaced the file", name)
+		}
+	}
+}
+
+// A stored compressed file that a server labels with its own compression (Content-Encoding: gzip on a
+// .tar.gz, or on an application/gzip body) is saved as sent, as browsers keep it and as curl saves it:
+// decoding it would put a tar under a .tar.gz name. Any other coded body is decoded on its way to a file.
+func TestStoredCompressedFileKeptAsSent(t *testing.T) {
+	curl := lookCurl(t)
+	var stored bytes.Buffer
+	zw := gzip.NewWriter(&stored)
+	zw.Write(bytes.Repeat([]byte("tar payload\n"), 100))
+	zw.Close()
+	var json bytes.Buffer
+	zw = gzip.NewWriter(&json)
+	zw.Write([]byte(`{"a":1}`))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := stored.Bytes()
+		switch r.URL.Path {
+		case "/get":
+			w.Header().Set("Content-Type", "application/gzip")
+		case "/data.json":
+			w.Header().Set("Content-Type", "application/json")
+			body = json.Bytes()
+		default:
+			w.Header().Set("Content-Type", "application/octet-stream")
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	hop := hopBinary(t)
+	for _, tt := range []struct {
+		args []string
+		file string
+		want []byte
+	}{
+		{[]string{hop, "get", "-O", srv.URL + "/pkg.tar.gz"}, "pkg.tar.gz", stored.Bytes()},
+		{[]string{hop, "curl", "-s", "-O", srv.URL + "/pkg.tar.gz"}, "pkg.tar.gz", stored.Bytes()},
+		{[]string{curl, "-s", "-O", srv.URL + "/pkg.tar.gz"}, "pkg.tar.gz", stored.Bytes()},
+		{[]string{hop, "get", "-o", "x.tgz", srv.URL + "/pkg"}, "x.tgz", stored.Bytes()},
+		{[]string{hop, "get", "-o", "any.bin", srv.URL + "/get"}, "any.bin", stored.Bytes()},
+		{[]string{hop, "get", "-o", "data.json", srv.URL + "/data.json"}, "data.json", []byte(`{"a":1}`)},
+	} {
+		dir := t.TempDir()
+		if _, code := runIn(t, dir, tt.args[0], tt.args[1:]...); code != 0 {
+			t.Fatalf("%q: exit %d", tt.args, code)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, tt.file)); !bytes.Equal(got, tt.want) {
+			t.Errorf("%q saved %d bytes (%.20q), want %d", tt.args[1:], len(got), got, len(tt.want))
 		}
 	}
 }

@@ -320,10 +320,6 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	if err := ex.TooLarge(); err != nil {
 		return format.BodyResult{}, false, err // before -o's file is made: curl does not start such a transfer
 	}
-	rc, undecodable := ex.Body(p.o.RawEncoding)
-	if undecodable != "" {
-		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
-	}
 	w, terminal := io.Writer(&exchangeWriter{w: p.s.Out, ex: ex}), p.s.OutTTY
 	var file *download.File
 	var progress *progressWriter
@@ -351,6 +347,15 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 				w = progress
 			}
 		}
+	}
+	raw := p.o.RawEncoding
+	if ce := resp.Header.Get("Content-Encoding"); file != nil && !raw && download.KeepsEncoding(file.Path(), resp.Header.Get("Content-Type"), ce) {
+		raw = true
+		p.note(fmt.Sprintf("%s kept %s-compressed, as sent: the server gave the file's own compression as its Content-Encoding", file.Path(), ce))
+	}
+	rc, undecodable := ex.Body(raw)
+	if undecodable != "" {
+		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
 	}
 	switch {
 	case file == nil && (p.document || !p.respBody):

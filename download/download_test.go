@@ -58,6 +58,31 @@ func TestName(t *testing.T) {
 	}
 }
 
+// KeepsEncoding: a compressed file labelled with its own compression is kept as sent; anything else is
+// decoded.
+func TestKeepsEncoding(t *testing.T) {
+	for _, tt := range []struct {
+		name, ctype, coding string
+		want                bool
+	}{
+		{"pkg.tar.gz", "application/octet-stream", "gzip", true},
+		{"PKG.TGZ", "", "x-gzip", true},
+		{"download", "application/gzip", "gzip", true},
+		{"download", "application/x-gzip; charset=binary", "gzip", true},
+		{"data.tar.zst", "", "zstd", true},
+		{"page.html.br", "", "br", true},
+		{"data.json", "application/json", "gzip", false},
+		{"pkg.tar.gz", "", "br", false},       // another coding: the server compressed it on the way
+		{"pkg.tar.gz", "", "", false},         // nothing to decode
+		{"pkg.tar.gz", "", "gzip, br", false}, // layered
+		{"pkg.tar.gz", "", "compress", false},
+	} {
+		if got := KeepsEncoding(tt.name, tt.ctype, tt.coding); got != tt.want {
+			t.Errorf("KeepsEncoding(%q, %q, %q) = %v, want %v", tt.name, tt.ctype, tt.coding, got, tt.want)
+		}
+	}
+}
+
 // URLName is curl -O's name: the last segment as typed, escapes kept, nothing for a path ending in "/".
 func TestURLName(t *testing.T) {
 	for raw, want := range map[string]string{

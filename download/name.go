@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,6 +58,28 @@ func URLName(u *url.URL) string {
 		return ""
 	}
 	return name
+}
+
+// KeepsEncoding reports whether a body saved as name, of type contentType, sent with the Content-Encoding
+// coding, is that compressed file itself, to be saved as sent: a .tar.gz, or an application/gzip body,
+// labelled gzip by a server that marks a stored compressed file with its own compression. Browsers keep such
+// a file as it came (and curl never decodes without --compressed); decoding it would save a tar under a
+// .tar.gz name.
+func KeepsEncoding(name, contentType, coding string) bool {
+	var exts, types []string
+	switch strings.ToLower(strings.TrimSpace(coding)) {
+	case "gzip", "x-gzip":
+		exts, types = []string{".gz", ".tgz", ".svgz"}, []string{"application/gzip", "application/x-gzip", "application/x-tgz", "application/x-compressed-tar"}
+	case "br":
+		exts, types = []string{".br"}, []string{"application/x-brotli"}
+	case "zstd":
+		exts, types = []string{".zst", ".zstd", ".tzst"}, []string{"application/zstd"}
+	default:
+		return false // none, a coding hop does not decode, or several layered
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	ext := strings.ToLower(path.Ext(name))
+	return slices.Contains(exts, ext) || slices.Contains(types, mt)
 }
 
 // Sanitize makes name a safe base name, or "" when nothing safe is left.
