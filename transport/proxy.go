@@ -151,7 +151,7 @@ func (p *proxies) preFor(target *url.URL) *url.URL {
 }
 
 // noProxy is a NO_PROXY list as curl reads it: "*" for every host; names that match themselves and their
-// subdomains (a leading dot is optional); IP addresses and CIDR ranges.
+// subdomains (a leading dot is optional, a trailing one too); IP addresses and CIDR ranges.
 type noProxy struct {
 	all   bool
 	names []string
@@ -171,7 +171,7 @@ func parseNoProxy(list string) noProxy {
 				n.nets = append(n.nets, ipnet)
 			}
 		default:
-			n.names = append(n.names, strings.Trim(strings.TrimPrefix(e, "."), "[]"))
+			n.names = append(n.names, strings.TrimSuffix(strings.Trim(strings.TrimPrefix(e, "."), "[]"), "."))
 		}
 	}
 	return n

@@ -117,6 +117,9 @@ func TestEnvironmentProxies(t *testing.T) {
 		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "*"}, ptr(""), "http://a/", "http://all:1"}, // --noproxy "" replaces it
 		{map[string]string{"ALL_PROXY": "http://all:1"}, ptr("a,b"), "http://b/", ""},
 		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "::1"}, nil, "http://[::1]:80/", ""},
+		// A fully qualified name, its trailing dot, matches the name without one, either way round (curl 7.88).
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "example.com."}, nil, "https://www.example.com/", ""},
+		{map[string]string{"ALL_PROXY": "http://all:1", "NO_PROXY": "example.com"}, nil, "https://example.com./", ""},
 	} {
 		p, err := newProxies(Options{Getenv: env(tt.vars), NoProxy: tt.noproxy})
 		if err != nil {
