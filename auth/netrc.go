@@ -93,7 +93,8 @@ func match(ms []machine, host string) (machine, bool) {
 // parseNetrc reads the .netrc grammar as curl does: words separated by blanks and newlines, "machine NAME"
 // or "default" opening an entry, then "login", "password" and "account" with a value each; "macdef NAME"
 // skips its macro up to an empty line; "#" starts a comment to the end of the line; a value may be quoted
-// ("a b", with \" \\ \n \r \t escapes). Anything else is an error naming its line.
+// ("a b", with \" \\ \n \r \t escapes). Keywords may be in any case, and an entry with a login and a
+// password takes no more, as in curl. Anything else is an error naming its line.
 func parseNetrc(text string) ([]machine, error) {
 	var out []machine
 	lx := lexer{text: text, line: 1}
@@ -105,7 +106,7 @@ func parseNetrc(text string) ([]machine, error) {
 		if !ok {
 			return out, nil
 		}
-		switch word {
+		switch strings.ToLower(word) { // curl takes the keywords in any case
 		case "machine":
 			name, ok, err := lx.value(word)
 			if err != nil || !ok {
@@ -122,11 +123,15 @@ func parseNetrc(text string) ([]machine, error) {
 			if len(out) == 0 {
 				return nil, lx.errorf("%q comes before any \"machine\" or \"default\"", word)
 			}
-			switch word {
+			m := &out[len(out)-1]
+			if m.login != "" && m.password != "" {
+				break // complete: curl takes the first login and password, and reads no further in the entry
+			}
+			switch strings.ToLower(word) {
 			case "login":
-				out[len(out)-1].login = v
+				m.login = v
 			case "password":
-				out[len(out)-1].password = v
+				m.password = v
 			}
 		case "macdef":
 			if _, _, err := lx.value(word); err != nil {

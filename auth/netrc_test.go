@@ -18,6 +18,8 @@ cd /pub
 bin
 
 machine after.macro login carl password c
+MACHINE upper.example LOGIN dan Password d
+machine twice.example login x login eve password e login late password l
 default login anon password guest
 `)
 	if err != nil {
@@ -27,6 +29,9 @@ default login anon password guest
 		{name: "api.example.com", login: "ann", password: `p w"x\y`},
 		{name: "other.example.com", login: "bob", password: "pa#ss"},
 		{name: "after.macro", login: "carl", password: "c"},
+		// Keywords in any case, and an entry complete once it has a login and a password, as curl reads them.
+		{name: "upper.example", login: "dan", password: "d"},
+		{name: "twice.example", login: "eve", password: "e"},
 		{isDefault: true, login: "anon", password: "guest"},
 	}
 	if len(ms) != len(want) {
