@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -59,8 +60,9 @@ func (c CookieOptions) literal() bool { return strings.Contains(c.Read, "=") }
 // -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
 // is, and it is left as it is.
 //
-// With into (a session's jar), that is the jar, and a -b file's cookies are added to it.
-func (c CookieOptions) jar(into *session.Jar) (*session.Jar, error) {
+// With into (a session's jar), that is the jar, and a -b file's cookies are added to it. A file's
+// Set-Cookie lines (curl reads -D dumps) are scoped to u's host.
+func (c CookieOptions) jar(into *session.Jar, u *url.URL) (*session.Jar, error) {
 	base := into
 	if base == nil {
 		base = session.NewJar()
@@ -80,6 +82,7 @@ func (c CookieOptions) jar(into *session.Jar) (*session.Jar, error) {
 	case err != nil:
 		return nil, &usageError{err: err}
 	}
+	jar.Place(u)
 	if c.JunkSession {
 		jar.DropSessionCookies()
 	}

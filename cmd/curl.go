@@ -18,6 +18,7 @@ import (
 	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
 )
@@ -129,7 +130,8 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			o.jar = jar
 			// A part's -b file is read as it starts, as curl reads it (an earlier part's -c may write it);
 			// the first part's before anything is sent.
-			c.parts[i] = sync.OnceValue(func() error { _, err := engine.jar(jar); return err })
+			first, _ := request.ParseURL(o.Spec.URL) // -b's Set-Cookie lines are for the part's first host
+			c.parts[i] = sync.OnceValue(func() error { _, err := engine.jar(jar, first); return err })
 			if i == 0 {
 				if err := c.parts[0](); err != nil {
 					return err

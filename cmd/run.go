@@ -48,7 +48,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		if o.session != nil {
 			into = o.session.Jar
 		}
-		o.jar, err = o.Cookies.jar(into)
+		o.jar, err = o.Cookies.jar(into, req.URL)
 	}
 	if err == nil {
 		err = o.loadHSTS()

@@ -43,6 +43,8 @@ type Jar struct {
 	cookies []*Cookie
 	now     func() time.Time
 	changed bool
+	// headerCookies are Set-Cookie values a cookie file held as HTTP headers, waiting for Place.
+	headerCookies []string
 }
 
 // NewJar returns an empty jar.
@@ -81,6 +83,26 @@ func (j *Jar) Add(c Cookie) {
 		return
 	}
 	j.store(&c)
+}
+
+// Place stores the cookies a cookie file held as Set-Cookie headers as if u's origin had set them (for its
+// whole site, Path=/, when they name no path), under SetCookies' rules: curl reads such files (a -D dump)
+// and sends their cookies without a domain to any host; hop scopes them to the host the command is for.
+// Without u they are dropped.
+func (j *Jar) Place(u *url.URL) {
+	j.mu.Lock()
+	pending, changed := j.headerCookies, j.changed
+	j.headerCookies = nil
+	j.mu.Unlock()
+	if len(pending) == 0 || u == nil {
+		return
+	}
+	site := *u
+	site.Path, site.RawPath = "/", ""
+	j.SetCookies(&site, (&http.Response{Header: http.Header{"Set-Cookie": pending}}).Cookies())
+	j.mu.Lock()
+	j.changed = changed // read from a file, as the others: nothing a response changed
+	j.mu.Unlock()
 }
 
 // DropSessionCookies removes the cookies that have no expiry (curl's -j, --junk-session-cookies): a jar

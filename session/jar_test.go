@@ -175,6 +175,50 @@ func TestJarLimits(t *testing.T) {
 
 // A jar written and read back is the same jar: session cookies, HttpOnly, host-only and domain cookies,
 // secure, expiry; the file is 0600 and curl's format.
+// A cookie file may hold HTTP headers, as curl reads it: a -D dump (its status line, other headers skipped),
+// or Set-Cookie lines among Netscape ones. Those cookies are the command's host's, as if it had set them.
+func TestHeaderCookieFile(t *testing.T) {
+	dump := "HTTP/1.1 302 Found\r\nLocation: /home\r\nset-cookie: sid=abc; HttpOnly\r\nSet-Cookie: pref=dark; Path=/app\r\n" +
+		"Set-Cookie: wide=1; Domain=example.com\r\nSet-Cookie: evil=1; Domain=other.com\r\n\r\n"
+	j, err := ReadJar(strings.NewReader(dump), "dump")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Place(mustURL(t, "https://www.example.com/login/form"))
+	if got := sent(j, t, "https://www.example.com/"); got != "sid=abc; wide=1" {
+		t.Errorf("to the host: %q, want sid and wide (pref is for /app)", got)
+	}
+	if got := sent(j, t, "https://api.example.com/"); got != "wide=1" {
+		t.Errorf("to a sibling: %q, want wide alone", got)
+	}
+	if got := sent(j, t, "https://other.com/"); got != "" {
+		t.Errorf("to other.com: %q, want nothing (its Domain does not match the host)", got)
+	}
+	if j.Changed() {
+		t.Errorf("cookies read from a file count as changed")
+	}
+
+	mixed := "example.com\tFALSE\t/\tFALSE\t0\tnet\t1\nSet-Cookie: hdr=2\n"
+	j, err = ReadJar(strings.NewReader(mixed), "mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Place(mustURL(t, "https://example.com/"))
+	if got := sent(j, t, "https://example.com/"); got != "net=1; hdr=2" {
+		t.Errorf("mixed file: %q", got)
+	}
+	// Without a dump's status line, a line that is neither is still an error; without a URL the header
+	// cookies go nowhere.
+	if _, err := ReadJar(strings.NewReader("Location: /x\n"), "bad"); err == nil {
+		t.Errorf("a header line other than Set-Cookie, in a file that is no dump, was taken")
+	}
+	j, _ = ReadJar(strings.NewReader("Set-Cookie: a=1\n"), "nourl")
+	j.Place(nil)
+	if len(j.All()) != 0 {
+		t.Errorf("Place(nil) kept %v", j.All())
+	}
+}
+
 func TestNetscapeRoundTrip(t *testing.T) {
 	j := NewJar()
 	exp := time.Now().Add(24 * time.Hour).Truncate(time.Second)

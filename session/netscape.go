@@ -77,12 +77,27 @@ func ReadJar(r io.Reader, name string) (*Jar, error) {
 // expiry (Unix seconds, 0 for a session cookie), name, value; tab-separated; "#HttpOnly_" before the domain
 // marks HttpOnly; other lines starting with "#" and empty lines are skipped. curl skips a line it cannot
 // read; hop says which, so that a damaged jar is noticed rather than silently emptied.
+//
+// curl reads HTTP headers too: a "Set-Cookie:" line is a cookie as a response set it, and a file that
+// starts with a status line (a -D dump) has its other header lines skipped. Such cookies wait for Place,
+// which scopes them to the URL they are for.
 func (j *Jar) readNetscape(data []byte) error {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return &FileError{Err: errors.New("not a cookie file: it holds binary data")}
 	}
+	dump := false // a file of response heads, as -D writes them
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
+		if n == 0 && strings.HasPrefix(line, "HTTP/") {
+			dump = true
+		}
+		if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Set-Cookie") {
+			j.headerCookies = append(j.headerCookies, strings.TrimSpace(value))
+			continue
+		}
+		if dump {
+			continue // a status line or another header
+		}
 		httpOnly := false
 		if rest, ok := strings.CutPrefix(line, httpOnlyPrefix); ok {
 			line, httpOnly = rest, true
