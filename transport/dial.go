@@ -21,7 +21,7 @@ import (
 // the address --connect-to and --resolve give for a HOST:PORT, or that DNS gives, in the address family -4
 // and -6 ask for. Every connection it opens enforces the idle timeout once armed.
 type dialer struct {
-	resolve   map[string]string // lower-case HOST:PORT → ADDR:PORT
+	resolve   map[string][]string // lower-case HOST:PORT → ADDR:PORTs, tried in turn
 	connectTo []connectTo
 	unix      string
 	network   string // tcp, tcp4 or tcp6
@@ -190,10 +190,11 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 			addr = to
 			trace.Routed(ctx, "connect-to")
 		}
-		if to, ok := d.resolved(addr); ok {
-			addr = to
-			trace.Resolved(ctx, "--resolve")
-		}
+	}
+	targets := []string{addr}
+	if to, ok := d.resolved(addr); network != "unix" && ok {
+		targets = to
+		trace.Resolved(ctx, "--resolve")
 	}
 	var c net.Conn
 	err := d.ports.each(func(port int) (err error) {
@@ -201,7 +202,11 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		if port != 0 && network != "unix" {
 			nd.LocalAddr = &net.TCPAddr{IP: d.local, Port: port}
 		}
-		c, err = nd.DialContext(ctx, network, addr)
+		for _, to := range targets { // --resolve's addresses in the order given, as curl tries them
+			if c, err = nd.DialContext(ctx, network, to); err == nil || ctx.Err() != nil {
+				return err
+			}
+		}
 		return err
 	})
 	if err != nil || d.idle <= 0 {
@@ -330,7 +335,7 @@ func cmpOr(a, b string) string {
 func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP, error) {
 	if to, ok := d.resolved(net.JoinHostPort(host, port)); ok {
 		trace.Resolved(ctx, "--resolve")
-		h, _, _ := net.SplitHostPort(to)
+		h, _, _ := net.SplitHostPort(to[0])
 		return net.ParseIP(h), nil
 	}
 	if ip := net.ParseIP(host); ip != nil {
@@ -344,9 +349,9 @@ func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP,
 	return ips[0], nil
 }
 
-// resolved is the address --resolve gives for addr (HOST:PORT): for the host by name, else for any host on
+// resolved is the addresses --resolve gives for addr (HOST:PORT): for the host by name, else for any host on
 // that port (curl's *:PORT:ADDR).
-func (d *dialer) resolved(addr string) (string, bool) {
+func (d *dialer) resolved(addr string) ([]string, bool) {
 	if to, ok := d.resolve[strings.ToLower(addr)]; ok {
 		return to, true
 	}
@@ -354,18 +359,28 @@ func (d *dialer) resolved(addr string) (string, bool) {
 		to, ok := d.resolve[net.JoinHostPort("*", port)]
 		return to, ok
 	}
-	return "", false
+	return nil, false
 }
 
-// parseResolve reads --resolve values, HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address), into a map
-// from host:port to the address to dial.
-func parseResolve(values []string) (map[string]string, error) {
-	out := map[string]string{}
+// parseResolve reads --resolve values as curl does: HOST:PORT:ADDR[,ADDR...] (an ADDR may be a bracketed
+// IPv6 address; several are tried in turn), "+HOST:PORT:ADDR" (curl's entry that times out of its DNS cache:
+// the same here, where nothing outlives the command), and "-HOST:PORT", which takes back an earlier one.
+func parseResolve(values []string) (map[string][]string, error) {
+	out := map[string][]string{}
 	for _, v := range values {
-		host, rest, ok1 := strings.Cut(v, ":")
-		port, addr, ok2 := strings.Cut(rest, ":")
-		addr = strings.Trim(addr, "[]")
-		if !ok1 || !ok2 || host == "" || net.ParseIP(addr) == nil {
+		entry, remove := strings.CutPrefix(v, "-")
+		if !remove {
+			entry = strings.TrimPrefix(entry, "+")
+		}
+		host, rest, ok1 := strings.Cut(entry, ":")
+		port, list, ok2 := strings.Cut(rest, ":")
+		if remove {
+			port, ok2 = rest, !strings.Contains(rest, ":")
+		}
+		if !ok1 || !ok2 || host == "" {
+			if remove {
+				return nil, optionErrorf("--resolve "+v, "expected -HOST:PORT, taking back an earlier HOST:PORT:ADDR")
+			}
 			return nil, optionErrorf("--resolve "+v, "expected HOST:PORT:ADDR with ADDR an IP address")
 		}
 		if !validPort(port) {
@@ -377,7 +392,20 @@ func parseResolve(values []string) (map[string]string, error) {
 				return nil, optionErrorf("--resolve "+v, "%v", err)
 			}
 		}
-		out[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
+		key := strings.ToLower(net.JoinHostPort(host, port))
+		if remove {
+			delete(out, key)
+			continue
+		}
+		var addrs []string
+		for _, a := range strings.Split(list, ",") {
+			a = strings.Trim(strings.TrimSpace(a), "[]")
+			if net.ParseIP(a) == nil {
+				return nil, optionErrorf("--resolve "+v, "expected HOST:PORT:ADDR with ADDR an IP address (several: ADDR,ADDR)")
+			}
+			addrs = append(addrs, net.JoinHostPort(a, port))
+		}
+		out[key] = addrs
 	}
 	return out, nil
 }

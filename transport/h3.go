@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -66,10 +65,6 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	if to, ok := d.redirect(addr); ok {
 		addr = to
 		trace.Routed(ctx, "connect-to")
-	}
-	if to, ok := d.resolve[strings.ToLower(addr)]; ok {
-		addr = to
-		trace.Resolved(ctx, "--resolve")
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

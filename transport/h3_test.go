@@ -76,6 +76,7 @@ func TestHTTP3(t *testing.T) {
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(h3.URL, "https://"))
 	for _, o := range []Options{
 		{Resolve: []string{"example.com:" + port + ":127.0.0.1"}},
+		{Resolve: []string{"*:" + port + ":127.0.0.1"}}, // curl's any host on that port
 		{ConnectTo: []string{"example.com:443:127.0.0.1:" + port}},
 	} {
 		o.Protocol, o.TLS = HTTP3, TLSOptions{CACert: ca}

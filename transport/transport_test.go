@@ -268,11 +268,37 @@ func delayedListener(t *testing.T, backend string, delay time.Duration) string {
 	})
 }
 
+// --resolve as curl reads it: several addresses tried in turn (the first refuses here), "+HOST:PORT:ADDR"
+// as a plain entry, "-HOST:PORT" taking an earlier entry back.
+func TestResolveForms(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok "+r.Host) }))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for _, resolve := range [][]string{
+		{"example.com:" + port + ":127.0.0.2,[127.0.0.1]"},
+		{"+example.com:" + port + ":127.0.0.1"},
+		{"example.com:" + port + ":127.0.0.2", "-example.com:" + port, "*:" + port + ":127.0.0.1"},
+	} {
+		tr := newTransport(t, Options{Resolve: resolve, ConnectTimeout: 5 * time.Second})
+		body, _, err := get(t, tr, "http://example.com:"+port+"/")
+		if err != nil || body != "ok example.com:"+port {
+			t.Errorf("--resolve %q: %q, %v", resolve, body, err)
+		}
+	}
+	m, err := parseResolve([]string{"a.example:80:10.0.0.1", "b.example:80:10.0.0.2", "-A.example:80"})
+	if err != nil || len(m) != 1 || m["b.example:80"][0] != "10.0.0.2:80" {
+		t.Errorf("-HOST:PORT left %v, %v", m, err)
+	}
+}
+
 func TestBadOptions(t *testing.T) {
 	for _, o := range []Options{
 		{Resolve: []string{"api.example:80:not-an-ip"}},
 		{Resolve: []string{"api.example:0:127.0.0.1"}},
 		{Resolve: []string{"api.example:99999:127.0.0.1"}},
+		{Resolve: []string{"api.example:80:127.0.0.1,"}},
+		{Resolve: []string{"-api.example"}},
+		{Resolve: []string{"-api.example:80:127.0.0.1"}},
 		{Proxy: "ftp://x:21"},
 		{TLS: TLSOptions{CACert: "/nonexistent.pem"}},
 		{TLS: TLSOptions{MinVersion: "1.4"}},
