@@ -147,9 +147,9 @@ func (j *Jar) remove(c *Cookie) {
 // u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
 // missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
 // it names; a Secure cookie from plain http is refused (but for a loopback host: secureOrigin), as browsers
-// and curl do, and so is one whose name
-// claims a prefix it does not live up to (prefixKept). A quoted value keeps its quotes: they are part of it
-// (RFC 6265, 4.1.1), sent and saved as received, as browsers and curl do.
+// and curl do, and so is one whose name claims a prefix it does not live up to (prefixKept). A quoted value
+// keeps its quotes: they are part of it (RFC 6265, 4.1.1), sent and saved as received, as browsers and curl
+// do.
 func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
 		return
