@@ -32,6 +32,19 @@ func upload(t *testing.T, url string, size int) *request.Request {
 	return r
 }
 
+// doRead sends r and reads the final body whole.
+func doRead(t *testing.T, c *exchange.Client, r *request.Request) (*exchange.Exchange, string) {
+	t.Helper()
+	ex, err := c.Do(context.Background(), r, exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	body, _ := ex.Body(false)
+	got, _ := io.ReadAll(body)
+	return ex, string(got)
+}
+
 // A server that refuses an upload from its head alone (here 413) is spared the body: the request asked
 // 100-continue, and the answer came before the server said go on. The server reads on after answering,
 // so it counts what a client that had not asked would have sent anyway.
@@ -76,14 +89,8 @@ func TestExpectContinueSendsTheBodyOnceAllowed(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := client(t, exchange.Options{}, transport.Options{})
-	ex, err := c.Do(context.Background(), upload(t, srv.URL+"/up", 3<<20), exchange.Observer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := ex.Body(false)
-	got, _ := io.ReadAll(body)
-	ex.Close()
-	if string(got) != strconv.Itoa(3<<20) || ex.Final().Header.Get("X-Expect") != "100-continue" {
+	ex, got := doRead(t, c, upload(t, srv.URL+"/up", 3<<20))
+	if got != strconv.Itoa(3<<20) || ex.Final().Header.Get("X-Expect") != "100-continue" {
 		t.Errorf("the server read %s bytes with Expect %q; want %d with 100-continue", got, ex.Final().Header.Get("X-Expect"), 3<<20)
 	}
 }
@@ -100,14 +107,8 @@ func TestExpectationFailedIsSentAgainWithout(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := client(t, exchange.Options{}, transport.Options{})
-	ex, err := c.Do(context.Background(), upload(t, srv.URL+"/up", 1000), exchange.Observer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := ex.Body(false)
-	got, _ := io.ReadAll(body)
-	ex.Close()
-	if len(ex.Hops) != 2 || ex.Hops[0].Response.StatusCode != http.StatusExpectationFailed || string(got) != "1000" {
+	ex, got := doRead(t, c, upload(t, srv.URL+"/up", 1000))
+	if len(ex.Hops) != 2 || ex.Hops[0].Response.StatusCode != http.StatusExpectationFailed || got != "1000" {
 		t.Errorf("%d hops, final body %q; want a 417, then the 1000 bytes sent without Expect", len(ex.Hops), got)
 	}
 	if h := ex.Hops[len(ex.Hops)-1].Request.Header.Get("Expect"); h != "" {
@@ -126,14 +127,8 @@ func TestRedirectWithoutBodyDropsExpect(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 2}, transport.Options{})
-	ex, err := c.Do(context.Background(), upload(t, srv.URL+"/up", 10), exchange.Observer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := ex.Body(false)
-	got, _ := io.ReadAll(body)
-	ex.Close()
-	if string(got) != "GET " {
+	_, got := doRead(t, c, upload(t, srv.URL+"/up", 10))
+	if got != "GET " {
 		t.Errorf("after the 303 the server saw %q; want a GET without Expect", got)
 	}
 }
