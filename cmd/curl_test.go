@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"maps"
 	"net"
@@ -1125,6 +1126,45 @@ func TestStoredCompressedFileKeptAsSent(t *testing.T) {
 		}
 		if got, _ := os.ReadFile(filepath.Join(dir, tt.file)); !bytes.Equal(got, tt.want) {
 			t.Errorf("%q saved %d bytes (%.20q), want %d", tt.args[1:], len(got), got, len(tt.want))
+		}
+	}
+}
+
+// %{certs} writes the server's chain as curl 7.88 writes it, compared byte for byte: the test PKI's chains
+// (an ECDSA, an RSA and an Ed25519 leaf under an intermediate with OCSP and CRL locations) and httptest's
+// own RSA certificate (IPv6 in its names).
+func TestWriteOutCertsAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	hop := hopBinary(t)
+	dir := t.TempDir()
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, "root.pem")
+	os.WriteFile(root, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.Root.Raw}), 0o600)
+	type target struct{ url, ca string }
+	var targets []target
+	for _, key := range []string{"", "rsa", "ed25519"} {
+		cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1", "localhost"}, Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := testserver.Start(testserver.Config{TLS: true, Cert: &cert})
+		defer srv.Close()
+		targets = append(targets, target{srv.URL + "/get", root})
+	}
+	own := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer own.Close()
+	ownCA := filepath.Join(dir, "own.pem")
+	os.WriteFile(ownCA, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: own.Certificate().Raw}), 0o600)
+	targets = append(targets, target{own.URL + "/", ownCA})
+	for _, tt := range targets {
+		args := []string{"-s", "--cacert", tt.ca, "-o", "/dev/null", "-w", "%{num_certs}\n%{certs}", tt.url}
+		want, _ := runIn(t, dir, curl, args...)
+		got, code := runIn(t, dir, hop, append([]string{"curl"}, args...)...)
+		if code != 0 || got != want || !strings.Contains(got, "-----BEGIN CERTIFICATE-----") {
+			t.Errorf("%s: exit %d\n%s\nwant (curl)\n%s", tt.url, code, got, want)
 		}
 	}
 }

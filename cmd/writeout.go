@@ -58,7 +58,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 	}
 	v.RemoteIP, v.RemotePort = splitAddr(rec.RemoteAddr)
 	if rec.TLS != nil {
-		v.NumCerts = len(rec.TLS.PeerCertificates)
+		v.NumCerts, v.Certs = len(rec.TLS.PeerCertificates), rec.TLS.PeerCertificates
 	}
 	v.ProxyUsed = rec.Proxy != ""
 	if !rec.Events.ProxyDone.IsZero() {

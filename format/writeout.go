@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"maps"
@@ -39,10 +40,11 @@ type WriteOut struct {
 	Scheme        string // upper case, as curl prints it
 	ExitCode      int
 	ErrorMsg      string
-	Header        http.Header // the final response's, for %header{NAME}, %{header_json} and num_headers
-	NumCerts      int         // certificates the final hop's server presented; 0 without TLS
-	HTTPConnect   int         // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
-	ProxyUsed     bool        // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
+	Header        http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
+	NumCerts      int                 // certificates the final hop's server presented; 0 without TLS
+	Certs         []*x509.Certificate // those certificates, for %{certs}
+	HTTPConnect   int                 // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
+	ProxyUsed     bool                // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
 	NameLookup    time.Duration
 	Connect       time.Duration
 	AppConnect    time.Duration
@@ -90,6 +92,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_redirect":      func(v *WriteOut) (string, any) { return seconds(v.Redirect) },
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
+	"certs":              func(v *WriteOut) (string, any) { t := certsText(v.Certs); return t, t },
 	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
 	"proxy_used":         func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
 }
