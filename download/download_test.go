@@ -253,9 +253,27 @@ func TestTimeCondition(t *testing.T) {
 		"1994-11-06":                     "If-Modified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
 		"19941106":                       "If-Modified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
 		"-1994-11-06":                    "If-Unmodified-Since: Sun, 06 Nov 1994 00:00:00 GMT",
-		file:                             "If-Modified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
-		"-" + file:                       "If-Unmodified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
-		filepath.Join(dir, "nothere"):    "",
+		// curl's parser: words in any order, dashes between them, two-digit years, offsets; each as curl
+		// 7.88 sent it (a day past the month's end rolls over, as there).
+		"1 Dec 2021":                     "If-Modified-Since: Wed, 01 Dec 2021 00:00:00 GMT",
+		"Dec 1 2021":                     "If-Modified-Since: Wed, 01 Dec 2021 00:00:00 GMT",
+		"2021 Dec 1":                     "If-Modified-Since: Wed, 01 Dec 2021 00:00:00 GMT",
+		"1-Dec-2021":                     "If-Modified-Since: Wed, 01 Dec 2021 00:00:00 GMT",
+		"1 Dec 21":                       "If-Modified-Since: Wed, 01 Dec 2021 00:00:00 GMT",
+		"1 Dec 70":                       "If-Modified-Since: Mon, 01 Dec 2070 00:00:00 GMT",
+		"1 Dec 71":                       "If-Modified-Since: Wed, 01 Dec 1971 00:00:00 GMT",
+		"06 Nov 1994 08:49:37 +0100":     "If-Modified-Since: Sun, 06 Nov 1994 07:49:37 GMT",
+		"Sun, 6 Nov 1994 08:49:37 -0130": "If-Modified-Since: Sun, 06 Nov 1994 10:19:37 GMT",
+		"Sun Nov 6 08:49:37 UTC 1994":    "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT",
+		"Mon, 31 Feb 2022 00:00:00 GMT":  "If-Modified-Since: Thu, 03 Mar 2022 00:00:00 GMT",
+		// What curl does not read either is a file name: here, none.
+		"6 November 1994":             "",
+		"Dec 2021":                    "",
+		"32 Dec 2021":                 "",
+		"Dec 1 2021 25:00:00":         "",
+		file:                          "If-Modified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
+		"-" + file:                    "If-Unmodified-Since: Thu, 29 Feb 2024 12:00:00 GMT",
+		filepath.Join(dir, "nothere"): "",
 	} {
 		h, v, missing, err := TimeCondition(arg)
 		got := ""

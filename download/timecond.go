@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,5 +57,75 @@ func ParseDate(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
-	return time.Time{}, false
+	return curlDate(s)
+}
+
+// curlDate reads a date as curl's parser does, its words in any order: a weekday (left aside), a month's
+// three letters, the day, the year (two digits: 71-99 the 1900s, else the 2000s), HH:MM[:SS], and GMT, UTC
+// or a +HHMM/-HHMM offset; words are separated by blanks, commas or dashes ("1-Dec-2021", "Dec 1 2021",
+// "06 Nov 1994 08:49:37 +0100"). A day past the month's end rolls over, as curl's does.
+func curlDate(s string) (time.Time, bool) {
+	year, month, day, hour, minute, second, offset := -1, -1, -1, 0, 0, 0, 0
+	clock := false
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' }) {
+		if (f[0] == '+' || f[0] == '-') && len(f) == 5 && allDigits(f[1:]) && clock {
+			h, _ := strconv.Atoi(f[1:3])
+			m, _ := strconv.Atoi(f[3:])
+			offset = (h*60 + m) * 60
+			if f[0] == '-' {
+				offset = -offset
+			}
+			continue
+		}
+		for _, w := range strings.Split(f, "-") {
+			lw := strings.ToLower(w)
+			switch {
+			case w == "":
+				return time.Time{}, false
+			case slices.Contains([]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, lw):
+			case lw == "gmt" || lw == "utc" || lw == "ut" || lw == "z":
+			case len(lw) == 3 && strings.Contains("janfebmaraprmayjunjulaugsepoctnovdec", lw) && month < 0:
+				month = strings.Index("janfebmaraprmayjunjulaugsepoctnovdec", lw)/3 + 1
+			case strings.Contains(w, ":") && !clock:
+				parts := strings.Split(w, ":")
+				if len(parts) > 3 || !allDigits(strings.Join(parts, "")) {
+					return time.Time{}, false
+				}
+				hour, _ = strconv.Atoi(parts[0])
+				minute, _ = strconv.Atoi(parts[1])
+				if len(parts) == 3 {
+					second, _ = strconv.Atoi(parts[2])
+				}
+				if hour > 23 || minute > 59 || second > 60 {
+					return time.Time{}, false
+				}
+				clock = true
+			case allDigits(w):
+				n, _ := strconv.Atoi(w)
+				switch {
+				case len(w) == 4 && year < 0:
+					year = n
+				case len(w) <= 2 && day < 0 && n >= 1 && n <= 31:
+					day = n
+				case len(w) <= 2 && year < 0:
+					year = 2000 + n
+					if n > 70 {
+						year = 1900 + n
+					}
+				default:
+					return time.Time{}, false
+				}
+			default:
+				return time.Time{}, false
+			}
+		}
+	}
+	if year < 0 || month < 0 || day < 0 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC).Add(-time.Duration(offset) * time.Second), true
+}
+
+func allDigits(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
