@@ -1,6 +1,7 @@
 package download
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -30,6 +31,18 @@ func FuzzName(f *testing.F) {
 		}
 		if n := URLName(u); n == "." || n == ".." || strings.ContainsAny(n, "/\\") || strings.IndexFunc(n, func(r rune) bool { return r < 0x21 || r >= 0x7f }) >= 0 {
 			t.Fatalf("URLName(%q) = %q", rawURL, n)
+		}
+	})
+}
+
+// Whatever -z is given, ParseDate answers without panicking, and a date it reads prints as HTTP's.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1 Dec 2021", "06 Nov 1994 08:49:37 +0100", "1-Dec-21", "Sun, 06 Nov 1994 08:49:37 GMT", "::", "-", "1:2:3:4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, ok := ParseDate(s); ok && d.UTC().Format(http.TimeFormat) == "" {
+			t.Fatalf("ParseDate(%q) = %v", s, d)
 		}
 	})
 }
