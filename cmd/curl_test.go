@@ -65,6 +65,9 @@ func sameRequest(t *testing.T, what string, got, want testserver.Recorded, ignor
 		if gp, wp := parts(t, got), parts(t, want); !reflect.DeepEqual(gp, wp) {
 			t.Errorf("%s: parts\n %+v\nwant\n %+v", what, gp, wp)
 		}
+		if gh, wh := partHeaders(t, got), partHeaders(t, want); !reflect.DeepEqual(gh, wh) {
+			t.Errorf("%s: the parts' own headers\n %q\nwant\n %q", what, gh, wh)
+		}
 		delete(gh, "Content-Type")
 		delete(wh, "Content-Type")
 		delete(gh, "Content-Length")
@@ -95,6 +98,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"post", "REC/b", "a=1", "n:=2", "tags[]=x", "o[k]=v"}},
 		{args: []string{"post", "REC/c", "-f", "a=1", "b=x y&z"}},
 		{args: []string{"post", "REC/d", "-d", "a=1", "-d", "b=2"}},
+		{args: []string{"post", "REC/d2", "-F", `f=@notes.txt;headers="X-A: 1;2"`, "-F", "g=v;headers=X-B: 3;type=text/x;charset=utf-8"}},
 		{args: []string{"post", "REC/e", "@data.json"}},
 		{args: []string{"put", "REC/e2", "--data-binary", "@blob.bin"}}, // a NUL byte: piped in by printf
 		{args: []string{"post", "REC/f", "-F", "a=b", "-F", "up=@data.json;type=application/json", "-F", "pic=@pic.png"}},
@@ -176,6 +180,7 @@ func TestCurlCommandHidesSecrets(t *testing.T) {
 func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 	curl := lookCurl(t)
 	dir := fixtures(t)
+	os.WriteFile(filepath.Join(dir, "parthdrs.txt"), []byte("X-H: 1\n# a comment\n\nX-I: 2\n  folded\n"), 0o600)
 	for name, size := range map[string]int{"big.bin": 1<<20 + 1, "mib.bin": 1 << 20, "empty.txt": 0} {
 		if err := os.WriteFile(filepath.Join(dir, name), bytes.Repeat([]byte("b"), size), 0o600); err != nil {
 			t.Fatal(err)
@@ -212,6 +217,9 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--form", `up=@"my data.json";type=application/x-test`, "-F", `w=<"notes.txt"`, "REC/n2"}},
 		{args: []string{"-F", `f=@notes.txt;filename="x;y.txt"`, "-F", `c="C:\dir\x" ;type=text/x`, "-F", `d="q\\r\"s"`, "REC/n3"}},
 		{args: []string{"--form-string", `a=@data.json;type=x"`, "-Y", "1", "-y", "5", "REC/o"}},
+		// A part's own headers (headers=, a file of them too), and a type's parameters after it.
+		{args: []string{"-F", "f=@notes.txt;headers=X-A: 1", "-F", `g=val;headers="X-B: a;b";type=text/q`, "REC/o2"}},
+		{args: []string{"-F", "h=val;type=text/z;charset=utf-8", "-F", "i=@notes.txt;headers=@parthdrs.txt;headers=X-J: 3", "REC/o3"}},
 		{args: []string{"REC/k/../l/./m"}},
 		{args: []string{"--proto", "=http,https", "--proto-redir", "-all,http", "REC/p"}},
 		// Expect: 100-continue where curl asks it: a -T upload that is not empty, a body over 1 MiB or of

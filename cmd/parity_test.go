@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"os"
@@ -107,6 +108,28 @@ func parts(t *testing.T, rec testserver.Recorded) []part {
 		}
 		b, _ := io.ReadAll(p)
 		out = append(out, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+	}
+}
+
+// partHeaders are the headers of each part of a multipart body other than the two every part has
+// (Content-Disposition, Content-Type), "Name: value" in order: curl's ;headers=.
+func partHeaders(t *testing.T, rec testserver.Recorded) [][]string {
+	t.Helper()
+	_, params, _ := mime.ParseMediaType(rec.Header["Content-Type"][0])
+	mr := multipart.NewReader(bytes.NewReader(rec.Body), params["boundary"])
+	var out [][]string
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return out
+		}
+		var hs []string
+		for _, name := range slices.Sorted(maps.Keys(p.Header)) {
+			if name != "Content-Disposition" && name != "Content-Type" {
+				hs = append(hs, name+": "+strings.Join(p.Header[name], ", "))
+			}
+		}
+		out = append(out, hs)
 	}
 }
 
@@ -254,7 +277,7 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 		{args: []string{"post", "REC/x", "-F", "f=@pic.png;filename=renamed.png", "-F", "g=@pic.png;type=image/x-test"},
 			parts: []part{{"f", "renamed.png", "image/png", "\x89PNG\r\n\x1a\nfake"}, {"g", "pic.png", "image/x-test", "\x89PNG\r\n\x1a\nfake"}}},
 		{args: []string{"post", "REC/x", "-F", "name=<notes.txt"}, parts: []part{{"name", "", "", "plain notes\n"}}},
-		{args: []string{"post", "REC/x", "-F", `q="a;b"`, "-F", "r=c;d"}, parts: []part{{"q", "", "", "a;b"}, {"r", "", "", "c;d"}}},
+		{args: []string{"post", "REC/x", "-F", `q="a;b"`}, parts: []part{{"q", "", "", "a;b"}}},
 		// A quoted value is text, never a file to read.
 		{args: []string{"post", "REC/x", "-F", `a="@notes.txt"`, "-F", `b="<notes.txt;x"`, "-F", `c="q\"r";type=text/x`},
 			parts: []part{{"a", "", "", "@notes.txt"}, {"b", "", "", "<notes.txt;x"}, {"c", "", "text/x", `q"r`}}},
@@ -297,7 +320,9 @@ func TestRequestsAsCurlSendsThem(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"post", "REC/x", "-d", "a=1", "-F", "b=2"},
-		{"post", "REC/x", "-F", "f=@pic.png;headers=X-A: 1"},
+		{"post", "REC/x", "-F", "f=@pic.png;encoder=base64"},
+		// curl 7.88 cuts an unquoted value at the ; and skips "d" with a warning: refused, not sent cut short.
+		{"post", "REC/x", "-F", "r=c;d"},
 		{"post", "REC/x", "-F", "noequals"},
 		{"get", "REC/x", "-H", "@missing.txt"},
 	} {

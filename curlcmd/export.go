@@ -243,13 +243,21 @@ func bodyArgs(b *request.Body, method string) []string {
 			out = append(out, "--form-escape")
 		}
 		for _, p := range b.Parts {
-			if p.File == "" && p.ContentType == "" {
+			var headers string
+			for _, h := range p.Headers {
+				headers += ";headers=" + formWord(h)
+			}
+			if p.File == "" && p.ContentType == "" && headers == "" {
 				out = append(out, "--form-string", p.Name+"="+p.Value) // taken as it is: no @ or < magic
 				continue
 			}
 			if p.File == "" {
 				quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.Value)
-				out = append(out, "-F", p.Name+`="`+quoted+`";type=`+p.ContentType)
+				v := p.Name + `="` + quoted + `"`
+				if p.ContentType != "" {
+					v += ";type=" + p.ContentType
+				}
+				out = append(out, "-F", v+headers)
 				continue
 			}
 			v := p.Name + "=@" + formWord(p.File)
@@ -259,7 +267,7 @@ func bodyArgs(b *request.Body, method string) []string {
 			if p.ContentType != "" {
 				v += ";type=" + p.ContentType
 			}
-			out = append(out, "-F", v)
+			out = append(out, "-F", v+headers)
 		}
 		return out
 	}

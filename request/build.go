@@ -721,6 +721,14 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
+// addPartHeaders adds a part's own headers ("Name: value", checked when read) to h.
+func addPartHeaders(h textproto.MIMEHeader, headers []string) {
+	for _, l := range headers {
+		name, value, _ := strings.Cut(l, ":")
+		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+}
+
 // layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty) and the
 // names escaped by names, each part's Content-Disposition the word disposition ("form-data", or "attachment"
 // in another multipart type); file contents are read each time the body is opened.
@@ -748,6 +756,7 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 			if p.ContentType != "" {
 				h.Set("Content-Type", p.ContentType)
 			}
+			addPartHeaders(h, p.Headers)
 			w, err := mw.CreatePart(h)
 			if err != nil {
 				return nil, "", "", err
@@ -760,6 +769,7 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`,
 			disposition, names.Replace(p.Name), names.Replace(p.Filename)))
 		h.Set("Content-Type", p.ContentType)
+		addPartHeaders(h, p.Headers)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err
 		}

@@ -111,7 +111,8 @@ func (b *bodyBuilder) urlQuery(v string) (string, error) {
 
 // curlFormPart reads a -F argument: name=value (a "quoted value" may hold ;, and is never a file), name=@file
 // for a file, name=<file for a text part read from a file (either file name may be "quoted" too, as
-// Postman writes them), each with the options ;type=TYPE and (for files) ;filename=NAME.
+// Postman writes them), each with the options ;type=TYPE (its own ;key=value parameters following, as
+// curl reads them), ;headers="Name: value" or ;headers=@FILE (repeatable) and (for files) ;filename=NAME.
 func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	bad := func(msg string) error { return usageErrorf("-F "+f, "%s", msg) }
 	name, rest, ok := strings.Cut(f, "=")
@@ -128,17 +129,35 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		return Part{}, bad(err.Error())
 	}
 	value = from + value
-	var ctype, filename string
+	var ctype, filename, last string
+	var headers []string
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
-		switch strings.ToLower(strings.TrimSpace(k)) {
+		key := strings.ToLower(strings.TrimSpace(k))
+		switch key {
 		case "type":
 			ctype = strings.TrimSpace(v)
 		case "filename":
 			filename = strings.TrimSpace(v)
+		case "headers":
+			hs, err := b.formHeaders(strings.TrimSpace(v), "-F "+f)
+			if err != nil {
+				return Part{}, err
+			}
+			headers = append(headers, hs...)
 		default:
-			return Part{}, bad("hop does not support the -F option " + strings.TrimSpace(k) + "= (it knows type= and filename=)")
+			if last == "type" && v != "" {
+				ctype += ";" + strings.TrimSpace(o) // a parameter of the type: type=text/plain;charset=utf-8
+				continue
+			}
+			if key == "encoder" {
+				return Part{}, bad("hop does not support the -F option encoder= (it knows type=, filename= and headers=)")
+			}
+			// curl ends an unquoted value at the ; and skips the rest with a warning: refused here, so
+			// that a value cut short is not sent unnoticed.
+			return Part{}, bad(fmt.Sprintf("%q is no -F option (type=, filename=, headers=): curl would cut the value at the ; and skip it; to send a ; in the value, quote it: %s=\"...;...\"", strings.TrimSpace(o), name))
 		}
+		last = key
 	}
 	switch {
 	case quoted:
@@ -151,15 +170,48 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		if filename != "" {
 			p.Filename = filename
 		}
+		p.Headers = headers
 		return p, nil
 	case strings.HasPrefix(value, "<"):
 		p, err := b.readFile(value[1:], "-F "+f)
 		if err != nil {
 			return Part{}, err
 		}
-		return Part{Name: name, Value: string(p), ContentType: ctype}, nil
+		return Part{Name: name, Value: string(p), ContentType: ctype, Headers: headers}, nil
 	}
-	return Part{Name: name, Value: value, ContentType: ctype}, nil
+	return Part{Name: name, Value: value, ContentType: ctype, Headers: headers}, nil
+}
+
+// formHeaders reads a -F part's headers= option: one "Name: value", or @FILE with one per line (blank lines
+// and # comments skipped, a line starting with a blank continuing the one before), as curl reads them.
+func (b *bodyBuilder) formHeaders(v, arg string) ([]string, error) {
+	lines := []string{v}
+	if file, ok := strings.CutPrefix(v, "@"); ok {
+		data, err := b.readFile(file, arg)
+		if err != nil {
+			return nil, err
+		}
+		lines = nil
+		for _, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+			switch {
+			case strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#"):
+			case (l[0] == ' ' || l[0] == '\t') && len(lines) > 0:
+				lines[len(lines)-1] += l // folded: joined as it is, as curl joins it
+			default:
+				lines = append(lines, l)
+			}
+		}
+	}
+	for _, h := range lines {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, usageErrorf(arg, "headers= expects \"Name: value\"")
+		}
+		if err := ValidateHeader(strings.TrimSpace(name), strings.TrimSpace(value)); err != nil {
+			return nil, &UsageError{Arg: arg, Err: err}
+		}
+	}
+	return lines, nil
 }
 
 // curlFileType is the Content-Type curl gives a -F file part: from its own short list of extensions
@@ -187,8 +239,7 @@ func curlFileType(name string) string {
 }
 
 // splitFormValue separates a -F value from its ;options (KEY=VALUE, the value as formWord reads it).
-// Unquoted, a ; starts the options only where one follows (curl's type=, filename=, headers=, encoder=);
-// any other ; is part of the value.
+// Unquoted, the value ends at the first ;, as curl 7.88 reads it (a ; in a value is written in quotes).
 func splitFormValue(s string) (string, []string, error) {
 	value, rest := s, ""
 	if strings.HasPrefix(s, `"`) {
@@ -196,19 +247,8 @@ func splitFormValue(s string) (string, []string, error) {
 		if value, rest, err = formWord(s); err != nil {
 			return "", nil, err
 		}
-	} else {
-		parts := strings.Split(s, ";")
-		value = parts[0]
-		for i := 1; i < len(parts); i++ {
-			k, _, _ := strings.Cut(strings.TrimSpace(parts[i]), "=")
-			switch strings.ToLower(k) {
-			case "type", "filename", "headers", "encoder":
-				rest = ";" + strings.Join(parts[i:], ";")
-				i = len(parts)
-				continue
-			}
-			value += ";" + parts[i]
-		}
+	} else if i := strings.IndexByte(s, ';'); i >= 0 {
+		value, rest = s[:i], s[i:]
 	}
 	var opts []string
 	for rest != "" { // ;KEY=VALUE...

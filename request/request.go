@@ -141,7 +141,8 @@ type Part struct {
 	File        string // a file part's path
 	Filename    string // the file name sent
 	ContentType string
-	Size        int64 // a file part's size when the body was built; -1 when it is streamed
+	Headers     []string // more of the part's headers, "Name: value" (curl's -F ...;headers=)
+	Size        int64    // a file part's size when the body was built; -1 when it is streamed
 
 	field  *item         // a data item still to be turned into Value
 	held   []byte        // a file part read while the body was built (a pipe, a device, /proc)
