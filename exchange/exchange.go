@@ -159,6 +159,12 @@ func (c *Client) within(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithDeadlineCause(ctx, c.start().Add(c.Options.MaxTime), errTotalTimeout)
 }
 
+// lineJar is a cookie jar that reads Set-Cookie lines itself (session.Jar, by RFC 6265's user agent
+// algorithm), rather than taking net/http's parse, which drops cookies browsers and curl keep.
+type lineJar interface {
+	SetCookieLines(u *url.URL, lines []string)
+}
+
 // credentialHeaders never cross an origin on a redirect unless LocationTrusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
@@ -222,7 +228,11 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
 		}
 		if err == nil && c.Jar != nil {
-			c.Jar.SetCookies(req.URL, resp.Cookies())
+			if lj, ok := c.Jar.(lineJar); ok {
+				lj.SetCookieLines(req.URL, resp.Header.Values("Set-Cookie"))
+			} else {
+				c.Jar.SetCookies(req.URL, resp.Cookies())
+			}
 		}
 		if err == nil && c.HSTS != nil {
 			c.HSTS.Learn(req.URL, resp)

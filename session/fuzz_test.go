@@ -3,7 +3,9 @@ package session
 import (
 	"errors"
 	"maps"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,6 +62,23 @@ func FuzzSTS(f *testing.F) {
 		age, _, ok := parseSTS(v)
 		if ok && (age < 0 || age > time.Duration(1<<31)*time.Second) {
 			t.Fatalf("parseSTS(%q): age %v", v, age)
+		}
+	})
+}
+
+// Whatever a server sends in Set-Cookie, the jar keeps only cookies it can write back: no control
+// character (a tab would break the Netscape file), a name, and it never panics.
+func FuzzSetCookie(f *testing.F) {
+	for _, s := range []string{`a=1; Path=/; Max-Age=5`, `j={"a":1}`, `=x`, `x`, `a=b; Expires=Wed, 21-Oct-2037 07:28:00 GMT`, "a=\tb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		j := NewJar()
+		j.SetCookieLines(&url.URL{Scheme: "https", Host: "example.com", Path: "/"}, []string{line})
+		for _, c := range j.All() {
+			if c.Name == "" || hasControl(c.Name) || hasControl(c.Value) || strings.ContainsAny(c.Name+c.Value, ";") {
+				t.Fatalf("%q kept %+v", line, c)
+			}
 		}
 	})
 }

@@ -99,7 +99,7 @@ func (j *Jar) Place(u *url.URL) {
 	}
 	site := *u
 	site.Path, site.RawPath = "/", ""
-	j.SetCookies(&site, (&http.Response{Header: http.Header{"Set-Cookie": pending}}).Cookies())
+	j.SetCookieLines(&site, pending)
 	j.mu.Lock()
 	j.changed = changed // read from a file, as the others: nothing a response changed
 	j.mu.Unlock()

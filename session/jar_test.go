@@ -175,6 +175,42 @@ func TestJarLimits(t *testing.T) {
 
 // A jar written and read back is the same jar: session cookies, HttpOnly, host-only and domain cookies,
 // secure, expiry; the file is 0600 and curl's format.
+// Set-Cookie lines read as RFC 6265 (5.2) and browsers and curl read them: values net/http's parser drops
+// (JSON, UTF-8, a backslash or a quote inside, a space in the name) are kept and sent back as they came;
+// an attribute that cannot be read is left out, not the cookie; no "=", no name, or a control character:
+// no cookie.
+func TestSetCookieLines(t *testing.T) {
+	j := NewJar()
+	j.SetCookieLines(mustURL(t, "https://example.com/a/b"), []string{
+		`json={"a":1,"b":[2]}; Path=/`,
+		`name=José; Path=/`,
+		`back=a\b"c; Path=/`,
+		`two words = v ; Path=/`,
+		`odd=1; Max-Age=soon; Path=/; Expires=never`,
+		`dashed=1; Expires=Wed, 21-Oct-2037 07:28:00 GMT; Path=/`,
+		`gone=1; Max-Age=0; Path=/`,
+		`novalue`,
+		`=nameless`,
+		"tab=a\tb; Path=/",
+		`scoped=1`,
+	})
+	want := `json={"a":1,"b":[2]}; name=José; back=a\b"c; two words=v; odd=1; dashed=1`
+	if got := sent(j, t, "https://example.com/"); got != want {
+		t.Errorf("sent\n %s\nwant\n %s", got, want)
+	}
+	if got := sent(j, t, "https://example.com/a/x"); !strings.HasPrefix(got, "scoped=1; ") { // longer path first
+		t.Errorf("the default path /a: %q", got)
+	}
+	for _, c := range j.All() {
+		if c.Name == "dashed" && c.Expires.Year() != 2037 {
+			t.Errorf("Expires in the dashed form: %v", c.Expires)
+		}
+		if c.Name == "odd" && !c.Expires.IsZero() {
+			t.Errorf("an unreadable Max-Age or Expires set an expiry: %v", c.Expires)
+		}
+	}
+}
+
 // A cookie file may hold HTTP headers, as curl reads it: a -D dump (its status line, other headers skipped),
 // or Set-Cookie lines among Netscape ones. Those cookies are the command's host's, as if it had set them.
 func TestHeaderCookieFile(t *testing.T) {
