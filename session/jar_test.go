@@ -110,7 +110,7 @@ func TestJarPrefixes(t *testing.T) {
 		j := NewJar()
 		resp := &http.Response{Header: http.Header{"Set-Cookie": {tt.setCookie}}}
 		j.SetCookies(mustURL(t, "https://example.com/"), resp.Cookies())
-		if got := sent(j, t, "https://example.com/") != ""; got != tt.kept {
+		if got := len(j.All()) == 1; got != tt.kept { // stored at all, whatever path it is for
 			t.Errorf("Set-Cookie: %s: kept %v, want %v", tt.setCookie, got, tt.kept)
 		}
 	}
