@@ -65,10 +65,18 @@ type Client struct {
 	Limits    Limits
 	// Jar, when set, gives each hop the cookies for its URL (after any Cookie header the user gave) and
 	// takes the cookies every response sets, redirects and retried answers included.
-	Jar http.CookieJar
+	Jar CookieJar
 	// HSTS, when set, turns an http:// URL of a host it knows into https:// before it is sent, the one typed
 	// and every redirect, and takes in every answer's Strict-Transport-Security (curl's --hsts).
 	HSTS HSTS
+}
+
+// CookieJar is the jar an exchange reads each hop's cookies from and hands every response's Set-Cookie
+// lines to, for it to read them itself (session.Jar, by RFC 6265's user agent rules: net/http's parse drops
+// cookies that browsers and curl keep).
+type CookieJar interface {
+	Cookies(u *url.URL) []*http.Cookie
+	SetCookieLines(u *url.URL, lines []string)
 }
 
 // HSTS is a cache of the hosts that asked to be reached over https only (RFC 6797); session.HSTS is one.
@@ -159,12 +167,6 @@ func (c *Client) within(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithDeadlineCause(ctx, c.start().Add(c.Options.MaxTime), errTotalTimeout)
 }
 
-// lineJar is a cookie jar that reads Set-Cookie lines itself (session.Jar, by RFC 6265's user agent
-// algorithm), rather than taking net/http's parse, which drops cookies browsers and curl keep.
-type lineJar interface {
-	SetCookieLines(u *url.URL, lines []string)
-}
-
 // credentialHeaders never cross an origin on a redirect unless LocationTrusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
@@ -228,11 +230,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
 		}
 		if err == nil && c.Jar != nil {
-			if lj, ok := c.Jar.(lineJar); ok {
-				lj.SetCookieLines(req.URL, resp.Header.Values("Set-Cookie"))
-			} else {
-				c.Jar.SetCookies(req.URL, resp.Cookies())
-			}
+			c.Jar.SetCookieLines(req.URL, resp.Header.Values("Set-Cookie"))
 		}
 		if err == nil && c.HSTS != nil {
 			c.HSTS.Learn(req.URL, resp)

@@ -147,9 +147,8 @@ func (j *Jar) remove(c *Cookie) {
 // u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
 // missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
 // it names; a Secure cookie from plain http is refused (but for a loopback host: secureOrigin), as browsers
-// and curl do, and so is one whose name claims a prefix it does not live up to (prefixKept). A quoted value
-// keeps its quotes: they are part of it (RFC 6265, 4.1.1), sent and saved as received, as browsers and curl
-// do.
+// and curl do, and so is one whose name claims a prefix it does not live up to (prefixKept). The cookies
+// are as SetCookieLines reads them: a quoted value with its quotes (RFC 6265, 4.1.1).
 func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
 		return
@@ -168,11 +167,7 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		if hc.Secure && !secureOrigin(u, host) || !prefixKept(hc) {
 			continue
 		}
-		value := hc.Value
-		if hc.Quoted {
-			value = `"` + value + `"`
-		}
-		c := &Cookie{Name: hc.Name, Value: value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
+		c := &Cookie{Name: hc.Name, Value: hc.Value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
 		if !c.setDomain(host, hc.Domain) {
 			continue
 		}

@@ -108,8 +108,7 @@ func TestJarPrefixes(t *testing.T) {
 		{"__Hostile=1", true},
 	} {
 		j := NewJar()
-		resp := &http.Response{Header: http.Header{"Set-Cookie": {tt.setCookie}}}
-		j.SetCookies(mustURL(t, "https://example.com/"), resp.Cookies())
+		j.SetCookieLines(mustURL(t, "https://example.com/"), []string{tt.setCookie})
 		if got := len(j.All()) == 1; got != tt.kept { // stored at all, whatever path it is for
 			t.Errorf("Set-Cookie: %s: kept %v, want %v", tt.setCookie, got, tt.kept)
 		}
@@ -120,8 +119,7 @@ func TestJarPrefixes(t *testing.T) {
 // curl do, where Go's parser takes them off.
 func TestJarQuotedValue(t *testing.T) {
 	j := NewJar()
-	resp := &http.Response{Header: http.Header{"Set-Cookie": {`a="q 1"`, `b=""`, `c=plain`}}}
-	j.SetCookies(mustURL(t, "https://example.com/"), resp.Cookies())
+	j.SetCookieLines(mustURL(t, "https://example.com/"), []string{`a="q 1"`, `b=""`, `c=plain`})
 	if got, want := sent(j, t, "https://example.com/"), `a="q 1"; b=""; c=plain`; got != want {
 		t.Errorf("sent %q, want %q", got, want)
 	}
