@@ -5,7 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/hop-cli/hop/download"
 )
 
 // SetCookieLines stores the cookies of a response's Set-Cookie lines, read as RFC 6265 (5.2) tells a user
@@ -41,7 +42,7 @@ func parseSetCookie(line string) (*http.Cookie, bool) {
 		key, v = strings.ToLower(strings.Trim(key, " \t")), strings.Trim(v, " \t")
 		switch key {
 		case "expires":
-			if t, ok := cookieDate(v); ok {
+			if t, ok := download.ParseDate(v); ok { // curl reads it with the parser -z uses
 				c.Expires = t
 			}
 		case "max-age":
@@ -69,19 +70,4 @@ func parseSetCookie(line string) (*http.Cookie, bool) {
 
 func hasControl(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0
-}
-
-// cookieDate reads an Expires attribute in the forms servers write: HTTP's three, and the dashed and
-// two-digit-year variants of Netscape's original cookies.
-func cookieDate(s string) (time.Time, bool) {
-	if t, err := http.ParseTime(s); err == nil {
-		return t, true
-	}
-	for _, layout := range []string{"Mon, 02-Jan-2006 15:04:05 MST", "Mon, 02-Jan-06 15:04:05 MST", "Mon, 02 Jan 06 15:04:05 MST",
-		"Mon, 2 Jan 2006 15:04:05 MST", time.RFC1123Z, "Monday, 02 Jan 2006 15:04:05 MST"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }
