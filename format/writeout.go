@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hop-cli/hop/tlsinfo"
 )
 
 // WriteOut holds what curl's -w/--write-out variables name, with curl's meanings.
@@ -92,7 +94,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_redirect":      func(v *WriteOut) (string, any) { return seconds(v.Redirect) },
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
-	"certs":              func(v *WriteOut) (string, any) { t := certsText(v.Certs); return t, t },
+	"certs":              func(v *WriteOut) (string, any) { t := tlsinfo.CertInfo(v.Certs); return t, t },
 	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
 	"proxy_used":         func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
 }

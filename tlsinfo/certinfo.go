@@ -1,4 +1,4 @@
-package format
+package tlsinfo
 
 import (
 	"crypto/rsa"
@@ -13,12 +13,12 @@ import (
 	"strings"
 )
 
-// certsText is curl's %{certs} (curl 7.88): for each certificate the server sent, in order, "Name:value"
+// CertInfo is a chain as curl's certinfo gives it (curl 7.88's -w %{certs}): for each certificate, in order, "Name:value"
 // lines as curl writes them from OpenSSL (subject and issuer in OpenSSL's one-line form, version, serial,
 // algorithms, the X.509v3 extensions hop can name, validity, an RSA key's size and numbers, signature), then
 // the certificate in PEM. An
 // extension hop has no words for is left out, where OpenSSL prints its own rendering.
-func certsText(certs []*x509.Certificate) string {
+func CertInfo(certs []*x509.Certificate) string {
 	var b strings.Builder
 	for _, c := range certs {
 		line := func(name, value string) { b.WriteString(name + ":" + value + "\n") }
