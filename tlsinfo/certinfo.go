@@ -13,11 +13,11 @@ import (
 	"strings"
 )
 
-// CertInfo is a chain as curl's certinfo gives it (curl 7.88's -w %{certs}): for each certificate, in order, "Name:value"
-// lines as curl writes them from OpenSSL (subject and issuer in OpenSSL's one-line form, version, serial,
-// algorithms, the X.509v3 extensions hop can name, validity, an RSA key's size and numbers, signature), then
-// the certificate in PEM. An
-// extension hop has no words for is left out, where OpenSSL prints its own rendering.
+// CertInfo is a chain as curl's certinfo gives it (curl 7.88's -w %{certs}): for each certificate, in
+// order, "Name:value" lines as curl writes them from OpenSSL (subject and issuer in OpenSSL's one-line form,
+// version, serial, algorithms, the X.509v3 extensions hop can name, validity, an RSA key's size and numbers,
+// signature), then the certificate in PEM. An extension hop has no words for is left out, where OpenSSL
+// prints its own rendering.
 func CertInfo(certs []*x509.Certificate) string {
 	var b strings.Builder
 	for _, c := range certs {
