@@ -268,6 +268,7 @@ func TestTimeCondition(t *testing.T) {
 		"Mon, 31 Feb 2022 00:00:00 GMT":  "If-Modified-Since: Thu, 03 Mar 2022 00:00:00 GMT",
 		// What curl does not read either is a file name: here, none.
 		"6 November 1994":             "",
+		"1 anf 2021":                  "", // three letters inside "janfeb", and no month
 		"Dec 2021":                    "",
 		"32 Dec 2021":                 "",
 		"Dec 1 2021 25:00:00":         "",

@@ -84,8 +84,8 @@ func curlDate(s string) (time.Time, bool) {
 				return time.Time{}, false
 			case slices.Contains([]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, lw):
 			case lw == "gmt" || lw == "utc" || lw == "ut" || lw == "z":
-			case len(lw) == 3 && strings.Contains("janfebmaraprmayjunjulaugsepoctnovdec", lw) && month < 0:
-				month = strings.Index("janfebmaraprmayjunjulaugsepoctnovdec", lw)/3 + 1
+			case len(lw) == 3 && slices.Contains(months, lw) && month < 0:
+				month = slices.Index(months, lw) + 1
 			case strings.Contains(w, ":") && !clock:
 				parts := strings.Split(w, ":")
 				if len(parts) > 3 || !allDigits(strings.Join(parts, "")) {
@@ -125,6 +125,9 @@ func curlDate(s string) (time.Time, bool) {
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC).Add(-time.Duration(offset) * time.Second), true
 }
+
+// months are the names curl's date parser knows: three letters, in any case.
+var months = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 func allDigits(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
