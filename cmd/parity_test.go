@@ -241,6 +241,13 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		{args: []string{"post", "REC/x", "--multipart", "Content-Type:multipart/form-data", "a=1"}, parts: []part{{"a", "", "", "1"}}},
 		// Dot segments are removed from the path.
 		{args: []string{"get", "REC/a/../b/./c"}, uri: "/record/b/c"},
+		// A header's value and a query parameter from a file (HTTPie 3's :@ and ==@): the text without its
+		// final newline; lines.txt's CR stays in a query (HTTPie strips newlines only) and leaves a header
+		// (HTTPie trims header values). Neither is data: the command-less form stays a GET.
+		{args: []string{"get", "REC/x", "Authorization:@notes.txt", "q==@notes.txt", `X-At:\@home`},
+			uri: "/record/x?q=plain+notes", header: map[string]string{"Authorization": "plain notes", "X-At": "@home"}},
+		{args: []string{"get", "REC/x", "q==@lines.txt"}, uri: "/record/x?q=a%3D1%0D%0Ab%3D2"},
+		{args: []string{"REC/x", "X:@notes.txt"}, method: "GET", header: map[string]string{"X": "plain notes"}},
 		// HTTPie's command-less forms.
 		{args: []string{"REC/x"}, method: "GET"},
 		{args: []string{"REC/x", "q==1"}, method: "GET", uri: "/record/x?q=1"},

@@ -166,7 +166,8 @@ const itemsHelp = `URL: example.com/x means https://; :8080/x, localhost and loo
 
 Request items:
   Name:Value        request header (Name: removes a default header, Name; sends it empty)
-  name==value       query parameter
+  Name:@file        header value from a file (Authorization:@token.txt)
+  name==value       query parameter (name==@file: the value from a file)
   field=value       JSON string field (form field with -f)
   field:=json       raw JSON value: n:=3, ok:=true, tags:='["a"]'
   field=@file       field value from a file (field:=@file.json for raw JSON)

@@ -92,8 +92,28 @@ func Build(spec Spec) (*Request, error) {
 			if err := r.addHeader(it.Kind, it.Key, it.Value, removed); err != nil {
 				return nil, &UsageError{Arg: it.Raw, Err: err}
 			}
+		case itemHeaderFile:
+			// HTTPie's Name:@file: the file's text, trimmed as HTTPie trims every header value. The error
+			// names the file, never the value, which may be a token.
+			v, err := b.textFile(it)
+			if err != nil {
+				return nil, err
+			}
+			v = strings.TrimSpace(v)
+			if err := ValidateHeader(it.Key, v); err != nil {
+				return nil, &UsageError{Arg: it.Raw, Err: err}
+			}
+			if err := r.addHeader(it.Kind, it.Key, v, removed); err != nil { // an empty file sends the header empty
+				return nil, &UsageError{Arg: it.Raw, Err: err}
+			}
 		case itemQuery:
 			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(it.Value))
+		case itemQueryFile:
+			v, err := b.textFile(it) // HTTPie's name==@file: the file's text without its final newlines
+			if err != nil {
+				return nil, err
+			}
+			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(strings.TrimRight(v, "\n")))
 		default:
 			if err := b.add(it); err != nil {
 				return nil, err
@@ -370,7 +390,7 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 	case len(b.fields) > 0:
 		body, err := b.jsonBody()
 		return built{data: body, contentType: contentJSON, accept: acceptJSON}, err
-	case s.Stdin != nil && s.StdinBody:
+	case s.Stdin != nil && s.StdinBody && !b.stdinUsed: // an item may have read it (X:@-)
 		body, err := b.stdinBody(s.Stdin)
 		return built{data: body, contentType: b.stdinType(), accept: jsonAccept}, err
 	}
@@ -566,6 +586,18 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 	}, nil
 }
 
+// textFile reads the file an item names (=@, :@, ==@) as text, which HTTPie requires it to be.
+func (b *bodyBuilder) textFile(it item) (string, error) {
+	p, err := b.readFile(it.Value, it.Raw)
+	if err != nil {
+		return "", err
+	}
+	if !utf8.Valid(p) {
+		return "", usageErrorf(it.Raw, "cannot embed the content of %s, not a UTF-8 or ASCII-encoded text file", it.Value)
+	}
+	return string(p), nil
+}
+
 // fieldValue returns a field's value: a string, or for := items the JSON value decoded into nodes that
 // later fields can extend.
 func (b *bodyBuilder) fieldValue(it item) (any, error) {
@@ -573,14 +605,7 @@ func (b *bodyBuilder) fieldValue(it item) (any, error) {
 	case itemField:
 		return it.Value, nil
 	case itemFieldFile:
-		p, err := b.readFile(it.Value, it.Raw)
-		if err != nil {
-			return nil, err
-		}
-		if !utf8.Valid(p) {
-			return nil, usageErrorf(it.Raw, "cannot embed the content of %s, not a UTF-8 or ASCII-encoded text file", it.Value)
-		}
-		return string(p), nil
+		return b.textFile(it)
 	case itemJSON, itemJSONFile:
 		raw := []byte(it.Value)
 		if it.Kind == itemJSONFile {

@@ -15,7 +15,9 @@ type itemKind int
 const (
 	itemHeader      itemKind = iota // Name:Value (Name: removes a default header)
 	itemEmptyHeader                 // Name; sends the header with an empty value
+	itemHeaderFile                  // Name:@file, the value read from a file
 	itemQuery                       // name==value
+	itemQueryFile                   // name==@file
 	itemField                       // field=value
 	itemFieldFile                   // field=@file
 	itemJSON                        // field:=json
@@ -38,9 +40,11 @@ var separators = []struct {
 	kind itemKind
 }{
 	{":=@", itemJSONFile},
+	{"==@", itemQueryFile},
 	{"==", itemQuery},
 	{"=@", itemFieldFile},
 	{":=", itemJSON},
+	{":@", itemHeaderFile},
 	{"=", itemField},
 	{"@", itemUpload},
 	{":", itemHeader},
@@ -109,7 +113,13 @@ func (it item) validate() error {
 		if err := ValidateHeader(it.Key, it.Value); err != nil {
 			return &UsageError{Arg: headerArg(it.Key, ":"), Err: err} // the value may be a token: never echoed
 		}
-	case itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
+	case itemHeaderFile:
+		if err := ValidateHeader(it.Key, ""); err != nil {
+			return &UsageError{Arg: it.Raw, Err: err}
+		}
+	}
+	switch it.Kind {
+	case itemHeaderFile, itemQueryFile, itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
 		if it.Value == "" {
 			return usageErrorf(it.Raw, "no file name after the separator")
 		}
@@ -159,5 +169,12 @@ func isTokenChar(c byte) bool {
 // as opposed to a header or a query parameter: HTTPie's "hop URL ITEM..." is a POST when one does.
 func IsDataItem(arg string) bool {
 	it, err := parseItem(arg)
-	return err == nil && it.Kind != itemHeader && it.Kind != itemEmptyHeader && it.Kind != itemQuery
+	if err != nil {
+		return false
+	}
+	switch it.Kind {
+	case itemHeader, itemEmptyHeader, itemHeaderFile, itemQuery, itemQueryFile:
+		return false
+	}
+	return true
 }

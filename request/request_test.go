@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -132,6 +133,15 @@ func TestParseItem(t *testing.T) {
 		{in: `a=b\=c`, kind: itemField, key: "a", val: "b=c"},
 		{in: `q==a\=\=b`, kind: itemQuery, key: "q", val: "a==b"},
 		{in: `A[B\\]=C`, kind: itemField, key: `A[B\\]`, val: "C"},
+		// HTTPie 3's embed separators: a header's value and a query parameter read from a file; a backslash
+		// keeps the @ literal.
+		{in: "Authorization:@token.txt", kind: itemHeaderFile, key: "Authorization", val: "token.txt"},
+		{in: "q==@q.txt", kind: itemQueryFile, key: "q", val: "q.txt"},
+		{in: `X:\@home`, kind: itemHeader, key: "X", val: "@home"},
+		{in: `q==\@home`, kind: itemQuery, key: "q", val: "@home"},
+		{in: "X:@", wantError: true},
+		{in: "q==@", wantError: true},
+		{in: "Bad Name:@f", wantError: true},
 		{in: "X;a=b", wantError: true},
 		{in: "word", wantError: true},
 		{in: "f=@", wantError: true},
@@ -267,6 +277,75 @@ func TestBuildHeaders(t *testing.T) {
 		var ue *UsageError
 		if !errors.As(err, &ue) {
 			t.Errorf("Build(-H %q) error = %v, want a *UsageError", bad, err)
+		}
+	}
+}
+
+// TestBuildItemFiles: Name:@file and name==@file send what HTTPie 3.2 sends for the same files (its
+// process_embed_header_arg and process_embed_query_param_arg strip the final newlines, and every header value
+// is trimmed), and stdin, as @- reads it for =@-.
+func TestBuildItemFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"tok": "Bearer t0k\n", "crlf": "tok\r\n", "nl3": "tok\n\n\n", "empty": "", "words": "a b&c\n",
+		"two": "secret\nline\n", "latin1": "caf\xe9"}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := func(name string) string { return filepath.Join(dir, name) }
+	tests := []struct {
+		items      []string
+		stdin      string
+		header     http.Header // the headers named here, as sent
+		query      string
+		wantErr    string // a part of the error
+		notInError string
+	}{
+		{items: []string{"Authorization:@" + f("tok")}, header: http.Header{"Authorization": {"Bearer t0k"}}},
+		{items: []string{"X:@" + f("crlf")}, header: http.Header{"X": {"tok"}}},
+		{items: []string{"X:@" + f("nl3")}, header: http.Header{"X": {"tok"}}},
+		{items: []string{"X:@" + f("empty")}, header: http.Header{"X": {""}}}, // sent empty, not removed
+		{items: []string{"User-Agent:@" + f("tok")}, header: http.Header{"User-Agent": {"Bearer t0k"}}},
+		{items: []string{"X:@-"}, stdin: "from stdin\n", header: http.Header{"X": {"from stdin"}}},
+		{items: []string{"q==@" + f("words")}, query: "q=a+b%26c"},
+		{items: []string{"q==@" + f("crlf")}, query: "q=tok%0D"}, // HTTPie strips only the newlines
+		{items: []string{"q==@" + f("nl3")}, query: "q=tok"},
+		{items: []string{"q==@" + f("empty")}, query: "q="},
+		{items: []string{"q==@" + f("two")}, query: "q=secret%0Aline"},
+		{items: []string{"X:@" + f("two")}, wantErr: "value contains CR, LF or NUL", notInError: "secret"},
+		{items: []string{"X:@" + f("latin1")}, wantErr: "not a UTF-8 or ASCII-encoded text file", notInError: "caf"},
+		{items: []string{"q==@" + f("latin1")}, wantErr: "not a UTF-8 or ASCII-encoded text file"},
+		{items: []string{"X:@" + f("nothing")}, wantErr: "no such file"},
+		{items: []string{"X:@-", "q==@-"}, stdin: "x", wantErr: "already used"},
+	}
+	for _, tt := range tests {
+		spec := Spec{Method: "GET", URL: "http://example.com/x", Items: tt.items}
+		if tt.stdin != "" {
+			spec.Stdin, spec.StdinBody = strings.NewReader(tt.stdin), true
+		}
+		r, err := Build(spec)
+		if tt.wantErr != "" {
+			var ue *UsageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) || tt.notInError != "" && strings.Contains(err.Error(), tt.notInError) {
+				t.Errorf("%q: error %v, want a *UsageError saying %q without %q", tt.items, err, tt.wantErr, tt.notInError)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.items, err)
+			continue
+		}
+		for name, want := range tt.header {
+			if got, ok := r.Header[name]; !ok || !reflect.DeepEqual(got, want) {
+				t.Errorf("%q: %s = %q (present %v), want %q", tt.items, name, got, ok, want)
+			}
+		}
+		if r.URL.RawQuery != tt.query {
+			t.Errorf("%q: query %q, want %q", tt.items, r.URL.RawQuery, tt.query)
+		}
+		if r.Body != nil {
+			t.Errorf("%q: a body was made; the items send none, and stdin read by an item is not the body too", tt.items)
 		}
 	}
 }
