@@ -3,6 +3,7 @@ package request
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/hop-cli/hop/redact"
@@ -78,11 +79,36 @@ func parseItem(arg string) (item, error) {
 			if it.Kind == itemUpload && it.Key == "" {
 				it.Kind = itemBodyFile
 			}
+			if it.names() {
+				it.Value = expandHome(it.Value)
+			}
 			return it, it.validate()
 		}
 		key.WriteByte(c)
 	}
 	return item{}, usageErrorf(arg, "not a request item; expected Name:Value, name==value, field=value, field:=json, field@file or @file")
+}
+
+// names reports whether the item's value names a file.
+func (it item) names() bool {
+	switch it.Kind {
+	case itemHeaderFile, itemQueryFile, itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
+		return true
+	}
+	return false
+}
+
+// expandHome reads a leading ~ as the home directory, as HTTPie does for every file an item names: the shell
+// leaves `f=@~/x.json` as typed, since the ~ does not start the word.
+func expandHome(path string) string {
+	if path != "~" && !strings.HasPrefix(path, "~/") {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path // no $HOME: the file is not found, and the error names the path as typed
+	}
+	return home + path[1:]
 }
 
 // unescapeValue undoes the separators' escapes in a value: `b\=c` is "b=c".
@@ -118,11 +144,8 @@ func (it item) validate() error {
 			return &UsageError{Arg: it.Raw, Err: err}
 		}
 	}
-	switch it.Kind {
-	case itemHeaderFile, itemQueryFile, itemFieldFile, itemJSONFile, itemUpload, itemBodyFile:
-		if it.Value == "" {
-			return usageErrorf(it.Raw, "no file name after the separator")
-		}
+	if it.names() && it.Value == "" {
+		return usageErrorf(it.Raw, "no file name after the separator")
 	}
 	return nil
 }

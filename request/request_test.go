@@ -176,6 +176,22 @@ func TestParseItem(t *testing.T) {
 	}
 }
 
+// A leading ~ in a file an item names is the home directory, as HTTPie reads it (the shell leaves
+// f=@~/x as typed); elsewhere a ~ is a ~.
+func TestParseItemHome(t *testing.T) {
+	t.Setenv("HOME", "/home/ann")
+	for in, want := range map[string]string{
+		"f=@~/x.txt": "/home/ann/x.txt", "j:=@~/x.json": "/home/ann/x.json", "X:@~/tok": "/home/ann/tok",
+		"q==@~/q": "/home/ann/q", "up@~/a b.png": "/home/ann/a b.png", "@~/body": "/home/ann/body", "f=@~": "/home/ann",
+		"f=@~ann/x": "~ann/x", "f=@./~/x": "./~/x", "f=~/x": "~/x", "X:~/x": "~/x", "q==~/x": "~/x",
+	} {
+		it, err := parseItem(in)
+		if err != nil || it.Value != want {
+			t.Errorf("parseItem(%q) = %q, %v; want %q", in, it.Value, err, want)
+		}
+	}
+}
+
 // The error for a second URL says what happened, how to send several, and never shows its password.
 func TestSecondURLItem(t *testing.T) {
 	_, err := parseItem("https://ann:s3cret@example.com/b")
