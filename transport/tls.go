@@ -68,25 +68,35 @@ type reworded struct {
 func (e *reworded) Error() string { return e.msg }
 func (e *reworded) Unwrap() error { return e.err }
 
-// config is Config; traced says whether a request for a client certificate is reported to the trace (the
-// server's is; a proxy's is not the exchange's).
-func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
-	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn}
+// Roots are the CA certificates to trust: --cacert's and --capath's; nil means the system's.
+func (o TLSOptions) Roots() (*x509.CertPool, error) {
+	var pool *x509.CertPool
 	if o.CACert != "" {
-		pool, err := loadCAs(o.CACert)
+		p, err := loadCAs(o.CACert)
 		if err != nil {
 			return nil, err
 		}
-		cfg.RootCAs = pool
+		pool = p
 	}
 	if o.CAPath != "" {
-		if cfg.RootCAs == nil {
-			cfg.RootCAs = x509.NewCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
 		}
-		if err := loadCADirs(cfg.RootCAs, o.CAPath); err != nil {
+		if err := loadCADirs(pool, o.CAPath); err != nil {
 			return nil, err
 		}
 	}
+	return pool, nil
+}
+
+// config is Config; traced says whether a request for a client certificate is reported to the trace (the
+// server's is; a proxy's is not the exchange's).
+func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
+	roots, err := o.Roots()
+	if err != nil {
+		return nil, err
+	}
+	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn, RootCAs: roots}
 	for flag, v := range map[string]string{"--tls-min": o.MinVersion, "--tls-max": o.MaxVersion} {
 		if v == "" {
 			continue
