@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/x509"
 	"net"
 
 	"golang.org/x/net/idna"
@@ -51,6 +52,7 @@ type presenter struct {
 	dumpErr        error            // -D's file could not be written
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
+	roots          *x509.CertPool   // the roots trusted (nil: the system's), for -w's ssl_verify_result
 	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
 
 	// heads are -i's heads held for -o's file, which takes them before the body as curl writes them;

@@ -63,6 +63,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		return printCurl(s, p, o, req)
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
+	if o.Output.WriteOut != "" {
+		p.roots, _ = o.Transport.TLS.Roots() // for ssl_verify_result; the files were read without error already
+	}
 	if o.Output.HAR != "" && req.Body != nil {
 		req.Body.Keep(maxHARBody) // a streamed body too goes into the HAR, so that hop replay can send it
 	}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,13 +10,14 @@ import (
 	"time"
 
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
 )
 
 // writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
-	v := writeOutValues(out, err, p.secrets)
+	v := writeOutValues(out, err, p.secrets, p.roots)
 	v.FileName, v.URLNum = p.saved, p.o.urlNum
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
@@ -31,8 +33,8 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 
 // writeOutValues are curl's -w variables for an exchange. The times are curl's: seconds from the start,
 // summed over the hops of a redirect chain as curl sums them, where hop's own timings are durations.
-func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOut {
-	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err)}
+func writeOutValues(out *outcome, err error, sec format.Secrets, roots *x509.CertPool) *format.WriteOut {
+	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err), SSLVerify: tlsinfo.VerifyResult(nil, err, roots, time.Now())}
 	if err != nil {
 		v.ErrorMsg = errorMessage(err)
 	}
@@ -42,6 +44,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets) *format.WriteOu
 	hops := out.ex.Hops
 	last := hops[len(hops)-1]
 	rec := last.Record()
+	v.SSLVerify = tlsinfo.VerifyResult(rec.TLS, err, roots, time.Now())
 	first := hops[0].Record()
 	for _, h := range hops {
 		if h.Attempt > 1 {

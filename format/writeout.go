@@ -45,6 +45,7 @@ type WriteOut struct {
 	Header        http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
 	NumCerts      int                 // certificates the final hop's server presented; 0 without TLS
 	Certs         []*x509.Certificate // those certificates, for %{certs}
+	SSLVerify     int                 // OpenSSL's number for the verification of the final hop's server (tlsinfo.VerifyResult)
 	HTTPConnect   int                 // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
 	ProxyUsed     bool                // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
 	NameLookup    time.Duration
@@ -95,6 +96,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
 	"certs":              func(v *WriteOut) (string, any) { t := tlsinfo.CertInfo(v.Certs); return t, t },
+	"ssl_verify_result":  func(v *WriteOut) (string, any) { return strconv.Itoa(v.SSLVerify), v.SSLVerify },
 	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
 	"proxy_used":         func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
 }

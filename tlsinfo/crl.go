@@ -40,7 +40,10 @@ func ReadCRLs(data []byte) (CRLs, error) {
 
 // RevocationError says why the revocation lists do not clear a chain: a certificate on its issuer's list,
 // or no current list from an issuer.
-type RevocationError struct{ Reason string }
+type RevocationError struct {
+	Reason string
+	code   int // OpenSSL's number for it, for VerifyResult
+}
 
 func (e *RevocationError) Error() string { return "revocation (--crlfile): " + e.Reason }
 
@@ -68,7 +71,7 @@ func (l CRLs) clearChain(chain []*x509.Certificate, now time.Time) error {
 			if bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil {
 				return nil // a self-signed anchor: no list of its own can withdraw it
 			}
-			return &RevocationError{Reason: fmt.Sprintf("no list can be checked for %s: its issuer (%s) is not in the chain", name(c.Subject.CommonName, c), c.Issuer)}
+			return &RevocationError{Reason: fmt.Sprintf("no list can be checked for %s: its issuer (%s) is not in the chain", name(c.Subject.CommonName, c), c.Issuer), code: verifyUnableToGetCRL}
 		}
 		if err := l.clear(c, chain[i+1], now); err != nil {
 			return err
@@ -93,7 +96,7 @@ func (l CRLs) clear(c, issuer *x509.Certificate, now time.Time) error {
 		found = true
 		for _, r := range list.RevokedCertificateEntries {
 			if r.SerialNumber.Cmp(c.SerialNumber) == 0 {
-				return &RevocationError{Reason: fmt.Sprintf("%s (serial %s) was revoked on %s, on %s's list", who, hexColons(c.SerialNumber.Bytes()), r.RevocationTime.UTC().Format(time.DateOnly), by)}
+				return &RevocationError{Reason: fmt.Sprintf("%s (serial %s) was revoked on %s, on %s's list", who, hexColons(c.SerialNumber.Bytes()), r.RevocationTime.UTC().Format(time.DateOnly), by), code: verifyRevoked}
 			}
 		}
 	}
@@ -101,9 +104,9 @@ func (l CRLs) clear(c, issuer *x509.Certificate, now time.Time) error {
 	case found:
 		return nil
 	case stale != nil && stale.ThisUpdate.After(now):
-		return &RevocationError{Reason: fmt.Sprintf("%s's list is not valid until %s", by, stale.ThisUpdate.UTC().Format(time.RFC3339))}
+		return &RevocationError{Reason: fmt.Sprintf("%s's list is not valid until %s", by, stale.ThisUpdate.UTC().Format(time.RFC3339)), code: verifyCRLNotYetValid}
 	case stale != nil:
-		return &RevocationError{Reason: fmt.Sprintf("%s's list is out of date (next update was due %s)", by, stale.NextUpdate.UTC().Format(time.RFC3339))}
+		return &RevocationError{Reason: fmt.Sprintf("%s's list is out of date (next update was due %s)", by, stale.NextUpdate.UTC().Format(time.RFC3339)), code: verifyCRLExpired}
 	}
-	return &RevocationError{Reason: fmt.Sprintf("the file has no list from %s, which issued %s (curl asks for one from every CA of the chain)", by, who)}
+	return &RevocationError{Reason: fmt.Sprintf("the file has no list from %s, which issued %s (curl asks for one from every CA of the chain)", by, who), code: verifyUnableToGetCRL}
 }
