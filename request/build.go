@@ -493,23 +493,32 @@ func (b *bodyBuilder) heldStream(f *os.File, arg string) (held []byte, rest io.R
 
 // readFile reads a file the user named for a value ("-" is stdin).
 func (b *bodyBuilder) readFile(path, arg string) ([]byte, error) {
+	return b.readFileUpTo(path, arg, maxValueFile)
+}
+
+// readFileUpTo is readFile for a value that can be at most limit bytes long.
+func (b *bodyBuilder) readFileUpTo(path, arg string, limit int64) ([]byte, error) {
+	hint := "; a large file is sent as the body with @FILE or -T FILE, which stream it"
+	if limit < maxValueFile {
+		hint = ""
+	}
 	if path == "-" {
 		if b.spec.Stdin == nil || b.stdinUsed {
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
 		b.stdinUsed = true
-		p, err := io.ReadAll(io.LimitReader(b.spec.Stdin, maxValueFile+1))
+		p, err := io.ReadAll(io.LimitReader(b.spec.Stdin, limit+1))
 		if err != nil {
 			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
 		}
-		if len(p) > maxValueFile {
-			return nil, usageErrorf(arg, "standard input is larger than %d MiB, too large to hold as a value; pipe it as the body instead", maxValueFile>>20)
+		if int64(len(p)) > limit {
+			return nil, usageErrorf(arg, "standard input is longer than %d MiB, too long for this use%s", limit>>20, hint)
 		}
 		return p, nil
 	}
-	p, err := argfile.Read(path, maxValueFile)
+	p, err := argfile.Read(path, limit)
 	if errors.Is(err, argfile.ErrTooLarge) {
-		err = fmt.Errorf("%w; a large file is sent as the body with @FILE or -T FILE, which stream it", err)
+		err = fmt.Errorf("%w%s", err, hint)
 	}
 	if err != nil {
 		return nil, &UsageError{Arg: arg, Err: err}
@@ -586,9 +595,14 @@ func (b *bodyBuilder) fileBody(path, arg string) (*Body, error) {
 	}, nil
 }
 
-// textFile reads the file an item names (=@, :@, ==@) as text, which HTTPie requires it to be.
+// textFile reads the file an item names (=@, :@, ==@) as text, which HTTPie requires it to be. A header's
+// or a query parameter's is bounded as -H @FILE is: no server takes a longer head.
 func (b *bodyBuilder) textFile(it item) (string, error) {
-	p, err := b.readFile(it.Value, it.Raw)
+	limit := int64(maxValueFile)
+	if it.Kind == itemHeaderFile || it.Kind == itemQueryFile {
+		limit = maxHeaderFile
+	}
+	p, err := b.readFileUpTo(it.Value, it.Raw, limit)
 	if err != nil {
 		return "", err
 	}

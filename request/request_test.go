@@ -303,7 +303,7 @@ func TestBuildHeaders(t *testing.T) {
 func TestBuildItemFiles(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{"tok": "Bearer t0k\n", "crlf": "tok\r\n", "nl3": "tok\n\n\n", "empty": "", "words": "a b&c\n",
-		"two": "secret\nline\n", "latin1": "caf\xe9"}
+		"two": "secret\nline\n", "latin1": "caf\xe9", "big": strings.Repeat("a", 1<<20+1)}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 			t.Fatal(err)
@@ -333,6 +333,10 @@ func TestBuildItemFiles(t *testing.T) {
 		{items: []string{"X:@" + f("latin1")}, wantErr: "not a UTF-8 or ASCII-encoded text file", notInError: "caf"},
 		{items: []string{"q==@" + f("latin1")}, wantErr: "not a UTF-8 or ASCII-encoded text file"},
 		{items: []string{"X:@" + f("nothing")}, wantErr: "no such file"},
+		// Bounded as -H @FILE is (/dev/zero must not fill memory), and a field's file is not.
+		{items: []string{"X:@" + f("big")}, wantErr: "larger than 1 MiB"},
+		{items: []string{"q==@" + f("big")}, wantErr: "larger than 1 MiB"},
+		{items: []string{"q==@-"}, stdin: strings.Repeat("a", 1<<20+1), wantErr: "longer than 1 MiB"},
 		{items: []string{"X:@-", "q==@-"}, stdin: "x", wantErr: "already used"},
 	}
 	for _, tt := range tests {
