@@ -74,11 +74,12 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 		p.waterfall, p.tls = has("t"), has("s")
 	case o.Quiet:
 		// Nothing: errors and failed checks are printed whatever the parts.
+	case o.Verbose:
+		// Before -s: curl's -sv, the usual way to watch an exchange, hides the progress meter and shows it.
+		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
 	case o.Silent:
 		// curl's -s silences meta output, not data: -i's head on stdout (and -I's) is data.
 		p.respBody, p.respHead = true, o.Include
-	case o.Verbose:
-		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
 	default:
 		p.respBody = true
 		p.respHead = s.ErrTTY || o.Include
