@@ -9,7 +9,7 @@ import (
 // server would read as two headers.
 func FuzzItems(f *testing.F) {
 	for _, s := range []string{"a=1", "a:=[1,2]", "X-A:b", "X;", "q==1", `a\=b=c`, "user[name]=x", "tags[]=a", "a[0][b]=c",
-		"f@/dev/null", "@-", ":", "=", "a:=@x.json", `\`, "a[", "a]b=1", "[]=1", "a[\\1]=x"} {
+		"f@/dev/null", "X:@/dev/null", "q==@/dev/null", "X:\\@v", "@-", ":", "=", "a:=@x.json", `\`, "a[", "a]b=1", "[]=1", "a[\\1]=x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, arg string) {
