@@ -15,7 +15,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
 )
 
@@ -72,9 +71,8 @@ func Main() (code int) {
 	if werr := s.writeError(); werr != nil && !errors.Is(werr, syscall.EPIPE) {
 		// A full disk or an unwritable file behind stdout loses output: that is a failure, whatever else
 		// happened. (A closed pipe is the reader's choice: SIGPIPE ends hop quietly, as it does curl.)
-		werr = argfile.Reason(werr)
 		if err == nil || exitCode(err) == 0 {
-			err = fmt.Errorf("writing to standard output: %w", werr)
+			err = werr
 		}
 	}
 	return report(s, err)

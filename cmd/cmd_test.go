@@ -294,3 +294,36 @@ func TestInterruptCertsSaysItOnce(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 130, the first target's failure and one line saying interrupted", code, got)
 	}
 }
+
+// TestFullDisk: output that cannot be written (stdout or -o on a full device) fails with one line that says
+// where it was going in the user's terms, exit 1, never the name of a temporary file or Go's "write
+// /dev/stdout".
+func TestFullDisk(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here:", err)
+	}
+	defer full.Close()
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	for _, tt := range []struct {
+		args   []string
+		stdout bool // stdout is /dev/full
+		want   string
+	}{
+		{[]string{"get", srv.URL + "/stream/20"}, true, "hop: error: writing to standard output: no space left on device\n"},
+		{[]string{"get", srv.URL + "/get", "--format", "json"}, true, "hop: error: writing to standard output: no space left on device\n"},
+		{[]string{"get", srv.URL + "/bytes/100", "-o", "/dev/full"}, false, "hop: error: writing output file /dev/full: no space left on device\n"},
+	} {
+		c := exec.Command(hopBinary(t), tt.args...)
+		if tt.stdout {
+			c.Stdout = full
+		}
+		var stderr strings.Builder
+		c.Stderr = &stderr
+		c.Run()
+		if code := c.ProcessState.ExitCode(); code != 1 || stderr.String() != tt.want {
+			t.Errorf("hop %q: exit %d, stderr %q; want 1, %q", tt.args, code, stderr.String(), tt.want)
+		}
+	}
+}

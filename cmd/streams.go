@@ -41,8 +41,9 @@ type Streams struct {
 	Color string
 }
 
-// failedWriter remembers the first error writing to a stream, so that a full disk or a closed file behind
-// stdout is reported once at the end instead of being ignored by every writer on the way.
+// failedWriter remembers the first error writing to stdout, so that a full disk or a closed file behind it
+// is reported once at the end instead of being ignored by every writer on the way. The error is worded for
+// the user ("writing to standard output: no space left on device"), whoever reports it.
 type failedWriter struct {
 	w   io.Writer
 	err error
@@ -50,8 +51,11 @@ type failedWriter struct {
 
 func (f *failedWriter) Write(p []byte) (int, error) {
 	n, err := f.w.Write(p)
-	if err != nil && f.err == nil {
-		f.err = err
+	if err != nil {
+		err = fmt.Errorf("writing to standard output: %w", argfile.Reason(err))
+		if f.err == nil {
+			f.err = err
+		}
 	}
 	return n, err
 }

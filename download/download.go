@@ -102,8 +102,14 @@ func Create(path string, policy Policy) (*File, error) {
 	return &File{path: path, dest: name, tmp: tmp.Name(), f: tmp, mode: mode, keep: keep}, nil
 }
 
-// Write writes body bytes.
-func (d *File) Write(p []byte) (int, error) { return d.f.Write(p) }
+// Write writes body bytes. An error names the file the user gave, not the temporary one.
+func (d *File) Write(p []byte) (int, error) {
+	n, err := d.f.Write(p)
+	if err != nil {
+		err = fmt.Errorf("writing output file %s: %w", d.path, argfile.Reason(err))
+	}
+	return n, err
+}
 
 // Path is the download's final name.
 func (d *File) Path() string { return d.path }

@@ -389,3 +389,18 @@ func TestBeside(t *testing.T) {
 		t.Errorf("%s holds %q", path, got)
 	}
 }
+
+// A write that fails (a full disk) names the file the user gave, not the temporary file being written.
+func TestWriteErrorNamesTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.bin")
+	d, err := Create(path, Replace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Discard()
+	d.f.Close() // every write fails from here on
+	_, err = d.Write([]byte("x"))
+	if err == nil || !strings.HasPrefix(err.Error(), "writing output file "+path+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("error %v, want one naming %s and not the temporary file", err, path)
+	}
+}
