@@ -314,6 +314,7 @@ func TestFullDisk(t *testing.T) {
 		{[]string{"get", srv.URL + "/stream/20"}, true, "hop: error: writing to standard output: no space left on device\n"},
 		{[]string{"get", srv.URL + "/get", "--format", "json"}, true, "hop: error: writing to standard output: no space left on device\n"},
 		{[]string{"get", srv.URL + "/bytes/100", "-o", "/dev/full"}, false, "hop: error: writing output file /dev/full: no space left on device\n"},
+		{[]string{"get", srv.URL + "/etag/abc", "-o", "/dev/null", "--etag-save", "/dev/full"}, false, "hop: error: writing output file /dev/full: no space left on device\n"},
 	} {
 		c := exec.Command(hopBinary(t), tt.args...)
 		if tt.stdout {

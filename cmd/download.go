@@ -280,7 +280,7 @@ func (p *presenter) saveETag(resp *http.Response) error {
 	}
 	if _, err := io.WriteString(f, etag+"\n"); err != nil {
 		f.Abort("")
-		return fmt.Errorf("writing --etag-save %s: %w", p.o.ETagSave, argfile.Reason(err))
+		return err // "writing output file NAME: ...", as Commit's
 	}
 	return f.Commit()
 }
