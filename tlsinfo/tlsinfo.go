@@ -1,6 +1,6 @@
 // Package tlsinfo turns a tls.ConnectionState and x509 certificates into plain data with json tags, grades
-// versions, cipher suites and keys from lookup tables, and explains verification failures in plain words.
-// It never prints and knows nothing of colour.
+// versions, cipher suites and keys from lookup tables, and explains verification failures in plain words
+// (and in OpenSSL's numbers, for curl's -w). It never prints and knows nothing of colour.
 package tlsinfo
 
 import (
