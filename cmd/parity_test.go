@@ -237,8 +237,11 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		// Multipart parts stay in the order typed; a file part's type from its name.
 		{args: []string{"post", "REC/x", "--multipart", "a=1", "f@notes.txt", "b=2"},
 			parts: []part{{"a", "", "", "1"}, {"f", "notes.txt", "text/plain", "plain notes\n"}, {"b", "", "", "2"}}},
-		// A multipart type the user names gets the boundary.
+		// A multipart type the user names gets the boundary; so does any other type, which HTTPie (and curl)
+		// append it to as well: the body is multipart whatever the header says.
 		{args: []string{"post", "REC/x", "--multipart", "Content-Type:multipart/form-data", "a=1"}, parts: []part{{"a", "", "", "1"}}},
+		{args: []string{"post", "REC/x", "--multipart", "a=1", "Content-Type:text/plain", "--boundary", "XyZ-1"}, parts: []part{{"a", "", "", "1"}},
+			header: map[string]string{"Content-Type": "text/plain; boundary=XyZ-1"}},
 		// Dot segments are removed from the path.
 		{args: []string{"get", "REC/a/../b/./c"}, uri: "/record/b/c"},
 		// A header's value and a query parameter from a file (HTTPie 3's :@ and ==@): the text without its

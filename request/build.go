@@ -192,8 +192,10 @@ func Build(spec Spec) (*Request, error) {
 			r.Header.Set(name, value)
 		}
 	}
-	if ct := r.Header.Get("Content-Type"); body.boundary != "" && strings.HasPrefix(strings.ToLower(ct), "multipart/") {
-		// A multipart type the user chose still needs the boundary the body was written with.
+	if ct := r.Header.Get("Content-Type"); body.boundary != "" && ct != "" {
+		// A type the user chose for a multipart body still gets the boundary the body was written with, as
+		// curl and HTTPie append it to any type (multipart/related, or text/plain by mistake): without it
+		// no server can read the parts.
 		if _, params, _ := mime.ParseMediaType(ct); params["boundary"] == "" {
 			r.Header.Set("Content-Type", ct+"; boundary="+body.boundary)
 		}
