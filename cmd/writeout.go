@@ -44,7 +44,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots *x509.Cer
 	hops := out.ex.Hops
 	last := hops[len(hops)-1]
 	rec := last.Record()
-	v.SSLVerify = tlsinfo.VerifyResult(rec.TLS, err, roots, time.Now())
+	if rec.Secure { // plain http through an https:// proxy has TLS too, the proxy's: not the server's
+		v.SSLVerify = tlsinfo.VerifyResult(rec.TLS, err, roots, time.Now())
+	}
 	first := hops[0].Record()
 	for _, h := range hops {
 		if h.Attempt > 1 {
