@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"net"
@@ -44,9 +45,15 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots *x509.Cer
 	hops := out.ex.Hops
 	last := hops[len(hops)-1]
 	rec := last.Record()
-	if rec.Secure { // plain http through an https:// proxy has TLS too, the proxy's: not the server's
-		v.SSLVerify = tlsinfo.VerifyResult(rec.TLS, err, roots, time.Now())
+	// As curl: the last handshake with a server during this URL's exchange; none (a connection an earlier URL
+	// opened) is 0. Plain http through an https:// proxy has TLS too, the proxy's: not the server's.
+	var handshake *tls.ConnectionState
+	for _, h := range hops {
+		if r := h.Record(); r.Secure && !r.Reused && r.TLS != nil {
+			handshake = r.TLS
+		}
 	}
+	v.SSLVerify = tlsinfo.VerifyResult(handshake, err, roots, time.Now())
 	first := hops[0].Record()
 	for _, h := range hops {
 		if h.Attempt > 1 {
