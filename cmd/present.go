@@ -53,6 +53,7 @@ type presenter struct {
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
 	roots          *x509.CertPool   // the roots trusted (nil: the system's), for -w's ssl_verify_result
+	proxyRoots     *x509.CertPool   // an https:// proxy's, for proxy_ssl_verify_result
 	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
 
 	// heads are -i's heads held for -o's file, which takes them before the body as curl writes them;

@@ -64,7 +64,9 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
 	if o.Output.WriteOut != "" {
-		p.roots, _ = o.Transport.TLS.Roots() // for ssl_verify_result; the files were read without error already
+		// For ssl_verify_result and proxy_ssl_verify_result; the files were read without error already.
+		p.roots, _ = o.Transport.TLS.Roots()
+		p.proxyRoots, _ = o.Transport.ProxyTLS.Roots()
 	}
 	if o.Output.HAR != "" && req.Body != nil {
 		req.Body.Keep(maxHARBody) // a streamed body too goes into the HAR, so that hop replay can send it

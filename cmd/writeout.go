@@ -18,7 +18,7 @@ import (
 // writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
-	v := writeOutValues(out, err, p.secrets, p.roots)
+	v := writeOutValues(out, err, p.secrets, p.roots, p.proxyRoots)
 	v.FileName, v.URLNum = p.saved, p.o.urlNum
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
@@ -34,8 +34,9 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 
 // writeOutValues are curl's -w variables for an exchange. The times are curl's: seconds from the start,
 // summed over the hops of a redirect chain as curl sums them, where hop's own timings are durations.
-func writeOutValues(out *outcome, err error, sec format.Secrets, roots *x509.CertPool) *format.WriteOut {
-	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err), SSLVerify: tlsinfo.VerifyResult(nil, err, roots, time.Now())}
+func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoots *x509.CertPool) *format.WriteOut {
+	v := &format.WriteOut{HTTPVersion: "0", ExitCode: exitCode(err), SSLVerify: tlsinfo.VerifyResult(nil, err, roots, time.Now()),
+		ProxySSLVerify: tlsinfo.ProxyVerifyResult(nil, err, proxyRoots, time.Now())}
 	if err != nil {
 		v.ErrorMsg = errorMessage(err)
 	}
@@ -47,13 +48,18 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots *x509.Cer
 	rec := last.Record()
 	// As curl: the last handshake with a server during this URL's exchange; none (a connection an earlier URL
 	// opened) is 0. Plain http through an https:// proxy has TLS too, the proxy's: not the server's.
-	var handshake *tls.ConnectionState
+	var handshake, proxyHandshake *tls.ConnectionState
 	for _, h := range hops {
-		if r := h.Record(); r.Secure && !r.Reused && r.TLS != nil {
+		r := h.Record()
+		if r.Secure && !r.Reused && r.TLS != nil {
 			handshake = r.TLS
+		}
+		if r.ProxyTLS != nil {
+			proxyHandshake = r.ProxyTLS
 		}
 	}
 	v.SSLVerify = tlsinfo.VerifyResult(handshake, err, roots, time.Now())
+	v.ProxySSLVerify = tlsinfo.ProxyVerifyResult(proxyHandshake, err, proxyRoots, time.Now())
 	first := hops[0].Record()
 	for _, h := range hops {
 		if h.Attempt > 1 {

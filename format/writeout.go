@@ -18,43 +18,44 @@ import (
 
 // WriteOut holds what curl's -w/--write-out variables name, with curl's meanings.
 type WriteOut struct {
-	HTTPCode      int    // 0 when no response came (printed 000)
-	HTTPVersion   string // "1.1", "2", "3"; "0" when no response came
-	NumRedirects  int
-	NumRetries    int
-	NumConnects   int    // new connections opened, every hop
-	RedirectURL   string // where a redirect not followed would have gone
-	FileName      string // the file the body was written to (-o, -O), as curl's filename_effective
-	RemoteIP      string
-	RemotePort    int
-	LocalIP       string
-	LocalPort     int
-	SizeDownload  int64 // body bytes received on the wire, final response
-	SizeHeader    int64 // header bytes received, every response
-	SizeRequest   int64 // request bytes sent, every request
-	SizeUpload    int64 // request body bytes sent, last request
-	ContentType   string
-	URL           string // the URL as given (the first request's)
-	URLNum        int    // which URL of the command line, from 0 (hop curl's several; a glob's URLs share one)
-	URLEffective  string
-	Referer       string // the last request's Referer header
-	Method        string
-	Scheme        string // upper case, as curl prints it
-	ExitCode      int
-	ErrorMsg      string
-	Header        http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
-	NumCerts      int                 // certificates the final hop's server presented; 0 without TLS
-	Certs         []*x509.Certificate // those certificates, for %{certs}
-	SSLVerify     int                 // OpenSSL's number for the verification of the final hop's server (tlsinfo.VerifyResult)
-	HTTPConnect   int                 // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
-	ProxyUsed     bool                // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
-	NameLookup    time.Duration
-	Connect       time.Duration
-	AppConnect    time.Duration
-	PreTransfer   time.Duration
-	StartTransfer time.Duration
-	Redirect      time.Duration
-	Total         time.Duration
+	HTTPCode       int    // 0 when no response came (printed 000)
+	HTTPVersion    string // "1.1", "2", "3"; "0" when no response came
+	NumRedirects   int
+	NumRetries     int
+	NumConnects    int    // new connections opened, every hop
+	RedirectURL    string // where a redirect not followed would have gone
+	FileName       string // the file the body was written to (-o, -O), as curl's filename_effective
+	RemoteIP       string
+	RemotePort     int
+	LocalIP        string
+	LocalPort      int
+	SizeDownload   int64 // body bytes received on the wire, final response
+	SizeHeader     int64 // header bytes received, every response
+	SizeRequest    int64 // request bytes sent, every request
+	SizeUpload     int64 // request body bytes sent, last request
+	ContentType    string
+	URL            string // the URL as given (the first request's)
+	URLNum         int    // which URL of the command line, from 0 (hop curl's several; a glob's URLs share one)
+	URLEffective   string
+	Referer        string // the last request's Referer header
+	Method         string
+	Scheme         string // upper case, as curl prints it
+	ExitCode       int
+	ErrorMsg       string
+	Header         http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
+	NumCerts       int                 // certificates the final hop's server presented; 0 without TLS
+	Certs          []*x509.Certificate // those certificates, for %{certs}
+	SSLVerify      int                 // OpenSSL's number for the verification of the server (tlsinfo.VerifyResult)
+	ProxySSLVerify int                 // the same for an https:// proxy (tlsinfo.ProxyVerifyResult)
+	HTTPConnect    int                 // the proxy's answer to the CONNECT of the final hop's tunnel; 0 without one
+	ProxyUsed      bool                // the final hop went through a proxy (a tunnel, SOCKS, or forwarded whole)
+	NameLookup     time.Duration
+	Connect        time.Duration
+	AppConnect     time.Duration
+	PreTransfer    time.Duration
+	StartTransfer  time.Duration
+	Redirect       time.Duration
+	Total          time.Duration
 }
 
 // writeOutVars are curl's variables hop knows, each as curl prints it and as %{json} holds it.
@@ -97,8 +98,11 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
 	"certs":              func(v *WriteOut) (string, any) { t := tlsinfo.CertInfo(v.Certs); return t, t },
 	"ssl_verify_result":  func(v *WriteOut) (string, any) { return strconv.Itoa(v.SSLVerify), v.SSLVerify },
-	"http_connect":       func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
-	"proxy_used":         func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
+	"proxy_ssl_verify_result": func(v *WriteOut) (string, any) {
+		return strconv.Itoa(v.ProxySSLVerify), v.ProxySSLVerify
+	},
+	"http_connect": func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
+	"proxy_used":   func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
 }
 
 // urlParts are curl's %{url.NAME} (the URL given) and %{urle.NAME} (the effective URL) variables: each

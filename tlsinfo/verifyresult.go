@@ -35,12 +35,30 @@ const (
 // chain the server sent says on its own (18, 19 or 20). A failed handshake with an https:// proxy is not
 // the server's: 0.
 func VerifyResult(cs *tls.ConnectionState, err error, roots *x509.CertPool, now time.Time) int {
+	if isProxyHandshake(err) {
+		return verifyOK
+	}
+	return verifyResult(cs, err, roots, now)
+}
+
+// ProxyVerifyResult is VerifyResult for an https:// proxy, curl's %{proxy_ssl_verify_result}: cs is the
+// handshake with the proxy, roots the proxy's (--proxy-cacert); only a failure of that handshake counts.
+func ProxyVerifyResult(cs *tls.ConnectionState, err error, roots *x509.CertPool, now time.Time) int {
+	if !isProxyHandshake(err) {
+		err = nil
+	}
+	return verifyResult(cs, err, roots, now)
+}
+
+func isProxyHandshake(err error) bool {
 	var proxy interface{ ProxyHandshake() string }
+	return errors.As(err, &proxy)
+}
+
+func verifyResult(cs *tls.ConnectionState, err error, roots *x509.CertPool, now time.Time) int {
 	var ve *tls.CertificateVerificationError
 	var revoked *RevocationError
 	switch {
-	case errors.As(err, &proxy):
-		return verifyOK
 	case errors.As(err, &revoked):
 		return revoked.code
 	case errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0:

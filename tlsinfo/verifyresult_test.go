@@ -36,8 +36,10 @@ func handshake(t *testing.T, cert tls.Certificate, cfg *tls.Config) (*tls.Connec
 	return &cs, nil
 }
 
-type proxyFailure struct{ error }
+type proxyFailure struct{ err error }
 
+func (e proxyFailure) Error() string        { return e.err.Error() }
+func (e proxyFailure) Unwrap() error        { return e.err }
 func (proxyFailure) ProxyHandshake() string { return "proxy.example:443" }
 
 // TestVerifyResult: each certificate as curl 7.88 with OpenSSL 3.0 reports it in %{ssl_verify_result}, for
@@ -129,6 +131,29 @@ func TestVerifyResult(t *testing.T) {
 	for err, want := range map[error]int{proxyFailure{fmt.Errorf("via proxy: %w", perr)}: 0, nil: 0, &net.OpError{Op: "dial", Err: fmt.Errorf("refused")}: 0} {
 		if got := tlsinfo.VerifyResult(nil, err, roots, now); got != want {
 			t.Errorf("VerifyResult(nil, %v) = %d, want %d", err, got, want)
+		}
+	}
+
+	// The proxy's number: its own handshake's failure, judged by its roots, or its chain under
+	// --proxy-insecure; a failure with the server is not the proxy's.
+	insecure, err := handshake(t, servers["self-signed"], &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what  string
+		cs    *tls.ConnectionState
+		err   error
+		roots *x509.CertPool
+		want  int
+	}{
+		{"the proxy untrusted", nil, proxyFailure{fmt.Errorf("via proxy: %w", perr)}, none, 20},
+		{"the server untrusted", nil, perr, none, 0},
+		{"--proxy-insecure", insecure, nil, roots, 18},
+		{"the proxy trusted", cs, nil, roots, 0},
+	} {
+		if got := tlsinfo.ProxyVerifyResult(c.cs, c.err, c.roots, now); got != c.want {
+			t.Errorf("ProxyVerifyResult, %s: %d, want %d", c.what, got, c.want)
 		}
 	}
 }

@@ -60,10 +60,11 @@ type Record struct {
 	BodyBytes    int64  // bytes of body read off the wire (before decoding)
 	BodyComplete bool   // the body was read to its end
 	TLS          *tls.ConnectionState
-	TLSErr       error // why the handshake failed, if it did
-	CertAsked    bool  // the server asked for a client certificate during the handshake
-	CertSent     bool  // ... and hop had one to send
-	Err          error // the error that ended the hop, if any
+	ProxyTLS     *tls.ConnectionState // the handshake with an https:// proxy, when this hop made one
+	TLSErr       error                // why the handshake failed, if it did
+	CertAsked    bool                 // the server asked for a client certificate during the handshake
+	CertSent     bool                 // ... and hop had one to send
+	Err          error                // the error that ended the hop, if any
 	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
 	// and not reached; nil when none was.
 	AltSvcMissed *Missed
@@ -287,6 +288,14 @@ func ProxyConnected(ctx context.Context, proxy string) {
 			r.Events.ProxyDone = now
 			r.Proxy = proxy
 		})
+	}
+}
+
+// ProxyTLSDone records, on the hop whose request ctx belongs to, the TLS handshake made with an https://
+// proxy (the server's own is httptrace's to report).
+func ProxyTLSDone(ctx context.Context, cs tls.ConnectionState) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.ProxyTLS = &cs })
 	}
 }
 

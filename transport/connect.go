@@ -135,6 +135,9 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 			}
 			return nil, err
 		}
+		if target == nil {
+			trace.ProxyTLSDone(ctx, tc.ConnectionState())
+		}
 		conn = tc
 	}
 	if ic, ok := underlying(raw).(*idleConn); ok {
@@ -197,6 +200,7 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 	tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 	err := tc.HandshakeContext(ctx)
 	if err == nil {
+		trace.ProxyTLSDone(ctx, tc.ConnectionState())
 		var tunnel net.Conn
 		tunnel, err = httpConnect(tc, proxy, addr, c.proxyHeader)
 		// Under TLS 1.3 a proxy refuses the client's certificate (or its absence) after the handshake, in
