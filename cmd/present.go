@@ -1,22 +1,21 @@
 package cmd
 
 import (
-	"crypto/x509"
-	"net"
-
-	"golang.org/x/net/idna"
-
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/idna"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/download"
@@ -76,7 +75,8 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	case o.Quiet:
 		// Nothing: errors and failed checks are printed whatever the parts.
 	case o.Verbose:
-		// Before -s: curl's -sv, the usual way to watch an exchange, hides the progress meter and shows it.
+		// Before -s: in curl's -sv, the usual way to watch an exchange, -s hides the progress meter and -v
+		// still shows the exchange.
 		p.reqHead, p.reqBody, p.respHead, p.respBody, p.waterfall, p.tls = true, true, true, true, true, true
 	case o.Silent:
 		// curl's -s silences meta output, not data: -i's head on stdout (and -I's) is data.
