@@ -100,6 +100,7 @@ type OutputOptions struct {
 	DumpHeader      string // -D: every response head to this file as received ("-": stdout), as curl writes it
 	Stderr          string // curl's --stderr: what goes to stderr goes to this file instead ("-": stdout)
 
+	headOnly bool          // -I: the response head is what is shown, whatever the method (-I -X GET, as curl)
 	urlNum   int           // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
 	received *atomic.Int64 // hop curl -Z: the bytes saved go to this count, shown for every URL on one line
 
@@ -303,7 +304,7 @@ func (o *RequestOptions) methodFlags() {
 		o.Spec.Method = http.MethodHead
 	}
 	if o.Head {
-		o.Output.Include = true
+		o.Output.Include, o.Output.headOnly = true, true
 	}
 }
 

@@ -234,6 +234,12 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 		p.failure(ex, err)
 		return err
 	}
+	if resp := ex.Final(); p.o.headOnly && resp.Body != http.NoBody {
+		// curl's -I -X GET: the head of a GET, its body never read (curl closes the connection), so that
+		// -o's file, -w's size_download and the rest see none, as after a HEAD.
+		resp.Body.Close()
+		resp.Body = http.NoBody
+	}
 	err = p.showResponse(ex, out)
 	if err != nil && p.mayResume {
 		err = p.resumeDownload(ctx, client, out, err)
@@ -420,8 +426,8 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
-	if o.Head && o.Method == "" && r.Body != nil {
-		return nil, usageErrorf("-I sends HEAD, which takes no body, and curl refuses -I with data too (HTTPie's -I is --ignore-stdin)")
+	if o.Head && r.Body != nil {
+		return nil, usageErrorf("-I sends HEAD, which takes no body, and curl refuses -I with data too, -X or not (HTTPie's -I is --ignore-stdin)")
 	}
 	if o.Output.ETagCompare != "" {
 		if err := o.Output.etagCondition(r); err != nil {

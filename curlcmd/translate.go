@@ -487,8 +487,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		}
 	}
 	args := append([]string{"request", method, url}, flags...)
-	if t.method != strings.ToUpper(t.method) {
-		args = append(args, "-X", t.method) // sent as typed, as curl sends it ("request" makes it upper case)
+	if t.method != "" && (t.method != strings.ToUpper(t.method) || t.head) {
+		// Sent as typed, as curl sends it ("request" makes it upper case), and over -I's HEAD: curl's -I -X GET
+		// sends GET and shows its head.
+		args = append(args, "-X", t.method)
 	}
 	for _, g := range t.globalFlags {
 		if g.part != t.part {
