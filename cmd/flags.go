@@ -55,7 +55,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 		func() { s.DefaultScheme = "https" }, func() bool { return s.DefaultScheme == "https" })
 	fs.Var((*stringsFlag)(&s.URLQuery), "url-query", "add to the query, URL-encoded as --data-urlencode (+DATA as it is)")
 	fs.StringVarP(&s.Upload, "upload-file", "T", "", "send FILE as the body with PUT, curl style (- for stdin)")
-	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD and print the status line and headers on stdout, curl style")
+	fs.BoolVarP(&o.Head, "head", "I", false, "send HEAD (or -X's method, its body never read) and print the status line and headers on stdout, curl style")
 	fs.StringVarP(&s.UserAgent, "user-agent", "A", "", "the User-Agent to send")
 	fs.VarP(&refererFlag{ref: &s.Referer, auto: &o.Exchange.AutoReferer}, "referer", "e", "the Referer to send; ending in ;auto (curl's), each redirect followed sends the URL it came from")
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
