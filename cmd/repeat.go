@@ -32,6 +32,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 		}
 		return err
 	}
+	p.roots, p.proxyRoots = tr.Roots()
 	<-s.watchInterrupts() // Ctrl-C ends the runs with the summary so far
 	var doc *format.RepeatDocument
 	if p.document {

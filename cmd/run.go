@@ -63,11 +63,6 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 		return printCurl(s, p, o, req)
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
-	if o.Output.WriteOut != "" {
-		// For ssl_verify_result and proxy_ssl_verify_result; the files were read without error already.
-		p.roots, _ = o.Transport.TLS.Roots()
-		p.proxyRoots, _ = o.Transport.ProxyTLS.Roots()
-	}
 	if o.Output.HAR != "" && req.Body != nil {
 		req.Body.Keep(maxHARBody) // a streamed body too goes into the HAR, so that hop replay can send it
 	}
@@ -198,11 +193,13 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	if o.Output.Offline {
 		return p.offline(out.req)
 	}
-	client, _, err := newClient(o)
+	client, tr, err := newClient(o)
 	if err != nil {
 		return err
 	}
 	client.Options.Start = o.began // -m counts the wait for standard input
+	// -w's ssl_verify_result judges a chain with the roots the handshakes verify with.
+	p.roots, p.proxyRoots = tr.Roots()
 	if w := o.Cookies.Write; w != "" && w != "-" {
 		if err := checkDir("-c "+w, filepath.Dir(w)); err != nil {
 			return err

@@ -68,8 +68,8 @@ type reworded struct {
 func (e *reworded) Error() string { return e.msg }
 func (e *reworded) Unwrap() error { return e.err }
 
-// Roots are the CA certificates to trust: --cacert's and --capath's; nil means the system's.
-func (o TLSOptions) Roots() (*x509.CertPool, error) {
+// roots are the CA certificates to trust: --cacert's and --capath's; nil means the system's.
+func (o TLSOptions) roots() (*x509.CertPool, error) {
 	var pool *x509.CertPool
 	if o.CACert != "" {
 		p, err := loadCAs(o.CACert)
@@ -92,7 +92,7 @@ func (o TLSOptions) Roots() (*x509.CertPool, error) {
 // config is Config; traced says whether a request for a client certificate is reported to the trace (the
 // server's is; a proxy's is not the exchange's).
 func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
-	roots, err := o.Roots()
+	roots, err := o.roots()
 	if err != nil {
 		return nil, err
 	}

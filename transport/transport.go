@@ -9,6 +9,7 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -235,6 +236,15 @@ func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
 // TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own
 // connections with DialTLS and adjusts it.
 func (t *Transport) TLSConfig() *tls.Config { return t.conn.tls.Clone() }
+
+// Roots are the CA certificates the transport trusts: the server's, and an https:// proxy's (nil: the
+// system's), as its handshakes verify with them.
+func (t *Transport) Roots() (server, proxy *x509.CertPool) {
+	if t.conn.proxyTLS != nil {
+		proxy = t.conn.proxyTLS.RootCAs
+	}
+	return t.conn.tls.RootCAs, proxy
+}
 
 // CloseIdleConnections closes connections kept for reuse.
 func (t *Transport) CloseIdleConnections() {
