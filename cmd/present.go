@@ -93,9 +93,6 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	if head && !p.document && o.Print == "" && !o.Quiet && !o.Silent {
 		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not
 	}
-	if o.headOnly && !p.document && o.Print == "" {
-		p.respBody = false // curl's -I -X GET: the head of a GET, without its body
-	}
 	if p.waterfall {
 		p.summary = false
 	}
