@@ -187,7 +187,7 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 func (b *bodyBuilder) formHeaders(v, arg string) ([]string, error) {
 	lines := []string{v}
 	if file, ok := strings.CutPrefix(v, "@"); ok {
-		data, err := b.readFile(file, arg)
+		data, err := b.readFileUpTo(file, arg, maxHeaderFile) // bounded as -H @FILE is
 		if err != nil {
 			return nil, err
 		}

@@ -370,6 +370,20 @@ func TestBuildItemFiles(t *testing.T) {
 	}
 }
 
+// -F's headers=@FILE is bounded as -H @FILE is: a file of headers larger than 1 MiB is refused before it
+// is held whole.
+func TestFormHeadersFileBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(big, []byte(strings.Repeat("X-A: 1\n", 1<<20/7+1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(Spec{Method: "POST", URL: "http://example.com/", FormParts: []string{"a=b;headers=@" + big}})
+	var ue *UsageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Errorf("error %v, want a *UsageError saying larger than 1 MiB", err)
+	}
+}
+
 // TestBuildSendsWhatNetHTTPSends: for every byte in a header value, from every place a value comes from,
 // either Build refuses it as the user's error or net/http sends it to a real server. A value net/http
 // refuses to send would otherwise be a failure of the exchange, and hop would blame the server.
