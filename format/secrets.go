@@ -58,6 +58,15 @@ func (s Secrets) Header(h http.Header) http.Header {
 	return out
 }
 
+// Field returns the value of one header field as Header would show it: name in any case.
+func (s Secrets) Field(name, v string) string {
+	if s.Show {
+		return v
+	}
+	k := http.CanonicalHeaderKey(name)
+	return s.Header(http.Header{k: {v}})[k][0]
+}
+
 // maskCredential masks an Authorization value. Basic and Digest hide all of it: the end of a Basic
 // credential is the end of the password.
 func maskCredential(v string) string {
