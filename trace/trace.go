@@ -100,7 +100,8 @@ type Hop struct {
 	now    func() time.Time
 	ct     httptrace.ClientTrace
 	body   stampedBody
-	ownTLS bool // the dialer reported the handshake itself; the transport's TLS hooks are ignored
+	ownTLS bool     // the dialer reported the handshake itself; the transport's TLS hooks are ignored
+	dump   *dumping // what the context's Dump is told; nil without one
 }
 
 // connectStart is one dial attempt; Happy Eyeballs may race an IPv4 and an IPv6 one.
@@ -230,7 +231,12 @@ func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Ho
 	h.rec.Host = u.Hostname()
 	h.rec.Secure = u.Scheme == "https"
 	h.rec.Events.Start = h.now()
-	return httptrace.WithClientTrace(context.WithValue(ctx, hopKey{}, h), h.clientTrace()), h
+	ct := h.clientTrace()
+	if d := dumpOf(ctx); d != nil {
+		h.dump = &dumping{d: d}
+		h.dumpHooks(ct)
+	}
+	return httptrace.WithClientTrace(context.WithValue(ctx, hopKey{}, h), ct), h
 }
 
 // finish records how the hop's round trip ended. The response body is wrapped so that the end of the
@@ -247,6 +253,9 @@ func (h *Hop) finish(resp *http.Response, err error) {
 			r.TLS = resp.TLS
 		}
 	})
+	if h.dump != nil {
+		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, resp.Header)
+	}
 	h.body = stampedBody{rc: resp.Body, hop: h}
 	resp.Body = &h.body
 }
@@ -422,6 +431,9 @@ func (b sentBody) Read(p []byte) (int, error) {
 		b.hop.mu.Lock()
 		b.hop.rec.BodySent += int64(n)
 		b.hop.mu.Unlock()
+		if b.hop.dump != nil {
+			b.hop.dump.d.Sent(p[:n])
+		}
 	}
 	return n, err
 }
@@ -437,6 +449,9 @@ type stampedBody struct {
 func (b *stampedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.n += int64(n)
+	if n > 0 && b.hop.dump != nil {
+		b.hop.dump.d.Received(p[:n])
+	}
 	if err != nil && !b.done {
 		b.done = true
 		complete := err == io.EOF

@@ -1,0 +1,172 @@
+package trace
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Dump is told, as it happens, what goes over the connections of an exchange, in the order of curl's
+// --trace: a connection being opened, the one a request got, and the heads and bodies sent and received.
+// Its methods are called from the transport's goroutines, several at once (a request body is sent while the
+// response is read): a Dump orders its output itself.
+type Dump interface {
+	Connecting(addr string) // a TCP connection to addr (host:port) is being opened
+	Connected(c Conn)       // the request got its connection, new or reused
+	SentHead(h Head)        // the request head, as written
+	Sent(p []byte)          // bytes of the request body, as the transport reads them to send
+	// ReceivedHead is a response head: an informational one (1xx) or the final one. Go keeps no order of
+	// the fields received, nor HTTP/2's lower-case names: header is canonical, its order lost.
+	ReceivedHead(proto string, code int, status string, header http.Header)
+	Received(p []byte) // bytes of the response body as they come off the wire, before any decoding
+}
+
+// Conn is the connection a request got.
+type Conn struct {
+	Host          string // the URL's host, or the proxy's when the request went through one
+	Remote, Local net.Addr
+	Reused        bool
+	// TLS is a new connection's handshake (the server's, in a tunnel through an https:// proxy); nil for a
+	// reused or plain connection.
+	TLS  *tls.ConnectionState
+	QUIC bool // HTTP/3
+}
+
+// Head is a request head as written: its first line ("GET /x HTTP/1.1"; for HTTP/2 and HTTP/3, whose
+// heads are fields, the line and Host field curl shows for them) and its fields in the order sent.
+type Head struct {
+	Line   string
+	Fields [][2]string
+}
+
+// WithDump returns a context whose hops tell d what they send and receive.
+func WithDump(ctx context.Context, d Dump) context.Context {
+	return context.WithValue(ctx, dumpKey{}, d)
+}
+
+type dumpKey struct{}
+
+func dumpOf(ctx context.Context) Dump {
+	d, _ := ctx.Value(dumpKey{}).(Dump)
+	return d
+}
+
+// dumping is a hop's state for its Dump: the fields written so far and the protocol they were written in.
+type dumping struct {
+	d      Dump
+	fields [][2]string
+	proto  string // "HTTP/1.1", "HTTP/2.0" or "HTTP/3.0", known once the head is written
+	quic   bool
+}
+
+// dumpHooks adds to ct the hooks that tell h's Dump what happens; ct's own hooks still run.
+func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
+	d := h.dump.d
+	connectStart := ct.ConnectStart
+	ct.ConnectStart = func(network, addr string) {
+		connectStart(network, addr)
+		d.Connecting(addr)
+	}
+	gotConn := ct.GotConn
+	ct.GotConn = func(info httptrace.GotConnInfo) {
+		gotConn(info)
+		c := Conn{Reused: info.Reused}
+		h.mu.Lock()
+		c.Host = h.rec.Host
+		if h.rec.Proxy != "" {
+			c.Host = hostOf(h.rec.Proxy)
+		}
+		if info.Conn != nil {
+			c.Remote, c.Local = info.Conn.RemoteAddr(), info.Conn.LocalAddr()
+			c.QUIC = c.Local != nil && c.Local.Network() == "udp"
+		}
+		if !info.Reused {
+			c.TLS = h.rec.TLS
+		}
+		h.dump.quic = c.QUIC
+		h.mu.Unlock()
+		d.Connected(c)
+	}
+	wroteField := ct.WroteHeaderField
+	ct.WroteHeaderField = func(key string, values []string) {
+		if wroteField != nil {
+			wroteField(key, values)
+		}
+		h.mu.Lock()
+		for _, v := range values {
+			h.dump.fields = append(h.dump.fields, [2]string{key, v})
+		}
+		h.mu.Unlock()
+	}
+	wroteHeaders := ct.WroteHeaders
+	ct.WroteHeaders = func() {
+		wroteHeaders()
+		h.mu.Lock()
+		head := h.sentHead()
+		h.mu.Unlock()
+		d.SentHead(head)
+	}
+	got1xx := ct.Got1xxResponse
+	ct.Got1xxResponse = func(code int, header textproto.MIMEHeader) error {
+		if err := got1xx(code, header); err != nil {
+			return err
+		}
+		h.mu.Lock()
+		proto := h.dump.proto
+		h.mu.Unlock()
+		d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), http.Header(header))
+		return nil
+	}
+}
+
+// sentHead is the head written from the fields the transport reported, as the bytes it wrote: for
+// HTTP/1.1 the request line as Go writes it, then the fields in order; for HTTP/2 and HTTP/3, whose pseudo
+// fields say what the request line would, that line and Host as curl shows them. Call it with h.mu held.
+func (h *Hop) sentHead() Head {
+	fields := h.dump.fields
+	h.dump.fields = nil
+	if len(fields) > 0 && strings.HasPrefix(fields[0][0], ":") {
+		pseudo := map[string]string{}
+		var rest [][2]string
+		for _, f := range fields {
+			if strings.HasPrefix(f[0], ":") {
+				pseudo[f[0]] = f[1]
+			} else {
+				rest = append(rest, f)
+			}
+		}
+		version := "HTTP/2"
+		h.dump.proto = "HTTP/2.0"
+		if h.dump.quic {
+			version, h.dump.proto = "HTTP/3", "HTTP/3.0"
+		}
+		target := pseudo[":path"]
+		if pseudo[":method"] == http.MethodConnect {
+			target = pseudo[":authority"]
+		}
+		head := Head{Line: pseudo[":method"] + " " + target + " " + version}
+		head.Fields = append([][2]string{{"Host", pseudo[":authority"]}}, rest...)
+		return head
+	}
+	h.dump.proto = "HTTP/1.1"
+	target := h.url.RequestURI()
+	if h.rec.Proxy != "" && h.rec.Events.ProxyDone.IsZero() && h.url.Opaque == "" && len(fields) > 0 {
+		// Forwarded whole to a proxy: the request line holds the whole URL, with the Host written.
+		target = h.url.Scheme + "://" + fields[0][1] + target
+	}
+	return Head{Line: h.rec.Method + " " + target + " HTTP/1.1", Fields: fields}
+}
+
+// hostOf is the host of a proxy URL as the trace records it (credentials redacted).
+func hostOf(proxy string) string {
+	if u, err := url.Parse(proxy); err == nil && u.Host != "" {
+		return u.Hostname()
+	}
+	return proxy
+}
