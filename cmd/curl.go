@@ -102,7 +102,7 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 // -Z sends several at once (see parallel). A failure is said at once and the next URL sent (--fail-early
 // stops there); the error names every failure, with the class and exit code of the first URL that failed
 // (curl's is the last URL's).
-func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) error {
+func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, plan *curlcmd.Plan) (err error) {
 	if err := base.check(s); err != nil {
 		return err
 	}
@@ -113,6 +113,15 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 		parts = append(parts, o)
+	}
+	// One --trace dump for every URL, as curl writes one (its options are the first part's).
+	dump, err := openCurlTrace(s, &base.Output)
+	if err != nil {
+		return err
+	}
+	defer func() { err = cmp.Or(err, dump.close()) }()
+	for _, o := range parts {
+		o.Output.dump = dump
 	}
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
 	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent

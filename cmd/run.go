@@ -19,6 +19,7 @@ import (
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/session"
+	"github.com/hop-cli/hop/trace"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -33,7 +34,7 @@ type outcome struct {
 }
 
 // runRequest builds the request, runs the exchange (or --repeat's runs), and presents it.
-func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
+func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) {
 	p := newPresenter(s, &o.Output, strings.EqualFold(o.Spec.Method, http.MethodHead))
 	p.needBody = o.checks.NeedsBody()
 	req, err := buildRequest(ctx, s, o)
@@ -61,6 +62,18 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) error {
 	}
 	if o.Output.Curl {
 		return printCurl(s, p, o, req)
+	}
+	if o.Output.dump == nil && !o.Output.Offline { // hop curl's several URLs share one
+		if o.Output.dump, err = openCurlTrace(s, &o.Output); err != nil {
+			if p.document {
+				p.writeDocument(&outcome{req: req}, err)
+			}
+			return err
+		}
+		defer func() { err = cmp.Or(err, o.Output.dump.close()) }()
+	}
+	if o.Output.dump != nil {
+		ctx = trace.WithDump(ctx, o.Output.dump)
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
 	if o.Output.HAR != "" && req.Body != nil {

@@ -241,6 +241,10 @@ var options = []curlOption{
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
 	global(same("stderr", 0, true)),
+	// --trace-ascii and --trace (hop's --trace-hex): one dump for the whole command, the last one typed.
+	{long: "trace-ascii", value: true, global: true, hop: func(v string, t *translation) []string { t.dump = []string{"--trace-ascii", v}; return nil }},
+	{long: "trace", value: true, global: true, hop: func(v string, t *translation) []string { t.dump = []string{"--trace-hex", v}; return nil }},
+	{long: "trace-time", global: true, hop: func(_ string, t *translation) []string { t.traceTime = true; return nil }},
 	global(accepted("progress-bar", '#', false)),
 	global(accepted("no-progress-meter", 0, false)),
 	accepted("no-buffer", 'N', false),
@@ -333,6 +337,8 @@ type globals struct {
 	parallelMax string      // --parallel-max
 	globalFlags []partFlags // hop's flags for curl's other global options (-v, -s...), by the part typed in
 	stderr      []string    // --stderr's, which hop applies once, with the first part
+	dump        []string    // --trace-ascii's or --trace's, applied with the first part: one dump for all
+	traceTime   bool        // --trace-time
 
 	err     error                             // an option's value hop cannot take
 	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
@@ -451,7 +457,8 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 
 // hopArgs adds the URLs of a part of the command (the whole of it without --next) to the plan, and returns
 // hop's arguments for it: "request METHOD URL" (its first URL), then its flags, the command's global ones
-// included (--stderr, which redirects hop's own stderr once, only with the first part).
+// included (--stderr, which redirects hop's own stderr once, and the --trace dump, which all share, only
+// with the first part).
 func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	method := t.method
 	switch {
@@ -499,6 +506,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	}
 	if t.part == 0 {
 		args = append(args, t.stderr...)
+		args = append(args, t.dump...)
+		if t.traceTime {
+			args = append(args, "--trace-time")
+		}
 	}
 	args = append(args, transfers[0].flags()...)
 	idle, err := t.idleTimeout()

@@ -1,0 +1,258 @@
+package cmd_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hop-cli/hop/format"
+)
+
+// wireServer answers every request on a connection with reply, as bytes, and keeps the bytes of each request
+// it received, head and body apart.
+type wireServer struct {
+	ln    net.Listener
+	reply string
+	mu    sync.Mutex
+	got   [][2][]byte // head (with its blank line), body
+}
+
+func startWireServer(t *testing.T, reply string) *wireServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &wireServer{ln: ln, reply: reply}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *wireServer) serve(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for {
+		var head bytes.Buffer
+		for {
+			line, err := r.ReadString('\n')
+			head.WriteString(line)
+			if err != nil {
+				return
+			}
+			if line == "\r\n" {
+				break
+			}
+		}
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head.Bytes())))
+		if err != nil {
+			return
+		}
+		body := make([]byte, max(req.ContentLength, 0))
+		if _, err := io.ReadFull(r, body); err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.got = append(s.got, [2][]byte{head.Bytes(), body})
+		s.mu.Unlock()
+		if _, err := io.WriteString(c, s.reply); err != nil {
+			return
+		}
+	}
+}
+
+func (s *wireServer) url() string { return "http://" + s.ln.Addr().String() }
+
+// traceOf is the dump curl's --trace-ascii makes of one exchange on a new connection: the request's head and
+// body as they were received, then the reply a line of its head to a block, then its body.
+func traceOf(addr string, head, body []byte, reply string) string {
+	var b strings.Builder
+	host, port, _ := net.SplitHostPort(addr)
+	format.TraceInfo(&b, "", "  Trying "+addr+"...")
+	format.TraceInfo(&b, "", fmt.Sprintf("Connected to %s (%s) port %s (#0)", host, host, port))
+	format.TraceBlock(&b, "", format.TraceSendHeader, head, false)
+	if len(body) > 0 {
+		format.TraceBlock(&b, "", format.TraceSendData, body, false)
+	}
+	replyHead, replyBody, _ := strings.Cut(reply, "\r\n\r\n")
+	for line := range strings.SplitAfterSeq(replyHead+"\r\n\r\n", "\r\n") {
+		if line != "" {
+			format.TraceBlock(&b, "", format.TraceRecvHeader, []byte(line), false)
+		}
+	}
+	format.TraceBlock(&b, "", format.TraceRecvData, []byte(replyBody), false)
+	return b.String()
+}
+
+// The reply's fields are sorted by name: Go keeps no order of the fields received, and hop's dump (as its
+// -D) writes them sorted.
+const wireReply = "HTTP/1.1 200 OK\r\nContent-Length: 14\r\nContent-Type: text/plain\r\nX-Reply: caf\xc3\xa9\r\n\r\nhello\r\n\x00\xffworld"
+
+// TestTraceASCIIIsWhatTravelled checks --trace-ascii's dump against the bytes the server received and sent:
+// with --show-secrets the whole file is what curl's dump of those bytes would be (a POST with its body, and
+// a GET forwarded by a proxy, whose request line holds the whole URL); without it the credentials sent
+// are masked in the dump, and only there.
+func TestTraceASCIIIsWhatTravelled(t *testing.T) {
+	srv := startWireServer(t, wireReply)
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "trace.txt")
+	body := filepath.Join(dir, "body")
+	if err := os.WriteFile(body, []byte("line one\r\nline two\n\x00\x01 ünïcode"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, args := range [][]string{
+		{"post", srv.url() + "/p/a%20th?q=1&r", "@" + body, "-a", "ann:s3cret", "-H", "X-Order: 1", "-H", "Cookie: sid=abc"},
+		{"get", "http://example.com/x?y=%20", "-x", srv.url(), "-H", "X-Order: 2"},
+	} {
+		_, code := runHop(t, append(args, "--show-secrets", "--trace-ascii", dump, "-o", filepath.Join(dir, "out"))...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		got, err := os.ReadFile(dump)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(srv.got) != i+1 {
+			t.Fatalf("the server got %d requests", len(srv.got))
+		}
+		if want := traceOf(srv.ln.Addr().String(), srv.got[i][0], srv.got[i][1], wireReply); string(got) != want {
+			t.Errorf("%v: --trace-ascii wrote:\n%s\nwhat travelled, dumped:\n%s", args, got, want)
+		}
+	}
+	if fi, err := os.Stat(dump); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the dump's mode: %v, %v; want 0600 (it holds the heads)", fi.Mode(), err)
+	}
+
+	// Without --show-secrets, the same dump but for the credentials.
+	_, code := runHop(t, "post", srv.url()+"/p", "@"+body, "-a", "ann:s3cret", "-H", "Cookie: sid=abc", "--trace-ascii", dump, "-o", os.DevNull)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	got, _ := os.ReadFile(dump)
+	sentHead := string(srv.got[2][0])
+	for _, secret := range []string{"YW5uOnMzY3JldA==", "sid=abc"} {
+		if !strings.Contains(sentHead, secret) || strings.Contains(string(got), secret) {
+			t.Errorf("%q: in what was sent %v (want true), in the dump %v (want false)", secret, strings.Contains(sentHead, secret), strings.Contains(string(got), secret))
+		}
+	}
+	for _, masked := range []string{"0000: POST /p HTTP/1.1\n", ": Authorization: Basic ****\n", ": Cookie: sid=****\n", "<= Recv data, 14 bytes (0xe)\n"} {
+		if !strings.Contains(string(got), masked) {
+			t.Errorf("the dump has no %q:\n%s", masked, got)
+		}
+	}
+}
+
+// TestTraceAsCurlDumps runs the same requests with curl --trace-ascii and --trace and with hop curl, hop
+// sending exactly what curl sends (curl's User-Agent and Accept, no Accept-Encoding), and compares the
+// dumps: equal but for curl's last line (whether the connection stays, which hop does not say), and, for a
+// POST, the order of the request's fields (Go writes Content-Length before the others, curl after Accept).
+func TestTraceAsCurlDumps(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := startWireServer(t, wireReply)
+	dir := t.TempDir()
+	same := []string{"-A", "curl/7.88.1", "-H", "Accept-Encoding:", "-s", "-o", os.DevNull}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"GET, ascii", []string{"--trace-ascii", "DUMP", "-H", "X-A: 1", srv.url() + "/get?x=%20y"}},
+		{"GET, hex, timed", []string{"--trace-time", "--trace", "DUMP", srv.url() + "/"}},
+		{"POST", []string{"--trace-ascii", "DUMP", "-d", "a=1&b=\x01\r\n", srv.url() + "/post"}},
+		{"POST, hex", []string{"--trace", "DUMP", "--data-binary", "x\r\ny", srv.url() + "/post"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dumps := map[string]string{}
+			for _, who := range []string{"curl", "hop"} {
+				path := filepath.Join(dir, who+".txt")
+				args := append(append([]string{}, same...), tt.args...)
+				for i, a := range args {
+					if a == "DUMP" {
+						args[i] = path
+					}
+				}
+				c := exec.Command(curl, args...)
+				if who == "hop" {
+					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+				}
+				if out, err := c.CombinedOutput(); err != nil {
+					t.Fatalf("%s: %v\n%s", who, err, out)
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dumps[who] = comparable(t, string(b), strings.Contains(tt.name, "POST"))
+			}
+			if dumps["hop"] != dumps["curl"] {
+				t.Errorf("hop curl's dump:\n%s\ncurl's:\n%s", dumps["hop"], dumps["curl"])
+			}
+		})
+	}
+}
+
+// comparable is a dump with what may differ between curl's and hop's left out: the time stamps, curl's
+// last line, and with unordered the request head's field lines: sorted and without their offsets in
+// ASCII, left out in hex.
+func comparable(t *testing.T, dump string, unordered bool) string {
+	t.Helper()
+	lines := strings.SplitAfter(dump, "\n")
+	if n := len(lines); n >= 2 && strings.Contains(lines[n-2], "== Info: Connection #0 to host") {
+		lines = append(lines[:n-2], lines[n-1])
+	}
+	var b strings.Builder
+	inHead := false
+	var head []string
+	for _, l := range lines {
+		if len(l) > 16 && l[2] == ':' && l[5] == ':' && l[8] == '.' && l[15] == ' ' {
+			if _, err := strconv.Atoi(l[:2]); err == nil {
+				l = l[16:] // --trace-time's prefix
+			}
+		}
+		switch {
+		case strings.Contains(l, "=> Send header"):
+			inHead = true
+			b.WriteString(l)
+		case inHead && (strings.HasPrefix(l, "=> ") || strings.HasPrefix(l, "<= ") || strings.HasPrefix(l, "== ")):
+			inHead = false
+			if unordered {
+				slices.Sort(head)
+			}
+			b.WriteString(strings.Join(head, ""))
+			head = nil
+			b.WriteString(l)
+		case inHead && unordered && strings.Count(l, " ") > 16:
+			// hex: the lines cut the fields at other places; the size in the title is compared.
+		case inHead:
+			if _, rest, ok := strings.Cut(l, ": "); ok && unordered {
+				l = rest // the offsets differ with the order
+			}
+			head = append(head, l)
+		default:
+			b.WriteString(l)
+		}
+	}
+	b.WriteString(strings.Join(head, ""))
+	return b.String()
+}
