@@ -145,6 +145,9 @@ func (p *presenter) showPending(final bool) {
 	}
 	body := reqBody && p.req.Body != nil && h.Request.Body != nil && h.Request.Body != http.NoBody // a 303 sent none
 	if body {
+		if reqHead {
+			fmt.Fprintln(p.s.Err) // between the head and the body, as HTTPie and --offline have it
+		}
 		p.requestBody(p.s.Err, p.errStyle, p.s.ErrTTY)
 	}
 	if reqHead || body {
