@@ -303,8 +303,10 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	}
 	data, inMemory := body.Bytes()
 	if !inMemory {
-		format.Note(w, st, "request body: "+body.String())
-		return
+		if data = p.streamedBody(body); data == nil {
+			format.Note(w, st, "request body: "+body.String())
+			return
+		}
 	}
 	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, SortKeys: p.o.Sorted, Indent: p.o.Indent}
 	opts.Format, opts.Color = p.pretty(true, st.Color)
@@ -312,6 +314,31 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	if res.Note != "" {
 		format.Note(w, st, "request body: "+res.Note)
 	}
+}
+
+// maxShownRequestBody bounds a streamed request body (a file, standard input, a form with files) that -v,
+// -p B and --offline show as a body, as HTTPie shows it; a larger one is named in a note instead.
+const maxShownRequestBody = 1 << 20
+
+// streamedBody is a streamed request body's bytes, to be shown: what its last send read (kept for that), or
+// for --offline, which sends nothing, read now. nil when it is over maxShownRequestBody or was not read
+// whole.
+func (p *presenter) streamedBody(b *request.Body) []byte {
+	data := b.Kept()
+	if p.o.Offline {
+		rc, err := b.Open()
+		if err != nil {
+			return nil
+		}
+		defer rc.Close()
+		if data, err = io.ReadAll(io.LimitReader(rc, maxShownRequestBody+1)); err != nil {
+			return nil
+		}
+	}
+	if len(data) > maxShownRequestBody {
+		return nil
+	}
+	return data
 }
 
 // body writes the final response body to stdout or the -o file, and into c when the JSON document, the HAR

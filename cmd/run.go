@@ -76,8 +76,18 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) 
 		ctx = trace.WithDump(ctx, o.Output.dump)
 	}
 	p.req, p.insecure = req, o.Transport.TLS.Insecure
-	if o.Output.HAR != "" && req.Body != nil {
-		req.Body.Keep(maxHARBody) // a streamed body too goes into the HAR, so that hop replay can send it
+	if req.Body != nil {
+		// A streamed body too goes into the HAR, so that hop replay can send it, and is shown by -v.
+		keep := 0
+		if o.Output.HAR != "" {
+			keep = maxHARBody
+		}
+		if p.reqBody {
+			keep = max(keep, maxShownRequestBody)
+		}
+		if keep > 0 {
+			req.Body.Keep(keep)
+		}
 	}
 	if o.Transport.TLS.Insecure {
 		// Announced every time, even with -q: an unverified connection must never go unnoticed.
