@@ -80,3 +80,43 @@ func FuzzBody(f *testing.F) {
 		io.Discard.Write(nil)
 	})
 }
+
+// FuzzTraceBlock checks that a dump of any bytes is printable ASCII in lines, and that its text holds every
+// byte in order (a dot when not printable), but for the CRLFs that end its lines in ASCII.
+func FuzzTraceBlock(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), false)
+	f.Add([]byte("\r\n\r\r\n\n\x1b[31m\xc2\x9b"), true)
+	f.Add(bytes.Repeat([]byte("a\r\n"), 50), false)
+	f.Fuzz(func(t *testing.T, data []byte, hex bool) {
+		var b strings.Builder
+		if err := TraceBlock(&b, "", TraceRecvData, data, hex); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, c := range []byte(out) {
+			if c != '\n' && (c < 0x20 || c >= 0x7f) {
+				t.Fatalf("byte %#x in the dump of %q", c, data)
+			}
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")[1:]
+		var text strings.Builder
+		for _, l := range lines {
+			l = l[len("0000: "):]
+			if hex {
+				l = l[3*16:]
+			}
+			text.WriteString(l)
+		}
+		shown := data
+		if !hex {
+			shown = bytes.ReplaceAll(data, []byte("\r\n"), nil) // a CRLF ends a line, and is not shown
+		}
+		want := make([]byte, 0, len(shown))
+		for _, c := range shown {
+			want = append(want, traceChar(c))
+		}
+		if got := text.String(); got != string(want) {
+			t.Fatalf("text %q, want %q", got, want)
+		}
+	})
+}
