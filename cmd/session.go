@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,32 +13,53 @@ import (
 	"github.com/hop-cli/hop/session"
 )
 
-// SessionOptions are --session's.
+// SessionOptions are --session's and --session-read-only's.
 type SessionOptions struct {
 	Name     string // a name kept per host under the config directory, or a path
-	ReadOnly bool
+	ReadOnly bool   // the session is used, not updated
+	readOnly string // --session-read-only's session, as typed
 }
 
 func addSessionFlags(fs *pflag.FlagSet, s *SessionOptions) {
 	fs.StringVar(&s.Name, "session", "", "keep cookies, headers and credentials between runs: NAME (per host) or PATH.json")
-	fs.BoolVar(&s.ReadOnly, "session-read-only", false, "use --session without updating it")
+	fs.Var(&readOnlyFlag{s}, "session-read-only", "use the session NAME or PATH.json without updating it, as HTTPie's")
+}
+
+// readOnlyFlag is HTTPie's --session-read-only SESSION: the session to use, which the exchange leaves as it
+// was.
+type readOnlyFlag struct{ s *SessionOptions }
+
+func (f *readOnlyFlag) String() string { return f.s.readOnly }
+func (f *readOnlyFlag) Type() string   { return "string" }
+func (f *readOnlyFlag) Set(v string) error {
+	f.s.readOnly, f.s.ReadOnly = v, true
+	return nil
+}
+
+// name is the session to use: --session's or --session-read-only's, which must then be the same.
+func (s *SessionOptions) name() (string, error) {
+	if s.readOnly != "" && s.Name != "" && s.readOnly != s.Name {
+		return "", usageErrorf("--session %s and --session-read-only %s: give one session", s.Name, s.readOnly)
+	}
+	return cmp.Or(s.readOnly, s.Name), nil
 }
 
 // openSession opens the session --session names for the URL typed; nil without --session. A URL that does
 // not parse is left for the request to report.
 func (o *RequestOptions) openSession() (*session.Session, error) {
-	if o.Session.Name == "" {
-		return nil, nil
+	name, err := o.Session.name()
+	if name == "" || err != nil {
+		return nil, err
 	}
 	u, err := request.ParseURL(o.Spec.URL)
 	if err != nil {
 		return nil, nil
 	}
 	dir, err := os.UserConfigDir()
-	if err != nil && !strings.ContainsRune(o.Session.Name, '/') {
-		return nil, usageErrorf("--session %s: no config directory to keep it in (%v); give a path instead", o.Session.Name, err)
+	if err != nil && !strings.ContainsRune(name, '/') {
+		return nil, usageErrorf("--session %s: no config directory to keep it in (%v); give a path instead", name, err)
 	}
-	path, err := session.PathFor(o.Session.Name, u, filepath.Join(dir, "hop", "sessions"))
+	path, err := session.PathFor(name, u, filepath.Join(dir, "hop", "sessions"))
 	if err != nil {
 		return nil, &usageError{err: err}
 	}
