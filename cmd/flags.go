@@ -447,7 +447,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.StringVar(&t.LocalPort, "local-port", "", "send from this local port, or the first free one of a range FROM-TO, as curl does")
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 4}, "ipv4", "4", "use IPv4 addresses only").NoOptDefVal = "true"
 	fs.VarPF(&familyFlag{dst: &t.Family, family: 6}, "ipv6", "6", "use IPv6 addresses only").NoOptDefVal = "true"
-	fs.VarP(proxyFlag{t}, "proxy", "x", `send through this proxy: http://, https://, socks5://, socks5h://, socks4:// or socks4a:// URL (default: the *_PROXY variables; "" for none)`)
+	fs.VarP(proxyFlag{t}, "proxy", "x", `send through this proxy: http://, https://, socks5://, socks5h://, socks4:// or socks4a:// URL (default: the *_PROXY variables; "" for none); HTTPie's SCHEME:URL for one scheme's requests`)
 	fs.StringVar(&t.PreProxy, "preproxy", "", "curl's: go through this SOCKS proxy first (socks4://, socks4a://, socks5://, socks5h://), to --proxy's or to the server")
 	fs.MarkHidden("preproxy")
 	fs.Var((*stringsFlag)(&t.ProxyHeaders), "proxy-header", `a header for the proxy only, "Name: value": in its CONNECT, or with a plain-http request it forwards (repeatable), as curl's`)
@@ -594,12 +594,21 @@ func (f *protocolsFlag) Set(v string) error {
 }
 
 // proxyFlag is --proxy: a proxy URL, or "" for no proxy at all, whatever the *_PROXY variables say (curl's
-// -x "").
+// -x ""); or HTTPie's SCHEME:URL, the proxy for the requests of that scheme (given once for each).
 type proxyFlag struct{ t *transport.Options }
 
 func (f proxyFlag) String() string { return f.t.Proxy }
 func (f proxyFlag) Type() string   { return "string" }
 func (f proxyFlag) Set(v string) error {
+	for _, scheme := range []string{"http", "https"} {
+		if rest, ok := strings.CutPrefix(v, scheme+":"); ok && strings.Contains(rest, "://") {
+			if f.t.ProxyFor == nil {
+				f.t.ProxyFor = map[string]string{}
+			}
+			f.t.ProxyFor[scheme] = rest
+			return nil
+		}
+	}
 	f.t.Proxy, f.t.ProxyOff = v, v == ""
 	return nil
 }

@@ -147,7 +147,7 @@ func Command(r *request.Request, o Options) string {
 		add("-c", o.CookieJar)
 	}
 	add(bodyArgs(r.Body, r.Method)...)
-	add(transportArgs(o.Transport, o.ShowSecrets)...)
+	add(transportArgs(o.Transport, r.URL.Scheme, o.ShowSecrets)...)
 	add(exchangeArgs(o.Exchange)...)
 	if o.Output != "" {
 		add("-o", o.Output)
@@ -333,7 +333,7 @@ func certArgs(tls transport.TLSOptions, prefix string, show bool) []string {
 	return out
 }
 
-func transportArgs(t transport.Options, show bool) []string {
+func transportArgs(t transport.Options, scheme string, show bool) []string {
 	var out []string
 	tls := t.TLS
 	if tls.Insecure {
@@ -410,7 +410,11 @@ func transportArgs(t transport.Options, show bool) []string {
 	if t.ProxyOff {
 		out = append(out, "--proxy", "") // none, whatever the environment says
 	}
-	for _, p := range []struct{ flag, url string }{{"--preproxy", t.PreProxy}, {"--proxy", t.Proxy}} {
+	proxy := t.Proxy
+	if v := t.ProxyFor[scheme]; v != "" {
+		proxy = v // HTTPie's --proxy SCHEME:URL, for the scheme of the one URL the command sends
+	}
+	for _, p := range []struct{ flag, url string }{{"--preproxy", t.PreProxy}, {"--proxy", proxy}} {
 		if p.url == "" {
 			continue
 		}

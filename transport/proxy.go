@@ -23,26 +23,34 @@ import (
 	"github.com/hop-cli/hop/redact"
 )
 
-// proxies decides which proxy, if any, a request goes through, as curl decides: --proxy, else the
-// environment (http_proxy for http, https_proxy for https, all_proxy for either; each also in upper case,
+// proxies decides which proxy, if any, a request goes through, as curl decides: --proxy (HTTPie's
+// --proxy SCHEME:URL first, for its scheme), else the environment (http_proxy for http, https_proxy for https, all_proxy for either; each also in upper case,
 // the lower case winning), except for the hosts --noproxy or NO_PROXY lists. Unlike Go's own rule, loopback
 // hosts are proxied too, so that a local service can be watched through mitmproxy.
 type proxies struct {
-	pre     *url.URL // --preproxy: a SOCKS proxy before the others, or before the server when there is none
-	fixed   *url.URL
-	byEnv   map[string]*url.URL // scheme → proxy from the environment
-	noProxy noProxy
-	off     bool // --unix-socket: no proxy at all
+	pre      *url.URL // --preproxy: a SOCKS proxy before the others, or before the server when there is none
+	fixed    *url.URL
+	byScheme map[string]*url.URL // scheme → proxy from HTTPie's --proxy SCHEME:URL
+	byEnv    map[string]*url.URL // scheme → proxy from the environment
+	noProxy  noProxy
+	off      bool // --unix-socket: no proxy at all
 }
 
 func newProxies(o Options) (*proxies, error) {
-	p := &proxies{byEnv: map[string]*url.URL{}, off: o.UnixSocket != ""}
+	p := &proxies{byEnv: map[string]*url.URL{}, byScheme: map[string]*url.URL{}, off: o.UnixSocket != ""}
 	if o.Proxy != "" {
 		u, err := parseProxy("--proxy ", o.Proxy)
 		if err != nil {
 			return nil, err
 		}
 		p.fixed = u
+	}
+	for scheme, raw := range o.ProxyFor {
+		u, err := parseProxy("--proxy "+scheme+":", raw)
+		if err != nil {
+			return nil, err
+		}
+		p.byScheme[scheme] = u
 	}
 	if o.PreProxy != "" {
 		raw := o.PreProxy
@@ -84,7 +92,7 @@ func newProxies(o Options) (*proxies, error) {
 	}
 	if o.ProxyUser != "" {
 		user, pass, _ := strings.Cut(o.ProxyUser, ":")
-		for _, u := range append(slices.Collect(maps.Values(p.byEnv)), p.fixed) {
+		for _, u := range append(append(slices.Collect(maps.Values(p.byEnv)), slices.Collect(maps.Values(p.byScheme))...), p.fixed) {
 			if u != nil {
 				u.User = url.UserPassword(user, pass)
 			}
@@ -105,12 +113,6 @@ func newProxies(o Options) (*proxies, error) {
 // hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
 func parseProxy(from, raw string) (*url.URL, error) {
 	arg := from + redact.URL(raw)
-	for _, p := range []string{"http:", "https:"} {
-		if rest, ok := strings.CutPrefix(raw, p); ok && strings.Contains(rest, "://") && from == "--proxy " {
-			return nil, optionErrorf(arg, "this is HTTPie's PROTOCOL:URL form; hop's --proxy takes the URL alone (%s) and uses it for every request",
-				redact.URL(rest))
-		}
-	}
 	s := raw
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
@@ -131,6 +133,9 @@ func parseProxy(from, raw string) (*url.URL, error) {
 func (p *proxies) forTarget(target *url.URL) *url.URL {
 	if target == nil || p.off || p.noProxy.matches(target.Hostname()) {
 		return nil
+	}
+	if u := p.byScheme[target.Scheme]; u != nil {
+		return u
 	}
 	if p.fixed != nil {
 		return p.fixed

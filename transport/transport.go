@@ -61,6 +61,9 @@ type Options struct {
 	DoHInsecure                            bool   // curl's --doh-insecure: the DoH server's certificate is not verified (-k is the server's)
 	DoHCertStatus                          bool   // curl's --doh-cert-status: the DoH server must staple an OCSP response saying it is good
 	Proxy                                  string // proxy URL (http, https, socks5, socks5h, socks4, socks4a); "" means the *_PROXY variables
+	// ProxyFor is HTTPie's --proxy SCHEME:URL: scheme (http or https) → the proxy for the requests of that
+	// scheme, before Proxy and the *_PROXY variables.
+	ProxyFor map[string]string
 	// ProxyOff is curl's -x "": no proxy, whatever the *_PROXY variables say (--preproxy still holds).
 	ProxyOff bool
 	// PreProxy is curl's --preproxy: a SOCKS proxy every connection goes through first, to the proxy or,
