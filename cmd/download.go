@@ -24,7 +24,12 @@ import (
 )
 
 func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
-	fs.BoolVarP(&o.Download, "download", "O", false, "save the body to a file named by the response or the URL (never replaces one without --force)")
+	// HTTPie's --download implies --follow: what is saved is what the URL leads to, not a redirect's body.
+	fs.VarPF(switchFlag{func() { o.Download, o.downloadFollows = true, true }, func() bool { return o.Download }},
+		"download", "O", "save the body to a file named by the response or the URL, following redirects (never replaces one without --force)").NoOptDefVal = "true"
+	// curl's -O -J (hop curl's): -O as hop names the file, redirects followed only with -L, as curl does.
+	addSwitch(fs, "remote-header-name", "curl's -O -J: -O without following redirects unless -L",
+		func() { o.Download = true }, func() bool { return o.Download && !o.downloadFollows })
 	addSwitch(fs, "remote-name", "curl's -O: save to a file named as the URL's last segment is typed (percent-escapes kept), replacing one of that name",
 		func() { o.Download, o.URLName = true, true }, func() bool { return o.URLName })
 	fs.StringVar(&o.OutputDir, "output-dir", "", "with -O or -o, save in this directory")

@@ -107,7 +107,10 @@ type OutputOptions struct {
 	headOnly bool          // -I: the response head is what is shown, whatever the method (-I -X GET, as curl)
 	urlNum   int           // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
 	received *atomic.Int64 // hop curl -Z: the bytes saved go to this count, shown for every URL on one line
-	dump     *curlTrace    // --trace-ascii's or --trace-hex's dump, open while requests are sent
+	// downloadFollows is -O/--download's: redirects are followed, as HTTPie's --download implies --follow
+	// (hop curl's -O -J follows only with -L, as curl does).
+	downloadFollows bool
+	dump            *curlTrace // --trace-ascii's or --trace-hex's dump, open while requests are sent
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
 	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its
@@ -215,6 +218,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 				o.Spec.Method = http.MethodPut // -T uploads with PUT, as curl does (unless -X or -I say otherwise)
 			}
 			o.methodFlags()
+			if o.Output.downloadFollows {
+				o.Exchange.Follow = true
+			}
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if c.curl != nil {
 				for _, w := range c.curl.Warnings {

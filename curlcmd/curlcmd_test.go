@@ -40,7 +40,7 @@ func TestTranslate(t *testing.T) {
 		// -g: no globbing, the URL as typed; -o and -O pair with the URLs, so extra ones are left out.
 		{`-g -o a -o b example.com/x[y]`, []string{"request", "GET", "example.com/x[y]", "--output", "a", "--ignore-stdin"}},
 		{`-O -o b example.com`, []string{"request", "GET", "example.com", "--remote-name", "--ignore-stdin"}},
-		{`-JO example.com`, []string{"request", "GET", "example.com", "--download", "--ignore-stdin"}},
+		{`-JO example.com`, []string{"request", "GET", "example.com", "--remote-header-name", "--ignore-stdin"}},
 		{`-H '' example.com`, []string{"request", "GET", "example.com", "--header", "''", "--ignore-stdin"}},
 		// --form-string: the value quoted, so -F takes it as text; the low-speed limit is --timeout.
 		{`--form-string a=@x"\ -Y 1 -y 5 example.com`, []string{"request", "POST", "example.com", "--form-part", `a="@x\"\\"`, "--timeout", "5", "--expect100-timeout", "1", "--ignore-stdin"}},

@@ -558,7 +558,7 @@ func (tr Transfer) flags() []string {
 	case tr.Output != "":
 		return []string{"--output", tr.Output}
 	case tr.Remote && tr.ByResponse:
-		return []string{"--download"}
+		return []string{"--remote-header-name"} // hop's -O, without its following redirects: curl's -OJ
 	case tr.Remote:
 		return []string{"--remote-name"}
 	}
