@@ -172,15 +172,17 @@ func (b *Body) Keep(limit int) {
 	}
 }
 
-// Kept returns what the last send of a streamed body read, when Keep asked for it and the body was read to
-// its end within the limit; nil otherwise.
+// Kept returns what the last send of a streamed body read, when Keep asked for it and the body was read
+// whole within the limit: to its end, or to its known length (the transport's read of the end may come
+// after the response); nil otherwise.
 func (b *Body) Kept() []byte {
 	if b.keep == nil {
 		return nil
 	}
 	b.keep.mu.Lock()
 	defer b.keep.mu.Unlock()
-	if c := b.keep.last; c != nil && c.whole && !c.over {
+	c := b.keep.last
+	if c != nil && !c.over && (c.whole || b.Length >= 0 && int64(len(c.data)) == b.Length) {
 		return c.data
 	}
 	return nil
