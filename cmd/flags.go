@@ -642,6 +642,7 @@ func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Option
 // more than was bargained for (a body without end, a decompression bomb), and --limit-rate.
 func addBodyLimitFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.Var((*sizeFlag)(&e.MaxFileSize), "max-filesize", "fail (exit 63) rather than read a body larger than SIZE bytes (100K, 20M, 1G)")
+	fs.Var((*countFlag)(&e.MaxHeaders), "max-headers", "refuse a response with more than N header fields, as HTTPie's --max-headers (0: no limit)")
 	fs.Var((*sizeFlag)(&e.LimitRate), "limit-rate", "send and receive bodies at most this many bytes a second, on average (100K, 1M)")
 }
 

@@ -47,6 +47,9 @@ type Options struct {
 	// LimitRate is curl's --limit-rate: the most bytes a second a body is sent and received at, on average;
 	// 0 means no limit.
 	LimitRate int64
+	// MaxHeaders is HTTPie's --max-headers: a response with more header fields than this is refused, as a
+	// malformed one; 0 means no limit (the size of a head is bounded anyway).
+	MaxHeaders int
 	// AutoReferer is curl's -e ";auto": each redirect followed sends the URL it came from as the Referer,
 	// without its credentials and fragment, and never from https to http (RFC 9110, 10.1.3).
 	AutoReferer bool
@@ -229,6 +232,12 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if err == nil && resp.StatusCode < 100 {
 			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
 		}
+		if err == nil && c.Options.MaxHeaders > 0 {
+			if n := fieldCount(resp.Header); n > c.Options.MaxHeaders {
+				resp.Body.Close()
+				resp, err = nil, malformed(th.Snapshot().Host, "", nil, fmt.Sprintf("%d header fields, more than --max-headers %d", n, c.Options.MaxHeaders))
+			}
+		}
 		if err == nil && c.Jar != nil {
 			c.Jar.SetCookieLines(req.URL, resp.Header.Values("Set-Cookie"))
 		}
@@ -362,6 +371,15 @@ func invalidStatus(resp *http.Response, host string) error {
 	resp.Body.Close()
 	code, _, _ := strings.Cut(resp.Status, " ")
 	return malformed(host, "", nil, fmt.Sprintf("status code %q is below 100", code))
+}
+
+// fieldCount is the number of fields of a head: a name given twice counts twice, as it was received.
+func fieldCount(h http.Header) int {
+	n := 0
+	for _, vv := range h {
+		n += len(vv)
+	}
+	return n
 }
 
 // addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave.
