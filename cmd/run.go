@@ -377,9 +377,12 @@ func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Optio
 
 // buildRequest resolves credentials and builds the request the options describe, with what --session kept.
 func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.Request, error) {
-	sess, err := o.openSession()
+	sess, from, err := o.openSession()
 	if err != nil {
 		return nil, err
+	}
+	if from != "" && !o.Output.Quiet && !o.Output.Silent && o.Output.Format != "json" {
+		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("session %s starts from HTTPie's, %s (which stays as it is)", o.Session.Name+o.Session.readOnly, from))
 	}
 	if o.Auth, err = o.Auth.Typed(); err != nil {
 		return nil, err

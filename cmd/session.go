@@ -2,6 +2,9 @@ package cmd
 
 import (
 	"cmp"
+	"errors"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,29 +48,68 @@ func (s *SessionOptions) name() (string, error) {
 }
 
 // openSession opens the session --session names for the URL typed; nil without --session. A URL that does
-// not parse is left for the request to report.
-func (o *RequestOptions) openSession() (*session.Session, error) {
+// not parse is left for the request to report. from is the HTTPie session a new named one started from.
+func (o *RequestOptions) openSession() (s *session.Session, from string, err error) {
 	name, err := o.Session.name()
 	if name == "" || err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	u, err := request.ParseURL(o.Spec.URL)
 	if err != nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	dir, err := os.UserConfigDir()
 	if err != nil && !strings.ContainsRune(name, '/') {
-		return nil, usageErrorf("--session %s: no config directory to keep it in (%v); give a path instead", name, err)
+		return nil, "", usageErrorf("--session %s: no config directory to keep it in (%v); give a path instead", name, err)
 	}
 	path, err := session.PathFor(name, u, filepath.Join(dir, "hop", "sessions"))
 	if err != nil {
-		return nil, &usageError{err: err}
+		return nil, "", &usageError{err: err}
 	}
-	s, err := session.Open(path)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// A named session hop does not have yet starts from HTTPie's of the same name, if there is one; hop
+		// keeps its own from then on, and HTTPie's file is left as it is.
+		if from = httpieSession(name, u); from != "" {
+			if s, err = session.Open(from, u.Hostname()); err != nil {
+				return nil, "", &usageError{err: err}
+			}
+			s.MoveTo(path)
+			return s, from, nil
+		}
+	}
+	if s, err = session.Open(path, u.Hostname()); err != nil {
+		return nil, "", &usageError{err: err}
+	}
+	return s, "", nil
+}
+
+// httpieSession is the file HTTPie keeps the session name for u's host in, when there is one: under
+// $HTTPIE_CONFIG_DIR, ~/.httpie (HTTPie's old place) or the config directory's httpie, as HTTPie looks.
+// "" for a session given as a path, or none there.
+func httpieSession(name string, u *url.URL) string {
+	if strings.ContainsRune(name, '/') || strings.HasSuffix(name, ".json") {
+		return ""
+	}
+	dir := os.Getenv("HTTPIE_CONFIG_DIR")
+	if home, err := os.UserHomeDir(); dir == "" && err == nil {
+		if fi, err := os.Stat(filepath.Join(home, ".httpie")); err == nil && fi.IsDir() {
+			dir = filepath.Join(home, ".httpie")
+		}
+	}
+	if config, err := os.UserConfigDir(); dir == "" && err == nil {
+		dir = filepath.Join(config, "httpie")
+	}
+	if dir == "" {
+		return ""
+	}
+	path, err := session.PathFor(name, u, filepath.Join(dir, "sessions"))
 	if err != nil {
-		return nil, &usageError{err: err}
+		return ""
 	}
-	return s, nil
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return path
 }
 
 // keptAuth is what a session keeps of the credentials typed: an @env:/@FILE reference as it is, so that

@@ -23,6 +23,7 @@ type Session struct {
 	Headers http.Header
 	Auth    Auth
 	Jar     *Jar
+	httpie  *httpieFile // read from an HTTPie session file, written back as one; nil for hop's own
 }
 
 // Auth is a session's credentials as -a and --bearer take them: "@env:VAR" and "@FILE" references stay
@@ -94,9 +95,10 @@ func PathFor(arg string, u *url.URL, dir string) (string, error) {
 	return filepath.Join(dir, host, arg+".json"), nil
 }
 
-// Open reads the session at path; a missing file is a new, empty session. A file that cannot be read or
-// parsed is a *FileError, and the file is left as it is.
-func Open(path string) (*Session, error) {
+// Open reads the session at path, for host (the URL's host name); a missing file is a new, empty session.
+// An HTTPie session file is read too, and written back as one (see openHTTPie). A file that cannot be read
+// or parsed is a *FileError, and the file is left as it is.
+func Open(path, host string) (*Session, error) {
 	s := &Session{Path: path, Headers: http.Header{}, Jar: NewJar()}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -104,6 +106,13 @@ func Open(path string) (*Session, error) {
 	data, err := argfile.Read(path, maxSessionFile)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
+	}
+	if isHTTPie(data) {
+		if err := openHTTPie(s, data, host); err != nil {
+			return nil, &FileError{Path: path, Err: fmt.Errorf("an HTTPie session: %w", err)}
+		}
+		s.Jar.changed = false
+		return s, nil
 	}
 	var f sessionFile
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -131,6 +140,12 @@ func Open(path string) (*Session, error) {
 	}
 	s.Jar.changed = false
 	return s, nil
+}
+
+// MoveTo makes the session one of hop's own, kept at path from now on: an HTTPie session a named hop
+// session starts from is read where HTTPie keeps it and saved where hop does, in hop's layout.
+func (s *Session) MoveTo(path string) {
+	s.Path, s.httpie = path, nil
 }
 
 // jsonLine is the line a JSON decoding error points at, 0 when it does not say.
@@ -177,6 +192,13 @@ func (s *Session) Remember(given http.Header) {
 func (s *Session) Save() error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("writing session %s: %w", s.Path, err)
+	}
+	if s.httpie != nil {
+		data, err := s.httpieData()
+		if err != nil {
+			return err
+		}
+		return argfile.WriteFile(s.Path, append(data, '\n'))
 	}
 	f := sessionFile{Version: fileVersion, Headers: map[string][]string{}, Auth: s.Auth, Cookies: []fileCookie{}}
 	for name, vs := range s.Headers {

@@ -38,7 +38,7 @@ func TestPathFor(t *testing.T) {
 // the headers that describe the client, not one request.
 func TestSessionRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "s.json")
-	s, err := Open(path)
+	s, err := Open(path, "example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestSessionRoundTrip(t *testing.T) {
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Open(path)
+	back, err := Open(path, "example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestOpenDamaged(t *testing.T) {
 	} {
 		p := filepath.Join(dir, "s.json")
 		os.WriteFile(p, []byte(text), 0o600)
-		if _, err := Open(p); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p) {
+		if _, err := Open(p, "example.com"); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("%q: error %v; want %q naming the file", text, err, want)
 		}
 	}
