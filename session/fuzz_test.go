@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,6 +80,38 @@ func FuzzSetCookie(f *testing.F) {
 			if c.Name == "" || hasControl(c.Name) || hasControl(c.Value) || strings.ContainsAny(c.Name+c.Value, ";") {
 				t.Fatalf("%q kept %+v", line, c)
 			}
+		}
+	})
+}
+
+// A session file of any content, hop's or HTTPie's, is opened or refused with a *FileError; one opened is
+// saved in its own layout and opens again with the same cookies.
+func FuzzOpenSession(f *testing.F) {
+	f.Add([]byte(httpie321))
+	f.Add([]byte(`{"hop_session": 1, "headers": {"X": ["1"]}, "auth": {"basic": "a:b"}, "cookies": [{"name": "a", "value": "1", "domain": "x.example", "host_only": true, "path": "/"}]}`))
+	f.Add([]byte(`{"headers": {"X": "1"}, "cookies": {"c": {"value": "2", "domain": ".x.example"}}, "auth": {"type": "basic", "username": "u"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "s.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(path, "x.example")
+		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Open: %v (%T)", err, err)
+			}
+			return
+		}
+		if err := s.Save(); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		back, err := Open(path, "x.example")
+		if err != nil {
+			t.Fatalf("what was saved does not open: %v", err)
+		}
+		if got, want := len(back.Jar.All()), len(s.Jar.All()); got != want {
+			t.Fatalf("%d cookies read back, %d saved", got, want)
 		}
 	})
 }
