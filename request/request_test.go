@@ -32,6 +32,9 @@ func TestParseURL(t *testing.T) {
 		{"[::1]:8080/x", "http://[::1]:8080/x"},
 		{"10.0.0.1/x", "https://10.0.0.1/x"},
 		{"localhost.example.com", "https://localhost.example.com/"},
+		// HTTPie's paste shortcut: "://x" is x without a scheme.
+		{"://example.com/x", "https://example.com/x"},
+		{"://localhost:8000", "http://localhost:8000/"},
 	}
 	for _, tt := range tests {
 		u, err := ParseURL(tt.in)
@@ -43,7 +46,7 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("parseURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
+	for _, bad := range []string{"", "://", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
 		_, err := ParseURL(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {

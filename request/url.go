@@ -27,7 +27,9 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 	if strings.ContainsAny(raw, " \t\r\n") || strings.IndexFunc(raw, isControl) >= 0 {
 		return nil, bad("URL contains whitespace or control characters")
 	}
-	s := raw
+	// "://example.com" is a URL pasted after a command that ends in a scheme's name ("hop get" + "://x"
+	// after deleting "http"): HTTPie reads it as the URL without a scheme, and so does hop.
+	s := strings.TrimPrefix(raw, "://")
 	if !hasScheme(s) {
 		switch {
 		case strings.HasPrefix(s, ":"):
