@@ -31,6 +31,7 @@ type curlTrace struct {
 
 	mu    sync.Mutex
 	conns map[[2]string]int // the connections opened, numbered from 0 as curl numbers them, by their addresses
+	next  int               // the next connection's number
 	err   error             // the first write that failed
 }
 
@@ -103,6 +104,9 @@ func (t *curlTrace) block(title string, p []byte) {
 	}
 }
 
+// maxTracedConns bounds the connections whose numbers a dump remembers.
+const maxTracedConns = 4096
+
 func (t *curlTrace) Connecting(addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -115,11 +119,19 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	key := [2]string{addrText(c.Local), addrText(c.Remote)}
-	if n, ok := t.conns[key]; ok && c.Reused {
-		t.info(fmt.Sprintf("Re-using existing connection #%d with host %s", n, c.Host))
+	if c.Reused {
+		if n, ok := t.conns[key]; ok {
+			t.info(fmt.Sprintf("Re-using existing connection #%d with host %s", n, c.Host))
+		} else {
+			t.info("Re-using existing connection with host " + c.Host)
+		}
 		return
 	}
-	n := len(t.conns)
+	if len(t.conns) >= maxTracedConns {
+		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
+	}
+	n := t.next
+	t.next++
 	t.conns[key] = n
 	to := fmt.Sprintf("(%s)", addrText(c.Remote))
 	if host, port, err := net.SplitHostPort(addrText(c.Remote)); err == nil {
