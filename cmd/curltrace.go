@@ -198,6 +198,20 @@ func (t *curlTrace) ReceivedHead(proto string, code int, status string, header h
 	}
 }
 
+// Finished says what becomes of the connection, in curl's words.
+func (t *curlTrace) Finished(c trace.Conn, closing bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, ok := t.conns[[2]string{addrText(c.Local), addrText(c.Remote)}]
+	switch {
+	case !ok:
+	case closing:
+		t.info(fmt.Sprintf("Closing connection %d", n))
+	default:
+		t.info(fmt.Sprintf("Connection #%d to host %s left intact", n, c.Host))
+	}
+}
+
 func (t *curlTrace) Received(p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -25,6 +25,9 @@ type Dump interface {
 	// the fields received, nor HTTP/2's lower-case names: header is canonical, its order lost.
 	ReceivedHead(proto string, code int, status string, header http.Header)
 	Received(p []byte) // bytes of the response body as they come off the wire, before any decoding
+	// Finished is the response's end, its body read whole: its connection goes back to the pool, or is
+	// closed (closing: the server or the request said Connection: close).
+	Finished(c Conn, closing bool)
 }
 
 // Conn is the connection a request got.
@@ -59,10 +62,20 @@ func dumpOf(ctx context.Context) Dump {
 
 // dumping is a hop's state for its Dump: the fields written so far and the protocol they were written in.
 type dumping struct {
-	d      Dump
-	fields [][2]string
-	proto  string // "HTTP/1.1", "HTTP/2.0" or "HTTP/3.0", known once the head is written
-	quic   bool
+	d       Dump
+	fields  [][2]string
+	proto   string // "HTTP/1.1", "HTTP/2.0" or "HTTP/3.0", known once the head is written
+	quic    bool
+	conn    Conn // the connection the request got
+	closing bool // the response closes its connection
+}
+
+// finished tells the Dump, once, that the response ended with its body read whole.
+func (h *Hop) finished() {
+	h.mu.Lock()
+	c, closing := h.dump.conn, h.dump.closing
+	h.mu.Unlock()
+	h.dump.d.Finished(c, closing)
 }
 
 // dumpHooks adds to ct the hooks that tell h's Dump what happens; ct's own hooks still run.
@@ -89,7 +102,7 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		if !info.Reused {
 			c.TLS = h.rec.TLS
 		}
-		h.dump.quic = c.QUIC
+		h.dump.quic, h.dump.conn = c.QUIC, c
 		h.mu.Unlock()
 		d.Connected(c)
 	}

@@ -51,6 +51,11 @@ func (d *dumpRecorder) ReceivedHead(proto string, code int, status string, _ htt
 	d.add(map[bool]string{true: "1xx", false: "final"}[code < 200])
 	d.received = append(d.received, proto+" "+status)
 }
+func (d *dumpRecorder) Finished(_ trace.Conn, closing bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.add(map[bool]string{true: "closed", false: "kept"}[closing])
+}
 func (d *dumpRecorder) Received(p []byte) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -112,7 +117,8 @@ func TestDumpOverHTTP2(t *testing.T) {
 }
 
 // TestDumpSeesInformational checks that a 100 Continue is told as a head of its own, in HTTP/1.1, before the
-// body it let go, and that a second request on the connection says it was reused.
+// body it let go, that a second request on the connection says it was reused, and that each response's
+// end says whether its connection stays (a body read whole; a HEAD's head) or closes (Connection: close).
 func TestDumpSeesInformational(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(echo))
 	defer srv.Close()
@@ -124,18 +130,22 @@ func TestDumpSeesInformational(t *testing.T) {
 	send(t, d, tr, req)
 	req, _ = http.NewRequest(http.MethodGet, srv.URL+"/again", nil)
 	send(t, d, tr, req)
+	req, _ = http.NewRequest(http.MethodHead, srv.URL+"/last", nil)
+	req.Close = true
+	send(t, d, tr, req)
 
-	want := []string{"connected", "head", "1xx", "sent", "final", "received", "connected", "head", "final", "received"}
+	want := []string{"connected", "head", "1xx", "sent", "final", "received", "kept", "connected", "head", "final", "received", "kept",
+		"connected", "head", "final", "closed"}
 	if got := slices.Compact(slices.Clone(d.events)); !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q", got, want)
 	}
-	if !slices.Equal(d.received, []string{"HTTP/1.1 100 Continue", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"}) {
+	if !slices.Equal(d.received, []string{"HTTP/1.1 100 Continue", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"}) {
 		t.Errorf("heads received: %q", d.received)
 	}
-	if len(d.heads) != 2 || d.heads[0].Line != "PUT /up HTTP/1.1" || d.heads[0].Fields[0] != [2]string{"Host", req.URL.Host} || d.heads[1].Line != "GET /again HTTP/1.1" {
+	if len(d.heads) != 3 || d.heads[0].Line != "PUT /up HTTP/1.1" || d.heads[0].Fields[0] != [2]string{"Host", req.URL.Host} || d.heads[1].Line != "GET /again HTTP/1.1" {
 		t.Errorf("heads sent: %+v", d.heads)
 	}
-	if len(d.conns) != 2 || d.conns[0].Reused || !d.conns[1].Reused || d.conns[0].Local.String() != d.conns[1].Local.String() {
+	if len(d.conns) != 3 || d.conns[0].Reused || !d.conns[1].Reused || d.conns[0].Local.String() != d.conns[1].Local.String() {
 		t.Errorf("connections: %+v", d.conns)
 	}
 }

@@ -254,6 +254,9 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		}
 	})
 	if h.dump != nil {
+		h.mu.Lock()
+		h.dump.closing = resp.Close || resp.Request != nil && resp.Request.Close
+		h.mu.Unlock()
 		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, resp.Header)
 	}
 	h.body = stampedBody{rc: resp.Body, hop: h}
@@ -455,6 +458,9 @@ func (b *stampedBody) Read(p []byte) (int, error) {
 	if err != nil && !b.done {
 		b.done = true
 		complete := err == io.EOF
+		if complete && b.hop.dump != nil {
+			b.hop.finished()
+		}
 		b.hop.stamp(func(r *Record, now time.Time) {
 			r.Events.BodyDone = now
 			r.BodyBytes = b.n
@@ -470,6 +476,9 @@ func (b *stampedBody) Read(p []byte) (int, error) {
 func (b *stampedBody) Close() error {
 	if !b.done {
 		b.done = true
+		if b.rc == http.NoBody && b.hop.dump != nil {
+			b.hop.finished() // a body-less response (HEAD, 204, 304) ends with its head
+		}
 		b.hop.stamp(func(r *Record, now time.Time) {
 			r.Events.BodyDone = now
 			r.BodyBytes = b.n
