@@ -382,7 +382,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		return nil, err
 	}
 	if from != "" && !o.Output.Quiet && !o.Output.Silent && o.Output.Format != "json" {
-		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("session %s starts from HTTPie's, %s (which stays as it is)", o.Session.Name+o.Session.readOnly, from))
+		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("session %s starts from HTTPie's, %s (which stays as it is)", cmp.Or(o.Session.readOnly, o.Session.Name), from))
 	}
 	if o.Auth, err = o.Auth.Typed(); err != nil {
 		return nil, err
