@@ -488,6 +488,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	}
 	if sess != nil {
 		sess.Remember(r.Given)
+		sess.KeepCookies(r.URL, r.Given.Values("Cookie"))
 		if o.Auth.Explicit() {
 			sess.Auth = keptAuth(o.Auth, creds)
 		}

@@ -79,3 +79,23 @@ func TestOpenDamaged(t *testing.T) {
 		}
 	}
 }
+
+// A Cookie header typed is kept as cookies of the host typed, for every path, when the session is saved;
+// a pair that is no cookie is left out.
+func TestKeepCookies(t *testing.T) {
+	s, _ := Open(filepath.Join(t.TempDir(), "s.json"), "api.example.com")
+	u, _ := url.Parse("https://API.example.com/v1/x")
+	s.KeepCookies(u, []string{"a=1; b=two words; =nameless; c", "d=4"})
+	if got := sent(s.Jar, t, "https://api.example.com/"); got != "" {
+		t.Errorf("kept before the save: %q", got)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(s.Jar, t, "https://api.example.com/other"); got != "a=1; b=two words; d=4" {
+		t.Errorf("sent %q, want a=1; b=two words; d=4", got)
+	}
+	if got := sent(s.Jar, t, "https://www.example.com/"); got != "" {
+		t.Errorf("sent to another host: %q", got)
+	}
+}
