@@ -382,7 +382,8 @@ func fieldCount(h http.Header) int {
 	return n
 }
 
-// addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave.
+// addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave; one of
+// a name the user gave is left out.
 func (c *Client) addCookies(req *http.Request) {
 	if c.Jar == nil {
 		return
@@ -392,11 +393,18 @@ func (c *Client) addCookies(req *http.Request) {
 		return
 	}
 	parts := make([]string, 0, len(cookies)+1)
+	typed := map[string]bool{}
 	if given := req.Header.Get("Cookie"); given != "" {
 		parts = append(parts, given)
+		for _, pair := range strings.Split(given, ";") {
+			name, _, _ := strings.Cut(pair, "=")
+			typed[strings.TrimSpace(name)] = true
+		}
 	}
 	for _, ck := range cookies {
-		parts = append(parts, ck.Name+"="+ck.Value)
+		if !typed[ck.Name] { // a cookie typed wins over the jar's of its name, as in HTTPie's sessions
+			parts = append(parts, ck.Name+"="+ck.Value)
+		}
 	}
 	req.Header.Set("Cookie", strings.Join(parts, "; "))
 }
