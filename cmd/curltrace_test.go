@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/testserver"
 )
 
 // wireServer answers every request on a connection with reply, as bytes, and keeps the bytes of each request
@@ -36,15 +37,7 @@ func startWireServer(t *testing.T, reply string) *wireServer {
 	}
 	s := &wireServer{ln: ln, reply: reply}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
+	testserver.ServeConns(ln, s.serve)
 	return s
 }
 

@@ -183,15 +183,7 @@ func serveConns(t *testing.T, handle func(net.Conn)) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go handle(c)
-		}
-	}()
+	testserver.ServeConns(ln, handle)
 	return ln.Addr().String()
 }
 
