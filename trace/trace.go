@@ -2,7 +2,9 @@
 // retry is its own) gets a Hop: a fresh httptrace.ClientTrace whose hooks record plain timestamps, and context
 // helpers through which the dialer reports what httptrace cannot see (a proxy handshake, an address from
 // --resolve, a TLS handshake it did itself). Hooks only record, under a mutex: they may run concurrently and
-// after the response has returned. Phases are derived afterwards as durations; nothing here prints.
+// after the response has returned. Phases are derived afterwards as durations; nothing here prints. A Dump
+// in the context (WithDump) is told, as they happen, the bytes of the heads and bodies and the connections
+// (curl's --trace-ascii, which cmd writes).
 package trace
 
 import (
