@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/tidwall/pretty"
@@ -313,12 +315,13 @@ func prettyJSON(data []byte, opts BodyOptions) []byte {
 }
 
 // formatJSON renders valid JSON as opts say: pretty-printed (unless opts.Format is false: then the layout is
-// kept), coloured with opts.Color. For a terminal, characters JSON allows raw but a terminal would obey (DEL, C1
+// kept), its strings' \u escapes shown as the characters they stand for when it is formatted (see
+// unescapeJSONStrings), coloured with opts.Color. For a terminal, characters JSON allows raw but a terminal would obey (DEL, C1
 // controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON equivalent.
 func formatJSON(data []byte, opts BodyOptions) []byte {
 	out := data
 	if opts.Format {
-		out = prettyJSON(data, opts)
+		out = unescapeJSONStrings(prettyJSON(data, opts))
 	}
 	if opts.Terminal {
 		out = escapeJSONStrings(out)
@@ -353,6 +356,70 @@ func escapeJSONStrings(p []byte) []byte {
 		return p
 	}
 	return out
+}
+
+// unescapeJSONStrings shows, inside valid JSON, a string's \uXXXX escapes (a surrogate pair as one) and
+// "\/" as the characters they stand for, as jq and HTTPie show them: an API that escapes every non-ASCII
+// character (Python's json.dumps does by default) reads "café", not "caf\u00e9". What a terminal or JSON
+// must not get raw stays escaped: controls, DEL, C1, bidi overrides, a quote, a backslash, a lone
+// surrogate. The JSON stays equivalent.
+func unescapeJSONStrings(p []byte) []byte {
+	if !bytes.Contains(p, []byte(`\`)) {
+		return p
+	}
+	out := make([]byte, 0, len(p))
+	inString := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString && i+1 < len(p):
+			if p[i+1] == '/' {
+				out = append(out, '/')
+				i++
+				continue
+			}
+			if r, n := escapedRune(p[i:]); n > 0 {
+				out = utf8.AppendRune(out, r)
+				i += n - 1
+				continue
+			}
+			out = append(out, c, p[i+1]) // an escape kept as it is: the byte after it is not a quote
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// escapedRune reads the \uXXXX escape (or surrogate pair) at the start of p and returns its rune and length,
+// or 0 when it is not one to show as a character.
+func escapedRune(p []byte) (rune, int) {
+	hex4 := func(b []byte) (rune, bool) {
+		if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+		return rune(n), err == nil
+	}
+	r, ok := hex4(p)
+	if !ok {
+		return 0, 0
+	}
+	n := 6
+	if utf16.IsSurrogate(r) {
+		low, ok := hex4(p[6:])
+		if r = utf16.DecodeRune(r, low); !ok || r == utf8.RuneError {
+			return 0, 0
+		}
+		n = 12
+	}
+	if r < 0x20 || r == '"' || r == '\\' || needsEscape(r, utf8.RuneLen(r), true) {
+		return 0, 0
+	}
+	return r, n
 }
 
 // looksBinary decides from the bytes first: NUL bytes or a known binary signature (an image, an archive)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -314,4 +315,28 @@ func fixedTLS() (tlsinfo.Connection, []tlsinfo.Certificate) {
 		OCSP:     &tlsinfo.Staple{Status: "good", ThisUpdate: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Verified: true, ServerName: "example.com", Chain: chain}
 	return conn, chain
+}
+
+// A formatted JSON body shows \u escapes as the characters they stand for, as jq and HTTPie do, but for
+// what a terminal or JSON must not get raw.
+func TestUnescapeJSONStrings(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"name": "caf\u00e9"}`:                `{"name": "café"}`,
+		`["\ud83d\ude00", "a\/b"]`:             `["😀", "a/b"]`,
+		`{"caf\u00E9": 1}`:                     `{"café": 1}`,
+		`["\u001b[31m", "\u007f", "\u009b"]`:   `["\u001b[31m", "\u007f", "\u009b"]`,
+		`["\u202e", "\u2066"]`:                 `["\u202e", "\u2066"]`,
+		`["\u0022", "\u005c", "\"", "\\"]`:     `["\u0022", "\u005c", "\"", "\\"]`,
+		`["\\u00e9", "\\\u00e9"]`:              `["\\u00e9", "\\é"]`,
+		`["\ud83d", "\ud83d\u0041", "\ude00"]`: `["\ud83d", "\ud83dA", "\ude00"]`,
+		`{"n": 1, "t": "a\tb\n"}`:              `{"n": 1, "t": "a\tb\n"}`,
+	} {
+		if got := string(unescapeJSONStrings([]byte(in))); got != want {
+			t.Errorf("unescapeJSONStrings(%s) = %s, want %s", in, got, want)
+		}
+		var a, b any
+		if json.Unmarshal([]byte(in), &a) != nil || json.Unmarshal([]byte(want), &b) != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("%s and %s are not the same JSON", in, want)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package format
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -117,6 +119,35 @@ func FuzzTraceBlock(f *testing.F) {
 		}
 		if got := text.String(); got != string(want) {
 			t.Fatalf("text %q, want %q", got, want)
+		}
+	})
+}
+
+// FuzzUnescapeJSON checks that showing a formatted body's \u escapes as characters keeps it valid JSON of
+// the same value, and keeps out what a terminal must not get.
+func FuzzUnescapeJSON(f *testing.F) {
+	f.Add([]byte(`{"caf\u00e9": ["\ud83d\ude00", "\u001b", "\u202e", "\\u0041", "\/", "\ud800"]}`))
+	f.Add([]byte(`"\u0022\u005c"`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		out := unescapeJSONStrings(prettyJSON(data, BodyOptions{}))
+		var a, b any
+		if err := json.Unmarshal(data, &a); err != nil {
+			return
+		}
+		if err := json.Unmarshal(out, &b); err != nil {
+			t.Fatalf("%q became %q, not JSON: %v", data, out, err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%q became %q: %v, want %v", data, out, b, a)
+		}
+		if bytes.Contains(data, []byte{0x1b}) || bytes.ContainsRune(data, 0x202e) {
+			return // raw in the input already: escapeJSONStrings's to handle
+		}
+		if bytes.Contains(out, []byte{0x1b}) || bytes.ContainsRune(out, 0x202e) || bytes.ContainsRune(out, 0x9b) {
+			t.Fatalf("%q became %q, with a control or bidi override raw", data, out)
 		}
 	})
 }

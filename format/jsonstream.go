@@ -218,7 +218,7 @@ func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why s
 	}
 	out = prettyJSON(wrapper, opts)
 	buffers.Put(wbuf)
-	out = out[wrapperOutHead(opts) : len(out)-len(wrapperOutTail)]
+	out = unescapeJSONStrings(out[wrapperOutHead(opts) : len(out)-len(wrapperOutTail)])
 	if opts.Terminal {
 		out = escapeJSONStrings(out)
 	}

@@ -239,6 +239,10 @@ func hostileJSON(w http.ResponseWriter, r *http.Request) {
 	case "escapes":
 		// Escapes in keys and strings, raw (as JSON allows for C1 and bidi, not for C0) and \u-escaped.
 		body = []byte(`{"\u001b[31mkey": "\u001b]0;title\u0007", "c1": "` + "\u009b31m" + `", "bidi": "` + "\u202e" + `evil"}`)
+	case "ascii":
+		// Every non-ASCII character \u-escaped, as Python's json.dumps writes by default, beside escapes
+		// that must stay escapes on a terminal.
+		body = []byte(`{"name": "caf\u00e9", "emoji": "\ud83d\ude00", "path": "a\/b", "esc": "\u001b[31m", "bidi": "\u202eevil", "quote": "\u0022"}`)
 	case "raw-c1":
 		// A raw 0x9B byte (8-bit CSI, not UTF-8) deep in a JSON string, past any sniffed window.
 		body = []byte(`{"pad": "` + strings.Repeat("x", 1500) + "\x9b31m" + `red"}`)
