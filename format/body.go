@@ -364,34 +364,34 @@ func escapeJSONStrings(p []byte) []byte {
 // must not get raw stays escaped: controls, DEL, C1, bidi overrides, a quote, a backslash, a lone
 // surrogate. The JSON stays equivalent.
 func unescapeJSONStrings(p []byte) []byte {
-	if !bytes.Contains(p, []byte(`\`)) {
-		return p
-	}
-	out := make([]byte, 0, len(p))
-	inString := false
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '"':
-			inString = !inString
-		case c == '\\' && inString && i+1 < len(p):
-			if p[i+1] == '/' {
-				out = append(out, '/')
-				i++
-				continue
-			}
-			if r, n := escapedRune(p[i:]); n > 0 {
-				out = utf8.AppendRune(out, r)
-				i += n - 1
-				continue
-			}
-			out = append(out, c, p[i+1]) // an escape kept as it is: the byte after it is not a quote
-			i++
+	// In valid JSON a backslash is always inside a string and starts an escape: jump from one to the next.
+	var out []byte // nil until an escape is shown as its character: most bodies are returned as they are
+	done := 0      // p[:done] is in out already
+	for i := 0; ; {
+		j := bytes.IndexByte(p[i:], '\\')
+		if j < 0 || i+j+1 >= len(p) {
+			break
+		}
+		i += j
+		r, n := '/', 2
+		if p[i+1] != '/' {
+			r, n = escapedRune(p[i:])
+		}
+		if n == 0 {
+			i += 2 // an escape kept as it is
 			continue
 		}
-		out = append(out, c)
+		if out == nil {
+			out = make([]byte, 0, len(p))
+		}
+		out = utf8.AppendRune(append(out, p[done:i]...), r)
+		i += n
+		done = i
 	}
-	return out
+	if out == nil {
+		return p
+	}
+	return append(out, p[done:]...)
 }
 
 // escapedRune reads the \uXXXX escape (or surrogate pair) at the start of p and returns its rune and length,
