@@ -145,6 +145,9 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 		}
 		co.Cookie = strings.Join(parts, "; ") // a session's cookies
 	}
+	if _, typed := req.Given["Accept-Encoding"]; !typed && (o.Output.Download || o.Output.Continue) {
+		req.Header.Set("Accept-Encoding", "identity") // what prepareDownload sends: the body as stored
+	}
 	line := curlcmd.Command(req, co)
 	fmt.Fprintln(s.Out, line)
 	if !o.Output.ShowSecrets && strings.Contains(line, curlcmd.Placeholder) {
