@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/hop-cli/hop/argfile"
 )
 
@@ -147,6 +149,9 @@ func Open(path, host string) (*Session, error) {
 		if err := openHTTPie(s, data, host); err != nil {
 			return nil, &FileError{Path: path, Err: fmt.Errorf("an HTTPie session: %w", err)}
 		}
+		if err := s.sendable(); err != nil {
+			return nil, &FileError{Path: path, Err: err}
+		}
 		s.Jar.changed = false
 		return s, nil
 	}
@@ -174,8 +179,33 @@ func Open(path, host string) (*Session, error) {
 		}
 		s.Jar.Add(jc)
 	}
+	if err := s.sendable(); err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
 	s.Jar.changed = false
 	return s, nil
+}
+
+// sendable refuses what a session holds that no request can carry (a damaged or forged file): a header
+// name or value HTTP does not allow, a cookie with a control character or a name holding "=" or ";".
+// The error names the header or cookie, never a value, which may be a secret.
+func (s *Session) sendable() error {
+	for name, vs := range s.Headers {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("header %q: not a valid header name", name)
+		}
+		for _, v := range vs {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return fmt.Errorf("header %s: its value holds a character a header cannot carry", name)
+			}
+		}
+	}
+	for _, c := range s.Jar.All() {
+		if hasControl(c.Name) || strings.ContainsAny(c.Name, "=;") || hasControl(c.Value) || strings.Contains(c.Value, ";") {
+			return fmt.Errorf("cookie %q: a control character, or a ; or = where a cookie cannot have one", c.Name)
+		}
+	}
+	return nil
 }
 
 // MoveTo makes the session one of hop's own, kept at path from now on: an HTTPie session a named hop

@@ -67,10 +67,14 @@ func TestSessionRoundTrip(t *testing.T) {
 func TestOpenDamaged(t *testing.T) {
 	dir := t.TempDir()
 	for text, want := range map[string]string{
-		"{\n\"hop_session\": 1,\n\"headers\": [}\n":      "line 3",
-		`{"hop_session": 2}`:                             "session format 2",
-		`{"hop_session": 1, "surprise": true}`:           "unknown field",
-		`{"hop_session": 1, "cookies": [{"name": "a"}]}`: "needs a name and a domain",
+		"{\n\"hop_session\": 1,\n\"headers\": [}\n":                              "line 3",
+		`{"hop_session": 2}`:                                                     "session format 2",
+		`{"hop_session": 1, "surprise": true}`:                                   "unknown field",
+		`{"hop_session": 1, "cookies": [{"name": "a"}]}`:                         "needs a name and a domain",
+		"{\"hop_session\": 1, \"headers\": {\"X-A\": [\"a\\r\\nInjected: 1\"]}}": "header X-A: its value holds a character",
+		`{"hop_session": 1, "headers": {"Bad Name": ["x"]}}`:                     `header "Bad Name": not a valid header name`,
+		"{\"hop_session\": 1, \"cookies\": [{\"name\": \"c\", \"value\": \"v\\r\\nX: 1\", \"domain\": \"x.example\", \"path\": \"/\"}]}": `cookie "c": a control character`,
+		`{"__meta__": {"about": "HTTPie session file"}, "headers": [{"name": "X-B", "value": "a\u0000b"}], "cookies": []}`:               "header X-B",
 	} {
 		p := filepath.Join(dir, "s.json")
 		os.WriteFile(p, []byte(text), 0o600)
