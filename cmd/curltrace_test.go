@@ -75,6 +75,13 @@ func (s *wireServer) serve(c net.Conn) {
 
 func (s *wireServer) url() string { return "http://" + s.ln.Addr().String() }
 
+// requests are the requests received so far: head and body of each.
+func (s *wireServer) requests() [][2][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.got)
+}
+
 // traceOf is the dump curl's --trace-ascii makes of one exchange on a new connection: the request's head and
 // body as they were received, then the reply a line of its head to a block, then its body.
 func traceOf(addr string, head, body []byte, reply string) string {
@@ -125,10 +132,11 @@ func TestTraceASCIIIsWhatTravelled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(srv.got) != i+1 {
-			t.Fatalf("the server got %d requests", len(srv.got))
+		reqs := srv.requests()
+		if len(reqs) != i+1 {
+			t.Fatalf("the server got %d requests", len(reqs))
 		}
-		if want := traceOf(srv.ln.Addr().String(), srv.got[i][0], srv.got[i][1], wireReply); string(got) != want {
+		if want := traceOf(srv.ln.Addr().String(), reqs[i][0], reqs[i][1], wireReply); string(got) != want {
 			t.Errorf("%v: --trace-ascii wrote:\n%s\nwhat travelled, dumped:\n%s", args, got, want)
 		}
 	}
@@ -142,7 +150,7 @@ func TestTraceASCIIIsWhatTravelled(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	got, _ := os.ReadFile(dump)
-	sentHead := string(srv.got[2][0])
+	sentHead := string(srv.requests()[2][0])
 	for _, secret := range []string{"YW5uOnMzY3JldA==", "sid=abc"} {
 		if !strings.Contains(sentHead, secret) || strings.Contains(string(got), secret) {
 			t.Errorf("%q: in what was sent %v (want true), in the dump %v (want false)", secret, strings.Contains(sentHead, secret), strings.Contains(string(got), secret))
