@@ -24,7 +24,7 @@ type SessionOptions struct {
 }
 
 func addSessionFlags(fs *pflag.FlagSet, s *SessionOptions) {
-	fs.StringVar(&s.Name, "session", "", "keep cookies, headers and credentials between runs: NAME (per host) or PATH.json")
+	fs.StringVar(&s.Name, "session", "", "keep cookies, headers and credentials between runs: NAME (per host) or PATH.json (HTTPie's session files too)")
 	fs.Var(&readOnlyFlag{s}, "session-read-only", "use the session NAME or PATH.json without updating it, as HTTPie's")
 }
 
