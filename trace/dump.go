@@ -68,6 +68,7 @@ type dumping struct {
 	quic    bool
 	conn    Conn // the connection the request got
 	closing bool // the response closes its connection
+	told100 bool // a 100 Continue was told
 }
 
 // finished tells the Dump, once, that the response ended with its body read whole.
@@ -125,15 +126,30 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		h.mu.Unlock()
 		d.SentHead(head)
 	}
+	// A 100 Continue is told once, by whichever hook comes first: net/http lets the body go before it calls
+	// Got1xxResponse, so Got100Continue keeps the head before the body it lets go, as curl shows it.
+	informed := func(code int, header http.Header) {
+		h.mu.Lock()
+		proto, told := h.dump.proto, code == 100 && h.dump.told100
+		h.dump.told100 = h.dump.told100 || code == 100
+		h.mu.Unlock()
+		if !told {
+			d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), header)
+		}
+	}
+	got100 := ct.Got100Continue
+	ct.Got100Continue = func() {
+		if got100 != nil {
+			got100()
+		}
+		informed(100, http.Header{})
+	}
 	got1xx := ct.Got1xxResponse
 	ct.Got1xxResponse = func(code int, header textproto.MIMEHeader) error {
 		if err := got1xx(code, header); err != nil {
 			return err
 		}
-		h.mu.Lock()
-		proto := h.dump.proto
-		h.mu.Unlock()
-		d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), http.Header(header))
+		informed(code, http.Header(header))
 		return nil
 	}
 }
