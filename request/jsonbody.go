@@ -31,6 +31,7 @@ type pathStep struct {
 	kind  stepKind
 	key   string
 	index int
+	typed string // an index as typed (99999999999 is kept apart from index, which stops past the limit)
 	text  string // the step as written, for messages: "[key]", "[0]", "[]" or the root name
 	pos   int    // where an index starts in the name
 }
@@ -118,8 +119,11 @@ func pyInt(s string) (int, bool) {
 			return 0, false
 		}
 	}
-	if len(digits) > 9 {
-		return maxArrayIndex + 1, true // far past any index hop accepts
+	if len(digits) > 9 { // far past any index hop accepts, either way
+		if s[0] == '-' {
+			return -maxArrayIndex - 1, true
+		}
+		return maxArrayIndex + 1, true
 	}
 	n, _ := strconv.Atoi(s)
 	return n, true
@@ -169,7 +173,7 @@ func parseFieldPath(name string) ([]pathStep, error) {
 			if _, err := expect("']'", tokClose); err != nil {
 				return nil, err
 			}
-			steps = append(steps, pathStep{kind: stepIndex, index: t.num, text: fmt.Sprintf("[%d]", t.num), pos: t.pos})
+			steps = append(steps, pathStep{kind: stepIndex, index: t.num, typed: t.text, text: fmt.Sprintf("[%d]", t.num), pos: t.pos})
 		}
 	}
 	for i < len(toks) {
@@ -187,7 +191,7 @@ func parseFieldPath(name string) ([]pathStep, error) {
 		case tokText:
 			steps = append(steps, pathStep{kind: stepKey, key: t.text, text: "[" + t.text + "]"})
 		case tokNumber:
-			steps = append(steps, pathStep{kind: stepIndex, index: t.num, text: fmt.Sprintf("[%d]", t.num), pos: t.pos})
+			steps = append(steps, pathStep{kind: stepIndex, index: t.num, typed: t.text, text: fmt.Sprintf("[%d]", t.num), pos: t.pos})
 		}
 		if _, err := expect("']'", tokClose); err != nil {
 			return nil, err
@@ -198,9 +202,9 @@ func parseFieldPath(name string) ([]pathStep, error) {
 		switch {
 		case st.kind != stepIndex:
 		case st.index < 0:
-			return nil, fmt.Errorf("negative index %d at character %d: negative indexes are not supported", st.index, st.pos+1)
+			return nil, fmt.Errorf("negative index %s at character %d: negative indexes are not supported", st.typed, st.pos+1)
 		case st.index > maxArrayIndex:
-			return nil, fmt.Errorf("array index %d is larger than %d", st.index, maxArrayIndex)
+			return nil, fmt.Errorf("array index %s is larger than %d", st.typed, maxArrayIndex)
 		}
 	}
 	return steps, nil
