@@ -427,6 +427,9 @@ func (o *RequestOptions) check(s *Streams) error {
 	if o.Exchange.Retry.N < 0 {
 		return usageErrorf("--retry %d: must be 0 or more", o.Exchange.Retry.N)
 	}
+	if o.Exchange.MaxHeaders < 0 {
+		return usageErrorf("--max-headers %d: must be 0 or more (0: no limit)", o.Exchange.MaxHeaders)
+	}
 	for _, d := range []struct {
 		name string
 		d    time.Duration
