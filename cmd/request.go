@@ -265,6 +265,10 @@ func requestArgs(cc *cobra.Command, args []string) error {
 		}
 		return usageErrorf("missing %s (see hop %s --help)", want[len(args)+1], cc.Name()) // the first not given
 	}
+	if n == 2 && args[0] == "" {
+		// An unset variable ("$METHOD") is a script's mistake; it is not taken for GET.
+		return usageErrorf("empty METHOD (see hop %s --help)", cc.Name())
+	}
 	return nil
 }
 
