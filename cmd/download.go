@@ -108,6 +108,15 @@ func (o *OutputOptions) checkOutputDir() error {
 	return checkDir(arg, dir)
 }
 
+// checkFile refuses a file argument arg, to be written at path, that names a directory or sits in a
+// directory that does not exist: found before the exchange, not once it is over.
+func checkFile(arg, path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageErrorf("%s: is a directory; name a file in it", arg)
+	}
+	return checkDir(arg, filepath.Dir(path))
+}
+
 // checkDir refuses a file argument arg whose directory dir does not exist.
 func checkDir(arg, dir string) error {
 	fi, err := os.Stat(dir)
@@ -131,7 +140,7 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	}
 	for _, f := range []struct{ flag, path string }{{"-D", o.DumpHeader}, {"--har", o.HAR}, {"--etag-save", o.ETagSave}} {
 		if f.path != "" && f.path != "-" {
-			if err := checkDir(f.flag+" "+f.path, filepath.Dir(f.path)); err != nil {
+			if err := checkFile(f.flag+" "+f.path, f.path); err != nil {
 				return err
 			}
 		}

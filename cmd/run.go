@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -227,13 +226,13 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	// -w's ssl_verify_result judges a chain with the roots the handshakes verify with.
 	p.roots, p.proxyRoots = tr.Roots()
 	if w := o.Cookies.Write; w != "" && w != "-" {
-		if err := checkDir("-c "+w, filepath.Dir(w)); err != nil {
+		if err := checkFile("-c "+w, w); err != nil {
 			return err
 		}
 	}
 	for flag, f := range map[string]string{"--alt-svc": o.Transport.AltSvc, "--hsts": o.HSTS} {
 		if f != "" {
-			if err := checkDir(flag+" "+f, filepath.Dir(f)); err != nil {
+			if err := checkFile(flag+" "+f, f); err != nil {
 				return err
 			}
 		}
