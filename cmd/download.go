@@ -85,13 +85,10 @@ func (o *OutputOptions) outputPath(name string) string {
 // file argument that cannot be used (exit 2), as curl does not create directories either. Whether the
 // directory can be written is found when the file is created.
 func (o *OutputOptions) checkOutputDir() error {
-	var dir, arg string
+	var dir, arg, path string
 	switch {
 	case o.named() != "":
-		path := o.outputPath(o.File)
-		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-			return usageErrorf("-o %s: is a directory; name a file in it", o.File)
-		}
+		path = o.outputPath(o.File)
 		dir, arg = filepath.Dir(path), "-o "+o.File
 	case o.Download && o.OutputDir != "":
 		dir, arg = o.OutputDir, "--output-dir "+o.OutputDir
@@ -104,6 +101,9 @@ func (o *OutputOptions) checkOutputDir() error {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return usageErrorf("%s: cannot create %s: %v", arg, dir, argfile.Reason(err))
 		}
+	}
+	if path != "" {
+		return checkFile(arg, path)
 	}
 	return checkDir(arg, dir)
 }
