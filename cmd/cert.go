@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +75,9 @@ failure's.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("expected a HOST[:PORT] or FILE (see hop cert --help)")
+			}
+			if slices.Contains(args, "") { // an unset "$HOST" in a script
+				return usageErrorf("empty HOST[:PORT] or FILE (see hop cert --help)")
 			}
 			return nil
 		},
