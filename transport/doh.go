@@ -61,7 +61,7 @@ type dohConn struct {
 }
 
 func (c *dohConn) Write(q []byte) (int, error) {
-	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, c.url, bytes.NewReader(q))
+	req, err := http.NewRequestWithContext(valueless{c.ctx}, http.MethodPost, c.url, bytes.NewReader(q))
 	if err != nil {
 		return 0, err
 	}
@@ -107,6 +107,13 @@ func (c *dohConn) RemoteAddr() net.Addr                      { return dohAddr{} 
 func (c *dohConn) SetDeadline(time.Time) error               { return nil } // the request's context and timeout bound it
 func (c *dohConn) SetReadDeadline(time.Time) error           { return nil }
 func (c *dohConn) SetWriteDeadline(time.Time) error          { return nil }
+
+// valueless is a context's deadline and cancellation without its values: the lookup's context carries
+// the request's trace hooks, and the DoH server's own exchange (its connection, its TLS handshake) is not
+// the request's to time.
+type valueless struct{ context.Context }
+
+func (valueless) Value(any) any { return nil }
 
 // dohAddr is the address a dohConn reports: its server is a URL.
 type dohAddr struct{}

@@ -447,6 +447,10 @@ func TestDoH(t *testing.T) {
 	if err != nil || !strings.HasPrefix(body, "127.0.0.1:") || rec.Timings().Get(trace.DNS).Skipped || dns.Queries.Load() == 0 {
 		t.Errorf("via DoH: %q, %v, dns %+v, %d queries", body, err, rec.Timings().Get(trace.DNS), dns.Queries.Load())
 	}
+	// The DoH server's own exchange is not the request's: its TLS handshake is not timed as the request's.
+	if tls := rec.Timings().Get(trace.TLS); !tls.Skipped {
+		t.Errorf("an http:// request via DoH has a tls phase: %+v", tls)
+	}
 	var dnsErr *net.DNSError
 	if _, _, err := get(t, tr, "http://nowhere.example:"+port+"/"); !errors.As(err, &dnsErr) {
 		t.Errorf("a name the DoH server does not know: %v", err)
