@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -301,6 +302,45 @@ func TestHostileServers(t *testing.T) {
 				} else if h.bodyHash && r.stdoutSum != wantSum {
 					t.Errorf("piped: the body (%d bytes) differs from what the server sent (%d bytes)", r.stdoutBytes, wantLen)
 				}
+			}
+		})
+	}
+}
+
+// TestRefusingHTTP2Server: a server that turns every request away unprocessed (REFUSED_STREAM, or a
+// GOAWAY that took no stream) gets one more try, then hop ends with one line and exit 52, as an empty reply;
+// --retry sends a POST again, which it holds back after other empty replies, because HTTP/2 says nothing was
+// processed. Before the bound, hop sat in net/http's retries for minutes, past every timeout.
+func TestRefusingHTTP2Server(t *testing.T) {
+	for _, c := range []struct {
+		args     []string
+		requests int64 // at least; the try stopped as it starts may add one per attempt
+		attempts int64
+	}{
+		{args: []string{"get", "--http2", "/refuse"}, requests: 2, attempts: 1},
+		{args: []string{"get", "--http2", "/goaway"}, requests: 2, attempts: 1},
+		{args: []string{"post", "--http2", "--retry", "1", "--retry-delay", "0.1", "/refuse", "a=b"}, requests: 4, attempts: 2},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			srv, err := testserver.StartRawH2()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			args := slices.Clone(c.args)
+			for i, a := range args {
+				if strings.HasPrefix(a, "/") {
+					args[i] = srv.URL() + a
+				}
+			}
+			r := runHopAt(t, false, args...)
+			line := strings.TrimSpace(string(r.stderr[bytes.LastIndexByte(bytes.TrimSpace(r.stderr), '\n')+1:]))
+			want := "hop: error: 127.0.0.1 turned the request away twice without processing it (HTTP/2 REFUSED_STREAM or GOAWAY): it is not taking requests now; try again later (--retry), or over HTTP/1.1 (--http1.1)"
+			if r.code != 52 || line != want {
+				t.Errorf("exit %d, last line %q; want 52 and %q", r.code, line, want)
+			}
+			if got := srv.Requests.Load(); got < c.requests || got > c.requests+c.attempts {
+				t.Errorf("the server read %d requests, want %d to %d", got, c.requests, c.requests+c.attempts)
 			}
 		})
 	}

@@ -43,6 +43,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
 		ports   interface{ LocalPortsTaken() bool } // transport's *PortsTakenError
+		refused interface{ Refusals() int }         // transport's *RefusedError
 		viaTLS  proxyTLSError
 	)
 	switch {
@@ -104,6 +105,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Connect, waiting, err, "could not connect to %s: %v", opAddr(op), ports)
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
+	case errors.As(err, &refused):
+		e := failure(EmptyReply, waiting, err, "%v: it is not taking requests now; try again later (--retry), or over HTTP/1.1 (--http1.1)", err)
+		e.Host = host
+		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		hint := "is it overloaded, or not speaking HTTP on this port?"
 		if rec.TLS != nil && rec.TLS.NegotiatedProtocol == "" {

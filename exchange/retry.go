@@ -75,7 +75,7 @@ func newRetrier(r Retry, start time.Time) *retrier {
 // afterError says whether an attempt that failed with err is sent again, and the wait before it. An attempt
 // that never got a connection sent nothing, so it is retried whatever the method; one that did (a timeout
 // waiting for the answer, an empty reply) may have reached the server, so only an idempotent method is,
-// unless AllMethods.
+// unless AllMethods or the server said it processed nothing.
 func (r *retrier) afterError(err error, method string, connected bool, attempt int, now time.Time) (time.Duration, bool) {
 	switch ClassOf(err) {
 	case Connect, Timeout, EmptyReply:
@@ -86,7 +86,8 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 			return 0, false
 		}
 	}
-	if connected && !r.AllMethods && !idempotent(method) {
+	var refused interface{ Refusals() int } // transport's *RefusedError: HTTP/2 says the request was not processed
+	if connected && !r.AllMethods && !idempotent(method) && !errors.As(err, &refused) {
 		r.held(method, attempt)
 		return 0, false
 	}

@@ -326,7 +326,7 @@ func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 		}
 		return resp, err
 	}
-	resp, err := t.http.RoundTrip(req)
+	resp, err := t.roundTripTCP(req)
 	if err == nil {
 		t.altSvc.Learn(origin, resp.Proto, resp.Header)
 	}
@@ -345,7 +345,7 @@ func (t *Transport) overTCP(req *http.Request, via, dst string, unreachable erro
 		req = req.Clone(req.Context())
 		req.Body = body
 	}
-	return t.http.RoundTrip(req)
+	return t.roundTripTCP(req)
 }
 
 // originAddr is an https URL's host:port, lowercase, with 443 when it names no port.

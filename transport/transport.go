@@ -210,7 +210,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.roundTripTry(req)
 	}
 	if t.altSvc == nil || req.URL.Scheme != "https" {
-		return t.http.RoundTrip(req)
+		return t.roundTripTCP(req)
 	}
 	return t.roundTripAltSvc(req)
 }
@@ -223,7 +223,7 @@ func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
 	failed := t.quicFailed[origin]
 	t.mu.Unlock()
 	if failed || t.conn.proxies.forTarget(req.URL) != nil {
-		return t.http.RoundTrip(req)
+		return t.roundTripTCP(req)
 	}
 	resp, err := t.try.RoundTrip(req)
 	var unreachable *altDialError

@@ -1,0 +1,70 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/trace"
+)
+
+// TestRefusedRequests: an HTTP/2 server that turns every request away unanswered (REFUSED_STREAM, or a
+// GOAWAY that took no stream) ends the round trip after the second refusal, with a *RefusedError and without
+// waiting for a deadline, while one refusal followed by an answer still succeeds. Left to net/http, the first
+// two kept hop busy for minutes: its HTTP/2 client backs off up to 32 s a time and its own loop dials again.
+func TestRefusedRequests(t *testing.T) {
+	for _, c := range []struct {
+		path     string
+		warm     bool // a request answered on the connection first, so that the refused one takes it pooled
+		refused  bool
+		requests int64
+	}{
+		{path: "/refuse", refused: true, requests: 2},
+		{path: "/refuse", warm: true, refused: true, requests: 3},
+		{path: "/goaway", refused: true, requests: 2},
+		{path: "/refuse-once", requests: 2},
+		{path: "/ok", requests: 1},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			srv, err := testserver.StartRawH2()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			tr := newTransport(t, Options{Protocol: HTTP2})
+			if c.warm {
+				if body, _, err := get(t, tr, srv.URL()+"/ok"); err != nil || body != "ok\n" {
+					t.Fatalf("warming up: %q, %v", body, err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+c.path, nil)
+			resp, _, err := trace.RoundTrip(tr, req)
+			var refused *RefusedError
+			switch {
+			case c.refused && !errors.As(err, &refused):
+				t.Fatalf("error %v, want a *RefusedError", err)
+			case c.refused && refused.Times != 2:
+				t.Errorf("refused %d times, want 2", refused.Times)
+			case !c.refused && err != nil:
+				t.Fatal(err)
+			case !c.refused:
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || string(body) != "ok\n" {
+					t.Errorf("body %q, %v; want \"ok\\n\"", body, err)
+				}
+			}
+			// The third try of a refused request is stopped as it takes its connection; net/http may still
+			// have sent its HEADERS by then, never more.
+			if got := srv.Requests.Load(); got != c.requests && !(c.refused && got == c.requests+1) {
+				t.Errorf("the server read %d requests, want %d", got, c.requests)
+			}
+		})
+	}
+}
