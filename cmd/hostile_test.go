@@ -346,6 +346,42 @@ func TestRefusingHTTP2Server(t *testing.T) {
 	}
 }
 
+// TestHostileHTTP2Server: frames net/http's own server never sends (stream resets and GOAWAYs before and
+// during a body, a head without :status or that does not decode, a push the client disabled, a header block
+// that never ends) each end with one line saying what the server did and the documented exit code; a body
+// cut short keeps what arrived on stdout.
+func TestHostileHTTP2Server(t *testing.T) {
+	srv, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, c := range []struct {
+		path string
+		code int
+		line string // the error line, hop: error: and host:port in the URL aside
+		out  string
+	}{
+		{"/reset", 1, "127.0.0.1 reset the stream without answering (HTTP/2 INTERNAL_ERROR)", ""},
+		{"/goaway-error", 1, `127.0.0.1 closed the connection without answering (HTTP/2 GOAWAY INTERNAL_ERROR: going \x1b[31maway)`, ""},
+		{"/rst-body", 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/2 INTERNAL_ERROR)", "partial\n"},
+		{"/goaway-body", 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/2 GOAWAY INTERNAL_ERROR)", "partial\n"},
+		{"/short-body", 18, "the response body ended early or is malformed: unexpected EOF", "partial\n"},
+		{"/no-status", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 missing status pseudo header", ""},
+		{"/bad-hpack", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: COMPRESSION_ERROR", ""},
+		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
+		{"/continuation", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			r := runHopAt(t, false, "get", "--http2", srv.URL()+c.path)
+			want := "hop: error: " + c.line + "\n"
+			if r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out {
+				t.Errorf("exit %d, stderr %q, stdout %q; want %d, %q, %q", r.code, r.stderr, r.stdout, c.code, want, c.out)
+			}
+		})
+	}
+}
+
 func trimmed(b []byte) string {
 	s := string(b)
 	if len(s) > 300 {

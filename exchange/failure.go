@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,6 +133,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {
 			return e
+		}
+		if did, code, ok := h2Said(err, host); ok {
+			return failure(Other, waiting, err, "%s without answering (%s)", did, code)
 		}
 	}
 	return failure(Other, waiting, err, "%v", err)
@@ -271,6 +275,9 @@ func protocolError(err error, host, waiting string) *Error {
 		// announced, for one), and net/http's words do not say which protocol.
 		return malformed(host, waiting, err, "HTTP/2 "+msg)
 	}
+	if _, what, ok := strings.Cut(msg, "malformed response from server: "); ok {
+		return malformed(host, waiting, err, "HTTP/2 "+what) // a stream error of net/http's own: a head without :status, say
+	}
 	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
 		return malformed(host, waiting, err, "HTTP/3 "+rest) // quic-go's words for a head over hop's limit
 	}
@@ -283,6 +290,31 @@ func protocolError(err error, host, waiting string) *Error {
 		}
 	}
 	return nil
+}
+
+// h2Said words what an HTTP/2 server did that net/http reports in frame syntax: a stream reset from the
+// peer ("stream error: stream ID 1; INTERNAL_ERROR; received from peer"), a GOAWAY with an error ("http2:
+// server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=…, debug=…"), as what host did and
+// the frame's code. Matched on net/http's wording, as protocolError is; ok is false for anything else.
+func h2Said(err error, host string) (did, code string, ok bool) {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
+		if _, rest, ok = strings.Cut(rest, "; "); ok {
+			if code, ok := strings.CutSuffix(rest, "; received from peer"); ok {
+				return host + " reset the stream", "HTTP/2 " + code, true
+			}
+		}
+	}
+	if _, rest, ok := strings.Cut(msg, "server sent GOAWAY and closed the connection; "); ok {
+		_, rest, _ = strings.Cut(rest, "ErrCode=")
+		code, quoted, _ := strings.Cut(rest, ", debug=")
+		code = "HTTP/2 GOAWAY " + code
+		if debug, err := strconv.Unquote(quoted); err == nil && debug != "" {
+			code += ": " + debug
+		}
+		return host + " closed the connection", code, true
+	}
+	return "", "", false
 }
 
 // malformed is a response from host that breaks HTTP, refused: what says how.

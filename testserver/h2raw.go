@@ -18,6 +18,15 @@ import (
 //	/refuse        every stream is reset with REFUSED_STREAM: "not processed, try again"
 //	/refuse-once   the first request to this path is refused, every later one answered
 //	/goaway        a GOAWAY that took no stream (last stream 0), then the connection closes
+//	/reset         the stream is reset (INTERNAL_ERROR) before any answer
+//	/goaway-error  a GOAWAY that took the stream, with INTERNAL_ERROR and debug data, before any answer
+//	/rst-body      200 promising 100 bytes, 8 of them, then the stream is reset (INTERNAL_ERROR)
+//	/goaway-body   200 promising 100 bytes, 8 of them, then a GOAWAY that took the stream, and close
+//	/short-body    200 promising 100 bytes, and the stream ends after 8 of them
+//	/no-status     response headers without :status
+//	/bad-hpack     a header block that does not decode
+//	/push          a PUSH_PROMISE, which the client has disabled
+//	/continuation  a header block never ended: CONTINUATION frames until the client gives up
 //	anything else  200 with the body "ok\n"
 //
 // Requests counts the requests (HEADERS frames) read.
@@ -89,6 +98,30 @@ func (s *RawH2) serve(c net.Conn) {
 			case path == "/goaway":
 				fr.WriteGoAway(0, http2.ErrCodeNo, nil)
 				return
+			case path == "/reset":
+				err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
+			case path == "/goaway-error":
+				fr.WriteGoAway(id, http2.ErrCodeInternal, []byte("going \x1b[31maway"))
+				return
+			case path == "/rst-body" || path == "/goaway-body" || path == "/short-body":
+				if err = writeHead(fr, id, false, ":status", "200", "content-length", "100"); err == nil {
+					err = fr.WriteData(id, path == "/short-body", []byte("partial\n"))
+				}
+				switch {
+				case err == nil && path == "/rst-body":
+					err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
+				case err == nil && path == "/goaway-body":
+					fr.WriteGoAway(id, http2.ErrCodeInternal, nil)
+					return
+				}
+			case path == "/no-status":
+				err = writeHead(fr, id, true, "content-type", "text/plain")
+			case path == "/bad-hpack":
+				err = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true, EndStream: true})
+			case path == "/push":
+				err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
+			case path == "/continuation":
+				err = s.continuations(fr, id)
 			default:
 				err = writeOK(fr, id)
 			}
@@ -100,14 +133,37 @@ func (s *RawH2) serve(c net.Conn) {
 }
 
 func writeOK(fr *http2.Framer, id uint32) error {
-	var block bytes.Buffer
-	enc := hpack.NewEncoder(&block)
 	body := []byte("ok\n")
-	enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
-	enc.WriteField(hpack.HeaderField{Name: "content-type", Value: "text/plain"})
-	enc.WriteField(hpack.HeaderField{Name: "content-length", Value: strconv.Itoa(len(body))})
-	if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes(), EndHeaders: true}); err != nil {
+	if err := writeHead(fr, id, false, ":status", "200", "content-type", "text/plain", "content-length", strconv.Itoa(len(body))); err != nil {
 		return err
 	}
 	return fr.WriteData(id, true, body)
+}
+
+// writeHead writes a HEADERS frame of the fields, given as name, value, ...; end ends the stream.
+func writeHead(fr *http2.Framer, id uint32, end bool, fields ...string) error {
+	var block bytes.Buffer
+	enc := hpack.NewEncoder(&block)
+	for i := 0; i+1 < len(fields); i += 2 {
+		enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})
+	}
+	return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: end})
+}
+
+// continuations starts a header block and continues it, a 16 KiB frame at a time, until the client hangs up
+// or 64 MiB have gone.
+func (s *RawH2) continuations(fr *http2.Framer, id uint32) error {
+	var block bytes.Buffer
+	enc := hpack.NewEncoder(&block)
+	enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+	if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes()}); err != nil {
+		return err
+	}
+	chunk := bytes.Repeat([]byte{0x00, 0x01, 'x', 0x01, 'y'}, 16<<10/5) // x: y, again and again
+	for range 64 << 10 >> 4 {
+		if err := fr.WriteContinuation(id, false, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
