@@ -439,11 +439,7 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 		cause := err
 		err = b.client.classify(b.ctx, err, b.hop.Snapshot())
 		if c := ClassOf(err); c != Timeout && c != Interrupted {
-			what := cause.Error()
-			if did, code, ok := h2Said(cause, b.hop.Snapshot().Host); ok {
-				what = did + " (" + code + ")"
-			}
-			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %s", what)
+			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %v", cause)
 		}
 	}
 	return n, err

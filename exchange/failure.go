@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +43,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
 		ports   interface{ LocalPortsTaken() bool } // transport's *PortsTakenError
-		refused interface{ Refusals() int }         // transport's *RefusedError
+		refused unprocessed
+		peer    interface{ Peer() (did, code string) } // transport's *PeerError
 		viaTLS  proxyTLSError
 	)
 	switch {
@@ -110,6 +110,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(EmptyReply, waiting, err, "%v: it is not taking requests now; try again later (--retry), or over HTTP/1.1 (--http1.1)", err)
 		e.Host = host
 		return e
+	case rec.Status == 0 && errors.As(err, &peer):
+		did, code := peer.Peer()
+		e := failure(Other, waiting, err, "%s %s without answering (%s)", host, did, code)
+		e.Host = host
+		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		hint := "is it overloaded, or not speaking HTTP on this port?"
 		if rec.TLS != nil && rec.TLS.NegotiatedProtocol == "" {
@@ -134,12 +139,13 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		if e := protocolError(err, host, waiting); e != nil {
 			return e
 		}
-		if did, code, ok := h2Said(err, host); ok {
-			return failure(Other, waiting, err, "%s without answering (%s)", did, code)
-		}
 	}
 	return failure(Other, waiting, err, "%v", err)
 }
+
+// unprocessed is transport's *RefusedError: the server turned the request away, saying it did not process
+// it (HTTP/2 REFUSED_STREAM or a GOAWAY that took no stream).
+type unprocessed interface{ Refusals() int }
 
 // Untrusted is the failure of a certificate that hop cert found not trusted (or without a pinned key), worded
 // and classified as the same failure of a request. err, the verification error, says what advice fits.
@@ -290,31 +296,6 @@ func protocolError(err error, host, waiting string) *Error {
 		}
 	}
 	return nil
-}
-
-// h2Said words what an HTTP/2 server did that net/http reports in frame syntax: a stream reset from the
-// peer ("stream error: stream ID 1; INTERNAL_ERROR; received from peer"), a GOAWAY with an error ("http2:
-// server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=…, debug=…"), as what host did and
-// the frame's code. Matched on net/http's wording, as protocolError is; ok is false for anything else.
-func h2Said(err error, host string) (did, code string, ok bool) {
-	msg := err.Error()
-	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
-		if _, rest, ok = strings.Cut(rest, "; "); ok {
-			if code, ok := strings.CutSuffix(rest, "; received from peer"); ok {
-				return host + " reset the stream", "HTTP/2 " + code, true
-			}
-		}
-	}
-	if _, rest, ok := strings.Cut(msg, "server sent GOAWAY and closed the connection; "); ok {
-		_, rest, _ = strings.Cut(rest, "ErrCode=")
-		code, quoted, _ := strings.Cut(rest, ", debug=")
-		code = "HTTP/2 GOAWAY " + code
-		if debug, err := strconv.Unquote(quoted); err == nil && debug != "" {
-			code += ": " + debug
-		}
-		return host + " closed the connection", code, true
-	}
-	return "", "", false
 }
 
 // malformed is a response from host that breaks HTTP, refused: what says how.

@@ -86,7 +86,7 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 			return 0, false
 		}
 	}
-	var refused interface{ Refusals() int } // transport's *RefusedError: HTTP/2 says the request was not processed
+	var refused unprocessed
 	if connected && !r.AllMethods && !idempotent(method) && !errors.As(err, &refused) {
 		r.held(method, attempt)
 		return 0, false

@@ -184,9 +184,20 @@ func New(o Options) (*Transport, error) {
 	return t, nil
 }
 
-// RoundTrip sends one request. It remembers the request's URL in the context, so that the dialer knows
-// which route the connection it opens is for.
+// RoundTrip sends one request, with what the server did to end it early in words (a *PeerError or a
+// *RefusedError), whichever protocol carried it.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		return nil, inWords(err, req.URL.Hostname())
+	}
+	resp.Body = wordedBody{resp.Body, req.URL.Hostname()}
+	return resp, nil
+}
+
+// roundTrip sends one request by the protocol and route the options choose. It remembers the request's URL
+// in the context, so that the dialer knows which route the connection it opens is for.
+func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL))
 	if t.conn.proxyHeader != nil && t.conn.forwards(req.URL) {
 		// The proxy's headers go along with a request it forwards, as curl sends them (one left out with
