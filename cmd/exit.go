@@ -57,7 +57,7 @@ var ExitStatuses = []struct {
 	{28, "timeout (connect, idle or total)"},
 	{35, "TLS handshake failed"},
 	{47, "too many redirects"},
-	{52, "the server closed the connection without answering (an empty reply), or refused the request twice (HTTP/2)"},
+	{52, "the server closed the connection without answering (an empty reply), or turned the request away unprocessed"},
 	{56, "the proxy refused the tunnel to the server (its status says why)"},
 	{60, "certificate verification failed"},
 	{63, "the body is larger than --max-filesize"},

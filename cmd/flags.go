@@ -647,7 +647,7 @@ func addBodyLimitFlags(fs *pflag.FlagSet, e *exchange.Options) {
 }
 
 func addRetryFlags(fs *pflag.FlagSet, r *exchange.Retry) {
-	fs.Var((*countFlag)(&r.N), "retry", "send again up to N times after a connect error, timeout, empty reply, HTTP/2 refusal or 408/429/500/502/503/504")
+	fs.Var((*countFlag)(&r.N), "retry", "send again up to N times after a connect error, timeout, empty reply, unprocessed refusal or 408/429/500/502/503/504")
 	fs.Var((*durationFlag)(&r.Delay), "retry-delay", "the backoff's base: waits grow from it, doubling, with full jitter (default 1s)")
 	fs.Var((*durationFlag)(&r.MaxTime), "retry-max-time", "stop retrying once this long has passed since the start (0 = no limit)")
 	fs.BoolVar(&r.AllMethods, "retry-all-methods", false, "also retry POST, PATCH and other methods that are not idempotent")

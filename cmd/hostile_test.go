@@ -382,6 +382,56 @@ func TestHostileHTTP2Server(t *testing.T) {
 	}
 }
 
+// TestHostileHTTP3Server: the same acts over HTTP/3 are told in the same words (quic-go's were "http3:
+// parsing frame failed: H3_INTERNAL_ERROR"), and an H3_REQUEST_REJECTED is a refusal, as HTTP/2's
+// REFUSED_STREAM is: exit 52, and --retry sends even a POST again.
+func TestHostileHTTP3Server(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	h3, err := testserver.ServeHTTP3(tlsSrv.TLS.Certificates[0], testserver.HostileHTTP3())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte(testserver.CertPEM(tlsSrv.Certificate())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const rejected = "127.0.0.1 turned the request away without processing it (HTTP/3 H3_REQUEST_REJECTED): it is not taking requests now; try again later (--retry), or over TCP (without --http3 or --alt-svc)"
+	for _, c := range []struct {
+		args []string
+		code int
+		line string // the last line on stderr
+		out  string
+	}{
+		{[]string{"get", "/reject"}, 52, rejected, ""},
+		{[]string{"post", "--retry", "1", "--retry-delay", "0.1", "/reject", "a=b"}, 52, rejected, ""},
+		{[]string{"get", "/reset"}, 1, "127.0.0.1 reset the stream without answering (HTTP/3 H3_INTERNAL_ERROR)", ""},
+		{[]string{"get", "/close"}, 1, `127.0.0.1 closed the connection without answering (HTTP/3 H3_EXCESSIVE_LOAD: go away \x1b[31mnow)`, ""},
+		{[]string{"get", "/reset-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
+		{[]string{"get", "/close-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			args := []string{"--http3", "--cacert", ca}
+			for _, a := range c.args {
+				if strings.HasPrefix(a, "/") {
+					a = h3.URL + a
+				}
+				args = append(args, a)
+			}
+			r := runHopAt(t, false, args...)
+			stderr := strings.TrimSuffix(string(r.stderr), "\n")
+			line := "hop: error: " + c.line
+			if r.code != c.code || stderr[strings.LastIndexByte(stderr, '\n')+1:] != line || string(r.stdout) != c.out {
+				t.Errorf("exit %d, stderr %q, stdout %q; want %d, last line %q, %q", r.code, r.stderr, r.stdout, c.code, line, c.out)
+			}
+			if c.args[0] == "post" && !strings.Contains(stderr, "attempt 2 of 2") {
+				t.Errorf("the POST was not sent again: %q", stderr)
+			}
+		})
+	}
+}
+
 func trimmed(b []byte) string {
 	s := string(b)
 	if len(s) > 300 {

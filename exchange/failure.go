@@ -107,7 +107,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	case errors.As(err, &refused):
-		e := failure(EmptyReply, waiting, err, "%v: it is not taking requests now; try again later (--retry), or over HTTP/1.1 (--http1.1)", err)
+		instead := "HTTP/1.1 (--http1.1)"
+		if refused.OverQUIC() {
+			instead = "TCP (without --http3 or --alt-svc)"
+		}
+		e := failure(EmptyReply, waiting, err, "%v: it is not taking requests now; try again later (--retry), or over %s", err, instead)
 		e.Host = host
 		return e
 	case rec.Status == 0 && errors.As(err, &peer):
@@ -144,8 +148,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 }
 
 // unprocessed is transport's *RefusedError: the server turned the request away, saying it did not process
-// it (HTTP/2 REFUSED_STREAM or a GOAWAY that took no stream).
-type unprocessed interface{ Refusals() int }
+// it (HTTP/2 REFUSED_STREAM or a GOAWAY that took no stream, HTTP/3 H3_REQUEST_REJECTED).
+type unprocessed interface {
+	Refusals() int
+	OverQUIC() bool
+}
 
 // Untrusted is the failure of a certificate that hop cert found not trusted (or without a pinned key), worded
 // and classified as the same failure of a request. err, the verification error, says what advice fits.

@@ -1,10 +1,13 @@
 package testserver
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"net/http"
+	"time"
 
+	"github.com/quic-go/quic-go"
 	"github.com/quic-go/quic-go/http3"
 )
 
@@ -29,6 +32,9 @@ func ServeHTTP3(cert tls.Certificate, handler http.Handler) (*H3, error) {
 	h.srv = &http3.Server{
 		Handler:   protoHeader(handler),
 		TLSConfig: http3.ConfigureTLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}}),
+		ConnContext: func(ctx context.Context, c *quic.Conn) context.Context {
+			return context.WithValue(ctx, quicConnKey{}, c)
+		},
 	}
 	go h.srv.Serve(conn)
 	return h, nil
@@ -46,4 +52,52 @@ func protoHeader(next http.Handler) http.Handler {
 		w.Header().Set("X-Seen-Proto", r.Proto)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// quicConnKey is the request context's key for its QUIC connection.
+type quicConnKey struct{}
+
+// HostileHTTP3 answers with what a QUIC server can do and net/http's servers cannot, by path:
+//
+//	/reject      the stream is reset with H3_REQUEST_REJECTED: "not processed, try again"
+//	/reset       the stream is reset with H3_INTERNAL_ERROR before any answer
+//	/reset-body  200 promising 100 bytes, 8 of them, then the stream is reset (H3_INTERNAL_ERROR)
+//	/close       the connection is closed with H3_EXCESSIVE_LOAD and a message holding an escape
+//	/close-body  200 promising 100 bytes, 8 of them, then the connection is closed (H3_INTERNAL_ERROR)
+//
+// Serve it with ServeHTTP3.
+func HostileHTTP3() http.Handler {
+	mux := http.NewServeMux()
+	// The stream is taken from the response writer before any body is written (it cannot be after): a
+	// partial body is then written on it directly.
+	stream := func(w http.ResponseWriter) *http3.Stream {
+		s, err := w.(http3.HTTPStreamer).HTTPStream()
+		if err != nil {
+			panic(err) // only once a body was written, which these handlers never do before
+		}
+		return s
+	}
+	reset := func(s *http3.Stream, code http3.ErrCode) {
+		s.CancelWrite(quic.StreamErrorCode(code))
+		s.CancelRead(quic.StreamErrorCode(code))
+	}
+	closeConn := func(r *http.Request, code http3.ErrCode, msg string) {
+		r.Context().Value(quicConnKey{}).(*quic.Conn).CloseWithError(quic.ApplicationErrorCode(code), msg)
+	}
+	partial := func(w http.ResponseWriter) *http3.Stream {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		s := stream(w)
+		s.Write([]byte("partial\n"))
+		time.Sleep(200 * time.Millisecond) // the client reads the head and 8 bytes before the end comes: a reset drops what is unread
+		return s
+	}
+	mux.HandleFunc("/reject", func(w http.ResponseWriter, r *http.Request) { reset(stream(w), http3.ErrCodeRequestRejected) })
+	mux.HandleFunc("/reset", func(w http.ResponseWriter, r *http.Request) { reset(stream(w), http3.ErrCodeInternalError) })
+	mux.HandleFunc("/reset-body", func(w http.ResponseWriter, r *http.Request) { reset(partial(w), http3.ErrCodeInternalError) })
+	mux.HandleFunc("/close", func(w http.ResponseWriter, r *http.Request) {
+		closeConn(r, http3.ErrCodeExcessiveLoad, "go away \x1b[31mnow")
+	})
+	mux.HandleFunc("/close-body", func(w http.ResponseWriter, r *http.Request) { partial(w); closeConn(r, http3.ErrCodeInternalError, "") })
+	return mux
 }

@@ -1,14 +1,20 @@
 package transport
 
 import (
+	"errors"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/quic-go/quic-go"
+	"github.com/quic-go/quic-go/http3"
 )
 
 // PeerError is what a server did to end an exchange it had not finished: it reset the request's stream, or
-// closed the connection with an error code (HTTP/2's RST_STREAM and GOAWAY). net/http reports these in its
-// own syntax ("stream error: stream ID 1; INTERNAL_ERROR; received from peer").
+// closed the connection with an error code (HTTP/2's RST_STREAM and GOAWAY, HTTP/3's stream and connection
+// errors). net/http and quic-go report these in their own syntax ("stream error: stream ID 1;
+// INTERNAL_ERROR; received from peer", "http3: parsing frame failed: H3_INTERNAL_ERROR"); transport words
+// them the same for both protocols.
 type PeerError struct {
 	Host string
 	Did  string // "reset the stream" or "closed the connection"
@@ -22,8 +28,23 @@ func (e *PeerError) Unwrap() error { return e.err }
 // Peer is what the server did and its code, for exchange, which does not import transport.
 func (e *PeerError) Peer() (did, code string) { return e.Did, e.Code }
 
-// inWords is err with what the server did in words, when it is one of the errors PeerError is about.
+// inWords is err with what the server did in words, when it is one of the errors PeerError is about; an
+// HTTP/3 H3_REQUEST_REJECTED, the server saying it did not process the request, is a *RefusedError.
 func inWords(err error, host string) error {
+	if h3, ok := errors.AsType[*http3.Error](err); ok && h3.Remote {
+		if h3.ErrorCode == http3.ErrCodeRequestRejected {
+			return &RefusedError{Host: host, Times: 1, QUIC: true}
+		}
+		code := "HTTP/3 " + h3.ErrorCode.String()
+		if h3.ErrorMessage != "" {
+			code += ": " + h3.ErrorMessage
+		}
+		did := "reset the stream"
+		if _, ok := errors.AsType[*quic.ApplicationError](err); ok {
+			did = "closed the connection"
+		}
+		return &PeerError{Host: host, Did: did, Code: code, err: err}
+	}
 	msg := err.Error() // net/http's HTTP/2 errors are not exported: matched on their wording
 	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
 		if _, rest, ok = strings.Cut(rest, "; "); ok {

@@ -16,19 +16,31 @@ const maxRefusals = 2
 // RefusedError is a request the server turned away Times times without answering it. HTTP/2 says such a
 // request was not processed, and net/http sends it again on its own, with no bound that holds: its HTTP/2
 // client backs off for up to 32 s a try, its own loop dials again each time, and no byte waits all the while,
-// so no timeout hop keeps ever fires.
+// so no timeout hop keeps ever fires. Over HTTP/3 it is one H3_REQUEST_REJECTED: quic-go does not send
+// the request again.
 type RefusedError struct {
 	Host  string
 	Times int
+	QUIC  bool // said over HTTP/3 (H3_REQUEST_REJECTED), else over HTTP/2
 }
 
 func (e *RefusedError) Error() string {
-	times := fmt.Sprintf("%d times", e.Times)
-	if e.Times == 2 {
-		times = "twice"
+	times := ""
+	switch {
+	case e.Times == 2:
+		times = " twice"
+	case e.Times > 2:
+		times = fmt.Sprintf(" %d times", e.Times)
 	}
-	return fmt.Sprintf("%s turned the request away %s without processing it (HTTP/2 REFUSED_STREAM or GOAWAY)", e.Host, times)
+	why := "HTTP/2 REFUSED_STREAM or GOAWAY"
+	if e.QUIC {
+		why = "HTTP/3 H3_REQUEST_REJECTED"
+	}
+	return fmt.Sprintf("%s turned the request away%s without processing it (%s)", e.Host, times, why)
 }
+
+// OverQUIC says the refusal came over HTTP/3, for exchange's advice.
+func (e *RefusedError) OverQUIC() bool { return e.QUIC }
 
 // Refusals is the number of times, for exchange, which does not import transport.
 func (e *RefusedError) Refusals() int { return e.Times }
