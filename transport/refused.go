@@ -90,6 +90,10 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 		cancel(nil)
 		return nil, err
 	}
+	if resp.Body == http.NoBody { // a HEAD's, a 204's: the response is whole, and stays recognisably body-less
+		cancel(nil)
+		return resp, nil
+	}
 	// The body is read under ctx: it is released when the body is closed.
 	resp.Body = cancelOnClose{resp.Body, cancel}
 	return resp, nil

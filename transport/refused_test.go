@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -66,5 +67,28 @@ func TestRefusedRequests(t *testing.T) {
 				t.Errorf("the server read %d requests, want %d", got, c.requests)
 			}
 		})
+	}
+}
+
+// A body-less response that net/http gives as http.NoBody (HTTP/1.1's HEAD and 204) stays http.NoBody
+// through the round trip's wrappers: trace recognises it to end a dump with the head.
+func TestNoBodyStaysNoBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/204" {
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	defer srv.Close()
+	tr := newTransport(t, Options{Protocol: HTTP1})
+	for _, c := range []struct{ method, path string }{{http.MethodHead, "/"}, {http.MethodGet, "/204"}} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Body != http.NoBody {
+			t.Errorf("%s %s: the body is a %T, not http.NoBody", c.method, c.path, resp.Body)
+		}
 	}
 }

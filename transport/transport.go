@@ -191,7 +191,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, inWords(err, req.URL.Hostname())
 	}
-	resp.Body = wordedBody{resp.Body, req.URL.Hostname()}
+	if resp.Body != http.NoBody { // a body-less response stays recognisable (trace ends its dump on it)
+		resp.Body = wordedBody{resp.Body, req.URL.Hostname()}
+	}
 	return resp, nil
 }
 
