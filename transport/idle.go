@@ -2,6 +2,7 @@ package transport
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"sync/atomic"
@@ -21,6 +22,7 @@ type idleConn struct {
 	armed           atomic.Bool
 	readBy, writeBy atomic.Int64 // the deadlines set, in Unix nanoseconds
 	expired         atomic.Bool  // a read ran out of time: every later read fails at once
+	timedOut        atomic.Bool  // a read or a write ran out of time
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -43,14 +45,33 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.armed.Load() {
 		c.expired.Store(true)
 	}
-	return n, err
+	return n, c.timeout(err)
 }
 
 func (c *idleConn) Write(p []byte) (int, error) {
 	if d, ok := c.extend(&c.writeBy); ok {
 		c.Conn.SetWriteDeadline(d)
 	}
-	return c.Conn.Write(p)
+	n, err := c.Conn.Write(p)
+	return n, c.timeout(err)
+}
+
+// timeout is err, or a deadline error when the connection was closed under a read or write because the
+// other ran out of time: net/http's read loop, waiting for an answer, and its write loop, sending a body the
+// server does not take, both stall on a server that reads nothing, and whichever fails first closes the
+// connection under the other, whose error may be the one the round trip returns.
+func (c *idleConn) timeout(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		if c.armed.Load() {
+			c.timedOut.Store(true)
+		}
+	case errors.Is(err, net.ErrClosed) && c.timedOut.Load():
+		return fmt.Errorf("%w (the connection was closed when it ran out of time)", os.ErrDeadlineExceeded)
+	}
+	return err
 }
 
 // A deadline set from outside lasts until the next read or write, which sets the idle deadline again.

@@ -61,6 +61,48 @@ func TestIdleConnTrickle(t *testing.T) {
 	}
 }
 
+// TestIdleUpload: a server that takes the connection and never reads the request fails an upload after the
+// idle limit with a deadline error, whichever of net/http's loops sees it first. The read that waits for the
+// answer and the write that waits for room both run out; the first to notice closes the connection, and
+// the other then fails with "use of closed network connection", which hop reported as exit 1 about as often
+// as not.
+func TestIdleUpload(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	tr := newTransport(t, Options{IdleTimeout: 200 * time.Millisecond})
+	for i := range 6 {
+		body := io.LimitReader(zeros{}, 256<<20) // more than loopback's buffers hold
+		req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/", body)
+		_, err := tr.RoundTrip(req)
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("upload %d to a server that does not read: %v, want a deadline error", i, err)
+		}
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
 // get sends a GET for rawURL through tr on a traced hop and returns the response body and the hop's record.
 func get(t *testing.T, tr *Transport, rawURL string) (string, trace.Record, error) {
 	t.Helper()
