@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -429,6 +430,45 @@ func TestHostileHTTP3Server(t *testing.T) {
 				t.Errorf("the POST was not sent again: %q", stderr)
 			}
 		})
+	}
+}
+
+// TestUnreadUpload: a server that takes the connection and never reads the request ends an upload after the
+// idle limit, exit 28, and the line says the request was still being sent. net/http reports a request whose
+// write failed as written, so hop said it was waiting for the first byte; and about half the time the
+// error was the write's "use of closed network connection", exit 1.
+func TestUnreadUpload(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	big := filepath.Join(t.TempDir(), "big")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(256 << 20) // sparse: more than loopback's buffers hold, and no disk
+	f.Close()
+	for _, proto := range []string{"--http1.1", "--http2"} {
+		r := runHopAt(t, false, "post", proto, "http://"+ln.Addr().String()+"/", "@"+big, "--timeout", "300ms")
+		want := "hop: error: timed out after 300ms waiting for the request to be sent (idle limit; raise --timeout)\n"
+		if r.code != 28 || string(r.stderr) != want {
+			t.Errorf("%s: exit %d, stderr %q; want 28 and %q", proto, r.code, r.stderr, want)
+		}
 	}
 }
 

@@ -59,6 +59,7 @@ type Record struct {
 	Status       int    // 0 when no response arrived
 	Informs      []int  // 1xx responses seen before the final one
 	BodySent     int64  // bytes of the request body the transport read to send (its last attempt's)
+	SendFailed   bool   // the request stopped being written with an error (net/http reports that as written)
 	BodyBytes    int64  // bytes of body read off the wire (before decoding)
 	BodyComplete bool   // the body was read to its end
 	TLS          *tls.ConnectionState
@@ -193,8 +194,8 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 		WroteHeaders: func() {
 			h.stamp(func(r *Record, now time.Time) { r.Events.WroteHeaders = now })
 		},
-		WroteRequest: func(httptrace.WroteRequestInfo) {
-			h.stamp(func(r *Record, now time.Time) { r.Events.WroteRequest = now })
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			h.stamp(func(r *Record, now time.Time) { r.Events.WroteRequest, r.SendFailed = now, info.Err != nil })
 		},
 		GotFirstResponseByte: func() {
 			h.stamp(func(r *Record, now time.Time) {
@@ -503,7 +504,7 @@ func (r Record) Waiting() string {
 		return "the TLS handshake"
 	case e.GotConn.IsZero():
 		return "the connection"
-	case e.WroteRequest.IsZero():
+	case e.WroteRequest.IsZero() || r.SendFailed && e.FirstByte.IsZero():
 		return "the request to be sent"
 	case e.FirstByte.IsZero():
 		return "the first byte"
