@@ -472,6 +472,58 @@ func TestUnreadUpload(t *testing.T) {
 	}
 }
 
+// TestResettingServer: a server that resets the connection (a close with unread data, or SO_LINGER 0) after
+// reading the request's head, or some of its body, gets one line and exit 52, as an empty reply: hop printed
+// Go's "read tcp …: read: connection reset by peer", or during an upload "write: broken pipe" or "use of
+// closed network connection" (the write loop's error, once the read loop had closed the connection), exit 1.
+func TestResettingServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				br := bufio.NewReader(c)
+				req, err := http.ReadRequest(br)
+				if err == nil {
+					io.CopyN(io.Discard, req.Body, 64<<10) // a little of an upload's body, then no more
+				}
+				c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+			}()
+		}
+	}()
+	big := filepath.Join(t.TempDir(), "big")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(256 << 20) // sparse: more than loopback's buffers hold, and no disk
+	f.Close()
+	url := "http://" + ln.Addr().String() + "/"
+	for _, c := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"get", url}, "127.0.0.1 reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)"},
+		{[]string{"post", url, "@" + big}, "127.0.0.1 closed the connection while the request body was being sent: it may have answered early (a 401 or a 413, say), which is lost with the connection; --expect100-timeout 1 lets a server answer before the body is sent"},
+	} {
+		for range 3 { // the loops' race differs from run to run
+			r := runHopAt(t, false, c.args...)
+			if want := "hop: error: " + c.line + "\n"; r.code != 52 || string(r.stderr) != want {
+				t.Errorf("%s: exit %d, stderr %q; want 52 and %q", c.args[0], r.code, r.stderr, want)
+				break
+			}
+		}
+	}
+}
+
 func trimmed(b []byte) string {
 	s := string(b)
 	if len(s) > 300 {

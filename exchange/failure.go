@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hop-cli/hop/request"
@@ -117,6 +118,16 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case rec.Status == 0 && errors.As(err, &peer):
 		did, code := peer.Peer()
 		e := failure(Other, waiting, err, "%s %s without answering (%s)", host, did, code)
+		e.Host = host
+		return e
+	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && rec.BodySent > 0 && (rec.SendFailed || rec.Events.WroteRequest.IsZero()) &&
+		(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
+		// curl mostly reads such an answer: Go's HTTP/1 client drops it when its write fails first.
+		e := failure(EmptyReply, waiting, err, "%s closed the connection while the request body was being sent: it may have answered early (a 401 or a 413, say), which is lost with the connection; --expect100-timeout 1 lets a server answer before the body is sent", host)
+		e.Host = host
+		return e
+	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
+		e := failure(EmptyReply, waiting, err, "%s reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)", host)
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):

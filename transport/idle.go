@@ -2,7 +2,7 @@ package transport
 
 import (
 	"errors"
-	"fmt"
+	"io"
 	"net"
 	"os"
 	"sync/atomic"
@@ -20,9 +20,9 @@ type idleConn struct {
 	net.Conn
 	idle, slack     time.Duration
 	armed           atomic.Bool
-	readBy, writeBy atomic.Int64 // the deadlines set, in Unix nanoseconds
-	expired         atomic.Bool  // a read ran out of time: every later read fails at once
-	timedOut        atomic.Bool  // a read or a write ran out of time
+	readBy, writeBy atomic.Int64          // the deadlines set, in Unix nanoseconds
+	expired         atomic.Bool           // a read ran out of time: every later read fails at once
+	failed          atomic.Pointer[error] // the first error of a read or a write
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -45,7 +45,7 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.armed.Load() {
 		c.expired.Store(true)
 	}
-	return n, c.timeout(err)
+	return n, c.first(err)
 }
 
 func (c *idleConn) Write(p []byte) (int, error) {
@@ -53,24 +53,25 @@ func (c *idleConn) Write(p []byte) (int, error) {
 		c.Conn.SetWriteDeadline(d)
 	}
 	n, err := c.Conn.Write(p)
-	return n, c.timeout(err)
+	return n, c.first(err)
 }
 
-// timeout is err, or a deadline error when the connection was closed under a read or write because the
-// other ran out of time: net/http's read loop, waiting for an answer, and its write loop, sending a body the
-// server does not take, both stall on a server that reads nothing, and whichever fails first closes the
-// connection under the other, whose error may be the one the round trip returns.
-func (c *idleConn) timeout(err error) error {
+// first is err, or, when the connection was closed under this read or write because the other failed, the
+// other's error: net/http's read loop, waiting for an answer, and its write loop, sending a body, run side
+// by side, and whichever fails first closes the connection under the other, whose "use of closed network
+// connection" may be the error the round trip returns. The cause is the first: a deadline that ran out
+// (a server that reads nothing), a reset (a server that closed with the body unread).
+func (c *idleConn) first(err error) error {
 	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		if c.armed.Load() {
-			c.timedOut.Store(true)
+	case err == nil || err == io.EOF:
+		return err
+	case errors.Is(err, net.ErrClosed):
+		if first := c.failed.Load(); first != nil {
+			return *first
 		}
-	case errors.Is(err, net.ErrClosed) && c.timedOut.Load():
-		return fmt.Errorf("%w (the connection was closed when it ran out of time)", os.ErrDeadlineExceeded)
+		return err
 	}
+	c.failed.CompareAndSwap(nil, &err)
 	return err
 }
 
