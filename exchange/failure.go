@@ -122,8 +122,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && rec.BodySent > 0 && (rec.SendFailed || rec.Events.WroteRequest.IsZero()) &&
 		(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
-		// curl mostly reads such an answer: Go's HTTP/1 client drops it when its write fails first.
-		e := failure(EmptyReply, waiting, err, "%s closed the connection while the request body was being sent: it may have answered early (a 401 or a 413, say), which is lost with the connection; --expect100-timeout 1 lets a server answer before the body is sent", host)
+		// An answer sent before the reset (a 413) is shown instead: transport's writes wait for it.
+		e := failure(EmptyReply, waiting, err, "%s reset the connection while the request body was being sent, without answering (is the body more than it takes?)", host)
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
