@@ -103,11 +103,19 @@ func Sanitize(name string) string {
 		if len(ext) > 16 {
 			ext = ""
 		}
-		stem := name[:maxNameBytes-len(ext)]
-		for !utf8.ValidString(stem) {
-			stem = stem[:len(stem)-1] // do not cut a character in two
-		}
-		name = stem + ext
+		name = cut(name, maxNameBytes-len(ext)) + ext
+	}
+	return name
+}
+
+// cut is name's first n bytes at most, never a character cut in two.
+func cut(name string, n int) string {
+	if len(name) <= n {
+		return name
+	}
+	name = name[:n]
+	for !utf8.ValidString(name) {
+		name = name[:len(name)-1]
 	}
 	return name
 }
