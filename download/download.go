@@ -94,7 +94,8 @@ func Create(path string, policy Policy) (*File, error) {
 	if err == nil {
 		mode = fi.Mode().Perm() // replacing a file keeps its permissions, as writing into it would
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	// "." NAME "." up to 10 digits ".tmp": 16 bytes more than NAME, which may be as long as names can be.
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+cut(filepath.Base(name), maxNameBytes-16)+".*.tmp")
 	if err != nil {
 		// The error names the temporary file, which the user never asked for: say it of path.
 		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
@@ -167,7 +168,7 @@ func (d *File) claim() error {
 	for n := 0; n <= 100; n++ {
 		dest, path := d.dest, d.path
 		if n > 0 {
-			dest, path = fmt.Sprintf("%s.%d", d.dest, n), fmt.Sprintf("%s.%d", d.path, n)
+			dest, path = suffixed(d.dest, fmt.Sprintf(".%d", n)), suffixed(d.path, fmt.Sprintf(".%d", n))
 		}
 		err := os.Link(d.tmp, dest)
 		if errors.Is(err, fs.ErrExist) {
@@ -201,7 +202,7 @@ func (d *File) Abort(validator string) (kept string) {
 		os.Remove(d.tmp)
 		return ""
 	}
-	part := d.dest + partSuffix
+	part := suffixed(d.dest, partSuffix)
 	if d.tmp != part {
 		if err := os.Rename(d.tmp, part); err != nil {
 			os.Remove(d.tmp)
@@ -238,7 +239,7 @@ func Resume(path string) (*File, string, error) {
 		d, err := Create(path, Replace) // a device or a descriptor: nothing there to continue
 		return d, "", err
 	}
-	part := name + partSuffix
+	part := suffixed(name, partSuffix)
 	from := part
 	fi, err := os.Stat(part)
 	if err != nil {
@@ -266,6 +267,15 @@ func Resume(path string) (*File, string, error) {
 		mode = old.Mode().Perm()
 	}
 	return &File{path: path, dest: name, tmp: part, f: f, mode: mode, offset: fi.Size()}, validator(part), nil
+}
+
+// suffixed is p with suffix after its base name, the base shortened as need be to keep the name within
+// maxNameBytes: a download may be named as long as a name can be (255 bytes, by -O from a server's name,
+// or typed), and its NAME.part and NAME.1 must still be names the file system takes, or the bytes received
+// would have nowhere to go.
+func suffixed(p, suffix string) string {
+	dir, base := filepath.Split(p)
+	return dir + cut(base, maxNameBytes-len(suffix)) + suffix
 }
 
 // newFileMode is the mode of a file created as usual: 0666 less the process's umask, read from

@@ -390,6 +390,49 @@ func TestBeside(t *testing.T) {
 	}
 }
 
+// TestLongestName: a download named as long as a name can be (255 bytes, here ending in a two-byte
+// character) is written, kept as NAME.part when it fails and resumed from there, and saved beside a file that
+// holds its name: each derived name is shortened to fit, never a character cut in two. The temporary file
+// and NAME.part were 16 and 5 bytes too long: the download failed before its first byte, and a failed one
+// lost what had arrived.
+func TestLongestName(t *testing.T) {
+	dir := t.TempDir()
+	name := strings.Repeat("a", 252) + "é" + "b" // 255 bytes
+	path := filepath.Join(dir, name)
+	f, err := Create(path, Refuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("half"))
+	kept := f.Abort("")
+	if want := filepath.Join(dir, strings.Repeat("a", 250)+".part"); kept != want {
+		t.Fatalf("Abort kept %q, want %q", kept, want)
+	}
+	r, _, err := Resume(path)
+	if err != nil || r.Offset() != 4 {
+		t.Fatalf("Resume: offset %d, %v", r.Offset(), err)
+	}
+	r.Write([]byte(" and the rest"))
+	if err := r.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); string(b) != "half and the rest" {
+		t.Fatalf("%q, %v", b, err)
+	}
+	f, err = Create(path, Beside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("mine"))
+	if want := filepath.Join(dir, strings.Repeat("a", 252)+".1"); f.Commit() != nil || f.Path() != want {
+		t.Errorf("beside it: saved as %q, want %q", f.Path(), want)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("left in the directory: %v", entries)
+	}
+}
+
 // A write that fails (a full disk) names the file the user gave, not the temporary file being written.
 func TestWriteErrorNamesTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.bin")
