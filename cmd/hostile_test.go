@@ -8,6 +8,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -479,32 +480,12 @@ func TestUnreadUpload(t *testing.T) {
 // One that answers an upload early (413) and closes with the body unread gets its answer shown, as curl
 // shows it: hop lost it to the write's error more often than not.
 func TestResettingServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler()) // for its certificate
+	defer tlsSrv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte(testserver.CertPEM(tlsSrv.Certificate())), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				br := bufio.NewReader(c)
-				req, err := http.ReadRequest(br)
-				if err == nil {
-					io.CopyN(io.Discard, req.Body, 64<<10) // a little of an upload's body, then no more
-				}
-				if err == nil && req.URL.Path == "/early" {
-					io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n")
-				} else {
-					c.(*net.TCPConn).SetLinger(0)
-				}
-				c.Close() // with the body unread: a reset
-			}()
-		}
-	}()
 	big := filepath.Join(t.TempDir(), "big")
 	f, err := os.Create(big)
 	if err != nil {
@@ -512,22 +493,56 @@ func TestResettingServer(t *testing.T) {
 	}
 	f.Truncate(256 << 20) // sparse: more than loopback's buffers hold, and no disk
 	f.Close()
-	url := "http://" + ln.Addr().String() + "/"
-	for _, c := range []struct {
-		args []string
-		code int
-		line string
-		out  string
-	}{
-		{[]string{"get", url}, 52, "127.0.0.1 reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)", ""},
-		{[]string{"post", url, "@" + big}, 52, "127.0.0.1 reset the connection while the request body was being sent, without answering (is the body more than it takes?)", ""},
-		{[]string{"post", url + "early", "@" + big}, 4, "HTTP 413 Payload Too Large: client error: the request body is too large", "too big\n"},
-	} {
-		for range 5 { // the loops' race differs from run to run
-			r := runHopAt(t, false, c.args...)
-			if want := "hop: error: " + c.line + "\n"; r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out {
-				t.Errorf("%s: exit %d, stderr %q, stdout %q; want %d, %q, %q", c.args[1], r.code, r.stderr, r.stdout, c.code, want, c.out)
-				break
+	for _, scheme := range []string{"http", "https"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		if scheme == "https" {
+			ln = tls.NewListener(ln, tlsSrv.TLS)
+		}
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					req, err := http.ReadRequest(bufio.NewReader(c))
+					if err == nil {
+						io.CopyN(io.Discard, req.Body, 64<<10) // a little of an upload's body, then no more
+					}
+					tcp := c
+					if tc, ok := c.(*tls.Conn); ok {
+						tcp = tc.NetConn()
+					}
+					if err == nil && req.URL.Path == "/early" {
+						io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n")
+					} else {
+						tcp.(*net.TCPConn).SetLinger(0)
+					}
+					tcp.Close() // with the body unread: a reset
+				}()
+			}
+		}()
+		url := scheme + "://" + ln.Addr().String() + "/"
+		for _, c := range []struct {
+			args []string
+			code int
+			line string
+			out  string
+		}{
+			{[]string{"get", url}, 52, "127.0.0.1 reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)", ""},
+			{[]string{"post", url, "@" + big}, 52, "127.0.0.1 closed the connection while the request body was being sent, without answering (is the body more than it takes?)", ""},
+			{[]string{"post", url + "early", "@" + big}, 4, "HTTP 413 Payload Too Large: client error: the request body is too large", "too big\n"},
+		} {
+			for range 5 { // the loops' race differs from run to run
+				r := runHopAt(t, false, append(c.args, "--cacert", ca)...)
+				if want := "hop: error: " + c.line + "\n"; r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out {
+					t.Errorf("%s: exit %d, stderr %q, stdout %q; want %d, %q, %q", c.args[1], r.code, r.stderr, r.stdout, c.code, want, c.out)
+					break
+				}
 			}
 		}
 	}

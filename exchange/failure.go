@@ -121,9 +121,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && rec.BodySent > 0 && (rec.SendFailed || rec.Events.WroteRequest.IsZero()) &&
-		(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
-		// An answer sent before the reset (a 413) is shown instead: transport's writes wait for it.
-		e := failure(EmptyReply, waiting, err, "%s reset the connection while the request body was being sent, without answering (is the body more than it takes?)", host)
+		(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) && rec.SendFailed):
+		// An answer sent before the reset (a 413) is shown instead: transport's writes wait for it. A bare
+		// "use of closed network connection" is crypto/tls's, for a write after net/http's read loop closed
+		// the connection when its read failed.
+		e := failure(EmptyReply, waiting, err, "%s closed the connection while the request body was being sent, without answering (is the body more than it takes?)", host)
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
