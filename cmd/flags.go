@@ -634,7 +634,7 @@ func addConnectTimeoutFlag(fs *pflag.FlagSet, t *transport.Options) {
 
 func addTimeoutFlags(fs *pflag.FlagSet, t *transport.Options, e *exchange.Options) {
 	t.IdleTimeout = 30 * time.Second
-	fs.Var((*durationFlag)(&t.IdleTimeout), "timeout", "fail when no bytes move for this long (0 = none)")
+	fs.Var((*durationFlag)(&t.IdleTimeout), "timeout", "fail when no bytes move, or no response head comes, for this long (0 = none)")
 	fs.VarP((*durationFlag)(&e.MaxTime), "max-time", "m", "limit for the whole exchange, body included (0 = none)")
 }
 

@@ -214,6 +214,7 @@ func TestHostileServers(t *testing.T) {
 		{name: "endless 103 Early Hints", path: "/hostile/hints", code: 1, stderr: `more than 20 informational \(1xx\) responses`, maxRSS: 40},
 		{name: "a partial status line, then nothing", path: "/hostile/partial-status", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the response head \(idle limit`, maxRSS: 40},
 		{name: "half a head, then nothing", path: "/hostile/stall-headers", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the response head`, maxRSS: 40},
+		{name: "a head dripped a byte at a time", path: "/hostile/drip-head", args: []string{"--timeout", "1"}, code: 28, stderr: `timed out after 1s waiting for the rest of the response head \(idle limit`, maxRSS: 40},
 		{name: "a stall mid-body", path: "/misbehave/stall", args: []string{"--timeout", "1"}, code: 28, stderr: `waiting for the rest of the body \(idle limit`, maxRSS: 40},
 		{name: "a drip, one byte at a time", path: "/hostile/drip/1000?every=100", args: []string{"-m", "1"}, code: 28, stderr: `\(total limit`, maxRSS: 40},
 		{name: "an endless body", path: "/misbehave/endless", args: []string{"-m", "1", "-o", os.DevNull}, code: 28, stderr: `total limit`, maxRSS: 40, noPTY: true},
@@ -350,8 +351,8 @@ func TestRefusingHTTP2Server(t *testing.T) {
 
 // TestHostileHTTP2Server: frames net/http's own server never sends (stream resets and GOAWAYs before and
 // during a body, a head without :status or that does not decode, a push the client disabled, a header block
-// that never ends) each end with one line saying what the server did and the documented exit code; a body
-// cut short keeps what arrived on stdout.
+// that never ends, PINGs in place of an answer) each end with one line saying what the server did and the
+// documented exit code; a body cut short keeps what arrived on stdout.
 func TestHostileHTTP2Server(t *testing.T) {
 	srv, err := testserver.StartRawH2()
 	if err != nil {
@@ -373,9 +374,10 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/bad-hpack", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: COMPRESSION_ERROR", ""},
 		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/continuation", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
+		{"/pings", 28, "timed out after 1s waiting for the first byte (idle limit; raise --timeout)", ""},
 	} {
 		t.Run(c.path, func(t *testing.T) {
-			r := runHopAt(t, false, "get", "--http2", srv.URL()+c.path)
+			r := runHopAt(t, false, "get", "--http2", "--timeout", "1", srv.URL()+c.path)
 			want := "hop: error: " + c.line + "\n"
 			if r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out {
 				t.Errorf("exit %d, stderr %q, stdout %q; want %d, %q, %q", r.code, r.stderr, r.stdout, c.code, want, c.out)

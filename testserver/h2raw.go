@@ -27,6 +27,7 @@ import (
 //	/bad-hpack     a header block that does not decode
 //	/push          a PUSH_PROMISE, which the client has disabled
 //	/continuation  a header block never ended: CONTINUATION frames until the client gives up
+//	/pings         no answer, ever, and a PING every 100 ms for 30 s: bytes keep coming
 //	anything else  200 with the body "ok\n"
 //
 // Requests counts the requests (HEADERS frames) read.
@@ -122,6 +123,14 @@ func (s *RawH2) serve(c net.Conn) {
 				err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
 			case path == "/continuation":
 				err = s.continuations(fr, id)
+			case path == "/pings":
+				for i := range 300 {
+					if fr.WritePing(false, [8]byte{byte(i)}) != nil {
+						return
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				return
 			default:
 				err = writeOK(fr, id)
 			}

@@ -25,6 +25,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/hints", endlessHints)
 	mux.HandleFunc("/hostile/partial-status", partialStatus)
 	mux.HandleFunc("/hostile/stall-headers", stallHeaders)
+	mux.HandleFunc("/hostile/drip-head", dripHead)
 	mux.HandleFunc("/hostile/drip/{n}", drip)
 	mux.HandleFunc("/hostile/reset-body", resetBody)
 	mux.HandleFunc("/hostile/cookie-flood", cookieFlood)
@@ -80,6 +81,20 @@ func stallHeaders(w http.ResponseWriter, r *http.Request) {
 		bw.WriteString("HTTP/1.1 200 OK\r\nX-Partial: yes\r\n")
 		bw.Flush()
 		hold(r, 30*time.Second)
+	})
+}
+
+// dripHead sends a status line, then a header a byte at a time, one every 100 ms, for 30 s: bytes keep
+// coming, the head never ends.
+func dripHead(w http.ResponseWriter, r *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nX-Drip: ")
+		for range 300 {
+			if bw.WriteByte('.') != nil || bw.Flush() != nil {
+				return
+			}
+			hold(r, 100*time.Millisecond)
+		}
 	})
 }
 

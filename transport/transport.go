@@ -121,6 +121,7 @@ type Transport struct {
 	try        *http3.Transport
 	mu         sync.Mutex
 	quicFailed map[string]bool
+	idle       time.Duration // the idle limit, which bounds the wait for a response head too
 }
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
@@ -163,7 +164,7 @@ func New(o Options) (*Transport, error) {
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy}
-	t := &Transport{conn: c, http: newHTTP(c, o.Protocol, o.Expect100Timeout)}
+	t := &Transport{conn: c, http: newHTTP(c, o.Protocol, o.Expect100Timeout), idle: o.IdleTimeout}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
 			return nil, err
@@ -185,9 +186,20 @@ func New(o Options) (*Transport, error) {
 }
 
 // RoundTrip sends one request, with what the server did to end it early in words (a *PeerError or a
-// *RefusedError), whichever protocol carried it.
+// *RefusedError), whichever protocol carried it. The wait for the response head is bounded by the idle
+// limit (a *HeadTimeoutError), whatever else keeps the connection busy.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.roundTrip(req)
+	var (
+		resp *http.Response
+		err  error
+	)
+	if t.idle > 0 {
+		req, watch := watchHead(req, t.idle)
+		resp, err = t.roundTrip(req)
+		resp, err = watch.end(req.Context(), resp, err)
+	} else {
+		resp, err = t.roundTrip(req)
+	}
 	if err != nil {
 		return nil, inWords(err, req.URL.Hostname())
 	}
