@@ -178,7 +178,11 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 	stop()
 	if err != nil {
 		conn.Close()
-		if ctx.Err() != nil {
+		if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+			// The connection's deadline is the context's, and fires as soon: a proxy's answer cut short by it
+			// is a timeout, however its fragment parses ("malformed MIME header", said of the server).
+			err = context.DeadlineExceeded
+		} else if ctx.Err() != nil {
 			err = ctx.Err()
 		}
 		return nil, err
