@@ -28,6 +28,7 @@ type Events struct {
 	DNSDone      time.Time
 	ConnectStart time.Time // of the attempt that won, when IPv4 and IPv6 race
 	ConnectDone  time.Time
+	ProxyStart   time.Time // the connection to a proxy was open: its handshake for a tunnel began
 	ProxyDone    time.Time // the proxy answered the CONNECT that opened the tunnel
 	TLSStart     time.Time
 	TLSDone      time.Time
@@ -295,6 +296,14 @@ func hopOf(ctx context.Context) *Hop {
 	return h
 }
 
+// ProxyStarted records, on the hop whose request ctx belongs to, that the connection to a proxy is open and
+// the handshake that opens a tunnel through it begins.
+func ProxyStarted(ctx context.Context) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, now time.Time) { r.Events.ProxyStart = now })
+	}
+}
+
 // ProxyConnected records, on the hop whose request ctx belongs to, that proxy answered the handshake that
 // opens a tunnel (an HTTP CONNECT or a SOCKS connect): httptrace has no hook for it.
 func ProxyConnected(ctx context.Context, proxy string) {
@@ -498,6 +507,8 @@ func (r Record) Waiting() string {
 		return "the DNS lookup"
 	case e.GotConn.IsZero() && !e.QUICStart.IsZero():
 		return "the QUIC handshake"
+	case e.GotConn.IsZero() && !e.ProxyStart.IsZero() && e.ProxyDone.IsZero():
+		return "the proxy to open the tunnel"
 	case e.GotConn.IsZero() && !e.TLSStart.IsZero() && e.TLSDone.IsZero():
 		return "the TLS handshake"
 	case e.GotConn.IsZero() && r.Secure && !e.ConnectDone.IsZero():

@@ -161,6 +161,7 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 		}
 		return nil, &net.OpError{Op: op, Net: "tcp", Err: err}
 	}
+	trace.ProxyStarted(ctx)
 	if deadline, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(deadline)
 	}

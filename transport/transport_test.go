@@ -287,8 +287,9 @@ func TestConnectBudgetIsOne(t *testing.T) {
 }
 
 // TestProxyDripsItsAnswer: a proxy that drips its answer to CONNECT, a header line without its end, is cut
-// off by the connect budget and the failure is a timeout. The fragment the deadline cut used to win about
-// three times in four, as "malformed MIME header: missing colon", said of the server.
+// off by the connect budget and the failure is a timeout while waiting for the proxy. The fragment the
+// deadline cut used to win about three times in four, as "malformed MIME header: missing colon", said of
+// the server.
 func TestProxyDripsItsAnswer(t *testing.T) {
 	proxy := serveConns(t, func(c net.Conn) {
 		defer c.Close()
@@ -303,10 +304,13 @@ func TestProxyDripsItsAnswer(t *testing.T) {
 	})
 	tr := newTransport(t, Options{Proxy: "http://" + proxy, ConnectTimeout: 200 * time.Millisecond})
 	for range 5 {
-		_, _, err := get(t, tr, "https://example.com/")
+		_, rec, err := get(t, tr, "https://example.com/")
 		var ne net.Error
 		if !errors.As(err, &ne) || !ne.Timeout() {
 			t.Fatalf("error %v, want a timeout", err)
+		}
+		if got := rec.Waiting(); got != "the proxy to open the tunnel" {
+			t.Errorf("the timeout came while waiting for %q, want the proxy to open the tunnel", got)
 		}
 	}
 }
