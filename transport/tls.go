@@ -96,7 +96,10 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn, RootCAs: roots}
+	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn, RootCAs: roots,
+		// A TLS 1.2 server may ask to renegotiate (IIS does, to ask for a client certificate on one path),
+		// as OpenSSL lets curl: once per connection, securely (RFC 5746). TLS 1.3 has none.
+		Renegotiation: tls.RenegotiateOnceAsClient}
 	for flag, v := range map[string]string{"--tls-min": o.MinVersion, "--tls-max": o.MaxVersion} {
 		if v == "" {
 			continue
