@@ -27,7 +27,7 @@ func TestRenegotiation(t *testing.T) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close() // s_server takes the port; another taking it meanwhile fails the test loudly, not wrongly
-	srv := exec.Command("openssl", "s_server", "-tls1_2", "-cert", "cert.pem", "-key", "key.pem", "-accept", strconv.Itoa(port))
+	srv := exec.Command("openssl", "s_server", "-tls1_2", "-cert", "cert.pem", "-key", "key.pem", "-accept", "127.0.0.1:"+strconv.Itoa(port))
 	srv.Dir = dir
 	stdin, _ := srv.StdinPipe()
 	stdout, _ := srv.StdoutPipe()
