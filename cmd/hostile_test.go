@@ -446,26 +446,8 @@ func TestUnreadUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				for _, c := range held {
-					c.Close()
-				}
-				return
-			}
-			held = append(held, c)
-		}
-	}()
-	big := filepath.Join(t.TempDir(), "big")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Truncate(256 << 20) // sparse: more than loopback's buffers hold, and no disk
-	f.Close()
+	testserver.HoldConns(ln)
+	big := sparseFile(t, 256<<20)
 	for _, proto := range []string{"--http1.1", "--http2"} {
 		r := runHopAt(t, false, "post", proto, "http://"+ln.Addr().String()+"/", "@"+big, "--timeout", "300ms")
 		want := "hop: error: timed out after 300ms waiting for the request to be sent (idle limit; raise --timeout)\n"
@@ -473,6 +455,22 @@ func TestUnreadUpload(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want 28 and %q", proto, r.code, r.stderr, want)
 		}
 	}
+}
+
+// sparseFile is a file of size zero bytes that takes no disk: an upload larger than loopback's buffers
+// hold, for a server that stops reading.
+func sparseFile(t *testing.T, size int64) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sparse")
+	f, err := os.Create(path)
+	if err == nil {
+		err = f.Truncate(size)
+		f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // TestResettingServer: a server that resets the connection (a close with unread data, or SO_LINGER 0) after
@@ -488,13 +486,7 @@ func TestResettingServer(t *testing.T) {
 	if err := os.WriteFile(ca, []byte(testserver.CertPEM(tlsSrv.Certificate())), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	big := filepath.Join(t.TempDir(), "big")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Truncate(256 << 20) // sparse: more than loopback's buffers hold, and no disk
-	f.Close()
+	big := sparseFile(t, 256<<20)
 	for _, scheme := range []string{"http", "https"} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -187,19 +187,7 @@ func setupServers(env *testscript.Env) error {
 		return err
 	}
 	env.Defer(func() { silent.Close() })
-	go func() {
-		var held []net.Conn
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				for _, c := range held {
-					c.Close()
-				}
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	testserver.HoldConns(silent)
 	env.Setenv("SILENT", silent.Addr().String())
 	blackhole, err := blackhole()
 	if err != nil {

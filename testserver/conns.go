@@ -15,3 +15,21 @@ func ServeConns(ln net.Listener, handle func(net.Conn)) {
 		}
 	}()
 }
+
+// HoldConns accepts connections on ln and holds them open, reading nothing and saying nothing, until ln is
+// closed; it then closes them: a server that never answers, nor reads what it is sent.
+func HoldConns(ln net.Listener) {
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+}

@@ -72,19 +72,7 @@ func TestIdleUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				for _, c := range held {
-					c.Close()
-				}
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	testserver.HoldConns(ln)
 	tr := newTransport(t, Options{IdleTimeout: 200 * time.Millisecond})
 	for i := range 6 {
 		body := io.LimitReader(zeros{}, 256<<20) // more than loopback's buffers hold
