@@ -496,30 +496,22 @@ func TestResettingServer(t *testing.T) {
 		if scheme == "https" {
 			ln = tls.NewListener(ln, tlsSrv.TLS)
 		}
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					req, err := http.ReadRequest(bufio.NewReader(c))
-					if err == nil {
-						io.CopyN(io.Discard, req.Body, 64<<10) // a little of an upload's body, then no more
-					}
-					tcp := c
-					if tc, ok := c.(*tls.Conn); ok {
-						tcp = tc.NetConn()
-					}
-					if err == nil && req.URL.Path == "/early" {
-						io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n")
-					} else {
-						tcp.(*net.TCPConn).SetLinger(0)
-					}
-					tcp.Close() // with the body unread: a reset
-				}()
+		testserver.ServeConns(ln, func(c net.Conn) {
+			req, err := http.ReadRequest(bufio.NewReader(c))
+			if err == nil {
+				io.CopyN(io.Discard, req.Body, 64<<10) // a little of an upload's body, then no more
 			}
-		}()
+			tcp := c
+			if tc, ok := c.(*tls.Conn); ok {
+				tcp = tc.NetConn()
+			}
+			if err == nil && req.URL.Path == "/early" {
+				io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n")
+			} else {
+				tcp.(*net.TCPConn).SetLinger(0)
+			}
+			tcp.Close() // with the body unread: a reset
+		})
 		url := scheme + "://" + ln.Addr().String() + "/"
 		for _, c := range []struct {
 			args []string
