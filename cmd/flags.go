@@ -59,7 +59,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.StringVarP(&s.UserAgent, "user-agent", "A", "", "the User-Agent to send")
 	fs.VarP(&refererFlag{ref: &s.Referer, auto: &o.Exchange.AutoReferer}, "referer", "e", "the Referer to send; ending in ;auto (curl's), each redirect followed sends the URL it came from")
 	fs.BoolVar(&o.Compressed, "compressed", false, "accepted for curl's sake: hop always asks for and decodes compressed bodies")
-	fs.StringVarP(&o.Method, "request", "X", "", "the method, sent as typed")
+	fs.VarP((*methodFlag)(&o.Method), "request", "X", "the method, sent as typed")
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 }
 
@@ -85,6 +85,21 @@ func (f *expect100Flag) Set(v string) error {
 		return errors.New("want more than 0 seconds")
 	}
 	*f.on = true
+	return nil
+}
+
+// methodFlag is -X: the method as typed, never empty. An unset variable (-X "$METHOD") is a script's
+// mistake: Go would send it as GET, and a DELETE meant would become a GET done (curl sends the empty
+// method, which no server takes). hop request refuses an empty METHOD the same way.
+type methodFlag string
+
+func (f *methodFlag) String() string { return string(*f) }
+func (f *methodFlag) Type() string   { return "string" }
+func (f *methodFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("an empty method; give one, or leave -X out for the command's own")
+	}
+	*f = methodFlag(v)
 	return nil
 }
 

@@ -46,7 +46,15 @@ func global(o curlOption) curlOption {
 
 // options are the curl options hop curl takes. Anything else is refused by name, never dropped.
 var options = []curlOption{
-	{long: "request", short: 'X', value: true, hop: func(v string, t *translation) []string { t.method = v; return nil }},
+	{long: "request", short: 'X', value: true, hop: func(v string, t *translation) []string {
+		if v == "" {
+			// curl sends the empty method as typed (" / HTTP/1.1"), which no server takes; an unset
+			// "$METHOD" is the likely cause, and hop's own -X refuses it too.
+			t.err = errors.New("-X '': an empty method; give one, or leave -X out")
+		}
+		t.method = v
+		return nil
+	}},
 	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
 	{long: "config", short: 'K', value: true}, // read by Translate: its options take its place
 	same("header", 'H', true),
