@@ -59,16 +59,17 @@ func (c *idleConn) Write(p []byte) (int, error) {
 		// early (401, 413) and closed with the body unread, which resets the connection. Go's HTTP/1 client
 		// reads the answer while it writes, but returns whichever of the answer and the write's error it
 		// sees first, and the two come microseconds apart. curl shows the answer; so does hop, by giving
-		// the read side the time to hand it over. (net/http waits as long the other way round: a write
-		// that ends after its answer came.)
+		// the read side the time to hand it over. (net/http waits 50 ms the other way round: a write that
+		// ends after its answer came.)
 		time.Sleep(answerGrace)
 	}
 	return n, c.first(err)
 }
 
 // answerGrace is how long a write the server refused waits before it fails: the read side meanwhile
-// hands over the answer the server sent before it closed, if it sent one.
-const answerGrace = 100 * time.Millisecond
+// hands over the answer the server sent before it closed, if it sent one. It takes microseconds on an idle
+// machine; the margin is for a loaded one, and costs only a failure that had no answer to wait for.
+const answerGrace = 250 * time.Millisecond
 
 // first is err, or, when the connection was closed under this read or write because the other failed, the
 // other's error: net/http's read loop, waiting for an answer, and its write loop, sending a body, run side
