@@ -89,7 +89,7 @@ func HostileHTTP3() http.Handler {
 		w.WriteHeader(http.StatusOK)
 		s := stream(w)
 		s.Write([]byte("partial\n"))
-		time.Sleep(200 * time.Millisecond) // the client reads the head and 8 bytes before the end comes: a reset drops what is unread
+		time.Sleep(500 * time.Millisecond) // the client reads the head and 8 bytes before the end comes: a reset drops what is unread
 		return s
 	}
 	mux.HandleFunc("/reject", func(w http.ResponseWriter, r *http.Request) { reset(stream(w), http3.ErrCodeRequestRejected) })
