@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// idleConn fails a read or write that makes no progress for idle: the idle timeout of the contract, applied
-// to every byte on the wire, TLS and HTTP/2 frames included. It is armed once the connection is open: until
+// idleConn fails a read or write when no byte has moved, either way, for idle: the idle timeout of the
+// contract, applied to every byte on the wire, TLS and HTTP/2 frames included. Bytes moving one way keep
+// the other way's deadline off: a read waiting for the answer while a long upload goes out is not idle. It is armed once the connection is open: until
 // then the connect budget alone bounds it, so a stalled handshake is reported against the right limit.
 //
 // Moving a deadline updates a runtime timer, which on a download costs more than the read it guards, so a
@@ -46,6 +47,11 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.armed.Load() {
 		c.expired.Store(true)
 	}
+	if n > 0 {
+		if d, ok := c.extend(&c.writeBy); ok {
+			c.Conn.SetWriteDeadline(d)
+		}
+	}
 	return n, c.first(err)
 }
 
@@ -54,6 +60,11 @@ func (c *idleConn) Write(p []byte) (int, error) {
 		c.Conn.SetWriteDeadline(d)
 	}
 	n, err := c.Conn.Write(p)
+	if n > 0 && !c.expired.Load() {
+		if d, ok := c.extend(&c.readBy); ok {
+			c.Conn.SetReadDeadline(d) // a read waiting meanwhile (net/http's, for the answer) waits on
+		}
+	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		// The server closed the connection under a request being sent, most often an upload it answered
 		// early (401, 413) and closed with the body unread, which resets the connection. Go's HTTP/1 client

@@ -61,6 +61,54 @@ func TestIdleConnTrickle(t *testing.T) {
 	}
 }
 
+// TestSlowUpload: an upload that takes longer than the idle limit, a byte at a time but never idle that
+// long, goes through, over HTTP/1.1 and HTTP/2: the read waiting for the answer meanwhile is not idle. It
+// timed out, "read tcp …: i/o timeout": any upload longer than --timeout (30 s) to a server that answers at
+// its end failed.
+func TestSlowUpload(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Write(b)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	for _, p := range []Protocol{HTTP1, HTTP2} {
+		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: p, TLS: TLSOptions{CACert: ca}})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, &slowBody{left: 6, every: idle / 2})
+		req.ContentLength = 6
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Errorf("a %s upload (protocol %v): %v", 6*idle/2, p, err)
+			continue
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "......" || err != nil {
+			t.Errorf("over %s: echo %q, %v", resp.Proto, b, err)
+		}
+	}
+}
+
+// slowBody gives left bytes, one every every.
+type slowBody struct {
+	left  int
+	every time.Duration
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if b.left == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(b.every)
+	b.left--
+	p[0] = '.'
+	return 1, nil
+}
+
 // TestIdleUpload: a server that takes the connection and never reads the request fails an upload after the
 // idle limit with a deadline error, whichever of net/http's loops sees it first. The read that waits for the
 // answer and the write that waits for room both run out; the first to notice closes the connection, and
