@@ -27,12 +27,15 @@ func (e *HeadTimeoutError) Timeout() bool { return true }
 // Is makes it an os.ErrDeadlineExceeded, the idle limit's own error.
 func (e *HeadTimeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
 
-// headWatch bounds the wait for one round trip's response head by idle, counted again from each sign that
-// the answer is coming: the request written, the head's first byte, each 1xx.
+// headWatch bounds the wait for one round trip's response head by idle, counted from the request written
+// and again from each sign that the answer is coming: the head's first byte, each 1xx. Until the request is
+// written it does not count: a 100 Continue (or an early 103) comes before an upload that may take longer
+// than idle, and the connection's own deadline watches a stalled one.
 type headWatch struct {
 	mu     sync.Mutex
 	idle   time.Duration
 	timer  *time.Timer
+	sent   bool // the request was written
 	over   bool // the round trip returned: the watch ends
 	cancel context.CancelCauseFunc
 }
@@ -42,18 +45,20 @@ func watchHead(req *http.Request, idle time.Duration) (*http.Request, *headWatch
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := &headWatch{idle: idle, cancel: cancel}
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm() },
-		GotFirstResponseByte: w.arm,
-		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(); return nil },
+		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm(true) },
+		GotFirstResponseByte: func() { w.arm(false) },
+		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(false); return nil },
 	})
 	return req.WithContext(ctx), w
 }
 
-func (w *headWatch) arm() {
+// arm starts the watch's count again, or starts it when sent says the request is now written.
+func (w *headWatch) arm(sent bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.sent = w.sent || sent
 	switch {
-	case w.over:
+	case w.over || !w.sent:
 	case w.timer == nil:
 		w.timer = time.AfterFunc(w.idle, w.fire)
 	default:

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,5 +49,28 @@ func TestHeadWatch(t *testing.T) {
 	var head *HeadTimeoutError
 	if !errors.As(err, &head) || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Errorf("PINGs and no answer: %v, want a *HeadTimeoutError", err)
+	}
+}
+
+// A slow upload after a 100 Continue is not the wait for the head: the watch starts once the request is
+// written. (The 100's first byte armed it, and an upload longer than the idle limit was cut off.)
+func TestHeadWatchWaitsForTheUpload(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body) // the first read sends the 100 Continue
+		w.Write(b)
+	}))
+	defer srv.Close()
+	tr := newTransport(t, Options{IdleTimeout: idle, Expect100Timeout: time.Second})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, &slowBody{left: 6, every: idle / 2})
+	req.Header.Set("Expect", "100-continue")
+	req.ContentLength = 6
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("an upload of %s after a 100 Continue: %v", 6*idle/2, err)
+	}
+	defer resp.Body.Close()
+	if b, err := io.ReadAll(resp.Body); string(b) != "......" || err != nil {
+		t.Errorf("echo %q, %v", b, err)
 	}
 }
