@@ -30,6 +30,7 @@ type connector struct {
 	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
 	tunnelAll bool
 	haproxy   bool // --haproxy-protocol: a PROXY line first, to whatever the route leads to
+	h2c       bool // --http2 on http:// URLs: HTTP/2 from the first byte
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
@@ -142,6 +143,9 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	}
 	if ic, ok := underlying(raw).(*idleConn); ok {
 		ic.arm()
+		if tc, ok := conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" || cfg == nil && c.h2c && target != nil && target.Scheme == "http" {
+			ic.unwatchReads()
+		}
 	}
 	return conn, nil
 }

@@ -24,7 +24,9 @@ func newHTTP3(c *connector, tlsCfg *tls.Config, o Options) (*http3.Transport, er
 	}
 	cfg := tlsCfg.Clone()
 	cfg.MinVersion = tls.VersionTLS13
-	qcfg := &quic.Config{MaxIdleTimeout: o.IdleTimeout, HandshakeIdleTimeout: o.ConnectTimeout}
+	// PINGs every half idle keep a connection alive while hop's reader pauses (the server, its window
+	// full, sends nothing); a peer gone still times it out. The waits hop makes are bounded per request.
+	qcfg := &quic.Config{MaxIdleTimeout: o.IdleTimeout, KeepAlivePeriod: o.IdleTimeout / 2, HandshakeIdleTimeout: o.ConnectTimeout}
 	return &http3.Transport{
 		TLSClientConfig:        cfg,
 		QUICConfig:             qcfg,

@@ -3,11 +3,13 @@ package transport
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,20 +29,50 @@ func (e *HeadTimeoutError) Timeout() bool { return true }
 // Is makes it an os.ErrDeadlineExceeded, the idle limit's own error.
 func (e *HeadTimeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
 
-// headWatch bounds the wait for one round trip's response head by idle, counted from the request written
-// and again from each sign that the answer is coming: the head's first byte, each 1xx. Until the request is
-// written it does not count: a 100 Continue (or an early 103) comes before an upload that may take longer
-// than idle, and the connection's own deadline watches a stalled one.
+// BodyTimeoutError is a read of the response body that waited the idle limit for a byte, or a request
+// body the transport took nothing more of for that long (a server that opens no flow-control window).
+type BodyTimeoutError struct {
+	After  time.Duration
+	Upload bool // the request's body, not the response's
+}
+
+func (e *BodyTimeoutError) Error() string {
+	if e.Upload {
+		return fmt.Sprintf("the request body took no step for %s", e.After)
+	}
+	return fmt.Sprintf("no byte of the response body for %s", e.After)
+}
+
+// Timeout marks it a timeout (net.Error's method), as a connection's deadline is.
+func (e *BodyTimeoutError) Timeout() bool { return true }
+
+// Is makes it an os.ErrDeadlineExceeded, the idle limit's own error.
+func (e *BodyTimeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
+
+// headWatch is the idle limit of one round trip, on the waits hop itself makes rather than on its
+// connection: HTTP/2 and HTTP/3 read the connection ahead of hop, so a connection goes quiet whenever hop's
+// reader pauses (hop get … | less) and the server's window is full, and stays busy with PINGs while the
+// answer never comes. It bounds:
+//   - the wait for the response head, counted from the request written and again from each sign that the
+//     answer is coming: the head's first byte, each 1xx. Until the request is written it does not count: a
+//     100 Continue (or an early 103) comes before an upload that may take longer than idle;
+//   - each read of the response body: a byte within idle;
+//   - the request body, while it is sent: the transport takes its next part within idle of the last (over
+//     HTTP/2 and HTTP/3 it waits for the server's flow-control window).
 type headWatch struct {
 	mu     sync.Mutex
 	idle   time.Duration
-	timer  *time.Timer
-	sent   bool // the request was written
-	over   bool // the round trip returned: the watch ends
+	timer  *time.Timer // the head's count, then the body's checks
+	sent   bool        // the request was written
+	over   bool        // the round trip returned: the head's count ended
+	closed bool        // the body was closed: the watch ended
 	cancel context.CancelCauseFunc
+
+	reading atomic.Int64 // when the pending read of the response body began (Unix ns); 0: none pending
+	pulled  atomic.Int64 // when the transport last took part of the request body; 0: not yet, or sent
 }
 
-// watchHead returns req under a context the watch cancels with a *HeadTimeoutError, and the watch.
+// watchHead returns req under a context the watch cancels with a timeout error, and the watch.
 func watchHead(req *http.Request, idle time.Duration) (*http.Request, *headWatch) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := &headWatch{idle: idle, cancel: cancel}
@@ -49,14 +81,37 @@ func watchHead(req *http.Request, idle time.Duration) (*http.Request, *headWatch
 		GotFirstResponseByte: func() { w.arm(false) },
 		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(false); return nil },
 	})
-	return req.WithContext(ctx), w
+	req = req.WithContext(ctx)
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = &watchedUpload{req.Body, w}
+		if open := req.GetBody; open != nil {
+			req.GetBody = func() (io.ReadCloser, error) { // the transport sends the body again
+				rc, err := open()
+				if err != nil {
+					return nil, err
+				}
+				return &watchedUpload{rc, w}, nil
+			}
+		}
+		w.mu.Lock()
+		w.timer = time.AfterFunc(idle, w.check) // the upload's checks, until the request is written
+		w.mu.Unlock()
+	}
+	return req, w
 }
 
-// arm starts the watch's count again, or starts it when sent says the request is now written.
+// arm starts the head's count again, or starts it when sent says the request is now written.
 func (w *headWatch) arm(sent bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.sent = w.sent || sent
+	if sent && !w.sent {
+		w.sent = true
+		w.pulled.Store(0)
+		if w.timer != nil {
+			w.timer.Stop() // the upload's checks end; the head's count begins
+			w.timer = nil
+		}
+	}
 	switch {
 	case w.over || !w.sent:
 	case w.timer == nil:
@@ -66,6 +121,7 @@ func (w *headWatch) arm(sent bool) {
 	}
 }
 
+// fire ends the round trip whose head did not come in time.
 func (w *headWatch) fire() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -74,16 +130,50 @@ func (w *headWatch) fire() {
 	}
 }
 
-// end ends the watch on the round trip's outcome: its error becomes the watch's when the watch stopped
-// it, and a response's body is read under the watch's context, released when the body is closed.
+// check ends the exchange when the pending read of the response body, or the transport's next take of the
+// request body, has waited idle; else it looks again when that could next be so.
+func (w *headWatch) check() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed || w.timer == nil {
+		return
+	}
+	now := time.Now().UnixNano()
+	next := w.idle
+	for _, c := range []struct {
+		since  int64
+		upload bool
+	}{{w.reading.Load(), false}, {w.pulled.Load(), true}} {
+		if c.since == 0 {
+			continue
+		}
+		waited := time.Duration(now - c.since)
+		if waited >= w.idle {
+			w.cancel(&BodyTimeoutError{After: w.idle, Upload: c.upload})
+			return
+		}
+		next = min(next, w.idle-waited)
+	}
+	w.timer.Reset(next)
+}
+
+// end ends the head's count on the round trip's outcome: its error becomes the watch's when the watch
+// stopped it, and a response's body is read under the watch's context and checks, released when the body
+// is closed.
 func (w *headWatch) end(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
 	w.mu.Lock()
 	w.over = true
 	if w.timer != nil {
 		w.timer.Stop()
+		w.timer = nil
 	}
 	w.mu.Unlock()
+	w.pulled.Store(0)
 	timedOut, _ := context.Cause(ctx).(*HeadTimeoutError)
+	if upload, ok := context.Cause(ctx).(*BodyTimeoutError); ok && err != nil {
+		w.cancel(nil)
+		return nil, upload
+	}
 	switch {
 	case timedOut != nil && err == nil:
 		resp.Body.Close() // the head came as the limit ran out: its body cannot be read under a cancelled context
@@ -98,6 +188,60 @@ func (w *headWatch) end(ctx context.Context, resp *http.Response, err error) (*h
 		w.cancel(nil)
 		return resp, nil
 	}
-	resp.Body = cancelOnClose{resp.Body, w.cancel}
+	resp.Body = &watchedBody{ReadCloser: resp.Body, w: w, ctx: ctx}
 	return resp, nil
+}
+
+// watchedBody is a response body whose reads the watch bounds.
+type watchedBody struct {
+	io.ReadCloser
+	w   *headWatch
+	ctx context.Context
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	w := b.w
+	w.reading.Store(time.Now().UnixNano())
+	w.mu.Lock()
+	if w.timer == nil && !w.closed {
+		w.timer = time.AfterFunc(w.idle, w.check)
+	}
+	w.mu.Unlock()
+	n, err := b.ReadCloser.Read(p)
+	w.reading.Store(0)
+	if err != nil && err != io.EOF {
+		if stalled, ok := context.Cause(b.ctx).(*BodyTimeoutError); ok {
+			err = stalled
+		}
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.w.mu.Lock()
+	b.w.closed = true
+	if b.w.timer != nil {
+		b.w.timer.Stop()
+	}
+	b.w.mu.Unlock()
+	b.w.cancel(nil)
+	return err
+}
+
+// watchedUpload is a request body whose takes by the transport the watch times.
+type watchedUpload struct {
+	io.ReadCloser
+	w *headWatch
+}
+
+func (u *watchedUpload) Read(p []byte) (int, error) {
+	u.w.pulled.Store(0) // the transport is taking: a slow producer (standard input) is not the server's wait
+	n, err := u.ReadCloser.Read(p)
+	u.w.mu.Lock()
+	if !u.w.sent && !u.w.over {
+		u.w.pulled.Store(time.Now().UnixNano())
+	}
+	u.w.mu.Unlock()
+	return n, err
 }

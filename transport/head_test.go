@@ -2,14 +2,19 @@ package transport
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hop-cli/hop/testserver"
+	"golang.org/x/net/http2"
 )
 
 // TestHeadWatch: the wait for a response head is bounded by the idle limit even while bytes keep coming (an
@@ -72,5 +77,130 @@ func TestHeadWatchWaitsForTheUpload(t *testing.T) {
 	defer resp.Body.Close()
 	if b, err := io.ReadAll(resp.Body); string(b) != "......" || err != nil {
 		t.Errorf("echo %q, %v", b, err)
+	}
+}
+
+// TestPausedReader: a reader that pauses longer than the idle limit (hop get … | less, left on its first
+// page) finds the rest of the body when it reads again, over HTTP/1.1, HTTP/2 (TLS and h2c) and HTTP/3.
+// Over HTTP/2 and HTTP/3 the client reads the connection ahead of the reader, the server stops once its
+// window is full, and the quiet connection timed out: "waiting for the rest of the body".
+func TestPausedReader(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	const size = 16 << 20 // more than a stream's window and the buffers under it
+	chunk := make([]byte, 1<<20)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		for range size / len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	srv := httptest.NewUnstartedServer(handler)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	h2c := httptest.NewUnstartedServer(handler)
+	h2c.Config.Protocols = new(http.Protocols)
+	h2c.Config.Protocols.SetHTTP1(true)
+	h2c.Config.Protocols.SetUnencryptedHTTP2(true)
+	h2c.Start()
+	defer h2c.Close()
+	h3, err := testserver.ServeHTTP3(srv.TLS.Certificates[0], handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
+	for _, c := range []struct {
+		p   Protocol
+		url string
+	}{{HTTP1, srv.URL}, {HTTP2, srv.URL}, {HTTP2, h2c.URL}, {HTTP3, h3.URL}} {
+		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
+		req, _ := http.NewRequest(http.MethodGet, c.url, nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Errorf("%s: %v", c.url, err)
+			continue
+		}
+		first := make([]byte, 1)
+		_, err = io.ReadFull(resp.Body, first)
+		if err == nil {
+			time.Sleep(4 * idle)
+			var n int64
+			n, err = io.Copy(io.Discard, resp.Body)
+			if err == nil && n != size-1 {
+				err = fmt.Errorf("%d bytes after the pause, want %d", n, size-1)
+			}
+		}
+		resp.Body.Close()
+		if err != nil {
+			t.Errorf("%s over %s, read after a pause of %s: %v", c.url, resp.Proto, 4*idle, err)
+		}
+	}
+}
+
+// TestStalls: over HTTP/2 and HTTP/3, whose connections are no longer timed on reads, a server that stops
+// mid-body, or opens no flow-control window for an upload, still ends the exchange after the idle limit
+// with a timeout.
+func TestStalls(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(make([]byte, 1024))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	srv := httptest.NewUnstartedServer(handler)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	h3, err := testserver.ServeHTTP3(srv.TLS.Certificates[0], handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
+	for _, c := range []struct {
+		p   Protocol
+		url string
+	}{{HTTP2, srv.URL}, {HTTP3, h3.URL}} {
+		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
+		_, _, err := get(t, tr, c.url)
+		var stall *BodyTimeoutError
+		if !errors.As(err, &stall) || stall.Upload || !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("%s, a body that stops: %v, want a *BodyTimeoutError", c.url, err)
+		}
+	}
+	// An HTTP/2 server that opens no window (SETTINGS_INITIAL_WINDOW_SIZE 0) and never sends WINDOW_UPDATE:
+	// its connection stays busy with nothing (the client's frames are read), so only the upload's watch ends it.
+	closed := serveConns(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
+			return
+		}
+		fr := http2.NewFramer(c, c)
+		fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			if s, ok := f.(*http2.SettingsFrame); ok && !s.IsAck() {
+				fr.WriteSettingsAck()
+			}
+		}
+	})
+	tr := newTransport(t, Options{IdleTimeout: idle, Protocol: HTTP2})
+	// More than the 65,535 bytes the client may send before the server's settings come.
+	req, _ := http.NewRequest(http.MethodPost, "http://"+closed+"/", strings.NewReader(strings.Repeat(".", 256<<10)))
+	_, err = tr.RoundTrip(req)
+	var stall *BodyTimeoutError
+	if !errors.As(err, &stall) || !stall.Upload || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("an upload with no window: %v, want a *BodyTimeoutError of the upload", err)
 	}
 }

@@ -25,6 +25,7 @@ type idleConn struct {
 	readBy, writeBy atomic.Int64          // the deadlines set, in Unix nanoseconds
 	expired         atomic.Bool           // a read ran out of time: every later read fails at once
 	failed          atomic.Pointer[error] // the first error of a read or a write
+	freeReads       atomic.Bool           // reads are not timed (HTTP/2, see unwatchReads)
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -34,11 +35,21 @@ func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
 // arm starts enforcing the idle timeout.
 func (c *idleConn) arm() { c.armed.Store(true) }
 
+// unwatchReads stops timing reads, for HTTP/2: net/http reads its frames ahead of hop, so the read waits on
+// a quiet connection whenever hop's reader pauses (hop get … | less) and the server, its window full,
+// stops sending, and it is no wait of hop's. Those hop makes are bounded per request instead (headWatch);
+// writes stay timed here.
+func (c *idleConn) unwatchReads() { c.freeReads.Store(true) }
+
 func (c *idleConn) Read(p []byte) (int, error) {
 	if c.expired.Load() {
 		// A parser that shrugs off one error and reads again (textproto looking for a continued header line)
 		// must not buy the server another idle period.
 		return 0, os.ErrDeadlineExceeded
+	}
+	if c.freeReads.Load() {
+		n, err := c.Conn.Read(p)
+		return n, c.first(err)
 	}
 	if d, ok := c.extend(&c.readBy); ok {
 		c.Conn.SetReadDeadline(d)
@@ -60,7 +71,7 @@ func (c *idleConn) Write(p []byte) (int, error) {
 		c.Conn.SetWriteDeadline(d)
 	}
 	n, err := c.Conn.Write(p)
-	if n > 0 && !c.expired.Load() {
+	if n > 0 && !c.expired.Load() && !c.freeReads.Load() {
 		if d, ok := c.extend(&c.readBy); ok {
 			c.Conn.SetReadDeadline(d) // a read waiting meanwhile (net/http's, for the answer) waits on
 		}

@@ -163,7 +163,7 @@ func New(o Options) (*Transport, error) {
 		return nil, err
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
-		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy}
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2}
 	t := &Transport{conn: c, http: newHTTP(c, o.Protocol, o.Expect100Timeout), idle: o.IdleTimeout}
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
