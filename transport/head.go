@@ -107,8 +107,10 @@ func (w *headWatch) arm(sent bool) {
 	if sent && !w.sent {
 		w.sent = true
 		w.pulled.Store(0)
-		if w.timer != nil {
-			w.timer.Stop() // the upload's checks end; the head's count begins
+		if w.timer != nil && !w.over {
+			// The upload's checks end; the head's count begins. (Over HTTP/2 the request may be reported
+			// written after its answer came: the timer is then the body's, and stays.)
+			w.timer.Stop()
 			w.timer = nil
 		}
 	}

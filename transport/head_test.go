@@ -204,3 +204,23 @@ func TestStalls(t *testing.T) {
 		t.Errorf("an upload with no window: %v, want a *BodyTimeoutError of the upload", err)
 	}
 }
+
+// Over HTTP/2 the request may be reported written after its answer came (net/http writes from another
+// goroutine): that late report must not stop the body's checks, which it did once, leaving a body that
+// stops unwatched (TestStalls failed so in a fresh clone's run under load).
+func TestLateWroteRequestKeepsTheBodyWatch(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "http://example.com/", nil)
+	req, w := watchHead(req, time.Hour)
+	resp, err := w.end(req.Context(), &http.Response{Body: io.NopCloser(strings.NewReader("ab"))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	resp.Body.Read(make([]byte, 1)) // the body's checks begin
+	w.arm(true)                     // the late report
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.timer == nil {
+		t.Error("the body's checks stopped when the request was reported written after its answer")
+	}
+}
