@@ -96,27 +96,17 @@ func TestPausedReader(t *testing.T) {
 			}
 		}
 	})
-	srv := httptest.NewUnstartedServer(handler)
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
-	defer srv.Close()
-	ca := t.TempDir() + "/ca.pem"
-	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	tlsURL, h3URL, ca := tlsAndH3(t, handler)
 	h2c := httptest.NewUnstartedServer(handler)
 	h2c.Config.Protocols = new(http.Protocols)
 	h2c.Config.Protocols.SetHTTP1(true)
 	h2c.Config.Protocols.SetUnencryptedHTTP2(true)
 	h2c.Start()
 	defer h2c.Close()
-	h3, err := testserver.ServeHTTP3(srv.TLS.Certificates[0], handler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h3.Close()
 	for _, c := range []struct {
 		p   Protocol
 		url string
-	}{{HTTP1, srv.URL}, {HTTP2, srv.URL}, {HTTP2, h2c.URL}, {HTTP3, h3.URL}} {
+	}{{HTTP1, tlsURL}, {HTTP2, tlsURL}, {HTTP2, h2c.URL}, {HTTP3, h3URL}} {
 		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
 		req, _ := http.NewRequest(http.MethodGet, c.url, nil)
 		resp, err := tr.RoundTrip(req)
@@ -141,6 +131,24 @@ func TestPausedReader(t *testing.T) {
 	}
 }
 
+// tlsAndH3 serves handler over TLS (HTTP/1.1 and HTTP/2) and over HTTP/3 with the same certificate, until
+// the test ends, and returns both URLs and a CA file that trusts them.
+func tlsAndH3(t *testing.T, handler http.Handler) (tlsURL, h3URL, ca string) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(handler)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ca = t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	h3, err := testserver.ServeHTTP3(srv.TLS.Certificates[0], handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h3.Close)
+	return srv.URL, h3.URL, ca
+}
+
 // TestStalls: over HTTP/2 and HTTP/3, whose connections are no longer timed on reads, a server that stops
 // mid-body, or opens no flow-control window for an upload, still ends the exchange after the idle limit
 // with a timeout.
@@ -154,21 +162,11 @@ func TestStalls(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	srv := httptest.NewUnstartedServer(handler)
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
-	defer srv.Close()
-	ca := t.TempDir() + "/ca.pem"
-	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
-	h3, err := testserver.ServeHTTP3(srv.TLS.Certificates[0], handler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h3.Close()
+	tlsURL, h3URL, ca := tlsAndH3(t, handler)
 	for _, c := range []struct {
 		p   Protocol
 		url string
-	}{{HTTP2, srv.URL}, {HTTP3, h3.URL}} {
+	}{{HTTP2, tlsURL}, {HTTP3, h3URL}} {
 		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
 		_, _, err := get(t, tr, c.url)
 		var stall *BodyTimeoutError
@@ -198,7 +196,7 @@ func TestStalls(t *testing.T) {
 	tr := newTransport(t, Options{IdleTimeout: idle, Protocol: HTTP2})
 	// More than the 65,535 bytes the client may send before the server's settings come.
 	req, _ := http.NewRequest(http.MethodPost, "http://"+closed+"/", strings.NewReader(strings.Repeat(".", 256<<10)))
-	_, err = tr.RoundTrip(req)
+	_, err := tr.RoundTrip(req)
 	var stall *BodyTimeoutError
 	if !errors.As(err, &stall) || !stall.Upload || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Errorf("an upload with no window: %v, want a *BodyTimeoutError of the upload", err)
