@@ -190,6 +190,9 @@ func (w *headWatch) end(ctx context.Context, resp *http.Response, err error) (*h
 		w.cancel(nil)
 		return resp, nil
 	}
+	w.mu.Lock()
+	w.timer = time.AfterFunc(w.idle, w.check) // the body's checks, until it is closed
+	w.mu.Unlock()
 	resp.Body = &watchedBody{ReadCloser: resp.Body, w: w, ctx: ctx}
 	return resp, nil
 }
@@ -202,15 +205,9 @@ type watchedBody struct {
 }
 
 func (b *watchedBody) Read(p []byte) (int, error) {
-	w := b.w
-	w.reading.Store(time.Now().UnixNano())
-	w.mu.Lock()
-	if w.timer == nil && !w.closed {
-		w.timer = time.AfterFunc(w.idle, w.check)
-	}
-	w.mu.Unlock()
+	b.w.reading.Store(time.Now().UnixNano())
 	n, err := b.ReadCloser.Read(p)
-	w.reading.Store(0)
+	b.w.reading.Store(0)
 	if err != nil && err != io.EOF {
 		if stalled, ok := context.Cause(b.ctx).(*BodyTimeoutError); ok {
 			err = stalled

@@ -11,9 +11,10 @@ import (
 )
 
 // idleConn fails a read or write when no byte has moved, either way, for idle: the idle timeout of the
-// contract, applied to every byte on the wire, TLS and HTTP/2 frames included. Bytes moving one way keep
-// the other way's deadline off: a read waiting for the answer while a long upload goes out is not idle. It is armed once the connection is open: until
-// then the connect budget alone bounds it, so a stalled handshake is reported against the right limit.
+// contract, applied to every byte on the wire, TLS and HTTP/2 frames included. Bytes moving one way keep a
+// read or write pending the other way alive: a read waiting for the answer while a long upload goes out is
+// not idle. It is armed once the connection is open: until then the connect budget alone bounds it, so a
+// stalled handshake is reported against the right limit.
 //
 // Moving a deadline updates a runtime timer, which on a download costs more than the read it guards, so a
 // deadline is moved only when less than idle is left of it, and then to idle plus slack from now: a stall
@@ -26,6 +27,7 @@ type idleConn struct {
 	expired         atomic.Bool           // a read ran out of time: every later read fails at once
 	failed          atomic.Pointer[error] // the first error of a read or a write
 	freeReads       atomic.Bool           // reads are not timed (HTTP/2, see unwatchReads)
+	reads, writes   atomic.Int32          // the reads and writes pending
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -54,11 +56,13 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	if d, ok := c.extend(&c.readBy); ok {
 		c.Conn.SetReadDeadline(d)
 	}
+	c.reads.Add(1)
 	n, err := c.Conn.Read(p)
+	c.reads.Add(-1)
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.armed.Load() {
 		c.expired.Store(true)
 	}
-	if n > 0 {
+	if n > 0 && c.writes.Load() > 0 {
 		if d, ok := c.extend(&c.writeBy); ok {
 			c.Conn.SetWriteDeadline(d)
 		}
@@ -70,8 +74,10 @@ func (c *idleConn) Write(p []byte) (int, error) {
 	if d, ok := c.extend(&c.writeBy); ok {
 		c.Conn.SetWriteDeadline(d)
 	}
+	c.writes.Add(1)
 	n, err := c.Conn.Write(p)
-	if n > 0 && !c.expired.Load() && !c.freeReads.Load() {
+	c.writes.Add(-1)
+	if n > 0 && c.reads.Load() > 0 && !c.expired.Load() && !c.freeReads.Load() {
 		if d, ok := c.extend(&c.readBy); ok {
 			c.Conn.SetReadDeadline(d) // a read waiting meanwhile (net/http's, for the answer) waits on
 		}
