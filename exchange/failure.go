@@ -121,14 +121,14 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && rec.BodySent > 0 && (rec.SendFailed || rec.Events.WroteRequest.IsZero()) &&
-		(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) && rec.SendFailed):
+		(broken(err) || errors.Is(err, net.ErrClosed) && rec.SendFailed):
 		// An answer sent before the reset (a 413) is shown instead: transport's writes wait for it. A bare
 		// "use of closed network connection" is crypto/tls's, for a write after net/http's read loop closed
 		// the connection when its read failed.
 		e := failure(EmptyReply, waiting, err, "%s closed the connection while the request body was being sent, without answering (is the body more than it takes?)", host)
 		e.Host = host
 		return e
-	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)):
+	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && broken(err):
 		e := failure(EmptyReply, waiting, err, "%s reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)", host)
 		e.Host = host
 		return e
@@ -158,6 +158,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		}
 	}
 	return failure(Other, waiting, err, "%v", err)
+}
+
+// broken says the server reset the connection, or closed it under a write.
+func broken(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // unprocessed is transport's *RefusedError: the server turned the request away, saying it did not process
