@@ -39,7 +39,7 @@ func (c *idleConn) arm() { c.armed.Store(true) }
 
 // unwatchReads stops timing reads, for HTTP/2: net/http reads its frames ahead of hop, so the read waits on
 // a quiet connection whenever hop's reader pauses (hop get … | less) and the server, its window full,
-// stops sending, and it is no wait of hop's. Those hop makes are bounded per request instead (headWatch);
+// stops sending, and it is no wait of hop's. Those hop makes are bounded per request instead (waitWatch);
 // writes stay timed here.
 func (c *idleConn) unwatchReads() { c.freeReads.Store(true) }
 

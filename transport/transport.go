@@ -194,7 +194,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		err  error
 	)
 	if t.idle > 0 {
-		req, watch := watchHead(req, t.idle)
+		req, watch := watchWaits(req, t.idle)
 		resp, err = t.roundTrip(req)
 		resp, err = watch.end(req.Context(), resp, err)
 	} else {

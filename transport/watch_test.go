@@ -208,7 +208,7 @@ func TestStalls(t *testing.T) {
 // stops unwatched (TestStalls failed so in a fresh clone's run under load).
 func TestLateWroteRequestKeepsTheBodyWatch(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "http://example.com/", nil)
-	req, w := watchHead(req, time.Hour)
+	req, w := watchWaits(req, time.Hour)
 	resp, err := w.end(req.Context(), &http.Response{Body: io.NopCloser(strings.NewReader("ab"))}, nil)
 	if err != nil {
 		t.Fatal(err)

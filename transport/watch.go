@@ -49,7 +49,7 @@ func (e *BodyTimeoutError) Timeout() bool { return true }
 // Is makes it an os.ErrDeadlineExceeded, the idle limit's own error.
 func (e *BodyTimeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
 
-// headWatch is the idle limit of one round trip, on the waits hop itself makes rather than on its
+// waitWatch is the idle limit of one round trip, on the waits hop itself makes rather than on its
 // connection: HTTP/2 and HTTP/3 read the connection ahead of hop, so a connection goes quiet whenever hop's
 // reader pauses (hop get … | less) and the server's window is full, and stays busy with PINGs while the
 // answer never comes. It bounds:
@@ -59,7 +59,7 @@ func (e *BodyTimeoutError) Is(target error) bool { return target == os.ErrDeadli
 //   - each read of the response body: a byte within idle;
 //   - the request body, while it is sent: the transport takes its next part within idle of the last (over
 //     HTTP/2 and HTTP/3 it waits for the server's flow-control window).
-type headWatch struct {
+type waitWatch struct {
 	mu     sync.Mutex
 	idle   time.Duration
 	timer  *time.Timer // the head's count, then the body's checks
@@ -72,10 +72,10 @@ type headWatch struct {
 	pulled  atomic.Int64 // when the transport last took part of the request body; 0: not yet, or sent
 }
 
-// watchHead returns req under a context the watch cancels with a timeout error, and the watch.
-func watchHead(req *http.Request, idle time.Duration) (*http.Request, *headWatch) {
+// watchWaits returns req under a context the watch cancels with a timeout error, and the watch.
+func watchWaits(req *http.Request, idle time.Duration) (*http.Request, *waitWatch) {
 	ctx, cancel := context.WithCancelCause(req.Context())
-	w := &headWatch{idle: idle, cancel: cancel}
+	w := &waitWatch{idle: idle, cancel: cancel}
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm(true) },
 		GotFirstResponseByte: func() { w.arm(false) },
@@ -101,7 +101,7 @@ func watchHead(req *http.Request, idle time.Duration) (*http.Request, *headWatch
 }
 
 // arm starts the head's count again, or starts it when sent says the request is now written.
-func (w *headWatch) arm(sent bool) {
+func (w *waitWatch) arm(sent bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if sent && !w.sent {
@@ -124,7 +124,7 @@ func (w *headWatch) arm(sent bool) {
 }
 
 // fire ends the round trip whose head did not come in time.
-func (w *headWatch) fire() {
+func (w *waitWatch) fire() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.over {
@@ -134,7 +134,7 @@ func (w *headWatch) fire() {
 
 // check ends the exchange when the pending read of the response body, or the transport's next take of the
 // request body, has waited idle; else it looks again when that could next be so.
-func (w *headWatch) check() {
+func (w *waitWatch) check() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed || w.timer == nil {
@@ -162,7 +162,7 @@ func (w *headWatch) check() {
 // end ends the head's count on the round trip's outcome: its error becomes the watch's when the watch
 // stopped it, and a response's body is read under the watch's context and checks, released when the body
 // is closed.
-func (w *headWatch) end(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
+func (w *waitWatch) end(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
 	w.mu.Lock()
 	w.over = true
 	if w.timer != nil {
@@ -200,7 +200,7 @@ func (w *headWatch) end(ctx context.Context, resp *http.Response, err error) (*h
 // watchedBody is a response body whose reads the watch bounds.
 type watchedBody struct {
 	io.ReadCloser
-	w   *headWatch
+	w   *waitWatch
 	ctx context.Context
 }
 
@@ -231,7 +231,7 @@ func (b *watchedBody) Close() error {
 // watchedUpload is a request body whose takes by the transport the watch times.
 type watchedUpload struct {
 	io.ReadCloser
-	w *headWatch
+	w *waitWatch
 }
 
 func (u *watchedUpload) Read(p []byte) (int, error) {
