@@ -26,7 +26,7 @@ var fixedValues = map[string][]string{
 }
 
 // fileFlags are the flags that take a file name.
-var fileFlags = []string{"output", "cacert", "capath", "cert", "key", "har", "upload-file", "netrc-file", "dump-header", "trace-ascii", "trace-hex",
+var fileFlags = []string{"output", "cacert", "capath", "cert", "key", "har", "upload-file", "netrc-file", "dump-header", "trace-ascii", "trace-hex", "trace-verbose",
 	"etag-compare", "etag-save", "proxy-cacert", "cookie-jar", "alt-svc", "hsts", "stderr", "crlfile", "proxy-cert", "proxy-key",
 	"proxy-capath", "proxy-crlfile"}
 

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/tls"
 	"fmt"
@@ -26,29 +25,47 @@ type curlTrace struct {
 	w          io.Writer
 	file       *os.File // nil for "-" and "%"
 	hex        bool     // --trace-hex (curl's --trace): hex beside the text
-	stamp      bool     // --trace-time
-	secrets    format.Secrets
+	// plain is --trace-verbose: curl -v's lines ("* " notes, "> " and "< " heads, "[N bytes data]"), not
+	// blocks. quietData leaves out the data lines, as curl does when the body goes to a terminal and the
+	// lines to stdout or stderr: the body shows itself there.
+	plain, quietData bool
+	stamp            bool // --trace-time
+	secrets          format.Secrets
 
-	mu    sync.Mutex
-	conns map[[2]string]int // the connections opened, numbered from 0 as curl numbers them, by their addresses
-	next  int               // the next connection's number
-	err   error             // the first write that failed
+	mu     sync.Mutex
+	conns  map[[2]string]int // the connections opened, numbered from 0 as curl numbers them, by their addresses
+	next   int               // the next connection's number
+	traced bool              // plain: a data line was written since the last head or note, as curl writes one a run
+	err    error             // the first write that failed
 }
 
-// openCurlTrace opens the dump --trace-ascii or --trace-hex asks for, if one does: a file (created 0600:
-// it holds the heads, cookies included), or stdout for "-" and stderr for "%", as in curl. nil when neither
-// is given.
+// openCurlTrace opens the dump --trace-ascii, --trace-hex or --trace-verbose asks for, if one does: a file
+// (created 0600: it holds the heads, cookies included), or stdout for "-" and stderr for "%", as in curl.
+// nil when none is given.
 func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
-	t := &curlTrace{flag: "--trace-ascii", path: o.TraceASCII, stamp: o.TraceTime, conns: map[[2]string]int{}}
+	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}}
 	t.secrets = format.Secrets{Show: o.ShowSecrets}
-	switch {
-	case o.TraceASCII != "" && o.TraceHex != "":
-		return nil, usageErrorf("--trace-ascii and --trace-hex: give one of them")
-	case o.TraceHex != "":
-		t.flag, t.path, t.hex = "--trace-hex", o.TraceHex, true
-	case o.TraceASCII == "":
-		return nil, nil
+	given := 0
+	for _, d := range []struct {
+		flag, path string
+		hex, plain bool
+	}{{"--trace-ascii", o.TraceASCII, false, false}, {"--trace-hex", o.TraceHex, true, false}, {"--trace-verbose", o.TraceVerbose, false, true}} {
+		if d.path != "" {
+			t.flag, t.path, t.hex, t.plain = d.flag, d.path, d.hex, d.plain
+			given++
+		}
 	}
+	switch given {
+	case 0:
+		return nil, nil
+	case 1:
+	default:
+		return nil, usageErrorf("--trace-ascii, --trace-hex and --trace-verbose: give one of them")
+	}
+	// curl leaves the data lines out when the body goes to stdout on a terminal and the lines to stdout or
+	// stderr (not to a file, --stderr's included).
+	toStream := t.path == "-" || t.path == "%" && (o.Stderr == "" || o.Stderr == "-")
+	t.quietData = t.plain && toStream && s.OutTTY && o.File == "" && !o.Download && !o.URLName
 	switch t.path {
 	case "-":
 		t.w = s.Out
@@ -88,10 +105,15 @@ func (t *curlTrace) now() string {
 	return time.Now().Format(format.TraceStamp)
 }
 
-// info writes "== Info:" lines; call it with t.mu held.
+// info writes "== Info:" lines (-v's "* " lines); call it with t.mu held.
 func (t *curlTrace) info(lines ...string) {
 	for _, l := range lines {
-		if t.err == nil {
+		switch {
+		case t.err != nil:
+		case t.plain:
+			t.traced = false
+			_, t.err = io.WriteString(t.w, t.now()+"* "+format.Escape(l)+"\n")
+		default:
 			t.err = format.TraceInfo(t.w, t.now(), l)
 		}
 	}
@@ -102,6 +124,30 @@ func (t *curlTrace) block(title string, p []byte) {
 	if t.err == nil {
 		t.err = format.TraceBlock(t.w, t.now(), title, p, t.hex)
 	}
+}
+
+// head writes a head as -v does, each line after mark ("> " sent, "< " received); call it with t.mu held.
+func (t *curlTrace) head(mark, head string) {
+	t.traced = false
+	var b strings.Builder
+	for line := range strings.SplitAfterSeq(head, "\n") {
+		if line != "" {
+			b.WriteString(t.now() + mark + line)
+		}
+	}
+	if t.err == nil {
+		_, t.err = io.WriteString(t.w, b.String())
+	}
+}
+
+// data writes -v's line for bytes of a body, mark "} " sent or "{ " received: one for a run of them, as
+// curl writes it, with the size of the first; call it with t.mu held.
+func (t *curlTrace) data(mark string, n int) {
+	if t.traced || t.quietData || n == 0 || t.err != nil {
+		return
+	}
+	t.traced = true
+	_, t.err = fmt.Fprintf(t.w, "%s%s[%d bytes data]\n", t.now(), mark, n)
 }
 
 // maxTracedConns bounds the connections whose numbers a dump remembers.
@@ -166,31 +212,49 @@ func addrText(a net.Addr) string {
 }
 
 // SentHead writes the request head as it was written, credentials masked unless --show-secrets.
+// -v's lines are escaped (they go to a terminal); a dump's blocks show bytes outside printable ASCII as
+// dots.
 func (t *curlTrace) SentHead(h trace.Head) {
-	var b bytes.Buffer
-	b.WriteString(h.Line + "\r\n")
+	esc := func(s string) string { return s }
+	if t.plain {
+		esc = format.Escape
+	}
+	var b strings.Builder
+	b.WriteString(esc(h.Line) + "\r\n")
 	for _, f := range h.Fields {
-		b.WriteString(f[0] + ": " + t.secrets.Field(f[0], f[1]) + "\r\n")
+		b.WriteString(esc(f[0]) + ": " + esc(t.secrets.Field(f[0], f[1])) + "\r\n")
 	}
 	b.WriteString("\r\n")
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.block(format.TraceSendHeader, b.Bytes())
+	if t.plain {
+		t.head("> ", b.String())
+	} else {
+		t.block(format.TraceSendHeader, []byte(b.String()))
+	}
 }
 
 func (t *curlTrace) Sent(p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.block(format.TraceSendData, p)
+	if t.plain {
+		t.data("} ", len(p))
+	} else {
+		t.block(format.TraceSendData, p)
+	}
 }
 
 // ReceivedHead writes a response head a line to a block, as curl does, in -D's form (fields sorted by
 // name: Go keeps no order), credentials masked unless --show-secrets.
 func (t *curlTrace) ReceivedHead(proto string, code int, status string, header http.Header) {
 	var b strings.Builder
-	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status}, t.secrets.Header(header), false)
+	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status}, t.secrets.Header(header), t.plain)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.plain {
+		t.head("< ", b.String())
+		return
+	}
 	for line := range strings.SplitAfterSeq(b.String(), "\n") {
 		if line != "" {
 			t.block(format.TraceRecvHeader, []byte(line))
@@ -215,5 +279,9 @@ func (t *curlTrace) Finished(c trace.Conn, closing bool) {
 func (t *curlTrace) Received(p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.block(format.TraceRecvData, p)
+	if t.plain {
+		t.data("{ ", len(p))
+	} else {
+		t.block(format.TraceRecvData, p)
+	}
 }

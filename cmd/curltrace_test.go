@@ -255,3 +255,75 @@ func comparable(t *testing.T, dump string, unordered bool) string {
 	b.WriteString(strings.Join(head, ""))
 	return b.String()
 }
+
+// TestVerboseAsCurl runs the same requests with curl -v and hop curl -v, hop sending exactly what curl
+// sends, and compares what each wrote to stderr: the same "* " notes, "> " and "< " heads and "[N bytes
+// data]" lines (one for a run of a body's pieces), but for the order of a POST's request fields (Go writes
+// Content-Length before the others) and --trace-time's stamps.
+func TestVerboseAsCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := startWireServer(t, wireReply)
+	same := []string{"-A", "curl/7.88.1", "-H", "Accept-Encoding:"}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"GET, body to a file", []string{"-sv", "-o", os.DevNull, "-H", "X-A: 1", srv.url() + "/get?x=%20y"}},
+		{"GET, body to a pipe", []string{"-sv", srv.url() + "/"}},
+		{"GET, timed, closing", []string{"-s", "--trace-time", "-v", "-H", "Connection: close", "-o", os.DevNull, srv.url() + "/"}},
+		{"GET, after --trace-ascii", []string{"-s", "--trace-ascii", os.DevNull, "-v", srv.url() + "/"}},
+		{"POST", []string{"-sv", "-o", os.DevNull, "-d", "a=1&b=\x01\r\n", srv.url() + "/post"}},
+		{"two URLs", []string{"-sv", "-o", os.DevNull, "-o", os.DevNull, srv.url() + "/1", srv.url() + "/2"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stderr, stdout := map[string]string{}, map[string]string{}
+			for _, who := range []string{"curl", "hop"} {
+				args := append(append([]string{}, same...), tt.args...)
+				c := exec.Command(curl, args...)
+				if who == "hop" {
+					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+				}
+				var out, errOut bytes.Buffer
+				c.Stdout, c.Stderr = &out, &errOut
+				if err := c.Run(); err != nil {
+					t.Fatalf("%s: %v\n%s", who, err, errOut.Bytes())
+				}
+				stderr[who], stdout[who] = verboseComparable(errOut.String()), out.String()
+			}
+			if stderr["hop"] != stderr["curl"] {
+				t.Errorf("hop curl -v wrote:\n%s\ncurl -v:\n%s", stderr["hop"], stderr["curl"])
+			}
+			if stdout["hop"] != stdout["curl"] {
+				t.Errorf("hop curl's stdout: %q; curl's: %q", stdout["hop"], stdout["curl"])
+			}
+		})
+	}
+}
+
+// verboseComparable is -v's output with --trace-time's stamps taken off, each request head's field lines
+// sorted, and curl's notes about its connection cache (with a pointer in them) left out.
+func verboseComparable(s string) string {
+	var b strings.Builder
+	var fields []string
+	for _, l := range strings.SplitAfter(s, "\n") {
+		if len(l) > 16 && l[2] == ':' && l[5] == ':' && l[8] == '.' && l[15] == ' ' {
+			l = l[16:]
+		}
+		switch {
+		case strings.HasPrefix(l, "* Found bundle for host") || strings.HasPrefix(l, "* Can not multiplex"):
+			continue
+		case strings.HasPrefix(l, "> ") && strings.Contains(l, ": "):
+			fields = append(fields, l)
+			continue
+		case strings.HasPrefix(l, "> \r\n"):
+			slices.Sort(fields)
+			b.WriteString(strings.Join(fields, ""))
+			fields = nil
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}

@@ -708,7 +708,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	fs.StringVar(&o.HAR, "har", "", "also write the exchange to FILE as HAR 1.2 (- writes it to stdout)")
 	fs.StringVar(&o.TraceASCII, "trace-ascii", "", "write everything sent and received to FILE as it happens, as curl's --trace-ascii (- for stdout, % for stderr)")
 	fs.StringVar(&o.TraceHex, "trace-hex", "", "the same with the bytes in hex beside their text, as curl's --trace (hop's --trace is the waterfall)")
-	fs.BoolVar(&o.TraceTime, "trace-time", false, "start each block and Info line of --trace-ascii's or --trace-hex's dump with the time")
+	fs.StringVar(&o.TraceVerbose, "trace-verbose", "", "write curl -v's lines to FILE as it happens: * notes, > the request head, < each response head, {/} [N bytes data] (hop curl's -v is --trace-verbose %)")
+	fs.BoolVar(&o.TraceTime, "trace-time", false, "start each line of a --trace-ascii, --trace-hex or --trace-verbose dump with the time")
 	fs.StringVar(&o.Stderr, "stderr", "", "write what goes to stderr to FILE instead (- for stdout), as curl does")
 	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the exchange, write curl's %{variables} in this template (@FILE, @- to read it)")
 }

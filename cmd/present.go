@@ -83,7 +83,8 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 		p.respBody, p.respHead = true, o.Include
 	default:
 		p.respBody = true
-		p.respHead = s.ErrTTY || o.Include
+		// A --trace-verbose dump (hop curl's -v) shows each head with its "< " lines already.
+		p.respHead = s.ErrTTY && o.TraceVerbose == "" || o.Include
 		p.summary = s.ErrTTY
 		p.waterfall = o.Trace
 	}

@@ -100,9 +100,10 @@ type OutputOptions struct {
 	DumpHeader      string // -D: every response head to this file as received ("-": stdout), as curl writes it
 	Stderr          string // curl's --stderr: what goes to stderr goes to this file instead ("-": stdout)
 	// TraceASCII and TraceHex are curl's --trace-ascii and --trace: everything sent and received, dumped to
-	// this file as it happens ("-": stdout, "%": stderr); TraceTime stamps each line (--trace-time).
-	TraceASCII, TraceHex string
-	TraceTime            bool
+	// this file as it happens ("-": stdout, "%": stderr); TraceVerbose is curl -v's lines (hop curl's -v is
+	// --trace-verbose %); TraceTime stamps each line (--trace-time).
+	TraceASCII, TraceHex, TraceVerbose string
+	TraceTime                          bool
 
 	headOnly bool          // -I: the response head is what is shown, whatever the method (-I -X GET, as curl)
 	urlNum   int           // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
@@ -110,7 +111,7 @@ type OutputOptions struct {
 	// downloadFollows is -O/--download's: redirects are followed, as HTTPie's --download implies --follow
 	// (hop curl's -O -J follows only with -L, as curl does).
 	downloadFollows bool
-	dump            *curlTrace // --trace-ascii's or --trace-hex's dump, open while requests are sent
+	dump            *curlTrace // --trace-ascii's, --trace-hex's or --trace-verbose's dump, open while requests are sent
 
 	// curlAsIs holds curl's -S, --fail and --fail-with-body, and HTTPie's --check-status and --stream:
 	// accepted, because hop already behaves as they ask (errors are shown with -s; a 4xx or 5xx fails, its

@@ -35,6 +35,10 @@ func TestTranslate(t *testing.T) {
 		// --user stays); the method as typed goes as -X.
 		{`-u a:b -H --user --oauth2-bearer t -X post example.com`,
 			[]string{"request", "post", "example.com", "--header", "--user", "--bearer", "t", "-X", "post", "--ignore-stdin"}},
+		// -v is curl's trace in its plain layout to stderr: the last of -v, --trace-ascii, --trace wins.
+		{`-sv example.com`, []string{"request", "GET", "example.com", "--silent", "--trace-verbose", "%", "--ignore-stdin"}},
+		{`-v --trace-ascii t.txt example.com`, []string{"request", "GET", "example.com", "--trace-ascii", "t.txt", "--ignore-stdin"}},
+		{`--trace t.txt --trace-time -v example.com`, []string{"request", "GET", "example.com", "--trace-verbose", "%", "--trace-time", "--ignore-stdin"}},
 		{`-r 0-99 example.com`, []string{"request", "GET", "example.com", "--header", "Range: bytes=0-99", "--ignore-stdin"}},
 		{`-sD - -o /dev/null example.com`, []string{"request", "GET", "example.com", "--silent", "--dump-header", "-", "--output", "/dev/null", "--ignore-stdin"}},
 		// -g: no globbing, the URL as typed; -o and -O pair with the URLs, so extra ones are left out.
@@ -176,8 +180,8 @@ func TestParseRate(t *testing.T) {
 
 // --next (-:) starts a part of the command with options of its own, as in curl: the method, headers, data,
 // -o and -w of one part do not reach the next; curl's global options (-v, -s, --fail-early, -Z...) hold for
-// every part wherever they are typed; --stderr goes with the first part only (hop's stderr is redirected
-// once). A part with no URL is refused, as is standard input read by two parts.
+// every part wherever they are typed; --stderr and -v's dump go with the first part only (hop's stderr is
+// redirected once, one dump serves all). A part with no URL is refused, as is standard input read by two parts.
 func TestTranslateNext(t *testing.T) {
 	plan, err := Translate([]string{"-s", "-u", "a:b", "-d", "x", "-o", "out", "a.example", "--next", "-H", "X: 1", "b.example/[1-2]", "-v",
 		"-:", "--stderr", "log", "-X", "DELETE", "c.example"}, nil)
@@ -185,9 +189,9 @@ func TestTranslateNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"request", "POST", "a.example", "--silent", "--user", "a:b", "--data", "x", "--verbose", "--stderr", "log", "--output", "out", "--expect100-timeout", "1", "--ignore-stdin"},
-		{"request", "GET", "b.example/1", "--header", "X: 1", "--verbose", "--silent", "--ignore-stdin"},
-		{"request", "DELETE", "c.example", "--silent", "--verbose", "--ignore-stdin"},
+		{"request", "POST", "a.example", "--silent", "--user", "a:b", "--data", "x", "--stderr", "log", "--trace-verbose", "%", "--output", "out", "--expect100-timeout", "1", "--ignore-stdin"},
+		{"request", "GET", "b.example/1", "--header", "X: 1", "--silent", "--ignore-stdin"},
+		{"request", "DELETE", "c.example", "--silent", "--ignore-stdin"},
 	}
 	if !reflect.DeepEqual(plan.Parts, want) || !reflect.DeepEqual(plan.Args, want[0]) {
 		t.Errorf("parts\n%q\nwant\n%q", plan.Parts, want)

@@ -234,7 +234,8 @@ var options = []curlOption{
 	{long: "globoff", short: 'g', hop: func(_ string, t *translation) []string { t.globoff = true; return nil }},
 	same("path-as-is", 0, false),
 	same("request-target", 0, true),
-	global(same("verbose", 'v', false)),
+	// -v is curl's trace in its plain layout, to stderr: the last of -v, --trace-ascii and --trace wins.
+	{long: "verbose", short: 'v', global: true, hop: func(_ string, t *translation) []string { t.dump = []string{"--trace-verbose", "%"}; return nil }},
 	global(same("silent", 's', false)),
 	global(accepted("show-error", 'S', false)), // hop always says what went wrong
 	accepted("fail", 'f', false),               // hop fails on 4xx and 5xx already (exit 4 and 5)
@@ -250,7 +251,7 @@ var options = []curlOption{
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
 	global(same("stderr", 0, true)),
-	// --trace-ascii and --trace (hop's --trace-hex): one dump for the whole command, the last one typed.
+	// --trace-ascii and --trace (hop's --trace-hex): one dump for the whole command, the last one typed (-v's too).
 	{long: "trace-ascii", value: true, global: true, hop: func(v string, t *translation) []string { t.dump = []string{"--trace-ascii", v}; return nil }},
 	{long: "trace", value: true, global: true, hop: func(v string, t *translation) []string { t.dump = []string{"--trace-hex", v}; return nil }},
 	{long: "trace-time", global: true, hop: func(_ string, t *translation) []string { t.traceTime = true; return nil }},
@@ -346,7 +347,7 @@ type globals struct {
 	parallelMax string      // --parallel-max
 	globalFlags []partFlags // hop's flags for curl's other global options (-v, -s...), by the part typed in
 	stderr      []string    // --stderr's, which hop applies once, with the first part
-	dump        []string    // --trace-ascii's or --trace's, applied with the first part: one dump for all
+	dump        []string    // -v's, --trace-ascii's or --trace's, applied with the first part: one dump for all
 	traceTime   bool        // --trace-time
 
 	err     error                             // an option's value hop cannot take
