@@ -246,16 +246,21 @@ func (t *curlTrace) Sent(p []byte) {
 
 // ReceivedHead writes a response head a line to a block, as curl does, in -D's form (fields sorted by
 // name: Go keeps no order), credentials masked unless --show-secrets.
+// An informational head (100 Continue) is shown without the blank line that ends it, as curl shows it.
 func (t *curlTrace) ReceivedHead(proto string, code int, status string, header http.Header) {
 	var b strings.Builder
 	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status}, t.secrets.Header(header), t.plain)
+	head := b.String()
+	if code < 200 {
+		head = strings.TrimSuffix(head, "\r\n")
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.plain {
-		t.head("< ", b.String())
+		t.head("< ", head)
 		return
 	}
-	for line := range strings.SplitAfterSeq(b.String(), "\n") {
+	for line := range strings.SplitAfterSeq(head, "\n") {
 		if line != "" {
 			t.block(format.TraceRecvHeader, []byte(line))
 		}
