@@ -22,8 +22,8 @@ func CertInfo(certs []*x509.Certificate) string {
 	var b strings.Builder
 	for _, c := range certs {
 		line := func(name, value string) { b.WriteString(name + ":" + value + "\n") }
-		line("Subject", onelineName(c.Subject))
-		line("Issuer", onelineName(c.Issuer))
+		line("Subject", opensslName(c.Subject, ", ", " = "))
+		line("Issuer", opensslName(c.Issuer, ", ", " = "))
 		line("Version", fmt.Sprint(c.Version-1))
 		serial := hex.EncodeToString(c.SerialNumber.Bytes())
 		if serial == "" {
@@ -62,9 +62,11 @@ func CertInfo(certs []*x509.Certificate) string {
 // opensslTime is how OpenSSL prints an ASN.1 time: "Dec  3 16:53:03 2026 GMT".
 const opensslTime = "Jan _2 15:04:05 2006 GMT"
 
-// onelineName is a name as OpenSSL's one-line form writes it: "C = US, O = Example, CN = example.com", in
-// the certificate's order.
-func onelineName(n pkix.Name) string {
+// opensslName is a name as OpenSSL writes it, its attributes in the certificate's order, each "key", eq,
+// "value", with sep between them: curl's certinfo has OpenSSL's one-line form ("C = US, O = Example, CN =
+// example.com": ", " and " = "), its -v the form X509_NAME_print_ex gives it ("C=US; O=Example": "; " and
+// "=").
+func opensslName(n pkix.Name, sep, eq string) string {
 	short := map[string]string{
 		"2.5.4.6": "C", "2.5.4.8": "ST", "2.5.4.7": "L", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.3": "CN",
 		"2.5.4.5": "serialNumber", "2.5.4.9": "street", "2.5.4.17": "postalCode", "1.2.840.113549.1.9.1": "emailAddress",
@@ -76,9 +78,9 @@ func onelineName(n pkix.Name) string {
 		if key == "" {
 			key = atv.Type.String()
 		}
-		parts = append(parts, fmt.Sprintf("%s = %v", key, atv.Value))
+		parts = append(parts, fmt.Sprintf("%s%s%v", key, eq, atv.Value))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }
 
 func opensslSignature(a x509.SignatureAlgorithm) string {
