@@ -14,6 +14,7 @@ import (
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
 )
 
@@ -195,6 +196,7 @@ func (t *curlTrace) Connected(c trace.Conn) {
 		default:
 			t.info("ALPN: server did not agree on a protocol. Uses default.")
 		}
+		t.info(tlsinfo.CurlCertNotes(cs, c.Server, time.Now())...)
 	}
 	switch {
 	case c.QUIC:

@@ -339,3 +339,69 @@ func verboseComparable(s string) string {
 	}
 	return b.String()
 }
+
+// TestVerboseCertificateAsCurl compares what curl -v and hop curl -v say of a server's certificate: its
+// subject, dates and issuer in OpenSSL's form, the name matched (an IP address, a DNS name), and the
+// verification's result, "ok" or, under -k, the chain's own failing as OpenSSL words it (an issuer
+// missing, a self-signed leaf).
+func TestVerboseCertificateAsCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	serve := func(leaf testserver.Leaf) (port string) {
+		cert, err := pki.Issue(leaf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := testserver.Start(testserver.Config{TLS: true, Cert: &cert})
+		t.Cleanup(srv.Close)
+		_, port, _ = net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
+		return port
+	}
+	local := []string{"127.0.0.1", "localhost"}
+	good, self := serve(testserver.Leaf{Names: local}), serve(testserver.Leaf{Names: local, SelfSigned: true})
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"an IP address", []string{"--cacert", root, "https://127.0.0.1:" + good + "/"}},
+		{"a DNS name", []string{"--cacert", root, "--resolve", "localhost:" + good + ":127.0.0.1", "https://localhost:" + good + "/"}},
+		{"-k, no issuer", []string{"-k", "https://127.0.0.1:" + good + "/"}},
+		{"-k, self-signed", []string{"-k", "https://127.0.0.1:" + self + "/"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			notes := map[string]string{}
+			for _, who := range []string{"curl", "hop"} {
+				args := append([]string{"-sv", "-o", os.DevNull}, tt.args...)
+				c := exec.Command(curl, args...)
+				if who == "hop" {
+					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+				}
+				out, err := c.CombinedOutput()
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", who, err, out)
+				}
+				var b strings.Builder
+				for l := range strings.SplitAfterSeq(string(out), "\n") {
+					if strings.HasPrefix(l, "* Server certificate:") || strings.HasPrefix(l, "*  ") &&
+						!strings.HasPrefix(l, "*  CAfile:") && !strings.HasPrefix(l, "*  CApath:") {
+						b.WriteString(l)
+					}
+				}
+				notes[who] = b.String()
+			}
+			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "*  issuer: ") {
+				t.Errorf("hop curl -v says of the certificate:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
+			}
+		})
+	}
+}

@@ -33,6 +33,7 @@ type Dump interface {
 // Conn is the connection a request got.
 type Conn struct {
 	Host          string // the URL's host, or the proxy's when the request went through one
+	Server        string // the URL's host, which the server's certificate (TLS) must name
 	Remote, Local net.Addr
 	Reused        bool
 	// TLS is a new connection's handshake (the server's, in a tunnel through an https:// proxy); nil for a
@@ -92,7 +93,7 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		gotConn(info)
 		c := Conn{Reused: info.Reused}
 		h.mu.Lock()
-		c.Host = h.rec.Host
+		c.Host, c.Server = h.rec.Host, h.rec.Host
 		if h.rec.Proxy != "" {
 			c.Host = hostOf(h.rec.Proxy)
 		}
