@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
 )
@@ -281,6 +283,32 @@ func (t *curlTrace) Finished(c trace.Conn, closing bool) {
 	default:
 		t.info(fmt.Sprintf("Connection #%d to host %s left intact", n, c.Host))
 	}
+}
+
+// Following says, as curl does, that credentials are cleared for a redirect to another port or scheme
+// (unless --location-trusted), and where the redirect takes the exchange (credentials in the URL masked
+// unless --show-secrets).
+func (t *curlTrace) Following(r trace.Redirect) {
+	u := r.To.String()
+	if !t.secrets.Show {
+		u = redact.URL(u)
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch from, to := port(r.From), port(r.To); {
+	case r.Trusted:
+	case from != to:
+		t.info("Clear auth, redirects to port from " + from + " to " + to)
+	case r.From.Scheme != r.To.Scheme:
+		t.info("Clear auth, redirects scheme from " + r.From.Scheme + " to " + r.To.Scheme)
+	}
+	t.info("Issue another request to this URL: '" + u + "'")
 }
 
 func (t *curlTrace) Received(p []byte) {

@@ -275,6 +275,7 @@ func TestVerboseAsCurl(t *testing.T) {
 		t.Fatal("curl is not installed; make test installs it")
 	}
 	srv := startWireServer(t, wireReply)
+	moved := startWireServer(t, "HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: "+srv.url()+"/to\r\n\r\n")
 	same := []string{"-A", "curl/7.88.1", "-H", "Accept-Encoding:"}
 	for _, tt := range []struct {
 		name string
@@ -287,6 +288,7 @@ func TestVerboseAsCurl(t *testing.T) {
 		{"POST", []string{"-sv", "-o", os.DevNull, "-d", "a=1&b=\x01\r\n", srv.url() + "/post"}},
 		{"POST, 100 Continue", []string{"-sv", "-o", os.DevNull, "-H", "Expect: 100-continue", "-d", "a=1", srv.url() + "/post"}},
 		{"two URLs", []string{"-sv", "-o", os.DevNull, "-o", os.DevNull, srv.url() + "/1", srv.url() + "/2"}},
+		{"redirected", []string{"-svL", "-o", os.DevNull, moved.url() + "/from"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			stderr, stdout := map[string]string{}, map[string]string{}

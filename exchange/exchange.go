@@ -316,6 +316,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		}
 		upgraded = up
 		drain(resp.Body)
+		trace.Following(ctx, trace.Redirect{From: cur.URL, To: next, Trusted: c.Options.LocationTrusted})
 		if request.Origin(next) != origin && !c.Options.LocationTrusted {
 			// Once dropped, credentials stay dropped, even if a later hop comes back to the first origin.
 			for _, h := range credentialHeaders {

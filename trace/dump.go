@@ -28,6 +28,14 @@ type Dump interface {
 	// Finished is the response's end, its body read whole: its connection goes back to the pool, or is
 	// closed (closing: the server or the request said Connection: close).
 	Finished(c Conn, closing bool)
+	Following(r Redirect) // a redirect is followed
+}
+
+// Redirect is a redirect an exchange follows: the next request goes from one URL to another. Trusted says
+// that credentials go on to another origin (--location-trusted).
+type Redirect struct {
+	From, To *url.URL
+	Trusted  bool
 }
 
 // Conn is the connection a request got.
@@ -55,6 +63,13 @@ func WithDump(ctx context.Context, d Dump) context.Context {
 }
 
 type dumpKey struct{}
+
+// Following tells the context's Dump, if it has one, that the exchange follows a redirect.
+func Following(ctx context.Context, r Redirect) {
+	if d := dumpOf(ctx); d != nil {
+		d.Following(r)
+	}
+}
 
 func dumpOf(ctx context.Context) Dump {
 	d, _ := ctx.Value(dumpKey{}).(Dump)
