@@ -177,6 +177,8 @@ func TestHostileServers(t *testing.T) {
 		// Escapes in every place a server puts text.
 		{name: "escapes in a text body", path: "/hostile/text-escapes", maxRSS: 40, bodyHash: true},
 		{name: "escapes in the reason, a header and the body", path: "/misbehave/escape", args: []string{"-v"}, maxRSS: 40, bodyHash: true},
+		{name: "escapes in curl's -v lines", path: "/misbehave/escape", args: []string{"--trace-verbose", "%"}, maxRSS: 40, bodyHash: true},
+		{name: "escapes in a --trace-ascii dump", path: "/misbehave/escape", args: []string{"--trace-ascii", "%"}, maxRSS: 40, bodyHash: true},
 		{name: "escapes in JSON keys and strings", path: "/hostile/json/escapes", maxRSS: 40, bodyHash: true},
 		{name: "a raw 8-bit CSI deep in JSON", path: "/hostile/json/raw-c1", maxRSS: 40, bodyHash: true},
 		{name: "a raw 8-bit CSI in a large array", path: "/hostile/json/raw-c1-array", maxRSS: 40, bodyHash: true},
