@@ -188,6 +188,9 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	}
 	t.info(fmt.Sprintf("Connected to %s %s (#%d)", c.Host, to, n))
 	if cs := c.TLS; cs != nil {
+		if len(c.ALPN) > 0 && !c.QUIC {
+			t.info("ALPN: offers " + strings.Join(c.ALPN, ","))
+		}
 		// OpenSSL's names for the versions, as curl prints them: TLSv1.3.
 		version := strings.Replace(tls.VersionName(cs.Version), "TLS 1.", "TLSv1.", 1)
 		t.info("SSL connection using " + version + " / " + tls.CipherSuiteName(cs.CipherSuite))

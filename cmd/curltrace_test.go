@@ -342,10 +342,11 @@ func verboseComparable(s string) string {
 	return b.String()
 }
 
-// TestVerboseCertificateAsCurl compares what curl -v and hop curl -v say of a server's certificate: its
-// subject, dates and issuer in OpenSSL's form, the name matched (an IP address, a DNS name), and the
-// verification's result, "ok" or, under -k, the chain's own failing as OpenSSL words it (an issuer
-// missing, a self-signed leaf).
+// TestVerboseCertificateAsCurl compares what curl -v and hop curl -v say of a TLS handshake: the protocols
+// offered and accepted over ALPN, the version and cipher, and the server's certificate: its subject, dates
+// and issuer in OpenSSL's form, the name matched (an IP address, a DNS name), and the verification's
+// result, "ok" or, under -k, the chain's own failing as OpenSSL words it (an issuer missing, a self-signed
+// leaf).
 func TestVerboseCertificateAsCurl(t *testing.T) {
 	curl, err := exec.LookPath("curl")
 	if err != nil {
@@ -379,6 +380,7 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 		{"a DNS name", []string{"--cacert", root, "--resolve", "localhost:" + good + ":127.0.0.1", "https://localhost:" + good + "/"}},
 		{"-k, no issuer", []string{"-k", "https://127.0.0.1:" + good + "/"}},
 		{"-k, self-signed", []string{"-k", "https://127.0.0.1:" + self + "/"}},
+		{"HTTP/1.1 offered", []string{"--http1.1", "--cacert", root, "https://127.0.0.1:" + good + "/"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			notes := map[string]string{}
@@ -394,7 +396,8 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 				}
 				var b strings.Builder
 				for l := range strings.SplitAfterSeq(string(out), "\n") {
-					if strings.HasPrefix(l, "* Server certificate:") || strings.HasPrefix(l, "*  ") &&
+					if strings.HasPrefix(l, "* Server certificate:") || strings.HasPrefix(l, "* ALPN: ") ||
+						strings.HasPrefix(l, "* SSL connection using ") || strings.HasPrefix(l, "*  ") &&
 						!strings.HasPrefix(l, "*  CAfile:") && !strings.HasPrefix(l, "*  CApath:") {
 						b.WriteString(l)
 					}

@@ -45,8 +45,9 @@ type Conn struct {
 	Remote, Local net.Addr
 	Reused        bool
 	// TLS is a new connection's handshake (the server's, in a tunnel through an https:// proxy); nil for a
-	// reused or plain connection.
+	// reused or plain connection. ALPN is what it offered.
 	TLS  *tls.ConnectionState
+	ALPN []string
 	QUIC bool // HTTP/3
 }
 
@@ -117,7 +118,7 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 			c.QUIC = c.Local != nil && c.Local.Network() == "udp"
 		}
 		if !info.Reused {
-			c.TLS = h.rec.TLS
+			c.TLS, c.ALPN = h.rec.TLS, h.rec.ALPN
 		}
 		h.dump.quic, h.dump.conn = c.QUIC, c
 		h.mu.Unlock()

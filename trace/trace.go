@@ -64,6 +64,7 @@ type Record struct {
 	BodyBytes    int64  // bytes of body read off the wire (before decoding)
 	BodyComplete bool   // the body was read to its end
 	TLS          *tls.ConnectionState
+	ALPN         []string             // the protocols the handshake offered, when it was hop's own
 	ProxyTLS     *tls.ConnectionState // the handshake with an https:// proxy, when this hop made one
 	TLSErr       error                // why the handshake failed, if it did
 	CertAsked    bool                 // the server asked for a client certificate during the handshake
@@ -361,13 +362,14 @@ func (r Record) RouteName() string {
 	return "direct"
 }
 
-// TLSStarted records that a dialer began the TLS handshake itself. From then on the hop ignores the
-// transport's own TLS hooks, which fire again around a handshake already done.
-func TLSStarted(ctx context.Context) {
+// TLSStarted records that a dialer began the TLS handshake itself, offering these protocols over ALPN. From
+// then on the hop ignores the transport's own TLS hooks, which fire again around a handshake already done.
+func TLSStarted(ctx context.Context, alpn []string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, now time.Time) {
 			h.ownTLS = true
 			r.Events.TLSStart = now
+			r.ALPN = alpn
 		})
 	}
 }

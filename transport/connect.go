@@ -291,7 +291,7 @@ func checkALPN(tc *tls.Conn, cfg *tls.Config) error {
 // hooks do not fire for connections it did not set up.
 func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, error) {
 	tc := tls.Client(conn, cfg)
-	trace.TLSStarted(ctx)
+	trace.TLSStarted(ctx, cfg.NextProtos)
 	err := tc.HandshakeContext(ctx)
 	cs := tc.ConnectionState()
 	trace.TLSDone(ctx, &cs, err)
