@@ -26,6 +26,10 @@ type Proxy struct {
 	// Eager sends a CONNECT's answer together with the first bytes the server sends (a server that speaks
 	// first, as SMTP's does), in one write: the client reads both at once.
 	Eager bool
+	// Answer, when set, is the head a CONNECT is answered with before the tunnel opens, in place of
+	// "HTTP/1.1 200 Connection established\r\n\r\n": a proxy's sloppy 2xx (a Transfer-Encoding, a
+	// Content-Length, another 2xx code).
+	Answer string
 }
 
 // ServeHTTP implements http.Handler.
@@ -71,6 +75,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Connects.Add(1)
 	answer := []byte("HTTP/1.1 200 Connection established\r\n\r\n")
+	if p.Answer != "" {
+		answer = []byte(p.Answer)
+	}
 	if p.Eager {
 		first := make([]byte, 4096)
 		upstream.SetReadDeadline(time.Now().Add(2 * time.Second))

@@ -274,8 +274,11 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header
 	if err != nil {
 		return nil, err
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
+	// names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading it
+	// would wait for the server, which waits for the TLS handshake), and after a refusal the connection is
+	// dropped. Any 2xx opens the tunnel, as in curl.
+	if resp.StatusCode/100 != 2 {
 		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: resp.Status}
 	}
 	if n := br.Buffered(); n > 0 {

@@ -265,6 +265,30 @@ func serveConns(t *testing.T, handle func(net.Conn)) string {
 	return ln.Addr().String()
 }
 
+// TestSloppyTunnelAnswers: a proxy's 2xx to CONNECT opens the tunnel, whatever framing its head names. RFC
+// 9110 (9.3.6) has the client ignore a Content-Length or Transfer-Encoding there, as curl does ("Ignoring
+// Transfer-Encoding in CONNECT 200 response"); read as a body's framing, it has hop wait for bytes the
+// server never sends first, until the connect limit. Any 2xx means the tunnel is open, as in curl.
+func TestSloppyTunnelAnswers(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	for _, answer := range []string{
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", // a Go handler's WriteHeader(200) before it hijacks
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
+		"HTTP/1.0 200 Connection established\r\nProxy-Agent: x\r\n\r\n",
+		"HTTP/1.1 204 No Content\r\n\r\n",
+	} {
+		proxy := httptest.NewServer(&testserver.Proxy{Route: func(string) string { return hostPort(srv.URL) }, Answer: answer})
+		defer proxy.Close()
+		tr := newTransport(t, Options{Proxy: proxy.URL, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca},
+			Resolve: []string{"example.com:443:127.0.0.1"}})
+		start := time.Now()
+		body, _, err := get(t, tr, "https://example.com/")
+		if err != nil || body != "hello from example.com" {
+			t.Errorf("through a proxy answering %q: %q, %v (after %s)", answer, body, err, time.Since(start).Round(time.Millisecond))
+		}
+	}
+}
+
 func TestProxyRefusals(t *testing.T) {
 	srv, ca := tlsBackend(t)
 	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
