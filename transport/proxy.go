@@ -219,7 +219,7 @@ func proxyAddr(u *url.URL) string {
 }
 
 // ProxyError is a proxy that refused to open the way to the server: an HTTP CONNECT answered with another
-// status than 200, or a SOCKS request the proxy refused or failed.
+// status than 2xx, or a SOCKS request the proxy refused or failed.
 type ProxyError struct {
 	Proxy  string // the proxy URL, password redacted
 	Target string // HOST:PORT
