@@ -279,7 +279,7 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header
 	// would wait for the server, which waits for the TLS handshake), and after a refusal the connection is
 	// dropped. Any 2xx opens the tunnel, as in curl.
 	if resp.StatusCode/100 != 2 {
-		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: resp.Status}
+		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: refusal(resp, req.Header.Get("Proxy-Authorization") != "")}
 	}
 	if n := br.Buffered(); n > 0 {
 		// A server that speaks first (SMTP's greeting) may be heard in the same read as the answer.
@@ -331,6 +331,33 @@ func setProxyHeaders(h, extra http.Header) {
 			h[name] = []string{""}
 		}
 	}
+}
+
+// refusal is a proxy's refusal of a CONNECT in words: its status, and for a 407 what to do about it: give
+// credentials, or other ones; or, when it asks only for schemes hop does not speak (NTLM, Negotiate,
+// Digest), that hop sends Basic.
+func refusal(resp *http.Response, sentCredentials bool) string {
+	if resp.StatusCode != http.StatusProxyAuthRequired {
+		return resp.Status
+	}
+	var schemes []string
+	for _, challenge := range resp.Header.Values("Proxy-Authenticate") {
+		scheme, _, _ := strings.Cut(strings.TrimSpace(challenge), " ")
+		if strings.EqualFold(scheme, "Basic") {
+			schemes = nil
+			break
+		}
+		if len(schemes) < 4 && scheme != "" && httpguts.ValidHeaderFieldName(scheme) {
+			schemes = append(schemes, scheme)
+		}
+	}
+	switch {
+	case len(schemes) > 0:
+		return fmt.Sprintf("%s (it asks for %s, which hop does not speak to proxies; hop sends Basic)", resp.Status, strings.Join(schemes, ", "))
+	case sentCredentials:
+		return resp.Status + " (the credentials given were refused)"
+	}
+	return resp.Status + " (it wants credentials: -U USER:PASSWORD, or USER:PASSWORD@ in the proxy's URL)"
 }
 
 func basicAuth(u *url.URL) string {

@@ -303,8 +303,18 @@ func TestProxyRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer locked.Close()
+	// A 407 says what to do: give credentials, other ones, or (for a proxy that speaks only NTLM and
+	// Negotiate) that hop sends Basic.
+	asking := httptest.NewServer(&testserver.Proxy{User: "ann", Password: "right"})
+	defer asking.Close()
+	ntlm := httptest.NewServer(&testserver.Proxy{Route: func(string) string { return hostPort(srv.URL) },
+		Answer: "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n"})
+	defer ntlm.Close()
 	for proxy, want := range map[string]string{
-		refusing.URL:                          "refused the tunnel to " + hostPort(srv.URL) + ": 503 Service Unavailable",
+		refusing.URL: "refused the tunnel to " + hostPort(srv.URL) + ": 503 Service Unavailable",
+		asking.URL:   ": 407 Proxy Authentication Required (it wants credentials: -U USER:PASSWORD, or USER:PASSWORD@ in the proxy's URL)",
+		"http://ann:wrong@" + strings.TrimPrefix(asking.URL, "http://"): ": 407 Proxy Authentication Required (the credentials given were refused)",
+		ntlm.URL:                              ": 407 Proxy Authentication Required (it asks for NTLM, Negotiate, which hop does not speak to proxies; hop sends Basic)",
 		"socks5://" + noRoute.Addr():          "connection refused",
 		"socks5://ann:wrong@" + locked.Addr(): "the user name or password was refused",
 		"socks5://" + locked.Addr():           "wants an authentication method",
