@@ -176,17 +176,7 @@ func (t *curlTrace) Connected(c trace.Conn) {
 		}
 		return
 	}
-	if len(t.conns) >= maxTracedConns {
-		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
-	}
-	n := t.next
-	t.next++
-	t.conns[key] = n
-	to := fmt.Sprintf("(%s)", addrText(c.Remote))
-	if host, port, err := net.SplitHostPort(addrText(c.Remote)); err == nil {
-		to = fmt.Sprintf("(%s) port %s", host, port)
-	}
-	t.info(fmt.Sprintf("Connected to %s %s (#%d)", c.Host, to, n))
+	t.opened(c)
 	if cs := c.TLS; cs != nil {
 		if len(c.ALPN) > 0 && !c.QUIC {
 			t.info("ALPN: offers " + strings.Join(c.ALPN, ","))
@@ -211,6 +201,21 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	}
 }
 
+// opened numbers a new connection, as curl numbers them, and says it is connected; call it with t.mu held.
+func (t *curlTrace) opened(c trace.Conn) {
+	if len(t.conns) >= maxTracedConns {
+		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
+	}
+	n := t.next
+	t.next++
+	t.conns[[2]string{addrText(c.Local), addrText(c.Remote)}] = n
+	to := fmt.Sprintf("(%s)", addrText(c.Remote))
+	if host, port, err := net.SplitHostPort(addrText(c.Remote)); err == nil {
+		to = fmt.Sprintf("(%s) port %s", host, port)
+	}
+	t.info(fmt.Sprintf("Connected to %s %s (#%d)", c.Host, to, n))
+}
+
 func addrText(a net.Addr) string {
 	if a == nil {
 		return ""
@@ -222,6 +227,13 @@ func addrText(a net.Addr) string {
 // -v's lines are escaped (they go to a terminal); a dump's blocks show bytes outside printable ASCII as
 // dots.
 func (t *curlTrace) SentHead(h trace.Head) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sent(h)
+}
+
+// sent writes a request head; call it with t.mu held.
+func (t *curlTrace) sent(h trace.Head) {
 	esc := func(s string) string { return s }
 	if t.plain {
 		esc = format.Escape
@@ -232,8 +244,6 @@ func (t *curlTrace) SentHead(h trace.Head) {
 		b.WriteString(esc(f[0]) + ": " + esc(t.secrets.Field(f[0], f[1])) + "\r\n")
 	}
 	b.WriteString("\r\n")
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.plain {
 		t.head("> ", b.String())
 	} else {
@@ -255,14 +265,19 @@ func (t *curlTrace) Sent(p []byte) {
 // name: Go keeps no order), credentials masked unless --show-secrets.
 // An informational head (100 Continue) is shown without the blank line that ends it, as curl shows it.
 func (t *curlTrace) ReceivedHead(proto string, code int, status string, header http.Header) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.received(proto, code, status, header)
+}
+
+// received writes a response head; call it with t.mu held.
+func (t *curlTrace) received(proto string, code int, status string, header http.Header) {
 	var b strings.Builder
 	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status}, t.secrets.Header(header), t.plain)
 	head := b.String()
 	if code < 200 {
 		head = strings.TrimSuffix(head, "\r\n")
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.plain {
 		t.head("< ", head)
 		return
