@@ -35,18 +35,19 @@ type curlTrace struct {
 	stamp            bool // --trace-time
 	secrets          format.Secrets
 
-	mu     sync.Mutex
-	conns  map[[2]string]int // the connections opened, numbered from 0 as curl numbers them, by their addresses
-	next   int               // the next connection's number
-	traced bool              // plain: a data line was written since the last head or note, as curl writes one a run
-	err    error             // the first write that failed
+	mu       sync.Mutex
+	conns    map[[2]string]int  // the connections opened, numbered from 0 as curl numbers them, by their addresses
+	tunneled map[[2]string]bool // connections said to be connected with their tunnel, before the request got them
+	next     int                // the next connection's number
+	traced   bool               // plain: a data line was written since the last head or note, as curl writes one a run
+	err      error              // the first write that failed
 }
 
 // openCurlTrace opens the dump --trace-ascii, --trace-hex or --trace-verbose asks for, if one does: a file
 // (created 0600: it holds the heads, cookies included), or stdout for "-" and stderr for "%", as in curl.
 // nil when none is given.
 func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
-	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}}
+	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}}
 	t.secrets = format.Secrets{Show: o.ShowSecrets}
 	given := 0
 	for _, d := range []struct {
@@ -176,7 +177,11 @@ func (t *curlTrace) Connected(c trace.Conn) {
 		}
 		return
 	}
-	t.opened(c)
+	if t.tunneled[key] {
+		delete(t.tunneled, key) // said with its tunnel
+	} else {
+		t.opened(c)
+	}
 	if cs := c.TLS; cs != nil {
 		if len(c.ALPN) > 0 && !c.QUIC {
 			t.info("ALPN: offers " + strings.Join(c.ALPN, ","))
@@ -205,6 +210,7 @@ func (t *curlTrace) Connected(c trace.Conn) {
 func (t *curlTrace) opened(c trace.Conn) {
 	if len(t.conns) >= maxTracedConns {
 		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
+		clear(t.tunneled)
 	}
 	n := t.next
 	t.next++
@@ -300,6 +306,29 @@ func (t *curlTrace) Finished(c trace.Conn, closing bool) {
 		t.info(fmt.Sprintf("Closing connection %d", n))
 	default:
 		t.info(fmt.Sprintf("Connection #%d to host %s left intact", n, c.Host))
+	}
+}
+
+// Tunneling says, as curl does, that a new connection to an HTTP proxy asks it for a tunnel: the
+// connection, then the CONNECT's head (its credentials masked unless --show-secrets).
+func (t *curlTrace) Tunneling(c trace.Conn, target string, h trace.Head) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.opened(c)
+	t.tunneled[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
+	t.info("Establish HTTP proxy tunnel to " + target)
+	t.sent(h)
+}
+
+// TunnelAnswer writes the proxy's answer to a CONNECT, and what curl says of it.
+func (t *curlTrace) TunnelAnswer(proto string, code int, status string, header http.Header) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.received(proto, code, status, header)
+	if code/100 == 2 {
+		t.info("CONNECT phase completed", fmt.Sprintf("CONNECT tunnel established, response %d", code))
+	} else {
+		t.info(fmt.Sprintf("CONNECT tunnel failed, response %d", code))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -406,6 +407,67 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 			}
 			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "*  issuer: ") {
 				t.Errorf("hop curl -v says of the certificate:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
+			}
+		})
+	}
+}
+
+// TestVerboseTunnelAsCurl compares what curl -v and hop curl -v say of a CONNECT through an HTTP proxy: the
+// connection to the proxy, the tunnel asked for, the CONNECT's request line and Host, the proxy's answer,
+// and curl's words for an opened tunnel and for a refused one (a 407).
+func TestVerboseTunnelAsCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := testserver.Start(testserver.Config{TLS: true, Cert: &cert})
+	defer srv.Close()
+	route := func(string) string { return strings.TrimPrefix(srv.URL, "https://") }
+	open := httptest.NewServer(&testserver.Proxy{Route: route})
+	defer open.Close()
+	locked := httptest.NewServer(&testserver.Proxy{Route: route, User: "ann", Password: "s3cret"})
+	defer locked.Close()
+	for _, tt := range []struct {
+		name, proxy string
+		code        int
+	}{{"tunnel opened", open.URL, 0}, {"tunnel refused", locked.URL, 56}} {
+		t.Run(tt.name, func(t *testing.T) {
+			notes := map[string]string{}
+			for _, who := range []string{"curl", "hop"} {
+				args := []string{"-sv", "-o", os.DevNull, "-x", tt.proxy, "--cacert", root, srv.URL + "/"}
+				c := exec.Command(curl, args...)
+				if who == "hop" {
+					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+				}
+				out, err := c.CombinedOutput()
+				if code := exitCode(err); who == "curl" && code != tt.code || who == "hop" && (code == 0) != (tt.code == 0) {
+					t.Fatalf("%s: exit %d\n%s", who, code, out)
+				}
+				var b strings.Builder
+				for l := range strings.SplitAfterSeq(string(out), "\n") {
+					for _, p := range []string{"* Connected to ", "* Establish HTTP proxy tunnel", "> CONNECT ", "> Host: ",
+						"< HTTP/1.1 ", "* CONNECT "} {
+						if strings.HasPrefix(l, p) {
+							b.WriteString(l)
+						}
+					}
+				}
+				notes[who] = b.String()
+			}
+			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "> CONNECT ") {
+				t.Errorf("hop curl -v says of the tunnel:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
 			}
 		})
 	}

@@ -29,6 +29,11 @@ type Dump interface {
 	// closed (closing: the server or the request said Connection: close).
 	Finished(c Conn, closing bool)
 	Following(r Redirect) // a redirect is followed
+	// Tunneling is a new connection c to an HTTP proxy (c.Host is the proxy's) asking it, with head h, for
+	// a tunnel to target (HOST:PORT); TunnelAnswer is the proxy's answer. They come before the request's
+	// Connected, which then tells of the connection's TLS with the server, not of the connection again.
+	Tunneling(c Conn, target string, h Head)
+	TunnelAnswer(proto string, code int, status string, header http.Header)
 }
 
 // Redirect is a redirect an exchange follows: the next request goes from one URL to another. Trusted says
@@ -64,6 +69,35 @@ func WithDump(ctx context.Context, d Dump) context.Context {
 }
 
 type dumpKey struct{}
+
+// Tunneling tells the context's Dump, if it has one, that conn, a new connection to the HTTP proxy named
+// proxy (host:port or a URL), asks it for a tunnel to target with head, a CONNECT request as written.
+func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []byte) {
+	d := dumpOf(ctx)
+	if d == nil {
+		return
+	}
+	c := Conn{Host: hostOf(proxy), Remote: conn.RemoteAddr(), Local: conn.LocalAddr()}
+	if h := hopOf(ctx); h != nil {
+		h.mu.Lock()
+		c.Server = h.rec.Host
+		h.mu.Unlock()
+	}
+	lines := strings.Split(strings.TrimSuffix(string(head), "\r\n\r\n"), "\r\n")
+	h := Head{Line: lines[0]}
+	for _, l := range lines[1:] {
+		name, value, _ := strings.Cut(l, ":")
+		h.Fields = append(h.Fields, [2]string{name, strings.TrimLeft(value, " ")})
+	}
+	d.Tunneling(c, target, h)
+}
+
+// TunnelAnswered tells the context's Dump, if it has one, the HTTP proxy's answer to a CONNECT.
+func TunnelAnswered(ctx context.Context, resp *http.Response) {
+	if d := dumpOf(ctx); d != nil {
+		d.TunnelAnswer(resp.Proto, resp.StatusCode, resp.Status, resp.Header)
+	}
+}
 
 // Following tells the context's Dump, if it has one, that the exchange follows a redirect.
 func Following(ctx context.Context, r Redirect) {
@@ -213,6 +247,9 @@ func (h *Hop) sentHead() Head {
 func hostOf(proxy string) string {
 	if u, err := url.Parse(proxy); err == nil && u.Host != "" {
 		return u.Hostname()
+	}
+	if host, _, err := net.SplitHostPort(proxy); err == nil {
+		return host
 	}
 	return proxy
 }

@@ -204,14 +204,14 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 		return conn, c.dial.socksConnect(ctx, conn, proxy, addr)
 	}
 	if proxy.Scheme != "https" {
-		return httpConnect(conn, proxy, addr, c.proxyHeader)
+		return httpConnect(ctx, conn, proxy, addr, c.proxyHeader)
 	}
 	tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 	err := tc.HandshakeContext(ctx)
 	if err == nil {
 		trace.ProxyTLSDone(ctx, tc.ConnectionState())
 		var tunnel net.Conn
-		tunnel, err = httpConnect(tc, proxy, addr, c.proxyHeader)
+		tunnel, err = httpConnect(ctx, tc, proxy, addr, c.proxyHeader)
 		// Under TLS 1.3 a proxy refuses the client's certificate (or its absence) after the handshake, in
 		// an alert the CONNECT's answer meets.
 		if err == nil || !strings.Contains(err.Error(), "remote error: tls:") {

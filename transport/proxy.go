@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/hop-cli/hop/redact"
+	"github.com/hop-cli/hop/trace"
 )
 
 // proxies decides which proxy, if any, a request goes through, as curl decides: --proxy (HTTPie's
@@ -255,7 +256,7 @@ func (e *ProxyTLSError) ProxyHandshake() string { return e.Proxy }
 
 // httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers extra
 // names (--proxy-header) on top of hop's own.
-func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header) (net.Conn, error) {
+func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target string, extra http.Header) (net.Conn, error) {
 	req := &http.Request{
 		Method: http.MethodConnect,
 		URL:    &url.URL{Opaque: target},
@@ -266,7 +267,12 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header
 		req.Header.Set("Proxy-Authorization", auth)
 	}
 	setProxyHeaders(req.Header, extra)
-	if err := req.Write(conn); err != nil {
+	var head bytes.Buffer
+	if err := req.Write(&head); err != nil {
+		return nil, err
+	}
+	trace.Tunneling(ctx, conn, proxy.Host, target, head.Bytes())
+	if _, err := conn.Write(head.Bytes()); err != nil {
 		return nil, err
 	}
 	br := bufio.NewReader(io.LimitReader(conn, maxHeaderBytes))
@@ -274,6 +280,7 @@ func httpConnect(conn net.Conn, proxy *url.URL, target string, extra http.Header
 	if err != nil {
 		return nil, err
 	}
+	trace.TunnelAnswered(ctx, resp)
 	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
 	// names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading it
 	// would wait for the server, which waits for the TLS handshake), and after a refusal the connection is
