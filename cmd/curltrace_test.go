@@ -471,4 +471,9 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 			}
 		})
 	}
+	// The proxy's credentials go in the CONNECT, masked in the dump.
+	out, err := exec.Command(hopBinary(t), "curl", "-sv", "-o", os.DevNull, "-x", locked.URL, "-U", "ann:s3cret", "--cacert", root, srv.URL+"/").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "\n> Proxy-Authorization: Basic ") || strings.Contains(string(out), "YW5uOnMzY3JldA") {
+		t.Errorf("hop curl -v -U through a proxy that wants them: %v\n%s", err, out)
+	}
 }
