@@ -30,6 +30,16 @@ type Proxy struct {
 	// "HTTP/1.1 200 Connection established\r\n\r\n": a proxy's sloppy 2xx (a Transfer-Encoding, a
 	// Content-Length, another 2xx code).
 	Answer string
+
+	mu     sync.Mutex
+	agents []string // the User-Agent of each CONNECT
+}
+
+// Agents are the User-Agent headers the CONNECTs came with, in order ("" for none).
+func (p *Proxy) Agents() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.agents...)
 }
 
 // ServeHTTP implements http.Handler.
@@ -52,6 +62,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rp.ServeHTTP(w, r)
 		return
 	}
+	p.mu.Lock()
+	p.agents = append(p.agents, r.Header.Get("User-Agent"))
+	p.mu.Unlock()
 	time.Sleep(p.Delay)
 	if p.Refuse != 0 {
 		http.Error(w, http.StatusText(p.Refuse), p.Refuse)

@@ -266,6 +266,10 @@ func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target stri
 	if auth := basicAuth(proxy); auth != "" {
 		req.Header.Set("Proxy-Authorization", auth)
 	}
+	if agent, ok := userAgentOf(ctx); ok {
+		// The request's own, as curl sends -A's ("" writes none), not net/http's Go-http-client.
+		req.Header["User-Agent"] = []string{agent}
+	}
 	setProxyHeaders(req.Header, extra)
 	var head bytes.Buffer
 	if err := req.Write(&head); err != nil {

@@ -209,10 +209,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// roundTrip sends one request by the protocol and route the options choose. It remembers the request's URL
-// in the context, so that the dialer knows which route the connection it opens is for.
+// roundTrip sends one request by the protocol and route the options choose. It remembers the request in
+// the context, so that the dialer knows which route the connection it opens is for (and a CONNECT which
+// User-Agent to send).
 func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
-	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req.URL))
+	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req))
 	if t.conn.proxyHeader != nil && t.conn.forwards(req.URL) {
 		// The proxy's headers go along with a request it forwards, as curl sends them (one left out with
 		// "Name:" is a CONNECT's: the request's own stay); the caller's request is left as it was.
@@ -303,10 +304,20 @@ type targetKey struct{}
 // targetOf returns the URL of the request a dial is for; never nil, so that a nil target in connect means
 // only a proxy that forwards plain http.
 func targetOf(ctx context.Context, scheme, addr string) *url.URL {
-	if u, ok := ctx.Value(targetKey{}).(*url.URL); ok && u != nil {
-		return u
+	if r, ok := ctx.Value(targetKey{}).(*http.Request); ok && r != nil {
+		return r.URL
 	}
 	return &url.URL{Scheme: scheme, Host: addr} // a dial that did not come through RoundTrip
+}
+
+// userAgentOf returns the User-Agent of the request a dial is for ("" when it is sent without one), and
+// false for a dial that did not come through RoundTrip.
+func userAgentOf(ctx context.Context) (string, bool) {
+	r, ok := ctx.Value(targetKey{}).(*http.Request)
+	if !ok || r == nil {
+		return "", false
+	}
+	return r.Header.Get("User-Agent"), true
 }
 
 func (p Protocol) alpn() []string {

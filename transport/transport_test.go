@@ -289,6 +289,40 @@ func TestSloppyTunnelAnswers(t *testing.T) {
 	}
 }
 
+// TestTunnelUserAgent: a CONNECT carries the User-Agent of the request it opens the way for, as curl's
+// carries -A's, not net/http's Go-http-client; a request sent without one asks with none; --proxy-header's
+// wins.
+func TestTunnelUserAgent(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	for _, tt := range []struct {
+		agent        []string // the request's User-Agent values; nil: none set
+		proxyHeaders []string
+		want         string
+	}{
+		{agent: []string{"hop/test"}, want: "hop/test"},
+		{agent: []string{""}, want: ""},
+		{agent: []string{"hop/test"}, proxyHeaders: []string{"User-Agent: for-the-proxy"}, want: "for-the-proxy"},
+	} {
+		p := &testserver.Proxy{Route: func(string) string { return hostPort(srv.URL) }}
+		proxy := httptest.NewServer(p)
+		defer proxy.Close()
+		tr := newTransport(t, Options{Proxy: proxy.URL, ProxyHeaders: tt.proxyHeaders, ConnectTimeout: 5 * time.Second,
+			TLS: TLSOptions{CACert: ca}, Resolve: []string{"example.com:443:127.0.0.1"}})
+		req, _ := http.NewRequest("GET", "https://example.com/", nil)
+		if tt.agent != nil {
+			req.Header["User-Agent"] = tt.agent
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := p.Agents(); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("a request with User-Agent %q (--proxy-header %q): the CONNECT came with %q, want %q", tt.agent, tt.proxyHeaders, got, tt.want)
+		}
+	}
+}
+
 func TestProxyRefusals(t *testing.T) {
 	srv, ca := tlsBackend(t)
 	refusing := httptest.NewServer(&testserver.Proxy{Refuse: http.StatusServiceUnavailable})
