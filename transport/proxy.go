@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/net/http/httpguts"
 
@@ -282,7 +283,7 @@ func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target stri
 	br := bufio.NewReader(io.LimitReader(conn, maxHeaderBytes))
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
-		return nil, err
+		return nil, unanswered(err, proxy, target)
 	}
 	trace.TunnelAnswered(ctx, resp)
 	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
@@ -342,6 +343,23 @@ func setProxyHeaders(h, extra http.Header) {
 			h[name] = []string{""}
 		}
 	}
+}
+
+// unanswered is a CONNECT the proxy gave no HTTP answer to, as the proxy's failure (curl's 56), not the
+// server's: it closed or reset the connection, or answered in another protocol. A timeout and a TLS alert
+// from an https:// proxy stay as they are, for the caller to word.
+func unanswered(err error, proxy *url.URL, target string) error {
+	var ne net.Error
+	var op *net.OpError
+	switch {
+	case errors.As(err, &ne) && ne.Timeout(), errors.As(err, &op) && op.Op == "remote error":
+		return err
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it closed the connection without answering the CONNECT"}
+	case errors.Is(err, syscall.ECONNRESET):
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it reset the connection without answering the CONNECT"}
+	}
+	return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it did not answer the CONNECT in HTTP: " + err.Error()}
 }
 
 // refusal is a proxy's refusal of a CONNECT in words: its status, and for a 407 what to do about it: give

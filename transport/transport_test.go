@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bufio"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -344,7 +345,21 @@ func TestProxyRefusals(t *testing.T) {
 	ntlm := httptest.NewServer(&testserver.Proxy{Route: func(string) string { return hostPort(srv.URL) },
 		Answer: "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n"})
 	defer ntlm.Close()
+	// A proxy that answers a CONNECT with no HTTP at all fails as the proxy (curl's 56), not as the server.
+	silent := func(reply []byte, reset bool) string {
+		return "http://" + serveConns(t, func(c net.Conn) {
+			bufio.NewReader(c).ReadString('\n')
+			c.Write(reply)
+			if reset {
+				c.(*net.TCPConn).SetLinger(0)
+			}
+			c.Close()
+		})
+	}
 	for proxy, want := range map[string]string{
+		silent(nil, false): ": it closed the connection without answering the CONNECT",
+		silent(nil, true):  ": it reset the connection without answering the CONNECT",
+		silent([]byte("SSH-2.0-OpenSSH_9.2\r\n"), false): `: it did not answer the CONNECT in HTTP: malformed HTTP response "SSH-2.0-OpenSSH_9.2"`,
 		refusing.URL: "refused the tunnel to " + hostPort(srv.URL) + ": 503 Service Unavailable",
 		asking.URL:   ": 407 Proxy Authentication Required (it wants credentials: -U USER:PASSWORD, or USER:PASSWORD@ in the proxy's URL)",
 		"http://ann:wrong@" + strings.TrimPrefix(asking.URL, "http://"): ": 407 Proxy Authentication Required (the credentials given were refused)",
