@@ -1,9 +1,11 @@
 package exchange_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -308,6 +310,44 @@ func TestAutoReferer(t *testing.T) {
 		}
 		if first := ex.Hops[0].Request.Header.Get("Referer"); first != "http://typed.example/" {
 			t.Errorf("from %s: the first request's Referer %q", start, first)
+		}
+	}
+}
+
+// TestForwardingProxyIsBlamed: a plain-http request forwarded whole to an HTTP proxy that closes, resets or
+// answers in another protocol names the proxy, not the server the URL names, which nothing reached.
+func TestForwardingProxyIsBlamed(t *testing.T) {
+	proxy := func(reply string, reset bool) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		testserver.ServeConns(ln, func(c net.Conn) {
+			bufio.NewReader(c).ReadString('\n')
+			io.WriteString(c, reply)
+			if reset {
+				c.(*net.TCPConn).SetLinger(0)
+			}
+			c.Close()
+		})
+		return "http://" + ln.Addr().String()
+	}
+	for _, tt := range []struct {
+		reply string
+		reset bool
+		want  string
+		class exchange.Class
+	}{
+		{"", false, "empty reply from the proxy http://127.0.0.1:", exchange.EmptyReply},
+		{"", true, "the proxy http://127.0.0.1:", exchange.EmptyReply},
+		{"SSH-2.0-OpenSSH_9.2\r\n", false, `the proxy http://127.0.0.1:`, exchange.Protocol},
+	} {
+		p := proxy(tt.reply, tt.reset)
+		c := client(t, exchange.Options{}, transport.Options{Proxy: p})
+		_, err := c.Do(context.Background(), build(t, "GET", "http://example.com/x"), exchange.Observer{})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "example.com") || exchange.ClassOf(err) != tt.class {
+			t.Errorf("a proxy replying %q (reset %v): %v (class %v); want it named, class %v", tt.reply, tt.reset, err, exchange.ClassOf(err), tt.class)
 		}
 	}
 }
