@@ -183,11 +183,12 @@ func Untrusted(host, reason string, err error) error { return certificateError(h
 // certAdvice is what to do about a certificate that is not trusted, by cause: the fix for one cause is
 // no fix for another.
 var certAdvice = map[tlsinfo.Cause]string{
-	tlsinfo.CauseAuthority: " (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)",
-	tlsinfo.CauseName:      " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
-	tlsinfo.CauseDates:     " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
-	tlsinfo.CauseOther:     " (-k skips verification, which is unsafe)",
-	tlsinfo.CauseStatus:    " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
+	tlsinfo.CauseAuthority:  " (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)",
+	tlsinfo.CauseName:       " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
+	tlsinfo.CauseDates:      " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
+	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; -k skips verification, which is unsafe)",
+	tlsinfo.CauseOther:      " (-k skips verification, which is unsafe)",
+	tlsinfo.CauseStatus:     " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
 }
 
 func certificateError(host, reason string, err error) *Error {
@@ -209,10 +210,11 @@ func findOp(err error, op string) *net.OpError {
 // proxyAdvice is what to do about an https:// proxy's certificate that is not trusted: the flags are the
 // proxy's own, never the server's --cacert and -k.
 var proxyAdvice = map[tlsinfo.Cause]string{
-	tlsinfo.CauseAuthority: " (trust its CA with --proxy-cacert FILE, or skip verification with --proxy-insecure, which is unsafe)",
-	tlsinfo.CauseName:      " (is the proxy's name right in --proxy or the *_PROXY variables?)",
-	tlsinfo.CauseDates:     " (the proxy's certificate must be renewed; --proxy-insecure skips verification, which is unsafe)",
-	tlsinfo.CauseOther:     " (--proxy-insecure skips verification, which is unsafe)",
+	tlsinfo.CauseAuthority:  " (trust its CA with --proxy-cacert FILE, or skip verification with --proxy-insecure, which is unsafe)",
+	tlsinfo.CauseName:       " (is the proxy's name right in --proxy or the *_PROXY variables?)",
+	tlsinfo.CauseDates:      " (the proxy's certificate must be renewed; --proxy-insecure skips verification, which is unsafe)",
+	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; --proxy-insecure skips verification, which is unsafe)",
+	tlsinfo.CauseOther:      " (--proxy-insecure skips verification, which is unsafe)",
 }
 
 // proxyTLSError is transport's *ProxyTLSError, recognised by its method: exchange does not import transport.

@@ -38,6 +38,9 @@ type Leaf struct {
 	NotAfter   time.Time
 	SelfSigned bool // signed by its own key instead of the intermediate
 	Client     bool // for client authentication
+	// CommonNameOnly names the first of Names in the subject's Common Name alone, with no Subject
+	// Alternative Name: the certificates clients read before RFC 6125.
+	CommonNameOnly bool
 }
 
 func newKey(kind string) (crypto.Signer, error) {
@@ -142,6 +145,9 @@ func (p *PKI) Issue(l Leaf) (tls.Certificate, error) {
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	}
 	for _, n := range l.Names {
+		if l.CommonNameOnly {
+			break
+		}
 		if ip := net.ParseIP(n); ip != nil {
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
 		} else {

@@ -287,6 +287,7 @@ type Cause int
 const (
 	CauseOther      Cause = iota
 	CauseName             // valid, but for other names
+	CauseCommonName       // the host is named in the Common Name only: no SAN, which clients require now
 	CauseDates            // expired, or not valid yet
 	CauseAuthority        // issued by an authority the client does not trust, or self-signed
 	CausePin              // no key of the chain matches the pins
@@ -303,6 +304,8 @@ func CauseOf(err error) Cause {
 	var staple *StapleError
 	var revocation *RevocationError
 	switch {
+	case errors.As(err, &host) && commonNameOnly(host.Certificate, host.Host):
+		return CauseCommonName
 	case errors.As(err, &host):
 		return CauseName
 	case errors.As(err, &unk):
@@ -352,6 +355,8 @@ func Explain(err error, now time.Time) string {
 	var unk x509.UnknownAuthorityError
 	var host x509.HostnameError
 	switch {
+	case errors.As(err, &host) && commonNameOnly(host.Certificate, host.Host):
+		return fmt.Sprintf("the certificate names %s in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", host.Host)
 	case errors.As(err, &host):
 		return fmt.Sprintf("the certificate is valid for %s, not %s", certNames(host.Certificate), host.Host)
 	case errors.As(err, &unk):
@@ -401,6 +406,20 @@ func name(s string, c *x509.Certificate) string {
 		return s
 	}
 	return c.Subject.String()
+}
+
+// commonNameOnly reports whether c names host in its Common Name and has no Subject Alternative Name: what
+// clients once read and Go (as browsers) no longer does.
+func commonNameOnly(c *x509.Certificate, host string) bool {
+	if c == nil || c.Subject.CommonName == "" || len(c.DNSNames)+len(c.IPAddresses)+len(c.URIs)+len(c.EmailAddresses) > 0 {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		cn := net.ParseIP(c.Subject.CommonName)
+		return cn != nil && cn.Equal(ip)
+	}
+	probe := &x509.Certificate{DNSNames: []string{c.Subject.CommonName}}
+	return probe.VerifyHostname(host) == nil
 }
 
 func certNames(c *x509.Certificate) string {
@@ -518,6 +537,8 @@ func Checks(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 		checks = append(checks, Check{Name: "name", OK: true, Detail: "no host name to check (give --servername)"})
 	case leaf.VerifyHostname(strings.Trim(host, "[]")) == nil:
 		checks = append(checks, Check{Name: "name", OK: true, Detail: fmt.Sprintf("valid for %s (matched %s)", host, matchedName(leaf, host))})
+	case commonNameOnly(leaf, strings.Trim(host, "[]")):
+		checks = append(checks, Check{Name: "name", Detail: fmt.Sprintf("%s is in the Common Name only, not a Subject Alternative Name (Go and browsers require one)", host)})
 	default:
 		checks = append(checks, Check{Name: "name", Detail: fmt.Sprintf("valid for %s, not %s", certNames(leaf), host)})
 	}

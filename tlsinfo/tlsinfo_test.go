@@ -109,6 +109,13 @@ func TestVerifyAndChecks(t *testing.T) {
 			"the certificate is not valid until " + now.AddDate(0, 0, 2).UTC().Format(time.DateOnly), []string{"dates"}},
 		{"other name", testserver.Leaf{Names: []string{"a.example", "b.example"}}, roots, "localhost", false,
 			"the certificate is valid for a.example, b.example, not localhost", []string{"name"}},
+		// Named in the Common Name alone: refused, and said so, not "valid for localhost, not localhost".
+		{"Common Name only", testserver.Leaf{Names: local, CommonNameOnly: true}, roots, "localhost", false,
+			"the certificate names localhost in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", []string{"name"}},
+		{"Common Name only, an IP", testserver.Leaf{Names: []string{"127.0.0.1"}, CommonNameOnly: true}, roots, "127.0.0.1", false,
+			"the certificate names 127.0.0.1 in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", []string{"name"}},
+		{"Common Name only, another name", testserver.Leaf{Names: []string{"a.example"}, CommonNameOnly: true}, roots, "localhost", false,
+			"the certificate is valid for a.example, not localhost", []string{"name"}},
 		{"unknown CA", testserver.Leaf{Names: local}, nil, "localhost", false,
 			"the certificate was issued by an unknown authority (hop test root CA)", []string{"trust"}},
 		{"self-signed", testserver.Leaf{Names: local, SelfSigned: true}, roots, "localhost", false,
@@ -126,6 +133,9 @@ func TestVerifyAndChecks(t *testing.T) {
 			v := tlsinfo.Verify(chain, tt.host, tt.roots, now)
 			if v.Trusted != tt.trusted || v.Reason != tt.reason {
 				t.Errorf("Verify = %+v, want trusted %v reason %q", v, tt.trusted, tt.reason)
+			}
+			if cn := strings.Contains(tt.reason, "Common Name only"); cn != (tlsinfo.CauseOf(v.Err) == tlsinfo.CauseCommonName) {
+				t.Errorf("CauseOf = %v; want CauseCommonName exactly when the name is in the Common Name only", tlsinfo.CauseOf(v.Err))
 			}
 			var failed []string
 			for _, c := range tlsinfo.Checks(chain, tt.host, tt.roots, now) {
