@@ -187,6 +187,7 @@ var certAdvice = map[tlsinfo.Cause]string{
 	tlsinfo.CauseName:       " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
 	tlsinfo.CauseDates:      " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
 	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; -k skips verification, which is unsafe)",
+	tlsinfo.CauseAlgorithm:  " (the certificate must be issued again, signed with SHA-256 or better; -k skips verification, which is unsafe)",
 	tlsinfo.CauseOther:      " (-k skips verification, which is unsafe)",
 	tlsinfo.CauseStatus:     " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
 }
@@ -214,6 +215,7 @@ var proxyAdvice = map[tlsinfo.Cause]string{
 	tlsinfo.CauseName:       " (is the proxy's name right in --proxy or the *_PROXY variables?)",
 	tlsinfo.CauseDates:      " (the proxy's certificate must be renewed; --proxy-insecure skips verification, which is unsafe)",
 	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; --proxy-insecure skips verification, which is unsafe)",
+	tlsinfo.CauseAlgorithm:  " (the proxy's certificate must be issued again, signed with SHA-256 or better; --proxy-insecure skips verification, which is unsafe)",
 	tlsinfo.CauseOther:      " (--proxy-insecure skips verification, which is unsafe)",
 }
 

@@ -41,6 +41,7 @@ type Leaf struct {
 	// CommonNameOnly names the first of Names in the subject's Common Name alone, with no Subject
 	// Alternative Name: the certificates clients read before RFC 6125.
 	CommonNameOnly bool
+	SHA1           bool // signed with SHA-1 (by the intermediate's ECDSA key), which verifiers refuse as insecure
 }
 
 func newKey(kind string) (crypto.Signer, error) {
@@ -157,6 +158,9 @@ func (p *PKI) Issue(l Leaf) (tls.Certificate, error) {
 	parent, signer := p.Inter, p.interKey
 	if l.SelfSigned {
 		parent, signer = tmpl, key
+	}
+	if l.SHA1 {
+		tmpl.SignatureAlgorithm = x509.ECDSAWithSHA1
 	}
 	leaf, err := p.sign(tmpl, parent, key.Public(), signer)
 	if err != nil {

@@ -288,6 +288,7 @@ const (
 	CauseOther      Cause = iota
 	CauseName             // valid, but for other names
 	CauseCommonName       // the host is named in the Common Name only: no SAN, which clients require now
+	CauseAlgorithm        // a signature in the chain uses an algorithm refused as insecure (SHA-1, MD5)
 	CauseDates            // expired, or not valid yet
 	CauseAuthority        // issued by an authority the client does not trust, or self-signed
 	CausePin              // no key of the chain matches the pins
@@ -308,6 +309,8 @@ func CauseOf(err error) Cause {
 		return CauseCommonName
 	case errors.As(err, &host):
 		return CauseName
+	case errors.As(err, &unk) && insecureAlgorithm(unk) != "":
+		return CauseAlgorithm
 	case errors.As(err, &unk):
 		return CauseAuthority
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
@@ -359,6 +362,8 @@ func Explain(err error, now time.Time) string {
 		return fmt.Sprintf("the certificate names %s in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", host.Host)
 	case errors.As(err, &host):
 		return fmt.Sprintf("the certificate is valid for %s, not %s", certNames(host.Certificate), host.Host)
+	case errors.As(err, &unk) && insecureAlgorithm(unk) != "":
+		return fmt.Sprintf("a signature in the chain uses %s, which Go refuses as insecure", insecureAlgorithm(unk))
 	case errors.As(err, &unk):
 		c := unk.Cert
 		if c != nil && isSelfSigned(c) {
@@ -386,6 +391,21 @@ func Explain(err error, now time.Time) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// insecureAlgorithm is the signature algorithm that made Go give up looking for an authority ("SHA1-RSA"),
+// which it says only in words; "" when none did.
+func insecureAlgorithm(unk x509.UnknownAuthorityError) string {
+	_, rest, ok := strings.Cut(unk.Error(), "insecure algorithm ")
+	if !ok {
+		return ""
+	}
+	alg, _, _ := strings.Cut(rest, `"`)
+	alg = strings.TrimSpace(alg)
+	if len(alg) > 40 || strings.ContainsFunc(alg, func(r rune) bool { return r < '!' || r > '~' }) {
+		return "an insecure algorithm"
+	}
+	return alg
 }
 
 // isSelfSigned checks the signature with the certificate's own key (CheckSignatureFrom would insist that

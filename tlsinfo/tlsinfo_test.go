@@ -116,6 +116,9 @@ func TestVerifyAndChecks(t *testing.T) {
 			"the certificate names 127.0.0.1 in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", []string{"name"}},
 		{"Common Name only, another name", testserver.Leaf{Names: []string{"a.example"}, CommonNameOnly: true}, roots, "localhost", false,
 			"the certificate is valid for a.example, not localhost", []string{"name"}},
+		// Signed with SHA-1 by a trusted issuer: not "an unknown authority".
+		{"SHA-1", testserver.Leaf{Names: local, SHA1: true}, roots, "localhost", false,
+			"a signature in the chain uses ECDSA-SHA1, which Go refuses as insecure", []string{"trust"}},
 		{"unknown CA", testserver.Leaf{Names: local}, nil, "localhost", false,
 			"the certificate was issued by an unknown authority (hop test root CA)", []string{"trust"}},
 		{"self-signed", testserver.Leaf{Names: local, SelfSigned: true}, roots, "localhost", false,
@@ -136,6 +139,9 @@ func TestVerifyAndChecks(t *testing.T) {
 			}
 			if cn := strings.Contains(tt.reason, "Common Name only"); cn != (tlsinfo.CauseOf(v.Err) == tlsinfo.CauseCommonName) {
 				t.Errorf("CauseOf = %v; want CauseCommonName exactly when the name is in the Common Name only", tlsinfo.CauseOf(v.Err))
+			}
+			if weak := strings.Contains(tt.reason, "insecure"); weak != (tlsinfo.CauseOf(v.Err) == tlsinfo.CauseAlgorithm) {
+				t.Errorf("CauseOf = %v; want CauseAlgorithm exactly for an insecure signature", tlsinfo.CauseOf(v.Err))
 			}
 			var failed []string
 			for _, c := range tlsinfo.Checks(chain, tt.host, tt.roots, now) {
