@@ -289,6 +289,7 @@ const (
 	CauseName             // valid, but for other names
 	CauseCommonName       // the host is named in the Common Name only: no SAN, which clients require now
 	CauseAlgorithm        // a signature in the chain uses an algorithm refused as insecure (SHA-1, MD5)
+	CauseIncomplete       // the server sent its certificate alone, and its issuer is no trusted root
 	CauseDates            // expired, or not valid yet
 	CauseAuthority        // issued by an authority the client does not trust, or self-signed
 	CausePin              // no key of the chain matches the pins
@@ -305,6 +306,8 @@ func CauseOf(err error) Cause {
 	var staple *StapleError
 	var revocation *RevocationError
 	switch {
+	case alone(err) != nil:
+		return CauseIncomplete
 	case errors.As(err, &host) && commonNameOnly(host.Certificate, host.Host):
 		return CauseCommonName
 	case errors.As(err, &host):
@@ -341,6 +344,7 @@ func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 	}
 	chains, err := chain[0].Verify(opts)
 	if err != nil {
+		err = &tls.CertificateVerificationError{UnverifiedCertificates: chain, Err: err} // as a handshake says it
 		return Verdict{Reason: Explain(err, now), Err: err}
 	}
 	v := Verdict{Trusted: true, Chains: chains}
@@ -357,6 +361,9 @@ func Explain(err error, now time.Time) string {
 	var inv x509.CertificateInvalidError
 	var unk x509.UnknownAuthorityError
 	var host x509.HostnameError
+	if leaf := alone(err); leaf != nil {
+		return fmt.Sprintf("the certificate was issued by %s, which is no trusted root and which the server did not send (it sent its own certificate alone)", issuerName(leaf))
+	}
 	switch {
 	case errors.As(err, &host) && commonNameOnly(host.Certificate, host.Host):
 		return fmt.Sprintf("the certificate names %s in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125)", host.Host)
@@ -391,6 +398,22 @@ func Explain(err error, now time.Time) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// alone returns the certificate a server sent without any other, when that is why no authority was found:
+// it is not self-signed, so an intermediate should have come with it (browsers fetch a missing one; curl and
+// Go do not). nil otherwise.
+func alone(err error) *x509.Certificate {
+	var ve *tls.CertificateVerificationError
+	var unk x509.UnknownAuthorityError
+	if !errors.As(err, &ve) || len(ve.UnverifiedCertificates) != 1 || !errors.As(err, &unk) || insecureAlgorithm(unk) != "" {
+		return nil
+	}
+	leaf := ve.UnverifiedCertificates[0]
+	if bytes.Equal(leaf.RawIssuer, leaf.RawSubject) {
+		return nil
+	}
+	return leaf
 }
 
 // insecureAlgorithm is the signature algorithm that made Go give up looking for an authority ("SHA1-RSA"),

@@ -221,3 +221,26 @@ func TestDaysLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyLeafAlone: a server that sends its certificate without the intermediate that issued it is told
+// apart from one issued by an unknown authority: the issuer is named as not sent. A self-signed certificate
+// sent alone stays "self-signed".
+func TestVerifyLeafAlone(t *testing.T) {
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	now := time.Now()
+	leaf := issue(t, pki, testserver.Leaf{Names: []string{"localhost"}})[:1]
+	v := tlsinfo.Verify(leaf, "localhost", roots, now)
+	want := "the certificate was issued by hop test intermediate, which is no trusted root and which the server did not send (it sent its own certificate alone)"
+	if v.Trusted || v.Reason != want || tlsinfo.CauseOf(v.Err) != tlsinfo.CauseIncomplete {
+		t.Errorf("the leaf alone: %q (cause %v), want %q", v.Reason, tlsinfo.CauseOf(v.Err), want)
+	}
+	self := issue(t, pki, testserver.Leaf{Names: []string{"localhost"}, SelfSigned: true})
+	if v := tlsinfo.Verify(self, "localhost", roots, now); !strings.Contains(v.Reason, "self-signed") || tlsinfo.CauseOf(v.Err) != tlsinfo.CauseAuthority {
+		t.Errorf("a self-signed certificate alone: %q (cause %v)", v.Reason, tlsinfo.CauseOf(v.Err))
+	}
+}
