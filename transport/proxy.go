@@ -354,12 +354,22 @@ func unanswered(err error, proxy *url.URL, target string) error {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout(), errors.As(err, &op) && op.Op == "remote error":
 		return err
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it closed the connection without answering the CONNECT"}
-	case errors.Is(err, syscall.ECONNRESET):
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it reset the connection without answering the CONNECT"}
+	case hungUp(err) != "":
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it " + hungUp(err) + " the connection without answering the CONNECT"}
 	}
 	return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it did not answer the CONNECT in HTTP: " + err.Error()}
+}
+
+// hungUp says how the other end ended a connection hop was reading from or writing to, "closed" or "reset",
+// or "" when err is something else.
+func hungUp(err error) string {
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "closed"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "reset"
+	}
+	return ""
 }
 
 // refusal is a proxy's refusal of a CONNECT in words: its status, and for a 407 what to do about it: give
@@ -432,9 +442,15 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: reason, SOCKS: true}
 	}
 	if strings.HasPrefix(proxy.Scheme, "socks4") {
-		return d.socks4Connect(ctx, conn, proxy, host, portStr, port, fail)
+		err = d.socks4Connect(ctx, conn, proxy, host, portStr, port, fail)
+	} else {
+		err = d.socks5Connect(ctx, conn, proxy, host, portStr, port, fail)
 	}
+	return err
+}
 
+// socks5Connect is socksConnect's SOCKS5 (RFC 1928), with RFC 1929's user name and password.
+func (d *dialer) socks5Connect(ctx context.Context, conn net.Conn, proxy *url.URL, host, portStr string, port int, fail func(string) error) error {
 	methods := []byte{socksNoAuth}
 	if proxy.User != nil {
 		methods = append(methods, socksUserPass)
@@ -509,7 +525,7 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 	default:
 		return fail("it sent a malformed reply")
 	}
-	_, err = io.ReadFull(conn, make([]byte, skip+2))
+	_, err := io.ReadFull(conn, make([]byte, skip+2))
 	return err
 }
 
