@@ -366,7 +366,7 @@ func hungUp(err error) string {
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "closed"
-	case errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return "reset"
 	}
 	return ""
@@ -445,6 +445,10 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 		err = d.socks4Connect(ctx, conn, proxy, host, portStr, port, fail)
 	} else {
 		err = d.socks5Connect(ctx, conn, proxy, host, portStr, port, fail)
+	}
+	if how := hungUp(err); how != "" {
+		// The proxy's failure (curl's 97), not a bare "EOF" or "connection reset by peer".
+		return fail("it " + how + " the connection during the SOCKS handshake")
 	}
 	return err
 }

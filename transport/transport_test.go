@@ -253,6 +253,18 @@ func refusingSOCKS4(t *testing.T) string {
 	})
 }
 
+// hangingUp is the address of a server that reads what a client says first, then closes the connection,
+// or resets it.
+func hangingUp(t *testing.T, reset bool) string {
+	return serveConns(t, func(c net.Conn) {
+		c.Read(make([]byte, 512))
+		if reset {
+			c.(*net.TCPConn).SetLinger(0)
+		}
+		c.Close()
+	})
+}
+
 // serveConns is the address of a loopback listener that gives each connection to handle, in a goroutine
 // of its own, until the test ends.
 func serveConns(t *testing.T, handle func(net.Conn)) string {
@@ -370,6 +382,10 @@ func TestProxyRefusals(t *testing.T) {
 		"socks4://" + noRoute.Addr():          "the SOCKS4 proxy socks4://" + noRoute.Addr() + " did not connect to " + hostPort(srv.URL) + ": the request was rejected or failed",
 		"socks4a://bob@" + locked.Addr():      "the user ID was refused",
 		"socks4://" + refusingSOCKS4(t):       "it does not speak SOCKS4",
+		// A SOCKS proxy that hangs up mid-handshake: the proxy's failure (curl's 97), not a bare EOF.
+		"socks5h://" + hangingUp(t, false): "the SOCKS5 proxy socks5h://",
+		"socks5h://" + hangingUp(t, true):  "it reset the connection during the SOCKS handshake",
+		"socks4a://" + hangingUp(t, false): "it closed the connection during the SOCKS handshake",
 	} {
 		tr := newTransport(t, Options{Proxy: proxy, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca}})
 		_, _, err := get(t, tr, srv.URL)
