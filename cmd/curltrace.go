@@ -320,14 +320,16 @@ func (t *curlTrace) Tunneling(c trace.Conn, target string, h trace.Head) {
 	t.sent(h)
 }
 
-// TunnelAnswer writes the proxy's answer to a CONNECT, and what curl says of it.
-func (t *curlTrace) TunnelAnswer(proto string, code int, status string, header http.Header) {
+// TunnelAnswer writes the proxy's answer to a CONNECT, and what curl says of it. A refused tunnel's
+// connection is closed: no request will get it.
+func (t *curlTrace) TunnelAnswer(c trace.Conn, proto string, code int, status string, header http.Header) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.received(proto, code, status, header)
 	if code/100 == 2 {
 		t.info("CONNECT phase completed", fmt.Sprintf("CONNECT tunnel established, response %d", code))
 	} else {
+		delete(t.tunneled, [2]string{addrText(c.Local), addrText(c.Remote)})
 		t.info(fmt.Sprintf("CONNECT tunnel failed, response %d", code))
 	}
 }

@@ -30,10 +30,11 @@ type Dump interface {
 	Finished(c Conn, closing bool)
 	Following(r Redirect) // a redirect is followed
 	// Tunneling is a new connection c to an HTTP proxy (c.Host is the proxy's) asking it, with head h, for
-	// a tunnel to target (HOST:PORT); TunnelAnswer is the proxy's answer. They come before the request's
-	// Connected, which then tells of the connection's TLS with the server, not of the connection again.
+	// a tunnel to target (HOST:PORT); TunnelAnswer is the proxy's answer on c. They come before the
+	// request's Connected, which then tells of the connection's TLS with the server, not of the connection
+	// again; after a refusal the connection is closed, and no request gets it.
 	Tunneling(c Conn, target string, h Head)
-	TunnelAnswer(proto string, code int, status string, header http.Header)
+	TunnelAnswer(c Conn, proto string, code int, status string, header http.Header)
 }
 
 // Redirect is a redirect an exchange follows: the next request goes from one URL to another. Trusted says
@@ -77,7 +78,7 @@ func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []
 	if d == nil {
 		return
 	}
-	c := Conn{Host: hostOf(proxy), Remote: conn.RemoteAddr(), Local: conn.LocalAddr()}
+	c := tunnelConn(conn, proxy)
 	if h := hopOf(ctx); h != nil {
 		h.mu.Lock()
 		c.Server = h.rec.Host
@@ -92,11 +93,16 @@ func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []
 	d.Tunneling(c, target, h)
 }
 
-// TunnelAnswered tells the context's Dump, if it has one, the HTTP proxy's answer to a CONNECT.
-func TunnelAnswered(ctx context.Context, resp *http.Response) {
+// TunnelAnswered tells the context's Dump, if it has one, the HTTP proxy's answer to a CONNECT on conn.
+func TunnelAnswered(ctx context.Context, conn net.Conn, proxy string, resp *http.Response) {
 	if d := dumpOf(ctx); d != nil {
-		d.TunnelAnswer(resp.Proto, resp.StatusCode, resp.Status, resp.Header)
+		d.TunnelAnswer(tunnelConn(conn, proxy), resp.Proto, resp.StatusCode, resp.Status, resp.Header)
 	}
+}
+
+// tunnelConn is a connection to the HTTP proxy named proxy (host:port or a URL), as a Dump is told of it.
+func tunnelConn(conn net.Conn, proxy string) Conn {
+	return Conn{Host: hostOf(proxy), Remote: conn.RemoteAddr(), Local: conn.LocalAddr()}
 }
 
 // Following tells the context's Dump, if it has one, that the exchange follows a redirect.

@@ -285,7 +285,7 @@ func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target stri
 	if err != nil {
 		return nil, unanswered(err, proxy, target)
 	}
-	trace.TunnelAnswered(ctx, resp)
+	trace.TunnelAnswered(ctx, conn, proxy.Host, resp)
 	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
 	// names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading it
 	// would wait for the server, which waits for the TLS handshake), and after a refusal the connection is
