@@ -38,6 +38,7 @@ type curlTrace struct {
 	mu       sync.Mutex
 	conns    map[[2]string]int  // the connections opened, numbered from 0 as curl numbers them, by their addresses
 	tunneled map[[2]string]bool // connections said to be connected with their tunnel, before the request got them
+	socksed  map[[2]string]bool // connections said to be connected before their SOCKS handshake
 	next     int                // the next connection's number
 	traced   bool               // plain: a data line was written since the last head or note, as curl writes one a run
 	err      error              // the first write that failed
@@ -47,7 +48,7 @@ type curlTrace struct {
 // (created 0600: it holds the heads, cookies included), or stdout for "-" and stderr for "%", as in curl.
 // nil when none is given.
 func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
-	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}}
+	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}, socksed: map[[2]string]bool{}}
 	t.secrets = format.Secrets{Show: o.ShowSecrets}
 	given := 0
 	for _, d := range []struct {
@@ -177,9 +178,14 @@ func (t *curlTrace) Connected(c trace.Conn) {
 		}
 		return
 	}
-	if t.tunneled[key] {
+	switch {
+	case t.tunneled[key]:
 		delete(t.tunneled, key) // said with its tunnel
-	} else {
+	case t.socksed[key]:
+		// Said before its SOCKS handshake, and again now, with the same number, as curl says it.
+		delete(t.socksed, key)
+		t.connectedLine(c, t.conns[key])
+	default:
 		t.opened(c)
 	}
 	if cs := c.TLS; cs != nil {
@@ -211,10 +217,16 @@ func (t *curlTrace) opened(c trace.Conn) {
 	if len(t.conns) >= maxTracedConns {
 		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
 		clear(t.tunneled)
+		clear(t.socksed)
 	}
 	n := t.next
 	t.next++
 	t.conns[[2]string{addrText(c.Local), addrText(c.Remote)}] = n
+	t.connectedLine(c, n)
+}
+
+// connectedLine says connection c, number n, is connected; call it with t.mu held.
+func (t *curlTrace) connectedLine(c trace.Conn, n int) {
 	to := fmt.Sprintf("(%s)", addrText(c.Remote))
 	if host, port, err := net.SplitHostPort(addrText(c.Remote)); err == nil {
 		to = fmt.Sprintf("(%s) port %s", host, port)
@@ -332,6 +344,41 @@ func (t *curlTrace) TunnelAnswer(c trace.Conn, proto string, code int, status st
 		delete(t.tunneled, [2]string{addrText(c.Local), addrText(c.Remote)})
 		t.info(fmt.Sprintf("CONNECT tunnel failed, response %d", code))
 	}
+}
+
+// SOCKSConnect says, as curl does, that a new connection to a SOCKS proxy asks it to connect: the
+// connection, then what it asks for.
+func (t *curlTrace) SOCKSConnect(c trace.Conn, scheme, host, port string, ip net.IP) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.opened(c)
+	t.socksed[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
+	switch {
+	case strings.HasPrefix(scheme, "socks4"):
+		t.info("SOCKS4 communication to " + net.JoinHostPort(host, port))
+		if ip != nil {
+			t.info("SOCKS4 connect to IPv4 " + ip.String() + " (locally resolved)")
+		}
+	case ip == nil:
+		t.info("SOCKS5 connect to " + net.JoinHostPort(host, port) + " (remotely resolved)")
+	case ip.To4() != nil:
+		t.info("SOCKS5 connect to IPv4 " + ip.String() + ":" + port + " (locally resolved)")
+	default:
+		t.info("SOCKS5 connect to IPv6 " + ip.String() + ":" + port + " (locally resolved)")
+	}
+}
+
+// SOCKSAnswer says, as curl does, that the SOCKS proxy connected. A refusal is the error line's to say; its
+// connection is closed, and forgotten here.
+func (t *curlTrace) SOCKSAnswer(c trace.Conn, scheme string, granted bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !granted {
+		delete(t.socksed, [2]string{addrText(c.Local), addrText(c.Remote)})
+		return
+	}
+	version := map[string]string{"socks4": "SOCKS4", "socks4a": "SOCKS4a"}[scheme]
+	t.info(cmp.Or(version, "SOCKS5") + " request granted.")
 }
 
 // Following says, as curl does, that credentials are cleared for a redirect to another port or scheme

@@ -477,3 +477,46 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 		t.Errorf("hop curl -v -U through a proxy that wants them: %v\n%s", err, out)
 	}
 }
+
+// TestVerboseSOCKSAsCurl compares what curl -v and hop curl -v say of a SOCKS proxy's handshake: the
+// connect asked for (a name the proxy resolves, or an address resolved here) and the proxy's grant, before
+// the connection is said to be connected.
+func TestVerboseSOCKSAsCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := startWireServer(t, wireReply)
+	socks, err := testserver.StartSOCKS(&testserver.SOCKS{Route: func(string) string { return srv.ln.Addr().String() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer socks.Close()
+	_, port, _ := net.SplitHostPort(srv.ln.Addr().String())
+	for _, proxy := range []string{"socks5h://" + socks.Addr(), "socks5://" + socks.Addr(), "socks4a://" + socks.Addr(), "socks4://" + socks.Addr()} {
+		t.Run(proxy[:strings.Index(proxy, ":")], func(t *testing.T) {
+			notes := map[string]string{}
+			for _, who := range []string{"curl", "hop"} {
+				args := []string{"-sv", "-o", os.DevNull, "-x", proxy, "http://localhost:" + port + "/"}
+				c := exec.Command(curl, args...)
+				if who == "hop" {
+					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+				}
+				out, err := c.CombinedOutput()
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", who, err, out)
+				}
+				var b strings.Builder
+				for l := range strings.SplitAfterSeq(string(out), "\n") {
+					if strings.HasPrefix(l, "* ") && !strings.HasPrefix(l, "* Connection #") {
+						b.WriteString(l)
+					}
+				}
+				notes[who] = b.String()
+			}
+			if notes["hop"] != notes["curl"] {
+				t.Errorf("hop curl -v says of the SOCKS proxy:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
+			}
+		})
+	}
+}

@@ -35,6 +35,12 @@ type Dump interface {
 	// again; after a refusal the connection is closed, and no request gets it.
 	Tunneling(c Conn, target string, h Head)
 	TunnelAnswer(c Conn, proto string, code int, status string, header http.Header)
+	// SOCKSConnect is a new connection c to a SOCKS proxy (scheme socks4, socks4a, socks5 or socks5h) asked
+	// to connect to host and port: by name (ip nil), or to ip, resolved here. SOCKSAnswer is the end of the
+	// proxy's handshake: granted, or not (the connection is then closed, and no request gets it). Both come
+	// before the request's Connected.
+	SOCKSConnect(c Conn, scheme, host, port string, ip net.IP)
+	SOCKSAnswer(c Conn, scheme string, granted bool)
 }
 
 // Redirect is a redirect an exchange follows: the next request goes from one URL to another. Trusted says
@@ -100,7 +106,22 @@ func TunnelAnswered(ctx context.Context, conn net.Conn, proxy string, resp *http
 	}
 }
 
-// tunnelConn is a connection to the HTTP proxy named proxy (host:port or a URL), as a Dump is told of it.
+// SOCKSConnect tells the context's Dump, if it has one, that conn, a new connection to a SOCKS proxy (a
+// URL), asks it to connect to host and port: by name, or to ip when it was resolved here.
+func SOCKSConnect(ctx context.Context, conn net.Conn, proxy *url.URL, host, port string, ip net.IP) {
+	if d := dumpOf(ctx); d != nil {
+		d.SOCKSConnect(tunnelConn(conn, proxy.Host), proxy.Scheme, host, port, ip)
+	}
+}
+
+// SOCKSAnswered tells the context's Dump, if it has one, whether the SOCKS proxy on conn connected.
+func SOCKSAnswered(ctx context.Context, conn net.Conn, proxy *url.URL, granted bool) {
+	if d := dumpOf(ctx); d != nil {
+		d.SOCKSAnswer(tunnelConn(conn, proxy.Host), proxy.Scheme, granted)
+	}
+}
+
+// tunnelConn is a connection to the proxy named proxy (host:port or a URL), as a Dump is told of it.
 func tunnelConn(conn net.Conn, proxy string) Conn {
 	return Conn{Host: hostOf(proxy), Remote: conn.RemoteAddr(), Local: conn.LocalAddr()}
 }

@@ -3,6 +3,7 @@ package trace_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -59,6 +60,8 @@ func (d *dumpRecorder) Finished(_ trace.Conn, closing bool) {
 func (d *dumpRecorder) Following(trace.Redirect)                                  {}
 func (d *dumpRecorder) Tunneling(trace.Conn, string, trace.Head)                  {}
 func (d *dumpRecorder) TunnelAnswer(trace.Conn, string, int, string, http.Header) {}
+func (d *dumpRecorder) SOCKSConnect(trace.Conn, string, string, string, net.IP)   {}
+func (d *dumpRecorder) SOCKSAnswer(trace.Conn, string, bool)                      {}
 func (d *dumpRecorder) Received(p []byte) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

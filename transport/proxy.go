@@ -446,6 +446,7 @@ func (d *dialer) socksConnect(ctx context.Context, conn net.Conn, proxy *url.URL
 	} else {
 		err = d.socks5Connect(ctx, conn, proxy, host, portStr, port, fail)
 	}
+	trace.SOCKSAnswered(ctx, conn, proxy, err == nil)
 	if how := hungUp(err); how != "" {
 		// The proxy's failure (curl's 97), not a bare "EOF" or "connection reset by peer".
 		return fail("it " + how + " the connection during the SOCKS handshake")
@@ -481,6 +482,7 @@ func (d *dialer) socks5Connect(ctx context.Context, conn net.Conn, proxy *url.UR
 	}
 
 	req := []byte{socksVersion, socksConnect, 0}
+	var resolved net.IP // nil: the proxy resolves the name
 	if ip := net.ParseIP(host); ip == nil && proxy.Scheme == "socks5h" {
 		if len(host) > 255 {
 			return fail("the host name is too long for SOCKS5")
@@ -492,6 +494,7 @@ func (d *dialer) socks5Connect(ctx context.Context, conn net.Conn, proxy *url.UR
 		if err != nil {
 			return err
 		}
+		resolved = ip
 		if ip4 := ip.To4(); ip4 != nil {
 			req = append(append(req, socksIPv4), ip4...)
 		} else {
@@ -499,6 +502,7 @@ func (d *dialer) socks5Connect(ctx context.Context, conn net.Conn, proxy *url.UR
 		}
 	}
 	req = binary.BigEndian.AppendUint16(req, uint16(port))
+	trace.SOCKSConnect(ctx, conn, proxy, host, portStr, resolved)
 	if _, err := conn.Write(req); err != nil {
 		return err
 	}
@@ -549,6 +553,7 @@ var socks4Replies = map[byte]string{
 func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.URL, host, portStr string, port int, fail func(string) error) error {
 	req := binary.BigEndian.AppendUint16([]byte{4, socksConnect}, uint16(port))
 	name := ""
+	var resolved net.IP // nil: the proxy resolves the name
 	if ip := net.ParseIP(host); ip == nil && proxy.Scheme == "socks4a" {
 		name = host
 		req = append(req, 0, 0, 0, 1) // SOCKS4a: 0.0.0.x, the name follows
@@ -560,6 +565,7 @@ func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.UR
 		if ip.To4() == nil {
 			return fail("SOCKS4 takes IPv4 addresses only (socks5h:// or socks4a:// let the proxy resolve the name)")
 		}
+		resolved = ip.To4()
 		req = append(req, ip.To4()...)
 	}
 	user := ""
@@ -573,6 +579,7 @@ func (d *dialer) socks4Connect(ctx context.Context, conn net.Conn, proxy *url.UR
 	if name != "" {
 		req = append(append(req, name...), 0)
 	}
+	trace.SOCKSConnect(ctx, conn, proxy, host, portStr, resolved)
 	if _, err := conn.Write(req); err != nil {
 		return err
 	}
