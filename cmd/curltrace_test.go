@@ -266,15 +266,45 @@ func comparable(t *testing.T, dump string, unordered bool) string {
 	return b.String()
 }
 
+// ran is what a command wrote and how it ended.
+type ran struct {
+	stdout, stderr string
+	code           int
+}
+
+// curlAndHop runs curl with args, then hop curl with the same, and returns what each did ("curl", "hop").
+func curlAndHop(t *testing.T, args ...string) map[string]ran {
+	t.Helper()
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	runs := map[string]ran{}
+	for who, c := range map[string]*exec.Cmd{"curl": exec.Command(curl, args...), "hop": exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)} {
+		var out, errOut bytes.Buffer
+		c.Stdout, c.Stderr = &out, &errOut
+		err := c.Run()
+		runs[who] = ran{out.String(), errOut.String(), exitCode(err)}
+	}
+	return runs
+}
+
+// linesOf keeps the lines of s that keep says to.
+func linesOf(s string, keep func(line string) bool) string {
+	var b strings.Builder
+	for l := range strings.SplitAfterSeq(s, "\n") {
+		if keep(l) {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
 // TestVerboseAsCurl runs the same requests with curl -v and hop curl -v, hop sending exactly what curl
 // sends, and compares what each wrote to stderr: the same "* " notes, "> " and "< " heads and "[N bytes
 // data]" lines (one for a run of a body's pieces), but for the order of a POST's request fields (Go writes
 // Content-Length before the others) and --trace-time's stamps.
 func TestVerboseAsCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("curl is not installed; make test installs it")
-	}
 	srv := startWireServer(t, wireReply)
 	moved := startWireServer(t, "HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: "+srv.url()+"/to\r\n\r\n")
 	same := []string{"-A", "curl/7.88.1", "-H", "Accept-Encoding:"}
@@ -292,25 +322,16 @@ func TestVerboseAsCurl(t *testing.T) {
 		{"redirected", []string{"-svL", "-o", os.DevNull, moved.url() + "/from"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			stderr, stdout := map[string]string{}, map[string]string{}
-			for _, who := range []string{"curl", "hop"} {
-				args := append(append([]string{}, same...), tt.args...)
-				c := exec.Command(curl, args...)
-				if who == "hop" {
-					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
-				}
-				var out, errOut bytes.Buffer
-				c.Stdout, c.Stderr = &out, &errOut
-				if err := c.Run(); err != nil {
-					t.Fatalf("%s: %v\n%s", who, err, errOut.Bytes())
-				}
-				stderr[who], stdout[who] = verboseComparable(errOut.String()), out.String()
+			runs := curlAndHop(t, append(append([]string{}, same...), tt.args...)...)
+			curl, hop := runs["curl"], runs["hop"]
+			if curl.code != 0 || hop.code != 0 {
+				t.Fatalf("curl exited %d, hop %d:\n%s\n%s", curl.code, hop.code, curl.stderr, hop.stderr)
 			}
-			if stderr["hop"] != stderr["curl"] {
-				t.Errorf("hop curl -v wrote:\n%s\ncurl -v:\n%s", stderr["hop"], stderr["curl"])
+			if verboseComparable(hop.stderr) != verboseComparable(curl.stderr) {
+				t.Errorf("hop curl -v wrote:\n%s\ncurl -v:\n%s", verboseComparable(hop.stderr), verboseComparable(curl.stderr))
 			}
-			if stdout["hop"] != stdout["curl"] {
-				t.Errorf("hop curl's stdout: %q; curl's: %q", stdout["hop"], stdout["curl"])
+			if hop.stdout != curl.stdout {
+				t.Errorf("hop curl's stdout: %q; curl's: %q", hop.stdout, curl.stdout)
 			}
 		})
 	}
@@ -343,16 +364,9 @@ func verboseComparable(s string) string {
 	return b.String()
 }
 
-// TestVerboseCertificateAsCurl compares what curl -v and hop curl -v say of a TLS handshake: the protocols
-// offered and accepted over ALPN, the version and cipher, and the server's certificate: its subject, dates
-// and issuer in OpenSSL's form, the name matched (an IP address, a DNS name), and the verification's
-// result, "ok" or, under -k, the chain's own failing as OpenSSL words it (an issuer missing, a self-signed
-// leaf).
-func TestVerboseCertificateAsCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("curl is not installed; make test installs it")
-	}
+// pkiRoot is a fresh PKI and the file its root is in, for --cacert.
+func pkiRoot(t *testing.T) (*testserver.PKI, string) {
+	t.Helper()
 	pki, err := testserver.NewPKI()
 	if err != nil {
 		t.Fatal(err)
@@ -361,6 +375,16 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return pki, root
+}
+
+// TestVerboseCertificateAsCurl compares what curl -v and hop curl -v say of a TLS handshake: the protocols
+// offered and accepted over ALPN, the version and cipher, and the server's certificate: its subject, dates
+// and issuer in OpenSSL's form, the name matched (an IP address, a DNS name), and the verification's
+// result, "ok" or, under -k, the chain's own failing as OpenSSL words it (an issuer missing, a self-signed
+// leaf).
+func TestVerboseCertificateAsCurl(t *testing.T) {
+	pki, root := pkiRoot(t)
 	serve := func(leaf testserver.Leaf) (port string) {
 		cert, err := pki.Issue(leaf)
 		if err != nil {
@@ -385,25 +409,15 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			notes := map[string]string{}
-			for _, who := range []string{"curl", "hop"} {
-				args := append([]string{"-sv", "-o", os.DevNull}, tt.args...)
-				c := exec.Command(curl, args...)
-				if who == "hop" {
-					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+			for who, run := range curlAndHop(t, append([]string{"-sv", "-o", os.DevNull}, tt.args...)...) {
+				if run.code != 0 {
+					t.Fatalf("%s: exit %d\n%s", who, run.code, run.stderr)
 				}
-				out, err := c.CombinedOutput()
-				if err != nil {
-					t.Fatalf("%s: %v\n%s", who, err, out)
-				}
-				var b strings.Builder
-				for l := range strings.SplitAfterSeq(string(out), "\n") {
-					if strings.HasPrefix(l, "* Server certificate:") || strings.HasPrefix(l, "* ALPN: ") ||
+				notes[who] = linesOf(run.stderr, func(l string) bool {
+					return strings.HasPrefix(l, "* Server certificate:") || strings.HasPrefix(l, "* ALPN: ") ||
 						strings.HasPrefix(l, "* SSL connection using ") || strings.HasPrefix(l, "*  ") &&
-						!strings.HasPrefix(l, "*  CAfile:") && !strings.HasPrefix(l, "*  CApath:") {
-						b.WriteString(l)
-					}
-				}
-				notes[who] = b.String()
+						!strings.HasPrefix(l, "*  CAfile:") && !strings.HasPrefix(l, "*  CApath:")
+				})
 			}
 			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "*  issuer: ") {
 				t.Errorf("hop curl -v says of the certificate:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
@@ -416,18 +430,7 @@ func TestVerboseCertificateAsCurl(t *testing.T) {
 // connection to the proxy, the tunnel asked for, the CONNECT's request line and Host, the proxy's answer,
 // and curl's words for an opened tunnel and for a refused one (a 407).
 func TestVerboseTunnelAsCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("curl is not installed; make test installs it")
-	}
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(t.TempDir(), "root.pem")
-	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pki, root := pkiRoot(t)
 	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -445,26 +448,14 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 	}{{"tunnel opened", open.URL, 0}, {"tunnel refused", locked.URL, 56}} {
 		t.Run(tt.name, func(t *testing.T) {
 			notes := map[string]string{}
-			for _, who := range []string{"curl", "hop"} {
-				args := []string{"-sv", "-o", os.DevNull, "-x", tt.proxy, "--cacert", root, srv.URL + "/"}
-				c := exec.Command(curl, args...)
-				if who == "hop" {
-					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+			for who, run := range curlAndHop(t, "-sv", "-o", os.DevNull, "-x", tt.proxy, "--cacert", root, srv.URL+"/") {
+				if run.code != tt.code {
+					t.Fatalf("%s: exit %d, want %d\n%s", who, run.code, tt.code, run.stderr)
 				}
-				out, err := c.CombinedOutput()
-				if code := exitCode(err); who == "curl" && code != tt.code || who == "hop" && (code == 0) != (tt.code == 0) {
-					t.Fatalf("%s: exit %d\n%s", who, code, out)
-				}
-				var b strings.Builder
-				for l := range strings.SplitAfterSeq(string(out), "\n") {
-					for _, p := range []string{"* Connected to ", "* Establish HTTP proxy tunnel", "> CONNECT ", "> Host: ",
-						"< HTTP/1.1 ", "* CONNECT "} {
-						if strings.HasPrefix(l, p) {
-							b.WriteString(l)
-						}
-					}
-				}
-				notes[who] = b.String()
+				notes[who] = linesOf(run.stderr, func(l string) bool {
+					return slices.ContainsFunc([]string{"* Connected to ", "* Establish HTTP proxy tunnel", "> CONNECT ", "> Host: ",
+						"< HTTP/1.1 ", "* CONNECT "}, func(p string) bool { return strings.HasPrefix(l, p) })
+				})
 			}
 			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "> CONNECT ") {
 				t.Errorf("hop curl -v says of the tunnel:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
@@ -482,10 +473,6 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 // connect asked for (a name the proxy resolves, or an address resolved here) and the proxy's grant, before
 // the connection is said to be connected.
 func TestVerboseSOCKSAsCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("curl is not installed; make test installs it")
-	}
 	srv := startWireServer(t, wireReply)
 	socks, err := testserver.StartSOCKS(&testserver.SOCKS{Route: func(string) string { return srv.ln.Addr().String() }})
 	if err != nil {
@@ -496,23 +483,13 @@ func TestVerboseSOCKSAsCurl(t *testing.T) {
 	for _, proxy := range []string{"socks5h://" + socks.Addr(), "socks5://" + socks.Addr(), "socks4a://" + socks.Addr(), "socks4://" + socks.Addr()} {
 		t.Run(proxy[:strings.Index(proxy, ":")], func(t *testing.T) {
 			notes := map[string]string{}
-			for _, who := range []string{"curl", "hop"} {
-				args := []string{"-sv", "-o", os.DevNull, "-x", proxy, "http://localhost:" + port + "/"}
-				c := exec.Command(curl, args...)
-				if who == "hop" {
-					c = exec.Command(hopBinary(t), append([]string{"curl"}, args...)...)
+			for who, run := range curlAndHop(t, "-sv", "-o", os.DevNull, "-x", proxy, "http://localhost:"+port+"/") {
+				if run.code != 0 {
+					t.Fatalf("%s: exit %d\n%s", who, run.code, run.stderr)
 				}
-				out, err := c.CombinedOutput()
-				if err != nil {
-					t.Fatalf("%s: %v\n%s", who, err, out)
-				}
-				var b strings.Builder
-				for l := range strings.SplitAfterSeq(string(out), "\n") {
-					if strings.HasPrefix(l, "* ") && !strings.HasPrefix(l, "* Connection #") {
-						b.WriteString(l)
-					}
-				}
-				notes[who] = b.String()
+				notes[who] = linesOf(run.stderr, func(l string) bool {
+					return strings.HasPrefix(l, "* ") && !strings.HasPrefix(l, "* Connection #")
+				})
 			}
 			if notes["hop"] != notes["curl"] {
 				t.Errorf("hop curl -v says of the SOCKS proxy:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])

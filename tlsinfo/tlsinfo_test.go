@@ -84,13 +84,20 @@ func TestDescribeCert(t *testing.T) {
 	}
 }
 
-func TestVerifyAndChecks(t *testing.T) {
+// trustedPKI is a fresh PKI and a pool holding its root.
+func trustedPKI(t *testing.T) (*testserver.PKI, *x509.CertPool) {
+	t.Helper()
 	pki, err := testserver.NewPKI()
 	if err != nil {
 		t.Fatal(err)
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(pki.Root)
+	return pki, roots
+}
+
+func TestVerifyAndChecks(t *testing.T) {
+	pki, roots := trustedPKI(t)
 	now := time.Now()
 	local := []string{"localhost"}
 	tests := []struct {
@@ -226,12 +233,7 @@ func TestDaysLeft(t *testing.T) {
 // apart from one issued by an unknown authority: the issuer is named as not sent. A self-signed certificate
 // sent alone stays "self-signed".
 func TestVerifyLeafAlone(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(pki.Root)
+	pki, roots := trustedPKI(t)
 	now := time.Now()
 	leaf := issue(t, pki, testserver.Leaf{Names: []string{"localhost"}})[:1]
 	v := tlsinfo.Verify(leaf, "localhost", roots, now)
