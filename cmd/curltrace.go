@@ -171,10 +171,14 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	defer t.mu.Unlock()
 	key := [2]string{addrText(c.Local), addrText(c.Remote)}
 	if c.Reused {
+		with := "host " + c.Host
+		if c.Proxied {
+			with = "proxy " + c.Host
+		}
 		if n, ok := t.conns[key]; ok {
-			t.info(fmt.Sprintf("Re-using existing connection #%d with host %s", n, c.Host))
+			t.info(fmt.Sprintf("Re-using existing connection #%d with %s", n, with))
 		} else {
-			t.info("Re-using existing connection with host " + c.Host)
+			t.info("Re-using existing connection with " + with)
 		}
 		return
 	}

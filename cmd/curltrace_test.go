@@ -462,6 +462,14 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 			}
 		})
 	}
+	// A connection through the proxy used again is the proxy's, in curl's words.
+	reused := map[string]string{}
+	for who, run := range curlAndHop(t, "-sv", "-o", os.DevNull, "-o", os.DevNull, "-x", open.URL, "--cacert", root, srv.URL+"/1", srv.URL+"/2") {
+		reused[who] = linesOf(run.stderr, func(l string) bool { return strings.HasPrefix(l, "* Re-using") })
+	}
+	if reused["hop"] != reused["curl"] || reused["curl"] == "" {
+		t.Errorf("hop curl -v, two URLs through the proxy: %q; curl: %q", reused["hop"], reused["curl"])
+	}
 	// The proxy's credentials go in the CONNECT, masked in the dump.
 	out, err := exec.Command(hopBinary(t), "curl", "-sv", "-o", os.DevNull, "-x", locked.URL, "-U", "ann:s3cret", "--cacert", root, srv.URL+"/").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "\n> Proxy-Authorization: Basic ") || strings.Contains(string(out), "YW5uOnMzY3JldA") {

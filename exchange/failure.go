@@ -31,7 +31,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	}
 	waiting := rec.Waiting()
 	host := rec.Host
-	if rec.Proxy != "" && rec.Events.ProxyDone.IsZero() && strings.HasPrefix(rec.URL, "http://") {
+	if rec.Forwarded {
 		// Forwarded whole to an HTTP proxy (no tunnel): what broke the answer was the proxy, not the server.
 		host = "the proxy " + rec.Proxy
 	}

@@ -53,6 +53,7 @@ type Redirect struct {
 // Conn is the connection a request got.
 type Conn struct {
 	Host          string // the URL's host, or the proxy's when the request went through one
+	Proxied       bool   // the connection is to a proxy (Host is the proxy's)
 	Server        string // the URL's host, which the server's certificate (TLS) must name
 	Remote, Local net.Addr
 	Reused        bool
@@ -172,7 +173,7 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		h.mu.Lock()
 		c.Host, c.Server = h.rec.Host, h.rec.Host
 		if h.rec.Proxy != "" {
-			c.Host = hostOf(h.rec.Proxy)
+			c.Host, c.Proxied = hostOf(h.rec.Proxy), true
 		}
 		if info.Conn != nil {
 			c.Remote, c.Local = info.Conn.RemoteAddr(), info.Conn.LocalAddr()
@@ -263,7 +264,7 @@ func (h *Hop) sentHead() Head {
 	}
 	h.dump.proto = "HTTP/1.1"
 	target := h.url.RequestURI()
-	if h.rec.Proxy != "" && h.rec.Events.ProxyDone.IsZero() && h.url.Opaque == "" && len(fields) > 0 {
+	if h.rec.Forwarded && h.url.Opaque == "" && len(fields) > 0 {
 		// Forwarded whole to a proxy: the request line holds the whole URL, with the Host written.
 		target = h.url.Scheme + "://" + fields[0][1] + target
 	}

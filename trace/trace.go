@@ -53,7 +53,8 @@ type Record struct {
 	IdleTime     time.Duration // how long a reused connection had been idle
 	RemoteAddr   string
 	LocalAddr    string
-	Proxy        string // the proxy the tunnel went through (credentials redacted), when there was one
+	Proxy        string // the proxy the request went through (credentials redacted), when there was one
+	Forwarded    bool   // ... and it was sent whole to that proxy (plain http), not through a tunnel
 	ResolvedBy   string // what supplied the address instead of DNS (--resolve), when something did
 	Route        string // how the connection was routed when not directly: connect-to, unix (see RouteName)
 	Proto        string // HTTP/1.1, HTTP/2.0, ...
@@ -327,6 +328,14 @@ func ProxyTLSDone(ctx context.Context, cs tls.ConnectionState) {
 // ProxyForwarded records, on the hop whose request ctx belongs to, that the request goes to proxy whole (plain
 // http through an HTTP proxy): no tunnel, so no proxy phase, but the hop went through it all the same.
 func ProxyForwarded(ctx context.Context, proxy string) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Proxy, r.Forwarded = proxy, true })
+	}
+}
+
+// ProxyRoute records, on the hop whose request ctx belongs to, the proxy whose tunnel the request goes
+// through, new or used again (ProxyConnected says it only of a connection it opens).
+func ProxyRoute(ctx context.Context, proxy string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Proxy = proxy })
 	}

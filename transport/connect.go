@@ -71,6 +71,15 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 	return nil, nil
 }
 
+// proxyFor is the proxy a request to u goes through last: --proxy's (or the environment's), else
+// --preproxy's; nil when it goes straight to the server.
+func (c *connector) proxyFor(u *url.URL) *url.URL {
+	if p := c.proxies.forTarget(u); p != nil {
+		return p
+	}
+	return c.proxies.preFor(u)
+}
+
 // forwards reports whether a request to u is sent whole to an HTTP(S) proxy, which forwards it: plain http
 // without --proxytunnel, through a proxy that is not SOCKS.
 func (c *connector) forwards(u *url.URL) bool {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/quic-go/quic-go/http3"
+
+	"github.com/hop-cli/hop/trace"
 )
 
 // Protocol is the HTTP version to speak.
@@ -214,6 +216,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // User-Agent to send).
 func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(context.WithValue(req.Context(), targetKey{}, req))
+	if p := t.conn.proxyFor(req.URL); p != nil && !t.conn.forwards(req.URL) {
+		// Said here too, not only when a connection is opened: a tunnel's connection may be used again.
+		trace.ProxyRoute(req.Context(), p.Redacted())
+	}
 	if t.conn.proxyHeader != nil && t.conn.forwards(req.URL) {
 		// The proxy's headers go along with a request it forwards, as curl sends them (one left out with
 		// "Name:" is a CONNECT's: the request's own stay); the caller's request is left as it was.

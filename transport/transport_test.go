@@ -302,6 +302,26 @@ func TestSloppyTunnelAnswers(t *testing.T) {
 	}
 }
 
+// TestReusedTunnelKeepsItsProxy: a request sent over a tunnel's connection used again went through the
+// proxy as much as the first (%{proxy_used}, the waterfall's "via proxy"), though no tunnel was opened for
+// it; a request forwarded whole is marked so, a tunnelled one not.
+func TestReusedTunnelKeepsItsProxy(t *testing.T) {
+	srv, ca := tlsBackend(t)
+	proxy := httptest.NewServer(&testserver.Proxy{Route: func(string) string { return hostPort(srv.URL) }})
+	defer proxy.Close()
+	tr := newTransport(t, Options{Proxy: proxy.URL, ConnectTimeout: 5 * time.Second, TLS: TLSOptions{CACert: ca},
+		Resolve: []string{"example.com:443:127.0.0.1"}})
+	for i := range 2 {
+		_, rec, err := get(t, tr, "https://example.com/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Reused != (i == 1) || rec.Proxy != proxy.URL || rec.Forwarded {
+			t.Errorf("request %d: reused %v, proxy %q, forwarded %v; want the proxy %s named, not forwarded", i+1, rec.Reused, rec.Proxy, rec.Forwarded, proxy.URL)
+		}
+	}
+}
+
 // TestTunnelUserAgent: a CONNECT carries the User-Agent of the request it opens the way for, as curl's
 // carries -A's, not net/http's Go-http-client; a request sent without one asks with none; --proxy-header's
 // wins.
