@@ -192,21 +192,8 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	default:
 		t.opened(c)
 	}
-	if cs := c.TLS; cs != nil {
-		if len(c.ALPN) > 0 && !c.QUIC {
-			t.info("ALPN: offers " + strings.Join(c.ALPN, ","))
-		}
-		// OpenSSL's names for the versions, as curl prints them: TLSv1.3.
-		version := strings.Replace(tls.VersionName(cs.Version), "TLS 1.", "TLSv1.", 1)
-		t.info("SSL connection using " + version + " / " + tls.CipherSuiteName(cs.CipherSuite))
-		switch {
-		case c.QUIC:
-		case cs.NegotiatedProtocol != "":
-			t.info("ALPN: server accepted " + cs.NegotiatedProtocol)
-		default:
-			t.info("ALPN: server did not agree on a protocol. Uses default.")
-		}
-		t.info(tlsinfo.CurlCertNotes(cs, c.Server, time.Now())...)
+	if c.TLS != nil {
+		t.handshake(c, "Server", c.Server)
 	}
 	switch {
 	case c.QUIC:
@@ -214,6 +201,27 @@ func (t *curlTrace) Connected(c trace.Conn) {
 	case c.TLS != nil && c.TLS.NegotiatedProtocol == "h2":
 		t.info("using HTTP/2")
 	}
+}
+
+// handshake says what curl says of c's TLS handshake with whose ("Server", "Proxy") certificate, which
+// must name host: the protocols offered and the one accepted, the version and cipher, the certificate; call
+// it with t.mu held.
+func (t *curlTrace) handshake(c trace.Conn, whose, host string) {
+	cs := c.TLS
+	if len(c.ALPN) > 0 && !c.QUIC {
+		t.info("ALPN: offers " + strings.Join(c.ALPN, ","))
+	}
+	// OpenSSL's names for the versions, as curl prints them: TLSv1.3.
+	version := strings.Replace(tls.VersionName(cs.Version), "TLS 1.", "TLSv1.", 1)
+	t.info("SSL connection using " + version + " / " + tls.CipherSuiteName(cs.CipherSuite))
+	switch {
+	case c.QUIC:
+	case cs.NegotiatedProtocol != "":
+		t.info("ALPN: server accepted " + cs.NegotiatedProtocol)
+	default:
+		t.info("ALPN: server did not agree on a protocol. Uses default.")
+	}
+	t.info(tlsinfo.CurlCertNotes(cs, whose, host, time.Now())...)
 }
 
 // opened numbers a new connection, as curl numbers them, and says it is connected; call it with t.mu held.

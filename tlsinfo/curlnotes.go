@@ -9,12 +9,13 @@ import (
 )
 
 // CurlCertNotes are the lines curl 7.88 (built with OpenSSL) writes about a server's certificate in its -v
-// and --trace notes once the handshake is done: the leaf's subject, dates and issuer, the name host
-// matched (the name the handshake asked for, else the URL's host), and the verification's result. The
+// and --trace notes once the handshake is done ("Server certificate:", or whose else: "Proxy"): the leaf's
+// subject, dates and issuer, the name host matched (the name the handshake asked for, else host), and the
+// verification's result. The
 // certificate was verified unless the handshake skipped it (-k: no verified chain), and then the result is
 // what the chain the server sent says on its own, as curl reports it and goes on. None for a handshake
 // without certificates.
-func CurlCertNotes(cs *tls.ConnectionState, host string, now time.Time) []string {
+func CurlCertNotes(cs *tls.ConnectionState, whose, host string, now time.Time) []string {
 	if cs == nil || len(cs.PeerCertificates) == 0 {
 		return nil
 	}
@@ -23,7 +24,7 @@ func CurlCertNotes(cs *tls.ConnectionState, host string, now time.Time) []string
 	}
 	leaf := cs.PeerCertificates[0]
 	notes := []string{
-		"Server certificate:",
+		whose + " certificate:",
 		" subject: " + opensslName(leaf.Subject, "; ", "="),
 		" start date: " + leaf.NotBefore.UTC().Format(opensslTime),
 		" expire date: " + leaf.NotAfter.UTC().Format(opensslTime),
