@@ -340,6 +340,9 @@ func (t *curlTrace) Tunneling(c trace.Conn, target string, h trace.Head) {
 	defer t.mu.Unlock()
 	t.opened(c)
 	t.tunneled[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
+	if c.TLS != nil {
+		t.handshake(c, "Proxy", c.Host)
+	}
 	t.info("Establish HTTP proxy tunnel to " + target)
 	t.sent(h)
 }

@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -442,19 +443,25 @@ func TestVerboseTunnelAsCurl(t *testing.T) {
 	defer open.Close()
 	locked := httptest.NewServer(&testserver.Proxy{Route: route, User: "ann", Password: "s3cret"})
 	defer locked.Close()
+	// An https:// proxy: its own handshake and certificate come first, as "Proxy certificate:".
+	secure := httptest.NewUnstartedServer(&testserver.Proxy{Route: route})
+	secure.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	secure.StartTLS()
+	defer secure.Close()
 	for _, tt := range []struct {
 		name, proxy string
 		code        int
-	}{{"tunnel opened", open.URL, 0}, {"tunnel refused", locked.URL, 56}} {
+	}{{"tunnel opened", open.URL, 0}, {"tunnel refused", locked.URL, 56}, {"an https:// proxy", secure.URL, 0}} {
 		t.Run(tt.name, func(t *testing.T) {
 			notes := map[string]string{}
-			for who, run := range curlAndHop(t, "-sv", "-o", os.DevNull, "-x", tt.proxy, "--cacert", root, srv.URL+"/") {
+			for who, run := range curlAndHop(t, "-sv", "-o", os.DevNull, "-x", tt.proxy, "--proxy-cacert", root, "--cacert", root, srv.URL+"/") {
 				if run.code != tt.code {
 					t.Fatalf("%s: exit %d, want %d\n%s", who, run.code, tt.code, run.stderr)
 				}
 				notes[who] = linesOf(run.stderr, func(l string) bool {
 					return slices.ContainsFunc([]string{"* Connected to ", "* Establish HTTP proxy tunnel", "> CONNECT ", "> Host: ",
-						"< HTTP/1.1 ", "* CONNECT "}, func(p string) bool { return strings.HasPrefix(l, p) })
+						"< HTTP/1.1 ", "* CONNECT ", "* ALPN: ", "* SSL connection using ", "* Proxy certificate:", "* Server certificate:", "*  subject:",
+						"*  issuer:", "*  SSL certificate verify"}, func(p string) bool { return strings.HasPrefix(l, p) })
 				})
 			}
 			if notes["hop"] != notes["curl"] || !strings.Contains(notes["curl"], "> CONNECT ") {

@@ -29,8 +29,8 @@ type Dump interface {
 	// closed (closing: the server or the request said Connection: close).
 	Finished(c Conn, closing bool)
 	Following(r Redirect) // a redirect is followed
-	// Tunneling is a new connection c to an HTTP proxy (c.Host is the proxy's) asking it, with head h, for
-	// a tunnel to target (HOST:PORT); TunnelAnswer is the proxy's answer on c. They come before the
+	// Tunneling is a new connection c to an HTTP proxy (c.Host is the proxy's; c.TLS its handshake, for an
+	// https:// proxy) asking it, with head h, for a tunnel to target (HOST:PORT); TunnelAnswer is the proxy's answer on c. They come before the
 	// request's Connected, which then tells of the connection's TLS with the server, not of the connection
 	// again; after a refusal the connection is closed, and no request gets it.
 	Tunneling(c Conn, target string, h Head)
@@ -79,13 +79,18 @@ func WithDump(ctx context.Context, d Dump) context.Context {
 type dumpKey struct{}
 
 // Tunneling tells the context's Dump, if it has one, that conn, a new connection to the HTTP proxy named
-// proxy (host:port or a URL), asks it for a tunnel to target with head, a CONNECT request as written.
-func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []byte) {
+// proxy (host:port or a URL), asks it for a tunnel to target with head, a CONNECT request as written. A TLS
+// connection (an https:// proxy) is told with its handshake, which offered alpn.
+func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []byte, alpn []string) {
 	d := dumpOf(ctx)
 	if d == nil {
 		return
 	}
 	c := tunnelConn(conn, proxy)
+	if tc, ok := conn.(*tls.Conn); ok {
+		cs := tc.ConnectionState()
+		c.TLS, c.ALPN = &cs, alpn
+	}
 	if h := hopOf(ctx); h != nil {
 		h.mu.Lock()
 		c.Server = h.rec.Host

@@ -276,7 +276,7 @@ func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target stri
 	if err := req.Write(&head); err != nil {
 		return nil, err
 	}
-	trace.Tunneling(ctx, conn, proxy.Host, target, head.Bytes())
+	trace.Tunneling(ctx, conn, proxy.Host, target, head.Bytes(), proxyALPN)
 	if _, err := conn.Write(head.Bytes()); err != nil {
 		return nil, err
 	}

@@ -45,10 +45,14 @@ const maxPEMFile = tlsinfo.MaxCertFile
 // under -k too: a pin narrows trust further).
 func (o TLSOptions) Config(alpn []string) (*tls.Config, error) { return o.config(alpn, true) }
 
+// proxyALPN is what hop offers an https:// proxy over ALPN, as curl offers it: HTTP/1.1, in which CONNECT
+// is asked.
+var proxyALPN = []string{"http/1.1"}
+
 // proxyConfig builds the tls.Config for https:// proxies from their own options, never the server's; an
 // *OptionError names the proxy's flag (--proxy-cacert, not --cacert).
 func (o TLSOptions) proxyConfig() (*tls.Config, error) {
-	cfg, err := o.config([]string{"http/1.1"}, false)
+	cfg, err := o.config(proxyALPN, false)
 	var oe *OptionError
 	if errors.As(err, &oe) {
 		oe.Arg = "--proxy-" + strings.TrimPrefix(oe.Arg, "--")
