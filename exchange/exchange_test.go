@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -349,5 +350,26 @@ func TestForwardingProxyIsBlamed(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "example.com") || exchange.ClassOf(err) != tt.class {
 			t.Errorf("a proxy replying %q (reset %v): %v (class %v); want it named, class %v", tt.reply, tt.reset, err, exchange.ClassOf(err), tt.class)
 		}
+	}
+}
+
+// TestPlainHTTPAnswersTLS: a TLS handshake answered in plain HTTP says so and which URL was likely meant;
+// through a tunnel, that something answered for the server.
+func TestPlainHTTPAnswersTLS(t *testing.T) {
+	plain := testserver.Start(testserver.Config{})
+	defer plain.Close()
+	c := client(t, exchange.Options{}, transport.Options{})
+	url := strings.Replace(plain.URL, "http://", "https://", 1) + "/get"
+	_, err := c.Do(context.Background(), build(t, "GET", url), exchange.Observer{})
+	if want := "TLS handshake with 127.0.0.1 failed: it answered in plain HTTP, not TLS (is it " + plain.URL + "/get?)"; err == nil || !strings.Contains(err.Error(), want) || exchange.ClassOf(err) != exchange.Handshake {
+		t.Errorf("https:// to a plain HTTP server: %v (class %v); want %q", err, exchange.ClassOf(err), want)
+	}
+	portal := httptest.NewServer(&testserver.Proxy{Route: func(string) string { return strings.TrimPrefix(plain.URL, "http://") },
+		Answer: "HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"})
+	defer portal.Close()
+	c = client(t, exchange.Options{}, transport.Options{Proxy: portal.URL})
+	_, err = c.Do(context.Background(), build(t, "GET", "https://example.com/"), exchange.Observer{})
+	if want := "TLS handshake with example.com failed: it answered in plain HTTP, not TLS (what came through the proxy's tunnel is plain HTTP"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("through a proxy that answers for the server: %v; want %q", err, want)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
@@ -86,6 +87,19 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertAsked && !rec.CertSent:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
+	case rec.TLSErr != nil && plainHTTP(err):
+		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for
+		// an http:// server), or through a tunnel, something answered for the server (a filtering proxy).
+		what := "it answered in plain HTTP, not TLS (is it " + redact.URL(strings.Replace(rec.URL, "https://", "http://", 1)) + "?)"
+		switch {
+		case rec.Proxy != "" && !rec.Forwarded:
+			what = "it answered in plain HTTP, not TLS (what came through the proxy's tunnel is plain HTTP: a proxy or portal answering for the server?)"
+		case rec.Method == "": // hop cert's handshake, with no URL to send
+			what = "the port speaks plain HTTP, not TLS"
+		}
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
+		e.Host = host
+		return e
 	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:") || errors.As(err, &alpn):
 		return handshakeError(host, err)
 	case rec.Events.GotConn.IsZero() && strings.Contains(err.Error(), "net/http: invalid header field"):
@@ -276,6 +290,17 @@ func proxyHandshakeError(p proxyTLSError, err error) *Error {
 	}
 	e.Host = proxy
 	return e
+}
+
+// plainHTTP reports whether a TLS handshake failed on a first record that is an HTTP status line, or an
+// HTML page sent bare (an HTTP/0.9-style error, as Python's http.server answers a line it cannot read).
+func plainHTTP(err error) bool {
+	var rh tls.RecordHeaderError
+	if !errors.As(err, &rh) {
+		return false
+	}
+	first := string(rh.RecordHeader[:])
+	return first == "HTTP/" || strings.EqualFold(first, "<!DOC") || strings.EqualFold(first, "<html")
 }
 
 func handshakeError(host string, err error) *Error {
