@@ -55,6 +55,24 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
+// TestUnbracketedIPv6: an IPv6 address typed without the brackets a URL needs is refused with the form it
+// takes ("http://::1:8080/" → [::1]:8080).
+func TestUnbracketedIPv6(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://::1:8080/x":         "(an IPv6 address goes in brackets: [::1]:8080)",
+		"http://fe80::1:2:3:4:5:6/": "(an IPv6 address goes in brackets: [fe80::1:2:3:4:5]:6)",
+		"https://ann@2001:db8::1/x": "(an IPv6 address goes in brackets: [2001:db8::1])",
+	} {
+		_, err := ParseURL(in)
+		if err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("ParseURL(%q): %v; want it to end %q", in, err, want)
+		}
+	}
+	if _, err := ParseURL("http://a:b:c/"); err == nil || strings.Contains(err.Error(), "brackets") {
+		t.Errorf("ParseURL(\"http://a:b:c/\"): %v; no address, no brackets to advise", err)
+	}
+}
+
 // TestParseURLErrorsHidePasswords: a URL that cannot be used is echoed in its error, never with the
 // password of its userinfo (a URL from a CI secret must not reach the log).
 // TestDefaultScheme: HTTPie's --default-scheme applies to every URL typed without a scheme, the localhost

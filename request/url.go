@@ -66,6 +66,9 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
+		if bracketed := bracketIPv6(s); bracketed != "" {
+			return nil, bad("malformed URL: %v (an IPv6 address goes in brackets: %s)", err, bracketed)
+		}
 		return nil, bad("malformed URL: %v", err)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
@@ -91,6 +94,31 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// bracketIPv6 is the authority of s written as it should be when it holds an IPv6 address without the
+// brackets a URL needs ("::1:8080" → "[::1]:8080", the last group taken for the port when the rest is an
+// address), or "" when it holds none.
+func bracketIPv6(s string) string {
+	_, rest, _ := strings.Cut(s, "://")
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	if strings.ContainsAny(rest, "[]") || strings.Count(rest, ":") < 2 {
+		return ""
+	}
+	if i := strings.LastIndexByte(rest, ':'); strings.Trim(rest[i+1:], "0123456789") == "" && i+1 < len(rest) {
+		if ip := net.ParseIP(rest[:i]); ip != nil && ip.To4() == nil {
+			return "[" + rest[:i] + "]:" + rest[i+1:]
+		}
+	}
+	if ip := net.ParseIP(rest); ip != nil && ip.To4() == nil {
+		return "[" + rest + "]"
+	}
+	return ""
 }
 
 // hasScheme reports whether s starts with a scheme and "://" (RFC 3986: a letter, then letters, digits,
