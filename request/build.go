@@ -632,12 +632,36 @@ func (b *bodyBuilder) fieldValue(it item) (any, error) {
 			raw = p
 		}
 		v, err := decodeJSON(raw)
-		if err != nil {
-			return nil, usageErrorf(it.Raw, "not valid JSON: %v", err)
+		switch {
+		case err == nil:
+			return v, nil
+		case it.Kind == itemJSON && bareWord(it.Value):
+			// name:=john, the commonest slip: := takes JSON, where a string is quoted.
+			return nil, usageErrorf(it.Raw, `not valid JSON: a JSON string needs quotes (%s:='"%s"'), or %s=%s sends it as a string`,
+				it.Key, it.Value, it.Key, it.Value)
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			if len(bytes.TrimSpace(raw)) == 0 {
+				return nil, usageErrorf(it.Raw, "not valid JSON: there is none (an empty string is '\"\"')")
+			}
+			return nil, usageErrorf(it.Raw, "not valid JSON: it ends before the value does (a bracket or quote not closed?)")
 		}
-		return v, nil
+		return nil, usageErrorf(it.Raw, "not valid JSON: %v", err)
 	}
 	return nil, usageErrorf(it.Raw, "internal: not a field")
+}
+
+// bareWord reports whether v is a word that is not a JSON literal: letters, digits and "-_." that are
+// neither a number nor true, false or null.
+func bareWord(v string) bool {
+	if v == "" || v == "true" || v == "false" || v == "null" || json.Valid([]byte(v)) {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *bodyBuilder) jsonBody() (*Body, error) {

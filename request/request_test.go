@@ -321,6 +321,23 @@ func TestBuildHeaders(t *testing.T) {
 // TestBuildItemFiles: Name:@file and name==@file send what HTTPie 3.2 sends for the same files (its
 // process_embed_header_arg and process_embed_query_param_arg strip the final newlines, and every header value
 // is trimmed), and stdin, as @- reads it for =@-.
+// TestBadJSONItemsSayWhy: a := value that is not JSON says what is wrong in words that lead to the fix: a
+// bare word needs quotes (or = instead), a value cut short is not closed, an empty one is none.
+func TestBadJSONItemsSayWhy(t *testing.T) {
+	for item, want := range map[string]string{
+		"name:=john":      `not valid JSON: a JSON string needs quotes (name:='"john"'), or name=john sends it as a string`,
+		"user[id]:=ab-12": `a JSON string needs quotes (user[id]:='"ab-12"'), or user[id]=ab-12 sends it as a string`,
+		`o:={"b":1`:       "not valid JSON: it ends before the value does (a bracket or quote not closed?)",
+		"e:=":             `not valid JSON: there is none (an empty string is '""')`,
+		"n:=[1,}":         "not valid JSON: invalid character",
+	} {
+		_, err := Build(Spec{Method: "POST", URL: "example.com", Items: []string{item}})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Build(%q): %v; want %q", item, err, want)
+		}
+	}
+}
+
 func TestBuildItemFiles(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{"tok": "Bearer t0k\n", "crlf": "tok\r\n", "nl3": "tok\n\n\n", "empty": "", "words": "a b&c\n",
