@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
@@ -90,7 +89,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case rec.TLSErr != nil && plainHTTP(err):
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for
 		// an http:// server), or through a tunnel, something answered for the server (a filtering proxy).
-		what := "it answered in plain HTTP, not TLS (is it " + redact.URL(strings.Replace(rec.URL, "https://", "http://", 1)) + "?)"
+		what := "it answered in plain HTTP, not TLS"
+		if u, err := url.Parse(rec.URL); err == nil {
+			u.Scheme = "http"
+			what += " (is it " + u.Redacted() + "?)"
+		}
 		switch {
 		case rec.Proxy != "" && !rec.Forwarded:
 			what = "it answered in plain HTTP, not TLS (what came through the proxy's tunnel is plain HTTP: a proxy or portal answering for the server?)"
