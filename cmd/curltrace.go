@@ -70,7 +70,7 @@ func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
 	// curl leaves the data lines out when the body goes to stdout on a terminal and the lines to stdout or
 	// stderr (not to a file, --stderr's included).
 	toStream := t.path == "-" || t.path == "%" && (o.Stderr == "" || o.Stderr == "-")
-	t.quietData = t.plain && toStream && s.OutTTY && o.File == "" && !o.Download && !o.URLName
+	t.quietData = t.plain && toStream && s.OutTTY && !o.downloading() && !o.URLName
 	switch t.path {
 	case "-":
 		t.w = s.Out
