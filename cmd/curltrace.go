@@ -3,6 +3,7 @@ package cmd
 import (
 	"cmp"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
@@ -27,7 +29,9 @@ type curlTrace struct {
 	flag, path string // the option and its file, for the error
 	w          io.Writer
 	file       *os.File // nil for "-" and "%"
-	hex        bool     // --trace-hex (curl's --trace): hex beside the text
+	// closeStream closes the descriptor of its own "%" writes to, when it has one (see detached).
+	closeStream func() error
+	hex         bool // --trace-hex (curl's --trace): hex beside the text
 	// plain is --trace-verbose: curl -v's lines ("* " notes, "> " and "< " heads, "[N bytes data]"), not
 	// blocks. quietData leaves out the data lines, as curl does when the body goes to a terminal and the
 	// lines to stdout or stderr: the body shows itself there.
@@ -76,6 +80,11 @@ func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
 		t.w = s.Out
 	case "%":
 		t.w = s.Err
+		if f, ok := s.Err.(*os.File); ok {
+			// curl -v's reader may go before it ends (2>&1 | grep -q): the dump then stops, and hop carries on,
+			// as curl does, rather than die of SIGPIPE on stderr.
+			t.w, t.closeStream = detached(f)
+		}
 	default:
 		f, err := os.OpenFile(t.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
@@ -97,7 +106,15 @@ func (t *curlTrace) close() error {
 		t.err = cmp.Or(t.err, t.file.Close())
 		t.file = nil
 	}
-	if t.err != nil {
+	if t.closeStream != nil {
+		t.closeStream()
+		t.closeStream = nil
+	}
+	switch {
+	case t.err == nil:
+	case (t.path == "%" || t.path == "-") && errors.Is(t.err, syscall.EPIPE):
+		// The reader of stderr or stdout went away: its choice, as in curl, which goes on without a word.
+	default:
 		return fmt.Errorf("writing %s file %s: %w", t.flag, t.path, argfile.Reason(t.err))
 	}
 	return nil

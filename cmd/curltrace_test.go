@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/testserver"
@@ -510,5 +511,43 @@ func TestVerboseSOCKSAsCurl(t *testing.T) {
 				t.Errorf("hop curl -v says of the SOCKS proxy:\n%s\ncurl -v:\n%s", notes["hop"], notes["curl"])
 			}
 		})
+	}
+}
+
+// TestVerboseReaderGoes: `curl -sv -o /dev/null URL 2>&1 | grep -q PATTERN` stops reading at the first
+// match; curl's later -v lines then fail unseen and curl ends 0, which a script under pipefail relies on.
+// hop curl -v does the same, rather than die of SIGPIPE (141).
+func TestVerboseReaderGoes(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5")
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		time.Sleep(300 * time.Millisecond) // the reader is gone by the time the body and its lines come
+		io.WriteString(w, "hello")
+	}))
+	defer slow.Close()
+	for _, who := range []string{"curl", "hop"} {
+		name, args := "curl", []string{"-sv", "-o", os.DevNull, slow.URL + "/"}
+		if who == "hop" {
+			name, args = hopBinary(t), append([]string{"curl"}, args...)
+		}
+		if who == "curl" {
+			if _, err := exec.LookPath("curl"); err != nil {
+				t.Fatal("curl is not installed; make test installs it")
+			}
+		}
+		c := exec.Command(name, args...)
+		r, err := c.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, _ := bufio.NewReader(r).ReadString('\n') // the first line, then the reader goes
+		r.Close()
+		if err := c.Wait(); !strings.Contains(line, "Trying") || exitCode(err) != 0 {
+			t.Errorf("%s: first line %q, then the reader gone: %v (exit %d), want exit 0", who, line, err, exitCode(err))
+		}
 	}
 }
