@@ -70,7 +70,8 @@ func Main() (code int) {
 	}
 	if werr := s.writeError(); werr != nil && !errors.Is(werr, syscall.EPIPE) {
 		// A full disk or an unwritable file behind stdout loses output: that is a failure, whatever else
-		// happened. (A closed pipe is the reader's choice: SIGPIPE ends hop quietly, as it does curl.)
+		// happened. (A closed pipe is the reader's choice: SIGPIPE ends hop quietly; curl, which ignores
+		// the signal, reports it as exit 23.)
 		if err == nil || exitCode(err) == 0 {
 			err = werr
 		}
