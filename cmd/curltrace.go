@@ -134,7 +134,7 @@ func (t *curlTrace) info(lines ...string) {
 		case t.err != nil:
 		case t.plain:
 			t.traced = false
-			_, t.err = io.WriteString(t.w, t.now()+"* "+format.Escape(l)+"\n")
+			t.err = format.TraceLines(t.w, t.now(), "* ", format.Escape(l)+"\n")
 		default:
 			t.err = format.TraceInfo(t.w, t.now(), l)
 		}
@@ -151,14 +151,8 @@ func (t *curlTrace) block(title string, p []byte) {
 // head writes a head as -v does, each line after mark ("> " sent, "< " received); call it with t.mu held.
 func (t *curlTrace) head(mark, head string) {
 	t.traced = false
-	var b strings.Builder
-	for line := range strings.SplitAfterSeq(head, "\n") {
-		if line != "" {
-			b.WriteString(t.now() + mark + line)
-		}
-	}
 	if t.err == nil {
-		_, t.err = io.WriteString(t.w, b.String())
+		t.err = format.TraceLines(t.w, t.now(), mark, head)
 	}
 }
 
@@ -169,7 +163,7 @@ func (t *curlTrace) data(mark string, n int) {
 		return
 	}
 	t.traced = true
-	_, t.err = fmt.Fprintf(t.w, "%s%s[%d bytes data]\n", t.now(), mark, n)
+	t.err = format.TraceData(t.w, t.now(), mark, n)
 }
 
 // maxTracedConns bounds the connections whose numbers a dump remembers.

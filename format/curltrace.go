@@ -70,3 +70,23 @@ func TraceInfo(w io.Writer, stamp, text string) error {
 	_, err := fmt.Fprintf(w, "%s== Info: %s\n", stamp, Escape(text))
 	return err
 }
+
+// TraceLines writes text as curl -v writes a head or its notes: each line after mark ("> " sent, "< "
+// received, "* " a note), stamp first (--trace-time's, or ""). Escaping text is the caller's: a head's
+// fields are escaped one by one, to keep their CRLF.
+func TraceLines(w io.Writer, stamp, mark, text string) error {
+	var b strings.Builder
+	for line := range strings.SplitAfterSeq(text, "\n") {
+		if line != "" {
+			b.WriteString(stamp + mark + line)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// TraceData writes curl -v's line for n bytes of a body, mark "} " sent or "{ " received.
+func TraceData(w io.Writer, stamp, mark string, n int) error {
+	_, err := fmt.Fprintf(w, "%s%s[%d bytes data]\n", stamp, mark, n)
+	return err
+}
