@@ -39,20 +39,21 @@ type curlTrace struct {
 	stamp            bool // --trace-time
 	secrets          format.Secrets
 
-	mu       sync.Mutex
-	conns    map[[2]string]int  // the connections opened, numbered from 0 as curl numbers them, by their addresses
-	tunneled map[[2]string]bool // connections said to be connected with their tunnel, before the request got them
-	socksed  map[[2]string]bool // connections said to be connected before their SOCKS handshake
-	next     int                // the next connection's number
-	traced   bool               // plain: a data line was written since the last head or note, as curl writes one a run
-	err      error              // the first write that failed
+	mu    sync.Mutex
+	conns map[[2]string]int // the connections opened, numbered from 0 as curl numbers them, by their addresses
+	// early are the connections said to be connected before the request got them (with a proxy's
+	// handshake); true: say it again then, as curl does after a SOCKS handshake, not after a tunnel's.
+	early  map[[2]string]bool
+	next   int   // the next connection's number
+	traced bool  // plain: a data line was written since the last head or note, as curl writes one a run
+	err    error // the first write that failed
 }
 
 // openCurlTrace opens the dump --trace-ascii, --trace-hex or --trace-verbose asks for, if one does: a file
 // (created 0600: it holds the heads, cookies included), or stdout for "-" and stderr for "%", as in curl.
 // nil when none is given.
 func openCurlTrace(s *Streams, o *OutputOptions) (*curlTrace, error) {
-	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}, socksed: map[[2]string]bool{}}
+	t := &curlTrace{stamp: o.TraceTime, conns: map[[2]string]int{}, early: map[[2]string]bool{}}
 	t.secrets = format.Secrets{Show: o.ShowSecrets}
 	given := 0
 	for _, d := range []struct {
@@ -193,13 +194,12 @@ func (t *curlTrace) Connected(c trace.Conn) {
 		}
 		return
 	}
+	again, said := t.early[key]
+	delete(t.early, key)
 	switch {
-	case t.tunneled[key]:
-		delete(t.tunneled, key) // said with its tunnel
-	case t.socksed[key]:
-		// Said before its SOCKS handshake, and again now, with the same number, as curl says it.
-		delete(t.socksed, key)
+	case again: // said before its SOCKS handshake, and again now, with the same number, as curl says it
 		t.connectedLine(c, t.conns[key])
+	case said: // said with its tunnel
 	default:
 		t.opened(c)
 	}
@@ -239,8 +239,7 @@ func (t *curlTrace) handshake(c trace.Conn, whose, host string) {
 func (t *curlTrace) opened(c trace.Conn) {
 	if len(t.conns) >= maxTracedConns {
 		clear(t.conns) // --repeat --fresh may open 100,000: the numbers of the long closed ones go
-		clear(t.tunneled)
-		clear(t.socksed)
+		clear(t.early)
 	}
 	n := t.next
 	t.next++
@@ -350,7 +349,7 @@ func (t *curlTrace) Tunneling(c trace.Conn, target string, h trace.Head) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.opened(c)
-	t.tunneled[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
+	t.early[[2]string{addrText(c.Local), addrText(c.Remote)}] = false
 	if c.TLS != nil {
 		t.handshake(c, "Proxy", c.Host)
 	}
@@ -367,7 +366,7 @@ func (t *curlTrace) TunnelAnswer(c trace.Conn, proto string, code int, status st
 	if code/100 == 2 {
 		t.info("CONNECT phase completed", fmt.Sprintf("CONNECT tunnel established, response %d", code))
 	} else {
-		delete(t.tunneled, [2]string{addrText(c.Local), addrText(c.Remote)})
+		delete(t.early, [2]string{addrText(c.Local), addrText(c.Remote)})
 		t.info(fmt.Sprintf("CONNECT tunnel failed, response %d", code))
 	}
 }
@@ -378,7 +377,7 @@ func (t *curlTrace) SOCKSConnect(c trace.Conn, scheme, host, port string, ip net
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.opened(c)
-	t.socksed[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
+	t.early[[2]string{addrText(c.Local), addrText(c.Remote)}] = true
 	switch {
 	case strings.HasPrefix(scheme, "socks4"):
 		t.info("SOCKS4 communication to " + net.JoinHostPort(host, port))
@@ -400,7 +399,7 @@ func (t *curlTrace) SOCKSAnswer(c trace.Conn, scheme string, granted bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !granted {
-		delete(t.socksed, [2]string{addrText(c.Local), addrText(c.Remote)})
+		delete(t.early, [2]string{addrText(c.Local), addrText(c.Remote)})
 		return
 	}
 	version := map[string]string{"socks4": "SOCKS4", "socks4a": "SOCKS4a"}[scheme]

@@ -15,7 +15,7 @@ import (
 // tunnel's.
 func TestRefusedTunnelIsForgotten(t *testing.T) {
 	var out bytes.Buffer
-	d := &curlTrace{w: &out, plain: true, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}}
+	d := &curlTrace{w: &out, plain: true, conns: map[[2]string]int{}, early: map[[2]string]bool{}}
 	c := trace.Conn{Host: "proxy", Local: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000},
 		Remote: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}}
 	d.Tunneling(c, "example.com:443", trace.Head{Line: "CONNECT example.com:443 HTTP/1.1"})
@@ -30,7 +30,7 @@ func TestRefusedTunnelIsForgotten(t *testing.T) {
 // said again, with its number, once the request gets it, as curl says it.
 func TestRefusedSOCKSIsForgotten(t *testing.T) {
 	var out bytes.Buffer
-	d := &curlTrace{w: &out, plain: true, conns: map[[2]string]int{}, tunneled: map[[2]string]bool{}, socksed: map[[2]string]bool{}}
+	d := &curlTrace{w: &out, plain: true, conns: map[[2]string]int{}, early: map[[2]string]bool{}}
 	c := trace.Conn{Host: "proxy", Local: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000},
 		Remote: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1080}}
 	d.SOCKSConnect(c, "socks5h", "example.com", "443", nil)
