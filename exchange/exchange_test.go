@@ -369,7 +369,7 @@ func TestPlainHTTPAnswersTLS(t *testing.T) {
 	defer portal.Close()
 	c = client(t, exchange.Options{}, transport.Options{Proxy: portal.URL})
 	_, err = c.Do(context.Background(), build(t, "GET", "https://example.com/"), exchange.Observer{})
-	if want := "TLS handshake with example.com failed: it answered in plain HTTP, not TLS (what came through the proxy's tunnel is plain HTTP"; err == nil || !strings.Contains(err.Error(), want) {
+	if want := "TLS handshake with example.com failed: it answered in plain HTTP, not TLS (through the proxy's tunnel: a proxy or portal answering for the server?)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("through a proxy that answers for the server: %v; want %q", err, want)
 	}
 }

@@ -90,15 +90,14 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for
 		// an http:// server), or through a tunnel, something answered for the server (a filtering proxy).
 		what := "it answered in plain HTTP, not TLS"
-		if u, err := url.Parse(rec.URL); err == nil {
-			u.Scheme = "http"
-			what += " (is it " + u.Redacted() + "?)"
-		}
-		switch {
+		switch u, perr := url.Parse(rec.URL); {
 		case rec.Proxy != "" && !rec.Forwarded:
-			what = "it answered in plain HTTP, not TLS (what came through the proxy's tunnel is plain HTTP: a proxy or portal answering for the server?)"
+			what += " (through the proxy's tunnel: a proxy or portal answering for the server?)"
 		case rec.Method == "": // hop cert's handshake, with no URL to send
 			what = "the port speaks plain HTTP, not TLS"
+		case perr == nil:
+			u.Scheme = "http"
+			what += " (is it " + u.Redacted() + "?)"
 		}
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
 		e.Host = host
