@@ -351,11 +351,11 @@ func setProxyHeaders(h, extra http.Header) {
 func unanswered(err error, proxy *url.URL, target string) error {
 	var ne net.Error
 	var op *net.OpError
-	switch {
+	switch how := hungUp(err); {
 	case errors.As(err, &ne) && ne.Timeout(), errors.As(err, &op) && op.Op == "remote error":
 		return err
-	case hungUp(err) != "":
-		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it " + hungUp(err) + " the connection without answering the CONNECT"}
+	case how != "":
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it " + how + " the connection without answering the CONNECT"}
 	}
 	return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it did not answer the CONNECT in HTTP: " + err.Error()}
 }
