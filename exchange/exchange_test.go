@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -371,5 +373,50 @@ func TestPlainHTTPAnswersTLS(t *testing.T) {
 	_, err = c.Do(context.Background(), build(t, "GET", "https://example.com/"), exchange.Observer{})
 	if want := "TLS handshake with example.com failed: it answered in plain HTTP, not TLS (through the proxy's tunnel: a proxy or portal answering for the server?)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("through a proxy that answers for the server: %v; want %q", err, want)
+	}
+}
+
+// TestCertificateFailuresInWords: a request to a real TLS server whose certificate fails for a reason Go
+// words poorly says the reason and its fix: a certificate sent without its intermediate, one naming the host
+// in its Common Name only, one signed with SHA-1 by the trusted CA. Each exits as a certificate failure.
+func TestCertificateFailuresInWords(t *testing.T) {
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	local := []string{"127.0.0.1"}
+	for _, tt := range []struct {
+		name  string
+		leaf  testserver.Leaf
+		alone bool // the server sends its certificate without the intermediate
+		want  string
+	}{
+		{"sent alone", testserver.Leaf{Names: local}, true,
+			"issued by hop test intermediate, which is no trusted root and which the server did not send (it sent its own certificate alone) (a server must send the intermediate certificates up to its root"},
+		{"Common Name only", testserver.Leaf{Names: local, CommonNameOnly: true}, false,
+			"the certificate names 127.0.0.1 in its Common Name only, not as a Subject Alternative Name, which Go and browsers require (RFC 6125) (issue it again with a subjectAltName"},
+		{"SHA-1", testserver.Leaf{Names: local, SHA1: true}, false,
+			"a signature in the chain uses ECDSA-SHA1, which Go refuses as insecure (the certificate must be issued again, signed with SHA-256 or better"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cert, err := pki.Issue(tt.leaf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.alone {
+				cert.Certificate = cert.Certificate[:1]
+			}
+			srv := testserver.Start(testserver.Config{TLS: true, Cert: &cert})
+			defer srv.Close()
+			c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{CACert: root}})
+			_, err = c.Do(context.Background(), build(t, "GET", srv.URL+"/"), exchange.Observer{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || exchange.ClassOf(err) != exchange.Certificate {
+				t.Errorf("%v (class %v); want a certificate failure saying %q", err, exchange.ClassOf(err), tt.want)
+			}
+		})
 	}
 }
