@@ -373,8 +373,8 @@ func pkiRoot(t *testing.T) (*testserver.PKI, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(t.TempDir(), "root.pem")
-	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
+	root, err := pki.WriteRoot(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return pki, root

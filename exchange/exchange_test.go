@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -384,8 +382,8 @@ func TestCertificateFailuresInWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(t.TempDir(), "root.pem")
-	if err := os.WriteFile(root, testserver.CertPEM(pki.Root), 0o644); err != nil {
+	root, err := pki.WriteRoot(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
 	local := []string{"127.0.0.1"}

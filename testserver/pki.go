@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
@@ -171,6 +173,12 @@ func (p *PKI) Issue(l Leaf) (tls.Certificate, error) {
 		chain = append(chain, p.Inter.Raw)
 	}
 	return tls.Certificate{Certificate: chain, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// WriteRoot writes the root certificate, in PEM, to root.pem in dir, for --cacert, and returns its path.
+func (p *PKI) WriteRoot(dir string) (string, error) {
+	path := filepath.Join(dir, "root.pem")
+	return path, os.WriteFile(path, CertPEM(p.Root), 0o644)
 }
 
 // CertPEM encodes certificates as PEM.
