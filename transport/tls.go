@@ -239,7 +239,6 @@ func (o TLSOptions) clientCert() (tls.Certificate, error) {
 	return pair, nil
 }
 
-// loadCAs reads a PEM bundle of CA certificates.
 // CRLs reads --crlfile's revocation lists; a file that cannot be read or holds none is an *OptionError.
 func (o TLSOptions) CRLs() (tlsinfo.CRLs, error) {
 	data, err := argfile.Read(o.CRLFile, maxPEMFile)
@@ -252,6 +251,7 @@ func (o TLSOptions) CRLs() (tlsinfo.CRLs, error) {
 	return nil, &OptionError{Arg: "--crlfile " + o.CRLFile, Err: err}
 }
 
+// loadCAs reads a PEM bundle of CA certificates.
 func loadCAs(path string) (*x509.CertPool, error) {
 	data, err := argfile.Read(path, maxPEMFile)
 	if err != nil {
