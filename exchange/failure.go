@@ -84,7 +84,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):
 		return timeout("idle", c.Limits.Idle, waiting, err)
-	case rec.CertAsked && !rec.CertSent:
+	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
 	case rec.TLSErr != nil && plainHTTP(err):
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for

@@ -10,6 +10,7 @@ package trace
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -68,12 +69,17 @@ type Record struct {
 	ALPN         []string             // the protocols the handshake offered, when it was hop's own
 	ProxyTLS     *tls.ConnectionState // the handshake with an https:// proxy, when this hop made one
 	TLSErr       error                // why the handshake failed, if it did
-	CertAsked    bool                 // the server asked for a client certificate during the handshake
-	CertSent     bool                 // ... and hop had one to send
+	CertRequest  *CertRequest         // the server's request for a client certificate, when it made one
 	Err          error                // the error that ended the hop, if any
 	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
 	// and not reached; nil when none was.
 	AltSvcMissed *Missed
+}
+
+// CertRequest is a server's request for a client certificate during the handshake, and hop's answer.
+type CertRequest struct {
+	CAs  [][]byte          // the distinguished names (DER) of the authorities whose certificates it takes; none: it named none
+	Sent *x509.Certificate // the certificate hop sent; nil when it had none
 }
 
 // Missed is an HTTP/3 attempt that could not reach its server: the request then went over TCP, after the
@@ -436,12 +442,13 @@ func tlsDone(r *Record, now time.Time, cs *tls.ConnectionState, err error) {
 	}
 }
 
-// CertificateRequested records that the server asked for a client certificate during the handshake, and
-// whether one was sent. Under TLS 1.3 a server refuses a missing certificate only after the client has
-// finished its side, so the transport sees a reset; this lets the error say why.
-func CertificateRequested(ctx context.Context, sent bool) {
+// CertificateRequested records that the server asked for a client certificate during the handshake (naming
+// the authorities cas), and the certificate hop sent (nil for none). Under TLS 1.3 a server refuses a
+// certificate, or its absence, only after the client has finished its side, so the transport sees an alert
+// or a reset when it reads the answer; this lets the error say why.
+func CertificateRequested(ctx context.Context, cas [][]byte, sent *x509.Certificate) {
 	if h := hopOf(ctx); h != nil {
-		h.stamp(func(r *Record, _ time.Time) { r.CertAsked, r.CertSent = true, sent })
+		h.stamp(func(r *Record, _ time.Time) { r.CertRequest = &CertRequest{CAs: cas, Sent: sent} })
 	}
 }
 

@@ -149,10 +149,11 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	}
 	if traced {
 		cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			trace.CertificateRequested(cri.Context(), len(certs) > 0)
 			if len(certs) > 0 {
+				trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, certs[0].Leaf)
 				return &certs[0], nil
 			}
+			trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, nil)
 			return &tls.Certificate{}, nil
 		}
 	} else {
