@@ -3,12 +3,16 @@ package exchange_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -416,5 +420,73 @@ func TestCertificateFailuresInWords(t *testing.T) {
 				t.Errorf("%v (class %v); want a certificate failure saying %q", err, exchange.ClassOf(err), tt.want)
 			}
 		})
+	}
+}
+
+// TestClientCertificateRefusalsInWords: a server that refuses the client certificate it was sent says so
+// with an alert, under TLS 1.2 in the handshake, under TLS 1.3 when the answer is read; the error names the
+// certificate and says what to do, from the authorities the server named and what hop sent.
+func TestClientCertificateRefusalsInWords(t *testing.T) {
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	root, err := pki.WriteRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted := x509.NewCertPool()
+	trusted.AddCert(pki.Root) // the root alone: a client must send its intermediate
+	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: trusted})
+	defer srv.Close()
+	now := time.Now()
+	for _, tt := range []struct {
+		name   string
+		issuer *testserver.PKI
+		leaf   testserver.Leaf
+		alone  bool // the certificate without its intermediate
+		want   string
+	}{
+		{"another CA's", other, testserver.Leaf{Client: true}, false,
+			"the server refused hop's client certificate (CN=hop test client): remote error: tls: unknown certificate authority (the server takes certificates issued by CN=hop test root CA,O=hop)"},
+		{"without its intermediate", pki, testserver.Leaf{Client: true}, true,
+			"remote error: tls: unknown certificate authority (the server takes certificates issued by CN=hop test root CA,O=hop; --cert holds the certificate alone: if hop test intermediate is an intermediate CA, add its certificate to the file after the client's)"},
+		{"expired", pki, testserver.Leaf{Client: true, NotBefore: now.AddDate(0, -2, 0), NotAfter: now.AddDate(0, -1, 0)}, false,
+			"remote error: tls: expired certificate (the certificate expired on " + now.AddDate(0, -1, 0).UTC().Format(time.DateOnly) + ": ask its issuer for a new one)"},
+	} {
+		cert, err := tt.issuer.Issue(tt.leaf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain := []*x509.Certificate{cert.Leaf}
+		if !tt.alone {
+			chain = append(chain, tt.issuer.Inter)
+		}
+		key, err := testserver.KeyPEM(cert.PrivateKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		certFile, keyFile := filepath.Join(dir, tt.name+".pem"), filepath.Join(dir, tt.name+"-key.pem")
+		if err := errors.Join(os.WriteFile(certFile, testserver.CertPEM(chain...), 0o600), os.WriteFile(keyFile, key, 0o600)); err != nil {
+			t.Fatal(err)
+		}
+		for _, version := range []string{"1.2", "1.3"} {
+			t.Run(tt.name+" TLS "+version, func(t *testing.T) {
+				c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{CACert: root, Cert: certFile, Key: keyFile, MaxVersion: version}})
+				_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/"), exchange.Observer{})
+				if err == nil || !strings.Contains(err.Error(), tt.want) || exchange.ClassOf(err) != exchange.Handshake {
+					t.Errorf("%v (class %v); want a handshake failure saying %q", err, exchange.ClassOf(err), tt.want)
+				}
+			})
+		}
 	}
 }

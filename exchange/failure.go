@@ -86,6 +86,15 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
+	case rec.CertRequest != nil && refusalAlert(err) != "":
+		// The server's alert names a fault in the certificate hop sent: during the handshake under TLS 1.2,
+		// once the answer is read under TLS 1.3.
+		req := rec.CertRequest
+		hint := tlsinfo.ExplainRefusal(refusalAlert(err), req.CAs, req.Sent, req.Chain, time.Now())
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %v (%s)",
+			host, tlsinfo.CertName(req.Sent), remoteError(err), hint)
+		e.Host = host
+		return e
 	case rec.TLSErr != nil && plainHTTP(err):
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for
 		// an http:// server), or through a tunnel, something answered for the server (a filtering proxy).
@@ -324,6 +333,27 @@ func handshakeError(host string, err error) *Error {
 	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
 	e.Host = host
 	return e
+}
+
+// refusalAlert is the alert (one of tlsinfo.RefusalAlerts) with which a server refused the client
+// certificate it was sent, or "". net/http wraps the alert variously, so its words are matched.
+func refusalAlert(err error) string {
+	_, alert, ok := strings.Cut(err.Error(), "remote error: tls: ")
+	if !ok {
+		return ""
+	}
+	for _, a := range tlsinfo.RefusalAlerts {
+		if strings.HasPrefix(alert, a) && !strings.HasPrefix(alert, a+" ") {
+			return a
+		}
+	}
+	return ""
+}
+
+// remoteError is the "remote error: tls: ..." of err, without what net/http wrapped it in.
+func remoteError(err error) string {
+	msg := err.Error()
+	return msg[strings.Index(msg, "remote error: tls: "):]
 }
 
 // notH2C recognises an HTTP/1.1 answer to HTTP/2 with prior knowledge (--http2 on http://): the HTTP/2

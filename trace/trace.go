@@ -80,6 +80,8 @@ type Record struct {
 type CertRequest struct {
 	CAs  [][]byte          // the distinguished names (DER) of the authorities whose certificates it takes; none: it named none
 	Sent *x509.Certificate // the certificate hop sent; nil when it had none
+	// Chain is how many certificates hop sent: the client certificate, then the intermediates after it.
+	Chain int
 }
 
 // Missed is an HTTP/3 attempt that could not reach its server: the request then went over TCP, after the
@@ -443,12 +445,12 @@ func tlsDone(r *Record, now time.Time, cs *tls.ConnectionState, err error) {
 }
 
 // CertificateRequested records that the server asked for a client certificate during the handshake (naming
-// the authorities cas), and the certificate hop sent (nil for none). Under TLS 1.3 a server refuses a
+// the authorities cas), and the certificate hop sent (nil for none) with the chain's length. Under TLS 1.3 a server refuses a
 // certificate, or its absence, only after the client has finished its side, so the transport sees an alert
 // or a reset when it reads the answer; this lets the error say why.
-func CertificateRequested(ctx context.Context, cas [][]byte, sent *x509.Certificate) {
+func CertificateRequested(ctx context.Context, cas [][]byte, sent *x509.Certificate, chain int) {
 	if h := hopOf(ctx); h != nil {
-		h.stamp(func(r *Record, _ time.Time) { r.CertRequest = &CertRequest{CAs: cas, Sent: sent} })
+		h.stamp(func(r *Record, _ time.Time) { r.CertRequest = &CertRequest{CAs: cas, Sent: sent, Chain: chain} })
 	}
 }
 

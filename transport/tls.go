@@ -150,10 +150,10 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	if traced {
 		cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			if len(certs) > 0 {
-				trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, certs[0].Leaf)
+				trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, certs[0].Leaf, len(certs[0].Certificate))
 				return &certs[0], nil
 			}
-			trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, nil)
+			trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, nil, 0)
 			return &tls.Certificate{}, nil
 		}
 	} else {
