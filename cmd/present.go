@@ -512,8 +512,8 @@ func (p *presenter) after(ex *exchange.Exchange) {
 	}
 	if p.tls && len(hops) > 0 {
 		last := hops[len(hops)-1].Record
-		if cs := last.TLS; cs != nil {
-			format.TLSSummary(p.s.Err, p.errStyle, tlsinfo.Describe(cs, last.Host, !p.insecure, time.Now()))
+		if last.TLS != nil {
+			format.TLSSummary(p.s.Err, p.errStyle, format.DescribeTLS(last, !p.insecure, time.Now()))
 		}
 	}
 }

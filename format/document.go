@@ -136,7 +136,7 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 			}
 		}
 		if h.TLS != nil {
-			c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
+			c := DescribeTLS(h, verified, now)
 			dh.TLS = &c
 		}
 		out = append(out, dh)

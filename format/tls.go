@@ -9,6 +9,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
 )
 
 var gradeColors = map[string]*color.Color{
@@ -41,6 +42,20 @@ func (s Style) daysLeft(days int) string {
 
 func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
+// DescribeTLS describes a hop's TLS connection (h.TLS, which must be set): the negotiated parameters, the
+// chain, and the server's request for a client certificate, which it took when it answered.
+func DescribeTLS(h trace.Record, verified bool, now time.Time) tlsinfo.Connection {
+	c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
+	if r := h.CertRequest; r != nil {
+		c.ClientCert = tlsinfo.DescribeClientCert(r.CAs, r.Sent)
+		if h.Status != 0 {
+			taken := true
+			c.ClientCert.Accepted = &taken
+		}
+	}
+	return c
+}
+
 // TLSSummary writes the TLS summary of --tls and -v: the negotiated parameters on one line, then one line
 // per certificate of the chain.
 func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
@@ -68,6 +83,12 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 		parts = append(parts, s.paint(colorWarn, "OCSP staple unreadable"))
 	default:
 		parts = append(parts, "no OCSP staple")
+	}
+	switch cc := c.ClientCert; {
+	case cc != nil && cc.Sent != "":
+		parts = append(parts, "client certificate "+Escape(cc.Sent))
+	case cc != nil:
+		parts = append(parts, "client certificate asked for, none sent")
 	}
 	verdict := s.paint(colorSuccess, "certificate verified")
 	if !c.Verified {

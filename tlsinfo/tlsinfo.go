@@ -84,6 +84,7 @@ type Connection struct {
 	Verified       bool          `json:"verified"`
 	ServerName     string        `json:"server_name"`
 	Chain          []Certificate `json:"chain,omitempty"`
+	ClientCert     *ClientCert   `json:"client_certificate,omitempty"` // when the server asked for one
 }
 
 // Certificate describes one certificate.
