@@ -51,7 +51,10 @@ func (c *commands) addCertCmd(s *Streams, r Runners) {
 		Short: "Inspect a server's TLS certificate chain, or certificates in a PEM/DER file",
 		Long: `Completes a TLS handshake (no HTTP is sent) and explains it step by step: what hop offered, what the
 server chose, the certificates it sent, the three checks a client makes (trusted issuer, matching name,
-dates) and the key exchange. The chain is shown even when verification fails, with the reason in plain words.
+dates) and the key exchange; when the server asks for a client certificate, which authorities it takes,
+what hop sent (--cert, or none) and whether the server took it (under TLS 1.3, hop waits up to a second for
+its word: a refusal is exit 35). The chain is shown even when verification fails, with the reason in plain
+words.
 
 A mail, FTP or database server that starts TLS on request is asked to first, as openssl s_client
 -starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap|mysql|xmpp, or a URL of that scheme (smtp://host, port 25
@@ -70,6 +73,7 @@ failure's.`,
   hop cert imaps://mail.example.com
   hop cert example.com --expires-within 30d || alert "renew the certificate"
   hop cert example.com api.example.com mail.example.com:465 --expires-within 21d -q
+  hop cert api.internal:8443 --cert client.pem --key client.key   # does the server take my certificate?
   hop cert chain.pem --format json | jq '.chain[].not_after'
   hop cert example.com --format pem > chain.pem`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -283,14 +287,25 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 		cfg.NextProtos = strings.Split(o.ALPN, ",")
 	}
 	client := &exchange.Client{Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout}}
-	cs, rec, err := client.Handshake(ctx, addr, func(ctx context.Context) (*tls.Conn, error) {
+	hs, refused := client.Handshake(ctx, addr, cfg, func(ctx context.Context, cfg *tls.Config) (*tls.Conn, error) {
 		return tr.DialStartTLS(ctx, addr, cfg, starttls)
 	})
-	if err != nil {
-		return r, nil, err
+	if hs == nil {
+		return r, nil, refused
 	}
+	cs, rec := hs.State, hs.Record
 	name := cmp.Or(o.ServerName, host)
 	conn := tlsinfo.Describe(cs, name, true, now)
+	if req := rec.CertRequest; req != nil {
+		conn.ClientCert = tlsinfo.DescribeClientCert(req.CAs, req.Sent)
+		switch {
+		case hs.CertTaken:
+			conn.ClientCert.Accepted = &hs.CertTaken
+		case refused != nil:
+			conn.ClientCert.Accepted = new(bool)
+		}
+	}
+	r.CertUnasked = rec.CertRequest == nil && o.Transport.TLS.Cert != ""
 	r.RemoteAddr, r.SNI, r.ALPN = rec.RemoteAddr, cfg.ServerName, cfg.NextProtos
 	if r.SNI == "" && net.ParseIP(name) == nil {
 		r.SNI = name
@@ -304,7 +319,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	}
 	conn.Verified = r.Verdict.Trusted
 	r.Conn = &conn
-	return r, cs.PeerCertificates, nil
+	return r, cs.PeerCertificates, refused // a refused client certificate fails the target, its report shown
 }
 
 // revocation adds --crlfile's check to a report whose chain was verified: a fourth check, and the verdict

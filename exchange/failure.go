@@ -86,13 +86,17 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
-	case rec.CertRequest != nil && refusalAlert(err) != "":
+	case rec.CertRequest != nil && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
 		// The server's alert names a fault in the certificate hop sent: during the handshake under TLS 1.2,
-		// once the answer is read under TLS 1.3.
+		// once the answer is read under TLS 1.3 (or hop cert waited for the server's word).
 		req := rec.CertRequest
+		words := err.Error()
+		if alert := refusalAlert(err); alert != "" {
+			words = remoteError(err)
+		}
 		hint := tlsinfo.ExplainRefusal(refusalAlert(err), req.CAs, req.Sent, req.Chain, time.Now())
-		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %v (%s)",
-			host, tlsinfo.CertName(req.Sent), remoteError(err), hint)
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %s (%s)",
+			host, tlsinfo.CertName(req.Sent), words, hint)
 		e.Host = host
 		return e
 	case rec.TLSErr != nil && plainHTTP(err):

@@ -3,24 +3,117 @@ package exchange
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"io"
 	"net/url"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/hop-cli/hop/trace"
 )
 
-// Handshake opens a TLS connection to addr (HOST:PORT) with dial and closes it again, sending no HTTP: what
-// hop cert inspects. Verification is the caller's (dial should not fail on an untrusted chain, so that the
-// chain can be shown). It returns the connection's state and the hop's trace; failures are classified as for
-// requests.
-func (c *Client) Handshake(ctx context.Context, addr string, dial func(context.Context) (*tls.Conn, error)) (*tls.ConnectionState, trace.Record, error) {
+// HandshakeResult is what hop cert's handshake found.
+type HandshakeResult struct {
+	State  *tls.ConnectionState
+	Record trace.Record
+	// CertTaken says the server went on after asking for a client certificate: the TLS 1.2 handshake
+	// completed, or a TLS 1.3 server sent a session ticket once it had hop's answer. False when the server
+	// asked for none, or did not say.
+	CertTaken bool
+}
+
+// certVerdictWait is how long hop cert waits, after a TLS 1.3 handshake in which the server asked for a
+// client certificate, for the server's word on hop's answer. Under TLS 1.3 a server judges the certificate
+// (or its absence) after the client has finished its side of the handshake, and then sends a session ticket
+// or an alert; one that sends neither leaves the verdict unknown.
+const certVerdictWait = time.Second
+
+// Handshake opens a TLS connection to addr (HOST:PORT) with dial and cfg and closes it again, sending no
+// HTTP: what hop cert inspects. Verification is the caller's (cfg should not fail on an untrusted chain, so
+// that the chain can be shown). Failures are classified as for requests; a server that refuses the client
+// certificate after a TLS 1.3 handshake fails it too, and the result is returned with the error.
+func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, dial func(context.Context, *tls.Config) (*tls.Conn, error)) (*HandshakeResult, error) {
 	ctx, th := trace.Start(ctx, "", &url.URL{Scheme: "https", Host: addr})
-	conn, err := dial(ctx)
+	cfg = cfg.Clone()
+	tickets := &ticketSignal{got: make(chan struct{})}
+	cfg.ClientSessionCache = tickets
+	conn, err := dial(ctx, cfg)
 	rec := th.Snapshot()
 	if err != nil {
-		return nil, rec, c.classify(ctx, err, rec)
+		return nil, c.classify(ctx, err, rec)
 	}
 	defer conn.Close()
 	rec.RemoteAddr, rec.LocalAddr = conn.RemoteAddr().String(), conn.LocalAddr().String()
 	cs := conn.ConnectionState()
-	return &cs, rec, nil
+	h := &HandshakeResult{State: &cs, Record: rec}
+	if rec.CertRequest == nil {
+		return h, nil
+	}
+	if cs.Version != tls.VersionTLS13 {
+		h.CertTaken = true // judged within the handshake, which completed
+		return h, nil
+	}
+	h.CertTaken, err = awaitVerdict(ctx, conn, tickets.got)
+	if err != nil {
+		return h, c.classify(ctx, err, rec)
+	}
+	return h, nil
 }
+
+// awaitVerdict reads from a TLS 1.3 connection whose handshake just ended until the server sends a session
+// ticket (taken), an alert or a close (an error: refused), or certVerdictWait passes (not known).
+func awaitVerdict(ctx context.Context, conn *tls.Conn, ticket <-chan struct{}) (bool, error) {
+	if err := conn.SetReadDeadline(time.Now().Add(certVerdictWait)); err != nil {
+		return false, err
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ticket:
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		conn.SetReadDeadline(time.Now()) // ends the Read below at once
+	}()
+	_, err := conn.Read(make([]byte, 1))
+	select {
+	case <-ticket:
+		return true, nil
+	default:
+	}
+	switch {
+	case ctx.Err() != nil:
+		return false, context.Cause(ctx)
+	case err == nil:
+		return true, nil // the server spoke first: it went on
+	case isTimeout(err):
+		return false, nil
+	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
+		return false, &closedAfterCert{err}
+	}
+	return false, err
+}
+
+// closedAfterCert is a server closing the connection without an alert once it had hop's answer to its
+// request for a client certificate: a refusal without words.
+type closedAfterCert struct{ err error }
+
+func (e *closedAfterCert) Error() string {
+	return "it closed the connection without an alert (" + e.err.Error() + ")"
+}
+
+func (e *closedAfterCert) Unwrap() error { return e.err }
+
+// ticketSignal is the session cache of hop cert's one connection: it resumes nothing, and closes got when
+// the server sends a session ticket.
+type ticketSignal struct {
+	got  chan struct{}
+	once sync.Once
+}
+
+func (t *ticketSignal) Get(string) (*tls.ClientSessionState, bool) { return nil, false }
+
+func (t *ticketSignal) Put(string, *tls.ClientSessionState) { t.once.Do(func() { close(t.got) }) }

@@ -124,6 +124,49 @@ type CertReport struct {
 	Chain      []tlsinfo.Certificate
 	Checks     []tlsinfo.Check
 	Verdict    tlsinfo.Verdict
+	// CertUnasked says that --cert was given and the server asked for no client certificate, so none went.
+	CertUnasked bool
+}
+
+// clientCertStep writes hop cert's sixth step: the server's request for a client certificate (the
+// authorities it named, one per line when several), hop's answer, and what the server made of it.
+func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tlsinfo.ClientCert) {
+	asked := "the server asked for a client certificate"
+	switch len(cc.AcceptedCAs) {
+	case 0:
+		asked += " (naming no authority)"
+	case 1:
+		asked += " issued by " + Escape(cc.AcceptedCAs[0])
+	default:
+		asked += fmt.Sprintf(" issued by one of %d authorities:", len(cc.AcceptedCAs))
+	}
+	answer := "hop sent none"
+	if cc.Sent != "" {
+		answer = "hop sent " + Escape(cc.Sent)
+	}
+	switch {
+	case cc.Accepted == nil && cc.Sent == "":
+		answer += "; the server did not say within a second whether it goes on without one (no session ticket, no alert)"
+	case cc.Accepted == nil:
+		answer += "; the server did not say within a second whether it takes it (no session ticket, no alert)"
+	case *cc.Accepted && cc.Sent == "":
+		answer += ", and the server went on without one"
+	case *cc.Accepted:
+		answer += ", and the server took it"
+	case cc.Sent == "":
+		answer += ", and the server " + s.paint(colorError, "refused") + " to go on without one (below)"
+	default:
+		answer += ", and the server " + s.paint(colorError, "refused") + " it (below)"
+	}
+	if len(cc.AcceptedCAs) < 2 {
+		step("6 Client cert", asked+"; "+answer)
+		return
+	}
+	step("6 Client cert", asked)
+	for _, ca := range cc.AcceptedCAs {
+		fmt.Fprintf(w, "%21s%s\n", "", Escape(ca)) // indented under the step's text, and not wrapped: a name is one
+	}
+	step("", answer)
 }
 
 // certLayout lays out one certificate; the last verb takes the optional lines (OCSP, CRL).
@@ -217,6 +260,12 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			kx = Escape(group) + " (ephemeral): forward secrecy; both sides derived the session keys, which never crossed the wire"
 		}
 		step("5 Key exchange", kx)
+		switch cc := c.ClientCert; {
+		case cc != nil:
+			clientCertStep(w, s, step, cc)
+		case r.CertUnasked:
+			step("6 Client cert", "the server asked for no client certificate, so hop sent none (--cert was not used)")
+		}
 	} else {
 		fmt.Fprintf(w, "Certificates in %s\n", Escape(r.Target))
 		for _, ch := range r.Checks {
