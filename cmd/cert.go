@@ -180,7 +180,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 		switch o.Format {
 		case "json":
 			d := &format.CertDocument{Target: target, StartTLS: report.StartTLS, RemoteAddr: report.RemoteAddr, TLS: report.Conn,
-				Chain: report.Chain, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
+				Chain: report.Chain, ChainNotes: report.ChainNotes, Checks: report.Checks, ExitCode: exitCode(err), Error: docError(err)}
 			if chain != nil {
 				d.Verdict = &report.Verdict
 			}
@@ -265,6 +265,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 			return r, nil, &request.UsageError{Arg: target, Err: err}
 		}
 		r.Chain = tlsinfo.DescribeChain(chain, o.ServerName, now)
+		r.ChainNotes = tlsinfo.ChainNotes(chain)
 		r.Checks = tlsinfo.Checks(chain, o.ServerName, cfg.RootCAs, now)
 		r.Verdict = tlsinfo.Verify(chain, o.ServerName, cfg.RootCAs, now)
 		return r, chain, revocation(&r, o.Transport.TLS, now)
@@ -312,6 +313,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	}
 	r.Offered = offered(cfg.MinVersion, cfg.MaxVersion)
 	r.Chain, conn.Chain = conn.Chain, nil
+	r.ChainNotes = tlsinfo.ChainNotes(cs.PeerCertificates)
 	r.Checks = tlsinfo.Checks(cs.PeerCertificates, name, cfg.RootCAs, now)
 	r.Verdict = tlsinfo.Verify(cs.PeerCertificates, name, cfg.RootCAs, now)
 	if err := revocation(&r, o.Transport.TLS, now); err != nil {

@@ -344,7 +344,8 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // cmdTLSServers makes a fresh PKI (root → intermediate → leaves) and starts one HTTPS server per kind of
 // leaf, exporting HOST:PORT as $GOOD (ECDSA P-256), $RSA, $ED25519, $EXPIRED, $NOTYET, $WRONGNAME ($GOOD's
 // chain for another name), $SELFSIGNED, $SOON (expires in 5 days), $MTLS (requires a client certificate),
-// $STAPLED and $REVOKED (staple an OCSP response signed by the intermediate: good, revoked).
+// $STAPLED and $REVOKED (staple an OCSP response signed by the intermediate: good, revoked), $DISORDER
+// (sends leaf, root, intermediate).
 // Files in $WORK: root.pem, chain.pem ($GOOD's leaf and intermediate), leaf.der, client.pem, client-key.pem,
 // other-key.pem (a key that matches nothing), crl-ok.pem, crl-revoked.pem and crl-inter.pem (revocation
 // lists, below); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an OCSP
@@ -366,6 +367,7 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 		"MTLS":       {Names: local},
 		"STAPLED":    {Names: local},
 		"REVOKED":    {Names: local},
+		"DISORDER":   {Names: local},
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(pki.Root)
@@ -377,6 +379,8 @@ func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 			// Served as they are: the staple cannot be read (hop says so), the SCTs are counted.
 			cert.OCSPStaple = []byte("not a real OCSP response")
 			cert.SignedCertificateTimestamps = [][]byte{[]byte("sct-1"), []byte("sct-2")}
+		case "DISORDER":
+			cert.Certificate = [][]byte{cert.Certificate[0], pki.Root.Raw, pki.Inter.Raw} // the root before the intermediate
 		case "STAPLED", "REVOKED":
 			status := map[string]int{"STAPLED": ocsp.Good, "REVOKED": ocsp.Revoked}[name]
 			cert.OCSPStaple, err = pki.OCSP(cert.Leaf, status)

@@ -212,6 +212,7 @@ type CertDocument struct {
 	RemoteAddr    string                `json:"remote_addr,omitempty"`
 	TLS           *tlsinfo.Connection   `json:"tls"` // null for a file
 	Chain         []tlsinfo.Certificate `json:"chain"`
+	ChainNotes    []string              `json:"chain_notes,omitempty"` // what is amiss in the chain's order and content
 	Checks        []tlsinfo.Check       `json:"checks"`
 	Verdict       *tlsinfo.Verdict      `json:"verdict"`
 	Expiring      []string              `json:"expiring,omitempty"` // subjects expiring within --expires-within

@@ -124,6 +124,8 @@ type CertReport struct {
 	Chain      []tlsinfo.Certificate
 	Checks     []tlsinfo.Check
 	Verdict    tlsinfo.Verdict
+	// ChainNotes are what is amiss in the order and content of the chain (tlsinfo.ChainNotes).
+	ChainNotes []string
 	// CertUnasked says that --cert was given and the server asked for no client certificate, so none went.
 	CertUnasked bool
 }
@@ -244,6 +246,9 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			extra += fmt.Sprintf(", with %d SCTs", c.SCTs)
 		}
 		step("3 Certificate", fmt.Sprintf("the server sent %d certificate(s)%s (below)", len(r.Chain), extra))
+		for _, n := range r.ChainNotes {
+			step("", s.paint(colorWarn, "!")+" "+Escape(n))
+		}
 		for i, ch := range r.Checks {
 			label := "4 Checks"
 			if i > 0 {
@@ -270,6 +275,9 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		fmt.Fprintf(w, "Certificates in %s\n", Escape(r.Target))
 		for _, ch := range r.Checks {
 			fmt.Fprintf(w, "  %s %s: %s\n", ok(ch.OK), ch.Name, Escape(ch.Detail))
+		}
+		for _, n := range r.ChainNotes {
+			fmt.Fprintf(w, "  %s %s\n", s.paint(colorWarn, "!"), Escape(n))
 		}
 	}
 	if r.Verdict.Trusted {
