@@ -218,6 +218,7 @@ var certAdvice = map[tlsinfo.Cause]string{
 	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; -k skips verification, which is unsafe)",
 	tlsinfo.CauseAlgorithm:  " (the certificate must be issued again, signed with SHA-256 or better; -k skips verification, which is unsafe)",
 	tlsinfo.CauseIncomplete: " (a server must send the intermediate certificates up to its root, which browsers fetch for themselves and curl does not; --cacert FILE with the issuer in it trusts it here, -k skips verification, which is unsafe)",
+	tlsinfo.CauseUsage:      " (the certificate must be issued again for TLS servers; -k skips verification, which is unsafe)",
 	tlsinfo.CauseOther:      " (-k skips verification, which is unsafe)",
 	tlsinfo.CauseStatus:     " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 )
@@ -296,6 +297,7 @@ const (
 	CausePin              // no key of the chain matches the pins
 	CauseStatus           // --cert-status: no stapled OCSP response saying the certificate is good
 	CauseRevocation       // --crlfile: a certificate revoked, or no current list from its issuer
+	CauseUsage            // the certificate (or a CA above it) is not for TLS servers (Extended Key Usage)
 )
 
 // CauseOf says why a verification error happened.
@@ -315,8 +317,12 @@ func CauseOf(err error) Cause {
 		return CauseName
 	case errors.As(err, &unk) && insecureAlgorithm(unk) != "":
 		return CauseAlgorithm
+	case notCA(err) != nil:
+		return CauseOther
 	case errors.As(err, &unk):
 		return CauseAuthority
+	case errors.As(err, &inv) && inv.Reason == x509.IncompatibleUsage:
+		return CauseUsage
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
 		return CauseDates
 	case errors.As(err, &pin):
@@ -372,6 +378,9 @@ func Explain(err error, now time.Time) string {
 		return fmt.Sprintf("the certificate is valid for %s, not %s", certNames(host.Certificate), host.Host)
 	case errors.As(err, &unk) && insecureAlgorithm(unk) != "":
 		return fmt.Sprintf("a signature in the chain uses %s, which Go refuses as insecure", insecureAlgorithm(unk))
+	case notCA(err) != nil:
+		c := notCA(err)
+		return fmt.Sprintf("the certificate was issued by %s, which the server sent but which is no CA (its Basic Constraints do not let it sign certificates)", name(c.Subject.CommonName, c))
 	case errors.As(err, &unk):
 		c := unk.Cert
 		if c != nil && isSelfSigned(c) {
@@ -383,11 +392,19 @@ func Explain(err error, now time.Time) string {
 		return "the certificate was issued by an unknown authority"
 	case errors.As(err, &inv):
 		c := inv.Cert
-		if inv.Reason == x509.Expired && c != nil {
+		switch {
+		case inv.Reason == x509.Expired && c != nil:
 			if now.After(c.NotAfter) {
 				return fmt.Sprintf("the certificate expired on %s", c.NotAfter.UTC().Format(time.DateOnly))
 			}
 			return fmt.Sprintf("the certificate is not valid until %s", c.NotBefore.UTC().Format(time.DateOnly))
+		case inv.Reason == x509.IncompatibleUsage && c != nil:
+			if uses := usageNames(c.ExtKeyUsage); len(c.UnknownExtKeyUsage) == 0 && len(uses) > 0 && !slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
+				return fmt.Sprintf("the certificate is not for servers: its Extended Key Usage allows %s only", strings.Join(uses, ", "))
+			}
+			return "a CA of the chain limits what its certificates may be used for (Extended Key Usage), and serving TLS is not among them"
+		case inv.Reason == x509.CANotAuthorizedForThisName:
+			return "a CA of the chain may issue certificates for some names only (name constraints), and this certificate is outside them: " + inv.Detail
 		}
 		return "the certificate is invalid: " + inv.Error()
 	}
@@ -415,6 +432,24 @@ func alone(err error) *x509.Certificate {
 		return nil
 	}
 	return leaf
+}
+
+// notCA is the certificate the server sent that signed the one whose authority Go could not find, but that
+// is no CA: Go passes it over as an issuer, and says only that the authority is unknown. Nil when there is
+// none.
+func notCA(err error) *x509.Certificate {
+	var ve *tls.CertificateVerificationError
+	var unk x509.UnknownAuthorityError
+	if !errors.As(err, &ve) || !errors.As(err, &unk) || unk.Cert == nil {
+		return nil
+	}
+	for _, c := range ve.UnverifiedCertificates {
+		if bytes.Equal(unk.Cert.RawIssuer, c.RawSubject) && !bytes.Equal(c.Raw, unk.Cert.Raw) && (!c.BasicConstraintsValid || !c.IsCA) &&
+			c.CheckSignature(unk.Cert.SignatureAlgorithm, unk.Cert.RawTBSCertificate, unk.Cert.Signature) == nil {
+			return c
+		}
+	}
+	return nil
 }
 
 // insecureAlgorithm is the signature algorithm that made Go give up looking for an authority ("SHA1-RSA"),
@@ -481,6 +516,24 @@ func certNames(c *x509.Certificate) string {
 		names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
 	}
 	return strings.Join(names, ", ")
+}
+
+// usageNames words Extended Key Usages.
+func usageNames(uses []x509.ExtKeyUsage) []string {
+	words := map[x509.ExtKeyUsage]string{
+		x509.ExtKeyUsageServerAuth: "TLS servers", x509.ExtKeyUsageClientAuth: "TLS clients", x509.ExtKeyUsageCodeSigning: "code signing",
+		x509.ExtKeyUsageEmailProtection: "email protection", x509.ExtKeyUsageTimeStamping: "time stamping", x509.ExtKeyUsageOCSPSigning: "OCSP signing",
+		x509.ExtKeyUsageAny: "any use",
+	}
+	var out []string
+	for _, u := range uses {
+		if w, ok := words[u]; ok {
+			out = append(out, w)
+		} else {
+			out = append(out, fmt.Sprintf("usage %d", u))
+		}
+	}
+	return out
 }
 
 // checkPin reports whether any certificate of chain has the pin (sha256//BASE64). A list of pins separated

@@ -126,6 +126,9 @@ func TestVerifyAndChecks(t *testing.T) {
 		// Signed with SHA-1 by a trusted issuer: not "an unknown authority".
 		{"SHA-1", testserver.Leaf{Names: local, SHA1: true}, roots, "localhost", false,
 			"a signature in the chain uses ECDSA-SHA1, which Go refuses as insecure", []string{"trust"}},
+		// A client certificate served by a server: its purpose named, not "incompatible key usage".
+		{"client certificate", testserver.Leaf{Names: local, Client: true}, roots, "localhost", false,
+			"the certificate is not for servers: its Extended Key Usage allows TLS clients only", []string{"trust"}},
 		{"unknown CA", testserver.Leaf{Names: local}, nil, "localhost", false,
 			"the certificate was issued by an unknown authority (hop test root CA)", []string{"trust"}},
 		{"self-signed", testserver.Leaf{Names: local, SelfSigned: true}, roots, "localhost", false,
