@@ -335,9 +335,23 @@ func CauseOf(err error) Cause {
 	return CauseOther
 }
 
-// Verify checks chain[0] for host (empty: no name check) against roots (nil: the system's), with the rest
-// of the chain as intermediates, and says in plain words why it is not trusted.
+// Verify checks chain[0] for host against roots (nil: the system's), with the rest of the chain as
+// intermediates, and says in plain words why it is not trusted. With no host (a certificate file checked
+// without --servername) there is no name to check and no purpose either: a client certificate is checked as
+// well as a server's.
 func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now time.Time) Verdict {
+	return verify(chain, host, usageFor(host), roots, now)
+}
+
+// usageFor is what a chain for host is checked for: serving TLS, or, with no host, any use.
+func usageFor(host string) x509.ExtKeyUsage {
+	if host == "" {
+		return x509.ExtKeyUsageAny
+	}
+	return x509.ExtKeyUsageServerAuth
+}
+
+func verify(chain []*x509.Certificate, host string, usage x509.ExtKeyUsage, roots *x509.CertPool, now time.Time) Verdict {
 	if len(chain) == 0 {
 		return Verdict{Reason: "the server sent no certificate"}
 	}
@@ -345,7 +359,7 @@ func Verify(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 	for _, c := range chain[1:] {
 		inter.AddCert(c)
 	}
-	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now}
+	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{usage}}
 	if host != "" {
 		opts.DNSName = strings.Trim(host, "[]")
 	}
@@ -615,7 +629,7 @@ func Checks(chain []*x509.Certificate, host string, roots *x509.CertPool, now ti
 	}
 	trust := Check{Name: "trust"}
 	for i, at := range candidates {
-		v := Verify(chain, "", roots, at)
+		v := verify(chain, "", usageFor(host), roots, at)
 		if v.Trusted {
 			trust = Check{Name: "trust", OK: true, Detail: fmt.Sprintf("issued by a trusted CA (%s)", v.Root)}
 			break
