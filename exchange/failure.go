@@ -206,25 +206,51 @@ type unprocessed interface {
 }
 
 // Untrusted is the failure of a certificate that hop cert found not trusted (or without a pinned key), worded
-// and classified as the same failure of a request. err, the verification error, says what advice fits.
-func Untrusted(host, reason string, err error) error { return certificateError(host, reason, err) }
+// and classified as the same failure of a request, without -k (hop cert shows any chain). err, the
+// verification error, says what advice fits.
+func Untrusted(host, reason string, err error) error {
+	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice(tlsinfo.CauseOf(err), false))
+	e.Host = host
+	return e
+}
 
-// certAdvice is what to do about a certificate that is not trusted, by cause: the fix for one cause is
-// no fix for another.
-var certAdvice = map[tlsinfo.Cause]string{
-	tlsinfo.CauseAuthority:  " (trust its CA with --cacert FILE, or skip verification with -k, which is unsafe)",
-	tlsinfo.CauseName:       " (is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address)",
-	tlsinfo.CauseDates:      " (the server's certificate must be renewed; -k skips verification, which is unsafe)",
-	tlsinfo.CauseCommonName: " (issue it again with a subjectAltName; -k skips verification, which is unsafe)",
-	tlsinfo.CauseAlgorithm:  " (the certificate must be issued again, signed with SHA-256 or better; -k skips verification, which is unsafe)",
-	tlsinfo.CauseIncomplete: " (a server must send the intermediate certificates up to its root, which browsers fetch for themselves and curl does not; --cacert FILE with the issuer in it trusts it here, -k skips verification, which is unsafe)",
-	tlsinfo.CauseUsage:      " (the certificate must be issued again for TLS servers; -k skips verification, which is unsafe)",
-	tlsinfo.CauseOther:      " (-k skips verification, which is unsafe)",
-	tlsinfo.CauseStatus:     " (the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one)",
+// UntrustedFile is Untrusted for a certificate in a file, which hop cert checked for trust as --cacert asked.
+func UntrustedFile(file, reason string, err error) error {
+	return failure(Certificate, "", err, "certificate in %s is not trusted: %s%s", file, reason, certAdvice(tlsinfo.CauseOf(err), false))
+}
+
+// certFixes is what to do about a certificate that is not trusted, by cause: the fix for one cause is no fix
+// for another.
+var certFixes = map[tlsinfo.Cause]string{
+	tlsinfo.CauseAuthority:  "trust its CA with --cacert FILE",
+	tlsinfo.CauseName:       "is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address",
+	tlsinfo.CauseDates:      "the certificate must be renewed",
+	tlsinfo.CauseCommonName: "issue it again with a subjectAltName",
+	tlsinfo.CauseAlgorithm:  "the certificate must be issued again, signed with SHA-256 or better",
+	tlsinfo.CauseIncomplete: "a server must send the intermediate certificates up to its root, which browsers fetch for themselves and curl does not; --cacert FILE with the issuer in it trusts it here",
+	tlsinfo.CauseUsage:      "the certificate must be issued again for TLS servers",
+	tlsinfo.CauseStatus:     "the server must staple a current OCSP response saying the certificate is good; drop --cert-status to go without one",
+}
+
+// certAdvice is the advice in parentheses after a certificate that is not trusted: its cause's fix, and for
+// a request (not hop cert, which has no -k) that -k skips verification, where skipping it is an answer.
+func certAdvice(c tlsinfo.Cause, request bool) string {
+	fix := certFixes[c]
+	switch c {
+	case tlsinfo.CauseName, tlsinfo.CauseStatus, tlsinfo.CausePin, tlsinfo.CauseRevocation:
+	default:
+		if request {
+			fix = strings.TrimPrefix(fix+"; -k skips verification, which is unsafe", "; ")
+		}
+	}
+	if fix == "" {
+		return ""
+	}
+	return " (" + fix + ")"
 }
 
 func certificateError(host, reason string, err error) *Error {
-	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice[tlsinfo.CauseOf(err)])
+	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice(tlsinfo.CauseOf(err), true))
 	e.Host = host
 	return e
 }
