@@ -349,22 +349,28 @@ func revocation(r *format.CertReport, o transport.TLSOptions, now time.Time) err
 // shown, and fails only when --cacert asks for a trust check. A chain without a pinned key is exit 60 too. A
 // certificate expiring within the window is exit 10.
 func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, window time.Duration, now time.Time) error {
-	host := o.ServerName
-	if host == "" {
-		host, _, _ = net.SplitHostPort(r.Target)
+	untrusted := func(reason string, err error) error {
+		if r.Conn == nil {
+			return exchange.UntrustedFile(r.Target, reason, err)
+		}
+		host := o.ServerName
+		if host == "" {
+			host, _, _ = net.SplitHostPort(r.Target)
+		}
+		return exchange.Untrusted(host, reason, err)
 	}
 	var revoked *tlsinfo.RevocationError
 	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "" || o.Transport.TLS.CAPath != "" || errors.As(r.Verdict.Err, &revoked)) {
-		return exchange.Untrusted(host, r.Verdict.Reason, r.Verdict.Err)
+		return untrusted(r.Verdict.Reason, r.Verdict.Err)
 	}
 	if o.Transport.TLS.Pin != "" {
 		if err := tlsinfo.VerifyPins(chain, o.Transport.TLS.Pin); err != nil {
-			return exchange.Untrusted(host, err.Error(), err)
+			return untrusted(err.Error(), err)
 		}
 	}
 	if c := r.Conn; c != nil && o.Transport.TLS.CertStatus {
 		if err := tlsinfo.JudgeStaple(c.OCSP, c.OCSPError, now); err != nil {
-			return exchange.Untrusted(host, err.Error(), err)
+			return untrusted(err.Error(), err)
 		}
 	}
 	if window > 0 {
