@@ -397,7 +397,12 @@ func Explain(err error, now time.Time) string {
 		return fmt.Sprintf("the certificate was issued by %s, which the server sent but which is no CA (its Basic Constraints do not let it sign certificates)", name(c.Subject.CommonName, c))
 	case errors.As(err, &unk):
 		c := unk.Cert
-		if c != nil && isSelfSigned(c) {
+		var ve *tls.CertificateVerificationError
+		switch {
+		case c != nil && isSelfSigned(c) && errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0 && !bytes.Equal(ve.UnverifiedCertificates[0].Raw, c.Raw):
+			// The server sent its root too, and that root is not trusted here.
+			return fmt.Sprintf("the chain ends in %s, a root (self-signed) that is not among the trusted roots", name(c.Subject.CommonName, c))
+		case c != nil && isSelfSigned(c):
 			return fmt.Sprintf("the certificate is self-signed (%s) and not in the trusted roots", name(c.Subject.CommonName, c))
 		}
 		if c != nil {

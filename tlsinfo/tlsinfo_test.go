@@ -249,3 +249,16 @@ func TestVerifyLeafAlone(t *testing.T) {
 		t.Errorf("a self-signed certificate alone: %q (cause %v)", v.Reason, tlsinfo.CauseOf(v.Err))
 	}
 }
+
+// TestVerifyUntrustedRootSent: a server that sends its root too, a root not trusted here, is said to end in
+// that root, not to be "self-signed" itself; its cause is still the authority (--cacert is the fix).
+func TestVerifyUntrustedRootSent(t *testing.T) {
+	pki, _ := trustedPKI(t)
+	_, others := trustedPKI(t)
+	chain := append(issue(t, pki, testserver.Leaf{Names: []string{"localhost"}}), pki.Root)
+	v := tlsinfo.Verify(chain, "localhost", others, time.Now())
+	want := "the chain ends in hop test root CA, a root (self-signed) that is not among the trusted roots"
+	if v.Trusted || v.Reason != want || tlsinfo.CauseOf(v.Err) != tlsinfo.CauseAuthority {
+		t.Errorf("%q (cause %v), want %q", v.Reason, tlsinfo.CauseOf(v.Err), want)
+	}
+}
