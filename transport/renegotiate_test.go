@@ -1,16 +1,13 @@
 package transport
 
 import (
-	"bufio"
 	"io"
-	"net"
 	"net/http"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // TestRenegotiation: a TLS 1.2 server that asks to renegotiate after the request came (as IIS does to ask
@@ -21,46 +18,17 @@ func TestRenegotiation(t *testing.T) {
 	dir := t.TempDir()
 	openssl(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 		"-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := testserver.StartOpenSSL(dir, "-tls1_2", "-cert", "cert.pem", "-key", "key.pem")
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close() // s_server takes the port; another taking it meanwhile fails the test loudly, not wrongly
-	srv := exec.Command("openssl", "s_server", "-tls1_2", "-cert", "cert.pem", "-key", "key.pem", "-accept", "127.0.0.1:"+strconv.Itoa(port))
-	srv.Dir = dir
-	stdin, _ := srv.StdinPipe()
-	stdout, _ := srv.StdoutPipe()
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Process.Kill()
-	lines := make(chan string, 100)
-	go func() {
-		s := bufio.NewScanner(stdout)
-		for s.Scan() {
-			lines <- s.Text()
-		}
-		close(lines)
-	}()
+	defer srv.Close()
 	await := func(prefix string) {
 		t.Helper()
-		timeout := time.After(10 * time.Second)
-		for {
-			select {
-			case line, ok := <-lines:
-				if !ok {
-					t.Fatalf("openssl s_server ended before it printed %q", prefix)
-				}
-				if strings.HasPrefix(line, prefix) {
-					return
-				}
-			case <-timeout:
-				t.Fatalf("openssl s_server did not print %q", prefix)
-			}
+		if err := srv.Await(prefix, 10*time.Second); err != nil {
+			t.Fatal(err)
 		}
 	}
-	await("ACCEPT")
 	tr := newTransport(t, Options{Protocol: HTTP1, TLS: TLSOptions{CACert: filepath.Join(dir, "cert.pem")}})
 	type result struct {
 		body string
@@ -68,7 +36,7 @@ func TestRenegotiation(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		req, _ := http.NewRequest("GET", "https://127.0.0.1:"+strconv.Itoa(port)+"/", nil)
+		req, _ := http.NewRequest("GET", "https://"+srv.Addr+"/", nil)
 		resp, err := tr.RoundTrip(req)
 		if err != nil {
 			done <- result{err: err}
@@ -79,9 +47,9 @@ func TestRenegotiation(t *testing.T) {
 		done <- result{string(b), err}
 	}()
 	await("Host:") // the request came
-	io.WriteString(stdin, "r\n")
+	io.WriteString(srv.Stdin, "r\n")
 	await("SSL_do_handshake")
-	io.WriteString(stdin, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+	io.WriteString(srv.Stdin, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
 	select {
 	case r := <-done:
 		if r.err != nil || r.body != "ok\n" {
