@@ -306,7 +306,8 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 			conn.ClientCert.Accepted = new(bool)
 		}
 	}
-	r.CertUnasked = rec.CertRequest == nil && o.Transport.TLS.Cert != ""
+	r.CertUnasked = rec.CertRequest == nil && o.Transport.TLS.Cert != "" && rec.TLSErr == nil
+	r.Broken = rec.TLSErr != nil
 	r.RemoteAddr, r.SNI, r.ALPN = rec.RemoteAddr, cfg.ServerName, cfg.NextProtos
 	if r.SNI == "" && net.ParseIP(name) == nil {
 		r.SNI = name

@@ -702,3 +702,32 @@ func TestHostileHTTP2(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyGoRefuses: a server whose RSA key is too small for Go (768 bits; openssl s_server at security level
+// 0 serves it) fails the handshake whatever the verification: the error says so in words, not as an
+// invalid signature with a hint that the port might not speak TLS, and hop cert still shows the chain that
+// came, the key graded insecure and the handshake marked as not completed.
+func TestKeyGoRefuses(t *testing.T) {
+	dir := t.TempDir()
+	openssl(t, dir, "req", "-x509", "-newkey", "rsa:768", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
+		"-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+	srv, err := testserver.StartOpenSSL(dir, "-cert", "cert.pem", "-key", "key.pem", "-cipher", "ALL@SECLEVEL=0", "-www")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	const why = "TLS handshake with 127.0.0.1 failed: the server's certificate has a 768-bit RSA key, which Go refuses as insecure whatever the verification (the server needs a key of 2048 bits or more)"
+	r := runHopAt(t, false, "get", "https://"+srv.Addr+"/", "-k")
+	if r.code != 35 || !bytes.Contains(r.stderr, []byte(why)) {
+		t.Errorf("hop get: exit %d, %q; want 35 saying %q", r.code, r.stderr, why)
+	}
+	r = runHopAt(t, false, "cert", srv.Addr, "--cacert", filepath.Join(dir, "cert.pem"))
+	for _, want := range []string{"Key          RSA 768 (insecure)", "  ✗ Failed         the handshake did not complete (the error below says why)"} {
+		if !bytes.Contains(r.stdout, []byte(want)) {
+			t.Errorf("hop cert's report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r.code != 35 || !bytes.Contains(r.stderr, []byte(why)) {
+		t.Errorf("hop cert: exit %d, %q; want 35 saying %q", r.code, r.stderr, why)
+	}
+}

@@ -361,7 +361,20 @@ func handshakeError(host string, err error) *Error {
 	case strings.Contains(msg, "did not agree to start TLS over"):
 		hint = "is it that protocol's port, and does the server offer TLS there? --starttls names the protocol"
 	}
-	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
+	var bits int
+	if _, rest, ok := strings.Cut(msg, "crypto/rsa: "); ok {
+		if _, err := fmt.Sscanf(rest, "%d-bit keys are insecure", &bits); err != nil {
+			bits = 0
+		}
+	}
+	var e *Error
+	if bits > 0 {
+		// Go refuses RSA keys under 1024 bits whatever the verification, -k too; OpenSSL at Debian's
+		// security level refuses under 2048 ("ee key too small").
+		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server's certificate has a %d-bit RSA key, which Go refuses as insecure whatever the verification (the server needs a key of 2048 bits or more)", host, bits)
+	} else {
+		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
+	}
 	e.Host = host
 	return e
 }

@@ -32,7 +32,8 @@ const certVerdictWait = time.Second
 // Handshake opens a TLS connection to addr (HOST:PORT) with dial and cfg and closes it again, sending no
 // HTTP: what hop cert inspects. Verification is the caller's (cfg should not fail on an untrusted chain, so
 // that the chain can be shown). Failures are classified as for requests; a server that refuses the client
-// certificate after a TLS 1.3 handshake fails it too, and the result is returned with the error.
+// certificate after a TLS 1.3 handshake fails it too; the result is returned with the error whenever the
+// server's certificates came.
 func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, dial func(context.Context, *tls.Config) (*tls.Conn, error)) (*HandshakeResult, error) {
 	ctx, th := trace.Start(ctx, "", &url.URL{Scheme: "https", Host: addr})
 	cfg = cfg.Clone()
@@ -40,6 +41,11 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	cfg.ClientSessionCache = tickets
 	conn, err := dial(ctx, cfg)
 	rec := th.Snapshot()
+	if err != nil && rec.TLS != nil && len(rec.TLS.PeerCertificates) > 0 {
+		// Failed after the server's certificates came (a key Go refuses, a client certificate refused
+		// under TLS 1.2): what came is still shown.
+		return &HandshakeResult{State: rec.TLS, Record: rec}, c.classify(ctx, err, rec)
+	}
 	if err != nil {
 		return nil, c.classify(ctx, err, rec)
 	}

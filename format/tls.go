@@ -126,6 +126,9 @@ type CertReport struct {
 	Verdict    tlsinfo.Verdict
 	// ChainNotes are what is amiss in the order and content of the chain (tlsinfo.ChainNotes).
 	ChainNotes []string
+	// Broken says the handshake failed after the server's certificates came (a key Go refuses, a client
+	// certificate refused under TLS 1.2): the steps are what was seen, and the error says why it stopped.
+	Broken bool
 	// CertUnasked says that --cert was given and the server asked for no client certificate, so none went.
 	CertUnasked bool
 }
@@ -270,6 +273,9 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			clientCertStep(w, s, step, cc)
 		case r.CertUnasked:
 			step("6 Client cert", "the server asked for no client certificate, so hop sent none (--cert was not used)")
+		}
+		if r.Broken {
+			step("✗ Failed", s.paint(colorError, "the handshake did not complete")+" (the error below says why)")
 		}
 	} else {
 		fmt.Fprintf(w, "Certificates in %s\n", Escape(r.Target))

@@ -209,6 +209,9 @@ func describeCert(c *x509.Certificate, host string, now time.Time) Certificate {
 	}
 	d.KeyType, d.KeyBits = keyInfo(c)
 	d.KeyGrade = grade(keyGrades, fmt.Sprintf("%s %d", d.KeyType, d.KeyBits), GradeWeak)
+	if d.KeyType == "RSA" && d.KeyBits < 2048 {
+		d.KeyGrade = GradeInsecure // 768 and 512 too: Go refuses any under 1024
+	}
 	sum := sha256.Sum256(c.Raw)
 	d.SHA256 = hexColons(sum[:])
 	d.SPKIPin = SPKIPin(c)
