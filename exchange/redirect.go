@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,11 +23,16 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
+	// Go keeps a query as the server wrote it; a raw space or non-ASCII byte there would break the request
+	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
+	next.RawQuery = escapeQuery(next.RawQuery)
 	next.Scheme = strings.ToLower(next.Scheme)
 	upgraded = c.upgrade(&next) // before the checks: an http Location of an HSTS host is not a downgrade
 	switch {
 	case next.Scheme != "http" && next.Scheme != "https":
 		return nil, false, refused(from, next.Redacted(), "hop only follows http and https")
+	case next.Host == "":
+		return nil, false, refused(from, loc, "the Location names no host")
 	case !protocolAllowed(c.Options.Protocols, next.Scheme):
 		return nil, false, refused(from, next.Redacted(), "--proto allows "+protocolsWord(c.Options.Protocols))
 	case !protocolAllowed(c.Options.RedirectProtocols, next.Scheme):
@@ -54,6 +60,21 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		}
 	}
 	return next, upgraded, nil
+}
+
+// escapeQuery percent-encodes the bytes of a query that a request line cannot carry: controls, space, '"',
+// '<', '>' and every byte above ASCII (UTF-8, encoded byte by byte).
+func escapeQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func refused(from, to, reason string) error {

@@ -1,0 +1,72 @@
+package exchange_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/transport"
+)
+
+// TestLocationsAsBrowsersReadThem: a Location with spaces, non-ASCII or quotes in its query (servers send
+// them raw) is followed with those bytes percent-encoded, as browsers send them (curl writes a space there as +); Go kept the query
+// raw, so the request line carried a space and the server read a broken request. A Location without a host
+// is refused in words.
+func TestLocationsAsBrowsersReadThem(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	targets := make(chan string, 10)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				r := bufio.NewReader(conn)
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					for { // the rest of the head
+						h, err := r.ReadString('\n')
+						if err != nil || h == "\r\n" {
+							break
+						}
+					}
+					// The request-target is everything between the method and the version.
+					target := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "GET "), " HTTP/1.1")
+					if loc, ok := strings.CutPrefix(target, "/to/"); ok {
+						conn.Write([]byte("HTTP/1.1 302 Found\r\nLocation: " + map[string]string{"raw": "/a b/\u00fc?q=a b&r=\u00fc\"<>`", "nohost": "https:///x"}[loc] + "\r\nContent-Length: 0\r\n\r\n"))
+						continue
+					}
+					targets <- target
+					conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+				}
+			}()
+		}
+	}()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	base := "http://" + ln.Addr().String()
+	ex, err := c.Do(context.Background(), build(t, "GET", base+"/to/raw"), exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Close()
+	if got, want := <-targets, "/a%20b/%C3%BC?q=a%20b&r=%C3%BC%22%3C%3E`"; got != want {
+		t.Errorf("followed a raw Location as %q, want %q", got, want)
+	}
+	ex, err = c.Do(context.Background(), build(t, "GET", base+"/to/nohost"), exchange.Observer{})
+	ex.Close()
+	if want := "to https:///x: the Location names no host"; err == nil || !strings.Contains(err.Error(), want) || exchange.ClassOf(err) != exchange.Refused {
+		t.Errorf("a Location without a host: %v (class %v), want it refused saying %q", err, exchange.ClassOf(err), want)
+	}
+}
