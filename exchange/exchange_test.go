@@ -424,8 +424,8 @@ func TestCertificateFailuresInWords(t *testing.T) {
 }
 
 // TestClientCertificateRefusalsInWords: a server that refuses the client certificate it was sent says so
-// with an alert, under TLS 1.2 in the handshake, under TLS 1.3 when the answer is read; the error names the
-// certificate and says what to do, from the authorities the server named and what hop sent.
+// with an alert, under TLS 1.2 in the handshake, under TLS 1.3 when the answer is read (over QUIC too); the
+// error names the certificate and says what to do, from the authorities the server named and what hop sent.
 func TestClientCertificateRefusalsInWords(t *testing.T) {
 	pki, err := testserver.NewPKI()
 	if err != nil {
@@ -448,6 +448,11 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 	trusted.AddCert(pki.Root) // the root alone: a client must send its intermediate
 	srv := testserver.Start(testserver.Config{TLS: true, Cert: &leaf, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: trusted})
 	defer srv.Close()
+	h3, err := testserver.ServeHTTP3TLS(&tls.Config{Certificates: []tls.Certificate{leaf}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: trusted}, testserver.Handler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
 	now := time.Now()
 	for _, tt := range []struct {
 		name   string
@@ -479,10 +484,14 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 		if err := errors.Join(os.WriteFile(certFile, testserver.CertPEM(chain...), 0o600), os.WriteFile(keyFile, key, 0o600)); err != nil {
 			t.Fatal(err)
 		}
-		for _, version := range []string{"1.2", "1.3"} {
-			t.Run(tt.name+" TLS "+version, func(t *testing.T) {
-				c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{CACert: root, Cert: certFile, Key: keyFile, MaxVersion: version}})
-				_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/"), exchange.Observer{})
+		for _, version := range []string{"1.2", "1.3", "HTTP/3"} {
+			t.Run(tt.name+" "+version, func(t *testing.T) {
+				o, url := transport.Options{TLS: transport.TLSOptions{CACert: root, Cert: certFile, Key: keyFile, MaxVersion: version}}, srv.URL
+				if version == "HTTP/3" { // the alert comes in a QUIC CRYPTO_ERROR
+					o.Protocol, o.TLS.MaxVersion, url = transport.HTTP3, "", h3.URL
+				}
+				c := client(t, exchange.Options{}, o)
+				_, err := c.Do(context.Background(), build(t, "GET", url+"/"), exchange.Observer{})
 				if err == nil || !strings.Contains(err.Error(), tt.want) || exchange.ClassOf(err) != exchange.Handshake {
 					t.Errorf("%v (class %v); want a handshake failure saying %q", err, exchange.ClassOf(err), tt.want)
 				}

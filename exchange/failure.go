@@ -86,13 +86,15 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
+	case rec.CertRequest != nil && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:
+		return c.classify(ctx, lostAlert(err, rec), rec)
 	case rec.CertRequest != nil && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
 		// The server's alert names a fault in the certificate hop sent: during the handshake under TLS 1.2,
 		// once the answer is read under TLS 1.3 (or hop cert waited for the server's word).
 		req := rec.CertRequest
 		words := err.Error()
 		if alert := refusalAlert(err); alert != "" {
-			words = remoteError(err)
+			words = "remote error: tls: " + alert // as crypto/tls says it, whichever protocol carried it
 		}
 		hint := tlsinfo.ExplainRefusal(refusalAlert(err), req.CAs, req.Sent, req.Chain, time.Now())
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %s (%s)",
@@ -379,10 +381,30 @@ func handshakeError(host string, err error) *Error {
 	return e
 }
 
+// lostAlert is the alert with which the server refused hop's client certificate, when err lost it: a
+// connection ended right after its TLS 1.3 handshake (net/http's HTTP/2 says it "could not be
+// established"), whose alert crypto/tls still holds. Nil when there is none.
+func lostAlert(err error, rec trace.Record) error {
+	msg := err.Error()
+	if rec.ReadAlert == nil || !strings.Contains(msg, "client conn could not be established") && !errors.Is(err, io.EOF) &&
+		!errors.Is(err, syscall.ECONNRESET) && !strings.Contains(msg, "connection reset by peer") {
+		return nil
+	}
+	if alert := rec.ReadAlert(); alert != nil && refusalAlert(alert) != "" {
+		return alert
+	}
+	return nil
+}
+
 // refusalAlert is the alert (one of tlsinfo.RefusalAlerts) with which a server refused the client
-// certificate it was sent, or "". net/http wraps the alert variously, so its words are matched.
+// certificate it was sent, or "". net/http and quic-go wrap the alert variously ("remote error: tls: bad
+// certificate", "CRYPTO_ERROR 0x12a (remote): tls: bad certificate"), so its words are matched.
 func refusalAlert(err error) string {
-	_, alert, ok := strings.Cut(err.Error(), "remote error: tls: ")
+	msg := err.Error()
+	_, alert, ok := strings.Cut(msg, "remote error: tls: ")
+	if !ok {
+		_, alert, ok = strings.Cut(msg, "(remote): tls: ")
+	}
 	if !ok {
 		return ""
 	}
@@ -392,12 +414,6 @@ func refusalAlert(err error) string {
 		}
 	}
 	return ""
-}
-
-// remoteError is the "remote error: tls: ..." of err, without what net/http wrapped it in.
-func remoteError(err error) string {
-	msg := err.Error()
-	return msg[strings.Index(msg, "remote error: tls: "):]
 }
 
 // notH2C recognises an HTTP/1.1 answer to HTTP/2 with prior knowledge (--http2 on http://): the HTTP/2

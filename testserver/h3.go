@@ -24,6 +24,11 @@ func StartHTTP3(cert tls.Certificate) (*H3, error) { return ServeHTTP3(cert, Han
 
 // ServeHTTP3 serves handler over HTTP/3 with cert, for a test that needs its own handler.
 func ServeHTTP3(cert tls.Certificate, handler http.Handler) (*H3, error) {
+	return ServeHTTP3TLS(&tls.Config{Certificates: []tls.Certificate{cert}}, handler)
+}
+
+// ServeHTTP3TLS serves handler over HTTP/3 with cfg, for a test that needs its own TLS (client certificates).
+func ServeHTTP3TLS(cfg *tls.Config, handler http.Handler) (*H3, error) {
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -31,7 +36,7 @@ func ServeHTTP3(cert tls.Certificate, handler http.Handler) (*H3, error) {
 	h := &H3{conn: conn, URL: "https://" + conn.LocalAddr().String()}
 	h.srv = &http3.Server{
 		Handler:   protoHeader(handler),
-		TLSConfig: http3.ConfigureTLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}}),
+		TLSConfig: http3.ConfigureTLSConfig(cfg),
 		ConnContext: func(ctx context.Context, c *quic.Conn) context.Context {
 			return context.WithValue(ctx, quicConnKey{}, c)
 		},

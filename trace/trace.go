@@ -70,7 +70,11 @@ type Record struct {
 	ProxyTLS     *tls.ConnectionState // the handshake with an https:// proxy, when this hop made one
 	TLSErr       error                // why the handshake failed, if it did
 	CertRequest  *CertRequest         // the server's request for a client certificate, when it made one
-	Err          error                // the error that ended the hop, if any
+	// ReadAlert reads the error that ended the hop's TLS 1.3 connection (the server's alert), for a
+	// failure whose words lost it: net/http's HTTP/2 reports a connection refused right after its
+	// handshake as one that "could not be established". Nil when the dialer did not keep the connection.
+	ReadAlert func() error
+	Err       error // the error that ended the hop, if any
 	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
 	// and not reached; nil when none was.
 	AltSvcMissed *Missed
@@ -441,6 +445,14 @@ func tlsDone(r *Record, now time.Time, cs *tls.ConnectionState, err error) {
 	r.TLSErr = err
 	if cs != nil && (err == nil || len(cs.PeerCertificates) > 0) {
 		r.TLS = cs
+	}
+}
+
+// KeepAlertReader records, for a TLS 1.3 connection, how to read the alert the server may end it with
+// (Record.ReadAlert).
+func KeepAlertReader(ctx context.Context, read func() error) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.ReadAlert = read })
 	}
 }
 

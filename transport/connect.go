@@ -304,6 +304,15 @@ func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, 
 	err := tc.HandshakeContext(ctx)
 	cs := tc.ConnectionState()
 	trace.TLSDone(ctx, &cs, err)
+	if err == nil && cs.Version == tls.VersionTLS13 {
+		// A TLS 1.3 server judges a client certificate after the handshake; its alert, read by net/http,
+		// may not reach the error (see Record.ReadAlert), but crypto/tls keeps it for the next Read.
+		trace.KeepAlertReader(ctx, func() error {
+			tc.SetReadDeadline(time.Now()) // never a wait: the alert came, or it did not
+			_, err := tc.Read(make([]byte, 1))
+			return err
+		})
+	}
 	return tc, err
 }
 
