@@ -302,7 +302,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 		switch {
 		case hs.CertTaken:
 			conn.ClientCert.Accepted = &hs.CertTaken
-		case refused != nil:
+		case hs.CertRefused:
 			conn.ClientCert.Accepted = new(bool)
 		}
 	}

@@ -21,6 +21,9 @@ type HandshakeResult struct {
 	// completed, or a TLS 1.3 server sent a session ticket once it had hop's answer. False when the server
 	// asked for none, or did not say.
 	CertTaken bool
+	// CertRefused says the handshake failed because the server refused hop's answer to its request for a
+	// client certificate (a certificate it would not take, or none).
+	CertRefused bool
 }
 
 // certVerdictWait is how long hop cert waits, after a TLS 1.3 handshake in which the server asked for a
@@ -44,7 +47,7 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	if err != nil && rec.TLS != nil && len(rec.TLS.PeerCertificates) > 0 {
 		// Failed after the server's certificates came (a key Go refuses, a client certificate refused
 		// under TLS 1.2): what came is still shown.
-		return &HandshakeResult{State: rec.TLS, Record: rec}, c.classify(ctx, err, rec)
+		return &HandshakeResult{State: rec.TLS, Record: rec, CertRefused: certRefused(err, rec)}, c.classify(ctx, err, rec)
 	}
 	if err != nil {
 		return nil, c.classify(ctx, err, rec)
@@ -62,9 +65,23 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	}
 	h.CertTaken, err = awaitVerdict(ctx, conn, tickets.got)
 	if err != nil {
+		h.CertRefused = certRefused(err, rec)
 		return h, c.classify(ctx, err, rec)
 	}
 	return h, nil
+}
+
+// certRefused reports whether err, which ended a handshake in which the server asked for a client
+// certificate, is the server refusing hop's answer: any end when hop sent none, an alert about the
+// certificate (or a close without one) when it sent one. classify words these the same way.
+func certRefused(err error, rec trace.Record) bool {
+	switch r := rec.CertRequest; {
+	case r == nil || errors.Is(err, context.Canceled) || isTimeout(err):
+		return false
+	case r.Sent == nil:
+		return true
+	}
+	return refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))
 }
 
 // awaitVerdict reads from a TLS 1.3 connection whose handshake just ended until the server sends a session

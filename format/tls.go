@@ -134,8 +134,9 @@ type CertReport struct {
 }
 
 // clientCertStep writes hop cert's sixth step: the server's request for a client certificate (the
-// authorities it named, one per line when several), hop's answer, and what the server made of it.
-func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tlsinfo.ClientCert) {
+// authorities it named, one per line when several), hop's answer, and what the server made of it (nothing,
+// when the handshake broke for another reason).
+func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tlsinfo.ClientCert, broken bool) {
 	asked := "the server asked for a client certificate"
 	switch len(cc.AcceptedCAs) {
 	case 0:
@@ -150,6 +151,7 @@ func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tls
 		answer = "hop sent " + Escape(cc.Sent)
 	}
 	switch {
+	case cc.Accepted == nil && broken: // the handshake failed for another reason: no verdict to tell
 	case cc.Accepted == nil && cc.Sent == "":
 		answer += "; the server did not say within a second whether it goes on without one (no session ticket, no alert)"
 	case cc.Accepted == nil:
@@ -270,7 +272,7 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		step("5 Key exchange", kx)
 		switch cc := c.ClientCert; {
 		case cc != nil:
-			clientCertStep(w, s, step, cc)
+			clientCertStep(w, s, step, cc, r.Broken)
 		case r.CertUnasked:
 			step("6 Client cert", "the server asked for no client certificate, so hop sent none (--cert was not used)")
 		}

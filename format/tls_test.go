@@ -11,21 +11,25 @@ import (
 func TestClientCertStep(t *testing.T) {
 	taken, refused := true, false
 	for _, tt := range []struct {
-		cc   tlsinfo.ClientCert
-		want string
+		cc     tlsinfo.ClientCert
+		broken bool // the handshake failed for another reason
+		want   string
 	}{
-		{tlsinfo.ClientCert{AcceptedCAs: []string{"CN=A", "CN=B"}, Sent: "CN=me", Accepted: &taken},
+		{tlsinfo.ClientCert{AcceptedCAs: []string{"CN=A", "CN=B"}, Sent: "CN=me", Accepted: &taken}, false,
 			"  6 Client cert    the server asked for a client certificate issued by one of 2 authorities:\n" +
 				"                     CN=A\n                     CN=B\n                   hop sent CN=me, and the server took it\n"},
-		{tlsinfo.ClientCert{},
+		{tlsinfo.ClientCert{}, false,
 			"  6 Client cert    the server asked for a client certificate (naming no authority); hop sent none; the server did not say within a second whether it goes on without one (no session ticket, no alert)\n"},
-		{tlsinfo.ClientCert{AcceptedCAs: []string{"CN=A"}, Sent: "CN=me"},
+		{tlsinfo.ClientCert{AcceptedCAs: []string{"CN=A"}, Sent: "CN=me"}, false,
 			"  6 Client cert    the server asked for a client certificate issued by CN=A; hop sent CN=me; the server did not say within a second whether it takes it (no session ticket, no alert)\n"},
-		{tlsinfo.ClientCert{Sent: "CN=me\x1b[31m", Accepted: &refused},
+		{tlsinfo.ClientCert{AcceptedCAs: []string{"CN=A"}, Sent: "CN=me"}, true,
+			"  6 Client cert    the server asked for a client certificate issued by CN=A; hop sent CN=me\n" +
+				"  ✗ Failed         the handshake did not complete (the error below says why)\n"},
+		{tlsinfo.ClientCert{Sent: "CN=me\x1b[31m", Accepted: &refused}, false,
 			`  6 Client cert    the server asked for a client certificate (naming no authority); hop sent CN=me\x1b[31m, and the server refused it (below)` + "\n"},
 	} {
 		var b strings.Builder
-		Cert(&b, Style{}, CertReport{Target: "h:443", Conn: &tlsinfo.Connection{ClientCert: &tt.cc}})
+		Cert(&b, Style{}, CertReport{Target: "h:443", Conn: &tlsinfo.Connection{ClientCert: &tt.cc}, Broken: tt.broken})
 		got := b.String()
 		if i := strings.Index(got, "  6 Client cert"); i < 0 || got[i:strings.Index(got, "Verdict")] != tt.want {
 			t.Errorf("report:\n%s\nwant its sixth step:\n%s", got, tt.want)
