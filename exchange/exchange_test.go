@@ -499,3 +499,29 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadableServerCertificate: a server configured with bytes that are no certificate (a damaged file)
+// fails the handshake with that said, not with "does the port speak TLS?".
+func TestUnreadableServerCertificate(t *testing.T) {
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf.Certificate, leaf.Leaf = [][]byte{[]byte("not a certificate at all"), leaf.Certificate[1]}, nil
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{leaf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go http.Serve(ln, http.NotFoundHandler())
+	c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{Insecure: true}})
+	_, err = c.Do(context.Background(), build(t, "GET", "https://"+ln.Addr().String()+"/"), exchange.Observer{})
+	if want := "(the server sent a certificate that cannot be read: its TLS configuration holds a damaged file, or one that is no certificate)"; err == nil ||
+		!strings.HasSuffix(err.Error(), want) || exchange.ClassOf(err) != exchange.Handshake {
+		t.Errorf("%v (class %v); want a handshake failure ending %q", err, exchange.ClassOf(err), want)
+	}
+}
