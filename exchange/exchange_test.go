@@ -500,9 +500,10 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 	}
 }
 
-// TestUnreadableServerCertificate: a server configured with bytes that are no certificate (a damaged file)
-// fails the handshake with that said, not with "does the port speak TLS?".
-func TestUnreadableServerCertificate(t *testing.T) {
+// TestBrokenServerCertificates: a server configured with bytes that are no certificate (a damaged file), or
+// with a key that is not its certificate's, fails the handshake with that said, not with "does the port
+// speak TLS?".
+func TestBrokenServerCertificates(t *testing.T) {
 	pki, err := testserver.NewPKI()
 	if err != nil {
 		t.Fatal(err)
@@ -511,17 +512,32 @@ func TestUnreadableServerCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf.Certificate, leaf.Leaf = [][]byte{[]byte("not a certificate at all"), leaf.Certificate[1]}, nil
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{leaf}})
+	other, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go http.Serve(ln, http.NotFoundHandler())
-	c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{Insecure: true}})
-	_, err = c.Do(context.Background(), build(t, "GET", "https://"+ln.Addr().String()+"/"), exchange.Observer{})
-	if want := "(the server sent a certificate that cannot be read: its TLS configuration holds a damaged file, or one that is no certificate)"; err == nil ||
-		!strings.HasSuffix(err.Error(), want) || exchange.ClassOf(err) != exchange.Handshake {
-		t.Errorf("%v (class %v); want a handshake failure ending %q", err, exchange.ClassOf(err), want)
+	damaged, mismatched := leaf, leaf
+	damaged.Certificate, damaged.Leaf = [][]byte{[]byte("not a certificate at all"), leaf.Certificate[1]}, nil
+	mismatched.PrivateKey = other.PrivateKey
+	for _, tt := range []struct {
+		cert tls.Certificate
+		want string
+	}{
+		{damaged, "(the server sent a certificate that cannot be read: its TLS configuration holds a damaged file, or one that is no certificate)"},
+		{mismatched, "(the server signed with a key that is not its certificate's: its key and certificate files do not belong together, or something on the path answers for it)"},
+	} {
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{tt.cert}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go http.Serve(ln, http.NotFoundHandler())
+		for _, version := range []string{"1.2", "1.3"} {
+			c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{Insecure: true, MaxVersion: version}})
+			_, err = c.Do(context.Background(), build(t, "GET", "https://"+ln.Addr().String()+"/"), exchange.Observer{})
+			if err == nil || !strings.HasSuffix(err.Error(), tt.want) || exchange.ClassOf(err) != exchange.Handshake {
+				t.Errorf("TLS %s: %v (class %v); want a handshake failure ending %q", version, err, exchange.ClassOf(err), tt.want)
+			}
+		}
 	}
 }

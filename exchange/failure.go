@@ -360,6 +360,8 @@ func handshakeError(host string, err error) *Error {
 	case strings.Contains(msg, "remote error: tls: handshake failure") || strings.Contains(msg, "insufficient security"):
 		// The server's alert for a hello it can accept nothing of: a port that does not speak TLS sends none.
 		hint = "the server accepts none of the cipher suites, key exchanges or signatures offered; see --ciphers, --tls-min and --tls-max"
+	case strings.Contains(msg, "invalid signature by the server certificate") && !strings.Contains(msg, "-bit keys are insecure"):
+		hint = "the server signed with a key that is not its certificate's: its key and certificate files do not belong together, or something on the path answers for it"
 	case strings.Contains(msg, "failed to parse certificate from server"):
 		hint = "the server sent a certificate that cannot be read: its TLS configuration holds a damaged file, or one that is no certificate"
 	case strings.Contains(msg, "did not agree to start TLS over"):
