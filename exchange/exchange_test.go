@@ -541,3 +541,22 @@ func TestBrokenServerCertificates(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownServerName: a server that serves nothing under the name sent as SNI ends the handshake with
+// "unrecognized name" (nginx's ssl_reject_handshake; Go's server when it has no certificate for it): the
+// error points to the host and to the flags a request has, not to TLS on the port.
+func TestUnknownServerName(t *testing.T) {
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return nil, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go http.Serve(ln, http.NotFoundHandler())
+	c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{Insecure: true}})
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, err = c.Do(context.Background(), build(t, "GET", "https://localhost:"+port+"/"), exchange.Observer{})
+	want := "remote error: tls: unrecognized name (the server serves nothing under the name hop sent: is the host right? --resolve NAME:PORT:ADDR or --connect-to reaches this address under another name (hop cert: --servername NAME))"
+	if err == nil || !strings.HasSuffix(err.Error(), want) || exchange.ClassOf(err) != exchange.Handshake {
+		t.Errorf("%v (class %v); want a handshake failure ending %q", err, exchange.ClassOf(err), want)
+	}
+}

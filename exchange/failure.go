@@ -225,7 +225,7 @@ func UntrustedFile(file, reason string, err error) error {
 // for another.
 var certFixes = map[tlsinfo.Cause]string{
 	tlsinfo.CauseAuthority:  "trust its CA with --cacert FILE",
-	tlsinfo.CauseName:       "is the host name right? --servername NAME checks the certificate against one of its names; --resolve NAME:PORT:ADDR reaches that name at this address",
+	tlsinfo.CauseName:       "is the host name right? --servername NAME checks the certificate against one of its names",
 	tlsinfo.CauseDates:      "the certificate must be renewed",
 	tlsinfo.CauseCommonName: "issue it again with a subjectAltName",
 	tlsinfo.CauseAlgorithm:  "the certificate must be issued again, signed with SHA-256 or better",
@@ -238,6 +238,11 @@ var certFixes = map[tlsinfo.Cause]string{
 // a request (not hop cert, which has no -k) that -k skips verification, where skipping it is an answer.
 func certAdvice(c tlsinfo.Cause, request bool) string {
 	fix := certFixes[c]
+	if c == tlsinfo.CauseName && request {
+		// A request has no --servername: it sends the URL's host, which --resolve and --connect-to keep
+		// while they choose the address.
+		fix = "is the host name right? --resolve NAME:PORT:ADDR or --connect-to reaches one of the certificate's names at this address"
+	}
 	switch c {
 	case tlsinfo.CauseName, tlsinfo.CauseStatus, tlsinfo.CausePin, tlsinfo.CauseRevocation:
 	default:
@@ -362,6 +367,9 @@ func handshakeError(host string, err error) *Error {
 		hint = "the server accepts none of the cipher suites, key exchanges or signatures offered; see --ciphers, --tls-min and --tls-max"
 	case strings.Contains(msg, "invalid signature by the server certificate") && !strings.Contains(msg, "-bit keys are insecure"):
 		hint = "the server signed with a key that is not its certificate's: its key and certificate files do not belong together, or something on the path answers for it"
+	case strings.Contains(msg, "unrecognized name"):
+		// The alert of a server that serves no site under the name sent as SNI (nginx's ssl_reject_handshake).
+		hint = "the server serves nothing under the name hop sent: is the host right? --resolve NAME:PORT:ADDR or --connect-to reaches this address under another name (hop cert: --servername NAME)"
 	case strings.Contains(msg, "failed to parse certificate from server"):
 		hint = "the server sent a certificate that cannot be read: its TLS configuration holds a damaged file, or one that is no certificate"
 	case strings.Contains(msg, "did not agree to start TLS over"):
