@@ -498,6 +498,12 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 			})
 		}
 	}
+	// None sent: over QUIC too the alert is in crypto/tls's words, not quic-go's CRYPTO_ERROR.
+	c := client(t, exchange.Options{}, transport.Options{Protocol: transport.HTTP3, TLS: transport.TLSOptions{CACert: root}})
+	_, err = c.Do(context.Background(), build(t, "GET", h3.URL+"/"), exchange.Observer{})
+	if want := "failed: the server asked for a client certificate, hop had none, and it closed the connection: remote error: tls: certificate required ("; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("none sent over HTTP/3: %v; want %q", err, want)
+	}
 }
 
 // TestBrokenServerCertificates: a server configured with bytes that are no certificate (a damaged file), or

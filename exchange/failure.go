@@ -85,17 +85,14 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case isTimeout(err):
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
-		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", err))
+		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", remoteAlert(err)))
 	case rec.CertRequest != nil && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:
 		return c.classify(ctx, lostAlert(err, rec), rec)
 	case rec.CertRequest != nil && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
 		// The server's alert names a fault in the certificate hop sent: during the handshake under TLS 1.2,
 		// once the answer is read under TLS 1.3 (or hop cert waited for the server's word).
 		req := rec.CertRequest
-		words := err.Error()
-		if alert := refusalAlert(err); alert != "" {
-			words = "remote error: tls: " + alert // as crypto/tls says it, whichever protocol carried it
-		}
+		words := remoteAlert(err).Error()
 		hint := tlsinfo.ExplainRefusal(refusalAlert(err), req.CAs, req.Sent, req.Chain, time.Now())
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %s (%s)",
 			host, tlsinfo.CertName(req.Sent), words, hint)
@@ -408,18 +405,36 @@ func lostAlert(err error, rec trace.Record) error {
 	return nil
 }
 
+// alertError is a server's TLS alert, worded as crypto/tls words it whichever protocol carried it.
+type alertError struct {
+	alert string // "certificate required"
+	err   error
+}
+
+func (e *alertError) Error() string { return "remote error: tls: " + e.alert }
+func (e *alertError) Unwrap() error { return e.err }
+
+// remoteAlert is err as an *alertError when it carries a server's alert (net/http's "remote error: tls:
+// bad certificate", quic-go's "CRYPTO_ERROR 0x12a (remote): tls: bad certificate"); err as it is otherwise.
+func remoteAlert(err error) error {
+	msg := err.Error()
+	for _, mark := range []string{"remote error: tls: ", "(remote): tls: "} {
+		if _, alert, ok := strings.Cut(msg, mark); ok {
+			return &alertError{alert: alert, err: err}
+		}
+	}
+	return err
+}
+
 // refusalAlert is the alert (one of tlsinfo.RefusalAlerts) with which a server refused the client
 // certificate it was sent, or "". net/http and quic-go wrap the alert variously ("remote error: tls: bad
 // certificate", "CRYPTO_ERROR 0x12a (remote): tls: bad certificate"), so its words are matched.
 func refusalAlert(err error) string {
-	msg := err.Error()
-	_, alert, ok := strings.Cut(msg, "remote error: tls: ")
-	if !ok {
-		_, alert, ok = strings.Cut(msg, "(remote): tls: ")
-	}
+	a, ok := remoteAlert(err).(*alertError)
 	if !ok {
 		return ""
 	}
+	alert := a.alert
 	for _, a := range tlsinfo.RefusalAlerts {
 		if strings.HasPrefix(alert, a) && !strings.HasPrefix(alert, a+" ") {
 			return a
