@@ -298,7 +298,7 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	name := cmp.Or(o.ServerName, host)
 	conn := tlsinfo.Describe(cs, name, true, now)
 	if req := rec.CertRequest; req != nil {
-		conn.ClientCert = tlsinfo.DescribeClientCert(req.CAs, req.Sent)
+		conn.ClientCert = tlsinfo.DescribeClientCert(req.CAs, req.Sent, req.Unusable)
 		switch {
 		case hs.CertTaken:
 			conn.ClientCert.Accepted = &hs.CertTaken

@@ -731,3 +731,41 @@ func TestKeyGoRefuses(t *testing.T) {
 		t.Errorf("hop cert: exit %d, %q; want 35 saying %q", r.code, r.stderr, why)
 	}
 }
+
+// TestClientKeyTheServerCannotTake: a server that takes client certificates signed with RSA only (openssl
+// s_server -client_sigalgs) asks, and --cert holds an ECDSA key. Go failed the handshake ("peer doesn't
+// support any of the certificate's signature algorithms", with a hint that the port might not speak TLS);
+// hop now sends none, as curl (OpenSSL) does, so a server that only asks goes on, and one that requires a
+// certificate is refused with the reason; --tls and hop cert say why none went.
+func TestClientKeyTheServerCannotTake(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"server", "client"} {
+		openssl(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name+"-key.pem",
+			"-out", name+".pem", "-days", "1", "-subj", "/CN="+name, "-addext", "subjectAltName=IP:127.0.0.1")
+	}
+	why := "--cert's ECDSA key makes none of the signatures the server takes (PSSWithSHA256, PKCS1WithSHA256)"
+	for _, tt := range []struct {
+		verify string // s_server's: -verify asks, -Verify requires
+		code   int
+		stderr string
+	}{
+		{"-verify", 0, "client certificate asked for, none sent: " + why},
+		{"-Verify", 35, "the server asked for a client certificate, but " + why + ", so hop sent none; it closed the connection: remote error: tls: certificate required"},
+	} {
+		srv, err := testserver.StartOpenSSL(dir, "-cert", "server.pem", "-key", "server-key.pem", tt.verify, "1", "-CAfile", "client.pem",
+			"-client_sigalgs", "RSA-PSS+SHA256:RSA+SHA256", "-www")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		tls := []string{"--cacert", filepath.Join(dir, "server.pem"), "--cert", filepath.Join(dir, "client.pem"), "--key", filepath.Join(dir, "client-key.pem")}
+		r := runHopAt(t, false, append([]string{"get", "https://" + srv.Addr + "/", "--tls", "-o", os.DevNull}, tls...)...)
+		if r.code != tt.code || !bytes.Contains(r.stderr, []byte(tt.stderr)) {
+			t.Errorf("s_server %s: exit %d, %q; want %d saying %q", tt.verify, r.code, r.stderr, tt.code, tt.stderr)
+		}
+		r = runHopAt(t, false, append([]string{"cert", srv.Addr}, tls...)...)
+		if want := "hop sent none, as " + why; !bytes.Contains(r.stdout, []byte(want)) || r.code != tt.code {
+			t.Errorf("hop cert, s_server %s: exit %d, %s; want %d and %q", tt.verify, r.code, r.stdout, tt.code, want)
+		}
+	}
+}

@@ -84,6 +84,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):
 		return timeout("idle", c.Limits.Idle, waiting, err)
+	case rec.CertRequest != nil && rec.CertRequest.Unusable != "":
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server asked for a client certificate, but --cert's %s, so hop sent none; it closed the connection: %v (a certificate whose key makes one of those signatures would do)",
+			host, strings.TrimPrefix(rec.CertRequest.Unusable, "its "), remoteAlert(err))
+		e.Host = host
+		return e
 	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", remoteAlert(err)))
 	case rec.CertRequest != nil && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:

@@ -47,7 +47,7 @@ func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 func DescribeTLS(h trace.Record, verified bool, now time.Time) tlsinfo.Connection {
 	c := tlsinfo.Describe(h.TLS, h.Host, verified, now)
 	if r := h.CertRequest; r != nil {
-		c.ClientCert = tlsinfo.DescribeClientCert(r.CAs, r.Sent)
+		c.ClientCert = tlsinfo.DescribeClientCert(r.CAs, r.Sent, r.Unusable)
 		if h.Status != 0 {
 			taken := true
 			c.ClientCert.Accepted = &taken
@@ -87,6 +87,8 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 	switch cc := c.ClientCert; {
 	case cc != nil && cc.Sent != "":
 		parts = append(parts, "client certificate "+Escape(cc.Sent))
+	case cc != nil && cc.Unusable != "":
+		parts = append(parts, "client certificate asked for, none sent: --cert's "+Escape(strings.TrimPrefix(cc.Unusable, "its ")))
 	case cc != nil:
 		parts = append(parts, "client certificate asked for, none sent")
 	}
@@ -147,6 +149,9 @@ func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tls
 		asked += fmt.Sprintf(" issued by one of %d authorities:", len(cc.AcceptedCAs))
 	}
 	answer := "hop sent none"
+	if cc.Unusable != "" {
+		answer += ", as --cert's " + Escape(strings.TrimPrefix(cc.Unusable, "its "))
+	}
 	if cc.Sent != "" {
 		answer = "hop sent " + Escape(cc.Sent)
 	}

@@ -14,16 +14,18 @@ type ClientCert struct {
 	// AcceptedCAs are the authorities whose certificates the server takes, as it named them; empty when it
 	// named none (any).
 	AcceptedCAs []string `json:"accepted_cas"`
-	Sent        string   `json:"sent"` // the subject of the certificate hop sent; "" when it had none
+	Sent        string   `json:"sent"` // the subject of the certificate hop sent; "" when it sent none
+	// Unusable says why hop sent none though it had one (--cert): its key makes no signature the server takes.
+	Unusable string `json:"unusable,omitempty"`
 	// Accepted is true once the server went on after it (it answered, or sent a session ticket); null when
 	// that is not known. A refusal is the exchange's error.
 	Accepted *bool `json:"accepted,omitempty"`
 }
 
 // DescribeClientCert describes a certificate request: cas are the distinguished names (DER) the server
-// named, sent the certificate hop sent (nil for none).
-func DescribeClientCert(cas [][]byte, sent *x509.Certificate) *ClientCert {
-	c := &ClientCert{AcceptedCAs: AuthorityNames(cas)}
+// named, sent the certificate hop sent (nil for none), unusable why it sent none though it had one.
+func DescribeClientCert(cas [][]byte, sent *x509.Certificate, unusable string) *ClientCert {
+	c := &ClientCert{AcceptedCAs: AuthorityNames(cas), Unusable: unusable}
 	if sent != nil {
 		c.Sent = CertName(sent)
 	}

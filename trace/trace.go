@@ -86,6 +86,9 @@ type CertRequest struct {
 	Sent *x509.Certificate // the certificate hop sent; nil when it had none
 	// Chain is how many certificates hop sent: the client certificate, then the intermediates after it.
 	Chain int
+	// Unusable says why hop had a certificate (--cert) and sent none: its key makes no signature the server
+	// takes. "" when it sent its certificate, or had none.
+	Unusable string
 }
 
 // Missed is an HTTP/3 attempt that could not reach its server: the request then went over TCP, after the
@@ -456,13 +459,13 @@ func KeepAlertReader(ctx context.Context, read func() error) {
 	}
 }
 
-// CertificateRequested records that the server asked for a client certificate during the handshake (naming
-// the authorities cas), and the certificate hop sent (nil for none) with the chain's length. Under TLS 1.3 a server refuses a
-// certificate, or its absence, only after the client has finished its side, so the transport sees an alert
-// or a reset when it reads the answer; this lets the error say why.
-func CertificateRequested(ctx context.Context, cas [][]byte, sent *x509.Certificate, chain int) {
+// CertificateRequested records that the server asked for a client certificate during the handshake, and
+// what hop answered (r). Under TLS 1.3 a server refuses a certificate, or its absence, only after the client
+// has finished its side, so the transport sees an alert or a reset when it reads the answer; this lets the
+// error say why.
+func CertificateRequested(ctx context.Context, r *CertRequest) {
 	if h := hopOf(ctx); h != nil {
-		h.stamp(func(r *Record, _ time.Time) { r.CertRequest = &CertRequest{CAs: cas, Sent: sent, Chain: chain} })
+		h.stamp(func(rec *Record, _ time.Time) { rec.CertRequest = r })
 	}
 }
 

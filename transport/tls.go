@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -149,12 +150,20 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	}
 	if traced {
 		cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			if len(certs) > 0 {
-				trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, certs[0].Leaf, len(certs[0].Certificate))
-				return &certs[0], nil
+			req := &trace.CertRequest{CAs: cri.AcceptableCAs}
+			defer trace.CertificateRequested(cri.Context(), req)
+			if len(certs) == 0 {
+				return &tls.Certificate{}, nil
 			}
-			trace.CertificateRequested(cri.Context(), cri.AcceptableCAs, nil, 0)
-			return &tls.Certificate{}, nil
+			if why := unfit(cri, &certs[0]); why != "" {
+				// As OpenSSL (curl) and Go's own choice do: none sent rather than a failed handshake, which
+				// a server that only asks may accept. The authorities named are not judged: a certificate
+				// they do not name is still sent, so that the server's refusal can be told.
+				req.Unusable = why
+				return &tls.Certificate{}, nil
+			}
+			req.Sent, req.Chain = certs[0].Leaf, len(certs[0].Certificate)
+			return &certs[0], nil
 		}
 	} else {
 		cfg.Certificates = certs
@@ -250,6 +259,25 @@ func (o TLSOptions) CRLs() (tlsinfo.CRLs, error) {
 		}
 	}
 	return nil, &OptionError{Arg: "--crlfile " + o.CRLFile, Err: err}
+}
+
+// unfit says why cert cannot answer the server's request for a client certificate (its key makes no
+// signature the server takes, in the TLS version chosen), or "".
+func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
+	probe := *cri
+	probe.AcceptableCAs = nil
+	if probe.SupportsCertificate(cert) == nil {
+		return ""
+	}
+	schemes := make([]string, len(cri.SignatureSchemes))
+	for i, s := range cri.SignatureSchemes {
+		schemes[i] = s.String()
+	}
+	key := "its"
+	if cert.Leaf != nil {
+		key += " " + cert.Leaf.PublicKeyAlgorithm.String()
+	}
+	return fmt.Sprintf("%s key makes none of the signatures the server takes (%s)", key, strings.Join(schemes, ", "))
 }
 
 // loadCAs reads a PEM bundle of CA certificates.
