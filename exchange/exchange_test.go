@@ -566,3 +566,17 @@ func TestUnknownServerName(t *testing.T) {
 		t.Errorf("%v (class %v); want a handshake failure ending %q", err, exchange.ClassOf(err), want)
 	}
 }
+
+// TestOptionalClientCertificateIsNotBlamed: a server that asks for a client certificate without requiring one
+// (nginx's ssl_verify_client optional), then answers badly, fails for its answer: hop, having sent none, said
+// "the server asked for a client certificate, hop had none, and it closed the connection" (exit 35) for any
+// failure after such a handshake.
+func TestOptionalClientCertificateIsNotBlamed(t *testing.T) {
+	srv := testserver.Start(testserver.Config{TLS: true, HTTP1: true, ClientAuth: tls.RequestClientCert})
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{TLS: transport.TLSOptions{Insecure: true}})
+	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/hostile/cl-conflict"), exchange.Observer{})
+	if err == nil || strings.Contains(err.Error(), "client certificate") || exchange.ClassOf(err) == exchange.Handshake {
+		t.Errorf("%v (class %v); want the malformed answer blamed, not the certificate", err, exchange.ClassOf(err))
+	}
+}

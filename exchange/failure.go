@@ -52,6 +52,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		peer    interface{ Peer() (did, code string) } // transport's *PeerError
 		viaTLS  proxyTLSError
 	)
+	// The server asked for a client certificate and never answered: a failure now may be its verdict on
+	// hop's answer. Once a response began, the certificate was taken, and a failure is something else.
+	certAsked := rec.CertRequest != nil && rec.Events.FirstByte.IsZero()
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
 		return timeout("total", c.Options.MaxTime, waiting, err)
@@ -84,16 +87,16 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):
 		return timeout("idle", c.Limits.Idle, waiting, err)
-	case rec.CertRequest != nil && rec.CertRequest.Unusable != "":
+	case certAsked && rec.CertRequest.Unusable != "":
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server asked for a client certificate, but --cert's %s, so hop sent none; it closed the connection: %v (a certificate whose key makes one of those signatures would do)",
 			host, strings.TrimPrefix(rec.CertRequest.Unusable, "its "), remoteAlert(err))
 		e.Host = host
 		return e
-	case rec.CertRequest != nil && rec.CertRequest.Sent == nil:
+	case certAsked && rec.CertRequest.Sent == nil:
 		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", remoteAlert(err)))
-	case rec.CertRequest != nil && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:
+	case certAsked && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:
 		return c.classify(ctx, lostAlert(err, rec), rec)
-	case rec.CertRequest != nil && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
+	case certAsked && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
 		// The server's alert names a fault in the certificate hop sent: during the handshake under TLS 1.2,
 		// once the answer is read under TLS 1.3 (or hop cert waited for the server's word).
 		req := rec.CertRequest
