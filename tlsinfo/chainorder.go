@@ -32,7 +32,7 @@ func ChainNotes(chain []*x509.Certificate) []string {
 		cur := chain[path[len(path)-1]]
 		next := -1
 		for i, c := range chain {
-			if !dup[i] && !slices.Contains(path, i) && issued(c, cur) {
+			if !dup[i] && !slices.Contains(path, i) && signedBy(cur, c) {
 				next = i
 				break
 			}
@@ -59,9 +59,4 @@ func ChainNotes(chain []*x509.Certificate) []string {
 		notes = append(notes, fmt.Sprintf("[%d] is the root (%s), which a client must already have: sending it is harmless, and not needed", path[len(path)-1], name(last.Subject.CommonName, last)))
 	}
 	return notes
-}
-
-// issued reports whether parent signed child.
-func issued(parent, child *x509.Certificate) bool {
-	return bytes.Equal(child.RawIssuer, parent.RawSubject) && child.CheckSignatureFrom(parent) == nil
 }

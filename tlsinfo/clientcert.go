@@ -49,7 +49,7 @@ func AuthorityNames(cas [][]byte) []string {
 	return names
 }
 
-// CertName names a certificate by its subject, or by its first alternative name when its subject is empty.
+// CertName names a certificate by its subject, or by its alternative names when its subject is empty.
 func CertName(c *x509.Certificate) string {
 	if s := c.Subject.String(); s != "" {
 		return s

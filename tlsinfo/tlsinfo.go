@@ -466,8 +466,7 @@ func notCA(err error) *x509.Certificate {
 		return nil
 	}
 	for _, c := range ve.UnverifiedCertificates {
-		if bytes.Equal(unk.Cert.RawIssuer, c.RawSubject) && !bytes.Equal(c.Raw, unk.Cert.Raw) && (!c.BasicConstraintsValid || !c.IsCA) &&
-			c.CheckSignature(unk.Cert.SignatureAlgorithm, unk.Cert.RawTBSCertificate, unk.Cert.Signature) == nil {
+		if !bytes.Equal(c.Raw, unk.Cert.Raw) && (!c.BasicConstraintsValid || !c.IsCA) && signedBy(unk.Cert, c) {
 			return c
 		}
 	}
@@ -489,10 +488,14 @@ func insecureAlgorithm(unk x509.UnknownAuthorityError) string {
 	return alg
 }
 
-// isSelfSigned checks the signature with the certificate's own key (CheckSignatureFrom would insist that
-// the "parent" is a CA, which a self-signed leaf is not).
-func isSelfSigned(c *x509.Certificate) bool {
-	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+// isSelfSigned reports whether c signed itself.
+func isSelfSigned(c *x509.Certificate) bool { return signedBy(c, c) }
+
+// signedBy reports whether parent issued c: it names parent as its issuer, and parent's key signed it.
+// Whether parent may issue certificates is not asked (CheckSignatureFrom would insist it is a CA, which a
+// self-signed leaf, or an issuer wrongly made, is not): that is verification's question.
+func signedBy(c, parent *x509.Certificate) bool {
+	return bytes.Equal(c.RawIssuer, parent.RawSubject) && parent.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 func issuerName(c *x509.Certificate) string {

@@ -129,8 +129,7 @@ func untrusted(presented []*x509.Certificate) int {
 	for range presented {
 		var issuer *x509.Certificate
 		for _, p := range presented {
-			if p != c && string(p.RawSubject) == string(c.RawIssuer) &&
-				p.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil {
+			if p != c && signedBy(c, p) {
 				issuer = p
 				break
 			}
