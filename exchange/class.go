@@ -82,6 +82,9 @@ type Error struct {
 	Chain []*x509.Certificate // a certificate failure: the chain the server presented, when known
 	Err   error               // the cause
 	msg   string
+	// certRefused: the server refused hop's answer to its request for a client certificate (hop cert's
+	// report says so).
+	certRefused bool
 }
 
 func (e *Error) Error() string { return e.msg }

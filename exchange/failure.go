@@ -90,10 +90,12 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case certAsked && rec.CertRequest.Unusable != "":
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server asked for a client certificate, but --cert's %s, so hop sent none; it closed the connection: %v (a certificate whose key makes one of those signatures would do)",
 			host, strings.TrimPrefix(rec.CertRequest.Unusable, "its "), remoteAlert(err))
-		e.Host = host
+		e.Host, e.certRefused = host, true
 		return e
 	case certAsked && rec.CertRequest.Sent == nil:
-		return handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", remoteAlert(err)))
+		e := handshakeError(host, fmt.Errorf("the server asked for a client certificate, hop had none, and it closed the connection: %w", remoteAlert(err)))
+		e.certRefused = true
+		return e
 	case certAsked && rec.CertRequest.Sent != nil && refusalAlert(err) == "" && lostAlert(err, rec) != nil:
 		return c.classify(ctx, lostAlert(err, rec), rec)
 	case certAsked && (refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))):
@@ -104,7 +106,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		hint := tlsinfo.ExplainRefusal(refusalAlert(err), req.CAs, req.Sent, req.Chain, time.Now())
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server refused hop's client certificate (%s): %s (%s)",
 			host, tlsinfo.CertName(req.Sent), words, hint)
-		e.Host = host
+		e.Host, e.certRefused = host, true
 		return e
 	case rec.TLSErr != nil && plainHTTP(err):
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for

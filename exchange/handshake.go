@@ -47,7 +47,8 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	if err != nil && rec.TLS != nil && len(rec.TLS.PeerCertificates) > 0 {
 		// Failed after the server's certificates came (a key Go refuses, a client certificate refused
 		// under TLS 1.2): what came is still shown.
-		return &HandshakeResult{State: rec.TLS, Record: rec, CertRefused: certRefused(err, rec)}, c.classify(ctx, err, rec)
+		err = c.classify(ctx, err, rec)
+		return &HandshakeResult{State: rec.TLS, Record: rec, CertRefused: certRefused(err)}, err
 	}
 	if err != nil {
 		return nil, c.classify(ctx, err, rec)
@@ -65,23 +66,18 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	}
 	h.CertTaken, err = awaitVerdict(ctx, conn, tickets.got)
 	if err != nil {
-		h.CertRefused = certRefused(err, rec)
-		return h, c.classify(ctx, err, rec)
+		err = c.classify(ctx, err, rec)
+		h.CertRefused = certRefused(err)
+		return h, err
 	}
 	return h, nil
 }
 
-// certRefused reports whether err, which ended a handshake in which the server asked for a client
-// certificate, is the server refusing hop's answer: any end when hop sent none, an alert about the
-// certificate (or a close without one) when it sent one. classify words these the same way.
-func certRefused(err error, rec trace.Record) bool {
-	switch r := rec.CertRequest; {
-	case r == nil || errors.Is(err, context.Canceled) || isTimeout(err):
-		return false
-	case r.Sent == nil:
-		return true
-	}
-	return refusalAlert(err) != "" || errors.As(err, new(*closedAfterCert))
+// certRefused reports whether err, as classify made it, is the server refusing hop's answer to its request
+// for a client certificate.
+func certRefused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.certRefused
 }
 
 // awaitVerdict reads from a TLS 1.3 connection whose handshake just ended until the server sends a session
