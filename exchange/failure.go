@@ -89,7 +89,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return timeout("idle", c.Limits.Idle, waiting, err)
 	case certAsked && rec.CertRequest.Unusable != "":
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server asked for a client certificate, but --cert's %s, so hop sent none; it closed the connection: %v (a certificate whose key makes one of those signatures would do)",
-			host, strings.TrimPrefix(rec.CertRequest.Unusable, "its "), remoteAlert(err))
+			host, rec.CertRequest.Unusable, remoteAlert(err))
 		e.Host, e.certRefused = host, true
 		return e
 	case certAsked && rec.CertRequest.Sent == nil:

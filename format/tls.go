@@ -88,7 +88,7 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 	case cc != nil && cc.Sent != "":
 		parts = append(parts, "client certificate "+Escape(cc.Sent))
 	case cc != nil && cc.Unusable != "":
-		parts = append(parts, "client certificate asked for, none sent: --cert's "+Escape(strings.TrimPrefix(cc.Unusable, "its ")))
+		parts = append(parts, "client certificate asked for, none sent: --cert's "+Escape(cc.Unusable))
 	case cc != nil:
 		parts = append(parts, "client certificate asked for, none sent")
 	}
@@ -150,7 +150,7 @@ func clientCertStep(w io.Writer, s Style, step func(label, text string), cc *tls
 	}
 	answer := "hop sent none"
 	if cc.Unusable != "" {
-		answer += ", as --cert's " + Escape(strings.TrimPrefix(cc.Unusable, "its "))
+		answer += ", as --cert's " + Escape(cc.Unusable)
 	}
 	if cc.Sent != "" {
 		answer = "hop sent " + Escape(cc.Sent)

@@ -15,7 +15,8 @@ type ClientCert struct {
 	// named none (any).
 	AcceptedCAs []string `json:"accepted_cas"`
 	Sent        string   `json:"sent"` // the subject of the certificate hop sent; "" when it sent none
-	// Unusable says why hop sent none though it had one (--cert): its key makes no signature the server takes.
+	// Unusable says why hop sent none though it had one, in words that follow "--cert's": its key makes no
+	// signature the server takes.
 	Unusable string `json:"unusable,omitempty"`
 	// Accepted is true once the server went on after it (it answered, or sent a session ticket); null when
 	// that is not known. A refusal is the exchange's error.

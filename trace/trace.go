@@ -86,8 +86,8 @@ type CertRequest struct {
 	Sent *x509.Certificate // the certificate hop sent; nil when it had none
 	// Chain is how many certificates hop sent: the client certificate, then the intermediates after it.
 	Chain int
-	// Unusable says why hop had a certificate (--cert) and sent none: its key makes no signature the server
-	// takes. "" when it sent its certificate, or had none.
+	// Unusable says why hop had a certificate (--cert) and sent none, in words that follow "--cert's": "ECDSA
+	// key makes none of the signatures the server takes (...)". "" when it sent its certificate, or had none.
 	Unusable string
 }
 

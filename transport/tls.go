@@ -261,8 +261,8 @@ func (o TLSOptions) CRLs() (tlsinfo.CRLs, error) {
 	return nil, &OptionError{Arg: "--crlfile " + o.CRLFile, Err: err}
 }
 
-// unfit says why cert cannot answer the server's request for a client certificate (its key makes no
-// signature the server takes, in the TLS version chosen), or "".
+// unfit says why cert cannot answer the server's request for a client certificate, in words that follow
+// "--cert's" ("ECDSA key makes none of the signatures the server takes (...)"), or "".
 func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
 	probe := *cri
 	probe.AcceptableCAs = nil
@@ -273,11 +273,11 @@ func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
 	for i, s := range cri.SignatureSchemes {
 		schemes[i] = s.String()
 	}
-	key := "its"
+	key := "key"
 	if cert.Leaf != nil {
-		key += " " + cert.Leaf.PublicKeyAlgorithm.String()
+		key = cert.Leaf.PublicKeyAlgorithm.String() + " key"
 	}
-	return fmt.Sprintf("%s key makes none of the signatures the server takes (%s)", key, strings.Join(schemes, ", "))
+	return fmt.Sprintf("%s makes none of the signatures the server takes (%s)", key, strings.Join(schemes, ", "))
 }
 
 // loadCAs reads a PEM bundle of CA certificates.
