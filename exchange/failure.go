@@ -361,6 +361,19 @@ func plainHTTP(err error) bool {
 
 func handshakeError(host string, err error) *Error {
 	msg := err.Error()
+	var bits int
+	if _, rest, ok := strings.Cut(msg, "crypto/rsa: "); ok {
+		if _, err := fmt.Sscanf(rest, "%d-bit keys are insecure", &bits); err != nil {
+			bits = 0 // another crypto/rsa failure: a number, then other words
+		}
+	}
+	if bits > 0 {
+		// Go refuses RSA keys under 1024 bits whatever the verification, -k too; OpenSSL at Debian's
+		// security level refuses under 2048 ("ee key too small").
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server's certificate has a %d-bit RSA key, which Go refuses as insecure whatever the verification (the server needs a key of 2048 bits or more)", host, bits)
+		e.Host = host
+		return e
+	}
 	hint := "does the port speak TLS?"
 	switch {
 	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") || strings.Contains(msg, "client certificate"):
@@ -372,7 +385,7 @@ func handshakeError(host string, err error) *Error {
 	case strings.Contains(msg, "remote error: tls: handshake failure") || strings.Contains(msg, "insufficient security"):
 		// The server's alert for a hello it can accept nothing of: a port that does not speak TLS sends none.
 		hint = "the server accepts none of the cipher suites, key exchanges or signatures offered; see --ciphers, --tls-min and --tls-max"
-	case strings.Contains(msg, "invalid signature by the server certificate") && !strings.Contains(msg, "-bit keys are insecure"):
+	case strings.Contains(msg, "invalid signature by the server certificate"):
 		hint = "the server signed with a key that is not its certificate's: its key and certificate files do not belong together, or something on the path answers for it"
 	case strings.Contains(msg, "unrecognized name"):
 		// The alert of a server that serves no site under the name sent as SNI (nginx's ssl_reject_handshake).
@@ -382,20 +395,7 @@ func handshakeError(host string, err error) *Error {
 	case strings.Contains(msg, "did not agree to start TLS over"):
 		hint = "is it that protocol's port, and does the server offer TLS there? --starttls names the protocol"
 	}
-	var bits int
-	if _, rest, ok := strings.Cut(msg, "crypto/rsa: "); ok {
-		if _, err := fmt.Sscanf(rest, "%d-bit keys are insecure", &bits); err != nil {
-			bits = 0
-		}
-	}
-	var e *Error
-	if bits > 0 {
-		// Go refuses RSA keys under 1024 bits whatever the verification, -k too; OpenSSL at Debian's
-		// security level refuses under 2048 ("ee key too small").
-		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: the server's certificate has a %d-bit RSA key, which Go refuses as insecure whatever the verification (the server needs a key of 2048 bits or more)", host, bits)
-	} else {
-		e = failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
-	}
+	e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %v (%s)", host, err, hint)
 	e.Host = host
 	return e
 }
