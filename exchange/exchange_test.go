@@ -40,6 +40,20 @@ func client(t *testing.T, o exchange.Options, to transport.Options) *exchange.Cl
 	return &exchange.Client{Transport: tr, Options: o, Limits: exchange.Limits{Connect: to.ConnectTimeout, Idle: to.IdleTimeout}}
 }
 
+// localLeaf makes a new PKI and a server certificate from it for 127.0.0.1, with its chain.
+func localLeaf(t *testing.T) (*testserver.PKI, tls.Certificate) {
+	t.Helper()
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pki, leaf
+}
+
 func build(t *testing.T, method, url string) *request.Request {
 	t.Helper()
 	r, err := request.Build(request.Spec{Method: method, URL: url})
@@ -427,20 +441,10 @@ func TestCertificateFailuresInWords(t *testing.T) {
 // with an alert, under TLS 1.2 in the handshake, under TLS 1.3 when the answer is read (over QUIC too); the
 // error names the certificate and says what to do, from the authorities the server named and what hop sent.
 func TestClientCertificateRefusalsInWords(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki, leaf := localLeaf(t)
+	other, _ := localLeaf(t)
 	dir := t.TempDir()
 	root, err := pki.WriteRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,18 +514,8 @@ func TestClientCertificateRefusalsInWords(t *testing.T) {
 // with a key that is not its certificate's, fails the handshake with that said, not with "does the port
 // speak TLS?".
 func TestBrokenServerCertificates(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, leaf := localLeaf(t)
+	_, other := localLeaf(t)
 	damaged, mismatched := leaf, leaf
 	damaged.Certificate, damaged.Leaf = [][]byte{[]byte("not a certificate at all"), leaf.Certificate[1]}, nil
 	mismatched.PrivateKey = other.PrivateKey

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/exchange"
-	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -15,14 +14,7 @@ import (
 // after the client has finished its handshake, so hop cert reads on: a session ticket says the server went
 // on, an alert that it refused, and a server that sends neither leaves it unknown (after a second).
 func TestHandshakeWaitsForTheServersWord(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, leaf := localLeaf(t)
 	for _, tt := range []struct {
 		name      string
 		auth      tls.ClientAuthType
