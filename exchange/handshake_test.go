@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
+	"net"
 	"testing"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -34,20 +36,12 @@ func TestHandshakeWaitsForTheServersWord(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ln.Close()
-			go func() {
-				for {
-					c, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					go func() {
-						defer c.Close()
-						if c.(*tls.Conn).Handshake() == nil {
-							io.Copy(io.Discard, c) // until the client closes
-						}
-					}()
+			testserver.ServeConns(ln, func(c net.Conn) {
+				defer c.Close()
+				if c.(*tls.Conn).Handshake() == nil {
+					io.Copy(io.Discard, c) // until the client closes
 				}
-			}()
+			})
 			cfg, err := transport.TLSOptions{Insecure: true}.Config(nil)
 			if err != nil {
 				t.Fatal(err)

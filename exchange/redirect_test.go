@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -22,38 +23,30 @@ func TestLocationsAsBrowsersReadThem(t *testing.T) {
 	}
 	defer ln.Close()
 	targets := make(chan string, 10)
-	go func() {
+	testserver.ServeConns(ln, func(conn net.Conn) {
+		defer conn.Close()
+		r := bufio.NewReader(conn)
 		for {
-			conn, err := ln.Accept()
+			line, err := r.ReadString('\n')
 			if err != nil {
 				return
 			}
-			go func() {
-				defer conn.Close()
-				r := bufio.NewReader(conn)
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					for { // the rest of the head
-						h, err := r.ReadString('\n')
-						if err != nil || h == "\r\n" {
-							break
-						}
-					}
-					// The request-target is everything between the method and the version.
-					target := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "GET "), " HTTP/1.1")
-					if loc, ok := strings.CutPrefix(target, "/to/"); ok {
-						conn.Write([]byte("HTTP/1.1 302 Found\r\nLocation: " + map[string]string{"raw": "/a b/\u00fc?q=a b&r=\u00fc\"<>`", "nohost": "https:///x"}[loc] + "\r\nContent-Length: 0\r\n\r\n"))
-						continue
-					}
-					targets <- target
-					conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+			for { // the rest of the head
+				h, err := r.ReadString('\n')
+				if err != nil || h == "\r\n" {
+					break
 				}
-			}()
+			}
+			// The request-target is everything between the method and the version.
+			target := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "GET "), " HTTP/1.1")
+			if loc, ok := strings.CutPrefix(target, "/to/"); ok {
+				conn.Write([]byte("HTTP/1.1 302 Found\r\nLocation: " + map[string]string{"raw": "/a b/\u00fc?q=a b&r=\u00fc\"<>`", "nohost": "https:///x"}[loc] + "\r\nContent-Length: 0\r\n\r\n"))
+				continue
+			}
+			targets <- target
+			conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
 		}
-	}()
+	})
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
 	base := "http://" + ln.Addr().String()
 	ex, err := c.Do(context.Background(), build(t, "GET", base+"/to/raw"), exchange.Observer{})
