@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -389,6 +390,66 @@ func TestPlainHTTPAnswersTLS(t *testing.T) {
 	_, err = c.Do(context.Background(), build(t, "GET", "https://example.com/"), exchange.Observer{})
 	if want := "TLS handshake with example.com failed: it answered in plain HTTP, not TLS (through the proxy's tunnel: a proxy or portal answering for the server?)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("through a proxy that answers for the server: %v; want %q", err, want)
+	}
+}
+
+// TestPlainRequestToTLSPort: an http:// request to a port that speaks TLS says so and names the https://
+// URL meant, whether the server hangs up on the plain request (openssl s_server, Node), resets it, or
+// answers with a TLS alert; a plain server that hangs up keeps the usual hint, since it answers no TLS hello.
+func TestPlainRequestToTLSPort(t *testing.T) {
+	_, leaf := localLeaf(t)
+	serve := func(handle func(net.Conn)) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		testserver.ServeConns(ln, handle)
+		return ln.Addr().String()
+	}
+	tlsServer := func(reset bool) func(net.Conn) {
+		return func(c net.Conn) {
+			defer c.Close()
+			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{leaf}})
+			if tc.Handshake() == nil {
+				io.WriteString(tc, "HTTP/1.1 204 No Content\r\n\r\n")
+				return
+			}
+			if reset {
+				c.(*net.TCPConn).SetLinger(0)
+			}
+		}
+	}
+	alert := func(c net.Conn) {
+		defer c.Close()
+		bufio.NewReader(c).ReadString('\n')
+		c.Write([]byte{21, 3, 1, 0, 2, 2, 70}) // a fatal protocol_version alert, as OpenSSL and Java send
+	}
+	hangUp := func(c net.Conn) {
+		bufio.NewReader(c).ReadString('\n')
+		c.Close()
+	}
+	for _, tt := range []struct {
+		name   string
+		handle func(net.Conn)
+		want   string
+		class  exchange.Class
+	}{
+		{"hangs up", tlsServer(false), "empty reply from 127.0.0.1: it closed the connection without answering (the port speaks TLS: is it https://%s/x?)", exchange.EmptyReply},
+		{"resets", tlsServer(true), "127.0.0.1 reset the connection without answering (the port speaks TLS: is it https://%s/x?)", exchange.EmptyReply},
+		{"alerts", alert, "127.0.0.1 answered in TLS, not plain HTTP (is it https://%s/x?)", exchange.Protocol},
+		{"plain, hangs up", hangUp, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)", exchange.EmptyReply},
+	} {
+		addr := serve(tt.handle)
+		c := client(t, exchange.Options{}, transport.Options{})
+		_, err := c.Do(context.Background(), build(t, "GET", "http://"+addr+"/x"), exchange.Observer{})
+		want := tt.want
+		if strings.Contains(want, "%s") {
+			want = fmt.Sprintf(want, addr)
+		}
+		if err == nil || err.Error() != want || exchange.ClassOf(err) != tt.class {
+			t.Errorf("%s: %v (class %v); want %q, class %v", tt.name, err, exchange.ClassOf(err), want, tt.class)
+		}
 	}
 }
 

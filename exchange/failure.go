@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -171,11 +172,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && broken(err):
-		e := failure(EmptyReply, waiting, err, "%s reset the connection without answering (is it overloaded, or not speaking HTTP on this port?)", host)
+		e := failure(EmptyReply, waiting, err, "%s reset the connection without answering (%s)", host, c.silenceHint(ctx, rec))
 		e.Host = host
 		return e
 	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-		hint := "is it overloaded, or not speaking HTTP on this port?"
+		hint := c.silenceHint(ctx, rec)
 		if rec.TLS != nil && rec.TLS.NegotiatedProtocol == "" {
 			// An HTTP/2-only server (nghttpd) agrees to no protocol when offered http/1.1 alone, then hangs up.
 			hint = "the TLS handshake agreed on no HTTP version: the server may speak only HTTP/2; try without --http1.1"
@@ -191,6 +192,15 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	}
 	if rec.Status == 0 && strings.HasPrefix(rec.URL, "http://") && notH2C(err) {
 		e := failure(Protocol, waiting, err, "%s answered in HTTP/1.1, not HTTP/2: --http2 on an http:// URL speaks HTTP/2 from the first byte (h2c), which this server does not; drop --http2", host)
+		e.Host = host
+		return e
+	}
+	if rec.Status == 0 && answeredInTLS(err) {
+		hint := "does the proxy's port speak TLS? an https:// proxy URL speaks TLS to it"
+		if u, perr := url.Parse(rec.URL); !rec.Forwarded && perr == nil && u.Scheme == "http" {
+			hint = "is it " + httpsURL(u) + "?"
+		}
+		e := failure(Protocol, waiting, err, "%s answered in TLS, not plain HTTP (%s)", host, hint)
 		e.Host = host
 		return e
 	}
@@ -451,6 +461,65 @@ func refusalAlert(err error) string {
 		}
 	}
 	return ""
+}
+
+// tlsProber is a transport that can tell whether a port speaks TLS (transport.Transport does).
+type tlsProber interface {
+	SpeaksTLS(ctx context.Context, addr string, wait time.Duration) bool
+}
+
+// tlsProbeWait is the longest hop waits for a TLS answer when it asks whether a silent port speaks TLS.
+const tlsProbeWait = time.Second
+
+// silenceHint is the hint for a server that closed or reset the connection without answering: for an
+// http:// request sent straight to it, hop asks the port in TLS, and when it answers so (openssl s_server,
+// Node and HAProxy hang up on plain HTTP), names the https:// URL meant; otherwise the usual suspects.
+func (c *Client) silenceHint(ctx context.Context, rec trace.Record) string {
+	const usual = "is it overloaded, or not speaking HTTP on this port?"
+	u, err := url.Parse(rec.URL)
+	p, ok := c.Transport.(tlsProber)
+	if err != nil || u.Scheme != "http" || rec.Proxy != "" || !ok {
+		return usual
+	}
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "80")
+	}
+	wait := tlsProbeWait
+	if c.Limits.Connect > 0 {
+		wait = min(wait, c.Limits.Connect)
+	}
+	if !p.SpeaksTLS(ctx, addr, wait) {
+		return usual
+	}
+	return "the port speaks TLS: is it " + httpsURL(u) + "?"
+}
+
+// httpsURL is u, an http:// URL, as https:// to the same port (never the default 443 in place of 80),
+// without credentials.
+func httpsURL(u *url.URL) string {
+	s := *u
+	s.Scheme = "https"
+	if s.Port() == "" {
+		s.Host = net.JoinHostPort(s.Hostname(), "80")
+	}
+	return s.Redacted()
+}
+
+// answeredInTLS recognises a TLS record (an alert, mostly: a TLS server's answer to the bytes of a plain
+// request) where net/http read for a status line: its malformed response quotes the line, and a record
+// begins with its type (20-23) and the major version 3.
+func answeredInTLS(err error) bool {
+	_, quoted, ok := strings.Cut(err.Error(), "malformed HTTP response ")
+	if !ok {
+		return false
+	}
+	line, err := strconv.QuotedPrefix(quoted)
+	if err != nil {
+		return false
+	}
+	line, _ = strconv.Unquote(line)
+	return len(line) >= 3 && line[0] >= 20 && line[0] <= 23 && line[1] == 3
 }
 
 // notH2C recognises an HTTP/1.1 answer to HTTP/2 with prior knowledge (--http2 on http://): the HTTP/2

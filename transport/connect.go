@@ -322,3 +322,26 @@ func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, 
 // /etc/ssl/certs), more than the rest of a request on loopback; started before DNS and connect, it overlaps
 // with them instead of following the server's first reply.
 func warmSystemRoots() { go x509.SystemCertPool() }
+
+// SpeaksTLS reports whether the server at addr (HOST:PORT), reached directly by the dialer's route
+// (--resolve, --connect-to, --unix-socket and the rest, no proxy), answers a TLS hello in TLS: a handshake
+// that completes, or that the server ends with an alert. It asks what an http:// request that got no answer
+// leaves open: is that port for https://? It sends no HTTP and checks no certificate, waits at most wait,
+// and is no part of any trace: ctx gives only its cancellation.
+func (t *Transport) SpeaksTLS(ctx context.Context, addr string, wait time.Duration) bool {
+	probe, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	defer context.AfterFunc(ctx, cancel)()
+	raw, err := t.conn.dial.dial(probe, addr)
+	if err != nil {
+		return false
+	}
+	defer raw.Close()
+	host, _, _ := net.SplitHostPort(addr)
+	cfg := &tls.Config{InsecureSkipVerify: true, ServerName: host} // only whether it answers in TLS
+	if net.ParseIP(host) != nil {
+		cfg.ServerName = ""
+	}
+	err = tls.Client(raw, cfg).HandshakeContext(probe)
+	return err == nil || strings.Contains(err.Error(), "remote error: tls:")
+}
