@@ -56,7 +56,7 @@ var options = []curlOption{
 		return nil
 	}},
 	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
-	{long: "config", short: 'K', value: true}, // read by Translate: its options take its place
+	{long: "config", short: 'K', value: true}, // read by readArgs: its options take its place
 	same("header", 'H', true),
 	same("data", 'd', true),
 	{long: "data-ascii", value: true, to: "--data"},
@@ -245,7 +245,7 @@ var options = []curlOption{
 	{long: "parallel", short: 'Z', global: true, hop: func(_ string, t *translation) []string { t.parallel = true; return nil }},
 	{long: "parallel-max", value: true, global: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
 	global(accepted("parallel-immediate", 0, false)), // hop opens another connection whenever a transfer needs one
-	{long: "next", short: ':'},                       // read by Translate: what follows is the next part
+	{long: "next", short: ':'},                       // Translate's: what follows is the next part
 	accepted("ssl-no-revoke", 0, false),              // Windows' schannel option; hop checks revocation only when --crlfile or --cert-status ask
 	accepted("ssl-revoke-best-effort", 0, false),     // the same
 	{long: "raw", to: "--raw-encoding"},
@@ -327,7 +327,6 @@ type translation struct {
 	headerName         bool     // -J: -O names the file from Content-Disposition
 	globoff            bool     // -g
 	noUserInURL        bool     // --disallow-username-in-url
-	next               bool     // --next ends this part
 	part               int      // which part this is, from 0
 	uploads            int      // -T given
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
@@ -350,75 +349,31 @@ type globals struct {
 	dump        []string    // -v's, --trace-ascii's or --trace's, applied with the first part: one dump for all
 	traceTime   bool        // --trace-time
 
-	err     error                             // an option's value hop cannot take
-	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input)
-	configs int                               // -K files read so far
+	err error // an option's value hop cannot take
 }
 
 // Translate turns a curl command's arguments into hop's: "request METHOD URL" followed by hop flags of
 // the same meaning, and the URLs to send them to when there are several (see Plan); --next (-:) splits the
-// command into parts, each with its own flags but curl's global options, which hold for all. A leading
-// "curl" (from a paste) is skipped; short options may be grouped (-sSL) and
-// take their value attached (-XPOST, -d@file); an option hop does not take is an error naming it. The method
-// is curl's: -X, else HEAD for -I, GET for -G, PUT for -T, POST with data or a form, else GET. Standard input
-// is read only when a value asks for it, as curl does. A -K/--config file, which read reads (nil: none can
-// be), stands for the options it holds, in its place (see configArgs).
+// command into parts, each with its own flags but curl's global options, which hold for all. The arguments
+// are read as readArgs reads them (read reads -K files). The method is curl's: -X, else HEAD for -I, GET
+// for -G, PUT for -T, POST with data or a form, else GET. Standard input is read only when a value asks for
+// it, as curl does.
 func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, error) {
-	if len(args) > 0 && args[0] == "curl" {
-		args = args[1:]
+	opts, err := readArgs(args, read)
+	if err != nil {
+		return nil, err
 	}
-	t := &translation{globals: &globals{read: read}}
+	t := &translation{globals: &globals{}}
 	parts := []*translation{t}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
+	for _, e := range opts {
 		switch {
-		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
-		case strings.HasPrefix(a, "--") && len(a) > 2:
-			opt := lookupLong(a[2:])
-			if opt == nil {
-				return nil, unknown(a)
-			}
-			v := ""
-			if opt.value {
-				if i+1 >= len(args) {
-					return nil, fmt.Errorf("curl option %s needs a value", a)
-				}
-				i++
-				v = args[i]
-			}
-			var err error
-			if args, err = t.take(opt, v, args, i); err != nil {
-				return nil, err
-			}
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			for j := 1; j < len(a); j++ {
-				opt := lookupShort(a[j])
-				if opt == nil {
-					return nil, unknown("-" + string(a[j]))
-				}
-				v := ""
-				if opt.value {
-					v = a[j+1:]
-					if v == "" {
-						if i+1 >= len(args) {
-							return nil, fmt.Errorf("curl option -%c needs a value", a[j])
-						}
-						i++
-						v = args[i]
-					}
-					j = len(a)
-				}
-				var err error
-				if args, err = t.take(opt, v, args, i); err != nil {
-					return nil, err
-				}
-			}
-		default:
-			t.urls = append(t.urls, a)
-		}
-		if t.next {
+		case e.opt == nil:
+			t.urls = append(t.urls, e.v)
+		case e.opt.long == "next":
 			t = &translation{globals: t.globals, part: len(parts)}
 			parts = append(parts, t)
+		default:
+			t.apply(e.opt, e.v)
 		}
 	}
 	if t.err != nil {
@@ -695,19 +650,87 @@ func next[K, V any](seq iter.Seq2[K, V]) (K, V) {
 	return k, v
 }
 
-// take applies one option with its value v, taken from args[i] or before: a -K file's arguments are put
+// taken is an option as read from the command (a URL when opt is nil: v), in the order typed; --next is one too.
+type taken struct {
+	opt *curlOption
+	v   string
+}
+
+// reader reads a curl command's arguments, -K files included.
+type reader struct {
+	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input); nil: none can be
+	configs int                               // -K files read so far
+	taken   []taken
+}
+
+// readArgs reads a curl command's arguments into the options and URLs they hold, in order: a leading
+// "curl" (from a paste) is skipped; short options may be grouped (-sSL) and take their value attached
+// (-XPOST, -d@file); an option hop does not take is an error naming it; a -K file stands for the options it
+// holds, in its place.
+func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, error) {
+	if len(args) > 0 && args[0] == "curl" {
+		args = args[1:]
+	}
+	r := &reader{read: read}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
+		case strings.HasPrefix(a, "--") && len(a) > 2:
+			opt := lookupLong(a[2:])
+			if opt == nil {
+				return nil, unknown(a)
+			}
+			v := ""
+			if opt.value {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("curl option %s needs a value", a)
+				}
+				i++
+				v = args[i]
+			}
+			var err error
+			if args, err = r.take(opt, v, args, i); err != nil {
+				return nil, err
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			for j := 1; j < len(a); j++ {
+				opt := lookupShort(a[j])
+				if opt == nil {
+					return nil, unknown("-" + string(a[j]))
+				}
+				v := ""
+				if opt.value {
+					v = a[j+1:]
+					if v == "" {
+						if i+1 >= len(args) {
+							return nil, fmt.Errorf("curl option -%c needs a value", a[j])
+						}
+						i++
+						v = args[i]
+					}
+					j = len(a)
+				}
+				var err error
+				if args, err = r.take(opt, v, args, i); err != nil {
+					return nil, err
+				}
+			}
+		default:
+			r.taken = append(r.taken, taken{v: a})
+		}
+	}
+	return r.taken, nil
+}
+
+// take takes one option with its value v, read from args[i] or before: a -K file's arguments are put
 // after it, to be read next, and the arguments returned.
-func (t *translation) take(opt *curlOption, v string, args []string, i int) ([]string, error) {
-	switch opt.long {
-	case "next":
-		t.next = true
-		return args, nil
-	case "config":
-	default:
-		t.apply(opt, v)
+func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string, error) {
+	if opt.long != "config" {
+		r.taken = append(r.taken, taken{opt, v})
 		return args, nil
 	}
-	more, err := t.config(v)
+	more, err := r.config(v)
 	if err != nil {
 		return nil, err
 	}
@@ -715,14 +738,14 @@ func (t *translation) take(opt *curlOption, v string, args []string, i int) ([]s
 }
 
 // config reads a -K file and returns the arguments it stands for.
-func (t *translation) config(name string) ([]string, error) {
-	if t.read == nil {
+func (r *reader) config(name string) ([]string, error) {
+	if r.read == nil {
 		return nil, fmt.Errorf("-K %s: no config file can be read here", name)
 	}
-	if t.configs++; t.configs > maxConfigs {
+	if r.configs++; r.configs > maxConfigs {
 		return nil, fmt.Errorf("-K %s: more than %d config files (does one name itself?)", name, maxConfigs)
 	}
-	b, err := t.read(name)
+	b, err := r.read(name)
 	if err != nil {
 		return nil, fmt.Errorf("-K %s: %w", name, err)
 	}
