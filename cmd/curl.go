@@ -53,8 +53,9 @@ standard input is read only when a value asks for it (-d @-, -T -). Several URLs
 each with the -o or -O curl pairs with it (#1 in -o's name: the first pattern's value); the exit code is
 the first failure's. --next (-:) starts a part with options of its own; curl's global options (-v, -s,
 --fail-early, -Z, --rate...) hold for every part. -v writes curl's -v lines to stderr (* notes, > and <
-heads; hop's --trace-verbose %). An option hop does not take is an error naming it (exit 2), never dropped. hop's own
-rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
+heads; hop's --trace-verbose %). --no-NAME turns an option that is on or off back off, the last one typed
+holding (-v --no-verbose). An option hop does not take is an error naming it (exit 2), never dropped. hop's
+own rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
 decoded, .netrc is read unless --no-netrc.
 
 The curl options hop curl takes:

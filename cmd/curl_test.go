@@ -181,6 +181,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 	curl := lookCurl(t)
 	dir := fixtures(t)
 	os.WriteFile(filepath.Join(dir, "parthdrs.txt"), []byte("X-H: 1\n# a comment\n\nX-I: 2\n  folded\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "neg.cfg"), []byte("get\nno-get\ndata = \"x=1\"\n"), 0o600)
 	for name, size := range map[string]int{"big.bin": 1<<20 + 1, "mib.bin": 1 << 20, "empty.txt": 0} {
 		if err := os.WriteFile(filepath.Join(dir, name), bytes.Repeat([]byte("b"), size), 0o600); err != nil {
 			t.Fatal(err)
@@ -229,6 +230,12 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-H", "Expect:", "-T", "upload.txt", "REC/q3"}},
 		{args: []string{"-T", "empty.txt", "REC/q4"}},
 		{args: []string{"--expect100-timeout", "0.5", "-F", "up=@big.bin", "REC/q6"}},
+		// --no-NAME turns an option off again, the last one typed holding: -G's query back to a body,
+		// the path's dot segments resolved again, Basic sent at once instead of waiting for a challenge.
+		{args: []string{"-G", "--no-get", "-d", "a=1", "REC/r"}},
+		{args: []string{"--path-as-is", "--no-path-as-is", "REC/r2/../s"}},
+		{args: []string{"--anyauth", "--no-anyauth", "-u", "a:b", "REC/r3"}},
+		{args: []string{"-K", "neg.cfg", "REC/r4"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))
@@ -282,9 +289,18 @@ func TestEmptyUserNameAsCurl(t *testing.T) {
 // curlRun runs name (curl or hop) with args in a new directory and returns the directory and stdout.
 func curlRun(t *testing.T, name string, args ...string) (string, []byte) {
 	t.Helper()
+	return curlRunInput(t, name, "", args...)
+}
+
+// curlRunInput is curlRun with input on standard input.
+func curlRunInput(t *testing.T, name, input string, args ...string) (string, []byte) {
+	t.Helper()
 	dir := t.TempDir()
 	c := exec.Command(name, args...)
 	c.Dir = dir
+	if input != "" {
+		c.Stdin = strings.NewReader(input)
+	}
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
 	out, err := c.Output()
@@ -546,6 +562,36 @@ func TestAutoRefererAsCurl(t *testing.T) {
 		out, code := runHop(t, "get", "-L", "-e", e, chain)
 		if recs := records(t, out); code != 0 || !reflect.DeepEqual(recs[0].Header["Referer"], w[0].Header["Referer"]) {
 			t.Errorf("hop get -e %s: exit %d, Referer %q; curl's %q", e, code, recs[0].Header["Referer"], w[0].Header["Referer"])
+		}
+	}
+}
+
+// curl keeps one switch for following redirects: --location-trusted turns it on as -L does (with the
+// credentials kept on every host), and --no-location or --no-location-trusted turns it off, whichever
+// turned it on. hop curl follows, or not, where curl does, and sends the same last request.
+func TestFollowSwitchAsCurl(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	chain := srv.URL + "/redirect-to?url=/record/r"
+	for _, args := range [][]string{
+		{"--location-trusted", "-u", "a:b"},
+		{"-L", "--no-location-trusted"},
+		{"--location-trusted", "--no-location", "-u", "a:b"},
+		{"--no-location", "-L"},
+		{"-K", "-"},
+	} {
+		args := append(append([]string{"-s"}, args...), chain)
+		cfg := "location\nno-location\n"
+		_, want := curlRunInput(t, curl, cfg, args...)
+		_, got := curlRunInput(t, hopBinary(t), cfg, append([]string{"curl"}, args...)...)
+		w, g := records(t, want), records(t, got)
+		if len(w) != len(g) {
+			t.Errorf("hop curl %q: %d requests recorded; curl %d", args, len(g), len(w))
+			continue
+		}
+		for i := range w {
+			sameRequest(t, "hop curl "+strings.Join(args, " "), g[i], w[i], "User-Agent", "Accept-Encoding")
 		}
 	}
 }

@@ -112,14 +112,14 @@ func configValue(rest string) (value string, given bool, err error) {
 	return "", false, fmt.Errorf("the quoted value has no closing quote")
 }
 
-// lookup finds the option an argument names: --long, or -x (for a group of short options, the last one,
-// which is the one a value goes to).
+// lookup finds the option an argument names: --long (or --no-long, which turns it off), or -x (for a group
+// of short options, the last one, which is the one a value goes to).
 func lookup(arg string) (*curlOption, error) {
 	if strings.HasPrefix(arg, "--") {
 		if o := lookupLong(arg[2:]); o != nil {
 			return o, nil
 		}
-		return nil, unknown(arg)
+		return negation(arg) // --no-NAME: a boolean, which takes no value
 	}
 	if len(arg) < 2 {
 		return nil, fmt.Errorf("%q is not an option", arg)

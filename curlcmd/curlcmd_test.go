@@ -19,7 +19,7 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "https://api/x", "--header", "Content-Type:application/json", "--data", `{"a":1}`, "--expect100-timeout", "1", "--ignore-stdin"}},
 		// Grouped short options, values attached, curl's method rules.
 		{`-sSL -XPUT -d@body.json -Hx:y example.com`,
-			[]string{"request", "PUT", "example.com", "--silent", "--follow", "--data", "@body.json", "--header", "x:y", "--expect100-timeout", "1", "--ignore-stdin"}},
+			[]string{"request", "PUT", "example.com", "--silent", "--data", "@body.json", "--header", "x:y", "--follow", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-d a=1 example.com`, []string{"request", "POST", "example.com", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-G -d a=1 example.com`, []string{"request", "GET", "example.com", "--get", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-I example.com`, []string{"request", "HEAD", "example.com", "--head", "--ignore-stdin"}},
@@ -28,7 +28,7 @@ func TestTranslate(t *testing.T) {
 		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--header", "Expect:", "--expect100-timeout", "2.5", "--ignore-stdin"}},
 		// Renamed and accepted options; standard input read only when asked.
 		{`--compressed -f --max-redirs 3 -L -m 20 --connect-timeout 3.5 --data-binary @- --url example.com`,
-			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--follow", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--expect100-timeout", "1"}},
+			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--expect100-timeout", "1"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
 		// --oauth2-bearer's token is what curl sends: -u's credentials are left out (a header that reads
@@ -69,7 +69,7 @@ func TestTranslate(t *testing.T) {
 		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,
 			[]string{"request", "GET", "example.com", "--output", "f", "--ignore-stdin"}},
 		{`--follow --proto-default https --no-styled-output example.com`,
-			[]string{"request", "GET", "example.com", "--follow", "--default-scheme", "https", "--color=never", "--ignore-stdin"}},
+			[]string{"request", "GET", "example.com", "--default-scheme", "https", "--color=never", "--follow", "--ignore-stdin"}},
 		{`--local-port 4000-4010 --dns-servers 10.0.0.53 --ciphers ECDHE-RSA-AES128-GCM-SHA256 --hsts h.txt --aws-sigv4 aws:amz example.com`,
 			[]string{"request", "GET", "example.com", "--local-port", "4000-4010", "--dns-servers", "10.0.0.53", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--hsts", "h.txt", "--aws-sigv4", "aws:amz", "--ignore-stdin"}},
 	} {
@@ -223,6 +223,72 @@ func TestTranslateNext(t *testing.T) {
 	}
 }
 
+// curl's --no-NAME turns a boolean option off again, as curl 7.88 does: the last of --NAME and --no-NAME
+// holds, in the part of the command typed, or everywhere for a global option. --no-verbose ends any
+// --trace too; --no-remote-name sends a URL's body to stdout; --no- before any other option is refused.
+func TestTranslateNegations(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		want   [][]string // the parts' arguments
+		remote []bool     // -O for each URL, when there are several
+	}{
+		{`-v --no-verbose a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--no-verbose -v a.example`, [][]string{{"request", "GET", "a.example", "--trace-verbose", "%", "--ignore-stdin"}}, nil},
+		{`--trace-ascii t.txt --no-verbose a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`-sLk --no-location --no-insecure -L a.example`, [][]string{{"request", "GET", "a.example", "--silent", "--follow", "--ignore-stdin"}}, nil},
+		{`-G --no-get -d a=1 a.example`, [][]string{{"request", "POST", "a.example", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}}, nil},
+		{`-I --no-head -i --no-include --no-path-as-is a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		// One switch for following: --location-trusted is -L too, and either --no- form ends it;
+		// --no-anyauth changes nothing, as in curl.
+		{`--location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--follow", "--location-trusted", "--ignore-stdin"}}, nil},
+		{`-L --location-trusted --no-location a.example`, [][]string{{"request", "GET", "a.example", "--location-trusted", "--ignore-stdin"}}, nil},
+		{`-L --no-location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--anyauth --no-anyauth a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--ignore-stdin"}}, nil},
+		{`--no-netrc --no-compressed --no-fail a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},
+		// Global: --no-silent in the second part turns -s off for both; -L belongs to its part.
+		{`-s -L a.example --next --no-silent --no-location b.example`, [][]string{
+			{"request", "GET", "a.example", "--follow", "--ignore-stdin"},
+			{"request", "GET", "b.example", "--ignore-stdin"}}, []bool{false, false}},
+		// -O and --no-remote-name each take the next URL's output, as curl's list of them does; with none
+		// left, --no-remote-name takes none.
+		{`a.example b.example -O --no-remote-name`, [][]string{{"request", "GET", "a.example", "--remote-name", "--ignore-stdin"}}, []bool{true, false}},
+		{`-O --no-remote-name a.example`, [][]string{{"request", "GET", "a.example", "--remote-name", "--ignore-stdin"}}, nil},
+		{`--remote-name-all --no-remote-name a.example b.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, []bool{false, true}},
+	} {
+		plan, err := Translate(strings.Fields(tt.in), nil)
+		if err != nil {
+			t.Errorf("Translate(%s): %v", tt.in, err)
+			continue
+		}
+		parts := plan.Parts
+		if parts == nil {
+			parts = [][]string{plan.Args}
+		}
+		var remote []bool
+		for _, tr := range plan.Transfers {
+			remote = append(remote, tr.Remote)
+		}
+		if !reflect.DeepEqual(parts, tt.want) || !slices.Equal(remote, tt.remote) {
+			t.Errorf("Translate(%s)\n%q, -O %v\nwant\n%q, -O %v", tt.in, parts, remote, tt.want, tt.remote)
+		}
+	}
+	// -K files take negations by name, as curl's config lines do.
+	files := map[string]string{"k": "verbose\nno-verbose\nurl = a.example\n"}
+	if plan, err := Translate([]string{"-K", "k"}, func(name string) ([]byte, error) { return []byte(files[name]), nil }); err != nil || slices.Contains(plan.Args, "--trace-verbose") {
+		t.Errorf("-K with no-verbose: %+v, %v", plan, err)
+	}
+	for in, want := range map[string]string{
+		"--no-http2 a.example":  "curl option --no-http2: --no- turns off an option that is on or off, and --http2 is not one",
+		"--no-header a.example": "--header is not one",
+		"--no-frob a.example":   "curl's --no-frob option",
+		"--no- a.example":       "curl's --no- option",
+	} {
+		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
+		}
+	}
+}
+
 // -Z sends URLs in parallel, at most --parallel-max at once, which curl 7.88 reads as 50 when it is under
 // 1 and 300 when it is over 300; without -Z it changes nothing.
 func TestTranslateParallel(t *testing.T) {
@@ -305,8 +371,8 @@ func TestConfig(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{`-K c`, []string{"request", "GET", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--follow", "--silent", "--ignore-stdin"}},
-		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--follow", "--silent", "--retry", "2", "--ignore-stdin"}},
+		{`-K c`, []string{"request", "GET", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--ignore-stdin"}},
+		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--ignore-stdin"}},
 		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
 	} {
 		plan, err := Translate(strings.Fields(tt.in), read)

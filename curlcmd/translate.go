@@ -185,10 +185,12 @@ var options = []curlOption{
 	// curl's low-speed limit, as hop's --curl writes its --timeout: under 1 byte/s for N seconds.
 	{long: "speed-limit", short: 'Y', value: true, hop: func(v string, t *translation) []string { t.speedLimit = v; return nil }},
 	{long: "speed-time", short: 'y', value: true, hop: func(v string, t *translation) []string { t.speedTime = v; return nil }},
-	{long: "location", short: 'L', to: "--follow"},
-	{long: "follow", to: "--follow"}, // curl 8.16's: -L, the method kept as the spec says (hop's -L does so)
+	// -L, --follow and --location-trusted turn one switch on (curl keeps one for them), which --no-location
+	// and --no-location-trusted turn off: hop's --follow after the part's other flags (see hopArgs).
+	{long: "location", short: 'L', hop: follow(false)},
+	{long: "follow", hop: follow(false)}, // curl 8.16's: -L, the method kept as the spec says (hop's -L does so)
 	{long: "max-redirs", value: true, to: "--max-redirects"},
-	same("location-trusted", 0, false),
+	{long: "location-trusted", hop: follow(true)}, // -L too, with credentials kept on every host
 	same("proto", 0, true),
 	same("proto-redir", 0, true),
 	{long: "proto-default", value: true, to: "--default-scheme"}, // for a URL without a scheme: http or https
@@ -298,6 +300,15 @@ func formIn(flag string, forms ...string) func(string, *translation) []string {
 	}
 }
 
+// follow turns following redirects on, keeping credentials on every host when trusted.
+func follow(trusted bool) func(string, *translation) []string {
+	return func(_ string, t *translation) []string {
+		t.follow = true
+		t.trusted = t.trusted || trusted
+		return nil
+	}
+}
+
 func tlsMin(v string) func(string, *translation) []string {
 	return func(string, *translation) []string { return []string{"--tls-min", v} }
 }
@@ -318,6 +329,8 @@ type translation struct {
 	upload bool
 	head   bool
 	get    bool
+
+	follow, trusted bool // -L (or --follow, --location-trusted); --location-trusted
 
 	speedLimit, speedTime string // curl's -Y and -y, which together are one hop flag
 	expect100             string // --expect100-timeout's seconds ("" for curl's 1)
@@ -372,6 +385,8 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 		case e.opt.long == "next":
 			t = &translation{globals: t.globals, part: len(parts)}
 			parts = append(parts, t)
+		case e.off:
+			t.turnOff(e.opt)
 		default:
 			t.apply(e.opt, e.v)
 		}
@@ -459,6 +474,12 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		}
 	}
 	args := append([]string{"request", method, url}, flags...)
+	if t.follow {
+		args = append(args, "--follow")
+	}
+	if t.trusted {
+		args = append(args, "--location-trusted")
+	}
 	if t.method != "" && (t.method != strings.ToUpper(t.method) || t.head) {
 		// Sent as typed, as curl sends it ("request" makes it upper case), and over -I's HEAD: curl's -I -X GET
 		// sends GET and shows its head.
@@ -654,6 +675,7 @@ func next[K, V any](seq iter.Seq2[K, V]) (K, V) {
 type taken struct {
 	opt *curlOption
 	v   string
+	off bool // --no-NAME: a boolean option turned off (its earlier ones are gone)
 }
 
 // reader reads a curl command's arguments, -K files included.
@@ -679,7 +701,12 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 		case strings.HasPrefix(a, "--") && len(a) > 2:
 			opt := lookupLong(a[2:])
 			if opt == nil {
-				return nil, unknown(a)
+				no, err := negation(a)
+				if err != nil {
+					return nil, err
+				}
+				r.turn(no, false)
+				continue
 			}
 			v := ""
 			if opt.value {
@@ -726,8 +753,12 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 // take takes one option with its value v, read from args[i] or before: a -K file's arguments are put
 // after it, to be read next, and the arguments returned.
 func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string, error) {
-	if opt.long != "config" {
-		r.taken = append(r.taken, taken{opt, v})
+	switch {
+	case isBoolean(opt):
+		r.turn(opt, true)
+		return args, nil
+	case opt.long != "config":
+		r.taken = append(r.taken, taken{opt: opt, v: v})
 		return args, nil
 	}
 	more, err := r.config(v)
@@ -735,6 +766,54 @@ func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string
 		return nil, err
 	}
 	return slices.Concat(args[:i+1], more, args[i+1:]), nil
+}
+
+// booleans are curl 7.88's options that --no-NAME turns off again (it refuses "--no-" before any other:
+// "used '--no-' for option that isn't a boolean"), among those hop curl takes. curl's own --no-alpn,
+// --no-buffer, --no-keepalive, --no-sessionid, --no-progress-meter, --no-clobber and --no-styled-output
+// hop curl takes by those names.
+var booleans = strings.Fields(`anyauth basic cert-status clobber compressed create-dirs digest
+	disallow-username-in-url doh-cert-status doh-insecure fail fail-early fail-with-body false-start
+	form-escape get globoff haproxy-protocol head include insecure junk-session-cookies keepalive location
+	location-trusted netrc netrc-optional parallel parallel-immediate path-as-is post301 post302 post303
+	progress-bar proxy-basic proxy-insecure proxytunnel raw remote-header-name remote-name remote-name-all
+	remote-time remove-on-error retry-all-errors retry-connrefused show-error silent socks5-basic ssl
+	ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output suppress-connect-headers tcp-fastopen
+	tcp-nodelay trace-time verbose xattr`)
+
+func isBoolean(opt *curlOption) bool { return slices.Contains(booleans, opt.long) }
+
+// negation is the boolean option a --no-NAME hop curl does not know by that name turns off.
+func negation(a string) (*curlOption, error) {
+	name, ok := strings.CutPrefix(a, "--no-")
+	opt := lookupLong(name)
+	switch {
+	case !ok || opt == nil:
+		return nil, unknown(a)
+	case !isBoolean(opt):
+		return nil, fmt.Errorf("curl option %s: --no- turns off an option that is on or off, and --%s is not one (curl refuses it too)", a, name)
+	}
+	return opt, nil
+}
+
+// turn takes a boolean option, on or off (--no-NAME): the last one typed holds, as in curl, so the ones
+// before it are dropped: in its part of the command, or in every part for a global option. -O alone is
+// not a switch but one more output, paired with its URL: --no-remote-name is a URL's output to stdout.
+func (r *reader) turn(opt *curlOption, on bool) {
+	if !on && opt.long == "anyauth" {
+		return // curl: "--no-anyauth simply doesn't touch it"
+	}
+	if opt.long != "remote-name" {
+		from := 0
+		for i := len(r.taken) - 1; i >= 0 && !opt.global; i-- {
+			if t := r.taken[i]; t.opt != nil && t.opt.long == "next" {
+				from = i + 1 // this part's options begin after the last --next
+				break
+			}
+		}
+		r.taken = append(r.taken[:from], slices.DeleteFunc(r.taken[from:], func(t taken) bool { return t.opt == opt })...)
+	}
+	r.taken = append(r.taken, taken{opt: opt, off: !on})
 }
 
 // config reads a -K file and returns the arguments it stands for.
@@ -814,6 +893,31 @@ func (t *translation) apply(opt *curlOption, v string) {
 		fallthrough
 	default:
 		t.flags = append(t.flags, flags...)
+	}
+}
+
+// turnOff applies a boolean option turned off (--no-NAME), once the ones before it were dropped. Most
+// need nothing more; a few leave a mark: --no-verbose ends the dump any --trace asked for too (curl sets
+// its trace to none), --no-location and --no-location-trusted stop following redirects whichever of them
+// (or --follow) turned it on (curl keeps one switch for it), --no-netrc keeps .netrc unread (hop reads it
+// unless told, curl only with -n), --no-remote-name sends a URL's body to stdout. The rest keep hop's rule
+// where it has one: 4xx and 5xx fail with or without --fail, and compressed bodies are asked for.
+func (t *translation) turnOff(opt *curlOption) {
+	switch opt.long {
+	case "location":
+		t.follow = false
+	case "location-trusted":
+		t.follow, t.trusted = false, false
+	case "verbose":
+		t.dump = nil
+	case "netrc", "netrc-optional":
+		t.flags = append(t.flags, "--no-netrc")
+	case "remote-name":
+		// curl fills the next URL's output without a name, or none when every URL typed so far has one
+		// (and --remote-name-all would not give the next its own).
+		if len(t.outputs) < len(t.urls) || t.remoteAll {
+			t.outputs = append(t.outputs, output{})
+		}
 	}
 }
 
