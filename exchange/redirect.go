@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,6 +21,12 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 	}
 	from := cur.URL.Redacted()
 	next, err = cur.URL.Parse(loc)
+	if errors.As(err, new(url.EscapeError)) {
+		// A '%' that begins no escape (/100%.jpg, a name written raw): followed as %25, as HTTPie does.
+		// curl and browsers send it as it is, which Go's URL cannot carry, and which servers that decode
+		// paths (Go's) answer with 400; escaped, the server decodes it back to the name it wrote.
+		next, err = cur.URL.Parse(escapeStrayPercents(loc))
+	}
 	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
@@ -75,6 +82,31 @@ func escapeQuery(q string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// escapeStrayPercents writes each '%' of a URL's path and fragment that two hex digits do not follow as
+// %25. The query is left as it is: Go keeps it raw, and escapeQuery makes it fit a request line.
+func escapeStrayPercents(loc string) string {
+	var b strings.Builder
+	inQuery, inFragment := false, false
+	for i := 0; i < len(loc); i++ {
+		c := loc[i]
+		switch {
+		case c == '?' && !inFragment:
+			inQuery = true
+		case c == '#':
+			inQuery, inFragment = false, true
+		case c == '%' && !inQuery && (i+2 >= len(loc) || !isHex(loc[i+1]) || !isHex(loc[i+2])):
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func refused(from, to, reason string) error {

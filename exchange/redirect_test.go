@@ -14,8 +14,8 @@ import (
 
 // TestLocationsAsBrowsersReadThem: a Location with spaces, non-ASCII or quotes in its query (servers send
 // them raw) is followed with those bytes percent-encoded, as browsers send them (curl writes a space there as +); Go kept the query
-// raw, so the request line carried a space and the server read a broken request. A Location without a host
-// is refused in words.
+// raw, so the request line carried a space and the server read a broken request. A '%' beginning no escape
+// in the path, which Go's parser refused, is sent as %25. A Location without a host is refused in words.
 func TestLocationsAsBrowsersReadThem(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,7 +40,8 @@ func TestLocationsAsBrowsersReadThem(t *testing.T) {
 			// The request-target is everything between the method and the version.
 			target := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "GET "), " HTTP/1.1")
 			if loc, ok := strings.CutPrefix(target, "/to/"); ok {
-				conn.Write([]byte("HTTP/1.1 302 Found\r\nLocation: " + map[string]string{"raw": "/a b/\u00fc?q=a b&r=\u00fc\"<>`", "nohost": "https:///x"}[loc] + "\r\nContent-Length: 0\r\n\r\n"))
+				conn.Write([]byte("HTTP/1.1 302 Found\r\nLocation: " + map[string]string{"raw": "/a b/\u00fc?q=a b&r=\u00fc\"<>`", "nohost": "https:///x",
+					"percent": "/100%/a%zz%2F%4?q=%zz%#f%z"}[loc] + "\r\nContent-Length: 0\r\n\r\n"))
 				continue
 			}
 			targets <- target
@@ -56,6 +57,16 @@ func TestLocationsAsBrowsersReadThem(t *testing.T) {
 	ex.Close()
 	if got, want := <-targets, "/a%20b/%C3%BC?q=a%20b&r=%C3%BC%22%3C%3E`"; got != want {
 		t.Errorf("followed a raw Location as %q, want %q", got, want)
+	}
+	// A '%' that begins no escape in the path is sent as %25 (HTTPie's rule), escapes kept; the query as
+	// it is, as before.
+	ex, err = c.Do(context.Background(), build(t, "GET", base+"/to/percent"), exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Close()
+	if got, want := <-targets, "/100%25/a%25zz%2F%254?q=%zz%"; got != want {
+		t.Errorf("followed a Location with stray %%s as %q, want %q", got, want)
 	}
 	ex, err = c.Do(context.Background(), build(t, "GET", base+"/to/nohost"), exchange.Observer{})
 	ex.Close()
