@@ -293,9 +293,13 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 			fmt.Fprintf(w, "  %s %s\n", s.paint(colorWarn, "!"), Escape(n))
 		}
 	}
-	if r.Verdict.Trusted {
+	switch {
+	case r.Verdict.Trusted && r.Broken:
+		// The chain is good, yet no connection was made: "trusted" alone would read as all being well.
+		fmt.Fprintf(w, "Verdict: the chain is trusted, but %s\n", s.paint(colorError, "the handshake failed"))
+	case r.Verdict.Trusted:
 		fmt.Fprintf(w, "Verdict: %s\n", s.paint(colorSuccess, "trusted"))
-	} else {
+	default:
 		fmt.Fprintf(w, "Verdict: %s: %s\n", s.paint(colorError, "NOT trusted"), Escape(r.Verdict.Reason))
 	}
 	for i, c := range r.Chain {

@@ -36,3 +36,25 @@ func TestClientCertStep(t *testing.T) {
 		}
 	}
 }
+
+// A chain that verifies, met in a handshake that then failed (a key Go refuses), is not called trusted
+// without saying that no connection came of it.
+func TestVerdictOfABrokenHandshake(t *testing.T) {
+	for _, tt := range []struct {
+		report CertReport
+		want   string
+	}{
+		{CertReport{Target: "h:443", Conn: &tlsinfo.Connection{}, Verdict: tlsinfo.Verdict{Trusted: true}},
+			"Verdict: trusted\n"},
+		{CertReport{Target: "h:443", Conn: &tlsinfo.Connection{}, Verdict: tlsinfo.Verdict{Trusted: true}, Broken: true},
+			"Verdict: the chain is trusted, but the handshake failed\n"},
+		{CertReport{Target: "h:443", Conn: &tlsinfo.Connection{}, Verdict: tlsinfo.Verdict{Reason: "expired"}, Broken: true},
+			"Verdict: NOT trusted: expired\n"},
+	} {
+		var b strings.Builder
+		Cert(&b, Style{}, tt.report)
+		if got := b.String(); !strings.Contains(got, "\n"+tt.want) {
+			t.Errorf("report:\n%s\nwant the line %q", got, tt.want)
+		}
+	}
+}
