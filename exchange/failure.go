@@ -481,15 +481,11 @@ func (c *Client) silenceHint(ctx context.Context, rec trace.Record) string {
 	if err != nil || u.Scheme != "http" || rec.Proxy != "" || !ok {
 		return usual
 	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "80")
-	}
 	wait := tlsProbeWait
 	if c.Limits.Connect > 0 {
 		wait = min(wait, c.Limits.Connect)
 	}
-	if !p.SpeaksTLS(ctx, addr, wait) {
+	if !p.SpeaksTLS(ctx, hostPort(u), wait) {
 		return usual
 	}
 	return "the port speaks TLS: is it " + httpsURL(u) + "?"
@@ -499,11 +495,16 @@ func (c *Client) silenceHint(ctx context.Context, rec trace.Record) string {
 // without credentials.
 func httpsURL(u *url.URL) string {
 	s := *u
-	s.Scheme = "https"
-	if s.Port() == "" {
-		s.Host = net.JoinHostPort(s.Hostname(), "80")
-	}
+	s.Scheme, s.Host = "https", hostPort(u)
 	return s.Redacted()
+}
+
+// hostPort is the HOST:PORT an http:// URL is sent to: its port, else 80.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), "80")
 }
 
 // answeredInTLS recognises a TLS record (an alert, mostly: a TLS server's answer to the bytes of a plain
