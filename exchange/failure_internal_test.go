@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/hop-cli/hop/trace"
@@ -21,6 +22,24 @@ func TestForwardingProxyAlert(t *testing.T) {
 		want := "TLS handshake with the proxy 10.0.0.1:3128 failed: remote error: tls: certificate required (the proxy wants a client certificate it trusts: --proxy-cert FILE --proxy-key FILE)"
 		if !errors.As(got, &e) || e.Error() != want || e.Class() != Handshake || e.Host != "10.0.0.1:3128" {
 			t.Errorf("%v: %v", err, got)
+		}
+	}
+}
+
+// The https:// URL an http:// request to a TLS port is told to try keeps the port it went to (80 when the
+// URL named none, never 443 in its place), and no password.
+func TestHTTPSURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://u:pw@example.com/x?q=1": "https://u:xxxxx@example.com:80/x?q=1",
+		"http://[::1]:8443/":            "https://[::1]:8443/",
+		"http://127.0.0.1:9/a%20b":      "https://127.0.0.1:9/a%20b",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := httpsURL(u); got != want {
+			t.Errorf("httpsURL(%s) = %s, want %s", in, got, want)
 		}
 	}
 }
