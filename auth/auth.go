@@ -37,6 +37,12 @@ func (f Flags) IsDigest() (bool, error) {
 	return false, &request.UsageError{Err: fmt.Errorf("--auth-type %q: expected basic, digest, any or bearer", f.Type)}
 }
 
+// TypeChosen reports whether a way other than basic was asked for (--auth-type, --digest): basic is also
+// what no choice means.
+func (f Flags) TypeChosen() bool {
+	return f.Digest || f.Type != "" && !strings.EqualFold(f.Type, "basic")
+}
+
 // AnyScheme reports whether --auth-type is any: Basic answers a challenge too, when no Digest one is offered.
 func (f Flags) AnyScheme() bool { return strings.EqualFold(f.Type, "any") }
 

@@ -392,6 +392,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	typed := o.Auth
 	if sess != nil && !typed.Explicit() {
 		typed.Basic, typed.Bearer = sess.Auth.Basic, sess.Auth.Bearer
+		if sess.Auth.Type != "" && !o.Auth.TypeChosen() {
+			typed.Type = sess.Auth.Type // how the kept credentials were given: digest answers a challenge
+		}
 	}
 	prompt := func(p string) (string, error) { return s.ReadPassword(ctx, p) }
 	creds, err := typed.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
@@ -403,19 +406,17 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	}
 	spec := o.Spec
 	spec.User, spec.Password, spec.Bearer = creds.User, creds.Password, creds.Bearer
-	digest, err := o.Auth.IsDigest()
+	digest, err := typed.IsDigest()
 	switch {
 	case err != nil:
 		return nil, err
 	case !digest:
 	case creds.Bearer != "":
 		return nil, usageErrorf("--auth-type digest answers with -a user:password, not a --bearer token")
-	case sess != nil:
-		return nil, usageErrorf("--session does not keep digest credentials; give -a with --auth-type digest on each run, without --session")
 	default:
 		// Nothing is sent at once: the server's challenge is answered (exchange.Options.Challenge), with
-		// -a's credentials, else the URL's (as HTTPie takes them).
-		o.digest = &auth.Digest{User: creds.User, Password: creds.Password, AnyScheme: o.Auth.AnyScheme()}
+		// -a's credentials (or the session's), else the URL's (as HTTPie takes them).
+		o.digest = &auth.Digest{User: creds.User, Password: creds.Password, AnyScheme: typed.AnyScheme()}
 		spec.User, spec.Password, spec.Challenged = "", "", true
 	}
 	if o.Auth.SigV4 != "" {

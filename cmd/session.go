@@ -124,6 +124,12 @@ func keptAuth(typed auth.Flags, creds auth.Credentials) session.Auth {
 	case typed.Basic != "":
 		a.Basic = creds.User + ":" + creds.Password
 	}
+	if challenged, _ := typed.IsDigest(); challenged && typed.Basic != "" {
+		a.Type = "digest"
+		if typed.AnyScheme() {
+			a.Type = "any"
+		}
+	}
 	switch {
 	case isRef(typed.Bearer):
 		a.Bearer = typed.Bearer

@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -171,10 +172,12 @@ func readHTTPieAuth(s *Session, a httpieAuth) error {
 	switch *a.Type {
 	case "basic":
 		s.Auth.Basic = raw
+	case "digest":
+		s.Auth.Basic, s.Auth.Type = raw, "digest"
 	case "bearer":
 		s.Auth.Bearer = raw
 	default:
-		return fmt.Errorf("its %s credentials: hop's sessions keep basic and bearer ones", *a.Type)
+		return fmt.Errorf("its %s credentials: hop's sessions keep basic, digest and bearer ones", *a.Type)
 	}
 	return nil
 }
@@ -190,8 +193,8 @@ func (s *Session) httpieData() ([]byte, error) {
 		return v, !strings.HasPrefix(v, "@") // an @env: or @FILE reference is not written out
 	}
 	str := func(v string) *string { return &v }
-	if v, ok := literal(s.Auth.Basic); s.Auth.Basic != "" && ok {
-		f.Auth = httpieAuth{Type: str("basic"), RawAuth: str(v)}
+	if v, ok := literal(s.Auth.Basic); s.Auth.Basic != "" && ok && s.Auth.Type != "any" { // HTTPie has no "any"
+		f.Auth = httpieAuth{Type: str(cmp.Or(s.Auth.Type, "basic")), RawAuth: str(v)}
 	} else if v, ok := literal(s.Auth.Bearer); s.Auth.Bearer != "" && ok {
 		f.Auth = httpieAuth{Type: str("bearer"), RawAuth: str(v)}
 	}

@@ -65,10 +65,12 @@ func (s *Session) placeTyped() {
 }
 
 // Auth is a session's credentials as -a and --bearer take them: "@env:VAR" and "@FILE" references stay
-// references, so the secret they point at is not copied into the file.
+// references, so the secret they point at is not copied into the file. Type is how Basic's user and
+// password go, as --auth-type says: "digest" or "any" answer the server's challenge; empty, at once.
 type Auth struct {
 	Basic  string `json:"basic,omitempty"`
 	Bearer string `json:"bearer,omitempty"`
+	Type   string `json:"type,omitempty"`
 }
 
 // fileVersion is the session file's format.
