@@ -40,6 +40,7 @@ type presenter struct {
 	secrets                                                       format.Secrets // how credentials are shown
 	file                                                          *download.File // the download -C resumes, opened before sending
 	rangeDone                                                     bool           // -C found the file already complete (416)
+	badRequest                                                    *capture       // the first bytes of a 400's body, for the status line's hint
 	// mayResume: --retry may resume a download whose body fails (a file, nothing that keeps the body whole
 	// besides: the document, the HAR, a body check); it is then asked for as stored.
 	mayResume bool
@@ -347,9 +348,15 @@ func (p *presenter) streamedBody(b *request.Body) []byte {
 func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResult, read bool, err error) {
 	resp := ex.Final()
 	c.max = format.DefaultCap
+	var head io.Writer = io.Discard
+	if resp.StatusCode == http.StatusBadRequest {
+		// Its first bytes may be a server's words for a plain request on its TLS port (the status line's hint).
+		p.badRequest = &capture{max: 512}
+		head = p.badRequest
+	}
 	// A HEAD has no body; with -o its file is still made, empty, below.
 	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()) || resp.Request.Method == http.MethodHead && !p.o.downloading() {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		io.Copy(head, io.LimitReader(resp.Body, 1<<20))
 		return format.BodyResult{}, false, nil
 	}
 	if err := ex.TooLarge(); err != nil {
@@ -400,6 +407,9 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		rc = io.LimitReader(rc, int64(c.max)+1)
 	case p.document || p.o.HAR != "" || p.needBody:
 		w = io.MultiWriter(w, c)
+	}
+	if p.badRequest != nil {
+		rc = io.TeeReader(rc, p.badRequest) // the bytes as decoded, before any formatting
 	}
 	opts := format.BodyOptions{ContentType: p.o.responseType(resp.Header.Get("Content-Type")), Terminal: terminal, SortKeys: p.o.Sorted, Indent: p.o.Indent}
 	if file == nil && !p.document && p.respBody {

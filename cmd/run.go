@@ -296,7 +296,16 @@ func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http
 	if o.Output.NoCheckStatus || o.checks.ReplacesStatusRule() || p.rangeDone {
 		return nil // (a 416 to -C when the file was already complete is success)
 	}
-	if err := check.Status(final.StatusCode, func() string { return statusMessage(final.StatusCode, final.Status) }); err != nil {
+	explain := func() string {
+		msg := statusMessage(final.StatusCode, final.Status)
+		if p.badRequest != nil {
+			if hint := exchange.TLSPortHint(final, p.badRequest.buf); hint != "" {
+				msg += " (" + hint + ")"
+			}
+		}
+		return msg
+	}
+	if err := check.Status(final.StatusCode, explain); err != nil {
 		if p.respHead {
 			err = &shownError{err: err} // the status line is already on screen
 		}

@@ -1,12 +1,14 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -489,6 +491,29 @@ func (c *Client) silenceHint(ctx context.Context, rec trace.Record) string {
 		return usual
 	}
 	return "the port speaks TLS: is it " + httpsURL(u) + "?"
+}
+
+// tlsPortWords are what servers answer a plain request on their TLS port with, in a 400's body: Go's
+// (Caddy's, Traefik's), nginx's, Apache's and Tomcat's.
+var tlsPortWords = []string{
+	"Client sent an HTTP request to an HTTPS server",
+	"The plain HTTP request was sent to HTTPS port",
+	"speaking plain HTTP to an SSL-enabled server port",
+	"This combination of host and port requires TLS",
+}
+
+// TLSPortHint is the hint for resp, a 400 answering an http:// request, whose body begins with head:
+// when head holds a server's words for a plain request on its TLS port, the https:// URL meant; else "".
+func TLSPortHint(resp *http.Response, head []byte) string {
+	if resp.StatusCode != http.StatusBadRequest || resp.Request == nil || resp.Request.URL.Scheme != "http" {
+		return ""
+	}
+	for _, w := range tlsPortWords {
+		if bytes.Contains(head, []byte(w)) {
+			return "the port speaks TLS: is it " + httpsURL(resp.Request.URL) + "?"
+		}
+	}
+	return ""
 }
 
 // httpsURL is u, an http:// URL, as https:// to the same port (never the default 443 in place of 80),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"testing"
 
@@ -40,6 +41,32 @@ func TestHTTPSURL(t *testing.T) {
 		}
 		if got := httpsURL(u); got != want {
 			t.Errorf("httpsURL(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// A 400 whose body is a server's words for a plain request on its TLS port (nginx's page, Apache's,
+// Tomcat's, Go's line) names the https:// URL meant; another 400, or one to an https:// URL, does not.
+func TestTLSPortHint(t *testing.T) {
+	nginx := "<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n"
+	apache := "<p>Your browser sent a request that this server could not understand.<br />\nReason: You're speaking plain HTTP to an SSL-enabled server port.<br />"
+	tomcat := "Bad Request\nThis combination of host and port requires TLS.\n"
+	for _, tt := range []struct {
+		url, body string
+		code      int
+		want      string
+	}{
+		{"http://h.example:8443/x", nginx, 400, "the port speaks TLS: is it https://h.example:8443/x?"},
+		{"http://h.example/", apache, 400, "the port speaks TLS: is it https://h.example:80/?"},
+		{"http://h.example:8443/", tomcat, 400, "the port speaks TLS: is it https://h.example:8443/?"},
+		{"http://h.example/", `{"error": "name is required"}`, 400, ""},
+		{"https://h.example/", nginx, 400, ""},
+		{"http://h.example/", nginx, 404, ""},
+	} {
+		u, _ := url.Parse(tt.url)
+		resp := &http.Response{StatusCode: tt.code, Request: &http.Request{URL: u}}
+		if got := TLSPortHint(resp, []byte(tt.body)); got != tt.want {
+			t.Errorf("%d to %s with %q: %q, want %q", tt.code, tt.url, tt.body, got, tt.want)
 		}
 	}
 }
