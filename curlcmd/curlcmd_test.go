@@ -244,6 +244,12 @@ func TestTranslateNegations(t *testing.T) {
 		{`-L --location-trusted --no-location a.example`, [][]string{{"request", "GET", "a.example", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --no-location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`--anyauth --no-anyauth a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--ignore-stdin"}}, nil},
+		// curl's options known by their --no- form turn back on too, and their positive forms are taken.
+		{`--no-alpn --alpn --no-clobber --clobber --progress-meter --sessionid --npn --buffer a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--no-alpn --no-clobber a.example`, [][]string{{"request", "GET", "a.example", "--http1.1", "--no-clobber", "--ignore-stdin"}}, nil},
+		{`--no-styled-output a.example --next --styled-output b.example`, [][]string{
+			{"request", "GET", "a.example", "--ignore-stdin"},
+			{"request", "GET", "b.example", "--ignore-stdin"}}, []bool{false, false}},
 		{`--no-netrc --no-compressed --no-fail a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},
 		// Global: --no-silent in the second part turns -s off for both; -L belongs to its part.
 		{`-s -L a.example --next --no-silent --no-location b.example`, [][]string{

@@ -214,7 +214,6 @@ var options = []curlOption{
 	same("output-dir", 0, true),
 	same("create-dirs", 0, false),
 	same("skip-existing", 0, false),
-	same("no-clobber", 0, false),
 	same("xattr", 0, false),
 	accepted("create-file-mode", 0, true), // the mode of files curl creates remotely (SFTP, SCP, FILE): none over HTTP
 	same("time-cond", 'z', true),
@@ -258,24 +257,22 @@ var options = []curlOption{
 	{long: "trace", value: true, global: true, hop: func(v string, t *translation) []string { t.dump = []string{"--trace-hex", v}; return nil }},
 	{long: "trace-time", global: true, hop: func(_ string, t *translation) []string { t.traceTime = true; return nil }},
 	global(accepted("progress-bar", '#', false)),
-	global(accepted("no-progress-meter", 0, false)),
-	accepted("no-buffer", 'N', false),
+	global(accepted("progress-meter", 0, false)), // hop shows a meter only on a terminal, and only for downloads
+	accepted("buffer", 'N', false),               // curl's -N is --no-buffer: hop writes a body as it arrives
 	{long: "remote-name-all", hop: func(_ string, t *translation) []string { t.remoteAll = true; return nil }}, // -O for every URL without -o
-	{long: "no-alpn", to: "--http1.1"}, // without ALPN a server speaks HTTP/1.1 over TLS
-	accepted("no-npn", 0, false),       // NPN is gone from TLS stacks, hop's (Go's) too
-	accepted("false-start", 0, false),  // likewise obsolete; Go never uses it
-	accepted("no-sessionid", 0, false), // each URL of hop curl has a connection of its own: no session to resume
-	accepted("ssl-reqd", 0, false),     // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
+	accepted("alpn", 0, false),        // --no-alpn: HTTP/1.1 (see turnOff)
+	accepted("npn", 0, false),         // NPN is gone from TLS stacks, hop's (Go's) too
+	accepted("false-start", 0, false), // likewise obsolete; Go never uses it
+	accepted("sessionid", 0, false),   // --no-sessionid: each URL of hop curl has a connection of its own, no session to resume
+	accepted("ssl-reqd", 0, false),    // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
 	{long: "expect100-timeout", value: true, hop: func(v string, t *translation) []string { t.expect100 = v; return nil }},
-	accepted("keepalive-time", 0, true),         // TCP keepalive probes: nothing a single request notices
-	accepted("no-keepalive", 0, false),          // the same
-	accepted("keepalive", 0, false),             // on already, as in curl
-	accepted("ca-native", 0, false),             // hop trusts the system's CA store unless --cacert says otherwise
-	accepted("proxy-ca-native", 0, false),       // the same for an https proxy
-	accepted("clobber", 0, false),               // -o replaces the file, as curl does by default
-	accepted("remove-on-error", 0, false),       // hop writes -o's file whole or not at all (a temporary file)
-	global(accepted("styled-output", 0, false)), // hop styles headers on a terminal already
-	{long: "no-styled-output", to: "--color=never", global: true},
+	accepted("keepalive-time", 0, true),                                               // TCP keepalive probes: nothing a single request notices
+	accepted("keepalive", 0, false),                                                   // on already, as in curl; --no-keepalive, the same as keepalive-time
+	accepted("ca-native", 0, false),                                                   // hop trusts the system's CA store unless --cacert says otherwise
+	accepted("proxy-ca-native", 0, false),                                             // the same for an https proxy
+	accepted("clobber", 0, false),                                                     // -o replaces the file, as curl does by default; --no-clobber (see turnOff)
+	accepted("remove-on-error", 0, false),                                             // hop writes -o's file whole or not at all (a temporary file)
+	global(accepted("styled-output", 0, false)),                                       // hop styles headers on a terminal already; --no-styled-output (see turnOff)
 	{long: "cert-type", value: true, hop: formIn("--cert-type", "PEM", "DER", "P12")}, // hop tells them by their content
 	{long: "key-type", value: true, hop: formIn("--key-type", "PEM", "DER")},
 }
@@ -769,17 +766,19 @@ func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string
 }
 
 // booleans are curl 7.88's options that --no-NAME turns off again (it refuses "--no-" before any other:
-// "used '--no-' for option that isn't a boolean"), among those hop curl takes. curl's own --no-alpn,
-// --no-buffer, --no-keepalive, --no-sessionid, --no-progress-meter, --no-clobber and --no-styled-output
-// hop curl takes by those names.
-var booleans = strings.Fields(`anyauth basic cert-status clobber compressed create-dirs digest
+// "used '--no-' for option that isn't a boolean"), among those hop curl takes.
+var booleans = strings.Fields(`alpn anyauth basic buffer cert-status clobber compressed create-dirs digest
 	disallow-username-in-url doh-cert-status doh-insecure fail fail-early fail-with-body false-start
 	form-escape get globoff haproxy-protocol head include insecure junk-session-cookies keepalive location
-	location-trusted netrc netrc-optional parallel parallel-immediate path-as-is post301 post302 post303
-	progress-bar proxy-basic proxy-insecure proxytunnel raw remote-header-name remote-name remote-name-all
-	remote-time remove-on-error retry-all-errors retry-connrefused show-error silent socks5-basic ssl
-	ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output suppress-connect-headers tcp-fastopen
-	tcp-nodelay trace-time verbose xattr`)
+	location-trusted netrc netrc-optional npn parallel parallel-immediate path-as-is post301 post302 post303
+	progress-bar progress-meter proxy-basic proxy-insecure proxytunnel raw remote-header-name remote-name
+	remote-name-all remote-time remove-on-error retry-all-errors retry-connrefused sessionid show-error
+	silent socks5-basic ssl ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output
+	suppress-connect-headers tcp-fastopen tcp-nodelay trace-time verbose xattr`)
+
+// offByDefault are the booleans curl documents by their --no- form, which its users type: hop curl's
+// help lists them so.
+var offByDefault = []string{"alpn", "buffer", "npn", "sessionid", "progress-meter"}
 
 func isBoolean(opt *curlOption) bool { return slices.Contains(booleans, opt.long) }
 
@@ -898,10 +897,12 @@ func (t *translation) apply(opt *curlOption, v string) {
 
 // turnOff applies a boolean option turned off (--no-NAME), once the ones before it were dropped. Most
 // need nothing more; a few leave a mark: --no-verbose ends the dump any --trace asked for too (curl sets
-// its trace to none), --no-location and --no-location-trusted stop following redirects whichever of them
-// (or --follow) turned it on (curl keeps one switch for it), --no-netrc keeps .netrc unread (hop reads it
-// unless told, curl only with -n), --no-remote-name sends a URL's body to stdout. The rest keep hop's rule
-// where it has one: 4xx and 5xx fail with or without --fail, and compressed bodies are asked for.
+// its trace to none), --no-alpn speaks HTTP/1.1, --no-clobber and --no-styled-output are hop's own
+// --no-clobber and --color=never, --no-location and --no-location-trusted stop following redirects
+// whichever of them (or --follow) turned it on (curl keeps one switch for it), --no-netrc keeps .netrc
+// unread (hop reads it unless told, curl only with -n), --no-remote-name sends a URL's body to stdout. The
+// rest keep hop's rule where it has one: 4xx and 5xx fail with or without --fail, and compressed bodies
+// are asked for.
 func (t *translation) turnOff(opt *curlOption) {
 	switch opt.long {
 	case "location":
@@ -912,6 +913,13 @@ func (t *translation) turnOff(opt *curlOption) {
 		t.dump = nil
 	case "netrc", "netrc-optional":
 		t.flags = append(t.flags, "--no-netrc")
+	case "alpn":
+		t.flags = append(t.flags, "--http1.1") // without ALPN a server speaks HTTP/1.1 over TLS
+	case "clobber":
+		t.flags = append(t.flags, "--no-clobber")
+	case "styled-output":
+		t.globalFlags = append(t.globalFlags, partFlags{t.part, []string{"--color=never"}})
+		t.flags = append(t.flags, "--color=never")
 	case "remote-name":
 		// curl fills the next URL's output without a name, or none when every URL typed so far has one
 		// (and --remote-name-all would not give the next its own).
@@ -966,6 +974,9 @@ func Known(width int) []string {
 	line := ""
 	for _, o := range options {
 		name := "--" + o.long
+		if slices.Contains(offByDefault, o.long) {
+			name = "--no-" + o.long
+		}
 		if o.short != 0 {
 			name = "-" + string(o.short) + "/" + name
 		}
