@@ -16,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/hop-cli/hop/argfile"
 )
 
@@ -140,7 +138,7 @@ func (d *File) Commit() error {
 	}
 	if err == nil && timed != "" {
 		for _, name := range slices.Sorted(maps.Keys(d.Attrs)) {
-			if aerr := unix.Setxattr(timed, name, []byte(d.Attrs[name]), 0); aerr != nil && d.AttrErr == nil {
+			if aerr := setxattr(timed, name, []byte(d.Attrs[name])); aerr != nil && d.AttrErr == nil {
 				d.AttrErr = aerr
 			}
 		}
@@ -297,13 +295,13 @@ func newFileMode() fs.FileMode {
 
 func setValidator(path, v string) {
 	if v != "" {
-		unix.Setxattr(path, validatorAttr, []byte(v), 0)
+		setxattr(path, validatorAttr, []byte(v))
 	}
 }
 
 func validator(path string) string {
 	buf := make([]byte, 1024)
-	n, err := unix.Getxattr(path, validatorAttr, buf)
+	n, err := getxattr(path, validatorAttr, buf)
 	if err != nil || n <= 0 {
 		return ""
 	}
