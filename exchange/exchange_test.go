@@ -55,6 +55,19 @@ func localLeaf(t *testing.T) (*testserver.PKI, tls.Certificate) {
 	return pki, leaf
 }
 
+// serveConns is the address of a loopback listener that gives each connection to handle, in a goroutine
+// of its own, until the test ends.
+func serveConns(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	testserver.ServeConns(ln, handle)
+	return ln.Addr().String()
+}
+
 func build(t *testing.T, method, url string) *request.Request {
 	t.Helper()
 	r, err := request.Build(request.Spec{Method: method, URL: url})
@@ -338,12 +351,7 @@ func TestAutoReferer(t *testing.T) {
 // answers in another protocol names the proxy, not the server the URL names, which nothing reached.
 func TestForwardingProxyIsBlamed(t *testing.T) {
 	proxy := func(reply string, reset bool) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ln.Close() })
-		testserver.ServeConns(ln, func(c net.Conn) {
+		return "http://" + serveConns(t, func(c net.Conn) {
 			bufio.NewReader(c).ReadString('\n')
 			io.WriteString(c, reply)
 			if reset {
@@ -351,7 +359,6 @@ func TestForwardingProxyIsBlamed(t *testing.T) {
 			}
 			c.Close()
 		})
-		return "http://" + ln.Addr().String()
 	}
 	for _, tt := range []struct {
 		reply string
@@ -398,15 +405,6 @@ func TestPlainHTTPAnswersTLS(t *testing.T) {
 // answers with a TLS alert; a plain server that hangs up keeps the usual hint, since it answers no TLS hello.
 func TestPlainRequestToTLSPort(t *testing.T) {
 	_, leaf := localLeaf(t)
-	serve := func(handle func(net.Conn)) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ln.Close() })
-		testserver.ServeConns(ln, handle)
-		return ln.Addr().String()
-	}
 	tlsServer := func(reset bool) func(net.Conn) {
 		return func(c net.Conn) {
 			defer c.Close()
@@ -440,7 +438,7 @@ func TestPlainRequestToTLSPort(t *testing.T) {
 		{"alerts", alert, "127.0.0.1 answered in TLS, not plain HTTP (is it https://%s/x?)", exchange.Protocol},
 		{"plain, hangs up", hangUp, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)", exchange.EmptyReply},
 	} {
-		addr := serve(tt.handle)
+		addr := serveConns(t, tt.handle)
 		c := client(t, exchange.Options{}, transport.Options{})
 		_, err := c.Do(context.Background(), build(t, "GET", "http://"+addr+"/x"), exchange.Observer{})
 		want := tt.want

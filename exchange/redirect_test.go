@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/exchange"
-	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -17,13 +16,8 @@ import (
 // raw, so the request line carried a space and the server read a broken request. A '%' beginning no escape
 // in the path, which Go's parser refused, is sent as %25. A Location without a host is refused in words.
 func TestLocationsAsBrowsersReadThem(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	targets := make(chan string, 10)
-	testserver.ServeConns(ln, func(conn net.Conn) {
+	addr := serveConns(t, func(conn net.Conn) {
 		defer conn.Close()
 		r := bufio.NewReader(conn)
 		for {
@@ -49,7 +43,7 @@ func TestLocationsAsBrowsersReadThem(t *testing.T) {
 		}
 	})
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
-	base := "http://" + ln.Addr().String()
+	base := "http://" + addr
 	ex, err := c.Do(context.Background(), build(t, "GET", base+"/to/raw"), exchange.Observer{})
 	if err != nil {
 		t.Fatal(err)
