@@ -810,7 +810,8 @@ func (r *reader) turn(opt *curlOption, on bool) {
 				break
 			}
 		}
-		r.taken = append(r.taken[:from], slices.DeleteFunc(r.taken[from:], func(t taken) bool { return t.opt == opt })...)
+		kept := slices.DeleteFunc(r.taken[from:], func(t taken) bool { return t.opt == opt })
+		r.taken = r.taken[:from+len(kept)]
 	}
 	r.taken = append(r.taken, taken{opt: opt, off: !on})
 }
