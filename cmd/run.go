@@ -296,22 +296,31 @@ func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http
 	if o.Output.NoCheckStatus || o.checks.ReplacesStatusRule() || p.rangeDone {
 		return nil // (a 416 to -C when the file was already complete is success)
 	}
+	hint := p.tlsPortHint(final)
 	explain := func() string {
-		msg := statusMessage(final.StatusCode, final.Status)
-		if p.badRequest != nil {
-			if hint := exchange.TLSPortHint(final, p.badRequest.buf); hint != "" {
-				msg += " (" + hint + ")"
-			}
+		if hint != "" {
+			return statusMessage(final.StatusCode, final.Status) + " (" + hint + ")"
 		}
-		return msg
+		return statusMessage(final.StatusCode, final.Status)
 	}
 	if err := check.Status(final.StatusCode, explain); err != nil {
 		if p.respHead {
-			err = &shownError{err: err} // the status line is already on screen
+			err = &shownError{err: err} // the status line is already on screen; the hint is not
+			if hint != "" {
+				p.note(hint)
+			}
 		}
 		return err
 	}
 	return nil
+}
+
+// tlsPortHint is the hint for a 400 whose body is a server's words for a plain request on its TLS port.
+func (p *presenter) tlsPortHint(final *http.Response) string {
+	if p.badRequest == nil {
+		return ""
+	}
+	return exchange.TLSPortHint(final, p.badRequest.buf)
 }
 
 // checkInput is what the checks see of a completed exchange.
