@@ -449,6 +449,14 @@ func TestPlainRequestToTLSPort(t *testing.T) {
 			t.Errorf("%s: %v (class %v); want %q, class %v", tt.name, err, exchange.ClassOf(err), want, tt.class)
 		}
 	}
+	// The TLS hello goes where the request went: a name --connect-to sends to the TLS server is named in
+	// the hint, with the port typed.
+	addr := serveConns(t, tlsServer(false))
+	c := client(t, exchange.Options{}, transport.Options{ConnectTo: []string{"api.invalid:8080:" + addr}})
+	_, err := c.Do(context.Background(), build(t, "GET", "http://api.invalid:8080/x"), exchange.Observer{})
+	if want := "(the port speaks TLS: is it https://api.invalid:8080/x?)"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("through --connect-to: %v; want it to end %q", err, want)
+	}
 }
 
 // TestCertificateFailuresInWords: a request to a real TLS server whose certificate fails for a reason Go
