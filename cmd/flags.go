@@ -439,7 +439,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.Var((*stringsFlag)(&t.Resolve), "resolve", "connect to ADDR for HOST:PORT without DNS: HOST:PORT:ADDR (repeatable, as in curl)")
 	fs.Var((*stringsFlag)(&t.ConnectTo), "connect-to", "connect to HOST2:PORT2 for HOST1:PORT1; URL, SNI and Host stay: HOST1:PORT1:HOST2:PORT2 (repeatable)")
 	fs.StringVar(&t.UnixSocket, "unix-socket", "", "connect through this unix socket (e.g. /var/run/docker.sock) instead of TCP")
-	fs.Var((*millisFlag)(&t.HappyEyeballs), "happy-eyeballs-timeout-ms", "curl's: milliseconds the first address family gets before the other is tried (default 300)")
+	fs.Var((*millisFlag)(&t.HappyEyeballs), "happy-eyeballs-timeout-ms", "curl's: milliseconds the first address family gets before the other is tried (default 300), and HTTP/3 before TCP (default 200)")
 	fs.MarkHidden("happy-eyeballs-timeout-ms")
 	fs.StringVar(&t.Interface, "interface", "", "send from this network interface (eth0), address or host name, as curl does")
 	fs.StringVar(&t.DoHURL, "doh-url", "", "resolve names by DNS over HTTPS at this URL, as curl does (https://dns.example/dns-query)")

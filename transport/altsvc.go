@@ -3,6 +3,7 @@ package transport
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -244,8 +245,8 @@ func (a *AltSvc) Save(path string) error {
 	return nil
 }
 
-// altDialBudget bounds the attempt to reach an alternative, within the connect budget: a network that
-// drops UDP costs this long before the request goes over TCP instead.
+// altDialBudget bounds an HTTP/3 attempt (an alternative, --http3-try's), within the connect budget: the
+// wait for QUIC when the TCP connection raced beside it failed too.
 const altDialBudget = 3 * time.Second
 
 // altDialError is an alternative that could not be reached: the request has not left, and goes over TCP.
@@ -279,9 +280,9 @@ func (t *Transport) useAltSvc(o Options, tlsConfig *tls.Config) error {
 	return nil
 }
 
-// quicAttempt is an HTTP/3 transport for an attempt that may fail: its dial gives up within altDialBudget
-// with an *altDialError, so that the request goes over TCP instead. route, when not nil, says where to
-// dial for an origin's address.
+// quicAttempt is an HTTP/3 transport for an attempt that may fail or be slow: its dial races a TCP
+// connection after a head start (raceQUIC) and gives up within altDialBudget, with an *altDialError, so that
+// the request goes over TCP instead. route, when not nil, says where to dial for an origin's address.
 func quicAttempt(c *connector, tlsConfig *tls.Config, o Options, route func(ctx context.Context, addr string) string) (*http3.Transport, error) {
 	cfg := tlsConfig.Clone()
 	cfg.NextProtos = []string{"h3"}
@@ -289,17 +290,13 @@ func quicAttempt(c *connector, tlsConfig *tls.Config, o Options, route func(ctx 
 	if err != nil {
 		return nil, err
 	}
+	head := cmp.Or(o.HappyEyeballs, quicHeadStart)
 	alt.Dial = func(ctx context.Context, addr string, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+		origin := addr // the TCP connection goes to the origin, an alternative's address is QUIC's only
 		if route != nil {
 			addr = route(ctx, addr)
 		}
-		ctx, cancel := context.WithTimeout(ctx, altDialBudget)
-		defer cancel()
-		conn, err := c.dialQUIC(ctx, addr, tlsCfg, qcfg)
-		if err != nil {
-			return nil, &altDialError{err: err}
-		}
-		return conn, nil
+		return c.raceQUIC(ctx, origin, addr, head, tlsCfg, qcfg)
 	}
 	return alt, nil
 }
@@ -310,6 +307,9 @@ func quicAttempt(c *connector, tlsConfig *tls.Config, o Options, route func(ctx 
 func (t *Transport) roundTripAltSvc(req *http.Request) (*http.Response, error) {
 	origin := originAddr(req.URL)
 	if dst, ok := t.altSvc.Lookup(origin); ok && t.alt != nil && t.conn.proxies.forTarget(req.URL) == nil {
+		ctx, drop := withSpare(req.Context())
+		defer drop()
+		req = req.WithContext(ctx)
 		resp, err := t.alt.RoundTrip(req)
 		var unreachable *altDialError
 		switch {

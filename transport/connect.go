@@ -50,6 +50,10 @@ func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, erro
 	if target.Scheme != "https" {
 		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr), "") // addr is the forwarding proxy
 	}
+	if conn, recorded, err, ok := spareFor(ctx, addr); ok {
+		trace.Adopt(ctx, recorded) // the connection raced beside an HTTP/3 attempt that lost
+		return conn, err
+	}
 	return c.connect(ctx, target, addr, withServerName(c.tls, addr), "")
 }
 

@@ -51,7 +51,8 @@ type Options struct {
 	UnixSocket       string   // connect to this unix socket instead, whatever the URL's host
 	Family           int      // 4 or 6: only that IP version; 0 means either
 	// HappyEyeballs is curl's --happy-eyeballs-timeout-ms: how long the first address family's connection
-	// attempt has before the other family's starts (RFC 8305); 0 is Go's 300 ms.
+	// attempt has before the other family's starts (RFC 8305; 0 is Go's 300 ms), and an HTTP/3 attempt
+	// before a TCP connection is raced beside it (0 is curl's 200 ms).
 	HappyEyeballs time.Duration
 	Interface     string // curl's --interface: send from this interface, address or host name
 	LocalPort     string // curl's --local-port NUM or FROM-TO: the local ports connections leave from
@@ -247,8 +248,9 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	return t.roundTripAltSvc(req)
 }
 
-// roundTripTry is curl's --http3: over HTTP/3 first, over TCP when QUIC cannot reach the origin (nothing
-// was sent), which is then not tried again in this run. A proxy keeps the request on TCP.
+// roundTripTry is curl's --http3: over HTTP/3 first, over TCP when QUIC cannot reach the origin or a TCP
+// connection raced beside it was ready first (nothing was sent over QUIC); that origin is then not tried
+// over QUIC again in this run. A proxy keeps the request on TCP.
 func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
 	origin := originAddr(req.URL)
 	t.mu.Lock()
@@ -257,6 +259,9 @@ func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
 	if failed || t.conn.proxies.forTarget(req.URL) != nil {
 		return t.roundTripTCP(req)
 	}
+	ctx, drop := withSpare(req.Context())
+	defer drop()
+	req = req.WithContext(ctx)
 	resp, err := t.try.RoundTrip(req)
 	var unreachable *altDialError
 	if !errors.As(err, &unreachable) {
@@ -284,8 +289,10 @@ func (t *Transport) Roots() (server, proxy *x509.CertPool) {
 // CloseIdleConnections closes connections kept for reuse.
 func (t *Transport) CloseIdleConnections() {
 	t.http.CloseIdleConnections()
-	if t.h3 != nil {
-		t.h3.CloseIdleConnections()
+	for _, h3 := range []*http3.Transport{t.h3, t.try, t.alt} {
+		if h3 != nil {
+			h3.CloseIdleConnections()
+		}
 	}
 }
 

@@ -1,0 +1,190 @@
+package transport
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+	"github.com/hop-cli/hop/trace"
+)
+
+// udpHole is a UDP socket on addr that reads and never answers: a network that drops QUIC.
+func udpHole(t *testing.T, addr string) string {
+	t.Helper()
+	hole, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hole.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, _, err := hole.ReadFrom(buf); err != nil {
+				return
+			}
+		}
+	}()
+	return hole.LocalAddr().String()
+}
+
+// altSvcFile is an --alt-svc cache sending origin's requests to the HTTP/3 alternative alt.
+func altSvcFile(t *testing.T, origin, alt string) string {
+	t.Helper()
+	oh, op, _ := net.SplitHostPort(origin)
+	ah, ap, _ := net.SplitHostPort(alt)
+	path := filepath.Join(t.TempDir(), "alt-svc.txt")
+	future := time.Now().Add(time.Hour).UTC().Format(altSvcTime)
+	writeFile(t, path, []byte("h2 "+oh+" "+op+" h3 "+ah+" "+ap+" \""+future+"\" 0 0\n"))
+	return path
+}
+
+// curl's --http3 races: when QUIC has not connected after its head start, a TCP connection is opened beside
+// it, and the first one ready carries the request. Against a server whose UDP is dropped, the request goes
+// over the TCP connection opened during the attempt (one connection, traced as the hop's, its connect
+// beginning before the attempt ended), not one opened after the attempt's whole budget; the attempt is
+// said to have lost to TCP. The same for an --alt-svc alternative that is dropped.
+func TestQUICRaceTCPFirst(t *testing.T) {
+	var accepted atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			accepted.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	origin := hostPort(srv.URL)
+	for _, tc := range []struct {
+		name string
+		o    Options
+	}{
+		{"http3-try", Options{Protocol: HTTP3Try}}, // QUIC to the same port, over UDP
+		{"alt-svc", Options{AltSvc: altSvcFile(t, origin, udpHole(t, "127.0.0.1:0"))}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "http3-try" {
+				udpHole(t, origin)
+			}
+			accepted.Store(0)
+			tc.o.TLS, tc.o.ConnectTimeout = TLSOptions{CACert: ca}, 30*time.Second
+			_, rec, err := get(t, newTransport(t, tc.o), srv.URL+"/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := rec.AltSvcMissed
+			if m == nil || m.Via != tc.name || m.Reason != errTCPFirst.Error() {
+				t.Fatalf("the attempt: %+v, want one that lost to TCP", m)
+			}
+			if rec.Proto == "HTTP/3.0" || accepted.Load() != 1 {
+				t.Errorf("spoke %s over %d TCP connections, want one", rec.Proto, accepted.Load())
+			}
+			tm := rec.Timings()
+			if c, tl := tm.Get(trace.Connect), tm.Get(trace.TLS); c.Skipped || tl.Skipped {
+				t.Errorf("the TCP connection is not the hop's: connect %+v, tls %+v", c, tl)
+			}
+			if e := rec.Events; !e.ConnectStart.Before(e.Start.Add(m.Took)) {
+				t.Errorf("TCP began connecting %v into the hop, after the attempt's %v: no race", e.ConnectStart.Sub(e.Start), m.Took)
+			}
+			if rec.TLS == nil || len(rec.TLS.PeerCertificates) == 0 {
+				t.Errorf("no TLS state for the TCP connection")
+			}
+		})
+	}
+}
+
+// QUIC that connects while the TCP connection raced beside it is still being opened carries the request:
+// the TCP connection is closed, unused, and leaves nothing in the hop's trace. The server's QUIC packets
+// are held until the TCP connection is open, so QUIC cannot win before the race began.
+func TestQUICRaceQUICFirst(t *testing.T) {
+	h3, ca := h3Backend(t)
+	// The origin's TCP port accepts and never answers: its TLS handshake cannot finish before QUIC's.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted, closed := make(chan struct{}), make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		close(accepted)
+		for err == nil {
+			_, err = c.Read(make([]byte, 4096))
+		}
+		closed <- err
+	}()
+	alt := heldUDPRelay(t, hostPort(h3.URL), accepted)
+	origin := ln.Addr().String()
+	o := Options{AltSvc: altSvcFile(t, origin, alt), TLS: TLSOptions{CACert: ca},
+		HappyEyeballs: time.Millisecond, ConnectTimeout: 30 * time.Second}
+	_, rec, err := get(t, newTransport(t, o), "https://"+origin+"/get")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Proto != "HTTP/3.0" || rec.AltSvcMissed != nil {
+		t.Fatalf("spoke %s (attempt missed: %+v), want HTTP/3", rec.Proto, rec.AltSvcMissed)
+	}
+	tm := rec.Timings()
+	if q, c := tm.Get(trace.QUIC), tm.Get(trace.Connect); q.Skipped || c.Reason != trace.ReasonInQUIC || !rec.Events.ConnectStart.IsZero() {
+		t.Errorf("the raced TCP connection got into the hop's trace: quic %+v, connect %+v", q, c)
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Error("the TCP connection raced beside QUIC was left open")
+	}
+}
+
+// heldUDPRelay relays UDP to server from an address of its own, sending nothing on until open is closed
+// (or 10 s have passed).
+func heldUDPRelay(t *testing.T, server string, open <-chan struct{}) string {
+	t.Helper()
+	relay, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := net.Dial("udp", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { relay.Close(); up.Close() })
+	var client atomic.Value
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, from, err := relay.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			client.Store(from)
+			select {
+			case <-open:
+			case <-time.After(10 * time.Second):
+			}
+			up.Write(buf[:n])
+		}
+	}()
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, err := up.Read(buf)
+			if err != nil {
+				return
+			}
+			if to, ok := client.Load().(net.Addr); ok {
+				relay.WriteTo(buf[:n], to)
+			}
+		}
+	}()
+	return relay.LocalAddr().String()
+}
