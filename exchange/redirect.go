@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,14 +24,14 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		// A '%' that begins no escape (/100%.jpg, a name written raw): followed as %25, as HTTPie does.
 		// curl and browsers send it as it is, which Go's URL cannot carry, and which servers that decode
 		// paths (Go's) answer with 400; escaped, the server decodes it back to the name it wrote.
-		next, err = cur.URL.Parse(escapeStrayPercents(loc))
+		next, err = cur.URL.Parse(request.EscapeStrayPercents(loc))
 	}
 	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
 	// Go keeps a query as the server wrote it; a raw space or non-ASCII byte there would break the request
 	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
-	next.RawQuery = escapeQuery(next.RawQuery)
+	next.RawQuery = request.EscapeQuery(next.RawQuery)
 	next.Scheme = strings.ToLower(next.Scheme)
 	upgraded = c.upgrade(&next) // before the checks: an http Location of an HSTS host is not a downgrade
 	switch {
@@ -67,46 +66,6 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		}
 	}
 	return next, upgraded, nil
-}
-
-// escapeQuery percent-encodes the bytes of a query that a request line cannot carry: controls, space, '"',
-// '<', '>' and every byte above ASCII (UTF-8, encoded byte by byte).
-func escapeQuery(q string) string {
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		if c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' {
-			fmt.Fprintf(&b, "%%%02X", c)
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// escapeStrayPercents writes each '%' of a URL's path and fragment that two hex digits do not follow as
-// %25. The query is left as it is: Go keeps it raw, and escapeQuery makes it fit a request line.
-func escapeStrayPercents(loc string) string {
-	var b strings.Builder
-	inQuery, inFragment := false, false
-	for i := 0; i < len(loc); i++ {
-		c := loc[i]
-		switch {
-		case c == '?' && !inFragment:
-			inQuery = true
-		case c == '#':
-			inQuery, inFragment = false, true
-		case c == '%' && !inQuery && (i+2 >= len(loc) || !isHex(loc[i+1]) || !isHex(loc[i+2])):
-			b.WriteString("%25")
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func refused(from, to, reason string) error {

@@ -221,3 +221,43 @@ func Origin(u *url.URL) string {
 	}
 	return u.Scheme + "://" + strings.ToLower(net.JoinHostPort(u.Hostname(), port))
 }
+
+// EscapeQuery percent-encodes the bytes of a query that a request line cannot carry: controls, space, '"',
+// '<', '>' and every byte above ASCII (UTF-8, encoded byte by byte).
+func EscapeQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// EscapeStrayPercents writes each '%' of a URL's path and fragment that two hex digits do not follow as
+// %25. The query is left as it is: Go keeps it raw, and EscapeQuery makes it fit a request line.
+func EscapeStrayPercents(loc string) string {
+	var b strings.Builder
+	inQuery, inFragment := false, false
+	for i := 0; i < len(loc); i++ {
+		c := loc[i]
+		switch {
+		case c == '?' && !inFragment:
+			inQuery = true
+		case c == '#':
+			inQuery, inFragment = false, true
+		case c == '%' && !inQuery && (i+2 >= len(loc) || !isHex(loc[i+1]) || !isHex(loc[i+2])):
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
