@@ -101,6 +101,25 @@ func TestTranslate(t *testing.T) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)
 		}
 	}
+	// A URL that curl 7.88 refuses (a space anywhere: exit 3), or would send as hop cannot (a '%' that begins
+	// no escape in the path, which curl sends raw and hop's own commands as %25), is refused, its password
+	// hidden; a stray '%' in the query or fragment curl sends (the query) as typed, and so does hop curl.
+	for in, want := range map[string]string{
+		"https://u:pw@a.example/my file":   "https://u:xxxxx@a.example/my file: the URL holds a space, which curl refuses too (exit 3): write it as %20",
+		"a.example/?q=a b":                 "the URL holds a space",
+		"http://a.example/100%.jpg":        "a '%' in the path begins no escape; curl sends it as it is, which hop cannot: write it as %25",
+		"http://a.example/a%4":             "a '%' in the path begins no escape",
+		"https://u:pw@a.example/%zz/{a,b}": "https://u:xxxxx@a.example/%zz/{a,b}: a '%' in the path",
+	} {
+		if _, err := Translate([]string{in}, nil); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "pw") {
+			t.Errorf("Translate(%q) error %v; want %q", in, err, want)
+		}
+	}
+	for _, in := range []string{"http://a.example/a%41?q=100%", "http://a.example?x=%/%z", "a.example/x#%z"} {
+		if plan, err := Translate([]string{in}, nil); err != nil || plan.Args[2] != in {
+			t.Errorf("Translate(%q) = %v, %v; want it sent as typed", in, plan, err)
+		}
+	}
 	// -o "$UNSET": curl refuses an empty file name ("badly used", exit 2), rather than write to stdout.
 	if _, err := Translate([]string{"-o", "", "example.com"}, nil); err == nil || !strings.Contains(err.Error(), "the file name is empty") {
 		t.Errorf("Translate(-o '' example.com) error %v; want the empty name refused", err)
@@ -356,7 +375,7 @@ func TestOptionsUnique(t *testing.T) {
 func TestConfig(t *testing.T) {
 	files := map[string]string{
 		"c": "# comment\n  # indented comment\r\n\n" +
-			"url = \"https://example.com/a b\"\n" +
+			"url = \"https://example.com/a?b=c#d\"\n" + // quoted: # is no comment
 			"header = \"X-Q: a \\\"b\\\"\\tc\\q\\\\\"\n" + // \" \t \\ escapes; \q is q
 			"--header X-Dashed:yes\n" +
 			"-H \"X-Short: 1\"\n" +
@@ -377,8 +396,8 @@ func TestConfig(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{`-K c`, []string{"request", "GET", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--ignore-stdin"}},
-		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a b", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--ignore-stdin"}},
+		{`-K c`, []string{"request", "GET", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--ignore-stdin"}},
+		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--ignore-stdin"}},
 		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
 	} {
 		plan, err := Translate(strings.Fields(tt.in), read)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hop-cli/hop/redact"
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -567,6 +568,9 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 			// curl exits 67 (login denied) without sending; nothing is sent here either.
 			return nil, fmt.Errorf("--disallow-username-in-url: %s holds a user name", redact.URL(u))
 		}
+		if err := curlURL(u); err != nil {
+			return nil, err
+		}
 		g := literalGlob(u)
 		if !t.globoff {
 			if parsed, err := ParseGlob(u); err == nil {
@@ -603,6 +607,19 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 		}
 	}
 	return transfers, nil
+}
+
+// curlURL refuses what curl's URL parser refuses, or would send in a way hop cannot: a space anywhere
+// (hop's own commands send it as %20, as HTTPie does; curl stops, exit 3), and a '%' in the path that begins
+// no escape, which curl sends as it is and Go's URL cannot carry (hop's own commands send %25).
+func curlURL(u string) error {
+	if strings.Contains(u, " ") {
+		return fmt.Errorf("%s: the URL holds a space, which curl refuses too (exit 3): write it as %%20", redact.URL(u))
+	}
+	if request.StrayPercentInPath(u) {
+		return fmt.Errorf("%s: a '%%' in the path begins no escape; curl sends it as it is, which hop cannot: write it as %%25", redact.URL(u))
+	}
+	return nil
 }
 
 // userInURL reports whether a URL as typed holds credentials (user@ or user:password@ before its host).

@@ -35,6 +35,13 @@ func TestParseURL(t *testing.T) {
 		// HTTPie's paste shortcut: "://x" is x without a scheme.
 		{"://example.com/x", "https://example.com/x"},
 		{"://localhost:8000", "http://localhost:8000/"},
+		// What HTTPie sends (requests' requote_uri): a space as %20, in the path and in the query; a '%'
+		// that begins no escape in the path as %25, escapes kept; the query's '%' as typed. Spaces around a
+		// pasted URL are dropped, as xh (WHATWG's parser) drops them.
+		{"example.com/my file.pdf?q=a b", "https://example.com/my%20file.pdf?q=a%20b"},
+		{"example.com/100%.jpg?p=1%", "https://example.com/100%25.jpg?p=1%"},
+		{"example.com/a%41%zz", "https://example.com/a%41%25zz"},
+		{" http://example.com/x  ", "http://example.com/x"},
 	}
 	for _, tt := range tests {
 		u, err := ParseURL(tt.in)
@@ -46,7 +53,7 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("parseURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "://", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "http://x:99999/", "http://x:port/"} {
+	for _, bad := range []string{"", "://", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "a.com/a\tb", "a.com/a\r\nX-Injected: 1", "http://x:99999/", "http://x:port/"} {
 		_, err := ParseURL(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {
@@ -73,8 +80,6 @@ func TestUnbracketedIPv6(t *testing.T) {
 	}
 }
 
-// TestParseURLErrorsHidePasswords: a URL that cannot be used is echoed in its error, never with the
-// password of its userinfo (a URL from a CI secret must not reach the log).
 // TestDefaultScheme: HTTPie's --default-scheme applies to every URL typed without a scheme, the localhost
 // shorthand too; a scheme typed wins.
 func TestDefaultScheme(t *testing.T) {
@@ -92,6 +97,8 @@ func TestDefaultScheme(t *testing.T) {
 	}
 }
 
+// TestParseURLErrorsHidePasswords: a URL that cannot be used is echoed in its error, never with the
+// password of its userinfo (a URL from a CI secret must not reach the log).
 func TestParseURLErrorsHidePasswords(t *testing.T) {
 	for _, bad := range []string{"http://ann:s3cret@exa mple.com", "http://ann:s3cret@[::1", "ftp://ann:s3cret@x/",
 		"http://ann:s3cret@/x", "http://ann:s3cret@x:port/", "http://ann:s3cret@x:99999/"} {

@@ -13,7 +13,8 @@ import (
 // ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
 // means https://. Only http and https are accepted. "." and ".." segments of the path are resolved, as curl
-// and HTTPie do.
+// and HTTPie do. As HTTPie takes them, a space in the path or query goes as %20 and a '%' in the path that
+// begins no escape as %25; a control character is refused.
 func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false, "") }
 
 // parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is), and, when
@@ -21,11 +22,13 @@ func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false, "") }
 func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 	// A URL that cannot be used is echoed in the error, its password hidden.
 	bad := func(format string, a ...any) error { return usageErrorf(redact.URL(raw), format, a...) }
+	// Spaces around a pasted URL are not part of it (WHATWG's URL parser drops them, as xh does).
+	raw = strings.Trim(raw, " ")
 	if raw == "" {
 		return nil, bad("empty URL")
 	}
-	if strings.ContainsAny(raw, " \t\r\n") || strings.IndexFunc(raw, isControl) >= 0 {
-		return nil, bad("URL contains whitespace or control characters")
+	if strings.IndexFunc(raw, isControl) >= 0 {
+		return nil, bad("URL contains a tab, a line break or another control character")
 	}
 	// "://example.com" is a URL pasted after a command that ends in a scheme's name ("hop get" + "://x"
 	// after deleting "http"): HTTPie reads it as the URL without a scheme, and so does hop.
@@ -61,6 +64,10 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 		}
 	}
 	u, err := url.Parse(s)
+	if errors.As(err, new(url.EscapeError)) {
+		// A '%' that begins no escape (/100%.jpg): sent as %25, as HTTPie sends it, and as a Location gets.
+		u, err = url.Parse(EscapeStrayPercents(s))
+	}
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -86,6 +93,9 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	// A space in the path or query is sent as %20, as HTTPie, xh and browsers send it (Go escapes the
+	// path's; the query it keeps raw, and a raw space would end the request line's target).
+	u.RawQuery = strings.ReplaceAll(u.RawQuery, " ", "%20")
 	if p := u.EscapedPath(); strings.Contains(p, ".") && !asIs {
 		// /a/../b/./c is /b/c, as curl and HTTPie send it.
 		clean := removeDotSegments(p)
@@ -256,6 +266,29 @@ func EscapeStrayPercents(loc string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// StrayPercentInPath reports whether the path of a URL as typed holds a '%' that two hex digits do not
+// follow (the query and fragment are not looked at).
+func StrayPercentInPath(raw string) bool {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		rest = raw
+	}
+	i := strings.IndexAny(rest, "/?#")
+	if i < 0 || rest[i] != '/' {
+		return false
+	}
+	path := rest[i:]
+	if end := strings.IndexAny(path, "?#"); end >= 0 {
+		path = path[:end]
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '%' && (i+2 >= len(path) || !isHex(path[i+1]) || !isHex(path[i+2])) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHex(c byte) bool {
