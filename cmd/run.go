@@ -493,7 +493,16 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			o.digest.Password, _ = u.Password()
 		}
 		if o.digest.User == "" {
-			return nil, usageErrorf("--auth-type digest needs -a user:password, or credentials in the URL")
+			// .netrc's login answers the challenge too, as HTTPie takes it for an auth type and curl for
+			// --digest -n; without one there is nothing to answer with.
+			login, found, err := netrcLogin(s, o, r.URL.Hostname())
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				return nil, usageErrorf("--auth-type %s needs -a user:password, credentials in the URL, or a .netrc entry for %s", o.Auth.Type, r.URL.Hostname())
+			}
+			o.digest.User, o.digest.Password = login.User, login.Password
 		}
 		o.Exchange.Challenge = o.digest.Answer
 	}
@@ -519,16 +528,12 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		// Refused before anything is sent; a redirect to http:// is refused by the transport, as a redirect.
 		return nil, usageErrorf("%q: HTTP/3 needs an https:// URL, not %s://", "--http3", r.URL.Scheme)
 	}
-	if typed.Explicit() || r.Header.Get("Authorization") != "" {
-		return r, nil
+	if typed.Explicit() || o.digest != nil || o.sigv4 != nil || r.Header.Get("Authorization") != "" {
+		return r, nil // credentials given another way are never joined by .netrc's as Basic
 	}
 	// .netrc, for the host typed only: the Authorization it makes is dropped like any other once a redirect
 	// leaves the origin.
-	home, _ := os.UserHomeDir()
-	login, found, warn, err := o.Auth.Netrc.Lookup(r.URL.Hostname(), auth.Env{Getenv: s.Getenv}, home)
-	if warn != "" && !o.Output.Quiet {
-		format.Warning(s.Err, s.ErrStyle(), warn)
-	}
+	login, found, err := netrcLogin(s, o, r.URL.Hostname())
 	if err != nil {
 		return nil, err
 	}
@@ -536,6 +541,16 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		r.SetBasicAuth(login.User, login.Password)
 	}
 	return r, nil
+}
+
+// netrcLogin is .netrc's login for host (unless --no-netrc), with the warning a lax file's mode earns.
+func netrcLogin(s *Streams, o *RequestOptions, host string) (auth.Login, bool, error) {
+	home, _ := os.UserHomeDir()
+	login, found, warn, err := o.Auth.Netrc.Lookup(host, auth.Env{Getenv: s.Getenv}, home)
+	if warn != "" && !o.Output.Quiet {
+		format.Warning(s.Err, s.ErrStyle(), warn)
+	}
+	return login, found, err
 }
 
 func statusMessage(code int, status string) string {
