@@ -414,6 +414,10 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			typed.Type = sess.Auth.Type // how the kept credentials were given: digest answers a challenge
 		}
 	}
+	if strings.EqualFold(typed.Type, "bearer") && !typed.Explicit() {
+		// Nothing to send as a token: neither .netrc's login nor the URL's may go instead, as Basic.
+		return nil, usageErrorf("--auth-type bearer sends -a's value as the token, and there is none: give -a TOKEN (or --bearer TOKEN)")
+	}
 	prompt := func(p string) (string, error) { return s.ReadPassword(ctx, p) }
 	creds, err := typed.Resolve(auth.Env{Getenv: s.Getenv, Prompt: prompt})
 	if err != nil {
