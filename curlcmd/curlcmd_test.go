@@ -262,7 +262,15 @@ func TestTranslateNegations(t *testing.T) {
 		{`--location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--follow", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --location-trusted --no-location a.example`, [][]string{{"request", "GET", "a.example", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --no-location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
-		{`--anyauth --no-anyauth a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--ignore-stdin"}}, nil},
+		{`--anyauth --no-anyauth -u u:p a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--user", "u:p", "--ignore-stdin"}}, nil},
+		// --digest and --anyauth with no credentials (no -u, none in the URL, no -n): curl sends none, and
+		// reads no .netrc.
+		{`--digest a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},
+		{`--anyauth a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},
+		{`--digest -n a.example`, [][]string{{"request", "GET", "a.example", "--digest", "--ignore-stdin"}}, nil},
+		{`--digest --netrc-file f a.example`, [][]string{{"request", "GET", "a.example", "--digest", "--netrc-file", "f", "--ignore-stdin"}}, nil},
+		{`--digest http://u:p@a.example`, [][]string{{"request", "GET", "http://u:p@a.example", "--digest", "--ignore-stdin"}}, nil},
+		{`--digest -u u:p a.example`, [][]string{{"request", "GET", "a.example", "--digest", "--user", "u:p", "--ignore-stdin"}}, nil},
 		// curl's options known by their --no- form turn back on too, and their positive forms are taken.
 		{`--no-alpn --alpn --no-clobber --clobber --progress-meter --sessionid --npn --buffer a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`--no-alpn --no-clobber a.example`, [][]string{{"request", "GET", "a.example", "--http1.1", "--no-clobber", "--ignore-stdin"}}, nil},

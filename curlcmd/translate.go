@@ -87,9 +87,9 @@ var options = []curlOption{
 	same("user", 'u', true),
 	{long: "oauth2-bearer", value: true, hop: func(v string, t *translation) []string { t.bearer = true; return []string{"--bearer", v} }},
 	accepted("basic", 0, false),
-	{long: "anyauth", to: "--auth-type=any"}, // the server's challenge picks Digest or Basic
-	accepted("netrc", 'n', false),            // hop reads .netrc unless --no-netrc
-	accepted("netrc-optional", 0, false),
+	{long: "anyauth", to: "--auth-type=any"},    // the server's challenge picks Digest or Basic
+	{long: "netrc", short: 'n', hop: readNetrc}, // hop reads .netrc unless --no-netrc; curl only with -n
+	{long: "netrc-optional", hop: readNetrc},
 	same("netrc-file", 0, true),
 	same("insecure", 'k', false),
 	same("cacert", 0, true),
@@ -298,6 +298,13 @@ func formIn(flag string, forms ...string) func(string, *translation) []string {
 	}
 }
 
+// readNetrc is curl's -n and --netrc-optional: .netrc is read, which hop does anyway, and so may answer
+// --digest's challenge.
+func readNetrc(_ string, t *translation) []string {
+	t.netrc = true
+	return nil
+}
+
 // follow turns following redirects on, keeping credentials on every host when trusted.
 func follow(trusted bool) func(string, *translation) []string {
 	return func(_ string, t *translation) []string {
@@ -323,6 +330,7 @@ type translation struct {
 	data   bool  // a body flag was given
 	form   bool  // -F or --form-string: a multipart body, which -G leaves as it is
 	bearer bool  // --oauth2-bearer, whose token curl sends rather than -u's user and password
+	netrc  bool  // -n or --netrc-optional: curl reads .netrc
 	userAt []int // where each -u's --user flag stands in flags
 	upload bool
 	head   bool
@@ -469,6 +477,13 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 				continue
 			}
 			flags = append(flags, t.flags[i])
+		}
+	}
+	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
+		// --digest and --anyauth say how credentials go, and there are none: curl sends the request without
+		// any (it reads .netrc only when told), where hop would refuse the auth type without credentials.
+		if kept := slices.DeleteFunc(slices.Clone(flags), isChallenge); len(kept) < len(flags) {
+			flags = append(kept, "--no-netrc")
 		}
 	}
 	args := append([]string{"request", method, url}, flags...)
@@ -621,6 +636,10 @@ func curlURL(u string) error {
 	}
 	return nil
 }
+
+// isChallenge reports whether a hop flag answers the server's challenge with credentials: curl's --digest
+// and --anyauth.
+func isChallenge(flag string) bool { return flag == "--digest" || flag == "--auth-type=any" }
 
 // userInURL reports whether a URL as typed holds credentials (user@ or user:password@ before its host).
 func userInURL(u string) bool {
