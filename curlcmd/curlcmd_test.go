@@ -256,7 +256,8 @@ func TestTranslateNegations(t *testing.T) {
 		{`--trace-ascii t.txt --no-verbose a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`-sLk --no-location --no-insecure -L a.example`, [][]string{{"request", "GET", "a.example", "--silent", "--follow", "--ignore-stdin"}}, nil},
 		{`-G --no-get -d a=1 a.example`, [][]string{{"request", "POST", "a.example", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}}, nil},
-		{`-I --no-head -i --no-include --no-path-as-is a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--no-head -i --no-include --no-path-as-is a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`-I -I a.example`, [][]string{{"request", "HEAD", "a.example", "--head", "--ignore-stdin"}}, nil},
 		// One switch for following: --location-trusted is -L too, and either --no- form ends it;
 		// --no-anyauth changes nothing, as in curl.
 		{`--location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--follow", "--location-trusted", "--ignore-stdin"}}, nil},
@@ -315,6 +316,14 @@ func TestTranslateNegations(t *testing.T) {
 		"--no-header a.example": "--header is not one",
 		"--no-frob a.example":   "curl's --no-frob option",
 		"--no- a.example":       "curl's --no- option",
+		// -I picks HEAD and --no-head GET, either way round; curl 7.88 refuses the second method (exit 2),
+		// as it refuses --no-head beside a body's POST or -T's PUT.
+		"-I --no-head a.example":     "--no-head asks for GET, and -I, a body (-d, -F) or -T for another method: curl refuses two (exit 2)",
+		"--no-head -I a.example":     "--no-head asks for GET",
+		"-i -I --no-head a.example":  "--no-head asks for GET",
+		"-d x --no-head a.example":   "--no-head asks for GET",
+		"-F a=b --no-head a.example": "--no-head asks for GET",
+		"-T f --no-head a.example":   "--no-head asks for GET",
 	} {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)

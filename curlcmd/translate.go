@@ -331,6 +331,7 @@ type translation struct {
 	form   bool  // -F or --form-string: a multipart body, which -G leaves as it is
 	bearer bool  // --oauth2-bearer, whose token curl sends rather than -u's user and password
 	netrc  bool  // -n or --netrc-optional: curl reads .netrc
+	noHead bool  // --no-head: curl's request method set to GET
 	userAt []int // where each -u's --user flag stands in flags
 	upload bool
 	head   bool
@@ -446,6 +447,11 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 // included (--stderr, which redirects hop's own stderr once, and the --trace dump, which all share, only
 // with the first part).
 func (t *translation) hopArgs(plan *Plan) ([]string, error) {
+	if t.noHead && (t.head || t.data || t.upload) {
+		// curl sets its request method as it reads the options, and --no-head sets GET: beside -I's HEAD, or
+		// the POST or PUT of a body, that is two methods, which it refuses ("is badly used here", exit 2).
+		return nil, errors.New("--no-head asks for GET, and -I, a body (-d, -F) or -T for another method: curl refuses two (exit 2)")
+	}
 	method := t.method
 	switch {
 	case method != "":
@@ -833,7 +839,8 @@ func negation(a string) (*curlOption, error) {
 
 // turn takes a boolean option, on or off (--no-NAME): the last one typed holds, as in curl, so the ones
 // before it are dropped: in its part of the command, or in every part for a global option. -O alone is
-// not a switch but one more output, paired with its URL: --no-remote-name is a URL's output to stdout.
+// not a switch but one more output, paired with its URL: --no-remote-name is a URL's output to stdout. -I
+// is not one either: it picks a method, HEAD, and --no-head picks GET (see turnOff).
 func (r *reader) turn(opt *curlOption, on bool) {
 	if !on && opt.long == "anyauth" {
 		return // curl: "--no-anyauth simply doesn't touch it"
@@ -846,7 +853,9 @@ func (r *reader) turn(opt *curlOption, on bool) {
 				break
 			}
 		}
-		kept := slices.DeleteFunc(r.taken[from:], func(t taken) bool { return t.opt == opt })
+		kept := slices.DeleteFunc(r.taken[from:], func(t taken) bool {
+			return t.opt == opt && (opt.long != "head" || t.off == !on) // -I's and --no-head's methods both stay
+		})
 		r.taken = r.taken[:from+len(kept)]
 	}
 	r.taken = append(r.taken, taken{opt: opt, off: !on})
@@ -946,6 +955,8 @@ func (t *translation) turnOff(opt *curlOption) {
 		t.follow = false
 	case "location-trusted":
 		t.follow, t.trusted = false, false
+	case "head":
+		t.noHead = true
 	case "verbose":
 		t.dump = nil
 	case "netrc", "netrc-optional":
