@@ -301,19 +301,19 @@ func (t *curlTrace) Sent(p []byte) {
 	}
 }
 
-// ReceivedHead writes a response head a line to a block, as curl does, in -D's form (fields sorted by
-// name: Go keeps no order), credentials masked unless --show-secrets.
+// ReceivedHead writes a response head a line to a block, as curl does, in -D's form (fields in the order
+// received over HTTP/1.x, else sorted by name), credentials masked unless --show-secrets.
 // An informational head (100 Continue) is shown without the blank line that ends it, as curl shows it.
-func (t *curlTrace) ReceivedHead(proto string, code int, status string, header http.Header) {
+func (t *curlTrace) ReceivedHead(proto string, code int, status string, header http.Header, order []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.received(proto, code, status, header)
+	t.received(proto, code, status, header, order)
 }
 
 // received writes a response head; call it with t.mu held.
-func (t *curlTrace) received(proto string, code int, status string, header http.Header) {
+func (t *curlTrace) received(proto string, code int, status string, header http.Header, order []string) {
 	var b strings.Builder
-	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status}, t.secrets.Header(header), t.plain)
+	format.DumpHead(&b, format.Status{Proto: proto, Code: code, Status: status, Order: order}, t.secrets.Header(header), t.plain)
 	head := b.String()
 	if code < 200 {
 		head = strings.TrimSuffix(head, "\r\n")
@@ -362,7 +362,7 @@ func (t *curlTrace) Tunneling(c trace.Conn, target string, h trace.Head) {
 func (t *curlTrace) TunnelAnswer(c trace.Conn, proto string, code int, status string, header http.Header) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.received(proto, code, status, header)
+	t.received(proto, code, status, header, nil)
 	if code/100 == 2 {
 		t.info("CONNECT phase completed", fmt.Sprintf("CONNECT tunnel established, response %d", code))
 	} else {

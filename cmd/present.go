@@ -114,7 +114,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 func (p *presenter) hop(h exchange.Hop) {
 	<-p.watched
 	if p.o.DumpHeader != "" && h.Response != nil {
-		p.dumpHead(h.Response)
+		p.dumpHead(h)
 	}
 	p.showPending(false)
 	p.pending = &h
@@ -156,7 +156,7 @@ func (p *presenter) showPending(final bool) {
 		fmt.Fprintln(p.s.Err)
 	}
 	if respHead && h.Response != nil {
-		p.responseHead(h.Response)
+		p.responseHead(*h)
 		if alt := h.Response.Header.Get("Alt-Svc"); p.o.Verbose && h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
 			// A hint, never a switch: hop speaks HTTP/3 only when asked.
 			format.Note(p.s.Err, p.errStyle, "the server offers HTTP/3 (Alt-Svc: "+alt+"); --http3 would use it, --alt-svc FILE remembers it")
@@ -196,13 +196,16 @@ func (p *presenter) showResponse(ex *exchange.Exchange, out *outcome) error {
 // shown).
 func (p *presenter) finalHead(ex *exchange.Exchange) {
 	p.showPending(true)
-	if resp := ex.Final(); p.respHead && !p.everyHead() && resp != nil {
-		p.responseHead(resp)
+	if n := len(ex.Hops); p.respHead && !p.everyHead() && n > 0 && ex.Hops[n-1].Response != nil {
+		p.responseHead(ex.Hops[n-1])
 	}
 }
 
-func (p *presenter) responseHead(resp *http.Response) {
-	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now()}
+// responseHead shows a hop's response head: the status line and the headers (in the order received, over
+// HTTP/1.x), or with -i the head as it came.
+func (p *presenter) responseHead(h exchange.Hop) {
+	resp := h.Response
+	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: h.Trace.HeadOrder()}
 	if p.o.Include {
 		if !p.headStyle.Color && (p.heads != nil || !p.s.OutTTY) {
 			// Data, not a display: as received, CRLF line ends and all, as curl writes -i's heads to a pipe
@@ -213,14 +216,15 @@ func (p *presenter) responseHead(resp *http.Response) {
 		format.RawHead(p.headOut, p.headStyle, st, resp.Header)
 	} else {
 		format.StatusLine(p.headOut, p.headStyle, st)
-		format.Headers(p.headOut, p.headStyle, resp.Header)
+		format.HeadersInOrder(p.headOut, p.headStyle, resp.Header, st.Order)
 	}
 	fmt.Fprintln(p.headOut)
 }
 
 // dumpHead writes a response head to -D's file (opened, mode 0600 as it may hold cookies, at the first
 // head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
-func (p *presenter) dumpHead(resp *http.Response) {
+func (p *presenter) dumpHead(h exchange.Hop) {
+	resp := h.Response
 	if p.dumpErr != nil {
 		return
 	}
@@ -233,7 +237,7 @@ func (p *presenter) dumpHead(resp *http.Response) {
 		}
 		w, escape = p.dump, false
 	}
-	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status}
+	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}
 	if err := format.DumpHead(w, st, resp.Header, escape); err != nil && p.dump != nil {
 		p.dumpErr = err
 	}

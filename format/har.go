@@ -102,14 +102,13 @@ type harTimings struct {
 	Receive float64 `json:"receive"`
 }
 
-func nvs(h http.Header, sec Secrets) []harNV {
+// nvs are a head's fields for a HAR: in the order received where order gives it (HTTP/1.x responses), else
+// sorted by name; credentials masked as sec says.
+func nvs(h http.Header, order []string, sec Secrets) []harNV {
 	out := []harNV{}
-	for k, vs := range sec.Header(h) {
-		for _, v := range vs {
-			out = append(out, harNV{Name: k, Value: v})
-		}
+	for _, f := range Fields(sec.Header(h), order) {
+		out = append(out, harNV{Name: f[0], Value: f[1]})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
@@ -191,7 +190,7 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 			}
 		}
 		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},
-			Headers: nvs(h.Request.Header, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
+			Headers: nvs(h.Request.Header, nil, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
 				for _, v := range vs {
@@ -207,7 +206,7 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 		if r := h.Response; r != nil {
 			e.Response.Status = r.StatusCode
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
-			e.Response.Headers = nvs(r.Header, sec)
+			e.Response.Headers = nvs(r.Header, rec.HeadOrder, sec)
 			e.Response.RedirectURL = sec.URL(r.Header.Get("Location"))
 			// HAR's bodySize is what came over the wire, content.size the body once decoded.
 			e.Response.BodySize = -1

@@ -33,6 +33,9 @@ type Status struct {
 	Status string // Go's resp.Status: "200 OK", or just "200" when the server sent no phrase
 	Header http.Header
 	Now    time.Time // for Retry-After dates
+	// Order is the names of the head's fields as received, in order (trace.Record.HeadOrder): HTTP/1.x
+	// only; nil shows them sorted by name.
+	Order []string
 }
 
 // StatusLine writes `HTTP/2 429 Too Many Requests · client error: slow down, retry after 30s`.
@@ -71,37 +74,59 @@ func DumpHead(w io.Writer, st Status, h http.Header, escape bool) error {
 	return err
 }
 
-// receivedHead is a response head as it travelled, for -D and -i: the status line and the headers (sorted
-// by name: Go keeps no order). HTTP/2 and HTTP/3 carry no reason phrase and only lowercase names, so their
-// heads read "HTTP/2 200 " and "content-type: ...", as curl writes them.
+// receivedHead is a response head as it travelled, for -D and -i: the status line and the headers, in the
+// order received where st.Order gives it (HTTP/1.x), else sorted by name. HTTP/2 and HTTP/3 carry no
+// reason phrase and only lowercase names, so their heads read "HTTP/2 200 " and "content-type: ...", as
+// curl writes them.
 func receivedHead(st Status, h http.Header) (string, [][2]string) {
 	status := st.Proto + " " + strings.TrimSpace(st.Status)
-	name := func(s string) string { return s }
 	if !strings.HasPrefix(st.Proto, "HTTP/1.") {
 		status = fmt.Sprintf("%s %d ", Proto(st.Proto), st.Code)
-		name = strings.ToLower
+		fields := Fields(h, nil)
+		for i := range fields {
+			fields[i][0] = strings.ToLower(fields[i][0])
+		}
+		return status, fields
 	}
-	var headers [][2]string
-	for _, n := range slices.Sorted(maps.Keys(h)) {
-		for _, v := range h[n] {
-			headers = append(headers, [2]string{name(n), v})
+	return status, Fields(h, st.Order)
+}
+
+// Fields are h's fields as name and value pairs: first in order, the names of a head as received (each
+// name takes the next of its values, and is written as it came), then whatever is left, sorted by name.
+// With no order, all are sorted; either way every value of h is there once.
+func Fields(h http.Header, order []string) [][2]string {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	fields := make([][2]string, 0, n)
+	var used map[string]int
+	if len(order) > 0 {
+		used = make(map[string]int, len(h))
+		for _, name := range order {
+			key := http.CanonicalHeaderKey(name)
+			if vs := h[key]; used[key] < len(vs) {
+				fields = append(fields, [2]string{name, vs[used[key]]})
+				used[key]++
+			}
 		}
 	}
-	return status, headers
+	for _, key := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[key][used[key]:] {
+			fields = append(fields, [2]string{key, v})
+		}
+	}
+	return fields
 }
 
 // Headers writes headers sorted by name, one per line, escaped.
-func Headers(w io.Writer, s Style, h http.Header) {
-	h = s.Secrets.Header(h)
-	names := make([]string, 0, len(h))
-	for name := range h {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		for _, v := range h[name] {
-			fmt.Fprintf(w, "%s: %s\n", s.paint(colorName, Escape(name)), Escape(v))
-		}
+func Headers(w io.Writer, s Style, h http.Header) { HeadersInOrder(w, s, h, nil) }
+
+// HeadersInOrder writes headers one per line, escaped, in the order received where order gives it (see
+// Fields).
+func HeadersInOrder(w io.Writer, s Style, h http.Header, order []string) {
+	for _, f := range Fields(s.Secrets.Header(h), order) {
+		fmt.Fprintf(w, "%s: %s\n", s.paint(colorName, Escape(f[0])), Escape(f[1]))
 	}
 }
 

@@ -43,6 +43,7 @@ type WriteOut struct {
 	ExitCode       int
 	ErrorMsg       string
 	Header         http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
+	HeadOrder      []string            // its field names as received (HTTP/1.x), for %{header_json}
 	NumCerts       int                 // certificates the final hop's server presented; 0 without TLS
 	Certs          []*x509.Certificate // those certificates, for %{certs}
 	SSLVerify      int                 // OpenSSL's number for the verification of the server (tlsinfo.VerifyResult)
@@ -175,18 +176,23 @@ func (v *WriteOut) numHeaders() int {
 }
 
 // headerJSON is %{header_json}: the final response's headers, names in lower case, each with its values in
-// order, laid out as curl writes it: one name per line, sorted here (Go keeps no order).
+// order, laid out as curl writes it: one name per line, in the order they first came (over HTTP/1.x; the
+// rest sorted by name).
 func (v *WriteOut) headerJSON() []byte {
 	m := make(map[string][]string, len(v.Header))
-	for name, vs := range v.Header {
-		key := strings.ToLower(name)
-		m[key] = append(m[key], vs...)
+	var keys []string
+	for _, f := range Fields(v.Header, v.HeadOrder) {
+		key := strings.ToLower(f[0])
+		if _, seen := m[key]; !seen {
+			keys = append(keys, key)
+		}
+		m[key] = append(m[key], f[1])
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	buf.WriteByte('{')
-	for i, key := range slices.Sorted(maps.Keys(m)) {
+	for i, key := range keys {
 		if i > 0 {
 			buf.WriteString(",\n")
 		}

@@ -40,6 +40,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/text-crlf", textCRLF)
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
 	mux.HandleFunc("/misbehave/empty", empty)
+	mux.HandleFunc("/raw/head-order", headOrder)
 	mux.Handle("/dns-query", &DNS{Zone: "hop.test."}) // DNS over HTTPS: any name under hop.test is 127.0.0.1
 	mux.HandleFunc("/peer", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)
@@ -79,6 +80,15 @@ func raw(w http.ResponseWriter, write func(bw *bufio.ReadWriter)) {
 	defer conn.Close()
 	write(bw)
 	bw.Flush()
+}
+
+// HeadOrder is /raw/head-order's response head: fields neither sorted nor in canonical case, a name
+// repeated around another, as servers write them (HTTP/1.1 only).
+const HeadOrder = "HTTP/1.1 200 OK\r\nzeta: 1\r\nSet-Cookie: a=1\r\nX-Mixed-CASE: y\r\nSet-Cookie: b=2\r\n" +
+	"alpha: 2\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n"
+
+func headOrder(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(HeadOrder + "ok\n") })
 }
 
 // truncated promises 100 bytes and sends 10.

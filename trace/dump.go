@@ -21,9 +21,10 @@ type Dump interface {
 	Connected(c Conn)       // the request got its connection, new or reused
 	SentHead(h Head)        // the request head, as written
 	Sent(p []byte)          // bytes of the request body, as the transport reads them to send
-	// ReceivedHead is a response head: an informational one (1xx) or the final one. Go keeps no order of
-	// the fields received, nor HTTP/2's lower-case names: header is canonical, its order lost.
-	ReceivedHead(proto string, code int, status string, header http.Header)
+	// ReceivedHead is a response head: an informational one (1xx) or the final one. header is canonical, as
+	// Go keeps it; order is the names of its fields as received, in order (the final head over HTTP/1.x
+	// only; nil when not known).
+	ReceivedHead(proto string, code int, status string, header http.Header, order []string)
 	Received(p []byte) // bytes of the response body as they come off the wire, before any decoding
 	// Finished is the response's end, its body read whole: its connection goes back to the pool, or is
 	// closed (closing: the server or the request said Connection: close).
@@ -218,7 +219,7 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		h.dump.told100 = h.dump.told100 || code == 100
 		h.mu.Unlock()
 		if !told {
-			d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), header)
+			d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), header, nil)
 		}
 	}
 	got100 := ct.Got100Continue

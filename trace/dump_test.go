@@ -46,7 +46,7 @@ func (d *dumpRecorder) Sent(p []byte) {
 	d.add("sent")
 	d.sent.Write(p)
 }
-func (d *dumpRecorder) ReceivedHead(proto string, code int, status string, _ http.Header) {
+func (d *dumpRecorder) ReceivedHead(proto string, code int, status string, _ http.Header, _ []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.add(map[bool]string{true: "1xx", false: "final"}[code < 200])

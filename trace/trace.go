@@ -18,6 +18,7 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -75,6 +76,9 @@ type Record struct {
 	// handshake as one that "could not be established". Nil when the dialer did not keep the connection.
 	ReadAlert func() error
 	Err       error // the error that ended the hop, if any
+	// HeadOrder is the names of the final response's header fields in the order received, as the server
+	// wrote them (HTTP/1.x; nil over HTTP/2 and HTTP/3, whose fields net/http keeps no order of).
+	HeadOrder []string
 	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
 	// and not reached; nil when none was.
 	AltSvcMissed *Missed
@@ -121,14 +125,25 @@ type Hop struct {
 	now    func() time.Time
 	ct     httptrace.ClientTrace
 	body   stampedBody
-	ownTLS bool     // the dialer reported the handshake itself; the transport's TLS hooks are ignored
-	dump   *dumping // what the context's Dump is told; nil without one
+	ownTLS bool          // the dialer reported the handshake itself; the transport's TLS hooks are ignored
+	head   func() []byte // the final response head as received, from a connection that keeps it; nil else
+	dump   *dumping      // what the context's Dump is told; nil without one
 }
 
 // connectStart is one dial attempt; Happy Eyeballs may race an IPv4 and an IPv6 one.
 type connectStart struct {
 	network, addr string
 	at            time.Time
+}
+
+// HeadOrder is the final response head's field names in the order received (Record.HeadOrder).
+func (h *Hop) HeadOrder() []string {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rec.HeadOrder
 }
 
 // Snapshot returns a copy of what has been recorded so far.
@@ -202,9 +217,12 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 				}
 				if c := info.Conn; c != nil {
 					h.remote, h.local = c.RemoteAddr(), c.LocalAddr()
-					if tc, ok := c.(*tls.Conn); ok && r.TLS == nil {
+					if tc, ok := c.(interface{ ConnectionState() tls.ConnectionState }); ok && r.TLS == nil {
 						cs := tc.ConnectionState()
 						r.TLS = &cs
+					}
+					if hr, ok := c.(interface{ RecordHead() func() []byte }); ok {
+						h.head = hr.RecordHead() // an HTTP/1.x connection keeps the head as it comes
 					}
 				}
 			})
@@ -267,9 +285,17 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
 		return
 	}
+	var order []string
+	h.mu.Lock()
+	readHead := h.head
+	h.mu.Unlock()
+	if readHead != nil {
+		order = FieldNames(readHead())
+	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
 		r.Proto = resp.Proto
+		r.HeadOrder = order
 		if r.TLS == nil && resp.TLS != nil {
 			r.TLS = resp.TLS
 		}
@@ -278,7 +304,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		h.mu.Lock()
 		h.dump.closing = resp.Close || resp.Request != nil && resp.Request.Close
 		h.mu.Unlock()
-		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, resp.Header)
+		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, resp.Header, order)
 	}
 	h.body = stampedBody{rc: resp.Body, hop: h}
 	resp.Body = &h.body
@@ -560,4 +586,21 @@ func (r Record) Waiting() string {
 		return "the rest of the body"
 	}
 	return ""
+}
+
+// FieldNames returns the names of the fields of an HTTP/1.x head (its status line first), in order; a line
+// folded onto the one before (obsolete, but taken) adds none.
+func FieldNames(head []byte) []string {
+	var names []string
+	lines := strings.Split(string(head), "\n")
+	for _, line := range lines[1:] {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		if name, _, ok := strings.Cut(line, ":"); ok && name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
 }

@@ -38,9 +38,21 @@ type connector struct {
 func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx, "http", addr)
 	if p := c.proxies.forTarget(target); p != nil && !isSOCKS(p) && !c.tunnelAll {
-		return c.connect(ctx, nil, addr, nil, "") // addr is the forwarding proxy
+		return tapped(c.connect(ctx, nil, addr, nil, "")) // addr is the forwarding proxy
 	}
-	return c.connect(ctx, target, addr, nil, "")
+	conn, err := c.connect(ctx, target, addr, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	return tapHeads(conn, c.h2c), nil
+}
+
+// tapped is a connection for HTTP/1.x or HTTP/2, its heads kept as they come (tapHeads), or its error.
+func tapped(conn net.Conn, err error) (net.Conn, error) {
+	if err != nil {
+		return nil, err
+	}
+	return tapHeads(conn, false), nil
 }
 
 // dialTLS is http.Transport's DialTLSContext: a TLS connection to an https server (directly or through a
@@ -48,13 +60,13 @@ func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, er
 func (c *connector) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) {
 	target := targetOf(ctx, "https", addr)
 	if target.Scheme != "https" {
-		return c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr), "") // addr is the forwarding proxy
+		return tapped(c.connect(ctx, nil, addr, withServerName(c.proxyTLS, addr), "")) // addr is the forwarding proxy
 	}
 	if conn, recorded, err, ok := spareFor(ctx, addr); ok {
 		trace.Adopt(ctx, recorded) // the connection raced beside an HTTP/3 attempt that lost
-		return conn, err
+		return tapped(conn, err)
 	}
-	return c.connect(ctx, target, addr, withServerName(c.tls, addr), "")
+	return tapped(c.connect(ctx, target, addr, withServerName(c.tls, addr), ""))
 }
 
 // forwardingProxy is http.Transport's Proxy: an HTTP or HTTPS proxy that plain-http requests are sent to

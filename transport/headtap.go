@@ -1,0 +1,122 @@
+package transport
+
+import (
+	"bytes"
+	"crypto/tls"
+	"net"
+	"sync"
+	"sync/atomic"
+)
+
+// headTap is an HTTP/1.x connection that, once asked (RecordHead), keeps the bytes it reads up to the end of
+// the next response head that is not informational (1xx), so that the head can be shown as it came:
+// net/http's map keeps neither the order of its fields nor the case of their names. Past that head, and
+// until asked again, a Read costs one atomic load.
+type headTap struct {
+	net.Conn
+	on   atomic.Bool
+	mu   sync.Mutex
+	buf  []byte // what was read since RecordHead, while on
+	from int    // where the head being read begins in buf (after the 1xx ones)
+	head []byte // the final head, once read whole
+}
+
+// tapHeads wraps an HTTP/1.x connection in a headTap; an HTTP/2 one (ALPN h2, or h2c) stays as it is, for
+// net/http hands a *tls.Conn that negotiated h2 to HTTP/2, and HTTP/2's heads are no lines to keep.
+func tapHeads(conn net.Conn, h2c bool) net.Conn {
+	if h2c {
+		return conn
+	}
+	if tc, ok := conn.(*tls.Conn); ok {
+		if tc.ConnectionState().NegotiatedProtocol == "h2" {
+			return conn
+		}
+		return tlsHeadTap{&headTap{Conn: conn}}
+	}
+	return &headTap{Conn: conn}
+}
+
+// tlsHeadTap is a headTap over TLS: it tells its TLS state, as *tls.Conn does, to whoever asks a
+// connection for it (the trace, for a connection used again).
+type tlsHeadTap struct{ *headTap }
+
+func (t tlsHeadTap) ConnectionState() tls.ConnectionState {
+	return t.Conn.(*tls.Conn).ConnectionState()
+}
+
+// maxTapped bounds what a tap keeps: a head longer than net/http takes fails anyway, and 1xx heads before
+// the final one are few (trace.MaxInformational).
+const maxTapped = 2 * maxHeaderBytes
+
+func (t *headTap) Read(p []byte) (int, error) {
+	n, err := t.Conn.Read(p)
+	if n > 0 && t.on.Load() {
+		t.mu.Lock()
+		t.take(p[:n])
+		t.mu.Unlock()
+	}
+	return n, err
+}
+
+// take adds read bytes to the head being kept, and stops keeping at the end of the final head. Call it
+// with t.mu held.
+func (t *headTap) take(p []byte) {
+	if len(t.buf)+len(p) > maxTapped {
+		t.on.Store(false) // no head that long is shown anyway
+		t.buf = nil
+		return
+	}
+	t.buf = append(t.buf, p...)
+	for {
+		end := headEnd(t.buf[t.from:])
+		if end < 0 {
+			return
+		}
+		head := t.buf[t.from : t.from+end]
+		if !informational(head) {
+			t.head = bytes.Clone(head)
+			t.on.Store(false)
+			t.buf = nil
+			return
+		}
+		t.from += end
+	}
+}
+
+// RecordHead starts keeping the next response head read, and returns what reads it once it has come (nil
+// before then): the final head, informational ones left out.
+func (t *headTap) RecordHead() func() []byte {
+	t.mu.Lock()
+	t.buf, t.from, t.head = nil, 0, nil
+	t.on.Store(true)
+	t.mu.Unlock()
+	return func() []byte {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		return t.head
+	}
+}
+
+// headEnd returns the length of the head at the start of b, its empty line included (CRLF or a bare LF
+// ending each line, as net/http takes them), or -1 when b does not hold a whole one.
+func headEnd(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\n' {
+			continue
+		}
+		switch {
+		case i+1 < len(b) && b[i+1] == '\n':
+			return i + 2
+		case i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n':
+			return i + 3
+		}
+	}
+	return -1
+}
+
+// informational reports whether a head's status line is a 1xx one that a final response follows (101
+// Switching Protocols ends the exchange's HTTP, as net/http takes it).
+func informational(head []byte) bool {
+	_, rest, ok := bytes.Cut(head, []byte(" "))
+	return ok && len(rest) >= 3 && rest[0] == '1' && !bytes.HasPrefix(rest, []byte("101"))
+}

@@ -1,0 +1,119 @@
+package transport
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/trace"
+)
+
+// rawServer answers each request on a connection with the next of heads (and a body of "ok"), a short one
+// written a few bytes at a time, so that it arrives in pieces; the connection is kept between them.
+func rawServer(t *testing.T, heads ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		for _, head := range heads {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, req.Body)
+			out := head + "ok"
+			if len(out) > 4096 {
+				io.WriteString(c, out) // a long head at once: in pieces it would take minutes
+				continue
+			}
+			for len(out) > 0 {
+				n := min(len(out), 7)
+				if _, err := io.WriteString(c, out[:n]); err != nil {
+					return
+				}
+				out = out[n:]
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+// An HTTP/1.1 response head's field names are recorded as received, in order and in their case, for each
+// response on a connection kept alive; informational heads (100 Continue) are passed over, and a head with
+// bare LF line ends is read too. The header map is net/http's as ever.
+func TestHeadOrder(t *testing.T) {
+	srv := rawServer(t,
+		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nzeta: 1\r\nSet-Cookie: a=1\r\nX-Mixed-CASE: y\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\n",
+		"HTTP/1.1 201 Created\nb-Second: 1\nA-First: 2\n folded\nContent-Length: 2\n\n",
+	)
+	tr := newTransport(t, Options{})
+	for i, want := range [][]string{
+		{"zeta", "Set-Cookie", "X-Mixed-CASE", "Set-Cookie", "Content-Length"},
+		{"b-Second", "A-First", "Content-Length"},
+	} {
+		req, _ := http.NewRequest("POST", srv+"/", strings.NewReader("x"))
+		resp, hop, err := trace.RoundTrip(tr, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		rec := hop.Snapshot()
+		if !slices.Equal(rec.HeadOrder, want) || (i == 1) != rec.Reused {
+			t.Errorf("response %d (reused %v): order %q, want %q", i+1, rec.Reused, rec.HeadOrder, want)
+		}
+		if i == 0 && !slices.Equal(resp.Header["Set-Cookie"], []string{"a=1", "b=2"}) {
+			t.Errorf("the map: %v", resp.Header)
+		}
+	}
+}
+
+// A head too long to keep is not kept (and costs no more than maxTapped); the response is read as ever.
+func TestHeadOrderTooLong(t *testing.T) {
+	long := "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-Long: "+strings.Repeat("v", 1000)+"\r\n", maxTapped/1000) + "Content-Length: 2\r\n\r\n"
+	srv := rawServer(t, long)
+	tr := newTransport(t, Options{})
+	tr.http.MaxResponseHeaderBytes = int64(len(long)) * 2
+	_, rec, err := get(t, tr, srv+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.HeadOrder != nil {
+		t.Errorf("kept %d names of a head of %d bytes", len(rec.HeadOrder), len(long))
+	}
+}
+
+func TestHeadEnd(t *testing.T) {
+	for in, want := range map[string]int{
+		"HTTP/1.1 200 OK\r\n\r\nbody": 19,
+		"HTTP/1.1 200 OK\n\nbody":     17,
+		"HTTP/1.1 200 OK\r\nA: 1\n\n": 23,
+		"HTTP/1.1 200 OK\r\nA: 1\r\n": -1,
+		"":                            -1,
+	} {
+		if got := headEnd([]byte(in)); got != want {
+			t.Errorf("headEnd(%q) = %d, want %d", in, got, want)
+		}
+	}
+	for head, want := range map[string]bool{"HTTP/1.1 100 Continue\r\n\r\n": true, "HTTP/1.1 103 Early Hints\r\n": true,
+		"HTTP/1.1 101 Switching Protocols\r\n": false, "HTTP/1.1 200 OK\r\n": false, "junk": false} {
+		if informational([]byte(head)) != want {
+			t.Errorf("informational(%q) != %v", head, want)
+		}
+	}
+}
