@@ -23,6 +23,7 @@ import (
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/tlsinfo"
+	"github.com/hop-cli/hop/trace"
 )
 
 // presenter decides which parts of an exchange are shown where, and shows them.
@@ -205,18 +206,19 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 // HTTP/1.x), or with -i the head as it came.
 func (p *presenter) responseHead(h exchange.Hop) {
 	resp := h.Response
+	header := trace.ReceivedHeader(resp)
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: h.Trace.HeadOrder()}
 	if p.o.Include {
 		if !p.headStyle.Color && (p.heads != nil || !p.s.OutTTY) {
 			// Data, not a display: as received, CRLF line ends and all, as curl writes -i's heads to a pipe
 			// or a file (`curl -si URL | sed '1,/^\r$/d'` strips them).
-			format.DumpHead(p.headOut, st, resp.Header, false)
+			format.DumpHead(p.headOut, st, header, false)
 			return
 		}
-		format.RawHead(p.headOut, p.headStyle, st, resp.Header)
+		format.RawHead(p.headOut, p.headStyle, st, header)
 	} else {
 		format.StatusLine(p.headOut, p.headStyle, st)
-		format.HeadersInOrder(p.headOut, p.headStyle, resp.Header, st.Order)
+		format.HeadersInOrder(p.headOut, p.headStyle, header, st.Order)
 	}
 	fmt.Fprintln(p.headOut)
 }
@@ -238,7 +240,7 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 		w, escape = p.dump, false
 	}
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}
-	if err := format.DumpHead(w, st, resp.Header, escape); err != nil && p.dump != nil {
+	if err := format.DumpHead(w, st, trace.ReceivedHeader(resp), escape); err != nil && p.dump != nil {
 		p.dumpErr = err
 	}
 }

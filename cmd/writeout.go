@@ -93,11 +93,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {
 			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
 		}
-		v.Header, v.HeadOrder = resp.Header, rec.HeadOrder
-		if len(resp.TransferEncoding) > 0 { // net/http keeps it apart; curl counts and shows it
-			v.Header = resp.Header.Clone()
-			v.Header["Transfer-Encoding"] = []string{strings.Join(resp.TransferEncoding, ", ")}
-		}
+		v.Header, v.HeadOrder = trace.ReceivedHeader(resp), rec.HeadOrder // curl counts and shows Transfer-Encoding
 		v.SizeDownload = rec.BodyBytes
 	}
 	v.SizeUpload = rec.BodySent // the last request's, as curl counts it

@@ -304,7 +304,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		h.mu.Lock()
 		h.dump.closing = resp.Close || resp.Request != nil && resp.Request.Close
 		h.mu.Unlock()
-		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, resp.Header, order)
+		h.dump.d.ReceivedHead(resp.Proto, resp.StatusCode, resp.Status, ReceivedHeader(resp), order)
 	}
 	h.body = stampedBody{rc: resp.Body, hop: h}
 	resp.Body = &h.body
@@ -603,4 +603,18 @@ func FieldNames(head []byte) []string {
 		}
 	}
 	return names
+}
+
+// ReceivedHeader is a response's header as it came: with the Transfer-Encoding field, which net/http takes
+// out of the map into resp.TransferEncoding (HTTP/1.x; resp.Header itself when there was none).
+func ReceivedHeader(resp *http.Response) http.Header {
+	if len(resp.TransferEncoding) == 0 || resp.ProtoMajor != 1 {
+		return resp.Header
+	}
+	h := resp.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h["Transfer-Encoding"] = []string{strings.Join(resp.TransferEncoding, ", ")}
+	return h
 }
