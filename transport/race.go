@@ -40,27 +40,51 @@ type spare struct {
 
 type spareKey struct{}
 
+// sparePlace is where a request's context keeps its spare connection. The HTTP/3 dial that opens it runs
+// on quic-go's goroutine, and may outlive the request (cancelled, or out of time): a place closed by then
+// takes no spare, so none is opened that nobody would close.
+type sparePlace struct {
+	mu     sync.Mutex
+	s      *spare
+	closed bool
+}
+
+func (p *sparePlace) get() *spare {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s
+}
+
 // withSpare returns ctx holding an empty place for a TCP connection raced beside an HTTP/3 attempt, and
 // the function that closes it, unless a request took it; call that once the request is answered.
 func withSpare(ctx context.Context) (context.Context, func()) {
-	holder := new(*spare)
-	return context.WithValue(ctx, spareKey{}, holder), func() {
-		if s := *holder; s != nil {
+	p := &sparePlace{}
+	return context.WithValue(ctx, spareKey{}, p), func() {
+		p.mu.Lock()
+		s := p.s
+		p.closed = true
+		p.mu.Unlock()
+		if s != nil {
 			s.discard()
 		}
 	}
 }
 
 // openSpare starts a TCP connection (and TLS) to origin beside an HTTP/3 attempt, in the place ctx holds;
-// nil when it holds none (a dial for no request of ours).
+// nil when it holds none (a dial for no request of ours), or its request is over.
 func (c *connector) openSpare(ctx context.Context, origin string) *spare {
-	holder, _ := ctx.Value(spareKey{}).(**spare)
-	if holder == nil || *holder != nil {
+	p, _ := ctx.Value(spareKey{}).(*sparePlace)
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.s != nil || p.closed {
 		return nil
 	}
 	dialCtx, cancel := context.WithCancel(trace.Aside(ctx))
 	s := &spare{origin: origin, ctx: dialCtx, cancel: cancel, done: make(chan struct{})}
-	*holder = s
+	p.s = s
 	go func() {
 		target := targetOf(dialCtx, "https", origin)
 		conn, err := c.connect(dialCtx, target, origin, withServerName(c.tls, origin), "")
@@ -78,11 +102,14 @@ func (c *connector) openSpare(ctx context.Context, origin string) *spare {
 // spareFor returns the spare connection ctx holds for a dial to addr, waiting for its dial to end, and the
 // context it recorded its events in; ok is false when there is none to take.
 func spareFor(ctx context.Context, addr string) (conn net.Conn, recorded context.Context, err error, ok bool) {
-	holder, _ := ctx.Value(spareKey{}).(**spare)
-	if holder == nil || *holder == nil || !strings.EqualFold((*holder).origin, addr) {
+	p, _ := ctx.Value(spareKey{}).(*sparePlace)
+	if p == nil {
 		return nil, nil, nil, false
 	}
-	s := *holder
+	s := p.get()
+	if s == nil || !strings.EqualFold(s.origin, addr) {
+		return nil, nil, nil, false
+	}
 	select {
 	case <-s.done:
 	case <-ctx.Done():

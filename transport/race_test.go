@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -187,4 +188,39 @@ func heldUDPRelay(t *testing.T, server string, open <-chan struct{}) string {
 		}
 	}()
 	return relay.LocalAddr().String()
+}
+
+// A request that ends before its HTTP/3 attempt's head start is over (cancelled, out of time) leaves the
+// attempt running on quic-go's goroutine; the TCP connection it would race is then not opened, for nobody
+// would take or close it.
+func TestQUICRaceAfterRequestEnded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	udpHole(t, ln.Addr().String())
+	const head = 300 * time.Millisecond
+	tr := newTransport(t, Options{Protocol: HTTP3Try, HappyEyeballs: head, ConnectTimeout: 30 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), head/6)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "https://"+ln.Addr().String()+"/", nil)
+	if _, _, err := trace.RoundTrip(tr, req); err == nil {
+		t.Fatal("a request out of time was answered")
+	}
+	time.Sleep(2 * head) // past the head start, when the attempt would open its TCP connection
+	if n := accepted.Load(); n != 0 {
+		t.Errorf("%d TCP connections opened for a request already over", n)
+	}
 }
