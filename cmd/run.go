@@ -504,7 +504,11 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 				return nil, err
 			}
 			if !found {
-				return nil, usageErrorf("--auth-type %s needs -a user:password, credentials in the URL, or a .netrc entry for %s", o.Auth.Type, r.URL.Hostname())
+				kind := "digest" // --auth-type digest, or curl's --digest
+				if o.digest.AnyScheme {
+					kind = "any"
+				}
+				return nil, usageErrorf("--auth-type %s needs -a user:password, credentials in the URL, or a .netrc entry for %s", kind, r.URL.Hostname())
 			}
 			o.digest.User, o.digest.Password = login.User, login.Password
 		}
