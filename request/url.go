@@ -259,7 +259,7 @@ func EscapeStrayPercents(loc string) string {
 			inQuery = true
 		case c == '#':
 			inQuery, inFragment = false, true
-		case c == '%' && !inQuery && (i+2 >= len(loc) || !isHex(loc[i+1]) || !isHex(loc[i+2])):
+		case !inQuery && strayPercent(loc, i):
 			b.WriteString("%25")
 			continue
 		}
@@ -283,12 +283,17 @@ func StrayPercentInPath(raw string) bool {
 	if end := strings.IndexAny(path, "?#"); end >= 0 {
 		path = path[:end]
 	}
-	for i := 0; i < len(path); i++ {
-		if path[i] == '%' && (i+2 >= len(path) || !isHex(path[i+1]) || !isHex(path[i+2])) {
+	for i := range len(path) {
+		if strayPercent(path, i) {
 			return true
 		}
 	}
 	return false
+}
+
+// strayPercent reports whether s[i] is a '%' that two hex digits do not follow.
+func strayPercent(s string, i int) bool {
+	return s[i] == '%' && (i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]))
 }
 
 func isHex(c byte) bool {

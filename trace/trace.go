@@ -290,7 +290,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 	readHead := h.head
 	h.mu.Unlock()
 	if readHead != nil {
-		order = FieldNames(readHead())
+		order = fieldNames(readHead())
 	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
@@ -588,9 +588,9 @@ func (r Record) Waiting() string {
 	return ""
 }
 
-// FieldNames returns the names of the fields of an HTTP/1.x head (its status line first), in order; a line
+// fieldNames returns the names of the fields of an HTTP/1.x head (its status line first), in order; a line
 // folded onto the one before (obsolete, but taken) adds none.
-func FieldNames(head []byte) []string {
+func fieldNames(head []byte) []string {
 	var names []string
 	lines := strings.Split(string(head), "\n")
 	for _, line := range lines[1:] {
