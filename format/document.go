@@ -127,7 +127,7 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 		h := hop.Record
 		t, skipped := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: sec.URL(h.URL), Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
-			Proxy: h.Proxy, Route: h.RouteName(), Reused: h.Reused, Informs: h.Informs, TimingsMS: t, Skipped: skipped,
+			Proxy: h.Proxy, Route: h.RouteName(), Reused: h.Reused, Informs: informCodes(h.Informs), TimingsMS: t, Skipped: skipped,
 			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
 		if hop.Attempt > 1 {
 			dh.WaitReason = "backoff"
@@ -247,3 +247,12 @@ func (d *CertDocument) complete() {
 
 // writeJSON writes v as indented JSON without HTML escaping: documents are read by people and by jq, not
 // embedded in HTML.
+
+// informCodes are the codes of a hop's 1xx responses, for the document; nil when there were none.
+func informCodes(informs []trace.Inform) []int {
+	var codes []int
+	for _, in := range informs {
+		codes = append(codes, in.Code)
+	}
+	return codes
+}

@@ -137,8 +137,8 @@ func hopTitle(s Style, hop Hop) string {
 		parts = append(parts, s.paint(colorWarn, "HTTP/3 at "+Escape(m.Addr)+" not reached")+" ("+Escape(m.Reason)+"): over TCP")
 	}
 	for i := 0; i < len(h.Informs); {
-		code, n := h.Informs[i], 1
-		for i+n < len(h.Informs) && h.Informs[i+n] == code {
+		code, n := h.Informs[i].Code, 1
+		for i+n < len(h.Informs) && h.Informs[i+n].Code == code {
 			n++
 		}
 		if n > 1 {

@@ -18,6 +18,7 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,17 +56,17 @@ type Record struct {
 	IdleTime     time.Duration // how long a reused connection had been idle
 	RemoteAddr   string
 	LocalAddr    string
-	Proxy        string // the proxy the request went through (credentials redacted), when there was one
-	Forwarded    bool   // ... and it was sent whole to that proxy (plain http), not through a tunnel
-	ResolvedBy   string // what supplied the address instead of DNS (--resolve), when something did
-	Route        string // how the connection was routed when not directly: connect-to, unix (see RouteName)
-	Proto        string // HTTP/1.1, HTTP/2.0, ...
-	Status       int    // 0 when no response arrived
-	Informs      []int  // 1xx responses seen before the final one
-	BodySent     int64  // bytes of the request body the transport read to send (its last attempt's)
-	SendFailed   bool   // the request stopped being written with an error (net/http reports that as written)
-	BodyBytes    int64  // bytes of body read off the wire (before decoding)
-	BodyComplete bool   // the body was read to its end
+	Proxy        string   // the proxy the request went through (credentials redacted), when there was one
+	Forwarded    bool     // ... and it was sent whole to that proxy (plain http), not through a tunnel
+	ResolvedBy   string   // what supplied the address instead of DNS (--resolve), when something did
+	Route        string   // how the connection was routed when not directly: connect-to, unix (see RouteName)
+	Proto        string   // HTTP/1.1, HTTP/2.0, ...
+	Status       int      // 0 when no response arrived
+	Informs      []Inform // the informational (1xx) responses before the final one, in order
+	BodySent     int64    // bytes of the request body the transport read to send (its last attempt's)
+	SendFailed   bool     // the request stopped being written with an error (net/http reports that as written)
+	BodyBytes    int64    // bytes of body read off the wire (before decoding)
+	BodyComplete bool     // the body was read to its end
 	TLS          *tls.ConnectionState
 	ALPN         []string             // the protocols the handshake offered, when it was hop's own
 	ProxyTLS     *tls.ConnectionState // the handshake with an https:// proxy, when this hop made one
@@ -102,6 +103,13 @@ type Missed struct {
 	Addr   string        // the host:port tried
 	Took   time.Duration // from the hop's start to giving up
 	Reason string
+}
+
+// Inform is an informational (1xx) response a hop got before its final one: 100 Continue, 103 Early Hints.
+type Inform struct {
+	Code   int
+	Status string      // the code and its reason phrase: "103 Early Hints"
+	Header http.Header // as net/http keeps it (canonical names)
 }
 
 // MaxInformational is how many 1xx responses a hop accepts before the final one. Servers send one or two
@@ -153,7 +161,7 @@ func (h *Hop) Snapshot() Record {
 	r := h.rec
 	r.URL = h.url.String()
 	r.RemoteAddr, r.LocalAddr = addrString(h.remote), addrString(h.local)
-	r.Informs = append([]int(nil), h.rec.Informs...)
+	r.Informs = append([]Inform(nil), h.rec.Informs...)
 	return r
 }
 
@@ -240,14 +248,14 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 				}
 			})
 		},
-		Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
+		Got1xxResponse: func(code int, header textproto.MIMEHeader) error {
 			var err error
 			h.stamp(func(r *Record, _ time.Time) {
 				if len(r.Informs) >= MaxInformational {
 					err = ErrTooManyInformational
 					return
 				}
-				r.Informs = append(r.Informs, code)
+				r.Informs = append(r.Informs, Inform{Code: code, Status: strconv.Itoa(code) + " " + http.StatusText(code), Header: http.Header(header)})
 			})
 			return err
 		},
