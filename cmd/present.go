@@ -157,6 +157,7 @@ func (p *presenter) showPending(final bool) {
 		fmt.Fprintln(p.s.Err)
 	}
 	if respHead && h.Response != nil {
+		p.informHeads(*h)
 		p.responseHead(*h)
 		if alt := h.Response.Header.Get("Alt-Svc"); p.o.Verbose && h.Response.ProtoMajor < 3 && strings.Contains(alt, "h3") {
 			// A hint, never a switch: hop speaks HTTP/3 only when asked.
@@ -202,12 +203,24 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 	}
 }
 
+// informHeads shows the informational (1xx) heads a hop got before its response, as responseHead shows that
+// one. Only where every head is shown (-v, --all, -i), as curl's -v and -i show them.
+func (p *presenter) informHeads(h exchange.Hop) {
+	for _, in := range h.Record().Informs {
+		p.head(format.Status{Proto: h.Response.Proto, Code: in.Code, Status: in.Status, Header: in.Header, Now: time.Now(), Order: in.Order}, in.Header)
+	}
+}
+
 // responseHead shows a hop's response head: the status line and the headers (in the order received, over
 // HTTP/1.x), or with -i the head as it came.
 func (p *presenter) responseHead(h exchange.Hop) {
 	resp := h.Response
-	header := trace.ReceivedHeader(resp)
-	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: h.Trace.HeadOrder()}
+	p.head(format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: h.Trace.HeadOrder()},
+		trace.ReceivedHeader(resp))
+}
+
+// head shows a response head, st, whose fields as received are header.
+func (p *presenter) head(st format.Status, header http.Header) {
 	if p.o.Include {
 		if !p.headStyle.Color && (p.heads != nil || !p.s.OutTTY) {
 			// Data, not a display: as received, CRLF line ends and all, as curl writes -i's heads to a pipe
@@ -223,7 +236,7 @@ func (p *presenter) responseHead(h exchange.Hop) {
 	fmt.Fprintln(p.headOut)
 }
 
-// dumpHead writes a response head to -D's file (opened, mode 0600 as it may hold cookies, at the first
+// dumpHead writes a hop's response heads to -D's file (opened, mode 0600 as it may hold cookies, at the first
 // head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
 func (p *presenter) dumpHead(h exchange.Hop) {
 	resp := h.Response
@@ -238,6 +251,14 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 			}
 		}
 		w, escape = p.dump, false
+	}
+	// The 1xx heads first, as curl writes them (HTTP/1.x's with their reason and order as received).
+	for _, in := range h.Record().Informs {
+		st := format.Status{Proto: resp.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
+		if err := format.DumpHead(w, st, in.Header, escape); err != nil && p.dump != nil {
+			p.dumpErr = err
+			return
+		}
 	}
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}
 	if err := format.DumpHead(w, st, trace.ReceivedHeader(resp), escape); err != nil && p.dump != nil {

@@ -41,6 +41,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/early-hints", earlyHints)
 	mux.HandleFunc("/misbehave/empty", empty)
 	mux.HandleFunc("/raw/head-order", headOrder)
+	mux.HandleFunc("/raw/informs", informs)
 	mux.Handle("/dns-query", &DNS{Zone: "hop.test."}) // DNS over HTTPS: any name under hop.test is 127.0.0.1
 	mux.HandleFunc("/peer", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)
@@ -89,6 +90,15 @@ const HeadOrder = "HTTP/1.1 200 OK\r\nzeta: 1\r\nSet-Cookie: a=1\r\nX-Mixed-CASE
 
 func headOrder(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(HeadOrder + "ok\n") })
+}
+
+// Informs is /raw/informs's two informational heads, sent before HeadOrder: a 100 Continue nobody asked
+// for, then a 103 with a reason phrase of its own and fields neither sorted nor in canonical case.
+const Informs = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints Ahead\r\nlink: </a.css>; rel=preload\r\n" +
+	"X-Early: 1\r\nLink: </b.js>; rel=preload\r\n\r\n"
+
+func informs(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Informs + HeadOrder + "ok\n") })
 }
 
 // truncated promises 100 bytes and sends 10.

@@ -8,7 +8,6 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -213,13 +212,13 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 	}
 	// A 100 Continue is told once, by whichever hook comes first: net/http lets the body go before it calls
 	// Got1xxResponse, so Got100Continue keeps the head before the body it lets go, as curl shows it.
-	informed := func(code int, header http.Header) {
+	informed := func(in Inform) {
 		h.mu.Lock()
-		proto, told := h.dump.proto, code == 100 && h.dump.told100
-		h.dump.told100 = h.dump.told100 || code == 100
+		proto, told := h.dump.proto, in.Code == 100 && h.dump.told100
+		h.dump.told100 = h.dump.told100 || in.Code == 100
 		h.mu.Unlock()
 		if !told {
-			d.ReceivedHead(proto, code, strconv.Itoa(code)+" "+http.StatusText(code), header, nil)
+			d.ReceivedHead(proto, in.Code, in.Status, in.Header, in.Order)
 		}
 	}
 	got100 := ct.Got100Continue
@@ -227,14 +226,17 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		if got100 != nil {
 			got100()
 		}
-		informed(100, http.Header{})
+		informed(Inform{Code: 100, Status: "100 Continue", Header: http.Header{}})
 	}
 	got1xx := ct.Got1xxResponse
 	ct.Got1xxResponse = func(code int, header textproto.MIMEHeader) error {
 		if err := got1xx(code, header); err != nil {
 			return err
 		}
-		informed(code, http.Header(header))
+		h.mu.Lock()
+		in := h.rec.Informs[len(h.rec.Informs)-1] // the one got1xx recorded
+		h.mu.Unlock()
+		informed(in)
 		return nil
 	}
 }

@@ -107,10 +107,19 @@ type Missed struct {
 
 // Inform is an informational (1xx) response a hop got before its final one: 100 Continue, 103 Early Hints.
 type Inform struct {
-	Code   int
-	Status string      // the code and its reason phrase: "103 Early Hints"
-	Header http.Header // as net/http keeps it (canonical names)
+	Code int
+	// Status is the code and its reason phrase, "103 Early Hints": as received over HTTP/1.x, else the
+	// code's own words (HTTP/2 and HTTP/3 carry none).
+	Status string
+	// Header is the fields as net/http keeps them (canonical names); nil past maxInformKept bytes of the
+	// hop's 1xx fields, which are then not kept.
+	Header http.Header
+	Order  []string // the field names as received (HTTP/1.x; see Record.HeadOrder)
 }
+
+// maxInformKept bounds the bytes of 1xx fields a hop keeps: net/http takes each 1xx head up to its header
+// limit afresh, and MaxInformational of them would otherwise be kept whole.
+const maxInformKept = 256 << 10
 
 // MaxInformational is how many 1xx responses a hop accepts before the final one. Servers send one or two
 // (100 Continue, 103 Early Hints); net/http starts its header limit afresh for each, so an endless stream of
@@ -133,9 +142,12 @@ type Hop struct {
 	now    func() time.Time
 	ct     httptrace.ClientTrace
 	body   stampedBody
-	ownTLS bool          // the dialer reported the handshake itself; the transport's TLS hooks are ignored
-	head   func() []byte // the final response head as received, from a connection that keeps it; nil else
-	dump   *dumping      // what the context's Dump is told; nil without one
+	ownTLS bool // the dialer reported the handshake itself; the transport's TLS hooks are ignored
+	// head reads the response heads as received so far (the 1xx ones, then the final one), from a
+	// connection that keeps them (HTTP/1.x); nil else.
+	head       func() (informs [][]byte, final []byte)
+	informKept int      // bytes of 1xx fields kept in rec.Informs
+	dump       *dumping // what the context's Dump is told; nil without one
 }
 
 // connectStart is one dial attempt; Happy Eyeballs may race an IPv4 and an IPv6 one.
@@ -229,8 +241,10 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 						cs := tc.ConnectionState()
 						r.TLS = &cs
 					}
-					if hr, ok := c.(interface{ RecordHead() func() []byte }); ok {
-						h.head = hr.RecordHead() // an HTTP/1.x connection keeps the head as it comes
+					if hr, ok := c.(interface {
+						RecordHead() func() ([][]byte, []byte)
+					}); ok {
+						h.head = hr.RecordHead() // an HTTP/1.x connection keeps the heads as they come
 					}
 				}
 			})
@@ -255,12 +269,36 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 					err = ErrTooManyInformational
 					return
 				}
-				r.Informs = append(r.Informs, Inform{Code: code, Status: strconv.Itoa(code) + " " + http.StatusText(code), Header: http.Header(header)})
+				r.Informs = append(r.Informs, h.inform(len(r.Informs), code, http.Header(header)))
 			})
 			return err
 		},
 	}
 	return &h.ct
+}
+
+// inform is the hop's i-th 1xx response, with its reason phrase and the order of its fields as received
+// when its connection kept the heads (HTTP/1.x). Call it with h.mu held.
+func (h *Hop) inform(i, code int, header http.Header) Inform {
+	in := Inform{Code: code, Status: strconv.Itoa(code) + " " + http.StatusText(code), Header: header}
+	if h.head != nil {
+		if informs, _ := h.head(); i < len(informs) {
+			line, _, _ := strings.Cut(string(informs[i]), "\n")
+			_, status, _ := strings.Cut(strings.TrimSuffix(line, "\r"), " ")
+			if rest, ok := strings.CutPrefix(status, strconv.Itoa(code)); ok && (rest == "" || rest[0] == ' ') {
+				in.Status, in.Order = status, fieldNames(informs[i])
+			}
+		}
+	}
+	for name, values := range header {
+		for _, v := range values {
+			h.informKept += len(name) + len(v)
+		}
+	}
+	if h.informKept > maxInformKept {
+		in.Header, in.Order = nil, nil
+	}
+	return in
 }
 
 func addrString(a net.Addr) string {
@@ -298,7 +336,8 @@ func (h *Hop) finish(resp *http.Response, err error) {
 	readHead := h.head
 	h.mu.Unlock()
 	if readHead != nil {
-		order = fieldNames(readHead())
+		_, final := readHead()
+		order = fieldNames(final)
 	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode

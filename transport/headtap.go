@@ -9,16 +9,17 @@ import (
 )
 
 // headTap is an HTTP/1.x connection that, once asked (RecordHead), keeps the bytes it reads up to the end of
-// the next response head that is not informational (1xx), so that the head can be shown as it came:
-// net/http's map keeps neither the order of its fields nor the case of their names. Past that head, and
-// until asked again, a Read costs one atomic load.
+// the next response head that is not informational (1xx), so that the head, and the 1xx heads before it,
+// can be shown as they came: net/http keeps neither the order of fields nor the case of their names, nor a
+// 1xx response's reason phrase. Past the final head, and until asked again, a Read costs one atomic load.
 type headTap struct {
 	net.Conn
-	on   atomic.Bool
-	mu   sync.Mutex
-	buf  []byte // what was read since RecordHead, while on
-	from int    // where the head being read begins in buf (after the 1xx ones)
-	head []byte // the final head, once read whole
+	on      atomic.Bool
+	mu      sync.Mutex
+	buf     []byte   // what was read since RecordHead, while on
+	from    int      // where the head being read begins in buf (after the 1xx ones)
+	informs [][]byte // the 1xx heads read whole, in order
+	head    []byte   // the final head, once read whole
 }
 
 // tapHeads wraps an HTTP/1.x connection in a headTap; an HTTP/2 one (ALPN h2, or h2c) stays as it is, for
@@ -79,21 +80,22 @@ func (t *headTap) take(p []byte) {
 			t.buf = nil
 			return
 		}
+		t.informs = append(t.informs, bytes.Clone(head))
 		t.from += end
 	}
 }
 
-// RecordHead starts keeping the next response head read, and returns what reads it once it has come (nil
-// before then): the final head, informational ones left out.
-func (t *headTap) RecordHead() func() []byte {
+// RecordHead starts keeping the next response head read, and returns what reads what has come of it so far:
+// the informational (1xx) heads read whole, in order, and the final head (nil before it has come).
+func (t *headTap) RecordHead() func() (informs [][]byte, head []byte) {
 	t.mu.Lock()
-	t.buf, t.from, t.head = nil, 0, nil
+	t.buf, t.from, t.informs, t.head = nil, 0, nil, nil
 	t.on.Store(true)
 	t.mu.Unlock()
-	return func() []byte {
+	return func() ([][]byte, []byte) {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		return t.head
+		return t.informs, t.head
 	}
 }
 

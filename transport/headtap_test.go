@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -79,6 +80,48 @@ func TestHeadOrder(t *testing.T) {
 		}
 		if i == 0 && !slices.Equal(resp.Header["Set-Cookie"], []string{"a=1", "b=2"}) {
 			t.Errorf("the map: %v", resp.Header)
+		}
+	}
+}
+
+// A hop's informational (1xx) heads are recorded as received over HTTP/1.1: the reason phrase as the server
+// wrote it (none, when it wrote none), the fields in their order and case, on a connection used again too.
+func TestInformsAsReceived(t *testing.T) {
+	srv := rawServer(t,
+		"HTTP/1.1 103 Hints Ahead\r\nlink: </a>\r\nX-B: 1\r\nLink: </b>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n",
+		"HTTP/1.1 103\r\nx-c: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n",
+	)
+	tr := newTransport(t, Options{})
+	for i, want := range [][]trace.Inform{
+		{{Code: 103, Status: "103 Hints Ahead", Header: http.Header{"Link": {"</a>", "</b>"}, "X-B": {"1"}}, Order: []string{"link", "X-B", "Link"}},
+			{Code: 100, Status: "100 Continue", Header: http.Header{}}},
+		{{Code: 103, Status: "103", Header: http.Header{"X-C": {"1"}}, Order: []string{"x-c"}}},
+	} {
+		_, rec, err := get(t, tr, srv+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rec.Informs, want) || (i == 1) != rec.Reused {
+			t.Errorf("response %d (reused %v): informs %+v, want %+v", i+1, rec.Reused, rec.Informs, want)
+		}
+	}
+}
+
+// A hop keeps no more than maxInformKept bytes of 1xx fields: past them a 1xx response keeps its status line
+// alone. net/http takes each 1xx head up to its limit afresh.
+func TestInformsBounded(t *testing.T) {
+	hint := "HTTP/1.1 103 Big Hints\r\nLink: " + strings.Repeat("x", 100<<10) + "\r\n\r\n"
+	srv := rawServer(t, strings.Repeat(hint, 3)+"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n")
+	_, rec, err := get(t, newTransport(t, Options{}), srv+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Informs) != 3 {
+		t.Fatalf("%d informs, want 3", len(rec.Informs))
+	}
+	for i, in := range rec.Informs {
+		if kept := in.Header != nil; kept != (i < 2) || in.Status != "103 Big Hints" {
+			t.Errorf("inform %d: status %q, fields kept %v", i+1, in.Status, kept)
 		}
 	}
 }
