@@ -96,7 +96,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 				}
 			}
 			if statusErr == nil && !o.Output.NoCheckStatus && !o.checks.ReplacesStatusRule() {
-				statusErr = check.Status(status, func() string { return statusMessage(status, resp.Status) })
+				statusErr = check.Status(status, func() string { return statusMessage(status, resp.Status, "") })
 			}
 		} else if err != nil && transportErr == nil {
 			transportErr = err

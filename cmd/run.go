@@ -297,12 +297,7 @@ func (p *presenter) judge(o *RequestOptions, results []check.Result, final *http
 		return nil // (a 416 to -C when the file was already complete is success)
 	}
 	hint := p.tlsPortHint(final)
-	explain := func() string {
-		if hint != "" {
-			return statusMessage(final.StatusCode, final.Status) + " (" + hint + ")"
-		}
-		return statusMessage(final.StatusCode, final.Status)
-	}
+	explain := func() string { return statusMessage(final.StatusCode, final.Status, hint) }
 	if err := check.Status(final.StatusCode, explain); err != nil {
 		if p.respHead {
 			err = &shownError{err: err} // the status line is already on screen; the hint is not
@@ -561,8 +556,13 @@ func netrcLogin(s *Streams, o *RequestOptions, host string) (auth.Login, bool, e
 	return login, found, err
 }
 
-func statusMessage(code int, status string) string {
-	return fmt.Sprintf("HTTP %d %s: %s", code, format.Reason(code, status), format.Meaning(code, nil, time.Now()))
+// statusMessage is the error line's words for a status that fails the exchange, with a hint when there is one.
+func statusMessage(code int, status, hint string) string {
+	msg := fmt.Sprintf("HTTP %d %s: %s", code, format.Reason(code, status), format.Meaning(code, nil, time.Now()))
+	if hint != "" {
+		msg += " (" + hint + ")"
+	}
+	return msg
 }
 
 // shownError is an exit status whose explanation the user has already seen (a 404 whose status line was
