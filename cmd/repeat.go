@@ -65,8 +65,9 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 		out := outcome{req: req}
 		ex, err := client.Do(ctx, req, exchange.Observer{})
 		out.ex = ex
+		var head capture // a 400's first bytes, for the status error's hint
 		if err == nil {
-			err = readRepeatBody(ex, &out, o)
+			err = readRepeatBody(ex, &out, o, &head)
 		}
 		ex.Close()
 		if exchange.ClassOf(err) == exchange.Interrupted || ctx.Err() != nil {
@@ -96,7 +97,8 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 				}
 			}
 			if statusErr == nil && !o.Output.NoCheckStatus && !o.checks.ReplacesStatusRule() {
-				statusErr = check.Status(status, func() string { return statusMessage(status, resp.Status, "") })
+				hint := exchange.TLSPortHint(resp, head.buf)
+				statusErr = check.Status(status, func() string { return statusMessage(status, resp.Status, hint) })
 			}
 		} else if err != nil && transportErr == nil {
 			transportErr = err
@@ -169,21 +171,26 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 }
 
 // readRepeatBody reads a run's body to its end: counted off the wire, and decoded and kept (up to the
-// cap) only when a check reads it.
-func readRepeatBody(ex *exchange.Exchange, out *outcome, o *RequestOptions) error {
+// cap) only when a check reads it. A 400's first bytes, decoded, go to head.
+func readRepeatBody(ex *exchange.Exchange, out *outcome, o *RequestOptions, head *capture) error {
 	resp := ex.Final()
 	if resp.Request.Method == http.MethodHead {
 		return nil
 	}
+	var first io.Writer = io.Discard
+	if resp.StatusCode == http.StatusBadRequest {
+		head.max = 512 // as the presenter keeps it: the server's words come first
+		first = head
+	}
 	if !o.checks.NeedsBody() {
 		body, _ := ex.Body(true) // as received, but within --max-filesize
-		_, err := io.Copy(io.Discard, body)
+		_, err := io.Copy(first, body)
 		out.bodyRead = true
 		return err
 	}
 	body, _ := ex.Body(o.Output.RawEncoding)
 	out.body.max = format.DefaultCap
-	n, err := io.Copy(&out.body, io.LimitReader(body, int64(format.DefaultCap)+1))
+	n, err := io.Copy(io.MultiWriter(&out.body, first), io.LimitReader(body, int64(format.DefaultCap)+1))
 	out.bodyBytes, out.bodyRead = n, true
 	return err
 }
