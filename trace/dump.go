@@ -16,7 +16,7 @@ import (
 // Its methods are called from the transport's goroutines, several at once (a request body is sent while the
 // response is read): a Dump orders its output itself.
 type Dump interface {
-	Connecting(addr string) // a TCP connection to addr (host:port) is being opened
+	Connecting(addr string) // a connection to addr (host:port) is being opened: TCP, or QUIC's over UDP
 	Connected(c Conn)       // the request got its connection, new or reused
 	SentHead(h Head)        // the request head, as written
 	Sent(p []byte)          // bytes of the request body, as the transport reads them to send

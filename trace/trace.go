@@ -472,12 +472,15 @@ func TLSStarted(ctx context.Context, alpn []string) {
 }
 
 // QUICStarted records that the dialer began a QUIC handshake: the connection and its TLS in one.
-func QUICStarted(ctx context.Context) {
+func QUICStarted(ctx context.Context, addr string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, now time.Time) {
 			h.ownTLS = true
 			r.Events.QUICStart = now
 		})
+		if h.dump != nil {
+			h.dump.d.Connecting(addr)
+		}
 	}
 }
 

@@ -78,7 +78,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	}
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
-	trace.QUICStarted(ctx)
+	trace.QUICStarted(ctx, udpAddr.String())
 	var conn *quic.Conn
 	err = d.ports.each(func(port int) (err error) {
 		conn, err = dialConnectedQUIC(ctx, &net.UDPAddr{IP: d.local, Port: port}, udpAddr, tlsCfg, qcfg)
