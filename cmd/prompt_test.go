@@ -1,3 +1,5 @@
+//go:build unix
+
 package cmd_test
 
 import (
@@ -25,7 +27,7 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 	term.waitPrompt(t)
 	master, c := term.master, term.cmd
 	time.Sleep(100 * time.Millisecond) // the prompt turns echo off just after writing itself
-	tio, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	tio, err := unix.IoctlGetTermios(int(master.Fd()), readTermios)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func TestPasswordPromptInterrupted(t *testing.T) {
 	if code := c.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("exit %d, want 130; the terminal showed %q", code, term.shown())
 	}
-	tio, err = unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	tio, err = unix.IoctlGetTermios(int(master.Fd()), readTermios)
 	if err != nil {
 		t.Fatal(err)
 	}
