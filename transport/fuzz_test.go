@@ -1,10 +1,12 @@
 package transport
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/base64"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -73,6 +75,40 @@ func FuzzReadPKCS12(f *testing.F) {
 		for _, b := range blocks {
 			if err == nil && b.Type != "CERTIFICATE" && b.Type != "PRIVATE KEY" {
 				t.Fatalf("a block of type %q", b.Type)
+			}
+		}
+	})
+}
+
+// FuzzHeadTap: whatever a server sends and however it arrives in pieces, the tap keeps the same heads as
+// when it arrives at once, and they are the stream's first bytes, in order: the 1xx heads, then the final
+// one.
+func FuzzHeadTap(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nA: 1\r\n\r\nbody"), uint8(7))
+	f.Add([]byte("HTTP/1.1 100 Continue\n\nHTTP/1.1 101 Switching\r\n\r\n"), uint8(1))
+	f.Add([]byte("HTTP/1.1 1\r\n\r\n\r\n\n\n"), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, piece uint8) {
+		whole := &headTap{}
+		whole.RecordHead()
+		whole.take(data)
+		pieces := &headTap{}
+		read := pieces.RecordHead()
+		for rest := data; len(rest) > 0 && pieces.on.Load(); {
+			n := min(len(rest), int(piece)+1)
+			pieces.take(rest[:n])
+			rest = rest[n:]
+		}
+		informs, head := read()
+		if !reflect.DeepEqual(informs, whole.informs) || !bytes.Equal(head, whole.head) {
+			t.Fatalf("in pieces of %d: %q then %q; at once: %q then %q", int(piece)+1, informs, head, whole.informs, whole.head)
+		}
+		kept := bytes.Join(append(informs, head), nil)
+		if !bytes.HasPrefix(data, kept) {
+			t.Fatalf("kept %q, not the start of %q", kept, data)
+		}
+		for _, in := range informs {
+			if !informational(in) || headEnd(in, 0) != len(in) {
+				t.Fatalf("kept %q as a 1xx head", in)
 			}
 		}
 	})

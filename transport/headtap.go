@@ -18,6 +18,7 @@ type headTap struct {
 	mu      sync.Mutex
 	buf     []byte   // what was read since RecordHead, while on
 	from    int      // where the head being read begins in buf (after the 1xx ones)
+	scanned int      // how far past from the head being read was searched for its end, and none found
 	informs [][]byte // the 1xx heads read whole, in order
 	head    []byte   // the final head, once read whole
 }
@@ -69,10 +70,12 @@ func (t *headTap) take(p []byte) {
 	}
 	t.buf = append(t.buf, p...)
 	for {
-		end := headEnd(t.buf[t.from:])
+		end := headEnd(t.buf[t.from:], t.scanned)
 		if end < 0 {
+			t.scanned = len(t.buf) - t.from // a head that comes a byte at a time is searched once, not once a byte
 			return
 		}
+		t.scanned = 0
 		head := t.buf[t.from : t.from+end]
 		if !informational(head) {
 			t.head = bytes.Clone(head)
@@ -89,7 +92,7 @@ func (t *headTap) take(p []byte) {
 // the informational (1xx) heads read whole, in order, and the final head (nil before it has come).
 func (t *headTap) RecordHead() func() (informs [][]byte, head []byte) {
 	t.mu.Lock()
-	t.buf, t.from, t.informs, t.head = nil, 0, nil, nil
+	t.buf, t.from, t.scanned, t.informs, t.head = nil, 0, 0, nil, nil
 	t.on.Store(true)
 	t.mu.Unlock()
 	return func() ([][]byte, []byte) {
@@ -100,9 +103,11 @@ func (t *headTap) RecordHead() func() (informs [][]byte, head []byte) {
 }
 
 // headEnd returns the length of the head at the start of b, its empty line included (CRLF or a bare LF
-// ending each line, as net/http takes them), or -1 when b does not hold a whole one.
-func headEnd(b []byte) int {
-	for i := 0; i < len(b); i++ {
+// ending each line, as net/http takes them), or -1 when b does not hold a whole one. b's first scanned bytes
+// were searched before, when they were all of it, and held no end.
+func headEnd(b []byte, scanned int) int {
+	// An end the last search could not see whole begins in its last two bytes at the earliest ("\n\r" + "\n").
+	for i := max(scanned-2, 0); i < len(b); i++ {
 		if b[i] != '\n' {
 			continue
 		}

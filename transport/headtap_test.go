@@ -149,7 +149,7 @@ func TestHeadEnd(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nA: 1\r\n": -1,
 		"":                            -1,
 	} {
-		if got := headEnd([]byte(in)); got != want {
+		if got := headEnd([]byte(in), 0); got != want {
 			t.Errorf("headEnd(%q) = %d, want %d", in, got, want)
 		}
 	}
@@ -157,6 +157,23 @@ func TestHeadEnd(t *testing.T) {
 		"HTTP/1.1 101 Switching Protocols\r\n": false, "HTTP/1.1 200 OK\r\n": false, "junk": false} {
 		if informational([]byte(head)) != want {
 			t.Errorf("informational(%q) != %v", head, want)
+		}
+	}
+}
+
+// BenchmarkHeadTapDrip: a head of 256 KiB (within net/http's limit) that arrives a byte at a time, as a
+// server that drips it sends it. The tap's cost should grow with the head's length, not its square.
+func BenchmarkHeadTapDrip(b *testing.B) {
+	head := []byte("HTTP/1.1 200 OK\r\n" + strings.Repeat("X-Drip: "+strings.Repeat("v", 90)+"\r\n", 256<<10/100) + "\r\n")
+	b.SetBytes(int64(len(head)))
+	for b.Loop() {
+		t := &headTap{}
+		read := t.RecordHead()
+		for i := range head {
+			t.take(head[i : i+1])
+		}
+		if _, h := read(); len(h) != len(head) {
+			b.Fatalf("kept %d bytes of %d", len(h), len(head))
 		}
 	}
 }
