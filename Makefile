@@ -13,13 +13,14 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-# test: format check, vet, a Windows build, and every test with the race detector. Some tests compare hop
-# with curl itself, and encrypt test keys with openssl; test-deps installs them from Debian's packages when
-# they are missing.
+# test: format check, vet (for macOS too: the tests build there), a Windows build, and every test with the
+# race detector. Some tests compare hop with curl itself, and encrypt test keys with openssl; test-deps
+# installs them from Debian's packages when they are missing.
 test: test-deps
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...   # hop and its tests build on macOS (the tests run on Linux)
 	GOOS=windows $(GO) build -o /dev/null .   # hop builds for Windows too (the tests run on Linux)
 	$(GO) test -race -count=1 ./...
 
