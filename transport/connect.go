@@ -41,10 +41,10 @@ func (c *connector) dialPlain(ctx context.Context, _, addr string) (net.Conn, er
 		return tapped(c.connect(ctx, nil, addr, nil, "")) // addr is the forwarding proxy
 	}
 	conn, err := c.connect(ctx, target, addr, nil, "")
-	if err != nil {
-		return nil, err
+	if c.h2c {
+		return conn, err // HTTP/2 from the first byte: no HTTP/1.x head to keep
 	}
-	return tapHeads(conn, c.h2c), nil
+	return tapped(conn, err)
 }
 
 // tapped is a connection for HTTP/1.x or HTTP/2, its heads kept as they come (tapHeads), or its error.
@@ -52,7 +52,7 @@ func tapped(conn net.Conn, err error) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tapHeads(conn, false), nil
+	return tapHeads(conn), nil
 }
 
 // dialTLS is http.Transport's DialTLSContext: a TLS connection to an https server (directly or through a

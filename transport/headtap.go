@@ -23,12 +23,10 @@ type headTap struct {
 	head    []byte   // the final head, once read whole
 }
 
-// tapHeads wraps an HTTP/1.x connection in a headTap; an HTTP/2 one (ALPN h2, or h2c) stays as it is, for
-// net/http hands a *tls.Conn that negotiated h2 to HTTP/2, and HTTP/2's heads are no lines to keep.
-func tapHeads(conn net.Conn, h2c bool) net.Conn {
-	if h2c {
-		return conn
-	}
+// tapHeads wraps an HTTP/1.x connection in a headTap; one that negotiated HTTP/2 (ALPN h2) stays as it is,
+// for net/http hands only a *tls.Conn to HTTP/2, and HTTP/2's heads are no lines to keep (h2c is never
+// tapped: see dialPlain).
+func tapHeads(conn net.Conn) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
 		if tc.ConnectionState().NegotiatedProtocol == "h2" {
 			return conn
