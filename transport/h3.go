@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -112,7 +113,8 @@ func dialConnectedQUIC(ctx context.Context, local, addr *net.UDPAddr, tlsCfg *tl
 	if err != nil {
 		return nil, err
 	}
-	conn, err := quic.Dial(ctx, connectedUDP{udp, ipv4.NewPacketConn(udp)}, addr, tlsCfg, qcfg)
+	heard, _ := ctx.Value(quicHeardKey{}).(*atomic.Bool) // raceQUIC's
+	conn, err := quic.Dial(ctx, connectedUDP{udp, ipv4.NewPacketConn(udp), heard}, addr, tlsCfg, qcfg)
 	if err != nil {
 		udp.Close()
 		if errors.Is(err, syscall.ECONNREFUSED) {
@@ -135,19 +137,32 @@ func dialConnectedQUIC(ctx context.Context, local, addr *net.UDPAddr, tlsCfg *tl
 type connectedUDP struct {
 	c     *net.UDPConn
 	batch *ipv4.PacketConn // recvmmsg, as quic-go reads its own sockets
+	heard *atomic.Bool     // set at the first datagram received, when not nil
+}
+
+// got notes a read that returned n datagrams or bytes.
+func (u connectedUDP) got(n int) {
+	if n > 0 && u.heard != nil && !u.heard.Load() {
+		u.heard.Store(true)
+	}
 }
 
 func (u connectedUDP) ReadBatch(ms []ipv4.Message, flags int) (int, error) {
-	return u.batch.ReadBatch(ms, flags)
+	n, err := u.batch.ReadBatch(ms, flags)
+	u.got(n)
+	return n, err
 }
 
 func (u connectedUDP) ReadFrom(b []byte) (int, net.Addr, error) {
 	n, err := u.c.Read(b)
+	u.got(n)
 	return n, u.c.RemoteAddr(), err
 }
 func (u connectedUDP) WriteTo(b []byte, _ net.Addr) (int, error) { return u.c.Write(b) }
 func (u connectedUDP) ReadMsgUDP(b, oob []byte) (int, int, int, *net.UDPAddr, error) {
-	return u.c.ReadMsgUDP(b, oob)
+	n, oobn, flags, addr, err := u.c.ReadMsgUDP(b, oob)
+	u.got(n)
+	return n, oobn, flags, addr, err
 }
 func (u connectedUDP) WriteMsgUDP(b, oob []byte, _ *net.UDPAddr) (int, int, error) {
 	return u.c.WriteMsgUDP(b, oob, nil) // a connected socket takes no address

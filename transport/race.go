@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quic-go/quic-go"
@@ -16,9 +17,14 @@ import (
 
 // quicHeadStart is how long an HTTP/3 attempt (--http3-try, an --alt-svc alternative) has on its own before
 // a TCP connection to the origin is opened beside it: curl's --http3 rule, its happy-eyeballs default of
-// 200 ms (--happy-eyeballs-timeout-ms sets both). Whichever connects first carries the request; a network
-// that drops UDP costs this wait, not the attempt's whole budget.
+// 200 ms (--happy-eyeballs-timeout-ms sets both). Whichever connects first carries the request. As curl's,
+// the head start is halved while the attempt has heard nothing from the server: a network that drops UDP
+// costs 100 ms, not the attempt's whole budget, and a server that answers keeps its 200 ms.
 const quicHeadStart = 200 * time.Millisecond
+
+// quicHeardKey is the context key of an HTTP/3 attempt's *atomic.Bool, set once its socket receives a
+// datagram (connectedUDP).
+type quicHeardKey struct{}
 
 // errTCPFirst is an HTTP/3 attempt given up because the TCP connection raced beside it was ready first.
 var errTCPFirst = errors.New("TCP connected first")
@@ -142,13 +148,15 @@ func (s *spare) discard() {
 	}
 }
 
-// raceQUIC dials QUIC to addr for origin, and, when that has not connected within head, a TCP connection to
-// origin beside it (see spare). QUIC that connects first is the connection; TCP that connects first ends
+// raceQUIC dials QUIC to addr for origin, and, when that has not connected within head (half of it while
+// the server has not been heard from), a TCP connection to origin beside it (see spare). QUIC that connects first is the connection; TCP that connects first ends
 // the attempt with errTCPFirst, and the request's TCP transport takes that connection. An attempt that
 // fails, or runs out of altDialBudget, is an *altDialError either way: the request goes over TCP.
 func (c *connector) raceQUIC(ctx context.Context, origin, addr string, head time.Duration, tlsCfg *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
 	qctx, cancel := context.WithTimeout(ctx, altDialBudget)
 	defer cancel()
+	heard := new(atomic.Bool)
+	qctx = context.WithValue(qctx, quicHeardKey{}, heard)
 	type dialed struct {
 		conn *quic.Conn
 		err  error
@@ -164,12 +172,20 @@ func (c *connector) raceQUIC(ctx context.Context, origin, addr string, head time
 		}
 		return d.conn, nil
 	}
-	timer := time.NewTimer(head)
+	timer := time.NewTimer(head / 2) // curl's soft head start: the server has not been heard from
 	defer timer.Stop()
 	select {
 	case d := <-quicDone:
 		return result(d)
 	case <-timer.C:
+	}
+	if heard.Load() {
+		timer.Reset(head - head/2) // it answers: the rest of the head start
+		select {
+		case d := <-quicDone:
+			return result(d)
+		case <-timer.C:
+		}
 	}
 	s := c.openSpare(ctx, origin)
 	if s == nil {

@@ -224,3 +224,104 @@ func TestQUICRaceAfterRequestEnded(t *testing.T) {
 		t.Errorf("%d TCP connections opened for a request already over", n)
 	}
 }
+
+// While an HTTP/3 attempt has heard nothing from the server, its head start is halved, as curl's "soft"
+// timeout: a network that drops UDP costs half the wait. The TCP connection begins before the whole head
+// start is over.
+func TestQUICRaceSoftHeadStart(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	udpHole(t, hostPort(srv.URL))
+	const head = 2 * time.Second
+	o := Options{Protocol: HTTP3Try, HappyEyeballs: head, TLS: TLSOptions{CACert: ca}, ConnectTimeout: 30 * time.Second}
+	_, rec, err := get(t, newTransport(t, o), srv.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rec.AltSvcMissed; m == nil || m.Reason != errTCPFirst.Error() {
+		t.Fatalf("the attempt: %+v, want one that lost to TCP", m)
+	}
+	if began := rec.Events.ConnectStart.Sub(rec.Events.Start); began >= head {
+		t.Errorf("TCP began connecting %v into the hop: the whole head start of %v, though QUIC heard nothing", began, head)
+	}
+}
+
+// An HTTP/3 attempt that has heard from its server keeps its whole head start: a server that answers
+// slowly (its packets held past half the head start, a datagram sent at once) connects over QUIC, and no
+// TCP connection is opened beside it.
+func TestQUICRaceHeardKeepsHeadStart(t *testing.T) {
+	h3, ca := h3Backend(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			defer c.Close()
+		}
+	}()
+	const head = 3 * time.Second
+	alt := slowUDPRelay(t, hostPort(h3.URL), head*3/4)
+	origin := ln.Addr().String()
+	o := Options{AltSvc: altSvcFile(t, origin, alt), TLS: TLSOptions{CACert: ca}, HappyEyeballs: head, ConnectTimeout: 30 * time.Second}
+	_, rec, err := get(t, newTransport(t, o), "https://"+origin+"/get")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Proto != "HTTP/3.0" || accepted.Load() != 0 {
+		t.Errorf("spoke %s, %d TCP connections opened beside QUIC; want HTTP/3 and none", rec.Proto, accepted.Load())
+	}
+}
+
+// slowUDPRelay relays UDP to server from an address of its own. At the client's first datagram it answers
+// with one of its own (which QUIC drops), then passes the server's datagrams on only once hold has passed
+// since that first one: a server that is there, and slow.
+func slowUDPRelay(t *testing.T, server string, hold time.Duration) string {
+	t.Helper()
+	relay, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := net.Dial("udp", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { relay.Close(); up.Close() })
+	var client atomic.Value
+	released := make(chan struct{})
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, from, err := relay.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			if client.Swap(from) == nil {
+				relay.WriteTo([]byte{0}, from)
+				time.AfterFunc(hold, func() { close(released) })
+			}
+			up.Write(buf[:n])
+		}
+	}()
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, err := up.Read(buf)
+			if err != nil {
+				return
+			}
+			<-released
+			relay.WriteTo(buf[:n], client.Load().(net.Addr))
+		}
+	}()
+	return relay.LocalAddr().String()
+}
