@@ -493,6 +493,9 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		}
 	}
 	args := append([]string{"request", method, url}, flags...)
+	if slices.ContainsFunc(t.urls, encodedQuery) {
+		args = append(args, "--raw-query") // as curl sends it, UTF-8 and all
+	}
 	if t.follow {
 		args = append(args, "--follow")
 	}
@@ -641,6 +644,14 @@ func curlURL(u string) error {
 		return fmt.Errorf("%s: a '%%' in the path begins no escape; curl sends it as it is, which hop cannot: write it as %%25", redact.URL(u))
 	}
 	return nil
+}
+
+// encodedQuery reports whether hop's own rule would percent-encode bytes of a URL's query as typed (UTF-8,
+// '"', '<', '>'), which curl sends as they are.
+func encodedQuery(u string) bool {
+	_, q, ok := strings.Cut(u, "?")
+	q, _, _ = strings.Cut(q, "#")
+	return ok && request.EscapeQuery(q) != q
 }
 
 // isChallenge reports whether a hop flag answers the server's challenge with credentials: curl's --digest

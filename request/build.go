@@ -30,7 +30,7 @@ const (
 // Build turns a Spec into a Request. Every error is a *UsageError naming the offending argument; nothing
 // is sent. Items follow HTTPie 3's rules and the curl-style flags curl's.
 func Build(spec Spec) (*Request, error) {
-	u, err := parseURL(spec.URL, spec.PathAsIs, spec.DefaultScheme)
+	u, err := parseURL(spec.URL, spec.PathAsIs, spec.DefaultScheme, spec.RawQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,10 @@ type Spec struct {
 	// DefaultScheme, when set (HTTPie's --default-scheme: http or https), is the scheme of a URL typed
 	// without one; otherwise loopback hosts and ":PORT" get http and every other host https.
 	DefaultScheme string
+	// RawQuery sends the query's bytes as typed, UTF-8 and all, as curl does (hop curl). Otherwise the bytes
+	// a request line cannot carry (non-ASCII, controls, '"', '<', '>') go percent-encoded, as HTTPie, xh and
+	// browsers send them.
+	RawQuery bool
 
 	Headers   []string // curl -H "Name: value"
 	Data      []Data   // curl -d, --data-raw, --data-binary, --data-urlencode, --json, in the order typed

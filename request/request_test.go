@@ -42,6 +42,8 @@ func TestParseURL(t *testing.T) {
 		{"example.com/100%.jpg?p=1%", "https://example.com/100%25.jpg?p=1%"},
 		{"example.com/a%41%zz", "https://example.com/a%41%25zz"},
 		{" http://example.com/x  ", "http://example.com/x"},
+		// HTTPie and xh send a query's UTF-8 percent-encoded, as browsers do, and '"', '<', '>' too.
+		{"example.com/straße?q=ä&r=\"<x>\"&s=%41", "https://example.com/stra%C3%9Fe?q=%C3%A4&r=%22%3Cx%3E%22&s=%41"},
 	}
 	for _, tt := range tests {
 		u, err := ParseURL(tt.in)
@@ -90,7 +92,7 @@ func TestDefaultScheme(t *testing.T) {
 		{"127.0.0.1/x", "https", "https://127.0.0.1/x"},
 		{"http://example.com", "https", "http://example.com/"},
 	} {
-		u, err := parseURL(tt.in, false, tt.scheme)
+		u, err := parseURL(tt.in, false, tt.scheme, false)
 		if err != nil || u.String() != tt.want {
 			t.Errorf("parseURL(%q, scheme %s) = %v, %v; want %s", tt.in, tt.scheme, u, err, tt.want)
 		}

@@ -13,13 +13,15 @@ import (
 // ParseURL expands hop's URL shorthand and validates the result. An explicit scheme always wins;
 // ":8080/x" means http://localhost:8080/x; "localhost" and loopback addresses mean http://; anything else
 // means https://. Only http and https are accepted. "." and ".." segments of the path are resolved, as curl
-// and HTTPie do. As HTTPie takes them, a space in the path or query goes as %20 and a '%' in the path that
-// begins no escape as %25; a control character is refused.
-func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false, "") }
+// and HTTPie do. As HTTPie takes them, a space in the path or query goes as %20, a byte of the query that a
+// request line cannot carry (non-ASCII, '"', '<', '>') percent-encoded, and a '%' in the path that begins
+// no escape as %25; a control character is refused.
+func ParseURL(raw string) (*url.URL, error) { return parseURL(raw, false, "", false) }
 
-// parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is), and, when
-// scheme is set (HTTPie's --default-scheme), that scheme for every URL typed without one.
-func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
+// parseURL is ParseURL, with the path's dot segments kept as typed when asIs (--path-as-is), when scheme is
+// set (HTTPie's --default-scheme) that scheme for every URL typed without one, and the query's bytes as
+// typed (but for spaces) when rawQuery (hop curl, as curl sends them).
+func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, error) {
 	// A URL that cannot be used is echoed in the error, its password hidden.
 	bad := func(format string, a ...any) error { return usageErrorf(redact.URL(raw), format, a...) }
 	// Spaces around a pasted URL are not part of it (WHATWG's URL parser drops them, as xh does).
@@ -94,8 +96,13 @@ func parseURL(raw string, asIs bool, scheme string) (*url.URL, error) {
 		u.Path = "/"
 	}
 	// A space in the path or query is sent as %20, as HTTPie, xh and browsers send it (Go escapes the
-	// path's; the query it keeps raw, and a raw space would end the request line's target).
-	u.RawQuery = strings.ReplaceAll(u.RawQuery, " ", "%20")
+	// path's; the query it keeps raw, and a raw space would end the request line's target). So is the rest
+	// of what HTTPie and xh percent-encode in a query: UTF-8 (q=ä is q=%C3%A4), '"', '<' and '>'.
+	if rawQuery {
+		u.RawQuery = strings.ReplaceAll(u.RawQuery, " ", "%20")
+	} else {
+		u.RawQuery = EscapeQuery(u.RawQuery)
+	}
 	if p := u.EscapedPath(); strings.Contains(p, ".") && !asIs {
 		// /a/../b/./c is /b/c, as curl and HTTPie send it.
 		clean := removeDotSegments(p)
