@@ -416,6 +416,7 @@ func TestHostileHTTP3Server(t *testing.T) {
 		{[]string{"get", "/close"}, 1, `127.0.0.1 closed the connection without answering (HTTP/3 H3_EXCESSIVE_LOAD: go away \x1b[31mnow)`, ""},
 		{[]string{"get", "/reset-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
 		{[]string{"get", "/close-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
+		{[]string{"get", "/hints"}, 1, "127.0.0.1 sent more than 5 informational (1xx) responses without a final one; refused (quic-go's HTTP/3 limit)", ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := []string{"--http3", "--cacert", ca}

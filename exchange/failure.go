@@ -137,6 +137,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(Protocol, waiting, err, "%s sent %v; refused", host, trace.ErrTooManyInformational)
 		e.Host = host
 		return e
+	case strings.Contains(err.Error(), "http3: too many 1xx informational responses"):
+		// quic-go's own bound, below hop's (trace.MaxInformational), untyped: matched on its words.
+		e := failure(Protocol, waiting, err, "%s sent more than %d informational (1xx) responses without a final one; refused (quic-go's HTTP/3 limit)", host, quicMaxInformational)
+		e.Host = host
+		return e
 	case errors.As(err, &changed):
 		return failure(Other, waiting, err, "%v", changed)
 	case errors.As(err, &refusal):
@@ -547,6 +552,10 @@ func answeredInTLS(err error) bool {
 	line, _ = strconv.Unquote(line)
 	return len(line) >= 3 && line[0] >= 20 && line[0] <= 23 && line[1] == 3
 }
+
+// quicMaxInformational is how many 1xx responses quic-go's HTTP/3 client takes before the final one (its
+// max1xxResponses).
+const quicMaxInformational = 5
 
 // notH2C recognises an HTTP/1.1 answer to HTTP/2 with prior knowledge (--http2 on http://): the HTTP/2
 // framer reads the status line as an oversized frame, and depending on timing net/http reports that, or

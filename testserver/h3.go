@@ -3,6 +3,8 @@ package testserver
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -69,6 +71,7 @@ type quicConnKey struct{}
 //	/reset-body  200 promising 100 bytes, 8 of them, then the stream is reset (H3_INTERNAL_ERROR)
 //	/close       the connection is closed with H3_EXCESSIVE_LOAD and a message holding an escape
 //	/close-body  200 promising 100 bytes, 8 of them, then the connection is closed (H3_INTERNAL_ERROR)
+//	/hints       8 × 103 Early Hints, then 200: more than quic-go's client takes (5)
 //
 // Serve it with ServeHTTP3.
 func HostileHTTP3() http.Handler {
@@ -104,5 +107,13 @@ func HostileHTTP3() http.Handler {
 		closeConn(r, http3.ErrCodeExcessiveLoad, "go away \x1b[31mnow")
 	})
 	mux.HandleFunc("/close-body", func(w http.ResponseWriter, r *http.Request) { partial(w); closeConn(r, http3.ErrCodeInternalError, "") })
+	mux.HandleFunc("/hints", func(w http.ResponseWriter, r *http.Request) {
+		for i := range 8 {
+			w.Header().Set("Link", fmt.Sprintf("</%d.css>; rel=preload", i))
+			w.WriteHeader(http.StatusEarlyHints)
+		}
+		w.Header().Del("Link")
+		io.WriteString(w, "ok\n")
+	})
 	return mux
 }
