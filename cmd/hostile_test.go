@@ -416,6 +416,8 @@ func TestHostileHTTP3Server(t *testing.T) {
 		{[]string{"get", "/close"}, 1, `127.0.0.1 closed the connection without answering (HTTP/3 H3_EXCESSIVE_LOAD: go away \x1b[31mnow)`, ""},
 		{[]string{"get", "/reset-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
 		{[]string{"get", "/close-body"}, 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/3 H3_INTERNAL_ERROR)", "partial\n"},
+		{[]string{"get", "/long"}, 18, "the response body ended early or is malformed: 127.0.0.1 sent more body than its Content-Length said (HTTP/3)", "01234"},
+		{[]string{"get", "/lengths"}, 1, "127.0.0.1 sent a malformed response, refused: HTTP/3 contradicting content lengths (5 and 6)", ""},
 		{[]string{"get", "/hints"}, 1, "127.0.0.1 sent more than 5 informational (1xx) responses without a final one; refused (quic-go's HTTP/3 limit)", ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -72,6 +72,8 @@ type quicConnKey struct{}
 //	/close       the connection is closed with H3_EXCESSIVE_LOAD and a message holding an escape
 //	/close-body  200 promising 100 bytes, 8 of them, then the connection is closed (H3_INTERNAL_ERROR)
 //	/hints       8 × 103 Early Hints, then 200: more than quic-go's client takes (5)
+//	/long        200 promising 5 bytes, sending 10
+//	/lengths     two Content-Length fields that disagree (5 and 6)
 //
 // Serve it with ServeHTTP3.
 func HostileHTTP3() http.Handler {
@@ -107,6 +109,18 @@ func HostileHTTP3() http.Handler {
 		closeConn(r, http3.ErrCodeExcessiveLoad, "go away \x1b[31mnow")
 	})
 	mux.HandleFunc("/close-body", func(w http.ResponseWriter, r *http.Request) { partial(w); closeConn(r, http3.ErrCodeInternalError, "") })
+	mux.HandleFunc("/long", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5")
+		w.WriteHeader(http.StatusOK)
+		s := stream(w)
+		s.Write([]byte("0123456789"))
+		s.Close()
+	})
+	mux.HandleFunc("/lengths", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Length"] = []string{"5", "6"}
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "01234")
+	})
 	mux.HandleFunc("/hints", func(w http.ResponseWriter, r *http.Request) {
 		for i := range 8 {
 			w.Header().Set("Link", fmt.Sprintf("</%d.css>; rel=preload", i))

@@ -45,7 +45,10 @@ func inWords(err error, host string) error {
 		}
 		return &PeerError{Host: host, Did: did, Code: code, err: err}
 	}
-	msg := err.Error() // net/http's HTTP/2 errors are not exported: matched on their wording
+	msg := err.Error() // net/http's HTTP/2 errors and quic-go's errTooMuchData are not exported: matched on their wording
+	if msg == "peer sent too much data" {
+		return &overLengthError{host: host, err: err}
+	}
 	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
 		if _, rest, ok = strings.Cut(rest, "; "); ok {
 			if code, ok := strings.CutSuffix(rest, "; received from peer"); ok {
@@ -78,3 +81,14 @@ func (b wordedBody) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// overLengthError is quic-go's "peer sent too much data": an HTTP/3 body longer than its Content-Length.
+type overLengthError struct {
+	host string
+	err  error
+}
+
+func (e *overLengthError) Error() string {
+	return e.host + " sent more body than its Content-Length said (HTTP/3)"
+}
+func (e *overLengthError) Unwrap() error { return e.err }
