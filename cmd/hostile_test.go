@@ -372,6 +372,8 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/rst-body", 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/2 INTERNAL_ERROR)", "partial\n"},
 		{"/goaway-body", 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/2 GOAWAY INTERNAL_ERROR)", "partial\n"},
 		{"/short-body", 18, "the response body ended early or is malformed: unexpected EOF", "partial\n"},
+		{"/long-body", 18, "the response body ended early or is malformed: 127.0.0.1 sent more body than its Content-Length said (HTTP/2)", "01234"},
+		{"/lengths", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 contradicting Content-Length fields (5 and 6)", ""},
 		{"/no-status", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 missing status pseudo header", ""},
 		{"/bad-hpack", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: COMPRESSION_ERROR", ""},
 		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},

@@ -115,6 +115,14 @@ func (s *RawH2) serve(c net.Conn) {
 					fr.WriteGoAway(id, http2.ErrCodeInternal, nil)
 					return
 				}
+			case path == "/long-body":
+				if err = writeHead(fr, id, false, ":status", "200", "content-length", "5"); err == nil {
+					err = fr.WriteData(id, true, []byte("0123456789"))
+				}
+			case path == "/lengths":
+				if err = writeHead(fr, id, false, ":status", "200", "content-length", "5", "content-length", "6"); err == nil {
+					err = fr.WriteData(id, true, []byte("01234"))
+				}
 			case path == "/no-status":
 				err = writeHead(fr, id, true, "content-type", "text/plain")
 			case path == "/bad-hpack":

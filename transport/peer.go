@@ -2,7 +2,9 @@ package transport
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -45,9 +47,12 @@ func inWords(err error, host string) error {
 		}
 		return &PeerError{Host: host, Did: did, Code: code, err: err}
 	}
-	msg := err.Error() // net/http's HTTP/2 errors and quic-go's errTooMuchData are not exported: matched on their wording
-	if msg == "peer sent too much data" {
-		return &overLengthError{host: host, err: err}
+	msg := err.Error() // net/http's HTTP/2 errors and quic-go's are not exported: matched on their wording
+	switch msg {
+	case "peer sent too much data":
+		return &overLengthError{host: host, proto: "HTTP/3", err: err}
+	case "net/http: server replied with more than declared Content-Length; truncated":
+		return &overLengthError{host: host, proto: "HTTP/2", err: err}
 	}
 	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
 		if _, rest, ok = strings.Cut(rest, "; "); ok {
@@ -82,13 +87,27 @@ func (b wordedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// overLengthError is quic-go's "peer sent too much data": an HTTP/3 body longer than its Content-Length.
+// overLengthError is a body longer than its Content-Length, which HTTP/2 and HTTP/3 frame apart from it
+// (HTTP/1.1 reads no further than the length).
 type overLengthError struct {
-	host string
-	err  error
+	host, proto string
+	err         error
 }
 
 func (e *overLengthError) Error() string {
-	return e.host + " sent more body than its Content-Length said (HTTP/3)"
+	return e.host + " sent more body than its Content-Length said (" + e.proto + ")"
 }
 func (e *overLengthError) Unwrap() error { return e.err }
+
+// lengthsAgree refuses a response whose Content-Length fields disagree, as net/http refuses it over
+// HTTP/1.1 and quic-go over HTTP/3; net/http's HTTP/2 takes it (the frames, not the field, end the body),
+// curl's (nghttp2) does not.
+func lengthsAgree(resp *http.Response) error {
+	vs := resp.Header.Values("Content-Length")
+	for _, v := range vs[min(1, len(vs)):] {
+		if strings.TrimSpace(v) != strings.TrimSpace(vs[0]) {
+			return fmt.Errorf("HTTP/%d contradicting Content-Length fields (%s and %s)", resp.ProtoMajor, vs[0], v)
+		}
+	}
+	return nil
+}

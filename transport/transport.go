@@ -206,6 +206,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, inWords(err, req.URL.Hostname())
 	}
+	if err := lengthsAgree(resp); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
 	if resp.Body != http.NoBody { // a body-less response stays recognisable (trace ends its dump on it)
 		resp.Body = wordedBody{resp.Body, req.URL.Hostname()}
 	}
