@@ -273,7 +273,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 		if c.Options.LimitRate > 0 {
 			resp.Body = throttle(ctx, resp.Body, c.Options.LimitRate)
 		}
-		resp.Body = &checkedBody{ReadCloser: resp.Body, ctx: ctx, client: c, hop: th}
+		resp.Body = &checkedBody{ReadCloser: resp.Body, ctx: ctx, client: c, hop: th, length: resp.ContentLength}
 		ex.Hops = append(ex.Hops, hop)
 		if obs.Hop != nil {
 			obs.Hop(hop)
@@ -432,14 +432,23 @@ type checkedBody struct {
 	ctx    context.Context
 	client *Client
 	hop    *trace.Hop
+	length int64 // the Content-Length; -1 when the head gave none
 }
 
 func (b *checkedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
 		cause := err
-		err = b.client.classify(b.ctx, err, b.hop.Snapshot())
-		if c := ClassOf(err); c != Timeout && c != Interrupted {
+		rec := b.hop.Snapshot()
+		err = b.client.classify(b.ctx, err, rec)
+		switch c := ClassOf(err); {
+		case c == Timeout || c == Interrupted:
+		case errors.Is(cause, io.ErrUnexpectedEOF) && b.length > 0:
+			// curl: "transfer closed with 90 bytes remaining to read".
+			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s sent %d of the %d bytes its Content-Length promised", rec.Host, rec.BodyBytes, b.length)
+		case errors.Is(cause, io.ErrUnexpectedEOF):
+			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
+		default:
 			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %v", cause)
 		}
 	}

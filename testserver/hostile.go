@@ -36,6 +36,7 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/status/{code}", oddStatus)
 	mux.HandleFunc("/hostile/many-headers", manyHeaders)
 	mux.HandleFunc("/hostile/transfer-coding", transferCoding)
+	mux.HandleFunc("/hostile/cut-chunked", cutChunked)
 	mux.HandleFunc("/hostile/http09", http09)
 	mux.HandleFunc("/hostile/json/{kind}", hostileJSON)
 	mux.HandleFunc("/hostile/text-escapes", textEscapes)
@@ -204,6 +205,13 @@ func manyHeaders(w http.ResponseWriter, _ *http.Request) {
 func transferCoding(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) {
 		bw.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+	})
+}
+
+// cutChunked sends one chunk of a chunked body and closes the connection, its last chunk never sent.
+func cutChunked(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) {
+		bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
 	})
 }
 
