@@ -241,6 +241,12 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if req.URL.Scheme != "https" {
 			return nil, optionErrorf("--http3", "HTTP/3 needs an https:// URL, not %s://", req.URL.Scheme)
 		}
+		if p := t.conn.proxies.forTarget(req.URL); p != nil {
+			// --proxy is refused with --http3 before anything is sent; a *_PROXY variable is one only for the
+			// URLs it covers. Going round it over UDP would leave the proxy a network asked for.
+			return nil, &unusable{optionErrorf("--http3", "the proxy %s (from the *_PROXY variables) is set for %s, and HTTP/3 does not go through proxies: add --noproxy %s to go direct, or drop --http3",
+				p.Redacted(), req.URL.Hostname(), req.URL.Hostname())}
+		}
 		return t.h3.RoundTrip(req)
 	}
 	if t.try != nil && req.URL.Scheme == "https" {
