@@ -577,6 +577,17 @@ func protocolError(err error, host, waiting string) *Error {
 	if _, what, ok := strings.Cut(msg, "malformed response from server: "); ok {
 		return malformed(host, waiting, err, "HTTP/2 "+what) // a stream error of net/http's own: a head without :status, say
 	}
+	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
+		// net/http's HTTP/2 reset a stream whose frames broke the protocol ("stream error: stream ID 1;
+		// PROTOCOL_ERROR; invalid header field name ..."); a reset the server sent is a PeerError by now.
+		if _, rest, ok = strings.Cut(rest, "; "); ok {
+			code, detail, _ := strings.Cut(rest, "; ")
+			if detail != "" {
+				code += ": " + detail
+			}
+			return malformed(host, waiting, err, "HTTP/2 "+code)
+		}
+	}
 	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
 		return malformed(host, waiting, err, "HTTP/3 "+rest) // quic-go's words for a head over hop's limit
 	}

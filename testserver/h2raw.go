@@ -24,6 +24,11 @@ import (
 //	/goaway-body   200 promising 100 bytes, 8 of them, then a GOAWAY that took the stream, and close
 //	/short-body    200 promising 100 bytes, and the stream ends after 8 of them
 //	/no-status     response headers without :status
+//	/informs-end   a 103 that ends the stream
+//	/upper-name    a field name in upper case
+//	/data-first    DATA before any HEADERS
+//	/long-body     200 promising 5 bytes, sending 10
+//	/lengths       two Content-Length fields that disagree (5 and 6)
 //	/bad-hpack     a header block that does not decode
 //	/push          a PUSH_PROMISE, which the client has disabled
 //	/continuation  a header block never ended: CONTINUATION frames until the client gives up
@@ -123,6 +128,12 @@ func (s *RawH2) serve(c net.Conn) {
 				if err = writeHead(fr, id, false, ":status", "200", "content-length", "5", "content-length", "6"); err == nil {
 					err = fr.WriteData(id, true, []byte("01234"))
 				}
+			case path == "/informs-end":
+				err = writeHead(fr, id, true, ":status", "103", "link", "</a>") // a 1xx may not end the stream
+			case path == "/upper-name":
+				err = writeHead(fr, id, true, ":status", "200", "X-Upper", "1") // HTTP/2 names are lower case
+			case path == "/data-first":
+				err = fr.WriteData(id, true, []byte("ok\n")) // a body before any head
 			case path == "/no-status":
 				err = writeHead(fr, id, true, "content-type", "text/plain")
 			case path == "/bad-hpack":
