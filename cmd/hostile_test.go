@@ -378,6 +378,7 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/informs-end", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 PROTOCOL_ERROR: 1xx informational response with END_STREAM flag", ""},
 		{"/upper-name", 1, `127.0.0.1 sent a malformed response, refused: HTTP/2 PROTOCOL_ERROR: invalid header field name "X-Upper"`, ""},
 		{"/data-first", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 PROTOCOL_ERROR", ""},
+		{"/trailer-status", 18, "the response body ended early or is malformed: 127.0.0.1 broke HTTP/2 (connection error: PROTOCOL_ERROR)", "ok\n"},
 		{"/bad-hpack", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: COMPRESSION_ERROR", ""},
 		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/continuation", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},

@@ -5,6 +5,7 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -449,7 +450,8 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 		case errors.Is(cause, io.ErrUnexpectedEOF):
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
 		default:
-			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %v", cause)
+			what := cmp.Or(bodyBroken(rec.Host, cause.Error()), cause.Error())
+			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %s", what)
 		}
 	}
 	return n, err

@@ -553,6 +553,36 @@ func answeredInTLS(err error) bool {
 	return len(line) >= 3 && line[0] >= 20 && line[0] <= 23 && line[1] == 3
 }
 
+// h2StreamError reads net/http's words for an HTTP/2 stream its client reset because the server's frames
+// broke the protocol ("stream error: stream ID 1; PROTOCOL_ERROR; invalid header field name ..."): the
+// code and what it says, "PROTOCOL_ERROR: invalid header field name ...". A reset the server sent is a
+// PeerError by then (transport words it).
+func h2StreamError(msg string) (string, bool) {
+	_, rest, ok := strings.Cut(msg, "stream error: stream ID ")
+	if !ok {
+		return "", false
+	}
+	if _, rest, ok = strings.Cut(rest, "; "); !ok {
+		return "", false
+	}
+	code, detail, _ := strings.Cut(rest, "; ")
+	if detail != "" {
+		code += ": " + detail
+	}
+	return code, true
+}
+
+// bodyBroken words what net/http's HTTP/2 says of a body whose frames broke the protocol, or "".
+func bodyBroken(host, msg string) string {
+	if code, ok := h2StreamError(msg); ok {
+		return host + " broke HTTP/2 (" + code + ")"
+	}
+	if strings.HasPrefix(msg, "connection error: ") {
+		return host + " broke HTTP/2 (" + msg + ")"
+	}
+	return ""
+}
+
 // quicMaxInformational is how many 1xx responses quic-go's HTTP/3 client takes before the final one (its
 // max1xxResponses).
 const quicMaxInformational = 5
@@ -577,16 +607,8 @@ func protocolError(err error, host, waiting string) *Error {
 	if _, what, ok := strings.Cut(msg, "malformed response from server: "); ok {
 		return malformed(host, waiting, err, "HTTP/2 "+what) // a stream error of net/http's own: a head without :status, say
 	}
-	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
-		// net/http's HTTP/2 reset a stream whose frames broke the protocol ("stream error: stream ID 1;
-		// PROTOCOL_ERROR; invalid header field name ..."); a reset the server sent is a PeerError by now.
-		if _, rest, ok = strings.Cut(rest, "; "); ok {
-			code, detail, _ := strings.Cut(rest, "; ")
-			if detail != "" {
-				code += ": " + detail
-			}
-			return malformed(host, waiting, err, "HTTP/2 "+code)
-		}
+	if code, ok := h2StreamError(msg); ok {
+		return malformed(host, waiting, err, "HTTP/2 "+code)
 	}
 	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
 		return malformed(host, waiting, err, "HTTP/3 "+rest) // quic-go's words for a head over hop's limit

@@ -27,6 +27,7 @@ import (
 //	/informs-end   a 103 that ends the stream
 //	/upper-name    a field name in upper case
 //	/data-first    DATA before any HEADERS
+//	/trailer-status  200 and a body, then trailers holding :status
 //	/long-body     200 promising 5 bytes, sending 10
 //	/lengths       two Content-Length fields that disagree (5 and 6)
 //	/bad-hpack     a header block that does not decode
@@ -132,6 +133,12 @@ func (s *RawH2) serve(c net.Conn) {
 				err = writeHead(fr, id, true, ":status", "103", "link", "</a>") // a 1xx may not end the stream
 			case path == "/upper-name":
 				err = writeHead(fr, id, true, ":status", "200", "X-Upper", "1") // HTTP/2 names are lower case
+			case path == "/trailer-status":
+				if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+					if err = fr.WriteData(id, false, []byte("ok\n")); err == nil {
+						err = writeHead(fr, id, true, ":status", "500") // a pseudo field in trailers
+					}
+				}
 			case path == "/data-first":
 				err = fr.WriteData(id, true, []byte("ok\n")) // a body before any head
 			case path == "/no-status":
