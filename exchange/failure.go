@@ -572,8 +572,17 @@ func h2StreamError(msg string) (string, bool) {
 	return code, true
 }
 
-// bodyBroken words what net/http's HTTP/2 says of a body whose frames broke the protocol, or "".
+// chunkingWords are net/http's words for an HTTP/1.1 chunked body that breaks its encoding.
+var chunkingWords = []string{"chunked encoding", "chunk length", "chunked line", "header line too long"}
+
+// bodyBroken words what net/http says of a body that broke HTTP/1.1's chunked encoding or HTTP/2's
+// framing, or is "".
 func bodyBroken(host, msg string) string {
+	for _, w := range chunkingWords {
+		if strings.Contains(msg, w) {
+			return host + " broke the chunked encoding (" + msg + ")"
+		}
+	}
 	if code, ok := h2StreamError(msg); ok {
 		return host + " broke HTTP/2 (" + code + ")"
 	}
