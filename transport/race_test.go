@@ -33,6 +33,29 @@ func udpHole(t *testing.T, addr string) string {
 	return hole.LocalAddr().String()
 }
 
+// countingListener is a TCP port on loopback that counts the connections opened to it and closes each at
+// once: an origin that must not be dialled.
+func countingListener(t *testing.T) (string, *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	accepted := new(atomic.Int32)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	return ln.Addr().String(), accepted
+}
+
 // altSvcFile is an --alt-svc cache sending origin's requests to the HTTP/3 alternative alt.
 func altSvcFile(t *testing.T, origin, alt string) string {
 	t.Helper()
@@ -194,28 +217,13 @@ func heldUDPRelay(t *testing.T, server string, open <-chan struct{}) string {
 // attempt running on quic-go's goroutine; the TCP connection it would race is then not opened, for nobody
 // would take or close it.
 func TestQUICRaceAfterRequestEnded(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	udpHole(t, ln.Addr().String())
+	origin, accepted := countingListener(t)
+	udpHole(t, origin)
 	const head = 300 * time.Millisecond
 	tr := newTransport(t, Options{Protocol: HTTP3Try, HappyEyeballs: head, ConnectTimeout: 30 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), head/6)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", "https://"+ln.Addr().String()+"/", nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", "https://"+origin+"/", nil)
 	if _, _, err := trace.RoundTrip(tr, req); err == nil {
 		t.Fatal("a request out of time was answered")
 	}
@@ -253,25 +261,9 @@ func TestQUICRaceSoftHeadStart(t *testing.T) {
 // TCP connection is opened beside it.
 func TestQUICRaceHeardKeepsHeadStart(t *testing.T) {
 	h3, ca := h3Backend(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			defer c.Close()
-		}
-	}()
+	origin, accepted := countingListener(t)
 	const head = 3 * time.Second
 	alt := slowUDPRelay(t, hostPort(h3.URL), head*3/4)
-	origin := ln.Addr().String()
 	o := Options{AltSvc: altSvcFile(t, origin, alt), TLS: TLSOptions{CACert: ca}, HappyEyeballs: head, ConnectTimeout: 30 * time.Second}
 	_, rec, err := get(t, newTransport(t, o), "https://"+origin+"/get")
 	if err != nil {
