@@ -147,7 +147,7 @@ func TestQUICRaceQUICFirst(t *testing.T) {
 		}
 		closed <- err
 	}()
-	alt := heldUDPRelay(t, hostPort(h3.URL), accepted)
+	alt := udpRelay(t, hostPort(h3.URL), false, accepted, nil) // nothing reaches QUIC's server before TCP's accept
 	origin := ln.Addr().String()
 	o := Options{AltSvc: altSvcFile(t, origin, alt), TLS: TLSOptions{CACert: ca},
 		HappyEyeballs: time.Millisecond, ConnectTimeout: 30 * time.Second}
@@ -167,50 +167,6 @@ func TestQUICRaceQUICFirst(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Error("the TCP connection raced beside QUIC was left open")
 	}
-}
-
-// heldUDPRelay relays UDP to server from an address of its own, sending nothing on until open is closed
-// (or 10 s have passed).
-func heldUDPRelay(t *testing.T, server string, open <-chan struct{}) string {
-	t.Helper()
-	relay, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	up, err := net.Dial("udp", server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { relay.Close(); up.Close() })
-	var client atomic.Value
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := relay.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			client.Store(from)
-			select {
-			case <-open:
-			case <-time.After(10 * time.Second):
-			}
-			up.Write(buf[:n])
-		}
-	}()
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, err := up.Read(buf)
-			if err != nil {
-				return
-			}
-			if to, ok := client.Load().(net.Addr); ok {
-				relay.WriteTo(buf[:n], to)
-			}
-		}
-	}()
-	return relay.LocalAddr().String()
 }
 
 // A request that ends before its HTTP/3 attempt's head start is over (cancelled, out of time) leaves the
@@ -263,7 +219,7 @@ func TestQUICRaceHeardKeepsHeadStart(t *testing.T) {
 	h3, ca := h3Backend(t)
 	origin, accepted := countingListener(t)
 	const head = 3 * time.Second
-	alt := slowUDPRelay(t, hostPort(h3.URL), head*3/4)
+	alt := udpRelay(t, hostPort(h3.URL), true, nil, after(head*3/4)) // heard at once, answered late
 	o := Options{AltSvc: altSvcFile(t, origin, alt), TLS: TLSOptions{CACert: ca}, HappyEyeballs: head, ConnectTimeout: 30 * time.Second}
 	_, rec, err := get(t, newTransport(t, o), "https://"+origin+"/get")
 	if err != nil {
@@ -274,10 +230,10 @@ func TestQUICRaceHeardKeepsHeadStart(t *testing.T) {
 	}
 }
 
-// slowUDPRelay relays UDP to server from an address of its own. At the client's first datagram it answers
-// with one of its own (which QUIC drops), then passes the server's datagrams on only once hold has passed
-// since that first one: a server that is there, and slow.
-func slowUDPRelay(t *testing.T, server string, hold time.Duration) string {
+// udpRelay relays UDP to server from an address of its own. Datagrams go on to the server once toServer is
+// closed, and back to the client once toClient is (nil: at once; 10 s at most); with hello, the relay
+// answers the client's first datagram with one of its own, which QUIC drops: a server that is there.
+func udpRelay(t *testing.T, server string, hello bool, toServer, toClient <-chan struct{}) string {
 	t.Helper()
 	relay, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -288,8 +244,15 @@ func slowUDPRelay(t *testing.T, server string, hold time.Duration) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { relay.Close(); up.Close() })
+	wait := func(gate <-chan struct{}) {
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-time.After(10 * time.Second):
+			}
+		}
+	}
 	var client atomic.Value
-	released := make(chan struct{})
 	go func() {
 		buf := make([]byte, 65536)
 		for {
@@ -297,10 +260,10 @@ func slowUDPRelay(t *testing.T, server string, hold time.Duration) string {
 			if err != nil {
 				return
 			}
-			if client.Swap(from) == nil {
+			if client.Swap(from) == nil && hello {
 				relay.WriteTo([]byte{0}, from)
-				time.AfterFunc(hold, func() { close(released) })
 			}
+			wait(toServer)
 			up.Write(buf[:n])
 		}
 	}()
@@ -311,9 +274,18 @@ func slowUDPRelay(t *testing.T, server string, hold time.Duration) string {
 			if err != nil {
 				return
 			}
-			<-released
-			relay.WriteTo(buf[:n], client.Load().(net.Addr))
+			wait(toClient)
+			if to, ok := client.Load().(net.Addr); ok {
+				relay.WriteTo(buf[:n], to)
+			}
 		}
 	}()
 	return relay.LocalAddr().String()
+}
+
+// after is a channel closed once d has passed.
+func after(d time.Duration) <-chan struct{} {
+	c := make(chan struct{})
+	time.AfterFunc(d, func() { close(c) })
+	return c
 }
