@@ -80,6 +80,9 @@ type Record struct {
 	// HeadOrder is the names of the final response's header fields in the order received, as the server
 	// wrote them (HTTP/1.x; nil over HTTP/2 and HTTP/3, whose fields net/http keeps no order of).
 	HeadOrder []string
+	// HeadBegun is the first bytes of a response head that came and never ended or could not be read
+	// (HTTP/1.x; at most 128): what a server that speaks no HTTP, SSH or SMTP, sent instead. Nil else.
+	HeadBegun []byte
 	// AltSvcMissed is the HTTP/3 attempt (an --alt-svc alternative, or --http3-try's) made first over QUIC
 	// and not reached; nil when none was.
 	AltSvcMissed *Missed
@@ -145,7 +148,7 @@ type Hop struct {
 	ownTLS bool // the dialer reported the handshake itself; the transport's TLS hooks are ignored
 	// head reads the response heads as received so far (the 1xx ones, then the final one), from a
 	// connection that keeps them (HTTP/1.x); nil else.
-	head       func() (informs [][]byte, final []byte)
+	head       func() (informs [][]byte, final, begun []byte)
 	informKept int      // bytes of 1xx fields kept in rec.Informs
 	dump       *dumping // what the context's Dump is told; nil without one
 }
@@ -242,7 +245,7 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 						r.TLS = &cs
 					}
 					if hr, ok := c.(interface {
-						RecordHead() func() ([][]byte, []byte)
+						RecordHead() func() ([][]byte, []byte, []byte)
 					}); ok {
 						h.head = hr.RecordHead() // an HTTP/1.x connection keeps the heads as they come
 					}
@@ -282,7 +285,7 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 func (h *Hop) inform(i, code int, header http.Header) Inform {
 	in := Inform{Code: code, Status: strconv.Itoa(code) + " " + http.StatusText(code), Header: header}
 	if h.head != nil {
-		if informs, _ := h.head(); i < len(informs) {
+		if informs, _, _ := h.head(); i < len(informs) {
 			line, _, _ := strings.Cut(string(informs[i]), "\n")
 			_, status, _ := strings.Cut(strings.TrimSuffix(line, "\r"), " ")
 			if rest, ok := strings.CutPrefix(status, strconv.Itoa(code)); ok && (rest == "" || rest[0] == ' ') {
@@ -328,7 +331,14 @@ func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Ho
 // transfer is stamped by whoever drains it.
 func (h *Hop) finish(resp *http.Response, err error) {
 	if err != nil {
-		h.stamp(func(r *Record, _ time.Time) { r.Err = err })
+		h.mu.Lock()
+		readHead := h.head
+		h.mu.Unlock()
+		var begun []byte
+		if readHead != nil {
+			_, _, begun = readHead()
+		}
+		h.stamp(func(r *Record, _ time.Time) { r.Err, r.HeadBegun = err, begun })
 		return
 	}
 	var order []string
@@ -336,7 +346,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 	readHead := h.head
 	h.mu.Unlock()
 	if readHead != nil {
-		_, final := readHead()
+		_, final, _ := readHead()
 		order = fieldNames(final)
 	}
 	h.stamp(func(r *Record, _ time.Time) {

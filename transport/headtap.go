@@ -87,18 +87,26 @@ func (t *headTap) take(p []byte) {
 }
 
 // RecordHead starts keeping the next response head read, and returns what reads what has come of it so far:
-// the informational (1xx) heads read whole, in order, and the final head (nil before it has come).
-func (t *headTap) RecordHead() func() (informs [][]byte, head []byte) {
+// the informational (1xx) heads read whole, in order, the final head (nil before it has come), and the
+// first bytes (up to maxBegun) of a head begun and not ended: what a server that speaks no HTTP sent.
+func (t *headTap) RecordHead() func() (informs [][]byte, head, begun []byte) {
 	t.mu.Lock()
 	t.buf, t.from, t.scanned, t.informs, t.head = nil, 0, 0, nil, nil
 	t.on.Store(true)
 	t.mu.Unlock()
-	return func() ([][]byte, []byte) {
+	return func() ([][]byte, []byte, []byte) {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		return t.informs, t.head
+		var begun []byte
+		if t.head == nil && t.from < len(t.buf) {
+			begun = bytes.Clone(t.buf[t.from:min(len(t.buf), t.from+maxBegun)])
+		}
+		return t.informs, t.head, begun
 	}
 }
+
+// maxBegun bounds the bytes of an unfinished head that a tap gives back: enough for a greeting's first line.
+const maxBegun = 128
 
 // headEnd returns the length of the head at the start of b, its empty line included (CRLF or a bare LF
 // ending each line, as net/http takes them), or -1 when b does not hold a whole one. b's first scanned bytes

@@ -172,7 +172,7 @@ func BenchmarkHeadTapDrip(b *testing.B) {
 		for i := range head {
 			t.take(head[i : i+1])
 		}
-		if _, h := read(); len(h) != len(head) {
+		if _, h, _ := read(); len(h) != len(head) {
 			b.Fatalf("kept %d bytes of %d", len(h), len(head))
 		}
 	}
