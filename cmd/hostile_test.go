@@ -778,3 +778,49 @@ func TestClientKeyTheServerCannotTake(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherProtocols: a port whose server speaks first in another protocol (SSH on 22, SMTP on 25) is named
+// by its greeting, for http:// (net/http read it as a malformed status line), https:// and hop cert (the
+// TLS handshake read it as a record), where hop said "malformed HTTP status code" or Go's "first record
+// does not look like a TLS handshake".
+func TestOtherProtocols(t *testing.T) {
+	for _, c := range []struct{ greeting, protocol string }{
+		{"SSH-2.0-OpenSSH_9.2p1 Debian-2", "SSH"},
+		{"220 mail.example.com ESMTP Postfix", "SMTP or FTP"},
+	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer conn.Close()
+					io.WriteString(conn, c.greeting+"\r\n")
+					conn.Read(make([]byte, 4096))
+					io.WriteString(conn, "Protocol mismatch.\r\n")
+				}()
+			}
+		}()
+		addr := ln.Addr().String()
+		for _, w := range []struct {
+			args []string
+			code int
+			line string
+		}{
+			{[]string{"get", "http://" + addr + "/"}, 1, fmt.Sprintf("127.0.0.1 answered in %s, not HTTP: %q (is the port right?)", c.protocol, c.greeting)},
+			{[]string{"get", "https://" + addr + "/"}, 35, "TLS handshake with 127.0.0.1 failed: it answered in " + c.protocol + ", not TLS (is the port right?)"},
+			{[]string{"cert", addr}, 35, "TLS handshake with 127.0.0.1 failed: it answered in " + c.protocol + ", not TLS (is the port right?)"},
+		} {
+			r := runHopAt(t, false, w.args...)
+			if want := "hop: error: " + w.line + "\n"; r.code != w.code || string(r.stderr) != want {
+				t.Errorf("%s: exit %d, stderr %q; want %d, %q", strings.Join(w.args, " "), r.code, r.stderr, w.code, want)
+			}
+		}
+	}
+}

@@ -111,6 +111,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 			host, tlsinfo.CertName(req.Sent), words, hint)
 		e.Host, e.certRefused = host, true
 		return e
+	case rec.TLSErr != nil && tlsGreeting(err) != "":
+		// A server that speaks first, in another protocol: SSH on port 22, SMTP on 25.
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: it answered in %s, not TLS (is the port right?)", host, tlsGreeting(err))
+		e.Host = host
+		return e
 	case rec.TLSErr != nil && plainHTTP(err):
 		// A TLS handshake answered with an HTTP status line: the port speaks plain HTTP (an https:// URL for
 		// an http:// server), or through a tunnel, something answered for the server (a filtering proxy).
@@ -199,6 +204,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	}
 	if rec.Status == 0 && strings.HasPrefix(rec.URL, "http://") && notH2C(err) {
 		e := failure(Protocol, waiting, err, "%s answered in HTTP/1.1, not HTTP/2: --http2 on an http:// URL speaks HTTP/2 from the first byte (h2c), which this server does not; drop --http2", host)
+		e.Host = host
+		return e
+	}
+	if what, line := greeting(rec.HeadBegun); rec.Status == 0 && what != "" && strings.Contains(err.Error(), "malformed HTTP") {
+		e := failure(Protocol, waiting, err, "%s answered in %s, not HTTP: %q (is the port right?)", host, what, line)
 		e.Host = host
 		return e
 	}
@@ -376,6 +386,16 @@ func plainHTTP(err error) bool {
 	return first == "HTTP/" || strings.EqualFold(first, "<!DOC") || strings.EqualFold(first, "<html")
 }
 
+// tlsGreeting is the protocol whose greeting a TLS handshake read as its first record (greetings), or "".
+func tlsGreeting(err error) string {
+	var rh tls.RecordHeaderError
+	if !errors.As(err, &rh) {
+		return ""
+	}
+	protocol, _ := greeting(rh.RecordHeader[:])
+	return protocol
+}
+
 func handshakeError(host string, err error) *Error {
 	msg := err.Error()
 	var bits int
@@ -535,6 +555,24 @@ func hostPort(u *url.URL) string {
 		return u.Host
 	}
 	return net.JoinHostPort(u.Hostname(), "80")
+}
+
+// greetings are the first words of servers that speak first, in protocols other than HTTP.
+var greetings = []struct{ prefix, protocol string }{
+	{"SSH-", "SSH"}, {"220 ", "SMTP or FTP"}, {"220-", "SMTP or FTP"}, {"+OK", "POP3"}, {"* OK", "IMAP"}, {"RFB ", "VNC"},
+}
+
+// greeting recognises, in the bytes that came where a response head was awaited, another protocol's
+// greeting: the protocol's name and the line it sent, or "".
+func greeting(begun []byte) (protocol, line string) {
+	first, _, _ := strings.Cut(string(begun), "\n")
+	first = strings.TrimSuffix(first, "\r")
+	for _, g := range greetings {
+		if strings.HasPrefix(first, g.prefix) {
+			return g.protocol, first
+		}
+	}
+	return "", ""
 }
 
 // answeredInTLS recognises a TLS record (an alert, mostly: a TLS server's answer to the bytes of a plain
