@@ -171,7 +171,8 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 }
 
 // readRepeatBody reads a run's body to its end: counted off the wire, and decoded and kept (up to the
-// cap) only when a check reads it. A 400's first bytes, decoded, go to head.
+// cap) only when a check reads it. A 400's first bytes go to head (decoded when a check reads the body, as
+// received else: the servers whose words the TLS-port hint reads send them uncompressed).
 func readRepeatBody(ex *exchange.Exchange, out *outcome, o *RequestOptions, head *capture) error {
 	resp := ex.Final()
 	if resp.Request.Method == http.MethodHead {
