@@ -54,6 +54,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		refused unprocessed
 		peer    interface{ Peer() (did, code string) } // transport's *PeerError
 		viaTLS  proxyTLSError
+		broke   interface{ Malformed() string } // transport's: a head that breaks HTTP, in words
 	)
 	// The server asked for a client certificate and never answered: a failure now may be its verdict on
 	// hop's answer. Once a response began, the certificate was taken, and a failure is something else.
@@ -142,6 +143,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(Protocol, waiting, err, "%s sent %v; refused", host, trace.ErrTooManyInformational)
 		e.Host = host
 		return e
+	case errors.As(err, &broke):
+		return malformed(host, waiting, err, broke.Malformed())
 	case strings.Contains(err.Error(), "http3: too many 1xx informational responses"):
 		// quic-go's own bound, below hop's (trace.MaxInformational), untyped: matched on its words.
 		e := failure(Protocol, waiting, err, "%s sent more than %d informational (1xx) responses without a final one; refused (quic-go's HTTP/3 limit)", host, quicMaxInformational)

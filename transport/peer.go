@@ -106,8 +106,15 @@ func lengthsAgree(resp *http.Response) error {
 	vs := resp.Header.Values("Content-Length")
 	for _, v := range vs[min(1, len(vs)):] {
 		if strings.TrimSpace(v) != strings.TrimSpace(vs[0]) {
-			return fmt.Errorf("HTTP/%d contradicting Content-Length fields (%s and %s)", resp.ProtoMajor, vs[0], v)
+			return malformedHead(fmt.Sprintf("HTTP/%d contradicting Content-Length fields (%s and %s)", resp.ProtoMajor, vs[0], v))
 		}
 	}
 	return nil
 }
+
+// malformedHead is a response head that breaks HTTP, in words that follow "sent a malformed response,
+// refused: " (exchange recognises it by its method, not importing transport).
+type malformedHead string
+
+func (e malformedHead) Error() string     { return string(e) }
+func (e malformedHead) Malformed() string { return string(e) }
