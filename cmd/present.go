@@ -114,7 +114,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 // for those before the final one).
 func (p *presenter) hop(h exchange.Hop) {
 	<-p.watched
-	if p.o.DumpHeader != "" && h.Response != nil {
+	if p.o.DumpHeader != "" {
 		p.dumpHead(h)
 	}
 	p.showPending(false)
@@ -240,7 +240,12 @@ func (p *presenter) head(st format.Status, header http.Header) {
 // head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
 func (p *presenter) dumpHead(h exchange.Hop) {
 	resp := h.Response
-	if p.dumpErr != nil {
+	informs := h.Record().Informs
+	known := resp != nil // a head came whose protocol is known: not so for a failed hop's HTTP/2 or HTTP/3 1xx heads
+	for _, in := range informs {
+		known = known || in.Proto != ""
+	}
+	if p.dumpErr != nil || !known {
 		return
 	}
 	w, escape := io.Writer(p.s.Out), p.s.OutTTY
@@ -252,13 +257,22 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 		}
 		w, escape = p.dump, false
 	}
-	// The 1xx heads first, as curl writes them (HTTP/1.x's with their reason and order as received).
-	for _, in := range h.Record().Informs {
-		st := format.Status{Proto: resp.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
+	// The 1xx heads first, as curl writes them as they come (HTTP/1.x's with their protocol, reason and order
+	// as received), a failed hop's too.
+	for _, in := range informs {
+		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
+		if resp != nil {
+			st.Proto = resp.Proto
+		} else if in.Proto == "" {
+			continue
+		}
 		if err := format.DumpHead(w, st, in.Header, escape); err != nil && p.dump != nil {
 			p.dumpErr = err
 			return
 		}
+	}
+	if resp == nil {
+		return
 	}
 	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}
 	if err := format.DumpHead(w, st, trace.ReceivedHeader(resp), escape); err != nil && p.dump != nil {

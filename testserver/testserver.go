@@ -42,6 +42,9 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/empty", empty)
 	mux.HandleFunc("/raw/head-order", headOrder)
 	mux.HandleFunc("/raw/informs", informs)
+	mux.HandleFunc("/raw/informs-only", func(w http.ResponseWriter, _ *http.Request) {
+		raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Informs) }) // and the connection closes: no final answer
+	})
 	mux.Handle("/dns-query", &DNS{Zone: "hop.test."}) // DNS over HTTPS: any name under hop.test is 127.0.0.1
 	mux.HandleFunc("/peer", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.RemoteAddr) // the address and port the client sent from (/ip has no port)

@@ -118,6 +118,7 @@ type Inform struct {
 	// hop's 1xx fields, which are then not kept.
 	Header http.Header
 	Order  []string // the field names as received (HTTP/1.x; see Record.HeadOrder)
+	Proto  string   // its status line's protocol, "HTTP/1.1" (HTTP/1.x, as received; "" else)
 }
 
 // maxInformKept bounds the bytes of 1xx fields a hop keeps: net/http takes each 1xx head up to its header
@@ -287,9 +288,9 @@ func (h *Hop) inform(i, code int, header http.Header) Inform {
 	if h.head != nil {
 		if informs, _, _ := h.head(); i < len(informs) {
 			line, _, _ := strings.Cut(string(informs[i]), "\n")
-			_, status, _ := strings.Cut(strings.TrimSuffix(line, "\r"), " ")
+			proto, status, _ := strings.Cut(strings.TrimSuffix(line, "\r"), " ")
 			if rest, ok := strings.CutPrefix(status, strconv.Itoa(code)); ok && (rest == "" || rest[0] == ' ') {
-				in.Status, in.Order = status, fieldNames(informs[i])
+				in.Status, in.Order, in.Proto = status, fieldNames(informs[i]), proto
 			}
 		}
 	}

@@ -84,8 +84,9 @@ func TestHeadOrder(t *testing.T) {
 	}
 }
 
-// A hop's informational (1xx) heads are recorded as received over HTTP/1.1: the reason phrase as the server
-// wrote it (none, when it wrote none), the fields in their order and case, on a connection used again too.
+// A hop's informational (1xx) heads are recorded as received over HTTP/1.1: the protocol and the reason
+// phrase as the server wrote them (none, when it wrote none), the fields in their order and case, on a
+// connection used again too.
 func TestInformsAsReceived(t *testing.T) {
 	srv := rawServer(t,
 		"HTTP/1.1 103 Hints Ahead\r\nlink: </a>\r\nX-B: 1\r\nLink: </b>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n",
@@ -93,9 +94,9 @@ func TestInformsAsReceived(t *testing.T) {
 	)
 	tr := newTransport(t, Options{})
 	for i, want := range [][]trace.Inform{
-		{{Code: 103, Status: "103 Hints Ahead", Header: http.Header{"Link": {"</a>", "</b>"}, "X-B": {"1"}}, Order: []string{"link", "X-B", "Link"}},
-			{Code: 100, Status: "100 Continue", Header: http.Header{}}},
-		{{Code: 103, Status: "103", Header: http.Header{"X-C": {"1"}}, Order: []string{"x-c"}}},
+		{{Code: 103, Status: "103 Hints Ahead", Header: http.Header{"Link": {"</a>", "</b>"}, "X-B": {"1"}}, Order: []string{"link", "X-B", "Link"}, Proto: "HTTP/1.1"},
+			{Code: 100, Status: "100 Continue", Header: http.Header{}, Proto: "HTTP/1.1"}},
+		{{Code: 103, Status: "103", Header: http.Header{"X-C": {"1"}}, Order: []string{"x-c"}, Proto: "HTTP/1.1"}},
 	} {
 		_, rec, err := get(t, tr, srv+"/")
 		if err != nil {
