@@ -64,7 +64,7 @@ func (s *wireServer) serve(c net.Conn) {
 			return
 		}
 		if req.Header.Get("Expect") == "100-continue" {
-			if _, err := io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
+			if _, err := io.WriteString(c, "HTTP/1.1 100 Go Ahead\r\n\r\n"); err != nil { // a reason of its own, as curl shows it
 				return
 			}
 		}

@@ -226,7 +226,10 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 		if got100 != nil {
 			got100()
 		}
-		informed(Inform{Code: 100, Status: "100 Continue", Header: http.Header{}})
+		h.mu.Lock()
+		in := h.inform(len(h.rec.Informs), 100, http.Header{}) // read off the tap, before Got1xxResponse records it
+		h.mu.Unlock()
+		informed(in)
 	}
 	got1xx := ct.Got1xxResponse
 	ct.Got1xxResponse = func(code int, header textproto.MIMEHeader) error {
