@@ -793,20 +793,12 @@ func TestOtherProtocols(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		go func() {
-			for {
-				conn, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer conn.Close()
-					io.WriteString(conn, c.greeting+"\r\n")
-					conn.Read(make([]byte, 4096))
-					io.WriteString(conn, "Protocol mismatch.\r\n")
-				}()
-			}
-		}()
+		testserver.ServeConns(ln, func(conn net.Conn) {
+			defer conn.Close()
+			io.WriteString(conn, c.greeting+"\r\n")
+			conn.Read(make([]byte, 4096))
+			io.WriteString(conn, "Protocol mismatch.\r\n")
+		})
 		addr := ln.Addr().String()
 		for _, w := range []struct {
 			args []string
