@@ -144,6 +144,15 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 	return out
 }
 
+// informCodes are the codes of a hop's 1xx responses, for the document; nil when there were none.
+func informCodes(informs []trace.Inform) []int {
+	var codes []int
+	for _, in := range informs {
+		codes = append(codes, in.Code)
+	}
+	return codes
+}
+
 // docBody puts a captured body in the document: the JSON value itself when the Content-Type says JSON and
 // the bytes are valid JSON (after a byte order mark, if any), a string when they are UTF-8 text, base64
 // otherwise.
@@ -243,16 +252,4 @@ func (d *CertDocument) complete() {
 	if d.Checks == nil {
 		d.Checks = []tlsinfo.Check{}
 	}
-}
-
-// writeJSON writes v as indented JSON without HTML escaping: documents are read by people and by jq, not
-// embedded in HTML.
-
-// informCodes are the codes of a hop's 1xx responses, for the document; nil when there were none.
-func informCodes(informs []trace.Inform) []int {
-	var codes []int
-	for _, in := range informs {
-		codes = append(codes, in.Code)
-	}
-	return codes
 }
