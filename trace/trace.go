@@ -331,25 +331,18 @@ func Start(ctx context.Context, method string, u *url.URL) (context.Context, *Ho
 // finish records how the hop's round trip ended. The response body is wrapped so that the end of the
 // transfer is stamped by whoever drains it.
 func (h *Hop) finish(resp *http.Response, err error) {
-	if err != nil {
-		h.mu.Lock()
-		readHead := h.head
-		h.mu.Unlock()
-		var begun []byte
-		if readHead != nil {
-			_, _, begun = readHead()
-		}
-		h.stamp(func(r *Record, _ time.Time) { r.Err, r.HeadBegun = err, begun })
-		return
-	}
-	var order []string
 	h.mu.Lock()
 	readHead := h.head
 	h.mu.Unlock()
+	var final, begun []byte
 	if readHead != nil {
-		_, final, _ := readHead()
-		order = fieldNames(final)
+		_, final, begun = readHead()
 	}
+	if err != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Err, r.HeadBegun = err, begun })
+		return
+	}
+	order := fieldNames(final)
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
 		r.Proto = resp.Proto
