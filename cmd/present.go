@@ -207,7 +207,7 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 // one. Only where every head is shown (-v, --all, -i), as curl's -v and -i show them.
 func (p *presenter) informHeads(h exchange.Hop) {
 	for _, in := range h.Record().Informs {
-		p.head(format.Status{Proto: h.Response.Proto, Code: in.Code, Status: in.Status, Header: in.Header, Now: time.Now(), Order: in.Order}, in.Header)
+		p.head(format.Status{Proto: cmp.Or(in.Proto, h.Response.Proto), Code: in.Code, Status: in.Status, Header: in.Header, Now: time.Now(), Order: in.Order}, in.Header)
 	}
 }
 
@@ -239,13 +239,28 @@ func (p *presenter) head(st format.Status, header http.Header) {
 // dumpHead writes a hop's response heads to -D's file (opened, mode 0600 as it may hold cookies, at the first
 // head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
 func (p *presenter) dumpHead(h exchange.Hop) {
-	resp := h.Response
-	informs := h.Record().Informs
-	known := resp != nil // a head came whose protocol is known: not so for a failed hop's HTTP/2 or HTTP/3 1xx heads
-	for _, in := range informs {
-		known = known || in.Proto != ""
+	// The 1xx heads first, as curl writes them as they come, a failed hop's too: over HTTP/1.x with their
+	// protocol, reason and order as received; over HTTP/2 and HTTP/3 only with a final head to name the
+	// protocol.
+	type dumped struct {
+		st     format.Status
+		header http.Header
 	}
-	if p.dumpErr != nil || !known {
+	var heads []dumped
+	resp := h.Response
+	for _, in := range h.Record().Informs {
+		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
+		if resp != nil {
+			st.Proto = cmp.Or(st.Proto, resp.Proto)
+		}
+		if st.Proto != "" {
+			heads = append(heads, dumped{st, in.Header})
+		}
+	}
+	if resp != nil {
+		heads = append(heads, dumped{format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}, trace.ReceivedHeader(resp)})
+	}
+	if p.dumpErr != nil || len(heads) == 0 {
 		return
 	}
 	w, escape := io.Writer(p.s.Out), p.s.OutTTY
@@ -257,26 +272,11 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 		}
 		w, escape = p.dump, false
 	}
-	// The 1xx heads first, as curl writes them as they come (HTTP/1.x's with their protocol, reason and order
-	// as received), a failed hop's too.
-	for _, in := range informs {
-		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
-		if resp != nil {
-			st.Proto = resp.Proto
-		} else if in.Proto == "" {
-			continue
-		}
-		if err := format.DumpHead(w, st, in.Header, escape); err != nil && p.dump != nil {
+	for _, d := range heads {
+		if err := format.DumpHead(w, d.st, d.header, escape); err != nil && p.dump != nil {
 			p.dumpErr = err
 			return
 		}
-	}
-	if resp == nil {
-		return
-	}
-	st := format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}
-	if err := format.DumpHead(w, st, trace.ReceivedHeader(resp), escape); err != nil && p.dump != nil {
-		p.dumpErr = err
 	}
 }
 
