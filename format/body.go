@@ -274,6 +274,9 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 	if !json.Valid(data) {
 		res, err := textBody(w, bytes.NewReader(data), opts, BodyResult{Kind: "text"})
 		res.Note = "body is labelled JSON but is not valid JSON; shown as text"
+		if depth, _ := prettyCost(data); depth > maxCheckedDepth {
+			res.Note = fmt.Sprintf("body is labelled JSON and nested %d levels deep, deeper than hop checks (%d); shown as text", depth, maxCheckedDepth)
+		}
 		return res, err
 	}
 	if why := layoutRefused(data); opts.Format && why != "" {

@@ -9,6 +9,7 @@ const (
 	maxPrettyDepth  = 512
 	maxPrettyGrowth = 8         // the layout may add at most this many times the body, plus a mebibyte,
 	maxPrettyExtra  = 192 << 20 // and never more than this in all
+	maxCheckedDepth = 10000     // encoding/json's limit: deeper JSON is not valid to json.Valid, and not checked
 )
 
 // prettyCost walks valid JSON and returns its deepest nesting and an upper bound on the bytes a layout

@@ -135,6 +135,8 @@ func TestStreamingInvalidJSON(t *testing.T) {
 		{`[1, 2,`, "labelled JSON but is not valid JSON", "[1, 2,"},
 		{`[1] x`, "labelled JSON but is not valid JSON", "[1] x"},
 		{`{"a":`, "labelled JSON but is not valid JSON", `{"a":`},
+		// Valid, but deeper than encoding/json goes: said so, rather than called invalid.
+		{`{"a":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + "}", "labelled JSON and nested 10002 levels deep, deeper than hop checks (10000); shown as text", "]]]}"},
 	} {
 		var buf bytes.Buffer
 		res, err := Body(&buf, strings.NewReader(tt.doc), BodyOptions{ContentType: "application/json", Format: true})
