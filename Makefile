@@ -21,6 +21,7 @@ test: test-deps
 	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=darwin $(GO) vet ./...   # hop and its tests build on macOS (the tests run on Linux)
+	GOOS=openbsd $(GO) vet ./...  # and on OpenBSD, which has neither extended attributes nor Linux's termios
 	GOOS=windows $(GO) build -o /dev/null .   # hop builds for Windows too (the tests run on Linux)
 	$(GO) test -race -count=1 ./...
 
