@@ -17,6 +17,9 @@ func FuzzItems(f *testing.F) {
 		if err == nil && it.Raw != arg {
 			t.Fatalf("parseItem(%q).Raw = %q", arg, it.Raw)
 		}
+		if strings.Contains(strings.ReplaceAll(arg, "@/dev/null", ""), "@/") {
+			return // a file anywhere on the machine: /dev/zero would read up to 256 MiB a run, /dev/stdin would wait
+		}
 		r, err := Build(Spec{Method: "POST", URL: "http://example.com/", Items: []string{arg}})
 		if err != nil {
 			return
