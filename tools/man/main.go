@@ -38,6 +38,21 @@ func roff(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// useLine is c's usage line; a command that only holds others (completion) names them as its argument,
+// "hop completion bash|zsh|fish|powershell", as the page's reader types it.
+func useLine(c *cobra.Command) string {
+	if !c.HasAvailableSubCommands() {
+		return c.UseLine()
+	}
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	return c.CommandPath() + " " + strings.Join(names, "|")
+}
+
 func write(w io.Writer, root *cobra.Command, now time.Time) error {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	p(".TH HOP 1 %q \"hop\" \"User Commands\"\n", now.Format("2006-01-02"))
@@ -45,7 +60,7 @@ func write(w io.Writer, root *cobra.Command, now time.Time) error {
 	p(".SH SYNOPSIS\n")
 	for _, c := range root.Commands() {
 		if c.IsAvailableCommand() {
-			p(".B hop\n%s\n.br\n", roff(strings.TrimPrefix(c.UseLine(), "hop ")))
+			p(".B hop\n%s\n.br\n", roff(strings.TrimPrefix(useLine(c), "hop ")))
 		}
 	}
 	p(".SH DESCRIPTION\n%s\n", roff(root.Long))
@@ -54,7 +69,7 @@ func write(w io.Writer, root *cobra.Command, now time.Time) error {
 		if !c.IsAvailableCommand() {
 			continue
 		}
-		p(".SS \"%s\"\n%s\n", roff(c.UseLine()), roff(strings.TrimSpace(c.Long+"\n")))
+		p(".SS \"%s\"\n%s\n", roff(useLine(c)), roff(strings.TrimSpace(c.Long+"\n")))
 		if c.Long == "" {
 			p("%s\n", roff(c.Short))
 		}

@@ -28,6 +28,10 @@ func TestEveryFlagAndCommandIsInThePage(t *testing.T) {
 			t.Errorf("command %s is not in the page", c.Name())
 		}
 	}
+	// A command that only holds others takes one of them as its argument, as the synopsis says.
+	if !strings.Contains(page, ".B hop\ncompletion bash|fish|powershell|zsh\n") {
+		t.Errorf("the synopsis does not name completion's shells")
+	}
 	get, _, _ := root.Find([]string{"get"})
 	get.LocalFlags().VisitAll(func(f *pflag.Flag) {
 		if !f.Hidden && !strings.Contains(page, `\fB\-\-`+strings.ReplaceAll(f.Name, "-", `\-`)+`\fR`) {
