@@ -164,7 +164,8 @@ func (c *commands) addCompletionCmd() {
 			cc.Args = cobra.ArbitraryArgs
 			cc.RunE = func(cc *cobra.Command, args []string) error {
 				if len(args) == 0 {
-					return cc.Help()
+					// A usage error, as a missing URL is: source <(hop completion) must not run the help text.
+					return usageErrorf("name the shell: hop completion bash, zsh, fish or powershell (see hop completion --help)")
 				}
 				return usageErrorf("unknown shell %q: expected bash, zsh, fish or powershell (see hop completion --help)", args[0])
 			}
