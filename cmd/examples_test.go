@@ -110,7 +110,9 @@ func TestExamplesStillWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	examples := exampleLines(string(readme), true)
-	for _, c := range CommandTree().Commands() {
+	root := CommandTree()
+	examples = append(examples, exampleLines(root.Example, false)...)
+	for _, c := range root.Commands() {
 		examples = append(examples, exampleLines(c.Example, false)...)
 	}
 	if len(examples) < 40 {
