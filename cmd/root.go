@@ -80,7 +80,9 @@ func newCommands(s *Streams, r Runners, only string) *commands {
 The body goes to stdout; everything about the exchange goes to stderr, so "hop get URL | jq" stays clean.`,
 		Example: `  hop get example.com/api/users
   hop post :8080/post name=hop n:=3
-  hop get example.com -v`,
+  hop get example.com -v
+  hop example.com/api/users name=hop     # HTTPie's form: GET, or POST when data items are given
+  hop curl -s https://example.com/       # a pasted curl command`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 
