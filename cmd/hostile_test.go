@@ -241,7 +241,7 @@ func TestHostileServers(t *testing.T) {
 		{name: "status 000", path: "/hostile/status/000", code: 1, stderr: `refused: status code "000" is below 100$`, maxRSS: 40},
 		{name: "a status above 599", path: "/hostile/status/600", code: 5, maxRSS: 40},
 		{name: "a transfer coding hop does not speak", path: "/hostile/transfer-coding", code: 1, stderr: `^hop: error: 127.0.0.1 sent a malformed response, refused: unsupported transfer encoding: "gzip, chunked"$`, maxRSS: 40},
-		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `malformed`, maxRSS: 40},
+		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `answered without an HTTP status line: "<html>no status line</html>"`, maxRSS: 40},
 		{name: "an empty reply", path: "/misbehave/empty", code: 52, stderr: `empty reply from 127.0.0.1`, maxRSS: 40},
 		// Bytes on an idle connection: net/http's own complaint must not reach stderr.
 		{name: "stray bytes on an idle connection", path: "/hostile/stray", args: []string{"--repeat", "2", "--interval", "0.4", "-q"}, maxRSS: 40, noPTY: true, quiet: true},
@@ -775,6 +775,30 @@ func TestClientKeyTheServerCannotTake(t *testing.T) {
 		r = runHopAt(t, false, append([]string{"cert", srv.Addr}, tls...)...)
 		if want := "hop sent none, as " + why; !bytes.Contains(r.stdout, []byte(want)) || r.code != tt.code {
 			t.Errorf("hop cert, s_server %s: exit %d, %s; want %d and %q", tt.verify, r.code, r.stdout, tt.code, want)
+		}
+	}
+}
+
+// TestNotHTTPAnswers: a server that answers a request with no status line at all (an HTTP/0.9 body, a
+// Redis error, a binary protocol's bytes) is said to, with the line it sent, where hop said "malformed HTTP
+// status code" with whatever net/http took for one.
+func TestNotHTTPAnswers(t *testing.T) {
+	for _, answer := range []string{"just a body\n", "-ERR unknown command 'GET'\r\n", "\x00\x00\x00\x01\x0aE\x1b[2J\n"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		testserver.ServeConns(ln, func(conn net.Conn) {
+			defer conn.Close()
+			conn.Read(make([]byte, 4096))
+			io.WriteString(conn, answer)
+		})
+		line, _, _ := strings.Cut(strings.TrimRight(answer, "\r\n"), "\n")
+		want := fmt.Sprintf("hop: error: 127.0.0.1 answered without an HTTP status line: %q (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)\n", line)
+		r := runHopAt(t, false, "get", "http://"+ln.Addr().String()+"/")
+		if r.code != 1 || string(r.stderr) != want {
+			t.Errorf("answer %q: exit %d, stderr %q; want 1, %q", answer, r.code, r.stderr, want)
 		}
 	}
 }

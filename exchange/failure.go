@@ -224,12 +224,28 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	}
+	if line, ok := notHTTP(rec.HeadBegun); rec.Status == 0 && ok && strings.Contains(err.Error(), "malformed HTTP") {
+		e := failure(Protocol, waiting, err, "%s answered without an HTTP status line: %q (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)", host, line)
+		e.Host = host
+		return e
+	}
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {
 			return e
 		}
 	}
 	return failure(Other, waiting, err, "%v", err)
+}
+
+// notHTTP returns the first line of the bytes that came where a response head was awaited, when it is no
+// status line at all (not "HTTP/..." in any case: a lower-case one is HTTP that breaks its rules).
+func notHTTP(begun []byte) (string, bool) {
+	first, _, _ := strings.Cut(string(begun), "\n")
+	first = strings.TrimSuffix(first, "\r")
+	if first == "" || len(first) >= 5 && strings.EqualFold(first[:5], "HTTP/") || len(first) < 5 && strings.HasPrefix("HTTP/", strings.ToUpper(first)) {
+		return "", false
+	}
+	return first, true
 }
 
 // broken says the server reset the connection, or closed it under a write.
