@@ -190,6 +190,9 @@ func (f *millisFlag) Type() string   { return "ms" }
 
 func (f *millisFlag) Set(v string) error {
 	n, err := strconv.ParseUint(v, 10, 31)
+	if errors.Is(err, strconv.ErrRange) {
+		return fmt.Errorf("%q is more milliseconds than hop takes (at most %d)", v, math.MaxInt32)
+	}
 	if err != nil {
 		return fmt.Errorf("%q is not a whole number of milliseconds", v)
 	}
@@ -256,6 +259,9 @@ func (f *countFlag) Type() string   { return "int" }
 
 func (f *countFlag) Set(v string) error {
 	n, err := strconv.Atoi(v)
+	if errors.Is(err, strconv.ErrRange) {
+		return fmt.Errorf("%q is out of range (a count goes up to %d)", v, math.MaxInt)
+	}
 	if err != nil {
 		return fmt.Errorf("%q is not a whole number", v)
 	}
