@@ -24,13 +24,38 @@ func ParseDuration(s string) (time.Duration, error) {
 		d = time.Duration(v * float64(time.Second))
 	} else if strings.HasPrefix(s, "-") {
 		return 0, fmt.Errorf("%q is negative: a duration is 0 or more", s)
-	} else if d, err = time.ParseDuration(s); err != nil || d < 0 {
+	} else if d, err = time.ParseDuration(s); err != nil && goDuration(s) {
+		return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s) // well formed: time.Duration overflowed
+	} else if err != nil || d < 0 {
 		return 0, bad
 	}
 	if d > MaxDuration {
 		return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
 	}
 	return d, nil
+}
+
+// goDuration reports whether s is written as time.ParseDuration takes it (decimal numbers, each with a
+// unit), whatever its size: one that is, and that ParseDuration refuses, is too long for a time.Duration.
+func goDuration(s string) bool {
+	for s != "" {
+		i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+		if i <= 0 || !isDecimal(s[:i]) {
+			return false
+		}
+		s = s[i:]
+		unit := false
+		for _, u := range []string{"ns", "us", "µs", "μs", "ms", "s", "m", "h"} { // ms before m and s
+			if strings.HasPrefix(s, u) {
+				s, unit = s[len(u):], true
+				break
+			}
+		}
+		if !unit {
+			return false
+		}
+	}
+	return true
 }
 
 // isDecimal reports whether s is a plain decimal number: digits with at most one point, no sign, exponent,

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -26,6 +27,22 @@ func TestParseDuration(t *testing.T) {
 	for _, in := range []string{"", "abc", "-1", "-1s", "1e3", "inf", "NaN", "0x10", "+5", "1..2", ".", "1e400", "99999999999999"} {
 		if d, err := ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) = %v; want an error", in, d)
+		}
+	}
+	// Too long is said to be, whether time.Duration holds it or not; what is not written as a duration is not.
+	for in, want := range map[string]string{
+		"9000h":                   "too long",
+		"99999999999h":            "too long",
+		"1h99999999999999999999m": "too long",
+		"99999999999999":          "too long",
+		"1hh":                     "not a duration",
+		"1.2.3s":                  "not a duration",
+		"10d":                     "not a duration",
+		"h":                       "not a duration",
+		"1h2":                     "not a duration",
+	} {
+		if _, err := ParseDuration(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseDuration(%q): error %v; want one saying %q", in, err, want)
 		}
 	}
 }
