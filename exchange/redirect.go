@@ -33,6 +33,7 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
 	next.RawQuery = request.EscapeQuery(next.RawQuery)
 	next.Scheme = strings.ToLower(next.Scheme)
+	request.NormalizeHost(next) // http://2130706433/ is 127.0.0.1, as a typed URL is
 	upgraded = c.upgrade(&next) // before the checks: an http Location of an HSTS host is not a downgrade
 	switch {
 	case next.Scheme != "http" && next.Scheme != "https":

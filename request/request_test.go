@@ -64,6 +64,37 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
+// TestNumericIPv4: an IPv4 address written as a number in other forms (decimal, octal, hex, fewer than four
+// parts) is the address curl 7.88 connects to and names in Host (curl -v shows "Trying 127.0.0.1"; WHATWG's
+// URL parser agrees); what curl leaves a name to resolve (and fails to) stays as typed.
+func TestNumericIPv4(t *testing.T) {
+	for in, want := range map[string]string{
+		"2130706433": "127.0.0.1", "0x7f.1": "127.0.0.1", "0x7f000001": "127.0.0.1", "127.1": "127.0.0.1",
+		"0177.0.0.1": "127.0.0.1", "017700000001": "127.0.0.1", "4294967295": "255.255.255.255",
+		"10.1.65535": "10.1.255.255", "0X0A.0": "10.0.0.0", "0": "0.0.0.0", "1.2.3.4": "1.2.3.4",
+		// left as names, as curl leaves them
+		"999.1.1.1": "", "1.2.3.4.5": "", "0x100000000": "", "4294967296": "", "08.0.0.1": "", "0x": "",
+		"1.0x": "", "09": "", "1..2": "", "0xg.1": "", "127.0.0.1.": "", "": "", "example.com": "", "1.2.3.com": "",
+		"1.256.0": "", "1e3": "", "+1": "", "1_000": "", "١٢٣": "",
+	} {
+		got, ok := NumericIPv4(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("NumericIPv4(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"http://2130706433:8080/x": "http://127.0.0.1:8080/x",
+		"https://ann:pw@0x7f.1/":   "https://ann:pw@127.0.0.1/",
+		"127.1:8080/x":             "http://127.0.0.1:8080/x", // loopback: http://, as 127.0.0.1 is
+		"10.1/x":                   "https://10.0.0.1/x",
+		"http://999.1.1.1/":        "http://999.1.1.1/",
+	} {
+		if u, err := ParseURL(in); err != nil || u.String() != want {
+			t.Errorf("ParseURL(%q) = %v, %v; want %s", in, u, err, want)
+		}
+	}
+}
+
 // TestUnbracketedIPv6: an IPv6 address typed without the brackets a URL needs is refused with the form it
 // takes ("http://::1:8080/" → [::1]:8080).
 func TestUnbracketedIPv6(t *testing.T) {

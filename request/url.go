@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/hop-cli/hop/redact"
@@ -92,6 +93,7 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 			return nil, bad("invalid port %q", p)
 		}
 	}
+	NormalizeHost(u)
 	if u.Path == "" {
 		u.Path = "/"
 	}
@@ -215,11 +217,73 @@ func isLoopbackAuthority(s string) bool {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if ip, ok := NumericIPv4(host); ok {
+		host = ip
+	}
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// NormalizeHost writes u's host as the dotted IPv4 address it stands for when it is one in another form
+// (NumericIPv4), so that the address connected to, the Host field and the origin that credentials, cookies
+// and HSTS are kept for all say 127.0.0.1, as curl's do.
+func NormalizeHost(u *url.URL) {
+	ip, ok := NumericIPv4(u.Hostname())
+	if !ok || ip == u.Hostname() {
+		return
+	}
+	if p := u.Port(); p != "" {
+		ip += ":" + p
+	}
+	u.Host = ip
+}
+
+// NumericIPv4 is host as a dotted-decimal IPv4 address when it is one written as curl and browsers (WHATWG's
+// URL standard) read them: one to four parts, each decimal, octal (a leading 0) or hex (0x), the last one
+// filling the bytes left, so that 127.1, 0x7f.1 and 2130706433 are all 127.0.0.1. ok is false for
+// anything else: a name, to be resolved.
+func NumericIPv4(host string) (ip string, ok bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return "", false
+	}
+	last := len(parts) - 1
+	var addr uint64
+	for i, p := range parts {
+		n, ok := ipv4Part(p)
+		switch {
+		case !ok || i < last && n > 255 || i == last && n >= 1<<(8*(4-last)):
+			return "", false
+		case i < last:
+			addr |= n << (8 * (3 - i))
+		default:
+			addr |= n
+		}
+	}
+	return fmt.Sprintf("%d.%d.%d.%d", addr>>24, addr>>16&255, addr>>8&255, addr&255), true
+}
+
+// ipv4Part reads one part of a numeric IPv4 address: hex after 0x, octal after a leading 0, else decimal.
+func ipv4Part(p string) (uint64, bool) {
+	base, digits := 10, p
+	switch {
+	case len(p) > 1 && (p[:2] == "0x" || p[:2] == "0X"):
+		base, digits = 16, p[2:]
+	case len(p) > 1 && p[0] == '0':
+		base, digits = 8, p[1:]
+	}
+	if digits == "" || strings.IndexFunc(digits, func(r rune) bool { return !isHexDigit(r) }) >= 0 {
+		return 0, false // ParseUint would also take "_" and a sign
+	}
+	n, err := strconv.ParseUint(digits, base, 64)
+	return n, err == nil
+}
+
+func isHexDigit(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F'
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
