@@ -419,6 +419,16 @@ func schemeTarget(scheme string) (port, starttls string, ok bool) {
 // (starttls, or the URL's): the port is 443 by default, the scheme's for a URL, STARTTLS's usual one for
 // --starttls.
 func certAddr(target, starttls string) (addr, host, proto string, err error) {
+	addr, host, proto, err = certTarget(target, starttls)
+	if ip, ok := request.NumericIPv4(host); ok && err == nil && ip != host {
+		_, port, _ := net.SplitHostPort(addr)
+		addr, host = net.JoinHostPort(ip, port), ip // 127.1 is 127.0.0.1, as in a URL
+	}
+	return addr, host, proto, err
+}
+
+// certTarget is certAddr with the host as typed.
+func certTarget(target, starttls string) (addr, host, proto string, err error) {
 	t := target
 	defaultPort := "443"
 	if starttls != "" {

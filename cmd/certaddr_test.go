@@ -26,6 +26,10 @@ func TestCertAddr(t *testing.T) {
 		{"mysql://db.example.com:3307", "", "db.example.com:3307", "db.example.com", "mysql"},
 		{"xmpp://chat.example.com", "", "chat.example.com:5222", "chat.example.com", "xmpp"},
 		{"chat.example.com", "xmpp", "chat.example.com:5222", "chat.example.com", "xmpp"},
+		// An IPv4 address in another form is the address, as a URL's is (and as openssl s_client takes it).
+		{"2130706433", "", "127.0.0.1:443", "127.0.0.1", ""},
+		{"127.1:8443", "", "127.0.0.1:8443", "127.0.0.1", ""},
+		{"https://0x7f.1:8443/", "", "127.0.0.1:8443", "127.0.0.1", ""},
 	} {
 		addr, host, proto, err := certAddr(tt.target, tt.starttls)
 		if err != nil || addr != tt.addr || host != tt.host || proto != tt.proto {
