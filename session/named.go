@@ -121,7 +121,7 @@ func PathFor(arg string, u *url.URL, dir string) (string, error) {
 		return arg, nil
 	}
 	if !validName(arg) {
-		return "", fmt.Errorf("--session %q: a name is letters, digits, _ - and . (or give a path ending in .json)", arg)
+		return "", fmt.Errorf("--session %q: a name is letters, digits, _ - and . (or give a file: a path with a /, or a name ending in .json)", arg)
 	}
 	host := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
