@@ -36,10 +36,23 @@ func newCurlCmd() *cobra.Command {
   hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health
   hop curl -c jar.txt -d user=ann https://example.com/login --next -b jar.txt https://example.com/me`,
 		DisableFlagParsing: true,
-		RunE: func(cc *cobra.Command, _ []string) error {
-			return cc.Help() // reached only for help: curlArgs translated every other use
+		RunE: func(cc *cobra.Command, args []string) error {
+			if len(args) == 1 && (args[0] == "-V" || args[0] == "--version") {
+				curlVersion(cc.OutOrStdout())
+				return nil
+			}
+			return cc.Help() // reached only for help and version: curlArgs translated every other use
 		},
 	}
+}
+
+// curlVersion is hop curl -V: curl's layout, so that a script's curl -V | grep -q HTTP2 reads hop's
+// answer. Features are those curl names that hop has (libz: gzip and deflate decoded; PSL: cookies are
+// refused for a public suffix).
+func curlVersion(w io.Writer) {
+	fmt.Fprintf(w, "hop %s (hop curl: curl's command line, hop's transport)\n", version())
+	fmt.Fprintln(w, "Protocols: http https")
+	fmt.Fprintln(w, "Features: alt-svc AsynchDNS brotli HSTS HTTP2 HTTP3 HTTPS-proxy IDN IPv6 Largefile libz PSL SSL UnixSockets zstd")
 }
 
 // curlLong is hop curl's long help, with the list of the curl options it takes.
@@ -66,15 +79,18 @@ The curl options hop curl takes:
 const maxCurlConfig = 10 << 20
 
 // curlArgs translates "hop curl ARGS..." into the hop request that does the same, and the plan of the
-// URLs to send it to when the command has several; other command lines, and hop curl asking for help, pass
-// unchanged, with no plan. A -K file is read from in for "-", as curl reads it.
+// URLs to send it to when the command has several; other command lines pass unchanged, and hop curl asking
+// for help or its version as that one word, with no plan. A -K file is read from in for "-", as curl reads it.
 func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 	if len(args) == 0 || args[0] != "curl" {
 		return args, nil, nil
 	}
 	rest := args[1:]
-	if len(rest) == 0 || len(rest) == 1 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
+	if len(rest) == 0 {
 		return args, nil, nil
+	}
+	if one := helpOrVersion(rest); one != "" {
+		return []string{"curl", one}, nil, nil // the help, or curl -V's version (newCurlCmd)
 	}
 	plan, err := curlcmd.Translate(rest, func(name string) ([]byte, error) {
 		if name != "-" {
@@ -95,6 +111,21 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 		}
 	}
 	return plan.Args, plan, nil
+}
+
+// helpOrVersion is hop curl's one argument when it asks for the help or the version, after a leading
+// "curl" word as pasted (hop curl curl --version), or "".
+func helpOrVersion(rest []string) string {
+	if len(rest) == 2 && rest[0] == "curl" {
+		rest = rest[1:]
+	}
+	if len(rest) == 1 {
+		switch rest[0] {
+		case "-h", "--help", "help", "-V", "--version":
+			return rest[0]
+		}
+	}
+	return ""
 }
 
 // curlAll sends the URLs of a curl command that has several (or {} and [] patterns), as curl does: each

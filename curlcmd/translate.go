@@ -1023,6 +1023,11 @@ func lookupShort(c byte) *curlOption {
 }
 
 func unknown(flag string) error {
+	switch flag {
+	case "-V", "--version", "-h", "--help":
+		// Known alone (hop curl -V, hop curl --help); beside a request, curl would print and send nothing.
+		return fmt.Errorf("hop curl %s stands alone (curl would print and send nothing): drop it, or drop the rest", flag)
+	}
 	return fmt.Errorf("hop curl does not know curl's %s option (hop never drops one silently); see hop curl --help", flag)
 }
 
