@@ -242,8 +242,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 func notHTTP(begun []byte) (string, bool) {
 	first, _, _ := strings.Cut(string(begun), "\n")
 	first = strings.TrimSuffix(first, "\r")
-	if first == "" || len(first) >= 5 && strings.EqualFold(first[:5], "HTTP/") || len(first) < 5 && strings.HasPrefix("HTTP/", strings.ToUpper(first)) {
-		return "", false
+	if first == "" || strings.HasPrefix("HTTP/", strings.ToUpper(first[:min(len(first), 5)])) {
+		return "", false // a status line, or the start of one cut short
 	}
 	return first, true
 }

@@ -70,3 +70,23 @@ func TestTLSPortHint(t *testing.T) {
 		}
 	}
 }
+
+// TestNotHTTP: the first line of what came is quoted when it is no status line; a status line in any
+// case, or one cut short, is HTTP gone wrong and keeps net/http's words.
+func TestNotHTTP(t *testing.T) {
+	for begun, want := range map[string]string{
+		"just a body\nmore":        "just a body",
+		"-ERR unknown command\r\n": "-ERR unknown command",
+		"\x00\x01binary":           "\x00\x01binary",
+		"HTTP/1.1 099 Low\r\n":     "",
+		"http/1.1 200 OK\r\n":      "",
+		"HTT":                      "",
+		"":                         "",
+		"\r\n":                     "",
+	} {
+		line, ok := notHTTP([]byte(begun))
+		if line != want || ok != (want != "") {
+			t.Errorf("notHTTP(%q) = %q, %v; want %q", begun, line, ok, want)
+		}
+	}
+}
