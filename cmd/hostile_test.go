@@ -784,19 +784,14 @@ func TestClientKeyTheServerCannotTake(t *testing.T) {
 // status code" with whatever net/http took for one.
 func TestNotHTTPAnswers(t *testing.T) {
 	for _, answer := range []string{"just a body\n", "-ERR unknown command 'GET'\r\n", "\x00\x00\x00\x01\x0aE\x1b[2J\n"} {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		testserver.ServeConns(ln, func(conn net.Conn) {
+		addr := serveRaw(t, func(conn net.Conn) {
 			defer conn.Close()
 			conn.Read(make([]byte, 4096))
 			io.WriteString(conn, answer)
 		})
 		line, _, _ := strings.Cut(strings.TrimRight(answer, "\r\n"), "\n")
 		want := fmt.Sprintf("hop: error: 127.0.0.1 answered without an HTTP status line: %q (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)\n", line)
-		r := runHopAt(t, false, "get", "http://"+ln.Addr().String()+"/")
+		r := runHopAt(t, false, "get", "http://"+addr+"/")
 		if r.code != 1 || string(r.stderr) != want {
 			t.Errorf("answer %q: exit %d, stderr %q; want 1, %q", answer, r.code, r.stderr, want)
 		}
@@ -812,18 +807,12 @@ func TestOtherProtocols(t *testing.T) {
 		{"SSH-2.0-OpenSSH_9.2p1 Debian-2", "SSH"},
 		{"220 mail.example.com ESMTP Postfix", "SMTP or FTP"},
 	} {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		testserver.ServeConns(ln, func(conn net.Conn) {
+		addr := serveRaw(t, func(conn net.Conn) {
 			defer conn.Close()
 			io.WriteString(conn, c.greeting+"\r\n")
 			conn.Read(make([]byte, 4096))
 			io.WriteString(conn, "Protocol mismatch.\r\n")
 		})
-		addr := ln.Addr().String()
 		for _, w := range []struct {
 			args []string
 			code int
