@@ -76,10 +76,10 @@ func Build(spec Spec) (*Request, error) {
 		}
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if err := ValidateHeader(name, value); err != nil {
-			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err} // the value may be a token: never echoed
+			return nil, &UsageError{Arg: "-H " + headerArg(name, ":", value), Err: err} // the value may be a token: never echoed
 		}
 		if err := r.addHeader(kind, name, value, removed); err != nil {
-			return nil, &UsageError{Arg: "-H " + headerArg(name, ":"), Err: err}
+			return nil, &UsageError{Arg: "-H " + headerArg(name, ":", value), Err: err}
 		}
 	}
 	for _, raw := range spec.Items {

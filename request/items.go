@@ -137,7 +137,7 @@ func (it item) validate() error {
 			return usageErrorf(it.Raw, "not a request item (an empty header is written Name;)")
 		}
 		if err := ValidateHeader(it.Key, it.Value); err != nil {
-			return &UsageError{Arg: headerArg(it.Key, ":"), Err: err} // the value may be a token: never echoed
+			return &UsageError{Arg: headerArg(it.Key, ":", it.Value), Err: err} // the value may be a token: never echoed
 		}
 	case itemHeaderFile:
 		if err := ValidateHeader(it.Key, ""); err != nil {
@@ -150,8 +150,14 @@ func (it item) validate() error {
 	return nil
 }
 
-// headerArg names a header argument in an error without its value, which may be a secret: "Authorization:…".
-func headerArg(name, sep string) string { return name + sep + "…" }
+// headerArg names a header argument in an error without its value, which may be a secret: "Authorization:…"
+// ("…" only where there is a value).
+func headerArg(name, sep, value string) string {
+	if value == "" {
+		return name + sep
+	}
+	return name + sep + "…"
+}
 
 // ValidateHeader checks a header name and value before anything is sent, so that a stray CR or LF can never
 // split a request, and so that what net/http would refuse to send (any control character but a tab, RFC

@@ -636,3 +636,24 @@ func TestQueryDataSendable(t *testing.T) {
 		t.Errorf("bytes a request line carries: %v, %+v", err, r)
 	}
 }
+
+// TestHeaderErrorsHideValues: a header that cannot be sent is named in its error without its value, which
+// may be a token; "…" stands for a value only where there is one.
+func TestHeaderErrorsHideValues(t *testing.T) {
+	for _, tt := range []struct {
+		items   []string
+		headers []string
+		want    string
+	}{
+		{items: []string{":"}, want: `":": header has no name`},
+		{items: []string{":s3cret"}, want: `":…": header has no name`},
+		{items: []string{"Bad Name:s3cret"}, want: `"Bad Name:…": header name "Bad Name" contains an invalid character`},
+		{headers: []string{":"}, want: `"-H :": header has no name`},
+		{headers: []string{"Bad Name: s3cret"}, want: `"-H Bad Name:…": header name`},
+	} {
+		_, err := Build(Spec{Method: "GET", URL: "http://example.com/", Items: tt.items, Headers: tt.headers})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("items %q, -H %q: error %v; want one starting %s, without the value", tt.items, tt.headers, err, tt.want)
+		}
+	}
+}
