@@ -88,13 +88,19 @@ func Create(path string, policy Policy) (*File, error) {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 	}
-	mode := newFileMode()
-	if err == nil {
+	mode, exists := newFileMode(), err == nil
+	if exists {
 		mode = fi.Mode().Perm() // replacing a file keeps its permissions, as writing into it would
 	}
 	// "." NAME "." up to 10 digits ".tmp": 16 bytes more than NAME, which may be as long as names can be.
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+cut(filepath.Base(name), maxNameBytes-16)+".*.tmp")
-	if err != nil {
+	switch {
+	case err != nil && exists:
+		// The file is there (/proc/self/mem, a file in a directory only root may write): the error is the
+		// directory's, where the body goes first.
+		return nil, fmt.Errorf("opening output file %s: %w (hop writes the body to a new file in %s first, and could not make one there)",
+			path, argfile.Reason(err), filepath.Dir(name))
+	case err != nil:
 		// The error names the temporary file, which the user never asked for: say it of path.
 		return nil, fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 	}

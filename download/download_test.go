@@ -447,3 +447,16 @@ func TestWriteErrorNamesTheFile(t *testing.T) {
 		t.Errorf("error %v, want one naming %s and not the temporary file", err, path)
 	}
 }
+
+// TestCreateBesideUnwritable: a file that is there, in a directory where hop cannot make the new file the
+// body goes to first, is said to be so; "no such file" alone named a file the user could see.
+func TestCreateBesideUnwritable(t *testing.T) {
+	const path = "/proc/self/mem" // there, and /proc/self takes no new file, even from root
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s: %v (not Linux)", path, err)
+	}
+	_, err := Create(path, Replace)
+	if want := "opening output file /proc/self/mem: no such file (hop writes the body to a new file in /proc/self first, and could not make one there)"; err == nil || err.Error() != want {
+		t.Errorf("Create(%s): %v; want %q", path, err, want)
+	}
+}
