@@ -52,3 +52,15 @@ func BenchmarkEscaper(b *testing.B) {
 		e.Close()
 	}
 }
+
+// BenchmarkSmallBody measures showing a small body piped, as hop curl does for each URL of a glob of
+// thousands: the cost per body, not per byte.
+func BenchmarkSmallBody(b *testing.B) {
+	body := []byte(`{"id":1,"name":"item"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Body(io.Discard, bytes.NewReader(body), BodyOptions{ContentType: "text/plain"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -208,10 +209,14 @@ func (l latin1) Read(p []byte) (int, error) {
 // Copy streams r to w in large reads. Neither side's ReadFrom/WriteTo is used: os.File's generic ReadFrom
 // falls back to 32 KiB copies.
 func Copy(w io.Writer, r io.Reader) (int64, error) {
-	buf := make([]byte, copyBufSize)
-	n, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, buf)
-	return n, err
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	return io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, *buf)
 }
+
+// copyBufs keeps Copy's buffers for the next body: a glob of thousands of URLs (hop curl) or --repeat
+// made and cleared 128 KiB per body, and the collector's work was most of a small body's cost.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
 func textBody(w io.Writer, r io.Reader, opts BodyOptions, res BodyResult) (BodyResult, error) {
 	if !opts.Terminal {
