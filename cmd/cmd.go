@@ -21,7 +21,9 @@ import (
 // Version is set at build time with -ldflags "-X github.com/hop-cli/hop/cmd.Version=v1.2.3".
 var Version = ""
 
-func version() string {
+// version is hop's version: Version, else the module's or the commit's. It is read once: the User-Agent of
+// every URL of a hop curl glob asks for it, and ReadBuildInfo parses the build's text each time.
+var version = sync.OnceValue(func() string {
 	if Version != "" {
 		return Version
 	}
@@ -36,7 +38,7 @@ func version() string {
 		}
 	}
 	return "dev"
-}
+})
 
 // Main runs hop with the process's arguments and returns its exit code.
 func Main() (code int) {
