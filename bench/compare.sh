@@ -9,7 +9,7 @@
 #   bench/compare.sh            # every scenario, as a Markdown table; docs/BENCHMARKS.md holds the last one
 #   ROUNDS=3 RUNS=5 bench/compare.sh startup get-https   # only these scenarios
 #
-# Scenarios: startup get-http get-https get-https-store gib-http gib-https json, and against the floor
+# Scenarios: startup get-http get-https get-https-store gib-http gib-https glob-http json, and against the floor
 # floor-startup floor-get-http floor-get-https floor-h3-startup floor-h3-get-http repeat repeat-memory.
 set -eu
 cd "$(dirname "$0")/.."
@@ -127,6 +127,10 @@ row gib-http "1 GiB to /dev/null, http" "≥ 1.00×, ≤ 16 MiB" rate none \
   "$client$hop get $P/misbehave/zeros/$GIB -o /dev/null" "${client}curl -s -o /dev/null $P/misbehave/zeros/$GIB"
 row gib-https "1 GiB to /dev/null, https (HTTP/1.1)" "≥ 1.00×, ≤ 16 MiB" rate none \
   "$client$hop get $T/misbehave/zeros/$GIB -o /dev/null --cacert $CA" "${client}curl -s -o /dev/null --cacert $CA $T/misbehave/zeros/$GIB"
+
+# hop curl's globs: 1000 small GETs on one kept-alive connection, each body to stdout, as curl sends them.
+row glob-http "\`hop curl\` glob of 1000 GETs of 400 B, piped, http" none time none \
+  "$hop curl -s $P/data/json-400?n=[1-1000]" "curl -s $P/data/json-400?n=[1-1000]"
 
 if want json; then
   size=$(curl -s "$P/data/json-array/$ARRAY_N" | wc -c) # also builds the array once, outside the measurements
