@@ -82,6 +82,7 @@ func Build(spec Spec) (*Request, error) {
 			return nil, &UsageError{Arg: "-H " + headerArg(name, ":", value), Err: err}
 		}
 	}
+	var query []string // the parts added to the URL's query, in order, joined once (one by one was quadratic)
 	for _, raw := range spec.Items {
 		it, err := parseItem(raw)
 		if err != nil {
@@ -107,13 +108,13 @@ func Build(spec Spec) (*Request, error) {
 				return nil, &UsageError{Arg: it.Raw, Err: err}
 			}
 		case itemQuery:
-			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(it.Value))
+			query = append(query, url.QueryEscape(it.Key)+"="+url.QueryEscape(it.Value))
 		case itemQueryFile:
 			v, err := b.textFile(it) // HTTPie's name==@file: the file's text without its final newlines
 			if err != nil {
 				return nil, err
 			}
-			addQuery(r.URL, url.QueryEscape(it.Key)+"="+url.QueryEscape(strings.TrimRight(v, "\n")))
+			query = append(query, url.QueryEscape(it.Key)+"="+url.QueryEscape(strings.TrimRight(v, "\n")))
 		default:
 			if err := b.add(it); err != nil {
 				return nil, err
@@ -128,7 +129,7 @@ func Build(spec Spec) (*Request, error) {
 		if err := sendableQuery("--url-query "+q, part, "without the + it encodes them"); err != nil {
 			return nil, err
 		}
-		addQuery(r.URL, part)
+		query = append(query, part)
 	}
 	body, err := b.build(r.Header.Get("Content-Type"))
 	if err != nil {
@@ -141,7 +142,7 @@ func Build(spec Spec) (*Request, error) {
 			if err := sendableQuery("-G", string(d), "--data-urlencode encodes them"); err != nil {
 				return nil, err
 			}
-			addQuery(r.URL, string(d))
+			query = append(query, string(d))
 		}
 		var kept built
 		if body.accept == contentJSON {
@@ -149,6 +150,7 @@ func Build(spec Spec) (*Request, error) {
 		}
 		body = kept
 	}
+	addQuery(r.URL, query...)
 	r.Body = body.data
 	if spec.Compress > 0 && r.Body != nil {
 		if err := r.compress(spec.Compress > 1); err != nil {
@@ -248,12 +250,16 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// addQuery appends an encoded name=value to the URL's query.
-func addQuery(u *url.URL, part string) {
-	if u.RawQuery != "" {
-		u.RawQuery += "&"
+// addQuery appends encoded name=value parts to the URL's query.
+func addQuery(u *url.URL, parts ...string) {
+	if len(parts) == 0 {
+		return
 	}
-	u.RawQuery += part
+	joined := strings.Join(parts, "&")
+	if u.RawQuery != "" {
+		joined = u.RawQuery + "&" + joined
+	}
+	u.RawQuery = joined
 }
 
 // sendableQuery refuses a part of the query that a request line cannot carry: a space or a control
