@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -197,6 +198,14 @@ func TestHAR(t *testing.T) {
 		}
 		if e.StartedDateTime == "" || e.Time <= 0 {
 			t.Errorf("entry %d: started %q time %v", i, e.StartedDateTime, e.Time)
+		}
+		// HAR 1.2: time is the sum of the timings given (not -1); ssl is counted within connect.
+		sum := 0.0
+		for _, k := range []string{"blocked", "dns", "connect", "send", "wait", "receive"} {
+			sum += max(e.Timings[k], 0)
+		}
+		if math.Abs(e.Time-sum) > 0.0015 {
+			t.Errorf("entry %d: time %v, timings sum to %v", i, e.Time, sum)
 		}
 	}
 }

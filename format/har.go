@@ -3,6 +3,7 @@ package format
 import (
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -151,6 +152,16 @@ func harTimingsOf(rec trace.Record) harTimings {
 	return ht
 }
 
+// sum is an entry's time as HAR 1.2 defines it: the sum of the timings given (not -1), ssl counted within
+// connect. hop's total also holds the microseconds between phases, which would make the two disagree.
+func (t harTimings) sum() float64 {
+	total := 0.0
+	for _, v := range []float64{t.Blocked, t.DNS, t.Connect, t.Send, t.Wait, t.Receive} {
+		total += max(v, 0)
+	}
+	return math.Round(total*1000) / 1000
+}
+
 // HAR writes the exchange as a HAR 1.2 log with one entry per hop.
 func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets) error {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "hop", Version: version}, Pages: []any{}, Entries: []harEntry{}}}
@@ -158,10 +169,11 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 	for i, h := range hops {
 		final := i == len(hops)-1
 		rec := h.Record
+		timings := harTimingsOf(rec)
 		e := harEntry{
 			StartedDateTime: rec.Events.Start.UTC().Format(time.RFC3339Nano),
-			Time:            ms(rec.Timings().Total),
-			Timings:         harTimingsOf(rec),
+			Time:            timings.sum(),
+			Timings:         timings,
 		}
 		var comment []string
 		if h.Attempt > 1 {
