@@ -214,8 +214,9 @@ func Copy(w io.Writer, r io.Reader) (int64, error) {
 	return io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, *buf)
 }
 
-// copyBufs keeps Copy's buffers for the next body: a glob of thousands of URLs (hop curl) or --repeat
-// made and cleared 128 KiB per body, and the collector's work was most of a small body's cost.
+// copyBufs keeps Copy's buffers for the next body: each URL of a hop curl glob of thousands made and
+// cleared 128 KiB, and the collector's work was most of a small body's cost. (--repeat reads its bodies
+// into buffers of its own.)
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
 func textBody(w io.Writer, r io.Reader, opts BodyOptions, res BodyResult) (BodyResult, error) {
