@@ -353,27 +353,14 @@ func (p *presenter) requestBody(w io.Writer, st format.Style, terminal bool) {
 	}
 	opts := format.BodyOptions{ContentType: p.req.Header.Get("Content-Type"), Terminal: terminal, SortKeys: p.o.Sorted, Indent: p.o.Indent}
 	opts.Format, opts.Color = p.pretty(true, st.Color)
-	lw := &lineEnd{w: w}
-	res, _ := format.Body(lw, bytes.NewReader(data), opts)
+	tw := &format.TailWriter{W: w}
+	res, _ := format.Body(tw, bytes.NewReader(data), opts)
 	if res.Note != "" {
-		if lw.open {
+		if tw.LineOpen() {
 			fmt.Fprintln(w) // the note is a line of its own, after a body shown without a final newline
 		}
 		format.Note(w, st, "request body: "+res.Note)
 	}
-}
-
-// lineEnd passes writes on to w and remembers whether the last byte left a line open.
-type lineEnd struct {
-	w    io.Writer
-	open bool
-}
-
-func (l *lineEnd) Write(p []byte) (int, error) {
-	if len(p) > 0 {
-		l.open = p[len(p)-1] != '\n'
-	}
-	return l.w.Write(p)
 }
 
 // maxShownRequestBody bounds a streamed request body (a file, standard input, a form with files) that -v,

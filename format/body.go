@@ -226,32 +226,36 @@ func textBody(w io.Writer, r io.Reader, opts BodyOptions, res BodyResult) (BodyR
 		return res, err
 	}
 	esc := newEscaper(w)
-	tw := &tailWriter{w: esc}
+	tw := &TailWriter{W: esc}
 	n, err := Copy(tw, r)
 	res.Bytes += n
 	if cerr := esc.Close(); err == nil {
 		err = cerr
 	}
-	if tw.last != '\n' && tw.n > 0 {
+	if tw.LineOpen() {
 		io.WriteString(w, "\n") // keep the prompt off the last line
 	}
 	return res, err
 }
 
-// tailWriter remembers the last byte written.
-type tailWriter struct {
-	w    io.Writer
+// TailWriter passes writes on to W and remembers the last byte, to tell whether what it wrote left a line
+// open (a body without a final newline, before a prompt or a note).
+type TailWriter struct {
+	W    io.Writer
 	last byte
 	n    int64
 }
 
-func (t *tailWriter) Write(p []byte) (int, error) {
+func (t *TailWriter) Write(p []byte) (int, error) {
 	if len(p) > 0 {
 		t.last = p[len(p)-1]
 		t.n += int64(len(p))
 	}
-	return t.w.Write(p)
+	return t.W.Write(p)
 }
+
+// LineOpen reports whether bytes were written and the last was not a newline.
+func (t *TailWriter) LineOpen() bool { return t.n > 0 && t.last != '\n' }
 
 func jsonBody(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, error) {
 	if !opts.Format {
