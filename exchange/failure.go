@@ -240,8 +240,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 // notHTTP returns the first line of the bytes that came where a response head was awaited, when it is no
 // status line at all (not "HTTP/..." in any case: a lower-case one is HTTP that breaks its rules).
 func notHTTP(begun []byte) (string, bool) {
-	first, _, _ := strings.Cut(string(begun), "\n")
-	first = strings.TrimSuffix(first, "\r")
+	first := firstLine(begun)
 	if first == "" || strings.HasPrefix("HTTP/", strings.ToUpper(first[:min(len(first), 5)])) {
 		return "", false // a status line, or the start of one cut short
 	}
@@ -584,14 +583,19 @@ var greetings = []struct{ prefix, protocol string }{
 // greeting recognises, in the bytes that came where a response head was awaited, another protocol's
 // greeting: the protocol's name and the line it sent, or "".
 func greeting(begun []byte) (protocol, line string) {
-	first, _, _ := strings.Cut(string(begun), "\n")
-	first = strings.TrimSuffix(first, "\r")
+	first := firstLine(begun)
 	for _, g := range greetings {
 		if strings.HasPrefix(first, g.prefix) {
 			return g.protocol, first
 		}
 	}
 	return "", ""
+}
+
+// firstLine is the first line of the bytes that came where a response head was awaited, without its end.
+func firstLine(begun []byte) string {
+	first, _, _ := strings.Cut(string(begun), "\n")
+	return strings.TrimSuffix(first, "\r")
 }
 
 // answeredInTLS recognises a TLS record (an alert, mostly: a TLS server's answer to the bytes of a plain
