@@ -15,22 +15,25 @@ const MaxDuration = 365 * 24 * time.Hour
 // ParseDuration reads a duration as curl and Go write it: bare seconds (20, 3.5, 0.25) or Go's units (20s,
 // 1m30s, 250ms). It is never negative and at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%q is not a duration (20, 3.5, 250ms, 1m30s)", s)
+	tooLong := fmt.Errorf("%q is too long (at most a year: 8760h)", s)
 	var d time.Duration
-	if v, err := strconv.ParseFloat(s, 64); err == nil && isDecimal(s) {
+	switch v, err := strconv.ParseFloat(s, 64); {
+	case err == nil && isDecimal(s):
 		if !(v >= 0) || v*float64(time.Second) >= math.MaxInt64 {
-			return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
+			return 0, tooLong
 		}
 		d = time.Duration(v * float64(time.Second))
-	} else if strings.HasPrefix(s, "-") {
+	case strings.HasPrefix(s, "-"):
 		return 0, fmt.Errorf("%q is negative: a duration is 0 or more", s)
-	} else if d, err = time.ParseDuration(s); err != nil && goDuration(s) {
-		return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s) // well formed: time.Duration overflowed
-	} else if err != nil || d < 0 {
-		return 0, bad
+	default:
+		if d, err = time.ParseDuration(s); err != nil && goDuration(s) {
+			return 0, tooLong // well formed: time.Duration overflowed
+		} else if err != nil || d < 0 {
+			return 0, fmt.Errorf("%q is not a duration (20, 3.5, 250ms, 1m30s)", s)
+		}
 	}
 	if d > MaxDuration {
-		return 0, fmt.Errorf("%q is too long (at most a year: 8760h)", s)
+		return 0, tooLong
 	}
 	return d, nil
 }
