@@ -2,7 +2,6 @@ package cmd_test
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,17 +84,4 @@ func openssl(t *testing.T, dir string, args ...string) {
 	if out, err := c.CombinedOutput(); err != nil {
 		t.Fatalf("openssl %q (make test installs it): %v\n%s", args, err, out)
 	}
-}
-
-// serveRaw serves each connection to a loopback port with serve, until the test ends, and returns the
-// port's HOST:PORT: a server that speaks whatever a test has it speak.
-func serveRaw(t *testing.T, serve func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	testserver.ServeConns(ln, serve)
-	return ln.Addr().String()
 }

@@ -784,7 +784,7 @@ func TestClientKeyTheServerCannotTake(t *testing.T) {
 // status code" with whatever net/http took for one.
 func TestNotHTTPAnswers(t *testing.T) {
 	for _, answer := range []string{"just a body\n", "-ERR unknown command 'GET'\r\n", "\x00\x00\x00\x01\x0aE\x1b[2J\n"} {
-		addr := serveRaw(t, func(conn net.Conn) {
+		addr := testserver.ServeLoopback(t, func(conn net.Conn) {
 			defer conn.Close()
 			conn.Read(make([]byte, 4096))
 			io.WriteString(conn, answer)
@@ -807,7 +807,7 @@ func TestOtherProtocols(t *testing.T) {
 		{"SSH-2.0-OpenSSH_9.2p1 Debian-2", "SSH"},
 		{"220 mail.example.com ESMTP Postfix", "SMTP or FTP"},
 	} {
-		addr := serveRaw(t, func(conn net.Conn) {
+		addr := testserver.ServeLoopback(t, func(conn net.Conn) {
 			defer conn.Close()
 			io.WriteString(conn, c.greeting+"\r\n")
 			conn.Read(make([]byte, 4096))

@@ -55,19 +55,6 @@ func localLeaf(t *testing.T) (*testserver.PKI, tls.Certificate) {
 	return pki, leaf
 }
 
-// serveConns is the address of a loopback listener that gives each connection to handle, in a goroutine
-// of its own, until the test ends.
-func serveConns(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	testserver.ServeConns(ln, handle)
-	return ln.Addr().String()
-}
-
 func build(t *testing.T, method, url string) *request.Request {
 	t.Helper()
 	r, err := request.Build(request.Spec{Method: method, URL: url})
@@ -351,7 +338,7 @@ func TestAutoReferer(t *testing.T) {
 // answers in another protocol names the proxy, not the server the URL names, which nothing reached.
 func TestForwardingProxyIsBlamed(t *testing.T) {
 	proxy := func(reply string, reset bool) string {
-		return "http://" + serveConns(t, func(c net.Conn) {
+		return "http://" + testserver.ServeLoopback(t, func(c net.Conn) {
 			bufio.NewReader(c).ReadString('\n')
 			io.WriteString(c, reply)
 			if reset {
@@ -438,7 +425,7 @@ func TestPlainRequestToTLSPort(t *testing.T) {
 		{"alerts", alert, "127.0.0.1 answered in TLS, not plain HTTP (is it https://%s/x?)", exchange.Protocol},
 		{"plain, hangs up", hangUp, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)", exchange.EmptyReply},
 	} {
-		addr := serveConns(t, tt.handle)
+		addr := testserver.ServeLoopback(t, tt.handle)
 		c := client(t, exchange.Options{}, transport.Options{})
 		_, err := c.Do(context.Background(), build(t, "GET", "http://"+addr+"/x"), exchange.Observer{})
 		want := tt.want
@@ -451,7 +438,7 @@ func TestPlainRequestToTLSPort(t *testing.T) {
 	}
 	// The TLS hello goes where the request went: a name --connect-to sends to the TLS server is named in
 	// the hint, with the port typed.
-	addr := serveConns(t, tlsServer(false))
+	addr := testserver.ServeLoopback(t, tlsServer(false))
 	c := client(t, exchange.Options{}, transport.Options{ConnectTo: []string{"api.invalid:8080:" + addr}})
 	_, err := c.Do(context.Background(), build(t, "GET", "http://api.invalid:8080/x"), exchange.Observer{})
 	if want := "(the port speaks TLS: is it https://api.invalid:8080/x?)"; err == nil || !strings.HasSuffix(err.Error(), want) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -17,7 +18,7 @@ import (
 // in the path, which Go's parser refused, is sent as %25. A Location without a host is refused in words.
 func TestLocationsAsBrowsersReadThem(t *testing.T) {
 	targets := make(chan string, 10)
-	addr := serveConns(t, func(conn net.Conn) {
+	addr := testserver.ServeLoopback(t, func(conn net.Conn) {
 		defer conn.Close()
 		r := bufio.NewReader(conn)
 		for {

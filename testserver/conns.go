@@ -16,6 +16,27 @@ func ServeConns(ln net.Listener, handle func(net.Conn)) {
 	}()
 }
 
+// TB is what ServeLoopback needs of a test (testing.TB's methods), so that this package, which the demo
+// links, does not import testing.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
+// ServeLoopback is the HOST:PORT of a loopback listener that gives each connection to handle, in a
+// goroutine of its own, until the test ends.
+func ServeLoopback(t TB, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	ServeConns(ln, handle)
+	return ln.Addr().String()
+}
+
 // HoldConns accepts connections on ln and holds them open, reading nothing and saying nothing, until ln is
 // closed; it then closes them: a server that never answers, nor reads what it is sent.
 func HoldConns(ln net.Listener) {

@@ -247,7 +247,7 @@ func TestProxyRoutes(t *testing.T) {
 // refusingSOCKS4 is the address of a server that answers anything with a SOCKS5 refusal, as a SOCKS5-only
 // proxy answers a SOCKS4 request it misreads.
 func refusingSOCKS4(t *testing.T) string {
-	return serveConns(t, func(c net.Conn) {
+	return testserver.ServeLoopback(t, func(c net.Conn) {
 		c.Write([]byte{5, 0xff, 0, 0, 0, 0, 0, 0})
 		c.Close()
 	})
@@ -256,26 +256,13 @@ func refusingSOCKS4(t *testing.T) string {
 // hangingUp is the address of a server that reads what a client says first, then closes the connection,
 // or resets it.
 func hangingUp(t *testing.T, reset bool) string {
-	return serveConns(t, func(c net.Conn) {
+	return testserver.ServeLoopback(t, func(c net.Conn) {
 		c.Read(make([]byte, 512))
 		if reset {
 			c.(*net.TCPConn).SetLinger(0)
 		}
 		c.Close()
 	})
-}
-
-// serveConns is the address of a loopback listener that gives each connection to handle, in a goroutine
-// of its own, until the test ends.
-func serveConns(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	testserver.ServeConns(ln, handle)
-	return ln.Addr().String()
 }
 
 // TestSloppyTunnelAnswers: a proxy's 2xx to CONNECT opens the tunnel, whatever framing its head names. RFC
@@ -379,7 +366,7 @@ func TestProxyRefusals(t *testing.T) {
 	defer ntlm.Close()
 	// A proxy that answers a CONNECT with no HTTP at all fails as the proxy (curl's 56), not as the server.
 	silent := func(reply []byte, reset bool) string {
-		return "http://" + serveConns(t, func(c net.Conn) {
+		return "http://" + testserver.ServeLoopback(t, func(c net.Conn) {
 			bufio.NewReader(c).ReadString('\n')
 			c.Write(reply)
 			if reset {
@@ -446,7 +433,7 @@ func TestConnectBudgetIsOne(t *testing.T) {
 // deadline cut used to win about three times in four, as "malformed MIME header: missing colon", said of
 // the server.
 func TestProxyDripsItsAnswer(t *testing.T) {
-	proxy := serveConns(t, func(c net.Conn) {
+	proxy := testserver.ServeLoopback(t, func(c net.Conn) {
 		defer c.Close()
 		c.Read(make([]byte, 4096))
 		c.Write([]byte("HTTP/1.1 200 OK\r\nX"))
@@ -473,7 +460,7 @@ func TestProxyDripsItsAnswer(t *testing.T) {
 // delayedListener forwards connections to backend, holding back the backend's first bytes for delay.
 func delayedListener(t *testing.T, backend string, delay time.Duration) string {
 	t.Helper()
-	return serveConns(t, func(c net.Conn) {
+	return testserver.ServeLoopback(t, func(c net.Conn) {
 		defer c.Close()
 		up, err := net.Dial("tcp", backend)
 		if err != nil {

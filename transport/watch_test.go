@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hop-cli/hop/testserver"
 	"golang.org/x/net/http2"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // TestHeadWatch: the wait for a response head is bounded by the idle limit even while bytes keep coming (an
@@ -176,7 +177,7 @@ func TestStalls(t *testing.T) {
 	}
 	// An HTTP/2 server that opens no window (SETTINGS_INITIAL_WINDOW_SIZE 0) and never sends WINDOW_UPDATE:
 	// its connection stays busy with nothing (the client's frames are read), so only the upload's watch ends it.
-	closed := serveConns(t, func(c net.Conn) {
+	closed := testserver.ServeLoopback(t, func(c net.Conn) {
 		defer c.Close()
 		if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
 			return
