@@ -210,7 +210,10 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	}
-	if what, line := greeting(rec.HeadBegun); rec.Status == 0 && what != "" && strings.Contains(err.Error(), "malformed HTTP") {
+	// What came instead of a status line: net/http read it as a malformed one, or, when it came before the
+	// request was handed over (a server that speaks first), as bytes on an idle connection.
+	notStatus := rec.Status == 0 && (strings.Contains(err.Error(), "malformed HTTP") || strings.Contains(err.Error(), "readLoopPeekFailLocked"))
+	if what, line := greeting(rec.HeadBegun); notStatus && what != "" {
 		e := failure(Protocol, waiting, err, "%s answered in %s, not HTTP: %q (is the port right?)", host, what, line)
 		e.Host = host
 		return e
@@ -224,7 +227,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	}
-	if line, ok := notHTTP(rec.HeadBegun); rec.Status == 0 && ok && strings.Contains(err.Error(), "malformed HTTP") {
+	if line, ok := notHTTP(rec.HeadBegun); notStatus && ok {
 		e := failure(Protocol, waiting, err, "%s answered without an HTTP status line: %q (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)", host, line)
 		e.Host = host
 		return e

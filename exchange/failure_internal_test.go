@@ -90,3 +90,20 @@ func TestNotHTTP(t *testing.T) {
 		}
 	}
 }
+
+// A server that speaks first, heard before the request was handed over: net/http says only
+// "readLoopPeekFailLocked" of bytes on an idle connection, and hop names what the tap heard, as it does for
+// a greeting net/http read as a status line.
+func TestGreetingBeforeRequest(t *testing.T) {
+	peek := fmt.Errorf("readLoopPeekFailLocked: %w", error(nil))
+	for begun, want := range map[string]string{
+		"SSH-2.0-OpenSSH_9.2p1\r\n": `127.0.0.1 answered in SSH, not HTTP: "SSH-2.0-OpenSSH_9.2p1" (is the port right?)`,
+		"\x00\x01binary":            `127.0.0.1 answered without an HTTP status line: "\x00\x01binary" (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)`,
+	} {
+		rec := trace.Record{URL: "http://127.0.0.1:22/", Host: "127.0.0.1", HeadBegun: []byte(begun)}
+		got := (&Client{}).classify(context.Background(), peek, rec)
+		if got == nil || got.Error() != want || ClassOf(got) != Protocol {
+			t.Errorf("begun %q: %v (%v); want %q", begun, got, ClassOf(got), want)
+		}
+	}
+}

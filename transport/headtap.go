@@ -16,7 +16,8 @@ type headTap struct {
 	net.Conn
 	on      atomic.Bool
 	mu      sync.Mutex
-	buf     []byte   // what was read since RecordHead, while on
+	asked   bool     // RecordHead was called: until then the tap keeps what a new connection reads first
+	buf     []byte   // what was read since RecordHead (or since the connection began), while on
 	from    int      // where the head being read begins in buf (after the 1xx ones)
 	scanned int      // how far past from the head being read was searched for its end, and none found
 	informs [][]byte // the 1xx heads read whole, in order
@@ -31,9 +32,17 @@ func tapHeads(conn net.Conn) net.Conn {
 		if tc.ConnectionState().NegotiatedProtocol == "h2" {
 			return conn
 		}
-		return tlsHeadTap{&headTap{Conn: conn}}
+		return tlsHeadTap{newHeadTap(conn)}
 	}
-	return &headTap{Conn: conn}
+	return newHeadTap(conn)
+}
+
+// newHeadTap taps conn from its first byte: a server that speaks first (SSH's greeting) may be heard by
+// net/http's read loop before the request's trace asks for the head, and its words are what hop says.
+func newHeadTap(conn net.Conn) *headTap {
+	t := &headTap{Conn: conn}
+	t.on.Store(true)
+	return t
 }
 
 // tlsHeadTap is a headTap over TLS: it tells its TLS state, as *tls.Conn does, to whoever asks a
@@ -88,10 +97,14 @@ func (t *headTap) take(p []byte) {
 
 // RecordHead starts keeping the next response head read, and returns what reads what has come of it so far:
 // the informational (1xx) heads read whole, in order, the final head (nil before it has come), and the
-// first bytes (up to maxBegun) of a head begun and not ended: what a server that speaks no HTTP sent.
+// first bytes (up to maxBegun) of a head begun and not ended: what a server that speaks no HTTP sent. The
+// first time, what the connection read before it counts too.
 func (t *headTap) RecordHead() func() (informs [][]byte, head, begun []byte) {
 	t.mu.Lock()
-	t.buf, t.from, t.scanned, t.informs, t.head = nil, 0, 0, nil, nil
+	if t.asked || t.head != nil {
+		t.buf, t.from, t.scanned, t.informs, t.head = nil, 0, 0, nil, nil
+	}
+	t.asked = true
 	t.on.Store(true)
 	t.mu.Unlock()
 	return func() ([][]byte, []byte, []byte) {

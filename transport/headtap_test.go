@@ -178,3 +178,27 @@ func BenchmarkHeadTapDrip(b *testing.B) {
 		}
 	}
 }
+
+// TestTapFromFirstByte: a new connection's tap keeps what is read before the first RecordHead (a greeting
+// that net/http's read loop heard before the request was handed over), and gives it as the begun head;
+// a later RecordHead starts afresh.
+func TestTapFromFirstByte(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	go func() {
+		io.WriteString(server, "SSH-2.0-OpenSSH_9.2p1\r\n")
+		server.Close()
+	}()
+	tap := newHeadTap(client)
+	buf := make([]byte, 64)
+	n, _ := tap.Read(buf) // the read loop's peek, before any request
+	if got := string(buf[:n]); got != "SSH-2.0-OpenSSH_9.2p1\r\n" {
+		t.Fatalf("read %q", got)
+	}
+	if _, head, begun := tap.RecordHead()(); head != nil || string(begun) != "SSH-2.0-OpenSSH_9.2p1\r\n" {
+		t.Errorf("first RecordHead: head %q, begun %q; want the greeting begun", head, begun)
+	}
+	if _, _, begun := tap.RecordHead()(); begun != nil {
+		t.Errorf("second RecordHead kept %q", begun)
+	}
+}
