@@ -9,7 +9,7 @@ import (
 )
 
 // TestLayout keeps the house's data flowing one way (DESIGN.md): cmd → exchange → request, and cmd →
-// transport, format, check; below cmd nothing imports cmd, exchange and transport never import each other,
+// transport (which reads hosts by request's rules), format, check; below cmd nothing imports cmd, exchange and transport never import each other,
 // format renders without knowing how an exchange runs, and the lowest floors import no other hop package
 // but what is listed. A package below cmd neither prints to the process's streams nor exits.
 func TestLayout(t *testing.T) {
@@ -30,7 +30,7 @@ func TestLayout(t *testing.T) {
 		"tlsinfo":    {"argfile"},
 		"request":    {"argfile", "decompress", "redact"},
 		"auth":       {"argfile", "request"},
-		"transport":  {"argfile", "redact", "tlsinfo", "trace"},
+		"transport":  {"argfile", "redact", "request", "tlsinfo", "trace"},
 		"exchange":   {"decompress", "request", "tlsinfo", "trace"},
 		"check":      {"exchange", "tlsinfo", "trace"},
 		"stats":      {"trace"},

@@ -112,6 +112,7 @@ func setupServers(env *testscript.Env) error {
 	env.Defer(proxy.Close)
 	env.Setenv("PROXY", proxy.URL)
 	env.Setenv("PROXYADDR", strings.TrimPrefix(proxy.URL, "http://"))
+	env.Setenv("PROXYPORT", proxy.URL[strings.LastIndexByte(proxy.URL, ':')+1:])
 	// $EAGERPROXY tunnels as $PROXY does, and sends its answer to CONNECT with the server's first bytes.
 	eager := httptest.NewServer(&testserver.Proxy{Route: proxy.Config.Handler.(*testserver.Proxy).Route, Eager: true})
 	env.Defer(eager.Close)

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/trace"
 )
 
@@ -431,6 +432,9 @@ func parseConnectTo(values []string) ([]connectTo, error) {
 				return nil, optionErrorf("--connect-to "+v, "%v", err)
 			}
 			parts[i] = h
+		}
+		if ip, ok := request.NumericIPv4(parts[2]); ok {
+			parts[2] = ip // where to connect, read as curl's resolver reads it (0x7f.1 is 127.0.0.1); HOST1 is matched as typed
 		}
 		out = append(out, connectTo{fromHost: parts[0], fromPort: parts[1], toHost: parts[2], toPort: parts[3]})
 	}

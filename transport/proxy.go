@@ -22,6 +22,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/hop-cli/hop/redact"
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/trace"
 )
 
@@ -128,6 +129,7 @@ func parseProxy(from, raw string) (*url.URL, error) {
 	default:
 		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5, socks5h, socks4, socks4a)", u.Scheme)
 	}
+	request.NormalizeHost(u) // http://0x7f.1:3128 is 127.0.0.1, as curl reads it
 	return u, nil
 }
 

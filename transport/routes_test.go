@@ -30,7 +30,8 @@ import (
 func TestConnectTo(t *testing.T) {
 	srv, ca := tlsBackend(t)
 	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
-	for _, ct := range []string{"example.com:443:127.0.0.1:" + port, ":443:127.0.0.1:" + port, "example.com::[127.0.0.1]:" + port} {
+	for _, ct := range []string{"example.com:443:127.0.0.1:" + port, ":443:127.0.0.1:" + port, "example.com::[127.0.0.1]:" + port,
+		"example.com:443:0x7f.1:" + port, "::2130706433:" + port} { // numeric forms, as curl's resolver reads them
 		tr := newTransport(t, Options{ConnectTo: []string{"other.example:80:nowhere:1", ct}, TLS: TLSOptions{CACert: ca}})
 		body, rec, err := get(t, tr, "https://example.com/")
 		if err != nil || body != "hello from example.com" {
@@ -159,7 +160,8 @@ func ptr(s string) *string { return &s }
 // A proxy URL that names no port is reached on curl's default: 1080, SOCKS or HTTP; 443 for https://.
 func TestProxyDefaultPort(t *testing.T) {
 	for raw, want := range map[string]string{"http://proxy": "proxy:1080", "proxy": "proxy:1080", "https://proxy": "proxy:443",
-		"socks5h://proxy": "proxy:1080", "socks4://proxy": "proxy:1080", "http://proxy:3128": "proxy:3128", "http://[::1]": "[::1]:1080"} {
+		"socks5h://proxy": "proxy:1080", "socks4://proxy": "proxy:1080", "http://proxy:3128": "proxy:3128", "http://[::1]": "[::1]:1080",
+		"http://0x7f.1:3128": "127.0.0.1:3128", "socks5://2130706433": "127.0.0.1:1080", "0177.0.0.1:8080": "127.0.0.1:8080"} {
 		u, err := parseProxy("--proxy ", raw)
 		if err != nil {
 			t.Fatal(err)
