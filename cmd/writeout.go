@@ -114,6 +114,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		v.AppConnect += t[2]
 		v.PreTransfer += t[3]
 		v.StartTransfer += t[4]
+		v.PostTransfer += t[5]
 	}
 	v.Redirect = rec.Events.Start.Sub(first.Events.Start)
 	v.Total = v.Redirect + rec.Timings().Total
@@ -124,9 +125,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 }
 
 // curlTimes are one hop's marks as curl takes them, from the hop's start: name resolved, connected, TLS
-// done (0 for plain http), about to send, first byte. A step a reused connection skipped is marked when
-// the connection was handed over.
-func curlTimes(r trace.Record) [5]time.Duration {
+// done (0 for plain http), about to send, first byte, and request sent (curl 8.10's posttransfer; 0 when
+// it was not sent whole). A step a reused connection skipped is marked when the connection was handed over.
+func curlTimes(r trace.Record) [6]time.Duration {
 	e := r.Events
 	since := func(t time.Time) time.Duration {
 		if t.IsZero() || t.Before(e.Start) {
@@ -159,7 +160,7 @@ func curlTimes(r trace.Record) [5]time.Duration {
 			app = ready
 		}
 	}
-	return [5]time.Duration{nl, conn, app, ready, since(e.FirstByte)}
+	return [6]time.Duration{nl, conn, app, ready, since(e.FirstByte), since(e.WroteRequest)}
 }
 
 func splitAddr(addr string) (string, int) {

@@ -101,3 +101,41 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		}
 	}
 }
+
+// curl 8's time variables: time_posttransfer (8.10) is the request sent whole, from the start, summed over
+// a redirect chain as the other marks are, so it falls between time_pretransfer and time_starttransfer;
+// time_queue and tls_earlydata (8.12) are 0, since hop holds no transfer back and sends no TLS early data.
+// An exchange that sent nothing has 0 too.
+func TestWriteOutCurl8Times(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	tmpl := "%{time_pretransfer} %{time_posttransfer} %{time_starttransfer} %{time_total} %{time_queue} %{tls_earlydata}"
+	for _, args := range [][]string{
+		{"post", srv.URL + "/post", "--data-binary", strings.Repeat("x", 1<<16)},
+		{"get", srv.URL + "/redirect/3", "-L"},
+	} {
+		out, err := exec.Command(hopBinary(t), append(args, "-o", "/dev/null", "-w", tmpl)...).CombinedOutput()
+		f := strings.Fields(string(out))
+		if err != nil || len(f) != 6 {
+			t.Fatalf("%v: %q, %v", args[:2], out, err)
+		}
+		var marks []float64
+		for _, s := range f[:4] {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("%v: %q", args[:2], out)
+			}
+			marks = append(marks, v)
+		}
+		if !(marks[0] <= marks[1] && marks[1] <= marks[2] && marks[2] <= marks[3]) || marks[1] == 0 {
+			t.Errorf("%v: pretransfer, posttransfer, starttransfer, total out of order: %q", args[:2], f[:4])
+		}
+		if f[4] != "0.000000" || f[5] != "0" {
+			t.Errorf("%v: time_queue %s, tls_earlydata %s", args[:2], f[4], f[5])
+		}
+	}
+	out, _ := exec.Command(hopBinary(t), "get", "http://127.0.0.1:1/", "-w", "%{time_posttransfer}").Output()
+	if string(out) != "0.000000" {
+		t.Errorf("refused: time_posttransfer %q", out)
+	}
+}

@@ -55,6 +55,7 @@ type WriteOut struct {
 	AppConnect     time.Duration
 	PreTransfer    time.Duration
 	StartTransfer  time.Duration
+	PostTransfer   time.Duration // curl 8.10's: the request sent whole
 	Redirect       time.Duration
 	Total          time.Duration
 }
@@ -95,6 +96,7 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"time_pretransfer":   func(v *WriteOut) (string, any) { return seconds(v.PreTransfer) },
 	"time_starttransfer": func(v *WriteOut) (string, any) { return seconds(v.StartTransfer) },
 	"time_redirect":      func(v *WriteOut) (string, any) { return seconds(v.Redirect) },
+	"time_posttransfer":  func(v *WriteOut) (string, any) { return seconds(v.PostTransfer) },
 	"time_total":         func(v *WriteOut) (string, any) { return seconds(v.Total) },
 	"num_certs":          func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumCerts), v.NumCerts },
 	"certs":              func(v *WriteOut) (string, any) { t := tlsinfo.CertInfo(v.Certs); return t, t },
@@ -104,6 +106,10 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	},
 	"http_connect": func(v *WriteOut) (string, any) { return code3(v.HTTPConnect), v.HTTPConnect },
 	"proxy_used":   func(v *WriteOut) (string, any) { n := boolInt(v.ProxyUsed); return strconv.Itoa(n), n },
+	// curl 8's time_queue (a transfer held back by a connection limit) and tls_earlydata (bytes sent as
+	// TLS 1.3 0-RTT data): hop holds no transfer back once its turn comes, and Go's TLS sends no early data.
+	"time_queue":    func(*WriteOut) (string, any) { return seconds(0) },
+	"tls_earlydata": func(*WriteOut) (string, any) { return "0", 0 },
 }
 
 // urlParts are curl's %{url.NAME} (the URL given) and %{urle.NAME} (the effective URL) variables: each
