@@ -169,6 +169,11 @@ func Open(path, host string) (*Session, error) {
 	for name, vs := range f.Headers {
 		s.Headers[textproto.CanonicalMIMEHeaderKey(name)] = vs
 	}
+	switch strings.ToLower(f.Auth.Type) {
+	case "", "basic", "digest", "any": // what hop writes, and basic, which --auth-type also takes
+	default:
+		return nil, &FileError{Path: path, Err: fmt.Errorf("auth type %q: hop's sessions keep basic, digest or any", f.Auth.Type)}
+	}
 	s.Auth = f.Auth
 	for _, c := range f.Cookies {
 		if c.Name == "" || c.Domain == "" {

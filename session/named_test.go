@@ -71,6 +71,7 @@ func TestOpenDamaged(t *testing.T) {
 		`{"hop_session": 2}`:                                                     "session format 2",
 		`{"hop_session": 1, "surprise": true}`:                                   "unknown field",
 		`{"hop_session": 1, "cookies": [{"name": "a"}]}`:                         "needs a name and a domain",
+		`{"hop_session": 1, "auth": {"basic": "u:p", "type": "ntlm"}}`:           `auth type "ntlm": hop's sessions keep basic, digest or any`,
 		"{\"hop_session\": 1, \"headers\": {\"X-A\": [\"a\\r\\nInjected: 1\"]}}": "header X-A: its value holds a character",
 		`{"hop_session": 1, "headers": {"Bad Name": ["x"]}}`:                     `header "Bad Name": not a valid header name`,
 		"{\"hop_session\": 1, \"cookies\": [{\"name\": \"c\", \"value\": \"v\\r\\nX: 1\", \"domain\": \"x.example\", \"path\": \"/\"}]}": `cookie "c": a control character`,
