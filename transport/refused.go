@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+
+	"github.com/hop-cli/hop/trace"
 )
 
 // maxRefusals is how many times one round trip lets a server turn the request away unanswered before it
@@ -81,7 +83,7 @@ func (r *refusals) gotConn(info httptrace.GotConnInfo) {
 func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	r := &refusals{host: req.URL.Hostname(), cancel: cancel}
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: r.gotConn})
+	ctx = trace.With(ctx, &httptrace.ClientTrace{GotConn: r.gotConn})
 	resp, err := t.http.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		if refused, ok := context.Cause(ctx).(*RefusedError); ok {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hop-cli/hop/trace"
 )
 
 // HeadTimeoutError is a response head that did not come within the idle limit of the request being sent,
@@ -76,7 +78,7 @@ type waitWatch struct {
 func watchWaits(req *http.Request, idle time.Duration) (*http.Request, *waitWatch) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := &waitWatch{idle: idle, cancel: cancel}
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+	ctx = trace.With(ctx, &httptrace.ClientTrace{
 		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm(true) },
 		GotFirstResponseByte: func() { w.arm(false) },
 		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(false); return nil },
