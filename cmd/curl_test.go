@@ -985,9 +985,9 @@ func TestCurlCommandWithClientCertificates(t *testing.T) {
 	lookCurl(t)
 	dir := t.TempDir()
 	url := mtlsServer(t, dir) + "/get"
-	openssl(t, dir, "x509", "-in", "client.pem", "-outform", "DER", "-out", "client.der")
-	openssl(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der")
-	openssl(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
+	testserver.RunOpenSSL(t, dir, "x509", "-in", "client.pem", "-outform", "DER", "-out", "client.der")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der")
+	testserver.RunOpenSSL(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
 	for _, cert := range [][]string{
 		{"--cert", "client.pem", "--key", "enc.pem", "--pass", "hop-test"},
 		{"--cert", "client.der", "--key", "key.der"},

@@ -67,21 +67,7 @@ func runHop(t *testing.T, args ...string) ([]byte, int) {
 // by openssl with the passphrase hop-test (enc.pem).
 func mtlsServer(t *testing.T, dir string) string {
 	t.Helper()
-	srv, err := testserver.StartMutualTLS(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:hop-test", "-out", "enc.pem")
-	return srv.URL
-}
-
-// openssl runs the openssl command in dir (make test installs it).
-func openssl(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	c := exec.Command("openssl", args...)
-	c.Dir = dir
-	if out, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("openssl %q (make test installs it): %v\n%s", args, err, out)
-	}
+	url := testserver.ServeMutualTLS(t, dir)
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:hop-test", "-out", "enc.pem")
+	return url
 }

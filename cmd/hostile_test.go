@@ -718,7 +718,7 @@ func TestHostileHTTP2(t *testing.T) {
 // came, the key graded insecure and the handshake marked as not completed.
 func TestKeyGoRefuses(t *testing.T) {
 	dir := t.TempDir()
-	openssl(t, dir, "req", "-x509", "-newkey", "rsa:768", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
+	testserver.RunOpenSSL(t, dir, "req", "-x509", "-newkey", "rsa:768", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
 		"-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
 	srv, err := testserver.StartOpenSSL(dir, "-cert", "cert.pem", "-key", "key.pem", "-cipher", "ALL@SECLEVEL=0", "-www")
 	if err != nil {
@@ -749,7 +749,7 @@ func TestKeyGoRefuses(t *testing.T) {
 func TestClientKeyTheServerCannotTake(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"server", "client"} {
-		openssl(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name+"-key.pem",
+		testserver.RunOpenSSL(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name+"-key.pem",
 			"-out", name+".pem", "-days", "1", "-subj", "/CN="+name, "-addext", "subjectAltName=IP:127.0.0.1")
 	}
 	why := "--cert's ECDSA key makes none of the signatures the server takes (PSSWithSHA256, PKCS1WithSHA256)"

@@ -71,7 +71,7 @@ func TestKeyPassphrasePrompt(t *testing.T) {
 func TestPKCS12PassphrasePromptForHopCert(t *testing.T) {
 	dir := t.TempDir()
 	mtlsServer(t, dir)
-	openssl(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
+	testserver.RunOpenSSL(t, dir, "pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:hop-test", "-out", "client.p12")
 	code, seen := typeAtPrompt(t, dir, "passphrase for client.p12: ", "hop-test", "cert", "client.p12")
 	if code != 0 || !strings.Contains(seen, "CN=hop test client") || strings.Contains(seen, "hop-test") {
 		t.Errorf("exit %d; the terminal showed %q", code, seen)

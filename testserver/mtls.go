@@ -8,6 +8,17 @@ import (
 	"path/filepath"
 )
 
+// ServeMutualTLS is the URL of StartMutualTLS's server, with its files in dir, closed when the test ends.
+func ServeMutualTLS(t TB, dir string) string {
+	t.Helper()
+	srv, err := StartMutualTLS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // StartMutualTLS starts an HTTPS server on loopback that wants a client certificate from a new PKI, and
 // writes into dir the CA to trust (root.pem), a client certificate with its chain (client.pem) and its key
 // (key.pem, PKCS#8). The server trusts the intermediate too, so that a client that sends its certificate

@@ -3,6 +3,7 @@ package testserver
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os/exec"
@@ -81,4 +82,19 @@ func (o *OpenSSL) Await(prefix string, d time.Duration) error {
 func (o *OpenSSL) Close() {
 	o.cmd.Process.Kill()
 	o.cmd.Wait()
+}
+
+// RunOpenSSL runs the openssl command in dir, failing the test with its output when it fails (make test
+// installs openssl).
+func RunOpenSSL(t TB, dir string, args ...string) {
+	t.Helper()
+	path, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Fatal("openssl is not installed; make test installs it")
+	}
+	c := exec.Command(path, args...)
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatal(fmt.Sprintf("openssl %q: %v\n%s", args, err, out))
+	}
 }

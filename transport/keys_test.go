@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,43 +16,18 @@ import (
 	"github.com/hop-cli/hop/testserver"
 )
 
-// mtls starts testserver.StartMutualTLS's server with its files in dir (root.pem, client.pem, key.pem).
-func mtls(t *testing.T, dir string) string {
-	t.Helper()
-	srv, err := testserver.StartMutualTLS(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// openssl runs the openssl command in dir (make test installs it).
-func openssl(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Fatal("openssl is not installed; make test installs it")
-	}
-	c := exec.Command(path, args...)
-	c.Dir = dir
-	if out, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("openssl %q: %v\n%s", args, err, out)
-	}
-}
-
 // Keys encrypted by openssl, the ways it encrypts them (PKCS#8 with PBES2: its default AES-256 and
 // HMAC-SHA256, 3DES and HMAC-SHA1, AES-128 and HMAC-SHA512; and its older PEM headers), open with
 // --pass, and the server accepts the certificate; a key file holding the certificate too still works.
 func TestEncryptedClientKeys(t *testing.T) {
 	dir := t.TempDir()
-	url := mtls(t, dir)
+	url := testserver.ServeMutualTLS(t, dir)
 	const pass = "hop-test: a passphrase"
-	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes256.pem")
-	openssl(t, dir, "pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "des3.pem")
-	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes128.pem")
-	openssl(t, dir, "ec", "-in", "key.pem", "-aes256", "-passout", "pass:"+pass, "-out", "legacy.pem")
-	openssl(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "scrypt.pem")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes256.pem")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "des3.pem")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "aes128.pem")
+	testserver.RunOpenSSL(t, dir, "ec", "-in", "key.pem", "-aes256", "-passout", "pass:"+pass, "-out", "legacy.pem")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", "key.pem", "-passout", "pass:"+pass, "-out", "scrypt.pem")
 	cert, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	enc, _ := os.ReadFile(filepath.Join(dir, "aes256.pem"))
 	if err := os.WriteFile(filepath.Join(dir, "both.pem"), append(cert, enc...), 0o600); err != nil {
@@ -121,10 +95,10 @@ func samePrivateKey(t *testing.T, a, b []byte) bool {
 // or wrong passphrase, or a --key beside it, says so.
 func TestPKCS12ClientCerts(t *testing.T) {
 	dir := t.TempDir()
-	url := mtls(t, dir)
+	url := testserver.ServeMutualTLS(t, dir)
 	const pass = "hop-test"
 	export := func(out, pass string, more ...string) {
-		openssl(t, dir, append([]string{"pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:" + pass, "-out", out}, more...)...)
+		testserver.RunOpenSSL(t, dir, append([]string{"pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passout", "pass:" + pass, "-out", out}, more...)...)
 	}
 	export("modern.p12", pass)
 	export("des.p12", pass, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1")
@@ -197,11 +171,11 @@ func TestPKCS12LegacyRC2(t *testing.T) {
 // PKCS#8 plain and encrypted, and SEC 1 EC keys, as openssl writes them with -outform DER.
 func TestDERClientCerts(t *testing.T) {
 	dir := t.TempDir()
-	url := mtls(t, dir)
+	url := testserver.ServeMutualTLS(t, dir)
 	const pass = "hop-test"
-	openssl(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.p8.der")
-	openssl(t, dir, "ec", "-in", "key.pem", "-outform", "DER", "-out", "key.ec.der")
-	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-outform", "DER", "-out", "key.enc.der")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.p8.der")
+	testserver.RunOpenSSL(t, dir, "ec", "-in", "key.pem", "-outform", "DER", "-out", "key.ec.der")
+	testserver.RunOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passout", "pass:"+pass, "-outform", "DER", "-out", "key.enc.der")
 	// The chain as DER, one certificate after the other (openssl -outform DER writes the first alone).
 	chain, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	var der []byte
@@ -232,7 +206,7 @@ func TestDERClientCerts(t *testing.T) {
 // certificate of the key goes first, the rest keep their order.
 func TestLeafFirst(t *testing.T) {
 	dir := t.TempDir()
-	mtls(t, dir)
+	testserver.ServeMutualTLS(t, dir)
 	chain, _ := os.ReadFile(filepath.Join(dir, "client.pem"))
 	key, _ := os.ReadFile(filepath.Join(dir, "key.pem"))
 	leaf, rest := pem.Decode(chain)

@@ -16,7 +16,7 @@ import (
 // driven through its standard input: Go's own TLS server never renegotiates.
 func TestRenegotiation(t *testing.T) {
 	dir := t.TempDir()
-	openssl(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+	testserver.RunOpenSSL(t, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 		"-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
 	srv, err := testserver.StartOpenSSL(dir, "-tls1_2", "-cert", "cert.pem", "-key", "key.pem")
 	if err != nil {
