@@ -223,6 +223,9 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 		o = got
 		return nil
 	}}, args)
+	if o != nil {
+		o.curlAuth = true
+	}
 	return o, err
 }
 

@@ -51,6 +51,9 @@ type RequestOptions struct {
 	stdinTaken bool         // -w @- or -b - read standard input: it is not the body
 	digest     *auth.Digest // --auth-type digest's credentials, answering the server's challenge
 	sigv4      *auth.SigV4  // --aws-sigv4's signer, with -a's keys
+	// curlAuth is hop curl's: --digest and --anyauth with no credentials for the URL (none from -u, the URL
+	// or .netrc) send the request without any, as curl does, where hop's --auth-type refuses.
+	curlAuth bool
 }
 
 // OutputOptions say what is shown, where.
@@ -224,6 +227,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			}
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if c.curl != nil {
+				o.curlAuth = true
 				for _, w := range c.curl.Warnings {
 					format.Warning(s.Err, s.ErrStyle(), w)
 				}

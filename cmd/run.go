@@ -498,16 +498,22 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			if err != nil {
 				return nil, err
 			}
-			if !found {
+			switch {
+			case found:
+				o.digest.User, o.digest.Password = login.User, login.Password
+			case o.curlAuth:
+				o.digest = nil // curl sends the request without credentials
+			default:
 				kind := "digest" // --auth-type digest, or curl's --digest
 				if o.digest.AnyScheme {
 					kind = "any"
 				}
 				return nil, usageErrorf("--auth-type %s needs -a user:password, credentials in the URL, or a .netrc entry for %s", kind, r.URL.Hostname())
 			}
-			o.digest.User, o.digest.Password = login.User, login.Password
 		}
-		o.Exchange.Challenge = o.digest.Answer
+		if o.digest != nil {
+			o.Exchange.Challenge = o.digest.Answer
+		}
 	}
 	if o.sigv4 != nil {
 		if u := r.URL.User; o.sigv4.AccessKey == "" && u != nil {
