@@ -156,6 +156,13 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	for _, o := range parts {
 		o.Output.dump = dump
 	}
+	// -k's warning once for the command, not once for every URL.
+	var insecure, dohInsecure bool
+	for _, o := range parts {
+		insecure, dohInsecure = insecure || o.Transport.TLS.Insecure, dohInsecure || o.dohInsecure()
+		o.insecureSaid = true
+	}
+	sayInsecure(s.Err, s.ErrStyle(), insecure, dohInsecure)
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
 	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent
 	var jar *session.Jar // curl's cookie engine, shared by the parts that turn it on

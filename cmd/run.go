@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -88,12 +89,8 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) 
 			req.Body.Keep(keep)
 		}
 	}
-	if o.Transport.TLS.Insecure {
-		// Announced every time, even with -q: an unverified connection must never go unnoticed.
-		format.Warning(s.Err, p.errStyle, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
-	}
-	if o.Transport.DoHInsecure && o.Transport.DoHURL != "" {
-		format.Warning(s.Err, p.errStyle, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")
+	if !o.insecureSaid {
+		sayInsecure(s.Err, p.errStyle, o.Transport.TLS.Insecure, o.dohInsecure())
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
 		return keepState(s, o, runRepeat(ctx, s, o, p, req))
@@ -388,6 +385,22 @@ func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Optio
 	v, err := auth.ProxyUser(t.ProxyUser, auth.Env{Getenv: s.Getenv, Prompt: func(p string) (string, error) { return s.ReadPassword(ctx, p) }})
 	t.ProxyUser = v
 	return err
+}
+
+// sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an
+// unverified connection must never go unnoticed (hop curl says it once for all its URLs).
+func sayInsecure(w io.Writer, style format.Style, insecure, dohInsecure bool) {
+	if insecure {
+		format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
+	}
+	if dohInsecure {
+		format.Warning(w, style, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")
+	}
+}
+
+// dohInsecure reports whether --doh-insecure leaves a DNS-over-HTTPS server unverified.
+func (o *RequestOptions) dohInsecure() bool {
+	return o.Transport.DoHInsecure && o.Transport.DoHURL != ""
 }
 
 // buildRequest resolves credentials and builds the request the options describe, with what --session kept.
