@@ -24,7 +24,12 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, Reason(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	return ReadFrom(f, limit)
+}
+
+// ReadFrom reads r whole, refusing more than limit bytes, as Read reads a file (standard input named "-").
+func ReadFrom(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, Reason(err)
 	}
