@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -42,6 +43,7 @@ type CertOptions struct {
 	Transport transport.Options
 
 	prompt func(prompt string) (string, error) // asks for a PKCS#12 file's passphrase on the terminal
+	stdin  io.Reader                           // the target "-": certificates piped in
 }
 
 func (c *commands) addCertCmd(s *Streams, r Runners) {
@@ -60,7 +62,7 @@ A mail, FTP or database server that starts TLS on request is asked to first, as 
 -starttls does: --starttls smtp|imap|pop3|ftp|postgres|ldap|mysql|xmpp, or a URL of that scheme (smtp://host, port 25
 by default); smtps://, imaps://, pop3s://, ftps:// and ldaps:// name TLS from the start on their ports.
 
-Given a file, shows the certificates in it (PEM, bundles too, or DER). Exit codes: 60 not trusted (or not
+Given a file, shows the certificates in it (PEM, bundles too, or DER); "-" reads them from standard input. Exit codes: 60 not trusted (or not
 matching --pin), 35 handshake failed, 10 a certificate expires within --expires-within, 6/7 could not
 resolve/connect.
 
@@ -75,6 +77,7 @@ failure's.`,
   hop cert example.com api.example.com mail.example.com:465 --expires-within 21d -q
   hop cert api.internal:8443 --cert client.pem --key client.key   # does the server take my certificate?
   hop cert chain.pem --format json | jq '.chain[].not_after'
+  kubectl get secret tls -o jsonpath='{.data.tls\.crt}' | base64 -d | hop cert -
   hop cert example.com --format pem > chain.pem`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -82,6 +85,9 @@ failure's.`,
 			}
 			if slices.Contains(args, "") { // an unset "$HOST" in a script
 				return usageErrorf("empty HOST[:PORT] or FILE (see hop cert --help)")
+			}
+			if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
+				return usageErrorf("standard input (-) is named twice: it can be read once")
 			}
 			return nil
 		},
@@ -156,6 +162,7 @@ func (o *CertOptions) check(s *Streams) error {
 func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	watched := s.watchInterrupts()
 	o.prompt = func(p string) (string, error) { return s.ReadPassword(ctx, p) }
+	o.stdin = s.In
 	var window time.Duration
 	if o.ExpiresWithin != "" {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
@@ -231,12 +238,16 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	return &failures{first: first, line: fmt.Sprintf("%d of %d targets failed: %s", len(failed), len(o.Targets), strings.Join(failed, ", "))}
 }
 
-// readCertFile reads the certificates of a PEM, DER or PKCS#12 file (opened with pass, --pass's).
-func readCertFile(path, pass string) ([]*x509.Certificate, error) {
-	data, err := argfile.Read(path, tlsinfo.MaxCertFile)
-	if err != nil {
-		return nil, err
+// readCertFile reads a PEM, DER or PKCS#12 file's bytes; "-" is standard input, read from stdin.
+func readCertFile(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return argfile.ReadFrom(stdin, tlsinfo.MaxCertFile)
 	}
+	return argfile.Read(path, tlsinfo.MaxCertFile)
+}
+
+// parseCertFile is the certificates of a PEM, DER or PKCS#12 file (opened with pass, --pass's).
+func parseCertFile(data []byte, pass string) ([]*x509.Certificate, error) {
 	if transport.IsPKCS12(data) {
 		return transport.PKCS12Certificates(data, pass)
 	}
@@ -251,12 +262,19 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 		return r, nil, &usageError{err: err}
 	}
 	cfg := tr.TLSConfig()
-	if st, statErr := os.Stat(target); statErr == nil && !st.IsDir() {
-		chain, err := readCertFile(target, o.Transport.TLS.KeyPassword)
+	if st, statErr := os.Stat(target); target == "-" || statErr == nil && !st.IsDir() {
+		if target == "-" {
+			r.Target = "standard input"
+		}
+		data, err := readCertFile(target, o.stdin)
+		if err != nil {
+			return r, nil, &request.UsageError{Arg: target, Err: err}
+		}
+		chain, err := parseCertFile(data, o.Transport.TLS.KeyPassword)
 		if errors.Is(err, transport.ErrP12Passphrase) && o.prompt != nil {
 			// As for --cert: asked for on the terminal; with none, the error says to give --pass.
 			if pass, perr := o.prompt("passphrase for " + target + ": "); perr == nil {
-				chain, err = readCertFile(target, pass)
+				chain, err = parseCertFile(data, pass)
 			} else if !errors.Is(perr, auth.ErrNoTerminal) {
 				return r, nil, perr
 			}
