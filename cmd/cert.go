@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -470,6 +471,12 @@ func certTarget(target, starttls string) (addr, host, proto string, err error) {
 		}
 		return net.JoinHostPort(u.Hostname(), port), u.Hostname(), starttls, nil
 	}
+	if schemelessURL(t) {
+		return certTarget("https://"+t, starttls) // example.com/login, as hop get reads it
+	}
+	if strings.HasPrefix(t, "[") && !strings.Contains(t, "]") {
+		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("missing ']' after the IPv6 address")}
+	}
 	if h, p, err := net.SplitHostPort(t); err == nil {
 		if h == "" || p == "" {
 			return "", "", "", &request.UsageError{Arg: target, Err: errors.New("expected HOST[:PORT]")}
@@ -484,6 +491,25 @@ func certTarget(target, starttls string) (addr, host, proto string, err error) {
 		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("no such file, and not a HOST[:PORT]")}
 	}
 	return net.JoinHostPort(h, defaultPort), h, starttls, nil
+}
+
+// schemelessURL reports whether a target that is no file is a URL typed without its scheme: a host (with a
+// dot, or localhost) and a port perhaps, then a path, query or fragment. A path (./x, certs/chain.pem,
+// /etc/x.pem) is not: its "no such file" stays.
+func schemelessURL(t string) bool {
+	i := strings.IndexAny(t, "/?#")
+	if i <= 0 || strings.HasPrefix(t, ".") || strings.HasPrefix(t, "~") {
+		return false
+	}
+	switch strings.ToLower(path.Ext(strings.TrimRight(t, "/"))) {
+	case ".pem", ".crt", ".cer", ".der", ".p12", ".pfx", ".key":
+		return false
+	}
+	host := t[:i]
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.Contains(host, ".") || strings.EqualFold(host, "localhost") || strings.HasPrefix(t, "[")
 }
 
 // offered words the TLS versions a config offers; zero limits are Go's client defaults, 1.2 and 1.3.

@@ -30,13 +30,20 @@ func TestCertAddr(t *testing.T) {
 		{"2130706433", "", "127.0.0.1:443", "127.0.0.1", ""},
 		{"127.1:8443", "", "127.0.0.1:8443", "127.0.0.1", ""},
 		{"https://0x7f.1:8443/", "", "127.0.0.1:8443", "127.0.0.1", ""},
+		// A URL typed without its scheme, as hop get takes it: the host and port, the rest left out.
+		{"example.com/login", "", "example.com:443", "example.com", ""},
+		{"example.com:8443/x?y#z", "", "example.com:8443", "example.com", ""},
+		{"localhost:8443/", "", "localhost:8443", "localhost", ""},
+		{"[::1]:8443/x", "", "[::1]:8443", "::1", ""},
+		{"example.com?x", "", "example.com:443", "example.com", ""},
 	} {
 		addr, host, proto, err := certAddr(tt.target, tt.starttls)
 		if err != nil || addr != tt.addr || host != tt.host || proto != tt.proto {
 			t.Errorf("certAddr(%q, %q) = %q, %q, %q, %v; want %q, %q, %q", tt.target, tt.starttls, addr, host, proto, err, tt.addr, tt.host, tt.proto)
 		}
 	}
-	for _, bad := range []string{"gopher://x", "nntp://x", "smtp://", "x:0", "x:99999", "a b"} {
+	for _, bad := range []string{"gopher://x", "nntp://x", "smtp://", "x:0", "x:99999", "a b", "[::1", "[::1:443",
+		"certs/chain.pem", "./missing", "chain.d/leaf.crt", "~/x.pem"} {
 		if _, _, _, err := certAddr(bad, ""); err == nil {
 			t.Errorf("certAddr(%q) took it", bad)
 		}
