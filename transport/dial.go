@@ -389,7 +389,7 @@ func parseResolve(values []string) (map[string][]string, error) {
 		}
 		if host != "*" { // any host on that port, as in curl
 			var err error
-			if host, err = asciiHost(host); err != nil {
+			if host, err = ASCIIHost(host); err != nil {
 				return nil, optionErrorf("--resolve "+v, "%v", err)
 			}
 		}
@@ -427,7 +427,7 @@ func parseConnectTo(values []string) ([]connectTo, error) {
 			}
 		}
 		for _, i := range []int{0, 2} {
-			h, err := asciiHost(parts[i])
+			h, err := ASCIIHost(parts[i])
 			if err != nil {
 				return nil, optionErrorf("--connect-to "+v, "%v", err)
 			}
@@ -471,9 +471,9 @@ func splitHostParts(s string) ([]string, bool) {
 	}
 }
 
-// asciiHost is a host name as it goes on the wire, where hop compares names: an international one in its
+// ASCIIHost is a host name as it goes on the wire, where hop compares names: an international one in its
 // ASCII form (bücher.example is xn--bcher-kva.example), by the same rules (UTS #46) as net/http's.
-func asciiHost(h string) (string, error) {
+func ASCIIHost(h string) (string, error) {
 	for _, c := range h {
 		if c >= 0x80 {
 			a, err := idna.Lookup.ToASCII(h)
