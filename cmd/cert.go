@@ -152,6 +152,11 @@ func (o *CertOptions) check(s *Streams) error {
 	if o.Transport.ConnectTimeout < 0 {
 		return usageErrorf("--connect-timeout must not be negative")
 	}
+	name, err := transport.ASCIIHost(o.ServerName)
+	if err != nil {
+		return usageErrorf("--servername: %w", err)
+	}
+	o.ServerName = name
 	for _, p := range strings.Split(o.ALPN, ",") {
 		if o.ALPN != "" && (p == "" || len(p) > 255) {
 			return usageErrorf("--alpn %q: a comma-separated list of protocol names (h2,http/1.1), none empty", o.ALPN)
@@ -439,11 +444,23 @@ func schemeTarget(scheme string) (port, starttls string, ok bool) {
 // --starttls.
 func certAddr(target, starttls string) (addr, host, proto string, err error) {
 	addr, host, proto, err = certTarget(target, starttls)
-	if ip, ok := request.NumericIPv4(host); ok && err == nil && ip != host {
-		_, port, _ := net.SplitHostPort(addr)
-		addr, host = net.JoinHostPort(ip, port), ip // 127.1 is 127.0.0.1, as in a URL
+	if err != nil {
+		return "", "", "", err
 	}
-	return addr, host, proto, err
+	// bücher.example is looked up, sent (SNI) and matched as xn--bcher-kva.example; 127.1 is 127.0.0.1, as
+	// in a URL.
+	name, err := transport.ASCIIHost(host)
+	if err != nil {
+		return "", "", "", &request.UsageError{Arg: target, Err: err}
+	}
+	if ip, ok := request.NumericIPv4(name); ok {
+		name = ip
+	}
+	if name != host {
+		_, port, _ := net.SplitHostPort(addr)
+		addr, host = net.JoinHostPort(name, port), name
+	}
+	return addr, host, proto, nil
 }
 
 // certTarget is certAddr with the host as typed.

@@ -30,6 +30,9 @@ func TestCertAddr(t *testing.T) {
 		{"2130706433", "", "127.0.0.1:443", "127.0.0.1", ""},
 		{"127.1:8443", "", "127.0.0.1:8443", "127.0.0.1", ""},
 		{"https://0x7f.1:8443/", "", "127.0.0.1:8443", "127.0.0.1", ""},
+		// An international name is its ASCII form, looked up, sent and matched so, as a URL's is.
+		{"bücher.example:8443", "", "xn--bcher-kva.example:8443", "xn--bcher-kva.example", ""},
+		{"https://bücher.example/", "", "xn--bcher-kva.example:443", "xn--bcher-kva.example", ""},
 		// A URL typed without its scheme, as hop get takes it: the host and port, the rest left out.
 		{"example.com/login", "", "example.com:443", "example.com", ""},
 		{"example.com:8443/x?y#z", "", "example.com:8443", "example.com", ""},
