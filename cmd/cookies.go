@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -14,7 +15,9 @@ import (
 
 // CookieOptions are curl's cookie flags.
 type CookieOptions struct {
-	Read  string // -b: a Netscape cookie file ("-": standard input), or NAME=VALUE pairs sent as they are
+	// Read is every -b, as curl takes them, each a Netscape cookie file ("-": standard input) or NAME=VALUE
+	// pairs sent as they are: all of them are used, files read in turn and pairs sent together.
+	Read  []string
 	Write string // -c: the file every cookie is written to after the exchange ("-": standard output)
 	// JunkSession is curl's -j: the session cookies (those without an expiry) of -b's file are not sent.
 	JunkSession bool
@@ -23,17 +26,21 @@ type CookieOptions struct {
 }
 
 func addCookieFlags(fs *pflag.FlagSet, c *CookieOptions) {
-	fs.StringVarP(&c.Read, "cookie", "b", "", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given")
+	fs.VarP((*stringsFlag)(&c.Read), "cookie", "b", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given; repeat it for more")
 	fs.BoolVar(&c.JunkSession, "junk-session-cookies", false, "leave out -b's session cookies (those without an expiry), as a new browser session would")
 	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600; - writes to stdout)")
 }
 
 // readPiped reads -b -'s jar from standard input, which is then not the body: curl's meaning of "-".
 func (c *CookieOptions) readPiped(s *Streams) error {
-	if c.Read != "-" {
+	files := c.files()
+	i := slices.Index(files, "-")
+	switch {
+	case i < 0:
 		return nil
-	}
-	if s.InTTY {
+	case slices.Contains(files[i+1:], "-"):
+		return usageErrorf("-b - is given twice: standard input can be read once")
+	case s.InTTY:
 		return usageErrorf("-b -: standard input is a terminal; pipe a cookie file in, or name it")
 	}
 	jar, err := session.ReadJar(s.In, "-b - (standard input)")
@@ -52,8 +59,28 @@ func (c CookieOptions) save(jar *session.Jar, out io.Writer) error {
 	return session.SaveJar(c.Write, jar)
 }
 
-// literal reports whether -b holds cookies rather than a file name: curl's rule, a "=" in it.
-func (c CookieOptions) literal() bool { return strings.Contains(c.Read, "=") }
+// cookies is the NAME=VALUE pairs of every -b that holds cookies rather than a file name (curl's rule: a
+// "=" in it), joined as one Cookie header holds them.
+func (c CookieOptions) cookies() string {
+	var pairs []string
+	for _, v := range c.Read {
+		if strings.Contains(v, "=") {
+			pairs = append(pairs, v)
+		}
+	}
+	return strings.Join(pairs, "; ")
+}
+
+// files is the cookie files -b names, in the order given.
+func (c CookieOptions) files() []string {
+	var names []string
+	for _, v := range c.Read {
+		if v != "" && !strings.Contains(v, "=") {
+			names = append(names, v)
+		}
+	}
+	return names
+}
 
 // jar loads the cookie jar the flags ask for, or an empty one: there is always a jar, so that cookies set
 // during a -L redirect chain are sent on the next hop to the same site, as browsers and HTTPie do. A missing
@@ -64,33 +91,39 @@ func (c CookieOptions) literal() bool { return strings.Contains(c.Read, "=") }
 // Set-Cookie lines (curl reads -D dumps) are scoped to u's host.
 func (c CookieOptions) jar(into *session.Jar, u *url.URL) (*session.Jar, error) {
 	base := into
-	if base == nil {
+	files := c.files()
+	if base == nil && len(files) != 1 {
 		base = session.NewJar()
 	}
-	if c.Read == "" || c.literal() {
-		return base, nil
+	for _, name := range files {
+		jar, err := c.piped, error(nil)
+		if name != "-" {
+			jar, err = session.LoadJar(name)
+		}
+		switch {
+		case errors.Is(err, os.ErrNotExist) && c.Write == name:
+			if base == nil {
+				base = session.NewJar()
+			}
+			continue
+		case errors.Is(err, os.ErrNotExist):
+			return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", name, name)
+		case err != nil:
+			return nil, &usageError{err: err}
+		}
+		jar.Place(u)
+		if c.JunkSession {
+			jar.DropSessionCookies()
+		}
+		if base == nil {
+			return jar, nil // the one file, and no session to add it to
+		}
+		for _, ck := range jar.All() {
+			base.Add(ck)
+		}
 	}
-	jar, err := c.piped, error(nil)
-	if jar == nil {
-		jar, err = session.LoadJar(c.Read)
-	}
-	switch {
-	case errors.Is(err, os.ErrNotExist) && c.Write == c.Read:
-		return base, nil
-	case errors.Is(err, os.ErrNotExist):
-		return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", c.Read, c.Read)
-	case err != nil:
-		return nil, &usageError{err: err}
-	}
-	jar.Place(u)
-	if c.JunkSession {
-		jar.DropSessionCookies()
-	}
-	if into == nil {
-		return jar, nil
-	}
-	for _, ck := range jar.All() {
-		base.Add(ck)
+	if base == nil {
+		base = session.NewJar()
 	}
 	return base, nil
 }

@@ -172,7 +172,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 		c.parts[i] = func() error { return nil }
-		if engine := o.Cookies; engine.Write != "" || engine.Read != "" && !engine.literal() {
+		if engine := o.Cookies; engine.Write != "" || len(engine.files()) > 0 {
 			if jar == nil {
 				jar = session.NewJar()
 			}

@@ -431,7 +431,7 @@ func (o *RequestOptions) check(s *Streams) error {
 	if err := o.Cookies.readPiped(s); err != nil {
 		return err
 	}
-	o.stdinTaken = o.stdinTaken || o.Cookies.Read == "-"
+	o.stdinTaken = o.stdinTaken || slices.Contains(o.Cookies.files(), "-")
 	if o.Exchange.MaxRedirects < 0 {
 		return usageErrorf("--max-redirects must be 0 or more")
 	}

@@ -132,8 +132,8 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 	if o.sigv4 != nil {
 		co.SigV4, co.SigV4User, co.SigV4Password = o.Auth.SigV4, o.sigv4.AccessKey, o.sigv4.SecretKey
 	}
-	if o.Cookies.Read != "" && !o.Cookies.literal() {
-		co.CookieFile, co.JunkSession = o.Cookies.Read, o.Cookies.JunkSession
+	if files := o.Cookies.files(); len(files) > 0 {
+		co.CookieFiles, co.JunkSession = files, o.Cookies.JunkSession
 	} else if cookies := o.jar.Cookies(req.URL); len(cookies) > 0 {
 		var parts []string
 		for _, c := range cookies {
@@ -468,9 +468,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		spec.UserAgent = "hop/" + version()
 	}
 	spec.Resend = o.Exchange.Retry.N > 0 || o.Repeat.N > 0
-	if o.Cookies.literal() {
-		spec.Cookie = o.Cookies.Read
-	}
+	spec.Cookie = o.Cookies.cookies()
 	if sess != nil {
 		spec.SessionHeaders = withHeaders(spec.SessionHeaders, sess.Headers)
 	}

@@ -23,14 +23,14 @@ const Placeholder = "<SECRET>"
 type Options struct {
 	Transport    transport.Options
 	Exchange     exchange.Options
-	Cookie       string // cookies a jar or session adds to the first request, as a Cookie header value
-	CookieFile   string // -b FILE, passed on
-	JunkSession  bool   // -j: -b FILE's session cookies left out
-	CookieJar    string // -c FILE, passed on
-	HSTS         string // --hsts FILE, passed on
-	Output       string // -o FILE
-	Download     bool   // -O: curl's -O -J
-	URLName      bool   // with Download: curl's -O alone (hop's --remote-name)
+	Cookie       string   // cookies a jar or session adds to the first request, as a Cookie header value
+	CookieFiles  []string // -b FILE, each passed on
+	JunkSession  bool     // -j: -b FILE's session cookies left out
+	CookieJar    string   // -c FILE, passed on
+	HSTS         string   // --hsts FILE, passed on
+	Output       string   // -o FILE
+	Download     bool     // -O: curl's -O -J
+	URLName      bool     // with Download: curl's -O alone (hop's --remote-name)
 	OutputDir    string
 	CreateDirs   bool
 	SkipExisting bool // --skip-existing
@@ -134,11 +134,11 @@ func Command(r *request.Request, o Options) string {
 	if o.Cookie != "" {
 		add("-b", secretCookie(o.Cookie, o.ShowSecrets))
 	}
-	if o.CookieFile != "" {
-		if o.JunkSession {
-			add("-j")
-		}
-		add("-b", o.CookieFile)
+	if len(o.CookieFiles) > 0 && o.JunkSession {
+		add("-j")
+	}
+	for _, f := range o.CookieFiles {
+		add("-b", f)
 	}
 	if o.HSTS != "" {
 		add("--hsts", o.HSTS)
