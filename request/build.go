@@ -126,7 +126,11 @@ func Build(spec Spec) (*Request, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := sendableQuery("--url-query "+q, part, "without the + it encodes them"); err != nil {
+		advice := "--url-query encodes the value after =, never the name before it (curl's rule): write the name encoded (a%20b)"
+		if strings.HasPrefix(q, "+") {
+			advice = "without the + it encodes them"
+		}
+		if err := sendableQuery("--url-query "+q, part, advice); err != nil {
 			return nil, err
 		}
 		query = append(query, part)
@@ -139,7 +143,7 @@ func Build(spec Spec) (*Request, error) {
 		// curl -G: -d's data goes into the query, and nothing is sent as a body (-F's parts and -T's file
 		// stay the body, as curl leaves them).
 		if d, _ := body.data.Bytes(); len(d) > 0 {
-			if err := sendableQuery("-G", string(d), "--data-urlencode encodes them"); err != nil {
+			if err := sendableQuery("-G", string(d), "--data-urlencode encodes a value (after =), never a name (curl's rule)"); err != nil {
 				return nil, err
 			}
 			query = append(query, string(d))
