@@ -87,24 +87,21 @@ func (c CookieOptions) files() []string {
 // -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
 // is, and it is left as it is.
 //
-// With into (a session's jar), that is the jar, and a -b file's cookies are added to it. A file's
-// Set-Cookie lines (curl reads -D dumps) are scoped to u's host.
+// The cookies of every -b file, in the order given, go into one jar: into (a session's, or the one hop
+// curl's parts share) when there is one. A file's Set-Cookie lines (curl reads -D dumps) are scoped to
+// u's host.
 func (c CookieOptions) jar(into *session.Jar, u *url.URL) (*session.Jar, error) {
 	base := into
-	files := c.files()
-	if base == nil && len(files) != 1 {
+	if base == nil {
 		base = session.NewJar()
 	}
-	for _, name := range files {
+	for _, name := range c.files() {
 		jar, err := c.piped, error(nil)
 		if name != "-" {
 			jar, err = session.LoadJar(name)
 		}
 		switch {
 		case errors.Is(err, os.ErrNotExist) && c.Write == name:
-			if base == nil {
-				base = session.NewJar()
-			}
 			continue
 		case errors.Is(err, os.ErrNotExist):
 			return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", name, name)
@@ -115,15 +112,9 @@ func (c CookieOptions) jar(into *session.Jar, u *url.URL) (*session.Jar, error) 
 		if c.JunkSession {
 			jar.DropSessionCookies()
 		}
-		if base == nil {
-			return jar, nil // the one file, and no session to add it to
-		}
 		for _, ck := range jar.All() {
 			base.Add(ck)
 		}
-	}
-	if base == nil {
-		base = session.NewJar()
 	}
 	return base, nil
 }
