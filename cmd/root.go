@@ -92,7 +92,11 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 		if len(args) == 0 {
 			return nil
 		}
-		if s := cc.SuggestionsFor(args[0]); len(s) > 0 {
+		s := cc.SuggestionsFor(args[0])
+		if i := slices.IndexFunc(s, func(name string) bool { return strings.EqualFold(name, args[0]) }); i >= 0 {
+			s = s[i : i+1] // "GET" is get, not put or cert too
+		}
+		if len(s) > 0 {
 			return usageErrorf("unknown command %q: did you mean %s? (see hop --help)", args[0], strings.Join(s, " or "))
 		}
 		return usageErrorf("unknown command %q (see hop --help)", args[0])
