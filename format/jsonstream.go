@@ -209,8 +209,12 @@ func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why s
 	wrapper := append(append(append((*wbuf)[:0], wrapperHead...), batch...), ']')
 	*wbuf = wrapper
 	if !json.Valid(wrapper) {
+		why := errInvalidElement
+		if depth, _ := prettyCost(wrapper); depth > maxCheckedDepth { // valid, maybe, but deeper than json checks
+			why = fmt.Sprintf("an array element is nested %d levels deep, deeper than hop checks (%d)", depth, maxCheckedDepth)
+		}
 		buffers.Put(wbuf)
-		return nil, nil, errInvalidElement
+		return nil, nil, why
 	}
 	if why := layoutRefused(wrapper); why != "" {
 		buffers.Put(wbuf)

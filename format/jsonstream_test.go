@@ -130,6 +130,9 @@ func TestStreamingInvalidJSON(t *testing.T) {
 		wantOut  string
 	}{
 		{big + `{"c":}]`, "not valid JSON (an array element is not valid JSON); the rest is shown as text", `{"c":}]`},
+		// An element deeper than encoding/json goes is said to be, not called invalid.
+		{big + `{"c":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + "}]",
+			"shown as received from here on: an array element is nested 10003 levels deep, deeper than hop checks (10000)", "]]]}]"},
 		{big, "not valid JSON (the body ended inside the array)", ""},
 		{small + `{"c":}]`, "labelled JSON but is not valid JSON; shown as text", small + `{"c":}]`},
 		{`[1, 2,`, "labelled JSON but is not valid JSON", "[1, 2,"},
