@@ -1,6 +1,10 @@
 package cmd
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 // TestCertAddr: hop cert's target gives the address, the name and the protocol spoken before TLS; a port
 // typed always wins.
@@ -50,5 +54,15 @@ func TestCertAddr(t *testing.T) {
 		if _, _, _, err := certAddr(bad, ""); err == nil {
 			t.Errorf("certAddr(%q) took it", bad)
 		}
+	}
+}
+
+// hop cert - on a terminal would wait for certificates typed in: it is refused, as -b - is.
+func TestCertStdinTerminal(t *testing.T) {
+	s, _, _ := TestStreams("")
+	s.InTTY = true
+	err := Execute(context.Background(), s, Runners{Cert: runCert}, []string{"cert", "-"})
+	if err == nil || !strings.Contains(err.Error(), "standard input is a terminal") {
+		t.Errorf("hop cert - on a terminal: %v", err)
 	}
 }
