@@ -113,6 +113,9 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"get", "REC/q", "--proto", "-https", "--proto-redir", "=http"}},
 		{args: []string{"post", "REC/r", "a=1", "--chunked"}},
 		{args: []string{"get", "REC/s?q=1", "--request-target", "/record/t?x=%2F"}},
+		{args: []string{"get", "REC/u", "X-Empty;", "X-Spaces:  "}}, // sent empty: curl's -H 'Name;'
+		{args: []string{"post", "REC/v", "--multipart"}},            // no fields: no -F to write
+		{args: []string{"get", "REC/w?f[a]=1&s={x}"}},               // curl's globbing kept off
 	} {
 		hopArgs := append([]string(nil), tt.args...)
 		want, code := sent(t, dir, tt.stdin, hopArgs...)

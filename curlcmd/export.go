@@ -78,7 +78,9 @@ func Command(r *request.Request, o Options) string {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart
+	// A multipart body without parts (HTTPie's --multipart with no fields) has no -F to write: it goes as
+	// its bytes, with its Content-Type.
+	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart && len(r.Body.Parts) > 0
 	for _, name := range names {
 		if name == "Content-Length" || multipart && name == "Content-Type" {
 			continue // curl computes them: the length, and the multipart boundary it writes
@@ -87,6 +89,10 @@ func Command(r *request.Request, o Options) string {
 			continue // -e below: curl's -H would be sent to every hop
 		}
 		for _, v := range r.Header[name] {
+			if strings.TrimSpace(v) == "" {
+				add("-H", name+";") // curl's way to send one empty: "Name:" would remove it
+				continue
+			}
 			add("-H", name+": "+secretHeader(name, v, o.ShowSecrets))
 		}
 	}
@@ -184,6 +190,9 @@ func Command(r *request.Request, o Options) string {
 	if r.Target != "" {
 		add("--request-target", r.Target)
 	}
+	if strings.ContainsAny(u.String(), "[]{}") {
+		add("-g") // sent as it is: curl would read [] and {} as its globbing
+	}
 	add(u.String())
 	if o.Long {
 		longNames(args[1:])
@@ -238,6 +247,9 @@ func bodyArgs(b *request.Body, method string) []string {
 	case request.BodyFile:
 		return []string{"--data-binary", "@" + b.Path}
 	case request.BodyMultipart:
+		if len(b.Parts) == 0 {
+			break // its bytes, below
+		}
 		var out []string
 		if b.NamesEscaped {
 			out = append(out, "--form-escape")
