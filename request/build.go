@@ -224,8 +224,8 @@ func Build(spec Spec) (*Request, error) {
 		if err := ValidateHeader("Cookie", spec.Cookie); err != nil {
 			return nil, usageErrorf("-b", "%v", err)
 		}
-		if given := r.Header.Get("Cookie"); given != "" {
-			r.Header.Set("Cookie", given+"; "+spec.Cookie)
+		if given := r.Header.Values("Cookie"); len(given) > 0 {
+			r.Header.Set("Cookie", strings.Join(append(given, spec.Cookie), "; ")) // every Cookie item kept
 		} else {
 			r.Header.Set("Cookie", spec.Cookie)
 		}
@@ -236,6 +236,10 @@ func Build(spec Spec) (*Request, error) {
 		}
 	}
 	setDefault("User-Agent", spec.UserAgent)
+	if vs := r.Header["User-Agent"]; len(vs) > 1 {
+		// net/http writes one User-Agent line, the first value's: the rest would be shown and never sent.
+		return nil, usageErrorf("User-Agent:"+vs[1], "User-Agent is given %d times; hop's HTTP client sends one: give it once", len(vs))
+	}
 	if removed["User-Agent"] {
 		// A present but empty User-Agent tells Go's transports to send none at all.
 		r.Header["User-Agent"] = nil

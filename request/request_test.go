@@ -349,6 +349,15 @@ func TestBuildHeaders(t *testing.T) {
 	if got := r.Header.Get("Authorization"); got != "Basic YW5uOnB3" {
 		t.Errorf("Authorization = %q", got)
 	}
+	// Cookie items and -b's pairs go in one header, every one of them.
+	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie:a=1", "Cookie:b=2"}, Cookie: "c=3"})
+	if err != nil || r.Header.Get("Cookie") != "a=1; b=2; c=3" || len(r.Header["Cookie"]) != 1 {
+		t.Errorf("Cookie items and -b: %q, %v", r.Header["Cookie"], err)
+	}
+	// Go's client sends one User-Agent, the first: two are refused rather than shown and not sent.
+	if _, err := Build(Spec{Method: "GET", URL: "example.com", Items: []string{"User-Agent:a", "User-Agent:b"}}); err == nil {
+		t.Error("two User-Agent items were taken")
+	}
 	for _, bad := range []string{"X: a\r\nInjected: 1", "X: a\nb", "X: a\x1bb", "NoColon", "Bad Name: x", ": empty"} {
 		_, err := Build(Spec{Method: "GET", URL: "example.com", Headers: []string{bad}})
 		var ue *UsageError
