@@ -144,6 +144,11 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 	if _, typed := req.Given["Accept-Encoding"]; !typed && (o.Output.Download || o.Output.Continue) {
 		req.Header.Set("Accept-Encoding", "identity") // what prepareDownload sends: the body as stored
 	}
+	if b := req.Body; b != nil && b.Deflated {
+		if _, inMemory := b.Bytes(); !inMemory {
+			return usageErrorf("--curl: hop deflates this body as it reads it (--compress on a file, standard input or an upload), and curl compresses no request body: without --compress, --curl writes the command")
+		}
+	}
 	line := curlcmd.Command(req, co)
 	fmt.Fprintln(s.Out, line)
 	if !o.Output.ShowSecrets && strings.Contains(line, curlcmd.Placeholder) {

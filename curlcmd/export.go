@@ -55,7 +55,8 @@ var curlDefaults = []string{"Accept", "User-Agent"}
 // Command is a curl command line, quoted for a POSIX shell, that sends r as hop would: the method, URL,
 // headers (hop's defaults included, curl's own removed when hop does not send them), the body (inline, from
 // the file it came from, or -F parts), and the TLS, route, timeout, redirect and retry flags. Secrets are
-// Placeholder unless ShowSecrets.
+// Placeholder unless ShowSecrets. A body hop deflates as it sends it (--compress on a file, standard input or
+// a multipart upload) has no curl command: the caller refuses it (Deflated, not in memory).
 func Command(r *request.Request, o Options) string {
 	args := []string{"curl"}
 	add := func(a ...string) { args = append(args, a...) }
@@ -78,9 +79,9 @@ func Command(r *request.Request, o Options) string {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	// A multipart body without parts (HTTPie's --multipart with no fields) has no -F to write: it goes as
-	// its bytes, with its Content-Type.
-	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart && len(r.Body.Parts) > 0
+	// A multipart body without parts (HTTPie's --multipart with no fields) has no -F to write, and a deflated
+	// one's parts are not what is sent: each goes as its bytes, with its Content-Type.
+	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart && len(r.Body.Parts) > 0 && !r.Body.Deflated
 	for _, name := range names {
 		if name == "Content-Length" || multipart && name == "Content-Type" {
 			continue // curl computes them: the length, and the multipart boundary it writes
@@ -203,8 +204,8 @@ func Command(r *request.Request, o Options) string {
 		quoted[i] = Quote(a)
 	}
 	line := strings.Join(quoted, " ")
-	if r.Body != nil && r.Body.Kind == request.BodyBytes {
-		if data, _ := r.Body.Bytes(); strings.IndexByte(string(data), 0) >= 0 {
+	if r.Body != nil && (r.Body.Kind == request.BodyBytes || r.Body.Deflated) {
+		if data, _ := r.Body.Bytes(); r.Body.Deflated || strings.IndexByte(string(data), 0) >= 0 {
 			line = printfPipe(data) + line
 		}
 	}
@@ -242,6 +243,9 @@ func formWord(name string) string {
 func bodyArgs(b *request.Body, method string) []string {
 	if b == nil {
 		return nil
+	}
+	if b.Deflated {
+		return []string{"--data-binary", "@-"} // its compressed bytes, piped in by Command (curl compresses none)
 	}
 	switch b.Kind {
 	case request.BodyFile:

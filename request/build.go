@@ -949,9 +949,9 @@ func (r *Request) compress(always bool) error {
 		if buf.Len() >= len(orig.data) && !always {
 			return nil
 		}
-		r.Body = &Body{Kind: orig.Kind, Parts: orig.Parts, data: buf.Bytes(), Length: int64(buf.Len())}
+		r.Body = &Body{Kind: orig.Kind, Parts: orig.Parts, data: buf.Bytes(), Length: int64(buf.Len()), Deflated: true}
 	} else {
-		r.Body = &Body{Kind: orig.Kind, Path: orig.Path, Parts: orig.Parts, Length: -1, changes: orig.changes,
+		r.Body = &Body{Kind: orig.Kind, Path: orig.Path, Parts: orig.Parts, Length: -1, changes: orig.changes, Deflated: true,
 			open: func() (io.ReadCloser, error) {
 				rc, err := orig.Open()
 				if err != nil {

@@ -131,6 +131,9 @@ type Body struct {
 	Parts  []Part // BodyMultipart: the parts, in order
 	// NamesEscaped says the parts' names were written with backslash escapes (--form-escape).
 	NamesEscaped bool
+	// Deflated says hop compressed the body (--compress): its bytes are not its source's, which Kind,
+	// Path and Parts still describe.
+	Deflated bool
 
 	data    []byte                        // BodyBytes, and a multipart body without files
 	open    func() (io.ReadCloser, error) // every other source
