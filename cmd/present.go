@@ -296,6 +296,8 @@ func requestView(r *http.Request, proto string) format.Request {
 	switch {
 	case len(r.TransferEncoding) > 0 && proto == "HTTP/1.1":
 		h.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
+	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody && proto == "HTTP/1.1":
+		h.Set("Transfer-Encoding", "chunked") // a body of unknown length (a file deflated as read): net/http chunks it
 	case r.ContentLength > 0:
 		h.Set("Content-Length", fmt.Sprint(r.ContentLength))
 	}
