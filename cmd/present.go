@@ -7,15 +7,12 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/net/idna"
 
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/download"
@@ -144,7 +141,7 @@ func (p *presenter) showPending(final bool) {
 		if h.Response != nil {
 			proto = h.Response.Proto
 		}
-		format.RequestHead(p.s.Err, p.errStyle, requestView(h.Request, proto))
+		format.RequestHead(p.s.Err, p.errStyle, format.SentRequest(h.Request, proto))
 	}
 	body := reqBody && p.req.Body != nil && h.Request.Body != nil && h.Request.Body != http.NoBody // a 303 sent none
 	if body {
@@ -289,37 +286,6 @@ func (p *presenter) closeDump() error {
 		return fmt.Errorf("writing -D file %s: %w", p.o.DumpHeader, argfile.Reason(p.dumpErr))
 	}
 	return nil
-}
-
-func requestView(r *http.Request, proto string) format.Request {
-	h := r.Header.Clone()
-	switch {
-	case len(r.TransferEncoding) > 0 && proto == "HTTP/1.1":
-		h.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
-	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody && proto == "HTTP/1.1":
-		h.Set("Transfer-Encoding", "chunked") // a body of unknown length (a file deflated as read): net/http chunks it
-	case r.ContentLength > 0:
-		h.Set("Content-Length", fmt.Sprint(r.ContentLength))
-	}
-	host := r.Host
-	if host == "" {
-		host = r.URL.Host
-	}
-	// The Host sent: net/http writes an international name in its ASCII form.
-	if name, port, err := net.SplitHostPort(host); err == nil {
-		if a, err := idna.Lookup.ToASCII(name); err == nil {
-			host = net.JoinHostPort(a, port)
-		}
-	} else if a, err := idna.Lookup.ToASCII(host); err == nil {
-		host = a
-	}
-	// ... and without an IPv6 zone, which names an interface of this machine, not the server's host.
-	if i := strings.LastIndex(host, "]"); strings.HasPrefix(host, "[") && i > 0 {
-		if j := strings.LastIndex(host[:i], "%"); j > 0 {
-			host = host[:j] + host[i:]
-		}
-	}
-	return format.Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }
 
 // pretty is what --pretty asks of a body: whether to format it and whether to colour it, given what "auto"
@@ -604,7 +570,7 @@ func (p *presenter) offline(req *request.Request) error {
 		head, body = p.reqHead, p.reqBody
 	}
 	if head {
-		format.RequestHead(p.s.Out, p.outStyle, requestView(hr, "HTTP/1.1"))
+		format.RequestHead(p.s.Out, p.outStyle, format.SentRequest(hr, "HTTP/1.1"))
 		fmt.Fprintln(p.s.Out)
 	}
 	if body {

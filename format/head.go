@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/fatih/color"
+	"golang.org/x/net/idna"
 )
 
 func statusColor(code int) *color.Color {
@@ -137,6 +139,39 @@ type Request struct {
 	Proto  string
 	Host   string
 	Header http.Header
+}
+
+// SentRequest is the head of r as net/http writes it over proto: its headers with the framing net/http adds
+// (Content-Length, or Transfer-Encoding over HTTP/1.1 for a body of unknown length), and the Host it sends.
+func SentRequest(r *http.Request, proto string) Request {
+	h := r.Header.Clone()
+	switch {
+	case len(r.TransferEncoding) > 0 && proto == "HTTP/1.1":
+		h.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
+	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody && proto == "HTTP/1.1":
+		h.Set("Transfer-Encoding", "chunked") // a body of unknown length (a file deflated as read): net/http chunks it
+	case r.ContentLength > 0:
+		h.Set("Content-Length", fmt.Sprint(r.ContentLength))
+	}
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	// The Host sent: net/http writes an international name in its ASCII form.
+	if name, port, err := net.SplitHostPort(host); err == nil {
+		if a, err := idna.Lookup.ToASCII(name); err == nil {
+			host = net.JoinHostPort(a, port)
+		}
+	} else if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a
+	}
+	// ... and without an IPv6 zone, which names an interface of this machine, not the server's host.
+	if i := strings.LastIndex(host, "]"); strings.HasPrefix(host, "[") && i > 0 {
+		if j := strings.LastIndex(host[:i], "%"); j > 0 {
+			host = host[:j] + host[i:]
+		}
+	}
+	return Request{Method: r.Method, Target: r.URL.RequestURI(), Proto: proto, Host: host, Header: h}
 }
 
 // RequestHead writes the request line and headers, credentials masked unless s.Secrets.Show.
