@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -152,6 +153,7 @@ func TestHAR(t *testing.T) {
 				Time            float64
 				Request         struct {
 					Method, URL string
+					Headers     []struct{ Name, Value string }
 					PostData    *struct{ MimeType, Text string }
 				}
 				Response struct {
@@ -182,6 +184,12 @@ func TestHAR(t *testing.T) {
 	}
 	if last.Response.Content.Size == 0 || last.Response.Content.Text == "" {
 		t.Errorf("final body not in the HAR")
+	}
+	// The request head as sent, as browsers write it: Host first over HTTP/1.1, and the body's length.
+	if hs := first.Request.Headers; len(hs) == 0 || hs[0].Name != "Host" || !slices.ContainsFunc(hs, func(h struct{ Name, Value string }) bool {
+		return h.Name == "Content-Length" && h.Value == "9"
+	}) {
+		t.Errorf("request headers %v: want Host first and Content-Length: 9", hs)
 	}
 	for i, e := range l.Entries {
 		for _, k := range []string{"blocked", "dns", "connect", "ssl", "send", "wait", "receive"} {

@@ -201,8 +201,15 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 				bodySize = len(reqBody)
 			}
 		}
+		// The head as sent, as a browser's HAR has it: the framing net/http adds (Content-Length, or
+		// Transfer-Encoding) and, over HTTP/1.x, Host; HTTP/2 and HTTP/3 name the host in :authority instead.
+		sent := SentRequest(h.Request, proto)
+		headers := nvs(sent.Header, nil, sec)
+		if strings.HasPrefix(proto, "HTTP/1") && sent.Header.Get("Host") == "" {
+			headers = append([]harNV{{Name: "Host", Value: sent.Host}}, headers...)
+		}
 		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},
-			Headers: nvs(h.Request.Header, nil, sec), QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
+			Headers: headers, QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
 				for _, v := range vs {
