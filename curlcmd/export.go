@@ -153,7 +153,8 @@ func Command(r *request.Request, o Options) string {
 	if o.CookieJar != "" {
 		add("-c", o.CookieJar)
 	}
-	add(bodyArgs(r.Body, r.Method)...)
+	body, piped := bodyArgs(r.Body, r.Method)
+	add(body...)
 	add(transportArgs(o.Transport, r.URL.Scheme, o.ShowSecrets)...)
 	add(exchangeArgs(o.Exchange)...)
 	if o.Output != "" {
@@ -204,10 +205,8 @@ func Command(r *request.Request, o Options) string {
 		quoted[i] = Quote(a)
 	}
 	line := strings.Join(quoted, " ")
-	if r.Body != nil && (r.Body.Kind == request.BodyBytes || r.Body.Deflated) {
-		if data, _ := r.Body.Bytes(); r.Body.Deflated || strings.IndexByte(string(data), 0) >= 0 {
-			line = printfPipe(data) + line
-		}
+	if piped != nil {
+		line = printfPipe(piped) + line
 	}
 	return line
 }
@@ -239,17 +238,20 @@ func formWord(name string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
 }
 
-// bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F.
-func bodyArgs(b *request.Body, method string) []string {
+// bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F. piped is what
+// Command pipes in with printf for "@-" when no argument can carry it (a NUL byte; hop's deflated bytes,
+// as curl compresses none); nil when "@-" is the user's own standard input, or nothing is piped.
+func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
 	if b == nil {
-		return nil
+		return nil, nil
 	}
+	data, inMemory := b.Bytes()
 	if b.Deflated {
-		return []string{"--data-binary", "@-"} // its compressed bytes, piped in by Command (curl compresses none)
+		return []string{"--data-binary", "@-"}, data
 	}
 	switch b.Kind {
 	case request.BodyFile:
-		return []string{"--data-binary", "@" + b.Path}
+		return []string{"--data-binary", "@" + b.Path}, nil
 	case request.BodyMultipart:
 		if len(b.Parts) == 0 {
 			break // its bytes, below
@@ -285,21 +287,20 @@ func bodyArgs(b *request.Body, method string) []string {
 			}
 			out = append(out, "-F", v+headers)
 		}
-		return out
+		return out, nil
 	}
-	data, inMemory := b.Bytes()
-	if inMemory && len(data) == 0 {
+	switch {
+	case inMemory && len(data) == 0:
 		if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
-			return []string{"--data-binary", ""} // Go sends these with Content-Length: 0, and so will curl
+			return []string{"--data-binary", ""}, nil // Go sends these with Content-Length: 0, and so will curl
 		}
-		return nil // and the others without one
+		return nil, nil // and the others without one
+	case !inMemory || b.Kind == request.BodyStdin:
+		return []string{"--data-binary", "@-"}, nil // standard input: pipe the same input to curl
+	case strings.IndexByte(string(data), 0) >= 0:
+		return []string{"--data-binary", "@-"}, data // a NUL byte cannot be an argument at all
 	}
-	if !inMemory || b.Kind == request.BodyStdin || strings.IndexByte(string(data), 0) >= 0 {
-		// Standard input: pipe the same input to curl. A body with a NUL byte cannot be an argument at all:
-		// Command pipes it in with printf.
-		return []string{"--data-binary", "@-"}
-	}
-	return []string{"--data-binary", string(data)}
+	return []string{"--data-binary", string(data)}, nil
 }
 
 // printfPipe is a POSIX printf command that writes data exactly, for a body no argument can carry.
