@@ -152,6 +152,9 @@ func (o *CertOptions) check(s *Streams) error {
 	if o.Transport.ConnectTimeout < 0 {
 		return usageErrorf("--connect-timeout must not be negative")
 	}
+	if s.InTTY && slices.Contains(o.Targets, "-") {
+		return usageErrorf("hop cert -: standard input is a terminal; pipe certificates in, or name a file")
+	}
 	name, err := transport.ASCIIHost(o.ServerName)
 	if err != nil {
 		return usageErrorf("--servername: %w", err)
@@ -169,9 +172,6 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 	watched := s.watchInterrupts()
 	o.prompt = func(p string) (string, error) { return s.ReadPassword(ctx, p) }
 	o.stdin = s.In
-	if s.InTTY && slices.Contains(o.Targets, "-") {
-		return usageErrorf("hop cert -: standard input is a terminal; pipe certificates in, or name a file")
-	}
 	var window time.Duration
 	if o.ExpiresWithin != "" {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
