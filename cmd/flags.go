@@ -40,6 +40,10 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
+	// HTTPie's -j: its long name, --json, is curl's --json DATA here.
+	fs.VarPF(switchFlag{func() { s.JSONItems = true }, func() bool { return s.JSONItems }}, "json-items", "j",
+		"HTTPie's -j: send Accept and Content-Type application/json, with or without data fields").NoOptDefVal = "true"
+	fs.MarkHidden("json-items")
 	fs.StringVar(&s.Boundary, "boundary", "", "the boundary of a multipart body (random otherwise)")
 	fs.BoolVar(&s.FormEscape, "form-escape", false, `in multipart part names and file names, escape " and \ with a backslash, as curl's (" is %22 otherwise, as browsers send it)`)
 	fs.Var(&rawFlag{&s.Raw}, "raw", "the body as typed, sent as JSON (a form with -f), as piped input would be")

@@ -154,6 +154,11 @@ func Build(spec Spec) (*Request, error) {
 		}
 		body = kept
 	}
+	if spec.JSONItems {
+		// HTTPie's -j: both headers say JSON by default, with no body too (a file's own type stays).
+		body.accept = acceptJSON
+		body.contentType = cmpOr(body.contentType, contentJSON)
+	}
 	addQuery(r.URL, query...)
 	r.Body = body.data
 	if spec.Compress > 0 && r.Body != nil {
@@ -373,6 +378,9 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 	}
 	if kinds > 1 {
 		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, --raw, or data fields")
+	}
+	if s.JSONItems && (s.Form || s.Multipart || len(s.FormParts) > 0 || b.uploads) {
+		return built{}, usageErrorf("-j", "HTTPie's -j asks for JSON, and -f, --multipart, -F or a file upload (field@path) for a form: keep one")
 	}
 	jsonAccept := acceptJSON
 	if s.Form {

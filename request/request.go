@@ -49,6 +49,9 @@ type Spec struct {
 	Form      bool     // -f: fields are form fields, not JSON
 	Multipart bool     // --multipart: force multipart/form-data
 	Boundary  string   // HTTPie's --boundary: a multipart body's boundary ("" for a random one)
+	// JSONItems is HTTPie's -j (its --json switch): Accept says JSON, and so does Content-Type, with no
+	// data fields too, unless the body has a type of its own (a file's).
+	JSONItems bool
 	// FormEscape is curl's --form-escape: a part's name and file name escape '"' and '\' with a backslash,
 	// not '"' as %22 (curl's and browsers' way otherwise).
 	FormEscape bool
