@@ -510,7 +510,20 @@ func certTarget(target, starttls string) (addr, host, proto string, err error) {
 	if h == "" || strings.ContainsAny(h, "/ ") {
 		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("no such file, and not a HOST[:PORT]")}
 	}
+	if certFileName(h) {
+		// chain.pem is a file's name, not a host's (no such top-level domain): its "no such file" stays.
+		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("no such file (for a host of that name, write https://" + h + ")")}
+	}
 	return net.JoinHostPort(h, defaultPort), h, starttls, nil
+}
+
+// certFileName reports whether name ends as a certificate or key file's name does (chain.pem, leaf.crt).
+func certFileName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".pem", ".crt", ".cer", ".der", ".p12", ".pfx", ".key":
+		return true
+	}
+	return false
 }
 
 // schemelessURL reports whether a target that is no file is a URL typed without its scheme: a host (with a
@@ -521,8 +534,7 @@ func schemelessURL(t string) bool {
 	if i <= 0 || strings.HasPrefix(t, ".") || strings.HasPrefix(t, "~") {
 		return false
 	}
-	switch strings.ToLower(path.Ext(strings.TrimRight(t, "/"))) {
-	case ".pem", ".crt", ".cer", ".der", ".p12", ".pfx", ".key":
+	if certFileName(strings.TrimRight(t, "/")) {
 		return false
 	}
 	host := t[:i]
