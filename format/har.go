@@ -188,10 +188,6 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 			_, port, _ := net.SplitHostPort(rec.LocalAddr)
 			e.Connection = port
 		}
-		proto := Proto(rec.Proto)
-		if proto == "" {
-			proto = "HTTP/1.1"
-		}
 		var reqBody []byte
 		bodySize := 0
 		if h.Request.Body != nil {
@@ -201,11 +197,10 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 				bodySize = len(reqBody)
 			}
 		}
-		// The head as sent, as a browser's HAR has it: the framing net/http adds (Content-Length, or
-		// Transfer-Encoding) and, over HTTP/1.x, Host; HTTP/2 and HTTP/3 name the host in :authority instead.
-		sent := SentRequest(h.Request, proto)
+		// The head as sent, as a browser's HAR has it, Host first.
+		sent, proto := h.sentHead()
 		headers := nvs(sent.Header, nil, sec)
-		if strings.HasPrefix(proto, "HTTP/1") && sent.Header.Get("Host") == "" {
+		if sent.Header.Get("Host") == "" && sent.Host != "" {
 			headers = append([]harNV{{Name: "Host", Value: sent.Host}}, headers...)
 		}
 		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},

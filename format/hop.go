@@ -1,9 +1,9 @@
 package format
 
 import (
-	"time"
-
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/hop-cli/hop/trace"
 )
@@ -18,6 +18,21 @@ type Hop struct {
 	Attempt    int           // which attempt at this request, from 1 (0 is read as 1)
 	Waited     time.Duration // the wait for a retry before it
 	RetryAfter bool          // that wait was the server's Retry-After
+}
+
+// sentHead is the head of the hop's request as sent, and its protocol (HTTP/1.1 when none was recorded): the
+// framing net/http adds (Content-Length, or Transfer-Encoding) and, over HTTP/1.x, the Host; HTTP/2 and
+// HTTP/3 name the host in :authority instead, so Host is "" there.
+func (h Hop) sentHead() (Request, string) {
+	proto := Proto(h.Record.Proto)
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	sent := SentRequest(h.Request, proto)
+	if !strings.HasPrefix(proto, "HTTP/1") {
+		sent.Host = ""
+	}
+	return sent, proto
 }
 
 func records(hops []Hop) []trace.Record {
