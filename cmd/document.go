@@ -16,10 +16,13 @@ import (
 // writeDocument prints the --format json document; it is printed whatever happened, with error set.
 func (p *presenter) writeDocument(out *outcome, err error) {
 	d := &format.Document{ExitCode: exitCode(err), Checks: docChecks(out.checks)}
+	hops := formatHops(out.ex)
 	if out.req != nil {
 		d.Request = docRequest(out.req, p.secrets)
+		if len(hops) > 0 && hops[0].Request != nil {
+			d.Request.Headers = format.SentHeaders(hops[0], p.secrets) // as first sent, Host and framing too
+		}
 	}
-	hops := formatHops(out.ex)
 	d.Hops = format.DocHops(hops, !p.insecure, time.Now(), p.secrets)
 	if out.ex != nil {
 		if final := out.ex.Final(); final != nil {

@@ -178,6 +178,17 @@ func bodyKind(data []byte, contentType string, asJSON bool) string {
 	return "base64"
 }
 
+// SentHeaders are the headers of the hop's request as it went out, for a document: those of h.Request with
+// the framing net/http adds and, over HTTP/1.x, Host (as the HAR has them), credentials masked unless sec.Show.
+func SentHeaders(h Hop, sec Secrets) map[string][]string {
+	sent, _ := h.sentHead()
+	out := HeaderMap(sent.Header, sec)
+	if sent.Header.Get("Host") == "" && sent.Host != "" {
+		out["Host"] = []string{sent.Host}
+	}
+	return out
+}
+
 // HeaderMap copies headers for a document, credentials masked unless sec.Show.
 func HeaderMap(h http.Header, sec Secrets) map[string][]string {
 	out := map[string][]string{}
