@@ -528,7 +528,7 @@ func certFileName(name string) bool {
 
 // schemelessURL reports whether a target that is no file is a URL typed without its scheme: a host (with a
 // dot, or localhost) and a port perhaps, then a path, query or fragment. A path (./x, certs/chain.pem,
-// /etc/x.pem) is not: its "no such file" stays.
+// /etc/x.pem, certs.d/x when certs.d is a directory here) is not: its "no such file" stays.
 func schemelessURL(t string) bool {
 	i := strings.IndexAny(t, "/?#")
 	if i <= 0 || strings.HasPrefix(t, ".") || strings.HasPrefix(t, "~") {
@@ -536,6 +536,9 @@ func schemelessURL(t string) bool {
 	}
 	if certFileName(strings.TrimRight(t, "/")) {
 		return false
+	}
+	if fi, err := os.Stat(t[:i]); err == nil && fi.IsDir() {
+		return false // certs.d/leaf, under a directory that is here
 	}
 	host := t[:i]
 	if h, _, err := net.SplitHostPort(host); err == nil {
