@@ -18,10 +18,7 @@ func (p *presenter) writeDocument(out *outcome, err error) {
 	d := &format.Document{ExitCode: exitCode(err), Checks: docChecks(out.checks)}
 	hops := formatHops(out.ex)
 	if out.req != nil {
-		d.Request = docRequest(out.req, p.secrets)
-		if len(hops) > 0 && hops[0].Request != nil {
-			d.Request.Headers = format.SentHeaders(hops[0], p.secrets) // as first sent, Host and framing too
-		}
+		d.Request = docRequest(out.req, hops, p.secrets)
 	}
 	d.Hops = format.DocHops(hops, !p.insecure, time.Now(), p.secrets)
 	if out.ex != nil {
@@ -36,9 +33,14 @@ func (p *presenter) writeDocument(out *outcome, err error) {
 	format.WriteDocument(p.s.Out, d)
 }
 
-// docRequest is the request as the document shows it, credentials masked unless --show-secrets.
-func docRequest(r *request.Request, sec format.Secrets) *format.DocRequest {
-	return &format.DocRequest{Method: r.Method, URL: sec.URL(r.URL.String()), Headers: format.HeaderMap(r.Header, sec)}
+// docRequest is the request as the document shows it, credentials masked unless --show-secrets: its headers
+// are the first hop's head as sent (Host and framing too), or those hop set when nothing was sent.
+func docRequest(r *request.Request, hops []format.Hop, sec format.Secrets) *format.DocRequest {
+	d := &format.DocRequest{Method: r.Method, URL: sec.URL(r.URL.String()), Headers: format.HeaderMap(r.Header, sec)}
+	if len(hops) > 0 && hops[0].Request != nil {
+		d.Headers = format.SentHeaders(hops[0], sec)
+	}
+	return d
 }
 
 // docChecks are the checks' results as the document lists them.

@@ -35,8 +35,10 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	p.roots, p.proxyRoots = tr.Roots()
 	<-s.watchInterrupts() // Ctrl-C ends the runs with the summary so far
 	var doc *format.RepeatDocument
-	if p.document {
-		doc = format.StartRepeatDocument(s.Out, docRequest(req, p.secrets))
+	startDoc := func(ex *exchange.Exchange) { // once the first run has sent the request, to show it as sent
+		if p.document && doc == nil {
+			doc = format.StartRepeatDocument(s.Out, docRequest(req, formatHops(ex), p.secrets))
+		}
 	}
 	sum := stats.New()
 	checks := map[string]*repeatCheck{}
@@ -65,6 +67,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 		out := outcome{req: req}
 		ex, err := client.Do(ctx, req, exchange.Observer{})
 		out.ex = ex
+		startDoc(ex)
 		var head capture // a 400's first bytes, for the status error's hint
 		if err == nil {
 			err = readRepeatBody(ex, &out, o, &head)
@@ -164,6 +167,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	case statusErr != nil:
 		err = statusErr
 	}
+	startDoc(nil) // no run was sent (interrupted before the first)
 	if doc != nil {
 		doc.Finish(format.NewRepeatSummaryDoc(sum), docChecks(results), docError(err), exitCode(err))
 	}

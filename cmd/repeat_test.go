@@ -48,6 +48,9 @@ func TestRepeatReusesOrNot(t *testing.T) {
 			t.Errorf("--fresh=%v: the server accepted %d connections, want %d", tt.fresh, got, tt.want)
 		}
 		var doc struct {
+			Request struct {
+				Headers map[string][]string
+			}
 			Runs []struct {
 				Run    int
 				Status int
@@ -81,6 +84,10 @@ func TestRepeatReusesOrNot(t *testing.T) {
 		}
 		if doc.Checks == nil {
 			t.Errorf("checks missing from the document")
+		}
+		// The request as first sent, as without --repeat: Host too.
+		if host := doc.Request.Headers["Host"]; len(host) != 1 || "http://"+host[0] != url {
+			t.Errorf("request.headers' Host is %q, want the server's host of %s", host, url)
 		}
 	}
 }
