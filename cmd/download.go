@@ -361,6 +361,20 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 	return f, false, nil
 }
 
+// shortRange is the failure of a resumed download whose 206, n bytes long, ended before the file does by its
+// Content-Range's complete length (a server that caps a range): not a whole file, so the bytes are kept for -C
+// or --retry to ask for the rest.
+func shortRange(f *download.File, resp *http.Response, n int64) error {
+	if resp.StatusCode != http.StatusPartialContent || f.Offset() == 0 {
+		return nil
+	}
+	cr := resp.Header.Get("Content-Range")
+	if have, total := f.Offset()+n, rangeTotal(cr); have < total {
+		return exchange.Incomplete(resp.Request.URL.Hostname(), have, total, cr)
+	}
+	return nil
+}
+
 // commit gives the saved file its name, with -R the server's Last-Modified time, and with --xattr the
 // extended attributes curl writes (freedesktop.org's names): the URL it came from (without credentials),
 // its type, and the Referer sent.

@@ -449,6 +449,9 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	}
 	if file != nil {
 		p.saved = file.Path()
+		if err == nil {
+			err = shortRange(file, resp, res.Bytes)
+		}
 		if exchange.ClassOf(err) == exchange.TooLarge {
 			file.Discard() // the rest would only make it larger: nothing to resume
 		} else if err != nil && p.headsInFile {
