@@ -361,11 +361,11 @@ func (p *presenter) openDownload(ex *exchange.Exchange) (f *download.File, done 
 	return f, false, nil
 }
 
-// shortRange is the failure of a resumed download whose 206, n bytes long, ended before the file does by its
-// Content-Range's complete length (a server that caps a range): not a whole file, so the bytes are kept for -C
-// or --retry to ask for the rest.
+// shortRange is the failure of a download whose 206, n bytes long, ended before the file does by its
+// Content-Range's complete length (a server that caps a range, or sends one unasked): not a whole file, so
+// the bytes are kept for -C or --retry to ask for the rest. A range the user asked for is left alone.
 func shortRange(f *download.File, resp *http.Response, n int64) error {
-	if resp.StatusCode != http.StatusPartialContent || f.Offset() == 0 {
+	if resp.StatusCode != http.StatusPartialContent || f.Offset() == 0 && resp.Request.Header.Get("Range") != "" {
 		return nil
 	}
 	cr := resp.Header.Get("Content-Range")

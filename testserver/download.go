@@ -54,7 +54,8 @@ var fileModTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // downloadFile serves /download/file/{n}: n pattern bytes with an ETag and Last-Modified, honouring
 // Range, If-Range and answering 416 as net/http does. ?cd= sets a Content-Disposition as given (for
 // hostile names); ?etag= changes the ETag (a file that changed); ?type= the Content-Type; ?slow=1 sends it
-// slowly; ?chunk=N answers an open range ("bytes=S-") with N bytes at most, as servers that cap a range do.
+// slowly; ?chunk=N answers an open range ("bytes=S-") with N bytes at most, as servers that cap a range do, and
+// a request for the whole file with its first N bytes (206), as a broken one does.
 func downloadFile(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.ParseInt(r.PathValue("n"), 10, 64)
 	if err != nil || n < 0 {
@@ -64,7 +65,7 @@ func downloadFile(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if chunk, err := strconv.ParseInt(q.Get("chunk"), 10, 64); err == nil && chunk > 0 {
 		var start int64
-		if _, err := fmt.Sscanf(r.Header.Get("Range"), "bytes=%d-", &start); err == nil && strings.HasSuffix(r.Header.Get("Range"), "-") {
+		if _, err := fmt.Sscanf(r.Header.Get("Range"), "bytes=%d-", &start); err == nil && strings.HasSuffix(r.Header.Get("Range"), "-") || r.Header.Get("Range") == "" {
 			r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, start+chunk-1))
 		}
 	}
