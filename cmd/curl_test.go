@@ -251,6 +251,11 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--path-as-is", "--no-path-as-is", "REC/r2/../s"}},
 		{args: []string{"--anyauth", "--no-anyauth", "-u", "a:b", "REC/r3"}},
 		{args: []string{"-K", "neg.cfg", "REC/r4"}},
+		// -F name=@- is standard input as a file part named "-" (curl gives it no type unless ;type= does);
+		// name=<- its text.
+		{args: []string{"-F", "a=1", "-F", "f=@-", "REC/s"}, stdin: str("piped\nbytes\n")},
+		{args: []string{"-F", "f=@-;type=text/x;filename=p.txt", "REC/s2"}, stdin: str("typed")},
+		{args: []string{"-F", "t=<-", "REC/s3"}, stdin: str("text")},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

@@ -37,7 +37,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	} {
 		fs.VarP(&dataFlag{list: &s.Data, kind: d.kind}, d.name, d.short, d.usage)
 	}
-	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE, with ;type= ;filename=")
+	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE (- for stdin), with ;type= ;filename=")
 	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
 	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
 	// HTTPie's -j: its long name, --json, is curl's --json DATA here.

@@ -855,7 +855,9 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`,
 			disposition, names.Replace(p.Name), names.Replace(p.Filename)))
-		h.Set("Content-Type", p.ContentType)
+		if p.ContentType != "" {
+			h.Set("Content-Type", p.ContentType) // (curl's standard input part has none)
+		}
 		addPartHeaders(h, p.Headers)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err

@@ -161,6 +161,17 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	}
 	switch {
 	case quoted:
+	case value == "@-":
+		p, err := b.stdinPart(name, "-F "+f)
+		if err != nil {
+			return Part{}, err
+		}
+		p.ContentType = ctype // curl gives standard input no type of its own
+		if filename != "" {
+			p.Filename = filename
+		}
+		p.Headers = headers
+		return p, nil
 	case strings.HasPrefix(value, "@"):
 		p, err := b.filePart(name, value[1:], "-F "+f)
 		if err != nil {
@@ -180,6 +191,19 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		return Part{Name: name, Value: string(p), ContentType: ctype, Headers: headers}, nil
 	}
 	return Part{Name: name, Value: value, ContentType: ctype, Headers: headers}, nil
+}
+
+// stdinPart is curl's -F name=@-: standard input as a file part named "-", read whole first, as curl reads
+// it, and so sent with its length (and again, for --retry).
+func (b *bodyBuilder) stdinPart(name, arg string) (Part, error) {
+	data, err := b.readFile("-", arg)
+	if err != nil {
+		return Part{}, err
+	}
+	if data == nil {
+		data = []byte{} // held, even when empty: the part is never opened as a file named "-"
+	}
+	return Part{Name: name, File: "-", Filename: "-", Size: int64(len(data)), held: data}, nil
 }
 
 // formHeaders reads a -F part's headers= option: one "Name: value", or @FILE with one per line (blank lines
