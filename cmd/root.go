@@ -3,6 +3,9 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/curlcmd"
+	"github.com/hop-cli/hop/decompress"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
 )
@@ -388,15 +392,41 @@ func wantsJSON(args []string) bool {
 }
 
 func newVersionCmd(s *Streams) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print hop's version",
-		Example: "  hop version",
+	var verbose bool
+	c := &cobra.Command{
+		Use:   "version",
+		Short: "Print hop's version",
+		Long: "Print hop's version. With -v, also what it was built with, as curl -V tells: Go's version and the\n" +
+			"platform, the protocols and compressions hop speaks, and the libraries it links, each with its version\n" +
+			"(what a bug report wants).",
+		Example: "  hop version\n  hop version -v",
 		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(s.Out, "hop %s\n", version())
+			if verbose {
+				writeBuild(s.Out)
+			}
 			return nil
 		},
+	}
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print Go's version, the platform, the protocols, compressions and libraries")
+	return c
+}
+
+// writeBuild writes what hop version -v adds: the toolchain and platform, protocols, the compressions hop
+// decodes (those it asks for), and the modules linked.
+func writeBuild(w io.Writer) {
+	fmt.Fprintf(w, "built with %s for %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(w, "protocols: http https (HTTP/1.1, HTTP/2, HTTP/3); proxies: http https socks4 socks4a socks5 socks5h")
+	fmt.Fprintf(w, "decodes: %s\n", decompress.AcceptEncoding)
+	if bi, ok := debug.ReadBuildInfo(); ok && len(bi.Deps) > 0 {
+		fmt.Fprintln(w, "libraries:")
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				d = d.Replace
+			}
+			fmt.Fprintf(w, "  %s %s\n", d.Path, d.Version)
+		}
 	}
 }
 
