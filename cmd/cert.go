@@ -508,7 +508,11 @@ func certTarget(target, starttls string) (addr, host, proto string, err error) {
 	}
 	h := strings.Trim(t, "[]")
 	if h == "" || strings.ContainsAny(h, "/ ") {
-		return "", "", "", &request.UsageError{Arg: target, Err: errors.New("no such file, and not a HOST[:PORT]")}
+		msg := "no such file, and not a HOST[:PORT]"
+		if first, _, _ := strings.Cut(t, "/"); strings.Contains(first, ".") && !strings.ContainsAny(first, " ") && !strings.HasPrefix(first, ".") {
+			msg += " (for the host " + first + ", write https://" + t + ")" // certs.d/leaf, read as a path: a directory of that name is here
+		}
+		return "", "", "", &request.UsageError{Arg: target, Err: errors.New(msg)}
 	}
 	if certFileName(h) {
 		// chain.pem is a file's name, not a host's (no such top-level domain): its "no such file" stays.
