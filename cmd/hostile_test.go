@@ -241,6 +241,7 @@ func TestHostileServers(t *testing.T) {
 		{name: "status 000", path: "/hostile/status/000", code: 1, stderr: `refused: status code "000" is below 100$`, maxRSS: 40},
 		{name: "a status above 599", path: "/hostile/status/600", code: 5, maxRSS: 40},
 		{name: "a transfer coding hop does not speak", path: "/hostile/transfer-coding", code: 1, stderr: `^hop: error: 127.0.0.1 sent a malformed response, refused: unsupported transfer encoding: "gzip, chunked"$`, maxRSS: 40},
+		{name: "Transfer-Encoding twice", path: "/hostile/transfer-coding?twice", code: 1, stderr: `^hop: error: 127.0.0.1 sent a malformed response, refused: too many transfer encodings: \["chunked" "chunked"\]$`, maxRSS: 40},
 		{name: "an HTTP/0.9 reply", path: "/hostile/http09", code: 1, stderr: `answered without an HTTP status line: "<html>no status line</html>"`, maxRSS: 40},
 		{name: "an empty reply", path: "/misbehave/empty", code: 52, stderr: `empty reply from 127.0.0.1`, maxRSS: 40},
 		// Bytes on an idle connection: net/http's own complaint must not reach stderr.

@@ -690,7 +690,7 @@ func protocolError(err error, host, waiting string) *Error {
 		// quic-go's for a head that breaks HTTP: two Content-Lengths that disagree, a value with a control.
 		return malformed(host, waiting, err, "HTTP/3 "+rest)
 	}
-	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length", "unsupported transfer encoding"} {
+	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length", "unsupported transfer encoding", "too many transfer encodings"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {
 				msg = strings.TrimPrefix(msg, prefix)

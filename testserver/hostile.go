@@ -201,10 +201,15 @@ func manyHeaders(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte("ok"))
 }
 
-// transferCoding answers with a transfer coding HTTP/1.1 clients need not know (gzip before chunked).
-func transferCoding(w http.ResponseWriter, _ *http.Request) {
+// transferCoding answers with a transfer coding HTTP/1.1 clients need not know (gzip before chunked), or
+// with ?twice two Transfer-Encoding fields.
+func transferCoding(w http.ResponseWriter, r *http.Request) {
+	head := "Transfer-Encoding: gzip, chunked\r\n"
+	if r.URL.Query().Has("twice") {
+		head = "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n" // two fields: net/http's "too many"
+	}
 	raw(w, func(bw *bufio.ReadWriter) {
-		bw.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+		bw.WriteString("HTTP/1.1 200 OK\r\n" + head + "\r\n5\r\nhello\r\n0\r\n\r\n")
 	})
 }
 
