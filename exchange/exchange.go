@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hop-cli/hop/request"
@@ -449,6 +450,8 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s sent %d of the %d bytes its Content-Length promised", rec.Host, rec.BodyBytes, b.length)
 		case errors.Is(cause, io.ErrUnexpectedEOF):
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
+		case errors.Is(cause, syscall.ECONNRESET):
+			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s reset the connection (%d bytes came)", rec.Host, rec.BodyBytes)
 		default:
 			what := cmp.Or(bodyBroken(rec.Host, cause.Error()), cause.Error())
 			err = failure(Body, "the rest of the body", cause, "the response body ended early or is malformed: %s", what)

@@ -639,8 +639,8 @@ func h2StreamError(msg string) (string, bool) {
 // chunkingWords are net/http's words for an HTTP/1.1 chunked body that breaks its encoding.
 var chunkingWords = []string{"chunked encoding", "chunk length", "chunked line", "header line too long"}
 
-// bodyBroken words what net/http says of a body that broke HTTP/1.1's chunked encoding or HTTP/2's
-// framing, or is "".
+// bodyBroken words what net/http says of a body that broke HTTP/1.1's chunked encoding (or its trailer) or
+// HTTP/2's framing, or is "".
 func bodyBroken(host, msg string) string {
 	for _, w := range chunkingWords {
 		if strings.Contains(msg, w) {
@@ -652,6 +652,12 @@ func bodyBroken(host, msg string) string {
 	}
 	if strings.HasPrefix(msg, "connection error: ") {
 		return host + " broke HTTP/2 (" + msg + ")"
+	}
+	if strings.Contains(msg, "EOF reading trailer") {
+		return host + " stopped in the trailer after the body (" + msg + ")"
+	}
+	if strings.Contains(msg, "malformed MIME header") || strings.Contains(msg, "trailer") {
+		return host + " sent a malformed trailer after the body (" + msg + ")" // net/http reads trailers as a head
 	}
 	return ""
 }

@@ -28,6 +28,11 @@ func hostileRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/hostile/drip-head", dripHead)
 	mux.HandleFunc("/hostile/drip/{n}", drip)
 	mux.HandleFunc("/hostile/reset-body", resetBody)
+	mux.HandleFunc("/hostile/bad-trailer", func(w http.ResponseWriter, _ *http.Request) {
+		raw(w, func(bw *bufio.ReadWriter) { // a whole chunked body, then a trailer field whose name is an escape
+			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\x1b: x\r\n\r\n")
+		})
+	})
 	mux.HandleFunc("/hostile/cookie-flood", cookieFlood)
 	mux.HandleFunc("/hostile/location", rawLocation)
 	mux.HandleFunc("/hostile/cl-conflict", clConflict)
