@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -19,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // TestRandomHostileResponses: a server answers with responses built at random from the ways servers break
@@ -31,7 +34,20 @@ import (
 // server's on stderr, and no file under a name -O chose when it failed. HOP_HOSTILE_SEEDS=2000 searches
 // longer.
 func TestRandomHostileResponses(t *testing.T) {
-	srv := startScripted(t)
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := pki.WriteRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := startScripted(t, nil)
+	overTLS := startScripted(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
 	hop := hopBinary(t)
 	documented := []int{0, 1, 2, 4, 5, 7, 10, 18, 28, 47, 52, 63}
 	for seed := uint64(1); seed <= hostileSeeds; seed++ {
@@ -43,7 +59,11 @@ func TestRandomHostileResponses(t *testing.T) {
 			dir := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			args := append([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--timeout", "1s"}, flags...)
+			srv, trust := plain, []string(nil)
+			if seed%3 == 0 { // every third over TLS (HTTP/1.1), for TLS's own ways to end
+				srv, trust = overTLS, []string{"--cacert", root}
+			}
+			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--timeout", "1s"}, trust, flags)
 			c := exec.CommandContext(ctx, hop, args...)
 			c.Dir, c.Env = dir, append(os.Environ(), "NO_COLOR=1", "HOME="+dir)
 			var stdout, stderr bytes.Buffer
@@ -105,12 +125,16 @@ var hostileFlagSets = [][]string{
 
 // startScripted starts a server that reads each request on a connection and answers /r/SEED/... with the
 // response hostileResponse builds for that seed and attempt (a retry or a redirect to itself is the next
-// attempt), then closes the connection. It returns the server's URL.
-func startScripted(t *testing.T) string {
+// attempt), then closes the connection; over TLS with cfg. It returns the server's URL.
+func startScripted(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	scheme := "http://"
+	if cfg != nil {
+		ln, scheme = tls.NewListener(ln, cfg), "https://"
 	}
 	var mu sync.Mutex
 	attempts := map[uint64]uint64{}
@@ -137,12 +161,16 @@ func startScripted(t *testing.T) string {
 				attempt := attempts[seed]
 				attempts[seed]++
 				mu.Unlock()
-				for _, s := range hostileResponse(seed, attempt, "http://"+ln.Addr().String()) {
+				for _, s := range hostileResponse(seed, attempt, scheme+ln.Addr().String()) {
 					switch {
 					case s.pause > 0:
 						time.Sleep(s.pause)
 					case s.reset:
-						if tc, ok := conn.(*net.TCPConn); ok {
+						raw := conn
+						if tc, ok := conn.(*tls.Conn); ok {
+							raw = tc.NetConn()
+						}
+						if tc, ok := raw.(*net.TCPConn); ok {
 							tc.SetLinger(0)
 						}
 						return
@@ -155,7 +183,7 @@ func startScripted(t *testing.T) string {
 			}()
 		}
 	}()
-	return "http://" + ln.Addr().String()
+	return scheme + ln.Addr().String()
 }
 
 // step is one act of the scripted server: bytes to write, a pause, or a reset.
