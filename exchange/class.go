@@ -105,8 +105,8 @@ func failure(class Class, phase string, err error, format string, a ...any) *Err
 // as the exchange's own timeouts are.
 func TotalTimeout(after time.Duration, what string) error { return timeout("total", after, what, nil) }
 
-// Incomplete is the Body failure of a resumed download whose range ended before the file does: the file has
-// have of the total bytes the Content-Range cr from host gives it. As a body cut short, --retry resumes it.
+// Incomplete is the Body failure of a download whose 206 ended before the file does: the file has have of
+// the total bytes the Content-Range cr from host gives it. As a body cut short, --retry resumes it.
 func Incomplete(host string, have, total int64, cr string) error {
 	e := failure(Body, "the rest of the body", nil, "the download ended early: the file has %d of the %d bytes %s's Content-Range gives it (%s)", have, total, host, cr)
 	e.Host = host

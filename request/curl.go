@@ -161,23 +161,19 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	}
 	switch {
 	case quoted:
-	case value == "@-":
-		p, err := b.stdinPart(name, "-F "+f)
-		if err != nil {
-			return Part{}, err
-		}
-		p.ContentType = ctype // curl gives standard input no type of its own
-		if filename != "" {
-			p.Filename = filename
-		}
-		p.Headers = headers
-		return p, nil
 	case strings.HasPrefix(value, "@"):
-		p, err := b.filePart(name, value[1:], "-F "+f)
+		var p Part
+		var err error
+		if value == "@-" {
+			p, err = b.stdinPart(name, "-F "+f) // curl gives standard input no type of its own
+		} else {
+			p, err = b.filePart(name, value[1:], "-F "+f)
+			ctype = cmpOr(ctype, curlFileType(p.File))
+		}
 		if err != nil {
 			return Part{}, err
 		}
-		p.ContentType = cmpOr(ctype, curlFileType(p.File))
+		p.ContentType = ctype
 		if filename != "" {
 			p.Filename = filename
 		}

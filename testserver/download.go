@@ -65,7 +65,8 @@ func downloadFile(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if chunk, err := strconv.ParseInt(q.Get("chunk"), 10, 64); err == nil && chunk > 0 {
 		var start int64
-		if _, err := fmt.Sscanf(r.Header.Get("Range"), "bytes=%d-", &start); err == nil && strings.HasSuffix(r.Header.Get("Range"), "-") || r.Header.Get("Range") == "" {
+		rng := r.Header.Get("Range")
+		if _, err := fmt.Sscanf(rng, "bytes=%d-", &start); rng == "" || err == nil && strings.HasSuffix(rng, "-") {
 			r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, start+chunk-1))
 		}
 	}
