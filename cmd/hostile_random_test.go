@@ -138,51 +138,40 @@ func startScripted(t *testing.T, cfg *tls.Config) string {
 	}
 	var mu sync.Mutex
 	attempts := map[uint64]uint64{}
-	var conns sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); conns.Wait() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
+	t.Cleanup(func() { ln.Close() })
+	testserver.ServeConns(ln, func(conn net.Conn) {
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(20 * time.Second))
+		req, err := http.ReadRequest(bufio.NewReader(conn))
+		if err != nil {
+			return
+		}
+		var seed uint64
+		fmt.Sscanf(req.URL.Path, "/r/%d/", &seed)
+		mu.Lock()
+		attempt := attempts[seed]
+		attempts[seed]++
+		mu.Unlock()
+		for _, s := range hostileResponse(seed, attempt, scheme+ln.Addr().String()) {
+			switch {
+			case s.pause > 0:
+				time.Sleep(s.pause)
+			case s.reset:
+				raw := conn
+				if tc, ok := conn.(*tls.Conn); ok {
+					raw = tc.NetConn()
+				}
+				if tc, ok := raw.(*net.TCPConn); ok {
+					tc.SetLinger(0)
+				}
 				return
-			}
-			conns.Add(1)
-			go func() {
-				defer conns.Done()
-				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(20 * time.Second))
-				req, err := http.ReadRequest(bufio.NewReader(conn))
-				if err != nil {
+			default:
+				if _, err := conn.Write(s.data); err != nil {
 					return
 				}
-				var seed uint64
-				fmt.Sscanf(req.URL.Path, "/r/%d/", &seed)
-				mu.Lock()
-				attempt := attempts[seed]
-				attempts[seed]++
-				mu.Unlock()
-				for _, s := range hostileResponse(seed, attempt, scheme+ln.Addr().String()) {
-					switch {
-					case s.pause > 0:
-						time.Sleep(s.pause)
-					case s.reset:
-						raw := conn
-						if tc, ok := conn.(*tls.Conn); ok {
-							raw = tc.NetConn()
-						}
-						if tc, ok := raw.(*net.TCPConn); ok {
-							tc.SetLinger(0)
-						}
-						return
-					default:
-						if _, err := conn.Write(s.data); err != nil {
-							return
-						}
-					}
-				}
-			}()
+			}
 		}
-	}()
+	})
 	return scheme + ln.Addr().String()
 }
 
