@@ -132,7 +132,7 @@ func TestHeadOrderTooLong(t *testing.T) {
 	long := "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-Long: "+strings.Repeat("v", 1000)+"\r\n", maxTapped/1000) + "Content-Length: 2\r\n\r\n"
 	srv := rawServer(t, long)
 	tr := newTransport(t, Options{})
-	tr.http.MaxResponseHeaderBytes = int64(len(long)) * 2
+	tr.pool().MaxResponseHeaderBytes = int64(len(long)) * 2
 	_, rec, err := get(t, tr, srv+"/")
 	if err != nil {
 		t.Fatal(err)

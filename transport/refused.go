@@ -84,7 +84,7 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	r := &refusals{host: req.URL.Hostname(), cancel: cancel}
 	ctx = trace.With(ctx, &httptrace.ClientTrace{GotConn: r.gotConn})
-	resp, err := t.http.RoundTrip(req.WithContext(ctx))
+	resp, err := t.pool().RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		if refused, ok := context.Cause(ctx).(*RefusedError); ok {
 			err = refused

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quic-go/quic-go/http3"
@@ -113,9 +114,10 @@ func optionErrorf(arg, format string, a ...any) error {
 // Transport sends requests as Options say. It is an http.RoundTripper; hop cert also opens bare TLS
 // connections through it.
 type Transport struct {
-	conn *connector
-	http *http.Transport
-	h3   *http3.Transport // --http3: every request goes over QUIC
+	conn      *connector
+	http      atomic.Pointer[http.Transport] // HTTP/1.1 and HTTP/2; see pool
+	freshPool func() *http.Transport
+	h3        *http3.Transport // --http3: every request goes over QUIC
 	// alt sends over HTTP/3 the requests whose origin altSvc names (--alt-svc), when nothing rules it out.
 	alt        *http3.Transport
 	altSvc     *AltSvc
@@ -167,7 +169,9 @@ func New(o Options) (*Transport, error) {
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2}
-	t := &Transport{conn: c, http: newHTTP(c, o.Protocol, o.Expect100Timeout), idle: o.IdleTimeout}
+	t := &Transport{conn: c, idle: o.IdleTimeout}
+	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
+	t.http.Store(t.freshPool())
 	if o.Protocol == HTTP3 {
 		if t.h3, err = newHTTP3(c, tlsConfig, o); err != nil {
 			return nil, err
@@ -296,9 +300,12 @@ func (t *Transport) Roots() (server, proxy *x509.CertPool) {
 	return t.conn.tls.RootCAs, proxy
 }
 
+// pool is the HTTP/1.1 and HTTP/2 transport requests go through now.
+func (t *Transport) pool() *http.Transport { return t.http.Load() }
+
 // CloseIdleConnections closes connections kept for reuse.
 func (t *Transport) CloseIdleConnections() {
-	t.http.CloseIdleConnections()
+	t.pool().CloseIdleConnections()
 	for _, h3 := range []*http3.Transport{t.h3, t.try, t.alt} {
 		if h3 != nil {
 			h3.CloseIdleConnections()
