@@ -225,6 +225,39 @@ func TestInterruptExits130(t *testing.T) {
 	}
 }
 
+// TestInterruptStuckHTTP2: a server frame that deadlocks Go 1.26's HTTP/2 client (transport/stuck.go), with
+// no idle limit to end it, still gives way to Ctrl-C: exit 130 and one line, where hop once ignored the
+// signal and needed a SIGKILL.
+func TestInterruptStuckHTTP2(t *testing.T) {
+	srv, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := exec.Command(hopBinary(t), "get", "--http2", "--timeout", "0", srv.URL()+"/window-overflow")
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for srv.Requests.Load() == 0 { // hop is inside the exchange
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // its interrupt handler is set; the WINDOW_UPDATE has come
+	c.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		c.Process.Kill()
+		t.Fatal("hop was still running 20 s after Ctrl-C")
+	}
+	if code := c.ProcessState.ExitCode(); code != 130 || stderr.String() != "hop: error: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want 130 and one line saying interrupted", code, stderr.String())
+	}
+}
+
 // Interrupted while several URLs of hop curl -Z are under way, hop says it once, not once a URL, and exits
 // 130.
 func TestInterruptParallelSaysItOnce(t *testing.T) {

@@ -385,11 +385,15 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/continuation", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/pings", 28, "timed out after 1s waiting for the first byte (idle limit; raise --timeout)", ""},
+		{"/window-overflow", 28, "timed out after 1s waiting for the first byte (idle limit; raise --timeout)", ""},
+		{"/window-overflow-body", 28, "timed out after 1s waiting for the rest of the body (idle limit; raise --timeout)", "partial\n"},
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			r := runHopAt(t, false, "get", "--http2", "--timeout", "1", srv.URL()+c.path)
 			want := "hop: error: " + c.line + "\n"
-			if r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out {
+			// The read that took /window-overflow-body's 8 bytes may be the one stuck: it never gives them back.
+			held := c.path == "/window-overflow-body" && len(r.stdout) == 0
+			if r.code != c.code || string(r.stderr) != want || string(r.stdout) != c.out && !held {
 				t.Errorf("exit %d, stderr %q, stdout %q; want %d, %q, %q", r.code, r.stderr, r.stdout, c.code, want, c.out)
 			}
 		})

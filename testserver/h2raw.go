@@ -34,6 +34,8 @@ import (
 //	/push          a PUSH_PROMISE, which the client has disabled
 //	/continuation  a header block never ended: CONTINUATION frames until the client gives up
 //	/pings         no answer, ever, and a PING every 100 ms for 30 s: bytes keep coming
+//	/window-overflow       a WINDOW_UPDATE that takes the stream's window past 2^31-1, before any answer
+//	/window-overflow-body  200 and 8 bytes of the body, then that WINDOW_UPDATE; nothing more
 //	anything else  200 with the body "ok\n"
 //
 // Requests counts the requests (HEADERS frames) read.
@@ -147,6 +149,16 @@ func (s *RawH2) serve(c net.Conn) {
 				err = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true, EndStream: true})
 			case path == "/push":
 				err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
+			case path == "/window-overflow" || path == "/window-overflow-body":
+				// Go 1.26's HTTP/2 client deadlocks on it (see transport/stuck.go).
+				if path == "/window-overflow-body" {
+					if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+						err = fr.WriteData(id, false, []byte("partial\n"))
+					}
+				}
+				if err == nil {
+					err = fr.WriteWindowUpdate(id, 1<<31-1) // on the initial 65,535: past the limit
+				}
 			case path == "/continuation":
 				err = s.continuations(fr, id)
 			case path == "/pings":

@@ -84,7 +84,12 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	r := &refusals{host: req.URL.Hostname(), cancel: cancel}
 	ctx = trace.With(ctx, &httptrace.ClientTrace{GotConn: r.gotConn})
-	resp, err := t.pool().RoundTrip(req.WithContext(ctx))
+	pool := t.pool()
+	resp, err, left := leave(ctx, func() (*http.Response, error) { return pool.RoundTrip(req.WithContext(ctx)) },
+		func(resp *http.Response) { resp.Body.Close() })
+	if left {
+		t.dropPool(pool)
+	}
 	if err != nil {
 		if refused, ok := context.Cause(ctx).(*RefusedError); ok {
 			err = refused
@@ -95,6 +100,9 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	if resp.Body == http.NoBody { // a HEAD's, a 204's: the response is whole, and stays recognisably body-less
 		cancel(nil)
 		return resp, nil
+	}
+	if resp.ProtoMajor == 2 {
+		resp.Body = newLeavableBody(ctx, resp.Body, t, pool)
 	}
 	// The body is read under ctx: it is released when the body is closed.
 	resp.Body = cancelOnClose{resp.Body, cancel}

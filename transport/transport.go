@@ -300,7 +300,8 @@ func (t *Transport) Roots() (server, proxy *x509.CertPool) {
 	return t.conn.tls.RootCAs, proxy
 }
 
-// pool is the HTTP/1.1 and HTTP/2 transport requests go through now.
+// pool is the HTTP/1.1 and HTTP/2 transport requests go through now. It is replaced, by one of the same
+// options (freshPool), when a connection in it is stuck (see stuck.go).
 func (t *Transport) pool() *http.Transport { return t.http.Load() }
 
 // CloseIdleConnections closes connections kept for reuse.

@@ -1,0 +1,132 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// within runs f and fails the test when it has not returned in d.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("%s: still blocked after %s", what, d)
+	}
+}
+
+// TestStuckHTTP2: a server frame that deadlocks net/http's HTTP/2 client (see stuck.go) still ends the
+// exchange at the idle limit with its timeout, before the head or in the body; a request after it, on the
+// same Transport, goes through; CloseIdleConnections returns. Without leaving the stuck calls behind, each
+// of these blocks for good.
+func TestStuckHTTP2(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	limit := idle + stuckGrace + 5*time.Second
+	srv, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, path := range []string{"/window-overflow", "/window-overflow-body"} {
+		tr, err := New(Options{IdleTimeout: idle, Protocol: HTTP2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		within(t, limit, path, func() {
+			body, _, err := get(t, tr, srv.URL()+path)
+			var head *HeadTimeoutError
+			var stall *BodyTimeoutError
+			switch {
+			case !errors.Is(err, os.ErrDeadlineExceeded):
+				t.Errorf("%s: %q, %v; want the idle limit's timeout", path, body, err)
+			case path == "/window-overflow" && !errors.As(err, &head):
+				t.Errorf("%s: %v, want a *HeadTimeoutError", path, err)
+			case path == "/window-overflow-body" && !errors.As(err, &stall):
+				t.Errorf("%s: %v, want a *BodyTimeoutError", path, err)
+			}
+		})
+		within(t, limit, "the request after "+path, func() {
+			if body, _, err := get(t, tr, srv.URL()+"/"); body != "ok\n" || err != nil {
+				t.Errorf("the request after %s: %q, %v; want ok", path, body, err)
+			}
+		})
+		within(t, limit, "CloseIdleConnections after "+path, tr.CloseIdleConnections)
+	}
+}
+
+// TestLeave: a call that returns, even after its context is done, is waited for and its result kept; one
+// still blocked a grace after is left with the context's cause; a panic is raised in the caller.
+func TestLeave(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errTest)
+	v, err, left := leave(ctx, func() (int, error) { time.Sleep(10 * time.Millisecond); return 7, nil }, nil)
+	if v != 7 || err != nil || left {
+		t.Errorf("a call that returns: %d, %v, %v; want 7, nil, false", v, err, left)
+	}
+	release := make(chan struct{})
+	dropped := make(chan int, 1)
+	v, err, left = leave(ctx, func() (int, error) { <-release; return 8, nil }, func(v int) { dropped <- v })
+	if v != 0 || err != errTest || !left {
+		t.Errorf("a blocked call: %d, %v, %v; want 0, the cause, true", v, err, left)
+	}
+	close(release)
+	if got := <-dropped; got != 8 {
+		t.Errorf("drop was given %d, want 8", got)
+	}
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Errorf("recovered %v, want the call's panic", r)
+		}
+	}()
+	leave(ctx, func() (int, error) { panic("boom") }, nil)
+}
+
+var errTest = errors.New("the cause")
+
+// BenchmarkHTTP2Body is the rate of an h2c download read through the Transport, whose HTTP/2 bodies are read
+// on a goroutine of their own (leavableBody).
+func BenchmarkHTTP2Body(b *testing.B) {
+	const size = 64 << 20
+	chunk := make([]byte, 256<<10)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for sent := 0; sent < size; sent += len(chunk) {
+			w.Write(chunk)
+		}
+	}))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	defer srv.Close()
+	tr, err := New(Options{Protocol: HTTP2, IdleTimeout: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tr.CloseIdleConnections()
+	buf := make([]byte, 32<<10)
+	b.SetBytes(size)
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, buf)
+		resp.Body.Close()
+		if n != size || err != nil {
+			b.Fatalf("%d bytes, %v", n, err)
+		}
+	}
+}
