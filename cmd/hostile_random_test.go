@@ -56,48 +56,55 @@ func TestRandomHostileResponses(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 0))
 			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
 			method := []string{"get", "get", "post", "head"}[r.IntN(4)]
-			dir := t.TempDir()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
 			srv, trust := plain, []string(nil)
 			if seed%3 == 0 { // every third over TLS (HTTP/1.1), for TLS's own ways to end
 				srv, trust = overTLS, []string{"--cacert", root}
 			}
 			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--timeout", "1s"}, trust, flags)
-			c := exec.CommandContext(ctx, hop, args...)
-			c.Dir, c.Env = dir, append(os.Environ(), "NO_COLOR=1", "HOME="+dir)
-			var stdout, stderr bytes.Buffer
-			c.Stdout, c.Stderr = &stdout, &stderr
-			c.Run()
-			if ctx.Err() != nil {
-				t.Fatalf("hop %q did not end within 30 s", args)
-			}
-			code := c.ProcessState.ExitCode()
-			errText := stderr.String()
-			if strings.Contains(errText, "panic:") || strings.Contains(errText, "DATA RACE") {
-				t.Fatalf("hop %q: %s", args, errText)
-			}
-			if !slices.Contains(documented, code) {
-				t.Errorf("hop %q: exit %d, not one the README documents for this; stderr %q", args, code, trimmed(stderr.Bytes()))
-			}
-			errLines := regexp.MustCompile(`(?m)^hop: error: `).FindAllStringIndex(errText, -1)
-			if len(errLines) > 1 || len(errLines) == 0 && !slices.Contains([]int{0, 4, 5, 10}, code) {
-				t.Errorf("hop %q: exit %d with %d error lines: %q", args, code, len(errLines), trimmed(stderr.Bytes()))
-			}
-			if raw := regexp.MustCompile(`(?m)^hop: error: .*\b(net/http: |http2: |http3: |tls: |read tcp |write tcp |dial tcp )`).FindString(errText); raw != "" {
-				t.Errorf("hop %q: a library's words, not hop's: %q", args, raw)
-			}
-			if i := strings.IndexAny(errText, "\x1b\x07\x00"); i >= 0 {
-				t.Errorf("hop %q: a server's control character reached stderr: %q", args, errText[max(0, i-40):min(len(errText), i+40)])
-			}
-			if slices.Contains(flags, "-O") && !slices.Contains([]int{0, 4, 5}, code) {
-				for _, name := range listDir(t, dir) {
-					if !strings.HasSuffix(name, ".part") {
-						t.Errorf("hop %q failed (exit %d) and left %s under its final name", args, code, name)
-					}
-				}
-			}
+			runHostile(t, hop, args, flags, documented)
 		})
+	}
+}
+
+// runHostile runs hop with args in a directory of its own and checks what must hold whatever the server
+// did (see TestRandomHostileResponses); flags are the case's flag set.
+func runHostile(t *testing.T, hop string, args, flags []string, documented []int) {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := exec.CommandContext(ctx, hop, args...)
+	c.Dir, c.Env = dir, append(os.Environ(), "NO_COLOR=1", "HOME="+dir)
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	c.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("hop %q did not end within 30 s", args)
+	}
+	code := c.ProcessState.ExitCode()
+	errText := stderr.String()
+	if strings.Contains(errText, "panic:") || strings.Contains(errText, "DATA RACE") {
+		t.Fatalf("hop %q: %s", args, errText)
+	}
+	if !slices.Contains(documented, code) {
+		t.Errorf("hop %q: exit %d, not one the README documents for this; stderr %q", args, code, trimmed(stderr.Bytes()))
+	}
+	errLines := regexp.MustCompile(`(?m)^hop: error: `).FindAllStringIndex(errText, -1)
+	if len(errLines) > 1 || len(errLines) == 0 && !slices.Contains([]int{0, 4, 5, 10}, code) {
+		t.Errorf("hop %q: exit %d with %d error lines: %q", args, code, len(errLines), trimmed(stderr.Bytes()))
+	}
+	if raw := regexp.MustCompile(`(?m)^hop: error: .*\b(net/http: |http2: |http3: |tls: |read tcp |write tcp |dial tcp )`).FindString(errText); raw != "" {
+		t.Errorf("hop %q: a library's words, not hop's: %q", args, raw)
+	}
+	if i := strings.IndexAny(errText, "\x1b\x07\x00"); i >= 0 {
+		t.Errorf("hop %q: a server's control character reached stderr: %q", args, errText[max(0, i-40):min(len(errText), i+40)])
+	}
+	if slices.Contains(flags, "-O") && !slices.Contains([]int{0, 4, 5}, code) {
+		for _, name := range listDir(t, dir) {
+			if !strings.HasSuffix(name, ".part") {
+				t.Errorf("hop %q failed (exit %d) and left %s under its final name", args, code, name)
+			}
+		}
 	}
 }
 
