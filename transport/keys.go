@@ -154,7 +154,9 @@ func decryptKey(keyPEM []byte, pass string) ([]byte, error) {
 			}
 			//lint:ignore SA1019 OpenSSL's legacy key encryption, still what "openssl rsa -aes256 -traditional" writes
 			der, err := x509.DecryptPEMBlock(block, []byte(pass)) //nolint:staticcheck
-			if err != nil {
+			if err != nil || !parsesAs(block.Type, der) {
+				// The format has no check but the padding, which a wrong passphrase leaves valid about
+				// once in 256 tries: the key that comes out must parse, or the passphrase was wrong.
 				return nil, errBadPassphrase
 			}
 			block = &pem.Block{Type: block.Type, Bytes: der}
@@ -166,6 +168,21 @@ func decryptKey(keyPEM []byte, pass string) ([]byte, error) {
 		return keyPEM, nil
 	}
 	return out.Bytes(), nil
+}
+
+// parsesAs says der is a private key of the PEM type it came in; of a type hop does not parse, it does not
+// judge.
+func parsesAs(pemType string, der []byte) bool {
+	var err error
+	switch pemType {
+	case "RSA PRIVATE KEY":
+		_, err = x509.ParsePKCS1PrivateKey(der)
+	case "EC PRIVATE KEY":
+		_, err = x509.ParseECPrivateKey(der)
+	case "PRIVATE KEY":
+		_, err = x509.ParsePKCS8PrivateKey(der)
+	}
+	return err == nil
 }
 
 // The ASN.1 of an encrypted PKCS#8 key (RFC 5958, RFC 8018).

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,32 @@ func TestEncryptedClientKeys(t *testing.T) {
 		if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--key "+at(tt.key)) {
 			t.Errorf("%s with %q: %v; want an option error saying %q", tt.key, tt.pass, err, tt.want)
 		}
+	}
+}
+
+// TestLegacyKeyWrongPassphraseWithValidPadding: OpenSSL's legacy PEM encryption checks nothing but the
+// padding, which a wrong passphrase leaves valid about once in 256 tries; such a passphrase is still told
+// as wrong, not as "tls: failed to parse private key" (TestEncryptedClientKeys failed so once in a run).
+func TestLegacyKeyWrongPassphraseWithValidPadding(t *testing.T) {
+	dir := t.TempDir()
+	testserver.ServeMutualTLS(t, dir)
+	const pass = "hop-test: a passphrase"
+	testserver.RunOpenSSL(t, dir, "ec", "-in", "key.pem", "-aes256", "-passout", "pass:"+pass, "-out", "legacy.pem")
+	b, _ := os.ReadFile(filepath.Join(dir, "legacy.pem"))
+	block, _ := pem.Decode(b)
+	wrong := ""
+	for i := 0; i < 100_000 && wrong == ""; i++ {
+		//lint:ignore SA1019 the legacy format under test
+		if _, err := x509.DecryptPEMBlock(block, []byte(strconv.Itoa(i))); err == nil { //nolint:staticcheck
+			wrong = strconv.Itoa(i)
+		}
+	}
+	if wrong == "" {
+		t.Fatal("no wrong passphrase with valid padding among 100,000")
+	}
+	_, err := New(Options{TLS: TLSOptions{CACert: filepath.Join(dir, "root.pem"), Cert: filepath.Join(dir, "client.pem"), Key: filepath.Join(dir, "legacy.pem"), KeyPassword: wrong}})
+	if err == nil || !strings.Contains(err.Error(), "--pass does not decrypt the private key") {
+		t.Errorf("passphrase %q, which leaves valid padding: %v; want --pass does not decrypt", wrong, err)
 	}
 }
 
