@@ -385,6 +385,9 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/push", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/continuation", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 connection error: PROTOCOL_ERROR", ""},
 		{"/pings", 28, "timed out after 1s waiting for the first byte (idle limit; raise --timeout)", ""},
+		{"/big-frame", 18, "the response body ended early or is malformed: 127.0.0.1 broke HTTP/2 (a frame larger than the SETTINGS_MAX_FRAME_SIZE hop announced)", ""},
+		{"/big-head", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 frame larger than the SETTINGS_MAX_FRAME_SIZE hop announced", ""},
+		{"/goaway-calm", 1, "127.0.0.1 closed the connection without answering (HTTP/2 GOAWAY ENHANCE_YOUR_CALM)", ""},
 		{"/window-overflow", 28, "timed out after 1s waiting for the first byte (idle limit; raise --timeout)", ""},
 		{"/window-overflow-body", 28, "timed out after 1s waiting for the rest of the body (idle limit; raise --timeout)", "partial\n"},
 	} {

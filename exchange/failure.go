@@ -653,6 +653,9 @@ func bodyBroken(host, msg string) string {
 	if strings.HasPrefix(msg, "connection error: ") {
 		return host + " broke HTTP/2 (" + msg + ")"
 	}
+	if msg == h2FrameTooLarge {
+		return host + " broke HTTP/2 (a " + h2TooLargeWords + ")"
+	}
 	if strings.Contains(msg, "EOF reading trailer") {
 		return host + " stopped in the trailer after the body (" + msg + ")"
 	}
@@ -674,6 +677,13 @@ func notH2C(err error) bool {
 	return strings.Contains(msg, "frame header looked like an HTTP/1.1 header") || strings.Contains(msg, "http2: client conn could not be established")
 }
 
+// h2FrameTooLarge is net/http's error for a frame over the SETTINGS_MAX_FRAME_SIZE it announced (16 KiB:
+// Go clips an unset MaxReadFrameSize to the minimum), which a server may not send; h2TooLargeWords is hop's.
+const (
+	h2FrameTooLarge = "http2: frame too large"
+	h2TooLargeWords = "frame larger than the SETTINGS_MAX_FRAME_SIZE hop announced"
+)
+
 // protocolError recognises a response net/http refused because it breaks HTTP. net/http does not type
 // these errors, so their wording is matched; a reworded one falls back to the generic error.
 func protocolError(err error, host, waiting string) *Error {
@@ -682,6 +692,9 @@ func protocolError(err error, host, waiting string) *Error {
 		// HTTP/2's ConnectionError: the server broke the framing (a header block over the size hop
 		// announced, for one), and net/http's words do not say which protocol.
 		return malformed(host, waiting, err, "HTTP/2 "+msg)
+	}
+	if msg == h2FrameTooLarge {
+		return malformed(host, waiting, err, "HTTP/2 "+h2TooLargeWords)
 	}
 	if _, what, ok := strings.Cut(msg, "malformed response from server: "); ok {
 		return malformed(host, waiting, err, "HTTP/2 "+what) // a stream error of net/http's own: a head without :status, say

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,9 @@ import (
 //	/push          a PUSH_PROMISE, which the client has disabled
 //	/continuation  a header block never ended: CONTINUATION frames until the client gives up
 //	/pings         no answer, ever, and a PING every 100 ms for 30 s: bytes keep coming
+//	/big-frame     200, then a DATA frame of 20,000 bytes, over the 16 KiB frame hop announces
+//	/big-head      a HEADERS frame of 20,000 bytes
+//	/goaway-calm   a GOAWAY that took no stream, with ENHANCE_YOUR_CALM, before any answer
 //	/window-overflow       a WINDOW_UPDATE that takes the stream's window past 2^31-1, before any answer
 //	/window-overflow-body  200 and 8 bytes of the body, then that WINDOW_UPDATE; nothing more
 //	anything else  200 with the body "ok\n"
@@ -149,6 +153,15 @@ func (s *RawH2) serve(c net.Conn) {
 				err = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true, EndStream: true})
 			case path == "/push":
 				err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
+			case path == "/big-frame":
+				if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+					err = fr.WriteData(id, true, bytes.Repeat([]byte("x"), 20000))
+				}
+			case path == "/big-head":
+				err = writeHead(fr, id, true, ":status", "200", "x-big", strings.Repeat("x", 20000))
+			case path == "/goaway-calm":
+				fr.WriteGoAway(0, http2.ErrCodeEnhanceYourCalm, nil)
+				return
 			case path == "/window-overflow" || path == "/window-overflow-body":
 				// Go 1.26's HTTP/2 client deadlocks on it (see transport/stuck.go).
 				if path == "/window-overflow-body" {

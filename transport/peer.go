@@ -61,6 +61,11 @@ func inWords(err error, host string) error {
 			}
 		}
 	}
+	if code, ok := strings.CutPrefix(msg, "http2: Transport received GOAWAY from server ErrCode:"); ok {
+		// A GOAWAY with an error code that took no stream, the first on its connection: net/http does not
+		// send it again, and gives no debug data.
+		return &PeerError{Host: host, Did: "closed the connection", Code: "HTTP/2 GOAWAY " + code, err: err}
+	}
 	if _, rest, ok := strings.Cut(msg, "server sent GOAWAY and closed the connection; "); ok {
 		_, rest, _ = strings.Cut(rest, "ErrCode=")
 		code, quoted, _ := strings.Cut(rest, ", debug=")
