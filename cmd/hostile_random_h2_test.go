@@ -1,0 +1,149 @@
+package cmd_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// TestRandomHostileHTTP2: the same promises against an h2c server (--http2, prior knowledge) that answers
+// each request with frames chosen at random: heads with odd statuses, fields and lengths, bodies cut or
+// longer than said, resets, GOAWAYs, pings, window updates, settings, pushes, trailers, frames of no known
+// type, a connection closed or left stalled.
+func TestRandomHostileHTTP2(t *testing.T) {
+	srv := startScriptedH2(t)
+	hop := hopBinary(t)
+	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
+	for seed := uint64(1); seed <= hostileSeeds/2; seed++ {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(seed, 0))
+			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
+			runHostile(t, hop, slices.Concat([]string{"get", fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--http2", "--timeout", "1s"}, flags), flags, documented)
+		})
+	}
+}
+
+// startScriptedH2 starts an h2c server that answers /r/SEED/... with hostileFrames for that seed and attempt.
+func startScriptedH2(t *testing.T) string {
+	t.Helper()
+	var mu sync.Mutex
+	attempts := map[uint64]uint64{}
+	return "http://" + testserver.ServeLoopback(t, func(conn net.Conn) {
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(20 * time.Second))
+		preface := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(conn, preface); err != nil {
+			return
+		}
+		fr := http2.NewFramer(conn, conn)
+		fr.WriteSettings()
+		dec := hpack.NewDecoder(4096, nil)
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			switch f := f.(type) {
+			case *http2.SettingsFrame:
+				if !f.IsAck() {
+					fr.WriteSettingsAck()
+				}
+			case *http2.HeadersFrame:
+				fields, _ := dec.DecodeFull(f.HeaderBlockFragment())
+				var seed uint64
+				for _, hf := range fields {
+					if hf.Name == ":path" {
+						fmt.Sscanf(hf.Value, "/r/%d/", &seed)
+					}
+				}
+				mu.Lock()
+				attempt := attempts[seed]
+				attempts[seed]++
+				mu.Unlock()
+				if !hostileFrames(fr, f.StreamID, seed, attempt) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// hostileFrames answers stream id with frames chosen by seed and attempt; false closes the connection.
+func hostileFrames(fr *http2.Framer, id uint32, seed, attempt uint64) bool {
+	r := rand.New(rand.NewPCG(seed, attempt+1))
+	head := func(end bool, fields ...string) {
+		var block bytes.Buffer
+		enc := hpack.NewEncoder(&block)
+		for i := 0; i+1 < len(fields); i += 2 {
+			enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})
+		}
+		fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: end})
+	}
+	body := bytes.Repeat([]byte("hop h2 "), pickFrom(r, 1, 100, 20000))
+	declared := pickFrom(r, len(body), len(body), -1, len(body)+10, max(0, len(body)-3))
+	for range 1 + r.IntN(4) {
+		switch r.IntN(16) {
+		case 0, 1, 2, 3:
+			fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
+			if declared >= 0 {
+				fields = append(fields, "content-length", strconv.Itoa(declared))
+			}
+			fields = append(fields, "content-type", pickFrom(r, "application/json", "text/plain", "application/octet-stream"))
+			switch r.IntN(8) {
+			case 0:
+				fields = append(fields, "X-Upper", "1")
+			case 1:
+				fields = append(fields, "content-length", "7")
+			case 2:
+				fields = append(fields, "location", pickFrom(r, "/r/"+strconv.FormatUint(seed, 10)+"/again", "http://[::1", "ftp://x"))
+			case 3:
+				fields = append(fields, "content-encoding", pickFrom(r, "gzip", "br", "zstd", "bogus"))
+			case 4:
+				fields = append(fields, ":path", "/pseudo-in-a-response")
+			case 5:
+				fields = append(fields, "connection", "close")
+			}
+			head(r.IntN(6) == 0, fields...)
+		case 4, 5, 6, 7:
+			n := pickFrom(r, len(body), len(body)/2, 1)
+			fr.WriteData(id, r.IntN(3) > 0, body[:n])
+		case 8:
+			fr.WriteRSTStream(id, http2.ErrCode(r.IntN(14)))
+		case 9:
+			fr.WriteGoAway(pickFrom(r, 0, id, id+2), http2.ErrCode(r.IntN(14)), []byte("bye \x1b[31m"))
+			return false
+		case 10:
+			fr.WritePing(false, [8]byte{1})
+		case 11:
+			fr.WriteWindowUpdate(pickFrom(r, 0, id), uint32(pickFrom(r, 0, 1, 1<<31-1)))
+		case 12:
+			fr.WriteSettings(http2.Setting{ID: http2.SettingID(pickFrom(r, 1, 3, 4, 5, 6, 99)), Val: uint32(pickFrom(r, 0, 1, 1<<31, 1<<24))})
+		case 13:
+			fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: id + 1, BlockFragment: []byte{0x82}, EndHeaders: true})
+		case 14:
+			head(true, "x-trailer", "t", pickFrom(r, "x-ok", ":status"), "1") // trailers, perhaps with a pseudo field
+		case 15:
+			fr.WriteRawFrame(http2.FrameType(pickFrom(r, 0x20, 0xff)), 0, id, []byte("unknown"))
+		}
+	}
+	switch r.IntN(5) {
+	case 0:
+		return false // close
+	case 1:
+		time.Sleep(1500 * time.Millisecond) // past --timeout
+	}
+	return true
+}
