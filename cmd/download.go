@@ -212,6 +212,9 @@ func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client,
 		ex, derr := client.Do(ctx, &req, exchange.Observer{Hop: p.hop, Wait: p.wait})
 		defer ex.Close()
 		if derr != nil {
+			// No answer to write: the file resumeFrom opened is let go, its bytes (if any) kept for -C.
+			p.file.Abort(req.Header.Get("If-Range"))
+			p.file = nil
 			p.failure(ex, derr)
 			ex.Hops = append(earlier[:len(earlier):len(earlier)], ex.Hops...)
 			out.ex = ex

@@ -1,14 +1,20 @@
 package cmd_test
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hop-cli/hop/testserver"
@@ -193,6 +199,33 @@ func TestWritesIntoTheShellsFile(t *testing.T) {
 		}
 		if !strings.Contains(string(got), tt.want) {
 			t.Errorf("hop %q > out: out holds %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+// A download whose body fails, retried (--retry), and whose next attempt fails before any answer: nothing
+// is left in the directory but what -C can use. hop once left the retry's temporary file (.NAME.*.tmp)
+// there when the first attempt had saved no byte; with bytes saved, they stay in NAME.part.
+func TestRetriedDownloadFailingLeavesNoTemporaryFile(t *testing.T) {
+	for _, first := range []string{"", "partial"} {
+		var n atomic.Int32
+		addr := testserver.ServeLoopback(t, func(c net.Conn) {
+			defer c.Close()
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+				return
+			}
+			if n.Add(1) == 1 { // a body cut short; after it, connections close unanswered
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nETag: \"v1\"\r\n\r\n%s", first)
+			}
+		})
+		dir := t.TempDir()
+		code, stderr := hopIn(t, dir, "get", "http://"+addr+"/file.bin", "-O", "--retry", "1", "--retry-delay", "0")
+		var want []string
+		if first != "" {
+			want = []string{"file.bin.part"}
+		}
+		if got := listDir(t, dir); code == 0 || !slices.Equal(got, want) {
+			t.Errorf("first body %q: exit %d, left %q; want a failure and %q (stderr %q)", first, code, got, want, stderr)
 		}
 	}
 }
