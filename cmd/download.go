@@ -209,7 +209,7 @@ func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client,
 			return err
 		}
 		earlier := out.ex.Hops
-		ex, derr := client.Do(ctx, &req, exchange.Observer{Hop: p.hop, Wait: p.wait})
+		ex, derr := client.DoAttempt(ctx, &req, exchange.Observer{Hop: p.hop, Wait: p.wait}, attempt)
 		defer ex.Close()
 		if derr != nil {
 			// No answer to write: the file resumeFrom opened is let go, its bytes (if any) kept for -C.
@@ -221,6 +221,9 @@ func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client,
 			return derr
 		}
 		berr := p.showResponse(ex, out)
+		if n := len(ex.Hops); n > 0 {
+			attempt = max(attempt, ex.Hops[n-1].Attempt) // DoAttempt may have retried on its own
+		}
 		ex.Hops = append(earlier[:len(earlier):len(earlier)], ex.Hops...)
 		out.ex, err = ex, berr
 	}

@@ -205,8 +205,9 @@ func TestWritesIntoTheShellsFile(t *testing.T) {
 
 // A download whose body fails, retried (--retry), and whose next attempt fails before any answer: nothing
 // is left in the directory but what -C can use. hop once left the retry's temporary file (.NAME.*.tmp)
-// there when the first attempt had saved no byte; with bytes saved, they stay in NAME.part.
-func TestRetriedDownloadFailingLeavesNoTemporaryFile(t *testing.T) {
+// there when the first attempt had saved no byte; with bytes saved, they stay in NAME.part. --retry 1 is
+// two requests in all: the resumed attempt once had a --retry of its own, and a third request went.
+func TestResumedDownloadThatGetsNoAnswer(t *testing.T) {
 	for _, first := range []string{"", "partial"} {
 		var n atomic.Int32
 		addr := testserver.ServeLoopback(t, func(c net.Conn) {
@@ -226,6 +227,9 @@ func TestRetriedDownloadFailingLeavesNoTemporaryFile(t *testing.T) {
 		}
 		if got := listDir(t, dir); code == 0 || !slices.Equal(got, want) {
 			t.Errorf("first body %q: exit %d, left %q; want a failure and %q (stderr %q)", first, code, got, want, stderr)
+		}
+		if got, retries := n.Load(), strings.Count(stderr, "retrying"); got != 2 || retries != 1 {
+			t.Errorf("first body %q, --retry 1: %d requests, %d retries said; want 2 and 1 (stderr %q)", first, got, retries, stderr)
 		}
 	}
 }

@@ -185,6 +185,13 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // The final response's body is left open for the caller, within the total deadline, with read errors typed
 // as *Error; Close releases both. Do always returns an Exchange, holding the hops sent so far when it fails.
 func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exchange, error) {
+	return c.DoAttempt(ctx, r, obs, 1)
+}
+
+// DoAttempt is Do for a request sent as attempt first of Retry's (counting from 1): the attempts left to it
+// are those Retry allows after that one. cmd resumes a failed download so, once ResumeAfter said to: the
+// rest of the body is asked for within the same --retry, not with a budget of its own.
+func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer, first int) (*Exchange, error) {
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
 	ctx, ex.cancel = c.within(ctx)
 	ex.ctx = ctx
@@ -199,7 +206,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered, expectDropped := false, false
-	attempt, waited, retryAfter := 1, time.Duration(0), false
+	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
 	for {
 		req, err := cur.HTTPRequest(ctx)
 		if err != nil {
