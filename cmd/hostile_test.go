@@ -14,6 +14,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -400,6 +401,28 @@ func TestHostileHTTP2Server(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, stdout %q; want %d, %q, %q", r.code, r.stderr, r.stdout, c.code, want, c.out)
 			}
 		})
+	}
+}
+
+// TestRequestLineWithoutAnswer: -v's request line names the protocol the request went over even when no
+// answer came (a stream reset): HTTP/2 over h2c and over TLS (ALPN h2), where hop once wrote HTTP/1.1.
+func TestRequestLineWithoutAnswer(t *testing.T) {
+	h2c, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2c.Close()
+	overTLS := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
+	overTLS.EnableHTTP2 = true
+	overTLS.Config.ErrorLog = log.New(io.Discard, "", 0)
+	overTLS.StartTLS()
+	defer overTLS.Close()
+	for _, args := range [][]string{{"--http2", h2c.URL() + "/reset"}, {"-k", overTLS.URL + "/reset"}} {
+		r := runHopAt(t, false, append([]string{"get", "-v", "--timeout", "2"}, args...)...)
+		line := regexp.MustCompile(`(?m)^GET /reset .*$`).Find(r.stderr)
+		if r.code == 0 || string(line) != "GET /reset HTTP/2" {
+			t.Errorf("hop get -v %q: exit %d, request line %q; want a failure and GET /reset HTTP/2 (stderr %q)", args, r.code, line, r.stderr)
+		}
 	}
 }
 

@@ -138,8 +138,11 @@ func (p *presenter) showPending(final bool) {
 	}
 	if reqHead {
 		proto := "HTTP/1.1"
-		if h.Response != nil {
+		switch {
+		case h.Response != nil:
 			proto = h.Response.Proto
+		case h.Trace != nil && h.Trace.Snapshot().Proto != "":
+			proto = h.Trace.Snapshot().Proto // no answer, but the connection said which protocol carried the request
 		}
 		format.RequestHead(p.s.Err, p.errStyle, format.SentRequest(h.Request, proto))
 	}

@@ -245,6 +245,9 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 						cs := tc.ConnectionState()
 						r.TLS = &cs
 					}
+					if r.Proto == "" && r.TLS != nil && r.TLS.NegotiatedProtocol == "h2" {
+						r.Proto = "HTTP/2.0" // before any answer, or with none: the request went over HTTP/2
+					}
 					if hr, ok := c.(interface {
 						RecordHead() func() ([][]byte, []byte, []byte)
 					}); ok {
@@ -422,6 +425,15 @@ func ProxyTLSDone(ctx context.Context, cs tls.ConnectionState) {
 func ProxyForwarded(ctx context.Context, proxy string) {
 	if h := hopOf(ctx); h != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Proxy, r.Forwarded = proxy, true })
+	}
+}
+
+// Speaks records, on the hop whose request ctx belongs to, the protocol its request goes over ("HTTP/2.0"),
+// for a transport that knows it before any answer comes (h2c, HTTP/2 from the first byte); the response's
+// own, when one comes, is the same.
+func Speaks(ctx context.Context, proto string) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.Proto = proto })
 	}
 }
 

@@ -84,6 +84,9 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	r := &refusals{host: req.URL.Hostname(), cancel: cancel}
 	ctx = trace.With(ctx, &httptrace.ClientTrace{GotConn: r.gotConn})
+	if t.conn.h2c && req.URL.Scheme == "http" && !t.conn.forwards(req.URL) {
+		trace.Speaks(ctx, "HTTP/2.0")
+	}
 	pool := t.pool()
 	resp, err, left := leave(ctx, func() (*http.Response, error) { return pool.RoundTrip(req.WithContext(ctx)) },
 		func(resp *http.Response) { resp.Body.Close() })
