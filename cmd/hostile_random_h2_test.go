@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,12 +19,25 @@ import (
 	"github.com/hop-cli/hop/testserver"
 )
 
-// TestRandomHostileHTTP2: the same promises against an h2c server (--http2, prior knowledge) that answers
-// each request with frames chosen at random: heads with odd statuses, fields and lengths, bodies cut or
-// longer than said, resets, GOAWAYs, pings, window updates, settings, pushes, trailers, frames of no known
-// type, a connection closed or left stalled.
+// TestRandomHostileHTTP2: the same promises against an HTTP/2 server (--http2: prior knowledge over h2c,
+// ALPN h2 over TLS for every third case) that answers each request with frames chosen at random: heads
+// with odd statuses, fields and lengths, bodies cut or longer than said, resets, GOAWAYs, pings, window
+// updates, settings, pushes, trailers, frames of no known type, a connection closed or left stalled.
 func TestRandomHostileHTTP2(t *testing.T) {
-	srv := startScriptedH2(t)
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := pki.WriteRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := startScriptedH2(t, nil)
+	overTLS := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	hop := hopBinary(t)
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
 	for seed := uint64(1); seed <= hostileSeeds/2; seed++ {
@@ -31,17 +45,30 @@ func TestRandomHostileHTTP2(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 0))
 			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
-			runHostile(t, hop, slices.Concat([]string{"get", fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--http2", "--timeout", "1s"}, flags), flags, documented)
+			srv, trust := plain, []string(nil)
+			if seed%3 == 0 {
+				srv, trust = overTLS, []string{"--cacert", root}
+			}
+			args := slices.Concat([]string{"get", fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--http2", "--timeout", "1s"}, trust, flags)
+			runHostile(t, hop, args, flags, documented)
 		})
 	}
 }
 
-// startScriptedH2 starts an h2c server that answers /r/SEED/... with hostileFrames for that seed and attempt.
-func startScriptedH2(t *testing.T) string {
+// startScriptedH2 starts an HTTP/2 server that answers /r/SEED/... with hostileFrames for that seed and
+// attempt: h2c, or over TLS with cfg. It returns the server's URL.
+func startScriptedH2(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
 	var mu sync.Mutex
 	attempts := map[uint64]uint64{}
-	return "http://" + testserver.ServeLoopback(t, func(conn net.Conn) {
+	scheme := "http://"
+	if cfg != nil {
+		scheme = "https://"
+	}
+	return scheme + testserver.ServeLoopback(t, func(conn net.Conn) {
+		if cfg != nil {
+			conn = tls.Server(conn, cfg)
+		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(20 * time.Second))
 		preface := make([]byte, len(http2.ClientPreface))
