@@ -46,11 +46,13 @@ func leave[T any](ctx context.Context, f func() (T, error), drop func(T)) (v T, 
 			}
 			mu.Lock()
 			gone := abandoned
+			if !gone {
+				done <- r // (buffered: never blocks) under mu, so that the caller sees it or leaves it, not both
+			}
 			mu.Unlock()
 			if gone && r.ok && drop != nil {
 				drop(r.v)
 			}
-			done <- r
 		}()
 		r.v, r.err = f()
 		r.ok = true
