@@ -3,6 +3,7 @@ package transport
 import (
 	"cmp"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -109,6 +110,9 @@ type leavableBody struct {
 	closed bool
 }
 
+// errReadClosed is net/http's word for a read after Close.
+var errReadClosed = errors.New("http: read on closed response body")
+
 type chunk struct {
 	buf []byte
 	n   int
@@ -163,6 +167,9 @@ func (b *leavableBody) readAhead() {
 }
 
 func (b *leavableBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, errReadClosed // (the goroutine has stopped: nothing more would come)
+	}
 	for b.off == b.cur.n {
 		if b.stuck != nil || b.cur.err != nil {
 			return 0, cmp.Or(b.stuck, b.cur.err)

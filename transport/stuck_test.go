@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +130,16 @@ func BenchmarkHTTP2Body(b *testing.B) {
 			b.Fatalf("%d bytes, %v", n, err)
 		}
 	}
+}
+
+// A read after Close says so at once, as net/http's bodies do, rather than wait for a goroutine that has
+// stopped.
+func TestLeavableBodyReadAfterClose(t *testing.T) {
+	b := newLeavableBody(context.Background(), io.NopCloser(strings.NewReader("abc")), &Transport{}, nil)
+	b.Close()
+	within(t, time.Second, "a read after Close", func() {
+		if n, err := b.Read(make([]byte, 8)); n != 0 || err == nil {
+			t.Errorf("a read after Close: %d, %v; want an error", n, err)
+		}
+	})
 }
