@@ -24,18 +24,7 @@ import (
 // with odd statuses, fields and lengths, bodies cut or longer than said, resets, GOAWAYs, pings, window
 // updates, settings, pushes, trailers, frames of no known type, a connection closed or left stalled.
 func TestRandomHostileHTTP2(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := pki.WriteRoot(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, root := loopbackCert(t)
 	plain := startScriptedH2(t, nil)
 	overTLS := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	hop := hopBinary(t)

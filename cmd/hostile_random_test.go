@@ -34,18 +34,7 @@ import (
 // server's on stderr, and no file under a name -O chose when it failed. HOP_HOSTILE_SEEDS=2000 searches
 // longer.
 func TestRandomHostileResponses(t *testing.T) {
-	pki, err := testserver.NewPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := pki.WriteRoot(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, root := loopbackCert(t)
 	plain := startScripted(t, nil)
 	overTLS := startScripted(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
 	hop := hopBinary(t)
@@ -106,6 +95,24 @@ func runHostile(t *testing.T, hop string, args, flags []string, documented []int
 			}
 		}
 	}
+}
+
+// loopbackCert is a certificate for 127.0.0.1 and the file of the CA that issued it, for --cacert.
+func loopbackCert(t *testing.T) (tls.Certificate, string) {
+	t.Helper()
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.Issue(testserver.Leaf{Names: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := pki.WriteRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, root
 }
 
 // hostileSeeds is how many cases run: HOP_HOSTILE_SEEDS raises it for a longer search.
