@@ -661,7 +661,8 @@ func (b *bodyBuilder) fieldValue(it item) (any, error) {
 			// name:=john, the commonest slip: := takes JSON, where a string is quoted.
 			return nil, usageErrorf(it.Raw, `not valid JSON: a JSON string needs quotes (%s:='"%s"'), or %s=%s sends it as a string`,
 				it.Key, it.Value, it.Key, it.Value)
-		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input"):
+			// (Go 1.27's encoding/json says the last, where 1.26 returns io.ErrUnexpectedEOF.)
 			if len(bytes.TrimSpace(raw)) == 0 {
 				return nil, usageErrorf(it.Raw, "not valid JSON: there is none (an empty string is '\"\"')")
 			}
