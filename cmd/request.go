@@ -231,7 +231,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			if c.curl != nil {
 				o.curlAuth = true
 				for _, w := range c.curl.Warnings {
-					format.Warning(s.Err, s.ErrStyle(), w)
+					if !o.Output.Silent && !o.Output.Quiet { // curl -s silences curl's warnings too
+						format.Warning(s.Err, s.ErrStyle(), w)
+					}
 				}
 				if c.curl.Transfers != nil {
 					c.ran = true

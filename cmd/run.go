@@ -572,7 +572,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 func netrcLogin(s *Streams, o *RequestOptions, host string) (auth.Login, bool, error) {
 	home, _ := os.UserHomeDir()
 	login, found, warn, err := o.Auth.Netrc.Lookup(host, auth.Env{Getenv: s.Getenv}, home)
-	if warn != "" && !o.Output.Quiet {
+	if warn != "" && !o.Output.Quiet && !o.Output.Silent {
 		format.Warning(s.Err, s.ErrStyle(), warn)
 	}
 	return login, found, err

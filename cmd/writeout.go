@@ -24,7 +24,7 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
 	}
 	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, v)
-	if !p.warnedWriteOut {
+	if !p.warnedWriteOut && !p.o.Silent && !p.o.Quiet {
 		for _, name := range unknown {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))
 		}
