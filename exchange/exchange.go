@@ -459,8 +459,9 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
 		case errors.Is(cause, syscall.ECONNRESET):
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s reset the connection (%d bytes came)", rec.Host, rec.BodyBytes)
-		case errors.Is(cause, syscall.EPIPE):
-			// HTTP/2 writes as the body comes (WINDOW_UPDATE, PING's answer): the server had closed its end.
+		case errors.Is(cause, syscall.EPIPE) || h2Closed(cause):
+			// HTTP/2 writes as the body comes (WINDOW_UPDATE, PING's answer), and reads beside it: the server
+			// had closed its end.
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s closed the connection (%d bytes came)", rec.Host, rec.BodyBytes)
 		default:
 			what := cmp.Or(bodyBroken(rec.Host, cause.Error()), cause.Error())

@@ -190,7 +190,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(EmptyReply, waiting, err, "%s reset the connection without answering (%s)", host, c.silenceHint(ctx, rec))
 		e.Host = host
 		return e
-	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+	case rec.Status == 0 && !rec.Events.GotConn.IsZero() && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || h2Closed(err)):
 		hint := c.silenceHint(ctx, rec)
 		if rec.TLS != nil && rec.TLS.NegotiatedProtocol == "" {
 			// An HTTP/2-only server (nghttpd) agrees to no protocol when offered http/1.1 alone, then hangs up.
@@ -253,6 +253,12 @@ func notHTTP(begun []byte) (string, bool) {
 // broken says the server reset the connection, or closed it under a write.
 func broken(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// h2Closed is net/http's HTTP/2 error for a request or body whose connection ended under it (its read loop
+// met the server's close), unexported and so matched on its words.
+func h2Closed(err error) bool {
+	return strings.Contains(err.Error(), "http2: client conn is closed")
 }
 
 // unprocessed is transport's *RefusedError: the server turned the request away, saying it did not process

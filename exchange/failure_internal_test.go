@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/hop-cli/hop/trace"
 )
@@ -115,8 +117,9 @@ func TestGreetingBeforeRequest(t *testing.T) {
 }
 
 // A body whose connection broke under one of the client's own writes (HTTP/2 writes WINDOW_UPDATEs as the
-// body comes) is told in hop's words, not Go's "write tcp a->b: write: broken pipe" (the random HTTP/2
-// server found it once in 2,000 cases; the timing is not made again here, the error is).
+// body comes), or whose HTTP/2 connection net/http found closed, is told in hop's words, not Go's "write
+// tcp a->b: write: broken pipe" or "http2: client conn is closed" (the random HTTP/2 server found them;
+// the timing is not made again here, the errors are).
 func TestBodyBrokenPipe(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("abc")) }))
 	defer srv.Close()
@@ -128,10 +131,24 @@ func TestBodyBrokenPipe(t *testing.T) {
 	io.ReadAll(resp.Body) // 3 bytes came; then, as it were, the connection broke
 	resp.Body.Close()
 	pipe := &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
-	b := &checkedBody{ReadCloser: io.NopCloser(iotest.ErrReader(pipe)), ctx: context.Background(), client: &Client{}, hop: th, length: -1}
-	_, err = b.Read(make([]byte, 8))
-	want := "the response body ended early: 127.0.0.1 closed the connection (3 bytes came)"
-	if err == nil || err.Error() != want || ClassOf(err) != Body {
-		t.Errorf("%v; want %q, a Body failure", err, want)
+	for _, cause := range []error{pipe, errors.New("http2: client conn is closed")} {
+		b := &checkedBody{ReadCloser: io.NopCloser(iotest.ErrReader(cause)), ctx: context.Background(), client: &Client{}, hop: th, length: -1}
+		_, err = b.Read(make([]byte, 8))
+		want := "the response body ended early: 127.0.0.1 closed the connection (3 bytes came)"
+		if err == nil || err.Error() != want || ClassOf(err) != Body {
+			t.Errorf("%v: %v; want %q, a Body failure", cause, err, want)
+		}
+	}
+}
+
+// An HTTP/2 connection that closed before the answer (net/http: "http2: client conn is closed") is an empty
+// reply, as an HTTP/1.1 connection closed then is.
+func TestHTTP2ClosedBeforeTheAnswer(t *testing.T) {
+	rec := trace.Record{URL: "http://example.com/", Host: "example.com"}
+	rec.Events.GotConn = time.Now()
+	got := (&Client{}).classify(context.Background(), errors.New("http2: client conn is closed"), rec)
+	var e *Error
+	if !errors.As(got, &e) || e.Class() != EmptyReply || !strings.HasPrefix(e.Error(), "empty reply from example.com: it closed the connection without answering") {
+		t.Errorf("%v; want an empty reply", got)
 	}
 }
