@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -28,6 +30,10 @@ func TestRandomHostileHTTP2(t *testing.T) {
 	plain := startScriptedH2(t, nil)
 	overTLS := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	hop := hopBinary(t)
+	upload := filepath.Join(t.TempDir(), "upload.bin") // more than HTTP/2's first window of 64 KiB
+	if err := os.WriteFile(upload, bytes.Repeat([]byte("upload "), 150_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
 	for seed := uint64(1); seed <= hostileSeeds/2; seed++ {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
@@ -38,7 +44,14 @@ func TestRandomHostileHTTP2(t *testing.T) {
 			if seed%3 == 0 {
 				srv, trust = overTLS, []string{"--cacert", root}
 			}
-			args := slices.Concat([]string{"get", fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--http2", "--timeout", "1s"}, trust, flags)
+			method, body := "get", []string(nil)
+			switch r.IntN(4) {
+			case 0:
+				method, body = "post", []string{"@" + upload} // 1 MB, sent as the server's window allows
+			case 1:
+				method = "head"
+			}
+			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed)}, body, []string{"--http2", "--timeout", "1s"}, trust, flags)
 			runHostile(t, hop, args, flags, documented)
 		})
 	}
