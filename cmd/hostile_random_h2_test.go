@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/tls"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -73,40 +72,15 @@ func startScriptedH2(t *testing.T, cfg *tls.Config) string {
 		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(20 * time.Second))
-		preface := make([]byte, len(http2.ClientPreface))
-		if _, err := io.ReadFull(conn, preface); err != nil {
-			return
-		}
-		fr := http2.NewFramer(conn, conn)
-		fr.WriteSettings()
-		dec := hpack.NewDecoder(4096, nil)
-		for {
-			f, err := fr.ReadFrame()
-			if err != nil {
-				return
-			}
-			switch f := f.(type) {
-			case *http2.SettingsFrame:
-				if !f.IsAck() {
-					fr.WriteSettingsAck()
-				}
-			case *http2.HeadersFrame:
-				fields, _ := dec.DecodeFull(f.HeaderBlockFragment())
-				var seed uint64
-				for _, hf := range fields {
-					if hf.Name == ":path" {
-						fmt.Sscanf(hf.Value, "/r/%d/", &seed)
-					}
-				}
-				mu.Lock()
-				attempt := attempts[seed]
-				attempts[seed]++
-				mu.Unlock()
-				if !hostileFrames(fr, f.StreamID, seed, attempt) {
-					return
-				}
-			}
-		}
+		testserver.ServeFrames(conn, func(fr *http2.Framer, id uint32, path string) bool {
+			var seed uint64
+			fmt.Sscanf(path, "/r/%d/", &seed)
+			mu.Lock()
+			attempt := attempts[seed]
+			attempts[seed]++
+			mu.Unlock()
+			return hostileFrames(fr, id, seed, attempt)
+		})
 	})
 }
 

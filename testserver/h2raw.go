@@ -69,6 +69,16 @@ func (s *RawH2) Close() { s.ln.Close() }
 func (s *RawH2) serve(c net.Conn) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(30 * time.Second))
+	ServeFrames(c, func(fr *http2.Framer, id uint32, path string) bool {
+		s.Requests.Add(1)
+		return s.answer(fr, id, path)
+	})
+}
+
+// ServeFrames speaks HTTP/2 as a server on c, frame by frame: it reads the client's preface, sends its
+// SETTINGS, acknowledges the client's SETTINGS and PINGs, and hands each request (a HEADERS frame: its
+// stream and :path) to answer, until answer returns false or the connection ends. The caller closes c.
+func ServeFrames(c net.Conn, answer func(fr *http2.Framer, id uint32, path string) bool) {
 	preface := make([]byte, len(http2.ClientPreface))
 	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != http2.ClientPreface {
 		return
@@ -93,7 +103,6 @@ func (s *RawH2) serve(c net.Conn) {
 				return
 			}
 		case *http2.HeadersFrame:
-			s.Requests.Add(1)
 			fields, err := dec.DecodeFull(f.HeaderBlockFragment())
 			if err != nil || !f.HeadersEnded() {
 				return // the client's own frames are well formed: hop never sends CONTINUATION for a request this small
@@ -104,92 +113,97 @@ func (s *RawH2) serve(c net.Conn) {
 					path = hf.Value
 				}
 			}
-			id := f.StreamID
-			switch {
-			case path == "/refuse" || path == "/refuse-once" && s.refusedOnce.CompareAndSwap(false, true):
-				err = fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
-			case path == "/goaway":
-				fr.WriteGoAway(0, http2.ErrCodeNo, nil)
-				return
-			case path == "/reset":
-				err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
-			case path == "/goaway-error":
-				fr.WriteGoAway(id, http2.ErrCodeInternal, []byte("going \x1b[31maway"))
-				return
-			case path == "/rst-body" || path == "/goaway-body" || path == "/short-body":
-				if err = writeHead(fr, id, false, ":status", "200", "content-length", "100"); err == nil {
-					err = fr.WriteData(id, path == "/short-body", []byte("partial\n"))
-				}
-				switch {
-				case err == nil && path == "/rst-body":
-					err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
-				case err == nil && path == "/goaway-body":
-					fr.WriteGoAway(id, http2.ErrCodeInternal, nil)
-					return
-				}
-			case path == "/long-body":
-				if err = writeHead(fr, id, false, ":status", "200", "content-length", "5"); err == nil {
-					err = fr.WriteData(id, true, []byte("0123456789"))
-				}
-			case path == "/lengths":
-				if err = writeHead(fr, id, false, ":status", "200", "content-length", "5", "content-length", "6"); err == nil {
-					err = fr.WriteData(id, true, []byte("01234"))
-				}
-			case path == "/informs-end":
-				err = writeHead(fr, id, true, ":status", "103", "link", "</a>") // a 1xx may not end the stream
-			case path == "/upper-name":
-				err = writeHead(fr, id, true, ":status", "200", "X-Upper", "1") // HTTP/2 names are lower case
-			case path == "/trailer-status":
-				if err = writeHead(fr, id, false, ":status", "200"); err == nil {
-					if err = fr.WriteData(id, false, []byte("ok\n")); err == nil {
-						err = writeHead(fr, id, true, ":status", "500") // a pseudo field in trailers
-					}
-				}
-			case path == "/data-first":
-				err = fr.WriteData(id, true, []byte("ok\n")) // a body before any head
-			case path == "/no-status":
-				err = writeHead(fr, id, true, "content-type", "text/plain")
-			case path == "/bad-hpack":
-				err = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true, EndStream: true})
-			case path == "/push":
-				err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
-			case path == "/big-frame":
-				if err = writeHead(fr, id, false, ":status", "200"); err == nil {
-					err = fr.WriteData(id, true, bytes.Repeat([]byte("x"), 20000))
-				}
-			case path == "/big-head":
-				err = writeHead(fr, id, true, ":status", "200", "x-big", strings.Repeat("x", 20000))
-			case path == "/goaway-calm":
-				fr.WriteGoAway(0, http2.ErrCodeEnhanceYourCalm, nil)
-				return
-			case path == "/window-overflow" || path == "/window-overflow-body":
-				// Go 1.26's HTTP/2 client deadlocks on it (see transport/stuck.go).
-				if path == "/window-overflow-body" {
-					if err = writeHead(fr, id, false, ":status", "200"); err == nil {
-						err = fr.WriteData(id, false, []byte("partial\n"))
-					}
-				}
-				if err == nil {
-					err = fr.WriteWindowUpdate(id, 1<<31-1) // on the initial 65,535: past the limit
-				}
-			case path == "/continuation":
-				err = s.continuations(fr, id)
-			case path == "/pings":
-				for i := range 300 {
-					if fr.WritePing(false, [8]byte{byte(i)}) != nil {
-						return
-					}
-					time.Sleep(100 * time.Millisecond)
-				}
-				return
-			default:
-				err = writeOK(fr, id)
-			}
-			if err != nil {
+			if !answer(fr, f.StreamID, path) {
 				return
 			}
 		}
 	}
+}
+
+// answer answers the request on stream id by its path (see RawH2); false closes the connection.
+func (s *RawH2) answer(fr *http2.Framer, id uint32, path string) bool {
+	var err error
+	switch {
+	case path == "/refuse" || path == "/refuse-once" && s.refusedOnce.CompareAndSwap(false, true):
+		err = fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
+	case path == "/goaway":
+		fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+		return false
+	case path == "/reset":
+		err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
+	case path == "/goaway-error":
+		fr.WriteGoAway(id, http2.ErrCodeInternal, []byte("going \x1b[31maway"))
+		return false
+	case path == "/rst-body" || path == "/goaway-body" || path == "/short-body":
+		if err = writeHead(fr, id, false, ":status", "200", "content-length", "100"); err == nil {
+			err = fr.WriteData(id, path == "/short-body", []byte("partial\n"))
+		}
+		switch {
+		case err == nil && path == "/rst-body":
+			err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
+		case err == nil && path == "/goaway-body":
+			fr.WriteGoAway(id, http2.ErrCodeInternal, nil)
+			return false
+		}
+	case path == "/long-body":
+		if err = writeHead(fr, id, false, ":status", "200", "content-length", "5"); err == nil {
+			err = fr.WriteData(id, true, []byte("0123456789"))
+		}
+	case path == "/lengths":
+		if err = writeHead(fr, id, false, ":status", "200", "content-length", "5", "content-length", "6"); err == nil {
+			err = fr.WriteData(id, true, []byte("01234"))
+		}
+	case path == "/informs-end":
+		err = writeHead(fr, id, true, ":status", "103", "link", "</a>") // a 1xx may not end the stream
+	case path == "/upper-name":
+		err = writeHead(fr, id, true, ":status", "200", "X-Upper", "1") // HTTP/2 names are lower case
+	case path == "/trailer-status":
+		if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+			if err = fr.WriteData(id, false, []byte("ok\n")); err == nil {
+				err = writeHead(fr, id, true, ":status", "500") // a pseudo field in trailers
+			}
+		}
+	case path == "/data-first":
+		err = fr.WriteData(id, true, []byte("ok\n")) // a body before any head
+	case path == "/no-status":
+		err = writeHead(fr, id, true, "content-type", "text/plain")
+	case path == "/bad-hpack":
+		err = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true, EndStream: true})
+	case path == "/push":
+		err = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, BlockFragment: []byte{0x82}, EndHeaders: true})
+	case path == "/big-frame":
+		if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+			err = fr.WriteData(id, true, bytes.Repeat([]byte("x"), 20000))
+		}
+	case path == "/big-head":
+		err = writeHead(fr, id, true, ":status", "200", "x-big", strings.Repeat("x", 20000))
+	case path == "/goaway-calm":
+		fr.WriteGoAway(0, http2.ErrCodeEnhanceYourCalm, nil)
+		return false
+	case path == "/window-overflow" || path == "/window-overflow-body":
+		// Go 1.26's HTTP/2 client deadlocks on it (see transport/stuck.go).
+		if path == "/window-overflow-body" {
+			if err = writeHead(fr, id, false, ":status", "200"); err == nil {
+				err = fr.WriteData(id, false, []byte("partial\n"))
+			}
+		}
+		if err == nil {
+			err = fr.WriteWindowUpdate(id, 1<<31-1) // on the initial 65,535: past the limit
+		}
+	case path == "/continuation":
+		err = s.continuations(fr, id)
+	case path == "/pings":
+		for i := range 300 {
+			if fr.WritePing(false, [8]byte{byte(i)}) != nil {
+				return false
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return false
+	default:
+		err = writeOK(fr, id)
+	}
+	return err == nil
 }
 
 func writeOK(fr *http2.Framer, id uint32) error {
