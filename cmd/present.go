@@ -138,11 +138,12 @@ func (p *presenter) showPending(final bool) {
 	}
 	if reqHead {
 		proto := "HTTP/1.1"
-		switch {
-		case h.Response != nil:
+		if h.Response != nil {
 			proto = h.Response.Proto
-		case h.Trace != nil && h.Trace.Snapshot().Proto != "":
-			proto = h.Trace.Snapshot().Proto // no answer, but the connection said which protocol carried the request
+		} else if h.Trace != nil {
+			if spoke := h.Record().Proto; spoke != "" {
+				proto = spoke // no answer, but the connection said which protocol carried the request
+			}
 		}
 		format.RequestHead(p.s.Err, p.errStyle, format.SentRequest(h.Request, proto))
 	}
