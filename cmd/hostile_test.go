@@ -223,6 +223,7 @@ func TestHostileServers(t *testing.T) {
 		{name: "an endless body", path: "/misbehave/endless", args: []string{"-m", "1", "-o", os.DevNull}, code: 28, stderr: `total limit`, maxRSS: 40, noPTY: true},
 		{name: "a reset mid-body", path: "/hostile/reset-body", code: 18, stderr: `^hop: error: the response body ended early: 127\.0\.0\.1 reset the connection \(\d+ bytes came\)$`, maxRSS: 40},
 		{name: "a malformed trailer", path: "/hostile/bad-trailer", code: 18, stderr: `^hop: error: the response body ended early or is malformed: 127\.0\.0\.1 sent a malformed trailer after the body \(malformed MIME header line: "\\x1b: x"\)$`, maxRSS: 40},
+		{name: "a trailer longer than the read buffer", path: "/hostile/long-trailer", code: 18, stderr: `^hop: error: the response body ended early or is malformed: 127\.0\.0\.1 sent a trailer too long to read after the body \(http: suspiciously long trailer after chunked body\)$`, maxRSS: 40},
 		{name: "huge headers", path: "/misbehave/huge-headers", code: 1, stderr: `malformed response|headers`, maxRSS: 48},
 		{name: "5,000 Set-Cookie headers", path: "/hostile/cookie-flood", args: []string{"-c", os.DevNull}, maxRSS: 48, bodyHash: true},
 		// Redirects.

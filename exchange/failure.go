@@ -665,7 +665,10 @@ func bodyBroken(host, msg string) string {
 	if strings.Contains(msg, "EOF reading trailer") {
 		return host + " stopped in the trailer after the body (" + msg + ")"
 	}
-	if strings.Contains(msg, "malformed MIME header") || strings.Contains(msg, "trailer") {
+	if strings.Contains(msg, "suspiciously long trailer") {
+		return host + " sent a trailer too long to read after the body (" + msg + ")" // longer than the read buffer
+	}
+	if strings.Contains(msg, "malformed MIME header") {
 		return host + " sent a malformed trailer after the body (" + msg + ")" // net/http reads trailers as a head
 	}
 	return ""

@@ -33,6 +33,12 @@ func hostileRoutes(mux *http.ServeMux) {
 			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\x1b: x\r\n\r\n")
 		})
 	})
+	mux.HandleFunc("/hostile/long-trailer", func(w http.ResponseWriter, _ *http.Request) {
+		raw(w, func(bw *bufio.ReadWriter) { // a whole chunked body, then a trailer longer than a client's read buffer
+			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Long: ")
+			bw.WriteString(strings.Repeat("a", 100<<10) + "\r\n\r\n")
+		})
+	})
 	mux.HandleFunc("/hostile/cookie-flood", cookieFlood)
 	mux.HandleFunc("/hostile/location", rawLocation)
 	mux.HandleFunc("/hostile/cl-conflict", clConflict)
