@@ -4,12 +4,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
@@ -23,7 +26,18 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
 	}
-	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, v)
+	open := func(name string, appending bool) (io.WriteCloser, error) {
+		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if appending {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		}
+		f, err := os.OpenFile(name, flags, 0o666)
+		if err != nil && !p.o.Silent && !p.o.Quiet {
+			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("cannot open --write-out's %%output{%s}: %v; the output goes on where it was", name, argfile.Reason(err)))
+		}
+		return f, err
+	}
+	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, v, open)
 	if !p.warnedWriteOut && !p.o.Silent && !p.o.Quiet {
 		for _, name := range unknown {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))

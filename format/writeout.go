@@ -229,18 +229,36 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
+// OpenOutput opens the file of curl 8.3's %output{NAME}, truncated, or appended to for %output{>>NAME}.
+// When it fails the output goes on where it was, as curl's does; telling the user is the caller's part.
+type OpenOutput func(name string, appending bool) (io.WriteCloser, error)
+
 // WriteOutput renders tmpl as curl's -w does: %{variable}, %header{name}, %{json}, %{header_json},
 // %{onerror} (what follows is written only when the exchange failed), %{stdout} and %{stderr} to switch
-// the stream written to, %% for a percent sign, and the escapes \n, \r and \t (any
-// other backslash pair is written as it is, as curl does). Output starts on out. Unknown variables print
-// nothing; their names are returned, for the caller to warn about once.
-func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []string) {
+// the stream written to, %output{NAME} and %output{>>NAME} to switch it to a file opened by open, %% for a
+// percent sign, and the escapes \n, \r and \t (any other backslash pair is written as it is, as curl
+// does). Output starts on out. Unknown variables print nothing; their names are returned, for the caller
+// to warn about once.
+func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut, open OpenOutput) (unknown []string) {
 	var b strings.Builder
 	w := out
+	var file io.Closer // the %output{} file w writes to, closed when the output moves on
 	flush := func() {
 		io.WriteString(w, b.String())
 		b.Reset()
 	}
+	switchTo := func(to io.Writer, toFile io.Closer) {
+		flush()
+		if file != nil {
+			file.Close()
+		}
+		w, file = to, toFile
+	}
+	defer func() {
+		if file != nil {
+			file.Close()
+		}
+	}()
 	for i := 0; i < len(tmpl); i++ {
 		c := tmpl[i]
 		switch {
@@ -258,8 +276,7 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []str
 			i += 2 + end
 			switch name {
 			case "stdout", "stderr":
-				flush()
-				w = map[string]io.Writer{"stdout": out, "stderr": errOut}[name]
+				switchTo(map[string]io.Writer{"stdout": out, "stderr": errOut}[name], nil)
 			case "json":
 				b.Write(v.json())
 			case "header_json":
@@ -278,6 +295,23 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut) (unknown []str
 				} else if !slices.Contains(unknown, name) {
 					unknown = append(unknown, name)
 				}
+			}
+		case c == '%' && strings.HasPrefix(tmpl[i+1:], "output{"):
+			end := strings.IndexByte(tmpl[i+8:], '}')
+			if end < 0 {
+				b.WriteString(tmpl[i:])
+				i = len(tmpl)
+				continue
+			}
+			name := tmpl[i+8 : i+8+end]
+			i += 8 + end
+			name, appending := strings.CutPrefix(name, ">>")
+			if open == nil || name == "" {
+				continue
+			}
+			flush() // what came before goes where it was going, even when the file cannot be opened
+			if f, err := open(name, appending); err == nil {
+				switchTo(f, f)
 			}
 		case c == '%' && strings.HasPrefix(tmpl[i+1:], "header{"):
 			end := strings.IndexByte(tmpl[i+8:], '}')
