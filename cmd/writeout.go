@@ -22,7 +22,7 @@ import (
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 	v := writeOutValues(out, err, p.secrets, p.roots, p.proxyRoots)
-	v.FileName, v.URLNum = p.saved, p.o.urlNum
+	v.FileName, v.URLNum, v.Now = p.saved, p.o.urlNum, time.Now()
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
 	}
@@ -113,6 +113,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 	v.SizeUpload = rec.BodySent // the last request's, as curl counts it
 	for _, h := range hops {
 		r := h.Record()
+		if h.Response != nil {
+			v.Heads = append(v.Heads, trace.ReceivedHeader(h.Response))
+		}
 		if !r.Events.WroteRequest.IsZero() {
 			v.SizeRequest += requestSize(h.Request)
 		}

@@ -44,6 +44,8 @@ type WriteOut struct {
 	ErrorMsg       string
 	Header         http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
 	HeadOrder      []string            // its field names as received (HTTP/1.x), for %{header_json}
+	Heads          []http.Header       // every response's header in the order they came, for %header{NAME:all:SEP}
+	Now            time.Time           // when the template is written, for %time{FORMAT}
 	NumCerts       int                 // certificates the final hop's server presented; 0 without TLS
 	Certs          []*x509.Certificate // those certificates, for %{certs}
 	SSLVerify      int                 // OpenSSL's number for the verification of the server (tlsinfo.VerifyResult)
@@ -314,14 +316,23 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut, open OpenOutpu
 				switchTo(f, f)
 			}
 		case c == '%' && strings.HasPrefix(tmpl[i+1:], "header{"):
-			end := strings.IndexByte(tmpl[i+8:], '}')
+			end := unescapedBrace(tmpl[i+8:])
 			if end < 0 {
 				b.WriteString(tmpl[i:])
 				i = len(tmpl)
 				continue
 			}
-			b.WriteString(strings.Join(v.Header.Values(tmpl[i+8:i+8+end]), ", "))
+			b.WriteString(v.header(tmpl[i+8 : i+8+end]))
 			i += 8 + end
+		case c == '%' && strings.HasPrefix(tmpl[i+1:], "time{"):
+			end := strings.IndexByte(tmpl[i+6:], '}')
+			if end < 0 {
+				b.WriteString(tmpl[i:])
+				i = len(tmpl)
+				continue
+			}
+			b.WriteString(strftime(tmpl[i+6:i+6+end], v.Now))
+			i += 6 + end
 		case c == '\\' && i+1 < len(tmpl):
 			switch tmpl[i+1] {
 			case 'n':
@@ -340,6 +351,62 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut, open OpenOutpu
 	}
 	flush()
 	return unknown
+}
+
+// header is %header{SPEC}: the first field named SPEC in the final response, as curl takes it, or with
+// curl 8.17's SPEC of NAME:all:SEPARATOR every field of that name in every response of the chain, in the
+// order they came, SEPARATOR between them (its escapes \n \r \t \} undone).
+func (v *WriteOut) header(spec string) string {
+	name, rest, _ := strings.Cut(spec, ":")
+	sep, all := strings.CutPrefix(rest, "all:")
+	if !all {
+		if values := v.Header.Values(spec); len(values) > 0 {
+			return values[0]
+		}
+		return ""
+	}
+	var values []string
+	for _, h := range v.Heads {
+		values = append(values, h.Values(name)...)
+	}
+	return strings.Join(values, unescapeSeparator(sep))
+}
+
+// unescapedBrace is the index of the first } in s that no backslash escapes, or -1.
+func unescapedBrace(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '}' && (i == 0 || s[i-1] != '\\') {
+			return i
+		}
+	}
+	return -1
+}
+
+// unescapeSeparator undoes curl's escapes in a %header{NAME:all:SEPARATOR}: \n, \r, \t and \}; any
+// other backslash pair stays as it is.
+func unescapeSeparator(sep string) string {
+	var b strings.Builder
+	for i := 0; i < len(sep); i++ {
+		if sep[i] != '\\' || i+1 == len(sep) {
+			b.WriteByte(sep[i])
+			continue
+		}
+		i++
+		switch sep[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case '}':
+			b.WriteByte('}')
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(sep[i])
+		}
+	}
+	return b.String()
 }
 
 // json is %{json}: every variable hop knows, in one object with sorted keys, as curl writes it.
