@@ -281,6 +281,7 @@ type curlJob struct {
 func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 	return func(yield func(*curlJob) bool) {
 		var n uint64
+		ids := &transferIDs{conns: map[string]int64{}}
 		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
 				n++
@@ -288,7 +289,7 @@ func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 				j.o.Spec.URL = url
 				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
 				j.o.Output.URLName = tr.Remote && !tr.ByResponse
-				j.o.Output.urlNum = i
+				j.o.Output.urlNum, j.o.Output.ids = i, ids
 				if tr.Output != "" && j.o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
 					j.bad = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
 				}

@@ -112,6 +112,7 @@ type OutputOptions struct {
 
 	headOnly bool          // -I: the response head is what is shown, whatever the method (-I -X GET, as curl)
 	urlNum   int           // hop curl's: which of the command's URLs this is, from 0, for -w's %{urlnum}
+	ids      *transferIDs  // -w's xfer_id and conn_id counters, shared by hop curl's URLs
 	received *atomic.Int64 // hop curl -Z: the bytes saved go to this count, shown for every URL on one line
 	// downloadFollows is -O/--download's: redirects are followed, as HTTPie's --download implies --follow
 	// (hop curl's -O -J follows only with -L, as curl does).

@@ -23,6 +23,10 @@ import (
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 	v := writeOutValues(out, err, p.secrets, p.roots, p.proxyRoots)
 	v.FileName, v.URLNum, v.Now = p.saved, p.o.urlNum, time.Now()
+	if p.o.ids == nil {
+		p.o.ids = &transferIDs{conns: map[string]int64{}}
+	}
+	v.XferID, v.ConnID = p.o.ids.assign(out)
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
 		v.FileName = p.o.outputPath(p.o.File) // -o's file, even when nothing reached it, as curl says it
 	}
@@ -44,6 +48,39 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 		}
 		p.warnedWriteOut = true
 	}
+}
+
+// transferIDs numbers a command's exchanges and the connections they open, from 0, as curl's xfer_id and
+// conn_id count the transfers and connections of one connection pool: hop curl's URLs and --repeat's runs
+// share one. A connection is known again by its pair of addresses when the trace says it was reused.
+type transferIDs struct {
+	xfers, next int64
+	conns       map[string]int64
+}
+
+// assign gives out's exchange its number and returns the number of the connection its final hop used, -1
+// when no hop got one.
+func (ids *transferIDs) assign(out *outcome) (xfer, conn int64) {
+	xfer, conn = ids.xfers, -1
+	ids.xfers++
+	if out.ex == nil {
+		return xfer, conn
+	}
+	for _, h := range out.ex.Hops {
+		r := h.Record()
+		if r.Events.GotConn.IsZero() {
+			continue
+		}
+		key := r.LocalAddr + " " + r.RemoteAddr
+		if id, ok := ids.conns[key]; ok && r.Reused {
+			conn = id
+			continue
+		}
+		conn = ids.next
+		ids.conns[key] = conn
+		ids.next++
+	}
+	return xfer, conn
 }
 
 // writeOutValues are curl's -w variables for an exchange. The times are curl's: seconds from the start,

@@ -46,6 +46,8 @@ type WriteOut struct {
 	HeadOrder      []string            // its field names as received (HTTP/1.x), for %{header_json}
 	Heads          []http.Header       // every response's header in the order they came, for %header{NAME:all:SEP}
 	Now            time.Time           // when the template is written, for %time{FORMAT}
+	XferID         int64               // curl 8.2's xfer_id: this exchange's number in the command, from 0
+	ConnID         int64               // curl 8.2's conn_id: the final hop's connection's number, from 0; -1 for none
 	NumCerts       int                 // certificates the final hop's server presented; 0 without TLS
 	Certs          []*x509.Certificate // those certificates, for %{certs}
 	SSLVerify      int                 // OpenSSL's number for the verification of the server (tlsinfo.VerifyResult)
@@ -70,6 +72,8 @@ var writeOutVars = map[string]func(v *WriteOut) (text string, value any){
 	"num_redirects":      func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRedirects), v.NumRedirects },
 	"num_retries":        func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumRetries), v.NumRetries },
 	"num_connects":       func(v *WriteOut) (string, any) { return strconv.Itoa(v.NumConnects), v.NumConnects },
+	"xfer_id":            func(v *WriteOut) (string, any) { return itoa64(v.XferID), v.XferID },
+	"conn_id":            func(v *WriteOut) (string, any) { return itoa64(v.ConnID), v.ConnID },
 	"redirect_url":       func(v *WriteOut) (string, any) { return v.RedirectURL, nullIfEmpty(v.RedirectURL) },
 	"filename_effective": func(v *WriteOut) (string, any) { return v.FileName, nullIfEmpty(v.FileName) },
 	"remote_ip":          func(v *WriteOut) (string, any) { return v.RemoteIP, v.RemoteIP },
