@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,6 +205,11 @@ var options = []curlOption{
 			t.err = errors.New("-o/--output: the file name is empty") // as curl refuses it ("badly used"), and hop's own -o
 		}
 		t.outputs = append(t.outputs, output{file: v})
+		return nil
+	}},
+	// curl 8.16's --out-null: the URL's body read whole and thrown away, as -o /dev/null.
+	{long: "out-null", hop: func(_ string, t *translation) []string {
+		t.outputs = append(t.outputs, output{file: os.DevNull})
 		return nil
 	}},
 	{long: "remote-name", short: 'O', hop: func(_ string, t *translation) []string {
