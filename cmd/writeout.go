@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
@@ -52,8 +53,10 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 
 // transferIDs numbers a command's exchanges and the connections they open, from 0, as curl's xfer_id and
 // conn_id count the transfers and connections of one connection pool: hop curl's URLs and --repeat's runs
-// share one. A connection is known again by its pair of addresses when the trace says it was reused.
+// share one, and -Z's URLs number theirs at once. A connection is known again by its pair of addresses
+// when the trace says it was reused.
 type transferIDs struct {
+	mu          sync.Mutex
 	xfers, next int64
 	conns       map[string]int64
 }
@@ -61,6 +64,8 @@ type transferIDs struct {
 // assign gives out's exchange its number and returns the number of the connection its final hop used, -1
 // when no hop got one.
 func (ids *transferIDs) assign(out *outcome) (xfer, conn int64) {
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
 	xfer, conn = ids.xfers, -1
 	ids.xfers++
 	if out.ex == nil {
