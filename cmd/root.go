@@ -16,6 +16,7 @@ import (
 	"github.com/hop-cli/hop/decompress"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/transport"
 )
 
 // Runners are what the commands run once their flags are parsed, with the streams a run writes to (which
@@ -417,7 +418,7 @@ func newVersionCmd(s *Streams) *cobra.Command {
 // decodes (those it asks for), and the modules linked.
 func writeBuild(w io.Writer) {
 	fmt.Fprintf(w, "built with %s for %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintln(w, "protocols: http https (HTTP/1.1, HTTP/2, HTTP/3); proxies: http https socks4 socks4a socks5 socks5h")
+	fmt.Fprintf(w, "protocols: http https (HTTP/1.1, HTTP/2, HTTP/3); proxies: %s\n", strings.Join(transport.ProxySchemes, " "))
 	fmt.Fprintf(w, "decodes: %s\n", decompress.AcceptEncoding)
 	if bi, ok := debug.ReadBuildInfo(); ok && len(bi.Deps) > 0 {
 		fmt.Fprintln(w, "libraries:")

@@ -111,6 +111,9 @@ func newProxies(o Options) (*proxies, error) {
 	return p, nil
 }
 
+// ProxySchemes are the proxy URL schemes hop speaks, in the order its messages name them.
+var ProxySchemes = []string{"http", "https", "socks5", "socks5h", "socks4", "socks4a"}
+
 // parseProxy reads a proxy URL (from, "--proxy " or "NAME=", says where it came from): scheme http, https,
 // socks5, socks5h, socks4 or socks4a; a bare host:port means http. An unusable one is echoed in the error with its password
 // hidden: proxy URLs carry credentials, often from a CI's environment, whose logs must not show them.
@@ -124,10 +127,8 @@ func parseProxy(from, raw string) (*url.URL, error) {
 	if err != nil || u.Hostname() == "" {
 		return nil, optionErrorf(arg, "expected a proxy URL such as http://proxy:3128 or socks5://127.0.0.1:1080")
 	}
-	switch u.Scheme {
-	case "http", "https", "socks5", "socks5h", "socks4", "socks4a":
-	default:
-		return nil, optionErrorf(arg, "unsupported proxy scheme %q (http, https, socks5, socks5h, socks4, socks4a)", u.Scheme)
+	if !slices.Contains(ProxySchemes, u.Scheme) {
+		return nil, optionErrorf(arg, "unsupported proxy scheme %q (%s)", u.Scheme, strings.Join(ProxySchemes, ", "))
 	}
 	request.NormalizeHost(u) // http://0x7f.1:3128 is 127.0.0.1, as curl reads it
 	return u, nil
