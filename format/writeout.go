@@ -271,81 +271,60 @@ func WriteOutput(out, errOut io.Writer, tmpl string, v *WriteOut, open OpenOutpu
 		case c == '%' && i+1 < len(tmpl) && tmpl[i+1] == '%':
 			b.WriteByte('%')
 			i++
-		case c == '%' && strings.HasPrefix(tmpl[i+1:], "{"):
-			end := strings.IndexByte(tmpl[i+2:], '}')
-			if end < 0 {
+		case c == '%':
+			kind, body, width, ok, closed := directive(tmpl[i+1:])
+			switch {
+			case !ok:
+				b.WriteByte(c)
+				continue
+			case !closed:
 				b.WriteString(tmpl[i:])
 				i = len(tmpl)
 				continue
 			}
-			name := tmpl[i+2 : i+2+end]
-			i += 2 + end
-			switch name {
-			case "stdout", "stderr":
-				switchTo(map[string]io.Writer{"stdout": out, "stderr": errOut}[name], nil)
-			case "json":
-				b.Write(v.json())
-			case "header_json":
-				b.Write(v.headerJSON())
-			case "onerror":
-				if v.ExitCode == 0 {
-					flush()
-					return unknown // the rest is written only when the exchange failed
+			i += width
+			switch kind {
+			case "output":
+				name, appending := strings.CutPrefix(body, ">>")
+				if open == nil || name == "" {
+					continue
 				}
+				flush() // what came before goes where it was going, even when the file cannot be opened
+				if f, err := open(name, appending); err == nil {
+					switchTo(f, f)
+				}
+			case "header":
+				b.WriteString(v.header(body))
+			case "time":
+				b.WriteString(strftime(body, v.Now))
 			default:
-				if f, ok := writeOutVars[name]; ok {
-					text, _ := f(v)
-					b.WriteString(text)
-				} else if text, ok := v.urlVar(name); ok {
-					b.WriteString(text)
-				} else if !slices.Contains(unknown, name) {
-					unknown = append(unknown, name)
+				switch name := body; name {
+				case "stdout", "stderr":
+					switchTo(map[string]io.Writer{"stdout": out, "stderr": errOut}[name], nil)
+				case "json":
+					b.Write(v.json())
+				case "header_json":
+					b.Write(v.headerJSON())
+				case "onerror":
+					if v.ExitCode == 0 {
+						flush()
+						return unknown // the rest is written only when the exchange failed
+					}
+				default:
+					if f, ok := writeOutVars[name]; ok {
+						text, _ := f(v)
+						b.WriteString(text)
+					} else if text, ok := v.urlVar(name); ok {
+						b.WriteString(text)
+					} else if !slices.Contains(unknown, name) {
+						unknown = append(unknown, name)
+					}
 				}
 			}
-		case c == '%' && strings.HasPrefix(tmpl[i+1:], "output{"):
-			end := strings.IndexByte(tmpl[i+8:], '}')
-			if end < 0 {
-				b.WriteString(tmpl[i:])
-				i = len(tmpl)
-				continue
-			}
-			name := tmpl[i+8 : i+8+end]
-			i += 8 + end
-			name, appending := strings.CutPrefix(name, ">>")
-			if open == nil || name == "" {
-				continue
-			}
-			flush() // what came before goes where it was going, even when the file cannot be opened
-			if f, err := open(name, appending); err == nil {
-				switchTo(f, f)
-			}
-		case c == '%' && strings.HasPrefix(tmpl[i+1:], "header{"):
-			end := unescapedBrace(tmpl[i+8:])
-			if end < 0 {
-				b.WriteString(tmpl[i:])
-				i = len(tmpl)
-				continue
-			}
-			b.WriteString(v.header(tmpl[i+8 : i+8+end]))
-			i += 8 + end
-		case c == '%' && strings.HasPrefix(tmpl[i+1:], "time{"):
-			end := strings.IndexByte(tmpl[i+6:], '}')
-			if end < 0 {
-				b.WriteString(tmpl[i:])
-				i = len(tmpl)
-				continue
-			}
-			b.WriteString(strftime(tmpl[i+6:i+6+end], v.Now))
-			i += 6 + end
 		case c == '\\' && i+1 < len(tmpl):
-			switch tmpl[i+1] {
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			default:
+			if e, ok := unescape(tmpl[i+1], false); ok {
+				b.WriteByte(e)
+			} else {
 				b.WriteString(tmpl[i : i+2])
 			}
 			i++
@@ -376,6 +355,28 @@ func (v *WriteOut) header(spec string) string {
 	return strings.Join(values, unescapeSeparator(sep))
 }
 
+// directive reads what follows a % in a -w template: a variable ({NAME}, kind "") or one of curl's
+// instructions (output{...}, header{...}, time{...}), body being what the braces hold; width is how many
+// bytes it takes, its } included. ok is false when s starts none of them, closed false when its } is
+// missing (a header's SEP may hold \}).
+func directive(s string) (kind, body string, width int, ok, closed bool) {
+	for _, kind := range []string{"", "output", "header", "time"} {
+		rest, found := strings.CutPrefix(s, kind+"{")
+		if !found {
+			continue
+		}
+		end := strings.IndexByte(rest, '}')
+		if kind == "header" {
+			end = unescapedBrace(rest)
+		}
+		if end < 0 {
+			return kind, "", 0, true, false
+		}
+		return kind, rest[:end], len(kind) + 1 + end + 1, true, true
+	}
+	return "", "", 0, false, false
+}
+
 // unescapedBrace is the index of the first } in s that no backslash escapes, or -1.
 func unescapedBrace(s string) int {
 	for i := 0; i < len(s); i++ {
@@ -396,21 +397,30 @@ func unescapeSeparator(sep string) string {
 			continue
 		}
 		i++
-		switch sep[i] {
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case '}':
-			b.WriteByte('}')
-		default:
+		if e, ok := unescape(sep[i], true); ok {
+			b.WriteByte(e)
+		} else {
 			b.WriteByte('\\')
 			b.WriteByte(sep[i])
 		}
 	}
 	return b.String()
+}
+
+// unescape is the byte curl's backslash escape \c stands for in -w: \n, \r, \t, and \} where brace (in
+// a header's separator); ok is false for any other, which is written as it is.
+func unescape(c byte, brace bool) (byte, bool) {
+	switch {
+	case c == 'n':
+		return '\n', true
+	case c == 'r':
+		return '\r', true
+	case c == 't':
+		return '\t', true
+	case c == '}' && brace:
+		return '}', true
+	}
+	return 0, false
 }
 
 // json is %{json}: every variable hop knows, in one object with sorted keys, as curl writes it.
