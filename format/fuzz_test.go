@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,6 +147,42 @@ func FuzzUnescapeJSON(f *testing.F) {
 		if terminalSafe(data, true) && !terminalSafe(out, true) {
 			// (what is raw in the input already is escapeJSONStrings's to handle)
 			t.Fatalf("%q became %q, with a control or bidi override raw", data, out)
+		}
+	})
+}
+
+// closeCounter is an %output{} file that counts how often it is closed.
+type closeCounter struct {
+	bytes.Buffer
+	closed *int
+}
+
+func (c *closeCounter) Close() error { *c.closed++; return nil }
+
+// WriteOutput takes any template: no panic, every %output{} file it opens is closed once, and a template
+// with no % and no backslash is written as it is.
+func FuzzWriteOutput(f *testing.F) {
+	for _, seed := range []string{"%{http_code}\\n", "a%output{x}b%{stdout}c", "%output{>>x}%output{y}", "%header{a:all:\\}}",
+		"%time{%c %f %s %%}", "%{onerror}%output{z}e", "%header{", "%time{", "%output{", "%{", "%", "\\", "%{json}%{header_json}", "plain text"} {
+		f.Add(seed)
+	}
+	v := &WriteOut{Header: map[string][]string{"A": {"1", "2"}}, Heads: []http.Header{{"A": {"0"}}}, ConnID: -1}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		var out, errOut bytes.Buffer
+		opened, closed := 0, 0
+		open := func(name string, _ bool) (io.WriteCloser, error) {
+			if strings.HasPrefix(name, "fail") {
+				return nil, io.ErrClosedPipe
+			}
+			opened++
+			return &closeCounter{closed: &closed}, nil
+		}
+		WriteOutput(&out, &errOut, tmpl, v, open)
+		if opened != closed {
+			t.Errorf("%q: %d files opened, %d closed", tmpl, opened, closed)
+		}
+		if !strings.ContainsAny(tmpl, "%\\") && (out.String() != tmpl || errOut.Len() > 0) {
+			t.Errorf("%q written as %q", tmpl, out.String())
 		}
 	})
 }
