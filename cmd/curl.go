@@ -67,7 +67,10 @@ each with the -o or -O curl pairs with it (#1 in -o's name: the first pattern's 
 the first failure's. --next (-:) starts a part with options of its own; curl's global options (-v, -s,
 --fail-early, -Z, --rate...) hold for every part. -v writes curl's -v lines to stderr (* notes, > and <
 heads; hop's --trace-verbose %). --no-NAME turns an option that is on or off back off, the last one typed
-holding (-v --no-verbose). An option hop does not take is an error naming it (exit 2), never dropped. hop's
+holding (-v --no-verbose). curl 8's --variable NAME=VALUE (NAME@FILE, %ENVNAME, %ENVNAME=DEFAULT) sets
+what --expand-OPTION expands as {{NAME}} or {{NAME:trim:json:url:b64:64dec}} in any option that takes a
+value (--expand-header 'Authorization: Bearer {{TOKEN}}'). An option hop does not take is an error naming
+it (exit 2), never dropped. hop's
 own rules stay: 4xx and 5xx fail (exit 4 and 5) with or without -f, compressed bodies are asked for and
 decoded, .netrc is read unless --no-netrc.
 

@@ -447,3 +447,56 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// curl 8.3's --variable and --expand-OPTION, by curl's rules (curl 7.88, here, has neither): variables
+// set in order, from a value, a file, the environment (with or without a default); {{NAME}} and
+// {{NAME:FN:FN}} expanded only in --expand- options; \{{ kept; an unset variable is empty.
+func TestVariables(t *testing.T) {
+	t.Setenv("HOP_TEST_VAR", "from env")
+	files := map[string]string{"f": "  file content\n", "cfg": "variable = \"c=from config\"\nexpand-header = \"X-C: {{c}}\"\n"}
+	read := func(name string) ([]byte, error) {
+		if text, ok := files[name]; ok {
+			return []byte(text), nil
+		}
+		return nil, errors.New("no such file")
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string // the hop arguments after "request GET URL"
+	}{
+		{[]string{"--variable", "a=1", "--expand-header", "X-A: {{a}}", "-H", "X-B: {{a}}"}, []string{"--header", "X-A: 1", "--header", "X-B: {{a}}"}},
+		{[]string{"--variable", "%HOP_TEST_VAR", "--expand-header", "X: {{HOP_TEST_VAR:url}}|{{HOP_TEST_VAR:b64}}|{{HOP_TEST_VAR:json}}"}, []string{"--header", "X: from%20env|ZnJvbSBlbnY=|from env"}},
+		{[]string{"--variable", "%HOP_UNSET_VAR=dflt", "--variable", "f@f", "--expand-header", "X: {{HOP_UNSET_VAR}} [{{f:trim}}] [{{f:trim:b64:64dec}}] {{nope}}|\\{{a}}|{{bad-name}}"}, []string{"--header", "X: dflt [file content] [file content] |{{a}}|{{bad-name}}"}},
+		{[]string{"--variable", "q=a\"b\\\n", "--expand-data", "{\"q\":\"{{q:json}}\"}", "--variable", "q=2", "--expand-header", "X: {{q}}{{q}}"}, []string{"--data", "{\"q\":\"a\\\"b\\\\\\n\"}", "--header", "X: 22"}},
+		{[]string{"-K", "cfg"}, []string{"--header", "X-C: from config"}},
+		{[]string{"--variable", "x=@/-{{", "--expand-header", "X: {{x:64dec}} {{x:url}}"}, []string{"--header", "X: [64dec-fail] %40%2F-%7B%7B"}},
+	} {
+		plan, err := Translate(append(tt.args, "https://example.com/"), read)
+		if err != nil {
+			t.Errorf("Translate(%q): %v", tt.args, err)
+			continue
+		}
+		if got := plan.Args[3:]; len(got) < len(tt.want) || !slices.Equal(got[:len(tt.want)], tt.want) { // then hop curl's own additions
+			t.Errorf("Translate(%q)\n = %q\nwant %q", tt.args, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--variable", "%HOP_UNSET_VAR"}, "the environment variable HOP_UNSET_VAR is not set"},
+		{[]string{"--variable", "a-b=1"}, "a variable's name is 1 to 127 letters"},
+		{[]string{"--variable", "a[0-2]@f"}, "byte ranges"},
+		{[]string{"--variable", "a"}, "expected NAME=CONTENT"},
+		{[]string{"--variable", "a@missing"}, "no such file"},
+		{[]string{"--variable", "a=1", "--expand-header", "X: {{a:upper}}"}, "--expand-header: unknown variable function upper"},
+		{[]string{"--variable", "z=AA==", "--expand-header", "X: {{z:64dec}}"}, "holds a zero byte"},
+		{[]string{"--expand-silent", "x"}, "takes no value to expand"},
+		{[]string{"--variable"}, "a variable's name"}, // the URL taken as its value
+	} {
+		_, err := Translate(append(tt.args, "https://example.com/"), read)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Translate(%q) = %v, want an error with %q", tt.args, err, tt.want)
+		}
+	}
+}

@@ -77,6 +77,7 @@ func FuzzTranslate(f *testing.F) {
 		"-E\x00c.pem:pw\x00--key\x00k\x00--pass\x00@x\x00h",
 		"-O\x00--remote-name-all\x00-g\x00h/[x]\x00--url\x00h2\x00--fail-early",
 		"-d\x00@-\x00a\x00b", "--cert-type\x00P12\x00-x\x00socks4a://p\x00h", "h/x[y]",
+		"--variable\x00a=x{{\x00--expand-url\x00h/{{a:url:b64}}\\{{a}}{{\x00--expand-data\x00{{a:json:trim:64dec}}",
 	} {
 		f.Add(seed)
 	}

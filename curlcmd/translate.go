@@ -738,6 +738,7 @@ type taken struct {
 type reader struct {
 	read    func(name string) ([]byte, error) // reads a -K file ("-": standard input); nil: none can be
 	configs int                               // -K files read so far
+	vars    map[string]string                 // --variable's, for --expand-OPTION
 	taken   []taken
 }
 
@@ -754,6 +755,30 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 		a := args[i]
 		switch {
 		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
+		case a == "--variable":
+			if i+1 >= len(args) {
+				return nil, errors.New("curl option --variable needs a value")
+			}
+			i++
+			if err := r.setVariable(args[i]); err != nil {
+				return nil, err
+			}
+		case strings.HasPrefix(a, "--expand-") && lookupLong(a[len("--expand-"):]) != nil:
+			opt := lookupLong(a[len("--expand-"):])
+			if !opt.value {
+				return nil, fmt.Errorf("curl option %s: --%s takes no value to expand", a, opt.long)
+			}
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("curl option %s needs a value", a)
+			}
+			i++
+			v, err := r.expand(opt.long, args[i])
+			if err != nil {
+				return nil, err
+			}
+			if args, err = r.take(opt, v, args, i); err != nil {
+				return nil, err
+			}
 		case strings.HasPrefix(a, "--") && len(a) > 2:
 			opt := lookupLong(a[2:])
 			if opt == nil {
