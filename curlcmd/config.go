@@ -115,9 +115,6 @@ func configValue(rest string) (value string, given bool, err error) {
 // lookup finds the option an argument names: --long (or --no-long, which turns it off), or -x (for a group
 // of short options, the last one, which is the one a value goes to).
 func lookup(arg string) (*curlOption, error) {
-	if arg == "--variable" {
-		return &curlOption{long: "variable", value: true}, nil // set as it is read (reader.setVariable)
-	}
 	if name, ok := strings.CutPrefix(arg, "--expand-"); ok && lookupLong(name) != nil {
 		return lookupLong(name), nil // expanded as it is read (reader.expand)
 	}

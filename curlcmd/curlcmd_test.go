@@ -469,6 +469,7 @@ func TestVariables(t *testing.T) {
 		{[]string{"--variable", "%HOP_UNSET_VAR=dflt", "--variable", "f@f", "--expand-header", "X: {{HOP_UNSET_VAR}} [{{f:trim}}] [{{f:trim:b64:64dec}}] {{nope}}|\\{{a}}|{{bad-name}}"}, []string{"--header", "X: dflt [file content] [file content] |{{a}}|{{bad-name}}"}},
 		{[]string{"--variable", "q=a\"b\\\n", "--expand-data", "{\"q\":\"{{q:json}}\"}", "--variable", "q=2", "--expand-header", "X: {{q}}{{q}}"}, []string{"--data", "{\"q\":\"a\\\"b\\\\\\n\"}", "--header", "X: 22"}},
 		{[]string{"-K", "cfg"}, []string{"--header", "X-C: from config"}},
+		{[]string{"--variable", "a=A", "--variable", "b=B", "--expand-variable", "ab={{a}}-{{b}}", "--expand-header", "X: {{ab}}"}, []string{"--header", "X: A-B"}},
 		{[]string{"--variable", "x=@/-{{", "--expand-header", "X: {{x:64dec}} {{x:url}}"}, []string{"--header", "X: [64dec-fail] %40%2F-%7B%7B"}},
 	} {
 		plan, err := Translate(append(tt.args, "https://example.com/"), read)

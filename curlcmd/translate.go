@@ -59,6 +59,7 @@ var options = []curlOption{
 	}},
 	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
 	{long: "config", short: 'K', value: true}, // read by readArgs: its options take its place
+	{long: "variable", value: true},           // set by readArgs as it is read: --expand-OPTION uses it
 	same("header", 'H', true),
 	same("data", 'd', true),
 	{long: "data-ascii", value: true, to: "--data"},
@@ -775,6 +776,12 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 			v, err := r.expand(opt.long, args[i])
 			if err != nil {
 				return nil, err
+			}
+			if opt.long == "variable" { // a variable from others: --expand-variable "user={{first}} {{last}}"
+				if err := r.setVariable(v); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			if args, err = r.take(opt, v, args, i); err != nil {
 				return nil, err
