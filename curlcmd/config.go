@@ -115,11 +115,8 @@ func configValue(rest string) (value string, given bool, err error) {
 // lookup finds the option an argument names: --long (or --no-long, which turns it off), or -x (for a group
 // of short options, the last one, which is the one a value goes to).
 func lookup(arg string) (*curlOption, error) {
-	if name, ok := strings.CutPrefix(arg, "--expand-"); ok && lookupLong(name) != nil {
-		return lookupLong(name), nil // expanded as it is read (reader.expand)
-	}
 	if strings.HasPrefix(arg, "--") {
-		if o := lookupLong(arg[2:]); o != nil {
+		if o, _ := longOption(arg[2:]); o != nil { // --expand-OPTION too: its value is expanded as it is read
 			return o, nil
 		}
 		return negation(arg) // --no-NAME: a boolean, which takes no value

@@ -59,7 +59,7 @@ var options = []curlOption{
 	}},
 	{long: "url", value: true, hop: func(v string, t *translation) []string { t.urls = append(t.urls, v); return nil }},
 	{long: "config", short: 'K', value: true}, // read by readArgs: its options take its place
-	{long: "variable", value: true},           // set by readArgs as it is read: --expand-OPTION uses it
+	{long: "variable", value: true},           // set as it is read (reader.take): --expand-OPTION uses it
 	same("header", 'H', true),
 	same("data", 'd', true),
 	{long: "data-ascii", value: true, to: "--data"},
@@ -756,38 +756,8 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 		a := args[i]
 		switch {
 		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
-		case a == "--variable":
-			if i+1 >= len(args) {
-				return nil, errors.New("curl option --variable needs a value")
-			}
-			i++
-			if err := r.setVariable(args[i]); err != nil {
-				return nil, err
-			}
-		case strings.HasPrefix(a, "--expand-") && lookupLong(a[len("--expand-"):]) != nil:
-			opt := lookupLong(a[len("--expand-"):])
-			if !opt.value {
-				return nil, fmt.Errorf("curl option %s: --%s takes no value to expand", a, opt.long)
-			}
-			if i+1 >= len(args) {
-				return nil, fmt.Errorf("curl option %s needs a value", a)
-			}
-			i++
-			v, err := r.expand(opt.long, args[i])
-			if err != nil {
-				return nil, err
-			}
-			if opt.long == "variable" { // a variable from others: --expand-variable "user={{first}} {{last}}"
-				if err := r.setVariable(v); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if args, err = r.take(opt, v, args, i); err != nil {
-				return nil, err
-			}
 		case strings.HasPrefix(a, "--") && len(a) > 2:
-			opt := lookupLong(a[2:])
+			opt, expand := longOption(a[2:])
 			if opt == nil {
 				no, err := negation(a)
 				if err != nil {
@@ -795,6 +765,9 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 				}
 				r.turn(no, false)
 				continue
+			}
+			if expand && !opt.value {
+				return nil, fmt.Errorf("curl option %s: --%s takes no value to expand", a, opt.long)
 			}
 			v := ""
 			if opt.value {
@@ -805,6 +778,11 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 				v = args[i]
 			}
 			var err error
+			if expand {
+				if v, err = r.expand(opt.long, v); err != nil {
+					return nil, err
+				}
+			}
 			if args, err = r.take(opt, v, args, i); err != nil {
 				return nil, err
 			}
@@ -845,6 +823,8 @@ func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string
 	case isBoolean(opt):
 		r.turn(opt, true)
 		return args, nil
+	case opt.long == "variable": // set now, for the --expand- options after it
+		return args, r.setVariable(v)
 	case opt.long != "config":
 		r.taken = append(r.taken, taken{opt: opt, v: v})
 		return args, nil
@@ -1040,6 +1020,20 @@ func readsStdin(long, v string) bool {
 		return strings.HasPrefix(val, "@-") || strings.HasPrefix(val, "<-")
 	}
 	return false
+}
+
+// longOption finds the option --NAME names; expand says NAME was curl's --expand-OPTION form of it, whose
+// value has {{variables}} (reader.expand).
+func longOption(name string) (opt *curlOption, expand bool) {
+	if o := lookupLong(name); o != nil {
+		return o, false
+	}
+	if rest, ok := strings.CutPrefix(name, "expand-"); ok {
+		if o := lookupLong(rest); o != nil {
+			return o, true
+		}
+	}
+	return nil, false
 }
 
 func lookupLong(name string) *curlOption {
