@@ -284,7 +284,7 @@ type curlJob struct {
 func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 	return func(yield func(*curlJob) bool) {
 		var n uint64
-		ids := &transferIDs{conns: map[string]int64{}}
+		ids := &transferIDs{} // one count for every URL of the command, as curl's one pool
 		for i, tr := range plan.Transfers {
 			for url, values := range tr.URL.All() {
 				n++

@@ -25,7 +25,7 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 	v := writeOutValues(out, err, p.secrets, p.roots, p.proxyRoots)
 	v.FileName, v.URLNum, v.Now = p.saved, p.o.urlNum, time.Now()
 	if p.o.ids == nil {
-		p.o.ids = &transferIDs{conns: map[string]int64{}}
+		p.o.ids = &transferIDs{}
 	}
 	v.XferID, v.ConnID = p.o.ids.assign(out)
 	if v.FileName == "" && p.o.downloading() && !p.o.Download {
@@ -68,6 +68,9 @@ func (ids *transferIDs) assign(out *outcome) (xfer, conn int64) {
 	defer ids.mu.Unlock()
 	xfer, conn = ids.xfers, -1
 	ids.xfers++
+	if ids.conns == nil {
+		ids.conns = map[string]int64{}
+	}
 	if out.ex == nil {
 		return xfer, conn
 	}
