@@ -167,7 +167,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	}
 	sayInsecure(s.Err, s.ErrStyle(), insecure, dohInsecure)
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
-	c.meta = c.total > 1 && !base.Output.Quiet && !base.Output.Silent
+	c.meta = c.total > 1 && !base.Output.hushed()
 	var jar *session.Jar // curl's cookie engine, shared by the parts that turn it on
 	hsts := map[string]*session.HSTS{}
 	for i, o := range parts {

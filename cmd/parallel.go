@@ -20,7 +20,7 @@ import (
 // parallel sends the plan's URLs, at most plan.Parallel of them under way at once.
 func (c *curlRun) parallel(s *Streams, parts []*RequestOptions) {
 	con := &console{s: s}
-	if out := parts[0].Output; s.ErrTTY && !out.Quiet && !out.Silent {
+	if out := parts[0].Output; s.ErrTTY && !out.hushed() {
 		stop, stopped := make(chan struct{}), make(chan struct{})
 		go con.meter(c, stop, stopped)
 		defer func() { close(stop); <-stopped }()

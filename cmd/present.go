@@ -90,7 +90,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	if o.TLS {
 		p.tls = true
 	}
-	if head && !p.document && o.Print == "" && !o.Quiet && !o.Silent {
+	if head && !p.document && o.Print == "" && !o.hushed() {
 		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not
 	}
 	if p.waterfall {
@@ -172,7 +172,7 @@ func (p *presenter) showPending(final bool) {
 func (p *presenter) wait(w exchange.Wait) {
 	<-p.watched
 	p.showPending(false) // the hop before a wait is not the final one
-	if p.o.Quiet || p.o.Silent || p.document {
+	if p.o.hushed() || p.document {
 		return
 	}
 	format.RetryLine(p.s.Err, p.errStyle, format.Retry{Reason: w.Reason, Wait: w.For, RetryAfter: w.RetryAfter, Attempt: w.Attempt, Of: w.Of})
@@ -401,7 +401,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 			switch {
 			case p.o.received != nil:
 				w = &progressWriter{w: f, n: p.o.received} // hop curl -Z's one line shows it
-			case p.s.ErrTTY && !p.o.Quiet && !p.o.Silent && !p.document:
+			case p.s.ErrTTY && !p.o.hushed() && !p.document:
 				progress = &progressWriter{w: f, n: new(atomic.Int64)}
 				w = progress
 			}
@@ -527,7 +527,7 @@ func (e *exchangeWriter) Write(p []byte) (int, error) {
 }
 
 func (p *presenter) note(msg string) {
-	if !p.o.Quiet && !p.o.Silent {
+	if !p.o.hushed() {
 		format.Note(p.s.Err, p.errStyle, msg)
 	}
 }

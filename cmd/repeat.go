@@ -44,7 +44,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	checks := map[string]*repeatCheck{}
 	var order []string
 	var transportErr, statusErr error
-	progress := s.ErrTTY && !o.Output.Quiet && !o.Output.Silent && !p.document
+	progress := s.ErrTTY && !o.Output.hushed() && !p.document
 	start := time.Now()
 	lastShown := time.Time{}
 	interrupted := false
@@ -152,7 +152,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	for _, line := range failures {
 		format.CheckFailed(s.Err, p.errStyle, line)
 	}
-	if !o.Output.Quiet && !o.Output.Silent && !p.document {
+	if !o.Output.hushed() && !p.document {
 		format.RepeatSummary(s.Err, p.errStyle, sum, elapsed, o.Repeat.Fresh)
 	}
 

@@ -190,7 +190,7 @@ func replayAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions,
 			shared.CloseIdleConnections()
 		}
 	}()
-	meta := !base.Output.Quiet && !base.Output.Silent && base.Output.Format != "json"
+	meta := !base.Output.hushed() && base.Output.Format != "json"
 	for i, e := range entries {
 		var err error
 		if errs[i] != nil {

@@ -130,6 +130,9 @@ type OutputOptions struct {
 	headersOnly, bodyOnly, metaOnly bool
 }
 
+// hushed is -q or -s: hop's notes and warnings are left out (the error line stays).
+func (o *OutputOptions) hushed() bool { return o.Quiet || o.Silent }
+
 // RepeatOptions are --repeat's.
 type RepeatOptions struct {
 	N        int           // runs; 0 means one run, shown as usual
@@ -232,7 +235,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			if c.curl != nil {
 				o.curlAuth = true
 				for _, w := range c.curl.Warnings {
-					if !o.Output.Silent && !o.Output.Quiet { // curl -s silences curl's warnings too
+					if !o.Output.hushed() { // curl -s silences curl's warnings too
 						format.Warning(s.Err, s.ErrStyle(), w)
 					}
 				}

@@ -414,7 +414,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
-	if from != "" && !o.Output.Quiet && !o.Output.Silent && o.Output.Format != "json" {
+	if from != "" && !o.Output.hushed() && o.Output.Format != "json" {
 		format.Note(s.Err, s.ErrStyle(), fmt.Sprintf("session %s starts from HTTPie's, %s (which stays as it is)", cmp.Or(o.Session.readOnly, o.Session.Name), from))
 	}
 	if o.Auth, err = o.Auth.Typed(); err != nil {
@@ -498,7 +498,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		if err != nil {
 			return nil, err
 		}
-		if note != "" && !o.Output.Quiet && !o.Output.Silent {
+		if note != "" && !o.Output.hushed() {
 			format.Note(s.Err, s.ErrStyle(), note)
 		}
 	}
@@ -572,7 +572,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 func netrcLogin(s *Streams, o *RequestOptions, host string) (auth.Login, bool, error) {
 	home, _ := os.UserHomeDir()
 	login, found, warn, err := o.Auth.Netrc.Lookup(host, auth.Env{Getenv: s.Getenv}, home)
-	if warn != "" && !o.Output.Quiet && !o.Output.Silent {
+	if warn != "" && !o.Output.hushed() {
 		format.Warning(s.Err, s.ErrStyle(), warn)
 	}
 	return login, found, err

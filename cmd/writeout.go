@@ -37,13 +37,13 @@ func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
 			flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
 		f, err := os.OpenFile(name, flags, 0o666)
-		if err != nil && !p.o.Silent && !p.o.Quiet {
+		if err != nil && !p.o.hushed() {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("cannot open --write-out's %%output{%s}: %v; the output goes on where it was", name, argfile.Reason(err)))
 		}
 		return f, err
 	}
 	unknown := format.WriteOutput(p.s.Out, p.s.Err, tmpl, v, open)
-	if !p.warnedWriteOut && !p.o.Silent && !p.o.Quiet {
+	if !p.warnedWriteOut && !p.o.hushed() {
 		for _, name := range unknown {
 			format.Warning(p.s.Err, p.errStyle, fmt.Sprintf("unknown --write-out variable: '%s'", name))
 		}
