@@ -244,6 +244,10 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--data-binary", "@mib.bin", "REC/q2"}},
 		{args: []string{"-H", "Expect:", "-T", "upload.txt", "REC/q3"}},
 		{args: []string{"-T", "empty.txt", "REC/q4"}},
+		// A chunked body of a known length is announced only past 1 MiB, as any other: curl goes by its
+		// size, not by how it is framed.
+		{args: []string{"-H", "Transfer-Encoding: chunked", "-d", "helloworld", "REC/q5"}},
+		{args: []string{"-H", "Transfer-Encoding: chunked", "--data-binary", "@big.bin", "REC/q7"}},
 		{args: []string{"--expect100-timeout", "0.5", "-F", "up=@big.bin", "REC/q6"}},
 		// --no-NAME turns an option off again, the last one typed holding: -G's query back to a body,
 		// the path's dot segments resolved again, Basic sent at once instead of waiting for a challenge.

@@ -132,8 +132,8 @@ func Command(r *request.Request, o Options) string {
 	if r.Body != nil && r.Chunked {
 		add("-H", "Transfer-Encoding: chunked")
 	}
-	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20 || r.Chunked) && r.Header.Get("Expect") == "" {
-		add("-H", "Expect:") // curl asks 100-continue for large and chunked bodies; hop does only when asked
+	if r.Body != nil && (r.Body.Length < 0 || r.Body.Length > 1<<20) && r.Header.Get("Expect") == "" {
+		add("-H", "Expect:") // curl asks 100-continue for bodies large or of unknown length; hop only when asked
 	}
 	if r.Header.Get("Accept-Encoding") != "" {
 		add("--compressed") // hop decodes what it asked for; curl does so with --compressed

@@ -215,7 +215,8 @@ func Build(spec Spec) (*Request, error) {
 	setDefault("Accept", cmpOr(body.accept, "*/*"))
 	setDefault("Accept-Encoding", decompress.AcceptEncoding)
 	if spec.Expect100 && r.Body != nil {
-		if n := r.Body.Length; spec.Upload != "" && n != 0 || n < 0 || n > expect100Over || r.Chunked {
+		// A chunked body of a known length is judged by that length, as curl does.
+		if n := r.Body.Length; spec.Upload != "" && n != 0 || n < 0 || n > expect100Over {
 			setDefault("Expect", "100-continue") // -H 'Expect:' keeps it out, as in curl
 		}
 	}
