@@ -197,6 +197,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 	dir := fixtures(t)
 	os.WriteFile(filepath.Join(dir, "parthdrs.txt"), []byte("X-H: 1\n# a comment\n\nX-I: 2\n  folded\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "neg.cfg"), []byte("get\nno-get\ndata = \"x=1\"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "nul.txt"), []byte("a=1\r\n&b=2\n\x00&c=3\n"), 0o600)
 	for name, size := range map[string]int{"big.bin": 1<<20 + 1, "mib.bin": 1 << 20, "empty.txt": 0} {
 		if err := os.WriteFile(filepath.Join(dir, name), bytes.Repeat([]byte("b"), size), 0o600); err != nil {
 			t.Fatal(err)
@@ -211,6 +212,11 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-G", "--data-urlencode", "q=a b", "REC/c"}},
 		{args: []string{"-F", "a=b", "-F", "up=@data.json", "REC/d"}},
 		{args: []string{"-XPUT", "-d@data.json", "REC/e"}},
+		// -d @FILE is read as text, as curl reads it: without CR and LF, and up to a NUL byte (a C string);
+		// --data-binary sends it all.
+		{args: []string{"-d", "@nul.txt", "REC/e3"}},
+		{args: []string{"--data-binary", "@nul.txt", "REC/e4"}},
+		{args: []string{"-d", "@-", "REC/e5"}, stdin: str("x=1\n\x00y=2")},
 		{args: []string{"-T", "upload.txt", "REC/f"}},
 		{args: []string{"--data-binary", "@-", "REC/g"}, stdin: str("piped\n")},
 		{args: []string{"-u", "ann:pw", "-A", "agent/1", "-e", "http://ref/", "-b", "c=1", "REC/h"}},

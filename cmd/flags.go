@@ -29,7 +29,7 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 		name, short, usage string
 		kind               request.DataKind
 	}{
-		{"data", "d", "form body, curl style: @FILE reads a file without its newlines (repeatable, joined with &)", request.DataASCII},
+		{"data", "d", "form body, curl style: @FILE reads a file as text, without its newlines and up to a NUL byte (repeatable, joined with &)", request.DataASCII},
 		{"data-raw", "", "as -d, with @ not special", request.DataRaw},
 		{"data-binary", "", "as -d, @FILE read as it is", request.DataBinary},
 		{"data-urlencode", "", "URL-encoded data: content, name=content, @FILE, name@FILE", request.DataURLEncode},

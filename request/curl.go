@@ -52,7 +52,11 @@ func (b *bodyBuilder) dataPiece(d Data) ([]byte, error) {
 		return nil, err
 	}
 	if d.Kind == DataASCII {
-		// curl -d @file sends the file without its carriage returns and newlines.
+		// curl -d @file reads the file as text: without its carriage returns and newlines, and up to a NUL
+		// byte, where curl's C string ends (--data-binary sends the file as it is).
+		if nul := bytes.IndexByte(p, 0); nul >= 0 {
+			p = p[:nul]
+		}
 		p = bytes.ReplaceAll(bytes.ReplaceAll(p, []byte("\r"), nil), []byte("\n"), nil)
 	}
 	return p, nil
