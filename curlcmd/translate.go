@@ -481,16 +481,9 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	}
 	url, _ := next(transfers[0].URL.All())
 	flags := t.flags
-	if t.bearer && len(t.userAt) > 0 {
+	if t.bearer {
 		// curl sends the token, not -u's Basic credentials: each --user and its value are left out.
-		flags = nil
-		for i := 0; i < len(t.flags); i++ {
-			if slices.Contains(t.userAt, i) {
-				i++
-				continue
-			}
-			flags = append(flags, t.flags[i])
-		}
+		flags = withoutPairs(flags, t.userAt)
 	}
 	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
 		// --digest and --anyauth say how credentials go, and there are none: curl sends the request without
@@ -541,6 +534,22 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		args = append(args, "--ignore-stdin")
 	}
 	return args, nil
+}
+
+// withoutPairs is flags without the flag at each index in at and the value after it.
+func withoutPairs(flags []string, at []int) []string {
+	if len(at) == 0 {
+		return flags
+	}
+	var kept []string
+	for i := 0; i < len(flags); i++ {
+		if slices.Contains(at, i) {
+			i++
+			continue
+		}
+		kept = append(kept, flags[i])
+	}
+	return kept
 }
 
 // Plan is what a curl command asks hop to do: Args, hop's arguments for the request to the first URL
