@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -230,11 +231,9 @@ func Build(spec Spec) (*Request, error) {
 		if err := ValidateHeader("Cookie", spec.Cookie); err != nil {
 			return nil, usageErrorf("-b", "%v", err)
 		}
-		if given := r.Header.Values("Cookie"); len(given) > 0 {
-			r.Header.Set("Cookie", strings.Join(append(given, spec.Cookie), "; ")) // every Cookie item kept
-		} else {
-			r.Header.Set("Cookie", spec.Cookie)
-		}
+		// Every Cookie item is kept, but an empty one ("Cookie;"), which would start the header with "; ".
+		given := slices.DeleteFunc(slices.Clone(r.Header.Values("Cookie")), func(v string) bool { return v == "" })
+		r.Header.Set("Cookie", strings.Join(append(given, spec.Cookie), "; "))
 	}
 	if spec.UserAgent != "" {
 		if err := ValidateHeader("User-Agent", spec.UserAgent); err != nil {

@@ -354,6 +354,11 @@ func TestBuildHeaders(t *testing.T) {
 	if err != nil || r.Header.Get("Cookie") != "a=1; b=2; c=3" || len(r.Header["Cookie"]) != 1 {
 		t.Errorf("Cookie items and -b: %q, %v", r.Header["Cookie"], err)
 	}
+	// An empty Cookie item ("Cookie;") adds no empty pair before -b's.
+	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie;"}, Cookie: "c=3"})
+	if err != nil || r.Header.Get("Cookie") != "c=3" || len(r.Header["Cookie"]) != 1 {
+		t.Errorf("Cookie; and -b: %q, %v", r.Header["Cookie"], err)
+	}
 	// Go's client sends one User-Agent, the first: two are refused rather than shown and not sent.
 	if _, err := Build(Spec{Method: "GET", URL: "example.com", Items: []string{"User-Agent:a", "User-Agent:b"}}); err == nil {
 		t.Error("two User-Agent items were taken")
