@@ -223,6 +223,11 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-u", ":api-key", "REC/h2"}},
 		{args: []string{"-X", "post", "-d", "a", "REC/h4"}},                  // the method as typed
 		{args: []string{"-u", "ann:pw", "--oauth2-bearer", "tok", "REC/h5"}}, // the token wins
+		// A Cookie header of the user's own (or its removal) keeps -b's NAME=VALUE strings out; a jar's
+		// cookies would still go.
+		{args: []string{"-b", "c=1", "-H", "Cookie: d=2", "REC/h6"}},
+		{args: []string{"-H", "cookie;", "-b", "c=1; e=3", "REC/h7"}},
+		{args: []string{"-b", "c=1", "-H", "Cookie:", "REC/h8"}},
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		// A --json piece joins what came before without a '&'; any other piece after it with one.
 		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},

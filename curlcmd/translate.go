@@ -340,9 +340,13 @@ type translation struct {
 	netrc  bool  // -n or --netrc-optional: curl reads .netrc
 	noHead bool  // --no-head: curl's request method set to GET
 	userAt []int // where each -u's --user flag stands in flags
-	upload bool
-	head   bool
-	get    bool
+	// cookieAt is where each -b NAME=VALUE stands in flags; cookieHeader, an -H naming Cookie (with a value
+	// or without): curl then leaves those strings out.
+	cookieAt     []int
+	cookieHeader bool
+	upload       bool
+	head         bool
+	get          bool
 
 	follow, trusted bool // -L (or --follow, --location-trusted); --location-trusted
 
@@ -484,6 +488,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	if t.bearer {
 		// curl sends the token, not -u's Basic credentials: each --user and its value are left out.
 		flags = withoutPairs(flags, t.userAt)
+	}
+	if t.cookieHeader {
+		// curl adds -b's NAME=VALUE strings only where no Cookie header of the user's is (http_cookies()).
+		flags = withoutPairs(flags, t.cookieAt)
 	}
 	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
 		// --digest and --anyauth say how credentials go, and there are none: curl sends the request without
@@ -970,6 +978,12 @@ func (t *translation) apply(opt *curlOption, v string) {
 		t.stderr = flags
 	case opt.long == "user":
 		t.userAt = append(t.userAt, len(t.flags))
+		t.flags = append(t.flags, flags...)
+	case opt.long == "cookie" && strings.Contains(v, "="):
+		t.cookieAt = append(t.cookieAt, len(t.flags))
+		t.flags = append(t.flags, flags...)
+	case opt.long == "header" && len(v) > len("Cookie") && strings.EqualFold(v[:len("Cookie")], "Cookie") && strings.IndexByte(":;", v[len("Cookie")]) >= 0:
+		t.cookieHeader = true
 		t.flags = append(t.flags, flags...)
 	case opt.global && flags != nil:
 		t.globalFlags = append(t.globalFlags, partFlags{t.part, flags})
