@@ -34,6 +34,7 @@ func newCurlCmd() *cobra.Command {
   hop curl curl -sSL https://example.com/install.sh
   hop curl -o 'page_#1.json' 'https://api.example.com/items?page=[1-5]'
   hop curl -u ann:pw --retry 3 -m 20 https://api.example.com/health
+  hop curl "curl 'https://api.example.com/x' -H 'accept: application/json' --compressed"   # one argument
   hop curl -c jar.txt -d user=ann https://example.com/login --next -b jar.txt https://example.com/me`,
 		DisableFlagParsing: true,
 		RunE: func(cc *cobra.Command, args []string) error {
@@ -58,7 +59,10 @@ func curlVersion(w io.Writer) {
 // curlLong is hop curl's long help, with the list of the curl options it takes.
 func curlLong() string {
 	return `hop curl runs a curl command line with hop: the same request, with hop's output, timings, checks and
-exit codes on top. A leading "curl" word is allowed, so a pasted command works as it is.
+exit codes on top. A leading "curl" word is allowed, so a pasted command works as it is. The whole
+command may also come as one argument (hop curl "$(pbpaste)"): it is split into words as the shell would
+split it (quotes, \ line continuations, $'...'), and refused when it asks the shell for more ($VAR,
+$(...), a pipe, ~, {a,b}); a line break is a blank there.
 
 curl's rules apply: the method is -X, else HEAD for -I, GET for -G, PUT for -T, POST with -d or -F;
 standard input is read only when a value asks for it (-d @-, -T -). Several URLs and globs ({a,b},
@@ -91,6 +95,14 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 	rest := args[1:]
 	if len(rest) == 0 {
 		return args, nil, nil
+	}
+	if curlcmd.PastedCommand(rest) {
+		// hop curl "$(pbpaste)": the whole command in one argument, split as the shell would have.
+		words, err := curlcmd.ShellWords(rest[0])
+		if err != nil {
+			return nil, nil, usageErrorf("the curl command given as one argument: %v", err)
+		}
+		rest = words
 	}
 	if one := helpOrVersion(rest); one != "" {
 		return []string{"curl", one}, nil, nil // the help, or curl -V's version (newCurlCmd)

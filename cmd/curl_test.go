@@ -191,6 +191,34 @@ func TestCurlCommandHidesSecrets(t *testing.T) {
 	}
 }
 
+// A whole curl command given as one argument (hop curl "$(pbpaste)") sends what the shell running it
+// makes curl send: browsers' "Copy as cURL" lines, continued and $'…'-quoted, among them.
+func TestHopCurlTakesOnePastedCommand(t *testing.T) {
+	lookCurl(t)
+	dir := fixtures(t)
+	srv := recordingServer(t)
+	for _, line := range []string{
+		"curl 'REC/p1?a=1&b=2' \\\n  -H 'accept: application/json' \\\n  -H 'cookie: a=b; c=d' \\\n  --data-raw $'{\"k\":\"v\\nw\",\"q\":\"it\\'s\"}' \\\n  --compressed",
+		`curl -sS -X PUT "REC/p2" -H "X-Q: \"quoted\" \\ \$HOME" -d 'a b' -d @data.json`,
+		`curl REC/p3 -F 'f=@data.json;type=application/json' -F a=b\ c # a comment`,
+	} {
+		line = strings.ReplaceAll(line, "REC", srv+"/record")
+		want := runCurl(t, dir, line, nil)
+		got, code := sent(t, dir, nil, "curl", line)
+		if code != 0 {
+			t.Errorf("hop curl %q: exit %d", line, code)
+			continue
+		}
+		sameRequest(t, "hop curl "+line, got, want, "User-Agent", "Accept-Encoding")
+	}
+	// What a shell would expand, hop refuses: one line saying so, exit 2.
+	c := exec.Command(hopBinary(t), "curl", "curl -H \"Authorization: Bearer $TOKEN\" "+srv+"/record/p4")
+	out, _ := c.CombinedOutput()
+	if c.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `"$TOKEN" asks the shell to expand it`) {
+		t.Errorf("a pasted command with $TOKEN: exit %d\n%s", c.ProcessState.ExitCode(), out)
+	}
+}
+
 // hop curl sends what curl sends for the same arguments, but for hop's own User-Agent and Accept-Encoding.
 func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 	curl := lookCurl(t)

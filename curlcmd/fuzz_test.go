@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,6 +92,34 @@ func FuzzTranslate(f *testing.F) {
 		}
 		if plan.Transfers != nil && plan.Len() == 0 {
 			t.Fatalf("%q: transfers of no URL", line)
+		}
+	})
+}
+
+// FuzzShellWords: whatever is pasted, splitting it never panics, and the words it yields, each put back in
+// single quotes, split into the same words again.
+func FuzzShellWords(f *testing.F) {
+	for _, seed := range []string{
+		"curl 'https://x/' \\\n -H $'a\\x41\\u00e9' -d \"q\\\"\" a\\ b # c",
+		"curl $'\\777\\1' {a,b} ~ $X \"`x`\" ^\"", "curl '", "curl \\", "curl \"\\\n\"",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		words, err := ShellWords(line)
+		if err != nil {
+			return
+		}
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			if strings.ContainsRune(w, 0) {
+				t.Fatalf("ShellWords(%q) gave a word with a NUL byte: %q", line, w)
+			}
+			quoted[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+		again, err := ShellWords(strings.Join(quoted, " "))
+		if err != nil || !slices.Equal(again, words) {
+			t.Fatalf("ShellWords(%q) = %q; quoted again: %q, %v", line, words, again, err)
 		}
 	})
 }
