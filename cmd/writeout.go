@@ -164,7 +164,10 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		if !r.Events.WroteRequest.IsZero() {
 			v.SizeRequest += requestSize(h.Request)
 		}
-		if h.Response != nil {
+		switch {
+		case r.HeadSize > 0:
+			v.SizeHeader += r.HeadSize // the heads as they came, 1xx ones included
+		case h.Response != nil:
 			v.SizeHeader += headerSize(h.Response)
 		}
 		if !r.Events.GotConn.IsZero() && !r.Reused {
@@ -235,7 +238,8 @@ func splitAddr(addr string) (string, int) {
 }
 
 // headerSize is the size of a response head as an HTTP/1.1 server sends it: status line, headers, blank
-// line. net/http keeps Transfer-Encoding apart from the headers; it is counted back in.
+// line (for HTTP/2 and HTTP/3, whose heads came as no lines). net/http keeps Transfer-Encoding apart from
+// the headers; it is counted back in.
 func headerSize(resp *http.Response) int64 {
 	n := len(resp.Proto) + 1 + len(resp.Status) + 2
 	for k, vs := range resp.Header {

@@ -80,6 +80,9 @@ type Record struct {
 	// HeadOrder is the names of the final response's header fields in the order received, as the server
 	// wrote them (HTTP/1.x; nil over HTTP/2 and HTTP/3, whose fields net/http keeps no order of).
 	HeadOrder []string
+	// HeadSize is the bytes of the response's heads as they came, the 1xx ones before the final one
+	// included, as curl's size_header counts them (HTTP/1.x; 0 over HTTP/2 and HTTP/3, which send no lines).
+	HeadSize int64
 	// HeadBegun is the first bytes of a response head that came and never ended or could not be read
 	// (HTTP/1.x; at most 128): what a server that speaks no HTTP, SSH or SMTP, sent instead. Nil else.
 	HeadBegun []byte
@@ -337,19 +340,28 @@ func (h *Hop) finish(resp *http.Response, err error) {
 	h.mu.Lock()
 	readHead := h.head
 	h.mu.Unlock()
+	var informs [][]byte
 	var final, begun []byte
 	if readHead != nil {
-		_, final, begun = readHead()
+		informs, final, begun = readHead()
 	}
 	if err != nil {
 		h.stamp(func(r *Record, _ time.Time) { r.Err, r.HeadBegun = err, begun })
 		return
 	}
 	order := fieldNames(final)
+	var size int64
+	if final != nil {
+		size = int64(len(final))
+		for _, in := range informs {
+			size += int64(len(in))
+		}
+	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
 		r.Proto = resp.Proto
 		r.HeadOrder = order
+		r.HeadSize = size
 		if r.TLS == nil && resp.TLS != nil {
 			r.TLS = resp.TLS
 		}
