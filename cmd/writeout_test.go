@@ -50,8 +50,10 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		{"POST", []string{"post", srv.URL + "/post", "Content-Type:application/json", "--json", `{"a":1}`},
 			[]string{"-H", "Content-Type: application/json", "-d", `{"a":1}`, srv.URL + "/post"}},
 		{"refused", []string{"get", "http://127.0.0.1:1/"}, []string{"http://127.0.0.1:1/"}},
-		// The heads as received: the 1xx ones counted in size_header.
+		// The head as received: the 1xx heads counted in size_header, a Connection field net/http takes out
+		// of its header counted in num_headers.
 		{"1xx heads", []string{"get", srv.URL + "/raw/informs"}, []string{srv.URL + "/raw/informs"}},
+		{"Connection: close", []string{"get", srv.URL + "/raw/close"}, []string{srv.URL + "/raw/close"}},
 		{"upload, referer, redirect", []string{"put", srv.URL + "/redirect-to?url=/put&status_code=307", "-L", "-e", "http://from/", "--data-binary", "0123456789"},
 			[]string{"-L", "-X", "PUT", "-e", "http://from/", "--data-binary", "0123456789", srv.URL + "/redirect-to?url=/put&status_code=307"}},
 	}

@@ -42,6 +42,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/misbehave/empty", empty)
 	mux.HandleFunc("/raw/head-order", headOrder)
 	mux.HandleFunc("/raw/informs", informs)
+	mux.HandleFunc("/raw/close", closing)
 	mux.HandleFunc("/raw/informs-only", func(w http.ResponseWriter, _ *http.Request) {
 		raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Informs) }) // and the connection closes: no final answer
 	})
@@ -102,6 +103,14 @@ const Informs = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints Ahead\r\nlink: 
 
 func informs(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Informs + HeadOrder + "ok\n") })
+}
+
+// Closing is /raw/close's response head: a Connection field that says close (net/http takes it out of the
+// header it gives), beside another token, as HTTP/1.0-era servers and proxies write it.
+const Closing = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\nContent-Length: 3\r\n\r\n"
+
+func closing(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Closing + "ok\n") })
 }
 
 // truncated promises 100 bytes and sends 10.

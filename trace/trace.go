@@ -356,6 +356,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		for _, in := range informs {
 			size += int64(len(in))
 		}
+		restoreConnection(resp, final)
 	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
@@ -681,6 +682,23 @@ func fieldNames(head []byte) []string {
 		}
 	}
 	return names
+}
+
+// restoreConnection puts back into an HTTP/1.1 response's header the Connection field that said close,
+// which net/http takes out of it (resp.Close says it instead), from the head as it came: -i, -D, the JSON
+// document and the HAR then show the head the server sent, as curl and HTTPie do. net/http has read it
+// before the response is handed over, and does not again.
+func restoreConnection(resp *http.Response, head []byte) {
+	if !resp.Close || resp.Header == nil || resp.Header["Connection"] != nil {
+		return
+	}
+	lines := strings.Split(string(head), "\n")
+	for _, line := range lines[1:] {
+		name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r"), ":")
+		if ok && strings.EqualFold(name, "Connection") {
+			resp.Header["Connection"] = append(resp.Header["Connection"], strings.Trim(value, " \t"))
+		}
+	}
 }
 
 // ReceivedHeader is a response's header as it came: with the Transfer-Encoding field, which net/http takes
