@@ -208,7 +208,7 @@ func (p *presenter) finalHead(ex *exchange.Exchange) {
 // one. Only where every head is shown (-v, --all, -i), as curl's -v and -i show them.
 func (p *presenter) informHeads(h exchange.Hop) {
 	for _, in := range h.Record().Informs {
-		p.head(format.Status{Proto: cmp.Or(in.Proto, h.Response.Proto), Code: in.Code, Status: in.Status, Header: in.Header, Now: time.Now(), Order: in.Order}, in.Header)
+		p.head(format.Status{Proto: cmp.Or(in.Proto, h.Response.Proto), Code: in.Code, Status: in.Status, Header: in.Header, Now: time.Now(), Order: in.Order, Raw: in.Raw}, in.Header)
 	}
 }
 
@@ -216,7 +216,8 @@ func (p *presenter) informHeads(h exchange.Hop) {
 // HTTP/1.x), or with -i the head as it came.
 func (p *presenter) responseHead(h exchange.Hop) {
 	resp := h.Response
-	p.head(format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: h.Trace.HeadOrder()},
+	rec := h.Record()
+	p.head(format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Header: resp.Header, Now: time.Now(), Order: rec.HeadOrder, Raw: rec.Head},
 		trace.ReceivedHeader(resp))
 }
 
@@ -250,7 +251,7 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 	var heads []dumped
 	resp := h.Response
 	for _, in := range h.Record().Informs {
-		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order}
+		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order, Raw: in.Raw}
 		if resp != nil {
 			st.Proto = cmp.Or(st.Proto, resp.Proto)
 		}
@@ -259,7 +260,8 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 		}
 	}
 	if resp != nil {
-		heads = append(heads, dumped{format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: h.Trace.HeadOrder()}, trace.ReceivedHeader(resp)})
+		rec := h.Record()
+		heads = append(heads, dumped{format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: rec.HeadOrder, Raw: rec.Head}, trace.ReceivedHeader(resp)})
 	}
 	if p.dumpErr != nil || len(heads) == 0 {
 		return

@@ -38,6 +38,9 @@ type Status struct {
 	// Order is the names of the head's fields as received, in order (trace.Record.HeadOrder): HTTP/1.x
 	// only; nil shows them sorted by name.
 	Order []string
+	// Raw is the head as it came, its empty line included (HTTP/1.x; trace.Record.Head): -D and -i's data
+	// write it as it is. Nil rebuilds the head from the fields.
+	Raw []byte
 }
 
 // StatusLine writes `HTTP/2 429 Too Many Requests · client error: slow down, retry after 30s`.
@@ -61,6 +64,10 @@ func RawHead(w io.Writer, s Style, st Status, h http.Header) {
 // DumpHead writes a response head as curl -D writes it: as received, CRLF after each line and a CRLF at
 // the end, no colour, no masking (it is data). escape is for a terminal.
 func DumpHead(w io.Writer, st Status, h http.Header, escape bool) error {
+	if !escape && st.Raw != nil {
+		_, err := w.Write(st.Raw)
+		return err
+	}
 	esc := func(s string) string { return s }
 	if escape {
 		esc = Escape

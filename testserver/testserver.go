@@ -43,6 +43,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/raw/head-order", headOrder)
 	mux.HandleFunc("/raw/informs", informs)
 	mux.HandleFunc("/raw/close", closing)
+	mux.HandleFunc("/raw/spaced", spaced)
 	mux.HandleFunc("/raw/informs-only", func(w http.ResponseWriter, _ *http.Request) {
 		raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Informs) }) // and the connection closes: no final answer
 	})
@@ -111,6 +112,14 @@ const Closing = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: clos
 
 func closing(w http.ResponseWriter, _ *http.Request) {
 	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Closing + "ok\n") })
+}
+
+// Spaced is /raw/spaced's response head: a status line with a space and no reason phrase, values padded
+// with blanks, an empty one, a tab: fields net/http trims as it reads them.
+const Spaced = "HTTP/1.1 200 \r\nX-Sp:   padded   \r\nX-Empty:\r\nX-Tab:\tv\r\nContent-Length: 3\r\n\r\n"
+
+func spaced(w http.ResponseWriter, _ *http.Request) {
+	raw(w, func(bw *bufio.ReadWriter) { bw.WriteString(Spaced + "ok\n") })
 }
 
 // truncated promises 100 bytes and sends 10.

@@ -83,6 +83,9 @@ type Record struct {
 	// HeadSize is the bytes of the response's heads as they came, the 1xx ones before the final one
 	// included, as curl's size_header counts them (HTTP/1.x; 0 over HTTP/2 and HTTP/3, which send no lines).
 	HeadSize int64
+	// Head is the final response head as it came, its empty line included (HTTP/1.x; nil over HTTP/2
+	// and HTTP/3): -D and -i write it as curl does, blanks net/http trims and all.
+	Head []byte
 	// HeadBegun is the first bytes of a response head that came and never ended or could not be read
 	// (HTTP/1.x; at most 128): what a server that speaks no HTTP, SSH or SMTP, sent instead. Nil else.
 	HeadBegun []byte
@@ -122,6 +125,7 @@ type Inform struct {
 	Header http.Header
 	Order  []string // the field names as received (HTTP/1.x; see Record.HeadOrder)
 	Proto  string   // its status line's protocol, "HTTP/1.1" (HTTP/1.x, as received; "" else)
+	Raw    []byte   // the head as it came, its empty line included (HTTP/1.x; nil else, or not kept)
 }
 
 // maxInformKept bounds the bytes of 1xx fields a hop keeps: net/http takes each 1xx head up to its header
@@ -296,17 +300,21 @@ func (h *Hop) inform(i, code int, header http.Header) Inform {
 			line, _, _ := strings.Cut(string(informs[i]), "\n")
 			proto, status, _ := strings.Cut(strings.TrimSuffix(line, "\r"), " ")
 			if rest, ok := strings.CutPrefix(status, strconv.Itoa(code)); ok && (rest == "" || rest[0] == ' ') {
-				in.Status, in.Order, in.Proto = status, fieldNames(informs[i]), proto
+				in.Status, in.Order, in.Proto, in.Raw = status, fieldNames(informs[i]), proto, informs[i]
 			}
 		}
 	}
-	for name, values := range header {
-		for _, v := range values {
-			h.informKept += len(name) + len(v)
+	if in.Raw != nil {
+		h.informKept += len(in.Raw) // the fields as they came, kept twice: as read and in the map
+	} else {
+		for name, values := range header {
+			for _, v := range values {
+				h.informKept += len(name) + len(v)
+			}
 		}
 	}
 	if h.informKept > maxInformKept {
-		in.Header, in.Order = nil, nil
+		in.Header, in.Order, in.Raw = nil, nil, nil
 	}
 	return in
 }
@@ -362,7 +370,7 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		r.Status = resp.StatusCode
 		r.Proto = resp.Proto
 		r.HeadOrder = order
-		r.HeadSize = size
+		r.HeadSize, r.Head = size, final
 		if r.TLS == nil && resp.TLS != nil {
 			r.TLS = resp.TLS
 		}

@@ -94,9 +94,10 @@ func TestInformsAsReceived(t *testing.T) {
 	)
 	tr := newTransport(t, Options{})
 	for i, want := range [][]trace.Inform{
-		{{Code: 103, Status: "103 Hints Ahead", Header: http.Header{"Link": {"</a>", "</b>"}, "X-B": {"1"}}, Order: []string{"link", "X-B", "Link"}, Proto: "HTTP/1.1"},
-			{Code: 100, Status: "100 Continue", Header: http.Header{}, Proto: "HTTP/1.1"}},
-		{{Code: 103, Status: "103", Header: http.Header{"X-C": {"1"}}, Order: []string{"x-c"}, Proto: "HTTP/1.1"}},
+		{{Code: 103, Status: "103 Hints Ahead", Header: http.Header{"Link": {"</a>", "</b>"}, "X-B": {"1"}}, Order: []string{"link", "X-B", "Link"}, Proto: "HTTP/1.1",
+			Raw: []byte("HTTP/1.1 103 Hints Ahead\r\nlink: </a>\r\nX-B: 1\r\nLink: </b>\r\n\r\n")},
+			{Code: 100, Status: "100 Continue", Header: http.Header{}, Proto: "HTTP/1.1", Raw: []byte("HTTP/1.1 100 Continue\r\n\r\n")}},
+		{{Code: 103, Status: "103", Header: http.Header{"X-C": {"1"}}, Order: []string{"x-c"}, Proto: "HTTP/1.1", Raw: []byte("HTTP/1.1 103\r\nx-c: 1\r\n\r\n")}},
 	} {
 		_, rec, err := get(t, tr, srv+"/")
 		if err != nil {
