@@ -145,8 +145,8 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 	if resp := last.Response; resp != nil {
 		v.HTTPCode = resp.StatusCode
 		v.HTTPVersion = strconv.Itoa(resp.ProtoMajor)
-		if resp.ProtoMajor == 1 {
-			v.HTTPVersion += "." + strconv.Itoa(resp.ProtoMinor)
+		if resp.ProtoMajor == 1 && resp.ProtoMinor > 0 {
+			v.HTTPVersion += "." + strconv.Itoa(resp.ProtoMinor) // HTTP/1.0 is "1" in curl's table
 		}
 		v.ContentType = resp.Header.Get("Content-Type")
 		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {

@@ -19,7 +19,7 @@ import (
 // WriteOut holds what curl's -w/--write-out variables name, with curl's meanings.
 type WriteOut struct {
 	HTTPCode       int    // 0 when no response came (printed 000)
-	HTTPVersion    string // "1.1", "2", "3"; "0" when no response came
+	HTTPVersion    string // "1.1", "2", "3", "1" for HTTP/1.0 (curl's words); "0" when no response came
 	NumRedirects   int
 	NumRetries     int
 	NumConnects    int    // new connections opened, every hop
