@@ -139,6 +139,36 @@ func HeadersInOrder(w io.Writer, s Style, h http.Header, order []string) {
 	}
 }
 
+// Trailer writes a response's trailer fields, t, as curl writes them after a body: as data (a -D file, -i
+// on a pipe) a "Name: value" line ending in CRLF each, escaped only when escape (a terminal); on a display
+// (style, -i on a terminal) a line each, coloured and masked as a head's. Names are sorted (the trailer
+// map keeps no order), in lower case over HTTP/2 and HTTP/3, whose names are sent so.
+func Trailer(w io.Writer, s *Style, proto string, t http.Header, escape bool) error {
+	var fields [][2]string
+	if s != nil {
+		t = s.Secrets.Header(t)
+	}
+	for _, f := range Fields(t, nil) {
+		if !strings.HasPrefix(proto, "HTTP/1.") {
+			f[0] = strings.ToLower(f[0])
+		}
+		fields = append(fields, f)
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		switch {
+		case s != nil:
+			fmt.Fprintf(&b, "%s: %s\n", s.paint(colorName, Escape(f[0])), Escape(f[1]))
+		case escape:
+			fmt.Fprintf(&b, "%s: %s\r\n", Escape(f[0]), Escape(f[1]))
+		default:
+			fmt.Fprintf(&b, "%s: %s\r\n", f[0], f[1])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
 // Request is what the request head shows.
 type Request struct {
 	Method string

@@ -18,6 +18,7 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -358,13 +359,13 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		return
 	}
 	order := fieldNames(final)
+	restoreFields(resp, final)
 	var size int64
 	if final != nil {
 		size = int64(len(final))
 		for _, in := range informs {
 			size += int64(len(in))
 		}
-		restoreConnection(resp, final)
 	}
 	h.stamp(func(r *Record, _ time.Time) {
 		r.Status = resp.StatusCode
@@ -692,20 +693,34 @@ func fieldNames(head []byte) []string {
 	return names
 }
 
-// restoreConnection puts back into an HTTP/1.1 response's header the Connection field that said close,
-// which net/http takes out of it (resp.Close says it instead), from the head as it came: -i, -D, the JSON
-// document and the HAR then show the head the server sent, as curl and HTTPie do. net/http has read it
-// before the response is handed over, and does not again.
-func restoreConnection(resp *http.Response, head []byte) {
-	if !resp.Close || resp.Header == nil || resp.Header["Connection"] != nil {
+// restoreFields puts back into a response's header the fields net/http takes out of it once it has read
+// them: Connection when it said close (resp.Close says it instead) and Trailer (resp.Trailer's keys),
+// from the head as it came over HTTP/1.x, else from the trailer names announced. -i, -D, -w, the JSON
+// document and the HAR then show the head the server sent, as curl does. net/http has used them before
+// the response is handed over, and does not read them again.
+func restoreFields(resp *http.Response, head []byte) {
+	if resp.Header == nil {
 		return
 	}
-	lines := strings.Split(string(head), "\n")
-	for _, line := range lines[1:] {
-		name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r"), ":")
-		if ok && strings.EqualFold(name, "Connection") {
-			resp.Header["Connection"] = append(resp.Header["Connection"], strings.Trim(value, " \t"))
+	lost := func(name string) bool { return resp.Header[name] == nil && (name != "Connection" || resp.Close) }
+	if head != nil {
+		lines := strings.Split(string(head), "\n")
+		restore := map[string]bool{"Connection": lost("Connection"), "Trailer": lost("Trailer") && len(resp.Trailer) > 0}
+		for _, line := range lines[1:] {
+			name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r"), ":")
+			if key := http.CanonicalHeaderKey(name); ok && restore[key] {
+				resp.Header[key] = append(resp.Header[key], strings.Trim(value, " \t"))
+			}
 		}
+		return
+	}
+	if len(resp.Trailer) > 0 && lost("Trailer") {
+		names := make([]string, 0, len(resp.Trailer))
+		for name := range resp.Trailer {
+			names = append(names, strings.ToLower(name)) // HTTP/2 and HTTP/3 send names in lower case
+		}
+		slices.Sort(names)
+		resp.Header["Trailer"] = []string{strings.Join(names, ", ")}
 	}
 }
 
