@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"net/http"
 	"slices"
 	"testing"
 )
@@ -20,6 +21,32 @@ func TestFieldNames(t *testing.T) {
 	} {
 		if got := fieldNames([]byte(c.head)); !slices.Equal(got, c.want) {
 			t.Errorf("fieldNames(%q) = %q, want %q", c.head, got, c.want)
+		}
+	}
+}
+
+// restoreFields puts back the fields net/http takes out of a response's header: from the head as it came
+// over HTTP/1.x (Connection only when it said close), else the announced trailer names, in lower case over
+// HTTP/2 and HTTP/3 and as net/http keeps them over HTTP/1.x (whose head the tap did not keep).
+func TestRestoreFields(t *testing.T) {
+	head := []byte("HTTP/1.1 200 OK\r\nconnection: close\r\nTrailer: grpc-status, X-T\r\nX-A: 1\r\n\r\n")
+	for _, tt := range []struct {
+		major       int
+		close       bool
+		head        []byte
+		conn, trail []string
+	}{
+		{1, true, head, []string{"close"}, []string{"grpc-status, X-T"}},
+		{1, false, head, nil, []string{"grpc-status, X-T"}},
+		{1, false, nil, nil, []string{"Grpc-Status, X-T"}},
+		{2, false, nil, nil, []string{"grpc-status, x-t"}},
+	} {
+		resp := &http.Response{ProtoMajor: tt.major, Close: tt.close, Header: http.Header{"X-A": {"1"}},
+			Trailer: http.Header{"Grpc-Status": nil, "X-T": nil}}
+		restoreFields(resp, tt.head)
+		if !slices.Equal(resp.Header["Connection"], tt.conn) || !slices.Equal(resp.Header["Trailer"], tt.trail) {
+			t.Errorf("HTTP/%d, close %v, head %v: Connection %q, Trailer %q; want %q, %q", tt.major, tt.close, tt.head != nil,
+				resp.Header["Connection"], resp.Header["Trailer"], tt.conn, tt.trail)
 		}
 	}
 }

@@ -717,7 +717,10 @@ func restoreFields(resp *http.Response, head []byte) {
 	if len(resp.Trailer) > 0 && lost("Trailer") {
 		names := make([]string, 0, len(resp.Trailer))
 		for name := range resp.Trailer {
-			names = append(names, strings.ToLower(name)) // HTTP/2 and HTTP/3 send names in lower case
+			if resp.ProtoMajor > 1 {
+				name = strings.ToLower(name) // HTTP/2 and HTTP/3 send names in lower case
+			}
+			names = append(names, name)
 		}
 		slices.Sort(names)
 		resp.Header["Trailer"] = []string{strings.Join(names, ", ")}
