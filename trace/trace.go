@@ -168,16 +168,6 @@ type connectStart struct {
 	at            time.Time
 }
 
-// HeadOrder is the final response head's field names in the order received (Record.HeadOrder).
-func (h *Hop) HeadOrder() []string {
-	if h == nil {
-		return nil
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.rec.HeadOrder
-}
-
 // Snapshot returns a copy of what has been recorded so far.
 func (h *Hop) Snapshot() Record {
 	h.mu.Lock()
