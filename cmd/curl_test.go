@@ -256,6 +256,7 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-b", "c=1", "-H", "Cookie: d=2", "REC/h6"}},
 		{args: []string{"-H", "cookie;", "-b", "c=1; e=3", "REC/h7"}},
 		{args: []string{"-b", "c=1", "-H", "Cookie:", "REC/h8"}},
+		{args: []string{"-u", "ann:pw", "-A", "a/1", "-b", "c=1", "--oauth2-bearer", "tok", "-H", "Cookie: d=2", "REC/h9"}},
 		{args: []string{"--json", `{"j":true}`, "REC/i"}},
 		// A --json piece joins what came before without a '&'; any other piece after it with one.
 		{args: []string{"-d", `{"a":`, "--json", `1}`, "--json", `,2`, "REC/i2"}},

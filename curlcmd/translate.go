@@ -484,15 +484,16 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		return nil, err
 	}
 	url, _ := next(transfers[0].URL.All())
-	flags := t.flags
+	var dropped []int // where flags curl would not apply stand in t.flags
 	if t.bearer {
 		// curl sends the token, not -u's Basic credentials: each --user and its value are left out.
-		flags = withoutPairs(flags, t.userAt)
+		dropped = append(dropped, t.userAt...)
 	}
 	if t.cookieHeader {
 		// curl adds -b's NAME=VALUE strings only where no Cookie header of the user's is (http_cookies()).
-		flags = withoutPairs(flags, t.cookieAt)
+		dropped = append(dropped, t.cookieAt...)
 	}
+	flags := withoutPairs(t.flags, dropped)
 	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
 		// --digest and --anyauth say how credentials go, and there are none: curl sends the request without
 		// any (it reads .netrc only when told), where hop would refuse the auth type without credentials.
