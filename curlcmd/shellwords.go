@@ -45,7 +45,7 @@ func ShellWords(s string) ([]string, error) {
 				inWord = false
 			}
 			i++
-		case c == '~' && !inWord:
+		case c == '~' && (!inWord || assignment(w.String(), s[:i])):
 			return nil, fmt.Errorf("%q asks the shell to expand it, which hop does not do: write the path whole", shellToken(s[i:]))
 		case c == '{' && braceExpansion(s[i:]):
 			return nil, fmt.Errorf("%q asks the shell to expand it, which hop does not do: quote it ('…') for curl's own globbing", shellToken(s[i:]))
@@ -210,12 +210,27 @@ func ansiQuoted(s string, w *strings.Builder) (int, error) {
 	return 0, errors.New("a $' quote is not closed")
 }
 
-// braceExpansion reports whether s, beginning with an unquoted {, is one the shell expands: an unquoted
-// comma or .. inside its braces, up to the matching unquoted } ({} and {x} stay as typed). Quoted and
-// escaped text inside does not end it, as in bash.
+// assignment reports whether word, the word read so far (typed as the end of line), is NAME= unquoted: bash
+// expands a ~ after it, as in a variable assignment, even in a command's arguments.
+func assignment(word, line string) bool {
+	name, ok := strings.CutSuffix(word, "=")
+	if !ok || name == "" || !strings.HasSuffix(line, word) || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c != '_' && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// braceExpansion reports whether s, beginning with an unquoted {, may be one the shell expands: an unquoted
+// comma or .. after it, then an unquoted }, in the same word ({} and {x} stay as typed). Bash's own rule
+// (which } closes which {) is finer; a line it would leave as typed may be refused here, never the reverse.
 func braceExpansion(s string) bool {
-	depth, found := 0, false
-	for i := 0; i < len(s); i++ {
+	sep := false
+	for i := 1; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '\\':
 			i++
@@ -227,15 +242,10 @@ func braceExpansion(s string) bool {
 			i += end + 1
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			return false
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-			if depth == 0 {
-				return found
-			}
-		case depth == 1 && (c == ',' || c == '.' && strings.HasPrefix(s[i:], "..")):
-			found = true
+		case c == ',' || c == '.' && strings.HasPrefix(s[i:], ".."):
+			sep = true
+		case c == '}' && sep:
+			return true
 		}
 	}
 	return false

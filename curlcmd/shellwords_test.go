@@ -44,7 +44,7 @@ func TestShellWordsAsBash(t *testing.T) {
 		`curl 'http://x/[1-3]' 'http://x/{a,b}' {} {x} a=$ $ "$" '$x' "\$y"`,
 		"  curl\t-s  url  ",
 		`curl $'\1\12\123\1234' $'\x4142' $'\u004' $'\uZ'`,
-		`curl a\ `,
+		`curl a\ `, `curl --o=~/x x~ a=b~ 'a'=~ a\=~`,
 	} {
 		want, ok := bashWords(t, s)
 		got, err := ShellWords(s)
@@ -67,7 +67,7 @@ func TestShellWordsRefuses(t *testing.T) {
 		`curl x | jq .`, `curl x; rm -rf /`, `curl x && y`, `curl x > out`, `curl x < in`, `curl (x)`, `curl x &`,
 		`curl 'x`, `curl "x`, `curl $'x`, `curl $'\cA'`, `curl $'a\x00b'`, `curl $'\0'`, `curl $'\uD800'`, `curl $'\U00110000'`,
 		`curl ^"https://example.com/^" -H ^"a: b^"`, `curl ~/x`, `curl http://x/{a,b}`, `curl {1..3}`, `curl $1`, `curl $?`,
-		`curl $"x"`, `curl last\`, "curl x \\\n", "curl $\\\nHOME",
+		`curl $"x"`, `curl -d a=~/x`, `curl A_1=~`, `curl last\`, "curl x \\\n", "curl $\\\nHOME",
 	} {
 		if got, err := ShellWords(s); err == nil {
 			t.Errorf("ShellWords(%q) = %q, took it", s, got)
@@ -81,7 +81,7 @@ func TestShellWordsRandomAsBash(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Fatal("bash is needed to check the splitting against")
 	}
-	pieces := []string{"a", "b", " ", "  ", "\t", "'", `"`, `\`, `$'`, `\n`, `\x41`, `\'`, `\"`, "é", "#", "=", "-H", "\\\n", `\\`, `\u263a`, `\0101`, "$", "{", "}", ","}
+	pieces := []string{"a", "b", " ", "  ", "\t", "'", `"`, `\`, `$'`, `\n`, `\x41`, `\'`, `\"`, "é", "#", "=", "-H", "\\\n", `\\`, `\u263a`, `\0101`, "$", "{", "}", ",", "~", "=~"}
 	r := rand.New(rand.NewPCG(1, 2))
 	checked := 0
 	for range 400 {
