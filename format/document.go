@@ -46,6 +46,9 @@ type DocResponse struct {
 	BodyEncoding  string              `json:"body_encoding"` // json, text or base64
 	BodyBytes     int64               `json:"body_bytes"`
 	BodyTruncated bool                `json:"body_truncated"` // more than the cap arrived; body holds the start
+	// Trailers are the fields sent after the body (a chunked HTTP/1.1 body's trailer, the end of an HTTP/2
+	// or HTTP/3 stream: gRPC's grpc-status); left out when none came.
+	Trailers map[string][]string `json:"trailers,omitempty"`
 }
 
 // DocHop is one request sent: a redirect hop or the final one.
@@ -221,7 +224,23 @@ func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated
 	return &DocResponse{
 		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: Reason(resp.StatusCode, resp.Status),
 		Headers: HeaderMap(resp.Header, sec), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
+		Trailers: trailers(resp.Trailer, sec),
 	}
+}
+
+// trailers are the trailer fields that came, masked as headers are; nil when none did (a name announced
+// in a Trailer field and never sent has no values).
+func trailers(t http.Header, sec Secrets) map[string][]string {
+	var out map[string][]string
+	for k, v := range sec.Header(t) {
+		if len(v) > 0 {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[k] = append([]string(nil), v...)
+		}
+	}
+	return out
 }
 
 // CertDocument is `hop cert --format json`.
