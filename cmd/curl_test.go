@@ -284,6 +284,14 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"--data-binary", "@mib.bin", "REC/q2"}},
 		{args: []string{"-H", "Expect:", "-T", "upload.txt", "REC/q3"}},
 		{args: []string{"-T", "empty.txt", "REC/q4"}},
+		// -r asks a GET or HEAD for a Range; a POST or PUT body goes with a Content-Range (curl's http_range),
+		// a -F form with neither.
+		{args: []string{"-r", "0-10", "REC/ra"}},
+		{args: []string{"-r", "0-10", "-G", "-d", "a=1", "REC/rb"}},
+		{args: []string{"-r", "0-3", "-d", "helloworld", "REC/rc"}},
+		{args: []string{"-r", "2-", "-T", "upload.txt", "REC/rd"}},
+		{args: []string{"-r", "0-3", "-F", "a=b", "REC/re"}},
+		{args: []string{"-r", "0-3", "-X", "PATCH", "--data-binary", "@data.json", "-H", "Content-Range: bytes 9-9/10", "REC/rf"}},
 		// A chunked body of a known length is announced only past 1 MiB, as any other: curl goes by its
 		// size, not by how it is framed.
 		{args: []string{"-H", "Transfer-Encoding: chunked", "-d", "helloworld", "REC/q5"}},

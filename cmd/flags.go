@@ -56,6 +56,8 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&s.PathAsIs, "path-as-is", false, "send /../ and /./ in the URL's path as typed (resolved otherwise, as curl and HTTPie do)")
 	fs.BoolVar(&s.RawQuery, "raw-query", false, "send the URL's query as typed, UTF-8 and all, as curl does (hop curl; percent-encoded otherwise, as HTTPie does)")
 	fs.MarkHidden("raw-query")
+	fs.StringVar(&s.ContentRange, "content-range", "", "send a body with Content-Range: bytes RANGE/SIZE (hop curl's -r with a POST or PUT, as curl sends it)")
+	fs.MarkHidden("content-range")
 	fs.StringVar(&s.DefaultScheme, "default-scheme", "", "the scheme of a URL typed without one: http or https (default: http for localhost and loopback, https otherwise)")
 	addSwitch(fs, "https", "xh's --https: --default-scheme https",
 		func() { s.DefaultScheme = "https" }, func() bool { return s.DefaultScheme == "https" })

@@ -237,9 +237,7 @@ var options = []curlOption{
 	same("include", 'i', false),
 	same("digest", 0, false),
 	same("dump-header", 'D', true),
-	{long: "range", short: 'r', value: true, hop: func(v string, _ *translation) []string {
-		return []string{"--header", "Range: bytes=" + v}
-	}},
+	{long: "range", short: 'r', value: true, hop: func(v string, t *translation) []string { t.byteRange = v; return nil }},
 	{long: "globoff", short: 'g', hop: func(_ string, t *translation) []string { t.globoff = true; return nil }},
 	same("path-as-is", 0, false),
 	same("request-target", 0, true),
@@ -347,6 +345,7 @@ type translation struct {
 	upload       bool
 	head         bool
 	get          bool
+	byteRange    string // -r's RANGE: a Range for a GET or HEAD, a Content-Range for a body (see hopArgs)
 
 	follow, trusted bool // -L (or --follow, --location-trusted); --location-trusted
 
@@ -534,6 +533,17 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		return nil, err
 	}
 	args = append(args, idle...)
+	if t.byteRange != "" {
+		// curl's http_range: Range for a GET or HEAD; for the body of a POST (-d and its kin) or a PUT (-T),
+		// Content-Range with the body's size; for a -F form, neither.
+		switch {
+		case t.upload || t.data && !t.form && !t.get && !t.head:
+			args = append(args, "--content-range", t.byteRange)
+		case t.form && !t.head:
+		default:
+			args = append(args, "--header", "Range: bytes="+t.byteRange)
+		}
+	}
 	if t.data || t.form || t.upload {
 		// curl announces an upload, and a body over 1 MiB or of unknown length, with Expect: 100-continue
 		// (-H 'Expect:' keeps it out); hop does so when asked.

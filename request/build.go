@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -220,6 +221,9 @@ func Build(spec Spec) (*Request, error) {
 		if n := r.Body.Length; spec.Upload != "" && n != 0 || n < 0 || n > expect100Over {
 			setDefault("Expect", "100-continue") // -H 'Expect:' keeps it out, as in curl
 		}
+	}
+	if spec.ContentRange != "" && r.Body != nil {
+		setDefault("Content-Range", "bytes "+spec.ContentRange+"/"+strconv.FormatInt(r.Body.Length, 10))
 	}
 	if spec.Referer != "" {
 		if err := ValidateHeader("Referer", spec.Referer); err != nil {

@@ -60,7 +60,10 @@ type Spec struct {
 	URLQuery   []string // curl --url-query
 	Upload     string   // curl -T FILE: the body, sent with PUT
 	Referer    string   // curl -e
-	Cookie     string   // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
+	// ContentRange is hop curl's -r RANGE for a request with a body: sent as Content-Range: bytes
+	// RANGE/SIZE, as curl sends it with a POST or PUT (its size -1 when unknown); a header typed wins.
+	ContentRange string
+	Cookie       string // curl -b NAME=VALUE: sent as given, after any Cookie header, never stored
 
 	// SessionHeaders are headers kept from elsewhere (a session's earlier runs, the request hop replay
 	// reads from a HAR file): each is sent unless the command line gives (or removes) one of the same name.
