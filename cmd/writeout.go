@@ -148,7 +148,11 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		if resp.ProtoMajor == 1 && resp.ProtoMinor > 0 {
 			v.HTTPVersion += "." + strconv.Itoa(resp.ProtoMinor) // HTTP/1.0 is "1" in curl's table
 		}
-		v.ContentType = resp.Header.Get("Content-Type")
+		for _, ct := range resp.Header.Values("Content-Type") {
+			if ct != "" {
+				v.ContentType = ct // the last that is not empty, as curl keeps it
+			}
+		}
 		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {
 			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
 		}

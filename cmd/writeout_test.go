@@ -55,6 +55,7 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		{"1xx heads", []string{"get", srv.URL + "/raw/informs"}, []string{srv.URL + "/raw/informs"}},
 		{"Connection: close", []string{"get", srv.URL + "/raw/close"}, []string{srv.URL + "/raw/close"}},
 		{"HTTP/1.0", []string{"get", srv.URL + "/raw/http10"}, []string{srv.URL + "/raw/http10"}},
+		{"two Content-Types", []string{"get", srv.URL + "/raw/two-types"}, []string{srv.URL + "/raw/two-types"}},
 		{"upload, referer, redirect", []string{"put", srv.URL + "/redirect-to?url=/put&status_code=307", "-L", "-e", "http://from/", "--data-binary", "0123456789"},
 			[]string{"-L", "-X", "PUT", "-e", "http://from/", "--data-binary", "0123456789", srv.URL + "/redirect-to?url=/put&status_code=307"}},
 	}

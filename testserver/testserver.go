@@ -44,6 +44,11 @@ func Handler() http.Handler {
 	mux.HandleFunc("/raw/informs", informs)
 	mux.HandleFunc("/raw/close", closing)
 	mux.HandleFunc("/raw/spaced", spaced)
+	mux.HandleFunc("/raw/two-types", func(w http.ResponseWriter, _ *http.Request) {
+		raw(w, func(bw *bufio.ReadWriter) { // two Content-Type fields, then an empty one: a misconfigured server's
+			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\nContent-Type:\r\nContent-Length: 3\r\n\r\n{}\n")
+		})
+	})
 	mux.HandleFunc("/raw/http10", func(w http.ResponseWriter, _ *http.Request) {
 		raw(w, func(bw *bufio.ReadWriter) {
 			bw.WriteString("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n") // an HTTP/1.0 server's
