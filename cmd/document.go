@@ -24,6 +24,9 @@ func (p *presenter) writeDocument(out *outcome, err error) {
 	if out.ex != nil {
 		if final := out.ex.Final(); final != nil {
 			d.Response = format.NewDocResponse(final, out.body.buf, out.bodyBytes, out.body.truncated, p.secrets)
+			if t := out.ex.Trailer(); t != nil {
+				d.Response.Trailers = format.HeaderMap(t, p.secrets)
+			}
 		}
 	}
 	if n := len(d.Hops); n > 0 {

@@ -190,8 +190,8 @@ func (p *presenter) showResponse(ex *exchange.Exchange, out *outcome) error {
 	p.finalHead(ex)
 	res, read, err := p.body(ex, &out.body)
 	out.bodyBytes, out.bodyRead = res.Bytes, read
-	if err == nil {
-		p.trailer(ex.Final())
+	if t := ex.Trailer(); err == nil && read && t != nil {
+		p.trailer(ex.Final().Proto, t)
 	}
 	ex.Close()
 	p.after(ex)
@@ -241,23 +241,14 @@ func (p *presenter) head(st format.Status, header http.Header) {
 	fmt.Fprintln(p.headOut)
 }
 
-// trailer writes the response's trailer fields, once its body was read to the end, where curl writes them:
-// in -D's output after the head, and in -i's after the body (when that went to stdout).
-func (p *presenter) trailer(resp *http.Response) {
-	t := http.Header{}
-	for name, values := range resp.Trailer {
-		if len(values) > 0 { // announced and never sent: nothing to write
-			t[name] = values
-		}
-	}
-	if len(t) == 0 {
-		return
-	}
+// trailer writes the response's trailer fields, t, once its body was read to the end, where curl writes
+// them: in -D's output after the head, and in -i's after the body (when that went to stdout).
+func (p *presenter) trailer(proto string, t http.Header) {
 	switch {
 	case p.o.DumpHeader == "-" && p.dumpErr == nil:
-		format.Trailer(p.s.Out, nil, resp.Proto, t, p.s.OutTTY)
+		format.Trailer(p.s.Out, nil, proto, t, p.s.OutTTY)
 	case p.dump != nil && p.dumpErr == nil:
-		if err := format.Trailer(p.dump, nil, resp.Proto, t, false); err != nil {
+		if err := format.Trailer(p.dump, nil, proto, t, false); err != nil {
 			p.dumpErr = err
 		}
 	}
@@ -265,10 +256,10 @@ func (p *presenter) trailer(resp *http.Response) {
 		return
 	}
 	if !p.headStyle.Color && !p.s.OutTTY {
-		format.Trailer(p.s.Out, nil, resp.Proto, t, false) // data, as -i's heads
+		format.Trailer(p.s.Out, nil, proto, t, false) // data, as -i's heads
 		return
 	}
-	format.Trailer(p.s.Out, &p.headStyle, resp.Proto, t, true)
+	format.Trailer(p.s.Out, &p.headStyle, proto, t, true)
 }
 
 // dumpHead writes a hop's response heads to -D's file (opened, mode 0600 as it may hold cookies, at the first

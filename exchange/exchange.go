@@ -146,6 +146,25 @@ func (e *Exchange) Final() *http.Response {
 	return nil
 }
 
+// Trailer is the final response's trailer once its body was read to its end; nil before that, or when
+// none came. Until then an HTTP/2 or HTTP/3 transport may still be writing resp.Trailer.
+func (e *Exchange) Trailer() http.Header {
+	n := len(e.Hops)
+	if n == 0 || e.Hops[n-1].Response == nil || !e.Hops[n-1].Record().BodyComplete {
+		return nil
+	}
+	var t http.Header
+	for name, values := range e.Hops[n-1].Response.Trailer {
+		if len(values) > 0 { // a name announced and never sent has none
+			if t == nil {
+				t = http.Header{}
+			}
+			t[name] = values
+		}
+	}
+	return t
+}
+
 // Close closes the final body, if any, and ends the exchange's deadline.
 func (e *Exchange) Close() {
 	if resp := e.Final(); resp != nil {

@@ -224,23 +224,7 @@ func NewDocResponse(resp *http.Response, body []byte, bodyBytes int64, truncated
 	return &DocResponse{
 		Proto: Proto(resp.Proto), Status: resp.StatusCode, Reason: Reason(resp.StatusCode, resp.Status),
 		Headers: HeaderMap(resp.Header, sec), Body: v, BodyEncoding: enc, BodyBytes: bodyBytes, BodyTruncated: truncated,
-		Trailers: trailers(resp.Trailer, sec),
 	}
-}
-
-// trailers are the trailer fields that came, masked as headers are; nil when none did (a name announced
-// in a Trailer field and never sent has no values).
-func trailers(t http.Header, sec Secrets) map[string][]string {
-	var out map[string][]string
-	for k, v := range sec.Header(t) {
-		if len(v) > 0 {
-			if out == nil {
-				out = map[string][]string{}
-			}
-			out[k] = append([]string(nil), v...)
-		}
-	}
-	return out
 }
 
 // CertDocument is `hop cert --format json`.

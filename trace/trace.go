@@ -13,6 +13,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -683,13 +684,15 @@ func fieldNames(head []byte) []string {
 	return names
 }
 
-// restoreFields puts back into a response's header the fields net/http takes out of it once it has read
-// them: Connection when it said close (resp.Close says it instead) and Trailer (resp.Trailer's keys),
-// from the head as it came over HTTP/1.x, else from the trailer names announced. -i, -D, -w, the JSON
-// document and the HAR then show the head the server sent, as curl does. net/http has used them before
-// the response is handed over, and does not read them again.
+// restoreFields puts back into an HTTP/1.x response's header the fields net/http takes out of it once it
+// has read them: Connection when it said close (resp.Close says it instead) and Trailer (resp.Trailer's
+// keys), from the head as it came, else (the tap kept no head) Trailer from the names announced. -i, -D,
+// -w, the JSON document and the HAR then show the head the server sent, as curl does. net/http has used
+// them before the response is handed over, and does not read them again. Over HTTP/2 and HTTP/3 the
+// announced names are left alone: their transports fill resp.Trailer from their own goroutines, so it
+// cannot be read until the body has ended.
 func restoreFields(resp *http.Response, head []byte) {
-	if resp.Header == nil {
+	if resp.Header == nil || resp.ProtoMajor != 1 {
 		return
 	}
 	lost := func(name string) bool { return resp.Header[name] == nil && (name != "Connection" || resp.Close) }
@@ -705,14 +708,7 @@ func restoreFields(resp *http.Response, head []byte) {
 		return
 	}
 	if len(resp.Trailer) > 0 && lost("Trailer") {
-		names := make([]string, 0, len(resp.Trailer))
-		for name := range resp.Trailer {
-			if resp.ProtoMajor > 1 {
-				name = strings.ToLower(name) // HTTP/2 and HTTP/3 send names in lower case
-			}
-			names = append(names, name)
-		}
-		slices.Sort(names)
+		names := slices.Sorted(maps.Keys(resp.Trailer))
 		resp.Header["Trailer"] = []string{strings.Join(names, ", ")}
 	}
 }
