@@ -144,16 +144,10 @@ func HeadersInOrder(w io.Writer, s Style, h http.Header, order []string) {
 // (style, -i on a terminal) a line each, coloured and masked as a head's. Names are sorted (the trailer
 // map keeps no order), in lower case over HTTP/2 and HTTP/3, whose names are sent so.
 func Trailer(w io.Writer, s *Style, proto string, t http.Header, escape bool) error {
-	var fields [][2]string
 	if s != nil {
 		t = s.Secrets.Header(t)
 	}
-	for _, f := range Fields(t, nil) {
-		if !strings.HasPrefix(proto, "HTTP/1.") {
-			f[0] = strings.ToLower(f[0])
-		}
-		fields = append(fields, f)
-	}
+	_, fields := receivedHead(Status{Proto: proto}, t) // sorted; lower case over HTTP/2 and HTTP/3
 	var b strings.Builder
 	for _, f := range fields {
 		switch {
