@@ -13,6 +13,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"net"
 	"net/http"
@@ -667,19 +668,28 @@ func (r Record) Waiting() string {
 	return ""
 }
 
-// fieldNames returns the names of the fields of an HTTP/1.x head (its status line first), in order; a line
-// folded onto the one before (obsolete, but taken) adds none.
+// headFields yields the fields of an HTTP/1.x head (its status line first), name and value, in order; a
+// line folded onto the one before (obsolete, but taken) adds none.
+func headFields(head []byte) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		lines := strings.Split(string(head), "\n")
+		for _, line := range lines[1:] {
+			line = strings.TrimSuffix(line, "\r")
+			if line == "" || line[0] == ' ' || line[0] == '\t' {
+				continue
+			}
+			if name, value, ok := strings.Cut(line, ":"); ok && name != "" && !yield(name, value) {
+				return
+			}
+		}
+	}
+}
+
+// fieldNames returns the names of the fields of an HTTP/1.x head, in order (headFields').
 func fieldNames(head []byte) []string {
 	var names []string
-	lines := strings.Split(string(head), "\n")
-	for _, line := range lines[1:] {
-		line = strings.TrimSuffix(line, "\r")
-		if line == "" || line[0] == ' ' || line[0] == '\t' {
-			continue
-		}
-		if name, _, ok := strings.Cut(line, ":"); ok && name != "" {
-			names = append(names, name)
-		}
+	for name := range headFields(head) {
+		names = append(names, name)
 	}
 	return names
 }
@@ -697,11 +707,9 @@ func restoreFields(resp *http.Response, head []byte) {
 	}
 	lost := func(name string) bool { return resp.Header[name] == nil && (name != "Connection" || resp.Close) }
 	if head != nil {
-		lines := strings.Split(string(head), "\n")
 		restore := map[string]bool{"Connection": lost("Connection"), "Trailer": lost("Trailer") && len(resp.Trailer) > 0}
-		for _, line := range lines[1:] {
-			name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r"), ":")
-			if key := http.CanonicalHeaderKey(name); ok && restore[key] {
+		for name, value := range headFields(head) {
+			if key := http.CanonicalHeaderKey(name); restore[key] {
 				resp.Header[key] = append(resp.Header[key], strings.Trim(value, " \t"))
 			}
 		}
