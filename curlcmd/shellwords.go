@@ -92,8 +92,8 @@ func ShellWords(s string) ([]string, error) {
 			}
 			inWord = true
 			i += n + 3
-		case c == '$' && i+1 < len(s) && strings.IndexByte("({\"", s[i+1]) >= 0 || c == '$' && i+1 < len(s) && isNameByte(s[i+1]):
-			return nil, fmt.Errorf("%q asks the shell to expand it, which hop does not do: run the command in the shell", shellToken(s[i:]))
+		case c == '$' && expands(s[i:], false):
+			return nil, expandError(s[i:])
 		case strings.IndexByte("`|;&<>()", c) >= 0:
 			return nil, fmt.Errorf("%q is the shell's syntax, not curl's, and hop runs no shell: run the command in the shell, with hop curl in place of curl", string(c))
 		default:
@@ -124,8 +124,8 @@ func doubleQuoted(s string, w *strings.Builder) (int, error) {
 			}
 			w.WriteByte(c)
 		case '$':
-			if i+1 < len(s) && (strings.IndexByte("({", s[i+1]) >= 0 || isNameByte(s[i+1])) {
-				return 0, fmt.Errorf("%q asks the shell to expand it, which hop does not do: run the command in the shell", shellToken(s[i:]))
+			if expands(s[i:], true) {
+				return 0, expandError(s[i:])
 			}
 			w.WriteByte(c)
 		case '`':
@@ -258,6 +258,21 @@ func hexRun(s string, most int) int {
 		n++
 	}
 	return n
+}
+
+// expands reports whether s, beginning with a $, is one the shell expands: $NAME, $1, $?, ${…}, $(…), and
+// outside double quotes (quoted false) $"…" too.
+func expands(s string, quoted bool) bool {
+	if len(s) < 2 {
+		return false
+	}
+	c := s[1]
+	return c == '(' || c == '{' || isNameByte(c) || c == '"' && !quoted
+}
+
+// expandError refuses the expansion s begins with.
+func expandError(s string) error {
+	return fmt.Errorf("%q asks the shell to expand it, which hop does not do: run the command in the shell", shellToken(s))
 }
 
 func isNameByte(c byte) bool {
