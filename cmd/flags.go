@@ -324,6 +324,8 @@ func addRedirectFlags(fs *pflag.FlagSet, e *exchange.Options) {
 	fs.Var((*countFlag)(&e.MaxRedirects), "max-redirects", "most redirects to follow with -L")
 	fs.BoolVar(&e.LocationTrusted, "location-trusted", false, "keep credentials when a redirect changes origin")
 	fs.BoolVar(&e.AllowDowngrade, "allow-downgrade", false, "follow redirects from https to http")
+	fs.BoolVar(&e.AnyRedirect, "follow-any", false, "with -L, follow any 3xx answer with a Location, as curl does (hop curl)")
+	fs.MarkHidden("follow-any")
 	// curl's --post301, --post302, --post303: hidden, as its other accepted names.
 	fs.Var(&keepPostFlag{&e.KeepPost, 301}, "post301", "keep a POST a POST, body and all, when following a 301")
 	fs.Var(&keepPostFlag{&e.KeepPost, 302}, "post302", "keep a POST a POST, body and all, when following a 302")

@@ -19,7 +19,7 @@ func TestTranslate(t *testing.T) {
 			[]string{"request", "POST", "https://api/x", "--header", "Content-Type:application/json", "--data", `{"a":1}`, "--expect100-timeout", "1", "--ignore-stdin"}},
 		// Grouped short options, values attached, curl's method rules.
 		{`-sSL -XPUT -d@body.json -Hx:y example.com`,
-			[]string{"request", "PUT", "example.com", "--silent", "--data", "@body.json", "--header", "x:y", "--follow", "--expect100-timeout", "1", "--ignore-stdin"}},
+			[]string{"request", "PUT", "example.com", "--silent", "--data", "@body.json", "--header", "x:y", "--follow", "--follow-any", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-d a=1 example.com`, []string{"request", "POST", "example.com", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-G -d a=1 example.com`, []string{"request", "GET", "example.com", "--get", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-I example.com`, []string{"request", "HEAD", "example.com", "--head", "--ignore-stdin"}},
@@ -28,7 +28,7 @@ func TestTranslate(t *testing.T) {
 		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--header", "Expect:", "--expect100-timeout", "2.5", "--ignore-stdin"}},
 		// Renamed and accepted options; standard input read only when asked.
 		{`--compressed -f --max-redirs 3 -L -m 20 --connect-timeout 3.5 --data-binary @- --url example.com`,
-			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--expect100-timeout", "1"}},
+			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--follow-any", "--expect100-timeout", "1"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
 		// --oauth2-bearer's token is what curl sends: -u's credentials are left out (a header that reads
@@ -69,7 +69,7 @@ func TestTranslate(t *testing.T) {
 		{`--keepalive --ca-native --proxy-ca-native --clobber --remove-on-error --styled-output -o f example.com`,
 			[]string{"request", "GET", "example.com", "--output", "f", "--ignore-stdin"}},
 		{`--follow --proto-default https --no-styled-output example.com`,
-			[]string{"request", "GET", "example.com", "--default-scheme", "https", "--color=never", "--follow", "--ignore-stdin"}},
+			[]string{"request", "GET", "example.com", "--default-scheme", "https", "--color=never", "--follow", "--follow-any", "--ignore-stdin"}},
 		{`--local-port 4000-4010 --dns-servers 10.0.0.53 --ciphers ECDHE-RSA-AES128-GCM-SHA256 --hsts h.txt --aws-sigv4 aws:amz example.com`,
 			[]string{"request", "GET", "example.com", "--local-port", "4000-4010", "--dns-servers", "10.0.0.53", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--hsts", "h.txt", "--aws-sigv4", "aws:amz", "--ignore-stdin"}},
 	} {
@@ -254,13 +254,13 @@ func TestTranslateNegations(t *testing.T) {
 		{`-v --no-verbose a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`--no-verbose -v a.example`, [][]string{{"request", "GET", "a.example", "--trace-verbose", "%", "--ignore-stdin"}}, nil},
 		{`--trace-ascii t.txt --no-verbose a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
-		{`-sLk --no-location --no-insecure -L a.example`, [][]string{{"request", "GET", "a.example", "--silent", "--follow", "--ignore-stdin"}}, nil},
+		{`-sLk --no-location --no-insecure -L a.example`, [][]string{{"request", "GET", "a.example", "--silent", "--follow", "--follow-any", "--ignore-stdin"}}, nil},
 		{`-G --no-get -d a=1 a.example`, [][]string{{"request", "POST", "a.example", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}}, nil},
 		{`--no-head -i --no-include --no-path-as-is a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`-I -I a.example`, [][]string{{"request", "HEAD", "a.example", "--head", "--ignore-stdin"}}, nil},
 		// One switch for following: --location-trusted is -L too, and either --no- form ends it;
 		// --no-anyauth changes nothing, as in curl.
-		{`--location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--follow", "--location-trusted", "--ignore-stdin"}}, nil},
+		{`--location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--follow", "--follow-any", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --location-trusted --no-location a.example`, [][]string{{"request", "GET", "a.example", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --no-location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`--anyauth --no-anyauth -u u:p a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--user", "u:p", "--ignore-stdin"}}, nil},
@@ -281,7 +281,7 @@ func TestTranslateNegations(t *testing.T) {
 		{`--no-netrc --no-compressed --no-fail a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},
 		// Global: --no-silent in the second part turns -s off for both; -L belongs to its part.
 		{`-s -L a.example --next --no-silent --no-location b.example`, [][]string{
-			{"request", "GET", "a.example", "--follow", "--ignore-stdin"},
+			{"request", "GET", "a.example", "--follow", "--follow-any", "--ignore-stdin"},
 			{"request", "GET", "b.example", "--ignore-stdin"}}, []bool{false, false}},
 		// -O and --no-remote-name each take the next URL's output, as curl's list of them does; with none
 		// left, --no-remote-name takes none.
@@ -413,8 +413,8 @@ func TestConfig(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{`-K c`, []string{"request", "GET", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--ignore-stdin"}},
-		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--ignore-stdin"}},
+		{`-K c`, []string{"request", "GET", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--follow-any", "--ignore-stdin"}},
+		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--follow-any", "--ignore-stdin"}},
 		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
 	} {
 		plan, err := Translate(strings.Fields(tt.in), read)

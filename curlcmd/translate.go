@@ -505,7 +505,7 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		args = append(args, "--raw-query") // as curl sends it, UTF-8 and all
 	}
 	if t.follow {
-		args = append(args, "--follow")
+		args = append(args, "--follow", "--follow-any") // any 3xx with a Location, as curl follows
 	}
 	if t.trusted {
 		args = append(args, "--location-trusted")

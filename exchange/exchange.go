@@ -24,7 +24,11 @@ import (
 
 // Options are how an exchange proceeds; cmd binds its flags to them.
 type Options struct {
-	Follow          bool // follow redirects
+	Follow bool // follow redirects
+	// AnyRedirect is curl's -L rule: any 3xx answer with a Location is followed (300, 304, 305, 399 too,
+	// their method and body kept, as after a 307). Without it only 301, 302, 303, 307 and 308 are, as
+	// browsers and HTTPie follow.
+	AnyRedirect     bool
 	MaxRedirects    int
 	LocationTrusted bool // keep credentials when a redirect changes origin
 	AllowDowngrade  bool // follow https → http

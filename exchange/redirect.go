@@ -15,7 +15,7 @@ import (
 // is refused. sent is the number of hops sent so far. It turns cur into the next request's method and body.
 func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (next *url.URL, upgraded bool, err error) {
 	loc := resp.Header.Get("Location")
-	if !c.Options.Follow || !isRedirect(resp.StatusCode) || loc == "" {
+	if !c.Options.Follow || !isRedirect(resp.StatusCode) && !(c.Options.AnyRedirect && resp.StatusCode/100 == 3) || loc == "" {
 		return nil, false, nil
 	}
 	from := cur.URL.Redacted()
