@@ -358,7 +358,7 @@ type translation struct {
 	globoff            bool     // -g
 	noUserInURL        bool     // --disallow-username-in-url
 	part               int      // which part this is, from 0
-	uploads            int      // -T given
+	uploadAt           []int    // where each -T's --upload-file stands in flags: the first is for the URL
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
 }
 
@@ -491,6 +491,11 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	if t.cookieHeader {
 		// curl adds -b's NAME=VALUE strings only where no Cookie header of the user's is (http_cookies()).
 		dropped = append(dropped, t.cookieAt...)
+	}
+	if len(t.uploadAt) > 1 {
+		// curl uploads the nth -T's file to the nth URL; with one URL the others are not used.
+		dropped = append(dropped, t.uploadAt[1:]...)
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("more -T than URLs (%d for 1): the extra ones are not used, as in curl", len(t.uploadAt)))
 	}
 	flags := withoutPairs(t.flags, dropped)
 	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
@@ -656,7 +661,7 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 			why     string
 		}{
 			{t.stdin, "reads standard input (@-, -T -), which can be read only once: put it in a file"},
-			{t.uploads > 0, "has -T: hop curl uploads to one URL"},
+			{len(t.uploadAt) > 0, "has -T: hop curl uploads to one URL"},
 			{t.dumpFile, "has -D FILE, which would keep only the last URL's heads: -D - writes each on stdout"},
 			{t.etagSave, "has --etag-save, which would keep only the last URL's ETag"},
 		} {
@@ -962,7 +967,6 @@ func (t *translation) apply(opt *curlOption, v string) {
 		t.data, t.form = true, true
 	case "upload-file":
 		t.upload = true
-		t.uploads++
 	case "dump-header":
 		t.dumpFile = t.dumpFile || v != "-"
 	case "etag-save":
@@ -989,6 +993,9 @@ func (t *translation) apply(opt *curlOption, v string) {
 		t.stderr = flags
 	case opt.long == "user":
 		t.userAt = append(t.userAt, len(t.flags))
+		t.flags = append(t.flags, flags...)
+	case opt.long == "upload-file":
+		t.uploadAt = append(t.uploadAt, len(t.flags))
 		t.flags = append(t.flags, flags...)
 	case opt.long == "cookie" && strings.Contains(v, "="):
 		t.cookieAt = append(t.cookieAt, len(t.flags))
