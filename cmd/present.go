@@ -265,28 +265,7 @@ func (p *presenter) trailer(proto string, t http.Header) {
 // dumpHead writes a hop's response heads to -D's file (opened, mode 0600 as it may hold cookies, at the first
 // head, as curl opens it), or to stdout for -D -, escaped there only when stdout is a terminal.
 func (p *presenter) dumpHead(h exchange.Hop) {
-	// The 1xx heads first, as curl writes them as they come, a failed hop's too: over HTTP/1.x with their
-	// protocol, reason and order as received; over HTTP/2 and HTTP/3 only with a final head to name the
-	// protocol.
-	type dumped struct {
-		st     format.Status
-		header http.Header
-	}
-	var heads []dumped
-	resp := h.Response
-	for _, in := range h.Record().Informs {
-		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order, Raw: in.Raw}
-		if resp != nil {
-			st.Proto = cmp.Or(st.Proto, resp.Proto)
-		}
-		if st.Proto != "" {
-			heads = append(heads, dumped{st, in.Header})
-		}
-	}
-	if resp != nil {
-		rec := h.Record()
-		heads = append(heads, dumped{format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: rec.HeadOrder, Raw: rec.Head}, trace.ReceivedHeader(resp)})
-	}
+	heads := dumpedHeads(h)
 	if p.dumpErr != nil || len(heads) == 0 {
 		return
 	}
@@ -305,6 +284,34 @@ func (p *presenter) dumpHead(h exchange.Hop) {
 			return
 		}
 	}
+}
+
+// dumped is a response head as -D writes it.
+type dumped struct {
+	st     format.Status
+	header http.Header
+}
+
+// dumpedHeads are a hop's response heads as -D writes them. The 1xx heads come first, as curl writes them
+// as they come, a failed hop's too: over HTTP/1.x with their protocol, reason and order as received; over
+// HTTP/2 and HTTP/3 only with a final head to name the protocol.
+func dumpedHeads(h exchange.Hop) []dumped {
+	var heads []dumped
+	resp := h.Response
+	for _, in := range h.Record().Informs {
+		st := format.Status{Proto: in.Proto, Code: in.Code, Status: in.Status, Order: in.Order, Raw: in.Raw}
+		if resp != nil {
+			st.Proto = cmp.Or(st.Proto, resp.Proto)
+		}
+		if st.Proto != "" {
+			heads = append(heads, dumped{st, in.Header})
+		}
+	}
+	if resp != nil {
+		rec := h.Record()
+		heads = append(heads, dumped{format.Status{Proto: resp.Proto, Code: resp.StatusCode, Status: resp.Status, Order: rec.HeadOrder, Raw: rec.Head}, trace.ReceivedHeader(resp)})
+	}
+	return heads
 }
 
 // closeDump closes -D's file and says whether it could be written.
