@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/tlsinfo"
 	"github.com/hop-cli/hop/trace"
@@ -168,11 +169,10 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		if !r.Events.WroteRequest.IsZero() {
 			v.SizeRequest += requestSize(h.Request)
 		}
-		switch {
-		case r.HeadSize > 0:
+		if r.HeadSize > 0 {
 			v.SizeHeader += r.HeadSize // the heads as they came, 1xx ones included
-		case h.Response != nil:
-			v.SizeHeader += headerSize(h.Response)
+		} else {
+			v.SizeHeader += headsSize(h) // HTTP/2 and HTTP/3, which send no lines
 		}
 		if !r.Events.GotConn.IsZero() && !r.Reused {
 			v.NumConnects++
@@ -241,20 +241,23 @@ func splitAddr(addr string) (string, int) {
 	return host, n
 }
 
-// headerSize is the size of a response head as an HTTP/1.1 server sends it: status line, headers, blank
-// line (for HTTP/2 and HTTP/3, whose heads came as no lines). net/http keeps Transfer-Encoding apart from
-// the headers; it is counted back in.
-func headerSize(resp *http.Response) int64 {
-	n := len(resp.Proto) + 1 + len(resp.Status) + 2
-	for k, vs := range resp.Header {
-		for _, v := range vs {
-			n += len(k) + 2 + len(v) + 2
-		}
+// headsSize is the bytes of a hop's response heads, 1xx ones included, as -D writes them: what curl counts
+// in size_header where no lines travelled ("HTTP/2 200 " and a "name: value" line a field, over HTTP/2
+// and HTTP/3).
+func headsSize(h exchange.Hop) int64 {
+	var n countWriter
+	for _, d := range dumpedHeads(h) {
+		format.DumpHead(&n, d.st, d.header, false)
 	}
-	if len(resp.TransferEncoding) > 0 {
-		n += len("Transfer-Encoding: ") + len(strings.Join(resp.TransferEncoding, ", ")) + 2
-	}
-	return int64(n + 2)
+	return int64(n)
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
 }
 
 // requestSize is the size of a request as net/http writes it on HTTP/1.1: request line, Host, User-Agent,

@@ -145,3 +145,24 @@ func TestWriteOutCurl8Times(t *testing.T) {
 		t.Errorf("refused: time_posttransfer %q", out)
 	}
 }
+
+// Over HTTP/2 curl counts in size_header the heads as its -D writes them ("HTTP/2 200 ", a lowercase
+// "name: value" line each, a blank line), a 103's too: so does hop, whose -D writes the same bytes.
+func TestWriteOutHTTP2HeadsAgreeWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := testserver.Start(testserver.Config{TLS: true})
+	defer srv.Close()
+	same := []string{"-H", "User-Agent: curl/7.88.1", "-H", "Accept: */*", "-H", "Accept-Encoding:"}
+	tmpl := "%{http_version} %{size_header} %{num_headers} %{http_code}"
+	for _, path := range []string{"/get", "/misbehave/early-hints", "/redirect/2"} {
+		args := append([]string{"-k", "-s", "-L", "-o", "/dev/null", "-w", tmpl, srv.URL + path}, same...)
+		hopOut, _ := exec.Command(hopBinary(t), append([]string{"curl"}, args...)...).Output()
+		curlOut, _ := exec.Command(curl, args...).Output()
+		if !strings.HasPrefix(string(curlOut), "2 ") || string(hopOut) != string(curlOut) {
+			t.Errorf("%s over HTTP/2: hop wrote %q, curl %q (%s)", path, hopOut, curlOut, tmpl)
+		}
+	}
+}
