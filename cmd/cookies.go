@@ -82,8 +82,15 @@ func (c CookieOptions) files() []string {
 	return names
 }
 
-// jar loads the cookie jar the flags ask for, or an empty one: there is always a jar, so that cookies set
-// during a -L redirect chain are sent on the next hop to the same site, as browsers and HTTPie do. A missing
+// engine reports whether curl's cookie engine runs: with -c, or a -b naming a file (any value without '=',
+// an empty one too), and not with -b NAME=VALUE alone.
+func (c CookieOptions) engine() bool {
+	return c.Write != "" || slices.ContainsFunc(c.Read, func(v string) bool { return !strings.Contains(v, "=") })
+}
+
+// jar loads the cookie jar the flags ask for, or an empty one: hop's own commands always have a jar, so that
+// cookies set during a -L redirect chain are sent on the next hop to the same site, as browsers and HTTPie
+// do (hop curl only with curl's cookie engine on: engine). A missing
 // -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
 // is, and it is left as it is.
 //

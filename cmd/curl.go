@@ -187,7 +187,8 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 		c.parts[i] = func() error { return nil }
-		if engine := o.Cookies; engine.Write != "" || len(engine.files()) > 0 {
+		o.noJar = !o.Cookies.engine() // without curl's cookie engine no cookie carries over, not even in a redirect chain
+		if engine := o.Cookies; !o.noJar {
 			if jar == nil {
 				jar = session.NewJar()
 			}

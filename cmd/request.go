@@ -42,6 +42,9 @@ type RequestOptions struct {
 
 	checks *check.Checks // parsed from Checks by check()
 	jar    *session.Jar  // the cookie jar, loaded before sending (with -b's cookies, or the session's)
+	// noJar is hop curl's part without curl's cookie engine (no -b FILE, no -c): no jar at all, so no cookie
+	// carries over, not even within a redirect chain.
+	noJar bool
 	// transport is the one the exchange went through, kept for what it writes afterwards (--alt-svc's cache).
 	transport *transport.Transport
 	session   *session.Session // --session's, opened while the request is built; nil without
@@ -234,6 +237,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if c.curl != nil {
 				o.curlAuth = true
+				o.noJar = !o.Cookies.engine() // curl's cookie engine off: no cookie carries over
 				for _, w := range c.curl.Warnings {
 					if !o.Output.hushed() { // curl -s silences curl's warnings too
 						format.Warning(s.Err, s.ErrStyle(), w)

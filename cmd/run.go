@@ -44,7 +44,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) 
 		}
 		return err
 	}
-	if o.jar == nil { // hop curl's several URLs share one
+	if o.jar == nil && !o.noJar { // hop curl's several URLs share one
 		var into *session.Jar
 		if o.session != nil {
 			into = o.session.Jar
