@@ -151,7 +151,7 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	if !o.Download && !o.Continue && !p.mayResume {
 		return nil
 	}
-	if _, typed := req.Given["Accept-Encoding"]; !typed {
+	if !req.Typed("Accept-Encoding") {
 		req.Header.Set("Accept-Encoding", "identity") // the body as stored, so that a partial file can be resumed
 	}
 	if !o.Continue {

@@ -141,7 +141,7 @@ func printCurl(s *Streams, p *presenter, o *RequestOptions, req *request.Request
 		}
 		co.Cookie = strings.Join(parts, "; ") // a session's cookies
 	}
-	if _, typed := req.Given["Accept-Encoding"]; !typed && (o.Output.Download || o.Output.Continue) {
+	if !req.Typed("Accept-Encoding") && (o.Output.Download || o.Output.Continue) {
 		req.Header.Set("Accept-Encoding", "identity") // what prepareDownload sends: the body as stored
 	}
 	if b := req.Body; b != nil && b.Deflated {

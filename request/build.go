@@ -216,6 +216,12 @@ func Build(spec Spec) (*Request, error) {
 	setDefault("Content-Type", body.contentType)
 	setDefault("Accept", cmpOr(body.accept, "*/*"))
 	setDefault("Accept-Encoding", decompress.AcceptEncoding)
+	for name, gone := range removed {
+		if gone {
+			r.Removed = append(r.Removed, name)
+		}
+	}
+	slices.Sort(r.Removed)
 	if spec.Expect100 && r.Body != nil {
 		// A chunked body of a known length is judged by that length, as curl does.
 		if n := r.Body.Length; spec.Upload != "" && n != 0 || n < 0 || n > expect100Over {

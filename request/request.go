@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -111,11 +112,20 @@ type Request struct {
 	Body   *Body  // nil when there is none
 	// Given are the headers typed on the command line (items and -H), as sent, for a session to keep.
 	Given http.Header
+	// Removed are the headers typed away ("Name:" items, -H 'Name:'), canonical names, sorted.
+	Removed []string
 	// Chunked sends Body with Transfer-Encoding: chunked, whatever its length (Spec.Chunked).
 	Chunked bool
 	// Target is sent in the request line instead of the URL's path and query (Spec.RequestTarget); a
 	// redirect drops it.
 	Target string
+}
+
+// Typed reports whether the user typed header name (canonical): a value, or its removal ("Name:"). A
+// default hop would add in its place (a download's Accept-Encoding: identity) then stays out.
+func (r *Request) Typed(name string) bool {
+	_, given := r.Given[name]
+	return given || slices.Contains(r.Removed, name)
 }
 
 // BodyKind says where a request body comes from.
