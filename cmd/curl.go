@@ -208,6 +208,9 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 		hsts[o.HSTS] = o.hsts
+		// curl waits a second for a 100 Continue in every transfer; hop curl sets the wait where there is
+		// data, and a part without it must not need a transport (and connections) of its own for that.
+		o.Transport.Expect100Timeout = cmp.Or(o.Transport.Expect100Timeout, time.Second)
 		for _, earlier := range parts[:i] {
 			if sameTransport(earlier.Transport, o.Transport) {
 				o.transport = earlier.transport
