@@ -267,9 +267,13 @@ func (o *OutputOptions) timeCondition(r *request.Request) (note string, err erro
 const maxETagFile = 64 << 10
 
 // etagCondition adds If-None-Match with the ETag --etag-compare's file holds (its first line), unless one was
-// typed. A file that is not there yet, or empty, is no condition: the first run fetches.
+// typed. A file that is not there yet, beside an --etag-save (the idiom's first run), or empty, is no
+// condition: the first run fetches. Without --etag-save a missing file is an error, as in curl.
 func (o *OutputOptions) etagCondition(r *request.Request) error {
 	if _, err := os.Stat(o.ETagCompare); errors.Is(err, os.ErrNotExist) {
+		if o.ETagSave == "" {
+			return usageErrorf("--etag-compare %s: no such file (for a first run, also give --etag-save)", o.ETagCompare)
+		}
 		return nil
 	}
 	data, err := argfile.Read(o.ETagCompare, maxETagFile)
