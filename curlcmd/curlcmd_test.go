@@ -324,6 +324,9 @@ func TestTranslateNegations(t *testing.T) {
 		"-d x --no-head a.example":   "--no-head asks for GET",
 		"-F a=b --no-head a.example": "--no-head asks for GET",
 		"-T f --no-head a.example":   "--no-head asks for GET",
+		// -J's name comes with the answer, -C - resumes a file known before the request: curl refuses both.
+		"-C - -J -O a.example/f":                      "-C - with -J: curl refuses the two together (exit 2)",
+		"-O -J a.example/f -: -C - -J -O b.example/g": "-C - with -J",
 	} {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Translate(%s) error %v; want %q", in, err, want)

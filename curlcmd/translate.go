@@ -228,8 +228,9 @@ var options = []curlOption{
 	same("remote-time", 'R', false),
 	same("etag-compare", 0, true),
 	same("etag-save", 0, true),
-	{long: "continue-at", short: 'C', value: true, hop: func(v string, _ *translation) []string {
+	{long: "continue-at", short: 'C', value: true, hop: func(v string, t *translation) []string {
 		if v == "-" {
+			t.resume = true
 			return []string{"--continue"}
 		}
 		return []string{"--continue-at=" + v} // refused by hop with its reason: it resumes from the file's size
@@ -355,6 +356,7 @@ type translation struct {
 	outputs            []output // -o and -O in the order typed: the nth for the nth URL
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
 	headerName         bool     // -J: -O names the file from Content-Disposition
+	resume             bool     // -C -: resume the file there
 	globoff            bool     // -g
 	noUserInURL        bool     // --disallow-username-in-url
 	part               int      // which part this is, from 0
@@ -461,6 +463,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		// curl sets its request method as it reads the options, and --no-head sets GET: beside -I's HEAD, or
 		// the POST or PUT of a body, that is two methods, which it refuses ("is badly used here", exit 2).
 		return nil, errors.New("--no-head asks for GET, and -I, a body (-d, -F) or -T for another method: curl refuses two (exit 2)")
+	}
+	if t.resume && t.headerName {
+		// The name -J takes comes with the answer, and -C - resumes a file known before the request.
+		return nil, errors.New("-C - with -J: curl refuses the two together (exit 2), as -J's name comes with the answer; without -J, -C - resumes the file the URL names")
 	}
 	method := t.method
 	switch {
