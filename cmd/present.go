@@ -405,8 +405,19 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		head = p.badRequest
 	}
 	// A HEAD has no body; with -o its file is still made, empty, below.
-	if (!p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()) || resp.Request.Method == http.MethodHead && !p.o.downloading() {
+	if resp.Request.Method == http.MethodHead && !p.o.downloading() {
 		io.Copy(head, io.LimitReader(resp.Body, 1<<20))
+		return format.BodyResult{}, false, nil
+	}
+	// A body nothing shows or keeps (-q, -p without b) is read to its end all the same, as HTTPie's --quiet
+	// and curl -o /dev/null read it: a body that breaks is a failure, and -w counts every byte. Only parts
+	// picked without it (-p h, HTTPie's --headers) leave it unread, as HTTPie does, so that a slow or endless
+	// body does not hold the head back; -w and the waterfall (-p t) measure it, and read it.
+	hidden := !p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()
+	if hidden && p.o.Print != "" && !p.waterfall && p.o.WriteOut == "" {
+		if p.badRequest != nil {
+			io.Copy(head, io.LimitReader(resp.Body, int64(p.badRequest.max)))
+		}
 		return format.BodyResult{}, false, nil
 	}
 	if err := ex.TooLarge(); err != nil {
@@ -450,6 +461,8 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		p.note(fmt.Sprintf("the body is %s-encoded, which hop cannot decode; written as received", undecodable))
 	}
 	switch {
+	case hidden:
+		w, terminal = io.Discard, false
 	case file == nil && (p.document || !p.respBody):
 		// Only the document, the HAR or a check wants the body, and they keep the first 64 MiB: stop reading there,
 		// so a decompression bomb costs no more than that.
