@@ -82,7 +82,7 @@ func runHostile(t *testing.T, hop string, args, flags []string, documented []int
 	if len(errLines) > 1 || len(errLines) == 0 && !slices.Contains([]int{0, 4, 5, 10}, code) {
 		t.Errorf("hop %q: exit %d with %d error lines: %q", args, code, len(errLines), trimmed(stderr.Bytes()))
 	}
-	if raw := regexp.MustCompile(`(?m)^hop: error: .*\b(net/http: |http2: |http3: |tls: |read tcp |write tcp |dial tcp ).*`).FindString(errText); raw != "" {
+	if raw := regexp.MustCompile(`(?m)^hop: error: .*\b(net/http: |http2: |http3: |tls: |read tcp |write tcp |dial tcp |quic: |qpack|peer sent an unexpected frame|received after trailers|\*http3\.).*`).FindString(errText); raw != "" {
 		t.Errorf("hop %q: a library's words, not hop's: %q", args, raw)
 	}
 	if i := strings.IndexAny(errText, "\x1b\x07\x00"); i >= 0 {

@@ -480,6 +480,73 @@ func TestHostileHTTP3Server(t *testing.T) {
 	}
 }
 
+// TestHTTP3FramingInWords: an answer that breaks HTTP/3's framing below quic-go's http3 layer is told in
+// hop's words, as HTTP/2's are (quic-go's were "http3: expected first frame to be a HEADERS frame", "peer
+// sent an unexpected frame: *http3.settingsFrame", "strconv.Atoi: parsing ..."); a stream that ends before
+// any frame is an empty reply.
+func TestHTTP3FramingInWords(t *testing.T) {
+	cert, root := loopbackCert(t)
+	srv, err := testserver.ServeH3Frames(&tls.Config{Certificates: []tls.Certificate{cert}}, func(a *testserver.H3Answer) bool {
+		switch a.Path {
+		case "/data-first":
+			a.Data([]byte("hi"))
+		case "/reserved":
+			a.Frame(0x06, []byte{0}) // HTTP/2's PING
+		case "/cut-frame":
+			a.Frame(0x21, []byte("unknown frames are skipped"))
+			a.Stream.Write([]byte{0x21, 0x40, 0xff, 'x'}) // one that promises 255 bytes, and the stream ends
+		case "/settings-in-body":
+			a.Headers(":status", "200")
+			a.Data([]byte("hi"))
+			a.Frame(0x04, nil)
+		case "/pseudo-trailer":
+			a.Headers(":status", "200")
+			a.Data([]byte("hi"))
+			a.Headers(":status", "200")
+		case "/second-trailer":
+			a.Headers(":status", "200")
+			a.Headers("x-t", "1")
+			a.Headers("x-t", "2")
+		case "/qpack":
+			a.Frame(0x01, []byte("\x00\x00\xff"))
+		case "/status":
+			a.Headers(":status", "abc")
+		case "/unnamed-code":
+			a.Stream.CancelWrite(0x999)
+		case "/nothing":
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	const malformed = "127.0.0.1 sent a malformed response, refused: HTTP/3 "
+	const body = "the response body ended early or is malformed: 127.0.0.1 broke HTTP/3 ("
+	for _, c := range []struct {
+		path string
+		code int
+		line string // the last line on stderr, after "hop: error: "
+	}{
+		{"/data-first", 1, malformed + "the answer began with another frame than its head (HEADERS)"},
+		{"/reserved", 1, malformed + "a frame of type 0x6, one of HTTP/2's (PING), which HTTP/3 reserves"},
+		{"/cut-frame", 52, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)"},
+		{"/settings-in-body", 18, body + "a SETTINGS frame in the answer, where HTTP/3 allows none)"},
+		{"/pseudo-trailer", 18, body + "a pseudo field (:status) in its trailer)"},
+		{"/second-trailer", 18, body + "a second trailer)"},
+		{"/qpack", 1, malformed + "a head whose QPACK field block does not decode (unexpected EOF)"},
+		{"/status", 1, malformed + `a :status of "abc", not a number of three digits`},
+		{"/unnamed-code", 1, "127.0.0.1 reset the stream without answering (HTTP/3 error code 0x999)"},
+		{"/nothing", 52, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)"},
+	} {
+		r := runHopAt(t, false, "get", srv.URL+c.path, "--http3", "--cacert", root, "-o", os.DevNull)
+		stderr := strings.TrimSuffix(string(r.stderr), "\n")
+		if last := stderr[strings.LastIndexByte(stderr, '\n')+1:]; r.code != c.code || last != "hop: error: "+c.line {
+			t.Errorf("%s: exit %d, last line %q; want %d, %q", c.path, r.code, last, c.code, "hop: error: "+c.line)
+		}
+	}
+}
+
 // TestUnreadUpload: a server that takes the connection and never reads the request ends an upload after the
 // idle limit, exit 28, and the line says the request was still being sent. net/http reports a request whose
 // write failed as written, so hop said it was waiting for the first byte; and about half the time the

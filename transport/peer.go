@@ -38,6 +38,9 @@ func inWords(err error, host string) error {
 			return &RefusedError{Host: host, Times: 1, QUIC: true}
 		}
 		code := "HTTP/3 " + h3.ErrorCode.String()
+		if _, hex, ok := strings.Cut(code, "unknown error code: "); ok {
+			code = "HTTP/3 error code " + hex // one HTTP/3 does not name
+		}
 		if h3.ErrorMessage != "" {
 			code += ": " + h3.ErrorMessage
 		}
@@ -46,6 +49,9 @@ func inWords(err error, host string) error {
 			did = "closed the connection"
 		}
 		return &PeerError{Host: host, Did: did, Code: code, err: err}
+	}
+	if what := h3Words(err); what != "" {
+		return &brokeH3Error{host: host, what: what, err: err}
 	}
 	msg := err.Error() // net/http's HTTP/2 errors and quic-go's are not exported: matched on their wording
 	switch msg {

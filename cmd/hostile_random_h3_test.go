@@ -1,0 +1,135 @@
+package cmd_test
+
+import (
+	"bytes"
+	"crypto/tls"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quic-go/quic-go"
+
+	"github.com/hop-cli/hop/testserver"
+)
+
+// TestRandomHostileHTTP3: the same promises against an HTTP/3 server (--http3) that answers each
+// request with frames chosen at random below quic-go's http3: heads with odd statuses, fields and lengths,
+// bodies cut or longer than said, frames before the head, frames HTTP/3 forbids on a request stream
+// (SETTINGS, GOAWAY, HTTP/2's), frames of no known type, broken QPACK, a frame cut short, trailers,
+// resets, a connection closed with a control character in its reason, or left stalled.
+func TestRandomHostileHTTP3(t *testing.T) {
+	cert, root := loopbackCert(t)
+	var mu sync.Mutex
+	attempts := map[uint64]uint64{}
+	srv, err := testserver.ServeH3Frames(&tls.Config{Certificates: []tls.Certificate{cert}}, func(a *testserver.H3Answer) bool {
+		var seed uint64
+		fmt.Sscanf(a.Path, "/r/%d/", &seed)
+		mu.Lock()
+		attempt := attempts[seed]
+		attempts[seed]++
+		mu.Unlock()
+		return hostileH3Frames(a, seed, attempt)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close) // after the parallel cases
+	hop := hopBinary(t)
+	upload := filepath.Join(t.TempDir(), "upload.bin")
+	if err := os.WriteFile(upload, bytes.Repeat([]byte("upload "), 150_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
+	for seed := uint64(1); seed <= hostileSeeds/3; seed++ {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(seed, 0))
+			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
+			method, body := "get", []string(nil)
+			switch r.IntN(4) {
+			case 0:
+				method, body = "post", []string{"@" + upload}
+			case 1:
+				method = "head"
+			}
+			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv.URL, seed)}, body,
+				[]string{"--http3", "--timeout", "1s", "--cacert", root}, flags)
+			runHostile(t, hop, args, flags, documented)
+			mu.Lock()
+			reached := attempts[seed]
+			mu.Unlock()
+			refused := method == "post" && slices.Contains(flags, "-I") // HEAD with a body: a usage error
+			if reached == 0 && !refused && !slices.Contains(flags, "--offline") && !slices.Contains(flags, "--curl") {
+				t.Errorf("hop %q sent nothing to the server", args)
+			}
+		})
+	}
+}
+
+// hostileH3Frames answers a request with frames chosen by seed and attempt; false closes the connection.
+func hostileH3Frames(a *testserver.H3Answer, seed, attempt uint64) bool {
+	r := rand.New(rand.NewPCG(seed, attempt+1))
+	body := bytes.Repeat([]byte("hop h3 "), pickFrom(r, 1, 100, 20000))
+	declared := pickFrom(r, len(body), len(body), -1, len(body)+10, max(0, len(body)-3))
+	for range 1 + r.IntN(4) {
+		switch r.IntN(16) {
+		case 0, 1, 2, 3:
+			fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
+			if declared >= 0 {
+				fields = append(fields, "content-length", strconv.Itoa(declared))
+			}
+			fields = append(fields, "content-type", pickFrom(r, "application/json", "text/plain", "application/octet-stream"))
+			switch r.IntN(8) {
+			case 0:
+				fields = append(fields, "X-Upper", "1")
+			case 1:
+				fields = append(fields, "content-length", "7")
+			case 2:
+				fields = append(fields, "location", pickFrom(r, "/r/"+strconv.FormatUint(seed, 10)+"/again", "http://[::1", "ftp://x"))
+			case 3:
+				fields = append(fields, "content-encoding", pickFrom(r, "gzip", "br", "zstd", "bogus"))
+			case 4:
+				fields = append(fields, ":path", "/pseudo-in-a-response")
+			case 5:
+				fields = append(fields, "connection", "close")
+			case 6:
+				fields = append(fields, "x-escape", "\x1b[31mred")
+			}
+			a.Headers(fields...)
+		case 4, 5, 6, 7:
+			a.Data(body[:pickFrom(r, len(body), len(body)/2, 1)])
+		case 8:
+			a.Stream.CancelWrite(quic.StreamErrorCode(pickFrom(r, 0x100, 0x101, 0x102, 0x10c, 0x10b, 0x200, 7)))
+			return true
+		case 9:
+			a.Conn.CloseWithError(quic.ApplicationErrorCode(pickFrom(r, 0x100, 0x101, 0x107, 0x10e, 0x999)), "bye \x1b[31m")
+			return true
+		case 10:
+			// frames HTTP/3 forbids on a request stream: SETTINGS, GOAWAY, MAX_PUSH_ID, HTTP/2's PRIORITY and PING
+			a.Frame(uint64(pickFrom(r, 0x04, 0x07, 0x0d, 0x02, 0x06, 0x05)), []byte{0x00})
+		case 11:
+			a.Frame(uint64(pickFrom(r, 0x21, 0x40, 0x1f*7+0x21)), []byte("unknown")) // reserved and unknown types: ignored
+		case 12:
+			a.Frame(0x01, []byte(pickFrom(r, "\xff\xff\xff", "\x00\x00\xff", "", "\x00\x00\x51\x00"))) // QPACK that does not decode
+		case 13:
+			a.Stream.Write([]byte{0x00, 0x40, 0xff, 'x'}) // a DATA frame promising 255 bytes, cut short
+		case 14:
+			a.Headers("x-trailer", "t", pickFrom(r, "x-ok", ":status"), "1") // trailers, perhaps with a pseudo field
+		case 15:
+			a.Headers(":status", "200", "x-big", string(bytes.Repeat([]byte("b"), pickFrom(r, 1000, 70_000))))
+		}
+	}
+	switch r.IntN(5) {
+	case 0:
+		return false // close
+	case 1:
+		time.Sleep(1500 * time.Millisecond) // past --timeout
+	}
+	return true
+}

@@ -1,0 +1,88 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// brokeH3Error is an HTTP/3 answer that breaks the protocol's framing: a frame where HTTP/3 allows none of
+// its kind, a frame or a head cut short, a pseudo field in a trailer. quic-go reports these untyped, in its
+// own syntax ("http3: expected first frame to be a HEADERS frame", "peer sent an unexpected frame:
+// *http3.settingsFrame"); transport says them anew. Before the head it is a malformed response (exchange
+// reads Malformed); in the body, what the server broke.
+type brokeH3Error struct {
+	host, what string
+	err        error
+}
+
+func (e *brokeH3Error) Error() string     { return e.host + " broke HTTP/3 (" + e.what + ")" }
+func (e *brokeH3Error) Malformed() string { return "HTTP/3 " + e.what }
+func (e *brokeH3Error) Unwrap() error     { return e.err }
+
+// h3Words is quic-go's error for an answer that breaks HTTP/3's framing, in words, or "" for another error.
+func h3Words(err error) string {
+	msg := err.Error()
+	switch {
+	case msg == "http3: expected first frame to be a HEADERS frame":
+		return "the answer began with another frame than its head (HEADERS)"
+	case msg == "DATA frame received after trailers":
+		return "body data after its trailer"
+	case msg == "additional HEADERS frame received after trailers":
+		return "a second trailer"
+	}
+	if name, ok := strings.CutPrefix(msg, "http3: received pseudo header in trailer: "); ok {
+		return "a pseudo field (" + name + ") in its trailer"
+	}
+	if typ, ok := strings.CutPrefix(msg, "peer sent an unexpected frame: *http3."); ok {
+		return "a " + h3FrameName(typ) + " frame in the answer, where HTTP/3 allows none"
+	}
+	if rest, ok := strings.CutPrefix(msg, "http3: parsing frame failed: "); ok {
+		if n, ok := strings.CutPrefix(rest, "http3: reserved frame type: "); ok {
+			t, _ := strconv.ParseUint(n, 10, 64)
+			return fmt.Sprintf("a frame of type 0x%x, one of HTTP/2's (%s), which HTTP/3 reserves", t, h2FrameNames[t])
+		}
+		if errors.Is(err, io.EOF) {
+			// The stream ended before a head, after nothing or inside a frame that is no head (quic-go says
+			// EOF for both): an empty reply, as exchange says it.
+			return ""
+		}
+		return "a frame that could not be read: " + rest
+	}
+	if _, ok := strings.CutPrefix(msg, "http3: failed to read response headers: "); ok {
+		return "a head cut short"
+	}
+	if rest, ok := strings.CutPrefix(msg, "http3: invalid response: "); ok {
+		if what, ok := strings.CutPrefix(rest, "qpack: "); ok {
+			return "a head whose QPACK field block does not decode (" + what + ")"
+		}
+		if what, ok := strings.CutPrefix(rest, "invalid status code: strconv.Atoi: parsing "); ok {
+			value, _, _ := strings.Cut(what, ": ")
+			return "a :status of " + value + ", not a number of three digits"
+		}
+	}
+	return ""
+}
+
+// h2FrameNames are the HTTP/2 frame types HTTP/3 reserves (RFC 9114, 7.2.8).
+var h2FrameNames = map[uint64]string{0x2: "PRIORITY", 0x6: "PING", 0x8: "WINDOW_UPDATE", 0x9: "CONTINUATION"}
+
+// h3FrameName is the protocol's name for quic-go's frame type name: settingsFrame is SETTINGS, goAwayFrame
+// GOAWAY, priorityUpdateFrame PRIORITY_UPDATE.
+func h3FrameName(typ string) string {
+	typ = strings.TrimSuffix(typ, "Frame")
+	if typ == "goAway" {
+		return "GOAWAY"
+	}
+	var b strings.Builder
+	for i, r := range typ {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
