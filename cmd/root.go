@@ -47,6 +47,12 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	}
 	args = continueDash(args)
 	args = hoist(args)
+	if err := httpieHeadersHabit(args); err != nil {
+		if wantsJSON(args) {
+			writeEarlyDocument(s, args[0], err)
+		}
+		return err
+	}
 	only := "" // the one command to build, when it is known; help, completion and errors need them all
 	if len(args) > 0 && isCommand(args[0]) && args[0] != "help" && args[0] != "completion" {
 		only = args[0]
@@ -290,6 +296,45 @@ func hoist(args []string) []string {
 		return slices.Concat([]string{cmd, name}, rest)
 	}
 	return args
+}
+
+// httpieHeadersHabit refuses -h beside a request's URL: -h is help, as curl's, and HTTPie's -h (--headers)
+// typed out of habit would print the help, exit 0, where a script reads the head. -h alone is the help.
+func httpieHeadersHabit(args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	request := args[0] == commandName(anyMethodCommand.use) ||
+		slices.ContainsFunc(methodCommands, func(mc methodCommand) bool { return commandName(mc.use) == args[0] })
+	if !request {
+		return nil
+	}
+	var fs *pflag.FlagSet
+	help, positional := false, false
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			positional = positional || i+1 < len(args)
+			i = len(args)
+		case a == "-h":
+			help = true
+		case !strings.HasPrefix(a, "-") || a == "-":
+			positional = true
+		default:
+			if fs == nil {
+				fs = pflag.NewFlagSet("all", pflag.ContinueOnError)
+				addRequestFlagGroups(fs, &RequestOptions{}, &Streams{})
+			}
+			if takesValue(fs, a) {
+				i++
+			}
+		}
+	}
+	if help && positional {
+		return usageErrorf("-h is help here, as curl's; HTTPie's -h (--headers) is --headers or -p h")
+	}
+	return nil
 }
 
 // commandName is a command's name, the first word of its use line.
