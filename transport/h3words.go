@@ -1,9 +1,7 @@
 package transport
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -45,12 +43,10 @@ func h3Words(err error) string {
 			t, _ := strconv.ParseUint(n, 10, 64)
 			return fmt.Sprintf("a frame of type 0x%x, one of HTTP/2's (%s), which HTTP/3 reserves", t, h2FrameNames[t])
 		}
-		if errors.Is(err, io.EOF) {
-			// The stream ended before a head, after nothing or inside a frame that is no head (quic-go says
-			// EOF for both): an empty reply, as exchange says it.
-			return ""
-		}
-		return "a frame that could not be read: " + rest
+		// Anything else came from below HTTP/3 (QUIC's own errors, a TLS alert in a CRYPTO_ERROR, a stream
+		// that ended before a head, which quic-go says as EOF and exchange calls an empty reply) and is
+		// said where those are.
+		return ""
 	}
 	if _, ok := strings.CutPrefix(msg, "http3: failed to read response headers: "); ok {
 		return "a head cut short"
