@@ -301,8 +301,8 @@ func hoist(args []string) []string {
 // httpieHeadersHabit refuses -h beside a request's URL: -h is help, as curl's, and HTTPie's -h (--headers)
 // typed out of habit would print the help, exit 0, where a script reads the head. -h alone is the help.
 func httpieHeadersHabit(args []string) error {
-	if len(args) == 0 {
-		return nil
+	if len(args) == 0 || !slices.Contains(args[1:], "-h") {
+		return nil // without -h, no flag set is built: this runs on every command line
 	}
 	request := args[0] == commandName(anyMethodCommand.use) ||
 		slices.ContainsFunc(methodCommands, func(mc methodCommand) bool { return commandName(mc.use) == args[0] })
