@@ -22,7 +22,8 @@ import (
 // request with frames chosen at random below quic-go's http3: heads with odd statuses, fields and lengths,
 // bodies cut or longer than said, frames before the head, frames HTTP/3 forbids on a request stream
 // (SETTINGS, GOAWAY, HTTP/2's), frames of no known type, broken QPACK, a frame cut short, trailers,
-// resets, a connection closed with a control character in its reason, or left stalled.
+// resets, streams of the server's own (a second control stream, a push stream, QPACK garbage), a
+// connection closed with a control character in its reason, or left stalled.
 func TestRandomHostileHTTP3(t *testing.T) {
 	cert, root := loopbackCert(t)
 	var mu sync.Mutex
@@ -78,7 +79,7 @@ func hostileH3Frames(a *testserver.H3Answer, seed, attempt uint64) bool {
 	body := bytes.Repeat([]byte("hop h3 "), pickFrom(r, 1, 100, 20000))
 	declared := pickFrom(r, len(body), len(body), -1, len(body)+10, max(0, len(body)-3))
 	for range 1 + r.IntN(4) {
-		switch r.IntN(16) {
+		switch r.IntN(18) {
 		case 0, 1, 2, 3:
 			fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
 			if declared >= 0 {
@@ -123,6 +124,15 @@ func hostileH3Frames(a *testserver.H3Answer, seed, attempt uint64) bool {
 			a.Headers("x-trailer", "t", pickFrom(r, "x-ok", ":status"), "1") // trailers, perhaps with a pseudo field
 		case 15:
 			a.Headers(":status", "200", "x-big", string(bytes.Repeat([]byte("b"), pickFrom(r, 1000, 70_000))))
+		case 16, 17:
+			// A stream of the server's own beside the answer: a second control stream, a push stream the
+			// client never allowed, QPACK's encoder stream with garbage, a type no one knows.
+			if s, err := a.Conn.OpenUniStream(); err == nil {
+				s.Write(pickFrom(r, []byte{0x00, 0x04, 0x00}, []byte{0x01, 0x00}, []byte{0x02, 0xff, 0xff}, []byte{0x21, 'x'}, []byte{0x00, 0x07, 0x01, 0x00}))
+				if r.IntN(2) == 0 {
+					s.Close()
+				}
+			}
 		}
 	}
 	switch r.IntN(5) {

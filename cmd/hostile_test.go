@@ -511,6 +511,15 @@ func TestHTTP3FramingInWords(t *testing.T) {
 			a.Frame(0x01, []byte("\x00\x00\xff"))
 		case "/status":
 			a.Headers(":status", "abc")
+		case "/reserved-in-body":
+			a.Headers(":status", "200")
+			a.Data([]byte("hi"))
+			a.Frame(0x08, []byte{0}) // HTTP/2's WINDOW_UPDATE
+		case "/second-control":
+			if s, err := a.Conn.OpenUniStream(); err == nil {
+				s.Write([]byte{0x00, 0x04, 0x00}) // another control stream, with its SETTINGS
+			}
+			time.Sleep(3 * time.Second) // no answer: quic-go closes the connection first
 		case "/unnamed-code":
 			a.Stream.CancelWrite(0x999)
 		case "/nothing":
@@ -536,6 +545,8 @@ func TestHTTP3FramingInWords(t *testing.T) {
 		{"/second-trailer", 18, body + "a second trailer)"},
 		{"/qpack", 1, malformed + "a head whose QPACK field block does not decode (unexpected EOF)"},
 		{"/status", 1, malformed + `a :status of "abc", not a number of three digits`},
+		{"/reserved-in-body", 18, body + "a frame of type 0x8, one of HTTP/2's (WINDOW_UPDATE), which HTTP/3 reserves)"},
+		{"/second-control", 1, malformed + "a stream the server may not open (H3_STREAM_CREATION_ERROR: duplicate control stream; hop closed the connection)"},
 		{"/unnamed-code", 1, "127.0.0.1 reset the stream without answering (HTTP/3 error code 0x999)"},
 		{"/nothing", 52, "empty reply from 127.0.0.1: it closed the connection without answering (is it overloaded, or not speaking HTTP on this port?)"},
 	} {

@@ -1,10 +1,13 @@
 package transport
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/quic-go/quic-go/http3"
 )
 
 // brokeH3Error is an HTTP/3 answer that breaks the protocol's framing: a frame where HTTP/3 allows none of
@@ -38,16 +41,24 @@ func h3Words(err error) string {
 	if typ, ok := strings.CutPrefix(msg, "peer sent an unexpected frame: *http3."); ok {
 		return "a " + h3FrameName(typ) + " frame in the answer, where HTTP/3 allows none"
 	}
-	if rest, ok := strings.CutPrefix(msg, "http3: parsing frame failed: "); ok {
-		if n, ok := strings.CutPrefix(rest, "http3: reserved frame type: "); ok {
-			t, _ := strconv.ParseUint(n, 10, 64)
-			return fmt.Sprintf("a frame of type 0x%x, one of HTTP/2's (%s), which HTTP/3 reserves", t, h2FrameNames[t])
-		}
-		// Anything else came from below HTTP/3 (QUIC's own errors, a TLS alert in a CRYPTO_ERROR, a stream
-		// that ended before a head, which quic-go says as EOF and exchange calls an empty reply) and is
-		// said where those are.
-		return ""
+	if _, n, ok := strings.Cut(msg, "http3: reserved frame type: "); ok { // in the head or in the body
+		t, _ := strconv.ParseUint(n, 10, 64)
+		return fmt.Sprintf("a frame of type 0x%x, one of HTTP/2's (%s), which HTTP/3 reserves", t, h2FrameNames[t])
 	}
+	if h3, ok := errors.AsType[*http3.Error](err); ok && !h3.Remote {
+		// quic-go closed the connection itself, for what the server did (its own cancelling, on hop's
+		// timeouts and interrupts, is H3_REQUEST_CANCELLED, not here).
+		if what, ok := h3Broken[h3.ErrorCode]; ok {
+			what += " (" + h3.ErrorCode.String()
+			if h3.ErrorMessage != "" {
+				what += ": " + h3.ErrorMessage
+			}
+			return what + "; hop closed the connection)"
+		}
+	}
+	// Anything else of quic-go's "parsing frame failed" came from below HTTP/3 (QUIC's own errors, a TLS
+	// alert in a CRYPTO_ERROR, a stream that ended before a head, which quic-go says as EOF and exchange
+	// calls an empty reply) and is said where those are.
 	if _, ok := strings.CutPrefix(msg, "http3: failed to read response headers: "); ok {
 		return "a head cut short"
 	}
@@ -61,6 +72,23 @@ func h3Words(err error) string {
 		}
 	}
 	return ""
+}
+
+// h3Broken are the HTTP/3 error codes with which quic-go closes a connection whose server broke the
+// protocol, and what the server did (RFC 9114, 8.1; RFC 9204, 6).
+var h3Broken = map[http3.ErrCode]string{
+	http3.ErrCodeGeneralProtocolError:     "the server broke the protocol",
+	http3.ErrCodeStreamCreationError:      "a stream the server may not open",
+	http3.ErrCodeClosedCriticalStream:     "the server closed its control stream",
+	http3.ErrCodeFrameUnexpected:          "a frame where HTTP/3 allows none",
+	http3.ErrCodeFrameError:               "a frame that does not parse",
+	http3.ErrCodeIDError:                  "a stream or push ID the server may not use",
+	http3.ErrCodeSettingsError:            "SETTINGS the server may not send",
+	http3.ErrCodeMissingSettings:          "a control stream that does not begin with SETTINGS",
+	http3.ErrCodeMessageError:             "a malformed message",
+	http3.ErrCodeQPACKDecompressionFailed: "a field block that does not decode (QPACK)",
+	0x201:                                 "a QPACK encoder stream that breaks its rules",
+	0x202:                                 "a QPACK decoder stream that breaks its rules",
 }
 
 // h2FrameNames are the HTTP/2 frame types HTTP/3 reserves (RFC 9114, 7.2.8).
