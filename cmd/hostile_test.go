@@ -909,6 +909,39 @@ func TestNotHTTPAnswers(t *testing.T) {
 	}
 }
 
+// TestNotTLS: an answer to a TLS hello that is neither TLS, HTTP nor a greeting hop knows is quoted by its
+// first bytes, and through a proxy's tunnel the line says the bytes came through it, where hop gave Go's
+// "tls: first record does not look like a TLS handshake" and asked whether the port speaks TLS.
+func TestNotTLS(t *testing.T) {
+	junk := testserver.ServeLoopback(t, func(conn net.Conn) {
+		defer conn.Close()
+		conn.Read(make([]byte, 4096))
+		io.WriteString(conn, "hello \x1b[31mworld\r\n")
+	})
+	tunnel := testserver.ServeLoopback(t, func(conn net.Conn) { // a proxy that answers for the server itself
+		defer conn.Close()
+		req, err := http.ReadRequest(bufio.NewReader(conn))
+		if err != nil || req.Method != http.MethodConnect {
+			return
+		}
+		io.WriteString(conn, "HTTP/1.1 200 OK\r\n\r\nEXTRA bytes of the proxy's own")
+		conn.Read(make([]byte, 4096))
+	})
+	for _, c := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"get", "https://" + junk + "/"}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("hello"): does the port speak TLS?`},
+		{[]string{"cert", junk}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("hello"): does the port speak TLS?`},
+		{[]string{"get", "https://127.0.0.1:1/", "-x", "http://" + tunnel}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("EXTRA") through the proxy's tunnel: the proxy's own, or a server that does not speak TLS there`},
+	} {
+		r := runHopAt(t, false, c.args...)
+		if want := "hop: error: " + c.line + "\n"; r.code != 35 || string(r.stderr) != want {
+			t.Errorf("%s: exit %d, stderr %q; want 35, %q", strings.Join(c.args, " "), r.code, r.stderr, want)
+		}
+	}
+}
+
 // TestOtherProtocols: a port whose server speaks first in another protocol (SSH on 22, SMTP on 25) is named
 // by its greeting, for http:// (net/http read it as a malformed status line), https:// and hop cert (the
 // TLS handshake read it as a record), where hop said "malformed HTTP status code" or Go's "first record

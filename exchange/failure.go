@@ -133,6 +133,19 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
 		e.Host = host
 		return e
+	case rec.TLSErr != nil && errors.As(err, new(tls.RecordHeaderError)):
+		// Something else than TLS, neither HTTP nor a greeting hop knows: its first bytes say what.
+		var rh tls.RecordHeaderError
+		errors.As(err, &rh)
+		what := fmt.Sprintf("it answered with bytes that are not TLS (%q)", rh.RecordHeader[:])
+		if rec.Proxy != "" && !rec.Forwarded {
+			what += " through the proxy's tunnel: the proxy's own, or a server that does not speak TLS there"
+		} else {
+			what += ": does the port speak TLS?"
+		}
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
+		e.Host = host
+		return e
 	case rec.TLSErr != nil || strings.Contains(err.Error(), "remote error: tls:") || errors.As(err, &alpn):
 		return handshakeError(host, err)
 	case rec.Events.GotConn.IsZero() && strings.Contains(err.Error(), "net/http: invalid header field"):
