@@ -100,25 +100,7 @@ func hostileFrames(fr *http2.Framer, id uint32, seed, attempt uint64) bool {
 	for range 1 + r.IntN(4) {
 		switch r.IntN(16) {
 		case 0, 1, 2, 3:
-			fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
-			if declared >= 0 {
-				fields = append(fields, "content-length", strconv.Itoa(declared))
-			}
-			fields = append(fields, "content-type", pickFrom(r, "application/json", "text/plain", "application/octet-stream"))
-			switch r.IntN(8) {
-			case 0:
-				fields = append(fields, "X-Upper", "1")
-			case 1:
-				fields = append(fields, "content-length", "7")
-			case 2:
-				fields = append(fields, "location", pickFrom(r, "/r/"+strconv.FormatUint(seed, 10)+"/again", "http://[::1", "ftp://x"))
-			case 3:
-				fields = append(fields, "content-encoding", pickFrom(r, "gzip", "br", "zstd", "bogus"))
-			case 4:
-				fields = append(fields, ":path", "/pseudo-in-a-response")
-			case 5:
-				fields = append(fields, "connection", "close")
-			}
+			fields := hostileHeadFields(r, seed, declared)
 			head(r.IntN(6) == 0, fields...)
 		case 4, 5, 6, 7:
 			n := pickFrom(r, len(body), len(body)/2, 1)
@@ -149,4 +131,32 @@ func hostileFrames(fr *http2.Framer, id uint32, seed, attempt uint64) bool {
 		time.Sleep(1500 * time.Millisecond) // past --timeout
 	}
 	return true
+}
+
+// hostileHeadFields is a response head for the HTTP/2 and HTTP/3 random servers, as name and value pairs:
+// an odd status at times, the body's declared length (none when declared is -1), and now and then a field
+// those protocols forbid or a value that breaks a rule.
+func hostileHeadFields(r *rand.Rand, seed uint64, declared int) []string {
+	fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
+	if declared >= 0 {
+		fields = append(fields, "content-length", strconv.Itoa(declared))
+	}
+	fields = append(fields, "content-type", pickFrom(r, "application/json", "text/plain", "application/octet-stream"))
+	switch r.IntN(8) {
+	case 0:
+		fields = append(fields, "X-Upper", "1")
+	case 1:
+		fields = append(fields, "content-length", "7")
+	case 2:
+		fields = append(fields, "location", pickFrom(r, "/r/"+strconv.FormatUint(seed, 10)+"/again", "http://[::1", "ftp://x"))
+	case 3:
+		fields = append(fields, "content-encoding", pickFrom(r, "gzip", "br", "zstd", "bogus"))
+	case 4:
+		fields = append(fields, ":path", "/pseudo-in-a-response")
+	case 5:
+		fields = append(fields, "connection", "close")
+	case 6:
+		fields = append(fields, "x-escape", "\x1b[31mred")
+	}
+	return fields
 }

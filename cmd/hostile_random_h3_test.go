@@ -81,27 +81,7 @@ func hostileH3Frames(a *testserver.H3Answer, seed, attempt uint64) bool {
 	for range 1 + r.IntN(4) {
 		switch r.IntN(18) {
 		case 0, 1, 2, 3:
-			fields := []string{":status", pickFrom(r, "200", "200", "404", "503", "204", "304", "301", "999", "20", "abc", "103", "100")}
-			if declared >= 0 {
-				fields = append(fields, "content-length", strconv.Itoa(declared))
-			}
-			fields = append(fields, "content-type", pickFrom(r, "application/json", "text/plain", "application/octet-stream"))
-			switch r.IntN(8) {
-			case 0:
-				fields = append(fields, "X-Upper", "1")
-			case 1:
-				fields = append(fields, "content-length", "7")
-			case 2:
-				fields = append(fields, "location", pickFrom(r, "/r/"+strconv.FormatUint(seed, 10)+"/again", "http://[::1", "ftp://x"))
-			case 3:
-				fields = append(fields, "content-encoding", pickFrom(r, "gzip", "br", "zstd", "bogus"))
-			case 4:
-				fields = append(fields, ":path", "/pseudo-in-a-response")
-			case 5:
-				fields = append(fields, "connection", "close")
-			case 6:
-				fields = append(fields, "x-escape", "\x1b[31mred")
-			}
+			fields := hostileHeadFields(r, seed, declared)
 			a.Headers(fields...)
 		case 4, 5, 6, 7:
 			a.Data(body[:pickFrom(r, len(body), len(body)/2, 1)])
