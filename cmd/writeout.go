@@ -139,9 +139,7 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		v.NumCerts, v.Certs = len(rec.TLS.PeerCertificates), rec.TLS.PeerCertificates
 	}
 	v.ProxyUsed = rec.Proxy != ""
-	if !rec.Events.ProxyDone.IsZero() {
-		v.HTTPConnect = http.StatusOK // a tunnel opens only on a 2xx; curl shows the code it got
-	}
+	v.HTTPConnect = rec.ProxyStatus // the CONNECT's answer, a refusal's too, as curl's; none through SOCKS
 	v.LocalIP, v.LocalPort = splitAddr(rec.LocalAddr)
 	if resp := last.Response; resp != nil {
 		v.HTTPCode = resp.StatusCode

@@ -105,8 +105,10 @@ func Tunneling(ctx context.Context, conn net.Conn, proxy, target string, head []
 	d.Tunneling(c, target, h)
 }
 
-// TunnelAnswered tells the context's Dump, if it has one, the HTTP proxy's answer to a CONNECT on conn.
+// TunnelAnswered records the HTTP proxy's answer to a CONNECT on conn on the hop whose request ctx belongs
+// to (its status, for -w's http_connect), and tells the context's Dump, if it has one.
 func TunnelAnswered(ctx context.Context, conn net.Conn, proxy string, resp *http.Response) {
+	proxyAnswered(ctx, resp.StatusCode)
 	if d := dumpOf(ctx); d != nil {
 		d.TunnelAnswer(tunnelConn(conn, proxy), resp.Proto, resp.StatusCode, resp.Status, resp.Header)
 	}

@@ -60,6 +60,7 @@ type Record struct {
 	RemoteAddr   string
 	LocalAddr    string
 	Proxy        string   // the proxy the request went through (credentials redacted), when there was one
+	ProxyStatus  int      // the HTTP proxy's answer to the CONNECT this hop's connection made, a refusal too; 0 else
 	Forwarded    bool     // ... and it was sent whole to that proxy (plain http), not through a tunnel
 	ResolvedBy   string   // what supplied the address instead of DNS (--resolve), when something did
 	Route        string   // how the connection was routed when not directly: connect-to, unix (see RouteName)
@@ -423,6 +424,14 @@ func ProxyConnected(ctx context.Context, proxy string) {
 			r.Events.ProxyDone = now
 			r.Proxy = proxy
 		})
+	}
+}
+
+// proxyAnswered records, on the hop whose request ctx belongs to, the status of the HTTP proxy's answer to
+// its CONNECT, a refusal's too.
+func proxyAnswered(ctx context.Context, status int) {
+	if h := hopOf(ctx); h != nil {
+		h.stamp(func(r *Record, _ time.Time) { r.ProxyStatus = status })
 	}
 }
 
