@@ -911,7 +911,9 @@ func TestNotHTTPAnswers(t *testing.T) {
 
 // TestNotTLS: an answer to a TLS hello that is neither TLS, HTTP nor a greeting hop knows is quoted by its
 // first bytes, and through a proxy's tunnel the line says the bytes came through it, where hop gave Go's
-// "tls: first record does not look like a TLS handshake" and asked whether the port speaks TLS.
+// "tls: first record does not look like a TLS handshake" and asked whether the port speaks TLS. A hang-up
+// during the handshake is said as one, where hop gave "EOF" or "read tcp A->B: read: connection reset by
+// peer".
 func TestNotTLS(t *testing.T) {
 	junk := testserver.ServeLoopback(t, func(conn net.Conn) {
 		defer conn.Close()
@@ -927,10 +929,33 @@ func TestNotTLS(t *testing.T) {
 		io.WriteString(conn, "HTTP/1.1 200 OK\r\n\r\nEXTRA bytes of the proxy's own")
 		conn.Read(make([]byte, 4096))
 	})
+	hangUp := func(reset bool) func(net.Conn) {
+		return func(conn net.Conn) {
+			defer conn.Close()
+			if reset {
+				conn.Read(make([]byte, 100)) // the hello under way
+				conn.(*net.TCPConn).SetLinger(0)
+				return
+			}
+			conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+			io.Copy(io.Discard, conn) // the whole hello read: the close is a clean one
+		}
+	}
+	closes, resets := testserver.ServeLoopback(t, hangUp(false)), testserver.ServeLoopback(t, hangUp(true))
+	closingTunnel := testserver.ServeLoopback(t, func(conn net.Conn) { // a proxy that ends its tunnel at once
+		defer conn.Close()
+		if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil && req.Method == http.MethodConnect {
+			io.WriteString(conn, "HTTP/1.1 200 OK\r\n\r\n")
+		}
+	})
 	for _, c := range []struct {
 		args []string
 		line string
 	}{
+		{[]string{"get", "https://" + closes + "/"}, "TLS handshake with 127.0.0.1 failed: the server closed the connection during the handshake (does the port speak TLS?)"},
+		{[]string{"get", "https://" + resets + "/"}, "TLS handshake with 127.0.0.1 failed: the server reset the connection during the handshake (does the port speak TLS?)"},
+		{[]string{"cert", resets}, "TLS handshake with 127.0.0.1 failed: the server reset the connection during the handshake (does the port speak TLS?)"},
+		{[]string{"get", "https://127.0.0.1:1/", "-x", "http://" + closingTunnel}, "TLS handshake with 127.0.0.1 failed: the proxy's tunnel closed during the handshake (the proxy ended it, or the server hung up)"},
 		{[]string{"get", "https://" + junk + "/"}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("hello"): does the port speak TLS?`},
 		{[]string{"cert", junk}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("hello"): does the port speak TLS?`},
 		{[]string{"get", "https://127.0.0.1:1/", "-x", "http://" + tunnel}, `TLS handshake with 127.0.0.1 failed: it answered with bytes that are not TLS ("EXTRA") through the proxy's tunnel: the proxy's own, or a server that does not speak TLS there`},

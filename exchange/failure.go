@@ -133,6 +133,20 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
 		e.Host = host
 		return e
+	case rec.TLSErr != nil && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || broken(err)):
+		// A hang-up in the middle of the handshake, in words rather than crypto/tls's "EOF" or the socket's
+		// "read tcp A->B: read: connection reset by peer".
+		how, tunnel := "closed", "closed"
+		if broken(err) {
+			how, tunnel = "reset", "was reset"
+		}
+		what := "the server " + how + " the connection during the handshake (does the port speak TLS?)"
+		if rec.Proxy != "" && !rec.Forwarded {
+			what = "the proxy's tunnel " + tunnel + " during the handshake (the proxy ended it, or the server hung up)"
+		}
+		e := failure(Handshake, "the TLS handshake", err, "TLS handshake with %s failed: %s", host, what)
+		e.Host = host
+		return e
 	case rec.TLSErr != nil && errors.As(err, new(tls.RecordHeaderError)):
 		// Something else than TLS, neither HTTP nor a greeting hop knows: its first bytes say what.
 		var rh tls.RecordHeaderError
