@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -19,7 +20,7 @@ import (
 )
 
 // TestRandomHostileProxy: the same promises when the server is fine and the proxy on the way is not. An
-// HTTP proxy answers each CONNECT as chosen at random (a tunnel, a 407 with or without a challenge, a
+// HTTP proxy (over TLS in a quarter of the cases: https://) answers each CONNECT as chosen at random (a tunnel, a 407 with or without a challenge, a
 // refusal with a body, a 1xx first, a head with a body or chunked, HTTP/1.0, another protocol's greeting,
 // bytes after its head, a head too long, a redirect, a close, a reset, a stall), and a SOCKS5 proxy answers
 // its greeting and its CONNECT with random versions, methods, reply codes and address types, or cut short.
@@ -32,6 +33,11 @@ func TestRandomHostileProxy(t *testing.T) {
 	}
 	targetAddr := strings.TrimPrefix(target.URL, "https://")
 	httpProxy := testserver.ServeLoopback(t, func(conn net.Conn) { hostileConnect(conn, targetAddr) })
+	// The same proxy behind TLS (an https:// proxy), with a certificate for 127.0.0.1.
+	proxyCert, proxyRoot := loopbackCert(t)
+	httpsProxy := testserver.ServeLoopback(t, func(conn net.Conn) {
+		hostileConnect(tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{proxyCert}}), targetAddr)
+	})
 	hop := hopBinary(t)
 	documented := []int{0, 1, 2, 4, 5, 7, 10, 18, 28, 35, 47, 52, 56, 60, 97}
 	for seed := uint64(1); seed <= hostileSeeds/3; seed++ {
@@ -44,6 +50,9 @@ func TestRandomHostileProxy(t *testing.T) {
 			port := targetAddr[strings.LastIndexByte(targetAddr, ':')+1:]
 			via := []string{"--proxy", "http://" + httpProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root}
 			url := fmt.Sprintf("https://127.0.0.1:%s/r/%d/get", port, seed)
+			if seed%4 == 1 {
+				via = []string{"--proxy", "https://" + httpsProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root, "--proxy-cacert", proxyRoot}
+			}
 			if seed%2 == 0 {
 				socks := testserver.ServeLoopback(t, func(conn net.Conn) { hostileSOCKS(conn, targetAddr, seed) })
 				via = []string{"--proxy", "socks5h://" + socks, "-k"}
@@ -100,7 +109,11 @@ func hostileConnect(conn net.Conn, targetAddr string) {
 	case 12:
 		io.WriteString(conn, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\nContent-Length: 0\r\n\r\n")
 	case 13:
-		if tc, ok := conn.(*net.TCPConn); ok {
+		raw := conn
+		if tc, ok := conn.(*tls.Conn); ok {
+			raw = tc.NetConn()
+		}
+		if tc, ok := raw.(*net.TCPConn); ok {
 			tc.SetLinger(0) // a reset
 		}
 	case 14:
