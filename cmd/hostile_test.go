@@ -969,8 +969,9 @@ func TestNotTLS(t *testing.T) {
 
 // TestOtherProtocols: a port whose server speaks first in another protocol (SSH on 22, SMTP on 25) is named
 // by its greeting, for http:// (net/http read it as a malformed status line), https:// and hop cert (the
-// TLS handshake read it as a record), where hop said "malformed HTTP status code" or Go's "first record
-// does not look like a TLS handshake".
+// TLS handshake read it as a record), and as a proxy (its answer to the CONNECT), where hop said
+// "malformed HTTP status code", "malformed HTTP version" or Go's "first record does not look like a TLS
+// handshake".
 func TestOtherProtocols(t *testing.T) {
 	for _, c := range []struct{ greeting, protocol string }{
 		{"SSH-2.0-OpenSSH_9.2p1 Debian-2", "SSH"},
@@ -990,6 +991,7 @@ func TestOtherProtocols(t *testing.T) {
 			{[]string{"get", "http://" + addr + "/"}, 1, fmt.Sprintf("127.0.0.1 answered in %s, not HTTP: %q (is the port right?)", c.protocol, c.greeting)},
 			{[]string{"get", "https://" + addr + "/"}, 35, "TLS handshake with 127.0.0.1 failed: it answered in " + c.protocol + ", not TLS (is the port right?)"},
 			{[]string{"cert", addr}, 35, "TLS handshake with 127.0.0.1 failed: it answered in " + c.protocol + ", not TLS (is the port right?)"},
+			{[]string{"get", "https://example.com/", "-x", "http://" + addr}, 56, fmt.Sprintf("the proxy http://%s refused the tunnel to example.com:443: it answered the CONNECT in %s, not HTTP: %q (is the proxy's port right?)", addr, c.protocol, c.greeting)},
 		} {
 			r := runHopAt(t, false, w.args...)
 			if want := "hop: error: " + w.line + "\n"; r.code != w.code || string(r.stderr) != want {

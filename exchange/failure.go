@@ -47,6 +47,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		op  *net.OpError
 		// refusal is transport's *ProxyError, recognised by its method: exchange does not import transport.
 		refusal interface{ ProxyRefused() bool }
+		foreign interface {
+			NotHTTP() (proxy, target string, answer []byte) // transport's *ProxyError
+		}
 		alpn    interface{ TLSHandshakeFailure() bool } // transport's *ALPNError
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
@@ -179,6 +182,13 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return e
 	case errors.As(err, &changed):
 		return failure(Other, waiting, err, "%v", changed)
+	case errors.As(err, &foreign):
+		// A proxy whose port speaks another protocol first (an SSH server's): named as a server's greeting is.
+		proxy, target, answer := foreign.NotHTTP()
+		if protocol, line := greeting(answer); protocol != "" {
+			return failure(ProxyRefused, waiting, err, "the proxy %s refused the tunnel to %s: it answered the CONNECT in %s, not HTTP: %q (is the proxy's port right?)", proxy, target, protocol, line)
+		}
+		return failure(ProxyRefused, waiting, err, "%v", err)
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
 	case findOp(err, "preproxyconnect") != nil:

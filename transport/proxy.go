@@ -230,6 +230,13 @@ type ProxyError struct {
 	Target string // HOST:PORT
 	Reason string // the proxy's status, or what it said in plain words
 	SOCKS  bool   // a SOCKS proxy (curl's exit 97), not an HTTP CONNECT (curl's 56)
+	answer []byte // the first bytes of an answer to the CONNECT that is not HTTP
+}
+
+// NotHTTP is the proxy, the target and the first bytes of an answer to the CONNECT that is not HTTP, for
+// the exchange to name another protocol's greeting in them (it does not import transport).
+func (e *ProxyError) NotHTTP() (proxy, target string, answer []byte) {
+	return e.Proxy, e.Target, e.answer
 }
 
 func (e *ProxyError) Error() string {
@@ -283,10 +290,11 @@ func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target stri
 	if _, err := conn.Write(head.Bytes()); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(io.LimitReader(conn, maxHeaderBytes))
+	first := &firstBytes{}
+	br := bufio.NewReader(io.TeeReader(io.LimitReader(conn, maxHeaderBytes), first))
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
-		return nil, unanswered(err, proxy, target)
+		return nil, unanswered(err, proxy, target, first.b)
 	}
 	trace.TunnelAnswered(ctx, conn, proxy.Host, resp)
 	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
@@ -351,7 +359,7 @@ func setProxyHeaders(h, extra http.Header) {
 // unanswered is a CONNECT the proxy gave no HTTP answer to, as the proxy's failure (curl's 56), not the
 // server's: it closed or reset the connection, or answered in another protocol. A timeout and a TLS alert
 // from an https:// proxy stay as they are, for the caller to word.
-func unanswered(err error, proxy *url.URL, target string) error {
+func unanswered(err error, proxy *url.URL, target string, answer []byte) error {
 	var ne net.Error
 	var op *net.OpError
 	switch how := hungUp(err); {
@@ -359,8 +367,22 @@ func unanswered(err error, proxy *url.URL, target string) error {
 		return err
 	case how != "":
 		return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it " + how + " the connection without answering the CONNECT"}
+	case len(answer) > 0:
+		line, _, _ := strings.Cut(string(answer), "\n")
+		return &ProxyError{Proxy: proxy.Redacted(), Target: target, answer: answer,
+			Reason: fmt.Sprintf("it did not answer the CONNECT in HTTP: its answer began %q", strings.TrimSuffix(line, "\r"))}
 	}
 	return &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: "it did not answer the CONNECT in HTTP: " + err.Error()}
+}
+
+// firstBytes keeps the first bytes written to it, up to 256.
+type firstBytes struct{ b []byte }
+
+func (f *firstBytes) Write(p []byte) (int, error) {
+	if n := 256 - len(f.b); n > 0 {
+		f.b = append(f.b, p[:min(n, len(p))]...)
+	}
+	return len(p), nil
 }
 
 // hungUp says how the other end ended a connection hop was reading from or writing to, "closed" or "reset",

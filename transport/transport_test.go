@@ -378,7 +378,7 @@ func TestProxyRefusals(t *testing.T) {
 	for proxy, want := range map[string]string{
 		silent(nil, false): ": it closed the connection without answering the CONNECT",
 		silent(nil, true):  ": it reset the connection without answering the CONNECT",
-		silent([]byte("SSH-2.0-OpenSSH_9.2\r\n"), false): `: it did not answer the CONNECT in HTTP: malformed HTTP response "SSH-2.0-OpenSSH_9.2"`,
+		silent([]byte("SSH-2.0-OpenSSH_9.2\r\n"), false): `: it did not answer the CONNECT in HTTP: its answer began "SSH-2.0-OpenSSH_9.2"`,
 		refusing.URL: "refused the tunnel to " + hostPort(srv.URL) + ": 503 Service Unavailable",
 		asking.URL:   ": 407 Proxy Authentication Required (it wants credentials: -U USER:PASSWORD, or USER:PASSWORD@ in the proxy's URL)",
 		"http://ann:wrong@" + strings.TrimPrefix(asking.URL, "http://"): ": 407 Proxy Authentication Required (the credentials given were refused)",
