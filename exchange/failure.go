@@ -193,9 +193,11 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(ProxyRefused, waiting, err, "%v", err)
 	case findOp(err, "preproxyconnect") != nil:
 		// Before proxyconnect: net/http wraps the dial of a proxy that forwards plain http in one of its own.
-		return failure(Connect, waiting, err, "could not connect to the pre-proxy: %v (is it running, and is --preproxy right?)", findOp(err, "preproxyconnect").Err)
+		addr, cause := dialCause(findOp(err, "preproxyconnect"))
+		return failure(Connect, waiting, err, "could not connect to the pre-proxy%s: %v (is it running, and is --preproxy right?)", addr, cause)
 	case errors.As(err, &op) && op.Op == "proxyconnect":
-		return failure(Connect, waiting, err, "could not connect to the proxy: %v (is it running, and are --proxy or the *_PROXY variables right?)", op.Err)
+		addr, cause := dialCause(op)
+		return failure(Connect, waiting, err, "could not connect to the proxy%s: %v (is it running, and are --proxy or the *_PROXY variables right?)", addr, cause)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
 	case errors.As(err, &ports) && errors.As(err, &op):
@@ -285,6 +287,15 @@ func notHTTP(begun []byte) (string, bool) {
 		return "", false // a status line, or the start of one cut short
 	}
 	return first, true
+}
+
+// dialCause is what a proxy's connect failure op wraps, said as a server's is: its dial's address (" ADDR")
+// and cause ("connect: connection refused") rather than the dial's "dial tcp ADDR: connect: ...".
+func dialCause(op *net.OpError) (addr string, cause error) {
+	if dial, ok := op.Err.(*net.OpError); ok {
+		return " " + opAddr(dial), dial.Err
+	}
+	return "", op.Err
 }
 
 // broken says the server reset the connection, or closed it under a write.
