@@ -29,10 +29,7 @@ func TestRandomHostileHTTP2(t *testing.T) {
 	plain := startScriptedH2(t, nil)
 	overTLS := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	hop := hopBinary(t)
-	upload := filepath.Join(t.TempDir(), "upload.bin") // more than HTTP/2's first window of 64 KiB
-	if err := os.WriteFile(upload, bytes.Repeat([]byte("upload "), 150_000), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	upload := hostileUpload(t) // more than HTTP/2's first window of 64 KiB
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
 	for seed := uint64(1); seed <= hostileSeeds/2; seed++ {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
@@ -43,13 +40,7 @@ func TestRandomHostileHTTP2(t *testing.T) {
 			if seed%3 == 0 {
 				srv, trust = overTLS, []string{"--cacert", root}
 			}
-			method, body := "get", []string(nil)
-			switch r.IntN(4) {
-			case 0:
-				method, body = "post", []string{"@" + upload} // 1 MB, sent as the server's window allows
-			case 1:
-				method = "head"
-			}
+			method, body := hostileMethod(r, upload) // a POST's 1 MB is sent as the server's window allows
 			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed)}, body, []string{"--http2", "--timeout", "1s"}, trust, flags)
 			runHostile(t, hop, args, flags, documented)
 		})
@@ -159,4 +150,24 @@ func hostileHeadFields(r *rand.Rand, seed uint64, declared int) []string {
 		fields = append(fields, "x-escape", "\x1b[31mred")
 	}
 	return fields
+}
+
+// hostileUpload is a file of about 1 MB for a random case's POST to send.
+func hostileUpload(t *testing.T) string {
+	upload := filepath.Join(t.TempDir(), "upload.bin")
+	if err := os.WriteFile(upload, bytes.Repeat([]byte("upload "), 150_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return upload
+}
+
+// hostileMethod is a random case's command and body: a GET mostly, a POST of upload, or a HEAD.
+func hostileMethod(r *rand.Rand, upload string) (method string, body []string) {
+	switch r.IntN(4) {
+	case 0:
+		return "post", []string{"@" + upload}
+	case 1:
+		return "head", nil
+	}
+	return "get", nil
 }

@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -42,23 +40,14 @@ func TestRandomHostileHTTP3(t *testing.T) {
 	}
 	t.Cleanup(srv.Close) // after the parallel cases
 	hop := hopBinary(t)
-	upload := filepath.Join(t.TempDir(), "upload.bin")
-	if err := os.WriteFile(upload, bytes.Repeat([]byte("upload "), 150_000), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	upload := hostileUpload(t)
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
 	for seed := uint64(1); seed <= hostileSeeds/3; seed++ {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 0))
 			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
-			method, body := "get", []string(nil)
-			switch r.IntN(4) {
-			case 0:
-				method, body = "post", []string{"@" + upload}
-			case 1:
-				method = "head"
-			}
+			method, body := hostileMethod(r, upload)
 			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv.URL, seed)}, body,
 				[]string{"--http3", "--timeout", "1s", "--cacert", root}, flags)
 			runHostile(t, hop, args, flags, documented)
