@@ -115,13 +115,7 @@ func hostileFrames(fr *http2.Framer, id uint32, seed, attempt uint64) bool {
 			fr.WriteRawFrame(http2.FrameType(pickFrom(r, 0x20, 0xff)), 0, id, []byte("unknown"))
 		}
 	}
-	switch r.IntN(5) {
-	case 0:
-		return false // close
-	case 1:
-		time.Sleep(1500 * time.Millisecond) // past --timeout
-	}
-	return true
+	return hostileEnd(r)
 }
 
 // hostileHeadFields is a response head for the HTTP/2 and HTTP/3 random servers, as name and value pairs:
@@ -170,4 +164,15 @@ func hostileMethod(r *rand.Rand, upload string) (method string, body []string) {
 		return "head", nil
 	}
 	return "get", nil
+}
+
+// hostileEnd ends a random answer: the connection closed (false), or left stalled past --timeout, or kept.
+func hostileEnd(r *rand.Rand) bool {
+	switch r.IntN(5) {
+	case 0:
+		return false
+	case 1:
+		time.Sleep(1500 * time.Millisecond)
+	}
+	return true
 }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/quic-go/quic-go"
 
@@ -104,11 +103,5 @@ func hostileH3Frames(a *testserver.H3Answer, seed, attempt uint64) bool {
 			}
 		}
 	}
-	switch r.IntN(5) {
-	case 0:
-		return false // close
-	case 1:
-		time.Sleep(1500 * time.Millisecond) // past --timeout
-	}
-	return true
+	return hostileEnd(r)
 }
