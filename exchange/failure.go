@@ -759,13 +759,6 @@ func protocolError(err error, host, waiting string) *Error {
 	if code, ok := h2StreamError(msg); ok {
 		return malformed(host, waiting, err, "HTTP/2 "+code)
 	}
-	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
-		return malformed(host, waiting, err, "HTTP/3 "+rest) // quic-go's words for a head over hop's limit
-	}
-	if rest, ok := strings.CutPrefix(msg, "http3: invalid response: "); ok {
-		// quic-go's for a head that breaks HTTP: two Content-Lengths that disagree, a value with a control.
-		return malformed(host, waiting, err, "HTTP/3 "+rest)
-	}
 	for _, sign := range []string{"malformed HTTP", "malformed MIME header", "headers exceeded", "bogus", "invalid header", "multiple Content-Length", "Content-Length", "unsupported transfer encoding", "too many transfer encodings"} {
 		if strings.Contains(msg, sign) {
 			for _, prefix := range []string{"net/http: HTTP/1.x transport connection broken: ", "net/http: ", "http: "} {

@@ -10,8 +10,8 @@ import (
 	"github.com/quic-go/quic-go/http3"
 )
 
-// brokeH3Error is an HTTP/3 answer that breaks the protocol's framing: a frame where HTTP/3 allows none of
-// its kind, a frame or a head cut short, a pseudo field in a trailer. quic-go reports these untyped, in its
+// brokeH3Error is an HTTP/3 answer that breaks the protocol: a frame where HTTP/3 allows none of its kind, a
+// frame or a head cut short, a pseudo field in a trailer, a head too large or malformed. quic-go reports these untyped, in its
 // own syntax ("http3: expected first frame to be a HEADERS frame", "peer sent an unexpected frame:
 // *http3.settingsFrame"); transport says them anew. Before the head it is a malformed response (exchange
 // reads Malformed); in the body, what the server broke.
@@ -56,13 +56,14 @@ func h3Words(err error) string {
 			return what + "; hop closed the connection)"
 		}
 	}
-	// Anything else of quic-go's "parsing frame failed" came from below HTTP/3 (QUIC's own errors, a TLS
-	// alert in a CRYPTO_ERROR, a stream that ended before a head, which quic-go says as EOF and exchange
-	// calls an empty reply) and is said where those are.
 	if _, ok := strings.CutPrefix(msg, "http3: failed to read response headers: "); ok {
 		return "a head cut short"
 	}
+	if rest, ok := strings.CutPrefix(msg, "http3: "); ok && strings.Contains(rest, "too large") {
+		return rest // a head over hop's limit: "HEADERS frame too large: N bytes (max: M)"
+	}
 	if rest, ok := strings.CutPrefix(msg, "http3: invalid response: "); ok {
+		// A head that breaks HTTP: two Content-Lengths that disagree, a value with a control character.
 		if what, ok := strings.CutPrefix(rest, "qpack: "); ok {
 			return "a head whose QPACK field block does not decode (" + what + ")"
 		}
@@ -70,7 +71,11 @@ func h3Words(err error) string {
 			value, _, _ := strings.Cut(what, ": ")
 			return "a :status of " + value + ", not a number of three digits"
 		}
+		return rest
 	}
+	// Anything else, quic-go's "parsing frame failed" among it, came from below HTTP/3 (QUIC's own errors, a
+	// TLS alert in a CRYPTO_ERROR, a stream that ended before a head, which quic-go says as EOF and exchange
+	// calls an empty reply) and is said where those are.
 	return ""
 }
 
