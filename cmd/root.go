@@ -231,15 +231,7 @@ func hoist(args []string) []string {
 	var fs *pflag.FlagSet // built only when a flag comes first or a command is missing
 	flags := func() *pflag.FlagSet {
 		if fs == nil {
-			fs = pflag.NewFlagSet("all", pflag.ContinueOnError)
-			addRequestFlagGroups(fs, &RequestOptions{}, &Streams{})
-			certOnly := pflag.NewFlagSet("cert", pflag.ContinueOnError)
-			addCertOwnFlags(certOnly, &CertOptions{})
-			certOnly.VisitAll(func(f *pflag.Flag) {
-				if fs.Lookup(f.Name) == nil {
-					fs.AddFlag(f)
-				}
-			})
+			fs = everyFlag()
 		}
 		return fs
 	}
@@ -304,9 +296,7 @@ func httpieHeadersHabit(args []string) error {
 	if len(args) == 0 || !slices.Contains(args[1:], "-h") {
 		return nil // without -h, no flag set is built: this runs on every command line
 	}
-	request := args[0] == commandName(anyMethodCommand.use) ||
-		slices.ContainsFunc(methodCommands, func(mc methodCommand) bool { return commandName(mc.use) == args[0] })
-	if !request {
+	if !isRequestCommand(args[0]) {
 		return nil
 	}
 	var fs *pflag.FlagSet
@@ -323,8 +313,7 @@ func httpieHeadersHabit(args []string) error {
 			positional = true
 		default:
 			if fs == nil {
-				fs = pflag.NewFlagSet("all", pflag.ContinueOnError)
-				addRequestFlagGroups(fs, &RequestOptions{}, &Streams{})
+				fs = everyFlag()
 			}
 			if takesValue(fs, a) {
 				i++
@@ -335,6 +324,21 @@ func httpieHeadersHabit(args []string) error {
 		return usageErrorf("-h is help here, as curl's; HTTPie's -h (--headers) is --headers or -p h")
 	}
 	return nil
+}
+
+// everyFlag is a flag set with every command's flags, to tell a flag that takes a value (and so the word
+// after it) from one that does not, whatever command the line is for.
+func everyFlag() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("all", pflag.ContinueOnError)
+	addRequestFlagGroups(fs, &RequestOptions{}, &Streams{})
+	certOnly := pflag.NewFlagSet("cert", pflag.ContinueOnError)
+	addCertOwnFlags(certOnly, &CertOptions{})
+	certOnly.VisitAll(func(f *pflag.Flag) {
+		if fs.Lookup(f.Name) == nil {
+			fs.AddFlag(f)
+		}
+	})
+	return fs
 }
 
 // commandName is a command's name, the first word of its use line.
@@ -349,6 +353,12 @@ func isCommand(name string) bool {
 	case "cert", "replay", "version", "curl", "help", "completion":
 		return true
 	}
+	return isRequestCommand(name)
+}
+
+// isRequestCommand reports whether name is one of the commands that send a request: get, post, ...,
+// request.
+func isRequestCommand(name string) bool {
 	for _, mc := range methodCommands {
 		if commandName(mc.use) == name {
 			return true
