@@ -31,20 +31,15 @@ func TestRandomHostileHTTP2(t *testing.T) {
 	hop := hopBinary(t)
 	upload := hostileUpload(t) // more than HTTP/2's first window of 64 KiB
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
-	for seed := uint64(1); seed <= hostileSeeds/2; seed++ {
-		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
-			t.Parallel()
-			r := rand.New(rand.NewPCG(seed, 0))
-			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
-			srv, trust := plain, []string(nil)
-			if seed%3 == 0 {
-				srv, trust = overTLS, []string{"--cacert", root}
-			}
-			method, body := hostileMethod(r, upload) // a POST's 1 MB is sent as the server's window allows
-			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed)}, body, []string{"--http2", "--timeout", "1s"}, trust, flags)
-			runHostile(t, hop, args, flags, documented)
-		})
-	}
+	hostileCases(t, hostileSeeds/2, func(t *testing.T, seed uint64, r *rand.Rand, flags []string) {
+		srv, trust := plain, []string(nil)
+		if seed%3 == 0 {
+			srv, trust = overTLS, []string{"--cacert", root}
+		}
+		method, body := hostileMethod(r, upload) // a POST's 1 MB is sent as the server's window allows
+		args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed)}, body, []string{"--http2", "--timeout", "1s"}, trust, flags)
+		runHostile(t, hop, args, flags, documented)
+	})
 }
 
 // startScriptedH2 starts an HTTP/2 server that answers /r/SEED/... with hostileFrames for that seed and

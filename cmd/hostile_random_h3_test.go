@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -41,24 +40,16 @@ func TestRandomHostileHTTP3(t *testing.T) {
 	hop := hopBinary(t)
 	upload := hostileUpload(t)
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
-	for seed := uint64(1); seed <= hostileSeeds/3; seed++ {
-		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
-			t.Parallel()
-			r := rand.New(rand.NewPCG(seed, 0))
-			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
-			method, body := hostileMethod(r, upload)
-			args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv.URL, seed)}, body,
-				[]string{"--http3", "--timeout", "1s", "--cacert", root}, flags)
-			runHostile(t, hop, args, flags, documented)
-			mu.Lock()
-			reached := attempts[seed]
-			mu.Unlock()
-			refused := method == "post" && slices.Contains(flags, "-I") // HEAD with a body: a usage error
-			if reached == 0 && !refused && !slices.Contains(flags, "--offline") && !slices.Contains(flags, "--curl") {
-				t.Errorf("hop %q sent nothing to the server", args)
-			}
-		})
-	}
+	hostileCases(t, hostileSeeds/3, func(t *testing.T, seed uint64, r *rand.Rand, flags []string) {
+		method, body := hostileMethod(r, upload)
+		args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv.URL, seed)}, body,
+			[]string{"--http3", "--timeout", "1s", "--cacert", root}, flags)
+		runHostile(t, hop, args, flags, documented)
+		mu.Lock()
+		reached := attempts[seed] > 0
+		mu.Unlock()
+		mustReach(t, args, flags, reached)
+	})
 }
 
 // hostileH3Frames answers a request with frames chosen by seed and attempt; false closes the connection.

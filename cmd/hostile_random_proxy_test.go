@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,40 +33,42 @@ func TestRandomHostileProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	targetAddr := strings.TrimPrefix(target.URL, "https://")
-	httpProxy := testserver.ServeLoopback(t, func(conn net.Conn) { hostileConnect(conn, targetAddr) })
+	var reached sync.Map // the seeds whose CONNECT or SOCKS greeting came
+	httpProxy := testserver.ServeLoopback(t, func(conn net.Conn) { hostileConnect(conn, targetAddr, &reached) })
 	// The same proxy behind TLS (an https:// proxy), with a certificate for 127.0.0.1.
 	proxyCert, proxyRoot := loopbackCert(t)
 	httpsProxy := testserver.ServeLoopback(t, func(conn net.Conn) {
-		hostileConnect(tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{proxyCert}}), targetAddr)
+		hostileConnect(tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{proxyCert}}), targetAddr, &reached)
 	})
 	hop := hopBinary(t)
 	documented := []int{0, 1, 2, 4, 5, 7, 10, 18, 28, 35, 47, 52, 56, 60, 97}
-	for seed := uint64(1); seed <= hostileSeeds/3; seed++ {
-		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
-			t.Parallel()
-			r := rand.New(rand.NewPCG(seed, 0))
-			flags := slices.Clone(hostileFlagSets[r.IntN(len(hostileFlagSets))])
-			// The HTTP proxy reads the seed from the CONNECT's X-Seed; each SOCKS5 case has a proxy of its own
-			// (the name it is asked for, sSEED.hop.test, needs -k: the certificate names 127.0.0.1).
-			port := targetAddr[strings.LastIndexByte(targetAddr, ':')+1:]
-			via := []string{"--proxy", "http://" + httpProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root}
-			url := fmt.Sprintf("https://127.0.0.1:%s/r/%d/get", port, seed)
-			if seed%4 == 1 {
-				via = []string{"--proxy", "https://" + httpsProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root, "--proxy-cacert", proxyRoot}
-			}
-			if seed%2 == 0 {
-				socks := testserver.ServeLoopback(t, func(conn net.Conn) { hostileSOCKS(conn, targetAddr, seed) })
-				via = []string{"--proxy", "socks5h://" + socks, "-k"}
-				url = fmt.Sprintf("https://s%d.hop.test:%s/r/%d/get", seed, port, seed)
-			}
-			args := slices.Concat([]string{"get", url, "--timeout", "1s"}, via, flags)
-			runHostile(t, hop, args, flags, documented)
-		})
-	}
+	hostileCases(t, hostileSeeds/3, func(t *testing.T, seed uint64, r *rand.Rand, flags []string) {
+		// The HTTP proxy reads the seed from the CONNECT's X-Seed; each SOCKS5 case has a proxy of its own
+		// (the name it is asked for, sSEED.hop.test, needs -k: the certificate names 127.0.0.1).
+		port := targetAddr[strings.LastIndexByte(targetAddr, ':')+1:]
+		via := []string{"--proxy", "http://" + httpProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root}
+		url := fmt.Sprintf("https://127.0.0.1:%s/r/%d/get", port, seed)
+		if seed%4 == 1 {
+			via = []string{"--proxy", "https://" + httpsProxy, "--proxy-header", fmt.Sprintf("X-Seed: %d", seed), "--cacert", root, "--proxy-cacert", proxyRoot}
+		}
+		if seed%2 == 0 {
+			socks := testserver.ServeLoopback(t, func(conn net.Conn) {
+				reached.Store(seed, true)
+				hostileSOCKS(conn, targetAddr, seed)
+			})
+			via = []string{"--proxy", "socks5h://" + socks, "-k"}
+			url = fmt.Sprintf("https://s%d.hop.test:%s/r/%d/get", seed, port, seed)
+		}
+		args := slices.Concat([]string{"get", url, "--timeout", "1s"}, via, flags)
+		runHostile(t, hop, args, flags, documented)
+		_, ok := reached.Load(seed)
+		mustReach(t, args, flags, ok)
+	})
 }
 
-// hostileConnect answers a CONNECT with an act chosen by the seed in its X-Seed header.
-func hostileConnect(conn net.Conn, targetAddr string) {
+// hostileConnect answers a CONNECT with an act chosen by the seed in its X-Seed header, which it marks
+// reached.
+func hostileConnect(conn net.Conn, targetAddr string, reached *sync.Map) {
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(20 * time.Second))
 	br := bufio.NewReader(conn)
@@ -74,6 +77,7 @@ func hostileConnect(conn net.Conn, targetAddr string) {
 		return
 	}
 	seed, _ := strconv.ParseUint(req.Header.Get("X-Seed"), 10, 64)
+	reached.Store(seed, true)
 	r := rand.New(rand.NewPCG(seed, 1))
 	tunnel := func(head string) {
 		up, err := net.Dial("tcp", targetAddr)
