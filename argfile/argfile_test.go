@@ -1,9 +1,12 @@
 package argfile
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -59,5 +62,46 @@ func TestTarget(t *testing.T) {
 		if Descriptor(tt.path) != tt.descriptor {
 			t.Errorf("Descriptor(%s) = %v", tt.path, !tt.descriptor)
 		}
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// allocated is how many bytes f allocates on the heap.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReadBounded: an endless input is refused having held about the limit, not the two to three times as
+// much io.ReadAll's doubling buffer held (-d @/dev/zero peaked at 600 MB before its 256 MiB refusal); a
+// regular file over the limit is refused by its size, unread; what fits comes back whole.
+func TestReadBounded(t *testing.T) {
+	const limit = 64 << 20
+	var err error
+	if n := allocated(func() { _, err = ReadFrom(zeros{}, limit) }); !errors.Is(err, ErrTooLarge) || n > limit+limit/4 {
+		t.Errorf("an endless input: %v after allocating %d MiB; want too large, after at most %d MiB", err, n>>20, (limit+limit/4)>>20)
+	}
+	big := filepath.Join(t.TempDir(), "big")
+	if f, err := os.Create(big); err != nil || f.Truncate(limit+1) != nil || f.Close() != nil { // sparse: no disk
+		t.Fatal("cannot make a sparse file")
+	}
+	if n := allocated(func() { _, err = Read(big, limit) }); !errors.Is(err, ErrTooLarge) || n > 1<<20 {
+		t.Errorf("a file over the limit: %v after allocating %d KiB; want too large, unread", err, n>>10)
+	}
+	for _, size := range []int{0, 1, 4<<20 - 1, 4 << 20, 4<<20 + 1, 9<<20 + 3, limit} {
+		want := bytes.Repeat([]byte("0123456789abcdef"), size/16+1)[:size]
+		got, err := ReadFrom(bytes.NewReader(want), limit)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%d bytes: %d bytes back, %v", size, len(got), err)
+		}
+	}
+	if _, err := ReadFrom(bytes.NewReader(make([]byte, limit+1)), limit); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one byte over: %v; want too large", err)
 	}
 }

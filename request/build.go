@@ -541,12 +541,12 @@ func (b *bodyBuilder) readFileUpTo(path, arg string, limit int64) ([]byte, error
 			return nil, usageErrorf(arg, "standard input is a terminal or already used")
 		}
 		b.stdinUsed = true
-		p, err := io.ReadAll(io.LimitReader(b.spec.Stdin, limit+1))
-		if err != nil {
-			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
-		}
-		if int64(len(p)) > limit {
+		p, err := argfile.ReadFrom(b.spec.Stdin, limit)
+		switch {
+		case errors.Is(err, argfile.ErrTooLarge):
 			return nil, usageErrorf(arg, "standard input is longer than %d MiB, too long for this use%s", limit>>20, hint)
+		case err != nil:
+			return nil, &UsageError{Arg: arg, Err: fmt.Errorf("reading standard input: %w", err)}
 		}
 		return p, nil
 	}
