@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,8 +45,7 @@ func TestRandomHostileHTTP2(t *testing.T) {
 // attempt: h2c, or over TLS with cfg. It returns the server's URL.
 func startScriptedH2(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
-	var mu sync.Mutex
-	attempts := map[uint64]uint64{}
+	attempts := &attemptLog{}
 	scheme := "http://"
 	if cfg != nil {
 		scheme = "https://"
@@ -59,12 +57,7 @@ func startScriptedH2(t *testing.T, cfg *tls.Config) string {
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(20 * time.Second))
 		testserver.ServeFrames(conn, func(fr *http2.Framer, id uint32, path string) bool {
-			var seed uint64
-			fmt.Sscanf(path, "/r/%d/", &seed)
-			mu.Lock()
-			attempt := attempts[seed]
-			attempts[seed]++
-			mu.Unlock()
+			seed, attempt := attempts.next(path)
 			return hostileFrames(fr, id, seed, attempt)
 		})
 	})

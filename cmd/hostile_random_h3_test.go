@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/quic-go/quic-go"
@@ -22,15 +21,9 @@ import (
 // connection closed with a control character in its reason, or left stalled.
 func TestRandomHostileHTTP3(t *testing.T) {
 	cert, root := loopbackCert(t)
-	var mu sync.Mutex
-	attempts := map[uint64]uint64{}
+	attempts := &attemptLog{}
 	srv, err := testserver.ServeH3Frames(&tls.Config{Certificates: []tls.Certificate{cert}}, func(a *testserver.H3Answer) bool {
-		var seed uint64
-		fmt.Sscanf(a.Path, "/r/%d/", &seed)
-		mu.Lock()
-		attempt := attempts[seed]
-		attempts[seed]++
-		mu.Unlock()
+		seed, attempt := attempts.next(a.Path)
 		return hostileH3Frames(a, seed, attempt)
 	})
 	if err != nil {
@@ -45,10 +38,7 @@ func TestRandomHostileHTTP3(t *testing.T) {
 		args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv.URL, seed)}, body,
 			[]string{"--http3", "--timeout", "1s", "--cacert", root}, flags)
 		runHostile(t, hop, args, flags, documented)
-		mu.Lock()
-		reached := attempts[seed] > 0
-		mu.Unlock()
-		mustReach(t, args, flags, reached)
+		mustReach(t, args, flags, attempts.reached(seed))
 	})
 }
 

@@ -62,6 +62,32 @@ func hostileCases(t *testing.T, n uint64, run func(t *testing.T, seed uint64, r 
 	}
 }
 
+// attemptLog counts the requests a random server has read for each seed, its path being /r/SEED/...
+type attemptLog struct {
+	mu   sync.Mutex
+	seen map[uint64]uint64
+}
+
+// next names the seed path asks for and counts its request: the first is attempt 0.
+func (l *attemptLog) next(path string) (seed, attempt uint64) {
+	fmt.Sscanf(path, "/r/%d/", &seed)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.seen == nil {
+		l.seen = map[uint64]uint64{}
+	}
+	attempt = l.seen[seed]
+	l.seen[seed]++
+	return seed, attempt
+}
+
+// reached reports whether a request for seed came.
+func (l *attemptLog) reached(seed uint64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seen[seed] > 0
+}
+
 // mustReach fails a case whose request never reached the server, so that a flag set hop refuses (a usage
 // error is a documented exit) cannot pass for one the server was tested with. --offline and --curl send
 // nothing by design; a POST with -I is refused before sending, as curl refuses it.
@@ -168,8 +194,7 @@ func startScripted(t *testing.T, cfg *tls.Config) string {
 	if cfg != nil {
 		ln, scheme = tls.NewListener(ln, cfg), "https://"
 	}
-	var mu sync.Mutex
-	attempts := map[uint64]uint64{}
+	attempts := &attemptLog{}
 	t.Cleanup(func() { ln.Close() })
 	testserver.ServeConns(ln, func(conn net.Conn) {
 		defer conn.Close()
@@ -178,12 +203,7 @@ func startScripted(t *testing.T, cfg *tls.Config) string {
 		if err != nil {
 			return
 		}
-		var seed uint64
-		fmt.Sscanf(req.URL.Path, "/r/%d/", &seed)
-		mu.Lock()
-		attempt := attempts[seed]
-		attempts[seed]++
-		mu.Unlock()
+		seed, attempt := attempts.next(req.URL.Path)
 		for _, s := range hostileResponse(seed, attempt, scheme+ln.Addr().String()) {
 			switch {
 			case s.pause > 0:
