@@ -25,32 +25,33 @@ import (
 // updates, settings, pushes, trailers, frames of no known type, a connection closed or left stalled.
 func TestRandomHostileHTTP2(t *testing.T) {
 	cert, root := loopbackCert(t)
-	plain := startScriptedH2(t, nil)
-	overTLS := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
+	plain, plainLog := startScriptedH2(t, nil)
+	overTLS, tlsLog := startScriptedH2(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	hop := hopBinary(t)
 	upload := hostileUpload(t) // more than HTTP/2's first window of 64 KiB
 	documented := []int{0, 1, 2, 4, 5, 10, 18, 28, 47, 52, 63}
 	hostileCases(t, hostileSeeds/2, func(t *testing.T, seed uint64, r *rand.Rand, flags []string) {
-		srv, trust := plain, []string(nil)
+		srv, log, trust := plain, plainLog, []string(nil)
 		if seed%3 == 0 {
-			srv, trust = overTLS, []string{"--cacert", root}
+			srv, log, trust = overTLS, tlsLog, []string{"--cacert", root}
 		}
 		method, body := hostileMethod(r, upload) // a POST's 1 MB is sent as the server's window allows
 		args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed)}, body, []string{"--http2", "--timeout", "1s"}, trust, flags)
 		runHostile(t, hop, args, flags, documented)
+		mustReach(t, args, flags, log.reached(seed))
 	})
 }
 
 // startScriptedH2 starts an HTTP/2 server that answers /r/SEED/... with hostileFrames for that seed and
-// attempt: h2c, or over TLS with cfg. It returns the server's URL.
-func startScriptedH2(t *testing.T, cfg *tls.Config) string {
+// attempt: h2c, or over TLS with cfg. It returns the server's URL and its log of requests.
+func startScriptedH2(t *testing.T, cfg *tls.Config) (string, *attemptLog) {
 	t.Helper()
 	attempts := &attemptLog{}
 	scheme := "http://"
 	if cfg != nil {
 		scheme = "https://"
 	}
-	return scheme + testserver.ServeLoopback(t, func(conn net.Conn) {
+	addr := testserver.ServeLoopback(t, func(conn net.Conn) {
 		if cfg != nil {
 			conn = tls.Server(conn, cfg)
 		}
@@ -61,6 +62,7 @@ func startScriptedH2(t *testing.T, cfg *tls.Config) string {
 			return hostileFrames(fr, id, seed, attempt)
 		})
 	})
+	return scheme + addr, attempts
 }
 
 // hostileFrames answers stream id with frames chosen by seed and attempt; false closes the connection.

@@ -35,18 +35,19 @@ import (
 // longer.
 func TestRandomHostileResponses(t *testing.T) {
 	cert, root := loopbackCert(t)
-	plain := startScripted(t, nil)
-	overTLS := startScripted(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+	plain, plainLog := startScripted(t, nil)
+	overTLS, tlsLog := startScripted(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
 	hop := hopBinary(t)
 	documented := []int{0, 1, 2, 4, 5, 7, 10, 18, 28, 47, 52, 63}
 	hostileCases(t, hostileSeeds, func(t *testing.T, seed uint64, r *rand.Rand, flags []string) {
 		method := []string{"get", "get", "post", "head"}[r.IntN(4)]
-		srv, trust := plain, []string(nil)
+		srv, log, trust := plain, plainLog, []string(nil)
 		if seed%3 == 0 { // every third over TLS (HTTP/1.1), for TLS's own ways to end
-			srv, trust = overTLS, []string{"--cacert", root}
+			srv, log, trust = overTLS, tlsLog, []string{"--cacert", root}
 		}
 		args := slices.Concat([]string{method, fmt.Sprintf("%s/r/%d/file.bin", srv, seed), "--timeout", "1s"}, trust, flags)
 		runHostile(t, hop, args, flags, documented)
+		mustReach(t, args, flags, log.reached(seed))
 	})
 }
 
@@ -183,8 +184,9 @@ var hostileFlagSets = [][]string{
 
 // startScripted starts a server that reads each request on a connection and answers /r/SEED/... with the
 // response hostileResponse builds for that seed and attempt (a retry or a redirect to itself is the next
-// attempt), then closes the connection; over TLS with cfg. It returns the server's URL.
-func startScripted(t *testing.T, cfg *tls.Config) string {
+// attempt), then closes the connection; over TLS with cfg. It returns the server's URL and its log of
+// requests.
+func startScripted(t *testing.T, cfg *tls.Config) (string, *attemptLog) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -224,7 +226,7 @@ func startScripted(t *testing.T, cfg *tls.Config) string {
 			}
 		}
 	})
-	return scheme + ln.Addr().String()
+	return scheme + ln.Addr().String(), attempts
 }
 
 // step is one act of the scripted server: bytes to write, a pause, or a reset.
