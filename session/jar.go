@@ -71,7 +71,7 @@ func (j *Jar) All() []Cookie {
 	return out
 }
 
-// Add stores c as read from a file: replacing a cookie of the same name, domain and path. An expired one
+// Add stores c as read from a file: replacing the cookie it names (see same). An expired one
 // is dropped.
 func (j *Jar) Add(c Cookie) {
 	j.mu.Lock()
@@ -115,10 +115,16 @@ func (j *Jar) DropSessionCookies() {
 	j.changed = j.changed || len(j.cookies) != n
 }
 
+// same reports whether a and b are one cookie: of one name, domain, host-only flag and path (RFC 6265bis,
+// 5.7). A host-only cookie and a Domain cookie of one name and path are two, as browsers and curl keep them.
+func same(a, b *Cookie) bool {
+	return a.Name == b.Name && a.Domain == b.Domain && a.HostOnly == b.HostOnly && a.Path == b.Path
+}
+
 // store puts c in the jar, replacing the cookie it matches (keeping that one's creation time).
 func (j *Jar) store(c *Cookie) {
 	for i, old := range j.cookies {
-		if old.Name == c.Name && old.Domain == c.Domain && old.Path == c.Path {
+		if same(old, c) {
 			c.Created = old.Created
 			j.cookies[i] = c
 			return
@@ -136,11 +142,9 @@ func (j *Jar) store(c *Cookie) {
 	j.cookies = append(j.cookies, c)
 }
 
-// remove deletes the cookie of c's name, domain and path.
+// remove deletes the cookie c names (see same).
 func (j *Jar) remove(c *Cookie) {
-	j.cookies = slices.DeleteFunc(j.cookies, func(old *Cookie) bool {
-		return old.Name == c.Name && old.Domain == c.Domain && old.Path == c.Path
-	})
+	j.cookies = slices.DeleteFunc(j.cookies, func(old *Cookie) bool { return same(old, c) })
 }
 
 // SetCookies stores the cookies a response to u set, under RFC 6265's rules: a Domain attribute must match

@@ -386,3 +386,34 @@ func TestSaveJarThroughLinks(t *testing.T) {
 		t.Errorf("%s: out holds %q, want the jar", fd, b)
 	}
 }
+
+// TestJarHostOnlyIdentity: a host-only cookie and a Domain cookie of one name, domain and path are two
+// cookies, as RFC 6265bis counts them (5.7, step 23: name, domain, host-only flag and path) and browsers and
+// curl keep them; hop's second replaced the first, and a deletion of one deleted the other. A jar file keeps
+// both and reads both back.
+func TestJarHostOnlyIdentity(t *testing.T) {
+	j := NewJar()
+	u := mustURL(t, "https://example.com/")
+	j.SetCookies(u, []*http.Cookie{{Name: "a", Value: "domain", Domain: "example.com", Path: "/"}, {Name: "a", Value: "host", Path: "/"}})
+	if got := sent(j, t, "https://example.com/"); got != "a=domain; a=host" {
+		t.Errorf("to the host: %q; want both, the older first", got)
+	}
+	if got := sent(j, t, "https://www.example.com/"); got != "a=domain" {
+		t.Errorf("to a subdomain: %q; want the Domain cookie", got)
+	}
+	path := filepath.Join(t.TempDir(), "jar.txt")
+	if err := SaveJar(path, j); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadJar(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(back, t, "https://example.com/"); got != "a=domain; a=host" {
+		t.Errorf("read back from the file, to the host: %q; want both", got)
+	}
+	j.SetCookies(u, []*http.Cookie{{Name: "a", Value: "", Path: "/", MaxAge: -1}})
+	if got := sent(j, t, "https://example.com/"); got != "a=domain" {
+		t.Errorf("after deleting the host-only one: %q; want the Domain cookie kept", got)
+	}
+}
