@@ -71,6 +71,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Usage, "", err, "%v", err)
 	case errors.As(err, &dns) && !isTimeout(err):
 		// Before the TLS cases: --doh-url's own TLS failing is a name not resolved, not the server's handshake.
+		if reason := dnsReason(dns); strings.HasPrefix(reason, "DNS over HTTPS: ") {
+			return failure(Resolve, waiting, err, "could not resolve host %s: %s", dns.Name, reason) // with its own hint
+		}
 		return failure(Resolve, waiting, err, "could not resolve host %s: %s (check the name and your network)", dns.Name, dnsReason(dns))
 	case errors.As(err, &viaTLS) && !isTimeout(err):
 		// Before the certificate cases: the proxy's certificate is judged by its own trust, not the server's.

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hop-cli/hop/tlsinfo"
@@ -69,22 +70,56 @@ func (c *dohConn) Write(q []byte) (int, error) {
 	req.Header.Set("Accept", "application/dns-message")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		c.err = fmt.Errorf("DNS over HTTPS: %w", err)
+		c.err = dohFailure(req.URL, err)
 		return len(q), nil // the error is the read's, as a UDP server that does not answer
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDoHAnswer+1))
 	switch {
 	case err != nil:
-		c.err = fmt.Errorf("DNS over HTTPS: %w", err)
+		c.err = dohFailure(req.URL, err)
 	case resp.StatusCode != http.StatusOK:
-		c.err = fmt.Errorf("DNS over HTTPS: %s answered %s", c.url, resp.Status)
+		c.err = fmt.Errorf("DNS over HTTPS: %s answered %q (is --doh-url right?)", req.URL.Redacted(), resp.Status)
 	case len(body) > maxDoHAnswer:
-		c.err = errors.New("DNS over HTTPS: the answer is larger than a DNS message can be")
+		c.err = fmt.Errorf("DNS over HTTPS: %s answered with more than a DNS message can hold (is --doh-url right?)", req.URL.Redacted())
+	case !answers(body, q):
+		c.err = fmt.Errorf("DNS over HTTPS: %s answered with no DNS message (Content-Type %q, %d bytes; is --doh-url's path right?)",
+			req.URL.Redacted(), resp.Header.Get("Content-Type"), len(body))
 	default:
 		c.answer, c.err = body, nil
 	}
 	return len(q), nil
+}
+
+// answers reports whether msg can be the DNS answer to query q: a whole header (12 bytes) with q's ID and the
+// response bit. Go's resolver would wait for another message, and say "no answer".
+func answers(msg, q []byte) bool {
+	return len(msg) >= 12 && len(q) >= 2 && msg[0] == q[0] && msg[1] == q[1] && msg[2]&0x80 != 0
+}
+
+// dohFailure words a failed exchange with the DoH server (Go's resolver carries it as the DNS error's text,
+// which the error line ends with: each says what to check), rather than net/http's `Post "URL": dial tcp ADDR: connect: ...`.
+func dohFailure(u *url.URL, err error) error {
+	var (
+		op     *net.OpError
+		verify *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &verify):
+		return fmt.Errorf("DNS over HTTPS: the certificate of %s is not trusted: %v (--cacert names its CA; --doh-insecure skips the check)", u.Host, verify.Err)
+	case errors.As(err, &op) && op.Op == "dial":
+		addr := u.Host
+		if op.Addr != nil {
+			addr = op.Addr.String()
+		}
+		return fmt.Errorf("DNS over HTTPS: could not connect to %s: %v (is --doh-url right, and its server running?)", addr, op.Err)
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return fmt.Errorf("DNS over HTTPS: %s answered in plain HTTP, not HTTPS (is --doh-url's port right?)", u.Host)
+	}
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err
+	}
+	return fmt.Errorf("DNS over HTTPS: %s: %v (is --doh-url right?)", u.Redacted(), err)
 }
 
 func (c *dohConn) Read(b []byte) (int, error) {

@@ -469,6 +469,48 @@ func TestDoH(t *testing.T) {
 	}
 }
 
+// TestDoHFailures: a DoH server that cannot be reached, is not trusted, does not speak TLS or answers with
+// something else than a DNS message is said so, with what to check, where hop gave Go's `Post "URL": dial
+// tcp ADDR: connect: ...` or `tls: failed to verify certificate: ...`, or "no answer".
+func TestDoHFailures(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(hostPort(srv.URL))
+	answer := func(contentType string, body []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", contentType)
+			w.Write(body)
+		}
+	}
+	untrusted := httptest.NewUnstartedServer(answer("text/html", nil))
+	untrusted.Config.ErrorLog = log.New(io.Discard, "", 0) // its handshakes are refused on purpose
+	untrusted.StartTLS()
+	defer untrusted.Close()
+	html := httptest.NewTLSServer(answer("text/html; charset=utf-8", []byte("<!doctype html><p>not here</p>")))
+	defer html.Close()
+	short := httptest.NewTLSServer(answer("application/dns-message", []byte{0, 0, 0x81, 0x80}))
+	defer short.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(html.Certificate())) // httptest's servers share one certificate
+	closed := testserver.ServeLoopback(t, func(c net.Conn) { c.Close() })
+	closed = closed[:strings.LastIndexByte(closed, ':')] + ":1" // a port nothing listens on
+	for _, c := range []struct {
+		doh, ca, want string
+	}{
+		{"https://" + closed + "/dns-query", ca, "DNS over HTTPS: could not connect to " + closed + ": connect: connection refused (is --doh-url right, and its server running?)"},
+		{untrusted.URL + "/dns-query", "", "DNS over HTTPS: the certificate of " + hostPort(untrusted.URL) + " is not trusted: x509: certificate signed by unknown authority (--cacert names its CA; --doh-insecure skips the check)"},
+		{"https://" + hostPort(srv.URL) + "/dns-query", ca, "DNS over HTTPS: " + hostPort(srv.URL) + " answered in plain HTTP, not HTTPS (is --doh-url's port right?)"},
+		{html.URL + "/", ca, "DNS over HTTPS: " + html.URL + "/ answered with no DNS message (Content-Type \"text/html; charset=utf-8\", 30 bytes; is --doh-url's path right?)"},
+		{short.URL + "/dns-query", ca, "DNS over HTTPS: " + short.URL + "/dns-query answered with no DNS message (Content-Type \"application/dns-message\", 4 bytes; is --doh-url's path right?)"},
+	} {
+		_, _, err := get(t, newTransport(t, Options{DoHURL: c.doh, TLS: TLSOptions{CACert: c.ca}}), "http://api.hop.test:"+port+"/")
+		var dnsErr *net.DNSError
+		if !errors.As(err, &dnsErr) || dnsErr.Err != c.want {
+			t.Errorf("%s: %v\nwant the reason %q", c.doh, err, c.want)
+		}
+	}
+}
+
 // curl's --happy-eyeballs-timeout-ms becomes the dialer's fallback delay (RFC 8305), the time the first
 // address family has before the other is tried; unset, Go's own.
 func TestHappyEyeballs(t *testing.T) {
