@@ -427,7 +427,10 @@ func (c *Client) addCookies(req *http.Request) {
 	}
 	parts := make([]string, 0, len(cookies)+1)
 	typed := map[string]bool{}
-	if given := req.Header.Get("Cookie"); given != "" {
+	for _, given := range req.Header.Values("Cookie") { // every value: all go in the one header set below
+		if given == "" {
+			continue
+		}
 		parts = append(parts, given)
 		for _, pair := range strings.Split(given, ";") {
 			name, _, _ := strings.Cut(pair, "=")

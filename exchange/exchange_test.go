@@ -21,6 +21,7 @@ import (
 
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
@@ -626,5 +627,28 @@ func TestOptionalClientCertificateIsNotBlamed(t *testing.T) {
 	_, err := c.Do(context.Background(), build(t, "GET", srv.URL+"/hostile/cl-conflict"), exchange.Observer{})
 	if err == nil || strings.Contains(err.Error(), "client certificate") || exchange.ClassOf(err) == exchange.Handshake {
 		t.Errorf("%v (class %v); want the malformed answer blamed, not the certificate", err, exchange.ClassOf(err))
+	}
+}
+
+// TestJarCookiesJoinTyped: the jar's cookies join every Cookie value the request carries, in one header;
+// hop read the first value only and set the header to it and the jar's, dropping the rest (a HAR's
+// request, or any caller's, may carry two).
+func TestJarCookiesJoinTyped(t *testing.T) {
+	got := make(chan []string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got <- r.Header.Values("Cookie") }))
+	defer srv.Close()
+	jar := session.NewJar()
+	u, _ := url.Parse(srv.URL + "/")
+	jar.SetCookieLines(u, []string{"j=3", "a=jar"})
+	c := client(t, exchange.Options{}, transport.Options{})
+	c.Jar = jar
+	r := build(t, "GET", srv.URL+"/")
+	r.Header.Add("Cookie", "a=1")
+	r.Header.Add("Cookie", "b=2")
+	if _, err := c.Do(context.Background(), r, exchange.Observer{}); err != nil {
+		t.Fatal(err)
+	}
+	if v := <-got; !slices.Equal(v, []string{"a=1; b=2; j=3"}) {
+		t.Errorf("the server got Cookie %q; want one header, the typed first and the jar's a left out", v)
 	}
 }

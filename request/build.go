@@ -241,9 +241,15 @@ func Build(spec Spec) (*Request, error) {
 		if err := ValidateHeader("Cookie", spec.Cookie); err != nil {
 			return nil, usageErrorf("-b", "%v", err)
 		}
-		// Every Cookie item is kept, but an empty one ("Cookie;"), which would start the header with "; ".
+	}
+	if len(r.Header["Cookie"]) > 1 || spec.Cookie != "" {
+		// Cookie items, -H Cookie lines and -b's pairs go in one header, as a client sends one (RFC 6265,
+		// 5.4). Every one is kept, but an empty one ("Cookie;"), which would start the header with "; ".
 		given := slices.DeleteFunc(slices.Clone(r.Header.Values("Cookie")), func(v string) bool { return v == "" })
-		r.Header.Set("Cookie", strings.Join(append(given, spec.Cookie), "; "))
+		if spec.Cookie != "" {
+			given = append(given, spec.Cookie)
+		}
+		r.Header.Set("Cookie", strings.Join(given, "; "))
 	}
 	if spec.UserAgent != "" {
 		if err := ValidateHeader("User-Agent", spec.UserAgent); err != nil {

@@ -354,6 +354,12 @@ func TestBuildHeaders(t *testing.T) {
 	if err != nil || r.Header.Get("Cookie") != "a=1; b=2; c=3" || len(r.Header["Cookie"]) != 1 {
 		t.Errorf("Cookie items and -b: %q, %v", r.Header["Cookie"], err)
 	}
+	// Without -b too: two Cookie items (or -H lines) are one Cookie header (RFC 6265, 5.4: a client sends
+	// one), where hop sent two, and a jar's cookies added to the first dropped the second.
+	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie:a=1", "Cookie;", "Cookie:b=2"}, Headers: []string{"Cookie: c=3"}})
+	if err != nil || r.Header.Get("Cookie") != "c=3; a=1; b=2" || len(r.Header["Cookie"]) != 1 {
+		t.Errorf("Cookie items and -H Cookie: %q, %v", r.Header["Cookie"], err)
+	}
 	// An empty Cookie item ("Cookie;") adds no empty pair before -b's.
 	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie;"}, Cookie: "c=3"})
 	if err != nil || r.Header.Get("Cookie") != "c=3" || len(r.Header["Cookie"]) != 1 {
