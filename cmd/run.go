@@ -167,7 +167,7 @@ func keepState(s *Streams, o *RequestOptions, err error) error {
 	if o.Cookies.Write != "" && o.jar != nil {
 		werr = o.Cookies.save(o.jar, s.Out)
 	}
-	if o.session != nil && !o.Session.ReadOnly {
+	if o.session != nil && (!o.Session.ReadOnly || o.session.New) { // a new one is made, as HTTPie makes it
 		werr = cmp.Or(werr, o.session.Save())
 	}
 	if o.transport != nil {

@@ -22,6 +22,7 @@ import (
 // command line, and the cookies.
 type Session struct {
 	Path    string
+	New     bool // no file was there: HTTPie's --session-read-only makes one on its first run
 	Headers http.Header
 	Auth    Auth
 	Jar     *Jar
@@ -141,6 +142,7 @@ func PathFor(arg string, u *url.URL, dir string) (string, error) {
 func Open(path, host string) (*Session, error) {
 	s := &Session{Path: path, Headers: http.Header{}, Jar: NewJar()}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		s.New = true
 		return s, nil
 	}
 	data, err := argfile.Read(path, maxSessionFile)
