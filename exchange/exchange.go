@@ -438,7 +438,7 @@ func (c *Client) addCookies(req *http.Request) {
 		}
 	}
 	for _, ck := range cookies {
-		if !typed[ck.Name] { // a cookie typed wins over the jar's of its name, as in HTTPie's sessions
+		if !typed[ck.Name] { // a cookie typed wins over the jar's of its name (README: Cookies)
 			parts = append(parts, ck.Name+"="+ck.Value)
 		}
 	}
