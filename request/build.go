@@ -324,6 +324,7 @@ func (r *Request) addHeader(kind itemKind, name, value string, removed map[strin
 	case kind == itemHeader && value == "":
 		removed[name] = true
 		r.Header.Del(name)
+		r.Given.Del(name) // not sent, so not kept by a session either
 	case name == "Host":
 		r.Host = value
 	case name == "Transfer-Encoding":

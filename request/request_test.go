@@ -360,6 +360,12 @@ func TestBuildHeaders(t *testing.T) {
 	if err != nil || r.Header.Get("Cookie") != "c=3; a=1; b=2" || len(r.Header["Cookie"]) != 1 {
 		t.Errorf("Cookie items and -H Cookie: %q, %v", r.Header["Cookie"], err)
 	}
+	// A header typed and then removed ("X-A:1 X-A:") is not sent, and so not given for a session to keep,
+	// where a session kept it and sent it on the next run.
+	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"X-A:1", "X-B:2", "X-A:"}})
+	if err != nil || r.Header.Get("X-A") != "" || r.Given.Get("X-A") != "" || r.Given.Get("X-B") != "2" {
+		t.Errorf("X-A:1 X-A:: sent %q, given %q, %v", r.Header, r.Given, err)
+	}
 	// An empty Cookie item ("Cookie;") adds no empty pair before -b's.
 	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie;"}, Cookie: "c=3"})
 	if err != nil || r.Header.Get("Cookie") != "c=3" || len(r.Header["Cookie"]) != 1 {
