@@ -27,42 +27,27 @@ type Session struct {
 	Auth    Auth
 	Jar     *Jar
 	httpie  *httpieFile // read from an HTTPie session file, written back as one; nil for hop's own
-	typed   []typedCookies
-}
-
-// typedCookies are the Cookie header lines typed for a URL, kept when the session is saved.
-type typedCookies struct {
-	u     *url.URL
-	lines []string
 }
 
 // KeepCookies keeps the cookies of a Cookie header typed for u, as HTTPie's sessions keep them: each
 // name=value pair becomes a cookie of u's host (not of any host, as HTTPie has it) for every path,
-// replacing one of that name there. They join the jar when the session is saved, so that this run sends
-// them once, as typed; a pair that is no cookie is left out.
+// replacing one of that name there; a pair that is no cookie is left out. They join the jar before the
+// request is sent, so that the answer's Set-Cookie of the same name (a new value, a deletion) wins; this
+// run sends them once all the same, as typed (the exchange leaves out the jar's of a name typed).
 func (s *Session) KeepCookies(u *url.URL, lines []string) {
-	if len(lines) > 0 {
-		s.typed = append(s.typed, typedCookies{u, lines})
+	host, ok := canonicalHost(u)
+	if !ok {
+		return
 	}
-}
-
-func (s *Session) placeTyped() {
-	for _, t := range s.typed {
-		host, ok := canonicalHost(t.u)
-		if !ok {
-			continue
-		}
-		for _, line := range t.lines {
-			for _, pair := range strings.Split(line, ";") {
-				c, err := http.ParseCookie(strings.TrimSpace(pair))
-				if err != nil || len(c) != 1 || len(c[0].Name)+len(c[0].Value) > maxCookieBytes {
-					continue
-				}
-				s.Jar.Add(Cookie{Name: c[0].Name, Value: c[0].Value, Domain: host, HostOnly: true, Path: "/"})
+	for _, line := range lines {
+		for _, pair := range strings.Split(line, ";") {
+			c, err := http.ParseCookie(strings.TrimSpace(pair))
+			if err != nil || len(c) != 1 || len(c[0].Name)+len(c[0].Value) > maxCookieBytes {
+				continue
 			}
+			s.Jar.Add(Cookie{Name: c[0].Name, Value: c[0].Value, Domain: host, HostOnly: true, Path: "/"})
 		}
 	}
-	s.typed = nil
 }
 
 // Auth is a session's credentials as -a and --bearer take them: "@env:VAR" and "@FILE" references stay
@@ -265,7 +250,6 @@ func (s *Session) Remember(given http.Header) {
 // Save writes the session, replacing its file atomically with mode 0600; the directories it needs are
 // created 0700.
 func (s *Session) Save() error {
-	s.placeTyped()
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("writing session %s: %w", s.Path, err)
 	}

@@ -91,16 +91,22 @@ func TestKeepCookies(t *testing.T) {
 	s, _ := Open(filepath.Join(t.TempDir(), "s.json"), "api.example.com")
 	u, _ := url.Parse("https://API.example.com/v1/x")
 	s.KeepCookies(u, []string{"a=1; b=two words; =nameless; c", "d=4"})
-	if got := sent(s.Jar, t, "https://api.example.com/"); got != "" {
-		t.Errorf("kept before the save: %q", got)
-	}
-	if err := s.Save(); err != nil {
-		t.Fatal(err)
-	}
 	if got := sent(s.Jar, t, "https://api.example.com/other"); got != "a=1; b=two words; d=4" {
 		t.Errorf("sent %q, want a=1; b=two words; d=4", got)
 	}
 	if got := sent(s.Jar, t, "https://www.example.com/"); got != "" {
 		t.Errorf("sent to another host: %q", got)
+	}
+	// Kept before the answer: its Set-Cookie of a name typed (a new value, a deletion) wins, and is saved.
+	s.Jar.SetCookieLines(u, []string{"a=2; Path=/", "d=; Path=/; Max-Age=0"})
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Open(s.Path, "api.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(back.Jar, t, "https://api.example.com/"); got != "b=two words; a=2" && got != "a=2; b=two words" {
+		t.Errorf("saved after the answer: %q, want a=2 and b", got)
 	}
 }
