@@ -229,6 +229,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered, expectDropped := false, false
+	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
 	for {
 		req, err := cur.HTTPRequest(ctx)
@@ -252,7 +253,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				}
 			}
 		}
-		c.addCookies(req)
+		c.addCookies(req, serverSet)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
 		if err == nil && cur.Body != nil {
 			if changed := cur.Body.Changed(); changed != nil {
@@ -272,6 +273,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		}
 		if err == nil && c.Jar != nil {
 			c.Jar.SetCookieLines(req.URL, resp.Header.Values("Set-Cookie"))
+			setNames(serverSet, resp.Header.Values("Set-Cookie"))
 		}
 		if err == nil && c.HSTS != nil {
 			c.HSTS.Learn(req.URL, resp)
@@ -416,8 +418,9 @@ func fieldCount(h http.Header) int {
 }
 
 // addCookies adds the jar's cookies for req's URL to the Cookie header, after what the user gave; one of
-// a name the user gave is left out.
-func (c *Client) addCookies(req *http.Request) {
+// a name the user gave is left out, until the server sets that name (serverSet, the names this exchange's
+// answers set) for this URL: from then on the server's is sent, and the typed one left out.
+func (c *Client) addCookies(req *http.Request, serverSet map[string]bool) {
 	if c.Jar == nil {
 		return
 	}
@@ -425,14 +428,26 @@ func (c *Client) addCookies(req *http.Request) {
 	if len(cookies) == 0 {
 		return
 	}
+	replaced := map[string]bool{}
+	for _, ck := range cookies {
+		if serverSet[ck.Name] {
+			replaced[ck.Name] = true
+		}
+	}
 	parts := make([]string, 0, len(cookies)+1)
 	typed := map[string]bool{}
 	for _, given := range req.Header.Values("Cookie") { // every value: all go in the one header set below
 		if given == "" {
 			continue
 		}
-		parts = append(parts, given)
-		for _, pair := range strings.Split(given, ";") {
+		kept := given
+		if len(replaced) > 0 {
+			kept = withoutNames(given, replaced)
+		}
+		if kept != "" {
+			parts = append(parts, kept)
+		}
+		for _, pair := range strings.Split(kept, ";") {
 			name, _, _ := strings.Cut(pair, "=")
 			typed[strings.TrimSpace(name)] = true
 		}
@@ -443,6 +458,28 @@ func (c *Client) addCookies(req *http.Request) {
 		}
 	}
 	req.Header.Set("Cookie", strings.Join(parts, "; "))
+}
+
+// withoutNames is a Cookie header's value without the pairs of the names given.
+func withoutNames(header string, names map[string]bool) string {
+	var kept []string
+	for _, pair := range strings.Split(header, ";") {
+		name, _, _ := strings.Cut(pair, "=")
+		if pair = strings.TrimSpace(pair); pair != "" && !names[strings.TrimSpace(name)] {
+			kept = append(kept, pair)
+		}
+	}
+	return strings.Join(kept, "; ")
+}
+
+// setNames adds to names the names of the cookies Set-Cookie lines set (or delete).
+func setNames(names map[string]bool, lines []string) {
+	for _, line := range lines {
+		pair, _, _ := strings.Cut(line, ";")
+		if name, _, ok := strings.Cut(pair, "="); ok && strings.TrimSpace(name) != "" {
+			names[strings.TrimSpace(name)] = true
+		}
+	}
 }
 
 // pause tells the observer about a wait for a retry, then waits; the total deadline and interrupts end it.

@@ -652,3 +652,29 @@ func TestJarCookiesJoinTyped(t *testing.T) {
 		t.Errorf("the server got Cookie %q; want one header, the typed first and the jar's a left out", v)
 	}
 }
+
+// TestServerCookieWinsAfterSet: a cookie typed wins over the jar's of its name until the server sets that
+// name for the URL; the hops after (a redirect, a retry) send the server's, as HTTPie (requests) does on a
+// redirect, where hop went on sending the value typed, one the server had just replaced.
+func TestServerCookieWinsAfterSet(t *testing.T) {
+	got := make(chan string, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Set-Cookie", "sid=new; Path=/")
+		w.Header().Add("Set-Cookie", "theme=light; Path=/admin") // not for /home: the typed one stays
+		http.Redirect(w, r, "/home", http.StatusFound)
+	})
+	mux.HandleFunc("/home", func(w http.ResponseWriter, r *http.Request) { got <- r.Header.Get("Cookie") })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	c.Jar = session.NewJar()
+	r := build(t, "GET", srv.URL+"/login")
+	r.Header.Set("Cookie", "sid=old; theme=dark")
+	if _, err := c.Do(context.Background(), r, exchange.Observer{}); err != nil {
+		t.Fatal(err)
+	}
+	if v := <-got; v != "theme=dark; sid=new" {
+		t.Errorf("after the server set sid, /home got Cookie %q; want the typed theme and the server's sid", v)
+	}
+}
