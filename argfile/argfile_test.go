@@ -82,10 +82,11 @@ func allocated(f func()) uint64 {
 // much io.ReadAll's doubling buffer held (-d @/dev/zero peaked at 600 MB before its 256 MiB refusal); a
 // regular file over the limit is refused by its size, unread; what fits comes back whole.
 func TestReadBounded(t *testing.T) {
-	const limit = 64 << 20
+	const limit = 32 << 20
 	var err error
-	if n := allocated(func() { _, err = ReadFrom(zeros{}, limit) }); !errors.Is(err, ErrTooLarge) || n > limit+limit/4 {
-		t.Errorf("an endless input: %v after allocating %d MiB; want too large, after at most %d MiB", err, n>>20, (limit+limit/4)>>20)
+	// io.ReadAll allocated 2.45 times the limit; chunks allocate it once, and the first read's growth.
+	if n := allocated(func() { _, err = ReadFrom(zeros{}, limit) }); !errors.Is(err, ErrTooLarge) || n > 2*limit {
+		t.Errorf("an endless input: %v after allocating %d MiB; want too large, after at most %d MiB", err, n>>20, 2*limit>>20)
 	}
 	big := filepath.Join(t.TempDir(), "big")
 	if f, err := os.Create(big); err != nil || f.Truncate(limit+1) != nil || f.Close() != nil { // sparse: no disk
