@@ -262,6 +262,11 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				resp, err = nil, changed
 			}
 		}
+		if err == nil && resp.TLS == nil && req.URL.Scheme == "https" {
+			// Over HTTP/1.1 net/http finds hop's head tap, not a *tls.Conn, and leaves the response's TLS
+			// state out (HSTS learns only from a verified answer); the trace has it.
+			resp.TLS = th.Snapshot().TLS
+		}
 		if err == nil && resp.StatusCode < 100 {
 			resp, err = nil, invalidStatus(resp, th.Snapshot().Host)
 		}
