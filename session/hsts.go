@@ -3,6 +3,7 @@ package session
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -156,8 +157,15 @@ func parseSTS(v string) (maxAge time.Duration, subdomains, ok bool) {
 		seen[name] = true
 		switch name {
 		case "max-age":
-			n, err := strconv.ParseUint(strings.Trim(strings.TrimSpace(value), `"`), 10, 63)
-			if err != nil {
+			value = strings.TrimSpace(value)
+			if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+				value = value[1 : len(value)-1] // a quoted-string, closed
+			}
+			n, err := strconv.ParseUint(value, 10, 63)
+			if errors.Is(err, strconv.ErrRange) {
+				n, err = 1<<31, nil // more digits than fit: the largest delta-seconds (RFC 2616, 3.3.2)
+			}
+			if err != nil { // digits only: no sign, no exponent
 				return 0, false, false
 			}
 			maxAge = time.Duration(min(n, 1<<31)) * time.Second // ~68 years at most

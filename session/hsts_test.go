@@ -99,3 +99,31 @@ func TestHSTSLearn(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSTS: RFC 6797's grammar, as read against curl 7.88's at random: a quoted value must be closed
+// (hop took `max-age="100` and `max-age=100"`), and a max-age of more digits than fit is the largest
+// delta-seconds (2^31, RFC 2616 3.3.2, which RFC 6797 takes), not a header to drop; max-age is digits only.
+func TestParseSTS(t *testing.T) {
+	for v, want := range map[string]time.Duration{
+		`max-age=100`:                    100 * time.Second,
+		`max-age="100"`:                  100 * time.Second,
+		`MAX-AGE=100; includeSubDomains`: 100 * time.Second,
+		`max-age=99999999999999999999`:   (1 << 31) * time.Second,
+		`max-age="100`:                   -1,
+		`max-age=100"`:                   -1,
+		`max-age=""100""`:                -1,
+		`max-age="`:                      -1,
+		`max-age=+100`:                   -1,
+		`max-age=1e3`:                    -1,
+		`max-age=`:                       -1,
+		`max-age=-1`:                     -1,
+	} {
+		got, _, ok := parseSTS(v)
+		if !ok {
+			got = -1
+		}
+		if got != want {
+			t.Errorf("parseSTS(%q) = %v, want %v (-1: refused)", v, got, want)
+		}
+	}
+}
