@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -33,6 +34,8 @@ var digestAlgorithms = []struct {
 	{"MD5-sess", md5.New},
 	{"SHA-256", sha256.New},
 	{"SHA-256-sess", sha256.New},
+	{"SHA-512-256", sha512.New512_256},
+	{"SHA-512-256-sess", sha512.New512_256},
 }
 
 // Answer reads resp's WWW-Authenticate challenges and returns the Authorization for req, or false when no
@@ -77,9 +80,13 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		ha1 = h(ha1 + ":" + best["nonce"] + ":" + cnonce)
 	}
 	ha2 := h(req.Method + ":" + uri)
+	user := d.User
+	if strings.EqualFold(best["userhash"], "true") {
+		user = h(d.User + ":" + best["realm"]) // RFC 7616 3.4.4: the server asked for the name hashed
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `Digest username=%s, realm=%s, nonce=%s, uri=%s, algorithm=%s`,
-		quote(d.User), quote(best["realm"]), quote(best["nonce"]), quote(uri), alg.name)
+		quote(user), quote(best["realm"]), quote(best["nonce"]), quote(uri), alg.name)
 	if _, ok := best["qop"]; ok {
 		const nc = "00000001" // a new challenge for every request hop sends: its first use
 		fmt.Fprintf(&b, `, qop=auth, nc=%s, cnonce=%s, response="%s"`, nc, quote(cnonce),
@@ -89,6 +96,9 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 	}
 	if o, ok := best["opaque"]; ok {
 		fmt.Fprintf(&b, `, opaque=%s`, quote(o))
+	}
+	if user != d.User {
+		b.WriteString(", userhash=true")
 	}
 	return b.String(), true
 }

@@ -1,8 +1,15 @@
 package auth
 
 import (
+	"crypto/md5"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -38,7 +45,7 @@ func TestDigestRFC7616(t *testing.T) {
 	if got, ok := d.Answer(resp, req); !ok || !strings.Contains(got, "algorithm=SHA-256") {
 		t.Errorf("two challenges: %q, %v; want SHA-256", got, ok)
 	}
-	for _, h := range []string{`Basic realm="x"`, `Digest realm="r", nonce="n", algorithm=SHA-512-256`, `Digest realm="r", nonce="n", qop="auth-int"`, `Digest realm="r"`} {
+	for _, h := range []string{`Basic realm="x"`, `Digest realm="r", nonce="n", algorithm=SHA-1`, `Digest realm="r", nonce="n", qop="auth-int"`, `Digest realm="r"`} {
 		if got, ok := d.Answer(&http.Response{Header: http.Header{"Www-Authenticate": {h}}}, req); ok {
 			t.Errorf("%s: answered %q; want none", h, got)
 		}
@@ -64,5 +71,64 @@ func TestAnyScheme(t *testing.T) {
 	}
 	if a, ok := (Digest{User: "u", Password: "p", AnyScheme: true, cnonce: func() string { return "c" }}).Answer(both, req); !ok || !strings.HasPrefix(a, "Digest ") {
 		t.Errorf("any, both offered: %q, %v", a, ok)
+	}
+}
+
+// TestDigestServer: a server that checks each answer with hashes of its own answers every algorithm of RFC
+// 7616, SHA-512-256 and its -sess included (hop answered none: a server offering only it was never
+// answered), and userhash=true, where the user name goes hashed (hop sent it plain, and was refused). The
+// user name is not ASCII, as in RFC 7616's example; the server reads the request's bytes as UTF-8.
+func TestDigestServer(t *testing.T) {
+	const user, password, realm, nonce = "J\u00e4s\u00f8n Doe", "Secret, or not?", "api@example.org", "5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK"
+	hashes := map[string]func([]byte) []byte{
+		"MD5":         func(b []byte) []byte { s := md5.Sum(b); return s[:] },
+		"SHA-256":     func(b []byte) []byte { s := sha256.Sum256(b); return s[:] },
+		"SHA-512-256": func(b []byte) []byte { s := sha512.Sum512_256(b); return s[:] },
+	}
+	field := regexp.MustCompile(`(\w+)=(?:"([^"]*)"|([^,\s]*))`)
+	for _, alg := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
+		for _, userhash := range []bool{false, true} {
+			h := func(s string) string { return hex.EncodeToString(hashes[strings.TrimSuffix(alg, "-sess")]([]byte(s))) }
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got := map[string]string{}
+				for _, m := range field.FindAllStringSubmatch(strings.TrimPrefix(r.Header.Get("Authorization"), "Digest "), -1) {
+					got[m[1]] = m[2] + m[3]
+				}
+				name := user
+				if userhash {
+					name = h(user + ":" + realm)
+				}
+				ha1 := h(user + ":" + realm + ":" + password)
+				if strings.HasSuffix(alg, "-sess") {
+					ha1 = h(ha1 + ":" + nonce + ":" + got["cnonce"])
+				}
+				want := h(ha1 + ":" + nonce + ":" + got["nc"] + ":" + got["cnonce"] + ":auth:" + h(r.Method+":"+r.URL.RequestURI()))
+				if got["response"] == want && got["username"] == name && got["uri"] == r.URL.RequestURI() && got["algorithm"] == alg {
+					return
+				}
+				challenge := fmt.Sprintf(`Digest realm="%s", qop="auth", algorithm=%s, nonce="%s", charset=UTF-8`, realm, alg, nonce)
+				if userhash {
+					challenge += ", userhash=true"
+				}
+				w.Header().Set("WWW-Authenticate", challenge)
+				w.WriteHeader(http.StatusUnauthorized)
+			}))
+			req, _ := http.NewRequest("GET", srv.URL+"/doc/?a=1", nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			answer, ok := (Digest{User: user, Password: password}).Answer(resp, req)
+			req.Header.Set("Authorization", answer)
+			if resp, err = http.DefaultClient.Do(req); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if !ok || resp.StatusCode != http.StatusOK {
+				t.Errorf("%s, userhash %v: %q (%v) refused: %s", alg, userhash, answer, ok, resp.Status)
+			}
+			srv.Close()
+		}
 	}
 }
