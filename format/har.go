@@ -56,11 +56,69 @@ type harNV struct {
 	Value string `json:"value"`
 }
 
+// harCookie is a cookie sent (name and value) or set (with the attributes HAR 1.2 names).
+type harCookie struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Path     string `json:"path,omitempty"`
+	Domain   string `json:"domain,omitempty"`
+	Expires  string `json:"expires,omitempty"`
+	HTTPOnly bool   `json:"httpOnly,omitempty"`
+	Secure   bool   `json:"secure,omitempty"`
+}
+
+// sentCookies are the cookies of a request's Cookie header, as a browser's HAR lists them (the header
+// masked as sec says, so are they).
+func sentCookies(h http.Header) []harCookie {
+	out := []harCookie{}
+	for _, v := range h.Values("Cookie") {
+		for _, pair := range strings.Split(v, ";") {
+			if name, value, ok := strings.Cut(strings.TrimSpace(pair), "="); ok && name != "" {
+				out = append(out, harCookie{Name: name, Value: value})
+			}
+		}
+	}
+	return out
+}
+
+// setCookies are the cookies a response's Set-Cookie lines set, with their attributes: an Expires hop cannot
+// read, and Max-Age, which a HAR has no field for, are left out.
+func setCookies(h http.Header) []harCookie {
+	out := []harCookie{}
+	for _, line := range h.Values("Set-Cookie") {
+		attrs := strings.Split(line, ";")
+		name, value, ok := strings.Cut(strings.TrimSpace(attrs[0]), "=")
+		if !ok || name == "" {
+			continue
+		}
+		c := harCookie{Name: name, Value: value}
+		for _, a := range attrs[1:] {
+			k, v, _ := strings.Cut(a, "=")
+			switch v = strings.TrimSpace(v); strings.ToLower(strings.TrimSpace(k)) {
+			case "path":
+				c.Path = v
+			case "domain":
+				c.Domain = v
+			case "expires":
+				if t, err := http.ParseTime(v); err == nil {
+					c.Expires = t.UTC().Format(time.RFC3339)
+				}
+			case "httponly":
+				c.HTTPOnly = true
+			case "secure":
+				c.Secure = true
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 type harRequest struct {
 	Method      string       `json:"method"`
 	URL         string       `json:"url"`
 	HTTPVersion string       `json:"httpVersion"`
-	Cookies     []harNV      `json:"cookies"`
+	Cookies     []harCookie  `json:"cookies"`
 	Headers     []harNV      `json:"headers"`
 	QueryString []harNV      `json:"queryString"`
 	PostData    *harPostData `json:"postData,omitempty"`
@@ -74,15 +132,15 @@ type harPostData struct {
 }
 
 type harResponse struct {
-	Status      int        `json:"status"`
-	StatusText  string     `json:"statusText"`
-	HTTPVersion string     `json:"httpVersion"`
-	Cookies     []harNV    `json:"cookies"`
-	Headers     []harNV    `json:"headers"`
-	Content     harContent `json:"content"`
-	RedirectURL string     `json:"redirectURL"`
-	HeadersSize int        `json:"headersSize"`
-	BodySize    int64      `json:"bodySize"`
+	Status      int         `json:"status"`
+	StatusText  string      `json:"statusText"`
+	HTTPVersion string      `json:"httpVersion"`
+	Cookies     []harCookie `json:"cookies"`
+	Headers     []harNV     `json:"headers"`
+	Content     harContent  `json:"content"`
+	RedirectURL string      `json:"redirectURL"`
+	HeadersSize int         `json:"headersSize"`
+	BodySize    int64       `json:"bodySize"`
 }
 
 type harContent struct {
@@ -203,7 +261,7 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 		if sent.Header.Get("Host") == "" && sent.Host != "" {
 			headers = append([]harNV{{Name: "Host", Value: sent.Host}}, headers...)
 		}
-		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: []harNV{},
+		e.Request = harRequest{Method: rec.Method, URL: sec.URL(rec.URL), HTTPVersion: proto, Cookies: sentCookies(sec.Header(sent.Header)),
 			Headers: headers, QueryString: []harNV{}, HeadersSize: -1, BodySize: bodySize}
 		if u, err := url.Parse(rec.URL); err == nil {
 			for k, vs := range u.Query() {
@@ -216,9 +274,10 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 		if reqBody != nil {
 			e.Request.PostData = &harPostData{MimeType: bodies.RequestType, Text: string(reqBody)}
 		}
-		e.Response = harResponse{Status: 0, HTTPVersion: proto, Cookies: []harNV{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}
+		e.Response = harResponse{Status: 0, HTTPVersion: proto, Cookies: []harCookie{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}
 		if r := h.Response; r != nil {
 			e.Response.Status = r.StatusCode
+			e.Response.Cookies = setCookies(sec.Header(r.Header))
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header, rec.HeadOrder, sec)
 			e.Response.RedirectURL = sec.URL(r.Header.Get("Location"))
