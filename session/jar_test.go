@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -191,6 +192,8 @@ func TestSetCookieLines(t *testing.T) {
 		`novalue`,
 		`=nameless`,
 		"tab=a\tb; Path=/",
+		"tabpath=1; Path=/a\tb", // a tab in the path broke the jar's file: the next -b was refused (exit 2)
+		"tabdomain=1; Domain=exa\tmple.com; Path=/",
 		`scoped=1`,
 	})
 	want := `json={"a":1,"b":[2]}; name=José; back=a\b"c; two words=v; odd=1; dashed=1; bare=1`
@@ -200,7 +203,15 @@ func TestSetCookieLines(t *testing.T) {
 	if got := sent(j, t, "https://example.com/a/x"); !strings.HasPrefix(got, "scoped=1; ") { // longer path first
 		t.Errorf("the default path /a: %q", got)
 	}
+	// One a session file brought in is left out of a Netscape file, which it would break.
+	j.Add(Cookie{Name: "fromfile", Value: "1", Domain: "example.com", HostOnly: true, Path: "/a\tb"})
+	if lines := strings.Split(j.netscape(), "\n"); slices.ContainsFunc(lines, func(l string) bool { return strings.Count(l, "\t") > 6 }) {
+		t.Errorf("a line of more than seven fields written:\n%s", j.netscape())
+	}
 	for _, c := range j.All() {
+		if strings.HasPrefix(c.Name, "tab") {
+			t.Errorf("a cookie with a tab kept: %+v", c)
+		}
 		if (c.Name == "dashed" || c.Name == "bare") && c.Expires.Year() != 2037 {
 			t.Errorf("%s's Expires: %v", c.Name, c.Expires)
 		}

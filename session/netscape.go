@@ -179,6 +179,9 @@ func (j *Jar) netscape() string {
 	var b strings.Builder
 	b.WriteString(netscapeHeader)
 	for _, c := range j.All() {
+		if hasControl(c.Domain + c.Path + c.Name + c.Value) {
+			continue // a tab or a line break would break the file (one from a hand-edited session file)
+		}
 		if c.HTTPOnly {
 			b.WriteString(httpOnlyPrefix)
 		}

@@ -26,7 +26,7 @@ func (j *Jar) SetCookieLines(u *url.URL, lines []string) {
 // parseSetCookie reads one Set-Cookie value by RFC 6265's algorithm (5.2): the name and value before the
 // first ";" (trimmed, the value as it is, quotes included), then the attributes hop's jar uses; an
 // attribute it cannot read is left out, as the RFC says, and a cookie without "=" or a name, or with a
-// control character (a tab would break the Netscape file), is ignored.
+// control character in its name, value, Path or Domain (a tab would break the Netscape file), is ignored.
 func parseSetCookie(line string) (*http.Cookie, bool) {
 	pair, attrs, _ := strings.Cut(line, ";")
 	name, value, ok := strings.Cut(pair, "=")
@@ -40,6 +40,9 @@ func parseSetCookie(line string) (*http.Cookie, bool) {
 		a, attrs, _ = strings.Cut(attrs, ";")
 		key, v, _ := strings.Cut(a, "=")
 		key, v = strings.ToLower(strings.Trim(key, " \t")), strings.Trim(v, " \t")
+		if (key == "path" || key == "domain") && hasControl(v) {
+			return nil, false // a tab inside would break the Netscape file, as in the name or value (curl drops it too)
+		}
 		switch key {
 		case "expires":
 			if t, ok := download.ParseDate(v); ok { // curl reads it with the parser -z uses
