@@ -174,7 +174,7 @@ func parseAltValue(alt, host string) (dst string, maxAge time.Duration, persist,
 		return "", 0, false, false
 	}
 	h, p, err := net.SplitHostPort(authority)
-	if n, perr := strconv.Atoi(p); err != nil || perr != nil || n <= 0 || n > 65535 {
+	if n, perr := strconv.Atoi(p); err != nil || perr != nil || n <= 0 || n > 65535 || !altHost(h) {
 		return "", 0, false, false
 	}
 	maxAge = 24 * time.Hour
@@ -193,6 +193,21 @@ func parseAltValue(alt, host string) (dst string, maxAge time.Duration, persist,
 		return "", 0, false, false
 	}
 	return net.JoinHostPort(cmpOr(h, host), p), maxAge, persist, true
+}
+
+// altHost reports whether h can be an alternative's host (RFC 7838's uri-host): empty (the origin's), an IP
+// address, or a name of RFC 3986's reg-name characters. Anything else (a space, a tab, a quote) is no host,
+// and would break curl's space-separated file.
+func altHost(h string) bool {
+	if h == "" || net.ParseIP(h) != nil {
+		return true
+	}
+	for _, c := range []byte(h) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=%", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitOutsideQuotes splits s at sep, except inside double quotes.

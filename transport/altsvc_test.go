@@ -29,6 +29,13 @@ func TestAltSvcLearn(t *testing.T) {
 		{`h2=":443"`, "", 0},
 		{`clear`, "", 0},
 		{`h3=":443;bad", h3=":444"`, "example.com:444", 24 * time.Hour},
+		// A host that is no host (a space, a tab, a quote, a slash) is refused: it went into curl's
+		// space-separated file as it came, a line of more fields than a reader takes.
+		{`h3="a b:443"`, "", 0},
+		{"h3=\"a\tb:443\"", "", 0},
+		{`h3="\"q:443"`, "", 0},
+		{`h3="a/b:443"`, "", 0},
+		{`h3="alt_1.example-2.com:443"`, "alt_1.example-2.com:443", 24 * time.Hour},
 	} {
 		a := &AltSvc{entries: map[string]altEntry{}, now: func() time.Time { return now }}
 		a.Learn("Example.com:443", "HTTP/2.0", http.Header{"Alt-Svc": {tt.header}})
