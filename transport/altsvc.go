@@ -75,7 +75,7 @@ func LoadAltSvc(path string) (*AltSvc, error) {
 			// # hop: h3 unreachable for example.com 443 until "20261204 12:00:00"
 			if f := strings.Fields(rest); len(f) == 5 && f[2] == "until" {
 				if until, ok := a.live(f[3], f[4]); ok {
-					a.broken[net.JoinHostPort(f[0], f[1])] = until
+					a.broken[net.JoinHostPort(unbracket(f[0]), f[1])] = until
 				}
 			}
 			continue
@@ -83,7 +83,7 @@ func LoadAltSvc(path string) (*AltSvc, error) {
 		// h2 example.com 443 h3 example.com 443 "20261204 12:00:00" 0 0
 		if f := strings.Fields(line); len(f) == 10 && f[0][0] != '#' && f[3] == "h3" {
 			if exp, ok := a.live(f[6], f[7]); ok {
-				a.entries[net.JoinHostPort(f[1], f[2])] = altEntry{srcALPN: f[0], dst: net.JoinHostPort(f[4], f[5]), expires: exp, persist: f[8] == "1"}
+				a.entries[net.JoinHostPort(unbracket(f[1]), f[2])] = altEntry{srcALPN: f[0], dst: net.JoinHostPort(unbracket(f[4]), f[5]), expires: exp, persist: f[8] == "1"}
 			}
 		}
 	}
@@ -195,6 +195,18 @@ func parseAltValue(alt, host string) (dst string, maxAge time.Duration, persist,
 	return net.JoinHostPort(cmpOr(h, host), p), maxAge, persist, true
 }
 
+// bracket writes an IPv6 address in brackets, as curl's file has them (its altsvc_out); unbracket reads one.
+func bracket(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+func unbracket(field string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(field, "["), "]")
+}
+
 // altHost reports whether h can be an alternative's host (RFC 7838's uri-host): empty (the origin's), an IP
 // address, or a name of RFC 3986's reg-name characters. Anything else (a space, a tab, a quote) is no host,
 // and would break curl's space-separated file.
@@ -239,7 +251,7 @@ func (a *AltSvc) Save(path string) error {
 	for origin, until := range a.broken {
 		if until.After(a.now()) {
 			h, p, _ := net.SplitHostPort(origin)
-			fmt.Fprintf(&b, "%s%s %s until \"%s\"\n", brokenPrefix, h, p, until.UTC().Format(altSvcTime))
+			fmt.Fprintf(&b, "%s%s %s until \"%s\"\n", brokenPrefix, bracket(h), p, until.UTC().Format(altSvcTime))
 		}
 	}
 	for origin, e := range a.entries {
@@ -252,7 +264,7 @@ func (a *AltSvc) Save(path string) error {
 		if e.persist {
 			persist = 1
 		}
-		fmt.Fprintf(&b, "%s %s %s h3 %s %s \"%s\" %d 0\n", e.srcALPN, sh, sp, dh, dp, e.expires.UTC().Format(altSvcTime), persist)
+		fmt.Fprintf(&b, "%s %s %s h3 %s %s \"%s\" %d 0\n", e.srcALPN, bracket(sh), sp, bracket(dh), dp, e.expires.UTC().Format(altSvcTime), persist)
 	}
 	if err := argfile.WriteFile(path, []byte(b.String())); err != nil {
 		return fmt.Errorf("--alt-svc: %w", err)

@@ -86,7 +86,8 @@ func TestAltSvcFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	if !strings.Contains(string(data), "h1 ::1 8443 h3 ::1 9443 \"") || strings.Contains(string(data), "old.example") {
+	// An IPv6 address in brackets, as curl writes it (altsvc_out), and reads it back.
+	if !strings.Contains(string(data), "h1 [::1] 8443 h3 [::1] 9443 \"") || strings.Contains(string(data), "old.example") {
 		t.Errorf("saved cache:\n%s", data)
 	}
 	b, err := LoadAltSvc(path)
@@ -95,6 +96,13 @@ func TestAltSvcFile(t *testing.T) {
 	}
 	if dst, ok := b.Lookup("[::1]:8443"); !ok || dst != "[::1]:9443" {
 		t.Errorf("read back: [::1]:8443 → %q, %v", dst, ok)
+	}
+	// A file curl wrote, its IPv6 addresses in brackets.
+	os.WriteFile(path, []byte("h2 [2001:db8::1] 443 h3 [2001:db8::2] 8443 \""+future+"\" 0 0\n"), 0o644)
+	if c, err := LoadAltSvc(path); err != nil {
+		t.Fatal(err)
+	} else if dst, ok := c.Lookup("[2001:db8::1]:443"); !ok || dst != "[2001:db8::2]:8443" {
+		t.Errorf("curl's file: [2001:db8::1]:443 → %q, %v", dst, ok)
 	}
 	if dst, ok := b.Lookup("keep.example:443"); !ok || dst != "keep.example:8443" {
 		t.Errorf("read back: keep.example → %q, %v", dst, ok)
