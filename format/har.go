@@ -278,6 +278,9 @@ func HAR(w io.Writer, version string, hops []Hop, bodies HARBodies, sec Secrets)
 		if r := h.Response; r != nil {
 			e.Response.Status = r.StatusCode
 			e.Response.Cookies = setCookies(sec.Header(r.Header))
+			if len(rec.Head) > 0 {
+				e.Response.HeadersSize = len(rec.Head) // HTTP/1.x's, its blank line included; -1 else
+			}
 			e.Response.StatusText = Reason(r.StatusCode, r.Status)
 			e.Response.Headers = nvs(r.Header, rec.HeadOrder, sec)
 			e.Response.RedirectURL = sec.URL(r.Header.Get("Location"))
