@@ -12,12 +12,27 @@ func colorJSON(src []byte) []byte {
 
 // appendColorJSON is colorJSON appending to dst.
 func appendColorJSON(dst, src []byte) []byte {
+	var c colorizer
+	return c.append(dst, src)
+}
+
+// colorizer colours JSON as colorJSON does, a piece at a time: it keeps the nesting between pieces, each of
+// which must end between tokens.
+type colorizer struct {
+	stack []colorFrame
+}
+
+// colorFrame is an object or array colorizer is inside, and whether an object's next string is a key.
+type colorFrame struct {
+	kind byte
+	key  bool
+}
+
+// append colours src, the next piece, onto dst.
+func (cz *colorizer) append(dst, src []byte) []byte {
 	st := pretty.TerminalStyle
-	type frame struct {
-		kind byte
-		key  bool
-	}
-	var stack []frame
+	stack := cz.stack
+	defer func() { cz.stack = stack }()
 	appendByte := func(dst []byte, c byte) []byte {
 		if c < ' ' && c != '\r' && c != '\n' && c != '\t' && c != '\v' {
 			return st.Append(dst, c)
@@ -87,7 +102,7 @@ func appendColorJSON(dst, src []byte) []byte {
 				dst = append(dst, closeS...)
 			}
 		case c == '{' || c == '[':
-			stack = append(stack, frame{c, c == '{'})
+			stack = append(stack, colorFrame{c, c == '{'})
 			dst = append(dst, st.Brackets[0]...)
 			dst = append(dst, c)
 			dst = append(dst, st.Brackets[1]...)
