@@ -64,3 +64,24 @@ func BenchmarkSmallBody(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFormatJSONObject measures a JSON body that is one large object, which is held whole to format
+// (an array streams element by element).
+func BenchmarkFormatJSONObject(b *testing.B) {
+	var doc bytes.Buffer
+	doc.WriteByte('{')
+	for i := 0; doc.Len() < 50<<20; i++ {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"k%d":{"id":%d,"name":"item %d","tags":["a","b"],"active":%t,"parent":null}`, i, i, i, i%3 == 0)
+	}
+	doc.WriteByte('}')
+	b.SetBytes(int64(doc.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Body(io.Discard, bytes.NewReader(doc.Bytes()), BodyOptions{ContentType: "application/json", Format: true, Color: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

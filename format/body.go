@@ -294,8 +294,42 @@ func wholeJSON(w io.Writer, r io.Reader, opts BodyOptions) (BodyResult, error) {
 		res.Note = "JSON body shown as received: " + why
 		return res, err
 	}
-	_, err = w.Write(formatJSON(data, opts))
-	return BodyResult{Kind: "json", Bytes: int64(len(data))}, err
+	return BodyResult{Kind: "json", Bytes: int64(len(data))}, writeFormattedJSON(w, data, opts)
+}
+
+// colorPiece is about how much of a formatted body writeFormattedJSON colours at a time.
+const colorPiece = 256 << 10
+
+// writeFormattedJSON writes data as formatJSON makes it, but colours it a piece at a time straight to w: the
+// coloured copy, the largest (escape sequences around every token), is never held whole.
+func writeFormattedJSON(w io.Writer, data []byte, opts BodyOptions) error {
+	out := plainJSON(data, opts)
+	if !opts.Color {
+		_, err := w.Write(out)
+		return err
+	}
+	return writeColorJSON(w, out, colorPiece)
+}
+
+// writeColorJSON writes src, valid JSON, coloured to w in pieces of about piece bytes, each cut after a line
+// break: in valid JSON one stands between tokens (a string holds none raw), where a piece may end.
+func writeColorJSON(w io.Writer, src []byte, piece int) error {
+	var cz colorizer
+	buf := make([]byte, 0, min(len(src), piece)*3)
+	for len(src) > 0 {
+		n := len(src)
+		if n > piece {
+			if k := bytes.IndexByte(src[piece:], '\n'); k >= 0 {
+				n = piece + k + 1
+			}
+		}
+		buf = cz.append(buf[:0], src[:n])
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		src = src[n:]
+	}
+	return nil
 }
 
 // DefaultIndent is the spaces per level of formatted JSON unless BodyOptions.Indent says otherwise;
@@ -332,15 +366,21 @@ func prettyJSON(data []byte, opts BodyOptions) []byte {
 // unescapeJSONStrings), coloured with opts.Color. For a terminal, characters JSON allows raw but a terminal would obey (DEL, C1
 // controls, bidi overrides) are rewritten as \u escapes, which keeps the JSON equivalent.
 func formatJSON(data []byte, opts BodyOptions) []byte {
+	out := plainJSON(data, opts)
+	if opts.Color {
+		out = colorJSON(out)
+	}
+	return out
+}
+
+// plainJSON is formatJSON but for the colours.
+func plainJSON(data []byte, opts BodyOptions) []byte {
 	out := data
 	if opts.Format {
 		out = unescapeJSONStrings(prettyJSON(data, opts))
 	}
 	if opts.Terminal {
 		out = escapeJSONStrings(out)
-	}
-	if opts.Color {
-		out = colorJSON(out)
 	}
 	return out
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -250,5 +252,47 @@ func TestStreamedIndent(t *testing.T) {
 		if !strings.HasPrefix(buf.String(), tt.start) {
 			t.Errorf("indent %d: starts %q, want %q", tt.indent, buf.String()[:min(buf.Len(), len(tt.start)+10)], tt.start)
 		}
+	}
+}
+
+// TestColorPieces: a body coloured a piece at a time, each cut after a line break, is byte for byte the
+// body coloured whole, for pieces down to one byte.
+func TestColorPieces(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 200; i++ {
+		doc := genArray(r, r.IntN(40))
+		for _, d := range [][]byte{doc, pretty.Pretty(doc), escapeJSONStrings(pretty.Pretty(doc))} {
+			for _, piece := range []int{1, 7, 64, 1 << 20} {
+				var got bytes.Buffer
+				if err := writeColorJSON(&got, d, piece); err != nil || !bytes.Equal(got.Bytes(), colorJSON(d)) {
+					t.Fatalf("in pieces of %d: %q, %v\nwhole: %q", piece, got.Bytes(), err, colorJSON(d))
+				}
+			}
+		}
+	}
+}
+
+// TestLargeObjectColorMemory: a large JSON object (held whole to format) is coloured a piece at a time:
+// its coloured copy, the largest, several times the body, was held whole (a 54 MB object took 609 MB).
+func TestLargeObjectColorMemory(t *testing.T) {
+	var doc bytes.Buffer
+	doc.WriteByte('{')
+	for i := 0; doc.Len() < 8<<20; i++ {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"k%d":{"id":%d,"name":"item %d","tags":["a","b"],"ok":true}`, i, i, i)
+	}
+	doc.WriteByte('}')
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Body(io.Discard, bytes.NewReader(doc.Bytes()), BodyOptions{ContentType: "application/json", Format: true, Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 10*uint64(doc.Len()) {
+		t.Errorf("formatting a %d MiB object allocated %d MiB; want at most ten times the body", doc.Len()>>20, n>>20)
+	} else {
+		t.Logf("allocated %d MiB for a %d MiB object", n>>20, doc.Len()>>20)
 	}
 }
