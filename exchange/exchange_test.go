@@ -678,3 +678,25 @@ func TestServerCookieWinsAfterSet(t *testing.T) {
 		t.Errorf("after the server set sid, /home got Cookie %q; want the typed theme and the server's sid", v)
 	}
 }
+
+// TestDNSTimeoutPhase: a lookup the connect limit cuts short (here a DoH server that does not answer in
+// time) is a timeout waiting for the DNS lookup, where hop said "waiting for the connection": the failed
+// lookup's end was taken for its completion.
+func TestDNSTimeoutPhase(t *testing.T) {
+	slow := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Second):
+		}
+	}))
+	defer slow.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, testserver.CertPEM(slow.Certificate()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := client(t, exchange.Options{}, transport.Options{DoHURL: slow.URL + "/dns-query", ConnectTimeout: 300 * time.Millisecond, TLS: transport.TLSOptions{CACert: ca}})
+	_, err := c.Do(context.Background(), build(t, "GET", "http://api.hop.test/"), exchange.Observer{})
+	if exchange.ClassOf(err) != exchange.Timeout || exchange.PhaseOf(err) != "the DNS lookup" {
+		t.Errorf("%v (class %v, phase %q); want a timeout waiting for the DNS lookup", err, exchange.ClassOf(err), exchange.PhaseOf(err))
+	}
+}

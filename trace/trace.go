@@ -81,6 +81,8 @@ type Record struct {
 	// handshake as one that "could not be established". Nil when the dialer did not keep the connection.
 	ReadAlert func() error
 	Err       error // the error that ended the hop, if any
+	// DNSFailed says the DNS lookup ended in an error (no such host, a limit's deadline): DNSDone is when.
+	DNSFailed bool
 	// HeadOrder is the names of the final response's header fields in the order received, as the server
 	// wrote them (HTTP/1.x; nil over HTTP/2 and HTTP/3, whose fields net/http keeps no order of).
 	HeadOrder []string
@@ -194,8 +196,8 @@ func (h *Hop) clientTrace() *httptrace.ClientTrace {
 		DNSStart: func(httptrace.DNSStartInfo) {
 			h.stamp(func(r *Record, now time.Time) { r.Events.DNSStart = now })
 		},
-		DNSDone: func(httptrace.DNSDoneInfo) {
-			h.stamp(func(r *Record, now time.Time) { r.Events.DNSDone = now })
+		DNSDone: func(info httptrace.DNSDoneInfo) {
+			h.stamp(func(r *Record, now time.Time) { r.Events.DNSDone, r.DNSFailed = now, info.Err != nil })
 		},
 		ConnectStart: func(network, addr string) {
 			h.stamp(func(r *Record, now time.Time) {
@@ -653,8 +655,8 @@ func (b *stampedBody) Close() error {
 func (r Record) Waiting() string {
 	e := r.Events
 	switch {
-	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && e.DNSDone.IsZero():
-		return "the DNS lookup"
+	case e.GotConn.IsZero() && !e.DNSStart.IsZero() && (e.DNSDone.IsZero() || r.DNSFailed):
+		return "the DNS lookup" // one that ended in an error (a limit's deadline) never gave an address
 	case e.GotConn.IsZero() && !e.QUICStart.IsZero():
 		return "the QUIC handshake"
 	case e.GotConn.IsZero() && !e.ProxyStart.IsZero() && e.ProxyDone.IsZero():
