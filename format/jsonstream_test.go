@@ -275,24 +275,16 @@ func TestColorPieces(t *testing.T) {
 // TestLargeObjectColorMemory: a large JSON object (held whole to format) is coloured a piece at a time:
 // its coloured copy, the largest, several times the body, was held whole (a 54 MB object took 609 MB).
 func TestLargeObjectColorMemory(t *testing.T) {
-	var doc bytes.Buffer
-	doc.WriteByte('{')
-	for i := 0; doc.Len() < 8<<20; i++ {
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `"k%d":{"id":%d,"name":"item %d","tags":["a","b"],"ok":true}`, i, i, i)
-	}
-	doc.WriteByte('}')
+	doc := jsonObject(8 << 20)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := Body(io.Discard, bytes.NewReader(doc.Bytes()), BodyOptions{ContentType: "application/json", Format: true, Color: true}); err != nil {
+	if _, err := Body(io.Discard, bytes.NewReader(doc), BodyOptions{ContentType: "application/json", Format: true, Color: true}); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
-	if n := after.TotalAlloc - before.TotalAlloc; n > 10*uint64(doc.Len()) {
-		t.Errorf("formatting a %d MiB object allocated %d MiB; want at most ten times the body", doc.Len()>>20, n>>20)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 10*uint64(len(doc)) {
+		t.Errorf("formatting a %d MiB object allocated %d MiB; want at most ten times the body", len(doc)>>20, n>>20)
 	} else {
-		t.Logf("allocated %d MiB for a %d MiB object", n>>20, doc.Len()>>20)
+		t.Logf("allocated %d MiB for a %d MiB object", n>>20, len(doc)>>20)
 	}
 }
