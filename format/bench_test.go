@@ -4,22 +4,36 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 	"testing"
 )
 
 // jsonArray builds a JSON array of small objects of about size bytes, like an API's list endpoint.
 func jsonArray(size int) []byte {
-	var b strings.Builder
-	b.WriteByte('[')
+	return jsonDoc('[', size, func(b *bytes.Buffer, i int) {
+		fmt.Fprintf(b, `{"id":%d,"name":"item %d","price":%d.%02d,"tags":["a","b"],"active":%t,"parent":null}`, i, i, i%1000, i%100, i%3 == 0)
+	})
+}
+
+// jsonObject builds a JSON object of about size bytes, its values small objects: one document, held whole
+// to format.
+func jsonObject(size int) []byte {
+	return jsonDoc('{', size, func(b *bytes.Buffer, i int) {
+		fmt.Fprintf(b, `"k%d":{"id":%d,"name":"item %d","tags":["a","b"],"active":%t,"parent":null}`, i, i, i, i%3 == 0)
+	})
+}
+
+// jsonDoc builds an array or an object (open is '[' or '{') of about size bytes, member i written by elem.
+func jsonDoc(open byte, size int, elem func(b *bytes.Buffer, i int)) []byte {
+	var b bytes.Buffer
+	b.WriteByte(open)
 	for i := 0; b.Len() < size; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"id":%d,"name":"item %d","price":%d.%02d,"tags":["a","b"],"active":%t,"parent":null}`, i, i, i%1000, i%100, i%3 == 0)
+		elem(&b, i)
 	}
-	b.WriteByte(']')
-	return []byte(b.String())
+	b.WriteByte(open + 2) // ']' and '}' follow '[' and '{' by two
+	return b.Bytes()
 }
 
 // BenchmarkFormatJSON measures pretty-printing and colouring a JSON body (streamed element by element).
@@ -63,21 +77,6 @@ func BenchmarkSmallBody(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// jsonObject builds a JSON object of about size bytes, its values small objects: one document, held whole
-// to format.
-func jsonObject(size int) []byte {
-	var doc bytes.Buffer
-	doc.WriteByte('{')
-	for i := 0; doc.Len() < size; i++ {
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `"k%d":{"id":%d,"name":"item %d","tags":["a","b"],"active":%t,"parent":null}`, i, i, i, i%3 == 0)
-	}
-	doc.WriteByte('}')
-	return doc.Bytes()
 }
 
 // BenchmarkFormatJSONObject measures a JSON body that is one large object, which is held whole to format
