@@ -43,8 +43,8 @@ func dohResolver(rawURL string, roots *x509.CertPool, insecure, certStatus bool)
 		Transport: &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true, Proxy: nil},
 		Timeout:   10 * time.Second,
 	}
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return &dohConn{ctx: ctx, client: client, url: rawURL}, nil
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return &dohConn{ctx: ctx, client: client, url: rawURL, stream: strings.HasPrefix(network, "tcp")}, nil
 	}}, nil
 }
 
@@ -57,11 +57,22 @@ type dohConn struct {
 	ctx    context.Context
 	client *http.Client
 	url    string
+	// stream is a connection Go's resolver opened as "tcp" (resolv.conf's use-vc, or after a truncated
+	// answer): DNS's stream framing, a two-byte length before each message, is taken off each query and put
+	// before each answer, which is then read as the resolver asks (the length first, then the rest).
+	stream bool
 	answer []byte
 	err    error
 }
 
-func (c *dohConn) Write(q []byte) (int, error) {
+func (c *dohConn) Write(b []byte) (int, error) {
+	q := b
+	if c.stream {
+		if len(b) < 2 || int(b[0])<<8|int(b[1]) != len(b)-2 {
+			return 0, errors.New("DNS over HTTPS: a query not framed as DNS over TCP frames it")
+		}
+		q = b[2:]
+	}
 	req, err := http.NewRequestWithContext(valueless{c.ctx}, http.MethodPost, c.url, bytes.NewReader(q))
 	if err != nil {
 		return 0, err
@@ -71,7 +82,7 @@ func (c *dohConn) Write(q []byte) (int, error) {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		c.err = dohFailure(req.URL, err)
-		return len(q), nil // the error is the read's, as a UDP server that does not answer
+		return len(b), nil // the error is the read's, as a UDP server that does not answer
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDoHAnswer+1))
@@ -85,10 +96,12 @@ func (c *dohConn) Write(q []byte) (int, error) {
 	case !answers(body, q):
 		c.err = fmt.Errorf("DNS over HTTPS: %s answered with no DNS message (Content-Type %q, %d bytes; is --doh-url's path right?)",
 			req.URL.Redacted(), resp.Header.Get("Content-Type"), len(body))
+	case c.stream:
+		c.answer, c.err = append([]byte{byte(len(body) >> 8), byte(len(body))}, body...), nil
 	default:
 		c.answer, c.err = body, nil
 	}
-	return len(q), nil
+	return len(b), nil
 }
 
 // answers reports whether msg can be the DNS answer to query q: a whole header (12 bytes) with q's ID and the
@@ -98,7 +111,8 @@ func answers(msg, q []byte) bool {
 }
 
 // dohFailure words a failed exchange with the DoH server (Go's resolver carries it as the DNS error's text,
-// which the error line ends with: each says what to check), rather than net/http's `Post "URL": dial tcp ADDR: connect: ...`.
+// which the error line ends with: each says what to check), rather than net/http's `Post "URL": dial tcp
+// ADDR: connect: ...`.
 func dohFailure(u *url.URL, err error) error {
 	var (
 		op     *net.OpError
@@ -127,7 +141,9 @@ func (c *dohConn) Read(b []byte) (int, error) {
 		return 0, cmp.Or(c.err, errors.New("DNS over HTTPS: no answer"))
 	}
 	n := copy(b, c.answer)
-	c.answer = nil
+	if c.answer = c.answer[n:]; !c.stream || len(c.answer) == 0 {
+		c.answer = nil // a packet is read whole, or not at all; a stream in as many reads as it takes
+	}
 	return n, nil
 }
 

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/trace"
+	"golang.org/x/net/dns/dnsmessage"
 )
 
 // --connect-to sends the TCP connection elsewhere while the URL, the TLS name and the Host header stay:
@@ -466,6 +468,41 @@ func TestDoH(t *testing.T) {
 		if _, err := New(o); !errors.As(err, &oe) {
 			t.Errorf("%+v: %v, want an *OptionError", o, err)
 		}
+	}
+}
+
+// TestDoHOverStream: Go's resolver asks over "tcp" (resolv.conf's use-vc, or a truncated answer) with DNS's
+// stream framing, a two-byte length before each message; the DoH connection takes it off the query and
+// puts it before the answer, where it posted the length as part of the message and every lookup failed.
+func TestDoHOverStream(t *testing.T) {
+	dns := &testserver.DNS{Zone: "hop.test."}
+	doh := httptest.NewTLSServer(dns)
+	defer doh.Close()
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(doh.Certificate()))
+	tr := newTransport(t, Options{DoHURL: doh.URL + "/dns-query", TLS: TLSOptions{CACert: ca}})
+	conn, err := tr.conn.dial.resolver.Dial(context.Background(), "tcp", "doh:53")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: 0x1234, RecursionDesired: true})
+	b.StartQuestions()
+	b.Question(dnsmessage.Question{Name: dnsmessage.MustNewName("api.hop.test."), Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET})
+	q, _ := b.Finish()
+	if _, err := conn.Write(append([]byte{byte(len(q) >> 8), byte(len(q))}, q...)); err != nil {
+		t.Fatal(err)
+	}
+	length := make([]byte, 2)
+	if _, err := io.ReadFull(conn, length); err != nil {
+		t.Fatalf("reading the answer's length: %v", err)
+	}
+	answer := make([]byte, int(length[0])<<8|int(length[1]))
+	if _, err := io.ReadFull(conn, answer); err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	var m dnsmessage.Message
+	if err := m.Unpack(answer); err != nil || m.ID != 0x1234 || len(m.Answers) == 0 {
+		t.Errorf("answer over the stream: %+v, %v", m.Header, err)
 	}
 }
 
