@@ -37,6 +37,20 @@ func newCurlCmd() *cobra.Command {
   hop curl "curl 'https://api.example.com/x' -H 'accept: application/json' --compressed"   # one argument
   hop curl -c jar.txt -d user=ann https://example.com/login --next -b jar.txt https://example.com/me`,
 		DisableFlagParsing: true,
+		// cobra sees no flags here (they are curl's): curl's long options are completed as arguments, and
+		// anything else as a file, as a value such as -o's is.
+		ValidArgsFunction: func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if !strings.HasPrefix(toComplete, "--") {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
+			var names []string
+			for _, name := range curlcmd.LongOptions() {
+				if strings.HasPrefix(name, toComplete) {
+					names = append(names, name)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(cc *cobra.Command, args []string) error {
 			if len(args) == 1 && (args[0] == "-V" || args[0] == "--version") {
 				curlVersion(cc.OutOrStdout())

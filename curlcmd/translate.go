@@ -1110,6 +1110,19 @@ func unknown(flag string) error {
 	return fmt.Errorf("hop curl does not know curl's %s option (hop never drops one silently); see hop curl --help", flag)
 }
 
+// LongOptions are the long names of the curl options hop curl takes, and the --no- forms of its booleans,
+// for shell completion.
+func LongOptions() []string {
+	var names []string
+	for _, o := range options {
+		names = append(names, "--"+o.long)
+		if isBoolean(&o) {
+			names = append(names, "--no-"+o.long)
+		}
+	}
+	return names
+}
+
 // Known lists the curl options hop curl takes ("-X/--request --url ..."), in lines of at most width
 // columns, for help.
 func Known(width int) []string {
