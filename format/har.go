@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hop-cli/hop/download"
 	"github.com/hop-cli/hop/trace"
 )
 
@@ -100,7 +101,7 @@ func setCookies(h http.Header) []harCookie {
 			case "domain":
 				c.Domain = v
 			case "expires":
-				if t, err := http.ParseTime(v); err == nil {
+				if t, ok := download.ParseDate(v); ok { // as the jar reads it: curl's date forms too
 					c.Expires = t.UTC().Format(time.RFC3339)
 				}
 			case "httponly":
