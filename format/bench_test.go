@@ -79,8 +79,8 @@ func BenchmarkSmallBody(b *testing.B) {
 	}
 }
 
-// BenchmarkFormatJSONObject measures a JSON body that is one large object, which is held whole to format
-// (an array streams element by element).
+// BenchmarkFormatJSONObject measures a JSON body that is one large object, formatted member batch by member
+// batch as an array is element by element.
 func BenchmarkFormatJSONObject(b *testing.B) {
 	doc := jsonObject(50 << 20)
 	b.SetBytes(int64(len(doc)))

@@ -13,10 +13,10 @@ import (
 	"github.com/tidwall/pretty"
 )
 
-// A JSON body whose top level is an array is formatted a batch of elements at a time, so memory follows the
-// largest element (or batch) instead of the whole body, while the output stays byte-identical to formatting
-// it whole with formatJSON. The identity rests on how tidwall/pretty lays out an array that does not fit on
-// one line:
+// A JSON body whose top level is an array or an object is formatted a batch of elements (or members) at a
+// time, so memory follows the largest element (or batch) instead of the whole body, while the output stays
+// byte-identical to formatting it whole with formatJSON. The identity rests on how tidwall/pretty lays out an
+// array that does not fit on one line:
 //
 //	[\n  ELEM,\n  ELEM\n]\n
 //
@@ -30,6 +30,12 @@ import (
 // Whether the whole array would have fitted on one line (only when it holds no object and is short) is known
 // once an object or more than a line's worth of compact bytes has been seen; a first batch that ends the
 // array before that is formatted whole instead.
+//
+// pretty never lays out an object on one line: {\n  "K": V,\n  "K": V\n}\n, every member from the same
+// state. A batch of members M1,…,Mk is formatted as the object {M1,…,Mk} and cut out of it. Colour there
+// has state (a string is a key or a value; the commas between members are styled), so a batch is coloured
+// by a colorizer that starts inside the object, where a key comes next. An object is streamed only when
+// its keys keep their order (--sorted sorts them across the whole object).
 
 const (
 	// oneLineWidth is tidwall/pretty's default Width: arrays that fit in it are written on one line.
@@ -48,8 +54,8 @@ var (
 // wrapperOutHead is the length of what the formatted wrapper holds before the batch.
 func wrapperOutHead(opts BodyOptions) int { return len("[\n{},\n") + len(opts.indent()) }
 
-// errNotArray means the body is not a top-level array; the caller formats it whole.
-var errNotArray = errors.New("not a top-level array")
+// errNotArray means the body is not a top-level array (or object); the caller formats it whole.
+var errNotArray = errors.New("not a top-level array or object")
 
 // invalidJSONError is malformed JSON found partway through a body.
 type invalidJSONError struct {
@@ -61,9 +67,12 @@ func (e *invalidJSONError) Error() string {
 	return fmt.Sprintf("invalid JSON at byte %d: %s", e.offset, e.msg)
 }
 
-// arrayScanner cuts a top-level JSON array into batches of whole elements.
+// arrayScanner cuts a top-level JSON array into batches of whole elements, or a top-level object into
+// batches of whole members.
 type arrayScanner struct {
 	r       *bufio.Reader
+	objects bool   // a top-level object is scanned too
+	open    byte   // '[' or '{': the top level's, once started
 	raw     []byte // every byte read, kept while keepRaw, so a body that is not streamed can be formatted whole
 	keepRaw bool
 	batch   bytes.Buffer
@@ -101,7 +110,7 @@ func (s *arrayScanner) next() ([]byte, error) {
 					if !s.started {
 						return nil, errNotArray
 					}
-					return nil, &invalidJSONError{s.offset, "the body ended inside the array"}
+					return nil, &invalidJSONError{s.offset, "the body ended inside the " + s.container()}
 				}
 				return nil, err
 			}
@@ -115,10 +124,11 @@ func (s *arrayScanner) next() ([]byte, error) {
 				s.consume(chunk, i, 0)
 				continue
 			}
-			if chunk[i] != '[' {
+			if chunk[i] != '[' && (chunk[i] != '{' || !s.objects) {
 				return nil, errNotArray
 			}
-			s.started = true
+			s.started, s.open = true, chunk[i]
+			s.object = s.open == '{'
 			s.compact++
 			s.consume(chunk, i+1, 0)
 			continue
@@ -145,11 +155,16 @@ func (s *arrayScanner) next() ([]byte, error) {
 			case '{', '[':
 				s.depth++
 				s.object = s.object || c == '{'
-			case '}':
-				s.depth--
-			case ']':
+			case '}', ']':
 				if s.depth == 0 {
+					if c != s.open+2 { // ']' and '}' follow '[' and '{' by two
+						return nil, &invalidJSONError{s.offset + int64(i), fmt.Sprintf("a %c closes the %s", c, s.container())}
+					}
 					s.compact++
+					if s.batch.Len()+i > s.max {
+						s.consume(chunk, i+1, i+1) // the bracket goes out with the batch, as text
+						return nil, s.tooLarge()
+					}
 					s.consume(chunk, i+1, i)
 					return s.end()
 				}
@@ -157,6 +172,10 @@ func (s *arrayScanner) next() ([]byte, error) {
 			case ',':
 				if s.depth == 0 && s.batch.Len()+i >= batchSize {
 					s.compact++
+					if s.batch.Len()+i > s.max {
+						s.consume(chunk, i+1, i+1) // the comma goes out with the batch, as text
+						return nil, s.tooLarge()
+					}
 					s.consume(chunk, i+1, i)
 					return s.batch.Bytes(), nil
 				}
@@ -164,8 +183,8 @@ func (s *arrayScanner) next() ([]byte, error) {
 			s.compact++
 		}
 		s.consume(chunk, len(chunk), len(chunk))
-		if s.batch.Len() > s.max {
-			return nil, &invalidJSONError{s.offset, fmt.Sprintf("an element is larger than %s", humanBytes(int64(s.max)))}
+		if err := s.tooLarge(); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -186,7 +205,7 @@ func (s *arrayScanner) end() ([]byte, error) {
 			s.raw = append(s.raw, c)
 		}
 		if !isSpace(c) {
-			return nil, &invalidJSONError{s.offset, "data after the closing ]"}
+			return nil, &invalidJSONError{s.offset, fmt.Sprintf("data after the closing %c", s.open+2)}
 		}
 	}
 	if bytes.TrimSpace(s.batch.Bytes()) == nil {
@@ -195,23 +214,52 @@ func (s *arrayScanner) end() ([]byte, error) {
 	return s.batch.Bytes(), nil
 }
 
+// tooLarge says so when the batch is larger than the most held for formatting.
+func (s *arrayScanner) tooLarge() error {
+	if s.batch.Len() > s.max {
+		return &invalidJSONError{s.offset, fmt.Sprintf("%s is larger than %s", s.element(), humanBytes(int64(s.max)))}
+	}
+	return nil
+}
+
+// container names the top level: "array" or "object".
+func (s *arrayScanner) container() string {
+	if s.open == '{' {
+		return "object"
+	}
+	return "array"
+}
+
+// element names one of the top level's parts, as a note says it.
+func (s *arrayScanner) element() string {
+	if s.open == '{' {
+		return "an object member"
+	}
+	return "an array element"
+}
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // buffers recycles the wrapper and colour buffers of batches, which would otherwise be most of the garbage.
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, batchSize*4); return &b }}
 
-// formatBatch lays out a batch of elements exactly as they appear inside their top-level array: each
-// one level of indent in, separated by ",\n", with no separator before the first or after the last. ok is
-// false when the batch is not valid JSON. When buf is not nil, out lives in it: put it back in buffers once
-// out is written. opts.Color and opts.Terminal apply as in formatJSON.
-func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why string) {
+// formatBatch lays out a batch of elements (members, when open is '{') exactly as they appear inside their
+// top-level array (object): each one level of indent in, separated by ",\n", with no separator before the
+// first or after the last. why says why the batch is not laid out (invalidWhy when it is not valid JSON);
+// it is "" when it is. When buf is not nil, out lives in it: put it back in buffers once out is written.
+// opts.Color and opts.Terminal apply as in formatJSON.
+func formatBatch(batch []byte, open byte, opts BodyOptions) (out []byte, buf *[]byte, why string) {
 	wbuf := buffers.Get().(*[]byte)
-	wrapper := append(append(append((*wbuf)[:0], wrapperHead...), batch...), ']')
+	head, outHead, outTail := wrapperHead, wrapperOutHead(opts), len(wrapperOutTail)
+	if open == '{' {
+		head, outHead, outTail = []byte("{"), len("{\n"), len("\n}\n")
+	}
+	wrapper := append(append(append((*wbuf)[:0], head...), batch...), open+2)
 	*wbuf = wrapper
 	if !json.Valid(wrapper) {
-		why := errInvalidElement
+		why := invalidWhy(open)
 		if depth, _ := prettyCost(wrapper); depth > maxCheckedDepth { // valid, maybe, but deeper than json checks
-			why = fmt.Sprintf("an array element is nested %d levels deep, deeper than hop checks (%d)", depth, maxCheckedDepth)
+			why = fmt.Sprintf("%s is nested %d levels deep, deeper than hop checks (%d)", (&arrayScanner{open: open}).element(), depth, maxCheckedDepth)
 		}
 		buffers.Put(wbuf)
 		return nil, nil, why
@@ -222,20 +270,26 @@ func formatBatch(batch []byte, opts BodyOptions) (out []byte, buf *[]byte, why s
 	}
 	out = prettyJSON(wrapper, opts)
 	buffers.Put(wbuf)
-	out = unescapeJSONStrings(out[wrapperOutHead(opts) : len(out)-len(wrapperOutTail)])
+	out = unescapeJSONStrings(out[outHead : len(out)-outTail])
 	if opts.Terminal {
 		out = escapeJSONStrings(out)
 	}
 	if opts.Color {
+		var cz colorizer
+		if open == '{' {
+			cz.stack = []colorFrame{{kind: '{', key: true}} // inside the object, where a key comes next
+		}
 		buf = buffers.Get().(*[]byte)
-		*buf = appendColorJSON((*buf)[:0], out)
+		*buf = cz.append((*buf)[:0], out)
 		out = *buf
 	}
 	return out, buf, ""
 }
 
-// errInvalidElement is formatBatch's reason for a batch that is not valid JSON.
-const errInvalidElement = "an array element is not valid JSON"
+// invalidWhy is formatBatch's reason for a batch that is not valid JSON.
+func invalidWhy(open byte) string {
+	return (&arrayScanner{open: open}).element() + " is not valid JSON"
+}
 
 // release returns a batch's buffer to the pool.
 func release(buf *[]byte) {
@@ -244,20 +298,15 @@ func release(buf *[]byte) {
 	}
 }
 
-// streamArray formats a top-level JSON array batch by batch. handled is false when the body is not a large
-// valid array (not an array, short enough for one line, or invalid before anything was written): then
-// nothing has been written and raw holds every byte read, for the caller to format the body whole.
+// streamArray formats a top-level JSON array, or object, batch by batch. handled is false when the body is
+// not a large valid array or valid object (neither, an array short enough for one line, an object whose keys
+// are to be sorted, or invalid before anything was written): then nothing has been written and raw holds
+// every byte read, for the caller to format the body whole.
 //
 // After the first batch, batches are formatted in parallel (one goroutine each, at most a few in flight)
 // and written in order: formatting is CPU work, and a second core halves it.
 func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResult, raw []byte, handled bool, err error) {
-	s := &arrayScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30))}
-	open, closeB := []byte("["), []byte("]")
-	if opts.Color {
-		// Color styles a closing bracket only inside an open one.
-		open = pretty.Color(open, nil)
-		closeB = pretty.Color([]byte("[]"), nil)[len(open):]
-	}
+	s := &arrayScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30)), objects: !opts.SortKeys}
 	batch, err := s.next()
 	var bad *invalidJSONError
 	if err == io.EOF || err == nil && !s.object && s.compact <= oneLineWidth ||
@@ -268,9 +317,20 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 	if err != nil {
 		return BodyResult{Bytes: s.offset}, s.raw, false, err
 	}
-	out, buf, why := formatBatch(batch, opts)
+	out, buf, why := formatBatch(batch, s.open, opts)
 	if why != "" {
 		return BodyResult{}, s.raw, false, nil // formatted whole, or shown as received, by the caller
+	}
+	open, closeB, sep := []byte{s.open}, []byte{s.open + 2}, []byte(",\n")
+	if opts.Color {
+		// Color styles a closing bracket only inside an open one, and a comma only between members.
+		whole := pretty.Color([]byte{s.open, s.open + 2}, nil)
+		open = pretty.Color(open, nil)
+		closeB = whole[len(open):]
+		if s.open == '{' {
+			st := pretty.TerminalStyle // as colorizer styles a comma in an object
+			sep = []byte(st.Brackets[0] + "," + st.Brackets[1] + "\n")
+		}
 	}
 	s.keepRaw, s.raw = false, nil
 	if _, err := w.Write(append(open, '\n')); err != nil {
@@ -309,7 +369,7 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			}
 			j := job{raw: bytes.Clone(batch), out: make(chan formatted, 1)}
 			go func() {
-				out, buf, why := formatBatch(j.raw, opts)
+				out, buf, why := formatBatch(j.raw, s.open, opts)
 				j.out <- formatted{out, buf, why}
 			}()
 			jobs <- j
@@ -342,15 +402,15 @@ func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResul
 			}
 			broken := bytes.Join(append([][]byte{j.raw}, later...), []byte(","))
 			if s.done {
-				broken = append(broken, ']') // the scanner consumed it
+				broken = append(broken, s.open+2) // the scanner consumed it
 			}
 			note := "JSON body shown as received from here on: " + f.why
-			if f.why == errInvalidElement {
+			if f.why == invalidWhy(s.open) {
 				note = invalidNote(f.why)
 			}
 			return rest(w, br, opts, broken, s.offset, note)
 		}
-		_, err := w.Write([]byte(",\n"))
+		_, err := w.Write(sep)
 		if err == nil {
 			_, err = w.Write(f.out)
 		}

@@ -60,6 +60,16 @@ func genArray(r *rand.Rand, n int) []byte {
 	return []byte(ws + "[" + ws + strings.Join(items, ","+ws) + ws + "]" + ws)
 }
 
+// genObject is genArray's top-level object: n members, keys repeated now and then (pretty keeps them all).
+func genObject(r *rand.Rand, n int) []byte {
+	var items []string
+	for i := 0; i < n; i++ {
+		items = append(items, fmt.Sprintf(`"m%d":%s`, r.IntN(n+1), genValue(r, 1)))
+	}
+	ws := []string{"", " ", "\n  ", "\t"}[r.IntN(4)]
+	return []byte(ws + "{" + ws + strings.Join(items, ","+ws) + ws + "}" + ws)
+}
+
 func streamed(t testing.TB, doc []byte, colored, terminal bool) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -81,9 +91,15 @@ func TestStreamingMatchesWhole(t *testing.T) {
 		[]byte(`[]`), []byte(`[1]`), []byte(` [ 1 , 2 ] `), []byte(`[{}]`), []byte(`[[]]`), []byte(`[{"a":1}]`),
 		[]byte(`["` + strings.Repeat("x", 100) + `"]`), []byte(`[` + strings.Repeat(`1,`, 60) + `1]`),
 		[]byte(`[[1,2,3],[` + strings.Repeat(`"ab",`, 30) + `"c"],{"k":[1,[2,[3]]]}]`),
+		[]byte(`{}`), []byte(` { } `), []byte(`{"a":1}`), []byte(`{"":{"":[]}}`), []byte(`{"a":[1,2],"a":{"b":[{}]}}`),
+		[]byte(`{"\"k\\":"v,}","k2":"]"}`),
 	}
 	for i := 0; i < 400; i++ {
-		docs = append(docs, genArray(r, r.IntN(40)))
+		docs = append(docs, genArray(r, r.IntN(40)), genObject(r, r.IntN(40)))
+	}
+	// Objects of many batches: their members are formatted and coloured apart.
+	for i := 0; i < 4; i++ {
+		docs = append(docs, genObject(r, 4000+r.IntN(4000)))
 	}
 	for _, doc := range docs {
 		if !json.Valid(doc) {
@@ -106,6 +122,8 @@ func FuzzStreamingMatchesWhole(f *testing.F) {
 		f.Add(genArray(r, r.IntN(10)))
 	}
 	f.Add([]byte(`[1,{"a":[1,2]},"x"]`))
+	f.Add([]byte(`{"a":[1,2],"b":{"c":"d"},"e":"\\\""}`))
+	f.Add(genObject(r, 5))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		// Invalid UTF-8 is binary to hop (never formatted), whatever json.Valid says.
 		if !json.Valid(doc) || !utf8.Valid(doc) || bytes.IndexByte(doc, 0) >= 0 {
@@ -126,6 +144,8 @@ func TestStreamingInvalidJSON(t *testing.T) {
 	big = big[:len(big)-1] + ","
 	// Within the first batch nothing has been written: the whole body is shown as text.
 	small := `[{"a":1},` + strings.Repeat(`{"b":2},`, 10)
+	bigObject := string(jsonObject(2 * batchSize))
+	bigObject = bigObject[:len(bigObject)-1] + ","
 	for _, tt := range []struct {
 		doc      string
 		wantNote string
@@ -140,6 +160,13 @@ func TestStreamingInvalidJSON(t *testing.T) {
 		{`[1, 2,`, "labelled JSON but is not valid JSON", "[1, 2,"},
 		{`[1] x`, "labelled JSON but is not valid JSON", "[1] x"},
 		{`{"a":`, "labelled JSON but is not valid JSON", `{"a":`},
+		// A large object: past its first batch, a member that breaks sends the rest as text.
+		{bigObject + `"c":}`, "not valid JSON (an object member is not valid JSON); the rest is shown as text", `"c":}`},
+		{bigObject + `"c":1]`, "not valid JSON (a ] closes the object); the rest is shown as text", `"c":1]`},
+		{bigObject + `"c":1`, "not valid JSON (the body ended inside the object)", `"c":1`},
+		{bigObject + `"c":1} x`, "not valid JSON (data after the closing })", ""},
+		{`{"a":1]`, "labelled JSON but is not valid JSON", `{"a":1]`},
+		{`[1}`, "labelled JSON but is not valid JSON", `[1}`},
 		// Valid, but deeper than encoding/json goes: said so, rather than called invalid.
 		{`{"a":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + "}", "labelled JSON and nested 10002 levels deep, deeper than hop checks (10000); shown as text", "]]]}"},
 	} {
@@ -156,10 +183,11 @@ func TestStreamingInvalidJSON(t *testing.T) {
 
 func tail(s string) string { return s[max(0, len(s)-60):] }
 
-// TestStreamingLargeArrays covers arrays that span many batches, with and without objects.
+// TestStreamingLargeArrays covers arrays that span many batches, with and without objects, and an object
+// that does.
 func TestStreamingLargeArrays(t *testing.T) {
 	numbers := "[" + strings.Repeat("12345,", 3*batchSize/6) + "1]"
-	for _, doc := range [][]byte{jsonArray(3 * batchSize), []byte(numbers)} {
+	for _, doc := range [][]byte{jsonArray(3 * batchSize), []byte(numbers), jsonObject(3 * batchSize)} {
 		for _, colored := range []bool{false, true} {
 			if got, want := streamed(t, doc, colored, true), formatJSON(doc, BodyOptions{Format: true, Color: colored, Terminal: true}); !bytes.Equal(got, want) {
 				t.Fatalf("color=%v: streamed output of a %d-byte array differs from formatting it whole", colored, len(doc))
@@ -226,12 +254,63 @@ func TestStreamedSortedKeys(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("[\n  {\n    \"a\": {\n      \"b\": [\n        3,\n        {\n          \"c\": 2,\n          \"k\": 1\n        }\n      ],\n      \"y\": \"0\"\n    },\n    \"z\": 0\n  },")) {
 		t.Errorf("not sorted: %.120s", buf.Bytes())
 	}
+	// A large object's keys are sorted across the whole object: it is formatted whole.
+	n := 0
+	obj := jsonDoc('{', 2*batchSize, func(b *bytes.Buffer, i int) { n++; fmt.Fprintf(b, `"k%07d":{"z":1,"a":2}`, 9999999-i) })
+	buf.Reset()
+	if _, err := Body(&buf, bytes.NewReader(obj), opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := formatJSON(obj, opts); !bytes.Equal(buf.Bytes(), want) {
+		t.Fatalf("sorted object differs from sorted whole")
+	}
+	if first := fmt.Sprintf("{\n  \"k%07d\": {\n    \"a\": 2,\n    \"z\": 1\n  },", 9999999-(n-1)); !bytes.HasPrefix(buf.Bytes(), []byte(first)) {
+		t.Errorf("object not sorted: %.80q, want it to start %q", buf.Bytes(), first)
+	}
+}
+
+// TestStreamedObjectOverCap: an object larger than the most hop holds to format, whose members are not, is
+// formatted member by member, as it would be whole (it was shown unformatted, as one larger than that).
+func TestStreamedObjectOverCap(t *testing.T) {
+	doc := jsonObject(4 << 20)
+	for _, colored := range []bool{false, true} {
+		var buf bytes.Buffer
+		opts := BodyOptions{ContentType: "application/json", Format: true, Color: colored, Cap: 1 << 20}
+		res, err := Body(&buf, bytes.NewReader(doc), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Note != "" || res.Kind != "json" || res.Bytes != int64(len(doc)) {
+			t.Errorf("color=%v: result %+v, want JSON of %d bytes and no note", colored, res, len(doc))
+		}
+		if want := formatJSON(doc, opts); !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("color=%v: %d MiB object formatted in batches differs from formatting it whole", colored, len(doc)>>20)
+		}
+	}
+	// A member larger than that is not formatted: the body is shown as received.
+	big := []byte(`{"a":"` + strings.Repeat("x", 2<<20) + `"}`)
+	var buf bytes.Buffer
+	res, err := Body(&buf, bytes.NewReader(big), BodyOptions{ContentType: "application/json", Format: true, Cap: 1 << 20})
+	if err != nil || !bytes.Equal(buf.Bytes(), big) || !strings.Contains(res.Note, "larger than 1.0 MiB") {
+		t.Errorf("an object of one 2 MiB member, cap 1 MiB: note %q, err %v, output unchanged %v", res.Note, err, bytes.Equal(buf.Bytes(), big))
+	}
 }
 
 // TestStreamedIndent: HTTPie's json.indent lays out a large array formatted batch by batch as it would the
 // array formatted whole, at every width, none (json.indent:0) included.
 func TestStreamedIndent(t *testing.T) {
 	doc := objectArray(20000, func(i int) string { return fmt.Sprintf(`{"n":%d,"a":[1,{"k":[]}]}`, i) })
+	obj := jsonDoc('{', 2*batchSize, func(b *bytes.Buffer, i int) { fmt.Fprintf(b, `"n%d":[1,{"k":[]}]`, i) })
+	for _, indent := range []int{0, 4, 1, Unindented} {
+		var buf bytes.Buffer
+		opts := BodyOptions{ContentType: "application/json", Format: true, Color: true, Indent: indent}
+		if _, err := Body(&buf, bytes.NewReader(obj), opts); err != nil {
+			t.Fatal(err)
+		}
+		if want := formatJSON(obj, opts); !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("indent %d: object streamed differs from formatted whole", indent)
+		}
+	}
 	for _, tt := range []struct {
 		indent int
 		start  string
@@ -272,13 +351,14 @@ func TestColorPieces(t *testing.T) {
 	}
 }
 
-// TestLargeObjectColorMemory: a large JSON object (held whole to format) is coloured a piece at a time:
-// its coloured copy, the largest, several times the body, was held whole (a 54 MB object took 609 MB).
+// TestLargeObjectColorMemory: a large JSON body held whole to format (an object whose keys --sorted sorts,
+// or one that is not an array or object) is coloured a piece at a time: its coloured copy, the largest,
+// several times the body, was held whole (a 54 MB object took 609 MB).
 func TestLargeObjectColorMemory(t *testing.T) {
 	doc := jsonObject(8 << 20)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := Body(io.Discard, bytes.NewReader(doc), BodyOptions{ContentType: "application/json", Format: true, Color: true}); err != nil {
+	if err := writeFormattedJSON(io.Discard, doc, BodyOptions{Format: true, Color: true}); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
