@@ -261,7 +261,7 @@ func jsonBody(w io.Writer, br *bufio.Reader, opts BodyOptions) (BodyResult, erro
 	if !opts.Format {
 		return wholeJSON(w, br, opts) // colours only (--pretty=colors): the server's layout is kept
 	}
-	res, raw, handled, err := streamArray(w, br, opts)
+	res, raw, handled, err := streamBatches(w, br, opts)
 	if handled || err != nil {
 		return res, err
 	}

@@ -54,8 +54,8 @@ var (
 // wrapperOutHead is the length of what the formatted wrapper holds before the batch.
 func wrapperOutHead(opts BodyOptions) int { return len("[\n{},\n") + len(opts.indent()) }
 
-// errNotArray means the body is not a top-level array (or object); the caller formats it whole.
-var errNotArray = errors.New("not a top-level array or object")
+// errNotContainer means the body is not a top-level array (or object); the caller formats it whole.
+var errNotContainer = errors.New("not a top-level array or object")
 
 // invalidJSONError is malformed JSON found partway through a body.
 type invalidJSONError struct {
@@ -67,9 +67,9 @@ func (e *invalidJSONError) Error() string {
 	return fmt.Sprintf("invalid JSON at byte %d: %s", e.offset, e.msg)
 }
 
-// arrayScanner cuts a top-level JSON array into batches of whole elements, or a top-level object into
+// batchScanner cuts a top-level JSON array into batches of whole elements, or a top-level object into
 // batches of whole members.
-type arrayScanner struct {
+type batchScanner struct {
 	r       *bufio.Reader
 	objects bool   // a top-level object is scanned too
 	open    byte   // '[' or '{': the top level's, once started
@@ -87,7 +87,7 @@ type arrayScanner struct {
 }
 
 // consume moves n bytes of the reader's buffer into the batch (or drops them) and past the reader.
-func (s *arrayScanner) consume(chunk []byte, n int, keep int) {
+func (s *batchScanner) consume(chunk []byte, n int, keep int) {
 	if s.keepRaw {
 		s.raw = append(s.raw, chunk[:n]...)
 	}
@@ -98,7 +98,7 @@ func (s *arrayScanner) consume(chunk []byte, n int, keep int) {
 
 // next returns the raw bytes of one or more whole elements, "E1,…,Ek" as they appear in the body, or io.EOF
 // once the closing bracket has been read. The slice is valid until the next call.
-func (s *arrayScanner) next() ([]byte, error) {
+func (s *batchScanner) next() ([]byte, error) {
 	if s.done {
 		return nil, io.EOF
 	}
@@ -108,7 +108,7 @@ func (s *arrayScanner) next() ([]byte, error) {
 			if _, err := s.r.Peek(1); err != nil {
 				if err == io.EOF {
 					if !s.started {
-						return nil, errNotArray
+						return nil, errNotContainer
 					}
 					return nil, &invalidJSONError{s.offset, "the body ended inside the " + s.container()}
 				}
@@ -125,7 +125,7 @@ func (s *arrayScanner) next() ([]byte, error) {
 				continue
 			}
 			if chunk[i] != '[' && (chunk[i] != '{' || !s.objects) {
-				return nil, errNotArray
+				return nil, errNotContainer
 			}
 			s.started, s.open = true, chunk[i]
 			s.object = s.open == '{'
@@ -190,7 +190,7 @@ func (s *arrayScanner) next() ([]byte, error) {
 }
 
 // end checks that nothing but whitespace follows the closing bracket and returns the last batch.
-func (s *arrayScanner) end() ([]byte, error) {
+func (s *batchScanner) end() ([]byte, error) {
 	s.done = true
 	for {
 		c, err := s.r.ReadByte()
@@ -215,7 +215,7 @@ func (s *arrayScanner) end() ([]byte, error) {
 }
 
 // tooLarge says so when the batch is larger than the most held for formatting.
-func (s *arrayScanner) tooLarge() error {
+func (s *batchScanner) tooLarge() error {
 	if s.batch.Len() > s.max {
 		return &invalidJSONError{s.offset, fmt.Sprintf("%s is larger than %s", s.element(), humanBytes(int64(s.max)))}
 	}
@@ -223,7 +223,7 @@ func (s *arrayScanner) tooLarge() error {
 }
 
 // container names the top level: "array" or "object".
-func (s *arrayScanner) container() string {
+func (s *batchScanner) container() string {
 	if s.open == '{' {
 		return "object"
 	}
@@ -231,8 +231,11 @@ func (s *arrayScanner) container() string {
 }
 
 // element names one of the top level's parts, as a note says it.
-func (s *arrayScanner) element() string {
-	if s.open == '{' {
+func (s *batchScanner) element() string { return elementName(s.open) }
+
+// elementName names a part of the top level that open opens.
+func elementName(open byte) string {
+	if open == '{' {
 		return "an object member"
 	}
 	return "an array element"
@@ -259,7 +262,7 @@ func formatBatch(batch []byte, open byte, opts BodyOptions) (out []byte, buf *[]
 	if !json.Valid(wrapper) {
 		why := invalidWhy(open)
 		if depth, _ := prettyCost(wrapper); depth > maxCheckedDepth { // valid, maybe, but deeper than json checks
-			why = fmt.Sprintf("%s is nested %d levels deep, deeper than hop checks (%d)", (&arrayScanner{open: open}).element(), depth, maxCheckedDepth)
+			why = fmt.Sprintf("%s is nested %d levels deep, deeper than hop checks (%d)", elementName(open), depth, maxCheckedDepth)
 		}
 		buffers.Put(wbuf)
 		return nil, nil, why
@@ -288,7 +291,7 @@ func formatBatch(batch []byte, open byte, opts BodyOptions) (out []byte, buf *[]
 
 // invalidWhy is formatBatch's reason for a batch that is not valid JSON.
 func invalidWhy(open byte) string {
-	return (&arrayScanner{open: open}).element() + " is not valid JSON"
+	return elementName(open) + " is not valid JSON"
 }
 
 // release returns a batch's buffer to the pool.
@@ -298,19 +301,19 @@ func release(buf *[]byte) {
 	}
 }
 
-// streamArray formats a top-level JSON array, or object, batch by batch. handled is false when the body is
+// streamBatches formats a top-level JSON array, or object, batch by batch. handled is false when the body is
 // not a large valid array or valid object (neither, an array short enough for one line, an object whose keys
 // are to be sorted, or invalid before anything was written): then nothing has been written and raw holds
 // every byte read, for the caller to format the body whole.
 //
 // After the first batch, batches are formatted in parallel (one goroutine each, at most a few in flight)
 // and written in order: formatting is CPU work, and a second core halves it.
-func streamArray(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResult, raw []byte, handled bool, err error) {
-	s := &arrayScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30)), objects: !opts.SortKeys}
+func streamBatches(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyResult, raw []byte, handled bool, err error) {
+	s := &batchScanner{r: br, keepRaw: true, max: int(min(opts.Cap, 1<<30)), objects: !opts.SortKeys}
 	batch, err := s.next()
 	var bad *invalidJSONError
 	if err == io.EOF || err == nil && !s.object && s.compact <= oneLineWidth ||
-		err != nil && (errors.Is(err, errNotArray) || errors.As(err, &bad)) {
+		err != nil && (errors.Is(err, errNotContainer) || errors.As(err, &bad)) {
 		// Not known to need more than one line, or not an array: format whole, as it would be anyway.
 		return BodyResult{}, s.raw, false, nil
 	}
