@@ -172,7 +172,7 @@ var hostileSeeds = func() uint64 {
 // directory.
 var hostileFlagSets = [][]string{
 	{}, {"-v"}, {"-p", "Hhb"}, {"--format", "json"}, {"--har", "out.har"}, {"-o", "out.bin"}, {"-O"}, {"-L"},
-	{"-L", "-v", "--all"}, {"--retry", "2", "--retry-delay", "10ms"}, {"-I"}, {"--pretty", "all", "--sorted"},
+	{"-L", "-v", "--all"}, {"--retry", "2", "--retry-delay", "10ms"}, {"-I"}, {"--pretty", "all", "--sorted"}, {"--pretty", "all"},
 	{"-t"}, {"--repeat", "3"}, {"--raw-encoding", "-o", "out.bin"}, {"-D", "out.head"},
 	{"-w", "%{http_code} %{size_download} %{content_type} %{header_json}\n"}, {"--trace-ascii", "out.trace"},
 	{"-i"}, {"-a", "u:p", "--auth-type", "digest"}, {"-L", "-a", "u:p", "--auth-type", "any"},
@@ -343,7 +343,7 @@ func pickFrom[T any](r *rand.Rand, v ...T) T { return v[r.IntN(len(v))] }
 
 // hostileBody is a body and the type it is labelled with.
 func hostileBody(r *rand.Rand) ([]byte, string) {
-	switch r.IntN(11) {
+	switch r.IntN(12) {
 	case 0:
 		return []byte(`{"a":1,"b":[1,2,{"c":"d"}],"e":"\u00e9\ud800"}`), "application/json"
 	case 1:
@@ -373,8 +373,43 @@ func hostileBody(r *rand.Rand) ([]byte, string) {
 		return []byte("\xc3\x28\xa0\xa1\xf0\x28\x8c\x28"), "text/plain; charset=utf-8"
 	case 9:
 		return bytes.Repeat([]byte("x"), 2_000_000), "text/plain"
+	case 10:
+		return hostileLargeJSON(r), "application/json"
 	}
 	return []byte("a\x00b"), "text/plain"
+}
+
+// hostileLargeJSON is a top-level array or object over the 256 KiB that hop formats at a time, so it is
+// formatted in batches, and maybe broken past the first: cut short, a member with no value, the other
+// bracket closing it, data after it, a terminal escape in a key.
+func hostileLargeJSON(r *rand.Rand) []byte {
+	open := pickFrom(r, byte('['), byte('{'))
+	var b bytes.Buffer
+	b.WriteByte(open)
+	for i := 0; b.Len() < 600<<10; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if open == '{' {
+			fmt.Fprintf(&b, `"k%d":`, i)
+		}
+		fmt.Fprintf(&b, `{"id":%d,"s":"\u001b[2J\u00e9","a":[1,2]}`, i)
+	}
+	switch r.IntN(6) {
+	case 0:
+		return b.Bytes() // cut short
+	case 1:
+		b.WriteString(`,"x":}`)
+	case 2:
+		b.WriteByte(map[byte]byte{'[': '}', '{': ']'}[open]) // the other closing bracket
+	case 3:
+		b.WriteString(string(open+2) + " trailing")
+	case 4:
+		b.WriteString(",\"\x1b]0;pwned\x07\":1" + string(open+2))
+	default:
+		b.WriteByte(open + 2)
+	}
+	return b.Bytes()
 }
 
 // hostileCoding encodes a body, well or badly, and names the coding it claims.
