@@ -181,6 +181,28 @@ func TestStreamingInvalidJSON(t *testing.T) {
 	}
 }
 
+// TestStreamingOversizedElement: an element over the cap, past the first batch, goes out as text with
+// every byte it came with, whether the scanner finds it too large between reads or at the comma or bracket
+// that ends it (the element sizes sweep where those fall).
+func TestStreamingOversizedElement(t *testing.T) {
+	first := string(jsonArray(batchSize))
+	first = first[:len(first)-1] + ","
+	const limit = 300 << 10
+	for n := limit - 8<<10; n < limit+80<<10; n += 3<<10 + 7 {
+		e := `"` + strings.Repeat("x", n) + `"`
+		for _, end := range []string{",1,2]", "]"} {
+			var buf bytes.Buffer
+			res, err := Body(&buf, strings.NewReader(first+e+end), BodyOptions{ContentType: "application/json", Format: true, Cap: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(e) > limit && (!strings.HasSuffix(buf.String(), ",\n"+e+end) || !strings.Contains(res.Note, "larger than")) {
+				t.Fatalf("a %d-byte element then %q: note %q, output ends …%q", len(e), end, res.Note, tail(buf.String()))
+			}
+		}
+	}
+}
+
 func tail(s string) string { return s[max(0, len(s)-60):] }
 
 // TestStreamingLargeArrays covers arrays that span many batches, with and without objects, and an object
