@@ -157,13 +157,12 @@ func (s *batchScanner) next() ([]byte, error) {
 				s.object = s.object || c == '{'
 			case '}', ']':
 				if s.depth == 0 {
-					if c != s.open+2 { // ']' and '}' follow '[' and '{' by two
+					if c != closing(s.open) {
 						return nil, &invalidJSONError{s.offset + int64(i), fmt.Sprintf("a %c closes the %s", c, s.container())}
 					}
 					s.compact++
 					if s.batch.Len()+i > s.max {
-						s.consume(chunk, i+1, i+1) // the bracket goes out with the batch, as text
-						return nil, s.tooLarge()
+						return nil, s.tooLargeAt(chunk, i)
 					}
 					s.consume(chunk, i+1, i)
 					return s.end()
@@ -173,8 +172,7 @@ func (s *batchScanner) next() ([]byte, error) {
 				if s.depth == 0 && s.batch.Len()+i >= batchSize {
 					s.compact++
 					if s.batch.Len()+i > s.max {
-						s.consume(chunk, i+1, i+1) // the comma goes out with the batch, as text
-						return nil, s.tooLarge()
+						return nil, s.tooLargeAt(chunk, i)
 					}
 					s.consume(chunk, i+1, i)
 					return s.batch.Bytes(), nil
@@ -205,7 +203,7 @@ func (s *batchScanner) end() ([]byte, error) {
 			s.raw = append(s.raw, c)
 		}
 		if !isSpace(c) {
-			return nil, &invalidJSONError{s.offset, fmt.Sprintf("data after the closing %c", s.open+2)}
+			return nil, &invalidJSONError{s.offset, fmt.Sprintf("data after the closing %c", closing(s.open))}
 		}
 	}
 	if bytes.TrimSpace(s.batch.Bytes()) == nil {
@@ -217,9 +215,16 @@ func (s *batchScanner) end() ([]byte, error) {
 // tooLarge says so when the batch is larger than the most held for formatting.
 func (s *batchScanner) tooLarge() error {
 	if s.batch.Len() > s.max {
-		return &invalidJSONError{s.offset, fmt.Sprintf("%s is larger than %s", s.element(), humanBytes(int64(s.max)))}
+		return &invalidJSONError{s.offset, fmt.Sprintf("%s is larger than %s", elementName(s.open), humanBytes(int64(s.max)))}
 	}
 	return nil
+}
+
+// tooLargeAt is tooLarge for a batch found too large at chunk[i], the comma or bracket that ends it: that
+// byte goes out with the batch, which is shown as text.
+func (s *batchScanner) tooLargeAt(chunk []byte, i int) error {
+	s.consume(chunk, i+1, i+1)
+	return s.tooLarge()
 }
 
 // container names the top level: "array" or "object".
@@ -230,8 +235,8 @@ func (s *batchScanner) container() string {
 	return "array"
 }
 
-// element names one of the top level's parts, as a note says it.
-func (s *batchScanner) element() string { return elementName(s.open) }
+// closing is the bracket that closes open: ']' and '}' follow '[' and '{' by two.
+func closing(open byte) byte { return open + 2 }
 
 // elementName names a part of the top level that open opens.
 func elementName(open byte) string {
@@ -257,7 +262,7 @@ func formatBatch(batch []byte, open byte, opts BodyOptions) (out []byte, buf *[]
 	if open == '{' {
 		head, outHead, outTail = []byte("{"), len("{\n"), len("\n}\n")
 	}
-	wrapper := append(append(append((*wbuf)[:0], head...), batch...), open+2)
+	wrapper := append(append(append((*wbuf)[:0], head...), batch...), closing(open))
 	*wbuf = wrapper
 	if !json.Valid(wrapper) {
 		why := invalidWhy(open)
@@ -324,10 +329,10 @@ func streamBatches(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyRes
 	if why != "" {
 		return BodyResult{}, s.raw, false, nil // formatted whole, or shown as received, by the caller
 	}
-	open, closeB, sep := []byte{s.open}, []byte{s.open + 2}, []byte(",\n")
+	open, closeB, sep := []byte{s.open}, []byte{closing(s.open)}, []byte(",\n")
 	if opts.Color {
 		// Color styles a closing bracket only inside an open one, and a comma only between members.
-		whole := pretty.Color([]byte{s.open, s.open + 2}, nil)
+		whole := pretty.Color([]byte{s.open, closing(s.open)}, nil)
 		open = pretty.Color(open, nil)
 		closeB = whole[len(open):]
 		if s.open == '{' {
@@ -405,7 +410,7 @@ func streamBatches(w io.Writer, br *bufio.Reader, opts BodyOptions) (res BodyRes
 			}
 			broken := bytes.Join(append([][]byte{j.raw}, later...), []byte(","))
 			if s.done {
-				broken = append(broken, s.open+2) // the scanner consumed it
+				broken = append(broken, closing(s.open)) // the scanner consumed it
 			}
 			note := "JSON body shown as received from here on: " + f.why
 			if f.why == invalidWhy(s.open) {
