@@ -72,6 +72,7 @@ func Handler() http.Handler {
 	hostileRoutes(mux)
 	mux.HandleFunc("/data/json-400", json400)
 	mux.HandleFunc("/data/json-array/{n}", jsonArray)
+	mux.HandleFunc("/data/json-object/{n}", jsonObject)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/record/") {
 			record(w, r) // before the mux, which would redirect /record/a/../b to its clean path
@@ -335,6 +336,28 @@ func jsonArray(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body.([]byte))))
 	w.Write(body.([]byte))
+}
+
+// jsonObject sends a JSON object of n members whose keys, at every level, are in sorted order: --sorted
+// changes nothing in it but holds it whole to format, so its output is the whole-body layout that the
+// member-by-member one must equal.
+func jsonObject(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n > 1_000_000 {
+		http.Error(w, "bad count", http.StatusBadRequest)
+		return
+	}
+	var b strings.Builder
+	b.WriteByte('{')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%07d":{"active":%t,"id":%d,"name":"item \u00e9 %d","tags":["a","b",{"x":[]}]}`, i, i%3 == 0, i, i)
+	}
+	b.WriteByte('}')
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, b.String())
 }
 
 // gzipBomb sends about 1 MB of gzip that expands to 1 GiB of zeros, labelled as JSON.
