@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -318,12 +321,57 @@ func httpieShortTookURL(fs *pflag.FlagSet) error {
 			values = *v
 		}
 		for _, v := range values {
-			if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+			if typedURL(v) {
 				return usageErrorf("missing URL: -%s took %s %s (HTTPie's %s here)", h.short, v, h.curl, h.httpie)
 			}
 		}
 	}
 	return nil
+}
+
+// httpieShortWithoutValue says, for one of httpieShorts typed last with no value (hop get URL -b, as
+// HTTPie's http URL -b), where HTTPie's meaning of it is in hop.
+func httpieShortWithoutValue(err error) string {
+	var e *pflag.ValueRequiredError
+	if !errors.As(err, &e) || e.GetSpecifiedShortnames() == "" {
+		return ""
+	}
+	for _, h := range httpieShorts {
+		if h.short == e.GetSpecifiedName() {
+			return "HTTPie's " + h.httpie + " here; "
+		}
+	}
+	return ""
+}
+
+// typedURL reports whether a flag's value is a URL as a user types one to hop: with its scheme, or
+// HTTPie's way without it (:8080/x, localhost:3000, example.com/api). A file that is here, a NAME=VALUE
+// and a cookie list are not.
+func typedURL(v string) bool {
+	if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+		return true
+	}
+	if before, _, _ := strings.Cut(v, "?"); before == "" || strings.ContainsAny(before, "=; \t@") {
+		return false // a query may hold an =; NAME=VALUE, a cookie list and -d @FILE do before it
+	}
+	if _, err := os.Stat(v); err == nil {
+		return false
+	}
+	host, _, _ := strings.Cut(v, "/")
+	if host == "" {
+		return false
+	}
+	if host[0] == ':' { // HTTPie's :PORT shorthand for localhost
+		port := host[1:]
+		return port == "" || strings.Trim(port, "0123456789") == ""
+	}
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		if strings.Trim(port, "0123456789") != "" {
+			return false
+		}
+		host = h
+	}
+	return strings.EqualFold(host, "localhost") || strings.Contains(strings.Trim(host, "."), ".")
 }
 
 // methodFlags applies -X (the method, sent as typed, as curl does) and -I (HEAD, with its head on stdout)
