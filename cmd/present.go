@@ -85,10 +85,12 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 		// A --trace-verbose dump (hop curl's -v) shows each head with its "< " lines already.
 		p.respHead = s.ErrTTY && o.TraceVerbose == "" || o.Include
 		p.summary = s.ErrTTY
-		p.waterfall = o.Trace
 	}
 	if o.TLS {
 		p.tls = true
+	}
+	if o.Trace && !p.document {
+		p.waterfall = true // asked for by name, as --tls is: beside -p's parts, and under -q and -s too
 	}
 	if head && !p.document && o.Print == "" && !o.hushed() {
 		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not

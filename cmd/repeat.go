@@ -152,7 +152,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 	for _, line := range failures {
 		format.CheckFailed(s.Err, p.errStyle, line)
 	}
-	if !o.Output.hushed() && !p.document {
+	if (!o.Output.hushed() || o.Output.Trace) && !p.document { // -t asks for the timings by name, as in one run
 		format.RepeatSummary(s.Err, p.errStyle, sum, elapsed, o.Repeat.Fresh)
 	}
 
