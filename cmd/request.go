@@ -299,6 +299,7 @@ var httpieShorts = []struct{ name, short, curl, httpie string }{
 	{"form-part", "F", "as a form part, as curl's -F does", "--follow is -L"},
 	{"cookie", "b", "as cookies, as curl's -b does", "--body is --body or -p b"},
 	{"cookie-jar", "c", "as the cookie jar to write, as curl's -c does", "--continue is -C"},
+	{"max-time", "m", "as the time limit, as curl's -m does", "--meta is --meta or -p m"},
 }
 
 // httpieShortTookURL says, for a command missing its URL, which of httpieShorts took it.
@@ -329,15 +330,21 @@ func httpieShortTookURL(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// httpieShortWithoutValue says, for one of httpieShorts typed last with no value (hop get URL -b, as
-// HTTPie's http URL -b), where HTTPie's meaning of it is in hop.
-func httpieShortWithoutValue(err error) string {
-	var e *pflag.ValueRequiredError
-	if !errors.As(err, &e) || e.GetSpecifiedShortnames() == "" {
-		return ""
+// httpieShortHint says, for a flag error, where HTTPie's meaning of one of httpieShorts is in hop: when it
+// was typed last with no value (hop get URL -b, as HTTPie's http URL -b), or a URL was taken for a value
+// that cannot be one (hop get -m URL, -m being HTTPie's --meta).
+func httpieShortHint(err error) string {
+	short := ""
+	var missing *pflag.ValueRequiredError
+	var invalid *pflag.InvalidValueError
+	switch {
+	case errors.As(err, &missing) && missing.GetSpecifiedShortnames() != "":
+		short = missing.GetSpecifiedName()
+	case errors.As(err, &invalid) && typedURL(invalid.GetValue()):
+		short = invalid.GetFlag().Shorthand
 	}
 	for _, h := range httpieShorts {
-		if h.short == e.GetSpecifiedName() {
+		if short != "" && h.short == short {
 			return "HTTPie's " + h.httpie + " here; "
 		}
 	}
@@ -371,7 +378,13 @@ func typedURL(v string) bool {
 		}
 		host = h
 	}
-	return strings.EqualFold(host, "localhost") || strings.Contains(strings.Trim(host, "."), ".")
+	if strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil {
+		return true
+	}
+	// A name with a dot and a top-level label of letters (example.com), not a number such as 1.5x.
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	tld := labels[len(labels)-1]
+	return len(labels) > 1 && tld != "" && strings.Trim(strings.ToLower(tld), "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // methodFlags applies -X (the method, sent as typed, as curl does) and -I (HEAD, with its head on stdout)

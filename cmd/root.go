@@ -125,7 +125,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
-		return usageErrorf("%w (%ssee %s --help)", err, httpieShortWithoutValue(err), cc.CommandPath())
+		return usageErrorf("%w (%ssee %s --help)", err, httpieShortHint(err), cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
 	c.root = root
