@@ -41,6 +41,12 @@ type commands struct {
 
 // Execute runs hop's command line args with streams s.
 func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
+	if err := httpieStyleHabit(args); err != nil {
+		if wantsJSON(args) {
+			writeEarlyDocument(s, "get", err) // a request's document: hop cert and hop curl are not checked
+		}
+		return err
+	}
 	args, plan, err := curlArgs(args, s.In)
 	if err != nil {
 		return err
@@ -125,6 +131,9 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
+		if err.Error() == "unknown flag: --style" {
+			return usageErrorf("%w: HTTPie's --style has no match, hop colours with its own palette (--color, NO_COLOR)", err)
+		}
 		return usageErrorf("%w (%ssee %s --help)", err, httpieShortHint(err), cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
@@ -322,6 +331,31 @@ func httpieHeadersHabit(args []string) error {
 	}
 	if help && positional {
 		return usageErrorf("-h is help here, as curl's; HTTPie's -h (--headers) is --headers or -p h")
+	}
+	return nil
+}
+
+// httpieStyles are HTTPie 3.2.1's --style names (-s STYLE there, curl's --silent in hop), split only when a
+// command line has -s: nothing is built at start-up.
+const httpieStyles = `abap algol algol_nu arduino auto autumn borland bw colorful default dracula
+emacs friendly friendly_grayscale fruity github-dark gruvbox-dark gruvbox-light igor inkpot lilypond lovelace
+manni material monokai murphy native nord nord-darker one-dark paraiso-dark paraiso-light pastie perldoc pie
+pie-dark pie-light rainbow_dash rrt sas solarized solarized-dark solarized-light staroffice stata stata-dark
+stata-light tango trac vim vs xcode zenburn`
+
+// httpieStyleHabit refuses HTTPie's -s STYLE: hop's -s is curl's --silent, and the style's name would be
+// taken for the URL (or an item). No style name is a URL hop takes (none has a dot) nor an item.
+func httpieStyleHabit(args []string) error {
+	if len(args) < 2 || isCommand(args[0]) && !isRequestCommand(args[0]) {
+		return nil // hop curl -s is curl's; hop cert's and the others' words are their own
+	}
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--" {
+			break
+		}
+		if args[i] == "-s" && slices.Contains(strings.Fields(httpieStyles), args[i+1]) {
+			return usageErrorf("-s %s: -s is curl's --silent here; HTTPie's -s (--style) has no match: hop colours with its own palette (--color, NO_COLOR)", args[i+1])
+		}
 	}
 	return nil
 }
