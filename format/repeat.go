@@ -56,7 +56,11 @@ const (
 // failures; the cold run (the one that opened the connection) on its own line; then per phase of the warm
 // runs (every run with --fresh) n, min, p50, p90, p99 and max.
 func RepeatSummary(w io.Writer, s Style, sum *stats.Summary, elapsed time.Duration, fresh bool) {
-	title := []string{fmt.Sprintf("%d runs in %s", sum.Runs, Duration(elapsed))}
+	runs := "runs"
+	if sum.Runs == 1 {
+		runs = "run" // --repeat 1, or Ctrl-C in the second
+	}
+	title := []string{fmt.Sprintf("%d %s in %s", sum.Runs, runs, Duration(elapsed))}
 	title = append(title, statusCounts(s, sum)...)
 	fmt.Fprintln(w, strings.Join(title, s.paint(colorDim, " · ")))
 	table, label := sum.Warm, "warm runs (reused connection)"
