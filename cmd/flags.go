@@ -740,7 +740,7 @@ func addCheckFlags(fs *pflag.FlagSet, c *check.Spec) {
 }
 
 func addRepeatFlags(fs *pflag.FlagSet, r *RepeatOptions) {
-	fs.Var((*countFlag)(&r.N), "repeat", "send the request N times, one after another, and show per-phase percentiles")
+	fs.Var((*countFlag)(&r.N), "repeat", "send the request N times, one after another, and show per-phase percentiles (0, the default: one run, shown as usual)")
 	fs.Var((*durationFlag)(&r.Interval), "interval", "with --repeat: time between the starts of two runs")
 	fs.BoolVar(&r.Fresh, "fresh", false, "with --repeat: open a new connection for every run")
 }
