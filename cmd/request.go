@@ -351,12 +351,13 @@ func httpieShortHint(err error) string {
 	return ""
 }
 
-// typedURL reports whether a flag's value is a URL as a user types one to hop: with its scheme, or
-// HTTPie's way without it (:8080/x, localhost:3000, example.com/api). A file that is here, a NAME=VALUE
-// and a cookie list are not.
+// typedURL reports whether a flag's value is a URL as a user types one to hop, read as hop reads a URL
+// (request.ParseURL: with its scheme, or HTTPie's way without it, :8080/x, localhost:3000, example.com/api),
+// to a host that is localhost, an IP address or a name with a top-level label of letters (not a number such
+// as 1.5x). A file that is here, a NAME=VALUE, a cookie list and -d @FILE are not.
 func typedURL(v string) bool {
 	if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
-		return true
+		return true // whatever its host (http://intranet/)
 	}
 	if before, _, _ := strings.Cut(v, "?"); before == "" || strings.ContainsAny(before, "=; \t@") {
 		return false // a query may hold an =; NAME=VALUE, a cookie list and -d @FILE do before it
@@ -364,24 +365,14 @@ func typedURL(v string) bool {
 	if _, err := os.Stat(v); err == nil {
 		return false
 	}
-	host, _, _ := strings.Cut(v, "/")
-	if host == "" {
+	u, err := request.ParseURL(v)
+	if err != nil {
 		return false
 	}
-	if host[0] == ':' { // HTTPie's :PORT shorthand for localhost
-		port := host[1:]
-		return port == "" || strings.Trim(port, "0123456789") == ""
-	}
-	if h, port, err := net.SplitHostPort(host); err == nil {
-		if strings.Trim(port, "0123456789") != "" {
-			return false
-		}
-		host = h
-	}
+	host := u.Hostname()
 	if strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil {
 		return true
 	}
-	// A name with a dot and a top-level label of letters (example.com), not a number such as 1.5x.
 	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
 	tld := labels[len(labels)-1]
 	return len(labels) > 1 && tld != "" && strings.Trim(strings.ToLower(tld), "abcdefghijklmnopqrstuvwxyz") == ""
