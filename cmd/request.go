@@ -330,10 +330,13 @@ func httpieShortTookURL(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// httpieShortHint says, for a flag error, where HTTPie's meaning of one of httpieShorts is in hop: when it
-// was typed last with no value (hop get URL -b, as HTTPie's http URL -b), or a URL was taken for a value
-// that cannot be one (hop get -m URL, -m being HTTPie's --meta).
-func httpieShortHint(err error) string {
+// httpieFlagHint says, for a flag error, where HTTPie's meaning is in hop: of one of httpieShorts typed
+// last with no value (hop get URL -b, as HTTPie's http URL -b) or given a URL for a value that cannot be one
+// (hop get -m URL, -m being HTTPie's --meta), and of HTTPie's --style, which hop does not have.
+func httpieFlagHint(err error) string {
+	if err.Error() == "unknown flag: --style" { // pflag's NotExistError says no more
+		return "HTTPie's --style " + noStyle + "; "
+	}
 	short := ""
 	var missing *pflag.ValueRequiredError
 	var invalid *pflag.InvalidValueError

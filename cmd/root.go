@@ -131,10 +131,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
-		if err.Error() == "unknown flag: --style" {
-			return usageErrorf("%w: HTTPie's --style has no match, hop colours with its own palette (--color, NO_COLOR)", err)
-		}
-		return usageErrorf("%w (%ssee %s --help)", err, httpieShortHint(err), cc.CommandPath())
+		return usageErrorf("%w (%ssee %s --help)", err, httpieFlagHint(err), cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
 	c.root = root
@@ -343,6 +340,9 @@ manni material monokai murphy native nord nord-darker one-dark paraiso-dark para
 pie-dark pie-light rainbow_dash rrt sas solarized solarized-dark solarized-light staroffice stata stata-dark
 stata-light tango trac vim vs xcode zenburn`
 
+// noStyle says where HTTPie's --style is in hop.
+const noStyle = "has no match, hop colours with its own palette: --color, NO_COLOR"
+
 // httpieStyleHabit refuses HTTPie's -s STYLE: hop's -s is curl's --silent, and the style's name would be
 // taken for the URL (or an item). No style name is a URL hop takes (none has a dot) nor an item.
 func httpieStyleHabit(args []string) error {
@@ -354,7 +354,7 @@ func httpieStyleHabit(args []string) error {
 			break
 		}
 		if args[i] == "-s" && slices.Contains(strings.Fields(httpieStyles), args[i+1]) {
-			return usageErrorf("-s %s: -s is curl's --silent here; HTTPie's -s (--style) has no match: hop colours with its own palette (--color, NO_COLOR)", args[i+1])
+			return usageErrorf("-s %s: -s is curl's --silent here; HTTPie's -s (--style) %s", args[i+1], noStyle)
 		}
 	}
 	return nil
