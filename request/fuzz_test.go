@@ -64,10 +64,11 @@ func FuzzURL(f *testing.F) {
 }
 
 // FuzzReadHAR: whatever a HAR file holds, reading an entry never panics, and what it gives is a method, a
-// URL and headers with a name, none of them a pseudo-header or Host.
+// URL and headers a request can carry, none of them a pseudo-header or Host.
 func FuzzReadHAR(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/","headers":[{"name":":authority","value":"x"},{"name":"A","value":"b"}]}}]}}`), 1)
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"POST","url":"http://x/","postData":{"params":[{"name":"a","value":"1"}]}}}]}}`), 0)
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/","headers":[{"name":"A b","value":"c\r\nd"}]}}]}}`), 1)
 	f.Add([]byte(`{"log":{"entries":[]}}`), 0)
 	f.Add([]byte(`[]`), 3)
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"u","headers":[{"name":"","value":"x"}]}}]}}`), 1)
@@ -79,9 +80,14 @@ func FuzzReadHAR(f *testing.F) {
 		if e.Method == "" || e.URL == "" {
 			t.Fatalf("an entry without a method or URL: %+v", e)
 		}
-		for name := range e.Headers {
+		for name, vs := range e.Headers {
 			if name == "" || strings.HasPrefix(name, ":") || name == "Host" {
 				t.Fatalf("header %q", name)
+			}
+			for _, v := range vs {
+				if err := ValidateHeader(name, v); err != nil {
+					t.Fatalf("a header no request can carry: %v", err)
+				}
 			}
 		}
 	})

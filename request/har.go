@@ -120,6 +120,11 @@ func (r harRequest) entry(n int) (HAREntry, error) {
 			e.Masked = append(e.Masked, name)
 			continue
 		}
+		// A name or value no request can carry (a hand-edited file) is refused, as -H's would be, rather
+		// than left out in silence; the error names the header, never its value.
+		if err := ValidateHeader(h.Name, h.Value); err != nil {
+			return HAREntry{}, fmt.Errorf("entry %d: %v", n, err)
+		}
 		e.Headers.Add(h.Name, h.Value)
 	}
 	if r.PostData == nil && r.BodySize > 0 {
