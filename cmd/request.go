@@ -18,6 +18,7 @@ import (
 	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
+	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
@@ -352,6 +353,81 @@ func httpieFlagHint(err error) string {
 		}
 	}
 	return ""
+}
+
+// curlFlagHint says, for a flag a request command does not have, what curl's option of that name is among
+// its flags (hop get -r 0-99 URL: curl's -r 0-99 is --header 'Range: bytes=0-99' here), or that hop curl
+// takes it when it is no request's flag (--rate, which paces several URLs). A credential given as its value
+// is written masked.
+func curlFlagHint(err error, fs *pflag.FlagSet, args []string) string {
+	eq, known, ok := curlEquivalent(err, fs, args)
+	switch {
+	case !known:
+		return ""
+	case !ok:
+		return "hop curl takes curl's " + eq.Typed[0] + "; "
+	}
+	words := func(args []string) string {
+		quoted := make([]string, len(args))
+		for i, a := range args {
+			if eq.Secret && i > 0 && a == eq.Typed[len(eq.Typed)-1] {
+				a = curlcmd.Placeholder
+			}
+			quoted[i] = curlcmd.Quote(a)
+		}
+		return strings.Join(quoted, " ")
+	}
+	if len(eq.Flags) == 0 {
+		return "curl's " + words(eq.Typed) + " changes nothing here: hop behaves so without it; "
+	}
+	return "curl's " + words(eq.Typed) + " is " + words(eq.Flags) + " here; "
+}
+
+// curlEquivalent reads, for a flag the request command of flag set fs does not have, curl's option of that
+// name in the command line args, with its value, and what it is among a request's flags (curlcmd.AsHop):
+// ok only when a request takes those flags, values and all.
+func curlEquivalent(err error, fs *pflag.FlagSet, args []string) (eq curlcmd.Equivalent, known, ok bool) {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) || fs.Lookup("header") == nil {
+		return eq, false, false
+	}
+	name, group := unknown.GetSpecifiedName(), unknown.GetSpecifiedShortnames()
+	var typed []string // the curl option, then what may be its value
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		var value string
+		switch {
+		case group == "" && (a == "--"+name || strings.HasPrefix(a, "--"+name+"=")):
+			typed = []string{"--" + name}
+			if v, attached := strings.CutPrefix(a, "--"+name+"="); attached {
+				value = v
+			}
+		case group != "" && len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, group):
+			// pflag names the rest of a group from the unknown letter on: -sr0-9 is "r0-9".
+			typed = []string{"-" + name}
+			value = group[len(name):]
+		default:
+			continue
+		}
+		if value != "" {
+			typed = append(typed, value)
+		} else {
+			typed = append(typed, args[i+1:]...)
+		}
+		break
+	}
+	eq, known, ok = curlcmd.AsHop(typed)
+	if ok {
+		// Only flags a request takes, with their values (not --continue-at=N, hop curl's refusal, nor
+		// --speed-time's --timeout given something no duration is).
+		check := pflag.NewFlagSet("check", pflag.ContinueOnError)
+		check.SetOutput(io.Discard)
+		addRequestFlagGroups(check, &RequestOptions{}, &Streams{})
+		ok = check.Parse(eq.Flags) == nil && check.NArg() == 0
+	}
+	return eq, known, ok
 }
 
 // typedURL reports whether a flag's value is a URL as a user types one to hop, read as hop reads a URL

@@ -32,6 +32,7 @@ type Runners struct {
 type commands struct {
 	root  *cobra.Command
 	flags map[*cobra.Command]func(*pflag.FlagSet)
+	args  []string      // the command line, as cobra reads it
 	ran   bool          // a runner was called: it answers for the output, the JSON document included
 	curl  *curlcmd.Plan // hop curl's: its warnings, and its URLs when it has several
 	// completing: the shell asks for completions (cobra's __complete), the one run that needs the flags'
@@ -71,6 +72,7 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 	}
 	target := c.prepare(args)
 	c.root.SetArgs(args)
+	c.args = args
 	err = c.root.ExecuteContext(ctx)
 	if err != nil && !c.ran && target != nil && target != c.root && wantsJSON(args) {
 		writeEarlyDocument(s, target.Name(), err)
@@ -131,7 +133,7 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
-		return usageErrorf("%w (%ssee %s --help)", err, httpieFlagHint(err), cc.CommandPath())
+		return usageErrorf("%w (%s%ssee %s --help)", err, httpieFlagHint(err), curlFlagHint(err, cc.Flags(), c.args), cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
 	c.root = root

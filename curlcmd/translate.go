@@ -1144,3 +1144,74 @@ func Known(width int) []string {
 	}
 	return append(lines, line)
 }
+
+// Equivalent is what one curl option typed to a hop request command (hop get -r 0-99 URL) is among hop's
+// own flags, as hop curl would turn it into them.
+type Equivalent struct {
+	Typed []string // the option, with its value when it takes one
+	Flags []string // hop's flags for it: none when hop behaves so without it
+	// Secret: the value is a credential (--oauth2-bearer's token), to be written masked.
+	Secret bool
+}
+
+// hintURL is the URL an option is translated beside, to read what it adds.
+const hintURL = "http://hop.invalid/"
+
+// AsHop reads the curl option args[0] ("--name", or "-x" with what followed the letter in its group as
+// args[1]), with its value args[1] when it takes one, and says what it is among hop's request flags. known
+// is false when hop curl does not take the option; ok is false when it does more than set a request's flags
+// (a URL, -K, --next, --rate...) or its value is missing or wrong: hop curl is where it goes then.
+func AsHop(args []string) (eq Equivalent, known, ok bool) {
+	if len(args) == 0 || len(args[0]) < 2 || args[0][0] != '-' {
+		return eq, false, false
+	}
+	var opt *curlOption
+	off := false // --no-NAME
+	switch a := args[0]; {
+	case strings.HasPrefix(a, "--"):
+		if opt = lookupLong(a[2:]); opt == nil {
+			opt, _ = negation(a)
+			off = true
+		}
+	case len(a) == 2:
+		opt = lookupShort(a[1])
+	}
+	if opt == nil {
+		return eq, false, false
+	}
+	eq.Typed = args[:1]
+	if opt.value && !off {
+		if len(args) < 2 {
+			return eq, true, false
+		}
+		eq.Typed = args[:2]
+	}
+	switch opt.long {
+	case "config", "variable", "url", "next":
+		return eq, true, false
+	}
+	plan, err := Translate(append(slices.Clone(eq.Typed), hintURL), nil)
+	if err != nil || len(plan.Parts) > 1 || plan.FailEarly || plan.Parallel > 0 || plan.Interval > 0 {
+		return eq, true, false
+	}
+	base, err := Translate([]string{hintURL}, nil)
+	if err != nil {
+		return eq, true, false
+	}
+	head, tail := base.Args[:3], base.Args[3:]
+	got := plan.Args
+	if len(got) < len(base.Args) || !slices.Equal(got[:3], head) || !slices.Equal(got[len(got)-len(tail):], tail) {
+		return eq, true, false // it changes the method or what is read (-I, -T...): hop's own flags have those
+	}
+	eq.Flags = got[3 : len(got)-len(tail)]
+	if len(plan.Transfers) == 1 {
+		eq.Flags = append(eq.Flags, plan.Transfers[0].flags()...)
+	}
+	if len(eq.Flags) == 0 && (opt.to != "" || opt.hop != nil) {
+		return eq, true, false // it changes what other options do (-J with -O): hop curl is where it belongs
+	}
+	eq.Secret = opt.value && slices.ContainsFunc(eq.Flags, func(f string) bool {
+		return slices.Contains([]string{"--bearer", "--user", "--pass", "--proxy-user", "--proxy-pass"}, f)
+	})
+	return eq, true, true
+}
