@@ -42,6 +42,11 @@ func TestParseURL(t *testing.T) {
 		{"example.com/100%.jpg?p=1%", "https://example.com/100%25.jpg?p=1%"},
 		{"example.com/a%41%zz", "https://example.com/a%41%25zz"},
 		{" http://example.com/x  ", "http://example.com/x"},
+		// A slash too few or too many after http: or https:, as curl reads it (one to three) and browsers
+		// too; not the host "http" of HTTPie's shorthand.
+		{"http:/example.com/x", "http://example.com/x"},
+		{"HTTPS:///example.com", "https://example.com/"},
+		{"http:/localhost:8/x", "http://localhost:8/x"},
 		// HTTPie and xh send a query's UTF-8 percent-encoded, as browsers do, and '"', '<', '>' too.
 		{"example.com/straße?q=ä&r=\"<x>\"&s=%41", "https://example.com/stra%C3%9Fe?q=%C3%A4&r=%22%3Cx%3E%22&s=%41"},
 	}
@@ -55,7 +60,7 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("parseURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "://", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "a.com/a\tb", "a.com/a\r\nX-Injected: 1", "http://x:99999/", "http://x:port/"} {
+	for _, bad := range []string{"", "://", "ftp://x", "file:///etc/passwd", "http://", "http://[::1", "exa mple.com", "a.com/\x1b[2J", "a.com/a\tb", "a.com/a\r\nX-Injected: 1", "http://x:99999/", "http://x:port/", "http:////example.com", "http:/"} {
 		_, err := ParseURL(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {
