@@ -383,6 +383,20 @@ func curlFlagHint(err error, fs *pflag.FlagSet, args []string) string {
 	return "curl's " + words(eq.Typed) + " is " + words(eq.Flags) + " here; "
 }
 
+// negationHint says, for a --no-NAME where NAME takes a value (--no-auth), that --no- turns off only a
+// switch (see negations): HTTPie resets any option so, curl refuses it as hop does.
+func negationHint(err error, fs *pflag.FlagSet) string {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) || unknown.GetSpecifiedShortnames() != "" {
+		return ""
+	}
+	name, ok := strings.CutPrefix(unknown.GetSpecifiedName(), "no-")
+	if f := fs.Lookup(name); ok && f != nil {
+		return "--no- turns off a switch, and --" + f.Name + " takes a value: leave it out for its default; "
+	}
+	return ""
+}
+
 // curlEquivalent reads, for a flag the request command of flag set fs does not have, curl's option of that
 // name in the command line args, with its value, and what it is among a request's flags (curlcmd.AsHop):
 // ok only when a request takes those flags, values and all.

@@ -71,6 +71,9 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 		c.addCompletionCmd()
 	}
 	target := c.prepare(args)
+	if target != nil {
+		args = negations(target.Flags(), args)
+	}
 	c.root.SetArgs(args)
 	c.args = args
 	err = c.root.ExecuteContext(ctx)
@@ -133,7 +136,8 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
-		return usageErrorf("%w (%s%ssee %s --help)", err, httpieFlagHint(err), curlFlagHint(err, cc.Flags(), c.args), cc.CommandPath())
+		hint := httpieFlagHint(err) + negationHint(err, cc.Flags()) + curlFlagHint(err, cc.Flags(), c.args)
+		return usageErrorf("%w (%ssee %s --help)", err, hint, cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
 	c.root = root
@@ -229,6 +233,32 @@ func (c *commands) prepare(args []string) *cobra.Command {
 		delete(c.flags, target)
 	}
 	return target
+}
+
+// negations reads HTTPie's and curl's --no-NAME, for a switch NAME of the command's flag set fs that has no
+// flag of that name (--no-netrc is one), as --NAME=false: the last typed holds, so --no-verbose undoes an
+// alias's --verbose, as in HTTPie (every option) and curl (every switch).
+func negations(fs *pflag.FlagSet, args []string) []string {
+	var out []string // args, copied once one changes
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, ok := strings.CutPrefix(a, "--no-")
+		if !ok || strings.Contains(name, "=") || fs.Lookup(a[2:]) != nil {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && f.Value.Type() == "bool" {
+			if out == nil {
+				out = slices.Clone(args)
+			}
+			out[i] = "--" + f.Name + "=false"
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // hoist puts the command name first. When flags come before it ("hop -v get URL", as curl users type
