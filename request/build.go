@@ -571,7 +571,8 @@ func (b *bodyBuilder) readFileUpTo(path, arg string, limit int64) ([]byte, error
 const maxHeaderFile = 1 << 20
 
 // headerFiles replaces each -H @FILE with the headers FILE holds, one per line, as curl reads them (7.55):
-// CR LF or LF, blank lines skipped. No header name starts with @, so the form cannot be taken for a header.
+// CR LF or LF, blank lines skipped; a line without a colon is refused with its number. No header name starts
+// with @, so the form cannot be taken for a header.
 func headerFiles(headers []string) ([]string, error) {
 	var out []string
 	for _, raw := range headers {
@@ -584,10 +585,18 @@ func headerFiles(headers []string) ([]string, error) {
 		if err != nil {
 			return nil, &UsageError{Arg: "-H " + raw, Err: err}
 		}
+		n := 0
 		for line := range strings.Lines(string(data)) {
-			if line = strings.TrimRight(line, "\r\n"); strings.TrimSpace(line) != "" {
-				out = append(out, line)
+			n++
+			if line = strings.TrimRight(line, "\r\n"); strings.TrimSpace(line) == "" {
+				continue
 			}
+			if !strings.Contains(line, ":") && !strings.HasSuffix(line, ";") {
+				// Said here, where the file and line are known; never echoed, as it may hold a token. curl
+				// 7.88 leaves such a line out in silence; a header meant and not sent is hop's to say.
+				return nil, usageErrorf("-H "+raw, "line %d has no colon: each line is a header, \"Name: value\"", n)
+			}
+			out = append(out, line)
 		}
 	}
 	return out, nil
