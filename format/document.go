@@ -53,21 +53,23 @@ type DocResponse struct {
 
 // DocHop is one request sent: a redirect hop or the final one.
 type DocHop struct {
-	Method     string              `json:"method"`
-	URL        string              `json:"url"`
-	Status     int                 `json:"status"`
-	Proto      string              `json:"proto"`
-	RemoteAddr string              `json:"remote_addr"`
-	Proxy      string              `json:"proxy,omitempty"`
-	Route      string              `json:"route"` // direct, resolve, connect-to, unix, or the proxy URL
-	Reused     bool                `json:"reused"`
-	Informs    []int               `json:"informational,omitempty"` // 1xx responses before the final one
-	Attempt    int                 `json:"attempt"`                 // which attempt at this request, from 1
-	WaitMS     float64             `json:"wait_ms"`                 // the wait for a retry before this attempt
-	WaitReason string              `json:"wait_reason,omitempty"`   // backoff or retry-after
-	Error      string              `json:"error,omitempty"`         // why this hop failed, when it did
-	TimingsMS  DocTimings          `json:"timings_ms"`
-	Skipped    map[string]string   `json:"skipped"` // phase → why it did not happen
+	Method     string            `json:"method"`
+	URL        string            `json:"url"`
+	Status     int               `json:"status"`
+	Proto      string            `json:"proto"`
+	RemoteAddr string            `json:"remote_addr"`
+	Proxy      string            `json:"proxy,omitempty"`
+	Route      string            `json:"route"` // direct, resolve, connect-to, unix, or the proxy URL
+	Reused     bool              `json:"reused"`
+	Informs    []int             `json:"informational,omitempty"` // 1xx responses before the final one
+	Attempt    int               `json:"attempt"`                 // which attempt at this request, from 1
+	WaitMS     float64           `json:"wait_ms"`                 // the wait for a retry before this attempt
+	WaitReason string            `json:"wait_reason,omitempty"`   // backoff or retry-after
+	Error      string            `json:"error,omitempty"`         // why this hop failed, when it did
+	TimingsMS  DocTimings        `json:"timings_ms"`
+	Skipped    map[string]string `json:"skipped"` // phase → why it did not happen
+	// Unfinished: phase → how long it had run when the hop failed (a server that never answered).
+	Unfinished map[string]float64  `json:"unfinished_ms,omitempty"`
 	TLS        *tlsinfo.Connection `json:"tls"`
 }
 
@@ -128,10 +130,16 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 	out := make([]DocHop, 0, len(hops))
 	for _, hop := range hops {
 		h := hop.Record
-		t, skipped := docTimings(h.Timings())
+		timings := h.Timings()
+		t, skipped := docTimings(timings)
 		dh := DocHop{Method: h.Method, URL: sec.URL(h.URL), Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
 			Proxy: h.Proxy, Route: h.RouteName(), Reused: h.Reused, Informs: informCodes(h.Informs), TimingsMS: t, Skipped: skipped,
 			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
+		for _, p := range timings.Phases {
+			if p.Unfinished > 0 {
+				dh.Unfinished = map[string]float64{p.Name: ms(p.Unfinished)}
+			}
+		}
 		if hop.Attempt > 1 {
 			dh.WaitReason = "backoff"
 			if hop.RetryAfter {

@@ -69,9 +69,10 @@ func Summary(w io.Writer, s Style, hops []Hop) {
 // bar placed at the phase's offset, then the hop's total. Phases skipped for one reason share one row.
 const (
 	waterfallTitle   = "%s\n"
-	waterfallRow     = "  %-9s %s %s\n" // phase, bar, duration
-	waterfallSkipped = "  %s %s\n"      // phases, why they were skipped
-	waterfallFailed  = "  %-9s %s\n"    // a retried attempt's failure
+	waterfallRow     = "  %-9s %s %s\n"      // phase, bar, duration
+	waterfallSkipped = "  %s %s\n"           // phases, why they were skipped
+	waterfallFailed  = "  %-9s %s\n"         // a retried attempt's failure
+	waterfallCut     = "  %-9s %s %s (%s)\n" // a phase under way when the exchange failed: bar, how long it ran, why it ended
 	waterfallTotal   = "  total     %s %s\n"
 )
 
@@ -98,13 +99,21 @@ func Waterfall(w io.Writer, s Style, hops []Hop, width int) error {
 		}
 		for j := 0; j < len(t.Phases); j++ {
 			p := t.Phases[j]
+			if p.Skipped && p.Unfinished > 0 {
+				// Where the time of a failed exchange went: the server that never answered, the connect
+				// that timed out.
+				label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
+				fmt.Fprintf(&b, waterfallCut, label, bar(p.Offset, p.Unfinished, scale, barWidth, s, phaseColors[p.Name]),
+					Duration(p.Unfinished), s.paint(colorDim, p.Reason))
+				continue
+			}
 			if !p.Skipped {
 				label := s.paint(phaseColors[p.Name], fmt.Sprintf("%-9s", p.Name))
 				fmt.Fprintf(&b, waterfallRow, label, bar(p.Offset, p.Duration, scale, barWidth, s, phaseColors[p.Name]), Duration(p.Duration))
 				continue
 			}
 			names := []string{p.Name}
-			for j+1 < len(t.Phases) && t.Phases[j+1].Skipped && t.Phases[j+1].Reason == p.Reason {
+			for j+1 < len(t.Phases) && t.Phases[j+1].Skipped && t.Phases[j+1].Unfinished == 0 && t.Phases[j+1].Reason == p.Reason {
 				j++
 				names = append(names, t.Phases[j].Name)
 			}

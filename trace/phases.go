@@ -14,6 +14,9 @@ type Phase struct {
 	Duration time.Duration
 	Skipped  bool
 	Reason   string
+	// Unfinished is, for a skipped phase that began and was under way when the exchange failed (a server
+	// that never answered, a connect that timed out), how long it had run then; Offset is its start.
+	Unfinished time.Duration
 }
 
 // Phase names, in the order they happen.
@@ -43,7 +46,7 @@ const (
 // Timings are the derived phases of one hop and its total duration.
 type Timings struct {
 	Phases []Phase        // the six phases in order, with the proxy phase after connect when there was one, and the quic phase after dns for HTTP/3
-	Total  time.Duration  // from the start of the hop to its last recorded event
+	Total  time.Duration  // from the start of the hop to its last recorded event (its failure, when it failed)
 	Offset time.Duration  // the start of this hop relative to the start of the first hop
 	ByName map[string]int // index into Phases
 }
@@ -69,8 +72,14 @@ func (r Record) Timings() Timings {
 		switch {
 		case reason != "":
 			p.Skipped, p.Reason = true, reason
+			if reason == ReasonNoResponse && !from.IsZero() && e.Failed.After(from) {
+				p.Offset, p.Unfinished = from.Sub(e.Start), e.Failed.Sub(from) // the server's: no answer came
+			}
 		case from.IsZero() || to.IsZero():
 			p.Skipped, p.Reason = true, ReasonFailed
+			if !from.IsZero() && e.Failed.After(from) {
+				p.Offset, p.Unfinished = from.Sub(e.Start), e.Failed.Sub(from)
+			}
 		case to.Before(from):
 			p.Skipped, p.Reason = true, ReasonEarly
 		default:
@@ -134,7 +143,7 @@ func (r Record) Timings() Timings {
 		t.ByName[p.Name] = i
 	}
 	last := e.Start
-	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.ProxyDone, e.TLSDone, e.QUICDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone} {
+	for _, ts := range []time.Time{e.DNSDone, e.ConnectDone, e.ProxyDone, e.TLSDone, e.QUICDone, e.GotConn, e.WroteRequest, e.FirstByte, e.BodyDone, e.Failed} {
 		if ts.After(last) {
 			last = ts
 		}

@@ -45,6 +45,7 @@ type Events struct {
 	WroteRequest time.Time
 	FirstByte    time.Time
 	BodyDone     time.Time // the body was read to its end, or closed
+	Failed       time.Time // the round trip ended in an error: when the client gave up or was told no
 }
 
 // Record is a snapshot of one hop: one request sent and its response.
@@ -350,7 +351,12 @@ func (h *Hop) finish(resp *http.Response, err error) {
 		informs, final, begun = readHead()
 	}
 	if err != nil {
-		h.stamp(func(r *Record, _ time.Time) { r.Err, r.HeadBegun = err, begun })
+		h.stamp(func(r *Record, now time.Time) {
+			r.Err, r.HeadBegun, r.Events.Failed = err, begun, now
+			if r.Events.ConnectDone.IsZero() && h.n > 0 && len(h.starts) > 0 {
+				r.Events.ConnectStart = h.starts[0].at // no attempt connected: the time went from the first
+			}
+		})
 		return
 	}
 	order := fieldNames(final)

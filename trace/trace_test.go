@@ -3,6 +3,7 @@ package trace_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -197,6 +198,69 @@ func TestRealServer(t *testing.T) {
 	second := hops[1].Timings()
 	if !hops[1].Reused || second.Get(trace.Connect).Reason != trace.ReasonReused {
 		t.Errorf("second hop reused=%v connect=%+v, want a reused connection", hops[1].Reused, second.Get(trace.Connect))
+	}
+}
+
+// TestFailedWhileWaiting: a server that has not answered when the client gives up (a 300 ms limit) left
+// a hop whose total counted nothing of the wait. The total runs to the failure, and the phase under way
+// then, the server's, says how long it had run, while it stays a phase that did not complete.
+func TestFailedWhileWaiting(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	tr := &recorder{base: http.DefaultTransport.(*http.Transport).Clone()}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/misbehave/delay-first-byte/5000", nil)
+	if _, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+		t.Fatal("the request did not fail")
+	}
+	hops := tr.records()
+	if len(hops) != 1 || hops[0].Err == nil {
+		t.Fatalf("hops %+v, want one that failed", hops)
+	}
+	e := hops[0].Events
+	if deadline, _ := ctx.Deadline(); e.Failed.Before(deadline) {
+		t.Fatalf("failed at %v, before the deadline %v", e.Failed, deadline)
+	}
+	tm := hops[0].Timings()
+	if waited := e.Failed.Sub(e.Start); tm.Total != waited {
+		t.Errorf("total = %v, want the %v until the failure", tm.Total, waited)
+	}
+	s := tm.Get(trace.Server)
+	if !s.Skipped || s.Reason != trace.ReasonNoResponse || s.Offset <= 0 || s.Offset+s.Unfinished != tm.Total {
+		t.Errorf("server = %+v, want no response, under way until the failure", s)
+	}
+	for _, name := range []string{trace.Connect, trace.Send} {
+		if p := tm.Get(name); p.Skipped || p.Unfinished != 0 {
+			t.Errorf("%s = %+v, want it complete", name, p)
+		}
+	}
+	if p := tm.Get(trace.Transfer); !p.Skipped || p.Unfinished != 0 {
+		t.Errorf("transfer = %+v, want it never begun", p)
+	}
+}
+
+// A connect that failed (refused: nothing listens on the port) is the phase the time went to.
+func TestFailedConnect(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	tr := &recorder{base: http.DefaultTransport.(*http.Transport).Clone()}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+	if _, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+		t.Fatal("the request did not fail")
+	}
+	hops := tr.records()
+	tm := hops[0].Timings()
+	c := tm.Get(trace.Connect)
+	if !c.Skipped || c.Reason != trace.ReasonFailed || c.Unfinished <= 0 || tm.Total < c.Unfinished {
+		t.Errorf("connect = %+v, total %v: want it unfinished, within the total", c, tm.Total)
+	}
+	if s := tm.Get(trace.Server); s.Unfinished != 0 {
+		t.Errorf("server = %+v, want it never begun", s)
 	}
 }
 
