@@ -40,6 +40,7 @@ const (
 	ReasonNotRead    = "body not read"
 	ReasonEarly      = "response began before the request was sent"
 	ReasonFailed     = "did not complete"
+	ReasonNotReached = "not reached" // the exchange failed before this phase began
 	ReasonInQUIC     = "part of the quic phase"
 )
 
@@ -75,6 +76,8 @@ func (r Record) Timings() Timings {
 			if reason == ReasonNoResponse && !from.IsZero() && e.Failed.After(from) {
 				p.Offset, p.Unfinished = from.Sub(e.Start), e.Failed.Sub(from) // the server's: no answer came
 			}
+		case from.IsZero() && !e.Failed.IsZero():
+			p.Skipped, p.Reason = true, ReasonNotReached
 		case from.IsZero() || to.IsZero():
 			p.Skipped, p.Reason = true, ReasonFailed
 			if !from.IsZero() && e.Failed.After(from) {
@@ -106,6 +109,9 @@ func (r Record) Timings() Timings {
 	serverReason, transferReason := "", ""
 	if e.FirstByte.IsZero() {
 		serverReason, transferReason = ReasonNoResponse, ReasonNoResponse
+		if !e.Failed.IsZero() && e.WroteHeaders.IsZero() && e.WroteRequest.IsZero() {
+			serverReason, transferReason = ReasonNotReached, ReasonNotReached // nothing was sent to answer
+		}
 	} else if e.BodyDone.IsZero() {
 		transferReason = ReasonNotRead
 	}

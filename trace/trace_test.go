@@ -235,8 +235,8 @@ func TestFailedWhileWaiting(t *testing.T) {
 			t.Errorf("%s = %+v, want it complete", name, p)
 		}
 	}
-	if p := tm.Get(trace.Transfer); !p.Skipped || p.Unfinished != 0 {
-		t.Errorf("transfer = %+v, want it never begun", p)
+	if p := tm.Get(trace.Transfer); !p.Skipped || p.Reason != trace.ReasonNoResponse || p.Unfinished != 0 {
+		t.Errorf("transfer = %+v, want it never begun, for want of a response", p)
 	}
 }
 
@@ -259,8 +259,10 @@ func TestFailedConnect(t *testing.T) {
 	if !c.Skipped || c.Reason != trace.ReasonFailed || c.Unfinished <= 0 || tm.Total < c.Unfinished {
 		t.Errorf("connect = %+v, total %v: want it unfinished, within the total", c, tm.Total)
 	}
-	if s := tm.Get(trace.Server); s.Unfinished != 0 {
-		t.Errorf("server = %+v, want it never begun", s)
+	for _, name := range []string{trace.Send, trace.Server, trace.Transfer} {
+		if p := tm.Get(name); !p.Skipped || p.Reason != trace.ReasonNotReached || p.Unfinished != 0 {
+			t.Errorf("%s = %+v, want it not reached", name, p)
+		}
 	}
 }
 
