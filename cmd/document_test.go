@@ -220,6 +220,40 @@ func TestHAR(t *testing.T) {
 
 // TestHARBodySizes: response.bodySize is the bytes on the wire, content.size the decoded body, as HAR 1.2
 // defines them; for a gzip body they differ.
+// The HAR of an exchange that timed out waiting for its answer counts the wait where it went, HAR's
+// wait, and its time is still the sum of its timings: it said 0 ms of wait and a time of a millisecond.
+func TestHARFailedWait(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "x.har")
+	if _, code := runHop(t, "get", srv.URL+"/misbehave/delay-first-byte/5000", "--timeout", "300ms", "--har", path, "-q"); code != 28 {
+		t.Fatalf("exit %d, want 28", code)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []struct {
+				Time    float64
+				Timings map[string]float64
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &har); err != nil || len(har.Log.Entries) != 1 {
+		t.Fatalf("%v: %s", err, data)
+	}
+	e := har.Log.Entries[0]
+	sum := 0.0
+	for _, k := range []string{"blocked", "dns", "connect", "send", "wait", "receive"} {
+		sum += max(e.Timings[k], 0)
+	}
+	if e.Timings["wait"] <= 0 || e.Timings["receive"] != 0 || math.Abs(e.Time-sum) > 0.0015 || e.Time < e.Timings["wait"] {
+		t.Errorf("time %v, timings %v: want the wait counted, the time their sum", e.Time, e.Timings)
+	}
+}
+
 func TestHARBodySizes(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()

@@ -174,6 +174,9 @@ func nvs(h http.Header, order []string, sec Secrets) []harNV {
 
 func phaseMS(t trace.Timings, name string, skipped float64) float64 {
 	p := t.Get(name)
+	if p.Skipped && p.Unfinished > 0 {
+		return ms(p.Unfinished) // under way when the exchange failed: the time went there
+	}
 	if p.Skipped {
 		return skipped
 	}
