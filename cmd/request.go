@@ -21,6 +21,7 @@ import (
 	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
+	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/session"
 	"github.com/hop-cli/hop/transport"
@@ -285,6 +286,10 @@ func requestArgs(cc *cobra.Command, args []string) error {
 			}
 		}
 		return usageErrorf("missing %s (see hop %s --help)", want[len(args)+1], cc.Name()) // the first not given
+	}
+	if f := cc.Flags().Lookup("download"); f != nil && f.Changed && len(args) > n && !strings.Contains(args[n-1], "://") && typedURL(args[n]) {
+		// hop get -O out.html URL: wget's -O FILE, where hop's (and curl's) -O takes no name.
+		return usageErrorf("%q was taken for the URL, and %s is a second one: hop's -O takes no file name (it names the file by the response); wget's -O FILE is -o FILE here", args[n-1], redact.URL(args[n]))
 	}
 	if n == 2 && args[0] == "" {
 		// An unset variable ("$METHOD") is a script's mistake; it is not taken for GET.
