@@ -236,7 +236,7 @@ func (c *commands) prepare(args []string) *cobra.Command {
 }
 
 // negations reads HTTPie's and curl's --no-NAME, for a switch NAME of the command's flag set fs that has no
-// flag of that name (--no-netrc is one), as --NAME=false: the last typed holds, so --no-verbose undoes an
+// flag of that name (--no-netrc is one), as --NAME=false (a counted one, --compress, as --NAME=0): the last typed holds, so --no-verbose undoes an
 // alias's --verbose, as in HTTPie (every option) and curl (every switch).
 func negations(fs *pflag.FlagSet, args []string) []string {
 	var out []string // args, copied once one changes
@@ -248,12 +248,18 @@ func negations(fs *pflag.FlagSet, args []string) []string {
 		if !ok || strings.Contains(name, "=") || fs.Lookup(a[2:]) != nil {
 			continue
 		}
-		if f := fs.Lookup(name); f != nil && f.Value.Type() == "bool" {
-			if out == nil {
-				out = slices.Clone(args)
-			}
-			out[i] = "--" + f.Name + "=false"
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
 		}
+		off := map[string]string{"bool": "false", "count": "0"}[f.Value.Type()] // --compress counts
+		if off == "" {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i] = "--" + f.Name + "=" + off
 	}
 	if out == nil {
 		return args
