@@ -127,6 +127,15 @@ func (r Record) Timings() Timings {
 		}
 		phases = append(phases, phase(TLS, e.TLSStart, e.TLSDone, tlsReason))
 	}
+	if !e.Failed.IsZero() {
+		// A lookup or handshake that ended in the error the exchange failed with did not complete either:
+		// its time is drawn as the failure's, not as a phase done.
+		for i, p := range phases {
+			if !p.Skipped && (p.Name == DNS && r.DNSFailed || (p.Name == TLS || p.Name == QUIC) && r.TLSErr != nil) {
+				phases[i] = Phase{Name: p.Name, Offset: p.Offset, Skipped: true, Reason: ReasonFailed, Unfinished: p.Duration}
+			}
+		}
+	}
 	// Over HTTP/2 the transport reports the request written from another goroutine than the one that reads
 	// the answer, and now and then (1 in 200 on loopback) the first byte is stamped first. A request cannot
 	// be answered before it is sent: the server phase then starts when the headers were out, as the

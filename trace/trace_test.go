@@ -266,6 +266,30 @@ func TestFailedConnect(t *testing.T) {
 	}
 }
 
+// A handshake that failed (a certificate the client does not trust) did not complete: it is not a tls
+// phase done, and what would have followed it was not reached.
+func TestFailedHandshake(t *testing.T) {
+	srv := testserver.Start(testserver.Config{TLS: true})
+	defer srv.Close()
+	tr := &recorder{base: http.DefaultTransport.(*http.Transport).Clone()}
+	req, _ := http.NewRequest("GET", srv.URL+"/get", nil)
+	if _, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+		t.Fatal("the request did not fail")
+	}
+	rec := tr.records()[0]
+	tm := rec.Timings()
+	p := tm.Get(trace.TLS)
+	if rec.TLSErr == nil || !p.Skipped || p.Reason != trace.ReasonFailed || p.Unfinished <= 0 || p.Unfinished != rec.Events.TLSDone.Sub(rec.Events.TLSStart) {
+		t.Errorf("tls = %+v (error %v), want it not completed, with the handshake's time", p, rec.TLSErr)
+	}
+	if c := tm.Get(trace.Connect); c.Skipped {
+		t.Errorf("connect = %+v, want it done", c)
+	}
+	if s := tm.Get(trace.Send); s.Reason != trace.ReasonNotReached {
+		t.Errorf("send = %+v, want it not reached", s)
+	}
+}
+
 // TestConcurrentHTTP2 fires many traced requests at once over one HTTP/2 connection; run with -race.
 func TestConcurrentHTTP2(t *testing.T) {
 	srv := testserver.Start(testserver.Config{TLS: true})
