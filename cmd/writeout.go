@@ -227,6 +227,16 @@ func curlTimes(r trace.Record) [6]time.Duration {
 			app = ready
 		}
 	}
+	if !e.Failed.IsZero() {
+		// A step that ended in the error the exchange failed with never marks its time in curl: a lookup
+		// that found nothing, or a handshake refused (curl 7.88 gives its connect 0 then too).
+		if r.DNSFailed {
+			nl = 0
+		}
+		if r.TLSErr != nil {
+			conn, app = 0, 0
+		}
+	}
 	return [6]time.Duration{nl, conn, app, ready, since(e.FirstByte), since(e.WroteRequest)}
 }
 

@@ -108,6 +108,40 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 	}
 }
 
+// A lookup that found nothing and a handshake refused mark no time, in curl and in hop: it gave the
+// handshake's end as time_appconnect.
+func TestWriteOutFailedSteps(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is not installed; make test installs it")
+	}
+	srv := testserver.Start(testserver.Config{TLS: true}) // a certificate neither trusts
+	defer srv.Close()
+	tmpl := "%{time_namelookup} %{time_connect} %{time_appconnect}"
+	for _, tt := range []struct {
+		url  string
+		want string // which marks are 0: n for each that is, - for one that is not
+	}{
+		{srv.URL + "/get", "-nn"},
+		{"http://no-such-host.invalid/", "nnn"},
+	} {
+		for _, cmd := range [][]string{{hopBinary(t), "get", tt.url}, {curl, "-s", tt.url}} {
+			out, _ := exec.Command(cmd[0], append(cmd[1:], "-o", "/dev/null", "-w", tmpl)...).Output()
+			got := ""
+			for _, f := range strings.Fields(string(out)) {
+				if v, err := strconv.ParseFloat(f, 64); err == nil && v == 0 {
+					got += "n"
+				} else {
+					got += "-"
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%s %s: %q, want zeros as %q", cmd[0], tt.url, out, tt.want)
+			}
+		}
+	}
+}
+
 // curl 8's time variables: time_posttransfer (8.10) is the request sent whole, from the start, summed over
 // a redirect chain as the other marks are, so it falls between time_pretransfer and time_starttransfer;
 // time_queue and tls_earlydata (8.12) are 0, since hop holds no transfer back and sends no TLS early data.
