@@ -236,13 +236,19 @@ func (c *commands) prepare(args []string) *cobra.Command {
 }
 
 // negations reads HTTPie's and curl's --no-NAME, for a switch NAME of the command's flag set fs that has no
-// flag of that name (--no-netrc is one), as --NAME=false (a counted one, --compress, as --NAME=0): the last typed holds, so --no-verbose undoes an
-// alias's --verbose, as in HTTPie (every option) and curl (every switch).
+// flag of that name (--no-netrc is one), as --NAME=false, or --NAME=0 for a counted one (--compress): the
+// last typed holds, so --no-verbose undoes an alias's --verbose, as in HTTPie (every option) and curl
+// (every switch). A flag's value (-d --no-verbose) is left as typed.
 func negations(fs *pflag.FlagSet, args []string) []string {
 	var out []string // args, copied once one changes
-	for i, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if a == "--" {
 			break
+		}
+		if len(a) > 1 && a[0] == '-' && takesValue(fs, a) {
+			i++ // its value
+			continue
 		}
 		name, ok := strings.CutPrefix(a, "--no-")
 		if !ok || strings.Contains(name, "=") || fs.Lookup(a[2:]) != nil {
@@ -252,7 +258,7 @@ func negations(fs *pflag.FlagSet, args []string) []string {
 		if f == nil {
 			continue
 		}
-		off := map[string]string{"bool": "false", "count": "0"}[f.Value.Type()] // --compress counts
+		off := map[string]string{"bool": "false", "count": "0"}[f.Value.Type()]
 		if off == "" {
 			continue
 		}
