@@ -137,7 +137,10 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
 		for _, p := range timings.Phases {
 			if p.Unfinished > 0 {
-				dh.Unfinished = map[string]float64{p.Name: ms(p.Unfinished)}
+				if dh.Unfinished == nil {
+					dh.Unfinished = map[string]float64{}
+				}
+				dh.Unfinished[p.Name] = ms(p.Unfinished)
 			}
 		}
 		if hop.Attempt > 1 {
