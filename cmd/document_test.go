@@ -133,17 +133,24 @@ func TestFormatJSONOnError(t *testing.T) {
 	}
 }
 
-func TestHAR(t *testing.T) {
-	srv := testserver.Start(testserver.Config{})
-	defer srv.Close()
+// harOf runs hop with args, --har and -q, wants exit code want, and returns the HAR file it wrote.
+func harOf(t *testing.T, want int, args ...string) []byte {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.har")
-	if _, code := runHop(t, "post", srv.URL+"/redirect-to?url=/anything&status_code=307", "a=1", "-L", "--har", path, "-q"); code != 0 {
-		t.Fatalf("exit %d", code)
+	if _, code := runHop(t, append(args, "--har", path, "-q")...); code != want {
+		t.Fatalf("hop %q: exit %d, want %d", args, code, want)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+func TestHAR(t *testing.T) {
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	data := harOf(t, 0, "post", srv.URL+"/redirect-to?url=/anything&status_code=307", "a=1", "-L")
 	var har struct {
 		Log struct {
 			Version string
@@ -225,14 +232,7 @@ func TestHAR(t *testing.T) {
 func TestHARFailedWait(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
-	path := filepath.Join(t.TempDir(), "x.har")
-	if _, code := runHop(t, "get", srv.URL+"/misbehave/delay-first-byte/5000", "--timeout", "300ms", "--har", path, "-q"); code != 28 {
-		t.Fatalf("exit %d, want 28", code)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := harOf(t, 28, "get", srv.URL+"/misbehave/delay-first-byte/5000", "--timeout", "300ms")
 	var har struct {
 		Log struct {
 			Entries []struct {
@@ -268,14 +268,7 @@ func TestHARBodySizes(t *testing.T) {
 	if code != 0 || resp.Header.Get("Content-Encoding") != "gzip" || len(wire) == len(decoded) {
 		t.Fatalf("exit %d, encoding %q, %d bytes on the wire and %d decoded: want a gzip body", code, resp.Header.Get("Content-Encoding"), len(wire), len(decoded))
 	}
-	path := filepath.Join(t.TempDir(), "x.har")
-	if _, code := runHop(t, "get", srv.URL+"/misbehave/gzip-json", "--har", path, "-q"); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := harOf(t, 0, "get", srv.URL+"/misbehave/gzip-json")
 	var har struct {
 		Log struct {
 			Entries []struct {
