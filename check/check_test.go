@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/trace"
@@ -149,6 +150,17 @@ func TestJSONChecks(t *testing.T) {
 		rs := evaluate(t, Spec{JSON: []string{"id exists"}}, Input{Body: body})
 		if rs[0].OK || rs[0].Line() != "body is not JSON, expected id exists" {
 			t.Errorf("JSON check of %q: %+v", body, rs[0])
+		}
+	}
+	// A value from an indented body is said on one line, and one too long is cut between characters.
+	pretty := []byte("{\n  \"tags\": [\n    \"a\",\n    \"b c\"\n  ],\n  \"long\": \"x" + strings.Repeat("é", 60) + "\"\n}")
+	for _, tt := range []struct{ check, line string }{
+		{`tags == []`, `tags is ["a","b c"], expected == []`},
+		{`long == x`, `long is "x` + strings.Repeat("é", 37) + `..., expected == x`},
+	} {
+		rs := evaluate(t, Spec{JSON: []string{tt.check}}, Input{Body: pretty})
+		if rs[0].Line() != tt.line || !utf8.ValidString(rs[0].Line()) {
+			t.Errorf("%q: line %q, want %q", tt.check, rs[0].Line(), tt.line)
 		}
 	}
 	// A byte order mark first is ignored, as RFC 8259 allows (IIS and .NET send one).

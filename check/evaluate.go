@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -243,9 +244,21 @@ func compare(res gjson.Result, want any) (int, bool) {
 	return 0, false
 }
 
+// shorten is a JSON value as a check's line says it: on one line (an array or object from an indented body
+// without its layout), and cut to 77 bytes and "..." between two characters when longer than 80.
 func shorten(s string) string {
+	if strings.HasPrefix(s, "[") || strings.HasPrefix(s, "{") {
+		var b bytes.Buffer
+		if json.Compact(&b, []byte(s)) == nil {
+			s = b.String()
+		}
+	}
 	if len(s) > 80 {
-		return s[:77] + "..."
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut] + "..."
 	}
 	return s
 }
