@@ -65,6 +65,7 @@ func TestCurlFlagHint(t *testing.T) {
 		{[]string{"--socks5", "127.0.0.1:1080", "http://x/"}, `curl's --socks5 127.0.0.1:1080 is --proxy socks5://127.0.0.1:1080 here; `},
 		{[]string{"http://x/", "--tlsv1.3"}, `curl's --tlsv1.3 is --tls-min 1.3 here; `},
 		{[]string{"-sN", "http://x/"}, `curl's -N changes nothing here: hop behaves so without it; `},
+		{[]string{"-n", "http://x/"}, `curl's -n changes nothing here: hop behaves so without it; `}, // it reads .netrc
 		{[]string{"--no-buffer", "http://x/"}, `curl's --no-buffer changes nothing here: hop behaves so without it; `},
 		{[]string{"--oauth2-bearer=s3cr3t", "http://x/"}, `curl's --oauth2-bearer '<SECRET>' is --bearer '<SECRET>' here; `},
 		{[]string{"--rate", "2/s", "http://x/"}, `hop curl takes curl's --rate; `},
