@@ -1207,7 +1207,8 @@ func AsHop(args []string) (eq Equivalent, known, ok bool) {
 	if len(plan.Transfers) == 1 {
 		eq.Flags = append(eq.Flags, plan.Transfers[0].flags()...)
 	}
-	byDefault := opt.long == "netrc" || opt.long == "netrc-optional" // hop's commands read .netrc anyway
+	// hop's commands read .netrc anyway, and their -O names the file by the response (curl's -OJ).
+	byDefault := slices.Contains([]string{"netrc", "netrc-optional", "remote-header-name"}, opt.long)
 	if len(eq.Flags) == 0 && (opt.to != "" || opt.hop != nil) && !byDefault {
 		return eq, true, false // it changes what other options do (-J with -O): hop curl is where it belongs
 	}
