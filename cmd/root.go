@@ -238,7 +238,7 @@ func (c *commands) prepare(args []string) *cobra.Command {
 // negations reads HTTPie's and curl's --no-NAME, for a switch NAME of the command's flag set fs that has no
 // flag of that name (--no-netrc is one), as --NAME=false, or --NAME=0 for a counted one (--compress): the
 // last typed holds, so --no-verbose undoes an alias's --verbose, as in HTTPie (every option) and curl
-// (every switch). A flag's value (-d --no-verbose) is left as typed.
+// (every switch); --no-color is --color=never. A flag's value (-d --no-verbose) is left as typed.
 func negations(fs *pflag.FlagSet, args []string) []string {
 	var out []string // args, copied once one changes
 	for i := 0; i < len(args); i++ {
@@ -259,6 +259,9 @@ func negations(fs *pflag.FlagSet, args []string) []string {
 			continue
 		}
 		off := map[string]string{"bool": "false", "count": "0"}[f.Value.Type()]
+		if f.Name == "color" {
+			off = "never" // --no-color, as many tools spell it
+		}
 		if off == "" {
 			continue
 		}
