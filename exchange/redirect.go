@@ -19,12 +19,18 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		return nil, false, nil
 	}
 	from := cur.URL.Redacted()
-	next, err = cur.URL.Parse(loc)
+	ref := loc
+	if scheme, rest, ok := strings.Cut(loc, ":"); ok && strings.EqualFold(scheme, cur.URL.Scheme) && !strings.HasPrefix(rest, "//") {
+		// "http:/get" from an http URL is "/get" there, as browsers (WHATWG's URL) and HTTPie read it: the
+		// scheme of the base, without a host. (Go reads a URL with no host, which cannot be followed.)
+		ref = rest
+	}
+	next, err = cur.URL.Parse(ref)
 	if errors.As(err, new(url.EscapeError)) {
 		// A '%' that begins no escape (/100%.jpg, a name written raw): followed as %25, as HTTPie does.
 		// curl and browsers send it as it is, which Go's URL cannot carry, and which servers that decode
 		// paths (Go's) answer with 400; escaped, the server decodes it back to the name it wrote.
-		next, err = cur.URL.Parse(request.EscapeStrayPercents(loc))
+		next, err = cur.URL.Parse(request.EscapeStrayPercents(ref))
 	}
 	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
