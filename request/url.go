@@ -35,7 +35,7 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 	}
 	// "://example.com" is a URL pasted after a command that ends in a scheme's name ("hop get" + "://x"
 	// after deleting "http"): HTTPie reads it as the URL without a scheme, and so does hop.
-	s := twoSlashes(strings.TrimPrefix(raw, "://"))
+	s := TwoSlashes(strings.TrimPrefix(raw, "://"))
 	if !hasScheme(s) {
 		switch {
 		case strings.HasPrefix(s, ":"):
@@ -142,10 +142,10 @@ func bracketIPv6(s string) string {
 
 // hasScheme reports whether s starts with a scheme and "://" (RFC 3986: a letter, then letters, digits,
 // "+", "-" or "."). A "://" later on, in a query (":8080/cb?next=http://x"), is not a scheme.
-// twoSlashes gives "http:/example.com" and "http:///example.com", typed with a slash too few or too many,
+// TwoSlashes gives "http:/example.com" and "http:///example.com", typed with a slash too few or too many,
 // the two of http://example.com, as curl does (it takes one to three after http: and https:) and browsers
 // do: no one means the host "http" of HTTPie's shorthand (host:port/path) there.
-func twoSlashes(s string) string {
+func TwoSlashes(s string) string {
 	for _, scheme := range []string{"http:", "https:"} {
 		if len(s) < len(scheme) || !strings.EqualFold(s[:len(scheme)], scheme) {
 			continue
