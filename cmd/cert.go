@@ -468,7 +468,7 @@ func certAddr(target, starttls string) (addr, host, proto string, err error) {
 
 // certTarget is certAddr with the host as typed.
 func certTarget(target, starttls string) (addr, host, proto string, err error) {
-	t := target
+	t := request.TwoSlashes(target) // https:/example.com, a slash dropped, as hop get reads it
 	defaultPort := "443"
 	if starttls != "" {
 		defaultPort, _ = transport.StartTLSPort(starttls)

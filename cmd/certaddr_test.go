@@ -43,6 +43,9 @@ func TestCertAddr(t *testing.T) {
 		{"localhost:8443/", "", "localhost:8443", "localhost", ""},
 		{"[::1]:8443/x", "", "[::1]:8443", "::1", ""},
 		{"example.com?x", "", "example.com:443", "example.com", ""},
+		// A slash too few or too many after https:, as hop get (and curl) read it.
+		{"https:/example.com/x", "", "example.com:443", "example.com", ""},
+		{"HTTPS:///example.com:8443", "", "example.com:8443", "example.com", ""},
 	} {
 		addr, host, proto, err := certAddr(tt.target, tt.starttls)
 		if err != nil || addr != tt.addr || host != tt.host || proto != tt.proto {
