@@ -96,6 +96,29 @@ func FuzzTranslate(f *testing.F) {
 	})
 }
 
+// FuzzAsHop: whatever a hop command was given in place of a curl option, reading it never panics, and what
+// it proposes is hop's flags only: never the URL it was translated beside, never a second request.
+func FuzzAsHop(f *testing.F) {
+	for _, seed := range [][2]string{{"-r", "0-9"}, {"--socks5", "h:1"}, {"--no-buffer", ""}, {"-K", "x"},
+		{"--url", "http://x/"}, {"--oauth2-bearer", "t"}, {"-", ""}, {"--no-", ""}, {"-J", ""}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, opt, value string) {
+		eq, known, ok := AsHop([]string{opt, value})
+		if !known && ok {
+			t.Fatalf("%q %q: proposed for an option hop curl does not take", opt, value)
+		}
+		if !ok {
+			return
+		}
+		for _, f := range eq.Flags {
+			if strings.Contains(f, hintURL) || f == "request" || f == "--next" {
+				t.Fatalf("%q %q: proposed %q", opt, value, eq.Flags)
+			}
+		}
+	})
+}
+
 // FuzzShellWords: whatever is pasted, splitting it never panics, and the words it yields, each put back in
 // single quotes, split into the same words again.
 func FuzzShellWords(f *testing.F) {
