@@ -122,7 +122,8 @@ func (r Record) Timings() Timings {
 			Phase{Name: Connect, Skipped: true, Reason: ReasonInQUIC}, Phase{Name: TLS, Skipped: true, Reason: ReasonInQUIC})
 	} else {
 		phases = append(phases, phase(Connect, e.ConnectStart, e.ConnectDone, skipConn))
-		if !e.ProxyDone.IsZero() {
+		if !e.ProxyDone.IsZero() || !e.ProxyStart.IsZero() && !e.Failed.IsZero() {
+			// A tunnel opened, or one the proxy refused (its CONNECT, under way when the exchange failed).
 			phases = append(phases, phase(Proxy, e.ConnectDone, e.ProxyDone, ""))
 		}
 		phases = append(phases, phase(TLS, e.TLSStart, e.TLSDone, tlsReason))
