@@ -97,6 +97,9 @@ func (p *presenter) writeHAR(out *outcome) error {
 // writeEarlyDocument prints the document of a command that failed before it ran (a flag cobra refused, a
 // missing argument): --format json promises one document whatever happened.
 func writeEarlyDocument(s *Streams, command string, err error) {
+	if command == "version" {
+		return // its document describes no exchange: a usage error is its line on stderr
+	}
 	if command == "cert" {
 		format.WriteCertDocument(s.Out, &format.CertDocument{Error: docError(err), ExitCode: exitCode(err)})
 		return

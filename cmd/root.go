@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -530,15 +531,23 @@ func wantsJSON(args []string) bool {
 
 func newVersionCmd(s *Streams) *cobra.Command {
 	var verbose bool
+	var outFormat string
 	c := &cobra.Command{
 		Use:   "version",
 		Short: "Print hop's version",
 		Long: "Print hop's version. With -v, also what it was built with, as curl -V tells: Go's version and the\n" +
 			"platform, the protocols and compressions hop speaks, and the libraries it links, each with its version\n" +
 			"(what a bug report wants).",
-		Example: "  hop version\n  hop version -v",
+		Example: "  hop version\n  hop version -v\n  hop version --format json | jq -r .version",
 		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
+			switch outFormat {
+			case "json":
+				return writeBuildJSON(s.Out)
+			case "text":
+			default:
+				return usageErrorf("--format %q: text or json", outFormat)
+			}
 			fmt.Fprintf(s.Out, "hop %s\n", version())
 			if verbose {
 				writeBuild(s.Out)
@@ -547,7 +556,45 @@ func newVersionCmd(s *Streams) *cobra.Command {
 		},
 	}
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print Go's version, the platform, the protocols, compressions and libraries")
+	c.Flags().StringVar(&outFormat, "format", "text", "output format: text, or json for all that -v says, as one document")
 	return c
+}
+
+// writeBuildJSON writes hop version --format json: the version and all that -v adds, for a script.
+func writeBuildJSON(w io.Writer) error {
+	type library struct {
+		Path    string `json:"path"`
+		Version string `json:"version"`
+	}
+	doc := struct {
+		Schema       int       `json:"schema_version"`
+		Version      string    `json:"version"`
+		Go           string    `json:"go"`
+		Platform     string    `json:"platform"`
+		Protocols    []string  `json:"protocols"`
+		HTTPVersions []string  `json:"http_versions"`
+		Proxies      []string  `json:"proxies"`
+		Decodes      []string  `json:"decodes"`
+		Libraries    []library `json:"libraries"`
+	}{
+		Schema: 1, Version: version(), Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+		Protocols: []string{"http", "https"}, HTTPVersions: []string{"HTTP/1.1", "HTTP/2", "HTTP/3"},
+		Proxies: transport.ProxySchemes, Decodes: strings.Split(decompress.AcceptEncoding, ", "), Libraries: []library{},
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				d = d.Replace
+			}
+			doc.Libraries = append(doc.Libraries, library{d.Path, d.Version})
+		}
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", out)
+	return err
 }
 
 // writeBuild writes what hop version -v adds: the toolchain and platform, protocols, the compressions hop
