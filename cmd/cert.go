@@ -548,7 +548,13 @@ func schemelessURL(t string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	return strings.Contains(host, ".") || strings.EqualFold(host, "localhost") || strings.HasPrefix(t, "[")
+	if strings.HasPrefix(t, "[") || strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil {
+		return true
+	}
+	// A dotted name, but not one whose last label is a single letter, as a directory's (certs.d/x): no
+	// top-level domain has one letter.
+	dot := strings.LastIndexByte(strings.TrimSuffix(host, "."), '.')
+	return dot >= 0 && len(strings.TrimSuffix(host, "."))-dot-1 != 1
 }
 
 // offered words the TLS versions a config offers; zero limits are Go's client defaults, 1.2 and 1.3.

@@ -43,6 +43,8 @@ func TestCertAddr(t *testing.T) {
 		{"localhost:8443/", "", "localhost:8443", "localhost", ""},
 		{"[::1]:8443/x", "", "[::1]:8443", "::1", ""},
 		{"example.com?x", "", "example.com:443", "example.com", ""},
+		{"10.0.0.1/x", "", "10.0.0.1:443", "10.0.0.1", ""},
+		{"example.co/x", "", "example.co:443", "example.co", ""},
 		// A slash too few or too many after https:, as hop get (and curl) read it.
 		{"https:/example.com/x", "", "example.com:443", "example.com", ""},
 		{"HTTPS:///example.com:8443", "", "example.com:8443", "example.com", ""},
@@ -53,7 +55,7 @@ func TestCertAddr(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"gopher://x", "nntp://x", "smtp://", "x:0", "x:99999", "a b", "[::1", "[::1:443",
-		"certs/chain.pem", "./missing", "chain.d/leaf.crt", "~/x.pem"} {
+		"certs/chain.pem", "./missing", "chain.d/leaf.crt", "~/x.pem", "certs.d/leaf"} { // no top-level domain has one letter
 		if _, _, _, err := certAddr(bad, ""); err == nil {
 			t.Errorf("certAddr(%q) took it", bad)
 		}
