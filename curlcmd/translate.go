@@ -1203,14 +1203,14 @@ func AsHop(args []string) (eq Equivalent, known, ok bool) {
 	if len(got) < len(base.Args) || !slices.Equal(got[:3], head) || !slices.Equal(got[len(got)-len(tail):], tail) {
 		return eq, true, false // it changes the method or what is read (-I, -T...): hop's own flags have those
 	}
-	eq.Flags = got[3 : len(got)-len(tail)]
+	eq.Flags = slices.Clone(got[3 : len(got)-len(tail)])
 	if len(plan.Transfers) == 1 {
 		eq.Flags = append(eq.Flags, plan.Transfers[0].flags()...)
 	}
 	// hop's commands read .netrc anyway, and their -O names the file by the response (curl's -OJ).
 	byDefault := slices.Contains([]string{"netrc", "netrc-optional", "remote-header-name"}, opt.long)
 	if len(eq.Flags) == 0 && (opt.to != "" || opt.hop != nil) && !byDefault {
-		return eq, true, false // it changes what other options do (-J with -O): hop curl is where it belongs
+		return eq, true, false // it changes what others do (--disallow-username-in-url): hop curl's
 	}
 	eq.Secret = opt.value && slices.ContainsFunc(eq.Flags, func(f string) bool {
 		return slices.Contains([]string{"--bearer", "--user", "--pass", "--proxy-user", "--proxy-pass"}, f)
