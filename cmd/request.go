@@ -203,7 +203,7 @@ Request items:
 Nested fields build nested JSON: user[name]=x tags[]=a.`
 
 // requestAnnotations title a request command's flags in its help; shared, as every command reads the same.
-var requestAnnotations = map[string]string{flagsTitle: "Request Flags (before or after the command name)"}
+var requestAnnotations = map[string]string{flagsTitle: "Request Flags (before or after the command name; --no-NAME turns a switch off)"}
 
 // addRequestCmd adds the command mc describes. What only the command run needs (its options, flags and
 // long help) is made by prepare, so that the commands not run cost hop's start-up almost nothing.
