@@ -184,9 +184,9 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		v.PostTransfer += t[5]
 	}
 	v.Redirect = rec.Events.Start.Sub(first.Events.Start)
-	v.Total = v.Redirect + rec.Timings().Total
-	if last.Response == nil {
-		v.Total = time.Since(first.Events.Start) // the failure's moment is not an event of the trace
+	v.Total = v.Redirect + rec.Timings().Total // a hop that failed: to its failure, which the trace stamps
+	if last.Response == nil && rec.Events.Failed.IsZero() {
+		v.Total = time.Since(first.Events.Start) // a failure no round trip reported
 	}
 	return v
 }
