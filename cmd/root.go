@@ -2,9 +2,7 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/decompress"
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
 )
@@ -543,14 +542,14 @@ func newVersionCmd(s *Streams) *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			switch outFormat {
 			case "json":
-				return writeBuildJSON(s.Out)
+				return format.WriteBuildDocument(s.Out, build())
 			case "text":
 			default:
 				return usageErrorf("--format %q: text or json", outFormat)
 			}
 			fmt.Fprintf(s.Out, "hop %s\n", version())
 			if verbose {
-				writeBuild(s.Out)
+				format.WriteBuild(s.Out, build())
 			}
 			return nil
 		},
@@ -560,58 +559,21 @@ func newVersionCmd(s *Streams) *cobra.Command {
 	return c
 }
 
-// writeBuildJSON writes hop version --format json: the version and all that -v adds, for a script.
-func writeBuildJSON(w io.Writer) error {
-	type library struct {
-		Path    string `json:"path"`
-		Version string `json:"version"`
-	}
-	doc := struct {
-		Schema       int       `json:"schema_version"`
-		Version      string    `json:"version"`
-		Go           string    `json:"go"`
-		Platform     string    `json:"platform"`
-		Protocols    []string  `json:"protocols"`
-		HTTPVersions []string  `json:"http_versions"`
-		Proxies      []string  `json:"proxies"`
-		Decodes      []string  `json:"decodes"`
-		Libraries    []library `json:"libraries"`
-	}{
-		Schema: 1, Version: version(), Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+// build is what hop was built with, read when hop version -v or --format json asks (plain hop version reads
+// no build information).
+func build() format.Build {
+	b := format.Build{Version: version(), Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
 		Protocols: []string{"http", "https"}, HTTPVersions: []string{"HTTP/1.1", "HTTP/2", "HTTP/3"},
-		Proxies: transport.ProxySchemes, Decodes: strings.Split(decompress.AcceptEncoding, ", "), Libraries: []library{},
-	}
+		Proxies: transport.ProxySchemes, Decodes: strings.Split(decompress.AcceptEncoding, ", "), Libraries: []format.Library{}}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Replace != nil {
 				d = d.Replace
 			}
-			doc.Libraries = append(doc.Libraries, library{d.Path, d.Version})
+			b.Libraries = append(b.Libraries, format.Library{Path: d.Path, Version: d.Version})
 		}
 	}
-	out, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", out)
-	return err
-}
-
-// writeBuild writes what hop version -v adds: the toolchain and platform, protocols, the compressions hop
-// decodes (those it asks for), and the modules linked.
-func writeBuild(w io.Writer) {
-	fmt.Fprintf(w, "built with %s for %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "protocols: http https (HTTP/1.1, HTTP/2, HTTP/3); proxies: %s\n", strings.Join(transport.ProxySchemes, " "))
-	fmt.Fprintf(w, "decodes: %s\n", decompress.AcceptEncoding)
-	if bi, ok := debug.ReadBuildInfo(); ok && len(bi.Deps) > 0 {
-		fmt.Fprintln(w, "libraries:")
-		for _, d := range bi.Deps {
-			if d.Replace != nil {
-				d = d.Replace
-			}
-			fmt.Fprintf(w, "  %s %s\n", d.Path, d.Version)
-		}
-	}
+	return b
 }
 
 // usageError is a mistake on the command line found by cobra or by hop's own flag checks: exit 2.
