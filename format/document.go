@@ -105,15 +105,21 @@ func ms(d time.Duration) float64 {
 	return float64(d.Microseconds()) / 1000
 }
 
-// docTimings converts derived timings to the document's form.
-func docTimings(t trace.Timings) (DocTimings, map[string]string) {
-	var out DocTimings
-	skipped := map[string]string{}
+// docTimings converts derived timings to the document's form: the durations, why each skipped phase was,
+// and how long a phase under way at a failure had run (nil when none was).
+func docTimings(t trace.Timings) (out DocTimings, skipped map[string]string, unfinished map[string]float64) {
+	skipped = map[string]string{}
 	fields := map[string]**float64{
 		trace.DNS: &out.DNS, trace.Connect: &out.Connect, trace.Proxy: &out.Proxy, trace.TLS: &out.TLS, trace.QUIC: &out.QUIC,
 		trace.Send: &out.Send, trace.Server: &out.Server, trace.Transfer: &out.Transfer,
 	}
 	for _, p := range t.Phases {
+		if p.Unfinished > 0 {
+			if unfinished == nil {
+				unfinished = map[string]float64{}
+			}
+			unfinished[p.Name] = ms(p.Unfinished)
+		}
 		if p.Skipped {
 			skipped[p.Name] = p.Reason
 			continue
@@ -122,7 +128,7 @@ func docTimings(t trace.Timings) (DocTimings, map[string]string) {
 		*fields[p.Name] = &v
 	}
 	out.Total = ms(t.Total)
-	return out, skipped
+	return out, skipped, unfinished
 }
 
 // DocHops describes every hop; verified says whether certificates were verified (false under -k).
@@ -130,19 +136,10 @@ func DocHops(hops []Hop, verified bool, now time.Time, sec Secrets) []DocHop {
 	out := make([]DocHop, 0, len(hops))
 	for _, hop := range hops {
 		h := hop.Record
-		timings := h.Timings()
-		t, skipped := docTimings(timings)
+		t, skipped, unfinished := docTimings(h.Timings())
 		dh := DocHop{Method: h.Method, URL: sec.URL(h.URL), Status: h.Status, Proto: Proto(h.Proto), RemoteAddr: h.RemoteAddr,
 			Proxy: h.Proxy, Route: h.RouteName(), Reused: h.Reused, Informs: informCodes(h.Informs), TimingsMS: t, Skipped: skipped,
-			Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
-		for _, p := range timings.Phases {
-			if p.Unfinished > 0 {
-				if dh.Unfinished == nil {
-					dh.Unfinished = map[string]float64{}
-				}
-				dh.Unfinished[p.Name] = ms(p.Unfinished)
-			}
-		}
+			Unfinished: unfinished, Attempt: max(hop.Attempt, 1), WaitMS: ms(hop.Waited), Error: hop.Err}
 		if hop.Attempt > 1 {
 			dh.WaitReason = "backoff"
 			if hop.RetryAfter {

@@ -109,7 +109,7 @@ type RepeatRun struct {
 
 // NewRepeatRun describes one run from its final hop.
 func NewRepeatRun(n int, rec trace.Record, status int, err *DocError, failed []string) RepeatRun {
-	t, _ := docTimings(rec.Timings())
+	t, _, _ := docTimings(rec.Timings())
 	return RepeatRun{Run: n, Status: status, Reused: rec.Reused, TimingsMS: t, Error: err, FailedChecks: failed}
 }
 
