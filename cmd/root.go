@@ -240,6 +240,9 @@ func (c *commands) prepare(args []string) *cobra.Command {
 // last typed holds, so --no-verbose undoes an alias's --verbose, as in HTTPie (every option) and curl
 // (every switch); --no-color is --color=never. A flag's value (-d --no-verbose) is left as typed.
 func negations(fs *pflag.FlagSet, args []string) []string {
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--no-") }) {
+		return args // the usual line: no flag is looked up
+	}
 	var out []string // args, copied once one changes
 	for i := 0; i < len(args); i++ {
 		a := args[i]
