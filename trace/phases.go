@@ -80,7 +80,7 @@ func (r Record) Timings() Timings {
 			p.Skipped, p.Reason = true, ReasonNotReached
 		case from.IsZero() || to.IsZero():
 			p.Skipped, p.Reason = true, ReasonFailed
-			if !from.IsZero() && e.Failed.After(from) {
+			if e.Failed.After(from) { // after a failure, from is set: a phase never begun is the case above
 				p.Offset, p.Unfinished = from.Sub(e.Start), e.Failed.Sub(from)
 			}
 		case to.Before(from):
