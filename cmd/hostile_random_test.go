@@ -52,9 +52,10 @@ func TestRandomHostileResponses(t *testing.T) {
 }
 
 // hostileCases runs n seeded cases at once, each named by its seed, with its own generator and one of
-// hostileFlagSets drawn from it.
+// hostileFlagSets drawn from it. The seeds start at HOP_HOSTILE_FIRST (1 unless set), so that a longer
+// search can go on from where the last one stopped.
 func hostileCases(t *testing.T, n uint64, run func(t *testing.T, seed uint64, r *rand.Rand, flags []string)) {
-	for seed := uint64(1); seed <= n; seed++ {
+	for seed := hostileFirst; seed < hostileFirst+n; seed++ {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 0))
@@ -166,6 +167,14 @@ var hostileSeeds = func() uint64 {
 		return n
 	}
 	return 150
+}()
+
+// hostileFirst is the first seed run: HOP_HOSTILE_FIRST moves the search on to seeds not run before.
+var hostileFirst = func() uint64 {
+	if n, err := strconv.ParseUint(os.Getenv("HOP_HOSTILE_FIRST"), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return 1
 }()
 
 // hostileFlagSets are the ways hop is run against the random server; OUT names files in the case's own
