@@ -13,7 +13,7 @@ require (
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
-	github.com/tidwall/gjson v1.18.0
+	github.com/tidwall/gjson v1.20.1
 	github.com/tidwall/pretty v1.2.2
 	golang.org/x/crypto v0.58.0
 	golang.org/x/net v0.62.0

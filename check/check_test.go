@@ -173,6 +173,19 @@ func TestJSONChecks(t *testing.T) {
 	}
 }
 
+// TestJSONPathsReadAsWritten: every operator reads a string as encoding/json does (which == uses), also a
+// lone surrogate's escape that a server sent: "\ud800\u0041" is U+FFFD then "A", the "A" not lost; and an
+// index past 2^64 names no element (it wrapped to 1 in gjson before v1.20.1).
+func TestJSONPathsReadAsWritten(t *testing.T) {
+	in := Input{Body: []byte(`{"s":"\ud800\u0041","t":"\udc00x","items":[1,2,3]}`)}
+	for _, check := range []string{"s == \ufffdA", "s ~ ^\ufffdA$", "s >= \ufffdA", "s <= \ufffdA", "t == \ufffdx", "t ~ ^\ufffdx$",
+		"items.18446744073709551617 !exists", "items.18446744073709551616 !exists", "items.1 == 2"} {
+		if rs := evaluate(t, Spec{JSON: []string{check}}, in); !rs[0].OK {
+			t.Errorf("%q: %s", check, rs[0].Line())
+		}
+	}
+}
+
 func TestSLOChecks(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
