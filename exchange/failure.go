@@ -54,6 +54,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		usage   interface{ Usage() bool }               // an option transport found unusable before sending
 		changed *request.ChangedError
 		ports   interface{ LocalPortsTaken() bool } // transport's *PortsTakenError
+		family  interface {
+			FamilyMismatch() (host, reason string, name bool) // transport's *FamilyError
+		}
 		refused unprocessed
 		peer    interface{ Peer() (did, code string) } // transport's *PeerError
 		viaTLS  proxyTLSError
@@ -201,6 +204,14 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		addr, cause := dialCause(op)
 		return failure(Connect, waiting, err, "could not connect to the proxy%s: %v (is it running, and are --proxy or the *_PROXY variables right?)", addr, cause)
+	case errors.As(err, &family):
+		// -4 or -6 (or --interface's address) left the host no address: a name, as curl says, not resolved;
+		// an address of the other family, not connected to. Either way not the server's fault.
+		host, reason, name := family.FamilyMismatch()
+		if name {
+			return failure(Resolve, waiting, err, "could not resolve host %s: %s", host, reason)
+		}
+		return failure(Connect, waiting, err, "could not connect to %s: %s", host, reason)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
 	case errors.As(err, &ports) && errors.As(err, &op):

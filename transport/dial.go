@@ -26,6 +26,7 @@ type dialer struct {
 	connectTo []connectTo
 	unix      string
 	network   string // tcp, tcp4 or tcp6
+	familyBy  string // what chose tcp4 or tcp6: "-4", "-6" or "--interface NAME"
 	idle      time.Duration
 	net       net.Dialer
 	local     net.IP // --interface: the address connections leave from; nil for the system's choice
@@ -111,7 +112,7 @@ func newDialer(o Options) (*dialer, error) {
 	default:
 		return nil, optionErrorf("-"+strconv.Itoa(o.Family), "the address family is 4 or 6")
 	}
-	d := &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, idle: o.IdleTimeout,
+	d := &dialer{resolve: m, connectTo: ct, unix: o.UnixSocket, network: network, familyBy: "-" + strconv.Itoa(o.Family), idle: o.IdleTimeout,
 		net: net.Dialer{KeepAlive: 30 * time.Second, FallbackDelay: o.HappyEyeballs}}
 	if d.ports, err = parsePorts(o.LocalPort); err != nil {
 		return nil, err
@@ -134,6 +135,7 @@ func newDialer(o Options) (*dialer, error) {
 		if d.network = "tcp4"; d.local.To4() == nil {
 			d.network = "tcp6"
 		}
+		d.familyBy = "--interface " + o.Interface
 	}
 	return d, nil
 }
@@ -210,10 +212,64 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		}
 		return err
 	})
-	if err != nil || d.idle <= 0 {
-		return c, err
+	if err != nil {
+		return nil, d.familyError(err, addr)
+	}
+	if d.idle <= 0 {
+		return c, nil
 	}
 	return newIdleConn(c, d.idle), nil
+}
+
+// FamilyError says that the address family -4, -6 or --interface keeps to left no address to connect to:
+// the host is an address of the other family, or a name (resolved by DNS or --resolve) with none of that
+// family. exchange tells the two apart, as curl does: a connection that failed, a name not resolved.
+type FamilyError struct {
+	Host    string
+	Literal bool   // Host is an IP address
+	Family  int    // 4 or 6, the family kept to
+	By      string // "-4", "-6" or "--interface NAME"
+	Err     error  // the dialer's own error
+}
+
+func (e *FamilyError) Error() string { return e.Host + ": " + e.Reason() }
+func (e *FamilyError) Unwrap() error { return e.Err }
+
+// Reason is why no address was left, in words that name the option.
+func (e *FamilyError) Reason() string {
+	how := "asks for"
+	if strings.HasPrefix(e.By, "--interface") {
+		how = "leaves from"
+	}
+	if e.Literal {
+		return fmt.Sprintf("it is an IPv%d address, and %s %s IPv%d", 10-e.Family, e.By, how, e.Family)
+	}
+	return fmt.Sprintf("it has no IPv%d address, and %s %s IPv%d", e.Family, e.By, how, e.Family)
+}
+
+// FamilyMismatch marks the error for exchange: the host, why, and whether it is a name (not resolved, exit
+// 6) or an address (not connected to, exit 7).
+func (e *FamilyError) FamilyMismatch() (host, reason string, name bool) {
+	return e.Host, e.Reason(), !e.Literal
+}
+
+// familyError is err, from dialling addr (HOST:PORT), as a *FamilyError when it says the family kept to
+// filtered out every address the host had; else err itself.
+func (d *dialer) familyError(err error, addr string) error {
+	var ae *net.AddrError
+	if d.network == "tcp" || d.network == "unix" || !errors.As(err, &ae) || ae.Err != "no suitable address found" {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	return d.mismatch(host, err)
+}
+
+func (d *dialer) mismatch(host string, err error) *FamilyError {
+	family := 4
+	if d.network == "tcp6" {
+		family = 6
+	}
+	return &FamilyError{Host: host, Literal: net.ParseIP(host) != nil, Family: family, By: d.familyBy, Err: err}
 }
 
 // dnsServers is the resolver curl's --dns-servers asks for: the servers given (IP[:PORT], port 53 by default,
@@ -334,12 +390,24 @@ func cmpOr(a, b string) string {
 // lookup resolves host for a proxy that wants an address (socks5, socks4) or for QUIC: from --resolve, or
 // DNS, for the addresses of family ("ip4"; "" for those -4 and -6 allow).
 func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP, error) {
+	// The family kept to (-4, -6, --interface) rules out an address given as such, as DNS's answers are.
+	kept := func(ip net.IP) bool {
+		return family != "" || d.network == "tcp" || (ip.To4() != nil) == (d.network == "tcp4")
+	}
 	if to, ok := d.resolved(net.JoinHostPort(host, port)); ok {
 		trace.Resolved(ctx, "--resolve")
-		h, _, _ := net.SplitHostPort(to[0])
-		return net.ParseIP(h), nil
+		for _, addr := range to {
+			h, _, _ := net.SplitHostPort(addr)
+			if ip := net.ParseIP(h); kept(ip) {
+				return ip, nil
+			}
+		}
+		return nil, d.mismatch(host, errors.New("no suitable address found"))
 	}
 	if ip := net.ParseIP(host); ip != nil {
+		if !kept(ip) {
+			return nil, d.mismatch(host, errors.New("no suitable address found"))
+		}
 		return ip, nil
 	}
 	family = cmp.Or(family, map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network])

@@ -134,6 +134,29 @@ func TestHTTP3Refused(t *testing.T) {
 	}
 }
 
+// -4 and -6 hold over QUIC too: an address or --resolve's of the other family is not dialled.
+func TestHTTP3Family(t *testing.T) {
+	h3, ca := h3Backend(t)
+	if _, _, err := get(t, newTransport(t, Options{Protocol: HTTP3, Family: 4, TLS: TLSOptions{CACert: ca}}), h3.URL+"/get"); err != nil {
+		t.Fatalf("-4 to an IPv4 address over QUIC: %v", err)
+	}
+	port := h3.URL[strings.LastIndex(h3.URL, ":")+1:]
+	for _, tt := range []struct {
+		url     string
+		resolve []string
+		literal bool
+	}{
+		{h3.URL + "/get", nil, true},
+		{"https://example.com:" + port + "/get", []string{"example.com:" + port + ":127.0.0.1"}, false},
+	} {
+		tr := newTransport(t, Options{Protocol: HTTP3, Family: 6, Resolve: tt.resolve, TLS: TLSOptions{CACert: ca}})
+		var fe *FamilyError
+		if _, _, err := get(t, tr, tt.url); !errorsAs(err, &fe) || fe.Literal != tt.literal || fe.Family != 6 {
+			t.Errorf("-6 over QUIC to %s (--resolve %v): %v, want a family error", tt.url, tt.resolve, err)
+		}
+	}
+}
+
 func TestHTTP3Options(t *testing.T) {
 	for _, o := range []Options{
 		{Protocol: HTTP3, Proxy: "http://p:1"},

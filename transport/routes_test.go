@@ -86,8 +86,17 @@ func TestFamily(t *testing.T) {
 	if body, _, err := get(t, newTransport(t, Options{Family: 4}), srv.URL); err != nil || body != "ok" {
 		t.Errorf("-4 to an IPv4 server: %q, %v", body, err)
 	}
-	if _, _, err := get(t, newTransport(t, Options{Family: 6}), srv.URL); err == nil {
-		t.Errorf("-6 to an IPv4 address: no error")
+	var fe *FamilyError
+	if _, _, err := get(t, newTransport(t, Options{Family: 6}), srv.URL); !errors.As(err, &fe) || !fe.Literal || fe.Host != "127.0.0.1" ||
+		fe.Reason() != "it is an IPv4 address, and -6 asks for IPv6" {
+		t.Errorf("-6 to an IPv4 address: %v, want a family error naming the address", err)
+	}
+	// A name whose addresses (here --resolve's) are all of the other family was not resolved, as curl says.
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	resolve := []string{fmt.Sprintf("x.test:%d:127.0.0.1", port)}
+	if _, _, err := get(t, newTransport(t, Options{Family: 6, Resolve: resolve}), fmt.Sprintf("http://x.test:%d/", port)); !errors.As(err, &fe) || fe.Literal || fe.Host != "x.test" ||
+		fe.Reason() != "it has no IPv6 address, and -6 asks for IPv6" {
+		t.Errorf("-6 to a name with IPv4 addresses only: %v, want a family error naming it", err)
 	}
 	if _, err := New(Options{Family: 5}); err == nil {
 		t.Errorf("family 5 accepted")
