@@ -84,3 +84,50 @@ func TestCurlFlagHint(t *testing.T) {
 		}
 	}
 }
+
+// A long flag a request command lacks is said with the flags it may be a typo of, nearest first, or the
+// start of; nothing for a short flag, a name too short or far from every flag, or a hidden flag.
+func TestSimilarFlagHint(t *testing.T) {
+	for _, tc := range []struct {
+		arg, want string
+	}{
+		{"--verbos", "did you mean --verbose? "},
+		{"--Verbose", "did you mean --verbose? "},
+		{"--heder", "did you mean --header? "},
+		{"--http1.0", "did you mean --http1.1? "},
+		{"--htpp2", "did you mean --http2 or --http3? "},
+		{"--http", "did you mean --http2, --http3, --http1.1 or --http3-try? "},
+		{"--foll", "did you mean --follow? "},
+		{"--no-such-flag", ""},
+		{"--insecure-skip-verify", ""},
+		{"--ab", ""},
+		{"-Z", ""},
+	} {
+		fs := requestFlags()
+		err := fs.Parse([]string{tc.arg, "http://x/"})
+		if err == nil {
+			t.Fatalf("%s: parsed", tc.arg)
+		}
+		if got := similarFlagHint(err, fs); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.arg, got, tc.want)
+		}
+	}
+	// A hidden flag is never proposed.
+	fs := requestFlags()
+	fs.Bool("secretive", false, "")
+	fs.MarkHidden("secretive")
+	if got := similarFlagHint(fs.Parse([]string{"--secretiv"}), fs); got != "" {
+		t.Errorf("a hidden flag proposed: %q", got)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"", "abc", 3}, {"abc", "", 3}, {"verbos", "verbose", 1}, {"htpp2", "http2", 1}, {"kitten", "sitting", 3}, {"flaw", "lawn", 2}} {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

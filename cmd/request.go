@@ -402,6 +402,71 @@ func negationHint(err error, fs *pflag.FlagSet) string {
 	return ""
 }
 
+// similarFlagHint names, for a long flag fs lacks, the flags it may be a typo of (an edit away, two for
+// names longer than four letters, the case aside: --verbos, --htpp2, --http1.0) or the start of (--http:
+// --http1.1, --http2, --http3), as git and clap suggest; up to four, hidden flags left out.
+func similarFlagHint(err error, fs *pflag.FlagSet) string {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) || unknown.GetSpecifiedShortnames() != "" {
+		return ""
+	}
+	typed := strings.ToLower(unknown.GetSpecifiedName())
+	if len(typed) < 3 {
+		return ""
+	}
+	most := 1
+	if len(typed) > 4 {
+		most = 2
+	}
+	type candidate struct {
+		name string
+		dist int
+	}
+	var near []candidate
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || f.Deprecated != "" {
+			return
+		}
+		if d := editDistance(typed, f.Name); d <= most {
+			near = append(near, candidate{"--" + f.Name, d})
+		} else if strings.HasPrefix(f.Name, typed) {
+			near = append(near, candidate{"--" + f.Name, most + 1})
+		}
+	})
+	if len(near) == 0 {
+		return ""
+	}
+	slices.SortStableFunc(near, func(a, b candidate) int { return a.dist - b.dist })
+	names := make([]string, 0, 4)
+	for _, c := range near[:min(len(near), 4)] {
+		names = append(names, c.name)
+	}
+	if len(names) == 1 {
+		return "did you mean " + names[0] + "? "
+	}
+	return "did you mean " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + "? "
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes (flag names are ASCII).
+func editDistance(a, b string) int {
+	row := make([]int, len(b)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		diag := row[0]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			diag, row[j] = row[j], min(row[j]+1, row[j-1]+1, diag+cost)
+		}
+	}
+	return row[len(b)]
+}
+
 // curlEquivalent reads, for a flag the request command of flag set fs does not have, curl's option of that
 // name in the command line args, with its value, and what it is among a request's flags (curlcmd.AsHop):
 // ok only when a request takes those flags, values and all.

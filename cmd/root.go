@@ -137,6 +137,9 @@ The body goes to stdout; everything about the exchange goes to stderr, so "hop g
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cc *cobra.Command, err error) error {
 		hint := httpieFlagHint(err) + negationHint(err, cc.Flags()) + curlFlagHint(err, cc.Flags(), c.args)
+		if hint == "" {
+			hint = similarFlagHint(err, cc.Flags())
+		}
 		return usageErrorf("%w (%ssee %s --help)", err, hint, cc.CommandPath())
 	})
 	root.SetUsageFunc(usage)
