@@ -197,6 +197,20 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(ProxyRefused, waiting, err, "%v", err)
 	case errors.As(err, &refusal):
 		return failure(ProxyRefused, waiting, err, "%v", err)
+	case errors.As(err, &family):
+		// -4 or -6 (or --interface's address) left the host, or the proxy, no address: a name, as curl says,
+		// not resolved; an address of the other family, not connected to. Either way not the server's fault.
+		host, reason, name := family.FamilyMismatch()
+		whose := "host "
+		if findOp(err, "preproxyconnect") != nil {
+			whose = "the pre-proxy "
+		} else if findOp(err, "proxyconnect") != nil {
+			whose = "the proxy "
+		}
+		if name {
+			return failure(Resolve, waiting, err, "could not resolve %s%s: %s", whose, host, reason)
+		}
+		return failure(Connect, waiting, err, "could not connect to %s%s: %s", strings.TrimPrefix(whose, "host "), host, reason)
 	case findOp(err, "preproxyconnect") != nil:
 		// Before proxyconnect: net/http wraps the dial of a proxy that forwards plain http in one of its own.
 		addr, cause := dialCause(findOp(err, "preproxyconnect"))
@@ -204,14 +218,6 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		addr, cause := dialCause(op)
 		return failure(Connect, waiting, err, "could not connect to the proxy%s: %v (is it running, and are --proxy or the *_PROXY variables right?)", addr, cause)
-	case errors.As(err, &family):
-		// -4 or -6 (or --interface's address) left the host no address: a name, as curl says, not resolved;
-		// an address of the other family, not connected to. Either way not the server's fault.
-		host, reason, name := family.FamilyMismatch()
-		if name {
-			return failure(Resolve, waiting, err, "could not resolve host %s: %s", host, reason)
-		}
-		return failure(Connect, waiting, err, "could not connect to %s: %s", host, reason)
 	case errors.As(err, &op) && op.Op == "dial" && op.Net == "unix":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
 	case errors.As(err, &ports) && errors.As(err, &op):
