@@ -218,6 +218,15 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 
 func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *presenter, out *outcome) error {
 	if o.Output.Offline {
+		// Nothing is sent, but the options that would send it are read as a run reads them: --offline
+		// must not pass a command (--tls-min 1.4, --resolve a) that fails the moment it goes online.
+		if o.transport == nil {
+			tr, err := transport.New(o.Transport)
+			if err != nil {
+				return &usageError{err: err}
+			}
+			tr.CloseIdleConnections()
+		}
 		return p.offline(out.req)
 	}
 	client, tr, err := newClient(o)
