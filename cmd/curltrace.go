@@ -176,6 +176,21 @@ func (t *curlTrace) Connecting(addr string) {
 	t.info("  Trying " + addr + "...")
 }
 
+// ConnectFailed says, as curl does, that a connection to addr was refused or could not reach it, the
+// system's words capitalised as strerror has them ("Connection refused"); an attempt given up for another
+// (the address that connected first, a timeout) is not a failure curl notes there.
+func (t *curlTrace) ConnectFailed(addr string, err error) {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) || errno == 0 {
+		return
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	why := errno.Error()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.info("connect to " + host + " port " + port + " failed: " + strings.ToUpper(why[:1]) + why[1:])
+}
+
 // Connected says which connection a request got, in curl's words: a new one numbered in the order opened,
 // with its TLS and protocol, or a reused one by its number.
 func (t *curlTrace) Connected(c trace.Conn) {

@@ -83,6 +83,8 @@ func (s *wireServer) serve(c net.Conn) {
 
 func (s *wireServer) url() string { return "http://" + s.ln.Addr().String() }
 
+func (s *wireServer) port() string { return strconv.Itoa(s.ln.Addr().(*net.TCPAddr).Port) }
+
 // requests are the requests received so far: head and body of each.
 func (s *wireServer) requests() [][2][]byte {
 	s.mu.Lock()
@@ -322,6 +324,8 @@ func TestVerboseAsCurl(t *testing.T) {
 		{"POST, 100 Continue", []string{"-sv", "-o", os.DevNull, "-H", "Expect: 100-continue", "-d", "a=1", srv.url() + "/post"}},
 		{"two URLs", []string{"-sv", "-o", os.DevNull, "-o", os.DevNull, srv.url() + "/1", srv.url() + "/2"}},
 		{"redirected", []string{"-svL", "-o", os.DevNull, moved.url() + "/from"}},
+		// An address that refuses, then one that answers: curl notes the refusal between the two tries.
+		{"refused, then the next address", []string{"-sv", "-o", os.DevNull, "--resolve", "x.test:" + srv.port() + ":127.0.0.2,127.0.0.1", "http://x.test:" + srv.port() + "/"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			runs := curlAndHop(t, append(append([]string{}, same...), tt.args...)...)
@@ -340,8 +344,8 @@ func TestVerboseAsCurl(t *testing.T) {
 }
 
 // verboseComparable is -v's output with --trace-time's stamps taken off, each request head's field lines
-// sorted, and curl's notes about its connection cache (with a pointer in them) and about a body sent apart
-// from its head left out.
+// sorted, and curl's notes about its connection cache (with a pointer in them), about a body sent apart
+// from its head, and about --resolve's entries in its DNS cache (hop curl does not write those) left out.
 func verboseComparable(s string) string {
 	var b strings.Builder
 	var fields []string
@@ -351,7 +355,7 @@ func verboseComparable(s string) string {
 		}
 		switch {
 		case strings.HasPrefix(l, "* Found bundle for host") || strings.HasPrefix(l, "* Can not multiplex"),
-			l == "* We are completely uploaded and fine\n":
+			l == "* We are completely uploaded and fine\n", strings.HasSuffix(l, " DNS cache\n"):
 			continue
 		case strings.HasPrefix(l, "> ") && strings.Contains(l, ": "):
 			fields = append(fields, l)

@@ -17,9 +17,12 @@ import (
 // response is read): a Dump orders its output itself.
 type Dump interface {
 	Connecting(addr string) // a connection to addr (host:port) is being opened: TCP, or QUIC's over UDP
-	Connected(c Conn)       // the request got its connection, new or reused
-	SentHead(h Head)        // the request head, as written
-	Sent(p []byte)          // bytes of the request body, as the transport reads them to send
+	// ConnectFailed is a TCP connection to addr that could not be opened, for err: refused, unreachable,
+	// or given up (another address connected first, a timeout).
+	ConnectFailed(addr string, err error)
+	Connected(c Conn) // the request got its connection, new or reused
+	SentHead(h Head)  // the request head, as written
+	Sent(p []byte)    // bytes of the request body, as the transport reads them to send
 	// ReceivedHead is a response head: an informational one (1xx) or the final one. header is canonical, as
 	// Go keeps it; order is the names of its fields as received, in order (the final head over HTTP/1.x
 	// only; nil when not known).
@@ -172,6 +175,15 @@ func (h *Hop) dumpHooks(ct *httptrace.ClientTrace) {
 	ct.ConnectStart = func(network, addr string) {
 		connectStart(network, addr)
 		d.Connecting(addr)
+	}
+	connectDone := ct.ConnectDone
+	ct.ConnectDone = func(network, addr string, err error) {
+		if connectDone != nil {
+			connectDone(network, addr, err)
+		}
+		if err != nil {
+			d.ConnectFailed(addr, err)
+		}
 	}
 	gotConn := ct.GotConn
 	ct.GotConn = func(info httptrace.GotConnInfo) {

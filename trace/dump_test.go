@@ -57,6 +57,7 @@ func (d *dumpRecorder) Finished(_ trace.Conn, closing bool) {
 	defer d.mu.Unlock()
 	d.add(map[bool]string{true: "closed", false: "kept"}[closing])
 }
+func (d *dumpRecorder) ConnectFailed(string, error)                               {}
 func (d *dumpRecorder) Following(trace.Redirect)                                  {}
 func (d *dumpRecorder) Tunneling(trace.Conn, string, trace.Head)                  {}
 func (d *dumpRecorder) TunnelAnswer(trace.Conn, string, int, string, http.Header) {}
