@@ -93,7 +93,7 @@ failure's.`,
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
-			if err := noEmptyFileNames(cc.Flags()); err != nil {
+			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
 			o.Targets = args

@@ -53,7 +53,7 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 			return nil
 		},
 		RunE: func(cc *cobra.Command, args []string) error {
-			if err := noEmptyFileNames(cc.Flags()); err != nil {
+			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {

@@ -222,7 +222,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			if o == nil {
 				o = &RequestOptions{StdinBody: mc.stdin} // prepare makes it; this only keeps a nil away
 			}
-			if err := noEmptyFileNames(cc.Flags()); err != nil {
+			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {

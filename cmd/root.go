@@ -591,9 +591,10 @@ func (e *usageError) Unwrap() error { return e.err }
 // Class is exchange.Usage.
 func (e *usageError) Class() exchange.Class { return exchange.Usage }
 
-// noEmptyFileNames refuses a file flag given an empty name, as curl does: -o "$UNSET" would otherwise be
-// taken as no -o at all, and the body written to stdout. (-b "" stays curl's idiom: cookies on, no file.)
-func noEmptyFileNames(fs *pflag.FlagSet) error {
+// checkFileNames refuses a file flag given a name no file should have. An empty one, as curl does: -o
+// "$UNSET" would otherwise be taken as no -o at all, and the body written to stdout. (-b "" stays curl's
+// idiom: cookies on, no file.)
+func checkFileNames(fs *pflag.FlagSet) error {
 	for _, name := range append(fileFlags, "session", "session-read-only") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || f.Value.String() != "" {
