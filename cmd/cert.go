@@ -96,6 +96,9 @@ failure's.`,
 			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
+			if err := noFlagAsFileName(cc.Flags()); err != nil {
+				return err
+			}
 			o.Targets = args
 			if err := o.check(s); err != nil {
 				return err

@@ -225,6 +225,11 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
+			if c.curl == nil { // curl takes -o --verbose for a file name, and hop curl does as curl
+				if err := noFlagAsFileName(cc.Flags()); err != nil {
+					return err
+				}
+			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {
 				return err
 			}

@@ -609,6 +609,35 @@ func checkFileNames(fs *pflag.FlagSet) error {
 	return nil
 }
 
+// noFlagAsFileName refuses a file flag given one of the command's own flags for its name (-o --verbose,
+// -D -v): pflag takes the word after a flag for its value whatever it is, so the flag meant would go unread
+// and a file so named be written. HTTPie and xh refuse it; curl takes it, and so does hop curl. ./--verbose
+// names such a file.
+func noFlagAsFileName(fs *pflag.FlagSet) error {
+	for _, name := range append(fileFlags, "session", "session-read-only") {
+		f := fs.Lookup(name)
+		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
+			continue
+		}
+		typed := "--" + name
+		if f.Shorthand != "" {
+			typed = "-" + f.Shorthand + "/" + typed
+		}
+		v := f.Value.String()
+		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", typed, v, v)
+	}
+	return nil
+}
+
+// isFlagOf says whether word is one of fs's flags as typed: --name, --name=value, --no-name or -x.
+func isFlagOf(fs *pflag.FlagSet, word string) bool {
+	if name, ok := strings.CutPrefix(word, "--"); ok {
+		name, _, _ = strings.Cut(name, "=")
+		return name != "" && (fs.Lookup(name) != nil || fs.Lookup(strings.TrimPrefix(name, "no-")) != nil)
+	}
+	return len(word) > 1 && word[0] == '-' && fs.ShorthandLookup(word[1:2]) != nil
+}
+
 func usageErrorf(format string, a ...any) error { return &usageError{err: fmt.Errorf(format, a...)} }
 
 // CommandTree is the whole command tree with every command's flags, for documentation generated from it
