@@ -96,7 +96,7 @@ failure's.`,
 			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
-			if err := noFlagAsFileName(cc.Flags()); err != nil {
+			if err := noFlagAsValue(cc.Flags()); err != nil {
 				return err
 			}
 			o.Targets = args

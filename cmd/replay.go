@@ -56,7 +56,7 @@ the recorded ones of the same name; every request flag applies (-v, -L, --format
 			if err := checkFileNames(cc.Flags()); err != nil {
 				return err
 			}
-			if err := noFlagAsFileName(cc.Flags()); err != nil {
+			if err := noFlagAsValue(cc.Flags()); err != nil {
 				return err
 			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {

@@ -226,7 +226,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 				return err
 			}
 			if c.curl == nil { // curl takes -o --verbose for a file name, and hop curl does as curl
-				if err := noFlagAsFileName(cc.Flags()); err != nil {
+				if err := noFlagAsValue(cc.Flags()); err != nil {
 					return err
 				}
 			}

@@ -609,11 +609,11 @@ func checkFileNames(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// noFlagAsFileName refuses a file flag given one of the command's own flags for its name (-o --verbose,
-// -D -v): pflag takes the word after a flag for its value whatever it is, so the flag meant would go unread
-// and a file so named be written. HTTPie and xh refuse it; curl takes it, and so does hop curl. ./--verbose
-// names such a file.
-func noFlagAsFileName(fs *pflag.FlagSet) error {
+// noFlagAsValue refuses a flag that names a file given one of the command's own flags for its value (-o
+// --verbose, -D -v): pflag takes the word after a flag for its value whatever it is, so the flag meant
+// would go unread and a file so named be written. HTTPie and xh refuse it; curl takes it, and so does hop
+// curl. ./--verbose names such a file.
+func noFlagAsValue(fs *pflag.FlagSet) error {
 	for _, name := range append(fileFlags, "session", "session-read-only") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
