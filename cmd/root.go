@@ -609,12 +609,12 @@ func checkFileNames(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// noFlagAsValue refuses a flag that names a file given one of the command's own flags for its value (-o
-// --verbose, -D -v): pflag takes the word after a flag for its value whatever it is, so the flag meant
-// would go unread and a file so named be written. HTTPie and xh refuse it; curl takes it, and so does hop
-// curl. ./--verbose names such a file.
+// noFlagAsValue refuses a flag that names a file, or -X, given one of the command's own flags for its
+// value (-o --verbose, -D -v, -X -v): pflag takes the word after a flag for its value whatever it is, so
+// the flag meant would go unread, and a file so named be written or a method "-v" sent. HTTPie and xh
+// refuse it; curl takes it, and so does hop curl. ./--verbose names such a file.
 func noFlagAsValue(fs *pflag.FlagSet) error {
-	for _, name := range append(fileFlags, "session", "session-read-only") {
+	for _, name := range append(fileFlags, "session", "session-read-only", "request") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
 			continue
@@ -624,6 +624,9 @@ func noFlagAsValue(fs *pflag.FlagSet) error {
 			typed = "-" + f.Shorthand + "/" + typed
 		}
 		v := f.Value.String()
+		if name == "request" {
+			return usageErrorf("%s %s: a method was expected, not a flag", typed, v)
+		}
 		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", typed, v, v)
 	}
 	return nil

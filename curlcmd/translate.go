@@ -54,6 +54,11 @@ var options = []curlOption{
 			// "$METHOD" is the likely cause, and hop's own -X refuses it too.
 			t.err = errors.New("-X '': an empty method; give one, or leave -X out")
 		}
+		if strings.HasPrefix(v, "-") {
+			// curl sends "-v" as the method of -X -v (an option typed where the method goes); hop reads the
+			// method as a word of its own, and no method begins with a dash: said rather than misread.
+			t.err = fmt.Errorf("-X %s: a method was expected, not an option", v)
+		}
 		t.method = v
 		return nil
 	}},
