@@ -600,11 +600,7 @@ func checkFileNames(fs *pflag.FlagSet) error {
 		if f == nil || !f.Changed || f.Value.String() != "" {
 			continue
 		}
-		name = "--" + name
-		if f.Shorthand != "" {
-			name = "-" + f.Shorthand + "/" + name
-		}
-		return usageErrorf("%s: the file name is empty", name)
+		return usageErrorf("%s: the file name is empty", flagNames(f))
 	}
 	return nil
 }
@@ -619,17 +615,21 @@ func noFlagAsValue(fs *pflag.FlagSet) error {
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
 			continue
 		}
-		typed := "--" + name
-		if f.Shorthand != "" {
-			typed = "-" + f.Shorthand + "/" + typed
-		}
 		v := f.Value.String()
 		if name == "request" {
-			return usageErrorf("%s %s: a method was expected, not a flag", typed, v)
+			return usageErrorf("%s %s: a method was expected, not a flag", flagNames(f), v)
 		}
-		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", typed, v, v)
+		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", flagNames(f), v, v)
 	}
 	return nil
+}
+
+// flagNames is f as an error names it: -o/--output, or --har when it has no short form.
+func flagNames(f *pflag.Flag) string {
+	if f.Shorthand != "" {
+		return "-" + f.Shorthand + "/--" + f.Name
+	}
+	return "--" + f.Name
 }
 
 // isFlagOf says whether word is one of fs's flags as typed: --name, --name=value, --no-name or -x.
