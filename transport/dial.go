@@ -241,7 +241,7 @@ func (e *FamilyError) Reason() string {
 	if strings.HasPrefix(e.By, "--interface") {
 		how = "leaves from"
 	}
-	if e.Literal {
+	if e.Literal { // of the other family: 6 for 4, 4 for 6
 		return fmt.Sprintf("it is an IPv%d address, and %s %s IPv%d", 10-e.Family, e.By, how, e.Family)
 	}
 	return fmt.Sprintf("it has no IPv%d address, and %s %s IPv%d", e.Family, e.By, how, e.Family)
@@ -264,6 +264,7 @@ func (d *dialer) familyError(err error, addr string) error {
 	return d.mismatch(host, err)
 }
 
+// mismatch is the *FamilyError for host, which has no address of the family the dialer keeps to.
 func (d *dialer) mismatch(host string, err error) *FamilyError {
 	family := 4
 	if d.network == "tcp6" {
