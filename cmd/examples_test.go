@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // exampleLines are the hop command lines in a text: lines of code blocks (or indented help examples) that
@@ -118,6 +120,10 @@ func TestExamplesStillWork(t *testing.T) {
 	if len(examples) < 40 {
 		t.Fatalf("found %d examples; the extraction is broken", len(examples))
 	}
+	pki, err := testserver.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(t.TempDir())
 	for _, ex := range examples {
 		args := shellWords(ex)[1:]
@@ -129,6 +135,8 @@ func TestExamplesStillWork(t *testing.T) {
 					content = exampleHAR(m[1])
 				case strings.Contains(m[1], "jar"):
 					content = "" // an empty Netscape cookie file
+				case strings.HasSuffix(m[1], ".pem"):
+					content = string(testserver.CertPEM(pki.Root)) // --offline reads --cacert as a run does
 				}
 				os.WriteFile(filepath.Clean(m[1]), []byte(content), 0o644)
 			}
