@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -605,24 +606,28 @@ func checkFileNames(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// noFlagAsValue refuses a flag that names a file, or -X, given one of the command's own flags for its
-// value (-o --verbose, -D -v, -X -v): pflag takes the word after a flag for its value whatever it is, so
-// the flag meant would go unread, and a file so named be written or a method "-v" sent. HTTPie and xh
-// refuse it; curl takes it, and so does hop curl. ./--verbose names such a file.
+// noFlagAsValue refuses a flag that names a file, a method or credentials given one of the command's own
+// flags for its value (-o --verbose, -D -v, -X -v, -a -v): pflag takes the word after a flag for its value
+// whatever it is, so the flag meant would go unread, and a file so named be written, a method "-v" sent, a
+// password asked for user "-v". HTTPie and xh refuse it; curl takes it, and so does hop curl. ./--verbose
+// names such a file.
 func noFlagAsValue(fs *pflag.FlagSet) error {
-	for _, name := range append(fileFlags, "session", "session-read-only", "request") {
+	for _, name := range append(fileFlags, "session", "session-read-only", "request", "auth", "proxy-user", "bearer") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
 			continue
 		}
 		v := f.Value.String()
-		if name == "request" {
-			return usageErrorf("%s %s: a method was expected, not a flag", flagNames(f), v)
+		if what, ok := expectedValues[name]; ok {
+			return usageErrorf("%s %s: %s was expected, not a flag", flagNames(f), v, what)
 		}
 		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", flagNames(f), v, v)
 	}
 	return nil
 }
+
+// expectedValues are what noFlagAsValue says the flags that name no file take.
+var expectedValues = map[string]string{"request": "a method", "auth": "USER[:PASSWORD]", "proxy-user": "USER[:PASSWORD]", "bearer": "a token"}
 
 // flagNames is f as an error names it: -o/--output, or --har when it has no short form.
 func flagNames(f *pflag.Flag) string {
@@ -632,13 +637,22 @@ func flagNames(f *pflag.Flag) string {
 	return "--" + f.Name
 }
 
-// isFlagOf says whether word is one of fs's flags as typed: --name, --name=value, --no-name or -x.
+// isFlagOf says whether word is one of fs's flags as typed: --name, --name=value, --no-name, or -x and
+// -xyz with every letter a short flag of fs (a token or a password that begins with a dash seldom is).
 func isFlagOf(fs *pflag.FlagSet, word string) bool {
 	if name, ok := strings.CutPrefix(word, "--"); ok {
 		name, _, _ = strings.Cut(name, "=")
 		return name != "" && (fs.Lookup(name) != nil || fs.Lookup(strings.TrimPrefix(name, "no-")) != nil)
 	}
-	return len(word) > 1 && word[0] == '-' && fs.ShorthandLookup(word[1:2]) != nil
+	if len(word) < 2 || word[0] != '-' {
+		return false
+	}
+	for _, c := range word[1:] {
+		if c >= utf8.RuneSelf || fs.ShorthandLookup(string(c)) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func usageErrorf(format string, a ...any) error { return &usageError{err: fmt.Errorf(format, a...)} }
