@@ -194,6 +194,12 @@ func isTokenChar(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
+// IsItem reports whether arg is a request item of any kind: a header, a query parameter, a field, a file.
+func IsItem(arg string) bool {
+	_, err := parseItem(arg)
+	return err == nil
+}
+
 // IsDataItem reports whether a request item puts data in the body (a field, a raw JSON value, a file),
 // as opposed to a header or a query parameter: HTTPie's "hop URL ITEM..." is a POST when one does.
 func IsDataItem(arg string) bool {
