@@ -24,7 +24,11 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		d = time.Duration(v * float64(time.Second))
 	case strings.HasPrefix(s, "-"):
-		return 0, fmt.Errorf("%q is negative: a duration is 0 or more", s)
+		// Negative only when the rest is written as a duration: -m --offline is a flag where the value goes.
+		if rest := s[1:]; isDecimal(rest) || goDuration(rest) {
+			return 0, fmt.Errorf("%q is negative: a duration is 0 or more", s)
+		}
+		return 0, fmt.Errorf("%q is not a duration (20, 3.5, 250ms, 1m30s)", s)
 	default:
 		if d, err = time.ParseDuration(s); err != nil && goDuration(s) {
 			return 0, tooLong // well formed: time.Duration overflowed

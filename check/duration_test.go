@@ -40,6 +40,10 @@ func TestParseDuration(t *testing.T) {
 		"10d":                     "not a duration",
 		"h":                       "not a duration",
 		"1h2":                     "not a duration",
+		"-1m":                     "negative",
+		"-offline":                "not a duration", // a flag typed where the value goes (-m --offline)
+		"--offline":               "not a duration",
+		"--1":                     "not a duration",
 	} {
 		if _, err := ParseDuration(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseDuration(%q): error %v; want one saying %q", in, err, want)
