@@ -618,16 +618,21 @@ func noFlagAsValue(fs *pflag.FlagSet) error {
 			continue
 		}
 		v := f.Value.String()
-		if what, ok := expectedValues[name]; ok {
-			return usageErrorf("%s %s: %s was expected, not a flag", flagNames(f), v, what)
+		var what string
+		switch name {
+		case "request":
+			what = "a method"
+		case "auth", "proxy-user":
+			what = "USER[:PASSWORD]"
+		case "bearer":
+			what = "a token"
+		default:
+			return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", flagNames(f), v, v)
 		}
-		return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", flagNames(f), v, v)
+		return usageErrorf("%s %s: %s was expected, not a flag", flagNames(f), v, what)
 	}
 	return nil
 }
-
-// expectedValues are what noFlagAsValue says the flags that name no file take.
-var expectedValues = map[string]string{"request": "a method", "auth": "USER[:PASSWORD]", "proxy-user": "USER[:PASSWORD]", "bearer": "a token"}
 
 // flagNames is f as an error names it: -o/--output, or --har when it has no short form.
 func flagNames(f *pflag.Flag) string {
