@@ -606,13 +606,13 @@ func checkFileNames(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// noFlagAsValue refuses a flag that names a file, a method or credentials given one of the command's own
-// flags for its value (-o --verbose, -D -v, -X -v, -a -v): pflag takes the word after a flag for its value
+// noFlagAsValue refuses a flag that names a file, a method, credentials or HTTPie's --raw body given one of
+// the command's own flags for its value (-o --verbose, -D -v, -X -v, -a -v, --raw -q): pflag takes the word after a flag for its value
 // whatever it is, so the flag meant would go unread, and a file so named be written, a method "-v" sent, a
 // password asked for user "-v". HTTPie and xh refuse it; curl takes it, and so does hop curl. ./--verbose
 // names such a file.
 func noFlagAsValue(fs *pflag.FlagSet) error {
-	for _, name := range append(fileFlags, "session", "session-read-only", "request", "auth", "proxy-user", "bearer") {
+	for _, name := range append(fileFlags, "session", "session-read-only", "request", "auth", "proxy-user", "bearer", "raw") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
 			continue
@@ -626,6 +626,8 @@ func noFlagAsValue(fs *pflag.FlagSet) error {
 			what = "USER[:PASSWORD]"
 		case "bearer":
 			what = "a token"
+		case "raw":
+			what = "a body"
 		default:
 			return usageErrorf("%s %s: a file name was expected, not a flag (./%s names a file so called)", flagNames(f), v, v)
 		}
