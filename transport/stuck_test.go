@@ -68,6 +68,33 @@ func TestStuckHTTP2(t *testing.T) {
 	}
 }
 
+// TestStuckHTTP2BeforeTheUpload: the read loop deadlocks while an upload waits for its 100 Continue, so the
+// transport never takes the body's first part (it blocks on the connection's lock before its first read).
+// The upload's count then runs from the head written, after that wait: the exchange ends at the idle limit
+// as an upload that took no step. It hung for good before (a random HTTP/2 server found it under load,
+// where the server's WINDOW_UPDATE can beat the first read without Expect too).
+func TestStuckHTTP2BeforeTheUpload(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	srv, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tr, err := New(Options{IdleTimeout: idle, Protocol: HTTP2, Expect100Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	within(t, idle+100*time.Millisecond+stuckGrace+5*time.Second, "an upload stuck before its first part", func() {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL()+"/window-overflow", strings.NewReader(strings.Repeat("x", 100_000)))
+		req.Header.Set("Expect", "100-continue")
+		_, err := tr.RoundTrip(req)
+		var stall *BodyTimeoutError
+		if !errors.As(err, &stall) || !stall.Upload {
+			t.Errorf("%v; want the upload's *BodyTimeoutError", err)
+		}
+	})
+}
+
 // TestLeave: a call that returns, even after its context is done, is waited for and its result kept; one
 // still blocked a grace after is left with the context's cause; a panic is raised in the caller.
 func TestLeave(t *testing.T) {

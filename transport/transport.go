@@ -7,6 +7,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -127,6 +128,7 @@ type Transport struct {
 	mu         sync.Mutex
 	quicFailed map[string]bool
 	idle       time.Duration // the idle limit, which bounds the wait for a response head too
+	expect100  time.Duration // how long a request with Expect: 100-continue waits for the 100 (Go's 1 s unless set)
 }
 
 // New builds a Transport. It fails only on unusable options, with an *OptionError.
@@ -169,7 +171,7 @@ func New(o Options) (*Transport, error) {
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2}
-	t := &Transport{conn: c, idle: o.IdleTimeout}
+	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second)}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
 	t.http.Store(t.freshPool())
 	if o.Protocol == HTTP3 {
@@ -201,7 +203,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		err  error
 	)
 	if t.idle > 0 {
-		req, watch := watchWaits(req, t.idle)
+		req, watch := watchWaits(req, t.idle, t.expect100)
 		resp, err = t.roundTrip(req)
 		resp, err = watch.end(req.Context(), resp, err)
 	} else {

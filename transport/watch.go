@@ -8,6 +8,7 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,8 +60,9 @@ func (e *BodyTimeoutError) Is(target error) bool { return target == os.ErrDeadli
 //     answer is coming: the head's first byte, each 1xx. Until the request is written it does not count: a
 //     100 Continue (or an early 103) comes before an upload that may take longer than idle;
 //   - each read of the response body: a byte within idle;
-//   - the request body, while it is sent: the transport takes its next part within idle of the last (over
-//     HTTP/2 and HTTP/3 it waits for the server's flow-control window).
+//   - the request body, while it is sent: the transport takes its first part within idle of the head
+//     written (and of the wait for a 100 Continue, when the request asks for one), and each next part within
+//     idle of the last (over HTTP/2 and HTTP/3 it waits for the server's flow-control window).
 type waitWatch struct {
 	mu     sync.Mutex
 	idle   time.Duration
@@ -71,20 +73,31 @@ type waitWatch struct {
 	cancel context.CancelCauseFunc
 
 	reading atomic.Int64 // when the pending read of the response body began (Unix ns); 0: none pending
-	pulled  atomic.Int64 // when the transport last took part of the request body; 0: not yet, or sent
+	// pulled is when the transport last took part of the request body, or when it may first take it (the
+	// head written, plus the wait for a 100 Continue); 0: not yet, taking now, or sent.
+	pulled  atomic.Int64
+	taking  atomic.Bool   // the transport is reading the request body (a slow producer is not the server's wait)
+	upload  bool          // the request has a body
+	expects time.Duration // how long the transport waits for a 100 Continue before it takes the body
 }
 
-// watchWaits returns req under a context the watch cancels with a timeout error, and the watch.
-func watchWaits(req *http.Request, idle time.Duration) (*http.Request, *waitWatch) {
+// watchWaits returns req under a context the watch cancels with a timeout error, and the watch. expect100
+// is how long the transport waits for a 100 Continue before it sends a body anyway.
+func watchWaits(req *http.Request, idle, expect100 time.Duration) (*http.Request, *waitWatch) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := &waitWatch{idle: idle, cancel: cancel}
+	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		w.expects = expect100
+	}
 	ctx = trace.With(ctx, &httptrace.ClientTrace{
+		WroteHeaders:         w.headWritten,
 		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm(true) },
 		GotFirstResponseByte: func() { w.arm(false) },
 		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(false); return nil },
 	})
 	req = req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
+		w.upload = true
 		req.Body = &watchedUpload{req.Body, w}
 		if open := req.GetBody; open != nil {
 			req.GetBody = func() (io.ReadCloser, error) { // the transport sends the body again
@@ -100,6 +113,17 @@ func watchWaits(req *http.Request, idle time.Duration) (*http.Request, *waitWatc
 		w.mu.Unlock()
 	}
 	return req, w
+}
+
+// headWritten starts the upload's count when the transport has taken none of the body yet: its first part
+// is due within idle of the head written and of the wait for a 100 Continue. Without it, a transport that
+// never took a first part (its connection's read loop deadlocked under it, see stuck.go) was never timed.
+func (w *waitWatch) headWritten() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.upload && !w.sent && !w.over && !w.taking.Load() && w.pulled.Load() == 0 {
+		w.pulled.Store(time.Now().Add(w.expects).UnixNano())
+	}
 }
 
 // arm starts the head's count again, or starts it when sent says the request is now written.
@@ -237,9 +261,11 @@ type watchedUpload struct {
 }
 
 func (u *watchedUpload) Read(p []byte) (int, error) {
+	u.w.taking.Store(true)
 	u.w.pulled.Store(0) // the transport is taking: a slow producer (standard input) is not the server's wait
 	n, err := u.ReadCloser.Read(p)
 	u.w.mu.Lock()
+	u.w.taking.Store(false)
 	if !u.w.sent && !u.w.over {
 		u.w.pulled.Store(time.Now().UnixNano())
 	}

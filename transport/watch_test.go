@@ -81,6 +81,35 @@ func TestHeadWatchWaitsForTheUpload(t *testing.T) {
 	}
 }
 
+// TestSlowProducer: over HTTP/2 and HTTP/3, a request body whose producer is slower than the idle limit
+// (standard input fed by another program, of no known length) is not the server's wait: the upload's count,
+// which starts when the head is written, stops while the transport is reading. (Over HTTP/1.1 the
+// connection's own idle deadline ends such an upload: no byte moved either way for that long.)
+func TestSlowProducer(t *testing.T) {
+	const idle = 200 * time.Millisecond
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Write(b)
+	})
+	tlsURL, h3URL, ca := tlsAndH3(t, echo)
+	for _, c := range []struct {
+		p   Protocol
+		url string
+	}{{HTTP2, tlsURL}, {HTTP3, h3URL}} {
+		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
+		req, _ := http.NewRequest(http.MethodPost, c.url, io.NopCloser(&slowBody{left: 3, every: 2 * idle}))
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Errorf("%s: a producer slower than the idle limit: %v", c.url, err)
+			continue
+		}
+		if b, err := io.ReadAll(resp.Body); string(b) != "..." || err != nil {
+			t.Errorf("%s: echo %q, %v", c.url, b, err)
+		}
+		resp.Body.Close()
+	}
+}
+
 // TestPausedReader: a reader that pauses longer than the idle limit (hop get … | less, left on its first
 // page) finds the rest of the body when it reads again, over HTTP/1.1, HTTP/2 (TLS and h2c) and HTTP/3.
 // Over HTTP/2 and HTTP/3 the client reads the connection ahead of the reader, the server stops once its
@@ -209,7 +238,7 @@ func TestStalls(t *testing.T) {
 // stops unwatched (TestStalls failed so in a fresh clone's run under load).
 func TestLateWroteRequestKeepsTheBodyWatch(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "http://example.com/", nil)
-	req, w := watchWaits(req, time.Hour)
+	req, w := watchWaits(req, time.Hour, time.Second)
 	resp, err := w.end(req.Context(), &http.Response{Body: io.NopCloser(strings.NewReader("ab"))}, nil)
 	if err != nil {
 		t.Fatal(err)
