@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -527,9 +528,10 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
 		case errors.Is(cause, syscall.ECONNRESET):
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s reset the connection (%d bytes came)", rec.Host, rec.BodyBytes)
-		case errors.Is(cause, syscall.EPIPE) || h2Closed(cause):
+		case errors.Is(cause, syscall.EPIPE) || h2Closed(cause) || errors.Is(cause, net.ErrClosed):
 			// HTTP/2 writes as the body comes (WINDOW_UPDATE, PING's answer), and reads beside it: the server
-			// had closed its end.
+			// had closed its end, or net/http had closed the connection on the server's protocol error (a
+			// race with the read that would have said so: the same server gets either).
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s closed the connection (%d bytes came)", rec.Host, rec.BodyBytes)
 		default:
 			what := cmp.Or(bodyBroken(rec.Host, cause.Error()), cause.Error())

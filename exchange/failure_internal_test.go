@@ -117,7 +117,7 @@ func TestGreetingBeforeRequest(t *testing.T) {
 }
 
 // A body whose connection broke under one of the client's own writes (HTTP/2 writes WINDOW_UPDATEs as the
-// body comes), or whose HTTP/2 connection net/http found closed, is told in hop's words, not Go's "write
+// body comes), or whose HTTP/2 connection net/http found closed or had closed itself, is told in hop's words, not Go's "write
 // tcp a->b: write: broken pipe" or "http2: client conn is closed" (the random HTTP/2 server found them;
 // the timing is not made again here, the errors are).
 func TestBodyBrokenPipe(t *testing.T) {
@@ -131,7 +131,10 @@ func TestBodyBrokenPipe(t *testing.T) {
 	io.ReadAll(resp.Body) // 3 bytes came; then, as it were, the connection broke
 	resp.Body.Close()
 	pipe := &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
-	for _, cause := range []error{pipe, errors.New("http2: client conn is closed")} {
+	// A write on the connection net/http had closed already (on an HTTP/2 protocol error of the server's,
+	// a PUSH_PROMISE hop never allows): "write tcp a->b: use of closed network connection".
+	closed := &net.OpError{Op: "write", Net: "tcp", Err: net.ErrClosed}
+	for _, cause := range []error{pipe, errors.New("http2: client conn is closed"), closed} {
 		b := &checkedBody{ReadCloser: io.NopCloser(iotest.ErrReader(cause)), ctx: context.Background(), client: &Client{}, hop: th, length: -1}
 		_, err = b.Read(make([]byte, 8))
 		want := "the response body ended early: 127.0.0.1 closed the connection (3 bytes came)"
