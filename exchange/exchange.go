@@ -528,7 +528,7 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s stopped before its end (%d bytes came)", rec.Host, rec.BodyBytes)
 		case errors.Is(cause, syscall.ECONNRESET):
 			err = failure(Body, "the rest of the body", cause, "the response body ended early: %s reset the connection (%d bytes came)", rec.Host, rec.BodyBytes)
-		case errors.Is(cause, syscall.EPIPE) || h2Closed(cause) || errors.Is(cause, net.ErrClosed):
+		case errors.Is(cause, syscall.EPIPE) || h2Closed(cause) || wroteOnClosed(cause):
 			// HTTP/2 writes as the body comes (WINDOW_UPDATE, PING's answer), and reads beside it: the server
 			// had closed its end, or net/http had closed the connection on the server's protocol error (a
 			// race with the read that would have said so: the same server gets either).
@@ -539,6 +539,13 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// wroteOnClosed says err is a write on a TCP connection net/http had closed already ("write tcp a->b: use
+// of closed network connection"). Only a write's: QUIC's errors are net.ErrClosed too, and say more.
+func wroteOnClosed(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "write" && errors.Is(op.Err, net.ErrClosed)
 }
 
 // drain reads a little of a redirect's body so the connection can be reused, then closes it.
