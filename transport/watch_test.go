@@ -91,22 +91,29 @@ func TestSlowProducer(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		w.Write(b)
 	})
-	tlsURL, h3URL, ca := tlsAndH3(t, echo)
+	overTLSAndQUIC(t, echo, idle, func(tr *Transport, url string) {
+		req, _ := http.NewRequest(http.MethodPost, url, io.NopCloser(&slowBody{left: 3, every: 2 * idle}))
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Errorf("%s: a producer slower than the idle limit: %v", url, err)
+			return
+		}
+		if b, err := io.ReadAll(resp.Body); string(b) != "..." || err != nil {
+			t.Errorf("%s: echo %q, %v", url, b, err)
+		}
+		resp.Body.Close()
+	})
+}
+
+// overTLSAndQUIC runs f with a transport of the idle limit to handler served over HTTP/2 (TLS) and HTTP/3.
+func overTLSAndQUIC(t *testing.T, handler http.Handler, idle time.Duration, f func(tr *Transport, url string)) {
+	t.Helper()
+	tlsURL, h3URL, ca := tlsAndH3(t, handler)
 	for _, c := range []struct {
 		p   Protocol
 		url string
 	}{{HTTP2, tlsURL}, {HTTP3, h3URL}} {
-		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
-		req, _ := http.NewRequest(http.MethodPost, c.url, io.NopCloser(&slowBody{left: 3, every: 2 * idle}))
-		resp, err := tr.RoundTrip(req)
-		if err != nil {
-			t.Errorf("%s: a producer slower than the idle limit: %v", c.url, err)
-			continue
-		}
-		if b, err := io.ReadAll(resp.Body); string(b) != "..." || err != nil {
-			t.Errorf("%s: echo %q, %v", c.url, b, err)
-		}
-		resp.Body.Close()
+		f(newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}}), c.url)
 	}
 }
 
@@ -192,18 +199,13 @@ func TestStalls(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	tlsURL, h3URL, ca := tlsAndH3(t, handler)
-	for _, c := range []struct {
-		p   Protocol
-		url string
-	}{{HTTP2, tlsURL}, {HTTP3, h3URL}} {
-		tr := newTransport(t, Options{IdleTimeout: idle, Protocol: c.p, TLS: TLSOptions{CACert: ca}})
-		_, _, err := get(t, tr, c.url)
+	overTLSAndQUIC(t, handler, idle, func(tr *Transport, url string) {
+		_, _, err := get(t, tr, url)
 		var stall *BodyTimeoutError
 		if !errors.As(err, &stall) || stall.Upload || !errors.Is(err, os.ErrDeadlineExceeded) {
-			t.Errorf("%s, a body that stops: %v, want a *BodyTimeoutError", c.url, err)
+			t.Errorf("%s, a body that stops: %v, want a *BodyTimeoutError", url, err)
 		}
-	}
+	})
 	// An HTTP/2 server that opens no window (SETTINGS_INITIAL_WINDOW_SIZE 0) and never sends WINDOW_UPDATE:
 	// its connection stays busy with nothing (the client's frames are read), so only the upload's watch ends it.
 	closed := testserver.ServeLoopback(t, func(c net.Conn) {
