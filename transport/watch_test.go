@@ -86,7 +86,7 @@ func TestHeadWatchWaitsForTheUpload(t *testing.T) {
 // which starts when the head is written, stops while the transport is reading. (Over HTTP/1.1 the
 // connection's own idle deadline ends such an upload: no byte moved either way for that long.)
 func TestSlowProducer(t *testing.T) {
-	const idle = 200 * time.Millisecond
+	const idle = 300 * time.Millisecond
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Write(b)
