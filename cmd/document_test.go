@@ -214,19 +214,22 @@ func TestHAR(t *testing.T) {
 		if e.StartedDateTime == "" || e.Time <= 0 {
 			t.Errorf("entry %d: started %q time %v", i, e.StartedDateTime, e.Time)
 		}
-		// HAR 1.2: time is the sum of the timings given (not -1); ssl is counted within connect.
-		sum := 0.0
-		for _, k := range []string{"blocked", "dns", "connect", "send", "wait", "receive"} {
-			sum += max(e.Timings[k], 0)
-		}
-		if math.Abs(e.Time-sum) > 0.0015 {
+		if sum := harTimingsSum(e.Timings); math.Abs(e.Time-sum) > 0.0015 {
 			t.Errorf("entry %d: time %v, timings sum to %v", i, e.Time, sum)
 		}
 	}
 }
 
-// TestHARBodySizes: response.bodySize is the bytes on the wire, content.size the decoded body, as HAR 1.2
-// defines them; for a gzip body they differ.
+// harTimingsSum is what HAR 1.2 makes an entry's time: the sum of the timings given (not -1), ssl being
+// counted within connect.
+func harTimingsSum(timings map[string]float64) float64 {
+	sum := 0.0
+	for _, k := range []string{"blocked", "dns", "connect", "send", "wait", "receive"} {
+		sum += max(timings[k], 0)
+	}
+	return sum
+}
+
 // The HAR of an exchange that timed out waiting for its answer counts the wait where it went, HAR's
 // wait, and its time is still the sum of its timings: it said 0 ms of wait and a time of a millisecond.
 func TestHARFailedWait(t *testing.T) {
@@ -245,15 +248,14 @@ func TestHARFailedWait(t *testing.T) {
 		t.Fatalf("%v: %s", err, data)
 	}
 	e := har.Log.Entries[0]
-	sum := 0.0
-	for _, k := range []string{"blocked", "dns", "connect", "send", "wait", "receive"} {
-		sum += max(e.Timings[k], 0)
-	}
+	sum := harTimingsSum(e.Timings)
 	if e.Timings["wait"] <= 0 || e.Timings["receive"] != 0 || math.Abs(e.Time-sum) > 0.0015 || e.Time < e.Timings["wait"] {
 		t.Errorf("time %v, timings %v: want the wait counted, the time their sum", e.Time, e.Timings)
 	}
 }
 
+// TestHARBodySizes: response.bodySize is the bytes on the wire, content.size the decoded body, as HAR 1.2
+// defines them; for a gzip body they differ.
 func TestHARBodySizes(t *testing.T) {
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
