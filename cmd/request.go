@@ -320,25 +320,31 @@ func httpieShortTookURL(fs *pflag.FlagSet) error {
 		if f == nil || !f.Changed {
 			continue
 		}
-		values := []string{f.Value.String()}
-		switch v := f.Value.(type) {
-		case *dataFlag:
-			values = nil
-			for _, d := range *v.list {
-				if d.Kind == request.DataASCII {
-					values = append(values, d.Value)
-				}
-			}
-		case *stringsFlag:
-			values = *v
-		}
-		for _, v := range values {
+		for _, v := range typedValues(f) {
 			if typedURL(v) {
 				return usageErrorf("missing URL: -%s took %s %s (HTTPie's %s here)", h.short, v, h.curl, h.httpie)
 			}
 		}
 	}
 	return nil
+}
+
+// typedValues are the values given to f, each as typed: every one of a repeatable flag's, and of a data
+// flag only those given to it (-d's, not --data-raw's, which share one list).
+func typedValues(f *pflag.Flag) []string {
+	switch v := f.Value.(type) {
+	case *dataFlag:
+		var values []string
+		for _, d := range *v.list {
+			if d.Kind == v.kind {
+				values = append(values, d.Value)
+			}
+		}
+		return values
+	case *stringsFlag:
+		return *v
+	}
+	return []string{f.Value.String()}
 }
 
 // httpieFlagHint says, for a flag error, where HTTPie's meaning is in hop: of one of httpieShorts typed
