@@ -229,6 +229,9 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 				if err := noFlagAsValue(cc.Flags()); err != nil {
 					return err
 				}
+				if err := httpieShortTookFlag(cc.Flags(), c.args); err != nil {
+					return err
+				}
 			}
 			if err := s.redirectErr(o.Output.Stderr); err != nil {
 				return err
@@ -327,6 +330,39 @@ func httpieShortTookURL(fs *pflag.FlagSet) error {
 		}
 	}
 	return nil
+}
+
+// httpieShortTookFlag refuses one of httpieShorts, typed short, given one of the command's flags as the word
+// after it (hop get -d -o page.html URL, HTTPie's download to a file): curl's flag takes the word as typed,
+// so the flag meant goes unread and its value becomes an argument. The long name is curl's, and keeps
+// curl's reading: --data -o, as --data=-o, sends -o as data.
+func httpieShortTookFlag(fs *pflag.FlagSet, args []string) error {
+	for _, h := range httpieShorts {
+		f := fs.Lookup(h.name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		for _, v := range typedValues(f) {
+			if isFlagOf(fs, v) && afterShort(args, f.Shorthand, v) {
+				return usageErrorf("-%s took %s %s, not as a flag (HTTPie's %s here; --%s=%s sends it so)", h.short, v, h.curl, h.httpie, h.name, v)
+			}
+		}
+	}
+	return nil
+}
+
+// afterShort says whether args have v as the word after the short flag -x (-x v, -sx v) rather than in its
+// word (-x=v) or after its long name, before a -- that ends the flags.
+func afterShort(args []string, short, v string) bool {
+	for i, a := range args[:max(len(args)-1, 0)] {
+		if a == "--" {
+			return false
+		}
+		if len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, short) && args[i+1] == v {
+			return true
+		}
+	}
+	return false
 }
 
 // typedValues are the values given to f, each as typed: every one of a repeatable flag's, and of a data
