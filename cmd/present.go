@@ -67,7 +67,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	switch {
 	case p.document:
 		// The document on stdout says everything; stderr keeps only warnings and the error line.
-	case o.Print != "":
+	case o.picked():
 		has := func(c string) bool { return strings.Contains(o.Print, c) }
 		p.reqHead, p.reqBody, p.respHead, p.respBody = has("H"), has("B"), has("h"), has("b")
 		p.waterfall, p.tls = has("t"), has("s")
@@ -92,7 +92,7 @@ func newPresenter(s *Streams, o *OutputOptions, head bool) *presenter {
 	if o.Trace && !p.document {
 		p.waterfall = true // asked for by name, as --tls is: beside -p's parts, and under -q and -s too
 	}
-	if head && !p.document && o.Print == "" && !o.hushed() {
+	if head && !p.document && !o.picked() && !o.hushed() {
 		p.respHead = true // a HEAD asks for the head: it is shown, on a terminal or not
 	}
 	if p.waterfall {
@@ -416,7 +416,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 	// picked without it (-p h, HTTPie's --headers) leave it unread, as HTTPie does, so that a slow or endless
 	// body does not hold the head back; -w and the waterfall (-p t) measure it, and read it.
 	hidden := !p.respBody && !p.document && !p.needBody && p.o.HAR == "" && !p.o.downloading()
-	if hidden && p.o.Print != "" && !p.waterfall && p.o.WriteOut == "" {
+	if hidden && p.o.picked() && !p.waterfall && p.o.WriteOut == "" {
 		if p.badRequest != nil {
 			io.Copy(head, io.LimitReader(resp.Body, int64(p.badRequest.max)))
 		}
@@ -621,7 +621,7 @@ func (p *presenter) offline(req *request.Request) error {
 	// As in HTTPie: the request head and body, or the request parts -p names; -q prints nothing (the
 	// request is still built, so that a script can check that it can be).
 	head, body := !p.o.Quiet, !p.o.Quiet
-	if p.o.Print != "" {
+	if p.o.picked() {
 		head, body = p.reqHead, p.reqBody
 	}
 	if head {

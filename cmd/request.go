@@ -141,6 +141,10 @@ type OutputOptions struct {
 // hushed is -q or -s: hop's notes and warnings are left out (the error line stays).
 func (o *OutputOptions) hushed() bool { return o.Quiet || o.Silent }
 
+// picked says whether -p (or HTTPie's --headers, --body, --meta) picked the parts to print, in place of the
+// defaults.
+func (o *OutputOptions) picked() bool { return o.Print != "" }
+
 // RepeatOptions are --repeat's.
 type RepeatOptions struct {
 	N        int           // runs; 0 means one run, shown as usual
