@@ -71,6 +71,20 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read stdin as the body")
 }
 
+// printFlag is -p PARTS, and that it was typed: -p "" picks no part, where no -p leaves the defaults.
+type printFlag struct {
+	parts *string
+	typed *bool
+}
+
+func (f printFlag) String() string { return *f.parts }
+func (f printFlag) Type() string   { return "string" }
+
+func (f printFlag) Set(v string) error {
+	*f.parts, *f.typed = v, true
+	return nil
+}
+
 // expect100Flag is --expect100-timeout SECONDS: curl's Expect: 100-continue on the bodies curl announces,
 // and how long to wait for the server's 100 before sending the body anyway.
 type expect100Flag struct {
@@ -702,7 +716,7 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	for _, name := range []string{"show-error", "headers", "body", "meta"} {
 		fs.MarkHidden(name)
 	}
-	fs.StringVarP(&o.Print, "print", "p", "", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS")
+	fs.VarP(printFlag{&o.Print, &o.printTyped}, "print", "p", "parts to print: H request headers, B request body, h response headers, b body, t timings, s TLS ('' for none)")
 	fs.StringVarP(&o.HistoryPrint, "history-print", "P", "", "with --all, the parts of the hops before the final one (redirects, retried answers): H B h (default: -p's)")
 	fs.BoolVarP(&o.Trace, "trace", "t", false, "print the timing waterfall")
 	fs.BoolVar(&o.TLS, "tls", false, "print the TLS summary")

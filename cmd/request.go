@@ -136,14 +136,15 @@ type OutputOptions struct {
 	// hop's help, curl's cookie and curl's max time): -p h, -p b and -p t, joined when several are given,
 	// unless -p says otherwise.
 	headersOnly, bodyOnly, metaOnly bool
+	printTyped                      bool // -p was typed, '' too
 }
 
 // hushed is -q or -s: hop's notes and warnings are left out (the error line stays).
 func (o *OutputOptions) hushed() bool { return o.Quiet || o.Silent }
 
 // picked says whether -p (or HTTPie's --headers, --body, --meta) picked the parts to print, in place of the
-// defaults.
-func (o *OutputOptions) picked() bool { return o.Print != "" }
+// defaults: -p "" picks none, as HTTPie's does (-p "$PARTS" with PARTS empty prints nothing).
+func (o *OutputOptions) picked() bool { return o.Print != "" || o.printTyped }
 
 // RepeatOptions are --repeat's.
 type RepeatOptions struct {
