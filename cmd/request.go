@@ -454,15 +454,27 @@ func negationHint(err error, fs *pflag.FlagSet) string {
 	return ""
 }
 
-// similarFlagHint names, for a long flag fs lacks, the flags it may be a typo of (an edit away, two for
-// names longer than four letters, the case aside: --verbos, --htpp2, --http1.0) or the start of (--http:
-// --http1.1, --http2, --http3), as git and clap suggest; up to four, hidden flags left out.
+// similarFlagHint names, for a long flag fs lacks, the flags it may be a typo of, hidden flags left out.
 func similarFlagHint(err error, fs *pflag.FlagSet) string {
 	var unknown *pflag.NotExistError
 	if !errors.As(err, &unknown) || unknown.GetSpecifiedShortnames() != "" {
 		return ""
 	}
-	typed := strings.ToLower(unknown.GetSpecifiedName())
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && f.Deprecated == "" {
+			names = append(names, f.Name)
+		}
+	})
+	return nearNames(unknown.GetSpecifiedName(), names)
+}
+
+// nearNames says which of the long flags names (without their dashes) typed may be a typo of (an edit away,
+// two for names longer than four letters, the case aside: --verbos, --htpp2, --http1.0) or the start of
+// (--http: --http1.1, --http2, --http3), as git and clap suggest: "did you mean --verbose? ", up to four,
+// nearest first; "" when none is.
+func nearNames(typed string, names []string) string {
+	typed = strings.ToLower(typed)
 	if len(typed) < 3 {
 		return ""
 	}
@@ -475,28 +487,25 @@ func similarFlagHint(err error, fs *pflag.FlagSet) string {
 		dist int
 	}
 	var near []candidate
-	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden || f.Deprecated != "" {
-			return
+	for _, name := range names {
+		if d := editDistance(typed, name); d <= most {
+			near = append(near, candidate{"--" + name, d})
+		} else if strings.HasPrefix(name, typed) {
+			near = append(near, candidate{"--" + name, most + 1})
 		}
-		if d := editDistance(typed, f.Name); d <= most {
-			near = append(near, candidate{"--" + f.Name, d})
-		} else if strings.HasPrefix(f.Name, typed) {
-			near = append(near, candidate{"--" + f.Name, most + 1})
-		}
-	})
+	}
 	if len(near) == 0 {
 		return ""
 	}
 	slices.SortStableFunc(near, func(a, b candidate) int { return a.dist - b.dist })
-	names := make([]string, 0, 4)
+	out := make([]string, 0, 4)
 	for _, c := range near[:min(len(near), 4)] {
-		names = append(names, c.name)
+		out = append(out, c.name)
 	}
-	if len(names) == 1 {
-		return "did you mean " + names[0] + "? "
+	if len(out) == 1 {
+		return "did you mean " + out[0] + "? "
 	}
-	return "did you mean " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + "? "
+	return "did you mean " + strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1] + "? "
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes (flag names are ASCII).
