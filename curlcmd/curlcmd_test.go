@@ -314,8 +314,8 @@ func TestTranslateNegations(t *testing.T) {
 	for in, want := range map[string]string{
 		"--no-http2 a.example":  "curl option --no-http2: --no- turns off an option that is on or off, and --http2 is not one",
 		"--no-header a.example": "--header is not one",
-		"--no-frob a.example":   "curl's --no-frob option",
-		"--no- a.example":       "curl's --no- option",
+		"--no-frob a.example":   "--no-frob is not a curl option",
+		"--no- a.example":       "--no- is not a curl option",
 		// -I picks HEAD and --no-head GET, either way round; curl 7.88 refuses the second method (exit 2),
 		// as it refuses --no-head beside a body's POST or -T's PUT.
 		"-I --no-head a.example":     "--no-head asks for GET, and -I, a body (-d, -F) or -T for another method: curl refuses two (exit 2)",
@@ -430,7 +430,8 @@ func TestConfig(t *testing.T) {
 		"\n\nheader\n":           `-K bad, line 3: --header needs a value`,
 		"header = \"X: open\n":   `-K bad, line 1: the quoted value has no closing quote`,
 		"ntlm\n":                 `-K bad, line 1: hop curl does not know curl's --ntlm option`,
-		"https://example.com\n":  `-K bad, line 1: hop curl does not know curl's --https option`,
+		"https://example.com\n":  `-K bad, line 1: --https is not a curl option (did you mean --http2, --http3 or --hsts? see hop curl --help)`,
+		"verbos\n":               `-K bad, line 1: --verbos is not a curl option (did you mean --verbose? see hop curl --help)`,
 		"-sH x\nurl a.example\n": "", // -s, then -H with the line's value
 		"-Hs x\n":                `-K bad, line 1: in -Hs, -H takes a value`,
 		"-K self\n":              `-K self: more than 10 config files (does one name itself?)`,
@@ -501,6 +502,43 @@ func TestVariables(t *testing.T) {
 		_, err := Translate(append(tt.args, "https://example.com/"), read)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Translate(%q) = %v, want an error with %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// An option hop curl does not take is said to be curl's only when curl has it; one curl has not either (a
+// typo: curl 8 calls --verbos unknown, where 7.x took it for --verbose) is said so, with hop curl's options
+// near it.
+func TestUnknownOptions(t *testing.T) {
+	for in, want := range map[string]string{
+		"--http1.0":   "hop curl does not know curl's --http1.0 option (hop never drops one silently); see hop curl --help",
+		"-0":          "hop curl does not know curl's -0 option (hop never drops one silently); see hop curl --help",
+		"--no-npn":    "", // curl's, a switch hop curl takes
+		"--krb4":      "hop curl does not know curl's --krb4 option (hop never drops one silently); see hop curl --help",
+		"--verbos":    "--verbos is not a curl option (did you mean --verbose? see hop curl --help)",
+		"--no-verbos": "--no-verbos is not a curl option (did you mean --no-verbose? see hop curl --help)",
+		"--Location":  "--Location is not a curl option (did you mean --location or --location-trusted? see hop curl --help)",
+		"--http":      "--http is not a curl option (did you mean --http2, --http3, --http1.1 or --http2-prior-knowledge? see hop curl --help)",
+		"-W":          "-W is not a curl option (see hop curl --help)",
+		"-vW":         "-W is not a curl option (see hop curl --help)",
+		"--xyzzy":     "--xyzzy is not a curl option (see hop curl --help)",
+	} {
+		_, err := Translate([]string{in, "https://example.com/"}, nil)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("hop curl %s: %q, want %q", in, got, want)
+		}
+	}
+	// Every option hop curl takes is one of curl's, so the list that tells them apart holds them all.
+	for _, o := range options {
+		if !isCurlOption("--" + o.long) {
+			t.Errorf("--%s is hop curl's and missing from curlLongs", o.long)
+		}
+		if o.short != 0 && !isCurlOption("-"+string(o.short)) {
+			t.Errorf("-%c is hop curl's and missing from curlShorts", o.short)
 		}
 	}
 }

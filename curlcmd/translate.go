@@ -14,6 +14,7 @@ import (
 
 	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/suggest"
 	"github.com/hop-cli/hop/transport"
 )
 
@@ -1112,7 +1113,77 @@ func unknown(flag string) error {
 		// Known alone (hop curl -V, hop curl --help); beside a request, curl would print and send nothing.
 		return fmt.Errorf("hop curl %s stands alone (curl would print and send nothing): drop it, or drop the rest", flag)
 	}
-	return fmt.Errorf("hop curl does not know curl's %s option (hop never drops one silently); see hop curl --help", flag)
+	if isCurlOption(flag) {
+		return fmt.Errorf("hop curl does not know curl's %s option (hop never drops one silently); see hop curl --help", flag)
+	}
+	// A typo, or another tool's option: curl 8 calls it unknown too (7.x took an unambiguous start of a
+	// name, --verbos for --verbose, which 8.6 dropped).
+	near := ""
+	if name, ok := strings.CutPrefix(flag, "--"); ok {
+		var names []string
+		for _, n := range LongOptions() {
+			names = append(names, strings.TrimPrefix(n, "--"))
+		}
+		near = suggest.Flags(name, names)
+	}
+	return fmt.Errorf("%s is not a curl option (%ssee hop curl --help)", flag, near)
+}
+
+// curlLongs are curl's long options (curl 8.22's src/tool_getparam.c, its aliases and its booleans' names
+// without --no- among them), and curlShorts its short ones: hop curl's and those it does not take.
+const (
+	curlLongs = `
+	abstract-unix-socket alpn alt-svc anyauth append aws-sigv4 basic buffer ca-native cacert capath cert
+	cert-status cert-type ciphers clobber compressed compressed-ssh config connect-timeout connect-to
+	continue-at cookie cookie-jar create-dirs create-file-mode crlf crlfile curves data data-ascii
+	data-binary data-raw data-urlencode delegation digest disable disable-eprt disable-epsv
+	disallow-username-in-url dns-interface dns-ipv4-addr dns-ipv6-addr dns-servers doh-cert-status
+	doh-insecure doh-url dump-ca-embed dump-header ech egd-file engine eprt epsv etag-compare etag-save
+	expect100-timeout fail fail-early fail-with-body false-start follow form form-escape form-string
+	ftp-account ftp-alternative-to-user ftp-create-dirs ftp-method ftp-pasv ftp-port ftp-pret
+	ftp-skip-pasv-ip ftp-ssl ftp-ssl-ccc ftp-ssl-ccc-mode ftp-ssl-control ftp-ssl-reqd get globoff
+	happy-eyeballs-timeout-ms haproxy-clientip haproxy-protocol head header help hostpubmd5 hostpubsha256
+	hsts http0.9 http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only httpsig-algo httpsig-headers
+	httpsig-key httpsig-keyid ignore-content-length include insecure interface ip-tos ipfs-gateway ipv4
+	ipv6 json junk-session-cookies keepalive keepalive-cnt keepalive-time key key-type knownhosts krb krb4
+	libcurl limit-rate list-only local-port location location-trusted login-options mail-auth mail-from
+	mail-rcpt mail-rcpt-allowfails manual max-filesize max-redirs max-time metalink mptcp negotiate netrc
+	netrc-file netrc-optional next noproxy npn ntlm ntlm-wb oauth2-bearer out-null output output-dir
+	parallel parallel-immediate parallel-max parallel-max-host pass path-as-is pinnedpubkey post301 post302
+	post303 preproxy progress-bar progress-meter proto proto-default proto-redir proxy proxy-anyauth
+	proxy-basic proxy-ca-native proxy-cacert proxy-capath proxy-cert proxy-cert-type proxy-ciphers
+	proxy-crlfile proxy-digest proxy-header proxy-http2 proxy-http3 proxy-insecure proxy-key proxy-key-type
+	proxy-negotiate proxy-ntlm proxy-pass proxy-pinnedpubkey proxy-service-name proxy-ssl-allow-beast
+	proxy-ssl-auto-client-cert proxy-tls13-ciphers proxy-tlsauthtype proxy-tlspassword proxy-tlsuser
+	proxy-tlsv1 proxy-user proxy1.0 proxytunnel pubkey quote random-file range rate raw referer
+	remote-header-name remote-name remote-name-all remote-time remove-on-error request request-target
+	resolve retry retry-all-errors retry-connrefused retry-delay retry-max-time sasl-authzid sasl-ir
+	service-name sessionid show-error show-headers sigalgs silent skip-existing socks4 socks4a socks5
+	socks5-basic socks5-gssapi socks5-gssapi-nec socks5-gssapi-service socks5-hostname speed-limit
+	speed-time ssl ssl-allow-beast ssl-auto-client-cert ssl-no-revoke ssl-reqd ssl-revoke-best-effort
+	ssl-sessions sslv2 sslv3 stderr styled-output suppress-connect-headers tcp-fastopen tcp-nodelay
+	telnet-option tftp-blksize tftp-no-options time-cond tls-earlydata tls-max tls13-ciphers tlsauthtype
+	tlspassword tlsuser tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 tr-encoding trace trace-ascii trace-config
+	trace-ids trace-time unix-socket upload-file upload-flags url url-query use-ascii user user-agent
+	variable verbose version vlan-priority write-out xattr`
+	curlShorts = "aNEKCbcdqDfFPGgIHh0k46jlLMmn:oZ#xUpQreJORXSisYy23tz1TBuAvVw"
+)
+
+// isCurlOption says whether flag (--name, --no-name, --expand-name or -x) is one of curl's options, read on
+// the error path only.
+func isCurlOption(flag string) bool {
+	name, ok := strings.CutPrefix(flag, "--")
+	if !ok {
+		return len(flag) == 2 && strings.IndexByte(curlShorts, flag[1]) >= 0
+	}
+	name, _, _ = strings.Cut(name, "=") // curl 8.16's --name=value
+	longs := strings.Fields(curlLongs)
+	for _, n := range []string{name, strings.TrimPrefix(name, "no-"), strings.TrimPrefix(name, "expand-")} {
+		if slices.Contains(longs, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // LongOptions are the long names of the curl options hop curl takes, and the --no- forms of its booleans,
