@@ -802,11 +802,16 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 		switch {
 		case (a == "-q" || a == "--disable") && i == 0: // curl's "do not read .curlrc", only valid first; hop reads none
 		case strings.HasPrefix(a, "--") && len(a) > 2:
-			opt, expand := longOption(a[2:])
+			// curl 8.16's --NAME=VALUE: the value in the option's word.
+			name, attached, hasValue := strings.Cut(a[2:], "=")
+			opt, expand := longOption(name)
 			if opt == nil {
-				no, err := negation(a)
-				if err != nil {
+				no, err := negation("--" + name) // an unknown option named without its value, which may be a password
+				switch {
+				case err != nil:
 					return nil, err
+				case hasValue:
+					return nil, fmt.Errorf("curl option %s: --%s takes no value (curl would drop it)", a, name)
 				}
 				r.turn(no, false)
 				continue
@@ -815,7 +820,13 @@ func readArgs(args []string, read func(name string) ([]byte, error)) ([]taken, e
 				return nil, fmt.Errorf("curl option %s: --%s takes no value to expand", a, opt.long)
 			}
 			v := ""
-			if opt.value {
+			switch {
+			case hasValue && !opt.value:
+				// curl 8.16 drops the value and turns the option on: --verbose=no would be verbose.
+				return nil, fmt.Errorf("curl option %s: --%s takes no value (curl would drop it and turn --%s on; --no-%s turns it off)", a, opt.long, opt.long, opt.long)
+			case hasValue:
+				v = attached
+			case opt.value:
 				if i+1 >= len(args) {
 					return nil, fmt.Errorf("curl option %s needs a value", a)
 				}
