@@ -271,6 +271,27 @@ func sendPROXY(ctx context.Context, conn net.Conn) error {
 
 // underlying is the TCP connection under a tunnel through an https:// proxy, or one whose first bytes came
 // with the proxy's answer.
+// idleOf is the timed connection under c, a connection as net/http has it (its heads tapped, TLS, a
+// proxy's tunnel), or nil when it is not timed.
+func idleOf(c net.Conn) *idleConn {
+	for {
+		switch w := c.(type) {
+		case *idleConn:
+			return w
+		case *headTap:
+			c = w.Conn
+		case tlsHeadTap:
+			c = w.Conn
+		case *readAhead:
+			c = w.Conn
+		case *tls.Conn:
+			c = w.NetConn()
+		default:
+			return nil
+		}
+	}
+}
+
 func underlying(c net.Conn) net.Conn {
 	if ra, ok := c.(*readAhead); ok {
 		c = ra.Conn

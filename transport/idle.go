@@ -3,8 +3,10 @@ package transport
 import (
 	"errors"
 	"io"
+	"math"
 	"net"
 	"os"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -28,6 +30,8 @@ type idleConn struct {
 	failed          atomic.Pointer[error] // the first error of a read or a write
 	freeReads       atomic.Bool           // reads are not timed (HTTP/2, see unwatchReads)
 	reads, writes   atomic.Int32          // the reads and writes pending
+	holdMu          sync.Mutex            // orders hold and release with a read that starts meanwhile
+	holds           atomic.Int32          // the request body's producer is being read (see hold)
 }
 
 func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
@@ -43,6 +47,37 @@ func (c *idleConn) arm() { c.armed.Store(true) }
 // writes stay timed here.
 func (c *idleConn) unwatchReads() { c.freeReads.Store(true) }
 
+// hold stops timing reads while the request body's producer is read (standard input fed by another
+// program), and release times them again from now: net/http's HTTP/1.1 waits for the answer while it sends
+// the body, and a producer slower than idle is no wait of the server's. (The upload's own count, in
+// waitWatch, still bounds a transport that takes nothing.)
+func (c *idleConn) hold() {
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	if c.holds.Add(1) == 1 {
+		c.unsetRead()
+	}
+}
+
+func (c *idleConn) release() {
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	if c.holds.Add(-1) == 0 && !c.freeReads.Load() {
+		c.readBy.Store(0)
+		if d, ok := c.extend(&c.readBy); ok {
+			c.Conn.SetReadDeadline(d)
+		}
+	}
+}
+
+// unsetRead lifts the read deadline while held; holdMu is held.
+func (c *idleConn) unsetRead() {
+	if c.armed.Load() && !c.freeReads.Load() && !c.expired.Load() {
+		c.readBy.Store(math.MaxInt64) // no write or read moves it meanwhile (extend sees plenty left)
+		c.Conn.SetReadDeadline(time.Time{})
+	}
+}
+
 func (c *idleConn) Read(p []byte) (int, error) {
 	if c.expired.Load() {
 		// A parser that shrugs off one error and reads again (textproto looking for a continued header line)
@@ -55,6 +90,13 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	}
 	if d, ok := c.extend(&c.readBy); ok {
 		c.Conn.SetReadDeadline(d)
+	}
+	if c.holds.Load() > 0 { // a hold began as this read set its deadline
+		c.holdMu.Lock()
+		if c.holds.Load() > 0 {
+			c.unsetRead()
+		}
+		c.holdMu.Unlock()
 	}
 	c.reads.Add(1)
 	n, err := c.Conn.Read(p)

@@ -76,9 +76,10 @@ type waitWatch struct {
 	// pulled is when the transport last took part of the request body, or when it may first take it (the
 	// head written, plus the wait for a 100 Continue); 0: not yet, taking now, or sent.
 	pulled  atomic.Int64
-	taking  atomic.Bool   // the transport is reading the request body (a slow producer is not the server's wait)
-	upload  bool          // the request has a body
-	expects time.Duration // how long the transport waits for a 100 Continue before it takes the body
+	taking  atomic.Bool              // the transport is reading the request body (a slow producer is not the server's wait)
+	upload  bool                     // the request has a body
+	conn    atomic.Pointer[idleConn] // the connection the request went on, when it is timed (HTTP/1.1 holds it, see idleConn.hold)
+	expects time.Duration            // how long the transport waits for a 100 Continue before it takes the body
 }
 
 // watchWaits returns req under a context the watch cancels with a timeout error, and the watch. expect100
@@ -94,6 +95,11 @@ func watchWaits(req *http.Request, idle, expect100 time.Duration) (*http.Request
 		WroteRequest:         func(httptrace.WroteRequestInfo) { w.arm(true) },
 		GotFirstResponseByte: func() { w.arm(false) },
 		Got1xxResponse:       func(int, textproto.MIMEHeader) error { w.arm(false); return nil },
+		GotConn: func(info httptrace.GotConnInfo) {
+			if ic := idleOf(info.Conn); ic != nil {
+				w.conn.Store(ic)
+			}
+		},
 	})
 	req = req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
@@ -263,6 +269,10 @@ type watchedUpload struct {
 func (u *watchedUpload) Read(p []byte) (int, error) {
 	u.w.taking.Store(true)
 	u.w.pulled.Store(0) // the transport is taking: a slow producer (standard input) is not the server's wait
+	if ic := u.w.conn.Load(); ic != nil {
+		ic.hold()
+		defer ic.release()
+	}
 	n, err := u.ReadCloser.Read(p)
 	u.w.mu.Lock()
 	u.w.taking.Store(false)

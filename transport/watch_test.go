@@ -81,17 +81,18 @@ func TestHeadWatchWaitsForTheUpload(t *testing.T) {
 	}
 }
 
-// TestSlowProducer: over HTTP/2 and HTTP/3, a request body whose producer is slower than the idle limit
-// (standard input fed by another program, of no known length) is not the server's wait: the upload's count,
-// which starts when the head is written, stops while the transport is reading. (Over HTTP/1.1 the
-// connection's own idle deadline ends such an upload: no byte moved either way for that long.)
+// TestSlowProducer: a request body whose producer is slower than the idle limit (standard input fed by
+// another program, of no known length) is not the server's wait, over HTTP/1.1 (plain and TLS), HTTP/2 and
+// HTTP/3: the upload's count, which starts when the head is written, stops while the transport is reading
+// it, and so does the connection's read deadline, under which net/http's HTTP/1.1 waits for the answer as
+// it sends the body.
 func TestSlowProducer(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Write(b)
 	})
-	overTLSAndQUIC(t, echo, idle, func(tr *Transport, url string) {
+	slow := func(tr *Transport, url string) {
 		req, _ := http.NewRequest(http.MethodPost, url, io.NopCloser(&slowBody{left: 3, every: 2 * idle}))
 		resp, err := tr.RoundTrip(req)
 		if err != nil {
@@ -102,7 +103,13 @@ func TestSlowProducer(t *testing.T) {
 			t.Errorf("%s: echo %q, %v", url, b, err)
 		}
 		resp.Body.Close()
-	})
+	}
+	overTLSAndQUIC(t, echo, idle, slow)
+	plain := httptest.NewServer(echo)
+	t.Cleanup(plain.Close)
+	slow(newTransport(t, Options{IdleTimeout: idle, Protocol: HTTP1}), plain.URL)
+	tlsURL, _, ca := tlsAndH3(t, echo)
+	slow(newTransport(t, Options{IdleTimeout: idle, Protocol: HTTP1, TLS: TLSOptions{CACert: ca}}), tlsURL)
 }
 
 // overTLSAndQUIC runs f with a transport of the idle limit to handler served over HTTP/2 (TLS) and HTTP/3.
