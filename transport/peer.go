@@ -59,6 +59,8 @@ func inWords(err error, host string) error {
 		return &overLengthError{host: host, proto: "HTTP/3", err: err}
 	case "net/http: server replied with more than declared Content-Length; truncated":
 		return &overLengthError{host: host, proto: "HTTP/2", err: err}
+	case "http2: request header list larger than peer's advertised limit":
+		return &headOverLimitError{host: host, err: err}
 	}
 	if _, rest, ok := strings.Cut(msg, "stream error: stream ID "); ok {
 		if _, rest, ok = strings.Cut(rest, "; "); ok {
@@ -109,6 +111,19 @@ func (e *overLengthError) Error() string {
 	return e.host + " sent more body than its Content-Length said (" + e.proto + ")"
 }
 func (e *overLengthError) Unwrap() error { return e.err }
+
+// headOverLimitError is a request whose head is larger than the HTTP/2 server said it takes (its
+// SETTINGS_MAX_HEADER_LIST_SIZE): net/http does not send it. (quic-go sends one over HTTP/3's limit, and the
+// server answers as it will.)
+type headOverLimitError struct {
+	host string
+	err  error
+}
+
+func (e *headOverLimitError) Error() string {
+	return "the request's head is larger than " + e.host + " takes over HTTP/2 (its SETTINGS_MAX_HEADER_LIST_SIZE): it was not sent"
+}
+func (e *headOverLimitError) Unwrap() error { return e.err }
 
 // lengthsAgree refuses a response whose Content-Length fields disagree, as net/http refuses it over
 // HTTP/1.1 and quic-go over HTTP/3; net/http's HTTP/2 takes it (the frames, not the field, end the body),

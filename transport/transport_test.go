@@ -625,3 +625,30 @@ func TestProxyTunnel(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadOverPeerLimit: an HTTP/2 server that takes request heads up to a size (its
+// SETTINGS_MAX_HEADER_LIST_SIZE, here from MaxHeaderBytes) gets none larger: net/http refuses to send it,
+// and the error says so in words, not in net/http's.
+func TestHeadOverPeerLimit(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.EnableHTTP2 = true
+	srv.Config.MaxHeaderBytes = 1 // net/http advertises 1 plus room for ten typical fields: 321 bytes
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ca := t.TempDir() + "/ca.pem"
+	writeFile(t, ca, testserver.CertPEM(srv.Certificate()))
+	tr := newTransport(t, Options{Protocol: HTTP2, TLS: TLSOptions{CACert: ca}})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, err := tr.RoundTrip(req) // the first request, which fits, brings the server's SETTINGS
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ = http.NewRequest(http.MethodGet, srv.URL, nil)
+	req.Header.Set("X-Large", strings.Repeat("x", 1000))
+	_, err = tr.RoundTrip(req)
+	want := "the request's head is larger than 127.0.0.1 takes over HTTP/2 (its SETTINGS_MAX_HEADER_LIST_SIZE): it was not sent"
+	if err == nil || err.Error() != want {
+		t.Fatalf("a head over the server's limit: %v, want %q", err, want)
+	}
+}
