@@ -583,7 +583,7 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 // check validates flag values that pflag cannot.
 func (o *RequestOptions) check(s *Streams) error {
 	out := &o.Output
-	if out.Print == "" && (out.headersOnly || out.bodyOnly || out.metaOnly) {
+	if !out.picked() && (out.headersOnly || out.bodyOnly || out.metaOnly) {
 		out.Print = map[bool]string{true: "h"}[out.headersOnly] + map[bool]string{true: "b"}[out.bodyOnly] +
 			map[bool]string{true: "t"}[out.metaOnly]
 	}
