@@ -291,6 +291,19 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	}
+	if rec.Status == 0 && strings.Contains(err.Error(), "readLoopPeekFailLocked") {
+		// An HTTP answer that came before net/http handed the request over (a server turning connections
+		// away, or answering a --haproxy-protocol header it does not take): net/http closes the connection,
+		// its words "readLoopPeekFailLocked: %!w(<nil>)". Most times the request goes first and the answer is
+		// shown.
+		what := "sent bytes before the request was sent"
+		if line := firstLine(rec.HeadBegun); line != "" {
+			what = fmt.Sprintf("answered before the request was sent (%q)", line)
+		}
+		e := failure(Protocol, waiting, err, "%s %s, an answer to no request of hop's (is it turning connections away, or waiting for something else first?)", host, what)
+		e.Host = host
+		return e
+	}
 	if rec.Status == 0 {
 		if e := protocolError(err, host, waiting); e != nil {
 			return e

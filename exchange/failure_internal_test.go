@@ -107,6 +107,10 @@ func TestGreetingBeforeRequest(t *testing.T) {
 	for begun, want := range map[string]string{
 		"SSH-2.0-OpenSSH_9.2p1\r\n": `127.0.0.1 answered in SSH, not HTTP: "SSH-2.0-OpenSSH_9.2p1" (is the port right?)`,
 		"\x00\x01binary":            `127.0.0.1 answered without an HTTP status line: "\x00\x01binary" (an HTTP/0.9 reply, which hop does not take, or another protocol on this port?)`,
+		// An HTTP answer before the request (a server turning connections away, or answering a --haproxy-protocol
+		// header it does not take with a 400): net/http's words were "readLoopPeekFailLocked: %!w(<nil>)".
+		"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n": `127.0.0.1 answered before the request was sent ("HTTP/1.1 400 Bad Request"), an answer to no request of hop's (is it turning connections away, or waiting for something else first?)`,
+		"": `127.0.0.1 sent bytes before the request was sent, an answer to no request of hop's (is it turning connections away, or waiting for something else first?)`,
 	} {
 		rec := trace.Record{URL: "http://127.0.0.1:22/", Host: "127.0.0.1", HeadBegun: []byte(begun)}
 		got := (&Client{}).classify(context.Background(), peek, rec)

@@ -101,6 +101,12 @@ func (t *headTap) take(p []byte) {
 // first time, what the connection read before it counts too.
 func (t *headTap) RecordHead() func() (informs [][]byte, head, begun []byte) {
 	t.mu.Lock()
+	var early []byte
+	if !t.asked && t.head != nil {
+		// A whole head before any request (a server turning connections away): net/http reads it on an idle
+		// connection and drops it; it is what the server sent, if nothing comes after it.
+		early = t.head[:min(len(t.head), maxBegun)]
+	}
 	if t.asked || t.head != nil {
 		t.buf, t.from, t.scanned, t.informs, t.head = nil, 0, 0, nil, nil
 	}
@@ -113,6 +119,9 @@ func (t *headTap) RecordHead() func() (informs [][]byte, head, begun []byte) {
 		var begun []byte
 		if t.head == nil && t.from < len(t.buf) {
 			begun = bytes.Clone(t.buf[t.from:min(len(t.buf), t.from+maxBegun)])
+		}
+		if t.head == nil && begun == nil {
+			begun = early
 		}
 		return t.informs, t.head, begun
 	}

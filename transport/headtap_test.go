@@ -202,4 +202,24 @@ func TestTapFromFirstByte(t *testing.T) {
 	if _, _, begun := tap.RecordHead()(); begun != nil {
 		t.Errorf("second RecordHead kept %q", begun)
 	}
+
+	// A whole HTTP head before any request (a server turning connections away, or answering a PROXY
+	// protocol header it does not take), which net/http drops as an answer on an idle connection: it is
+	// given as the begun head, so that the error can quote it.
+	client, server = net.Pipe()
+	defer client.Close()
+	const early = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+	go func() {
+		io.WriteString(server, early)
+		server.Close()
+	}()
+	tap = newHeadTap(client)
+	buf = make([]byte, len(early))
+	n, _ = io.ReadFull(tap, buf)
+	if got := string(buf[:n]); got != early {
+		t.Fatalf("read %q", got)
+	}
+	if _, head, begun := tap.RecordHead()(); head != nil || string(begun) != early {
+		t.Errorf("RecordHead after a whole head: head %q, begun %q; want the early head begun", head, begun)
+	}
 }
