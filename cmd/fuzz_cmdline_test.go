@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/curlcmd"
 	"github.com/hop-cli/hop/testserver"
 )
 
@@ -38,10 +39,41 @@ func FuzzCommandLine(f *testing.F) {
 	})
 }
 
-// commandLines makes and runs FuzzCommandLine's command lines.
+// FuzzCurlCommandLine is FuzzCommandLine for hop curl: every option it takes, their --no- forms and some of
+// curl's it does not, translated and run.
+func FuzzCurlCommandLine(f *testing.F) {
+	c := newCommandLines(f)
+	c.curl = true
+	c.words = append(curlcmd.LongOptions(), c.values...)
+	for _, short := range "aNEKCbcdqDfFPGgIHh0k46jlLMmn:oZ#xUpQreJORXSisYy23tz1TBuAvVw" {
+		c.words = append(c.words, "-"+string(short))
+	}
+	c.words = append(c.words, "--next", "--http1.0", "--verbos", "--data=a=1", "-sSL", "-d@-", "-XPOST", "-:")
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{1, 10, 20, 30, 40, 200, 201})
+	f.Add([]byte{7, 255, 100, 50, 25, 12, 6, 3})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 || len(in) > 24 {
+			return
+		}
+		args := c.args(in)
+		code, msg := c.run(args)
+		if !listed(code) {
+			t.Errorf("hop %q: exit %d, which the README does not list (%v)", args, code, msg)
+		}
+		for _, bad := range []string{"%!", "<nil>", "runtime error", "goroutine "} {
+			if strings.Contains(msg, bad) {
+				t.Errorf("hop %q: %q says %q", args, msg, bad)
+			}
+		}
+	})
+}
+
+// commandLines makes and runs FuzzCommandLine's command lines, or hop curl's.
 type commandLines struct {
-	dir, url string
-	words    []string
+	dir, url      string
+	words, values []string
+	curl          bool
 }
 
 func newCommandLines(f *testing.F) *commandLines {
@@ -80,11 +112,18 @@ func newCommandLines(f *testing.F) *commandLines {
 		srv.URL + "/status/500", srv.URL + "/bytes/100", srv.URL + "/gzip", srv.URL + "/json",
 		srv.URL + "/cookies/set?a=1", srv.URL + "/basic-auth/ann/pw",
 	}
-	return &commandLines{dir: dir, url: srv.URL, words: append(flags, values...)}
+	return &commandLines{dir: dir, url: srv.URL, words: append(flags, values...), values: values}
 }
 
 // args is the command line in picks: the command by its first byte, then a word for each byte after it.
 func (c *commandLines) args(in []byte) []string {
+	if c.curl {
+		args := []string{"curl", c.url + "/anything", "-m", "5", "--retry-delay", "0", "--retry-max-time", "1"}
+		for _, b := range in {
+			args = append(args, c.words[int(b)*len(c.words)/256])
+		}
+		return args
+	}
 	commands := []string{"get", "post", "put", "patch", "delete", "head", "options", "request"}
 	args := []string{commands[int(in[0])%len(commands)]}
 	if args[0] == "request" {
