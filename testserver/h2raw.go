@@ -40,6 +40,8 @@ import (
 //	/goaway-calm   a GOAWAY that took no stream, with ENHANCE_YOUR_CALM, before any answer
 //	/window-overflow       a WINDOW_UPDATE that takes the stream's window past 2^31-1, before any answer
 //	/window-overflow-body  200 and 8 bytes of the body, then that WINDOW_UPDATE; nothing more
+//	/window-overflow-late  a 204 that ends the stream, a RST_STREAM, then that WINDOW_UPDATE, which may meet
+//	                       the stream not yet forgotten: the connection deadlocks after the answer
 //	anything else  200 with the body "ok\n"
 //
 // Requests counts the requests (HEADERS frames) read.
@@ -189,6 +191,12 @@ func (s *RawH2) answer(fr *http2.Framer, id uint32, path string) bool {
 		}
 		if err == nil {
 			err = fr.WriteWindowUpdate(id, 1<<31-1) // on the initial 65,535: past the limit
+		}
+	case path == "/window-overflow-late":
+		if err = writeHead(fr, id, true, ":status", "204", "content-type", "text/plain", "content-encoding", "br"); err == nil {
+			if err = fr.WriteRSTStream(id, http2.ErrCodeInternal); err == nil {
+				err = fr.WriteWindowUpdate(id, 1<<31-1)
+			}
 		}
 	case path == "/continuation":
 		err = s.continuations(fr, id)

@@ -90,7 +90,10 @@ func (t *Transport) roundTripTCP(req *http.Request) (*http.Response, error) {
 	pool := t.pool()
 	resp, err, left := leave(ctx, func() (*http.Response, error) { return pool.RoundTrip(req.WithContext(ctx)) },
 		func(resp *http.Response) { resp.Body.Close() })
-	if left {
+	if left || err != nil && ctx.Err() != nil {
+		// A call left behind sits on a stuck connection; one that returned when its context ended (the idle
+		// limit, -m) may have left its connection so too, the deadlock coming a frame later: the next request
+		// (a retry, --repeat's next run) goes on a fresh pool rather than wait on it for good.
 		t.dropPool(pool)
 	}
 	if err != nil {
