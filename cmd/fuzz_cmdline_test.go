@@ -26,6 +26,7 @@ func FuzzCommandLine(f *testing.F) {
 		if len(in) == 0 || len(in) > 24 {
 			return
 		}
+		t.Chdir(c.dir) // here, not for the whole fuzz test: a failing input is written under the package
 		args := c.args(in)
 		code, msg := c.run(args)
 		if !listed(code) {
@@ -40,11 +41,17 @@ func FuzzCommandLine(f *testing.F) {
 }
 
 // FuzzCurlCommandLine is FuzzCommandLine for hop curl: every option it takes, their --no- forms and some of
-// curl's it does not, translated and run.
+// curl's it does not, translated and run. The words' durations are short, for no limit bounds the waits
+// between transfers (--rate, --interval) and between retries.
 func FuzzCurlCommandLine(f *testing.F) {
 	c := newCommandLines(f)
 	c.curl = true
-	c.words = append(curlcmd.LongOptions(), c.values...)
+	for _, name := range curlcmd.LongOptions() {
+		if name != "--rate" { // --rate 1 is one transfer an hour, as curl reads it: no bound but -m's per transfer
+			c.words = append(c.words, name)
+		}
+	}
+	c.words = append(c.words, c.values...)
 	for _, short := range "aNEKCbcdqDfFPGgIHh0k46jlLMmn:oZ#xUpQreJORXSisYy23tz1TBuAvVw" {
 		c.words = append(c.words, "-"+string(short))
 	}
@@ -56,6 +63,7 @@ func FuzzCurlCommandLine(f *testing.F) {
 		if len(in) == 0 || len(in) > 24 {
 			return
 		}
+		t.Chdir(c.dir) // here, not for the whole fuzz test: a failing input is written under the package
 		args := c.args(in)
 		code, msg := c.run(args)
 		if !listed(code) {
@@ -80,7 +88,6 @@ func newCommandLines(f *testing.F) *commandLines {
 	srv := testserver.Start(testserver.Config{})
 	f.Cleanup(srv.Close)
 	dir := f.TempDir()
-	f.Chdir(dir)
 	for _, env := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
 		f.Setenv(env, dir)
 	}
@@ -104,7 +111,7 @@ func newCommandLines(f *testing.F) *commandLines {
 	}
 	values := []string{
 		"", "-", "@-", "a=1", "a:=[1,2]", "q==x", "X-A:b", "X-A;", "f@" + filepath.Join(dir, "none"),
-		"@" + filepath.Join(dir, "none"), "0", "1", "2", "-1", "0.2", "1s", "3d", "h", "b", "HBhbts", "t", "json",
+		"@" + filepath.Join(dir, "none"), "0", "1", "2", "-1", "0.2", "1s", "h", "b", "HBhbts", "t", "json",
 		"text", "all", "none", "always", "never", "GET", "POST", "BAN", "ann:pw", "ann", "out.bin", "dir/out.bin",
 		"..", "/", "sess", "200", "2xx", "status==200", "server=1s", "lo", "127.0.0.1", "127.0.0.1:9",
 		"x.test:80:127.0.0.1", "socks5://127.0.0.1:9", "http://127.0.0.1:9", "*", "gzip", "%{http_code}",
