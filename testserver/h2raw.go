@@ -42,6 +42,7 @@ import (
 //	/window-overflow-body  200 and 8 bytes of the body, then that WINDOW_UPDATE; nothing more
 //	/window-overflow-late  a 204 that ends the stream, a RST_STREAM, then that WINDOW_UPDATE, which may meet
 //	                       the stream not yet forgotten: the connection deadlocks after the answer
+//	/window-overflow-after "ok" whole, then that WINDOW_UPDATE, which may meet the stream not yet forgotten
 //	anything else  200 with the body "ok\n"
 //
 // Requests counts the requests (HEADERS frames) read.
@@ -197,6 +198,10 @@ func (s *RawH2) answer(fr *http2.Framer, id uint32, path string) bool {
 			if err = fr.WriteRSTStream(id, http2.ErrCodeInternal); err == nil {
 				err = fr.WriteWindowUpdate(id, 1<<31-1)
 			}
+		}
+	case path == "/window-overflow-after":
+		if err = writeOK(fr, id); err == nil {
+			err = fr.WriteWindowUpdate(id, 1<<31-1)
 		}
 	case path == "/continuation":
 		err = s.continuations(fr, id)

@@ -84,14 +84,16 @@ func TestStuckHTTP2AfterTheAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	within(t, limit, "/window-overflow-late", func() {
-		get(t, tr, srv.URL()+"/window-overflow-late") // a 204 whose body breaks, or the idle limit's timeout
-	})
-	within(t, limit, "the request after /window-overflow-late", func() {
-		if body, _, err := get(t, tr, srv.URL()+"/"); body != "ok\n" || err != nil {
-			t.Errorf("the request after /window-overflow-late: %q, %v; want ok", body, err)
-		}
-	})
+	for _, path := range []string{"/window-overflow-late", "/window-overflow-after"} {
+		within(t, limit, path, func() {
+			get(t, tr, srv.URL()+path) // an answer, or the idle limit's timeout
+		})
+		within(t, limit, "the request after "+path, func() {
+			if body, _, err := get(t, tr, srv.URL()+"/"); body != "ok\n" || err != nil {
+				t.Errorf("the request after %s: %q, %v; want ok", path, body, err)
+			}
+		})
+	}
 }
 
 // TestStuckHTTP2BeforeTheUpload: the read loop deadlocks while an upload waits for its 100 Continue, so the
