@@ -19,25 +19,7 @@ import (
 // .netrc stay in it.
 func FuzzCommandLine(f *testing.F) {
 	c := newCommandLines(f)
-	f.Add([]byte{0, 1, 2, 3})
-	f.Add([]byte{1, 10, 20, 30, 40, 200, 201})
-	f.Add([]byte{7, 255, 100, 50, 25, 12, 6, 3})
-	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) == 0 || len(in) > 24 {
-			return
-		}
-		t.Chdir(c.dir) // here, not for the whole fuzz test: a failing input is written under the package
-		args := c.args(in)
-		code, msg := c.run(args)
-		if !listed(code) {
-			t.Errorf("hop %q: exit %d, which the README does not list (%v)", args, code, msg)
-		}
-		for _, bad := range []string{"%!", "<nil>", "runtime error", "goroutine "} {
-			if strings.Contains(msg, bad) {
-				t.Errorf("hop %q: %q says %q", args, msg, bad)
-			}
-		}
-	})
+	c.fuzz(f)
 }
 
 // FuzzCurlCommandLine is FuzzCommandLine for hop curl: every option it takes, their --no- forms and some of
@@ -56,25 +38,7 @@ func FuzzCurlCommandLine(f *testing.F) {
 		c.words = append(c.words, "-"+string(short))
 	}
 	c.words = append(c.words, "--next", "--http1.0", "--verbos", "--data=a=1", "-sSL", "-d@-", "-XPOST", "-:")
-	f.Add([]byte{0, 1, 2, 3})
-	f.Add([]byte{1, 10, 20, 30, 40, 200, 201})
-	f.Add([]byte{7, 255, 100, 50, 25, 12, 6, 3})
-	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) == 0 || len(in) > 24 {
-			return
-		}
-		t.Chdir(c.dir) // here, not for the whole fuzz test: a failing input is written under the package
-		args := c.args(in)
-		code, msg := c.run(args)
-		if !listed(code) {
-			t.Errorf("hop %q: exit %d, which the README does not list (%v)", args, code, msg)
-		}
-		for _, bad := range []string{"%!", "<nil>", "runtime error", "goroutine "} {
-			if strings.Contains(msg, bad) {
-				t.Errorf("hop %q: %q says %q", args, msg, bad)
-			}
-		}
-	})
+	c.fuzz(f)
 }
 
 // commandLines makes and runs FuzzCommandLine's command lines, or hop curl's.
@@ -120,6 +84,29 @@ func newCommandLines(f *testing.F) *commandLines {
 		srv.URL + "/cookies/set?a=1", srv.URL + "/basic-auth/ann/pw",
 	}
 	return &commandLines{dir: dir, url: srv.URL, words: append(flags, values...), values: values}
+}
+
+// fuzz runs the command lines the fuzzer picks, with a listed exit code and hop's own words asked of each.
+func (c *commandLines) fuzz(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{1, 10, 20, 30, 40, 200, 201})
+	f.Add([]byte{7, 255, 100, 50, 25, 12, 6, 3})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 || len(in) > 24 {
+			return
+		}
+		t.Chdir(c.dir) // here, not for the whole fuzz test: a failing input is written under the package
+		args := c.args(in)
+		code, msg := c.run(args)
+		if !listed(code) {
+			t.Errorf("hop %q: exit %d, which the README does not list (%v)", args, code, msg)
+		}
+		for _, bad := range []string{"%!", "<nil>", "runtime error", "goroutine "} {
+			if strings.Contains(msg, bad) {
+				t.Errorf("hop %q: %q says %q", args, msg, bad)
+			}
+		}
+	})
 }
 
 // args is the command line in picks: the command by its first byte, then a word for each byte after it.

@@ -36,11 +36,7 @@ func within(t *testing.T, d time.Duration, what string, f func()) {
 func TestStuckHTTP2(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	limit := idle + stuckGrace + 5*time.Second
-	srv, err := testserver.StartRawH2()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := rawH2(t)
 	for _, path := range []string{"/window-overflow", "/window-overflow-body"} {
 		tr, err := New(Options{IdleTimeout: idle, Protocol: HTTP2})
 		if err != nil {
@@ -75,15 +71,8 @@ func TestStuckHTTP2(t *testing.T) {
 func TestStuckHTTP2AfterTheAnswer(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	limit := idle + stuckGrace + 5*time.Second
-	srv, err := testserver.StartRawH2()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	tr, err := New(Options{IdleTimeout: idle, Protocol: HTTP2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := rawH2(t)
+	tr := newTransport(t, Options{IdleTimeout: idle, Protocol: HTTP2})
 	for _, path := range []string{"/window-overflow-late", "/window-overflow-after"} {
 		within(t, limit, path, func() {
 			get(t, tr, srv.URL()+path) // an answer, or the idle limit's timeout
@@ -103,11 +92,7 @@ func TestStuckHTTP2AfterTheAnswer(t *testing.T) {
 // where the server's WINDOW_UPDATE can beat the first read without Expect too).
 func TestStuckHTTP2BeforeTheUpload(t *testing.T) {
 	const idle = 300 * time.Millisecond
-	srv, err := testserver.StartRawH2()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := rawH2(t)
 	tr, err := New(Options{IdleTimeout: idle, Protocol: HTTP2, Expect100Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -205,4 +190,15 @@ func TestLeavableBodyReadAfterClose(t *testing.T) {
 			t.Errorf("a read after Close: %d, %v; want an error", n, err)
 		}
 	})
+}
+
+// rawH2 is testserver's raw HTTP/2 server, closed when the test ends.
+func rawH2(t *testing.T) *testserver.RawH2 {
+	t.Helper()
+	srv, err := testserver.StartRawH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
 }
