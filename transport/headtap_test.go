@@ -206,14 +206,14 @@ func TestTapFromFirstByte(t *testing.T) {
 	// A whole HTTP head before any request (a server turning connections away, or answering a PROXY
 	// protocol header it does not take), which net/http drops as an answer on an idle connection: it is
 	// given as the begun head, so that the error can quote it.
-	client, server = net.Pipe()
-	defer client.Close()
+	client2, server2 := net.Pipe() // new names: the goroutine above still holds server
+	defer client2.Close()
 	const early = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 	go func() {
-		io.WriteString(server, early)
-		server.Close()
+		io.WriteString(server2, early)
+		server2.Close()
 	}()
-	tap = newHeadTap(client)
+	tap = newHeadTap(client2)
 	buf = make([]byte, len(early))
 	n, _ = io.ReadFull(tap, buf)
 	if got := string(buf[:n]); got != early {
