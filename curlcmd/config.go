@@ -35,15 +35,26 @@ func configArgs(name string, text string) ([]string, error) {
 			end = len(line)
 		}
 		opt, rest := line[:end], line[end:]
+		name, attached, inWord := strings.Cut(opt, "=")
+		inWord = inWord && dashed && strings.HasPrefix(opt, "--") // curl 8.16's --NAME=VALUE, as on the command line
 		if dashed {
 			rest = strings.TrimLeft(rest, " \t")
 		} else {
 			rest = strings.TrimLeft(rest, " \t=:")
 			opt = "--" + opt
 		}
+		if inWord {
+			if rest != "" && rest[0] != '#' {
+				return nil, fmt.Errorf("%s: %s has its value after =, but %q follows it", where, name, rest)
+			}
+			opt, rest = name, ""
+		}
 		value, given, err := configValue(rest)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		if inWord {
+			value, given = attached, true
 		}
 		o, err := lookup(opt)
 		if err != nil {

@@ -412,6 +412,7 @@ func TestConfig(t *testing.T) {
 		"nested": "-K c\nretry 2\n",
 		"self":   "config = self\n",
 		"-":      "oauth2-bearer = secret\n",
+		"eq":     "--data=a=1 # curl 8.16's --NAME=VALUE\n--url=example.com\n",
 	}
 	read := func(name string) ([]byte, error) {
 		if text, ok := files[name]; ok {
@@ -426,6 +427,7 @@ func TestConfig(t *testing.T) {
 		{`-K c`, []string{"request", "GET", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--follow", "--follow-any", "--ignore-stdin"}},
 		{`--config nested -X POST`, []string{"request", "POST", "https://example.com/a?b=c#d", "--header", "X-Q: a \"b\"\tcq\\", "--header", "X-Dashed:yes", "--header", "X-Short: 1", "--user-agent", "agent/1.0", "--silent", "--retry", "2", "--follow", "--follow-any", "--ignore-stdin"}},
 		{`-sK - example.com`, []string{"request", "GET", "example.com", "--silent", "--bearer", "secret", "--ignore-stdin"}},
+		{`-K eq`, []string{"request", "POST", "example.com", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}},
 	} {
 		plan, err := Translate(strings.Fields(tt.in), read)
 		if err != nil || !reflect.DeepEqual(plan.Args, tt.want) {
@@ -444,6 +446,8 @@ func TestConfig(t *testing.T) {
 		"-K self\n":              `-K self: more than 10 config files (does one name itself?)`,
 		"-K missing\n":           `-K missing: no such file`,
 		"url example.com\n-m\n":  `-K bad, line 2: -m needs a value`,
+		"--data=a b\n":           `-K bad, line 1: --data has its value after =, but "b" follows it`,
+		"--verbose=no\n":         `-K bad, line 1: --verbose takes no value, but "no" follows it`,
 	} {
 		files["bad"] = text
 		_, err := Translate([]string{"-K", "bad"}, read)

@@ -1187,7 +1187,6 @@ func isCurlOption(flag string) bool {
 	if !ok {
 		return len(flag) == 2 && strings.IndexByte(curlShorts, flag[1]) >= 0
 	}
-	name, _, _ = strings.Cut(name, "=") // curl 8.16's --name=value
 	longs := strings.Fields(curlLongs)
 	for _, n := range []string{name, strings.TrimPrefix(name, "no-"), strings.TrimPrefix(name, "expand-")} {
 		if slices.Contains(longs, n) {
