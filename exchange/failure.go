@@ -271,7 +271,8 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	}
 	// What came instead of a status line: net/http read it as a malformed one, or, when it came before the
 	// request was handed over (a server that speaks first), as bytes on an idle connection.
-	notStatus := rec.Status == 0 && (strings.Contains(err.Error(), "malformed HTTP") || strings.Contains(err.Error(), "readLoopPeekFailLocked"))
+	early := rec.Status == 0 && strings.Contains(err.Error(), "readLoopPeekFailLocked")
+	notStatus := early || rec.Status == 0 && strings.Contains(err.Error(), "malformed HTTP")
 	if what, line := greeting(rec.HeadBegun); notStatus && what != "" {
 		e := failure(Protocol, waiting, err, "%s answered in %s, not HTTP: %q (is the port right?)", host, what, line)
 		e.Host = host
@@ -291,7 +292,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		e.Host = host
 		return e
 	}
-	if rec.Status == 0 && strings.Contains(err.Error(), "readLoopPeekFailLocked") {
+	if early {
 		// An HTTP answer that came before net/http handed the request over (a server turning connections
 		// away, or answering a --haproxy-protocol header it does not take): net/http closes the connection,
 		// its words "readLoopPeekFailLocked: %!w(<nil>)". Most times the request goes first and the answer is
