@@ -186,12 +186,18 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 		o.Output.dump = dump
 	}
 	// -k's warning once for the command, not once for every URL.
-	var insecure, dohInsecure bool
+	var insecure transport.TLSOptions
+	var dohInsecure bool
 	for _, o := range parts {
-		insecure, dohInsecure = insecure || o.Transport.TLS.Insecure, dohInsecure || o.dohInsecure()
+		insecure.Insecure, dohInsecure = insecure.Insecure || o.Transport.TLS.Insecure, dohInsecure || o.dohInsecure()
+	}
+	sayInsecure(s.Err, s.ErrStyle(), &insecure, dohInsecure)
+	for _, o := range parts {
+		if o.Transport.TLS.Insecure {
+			o.Transport.TLS.Unverified = insecure.Unverified
+		}
 		o.insecureSaid = true
 	}
-	sayInsecure(s.Err, s.ErrStyle(), insecure, dohInsecure)
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
 	c.meta = c.total > 1 && !base.Output.hushed()
 	var jar *session.Jar // curl's cookie engine, shared by the parts that turn it on
@@ -273,6 +279,7 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 // share with its connections, as curl's parts share theirs.
 func sameTransport(a, b transport.Options) bool {
 	a.Getenv, b.Getenv = nil, nil
+	a.TLS.Unverified, b.TLS.Unverified = nil, nil // the command's one warning
 	return reflect.DeepEqual(a, b)
 }
 

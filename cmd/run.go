@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"net/http"
@@ -90,7 +91,7 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) 
 		}
 	}
 	if !o.insecureSaid {
-		sayInsecure(s.Err, p.errStyle, o.Transport.TLS.Insecure, o.dohInsecure())
+		sayInsecure(s.Err, p.errStyle, &o.Transport.TLS, o.dohInsecure())
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
 		return keepState(s, o, runRepeat(ctx, s, o, p, req))
@@ -402,10 +403,17 @@ func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Optio
 }
 
 // sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an
-// unverified connection must never go unnoticed (hop curl says it once for all its URLs).
-func sayInsecure(w io.Writer, style format.Style, insecure, dohInsecure bool) {
-	if insecure {
-		format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
+// unverified connection must never go unnoticed (hop curl says it once for all its URLs). -k is said at
+// the first handshake it leaves unverified, through tls (whose transport is built after), so that a
+// plain http:// exchange, where nothing is verified, is not warned about; --doh-insecure at once.
+func sayInsecure(w io.Writer, style format.Style, tls *transport.TLSOptions, dohInsecure bool) {
+	if tls.Insecure && tls.Unverified == nil {
+		var once sync.Once
+		tls.Unverified = func() {
+			once.Do(func() {
+				format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
+			})
+		}
 	}
 	if dohInsecure {
 		format.Warning(w, style, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")

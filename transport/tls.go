@@ -32,6 +32,9 @@ type TLSOptions struct {
 	Curves      string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
 	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 	CRLFile     string // curl's --crlfile: revocation lists (PEM or DER) that must clear the verified chain
+	// Unverified, when set, is called at each handshake Insecure leaves unverified (from the handshake's
+	// goroutine, possibly several at once), so that -k is announced where it matters and not over plain http.
+	Unverified func()
 }
 
 var tlsVersions = map[string]uint16{"1.0": tls.VersionTLS10, "1.1": tls.VersionTLS11, "1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
@@ -169,6 +172,10 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 		cfg.Certificates = certs
 	}
 	var checks []func(tls.ConnectionState) error
+	if o.Insecure && o.Unverified != nil {
+		said := o.Unverified
+		checks = append(checks, func(tls.ConnectionState) error { said(); return nil })
+	}
 	if o.Pin != "" {
 		if err := tlsinfo.ValidPin(o.Pin); err != nil {
 			return nil, &OptionError{Arg: "--pin " + o.Pin, Err: err}
