@@ -3,15 +3,19 @@ package cmd
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hop-cli/hop/transport"
 )
 
 // Shell completion beyond command and flag names: the values of flags that take one of a fixed set, file
-// names for flags that take a file, and file names after the @ of a request item.
+// names for flags that take a file, directories for those that take one, file names after the @ of a
+// request item or of a flag's @FILE, and nothing for the rest (a duration, a number, a host), where the
+// shell would otherwise offer the files of the directory.
 
 // fixedValues are the flags whose values are a fixed set.
 var fixedValues = map[string][]string{
@@ -23,12 +27,27 @@ var fixedValues = map[string][]string{
 	"response-charset": {"utf-8", "latin1"},
 	"format-options":   {"json.indent:4", "json.indent:2", "json.sort_keys:true", "json.sort_keys:false", "json.format:false"},
 	"curves":           {"X25519", "X25519MLKEM768", "P-256", "P-384", "P-521", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"},
+	"auth-type":        {"basic", "digest", "any", "bearer"},
+	"request":          {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"},
 }
 
-// fileFlags are the flags that take a file name.
+// fileFlags are the flags that take a file name (or a directory's), which must not be empty nor one of
+// the command's flags (checkFileNames, noFlagAsValue).
 var fileFlags = []string{"output", "cacert", "capath", "cert", "key", "har", "upload-file", "netrc-file", "dump-header", "trace-ascii", "trace-hex", "trace-verbose",
 	"etag-compare", "etag-save", "proxy-cacert", "cookie-jar", "alt-svc", "hsts", "stderr", "crlfile", "proxy-cert", "proxy-key",
 	"proxy-capath", "proxy-crlfile"}
+
+// dirFlags are the flags that take a directory: directories are offered.
+var dirFlags = []string{"capath", "proxy-capath", "output-dir"}
+
+// wordOrFileFlags take a word or a file name (-b's cookies or jar, --session's NAME or PATH.json, -z's date
+// or file, a socket): file names are offered.
+var wordOrFileFlags = []string{"cookie", "session", "session-read-only", "time-cond", "unix-socket"}
+
+// atFileFlags take a value, or a file after an @ (-F's name=@FILE and name=<FILE, --data-urlencode's
+// name@FILE too): file names are offered after it.
+var atFileFlags = []string{"header", "data", "data-binary", "data-urlencode", "json", "form-part", "url-query", "write-out",
+	"auth", "user", "bearer", "pass", "proxy-user", "proxy-pass", "proxy-header"}
 
 // registerCompletions adds completions for the flags cc has and, for a request command, its items.
 func registerCompletions(cc *cobra.Command, formats []string) {
@@ -48,13 +67,44 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 	if cc.Flags().Lookup("ciphers") != nil {
 		cc.RegisterFlagCompletionFunc("ciphers", completeCiphers)
 	}
-	for _, name := range fileFlags {
-		if cc.Flags().Lookup(name) != nil {
-			cc.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-				return nil, cobra.ShellCompDirectiveDefault
-			})
+	// A flag gets the first completion registered for it: capath's directories, not fileFlags' files.
+	register := func(names []string, f cobra.CompletionFunc) {
+		for _, name := range names {
+			if _, done := cc.GetFlagCompletionFunc(name); !done && cc.Flags().Lookup(name) != nil {
+				cc.RegisterFlagCompletionFunc(name, f)
+			}
 		}
 	}
+	register([]string{"print", "history-print"}, completeParts)
+	register(dirFlags, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
+	})
+	register(slices.Concat(fileFlags, wordOrFileFlags), func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveDefault
+	})
+	register(atFileFlags, func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		return filesAfterAt(toComplete, "@<")
+	})
+	// Every other flag that takes a value takes no file: offer none.
+	cc.Flags().VisitAll(func(f *pflag.Flag) {
+		if _, ok := cc.GetFlagCompletionFunc(f.Name); !ok && f.NoOptDefVal == "" && f.Value.Type() != "bool" {
+			cc.RegisterFlagCompletionFunc(f.Name, cobra.NoFileCompletions)
+		}
+	})
+}
+
+// completeParts completes -p's and -P's letters: what is typed, and each letter it lacks added.
+func completeParts(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	if toComplete != "" {
+		out = append(out, toComplete)
+	}
+	for _, c := range "HBhbts" {
+		if !strings.ContainsRune(toComplete, c) {
+			out = append(out, toComplete+string(c))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeCiphers completes the last suite of a --ciphers list (A:B:…) by OpenSSL's names.
@@ -70,8 +120,17 @@ func completeCiphers(_ *cobra.Command, _ []string, toComplete string) ([]string,
 // completeItem completes a request item: file names after an @ (@body.json, photo@cat.jpg, x=@a.txt,
 // x:=@a.json); nothing else can be guessed.
 func completeItem(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	at := strings.LastIndexByte(toComplete, '@')
-	if len(args) == 0 || at < 0 {
+	if len(args) == 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return filesAfterAt(toComplete, "@")
+}
+
+// filesAfterAt completes the file name after the last of marks in toComplete, keeping what comes before;
+// nothing when there is no mark.
+func filesAfterAt(toComplete, marks string) ([]string, cobra.ShellCompDirective) {
+	at := strings.LastIndexAny(toComplete, marks)
+	if at < 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	prefix, partial := toComplete[:at+1], toComplete[at+1:]
