@@ -39,7 +39,7 @@ failure, and the exit code is the first failure's (-b FILE -c FILE carries cooki
 
 What a new request gets of its own is left out (HTTP/2 pseudo-headers, Host, Content-Length, the
 connection's headers); credentials the file holds masked (hop's --har without --show-secrets) are not
-sent, and hop says which: give -a, --bearer or -b instead. Headers typed (-H, Name:Value items) replace
+sent, and hop says which: give -a, --bearer, -b or -H instead. Headers typed (-H, Name:Value items) replace
 the recorded ones of the same name; every request flag applies (-v, -L, --format json, --expect-*...).`,
 		Example: `  hop get api.example.com/orders --har order.har && hop replay order.har -v
   hop replay www.example.com.har --entry 12 --bearer @env:TOKEN
@@ -115,7 +115,7 @@ func (o *RequestOptions) replaying(s *Streams, e request.HAREntry, items []strin
 	o.IgnoreStdin = true
 	if len(e.Masked) > 0 && !o.Output.Quiet {
 		format.Note(s.Err, s.ErrStyle(), "the HAR file holds "+strings.Join(e.Masked, ", ")+
-			" masked (written without --show-secrets): not sent; give -a, --bearer or -b instead")
+			" masked (written without --show-secrets): not sent; give -a, --bearer, -b or -H instead")
 	}
 }
 

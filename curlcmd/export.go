@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/transport"
 )
@@ -519,7 +520,7 @@ func seconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 }
 
-// secretHeader masks the value of a header that carries credentials, keeping the scheme.
+// secretHeader masks the value of a header that carries credentials, keeping Authorization's scheme.
 func secretHeader(name, v string, show bool) string {
 	if show {
 		return v
@@ -532,6 +533,9 @@ func secretHeader(name, v string, show bool) string {
 		return Placeholder
 	case "Cookie":
 		return secretCookie(v, false)
+	}
+	if redact.KeyHeader(name) {
+		return Placeholder
 	}
 	return v
 }

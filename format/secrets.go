@@ -18,8 +18,9 @@ const mask = "****"
 
 // Header returns h with credentials masked: Authorization and Proxy-Authorization keep their scheme (and,
 // for a long token, its last four characters, enough to tell two tokens apart: "Bearer ****3456"), Cookie
-// keeps its names, Set-Cookie its name and attributes, and a Location or Content-Location its URL but the
-// password of its userinfo (hop sends a Location's credentials on: they are credentials).
+// keeps its names, Set-Cookie its name and attributes, a Location or Content-Location its URL but the
+// password of its userinfo (hop sends a Location's credentials on: they are credentials), and a header
+// named as an API key or a token (redact.KeyHeader: X-Api-Key, X-Auth-Token) a long value's last four.
 func (s Secrets) Header(h http.Header) http.Header {
 	if s.Show || h == nil {
 		return h
@@ -55,6 +56,13 @@ func (s Secrets) Header(h http.Header) http.Header {
 			}
 		}
 	}
+	for name, vs := range h {
+		if redact.KeyHeader(name) {
+			for i, v := range vs {
+				set(name, i, maskToken(strings.TrimSpace(v)))
+			}
+		}
+	}
 	return out
 }
 
@@ -74,15 +82,20 @@ func maskCredential(v string) string {
 	if !ok {
 		return mask
 	}
-	cred = strings.TrimSpace(cred)
 	switch strings.ToLower(scheme) {
 	case "basic", "digest":
 		return scheme + " " + mask
 	}
-	if len(cred) >= 16 {
-		return scheme + " " + mask + cred[len(cred)-4:]
+	return scheme + " " + maskToken(strings.TrimSpace(cred))
+}
+
+// maskToken masks a token: a long one (16 characters or more) keeps its last four, enough to tell two
+// apart ("****3456").
+func maskToken(v string) string {
+	if len(v) >= 16 {
+		return mask + v[len(v)-4:]
 	}
-	return scheme + " " + mask
+	return mask
 }
 
 // MaskSetCookie masks a Set-Cookie value: "sid=****; Path=/; HttpOnly".

@@ -35,3 +35,19 @@ func TestURL(t *testing.T) {
 		}
 	}
 }
+
+// A header is a key by its name's last word: the API keys and tokens services name so, not the headers
+// that merely mention tokens or keys.
+func TestKeyHeader(t *testing.T) {
+	for name, want := range map[string]bool{
+		"X-Api-Key": true, "x-api-key": true, "X_API_KEY": true, "Api-Key": true, "apikey": true, "X-Goog-Api-Key": true,
+		"X-Auth-Token": true, "Private-Token": true, "X-Amz-Security-Token": true, "X-Vault-Token": true, "Token": true,
+		"Ocp-Apim-Subscription-Key": true, "X-Client-Secret": true, "X-Auth-Key": true, "X-Access-Key": true, "X-Password": true,
+		"X-RateLimit-Remaining-Tokens": false, "Idempotency-Key": false, "Sec-WebSocket-Key": false, "X-Token-Expires": false,
+		"Key": false, "Content-Type": false, "Authorization": false, "": false, "-": false, "X-Hub-Signature": false,
+	} {
+		if got := KeyHeader(name); got != want {
+			t.Errorf("KeyHeader(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+
+	"github.com/hop-cli/hop/redact"
 )
 
 // HAREntry is one request of a HAR file (1.2: hop's --har, a browser's export), as hop replay sends it
@@ -116,7 +118,7 @@ func (r harRequest) entry(n int) (HAREntry, error) {
 		if !harReplayed(h.Name) {
 			continue
 		}
-		if name := textproto.CanonicalMIMEHeaderKey(h.Name); (name == "Authorization" || name == "Proxy-Authorization" || name == "Cookie") && strings.Contains(h.Value, "****") {
+		if name := textproto.CanonicalMIMEHeaderKey(h.Name); (name == "Authorization" || name == "Proxy-Authorization" || name == "Cookie" || redact.KeyHeader(name)) && strings.Contains(h.Value, "****") {
 			e.Masked = append(e.Masked, name)
 			continue
 		}
