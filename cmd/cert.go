@@ -180,7 +180,7 @@ func runCert(ctx context.Context, s *Streams, o *CertOptions) error {
 		window, _ = check.ParseWindow(o.ExpiresWithin)
 	}
 	now := time.Now()
-	proxyErr := resolveTransportSecrets(ctx, s, &o.Transport)
+	proxyErr := resolveTransport(ctx, s, &o.Transport)
 	several := len(o.Targets) > 1
 	var docs []*format.CertDocument
 	var failed []string

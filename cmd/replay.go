@@ -122,7 +122,7 @@ func (o *RequestOptions) replaying(s *Streams, e request.HAREntry, items []strin
 // resolveOnce reads -a's and -U's secrets (a file, a variable, the terminal's prompt) before the first of
 // several runs, so that each run does not ask again.
 func (o *RequestOptions) resolveOnce(ctx context.Context, s *Streams) error {
-	if err := resolveTransportSecrets(ctx, s, &o.Transport); err != nil {
+	if err := resolveTransport(ctx, s, &o.Transport); err != nil {
 		return err
 	}
 	typed, err := o.Auth.Typed()

@@ -384,10 +384,10 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 	return nil
 }
 
-// resolveTransportSecrets reads the transport's secrets: the passphrases of the server's and the proxy's
-// client keys (resolveKeySecret), and -U's, asking for a missing password as -a's: the transport then has
-// "user:password".
-func resolveTransportSecrets(ctx context.Context, s *Streams, t *transport.Options) error {
+// resolveTransport reads what the transport takes from outside the command line: the passphrases of the
+// server's and the proxy's client keys (resolveKeySecret), and -U's, asking for a missing password as -a's:
+// the transport then has "user:password".
+func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) error {
 	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
 		return err
 	}
@@ -453,7 +453,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if err != nil {
 		return nil, err
 	}
-	if err := resolveTransportSecrets(ctx, s, &o.Transport); err != nil {
+	if err := resolveTransport(ctx, s, &o.Transport); err != nil {
 		return nil, err
 	}
 	spec := o.Spec
