@@ -391,7 +391,8 @@ func judge(r format.CertReport, chain []*x509.Certificate, o *CertOptions, windo
 		return exchange.Untrusted(host, reason, err)
 	}
 	var revoked *tlsinfo.RevocationError
-	if !r.Verdict.Trusted && (r.Conn != nil || o.Transport.TLS.CACert != "" || o.Transport.TLS.CAPath != "" || errors.As(r.Verdict.Err, &revoked)) {
+	typedCA := o.Transport.TLS.CACert != "" && o.Transport.TLS.CAEnv == "" || o.Transport.TLS.CAPath != "" // asks for a check of a file; CURL_CA_BUNDLE does not
+	if !r.Verdict.Trusted && (r.Conn != nil || typedCA || errors.As(r.Verdict.Err, &revoked)) {
 		return untrusted(r.Verdict.Reason, r.Verdict.Err)
 	}
 	if o.Transport.TLS.Pin != "" {

@@ -384,10 +384,12 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 	return nil
 }
 
-// resolveTransport reads what the transport takes from outside the command line: the passphrases of the
-// server's and the proxy's client keys (resolveKeySecret), and -U's, asking for a missing password as -a's:
-// the transport then has "user:password".
+// resolveTransport reads what the transport takes from outside the command line: the CA bundle the
+// environment names (caBundleFromEnv), the passphrases of the server's and the proxy's client keys
+// (resolveKeySecret), and -U's, asking for a missing password as -a's: the transport then has
+// "user:password".
 func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) error {
+	caBundleFromEnv(s.Getenv, t)
 	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
 		return err
 	}
@@ -400,6 +402,25 @@ func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) err
 	v, err := auth.ProxyUser(t.ProxyUser, auth.Env{Getenv: s.Getenv, Prompt: func(p string) (string, error) { return s.ReadPassword(ctx, p) }})
 	t.ProxyUser = v
 	return err
+}
+
+// caBundleEnv are the variables that name a CA bundle to trust instead of the system's, as curl reads its
+// own (Go reads SSL_CERT_FILE and SSL_CERT_DIR, which curl reads next, for the system's) and HTTPie (Python's
+// requests) reads both.
+var caBundleEnv = []string{"CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE"}
+
+// caBundleFromEnv trusts the CA bundle caBundleEnv's first variable set names, when neither --cacert nor
+// --capath is typed, and, as curl, not under -k unless a DNS-over-HTTPS server is verified with it.
+func caBundleFromEnv(getenv func(string) string, t *transport.Options) {
+	if t.TLS.CACert != "" || t.TLS.CAPath != "" || t.TLS.Insecure && (t.DoHURL == "" || t.DoHInsecure) {
+		return
+	}
+	for _, name := range caBundleEnv {
+		if v := getenv(name); v != "" {
+			t.TLS.CACert, t.TLS.CAEnv = v, name
+			return
+		}
+	}
 }
 
 // sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an

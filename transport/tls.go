@@ -21,6 +21,7 @@ import (
 type TLSOptions struct {
 	Insecure    bool   // skip certificate verification
 	CACert      string // PEM file of CA certificates to trust instead of the system's
+	CAEnv       string // the environment variable CACert was read from (CURL_CA_BUNDLE), named by its errors
 	CAPath      string // curl's --capath: directories (":"-separated) of CA certificate files, trusted so too
 	Cert, Key   string // client certificate and key (PEM) for mutual TLS; Key may be empty if Cert holds both
 	Pass        string // curl's --pass as typed (a passphrase, @FILE, @env:VAR); the caller resolves it...
@@ -80,7 +81,11 @@ func (e *reworded) Unwrap() error { return e.err }
 func (o TLSOptions) roots() (*x509.CertPool, error) {
 	var pool *x509.CertPool
 	if o.CACert != "" {
-		p, err := loadCAs(o.CACert)
+		arg := "--cacert " + o.CACert
+		if o.CAEnv != "" {
+			arg = o.CAEnv + "=" + o.CACert
+		}
+		p, err := loadCAs(o.CACert, arg)
 		if err != nil {
 			return nil, err
 		}
@@ -288,17 +293,17 @@ func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
 }
 
 // loadCAs reads a PEM bundle of CA certificates.
-func loadCAs(path string) (*x509.CertPool, error) {
+func loadCAs(path, arg string) (*x509.CertPool, error) {
 	data, err := argfile.Read(path, maxPEMFile)
 	if err != nil {
-		return nil, &OptionError{Arg: "--cacert " + path, Err: err}
+		return nil, &OptionError{Arg: arg, Err: err}
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
 		if bytes.Contains(data, []byte("PRIVATE KEY-----")) {
-			return nil, optionErrorf("--cacert "+path, "it holds a private key, not a certificate")
+			return nil, optionErrorf(arg, "it holds a private key, not a certificate")
 		}
-		return nil, optionErrorf("--cacert "+path, "no PEM certificates in the file")
+		return nil, optionErrorf(arg, "no PEM certificates in the file")
 	}
 	return pool, nil
 }
