@@ -279,7 +279,9 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 // share with its connections, as curl's parts share theirs.
 func sameTransport(a, b transport.Options) bool {
 	a.Getenv, b.Getenv = nil, nil
-	a.TLS.Unverified, b.TLS.Unverified = nil, nil // the command's one warning
+	// The command's one -k warning, and SSLKEYLOGFILE's writer, one per part.
+	a.TLS.Unverified, b.TLS.Unverified = nil, nil
+	a.TLS.KeyLog, b.TLS.KeyLog, a.ProxyTLS.KeyLog, b.ProxyTLS.KeyLog = nil, nil, nil, nil
 	return reflect.DeepEqual(a, b)
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"net/http"
 
+	"github.com/hop-cli/hop/argfile"
 	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/check"
 	"github.com/hop-cli/hop/curlcmd"
@@ -385,11 +386,12 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 }
 
 // resolveTransport reads what the transport takes from outside the command line: the CA bundle the
-// environment names (caBundleFromEnv), the passphrases of the server's and the proxy's client keys
+// environment names (caBundleFromEnv), the file SSLKEYLOGFILE names (keyLogFromEnv), the passphrases of the server's and the proxy's client keys
 // (resolveKeySecret), and -U's, asking for a missing password as -a's: the transport then has
 // "user:password".
 func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) error {
 	caBundleFromEnv(s.Getenv, t)
+	keyLogFromEnv(s, t)
 	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
 		return err
 	}
@@ -421,6 +423,21 @@ func caBundleFromEnv(getenv func(string) string, t *transport.Options) {
 			return
 		}
 	}
+}
+
+// keyLogFromEnv sends every connection's TLS secrets (the server's, a proxy's, a DNS-over-HTTPS server's)
+// to the file SSLKEYLOGFILE names, as curl does, for Wireshark; a file that cannot be written is warned
+// about once.
+func keyLogFromEnv(s *Streams, t *transport.Options) {
+	path := s.Getenv("SSLKEYLOGFILE")
+	if path == "" || t.TLS.KeyLog != nil {
+		return
+	}
+	style := s.ErrStyle()
+	k := &transport.KeyLogFile{Path: path, Failed: func(err error) {
+		format.Warning(s.Err, style, fmt.Sprintf("SSLKEYLOGFILE=%s: the TLS secrets cannot be written there: %v", path, argfile.Reason(err)))
+	}}
+	t.TLS.KeyLog, t.ProxyTLS.KeyLog = k, k
 }
 
 // sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an

@@ -24,12 +24,12 @@ import (
 // The DoH server is reached directly, verified against roots (--cacert's, else the system's) unless
 // insecure (--doh-insecure; -k is for the server, as in curl); with certStatus (--doh-cert-status) it must
 // staple an OCSP response saying its certificate is good, as --cert-status asks of the server.
-func dohResolver(rawURL string, roots *x509.CertPool, insecure, certStatus bool) (*net.Resolver, error) {
+func dohResolver(rawURL string, roots *x509.CertPool, insecure, certStatus bool, keyLog io.Writer) (*net.Resolver, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, optionErrorf("--doh-url "+rawURL, "expected an https:// URL (https://dns.example/dns-query)")
 	}
-	cfg := &tls.Config{RootCAs: roots, InsecureSkipVerify: insecure}
+	cfg := &tls.Config{RootCAs: roots, InsecureSkipVerify: insecure, KeyLogWriter: keyLog}
 	if certStatus {
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			var bad *tlsinfo.StapleError

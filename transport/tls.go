@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -33,6 +34,8 @@ type TLSOptions struct {
 	Curves      string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
 	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 	CRLFile     string // curl's --crlfile: revocation lists (PEM or DER) that must clear the verified chain
+	// KeyLog, when set, receives the connections' TLS secrets (SSLKEYLOGFILE's KeyLogFile).
+	KeyLog io.Writer
 	// Unverified, when set, is called at each handshake Insecure leaves unverified (from the handshake's
 	// goroutine, possibly several at once), so that -k is announced where it matters and not over plain http.
 	Unverified func()
@@ -112,7 +115,7 @@ func (o TLSOptions) config(alpn []string, traced bool) (*tls.Config, error) {
 	cfg := &tls.Config{InsecureSkipVerify: o.Insecure, NextProtos: alpn, RootCAs: roots,
 		// A TLS 1.2 server may ask to renegotiate (IIS does, to ask for a client certificate on one path),
 		// as OpenSSL lets curl: once per connection, securely (RFC 5746). TLS 1.3 has none.
-		Renegotiation: tls.RenegotiateOnceAsClient}
+		Renegotiation: tls.RenegotiateOnceAsClient, KeyLogWriter: o.KeyLog}
 	for flag, v := range map[string]string{"--tls-min": o.MinVersion, "--tls-max": o.MaxVersion} {
 		if v == "" {
 			continue

@@ -152,7 +152,7 @@ func New(o Options) (*Transport, error) {
 		if o.DNSIPv4Addr != "" || o.DNSIPv6Addr != "" || o.DNSInterface != "" {
 			return nil, optionErrorf("--doh-url "+o.DoHURL, "--dns-ipv4-addr, --dns-ipv6-addr and --dns-interface are for DNS over UDP and TCP; DNS over HTTPS leaves as any connection does")
 		}
-		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure, o.DoHCertStatus); err != nil {
+		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure, o.DoHCertStatus, o.TLS.KeyLog); err != nil {
 			return nil, err
 		}
 		d.net.Resolver = d.resolver
