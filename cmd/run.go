@@ -386,9 +386,9 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 }
 
 // resolveTransport reads what the transport takes from outside the command line: the CA bundle the
-// environment names (caBundleFromEnv), the file SSLKEYLOGFILE names (keyLogFromEnv), the passphrases of the server's and the proxy's client keys
-// (resolveKeySecret), and -U's, asking for a missing password as -a's: the transport then has
-// "user:password".
+// environment names (caBundleFromEnv), the file SSLKEYLOGFILE names (keyLogFromEnv), the passphrases of
+// the server's and the proxy's client keys (resolveKeySecret), and -U's, asking for a missing password as
+// -a's: the transport then has "user:password".
 func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) error {
 	caBundleFromEnv(s.Getenv, t)
 	keyLogFromEnv(s, t)
@@ -442,12 +442,12 @@ func keyLogFromEnv(s *Streams, t *transport.Options) {
 
 // sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an
 // unverified connection must never go unnoticed (hop curl says it once for all its URLs). -k is said at
-// the first handshake it leaves unverified, through tls (whose transport is built after), so that a
-// plain http:// exchange, where nothing is verified, is not warned about; --doh-insecure at once.
-func sayInsecure(w io.Writer, style format.Style, tls *transport.TLSOptions, dohInsecure bool) {
-	if tls.Insecure && tls.Unverified == nil {
+// the first handshake it leaves unverified, through t (whose transport is built after), so that a plain
+// http:// exchange, where nothing is verified, is not warned about; --doh-insecure at once.
+func sayInsecure(w io.Writer, style format.Style, t *transport.TLSOptions, dohInsecure bool) {
+	if t.Insecure && t.Unverified == nil {
 		var once sync.Once
-		tls.Unverified = func() {
+		t.Unverified = func() {
 			once.Do(func() {
 				format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
 			})
