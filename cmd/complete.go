@@ -51,22 +51,6 @@ var atFileFlags = []string{"header", "data", "data-binary", "data-urlencode", "j
 
 // registerCompletions adds completions for the flags cc has and, for a request command, its items.
 func registerCompletions(cc *cobra.Command, formats []string) {
-	for name, values := range fixedValues {
-		if cc.Flags().Lookup(name) != nil {
-			cc.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
-		}
-	}
-	cc.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
-	if cc.Flags().Lookup("starttls") != nil {
-		var names []string
-		for _, p := range transport.StartTLSProtocols {
-			names = append(names, p.Name)
-		}
-		cc.RegisterFlagCompletionFunc("starttls", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
-	}
-	if cc.Flags().Lookup("ciphers") != nil {
-		cc.RegisterFlagCompletionFunc("ciphers", completeCiphers)
-	}
 	// A flag gets the first completion registered for it: capath's directories, not fileFlags' files.
 	register := func(names []string, f cobra.CompletionFunc) {
 		for _, name := range names {
@@ -75,6 +59,16 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 			}
 		}
 	}
+	for name, values := range fixedValues {
+		register([]string{name}, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	}
+	register([]string{"format"}, cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	var protocols []string
+	for _, p := range transport.StartTLSProtocols {
+		protocols = append(protocols, p.Name)
+	}
+	register([]string{"starttls"}, cobra.FixedCompletions(protocols, cobra.ShellCompDirectiveNoFileComp))
+	register([]string{"ciphers"}, completeCiphers)
 	register([]string{"print", "history-print"}, completeParts)
 	register(dirFlags, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs
