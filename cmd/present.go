@@ -50,9 +50,10 @@ type presenter struct {
 	dumpErr        error            // -D's file could not be written
 	req            *request.Request // the request being sent, for its body
 	insecure       bool             // certificates are not verified (-k)
-	roots          *x509.CertPool   // the roots trusted (nil: the system's), for -w's ssl_verify_result
-	proxyRoots     *x509.CertPool   // an https:// proxy's, for proxy_ssl_verify_result
-	pending        *exchange.Hop    // the last hop seen, shown once it is known whether it was the final one
+	// roots are the roots trusted, the server's and an https:// proxy's (nil: the system's), for -w's
+	// ssl_verify_result and proxy_ssl_verify_result: asked for only then (a bundle may be parsed then).
+	roots   func() (server, proxy *x509.CertPool)
+	pending *exchange.Hop // the last hop seen, shown once it is known whether it was the final one
 
 	// heads are -i's heads held for -o's file, which takes them before the body as curl writes them;
 	// headsInFile says they went there (a partial file then cannot be resumed).

@@ -32,7 +32,7 @@ func runRepeat(ctx context.Context, s *Streams, o *RequestOptions, p *presenter,
 		}
 		return err
 	}
-	p.roots, p.proxyRoots = tr.Roots()
+	p.roots = tr.Roots
 	<-s.watchInterrupts() // Ctrl-C ends the runs with the summary so far
 	var doc *format.RepeatDocument
 	startDoc := func(ex *exchange.Exchange) { // once the first run has sent the request, to show it as sent

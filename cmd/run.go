@@ -237,7 +237,7 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 	}
 	client.Options.Start = o.began // -m counts the wait for standard input
 	// -w's ssl_verify_result judges a chain with the roots the handshakes verify with.
-	p.roots, p.proxyRoots = tr.Roots()
+	p.roots = tr.Roots
 	if w := o.Cookies.Write; w != "" && w != "-" {
 		if err := checkFile("-c "+w, w); err != nil {
 			return err

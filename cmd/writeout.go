@@ -23,7 +23,11 @@ import (
 // writeOut writes -w's template for one exchange, after everything else, as curl does; an unknown
 // variable is warned about once.
 func (p *presenter) writeOut(tmpl string, out *outcome, err error) {
-	v := writeOutValues(out, err, p.secrets, p.roots, p.proxyRoots)
+	var roots, proxyRoots *x509.CertPool
+	if p.roots != nil {
+		roots, proxyRoots = p.roots()
+	}
+	v := writeOutValues(out, err, p.secrets, roots, proxyRoots)
 	v.FileName, v.URLNum, v.Now = p.saved, p.o.urlNum, time.Now()
 	if p.o.ids == nil {
 		p.o.ids = &transferIDs{}

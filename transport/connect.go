@@ -19,9 +19,13 @@ import (
 // connector opens connections: the route to the server (directly, or through a proxy's tunnel), then TLS.
 // All of it, DNS included, shares one budget.
 type connector struct {
-	dial     *dialer
-	proxies  *proxies
-	tls      *tls.Config // for servers
+	dial    *dialer
+	proxies *proxies
+	tls     *tls.Config // for servers
+	// roots are the server's CA certificates when an environment variable names them, parsed beside the
+	// first dial that needs them (TLSOptions.laterRoots, needsRoots); nil when tls holds them, or Go's
+	// system roots serve.
+	roots    func() *x509.CertPool
 	proxyTLS *tls.Config // for https:// proxies: their own trust, never the server's
 	// proxyHeader goes to an HTTP(S) proxy only (--proxy-header): in CONNECT, or with what it forwards.
 	proxyHeader http.Header
@@ -106,14 +110,28 @@ func (c *connector) forwards(u *url.URL) bool {
 	return p != nil && !isSOCKS(p)
 }
 
+// needsRoots reports whether a handshake with cfg, a server's (not a proxy's), verifies with the roots an
+// environment variable names; when it does, they are parsed now, beside the dial, as Go's system roots are
+// warmed, and given to cfg (the caller's own copy) once the handshake is due. Otherwise Go's system roots
+// are warmed when cfg verifies with them.
+func (c *connector) needsRoots(cfg *tls.Config, server bool) bool {
+	switch {
+	case cfg == nil || cfg.RootCAs != nil || cfg.InsecureSkipVerify:
+		return false
+	case c.roots != nil && server:
+		go c.roots()
+		return true
+	}
+	c.warm.Do(warmSystemRoots)
+	return false
+}
+
 // connect opens a connection to addr, the server of target: through the proxy the options give for
 // target, or directly when target is nil (addr is then a proxy that forwards plain http, and its TLS
-// handshake failing a *ProxyTLSError); then TLS with cfg unless it is nil. It must all happen within the
-// budget.
+// handshake failing a *ProxyTLSError); then TLS with cfg unless it is nil (cfg is the caller's copy, which
+// connect completes). It must all happen within the budget.
 func (c *connector) connect(ctx context.Context, target *url.URL, addr string, cfg *tls.Config, starttls string) (net.Conn, error) {
-	if cfg != nil && cfg.RootCAs == nil && !cfg.InsecureSkipVerify {
-		c.warm.Do(warmSystemRoots)
-	}
+	later := c.needsRoots(cfg, target != nil)
 	if c.budget > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.budget)
@@ -150,6 +168,9 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		}
 	}
 	if cfg != nil {
+		if later {
+			cfg.RootCAs = c.roots()
+		}
 		tc, err := handshake(ctx, raw, cfg)
 		if err == nil {
 			err = checkALPN(tc, cfg)

@@ -61,9 +61,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 		ctx, cancel = context.WithTimeout(ctx, c.budget)
 		defer cancel()
 	}
-	if tlsCfg.RootCAs == nil && !tlsCfg.InsecureSkipVerify {
-		c.warm.Do(warmSystemRoots)
-	}
+	later := c.needsRoots(tlsCfg, true)
 	d := c.dial
 	if to, ok := d.redirect(addr); ok {
 		addr = to
@@ -79,6 +77,10 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	}
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
+	if later {
+		tlsCfg = tlsCfg.Clone() // quic-go's copy, which it may keep, stays as it was
+		tlsCfg.RootCAs = c.roots()
+	}
 	trace.QUICStarted(ctx, udpAddr.String())
 	var conn *quic.Conn
 	err = d.ports.each(func(port int) (err error) {

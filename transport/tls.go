@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
@@ -83,12 +84,8 @@ func (e *reworded) Unwrap() error { return e.err }
 // roots are the CA certificates to trust: --cacert's and --capath's; nil means the system's.
 func (o TLSOptions) roots() (*x509.CertPool, error) {
 	var pool *x509.CertPool
-	if o.CACert != "" {
-		arg := "--cacert " + o.CACert
-		if o.CAEnv != "" {
-			arg = o.CAEnv + "=" + o.CACert
-		}
-		p, err := loadCAs(o.CACert, arg)
+	if o.CACert != "" && o.CAEnv == "" { // an environment's bundle waits for a handshake: laterRoots
+		p, err := loadCAs(o.CACert, "--cacert "+o.CACert)
 		if err != nil {
 			return nil, err
 		}
@@ -293,6 +290,49 @@ func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
 		key = cert.Leaf.PublicKeyAlgorithm.String() + " key"
 	}
 	return fmt.Sprintf("%s makes none of the signatures the server takes (%s)", key, strings.Join(schemes, ", "))
+}
+
+// laterRoots is the CA bundle CAEnv names (CURL_CA_BUNDLE): read at once, so that a missing or empty file
+// is an *OptionError before anything is sent, and parsed at the first handshake that verifies with it
+// (the function's first call). CI images set it to the system's whole bundle, whose 150 certificates took
+// a plain http:// run more instructions to parse than the rest of hop's start-up; Go's own system roots
+// wait so too. Nil when CAEnv is not set.
+func (o TLSOptions) laterRoots() (func() *x509.CertPool, error) {
+	if o.CACert == "" || o.CAEnv == "" {
+		return nil, nil
+	}
+	arg := o.CAEnv + "=" + o.CACert
+	// Its start only: a certificate is there (a system bundle is 200 KB, and its reading alone cost a
+	// plain http:// run a sixth more instructions).
+	head, err := readStart(o.CACert, 16<<10)
+	if err != nil {
+		return nil, &OptionError{Arg: arg, Err: err}
+	}
+	if !bytes.Contains(head, []byte("-----BEGIN CERTIFICATE-----")) {
+		return nil, optionErrorf(arg, "no PEM certificates in the file")
+	}
+	return sync.OnceValue(func() *x509.CertPool {
+		pool := x509.NewCertPool()
+		if data, err := argfile.Read(o.CACert, maxPEMFile); err == nil {
+			pool.AppendCertsFromPEM(data) // none that parse: a pool that trusts nothing, and exit 60
+		}
+		return pool
+	}), nil
+}
+
+// readStart reads up to n bytes of the file at path, with argfile's words for what stops it.
+func readStart(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, argfile.Reason(err)
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, argfile.Reason(err)
+	}
+	return buf[:k], nil
 }
 
 // loadCAs reads a PEM bundle of CA certificates.

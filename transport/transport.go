@@ -141,6 +141,10 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
+	roots, err := o.TLS.laterRoots()
+	if err != nil {
+		return nil, err
+	}
 	d, err := newDialer(o)
 	if err != nil {
 		return nil, err
@@ -152,7 +156,11 @@ func New(o Options) (*Transport, error) {
 		if o.DNSIPv4Addr != "" || o.DNSIPv6Addr != "" || o.DNSInterface != "" {
 			return nil, optionErrorf("--doh-url "+o.DoHURL, "--dns-ipv4-addr, --dns-ipv6-addr and --dns-interface are for DNS over UDP and TCP; DNS over HTTPS leaves as any connection does")
 		}
-		if d.resolver, err = dohResolver(o.DoHURL, tlsConfig.RootCAs, o.DoHInsecure, o.DoHCertStatus, o.TLS.KeyLog); err != nil {
+		dohRoots := tlsConfig.RootCAs
+		if roots != nil {
+			dohRoots = roots()
+		}
+		if d.resolver, err = dohResolver(o.DoHURL, dohRoots, o.DoHInsecure, o.DoHCertStatus, o.TLS.KeyLog); err != nil {
 			return nil, err
 		}
 		d.net.Resolver = d.resolver
@@ -169,7 +177,7 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
+	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, roots: roots, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2}
 	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second)}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
@@ -291,7 +299,13 @@ func (t *Transport) roundTripTry(req *http.Request) (*http.Response, error) {
 
 // TLSConfig returns a copy of the TLS configuration for servers, for a caller that opens its own
 // connections with DialTLS and adjusts it.
-func (t *Transport) TLSConfig() *tls.Config { return t.conn.tls.Clone() }
+func (t *Transport) TLSConfig() *tls.Config {
+	cfg := t.conn.tls.Clone()
+	if t.conn.roots != nil {
+		cfg.RootCAs = t.conn.roots()
+	}
+	return cfg
+}
 
 // Roots are the CA certificates the transport trusts: the server's, and an https:// proxy's (nil: the
 // system's), as its handshakes verify with them.
@@ -299,7 +313,11 @@ func (t *Transport) Roots() (server, proxy *x509.CertPool) {
 	if t.conn.proxyTLS != nil {
 		proxy = t.conn.proxyTLS.RootCAs
 	}
-	return t.conn.tls.RootCAs, proxy
+	server = t.conn.tls.RootCAs
+	if t.conn.roots != nil {
+		server = t.conn.roots()
+	}
+	return server, proxy
 }
 
 // pool is the HTTP/1.1 and HTTP/2 transport requests go through now. It is replaced, by one of the same
