@@ -302,8 +302,8 @@ func (o TLSOptions) laterRoots() (func() *x509.CertPool, error) {
 		return nil, nil
 	}
 	arg := o.CAEnv + "=" + o.CACert
-	// Its start only: a certificate is there (a system bundle is 200 KB, and its reading alone cost a
-	// plain http:// run a sixth more instructions).
+	// Its start only, where a bundle's first certificate is (a system's is 200 KB: reading it all waits
+	// for the handshake too).
 	head, err := readStart(o.CACert, 16<<10)
 	if err != nil {
 		return nil, &OptionError{Arg: arg, Err: err}
