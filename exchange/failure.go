@@ -87,15 +87,15 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		// cannot wrap that read: net/http needs the *tls.Conn itself, to time its handshake and keep its state.
 		return proxyHandshakeError(forwardedTLS{rec.Proxy, err}, err)
 	case errors.As(err, &ve):
-		e := certificateError(host, tlsinfo.Explain(err, time.Now()), err)
+		e := c.certificateError(host, tlsinfo.Explain(err, time.Now()), err)
 		e.Chain = ve.UnverifiedCertificates
 		return e
 	case errors.As(err, &pe):
-		return certificateError(host, pe.Error(), err)
+		return c.certificateError(host, pe.Error(), err)
 	case errors.As(err, &se):
-		return certificateError(host, se.Error(), err)
+		return c.certificateError(host, se.Error(), err)
 	case errors.As(err, &re):
-		return certificateError(host, re.Error(), err)
+		return c.certificateError(host, re.Error(), err)
 	case isTimeout(err) && rec.Events.GotConn.IsZero():
 		return timeout("connect", c.Limits.Connect, waiting, err)
 	case isTimeout(err):
@@ -399,8 +399,15 @@ func certAdvice(c tlsinfo.Cause, request bool) string {
 	return " (" + fix + ")"
 }
 
-func certificateError(host, reason string, err error) *Error {
-	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, certAdvice(tlsinfo.CauseOf(err), true))
+// certificateError is a request's certificate failure; an authority it does not trust is named with where
+// the CAs trusted came from (Client.Roots), when not from a flag or the system.
+func (c *Client) certificateError(host, reason string, err error) *Error {
+	cause := tlsinfo.CauseOf(err)
+	advice := certAdvice(cause, true)
+	if cause == tlsinfo.CauseAuthority && c.Roots != "" {
+		advice = " (the CAs trusted are those of " + c.Roots + ", in place of the system's: " + strings.TrimPrefix(advice, " (")
+	}
+	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, advice)
 	e.Host = host
 	return e
 }
