@@ -87,6 +87,19 @@ func registerCompletions(cc *cobra.Command, formats []string) {
 	})
 }
 
+// completeCurlValue completes the value of hop curl's option name (curlcmd.ValueOption) as hop's flag of
+// that name completes it, on a command of its own built for the question; file names for the curl options
+// hop has no such flag for (--config, --trace).
+func completeCurlValue(name, toComplete string) ([]string, cobra.ShellCompDirective) {
+	cc := &cobra.Command{Use: "curl"}
+	addRequestFlagGroups(cc.Flags(), &RequestOptions{}, &Streams{})
+	registerCompletions(cc, []string{"text", "json"})
+	if complete, ok := cc.GetFlagCompletionFunc(name); ok {
+		return complete(cc, nil, toComplete)
+	}
+	return nil, cobra.ShellCompDirectiveDefault
+}
+
 // completeParts completes -p's and -P's letters: what is typed, and each letter it lacks added.
 func completeParts(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	var out []string

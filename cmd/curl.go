@@ -37,9 +37,15 @@ func newCurlCmd() *cobra.Command {
   hop curl "curl 'https://api.example.com/x' -H 'accept: application/json' --compressed"   # one argument
   hop curl -c jar.txt -d user=ann https://example.com/login --next -b jar.txt https://example.com/me`,
 		DisableFlagParsing: true,
-		// cobra sees no flags here (they are curl's): curl's long options are completed as arguments, and
-		// anything else as a file, as a value such as -o's is.
-		ValidArgsFunction: func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		// cobra sees no flags here (they are curl's): curl's long options are completed as arguments, an
+		// option's value as hop's flag of the same kind completes it (completeCurlValue), anything else
+		// as a file.
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if n := len(args); n > 0 {
+				if name, ok := curlcmd.ValueOption(args[n-1]); ok {
+					return completeCurlValue(name, toComplete)
+				}
+			}
 			if !strings.HasPrefix(toComplete, "--") {
 				return nil, cobra.ShellCompDirectiveDefault
 			}

@@ -553,3 +553,18 @@ func TestUnknownOptions(t *testing.T) {
 		}
 	}
 }
+
+// ValueOption names the option a completed word is the value of: by hop's flag where curl's becomes one,
+// the last of a group of short options, nothing after a switch, a --NAME=VALUE or a word that is no option.
+func TestValueOption(t *testing.T) {
+	for arg, want := range map[string]string{
+		"-o": "output", "--output": "output", "-sSo": "output", "-F": "form-part", "--max-redirs": "max-redirects",
+		"--connect-timeout": "connect-timeout", "-K": "config", "-s": "", "--silent": "", "--data=x": "",
+		"https://x": "", "-": "", "--no-verbose": "", "--nope": "",
+	} {
+		got, ok := ValueOption(arg)
+		if got != want || ok != (want != "") {
+			t.Errorf("ValueOption(%q) = %q, %v; want %q", arg, got, ok, want)
+		}
+	}
+}

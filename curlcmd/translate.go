@@ -1196,6 +1196,23 @@ func isCurlOption(flag string) bool {
 	return false
 }
 
+// ValueOption names the option whose value is the word after arg (-o, --output, -sSo), for shell
+// completion: by the hop flag it turns into when it is one (-F: form-part), else by curl's long name; ok is
+// false when no value follows arg (a switch, --NAME=VALUE, a URL, an option hop curl does not take).
+func ValueOption(arg string) (name string, ok bool) {
+	if !strings.HasPrefix(arg, "-") || strings.HasPrefix(arg, "--") && strings.Contains(arg, "=") {
+		return "", false
+	}
+	o, err := lookup(arg)
+	if err != nil || o == nil || !o.value {
+		return "", false
+	}
+	if to, ok := strings.CutPrefix(o.to, "--"); ok {
+		return to, true
+	}
+	return o.long, true
+}
+
 // LongOptions are the long names of the curl options hop curl takes, and the --no- forms of its booleans,
 // for shell completion.
 func LongOptions() []string {
