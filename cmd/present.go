@@ -246,7 +246,7 @@ func (p *presenter) head(st format.Status, header http.Header) {
 
 // trailer writes the response's trailer fields, t, once its body was read to the end, where curl writes
 // them: in -D's output after the head, and in -i's after the body (when that went to stdout); and where
-// the response head was shown on stderr (-p h, -v), there after the body, as curl -v shows them.
+// the response head was shown on stderr (-p hb, -v), there after the body, as curl -v shows them.
 func (p *presenter) trailer(proto string, t http.Header) {
 	if p.respHead && !p.o.Include {
 		format.Trailer(p.headOut, &p.headStyle, proto, t, true)
