@@ -191,18 +191,16 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 	for _, o := range parts {
 		o.Output.dump = dump
 	}
-	// -k's warning once for the command, not once for every URL.
-	var insecure transport.TLSOptions
-	var dohInsecure bool
-	for _, o := range parts {
-		insecure.Insecure, dohInsecure = insecure.Insecure || o.Transport.TLS.Insecure, dohInsecure || o.dohInsecure()
-	}
-	sayInsecure(s.Err, s.ErrStyle(), &insecure, dohInsecure)
+	// -k's and --doh-insecure's warnings once for the command, not once for every URL.
+	warn, dohInsecure := unverifiedWarning(s.Err, s.ErrStyle()), false
 	for _, o := range parts {
 		if o.Transport.TLS.Insecure {
-			o.Transport.TLS.Unverified = insecure.Unverified
+			o.Transport.TLS.Unverified = warn
 		}
-		o.insecureSaid = true
+		dohInsecure, o.dohInsecureSaid = dohInsecure || o.dohInsecure(), true
+	}
+	if dohInsecure {
+		sayDoHInsecure(s.Err, s.ErrStyle())
 	}
 	c := &curlRun{ctx: ctx, r: r, plan: plan, total: plan.Len(), parts: make([]func() error, len(parts))}
 	c.meta = c.total > 1 && !base.Output.hushed()

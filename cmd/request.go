@@ -63,8 +63,8 @@ type RequestOptions struct {
 	// curlAuth is hop curl's: --digest and --anyauth with no credentials for the URL (none from -u, the URL
 	// or .netrc) send the request without any, as curl does, where hop's --auth-type refuses.
 	curlAuth bool
-	// insecureSaid: -k's and --doh-insecure's warnings were said already (hop curl's, once for its URLs).
-	insecureSaid bool
+	// dohInsecureSaid: --doh-insecure's warning was said already (hop curl's, once for its URLs).
+	dohInsecureSaid bool
 }
 
 // OutputOptions say what is shown, where.

@@ -91,8 +91,11 @@ func runRequest(ctx context.Context, s *Streams, o *RequestOptions) (err error) 
 			req.Body.Keep(keep)
 		}
 	}
-	if !o.insecureSaid {
-		sayInsecure(s.Err, p.errStyle, &o.Transport.TLS, o.dohInsecure())
+	if o.Transport.TLS.Insecure && o.Transport.TLS.Unverified == nil { // hop curl's parts share one
+		o.Transport.TLS.Unverified = unverifiedWarning(s.Err, p.errStyle)
+	}
+	if o.dohInsecure() && !o.dohInsecureSaid {
+		sayDoHInsecure(s.Err, p.errStyle)
 	}
 	if o.Repeat.N > 0 && !o.Output.Offline {
 		return keepState(s, o, runRepeat(ctx, s, o, p, req))
@@ -443,22 +446,22 @@ func keyLogFromEnv(s *Streams, t *transport.Options) {
 	t.TLS.KeyLog, t.ProxyTLS.KeyLog = k, k
 }
 
-// sayInsecure warns of what -k and --doh-insecure leave unverified: every time, even with -q, since an
-// unverified connection must never go unnoticed (hop curl says it once for all its URLs). -k is said at
-// the first handshake it leaves unverified, through t (whose transport is built after), so that a plain
-// http:// exchange, where nothing is verified, is not warned about; --doh-insecure at once.
-func sayInsecure(w io.Writer, style format.Style, t *transport.TLSOptions, dohInsecure bool) {
-	if t.Insecure && t.Unverified == nil {
-		var once sync.Once
-		t.Unverified = func() {
-			once.Do(func() {
-				format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
-			})
-		}
+// unverifiedWarning is TLSOptions.Unverified for -k: it warns, once however many handshakes call it, that
+// the server's certificate is not verified. Every time, even with -q, since an unverified connection must
+// never go unnoticed; at the first handshake -k leaves unverified, so that a plain http:// exchange, where
+// nothing is verified, is not warned about.
+func unverifiedWarning(w io.Writer, style format.Style) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			format.Warning(w, style, "--insecure: the server's certificate is not verified; anyone on the path can read and change this exchange")
+		})
 	}
-	if dohInsecure {
-		format.Warning(w, style, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")
-	}
+}
+
+// sayDoHInsecure warns, at once, that --doh-insecure leaves the DNS-over-HTTPS server unverified.
+func sayDoHInsecure(w io.Writer, style format.Style) {
+	format.Warning(w, style, "--doh-insecure: the DNS-over-HTTPS server's certificate is not verified; anyone on the path can choose the addresses hop connects to")
 }
 
 // dohInsecure reports whether --doh-insecure leaves a DNS-over-HTTPS server unverified.
