@@ -210,11 +210,8 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 		}
 		o.transport = tr
 	}
-	c := &exchange.Client{Transport: tr, Options: o.Exchange,
+	c := &exchange.Client{Transport: tr, Options: o.Exchange, Roots: o.Transport.TLS.RootsFrom(),
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
-	if t := o.Transport.TLS; t.CAEnv != "" {
-		c.Roots = t.CAEnv + "=" + t.CACert
-	}
 	if o.jar != nil {
 		c.Jar = o.jar // never a typed nil in the interface
 	}

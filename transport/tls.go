@@ -292,16 +292,25 @@ func unfit(cri *tls.CertificateRequestInfo, cert *tls.Certificate) string {
 	return fmt.Sprintf("%s makes none of the signatures the server takes (%s)", key, strings.Join(schemes, ", "))
 }
 
+// RootsFrom names the environment variable, and its file, that chose the server's CAs in place of the
+// system's ("CURL_CA_BUNDLE=/etc/corp-ca.pem"); "" when a flag or the system chose them.
+func (o TLSOptions) RootsFrom() string {
+	if o.CACert == "" || o.CAEnv == "" {
+		return ""
+	}
+	return o.CAEnv + "=" + o.CACert
+}
+
 // laterRoots is the CA bundle CAEnv names (CURL_CA_BUNDLE): read at once, so that a missing or empty file
 // is an *OptionError before anything is sent, and parsed at the first handshake that verifies with it
 // (the function's first call). CI images set it to the system's whole bundle, whose 150 certificates took
 // a plain http:// run more instructions to parse than the rest of hop's start-up; Go's own system roots
 // wait so too. Nil when CAEnv is not set.
 func (o TLSOptions) laterRoots() (func() *x509.CertPool, error) {
-	if o.CACert == "" || o.CAEnv == "" {
+	arg := o.RootsFrom()
+	if arg == "" {
 		return nil, nil
 	}
-	arg := o.CAEnv + "=" + o.CACert
 	// Its start only, where a bundle's first certificate is (a system's is 200 KB: reading it all waits
 	// for the handshake too).
 	head, err := readStart(o.CACert, 16<<10)
@@ -327,12 +336,11 @@ func readStart(path string, n int) ([]byte, error) {
 		return nil, argfile.Reason(err)
 	}
 	defer f.Close()
-	buf := make([]byte, n)
-	k, err := io.ReadFull(f, buf)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+	data, err := io.ReadAll(io.LimitReader(f, int64(n)))
+	if err != nil {
 		return nil, argfile.Reason(err)
 	}
-	return buf[:k], nil
+	return data, nil
 }
 
 // loadCAs reads a PEM bundle of CA certificates.
