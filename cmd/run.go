@@ -210,7 +210,7 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 		}
 		o.transport = tr
 	}
-	c := &exchange.Client{Transport: tr, Options: o.Exchange, Roots: o.Transport.TLS.RootsFrom(),
+	c := &exchange.Client{Transport: tr, Options: o.Exchange, RootsFrom: o.Transport.TLS.RootsFrom(),
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
 	if o.jar != nil {
 		c.Jar = o.jar // never a typed nil in the interface

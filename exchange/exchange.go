@@ -79,9 +79,10 @@ type Client struct {
 	// HSTS, when set, turns an http:// URL of a host it knows into https:// before it is sent, the one typed
 	// and every redirect, and takes in every answer's Strict-Transport-Security (curl's --hsts).
 	HSTS HSTS
-	// Roots names where the CAs trusted came from when something other than a flag chose them in place of
-	// the system's ("CURL_CA_BUNDLE=/etc/corp-ca.pem"): a certificate no CA of theirs issued says so.
-	Roots string
+	// RootsFrom names where the CAs trusted came from when something other than a flag chose them in place
+	// of the system's ("CURL_CA_BUNDLE=/etc/corp-ca.pem", transport.TLSOptions.RootsFrom): a certificate no
+	// CA of theirs issued says so.
+	RootsFrom string
 }
 
 // CookieJar is the jar an exchange reads each hop's cookies from and hands every response's Set-Cookie

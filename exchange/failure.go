@@ -400,12 +400,12 @@ func certAdvice(c tlsinfo.Cause, request bool) string {
 }
 
 // certificateError is a request's certificate failure; an authority it does not trust is named with where
-// the CAs trusted came from (Client.Roots), when not from a flag or the system.
+// the CAs trusted came from (Client.RootsFrom), when not from a flag or the system.
 func (c *Client) certificateError(host, reason string, err error) *Error {
 	cause := tlsinfo.CauseOf(err)
 	advice := certAdvice(cause, true)
-	if cause == tlsinfo.CauseAuthority && c.Roots != "" {
-		advice = " (the CAs trusted are those of " + c.Roots + ", in place of the system's: " + strings.TrimPrefix(advice, " (")
+	if cause == tlsinfo.CauseAuthority && c.RootsFrom != "" {
+		advice = " (the CAs trusted are those of " + c.RootsFrom + ", in place of the system's: " + strings.TrimPrefix(advice, " (")
 	}
 	e := failure(Certificate, "the TLS handshake", err, "certificate of %s is not trusted: %s%s", host, reason, advice)
 	e.Host = host
