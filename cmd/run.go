@@ -388,11 +388,12 @@ func resolveKeySecret(ctx context.Context, s *Streams, o *transport.TLSOptions, 
 	return nil
 }
 
-// resolveTransport reads what the transport takes from outside the command line: the CA bundle the
-// environment names (caBundleFromEnv), the file SSLKEYLOGFILE names (keyLogFromEnv), the passphrases of
+// resolveTransport reads what the transport takes from outside the command line: the *_PROXY variables
+// (from the command's environment, as every variable hop reads), the CA bundle the environment names (caBundleFromEnv), the file SSLKEYLOGFILE names (keyLogFromEnv), the passphrases of
 // the server's and the proxy's client keys (resolveKeySecret), and -U's, asking for a missing password as
 // -a's: the transport then has "user:password".
 func resolveTransport(ctx context.Context, s *Streams, t *transport.Options) error {
+	t.Getenv = s.Getenv
 	caBundleFromEnv(s.Getenv, t)
 	keyLogFromEnv(s, t)
 	if err := resolveKeySecret(ctx, s, &t.TLS, "--pass"); err != nil {
