@@ -375,6 +375,7 @@ func TestHostileHTTP2Server(t *testing.T) {
 		{"/goaway-error", 1, `127.0.0.1 closed the connection without answering (HTTP/2 GOAWAY INTERNAL_ERROR: going \x1b[31maway)`, ""},
 		{"/rst-body", 18, "the response body ended early or is malformed: 127.0.0.1 reset the stream (HTTP/2 INTERNAL_ERROR)", "partial\n"},
 		{"/goaway-body", 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/2 GOAWAY INTERNAL_ERROR)", "partial\n"},
+		{"/goaway-left-out", 18, "the response body ended early or is malformed: 127.0.0.1 closed the connection (HTTP/2 GOAWAY: a shutdown that left this request out)", "partial\n"},
 		{"/short-body", 18, "the response body ended early: 127.0.0.1 sent 8 of the 100 bytes its Content-Length promised", "partial\n"},
 		{"/long-body", 18, "the response body ended early or is malformed: 127.0.0.1 sent more body than its Content-Length said (HTTP/2)", "01234"},
 		{"/lengths", 1, "127.0.0.1 sent a malformed response, refused: HTTP/2 contradicting Content-Length fields (5 and 6)", ""},

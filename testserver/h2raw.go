@@ -23,6 +23,8 @@ import (
 //	/goaway-error  a GOAWAY that took the stream, with INTERNAL_ERROR and debug data, before any answer
 //	/rst-body      200 promising 100 bytes, 8 of them, then the stream is reset (INTERNAL_ERROR)
 //	/goaway-body   200 promising 100 bytes, 8 of them, then a GOAWAY that took the stream, and close
+//	/goaway-left-out  200 promising 100 bytes, 8 of them, then a graceful GOAWAY (NO_ERROR) whose last stream
+//	               is below this one's, as if the request had never been taken, and close
 //	/short-body    200 promising 100 bytes, and the stream ends after 8 of them
 //	/no-status     response headers without :status
 //	/informs-end   a 103 that ends the stream
@@ -137,7 +139,7 @@ func (s *RawH2) answer(fr *http2.Framer, id uint32, path string) bool {
 	case path == "/goaway-error":
 		fr.WriteGoAway(id, http2.ErrCodeInternal, []byte("going \x1b[31maway"))
 		return false
-	case path == "/rst-body" || path == "/goaway-body" || path == "/short-body":
+	case path == "/rst-body" || path == "/goaway-body" || path == "/goaway-left-out" || path == "/short-body":
 		if err = writeHead(fr, id, false, ":status", "200", "content-length", "100"); err == nil {
 			err = fr.WriteData(id, path == "/short-body", []byte("partial\n"))
 		}
@@ -146,6 +148,9 @@ func (s *RawH2) answer(fr *http2.Framer, id uint32, path string) bool {
 			err = fr.WriteRSTStream(id, http2.ErrCodeInternal)
 		case err == nil && path == "/goaway-body":
 			fr.WriteGoAway(id, http2.ErrCodeInternal, nil)
+			return false
+		case err == nil && path == "/goaway-left-out":
+			fr.WriteGoAway(id-1, http2.ErrCodeNo, nil)
 			return false
 		}
 	case path == "/long-body":

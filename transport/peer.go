@@ -74,6 +74,11 @@ func inWords(err error, host string) error {
 		// send it again, and gives no debug data.
 		return &PeerError{Host: host, Did: "closed the connection", Code: "HTTP/2 GOAWAY " + code, err: err}
 	}
+	if msg == "http2: Transport received Server's graceful shutdown GOAWAY" {
+		// A GOAWAY whose last stream is below this request's (net/http's errClientConnGotGoAway): before
+		// the head net/http sends the request again; after it, the server has contradicted its own answer.
+		return &PeerError{Host: host, Did: "closed the connection", Code: "HTTP/2 GOAWAY: a shutdown that left this request out", err: err}
+	}
 	if _, rest, ok := strings.Cut(msg, "server sent GOAWAY and closed the connection; "); ok {
 		_, rest, _ = strings.Cut(rest, "ErrCode=")
 		code, quoted, _ := strings.Cut(rest, ", debug=")
