@@ -42,10 +42,23 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// hostEnv are the variables of the machine the tests run on that change what hop does.
+var hostEnv = []string{
+	"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+	"REQUEST_METHOD", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSLKEYLOGFILE", "NETRC", "HTTPIE_CONFIG_DIR",
+	"NO_COLOR", "FORCE_COLOR",
+}
+
 // cleanup removes the plain build of hop after the tests ran (testscript.Main exits on its own).
 type cleanup struct{ m *testing.M }
 
 func (c cleanup) Run() int {
+	// The tests run hop against servers on loopback, in this process and as a child that inherits this
+	// environment: a developer's proxy, CA bundle, .netrc or colour settings must not reach them. (Here,
+	// not in TestMain, which hop's children run too, with the variables a test gave them.)
+	for _, name := range hostEnv {
+		os.Unsetenv(name)
+	}
 	code := c.m.Run()
 	if plainDir != "" {
 		os.RemoveAll(plainDir)
