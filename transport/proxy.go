@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,7 +70,7 @@ func newProxies(o Options) (*proxies, error) {
 	}
 	getenv := o.Getenv
 	if getenv == nil {
-		getenv = os.Getenv
+		getenv = func(string) string { return "" }
 	}
 	env := func(name string) (string, string) {
 		for _, n := range []string{strings.ToLower(name), strings.ToUpper(name)} {

@@ -95,7 +95,7 @@ type Options struct {
 	HAProxy  bool
 	Protocol Protocol
 	TLS      TLSOptions
-	Getenv   func(string) string // reads the *_PROXY variables; nil means os.Getenv
+	Getenv   func(string) string // reads the *_PROXY variables (the command's environment); nil: none is set
 }
 
 // OptionError is an option that cannot be used: a malformed value or an unusable file. It is found when
