@@ -283,6 +283,24 @@ func negations(fs *pflag.FlagSet, args []string) []string {
 	return out
 }
 
+// commandWord is the index of args' first argument that is not a flag or a flag's value (flags, as typed
+// before the command name: any command's), or -1 when there is none before a "--".
+func commandWord(args []string, flags func() *pflag.FlagSet) int {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return i
+		}
+		if takesValue(flags(), a) {
+			i++
+		}
+	}
+	return -1
+}
+
 // hoist puts the command name first. When flags come before it ("hop -v get URL", as curl users type
 // them) it is moved to the front, so flags work on either side of it. Without a command, HTTPie's forms
 // are taken: "hop URL [ITEM...]" is get, or post when an item or flag sends data; "hop METHOD URL" (a
@@ -295,20 +313,7 @@ func hoist(args []string) []string {
 		}
 		return fs
 	}
-	first := -1 // the first argument that is not a flag or a flag's value
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			first = i
-			break
-		}
-		if takesValue(flags(), a) {
-			i++
-		}
-	}
+	first := commandWord(args, flags)
 	if first < 0 {
 		// Only flags, and a request's among them ("hop -v"): the command line is get's without its URL, and
 		// says so, rather than that the root command has no such flag.
