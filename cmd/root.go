@@ -54,7 +54,7 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 		return err
 	}
 	args = continueDash(args)
-	args = hoist(args)
+	args = hoist(completionArgs(args))
 	if err := httpieHeadersHabit(args); err != nil {
 		if wantsJSON(args) {
 			writeEarlyDocument(s, args[0], err)
