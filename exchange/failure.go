@@ -222,6 +222,9 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running, and is the socket path right?)", opAddr(op), op.Err)
 	case errors.As(err, &ports) && errors.As(err, &op):
 		return failure(Connect, waiting, err, "could not connect to %s: %v", opAddr(op), ports)
+	case errors.As(err, &op) && op.Op == "dial" && op.Net == "udp" && errors.Is(op.Err, syscall.ECONNREFUSED):
+		// The ICMP "port unreachable" of a host with nothing on that UDP port: often a server without HTTP/3.
+		return failure(Connect, waiting, err, "could not connect to %s over QUIC: %v (is the server running, and does it take HTTP/3 on that UDP port?)", opAddr(op), op.Err)
 	case errors.As(err, &op) && op.Op == "dial":
 		return failure(Connect, waiting, err, "could not connect to %s: %v (is the server running and the port right?)", opAddr(op), op.Err)
 	case errors.As(err, &refused):
