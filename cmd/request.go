@@ -320,6 +320,7 @@ var httpieShorts = []struct{ name, short, curl, httpie string }{
 	{"cookie", "b", "as cookies, as curl's -b does", "--body is --body or -p b"},
 	{"cookie-jar", "c", "as the cookie jar to write, as curl's -c does", "--continue is -C"},
 	{"max-time", "m", "as the time limit, as curl's -m does", "--meta is --meta or -p m"},
+	{"proxy", "x", "as the proxy, as curl's -x does", "-x is --compress"},
 }
 
 // httpieShortTookURL says, for a command missing its URL, which of httpieShorts took it.

@@ -617,7 +617,7 @@ func checkFileNames(fs *pflag.FlagSet) error {
 // password asked for user "-v". HTTPie and xh refuse it; curl takes it, and so does hop curl. ./--verbose
 // names such a file.
 func noFlagAsValue(fs *pflag.FlagSet) error {
-	for _, name := range append(fileFlags, "session", "session-read-only", "request", "auth", "proxy-user", "bearer", "raw") {
+	for _, name := range append(fileFlags, "session", "session-read-only", "request", "auth", "user", "proxy-user", "bearer", "raw") {
 		f := fs.Lookup(name)
 		if f == nil || !f.Changed || !isFlagOf(fs, f.Value.String()) {
 			continue
@@ -627,7 +627,7 @@ func noFlagAsValue(fs *pflag.FlagSet) error {
 		switch name {
 		case "request":
 			what = "a method"
-		case "auth", "proxy-user":
+		case "auth", "user", "proxy-user":
 			what = "USER[:PASSWORD]"
 		case "bearer":
 			what = "a token"
