@@ -332,7 +332,7 @@ func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 			for url, values := range tr.URL.All() {
 				n++
 				j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
-				j.o.Spec.URL = url
+				j.o.Spec.URL, j.o.Spec.Upload = url, tr.Upload
 				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
 				j.o.Output.URLName = tr.Remote && !tr.ByResponse
 				j.o.Output.urlNum, j.o.Output.ids = i, ids

@@ -434,6 +434,32 @@ func TestHopCurlSendsEachURLAsCurlDoes(t *testing.T) {
 	}
 }
 
+// The nth -T's file goes to the nth URL, as curl pairs them: to a URL that ends in / under the file's name,
+// to each URL of a glob. hop curl refused a -T with several URLs.
+func TestHopCurlUploadsEachFileAsCurlDoes(t *testing.T) {
+	curl := lookCurl(t)
+	srv := testserver.Start(testserver.Config{})
+	defer srv.Close()
+	rec := srv.URL + "/record"
+	files := t.TempDir()
+	for name, body := range map[string]string{"a.txt": "first\n", "b.txt": "second file\n", "c.txt": "third\n"} {
+		if err := os.WriteFile(filepath.Join(files, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"-s", "-T", filepath.Join(files, "a.txt"), rec + "/one", "-T", filepath.Join(files, "b.txt"), rec + "/two/",
+		"-T", filepath.Join(files, "c.txt"), rec + "/{x,y}/"}
+	_, curlOut := curlRun(t, curl, args...)
+	_, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
+	want, got := records(t, curlOut), records(t, hopOut)
+	if len(want) != 4 || len(got) != len(want) {
+		t.Fatalf("hop curl sent %d requests; curl %d", len(got), len(want))
+	}
+	for i := range want {
+		sameRequest(t, want[i].URI, got[i], want[i], "User-Agent", "Accept-Encoding")
+	}
+}
+
 // With curl's cookie engine on (-b FILE, -c FILE), a cookie one URL sets goes with the next URL, and -c
 // writes the jar after each URL (-c - twice here); without it, nothing carries over. hop curl does what curl
 // does.

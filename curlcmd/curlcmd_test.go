@@ -28,7 +28,7 @@ func TestTranslate(t *testing.T) {
 		{`-I example.com`, []string{"request", "HEAD", "example.com", "--head", "--ignore-stdin"}},
 		{`-T f.bin example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--expect100-timeout", "1", "--ignore-stdin"}},
 		{`-F a=b example.com`, []string{"request", "POST", "example.com", "--form-part", "a=b", "--expect100-timeout", "1", "--ignore-stdin"}},
-		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--upload-file", "f.bin", "--header", "Expect:", "--expect100-timeout", "2.5", "--ignore-stdin"}},
+		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--header", "Expect:", "--upload-file", "f.bin", "--expect100-timeout", "2.5", "--ignore-stdin"}},
 		// Renamed and accepted options; standard input read only when asked.
 		{`--compressed -f --max-redirs 3 -L -m 20 --connect-timeout 3.5 --data-binary @- --url example.com`,
 			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--follow-any", "--expect100-timeout", "1"}},
@@ -89,7 +89,7 @@ func TestTranslate(t *testing.T) {
 		"--header":                         "--header needs a value",
 		"-s":                               "no URL",
 		"-d @- a.example b.example":        "sends 2 URLs and reads standard input",
-		"-T f a.example/[1-3]":             "sends 3 URLs and has -T",
+		"-T f a.example/x b.example/y":     "has 1 -T for 2 URL arguments: curl sends those past the last -T's without a body",
 		"-D h a.example b.example":         "sends 2 URLs and has -D FILE",
 		"--etag-save e a.example/{a,b}":    "sends 2 URLs and has --etag-save",
 		"--verbose=no example.com":         "curl option --verbose=no: --verbose takes no value (curl would drop it and turn --verbose on; --no-verbose turns it off)",

@@ -504,10 +504,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		// curl adds -b's NAME=VALUE strings only where no Cookie header of the user's is (http_cookies()).
 		dropped = append(dropped, t.cookieAt...)
 	}
-	if len(t.uploadAt) > 1 {
-		// curl uploads the nth -T's file to the nth URL; with one URL the others are not used.
-		dropped = append(dropped, t.uploadAt[1:]...)
-		plan.Warnings = append(plan.Warnings, fmt.Sprintf("more -T than URLs (%d for 1): the extra ones are not used, as in curl", len(t.uploadAt)))
+	// curl uploads the nth -T's file to the nth URL: each goes with its transfer (Transfer.Upload).
+	dropped = append(dropped, t.uploadAt...)
+	if len(t.uploadAt) > len(t.urls) {
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("more -T than URLs (%d for %d): the extra ones are not used, as in curl", len(t.uploadAt), len(t.urls)))
 	}
 	flags := withoutPairs(t.flags, dropped)
 	if len(t.userAt) == 0 && !t.netrc && !slices.Contains(flags, "--netrc-file") && !slices.ContainsFunc(t.urls, userInURL) {
@@ -610,10 +610,14 @@ type Transfer struct {
 	// ByResponse (-O with -J) names Remote's file by the response's Content-Disposition, else the URL, and
 	// never replaces one: hop's own -O.
 	ByResponse bool
+	Upload     string // -T's file (- for standard input), the nth -T's for the nth URL typed: each of a glob's URLs sends it
 }
 
-// flags are hop's flags for the transfer's output.
+// flags are hop's flags for the transfer's upload and output.
 func (tr Transfer) flags() []string {
+	if tr.Upload != "" {
+		return append([]string{"--upload-file", tr.Upload}, Transfer{Output: tr.Output, Remote: tr.Remote, ByResponse: tr.ByResponse}.flags()...)
+	}
 	switch {
 	case tr.Output != "":
 		return []string{"--output", tr.Output}
@@ -660,6 +664,9 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 		if i < len(t.outputs) {
 			tr.Output, tr.Remote = t.outputs[i].file, t.outputs[i].remote
 		}
+		if i < len(t.uploadAt) {
+			tr.Upload = t.flags[t.uploadAt[i]+1]
+		}
 		n += g.Len()
 		transfers = append(transfers, tr)
 	}
@@ -673,7 +680,7 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 			why     string
 		}{
 			{t.stdin, "reads standard input (@-, -T -), which can be read only once: put it in a file"},
-			{len(t.uploadAt) > 0, "has -T: hop curl uploads to one URL"},
+			{len(t.uploadAt) > 0 && len(t.uploadAt) < len(t.urls), fmt.Sprintf("has %d -T for %d URL arguments: curl sends those past the last -T's without a body (GET unless -X), which hop curl does not; give each URL its -T, or send them apart", len(t.uploadAt), len(t.urls))},
 			{t.dumpFile, "has -D FILE, which would keep only the last URL's heads: -D - writes each on stdout"},
 			{t.etagSave, "has --etag-save, which would keep only the last URL's ETag"},
 		} {
