@@ -333,6 +333,7 @@ func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 				n++
 				j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
 				j.o.Spec.URL, j.o.Spec.Upload = url, tr.Upload
+				j.o.Spec.Method = cmp.Or(tr.Method, j.o.Spec.Method)
 				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
 				j.o.Output.URLName = tr.Remote && !tr.ByResponse
 				j.o.Output.urlNum, j.o.Output.ids = i, ids

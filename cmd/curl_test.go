@@ -435,7 +435,8 @@ func TestHopCurlSendsEachURLAsCurlDoes(t *testing.T) {
 }
 
 // The nth -T's file goes to the nth URL, as curl pairs them: to a URL that ends in / under the file's name,
-// to each URL of a glob. hop curl refused a -T with several URLs.
+// to each URL of a glob; a URL past the last -T's goes without a body. hop curl refused a -T with several
+// URLs.
 func TestHopCurlUploadsEachFileAsCurlDoes(t *testing.T) {
 	curl := lookCurl(t)
 	srv := testserver.Start(testserver.Config{})
@@ -447,16 +448,27 @@ func TestHopCurlUploadsEachFileAsCurlDoes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	args := []string{"-s", "-T", filepath.Join(files, "a.txt"), rec + "/one", "-T", filepath.Join(files, "b.txt"), rec + "/two/",
-		"-T", filepath.Join(files, "c.txt"), rec + "/{x,y}/"}
-	_, curlOut := curlRun(t, curl, args...)
-	_, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, args...)...)
-	want, got := records(t, curlOut), records(t, hopOut)
-	if len(want) != 4 || len(got) != len(want) {
-		t.Fatalf("hop curl sent %d requests; curl %d", len(got), len(want))
-	}
-	for i := range want {
-		sameRequest(t, want[i].URI, got[i], want[i], "User-Agent", "Accept-Encoding")
+	for _, tt := range []struct {
+		args   []string
+		n      int
+		ignore []string
+	}{
+		{[]string{"-s", "-T", filepath.Join(files, "a.txt"), rec + "/one", "-T", filepath.Join(files, "b.txt"), rec + "/two/",
+			"-T", filepath.Join(files, "c.txt"), rec + "/{x,y}/"}, 4, nil},
+		// The URLs past the last -T's go without a body: GET, or -X's method (a body-less POST carries Go's
+		// Content-Length: 0, which curl leaves out).
+		{[]string{"-s", "-T", filepath.Join(files, "a.txt"), rec + "/up", rec + "/after{1,2}"}, 3, nil},
+		{[]string{"-s", "-X", "POST", "-T", filepath.Join(files, "a.txt"), rec + "/up", rec + "/after"}, 2, []string{"Content-Length"}},
+	} {
+		_, curlOut := curlRun(t, curl, tt.args...)
+		_, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, tt.args...)...)
+		want, got := records(t, curlOut), records(t, hopOut)
+		if len(want) != tt.n || len(got) != len(want) {
+			t.Fatalf("%q: hop curl sent %d requests; curl %d", tt.args, len(got), len(want))
+		}
+		for i := range want {
+			sameRequest(t, want[i].URI, got[i], want[i], append([]string{"User-Agent", "Accept-Encoding"}, tt.ignore...)...)
+		}
 	}
 }
 

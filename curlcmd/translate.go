@@ -470,6 +470,11 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		// the POST or PUT of a body, that is two methods, which it refuses ("is badly used here", exit 2).
 		return nil, errors.New("--no-head asks for GET, and -I, a body (-d, -F) or -T for another method: curl refuses two (exit 2)")
 	}
+	if t.upload && (t.data || t.form) {
+		// Refused before anything is sent, as curl refuses it: with several URLs, one past the last -T's would
+		// otherwise go with -d's body alone.
+		return nil, errors.New("-T uploads a file with PUT, and -d, --json or -F send a body with POST: curl refuses two methods (exit 2); give one")
+	}
 	if t.resume && t.headerName {
 		// The name -J takes comes with the answer, and -C - resumes a file known before the request.
 		return nil, errors.New("-C - with -J: curl refuses the two together (exit 2), as -J's name comes with the answer; without -J, -C - resumes the file the URL names")
@@ -611,6 +616,7 @@ type Transfer struct {
 	// never replaces one: hop's own -O.
 	ByResponse bool
 	Upload     string // -T's file (- for standard input), the nth -T's for the nth URL typed: each of a glob's URLs sends it
+	Method     string // the method in place of the part's: GET for a URL past the last -T's, when -X gives none
 }
 
 // flags are hop's flags for the transfer's upload and output.
@@ -664,8 +670,11 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 		if i < len(t.outputs) {
 			tr.Output, tr.Remote = t.outputs[i].file, t.outputs[i].remote
 		}
-		if i < len(t.uploadAt) {
+		switch {
+		case i < len(t.uploadAt):
 			tr.Upload = t.flags[t.uploadAt[i]+1]
+		case len(t.uploadAt) > 0 && t.method == "":
+			tr.Method = "GET" // past the last -T's, curl sends no body, with -X's method or GET (-d and -F beside -T are refused)
 		}
 		n += g.Len()
 		transfers = append(transfers, tr)
@@ -680,7 +689,7 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 			why     string
 		}{
 			{t.stdin, "reads standard input (@-, -T -), which can be read only once: put it in a file"},
-			{len(t.uploadAt) > 0 && len(t.uploadAt) < len(t.urls), fmt.Sprintf("has %d -T for %d URL arguments: curl sends those past the last -T's without a body (GET unless -X), which hop curl does not; give each URL its -T, or send them apart", len(t.uploadAt), len(t.urls))},
+			{len(t.uploadAt) > 0 && len(t.uploadAt) < len(t.urls) && t.byteRange != "", "has -r with fewer -T than URL arguments: curl sends Content-Range with each upload and Range with the rest, which hop curl does not; send them apart"},
 			{t.dumpFile, "has -D FILE, which would keep only the last URL's heads: -D - writes each on stdout"},
 			{t.etagSave, "has --etag-save, which would keep only the last URL's ETag"},
 		} {
