@@ -329,19 +329,21 @@ func curlJobs(parts []*RequestOptions, plan *curlcmd.Plan) iter.Seq[*curlJob] {
 		var n uint64
 		ids := &transferIDs{} // one count for every URL of the command, as curl's one pool
 		for i, tr := range plan.Transfers {
-			for url, values := range tr.URL.All() {
-				n++
-				j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
-				j.o.Spec.URL, j.o.Spec.Upload = url, tr.Upload
-				j.o.Spec.Method = cmp.Or(tr.Method, j.o.Spec.Method)
-				j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
-				j.o.Output.URLName = tr.Remote && !tr.ByResponse
-				j.o.Output.urlNum, j.o.Output.ids = i, ids
-				if tr.Output != "" && j.o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
-					j.bad = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
-				}
-				if !yield(j) {
-					return
+			for file := range tr.Files() { // -T's files outermost, as curl sends them
+				for url, values := range tr.URL.All() {
+					n++
+					j := &curlJob{n: n, part: tr.Part, o: *parts[tr.Part]}
+					j.o.Spec.URL, j.o.Spec.Upload = url, file
+					j.o.Spec.Method = cmp.Or(tr.Method, j.o.Spec.Method)
+					j.o.Output.File, j.o.Output.Download = curlcmd.OutputName(tr.Output, values), tr.Remote
+					j.o.Output.URLName = tr.Remote && !tr.ByResponse
+					j.o.Output.urlNum, j.o.Output.ids = i, ids
+					if tr.Output != "" && j.o.Output.File == "" { // -o '#1' and an empty value: no file, not stdout
+						j.bad = usageErrorf("-o %s names no file for %s (its pattern's value is empty)", tr.Output, format.Secrets{}.URL(url))
+					}
+					if !yield(j) {
+						return
+					}
 				}
 			}
 		}

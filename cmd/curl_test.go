@@ -435,8 +435,8 @@ func TestHopCurlSendsEachURLAsCurlDoes(t *testing.T) {
 }
 
 // The nth -T's file goes to the nth URL, as curl pairs them: to a URL that ends in / under the file's name,
-// to each URL of a glob; a URL past the last -T's goes without a body. hop curl refused a -T with several
-// URLs.
+// to each URL of a glob, each file of -T's own glob; a URL past the last -T's goes without a body. hop curl
+// refused a -T with several URLs.
 func TestHopCurlUploadsEachFileAsCurlDoes(t *testing.T) {
 	curl := lookCurl(t)
 	srv := testserver.Start(testserver.Config{})
@@ -459,6 +459,9 @@ func TestHopCurlUploadsEachFileAsCurlDoes(t *testing.T) {
 		// Content-Length: 0, which curl leaves out).
 		{[]string{"-s", "-T", filepath.Join(files, "a.txt"), rec + "/up", rec + "/after{1,2}"}, 3, nil},
 		{[]string{"-s", "-X", "POST", "-T", filepath.Join(files, "a.txt"), rec + "/up", rec + "/after"}, 2, []string{"Content-Length"}},
+		// -T's file is globbed too: each file to each of the URL's, the files outermost.
+		{[]string{"-s", "-T", filepath.Join(files, "{a,b}.txt"), rec + "/{x,y}/"}, 4, nil},
+		{[]string{"-s", "-T", filepath.Join(files, "[a-c].txt"), rec + "/z/"}, 3, nil},
 	} {
 		_, curlOut := curlRun(t, curl, tt.args...)
 		_, hopOut := curlRun(t, hopBinary(t), append([]string{"curl"}, tt.args...)...)

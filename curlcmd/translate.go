@@ -454,7 +454,7 @@ func Translate(args []string, read func(name string) ([]byte, error)) (*Plan, er
 		return nil, fmt.Errorf("%d parts of the curl command (--next separates them) read standard input, which can be read only once: put it in files", stdin)
 	}
 	plan.Args = plan.Parts[0]
-	if len(parts) == 1 && len(plan.Transfers) == 1 && plan.Transfers[0].URL.Patterns() == 0 {
+	if tr := plan.Transfers; len(parts) == 1 && len(tr) == 1 && tr[0].URL.Patterns() == 0 && (tr[0].Upload == nil || tr[0].Upload.Patterns() == 0) {
 		plan.Transfers, plan.Parts = nil, nil // the one request of Args
 	}
 	return plan, nil
@@ -615,14 +615,43 @@ type Transfer struct {
 	// ByResponse (-O with -J) names Remote's file by the response's Content-Disposition, else the URL, and
 	// never replaces one: hop's own -O.
 	ByResponse bool
-	Upload     string // -T's file (- for standard input), the nth -T's for the nth URL typed: each of a glob's URLs sends it
-	Method     string // the method in place of the part's: GET for a URL past the last -T's, when -X gives none
+	// Upload is -T's file (- for standard input), the nth -T's for the nth URL typed, globbed as a URL is
+	// (-T '{a,b}.txt'): each file goes to each of the URL's, the files outermost, as curl sends them. nil
+	// without -T.
+	Upload *Glob
+	Method string // the method in place of the part's: GET for a URL past the last -T's, when -X gives none
 }
 
-// flags are hop's flags for the transfer's upload and output.
+// Files yields the files the transfer uploads, each to each of its URLs: "" once without -T.
+func (tr Transfer) Files() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if tr.Upload == nil {
+			yield("")
+			return
+		}
+		for file := range tr.Upload.All() {
+			if !yield(file) {
+				return
+			}
+		}
+	}
+}
+
+// urls is the number of URLs the transfer sends: each of its URL's for each file it uploads (at most
+// math.MaxInt64).
+func (tr Transfer) urls() uint64 {
+	n := tr.URL.Len()
+	if tr.Upload != nil && n > 0 {
+		n = min(tr.Upload.Len(), math.MaxInt64/n) * n
+	}
+	return n
+}
+
+// flags are hop's flags for the transfer's upload (its first file) and output.
 func (tr Transfer) flags() []string {
-	if tr.Upload != "" {
-		return append([]string{"--upload-file", tr.Upload}, Transfer{Output: tr.Output, Remote: tr.Remote, ByResponse: tr.ByResponse}.flags()...)
+	if tr.Upload != nil {
+		file, _ := next(tr.Upload.All())
+		return append([]string{"--upload-file", file}, Transfer{Output: tr.Output, Remote: tr.Remote, ByResponse: tr.ByResponse}.flags()...)
 	}
 	switch {
 	case tr.Output != "":
@@ -639,7 +668,7 @@ func (tr Transfer) flags() []string {
 func (p *Plan) Len() uint64 {
 	var n uint64
 	for _, tr := range p.Transfers {
-		n = min(n+tr.URL.Len(), math.MaxInt64)
+		n = min(n+tr.urls(), math.MaxInt64)
 	}
 	return n
 }
@@ -672,11 +701,15 @@ func (t *translation) transfers(plan *Plan) ([]Transfer, error) {
 		}
 		switch {
 		case i < len(t.uploadAt):
-			tr.Upload = t.flags[t.uploadAt[i]+1]
+			file := t.flags[t.uploadAt[i]+1]
+			tr.Upload = literalGlob(file)
+			if parsed, err := ParseGlob(file); err == nil && !t.globoff && file != "-" {
+				tr.Upload = parsed // a pattern that does not parse is a file name as typed
+			}
 		case len(t.uploadAt) > 0 && t.method == "":
 			tr.Method = "GET" // past the last -T's, curl sends no body, with -X's method or GET (-d and -F beside -T are refused)
 		}
-		n += g.Len()
+		n += tr.urls()
 		transfers = append(transfers, tr)
 	}
 	plan.Transfers = append(plan.Transfers, transfers...)
