@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/session"
 )
 
@@ -23,12 +25,25 @@ type CookieOptions struct {
 	JunkSession bool
 
 	piped *session.Jar // the jar -b - read from standard input
+	// missing, when set (hop curl), is told of a -b file that is not there, which is then read as empty, as
+	// curl reads it; hop's own commands refuse it.
+	missing func(name string)
 }
 
 func addCookieFlags(fs *pflag.FlagSet, c *CookieOptions) {
 	fs.VarP((*stringsFlag)(&c.Read), "cookie", "b", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given; repeat it for more")
 	fs.BoolVar(&c.JunkSession, "junk-session-cookies", false, "leave out -b's session cookies (those without an expiry), as a new browser session would")
 	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600; - writes to stdout)")
+}
+
+// curlCookies reads a missing -b file as curl does, as empty, for hop curl: said unless -s or -q (curl says
+// nothing), where hop's own commands refuse it.
+func (o *RequestOptions) curlCookies(s *Streams) {
+	o.Cookies.missing = func(name string) {
+		if !o.Output.hushed() {
+			format.Warning(s.Err, s.ErrStyle(), fmt.Sprintf("-b %s: no such file; its cookies are not sent, as curl goes on without them", name))
+		}
+	}
 }
 
 // readPiped reads -b -'s jar from standard input, which is then not the body: curl's meaning of "-".
@@ -91,8 +106,8 @@ func (c CookieOptions) engine() bool {
 // jar loads the cookie jar the flags ask for, or an empty one: hop's own commands always have a jar, so that
 // cookies set during a -L redirect chain are sent on the next hop to the same site, as browsers and HTTPie
 // do (hop curl only with curl's cookie engine on: engine). A missing
-// -b file is an error unless -c names the same file (the first run of "-b jar -c jar"); a damaged one always
-// is, and it is left as it is.
+// -b file is an error unless -c names the same file (the first run of "-b jar -c jar") or hop curl reads it
+// (missing); a damaged one always is, and it is left as it is.
 //
 // The cookies of every -b file, in the order given, go into one jar: into (a session's, or the one hop
 // curl's parts share) when there is one. A file's Set-Cookie lines (curl reads -D dumps) are scoped to
@@ -109,6 +124,9 @@ func (c CookieOptions) jar(into *session.Jar, u *url.URL) (*session.Jar, error) 
 		}
 		switch {
 		case errors.Is(err, os.ErrNotExist) && c.Write == name:
+			continue
+		case errors.Is(err, os.ErrNotExist) && c.missing != nil:
+			c.missing(name)
 			continue
 		case errors.Is(err, os.ErrNotExist):
 			return nil, usageErrorf("-b %s: no such file (to start a jar, also give -c %s)", name, name)

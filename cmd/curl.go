@@ -212,6 +212,7 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 		}
 		c.parts[i] = func() error { return nil }
 		o.noJar = !o.Cookies.engine() // without curl's cookie engine no cookie carries over, not even in a redirect chain
+		o.curlCookies(s)
 		if engine := o.Cookies; !o.noJar {
 			if jar == nil {
 				jar = session.NewJar()
