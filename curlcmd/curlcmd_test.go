@@ -92,6 +92,8 @@ func TestTranslate(t *testing.T) {
 		"-r 0-9 -T f a.example/x b.example/y": "has -r with fewer -T than URL arguments",
 		"-T f -d x=1 a.example/x b.example/y": "curl refuses two methods",
 		"-T f -F x=1 a.example/x":             "curl refuses two methods",
+		"-C - -T f a.example/x":               "resumes an upload",
+		"-T f -C 10 a.example/x":              "resumes an upload",
 		"-D h a.example b.example":            "sends 2 URLs and has -D FILE",
 		"--etag-save e a.example/{a,b}":       "sends 2 URLs and has --etag-save",
 		"--verbose=no example.com":            "curl option --verbose=no: --verbose takes no value (curl would drop it and turn --verbose on; --no-verbose turns it off)",

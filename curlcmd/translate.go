@@ -235,6 +235,7 @@ var options = []curlOption{
 	same("etag-compare", 0, true),
 	same("etag-save", 0, true),
 	{long: "continue-at", short: 'C', value: true, hop: func(v string, t *translation) []string {
+		t.continueAt = true
 		if v == "-" {
 			t.resume = true
 			return []string{"--continue"}
@@ -363,6 +364,7 @@ type translation struct {
 	remoteAll          bool     // --remote-name-all: -O for a URL without -o or -O
 	headerName         bool     // -J: -O names the file from Content-Disposition
 	resume             bool     // -C -: resume the file there
+	continueAt         bool     // -C, - or an offset
 	globoff            bool     // -g
 	noUserInURL        bool     // --disallow-username-in-url
 	part               int      // which part this is, from 0
@@ -474,6 +476,11 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		// Refused before anything is sent, as curl refuses it: with several URLs, one past the last -T's would
 		// otherwise go with -d's body alone.
 		return nil, errors.New("-T uploads a file with PUT, and -d, --json or -F send a body with POST: curl refuses two methods (exit 2); give one")
+	}
+	if t.continueAt && t.upload {
+		// curl sends the file from the offset, with Content-Range (bytes 0- for -C - over HTTP, which cannot
+		// ask the server how much it has).
+		return nil, errors.New("-C with -T resumes an upload from an offset, sent with Content-Range, which hop curl does not do: send the whole file without -C")
 	}
 	if t.resume && t.headerName {
 		// The name -J takes comes with the answer, and -C - resumes a file known before the request.
