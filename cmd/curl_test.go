@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"maps"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -73,6 +74,15 @@ func sameRequest(t *testing.T, what string, got, want testserver.Recorded, ignor
 		delete(wh, "Content-Length")
 		got.Body, want.Body = nil, nil
 	}
+	if gb, wb := boundaryOf(got), boundaryOf(want); gb != "" && wb != "" && want.Body != nil && want.Header["Content-Encoding"] == nil {
+		// A multipart body in another type (text/plain, MULTIPART/FORM-DATA): each picks its own boundary,
+		// and the bodies are compared byte for byte with it set aside.
+		got.Body, want.Body = bytes.ReplaceAll(got.Body, []byte(gb), []byte("BOUNDARY")), bytes.ReplaceAll(want.Body, []byte(wb), []byte("BOUNDARY"))
+		gh["Content-Type"] = []string{strings.ReplaceAll(strings.Join(gh["Content-Type"], ""), gb, "BOUNDARY")}
+		wh["Content-Type"] = []string{strings.ReplaceAll(strings.Join(wh["Content-Type"], ""), wb, "BOUNDARY")}
+		delete(gh, "Content-Length")
+		delete(wh, "Content-Length")
+	}
 	if got.Method != want.Method || got.URI != want.URI || !bytes.Equal(got.Body, want.Body) {
 		t.Errorf("%s:\n %s %s %q\nwant\n %s %s %q", what, got.Method, got.URI, got.Body, want.Method, want.URI, want.Body)
 	}
@@ -82,6 +92,15 @@ func sameRequest(t *testing.T, what string, got, want testserver.Recorded, ignor
 	if !slices.Equal(got.TransferEncoding, want.TransferEncoding) {
 		t.Errorf("%s: Transfer-Encoding %q, want %q", what, got.TransferEncoding, want.TransferEncoding)
 	}
+}
+
+// boundaryOf is the boundary a recorded request's Content-Type names, or "".
+func boundaryOf(r testserver.Recorded) string {
+	_, params, err := mime.ParseMediaType(strings.Join(r.Header["Content-Type"], ""))
+	if err != nil {
+		return ""
+	}
+	return params["boundary"]
 }
 
 // --curl prints a command that real curl runs as it is and that sends what hop sends: both go to the
@@ -276,6 +295,10 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		// A part's own headers (headers=, a file of them too), and a type's parameters after it.
 		{args: []string{"-F", "f=@notes.txt;headers=X-A: 1", "-F", `g=val;headers="X-B: a;b";type=text/q`, "REC/o2"}},
 		{args: []string{"-F", "h=val;type=text/z;charset=utf-8", "-F", "i=@notes.txt;headers=@parthdrs.txt;headers=X-J: 3", "REC/o3"}},
+		// A Content-Type other than multipart/form-data (in any case, with parameters) makes curl's parts
+		// attachments.
+		{args: []string{"-F", "a=b", "-H", "Content-Type: text/plain", "REC/o4"}},
+		{args: []string{"-F", "a=b", "-H", "Content-Type: MULTIPART/FORM-DATA;charset=x", "REC/o6"}},
 		{args: []string{"REC/k/../l/./m"}},
 		{args: []string{"--proto", "=http,https", "--proto-redir", "-all,http", "REC/p"}},
 		// Expect: 100-continue where curl asks it: a -T upload that is not empty, a body over 1 MiB or of

@@ -813,13 +813,11 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	}
 	boundary, flag := b.spec.Boundary, "--boundary"
 	disposition := "form-data"
-	if mt, params, err := mime.ParseMediaType(userType); err == nil {
-		if boundary == "" && params["boundary"] != "" {
-			boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
-		}
-		if strings.HasPrefix(mt, "multipart/") && mt != "multipart/form-data" {
-			disposition = "attachment" // curl's word for the parts of another multipart type (mixed, related)
-		}
+	if _, params, err := mime.ParseMediaType(userType); err == nil && boundary == "" && params["boundary"] != "" {
+		boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
+	}
+	if userType != "" && !formDataType(userType) {
+		disposition = "attachment" // curl's word for the parts in any other type given (multipart/mixed, text/plain)
 	}
 	names := formNames
 	if b.spec.FormEscape {
@@ -841,6 +839,17 @@ func addPartHeaders(h textproto.MIMEHeader, headers []string) {
 		name, value, _ := strings.Cut(l, ":")
 		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
+}
+
+// formDataType says whether a Content-Type is multipart/form-data as curl's content_type_match reads it: the
+// name in any case, then its end, a parameter or a blank.
+func formDataType(ct string) bool {
+	const name = "multipart/form-data"
+	if len(ct) < len(name) || !strings.EqualFold(ct[:len(name)], name) {
+		return false
+	}
+	rest := ct[len(name):]
+	return rest == "" || strings.IndexByte("; \t", rest[0]) >= 0
 }
 
 // layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty) and the
