@@ -816,8 +816,10 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	if _, params, err := mime.ParseMediaType(userType); err == nil && boundary == "" && params["boundary"] != "" {
 		boundary, flag = params["boundary"], "Content-Type" // the body is written with the boundary the header names
 	}
-	if userType != "" && !formDataType(userType) {
-		disposition = "attachment" // curl's word for the parts in any other type given (multipart/mixed, text/plain)
+	if len(b.spec.FormParts) > 0 && userType != "" && !formDataType(userType) {
+		// curl's word for its -F parts in any other type given (multipart/mixed, text/plain); HTTPie's
+		// requests-toolbelt writes form-data whatever the header says.
+		disposition = "attachment"
 	}
 	names := formNames
 	if b.spec.FormEscape {
