@@ -38,10 +38,10 @@ func addBodyFlags(fs *pflag.FlagSet, s *request.Spec, o *RequestOptions) {
 		fs.VarP(&dataFlag{list: &s.Data, kind: d.kind}, d.name, d.short, d.usage)
 	}
 	fs.VarP((*stringsFlag)(&s.FormParts), "form-part", "F", "multipart part, curl style: name=value, name=@FILE, name=<FILE (- for stdin), with ;type= ;filename=")
-	fs.BoolVarP(&s.Form, "form", "f", false, "send data fields as a form instead of JSON")
-	fs.BoolVar(&s.Multipart, "multipart", false, "send data fields as multipart/form-data")
+	fs.VarPF(bodyKindFlag{s, &s.Form}, "form", "f", "send data fields as a form instead of JSON").NoOptDefVal = "true"
+	fs.VarPF(bodyKindFlag{s, &s.Multipart}, "multipart", "", "send data fields as multipart/form-data").NoOptDefVal = "true"
 	// HTTPie's -j: its long name, --json, is curl's --json DATA here.
-	fs.VarPF(switchFlag{func() { s.JSONItems = true }, func() bool { return s.JSONItems }}, "json-items", "j",
+	fs.VarPF(bodyKindFlag{s, &s.JSONItems}, "json-items", "j",
 		"HTTPie's -j: send Accept and Content-Type application/json, with or without data fields").NoOptDefVal = "true"
 	fs.MarkHidden("json-items")
 	fs.StringVar(&s.Boundary, "boundary", "", "the boundary of a multipart body (random otherwise)")
@@ -148,6 +148,29 @@ func (f *refererFlag) Set(v string) error {
 // switchFlag is a switch that does more than set one bool of its own: HTTPie's --unsorted turns --sorted
 // off, xh's --https sets --default-scheme, xh's --curl-long is --curl with long names. on does it; is says
 // whether it is done (for --help's default).
+// bodyKindFlag is -f, --multipart or -j: HTTPie's one choice of what the data fields become, the last typed
+// winning (argparse's one destination), so that an alias's -j gives way to a typed -f. Off (--no-form) clears
+// only its own.
+type bodyKindFlag struct {
+	s  *request.Spec
+	on *bool // &s.Form, &s.Multipart or &s.JSONItems
+}
+
+func (f bodyKindFlag) String() string { return strconv.FormatBool(*f.on) }
+func (f bodyKindFlag) Type() string   { return "bool" }
+
+func (f bodyKindFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	if on {
+		f.s.Form, f.s.Multipart, f.s.JSONItems = false, false, false
+	}
+	*f.on = on
+	return nil
+}
+
 type switchFlag struct {
 	on func()
 	is func() bool

@@ -231,6 +231,17 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		// --chunked: the body without its length, in chunks; standard input so too.
 		{args: []string{"post", "REC/x", "a=1", "--chunked"}, json: `{"a": "1"}`, chunked: true},
 		{args: []string{"post", "REC/x", "--chunked"}, stdin: str(`{"piped":true}`), body: `{"piped":true}`, chunked: true},
+		// -j, -f and --multipart are one choice in HTTPie (argparse's one destination): the last typed wins.
+		{args: []string{"post", "REC/x", "-j", "-f", "a=1"}, body: "a=1",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "*/*"}},
+		{args: []string{"post", "REC/x", "-f", "-j", "a=1"}, json: `{"a": "1"}`,
+			header: map[string]string{"Content-Type": "application/json", "Accept": acceptJSON}},
+		{args: []string{"post", "REC/x", "--multipart", "-f", "a=1"}, body: "a=1",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}},
+		{args: []string{"post", "REC/x", "-f", "--multipart", "a=1", "--boundary", "XyZ-2"}, parts: []part{{"a", "", "", "1"}},
+			header: map[string]string{"Content-Type": "multipart/form-data; boundary=XyZ-2"}},
+		{args: []string{"post", "REC/x", "--multipart", "-j", "a=1"}, json: `{"a": "1"}`},
+		{args: []string{"post", "REC/x", "-f", "--no-form", "a=1"}, json: `{"a": "1"}`},
 		// --form with no fields still says it is a form.
 		{args: []string{"post", "REC/x", "-f"}, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}},
 		{args: []string{"post", "REC/x", "-f", "n:=1", "t:=true", "s=x y"}, body: "n=1&t=True&s=x+y"},

@@ -396,8 +396,8 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 	if kinds > 1 {
 		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, --raw, or data fields")
 	}
-	if s.JSONItems && (s.Form || s.Multipart || len(s.FormParts) > 0 || b.uploads) {
-		return built{}, usageErrorf("-j", "HTTPie's -j asks for JSON, and -f, --multipart, -F or a file upload (field@path) for a form: keep one")
+	if s.JSONItems && (len(s.FormParts) > 0 || b.uploads) {
+		return built{}, usageErrorf("-j", "HTTPie's -j asks for JSON, and -F or a file upload (field@path) for a form: keep one")
 	}
 	jsonAccept := acceptJSON
 	if s.Form {
