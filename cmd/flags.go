@@ -145,9 +145,6 @@ func (f *refererFlag) Set(v string) error {
 	return nil
 }
 
-// switchFlag is a switch that does more than set one bool of its own: HTTPie's --unsorted turns --sorted
-// off, xh's --https sets --default-scheme, xh's --curl-long is --curl with long names. on does it; is says
-// whether it is done (for --help's default).
 // bodyKindFlag is -f, --multipart or -j: HTTPie's one choice of what the data fields become, the last typed
 // winning (argparse's one destination), so that an alias's -j gives way to a typed -f. Off (--no-form) clears
 // only its own.
@@ -171,6 +168,9 @@ func (f bodyKindFlag) Set(v string) error {
 	return nil
 }
 
+// switchFlag is a switch that does more than set one bool of its own: HTTPie's --unsorted turns --sorted
+// off, xh's --https sets --default-scheme, xh's --curl-long is --curl with long names. on does it; is says
+// whether it is done (for --help's default).
 type switchFlag struct {
 	on func()
 	is func() bool

@@ -856,7 +856,7 @@ func formDataType(ct string) bool {
 
 // layoutMultipart writes the parts' headers and text once, with boundary (a random one when empty) and the
 // names escaped by names, each part's Content-Disposition the word disposition ("form-data", or "attachment"
-// in another multipart type); file contents are read each time the body is opened.
+// for curl's -F parts under another type); file contents are read each time the body is opened.
 func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, disposition string) (*Body, string, string, error) {
 	type segment struct {
 		data   []byte
