@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/hop-cli/hop/format"
 	"github.com/hop-cli/hop/session"
 )
 
@@ -34,16 +32,6 @@ func addCookieFlags(fs *pflag.FlagSet, c *CookieOptions) {
 	fs.VarP((*stringsFlag)(&c.Read), "cookie", "b", "send cookies: a Netscape cookie FILE (as curl writes; - reads it from stdin), or 'NAME=VALUE; N2=V2' as given; repeat it for more")
 	fs.BoolVar(&c.JunkSession, "junk-session-cookies", false, "leave out -b's session cookies (those without an expiry), as a new browser session would")
 	fs.StringVarP(&c.Write, "cookie-jar", "c", "", "after the exchange, write every cookie to FILE in Netscape format (mode 0600; - writes to stdout)")
-}
-
-// curlCookies reads a missing -b file as curl does, as empty, for hop curl: said unless -s or -q (curl says
-// nothing), where hop's own commands refuse it.
-func (o *RequestOptions) curlCookies(s *Streams) {
-	o.Cookies.missing = func(name string) {
-		if !o.Output.hushed() {
-			format.Warning(s.Err, s.ErrStyle(), fmt.Sprintf("-b %s: no such file; its cookies are not sent, as curl goes on without them", name))
-		}
-	}
 }
 
 // readPiped reads -b -'s jar from standard input, which is then not the body: curl's meaning of "-".

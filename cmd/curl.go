@@ -211,8 +211,6 @@ func curlAll(ctx context.Context, s *Streams, r Runners, base *RequestOptions, p
 			return err
 		}
 		c.parts[i] = func() error { return nil }
-		o.noJar = !o.Cookies.engine() // without curl's cookie engine no cookie carries over, not even in a redirect chain
-		o.curlCookies(s)
 		if engine := o.Cookies; !o.noJar {
 			if jar == nil {
 				jar = session.NewJar()
@@ -275,9 +273,23 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 		return nil
 	}}, args)
 	if o != nil {
-		o.curlAuth = true
+		o.readAsCurl(s)
 	}
 	return o, err
+}
+
+// readAsCurl makes the options read as curl reads its own, for hop curl: --digest and --anyauth without
+// credentials send none (curlAuth), cookies carry over only with curl's cookie engine on (noJar), and a
+// missing -b file is read as empty, said unless -s or -q (curl says nothing), where hop's own commands
+// refuse it.
+func (o *RequestOptions) readAsCurl(s *Streams) {
+	o.curlAuth = true
+	o.noJar = !o.Cookies.engine()
+	o.Cookies.missing = func(name string) {
+		if !o.Output.hushed() {
+			format.Warning(s.Err, s.ErrStyle(), fmt.Sprintf("-b %s: no such file; its cookies are not sent, as curl goes on without them", name))
+		}
+	}
 }
 
 // sameTransport reports whether two parts of a curl command ask for the same transport, which they then

@@ -255,9 +255,7 @@ func (c *commands) addRequestCmd(s *Streams, r Runners, mc methodCommand) {
 			}
 			o.Spec.URL, o.Spec.Items = args[0], args[1:]
 			if c.curl != nil {
-				o.curlAuth = true
-				o.curlCookies(s)
-				o.noJar = !o.Cookies.engine() // curl's cookie engine off: no cookie carries over
+				o.readAsCurl(s)
 				for _, w := range c.curl.Warnings {
 					if !o.Output.hushed() { // curl -s silences curl's warnings too
 						format.Warning(s.Err, s.ErrStyle(), w)
