@@ -171,20 +171,13 @@ func cmpDir(dir string) string {
 // line typed so far, its last word the one being typed. Flags typed before the command name ("hop --timeout
 // <TAB>", "hop -v URL -X <TAB>") complete as they do after it; where the word being typed is the command
 // name itself, the flags before it are left out, as they do not change which names it can be.
-func completionArgs(args []string) []string {
+func completionArgs(args []string, flags func() *pflag.FlagSet) []string {
 	if len(args) < 2 || args[0] != cobra.ShellCompRequestCmd && args[0] != cobra.ShellCompNoDescRequestCmd {
 		return args
 	}
 	words := args[1:]
-	var fs *pflag.FlagSet
-	flags := func() *pflag.FlagSet {
-		if fs == nil {
-			fs = everyFlag()
-		}
-		return fs
-	}
 	if first := commandWord(words, flags); first == len(words)-1 {
 		return []string{args[0], words[first]}
 	}
-	return slices.Concat(args[:1], hoist(words))
+	return slices.Concat(args[:1], hoist(words, flags))
 }

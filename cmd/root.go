@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -54,7 +55,8 @@ func Execute(ctx context.Context, s *Streams, r Runners, args []string) error {
 		return err
 	}
 	args = continueDash(args)
-	args = hoist(completionArgs(args))
+	flags := sync.OnceValue(everyFlag) // built only when a flag comes first or a command is missing
+	args = hoist(completionArgs(args, flags), flags)
 	if err := httpieHeadersHabit(args); err != nil {
 		if wantsJSON(args) {
 			writeEarlyDocument(s, args[0], err)
@@ -304,15 +306,8 @@ func commandWord(args []string, flags func() *pflag.FlagSet) int {
 // hoist puts the command name first. When flags come before it ("hop -v get URL", as curl users type
 // them) it is moved to the front, so flags work on either side of it. Without a command, HTTPie's forms
 // are taken: "hop URL [ITEM...]" is get, or post when an item or flag sends data; "hop METHOD URL" (a
-// method in capitals) is request METHOD URL.
-func hoist(args []string) []string {
-	var fs *pflag.FlagSet // built only when a flag comes first or a command is missing
-	flags := func() *pflag.FlagSet {
-		if fs == nil {
-			fs = everyFlag()
-		}
-		return fs
-	}
+// method in capitals) is request METHOD URL. flags are every command's flags, as built for it (everyFlag).
+func hoist(args []string, flags func() *pflag.FlagSet) []string {
 	first := commandWord(args, flags)
 	if first < 0 {
 		// Only flags, and a request's among them ("hop -v"): the command line is get's without its URL, and
