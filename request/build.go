@@ -80,6 +80,12 @@ func Build(spec Spec) (*Request, error) {
 		if err := ValidateHeader(name, value); err != nil {
 			return nil, &UsageError{Arg: "-H " + headerArg(name, ":", value), Err: err} // the value may be a token: never echoed
 		}
+		if kind == itemHeader && value == "" {
+			// curl's rule: -H 'Name:' keeps out the header hop would add, never one typed with -H, before
+			// it or after (a "Name:" item is HTTPie's, and removes every one typed before it).
+			removed[textproto.CanonicalMIMEHeaderKey(name)] = true
+			continue
+		}
 		if err := r.addHeader(kind, name, value, removed); err != nil {
 			return nil, &UsageError{Arg: "-H " + headerArg(name, ":", value), Err: err}
 		}
@@ -261,7 +267,7 @@ func Build(spec Spec) (*Request, error) {
 		// net/http writes one User-Agent line, the first value's: the rest would be shown and never sent.
 		return nil, usageErrorf("User-Agent:"+vs[1], "User-Agent is given %d times; hop's HTTP client sends one: give it once", len(vs))
 	}
-	if removed["User-Agent"] {
+	if removed["User-Agent"] && len(r.Header["User-Agent"]) == 0 {
 		// A present but empty User-Agent tells Go's transports to send none at all.
 		r.Header["User-Agent"] = nil
 	}
@@ -333,7 +339,6 @@ func (r *Request) addHeader(kind itemKind, name, value string, removed map[strin
 		}
 		r.Chunked = true
 	default:
-		delete(removed, name)
 		r.Header.Add(name, value)
 		r.Given.Add(name, value)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -370,6 +371,15 @@ func TestBuildHeaders(t *testing.T) {
 	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"X-A:1", "X-B:2", "X-A:"}})
 	if err != nil || r.Header.Get("X-A") != "" || r.Given.Get("X-A") != "" || r.Given.Get("X-B") != "2" {
 		t.Errorf("X-A:1 X-A:: sent %q, given %q, %v", r.Header, r.Given, err)
+	}
+	// -H 'Name:' keeps out the header hop would add, never one typed with -H, before it or after: curl's
+	// rule (it drops only its own headers), where hop removed the typed one too. An item ("Name:") is
+	// HTTPie's, the last word: above.
+	r, err = Build(Spec{Method: "GET", URL: "example.com", UserAgent: "hop/test",
+		Headers: []string{"Accept: text/x", "Accept:", "X-A: 1", "X-A:", "X-A: 2", "User-Agent: mine", "User-Agent:"}})
+	if err != nil || !slices.Equal(r.Header["Accept"], []string{"text/x"}) || !slices.Equal(r.Header["X-A"], []string{"1", "2"}) ||
+		!slices.Equal(r.Header["User-Agent"], []string{"mine"}) {
+		t.Errorf("-H 'Name: v' -H 'Name:': sent %q, %v", r.Header, err)
 	}
 	// An empty Cookie item ("Cookie;") adds no empty pair before -b's.
 	r, err = Build(Spec{Method: "GET", URL: "example.com", Items: []string{"Cookie;"}, Cookie: "c=3"})
