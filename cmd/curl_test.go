@@ -121,6 +121,7 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"put", "REC/e2", "--data-binary", "@blob.bin"}}, // a NUL byte: piped in by printf
 		{args: []string{"post", "REC/f", "-F", "a=b", "-F", "up=@data.json;type=application/json", "-F", "pic=@pic.png"}},
 		{args: []string{"post", "REC/f2", "-F", `up=@"semi;colon,\"q\".txt";filename="a;b"`}},
+		{args: []string{"post", "REC/f3", "-F", "a=b;filename=x.png", "-F", "c=d;filename=e.bin"}}, // text sent as files
 		{args: []string{"get", "REC/g", "-a", "ann:p'w", "--show-secrets"}},
 		{args: []string{"get", "REC/h", "--bearer", "tok", "--show-secrets", "-b", "a=1; b=2"}},
 		{args: []string{"put", "REC/i"}, stdin: str("from stdin\n")},
@@ -331,6 +332,12 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-F", "a=1", "-F", "f=@-", "REC/s"}, stdin: str("piped\nbytes\n")},
 		{args: []string{"-F", "f=@-;type=text/x;filename=p.txt", "REC/s2"}, stdin: str("typed")},
 		{args: []string{"-F", "t=<-", "REC/s3"}, stdin: str("text")},
+		// A part's type, when none is given, comes from curl's short list of extensions: the filename='s
+		// first, then the file's own; a text value with filename= is sent as a file of that name, typed by
+		// it; a <FILE value by the file's (text/plain left out), and its filename= ignored.
+		{args: []string{"-F", "t=<pic.png", "-F", "a=b;filename=x.txt", "-F", "c=d;filename=x.png", "-F", `e="q;r";filename=y.pdf`,
+			"-F", "f=@data.json;filename=x.png", "-F", "g=@pic.png;filename=x.bin", "-F", "h=<notes.txt;filename=y.html", "REC/s4"}},
+		{args: []string{"-F", "f=@-;filename=x.svg", "REC/s5"}, stdin: str("<svg/>")},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

@@ -266,6 +266,9 @@ func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
 			for _, h := range p.Headers {
 				headers += ";headers=" + formWord(h)
 			}
+			if p.Filename != "" && p.File == "" {
+				headers = ";filename=" + formWord(p.Filename) + headers
+			}
 			if p.File == "" && p.ContentType == "" && headers == "" {
 				out = append(out, "--form-string", p.Name+"="+p.Value) // taken as it is: no @ or < magic
 				continue

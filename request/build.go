@@ -882,7 +882,11 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 	for _, p := range parts {
 		if p.File == "" {
 			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
+			if p.Filename != "" { // curl's -F name=value;filename=NAME: a file sent from the command line
+				h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename)))
+			} else {
+				h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
+			}
 			if p.ContentType != "" {
 				h.Set("Content-Type", p.ContentType)
 			}

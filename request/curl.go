@@ -2,6 +2,7 @@ package request
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -163,16 +164,18 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		}
 		last = key
 	}
+	// A type not given comes from curl's list of extensions (lib/mime.c): the name sent first.
 	switch {
 	case quoted:
 	case strings.HasPrefix(value, "@"):
 		var p Part
 		var err error
 		if value == "@-" {
-			p, err = b.stdinPart(name, "-F "+f) // curl gives standard input no type of its own
+			p, err = b.stdinPart(name, "-F "+f) // standard input: typed by filename= alone
+			ctype = cmpOr(ctype, curlKnownType(filename))
 		} else {
 			p, err = b.filePart(name, value[1:], "-F "+f)
-			ctype = cmpOr(ctype, curlFileType(p.File))
+			ctype = cmp.Or(ctype, curlKnownType(cmpOr(filename, p.Filename)), curlKnownType(p.File), "application/octet-stream")
 		}
 		if err != nil {
 			return Part{}, err
@@ -184,13 +187,19 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		p.Headers = headers
 		return p, nil
 	case strings.HasPrefix(value, "<"):
+		// curl reads no filename= here, and types the text by the file's name, but for text/plain, a
+		// form field's own type.
 		p, err := b.readFile(value[1:], "-F "+f)
 		if err != nil {
 			return Part{}, err
 		}
+		if t := curlKnownType(value[1:]); ctype == "" && t != "text/plain" {
+			ctype = t
+		}
 		return Part{Name: name, Value: string(p), ContentType: ctype, Headers: headers}, nil
 	}
-	return Part{Name: name, Value: value, ContentType: ctype, Headers: headers}, nil
+	// A value with filename= goes as a file of that name, typed by it, as curl sends it.
+	return Part{Name: name, Value: value, Filename: filename, ContentType: cmpOr(ctype, curlKnownType(filename)), Headers: headers}, nil
 }
 
 // stdinPart is curl's -F name=@-: standard input as a file part named "-", read whole first, as curl reads
@@ -238,9 +247,9 @@ func (b *bodyBuilder) formHeaders(v, arg string) ([]string, error) {
 	return lines, nil
 }
 
-// curlFileType is the Content-Type curl gives a -F file part: from its own short list of extensions
-// (lib/mime.c), application/octet-stream for the rest (a .json file included).
-func curlFileType(name string) string {
+// curlKnownType is the Content-Type curl gives a -F part's name from its own short list of extensions
+// (lib/mime.c's Curl_mime_contenttype), or "" (a .json file included).
+func curlKnownType(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".gif":
 		return "image/gif"
@@ -259,7 +268,7 @@ func curlFileType(name string) string {
 	case ".xml":
 		return "application/xml"
 	}
-	return "application/octet-stream"
+	return ""
 }
 
 // splitFormValue separates a -F value from its ;options (KEY=VALUE, the value as formWord reads it).

@@ -162,7 +162,7 @@ type Part struct {
 	Name        string
 	Value       string // a text part's value
 	File        string // a file part's path
-	Filename    string // the file name sent
+	Filename    string // the file name sent (a text part's too, with curl's -F name=value;filename=)
 	ContentType string
 	Headers     []string // more of the part's headers, "Name: value" (curl's -F ...;headers=)
 	Size        int64    // a file part's size when the body was built; -1 when it is streamed
