@@ -122,6 +122,8 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"post", "REC/f", "-F", "a=b", "-F", "up=@data.json;type=application/json", "-F", "pic=@pic.png"}},
 		{args: []string{"post", "REC/f2", "-F", `up=@"semi;colon,\"q\".txt";filename="a;b"`}},
 		{args: []string{"post", "REC/f3", "-F", "a=b;filename=x.png", "-F", "c=d;filename=e.bin"}}, // text sent as files
+		{args: []string{"put", "REC/f4", "-F", "a=b", "Content-Type:text/x;charset=utf-8"}},        // a typed type: parts as attachments
+		{args: []string{"patch", "REC/f5", "--data-raw", "@not-a-file"}},                           // an @ that names no file
 		{args: []string{"get", "REC/g", "-a", "ann:p'w", "--show-secrets"}},
 		{args: []string{"get", "REC/h", "--bearer", "tok", "--show-secrets", "-b", "a=1; b=2"}},
 		{args: []string{"put", "REC/i"}, stdin: str("from stdin\n")},

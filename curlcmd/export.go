@@ -3,6 +3,7 @@ package curlcmd
 import (
 	"cmp"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -84,8 +85,19 @@ func Command(r *request.Request, o Options) string {
 	// one's parts are not what is sent: each goes as its bytes, with its Content-Type.
 	multipart := r.Body != nil && r.Body.Kind == request.BodyMultipart && len(r.Body.Parts) > 0 && !r.Body.Deflated
 	for _, name := range names {
-		if name == "Content-Length" || multipart && name == "Content-Type" {
-			continue // curl computes them: the length, and the multipart boundary it writes
+		if name == "Content-Length" {
+			continue // curl computes it
+		}
+		if multipart && name == "Content-Type" {
+			// curl writes the boundary, and the type when it is multipart/form-data; another type typed
+			// (which makes the parts attachments) is written without hop's boundary, which curl adds again.
+			v := r.Header.Get(name)
+			mt, params, err := mime.ParseMediaType(v)
+			if err != nil || strings.EqualFold(mt, "multipart/form-data") {
+				continue
+			}
+			add("-H", "Content-Type: "+strings.TrimSuffix(v, "; boundary="+params["boundary"]))
+			continue
 		}
 		if name == "Referer" && o.Exchange.AutoReferer {
 			continue // -e below: curl's -H would be sent to every hop
@@ -303,6 +315,9 @@ func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
 		return []string{"--data-binary", "@-"}, nil // standard input: pipe the same input to curl
 	case strings.IndexByte(string(data), 0) >= 0:
 		return []string{"--data-binary", "@-"}, data // a NUL byte cannot be an argument at all
+	}
+	if data[0] == '@' {
+		return []string{"--data-raw", string(data)}, nil // as it is: --data-binary would read a file
 	}
 	return []string{"--data-binary", string(data)}, nil
 }
