@@ -340,6 +340,10 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		{args: []string{"-F", "t=<pic.png", "-F", "a=b;filename=x.txt", "-F", "c=d;filename=x.png", "-F", `e="q;r";filename=y.pdf`,
 			"-F", "f=@data.json;filename=x.png", "-F", "g=@pic.png;filename=x.bin", "-F", "h=<notes.txt;filename=y.html", "REC/s4"}},
 		{args: []string{"-F", "f=@-;filename=x.svg", "REC/s5"}, stdin: str("<svg/>")},
+		// A part's own Content-Disposition (headers=) replaces curl's; its own Content-Type is the part's
+		// type when type= gives none (one line, never two), the extension's guess left out.
+		{args: []string{"-F", `a=b;headers="Content-Disposition: form-data; name=\"x=y\""`, "-F", `f=@notes.txt;headers="Content-Disposition: attachment; filename=\"y\""`,
+			"-F", `c=d;type=text/z;headers="Content-Type: text/q"`, "-F", `g=@pic.png;headers="Content-Type: text/q"`, "REC/s6"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

@@ -840,12 +840,34 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
-// addPartHeaders adds a part's own headers ("Name: value", checked when read) to h.
-func addPartHeaders(h textproto.MIMEHeader, headers []string) {
-	for _, l := range headers {
-		name, value, _ := strings.Cut(l, ":")
-		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+// partHeader is a part's head: its Content-Disposition (the word disposition, the name and the file name
+// escaped by names), its Content-Type (curl's standard input part may have none), then its own headers
+// (curl's -F ...;headers=, checked when read), as curl writes them: an own Content-Disposition in place of
+// the one written for it, an own Content-Type never (the part's type came from it when type= gave none).
+func partHeader(p Part, names *strings.Replacer, disposition string) textproto.MIMEHeader {
+	h := textproto.MIMEHeader{}
+	if p.Filename != "" { // a file, or curl's -F name=value;filename=NAME: a file sent from the command line
+		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename)))
+	} else {
+		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
 	}
+	if p.ContentType != "" {
+		h.Set("Content-Type", p.ContentType)
+	}
+	own := false
+	for _, l := range p.Headers {
+		name, value, _ := strings.Cut(l, ":")
+		name, value = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)), strings.TrimSpace(value)
+		switch {
+		case name == "Content-Type":
+		case name == "Content-Disposition" && !own:
+			own = true
+			h.Set(name, value)
+		default:
+			h.Add(name, value)
+		}
+	}
+	return h
 }
 
 // formDataType says whether a Content-Type is multipart/form-data as curl's content_type_match reads it: the
@@ -880,17 +902,8 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 	var total int64
 	hasFiles, streamed := false, false
 	for _, p := range parts {
+		h := partHeader(p, names, disposition)
 		if p.File == "" {
-			h := textproto.MIMEHeader{}
-			if p.Filename != "" { // curl's -F name=value;filename=NAME: a file sent from the command line
-				h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename)))
-			} else {
-				h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
-			}
-			if p.ContentType != "" {
-				h.Set("Content-Type", p.ContentType)
-			}
-			addPartHeaders(h, p.Headers)
 			w, err := mw.CreatePart(h)
 			if err != nil {
 				return nil, "", "", err
@@ -899,13 +912,6 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 			continue
 		}
 		hasFiles = true
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`,
-			disposition, names.Replace(p.Name), names.Replace(p.Filename)))
-		if p.ContentType != "" {
-			h.Set("Content-Type", p.ContentType) // (curl's standard input part has none)
-		}
-		addPartHeaders(h, p.Headers)
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, "", "", err
 		}

@@ -164,6 +164,15 @@ func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 		}
 		last = key
 	}
+	if ctype == "" {
+		// A part's own Content-Type header is its type when type= gives none, as curl takes it.
+		for _, h := range headers {
+			if name, value, _ := strings.Cut(h, ":"); strings.EqualFold(strings.TrimSpace(name), "Content-Type") {
+				ctype = strings.TrimSpace(value)
+				break
+			}
+		}
+	}
 	// A type not given comes from curl's list of extensions (lib/mime.c): the name sent first.
 	switch {
 	case quoted:
