@@ -344,6 +344,9 @@ func TestHopCurlSendsWhatCurlSends(t *testing.T) {
 		// type when type= gives none (one line, never two), the extension's guess left out.
 		{args: []string{"-F", `a=b;headers="Content-Disposition: form-data; name=\"x=y\""`, "-F", `f=@notes.txt;headers="Content-Disposition: attachment; filename=\"y\""`,
 			"-F", `c=d;type=text/z;headers="Content-Type: text/q"`, "-F", `g=@pic.png;headers="Content-Type: text/q"`, "REC/s6"}},
+		// The part's head in curl's order, compared byte for byte under a type other than multipart: its
+		// Content-Disposition and Content-Type, then its own headers as typed.
+		{args: []string{"-H", "Content-Type: text/plain", "-F", "a=b;headers=x-b: 1;headers=Accept: x", "-F", `f=@notes.txt;headers="Content-Disposition: attachment; filename=\"y\""`, "REC/s7"}},
 	} {
 		srv := recordingServer(t)
 		args := make([]string, len(tt.args))

@@ -840,34 +840,54 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	return built{data: body, contentType: ct, boundary: boundary}, err
 }
 
-// partHeader is a part's head: its Content-Disposition (the word disposition, the name and the file name
-// escaped by names), its Content-Type (curl's standard input part may have none), then its own headers
-// (curl's -F ...;headers=, checked when read), as curl writes them: an own Content-Disposition in place of
-// the one written for it, an own Content-Type never (the part's type came from it when type= gave none).
-func partHeader(p Part, names *strings.Replacer, disposition string) textproto.MIMEHeader {
-	h := textproto.MIMEHeader{}
+// partDisposition is the Content-Disposition written for a part (its own headers aside).
+func partDisposition(p Part, names *strings.Replacer, disposition string) string {
 	if p.Filename != "" { // a file, or curl's -F name=value;filename=NAME: a file sent from the command line
-		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename)))
-	} else {
-		h.Set("Content-Disposition", fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name)))
+		return fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename))
 	}
-	if p.ContentType != "" {
-		h.Set("Content-Type", p.ContentType)
-	}
-	own := false
+	return fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name))
+}
+
+// partHead is a part's head, its lines in curl's order: its Content-Disposition (the word disposition,
+// the name and the file name escaped by names), its Content-Type (curl's standard input part may have
+// none), then its own headers (curl's -F ...;headers=, checked when read) as typed: an own
+// Content-Disposition in place of the one written for it, an own Content-Type never (the part's type came
+// from it when type= gave none).
+func partHead(p Part, names *strings.Replacer, disposition string) []string {
+	var own []string
+	ownDisposition := false
 	for _, l := range p.Headers {
 		name, value, _ := strings.Cut(l, ":")
-		name, value = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)), strings.TrimSpace(value)
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		switch {
-		case name == "Content-Type":
-		case name == "Content-Disposition" && !own:
-			own = true
-			h.Set(name, value)
-		default:
-			h.Add(name, value)
+		case strings.EqualFold(name, "Content-Type"):
+			continue
+		case strings.EqualFold(name, "Content-Disposition"):
+			ownDisposition = true
 		}
+		own = append(own, name+": "+value)
 	}
-	return h
+	var head []string
+	if !ownDisposition {
+		head = append(head, "Content-Disposition: "+partDisposition(p, names, disposition))
+	}
+	if p.ContentType != "" {
+		head = append(head, "Content-Type: "+p.ContentType)
+	}
+	return append(head, own...)
+}
+
+// writePartHead writes a part's boundary line and head, in its order (multipart.Writer's CreatePart sorts
+// the names).
+func writePartHead(buf *bytes.Buffer, boundary string, first bool, head []string) {
+	if !first {
+		buf.WriteString("\r\n")
+	}
+	buf.WriteString("--" + boundary + "\r\n")
+	for _, l := range head {
+		buf.WriteString(l + "\r\n")
+	}
+	buf.WriteString("\r\n")
 }
 
 // formDataType says whether a Content-Type is multipart/form-data as curl's content_type_match reads it: the
@@ -901,20 +921,13 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 	}
 	var total int64
 	hasFiles, streamed := false, false
-	for _, p := range parts {
-		h := partHeader(p, names, disposition)
+	for i, p := range parts {
+		writePartHead(&buf, mw.Boundary(), i == 0, partHead(p, names, disposition))
 		if p.File == "" {
-			w, err := mw.CreatePart(h)
-			if err != nil {
-				return nil, "", "", err
-			}
-			io.WriteString(w, p.Value)
+			buf.WriteString(p.Value)
 			continue
 		}
 		hasFiles = true
-		if _, err := mw.CreatePart(h); err != nil {
-			return nil, "", "", err
-		}
 		segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
 		switch {
 		case p.stream != nil:
