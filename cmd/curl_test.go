@@ -124,6 +124,14 @@ func TestCurlCommandSendsTheSameRequest(t *testing.T) {
 		{args: []string{"post", "REC/f3", "-F", "a=b;filename=x.png", "-F", "c=d;filename=e.bin"}}, // text sent as files
 		{args: []string{"put", "REC/f4", "-F", "a=b", "Content-Type:text/x;charset=utf-8"}},        // a typed type: parts as attachments
 		{args: []string{"patch", "REC/f5", "--data-raw", "@not-a-file"}},                           // an @ that names no file
+		// Parts curl would write another Content-Disposition for: HTTPie's items under a typed type (HTTPie
+		// writes form-data), a name with an = (curl's -F ends the name there).
+		// (Under a type other than multipart, curl writes the type before a part's own disposition: the
+		// heads are compared as names and values here.)
+		{args: []string{"post", "REC/f6", "up@notes.txt", "a=b", "Content-Type:multipart/related"}},
+		{args: []string{"post", "REC/f7", `a\=b=c`, "--multipart", "--form-escape", `q"=r`}},
+		{args: []string{"post", "REC/f8", "-F", "d=e", "-F", "up=@notes.txt", "Content-Type:multipart/related"}}, // attachments in both
+		{args: []string{"request", "PURGE", "REC/f9", "--chunked"}},                                              // standard input's empty body: the last chunk alone
 		{args: []string{"get", "REC/g", "-a", "ann:p'w", "--show-secrets"}},
 		{args: []string{"get", "REC/h", "--bearer", "tok", "--show-secrets", "-b", "a=1; b=2"}},
 		{args: []string{"put", "REC/i"}, stdin: str("from stdin\n")},

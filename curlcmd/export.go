@@ -166,7 +166,7 @@ func Command(r *request.Request, o Options) string {
 	if o.CookieJar != "" {
 		add("-c", o.CookieJar)
 	}
-	body, piped := bodyArgs(r.Body, r.Method)
+	body, piped := bodyArgs(r)
 	add(body...)
 	add(transportArgs(o.Transport, r.URL.Scheme, o.ShowSecrets)...)
 	add(exchangeArgs(o.Exchange)...)
@@ -254,7 +254,8 @@ func formWord(name string) string {
 // bodyArgs send the body: bytes inline, a file or stdin by name, multipart parts with -F. piped is what
 // Command pipes in with printf for "@-" when no argument can carry it (a NUL byte; hop's deflated bytes,
 // as curl compresses none); nil when "@-" is the user's own standard input, or nothing is piped.
-func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
+func bodyArgs(r *request.Request) (args []string, piped []byte) {
+	b, method, ctype := r.Body, r.Method, r.Header.Get("Content-Type")
 	if b == nil {
 		return nil, nil
 	}
@@ -273,10 +274,24 @@ func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
 		if b.NamesEscaped {
 			out = append(out, "--form-escape")
 		}
+		// curl writes form-data under multipart/form-data, attachment under another type; a name with
+		// an = cannot be typed at all: where hop wrote another, its Content-Disposition goes as the part's
+		// own header, which curl writes in place of its own.
+		curlWord := "attachment"
+		if mt, _, err := mime.ParseMediaType(ctype); err == nil && strings.EqualFold(mt, "multipart/form-data") {
+			curlWord = "form-data"
+		}
 		for _, p := range b.Parts {
 			var headers string
+			own := false
 			for _, h := range p.Headers {
 				headers += ";headers=" + formWord(h)
+				name, _, _ := strings.Cut(h, ":")
+				own = own || strings.EqualFold(strings.TrimSpace(name), "Content-Disposition")
+			}
+			if !own && (curlWord != cmp.Or(b.DispositionWord, "form-data") || strings.Contains(p.Name, "=")) {
+				headers = ";headers=" + formWord("Content-Disposition: "+b.Disposition(p)) + headers
+				p.Name = strings.ReplaceAll(p.Name, "=", "_") // curl's name, which the header replaces
 			}
 			if p.Filename != "" && p.File == "" {
 				headers = ";filename=" + formWord(p.Filename) + headers
@@ -307,8 +322,10 @@ func bodyArgs(b *request.Body, method string) (args []string, piped []byte) {
 	}
 	switch {
 	case inMemory && len(data) == 0:
-		if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
-			return []string{"--data-binary", ""}, nil // Go sends these with Content-Length: 0, and so will curl
+		if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || r.Chunked {
+			// Go sends these with Content-Length: 0, and so will curl; chunked, the last chunk alone (curl
+			// without a body would announce chunks and send none).
+			return []string{"--data-binary", ""}, nil
 		}
 		return nil, nil // and the others without one
 	case !inMemory || b.Kind == request.BodyStdin:

@@ -832,7 +832,7 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 	}
 	body, ct, boundary, err := layoutMultipart(b.parts, boundary, names, disposition)
 	if body != nil {
-		body.NamesEscaped = b.spec.FormEscape
+		body.NamesEscaped, body.DispositionWord = b.spec.FormEscape, disposition
 	}
 	if err != nil && boundary != "" {
 		return built{}, usageErrorf(flag+" "+boundary, "not a multipart boundary (1 to 70 letters, digits and '()+_,-./:=? ', not ending in a space)")
@@ -846,6 +846,16 @@ func partDisposition(p Part, names *strings.Replacer, disposition string) string
 		return fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename))
 	}
 	return fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name))
+}
+
+// Disposition is the Content-Disposition written for one of a multipart body's parts (its own headers
+// aside).
+func (b *Body) Disposition(p Part) string {
+	names := formNames
+	if b.NamesEscaped {
+		names = formNamesEscaped
+	}
+	return partDisposition(p, names, cmpOr(b.DispositionWord, "form-data"))
 }
 
 // partHead is a part's head, its lines in curl's order: its Content-Disposition (the word disposition,

@@ -147,6 +147,9 @@ type Body struct {
 	Parts  []Part // BodyMultipart: the parts, in order
 	// NamesEscaped says the parts' names were written with backslash escapes (--form-escape).
 	NamesEscaped bool
+	// DispositionWord is the parts' Content-Disposition: form-data, or attachment (curl's -F parts under
+	// a type typed other than multipart/form-data).
+	DispositionWord string
 	// Deflated says hop compressed the body (--compress): its bytes are not its source's, which Kind,
 	// Path and Parts still describe.
 	Deflated bool
