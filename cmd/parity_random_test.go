@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -109,15 +110,23 @@ func TestRandomHopCurlSendsWhatCurlSends(t *testing.T) {
 				delete(got.Header, "Content-Length")
 				got.TransferEncoding = want.TransferEncoding
 			}
-			if len(got.Body) == 0 && len(want.Body) == 0 && (got.Header["Content-Length"] == nil) != (want.Header["Content-Length"] == nil) {
-				// Content-Length: 0 or none on an empty body is Go's choice by method (sent for POST, PUT,
-				// PATCH; never for GET, DELETE, OPTIONS), curl's by whether there was a body to send.
-				delete(got.Header, "Content-Length")
-				delete(want.Header, "Content-Length")
-			}
+			want = emptyBodyLength(&got, want)
 			sameRequest(t, "seed "+strconv.FormatUint(seed, 10)+": curl "+line, got, want, "User-Agent", "Accept-Encoding")
 		}
 	}
+}
+
+// emptyBodyLength sets aside, on an empty body, a Content-Length: 0 one request has and the other has
+// not: Go's client sends it by method (for POST, PUT and PATCH; never for GET, DELETE or OPTIONS), curl
+// by whether there was a body to send (-d ” yes, -G's moved data no). It returns want, changed so.
+func emptyBodyLength(got *testserver.Recorded, want testserver.Recorded) testserver.Recorded {
+	if len(got.Body) == 0 && len(want.Body) == 0 && (got.Header["Content-Length"] == nil) != (want.Header["Content-Length"] == nil) {
+		got.Header = maps.Clone(got.Header)
+		want.Header = maps.Clone(want.Header)
+		delete(got.Header, "Content-Length")
+		delete(want.Header, "Content-Length")
+	}
+	return want
 }
 
 // upperEscapes writes the hex digits of a URI's percent-escapes in upper case.
