@@ -22,7 +22,7 @@ import (
 
 // TestRandomHopCurlSendsWhatCurlSends: curl command lines built at random from the options that shape a
 // request (method, data of every kind, -F parts, -T, -G, --url-query, headers added, emptied and removed,
-// credentials, cookies, -r, --path-as-is) go to the recording endpoint twice, once through curl and once
+// credentials (-u, a URL's, a netrc file's), cookies, -r, --path-as-is) go to the recording endpoint twice, once through curl and once
 // through hop curl, and the server must receive the same request from both (hop's own User-Agent and
 // Accept-Encoding aside), or both must refuse the line. Each case is seeded and named by its seed, and
 // its failure prints the command line; HOP_PARITY_SEEDS=2000 searches longer, HOP_PARITY_FIRST moves on
@@ -38,6 +38,11 @@ func TestRandomHopCurlSendsWhatCurlSends(t *testing.T) {
 	curl := lookCurl(t)
 	dir := fixtures(t)
 	srv := recordingServer(t) + "/record"
+	// UREC is the endpoint with credentials in the URL; netrc.txt has others for its host.
+	withUser := strings.Replace(srv, "://", "://url%20user:p%40ss@", 1)
+	if err := os.WriteFile(filepath.Join(dir, "netrc.txt"), []byte("machine 127.0.0.1 login net password rc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	first, n := envSeed("HOP_PARITY_FIRST", 1), envSeed("HOP_PARITY_SEEDS", 60)
 	for seed := first; seed < first+n; seed++ {
 		cl := randomCurlLine(rand.New(rand.NewPCG(seed, 1)))
@@ -46,7 +51,7 @@ func TestRandomHopCurlSendsWhatCurlSends(t *testing.T) {
 		if cl.config != "" {
 			// The options go in a -K file, written as curl's config syntax.
 			name := "cfg-" + strconv.FormatUint(seed, 10) + ".txt"
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(cl.config, "REC", srv)), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(strings.ReplaceAll(cl.config, "UREC", withUser), "REC", srv)), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			line += " with -K holding:\n" + cl.config
@@ -55,7 +60,8 @@ func TestRandomHopCurlSendsWhatCurlSends(t *testing.T) {
 			line += fmt.Sprintf(" with %q piped in", cl.stdin)
 		}
 		for i, a := range args {
-			args[i] = strings.ReplaceAll(strings.ReplaceAll(a, "REC", srv), "CFG", "cfg-"+strconv.FormatUint(seed, 10)+".txt")
+			a = strings.ReplaceAll(strings.ReplaceAll(a, "UREC", withUser), "REC", srv)
+			args[i] = strings.ReplaceAll(a, "CFG", "cfg-"+strconv.FormatUint(seed, 10)+".txt")
 		}
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 		defer cancel()
@@ -269,7 +275,8 @@ func randomCurlLine(r *rand.Rand) curlLineCase {
 	for _, opt := range [][]string{
 		{"-A", "agent/1"}, {"-e", "http://ref.example/"}, {"-b", "c=1; d=2"}, {"-r", "0-5"},
 		{"-H", "Cookie: e=5"}, {"-b", "z=9"}, {"--compressed"}, {"-e", "http://ref.example/;auto"},
-		{"-A", ""}, {"--request-target", "/record/target?t=1"},
+		{"-A", ""}, {"--request-target", "/record/target?t=1"}, {"--netrc-file", "netrc.txt"},
+		{"--netrc-optional", "--netrc-file", "netrc.txt"},
 	} {
 		if chance(0.08) {
 			parts = append(parts, opt)
@@ -280,7 +287,12 @@ func randomCurlLine(r *rand.Rand) curlLineCase {
 	}
 	r.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 	url := pick([]string{"REC/p"}, []string{"REC/p?x=1"}, []string{"REC/a/../b/./c"}, []string{"REC/p?q=a+b&r"},
-		[]string{"REC/%C3%A9/"}, []string{"REC/"}, []string{"REC/p?"}, []string{"--url", "REC/u"})
+		[]string{"REC/%C3%A9/"}, []string{"REC/"}, []string{"REC/p?"}, []string{"--url", "REC/u"}, []string{"UREC/p"})
+	if url[0] == "UREC/p" {
+		// A user in the URL that the netrc file has no entry for: curl 7.88 took the file's password for
+		// it, later curls (and hop) keep the URL's.
+		parts = slices.DeleteFunc(parts, func(p []string) bool { return slices.Contains(p, "--netrc-file") })
+	}
 	if chance(0.2) {
 		// The options in a -K file, in curl's config syntax: a long name without its dashes and "=", ":"
 		// or a blank before its value, quoted with \" and \\ escaped.
