@@ -11,11 +11,12 @@ import (
 
 // TestRandomCurlCommandSendsTheSameRequest: hop command lines built at random (every command, HTTPie's
 // request items, curl's body flags, -f and --multipart, credentials, cookies, --chunked, --compress,
-// --path-as-is) are sent by hop, then written as a curl command with --curl (or --curl-long) that the
-// real curl runs, and that hop curl runs: the server must receive from both what it received from hop.
-// Each case is seeded; HOP_EXPORT_SEEDS searches longer, HOP_EXPORT_FIRST moves on. A line hop refuses
-// is skipped (its refusal has tests of its own), and so is --curl's one refusal, a body deflated as it
-// is read (curl compresses no request body).
+// --path-as-is, and flags that shape the exchange: redirects, retries, limits, routes) are sent by hop,
+// then written as a curl command with --curl (or --curl-long) that the real curl runs, and that hop curl
+// runs: the server must receive from both what it received from hop. Each case is seeded;
+// HOP_EXPORT_SEEDS searches longer, HOP_EXPORT_FIRST moves on. A line hop refuses is skipped (its refusal
+// has tests of its own), and so is --curl's one refusal, a body deflated as it is read (curl compresses
+// no request body).
 func TestRandomCurlCommandSendsTheSameRequest(t *testing.T) {
 	lookCurl(t)
 	dir := fixtures(t)
@@ -76,6 +77,11 @@ func randomHopLine(r *rand.Rand) []string {
 		{"--chunked"}, {"--compress"}, {"--compress", "--compress"}, {"--boundary", "hopb"}, {"--path-as-is"},
 		{"--raw", `{"r":1}`}, {"-T", "upload.txt"}, {"--form-escape"}, {"-H", "X-H: 1"}, {"-H", "Accept: text/x"},
 		{"-H", "Accept:"}, {"--data-raw", "@x"}, {"-X", "PATCH"}, {"-F", "r=s", "-H", "Content-Type: multipart/mixed"},
+		// Flags that shape the exchange, not the request: curl and hop curl must take what --curl writes.
+		{"-L"}, {"-L", "--max-redirects", "3"}, {"--retry", "2"}, {"-m", "20s"}, {"--connect-timeout", "5s"},
+		{"--timeout", "0"}, {"--resolve", "example.com:80:127.0.0.1"}, {"--http1.1"}, {"-4"}, {"--limit-rate", "10M"},
+		{"--proto", "=http,https"}, {"-L", "--proto-redir", "-https"}, {"--location-trusted", "-L"}, {"--noproxy", "*"},
+		{"--max-filesize", "1M"}, {"--retry", "1", "--retry-all-errors"}, {"--expect100-timeout", "2"},
 	}
 	for range r.IntN(4) {
 		args = append(args, pick(flags...)...)

@@ -22,11 +22,11 @@ import (
 
 // TestRandomHopCurlSendsWhatCurlSends: curl command lines built at random from the options that shape a
 // request (method, data of every kind, -F parts, -T, -G, --url-query, headers added, emptied and removed,
-// credentials (-u, a URL's, a netrc file's), cookies, -r, --path-as-is) go to the recording endpoint twice, once through curl and once
-// through hop curl, and the server must receive the same request from both (hop's own User-Agent and
-// Accept-Encoding aside), or both must refuse the line. Each case is seeded and named by its seed, and
-// its failure prints the command line; HOP_PARITY_SEEDS=2000 searches longer, HOP_PARITY_FIRST moves on
-// to seeds not run before.
+// credentials from -u, the URL and a netrc file, cookies, -r, --path-as-is, -K files, standard input) go
+// to the recording endpoint twice, once through curl and once through hop curl, and the server must
+// receive the same request from both (hop's own User-Agent and Accept-Encoding aside), or both must
+// refuse the line. Each case is seeded and named by its seed, and its failure prints the command line;
+// HOP_PARITY_SEEDS=2000 searches longer, HOP_PARITY_FIRST moves on to seeds not run before.
 //
 // Left out of the pool, as known differences the README names ("curl both ways"): -G with --url-query
 // (curl drops --url-query's), -G with an empty -d or with bytes a request line cannot carry, -G or
