@@ -291,8 +291,8 @@ func bodyArgs(r *request.Request) (args []string, piped []byte) {
 			}
 			if !own && (curlWord != cmp.Or(b.DispositionWord, "form-data") || strings.Contains(p.Name, "=")) {
 				headers = ";headers=" + formWord("Content-Disposition: "+b.Disposition(p)) + headers
-				p.Name = strings.ReplaceAll(p.Name, "=", "_") // curl's name, which the header replaces
 			}
+			p.Name = strings.ReplaceAll(p.Name, "=", "_") // a name with an = has a header that replaces it
 			if p.Filename != "" && p.File == "" {
 				headers = ";filename=" + formWord(p.Filename) + headers
 			}
