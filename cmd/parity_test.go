@@ -267,6 +267,11 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		{args: []string{"REC/x", "q==1"}, method: "GET", uri: "/record/x?q=1"},
 		{args: []string{"REC/x", "a=1"}, method: "POST", json: `{"a": "1"}`},
 		{args: []string{"PATCH", "REC/x", "a=1"}, method: "PATCH", json: `{"a": "1"}`},
+		// --raw is data too, before the URL or after it, as is a curl data flag typed first.
+		{args: []string{"REC/x", "--raw", "a=1"}, method: "POST", body: "a=1"},
+		{args: []string{"--raw=a=1", "REC/x"}, method: "POST", body: "a=1"},
+		{args: []string{"-f", "--raw", "a=1", "REC/x", "X:1"}, method: "POST", body: "a=1"},
+		{args: []string{"-d", "a=1", "REC/x"}, method: "POST", body: "a=1"},
 	} {
 		check(t, dir, tt)
 	}

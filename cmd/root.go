@@ -342,7 +342,7 @@ func hoist(args []string, flags func() *pflag.FlagSet) []string {
 		return slices.Concat([]string{"request", name}, rest)
 	case looksLikeURL(name):
 		cmd := "get"
-		if sendsData(args[first+1:], flags()) {
+		if sendsData(rest, flags()) {
 			cmd = "post"
 		}
 		return slices.Concat([]string{cmd, name}, rest)
@@ -471,14 +471,14 @@ func looksLikeURL(s string) bool {
 	return strings.ContainsAny(s, ".:/[") || strings.HasPrefix(strings.ToLower(s), "localhost")
 }
 
-// sendsData reports whether the arguments after the URL send a body: a data item, or one of curl's data
-// flags.
+// sendsData reports whether the arguments beside the URL send a body: a data item, --raw, or one of curl's
+// data flags, typed before the URL or after it.
 func sendsData(args []string, fs *pflag.FlagSet) bool {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") && a != "-" {
 			f := argFlag(fs, a)
-			if f != nil && slices.Contains([]string{"data", "data-raw", "data-binary", "data-urlencode", "json", "form-part"}, f.Name) {
+			if f != nil && slices.Contains([]string{"data", "data-raw", "data-binary", "data-urlencode", "json", "form-part", "raw"}, f.Name) {
 				return true
 			}
 			if takesValue(fs, a) {
