@@ -330,12 +330,13 @@ func (f *dataFlag) Set(v string) error {
 }
 
 // httpieJSON reports whether a --json value is the argument an HTTPie user typed after its --json switch
-// (http --json POST URL, http POST URL --json a=1): a method, a URL or a request item (not curl's @FILE),
-// which no JSON body is.
+// (http --json POST URL, http POST URL --json a=1, http --json --raw DATA URL): a method, a URL, a flag or
+// a request item (not curl's @FILE), which no JSON body is.
 func httpieJSON(v string) bool {
 	switch {
 	case methodWord(v):
 		return true
+	case len(v) > 1 && v[0] == '-' && (v[1] == '-' || v[1] >= 'A'): // --raw, -f: a flag (-1 is JSON)
 	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "localhost"):
 	case strings.HasPrefix(v, ":") && len(v) > 1 && (v[1] == '/' || v[1] >= '0' && v[1] <= '9'): // :3000/x
 	case !strings.HasPrefix(v, "@") && request.IsItem(v): // a=1, n:=2, f@file, X-A:1, q==1

@@ -346,6 +346,10 @@ func hoist(args []string, flags func() *pflag.FlagSet) []string {
 			cmd = "post"
 		}
 		return slices.Concat([]string{cmd, name}, rest)
+	case first > 0 && !slices.Contains(args[:first], "-h") && !slices.Contains(args[:first], "--help"):
+		// Neither a command, a method nor a URL, after flags ("hop -v gte URL"): the word alone goes on, so
+		// the error names it, with its suggestion, rather than the flags the root command has not.
+		return []string{name}
 	}
 	return args
 }
