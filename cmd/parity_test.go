@@ -245,6 +245,9 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		// --form with no fields still says it is a form.
 		{args: []string{"post", "REC/x", "-f"}, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}},
 		{args: []string{"post", "REC/x", "-f", "n:=1", "t:=true", "s=x y"}, body: "n=1&t=True&s=x+y"},
+		// Under -f or --multipart, @path is HTTPie's upload with an empty name: a part, beside the fields.
+		{args: []string{"post", "REC/x", "-f", "@notes.txt"}, parts: []part{{"", "notes.txt", "text/plain", "plain notes\n"}}},
+		{args: []string{"post", "REC/x", "--multipart", "a=1", "@data.json"}, parts: []part{{"a", "", "", "1"}, {"", "data.json", "application/json", `{"from":"file"}`}}},
 		// Multipart parts stay in the order typed; a file part's type from its name.
 		{args: []string{"post", "REC/x", "--multipart", "a=1", "f@notes.txt", "b=2"},
 			parts: []part{{"a", "", "", "1"}, {"f", "notes.txt", "text/plain", "plain notes\n"}, {"b", "", "", "2"}}},

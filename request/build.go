@@ -358,6 +358,12 @@ type bodyBuilder struct {
 func (b *bodyBuilder) add(it item) error {
 	switch it.Kind {
 	case itemBodyFile:
+		if (b.spec.Form || b.spec.Multipart) && it.Value != "-" {
+			// HTTPie's @path is an upload with an empty name: under -f or --multipart it is a part, as
+			// HTTPie sends it, beside any fields.
+			it.Kind, it.Key = itemUpload, ""
+			return b.add(it)
+		}
 		if b.bodyItem != nil {
 			return usageErrorf(it.Raw, "only one @file body can be given")
 		}
