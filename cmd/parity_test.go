@@ -223,6 +223,8 @@ func TestRequestsAsHTTPieSendsThem(t *testing.T) {
 		{args: []string{"post", "REC/x", "-f", "--raw", "a=1&b=2"}, body: "a=1&b=2",
 			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "*/*"}},
 		{args: []string{"post", "REC/x", "--raw", "typed"}, stdin: str("piped"), body: "typed"},
+		{args: []string{"post", "REC/x", "-f"}, stdin: str("a=1&b=2"), body: "a=1&b=2", noChunks: true,
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "*/*"}},
 		// --boundary, or the one a multipart Content-Type typed names, is the body's.
 		{args: []string{"post", "REC/x", "--multipart", "a=1", "--boundary", "XyZ-1"}, parts: []part{{"a", "", "", "1"}},
 			header: map[string]string{"Content-Type": "multipart/form-data; boundary=XyZ-1"}},

@@ -433,6 +433,10 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 		return built{data: memBody([]byte(*s.Raw)), contentType: b.stdinType(), accept: jsonAccept}, nil
 	case len(s.FormParts) > 0 || b.uploads || (s.Multipart && len(b.fields) > 0):
 		return b.multipartBody(userType)
+	case s.Form && !s.Multipart && len(b.fields) == 0 && s.Stdin != nil && s.StdinBody && !b.stdinUsed:
+		// -f with no fields: standard input is the form, as HTTPie sends it.
+		body, err := b.stdinBody(s.Stdin)
+		return built{data: body, contentType: contentForm}, err
 	case s.Form || s.Multipart:
 		if s.Multipart {
 			return b.multipartBody(userType)
