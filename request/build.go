@@ -407,6 +407,9 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 	if kinds > 1 {
 		return built{}, usageErrorf("", "more than one body given: use one of @file, -d, --json, -F, -T, --raw, or data fields")
 	}
+	if s.Raw != nil && s.Multipart {
+		return built{}, usageErrorf("", "--raw is the whole body, and --multipart builds one from fields: keep one (for a multipart body of your own, --raw with Content-Type:'multipart/form-data; boundary=...')")
+	}
 	if s.JSONItems && (len(s.FormParts) > 0 || b.uploads) {
 		return built{}, usageErrorf("-j", "HTTPie's -j asks for JSON, and -F or a file upload (field@path) for a form: keep one")
 	}
