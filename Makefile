@@ -14,8 +14,8 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # test: format check, vet (for macOS too: the tests build there), a Windows build, and every test with the
-# race detector. Some tests compare hop with curl itself, and encrypt test keys with openssl; test-deps
-# installs them from Debian's packages when they are missing.
+# race detector. Some tests compare hop with curl and HTTPie themselves, and encrypt test keys with
+# openssl; test-deps installs them from Debian's packages when they are missing.
 test: test-deps
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to be run on:"; echo "$$out"; exit 1; fi
@@ -29,7 +29,8 @@ test-deps:
 	@missing=""; \
 	  command -v curl >/dev/null || missing="$$missing curl"; \
 	  command -v openssl >/dev/null || missing="$$missing openssl"; \
-	  if [ -n "$$missing" ]; then echo "installing$$missing from Debian's packages (the tests compare hop with curl, and encrypt keys with openssl)"; \
+	  command -v http >/dev/null || missing="$$missing httpie"; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing from Debian's packages (the tests compare hop with curl and HTTPie, and encrypt keys with openssl)"; \
 	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 # demo: start a local HTTPS httpbin on loopback, run hop against it, stop the server (even on failure).
