@@ -967,6 +967,12 @@ func layoutMultipart(parts []Part, boundary string, names *strings.Replacer, dis
 	if err := mw.Close(); err != nil {
 		return nil, "", "", err
 	}
+	if len(parts) == 0 {
+		// No part: the close delimiter alone, as browsers and HTTPie write it (Go's writer puts the line
+		// break that ends a part before it).
+		buf.Reset()
+		buf.WriteString("--" + mw.Boundary() + "--\r\n")
+	}
 	segs = append(segs, segment{data: bytes.Clone(buf.Bytes())})
 	total += int64(buf.Len())
 	ct, boundary := mw.FormDataContentType(), mw.Boundary()

@@ -584,6 +584,18 @@ func TestBuildMultipart(t *testing.T) {
 	}
 }
 
+// TestEmptyMultipart: --multipart with no fields sends only the close delimiter, as browsers and HTTPie
+// write it, not a blank line before it.
+func TestEmptyMultipart(t *testing.T) {
+	r, err := Build(Spec{Method: "POST", URL: "example.com", Multipart: true, Boundary: "XyZ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := bodyString(t, r); body != "--XyZ--\r\n" || r.Body.Length != int64(len(body)) {
+		t.Errorf("body %q (length %d), want %q", body, r.Body.Length, "--XyZ--\r\n")
+	}
+}
+
 func TestBuildBodies(t *testing.T) {
 	r, err := Build(Spec{Method: "POST", URL: "example.com", Form: true, Items: []string{"a=1 2", "b=&"}})
 	if err != nil {
