@@ -191,7 +191,9 @@ func randomHTTPieLine(r *rand.Rand) []string {
 	method := pick(nil, nil, nil, []string{"GET"}, []string{"POST"}, []string{"PUT"}, []string{"PATCH"}, []string{"DELETE"})
 	target := pick([]string{"REC/p"}, []string{"REC/a/./b/../c"}, []string{"REC/q?x=1&y="}, []string{":PORT/record/short"},
 		[]string{"localhost:PORT/record/h"}, []string{"127.0.0.1:PORT/record/ü%20x"}, []string{"REC/"})
+	follow := r.IntN(4) == 0
 	var items []string
+	data, multipart := false, slices.Contains(flags, "--multipart")  // a body is sent; it is multipart
 	raw := r.IntN(10) == 0 && !slices.Contains(flags, "--multipart") // (refused by hop, see above)
 	if raw {
 		flags = append(flags, pick([]string{"--raw", `{"raw":true}`}, []string{"--raw=a=1&b=2"}, []string{"--raw", "plain text"})...)
@@ -215,9 +217,13 @@ func randomHTTPieLine(r *rand.Rand) []string {
 		}
 		switch kind {
 		case 0, 1:
-			items = append(items, pick([]string{"X-Name:value"}, []string{"X-Two:two words"}, []string{"X-Empty;"},
+			h := pick([]string{"X-Name:value"}, []string{"X-Two:two words"}, []string{"X-Empty;"},
 				[]string{"Accept:"}, []string{"Accept:text/plain"}, []string{"X-Colon:a:b"}, []string{"X-File:@token.txt"},
-				[]string{`X\:Esc:v`}, []string{"Content-Type:application/x-custom"}, []string{"X-Uni:ünï"})...)
+				[]string{`X\:Esc:v`}, []string{"Content-Type:application/x-custom"}, []string{"X-Uni:ünï"})[0]
+			if strings.HasPrefix(h, "Content-Type:") && slices.Contains(items, h) {
+				continue // typed twice, HTTPie drops one of the two on a redirect that drops the body, and keeps the other
+			}
+			items = append(items, h)
 		case 2, 3:
 			q := pick([]string{"q==v"}, []string{"q==two words"}, []string{"e=="}, []string{"u==ünï"}, []string{"amp==a&b=c"},
 				[]string{"f==@token.txt"}, []string{`a\==b`})[0]
@@ -234,13 +240,14 @@ func randomHTTPieLine(r *rand.Rand) []string {
 			if form && grouped(f[:strings.Index(f, "=")]) {
 				continue
 			}
-			items = append(items, f)
+			items, data = append(items, f), true
 		case 7:
 			if form {
 				continue // raw JSON in a form: left out (see above)
 			}
 			items = append(items, pick([]string{"n:=1"}, []string{"t:=true"}, []string{`arr:=[1,"a",null]`}, []string{`obj:={"k":{"z":[]}}`},
 				[]string{"j:=@data.json"}, []string{"a[n]:=3"})...)
+			data = true
 		case 8, 9:
 			if !form {
 				continue // an upload without -f: hop sends it as multipart (a README decision), HTTPie refuses it
@@ -250,7 +257,7 @@ func randomHTTPieLine(r *rand.Rand) []string {
 			if grouped(f[:strings.Index(f, "@")]) {
 				continue
 			}
-			items = append(items, f)
+			items, data, multipart = append(items, f), true, true
 		}
 	}
 	if !raw && r.IntN(6) == 0 {
@@ -259,7 +266,26 @@ func randomHTTPieLine(r *rand.Rand) []string {
 		if form && body[0] == "@data.zzq" {
 			body = []string{"@data.json"} // a part of no known type: application/octet-stream (see above)
 		}
-		items = append(items, body...)
+		items, data, multipart = append(items, body...), true, multipart || form
+	}
+	if follow {
+		// --follow through a chain of redirects, on one host or across two. HTTPie (through requests) drops
+		// the body of any method on a 301 or 302, and makes a GET of any on a 302, where hop changes a POST
+		// only (as browsers and curl do); it cannot send a multipart body again on a 307 or 308, and hangs:
+		// those chains are left out.
+		codes := []string{"303"}
+		if !multipart {
+			codes = append(codes, "307", "308")
+		}
+		if slices.Equal(method, []string{"POST"}) || method == nil && (data || raw) {
+			codes = append(codes, "301", "302")
+		}
+		flags = append(flags, "--follow")
+		next := pick([]string{"http://127.0.0.1:PORT/record/end?q=1"}, []string{"http://localhost:PORT/record/end"})[0]
+		for range 1 + r.IntN(2) {
+			next = pick([]string{"http://127.0.0.1:PORT"}, []string{"http://localhost:PORT"})[0] + "/redirect-to?status_code=" + codes[r.IntN(len(codes))] + "&url=" + url.QueryEscape(next)
+		}
+		target = []string{next}
 	}
 	args := slices.Concat(flags, method, target, items)
 	return args
