@@ -754,6 +754,8 @@ func addOutputFlags(fs *pflag.FlagSet, o *OutputOptions, s *Streams) {
 	addColorFlag(fs, s)
 	fs.BoolVar(&o.NoCheckStatus, "no-check-status", false, "exit 0 for 4xx and 5xx responses too")
 	fs.BoolVar(&o.RawEncoding, "raw-encoding", false, "keep a compressed body compressed")
+	fs.BoolVar(&o.FailNoBody, "fail-no-body", false, "hop curl's -f: the body of a 4xx or 5xx answer is neither written nor saved, as curl writes none")
+	fs.MarkHidden("fail-no-body")
 	fs.BoolVar(&o.Offline, "offline", false, "print the request without sending it")
 	fs.BoolVar(&o.Curl, "curl", false, "print the curl command that sends the same request, and send nothing")
 	addSwitch(fs, "curl-long", "xh's --curl-long: --curl with every option by its long name",

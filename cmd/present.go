@@ -411,6 +411,11 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		p.badRequest = &capture{max: 512}
 		head = p.badRequest
 	}
+	if p.o.FailNoBody && resp.StatusCode >= 400 {
+		// curl's -f: no output on a server error. The body is left unread (curl closes the connection), so
+		// -o makes no file and -w's size_download is 0, as in curl; the status fails the command as ever.
+		return format.BodyResult{}, false, nil
+	}
 	// A HEAD has no body; with -o its file is still made, empty, below.
 	if resp.Request.Method == http.MethodHead && !p.o.downloading() {
 		io.Copy(head, io.LimitReader(resp.Body, 1<<20))

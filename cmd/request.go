@@ -105,6 +105,7 @@ type OutputOptions struct {
 	ResponseCharset string
 	NoCheckStatus   bool
 	RawEncoding     bool
+	FailNoBody      bool // curl's -f (hop curl's): a 4xx or 5xx answer's body is not written, nor -o's file made
 	Offline         bool
 	Curl            bool // print the equivalent curl command instead of sending
 	CurlLong        bool // --curl with long option names (xh's --curl-long)

@@ -31,7 +31,7 @@ func TestTranslate(t *testing.T) {
 		{`-T f.bin --expect100-timeout 2.5 -H Expect: example.com`, []string{"request", "PUT", "example.com", "--header", "Expect:", "--upload-file", "f.bin", "--expect100-timeout", "2.5", "--ignore-stdin"}},
 		// Renamed and accepted options; standard input read only when asked.
 		{`--compressed -f --max-redirs 3 -L -m 20 --connect-timeout 3.5 --data-binary @- --url example.com`,
-			[]string{"request", "POST", "example.com", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--follow-any", "--expect100-timeout", "1"}},
+			[]string{"request", "POST", "example.com", "--fail-no-body", "--max-redirects", "3", "--max-time", "20", "--connect-timeout", "3.5", "--data-binary", "@-", "--follow", "--follow-any", "--expect100-timeout", "1"}},
 		{`-q --oauth2-bearer tok --tlsv1.2 -x socks5://p:1080 example.com`,
 			[]string{"request", "GET", "example.com", "--bearer", "tok", "--tls-min", "1.2", "--proxy", "socks5://p:1080", "--ignore-stdin"}},
 		// --oauth2-bearer's token is what curl sends: -u's credentials are left out (a header that reads

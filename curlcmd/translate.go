@@ -253,16 +253,17 @@ var options = []curlOption{
 	{long: "verbose", short: 'v', global: true, hop: func(_ string, t *translation) []string { t.dump = []string{"--trace-verbose", "%"}; return nil }},
 	global(same("silent", 's', false)),
 	global(accepted("show-error", 'S', false)), // hop always says what went wrong
-	accepted("fail", 'f', false),               // hop fails on 4xx and 5xx already (exit 4 and 5)
-	accepted("fail-with-body", 0, false),
+	// hop fails on 4xx and 5xx already (exit 4 and 5); curl's -f also writes no body of such an answer.
+	{long: "fail", short: 'f', hop: func(_ string, t *translation) []string { t.fail = true; return []string{"--fail-no-body"} }},
+	{long: "fail-with-body", hop: func(_ string, t *translation) []string { t.failWithBody = true; return nil }},
 	{long: "fail-early", global: true, hop: func(_ string, t *translation) []string { t.failEarly = true; return nil }},
 	{long: "rate", value: true, global: true, hop: func(v string, t *translation) []string { t.rate = v; return nil }},
 	{long: "parallel", short: 'Z', global: true, hop: func(_ string, t *translation) []string { t.parallel = true; return nil }},
 	{long: "parallel-max", value: true, global: true, hop: func(v string, t *translation) []string { t.parallelMax = v; return nil }},
 	global(accepted("parallel-immediate", 0, false)), // hop opens another connection whenever a transfer needs one
-	{long: "next", short: ':'},                       // Translate's: what follows is the next part
-	accepted("ssl-no-revoke", 0, false),              // Windows' schannel option; hop checks revocation only when --crlfile or --cert-status ask
-	accepted("ssl-revoke-best-effort", 0, false),     // the same
+	{long: "next", short: ':'},                   // Translate's: what follows is the next part
+	accepted("ssl-no-revoke", 0, false),          // Windows' schannel option; hop checks revocation only when --crlfile or --cert-status ask
+	accepted("ssl-revoke-best-effort", 0, false), // the same
 	{long: "raw", to: "--raw-encoding"},
 	same("write-out", 'w', true),
 	global(same("stderr", 0, true)),
@@ -339,13 +340,15 @@ type translation struct {
 	method string
 	urls   []string
 	flags  []string
-	stdin  bool  // a value reads standard input (@-, <-, -T -)
-	data   bool  // a body flag was given
-	form   bool  // -F or --form-string: a multipart body, which -G leaves as it is
-	bearer bool  // --oauth2-bearer, whose token curl sends rather than -u's user and password
-	netrc  bool  // -n or --netrc-optional: curl reads .netrc
-	noHead bool  // --no-head: curl's request method set to GET
-	userAt []int // where each -u's --user flag stands in flags
+	stdin  bool // a value reads standard input (@-, <-, -T -)
+	data   bool // a body flag was given
+	form   bool // -F or --form-string: a multipart body, which -G leaves as it is
+	bearer bool // --oauth2-bearer, whose token curl sends rather than -u's user and password
+	netrc  bool // -n or --netrc-optional: curl reads .netrc
+	noHead bool // --no-head: curl's request method set to GET
+	// fail and failWithBody are -f and --fail-with-body, which curl refuses together.
+	fail, failWithBody bool
+	userAt             []int // where each -u's --user flag stands in flags
 	// cookieAt is where each -b NAME=VALUE stands in flags; cookieHeader, an -H naming Cookie (with a value
 	// or without): curl then leaves those strings out.
 	cookieAt     []int
@@ -481,6 +484,9 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 		// curl sends the file from the offset, with Content-Range (bytes 0- for -C - over HTTP, which cannot
 		// ask the server how much it has).
 		return nil, errors.New("-C with -T resumes an upload from an offset, sent with Content-Range, which hop curl does not do: send the whole file without -C")
+	}
+	if t.fail && t.failWithBody {
+		return nil, errors.New("-f and --fail-with-body: one writes no body of a 4xx or 5xx answer, the other writes it; curl refuses the two together (exit 2)")
 	}
 	if t.resume && t.headerName {
 		// The name -J takes comes with the answer, and -C - resumes a file known before the request.
