@@ -548,12 +548,26 @@ func (p *presenter) headsToFile() {
 	}
 }
 
-// flushHeads writes on stdout the heads held for a file that was never made (a 304, a failure).
+// flushHeads writes the heads held for a file that was never made (a 304, a failure): on stdout, or into
+// the device -o names (-o /dev/null), where curl writes them before it fails, so that stdout keeps only what
+// was asked of it (`curl -sIL -o /dev/null -w '%{http_code}'`).
 func (p *presenter) flushHeads() {
-	if p.heads != nil {
-		p.s.Out.Write(p.heads.Bytes())
-		p.heads = nil
+	if p.heads == nil {
+		return
 	}
+	heads := p.heads.Bytes()
+	p.heads = nil
+	if name := p.o.named(); name != "" {
+		path := p.o.outputPath(name)
+		if fi, err := os.Stat(path); err == nil && fi.Mode()&os.ModeCharDevice != 0 && !argfile.Descriptor(path) {
+			if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0); err == nil {
+				f.Write(heads)
+				f.Close()
+				return
+			}
+		}
+	}
+	p.s.Out.Write(heads)
 }
 
 // exchangeWriter stops writing the body once the exchange's time is up or it was interrupted: formatting
