@@ -145,7 +145,14 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 	v.ProxyUsed = rec.Proxy != ""
 	v.HTTPConnect = rec.ProxyStatus // the CONNECT's answer, a refusal's too, as curl's; none through SOCKS
 	v.LocalIP, v.LocalPort = splitAddr(rec.LocalAddr)
-	if resp := last.Response; resp != nil {
+	// As curl keeps them: the code, the version and the number of fields of the last answer received, which
+	// is an earlier hop's when the last one got none (a redirect followed by an empty reply), and the last
+	// Content-Type any answer of the chain gave that was not empty.
+	for _, h := range hops {
+		resp := h.Response
+		if resp == nil {
+			continue
+		}
 		v.HTTPCode = resp.StatusCode
 		v.HTTPVersion = strconv.Itoa(resp.ProtoMajor)
 		if resp.ProtoMajor == 1 && resp.ProtoMinor > 0 {
@@ -153,14 +160,21 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		}
 		for _, ct := range resp.Header.Values("Content-Type") {
 			if ct != "" {
-				v.ContentType = ct // the last that is not empty, as curl keeps it
+				v.ContentType = ct
 			}
 		}
+		v.Header, v.HeadOrder = trace.ReceivedHeader(resp), h.Record().HeadOrder // curl counts and shows Transfer-Encoding
+	}
+	if resp := last.Response; resp != nil {
 		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {
 			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
 		}
-		v.Header, v.HeadOrder = trace.ReceivedHeader(resp), rec.HeadOrder // curl counts and shows Transfer-Encoding
 		v.SizeDownload = rec.BodyBytes
+	}
+	if last.Response == nil || exchange.ClassOf(err) == exchange.Redirects {
+		// %header{NAME} and header_json read the last request's answer, which failed, or (too many
+		// redirects) was one curl no longer looks up: empty, as in curl; num_headers keeps its count.
+		v.HeaderGone = true
 	}
 	v.SizeUpload = rec.BodySent // the last request's, as curl counts it
 	for _, h := range hops {

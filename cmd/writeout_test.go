@@ -56,6 +56,12 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		{"Connection: close", []string{"get", srv.URL + "/raw/close"}, []string{srv.URL + "/raw/close"}},
 		{"HTTP/1.0", []string{"get", srv.URL + "/raw/http10"}, []string{srv.URL + "/raw/http10"}},
 		{"two Content-Types", []string{"get", srv.URL + "/raw/two-types"}, []string{srv.URL + "/raw/two-types"}},
+		// A transfer that fails after a redirect: the code and the version of the last answer received, and
+		// the last Content-Type any answer gave (the 301's, where the 302 after it has none), as curl keeps them.
+		{"redirect, then an empty reply", []string{"get", srv.URL + "/redirect-to?url=/misbehave/empty&status_code=302", "-L"},
+			[]string{"-L", srv.URL + "/redirect-to?url=/misbehave/empty&status_code=302"}},
+		{"a type from an earlier answer", []string{"get", srv.URL + "/status/301", "-L", "--max-redirs", "1"},
+			[]string{"-L", "--max-redirs", "1", srv.URL + "/status/301"}},
 		{"upload, referer, redirect", []string{"put", srv.URL + "/redirect-to?url=/put&status_code=307", "-L", "-e", "http://from/", "--data-binary", "0123456789"},
 			[]string{"-L", "-X", "PUT", "-e", "http://from/", "--data-binary", "0123456789", srv.URL + "/redirect-to?url=/put&status_code=307"}},
 	}
@@ -70,6 +76,9 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 		for i, v := range writeOutVars {
 			if v == "exitcode" && tt.name == "refused" {
 				continue // both fail to connect: curl says 7, and so does hop; checked below
+			}
+			if v == "size_request" && tt.name == "redirect, then an empty reply" {
+				continue // curl sends the request again on a new connection when the one it reused closed unanswered
 			}
 			if h[i] != c[i] {
 				t.Errorf("%s: %s = %q, curl says %q", tt.name, v, h[i], c[i])
@@ -92,6 +101,9 @@ func TestWriteOutAgreesWithCurl(t *testing.T) {
 				prev = f
 			}
 			return true
+		}
+		if tt.name == "redirect, then an empty reply" {
+			continue // a hop with no answer has no first byte: the marks mix two hops, in curl too
 		}
 		if tt.name == "refused" {
 			if h[len(h)-2] == "0.000000" {

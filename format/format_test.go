@@ -340,3 +340,23 @@ func TestUnescapeJSONStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteOutHeaderGone: after a request that got no answer (or too many redirects), %header{NAME} and
+// %{header_json} are empty, as curl's, where num_headers keeps the last answer's count; an empty
+// header_json is "{\n}", as curl writes it.
+func TestWriteOutHeaderGone(t *testing.T) {
+	h := http.Header{"Location": {"/next"}, "Date": {"today"}}
+	for _, tt := range []struct {
+		gone bool
+		want string
+	}{
+		{false, "/next|2|{\"date\":[\"today\"],\n\"location\":[\"/next\"]\n}"},
+		{true, "|2|{\n}"},
+	} {
+		var out, errOut bytes.Buffer
+		WriteOutput(&out, &errOut, "%header{location}|%{num_headers}|%{header_json}", &WriteOut{Header: h, HeaderGone: tt.gone}, nil)
+		if out.String() != tt.want {
+			t.Errorf("gone %v: %q, want %q", tt.gone, out.String(), tt.want)
+		}
+	}
+}

@@ -18,31 +18,34 @@ import (
 
 // WriteOut holds what curl's -w/--write-out variables name, with curl's meanings.
 type WriteOut struct {
-	HTTPCode       int    // 0 when no response came (printed 000)
-	HTTPVersion    string // "1.1", "2", "3", "1" for HTTP/1.0 (curl's words); "0" when no response came
-	NumRedirects   int
-	NumRetries     int
-	NumConnects    int    // new connections opened, every hop
-	RedirectURL    string // where a redirect not followed would have gone
-	FileName       string // the file the body was written to (-o, -O), as curl's filename_effective
-	RemoteIP       string
-	RemotePort     int
-	LocalIP        string
-	LocalPort      int
-	SizeDownload   int64 // body bytes received on the wire, final response
-	SizeHeader     int64 // header bytes received, every response
-	SizeRequest    int64 // request bytes sent, every request
-	SizeUpload     int64 // request body bytes sent, last request
-	ContentType    string
-	URL            string // the URL as given (the first request's)
-	URLNum         int    // which URL of the command line, from 0 (hop curl's several; a glob's URLs share one)
-	URLEffective   string
-	Referer        string // the last request's Referer header
-	Method         string
-	Scheme         string // upper case, as curl prints it
-	ExitCode       int
-	ErrorMsg       string
-	Header         http.Header         // the final response's, for %header{NAME}, %{header_json} and num_headers
+	HTTPCode     int    // 0 when no response came (printed 000)
+	HTTPVersion  string // "1.1", "2", "3", "1" for HTTP/1.0 (curl's words); "0" when no response came
+	NumRedirects int
+	NumRetries   int
+	NumConnects  int    // new connections opened, every hop
+	RedirectURL  string // where a redirect not followed would have gone
+	FileName     string // the file the body was written to (-o, -O), as curl's filename_effective
+	RemoteIP     string
+	RemotePort   int
+	LocalIP      string
+	LocalPort    int
+	SizeDownload int64 // body bytes received on the wire, final response
+	SizeHeader   int64 // header bytes received, every response
+	SizeRequest  int64 // request bytes sent, every request
+	SizeUpload   int64 // request body bytes sent, last request
+	ContentType  string
+	URL          string // the URL as given (the first request's)
+	URLNum       int    // which URL of the command line, from 0 (hop curl's several; a glob's URLs share one)
+	URLEffective string
+	Referer      string // the last request's Referer header
+	Method       string
+	Scheme       string // upper case, as curl prints it
+	ExitCode     int
+	ErrorMsg     string
+	Header       http.Header // the final response's, for %header{NAME}, %{header_json} and num_headers
+	// HeaderGone: the last request got no answer, or one curl no longer looks up (too many redirects):
+	// %header{NAME} and %{header_json} are empty, as curl's, and num_headers keeps Header's count.
+	HeaderGone     bool
 	HeadOrder      []string            // its field names as received (HTTP/1.x), for %{header_json}
 	Heads          []http.Header       // every response's header in the order they came, for %header{NAME:all:SEP}
 	Now            time.Time           // when the template is written, for %time{FORMAT}
@@ -193,7 +196,11 @@ func (v *WriteOut) numHeaders() int {
 func (v *WriteOut) headerJSON() []byte {
 	m := make(map[string][]string, len(v.Header))
 	var keys []string
-	for _, f := range Fields(v.Header, v.HeadOrder) {
+	var fields [][2]string
+	if !v.HeaderGone {
+		fields = Fields(v.Header, v.HeadOrder)
+	}
+	for _, f := range fields {
 		key := strings.ToLower(f[0])
 		if _, seen := m[key]; !seen {
 			keys = append(keys, key)
@@ -214,10 +221,7 @@ func (v *WriteOut) headerJSON() []byte {
 		enc.Encode(m[key])
 		buf.Truncate(buf.Len() - 1)
 	}
-	if len(m) > 0 {
-		buf.WriteByte('\n')
-	}
-	buf.WriteByte('}')
+	buf.WriteString("\n}") // "{\n}" when there is none, as curl writes it
 	return buf.Bytes()
 }
 
@@ -343,7 +347,7 @@ func (v *WriteOut) header(spec string) string {
 	name, rest, _ := strings.Cut(spec, ":")
 	sep, all := strings.CutPrefix(rest, "all:")
 	if !all {
-		if values := v.Header.Values(spec); len(values) > 0 {
+		if values := v.Header.Values(spec); len(values) > 0 && !v.HeaderGone {
 			return values[0]
 		}
 		return ""
