@@ -24,7 +24,7 @@ import (
 // answer the server must have received the same request: no Proxy-Authorization through a tunnel, the
 // server's credentials as curl sends them. HOP_PROXY_SEEDS searches longer, HOP_PROXY_FIRST moves on.
 func TestRandomProxiesAsCurlUsesThem(t *testing.T) {
-	curl := lookCurl(t)
+	lookCurl(t)
 	dir := fixtures(t)
 	plain := testserver.Start(testserver.Config{})
 	defer plain.Close()
@@ -79,19 +79,8 @@ func TestRandomProxiesAsCurlUsesThem(t *testing.T) {
 		args := slices.Concat([]string{"-s"}, slices.Concat(parts...), []string{target})
 		line := "seed " + strconv.FormatUint(seed, 10) + ": " + strings.Join(env, " ") + " curl " + strings.Join(args, " ")
 
-		run := func(cmd ...string) ([]byte, int, string) {
-			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-			defer cancel()
-			c := exec.CommandContext(ctx, cmd[0], cmd[1:]...)
-			c.Dir = dir
-			c.Env = append(proxyFreeEnv(), env...)
-			var stderr strings.Builder
-			c.Stderr = &stderr
-			out, _ := c.Output()
-			return out, c.ProcessState.ExitCode(), stderr.String()
-		}
-		want, cc, _ := run(append([]string{curl}, args...)...)
-		got, hc, stderr := run(append([]string{hopBinary(t), "curl"}, args...)...)
+		b := runBoth(t, dir, env, args...)
+		want, cc, got, hc, stderr := b.want, b.curlCode, b.got, b.hopCode, b.hopStderr
 		var w, g testserver.Recorded
 		curlGot := cc == 0 && json.Unmarshal(want, &w) == nil
 		hopGot := (hc == 0 || hc == 4) && json.Unmarshal(got, &g) == nil
@@ -109,6 +98,37 @@ func TestRandomProxiesAsCurlUsesThem(t *testing.T) {
 			sameRequest(t, line, g, emptyBodyLength(&g, w), "User-Agent", "Accept-Encoding")
 		}
 	}
+}
+
+// both is a command line run by curl and by hop curl: what each wrote on stdout and its exit code, and
+// what hop curl wrote on stderr.
+type both struct {
+	want, got         []byte
+	curlCode, hopCode int
+	hopStderr         string
+}
+
+// runBoth runs curl and hop curl with args, in dir, in the test's environment without its *_proxy
+// variables and with env added, each for 20 seconds at most.
+func runBoth(t *testing.T, dir string, env []string, args ...string) both {
+	t.Helper()
+	var b both
+	for _, cmd := range [][]string{{lookCurl(t)}, {hopBinary(t), "curl"}} {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		c := exec.CommandContext(ctx, cmd[0], append(cmd[1:], args...)...)
+		c.Dir = dir
+		c.Env = append(proxyFreeEnv(), env...)
+		var stderr strings.Builder
+		c.Stderr = &stderr
+		out, _ := c.Output()
+		cancel()
+		if cmd[0] == lookCurl(t) {
+			b.want, b.curlCode = out, c.ProcessState.ExitCode()
+		} else {
+			b.got, b.hopCode, b.hopStderr = out, c.ProcessState.ExitCode(), stderr.String()
+		}
+	}
+	return b
 }
 
 // proxyFreeEnv is the test's environment without any *_proxy variable of the machine's.

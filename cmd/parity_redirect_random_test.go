@@ -1,16 +1,13 @@
 package cmd_test
 
 import (
-	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hop-cli/hop/testserver"
 )
@@ -27,7 +24,7 @@ import (
 // spec says, curl repeats -X's), a typed Content-Type when the body is dropped (hop drops it with the
 // body), and -b NAME=VALUE across hosts (hop keeps it behind, as it does a -H Cookie).
 func TestRandomRedirectsAsCurlFollowsThem(t *testing.T) {
-	curl := lookCurl(t)
+	lookCurl(t)
 	dir := fixtures(t)
 	srv := recordingServer(t)
 	u, _ := url.Parse(srv)
@@ -86,19 +83,10 @@ func TestRandomRedirectsAsCurlFollowsThem(t *testing.T) {
 		}
 		line := "seed " + strconv.FormatUint(seed, 10) + ": curl " + strings.Join(args, " ") + " (codes " + strings.Join(codes, ", ") + ")"
 
-		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-		c := exec.CommandContext(ctx, curl, args...)
-		c.Dir = dir
-		want, _ := c.Output()
-		h := exec.CommandContext(ctx, hopBinary(t), append([]string{"curl"}, args...)...)
-		h.Dir = dir
-		var stderr strings.Builder
-		h.Stderr = &stderr
-		got, _ := h.Output()
-		cancel()
-		cc, hc := c.ProcessState.ExitCode(), h.ProcessState.ExitCode()
+		b := runBoth(t, dir, nil, args...)
+		want, cc, got, hc, stderr := b.want, b.curlCode, b.got, b.hopCode, b.hopStderr
 		if cc != hc {
-			t.Errorf("%s: curl exit %d, hop curl exit %d: %s", line, cc, hc, stderr.String())
+			t.Errorf("%s: curl exit %d, hop curl exit %d: %s", line, cc, hc, stderr)
 			continue
 		}
 		if cc != 0 {

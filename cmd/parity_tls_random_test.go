@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,7 +26,7 @@ import (
 // received the same one (curl's 90 and 91, a pin and a certificate status, are hop's 60, as the README
 // says). HOP_TLS_SEEDS searches longer, HOP_TLS_FIRST moves on.
 func TestRandomHopCurlTLSAsCurl(t *testing.T) {
-	curl := lookCurl(t)
+	lookCurl(t)
 	dir := t.TempDir()
 	cert, root, crl := loopbackCertIn(t, dir, "127.0.0.1", "localhost")
 	srv := testserver.Start(testserver.Config{TLS: true, Cert: &cert})
@@ -85,20 +84,13 @@ func TestRandomHopCurlTLSAsCurl(t *testing.T) {
 		args := slices.Concat(parts...)
 		line := "seed " + strconv.FormatUint(seed, 10) + ": curl " + strings.Join(args, " ")
 
-		c := exec.Command(curl, append([]string{"-s"}, args...)...)
-		c.Dir = dir
-		want, _ := c.Output()
-		h := exec.Command(hopBinary(t), append([]string{"curl", "-s"}, args...)...)
-		h.Dir = dir
-		var stderr strings.Builder
-		h.Stderr = &stderr
-		got, _ := h.Output()
-		cc, hc := c.ProcessState.ExitCode(), h.ProcessState.ExitCode()
+		b := runBoth(t, dir, nil, append([]string{"-s"}, args...)...)
+		want, cc, got, hc, stderr := b.want, b.curlCode, b.got, b.hopCode, b.hopStderr
 		if cc == 90 || cc == 91 {
 			cc = 60 // a key not pinned, a status not stapled: hop's certificate failure (README, exit codes)
 		}
 		if cc != hc {
-			t.Errorf("%s: curl exit %d, hop curl exit %d: %s", line, cc, hc, stderr.String())
+			t.Errorf("%s: curl exit %d, hop curl exit %d: %s", line, cc, hc, stderr)
 			continue
 		}
 		if cc != 0 {

@@ -1,14 +1,11 @@
 package cmd_test
 
 import (
-	"context"
 	"math/rand/v2"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hop-cli/hop/testserver"
 )
@@ -20,7 +17,7 @@ import (
 // curl's User-Agent and no Accept-Encoding, so the request's size is the same. HOP_WRITEOUT_SEEDS
 // searches longer, HOP_WRITEOUT_FIRST moves on.
 func TestRandomWriteOutAsCurl(t *testing.T) {
-	curl := lookCurl(t)
+	lookCurl(t)
 	dir := fixtures(t)
 	srv := testserver.Start(testserver.Config{})
 	defer srv.Close()
@@ -69,19 +66,11 @@ func TestRandomWriteOutAsCurl(t *testing.T) {
 		line := "seed " + strconv.FormatUint(seed, 10) + ": curl " + strings.Join(args, " ")
 		args = append(args, "-w", tmpl.String())
 
-		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-		c := exec.CommandContext(ctx, curl, args...)
-		c.Dir = dir
-		want, _ := c.Output()
-		h := exec.CommandContext(ctx, hopBinary(t), append([]string{"curl"}, args...)...)
-		h.Dir = dir
-		var stderr strings.Builder
-		h.Stderr = &stderr
-		got, _ := h.Output()
-		cancel()
+		b := runBoth(t, dir, nil, args...)
+		want, got, stderr := b.want, b.got, b.hopStderr
 		g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 		if len(g) != len(vars)+1 || len(w) != len(vars)+1 {
-			t.Errorf("%s: hop curl wrote %q (%s), curl %q", line, got, stderr.String(), want)
+			t.Errorf("%s: hop curl wrote %q (%s), curl %q", line, got, stderr, want)
 			continue
 		}
 		code, _ := strconv.Atoi(w[slices.Index(vars, "http_code")])
