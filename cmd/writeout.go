@@ -194,6 +194,11 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 			v.NumConnects++
 		}
 		t := curlTimes(r)
+		if h.Response == nil && exchange.ClassOf(h.Err) == exchange.EmptyReply && !r.Events.WroteRequest.IsZero() && !r.Events.Failed.IsZero() {
+			// The connection closed unanswered after the request went: curl marks its first byte when it
+			// reads that end, so the marks stay in order.
+			t[4] = r.Events.Failed.Sub(r.Events.Start)
+		}
 		v.NameLookup += t[0]
 		v.Connect += t[1]
 		v.AppConnect += t[2]
