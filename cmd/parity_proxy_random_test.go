@@ -91,10 +91,6 @@ func TestRandomProxiesAsCurlUsesThem(t *testing.T) {
 		case curlGot != hopGot:
 			t.Errorf("%s: the server's answer came to one only:\n%s\n%s", line, got, want)
 		case curlGot:
-			if h := g.Header["Host"]; len(h) == 1 && strings.HasSuffix(h[0], ":80") && slices.Equal(w.Header["Host"], []string{strings.TrimSuffix(h[0], ":80")}) {
-				// A URL typed with its scheme's port: curl leaves it out of Host, hop (as HTTPie) sends it as typed.
-				g.Header["Host"] = w.Header["Host"]
-			}
 			sameRequest(t, line, g, emptyBodyLength(&g, w), "User-Agent", "Accept-Encoding")
 		}
 	}

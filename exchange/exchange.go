@@ -29,7 +29,10 @@ type Options struct {
 	// AnyRedirect is curl's -L rule: any 3xx answer with a Location is followed (300, 304, 305, 399 too,
 	// their method and body kept, as after a 307). Without it only 301, 302, 303, 307 and 308 are, as
 	// browsers and HTTPie follow.
-	AnyRedirect     bool
+	AnyRedirect bool
+	// BareDefaultPort is curl's Host: a URL typed with its scheme's own port (http://host:80/) sends Host
+	// without it, every hop, where hop's own commands (as HTTPie) send it as typed.
+	BareDefaultPort bool
 	MaxRedirects    int
 	LocationTrusted bool // keep credentials when a redirect changes origin
 	AllowDowngrade  bool // follow https → http
@@ -240,6 +243,11 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		req, err := cur.HTTPRequest(ctx)
 		if err != nil {
 			return ex, err
+		}
+		if c.Options.BareDefaultPort && (req.Host == "" || req.Host == req.URL.Host) {
+			if port := req.URL.Port(); port == "80" && req.URL.Scheme == "http" || port == "443" && req.URL.Scheme == "https" {
+				req.Host = strings.TrimSuffix(req.URL.Host, ":"+port) // before signing, which signs the Host sent
+			}
 		}
 		if c.Options.Sign != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
 			if err := c.Options.Sign(req); err != nil {
