@@ -226,7 +226,7 @@ func randomHTTPieLine(r *rand.Rand) []string {
 			items = append(items, h)
 		case 2, 3:
 			q := pick([]string{"q==v"}, []string{"q==two words"}, []string{"e=="}, []string{"u==ünï"}, []string{"amp==a&b=c"},
-				[]string{"f==@token.txt"}, []string{`a\==b`})[0]
+				[]string{"f==@token.txt"}, []string{`a\===b`})[0]
 			name := q[:strings.Index(q, "==")]
 			if queryNames[name] && lastQuery != name {
 				continue // HTTPie groups the values of a name: left out (see above)
