@@ -560,9 +560,9 @@ func (p *presenter) flushHeads() {
 	if name := p.o.named(); name != "" {
 		path := p.o.outputPath(name)
 		if fi, err := os.Stat(path); err == nil && fi.Mode()&os.ModeCharDevice != 0 && !argfile.Descriptor(path) {
-			if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0); err == nil {
+			if f, err := download.Create(path, download.Replace); err == nil { // a device: written where it is
 				f.Write(heads)
-				f.Close()
+				f.Commit()
 				return
 			}
 		}
