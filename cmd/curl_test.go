@@ -781,18 +781,6 @@ func TestAbstractUnixSocketAsCurl(t *testing.T) {
 	}
 }
 
-// runIn runs name with args in dir and returns its stdout and exit code, whatever the code.
-func runIn(t *testing.T, dir, name string, args ...string) (string, int) {
-	t.Helper()
-	c := exec.Command(name, args...)
-	c.Dir = dir
-	out, err := c.Output()
-	if err != nil && c.ProcessState == nil {
-		t.Fatal(err)
-	}
-	return string(out), c.ProcessState.ExitCode()
-}
-
 // -Z sends the URLs at once, as curl -Z does. The server's /together/KEY/N answers "together" only to N
 // requests in flight at the same time, and "alone" (504) to one that waited in vain, so that a client
 // sending one URL after another fails these checks without anything being timed. A body saved to a file

@@ -1,17 +1,13 @@
 package cmd_test
 
 import (
-	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hop-cli/hop/testserver"
 )
@@ -94,43 +90,4 @@ func TestRandomProxiesAsCurlUsesThem(t *testing.T) {
 			sameRequest(t, line, g, emptyBodyLength(&g, w), "User-Agent", "Accept-Encoding")
 		}
 	}
-}
-
-// both is a command line run by curl and by hop curl: what each wrote on stdout and its exit code, and
-// what hop curl wrote on stderr.
-type both struct {
-	want, got         []byte
-	curlCode, hopCode int
-	hopStderr         string
-}
-
-// runBoth runs curl and hop curl with args, in dir, in the test's environment without its *_proxy
-// variables and with env added, each for 20 seconds at most.
-func runBoth(t *testing.T, dir string, env []string, args ...string) both {
-	t.Helper()
-	var b both
-	for _, cmd := range [][]string{{lookCurl(t)}, {hopBinary(t), "curl"}} {
-		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-		c := exec.CommandContext(ctx, cmd[0], append(cmd[1:], args...)...)
-		c.Dir = dir
-		c.Env = append(proxyFreeEnv(), env...)
-		var stderr strings.Builder
-		c.Stderr = &stderr
-		out, _ := c.Output()
-		cancel()
-		if cmd[0] == lookCurl(t) {
-			b.want, b.curlCode = out, c.ProcessState.ExitCode()
-		} else {
-			b.got, b.hopCode, b.hopStderr = out, c.ProcessState.ExitCode(), stderr.String()
-		}
-	}
-	return b
-}
-
-// proxyFreeEnv is the test's environment without any *_proxy variable of the machine's.
-func proxyFreeEnv() []string {
-	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return strings.HasSuffix(strings.ToLower(name), "_proxy")
-	})
 }

@@ -1,15 +1,12 @@
 package cmd_test
 
 import (
-	"encoding/json"
 	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/hop-cli/hop/testserver"
 )
 
 // TestRandomRedirectsAsCurlFollowsThem: curl -L command lines built at random (a method and a body of
@@ -83,18 +80,8 @@ func TestRandomRedirectsAsCurlFollowsThem(t *testing.T) {
 		}
 		line := "seed " + strconv.FormatUint(seed, 10) + ": curl " + strings.Join(args, " ") + " (codes " + strings.Join(codes, ", ") + ")"
 
-		b := runBoth(t, dir, nil, args...)
-		want, cc, got, hc, stderr := b.want, b.curlCode, b.got, b.hopCode, b.hopStderr
-		if cc != hc {
-			t.Errorf("%s: curl exit %d, hop curl exit %d: %s", line, cc, hc, stderr)
-			continue
-		}
-		if cc != 0 {
-			continue
-		}
-		var g, w testserver.Recorded
-		if json.Unmarshal(got, &g) != nil || json.Unmarshal(want, &w) != nil {
-			t.Errorf("%s: not a recorded request:\n%s\n%s", line, got, want)
+		g, w, ok := runBoth(t, dir, nil, args...).recorded(t, line)
+		if !ok {
 			continue
 		}
 		if g.Method == "GET" && len(g.Body) == 0 && slices.Contains(args, "Content-Type: application/json") {
