@@ -279,12 +279,14 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 }
 
 // readAsCurl makes the options read as curl reads its own, for hop curl: --digest and --anyauth without
-// credentials send none (curlAuth), Host leaves out the scheme's own port (BareDefaultPort), cookies carry over only with curl's cookie engine on (noJar), and a
-// missing -b file is read as empty, said unless -s or -q (curl says nothing), where hop's own commands
-// refuse it.
+// credentials send none (curlAuth), Host leaves out the scheme's own port (BareDefaultPort), -L follows a
+// redirect from https to http (curl's --proto-redir =https refuses it), cookies carry over only with curl's
+// cookie engine on (noJar), and a missing -b file is read as empty, said unless -s or -q (curl says
+// nothing), where hop's own commands refuse it.
 func (o *RequestOptions) readAsCurl(s *Streams) {
 	o.curlAuth = true
 	o.Exchange.BareDefaultPort = true // Host without the scheme's own port, as curl sends it
+	o.Exchange.AllowDowngrade = true  // as curl -L follows it; credentials still stay behind at the change of scheme
 	o.noJar = !o.Cookies.engine()
 	o.Cookies.missing = func(name string) {
 		if !o.Output.hushed() {
