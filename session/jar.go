@@ -275,7 +275,12 @@ func (c *Cookie) domainMatch(host string) bool {
 	if c.HostOnly {
 		return host == c.Domain
 	}
-	return host == c.Domain || strings.HasSuffix(host, "."+c.Domain) && net.ParseIP(host) == nil
+	return domainMatches(host, c.Domain)
+}
+
+// domainMatches is RFC 6265's domain-match (5.1.3): s is domain, or a host name under it.
+func domainMatches(s, domain string) bool {
+	return s == domain || strings.HasSuffix(s, "."+domain) && net.ParseIP(s) == nil
 }
 
 // pathMatch is RFC 6265's path-match: /a matches /a, /a/ and /a/b, not /ab.
