@@ -151,8 +151,9 @@ func (j *Jar) remove(c *Cookie) {
 // u's host and must not be a public suffix (Domain=com is refused); a cookie without one is host-only; a
 // missing Path is the default path of u; Max-Age wins over Expires; a cookie expiring now deletes the one
 // it names; a Secure cookie from plain http is refused (but for a loopback host: secureOrigin), as browsers
-// and curl do, and so is one whose name claims a prefix it does not live up to (prefixKept). The cookies
-// are as SetCookieLines reads them: a quoted value with its quotes (RFC 6265, 4.1.1).
+// and curl do, and so is one whose name claims a prefix it does not live up to (prefixKept), and one from
+// plain http that would overlay a Secure cookie (shadowsSecure). The cookies are as SetCookieLines reads
+// them: a quoted value with its quotes (RFC 6265, 4.1.1).
 func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
 		return
@@ -164,11 +165,12 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := j.now()
+	secure := secureOrigin(u, host)
 	for _, hc := range cookies {
 		if len(hc.Name)+len(hc.Value) > maxCookieBytes || hc.Name == "" {
 			continue
 		}
-		if hc.Secure && !secureOrigin(u, host) || !prefixKept(hc) {
+		if hc.Secure && !secure || !prefixKept(hc) {
 			continue
 		}
 		c := &Cookie{Name: hc.Name, Value: hc.Value, Secure: hc.Secure, HTTPOnly: hc.HttpOnly, Created: now}
@@ -187,6 +189,9 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		case !hc.Expires.IsZero():
 			c.Expires = hc.Expires
 		}
+		if !secure && j.shadowsSecure(c, now) {
+			continue
+		}
 		j.changed = true
 		if c.expired(now) {
 			j.remove(c)
@@ -194,6 +199,21 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		}
 		j.store(c)
 	}
+}
+
+// shadowsSecure reports whether c, set without Secure from plain http, would overlay a Secure cookie of the
+// jar's: one of its name whose domain and c's domain-match either way and whose path c's path-matches
+// (RFC 6265bis, 5.7, "Strict Secure Cookies", as browsers and curl keep them). Such a cookie is ignored, so
+// that an answer a network attacker forges over http can neither replace nor delete, nor stand in front
+// of, what the https origin set.
+func (j *Jar) shadowsSecure(c *Cookie, now time.Time) bool {
+	for _, old := range j.cookies {
+		if old.Secure && old.Name == c.Name && !old.expired(now) &&
+			(domainMatches(old.Domain, c.Domain) || domainMatches(c.Domain, old.Domain)) && pathMatch(c.Path, old.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // prefixKept applies the cookie name prefixes (RFC 6265bis, 4.1.3), in any case as browsers and curl

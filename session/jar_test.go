@@ -116,6 +116,45 @@ func TestJarPrefixes(t *testing.T) {
 	}
 }
 
+// A cookie set without Secure over plain http leaves alone a Secure cookie of its name whose domain and its
+// own match either way and whose path its own path-matches (RFC 6265bis, 5.7: "Strict Secure Cookies", as
+// browsers and curl keep them): a network attacker's http answer can neither overwrite nor delete what the
+// https origin set. An https answer may, and so may one for another name, an unrelated domain or a path the
+// secure cookie does not cover.
+func TestJarLeavesSecureCookiesAlone(t *testing.T) {
+	for _, tt := range []struct {
+		from, setCookie string
+		want            string // sent to https://www.example.com/a/b afterwards
+	}{
+		{"http://www.example.com/", "s=evil", "s=1"},
+		{"http://www.example.com/", "s=evil; Path=/a", "s=1"},
+		{"http://www.example.com/", "s=; Max-Age=0", "s=1"},
+		{"http://www.example.com/", "s=evil; Domain=example.com", "s=1"},
+		{"http://a.www.example.com/", "s=evil; Domain=www.example.com; Path=/a", "s=1"},
+		{"https://www.example.com/", "s=2", "s=2"},
+		{"https://www.example.com/", "s=; Max-Age=0", ""},
+		{"http://www.example.com/", "t=2", "s=1; t=2"},
+		{"http://other.org/", "s=2", "s=1"},
+	} {
+		j := NewJar()
+		j.SetCookieLines(mustURL(t, "https://www.example.com/"), []string{"s=1; Secure; Path=/"})
+		j.SetCookieLines(mustURL(t, tt.from), []string{tt.setCookie})
+		if got := sent(j, t, "https://www.example.com/a/b"); got != tt.want {
+			t.Errorf("from %s, Set-Cookie: %s: then sent %q, want %q", tt.from, tt.setCookie, got, tt.want)
+		}
+	}
+	// The path goes one way: a secure cookie for /a leaves a plain one for / or /ab be.
+	j := NewJar()
+	j.SetCookieLines(mustURL(t, "https://example.com/"), []string{"s=1; Secure; Path=/a"})
+	j.SetCookieLines(mustURL(t, "http://example.com/"), []string{"s=2; Path=/", "s=3; Path=/ab", "s=4; Path=/a/b"})
+	if got := sent(j, t, "https://example.com/ab"); got != "s=3; s=2" {
+		t.Errorf("/ab: sent %q, want the plain cookies for /ab and /", got)
+	}
+	if got := sent(j, t, "https://example.com/a/b"); got != "s=1; s=2" {
+		t.Errorf("/a/b: sent %q, want the secure one and the plain one for /", got)
+	}
+}
+
 // A quoted value's quotes are part of it (RFC 6265, 4.1.1): sent and saved as received, as browsers and
 // curl do, where Go's parser takes them off.
 func TestJarQuotedValue(t *testing.T) {
