@@ -353,6 +353,26 @@ func TestNetscapeRoundTrip(t *testing.T) {
 	}
 }
 
+// A path written with a trailing slash is read as curl reads it, without: curl writes the default path of
+// a cookie set at /a/b/c as /a/b/ and sends the cookie to /a/b, so hop, reading curl's jar, must too.
+func TestNetscapePathTrailingSlash(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jar.txt")
+	if err := os.WriteFile(path, []byte("example.com\tFALSE\t/a/b/\tFALSE\t0\ts\t1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := LoadJar(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]string{
+		"http://example.com/a/b": "s=1", "http://example.com/a/b/c": "s=1", "http://example.com/a/bc": "", "http://example.com/a": "",
+	} {
+		if got := sent(j, t, u); got != want {
+			t.Errorf("%s: sent %q, want %q", u, got, want)
+		}
+	}
+}
+
 // A damaged cookie file is an error naming the line; expired cookies are dropped on load; a missing file is
 // os.ErrNotExist for the caller to judge.
 func TestLoadJarErrors(t *testing.T) {

@@ -141,6 +141,11 @@ func parseNetscapeLine(line string) (Cookie, error) {
 	if c.Path == "" {
 		c.Path = "/"
 	}
+	if len(c.Path) > 1 {
+		// As curl reads it: curl writes a cookie's default path with its slash (/a/b/ for one set at
+		// /a/b/c) and sends the cookie to /a/b.
+		c.Path = strings.TrimSuffix(c.Path, "/")
+	}
 	if exp > 0 {
 		c.Expires = time.Unix(min(exp, 1<<40), 0)
 	}
