@@ -31,7 +31,8 @@ type Options struct {
 	// browsers and HTTPie follow.
 	AnyRedirect bool
 	// BareDefaultPort is curl's Host: a URL typed with its scheme's own port (http://host:80/) sends Host
-	// without it, every hop, where hop's own commands (as HTTPie) send it as typed.
+	// without it, and one with a port written with leading zeros (host:08080) the number (host:8080), every
+	// hop, where hop's own commands (as HTTPie) send it as typed.
 	BareDefaultPort bool
 	MaxRedirects    int
 	LocationTrusted bool // keep credentials when a redirect changes origin
@@ -206,6 +207,24 @@ func (c *Client) within(ctx context.Context) (context.Context, context.CancelFun
 // credentialHeaders never cross an origin on a redirect unless LocationTrusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
+// curlHost is u's host as curl's Host field says it: the port as the number it is, and none when it is the
+// scheme's own.
+func curlHost(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		return u.Host
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return u.Host
+	}
+	host := strings.TrimSuffix(u.Host, ":"+port) // the brackets of an IPv6 address kept
+	if n == 80 && u.Scheme == "http" || n == 443 && u.Scheme == "https" {
+		return host
+	}
+	return host + ":" + strconv.FormatUint(n, 10)
+}
+
 // Do sends r and, with Follow, follows its redirects by hand; with Retry, it sends an attempt again after a
 // failure worth retrying. Each hop is traced and passed to the observer. Authorization, Cookie and
 // Proxy-Authorization are dropped for good once the origin (scheme, host or port) changes; credentials a
@@ -245,9 +264,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			return ex, err
 		}
 		if c.Options.BareDefaultPort && (req.Host == "" || req.Host == req.URL.Host) {
-			if port := req.URL.Port(); port == "80" && req.URL.Scheme == "http" || port == "443" && req.URL.Scheme == "https" {
-				req.Host = strings.TrimSuffix(req.URL.Host, ":"+port) // before signing, which signs the Host sent
-			}
+			req.Host = curlHost(req.URL) // before signing, which signs the Host sent
 		}
 		if c.Options.Sign != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
 			if err := c.Options.Sign(req); err != nil {
