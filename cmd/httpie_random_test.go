@@ -190,7 +190,8 @@ func randomHTTPieLine(r *rand.Rand) []string {
 	}
 	method := pick(nil, nil, nil, []string{"GET"}, []string{"POST"}, []string{"PUT"}, []string{"PATCH"}, []string{"DELETE"})
 	target := pick([]string{"REC/p"}, []string{"REC/a/./b/../c"}, []string{"REC/q?x=1&y="}, []string{":PORT/record/short"},
-		[]string{"localhost:PORT/record/h"}, []string{"127.0.0.1:PORT/record/ü%20x"}, []string{"REC/"})
+		[]string{"localhost:PORT/record/h"}, []string{"127.0.0.1:PORT/record/ü%20x"}, []string{"REC/"},
+		[]string{"REC/a(1)!*/b|c^d"}, []string{"REC/'q'/{x}/`y`"})
 	follow := r.IntN(4) == 0
 	var items []string
 	data, multipart := false, slices.Contains(flags, "--multipart")  // a body is sent; it is multipart

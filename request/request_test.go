@@ -50,6 +50,12 @@ func TestParseURL(t *testing.T) {
 		{"http:/localhost:8/x", "http://localhost:8/x"},
 		// HTTPie and xh send a query's UTF-8 percent-encoded, as browsers do, and '"', '<', '>' too.
 		{"example.com/straße?q=ä&r=\"<x>\"&s=%41", "https://example.com/stra%C3%9Fe?q=%C3%A4&r=%22%3Cx%3E%22&s=%41"},
+		// A path is sent as typed but for the bytes a URL cannot carry raw, escaped as HTTPie and browsers
+		// escape them: '!', '\'', '(', ')', '*' and escapes typed stay, even beside one of those.
+		{"example.com/a(1)^", "https://example.com/a(1)%5E"},
+		{"example.com/x%41!*|y", "https://example.com/x%41!*%7Cy"},
+		{"example.com/a'b`c/{d}/ü(e)", "https://example.com/a'b%60c/%7Bd%7D/%C3%BC(e)"},
+		{"example.com/\"q\"/<a>/a\\b", "https://example.com/%22q%22/%3Ca%3E/a%5Cb"},
 	}
 	for _, tt := range tests {
 		u, err := ParseURL(tt.in)

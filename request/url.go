@@ -69,7 +69,8 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 	u, err := url.Parse(s)
 	if errors.As(err, new(url.EscapeError)) {
 		// A '%' that begins no escape (/100%.jpg): sent as %25, as HTTPie sends it, and as a Location gets.
-		u, err = url.Parse(EscapeStrayPercents(s))
+		s = EscapeStrayPercents(s)
+		u, err = url.Parse(s)
 	}
 	if err != nil {
 		var ue *url.Error
@@ -97,6 +98,7 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	keepTypedPath(u, s)
 	// A space in the path or query is sent as %20, as HTTPie, xh and browsers send it (Go escapes the
 	// path's; the query it keeps raw, and a raw space would end the request line's target). So is the rest
 	// of what HTTPie and xh percent-encode in a query: UTF-8 (q=ä is q=%C3%A4), '"', '<' and '>'.
@@ -113,6 +115,33 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 		}
 	}
 	return u, nil
+}
+
+// keepTypedPath makes u send its path as typed in s, but for the bytes a URL cannot carry raw, percent-encoded
+// as HTTPie and browsers encode them (a space, UTF-8, '"', '<', '>', '\\', '^', '`', '{', '|', '}'). Go keeps
+// a typed path only when it holds none of those; with one, it writes the whole path its own way, escaping
+// '!', an apostrophe, '(', ')' and '*' too and unescaping what was typed escaped, so /a(1)^ went as /a%281%29%5E.
+func keepTypedPath(u *url.URL, s string) {
+	_, rest, _ := strings.Cut(s, "://")
+	start := strings.IndexAny(rest, "/?#")
+	if start < 0 || rest[start] != '/' {
+		return
+	}
+	typed := rest[start:]
+	if end := strings.IndexAny(typed, "?#"); end >= 0 {
+		typed = typed[:end]
+	}
+	var b strings.Builder
+	for i := 0; i < len(typed); i++ {
+		if c := typed[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	if p, err := url.PathUnescape(b.String()); err == nil && p == u.Path {
+		u.RawPath = b.String()
+	}
 }
 
 // bracketIPv6 is the authority of s written as it should be when it holds an IPv6 address without the
