@@ -90,7 +90,7 @@ func TestRandomURLsAsCurlSendsThem(t *testing.T) {
 }
 
 // escapeUncarried percent-encodes the bytes of a request target that Go's URL cannot carry raw in a path,
-// as hop sends them (request.keepTypedPath).
+// as hop sends them (request.KeepTypedPath).
 func escapeUncarried(uri string) string {
 	path, query, hasQuery := strings.Cut(uri, "?")
 	var b strings.Builder

@@ -98,7 +98,7 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	keepTypedPath(u, s)
+	KeepTypedPath(u, s)
 	// A space in the path or query is sent as %20, as HTTPie, xh and browsers send it (Go escapes the
 	// path's; the query it keeps raw, and a raw space would end the request line's target). So is the rest
 	// of what HTTPie and xh percent-encode in a query: UTF-8 (q=ä is q=%C3%A4), '"', '<' and '>'.
@@ -117,19 +117,28 @@ func parseURL(raw string, asIs bool, scheme string, rawQuery bool) (*url.URL, er
 	return u, nil
 }
 
-// keepTypedPath makes u send its path as typed in s, but for the bytes a URL cannot carry raw, percent-encoded
-// as HTTPie and browsers encode them (a space, UTF-8, '"', '<', '>', '\\', '^', '`', '{', '|', '}'). Go keeps
-// a typed path only when it holds none of those; with one, it writes the whole path its own way, escaping
-// '!', an apostrophe, '(', ')' and '*' too and unescaping what was typed escaped, so /a(1)^ went as /a%281%29%5E.
-func keepTypedPath(u *url.URL, s string) {
-	_, rest, _ := strings.Cut(s, "://")
-	start := strings.IndexAny(rest, "/?#")
-	if start < 0 || rest[start] != '/' {
-		return
-	}
-	typed := rest[start:]
+// KeepTypedPath makes u, parsed from the URL or reference s, send its path as typed in s, but for the bytes
+// a URL cannot carry raw, percent-encoded as HTTPie and browsers encode them (a space, UTF-8, '"', '<',
+// '>', '\\', '^', '`', '{', '|', '}'). Go keeps a typed path only when it holds none of those; with one,
+// it writes the whole path its own way, escaping '!', an apostrophe, '(', ')' and '*' too and unescaping
+// what was typed escaped (%2F too), so /a(1)^ went as /a%281%29%5E.
+func KeepTypedPath(u *url.URL, s string) {
+	typed := s
 	if end := strings.IndexAny(typed, "?#"); end >= 0 {
 		typed = typed[:end]
+	}
+	if u.Scheme != "" {
+		_, typed, _ = strings.Cut(typed, ":")
+	}
+	if rest, ok := strings.CutPrefix(typed, "//"); ok { // an authority, up to the path
+		start := strings.IndexByte(rest, '/')
+		if start < 0 {
+			return
+		}
+		typed = rest[start:]
+	}
+	if typed == "" {
+		return
 	}
 	var b strings.Builder
 	for i := 0; i < len(typed); i++ {
