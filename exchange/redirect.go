@@ -25,16 +25,20 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		// scheme of the base, without a host. (Go reads a URL with no host, which cannot be followed.)
 		ref = rest
 	}
-	next, err = cur.URL.Parse(ref)
+	refURL, err := url.Parse(ref)
 	if errors.As(err, new(url.EscapeError)) {
 		// A '%' that begins no escape (/100%.jpg, a name written raw): followed as %25, as HTTPie does.
 		// curl and browsers send it as it is, which Go's URL cannot carry, and which servers that decode
 		// paths (Go's) answer with 400; escaped, the server decodes it back to the name it wrote.
-		next, err = cur.URL.Parse(request.EscapeStrayPercents(ref))
+		ref = request.EscapeStrayPercents(ref)
+		refURL, err = url.Parse(ref)
 	}
 	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
+	// The path as the server wrote it (an escaped slash stays one), resolved as written.
+	request.KeepTypedPath(refURL, ref)
+	next = cur.URL.ResolveReference(refURL)
 	// Go keeps a query as the server wrote it; a raw space or non-ASCII byte there would break the request
 	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
 	next.RawQuery = request.EscapeQuery(next.RawQuery)
