@@ -1,6 +1,7 @@
 package request
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,7 @@ func FuzzItems(f *testing.F) {
 // The URL shorthand never panics, and whatever it accepts is http or https with a host.
 func FuzzURL(f *testing.F) {
 	for _, s := range []string{"example.com", ":8080/x", ":/x", "localhost:3000", "http://a/b?c=http://d", "https://[::1]:443/",
-		":8080@evil.com/x", "1.2.3.4", "http://a:b@c/", "//x", "http://%zz/", "a/../../b", "HTTP://X/", "a.com/b c?d e#f g", "a.com/100%?x=%", "a.com/ä?q=ü&r=\"<>\"", "a.com/?q=\xff"} {
+		":8080@evil.com/x", "1.2.3.4", "http://a:b@c/", "//x", "http://%zz/", "a/../../b", "HTTP://X/", "a.com/b c?d e#f g", "a.com/100%?x=%", "a.com/ä?q=ü&r=\"<>\"", "a.com/?q=\xff", "a.com/a(1)^/%2F|/%2e%2E/x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -55,6 +56,10 @@ func FuzzURL(f *testing.F) {
 		}
 		if i := strings.IndexFunc(u.RequestURI(), func(r rune) bool { return r > 0x7e }); i >= 0 || strings.ContainsAny(u.RawQuery, `"<>`) {
 			t.Fatalf("ParseURL(%q) sends the target %q, with bytes a request line cannot carry", raw, u.RequestURI())
+		}
+		// The path sent is the path hop holds, written so that the request line carries it.
+		if p, err := url.PathUnescape(u.EscapedPath()); err != nil || p != u.Path || strings.ContainsAny(u.EscapedPath(), "\"<>\\^`{|}") {
+			t.Fatalf("ParseURL(%q) holds the path %q and sends %q", raw, u.Path, u.EscapedPath())
 		}
 		// "://host" is HTTPie's pasted-URL shortcut for host, not the :PORT shorthand.
 		if strings.HasPrefix(raw, ":") && !strings.HasPrefix(raw, "://") && u.Hostname() != "localhost" {
