@@ -10,19 +10,14 @@ import (
 	"github.com/hop-cli/hop/request"
 )
 
-// redirect decides whether resp, the answer to cur, is followed: it returns the next URL (turned into https
-// when HSTS knows its host, upgraded says), nil when the exchange ends here, or an error when the redirect
-// is refused. sent is the number of hops sent so far. It turns cur into the next request's method and body.
-func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (next *url.URL, upgraded bool, err error) {
-	loc := resp.Header.Get("Location")
-	if !c.Options.Follow || !isRedirect(resp.StatusCode) && !(c.Options.AnyRedirect && resp.StatusCode/100 == 3) || loc == "" {
-		return nil, false, nil
-	}
-	from := cur.URL.Redacted()
+// ResolveLocation is the URL a Location header names, read against base, the URL it answered: "http:/get"
+// from an http URL is "/get" there, as browsers (WHATWG's URL) and HTTPie read it; a '%' that begins no
+// escape is %25; the path is kept as the server wrote it (request.KeepTypedPath), an escaped slash still
+// one. The query is as written.
+func ResolveLocation(base *url.URL, loc string) (*url.URL, error) {
 	ref := loc
-	if scheme, rest, ok := strings.Cut(loc, ":"); ok && strings.EqualFold(scheme, cur.URL.Scheme) && !strings.HasPrefix(rest, "//") {
-		// "http:/get" from an http URL is "/get" there, as browsers (WHATWG's URL) and HTTPie read it: the
-		// scheme of the base, without a host. (Go reads a URL with no host, which cannot be followed.)
+	if scheme, rest, ok := strings.Cut(loc, ":"); ok && strings.EqualFold(scheme, base.Scheme) && !strings.HasPrefix(rest, "//") {
+		// The scheme of the base, without a host. (Go reads a URL with no host, which cannot be followed.)
 		ref = rest
 	}
 	refURL, err := url.Parse(ref)
@@ -34,11 +29,25 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		refURL, err = url.Parse(ref)
 	}
 	if err != nil {
+		return nil, err
+	}
+	request.KeepTypedPath(refURL, ref)
+	return base.ResolveReference(refURL), nil
+}
+
+// redirect decides whether resp, the answer to cur, is followed: it returns the next URL (turned into https
+// when HSTS knows its host, upgraded says), nil when the exchange ends here, or an error when the redirect
+// is refused. sent is the number of hops sent so far. It turns cur into the next request's method and body.
+func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (next *url.URL, upgraded bool, err error) {
+	loc := resp.Header.Get("Location")
+	if !c.Options.Follow || !isRedirect(resp.StatusCode) && !(c.Options.AnyRedirect && resp.StatusCode/100 == 3) || loc == "" {
+		return nil, false, nil
+	}
+	from := cur.URL.Redacted()
+	next, err = ResolveLocation(cur.URL, loc)
+	if err != nil {
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
-	// The path as the server wrote it (an escaped slash stays one), resolved as written.
-	request.KeepTypedPath(refURL, ref)
-	next = cur.URL.ResolveReference(refURL)
 	// Go keeps a query as the server wrote it; a raw space or non-ASCII byte there would break the request
 	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
 	next.RawQuery = request.EscapeQuery(next.RawQuery)
