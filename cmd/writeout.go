@@ -166,8 +166,10 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 		v.Header, v.HeadOrder = trace.ReceivedHeader(resp), h.Record().HeadOrder // curl counts and shows Transfer-Encoding
 	}
 	if resp := last.Response; resp != nil {
-		if loc, lerr := resp.Location(); lerr == nil && resp.StatusCode/100 == 3 {
-			v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
+		if l := resp.Header.Get("Location"); l != "" && resp.Request != nil && resp.StatusCode/100 == 3 {
+			if loc, lerr := exchange.ResolveLocation(resp.Request.URL, l); lerr == nil {
+				v.RedirectURL = sec.URL(loc.String()) // curl's: set when the redirect was not followed
+			}
 		}
 		v.SizeDownload = rec.BodyBytes
 	}
