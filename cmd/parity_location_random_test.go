@@ -66,11 +66,6 @@ func TestRandomLocationsAsCurlFollowsThem(t *testing.T) {
 		if path, query, ok := strings.Cut(w.URI, "?"); ok {
 			w.URI = path + "?" + request.EscapeQuery(query) // a Location's query as browsers send it (README)
 		}
-		if h := strings.Join(g.Header["Host"], ","); h != strings.Join(w.Header["Host"], ",") {
-			t.Errorf("%s: Host %q, curl's %q", line, h, w.Header["Host"])
-		}
-		if g.Method != w.Method || g.URI != w.URI {
-			t.Errorf("%s:\n %s %s\nwant\n %s %s", line, g.Method, g.URI, w.Method, w.URI)
-		}
+		sameTarget(t, line, g, w, "Host")
 	}
 }

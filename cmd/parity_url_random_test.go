@@ -1,12 +1,14 @@
 package cmd_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hop-cli/hop/request"
+	"github.com/hop-cli/hop/testserver"
 )
 
 // TestRandomURLsAsCurlSendsThem: URLs built at random from the pieces people paste (a scheme in any case
@@ -78,31 +80,30 @@ func TestRandomURLsAsCurlSendsThem(t *testing.T) {
 		}
 		compared++
 		g.URI, w.URI = upperEscapes(g.URI), upperEscapes(escapeUncarried(w.URI))
-		for _, h := range []string{"Host", "Authorization"} {
-			if strings.Join(g.Header[h], ",") != strings.Join(w.Header[h], ",") {
-				t.Errorf("%s: %s %q, curl's %q", line, h, g.Header[h], w.Header[h])
-			}
-		}
-		if g.Method != w.Method || g.URI != w.URI {
-			t.Errorf("%s:\n %s %s\nwant\n %s %s", line, g.Method, g.URI, w.Method, w.URI)
-		}
+		sameTarget(t, line, g, w, "Host", "Authorization")
 	}
 }
 
-// escapeUncarried percent-encodes the bytes of a request target that Go's URL cannot carry raw in a path,
-// as hop sends them (request.KeepTypedPath).
+// escapeUncarried percent-encodes the bytes of a request target's path that Go's URL cannot carry raw, as
+// hop sends them (request.KeepTypedPath).
 func escapeUncarried(uri string) string {
 	path, query, hasQuery := strings.Cut(uri, "?")
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		if c := path[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
-			fmt.Fprintf(&b, "%%%02X", c)
-		} else {
-			b.WriteByte(c)
+	if hasQuery {
+		return request.EscapeUncarried(path) + "?" + query
+	}
+	return request.EscapeUncarried(path)
+}
+
+// sameTarget fails the test, naming line, unless got and want have one method, one request-target and the
+// same values of the headers named.
+func sameTarget(t *testing.T, line string, got, want testserver.Recorded, headers ...string) {
+	t.Helper()
+	for _, h := range headers {
+		if strings.Join(got.Header[h], ",") != strings.Join(want.Header[h], ",") {
+			t.Errorf("%s: %s %q, curl's %q", line, h, got.Header[h], want.Header[h])
 		}
 	}
-	if hasQuery {
-		return b.String() + "?" + query
+	if got.Method != want.Method || got.URI != want.URI {
+		t.Errorf("%s:\n %s %s\nwant\n %s %s", line, got.Method, got.URI, want.Method, want.URI)
 	}
-	return b.String()
 }

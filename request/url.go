@@ -140,17 +140,25 @@ func KeepTypedPath(u *url.URL, s string) {
 	if typed == "" {
 		return
 	}
+	escaped := EscapeUncarried(typed)
+	if p, err := url.PathUnescape(escaped); err == nil && p == u.Path {
+		u.RawPath = escaped
+	}
+}
+
+// EscapeUncarried percent-encodes the bytes of a path that a URL cannot carry raw (a space or another
+// control byte, UTF-8, '"', '<', '>', '\\', '^', '`', '{', '|', '}'), as HTTPie and browsers encode them,
+// and leaves the rest as it is.
+func EscapeUncarried(path string) string {
 	var b strings.Builder
-	for i := 0; i < len(typed); i++ {
-		if c := typed[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
 			fmt.Fprintf(&b, "%%%02X", c)
 		} else {
 			b.WriteByte(c)
 		}
 	}
-	if p, err := url.PathUnescape(b.String()); err == nil && p == u.Path {
-		u.RawPath = b.String()
-	}
+	return b.String()
 }
 
 // bracketIPv6 is the authority of s written as it should be when it holds an IPv6 address without the
