@@ -19,8 +19,8 @@ import (
 // includeSubDomains before or after, preload, an unknown directive, none at all) or an http request that
 // the cache may turn into https, for hosts that share a domain or not. curl and hop curl, each with a file
 // of its own, must end every step alike (an http URL upgraded meets the plain server's port over TLS and
-// fails the handshake in both) and keep caches that hold the same hosts. HOP_HSTS_SEEDS searches longer,
-// HOP_HSTS_FIRST moves on.
+// fails the handshake in both) and keep caches that hold the same hosts; and each must upgrade a URL by the
+// other's file as by its own. HOP_HSTS_SEEDS searches longer, HOP_HSTS_FIRST moves on.
 //
 // Set aside, as the README says: headers RFC 6797 tells a client to ignore and curl 7.88 reads anyway (a
 // number followed by other characters, blanks before '=', a directive given twice), which are not in the
@@ -42,6 +42,15 @@ func TestRandomHSTSAsCurlKeepsIt(t *testing.T) {
 	for _, h := range names {
 		resolve = append(resolve, "--resolve", h+":"+sport+":127.0.0.1", "--resolve", h+":"+pport+":127.0.0.1")
 	}
+	// run runs curl or hop curl with args in dir: what it wrote on stdout, and its exit code.
+	run := func(tool, dir string, args []string) (string, int) {
+		cmd := []string{lookCurl(t)}
+		if tool == "hop" {
+			cmd = []string{hopBinary(t), "curl"}
+		}
+		out, code, _ := runEnv(t, dir, nil, append(cmd, args...)...)
+		return string(out), code
+	}
 	first, n := envSeed("HOP_HSTS_FIRST", 1), envSeed("HOP_HSTS_SEEDS", 60)
 	setAside := 0
 	defer func() { t.Logf("%d of %d seeds set aside where curl 7.88 dropped a covered host", setAside, n) }()
@@ -50,7 +59,7 @@ func TestRandomHSTSAsCurlKeepsIt(t *testing.T) {
 		pick := func(s ...string) string { return s[r.IntN(len(s))] }
 		dirs := map[string]string{"curl": t.TempDir(), "hop": t.TempDir()}
 		var lines []string
-		before := map[string]hstsEntry{} // the cache both read at the step's start
+		before, clean := map[string]hstsEntry{}, true // the cache both read at the step's start; all alike so far
 		for step := range 1 + r.IntN(6) {
 			host := names[r.IntN(len(names))]
 			var target string
@@ -72,21 +81,16 @@ func TestRandomHSTSAsCurlKeepsIt(t *testing.T) {
 			out := map[string]string{}
 			codes := map[string]int{}
 			for tool, d := range dirs {
-				cmd := []string{lookCurl(t)}
-				if tool == "hop" {
-					cmd = []string{hopBinary(t), "curl"}
-				}
-				var stdout []byte
-				stdout, codes[tool], _ = runEnv(t, d, nil, append(cmd, args...)...)
-				out[tool] = string(stdout)
+				out[tool], codes[tool] = run(tool, d, args)
 			}
+			clean = false
 			if codes["curl"] != codes["hop"] || out["curl"] != out["hop"] {
 				t.Errorf("%s:\n\tcurl exit %d (%s), hop curl exit %d (%s)", line, codes["curl"], out["curl"], codes["hop"], out["hop"])
 				break
 			}
 			g, w := readHSTS(t, filepath.Join(dirs["hop"], "hsts.txt")), readHSTS(t, filepath.Join(dirs["curl"], "hsts.txt"))
 			if sameHSTS(g, w) {
-				before = g
+				before, clean = g, true
 				continue
 			}
 			if droppedOnLoad(g, w, before) {
@@ -95,6 +99,27 @@ func TestRandomHSTSAsCurlKeepsIt(t *testing.T) {
 			}
 			t.Errorf("%s: after step %d\n\thop curl's cache %v\n\tcurl's %v", line, step, g, w)
 			break
+		}
+		if !clean {
+			continue
+		}
+		// The caches hold the same hosts: each tool upgrades an http URL by the other's file as by its own.
+		target := "http://" + names[r.IntN(len(names))] + ":" + pport + "/get"
+		for _, reader := range []string{"curl", "hop"} {
+			ends := map[string]string{}
+			for owner, d := range dirs {
+				file := filepath.Join(dirs[reader], "copy-of-"+owner+".txt") // a copy: the reader writes it back
+				data, _ := os.ReadFile(filepath.Join(d, "hsts.txt"))
+				if err := os.WriteFile(file, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args := slices.Concat([]string{"-s", "-o", "/dev/null", "--hsts", file, "-w", "%{url_effective}"}, resolve, []string{target})
+				out, code := run(reader, dirs[reader], args)
+				ends[owner] = out + " exit " + strconv.Itoa(code)
+			}
+			if ends["curl"] != ends["hop"] {
+				t.Errorf("seed %d: %s: %s by curl's cache: %s; by hop curl's: %s", seed, target, reader, ends["curl"], ends["hop"])
+			}
 		}
 	}
 }
