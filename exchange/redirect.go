@@ -49,7 +49,7 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		return nil, false, refused(from, loc, "the Location is not a valid URL")
 	}
 	// Go keeps a query as the server wrote it; a raw space or non-ASCII byte there would break the request
-	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path Go escapes.)
+	// line. Browsers percent-encode them (the WHATWG query set), and so does hop. (The path ResolveLocation kept.)
 	next.RawQuery = request.EscapeQuery(next.RawQuery)
 	next.Scheme = strings.ToLower(next.Scheme)
 	request.NormalizeHost(next) // http://2130706433/ is 127.0.0.1, as a typed URL is
