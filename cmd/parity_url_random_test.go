@@ -53,7 +53,7 @@ func TestRandomURLsAsCurlSendsThem(t *testing.T) {
 		}
 		switch r.IntN(4) {
 		case 0:
-			raw += "?" + pick("", "a=1&b=2", "q=ü", "%zz"[:0]+"a+b", "x=[1]", "=&&", "a=%7e&b=%7E", "k=<v>", "s=\"q\"", "p=a/b?c", "e=%41%62")
+			raw += "?" + pick("", "a=1&b=2", "q=ü", "a+b", "x=[1]", "=&&", "a=%7e&b=%7E", "k=<v>", "s=\"q\"", "p=a/b?c", "e=%41%62")
 		case 1:
 			raw += "?a=1"
 		}
