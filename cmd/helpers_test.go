@@ -123,9 +123,18 @@ type both struct {
 func runBoth(t *testing.T, dir string, env []string, args ...string) both {
 	t.Helper()
 	var b both
-	b.want, b.curlCode, _ = runEnv(t, dir, env, append([]string{lookCurl(t)}, args...)...)
-	b.got, b.hopCode, b.hopStderr = runEnv(t, dir, env, append([]string{hopBinary(t), "curl"}, args...)...)
+	b.want, b.curlCode, _ = runEnv(t, dir, env, append(curlTool(t, "curl"), args...)...)
+	b.got, b.hopCode, b.hopStderr = runEnv(t, dir, env, append(curlTool(t, "hop"), args...)...)
 	return b
+}
+
+// curlTool is the command line that runs tool, "curl" or "hop" (hop curl), before its arguments.
+func curlTool(t *testing.T, tool string) []string {
+	t.Helper()
+	if tool == "hop" {
+		return []string{hopBinary(t), "curl"}
+	}
+	return []string{lookCurl(t)}
 }
 
 // recorded are the requests the recording endpoint answered curl and hop curl with, when both ended as

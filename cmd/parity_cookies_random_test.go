@@ -121,22 +121,20 @@ func TestRandomCookiesAsCurlKeepsThem(t *testing.T) {
 				}
 				next = origin() + path() + "?" + q.Encode()
 			}
-			args := slices.Concat([]string{"-s", "-k", "-o", "/dev/null", "-b", "jar.txt", "-c", "jar.txt"}, resolve)
+			var drawn []string // what this step adds to the options every step has, as the failure shows it
 			if follow {
-				args = append(args, "-L")
+				drawn = append(drawn, "-L")
 			}
 			if step > 0 && r.IntN(6) == 0 {
-				args = append(args, "-j")
+				drawn = append(drawn, "-j")
 			}
-			args = append(args, next)
-			lines = append(lines, strings.Join(args[len(resolve)+8:], " "))
+			drawn = append(drawn, next)
+			args := slices.Concat([]string{"-s", "-k", "-o", "/dev/null", "-b", "jar.txt", "-c", "jar.txt"}, resolve, drawn)
+			lines = append(lines, strings.Join(drawn, " "))
 			line := "seed " + strconv.FormatUint(seed, 10) + ": " + strings.Join(lines, "\n\tthen ")
 			codes := map[string]int{}
 			for tool, dir := range dirs {
-				cmd := []string{lookCurl(t)}
-				if tool == "hop" {
-					cmd = []string{hopBinary(t), "curl"}
-				}
+				cmd := curlTool(t, tool)
 				for _, a := range args {
 					cmd = append(cmd, strings.ReplaceAll(a, "TOOL", tool))
 				}
@@ -178,11 +176,7 @@ func TestRandomCookiesAsCurlKeepsThem(t *testing.T) {
 		target := origin() + path() + "?id=" + strconv.FormatUint(seed, 10) + ".READER.OWNER"
 		for _, reader := range []string{"curl", "hop"} {
 			for owner, dir := range dirs {
-				cmd := []string{lookCurl(t)}
-				if reader == "hop" {
-					cmd = []string{hopBinary(t), "curl"}
-				}
-				cmd = slices.Concat(cmd, []string{"-s", "-k", "-o", "/dev/null", "-b", filepath.Join(dir, "jar.txt")}, resolve,
+				cmd := slices.Concat(curlTool(t, reader), []string{"-s", "-k", "-o", "/dev/null", "-b", filepath.Join(dir, "jar.txt")}, resolve,
 					[]string{strings.NewReplacer("READER", reader, "OWNER", owner).Replace(target)})
 				runEnv(t, dirs[reader], nil, cmd...)
 			}

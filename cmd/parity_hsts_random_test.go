@@ -44,11 +44,7 @@ func TestRandomHSTSAsCurlKeepsIt(t *testing.T) {
 	}
 	// run runs curl or hop curl with args in dir: what it wrote on stdout, and its exit code.
 	run := func(tool, dir string, args []string) (string, int) {
-		cmd := []string{lookCurl(t)}
-		if tool == "hop" {
-			cmd = []string{hopBinary(t), "curl"}
-		}
-		out, code, _ := runEnv(t, dir, nil, append(cmd, args...)...)
+		out, code, _ := runEnv(t, dir, nil, append(curlTool(t, tool), args...)...)
 		return string(out), code
 	}
 	first, n := envSeed("HOP_HSTS_FIRST", 1), envSeed("HOP_HSTS_SEEDS", 60)
