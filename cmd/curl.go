@@ -279,7 +279,7 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 }
 
 // readAsCurl makes the options read as curl reads its own, for hop curl: --digest and --anyauth without
-// credentials send none (curlAuth), Host leaves out the scheme's own port (BareDefaultPort), -L follows a
+// credentials send none (curlAuth), Host is curl's, without the scheme's own port (CurlHost), -L follows a
 // redirect from https to http (curl's --proto-redir =https refuses it), a URL without a scheme is http
 // whatever its host unless --proto-default says otherwise (hop's own commands take https for a host not on
 // loopback), cookies carry over only with curl's cookie engine on (noJar), and a missing -b file is read as
@@ -289,8 +289,8 @@ func (o *RequestOptions) readAsCurl(s *Streams) {
 	if o.Spec.DefaultScheme == "" {
 		o.Spec.DefaultScheme = "http" // curl's guess (its ftp. and the like are protocols hop does not speak)
 	}
-	o.Exchange.BareDefaultPort = true // Host without the scheme's own port, as curl sends it
-	o.Exchange.AllowDowngrade = true  // as curl -L follows it; credentials still stay behind at the change of scheme
+	o.Exchange.CurlHost = true       // Host as curl writes it: no port of the scheme's own, the port as a number
+	o.Exchange.AllowDowngrade = true // as curl -L follows it; credentials still stay behind at the change of scheme
 	o.noJar = !o.Cookies.engine()
 	o.Cookies.missing = func(name string) {
 		if !o.Output.hushed() {

@@ -30,10 +30,10 @@ type Options struct {
 	// their method and body kept, as after a 307). Without it only 301, 302, 303, 307 and 308 are, as
 	// browsers and HTTPie follow.
 	AnyRedirect bool
-	// BareDefaultPort is curl's Host: a URL typed with its scheme's own port (http://host:80/) sends Host
+	// CurlHost is curl's Host (curlHost): a URL typed with its scheme's own port (http://host:80/) sends Host
 	// without it, and one with a port written with leading zeros (host:08080) the number (host:8080), every
 	// hop, where hop's own commands (as HTTPie) send it as typed.
-	BareDefaultPort bool
+	CurlHost        bool
 	MaxRedirects    int
 	LocationTrusted bool // keep credentials when a redirect changes origin
 	AllowDowngrade  bool // follow https → http
@@ -263,7 +263,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		if err != nil {
 			return ex, err
 		}
-		if c.Options.BareDefaultPort && (req.Host == "" || req.Host == req.URL.Host) {
+		if c.Options.CurlHost && (req.Host == "" || req.Host == req.URL.Host) {
 			req.Host = curlHost(req.URL) // before signing, which signs the Host sent
 		}
 		if c.Options.Sign != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
