@@ -135,6 +135,8 @@ func readHTTPieCookies(s *Session, raw json.RawMessage, host string) error {
 			jc.Domain, jc.HostOnly = strings.ToLower(host), true
 		case strings.HasPrefix(domain, "."):
 			jc.Domain = strings.TrimPrefix(domain, ".") // set with a Domain attribute: its subdomains too
+		case domain == dotless(host)+".local":
+			jc.Domain, jc.HostOnly = strings.ToLower(host), true // Python's name for a host without a dot
 		default:
 			jc.Domain, jc.HostOnly = domain, true
 		}
@@ -150,6 +152,16 @@ func readHTTPieCookies(s *Session, raw json.RawMessage, host string) error {
 		s.Jar.Add(jc)
 	}
 	return nil
+}
+
+// dotless is host when it is a name without a dot (localhost), the kind of host Python's cookie jar, and so
+// HTTPie's sessions, keep cookies for under the name host.local (RFC 2965's effective host name); "" for
+// any other host. IP addresses are left out: an IPv6 one, which has no dot either, is rarely a cookie's.
+func dotless(host string) string {
+	if host == "" || strings.ContainsAny(host, ".:[") {
+		return ""
+	}
+	return strings.ToLower(host)
 }
 
 func readHTTPieAuth(s *Session, a httpieAuth) error {
@@ -207,8 +219,11 @@ func (s *Session) httpieData() ([]byte, error) {
 	cookies := []httpieCookie{}
 	for _, c := range s.Jar.All() {
 		hc := httpieCookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure, Domain: str(c.Domain)}
-		if !c.HostOnly {
+		switch {
+		case !c.HostOnly:
 			hc.Domain = str("." + c.Domain)
+		case dotless(c.Domain) != "":
+			hc.Domain = str(c.Domain + ".local")
 		}
 		if !c.Expires.IsZero() {
 			e := float64(c.Expires.Unix())

@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,5 +161,49 @@ func TestHTTPieAuthWrittenBack(t *testing.T) {
 	s.Save()
 	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"raw_auth": "@lit"`) || !strings.Contains(string(data), `"type": "bearer"`) {
 		t.Errorf("a literal not written:\n%s", data)
+	}
+}
+
+// HTTPie (Python's cookie jar) keeps a cookie of a host without a dot, localhost, under the domain
+// localhost.local: hop reads it as that host's when the session is used for it, and writes such a host's
+// cookies back so, for HTTPie to send them there; a real .local host keeps its name.
+func TestHTTPieDotlessHosts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.json")
+	os.WriteFile(path, []byte(`{"__meta__": {"about": "HTTPie session file"}, "headers": [], "auth": {"type": null},
+		"cookies": [{"domain": "localhost.local", "expires": null, "name": "sid", "path": "/", "secure": false, "value": "1"},
+			{"domain": "", "expires": null, "name": "typed", "path": "/", "secure": false, "value": "2"},
+			{"domain": "printer.local", "expires": null, "name": "p", "path": "/", "secure": false, "value": "3"}]}`), 0o600)
+	s, err := Open(path, "localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]string{
+		"http://localhost:8080/x":     "sid=1; typed=2",
+		"http://printer.local/":       "p=3",
+		"http://localhost.local:80/x": "",
+	} {
+		if got := sent(s.Jar, t, u); got != want {
+			t.Errorf("%s: cookies %q, want %q", u, got, want)
+		}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	var f struct{ Cookies []httpieCookie }
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	domains := map[string]string{}
+	for _, c := range f.Cookies {
+		domains[c.Name] = *c.Domain
+	}
+	if want := map[string]string{"sid": "localhost.local", "typed": "localhost.local", "p": "printer.local"}; !maps.Equal(domains, want) {
+		t.Errorf("written back with the domains %v, want %v\n%s", domains, want, data)
+	}
+	// Opened for another host, localhost.local is a name like any.
+	s, err = Open(path, "127.0.0.1")
+	if err != nil || sent(s.Jar, t, "http://localhost.local/") != "sid=1; typed=2" || sent(s.Jar, t, "http://localhost/") != "" {
+		t.Errorf("for 127.0.0.1: %v, %q", err, sent(s.Jar, t, "http://localhost.local/"))
 	}
 }
