@@ -37,20 +37,10 @@ func TestRandomCookiesAsCurlKeepsThem(t *testing.T) {
 	lookCurl(t)
 	var mu sync.Mutex
 	seen := map[string]string{} // the id of a request (tool.step.hop) → the Cookie it carried
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+	handler := settingCookies(func(id string, r *http.Request) {
 		mu.Lock()
-		seen[q.Get("id")] = strings.Join(r.Header.Values("Cookie"), "; ")
+		seen[id] = strings.Join(r.Header.Values("Cookie"), "; ")
 		mu.Unlock()
-		for _, s := range q["set"] {
-			w.Header().Add("Set-Cookie", s)
-		}
-		if to := q.Get("to"); to != "" {
-			w.Header().Set("Location", to)
-			w.WriteHeader(http.StatusFound)
-			return
-		}
-		w.Write([]byte("ok\n"))
 	})
 	plain, secure := httptest.NewServer(handler), httptest.NewTLSServer(handler)
 	defer plain.Close()
@@ -194,6 +184,24 @@ func TestRandomCookiesAsCurlKeepsThem(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d seeds set aside at the step where curl 7.88 parted from RFC 6265bis and later curls", setAside, n)
+}
+
+// settingCookies answers as the request's query says: it records the request under its id, sets the
+// cookies of its set values, and redirects (302) to its to value.
+func settingCookies(record func(id string, r *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		record(q.Get("id"), r)
+		for _, s := range q["set"] {
+			w.Header().Add("Set-Cookie", s)
+		}
+		if to := q.Get("to"); to != "" {
+			w.Header().Set("Location", to)
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
 }
 
 // curl788Overlay reports whether every cookie in which two readJar lists differ is one curl 7.88 and hop

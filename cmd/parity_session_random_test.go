@@ -35,22 +35,12 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 	httpie := lookHTTPie(t)
 	var mu sync.Mutex
 	seen := map[string]http.Header{} // the id of a request (tool.step.hop) → its head
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		mu.Lock()
+	handler := settingCookies(func(id string, r *http.Request) {
 		h := r.Header.Clone()
 		h.Set("X-Method", r.Method)
-		seen[q.Get("id")] = h
+		mu.Lock()
+		seen[id] = h
 		mu.Unlock()
-		for _, s := range q["set"] {
-			w.Header().Add("Set-Cookie", s)
-		}
-		if to := q.Get("to"); to != "" {
-			w.Header().Set("Location", to)
-			w.WriteHeader(http.StatusFound)
-			return
-		}
-		w.Write([]byte("ok\n"))
 	})
 	srv := httptest.NewServer(handler)
 	defer srv.Close()
