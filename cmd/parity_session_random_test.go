@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -22,7 +23,9 @@ import (
 // values, deletions). HTTPie and hop, each with a session of its own, must send the same request at every
 // hop of every step (User-Agent, Accept-Encoding, Connection and Content-Length aside; cookies compared as
 // a set); and, at the end, hop must send with HTTPie's file what HTTPie sends with it, and write it back so
-// that HTTPie still sends the same with it. HOP_SESSION_SEEDS searches longer, HOP_SESSION_FIRST moves on.
+// that HTTPie still sends the same with it. Now and then hop joins a named session HTTPie began: it starts
+// from HTTPie's session of that name, as the README says, and must send what HTTPie sends from there on.
+// HOP_SESSION_SEEDS searches longer, HOP_SESSION_FIRST moves on.
 //
 // Set aside, as the README says: HTTPie keeps its JSON Accept in the session (jsonAccept); it keeps a typed
 // Cookie for every host (a seed that types one stays on one host) and sends it beside the session's
@@ -47,10 +50,11 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	hosts := []string{"127.0.0.1:" + u.Port(), "localhost:" + u.Port()}
 	// run runs one tool's line in dir, its home and configuration directory (so a named session is the
-	// seed's own, and hop reads no session HTTPie left there): its exit code and stderr's last line.
-	run := func(tool, dir string, args []string) (int, string) {
+	// seed's own, and hop reads no session HTTPie left there unless from names HTTPie's configuration
+	// directory): its exit code and stderr's last line.
+	run := func(tool, dir, from string, args []string) (int, string) {
 		cmd := []string{hopBinary(t)}
-		env := []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "HTTPIE_CONFIG_DIR=" + filepath.Join(dir, "none")}
+		env := []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "HTTPIE_CONFIG_DIR=" + cmp.Or(from, filepath.Join(dir, "none"))}
 		if tool == "http" {
 			cmd = []string{httpie}
 			env[2] = "HTTPIE_CONFIG_DIR=" + filepath.Join(dir, "config")
@@ -90,9 +94,14 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 		}
 		session := pick("./s.json", "./s.json", "s") // a file, or a name kept per host
 		// A seed that types a Cookie header stays on one host: HTTPie keeps such cookies for every host.
-		typesCookies := r.IntN(3) == 0
+		// So does one where hop joins a named session HTTPie began, at step joinAt: hop starts from
+		// HTTPie's session of that name for the host.
+		typesCookies, joinAt := r.IntN(3) == 0, -1
+		if session == "s" && r.IntN(2) == 0 {
+			joinAt = 1 + r.IntN(3)
+		}
 		host := func() string {
-			if typesCookies {
+			if typesCookies || joinAt > 0 {
 				return hosts[seed%2]
 			}
 			return hosts[r.IntN(len(hosts))]
@@ -132,7 +141,7 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 				next = "http://" + host() + path() + "?" + q.Encode()
 			}
 			var drawn []string
-			readOnly := r.IntN(5) == 0
+			readOnly := r.IntN(5) == 0 && step != joinAt // (read only, hop would not keep what it began from)
 			if readOnly {
 				drawn = append(drawn, "--session-read-only="+session)
 			} else {
@@ -184,15 +193,48 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 				drawn = append(drawn, pick("k=v", "n:=1"))
 				jsonBody = true
 			}
-			lines = append(lines, strings.Join(drawn, " "))
+			joins := ""
+			if step == joinAt {
+				joins = " (hop joins here)"
+			}
+			lines = append(lines, strings.Join(drawn, " ")+joins)
 			line := "seed " + strconv.FormatUint(seed, 10) + ": http " + strings.Join(lines, "\n\tthen http ")
 			codes, why := map[string]int{}, map[string]string{}
-			for tool, dir := range dirs {
+			tools := []string{"hop", "http"} // hop first: where it joins, it starts from HTTPie's session before the step
+			if step < joinAt {
+				tools = tools[1:]
+			}
+			for _, tool := range tools {
 				args := make([]string, len(drawn))
 				for i, a := range drawn {
 					args[i] = strings.ReplaceAll(a, "TOOL", tool)
 				}
-				codes[tool], why[tool] = run(tool, dir, args)
+				from := ""
+				if step == joinAt {
+					from = filepath.Join(dirs["http"], "config")
+				}
+				codes[tool], why[tool] = run(tool, dirs[tool], from, args)
+			}
+			// keep notes what the step left in HTTPie's session.
+			keep := func() {
+				if readOnly && saved {
+					return
+				}
+				saved = true
+				switch {
+				case stepAccept:
+					typedAccept, jsonAccept = true, false
+				case jsonBody && !typedAccept:
+					jsonAccept = true
+				}
+				sessionAuth = sessionAuth || auth < 2
+				for n := range expiring {
+					expiredNames[n] = true
+				}
+			}
+			if step < joinAt {
+				keep()
+				continue
 			}
 			if codes["http"] != codes["hop"] {
 				t.Errorf("%s: HTTPie exit %d (%s), hop exit %d (%s)", line, codes["http"], why["http"], codes["hop"], why["hop"])
@@ -236,19 +278,7 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 				clean = false
 				break
 			}
-			if !readOnly || !saved {
-				saved = true
-				switch {
-				case stepAccept:
-					typedAccept, jsonAccept = true, false
-				case jsonBody && !typedAccept:
-					jsonAccept = true
-				}
-				sessionAuth = sessionAuth || auth < 2
-				for n := range expiring {
-					expiredNames[n] = true
-				}
-			}
+			keep()
 		}
 		if !clean {
 			continue
@@ -264,10 +294,10 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 		if err := os.WriteFile(copied, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		run("http", dirs["http"], []string{"--session-read-only=" + theirs, strings.ReplaceAll(target, "WHO", "http")})
-		run("hop", dirs["hop"], []string{"--session-read-only=" + theirs, strings.ReplaceAll(target, "WHO", "hop")})
-		run("hop", dirs["hop"], []string{"--session=" + copied, strings.ReplaceAll(target, "WHO", "write")})
-		run("http", dirs["http"], []string{"--session-read-only=" + copied, strings.ReplaceAll(target, "WHO", "back")})
+		run("http", dirs["http"], "", []string{"--session-read-only=" + theirs, strings.ReplaceAll(target, "WHO", "http")})
+		run("hop", dirs["hop"], "", []string{"--session-read-only=" + theirs, strings.ReplaceAll(target, "WHO", "hop")})
+		run("hop", dirs["hop"], "", []string{"--session=" + copied, strings.ReplaceAll(target, "WHO", "write")})
+		run("http", dirs["http"], "", []string{"--session-read-only=" + copied, strings.ReplaceAll(target, "WHO", "back")})
 		id := strconv.FormatUint(seed, 10) + "."
 		mu.Lock()
 		want, wok := seen[id+"http"]
