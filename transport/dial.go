@@ -364,7 +364,8 @@ func (f dnsFrom) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	return d.DialContext(ctx, network, addr)
 }
 
-// redirect applies the first --connect-to that matches addr.
+// redirect applies the first --connect-to that matches addr and names a host or a port to go to: one that
+// names neither routes nothing, and curl reads on past it.
 func (d *dialer) redirect(addr string) (string, bool) {
 	if len(d.connectTo) == 0 {
 		return "", false
@@ -374,7 +375,7 @@ func (d *dialer) redirect(addr string) (string, bool) {
 		return "", false
 	}
 	for _, c := range d.connectTo {
-		if (c.fromHost == "" || strings.EqualFold(c.fromHost, host)) && (c.fromPort == "" || c.fromPort == port) {
+		if (c.fromHost == "" || strings.EqualFold(c.fromHost, host)) && (c.fromPort == "" || c.fromPort == port) && c.toHost+c.toPort != "" {
 			return net.JoinHostPort(cmpOr(c.toHost, host), cmpOr(c.toPort, port)), true
 		}
 	}

@@ -44,6 +44,12 @@ func TestConnectTo(t *testing.T) {
 			t.Errorf("--connect-to %s: route %q to %s", ct, rec.RouteName(), rec.RemoteAddr)
 		}
 	}
+	// An entry that matches but names neither a host nor a port to go to routes nothing: curl reads on to
+	// the next one that matches.
+	tr := newTransport(t, Options{ConnectTo: []string{"example.com:443::", "example.com::127.0.0.1:" + port}, TLS: TLSOptions{CACert: ca}})
+	if body, rec, err := get(t, tr, "https://example.com/"); err != nil || body != "hello from example.com" || rec.RemoteAddr != hostPort(srv.URL) {
+		t.Errorf("an empty --connect-to before one that routes: %q, %v", body, err)
+	}
 	for _, bad := range []string{"a:1:b", "a:x:b:2", "[::1:80:b:2", "a:1:b:99999"} {
 		if _, err := New(Options{ConnectTo: []string{bad}}); err == nil {
 			t.Errorf("--connect-to %q was accepted", bad)
