@@ -105,7 +105,6 @@ func TestTranslate(t *testing.T) {
 		"--cert-type ENG -E c example.com":    "curl's --cert-type ENG: hop reads PEM, DER, P12 only",
 		"--key-type ENG -E c example.com":     "curl's --key-type ENG: hop reads PEM, DER only",
 		"example.com --disable":               "curl's --disable option",
-		"--form-string =v example.com":        `--form-string "=v": expects name=value`,
 		"--form-string v example.com":         `--form-string "v": expects name=value`,
 	} {
 		if _, err := Translate(strings.Fields(in), nil); err == nil || !strings.Contains(err.Error(), want) {

@@ -275,8 +275,9 @@ func bodyArgs(r *request.Request) (args []string, piped []byte) {
 			out = append(out, "--form-escape")
 		}
 		// curl writes form-data under multipart/form-data, attachment under another type; a name with
-		// an = cannot be typed at all: where hop wrote another, its Content-Disposition goes as the part's
-		// own header, which curl writes in place of its own.
+		// an = cannot be typed at all, and an empty one (HTTPie's @file under -f) curl writes as no name:
+		// where hop wrote another, its Content-Disposition goes as the part's own header, which curl
+		// writes in place of its own.
 		curlWord := "attachment"
 		if mt, _, err := mime.ParseMediaType(ctype); err == nil && strings.EqualFold(mt, "multipart/form-data") {
 			curlWord = "form-data"
@@ -289,7 +290,7 @@ func bodyArgs(r *request.Request) (args []string, piped []byte) {
 				name, _, _ := strings.Cut(h, ":")
 				own = own || strings.EqualFold(strings.TrimSpace(name), "Content-Disposition")
 			}
-			if !own && (curlWord != cmp.Or(b.DispositionWord, "form-data") || strings.Contains(p.Name, "=")) {
+			if !own && (curlWord != cmp.Or(b.DispositionWord, "form-data") || strings.Contains(p.Name, "=") || p.Name == "" && !p.Nameless) {
 				headers = ";headers=" + formWord("Content-Disposition: "+b.Disposition(p)) + headers
 			}
 			p.Name = strings.ReplaceAll(p.Name, "=", "_") // a name with an = has a header that replaces it

@@ -76,8 +76,8 @@ var options = []curlOption{
 	{long: "form", short: 'F', value: true, to: "--form-part"},
 	{long: "form-string", value: true, hop: func(v string, t *translation) []string {
 		name, value, ok := strings.Cut(v, "=") // the value as it is: quoted, -F takes it so
-		if (!ok || name == "") && t.err == nil {
-			// Refused in its own words (curl: "badly used"; a part without a name, hop refuses as -F's).
+		if !ok && t.err == nil {
+			// Refused in its own words (curl: "badly used").
 			t.err = fmt.Errorf("--form-string %q: expects name=value", v)
 		}
 		return []string{"--form-part", name + `="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`}

@@ -396,6 +396,7 @@ func (b *bodyBuilder) build(userType string) (built, error) {
 		if err != nil {
 			return built{}, err
 		}
+		p.Nameless = strings.HasPrefix(f, "=") // as curl sends it: a part with no name at all
 		b.parts = append(b.parts, p)
 	}
 	kinds := 0
@@ -855,10 +856,13 @@ func (b *bodyBuilder) multipartBody(userType string) (built, error) {
 
 // partDisposition is the Content-Disposition written for a part (its own headers aside).
 func partDisposition(p Part, names *strings.Replacer, disposition string) string {
-	if p.Filename != "" { // a file, or curl's -F name=value;filename=NAME: a file sent from the command line
-		return fmt.Sprintf(`%s; name="%s"; filename="%s"`, disposition, names.Replace(p.Name), names.Replace(p.Filename))
+	if !p.Nameless {
+		disposition += `; name="` + names.Replace(p.Name) + `"`
 	}
-	return fmt.Sprintf(`%s; name="%s"`, disposition, names.Replace(p.Name))
+	if p.Filename != "" { // a file, or curl's -F name=value;filename=NAME: a file sent from the command line
+		disposition += `; filename="` + names.Replace(p.Filename) + `"`
+	}
+	return disposition
 }
 
 // Disposition is the Content-Disposition written for one of a multipart body's parts (its own headers

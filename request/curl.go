@@ -121,7 +121,7 @@ func (b *bodyBuilder) urlQuery(v string) (string, error) {
 func (b *bodyBuilder) curlFormPart(f string) (Part, error) {
 	bad := func(msg string) error { return usageErrorf("-F "+f, "%s", msg) }
 	name, rest, ok := strings.Cut(f, "=")
-	if !ok || name == "" {
+	if !ok {
 		return Part{}, bad("-F expects name=value, name=@file or name=<file")
 	}
 	quoted := strings.HasPrefix(rest, `"`) // as in curl: name="@x" is the text @x

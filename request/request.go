@@ -163,6 +163,7 @@ type Body struct {
 // Part is one part of a multipart body: a text field, or a file.
 type Part struct {
 	Name        string
+	Nameless    bool   // curl's -F with an empty name (=value): its Content-Disposition names none
 	Value       string // a text part's value
 	File        string // a file part's path
 	Filename    string // the file name sent (a text part's too, with curl's -F name=value;filename=)

@@ -509,6 +509,34 @@ func TestFormHeadersFileBounded(t *testing.T) {
 	}
 }
 
+// curl's -F with an empty name (=value, =@file, --form-string =value) sends a part with no name at all, as
+// curl 7.88 writes it; HTTPie's @file under -f is a part named "", as HTTPie writes it.
+func TestFormPartWithoutName(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(file, []byte("hi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Build(Spec{Method: "POST", URL: "http://example.com/", FormParts: []string{"=v", "=@" + file, `="w"`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range r.Body.Parts {
+		got = append(got, r.Body.Disposition(p))
+	}
+	if want := []string{"form-data", `form-data; filename="f.txt"`, "form-data"}; !slices.Equal(got, want) {
+		t.Errorf("-F without names: %q, want %q", got, want)
+	}
+	r, err = Build(Spec{Method: "POST", URL: "http://example.com/", Form: true, Items: []string{"@" + file}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Body.Disposition(r.Body.Parts[0]); got != `form-data; name=""; filename="f.txt"` {
+		t.Errorf("HTTPie's @file under -f: %q", got)
+	}
+}
+
 // TestBuildSendsWhatNetHTTPSends: for every byte in a header value, from every place a value comes from,
 // either Build refuses it as the user's error or net/http sends it to a real server. A value net/http
 // refuses to send would otherwise be a failure of the exchange, and hop would blame the server.
