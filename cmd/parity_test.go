@@ -111,8 +111,9 @@ func parts(t *testing.T, rec testserver.Recorded) []part {
 	}
 }
 
-// partHeaders are the headers of each part of a multipart body other than the two every part has
-// (Content-Disposition, Content-Type), "Name: value" in order: curl's ;headers=.
+// partHeaders are the headers of each part of a multipart body other than its Content-Type, "Name: value"
+// in order: its Content-Disposition as written (a name="" and no name at all are apart, which the part's
+// FormName is not), and curl's ;headers=.
 func partHeaders(t *testing.T, rec testserver.Recorded) [][]string {
 	t.Helper()
 	_, params, _ := mime.ParseMediaType(rec.Header["Content-Type"][0])
@@ -125,7 +126,7 @@ func partHeaders(t *testing.T, rec testserver.Recorded) [][]string {
 		}
 		var hs []string
 		for _, name := range slices.Sorted(maps.Keys(p.Header)) {
-			if name != "Content-Disposition" && name != "Content-Type" {
+			if name != "Content-Type" {
 				hs = append(hs, name+": "+strings.Join(p.Header[name], ", "))
 			}
 		}
