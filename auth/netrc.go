@@ -63,16 +63,17 @@ func (n Netrc) Lookup(host string, env Env, home string) (login Login, found boo
 		warn = fmt.Sprintf("%s can be read by other users (mode %04o); chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
 	m, ok := match(machines, host)
-	if !ok || m.login == "" && m.password == "" {
+	if !ok || !m.given {
 		return Login{}, false, warn, nil
 	}
 	return Login{User: m.login, Password: m.password, Path: path}, true, warn, nil
 }
 
-// machine is one entry of a .netrc file; name is empty for "default".
+// machine is one entry of a .netrc file; name is empty for "default". given is whether it has a login or
+// a password, even an empty one (login ""), which curl sends as it is.
 type machine struct {
 	name, login, password string
-	isDefault             bool
+	isDefault, given      bool
 }
 
 // match returns the first entry for host (names compare without case), else the default entry.
@@ -129,9 +130,9 @@ func parseNetrc(text string) ([]machine, error) {
 			}
 			switch strings.ToLower(word) {
 			case "login":
-				m.login = v
+				m.login, m.given = v, true
 			case "password":
-				m.password = v
+				m.password, m.given = v, true
 			}
 		case "macdef":
 			if _, _, err := lx.value(word); err != nil {
@@ -225,7 +226,8 @@ func unescape(c byte) byte {
 	return c
 }
 
-// skipMacro skips a macdef's body: everything up to an empty line.
+// skipMacro skips a macdef's body: everything up to an empty line, or one that begins with a carriage
+// return (as curl reads it: the empty line of a file with CRLF line ends).
 func (l *lexer) skipMacro() {
 	for l.pos < len(l.text) && l.text[l.pos] != '\n' {
 		l.pos++ // the rest of the macdef line
@@ -233,7 +235,7 @@ func (l *lexer) skipMacro() {
 	for l.pos < len(l.text) {
 		l.pos++ // the newline
 		l.line++
-		if l.pos < len(l.text) && l.text[l.pos] == '\n' {
+		if l.pos < len(l.text) && (l.text[l.pos] == '\n' || l.text[l.pos] == '\r') {
 			return // an empty line ends the macro
 		}
 		for l.pos < len(l.text) && l.text[l.pos] != '\n' {

@@ -26,13 +26,13 @@ default login anon password guest
 		t.Fatal(err)
 	}
 	want := []machine{
-		{name: "api.example.com", login: "ann", password: `p w"x\y`},
-		{name: "other.example.com", login: "bob", password: "pa#ss"},
-		{name: "after.macro", login: "carl", password: "c"},
+		{name: "api.example.com", login: "ann", password: `p w"x\y`, given: true},
+		{name: "other.example.com", login: "bob", password: "pa#ss", given: true},
+		{name: "after.macro", login: "carl", password: "c", given: true},
 		// Keywords in any case, and an entry complete once it has a login and a password, as curl reads them.
-		{name: "upper.example", login: "dan", password: "d"},
-		{name: "twice.example", login: "eve", password: "e"},
-		{isDefault: true, login: "anon", password: "guest"},
+		{name: "upper.example", login: "dan", password: "d", given: true},
+		{name: "twice.example", login: "eve", password: "e", given: true},
+		{isDefault: true, login: "anon", password: "guest", given: true},
 	}
 	if len(ms) != len(want) {
 		t.Fatalf("%d machines %+v, want %d", len(ms), ms, len(want))
@@ -47,6 +47,38 @@ default login anon password guest
 	}
 	if m, ok := match(ms, "elsewhere"); !ok || !m.isDefault {
 		t.Errorf("an unknown host gets the default entry: %+v", m)
+	}
+}
+
+// As curl reads them: a macro of a file with CRLF line ends ends at its empty line, "\r\n"; a login or a
+// password given empty is given (curl sends Basic ":"), one not given is not.
+func TestParseNetrcAsCurl(t *testing.T) {
+	ms, err := parseNetrc("macdef init\ncd /pub\n\r\nmachine crlf login ann password pw\nmachine empty login \"\"\nmachine none account a\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []machine{
+		{name: "crlf", login: "ann", password: "pw", given: true},
+		{name: "empty", given: true},
+		{name: "none"},
+	}
+	if len(ms) != len(want) {
+		t.Fatalf("%d machines %+v, want %+v", len(ms), ms, want)
+	}
+	for i := range want {
+		if ms[i] != want[i] {
+			t.Errorf("machine %d = %+v, want %+v", i, ms[i], want[i])
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "netrc")
+	os.WriteFile(path, []byte("machine empty login \"\"\nmachine none account a\n"), 0o600)
+	env := Env{Getenv: func(string) string { return "" }}
+	if l, found, _, err := (Netrc{File: path}).Lookup("empty", env, dir); err != nil || !found || l.User != "" || l.Password != "" {
+		t.Errorf("login \"\": %+v, found %v, %v", l, found, err)
+	}
+	if _, found, _, err := (Netrc{File: path}).Lookup("none", env, dir); err != nil || found {
+		t.Errorf("no login or password: found %v, %v", found, err)
 	}
 }
 
