@@ -13,14 +13,14 @@ const maxConfigs = 10
 // one option per line, long names with or without their dashes; after a name without dashes the value may
 // follow "=" or ":" as well as blanks; a value with blanks (or starting with = or :) is written in double
 // quotes, where \\, \", \t, \n, \r and \v are escapes and a backslash before anything else is dropped; a
-// line whose first non-blank is # is a comment. Each line's option is checked here, so that a value given
+// line whose first non-blank is #, / or * is a comment (curl's rule: // and /* comments too). Each line's option is checked here, so that a value given
 // to an option that takes none (or missing from one that needs it) is an error naming the line, rather
 // than a stray word taken for a URL.
 func configArgs(name string, text string) ([]string, error) {
 	var out []string
 	for n, line := range strings.Split(text, "\n") {
 		line = strings.TrimLeft(strings.TrimSuffix(line, "\r"), " \t")
-		if line == "" || line[0] == '#' {
+		if line == "" || strings.IndexByte("#/*", line[0]) >= 0 {
 			continue
 		}
 		where := fmt.Sprintf("-K %s, line %d", name, n+1)

@@ -404,7 +404,7 @@ func TestOptionsUnique(t *testing.T) {
 // TestConfig: a -K file stands for its options, in its place, by curl's rules for config lines.
 func TestConfig(t *testing.T) {
 	files := map[string]string{
-		"c": "# comment\n  # indented comment\r\n\n" +
+		"c": "# comment\n  # indented comment\r\n\n// curl skips a line that begins with / or *\n* too\n /* and so */\n" +
 			"url = \"https://example.com/a?b=c#d\"\n" + // quoted: # is no comment
 			"header = \"X-Q: a \\\"b\\\"\\tc\\q\\\\\"\n" + // \" \t \\ escapes; \q is q
 			"--header X-Dashed:yes\n" +
