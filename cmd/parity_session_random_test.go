@@ -63,7 +63,7 @@ func TestRandomSessionsAsHTTPieKeepsThem(t *testing.T) {
 		return code, lastLine(stderr)
 	}
 
-	first, n := envSeed("HOP_SESSION_FIRST", 1), envSeed("HOP_SESSION_SEEDS", 25)
+	first, n := envSeed("HOP_SESSION_FIRST", 1), envSeed("HOP_SESSION_SEEDS", 15)
 	for seed := first; seed < first+n; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		pick := func(s ...string) string { return s[r.IntN(len(s))] }
