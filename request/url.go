@@ -289,6 +289,12 @@ func isLoopbackAuthority(s string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// LocalhostName reports whether host is localhost or a name under .localhost (any case): names RFC 6761
+// keeps for loopback, which curl and browsers resolve to 127.0.0.1 and ::1 without asking DNS.
+func LocalhostName(host string) bool {
+	return strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")
+}
+
 // NormalizeHost writes u's host as the dotted IPv4 address it stands for when it is one in another form
 // (NumericIPv4), so that the address connected to, the Host field and the origin that credentials, cookies
 // and HSTS are kept for all say 127.0.0.1, as curl's do.

@@ -195,9 +195,13 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		}
 	}
 	targets := []string{addr}
-	if to, ok := d.resolved(addr); network != "unix" && ok {
+	to, ok, passedOver := d.resolved(addr)
+	if network != "unix" && ok {
 		targets = to
 		trace.Resolved(ctx, "--resolve")
+	} else if to, ok := d.loopback(addr); network != "unix" && ok {
+		targets = to
+		trace.Resolved(ctx, byLoopback)
 	}
 	var c net.Conn
 	err := d.ports.each(func(port int) (err error) {
@@ -212,6 +216,13 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		}
 		return err
 	})
+	var dnsErr *net.DNSError
+	if passedOver && errors.As(err, &dnsErr) {
+		// --resolve's addresses were of the other family, and DNS has none: said as the family's doing
+		// (not wrapping DNS's error, which exchange would name first).
+		host, _, _ := net.SplitHostPort(addr)
+		return nil, d.mismatch(host, fmt.Errorf("no suitable address found (%v)", dnsErr.Err))
+	}
 	if err != nil {
 		return nil, d.familyError(err, addr)
 	}
@@ -396,7 +407,8 @@ func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP,
 	kept := func(ip net.IP) bool {
 		return family != "" || d.network == "tcp" || (ip.To4() != nil) == (d.network == "tcp4")
 	}
-	if to, ok := d.resolved(net.JoinHostPort(host, port)); ok {
+	to, ok, passedOver := d.resolved(net.JoinHostPort(host, port))
+	if ok {
 		trace.Resolved(ctx, "--resolve")
 		for _, addr := range to {
 			h, _, _ := net.SplitHostPort(addr)
@@ -406,6 +418,15 @@ func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP,
 		}
 		return nil, d.mismatch(host, errors.New("no suitable address found"))
 	}
+	if to, ok := d.loopback(net.JoinHostPort(host, port)); ok {
+		trace.Resolved(ctx, byLoopback)
+		for _, addr := range to {
+			h, _, _ := net.SplitHostPort(addr)
+			if ip := net.ParseIP(h); kept(ip) {
+				return ip, nil
+			}
+		}
+	}
 	if ip := net.ParseIP(host); ip != nil {
 		if !kept(ip) {
 			return nil, d.mismatch(host, errors.New("no suitable address found"))
@@ -414,23 +435,68 @@ func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP,
 	}
 	family = cmp.Or(family, map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network])
 	ips, err := cmp.Or(d.resolver, net.DefaultResolver).LookupIP(ctx, family, host)
+	var dnsErr *net.DNSError
+	if passedOver && errors.As(err, &dnsErr) {
+		return nil, d.mismatch(host, fmt.Errorf("no suitable address found (%v)", dnsErr.Err)) // as dial's
+	}
 	if err != nil {
 		return nil, err
 	}
 	return ips[0], nil
 }
 
-// resolved is the addresses --resolve gives for addr (HOST:PORT): for the host by name, else for any host on
-// that port (curl's *:PORT:ADDR).
-func (d *dialer) resolved(addr string) ([]string, bool) {
-	if to, ok := d.resolve[strings.ToLower(addr)]; ok {
-		return to, true
+// byLoopback is what resolved a localhost name, as the trace says it.
+const byLoopback = "hop: localhost names are loopback"
+
+// loopback is the addresses a localhost name (localhost, or a name under .localhost) has at addr's port, of
+// the family the dialer keeps to: 127.0.0.1, then ::1, as curl gives them, and browsers and RFC 6761 ask,
+// without DNS or /etc/hosts (which may list one family only: a development server on ::1 alone is then
+// still reached by name).
+func (d *dialer) loopback(addr string) ([]string, bool) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || !request.LocalhostName(host) {
+		return nil, false
 	}
+	var to []string
+	if d.network != "tcp6" {
+		to = append(to, net.JoinHostPort("127.0.0.1", port))
+	}
+	if d.network != "tcp4" {
+		to = append(to, net.JoinHostPort("::1", port))
+	}
+	return to, true
+}
+
+// resolved is the addresses --resolve gives for addr (HOST:PORT), of the family the dialer keeps to (-4,
+// -6): for the host by name, else for any host on that port (curl's *:PORT:ADDR). An entry with no address
+// of that family is passed over (passedOver), as curl passes over a cached entry without the family it
+// needs, and the name is resolved as it would be without it: a localhost name as loopback, others by DNS.
+func (d *dialer) resolved(addr string) (to []string, ok, passedOver bool) {
+	keep := func(entry []string) []string {
+		if d.network == "tcp" {
+			return entry
+		}
+		var kept []string
+		for _, a := range entry {
+			h, _, _ := net.SplitHostPort(a)
+			if ip := net.ParseIP(h); ip != nil && (ip.To4() != nil) == (d.network == "tcp4") {
+				kept = append(kept, a)
+			}
+		}
+		return kept
+	}
+	keys := []string{strings.ToLower(addr)}
 	if _, port, err := net.SplitHostPort(addr); err == nil {
-		to, ok := d.resolve[net.JoinHostPort("*", port)]
-		return to, ok
+		keys = append(keys, net.JoinHostPort("*", port))
 	}
-	return nil, false
+	for _, k := range keys {
+		entry, found := d.resolve[k]
+		if to := keep(entry); len(to) > 0 {
+			return to, true, passedOver
+		}
+		passedOver = passedOver || found
+	}
+	return nil, false, passedOver
 }
 
 // parseResolve reads --resolve values as curl does: HOST:PORT:ADDR[,ADDR...] (an ADDR may be a bracketed

@@ -85,6 +85,49 @@ func TestUnixSocket(t *testing.T) {
 	}
 }
 
+// localhost and names under .localhost are loopback, 127.0.0.1 and ::1, without DNS or /etc/hosts (which
+// may list one family only, or none): as curl, browsers and RFC 6761 have them. A server on ::1 alone is
+// reached by name, -4 keeps to 127.0.0.1, and --resolve still wins.
+func TestLocalhostIsLoopback(t *testing.T) {
+	l, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
+	defer srv.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	for _, host := range []string{"localhost", "LocalHost", "app.localhost"} {
+		for _, family := range []int{0, 6} {
+			body, rec, err := get(t, newTransport(t, Options{Family: family}), "http://"+host+":"+port+"/")
+			if err != nil || body != "ok" || rec.RemoteAddr != net.JoinHostPort("::1", port) {
+				t.Errorf("%s (family %d): %q from %s, %v", host, family, body, rec.RemoteAddr, err)
+			}
+		}
+	}
+	if _, rec, err := get(t, newTransport(t, Options{Family: 4}), "http://localhost:"+port+"/"); err == nil {
+		t.Errorf("-4 reached the IPv6 server at %s", rec.RemoteAddr)
+	}
+	if _, _, err := get(t, newTransport(t, Options{Resolve: []string{"localhost:" + port + ":127.0.0.1"}}), "http://localhost:"+port+"/"); err == nil {
+		t.Errorf("--resolve localhost:%s:127.0.0.1 did not win", port)
+	}
+	// A --resolve entry with no address of the family -4 or -6 keeps to is passed over, as curl passes over
+	// a cached entry without the family it needs: the name is resolved as without it (here as loopback);
+	// one with addresses of both families gives those of the family kept to, and a refused connection is
+	// said so, not taken for a name of the other family.
+	for _, resolve := range [][]string{{"localhost:" + port + ":127.0.0.9"}, {"*:" + port + ":127.0.0.9"}, {"localhost:" + port + ":127.0.0.9", "*:" + port + ":[::1]"}} {
+		if body, _, err := get(t, newTransport(t, Options{Family: 6, Resolve: resolve}), "http://localhost:"+port+"/"); err != nil || body != "ok" {
+			t.Errorf("-6 --resolve %q: %q, %v", resolve, body, err)
+		}
+	}
+	var fe *FamilyError
+	if _, _, err := get(t, newTransport(t, Options{Family: 4, Resolve: []string{"x.test:" + port + ":127.0.0.9,[::1]"}}), "http://x.test:"+port+"/"); err == nil || errors.As(err, &fe) || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("-4 to --resolve's 127.0.0.9 and ::1: %v, want 127.0.0.9's refusal", err)
+	}
+}
+
 // -4 and -6 keep to one address family.
 func TestFamily(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
