@@ -13,10 +13,10 @@ import (
 )
 
 // TestRandomRoutesAsCurlTakesThem: curl lines built at random with --resolve entries (a host, * or a
-// loopback name; one address or several, one refusing; curl's + and - forms) and --connect-to entries
-// (any part empty) send a URL of a name no DNS knows, localhost or a loopback address, on one of two
-// ports, to servers listening on 127.0.0.1, 127.0.0.2 and 127.0.0.3 on one port and on 127.0.0.1 on
-// another. curl and hop curl must end alike, and when both were answered the same server must have
+// loopback name; one address or several, one refusing; curl's + and - forms), --connect-to entries (any
+// part empty) and -4 or -6 send a URL of a name no DNS knows, localhost, a name under .localhost or a
+// loopback address, on one of two ports, to servers listening on 127.0.0.1, 127.0.0.2, 127.0.0.3 and ::1
+// (where there is IPv6) on one port and on 127.0.0.1 on another. curl and hop curl must end alike, and when both were answered the same server must have
 // answered both, with the same Host. HOP_ROUTES_SEEDS searches longer, HOP_ROUTES_FIRST moves on.
 func TestRandomRoutesAsCurlTakesThem(t *testing.T) {
 	lookCurl(t)
@@ -25,6 +25,9 @@ func TestRandomRoutesAsCurlTakesThem(t *testing.T) {
 	serve := func(addr, label string) string {
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
+			if strings.HasPrefix(addr, "[") {
+				return "" // no IPv6 loopback here: the pool goes without it
+			}
 			t.Skipf("cannot listen on %s: %v", addr, err)
 		}
 		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +47,7 @@ func TestRandomRoutesAsCurlTakesThem(t *testing.T) {
 	q := serve("127.0.0.1:0", "one-other-port")
 	serve("127.0.0.2:"+p, "two")
 	serve("127.0.0.3:"+p, "three")
+	six := serve("[::1]:"+p, "six") != ""
 
 	first, n := envSeed("HOP_ROUTES_FIRST", 1), envSeed("HOP_ROUTES_SEEDS", 150)
 	slowDNS := 0
@@ -51,7 +55,13 @@ func TestRandomRoutesAsCurlTakesThem(t *testing.T) {
 	for seed := first; seed < first+n; seed++ {
 		r := rand.New(rand.NewPCG(seed, 13))
 		pick := func(s ...string) string { return s[r.IntN(len(s))] }
-		host := pick("a.invalid", "b.invalid", "localhost", "127.0.0.1", "127.0.0.2")
+		hosts := []string{"a.invalid", "b.invalid", "localhost", "127.0.0.1", "127.0.0.2", "app.localhost"}
+		addrs := []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.9", "127.0.0.9,127.0.0.3", "127.0.0.2,127.0.0.1"}
+		if six {
+			hosts = append(hosts, "[::1]")
+			addrs = append(addrs, "[::1]", "127.0.0.9,[::1]")
+		}
+		host := pick(hosts...)
 		port := pick(p, p, q, "")
 		var args []string
 		for range r.IntN(4) {
@@ -60,14 +70,16 @@ func TestRandomRoutesAsCurlTakesThem(t *testing.T) {
 			case 0:
 				args = append(args, "--resolve", "-"+h+":"+hp)
 			default:
-				addrs := pick("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.9", "127.0.0.9,127.0.0.3", "127.0.0.2,127.0.0.1")
-				args = append(args, "--resolve", pick("", "", "+")+h+":"+hp+":"+addrs)
+				args = append(args, "--resolve", pick("", "", "+")+h+":"+hp+":"+pick(addrs...))
 			}
 		}
 		for range r.IntN(3) {
 			from := pick("", "a.invalid", "a.invalid", "localhost", "127.0.0.1", "b.invalid") + ":" + pick("", p, p, q, "80")
 			to := pick("", "127.0.0.2", "127.0.0.3", "a.invalid", "b.invalid", "localhost") + ":" + pick("", "", p, q)
 			args = append(args, "--connect-to", from+":"+to)
+		}
+		if six && r.IntN(4) == 0 {
+			args = append(args, pick("-4", "-6"))
 		}
 		url := "http://" + host
 		if port != "" {
