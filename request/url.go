@@ -282,7 +282,7 @@ func isLoopbackAuthority(s string) bool {
 	if ip, ok := NumericIPv4(host); ok {
 		host = ip
 	}
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if LocalhostName(host) {
 		return true
 	}
 	ip := net.ParseIP(host)
