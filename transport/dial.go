@@ -195,13 +195,10 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		}
 	}
 	targets := []string{addr}
-	to, ok, passedOver := d.resolved(addr)
-	if network != "unix" && ok {
+	to, by, passedOver := d.given(addr)
+	if network != "unix" && by != "" {
 		targets = to
-		trace.Resolved(ctx, "--resolve")
-	} else if to, ok := d.loopback(addr); network != "unix" && ok {
-		targets = to
-		trace.Resolved(ctx, byLoopback)
+		trace.Resolved(ctx, by)
 	}
 	var c net.Conn
 	err := d.ports.each(func(port int) (err error) {
@@ -216,12 +213,11 @@ func (d *dialer) dial(ctx context.Context, addr string) (net.Conn, error) {
 		}
 		return err
 	})
-	var dnsErr *net.DNSError
-	if passedOver && errors.As(err, &dnsErr) {
-		// --resolve's addresses were of the other family, and DNS has none: said as the family's doing
-		// (not wrapping DNS's error, which exchange would name first).
+	if passedOver {
 		host, _, _ := net.SplitHostPort(addr)
-		return nil, d.mismatch(host, fmt.Errorf("no suitable address found (%v)", dnsErr.Err))
+		if fe := d.passedOver(host, err); fe != nil {
+			return nil, fe
+		}
 	}
 	if err != nil {
 		return nil, d.familyError(err, addr)
@@ -400,32 +396,19 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// lookup resolves host for a proxy that wants an address (socks5, socks4) or for QUIC: from --resolve, or
-// DNS, for the addresses of family ("ip4"; "" for those -4 and -6 allow).
+// lookup resolves host for a proxy that wants an address (socks5, socks4) or for QUIC: from --resolve or a
+// localhost name's loopback (given), or DNS, for the addresses of family ("ip4"; "" for those -4 and -6
+// allow).
 func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP, error) {
-	// The family kept to (-4, -6, --interface) rules out an address given as such, as DNS's answers are.
+	// The family kept to (-4, -6, --interface) rules out an address typed as such, as DNS's answers are.
 	kept := func(ip net.IP) bool {
 		return family != "" || d.network == "tcp" || (ip.To4() != nil) == (d.network == "tcp4")
 	}
-	to, ok, passedOver := d.resolved(net.JoinHostPort(host, port))
-	if ok {
-		trace.Resolved(ctx, "--resolve")
-		for _, addr := range to {
-			h, _, _ := net.SplitHostPort(addr)
-			if ip := net.ParseIP(h); kept(ip) {
-				return ip, nil
-			}
-		}
-		return nil, d.mismatch(host, errors.New("no suitable address found"))
-	}
-	if to, ok := d.loopback(net.JoinHostPort(host, port)); ok {
-		trace.Resolved(ctx, byLoopback)
-		for _, addr := range to {
-			h, _, _ := net.SplitHostPort(addr)
-			if ip := net.ParseIP(h); kept(ip) {
-				return ip, nil
-			}
-		}
+	to, by, passedOver := d.given(net.JoinHostPort(host, port))
+	if by != "" {
+		trace.Resolved(ctx, by)
+		h, _, _ := net.SplitHostPort(to[0]) // the first, of the family kept to
+		return net.ParseIP(h), nil
 	}
 	if ip := net.ParseIP(host); ip != nil {
 		if !kept(ip) {
@@ -435,14 +418,40 @@ func (d *dialer) lookup(ctx context.Context, host, port, family string) (net.IP,
 	}
 	family = cmp.Or(family, map[string]string{"tcp": "ip", "tcp4": "ip4", "tcp6": "ip6"}[d.network])
 	ips, err := cmp.Or(d.resolver, net.DefaultResolver).LookupIP(ctx, family, host)
-	var dnsErr *net.DNSError
-	if passedOver && errors.As(err, &dnsErr) {
-		return nil, d.mismatch(host, fmt.Errorf("no suitable address found (%v)", dnsErr.Err)) // as dial's
+	if passedOver {
+		if fe := d.passedOver(host, err); fe != nil {
+			return nil, fe
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	return ips[0], nil
+}
+
+// given is the addresses addr (HOST:PORT) has without DNS, of the family the dialer keeps to, and what gave
+// them (by: "--resolve", or byLoopback for a localhost name); by is "" when nothing did. passedOver says a
+// --resolve entry for it had none of that family.
+func (d *dialer) given(addr string) (to []string, by string, passedOver bool) {
+	to, ok, passedOver := d.resolved(addr)
+	if ok {
+		return to, "--resolve", passedOver
+	}
+	if to, ok := d.loopback(addr); ok {
+		return to, byLoopback, passedOver
+	}
+	return nil, "", passedOver
+}
+
+// passedOver is the *FamilyError for host when err, from resolving it after its --resolve entries were
+// passed over for having no address of the family kept to, says DNS has none either: the family's doing,
+// said so (not wrapping DNS's error, which exchange would name first); nil otherwise.
+func (d *dialer) passedOver(host string, err error) *FamilyError {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) {
+		return nil
+	}
+	return d.mismatch(host, fmt.Errorf("no suitable address found (%v)", dnsErr.Err))
 }
 
 // byLoopback is what resolved a localhost name, as the trace says it.
