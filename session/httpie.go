@@ -135,7 +135,7 @@ func readHTTPieCookies(s *Session, raw json.RawMessage, host string) error {
 			jc.Domain, jc.HostOnly = strings.ToLower(host), true
 		case strings.HasPrefix(domain, "."):
 			jc.Domain = strings.TrimPrefix(domain, ".") // set with a Domain attribute: its subdomains too
-		case domain == dotless(host)+".local":
+		case dotless(host) != "" && domain == dotless(host)+".local":
 			jc.Domain, jc.HostOnly = strings.ToLower(host), true // Python's name for a host without a dot
 		default:
 			jc.Domain, jc.HostOnly = domain, true
