@@ -15,7 +15,8 @@ import (
 
 // Digest answers a server's Digest challenge (RFC 7616, and RFC 2069's older form without qop) with a user
 // name and password: the Authorization header to send the request again with. It speaks MD5 and SHA-256,
-// their -sess variants, and qop=auth (auth-int, which hashes the body, is not offered: curl does not either).
+// their -sess variants (with a qop only, as curl), and qop=auth (auth-int, which hashes the body, is not
+// answered; curl 7.88 answers it as if the body were empty).
 type Digest struct {
 	User, Password string
 	// AnyScheme is --auth-type any (curl's --anyauth): a Basic challenge is answered too, when the server
@@ -51,12 +52,16 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		if p["nonce"] == "" {
 			continue
 		}
-		if qop, ok := p["qop"]; ok && !hasToken(qop, "auth") {
+		qop, hasQop := p["qop"]
+		if hasQop && !hasToken(qop, "auth") {
 			continue // auth-int only
 		}
 		alg := p["algorithm"]
 		if alg == "" {
 			alg = "MD5"
+		}
+		if !hasQop && len(alg) > 5 && strings.EqualFold(alg[len(alg)-5:], "-sess") {
+			continue // its A1 holds a cnonce, which goes only with a qop: no answer a server could check
 		}
 		for i, a := range digestAlgorithms {
 			if strings.EqualFold(a.name, alg) && i > rank {

@@ -45,7 +45,10 @@ func TestDigestRFC7616(t *testing.T) {
 	if got, ok := d.Answer(resp, req); !ok || !strings.Contains(got, "algorithm=SHA-256") {
 		t.Errorf("two challenges: %q, %v; want SHA-256", got, ok)
 	}
-	for _, h := range []string{`Basic realm="x"`, `Digest realm="r", nonce="n", algorithm=SHA-1`, `Digest realm="r", nonce="n", qop="auth-int"`, `Digest realm="r"`} {
+	// A -sess algorithm without qop has no answer a server can check: its A1 holds the cnonce, which goes
+	// only with a qop (RFC 7616, 3.4.2; RFC 2617, 3.2.2); curl answers none either.
+	for _, h := range []string{`Basic realm="x"`, `Digest realm="r", nonce="n", algorithm=SHA-1`, `Digest realm="r", nonce="n", qop="auth-int"`, `Digest realm="r"`,
+		`Digest realm="r", nonce="n", algorithm=MD5-sess`, `Digest realm="r", nonce="n", algorithm=SHA-256-sess`} {
 		if got, ok := d.Answer(&http.Response{Header: http.Header{"Www-Authenticate": {h}}}, req); ok {
 			t.Errorf("%s: answered %q; want none", h, got)
 		}
