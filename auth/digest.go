@@ -42,12 +42,13 @@ var digestAlgorithms = []struct {
 // Answer reads resp's WWW-Authenticate challenges and returns the Authorization for req, or false when no
 // challenge is one hop can answer.
 func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
-	best, rank := map[string]string(nil), -1
+	best, rank, offered := map[string]string(nil), -1, false
 	for _, v := range resp.Header.Values("Www-Authenticate") {
 		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 		if !strings.EqualFold(scheme, "Digest") {
 			continue
 		}
+		offered = true
 		p := authParams(rest)
 		if p["nonce"] == "" {
 			continue
@@ -69,7 +70,12 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 			}
 		}
 	}
-	if best == nil {
+	switch {
+	case best == nil && offered:
+		// Digest is the scheme to answer (curl's --anyauth picks it so, and answers none when it cannot):
+		// the password does not go as Basic because a Digest challenge was one hop cannot answer.
+		return "", false
+	case best == nil:
 		return d.answerBasic(resp)
 	}
 	alg := digestAlgorithms[rank]

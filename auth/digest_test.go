@@ -61,7 +61,8 @@ func TestDigestRFC7616(t *testing.T) {
 }
 
 // TestAnyScheme: --auth-type any answers a Basic challenge when no Digest one is offered, and prefers
-// Digest when both are; plain --auth-type digest leaves Basic alone.
+// Digest when both are, answering none when it cannot answer the Digest one; plain --auth-type digest
+// leaves Basic alone.
 func TestAnyScheme(t *testing.T) {
 	req, _ := http.NewRequest("GET", "http://x.example/p", nil)
 	basic := &http.Response{Header: http.Header{"Www-Authenticate": {`Basic realm="x"`}}}
@@ -74,6 +75,14 @@ func TestAnyScheme(t *testing.T) {
 	}
 	if a, ok := (Digest{User: "u", Password: "p", AnyScheme: true, cnonce: func() string { return "c" }}).Answer(both, req); !ok || !strings.HasPrefix(a, "Digest ") {
 		t.Errorf("any, both offered: %q, %v", a, ok)
+	}
+	// A Digest challenge hop cannot answer beside a Basic one: Digest is the scheme the server offers that
+	// curl picks, and it answers neither; the password does not go as Basic in its place.
+	for _, d := range []string{`Digest realm="x", nonce="n", algorithm=SHA3-512`, `Digest realm="x", nonce="n", algorithm=MD5-sess`} {
+		unknown := &http.Response{Header: http.Header{"Www-Authenticate": {`Basic realm="x"`, d}}}
+		if a, ok := (Digest{User: "u", Password: "p", AnyScheme: true}).Answer(unknown, req); ok {
+			t.Errorf("any, %s and Basic offered: answered %q; want none", d, a)
+		}
 	}
 }
 
