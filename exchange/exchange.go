@@ -393,9 +393,11 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			}
 			origin = request.Origin(next)
 		}
-		if u := next.User; u != nil {
+		if u := next.User; u != nil && u != cur.URL.User {
 			// curl's rule: credentials the Location carries are sent, as Basic auth, to the URL it names, in
-			// place of any others (they were given for that origin, by the server that named it).
+			// place of any others (they were given for that origin, by the server that named it). A relative
+			// Location carries none: ResolveReference copied the typed URL's (the same *Userinfo) into it,
+			// and what the first hop sent for them (-u's, a Digest answer's) goes on.
 			if pass, _ := u.Password(); u.Username() != "" || pass != "" {
 				cur.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass)))
 			}

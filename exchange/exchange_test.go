@@ -273,6 +273,34 @@ func TestLocationCredentialsAreSent(t *testing.T) {
 	}
 }
 
+// TestTypedCredentialsAreNoLocations: a relative Location (Go's URL resolution copies the base's
+// user:password@ into it) carries no credentials of its own: the next hop keeps what the first sent (a
+// Bearer token here; a Digest answer to the typed URL's user with --digest), not the typed URL's
+// user:password as Basic auth.
+func TestTypedCredentialsAreNoLocations(t *testing.T) {
+	a := testserver.Start(testserver.Config{})
+	defer a.Close()
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
+	typed := strings.Replace(a.URL, "http://", "http://ann:pw@", 1) + "/redirect-to?url=" + url.QueryEscape("/get")
+	r, err := request.Build(request.Spec{Method: "GET", URL: typed, Bearer: "t0ken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := c.Do(context.Background(), r, exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	if len(ex.Hops) != 2 {
+		t.Fatalf("%d hops, want 2", len(ex.Hops))
+	}
+	for i, h := range ex.Hops {
+		if got := h.Request.Header.Values("Authorization"); len(got) != 1 || got[0] != "Bearer t0ken" {
+			t.Errorf("hop %d: Authorization %q, want the typed token's", i+1, got)
+		}
+	}
+}
+
 // TestSignOnlyTheOriginTyped: Sign (--aws-sigv4) signs each request to the origin typed, as it is sent, and
 // not one a redirect sends elsewhere, unless LocationTrusted.
 func TestSignOnlyTheOriginTyped(t *testing.T) {
