@@ -588,6 +588,8 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		}
 		if o.digest != nil {
 			o.Exchange.Challenge = o.digest.Answer
+			// curl's --digest sends a body only with the answer (its probe); --anyauth sends it every time.
+			o.Exchange.Probe = o.curlAuth && !o.digest.AnyScheme
 		}
 	}
 	if o.sigv4 != nil {

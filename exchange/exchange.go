@@ -49,6 +49,11 @@ type Options struct {
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
+	// Probe is curl's way with --digest: a request with a body that Challenge may answer goes first
+	// without it (Content-Length: 0, no Expect), for the challenge it draws; the body goes with the answer.
+	// A 2xx to the probe sends the request again, body and all (no challenge came); any other answer is
+	// the final one, the body never sent.
+	Probe bool
 	// Sign, when set, signs each request to the origin typed (any origin with LocationTrusted) as it is sent,
 	// every attempt anew (curl's --aws-sigv4); a request it cannot sign is not sent (a usage error).
 	Sign func(req *http.Request) error
@@ -256,10 +261,17 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered, expectDropped := false, false
+	// Probe's rule holds until the probe drew its answer.
+	probing := c.Options.Probe && c.Options.Challenge != nil
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
 	for {
-		req, err := cur.HTTPRequest(ctx)
+		send := &cur
+		probe := probing && cur.Body != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted)
+		if probe {
+			send = probeOf(&cur)
+		}
+		req, err := send.HTTPRequest(ctx)
 		if err != nil {
 			return ex, err
 		}
@@ -285,8 +297,8 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		}
 		c.addCookies(req, serverSet)
 		resp, th, err := trace.RoundTrip(c.Transport, req)
-		if err == nil && cur.Body != nil {
-			if changed := cur.Body.Changed(); changed != nil {
+		if err == nil && send.Body != nil {
+			if changed := send.Body.Changed(); changed != nil {
 				// The answer is to a request cut short (HTTP/3 returns it): the file is the failure.
 				resp.Body.Close()
 				resp, err = nil, changed
@@ -363,10 +375,17 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			if authz, ok := c.Options.Challenge(resp, req); ok {
 				drain(resp.Body)
 				cur.Header.Set("Authorization", authz)
-				answered = true
+				answered, probing = true, false
 				attempt, waited, retryAfter = 1, 0, false // the same request, answering: its own attempts
 				continue
 			}
+		}
+		if probe && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			// No challenge came: the request goes again with its body, as curl sends it.
+			drain(resp.Body)
+			probing = false
+			attempt, waited, retryAfter = 1, 0, false
+			continue
 		}
 
 		if resp.StatusCode == http.StatusExpectationFailed && !expectDropped && strings.EqualFold(cur.Header.Get("Expect"), "100-continue") {
@@ -418,6 +437,16 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 		answered = false
 	}
+}
+
+// probeOf is the probe Options.Probe sends for r: r without its body, announced as none (Content-Length:
+// 0), without Expect.
+func probeOf(r *request.Request) *request.Request {
+	p := *r
+	p.Body, p.Chunked = nil, false
+	p.Header = r.Header.Clone()
+	p.Header.Del("Expect")
+	return &p
 }
 
 // upgrade turns *u into https when HSTS knows its host, on a copy (the request typed keeps its URL), and
