@@ -617,14 +617,22 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 	if typed.Explicit() || o.digest != nil || o.sigv4 != nil || r.Header.Get("Authorization") != "" {
 		return r, nil // credentials given another way are never joined by .netrc's as Basic
 	}
-	// .netrc, for the host typed only: the Authorization it makes is dropped like any other once a redirect
-	// leaves the origin.
+	// .netrc, for the host typed, and again for each origin a redirect leads to, once the Authorization of
+	// the one before is dropped: as curl and HTTPie look it up for each host.
 	login, found, err := netrcLogin(s, o, r.URL.Hostname())
 	if err != nil {
 		return nil, err
 	}
 	if found {
 		r.SetBasicAuth(login.User, login.Password)
+	}
+	o.Exchange.Relogin = func(host string) (string, bool) {
+		home, _ := os.UserHomeDir()
+		login, found, _, err := o.Auth.Netrc.Lookup(host, auth.Env{Getenv: s.Getenv}, home) // its warning was said
+		if err != nil || !found {
+			return "", false
+		}
+		return login.Basic(), true
 	}
 	return r, nil
 }

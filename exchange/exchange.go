@@ -54,6 +54,11 @@ type Options struct {
 	// A 2xx to the probe sends the request again, body and all (no challenge came); any other answer is
 	// the final one, the body never sent.
 	Probe bool
+	// Relogin, when set, gives the credentials for the host a redirect goes to on another origin, once those of
+	// the origin before are dropped (.netrc's entry for its host, which curl and HTTPie look up again for
+	// each host): the Authorization to send there, ok false for none. A Location's own user:password@
+	// still win.
+	Relogin func(host string) (authorization string, ok bool)
 	// Sign, when set, signs each request to the origin typed (any origin with LocationTrusted) as it is sent,
 	// every attempt anew (curl's --aws-sigv4); a request it cannot sign is not sent (a usage error).
 	Sign func(req *http.Request) error
@@ -411,6 +416,11 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				cur.Header.Del(h)
 			}
 			origin = request.Origin(next)
+			if c.Options.Relogin != nil {
+				if authz, ok := c.Options.Relogin(next.Hostname()); ok {
+					cur.Header.Set("Authorization", authz)
+				}
+			}
 		}
 		if u := next.User; u != nil && u != cur.URL.User {
 			// curl's rule: credentials the Location carries are sent, as Basic auth, to the URL it names, in

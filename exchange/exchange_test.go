@@ -273,6 +273,51 @@ func TestLocationCredentialsAreSent(t *testing.T) {
 	}
 }
 
+// TestReloginAtEachOrigin: Relogin's credentials go to each origin a redirect leads to, in place of those
+// dropped with the origin before (a host Relogin has none for gets none), and a Location's own
+// user:password@ win over them.
+func TestReloginAtEachOrigin(t *testing.T) {
+	a := testserver.Start(testserver.Config{})
+	defer a.Close()
+	b := testserver.Start(testserver.Config{})
+	defer b.Close()
+	bURL := strings.Replace(b.URL, "127.0.0.1", "localhost", 1)
+	// a and b are both 127.0.0.1; Relogin knows the name localhost only.
+	relogin := func(host string) (string, bool) {
+		if host == "localhost" {
+			return "Basic b-login", true
+		}
+		return "", false
+	}
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Relogin: relogin}, transport.Options{})
+	for _, tc := range []struct {
+		to   string
+		want []string // Authorization per hop
+	}{
+		{bURL + "/get", []string{"Basic YW5uOnB3", "Basic b-login"}},
+		{strings.Replace(bURL, "http://", "http://bob:s3cret@", 1) + "/get", []string{"Basic YW5uOnB3", "Basic Ym9iOnMzY3JldA=="}},
+		// Back at a: ann's stay dropped, and Relogin has none for a.
+		{bURL + "/redirect-to?url=" + url.QueryEscape(a.URL+"/get"), []string{"Basic YW5uOnB3", "Basic b-login", ""}},
+	} {
+		r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(tc.to), User: "ann", Password: "pw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := c.Do(context.Background(), r, exchange.Observer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex.Close()
+		var got []string
+		for _, h := range ex.Hops {
+			got = append(got, h.Request.Header.Get("Authorization"))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("to %s: Authorization per hop %q, want %q", tc.to, got, tc.want)
+		}
+	}
+}
+
 // TestTypedCredentialsAreNoLocations: a relative Location (Go's URL resolution copies the base's
 // user:password@ into it) carries no credentials of its own: the next hop keeps what the first sent (a
 // Bearer token here; a Digest answer to the typed URL's user with --digest), not the typed URL's
