@@ -54,10 +54,10 @@ type Options struct {
 	// A 2xx to the probe sends the request again, body and all (no challenge came); any other answer is
 	// the final one, the body never sent.
 	Probe bool
-	// Relogin, when set, gives the credentials for the host a redirect goes to on another origin, once those of
-	// the origin before are dropped (.netrc's entry for its host, which curl and HTTPie look up again for
-	// each host): the Authorization to send there, ok false for none. A Location's own user:password@
-	// still win.
+	// Relogin, when set, gives the credentials for the host a redirect goes to on another origin, in place of
+	// those of the origin before, dropped or (LocationTrusted) carried on (.netrc's entry for its host,
+	// which curl and HTTPie look up again for each host): the Authorization to send there, ok false for
+	// none. A Location's own user:password@ still win.
 	Relogin func(host string) (authorization string, ok bool)
 	// Sign, when set, signs each request to the origin typed (any origin with LocationTrusted) as it is sent,
 	// every attempt anew (curl's --aws-sigv4); a request it cannot sign is not sent (a usage error).
@@ -410,12 +410,14 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		upgraded = up
 		drain(resp.Body)
 		trace.Following(ctx, trace.Redirect{From: cur.URL, To: next, Trusted: c.Options.LocationTrusted})
-		if request.Origin(next) != origin && !c.Options.LocationTrusted {
-			// Once dropped, credentials stay dropped, even if a later hop comes back to the first origin.
-			for _, h := range credentialHeaders {
-				cur.Header.Del(h)
+		if to := request.Origin(next); to != origin {
+			if !c.Options.LocationTrusted {
+				// Once dropped, credentials stay dropped, even if a later hop comes back to the first origin.
+				for _, h := range credentialHeaders {
+					cur.Header.Del(h)
+				}
 			}
-			origin = request.Origin(next)
+			origin = to
 			if c.Options.Relogin != nil {
 				if authz, ok := c.Options.Relogin(next.Hostname()); ok {
 					cur.Header.Set("Authorization", authz)

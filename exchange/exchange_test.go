@@ -289,17 +289,9 @@ func TestReloginAtEachOrigin(t *testing.T) {
 		}
 		return "", false
 	}
-	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Relogin: relogin}, transport.Options{})
-	for _, tc := range []struct {
-		to   string
-		want []string // Authorization per hop
-	}{
-		{bURL + "/get", []string{"Basic YW5uOnB3", "Basic b-login"}},
-		{strings.Replace(bURL, "http://", "http://bob:s3cret@", 1) + "/get", []string{"Basic YW5uOnB3", "Basic Ym9iOnMzY3JldA=="}},
-		// Back at a: ann's stay dropped, and Relogin has none for a.
-		{bURL + "/redirect-to?url=" + url.QueryEscape(a.URL+"/get"), []string{"Basic YW5uOnB3", "Basic b-login", ""}},
-	} {
-		r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(tc.to), User: "ann", Password: "pw"})
+	perHop := func(c *exchange.Client, to string) []string { // the Authorization of each hop, from a to to
+		t.Helper()
+		r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(to), User: "ann", Password: "pw"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -312,8 +304,27 @@ func TestReloginAtEachOrigin(t *testing.T) {
 		for _, h := range ex.Hops {
 			got = append(got, h.Request.Header.Get("Authorization"))
 		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("to %s: Authorization per hop %q, want %q", tc.to, got, tc.want)
+		return got
+	}
+	ann := "Basic YW5uOnB3"
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Relogin: relogin}, transport.Options{})
+	// With LocationTrusted the credentials go on to each origin, but where Relogin has some for the host,
+	// those go instead (curl --location-trusted -n sends the .netrc entry of each host that has one).
+	trusted := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Relogin: relogin, LocationTrusted: true}, transport.Options{})
+	for _, tc := range []struct {
+		c    *exchange.Client
+		to   string
+		want []string
+	}{
+		{c, bURL + "/get", []string{ann, "Basic b-login"}},
+		{c, strings.Replace(bURL, "http://", "http://bob:s3cret@", 1) + "/get", []string{ann, "Basic Ym9iOnMzY3JldA=="}},
+		// Back at a: ann's stay dropped, and Relogin has none for a.
+		{c, bURL + "/redirect-to?url=" + url.QueryEscape(a.URL+"/get"), []string{ann, "Basic b-login", ""}},
+		{trusted, bURL + "/get", []string{ann, "Basic b-login"}},
+		{trusted, b.URL + "/get", []string{ann, ann}},
+	} {
+		if got := perHop(tc.c, tc.to); !slices.Equal(got, tc.want) {
+			t.Errorf("to %s (trusted %v): Authorization per hop %q, want %q", tc.to, tc.c == trusted, got, tc.want)
 		}
 	}
 }
