@@ -26,6 +26,9 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 	}{
 		// curl retries any method: a POST after a 503.
 		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0},
+		// -m is each attempt's limit: one timed out is tried again, with a second of its own.
+		{"--retry 1 -m 1", "stall,200", []string{`GET ""`, `GET ""`}, 0},
+		{"--retry 2 -m 1", "stall,stall,stall", []string{`GET ""`, `GET ""`, `GET ""`}, 28},
 	} {
 		id := "t" + strconv.Itoa(i)
 		args := slices.Concat([]string{"curl", "-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{srv + "/retry/" + id + "/" + tc.script})

@@ -44,8 +44,11 @@ type Options struct {
 	// (curl's --post301, --post302, --post303); otherwise they turn it into a GET.
 	KeepPost []int
 	MaxTime  time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
-	Start    time.Time     // when MaxTime began to run (reading the body from standard input counts); zero: at Do
-	Retry    Retry
+	// MaxTimeEach makes MaxTime curl's -m: each attempt's limit, the first one's from Start, a retry's from
+	// when it starts (the redirects of an attempt share it, the waits between attempts are outside it).
+	MaxTimeEach bool
+	Start       time.Time // when MaxTime began to run (reading the body from standard input counts); zero: at Do
+	Retry       Retry
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
 	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
 	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
@@ -208,7 +211,7 @@ func (c *Client) start() time.Time {
 
 // within is ctx bounded by -m (MaxTime from start), its deadline's cause errTotalTimeout.
 func (c *Client) within(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.Options.MaxTime <= 0 {
+	if c.Options.MaxTime <= 0 || c.Options.MaxTimeEach {
 		return context.WithCancel(ctx)
 	}
 	return context.WithDeadlineCause(ctx, c.start().Add(c.Options.MaxTime), errTotalTimeout)
@@ -254,7 +257,25 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer, first int) (*Exchange, error) {
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
 	ctx, ex.cancel = c.within(ctx)
+	whole := ctx // the exchange's own: an interrupt ends it, and -m unless MaxTimeEach
+	eachAttempt := c.Options.MaxTimeEach && c.Options.MaxTime > 0
+	var endAttempt context.CancelFunc
+	newAttempt := func(from time.Time) { // MaxTimeEach: the attempt about to be sent has -m of its own
+		if !eachAttempt {
+			return
+		}
+		if endAttempt != nil {
+			endAttempt()
+		}
+		ctx, endAttempt = context.WithDeadlineCause(whole, from.Add(c.Options.MaxTime), errTotalTimeout)
+		ex.ctx = ctx
+	}
 	ex.ctx = ctx
+	if eachAttempt {
+		newAttempt(c.start())
+		endWhole := ex.cancel
+		ex.cancel = func() { endAttempt(); endWhole() }
+	}
 	cur := *r
 	cur.Header = r.Header.Clone()
 	upgraded := c.upgrade(&cur.URL)
@@ -343,16 +364,17 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			if obs.Hop != nil {
 				obs.Hop(hop)
 			}
-			if ctx.Err() == nil {
+			if whole.Err() == nil {
 				wait, again = retry.afterError(err, req.Method, !rec.Events.GotConn.IsZero(), attempt, time.Now())
 			}
 			if !again {
 				return ex, err
 			}
 			retryAfter = false
-			if err := c.pause(ctx, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, Reason: err.Error()}); err != nil {
+			if err := c.pause(whole, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, Reason: err.Error()}); err != nil {
 				return ex, err
 			}
+			newAttempt(time.Now())
 			attempt, waited = attempt+1, wait
 			continue
 		}
@@ -368,9 +390,10 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		if again {
 			drain(resp.Body)
 			reason := strings.TrimSpace(strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode))
-			if err := c.pause(ctx, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, RetryAfter: retryAfter, Reason: reason}); err != nil {
+			if err := c.pause(whole, obs, Wait{Attempt: attempt + 1, Of: retry.N + 1, For: wait, RetryAfter: retryAfter, Reason: reason}); err != nil {
 				return ex, err
 			}
+			newAttempt(time.Now())
 			attempt, waited = attempt+1, wait
 			continue
 		}
