@@ -280,8 +280,8 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 
 // readAsCurl makes the options read as curl reads its own, for hop curl: --digest and --anyauth without
 // credentials send none (curlAuth), Host is curl's, without the scheme's own port (CurlHost), -L follows a
-// redirect from https to http (curl's --proto-redir =https refuses it), --retry sends any method again and
-// -m is each attempt's limit, a URL without a scheme is http
+// redirect from https to http (curl's --proto-redir =https refuses it), --retry sends any method again (an
+// empty reply only with --retry-all-errors) and -m is each attempt's limit, a URL without a scheme is http
 // whatever its host unless --proto-default says otherwise (hop's own commands take https for a host not on
 // loopback), cookies carry over only with curl's cookie engine on (noJar), and a missing -b file is read as
 // empty, said unless -s or -q (curl says nothing), where hop's own commands refuse it.
@@ -290,10 +290,11 @@ func (o *RequestOptions) readAsCurl(s *Streams) {
 	if o.Spec.DefaultScheme == "" {
 		o.Spec.DefaultScheme = "http" // curl's guess (its ftp. and the like are protocols hop does not speak)
 	}
-	o.Exchange.CurlHost = true         // Host as curl writes it: no port of the scheme's own, the port as a number
-	o.Exchange.Retry.AllMethods = true // curl's --retry sends any method again, a POST too
-	o.Exchange.MaxTimeEach = true      // curl's -m is each attempt's limit
-	o.Exchange.AllowDowngrade = true   // as curl -L follows it; credentials still stay behind at the change of scheme
+	o.Exchange.CurlHost = true            // Host as curl writes it: no port of the scheme's own, the port as a number
+	o.Exchange.Retry.AllMethods = true    // curl's --retry sends any method again, a POST too
+	o.Exchange.MaxTimeEach = true         // curl's -m is each attempt's limit
+	o.Exchange.Retry.EmptyNeedsAll = true // curl 7.88 retries an empty reply only with --retry-all-errors
+	o.Exchange.AllowDowngrade = true      // as curl -L follows it; credentials still stay behind at the change of scheme
 	o.noJar = !o.Cookies.engine()
 	o.Cookies.missing = func(name string) {
 		if !o.Output.hushed() {

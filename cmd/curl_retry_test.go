@@ -13,28 +13,44 @@ import (
 	"time"
 )
 
-// TestCurlRetriesAsCurl: hop curl's --retry sends again what curl 7.88 sends again (the requests below are
-// curl's, each line tried with it), where hop's own rules differ.
+// TestCurlRetriesAsCurl: hop curl's --retry sends again what curl 7.88 sends again, where hop's own rules
+// differ: each line goes through curl and hop curl, and both must send the requests listed.
 func TestCurlRetriesAsCurl(t *testing.T) {
 	dir := fixtures(t)
 	srv, sentTo := scriptedServer(t)
 	for i, tc := range []struct {
-		args   string
-		script string
-		sent   []string
-		code   int
+		args    string
+		script  string
+		sent    []string
+		curl    int // curl's exit code
+		hopCode int // hop curl's, where hop's rules (a 4xx or 5xx fails) part from curl's
 	}{
 		// curl retries any method: a POST after a 503.
-		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0},
+		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0, 0},
 		// -m is each attempt's limit: one timed out is tried again, with a second of its own.
-		{"--retry 1 -m 1", "stall,200", []string{`GET ""`, `GET ""`}, 0},
-		{"--retry 2 -m 1", "stall,stall,stall", []string{`GET ""`, `GET ""`, `GET ""`}, 28},
+		{"--retry 1 -m 1", "stall,200", []string{`GET ""`, `GET ""`}, 0, 0},
+		{"--retry 2 -m 1", "stall,stall,stall", []string{`GET ""`, `GET ""`, `GET ""`}, 28, 28},
+		// An empty reply is retried only with --retry-all-errors.
+		{"--retry 1", "empty,200", []string{`GET ""`}, 52, 52},
+		{"--retry 1 --retry-all-errors", "empty,200", []string{`GET ""`, `GET ""`}, 0, 0},
+		// --retry-all-errors retries a 4xx or 5xx only with -f (or --fail-with-body): without, curl has no
+		// error to retry.
+		{"--retry 1 --retry-all-errors", "404,200", []string{`GET ""`}, 0, 4},
+		{"--retry 1 --retry-all-errors -f", "404,200", []string{`GET ""`, `GET ""`}, 0, 0},
+		{"--retry 1 --retry-all-errors --fail-with-body", "501,200", []string{`GET ""`, `GET ""`}, 0, 0},
+		{"--retry 1 -f", "404,200", []string{`GET ""`}, 22, 4},
 	} {
-		id := "t" + strconv.Itoa(i)
-		args := slices.Concat([]string{"curl", "-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{srv + "/retry/" + id + "/" + tc.script})
-		_, code, stderr := runEnv(t, dir, nil, append([]string{hopBinary(t)}, args...)...)
-		if got := sentTo(id); code != tc.code || !slices.Equal(got, tc.sent) {
-			t.Errorf("hop %s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, tc.code, tc.sent, stderr)
+		for _, tool := range []string{"curl", "hop"} {
+			id := tool + strconv.Itoa(i)
+			args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{srv + "/retry/" + id + "/" + tc.script})
+			_, code, stderr := runEnv(t, dir, nil, args...)
+			want := tc.curl
+			if tool == "hop" {
+				want = tc.hopCode
+			}
+			if got := sentTo(id); code != want || !slices.Equal(got, tc.sent) {
+				t.Errorf("%s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, want, tc.sent, stderr)
+			}
 		}
 	}
 }

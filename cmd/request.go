@@ -63,6 +63,9 @@ type RequestOptions struct {
 	// curlAuth is hop curl's: --digest and --anyauth with no credentials for the URL (none from -u, the URL
 	// or .netrc) send the request without any, as curl does, where hop's --auth-type refuses.
 	curlAuth bool
+	// retryNoStatus is hop curl's --retry-all-errors without -f or --fail-with-body: curl has no error to
+	// retry in a 4xx or 5xx answer then.
+	retryNoStatus bool
 	// dohInsecureSaid: --doh-insecure's warning was said already (hop curl's, once for its URLs).
 	dohInsecureSaid bool
 }
@@ -576,6 +579,8 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addTimeoutFlags(fs, &o.Transport, &o.Exchange)
 	addBodyLimitFlags(fs, &o.Exchange)
 	addRetryFlags(fs, &o.Exchange.Retry)
+	fs.BoolVar(&o.retryNoStatus, "retry-no-status", false, "hop curl's --retry-all-errors without -f: no 4xx or 5xx status is retried")
+	fs.MarkHidden("retry-no-status")
 	addOutputFlags(fs, &o.Output, s)
 	addCheckFlags(fs, &o.Checks)
 	addRepeatFlags(fs, &o.Repeat)
@@ -640,7 +645,7 @@ func (o *RequestOptions) check(s *Streams) error {
 	}
 	o.checks = checks
 	// A status the checks or --no-check-status accept is no failure to retry.
-	o.Exchange.Retry.ErrorStatuses = o.Exchange.Retry.AllErrors && !out.NoCheckStatus && !checks.ReplacesStatusRule()
+	o.Exchange.Retry.ErrorStatuses = o.Exchange.Retry.AllErrors && !o.retryNoStatus && !out.NoCheckStatus && !checks.ReplacesStatusRule()
 	if o.Repeat.N < 0 || o.Repeat.Interval < 0 {
 		return usageErrorf("--repeat and --interval must not be negative")
 	}

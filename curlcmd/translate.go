@@ -535,6 +535,10 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 			flags = append(kept, "--no-netrc")
 		}
 	}
+	if slices.Contains(flags, "--retry-all-errors") && !t.fail && !t.failWithBody {
+		// Without -f a 4xx or 5xx answer is no error to curl, and --retry-all-errors does not retry it.
+		flags = append(flags, "--retry-no-status")
+	}
 	args := append([]string{"request", method, url}, flags...)
 	if slices.ContainsFunc(t.urls, encodedQuery) {
 		args = append(args, "--raw-query") // as curl sends it, UTF-8 and all
