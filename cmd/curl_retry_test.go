@@ -96,3 +96,37 @@ func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) 
 		return slices.Clone(seen[id])
 	}
 }
+
+// TestCurlExportRetriesAsHop: the curl command --curl writes for a hop line with --retry makes curl send
+// again what hop sends again: a POST not at all without --retry-all-methods (curl's --retry would), a 404
+// under --retry-all-errors (curl's needs --fail-with-body to see an error in it).
+func TestCurlExportRetriesAsHop(t *testing.T) {
+	lookCurl(t)
+	dir := fixtures(t)
+	srv, sentTo := scriptedServer(t)
+	for i, tc := range []struct {
+		args   string // URL stands for the scripted endpoint
+		script string
+	}{
+		{"post --retry 1 URL a=1", "503,200"},
+		{"post --retry 1 --retry-all-methods URL a=1", "503,200"},
+		{"get --retry 1 --retry-all-errors URL", "404,200"},
+		{"get --retry 1 URL", "404,200"},
+	} {
+		url := func(who string) string { return srv + "/retry/" + who + strconv.Itoa(i) + "/" + tc.script }
+		run := func(who string, extra ...string) ([]byte, int) {
+			args := append(strings.Fields(strings.Replace(tc.args, "URL", url(who), 1)), "--retry-delay", "1s", "-q")
+			out, code, _ := runEnv(t, dir, nil, append([]string{hopBinary(t)}, append(args, extra...)...)...)
+			return out, code
+		}
+		run("own")
+		line, code := run("exp", "--curl")
+		if code != 0 {
+			t.Fatalf("%s --curl: exit %d", tc.args, code)
+		}
+		runEnv(t, dir, nil, "sh", "-c", strings.TrimSpace(string(line))+" -s -o out.txt") // (curl 7.88 cannot retry into /dev/null: exit 23)
+		if own, exp := sentTo("own"+strconv.Itoa(i)), sentTo("exp"+strconv.Itoa(i)); !slices.Equal(own, exp) {
+			t.Errorf("hop %s sent %q; curl, as --curl wrote it, %q:\n%s", tc.args, own, exp, line)
+		}
+	}
+}

@@ -169,7 +169,7 @@ func Command(r *request.Request, o Options) string {
 	body, piped := bodyArgs(r)
 	add(body...)
 	add(transportArgs(o.Transport, r.URL.Scheme, o.ShowSecrets)...)
-	add(exchangeArgs(o.Exchange)...)
+	add(exchangeArgs(o.Exchange, r.Method)...)
 	if o.Output != "" {
 		add("-o", o.Output)
 	}
@@ -512,7 +512,7 @@ func transportArgs(t transport.Options, scheme string, show bool) []string {
 	return out
 }
 
-func exchangeArgs(e exchange.Options) []string {
+func exchangeArgs(e exchange.Options, method string) []string {
 	var out []string
 	if e.Follow {
 		out = append(out, "-L", "--max-redirs", strconv.Itoa(e.MaxRedirects))
@@ -538,8 +538,16 @@ func exchangeArgs(e exchange.Options) []string {
 	if e.LimitRate > 0 {
 		out = append(out, "--limit-rate", strconv.FormatInt(e.LimitRate, 10))
 	}
-	if r := e.Retry; r.N > 0 {
+	if r := e.Retry; r.N > 0 && r.Resends(method) {
+		// curl's --retry sends any method again; hop's a POST only with --retry-all-methods. Under it, curl
+		// sees no error to retry in a 4xx or 5xx without --fail-with-body, which keeps the body as hop does.
 		out = append(out, "--retry", strconv.Itoa(r.N))
+		if r.AllErrors {
+			out = append(out, "--retry-all-errors")
+			if r.ErrorStatuses {
+				out = append(out, "--fail-with-body")
+			}
+		}
 		if r.Delay > 0 {
 			out = append(out, "--retry-delay", strconv.Itoa(max(1, int(r.Delay.Round(time.Second)/time.Second))))
 		}

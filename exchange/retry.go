@@ -50,6 +50,10 @@ func retryableStatus(code int) bool {
 	return false
 }
 
+// Resends reports whether r sends a request of method again after a failure worth it, once connected: any
+// method with AllMethods, else an idempotent one.
+func (r Retry) Resends(method string) bool { return r.AllMethods || idempotent(method) }
+
 // idempotent methods may be sent twice without harm (RFC 9110, 9.2.2).
 func idempotent(method string) bool {
 	switch method {
