@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,6 +128,33 @@ func TestCurlExportRetriesAsHop(t *testing.T) {
 		runEnv(t, dir, nil, "sh", "-c", strings.TrimSpace(string(line))+" -s -o out.txt") // (curl 7.88 cannot retry into /dev/null: exit 23)
 		if own, exp := sentTo("own"+strconv.Itoa(i)), sentTo("exp"+strconv.Itoa(i)); !slices.Equal(own, exp) {
 			t.Errorf("hop %s sent %q; curl, as --curl wrote it, %q:\n%s", tc.args, own, exp, line)
+		}
+	}
+}
+
+// TestNumRedirectsAsCurl: %{num_redirects} counts as curl 7.88 counts ("redirect-followings, including
+// auth reloads"): the request that answers a Digest challenge and the one a --digest probe's 2xx sends
+// whole are counted, a retry is not. (The limit of --max-redirs counts redirects alone in hop curl, where
+// curl counts auth reloads against it too, and cannot answer a challenge with --max-redirs 0.)
+func TestNumRedirectsAsCurl(t *testing.T) {
+	dir := fixtures(t)
+	srv, _ := scriptedServer(t)
+	rec := recordingServer(t)
+	for i, args := range [][]string{
+		{"--digest", "-u", "ann:pw", rec + "/digest-auth/auth/ann/pw"},
+		{"--digest", "-u", "ann:pw", "-d", "x", srv + "/retry/p/200"},
+		{"--retry", "1", "--retry-delay", "1", srv + "/retry/r/503,200"},
+		{"-L", "--digest", "-u", "ann:pw", rec + "/redirect-to?url=" + url.QueryEscape("/digest-auth/auth/ann/pw")},
+	} {
+		var got [2]string
+		for j, tool := range []string{"curl", "hop"} {
+			line := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "-w", "%{num_redirects}"}, args)
+			line[len(line)-1] = strings.Replace(line[len(line)-1], "/retry/", "/retry/"+tool+strconv.Itoa(i), 1)
+			out, _, stderr := runEnv(t, dir, nil, line...)
+			got[j] = string(out) + stderr
+		}
+		if got[0] != got[1] {
+			t.Errorf("%q: curl wrote %q, hop curl %q", args, got[0], got[1])
 		}
 	}
 }

@@ -291,6 +291,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	probing := c.Options.Probe && c.Options.Challenge != nil
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
+	redirects := 0 // followed so far: the limit counts them, not retries or answers to a challenge
 	for {
 		send := &cur
 		probe := probing && cur.Body != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted)
@@ -426,7 +427,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			continue
 		}
 
-		next, up, err := c.redirect(&cur, resp, len(ex.Hops))
+		next, up, err := c.redirect(&cur, resp, redirects+1)
 		if next == nil || err != nil {
 			return ex, err
 		}
@@ -471,6 +472,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		cur.URL, cur.Target = next, ""            // a request target belongs to the URL it was given with
 		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
 		answered = false
+		redirects++
 	}
 }
 

@@ -37,8 +37,9 @@ func ResolveLocation(base *url.URL, loc string) (*url.URL, error) {
 
 // redirect decides whether resp, the answer to cur, is followed: it returns the next URL (turned into https
 // when HSTS knows its host, upgraded says), nil when the exchange ends here, or an error when the redirect
-// is refused. sent is the number of hops sent so far. It turns cur into the next request's method and body.
-func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (next *url.URL, upgraded bool, err error) {
+// is refused. nth counts the redirects so far, this one included. It turns cur into the next request's
+// method and body.
+func (c *Client) redirect(cur *request.Request, resp *http.Response, nth int) (next *url.URL, upgraded bool, err error) {
 	loc := resp.Header.Get("Location")
 	if !c.Options.Follow || !isRedirect(resp.StatusCode) && !(c.Options.AnyRedirect && resp.StatusCode/100 == 3) || loc == "" {
 		return nil, false, nil
@@ -65,7 +66,7 @@ func (c *Client) redirect(cur *request.Request, resp *http.Response, sent int) (
 		return nil, false, refused(from, next.Redacted(), "--proto-redir allows "+protocolsWord(c.Options.RedirectProtocols))
 	case cur.URL.Scheme == "https" && next.Scheme == "http" && !c.Options.AllowDowngrade:
 		return nil, false, refused(from, next.Redacted(), "it downgrades https to http (use --allow-downgrade to permit)")
-	case sent > c.Options.MaxRedirects:
+	case nth > c.Options.MaxRedirects:
 		word := "redirects"
 		if c.Options.MaxRedirects == 1 {
 			word = "redirect"

@@ -4,10 +4,15 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hop-cli/hop/exchange"
+	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/testserver"
 	"github.com/hop-cli/hop/transport"
 )
@@ -68,5 +73,51 @@ func TestLocationsAsBrowsersReadThem(t *testing.T) {
 	ex.Close()
 	if want := "to https:///x: the Location names no host"; err == nil || !strings.Contains(err.Error(), want) || exchange.ClassOf(err) != exchange.Refused {
 		t.Errorf("a Location without a host: %v (class %v), want it refused saying %q", err, exchange.ClassOf(err), want)
+	}
+}
+
+// TestRedirectLimitCountsRedirects: the redirect limit counts redirects followed, not hops: an attempt
+// retried (a 503 first) and a challenge answered (a 401 first) are hops of their own before the one
+// redirect --max-redirects 1 allows. (curl 7.88 counts its auth reloads against --max-redirs: with 0 it
+// cannot answer a challenge.)
+func TestRedirectLimitCountsRedirects(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen = map[string]int{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path]++
+		n := seen[r.URL.Path]
+		mu.Unlock()
+		switch {
+		case r.URL.Path == "/end":
+			w.Write([]byte("end"))
+		case r.URL.Path == "/busy" && n == 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case r.URL.Path == "/locked" && r.Header.Get("Authorization") == "":
+			w.Header().Set("WWW-Authenticate", `Digest realm="r", nonce="n"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		default:
+			http.Redirect(w, r, "/end", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	answer := func(*http.Response, *http.Request) (string, bool) { return `Digest username="u"`, true }
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 1, Challenge: answer, Retry: exchange.Retry{N: 1, Delay: time.Millisecond}}, transport.Options{})
+	for _, path := range []string{"/busy", "/locked"} {
+		r, err := request.Build(request.Spec{URL: srv.URL + path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := c.Do(context.Background(), r, exchange.Observer{})
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		ex.Close()
+		if n := len(ex.Hops); n != 3 || ex.Final().StatusCode != http.StatusOK {
+			t.Errorf("%s: %d hops ending %d; want 3 ending 200", path, n, ex.Final().StatusCode)
+		}
 	}
 }
