@@ -226,8 +226,17 @@ func TestCredentialsNeverCrossOrigins(t *testing.T) {
 	b := testserver.Start(testserver.Config{})
 	defer b.Close()
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
-	r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + b.URL + "/redirect-to%3Furl%3D" + a.URL + "/headers",
+	auth := authorizations(t, c, request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + b.URL + "/redirect-to%3Furl%3D" + a.URL + "/headers",
 		User: "ann", Password: "pw"})
+	if len(auth) != 3 || auth[0] == "" || auth[1] != "" || auth[2] != "" {
+		t.Errorf("Authorization per hop = %q, want it on the first hop only", auth)
+	}
+}
+
+// authorizations sends spec through c and returns the Authorization each hop sent.
+func authorizations(t *testing.T, c *exchange.Client, spec request.Spec) []string {
+	t.Helper()
+	r, err := request.Build(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,9 +249,7 @@ func TestCredentialsNeverCrossOrigins(t *testing.T) {
 	for _, h := range ex.Hops {
 		auth = append(auth, h.Request.Header.Get("Authorization"))
 	}
-	if len(auth) != 3 || auth[0] == "" || auth[1] != "" || auth[2] != "" {
-		t.Errorf("Authorization per hop = %q, want it on the first hop only", auth)
-	}
+	return auth
 }
 
 // TestLocationCredentialsAreSent: a Location carrying user:password@ sends them as Basic auth to the URL it
@@ -291,20 +298,7 @@ func TestReloginAtEachOrigin(t *testing.T) {
 	}
 	perHop := func(c *exchange.Client, to string) []string { // the Authorization of each hop, from a to to
 		t.Helper()
-		r, err := request.Build(request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(to), User: "ann", Password: "pw"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ex, err := c.Do(context.Background(), r, exchange.Observer{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ex.Close()
-		var got []string
-		for _, h := range ex.Hops {
-			got = append(got, h.Request.Header.Get("Authorization"))
-		}
-		return got
+		return authorizations(t, c, request.Spec{Method: "GET", URL: a.URL + "/redirect-to?url=" + url.QueryEscape(to), User: "ann", Password: "pw"})
 	}
 	ann := "Basic YW5uOnB3"
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Relogin: relogin}, transport.Options{})
@@ -338,22 +332,8 @@ func TestTypedCredentialsAreNoLocations(t *testing.T) {
 	defer a.Close()
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5}, transport.Options{})
 	typed := strings.Replace(a.URL, "http://", "http://ann:pw@", 1) + "/redirect-to?url=" + url.QueryEscape("/get")
-	r, err := request.Build(request.Spec{Method: "GET", URL: typed, Bearer: "t0ken"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex, err := c.Do(context.Background(), r, exchange.Observer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	if len(ex.Hops) != 2 {
-		t.Fatalf("%d hops, want 2", len(ex.Hops))
-	}
-	for i, h := range ex.Hops {
-		if got := h.Request.Header.Values("Authorization"); len(got) != 1 || got[0] != "Bearer t0ken" {
-			t.Errorf("hop %d: Authorization %q, want the typed token's", i+1, got)
-		}
+	if got := authorizations(t, c, request.Spec{Method: "GET", URL: typed, Bearer: "t0ken"}); !slices.Equal(got, []string{"Bearer t0ken", "Bearer t0ken"}) {
+		t.Errorf("Authorization per hop %q, want the typed token's on both", got)
 	}
 }
 
