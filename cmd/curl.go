@@ -290,11 +290,11 @@ func (o *RequestOptions) readAsCurl(s *Streams) {
 	if o.Spec.DefaultScheme == "" {
 		o.Spec.DefaultScheme = "http" // curl's guess (its ftp. and the like are protocols hop does not speak)
 	}
-	o.Exchange.CurlHost = true            // Host as curl writes it: no port of the scheme's own, the port as a number
-	o.Exchange.Retry.AllMethods = true    // curl's --retry sends any method again, a POST too
-	o.Exchange.MaxTimeEach = true         // curl's -m is each attempt's limit
-	o.Exchange.Retry.EmptyNeedsAll = true // curl 7.88 retries an empty reply only with --retry-all-errors
-	o.Exchange.AllowDowngrade = true      // as curl -L follows it; credentials still stay behind at the change of scheme
+	o.Exchange.CurlHost = true         // Host as curl writes it: no port of the scheme's own, the port as a number
+	o.Exchange.Retry.AllMethods = true // curl's --retry sends any method again, a POST too
+	o.Exchange.MaxTimeEach = true      // curl's -m is each attempt's limit
+	o.Exchange.Retry.Curl = true       // curl 7.88's rules of what is retried
+	o.Exchange.AllowDowngrade = true   // as curl -L follows it; credentials still stay behind at the change of scheme
 	o.noJar = !o.Cookies.engine()
 	o.Cookies.missing = func(name string) {
 		if !o.Output.hushed() {

@@ -21,8 +21,8 @@ type Retry struct {
 	// --retry-all-errors), not only connect errors, timeouts and empty replies; ErrorStatuses retries any
 	// 4xx or 5xx too (cmd leaves it off where the status rule is not in force).
 	AllErrors, ErrorStatuses bool
-	// EmptyNeedsAll is curl's rule (hop curl's): an empty reply is retried only with AllErrors.
-	EmptyNeedsAll bool
+	// Curl is curl 7.88's rules (hop curl's): an empty reply is retried only with AllErrors.
+	Curl bool
 }
 
 // Wait is what the observer is told before hop waits to send an attempt again.
@@ -85,7 +85,7 @@ func newRetrier(r Retry, start time.Time) *retrier {
 func (r *retrier) afterError(err error, method string, connected bool, attempt int, now time.Time) (time.Duration, bool) {
 	switch ClassOf(err) {
 	case EmptyReply:
-		if r.EmptyNeedsAll && !r.AllErrors {
+		if r.Curl && !r.AllErrors {
 			return 0, false
 		}
 	case Connect, Timeout:
