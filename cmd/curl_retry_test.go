@@ -158,3 +158,22 @@ func TestNumRedirectsAsCurl(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlRetriesUnresolvedName: curl retries a name that did not resolve (it counts it among its
+// timeouts: a service whose name is not up yet); hop curl too, saying so, where hop's own --retry does not.
+func TestCurlRetriesUnresolvedName(t *testing.T) {
+	dir := t.TempDir()
+	url := "http://nowhere.invalid/"
+	_, code, stderr := runEnv(t, dir, nil, lookCurl(t), "--retry", "1", "--retry-delay", "1", url)
+	if code != 6 || !strings.Contains(stderr, "Will retry in 1 seconds. 1 retries left") {
+		t.Fatalf("curl: exit %d, stderr %q; want exit 6 after one retry", code, stderr)
+	}
+	_, code, stderr = runEnv(t, dir, nil, hopBinary(t), "curl", "--retry", "1", "--retry-delay", "1", url)
+	if code != 6 || !strings.Contains(stderr, "attempt 2 of 2") {
+		t.Errorf("hop curl: exit %d, stderr %q; want exit 6 after one retry", code, stderr)
+	}
+	_, code, stderr = runEnv(t, dir, nil, hopBinary(t), "get", "--retry", "1", "--retry-delay", "1", url)
+	if code != 6 || strings.Contains(stderr, "attempt 2") {
+		t.Errorf("hop get: exit %d, stderr %q; want exit 6 without a retry", code, stderr)
+	}
+}

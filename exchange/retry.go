@@ -21,7 +21,8 @@ type Retry struct {
 	// --retry-all-errors), not only connect errors, timeouts and empty replies; ErrorStatuses retries any
 	// 4xx or 5xx too (cmd leaves it off where the status rule is not in force).
 	AllErrors, ErrorStatuses bool
-	// Curl is curl 7.88's rules (hop curl's): an empty reply is retried only with AllErrors.
+	// Curl is curl 7.88's rules (hop curl's): a name that did not resolve is retried (curl counts it a
+	// timeout), an empty reply only with AllErrors.
 	Curl bool
 }
 
@@ -89,6 +90,10 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 			return 0, false
 		}
 	case Connect, Timeout:
+	case Resolve:
+		if !r.Curl && !r.AllErrors {
+			return 0, false
+		}
 	case Usage, Interrupted, TooLarge:
 		return 0, false
 	default:
