@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -175,5 +176,33 @@ func TestCurlRetriesUnresolvedName(t *testing.T) {
 	_, code, stderr = runEnv(t, dir, nil, hopBinary(t), "get", "--retry", "1", "--retry-delay", "1", url)
 	if code != 6 || strings.Contains(stderr, "attempt 2") {
 		t.Errorf("hop get: exit %d, stderr %q; want exit 6 without a retry", code, stderr)
+	}
+}
+
+// TestCurlRetriesRefusedWhenAsked: curl retries a refused connection only with --retry-connrefused, and
+// so does hop curl; hop's own --retry retries it always (a server still starting).
+func TestCurlRetriesRefusedWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	ln.Close() // nothing listens there now: connections are refused
+	for _, tc := range []struct {
+		cmd     []string
+		retried bool
+	}{
+		{[]string{lookCurl(t)}, false},
+		{[]string{lookCurl(t), "--retry-connrefused"}, true},
+		{[]string{hopBinary(t), "curl"}, false},
+		{[]string{hopBinary(t), "curl", "--retry-connrefused"}, true},
+		{[]string{hopBinary(t), "get"}, true},
+	} {
+		_, code, stderr := runEnv(t, dir, nil, append(tc.cmd, "--retry", "1", "--retry-delay", "1", url)...)
+		retried := strings.Contains(stderr, "Will retry") || strings.Contains(stderr, "attempt 2 of 2")
+		if code != 7 || retried != tc.retried {
+			t.Errorf("%q: exit %d, retried %v; want exit 7, retried %v\n%s", tc.cmd, code, retried, tc.retried, stderr)
+		}
 	}
 }

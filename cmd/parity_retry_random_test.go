@@ -23,7 +23,7 @@ import (
 // Set aside, as the README says: -I with -o (curl writes every attempt's head to the file, hop's heads of
 // a failure go to stdout); the body of a failed attempt on stdout (curl writes each, hop the last: the pool
 // saves with -o); a redirect before the failure (curl retries from the first URL, hop the request that
-// failed); a refused connection (hop retries it without --retry-connrefused): the pool has none of those.
+// failed): the pool has none of those.
 func TestRandomRetriesAsCurlMakesThem(t *testing.T) {
 	lookCurl(t)
 	dir := fixtures(t)

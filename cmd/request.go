@@ -581,6 +581,8 @@ func addRequestFlagGroups(fs *pflag.FlagSet, o *RequestOptions, s *Streams) {
 	addRetryFlags(fs, &o.Exchange.Retry)
 	fs.BoolVar(&o.retryNoStatus, "retry-no-status", false, "hop curl's --retry-all-errors without -f: no 4xx or 5xx status is retried")
 	fs.MarkHidden("retry-no-status")
+	fs.BoolVar(&o.Exchange.Retry.ConnRefused, "retry-connrefused", false, "hop curl's: a refused connection is retried (hop's own --retry retries it anyway)")
+	fs.MarkHidden("retry-connrefused")
 	addOutputFlags(fs, &o.Output, s)
 	addCheckFlags(fs, &o.Checks)
 	addRepeatFlags(fs, &o.Repeat)

@@ -189,7 +189,7 @@ var options = []curlOption{
 	same("retry", 0, true),
 	same("retry-delay", 0, true),
 	same("retry-max-time", 0, true),
-	accepted("retry-connrefused", 0, false), // hop retries refused connections with --retry
+	same("retry-connrefused", 0, false),
 	same("retry-all-errors", 0, false),
 	// curl's low-speed limit, as hop's --curl writes its --timeout: under 1 byte/s for N seconds.
 	{long: "speed-limit", short: 'Y', value: true, hop: func(v string, t *translation) []string { t.speedLimit = v; return nil }},

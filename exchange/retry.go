@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -22,8 +23,9 @@ type Retry struct {
 	// 4xx or 5xx too (cmd leaves it off where the status rule is not in force).
 	AllErrors, ErrorStatuses bool
 	// Curl is curl 7.88's rules (hop curl's): a name that did not resolve is retried (curl counts it a
-	// timeout), an empty reply only with AllErrors.
-	Curl bool
+	// timeout), an empty reply only with AllErrors, a connect error only with AllErrors or, when it was
+	// refused, ConnRefused (curl's --retry-connrefused).
+	Curl, ConnRefused bool
 }
 
 // Wait is what the observer is told before hop waits to send an attempt again.
@@ -89,7 +91,11 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 		if r.Curl && !r.AllErrors {
 			return 0, false
 		}
-	case Connect, Timeout:
+	case Connect:
+		if r.Curl && !r.AllErrors && !(r.ConnRefused && errors.Is(err, syscall.ECONNREFUSED)) {
+			return 0, false
+		}
+	case Timeout:
 	case Resolve:
 		if !r.Curl && !r.AllErrors {
 			return 0, false
