@@ -50,6 +50,9 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 			if tool == "hop" {
 				want = tc.hopCode
 			}
+			if tool == "hop" && code == 28 && !strings.Contains(stderr, "(attempt limit; raise -m/--max-time)") {
+				t.Errorf("%s: %q names no attempt's limit", strings.Join(args, " "), stderr)
+			}
 			if got := sentTo(id); code != want || !slices.Equal(got, tc.sent) {
 				t.Errorf("%s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, want, tc.sent, stderr)
 			}

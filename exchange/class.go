@@ -119,6 +119,7 @@ func timeout(limit string, after time.Duration, phase string, err error) *Error 
 		"connect": "raise --connect-timeout",
 		"idle":    "raise --timeout",
 		"total":   "raise -m/--max-time",
+		"attempt": "raise -m/--max-time", // MaxTimeEach's: -m bounds each attempt
 	}[limit]
 	return failure(Timeout, phase, err, "timed out after %s waiting for %s (%s limit; %s)", after, phase, limit, hint)
 }

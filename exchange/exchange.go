@@ -147,6 +147,7 @@ type Exchange struct {
 	NotRetried string
 	ctx        context.Context // the exchange's: its deadline is -m, its cancellation an interrupt
 	maxTime    time.Duration
+	maxLimit   string // what maxTime bounds, as a timeout names it: "total", or each "attempt"
 	maxSize    int64
 	cancel     context.CancelFunc
 }
@@ -159,7 +160,7 @@ func (e *Exchange) Err() error {
 		return nil
 	}
 	if errors.Is(context.Cause(e.ctx), errTotalTimeout) {
-		return timeout("total", e.maxTime, "the body to be shown", e.ctx.Err())
+		return timeout(e.maxLimit, e.maxTime, "the body to be shown", e.ctx.Err())
 	}
 	return failure(Interrupted, "the body to be shown", e.ctx.Err(), "interrupted")
 }
@@ -209,6 +210,14 @@ func (c *Client) start() time.Time {
 	return c.Options.Start
 }
 
+// maxTimeLimit is what -m bounds, as a timeout names it: the "total", or each "attempt" (MaxTimeEach).
+func (c *Client) maxTimeLimit() string {
+	if c.Options.MaxTimeEach {
+		return "attempt"
+	}
+	return "total"
+}
+
 // within is ctx bounded by -m (MaxTime from start), its deadline's cause errTotalTimeout.
 func (c *Client) within(ctx context.Context) (context.Context, context.CancelFunc) {
 	if c.Options.MaxTime <= 0 || c.Options.MaxTimeEach {
@@ -255,7 +264,7 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 // are those Retry allows after that one. cmd resumes a failed download so, once ResumeAfter said to: the
 // rest of the body is asked for within the same --retry, not with a budget of its own.
 func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer, first int) (*Exchange, error) {
-	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxSize: c.Options.MaxFileSize}
+	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxLimit: c.maxTimeLimit(), maxSize: c.Options.MaxFileSize}
 	ctx, ex.cancel = c.within(ctx)
 	whole := ctx // the exchange's own: an interrupt ends it, and -m unless MaxTimeEach
 	eachAttempt := c.Options.MaxTimeEach && c.Options.MaxTime > 0

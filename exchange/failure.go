@@ -67,7 +67,7 @@ func (c *Client) classify(ctx context.Context, err error, rec trace.Record) erro
 	certAsked := rec.CertRequest != nil && rec.Events.FirstByte.IsZero()
 	switch {
 	case errors.Is(context.Cause(ctx), errTotalTimeout):
-		return timeout("total", c.Options.MaxTime, waiting, err)
+		return timeout(c.maxTimeLimit(), c.Options.MaxTime, waiting, err)
 	case errors.Is(err, context.Canceled):
 		return failure(Interrupted, waiting, err, "interrupted")
 	case errors.As(err, &usage):
