@@ -24,45 +24,53 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 		args    string
 		script  string
 		sent    []string
-		curl    int // curl's exit code
-		hopCode int // hop curl's, where hop's rules (a 4xx or 5xx fails) part from curl's
+		curl    int      // curl's exit code
+		hopCode int      // hop curl's, where hop's rules (a 4xx or 5xx fails) part from curl's
+		hopSent []string // what hop curl sends, where it parts from curl (nil: the same)
 	}{
 		// curl retries any method: a POST after a 503.
-		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0, 0},
+		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0, 0, nil},
 		// -m is each attempt's limit: one timed out is tried again, with a second of its own.
-		{"--retry 1 -m 1", "stall,200", []string{`GET ""`, `GET ""`}, 0, 0},
-		{"--retry 2 -m 1", "stall,stall,stall", []string{`GET ""`, `GET ""`, `GET ""`}, 28, 28},
+		{"--retry 1 -m 1", "stall,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
+		{"--retry 2 -m 1", "stall,stall,stall", []string{`GET ""`, `GET ""`, `GET ""`}, 28, 28, nil},
+		// A body cut short by -m is asked for again: whole by curl, into the file begun again; hop curl asks
+		// for the rest (and takes the whole body the server sends instead).
+		{"--retry 1 -m 1", "cut,200", []string{`GET ""`, `GET ""`}, 0, 0, []string{`GET ""`, `GET "" Range: bytes=10-`}},
 		// An empty reply is retried only with --retry-all-errors.
-		{"--retry 1", "empty,200", []string{`GET ""`}, 52, 52},
-		{"--retry 1 --retry-all-errors", "empty,200", []string{`GET ""`, `GET ""`}, 0, 0},
+		{"--retry 1", "empty,200", []string{`GET ""`}, 52, 52, nil},
+		{"--retry 1 --retry-all-errors", "empty,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
 		// --retry-all-errors retries a 4xx or 5xx only with -f (or --fail-with-body): without, curl has no
 		// error to retry.
-		{"--retry 1 --retry-all-errors", "404,200", []string{`GET ""`}, 0, 4},
-		{"--retry 1 --retry-all-errors -f", "404,200", []string{`GET ""`, `GET ""`}, 0, 0},
-		{"--retry 1 --retry-all-errors --fail-with-body", "501,200", []string{`GET ""`, `GET ""`}, 0, 0},
-		{"--retry 1 -f", "404,200", []string{`GET ""`}, 22, 4},
+		{"--retry 1 --retry-all-errors", "404,200", []string{`GET ""`}, 0, 4, nil},
+		{"--retry 1 --retry-all-errors -f", "404,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
+		{"--retry 1 --retry-all-errors --fail-with-body", "501,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
+		{"--retry 1 -f", "404,200", []string{`GET ""`}, 22, 4, nil},
 	} {
 		for _, tool := range []string{"curl", "hop"} {
 			id := tool + strconv.Itoa(i)
 			args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{srv + "/retry/" + id + "/" + tc.script})
 			_, code, stderr := runEnv(t, dir, nil, args...)
-			want := tc.curl
+			want, sent := tc.curl, tc.sent
 			if tool == "hop" {
 				want = tc.hopCode
+				if tc.hopSent != nil {
+					sent = tc.hopSent
+				}
 			}
 			if tool == "hop" && code == 28 && !strings.Contains(stderr, "(attempt limit; raise -m/--max-time)") {
 				t.Errorf("%s: %q names no attempt's limit", strings.Join(args, " "), stderr)
 			}
-			if got := sentTo(id); code != want || !slices.Equal(got, tc.sent) {
-				t.Errorf("%s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, want, tc.sent, stderr)
+			if got := sentTo(id); code != want || !slices.Equal(got, sent) {
+				t.Errorf("%s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, want, sent, stderr)
 			}
 		}
 	}
 }
 
 // scriptedServer serves /retry/ID/ACTION,ACTION,...: the Nth request to ID does the Nth action (the last
-// one after that): a status code (its body says which answer it was), stall (an answer held back 3 s), or
-// empty (the connection closed with no answer). sentTo says what requests an ID got, method and body.
+// one after that): a status code (its body says which answer it was), stall (an answer held back 3 s), cut
+// (half a body, then 3 s of nothing), or empty (the connection closed with no answer). A Range asked for
+// is recorded with the request. sentTo says what requests an ID got, method and body.
 func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) {
 	var (
 		mu   sync.Mutex
@@ -73,7 +81,11 @@ func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) 
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		n := len(seen[id])
-		seen[id] = append(seen[id], r.Method+" "+strconv.Quote(string(body)))
+		what := r.Method + " " + strconv.Quote(string(body))
+		if rg := r.Header.Get("Range"); rg != "" {
+			what += " Range: " + rg
+		}
+		seen[id] = append(seen[id], what)
 		mu.Unlock()
 		actions := strings.Split(script, ",")
 		switch action := actions[min(n, len(actions)-1)]; action {
@@ -84,6 +96,14 @@ func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) 
 				return
 			}
 			fmt.Fprintf(w, "late %d\n", n+1)
+		case "cut": // half the body, then nothing more: the client's -m ends it
+			w.Header().Set("Content-Length", "20")
+			w.Write([]byte("0123456789"))
+			http.NewResponseController(w).Flush()
+			select {
+			case <-time.After(3 * time.Second):
+			case <-r.Context().Done():
+			}
 		case "empty":
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()

@@ -281,7 +281,11 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	}
 	ex.ctx = ctx
 	if eachAttempt {
-		newAttempt(c.start())
+		from := c.start()
+		if first > 1 {
+			from = time.Now() // a download resumed (cmd's ResumeAfter): the attempt starts now
+		}
+		newAttempt(from)
 		endWhole := ex.cancel
 		ex.cancel = func() { endAttempt(); endWhole() }
 	}
