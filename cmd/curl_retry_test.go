@@ -110,6 +110,9 @@ func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) 
 			}
 		default:
 			code, _ := strconv.Atoi(action)
+			// Each answer on a connection of its own: curl sends a request again, uncounted, when a
+			// connection it reused closes unanswered (Go's transport only an idempotent one).
+			w.Header().Set("Connection", "close")
 			w.WriteHeader(code)
 			fmt.Fprintf(w, "%d, answer %d\n", code, n+1)
 		}

@@ -14,7 +14,8 @@ import (
 // TestRandomRetriesAsCurlMakesThem: curl lines with --retry (and -m, --retry-all-errors, --retry-max-time
 // at random) for a GET, a POST of -d, a PUT of -T or a DELETE, to an endpoint that answers its requests in
 // turn as a script drawn at random says — a 200, a 404, a 408, 429, 500, 502, 503, 504 or 501, an answer
-// held back past -m, a connection closed with no answer — are run by curl and by hop curl. Both must send
+// held back past -m, a body cut short past -m, a connection closed with no answer — are run by curl and by
+// hop curl. Both must send
 // the same requests (method and body, attempt after attempt), end alike (curl's 0 on a 4xx or 5xx is
 // hop's 4 or 5, by hop's rules) and leave the same -o file. Each retry waits a second in curl (its least
 // --retry-delay), so the default is a few seeds: HOP_RETRY_SEEDS searches longer, HOP_RETRY_FIRST moves
@@ -23,7 +24,8 @@ import (
 // Set aside, as the README says: -I with -o (curl writes every attempt's head to the file, hop's heads of
 // a failure go to stdout); the body of a failed attempt on stdout (curl writes each, hop the last: the pool
 // saves with -o); a redirect before the failure (curl retries from the first URL, hop the request that
-// failed): the pool has none of those.
+// failed); the -o file when a body was cut short and the attempts after failed (curl writes the last
+// error's body over it, hop keeps the bytes saved for -C): not compared.
 func TestRandomRetriesAsCurlMakesThem(t *testing.T) {
 	lookCurl(t)
 	dir := fixtures(t)
@@ -34,11 +36,11 @@ func TestRandomRetriesAsCurlMakesThem(t *testing.T) {
 		pick := func(s ...string) string { return s[r.IntN(len(s))] }
 		var actions []string
 		for range 1 + r.IntN(3) {
-			actions = append(actions, pick("503", "503", "500", "502", "504", "408", "429", "501", "404", "stall", "empty"))
+			actions = append(actions, pick("503", "503", "500", "502", "504", "408", "429", "501", "404", "stall", "empty", "cut"))
 		}
 		actions = append(actions, pick("200", "200", "404", "503"))
 		args := []string{"-s", "-o", "out.txt", "--retry", strconv.Itoa(r.IntN(3)), "--retry-delay", "1"}
-		stalls := slices.Contains(actions, "stall")
+		stalls := slices.Contains(actions, "stall") || slices.Contains(actions, "cut")
 		if stalls || r.IntN(3) == 0 {
 			args = append(args, "-m", "1") // each attempt's limit, in curl
 		}
@@ -64,7 +66,12 @@ func TestRandomRetriesAsCurlMakesThem(t *testing.T) {
 			id := tool + strconv.FormatUint(seed, 10)
 			os.Remove(filepath.Join(dir, "out.txt"))
 			_, codes[i], _ = runEnv(t, dir, nil, append(curlTool(t, tool), append(slices.Clone(args), srv+"/retry/"+id+"/"+strings.Join(actions, ","))...)...)
-			sent[i] = sentTo(id)
+			for _, s := range sentTo(id) {
+				// hop curl resumes a body cut short with Range, where curl asks for it whole: the server
+				// here sends it whole either way.
+				s, _, _ = strings.Cut(s, " Range: ")
+				sent[i] = append(sent[i], s)
+			}
 			out, _ := os.ReadFile(filepath.Join(dir, "out.txt"))
 			files[i] = string(out)
 		}
@@ -80,7 +87,8 @@ func TestRandomRetriesAsCurlMakesThem(t *testing.T) {
 		if !slices.Equal(sent[0], sent[1]) {
 			t.Errorf("%s: hop curl sent\n\t%q\ncurl\n\t%q", line, sent[1], sent[0])
 		}
-		if files[0] != files[1] {
+		cutThenFailed := slices.Contains(actions, "cut") && want >= 4
+		if files[0] != files[1] && !cutThenFailed {
 			t.Errorf("%s: hop curl's -o file holds %q, curl's %q", line, files[1], files[0])
 		}
 	}
