@@ -18,16 +18,10 @@ import (
 // TestCurlRetriesAsCurl: hop curl's --retry sends again what curl 7.88 sends again, where hop's own rules
 // differ: each line goes through curl and hop curl, and both must send the requests listed.
 func TestCurlRetriesAsCurl(t *testing.T) {
-	dir := fixtures(t)
+	curlTool(t, "curl") // before the subtests: hop is built once
+	curlTool(t, "hop")
 	srv, sentTo := scriptedServer(t)
-	for i, tc := range []struct {
-		args    string
-		script  string
-		sent    []string
-		curl    int      // curl's exit code
-		hopCode int      // hop curl's, where hop's rules (a 4xx or 5xx fails) part from curl's
-		hopSent []string // what hop curl sends, where it parts from curl (nil: the same)
-	}{
+	for i, tc := range []retryRow{
 		// curl retries any method: a POST after a 503.
 		{"--retry 1 -d a=1", "503,200", []string{`POST "a=1"`, `POST "a=1"`}, 0, 0, nil},
 		// -m is each attempt's limit: one timed out is tried again, with a second of its own.
@@ -48,22 +42,42 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 	} {
 		for _, tool := range []string{"curl", "hop"} {
 			id := tool + strconv.Itoa(i)
-			args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{srv + "/retry/" + id + "/" + tc.script})
-			_, code, stderr := runEnv(t, dir, nil, args...)
-			want, sent := tc.curl, tc.sent
-			if tool == "hop" {
-				want = tc.hopCode
-				if tc.hopSent != nil {
-					sent = tc.hopSent
-				}
-			}
-			if tool == "hop" && code == 28 && !strings.Contains(stderr, "(attempt limit; raise -m/--max-time)") {
-				t.Errorf("%s: %q names no attempt's limit", strings.Join(args, " "), stderr)
-			}
-			if got := sentTo(id); code != want || !slices.Equal(got, sent) {
-				t.Errorf("%s (answers %s): exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), tc.script, code, got, want, sent, stderr)
-			}
+			t.Run(id, func(t *testing.T) {
+				t.Parallel() // each waits out curl's least retry delay, a second a retry
+				tc.check(t, tool, id, srv+"/retry/"+id+"/"+tc.script, sentTo)
+			})
 		}
+	}
+}
+
+// retryRow is a line of TestCurlRetriesAsCurl: its options, the scripted answers, what curl sends and how
+// it ends, and where hop curl parts from it.
+type retryRow struct {
+	args    string
+	script  string
+	sent    []string
+	curl    int      // curl's exit code
+	hopCode int      // hop curl's, where hop's rules (a 4xx or 5xx fails) part from curl's
+	hopSent []string // what hop curl sends, where it parts from curl (nil: the same)
+}
+
+// check runs the row through tool, to url on the scripted server (sentTo), and checks its exit code and
+// the requests the server got.
+func (tc retryRow) check(t *testing.T, tool, id, url string, sentTo func(string) []string) {
+	args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{url})
+	_, code, stderr := runEnv(t, t.TempDir(), nil, args...)
+	want, sent := tc.curl, tc.sent
+	if tool == "hop" {
+		want = tc.hopCode
+		if tc.hopSent != nil {
+			sent = tc.hopSent
+		}
+	}
+	if tool == "hop" && code == 28 && !strings.Contains(stderr, "(attempt limit; raise -m/--max-time)") {
+		t.Errorf("%s: %q names no attempt's limit", strings.Join(args, " "), stderr)
+	}
+	if got := sentTo(id); code != want || !slices.Equal(got, sent) {
+		t.Errorf("%s: exit %d, sent %q; want exit %d, %q\n%s", strings.Join(args, " "), code, got, want, sent, stderr)
 	}
 }
 
