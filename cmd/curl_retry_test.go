@@ -39,6 +39,10 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 		{"--retry 1 --retry-all-errors -f", "404,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
 		{"--retry 1 --retry-all-errors --fail-with-body", "501,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
 		{"--retry 1 -f", "404,200", []string{`GET ""`}, 22, 4, nil},
+		// curl waits --retry-delay each time, whole (no jitter), and starts no retry once --retry-max-time
+		// has passed: the second 503 comes a second in, the budget spent.
+		{"--retry 3 --retry-max-time 1", "503", []string{`GET ""`, `GET ""`}, 0, 5, nil},
+		{"--retry 5 --retry-max-time 2", "503", []string{`GET ""`, `GET ""`, `GET ""`}, 0, 5, nil},
 	} {
 		for _, tool := range []string{"curl", "hop"} {
 			id := tool + strconv.Itoa(i)

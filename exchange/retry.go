@@ -24,7 +24,7 @@ type Retry struct {
 	AllErrors, ErrorStatuses bool
 	// Curl is curl 7.88's rules (hop curl's): a name that did not resolve is retried (curl counts it a
 	// timeout), an empty reply only with AllErrors, a connect error only with AllErrors or, when it was
-	// refused, ConnRefused (curl's --retry-connrefused).
+	// refused, ConnRefused (curl's --retry-connrefused); waits are curl's (curlWait).
 	Curl, ConnRefused bool
 }
 
@@ -71,14 +71,16 @@ type retrier struct {
 	Retry
 	start      time.Time
 	jitter     func(n int64) int64 // a uniform number in [0, n)
+	fixed      bool                // Delay was given: with Curl, every wait is Delay
 	notRetried string              // why a failure worth retrying was not retried
 }
 
 func newRetrier(r Retry, start time.Time) *retrier {
-	if r.Delay <= 0 {
+	fixed := r.Delay > 0
+	if !fixed {
 		r.Delay = defaultRetryDelay
 	}
-	return &retrier{Retry: r, start: start, jitter: rand.Int64N}
+	return &retrier{Retry: r, start: start, jitter: rand.Int64N, fixed: fixed}
 }
 
 // afterError says whether an attempt that failed with err is sent again, and the wait before it. An attempt
@@ -143,6 +145,9 @@ func (r *retrier) wait(attempt int, after time.Duration, given bool, now time.Ti
 	if attempt > r.N {
 		return 0, false
 	}
+	if r.Curl {
+		return r.curlWait(attempt, after, given, now)
+	}
 	d := after
 	if !given {
 		ceiling := r.Delay << min(attempt-1, 30)
@@ -162,6 +167,25 @@ func (r *retrier) wait(attempt int, after time.Duration, given bool, now time.Ti
 	}
 	return d, true
 }
+
+// curlWait is curl 7.88's wait before attempt+1: no retry once MaxTime has passed since the start; the
+// server's Retry-After when given (none when it would end past MaxTime); else Delay each time when it was
+// given, or 1 s doubling to 10 minutes, whole, without jitter.
+func (r *retrier) curlWait(attempt int, after time.Duration, given bool, now time.Time) (time.Duration, bool) {
+	spent := now.Sub(r.start)
+	switch {
+	case r.MaxTime > 0 && spent >= r.MaxTime:
+		return 0, false
+	case given:
+		return after, r.MaxTime <= 0 || spent+after <= r.MaxTime
+	case r.fixed:
+		return r.Delay, true
+	}
+	return min(defaultRetryDelay<<min(attempt-1, 20), curlMaxBackoff), true
+}
+
+// curlMaxBackoff is curl's RETRY_SLEEP_MAX, the longest its doubling wait grows.
+const curlMaxBackoff = 10 * time.Minute
 
 // retryAfter reads a Retry-After header: delay-seconds or an HTTP date (RFC 9110, 10.2.3). A date in the
 // past means now.
