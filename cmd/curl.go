@@ -280,8 +280,9 @@ func partOptions(ctx context.Context, s *Streams, args []string) (*RequestOption
 
 // readAsCurl makes the options read as curl reads its own, for hop curl: --digest and --anyauth without
 // credentials send none (curlAuth), Host is curl's, without the scheme's own port (CurlHost), -L follows a
-// redirect from https to http (curl's --proto-redir =https refuses it), --retry sends any method again (an
-// empty reply only with --retry-all-errors) and -m is each attempt's limit, a URL without a scheme is http
+// redirect from https to http (curl's --proto-redir =https refuses it), --retry keeps curl 7.88's rules
+// (any method; what is retried and the waits, Retry.Curl) and -m is each attempt's limit, a URL without a
+// scheme is http
 // whatever its host unless --proto-default says otherwise (hop's own commands take https for a host not on
 // loopback), cookies carry over only with curl's cookie engine on (noJar), and a missing -b file is read as
 // empty, said unless -s or -q (curl says nothing), where hop's own commands refuse it.
