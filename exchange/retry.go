@@ -169,15 +169,18 @@ func (r *retrier) wait(attempt int, after time.Duration, given bool, now time.Ti
 }
 
 // curlWait is curl 7.88's wait before attempt+1: no retry once MaxTime has passed since the start; the
-// server's Retry-After when given (none when it would end past MaxTime); else Delay each time when it was
-// given, or 1 s doubling to 10 minutes, whole, without jitter.
+// server's Retry-After when given (none when it would end past MaxTime; without MaxTime no longer than
+// hop's own cap); else Delay each time when it was given, or 1 s doubling to 10 minutes, whole, without
+// jitter.
 func (r *retrier) curlWait(attempt int, after time.Duration, given bool, now time.Time) (time.Duration, bool) {
 	spent := now.Sub(r.start)
 	switch {
 	case r.MaxTime > 0 && spent >= r.MaxTime:
 		return 0, false
+	case given && r.MaxTime <= 0:
+		return min(after, maxRetryAfter), true // curl would sleep as long as a server says; hop never hangs so
 	case given:
-		return after, r.MaxTime <= 0 || spent+after <= r.MaxTime
+		return after, spent+after <= r.MaxTime
 	case r.fixed:
 		return r.Delay, true
 	}

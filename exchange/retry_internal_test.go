@@ -66,10 +66,36 @@ func TestRetryBudget(t *testing.T) {
 	if _, ok := r.wait(2, time.Second, true, start.Add(10*time.Second)); ok {
 		t.Errorf("a retry after the budget is spent")
 	}
-	// Without a budget, a Retry-After is capped so that hop never waits for hours.
-	r = newRetrier(Retry{N: 1}, start)
-	if d, _ := r.wait(1, 10*time.Hour, true, start); d != maxRetryAfter {
-		t.Errorf("unbudgeted Retry-After of 10h: wait %v; want %v", d, maxRetryAfter)
+	// Without a budget, a Retry-After is capped so that hop never waits for hours; under curl's rules too
+	// (curl would sleep as long as a server says).
+	for _, curl := range []bool{false, true} {
+		r = newRetrier(Retry{N: 1, Curl: curl}, start)
+		if d, _ := r.wait(1, 10*time.Hour, true, start); d != maxRetryAfter {
+			t.Errorf("curl %v: unbudgeted Retry-After of 10h: wait %v; want %v", curl, d, maxRetryAfter)
+		}
+	}
+}
+
+// TestCurlWaits: under curl's rules a wait is --retry-delay each time when given, else 1 s doubling to 10
+// minutes, whole; no retry starts once --retry-max-time has passed, and a Retry-After that would end past
+// it is none.
+func TestCurlWaits(t *testing.T) {
+	start := time.Now()
+	r := newRetrier(Retry{N: 30, Curl: true}, start)
+	for attempt, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 4: 8 * time.Second, 20: 10 * time.Minute} {
+		if d, ok := r.wait(attempt, 0, false, start); !ok || d != want {
+			t.Errorf("after attempt %d: %v, %v; want %v", attempt, d, ok, want)
+		}
+	}
+	r = newRetrier(Retry{N: 30, Curl: true, Delay: 3 * time.Second, MaxTime: 10 * time.Second}, start)
+	if d, ok := r.wait(5, 0, false, start.Add(9*time.Second)); !ok || d != 3*time.Second {
+		t.Errorf("--retry-delay 3 with 1 s of budget left: %v, %v; want the whole 3 s", d, ok)
+	}
+	if _, ok := r.wait(5, 0, false, start.Add(10*time.Second)); ok {
+		t.Error("a retry once --retry-max-time has passed")
+	}
+	if _, ok := r.wait(1, 5*time.Second, true, start.Add(6*time.Second)); ok {
+		t.Error("a Retry-After that ends past --retry-max-time")
 	}
 }
 
