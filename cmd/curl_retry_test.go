@@ -86,7 +86,8 @@ func (tc retryRow) check(t *testing.T, tool, id, url string, sentTo func(string)
 }
 
 // scriptedServer serves /retry/ID/ACTION,ACTION,...: the Nth request to ID does the Nth action (the last
-// one after that): a status code (its body says which answer it was), stall (an answer held back 3 s), cut
+// one after that): a status code (its body says which answer it was; 503ra a 503 with Retry-After: 1),
+// stall (an answer held back 3 s), cut
 // (half a body, then 3 s of nothing), or empty (the connection closed with no answer). A Range asked for
 // is recorded with the request. sentTo says what requests an ID got, method and body.
 func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) {
@@ -127,6 +128,10 @@ func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) 
 				conn.Close()
 			}
 		default:
+			if code, ok := strings.CutSuffix(action, "ra"); ok { // 503ra: a 503 with Retry-After: 1
+				w.Header().Set("Retry-After", "1")
+				action = code
+			}
 			code, _ := strconv.Atoi(action)
 			// Each answer on a connection of its own: curl sends a request again, uncounted, when a
 			// connection it reused closes unanswered (Go's transport only an idempotent one).
