@@ -163,6 +163,8 @@ func TestCurlExportRetriesAsHop(t *testing.T) {
 		{"post --retry 1 --retry-all-methods URL a=1", "503,200"},
 		{"get --retry 1 --retry-all-errors URL", "404,200"},
 		{"get --retry 1 URL", "404,200"},
+		// hop's -m bounds every attempt together, curl's each: no retry starts once it has passed.
+		{"get --retry 3 -m 1 URL", "stall"},
 	} {
 		url := func(who string) string { return srv + "/retry/" + who + strconv.Itoa(i) + "/" + tc.script }
 		run := func(who string, extra ...string) ([]byte, int) {

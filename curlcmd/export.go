@@ -551,8 +551,12 @@ func exchangeArgs(e exchange.Options, method string) []string {
 		if r.Delay > 0 {
 			out = append(out, "--retry-delay", strconv.Itoa(max(1, int(r.Delay.Round(time.Second)/time.Second))))
 		}
-		if r.MaxTime > 0 {
-			out = append(out, "--retry-max-time", strconv.Itoa(max(1, int(r.MaxTime.Round(time.Second)/time.Second))))
+		budget := r.MaxTime
+		if e.MaxTime > 0 && !e.MaxTimeEach && (budget == 0 || e.MaxTime < budget) {
+			budget = e.MaxTime // hop's -m bounds every attempt together, curl's each: no retry after it
+		}
+		if budget > 0 {
+			out = append(out, "--retry-max-time", strconv.Itoa(max(1, int(budget.Round(time.Second)/time.Second))))
 		}
 		out = append(out, "--retry-connrefused")
 	}
