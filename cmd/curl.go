@@ -295,6 +295,7 @@ func (o *RequestOptions) readAsCurl(s *Streams) {
 	o.Exchange.Retry.AllMethods = true // curl's --retry sends any method again, a POST too
 	o.Exchange.MaxTimeEach = true      // curl's -m is each attempt's limit
 	o.Exchange.Retry.Curl = true       // curl 7.88's rules of what is retried
+	o.Exchange.RetryFromStart = true   // and a retry begins again from the URL typed
 	o.Exchange.AllowDowngrade = true   // as curl -L follows it; credentials still stay behind at the change of scheme
 	o.noJar = !o.Cookies.engine()
 	o.Cookies.missing = func(name string) {

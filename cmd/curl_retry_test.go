@@ -39,6 +39,8 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 		{"--retry 1 --retry-all-errors -f", "404,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
 		{"--retry 1 --retry-all-errors --fail-with-body", "501,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},
 		{"--retry 1 -f", "404,200", []string{`GET ""`}, 22, 4, nil},
+		// A retry sends the request typed again, and follows its redirects anew.
+		{"--retry 1 -L VIA", "503,200", []string{"GET via", `GET ""`, "GET via", `GET ""`}, 0, 0, nil},
 		// curl waits --retry-delay each time, whole (no jitter), and starts no retry once --retry-max-time
 		// has passed: the second 503 comes a second in, the budget spent.
 		{"--retry 3 --retry-max-time 1", "503", []string{`GET ""`, `GET ""`}, 0, 5, nil},
@@ -48,7 +50,11 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 			id := tool + strconv.Itoa(i)
 			t.Run(id, func(t *testing.T) {
 				t.Parallel() // each waits out curl's least retry delay, a second a retry
-				tc.check(t, tool, id, srv+"/retry/"+id+"/"+tc.script, sentTo)
+				url := srv + "/retry/" + id + "/" + tc.script
+				if strings.Contains(tc.args, "VIA") {
+					url = strings.Replace(url, "/retry/", "/via/", 1)
+				}
+				tc.check(t, tool, id, url, sentTo)
 			})
 		}
 	}
@@ -68,7 +74,7 @@ type retryRow struct {
 // check runs the row through tool, to url on the scripted server (sentTo), and checks its exit code and
 // the requests the server got.
 func (tc retryRow) check(t *testing.T, tool, id, url string, sentTo func(string) []string) {
-	args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(tc.args), []string{url})
+	args := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "--retry-delay", "1"}, strings.Fields(strings.ReplaceAll(tc.args, "VIA", "")), []string{url})
 	_, code, stderr := runEnv(t, t.TempDir(), nil, args...)
 	want, sent := tc.curl, tc.sent
 	if tool == "hop" {
@@ -89,17 +95,32 @@ func (tc retryRow) check(t *testing.T, tool, id, url string, sentTo func(string)
 // one after that): a status code (its body says which answer it was; 503ra a 503 with Retry-After: 1),
 // stall (an answer held back 3 s), cut
 // (half a body, then 3 s of nothing), or empty (the connection closed with no answer). A Range asked for
-// is recorded with the request. sentTo says what requests an ID got, method and body.
+// is recorded with the request. /via/ID/SCRIPT redirects to /retry/ID/SCRIPT, recorded as "GET via".
+// sentTo says what requests an ID got, method and body.
 func scriptedServer(t *testing.T) (url string, sentTo func(id string) []string) {
 	var (
 		mu   sync.Mutex
 		seen = map[string][]string{}
 	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/via/"); ok { // a redirect to /retry/ID/SCRIPT
+			id, _, _ := strings.Cut(rest, "/")
+			mu.Lock()
+			seen[id] = append(seen[id], r.Method+" via")
+			mu.Unlock()
+			w.Header().Set("Connection", "close")
+			http.Redirect(w, r, "/retry/"+rest, http.StatusFound)
+			return
+		}
 		id, script, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/retry/"), "/")
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		n := len(seen[id])
+		n := 0 // the requests to /retry/ID before this one
+		for _, s := range seen[id] {
+			if !strings.HasSuffix(s, " via") {
+				n++
+			}
+		}
 		what := r.Method + " " + strconv.Quote(string(body))
 		if rg := r.Header.Get("Range"); rg != "" {
 			what += " Range: " + rg
@@ -196,12 +217,18 @@ func TestNumRedirectsAsCurl(t *testing.T) {
 		{"--digest", "-u", "ann:pw", rec + "/digest-auth/auth/ann/pw"},
 		{"--digest", "-u", "ann:pw", "-d", "x", srv + "/retry/p/200"},
 		{"--retry", "1", "--retry-delay", "1", srv + "/retry/r/503,200"},
+		{"-L", "--retry", "1", "--retry-delay", "1", srv + "/via/v/503,200"},
+		{"-L", "--retry", "1", "--retry-delay", "1", srv + "/retry/w/503,302"}, // (a 302 with no Location: no redirect)
 		{"-L", "--digest", "-u", "ann:pw", rec + "/redirect-to?url=" + url.QueryEscape("/digest-auth/auth/ann/pw")},
 	} {
 		var got [2]string
 		for j, tool := range []string{"curl", "hop"} {
 			line := slices.Concat(curlTool(t, tool), []string{"-s", "-o", "out.txt", "-w", "%{num_redirects}"}, args)
-			line[len(line)-1] = strings.Replace(line[len(line)-1], "/retry/", "/retry/"+tool+strconv.Itoa(i), 1)
+			last := line[len(line)-1]
+			for _, p := range []string{"/retry/", "/via/"} {
+				last = strings.Replace(last, p, p+tool+strconv.Itoa(i), 1)
+			}
+			line[len(line)-1] = last
 			out, _, stderr := runEnv(t, dir, nil, line...)
 			got[j] = string(out) + stderr
 		}

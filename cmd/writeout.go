@@ -125,12 +125,23 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 	v.SSLVerify = tlsinfo.VerifyResult(handshake, err, roots, time.Now())
 	v.ProxySSLVerify = tlsinfo.ProxyVerifyResult(proxyHandshake, err, proxyRoots, time.Now())
 	first := hops[0].Record()
-	for _, h := range hops {
-		if h.Attempt > 1 {
+	// curl counts the redirects (auth reloads too) of the last pass only: a retry that began again from the
+	// URL typed starts its count over. A hop whose attempt is past the one before it is a retry.
+	pass := 0
+	for i, h := range hops {
+		if i > 0 && h.Attempt > hops[i-1].Attempt || i == 0 && h.Attempt > 1 {
 			v.NumRetries++
+			if i > pass {
+				v.NumRedirects--
+			}
+		}
+		if h.Restarted {
+			pass, v.NumRedirects = i, 0
+		}
+		if i > pass {
+			v.NumRedirects++
 		}
 	}
-	v.NumRedirects = len(hops) - 1 - v.NumRetries
 	v.URL = sec.URL(hops[0].Request.URL.String())
 	v.URLEffective = sec.URL(last.Request.URL.String())
 	v.Referer = last.Request.Header.Get("Referer")

@@ -44,6 +44,9 @@ type Options struct {
 	// (curl's --post301, --post302, --post303); otherwise they turn it into a GET.
 	KeepPost []int
 	MaxTime  time.Duration // the whole exchange, body included, retries and their waits too; 0 means none
+	// RetryFromStart is curl's --retry: a retry sends the request typed again and follows its redirects
+	// anew, and Retry.N counts the attempts of the whole exchange, not of each request of the chain.
+	RetryFromStart bool
 	// MaxTimeEach makes MaxTime curl's -m: each attempt's limit, the first one's from Start, a retry's from
 	// when it starts (the redirects of an attempt share it, the waits between attempts are outside it).
 	MaxTimeEach bool
@@ -126,6 +129,7 @@ type Hop struct {
 	Waited     time.Duration // the wait before this attempt
 	RetryAfter bool          // the wait was the server's Retry-After
 	Upgraded   bool          // HSTS turned the URL from http into https before it was sent
+	Restarted  bool          // a retry that began the exchange again from the request typed (RetryFromStart)
 }
 
 // Observer is told what happens while an exchange runs: Hop after every hop, as soon as its response head
@@ -305,6 +309,28 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
 	redirects := 0 // followed so far: the limit counts them, not retries or answers to a challenge
+	// fresh is the attempt number of a request sent anew in the exchange (a redirect, an answer to a
+	// challenge): its own first, but the exchange's current one when RetryFromStart.
+	fresh := func() int {
+		if c.Options.RetryFromStart {
+			return attempt
+		}
+		return 1
+	}
+	// restart begins the exchange again for RetryFromStart's retry: the request typed, none of the
+	// redirects, challenges or probes since (cookies the answers set stay in the jar).
+	restarted := false // the hop about to be sent begins the exchange again
+	restart := func() {
+		if !c.Options.RetryFromStart || redirects == 0 {
+			return
+		}
+		cur = *r
+		cur.Header = r.Header.Clone()
+		upgraded, restarted = c.upgrade(&cur.URL), true
+		origin, redirects = typed, 0
+		answered, expectDropped = false, false
+		probing = c.Options.Probe && c.Options.Challenge != nil
+	}
 	for {
 		send := &cur
 		probe := probing && cur.Body != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted)
@@ -365,7 +391,8 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		if err == nil && c.HSTS != nil {
 			c.HSTS.Learn(req.URL, resp)
 		}
-		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter, Upgraded: upgraded}
+		hop := Hop{Request: req, Response: resp, Trace: th, Attempt: attempt, Waited: waited, RetryAfter: retryAfter, Upgraded: upgraded, Restarted: restarted}
+		restarted = false
 		var (
 			wait  time.Duration
 			again bool
@@ -389,6 +416,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				return ex, err
 			}
 			newAttempt(time.Now())
+			restart()
 			attempt, waited = attempt+1, wait
 			continue
 		}
@@ -408,6 +436,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				return ex, err
 			}
 			newAttempt(time.Now())
+			restart()
 			attempt, waited = attempt+1, wait
 			continue
 		}
@@ -418,7 +447,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				drain(resp.Body)
 				cur.Header.Set("Authorization", authz)
 				answered, probing = true, false
-				attempt, waited, retryAfter = 1, 0, false // the same request, answering: its own attempts
+				attempt, waited, retryAfter = fresh(), 0, false // the same request, answering: its own attempts
 				continue
 			}
 		}
@@ -426,7 +455,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			// No challenge came: the request goes again with its body, as curl sends it.
 			drain(resp.Body)
 			probing = false
-			attempt, waited, retryAfter = 1, 0, false
+			attempt, waited, retryAfter = fresh(), 0, false
 			continue
 		}
 
@@ -436,7 +465,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			drain(resp.Body)
 			cur.Header.Del("Expect")
 			expectDropped = true
-			attempt, waited, retryAfter = 1, 0, false
+			attempt, waited, retryAfter = fresh(), 0, false
 			continue
 		}
 
@@ -482,8 +511,8 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				cur.Header.Set("Referer", from.String())
 			}
 		}
-		cur.URL, cur.Target = next, ""            // a request target belongs to the URL it was given with
-		attempt, waited, retryAfter = 1, 0, false // a new request: its own attempts
+		cur.URL, cur.Target = next, ""                  // a request target belongs to the URL it was given with
+		attempt, waited, retryAfter = fresh(), 0, false // a new request: its own attempts (but RetryFromStart)
 		answered = false
 		redirects++
 	}
