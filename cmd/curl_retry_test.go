@@ -30,6 +30,8 @@ func TestCurlRetriesAsCurl(t *testing.T) {
 		// A body cut short by -m is asked for again: whole by curl, into the file begun again; hop curl asks
 		// for the rest (and takes the whole body the server sends instead).
 		{"--retry 1 -m 1", "cut,200", []string{`GET ""`, `GET ""`}, 0, 0, []string{`GET ""`, `GET "" Range: bytes=10-`}},
+		// A retry spent on a 503 leaves none for the body cut short after it.
+		{"--retry 1 -m 1", "503,cut,200", []string{`GET ""`, `GET ""`}, 28, 28, nil},
 		// An empty reply is retried only with --retry-all-errors.
 		{"--retry 1", "empty,200", []string{`GET ""`}, 52, 52, nil},
 		{"--retry 1 --retry-all-errors", "empty,200", []string{`GET ""`, `GET ""`}, 0, 0, nil},

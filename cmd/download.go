@@ -192,7 +192,11 @@ func (o *OutputOptions) noURLName(req *request.Request) error {
 // (exchange.Client.ResumeAfter): the bytes saved stay, and the rest is asked for again, as -C asks. Every
 // attempt's hops join the exchange, for -w, the waterfall already shown and the exit code.
 func (p *presenter) resumeDownload(ctx context.Context, client *exchange.Client, out *outcome, err error) error {
-	for attempt := 2; err != nil; attempt++ {
+	attempt := 2
+	if n := len(out.ex.Hops); n > 0 {
+		attempt = out.ex.Hops[n-1].Attempt + 1 // the retries the exchange spent before the body failed count
+	}
+	for ; err != nil; attempt++ {
 		if _, regular := argfile.Target(p.saved); p.saved == "" || !regular {
 			return err // a device or a descriptor has no partial file to continue
 		}
