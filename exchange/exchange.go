@@ -63,7 +63,8 @@ type Options struct {
 	// Relogin, when set, gives the credentials for the host a redirect goes to on another origin, in place of
 	// those of the origin before, dropped or (LocationTrusted) carried on (.netrc's entry for its host,
 	// which curl and HTTPie look up again for each host): the Authorization to send there, ok false for
-	// none. A Location's own user:password@ still win.
+	// none. It is not asked for the host typed or any other the exchange has been to (their credentials,
+	// once dropped, stay dropped, on any port). A Location's own user:password@ still win.
 	Relogin func(host string) (authorization string, ok bool)
 	// Sign, when set, signs each request to the origin typed (any origin with LocationTrusted) as it is sent,
 	// every attempt anew (curl's --aws-sigv4); a request it cannot sign is not sent (a usage error).
@@ -308,7 +309,8 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	probing := c.Options.Probe && c.Options.Challenge != nil
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
-	redirects := 0 // followed so far: the limit counts them, not retries or answers to a challenge
+	redirects := 0                                    // followed so far: the limit counts them, not retries or answers to a challenge
+	left := map[string]bool{cur.URL.Hostname(): true} // the hosts whose credentials Relogin never gives again
 	// fresh is the attempt number of a request sent anew in the exchange (a redirect, an answer to a
 	// challenge): its own first, but the exchange's current one when RetryFromStart.
 	fresh := func() int {
@@ -484,11 +486,14 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				}
 			}
 			origin = to
-			if c.Options.Relogin != nil {
-				if authz, ok := c.Options.Relogin(next.Hostname()); ok {
+			// A host the exchange left keeps its credentials dropped for good, another port of it too; one
+			// new to the exchange may have its own.
+			if host := next.Hostname(); c.Options.Relogin != nil && !left[host] {
+				if authz, ok := c.Options.Relogin(host); ok {
 					cur.Header.Set("Authorization", authz)
 				}
 			}
+			left[cur.URL.Hostname()] = true
 		}
 		if u := next.User; u != nil && u != cur.URL.User {
 			// curl's rule: credentials the Location carries are sent, as Basic auth, to the URL it names, in

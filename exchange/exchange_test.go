@@ -291,8 +291,11 @@ func TestReloginAtEachOrigin(t *testing.T) {
 	bURL := strings.Replace(b.URL, "127.0.0.1", "localhost", 1)
 	// a and b are both 127.0.0.1; Relogin knows the name localhost only.
 	relogin := func(host string) (string, bool) {
-		if host == "localhost" {
+		switch host {
+		case "localhost":
 			return "Basic b-login", true
+		case "127.0.0.1":
+			return "Basic a-login", true // never asked: the host typed, whose credentials are dropped for good
 		}
 		return "", false
 	}
@@ -312,8 +315,10 @@ func TestReloginAtEachOrigin(t *testing.T) {
 	}{
 		{c, bURL + "/get", []string{ann, "Basic b-login"}},
 		{c, strings.Replace(bURL, "http://", "http://bob:s3cret@", 1) + "/get", []string{ann, "Basic Ym9iOnMzY3JldA=="}},
-		// Back at a: ann's stay dropped, and Relogin has none for a.
+		// Back at a, or at another port of its host: the credentials of a host left stay dropped, whatever
+		// Relogin has for it.
 		{c, bURL + "/redirect-to?url=" + url.QueryEscape(a.URL+"/get"), []string{ann, "Basic b-login", ""}},
+		{c, b.URL + "/get", []string{ann, ""}},
 		{trusted, bURL + "/get", []string{ann, "Basic b-login"}},
 		{trusted, b.URL + "/get", []string{ann, ann}},
 	} {
