@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"hash"
 	"net/http"
 	"strings"
+
+	"github.com/hop-cli/hop/request"
 )
 
 // Digest answers a server's Digest challenge (RFC 7616, and RFC 2069's older form without qop) with a user
@@ -173,7 +174,7 @@ func (d Digest) answerBasic(resp *http.Response) (string, bool) {
 	}
 	for _, v := range resp.Header.Values("Www-Authenticate") {
 		if scheme, _, _ := strings.Cut(strings.TrimSpace(v), " "); strings.EqualFold(scheme, "Basic") {
-			return "Basic " + base64.StdEncoding.EncodeToString([]byte(d.User+":"+d.Password)), true
+			return request.BasicAuth(d.User, d.Password), true
 		}
 	}
 	return "", false

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -22,11 +21,6 @@ type Netrc struct {
 type Login struct {
 	User, Password string
 	Path           string // the file it came from
-}
-
-// Basic is the Authorization that sends l as Basic auth (RFC 7617).
-func (l Login) Basic() string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(l.User+":"+l.Password))
 }
 
 // maxNetrc bounds a .netrc file: a list of logins, never large.

@@ -632,7 +632,7 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 		if err != nil || !found {
 			return "", false
 		}
-		return login.Basic(), true
+		return request.BasicAuth(login.User, login.Password), true
 	}
 	return r, nil
 }

@@ -7,7 +7,6 @@ package exchange
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -501,7 +500,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			// Location carries none: ResolveReference copied the typed URL's (the same *Userinfo) into it,
 			// and what the first hop sent for them (-u's, a Digest answer's) goes on.
 			if pass, _ := u.Password(); u.Username() != "" || pass != "" {
-				cur.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass)))
+				cur.SetBasicAuth(u.Username(), pass)
 			}
 		}
 		if cur.Host != "" && !strings.EqualFold(next.Host, cur.URL.Host) {

@@ -298,7 +298,12 @@ func (b *Body) String() string {
 
 // SetBasicAuth sets the Authorization header for Basic authentication (RFC 7617).
 func (r *Request) SetBasicAuth(user, password string) {
-	r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+password)))
+	r.Header.Set("Authorization", BasicAuth(user, password))
+}
+
+// BasicAuth is the Authorization (or Proxy-Authorization) value of Basic authentication (RFC 7617).
+func BasicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
 // HTTPRequest makes an *http.Request for one send of r, bound to ctx.

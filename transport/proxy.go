@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -428,7 +427,7 @@ func basicAuth(u *url.URL) string {
 		return ""
 	}
 	pass, _ := u.User.Password()
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+pass))
+	return request.BasicAuth(u.User.Username(), pass)
 }
 
 // SOCKS5 (RFC 1928) with username/password authentication (RFC 1929).
