@@ -125,20 +125,20 @@ func writeOutValues(out *outcome, err error, sec format.Secrets, roots, proxyRoo
 	v.SSLVerify = tlsinfo.VerifyResult(handshake, err, roots, time.Now())
 	v.ProxySSLVerify = tlsinfo.ProxyVerifyResult(proxyHandshake, err, proxyRoots, time.Now())
 	first := hops[0].Record()
-	// curl counts the redirects (auth reloads too) of the last pass only: a retry that began again from the
-	// URL typed starts its count over. A hop whose attempt is past the one before it is a retry.
-	pass := 0
+	// A hop whose attempt is past the one before it is a retry; any other but the first is a redirect
+	// followed (or an auth reload, which curl counts too), counted in the last pass only: a retry that
+	// began again from the URL typed starts curl's count over.
 	for i, h := range hops {
-		if i > 0 && h.Attempt > hops[i-1].Attempt || i == 0 && h.Attempt > 1 {
-			v.NumRetries++
-			if i > pass {
-				v.NumRedirects--
+		switch {
+		case h.Restarted:
+			v.NumRetries, v.NumRedirects = v.NumRetries+1, 0
+		case i == 0:
+			if h.Attempt > 1 {
+				v.NumRetries++
 			}
-		}
-		if h.Restarted {
-			pass, v.NumRedirects = i, 0
-		}
-		if i > pass {
+		case h.Attempt > hops[i-1].Attempt:
+			v.NumRetries++
+		default:
 			v.NumRedirects++
 		}
 	}
