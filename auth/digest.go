@@ -43,8 +43,15 @@ var digestAlgorithms = []struct {
 // Answer reads resp's WWW-Authenticate challenges and returns the Authorization for req, or false when no
 // challenge is one hop can answer.
 func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
+	return d.AnswerChallenges(resp.Header.Values("Www-Authenticate"), req.Method, req.URL.RequestURI())
+}
+
+// AnswerChallenges answers one of challenges (a WWW-Authenticate's or a Proxy-Authenticate's) for a request
+// of method to uri (a path and query; a CONNECT's HOST:PORT): the credentials to send with it, or false
+// when no challenge is one hop can answer.
+func (d Digest) AnswerChallenges(challenges []string, method, uri string) (string, bool) {
 	best, rank, offered := map[string]string(nil), -1, false
-	for _, v := range resp.Header.Values("Www-Authenticate") {
+	for _, v := range challenges {
 		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 		if !strings.EqualFold(scheme, "Digest") {
 			continue
@@ -77,7 +84,7 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		// the password does not go as Basic because a Digest challenge was one hop cannot answer.
 		return "", false
 	case best == nil:
-		return d.answerBasic(resp)
+		return d.answerBasic(challenges)
 	}
 	alg := digestAlgorithms[rank]
 	h := func(s string) string {
@@ -86,12 +93,11 @@ func (d Digest) Answer(resp *http.Response, req *http.Request) (string, bool) {
 		return hex.EncodeToString(sum.Sum(nil))
 	}
 	cnonce := d.newCnonce()
-	uri := req.URL.RequestURI()
 	ha1 := h(d.User + ":" + best["realm"] + ":" + d.Password)
 	if strings.HasSuffix(alg.name, "-sess") {
 		ha1 = h(ha1 + ":" + best["nonce"] + ":" + cnonce)
 	}
-	ha2 := h(req.Method + ":" + uri)
+	ha2 := h(method + ":" + uri)
 	user := d.User
 	if strings.EqualFold(best["userhash"], "true") {
 		user = h(d.User + ":" + best["realm"]) // RFC 7616 3.4.4: the server asked for the name hashed
@@ -168,11 +174,11 @@ func quote(s string) string {
 }
 
 // answerBasic answers a Basic challenge, for --auth-type any only.
-func (d Digest) answerBasic(resp *http.Response) (string, bool) {
+func (d Digest) answerBasic(challenges []string) (string, bool) {
 	if !d.AnyScheme {
 		return "", false
 	}
-	for _, v := range resp.Header.Values("Www-Authenticate") {
+	for _, v := range challenges {
 		if scheme, _, _ := strings.Cut(strings.TrimSpace(v), " "); strings.EqualFold(scheme, "Basic") {
 			return request.BasicAuth(d.User, d.Password), true
 		}
