@@ -23,7 +23,10 @@ type Digest struct {
 	// AnyScheme is --auth-type any (curl's --anyauth): a Basic challenge is answered too, when the server
 	// offers no Digest one.
 	AnyScheme bool
-	cnonce    func() string // the client nonce; random unless a test fixes it
+	// Count is how many requests the challenge answered before this one (curl answers a proxy's again and
+	// again, the nonce count going up): the answer's nc is Count+1.
+	Count  int
+	cnonce func() string // the client nonce; random unless a test fixes it
 }
 
 // digestAlgorithms are the algorithms hop answers, weakest first: with several challenges, the strongest
@@ -106,7 +109,7 @@ func (d Digest) AnswerChallenges(challenges []string, method, uri string) (strin
 	fmt.Fprintf(&b, `Digest username=%s, realm=%s, nonce=%s, uri=%s, algorithm=%s`,
 		quote(user), quote(best["realm"]), quote(best["nonce"]), quote(uri), alg.name)
 	if _, ok := best["qop"]; ok {
-		const nc = "00000001" // a new challenge for every request hop sends: its first use
+		nc := fmt.Sprintf("%08x", d.Count+1)
 		fmt.Fprintf(&b, `, qop=auth, nc=%s, cnonce=%s, response="%s"`, nc, quote(cnonce),
 			h(ha1+":"+best["nonce"]+":"+nc+":"+cnonce+":auth:"+ha2))
 	} else {

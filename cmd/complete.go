@@ -28,6 +28,7 @@ var fixedValues = map[string][]string{
 	"format-options":   {"json.indent:4", "json.indent:2", "json.sort_keys:true", "json.sort_keys:false", "json.format:false"},
 	"curves":           {"X25519", "X25519MLKEM768", "P-256", "P-384", "P-521", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"},
 	"auth-type":        {"basic", "digest", "any", "bearer"},
+	"proxy-auth-type":  {"basic", "digest", "any"},
 	"request":          {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"},
 }
 

@@ -525,6 +525,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.BoolVar(&t.HAProxy, "haproxy-protocol", false, "begin every connection with a PROXY protocol v1 line giving its addresses, as curl's (for a server behind a load balancer)")
 	fs.BoolVar(&t.ProxyTunnel, "proxytunnel", false, "through an HTTP proxy, tunnel plain http too (CONNECT), as curl's -p, rather than have it forwarded")
 	fs.StringVarP(&t.ProxyUser, "proxy-user", "U", "", "USER[:PASSWORD] for the proxy, replacing any in its URL; prompts for a missing password (or @FILE, @env:VAR)")
+	fs.StringVar(&t.ProxyAuth, "proxy-auth-type", transport.ProxyBasic, "how the proxy's credentials go to an HTTP(S) proxy: basic (with every request), digest (answering its challenge, RFC 7616: curl's --proxy-digest) or any (its challenge's scheme, Digest or Basic: --proxy-anyauth)")
 	fs.Var(&noProxyFlag{dst: &t.NoProxy}, "noproxy", "reach these hosts directly: comma-separated names, IPs, CIDRs, * for all (replaces NO_PROXY)")
 	fs.StringVar(&t.ProxyTLS.CACert, "proxy-cacert", "", "trust these CA certificates (PEM) for an https:// proxy's own certificate")
 	fs.BoolVar(&t.ProxyTLS.Insecure, "proxy-insecure", false, "do not verify an https:// proxy's own certificate (-k is the server's)")

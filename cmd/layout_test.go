@@ -9,7 +9,7 @@ import (
 )
 
 // TestLayout keeps the house's data flowing one way (DESIGN.md): cmd → exchange → request, and cmd →
-// transport (which reads hosts by request's rules), format, check; below cmd nothing imports cmd, exchange and transport never import each other,
+// transport (which reads hosts by request's rules and answers a proxy's challenge by auth's), format, check; below cmd nothing imports cmd, exchange and transport never import each other,
 // format renders without knowing how an exchange runs, and the lowest floors import no other hop package
 // but what is listed. A package below cmd neither prints to the process's streams nor exits.
 func TestLayout(t *testing.T) {
@@ -30,7 +30,7 @@ func TestLayout(t *testing.T) {
 		"tlsinfo":    {"argfile"},
 		"request":    {"argfile", "decompress", "redact"},
 		"auth":       {"argfile", "request"},
-		"transport":  {"argfile", "redact", "request", "tlsinfo", "trace"},
+		"transport":  {"argfile", "auth", "redact", "request", "tlsinfo", "trace"}, // auth: a proxy's Digest challenge
 		"exchange":   {"decompress", "request", "tlsinfo", "trace"},
 		"check":      {"exchange", "tlsinfo", "trace"},
 		"stats":      {"trace"},

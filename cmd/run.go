@@ -212,6 +212,14 @@ func newClient(o *RequestOptions) (*exchange.Client, *transport.Transport, error
 	}
 	c := &exchange.Client{Transport: tr, Options: o.Exchange, RootsFrom: o.Transport.TLS.RootsFrom(),
 		Limits: exchange.Limits{Connect: o.Transport.ConnectTimeout, Idle: o.Transport.IdleTimeout}}
+	if a := o.Transport.ProxyAuth; a != "" && a != transport.ProxyBasic {
+		// A proxy that forwards the request challenges in a 407, answered as the exchange's; a CONNECT's
+		// is the transport's own.
+		c.Options.ProxyChallenge, c.Options.Context = tr.AnswerProxy, transport.WithProxyLogin
+		if o.curlAuth && a == transport.ProxyDigest {
+			c.Options.ProxyProbe = tr.ProxyUnanswered // curl's --proxy-digest sends the body only with the answer
+		}
+	}
 	if o.jar != nil {
 		c.Jar = o.jar // never a typed nil in the interface
 	}

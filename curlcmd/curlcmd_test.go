@@ -275,6 +275,12 @@ func TestTranslateNegations(t *testing.T) {
 		{`-L --location-trusted --no-location a.example`, [][]string{{"request", "GET", "a.example", "--location-trusted", "--ignore-stdin"}}, nil},
 		{`-L --no-location-trusted a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`--anyauth --no-anyauth -u u:p a.example`, [][]string{{"request", "GET", "a.example", "--auth-type=any", "--user", "u:p", "--ignore-stdin"}}, nil},
+		// The proxy's: --proxy-anyauth over --proxy-digest over --proxy-basic, in any order; their --no-
+		// forms turn each off.
+		{`--proxy-anyauth --proxy-digest -x p a.example`, [][]string{{"request", "GET", "a.example", "--proxy", "p", "--proxy-auth-type=any", "--ignore-stdin"}}, nil},
+		{`--proxy-digest --proxy-basic -x p a.example`, [][]string{{"request", "GET", "a.example", "--proxy", "p", "--proxy-auth-type=digest", "--ignore-stdin"}}, nil},
+		{`--proxy-digest --no-proxy-digest --proxy-basic -x p a.example`, [][]string{{"request", "GET", "a.example", "--proxy", "p", "--ignore-stdin"}}, nil},
+		{`--proxy-anyauth --no-proxy-anyauth --proxy-digest a.example`, [][]string{{"request", "GET", "a.example", "--proxy-auth-type=digest", "--ignore-stdin"}}, nil},
 		// --digest and --anyauth with no credentials (no -u, none in the URL, no -n): curl sends none, and
 		// reads no .netrc.
 		{`--digest a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},

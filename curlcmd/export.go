@@ -434,6 +434,8 @@ func transportArgs(t transport.Options, scheme string, show bool) []string {
 		{"--interface", t.Interface, t.Interface != ""},
 		{"--local-port", t.LocalPort, t.LocalPort != ""},
 		{"--proxytunnel", "", t.ProxyTunnel},
+		{"--proxy-digest", "", t.ProxyAuth == transport.ProxyDigest},
+		{"--proxy-anyauth", "", t.ProxyAuth == transport.ProxyAny},
 		{"--haproxy-protocol", "", t.HAProxy},
 		{"--dns-servers", t.DNSServers, t.DNSServers != ""},
 		{"--dns-ipv4-addr", t.DNSIPv4Addr, t.DNSIPv4Addr != ""},

@@ -167,7 +167,11 @@ var options = []curlOption{
 	same("dns-ipv6-addr", 0, true),
 	same("dns-interface", 0, true),
 	same("form-escape", 0, false),
-	accepted("proxy-basic", 0, false),              // Basic is the proxy authentication hop sends
+	// curl's proxy authentication: --proxy-anyauth over --proxy-digest over --proxy-basic (Basic, as hop
+	// sends anyway), whichever order they are typed in.
+	{long: "proxy-basic", hop: proxyAuth(transport.ProxyBasic)},
+	{long: "proxy-digest", hop: proxyAuth(transport.ProxyDigest)},
+	{long: "proxy-anyauth", hop: proxyAuth(transport.ProxyAny)},
 	accepted("suppress-connect-headers", 0, false), // hop never shows a CONNECT's answer
 	{long: "proxytunnel", short: 'p', to: "--proxytunnel"},
 	{long: "socks5", value: true, hop: func(v string, _ *translation) []string { return []string{"--proxy", "socks5://" + v} }},
@@ -373,6 +377,19 @@ type translation struct {
 	part               int      // which part this is, from 0
 	uploadAt           []int    // where each -T's --upload-file stands in flags: the first is for the URL
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
+	proxyAuth          string   // transport.ProxyAny, ProxyDigest, ProxyBasic: the first of them any option asked for
+}
+
+// proxyAuth is one of curl's proxy authentication options, which asks for mode: the strongest asked for
+// holds, as curl ranks them (any, then digest, then basic).
+func proxyAuth(mode string) func(string, *translation) []string {
+	return func(_ string, t *translation) []string {
+		rank := []string{"", transport.ProxyBasic, transport.ProxyDigest, transport.ProxyAny}
+		if slices.Index(rank, mode) > slices.Index(rank, t.proxyAuth) {
+			t.proxyAuth = mode
+		}
+		return nil
+	}
 }
 
 // partFlags are hop flags from a part of the command.
@@ -548,6 +565,9 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	}
 	if t.trusted {
 		args = append(args, "--location-trusted")
+	}
+	if t.proxyAuth == transport.ProxyDigest || t.proxyAuth == transport.ProxyAny {
+		args = append(args, "--proxy-auth-type="+t.proxyAuth)
 	}
 	if t.method != "" && (t.method != strings.ToUpper(t.method) || t.head) {
 		// Sent as typed, as curl sends it ("request" makes it upper case), and over -I's HEAD: curl's -I -X GET
@@ -964,7 +984,7 @@ var booleans = strings.Fields(`alpn anyauth basic buffer cert-status clobber com
 	disallow-username-in-url doh-cert-status doh-insecure fail fail-early fail-with-body false-start
 	form-escape get globoff haproxy-protocol head include insecure junk-session-cookies keepalive location
 	location-trusted netrc netrc-optional npn parallel parallel-immediate path-as-is post301 post302 post303
-	progress-bar progress-meter proxy-basic proxy-insecure proxytunnel raw remote-header-name remote-name
+	progress-bar progress-meter proxy-anyauth proxy-basic proxy-digest proxy-insecure proxytunnel raw remote-header-name remote-name
 	remote-name-all remote-time remove-on-error retry-all-errors retry-connrefused sessionid show-error
 	silent socks5-basic ssl ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output
 	suppress-connect-headers tcp-fastopen tcp-nodelay trace-time verbose xattr`)

@@ -59,6 +59,17 @@ type Options struct {
 	// A 2xx to the probe sends the request again, body and all (no challenge came); any other answer is
 	// the final one, the body never sent.
 	Probe bool
+	// ProxyChallenge, when set, takes in the challenge of a 407 from a proxy that forwards the request whole
+	// (transport.AnswerProxy), reporting whether the request goes again, once, to answer it (the transport
+	// adds the answer).
+	ProxyChallenge func(resp *http.Response, req *http.Request) bool
+	// ProxyProbe, when set, reports whether a request to u goes to a proxy whose challenge ProxyChallenge
+	// would take in, not met yet (transport.ProxyUnanswered): a request with a body then goes first as
+	// Probe's probe does, curl's way with --proxy-digest.
+	ProxyProbe func(ctx context.Context, u *url.URL) bool
+	// Context, when set, gives each exchange's context what the transport keeps from one of its requests
+	// to the next (transport.WithProxyLogin).
+	Context func(context.Context) context.Context
 	// Relogin, when set, gives the credentials for the host a redirect goes to on another origin, in place of
 	// those of the origin before, dropped or (LocationTrusted) carried on (.netrc's entry for its host,
 	// which curl and HTTPie look up again for each host): the Authorization to send there, ok false for
@@ -269,6 +280,9 @@ func (c *Client) Do(ctx context.Context, r *request.Request, obs Observer) (*Exc
 // rest of the body is asked for within the same --retry, not with a budget of its own.
 func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer, first int) (*Exchange, error) {
 	ex := &Exchange{Request: r, maxTime: c.Options.MaxTime, maxLimit: c.maxTimeLimit(), maxSize: c.Options.MaxFileSize}
+	if c.Options.Context != nil {
+		ctx = c.Options.Context(ctx)
+	}
 	ctx, ex.cancel = c.within(ctx)
 	whole := ctx // the exchange's own: an interrupt ends it, and -m unless MaxTimeEach
 	eachAttempt := c.Options.MaxTimeEach && c.Options.MaxTime > 0
@@ -304,8 +318,10 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered, expectDropped := false, false
-	// Probe's rule holds until the probe drew its answer.
+	// Probe's rule holds until the probe drew its answer; ProxyProbe's until the proxy's challenge did.
 	probing := c.Options.Probe && c.Options.Challenge != nil
+	proxyProbing := c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil
+	proxyAnswered := false         // the request about to be sent goes again to answer its proxy's challenge
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
 	redirects := 0                                    // followed so far: the limit counts them, not retries or answers to a challenge
@@ -331,10 +347,12 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		origin, redirects = typed, 0
 		answered, expectDropped = false, false
 		probing = c.Options.Probe && c.Options.Challenge != nil
+		proxyProbing, proxyAnswered = c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil, false
 	}
 	for {
 		send := &cur
-		probe := probing && cur.Body != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted)
+		probe := probing && cur.Body != nil && (request.Origin(cur.URL) == typed || c.Options.LocationTrusted) ||
+			proxyProbing && cur.Body != nil && c.Options.ProxyProbe(ctx, cur.URL)
 		if probe {
 			send = probeOf(&cur)
 		}
@@ -452,10 +470,18 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 				continue
 			}
 		}
+		if resp.StatusCode == http.StatusProxyAuthRequired && c.Options.ProxyChallenge != nil && !proxyAnswered {
+			if c.Options.ProxyChallenge(resp, req) {
+				drain(resp.Body)
+				proxyAnswered, proxyProbing = true, false
+				attempt, waited, retryAfter = fresh(), 0, false // the same request, answering: its own attempts
+				continue
+			}
+		}
 		if probe && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			// No challenge came: the request goes again with its body, as curl sends it.
 			drain(resp.Body)
-			probing = false
+			probing, proxyProbing = false, false
 			attempt, waited, retryAfter = fresh(), 0, false
 			continue
 		}
@@ -517,7 +543,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		}
 		cur.URL, cur.Target = next, ""                  // a request target belongs to the URL it was given with
 		attempt, waited, retryAfter = fresh(), 0, false // a new request: its own attempts (but RetryFromStart)
-		answered = false
+		answered, proxyAnswered = false, false
 		redirects++
 	}
 }

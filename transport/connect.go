@@ -33,8 +33,9 @@ type connector struct {
 	warm        sync.Once
 	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
 	tunnelAll bool
-	haproxy   bool // --haproxy-protocol: a PROXY line first, to whatever the route leads to
-	h2c       bool // --http2 on http:// URLs: HTTP/2 from the first byte
+	haproxy   bool   // --haproxy-protocol: a PROXY line first, to whatever the route leads to
+	h2c       bool   // --http2 on http:// URLs: HTTP/2 from the first byte
+	proxyAuth string // Options.ProxyAuth: ProxyBasic, ProxyDigest or ProxyAny
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
@@ -86,6 +87,9 @@ func (c *connector) forwardingProxy(req *http.Request) (*url.URL, error) {
 		trace.ProxyForwarded(req.Context(), p.Redacted())
 		withPort := *p
 		withPort.Host = proxyAddr(p) // net/http would dial an http:// proxy that names no port on 80
+		if c.proxyAuth != ProxyBasic {
+			withPort.User = nil // net/http sends Basic; the credentials go only to answer a challenge (AnswerProxy)
+		}
 		return &withPort, nil
 	}
 	return nil, nil
@@ -202,6 +206,17 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 	if len(chain) == 0 {
 		return c.dial.dial(ctx, addr)
 	}
+	conn, err := c.routeWith(ctx, chain, addr, "")
+	if again, ok := err.(*answerOnNewConnection); ok {
+		// The proxy's challenge, answered, goes on a connection of its own: it closed the one it came on.
+		conn, err = c.routeWith(ctx, chain, addr, again.authorization)
+	}
+	return conn, err
+}
+
+// routeWith is route through at least one proxy, an HTTP proxy's CONNECT sending authorization ("" for
+// its first, which sends what ProxyAuth sends unasked).
+func (c *connector) routeWith(ctx context.Context, chain []*url.URL, addr, authorization string) (net.Conn, error) {
 	conn, err := c.dial.dial(ctx, proxyAddr(chain[0]))
 	if err != nil {
 		// Typed as net/http types it, so that the message names the proxy (--preproxy's, when it is first).
@@ -222,13 +237,16 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 		if i+1 < len(chain) {
 			next = proxyAddr(chain[i+1])
 		}
-		if tunnel, err = c.throughProxy(ctx, tunnel, proxy, next); err != nil {
+		if tunnel, err = c.throughProxy(ctx, tunnel, proxy, next, authorization); err != nil {
 			break
 		}
 	}
 	stop()
 	if err != nil {
 		conn.Close()
+		if _, again := err.(*answerOnNewConnection); again {
+			return nil, err
+		}
 		if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
 			// The connection's deadline is the context's, and fires as soon: a proxy's answer cut short by it
 			// is a timeout, however its fragment parses ("malformed MIME header", said of the server).
@@ -245,19 +263,19 @@ func (c *connector) route(ctx context.Context, chain []*url.URL, addr string) (n
 
 // throughProxy does the proxy's handshake on conn and returns the connection that now leads to addr:
 // conn itself, or for an https:// proxy the TLS connection to the proxy that carries the tunnel.
-func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.URL, addr string) (net.Conn, error) {
+func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.URL, addr, authorization string) (net.Conn, error) {
 	if isSOCKS(proxy) {
 		return conn, c.dial.socksConnect(ctx, conn, proxy, addr)
 	}
 	if proxy.Scheme != "https" {
-		return httpConnect(ctx, conn, proxy, addr, c.proxyHeader)
+		return c.httpConnect(ctx, conn, proxy, addr, authorization)
 	}
 	tc := tls.Client(conn, withServerName(c.proxyTLS, proxyAddr(proxy)))
 	err := tc.HandshakeContext(ctx)
 	if err == nil {
 		trace.ProxyTLSDone(ctx, tc.ConnectionState())
 		var tunnel net.Conn
-		tunnel, err = httpConnect(ctx, tc, proxy, addr, c.proxyHeader)
+		tunnel, err = c.httpConnect(ctx, tc, proxy, addr, authorization)
 		// Under TLS 1.3 a proxy refuses the client's certificate (or its absence) after the handshake, in
 		// an alert the CONNECT's answer meets.
 		if err == nil || !strings.Contains(err.Error(), "remote error: tls:") {

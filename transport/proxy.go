@@ -15,10 +15,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/hop-cli/hop/auth"
 	"github.com/hop-cli/hop/redact"
 	"github.com/hop-cli/hop/request"
 	"github.com/hop-cli/hop/trace"
@@ -263,51 +265,162 @@ func (e *ProxyTLSError) Unwrap() error { return e.Err }
 // ProxyHandshake names the proxy for the exchange's classification, which does not import transport.
 func (e *ProxyTLSError) ProxyHandshake() string { return e.Proxy }
 
-// httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers extra
-// names (--proxy-header) on top of hop's own.
-func httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target string, extra http.Header) (net.Conn, error) {
-	req := &http.Request{
-		Method: http.MethodConnect,
-		URL:    &url.URL{Opaque: target},
-		Host:   target,
-		Header: http.Header{},
+// httpConnect asks an HTTP proxy on conn to open a tunnel to target (HOST:PORT), with the headers
+// --proxy-header names on top of hop's own, and the credentials ProxyAuth sends: Basic from the first
+// CONNECT; or (digest, any) none until the proxy's 407 asks, then the answer to its challenge, sent on the
+// same connection, or when the proxy closes it on a new one (answerOnNewConnection). authorization, when
+// set, is that answer already made.
+func (c *connector) httpConnect(ctx context.Context, conn net.Conn, proxy *url.URL, target, authorization string) (net.Conn, error) {
+	login := proxyLoginOf(ctx)
+	if login == nil {
+		login = &proxyLogin{} // this CONNECT's own
 	}
-	if auth := basicAuth(proxy); auth != "" {
-		req.Header.Set("Proxy-Authorization", auth)
+	answered := authorization != ""
+	switch {
+	case answered:
+	case c.proxyAuth == ProxyBasic:
+		authorization = basicAuth(proxy)
+	default:
+		// When the exchange met the proxy's challenge already, it is answered at once, as curl does.
+		authorization, answered = c.answerProxy(login, proxy, http.MethodConnect, target, true)
 	}
-	if agent, ok := userAgentOf(ctx); ok {
-		// The request's own, as curl sends -A's ("" writes none), not net/http's Go-http-client.
-		req.Header["User-Agent"] = []string{agent}
+	for {
+		req := &http.Request{
+			Method: http.MethodConnect,
+			URL:    &url.URL{Opaque: target},
+			Host:   target,
+			Header: http.Header{},
+		}
+		if authorization != "" {
+			req.Header.Set("Proxy-Authorization", authorization)
+		}
+		if agent, ok := userAgentOf(ctx); ok {
+			// The request's own, as curl sends -A's ("" writes none), not net/http's Go-http-client.
+			req.Header["User-Agent"] = []string{agent}
+		}
+		setProxyHeaders(req.Header, c.proxyHeader)
+		var head bytes.Buffer
+		if err := req.Write(&head); err != nil {
+			return nil, err
+		}
+		trace.Tunneling(ctx, conn, proxy.Host, target, head.Bytes(), proxyALPN)
+		if _, err := conn.Write(head.Bytes()); err != nil {
+			return nil, err
+		}
+		first := &firstBytes{}
+		br := bufio.NewReader(io.TeeReader(io.LimitReader(conn, maxHeaderBytes), first))
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			return nil, unanswered(err, proxy, target, first.b)
+		}
+		trace.TunnelAnswered(ctx, conn, proxy.Host, resp)
+		// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing
+		// it names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading
+		// it would wait for the server, which waits for the TLS handshake), and after a refusal the
+		// connection is dropped, or it carries the answer to a 407's challenge. Any 2xx opens the tunnel,
+		// as in curl.
+		if resp.StatusCode/100 == 2 {
+			if n := br.Buffered(); n > 0 {
+				// A server that speaks first (SMTP's greeting) may be heard in the same read as the answer.
+				ahead, _ := br.Peek(n)
+				return &readAhead{Conn: conn, r: io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), conn)}, nil
+			}
+			return conn, nil
+		}
+		if resp.StatusCode == http.StatusProxyAuthRequired && !answered {
+			login.take(resp)
+			if answer, ok := c.answerProxy(login, proxy, http.MethodConnect, target, true); ok {
+				answered, authorization = true, answer
+				if !resp.Close && drained(resp.Body) && br.Buffered() == 0 {
+					continue
+				}
+				return nil, &answerOnNewConnection{authorization: answer}
+			}
+		}
+		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: refusal(resp, authorization != "", c.proxyAuth, proxy.User != nil)}
 	}
-	setProxyHeaders(req.Header, extra)
-	var head bytes.Buffer
-	if err := req.Write(&head); err != nil {
-		return nil, err
+}
+
+// answerOnNewConnection is a proxy's challenge to a CONNECT answered on a connection it closed: the answer
+// goes on a new one.
+type answerOnNewConnection struct{ authorization string }
+
+func (*answerOnNewConnection) Error() string {
+	return "the proxy closed the connection its challenge came on"
+}
+
+// proxyLogin is what a proxy's 407 challenged with, answered again with every request of the exchange
+// after it, as curl answers it (a Digest answer with its nonce count going up, or Basic under
+// --proxy-anyauth): a forwarded request or a CONNECT. WithProxyLogin puts one in an exchange's context.
+type proxyLogin struct {
+	mu         sync.Mutex
+	challenges []string // the 407's Proxy-Authenticate lines; nil before one came
+	count      int      // the requests answered since
+}
+
+type proxyLoginKey struct{}
+
+// WithProxyLogin returns ctx with room for the challenge of the proxy its requests go through, for
+// Options.ProxyAuth digest and any: taken from a 407 (AnswerProxy, or a CONNECT's), it is answered again
+// with each request sent with ctx after it, rather than drawn again by each.
+func WithProxyLogin(ctx context.Context) context.Context {
+	return context.WithValue(ctx, proxyLoginKey{}, &proxyLogin{})
+}
+
+func proxyLoginOf(ctx context.Context) *proxyLogin {
+	l, _ := ctx.Value(proxyLoginKey{}).(*proxyLogin)
+	return l
+}
+
+// challenged reports whether the exchange of ctx holds a proxy's challenge to answer.
+func challenged(ctx context.Context) bool {
+	l := proxyLoginOf(ctx)
+	if l == nil {
+		return false
 	}
-	trace.Tunneling(ctx, conn, proxy.Host, target, head.Bytes(), proxyALPN)
-	if _, err := conn.Write(head.Bytes()); err != nil {
-		return nil, err
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.challenges != nil
+}
+
+// take keeps the challenge of a proxy's 407, resp, for the requests after it.
+func (l *proxyLogin) take(resp *http.Response) {
+	l.mu.Lock()
+	l.challenges, l.count = resp.Header.Values("Proxy-Authenticate"), 0
+	l.mu.Unlock()
+}
+
+// answerProxy is the Proxy-Authorization answering l's challenge for a request of method to uri (a path
+// and query; a CONNECT's HOST:PORT) through proxy, by ProxyAuth's rule (digest, any), counted as sent
+// when send is true; false when there is none (no credentials, Basic sent already, no challenge, none hop
+// can answer).
+func (c *connector) answerProxy(l *proxyLogin, proxy *url.URL, method, uri string, send bool) (string, bool) {
+	if c.proxyAuth == ProxyBasic || proxy.User == nil || l == nil {
+		return "", false
 	}
-	first := &firstBytes{}
-	br := bufio.NewReader(io.TeeReader(io.LimitReader(conn, maxHeaderBytes), first))
-	resp, err := http.ReadResponse(br, req)
-	if err != nil {
-		return nil, unanswered(err, proxy, target, first.b)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.challenges == nil {
+		return "", false
 	}
-	trace.TunnelAnswered(ctx, conn, proxy.Host, resp)
-	// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing it
-	// names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading it
-	// would wait for the server, which waits for the TLS handshake), and after a refusal the connection is
-	// dropped. Any 2xx opens the tunnel, as in curl.
-	if resp.StatusCode/100 != 2 {
-		return nil, &ProxyError{Proxy: proxy.Redacted(), Target: target, Reason: refusal(resp, req.Header.Get("Proxy-Authorization") != "")}
+	pass, _ := proxy.User.Password()
+	d := auth.Digest{User: proxy.User.Username(), Password: pass, AnyScheme: c.proxyAuth == ProxyAny, Count: l.count}
+	answer, ok := d.AnswerChallenges(l.challenges, method, uri)
+	switch {
+	case !ok:
+		l.challenges = nil
+	case send:
+		l.count++
 	}
-	if n := br.Buffered(); n > 0 {
-		// A server that speaks first (SMTP's greeting) may be heard in the same read as the answer.
-		ahead, _ := br.Peek(n)
-		return &readAhead{Conn: conn, r: io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), conn)}, nil
-	}
-	return conn, nil
+	return answer, ok
+}
+
+// drained reads a refusal's body to its end, for the connection to carry another request: false when it
+// does not end soon (64 KiB), or fails.
+func drained(body io.ReadCloser) bool {
+	n, err := io.Copy(io.Discard, io.LimitReader(body, 64<<10+1))
+	body.Close()
+	return err == nil && n <= 64<<10
 }
 
 // readAhead is a connection some of whose first bytes were read already, with a proxy's answer: they come
@@ -396,28 +509,37 @@ func hungUp(err error) string {
 }
 
 // refusal is a proxy's refusal of a CONNECT in words: its status, and for a 407 what to do about it: give
-// credentials, or other ones; or, when it asks only for schemes hop does not speak (NTLM, Negotiate,
-// Digest), that hop sends Basic.
-func refusal(resp *http.Response, sentCredentials bool) string {
+// credentials, or other ones, or send them by the scheme it asks for (mode is ProxyAuth's, credentials
+// whether the proxy's URL or -U gave some); or, when it asks only for schemes hop does not speak (NTLM,
+// Negotiate), that hop sends Basic.
+func refusal(resp *http.Response, sent bool, mode string, credentials bool) string {
 	if resp.StatusCode != http.StatusProxyAuthRequired {
 		return resp.Status
 	}
-	var schemes []string
+	var others []string
+	basic, digest := false, false
 	for _, challenge := range resp.Header.Values("Proxy-Authenticate") {
 		scheme, _, _ := strings.Cut(strings.TrimSpace(challenge), " ")
-		if strings.EqualFold(scheme, "Basic") {
-			schemes = nil
-			break
-		}
-		if len(schemes) < 4 && scheme != "" && httpguts.ValidHeaderFieldName(scheme) {
-			schemes = append(schemes, scheme)
+		switch {
+		case strings.EqualFold(scheme, "Basic"):
+			basic = true
+		case strings.EqualFold(scheme, "Digest"):
+			digest = true
+		case len(others) < 4 && scheme != "" && httpguts.ValidHeaderFieldName(scheme):
+			others = append(others, scheme)
 		}
 	}
 	switch {
-	case len(schemes) > 0:
-		return fmt.Sprintf("%s (it asks for %s, which hop does not speak to proxies; hop sends Basic)", resp.Status, strings.Join(schemes, ", "))
-	case sentCredentials:
+	case len(others) > 0 && !basic && !digest:
+		return fmt.Sprintf("%s (it asks for %s, which hop does not speak to proxies; hop sends Basic)", resp.Status, strings.Join(others, ", "))
+	case mode == ProxyBasic && digest && !basic:
+		return resp.Status + " (it asks for Digest: --proxy-auth-type digest answers it, curl's --proxy-digest)"
+	case mode == ProxyDigest && basic && !digest:
+		return resp.Status + " (it asks for Basic, which --proxy-auth-type digest does not send; basic or any does)"
+	case sent:
 		return resp.Status + " (the credentials given were refused)"
+	case credentials && digest:
+		return resp.Status + " (its Digest challenge is not one hop can answer)"
 	}
 	return resp.Status + " (it wants credentials: -U USER:PASSWORD, or USER:PASSWORD@ in the proxy's URL)"
 }

@@ -1,7 +1,7 @@
 // Package transport builds the http.RoundTripper that hop sends requests through, in layers that read in
 // order: the dialer (addresses from --resolve, TCP, the idle deadline), the route (directly, or through an
-// http, https, SOCKS5 or SOCKS4 proxy), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and
-// HTTP/2 on top. Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one
+// http, https, SOCKS5 or SOCKS4 proxy, whose credentials go as Basic or answer its Digest challenge, by
+// auth's rules), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and HTTP/2 on top. Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one
 // budget, the connect timeout. What httptrace cannot see (an address from --resolve, a proxy handshake, the
 // TLS handshake done here) is reported to the trace through the request context. Nothing here prints.
 package transport
@@ -81,6 +81,10 @@ type Options struct {
 	// ProxyUser is curl's -U: "user:password" for whichever proxy is used, replacing any in its URL (cmd
 	// resolves @FILE, @env: and the prompt first).
 	ProxyUser string
+	// ProxyAuth is how a proxy's credentials go to an HTTP(S) proxy: ProxyBasic ("" too), Basic with every
+	// request; ProxyDigest (curl's --proxy-digest), none until the proxy's 407 challenges, then the answer
+	// to its Digest challenge; ProxyAny (--proxy-anyauth), the answer to its challenge, Digest or Basic.
+	ProxyAuth string
 	// ProxyTunnel is curl's --proxytunnel (-p): plain http goes through an HTTP(S) proxy in a CONNECT tunnel
 	// too, rather than being forwarded whole.
 	ProxyTunnel bool
@@ -111,6 +115,13 @@ func (e *OptionError) Unwrap() error { return e.Err }
 func optionErrorf(arg, format string, a ...any) error {
 	return &OptionError{Arg: arg, Err: fmt.Errorf(format, a...)}
 }
+
+// The ways a proxy's credentials go (Options.ProxyAuth).
+const (
+	ProxyBasic  = "basic"
+	ProxyDigest = "digest"
+	ProxyAny    = "any"
+)
 
 // Transport sends requests as Options say. It is an http.RoundTripper; hop cert also opens bare TLS
 // connections through it.
@@ -177,8 +188,15 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch o.ProxyAuth {
+	case "":
+		o.ProxyAuth = ProxyBasic
+	case ProxyBasic, ProxyDigest, ProxyAny:
+	default:
+		return nil, optionErrorf("--proxy-auth-type "+o.ProxyAuth, "expected basic, digest or any")
+	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, roots: roots, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
-		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2}
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth}
 	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second)}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
 	t.http.Store(t.freshPool())
@@ -230,6 +248,32 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// AnswerProxy takes in the challenge of the 407 resp that the proxy forwarding req gave, by
+// Options.ProxyAuth's rule (digest, any), and reports whether req should go again to answer it (the
+// transport sends the answer, Proxy-Authorization, with it and with each request of the exchange after
+// it: WithProxyLogin); false when there is no answer (Basic went with req already, no credentials were
+// given, no challenge is one hop can answer), or req was not forwarded.
+func (t *Transport) AnswerProxy(resp *http.Response, req *http.Request) bool {
+	if !t.conn.forwards(req.URL) {
+		return false
+	}
+	login := proxyLoginOf(req.Context())
+	if login == nil {
+		return false // nowhere to keep the answer for the request sent again
+	}
+	login.take(resp)
+	_, ok := t.conn.answerProxy(login, t.conn.proxies.forTarget(req.URL), req.Method, req.URL.RequestURI(), false)
+	return ok
+}
+
+// ProxyUnanswered reports whether a request to u with ctx goes whole to a proxy that takes its credentials
+// only in answer to its challenge (Options.ProxyAuth digest or any, with credentials given), a challenge
+// the exchange has not met yet: curl's --proxy-digest sends the body of such a request only with the
+// answer.
+func (t *Transport) ProxyUnanswered(ctx context.Context, u *url.URL) bool {
+	return t.conn.proxyAuth != ProxyBasic && t.conn.forwards(u) && t.conn.proxies.forTarget(u).User != nil && !challenged(ctx)
+}
+
 // roundTrip sends one request by the protocol and route the options choose. It remembers the request in
 // the context, so that the dialer knows which route the connection it opens is for (and a CONNECT which
 // User-Agent to send).
@@ -238,6 +282,14 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	if p := t.conn.proxyFor(req.URL); p != nil && !t.conn.forwards(req.URL) {
 		// Said here too, not only when a connection is opened: a tunnel's connection may be used again.
 		trace.ProxyRoute(req.Context(), p.Redacted())
+	}
+	if t.conn.forwards(req.URL) && challenged(req.Context()) {
+		// The proxy challenged this request, or one before it in the exchange: the answer goes with it.
+		p := t.conn.proxies.forTarget(req.URL)
+		if answer, ok := t.conn.answerProxy(proxyLoginOf(req.Context()), p, req.Method, req.URL.RequestURI(), true); ok {
+			req = req.Clone(req.Context())
+			req.Header.Set("Proxy-Authorization", answer)
+		}
 	}
 	if t.conn.proxyHeader != nil && t.conn.forwards(req.URL) {
 		// The proxy's headers go along with a request it forwards, as curl sends them (one left out with
