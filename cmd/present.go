@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hop-cli/hop/argfile"
+	"github.com/hop-cli/hop/decompress"
 	"github.com/hop-cli/hop/download"
 	"github.com/hop-cli/hop/exchange"
 	"github.com/hop-cli/hop/format"
@@ -464,7 +465,7 @@ func (p *presenter) body(ex *exchange.Exchange, c *capture) (res format.BodyResu
 		}
 	}
 	raw := p.o.RawEncoding
-	if ce := resp.Header.Get("Content-Encoding"); file != nil && !raw && download.KeepsEncoding(file.Path(), resp.Header.Get("Content-Type"), ce) {
+	if ce := decompress.Of(resp.Header); file != nil && !raw && download.KeepsEncoding(file.Path(), resp.Header.Get("Content-Type"), ce) {
 		raw = true
 		p.note(fmt.Sprintf("%s kept %s-compressed, as sent: the server gave the file's own compression as its Content-Encoding", file.Path(), ce))
 	}

@@ -11,6 +11,7 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -84,6 +85,12 @@ func find(name string) *coding {
 		}
 	}
 	return nil
+}
+
+// Of is the content coding list of a response's header h: its Content-Encoding lines joined, as RFC 9110
+// (5.3) reads several lines of a list field, in the order they came ("" without one).
+func Of(h http.Header) string {
+	return strings.Join(h.Values("Content-Encoding"), ", ")
 }
 
 // Supported reports whether hop can decode every coding named in a Content-Encoding header.

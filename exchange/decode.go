@@ -21,7 +21,7 @@ func (e *Exchange) Body(raw bool) (body io.Reader, undecodable string) {
 	if err := e.TooLarge(); err != nil {
 		return failed{err}, ""
 	}
-	ce := resp.Header.Get("Content-Encoding")
+	ce := decompress.Of(resp.Header)
 	switch {
 	case ce == "" || raw:
 		body = resp.Body

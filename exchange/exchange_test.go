@@ -2,6 +2,9 @@ package exchange_test
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -198,6 +201,36 @@ func TestBodyFailures(t *testing.T) {
 		if exchange.ClassOf(err) != exchange.Body || exchange.PhaseOf(err) != "the rest of the body" {
 			t.Errorf("%s: error %v (class %v), want a body failure", path, err, exchange.ClassOf(err))
 		}
+	}
+}
+
+// TestBodyDecodesEveryContentEncodingLine: codings named in several Content-Encoding lines are one list
+// (RFC 9110, 5.3), undone last first; reading the first line alone left a layer on, and said nothing.
+func TestBodyDecodesEveryContentEncodingLine(t *testing.T) {
+	plain := strings.Repeat("layered\n", 100)
+	var deflated, twice bytes.Buffer
+	zw := zlib.NewWriter(&deflated)
+	zw.Write([]byte(plain))
+	zw.Close()
+	gw := gzip.NewWriter(&twice)
+	gw.Write(deflated.Bytes())
+	gw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Content-Encoding", "deflate")
+		w.Header().Add("Content-Encoding", "gzip")
+		w.Write(twice.Bytes())
+	}))
+	defer srv.Close()
+	c := client(t, exchange.Options{}, transport.Options{})
+	ex, err := c.Do(context.Background(), build(t, "GET", srv.URL), exchange.Observer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	body, undecodable := ex.Body(false)
+	got, err := io.ReadAll(body)
+	if err != nil || undecodable != "" || string(got) != plain {
+		t.Errorf("Content-Encoding: deflate and Content-Encoding: gzip: %d bytes, %v, %q; want the %d plain ones", len(got), err, undecodable, len(plain))
 	}
 }
 

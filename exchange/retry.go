@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hop-cli/hop/decompress"
 )
 
 // Retry says when and how often a failed attempt is sent again. Each attempt is a hop of its own.
@@ -244,7 +246,7 @@ func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp 
 			return false, nil
 		}
 	}
-	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+	if ce := decompress.Of(resp.Header); ce != "" && !strings.EqualFold(ce, "identity") {
 		return false, nil
 	}
 	if !r.AllMethods && !idempotent(resp.Request.Method) {
