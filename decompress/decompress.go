@@ -29,10 +29,10 @@ func (e *Error) Error() string { return fmt.Sprintf("decoding %s body: %v", e.En
 func (e *Error) Unwrap() error { return e.Err }
 
 // coding is one content coding hop decodes: its names, and how to open a reader of it over a stream that
-// holds at least one byte.
+// holds at least one byte (a *bufio.Reader, from which the decoder takes no byte past its stream's end).
 type coding struct {
 	names []string // the first is the one hop asks for
-	open  func(io.Reader) (io.Reader, error)
+	open  func(*bufio.Reader) (io.Reader, error)
 }
 
 // Limits on what a hostile body can make hop allocate: a zstd window (RFC 9659 caps it at 8 MiB for HTTP;
@@ -44,10 +44,10 @@ const (
 
 // codings are the content codings hop decodes, in the order it asks for them.
 var codings = []coding{
-	{names: []string{"gzip", "x-gzip"}, open: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+	{names: []string{"gzip", "x-gzip"}, open: func(r *bufio.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
 	{names: []string{"deflate"}, open: openDeflate},
-	{names: []string{"br"}, open: func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
-	{names: []string{"zstd"}, open: func(r io.Reader) (io.Reader, error) {
+	{names: []string{"br"}, open: func(r *bufio.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+	{names: []string{"zstd"}, open: func(r *bufio.Reader) (io.Reader, error) {
 		d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
 			zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(64<<20))
 		if err != nil {
@@ -59,8 +59,7 @@ var codings = []coding{
 
 // openDeflate reads "deflate" as servers send it: RFC 9110 says the zlib format, and many send raw deflate,
 // which the zlib header tells apart (its checksum over the first two bytes).
-func openDeflate(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReader(r)
+func openDeflate(br *bufio.Reader) (io.Reader, error) {
 	if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && h[0]>>4 <= 7 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
 		return zlib.NewReader(br)
 	}
@@ -148,11 +147,14 @@ type failing struct{ err error }
 func (f failing) Read([]byte) (int, error) { return 0, f.err }
 
 // lazy opens a decoder on the first read, once a byte has arrived: an empty body (HEAD, 304, a 204 that
-// still names a coding) is no error. Its errors are typed by wrap.
+// still names a coding) is no error. Its stream must end where the body does: bytes after its end are an
+// error (a second gzip member excepted, which RFC 1952 allows), and an outer coding's stream is read to its
+// end too, so that its own errors are met. Its errors are typed by wrap.
 type lazy struct {
 	src io.Reader
 	c   *coding
 	enc string
+	in  *bufio.Reader // src, as the decoder reads it
 	r   io.Reader
 }
 
@@ -166,13 +168,23 @@ func (l *lazy) Read(p []byte) (int, error) {
 			}
 			return 0, wrap(l.enc, err)
 		}
-		r, err := l.c.open(io.MultiReader(bytes.NewReader(first[:]), l.src))
+		l.in = bufio.NewReader(io.MultiReader(bytes.NewReader(first[:]), l.src))
+		r, err := l.c.open(l.in)
 		if err != nil {
 			return 0, wrap(l.enc, err)
 		}
 		l.r = r
 	}
 	n, err := l.r.Read(p)
+	if err == io.EOF {
+		// The stream ended: so must the body.
+		switch _, more := l.in.Peek(1); {
+		case more == nil:
+			err = fmt.Errorf("bytes after the end of its %s stream", l.enc)
+		case more != io.EOF:
+			err = more
+		}
+	}
 	return n, wrap(l.enc, err)
 }
 

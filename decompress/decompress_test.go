@@ -148,6 +148,38 @@ func TestBrokenBodiesAreTypedErrors(t *testing.T) {
 	}
 }
 
+// TestStreamsEndWithTheBody: bytes after the end of a coding's stream are an error, as curl says, whichever
+// decoder would stop reading there (zlib, raw deflate): in an outer coding's stream too, whose end an
+// inner one never reached. A second gzip member is part of the body (RFC 1952: a gzip file is a series
+// of members), decoded as gzip -d decodes it.
+func TestStreamsEndWithTheBody(t *testing.T) {
+	plain := bytes.Repeat([]byte("all of it\n"), 100)
+	junk := []byte("junk after the end")
+	for name, tt := range map[string]struct {
+		body []byte
+		enc  string
+	}{
+		"zlib":                {append(zlibbed(t, plain), junk...), "deflate"},
+		"raw deflate":         {append(deflate(t, plain), junk...), "deflate"},
+		"gzip":                {append(gz(t, plain), junk...), "gzip"},
+		"br":                  {append(br(t, plain), junk...), "br"},
+		"zstd":                {append(zst(t, plain), junk...), "zstd"},
+		"zstd around deflate": {zst(t, append(zlibbed(t, plain), junk...)), "deflate, zstd"},
+		"outer zstd's junk":   {append(zst(t, zlibbed(t, plain)), junk...), "deflate, zstd"},
+		"outer gzip's member": {gz(t, append(zlibbed(t, plain), gz(t, junk)...)), "deflate, gzip"},
+	} {
+		got, err := decode(tt.body, tt.enc)
+		var de *Error
+		if !errors.As(err, &de) {
+			t.Errorf("%s: %d bytes, error %v (%T), want *Error", name, len(got), err, err)
+		}
+	}
+	two := append(gz(t, plain), gz(t, junk)...)
+	if got, err := decode(two, "gzip"); err != nil || !bytes.Equal(got, append(plain, junk...)) {
+		t.Errorf("two gzip members: %d bytes, %v; want both decoded", len(got), err)
+	}
+}
+
 // A zstd frame that asks for a window far above the limit is refused at once, before hop allocates it.
 func TestZstdWindowIsBounded(t *testing.T) {
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB, compressed with a 128 MiB window
