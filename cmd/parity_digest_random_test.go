@@ -27,8 +27,8 @@ import (
 // charset and domain; its parameters in any order; with Basic or Bearer challenges beside it — and curl
 // and hop curl answer it with --digest or --anyauth, credentials from -u or the URL (quotes, backslashes,
 // colons, UTF-8, empty), for a GET, a POST of -d, a file or -F, a PUT of -T, a DELETE, to a path with a
-// query, to one open to all, to one not found, to a redirect (307, 308, 302, 303) followed with -L or
-// not. The server checks each answer as RFC 7616 says. Both must end alike (curl's 0 on a 4xx is hop's 4,
+// query, to one open to all, to one not found, to a redirect (307, 308, 302, 303; open, or behind the
+// challenge, curl then answering the redirect's URL at once) followed with -L or not. The server checks each answer as RFC 7616 says. Both must end alike (curl's 0 on a 4xx is hop's 4,
 // by hop's rules), make the same requests (method, URI, body, Content-Length: curl's --digest probe
 // included) and answer with the same parameters, each answer checking out or neither. HOP_DIGEST_SEEDS
 // searches longer, HOP_DIGEST_FIRST moves on.
@@ -61,6 +61,9 @@ func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 		case strings.HasPrefix(r.URL.Path, "/r3"): // /r307 and the like send to /d/x so
 			s.Status, _ = strconv.Atoi(r.URL.Path[2:5])
 			w.Header().Set("Location", "/d/x")
+		case strings.HasPrefix(r.URL.Path, "/d/r3") && s.Valid: // /d/r307 and the like: to /d/x once answered
+			s.Status, _ = strconv.Atoi(r.URL.Path[4:7])
+			w.Header().Set("Location", "/d/x")
 		case r.URL.Path == "/open":
 			s.Status = http.StatusOK
 		case r.URL.Path == "/gone":
@@ -89,7 +92,8 @@ func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 		c := randomDigestCase(r)
 		args := []string{"-s", pick("--digest", "--digest", "--anyauth")}
 		host := pick("127.0.0.1", "localhost") + ":" + port
-		path := pick("/d", "/d/x", "/d/a%20b", "/d/x?q=1&r=a%2Fb", "/d/x/?z", "/d/x", "/open", "/gone", "/r307", "/r308", "/r302", "/r303")
+		path := pick("/d", "/d/x", "/d/a%20b", "/d/x?q=1&r=a%2Fb", "/d/x/?z", "/d/x", "/open", "/gone", "/r307", "/r308", "/r302", "/r303",
+			"/d/r307", "/d/r302", "/d/r303")
 		target := "http://" + host + path
 		if r.IntN(3) == 0 {
 			u, _ := url.Parse(target)
@@ -110,7 +114,7 @@ func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 		case 4:
 			args = append(args, "-F", pick("x=1", "f=@notes.txt"))
 		}
-		if strings.HasPrefix(path, "/r3") && r.IntN(3) > 0 && !slices.Contains(args, "-X") {
+		if strings.Contains(path, "/r3") && r.IntN(3) > 0 && !slices.Contains(args, "-X") {
 			args = append(args, "-L") // curl -L repeats -X's method on every hop, which hop curl does not
 		}
 		args = append(args, target)

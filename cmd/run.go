@@ -595,7 +595,11 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			}
 		}
 		if o.digest != nil {
-			o.Exchange.Challenge = o.digest.Answer
+			d := *o.digest
+			o.Exchange.Challenge = func(resp *http.Response, req *http.Request, count int) (string, bool) {
+				d.Count = count
+				return d.Answer(resp, req)
+			}
 			// curl's --digest sends a body only with the answer (its probe); --anyauth sends it every time.
 			o.Exchange.Probe = o.curlAuth && !o.digest.AnyScheme
 		}

@@ -52,8 +52,11 @@ type Options struct {
 	Start       time.Time // when MaxTime began to run (reading the body from standard input counts); zero: at Do
 	Retry       Retry
 	// Challenge, when set, answers a 401's challenge (digest auth) with the Authorization to send the request
-	// again with, once per request, and only to the origin typed (any origin with LocationTrusted).
-	Challenge func(resp *http.Response, req *http.Request) (authorization string, ok bool)
+	// again with, once per request, and only to the origin typed (any origin with LocationTrusted); count is
+	// how many requests the challenge answered before req (Digest's nonce count less one). A redirect to
+	// the origin of a challenge answered is answered at once, as curl does, not sent with the answer made
+	// for another URI.
+	Challenge func(resp *http.Response, req *http.Request, count int) (authorization string, ok bool)
 	// Probe is curl's way with --digest: a request with a body that Challenge may answer goes first
 	// without it (Content-Length: 0, no Expect), for the challenge it draws; the body goes with the answer.
 	// A 2xx to the probe sends the request again, body and all (no challenge came); any other answer is
@@ -318,6 +321,15 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 	origin := request.Origin(cur.URL)
 	typed := origin // the origin credentials were given for
 	answered, expectDropped := false, false
+	// challenge is the 401 whose challenge Challenge answered, from challengeOrigin, uses how many requests
+	// its answer went with, and reanswer whether the request about to be sent (a redirect there) answers it
+	// at once.
+	var (
+		challenge       *http.Response
+		challengeOrigin string
+		uses            int
+		reanswer        bool
+	)
 	// Probe's rule holds until the probe drew its answer; ProxyProbe's until the proxy's challenge did.
 	probing := c.Options.Probe && c.Options.Challenge != nil
 	proxyProbing := c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil
@@ -346,6 +358,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		upgraded, restarted = c.upgrade(&cur.URL), true
 		origin, redirects = typed, 0
 		answered, expectDropped = false, false
+		challenge, reanswer = nil, false
 		probing = c.Options.Probe && c.Options.Challenge != nil
 		proxyProbing, proxyAnswered = c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil, false
 	}
@@ -359,6 +372,14 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		req, err := send.HTTPRequest(ctx)
 		if err != nil {
 			return ex, err
+		}
+		if reanswer {
+			reanswer = false
+			if authz, ok := c.Options.Challenge(challenge, req, uses); ok {
+				req.Header.Set("Authorization", authz)
+				cur.Header.Set("Authorization", authz)
+				uses++
+			}
 		}
 		if c.Options.CurlHost && (req.Host == "" || req.Host == req.URL.Host) {
 			req.Host = curlHost(req.URL) // before signing, which signs the Host sent
@@ -462,9 +483,10 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 
 		if resp.StatusCode == http.StatusUnauthorized && c.Options.Challenge != nil && !answered &&
 			(request.Origin(cur.URL) == typed || c.Options.LocationTrusted) {
-			if authz, ok := c.Options.Challenge(resp, req); ok {
+			if authz, ok := c.Options.Challenge(resp, req, 0); ok {
 				drain(resp.Body)
 				cur.Header.Set("Authorization", authz)
+				challenge, challengeOrigin, uses = resp, request.Origin(cur.URL), 1
 				answered, probing = true, false
 				attempt, waited, retryAfter = fresh(), 0, false // the same request, answering: its own attempts
 				continue
@@ -520,6 +542,9 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			}
 			left[cur.URL.Hostname()] = true
 		}
+		// The answer goes on to the challenge's origin, unless the credentials were dropped on the way (they
+		// stay dropped) or the Location brings its own.
+		reanswer = challenge != nil && request.Origin(next) == challengeOrigin && cur.Header.Get("Authorization") != ""
 		if u := next.User; u != nil && u != cur.URL.User {
 			// curl's rule: credentials the Location carries are sent, as Basic auth, to the URL it names, in
 			// place of any others (they were given for that origin, by the server that named it). A relative
@@ -527,6 +552,7 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 			// and what the first hop sent for them (-u's, a Digest answer's) goes on.
 			if pass, _ := u.Password(); u.Username() != "" || pass != "" {
 				cur.SetBasicAuth(u.Username(), pass)
+				reanswer = false
 			}
 		}
 		if cur.Host != "" && !strings.EqualFold(next.Host, cur.URL.Host) {

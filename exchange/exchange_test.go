@@ -266,6 +266,46 @@ func TestCredentialsNeverCrossOrigins(t *testing.T) {
 	}
 }
 
+// TestChallengeAnsweredAgainAfterRedirect: once a 401's challenge is answered, a redirect to the same
+// origin is answered at once for its own URI, the count going up (curl reuses the Digest nonce so), where
+// the answer made for the URI before would be refused; a chain that left the origin and came back sends
+// nothing there (credentials once dropped stay dropped), and neither does a Location's own user:password.
+func TestChallengeAnsweredAgainAfterRedirect(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
+	}))
+	defer other.Close()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Header.Get("Authorization") == "" && r.URL.Path != "/end":
+			w.WriteHeader(http.StatusUnauthorized)
+		case r.URL.Path == "/p":
+			http.Redirect(w, r, "/d", http.StatusTemporaryRedirect)
+		case r.URL.Path == "/away":
+			http.Redirect(w, r, other.URL+"/?to="+srv.URL+"/end", http.StatusFound)
+		case r.URL.Path == "/creds":
+			u, _ := url.Parse(srv.URL + "/d")
+			u.User = url.UserPassword("bob", "pw")
+			http.Redirect(w, r, u.String(), http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	answer := func(_ *http.Response, req *http.Request, count int) (string, bool) {
+		return fmt.Sprintf("Digest uri=%s count=%d", req.URL.Path, count), true
+	}
+	c := client(t, exchange.Options{Follow: true, MaxRedirects: 5, Challenge: answer}, transport.Options{})
+	for path, want := range map[string][]string{
+		"/p":     {"", "Digest uri=/p count=0", "Digest uri=/d count=1"},
+		"/away":  {"", "Digest uri=/away count=0", "", ""},
+		"/creds": {"", "Digest uri=/creds count=0", "Basic Ym9iOnB3"},
+	} {
+		if got := authorizations(t, c, request.Spec{Method: "GET", URL: srv.URL + path}); !slices.Equal(got, want) {
+			t.Errorf("%s: Authorization per hop %q, want %q", path, got, want)
+		}
+	}
+}
+
 // authorizations sends spec through c and returns the Authorization each hop sent.
 func authorizations(t *testing.T, c *exchange.Client, spec request.Spec) []string {
 	t.Helper()

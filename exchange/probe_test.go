@@ -42,7 +42,7 @@ func TestProbeSendsTheBodyOnce(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	answer := func(*http.Response, *http.Request) (string, bool) { return `Digest username="u"`, true }
+	answer := func(*http.Response, *http.Request, int) (string, bool) { return `Digest username="u"`, true }
 	for _, tc := range []struct {
 		path   string
 		probe  bool

@@ -103,7 +103,7 @@ func TestRedirectLimitCountsRedirects(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	answer := func(*http.Response, *http.Request) (string, bool) { return `Digest username="u"`, true }
+	answer := func(*http.Response, *http.Request, int) (string, bool) { return `Digest username="u"`, true }
 	c := client(t, exchange.Options{Follow: true, MaxRedirects: 1, Challenge: answer, Retry: exchange.Retry{N: 1, Delay: time.Millisecond}}, transport.Options{})
 	for _, path := range []string{"/busy", "/locked"} {
 		r, err := request.Build(request.Spec{URL: srv.URL + path})
