@@ -244,13 +244,8 @@ func Resume(path string) (*File, string, error) {
 		return d, "", err
 	}
 	part := suffixed(name, partSuffix)
-	from := part
-	fi, err := os.Stat(part)
-	if err != nil {
-		from = name
-		fi, err = os.Stat(name)
-	}
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+	from, size := resumable(name)
+	if size == 0 {
 		d, err := Create(path, Replace)
 		return d, "", err
 	}
@@ -260,7 +255,7 @@ func Resume(path string) (*File, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("opening output file %s: %w", path, argfile.Reason(err))
 		}
-		return &File{path: path, dest: name, f: f, offset: fi.Size(), inPlace: true}, "", nil
+		return &File{path: path, dest: name, f: f, offset: size, inPlace: true}, "", nil
 	}
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
@@ -270,7 +265,22 @@ func Resume(path string) (*File, string, error) {
 	if old, err := os.Stat(name); err == nil && old.Mode().IsRegular() {
 		mode = old.Mode().Perm()
 	}
-	return &File{path: path, dest: name, tmp: part, f: f, mode: mode, offset: fi.Size()}, validator(part), nil
+	return &File{path: path, dest: name, tmp: part, f: f, mode: mode, offset: size}, validator(part), nil
+}
+
+// resumable is the file a download to name continues (NAME.part, or else name itself) and its size; 0 when
+// there is none to continue, or it is not a regular file.
+func resumable(name string) (string, int64) {
+	from := suffixed(name, partSuffix)
+	fi, err := os.Stat(from)
+	if err != nil {
+		from = name
+		fi, err = os.Stat(name)
+	}
+	if err != nil || !fi.Mode().IsRegular() {
+		return from, 0
+	}
+	return from, fi.Size()
 }
 
 // suffixed is p with suffix after its base name, the base shortened as need be to keep the name within
