@@ -122,8 +122,20 @@ func (d *File) Path() string { return d.path }
 // Offset is where a resumed download continues; 0 for a new one.
 func (d *File) Offset() int64 { return d.offset }
 
-// Restart empties a resumed download whose server sent the whole body instead of the rest.
+// Restart empties a resumed download whose server sent the whole body instead of the rest. A file
+// continued in place (another tool's partial file, or a whole one) stays as it was until the new body is
+// whole: that goes to a new file beside it, as a download anew does, and its bytes to NAME.part if it
+// fails.
 func (d *File) Restart() error {
+	if d.inPlace {
+		fresh, err := Create(d.path, Replace)
+		if err != nil {
+			return err
+		}
+		d.f.Close()
+		*d = *fresh
+		return nil
+	}
 	if err := d.f.Truncate(0); err != nil {
 		return err
 	}
@@ -266,6 +278,17 @@ func Resume(path string) (*File, string, error) {
 		mode = old.Mode().Perm()
 	}
 	return &File{path: path, dest: name, tmp: part, f: f, mode: mode, offset: size}, validator(part), nil
+}
+
+// Offset is where Resume would continue a download to path from: the size of NAME.part, or else of path
+// itself; 0 when neither holds a byte, or path is a device or a descriptor.
+func Offset(path string) int64 {
+	name, replace := argfile.Target(path)
+	if !replace {
+		return 0
+	}
+	_, size := resumable(name)
+	return size
 }
 
 // resumable is the file a download to name continues (NAME.part, or else name itself) and its size; 0 when

@@ -326,6 +326,45 @@ func TestDiscard(t *testing.T) {
 	}
 }
 
+// TestRestartKeepsTheFileContinued: a file continued in place whose server sends the whole body again
+// stays as it was until the new body is whole; a new body that fails leaves it, and its own bytes in
+// NAME.part, for -C to resume; one that completes replaces it.
+func TestRestartKeepsTheFileContinued(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.iso")
+	os.WriteFile(path, []byte("the whole file, as another tool saved it"), 0o640)
+	f, _, err := Resume(path)
+	if err != nil || f.Offset() == 0 {
+		t.Fatalf("Resume: offset %d, %v", f.Offset(), err)
+	}
+	if err := f.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("the new bo"))
+	if kept := f.Abort(""); kept != path+".part" {
+		t.Errorf("the new body's bytes kept in %q, want %s.part", kept, path)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "the whole file, as another tool saved it" {
+		t.Errorf("after a restart that failed the file holds %q", b)
+	}
+	if b, _ := os.ReadFile(path + ".part"); string(b) != "the new bo" {
+		t.Errorf(".part holds %q", b)
+	}
+	os.Remove(path + ".part")
+	f, _, _ = Resume(path)
+	f.Restart()
+	f.Write([]byte("the new body, whole"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "the new body, whole" {
+		t.Errorf("after a restart that completed the file holds %q", b)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("the file replaced: %v, %v; want its mode 0640 kept", fi.Mode(), err)
+	}
+}
+
 // A download that must not replace a file (-O without --force) does not replace one that appeared while
 // its body arrived (another URL of hop curl -Z, another program): it is saved beside it as NAME.1, NAME.2,
 // as curl's --no-clobber names them, and every byte of both stays.
