@@ -140,11 +140,6 @@ func curlArgs(args []string, in io.Reader) ([]string, *curlcmd.Plan, error) {
 	if err != nil {
 		return nil, nil, &usageError{err: err}
 	}
-	for _, a := range plan.Args {
-		if strings.HasPrefix(a, "--continue-at=") {
-			return nil, nil, usageErrorf("hop resumes from the size of the file already there: use curl's -C - (not an offset)")
-		}
-	}
 	return plan.Args, plan, nil
 }
 

@@ -39,11 +39,29 @@ func addDownloadFlags(fs *pflag.FlagSet, o *OutputOptions) {
 	fs.BoolVar(&o.Xattr, "xattr", false, "with -o or -O, keep the URL, its type and the Referer in the file's extended attributes, as curl does")
 	fs.BoolVar(&o.NoClobber, "no-clobber", false, "with -o FILE or -O, never replace a file: save as FILE.1, FILE.2... (up to .100), as curl does")
 	fs.BoolVarP(&o.Continue, "continue", "C", false, "resume a download (-o FILE or -O) from what is already there, with Range")
+	fs.Var(continueAt{o}, "continue-at", "curl's -C OFFSET: 0 downloads anew; another offset resumes when that many bytes are there already")
+	fs.MarkHidden("continue-at")
 	fs.StringVarP(&o.TimeCond, "time-cond", "z", "", "only if modified since DATE, or since FILE was (-DATE: not since); a 304 leaves -o's file alone, as in curl")
 	fs.BoolVarP(&o.RemoteTime, "remote-time", "R", false, "give the saved file the server's Last-Modified time, as curl does")
 	fs.StringVar(&o.ETagCompare, "etag-compare", "", "send If-None-Match with the ETag FILE holds (as --etag-save writes it); none when FILE is not there")
 	fs.StringVar(&o.ETagSave, "etag-save", "", "after a successful exchange, keep the response's ETag in FILE, as curl does")
 }
+
+// continueAt is curl's -C OFFSET (hop curl's): 0 is a download anew, as curl's; another offset resumes as
+// -C does, from what the file holds, which must be that many bytes: hop never resumes from elsewhere (curl
+// would append the rest from OFFSET to whatever the file holds).
+type continueAt struct{ o *OutputOptions }
+
+func (c continueAt) Set(v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("expected a number of bytes, or - to resume from what the file holds")
+	}
+	c.o.Continue, c.o.continueAt = n > 0, n
+	return nil
+}
+func (c continueAt) String() string { return strconv.FormatInt(c.o.continueAt, 10) }
+func (continueAt) Type() string     { return "offset" }
 
 // existing is the file --skip-existing finds already there, or "" when the download is to go ahead: -o's
 // file, or -O's as named from the URL (the response that might name it otherwise is not here yet), as
@@ -160,6 +178,9 @@ func (p *presenter) prepareDownload(req *request.Request) error {
 	path, err := o.knownPath(req, "-C resumes a file")
 	if err != nil {
 		return err
+	}
+	if has := download.Offset(path); o.continueAt > 0 && has != o.continueAt {
+		return usageErrorf("-C %d: %s holds %d bytes, and hop resumes from what the file holds: give -C - (nothing was sent)", o.continueAt, path, has)
 	}
 	return p.resumeFrom(req, path)
 }

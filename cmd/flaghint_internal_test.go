@@ -69,7 +69,6 @@ func TestCurlFlagHint(t *testing.T) {
 		{[]string{"--no-buffer", "http://x/"}, `curl's --no-buffer changes nothing here: hop behaves so without it; `},
 		{[]string{"--oauth2-bearer=s3cr3t", "http://x/"}, `curl's --oauth2-bearer '<SECRET>' is --bearer '<SECRET>' here; `},
 		{[]string{"--rate", "2/s", "http://x/"}, `hop curl takes curl's --rate; `},
-		{[]string{"--continue-at", "5", "http://x/"}, `hop curl takes curl's --continue-at; `},        // hop refuses an offset
 		{[]string{"-OJ", "http://x/"}, `curl's -J changes nothing here: hop behaves so without it; `}, // hop's -O is curl's -OJ
 		{[]string{"--http1.0", "http://x/"}, ``},                                                      // hop curl does not take it either
 		{[]string{"--nonsense", "http://x/"}, ``},

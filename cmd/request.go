@@ -84,6 +84,7 @@ type OutputOptions struct {
 	NoClobber    bool   // curl's --no-clobber: a file there stays, the body goes to FILE.1, FILE.2...
 	Xattr        bool   // curl's --xattr: the saved file keeps its URL, type and Referer in extended attributes
 	Continue     bool   // -C: resume with Range
+	continueAt   int64  // curl's -C OFFSET, when given: what the file must hold to be resumed
 	TimeCond     string // -z: a date or a file; the body is sent only if modified since (- prefix: before)
 	RemoteTime   bool   // -R: the saved file takes the server's Last-Modified
 	ETagCompare  string // --etag-compare: send If-None-Match with the ETag this file holds

@@ -244,7 +244,7 @@ var options = []curlOption{
 			t.resume = true
 			return []string{"--continue"}
 		}
-		return []string{"--continue-at=" + v} // refused by hop with its reason: it resumes from the file's size
+		return []string{"--continue-at=" + v} // resumed only when the file holds that many bytes (0: anew)
 	}},
 	same("include", 'i', false),
 	same("digest", 0, false),
