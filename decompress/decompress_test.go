@@ -14,7 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-func gz(t *testing.T, p []byte) []byte {
+func gz(t testing.TB, p []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
@@ -23,7 +23,7 @@ func gz(t *testing.T, p []byte) []byte {
 	return b.Bytes()
 }
 
-func deflate(t *testing.T, p []byte) []byte {
+func deflate(t testing.TB, p []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w, _ := flate.NewWriter(&b, flate.DefaultCompression)
@@ -32,7 +32,7 @@ func deflate(t *testing.T, p []byte) []byte {
 	return b.Bytes()
 }
 
-func zlibbed(t *testing.T, p []byte) []byte {
+func zlibbed(t testing.TB, p []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
@@ -41,7 +41,7 @@ func zlibbed(t *testing.T, p []byte) []byte {
 	return b.Bytes()
 }
 
-func br(t *testing.T, p []byte) []byte {
+func br(t testing.TB, p []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := brotli.NewWriter(&b)
@@ -50,7 +50,7 @@ func br(t *testing.T, p []byte) []byte {
 	return b.Bytes()
 }
 
-func zst(t *testing.T, p []byte, opts ...zstd.EOption) []byte {
+func zst(t testing.TB, p []byte, opts ...zstd.EOption) []byte {
 	t.Helper()
 	w, err := zstd.NewWriter(nil, opts...)
 	if err != nil {
@@ -221,5 +221,26 @@ func TestConnectionErrorsKeepTheirType(t *testing.T) {
 	_, err := io.ReadAll(r)
 	if _, ok := err.(timeoutErr); !ok {
 		t.Errorf("error = %v (%T), want the connection's timeout unchanged", err, err)
+	}
+}
+
+// BenchmarkReader decodes an 8 MiB body of each coding, as a download streams it through Reader.
+func BenchmarkReader(b *testing.B) {
+	plain := bytes.Repeat([]byte(`{"id": 12345, "name": "a line of JSON such as APIs send", "ok": true}`+"\n"), 8<<20/72)
+	for _, c := range []struct {
+		enc  string
+		body []byte
+	}{
+		{"gzip", gz(b, plain)}, {"deflate", zlibbed(b, plain)}, {"br", br(b, plain)}, {"zstd", zst(b, plain)},
+	} {
+		b.Run(c.enc, func(b *testing.B) {
+			b.SetBytes(int64(len(plain)))
+			for b.Loop() {
+				r := Reader(io.NopCloser(bytes.NewReader(c.body)), c.enc)
+				if n, err := io.Copy(io.Discard, r); err != nil || n != int64(len(plain)) {
+					b.Fatalf("%d bytes, %v", n, err)
+				}
+			}
+		})
 	}
 }
