@@ -42,15 +42,7 @@ func TestRandomHopSendsWhatHTTPieSends(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// HTTPie's own configuration directory: a user's default_options stay out, and so does its check
-	// for a newer version.
-	config := filepath.Join(dir, "httpie-config")
-	if err := os.MkdirAll(config, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(config, "config.json"), []byte(`{"default_options": [], "disable_update_warnings": true}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	config := httpieConfig(t, dir)
 	srv := recordingServer(t)
 	u, _ := url.Parse(srv)
 	netrc := filepath.Join(dir, "netrc")
@@ -120,6 +112,19 @@ func TestRandomHopSendsWhatHTTPieSends(t *testing.T) {
 }
 
 // lookHTTPie is HTTPie's http command; make test installs it.
+// httpieConfig makes HTTPie a configuration directory of its own in dir, for HTTPIE_CONFIG_DIR: a user's
+// default_options stay out, and so does its check for a newer version.
+func httpieConfig(t *testing.T, dir string) string {
+	config := filepath.Join(dir, "httpie-config")
+	if err := os.MkdirAll(config, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(config, "config.json"), []byte(`{"default_options": [], "disable_update_warnings": true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return config
+}
+
 func lookHTTPie(t *testing.T) string {
 	t.Helper()
 	http, err := exec.LookPath("http")

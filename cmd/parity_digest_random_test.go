@@ -41,48 +41,7 @@ import (
 func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 	lookCurl(t)
 	dir := fixtures(t)
-	var (
-		mu   sync.Mutex
-		cur  digestCase
-		seen []digestSeen
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		c := cur
-		mu.Unlock()
-		s := digestSeen{Method: r.Method, URI: r.RequestURI, Body: string(body), Length: r.Header.Get("Content-Length")}
-		if _, p, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && p["boundary"] != "" && len(body) > 0 {
-			// Each tool draws its own boundary, of its own length.
-			s.Body, s.Length = strings.ReplaceAll(s.Body, p["boundary"], "BOUNDARY"), "a multipart length"
-		}
-		s.Scheme, s.Params, s.Valid = c.check(r.Header.Get("Authorization"), r.Method, r.RequestURI)
-		switch {
-		case strings.HasPrefix(r.URL.Path, "/r3"): // /r307 and the like send to /d/x so
-			s.Status, _ = strconv.Atoi(r.URL.Path[2:5])
-			w.Header().Set("Location", "/d/x")
-		case strings.HasPrefix(r.URL.Path, "/d/r3") && s.Valid: // /d/r307 and the like: to /d/x once answered
-			s.Status, _ = strconv.Atoi(r.URL.Path[4:7])
-			w.Header().Set("Location", "/d/x")
-		case r.URL.Path == "/open":
-			s.Status = http.StatusOK
-		case r.URL.Path == "/gone":
-			s.Status = http.StatusNotFound
-		case s.Valid:
-			s.Status = http.StatusOK
-		default:
-			s.Status = http.StatusUnauthorized
-			for _, h := range c.challenges {
-				w.Header().Add("WWW-Authenticate", h)
-			}
-		}
-		mu.Lock()
-		seen = append(seen, s)
-		mu.Unlock()
-		w.WriteHeader(s.Status)
-		fmt.Fprintf(w, "%d %s %s\n", s.Status, r.Method, r.RequestURI)
-	}))
-	defer srv.Close()
+	srv := startDigestServer(t)
 	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
 
 	first, n := envSeed("HOP_DIGEST_FIRST", 1), envSeed("HOP_DIGEST_SEEDS", 60)
@@ -120,20 +79,14 @@ func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 		args = append(args, target)
 		line := fmt.Sprintf("seed %d: curl %s\n\tchallenged with %q, credentials %q:%q", seed, strings.Join(args, " "), c.challenges, c.user, c.password)
 
-		mu.Lock()
-		cur = c
-		mu.Unlock()
+		srv.set(c, false)
 		took := map[string][]digestSeen{}
 		var outs [2][]byte
 		var codes [2]int
 		for i, tool := range []string{"curl", "hop"} {
-			mu.Lock()
-			seen = nil
-			mu.Unlock()
+			srv.take()
 			outs[i], codes[i], _ = runEnv(t, dir, nil, append(curlTool(t, tool), args...)...)
-			mu.Lock()
-			took[tool] = seen
-			mu.Unlock()
+			took[tool] = srv.take()
 		}
 		want, got := took["curl"], took["hop"]
 		code := codes[0]
@@ -147,16 +100,105 @@ func TestRandomDigestAsCurlAnswersIt(t *testing.T) {
 		if string(outs[0]) != string(outs[1]) {
 			t.Errorf("%s: hop curl wrote %q, curl %q", line, outs[1], outs[0])
 		}
-		if len(want) != len(got) {
-			t.Errorf("%s: hop curl sent %d requests, curl %d:\n\thop  %+v\n\tcurl %+v", line, len(got), len(want), got, want)
-			continue
-		}
-		for i := range want {
-			if !want[i].same(got[i]) {
-				t.Errorf("%s: request %d apart:\n\thop  %+v\n\tcurl %+v", line, i+1, got[i], want[i])
-			}
+		sameSeen(t, line, "curl", want, got)
+	}
+}
+
+// sameSeen fails the test when hop's requests (got) are not those the other tool made (want), one by one.
+func sameSeen(t *testing.T, line, other string, want, got []digestSeen) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Errorf("%s: hop sent %d requests, %s %d:\n\thop  %+v\n\t%s %+v", line, len(got), other, len(want), got, other, want)
+		return
+	}
+	for i := range want {
+		if !want[i].same(got[i]) {
+			t.Errorf("%s: request %d apart:\n\thop  %+v\n\t%s %+v", line, i+1, got[i], other, want[i])
 		}
 	}
+}
+
+// digestLog is a test server's side of a seed, set between runs, and what it saw of each request.
+type digestLog struct {
+	mu      sync.Mutex
+	cur     digestCase
+	closing bool // its refusals end their connection
+	seen    []digestSeen
+}
+
+// set is the challenge and credentials of the requests to come, and whether a refusal closes.
+func (l *digestLog) set(c digestCase, closing bool) {
+	l.mu.Lock()
+	l.cur, l.closing = c, closing
+	l.mu.Unlock()
+}
+
+func (l *digestLog) now() (digestCase, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cur, l.closing
+}
+
+func (l *digestLog) add(s digestSeen) {
+	l.mu.Lock()
+	l.seen = append(l.seen, s)
+	l.mu.Unlock()
+}
+
+// take returns what the server saw since the last take.
+func (l *digestLog) take() []digestSeen {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	seen := l.seen
+	l.seen = nil
+	return seen
+}
+
+// digestServer is a server that wants its digestCase's credentials as Digest (or Basic), checking each
+// Authorization as RFC 7616 says: /open is open to all, /gone not found, /r307 and the like redirect to
+// /d/x, /d/r307 and the like once answered. It keeps what it saw of each request, a multipart body's
+// boundary (each tool draws its own) written BOUNDARY.
+type digestServer struct {
+	*httptest.Server
+	digestLog
+}
+
+func startDigestServer(t *testing.T) *digestServer {
+	d := &digestServer{}
+	d.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		c, _ := d.now()
+		s := digestSeen{Method: r.Method, URI: r.RequestURI, Body: string(body), Length: r.Header.Get("Content-Length")}
+		if _, p, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && p["boundary"] != "" && len(body) > 0 {
+			// Each tool draws its own boundary, of its own length.
+			s.Body, s.Length = strings.ReplaceAll(s.Body, p["boundary"], "BOUNDARY"), "a multipart length"
+		}
+		s.Scheme, s.Params, s.Valid = c.check(r.Header.Get("Authorization"), r.Method, r.RequestURI)
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/r3"): // /r307 and the like send to /d/x so
+			s.Status, _ = strconv.Atoi(r.URL.Path[2:5])
+			w.Header().Set("Location", "/d/x")
+		case strings.HasPrefix(r.URL.Path, "/d/r3") && s.Valid: // /d/r307 and the like: to /d/x once answered
+			s.Status, _ = strconv.Atoi(r.URL.Path[4:7])
+			w.Header().Set("Location", "/d/x")
+		case r.URL.Path == "/open":
+			s.Status = http.StatusOK
+		case r.URL.Path == "/gone":
+			s.Status = http.StatusNotFound
+		case s.Valid:
+			s.Status = http.StatusOK
+		default:
+			s.Status = http.StatusUnauthorized
+			for _, h := range c.challenges {
+				w.Header().Add("WWW-Authenticate", h)
+			}
+		}
+		d.add(s)
+		w.WriteHeader(s.Status)
+		fmt.Fprintf(w, "%d %s %s\n", s.Status, r.Method, r.RequestURI)
+	}))
+	t.Cleanup(d.Close)
+	return d
 }
 
 // digestCase is a server's side of one seed: the challenges it sends and the credentials it takes.

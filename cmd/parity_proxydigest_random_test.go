@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -106,15 +105,7 @@ func TestRandomProxyDigestAsCurlAnswersIt(t *testing.T) {
 		if string(outs[0]) != string(outs[1]) {
 			t.Errorf("%s: hop curl wrote %q, curl %q", line, outs[1], outs[0])
 		}
-		if len(want) != len(got) {
-			t.Errorf("%s: hop curl sent %d requests, curl %d:\n\thop  %+v\n\tcurl %+v", line, len(got), len(want), got, want)
-			continue
-		}
-		for i := range want {
-			if !want[i].same(got[i]) {
-				t.Errorf("%s: request %d apart:\n\thop  %+v\n\tcurl %+v", line, i+1, got[i], want[i])
-			}
-		}
+		sameSeen(t, line, "curl", want, got)
 	}
 }
 
@@ -126,26 +117,7 @@ func TestRandomProxyDigestAsCurlAnswersIt(t *testing.T) {
 // "BODY"). It keeps what it saw of each request.
 type digestProxy struct {
 	plain, secure *httptest.Server
-	mu            sync.Mutex
-	cur           digestCase
-	closing       bool // the 407s end their connection
-	seen          []digestSeen
-}
-
-// set is the challenge and credentials of the requests to come, and whether its 407s close.
-func (p *digestProxy) set(c digestCase, closing bool) {
-	p.mu.Lock()
-	p.cur, p.closing = c, closing
-	p.mu.Unlock()
-}
-
-// take returns what the proxy saw since the last take.
-func (p *digestProxy) take() []digestSeen {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	seen := p.seen
-	p.seen = nil
-	return seen
+	digestLog
 }
 
 func startDigestProxy(t *testing.T) *digestProxy {
@@ -158,9 +130,7 @@ func startDigestProxy(t *testing.T) *digestProxy {
 	t.Cleanup(secure.Close)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := boundaryless(r)
-		p.mu.Lock()
-		c, closing := p.cur, p.closing
-		p.mu.Unlock()
+		c, closing := p.now()
 		s := digestSeen{Method: r.Method, URI: r.RequestURI, Body: body, Length: r.Header.Get("Content-Length")}
 		if body != "" && strings.Contains(body, "BOUNDARY") {
 			s.Length = "a multipart length" // each tool draws its own boundary, of its own length
@@ -177,9 +147,7 @@ func startDigestProxy(t *testing.T) *digestProxy {
 		case r.Method != http.MethodConnect && strings.HasPrefix(r.URL.Path, "/r30"):
 			s.Status, _ = strconv.Atoi(r.URL.Path[2:5])
 		}
-		p.mu.Lock()
-		p.seen = append(p.seen, s)
-		p.mu.Unlock()
+		p.add(s)
 		switch {
 		case !s.Valid:
 			for _, h := range c.challenges {
