@@ -29,9 +29,9 @@ import (
 // (a body curl cannot decode, its 61 or 23, is hop's 18) and, when they succeed, write the same bytes.
 // HOP_DECODE_SEEDS searches longer, HOP_DECODE_FIRST moves on.
 //
-// Where hop does otherwise on purpose (README, "curl both ways"), the test checks hop's way: a stream that
-// ends short is an error in hop (exit 18), where curl 7.88 ends well with what it decoded of a br or zstd
-// one; a second gzip member is decoded, as RFC 1952 reads a gzip file, where curl refuses it; a coding hop
+// Where hop does otherwise on purpose (README, "curl both ways"), the test checks hop's way: a broken
+// stream is an error in hop (exit 18), where curl 7.88 now and then ends well with what it decoded (a br
+// or zstd one cut short, a zlib one whose header broke, read as raw deflate); a second gzip member is decoded, as RFC 1952 reads a gzip file, where curl refuses it; a coding hop
 // cannot decode is written as it came, with a note, where curl refuses it (61).
 func TestRandomDecodingAsCurl(t *testing.T) {
 	lookCurl(t)
@@ -171,8 +171,10 @@ func TestRandomDecodingAsCurl(t *testing.T) {
 				t.Errorf("%s -o %v: hop curl exit %d, and it wrote %d bytes, not the %d sent", line, toFile, codes[1], len(outs[1]), len(body))
 			}
 			continue
-		case spoilt != "no" && codes[0] == 0 && codes[1] == 18 && strings.Contains(stderr, "unexpected EOF"):
-			continue // a stream that ends short: curl 7.88 writes what it decoded (br, zstd) and ends well
+		case spoilt != "no" && spoilt != "member" && codes[0] == 0 && codes[1] == 18:
+			// A broken stream is an error in hop, whatever curl 7.88 made of it: it writes what it decoded of
+			// a br or zstd stream cut short, and of a zlib one whose header broke, read as raw deflate.
+			continue
 		case spoilt == "member" && (outer == "gzip" || outer == "x-gzip") && codes[1] == 0:
 			// A second gzip member, which hop decodes as RFC 1952 reads a gzip file (curl 7.88 refuses it).
 			if len(names) == 1 && !bytes.Equal(outs[1], append(plain, "more"...)) {
