@@ -310,33 +310,44 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		endWhole := ex.cancel
 		ex.cancel = func() { endAttempt(); endWhole() }
 	}
-	cur := *r
-	cur.Header = r.Header.Clone()
-	upgraded := c.upgrade(&cur.URL)
+	// One pass through the request typed and its redirects: begin sets its state, at the start and again
+	// when RetryFromStart's retry begins the exchange anew (cookies the answers set stay in the jar).
+	var (
+		cur                     request.Request
+		upgraded                bool   // HSTS turned the URL about to be sent from http into https
+		origin                  string // the origin of the request about to be sent
+		redirects               int    // followed so far: the limit counts them, not retries or answers to a challenge
+		answered, expectDropped bool
+		// challenge is the 401 whose challenge Challenge answered, from challengeOrigin, uses how many
+		// requests its answer went with, and reanswer whether the request about to be sent (a redirect
+		// there) answers it at once.
+		challenge       *http.Response
+		challengeOrigin string
+		uses            int
+		reanswer        bool
+		// Probe's rule holds until the probe drew its answer; ProxyProbe's until the proxy's challenge did.
+		probing, proxyProbing bool
+		proxyAnswered         bool // the request about to be sent goes again to answer its proxy's challenge
+	)
+	begin := func() {
+		cur = *r
+		cur.Header = r.Header.Clone()
+		upgraded = c.upgrade(&cur.URL)
+		origin, redirects = request.Origin(cur.URL), 0
+		answered, expectDropped = false, false
+		challenge, reanswer = nil, false
+		probing = c.Options.Probe && c.Options.Challenge != nil
+		proxyProbing, proxyAnswered = c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil, false
+	}
+	begin()
 	if !protocolAllowed(c.Options.Protocols, cur.URL.Scheme) {
 		return ex, failure(Usage, "", nil, "%s: --proto allows %s; nothing was sent", cur.URL.Redacted(), protocolsWord(c.Options.Protocols))
 	}
 	retry := newRetrier(c.Options.Retry, time.Now())
 	defer func() { ex.NotRetried = retry.notRetried }()
-	origin := request.Origin(cur.URL)
-	typed := origin // the origin credentials were given for
-	answered, expectDropped := false, false
-	// challenge is the 401 whose challenge Challenge answered, from challengeOrigin, uses how many requests
-	// its answer went with, and reanswer whether the request about to be sent (a redirect there) answers it
-	// at once.
-	var (
-		challenge       *http.Response
-		challengeOrigin string
-		uses            int
-		reanswer        bool
-	)
-	// Probe's rule holds until the probe drew its answer; ProxyProbe's until the proxy's challenge did.
-	probing := c.Options.Probe && c.Options.Challenge != nil
-	proxyProbing := c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil
-	proxyAnswered := false         // the request about to be sent goes again to answer its proxy's challenge
+	typed := origin                // the origin credentials were given for
 	serverSet := map[string]bool{} // the cookie names this exchange's answers set: addCookies
 	attempt, waited, retryAfter := max(first, 1), time.Duration(0), false
-	redirects := 0                                    // followed so far: the limit counts them, not retries or answers to a challenge
 	left := map[string]bool{cur.URL.Hostname(): true} // the hosts whose credentials Relogin never gives again
 	// fresh is the attempt number of a request sent anew in the exchange (a redirect, an answer to a
 	// challenge): its own first, but the exchange's current one when RetryFromStart.
@@ -346,21 +357,14 @@ func (c *Client) DoAttempt(ctx context.Context, r *request.Request, obs Observer
 		}
 		return 1
 	}
-	// restart begins the exchange again for RetryFromStart's retry: the request typed, none of the
-	// redirects, challenges or probes since (cookies the answers set stay in the jar).
+	// restart begins the exchange again for RetryFromStart's retry, once a redirect was followed: the
+	// request typed, none of the redirects, challenges or probes since.
 	restarted := false // the hop about to be sent begins the exchange again
 	restart := func() {
-		if !c.Options.RetryFromStart || redirects == 0 {
-			return
+		if c.Options.RetryFromStart && redirects > 0 {
+			begin()
+			restarted = true
 		}
-		cur = *r
-		cur.Header = r.Header.Clone()
-		upgraded, restarted = c.upgrade(&cur.URL), true
-		origin, redirects = typed, 0
-		answered, expectDropped = false, false
-		challenge, reanswer = nil, false
-		probing = c.Options.Probe && c.Options.Challenge != nil
-		proxyProbing, proxyAnswered = c.Options.ProxyProbe != nil && c.Options.ProxyChallenge != nil, false
 	}
 	for {
 		send := &cur
