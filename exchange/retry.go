@@ -112,7 +112,7 @@ func (r *retrier) afterError(err error, method string, connected bool, attempt i
 		}
 	}
 	var refused unprocessed
-	if connected && !r.AllMethods && !idempotent(method) && !errors.As(err, &refused) {
+	if connected && !r.Resends(method) && !errors.As(err, &refused) {
 		r.held(method, attempt)
 		return 0, false
 	}
@@ -125,7 +125,7 @@ func (r *retrier) afterStatus(resp *http.Response, method string, attempt int, n
 	if !retryableStatus(resp.StatusCode) && !(r.ErrorStatuses && resp.StatusCode >= 400) {
 		return 0, false, false
 	}
-	if !r.AllMethods && !idempotent(method) {
+	if !r.Resends(method) {
 		r.held(method, attempt)
 		return 0, false, false
 	}
@@ -249,7 +249,7 @@ func (c *Client) ResumeAfter(ctx context.Context, obs Observer, err error, resp 
 	if ce := decompress.Of(resp.Header); ce != "" && !strings.EqualFold(ce, "identity") {
 		return false, nil
 	}
-	if !r.AllMethods && !idempotent(resp.Request.Method) {
+	if !r.Resends(resp.Request.Method) {
 		return false, nil
 	}
 	ctx, cancel := c.within(ctx)
