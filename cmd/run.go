@@ -595,8 +595,9 @@ func buildRequest(ctx context.Context, s *Streams, o *RequestOptions) (*request.
 			}
 		}
 		if o.digest != nil {
-			d := *o.digest
+			given := *o.digest
 			o.Exchange.Challenge = func(resp *http.Response, req *http.Request, count int) (string, bool) {
+				d := given
 				d.Count = count
 				return d.Answer(resp, req)
 			}

@@ -314,11 +314,11 @@ func (c *connector) httpConnect(ctx context.Context, conn net.Conn, proxy *url.U
 			return nil, unanswered(err, proxy, target, first.b)
 		}
 		trace.TunnelAnswered(ctx, conn, proxy.Host, resp)
-		// The answer's body is never read: after a 2xx the tunnel's bytes follow the head, whatever framing
-		// it names (a client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading
-		// it would wait for the server, which waits for the TLS handshake), and after a refusal the
-		// connection is dropped, or it carries the answer to a 407's challenge. Any 2xx opens the tunnel,
-		// as in curl.
+		// A 2xx's body is never read: the tunnel's bytes follow the head, whatever framing it names (a
+		// client must ignore a Content-Length or Transfer-Encoding there, RFC 9110 9.3.6; reading it would
+		// wait for the server, which waits for the TLS handshake). Any 2xx opens the tunnel, as in curl. A
+		// refusal drops the connection, but for a 407 whose body ends soon, read to carry the answer to its
+		// challenge.
 		if resp.StatusCode/100 == 2 {
 			if n := br.Buffered(); n > 0 {
 				// A server that speaks first (SMTP's greeting) may be heard in the same read as the answer.

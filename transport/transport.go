@@ -1,8 +1,9 @@
 // Package transport builds the http.RoundTripper that hop sends requests through, in layers that read in
 // order: the dialer (addresses from --resolve, TCP, the idle deadline), the route (directly, or through an
 // http, https, SOCKS5 or SOCKS4 proxy, whose credentials go as Basic or answer its Digest challenge, by
-// auth's rules), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and HTTP/2 on top. Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one
-// budget, the connect timeout. What httptrace cannot see (an address from --resolve, a proxy handshake, the
+// auth's rules), TLS (trusted CAs, client certificate, pins, versions) and HTTP/1.1 and HTTP/2 on top.
+// Opening a connection (DNS, TCP connect, the proxy's handshake and TLS) is bounded by one budget, the
+// connect timeout. What httptrace cannot see (an address from --resolve, a proxy handshake, the
 // TLS handshake done here) is reported to the trace through the request context. Nothing here prints.
 package transport
 
