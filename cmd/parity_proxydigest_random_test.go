@@ -5,7 +5,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"mime"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // TestRandomProxyDigestAsCurlAnswersIt: an HTTP proxy (http:// or https://) challenges with Digest (the
@@ -174,20 +175,7 @@ func startDigestProxy(t *testing.T) *digestProxy {
 			if strings.HasSuffix(r.RequestURI, ":443") {
 				to = secure.Listener.Addr().String()
 			}
-			upstream, err := net.Dial("tcp", to)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadGateway)
-				return
-			}
-			defer upstream.Close()
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				return
-			}
-			defer conn.Close()
-			io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
-			go func() { io.Copy(upstream, buf); upstream.(*net.TCPConn).CloseWrite() }()
-			io.Copy(conn, upstream)
+			testserver.Tunnel(w, to)
 		}
 	})
 	p.plain, p.secure = httptest.NewServer(handler), httptest.NewTLSServer(handler)

@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"bufio"
 	"encoding/base64"
 	"io"
 	"net"
@@ -99,10 +100,34 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer = append(answer, first[:n]...)
 	}
 	client.Write(answer)
+	splice(client, buf, upstream)
+	upstream.Close()
+}
+
+// Tunnel opens the tunnel a CONNECT asks for, to addr, from a handler of its own (a proxy that checks
+// credentials its own way): 502 when addr cannot be reached, else "200 Connection established" and the
+// bytes both ways until both ends are done.
+func Tunnel(w http.ResponseWriter, addr string) {
+	upstream, err := net.Dial("tcp", addr)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer upstream.Close()
+	client, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	io.WriteString(client, "HTTP/1.1 200 Connection established\r\n\r\n")
+	splice(client, buf, upstream)
+}
+
+// splice copies between a hijacked client connection (buf holding what it sent already) and upstream,
+// both ways, until both are done; it closes the client.
+func splice(client net.Conn, buf *bufio.ReadWriter, upstream net.Conn) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); io.Copy(upstream, buf); upstream.(*net.TCPConn).CloseWrite() }()
 	go func() { defer wg.Done(); io.Copy(client, upstream); client.Close() }()
 	wg.Wait()
-	upstream.Close()
 }

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hop-cli/hop/testserver"
 )
 
 // digestProxy is a CONNECT proxy that wants ann:s3cret as Digest (MD5, qop=auth, the nonce "n1"), or
@@ -62,20 +63,7 @@ func (p *digestProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "credentials wanted", http.StatusProxyAuthRequired)
 		return
 	}
-	upstream, err := net.Dial("tcp", p.backend)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer upstream.Close()
-	conn, buf, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
-	go func() { io.Copy(upstream, buf); upstream.(*net.TCPConn).CloseWrite() }()
-	io.Copy(conn, upstream)
+	testserver.Tunnel(w, p.backend)
 }
 
 // TestProxyDigestTunnel: with ProxyAuth digest (curl's --proxy-digest) a CONNECT goes without credentials,
