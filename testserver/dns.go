@@ -19,6 +19,10 @@ import (
 type DNS struct {
 	Zone    string // e.g. "hop.test."
 	Queries atomic.Int64
+	// ECH holds the ECHConfigLists of names under Zone (lower case, without the final dot): an HTTPS query
+	// (RFC 9460) for one is answered with a record that gives it (SvcParam ech); for another name there,
+	// with no record. Set before the server starts.
+	ECH map[string][]byte
 
 	pc   net.PacketConn
 	mu   sync.Mutex
@@ -107,6 +111,12 @@ func (d *DNS) answer(query []byte) []byte {
 	b.StartAnswers()
 	if ours && q.Type == dnsmessage.TypeA {
 		b.AResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: [4]byte{127, 0, 0, 1}})
+	}
+	if list, ok := d.ECH[strings.TrimSuffix(strings.ToLower(q.Name.String()), ".")]; ok && q.Type == dnsmessage.TypeHTTPS {
+		rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
+		rr.SetParam(dnsmessage.SVCParamALPN, []byte("\x02h2\x08http/1.1"))
+		rr.SetParam(dnsmessage.SVCParamECH, list)
+		b.HTTPSResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}, rr)
 	}
 	msg, err := b.Finish()
 	if err != nil {
