@@ -343,6 +343,9 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 		r.SNI = name
 	}
 	r.Offered = offered(cfg.MinVersion, cfg.MaxVersion)
+	if cs.ECHAccepted {
+		r.Offered = offered(tls.VersionTLS13, cfg.MaxVersion) // the transport's copy kept to ECH's TLS 1.3
+	}
 	r.Chain, conn.Chain = conn.Chain, nil
 	r.ChainNotes = tlsinfo.ChainNotes(cs.PeerCertificates)
 	r.Checks = tlsinfo.Checks(cs.PeerCertificates, name, cfg.RootCAs, now)

@@ -29,6 +29,7 @@ var fixedValues = map[string][]string{
 	"curves":           {"X25519", "X25519MLKEM768", "P-256", "P-384", "P-521", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"},
 	"auth-type":        {"basic", "digest", "any", "bearer"},
 	"proxy-auth-type":  {"basic", "digest", "any"},
+	"ech":              {"true", "hard", "false", "ecl:"},
 	"request":          {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"},
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -80,6 +81,7 @@ func (c cleanup) Run() int {
 //	pty [-stdin TEXT] [-stdout] [-stderr] [-code N] command args...
 //	                          run command with the chosen streams on pseudo-terminals
 //	tlsservers                make a PKI and start an HTTPS server per kind of certificate (see cmdTLSServers)
+//	echsite                   start an HTTPS server with an ECH key and its DNS server (see cmdECHSite)
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   filepath.Join("..", "testdata", "script"),
@@ -88,6 +90,7 @@ func TestScripts(t *testing.T) {
 			"exits":      cmdExits,
 			"pty":        cmdPty,
 			"tlsservers": cmdTLSServers,
+			"echsite":    cmdECHSite,
 		},
 		RequireExplicitExec: true,
 	})
@@ -364,6 +367,19 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // other-key.pem (a key that matches nothing), crl-ok.pem, crl-revoked.pem and crl-inter.pem (revocation
 // lists, below); $GOOD_PIN is the SPKI pin of $GOOD's leaf, $GOOD_PORT its port. $GOOD staples an OCSP
 // response and sends two SCTs.
+// cmdECHSite starts testserver's ECHSite: an HTTPS server on $ECHPORT with an ECH key, for ech.hop.test
+// (its config in DNS), stale.hop.test (an old config in DNS) and plain.hop.test (none); $ECHDNS is its DNS
+// server (HOST:PORT over UDP), $ECHCONFIG its ECHConfigList in base64, ech-root.pem the CA to trust.
+func cmdECHSite(ts *testscript.TestScript, neg bool, args []string) {
+	site, err := testserver.StartECHSite()
+	ts.Check(err)
+	ts.Defer(site.Close)
+	ts.Setenv("ECHPORT", site.Port)
+	ts.Setenv("ECHDNS", site.DNS.Addr())
+	ts.Setenv("ECHCONFIG", base64.StdEncoding.EncodeToString(site.ECH.ConfigList))
+	ts.Check(os.WriteFile(ts.MkAbs("ech-root.pem"), site.Root, 0o644))
+}
+
 func cmdTLSServers(ts *testscript.TestScript, neg bool, args []string) {
 	pki, err := testserver.NewPKI()
 	ts.Check(err)

@@ -281,6 +281,13 @@ func TestTranslateNegations(t *testing.T) {
 		{`--proxy-digest --proxy-basic -x p a.example`, [][]string{{"request", "GET", "a.example", "--proxy", "p", "--proxy-auth-type=digest", "--ignore-stdin"}}, nil},
 		{`--proxy-digest --no-proxy-digest --proxy-basic -x p a.example`, [][]string{{"request", "GET", "a.example", "--proxy", "p", "--ignore-stdin"}}, nil},
 		{`--proxy-anyauth --no-proxy-anyauth --proxy-digest a.example`, [][]string{{"request", "GET", "a.example", "--proxy-auth-type=digest", "--ignore-stdin"}}, nil},
+		// --ech: curl keeps the keyword and the list apart; false wins over a list, which true and hard use;
+		// the last of each kind holds.
+		{`--ech ecl:AAAA --ech hard a.example`, [][]string{{"request", "GET", "a.example", "--ech", "ecl:AAAA", "--ignore-stdin"}}, nil},
+		{`--ech true --ech ecl:AAAA --ech ecl:BBBB a.example`, [][]string{{"request", "GET", "a.example", "--ech", "ecl:BBBB", "--ignore-stdin"}}, nil},
+		{`--ech ecl:AAAA --ech false a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--ech hard --ech true a.example`, [][]string{{"request", "GET", "a.example", "--ech", "true", "--ignore-stdin"}}, nil},
+		{`--ech grease a.example`, [][]string{{"request", "GET", "a.example", "--ech", "grease", "--ignore-stdin"}}, nil},
 		// --digest and --anyauth with no credentials (no -u, none in the URL, no -n): curl sends none, and
 		// reads no .netrc.
 		{`--digest a.example`, [][]string{{"request", "GET", "a.example", "--no-netrc", "--ignore-stdin"}}, nil},

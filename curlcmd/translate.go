@@ -140,6 +140,7 @@ var options = []curlOption{
 	same("doh-insecure", 0, false),
 	same("doh-cert-status", 0, false),
 	same("crlfile", 0, true),
+	{long: "ech", value: true, hop: echOption},
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),
@@ -378,6 +379,33 @@ type translation struct {
 	uploadAt           []int    // where each -T's --upload-file stands in flags: the first is for the URL
 	dumpFile, etagSave bool     // -D FILE (not -), --etag-save: one file, written by each URL
 	proxyAuth          string   // transport.ProxyAny, ProxyDigest, ProxyBasic: the first of them any option asked for
+	echMode, echList   string   // --ech's keyword (false, true, hard) and its ecl:LIST, which curl keeps apart
+}
+
+// echOption is curl's --ech: a keyword, or a config list (ecl:), each kept until the last of its kind, as
+// curl keeps them (see echArgs).
+func echOption(v string, t *translation) []string {
+	switch {
+	case v == "":
+		t.err = errors.New("--ech: the value is empty (curl refuses it too: false, true, hard or ecl:BASE64)")
+	case strings.HasPrefix(v, "ecl:"):
+		t.echList = v
+	default:
+		t.echMode = v // pn: and grease among them, which hop's --ech refuses by name
+	}
+	return nil
+}
+
+// echArgs are hop's flags for curl's --ech options: false turns ECH off even beside a list; a list is
+// used, and then required, whether the keyword was true or hard.
+func (t *translation) echArgs() []string {
+	switch {
+	case t.echMode == "false" || t.echMode == "" && t.echList == "":
+		return nil
+	case t.echList != "" && (t.echMode == "true" || t.echMode == "hard" || t.echMode == ""):
+		return []string{"--ech", t.echList}
+	}
+	return []string{"--ech", t.echMode}
 }
 
 // proxyAuth is one of curl's proxy authentication options, which asks for mode: the strongest asked for
@@ -569,6 +597,7 @@ func (t *translation) hopArgs(plan *Plan) ([]string, error) {
 	if t.proxyAuth == transport.ProxyDigest || t.proxyAuth == transport.ProxyAny {
 		args = append(args, "--proxy-auth-type="+t.proxyAuth)
 	}
+	args = append(args, t.echArgs()...)
 	if t.method != "" && (t.method != strings.ToUpper(t.method) || t.head) {
 		// Sent as typed, as curl sends it ("request" makes it upper case), and over -I's HEAD: curl's -I -X GET
 		// sends GET and shows its head.

@@ -531,7 +531,10 @@ func handshakeError(host string, err error) *Error {
 		return e
 	}
 	hint := "does the port speak TLS?"
+	var hinted interface{ HandshakeHint() string } // transport's *ECHError
 	switch {
+	case errors.As(err, &hinted):
+		hint = hinted.HandshakeHint()
 	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") || strings.Contains(msg, "client certificate"):
 		hint = "the server wants a client certificate it trusts: --cert FILE --key FILE"
 	case strings.Contains(msg, "protocol version"):

@@ -74,6 +74,9 @@ func TLSSummary(w io.Writer, s Style, c tlsinfo.Connection) {
 	} else {
 		parts = append(parts, "new session")
 	}
+	if c.ECH {
+		parts = append(parts, s.paint(colorSuccess, "ECH accepted (the name sent encrypted)"))
+	}
 	switch {
 	case c.OCSP != nil && c.OCSP.Status == "good":
 		parts = append(parts, s.paint(colorSuccess, "OCSP good"))
@@ -226,6 +229,9 @@ func Cert(w io.Writer, s Style, r CertReport) error {
 		}
 		if r.SNI != "" {
 			hello += ", for the name " + Escape(r.SNI) + " (SNI)"
+			if c.ECH {
+				hello += ", sent encrypted inside an outer hello for the server's public name (ECH)"
+			}
 		}
 		step := func(label, text string) {
 			fmt.Fprintf(w, "  %-16s %s\n", label, fitWords(text, strings.Repeat(" ", 19), 19, s.Width))

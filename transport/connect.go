@@ -36,6 +36,7 @@ type connector struct {
 	haproxy   bool   // --haproxy-protocol: a PROXY line first, to whatever the route leads to
 	h2c       bool   // --http2 on http:// URLs: HTTP/2 from the first byte
 	proxyAuth string // Options.ProxyAuth: ProxyBasic, ProxyDigest or ProxyAny
+	ech       echOption
 }
 
 // dialPlain is http.Transport's DialContext: a connection for plain http, to the server (directly or
@@ -150,6 +151,10 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 			chain = append(chain, proxy)
 		}
 	}
+	var ech <-chan echFound
+	if target != nil && cfg != nil {
+		ech = c.lookupECH(ctx, chain, cfg.ServerName) // beside the route: it is asked of DNS while that connects
+	}
 	raw, err := c.route(ctx, chain, addr)
 	if err != nil {
 		return nil, err
@@ -175,9 +180,18 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 		if later {
 			cfg.RootCAs = c.roots()
 		}
+		if ech != nil {
+			if err := c.withECH(cfg, <-ech); err != nil {
+				raw.Close()
+				return nil, err
+			}
+		}
 		tc, err := handshake(ctx, raw, cfg)
 		if err == nil {
 			err = checkALPN(tc, cfg)
+		}
+		if err != nil && target != nil {
+			err = echRejected(cfg.ServerName, err)
 		}
 		if err != nil {
 			raw.Close()

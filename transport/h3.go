@@ -63,6 +63,11 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	}
 	later := c.needsRoots(tlsCfg, true)
 	d := c.dial
+	name := tlsCfg.ServerName
+	if name == "" {
+		name, _, _ = net.SplitHostPort(addr)
+	}
+	ech := c.lookupECH(ctx, nil, name) // beside the server's address
 	if to, ok := d.redirect(addr); ok {
 		addr = to
 		trace.Routed(ctx, "connect-to")
@@ -77,9 +82,16 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	}
 	n, _ := strconv.Atoi(port)
 	udpAddr := &net.UDPAddr{IP: ip, Port: n}
-	if later {
+	if later || ech != nil {
 		tlsCfg = tlsCfg.Clone() // quic-go's copy, which it may keep, stays as it was
+	}
+	if later {
 		tlsCfg.RootCAs = c.roots()
+	}
+	if ech != nil {
+		if err := c.withECH(tlsCfg, <-ech); err != nil {
+			return nil, err
+		}
 	}
 	trace.QUICStarted(ctx, udpAddr.String())
 	var conn *quic.Conn
@@ -98,6 +110,9 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	}
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = &quicTimeout{err}
+	}
+	if err != nil {
+		err = echRejected(name, err)
 	}
 	trace.QUICDone(ctx, cs, err)
 	return conn, err

@@ -35,6 +35,7 @@ type TLSOptions struct {
 	Curves      string // curl's --curves: the key exchange groups offered (parseCurves); empty means Go's
 	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 	CRLFile     string // curl's --crlfile: revocation lists (PEM or DER) that must clear the verified chain
+	ECH         string // curl's --ech as typed: false, true, hard, ecl:BASE64 (parseECH)
 	// KeyLog, when set, receives the connections' TLS secrets (SSLKEYLOGFILE's KeyLogFile).
 	KeyLog io.Writer
 	// Unverified, when set, is called at each handshake Insecure leaves unverified (from the handshake's

@@ -157,6 +157,18 @@ func New(o Options) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
+	ech, err := parseECH(o.TLS.ECH)
+	if err != nil {
+		return nil, err
+	}
+	if ech.lookup || ech.list != nil {
+		if tlsConfig.MaxVersion != 0 && tlsConfig.MaxVersion < tls.VersionTLS13 {
+			return nil, optionErrorf("--ech "+o.TLS.ECH, "ECH is TLS 1.3's; --tls-max %s rules it out", o.TLS.MaxVersion)
+		}
+		if ech.list != nil {
+			tlsConfig.EncryptedClientHelloConfigList, tlsConfig.MinVersion = ech.list, tls.VersionTLS13
+		}
+	}
 	d, err := newDialer(o)
 	if err != nil {
 		return nil, err
@@ -197,7 +209,7 @@ func New(o Options) (*Transport, error) {
 		return nil, optionErrorf("--proxy-auth-type "+o.ProxyAuth, "expected basic, digest or any")
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, roots: roots, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
-		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth}
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth, ech: ech}
 	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second)}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
 	t.http.Store(t.freshPool())
