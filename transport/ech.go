@@ -272,7 +272,7 @@ func askHTTPS(ctx context.Context, dial func(context.Context, string, string) (n
 }
 
 // echFromAnswer is the ECHConfigList of the first HTTPS record in msg, by priority, that gives one for
-// name (or, through a CNAME, for the name it leads to), or why there is none.
+// name (or, through the CNAMEs before it, for the name they lead to), or why there is none.
 func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 	var p dnsmessage.Parser
 	h, err := p.Start(msg)
@@ -291,6 +291,7 @@ func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 	}
 	var best []byte
 	bestPriority := uint16(0)
+	names := map[string]bool{strings.ToLower(name.String()): true} // the name, and those its CNAMEs lead to
 	for {
 		rh, err := p.AnswerHeader()
 		if err == dnsmessage.ErrSectionDone {
@@ -299,7 +300,16 @@ func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 		if err != nil {
 			return nil, "DNS's answer cannot be read"
 		}
-		if rh.Type != dnsmessage.TypeHTTPS {
+		owned := names[strings.ToLower(rh.Name.String())]
+		switch {
+		case rh.Type == dnsmessage.TypeCNAME && owned:
+			cname, err := p.CNAMEResource()
+			if err != nil {
+				return nil, "DNS's answer cannot be read"
+			}
+			names[strings.ToLower(cname.CNAME.String())] = true
+			continue
+		case rh.Type != dnsmessage.TypeHTTPS || !owned:
 			if err := p.SkipAnswer(); err != nil {
 				return nil, "DNS's answer cannot be read"
 			}

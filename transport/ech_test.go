@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hop-cli/hop/testserver"
+	"golang.org/x/net/dns/dnsmessage"
 )
 
 // echBackend is testserver's ECHSite, stopped when the test ends, with its CA in a file.
@@ -172,5 +174,110 @@ func TestECHOverHTTP3(t *testing.T) {
 	}
 	if _, _, err = get(t, tr, "https://plain.hop.test:"+port+"/"); !errors.As(err, &e) {
 		t.Errorf("HTTP/3, --ech hard, no config: %v; want an *ECHError", err)
+	}
+}
+
+// FuzzECHAnswer: whatever a DNS server answers to the HTTPS query, reading it never panics, and a config
+// taken from it has an ECHConfigList's framing.
+func FuzzECHAnswer(f *testing.F) {
+	site, err := testserver.NewECH(1, "public.example")
+	if err != nil {
+		f.Fatal(err)
+	}
+	name := dnsmessage.MustNewName("ech.example.")
+	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
+	b.StartQuestions()
+	b.Question(dnsmessage.Question{Name: name, Type: dnsmessage.TypeHTTPS, Class: dnsmessage.ClassINET})
+	b.StartAnswers()
+	rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
+	rr.SetParam(dnsmessage.SVCParamECH, site.ConfigList)
+	b.HTTPSResource(dnsmessage.ResourceHeader{Name: name, Class: dnsmessage.ClassINET}, rr)
+	msg, err := b.Finish()
+	if err != nil {
+		f.Fatal(err)
+	}
+	if list, why := echFromAnswer(msg, name); !bytes.Equal(list, site.ConfigList) {
+		f.Fatalf("the seed gives %x (%s)", list, why)
+	}
+	f.Add(msg)
+	f.Add(msg[:len(msg)-3])
+	f.Add([]byte{0, 0, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		if list, why := echFromAnswer(msg, name); list != nil && (why != "" || checkECHConfigList(list) != nil) {
+			t.Fatalf("%x: took %x (%q)", msg, list, why)
+		}
+	})
+}
+
+// FuzzParseECH: whatever --ech is given, it is read or refused as an *OptionError, never a panic, and a
+// list taken has an ECHConfigList's framing.
+func FuzzParseECH(f *testing.F) {
+	for _, seed := range []string{"true", "hard", "false", "grease", "pn:x", "ecl:AEL+DQA+BwAgACD2", "ecl:AAT+DQAA", "ecl:", "ecl:@", "ecl:=="} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.HasPrefix(v, "ecl:@") {
+			return // a file's name: not the parser's input
+		}
+		o, err := parseECH(v)
+		var oe *OptionError
+		if err != nil && !errors.As(err, &oe) {
+			t.Fatalf("%q: %T %v", v, err, err)
+		}
+		if o.list != nil && checkECHConfigList(o.list) != nil {
+			t.Fatalf("%q: took %x", v, o.list)
+		}
+	})
+}
+
+// Over a stream (Go's resolver's "tcp", as after a truncated answer), the HTTPS query is framed as DNS
+// over TCP frames it, and so is the answer read: here through --doh-url's connection, which takes the
+// frame off and puts it back.
+func TestECHQueryOverStream(t *testing.T) {
+	b := newECHBackend(t)
+	doh := httptest.NewTLSServer(b.DNS)
+	t.Cleanup(doh.Close)
+	r, err := dohResolver(doh.URL+"/dns-query", nil, true, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := dnsmessage.MustNewName("ech.hop.test.")
+	msg, why := askHTTPS(t.Context(), r.Dial, "tcp", "ignored:53", name)
+	if list, _ := echFromAnswer(msg, name); why != "" || !bytes.Equal(list, b.ECH.ConfigList) {
+		t.Errorf("over a stream: %x, %q", list, why)
+	}
+}
+
+// An HTTPS record counts for the name asked for, or for a name its CNAMEs lead to, never another's.
+func TestECHAnswerOwners(t *testing.T) {
+	site, err := testserver.NewECH(1, "public.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked, other, cdn := dnsmessage.MustNewName("ech.example."), dnsmessage.MustNewName("other.example."), dnsmessage.MustNewName("edge.cdn.example.")
+	answer := func(cname bool, owner dnsmessage.Name) []byte {
+		b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
+		b.StartQuestions()
+		b.Question(dnsmessage.Question{Name: asked, Type: dnsmessage.TypeHTTPS, Class: dnsmessage.ClassINET})
+		b.StartAnswers()
+		if cname {
+			b.CNAMEResource(dnsmessage.ResourceHeader{Name: asked, Class: dnsmessage.ClassINET}, dnsmessage.CNAMEResource{CNAME: cdn})
+		}
+		rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
+		rr.SetParam(dnsmessage.SVCParamECH, site.ConfigList)
+		b.HTTPSResource(dnsmessage.ResourceHeader{Name: owner, Class: dnsmessage.ClassINET}, rr)
+		msg, err := b.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msg
+	}
+	if list, why := echFromAnswer(answer(true, cdn), asked); !bytes.Equal(list, site.ConfigList) {
+		t.Errorf("through a CNAME: %x, %q", list, why)
+	}
+	for _, msg := range [][]byte{answer(false, other), answer(false, cdn), answer(true, other)} {
+		if list, _ := echFromAnswer(msg, asked); list != nil {
+			t.Errorf("took another name's config: %x", list)
+		}
 	}
 }
