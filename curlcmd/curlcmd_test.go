@@ -268,6 +268,8 @@ func TestTranslateNegations(t *testing.T) {
 		{`-sLk --no-location --no-insecure -L a.example`, [][]string{{"request", "GET", "a.example", "--silent", "--follow", "--follow-any", "--ignore-stdin"}}, nil},
 		{`-G --no-get -d a=1 a.example`, [][]string{{"request", "POST", "a.example", "--data", "a=1", "--expect100-timeout", "1", "--ignore-stdin"}}, nil},
 		{`--no-head -i --no-include --no-path-as-is a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
+		{`--show-headers --keepalive-cnt 3 a.example`, [][]string{{"request", "GET", "a.example", "--include", "--ignore-stdin"}}, nil}, // curl 8's names
+		{`--show-headers --no-show-headers --skip-existing --no-skip-existing a.example`, [][]string{{"request", "GET", "a.example", "--ignore-stdin"}}, nil},
 		{`-I -I a.example`, [][]string{{"request", "HEAD", "a.example", "--head", "--ignore-stdin"}}, nil},
 		// One switch for following: --location-trusted is -L too, and either --no- form ends it;
 		// --no-anyauth changes nothing, as in curl.

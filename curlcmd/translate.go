@@ -248,6 +248,7 @@ var options = []curlOption{
 		return []string{"--continue-at=" + v} // resumed only when the file holds that many bytes (0: anew)
 	}},
 	same("include", 'i', false),
+	{long: "show-headers", to: "--include"}, // curl 8.10's name for -i
 	same("digest", 0, false),
 	same("dump-header", 'D', true),
 	{long: "range", short: 'r', value: true, hop: func(v string, t *translation) []string { t.byteRange = v; return nil }},
@@ -287,6 +288,7 @@ var options = []curlOption{
 	accepted("ssl-reqd", 0, false),    // for FTP, IMAP, SMTP; curl does nothing with it for HTTP
 	{long: "expect100-timeout", value: true, hop: func(v string, t *translation) []string { t.expect100 = v; return nil }},
 	accepted("keepalive-time", 0, true),                                               // TCP keepalive probes: nothing a single request notices
+	accepted("keepalive-cnt", 0, true),                                                // the number of those probes (curl 8.9), likewise
 	accepted("keepalive", 0, false),                                                   // on already, as in curl; --no-keepalive, the same as keepalive-time
 	accepted("ca-native", 0, false),                                                   // hop trusts the system's CA store unless --cacert says otherwise
 	accepted("proxy-ca-native", 0, false),                                             // the same for an https proxy
@@ -1008,14 +1010,15 @@ func (r *reader) take(opt *curlOption, v string, args []string, i int) ([]string
 }
 
 // booleans are curl 7.88's options that --no-NAME turns off again (it refuses "--no-" before any other:
-// "used '--no-' for option that isn't a boolean"), among those hop curl takes.
+// "used '--no-' for option that isn't a boolean"), among those hop curl takes, and curl 8's since
+// (out-null, show-headers, skip-existing).
 var booleans = strings.Fields(`alpn anyauth basic buffer cert-status clobber compressed create-dirs digest
 	disallow-username-in-url doh-cert-status doh-insecure fail fail-early fail-with-body false-start
-	form-escape get globoff haproxy-protocol head include insecure junk-session-cookies keepalive location
+	form-escape get globoff haproxy-protocol head include insecure junk-session-cookies keepalive location out-null
 	location-trusted netrc netrc-optional npn parallel parallel-immediate path-as-is post301 post302 post303
 	progress-bar progress-meter proxy-anyauth proxy-basic proxy-digest proxy-insecure proxytunnel raw remote-header-name remote-name
-	remote-name-all remote-time remove-on-error retry-all-errors retry-connrefused sessionid show-error
-	silent socks5-basic ssl ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output
+	remote-name-all remote-time remove-on-error retry-all-errors retry-connrefused sessionid show-error show-headers
+	silent skip-existing socks5-basic ssl ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output
 	suppress-connect-headers tcp-fastopen tcp-nodelay trace-time verbose xattr`)
 
 // offByDefault are the booleans curl documents by their --no- form, which its users type: hop curl's
