@@ -68,25 +68,129 @@ func parseECH(v string) (echOption, error) {
 	return echOption{hard: true, list: list}, nil
 }
 
-// checkECHConfigList says what is wrong with list, an ECHConfigList, in its framing (crypto/tls reads the
-// rest): its length, and each config's version and length. At least one must be of the version Go's TLS
-// speaks (0xfe0d); it skips the others, as RFC 9849 asks.
+// checkECHConfigList says what is wrong with list, an ECHConfigList (RFC 9849, section 4), as crypto/tls
+// reads it: a framing it refuses, or no config it can use (the version it speaks, 0xfe0d, a KEM and a
+// cipher suite it has, a public name that is a DNS name, no mandatory extension). Configs of other
+// versions are skipped, as RFC 9849 asks.
 func checkECHConfigList(list []byte) error {
-	if len(list) < 2 || int(binary.BigEndian.Uint16(list)) != len(list)-2 {
+	r := echReader(list)
+	body, ok := r.vector(2)
+	if !ok || len(r) != 0 {
 		return errors.New("not an ECHConfigList: its length does not match")
 	}
-	known := false
-	for rest := list[2:]; len(rest) > 0; {
-		if len(rest) < 4 || int(binary.BigEndian.Uint16(rest[2:])) > len(rest)-4 {
+	usable := false
+	for len(body) > 0 {
+		version, ok1 := body.uint(2)
+		contents, ok2 := body.vector(2)
+		if !ok1 || !ok2 {
 			return errors.New("not an ECHConfigList: a config is cut short")
 		}
-		known = known || binary.BigEndian.Uint16(rest) == 0xfe0d
-		rest = rest[4+int(binary.BigEndian.Uint16(rest[2:])):]
+		if version != 0xfe0d {
+			continue
+		}
+		ok, err := usableECHConfig(contents)
+		if err != nil {
+			return err
+		}
+		usable = usable || ok
 	}
-	if !known {
-		return errors.New("the ECHConfigList holds no config of the version Go's TLS speaks (0xfe0d)")
+	if !usable {
+		return errors.New("the ECHConfigList holds no config Go's TLS can use (version 0xfe0d; DHKEM X25519 or P-256, P-384, P-521; HKDF-SHA256, 384 or 512 with AES-GCM or ChaCha20-Poly1305; a DNS name as public name)")
 	}
 	return nil
+}
+
+// echKeySizes are the public key sizes of the KEMs crypto/tls has: DHKEM(P-256), (P-384), (P-521),
+// (X25519).
+var echKeySizes = map[int]int{0x0010: 65, 0x0011: 97, 0x0012: 133, 0x0020: 32}
+
+// usableECHConfig reads an ECHConfigContents: an error when a field is cut short, else whether
+// crypto/tls can use it.
+func usableECHConfig(c echReader) (bool, error) {
+	cut := func(field string) (bool, error) {
+		return false, errors.New("not an ECHConfigList: a config's " + field + " is cut short")
+	}
+	_, ok1 := c.uint(1) // config_id
+	kem, ok2 := c.uint(2)
+	key, ok3 := c.vector(2)
+	if !ok1 || !ok2 || !ok3 {
+		return cut("key")
+	}
+	suites, ok := c.vector(2)
+	if !ok || len(suites)%4 != 0 {
+		return cut("cipher_suites")
+	}
+	suite := false
+	for len(suites) > 0 {
+		kdf, _ := suites.uint(2)
+		aead, _ := suites.uint(2)
+		suite = suite || kdf >= 1 && kdf <= 3 && aead >= 1 && aead <= 3
+	}
+	_, ok1 = c.uint(1) // maximum_name_length
+	name, ok2 := c.vector(1)
+	if !ok1 || !ok2 {
+		return cut("public_name")
+	}
+	exts, ok := c.vector(2)
+	if !ok || len(c) != 0 {
+		return cut("extensions")
+	}
+	mandatory := false
+	for len(exts) > 0 {
+		typ, ok1 := exts.uint(2)
+		_, ok2 := exts.vector(2)
+		if !ok1 || !ok2 {
+			return cut("extensions")
+		}
+		mandatory = mandatory || typ&0x8000 != 0
+	}
+	return suite && !mandatory && echKeySizes[kem] == len(key) && dnsName(string(name)), nil
+}
+
+// dnsName reports whether s is a DNS name as crypto/tls takes a public name: letters, digits and hyphens
+// in labels of 1 to 63, dot-separated, no dot at the end.
+func dnsName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// echReader reads the TLS presentation language's integers and vectors off its front.
+type echReader []byte
+
+// uint is the next n-byte big-endian integer.
+func (r *echReader) uint(n int) (int, bool) {
+	if len(*r) < n {
+		return 0, false
+	}
+	v := 0
+	for _, b := range (*r)[:n] {
+		v = v<<8 | int(b)
+	}
+	*r = (*r)[n:]
+	return v, true
+}
+
+// vector is the next vector whose length takes n bytes.
+func (r *echReader) vector(n int) (echReader, bool) {
+	l, ok := r.uint(n)
+	if !ok || len(*r) < l {
+		return nil, false
+	}
+	v := (*r)[:l]
+	*r = (*r)[l:]
+	return v, true
 }
 
 // ECHError is an Encrypted Client Hello that could not be made or was refused: the handshake failed (exit
@@ -237,6 +341,10 @@ func askHTTPS(ctx context.Context, dial func(context.Context, string, string) (n
 	if _, err := conn.Write(q); err != nil {
 		return nil, "DNS could not be asked: " + err.Error()
 	}
+	var buf []byte // a UDP datagram's room
+	if !stream {
+		buf = make([]byte, 64<<10)
+	}
 	for {
 		var msg []byte
 		if stream {
@@ -249,7 +357,6 @@ func askHTTPS(ctx context.Context, dial func(context.Context, string, string) (n
 				return nil, "DNS did not answer: " + err.Error()
 			}
 		} else {
-			buf := make([]byte, 64<<10)
 			n, err := conn.Read(buf)
 			if err != nil {
 				return nil, "DNS did not answer: " + err.Error()
@@ -290,7 +397,7 @@ func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 		return nil, "DNS's answer cannot be read"
 	}
 	var best []byte
-	bestPriority := uint16(0)
+	bestPriority, unusable := uint16(0), ""
 	names := map[string]bool{strings.ToLower(name.String()): true} // the name, and those its CNAMEs lead to
 	for {
 		rh, err := p.AnswerHeader()
@@ -320,12 +427,19 @@ func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 			return nil, "DNS's HTTPS record cannot be read"
 		}
 		list, ok := rr.GetParam(dnsmessage.SVCParamECH)
-		if !ok || rr.Priority == 0 || best != nil && rr.Priority >= bestPriority || checkECHConfigList(list) != nil {
-			continue // alias mode (priority 0) names another; a record without ech, or with one unreadable
+		if !ok || rr.Priority == 0 || best != nil && rr.Priority >= bestPriority {
+			continue // alias mode (priority 0) names another; a record without ech
+		}
+		if err := checkECHConfigList(list); err != nil {
+			unusable = err.Error()
+			continue
 		}
 		best, bestPriority = list, rr.Priority
 	}
-	if best == nil {
+	switch {
+	case best == nil && unusable != "":
+		return nil, "DNS's HTTPS record gives a config hop cannot use: " + unusable
+	case best == nil:
 		return nil, "DNS has no HTTPS record for it that gives one"
 	}
 	return best, ""

@@ -129,6 +129,22 @@ func TestECHConfigGiven(t *testing.T) {
 
 // What --ech cannot do is refused before anything is sent, by name.
 func TestECHRefused(t *testing.T) {
+	valid, err := testserver.NewECH(3, "public.hop.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// mutated is valid's list, base64, with the byte at i (from the end when negative) set to b.
+	mutated := func(i int, b byte) string {
+		list := bytes.Clone(valid.ConfigList)
+		if i < 0 {
+			i += len(list)
+		}
+		list[i] = b
+		return base64.StdEncoding.EncodeToString(list)
+	}
+	if _, err := parseECH("ecl:" + mutated(6, 9)); err != nil {
+		t.Fatalf("the list with another config id: %v", err)
+	}
 	for _, c := range []struct {
 		tls   TLSOptions
 		words string
@@ -138,8 +154,12 @@ func TestECHRefused(t *testing.T) {
 		{TLSOptions{ECH: "maybe"}, "expected false, true, hard or ecl:BASE64"},
 		{TLSOptions{ECH: "ecl:not base64!"}, "not base64"},
 		{TLSOptions{ECH: "ecl:AAAA"}, "its length does not match"},
-		{TLSOptions{ECH: "ecl:AAT+DQAB"}, "cut short"},                // a config whose length runs past the list
-		{TLSOptions{ECH: "ecl:AAT+DAAA"}, "no config of the version"}, // draft 12's version only
+		{TLSOptions{ECH: "ecl:AAT+DQAB"}, "cut short"},                  // a config whose length runs past the list
+		{TLSOptions{ECH: "ecl:AAT+DAAA"}, "no config Go's TLS can use"}, // draft 12's version only
+		{TLSOptions{ECH: "ecl:AAT+DQAA"}, "a config's key is cut short"},
+		{TLSOptions{ECH: "ecl:" + mutated(8, 0x00)}, "no config Go's TLS can use"},  // a KEM crypto/tls lacks (0x0000)
+		{TLSOptions{ECH: "ecl:" + mutated(-11, '_')}, "no config Go's TLS can use"}, // public_name public_hop.test
+		{TLSOptions{ECH: "ecl:" + mutated(-1, 0x05)}, "a config's extensions is cut short"},
 		{TLSOptions{ECH: "ecl:@-"}, "not standard input"},
 		{TLSOptions{ECH: "ecl:@/nonexistent/ech"}, "ecl:@/nonexistent/ech"},
 		{TLSOptions{ECH: "true", MaxVersion: "1.2"}, "TLS 1.3's"},
@@ -275,6 +295,12 @@ func TestECHAnswerOwners(t *testing.T) {
 	if list, why := echFromAnswer(answer(true, cdn), asked); !bytes.Equal(list, site.ConfigList) {
 		t.Errorf("through a CNAME: %x, %q", list, why)
 	}
+	broken := site.ConfigList
+	site.ConfigList = append(bytes.Clone(broken[:len(broken)-2]), 0, 9) // extensions said to run past the end
+	if list, why := echFromAnswer(answer(false, asked), asked); list != nil || !strings.Contains(why, "gives a config hop cannot use: not an ECHConfigList: a config's extensions is cut short") {
+		t.Errorf("an unusable config: %x, %q", list, why)
+	}
+	site.ConfigList = broken
 	for _, msg := range [][]byte{answer(false, other), answer(false, cdn), answer(true, other)} {
 		if list, _ := echFromAnswer(msg, asked); list != nil {
 			t.Errorf("took another name's config: %x", list)
