@@ -321,6 +321,9 @@ func inspect(ctx context.Context, o *CertOptions, target string, now time.Time) 
 	hs, refused := client.Handshake(ctx, addr, cfg, func(ctx context.Context, cfg *tls.Config) (*tls.Conn, error) {
 		return tr.DialStartTLS(ctx, addr, cfg, starttls)
 	})
+	if err := tr.SaveSessions(); err != nil && refused == nil {
+		refused = err // the report is still shown
+	}
 	if hs == nil {
 		return r, nil, refused
 	}

@@ -37,7 +37,7 @@ var fixedValues = map[string][]string{
 // the command's flags (checkFileNames, noFlagAsValue).
 var fileFlags = []string{"output", "cacert", "capath", "cert", "key", "har", "upload-file", "netrc-file", "dump-header", "trace-ascii", "trace-hex", "trace-verbose",
 	"etag-compare", "etag-save", "proxy-cacert", "cookie-jar", "alt-svc", "hsts", "stderr", "crlfile", "proxy-cert", "proxy-key",
-	"proxy-capath", "proxy-crlfile"}
+	"proxy-capath", "proxy-crlfile", "ssl-sessions"}
 
 // dirFlags are the flags that take a directory: directories are offered.
 var dirFlags = []string{"capath", "proxy-capath", "output-dir"}

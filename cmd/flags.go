@@ -417,6 +417,7 @@ func addTLSFlags(fs *pflag.FlagSet, t *transport.TLSOptions) {
 	fs.StringVar(&t.Curves, "curves", "", "offer only these key exchange groups, as curl: X25519:P-256 (X25519MLKEM768 for post-quantum)")
 	fs.StringVar(&t.Ciphers, "ciphers", "", "offer only these TLS 1.2 cipher suites, as curl: OpenSSL's or IANA's names, colon-separated")
 	fs.StringVar(&t.Pin, "pin", "", "require this public key in the chain: sha256//BASE64 (;-separated for several)")
+	fs.StringVar(&t.Sessions, "ssl-sessions", "", "keep the TLS sessions servers give in FILE (mode 0600, names hashed), as curl's --ssl-sessions, so that later runs' handshakes resume them")
 	fs.StringVar(&t.ECH, "ech", "", "Encrypted Client Hello, as curl's --ech: true hides the server's name where DNS's HTTPS record gives a config, hard fails where it cannot, ecl:BASE64 uses this ECHConfigList (ecl:@PATH reads it)")
 }
 

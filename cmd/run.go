@@ -176,7 +176,7 @@ func keepState(s *Streams, o *RequestOptions, err error) error {
 		werr = cmp.Or(werr, o.session.Save())
 	}
 	if o.transport != nil {
-		werr = cmp.Or(werr, o.transport.SaveAltSvc())
+		werr = cmp.Or(werr, o.transport.SaveAltSvc(), o.transport.SaveSessions())
 	}
 	if o.hsts != nil {
 		if err := o.hsts.Save(o.HSTS); err != nil {
@@ -254,7 +254,7 @@ func exchangeAndShow(ctx context.Context, s *Streams, o *RequestOptions, p *pres
 			return err
 		}
 	}
-	for flag, f := range map[string]string{"--alt-svc": o.Transport.AltSvc, "--hsts": o.HSTS} {
+	for flag, f := range map[string]string{"--alt-svc": o.Transport.AltSvc, "--hsts": o.HSTS, "--ssl-sessions": o.Transport.TLS.Sessions} {
 		if f != "" {
 			if err := checkFile(flag+" "+f, f); err != nil {
 				return err

@@ -372,7 +372,7 @@ func certArgs(tls transport.TLSOptions, prefix string, show bool) []string {
 			out = append(out, prefix+f.flag, form)
 		}
 	}
-	for _, f := range []struct{ flag, v string }{{"cacert", tls.CACert}, {"capath", tls.CAPath}, {"cert", tls.Cert}, {"key", tls.Key}, {"pinnedpubkey", tls.Pin}, {"ciphers", tls.Ciphers}, {"curves", tls.Curves}, {"crlfile", tls.CRLFile}, {"ech", tls.ECH}} {
+	for _, f := range []struct{ flag, v string }{{"cacert", tls.CACert}, {"capath", tls.CAPath}, {"cert", tls.Cert}, {"key", tls.Key}, {"pinnedpubkey", tls.Pin}, {"ciphers", tls.Ciphers}, {"curves", tls.Curves}, {"crlfile", tls.CRLFile}, {"ech", tls.ECH}, {"ssl-sessions", tls.Sessions}} {
 		if f.v != "" {
 			out = append(out, prefix+f.flag, f.v)
 		}

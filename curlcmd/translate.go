@@ -141,6 +141,7 @@ var options = []curlOption{
 	same("doh-cert-status", 0, false),
 	same("crlfile", 0, true),
 	{long: "ech", value: true, hop: echOption},
+	same("ssl-sessions", 0, true),
 	same("aws-sigv4", 0, true),
 	same("ciphers", 0, true),
 	same("curves", 0, true),

@@ -40,7 +40,7 @@ const certVerdictWait = time.Second
 func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, dial func(context.Context, *tls.Config) (*tls.Conn, error)) (*HandshakeResult, error) {
 	ctx, th := trace.Start(ctx, "", &url.URL{Scheme: "https", Host: addr})
 	cfg = cfg.Clone()
-	tickets := &ticketSignal{got: make(chan struct{})}
+	tickets := &ticketSignal{got: make(chan struct{}), cache: cfg.ClientSessionCache}
 	cfg.ClientSessionCache = tickets
 	conn, err := dial(ctx, cfg)
 	rec := th.Snapshot()
@@ -58,6 +58,11 @@ func (c *Client) Handshake(ctx context.Context, addr string, cfg *tls.Config, di
 	cs := conn.ConnectionState()
 	h := &HandshakeResult{State: &cs, Record: rec}
 	if rec.CertRequest == nil {
+		if tickets.cache != nil && cs.Version == tls.VersionTLS13 {
+			// A TLS 1.3 session ticket comes after the handshake: waited for (as a verdict is, which is
+			// not asked here) so that --ssl-sessions has it to keep.
+			awaitVerdict(ctx, conn, tickets.got)
+		}
 		return h, nil
 	}
 	if cs.Version != tls.VersionTLS13 {
@@ -126,13 +131,25 @@ func (e *closedAfterCert) Error() string {
 
 func (e *closedAfterCert) Unwrap() error { return e.err }
 
-// ticketSignal is the session cache of hop cert's one connection: it resumes nothing, and closes got when
-// the server sends a session ticket.
+// ticketSignal is the session cache of hop cert's one connection: it resumes what cache holds (the
+// sessions --ssl-sessions keeps; nothing when nil) and keeps what the server gives there, and closes got
+// when the server sends a session ticket.
 type ticketSignal struct {
-	got  chan struct{}
-	once sync.Once
+	got   chan struct{}
+	once  sync.Once
+	cache tls.ClientSessionCache // the sessions kept (--ssl-sessions), or nil
 }
 
-func (t *ticketSignal) Get(string) (*tls.ClientSessionState, bool) { return nil, false }
+func (t *ticketSignal) Get(key string) (*tls.ClientSessionState, bool) {
+	if t.cache == nil {
+		return nil, false
+	}
+	return t.cache.Get(key)
+}
 
-func (t *ticketSignal) Put(string, *tls.ClientSessionState) { t.once.Do(func() { close(t.got) }) }
+func (t *ticketSignal) Put(key string, cs *tls.ClientSessionState) {
+	if t.cache != nil {
+		t.cache.Put(key, cs)
+	}
+	t.once.Do(func() { close(t.got) })
+}

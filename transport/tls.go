@@ -36,6 +36,7 @@ type TLSOptions struct {
 	CertStatus  bool   // curl's --cert-status: the server must staple an OCSP response saying its leaf is good
 	CRLFile     string // curl's --crlfile: revocation lists (PEM or DER) that must clear the verified chain
 	ECH         string // curl's --ech as typed: false, true, hard, ecl:BASE64 (parseECH)
+	Sessions    string // curl's --ssl-sessions: a file keeping TLS sessions between runs (SessionFile)
 	// KeyLog, when set, receives the connections' TLS secrets (SSLKEYLOGFILE's KeyLogFile).
 	KeyLog io.Writer
 	// Unverified, when set, is called at each handshake Insecure leaves unverified (from the handshake's

@@ -135,6 +135,7 @@ type Transport struct {
 	alt        *http3.Transport
 	altSvc     *AltSvc
 	altSvcFile string
+	sessions   *SessionFile // --ssl-sessions
 	// try is curl's --http3 (HTTP3Try): HTTP/3 first; quicFailed holds the origins QUIC could not reach.
 	try        *http3.Transport
 	mu         sync.Mutex
@@ -156,6 +157,13 @@ func New(o Options) (*Transport, error) {
 	roots, err := o.TLS.laterRoots()
 	if err != nil {
 		return nil, err
+	}
+	var sessions *SessionFile
+	if o.TLS.Sessions != "" {
+		if sessions, err = LoadSessionFile(o.TLS.Sessions); err != nil {
+			return nil, err
+		}
+		tlsConfig.ClientSessionCache = sessions
 	}
 	ech, err := parseECH(o.TLS.ECH)
 	if err != nil {
@@ -210,7 +218,7 @@ func New(o Options) (*Transport, error) {
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, roots: roots, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
 		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth, ech: ech}
-	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second)}
+	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second), sessions: sessions}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
 	t.http.Store(t.freshPool())
 	if o.Protocol == HTTP3 {
