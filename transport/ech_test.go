@@ -205,17 +205,7 @@ func FuzzECHAnswer(f *testing.F) {
 		f.Fatal(err)
 	}
 	name := dnsmessage.MustNewName("ech.example.")
-	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
-	b.StartQuestions()
-	b.Question(dnsmessage.Question{Name: name, Type: dnsmessage.TypeHTTPS, Class: dnsmessage.ClassINET})
-	b.StartAnswers()
-	rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
-	rr.SetParam(dnsmessage.SVCParamECH, site.ConfigList)
-	b.HTTPSResource(dnsmessage.ResourceHeader{Name: name, Class: dnsmessage.ClassINET}, rr)
-	msg, err := b.Finish()
-	if err != nil {
-		f.Fatal(err)
-	}
+	msg := httpsAnswer(f, name, name, nil, site.ConfigList)
 	if list, why := echFromAnswer(msg, name); !bytes.Equal(list, site.ConfigList) {
 		f.Fatalf("the seed gives %x (%s)", list, why)
 	}
@@ -276,21 +266,10 @@ func TestECHAnswerOwners(t *testing.T) {
 	}
 	asked, other, cdn := dnsmessage.MustNewName("ech.example."), dnsmessage.MustNewName("other.example."), dnsmessage.MustNewName("edge.cdn.example.")
 	answer := func(cname bool, owner dnsmessage.Name) []byte {
-		b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
-		b.StartQuestions()
-		b.Question(dnsmessage.Question{Name: asked, Type: dnsmessage.TypeHTTPS, Class: dnsmessage.ClassINET})
-		b.StartAnswers()
 		if cname {
-			b.CNAMEResource(dnsmessage.ResourceHeader{Name: asked, Class: dnsmessage.ClassINET}, dnsmessage.CNAMEResource{CNAME: cdn})
+			return httpsAnswer(t, asked, owner, &cdn, site.ConfigList)
 		}
-		rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
-		rr.SetParam(dnsmessage.SVCParamECH, site.ConfigList)
-		b.HTTPSResource(dnsmessage.ResourceHeader{Name: owner, Class: dnsmessage.ClassINET}, rr)
-		msg, err := b.Finish()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return msg
+		return httpsAnswer(t, asked, owner, nil, site.ConfigList)
 	}
 	if list, why := echFromAnswer(answer(true, cdn), asked); !bytes.Equal(list, site.ConfigList) {
 		t.Errorf("through a CNAME: %x, %q", list, why)
@@ -306,4 +285,25 @@ func TestECHAnswerOwners(t *testing.T) {
 			t.Errorf("took another name's config: %x", list)
 		}
 	}
+}
+
+// httpsAnswer is a DNS answer to the HTTPS query for asked: a CNAME to cname when not nil, then an HTTPS
+// record of owner that gives list.
+func httpsAnswer(t testing.TB, asked, owner dnsmessage.Name, cname *dnsmessage.Name, list []byte) []byte {
+	t.Helper()
+	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
+	b.StartQuestions()
+	b.Question(dnsmessage.Question{Name: asked, Type: dnsmessage.TypeHTTPS, Class: dnsmessage.ClassINET})
+	b.StartAnswers()
+	if cname != nil {
+		b.CNAMEResource(dnsmessage.ResourceHeader{Name: asked, Class: dnsmessage.ClassINET}, dnsmessage.CNAMEResource{CNAME: *cname})
+	}
+	rr := dnsmessage.HTTPSResource{SVCBResource: dnsmessage.SVCBResource{Priority: 1, Target: dnsmessage.MustNewName(".")}}
+	rr.SetParam(dnsmessage.SVCParamECH, list)
+	b.HTTPSResource(dnsmessage.ResourceHeader{Name: owner, Class: dnsmessage.ClassINET}, rr)
+	msg, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
 }
