@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -972,6 +973,40 @@ func TestFormNamesAsCurl(t *testing.T) {
 	}
 	if line := curlLine(t, dir, nil, "post", "http://example.com/", "a=1", "--multipart", "--form-escape", "--curl"); !strings.Contains(line, " --form-escape ") {
 		t.Errorf("--curl wrote %s", line)
+	}
+}
+
+// curl's --haproxy-clientip (8.2, after the curl these tests compare with) gives its address in the PROXY
+// line, as curl writes it: the source and the destination both, TCP4 or TCP6 by the address's form, with
+// the connection's ports; UNKNOWN over a unix socket. hop curl and hop's own flag send it, --curl writes it
+// back, and a value that would break the line is refused before anything is sent.
+func TestHAProxyClientIP(t *testing.T) {
+	hop := hopBinary(t)
+	s := httptest.NewUnstartedServer(testserver.Handler())
+	lines := &testserver.PROXYLines{Listener: s.Listener}
+	s.Listener = lines
+	s.Start()
+	t.Cleanup(s.Close)
+	port := s.Listener.Addr().(*net.TCPAddr).Port
+	for _, c := range []struct{ ip, family string }{{"203.0.113.7", "TCP4"}, {"2001:db8::1", "TCP6"}, {"::ffff:192.0.2.1", "TCP6"}, {"client.example", "TCP6"}} {
+		for _, args := range [][]string{{"curl", "-s", "--haproxy-clientip", c.ip, s.URL + "/get"}, {"get", "--haproxy-clientip", c.ip, s.URL + "/get"}} {
+			n := len(lines.Seen())
+			if _, code := runIn(t, t.TempDir(), hop, args...); code != 0 {
+				t.Fatalf("%q: exit %d", args, code)
+			}
+			seen := lines.Seen()[n:]
+			want := regexp.MustCompile(`^PROXY ` + c.family + ` ` + regexp.QuoteMeta(c.ip) + ` ` + regexp.QuoteMeta(c.ip) + ` \d+ ` + strconv.Itoa(port) + "\r\n$")
+			if len(seen) != 1 || !want.MatchString(seen[0].Got) {
+				t.Errorf("%q: the server got %q, want %s", args, seen, want)
+			}
+		}
+	}
+	if line := curlLine(t, t.TempDir(), nil, "get", "http://example.com/", "--haproxy-clientip", "198.51.100.2", "--curl"); !strings.Contains(line, " --haproxy-clientip 198.51.100.2 ") || strings.Contains(line, "--haproxy-protocol") {
+		t.Errorf("--curl wrote %s", line)
+	}
+	n := len(lines.Seen())
+	if stderr := hopStderr(t, 2, "get", "--haproxy-clientip", "1.2.3.4\r\nGET /", s.URL); !strings.Contains(stderr, "--haproxy-clientip") || len(lines.Seen()) != n {
+		t.Errorf("a value with CR LF: %s; %d connections", stderr, len(lines.Seen())-n)
 	}
 }
 

@@ -525,6 +525,7 @@ func addRouteFlags(fs *pflag.FlagSet, t *transport.Options) {
 	fs.MarkHidden("preproxy")
 	fs.Var((*stringsFlag)(&t.ProxyHeaders), "proxy-header", `a header for the proxy only, "Name: value": in its CONNECT, or with a plain-http request it forwards (repeatable), as curl's`)
 	fs.BoolVar(&t.HAProxy, "haproxy-protocol", false, "begin every connection with a PROXY protocol v1 line giving its addresses, as curl's (for a server behind a load balancer)")
+	fs.StringVar(&t.HAProxyClientIP, "haproxy-clientip", "", "begin every connection with a PROXY protocol v1 line giving this client address, as curl's --haproxy-clientip (implies --haproxy-protocol)")
 	fs.BoolVar(&t.ProxyTunnel, "proxytunnel", false, "through an HTTP proxy, tunnel plain http too (CONNECT), as curl's -p, rather than have it forwarded")
 	fs.StringVarP(&t.ProxyUser, "proxy-user", "U", "", "USER[:PASSWORD] for the proxy, replacing any in its URL; prompts for a missing password (or @FILE, @env:VAR)")
 	fs.StringVar(&t.ProxyAuth, "proxy-auth-type", transport.ProxyBasic, "how the proxy's credentials go to an HTTP(S) proxy: basic (with every request), digest (answering its challenge, RFC 7616: curl's --proxy-digest) or any (its challenge's scheme, Digest or Basic: --proxy-anyauth)")

@@ -164,6 +164,7 @@ var options = []curlOption{
 	same("proxy-user", 'U', true),
 	same("proxy-header", 0, true),
 	same("haproxy-protocol", 0, false),
+	same("haproxy-clientip", 0, true),
 	same("preproxy", 0, true),
 	same("dns-ipv4-addr", 0, true),
 	same("dns-ipv6-addr", 0, true),

@@ -34,6 +34,7 @@ type connector struct {
 	// tunnelAll sends plain http through a CONNECT tunnel too (--proxytunnel), not forwarded to the proxy.
 	tunnelAll bool
 	haproxy   bool   // --haproxy-protocol: a PROXY line first, to whatever the route leads to
+	clientIP  string // --haproxy-clientip: the address that line gives, "" for the connection's own
 	h2c       bool   // --http2 on http:// URLs: HTTP/2 from the first byte
 	proxyAuth string // Options.ProxyAuth: ProxyBasic, ProxyDigest or ProxyAny
 	ech       echOption
@@ -161,7 +162,7 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	}
 	conn := raw
 	if c.haproxy {
-		if err := sendPROXY(ctx, raw); err != nil {
+		if err := sendPROXY(ctx, raw, c.clientIP); err != nil {
 			raw.Close()
 			return nil, err
 		}
@@ -302,12 +303,21 @@ func (c *connector) throughProxy(ctx context.Context, conn net.Conn, proxy *url.
 // sendPROXY writes the PROXY protocol v1 header (HAProxy's proxy-protocol.txt, 2.1) first on a connection,
 // as curl's --haproxy-protocol does: before TLS, inside a proxy's tunnel, to a proxy that forwards plain
 // http. It gives the addresses of the connection's own socket, the way they leave this machine (through a
-// proxy, the proxy's); over a unix socket it says UNKNOWN, as curl does.
-func sendPROXY(ctx context.Context, conn net.Conn) error {
+// proxy, the proxy's); over a unix socket it says UNKNOWN, as curl does. With clientIP (curl's
+// --haproxy-clientip), the line gives that address as curl writes it: as the source and the destination
+// both, TCP4 when it reads as IPv4 and TCP6 otherwise, with the connection's ports.
+func sendPROXY(ctx context.Context, conn net.Conn, clientIP string) error {
 	line := "PROXY UNKNOWN\r\n"
 	local, ok1 := conn.LocalAddr().(*net.TCPAddr)
 	remote, ok2 := conn.RemoteAddr().(*net.TCPAddr)
-	if ok1 && ok2 {
+	switch {
+	case ok1 && ok2 && clientIP != "":
+		family := "TCP6"
+		if ip := net.ParseIP(clientIP); ip != nil && ip.To4() != nil && !strings.Contains(clientIP, ":") {
+			family = "TCP4"
+		}
+		line = fmt.Sprintf("PROXY %s %s %s %d %d\r\n", family, clientIP, clientIP, local.Port, remote.Port)
+	case ok1 && ok2:
 		family := "TCP6"
 		if local.IP.To4() != nil && remote.IP.To4() != nil {
 			family = "TCP4"

@@ -47,8 +47,8 @@ func (o Options) quicRuledOut() error {
 		return optionErrorf("--http3", "HTTP/3 runs over UDP, not over a unix socket")
 	case o.TLS.MaxVersion != "" && o.TLS.MaxVersion != "1.3":
 		return optionErrorf("--http3", "QUIC carries TLS 1.3 only; --tls-max %s rules it out", o.TLS.MaxVersion)
-	case o.HAProxy:
-		return optionErrorf("--http3", "--haproxy-protocol's line begins a TCP connection; QUIC has no place for it")
+	case o.HAProxy || o.HAProxyClientIP != "":
+		return optionErrorf("--http3", "the PROXY line of --haproxy-protocol (or --haproxy-clientip) begins a TCP connection; QUIC has no place for it")
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,10 +98,13 @@ type Options struct {
 	ProxyHeaders []string
 	// HAProxy is curl's --haproxy-protocol: every connection over TCP or a unix socket begins with a PROXY
 	// protocol v1 line that gives its addresses, for a server behind a load balancer that expects one.
-	HAProxy  bool
-	Protocol Protocol
-	TLS      TLSOptions
-	Getenv   func(string) string // reads the *_PROXY variables (the command's environment); nil: none is set
+	HAProxy bool
+	// HAProxyClientIP is curl's --haproxy-clientip: the PROXY line gives this address, as curl writes it
+	// (as the source and the destination both, the ports the connection's), and is sent without HAProxy.
+	HAProxyClientIP string
+	Protocol        Protocol
+	TLS             TLSOptions
+	Getenv          func(string) string // reads the *_PROXY variables (the command's environment); nil: none is set
 }
 
 // OptionError is an option that cannot be used: a malformed value or an unusable file. It is found when
@@ -165,6 +169,9 @@ func New(o Options) (*Transport, error) {
 		}
 		tlsConfig.ClientSessionCache = sessions
 	}
+	if strings.ContainsFunc(o.HAProxyClientIP, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, optionErrorf("--haproxy-clientip "+o.HAProxyClientIP, "an address is one word, without blanks or control characters")
+	}
 	ech, err := parseECH(o.TLS.ECH)
 	if err != nil {
 		return nil, err
@@ -217,7 +224,7 @@ func New(o Options) (*Transport, error) {
 		return nil, optionErrorf("--proxy-auth-type "+o.ProxyAuth, "expected basic, digest or any")
 	}
 	c := &connector{dial: d, proxies: proxies, tls: tlsConfig, roots: roots, proxyTLS: proxyTLS, proxyHeader: proxyHeader,
-		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth, ech: ech}
+		budget: o.ConnectTimeout, tunnelAll: o.ProxyTunnel, haproxy: o.HAProxy || o.HAProxyClientIP != "", clientIP: o.HAProxyClientIP, h2c: o.Protocol == HTTP2, proxyAuth: o.ProxyAuth, ech: ech}
 	t := &Transport{conn: c, idle: o.IdleTimeout, expect100: cmp.Or(o.Expect100Timeout, time.Second), sessions: sessions}
 	t.freshPool = func() *http.Transport { return newHTTP(c, o.Protocol, o.Expect100Timeout) }
 	t.http.Store(t.freshPool())
