@@ -2,7 +2,8 @@
 // data) on loopback ports: plain HTTP, and HTTPS with a root → intermediate → leaf chain made for the run.
 // `make demo` and the scripts in bench/ start it. It writes plain.url, ca.pem (the root CA, to trust with
 // --cacert) and tls.url into -dir, tls.url last so that its presence means the servers are ready, and serves
-// until it is interrupted or terminated. With -h3 it also serves HTTP/3 (h3.url) and HTTPS offering HTTP/2
+// until it is interrupted or terminated. ech.url is a site that hides its name in Encrypted Client Hello,
+// ech.dns the DNS server that publishes its config, ech-ca.pem the CA that signed it. With -h3 it also serves HTTP/3 (h3.url) and HTTPS offering HTTP/2
 // (h2.url), for the protocol benchmarks.
 package main
 
@@ -54,6 +55,14 @@ func main() {
 		write("h2.url", h2.URL+"\n")
 		write("h3.url", h3.URL+"\n")
 	}
+	// A site that hides its name in Encrypted Client Hello, and the DNS server that publishes its config
+	// (ech.url names it, ech.dns is the DNS server, ech-ca.pem its own CA).
+	ech, err := testserver.StartECHSite()
+	check(err)
+	defer ech.Close()
+	write("ech.url", ech.URL("ech.hop.test")+"\n")
+	write("ech.dns", ech.DNS.Addr()+"\n")
+	write("ech-ca.pem", string(ech.Root))
 	write("tls.url", secure.URL+"\n") // last: its presence means every server is ready
 
 	stop := make(chan os.Signal, 1)

@@ -43,5 +43,10 @@ code=$?
 echo "exit code: $code (10 means a certificate expires within 400 days: the demo leaf lives one year)"
 [ "$code" = 10 ] || failed=1
 
+ech=$(cat "$dir/ech.url") dns=$(cat "$dir/ech.dns")
+step hop get "$ech" --dns-servers "$dns" --cacert ech-ca.pem --ech hard --tls
+"$hop" get "$ech" --dns-servers "$dns" --cacert "$dir/ech-ca.pem" --ech hard --tls || failed=1
+echo
+
 if [ "$failed" != 0 ]; then echo; echo "demo: a step failed" >&2; exit 1; fi
 echo; echo "demo: done; the local server is stopped."

@@ -52,7 +52,7 @@ func NewECH(id uint8, publicName string) (*ECH, error) {
 }
 
 // ECHSite is an HTTPS server with an ECH key (public name public.hop.test) for the names ech.hop.test,
-// plain.hop.test and stale.hop.test, which answers "ech=BOOL name=NAME": whether the hello it read was
+// plain.hop.test and stale.hop.test, which answers "ech=BOOL name=NAME" on a line: whether the hello it read was
 // encrypted, and the name it carried; and a DNS server (Zone hop.test.) whose HTTPS records give
 // ech.hop.test the server's config and stale.hop.test a config of a key the server does not hold, so that
 // the server refuses it and offers its own (plain.hop.test has none). Served counts the requests served.
@@ -85,7 +85,7 @@ func StartECHSite() (*ECHSite, error) {
 	}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Served.Add(1)
-		fmt.Fprintf(w, "ech=%v name=%s", r.TLS.ECHAccepted, r.TLS.ServerName)
+		fmt.Fprintf(w, "ech=%v name=%s\n", r.TLS.ECHAccepted, r.TLS.ServerName)
 	}))
 	s.Server.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.Server.TLS = &tls.Config{Certificates: []tls.Certificate{leaf}, EncryptedClientHelloKeys: []tls.EncryptedClientHelloKey{s.ECH.Key}}

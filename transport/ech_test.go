@@ -48,16 +48,16 @@ func TestECHFromDNS(t *testing.T) {
 	} {
 		tr := newTransport(t, o)
 		body, rec, err := get(t, tr, b.URL("ech.hop.test"))
-		if err != nil || body != "ech=true name=ech.hop.test" || rec.TLS == nil || !rec.TLS.ECHAccepted {
+		if err != nil || body != "ech=true name=ech.hop.test\n" || rec.TLS == nil || !rec.TLS.ECHAccepted {
 			t.Errorf("--ech %s (dns %q, doh %q): %q, %v", o.TLS.ECH, o.DNSServers, o.DoHURL, body, err)
 		}
 	}
 	tr := newTransport(t, Options{DNSServers: b.DNS.Addr(), TLS: TLSOptions{CACert: b.ca, ECH: "true"}})
-	if body, rec, err := get(t, tr, b.URL("plain.hop.test")); err != nil || body != "ech=false name=plain.hop.test" || rec.TLS.ECHAccepted {
+	if body, rec, err := get(t, tr, b.URL("plain.hop.test")); err != nil || body != "ech=false name=plain.hop.test\n" || rec.TLS.ECHAccepted {
 		t.Errorf("--ech true, no HTTPS record: %q, %v", body, err)
 	}
 	tr = newTransport(t, Options{DNSServers: b.DNS.Addr(), TLS: TLSOptions{CACert: b.ca}})
-	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=false name=ech.hop.test" {
+	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=false name=ech.hop.test\n" {
 		t.Errorf("no --ech: %q, %v", body, err)
 	}
 }
@@ -100,13 +100,13 @@ func TestECHConfigGiven(t *testing.T) {
 	b := newECHBackend(t)
 	given := "ecl:" + base64.StdEncoding.EncodeToString(b.ECH.ConfigList)
 	tr := newTransport(t, Options{Resolve: []string{"ech.hop.test:" + b.Port + ":127.0.0.1"}, TLS: TLSOptions{CACert: b.ca, ECH: given}})
-	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=true name=ech.hop.test" {
+	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=true name=ech.hop.test\n" {
 		t.Errorf("--ech %s: %q, %v", given, body, err)
 	}
 	file := filepath.Join(t.TempDir(), "ech.b64")
 	os.WriteFile(file, []byte(given[len("ecl:"):]+"\n"), 0o600)
 	tr = newTransport(t, Options{Resolve: []string{"ech.hop.test:" + b.Port + ":127.0.0.1"}, TLS: TLSOptions{CACert: b.ca, ECH: "ecl:@" + file}})
-	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=true name=ech.hop.test" {
+	if body, _, err := get(t, tr, b.URL("ech.hop.test")); err != nil || body != "ech=true name=ech.hop.test\n" {
 		t.Errorf("--ech ecl:@FILE: %q, %v", body, err)
 	}
 
@@ -122,7 +122,7 @@ func TestECHConfigGiven(t *testing.T) {
 		t.Errorf("the refusal is not a handshake failure: %T", err)
 	}
 	tr = newTransport(t, Options{DNSServers: b.DNS.Addr(), TLS: TLSOptions{CACert: b.ca, ECH: "ecl:" + e.Retry}})
-	if body, _, err := get(t, tr, b.URL("stale.hop.test")); err != nil || body != "ech=true name=stale.hop.test" {
+	if body, _, err := get(t, tr, b.URL("stale.hop.test")); err != nil || body != "ech=true name=stale.hop.test\n" {
 		t.Errorf("retried with the config offered: %q, %v", body, err)
 	}
 }
@@ -184,7 +184,7 @@ func TestECHOverHTTP3(t *testing.T) {
 	t.Cleanup(func() { h3.Close() })
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(h3.URL, "https://"))
 	tr := newTransport(t, Options{Protocol: HTTP3, DNSServers: b.DNS.Addr(), TLS: TLSOptions{CACert: b.ca, ECH: "hard"}})
-	if body, rec, err := get(t, tr, "https://ech.hop.test:"+port+"/"); err != nil || body != "ech=true name=ech.hop.test" || rec.TLS == nil || !rec.TLS.ECHAccepted {
+	if body, rec, err := get(t, tr, "https://ech.hop.test:"+port+"/"); err != nil || body != "ech=true name=ech.hop.test\n" || rec.TLS == nil || !rec.TLS.ECHAccepted {
 		t.Errorf("HTTP/3, --ech hard: %q, %v", body, err)
 	}
 	_, _, err = get(t, tr, "https://stale.hop.test:"+port+"/")
