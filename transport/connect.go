@@ -154,7 +154,7 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 	}
 	var ech <-chan echFound
 	if target != nil && cfg != nil {
-		ech = c.lookupECH(ctx, chain, cfg.ServerName) // beside the route: it is asked of DNS while that connects
+		ech = c.lookupECH(ctx, chain, cfg.ServerName, starttls) // beside the route: it is asked of DNS while that connects
 	}
 	raw, err := c.route(ctx, chain, addr)
 	if err != nil {

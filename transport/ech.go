@@ -243,8 +243,9 @@ type echFound struct {
 
 // lookupECH starts asking DNS for the ECH config of host (the server's name), unless --ech asks for no
 // lookup; nil then. Through a proxy that resolves names (an HTTP proxy's CONNECT, socks5h, socks4a) no
-// query is sent: the name stays off the local DNS, as the proxy promises, and ECH is not attempted.
-func (c *connector) lookupECH(ctx context.Context, chain []*url.URL, host string) <-chan echFound {
+// query is sent: the name stays off the local DNS, as the proxy promises, and ECH is not attempted. Nor
+// for a protocol that starts TLS itself (starttls, hop cert's --starttls): the HTTPS record is HTTPS's.
+func (c *connector) lookupECH(ctx context.Context, chain []*url.URL, host, starttls string) <-chan echFound {
 	if !c.ech.lookup {
 		return nil
 	}
@@ -254,6 +255,8 @@ func (c *connector) lookupECH(ctx context.Context, chain []*url.URL, host string
 		last = chain[len(chain)-1]
 	}
 	switch {
+	case starttls != "":
+		done <- echFound{why: "DNS's HTTPS record gives configs for HTTPS, not for --starttls " + starttls + " (give one: --ech ecl:BASE64)"}
 	case net.ParseIP(host) != nil:
 		done <- echFound{why: "an IP address has no DNS record to give an ECH config"}
 	case last != nil && last.Scheme != "socks5" && last.Scheme != "socks4":

@@ -67,7 +67,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 	if name == "" {
 		name, _, _ = net.SplitHostPort(addr)
 	}
-	ech := c.lookupECH(ctx, nil, name) // beside the server's address
+	ech := c.lookupECH(ctx, nil, name, "") // beside the server's address
 	if to, ok := d.redirect(addr); ok {
 		addr = to
 		trace.Routed(ctx, "connect-to")
