@@ -46,7 +46,6 @@ echo "exit code: $code (10 means a certificate expires within 400 days: the demo
 ech=$(cat "$dir/ech.url") dns=$(cat "$dir/ech.dns")
 step hop get "$ech" --dns-servers "$dns" --cacert ech-ca.pem --ech hard --tls
 "$hop" get "$ech" --dns-servers "$dns" --cacert "$dir/ech-ca.pem" --ech hard --tls || failed=1
-echo
 
 if [ "$failed" != 0 ]; then echo; echo "demo: a step failed" >&2; exit 1; fi
 echo; echo "demo: done; the local server is stopped."
