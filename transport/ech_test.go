@@ -307,3 +307,27 @@ func httpsAnswer(t testing.TB, asked, owner dnsmessage.Name, cname *dnsmessage.N
 	}
 	return msg
 }
+
+// Through SOCKS5 hop resolves the name itself, so it asks DNS for the config too, and the hello inside
+// the proxy's connection is encrypted; through socks5h the proxy resolves the name, and hop asks no DNS
+// of its own: hard fails, true goes without.
+func TestECHThroughSOCKS(t *testing.T) {
+	b := newECHBackend(t)
+	socks, err := testserver.StartSOCKS(&testserver.SOCKS{Route: func(string) string { return "127.0.0.1:" + b.Port }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(socks.Close)
+	for _, c := range []struct{ scheme, ech, want string }{
+		{"socks5", "hard", "ech=true name=ech.hop.test\n"},
+		{"socks5h", "true", "ech=false name=ech.hop.test\n"},
+		{"socks5h", "hard", ""},
+	} {
+		tr := newTransport(t, Options{Proxy: c.scheme + "://" + socks.Addr(), DNSServers: b.DNS.Addr(), TLS: TLSOptions{CACert: b.ca, ECH: c.ech}})
+		body, _, err := get(t, tr, b.URL("ech.hop.test"))
+		var e *ECHError
+		if c.want == "" && (!errors.As(err, &e) || !strings.Contains(err.Error(), "the proxy resolves the name")) || c.want != "" && (err != nil || body != c.want) {
+			t.Errorf("%s, --ech %s: %q, %v; want %q", c.scheme, c.ech, body, err, c.want)
+		}
+	}
+}
