@@ -12,9 +12,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/hop-cli/hop/argfile"
 )
 
 // SessionFile is curl's --ssl-sessions: the TLS sessions servers gave (their tickets, and the secrets to
@@ -53,7 +54,7 @@ func LoadSessionFile(path string) (*SessionFile, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}
-	data, err := readStart(path, maxSessionFile)
+	data, err := argfile.Read(path, maxSessionFile)
 	if err != nil {
 		return nil, optionErrorf("--ssl-sessions "+path, "%v", err)
 	}
@@ -146,8 +147,8 @@ func (f *SessionFile) Put(key string, cs *tls.ClientSessionState) {
 	f.changed = true
 }
 
-// Save writes the sessions to the file, when they changed: whole or not at all (a temporary file in the
-// same directory, renamed over it), mode 0600.
+// Save writes the sessions to the file, when they changed: whole or not at all, mode 0600
+// (argfile.WriteFile, as --alt-svc's file is written).
 func (f *SessionFile) Save() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -160,17 +161,7 @@ func (f *SessionFile) Save() error {
 		enc := base64.StdEncoding.EncodeToString
 		fmt.Fprintf(&b, "%s %s %s %s\n", enc(e.salt), enc(e.hash), enc(e.ticket), enc(e.state))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.path), ".hop-ssl-sessions-*")
-	if err != nil {
-		return fmt.Errorf("--ssl-sessions %s: %w", f.path, err)
-	}
-	_, err = io.WriteString(tmp, b.String())
-	err = errors.Join(err, tmp.Chmod(0o600), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := argfile.WriteFile(f.path, []byte(b.String())); err != nil {
 		return fmt.Errorf("--ssl-sessions %s: %w", f.path, err)
 	}
 	f.changed = false
