@@ -192,7 +192,7 @@ func (c *connector) connect(ctx context.Context, target *url.URL, addr string, c
 			err = checkALPN(tc, cfg)
 		}
 		if err != nil && target != nil {
-			err = echRejected(cfg.ServerName, err)
+			err = echRejected(err)
 		}
 		if err != nil {
 			raw.Close()

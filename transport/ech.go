@@ -196,7 +196,6 @@ func (r *echReader) vector(n int) (echReader, bool) {
 // ECHError is an Encrypted Client Hello that could not be made or was refused: the handshake failed (exit
 // 35, curl's 101).
 type ECHError struct {
-	Host   string
 	Reason string
 	// Retry is the ECHConfigList the server sent back when it refused the one used (RFC 9849's
 	// retry_configs), base64; empty when it sent none.
@@ -223,12 +222,12 @@ func (e *ECHError) HandshakeHint() string {
 
 // echRejected is err as an *ECHError when the server refused ECH: it answered as its public name, whose
 // certificate crypto/tls verified, and may have sent configs to retry with.
-func echRejected(host string, err error) error {
+func echRejected(err error) error {
 	var rej *tls.ECHRejectionError
 	if !errors.As(err, &rej) {
 		return err
 	}
-	e := &ECHError{Host: host, Reason: "the server did not accept the Encrypted Client Hello (it answered under its public name)"}
+	e := &ECHError{Reason: "the server did not accept the Encrypted Client Hello (it answered under its public name)"}
 	if len(rej.RetryConfigList) > 0 {
 		e.Retry = base64.StdEncoding.EncodeToString(rej.RetryConfigList)
 	}
@@ -275,7 +274,7 @@ func (c *connector) lookupECH(ctx context.Context, chain []*url.URL, host, start
 func (c *connector) withECH(cfg *tls.Config, found echFound) error {
 	if found.list == nil {
 		if c.ech.hard {
-			return &ECHError{Host: cfg.ServerName, Reason: "no config for " + cfg.ServerName + ": " + found.why}
+			return &ECHError{Reason: "no config for " + cfg.ServerName + ": " + found.why}
 		}
 		return nil
 	}

@@ -112,7 +112,7 @@ func (c *connector) dialQUIC(ctx context.Context, addr string, tlsCfg *tls.Confi
 		err = &quicTimeout{err}
 	}
 	if err != nil {
-		err = echRejected(name, err)
+		err = echRejected(err)
 	}
 	trace.QUICDone(ctx, cs, err)
 	return conn, err
