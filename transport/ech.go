@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -448,8 +449,8 @@ func echFromAnswer(msg []byte, name dnsmessage.Name) ([]byte, string) {
 }
 
 // systemNameserver is the first nameserver of /etc/resolv.conf, as HOST:53, or Go's default when it
-// names none. --doh-url's and --dns-servers' dials ignore it.
-func systemNameserver() string {
+// names none; read once per process, at the first lookup. --doh-url's and --dns-servers' dials ignore it.
+var systemNameserver = sync.OnceValue(func() string {
 	f, err := os.Open("/etc/resolv.conf")
 	if err != nil {
 		return "127.0.0.1:53"
@@ -463,4 +464,4 @@ func systemNameserver() string {
 		}
 	}
 	return "127.0.0.1:53"
-}
+})
